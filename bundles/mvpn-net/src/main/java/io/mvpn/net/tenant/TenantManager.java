@@ -1,0 +1,59 @@
+package io.mvpn.net.tenant;
+
+import io.mvpn.api.MvpnId;
+import io.mvpn.api.tenant.Tenant;
+import io.mvpn.api.tenant.TenantService;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tracks the tenant services as they come and go. Two configurations naming the same tenant id are
+ * a configuration error: the first one keeps the id, the second is reported and stands by until the
+ * first goes, rather than letting two realms silently merge.
+ */
+@Component(immediate = true, service = TenantService.class)
+public final class TenantManager implements TenantService {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TenantManager.class);
+
+  /** Every tenant service by id, in arrival order; the first of each list is the one in force. */
+  private final Map<MvpnId, List<Tenant>> tenants = new TreeMap<>();
+
+  @Reference(
+      cardinality = ReferenceCardinality.MULTIPLE,
+      policy = ReferencePolicy.DYNAMIC,
+      service = Tenant.class)
+  synchronized void addTenant(Tenant tenant) {
+    List<Tenant> sameId = tenants.computeIfAbsent(tenant.id(), id -> new ArrayList<>(1));
+    sameId.add(tenant);
+    if (sameId.size() > 1) {
+      LOG.error("tenant id {} is configured twice; keeping the first configuration", tenant.id());
+    }
+  }
+
+  synchronized void removeTenant(Tenant tenant) {
+    List<Tenant> sameId = tenants.get(tenant.id());
+    if (sameId != null && sameId.remove(tenant) && sameId.isEmpty()) {
+      tenants.remove(tenant.id());
+    }
+  }
+
+  @Override
+  public synchronized List<Tenant> getTenants() {
+    return tenants.values().stream().map(sameId -> sameId.get(0)).toList();
+  }
+
+  @Override
+  public synchronized Optional<Tenant> getTenant(MvpnId id) {
+    return Optional.ofNullable(tenants.get(id)).map(sameId -> sameId.get(0));
+  }
+}
