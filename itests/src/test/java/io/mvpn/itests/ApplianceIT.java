@@ -1,0 +1,194 @@
+package io.mvpn.itests;
+
+import static io.mvpn.itests.Karaf.awaitService;
+import static io.mvpn.itests.Karaf.awaitServiceGone;
+import static io.mvpn.itests.Karaf.execute;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+
+import io.mvpn.api.MvpnId;
+import io.mvpn.api.Prefix;
+import io.mvpn.api.tenant.Tenant;
+import io.mvpn.api.tenant.TenantService;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import javax.inject.Inject;
+import org.apache.karaf.shell.api.console.SessionFactory;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+
+/** The appliance as shipped: its bundles, its tenants from etc/, its shell, hot changes. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class ApplianceIT {
+
+  private static final String TENANT_COMPONENT = "io.mvpn.net.tenant.TenantInstance";
+  private static final long WAIT_SECONDS = 30;
+
+  @Inject BundleContext context;
+
+  @Inject ServiceComponentRuntime componentRuntime;
+
+  @Inject TenantService tenants;
+
+  @Inject SessionFactory sessions;
+
+  @Configuration
+  public Option[] config() {
+    return Karaf.distribution(System.getProperty("mvpn.assembly.archive"), "mvpn appliance");
+  }
+
+  @Test
+  public void everyMvpnBundleIsActive() {
+    List<Bundle> mvpn = mvpnBundles();
+    assertEquals(
+        Set.of("io.mvpn.api", "io.mvpn.packet", "io.mvpn.net"),
+        mvpn.stream().map(Bundle::getSymbolicName).collect(Collectors.toSet()));
+    for (Bundle b : mvpn) {
+      assertEquals(b.getSymbolicName() + " state", Bundle.ACTIVE, b.getState());
+    }
+  }
+
+  @Test
+  public void oneActiveTenantComponentPerShippedCfg() throws Exception {
+    Set<String> shipped = shippedTenantIds();
+    assertEquals(Set.of("acme", "globex"), shipped);
+    for (String id : shipped) {
+      assertNotNull(id + " tenant service", awaitService(context, tenantFilter(id), WAIT_SECONDS));
+    }
+    assertEquals(shipped, activeTenantComponents());
+    Tenant acme = tenants.getTenant(MvpnId.of("acme")).orElseThrow();
+    Tenant globex = tenants.getTenant(MvpnId.of("globex")).orElseThrow();
+    // Overlapping realms are the point: both tenants own 10.1.0.0/16.
+    assertEquals(List.of(Prefix.parse("10.1.0.0/16")), acme.homeRealms());
+    assertEquals(acme.homeRealms(), globex.homeRealms());
+  }
+
+  @Test
+  public void infoCommandListsFunctionsAndTenants() throws Exception {
+    awaitService(context, tenantFilter("globex"), WAIT_SECONDS);
+    String out = execute(sessions, "mvpn:info");
+    for (String expected :
+        List.of("io.mvpn.api", "io.mvpn.packet", "io.mvpn.net", "ACTIVE", "acme", "globex")) {
+      assertTrue("mvpn:info shows " + expected + ":\n" + out, out.contains(expected));
+    }
+    String one = execute(sessions, "mvpn:info acme");
+    assertTrue(one, one.contains("10.1.0.0/16") && !one.contains("globex"));
+  }
+
+  @Test
+  public void tenantCfgDroppedIntoEtcComesAndGoesWithoutRestart() throws Exception {
+    Path cfg = etc().resolve("io.mvpn.tenant-initech.cfg");
+    Files.writeString(
+        cfg,
+        "mvpn.tenant = initech\ndescription = Initech\nhomeRealms = 10.1.0.0/16, 10.7.0.0/16\n",
+        StandardCharsets.UTF_8);
+    try {
+      assertNotNull(
+          "initech up after its .cfg appeared",
+          awaitService(context, tenantFilter("initech"), WAIT_SECONDS));
+      Tenant initech = tenants.getTenant(MvpnId.of("initech")).orElseThrow();
+      assertEquals(
+          List.of(Prefix.parse("10.1.0.0/16"), Prefix.parse("10.7.0.0/16")), initech.homeRealms());
+      assertTrue(activeTenantComponents().contains("initech"));
+      assertTrue(execute(sessions, "mvpn:info").contains("initech"));
+    } finally {
+      Files.deleteIfExists(cfg);
+    }
+    assertTrue(
+        "initech torn down after its .cfg went",
+        awaitServiceGone(context, tenantFilter("initech"), WAIT_SECONDS));
+    assertFalse(tenants.getTenant(MvpnId.of("initech")).isPresent());
+  }
+
+  @Test
+  public void bundleUpdateBringsComponentsBackActive() throws Exception {
+    awaitService(context, tenantFilter("globex"), WAIT_SECONDS);
+    Bundle net = bundle("io.mvpn.net");
+    long before = net.getLastModified();
+    execute(sessions, "bundle:update io.mvpn.net");
+    assertTrue("bundle was updated", net.getLastModified() > before);
+
+    for (String id : shippedTenantIds()) {
+      assertNotNull(id + " back", awaitService(context, tenantFilter(id), WAIT_SECONDS));
+    }
+    assertNotNull(
+        awaitService(context, "(objectClass=" + TenantService.class.getName() + ")", WAIT_SECONDS));
+    assertEquals(Bundle.ACTIVE, net.getState());
+    for (ComponentDescriptionDTO d : componentRuntime.getComponentDescriptionDTOs(net)) {
+      for (ComponentConfigurationDTO c : componentRuntime.getComponentConfigurationDTOs(d)) {
+        assertEquals(d.name + " active again", ComponentConfigurationDTO.ACTIVE, c.state);
+      }
+    }
+    assertTrue(execute(sessions, "mvpn:info").contains("acme"));
+  }
+
+  private List<Bundle> mvpnBundles() {
+    return Arrays.stream(context.getBundles())
+        .filter(b -> b.getSymbolicName().startsWith("io.mvpn."))
+        .toList();
+  }
+
+  private Bundle bundle(String symbolicName) {
+    return mvpnBundles().stream()
+        .filter(b -> b.getSymbolicName().equals(symbolicName))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** Tenant ids of the ACTIVE tenant component configurations, as SCR reports them. */
+  private Set<String> activeTenantComponents() {
+    Bundle net = bundle("io.mvpn.net");
+    ComponentDescriptionDTO description =
+        componentRuntime.getComponentDescriptionDTO(net, TENANT_COMPONENT);
+    assertNotNull(TENANT_COMPONENT, description);
+    return componentRuntime.getComponentConfigurationDTOs(description).stream()
+        .filter(c -> c.state == ComponentConfigurationDTO.ACTIVE)
+        .map(c -> String.valueOf(c.properties.get(Tenant.TENANT_PROPERTY)))
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  private static Set<String> shippedTenantIds() throws IOException {
+    try (Stream<Path> files = Files.list(etc())) {
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith("io.mvpn.tenant-") && n.endsWith(".cfg"))
+          .map(n -> n.substring("io.mvpn.tenant-".length(), n.length() - ".cfg".length()))
+          .collect(Collectors.toCollection(TreeSet::new));
+    }
+  }
+
+  private static Path etc() {
+    return Path.of(System.getProperty("karaf.etc"));
+  }
+
+  private static String tenantFilter(String id) {
+    return "(&(objectClass="
+        + Tenant.class.getName()
+        + ")("
+        + Tenant.TENANT_PROPERTY
+        + "="
+        + id
+        + "))";
+  }
+}

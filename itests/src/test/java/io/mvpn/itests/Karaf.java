@@ -1,0 +1,134 @@
+package io.mvpn.itests;
+
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.security.PrivilegedActionException;
+import java.security.PrivilegedExceptionAction;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import javax.security.auth.Subject;
+import org.apache.karaf.jaas.boot.principal.RolePrincipal;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.api.console.SessionFactory;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Filter;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceEvent;
+import org.osgi.framework.ServiceListener;
+import org.osgi.framework.ServiceReference;
+import org.osgi.util.tracker.ServiceTracker;
+
+/** What every integration test needs: a Karaf to boot, shell commands, waits on services. */
+final class Karaf {
+
+  private Karaf() {}
+
+  static final String PAX_URL_CFG = "etc/org.ops4j.pax.url.mvn.cfg";
+
+  /**
+   * Boots the given Karaf archive with its SSH shell moved off 8101 (an appliance may run beside
+   * the tests) and pax-url pointed at the build's local repository.
+   */
+  static Option[] distribution(String archive, String name) {
+    String localRepo = System.getProperty("maven.repo.local");
+    return new Option[] {
+      karafDistributionConfiguration()
+          .frameworkUrl(new File(archive).toURI().toString())
+          .name(name)
+          .unpackDirectory(new File("target/exam"))
+          .useDeployFolder(false),
+      configureConsole().ignoreLocalConsole(),
+      logLevel(LogLevel.INFO),
+      editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", "18101"),
+      editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", "11099"),
+      editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", "44445"),
+      editConfigurationFilePut(
+          PAX_URL_CFG, "org.ops4j.pax.url.mvn.localRepository", localRepo == null ? "" : localRepo),
+      systemProperty("mvpn.version").value(System.getProperty("mvpn.version")),
+    };
+  }
+
+  /**
+   * Runs one shell command as the appliance's admin would (with the admin roles, which Karaf's
+   * command ACLs ask for) and returns what it printed.
+   */
+  static String execute(SessionFactory sessions, String command) throws Exception {
+    Subject admin = new Subject();
+    for (String role : List.of("admin", "manager", "viewer", "systembundles")) {
+      admin.getPrincipals().add(new RolePrincipal(role));
+    }
+    try {
+      return Subject.doAs(
+          admin, (PrivilegedExceptionAction<String>) () -> executeAsCaller(sessions, command));
+    } catch (PrivilegedActionException e) {
+      throw e.getException();
+    }
+  }
+
+  private static String executeAsCaller(SessionFactory sessions, String command) throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+      Session session = sessions.create(System.in, out, out);
+      try {
+        Object result = session.execute(command);
+        if (result != null) {
+          out.println(result);
+        }
+      } finally {
+        session.close();
+      }
+    }
+    return bytes.toString(StandardCharsets.UTF_8);
+  }
+
+  /** Waits (event-driven, bounded) for a service matching an LDAP filter; null on time-out. */
+  static Object awaitService(BundleContext context, String filter, long seconds)
+      throws InterruptedException {
+    ServiceTracker<Object, Object> tracker =
+        new ServiceTracker<>(context, filter(context, filter), null);
+    tracker.open(true);
+    try {
+      return tracker.waitForService(TimeUnit.SECONDS.toMillis(seconds));
+    } finally {
+      tracker.close();
+    }
+  }
+
+  /** Waits (event-driven, bounded) until no service matches an LDAP filter. */
+  static boolean awaitServiceGone(BundleContext context, String filter, long seconds)
+      throws Exception {
+    CountDownLatch gone = new CountDownLatch(1);
+    ServiceListener listener =
+        event -> {
+          if (event.getType() == ServiceEvent.UNREGISTERING) {
+            gone.countDown();
+          }
+        };
+    context.addServiceListener(listener, filter);
+    try {
+      ServiceReference<?>[] left = context.getServiceReferences((String) null, filter);
+      return left == null || gone.await(seconds, TimeUnit.SECONDS);
+    } finally {
+      context.removeServiceListener(listener);
+    }
+  }
+
+  static Filter filter(BundleContext context, String filter) {
+    try {
+      return context.createFilter(filter);
+    } catch (InvalidSyntaxException e) {
+      throw new IllegalArgumentException(filter, e);
+    }
+  }
+}
