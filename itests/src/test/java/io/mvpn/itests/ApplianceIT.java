@@ -1,8 +1,11 @@
 package io.mvpn.itests;
 
+import static io.mvpn.itests.Karaf.awaitCondition;
 import static io.mvpn.itests.Karaf.awaitService;
 import static io.mvpn.itests.Karaf.awaitServiceGone;
+import static io.mvpn.itests.Karaf.awaitTenant;
 import static io.mvpn.itests.Karaf.execute;
+import static io.mvpn.itests.Karaf.tenantService;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
@@ -18,7 +21,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -49,8 +54,6 @@ public class ApplianceIT {
 
   @Inject ServiceComponentRuntime componentRuntime;
 
-  @Inject TenantService tenants;
-
   @Inject SessionFactory sessions;
 
   @Configuration
@@ -73,10 +76,13 @@ public class ApplianceIT {
   public void oneActiveTenantComponentPerShippedCfg() throws Exception {
     Set<String> shipped = shippedTenantIds();
     assertEquals(Set.of("acme", "globex"), shipped);
+    TenantService tenants = tenantService(context, WAIT_SECONDS);
     for (String id : shipped) {
-      assertNotNull(id + " tenant service", awaitService(context, tenantFilter(id), WAIT_SECONDS));
+      awaitTenant(tenants, id, true, WAIT_SECONDS);
     }
-    assertEquals(shipped, activeTenantComponents());
+    assertTrue(
+        "one active TenantInstance per shipped cfg: " + activeTenantComponents(),
+        awaitCondition(() -> shipped.equals(activeTenantComponents()), WAIT_SECONDS));
     Tenant acme = tenants.getTenant(MvpnId.of("acme")).orElseThrow();
     Tenant globex = tenants.getTenant(MvpnId.of("globex")).orElseThrow();
     // Overlapping realms are the point: both tenants own 10.1.0.0/16.
@@ -86,7 +92,9 @@ public class ApplianceIT {
 
   @Test
   public void infoCommandListsFunctionsAndTenants() throws Exception {
-    awaitService(context, tenantFilter("globex"), WAIT_SECONDS);
+    TenantService tenants = tenantService(context, WAIT_SECONDS);
+    awaitTenant(tenants, "acme", true, WAIT_SECONDS);
+    awaitTenant(tenants, "globex", true, WAIT_SECONDS);
     String out = execute(sessions, "mvpn:info");
     for (String expected :
         List.of("io.mvpn.api", "io.mvpn.packet", "io.mvpn.net", "ACTIVE", "acme", "globex")) {
@@ -103,14 +111,12 @@ public class ApplianceIT {
         cfg,
         "mvpn.tenant = initech\ndescription = Initech\nhomeRealms = 10.1.0.0/16, 10.7.0.0/16\n",
         StandardCharsets.UTF_8);
+    TenantService tenants = tenantService(context, WAIT_SECONDS);
     try {
-      assertNotNull(
-          "initech up after its .cfg appeared",
-          awaitService(context, tenantFilter("initech"), WAIT_SECONDS));
-      Tenant initech = tenants.getTenant(MvpnId.of("initech")).orElseThrow();
+      Tenant initech = awaitTenant(tenants, "initech", true, WAIT_SECONDS).orElseThrow();
       assertEquals(
           List.of(Prefix.parse("10.1.0.0/16"), Prefix.parse("10.7.0.0/16")), initech.homeRealms());
-      assertTrue(activeTenantComponents().contains("initech"));
+      assertTrue(awaitCondition(() -> activeTenantComponents().contains("initech"), WAIT_SECONDS));
       assertTrue(execute(sessions, "mvpn:info").contains("initech"));
     } finally {
       Files.deleteIfExists(cfg);
@@ -118,7 +124,7 @@ public class ApplianceIT {
     assertTrue(
         "initech torn down after its .cfg went",
         awaitServiceGone(context, tenantFilter("initech"), WAIT_SECONDS));
-    assertFalse(tenants.getTenant(MvpnId.of("initech")).isPresent());
+    assertFalse(awaitTenant(tenants, "initech", false, WAIT_SECONDS).isPresent());
   }
 
   @Test
@@ -129,17 +135,23 @@ public class ApplianceIT {
     execute(sessions, "bundle:update io.mvpn.net");
     assertTrue("bundle was updated", net.getLastModified() > before);
 
+    TenantService tenants = tenantService(context, WAIT_SECONDS);
     for (String id : shippedTenantIds()) {
-      assertNotNull(id + " back", awaitService(context, tenantFilter(id), WAIT_SECONDS));
+      awaitTenant(tenants, id, true, WAIT_SECONDS);
     }
-    assertNotNull(
-        awaitService(context, "(objectClass=" + TenantService.class.getName() + ")", WAIT_SECONDS));
     assertEquals(Bundle.ACTIVE, net.getState());
-    for (ComponentDescriptionDTO d : componentRuntime.getComponentDescriptionDTOs(net)) {
-      for (ComponentConfigurationDTO c : componentRuntime.getComponentConfigurationDTOs(d)) {
-        assertEquals(d.name + " active again", ComponentConfigurationDTO.ACTIVE, c.state);
-      }
-    }
+    assertTrue(
+        "every component of io.mvpn.net active again: " + componentStates(net),
+        awaitCondition(
+            () ->
+                componentStates(net).values().stream()
+                    .flatMap(List::stream)
+                    .allMatch(state -> state == ComponentConfigurationDTO.ACTIVE),
+            WAIT_SECONDS));
+    assertEquals(
+        Set.of("io.mvpn.net.tenant.TenantManager", TENANT_COMPONENT),
+        componentStates(net).keySet());
+    assertEquals(shippedTenantIds().size(), componentStates(net).get(TENANT_COMPONENT).size());
     assertTrue(execute(sessions, "mvpn:info").contains("acme"));
   }
 
@@ -157,6 +169,17 @@ public class ApplianceIT {
   }
 
   /** Tenant ids of the ACTIVE tenant component configurations, as SCR reports them. */
+  /** Each component of a bundle, by name, with the states of its configurations. */
+  private Map<String, List<Integer>> componentStates(Bundle bundle) {
+    Map<String, List<Integer>> states = new TreeMap<>();
+    for (ComponentDescriptionDTO d : componentRuntime.getComponentDescriptionDTOs(bundle)) {
+      states.put(
+          d.name,
+          componentRuntime.getComponentConfigurationDTOs(d).stream().map(c -> c.state).toList());
+    }
+    return states;
+  }
+
   private Set<String> activeTenantComponents() {
     Bundle net = bundle("io.mvpn.net");
     ComponentDescriptionDTO description =

@@ -6,6 +6,10 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfi
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
 
+import io.mvpn.api.MvpnId;
+import io.mvpn.api.tenant.Tenant;
+import io.mvpn.api.tenant.TenantListener;
+import io.mvpn.api.tenant.TenantService;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.PrintStream;
@@ -13,8 +17,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.PrivilegedActionException;
 import java.security.PrivilegedExceptionAction;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import javax.security.auth.Subject;
 import org.apache.karaf.jaas.boot.principal.RolePrincipal;
 import org.apache.karaf.shell.api.console.Session;
@@ -122,6 +128,59 @@ final class Karaf {
     } finally {
       context.removeServiceListener(listener);
     }
+  }
+
+  /** The tenant service in force now (a bundle update replaces it), waiting for it if need be. */
+  static TenantService tenantService(BundleContext context, long seconds) throws Exception {
+    Object service =
+        awaitService(context, "(objectClass=" + TenantService.class.getName() + ")", seconds);
+    if (service == null) {
+      throw new AssertionError("no TenantService within " + seconds + " s");
+    }
+    return (TenantService) service;
+  }
+
+  /**
+   * Waits until the tenant service holds (or no longer holds) a tenant, on its own events: a Tenant
+   * service registration is seen by the tenant service an instant later, on another thread.
+   */
+  static Optional<Tenant> awaitTenant(
+      TenantService tenants, String id, boolean present, long seconds) throws Exception {
+    MvpnId tenant = MvpnId.of(id);
+    CountDownLatch reached = new CountDownLatch(1);
+    TenantListener listener =
+        event -> {
+          if (tenants.getTenant(tenant).isPresent() == present) {
+            reached.countDown();
+          }
+        };
+    tenants.addListener(listener);
+    try {
+      if (tenants.getTenant(tenant).isPresent() != present
+          && !reached.await(seconds, TimeUnit.SECONDS)) {
+        throw new AssertionError(
+            "tenant " + id + (present ? " never came" : " never went") + " in " + seconds + " s");
+      }
+      return tenants.getTenant(tenant);
+    } finally {
+      tenants.removeListener(listener);
+    }
+  }
+
+  /**
+   * Waits for a condition that the framework reaches on its own threads and announces with no event
+   * of its own (a component's state in SCR), checking it every 20 ms for a bounded time.
+   */
+  static boolean awaitCondition(BooleanSupplier condition, long seconds)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      Thread.sleep(20);
+    }
+    return true;
   }
 
   static Filter filter(BundleContext context, String filter) {

@@ -1,12 +1,11 @@
 package io.mvpn.itests;
 
-import static io.mvpn.itests.Karaf.awaitService;
+import static io.mvpn.itests.Karaf.awaitTenant;
+import static io.mvpn.itests.Karaf.tenantService;
 import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 
-import io.mvpn.api.MvpnId;
 import io.mvpn.api.Prefix;
 import io.mvpn.api.tenant.TenantService;
 import java.io.File;
@@ -91,12 +90,9 @@ public class StockKarafIT {
     props.put("mvpn.tenant", "acme");
     props.put("homeRealms", new String[] {"10.1.0.0/16"});
     tenant.update(props);
-    assertNotNull(awaitService(context, "(mvpn.tenant=acme)", 30));
-    TenantService tenants =
-        (TenantService)
-            awaitService(context, "(objectClass=" + TenantService.class.getName() + ")", 30);
+    TenantService tenants = tenantService(context, 30);
     assertEquals(
         List.of(Prefix.parse("10.1.0.0/16")),
-        tenants.getTenant(MvpnId.of("acme")).orElseThrow().homeRealms());
+        awaitTenant(tenants, "acme", true, 30).orElseThrow().homeRealms());
   }
 }

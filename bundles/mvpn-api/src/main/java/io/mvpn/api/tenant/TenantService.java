@@ -11,4 +11,12 @@ public interface TenantService {
   List<Tenant> getTenants();
 
   Optional<Tenant> getTenant(MvpnId id);
+
+  /**
+   * Registers a listener for tenants coming and going. Events are delivered after the change is
+   * visible through {@link #getTenant}; a listener that throws is logged and kept.
+   */
+  void addListener(TenantListener listener);
+
+  void removeListener(TenantListener listener);
 }

@@ -2,12 +2,15 @@ package io.mvpn.net.tenant;
 
 import io.mvpn.api.MvpnId;
 import io.mvpn.api.tenant.Tenant;
+import io.mvpn.api.tenant.TenantEvent;
+import io.mvpn.api.tenant.TenantListener;
 import io.mvpn.api.tenant.TenantService;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -28,22 +31,69 @@ public final class TenantManager implements TenantService {
   /** Every tenant service by id, in arrival order; the first of each list is the one in force. */
   private final Map<MvpnId, List<Tenant>> tenants = new TreeMap<>();
 
+  private final List<TenantListener> listeners = new CopyOnWriteArrayList<>();
+
   @Reference(
       cardinality = ReferenceCardinality.MULTIPLE,
       policy = ReferencePolicy.DYNAMIC,
       service = Tenant.class)
-  synchronized void addTenant(Tenant tenant) {
-    List<Tenant> sameId = tenants.computeIfAbsent(tenant.id(), id -> new ArrayList<>(1));
-    sameId.add(tenant);
-    if (sameId.size() > 1) {
+  void addTenant(Tenant tenant) {
+    boolean inForce;
+    synchronized (this) {
+      List<Tenant> sameId = tenants.computeIfAbsent(tenant.id(), id -> new ArrayList<>(1));
+      sameId.add(tenant);
+      inForce = sameId.size() == 1;
+    }
+    if (inForce) {
+      post(new TenantEvent(TenantEvent.Type.ADDED, tenant));
+    } else {
       LOG.error("tenant id {} is configured twice; keeping the first configuration", tenant.id());
     }
   }
 
-  synchronized void removeTenant(Tenant tenant) {
-    List<Tenant> sameId = tenants.get(tenant.id());
-    if (sameId != null && sameId.remove(tenant) && sameId.isEmpty()) {
-      tenants.remove(tenant.id());
+  void removeTenant(Tenant tenant) {
+    Tenant successor = null;
+    boolean wasInForce;
+    synchronized (this) {
+      List<Tenant> sameId = tenants.get(tenant.id());
+      if (sameId == null) {
+        return;
+      }
+      wasInForce = sameId.get(0) == tenant;
+      sameId.remove(tenant);
+      if (sameId.isEmpty()) {
+        tenants.remove(tenant.id());
+      } else if (wasInForce) {
+        successor = sameId.get(0);
+      }
+    }
+    if (wasInForce) {
+      post(new TenantEvent(TenantEvent.Type.REMOVED, tenant));
+    }
+    if (successor != null) {
+      LOG.warn("tenant id {}: the standby configuration takes over", tenant.id());
+      post(new TenantEvent(TenantEvent.Type.ADDED, successor));
+    }
+  }
+
+  @Override
+  public void addListener(TenantListener listener) {
+    listeners.add(listener);
+  }
+
+  @Override
+  public void removeListener(TenantListener listener) {
+    listeners.remove(listener);
+  }
+
+  /** Outside the lock, so a listener may call back into this service. */
+  private void post(TenantEvent event) {
+    for (TenantListener listener : listeners) {
+      try {
+        listener.event(event);
+      } catch (RuntimeException e) {
+        LOG.error("tenant listener {} failed on {}", listener, event, e);
+      }
     }
   }
 
