@@ -1,0 +1,42 @@
+package io.mvpn.packet;
+
+/**
+ * Bytes that are not a valid packet of the protocol being parsed. Stackless: a flood of garbage
+ * costs a counter increment, not a stack walk per datagram.
+ */
+public final class MalformedPacketException extends Exception {
+
+  private static final long serialVersionUID = 1L;
+
+  /** What exactly was wrong, for per-reason drop counters. */
+  public enum Reason {
+    TRUNCATED,
+    BAD_VERSION,
+    BAD_IHL,
+    BAD_TOTAL_LENGTH,
+    BAD_HEADER_CHECKSUM,
+    BAD_OPTIONS,
+    BAD_FRAGMENT,
+    BAD_UDP_LENGTH,
+    BAD_UDP_CHECKSUM,
+    BAD_ICMP_CHECKSUM,
+    BAD_ICMP_MESSAGE,
+    NOT_IPIP
+  }
+
+  private final Reason reason;
+
+  public MalformedPacketException(Reason reason, String message) {
+    super(message, null, false, false);
+    this.reason = reason;
+  }
+
+  public Reason reason() {
+    return reason;
+  }
+
+  @Override
+  public String getMessage() {
+    return reason + ": " + super.getMessage();
+  }
+}

@@ -1,0 +1,167 @@
+package io.mvpn.packet.udp;
+
+import static io.mvpn.packet.MalformedPacketException.Reason.BAD_UDP_CHECKSUM;
+import static io.mvpn.packet.MalformedPacketException.Reason.BAD_UDP_LENGTH;
+import static io.mvpn.packet.MalformedPacketException.Reason.TRUNCATED;
+
+import io.mvpn.packet.InternetChecksum;
+import io.mvpn.packet.MalformedPacketException;
+import io.mvpn.packet.ipv4.IpProtocol;
+import io.mvpn.packet.ipv4.Ipv4Builder;
+import io.mvpn.packet.ipv4.Ipv4Packet;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+/** A validated view of a UDP datagram (RFC 768) inside an IPv4 packet; no copies. */
+public final class UdpDatagram {
+
+  public static final int HEADER_LENGTH = 8;
+
+  private final Ipv4Packet ip;
+  private final ByteBuf buf;
+  private final int start;
+  private final int length;
+
+  private UdpDatagram(Ipv4Packet ip, int length) {
+    this.ip = ip;
+    this.buf = ip.buffer();
+    this.start = ip.payloadOffset();
+    this.length = length;
+  }
+
+  /** Checks the length field and, unless it is zero ("none"), the pseudo-header checksum. */
+  public static UdpDatagram parse(Ipv4Packet ip) throws MalformedPacketException {
+    if (ip.protocol() != IpProtocol.UDP) {
+      throw new IllegalArgumentException("not UDP: protocol " + ip.protocol());
+    }
+    if (ip.isFragment()) {
+      throw new IllegalArgumentException("a fragment: reassemble before parsing UDP");
+    }
+    int available = ip.payloadLength();
+    if (available < HEADER_LENGTH) {
+      throw new MalformedPacketException(TRUNCATED, "UDP header needs 8 bytes, got " + available);
+    }
+    ByteBuf buf = ip.buffer();
+    int start = ip.payloadOffset();
+    int length = buf.getUnsignedShort(start + 4);
+    if (length < HEADER_LENGTH || length > available) {
+      throw new MalformedPacketException(
+          BAD_UDP_LENGTH, "UDP length " + length + " with " + available + " bytes of IP payload");
+    }
+    int checksum = buf.getUnsignedShort(start + 6);
+    if (checksum != 0
+        && pseudoHeaderSum(ip.source(), ip.destination(), buf, start, length) != 0xFFFF) {
+      throw new MalformedPacketException(
+          BAD_UDP_CHECKSUM, String.format("UDP checksum 0x%04x is wrong", checksum));
+    }
+    return new UdpDatagram(ip, length);
+  }
+
+  public Ipv4Packet ip() {
+    return ip;
+  }
+
+  public int sourcePort() {
+    return buf.getUnsignedShort(start);
+  }
+
+  public int destinationPort() {
+    return buf.getUnsignedShort(start + 2);
+  }
+
+  public int length() {
+    return length;
+  }
+
+  public int checksum() {
+    return buf.getUnsignedShort(start + 6);
+  }
+
+  /** The payload: a slice of {@code length - 8} bytes. */
+  public ByteBuf payload() {
+    return buf.slice(start + HEADER_LENGTH, length - HEADER_LENGTH);
+  }
+
+  /**
+   * A complete IPv4/UDP datagram with both checksums, the payload's readable bytes copied once (the
+   * payload is neither consumed nor released).
+   */
+  public static ByteBuf build(
+      ByteBufAllocator alloc,
+      int source,
+      int destination,
+      int sourcePort,
+      int destinationPort,
+      ByteBuf payload,
+      int ttl) {
+    return build(
+        alloc,
+        Ipv4Builder.create().ttl(ttl),
+        source,
+        destination,
+        sourcePort,
+        destinationPort,
+        payload);
+  }
+
+  /** As {@link #build(ByteBufAllocator, int, int, int, int, ByteBuf, int)} with more IP fields. */
+  public static ByteBuf build(
+      ByteBufAllocator alloc,
+      Ipv4Builder ipHeader,
+      int source,
+      int destination,
+      int sourcePort,
+      int destinationPort,
+      ByteBuf payload) {
+    int length = HEADER_LENGTH + payload.readableBytes();
+    if (length > 0xFFFF) {
+      throw new IllegalArgumentException("UDP datagram of " + length + " bytes");
+    }
+    ipHeader.source(source).destination(destination).protocol(IpProtocol.UDP);
+    ByteBuf out = alloc.buffer(ipHeader.headerLength() + length);
+    ipHeader.writeHeader(out, length);
+    int start = out.writerIndex();
+    out.writeShort(sourcePort);
+    out.writeShort(destinationPort);
+    out.writeShort(length);
+    out.writeShort(0);
+    out.writeBytes(payload, payload.readerIndex(), payload.readableBytes());
+    out.setShort(start + 6, checksum(source, destination, out, start, length));
+    return out;
+  }
+
+  /**
+   * The checksum for a UDP datagram whose checksum field is zero: RFC 768's pseudo-header sum, with
+   * a computed 0 sent as 0xFFFF (0 means "no checksum").
+   */
+  public static int checksum(int source, int destination, ByteBuf udp, int offset, int length) {
+    int checksum = ~pseudoHeaderSum(source, destination, udp, offset, length) & 0xFFFF;
+    return checksum == 0 ? 0xFFFF : checksum;
+  }
+
+  private static int pseudoHeaderSum(
+      int source, int destination, ByteBuf udp, int offset, int length) {
+    long pseudo =
+        (source >>> 16)
+            + (source & 0xFFFF)
+            + (destination >>> 16)
+            + (destination & 0xFFFF)
+            + IpProtocol.UDP
+            + length;
+    return InternetChecksum.sum(udp, offset, length, InternetChecksum.fold(pseudo));
+  }
+
+  @Override
+  public String toString() {
+    return "UDP "
+        + ip.sourceAddress()
+        + ":"
+        + sourcePort()
+        + " > "
+        + ip.destinationAddress()
+        + ":"
+        + destinationPort()
+        + " len "
+        + length;
+  }
+}
