@@ -1,0 +1,72 @@
+package io.mvpn.net;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * The appliance's fabric: the public VRF, one VRF per tenant (named by its id), and the interfaces
+ * configured on them. VRF state belongs to its scheduler's thread, so callers elsewhere (the shell,
+ * other components) read and change it through {@link #onLoop}.
+ */
+public interface FabricService {
+
+  /** The VRF facing the carrier's network, where the public tunnel endpoints live. */
+  String PUBLIC_VRF = "public";
+
+  List<Vrf> vrfs();
+
+  Optional<Vrf> vrf(String name);
+
+  /** An interface by its name, which is unique across VRFs. */
+  Optional<Interface> findInterface(String name);
+
+  /**
+   * Configures an interface of a VRF; it comes up now if the VRF exists, else when it appears (a
+   * tenant's VRF comes and goes with the tenant). {@code address} is {@code a.b.c.d/len}; {@code
+   * transport} is {@code mem:NAME}, {@code udp:IP:PORT->IP:PORT} or {@code
+   * host:IP:VRFPORT=HOSTPORT[,...]}; each route is {@code PREFIX} (reached directly on this link)
+   * or {@code PREFIX via NEXTHOP}.
+   *
+   * @throws IllegalArgumentException if a name, address, transport or route is invalid or taken
+   */
+  void configureInterface(
+      String vrf, String name, String address, String transport, List<String> routes);
+
+  /** Removes an interface's configuration, and the interface with its routes if it is up. */
+  boolean removeInterface(String name);
+
+  /** Wall-clock epoch nanoseconds minus scheduler nanoseconds: what captures add to timestamps. */
+  long epochOffsetNanos();
+
+  /** Runs {@code action} on the VRF's thread and waits for its result (at most 10 s). */
+  default <T> T onLoop(Vrf vrf, Supplier<T> action) {
+    if (vrf.scheduler().inEventLoop()) {
+      return action.get();
+    }
+    CompletableFuture<T> result = new CompletableFuture<>();
+    vrf.scheduler()
+        .execute(
+            () -> {
+              try {
+                result.complete(action.get());
+              } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+              }
+            });
+    try {
+      return result.get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(vrf + " did not answer within 10 s", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package io.mvpn.net;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * How an {@link Interface} moves raw IPv4 datagrams: an in-memory segment, a UDP point-to-point
+ * link, the host's own sockets, and later a Linux TUN device. Protocol code never sees which.
+ *
+ * <p>A new transport (TUN, say) implements this interface: it is handed its interface once by
+ * {@link #attach}, calls {@link Interface#receive} on the interface's scheduler for every datagram
+ * that arrives, and takes ownership of each buffer given to {@link #send}.
+ */
+public interface Transport {
+
+  /** Called once, when the interface is created, before any datagram moves. */
+  void attach(Interface owner);
+
+  /**
+   * Sends one datagram toward the neighbour with address {@code nextHop} (the destination itself on
+   * a directly connected route; 255.255.255.255 for a link broadcast). Takes ownership of the
+   * buffer: the transport releases it when done.
+   */
+  void send(ByteBuf datagram, int nextHop);
+
+  /** The largest datagram this link carries, in bytes. */
+  int mtu();
+
+  /** A short URI-like description, e.g. {@code mem:lan0} or {@code udp:127.0.0.1:4001}. */
+  String describe();
+
+  /** Stops moving datagrams and frees what the transport holds (sockets, queued buffers). */
+  void close();
+}

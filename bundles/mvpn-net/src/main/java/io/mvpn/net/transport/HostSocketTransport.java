@@ -1,0 +1,191 @@
+package io.mvpn.net.transport;
+
+import io.mvpn.api.Ipv4Address;
+import io.mvpn.net.DropReason;
+import io.mvpn.net.Interface;
+import io.mvpn.net.Transport;
+import io.mvpn.packet.MalformedPacketException;
+import io.mvpn.packet.ipv4.IpProtocol;
+import io.mvpn.packet.ipv4.Ipv4Packet;
+import io.mvpn.packet.udp.UdpDatagram;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Backs a VRF address with the host's own UDP sockets, so real programs (dig, strongSwan, a DHCP
+ * client) reach mvpn's protocol handlers. For each mapped port, a datagram that a program sends to
+ * the host socket enters the VRF as an IPv4/UDP datagram from the program's address and port to the
+ * interface's address and the mapped VRF port; a datagram the VRF routes out of this interface
+ * leaves through the host socket of its source port, to its destination address and port. Route the
+ * programs' addresses (127.0.0.0/8, say) to this interface.
+ */
+public final class HostSocketTransport implements Transport {
+
+  private final EventLoopGroup group;
+  private final InetAddress bindAddress;
+
+  /** VRF port to host port, in the order given. */
+  private final Map<Integer, Integer> ports;
+
+  private final Map<Integer, Channel> byVrfPort = new LinkedHashMap<>();
+  private final Map<Integer, ChannelFuture> bound = new LinkedHashMap<>();
+  private Interface owner;
+  private volatile long unmapped;
+
+  /**
+   * @param ports VRF port to host port (0 picks a free one); each becomes one host UDP socket
+   */
+  public HostSocketTransport(
+      EventLoopGroup group, InetAddress bindAddress, Map<Integer, Integer> ports) {
+    this.group = Objects.requireNonNull(group, "group");
+    if (!(bindAddress instanceof Inet4Address)) {
+      throw new IllegalArgumentException("host sockets bind an IPv4 address, not " + bindAddress);
+    }
+    this.bindAddress = bindAddress;
+    this.ports = new LinkedHashMap<>(ports);
+  }
+
+  /** The host socket address serving a VRF port. */
+  public InetSocketAddress hostAddress(int vrfPort) {
+    Channel channel = byVrfPort.get(vrfPort);
+    return channel == null ? null : (InetSocketAddress) channel.localAddress();
+  }
+
+  /** Datagrams routed here whose source port has no host socket (or that were not UDP). */
+  public long unmapped() {
+    return unmapped;
+  }
+
+  /** Binds without waiting (attach may run on the event loop that does the binding). */
+  @Override
+  public void attach(Interface owner) {
+    this.owner = owner;
+    ports.forEach(
+        (vrfPort, hostPort) -> {
+          ChannelFuture f =
+              new Bootstrap()
+                  .group(group)
+                  .channel(NioDatagramChannel.class)
+                  .handler(new Receiver(vrfPort))
+                  .bind(new InetSocketAddress(bindAddress, hostPort))
+                  .addListener(
+                      Sockets.logBindFailure(
+                          "host socket " + bindAddress.getHostAddress() + ":" + hostPort));
+          bound.put(vrfPort, f);
+          byVrfPort.put(vrfPort, f.channel());
+        });
+  }
+
+  /** Waits until every host socket is bound; not from the event loop. */
+  public void awaitBound(long timeout, TimeUnit unit) {
+    for (ChannelFuture f : bound.values()) {
+      Sockets.await(f, timeout, unit, describe());
+    }
+  }
+
+  @Override
+  public void send(ByteBuf datagram, int nextHop) {
+    try {
+      Ipv4Packet ip = Ipv4Packet.parse(datagram);
+      if (ip.protocol() != IpProtocol.UDP) {
+        unmapped++;
+        owner.counters().onDrop(DropReason.LINK);
+        return;
+      }
+      UdpDatagram udp = UdpDatagram.parse(ip);
+      Channel channel = byVrfPort.get(udp.sourcePort());
+      if (channel == null || !channel.isActive()) {
+        unmapped++;
+        owner.counters().onDrop(DropReason.LINK);
+        return;
+      }
+      InetSocketAddress to =
+          new InetSocketAddress(
+              InetAddress.getByAddress(Ipv4Address.of(ip.destination()).toBytes()),
+              udp.destinationPort());
+      channel.writeAndFlush(new DatagramPacket(udp.payload().retain(), to), channel.voidPromise());
+    } catch (MalformedPacketException e) {
+      owner.counters().onMalformed(e.reason());
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalStateException("four bytes are always an address", e);
+    } finally {
+      datagram.release();
+    }
+  }
+
+  @Override
+  public int mtu() {
+    return 65535;
+  }
+
+  @Override
+  public String describe() {
+    StringBuilder b = new StringBuilder("host:").append(bindAddress.getHostAddress());
+    String sep = ":";
+    for (Integer vrfPort : ports.keySet()) {
+      InetSocketAddress a = hostAddress(vrfPort);
+      b.append(sep)
+          .append(vrfPort)
+          .append('=')
+          .append(a == null ? ports.get(vrfPort) : a.getPort());
+      sep = ",";
+    }
+    return b.toString();
+  }
+
+  @Override
+  public void close() {
+    for (Channel channel : byVrfPort.values()) {
+      channel.close();
+    }
+    byVrfPort.clear();
+    bound.clear();
+  }
+
+  /** Turns what a host program sent into the IPv4/UDP datagram it stands for. */
+  private final class Receiver extends SimpleChannelInboundHandler<DatagramPacket> {
+    private final int vrfPort;
+
+    Receiver(int vrfPort) {
+      this.vrfPort = vrfPort;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+      InetSocketAddress sender = packet.sender();
+      if (!(sender.getAddress() instanceof Inet4Address)) {
+        unmapped++;
+        return;
+      }
+      int source = Ipv4Address.of(sender.getAddress().getAddress()).toInt();
+      ByteBuf datagram =
+          UdpDatagram.build(
+              ctx.alloc(),
+              source,
+              owner.address().toInt(),
+              sender.getPort(),
+              vrfPort,
+              packet.content(),
+              64);
+      if (owner.scheduler().inEventLoop()) {
+        owner.receive(datagram);
+      } else {
+        owner.scheduler().execute(() -> owner.receive(datagram));
+      }
+    }
+  }
+}

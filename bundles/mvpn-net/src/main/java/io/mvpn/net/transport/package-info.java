@@ -1,0 +1,10 @@
+/**
+ * Transports that leave the JVM: UDP point-to-point links between mvpn processes and host sockets
+ * that let real programs reach a VRF. A Linux TUN transport will join them here.
+ */
+@Export
+@Version("0.1.0")
+package io.mvpn.net.transport;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

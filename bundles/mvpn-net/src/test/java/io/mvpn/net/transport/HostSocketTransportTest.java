@@ -1,0 +1,97 @@
+package io.mvpn.net.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.Prefix;
+import io.mvpn.net.Interface;
+import io.mvpn.net.Route;
+import io.mvpn.net.Vrf;
+import io.mvpn.net.time.EventLoopScheduler;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A plain OS UDP socket, as dig or strongSwan would use, reaches a handler inside a VRF. */
+class HostSocketTransportTest {
+
+  private final EventLoopGroup group =
+      new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+
+  @AfterEach
+  void stop() {
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  @Test
+  void hostProgramReachesVrfHandlerWithItsAddressAndPortAndGetsTheAnswer() throws Exception {
+    EventLoopScheduler scheduler = new EventLoopScheduler(group.next());
+    Vrf vrf = new Vrf("acme", scheduler, ByteBufAllocator.DEFAULT);
+    HostSocketTransport host =
+        new HostSocketTransport(group, InetAddress.getLoopbackAddress(), Map.of(53, 0));
+    List<String> seen = new CopyOnWriteArrayList<>();
+    CompletableFuture<Interface> ready = new CompletableFuture<>();
+    scheduler.execute(
+        () -> {
+          Interface intf = vrf.addInterface("host0", Ipv4Address.parse("10.1.0.53"), 32, host);
+          vrf.addRoute(new Route(Prefix.parse("127.0.0.0/8"), null, intf, Route.Origin.STATIC));
+          vrf.bindUdp(
+              53,
+              (v, in, udp) -> {
+                String text = udp.payload().toString(StandardCharsets.US_ASCII);
+                seen.add(
+                    udp.ip().sourceAddress()
+                        + ":"
+                        + udp.sourcePort()
+                        + " -> "
+                        + udp.ip().destinationAddress()
+                        + ":"
+                        + udp.destinationPort()
+                        + " "
+                        + text);
+                v.sendUdp(
+                    udp.ip().destinationAddress(),
+                    udp.ip().sourceAddress(),
+                    53,
+                    udp.sourcePort(),
+                    Unpooled.copiedBuffer(text.toUpperCase(), StandardCharsets.US_ASCII));
+              });
+          ready.complete(intf);
+        });
+    Interface intf = ready.get(5, TimeUnit.SECONDS);
+    host.awaitBound(5, TimeUnit.SECONDS);
+    InetSocketAddress server = host.hostAddress(53);
+
+    try (DatagramSocket program = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      program.setSoTimeout(5000);
+      byte[] query = "where is acme".getBytes(StandardCharsets.US_ASCII);
+      program.send(new DatagramPacket(query, query.length, server));
+      DatagramPacket answer = new DatagramPacket(new byte[100], 100);
+      program.receive(answer);
+
+      assertThat(new String(answer.getData(), 0, answer.getLength(), StandardCharsets.US_ASCII))
+          .isEqualTo("WHERE IS ACME");
+      assertThat(answer.getSocketAddress()).isEqualTo(server);
+      assertThat(seen)
+          .containsExactly(
+              "127.0.0.1:" + program.getLocalPort() + " -> 10.1.0.53:53 where is acme");
+    }
+    assertThat(intf.counters().received()).isEqualTo(1);
+    assertThat(intf.counters().sent()).isEqualTo(1);
+    assertThat(host.describe()).isEqualTo("host:127.0.0.1:53=" + server.getPort());
+  }
+}
