@@ -65,7 +65,7 @@ public class ApplianceIT {
   public void everyMvpnBundleIsActive() {
     List<Bundle> mvpn = mvpnBundles();
     assertEquals(
-        Set.of("io.mvpn.api", "io.mvpn.packet", "io.mvpn.net"),
+        Set.of("io.mvpn.api", "io.mvpn.packet", "io.mvpn.net", "io.mvpn.lab"),
         mvpn.stream().map(Bundle::getSymbolicName).collect(Collectors.toSet()));
     for (Bundle b : mvpn) {
       assertEquals(b.getSymbolicName() + " state", Bundle.ACTIVE, b.getState());
@@ -97,11 +97,68 @@ public class ApplianceIT {
     awaitTenant(tenants, "globex", true, WAIT_SECONDS);
     String out = execute(sessions, "mvpn:info");
     for (String expected :
-        List.of("io.mvpn.api", "io.mvpn.packet", "io.mvpn.net", "ACTIVE", "acme", "globex")) {
+        List.of(
+            "io.mvpn.api",
+            "io.mvpn.packet",
+            "io.mvpn.net",
+            "io.mvpn.lab",
+            "ACTIVE",
+            "acme",
+            "globex")) {
       assertTrue("mvpn:info shows " + expected + ":\n" + out, out.contains(expected));
     }
     String one = execute(sessions, "mvpn:info acme");
     assertTrue(one, one.contains("10.1.0.0/16") && !one.contains("globex"));
+  }
+
+  @Test
+  public void fabricShowsEachTenantsVrfWithOverlappingInterfacesThatAnswerPings() throws Exception {
+    assertTrue(
+        "both LAN interfaces up",
+        awaitCondition(
+            () -> {
+              String out = executeQuietly("mvpn:interfaces");
+              return out.contains("acme-lan") && out.contains("globex-lan");
+            },
+            WAIT_SECONDS));
+    String interfaces = execute(sessions, "mvpn:interfaces");
+    assertTrue(interfaces, interfaces.contains("mem:acme-lan"));
+    String routes = execute(sessions, "mvpn:routes acme");
+    assertTrue(routes, routes.contains("10.1.0.0/16") && routes.contains("acme-lan"));
+    assertFalse(routes, routes.contains("globex-lan"));
+    assertTrue(pingOutput("acme", "10.1.0.1").contains("1 received"));
+    assertTrue(pingOutput("globex", "10.1.0.1").contains("1 received"));
+    // Nothing in acme's VRF holds 10.7.0.1: no route, no answer.
+    assertTrue(pingOutput("acme", "10.7.0.1").contains("0 received"));
+  }
+
+  @Test
+  public void captureCommandWritesAPcapngOfAnInterface() throws Exception {
+    awaitCondition(() -> executeQuietly("mvpn:interfaces").contains("acme-lan"), WAIT_SECONDS);
+    Path file = Path.of(System.getProperty("karaf.home"), "data", "acme-lan.pcapng");
+    String started = execute(sessions, "mvpn:capture start acme-lan " + file);
+    assertTrue(started, started.contains("capturing acme-lan"));
+    // A ping to a neighbour that does not exist still leaves the interface: one packet captured.
+    pingOutput("acme", "10.1.0.77");
+    String stopped = execute(sessions, "mvpn:capture stop acme-lan");
+    assertTrue(stopped, stopped.contains("1 packets written"));
+    byte[] pcapng = Files.readAllBytes(file);
+    // Section Header Block type, then the byte-order magic 0x1A2B3C4D (little-endian here).
+    assertEquals(0x0A, pcapng[0]);
+    assertEquals(0x0D, pcapng[1]);
+    assertTrue(pcapng.length > 100);
+  }
+
+  private String pingOutput(String vrf, String address) {
+    return executeQuietly("mvpn:ping -c 1 -i 10 " + vrf + " " + address);
+  }
+
+  private String executeQuietly(String command) {
+    try {
+      return execute(sessions, command);
+    } catch (Exception e) {
+      return e.toString();
+    }
   }
 
   @Test
@@ -149,9 +206,16 @@ public class ApplianceIT {
                     .allMatch(state -> state == ComponentConfigurationDTO.ACTIVE),
             WAIT_SECONDS));
     assertEquals(
-        Set.of("io.mvpn.net.tenant.TenantManager", TENANT_COMPONENT),
+        Set.of(
+            "io.mvpn.net.tenant.TenantManager",
+            TENANT_COMPONENT,
+            "io.mvpn.net.fabric.FabricManager",
+            "io.mvpn.net.fabric.InterfaceInstance"),
         componentStates(net).keySet());
     assertEquals(shippedTenantIds().size(), componentStates(net).get(TENANT_COMPONENT).size());
+    // The fabric came back with its configuration: the tenants' LAN interfaces answer again.
+    assertTrue(
+        awaitCondition(() -> pingOutput("acme", "10.1.0.1").contains("1 received"), WAIT_SECONDS));
     assertTrue(execute(sessions, "mvpn:info").contains("acme"));
   }
 
