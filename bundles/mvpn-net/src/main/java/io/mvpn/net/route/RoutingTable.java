@@ -10,23 +10,25 @@ import java.util.TreeMap;
 import java.util.function.BiConsumer;
 
 /**
- * A longest-prefix-match table built for lookups: a multibit trie with strides 16, 8 and 8 whose
- * slots hold the best route for their whole range (leaf pushing), so a lookup is at most three
- * array reads and no allocation.
+ * A longest-prefix-match table built for lookups: a multibit trie with strides 16, 8 and 8, so a
+ * lookup is at most three array reads plus two fallbacks, and no allocation.
  *
- * <p>Slot encoding: 0 is no route, a positive value is a route id + 1, a negative value points at a
- * child table (-(index + 1)). The exact prefixes live beside the trie, by length, and every change
- * recomputes only the slots the changed prefix covers from them.
+ * <p>Each level holds only the prefixes of its own stride: a /16 slot the best prefix of length 0
+ * to 16 covering it, a /24 slot of a child table the best of length 17 to 24, a /32 slot the best
+ * of 25 to 32. A lookup takes the deepest non-empty answer on its path. A change therefore touches
+ * only the slots of its own level within its range, and consults the exact prefixes (kept beside
+ * the trie, by length) only for slots whose best route was the one removed.
  *
- * <p>Single writer: call the mutators from one thread (the VRF's). Not safe for lookups concurrent
- * with changes.
+ * <p>Encoding: 0 is no route, a positive value a route id + 1, a negative value a child table
+ * (-(index + 1)). Single writer: call the mutators from one thread (the VRF's); lookups must not
+ * run concurrently with changes.
  */
 public final class RoutingTable<R> {
 
   private static final int ROOT_BITS = 16;
   private static final int CHILD_SIZE = 256;
 
-  /** The routes by exact prefix, ordered; the source of truth the trie is computed from. */
+  /** The routes by exact prefix, ordered; the source of truth. */
   private final TreeMap<Prefix, R> routes = new TreeMap<>();
 
   /** Route id of each prefix, by prefix length and network. */
@@ -35,10 +37,19 @@ public final class RoutingTable<R> {
 
   private final List<R> values = new ArrayList<>();
   private final List<Integer> freeIds = new ArrayList<>();
+  private int[] lengthOfId = new int[64];
 
+  /** Per /16: a child table pointer, or the same value as {@link #rootBest}. */
   private final int[] root = new int[1 << ROOT_BITS];
-  private final Level level1 = new Level();
-  private final Level level2 = new Level();
+
+  /** Per /16: the best route of length 0 to 16. */
+  private final int[] rootBest = new int[1 << ROOT_BITS];
+
+  /** /24 slots: a grandchild pointer or the same value as their best; best of length 17-24. */
+  private final Level level1 = new Level(true);
+
+  /** /32 slots: the best route of length 25 to 32. */
+  private final Level level2 = new Level(false);
 
   /** Prefixes longer than /16 inside each /16, and longer than /24 inside each /24. */
   private final int[] longerThan16 = new int[1 << ROOT_BITS];
@@ -53,14 +64,24 @@ public final class RoutingTable<R> {
 
   /** The route for the longest prefix containing {@code address}; null if none does. */
   public R lookup(int address) {
-    int e = root[address >>> 16];
-    if (e < 0) {
-      e = level1.slots[((-e - 1) << 8) | ((address >>> 8) & 0xFF)];
-      if (e < 0) {
-        e = level2.slots[((-e - 1) << 8) | (address & 0xFF)];
-      }
+    int slot = address >>> 16;
+    int e = root[slot];
+    if (e >= 0) {
+      return e == 0 ? null : values.get(e - 1);
     }
-    return e == 0 ? null : values.get(e - 1);
+    int i1 = ((-e - 1) << 8) | ((address >>> 8) & 0xFF);
+    int e1 = level1.slots[i1];
+    if (e1 < 0) {
+      int e2 = level2.slots[((-e1 - 1) << 8) | (address & 0xFF)];
+      if (e2 != 0) {
+        return values.get(e2 - 1);
+      }
+      e1 = level1.best[i1];
+    }
+    if (e1 == 0) {
+      e1 = rootBest[slot];
+    }
+    return e1 == 0 ? null : values.get(e1 - 1);
   }
 
   /** The longest prefix containing {@code address}; null if none does. */
@@ -92,8 +113,12 @@ public final class RoutingTable<R> {
       values.set(id, route);
     }
     idsByLength[prefix.length()].put(prefix.networkInt(), id);
+    if (id >= lengthOfId.length) {
+      lengthOfId = Arrays.copyOf(lengthOfId, lengthOfId.length * 2);
+    }
+    lengthOfId[id] = prefix.length();
     countLonger(prefix, +1);
-    refresh(prefix);
+    update(prefix, id + 1, true);
     return null;
   }
 
@@ -107,7 +132,7 @@ public final class RoutingTable<R> {
     values.set(id, null);
     freeIds.add(id);
     countLonger(prefix, -1);
-    refresh(prefix);
+    update(prefix, id + 1, false);
     return previous;
   }
 
@@ -137,7 +162,12 @@ public final class RoutingTable<R> {
 
   /** Bytes held by the trie's arrays (for sizing; excludes the routes themselves). */
   public long trieBytes() {
-    return 4L * (root.length + level1.slots.length + level2.slots.length + longerThan16.length);
+    return 4L
+        * (root.length
+            + rootBest.length
+            + longerThan16.length
+            + 2L * level1.slots.length
+            + level2.slots.length);
   }
 
   private void countLonger(Prefix prefix, int delta) {
@@ -151,72 +181,93 @@ public final class RoutingTable<R> {
 
   // ---- trie maintenance ----------------------------------------------------------------------
 
-  /** Recomputes every slot that intersects the prefix's range. */
-  private void refresh(Prefix prefix) {
-    long lo = prefix.networkInt() & 0xFFFFFFFFL;
-    long hi = lo + (1L << (32 - prefix.length())) - 1;
-    for (long s = lo >>> 16; s <= hi >>> 16; s++) {
-      root[(int) s] = slotValue(0, root[(int) s], (int) (s << 16), lo, hi);
+  private void update(Prefix prefix, int value, boolean added) {
+    int network = prefix.networkInt();
+    int length = prefix.length();
+    if (length <= 16) {
+      int first = network >>> 16;
+      int count = 1 << (16 - length);
+      for (int s = first; s < first + count; s++) {
+        rootBest[s] = updated(rootBest[s], s << 16, 0, 16, value, length, added);
+        if (root[s] >= 0) {
+          root[s] = rootBest[s];
+        }
+      }
+      return;
     }
+    int slot = network >>> 16;
+    int child = childOf(slot);
+    if (length <= 24) {
+      int first = (network >>> 8) & 0xFF;
+      int count = 1 << (24 - length);
+      for (int i = first; i < first + count; i++) {
+        int index = (child << 8) | i;
+        int address = (slot << 16) | (i << 8);
+        level1.best[index] = updated(level1.best[index], address, 17, 24, value, length, added);
+        if (level1.slots[index] >= 0) {
+          level1.slots[index] = level1.best[index];
+        }
+      }
+    } else {
+      int index = (child << 8) | ((network >>> 8) & 0xFF);
+      int grandchild = grandchildOf(index);
+      int first = network & 0xFF;
+      int count = 1 << (32 - length);
+      for (int i = first; i < first + count; i++) {
+        int at = (grandchild << 8) | i;
+        int address = (network & 0xFFFFFF00) | i;
+        level2.slots[at] = updated(level2.slots[at], address, 25, 32, value, length, added);
+      }
+      if (!added && !longerThan24.containsKey(network >>> 8)) {
+        level2.release(grandchild);
+        level1.slots[index] = level1.best[index];
+      }
+    }
+    if (!added && longerThan16[slot] == 0) {
+      level1.release(child);
+      root[slot] = rootBest[slot];
+    }
+  }
+
+  /** The slot's child table, made (empty) if it has none yet. */
+  private int childOf(int slot) {
+    if (root[slot] < 0) {
+      return -root[slot] - 1;
+    }
+    int child = level1.allocate();
+    root[slot] = -(child + 1);
+    return child;
+  }
+
+  private int grandchildOf(int index) {
+    if (level1.slots[index] < 0) {
+      return -level1.slots[index] - 1;
+    }
+    int grandchild = level2.allocate();
+    level1.slots[index] = -(grandchild + 1);
+    return grandchild;
   }
 
   /**
-   * The new value of one slot at {@code level} (0: /16 slots, 1: /24, 2: /32) whose range starts at
-   * {@code slotAddress}, given its current value; only child slots within [lo, hi] change.
+   * A slot's best value after a change: an added route wins where it is longer than the current
+   * best; where the removed route was the best, the next one is looked up among the lengths this
+   * level holds.
    */
-  private int slotValue(int level, int current, int slotAddress, long lo, long hi) {
-    int depth = 16 + 8 * level;
-    boolean needsChild =
-        level == 0
-            ? longerThan16[slotAddress >>> 16] > 0
-            : level == 1 && longerThan24.containsKey(slotAddress >>> 8);
-    if (!needsChild) {
-      if (current < 0) {
-        free(level + 1, -current - 1);
-      }
-      return best(slotAddress, depth);
+  private int updated(
+      int current,
+      int address,
+      int minLength,
+      int maxLength,
+      int value,
+      int length,
+      boolean added) {
+    if (added) {
+      return current == 0 || lengthOfId[current - 1] < length ? value : current;
     }
-    Level children = level == 0 ? level1 : level2;
-    int child;
-    if (current < 0) {
-      child = -current - 1;
-    } else {
-      // A slot without a child held no longer prefix, so outside the changed range every new
-      // child slot inherits the slot's own best route.
-      child = children.allocate();
-      Arrays.fill(children.slots, child << 8, (child + 1) << 8, current);
+    if (current != value) {
+      return current;
     }
-    int span = 1 << (32 - depth - 8);
-    long base = slotAddress & 0xFFFFFFFFL;
-    for (int i = 0; i < CHILD_SIZE; i++) {
-      long start = base + (long) i * span;
-      long end = start + span - 1;
-      if (end < lo || start > hi) {
-        continue;
-      }
-      int index = (child << 8) | i;
-      children.slots[index] = slotValue(level + 1, children.slots[index], (int) start, lo, hi);
-    }
-    return -(child + 1);
-  }
-
-  private void free(int level, int table) {
-    Level l = level == 1 ? level1 : level2;
-    if (level == 1) {
-      // Free the grandchildren first.
-      for (int i = 0; i < CHILD_SIZE; i++) {
-        int v = l.slots[(table << 8) | i];
-        if (v < 0) {
-          level2.release(-v - 1);
-        }
-      }
-    }
-    l.release(table);
-  }
-
-  /** The id + 1 of the longest prefix of at most {@code maxLength} bits containing the address. */
-  private int best(int address, int maxLength) {
-    for (int len = maxLength; len >= 0; len--) {
+    for (int len = maxLength; len >= minLength; len--) {
       Integer id = idsByLength[len].get(address & Prefix.mask(len));
       if (id != null) {
         return id + 1;
@@ -228,8 +279,13 @@ public final class RoutingTable<R> {
   /** One level's child tables: 256-slot blocks in one growing array, with a free list. */
   private static final class Level {
     int[] slots = new int[CHILD_SIZE * 16];
+    int[] best;
     int used;
     final List<Integer> free = new ArrayList<>();
+
+    Level(boolean withBest) {
+      best = withBest ? new int[slots.length] : new int[0];
+    }
 
     int allocate() {
       if (!free.isEmpty()) {
@@ -237,12 +293,18 @@ public final class RoutingTable<R> {
       }
       if ((used + 1) * CHILD_SIZE > slots.length) {
         slots = Arrays.copyOf(slots, slots.length * 2);
+        if (best.length > 0) {
+          best = Arrays.copyOf(best, slots.length);
+        }
       }
       return used++;
     }
 
     void release(int table) {
       Arrays.fill(slots, table << 8, (table + 1) << 8, 0);
+      if (best.length > 0) {
+        Arrays.fill(best, table << 8, (table + 1) << 8, 0);
+      }
       free.add(table);
     }
   }
