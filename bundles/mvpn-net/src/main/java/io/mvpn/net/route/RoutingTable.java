@@ -45,11 +45,14 @@ public final class RoutingTable<R> {
   /** Per /16: the best route of length 0 to 16. */
   private final int[] rootBest = new int[1 << ROOT_BITS];
 
-  /** /24 slots: a grandchild pointer or the same value as their best; best of length 17-24. */
-  private final Level level1 = new Level(true);
+  /** /24 slots: the best route of length 17 to 24, or a grandchild pointer. */
+  private final Level level1 = new Level();
+
+  /** The best route of length 17 to 24 of the /24 slots that point at a grandchild (rare). */
+  private final Map<Integer, Integer> grandchildBest = new HashMap<>();
 
   /** /32 slots: the best route of length 25 to 32. */
-  private final Level level2 = new Level(false);
+  private final Level level2 = new Level();
 
   /** Prefixes longer than /16 inside each /16, and longer than /24 inside each /24. */
   private final int[] longerThan16 = new int[1 << ROOT_BITS];
@@ -76,7 +79,7 @@ public final class RoutingTable<R> {
       if (e2 != 0) {
         return values.get(e2 - 1);
       }
-      e1 = level1.best[i1];
+      e1 = grandchildBest.getOrDefault(i1, 0);
     }
     if (e1 == 0) {
       e1 = rootBest[slot];
@@ -166,7 +169,7 @@ public final class RoutingTable<R> {
         * (root.length
             + rootBest.length
             + longerThan16.length
-            + 2L * level1.slots.length
+            + level1.slots.length
             + level2.slots.length);
   }
 
@@ -203,9 +206,16 @@ public final class RoutingTable<R> {
       for (int i = first; i < first + count; i++) {
         int index = (child << 8) | i;
         int address = (slot << 16) | (i << 8);
-        level1.best[index] = updated(level1.best[index], address, 17, 24, value, length, added);
         if (level1.slots[index] >= 0) {
-          level1.slots[index] = level1.best[index];
+          level1.slots[index] = updated(level1.slots[index], address, 17, 24, value, length, added);
+        } else {
+          int best =
+              updated(grandchildBest.getOrDefault(index, 0), address, 17, 24, value, length, added);
+          if (best == 0) {
+            grandchildBest.remove(index);
+          } else {
+            grandchildBest.put(index, best);
+          }
         }
       }
     } else {
@@ -220,7 +230,8 @@ public final class RoutingTable<R> {
       }
       if (!added && !longerThan24.containsKey(network >>> 8)) {
         level2.release(grandchild);
-        level1.slots[index] = level1.best[index];
+        Integer best = grandchildBest.remove(index);
+        level1.slots[index] = best == null ? 0 : best;
       }
     }
     if (!added && longerThan16[slot] == 0) {
@@ -244,6 +255,9 @@ public final class RoutingTable<R> {
       return -level1.slots[index] - 1;
     }
     int grandchild = level2.allocate();
+    if (level1.slots[index] != 0) {
+      grandchildBest.put(index, level1.slots[index]);
+    }
     level1.slots[index] = -(grandchild + 1);
     return grandchild;
   }
@@ -279,32 +293,22 @@ public final class RoutingTable<R> {
   /** One level's child tables: 256-slot blocks in one growing array, with a free list. */
   private static final class Level {
     int[] slots = new int[CHILD_SIZE * 16];
-    int[] best;
     int used;
     final List<Integer> free = new ArrayList<>();
-
-    Level(boolean withBest) {
-      best = withBest ? new int[slots.length] : new int[0];
-    }
 
     int allocate() {
       if (!free.isEmpty()) {
         return free.remove(free.size() - 1);
       }
       if ((used + 1) * CHILD_SIZE > slots.length) {
-        slots = Arrays.copyOf(slots, slots.length * 2);
-        if (best.length > 0) {
-          best = Arrays.copyOf(best, slots.length);
-        }
+        // Grow by half: a full table's level 1 is tens of MB, doubling would waste as much.
+        slots = Arrays.copyOf(slots, slots.length + Math.max(CHILD_SIZE, slots.length / 2));
       }
       return used++;
     }
 
     void release(int table) {
       Arrays.fill(slots, table << 8, (table + 1) << 8, 0);
-      if (best.length > 0) {
-        Arrays.fill(best, table << 8, (table + 1) << 8, 0);
-      }
       free.add(table);
     }
   }
