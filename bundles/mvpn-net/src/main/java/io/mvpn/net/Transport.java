@@ -28,6 +28,16 @@ public interface Transport {
   /** A short URI-like description, e.g. {@code mem:lan0} or {@code udp:127.0.0.1:4001}. */
   String describe();
 
+  /**
+   * Makes this attachment answer for another address on the link, as proxy and gratuitous ARP do: a
+   * home agent standing in for a mobile node that is away. Links without neighbour resolution
+   * ignore it.
+   */
+  default void announce(int address) {}
+
+  /** Stops answering for an address announced before, if this attachment still holds it. */
+  default void withdraw(int address) {}
+
   /** Stops moving datagrams and frees what the transport holds (sockets, queued buffers). */
   void close();
 }

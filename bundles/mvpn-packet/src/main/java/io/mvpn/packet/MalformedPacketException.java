@@ -21,7 +21,11 @@ public final class MalformedPacketException extends Exception {
     BAD_UDP_CHECKSUM,
     BAD_ICMP_CHECKSUM,
     BAD_ICMP_MESSAGE,
-    NOT_IPIP
+    NOT_IPIP,
+    /** A Mobile IP message too short, of an unknown type, or with a broken fixed part. */
+    BAD_MIP_MESSAGE,
+    /** A Mobile IP extension that runs past the message, or a non-skippable unknown one. */
+    BAD_MIP_EXTENSION
   }
 
   private final Reason reason;

@@ -151,6 +151,22 @@ public final class MemorySegment {
     }
 
     @Override
+    public void announce(int address) {
+      synchronized (MemorySegment.this) {
+        byAddress.put(address, this);
+      }
+    }
+
+    @Override
+    public void withdraw(int address) {
+      synchronized (MemorySegment.this) {
+        if (byAddress.get(address) == this) {
+          byAddress.remove(address);
+        }
+      }
+    }
+
+    @Override
     public int mtu() {
       return properties.mtu();
     }

@@ -1,0 +1,45 @@
+package io.mvpn.api.mobility;
+
+import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.MvpnId;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * Where home agents keep their bindings and replay state, outside their own bundle, so that
+ * updating the home agent's code loses neither (blueprint principle 6). Keys always include the
+ * tenant: two tenants' mobile nodes may have the same home address.
+ *
+ * <p>Implementations are thread-safe.
+ */
+public interface BindingStore {
+
+  /** The bindings of one mobile node (several with simultaneous bindings), oldest first. */
+  List<Binding> bindings(MvpnId tenant, Ipv4Address homeAddress);
+
+  /** All bindings of a tenant, ordered by home address then care-of address. */
+  List<Binding> bindings(MvpnId tenant);
+
+  /** Adds the binding, replacing one with the same tenant, home and care-of address. */
+  void put(Binding binding);
+
+  /** Replaces every binding of the mobile node with this one (no simultaneous bindings). */
+  void replaceAll(Binding binding);
+
+  /** Removes one binding; returns it, or null. */
+  Binding remove(MvpnId tenant, Ipv4Address homeAddress, Ipv4Address careOfAddress);
+
+  /** Removes every binding of a mobile node; returns how many there were. */
+  int removeAll(MvpnId tenant, Ipv4Address homeAddress);
+
+  /** Removes every binding of a tenant (the tenant is gone); returns how many there were. */
+  int removeTenant(MvpnId tenant);
+
+  /** The identification of the mobile node's last accepted registration, for replay checks. */
+  OptionalLong lastIdentification(MvpnId tenant, Ipv4Address homeAddress);
+
+  void setLastIdentification(MvpnId tenant, Ipv4Address homeAddress, long identification);
+
+  /** Bindings over all tenants. */
+  int size();
+}

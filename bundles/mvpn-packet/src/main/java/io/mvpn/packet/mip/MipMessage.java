@@ -1,0 +1,117 @@
+package io.mvpn.packet.mip;
+
+import static io.mvpn.packet.MalformedPacketException.Reason.BAD_MIP_EXTENSION;
+import static io.mvpn.packet.MalformedPacketException.Reason.BAD_MIP_MESSAGE;
+
+import io.mvpn.packet.MalformedPacketException;
+import io.netty.buffer.ByteBuf;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What registration requests and replies share: a fixed part, then Type-Length-Data extensions (RFC
+ * 5944 §1.9) up to the end of the UDP payload. A view over the buffer; nothing is copied.
+ */
+public abstract sealed class MipMessage permits RegistrationRequest, RegistrationReply {
+
+  final ByteBuf buf;
+  final int start;
+  final int length;
+  private final List<MipExtension> extensions;
+
+  MipMessage(ByteBuf buf, int fixedLength, int expectedType) throws MalformedPacketException {
+    this.buf = buf;
+    this.start = buf.readerIndex();
+    this.length = buf.readableBytes();
+    if (length < fixedLength) {
+      throw new MalformedPacketException(
+          BAD_MIP_MESSAGE, "registration message needs " + fixedLength + " bytes, got " + length);
+    }
+    int type = buf.getUnsignedByte(start);
+    if (type != expectedType) {
+      throw new MalformedPacketException(BAD_MIP_MESSAGE, "message type " + type);
+    }
+    List<MipExtension> found = new ArrayList<>(3);
+    int i = start + fixedLength;
+    int end = start + length;
+    while (i < end) {
+      if (i + 2 > end) {
+        throw new MalformedPacketException(
+            BAD_MIP_EXTENSION, "extension header cut at " + (i - start));
+      }
+      int extType = buf.getUnsignedByte(i);
+      int extLength = buf.getUnsignedByte(i + 1);
+      if (i + 2 + extLength > end) {
+        throw new MalformedPacketException(
+            BAD_MIP_EXTENSION,
+            "extension " + extType + " of " + extLength + " bytes runs past the message");
+      }
+      MipExtension ext = new MipExtension(buf, i, extType, extLength);
+      if (ext.isAuthentication() && extLength < 4) {
+        throw new MalformedPacketException(
+            BAD_MIP_EXTENSION, "authentication extension " + extType + " without an SPI");
+      }
+      found.add(ext);
+      i = ext.end();
+    }
+    this.extensions = Collections.unmodifiableList(found);
+  }
+
+  public ByteBuf buffer() {
+    return buf;
+  }
+
+  /** Index of the message's first byte in {@link #buffer()}. */
+  public int offset() {
+    return start;
+  }
+
+  public int length() {
+    return length;
+  }
+
+  public int type() {
+    return buf.getUnsignedByte(start);
+  }
+
+  public int lifetime() {
+    return buf.getUnsignedShort(start + 2);
+  }
+
+  public int homeAddress() {
+    return buf.getInt(start + 4);
+  }
+
+  public int homeAgent() {
+    return buf.getInt(start + 8);
+  }
+
+  public abstract long identification();
+
+  /** Extensions in message order. */
+  public List<MipExtension> extensions() {
+    return extensions;
+  }
+
+  /** The first extension of this type, or null. */
+  public MipExtension find(int extensionType) {
+    for (MipExtension e : extensions) {
+      if (e.type() == extensionType) {
+        return e;
+      }
+    }
+    return null;
+  }
+
+  /** The first extension a receiver must not ignore (type below 128) and does not know; null. */
+  public MipExtension firstUnknownNonSkippable(Set<Integer> known) {
+    for (MipExtension e : extensions) {
+      if (!MipConstants.isSkippable(e.type()) && !known.contains(e.type())) {
+        return e;
+      }
+    }
+    return null;
+  }
+}
