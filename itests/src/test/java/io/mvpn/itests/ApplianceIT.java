@@ -65,7 +65,14 @@ public class ApplianceIT {
   public void everyMvpnBundleIsActive() {
     List<Bundle> mvpn = mvpnBundles();
     assertEquals(
-        Set.of("io.mvpn.api", "io.mvpn.packet", "io.mvpn.net", "io.mvpn.lab"),
+        Set.of(
+            "io.mvpn.api",
+            "io.mvpn.packet",
+            "io.mvpn.net",
+            "io.mvpn.lab",
+            "io.mvpn.store",
+            "io.mvpn.dispatcher",
+            "io.mvpn.homeagent"),
         mvpn.stream().map(Bundle::getSymbolicName).collect(Collectors.toSet()));
     for (Bundle b : mvpn) {
       assertEquals(b.getSymbolicName() + " state", Bundle.ACTIVE, b.getState());

@@ -11,7 +11,6 @@ import io.mvpn.net.Interface;
 import io.mvpn.net.Route;
 import io.mvpn.net.Transport;
 import io.mvpn.net.Vrf;
-import io.mvpn.net.dispatch.TunnelEndpoint;
 import io.mvpn.packet.MalformedPacketException;
 import io.mvpn.packet.ipip.IpInIp;
 import io.mvpn.packet.ipv4.Ipv4Packet;
@@ -44,7 +43,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Runs on the scheduler the public and tenant VRFs share.
  */
-public final class VirtualHomeAgent implements TunnelEndpoint {
+public final class VirtualHomeAgent implements HomeAgent {
 
   private static final Logger LOG = LoggerFactory.getLogger(VirtualHomeAgent.class);
 
@@ -97,10 +96,12 @@ public final class VirtualHomeAgent implements TunnelEndpoint {
     return config.tenant();
   }
 
+  @Override
   public HomeAgentConfig config() {
     return config;
   }
 
+  @Override
   public RegistrationStats stats() {
     return stats;
   }

@@ -22,6 +22,12 @@ public interface FabricService {
 
   Optional<Vrf> vrf(String name);
 
+  /**
+   * The VRF of a tenant, made now if the tenant's own event has not made it yet (a component of the
+   * tenant may start first); it goes when the tenant goes.
+   */
+  Vrf tenantVrf(io.mvpn.api.MvpnId tenant);
+
   /** An interface by its name, which is unique across VRFs. */
   Optional<Interface> findInterface(String name);
 

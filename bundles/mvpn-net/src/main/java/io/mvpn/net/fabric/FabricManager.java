@@ -123,6 +123,12 @@ public final class FabricManager implements FabricService {
   }
 
   @Override
+  public Vrf tenantVrf(io.mvpn.api.MvpnId tenant) {
+    createVrf(tenant.toString());
+    return vrfs.get(tenant.toString());
+  }
+
+  @Override
   public Optional<Vrf> vrf(String name) {
     return Optional.ofNullable(vrfs.get(name));
   }

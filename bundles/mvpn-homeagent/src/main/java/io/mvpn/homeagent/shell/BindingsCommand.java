@@ -1,0 +1,68 @@
+package io.mvpn.homeagent.shell;
+
+import io.mvpn.api.MvpnId;
+import io.mvpn.api.mobility.Binding;
+import io.mvpn.api.mobility.BindingStore;
+import io.mvpn.api.tenant.Tenant;
+import io.mvpn.api.tenant.TenantService;
+import io.mvpn.net.FabricService;
+import io.mvpn.net.Vrf;
+import java.util.List;
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.support.table.ShellTable;
+
+/** {@code mvpn:bindings [tenant]}: the home agents' binding caches. */
+@Service
+@Command(scope = "mvpn", name = "bindings", description = "Shows mobility bindings, by tenant")
+public class BindingsCommand implements Action {
+
+  @Reference BindingStore store;
+
+  @Reference TenantService tenants;
+
+  @Reference FabricService fabric;
+
+  @Reference Session session;
+
+  @Argument(index = 0, name = "tenant", required = false)
+  String tenant;
+
+  @Override
+  public Object execute() {
+    List<MvpnId> ids =
+        tenant != null
+            ? List.of(MvpnId.of(tenant))
+            : tenants.getTenants().stream().map(Tenant::id).toList();
+    long now =
+        fabric.vrf(FabricService.PUBLIC_VRF).map(Vrf::scheduler).map(s -> s.nanoTime()).orElse(0L);
+    ShellTable table = new ShellTable();
+    table.column("Tenant");
+    table.column("Home address");
+    table.column("Care-of address");
+    table.column("Home agent");
+    table.column("Lifetime").alignRight();
+    table.column("Remaining").alignRight();
+    table.column("Flags");
+    for (MvpnId id : ids) {
+      for (Binding b : store.bindings(id)) {
+        table
+            .addRow()
+            .addContent(
+                id,
+                b.homeAddress(),
+                b.careOfAddress(),
+                b.homeAgent(),
+                b.lifetimeSeconds(),
+                b.remainingSeconds(now),
+                String.format("0x%02x", b.flags()));
+      }
+    }
+    table.print(session.getConsole());
+    return null;
+  }
+}

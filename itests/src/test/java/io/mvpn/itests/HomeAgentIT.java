@@ -1,0 +1,183 @@
+package io.mvpn.itests;
+
+import static io.mvpn.itests.Karaf.awaitCondition;
+import static io.mvpn.itests.Karaf.awaitService;
+import static io.mvpn.itests.Karaf.execute;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+
+import io.mvpn.packet.mip.MipConstants;
+import io.mvpn.packet.mip.MobilitySecurityAssociation;
+import io.mvpn.packet.mip.RegistrationBuilder;
+import io.mvpn.packet.mip.RegistrationReply;
+import io.mvpn.packet.mip.ReplyCode;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.HexFormat;
+import javax.inject.Inject;
+import org.apache.karaf.shell.api.console.SessionFactory;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/**
+ * The appliance's home agents: one per shipped tenant, a registration from a real UDP socket on the
+ * host (through the acme-mip host-socket interface), bindings that survive an update of the home
+ * agent bundle, and a third tenant's home agent made at runtime through Config Admin.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class HomeAgentIT {
+
+  private static final long WAIT_SECONDS = 30;
+  private static final String HOME_AGENT = "io.mvpn.homeagent.HomeAgent";
+  private static final byte[] ACME_KEY =
+      HexFormat.of().parseHex("00112233445566778899aabbccddeeff");
+  private static final InetSocketAddress ACME_MIP =
+      new InetSocketAddress(InetAddress.getLoopbackAddress(), 4341);
+
+  @Inject BundleContext context;
+
+  @Inject SessionFactory sessions;
+
+  @Inject ConfigurationAdmin configAdmin;
+
+  private long counter;
+
+  @Configuration
+  public Option[] config() {
+    return Karaf.distribution(System.getProperty("mvpn.assembly.archive"), "mvpn appliance");
+  }
+
+  private String homeAgentFilter(String tenant) {
+    return "(&(objectClass=" + HOME_AGENT + ")(mvpn.tenant=" + tenant + "))";
+  }
+
+  /** Registers acme's 10.1.0.5 with care-of address 203.0.113.77; returns the reply. */
+  private RegistrationReply register(DatagramSocket mn, long identification) throws Exception {
+    MobilitySecurityAssociation sa =
+        new MobilitySecurityAssociation(
+            1000, MobilitySecurityAssociation.Algorithm.HMAC_MD5, ACME_KEY);
+    ByteBuf request =
+        RegistrationBuilder.request(
+                UnpooledByteBufAllocator.DEFAULT,
+                MipConstants.FLAG_DECAPSULATION_BY_MN | MipConstants.FLAG_REVERSE_TUNNEL,
+                300,
+                0x0A010005,
+                0xC633640A,
+                0xCB00714D,
+                identification)
+            .authenticate(MipConstants.EXT_MN_HA_AUTH, sa)
+            .build();
+    byte[] bytes = ByteBufUtil.getBytes(request);
+    mn.send(new DatagramPacket(bytes, bytes.length, ACME_MIP));
+    DatagramPacket answer = new DatagramPacket(new byte[512], 512);
+    mn.receive(answer);
+    RegistrationReply reply =
+        RegistrationReply.parse(Unpooled.wrappedBuffer(answer.getData(), 0, answer.getLength()));
+    assertTrue(
+        "reply authenticated by the home agent",
+        sa.verify(reply, reply.find(MipConstants.EXT_MN_HA_AUTH)));
+    return reply;
+  }
+
+  private long identification() {
+    long ntpSeconds = System.currentTimeMillis() / 1000 + MipConstants.NTP_UNIX_OFFSET_SECONDS;
+    return (ntpSeconds << 32) | ++counter;
+  }
+
+  @Test
+  public void registrationFromTheHostSurvivesAnUpdateOfTheHomeAgentBundle() throws Exception {
+    assertNotNull(awaitService(context, homeAgentFilter("acme"), WAIT_SECONDS));
+    assertNotNull(awaitService(context, homeAgentFilter("globex"), WAIT_SECONDS));
+    try (DatagramSocket mn = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      mn.setSoTimeout(5000);
+      // The host socket binds asynchronously: retry until the home agent answers (bounded).
+      RegistrationReply[] first = new RegistrationReply[1];
+      long[] firstId = new long[1];
+      assertTrue(
+          awaitCondition(
+              () -> {
+                try {
+                  firstId[0] = identification();
+                  first[0] = register(mn, firstId[0]);
+                  return true;
+                } catch (java.net.SocketTimeoutException e) {
+                  return false;
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              },
+              WAIT_SECONDS));
+      assertEquals(ReplyCode.ACCEPTED, first[0].code());
+      assertEquals(300, first[0].lifetime());
+
+      String bindings = execute(sessions, "mvpn:bindings acme");
+      assertTrue(bindings, bindings.contains("10.1.0.5") && bindings.contains("203.0.113.77"));
+      assertTrue(
+          execute(sessions, "mvpn:bindings globex"),
+          !execute(sessions, "mvpn:bindings globex").contains("203.0.113.77"));
+      String registrations = execute(sessions, "mvpn:registrations");
+      assertTrue(registrations, registrations.contains("accepted: 1"));
+
+      Bundle homeagent =
+          java.util.Arrays.stream(context.getBundles())
+              .filter(b -> "io.mvpn.homeagent".equals(b.getSymbolicName()))
+              .findFirst()
+              .orElseThrow();
+      long before = homeagent.getLastModified();
+      execute(sessions, "bundle:update io.mvpn.homeagent");
+      assertTrue(homeagent.getLastModified() > before);
+      assertNotNull(awaitService(context, homeAgentFilter("acme"), WAIT_SECONDS));
+
+      String after = execute(sessions, "mvpn:bindings acme");
+      assertTrue("binding kept across the update:\n" + after, after.contains("203.0.113.77"));
+      // The new code still knows the last identification: an old one is a replay.
+      assertEquals(ReplyCode.HA_IDENTIFICATION_MISMATCH, register(mn, firstId[0]).code());
+      assertEquals(ReplyCode.ACCEPTED, register(mn, identification()).code());
+    }
+  }
+
+  @Test
+  public void aThirdTenantGetsItsHomeAgentAtRuntime() throws Exception {
+    org.osgi.service.cm.Configuration tenant =
+        configAdmin.getFactoryConfiguration("io.mvpn.tenant", "initech", "?");
+    Dictionary<String, Object> t = new Hashtable<>();
+    t.put("mvpn.tenant", "initech");
+    t.put("homeRealms", new String[] {"10.1.0.0/16"});
+    tenant.update(t);
+    org.osgi.service.cm.Configuration ha =
+        configAdmin.getFactoryConfiguration("io.mvpn.homeagent", "initech", "?");
+    Dictionary<String, Object> h = new Hashtable<>();
+    h.put("mvpn.tenant", "initech");
+    h.put("tenant.target", "(mvpn.tenant=initech)");
+    h.put("address", "198.51.100.30");
+    h.put("mobileNodes", new String[] {"10.1.0.5 1000 hmac-md5 0123456789abcdef0123456789abcdef"});
+    ha.update(h);
+    try {
+      assertNotNull(awaitService(context, homeAgentFilter("initech"), WAIT_SECONDS));
+      String tenants = execute(sessions, "mvpn:tenants");
+      assertTrue(tenants, tenants.contains("initech") && tenants.contains("198.51.100.30"));
+    } finally {
+      ha.delete();
+      tenant.delete();
+    }
+    assertTrue(Karaf.awaitServiceGone(context, homeAgentFilter("initech"), WAIT_SECONDS));
+  }
+}
