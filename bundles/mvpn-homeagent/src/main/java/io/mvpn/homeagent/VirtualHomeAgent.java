@@ -63,6 +63,7 @@ public final class VirtualHomeAgent implements HomeAgent {
   private final Map<Long, Scheduler.Timer> expiryTimers = new HashMap<>();
   private final RegistrationStats stats = new RegistrationStats();
   private Interface tunnel;
+  private io.mvpn.net.Registration homeSide;
   private int nextTunnelId;
 
   /**
@@ -114,6 +115,8 @@ public final class VirtualHomeAgent implements HomeAgent {
   /** Opens the tunnel interface and restores routes, claims and timers of stored bindings. */
   public void start() {
     tunnel = tenantVrf.addInterface("mip-" + config.tenant(), config.address(), 32, new Tunnel());
+    // A mobile node back home deregisters from inside the tenant's network.
+    homeSide = tenantVrf.bindUdp(MipConstants.PORT, this::registration);
     long now = scheduler.nanoTime();
     for (Binding b : store.bindings(config.tenant())) {
       if (b.expiresAtNanos() <= now) {
@@ -133,6 +136,10 @@ public final class VirtualHomeAgent implements HomeAgent {
     expiryTimers.clear();
     for (Binding b : store.bindings(config.tenant())) {
       withdraw(b.homeAddress());
+    }
+    if (homeSide != null) {
+      homeSide.close();
+      homeSide = null;
     }
     if (tunnel != null) {
       tenantVrf.removeInterface(tunnel.name());
@@ -155,7 +162,7 @@ public final class VirtualHomeAgent implements HomeAgent {
     try {
       request = RegistrationRequest.parse(payload);
     } catch (MalformedPacketException e) {
-      denyMalformed(datagram, payload);
+      denyMalformed(vrf, datagram, payload);
       return;
     }
     if (request.firstUnknownNonSkippable(KNOWN_EXTENSIONS) != null) {
@@ -166,42 +173,50 @@ public final class VirtualHomeAgent implements HomeAgent {
     MobilitySecurityAssociation sa = authenticate(request);
     if (sa == null) {
       // Without a verified association there is nothing to authenticate the reply with.
-      reply(datagram, request, ReplyCode.HA_MN_AUTH_FAILED, 0, null, request.identification());
+      reply(vrf, datagram, request, ReplyCode.HA_MN_AUTH_FAILED, 0, null, request.identification());
       return;
     }
     if (request.homeAgent() != config.address().toInt()) {
-      reply(datagram, request, ReplyCode.HA_UNKNOWN_HA_ADDRESS, 0, sa, request.identification());
+      reply(
+          vrf, datagram, request, ReplyCode.HA_UNKNOWN_HA_ADDRESS, 0, sa, request.identification());
       return;
     }
     long replayId = checkIdentification(request);
     if (replayId != 0) {
-      reply(datagram, request, ReplyCode.HA_IDENTIFICATION_MISMATCH, 0, sa, replayId);
+      reply(vrf, datagram, request, ReplyCode.HA_IDENTIFICATION_MISMATCH, 0, sa, replayId);
       return;
     }
     int flags = request.flags();
     if ((flags & (MipConstants.FLAG_RESERVED_R | MipConstants.FLAG_RESERVED_X)) != 0) {
-      reply(datagram, request, ReplyCode.HA_POORLY_FORMED_REQUEST, 0, sa, request.identification());
+      reply(
+          vrf,
+          datagram,
+          request,
+          ReplyCode.HA_POORLY_FORMED_REQUEST,
+          0,
+          sa,
+          request.identification());
       return;
     }
     if ((flags & (MipConstants.FLAG_MINIMAL | MipConstants.FLAG_GRE)) != 0) {
       // RFC 3024 §3.4: requested encapsulation unavailable.
-      reply(datagram, request, 139, 0, sa, request.identification());
+      reply(vrf, datagram, request, 139, 0, sa, request.identification());
       return;
     }
     if (!inHomeRealm(home)) {
-      reply(datagram, request, ReplyCode.HA_ADMIN_PROHIBITED, 0, sa, request.identification());
+      reply(vrf, datagram, request, ReplyCode.HA_ADMIN_PROHIBITED, 0, sa, request.identification());
       return;
     }
     // Authenticated, fresh, well-formed: only now does state change.
     store.setLastIdentification(config.tenant(), Ipv4Address.of(home), request.identification());
     if (request.isDeregistration()) {
       deregister(home, request.careOfAddress());
-      reply(datagram, request, ReplyCode.ACCEPTED, 0, sa, request.identification());
+      reply(vrf, datagram, request, ReplyCode.ACCEPTED, 0, sa, request.identification());
       return;
     }
     int lifetime = Math.min(request.lifetime(), config.maxLifetimeSeconds());
     bind(request, datagram, lifetime);
-    reply(datagram, request, ReplyCode.ACCEPTED, lifetime, sa, request.identification());
+    reply(vrf, datagram, request, ReplyCode.ACCEPTED, lifetime, sa, request.identification());
   }
 
   /** The MN-HA association whose authenticator verifies, or null (131). */
@@ -254,7 +269,7 @@ public final class VirtualHomeAgent implements HomeAgent {
   }
 
   /** A request whose fixed part is readable but whose extensions are broken: 134 if we can. */
-  private void denyMalformed(UdpDatagram datagram, ByteBuf payload) {
+  private void denyMalformed(Vrf vrf, UdpDatagram datagram, ByteBuf payload) {
     stats.onMalformed();
     if (payload.readableBytes() < RegistrationRequest.FIXED_LENGTH) {
       return; // not even an identification to answer with: dropped
@@ -269,10 +284,11 @@ public final class VirtualHomeAgent implements HomeAgent {
                 config.address().toInt(),
                 payload.getLong(at + 16))
             .build();
-    send(datagram, reply, ReplyCode.HA_POORLY_FORMED_REQUEST);
+    send(vrf, datagram, reply, ReplyCode.HA_POORLY_FORMED_REQUEST);
   }
 
   private void reply(
+      Vrf vrf,
       UdpDatagram datagram,
       RegistrationRequest request,
       int code,
@@ -293,13 +309,14 @@ public final class VirtualHomeAgent implements HomeAgent {
     if (!ReplyCode.isAccepted(code)) {
       LOG.debug("{}: {} -> {}", config.tenant(), request, ReplyCode.describe(code));
     }
-    send(datagram, builder.build(), code);
+    send(vrf, datagram, builder.build(), code);
   }
 
-  private void send(UdpDatagram to, ByteBuf reply, int code) {
+  /** Answers on the VRF the request came in on: public, or the tenant's for a node at home. */
+  private void send(Vrf vrf, UdpDatagram to, ByteBuf reply, int code) {
     stats.onReply(code);
     try {
-      publicVrf.sendUdp(
+      vrf.sendUdp(
           config.address(), to.ip().sourceAddress(), MipConstants.PORT, to.sourcePort(), reply);
     } finally {
       reply.release();

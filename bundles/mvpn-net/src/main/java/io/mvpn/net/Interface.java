@@ -29,6 +29,12 @@ public final class Interface {
   private volatile boolean up = true;
   private volatile Capture capture;
 
+  /** Link-layer source of the datagram being received now; -1 when unknown or between calls. */
+  private int receivingFrom = NO_STATION;
+
+  /** No link-layer station is known. */
+  public static final int NO_STATION = -1;
+
   /** A running capture: the file's writer and the offset from scheduler time to epoch time. */
   private record Capture(PcapngWriter writer, long epochOffsetNanos) {}
 
@@ -92,6 +98,43 @@ public final class Interface {
    * ownership of the buffer.
    */
   public void receive(ByteBuf datagram) {
+    receive(datagram, NO_STATION);
+  }
+
+  /**
+   * As {@link #receive(ByteBuf)}, from a known link-layer station, which handlers read through
+   * {@link #receivingFrom()} while they process this datagram.
+   */
+  public void receive(ByteBuf datagram, int station) {
+    receivingFrom = station;
+    try {
+      deliver(datagram);
+    } finally {
+      receivingFrom = NO_STATION;
+    }
+  }
+
+  /**
+   * The link-layer station the datagram being processed came from; valid only during its processing
+   * on this interface's scheduler ({@link #NO_STATION} otherwise).
+   */
+  public int receivingFrom() {
+    return receivingFrom;
+  }
+
+  /** Sends a datagram to one link-layer station; takes ownership of the buffer. */
+  public void transmitToStation(ByteBuf datagram, int station) {
+    if (!up) {
+      counters.onDrop(DropReason.DOWN);
+      datagram.release();
+      return;
+    }
+    counters.onSent();
+    record(datagram);
+    transport.sendToStation(datagram, station);
+  }
+
+  private void deliver(ByteBuf datagram) {
     counters.onReceived();
     record(datagram);
     if (!up) {

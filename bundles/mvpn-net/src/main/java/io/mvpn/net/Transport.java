@@ -38,6 +38,15 @@ public interface Transport {
   /** Stops answering for an address announced before, if this attachment still holds it. */
   default void withdraw(int address) {}
 
+  /**
+   * Sends one datagram to a link-layer station (what a MAC address names on Ethernet), whatever its
+   * IP address: a foreign agent reaching visitors whose home addresses may be the same. Links
+   * without stations send to the datagram's destination address instead.
+   */
+  default void sendToStation(ByteBuf datagram, int station) {
+    send(datagram, datagram.getInt(datagram.readerIndex() + 16));
+  }
+
   /** Stops moving datagrams and frees what the transport holds (sockets, queued buffers). */
   void close();
 }

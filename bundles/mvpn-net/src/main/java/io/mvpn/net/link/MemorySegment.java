@@ -74,6 +74,50 @@ public final class MemorySegment {
     return oversize;
   }
 
+  private synchronized void sendToStation(Port from, ByteBuf datagram, int station) {
+    Port to = null;
+    for (Port p : ports) {
+      if (p.station == station) {
+        to = p;
+      }
+    }
+    if (to == null || to == from) {
+      try {
+        noNeighbour++;
+      } finally {
+        datagram.release();
+      }
+      return;
+    }
+    sendTo(from, datagram, to);
+  }
+
+  private void sendTo(Port from, ByteBuf datagram, Port to) {
+    try {
+      if (datagram.readableBytes() > properties.mtu()) {
+        oversize++;
+        return;
+      }
+      long now = from.owner.scheduler().nanoTime();
+      deliver(from, to, datagram, departure(from, datagram, now) - now);
+    } finally {
+      datagram.release();
+    }
+  }
+
+  /** When a datagram the sender puts on the wire now arrives (rate, delay, jitter, order). */
+  private long departure(Port from, ByteBuf datagram, long now) {
+    long serialization =
+        properties.rateBitsPerSecond() == 0
+            ? 0
+            : datagram.readableBytes() * 8L * 1_000_000_000L / properties.rateBitsPerSecond();
+    from.busyUntil = Math.max(now, from.busyUntil) + serialization;
+    long jitter = properties.jitterNanos() == 0 ? 0 : random.nextLong(properties.jitterNanos() + 1);
+    long arrival = Math.max(from.busyUntil + properties.delayNanos() + jitter, from.lastArrival);
+    from.lastArrival = arrival;
+    return arrival;
+  }
+
   private synchronized void send(Port from, ByteBuf datagram, int nextHop) {
     try {
       if (datagram.readableBytes() > properties.mtu()) {
@@ -81,20 +125,11 @@ public final class MemorySegment {
         return;
       }
       long now = from.owner.scheduler().nanoTime();
-      long serialization =
-          properties.rateBitsPerSecond() == 0
-              ? 0
-              : datagram.readableBytes() * 8L * 1_000_000_000L / properties.rateBitsPerSecond();
-      from.busyUntil = Math.max(now, from.busyUntil) + serialization;
-      long jitter =
-          properties.jitterNanos() == 0 ? 0 : random.nextLong(properties.jitterNanos() + 1);
-      long arrival = Math.max(from.busyUntil + properties.delayNanos() + jitter, from.lastArrival);
-      from.lastArrival = arrival;
-
+      long arrival = departure(from, datagram, now);
       if (isBroadcast(from, nextHop)) {
         for (Port to : ports) {
           if (to != from) {
-            deliver(to, datagram, arrival - now);
+            deliver(from, to, datagram, arrival - now);
           }
         }
       } else {
@@ -103,7 +138,7 @@ public final class MemorySegment {
           noNeighbour++;
           return;
         }
-        deliver(to, datagram, arrival - now);
+        deliver(from, to, datagram, arrival - now);
       }
     } finally {
       datagram.release();
@@ -116,7 +151,7 @@ public final class MemorySegment {
         || nextHop == from.owner.broadcastAddress();
   }
 
-  private void deliver(Port to, ByteBuf datagram, long delayNanos) {
+  private void deliver(Port from, Port to, ByteBuf datagram, long delayNanos) {
     if (properties.loss() > 0 && random.nextDouble() < properties.loss()) {
       lost++;
       return;
@@ -124,14 +159,31 @@ public final class MemorySegment {
     delivered++;
     ByteBuf copy = datagram.retainedDuplicate();
     Interface receiver = to.owner;
-    receiver.scheduler().schedule(delayNanos, TimeUnit.NANOSECONDS, () -> receiver.receive(copy));
+    int station = from.station;
+    receiver
+        .scheduler()
+        .schedule(delayNanos, TimeUnit.NANOSECONDS, () -> receiver.receive(copy, station));
   }
+
+  private int nextStation = 1;
 
   private final class Port implements Transport {
 
+    private final int station;
     private Interface owner;
     private long busyUntil = Long.MIN_VALUE;
     private long lastArrival = Long.MIN_VALUE;
+
+    Port() {
+      synchronized (MemorySegment.this) {
+        station = nextStation++;
+      }
+    }
+
+    @Override
+    public void sendToStation(ByteBuf datagram, int to) {
+      MemorySegment.this.sendToStation(this, datagram, to);
+    }
 
     @Override
     public void attach(Interface owner) {
