@@ -1,0 +1,401 @@
+package io.mvpn.foreignagent;
+
+import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.Prefix;
+import io.mvpn.api.time.Scheduler;
+import io.mvpn.net.DropReason;
+import io.mvpn.net.Interface;
+import io.mvpn.net.Registration;
+import io.mvpn.net.Route;
+import io.mvpn.net.Transport;
+import io.mvpn.net.Vrf;
+import io.mvpn.packet.MalformedPacketException;
+import io.mvpn.packet.icmp.IcmpBuilder;
+import io.mvpn.packet.icmp.IcmpType;
+import io.mvpn.packet.icmp.RouterAdvertisement;
+import io.mvpn.packet.ipip.IpInIp;
+import io.mvpn.packet.ipv4.IpProtocol;
+import io.mvpn.packet.ipv4.Ipv4Packet;
+import io.mvpn.packet.mip.AgentAdvertisement;
+import io.mvpn.packet.mip.MipConstants;
+import io.mvpn.packet.mip.MipExtension;
+import io.mvpn.packet.mip.RegistrationBuilder;
+import io.mvpn.packet.mip.RegistrationReply;
+import io.mvpn.packet.mip.RegistrationRequest;
+import io.mvpn.packet.mip.ReplyCode;
+import io.mvpn.packet.udp.UdpDatagram;
+import io.netty.buffer.ByteBuf;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One foreign agent shared by the mobile nodes of every tenant (seed 002 claim 18, RFC 5944 §3.7):
+ * it advertises itself on its access link, relays registrations between visitors and their home
+ * agents, delivers what the home agents tunnel to its care-of address, and reverse-tunnels (RFC
+ * 3024) what visitors send. The visitor list is keyed by (home agent, home address), and visitors
+ * are reached by link-layer station, so two tenants' nodes with the same home address coexist on
+ * one link.
+ *
+ * <p>Two VRFs: the access VRF faces the visitors, the uplink VRF the carrier network where the home
+ * agents are. Runs on the scheduler they share.
+ */
+public final class ForeignAgent {
+
+  /** Requests waiting for their home agent's answer, at most this long (RFC 5944 §3.7.1). */
+  private static final long PENDING_NANOS = TimeUnit.SECONDS.toNanos(7);
+
+  /**
+   * @param careOf the care-of address offered, the agent's address on both sides
+   * @param maxLifetimeSeconds the longest registration accepted
+   * @param advertisementInterval time between agent advertisements
+   */
+  public record Config(
+      Ipv4Address careOf, int maxLifetimeSeconds, long advertisementIntervalNanos) {}
+
+  private record Key(int homeAgent, int homeAddress) {}
+
+  private record Pending(int station, int sourcePort, long identification, long createdAt) {}
+
+  private final Config config;
+  private final Vrf access;
+  private final Interface accessInterface;
+  private final Vrf uplink;
+  private final Scheduler scheduler;
+  private final Map<Key, Visitor> visitors = new HashMap<>();
+  private final Map<Key, Pending> pending = new HashMap<>();
+  private final Map<Key, Scheduler.Timer> expiry = new HashMap<>();
+  private final List<Registration> registrations = new ArrayList<>();
+  private Scheduler.Timer advertising;
+  private int sequence;
+  private long relayedRequests;
+  private long relayedReplies;
+  private long deliveredToVisitors;
+  private long reverseTunnelled;
+  private long dropped;
+
+  public ForeignAgent(Config config, Vrf access, Interface accessInterface, Vrf uplink) {
+    this.config = config;
+    this.access = access;
+    this.accessInterface = accessInterface;
+    this.uplink = uplink;
+    this.scheduler = access.scheduler();
+  }
+
+  public void start() {
+    registrations.add(access.bindUdp(MipConstants.PORT, this::fromVisitor));
+    registrations.add(
+        access.registerIcmp(IcmpType.ROUTER_SOLICITATION, (vrf, in, ip) -> advertise()));
+    registrations.add(uplink.bindUdp(MipConstants.PORT, this::fromHomeAgent));
+    registrations.add(uplink.registerProtocol(IpProtocol.IPIP, this::fromTunnel));
+    // Whatever visitors send beyond the link goes back to their home agents (RFC 3024).
+    Interface reverse =
+        access.addInterface("reverse-tunnel", config.careOf(), 32, new ReverseTunnel());
+    access.addRoute(new Route(Prefix.DEFAULT_ROUTE, null, reverse, Route.Origin.PROTOCOL));
+    advertise();
+  }
+
+  public void stop() {
+    registrations.forEach(Registration::close);
+    registrations.clear();
+    if (advertising != null) {
+      advertising.cancel();
+    }
+    access.removeInterface("reverse-tunnel");
+    expiry.values().forEach(Scheduler.Timer::cancel);
+  }
+
+  /** The visitor list (a copy). */
+  public List<Visitor> visitors() {
+    return List.copyOf(visitors.values());
+  }
+
+  public long relayedRequests() {
+    return relayedRequests;
+  }
+
+  public long relayedReplies() {
+    return relayedReplies;
+  }
+
+  public long deliveredToVisitors() {
+    return deliveredToVisitors;
+  }
+
+  public long reverseTunnelled() {
+    return reverseTunnelled;
+  }
+
+  public long dropped() {
+    return dropped;
+  }
+
+  // ---- advertisements -------------------------------------------------------------------------
+
+  /** Sends an agent advertisement now and schedules the next one. */
+  private void advertise() {
+    if (advertising != null) {
+      advertising.cancel();
+    }
+    AgentAdvertisement ad =
+        new AgentAdvertisement(
+            sequence,
+            config.maxLifetimeSeconds(),
+            AgentAdvertisement.FLAG_REGISTRATION_REQUIRED
+                | AgentAdvertisement.FLAG_FOREIGN_AGENT
+                | AgentAdvertisement.FLAG_REVERSE_TUNNEL,
+            List.of(config.careOf()));
+    sequence = AgentAdvertisement.nextSequence(sequence);
+    ByteBuf extension = ad.encode(access.alloc());
+    try {
+      int lifetime =
+          (int) Math.min(0xFFFF, 3 * config.advertisementIntervalNanos() / 1_000_000_000L + 1);
+      ByteBuf datagram =
+          IcmpBuilder.routerAdvertisement(
+              access.alloc(),
+              config.careOf().toInt(),
+              -1,
+              lifetime,
+              List.of(new RouterAdvertisement.Entry(config.careOf(), 0)),
+              extension,
+              1);
+      access.send(datagram, accessInterface, -1);
+    } finally {
+      extension.release();
+    }
+    advertising =
+        scheduler.schedule(
+            config.advertisementIntervalNanos(), TimeUnit.NANOSECONDS, this::advertise);
+  }
+
+  // ---- registrations --------------------------------------------------------------------------
+
+  private void fromVisitor(Vrf vrf, Interface in, UdpDatagram udp) {
+    int station = in == null ? Interface.NO_STATION : in.receivingFrom();
+    RegistrationRequest request;
+    try {
+      request = RegistrationRequest.parse(udp.payload());
+    } catch (MalformedPacketException e) {
+      dropped++;
+      return;
+    }
+    int flags = request.flags();
+    if ((flags & (MipConstants.FLAG_RESERVED_R | MipConstants.FLAG_RESERVED_X)) != 0) {
+      deny(request, station, udp.sourcePort(), ReplyCode.FA_POORLY_FORMED_REQUEST, 0);
+      return;
+    }
+    if (!request.hasFlag(MipConstants.FLAG_DECAPSULATION_BY_MN)
+        && request.lifetime() != 0
+        && request.careOfAddress() != config.careOf().toInt()) {
+      deny(request, station, udp.sourcePort(), ReplyCode.FA_INVALID_COA, 0);
+      return;
+    }
+    if (request.lifetime() > config.maxLifetimeSeconds()) {
+      deny(
+          request,
+          station,
+          udp.sourcePort(),
+          ReplyCode.FA_LIFETIME_TOO_LONG,
+          config.maxLifetimeSeconds());
+      return;
+    }
+    // Relay everything through the authorization-enabling (MN-HA) extension, nothing after it.
+    MipExtension mnHa = request.find(MipConstants.EXT_MN_HA_AUTH);
+    if (mnHa == null) {
+      dropped++; // the home agent would refuse it; RFC 5944 §3.7.2.1 lets us drop it
+      return;
+    }
+    Key key = new Key(request.homeAgent(), request.homeAddress());
+    pending.put(
+        key,
+        new Pending(station, udp.sourcePort(), request.identification(), scheduler.nanoTime()));
+    ByteBuf relay =
+        RegistrationBuilder.copyOf(access.alloc(), request, mnHa.end() - request.offset()).build();
+    try {
+      uplink.sendUdp(
+          config.careOf(),
+          Ipv4Address.of(request.homeAgent()),
+          MipConstants.PORT,
+          MipConstants.PORT,
+          relay);
+      relayedRequests++;
+    } finally {
+      relay.release();
+    }
+  }
+
+  /** The agent's own denial (RFC 5944 §3.7.2.3), straight back to the requesting station. */
+  private void deny(RegistrationRequest request, int station, int port, int code, int lifetime) {
+    ByteBuf reply =
+        RegistrationBuilder.reply(
+                access.alloc(),
+                code,
+                lifetime,
+                request.homeAddress(),
+                request.homeAgent(),
+                request.identification())
+            .build();
+    try {
+      toVisitor(request.homeAddress(), station, port, reply);
+    } finally {
+      reply.release();
+    }
+  }
+
+  private void fromHomeAgent(Vrf vrf, Interface in, UdpDatagram udp) {
+    RegistrationReply reply;
+    try {
+      reply = RegistrationReply.parse(udp.payload());
+    } catch (MalformedPacketException e) {
+      dropped++;
+      return;
+    }
+    Key key = new Key(reply.homeAgent(), reply.homeAddress());
+    Pending p = pending.get(key);
+    if (p == null
+        || (p.identification() & 0xFFFFFFFFL) != (reply.identification() & 0xFFFFFFFFL)
+        || scheduler.nanoTime() - p.createdAt() > PENDING_NANOS) {
+      dropped++; // RFC 5944 §3.7.3: a reply matching no pending request is dropped
+      return;
+    }
+    pending.remove(key);
+    if (ReplyCode.isAccepted(reply.code())) {
+      if (reply.lifetime() == 0) {
+        removeVisitor(key);
+      } else {
+        int lifetime = Math.min(reply.lifetime(), config.maxLifetimeSeconds());
+        long expires = scheduler.nanoTime() + TimeUnit.SECONDS.toNanos(lifetime);
+        Visitor v =
+            new Visitor(
+                Ipv4Address.of(reply.homeAgent()),
+                Ipv4Address.of(reply.homeAddress()),
+                p.station(),
+                p.sourcePort(),
+                lifetime,
+                expires);
+        visitors.put(key, v);
+        Scheduler.Timer old =
+            expiry.put(
+                key,
+                scheduler.schedule(
+                    TimeUnit.SECONDS.toNanos(lifetime),
+                    TimeUnit.NANOSECONDS,
+                    () -> {
+                      if (visitors.get(key) == v) {
+                        removeVisitor(key);
+                      }
+                    }));
+        if (old != null) {
+          old.cancel();
+        }
+      }
+    }
+    // Relayed unchanged: the MN-HA authenticator covers it.
+    ByteBuf copy = udp.payload().retainedSlice();
+    try {
+      toVisitor(reply.homeAddress(), p.station(), p.sourcePort(), copy);
+      relayedReplies++;
+    } finally {
+      copy.release();
+    }
+  }
+
+  private void removeVisitor(Key key) {
+    visitors.remove(key);
+    Scheduler.Timer t = expiry.remove(key);
+    if (t != null) {
+      t.cancel();
+    }
+  }
+
+  private void toVisitor(int homeAddress, int station, int port, ByteBuf payload) {
+    ByteBuf datagram =
+        UdpDatagram.build(
+            access.alloc(),
+            config.careOf().toInt(),
+            homeAddress,
+            MipConstants.PORT,
+            port,
+            payload,
+            64);
+    accessInterface.transmitToStation(datagram, station);
+  }
+
+  // ---- tunnels --------------------------------------------------------------------------------
+
+  /** A datagram a home agent tunnelled to our care-of address, for one of our visitors. */
+  private void fromTunnel(Vrf vrf, Interface in, Ipv4Packet outer) {
+    Ipv4Packet inner;
+    try {
+      inner = IpInIp.decapsulate(outer);
+    } catch (MalformedPacketException e) {
+      dropped++;
+      return;
+    }
+    Visitor v = visitors.get(new Key(outer.source(), inner.destination()));
+    if (v == null) {
+      dropped++; // RFC 5944 §4.2.2: unknown mobile node, dropped without ICMP
+      return;
+    }
+    deliveredToVisitors++;
+    accessInterface.transmitToStation(inner.datagram().retainedSlice(), v.station());
+  }
+
+  /** The access VRF's default route: visitors' datagrams back to their home agents. */
+  private final class ReverseTunnel implements Transport {
+    private Interface owner;
+
+    @Override
+    public void attach(Interface owner) {
+      this.owner = owner;
+    }
+
+    @Override
+    public void send(ByteBuf datagram, int nextHop) {
+      try {
+        int station = accessInterface.receivingFrom();
+        Ipv4Packet inner = Ipv4Packet.parse(datagram);
+        Visitor visitor = null;
+        for (Visitor v : visitors.values()) {
+          if (v.station() == station && v.homeAddress().toInt() == inner.source()) {
+            visitor = v;
+            break;
+          }
+        }
+        if (visitor == null) {
+          owner.counters().onDrop(DropReason.NO_ROUTE);
+          dropped++;
+          return;
+        }
+        reverseTunnelled++;
+        uplink.send(
+            IpInIp.encapsulate(
+                uplink.alloc(),
+                config.careOf().toInt(),
+                visitor.homeAgent().toInt(),
+                inner,
+                64,
+                uplink.nextIdentification()));
+      } catch (MalformedPacketException e) {
+        owner.counters().onMalformed(e.reason());
+      } finally {
+        datagram.release();
+      }
+    }
+
+    @Override
+    public int mtu() {
+      return 1500 - 20;
+    }
+
+    @Override
+    public String describe() {
+      return "reverse-tunnel:" + config.careOf();
+    }
+
+    @Override
+    public void close() {}
+  }
+}

@@ -1,0 +1,371 @@
+package io.mvpn.mobilenode;
+
+import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.Prefix;
+import io.mvpn.api.time.Scheduler;
+import io.mvpn.net.Interface;
+import io.mvpn.net.Route;
+import io.mvpn.net.Transport;
+import io.mvpn.net.Vrf;
+import io.mvpn.packet.MalformedPacketException;
+import io.mvpn.packet.icmp.IcmpBuilder;
+import io.mvpn.packet.icmp.IcmpMessage;
+import io.mvpn.packet.icmp.IcmpType;
+import io.mvpn.packet.icmp.RouterAdvertisement;
+import io.mvpn.packet.ipip.IpInIp;
+import io.mvpn.packet.ipv4.IpProtocol;
+import io.mvpn.packet.ipv4.Ipv4Packet;
+import io.mvpn.packet.mip.AgentAdvertisement;
+import io.mvpn.packet.mip.MipConstants;
+import io.mvpn.packet.mip.MipExtension;
+import io.mvpn.packet.mip.MobilitySecurityAssociation;
+import io.mvpn.packet.mip.RegistrationBuilder;
+import io.mvpn.packet.mip.RegistrationReply;
+import io.mvpn.packet.mip.ReplyCode;
+import io.mvpn.packet.udp.UdpDatagram;
+import io.netty.buffer.ByteBuf;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Mobile IPv4 mobile node (RFC 5944 §3.6): at home it deregisters; on a foreign link it solicits
+ * and listens for agent advertisements and registers through the foreign agent (reverse tunnelling
+ * asked for, RFC 3024); with a co-located care-of address (seed 002 claim 23) it registers directly
+ * and tunnels its own datagrams. Requests carry timestamp identifications and are retransmitted at
+ * 1 s, doubling, until a matching authenticated reply arrives.
+ *
+ * <p>Each attachment is a VRF of the node with its interface; one is active at a time, the others'
+ * interfaces are down. Runs on the node's scheduler.
+ */
+public final class MobileNode {
+
+  /** Where the node is. */
+  public enum Mode {
+    HOME,
+    FOREIGN_AGENT,
+    COLOCATED
+  }
+
+  /** One way of being attached: a VRF, its interface and the mode it implies. */
+  public record Attachment(String name, Mode mode, Vrf vrf, Interface iface) {}
+
+  /** What happened, for the shell and tests: at what time, which attachment, what. */
+  public record Event(long atNanos, String attachment, String what) {}
+
+  private static final long FIRST_RETRANSMIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  private final Ipv4Address home;
+  private final Ipv4Address homeAgent;
+  private final MobilitySecurityAssociation sa;
+  private final int lifetime;
+  private final Scheduler scheduler;
+  private final Map<String, Attachment> attachments = new LinkedHashMap<>();
+  private final List<Event> events = new ArrayList<>();
+  private Attachment active;
+  private Ipv4Address agent; // the foreign agent in use, if any
+  private long pendingId;
+  private long retransmitDelay;
+  private Scheduler.Timer retransmit;
+  private Scheduler.Timer refresh;
+  private boolean registered;
+  private int counter;
+  private long epochOffsetNanos;
+
+  public MobileNode(
+      Ipv4Address home,
+      Ipv4Address homeAgent,
+      MobilitySecurityAssociation sa,
+      int lifetime,
+      Scheduler scheduler,
+      long epochOffsetNanos) {
+    this.home = home;
+    this.homeAgent = homeAgent;
+    this.sa = sa;
+    this.lifetime = lifetime;
+    this.scheduler = scheduler;
+    this.epochOffsetNanos = epochOffsetNanos;
+  }
+
+  public Ipv4Address homeAddress() {
+    return home;
+  }
+
+  /** The attachment in use, or null. */
+  public Attachment active() {
+    return active;
+  }
+
+  /** True when at home or registered with a care-of address: datagrams flow. */
+  public boolean connected() {
+    return active != null && (active.mode() == Mode.HOME || registered);
+  }
+
+  public List<Event> events() {
+    return List.copyOf(events);
+  }
+
+  public List<Attachment> attachments() {
+    return List.copyOf(attachments.values());
+  }
+
+  /** The home link: the interface holds the home address; the VRF routes via the home router. */
+  public void addHome(String name, Vrf vrf, Interface iface) {
+    add(new Attachment(name, Mode.HOME, vrf, iface));
+  }
+
+  /** A foreign link with an agent: the interface holds the home address as a /32. */
+  public void addForeign(String name, Vrf vrf, Interface iface) {
+    add(new Attachment(name, Mode.FOREIGN_AGENT, vrf, iface));
+    vrf.registerIcmp(IcmpType.ROUTER_ADVERTISEMENT, (v, in, ip) -> onAdvertisement(name, ip));
+  }
+
+  /**
+   * A link where the node has an address of its own (the co-located care-of address, the
+   * interface's): its own datagrams go through a tunnel interface to the home agent.
+   */
+  public void addColocated(String name, Vrf vrf, Interface iface) {
+    add(new Attachment(name, Mode.COLOCATED, vrf, iface));
+    Interface tunnel = vrf.addInterface(name + "-tunnel", home, 32, new ColocatedTunnel(iface));
+    vrf.addRoute(new Route(Prefix.DEFAULT_ROUTE, null, tunnel, Route.Origin.PROTOCOL));
+    vrf.registerProtocol(
+        IpProtocol.IPIP,
+        (v, in, outer) -> {
+          if (outer.source() != homeAgent.toInt()) {
+            return;
+          }
+          try {
+            tunnel.receive(IpInIp.decapsulate(outer).datagram().retainedSlice());
+          } catch (MalformedPacketException e) {
+            v.counters().onMalformed(e.reason());
+          }
+        });
+  }
+
+  private void add(Attachment a) {
+    attachments.put(a.name(), a);
+    a.iface().setUp(false);
+    a.vrf().bindUdp(MipConstants.PORT, (v, in, udp) -> onReply(a, udp));
+  }
+
+  /** Moves to an attachment: the old interface goes down, the new one up, registration starts. */
+  public void moveTo(String name) {
+    Attachment next = attachments.get(name);
+    if (next == null) {
+      throw new IllegalArgumentException("no attachment " + name);
+    }
+    if (active != null) {
+      active.iface().setUp(false);
+      if (active.mode() == Mode.FOREIGN_AGENT && agent != null) {
+        active.vrf().removeRoute(Prefix.DEFAULT_ROUTE);
+      }
+    }
+    cancelTimers();
+    registered = false;
+    agent = null;
+    active = next;
+    next.iface().setUp(true);
+    event("attached");
+    switch (next.mode()) {
+      case HOME -> {
+        // Gratuitous ARP: the home link learns the node is back before the home agent lets go.
+        next.iface().transport().announce(home.toInt());
+        startRegistration(0, home);
+      }
+      case COLOCATED -> startRegistration(lifetime, next.iface().address());
+      case FOREIGN_AGENT -> solicit(next);
+    }
+  }
+
+  private void solicit(Attachment a) {
+    a.vrf()
+        .send(IcmpBuilder.routerSolicitation(a.vrf().alloc(), home.toInt(), -1, 1), a.iface(), -1);
+  }
+
+  private void onAdvertisement(String attachment, Ipv4Packet ip) {
+    if (active == null || !active.name().equals(attachment)) {
+      return;
+    }
+    AgentAdvertisement ad;
+    try {
+      ad = AgentAdvertisement.parse(RouterAdvertisement.parse(IcmpMessage.parse(ip)));
+    } catch (MalformedPacketException e) {
+      return;
+    }
+    if (ad == null || !ad.has(AgentAdvertisement.FLAG_FOREIGN_AGENT)) {
+      return;
+    }
+    Ipv4Address coa = ad.careOfAddresses().get(0);
+    if (coa.equals(agent)) {
+      return; // already registering or registered through this agent
+    }
+    agent = coa;
+    active
+        .vrf()
+        .addRoute(
+            new Route(
+                Prefix.DEFAULT_ROUTE, ip.sourceAddress(), active.iface(), Route.Origin.PROTOCOL));
+    event("agent " + coa);
+    startRegistration(lifetime, coa);
+  }
+
+  // ---- registration ---------------------------------------------------------------------------
+
+  private void startRegistration(int requestedLifetime, Ipv4Address careOf) {
+    retransmitDelay = FIRST_RETRANSMIT_NANOS;
+    sendRequest(requestedLifetime, careOf);
+  }
+
+  private void sendRequest(int requestedLifetime, Ipv4Address careOf) {
+    Attachment a = active;
+    int flags =
+        switch (a.mode()) {
+          case COLOCATED ->
+              MipConstants.FLAG_DECAPSULATION_BY_MN | MipConstants.FLAG_REVERSE_TUNNEL;
+          case FOREIGN_AGENT -> MipConstants.FLAG_REVERSE_TUNNEL;
+          case HOME -> 0;
+        };
+    pendingId = identification();
+    ByteBuf request =
+        RegistrationBuilder.request(
+                a.vrf().alloc(),
+                flags,
+                requestedLifetime,
+                home.toInt(),
+                homeAgent.toInt(),
+                careOf.toInt(),
+                pendingId)
+            .authenticate(MipConstants.EXT_MN_HA_AUTH, sa)
+            .build();
+    try {
+      Ipv4Address source = a.mode() == Mode.COLOCATED ? careOf : home;
+      Ipv4Address destination = a.mode() == Mode.FOREIGN_AGENT ? agent : homeAgent;
+      a.vrf().sendUdp(source, destination, MipConstants.PORT, MipConstants.PORT, request);
+    } finally {
+      request.release();
+    }
+    event("request lifetime " + requestedLifetime + " coa " + careOf);
+    // New identification each time, at least 1 s apart, doubling (RFC 5944 §3.6.3).
+    long delay = retransmitDelay;
+    retransmitDelay =
+        Math.min(retransmitDelay * 2, TimeUnit.SECONDS.toNanos(Math.max(1, lifetime)));
+    retransmit =
+        scheduler.schedule(
+            delay, TimeUnit.NANOSECONDS, () -> sendRequest(requestedLifetime, careOf));
+  }
+
+  private void onReply(Attachment a, UdpDatagram udp) {
+    if (a != active) {
+      return;
+    }
+    RegistrationReply reply;
+    try {
+      reply = RegistrationReply.parse(udp.payload());
+    } catch (MalformedPacketException e) {
+      return;
+    }
+    if ((reply.identification() & 0xFFFFFFFFL) != (pendingId & 0xFFFFFFFFL)
+        || reply.homeAddress() != home.toInt()) {
+      return;
+    }
+    MipExtension auth = reply.find(MipConstants.EXT_MN_HA_AUTH);
+    boolean fromForeignAgent = reply.code() >= 64 && reply.code() < 128;
+    if (!fromForeignAgent && (auth == null || !sa.verify(reply, auth))) {
+      event("unauthenticated reply dropped");
+      return;
+    }
+    if (retransmit != null) {
+      retransmit.cancel();
+    }
+    if (!ReplyCode.isAccepted(reply.code())) {
+      event("denied " + ReplyCode.describe(reply.code()));
+      return;
+    }
+    if (a.mode() == Mode.HOME) {
+      event("deregistered");
+      return;
+    }
+    registered = true;
+    int granted = Math.min(reply.lifetime(), lifetime);
+    event("registered lifetime " + granted);
+    Ipv4Address careOf = a.mode() == Mode.COLOCATED ? a.iface().address() : agent;
+    refresh =
+        scheduler.schedule(
+            Math.max(1, granted / 2), TimeUnit.SECONDS, () -> startRegistration(lifetime, careOf));
+  }
+
+  private long identification() {
+    long seconds =
+        (scheduler.nanoTime() + epochOffsetNanos) / 1_000_000_000L
+            + MipConstants.NTP_UNIX_OFFSET_SECONDS;
+    return (seconds << 32) | (++counter & 0xFFFFFFFFL);
+  }
+
+  private void cancelTimers() {
+    if (retransmit != null) {
+      retransmit.cancel();
+      retransmit = null;
+    }
+    if (refresh != null) {
+      refresh.cancel();
+      refresh = null;
+    }
+  }
+
+  private void event(String what) {
+    events.add(new Event(scheduler.nanoTime(), active == null ? "-" : active.name(), what));
+  }
+
+  /**
+   * With a co-located care-of address, the node's own datagrams go to the home agent in IP-in-IP.
+   */
+  private final class ColocatedTunnel implements Transport {
+    private final Interface physical;
+    private Interface owner;
+
+    ColocatedTunnel(Interface physical) {
+      this.physical = physical;
+    }
+
+    @Override
+    public void attach(Interface owner) {
+      this.owner = owner;
+    }
+
+    @Override
+    public void send(ByteBuf datagram, int nextHop) {
+      try {
+        Ipv4Packet inner = Ipv4Packet.parse(datagram);
+        owner
+            .vrf()
+            .send(
+                IpInIp.encapsulate(
+                    owner.vrf().alloc(),
+                    physical.address().toInt(),
+                    homeAgent.toInt(),
+                    inner,
+                    64,
+                    owner.vrf().nextIdentification()));
+      } catch (MalformedPacketException e) {
+        owner.counters().onMalformed(e.reason());
+      } finally {
+        datagram.release();
+      }
+    }
+
+    @Override
+    public int mtu() {
+      return physical.mtu() - 20;
+    }
+
+    @Override
+    public String describe() {
+      return "ipip:" + homeAgent;
+    }
+
+    @Override
+    public void close() {}
+  }
+}

@@ -1,0 +1,233 @@
+package io.mvpn.mobilenode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.MvpnId;
+import io.mvpn.api.Prefix;
+import io.mvpn.dispatcher.Dispatcher;
+import io.mvpn.foreignagent.ForeignAgent;
+import io.mvpn.homeagent.HomeAgentConfig;
+import io.mvpn.homeagent.VirtualHomeAgent;
+import io.mvpn.lab.Lab;
+import io.mvpn.lab.TopologyBuilder;
+import io.mvpn.packet.mip.MobilitySecurityAssociation;
+import io.mvpn.packet.mip.MobilitySecurityAssociation.Algorithm;
+import io.mvpn.store.InMemoryBindingStore;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The demo's roaming run in virtual time (seed 002 claims 14-18, 23): acme and globex, both
+ * 10.1.0.0/16, each with a host at home and a mobile node 10.1.0.5 that pings it every 10 ms while
+ * it goes home -> FA1 -> FA2 -> co-located care-of address -> home. Both nodes share the foreign
+ * agents' links at the same time.
+ */
+class RoamingScenarioTest {
+
+  static final long MS = 1_000_000L;
+  static final Ipv4Address HOST = Ipv4Address.parse("10.1.0.100");
+  static final Ipv4Address MN_HOME = Ipv4Address.parse("10.1.0.5");
+  static final byte[] ACME_KEY = HexFormat.of().parseHex("00112233445566778899aabbccddeeff");
+  static final byte[] GLOBEX_KEY =
+      HexFormat.of().parseHex("ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100");
+
+  record Tenant(String name, Ipv4Address ha, Algorithm algorithm, byte[] key, String colo) {}
+
+  static final List<Tenant> TENANTS =
+      List.of(
+          new Tenant(
+              "acme",
+              Ipv4Address.parse("198.51.100.10"),
+              Algorithm.HMAC_MD5,
+              ACME_KEY,
+              "203.0.113.61/24"),
+          new Tenant(
+              "globex",
+              Ipv4Address.parse("198.51.100.20"),
+              Algorithm.HMAC_SHA256,
+              GLOBEX_KEY,
+              "203.0.113.62/24"));
+
+  /** The whole run; returns each tenant's node and pinger for the assertions. */
+  static final class Run {
+    final Lab lab;
+    final List<MobileNode> nodes = new ArrayList<>();
+    final List<ContinuousPing> pings = new ArrayList<>();
+    final List<ForeignAgent> agents = new ArrayList<>();
+    final List<long[]> handovers = new ArrayList<>(); // {time, index into the itinerary}
+    static final String[] ITINERARY = {"home", "cell1", "cell2", "colo", "home"};
+
+    Run() {
+      TopologyBuilder b =
+          new TopologyBuilder(2026)
+              .segment("internet", "2ms")
+              .segment("acme-lan", "1ms")
+              .segment("globex-lan", "1ms")
+              .segment("cell1", "1ms")
+              .segment("cell2", "1ms")
+              .node("appliance")
+              .vrf("public")
+              .iface("pub0", "internet", "203.0.113.1/24")
+              .vrf("acme")
+              .iface("acme-lan", "acme-lan", "10.1.0.1/16")
+              .vrf("globex")
+              .iface("globex-lan", "globex-lan", "10.1.0.1/16");
+      for (int f = 1; f <= 2; f++) {
+        String coa = "203.0.113.1" + f;
+        b.node("fa" + f)
+            .vrf("access")
+            .iface("a0", "cell" + f, coa + "/24")
+            .vrf("uplink")
+            .iface("u0", "internet", coa + "/24")
+            .route("198.51.100.0/24", "203.0.113.1");
+      }
+      for (Tenant t : TENANTS) {
+        b.node(t.name() + "-host").vrf("main").iface("eth0", t.name() + "-lan", "10.1.0.100/16");
+        b.node("mn-" + t.name())
+            .vrf("home")
+            .iface("h0", t.name() + "-lan", "10.1.0.5/16")
+            .route("198.51.100.0/24", "10.1.0.1")
+            .vrf("cell1")
+            .iface("c1", "cell1", "10.1.0.5/32")
+            .vrf("cell2")
+            .iface("c2", "cell2", "10.1.0.5/32")
+            .vrf("colo")
+            .iface("w0", "internet", t.colo())
+            .route("198.51.100.0/24", "203.0.113.1");
+      }
+      lab = Lab.virtual(b.build());
+
+      InMemoryBindingStore store = new InMemoryBindingStore();
+      Dispatcher dispatcher = new Dispatcher(lab.vrf("appliance", "public"));
+      dispatcher.open();
+      for (Tenant t : TENANTS) {
+        VirtualHomeAgent ha =
+            new VirtualHomeAgent(
+                new HomeAgentConfig(
+                    MvpnId.of(t.name()),
+                    t.ha(),
+                    List.of(Prefix.parse("10.1.0.0/16")),
+                    List.of(
+                        new HomeAgentConfig.MobileNodeKey(MN_HOME, 1000, t.algorithm(), t.key())),
+                    600,
+                    7,
+                    t.name() + "-lan"),
+                lab.vrf("appliance", "public"),
+                lab.vrf("appliance", t.name()),
+                store,
+                0);
+        ha.start();
+        dispatcher.add(ha);
+      }
+      for (int f = 1; f <= 2; f++) {
+        ForeignAgent fa =
+            new ForeignAgent(
+                new ForeignAgent.Config(Ipv4Address.parse("203.0.113.1" + f), 600, 1000 * MS),
+                lab.vrf("fa" + f, "access"),
+                lab.iface("fa" + f, "a0"),
+                lab.vrf("fa" + f, "uplink"));
+        fa.start();
+        agents.add(fa);
+      }
+      int identifier = 1;
+      for (Tenant t : TENANTS) {
+        String n = "mn-" + t.name();
+        MobileNode mn =
+            new MobileNode(
+                MN_HOME,
+                t.ha(),
+                new MobilitySecurityAssociation(1000, t.algorithm(), t.key()),
+                300,
+                lab.virtualTime(),
+                0);
+        mn.addHome("home", lab.vrf(n, "home"), lab.iface(n, "h0"));
+        mn.addForeign("cell1", lab.vrf(n, "cell1"), lab.iface(n, "c1"));
+        mn.addForeign("cell2", lab.vrf(n, "cell2"), lab.iface(n, "c2"));
+        mn.addColocated("colo", lab.vrf(n, "colo"), lab.iface(n, "w0"));
+        nodes.add(mn);
+        pings.add(
+            new ContinuousPing(
+                mn, HOST, identifier++, 10, TimeUnit.MILLISECONDS, lab.virtualTime()));
+      }
+    }
+
+    void roam() {
+      var time = lab.virtualTime();
+      for (int step = 0; step < ITINERARY.length; step++) {
+        long at = step * 3000 * MS + 50 * MS;
+        int s = step;
+        time.schedule(
+            at,
+            TimeUnit.NANOSECONDS,
+            () -> {
+              handovers.add(new long[] {time.nanoTime(), s});
+              nodes.forEach(n -> n.moveTo(ITINERARY[s]));
+            });
+      }
+      time.schedule(100 * MS, TimeUnit.NANOSECONDS, () -> pings.forEach(ContinuousPing::start));
+      time.runUntil(15_000 * MS);
+      pings.forEach(ContinuousPing::stop);
+      time.runUntil(16_000 * MS);
+    }
+  }
+
+  @Test
+  void bothTenantsRoamAndEveryPingReturnsFromItsOwnHost() {
+    Run run = new Run();
+    run.roam();
+    for (int i = 0; i < TENANTS.size(); i++) {
+      ContinuousPing ping = run.pings.get(i);
+      String tenant = TENANTS.get(i).name();
+      assertThat(ping.sent()).as(tenant + " pings sent").isGreaterThan(1300);
+      assertThat(ping.received()).as(tenant + " every ping returned").isEqualTo(ping.sent());
+      // The tenant's own host saw exactly its node's echo requests, nothing of the other's.
+      assertThat(run.lab.vrf(tenant + "-host", "main").counters().delivered())
+          .as(tenant + " host deliveries")
+          .isEqualTo(ping.sent());
+    }
+    assertThat(run.agents.get(0).reverseTunnelled()).isGreaterThan(0);
+    assertThat(run.agents.get(1).deliveredToVisitors()).isGreaterThan(0);
+  }
+
+  @Test
+  void eachHandoverIsInterruptedAtMostOneRegistrationRoundTripPlusOneAdvertisementInterval() {
+    Run run = new Run();
+    run.roam();
+    // Registration round trip through a foreign agent: 2 x (1 ms cell + 2 ms internet); the
+    // advertisement interval is 1 s. Pings go every 10 ms, so an interruption also contains
+    // the wait for the next ping and its round trip; the bound holds with those included.
+    long bound = 2 * (1 + 2) * MS + 1000 * MS;
+    StringBuilder report = new StringBuilder();
+    for (long[] h : run.handovers) {
+      if (h[1] == 0) {
+        continue; // the start at home, not a handover
+      }
+      for (int i = 0; i < TENANTS.size(); i++) {
+        long interruption = run.pings.get(i).interruptionAfter(h[0]);
+        report.append(
+            String.format(
+                "%s -> %s: %s %.1f ms%n",
+                Run.ITINERARY[(int) h[1] - 1],
+                Run.ITINERARY[(int) h[1]],
+                TENANTS.get(i).name(),
+                interruption / 1e6));
+        assertThat(interruption).as(report.toString()).isBetween(0L, bound);
+      }
+    }
+    System.out.print(report);
+  }
+
+  @Test
+  void theSameSeedRoamsTheSameWay() {
+    Run first = new Run();
+    first.roam();
+    Run second = new Run();
+    second.roam();
+    assertThat(second.pings.get(0).echoes()).isEqualTo(first.pings.get(0).echoes());
+    assertThat(second.nodes.get(1).events()).isEqualTo(first.nodes.get(1).events());
+  }
+}
