@@ -4,10 +4,10 @@ import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.Prefix;
 import io.mvpn.api.time.Scheduler;
 import io.mvpn.net.DropReason;
+import io.mvpn.net.EncapsulatingTransport;
 import io.mvpn.net.Interface;
 import io.mvpn.net.Registration;
 import io.mvpn.net.Route;
-import io.mvpn.net.Transport;
 import io.mvpn.net.Vrf;
 import io.mvpn.packet.MalformedPacketException;
 import io.mvpn.packet.icmp.IcmpBuilder;
@@ -344,58 +344,37 @@ public final class ForeignAgent {
   }
 
   /** The access VRF's default route: visitors' datagrams back to their home agents. */
-  private final class ReverseTunnel implements Transport {
-    private Interface owner;
+  private final class ReverseTunnel extends EncapsulatingTransport {
 
-    @Override
-    public void attach(Interface owner) {
-      this.owner = owner;
+    ReverseTunnel() {
+      super("reverse-tunnel:" + config.careOf(), 1500 - 20);
     }
 
     @Override
-    public void send(ByteBuf datagram, int nextHop) {
-      try {
-        int station = accessInterface.receivingFrom();
-        Ipv4Packet inner = Ipv4Packet.parse(datagram);
-        Visitor visitor = null;
-        for (Visitor v : visitors.values()) {
-          if (v.station() == station && v.homeAddress().toInt() == inner.source()) {
-            visitor = v;
-            break;
-          }
+    protected void forward(Ipv4Packet inner, int nextHop) {
+      // The sender's station tells apart visitors with the same home address.
+      int station = accessInterface.receivingFrom();
+      Visitor visitor = null;
+      for (Visitor v : visitors.values()) {
+        if (v.station() == station && v.homeAddress().toInt() == inner.source()) {
+          visitor = v;
+          break;
         }
-        if (visitor == null) {
-          owner.counters().onDrop(DropReason.NO_ROUTE);
-          dropped++;
-          return;
-        }
-        reverseTunnelled++;
-        uplink.send(
-            IpInIp.encapsulate(
-                uplink.alloc(),
-                config.careOf().toInt(),
-                visitor.homeAgent().toInt(),
-                inner,
-                64,
-                uplink.nextIdentification()));
-      } catch (MalformedPacketException e) {
-        owner.counters().onMalformed(e.reason());
-      } finally {
-        datagram.release();
       }
+      if (visitor == null) {
+        owner().counters().onDrop(DropReason.NO_ROUTE);
+        dropped++;
+        return;
+      }
+      reverseTunnelled++;
+      uplink.send(
+          IpInIp.encapsulate(
+              uplink.alloc(),
+              config.careOf().toInt(),
+              visitor.homeAgent().toInt(),
+              inner,
+              64,
+              uplink.nextIdentification()));
     }
-
-    @Override
-    public int mtu() {
-      return 1500 - 20;
-    }
-
-    @Override
-    public String describe() {
-      return "reverse-tunnel:" + config.careOf();
-    }
-
-    @Override
-    public void close() {}
   }
 }

@@ -7,9 +7,9 @@ import io.mvpn.api.mobility.Binding;
 import io.mvpn.api.mobility.BindingStore;
 import io.mvpn.api.time.Scheduler;
 import io.mvpn.net.DropReason;
+import io.mvpn.net.EncapsulatingTransport;
 import io.mvpn.net.Interface;
 import io.mvpn.net.Route;
-import io.mvpn.net.Transport;
 import io.mvpn.net.Vrf;
 import io.mvpn.packet.MalformedPacketException;
 import io.mvpn.packet.ipip.IpInIp;
@@ -464,52 +464,30 @@ public final class VirtualHomeAgent implements HomeAgent {
   }
 
   /** The tenant side of the tunnels: datagrams routed to a bound home address. */
-  private final class Tunnel implements Transport {
-    private Interface owner;
+  private final class Tunnel extends EncapsulatingTransport {
 
-    @Override
-    public void attach(Interface owner) {
-      this.owner = owner;
+    Tunnel() {
+      super("ipip:" + config.address(), 1500 - 20);
     }
 
     @Override
-    public void send(ByteBuf datagram, int homeAddress) {
-      try {
-        Ipv4Packet inner = Ipv4Packet.parse(datagram);
-        List<Binding> bindings = store.bindings(config.tenant(), Ipv4Address.of(homeAddress));
-        if (bindings.isEmpty()) {
-          owner.counters().onDrop(DropReason.NO_ROUTE);
-          return;
-        }
-        for (Binding b : bindings) {
-          nextTunnelId = (nextTunnelId + 1) & 0xFFFF;
-          publicVrf.send(
-              IpInIp.encapsulate(
-                  publicVrf.alloc(),
-                  config.address().toInt(),
-                  b.careOfAddress().toInt(),
-                  inner,
-                  TUNNEL_TTL,
-                  nextTunnelId));
-        }
-      } catch (MalformedPacketException e) {
-        owner.counters().onMalformed(e.reason());
-      } finally {
-        datagram.release();
+    protected void forward(Ipv4Packet inner, int homeAddress) {
+      List<Binding> bindings = store.bindings(config.tenant(), Ipv4Address.of(homeAddress));
+      if (bindings.isEmpty()) {
+        owner().counters().onDrop(DropReason.NO_ROUTE);
+        return;
+      }
+      for (Binding b : bindings) {
+        nextTunnelId = (nextTunnelId + 1) & 0xFFFF;
+        publicVrf.send(
+            IpInIp.encapsulate(
+                publicVrf.alloc(),
+                config.address().toInt(),
+                b.careOfAddress().toInt(),
+                inner,
+                TUNNEL_TTL,
+                nextTunnelId));
       }
     }
-
-    @Override
-    public int mtu() {
-      return 1500 - 20;
-    }
-
-    @Override
-    public String describe() {
-      return "ipip:" + config.address();
-    }
-
-    @Override
-    public void close() {}
   }
 }

@@ -3,9 +3,9 @@ package io.mvpn.mobilenode;
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.Prefix;
 import io.mvpn.api.time.Scheduler;
+import io.mvpn.net.EncapsulatingTransport;
 import io.mvpn.net.Interface;
 import io.mvpn.net.Route;
-import io.mvpn.net.Transport;
 import io.mvpn.net.Vrf;
 import io.mvpn.packet.MalformedPacketException;
 import io.mvpn.packet.icmp.IcmpBuilder;
@@ -319,53 +319,27 @@ public final class MobileNode {
   }
 
   /**
-   * With a co-located care-of address, the node's own datagrams go to the home agent in IP-in-IP.
+   * With a co-located care-of address, the node's own datagrams go to its home agent in IP-in-IP.
    */
-  private final class ColocatedTunnel implements Transport {
+  private final class ColocatedTunnel extends EncapsulatingTransport {
     private final Interface physical;
-    private Interface owner;
 
     ColocatedTunnel(Interface physical) {
+      super("ipip:" + homeAgent, physical.mtu() - 20);
       this.physical = physical;
     }
 
     @Override
-    public void attach(Interface owner) {
-      this.owner = owner;
+    protected void forward(Ipv4Packet inner, int nextHop) {
+      Vrf vrf = owner().vrf();
+      vrf.send(
+          IpInIp.encapsulate(
+              vrf.alloc(),
+              physical.address().toInt(),
+              homeAgent.toInt(),
+              inner,
+              64,
+              vrf.nextIdentification()));
     }
-
-    @Override
-    public void send(ByteBuf datagram, int nextHop) {
-      try {
-        Ipv4Packet inner = Ipv4Packet.parse(datagram);
-        owner
-            .vrf()
-            .send(
-                IpInIp.encapsulate(
-                    owner.vrf().alloc(),
-                    physical.address().toInt(),
-                    homeAgent.toInt(),
-                    inner,
-                    64,
-                    owner.vrf().nextIdentification()));
-      } catch (MalformedPacketException e) {
-        owner.counters().onMalformed(e.reason());
-      } finally {
-        datagram.release();
-      }
-    }
-
-    @Override
-    public int mtu() {
-      return physical.mtu() - 20;
-    }
-
-    @Override
-    public String describe() {
-      return "ipip:" + homeAgent;
-    }
-
-    @Override
-    public void close() {}
   }
 }
