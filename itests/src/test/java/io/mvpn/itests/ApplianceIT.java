@@ -72,7 +72,10 @@ public class ApplianceIT {
             "io.mvpn.lab",
             "io.mvpn.store",
             "io.mvpn.dispatcher",
-            "io.mvpn.homeagent"),
+            "io.mvpn.homeagent",
+            "io.mvpn.foreignagent",
+            "io.mvpn.mobilenode",
+            "io.mvpn.demo"),
         mvpn.stream().map(Bundle::getSymbolicName).collect(Collectors.toSet()));
     for (Bundle b : mvpn) {
       assertEquals(b.getSymbolicName() + " state", Bundle.ACTIVE, b.getState());

@@ -42,7 +42,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Two VRFs: the access VRF faces the visitors, the uplink VRF the carrier network where the home
  * agents are. Runs on the scheduler they share.
  */
-public final class ForeignAgent {
+public final class ForeignAgent implements ForeignAgentService {
 
   /** Requests waiting for their home agent's answer, at most this long (RFC 5944 §3.7.1). */
   private static final long PENDING_NANOS = TimeUnit.SECONDS.toNanos(7);
@@ -64,7 +64,7 @@ public final class ForeignAgent {
   private final Interface accessInterface;
   private final Vrf uplink;
   private final Scheduler scheduler;
-  private final Map<Key, Visitor> visitors = new HashMap<>();
+  private final Map<Key, Visitor> visitors = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<Key, Pending> pending = new HashMap<>();
   private final Map<Key, Scheduler.Timer> expiry = new HashMap<>();
   private final List<Registration> registrations = new ArrayList<>();
@@ -107,27 +107,38 @@ public final class ForeignAgent {
     expiry.values().forEach(Scheduler.Timer::cancel);
   }
 
+  @Override
+  public Ipv4Address careOf() {
+    return config.careOf();
+  }
+
   /** The visitor list (a copy). */
+  @Override
   public List<Visitor> visitors() {
     return List.copyOf(visitors.values());
   }
 
+  @Override
   public long relayedRequests() {
     return relayedRequests;
   }
 
+  @Override
   public long relayedReplies() {
     return relayedReplies;
   }
 
+  @Override
   public long deliveredToVisitors() {
     return deliveredToVisitors;
   }
 
+  @Override
   public long reverseTunnelled() {
     return reverseTunnelled;
   }
 
+  @Override
   public long dropped() {
     return dropped;
   }

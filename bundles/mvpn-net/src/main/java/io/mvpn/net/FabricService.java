@@ -28,6 +28,17 @@ public interface FabricService {
    */
   Vrf tenantVrf(io.mvpn.api.MvpnId tenant);
 
+  /**
+   * A VRF of a function's own (a foreign agent's access side, a demo host), made if absent; it
+   * stays until the fabric stops.
+   */
+  Vrf createVrf(String name);
+
+  /**
+   * The in-memory segment of that name ({@code mem:NAME} interfaces attach to it), made if absent.
+   */
+  io.mvpn.net.link.MemorySegment segment(String name);
+
   /** An interface by its name, which is unique across VRFs. */
   Optional<Interface> findInterface(String name);
 

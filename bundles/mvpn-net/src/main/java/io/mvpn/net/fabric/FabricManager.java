@@ -58,10 +58,10 @@ public final class FabricManager implements FabricService {
     group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     scheduler = new EventLoopScheduler(group.next());
     epochOffsetNanos = System.currentTimeMillis() * 1_000_000L - scheduler.nanoTime();
-    createVrf(PUBLIC_VRF);
+    ensureVrf(PUBLIC_VRF);
     tenants.addListener(tenantListener);
     for (Tenant t : tenants.getTenants()) {
-      createVrf(t.id().toString());
+      ensureVrf(t.id().toString());
     }
     LOG.info("fabric up with VRFs {}", vrfs.keySet());
   }
@@ -80,7 +80,7 @@ public final class FabricManager implements FabricService {
   private void tenantEvent(TenantEvent event) {
     String name = event.tenant().id().toString();
     switch (event.type()) {
-      case ADDED -> createVrf(name);
+      case ADDED -> ensureVrf(name);
       case REMOVED -> {
         // The tenant's interfaces stay configured but go with its VRF until it is back.
         removeVrf(name);
@@ -88,7 +88,7 @@ public final class FabricManager implements FabricService {
     }
   }
 
-  private synchronized void createVrf(String name) {
+  private synchronized void ensureVrf(String name) {
     if (vrfs.containsKey(name)) {
       return;
     }
@@ -123,8 +123,20 @@ public final class FabricManager implements FabricService {
   }
 
   @Override
+  public Vrf createVrf(String name) {
+    ensureVrf(name);
+    return vrfs.get(name);
+  }
+
+  @Override
+  public MemorySegment segment(String name) {
+    return segments.computeIfAbsent(
+        name, s -> new MemorySegment(s, LinkProperties.IDEAL, s.hashCode()));
+  }
+
+  @Override
   public Vrf tenantVrf(io.mvpn.api.MvpnId tenant) {
-    createVrf(tenant.toString());
+    ensureVrf(tenant.toString());
     return vrfs.get(tenant.toString());
   }
 
@@ -200,10 +212,7 @@ public final class FabricManager implements FabricService {
 
   private Transport transport(TransportSpec spec) {
     if (spec instanceof TransportSpec.Memory m) {
-      return segments
-          .computeIfAbsent(
-              m.segment(), s -> new MemorySegment(s, LinkProperties.IDEAL, s.hashCode()))
-          .newPort();
+      return segment(m.segment()).newPort();
     }
     if (spec instanceof TransportSpec.Udp u) {
       return new UdpPointToPointTransport(

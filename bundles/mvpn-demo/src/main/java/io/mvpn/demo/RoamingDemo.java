@@ -1,0 +1,234 @@
+package io.mvpn.demo;
+
+import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.Prefix;
+import io.mvpn.api.time.Scheduler;
+import io.mvpn.foreignagent.ForeignAgent;
+import io.mvpn.foreignagent.ForeignAgentService;
+import io.mvpn.mobilenode.ContinuousPing;
+import io.mvpn.mobilenode.MobileNode;
+import io.mvpn.net.FabricService;
+import io.mvpn.net.Interface;
+import io.mvpn.net.Route;
+import io.mvpn.net.Vrf;
+import io.mvpn.packet.mip.MobilitySecurityAssociation;
+import io.netty.buffer.ByteBufAllocator;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The appliance's demo, from {@code etc/io.mvpn.demo.cfg}: around the appliance's own public and
+ * tenant VRFs it builds a host at home in each tenant, two foreign agents on their cells, and one
+ * mobile node per configured tenant that pings its home host while it roams home -> FA1 -> FA2 ->
+ * co-located care-of address -> home, over and over. The real home agents serve them.
+ */
+@Component(
+    configurationPid = RoamingDemo.PID,
+    configurationPolicy = ConfigurationPolicy.REQUIRE,
+    immediate = true,
+    service = RoamingDemo.class)
+@Designate(ocd = RoamingDemo.Config.class)
+public final class RoamingDemo {
+
+  public static final String PID = "io.mvpn.demo";
+
+  static final String[] ITINERARY = {"home", "cell1", "cell2", "colo"};
+  static final Ipv4Address HOST = Ipv4Address.parse("10.1.0.100");
+  static final Ipv4Address ROUTER = Ipv4Address.parse("203.0.113.1");
+
+  private static final Logger LOG = LoggerFactory.getLogger(RoamingDemo.class);
+
+  @ObjectClassDefinition(
+      name = "mvpn demo",
+      description = "Mobile nodes roaming through the appliance")
+  public @interface Config {
+    @AttributeDefinition(
+        name = "Mobile nodes",
+        description = "Each TENANT HOME_ADDRESS HOME_AGENT SPI ALGORITHM HEXKEY")
+    String[] mobileNodes();
+
+    @AttributeDefinition(name = "Seconds on each attachment")
+    int stepSeconds() default 5;
+
+    @AttributeDefinition(name = "Ping interval (ms)")
+    int pingIntervalMs() default 100;
+  }
+
+  /** One roaming node and what it measures. */
+  public record Roamer(String tenant, MobileNode node, ContinuousPing ping) {}
+
+  @Reference FabricService fabric;
+
+  private final List<Vrf> vrfs = new ArrayList<>();
+  private final List<ForeignAgent> agents = new ArrayList<>();
+  private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
+  private final List<Roamer> roamers = new ArrayList<>();
+  private final List<Long> handovers = new ArrayList<>();
+  private Vrf publicVrf;
+  private Scheduler scheduler;
+  private Scheduler.Timer itinerary;
+  private int step;
+
+  @Activate
+  void activate(BundleContext context, Config config) {
+    publicVrf =
+        fabric
+            .vrf(FabricService.PUBLIC_VRF)
+            .orElseThrow(() -> new IllegalStateException("the fabric has no public VRF"));
+    scheduler = publicVrf.scheduler();
+    fabric.onLoop(publicVrf, () -> build(config));
+    for (ForeignAgent fa : agents) {
+      registrations.add(context.registerService(ForeignAgentService.class, fa, null));
+    }
+    LOG.info("demo: {} mobile nodes roaming every {} s", roamers.size(), config.stepSeconds());
+  }
+
+  private Void build(Config config) {
+    ByteBufAllocator alloc = publicVrf.alloc();
+    for (int f = 1; f <= 2; f++) {
+      Ipv4Address careOf = Ipv4Address.parse("203.0.113.1" + f);
+      Vrf access = vrf("demo-fa" + f + "-access", alloc);
+      Interface a0 = access.addInterface("a0", careOf, 24, fabric.segment("cell" + f).newPort());
+      Vrf uplink = vrf("demo-fa" + f + "-uplink", alloc);
+      uplink.addInterface("u0", careOf, 24, fabric.segment("internet").newPort());
+      uplink.addRoute(Prefix.parse("198.51.100.0/24"), ROUTER, Route.Origin.STATIC);
+      ForeignAgent fa =
+          new ForeignAgent(
+              new ForeignAgent.Config(careOf, 600, TimeUnit.SECONDS.toNanos(1)),
+              access,
+              a0,
+              uplink);
+      fa.start();
+      agents.add(fa);
+    }
+    int n = 0;
+    for (String spec : config.mobileNodes()) {
+      for (String one : spec.split(",")) {
+        if (!one.isBlank()) {
+          roamers.add(roamer(one.trim(), ++n, config, alloc));
+        }
+      }
+    }
+    roamers.forEach(r -> r.node().moveTo("home"));
+    roamers.forEach(r -> r.ping().start());
+    long stepNanos = TimeUnit.SECONDS.toNanos(config.stepSeconds());
+    itinerary = scheduler.schedule(stepNanos, TimeUnit.NANOSECONDS, () -> nextStep(stepNanos));
+    return null;
+  }
+
+  private Roamer roamer(String spec, int n, Config config, ByteBufAllocator alloc) {
+    String[] w = spec.split("\\s+");
+    if (w.length != 6) {
+      throw new IllegalArgumentException(
+          "mobile node '" + spec + "': expected TENANT HOME HOME_AGENT SPI ALGORITHM HEXKEY");
+    }
+    String tenant = w[0];
+    Ipv4Address home = Ipv4Address.parse(w[1]);
+    Vrf host = vrf("demo-" + tenant + "-host", alloc);
+    host.addInterface("eth0", HOST, 16, fabric.segment(tenant + "-lan").newPort());
+
+    String prefix = "demo-mn-" + tenant + "-";
+    Vrf atHome = vrf(prefix + "home", alloc);
+    Interface h0 = atHome.addInterface("h0", home, 16, fabric.segment(tenant + "-lan").newPort());
+    atHome.addRoute(
+        Prefix.parse("198.51.100.0/24"), Ipv4Address.parse("10.1.0.1"), Route.Origin.STATIC);
+    Vrf cell1 = vrf(prefix + "cell1", alloc);
+    Interface c1 = cell1.addInterface("c1", home, 32, fabric.segment("cell1").newPort());
+    Vrf cell2 = vrf(prefix + "cell2", alloc);
+    Interface c2 = cell2.addInterface("c2", home, 32, fabric.segment("cell2").newPort());
+    Vrf colo = vrf(prefix + "colo", alloc);
+    Interface w0 =
+        colo.addInterface(
+            "w0", Ipv4Address.of(0xCB007100 + 60 + n), 24, fabric.segment("internet").newPort());
+    colo.addRoute(Prefix.parse("198.51.100.0/24"), ROUTER, Route.Origin.STATIC);
+
+    MobileNode node =
+        new MobileNode(
+            home,
+            Ipv4Address.parse(w[2]),
+            new MobilitySecurityAssociation(
+                Long.parseLong(w[3]),
+                MobilitySecurityAssociation.Algorithm.parse(w[4]),
+                HexFormat.of().parseHex(w[5])),
+            300,
+            scheduler,
+            fabric.epochOffsetNanos());
+    node.addHome("home", atHome, h0);
+    node.addForeign("cell1", cell1, c1);
+    node.addForeign("cell2", cell2, c2);
+    node.addColocated("colo", colo, w0);
+    ContinuousPing ping =
+        new ContinuousPing(
+            node, HOST, n, config.pingIntervalMs(), TimeUnit.MILLISECONDS, scheduler);
+    return new Roamer(tenant, node, ping);
+  }
+
+  private Vrf vrf(String name, ByteBufAllocator alloc) {
+    Vrf vrf = new Vrf(name, scheduler, alloc);
+    vrfs.add(vrf);
+    return vrf;
+  }
+
+  private void nextStep(long stepNanos) {
+    step = (step + 1) % ITINERARY.length;
+    handovers.add(scheduler.nanoTime());
+    for (Roamer r : roamers) {
+      r.node().moveTo(ITINERARY[step]);
+    }
+    itinerary = scheduler.schedule(stepNanos, TimeUnit.NANOSECONDS, () -> nextStep(stepNanos));
+  }
+
+  @Deactivate
+  void deactivate() {
+    registrations.forEach(ServiceRegistration::unregister);
+    registrations.clear();
+    fabric.onLoop(
+        publicVrf,
+        () -> {
+          if (itinerary != null) {
+            itinerary.cancel();
+          }
+          roamers.forEach(r -> r.ping().stop());
+          agents.forEach(ForeignAgent::stop);
+          for (Vrf vrf : vrfs) {
+            for (Interface i : vrf.interfaces()) {
+              vrf.removeInterface(i.name());
+            }
+          }
+          return null;
+        });
+    LOG.info("demo stopped");
+  }
+
+  /** The roaming nodes (read their state through {@link FabricService#onLoop}). */
+  public List<Roamer> roamers() {
+    return List.copyOf(roamers);
+  }
+
+  /** When each handover began, on the fabric's clock. */
+  public List<Long> handovers() {
+    return fabric.onLoop(publicVrf, () -> List.copyOf(handovers));
+  }
+
+  public FabricService fabric() {
+    return fabric;
+  }
+
+  public Vrf publicVrf() {
+    return publicVrf;
+  }
+}

@@ -1,0 +1,22 @@
+package io.mvpn.foreignagent;
+
+import io.mvpn.api.Ipv4Address;
+import java.util.List;
+
+/** A running foreign agent, as a service: its care-of address, visitors and counters. */
+public interface ForeignAgentService {
+
+  Ipv4Address careOf();
+
+  List<Visitor> visitors();
+
+  long relayedRequests();
+
+  long relayedReplies();
+
+  long deliveredToVisitors();
+
+  long reverseTunnelled();
+
+  long dropped();
+}
