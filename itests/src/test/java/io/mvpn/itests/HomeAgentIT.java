@@ -71,22 +71,28 @@ public class HomeAgentIT {
 
   /** Registers acme's 10.1.0.5 with care-of address 203.0.113.77; returns the reply. */
   private RegistrationReply register(DatagramSocket mn, long identification) throws Exception {
+    return register(mn, identification, ACME_KEY, 0xC633640A, ACME_MIP);
+  }
+
+  /** Registers 10.1.0.5 at care-of address 203.0.113.77 with a home agent; returns the reply. */
+  private RegistrationReply register(
+      DatagramSocket mn, long identification, byte[] key, int homeAgent, InetSocketAddress to)
+      throws Exception {
     MobilitySecurityAssociation sa =
-        new MobilitySecurityAssociation(
-            1000, MobilitySecurityAssociation.Algorithm.HMAC_MD5, ACME_KEY);
+        new MobilitySecurityAssociation(1000, MobilitySecurityAssociation.Algorithm.HMAC_MD5, key);
     ByteBuf request =
         RegistrationBuilder.request(
                 UnpooledByteBufAllocator.DEFAULT,
                 MipConstants.FLAG_DECAPSULATION_BY_MN | MipConstants.FLAG_REVERSE_TUNNEL,
                 300,
                 0x0A010005,
-                0xC633640A,
+                homeAgent,
                 0xCB00714D,
                 identification)
             .authenticate(MipConstants.EXT_MN_HA_AUTH, sa)
             .build();
     byte[] bytes = ByteBufUtil.getBytes(request);
-    mn.send(new DatagramPacket(bytes, bytes.length, ACME_MIP));
+    mn.send(new DatagramPacket(bytes, bytes.length, to));
     DatagramPacket answer = new DatagramPacket(new byte[512], 512);
     mn.receive(answer);
     RegistrationReply reply =
@@ -97,9 +103,26 @@ public class HomeAgentIT {
     return reply;
   }
 
+  /**
+   * A timestamp identification. The demo's node used acme's 10.1.0.5 before it was stopped, in this
+   * same second perhaps: ours runs 3 s ahead (within the 7 s tolerance) to be the newer.
+   */
   private long identification() {
-    long ntpSeconds = System.currentTimeMillis() / 1000 + MipConstants.NTP_UNIX_OFFSET_SECONDS;
+    long ntpSeconds = System.currentTimeMillis() / 1000 + 3 + MipConstants.NTP_UNIX_OFFSET_SECONDS;
     return (ntpSeconds << 32) | ++counter;
+  }
+
+  /** The demo's mobile node is acme's 10.1.0.5 too: stop it so that it does not move ours. */
+  @org.junit.Before
+  public void stopTheDemo() throws Exception {
+    for (org.osgi.service.cm.Configuration c :
+        java.util.Objects.requireNonNullElse(
+            configAdmin.listConfigurations("(service.pid=io.mvpn.demo)"),
+            new org.osgi.service.cm.Configuration[0])) {
+      c.delete();
+    }
+    assertTrue(
+        Karaf.awaitServiceGone(context, "(objectClass=io.mvpn.demo.RoamingDemo)", WAIT_SECONDS));
   }
 
   @Test
@@ -170,11 +193,52 @@ public class HomeAgentIT {
     h.put("address", "198.51.100.30");
     h.put("mobileNodes", new String[] {"10.1.0.5 1000 hmac-md5 0123456789abcdef0123456789abcdef"});
     ha.update(h);
+    // Its registration port on the host, for a mobile node program bound to 127.0.0.3.
+    org.osgi.service.cm.Configuration mip =
+        configAdmin.getFactoryConfiguration("io.mvpn.interface", "initech-mip", "?");
+    Dictionary<String, Object> m = new Hashtable<>();
+    m.put("name", "initech-mip");
+    m.put("vrf", "public");
+    m.put("address", "198.51.100.30/32");
+    m.put("transport", "host:127.0.0.3:434=4343");
+    m.put("routes", new String[] {"127.0.0.3/32"});
+    mip.update(m);
     try {
       assertNotNull(awaitService(context, homeAgentFilter("initech"), WAIT_SECONDS));
       String tenants = execute(sessions, "mvpn:tenants");
       assertTrue(tenants, tenants.contains("initech") && tenants.contains("198.51.100.30"));
+
+      InetAddress host = InetAddress.getByName("127.0.0.3");
+      try (DatagramSocket mn = new DatagramSocket(0, host)) {
+        mn.setSoTimeout(2000);
+        byte[] key = HexFormat.of().parseHex("0123456789abcdef0123456789abcdef");
+        RegistrationReply[] reply = new RegistrationReply[1];
+        assertTrue(
+            "initech's home agent answers",
+            awaitCondition(
+                () -> {
+                  try {
+                    reply[0] =
+                        register(
+                            mn,
+                            identification(),
+                            key,
+                            0xC633641E,
+                            new InetSocketAddress(host, 4343));
+                    return true;
+                  } catch (java.net.SocketTimeoutException e) {
+                    return false;
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                },
+                WAIT_SECONDS));
+        assertEquals(ReplyCode.ACCEPTED, reply[0].code());
+      }
+      String bindings = execute(sessions, "mvpn:bindings initech");
+      assertTrue(bindings, bindings.contains("10.1.0.5") && bindings.contains("203.0.113.77"));
     } finally {
+      mip.delete();
       ha.delete();
       tenant.delete();
     }

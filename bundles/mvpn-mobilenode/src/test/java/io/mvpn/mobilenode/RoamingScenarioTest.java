@@ -222,6 +222,64 @@ class RoamingScenarioTest {
   }
 
   @Test
+  void tsharkReadsTheWholeRunWithoutAMalformedPacket(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+    java.nio.file.Path tshark = java.nio.file.Path.of("/usr/bin/tshark");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        java.nio.file.Files.isExecutable(tshark), "tshark is not installed (.ci/run installs it)");
+    Run run = new Run();
+    java.nio.file.Path core = tmp.resolve("appliance-public.pcapng");
+    java.nio.file.Path cell = tmp.resolve("fa1-access.pcapng");
+    run.lab.iface("appliance", "pub0").startCapture(core, 0);
+    run.lab.iface("fa1", "a0").startCapture(cell, 0);
+    run.roam();
+    run.lab.iface("appliance", "pub0").stopCapture();
+    run.lab.iface("fa1", "a0").stopCapture();
+    for (java.nio.file.Path pcap : List.of(core, cell)) {
+      assertThat(tshark(tshark, pcap, "-Y", "_ws.malformed || _ws.expert.severity >= \"warning\""))
+          .as(pcap.getFileName() + " malformed or suspicious")
+          .isEmpty();
+    }
+    // Registrations through FA1 for both tenants' 10.1.0.5, relayed to two different home agents.
+    assertThat(
+            tshark(
+                tshark,
+                core,
+                "-Y",
+                "mip.type == 1 && ip.src == 203.0.113.11",
+                "-T",
+                "fields",
+                "-e",
+                "mip.haaddr"))
+        .contains("198.51.100.10", "198.51.100.20");
+    // FA1's agent advertisements on its cell, read as Mobile IP by tshark.
+    assertThat(
+            tshark(
+                tshark,
+                cell,
+                "-Y",
+                "icmp.type == 9 && icmp.mip.coa",
+                "-T",
+                "fields",
+                "-e",
+                "icmp.mip.coa"))
+        .isNotEmpty()
+        .allMatch(coa -> coa.equals("203.0.113.11"));
+  }
+
+  private static List<String> tshark(
+      java.nio.file.Path tshark, java.nio.file.Path pcap, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(tshark.toString(), "-n", "-r", pcap.toString()));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isZero();
+    return out.lines().filter(l -> !l.isBlank()).toList();
+  }
+
+  @Test
   void theSameSeedRoamsTheSameWay() {
     Run first = new Run();
     first.roam();
