@@ -12,7 +12,11 @@ import io.mvpn.net.Interface;
 import io.mvpn.net.Route;
 import io.mvpn.net.Vrf;
 import io.mvpn.packet.MalformedPacketException;
+import io.mvpn.packet.icmp.IcmpBuilder;
+import io.mvpn.packet.icmp.IcmpMessage;
+import io.mvpn.packet.icmp.IcmpType;
 import io.mvpn.packet.ipip.IpInIp;
+import io.mvpn.packet.ipv4.IpProtocol;
 import io.mvpn.packet.ipv4.Ipv4Packet;
 import io.mvpn.packet.mip.MipConstants;
 import io.mvpn.packet.mip.MipExtension;
@@ -20,6 +24,7 @@ import io.mvpn.packet.mip.MobilitySecurityAssociation;
 import io.mvpn.packet.mip.RegistrationBuilder;
 import io.mvpn.packet.mip.RegistrationRequest;
 import io.mvpn.packet.mip.ReplyCode;
+import io.mvpn.packet.mip.UdpTunnel;
 import io.mvpn.packet.udp.UdpDatagram;
 import io.netty.buffer.ByteBuf;
 import java.util.HashMap;
@@ -49,7 +54,14 @@ public final class VirtualHomeAgent implements HomeAgent {
 
   /** Extensions this home agent understands; any other non-skippable one voids a request. */
   private static final Set<Integer> KNOWN_EXTENSIONS =
-      Set.of(MipConstants.EXT_MN_HA_AUTH, MipConstants.EXT_MN_FA_AUTH, MipConstants.EXT_FA_HA_AUTH);
+      Set.of(
+          MipConstants.EXT_MN_HA_AUTH,
+          MipConstants.EXT_MN_FA_AUTH,
+          MipConstants.EXT_FA_HA_AUTH,
+          MipConstants.EXT_UDP_TUNNEL_REQUEST);
+
+  /** RFC 3519 keepalive interval this home agent asks mobile nodes behind NATs for. */
+  private static final int KEEPALIVE_SECONDS = UdpTunnel.DEFAULT_KEEPALIVE_SECONDS;
 
   private static final int TUNNEL_TTL = 64;
 
@@ -152,9 +164,12 @@ public final class VirtualHomeAgent implements HomeAgent {
   @Override
   public void registration(Vrf vrf, Interface ingress, UdpDatagram datagram) {
     ByteBuf payload = datagram.payload();
+    if (UdpTunnel.isData(payload)) {
+      fromUdpTunnel(vrf, datagram);
+      return;
+    }
     if (payload.readableBytes() < 1
         || payload.getUnsignedByte(payload.readerIndex()) != MipConstants.REGISTRATION_REQUEST) {
-      // RFC 3519 tunnel data and anything else: not accepted by this home agent yet.
       stats.onMalformed();
       return;
     }
@@ -207,6 +222,37 @@ public final class VirtualHomeAgent implements HomeAgent {
       reply(vrf, datagram, request, ReplyCode.HA_ADMIN_PROHIBITED, 0, sa, request.identification());
       return;
     }
+    // RFC 3519: UDP tunnelling when a NAT is in the way (source is not the care-of address) or
+    // the node forces it; declined otherwise, and IP in IP is used.
+    MipExtension tunnelRequest = request.find(MipConstants.EXT_UDP_TUNNEL_REQUEST);
+    boolean udp = false;
+    if (tunnelRequest != null) {
+      if (!UdpTunnel.requestReservedClear(tunnelRequest)) {
+        reply(
+            vrf,
+            datagram,
+            request,
+            ReplyCode.HA_POORLY_FORMED_REQUEST,
+            0,
+            sa,
+            request.identification());
+        return;
+      }
+      int encapsulation = UdpTunnel.requestEncapsulation(tunnelRequest);
+      if (encapsulation != UdpTunnel.ENCAPSULATION_IP_IN_UDP && encapsulation != 0) {
+        reply(
+            vrf,
+            datagram,
+            request,
+            ReplyCode.HA_UDP_ENCAPSULATION_UNAVAILABLE,
+            0,
+            sa,
+            request.identification());
+        return;
+      }
+      boolean natSeen = datagram.ip().source() != request.careOfAddress();
+      udp = natSeen || (UdpTunnel.requestFlags(tunnelRequest) & UdpTunnel.REQUEST_FORCE) != 0;
+    }
     // Authenticated, fresh, well-formed: only now does state change.
     store.setLastIdentification(config.tenant(), Ipv4Address.of(home), request.identification());
     if (request.isDeregistration()) {
@@ -215,8 +261,29 @@ public final class VirtualHomeAgent implements HomeAgent {
       return;
     }
     int lifetime = Math.min(request.lifetime(), config.maxLifetimeSeconds());
-    bind(request, datagram, lifetime);
-    reply(vrf, datagram, request, ReplyCode.ACCEPTED, lifetime, sa, request.identification());
+    bind(request, datagram, lifetime, udp);
+    ByteBuf tunnelReply =
+        tunnelRequest == null
+            ? null
+            : UdpTunnel.replyData(
+                vrf.alloc(),
+                udp ? UdpTunnel.REPLY_ACCEPTED : UdpTunnel.REPLY_DECLINED,
+                KEEPALIVE_SECONDS);
+    try {
+      reply(
+          vrf,
+          datagram,
+          request,
+          ReplyCode.ACCEPTED,
+          lifetime,
+          sa,
+          request.identification(),
+          tunnelReply);
+    } finally {
+      if (tunnelReply != null) {
+        tunnelReply.release();
+      }
+    }
   }
 
   /** The MN-HA association whose authenticator verifies, or null (131). */
@@ -295,6 +362,19 @@ public final class VirtualHomeAgent implements HomeAgent {
       int lifetime,
       MobilitySecurityAssociation sa,
       long identification) {
+    reply(vrf, datagram, request, code, lifetime, sa, identification, null);
+  }
+
+  /** {@code tunnelReply}: the data of an RFC 3519 tunnel reply extension, placed before MN-HA. */
+  private void reply(
+      Vrf vrf,
+      UdpDatagram datagram,
+      RegistrationRequest request,
+      int code,
+      int lifetime,
+      MobilitySecurityAssociation sa,
+      long identification,
+      ByteBuf tunnelReply) {
     RegistrationBuilder builder =
         RegistrationBuilder.reply(
             publicVrf.alloc(),
@@ -303,6 +383,9 @@ public final class VirtualHomeAgent implements HomeAgent {
             request.homeAddress(),
             config.address().toInt(),
             identification);
+    if (tunnelReply != null) {
+      builder.extension(MipConstants.EXT_UDP_TUNNEL_REPLY, tunnelReply);
+    }
     if (sa != null) {
       builder.authenticate(MipConstants.EXT_MN_HA_AUTH, sa);
     }
@@ -325,14 +408,15 @@ public final class VirtualHomeAgent implements HomeAgent {
 
   // ---- bindings -------------------------------------------------------------------------------
 
-  private void bind(RegistrationRequest request, UdpDatagram datagram, int lifetime) {
+  private void bind(RegistrationRequest request, UdpDatagram datagram, int lifetime, boolean udp) {
     long now = scheduler.nanoTime();
     Ipv4Address home = Ipv4Address.of(request.homeAddress());
     Binding binding =
         new Binding(
             config.tenant(),
             home,
-            Ipv4Address.of(request.careOfAddress()),
+            // Behind a NAT the care-of address is where the request came from (RFC 3519 §4.6).
+            Ipv4Address.of(udp ? datagram.ip().source() : request.careOfAddress()),
             config.address(),
             request.flags(),
             lifetime,
@@ -343,7 +427,7 @@ public final class VirtualHomeAgent implements HomeAgent {
             request.identification(),
             datagram.ip().sourceAddress(),
             datagram.sourcePort(),
-            Binding.Encapsulation.IP_IN_IP);
+            udp ? Binding.Encapsulation.UDP : Binding.Encapsulation.IP_IN_IP);
     if (request.hasFlag(MipConstants.FLAG_SIMULTANEOUS)) {
       store.put(binding);
     } else {
@@ -432,6 +516,66 @@ public final class VirtualHomeAgent implements HomeAgent {
 
   // ---- tunnels --------------------------------------------------------------------------------
 
+  /** RFC 3519 tunnel data from a mobile node: its datagram, or a keepalive to answer. */
+  private void fromUdpTunnel(Vrf vrf, UdpDatagram datagram) {
+    Ipv4Packet inner;
+    try {
+      inner = Ipv4Packet.parse(UdpTunnel.dataPayload(datagram.payload()));
+    } catch (MalformedPacketException e) {
+      stats.onTunnelled(false);
+      vrf.counters().onMalformed(e.reason());
+      return;
+    }
+    boolean bound = false;
+    for (Binding b : store.bindings(config.tenant(), inner.sourceAddress())) {
+      if (b.encapsulation() == Binding.Encapsulation.UDP
+          && b.source().toInt() == datagram.ip().source()
+          && b.sourcePort() == datagram.sourcePort()) {
+        bound = true;
+        break;
+      }
+    }
+    if (!bound || tunnel == null || inner.ttl() == 0) {
+      stats.onTunnelled(false);
+      return;
+    }
+    stats.onTunnelled(true);
+    if (inner.destination() == config.address().toInt() && inner.protocol() == IpProtocol.ICMP) {
+      keepalive(datagram, inner);
+      return;
+    }
+    tunnel.receive(inner.datagram().retainedSlice());
+  }
+
+  /** A keepalive (RFC 3519 §4.10): an echo request to us, answered the same way it came. */
+  private void keepalive(UdpDatagram datagram, Ipv4Packet inner) {
+    try {
+      IcmpMessage echo = IcmpMessage.parse(inner);
+      if (echo.type() != IcmpType.ECHO_REQUEST) {
+        return;
+      }
+      ByteBuf reply = IcmpBuilder.echoReply(publicVrf.alloc(), echo, config.address().toInt());
+      try {
+        sendUdpTunnel(
+            datagram.ip().sourceAddress(), datagram.sourcePort(), Ipv4Packet.parse(reply));
+      } finally {
+        reply.release();
+      }
+    } catch (MalformedPacketException e) {
+      publicVrf.counters().onMalformed(e.reason());
+    }
+  }
+
+  private void sendUdpTunnel(Ipv4Address to, int port, Ipv4Packet inner) {
+    ByteBuf data =
+        UdpTunnel.data(publicVrf.alloc(), inner.buffer(), inner.offset(), inner.totalLength());
+    try {
+      publicVrf.sendUdp(config.address(), to, MipConstants.PORT, port, data);
+    } finally {
+      data.release();
+    }
+  }
+
   /**
    * A reverse-tunnelled datagram (RFC 3024): accepted into the tenant VRF only if its inner source
    * is a home address bound to the outer source as care-of address.
@@ -478,6 +622,10 @@ public final class VirtualHomeAgent implements HomeAgent {
         return;
       }
       for (Binding b : bindings) {
+        if (b.encapsulation() == Binding.Encapsulation.UDP) {
+          sendUdpTunnel(b.source(), b.sourcePort(), inner);
+          continue;
+        }
         nextTunnelId = (nextTunnelId + 1) & 0xFFFF;
         publicVrf.send(
             IpInIp.encapsulate(

@@ -22,6 +22,7 @@ import io.mvpn.packet.mip.MobilitySecurityAssociation;
 import io.mvpn.packet.mip.RegistrationBuilder;
 import io.mvpn.packet.mip.RegistrationReply;
 import io.mvpn.packet.mip.ReplyCode;
+import io.mvpn.packet.mip.UdpTunnel;
 import io.mvpn.packet.udp.UdpDatagram;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
@@ -64,6 +65,12 @@ public final class MobileNode {
   private final Scheduler scheduler;
   private final Map<String, Attachment> attachments = new LinkedHashMap<>();
   private final List<Event> events = new ArrayList<>();
+  private final java.util.Set<String> udpRequested = new java.util.HashSet<>();
+  private final Map<String, Interface> tunnels = new LinkedHashMap<>();
+  private boolean udpActive;
+  private long keepaliveNanos;
+  private Scheduler.Timer keepalive;
+  private long keepalivesAnswered;
   private Attachment active;
   private Ipv4Address agent; // the foreign agent in use, if any
   private long pendingId;
@@ -127,8 +134,22 @@ public final class MobileNode {
    * interface's): its own datagrams go through a tunnel interface to the home agent.
    */
   public void addColocated(String name, Vrf vrf, Interface iface) {
+    addColocated(name, vrf, iface, false);
+  }
+
+  /**
+   * As {@link #addColocated(String, Vrf, Interface)}; with {@code udpTunnel} the node asks for RFC
+   * 3519 UDP tunnelling (forced, as behind a NAT), sends keepalives and tunnels in UDP if the home
+   * agent agrees.
+   */
+  public void addColocated(String name, Vrf vrf, Interface iface, boolean udpTunnel) {
     add(new Attachment(name, Mode.COLOCATED, vrf, iface));
-    Interface tunnel = vrf.addInterface(name + "-tunnel", home, 32, new ColocatedTunnel(iface));
+    if (udpTunnel) {
+      udpRequested.add(name);
+    }
+    ColocatedTunnel transport = new ColocatedTunnel(iface);
+    Interface tunnel = vrf.addInterface(name + "-tunnel", home, 32, transport);
+    tunnels.put(name, tunnel);
     vrf.addRoute(new Route(Prefix.DEFAULT_ROUTE, null, tunnel, Route.Origin.PROTOCOL));
     vrf.registerProtocol(
         IpProtocol.IPIP,
@@ -228,17 +249,22 @@ public final class MobileNode {
           case HOME -> 0;
         };
     pendingId = identification();
-    ByteBuf request =
+    RegistrationBuilder builder =
         RegistrationBuilder.request(
-                a.vrf().alloc(),
-                flags,
-                requestedLifetime,
-                home.toInt(),
-                homeAgent.toInt(),
-                careOf.toInt(),
-                pendingId)
-            .authenticate(MipConstants.EXT_MN_HA_AUTH, sa)
-            .build();
+            a.vrf().alloc(),
+            flags,
+            requestedLifetime,
+            home.toInt(),
+            homeAgent.toInt(),
+            careOf.toInt(),
+            pendingId);
+    if (udpRequested.contains(a.name())) {
+      // RFC 3519 §3.1.5: the tunnel request goes before the MN-HA extension.
+      ByteBuf tunnelRequest = UdpTunnel.requestData(a.vrf().alloc(), UdpTunnel.REQUEST_FORCE);
+      builder.extension(MipConstants.EXT_UDP_TUNNEL_REQUEST, tunnelRequest);
+      tunnelRequest.release();
+    }
+    ByteBuf request = builder.authenticate(MipConstants.EXT_MN_HA_AUTH, sa).build();
     try {
       Ipv4Address source = a.mode() == Mode.COLOCATED ? careOf : home;
       Ipv4Address destination = a.mode() == Mode.FOREIGN_AGENT ? agent : homeAgent;
@@ -258,6 +284,10 @@ public final class MobileNode {
 
   private void onReply(Attachment a, UdpDatagram udp) {
     if (a != active) {
+      return;
+    }
+    if (UdpTunnel.isData(udp.payload())) {
+      fromUdpTunnel(a, udp);
       return;
     }
     RegistrationReply reply;
@@ -288,6 +318,19 @@ public final class MobileNode {
       return;
     }
     registered = true;
+    MipExtension tunnelReply = reply.find(MipConstants.EXT_UDP_TUNNEL_REPLY);
+    // Without a tunnel reply the node must not tunnel in UDP (RFC 3519 §4.4).
+    udpActive =
+        a.mode() == Mode.COLOCATED
+            && tunnelReply != null
+            && UdpTunnel.replyCode(tunnelReply) < UdpTunnel.REPLY_DECLINED;
+    if (udpActive) {
+      int k = UdpTunnel.replyKeepalive(tunnelReply);
+      keepaliveNanos =
+          TimeUnit.SECONDS.toNanos(Math.max(10, k == 0 ? UdpTunnel.DEFAULT_KEEPALIVE_SECONDS : k));
+      scheduleKeepalive(a);
+      event("udp tunnel, keepalive every " + keepaliveNanos / 1_000_000_000L + " s");
+    }
     int granted = Math.min(reply.lifetime(), lifetime);
     event("registered lifetime " + granted);
     Ipv4Address careOf = a.mode() == Mode.COLOCATED ? a.iface().address() : agent;
@@ -303,6 +346,65 @@ public final class MobileNode {
     return (seconds << 32) | (++counter & 0xFFFFFFFFL);
   }
 
+  /** RFC 3519 tunnel data from the home agent: its datagram for us. */
+  private void fromUdpTunnel(Attachment a, UdpDatagram udp) {
+    Interface tunnel = tunnels.get(a.name());
+    if (!udpActive || tunnel == null || udp.ip().source() != homeAgent.toInt()) {
+      return;
+    }
+    ByteBuf inner = UdpTunnel.dataPayload(udp.payload());
+    if (inner.readableBytes() > 20
+        && inner.getUnsignedByte(inner.readerIndex() + 9) == IpProtocol.ICMP
+        && inner.getInt(inner.readerIndex() + 12) == homeAgent.toInt()) {
+      keepalivesAnswered++;
+    }
+    tunnel.receive(inner.retainedSlice());
+  }
+
+  /** Keepalives answered by the home agent through the UDP tunnel. */
+  public long keepalivesAnswered() {
+    return keepalivesAnswered;
+  }
+
+  private void scheduleKeepalive(Attachment a) {
+    keepalive =
+        scheduler.schedule(
+            keepaliveNanos,
+            TimeUnit.NANOSECONDS,
+            () -> {
+              if (active != a || !udpActive) {
+                return;
+              }
+              ByteBuf echo =
+                  IcmpBuilder.echoRequest(
+                      a.vrf().alloc(),
+                      home.toInt(),
+                      homeAgent.toInt(),
+                      0xFFFF,
+                      counter,
+                      io.netty.buffer.Unpooled.EMPTY_BUFFER,
+                      64);
+              try {
+                sendUdpTunnel(a, Ipv4Packet.parse(echo));
+              } catch (MalformedPacketException e) {
+                throw new IllegalStateException("built here", e);
+              } finally {
+                echo.release();
+              }
+              scheduleKeepalive(a);
+            });
+  }
+
+  private void sendUdpTunnel(Attachment a, Ipv4Packet inner) {
+    ByteBuf data =
+        UdpTunnel.data(a.vrf().alloc(), inner.buffer(), inner.offset(), inner.totalLength());
+    try {
+      a.vrf().sendUdp(a.iface().address(), homeAgent, MipConstants.PORT, MipConstants.PORT, data);
+    } finally {
+      data.release();
+    }
+  }
+
   private void cancelTimers() {
     if (retransmit != null) {
       retransmit.cancel();
@@ -312,6 +414,11 @@ public final class MobileNode {
       refresh.cancel();
       refresh = null;
     }
+    if (keepalive != null) {
+      keepalive.cancel();
+      keepalive = null;
+    }
+    udpActive = false;
   }
 
   private void event(String what) {
@@ -331,6 +438,10 @@ public final class MobileNode {
 
     @Override
     protected void forward(Ipv4Packet inner, int nextHop) {
+      if (udpActive && active != null && active.iface() == physical) {
+        sendUdpTunnel(active, inner);
+        return;
+      }
       Vrf vrf = owner().vrf();
       vrf.send(
           IpInIp.encapsulate(

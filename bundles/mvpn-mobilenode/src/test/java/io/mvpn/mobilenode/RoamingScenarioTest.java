@@ -62,6 +62,11 @@ class RoamingScenarioTest {
     static final String[] ITINERARY = {"home", "cell1", "cell2", "colo", "home"};
 
     Run() {
+      this(false);
+    }
+
+    /** With {@code udpColocated}, the co-located leg uses RFC 3519 UDP tunnelling. */
+    Run(boolean udpColocated) {
       TopologyBuilder b =
           new TopologyBuilder(2026)
               .segment("internet", "2ms")
@@ -147,7 +152,7 @@ class RoamingScenarioTest {
         mn.addHome("home", lab.vrf(n, "home"), lab.iface(n, "h0"));
         mn.addForeign("cell1", lab.vrf(n, "cell1"), lab.iface(n, "c1"));
         mn.addForeign("cell2", lab.vrf(n, "cell2"), lab.iface(n, "c2"));
-        mn.addColocated("colo", lab.vrf(n, "colo"), lab.iface(n, "w0"));
+        mn.addColocated("colo", lab.vrf(n, "colo"), lab.iface(n, "w0"), udpColocated);
         nodes.add(mn);
         pings.add(
             new ContinuousPing(
@@ -277,6 +282,39 @@ class RoamingScenarioTest {
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).isZero();
     return out.lines().filter(l -> !l.isBlank()).toList();
+  }
+
+  @Test
+  void withUdpTunnellingTheColocatedLegGoesInUdpAndKeepalivesAreAnswered(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+    Run run = new Run(true);
+    java.nio.file.Path core = tmp.resolve("appliance-public.pcapng");
+    run.lab.iface("appliance", "pub0").startCapture(core, 0);
+    run.roam();
+    for (int i = 0; i < TENANTS.size(); i++) {
+      assertThat(run.pings.get(i).received()).isEqualTo(run.pings.get(i).sent());
+    }
+    // Stay on the co-located address long enough for keepalives (every 110 s, RFC 3519 §4.10).
+    run.nodes.forEach(n -> n.moveTo("colo"));
+    run.lab.virtualTime().advance(250, TimeUnit.SECONDS);
+    run.lab.iface("appliance", "pub0").stopCapture();
+    for (MobileNode n : run.nodes) {
+      assertThat(n.keepalivesAnswered()).isEqualTo(2);
+      assertThat(n.events()).anyMatch(e -> e.what().startsWith("udp tunnel"));
+    }
+    java.nio.file.Path tshark = java.nio.file.Path.of("/usr/bin/tshark");
+    if (java.nio.file.Files.isExecutable(tshark)) {
+      assertThat(tshark(tshark, core, "-Y", "_ws.malformed || _ws.expert.severity >= \"warning\""))
+          .isEmpty();
+      // Tunnel data (type 4) from both nodes' co-located addresses, and no IP in IP from them.
+      assertThat(
+              tshark(tshark, core, "-Y", "mip.type == 4", "-T", "fields", "-e", "ip.src").stream()
+                  .map(sources -> sources.split(",")[0]) // outer source; tshark reads the inner too
+                  .distinct())
+          .containsExactlyInAnyOrder(
+              "203.0.113.61", "203.0.113.62", "198.51.100.10", "198.51.100.20");
+      assertThat(tshark(tshark, core, "-Y", "ip.proto == 4 && ip.src == 203.0.113.61")).isEmpty();
+    }
   }
 
   @Test
