@@ -188,12 +188,11 @@ public final class VirtualHomeAgent implements HomeAgent {
     MobilitySecurityAssociation sa = authenticate(request);
     if (sa == null) {
       // Without a verified association there is nothing to authenticate the reply with.
-      reply(vrf, datagram, request, ReplyCode.HA_MN_AUTH_FAILED, 0, null, request.identification());
+      deny(vrf, datagram, request, ReplyCode.HA_MN_AUTH_FAILED, null);
       return;
     }
     if (request.homeAgent() != config.address().toInt()) {
-      reply(
-          vrf, datagram, request, ReplyCode.HA_UNKNOWN_HA_ADDRESS, 0, sa, request.identification());
+      deny(vrf, datagram, request, ReplyCode.HA_UNKNOWN_HA_ADDRESS, sa);
       return;
     }
     long replayId = checkIdentification(request);
@@ -203,23 +202,16 @@ public final class VirtualHomeAgent implements HomeAgent {
     }
     int flags = request.flags();
     if ((flags & (MipConstants.FLAG_RESERVED_R | MipConstants.FLAG_RESERVED_X)) != 0) {
-      reply(
-          vrf,
-          datagram,
-          request,
-          ReplyCode.HA_POORLY_FORMED_REQUEST,
-          0,
-          sa,
-          request.identification());
+      deny(vrf, datagram, request, ReplyCode.HA_POORLY_FORMED_REQUEST, sa);
       return;
     }
     if ((flags & (MipConstants.FLAG_MINIMAL | MipConstants.FLAG_GRE)) != 0) {
       // RFC 3024 §3.4: requested encapsulation unavailable.
-      reply(vrf, datagram, request, 139, 0, sa, request.identification());
+      deny(vrf, datagram, request, 139, sa);
       return;
     }
     if (!inHomeRealm(home)) {
-      reply(vrf, datagram, request, ReplyCode.HA_ADMIN_PROHIBITED, 0, sa, request.identification());
+      deny(vrf, datagram, request, ReplyCode.HA_ADMIN_PROHIBITED, sa);
       return;
     }
     // RFC 3519: UDP tunnelling when a NAT is in the way (source is not the care-of address) or
@@ -228,26 +220,12 @@ public final class VirtualHomeAgent implements HomeAgent {
     boolean udp = false;
     if (tunnelRequest != null) {
       if (!UdpTunnel.requestReservedClear(tunnelRequest)) {
-        reply(
-            vrf,
-            datagram,
-            request,
-            ReplyCode.HA_POORLY_FORMED_REQUEST,
-            0,
-            sa,
-            request.identification());
+        deny(vrf, datagram, request, ReplyCode.HA_POORLY_FORMED_REQUEST, sa);
         return;
       }
       int encapsulation = UdpTunnel.requestEncapsulation(tunnelRequest);
       if (encapsulation != UdpTunnel.ENCAPSULATION_IP_IN_UDP && encapsulation != 0) {
-        reply(
-            vrf,
-            datagram,
-            request,
-            ReplyCode.HA_UDP_ENCAPSULATION_UNAVAILABLE,
-            0,
-            sa,
-            request.identification());
+        deny(vrf, datagram, request, ReplyCode.HA_UDP_ENCAPSULATION_UNAVAILABLE, sa);
         return;
       }
       boolean natSeen = datagram.ip().source() != request.careOfAddress();
@@ -257,7 +235,7 @@ public final class VirtualHomeAgent implements HomeAgent {
     store.setLastIdentification(config.tenant(), Ipv4Address.of(home), request.identification());
     if (request.isDeregistration()) {
       deregister(home, request.careOfAddress());
-      reply(vrf, datagram, request, ReplyCode.ACCEPTED, 0, sa, request.identification());
+      deny(vrf, datagram, request, ReplyCode.ACCEPTED, sa);
       return;
     }
     int lifetime = Math.min(request.lifetime(), config.maxLifetimeSeconds());
@@ -363,6 +341,16 @@ public final class VirtualHomeAgent implements HomeAgent {
       MobilitySecurityAssociation sa,
       long identification) {
     reply(vrf, datagram, request, code, lifetime, sa, identification, null);
+  }
+
+  /** A denial: lifetime 0, the request's identification, authenticated if {@code sa} is known. */
+  private void deny(
+      Vrf vrf,
+      UdpDatagram datagram,
+      RegistrationRequest request,
+      int code,
+      MobilitySecurityAssociation sa) {
+    reply(vrf, datagram, request, code, 0, sa, request.identification());
   }
 
   /** {@code tunnelReply}: the data of an RFC 3519 tunnel reply extension, placed before MN-HA. */
