@@ -148,10 +148,13 @@ public class ApplianceIT {
     Path file = Path.of(System.getProperty("karaf.home"), "data", "acme-lan.pcapng");
     String started = execute(sessions, "mvpn:capture start acme-lan " + file);
     assertTrue(started, started.contains("capturing acme-lan"));
-    // A ping to a neighbour that does not exist still leaves the interface: one packet captured.
+    // A ping to a neighbour that does not exist still leaves the interface, and is captured.
     pingOutput("acme", "10.1.0.77");
     String stopped = execute(sessions, "mvpn:capture stop acme-lan");
-    assertTrue(stopped, stopped.contains("1 packets written"));
+    // At least our ping; the demo's nodes may be talking on acme's LAN too.
+    java.util.regex.Matcher written =
+        java.util.regex.Pattern.compile("(\\d+) packets written").matcher(stopped);
+    assertTrue(stopped, written.find() && Integer.parseInt(written.group(1)) >= 1);
     byte[] pcapng = Files.readAllBytes(file);
     // Section Header Block type, then the byte-order magic 0x1A2B3C4D (little-endian here).
     assertEquals(0x0A, pcapng[0]);

@@ -3,8 +3,6 @@ package io.mvpn.demo;
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.Prefix;
 import io.mvpn.api.time.Scheduler;
-import io.mvpn.foreignagent.ForeignAgent;
-import io.mvpn.foreignagent.ForeignAgentService;
 import io.mvpn.mobilenode.ContinuousPing;
 import io.mvpn.mobilenode.MobileNode;
 import io.mvpn.net.FabricService;
@@ -17,8 +15,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -31,10 +27,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The appliance's demo, from {@code etc/io.mvpn.demo.cfg}: around the appliance's own public and
- * tenant VRFs it builds a host at home in each tenant, two foreign agents on their cells, and one
- * mobile node per configured tenant that pings its home host while it roams home -> FA1 -> FA2 ->
- * co-located care-of address -> home, over and over. The real home agents serve them.
+ * The appliance's demo, from {@code etc/io.mvpn.demo.cfg}: around the appliance's own VRFs it
+ * builds a host at home in each tenant and one mobile node per configured tenant that pings its
+ * home host while it roams home -> cell1 -> cell2 -> co-located care-of address -> home, over and
+ * over. The appliance's own home agents and foreign agents (on cell1 and cell2) serve them.
  */
 @Component(
     configurationPid = RoamingDemo.PID,
@@ -74,8 +70,6 @@ public final class RoamingDemo {
   @Reference FabricService fabric;
 
   private final List<Vrf> vrfs = new ArrayList<>();
-  private final List<ForeignAgent> agents = new ArrayList<>();
-  private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
   private final List<Roamer> roamers = new ArrayList<>();
   private final List<Long> handovers = new ArrayList<>();
   private Vrf publicVrf;
@@ -84,37 +78,18 @@ public final class RoamingDemo {
   private int step;
 
   @Activate
-  void activate(BundleContext context, Config config) {
+  void activate(Config config) {
     publicVrf =
         fabric
             .vrf(FabricService.PUBLIC_VRF)
             .orElseThrow(() -> new IllegalStateException("the fabric has no public VRF"));
     scheduler = publicVrf.scheduler();
     fabric.onLoop(publicVrf, () -> build(config));
-    for (ForeignAgent fa : agents) {
-      registrations.add(context.registerService(ForeignAgentService.class, fa, null));
-    }
     LOG.info("demo: {} mobile nodes roaming every {} s", roamers.size(), config.stepSeconds());
   }
 
   private Void build(Config config) {
     ByteBufAllocator alloc = publicVrf.alloc();
-    for (int f = 1; f <= 2; f++) {
-      Ipv4Address careOf = Ipv4Address.parse("203.0.113.1" + f);
-      Vrf access = vrf("demo-fa" + f + "-access", alloc);
-      Interface a0 = access.addInterface("a0", careOf, 24, fabric.segment("cell" + f).newPort());
-      Vrf uplink = vrf("demo-fa" + f + "-uplink", alloc);
-      uplink.addInterface("u0", careOf, 24, fabric.segment("internet").newPort());
-      uplink.addRoute(Prefix.parse("198.51.100.0/24"), ROUTER, Route.Origin.STATIC);
-      ForeignAgent fa =
-          new ForeignAgent(
-              new ForeignAgent.Config(careOf, 600, TimeUnit.SECONDS.toNanos(1)),
-              access,
-              a0,
-              uplink);
-      fa.start();
-      agents.add(fa);
-    }
     int n = 0;
     for (String spec : config.mobileNodes()) {
       for (String one : spec.split(",")) {
@@ -194,8 +169,6 @@ public final class RoamingDemo {
 
   @Deactivate
   void deactivate() {
-    registrations.forEach(ServiceRegistration::unregister);
-    registrations.clear();
     fabric.onLoop(
         publicVrf,
         () -> {
@@ -203,7 +176,6 @@ public final class RoamingDemo {
             itinerary.cancel();
           }
           roamers.forEach(r -> r.ping().stop());
-          agents.forEach(ForeignAgent::stop);
           for (Vrf vrf : vrfs) {
             for (Interface i : vrf.interfaces()) {
               vrf.removeInterface(i.name());

@@ -1,0 +1,157 @@
+package io.mvpn.foreignagent.internal;
+
+import io.mvpn.api.Ipv4Address;
+import io.mvpn.foreignagent.ForeignAgent;
+import io.mvpn.foreignagent.ForeignAgentService;
+import io.mvpn.foreignagent.Visitor;
+import io.mvpn.net.FabricService;
+import io.mvpn.net.Interface;
+import io.mvpn.net.Vrf;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One foreign agent of the appliance, from {@code etc/io.mvpn.foreignagent-<name>.cfg}: it owns two
+ * VRFs (access and uplink) whose interfaces are configured like any other, and serves the mobile
+ * nodes of every tenant on its access link.
+ */
+@Component(
+    configurationPid = ForeignAgentInstance.PID,
+    configurationPolicy = ConfigurationPolicy.REQUIRE,
+    immediate = true,
+    service = ForeignAgentService.class)
+@Designate(ocd = ForeignAgentInstance.Config.class, factory = true)
+public final class ForeignAgentInstance implements ForeignAgentService {
+
+  public static final String PID = "io.mvpn.foreignagent";
+
+  private static final Logger LOG = LoggerFactory.getLogger(ForeignAgentInstance.class);
+
+  @ObjectClassDefinition(name = "mvpn foreign agent", description = "A shared foreign agent")
+  public @interface Config {
+    @AttributeDefinition(name = "Name", description = "Names its VRFs and interfaces, e.g. fa1")
+    String name();
+
+    @AttributeDefinition(name = "Care-of address", description = "a.b.c.d/len on both links")
+    String careOf();
+
+    @AttributeDefinition(name = "Access transport", description = "e.g. mem:cell1")
+    String access_transport();
+
+    @AttributeDefinition(name = "Uplink transport", description = "e.g. mem:internet")
+    String uplink_transport();
+
+    @AttributeDefinition(
+        name = "Uplink routes",
+        description = "Toward the home agents: PREFIX via NEXTHOP, comma-separated")
+    String[] uplink_routes() default {};
+
+    @AttributeDefinition(name = "Maximum lifetime (s)")
+    int maxLifetime() default 600;
+
+    @AttributeDefinition(name = "Advertisement interval (ms)")
+    int advertisementIntervalMs() default 1000;
+  }
+
+  @Reference FabricService fabric;
+
+  private ForeignAgent engine;
+  private Vrf access;
+
+  private String name;
+
+  @Activate
+  void activate(Config config) {
+    name = config.name();
+    String careOf = config.careOf();
+    int slash = careOf.indexOf('/');
+    if (slash < 0) {
+      throw new IllegalArgumentException("foreign agent " + name + ": careOf needs a /length");
+    }
+    access = fabric.createVrf(name + "-access");
+    Vrf uplink = fabric.createVrf(name + "-uplink");
+    List<String> routes =
+        Arrays.stream(config.uplink_routes())
+            .flatMap(v -> Arrays.stream(v.split(",")))
+            .map(String::trim)
+            .filter(r -> !r.isEmpty())
+            .toList();
+    fabric.configureInterface(
+        access.name(), name + "-access", careOf, config.access_transport(), List.of());
+    fabric.configureInterface(
+        uplink.name(), name + "-uplink", careOf, config.uplink_transport(), routes);
+    Interface accessInterface = fabric.findInterface(name + "-access").orElseThrow();
+    ForeignAgent.Config faConfig =
+        new ForeignAgent.Config(
+            Ipv4Address.parse(careOf.substring(0, slash)),
+            config.maxLifetime(),
+            TimeUnit.MILLISECONDS.toNanos(config.advertisementIntervalMs()));
+    engine =
+        fabric.onLoop(
+            access,
+            () -> {
+              ForeignAgent fa = new ForeignAgent(faConfig, access, accessInterface, uplink);
+              fa.start();
+              return fa;
+            });
+    LOG.info("foreign agent {} up at {}", name, careOf);
+  }
+
+  @Deactivate
+  void deactivate() {
+    fabric.onLoop(
+        access,
+        () -> {
+          engine.stop();
+          return null;
+        });
+    fabric.removeInterface(name + "-access");
+    fabric.removeInterface(name + "-uplink");
+  }
+
+  @Override
+  public Ipv4Address careOf() {
+    return engine.careOf();
+  }
+
+  @Override
+  public List<Visitor> visitors() {
+    return engine.visitors();
+  }
+
+  @Override
+  public long relayedRequests() {
+    return engine.relayedRequests();
+  }
+
+  @Override
+  public long relayedReplies() {
+    return engine.relayedReplies();
+  }
+
+  @Override
+  public long deliveredToVisitors() {
+    return engine.deliveredToVisitors();
+  }
+
+  @Override
+  public long reverseTunnelled() {
+    return engine.reverseTunnelled();
+  }
+
+  @Override
+  public long dropped() {
+    return engine.dropped();
+  }
+}
