@@ -223,7 +223,6 @@ class RoamingScenarioTest {
         assertThat(interruption).as(report.toString()).isBetween(0L, bound);
       }
     }
-    System.out.print(report);
   }
 
   @Test
