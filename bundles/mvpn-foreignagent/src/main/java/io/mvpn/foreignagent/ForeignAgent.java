@@ -65,6 +65,10 @@ public final class ForeignAgent implements ForeignAgentService {
   private final Vrf uplink;
   private final Scheduler scheduler;
   private final Map<Key, Visitor> visitors = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The same visitors by (station, home address), for the reverse tunnel's per-datagram lookup. */
+  private final Map<Long, Visitor> byStation = new HashMap<>();
+
   private final Map<Key, Pending> pending = new HashMap<>();
   private final Map<Key, Scheduler.Timer> expiry = new HashMap<>();
   private final List<Registration> registrations = new ArrayList<>();
@@ -286,7 +290,11 @@ public final class ForeignAgent implements ForeignAgentService {
                 p.sourcePort(),
                 lifetime,
                 expires);
-        visitors.put(key, v);
+        Visitor replaced = visitors.put(key, v);
+        if (replaced != null) {
+          byStation.remove(stationKey(replaced.station(), replaced.homeAddress().toInt()));
+        }
+        byStation.put(stationKey(v.station(), v.homeAddress().toInt()), v);
         Scheduler.Timer old =
             expiry.put(
                 key,
@@ -313,8 +321,15 @@ public final class ForeignAgent implements ForeignAgentService {
     }
   }
 
+  private static long stationKey(int station, int homeAddress) {
+    return ((long) station << 32) | (homeAddress & 0xFFFFFFFFL);
+  }
+
   private void removeVisitor(Key key) {
-    visitors.remove(key);
+    Visitor gone = visitors.remove(key);
+    if (gone != null) {
+      byStation.remove(stationKey(gone.station(), gone.homeAddress().toInt()));
+    }
     Scheduler.Timer t = expiry.remove(key);
     if (t != null) {
       t.cancel();
@@ -364,14 +379,7 @@ public final class ForeignAgent implements ForeignAgentService {
     @Override
     protected void forward(Ipv4Packet inner, int nextHop) {
       // The sender's station tells apart visitors with the same home address.
-      int station = accessInterface.receivingFrom();
-      Visitor visitor = null;
-      for (Visitor v : visitors.values()) {
-        if (v.station() == station && v.homeAddress().toInt() == inner.source()) {
-          visitor = v;
-          break;
-        }
-      }
+      Visitor visitor = byStation.get(stationKey(accessInterface.receivingFrom(), inner.source()));
       if (visitor == null) {
         owner().counters().onDrop(DropReason.NO_ROUTE);
         dropped++;
