@@ -19,6 +19,7 @@ import io.mvpn.packet.ipv4.Ipv4Packet;
 import io.mvpn.packet.mip.AgentAdvertisement;
 import io.mvpn.packet.mip.MipConstants;
 import io.mvpn.packet.mip.MipExtension;
+import io.mvpn.packet.mip.MobilitySecurityAssociation;
 import io.mvpn.packet.mip.RegistrationBuilder;
 import io.mvpn.packet.mip.RegistrationReply;
 import io.mvpn.packet.mip.RegistrationRequest;
@@ -53,11 +54,37 @@ public final class ForeignAgent implements ForeignAgentService {
    * @param advertisementInterval time between agent advertisements
    */
   public record Config(
-      Ipv4Address careOf, int maxLifetimeSeconds, long advertisementIntervalNanos) {}
+      Ipv4Address careOf,
+      int maxLifetimeSeconds,
+      long advertisementIntervalNanos,
+      int maxPending,
+      Map<Ipv4Address, MobilitySecurityAssociation> homeAgentKeys) {
+
+    /** No FA-HA associations, at most 5 requests pending (RFC 5944 §3.7.1's typical limit). */
+    public Config(Ipv4Address careOf, int maxLifetimeSeconds, long advertisementIntervalNanos) {
+      this(careOf, maxLifetimeSeconds, advertisementIntervalNanos, 5, Map.of());
+    }
+
+    public Config {
+      homeAgentKeys = Map.copyOf(homeAgentKeys);
+    }
+  }
 
   private record Key(int homeAgent, int homeAddress) {}
 
-  private record Pending(int station, int sourcePort, long identification, long createdAt) {}
+  private record Pending(
+      int station,
+      int sourcePort,
+      int homeAddress,
+      int homeAgent,
+      long identification,
+      long createdAt,
+      Scheduler.Timer timeout) {}
+
+  /** At most one denial per second to a mobile node (RFC 5944 §3.7.2). */
+  private static final long DENIAL_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  private final Map<Integer, Long> lastDenial = new HashMap<>();
 
   private final Config config;
   private final Vrf access;
@@ -223,11 +250,35 @@ public final class ForeignAgent implements ForeignAgentService {
       return;
     }
     Key key = new Key(request.homeAgent(), request.homeAddress());
+    Pending previous = pending.get(key);
+    if (previous == null && pending.size() >= config.maxPending()) {
+      deny(request, station, udp.sourcePort(), ReplyCode.FA_INSUFFICIENT_RESOURCES, 0);
+      return;
+    }
+    if (previous != null) {
+      previous.timeout().cancel();
+    }
+    int sourcePort = udp.sourcePort();
+    Scheduler.Timer timeout =
+        scheduler.schedule(PENDING_NANOS, TimeUnit.NANOSECONDS, () -> timedOut(key));
     pending.put(
         key,
-        new Pending(station, udp.sourcePort(), request.identification(), scheduler.nanoTime()));
-    ByteBuf relay =
-        RegistrationBuilder.copyOf(access.alloc(), request, mnHa.end() - request.offset()).build();
+        new Pending(
+            station,
+            sourcePort,
+            request.homeAddress(),
+            request.homeAgent(),
+            request.identification(),
+            scheduler.nanoTime(),
+            timeout));
+    RegistrationBuilder builder =
+        RegistrationBuilder.copyOf(access.alloc(), request, mnHa.end() - request.offset());
+    MobilitySecurityAssociation faHa =
+        config.homeAgentKeys().get(Ipv4Address.of(request.homeAgent()));
+    if (faHa != null && request.lifetime() != 0) {
+      builder.authenticate(MipConstants.EXT_FA_HA_AUTH, faHa);
+    }
+    ByteBuf relay = builder.build();
     try {
       uplink.sendUdp(
           config.careOf(),
@@ -241,19 +292,54 @@ public final class ForeignAgent implements ForeignAgentService {
     }
   }
 
+  /** A request the home agent never answered: denied with 78 (RFC 5944 §3.7.1). */
+  private void timedOut(Key key) {
+    Pending p = pending.remove(key);
+    if (p != null) {
+      deny(
+          p.homeAddress(),
+          p.homeAgent(),
+          p.identification(),
+          p.station(),
+          p.sourcePort(),
+          ReplyCode.FA_REGISTRATION_TIMEOUT,
+          0);
+    }
+  }
+
   /** The agent's own denial (RFC 5944 §3.7.2.3), straight back to the requesting station. */
   private void deny(RegistrationRequest request, int station, int port, int code, int lifetime) {
+    deny(
+        request.homeAddress(),
+        request.homeAgent(),
+        request.identification(),
+        station,
+        port,
+        code,
+        lifetime);
+  }
+
+  private void deny(
+      int homeAddress,
+      int homeAgent,
+      long identification,
+      int station,
+      int port,
+      int code,
+      int lifetime) {
+    long now = scheduler.nanoTime();
+    Long last = lastDenial.get(station);
+    if (last != null && now - last < DENIAL_INTERVAL_NANOS) {
+      dropped++;
+      return;
+    }
+    lastDenial.put(station, now);
     ByteBuf reply =
         RegistrationBuilder.reply(
-                access.alloc(),
-                code,
-                lifetime,
-                request.homeAddress(),
-                request.homeAgent(),
-                request.identification())
+                access.alloc(), code, lifetime, homeAddress, homeAgent, identification)
             .build();
     try {
-      toVisitor(request.homeAddress(), station, port, reply);
+      toVisitor(homeAddress, station, port, reply);
     } finally {
       reply.release();
     }
@@ -276,6 +362,24 @@ public final class ForeignAgent implements ForeignAgentService {
       return;
     }
     pending.remove(key);
+    p.timeout().cancel();
+    MobilitySecurityAssociation faHa =
+        config.homeAgentKeys().get(Ipv4Address.of(reply.homeAgent()));
+    if (faHa != null) {
+      MipExtension ext = reply.find(MipConstants.EXT_FA_HA_AUTH);
+      if (ext == null || !faHa.verify(reply, ext)) {
+        // The home agent could not be authenticated: 68 to the node, nothing recorded.
+        deny(
+            reply.homeAddress(),
+            reply.homeAgent(),
+            reply.identification(),
+            p.station(),
+            p.sourcePort(),
+            ReplyCode.FA_HA_AUTH_FAILED,
+            0);
+        return;
+      }
+    }
     if (ReplyCode.isAccepted(reply.code())) {
       if (reply.lifetime() == 0) {
         removeVisitor(key);
@@ -311,8 +415,12 @@ public final class ForeignAgent implements ForeignAgentService {
         }
       }
     }
-    // Relayed unchanged: the MN-HA authenticator covers it.
-    ByteBuf copy = udp.payload().retainedSlice();
+    // Relayed unchanged through the MN-HA extension, which covers it; FA-HA stays here.
+    MipExtension mnHa = reply.find(MipConstants.EXT_MN_HA_AUTH);
+    ByteBuf copy =
+        mnHa == null
+            ? udp.payload().retainedSlice()
+            : udp.payload().retainedSlice(udp.payload().readerIndex(), mnHa.end() - reply.offset());
     try {
       toVisitor(reply.homeAddress(), p.station(), p.sourcePort(), copy);
       relayedReplies++;

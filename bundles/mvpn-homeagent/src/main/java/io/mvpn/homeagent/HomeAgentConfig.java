@@ -22,7 +22,57 @@ public record HomeAgentConfig(
     List<MobileNodeKey> keys,
     int maxLifetimeSeconds,
     int replayToleranceSeconds,
-    String homeInterface) {
+    String homeInterface,
+    List<ForeignAgentKey> foreignAgentKeys) {
+
+  /** Without FA-HA associations: requests relayed by any foreign agent are taken on MN-HA alone. */
+  public HomeAgentConfig(
+      MvpnId tenant,
+      Ipv4Address address,
+      List<Prefix> homeRealms,
+      List<MobileNodeKey> keys,
+      int maxLifetimeSeconds,
+      int replayToleranceSeconds,
+      String homeInterface) {
+    this(
+        tenant,
+        address,
+        homeRealms,
+        keys,
+        maxLifetimeSeconds,
+        replayToleranceSeconds,
+        homeInterface,
+        List.of());
+  }
+
+  /** One FA-HA mobility security association, with the foreign agent at {@code careOf}. */
+  public record ForeignAgentKey(Ipv4Address careOf, long spi, Algorithm algorithm, byte[] key) {
+
+    public ForeignAgentKey {
+      Objects.requireNonNull(careOf, "careOf");
+      Objects.requireNonNull(algorithm, "algorithm");
+      key = key.clone();
+    }
+
+    /** Reads {@code FA_ADDRESS SPI ALGORITHM HEXKEY}. */
+    public static ForeignAgentKey parse(String text) {
+      String[] words = text.trim().split("\\s+");
+      if (words.length != 4) {
+        throw new IllegalArgumentException(
+            "foreign agent key '" + text + "': expected FA_ADDRESS SPI ALGORITHM HEXKEY");
+      }
+      return new ForeignAgentKey(
+          Ipv4Address.parse(words[0]),
+          Long.parseLong(words[1]),
+          Algorithm.parse(words[2]),
+          HexFormat.of().parseHex(words[3]));
+    }
+
+    @Override
+    public String toString() {
+      return careOf + " SPI " + spi + " " + algorithm;
+    }
+  }
 
   /** One MN-HA mobility security association. */
   public record MobileNodeKey(Ipv4Address homeAddress, long spi, Algorithm algorithm, byte[] key) {
@@ -61,6 +111,7 @@ public record HomeAgentConfig(
     Objects.requireNonNull(address, "address");
     homeRealms = List.copyOf(homeRealms);
     keys = List.copyOf(keys);
+    foreignAgentKeys = List.copyOf(foreignAgentKeys);
     if (maxLifetimeSeconds < 1 || maxLifetimeSeconds > 0xFFFF) {
       throw new IllegalArgumentException("maximum lifetime " + maxLifetimeSeconds + " s");
     }

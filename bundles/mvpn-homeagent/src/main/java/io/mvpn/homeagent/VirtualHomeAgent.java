@@ -72,6 +72,7 @@ public final class VirtualHomeAgent implements HomeAgent {
   private final Scheduler scheduler;
   private final long epochOffsetNanos;
   private final Map<Integer, Map<Long, MobilitySecurityAssociation>> keys = new HashMap<>();
+  private final Map<Integer, MobilitySecurityAssociation> foreignAgents = new HashMap<>();
   private final Map<Long, Scheduler.Timer> expiryTimers = new HashMap<>();
   private final RegistrationStats stats = new RegistrationStats();
   private Interface tunnel;
@@ -93,6 +94,10 @@ public final class VirtualHomeAgent implements HomeAgent {
     this.store = store;
     this.scheduler = tenantVrf.scheduler();
     this.epochOffsetNanos = epochOffsetNanos;
+    for (HomeAgentConfig.ForeignAgentKey k : config.foreignAgentKeys()) {
+      foreignAgents.put(
+          k.careOf().toInt(), new MobilitySecurityAssociation(k.spi(), k.algorithm(), k.key()));
+    }
     for (HomeAgentConfig.MobileNodeKey k : config.keys()) {
       keys.computeIfAbsent(k.homeAddress().toInt(), h -> new HashMap<>())
           .put(k.spi(), new MobilitySecurityAssociation(k.spi(), k.algorithm(), k.key()));
@@ -190,6 +195,15 @@ public final class VirtualHomeAgent implements HomeAgent {
       // Without a verified association there is nothing to authenticate the reply with.
       deny(vrf, datagram, request, ReplyCode.HA_MN_AUTH_FAILED, null);
       return;
+    }
+    // A foreign agent we share an association with must authenticate what it relays (§3.8.2.1).
+    MobilitySecurityAssociation faHa = foreignAgents.get(datagram.ip().source());
+    if (faHa != null && !request.isDeregistration()) {
+      MipExtension ext = request.find(MipConstants.EXT_FA_HA_AUTH);
+      if (ext == null || !faHa.verify(request, ext)) {
+        deny(vrf, datagram, request, ReplyCode.HA_FA_AUTH_FAILED, sa);
+        return;
+      }
     }
     if (request.homeAgent() != config.address().toInt()) {
       deny(vrf, datagram, request, ReplyCode.HA_UNKNOWN_HA_ADDRESS, sa);
@@ -376,6 +390,10 @@ public final class VirtualHomeAgent implements HomeAgent {
     }
     if (sa != null) {
       builder.authenticate(MipConstants.EXT_MN_HA_AUTH, sa);
+    }
+    MobilitySecurityAssociation faHa = foreignAgents.get(datagram.ip().source());
+    if (faHa != null) {
+      builder.authenticate(MipConstants.EXT_FA_HA_AUTH, faHa);
     }
     if (!ReplyCode.isAccepted(code)) {
       LOG.debug("{}: {} -> {}", config.tenant(), request, ReplyCode.describe(code));

@@ -67,6 +67,14 @@ class RoamingScenarioTest {
 
     /** With {@code udpColocated}, the co-located leg uses RFC 3519 UDP tunnelling. */
     Run(boolean udpColocated) {
+      this(udpColocated, null, null);
+    }
+
+    /**
+     * With FA-HA keys: the home agents share {@code faHaKey} with both foreign agents; foreign
+     * agent f holds {@code faKeys[f - 1]} for both home agents (null keys: no associations).
+     */
+    Run(boolean udpColocated, byte[] faHaKey, byte[][] faKeys) {
       TopologyBuilder b =
           new TopologyBuilder(2026)
               .segment("internet", "2ms")
@@ -120,7 +128,20 @@ class RoamingScenarioTest {
                         new HomeAgentConfig.MobileNodeKey(MN_HOME, 1000, t.algorithm(), t.key())),
                     600,
                     7,
-                    t.name() + "-lan"),
+                    t.name() + "-lan",
+                    faHaKey == null
+                        ? List.of()
+                        : List.of(
+                            new HomeAgentConfig.ForeignAgentKey(
+                                Ipv4Address.parse("203.0.113.11"),
+                                2000,
+                                Algorithm.HMAC_MD5,
+                                faHaKey),
+                            new HomeAgentConfig.ForeignAgentKey(
+                                Ipv4Address.parse("203.0.113.12"),
+                                2000,
+                                Algorithm.HMAC_MD5,
+                                faHaKey))),
                 lab.vrf("appliance", "public"),
                 lab.vrf("appliance", t.name()),
                 store,
@@ -131,7 +152,20 @@ class RoamingScenarioTest {
       for (int f = 1; f <= 2; f++) {
         ForeignAgent fa =
             new ForeignAgent(
-                new ForeignAgent.Config(Ipv4Address.parse("203.0.113.1" + f), 600, 1000 * MS),
+                new ForeignAgent.Config(
+                    Ipv4Address.parse("203.0.113.1" + f),
+                    600,
+                    1000 * MS,
+                    5,
+                    faKeys == null
+                        ? java.util.Map.of()
+                        : java.util.Map.of(
+                            TENANTS.get(0).ha(),
+                            new MobilitySecurityAssociation(
+                                2000, Algorithm.HMAC_MD5, faKeys[f - 1]),
+                            TENANTS.get(1).ha(),
+                            new MobilitySecurityAssociation(
+                                2000, Algorithm.HMAC_MD5, faKeys[f - 1]))),
                 lab.vrf("fa" + f, "access"),
                 lab.iface("fa" + f, "a0"),
                 lab.vrf("fa" + f, "uplink"));
@@ -314,6 +348,47 @@ class RoamingScenarioTest {
               "203.0.113.61", "203.0.113.62", "198.51.100.10", "198.51.100.20");
       assertThat(tshark(tshark, core, "-Y", "ip.proto == 4 && ip.src == 203.0.113.61")).isEmpty();
     }
+  }
+
+  @Test
+  void faHaAuthenticationIsCheckedOnBothSides() {
+    byte[] shared = HexFormat.of().parseHex("a0a1a2a3a4a5a6a7a8a9aaabacadaeaf");
+    byte[] wrong = HexFormat.of().parseHex("b0b1b2b3b4b5b6b7b8b9babbbcbdbebf");
+    Run run = new Run(false, shared, new byte[][] {shared, wrong});
+    run.roam();
+    for (MobileNode n : run.nodes) {
+      List<String> events = n.events().stream().map(e -> e.attachment() + " " + e.what()).toList();
+      // Through FA1 (right key) the node registers; through FA2 (wrong key) the home agent
+      // refuses the relay (132) and FA2 cannot authenticate that reply either: 68 to the node.
+      assertThat(events).anyMatch(e -> e.startsWith("cell1 registered"));
+      assertThat(events).noneMatch(e -> e.startsWith("cell2 registered"));
+      assertThat(events).anyMatch(e -> e.equals("cell2 denied 68 HA auth failed"));
+    }
+  }
+
+  @Test
+  void aRequestNoHomeAgentAnswersIsDeniedWith78ByTheForeignAgent() {
+    Run run = new Run();
+    // A node whose home agent address nobody owns: the foreign agent's relay goes nowhere.
+    MobileNode lost =
+        new MobileNode(
+            MN_HOME,
+            Ipv4Address.parse("198.51.100.99"),
+            new MobilitySecurityAssociation(1000, Algorithm.HMAC_MD5, ACME_KEY),
+            300,
+            run.lab.virtualTime(),
+            0);
+    io.mvpn.net.Vrf vrf =
+        new io.mvpn.net.Vrf(
+            "lost", run.lab.virtualTime(), io.netty.buffer.ByteBufAllocator.DEFAULT);
+    lost.addForeign(
+        "cell1", vrf, vrf.addInterface("c1", MN_HOME, 32, run.lab.segment("cell1").newPort()));
+    lost.moveTo("cell1");
+    run.lab.virtualTime().advance(30, TimeUnit.SECONDS);
+    List<String> events = lost.events().stream().map(MobileNode.Event::what).toList();
+    // Retransmissions at 1, 2 and 4 s keep the request fresh; the 8 s gap lets the 7 s expire.
+    assertThat(events).contains("denied 78 registration timeout");
+    assertThat(events).noneMatch(e -> e.startsWith("registered"));
   }
 
   @Test

@@ -7,8 +7,12 @@ import io.mvpn.foreignagent.Visitor;
 import io.mvpn.net.FabricService;
 import io.mvpn.net.Interface;
 import io.mvpn.net.Vrf;
+import io.mvpn.packet.mip.MobilitySecurityAssociation;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -57,6 +61,14 @@ public final class ForeignAgentInstance implements ForeignAgentService {
         description = "Toward the home agents: PREFIX via NEXTHOP, comma-separated")
     String[] uplink_routes() default {};
 
+    @AttributeDefinition(
+        name = "Home agents",
+        description = "FA-HA associations, each HA_ADDRESS SPI hmac-md5|hmac-sha256 HEXKEY")
+    String[] homeAgents() default {};
+
+    @AttributeDefinition(name = "Pending requests", description = "Beyond them: code 66")
+    int maxPending() default 5;
+
     @AttributeDefinition(name = "Maximum lifetime (s)")
     int maxLifetime() default 600;
 
@@ -92,11 +104,32 @@ public final class ForeignAgentInstance implements ForeignAgentService {
     fabric.configureInterface(
         uplink.name(), name + "-uplink", careOf, config.uplink_transport(), routes);
     Interface accessInterface = fabric.findInterface(name + "-access").orElseThrow();
+    Map<Ipv4Address, MobilitySecurityAssociation> homeAgentKeys = new HashMap<>();
+    Arrays.stream(config.homeAgents())
+        .flatMap(v -> Arrays.stream(v.split(",")))
+        .map(String::trim)
+        .filter(x -> !x.isEmpty())
+        .forEach(
+            spec -> {
+              String[] w = spec.split("\\s+");
+              if (w.length != 4) {
+                throw new IllegalArgumentException(
+                    "home agent key '" + spec + "': expected HA_ADDRESS SPI ALGORITHM HEXKEY");
+              }
+              homeAgentKeys.put(
+                  Ipv4Address.parse(w[0]),
+                  new MobilitySecurityAssociation(
+                      Long.parseLong(w[1]),
+                      MobilitySecurityAssociation.Algorithm.parse(w[2]),
+                      HexFormat.of().parseHex(w[3])));
+            });
     ForeignAgent.Config faConfig =
         new ForeignAgent.Config(
             Ipv4Address.parse(careOf.substring(0, slash)),
             config.maxLifetime(),
-            TimeUnit.MILLISECONDS.toNanos(config.advertisementIntervalMs()));
+            TimeUnit.MILLISECONDS.toNanos(config.advertisementIntervalMs()),
+            config.maxPending(),
+            homeAgentKeys);
     engine =
         fabric.onLoop(
             access,

@@ -67,6 +67,11 @@ public final class HomeAgentInstance implements HomeAgent {
         description = "MN-HA associations, each HOME_ADDRESS SPI hmac-md5|hmac-sha256 HEXKEY")
     String[] mobileNodes() default {};
 
+    @AttributeDefinition(
+        name = "Foreign agents",
+        description = "FA-HA associations, each FA_ADDRESS SPI hmac-md5|hmac-sha256 HEXKEY")
+    String[] foreignAgents() default {};
+
     @AttributeDefinition(name = "Maximum lifetime (s)")
     int maxLifetime() default 600;
 
@@ -106,7 +111,13 @@ public final class HomeAgentInstance implements HomeAgent {
             keys,
             config.maxLifetime(),
             config.replayTolerance(),
-            config.homeInterface().isBlank() ? null : config.homeInterface());
+            config.homeInterface().isBlank() ? null : config.homeInterface(),
+            Arrays.stream(config.foreignAgents())
+                .flatMap(v -> Arrays.stream(v.split(",")))
+                .map(String::trim)
+                .filter(x -> !x.isEmpty())
+                .map(HomeAgentConfig.ForeignAgentKey::parse)
+                .toList());
     publicVrf =
         fabric
             .vrf(FabricService.PUBLIC_VRF)
