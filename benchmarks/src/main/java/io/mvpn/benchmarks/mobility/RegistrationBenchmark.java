@@ -80,7 +80,7 @@ public class RegistrationBenchmark {
                 HA,
                 List.of(Prefix.parse("10.0.0.0/8")),
                 List.of(
-                    new HomeAgentConfig.MobileNodeKey(
+                    new io.mvpn.packet.mip.AssociationSpec(
                         Ipv4Address.parse("10.1.0.5"), 1000, Algorithm.HMAC_MD5, KEY)),
                 600,
                 7,

@@ -18,6 +18,7 @@ import io.mvpn.packet.icmp.IcmpType;
 import io.mvpn.packet.ipip.IpInIp;
 import io.mvpn.packet.ipv4.IpProtocol;
 import io.mvpn.packet.ipv4.Ipv4Packet;
+import io.mvpn.packet.mip.AssociationSpec;
 import io.mvpn.packet.mip.MipConstants;
 import io.mvpn.packet.mip.MipExtension;
 import io.mvpn.packet.mip.MobilitySecurityAssociation;
@@ -94,13 +95,11 @@ public final class VirtualHomeAgent implements HomeAgent {
     this.store = store;
     this.scheduler = tenantVrf.scheduler();
     this.epochOffsetNanos = epochOffsetNanos;
-    for (HomeAgentConfig.ForeignAgentKey k : config.foreignAgentKeys()) {
-      foreignAgents.put(
-          k.careOf().toInt(), new MobilitySecurityAssociation(k.spi(), k.algorithm(), k.key()));
+    for (AssociationSpec k : config.foreignAgentKeys()) {
+      foreignAgents.put(k.peer().toInt(), k.toAssociation());
     }
-    for (HomeAgentConfig.MobileNodeKey k : config.keys()) {
-      keys.computeIfAbsent(k.homeAddress().toInt(), h -> new HashMap<>())
-          .put(k.spi(), new MobilitySecurityAssociation(k.spi(), k.algorithm(), k.key()));
+    for (AssociationSpec k : config.keys()) {
+      keys.computeIfAbsent(k.peer().toInt(), h -> new HashMap<>()).put(k.spi(), k.toAssociation());
     }
   }
 

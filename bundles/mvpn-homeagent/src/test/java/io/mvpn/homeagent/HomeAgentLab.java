@@ -74,7 +74,7 @@ final class HomeAgentLab implements AutoCloseable {
             MvpnId.of(tenant),
             address,
             List.of(Prefix.parse("10.1.0.0/16")),
-            List.of(new HomeAgentConfig.MobileNodeKey(MN_HOME, SPI, Algorithm.HMAC_MD5, key)),
+            List.of(new io.mvpn.packet.mip.AssociationSpec(MN_HOME, SPI, Algorithm.HMAC_MD5, key)),
             600,
             7,
             tenant + "-lan");

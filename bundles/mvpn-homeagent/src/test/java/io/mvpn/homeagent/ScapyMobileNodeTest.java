@@ -89,7 +89,7 @@ class ScapyMobileNodeTest {
                       HomeAgentLab.ACME_HA,
                       List.of(Prefix.parse("10.1.0.0/16")),
                       List.of(
-                          new HomeAgentConfig.MobileNodeKey(
+                          new io.mvpn.packet.mip.AssociationSpec(
                               HomeAgentLab.MN_HOME,
                               1000,
                               Algorithm.HMAC_MD5,

@@ -68,7 +68,7 @@ class NatTraversalTest {
                 ha,
                 List.of(Prefix.parse("10.1.0.0/16")),
                 List.of(
-                    new HomeAgentConfig.MobileNodeKey(
+                    new io.mvpn.packet.mip.AssociationSpec(
                         RoamingScenarioTest.MN_HOME,
                         1000,
                         Algorithm.HMAC_MD5,

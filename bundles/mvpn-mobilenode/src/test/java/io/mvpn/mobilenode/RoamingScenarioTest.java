@@ -125,19 +125,20 @@ class RoamingScenarioTest {
                     t.ha(),
                     List.of(Prefix.parse("10.1.0.0/16")),
                     List.of(
-                        new HomeAgentConfig.MobileNodeKey(MN_HOME, 1000, t.algorithm(), t.key())),
+                        new io.mvpn.packet.mip.AssociationSpec(
+                            MN_HOME, 1000, t.algorithm(), t.key())),
                     600,
                     7,
                     t.name() + "-lan",
                     faHaKey == null
                         ? List.of()
                         : List.of(
-                            new HomeAgentConfig.ForeignAgentKey(
+                            new io.mvpn.packet.mip.AssociationSpec(
                                 Ipv4Address.parse("203.0.113.11"),
                                 2000,
                                 Algorithm.HMAC_MD5,
                                 faHaKey),
-                            new HomeAgentConfig.ForeignAgentKey(
+                            new io.mvpn.packet.mip.AssociationSpec(
                                 Ipv4Address.parse("203.0.113.12"),
                                 2000,
                                 Algorithm.HMAC_MD5,

@@ -7,10 +7,10 @@ import io.mvpn.foreignagent.Visitor;
 import io.mvpn.net.FabricService;
 import io.mvpn.net.Interface;
 import io.mvpn.net.Vrf;
+import io.mvpn.packet.mip.AssociationSpec;
 import io.mvpn.packet.mip.MobilitySecurityAssociation;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -109,20 +109,8 @@ public final class ForeignAgentInstance implements ForeignAgentService {
         .flatMap(v -> Arrays.stream(v.split(",")))
         .map(String::trim)
         .filter(x -> !x.isEmpty())
-        .forEach(
-            spec -> {
-              String[] w = spec.split("\\s+");
-              if (w.length != 4) {
-                throw new IllegalArgumentException(
-                    "home agent key '" + spec + "': expected HA_ADDRESS SPI ALGORITHM HEXKEY");
-              }
-              homeAgentKeys.put(
-                  Ipv4Address.parse(w[0]),
-                  new MobilitySecurityAssociation(
-                      Long.parseLong(w[1]),
-                      MobilitySecurityAssociation.Algorithm.parse(w[2]),
-                      HexFormat.of().parseHex(w[3])));
-            });
+        .map(AssociationSpec::parse)
+        .forEach(spec -> homeAgentKeys.put(spec.peer(), spec.toAssociation()));
     ForeignAgent.Config faConfig =
         new ForeignAgent.Config(
             Ipv4Address.parse(careOf.substring(0, slash)),

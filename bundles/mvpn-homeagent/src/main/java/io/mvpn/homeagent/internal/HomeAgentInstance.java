@@ -13,6 +13,7 @@ import io.mvpn.net.Interface;
 import io.mvpn.net.Vrf;
 import io.mvpn.net.dispatch.TunnelEndpoint;
 import io.mvpn.packet.ipv4.Ipv4Packet;
+import io.mvpn.packet.mip.AssociationSpec;
 import io.mvpn.packet.udp.UdpDatagram;
 import java.util.Arrays;
 import java.util.List;
@@ -96,12 +97,12 @@ public final class HomeAgentInstance implements HomeAgent {
       throw new IllegalArgumentException(
           "home agent of " + id + " bound tenant " + tenant.id() + ": check tenant.target");
     }
-    List<HomeAgentConfig.MobileNodeKey> keys =
+    List<AssociationSpec> keys =
         Arrays.stream(config.mobileNodes())
             .flatMap(v -> Arrays.stream(v.split(",")))
             .map(String::trim)
             .filter(s -> !s.isEmpty())
-            .map(HomeAgentConfig.MobileNodeKey::parse)
+            .map(AssociationSpec::parse)
             .toList();
     HomeAgentConfig haConfig =
         new HomeAgentConfig(
@@ -116,7 +117,7 @@ public final class HomeAgentInstance implements HomeAgent {
                 .flatMap(v -> Arrays.stream(v.split(",")))
                 .map(String::trim)
                 .filter(x -> !x.isEmpty())
-                .map(HomeAgentConfig.ForeignAgentKey::parse)
+                .map(AssociationSpec::parse)
                 .toList());
     publicVrf =
         fabric
