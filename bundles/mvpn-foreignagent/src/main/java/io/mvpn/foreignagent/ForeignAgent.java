@@ -45,6 +45,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ForeignAgent implements ForeignAgentService {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ForeignAgent.class);
+
   /** Requests waiting for their home agent's answer, at most this long (RFC 5944 §3.7.1). */
   private static final long PENDING_NANOS = TimeUnit.SECONDS.toNanos(7);
 
@@ -58,19 +60,40 @@ public final class ForeignAgent implements ForeignAgentService {
       int maxLifetimeSeconds,
       long advertisementIntervalNanos,
       int maxPending,
-      Map<Ipv4Address, MobilitySecurityAssociation> homeAgentKeys) {
+      Map<Ipv4Address, MobilitySecurityAssociation> homeAgentKeys,
+      Map<Mobile, MobilitySecurityAssociation> mobileNodeKeys) {
 
     /** No FA-HA associations, at most 5 requests pending (RFC 5944 §3.7.1's typical limit). */
     public Config(Ipv4Address careOf, int maxLifetimeSeconds, long advertisementIntervalNanos) {
-      this(careOf, maxLifetimeSeconds, advertisementIntervalNanos, 5, Map.of());
+      this(careOf, maxLifetimeSeconds, advertisementIntervalNanos, 5, Map.of(), Map.of());
+    }
+
+    /** With FA-HA associations, no MN-FA ones. */
+    public Config(
+        Ipv4Address careOf,
+        int maxLifetimeSeconds,
+        long advertisementIntervalNanos,
+        int maxPending,
+        Map<Ipv4Address, MobilitySecurityAssociation> homeAgentKeys) {
+      this(
+          careOf,
+          maxLifetimeSeconds,
+          advertisementIntervalNanos,
+          maxPending,
+          homeAgentKeys,
+          Map.of());
     }
 
     public Config {
       homeAgentKeys = Map.copyOf(homeAgentKeys);
+      mobileNodeKeys = Map.copyOf(mobileNodeKeys);
     }
   }
 
   private record Key(int homeAgent, int homeAddress) {}
+
+  /** A mobile node, for MN-FA associations: home addresses repeat across home agents. */
+  public record Mobile(Ipv4Address homeAgent, Ipv4Address homeAddress) {}
 
   private record Pending(
       int station,
@@ -249,6 +272,21 @@ public final class ForeignAgent implements ForeignAgentService {
       dropped++; // the home agent would refuse it; RFC 5944 §3.7.2.1 lets us drop it
       return;
     }
+    // With an MN-FA association the request must carry a valid MN-FA extension (§3.7.2.1).
+    MobilitySecurityAssociation mnFa =
+        config
+            .mobileNodeKeys()
+            .get(
+                new Mobile(
+                    Ipv4Address.of(request.homeAgent()), Ipv4Address.of(request.homeAddress())));
+    if (mnFa != null) {
+      MipExtension ext = request.find(MipConstants.EXT_MN_FA_AUTH);
+      if (ext == null || ext.offset() < mnHa.end() || !mnFa.verify(request, ext)) {
+        LOG.warn("visitor {}: MN-FA authentication failed", Ipv4Address.of(request.homeAddress()));
+        deny(request, station, udp.sourcePort(), ReplyCode.FA_MN_AUTH_FAILED, 0);
+        return;
+      }
+    }
     Key key = new Key(request.homeAgent(), request.homeAddress());
     Pending previous = pending.get(key);
     if (previous == null && pending.size() >= config.maxPending()) {
@@ -415,12 +453,25 @@ public final class ForeignAgent implements ForeignAgentService {
         }
       }
     }
-    // Relayed unchanged through the MN-HA extension, which covers it; FA-HA stays here.
+    // Relayed unchanged through the MN-HA extension, which covers it; FA-HA stays here; MN-FA is
+    // added for a node we share an association with.
     MipExtension mnHa = reply.find(MipConstants.EXT_MN_HA_AUTH);
-    ByteBuf copy =
-        mnHa == null
-            ? udp.payload().retainedSlice()
-            : udp.payload().retainedSlice(udp.payload().readerIndex(), mnHa.end() - reply.offset());
+    MobilitySecurityAssociation mnFa =
+        config
+            .mobileNodeKeys()
+            .get(
+                new Mobile(Ipv4Address.of(reply.homeAgent()), Ipv4Address.of(reply.homeAddress())));
+    ByteBuf copy;
+    if (mnHa == null) {
+      copy = udp.payload().retainedSlice();
+    } else if (mnFa == null) {
+      copy = udp.payload().retainedSlice(udp.payload().readerIndex(), mnHa.end() - reply.offset());
+    } else {
+      copy =
+          RegistrationBuilder.copyOf(access.alloc(), reply, mnHa.end() - reply.offset())
+              .authenticate(MipConstants.EXT_MN_FA_AUTH, mnFa)
+              .build();
+    }
     try {
       toVisitor(reply.homeAddress(), p.station(), p.sourcePort(), copy);
       relayedReplies++;

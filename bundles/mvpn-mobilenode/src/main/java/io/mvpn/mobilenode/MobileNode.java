@@ -67,6 +67,8 @@ public final class MobileNode {
   private final List<Event> events = new ArrayList<>();
   private final java.util.Set<String> udpRequested = new java.util.HashSet<>();
   private final Map<String, Interface> tunnels = new LinkedHashMap<>();
+  private final Map<Ipv4Address, MobilitySecurityAssociation> foreignAgentKeys =
+      new java.util.HashMap<>();
   private boolean udpActive;
   private long keepaliveNanos;
   private Scheduler.Timer keepalive;
@@ -171,6 +173,11 @@ public final class MobileNode {
     a.vrf().bindUdp(MipConstants.PORT, (v, in, udp) -> onReply(a, udp));
   }
 
+  /** An MN-FA association with the foreign agent of that care-of address (RFC 5944 §3.5.3). */
+  public void addForeignAgentKey(Ipv4Address agent, MobilitySecurityAssociation key) {
+    foreignAgentKeys.put(agent, key);
+  }
+
   /** Moves to an attachment: the old interface goes down, the new one up, registration starts. */
   public void moveTo(String name) {
     Attachment next = attachments.get(name);
@@ -264,7 +271,13 @@ public final class MobileNode {
       builder.extension(MipConstants.EXT_UDP_TUNNEL_REQUEST, tunnelRequest);
       tunnelRequest.release();
     }
-    ByteBuf request = builder.authenticate(MipConstants.EXT_MN_HA_AUTH, sa).build();
+    builder.authenticate(MipConstants.EXT_MN_HA_AUTH, sa);
+    MobilitySecurityAssociation mnFa =
+        a.mode() == Mode.FOREIGN_AGENT ? foreignAgentKeys.get(agent) : null;
+    if (mnFa != null) {
+      builder.authenticate(MipConstants.EXT_MN_FA_AUTH, mnFa);
+    }
+    ByteBuf request = builder.build();
     try {
       Ipv4Address source = a.mode() == Mode.COLOCATED ? careOf : home;
       Ipv4Address destination = a.mode() == Mode.FOREIGN_AGENT ? agent : homeAgent;
@@ -305,6 +318,15 @@ public final class MobileNode {
     if (!fromForeignAgent && (auth == null || !sa.verify(reply, auth))) {
       event("unauthenticated reply dropped");
       return;
+    }
+    MobilitySecurityAssociation mnFa =
+        a.mode() == Mode.FOREIGN_AGENT ? foreignAgentKeys.get(agent) : null;
+    if (mnFa != null && !fromForeignAgent) {
+      MipExtension fa = reply.find(MipConstants.EXT_MN_FA_AUTH);
+      if (fa == null || !mnFa.verify(reply, fa)) {
+        event("reply without a valid MN-FA extension dropped");
+        return;
+      }
     }
     if (retransmit != null) {
       retransmit.cancel();

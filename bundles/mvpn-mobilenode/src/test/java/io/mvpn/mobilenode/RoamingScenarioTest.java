@@ -75,6 +75,14 @@ class RoamingScenarioTest {
      * agent f holds {@code faKeys[f - 1]} for both home agents (null keys: no associations).
      */
     Run(boolean udpColocated, byte[] faHaKey, byte[][] faKeys) {
+      this(udpColocated, faHaKey, faKeys, null);
+    }
+
+    /**
+     * With {@code mnFaKey}: both foreign agents hold an MN-FA key for acme's node, which knows it
+     * for foreign agent 1 only.
+     */
+    Run(boolean udpColocated, byte[] faHaKey, byte[][] faKeys, byte[] mnFaKey) {
       TopologyBuilder b =
           new TopologyBuilder(2026)
               .segment("internet", "2ms")
@@ -166,7 +174,12 @@ class RoamingScenarioTest {
                                 2000, Algorithm.HMAC_MD5, faKeys[f - 1]),
                             TENANTS.get(1).ha(),
                             new MobilitySecurityAssociation(
-                                2000, Algorithm.HMAC_MD5, faKeys[f - 1]))),
+                                2000, Algorithm.HMAC_MD5, faKeys[f - 1])),
+                    mnFaKey == null
+                        ? java.util.Map.of()
+                        : java.util.Map.of(
+                            new ForeignAgent.Mobile(TENANTS.get(0).ha(), MN_HOME),
+                            new MobilitySecurityAssociation(3000, Algorithm.HMAC_MD5, mnFaKey))),
                 lab.vrf("fa" + f, "access"),
                 lab.iface("fa" + f, "a0"),
                 lab.vrf("fa" + f, "uplink"));
@@ -188,6 +201,11 @@ class RoamingScenarioTest {
         mn.addForeign("cell1", lab.vrf(n, "cell1"), lab.iface(n, "c1"));
         mn.addForeign("cell2", lab.vrf(n, "cell2"), lab.iface(n, "c2"));
         mn.addColocated("colo", lab.vrf(n, "colo"), lab.iface(n, "w0"), udpColocated);
+        if (mnFaKey != null && t == TENANTS.get(0)) {
+          mn.addForeignAgentKey(
+              Ipv4Address.parse("203.0.113.11"),
+              new MobilitySecurityAssociation(3000, Algorithm.HMAC_MD5, mnFaKey));
+        }
         nodes.add(mn);
         pings.add(
             new ContinuousPing(
@@ -390,6 +408,24 @@ class RoamingScenarioTest {
     // Retransmissions at 1, 2 and 4 s keep the request fresh; the 8 s gap lets the 7 s expire.
     assertThat(events).contains("denied 78 registration timeout");
     assertThat(events).noneMatch(e -> e.startsWith("registered"));
+  }
+
+  @Test
+  void mnFaAuthenticationIsRequiredWhereTheForeignAgentHasAKey() {
+    Run run =
+        new Run(false, null, null, HexFormat.of().parseHex("c0c1c2c3c4c5c6c7c8c9cacbcccdcecf"));
+    run.roam();
+    List<String> acme =
+        run.nodes.get(0).events().stream().map(e -> e.attachment() + " " + e.what()).toList();
+    List<String> globex =
+        run.nodes.get(1).events().stream().map(e -> e.attachment() + " " + e.what()).toList();
+    // acme's node signs for FA1 and verifies FA1's MN-FA on the reply; FA2 expects a signature
+    // acme's node cannot give: 67. globex's node has no MN-FA association anywhere.
+    assertThat(acme).anyMatch(e -> e.startsWith("cell1 registered"));
+    assertThat(acme).anyMatch(e -> e.equals("cell2 denied 67 MN auth failed"));
+    assertThat(acme).noneMatch(e -> e.startsWith("cell2 registered"));
+    assertThat(globex).anyMatch(e -> e.startsWith("cell1 registered"));
+    assertThat(globex).anyMatch(e -> e.startsWith("cell2 registered"));
   }
 
   @Test

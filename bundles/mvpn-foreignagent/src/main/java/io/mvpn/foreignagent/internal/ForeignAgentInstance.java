@@ -66,6 +66,11 @@ public final class ForeignAgentInstance implements ForeignAgentService {
         description = "FA-HA associations, each HA_ADDRESS SPI hmac-md5|hmac-sha256 HEXKEY")
     String[] homeAgents() default {};
 
+    @AttributeDefinition(
+        name = "Mobile nodes",
+        description = "MN-FA associations, each HOME_AGENT HOME_ADDRESS SPI ALGORITHM HEXKEY")
+    String[] mobileNodes() default {};
+
     @AttributeDefinition(name = "Pending requests", description = "Beyond them: code 66")
     int maxPending() default 5;
 
@@ -111,13 +116,34 @@ public final class ForeignAgentInstance implements ForeignAgentService {
         .filter(x -> !x.isEmpty())
         .map(AssociationSpec::parse)
         .forEach(spec -> homeAgentKeys.put(spec.peer(), spec.toAssociation()));
+    Map<ForeignAgent.Mobile, MobilitySecurityAssociation> mobileNodeKeys = new HashMap<>();
+    Arrays.stream(config.mobileNodes())
+        .flatMap(v -> Arrays.stream(v.split(",")))
+        .map(String::trim)
+        .filter(x -> !x.isEmpty())
+        .forEach(
+            spec -> {
+              // HOME_AGENT, then the usual ADDRESS SPI ALGORITHM HEXKEY for the home address.
+              int space = spec.indexOf(' ');
+              if (space < 0) {
+                throw new IllegalArgumentException(
+                    "mobile node key '"
+                        + spec
+                        + "': expected HOME_AGENT HOME_ADDRESS SPI ALGORITHM HEXKEY");
+              }
+              AssociationSpec a = AssociationSpec.parse(spec.substring(space + 1));
+              mobileNodeKeys.put(
+                  new ForeignAgent.Mobile(Ipv4Address.parse(spec.substring(0, space)), a.peer()),
+                  a.toAssociation());
+            });
     ForeignAgent.Config faConfig =
         new ForeignAgent.Config(
             Ipv4Address.parse(careOf.substring(0, slash)),
             config.maxLifetime(),
             TimeUnit.MILLISECONDS.toNanos(config.advertisementIntervalMs()),
             config.maxPending(),
-            homeAgentKeys);
+            homeAgentKeys,
+            mobileNodeKeys);
     engine =
         fabric.onLoop(
             access,
