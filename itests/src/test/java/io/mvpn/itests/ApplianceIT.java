@@ -75,7 +75,8 @@ public class ApplianceIT {
             "io.mvpn.homeagent",
             "io.mvpn.foreignagent",
             "io.mvpn.mobilenode",
-            "io.mvpn.demo"),
+            "io.mvpn.demo",
+            "io.mvpn.ipsec"),
         mvpn.stream().map(Bundle::getSymbolicName).collect(Collectors.toSet()));
     for (Bundle b : mvpn) {
       assertEquals(b.getSymbolicName() + " state", Bundle.ACTIVE, b.getState());

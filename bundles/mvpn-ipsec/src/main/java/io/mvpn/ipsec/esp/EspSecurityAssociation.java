@@ -1,0 +1,314 @@
+package io.mvpn.ipsec.esp;
+
+import io.mvpn.api.Ipv4Address;
+import io.mvpn.packet.ipv4.IpProtocol;
+import io.mvpn.packet.ipv4.Ipv4Builder;
+import io.mvpn.packet.ipv4.Ipv4Packet;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * One ESP security association in tunnel mode (RFC 4303) with AES-GCM and a 16-byte ICV (RFC 4106),
+ * through the JDK's provider. Outbound it numbers, pads, encrypts and wraps inner IPv4 datagrams;
+ * inbound it checks replay, verifies and decrypts, moves the window only after the ICV verified,
+ * and checks the padding. An inbound SA may leave its tunnel source unset: it then accepts packets
+ * from any outer source (the wildcard seed 001's handover relies on).
+ *
+ * <p>Not thread-safe: an SA belongs to one engine thread.
+ */
+public final class EspSecurityAssociation {
+
+  /** RFC 4106 §6: the ICV length used here, the one every implementation must support. */
+  public static final int ICV_LENGTH = 16;
+
+  public static final int IV_LENGTH = 8;
+  public static final int SALT_LENGTH = 4;
+
+  /** Next header 4: an IPv4 datagram (tunnel mode); 59: a dummy packet, dropped silently. */
+  public static final int NEXT_IPV4 = 4;
+
+  public static final int NEXT_DUMMY = 59;
+
+  /** Which way the SA protects traffic. */
+  public enum Direction {
+    INBOUND,
+    OUTBOUND
+  }
+
+  private final int spi;
+  private final Direction direction;
+  private final Ipv4Address tunnelSource; // null: any (inbound only)
+  private final Ipv4Address tunnelDestination;
+  private final boolean extendedSequenceNumbers;
+  private final SecretKeySpec key;
+  private final byte[] salt;
+  private final Cipher cipher;
+  private final ReplayWindow window;
+  private final byte[] nonce = new byte[12];
+  private final byte[] aad;
+  private final Map<EspException.Reason, Long> refused = new EnumMap<>(EspException.Reason.class);
+  private long sequence; // outbound: the last one sent
+  private long packets;
+  private long bytes;
+  private long hardPacketLimit = Long.MAX_VALUE;
+  private ByteBuffer scratch = ByteBuffer.allocate(2048);
+
+  /**
+   * @param keyMaterial AES key followed by the 4-byte salt: 20 or 36 bytes (RFC 4106 §8.1)
+   * @param tunnelSource the outer source; null on an inbound SA for any source
+   * @param replayWindow inbound window size (0 to disable, which only manual keying may want)
+   */
+  public EspSecurityAssociation(
+      int spi,
+      Direction direction,
+      Ipv4Address tunnelSource,
+      Ipv4Address tunnelDestination,
+      byte[] keyMaterial,
+      boolean extendedSequenceNumbers,
+      int replayWindow) {
+    if (spi >= 0 && spi < 256) {
+      throw new IllegalArgumentException("SPI " + spi + ": 0-255 are reserved (RFC 4303 §2.1)");
+    }
+    if (keyMaterial.length != 20 && keyMaterial.length != 36) {
+      throw new IllegalArgumentException(
+          "AES-GCM key material is 20 or 36 bytes (key + 4-byte salt), not " + keyMaterial.length);
+    }
+    if (direction == Direction.OUTBOUND && tunnelSource == null) {
+      throw new IllegalArgumentException("an outbound SA needs its tunnel source");
+    }
+    this.spi = spi;
+    this.direction = direction;
+    this.tunnelSource = tunnelSource;
+    this.tunnelDestination = Objects.requireNonNull(tunnelDestination, "tunnelDestination");
+    this.extendedSequenceNumbers = extendedSequenceNumbers;
+    this.key = new SecretKeySpec(keyMaterial, 0, keyMaterial.length - SALT_LENGTH, "AES");
+    this.salt =
+        Arrays.copyOfRange(keyMaterial, keyMaterial.length - SALT_LENGTH, keyMaterial.length);
+    this.aad = new byte[extendedSequenceNumbers ? 12 : 8];
+    this.window =
+        direction == Direction.INBOUND && replayWindow > 0 ? new ReplayWindow(replayWindow) : null;
+    try {
+      cipher = Cipher.getInstance("AES/GCM/NoPadding");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-GCM unavailable in this JVM", e);
+    }
+  }
+
+  public int spi() {
+    return spi;
+  }
+
+  public Direction direction() {
+    return direction;
+  }
+
+  /** The outer source; null for an inbound SA that accepts any. */
+  public Ipv4Address tunnelSource() {
+    return tunnelSource;
+  }
+
+  public Ipv4Address tunnelDestination() {
+    return tunnelDestination;
+  }
+
+  public boolean extendedSequenceNumbers() {
+    return extendedSequenceNumbers;
+  }
+
+  /** Outbound: the last sequence number sent. Inbound: the highest accepted. */
+  public long sequence() {
+    return direction == Direction.OUTBOUND ? sequence : window == null ? 0 : window.top();
+  }
+
+  public long packets() {
+    return packets;
+  }
+
+  public long bytes() {
+    return bytes;
+  }
+
+  public long refused(EspException.Reason reason) {
+    return refused.getOrDefault(reason, 0L);
+  }
+
+  /** A packet count after which the SA refuses to work until re-keyed. */
+  public void setHardPacketLimit(long packets) {
+    this.hardPacketLimit = packets;
+  }
+
+  // ---- outbound -------------------------------------------------------------------------------
+
+  /**
+   * Wraps one inner IPv4 datagram: a new buffer with the outer IPv4 header (protocol 50) and the
+   * ESP packet. The inner buffer is read, not consumed or released.
+   */
+  public ByteBuf encapsulate(ByteBufAllocator alloc, Ipv4Packet inner, int ttl)
+      throws EspException {
+    if (direction != Direction.OUTBOUND) {
+      throw new IllegalStateException("SA " + spi + " is inbound");
+    }
+    long limit = extendedSequenceNumbers ? -1L : 0xFFFFFFFFL; // -1: 2^64 - 1 unsigned
+    if (Long.compareUnsigned(sequence, limit) >= 0 || packets >= hardPacketLimit) {
+      refuse(EspException.Reason.EXPIRED);
+      throw new EspException(
+          EspException.Reason.EXPIRED, "SA " + spi + " must be re-keyed before it sends again");
+    }
+    long seq = ++sequence;
+    int innerLength = inner.totalLength();
+    // Plaintext: data, pad 1, 2, 3..., pad length, next header, ending on a 4-byte boundary.
+    int padLength = (4 - (innerLength + 2) % 4) % 4;
+    int plainLength = innerLength + padLength + 2;
+    int espLength = 8 + IV_LENGTH + plainLength + ICV_LENGTH;
+
+    ByteBuffer plain = scratch(plainLength);
+    inner.buffer().getBytes(inner.offset(), plain.array(), 0, innerLength);
+    for (int i = 1; i <= padLength; i++) {
+      plain.array()[innerLength + i - 1] = (byte) i;
+    }
+    plain.array()[innerLength + padLength] = (byte) padLength;
+    plain.array()[innerLength + padLength + 1] = NEXT_IPV4;
+    plain.limit(plainLength);
+
+    Ipv4Builder outer =
+        Ipv4Builder.create()
+            .source(tunnelSource)
+            .destination(tunnelDestination)
+            .protocol(IpProtocol.ESP)
+            .ttl(ttl)
+            .tos(inner.tos());
+    ByteBuf out = alloc.buffer(20 + espLength);
+    outer.writeHeader(out, espLength);
+    int espStart = out.writerIndex();
+    out.writeInt(spi);
+    out.writeInt((int) seq);
+    out.writeLong(seq); // the IV: the sequence number, unique under the key (RFC 4106 §3.1)
+    out.ensureWritable(plainLength + ICV_LENGTH);
+    try {
+      init(Cipher.ENCRYPT_MODE, seq, seq);
+      ByteBuffer target = out.nioBuffer(out.writerIndex(), plainLength + ICV_LENGTH);
+      int written = cipher.doFinal(plain, target);
+      out.writerIndex(out.writerIndex() + written);
+    } catch (GeneralSecurityException e) {
+      out.release();
+      throw new IllegalStateException("AES-GCM encryption failed", e);
+    }
+    packets++;
+    bytes += innerLength;
+    assert out.writerIndex() - espStart == espLength;
+    return out;
+  }
+
+  // ---- inbound --------------------------------------------------------------------------------
+
+  /**
+   * Unwraps the ESP payload of an outer datagram addressed to this SA: the inner IPv4 datagram in a
+   * new buffer, or null for a dummy packet. Nothing changes unless the ICV verifies.
+   */
+  public ByteBuf decapsulate(ByteBufAllocator alloc, Ipv4Packet outer) throws EspException {
+    if (direction != Direction.INBOUND) {
+      throw new IllegalStateException("SA " + spi + " is outbound");
+    }
+    ByteBuf buf = outer.buffer();
+    int start = outer.payloadOffset();
+    int length = outer.payloadLength();
+    if (length < 8 + IV_LENGTH + 2 + ICV_LENGTH) {
+      throw refuse(EspException.Reason.TRUNCATED, "ESP packet of " + length + " bytes");
+    }
+    if (packets >= hardPacketLimit) {
+      throw refuse(EspException.Reason.EXPIRED, "SA " + spi + " reached its hard lifetime");
+    }
+    int low = buf.getInt(start + 4);
+    long seq = window == null ? (low & 0xFFFFFFFFL) : window.infer(low);
+    if (window != null && !window.check(seq)) {
+      throw refuse(EspException.Reason.REPLAY, "sequence " + Long.toUnsignedString(seq));
+    }
+    int cipherLength = length - 8 - IV_LENGTH;
+    ByteBuffer plain = scratch(cipherLength);
+    try {
+      init(Cipher.DECRYPT_MODE, buf.getLong(start + 8), seq);
+      cipher.doFinal(buf.nioBuffer(start + 8 + IV_LENGTH, cipherLength), plain);
+    } catch (AEADBadTagException e) {
+      throw refuse(EspException.Reason.ICV, "ICV does not verify (SPI " + spi + ")");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-GCM decryption failed", e);
+    }
+    // Authentic: only now does the window move.
+    if (window != null) {
+      window.accept(seq);
+    }
+    int plainLength = cipherLength - ICV_LENGTH;
+    byte[] p = plain.array();
+    int padLength = p[plainLength - 2] & 0xFF;
+    int next = p[plainLength - 1] & 0xFF;
+    int dataLength = plainLength - 2 - padLength;
+    if (dataLength < 0) {
+      throw refuse(EspException.Reason.PADDING, "pad length " + padLength + " exceeds the payload");
+    }
+    for (int i = 1; i <= padLength; i++) {
+      if ((p[dataLength + i - 1] & 0xFF) != i) {
+        throw refuse(EspException.Reason.PADDING, "pad byte " + i + " is not " + i);
+      }
+    }
+    packets++;
+    bytes += dataLength;
+    if (next == NEXT_DUMMY) {
+      return null;
+    }
+    if (next != NEXT_IPV4) {
+      throw refuse(EspException.Reason.NEXT_HEADER, "next header " + next + " in a tunnel-mode SA");
+    }
+    return alloc.buffer(dataLength).writeBytes(p, 0, dataLength);
+  }
+
+  /** Nonce = salt + IV (RFC 4106 §4); AAD = SPI + sequence, 32 or 64 bits (§5). */
+  private void init(int mode, long iv, long seq) throws GeneralSecurityException {
+    System.arraycopy(salt, 0, nonce, 0, SALT_LENGTH);
+    for (int i = 0; i < 8; i++) {
+      nonce[SALT_LENGTH + i] = (byte) (iv >>> (56 - 8 * i));
+    }
+    putInt(aad, 0, spi);
+    if (extendedSequenceNumbers) {
+      putInt(aad, 4, (int) (seq >>> 32));
+      putInt(aad, 8, (int) seq);
+    } else {
+      putInt(aad, 4, (int) seq);
+    }
+    cipher.init(mode, key, new GCMParameterSpec(ICV_LENGTH * 8, nonce));
+    cipher.updateAAD(aad);
+  }
+
+  private static void putInt(byte[] b, int at, int v) {
+    b[at] = (byte) (v >>> 24);
+    b[at + 1] = (byte) (v >>> 16);
+    b[at + 2] = (byte) (v >>> 8);
+    b[at + 3] = (byte) v;
+  }
+
+  private ByteBuffer scratch(int length) {
+    if (scratch.capacity() < length) {
+      scratch = ByteBuffer.allocate(Integer.highestOneBit(length) << 1);
+    }
+    scratch.clear();
+    return scratch;
+  }
+
+  private void refuse(EspException.Reason reason) {
+    refused.merge(reason, 1L, Long::sum);
+  }
+
+  private EspException refuse(EspException.Reason reason, String message) {
+    refuse(reason);
+    return new EspException(reason, message);
+  }
+}

@@ -1,0 +1,7 @@
+/** ESP (RFC 4303) in tunnel mode with AES-GCM (RFC 4106): security associations and anti-replay. */
+@Export
+@Version("0.1.0")
+package io.mvpn.ipsec.esp;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
