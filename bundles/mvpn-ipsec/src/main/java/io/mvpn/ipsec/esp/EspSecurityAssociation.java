@@ -4,6 +4,7 @@ import io.mvpn.api.Ipv4Address;
 import io.mvpn.packet.ipv4.IpProtocol;
 import io.mvpn.packet.ipv4.Ipv4Builder;
 import io.mvpn.packet.ipv4.Ipv4Packet;
+import io.mvpn.packet.udp.UdpDatagram;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.nio.ByteBuffer;
@@ -155,6 +156,50 @@ public final class EspSecurityAssociation {
    */
   public ByteBuf encapsulate(ByteBufAllocator alloc, Ipv4Packet inner, int ttl)
       throws EspException {
+    ByteBuf esp = seal(alloc, inner);
+    try {
+      Ipv4Builder outer =
+          Ipv4Builder.create()
+              .source(tunnelSource)
+              .destination(tunnelDestination)
+              .protocol(IpProtocol.ESP)
+              .ttl(ttl)
+              .tos(inner.tos());
+      ByteBuf out = alloc.buffer(20 + esp.readableBytes());
+      outer.writeHeader(out, esp.readableBytes());
+      out.writeBytes(esp);
+      return out;
+    } finally {
+      esp.release();
+    }
+  }
+
+  /**
+   * As {@link #encapsulate}, in UDP on port 4500 (RFC 3948 §2.1, checksum 0), for a path with a NAT
+   * on it.
+   */
+  public ByteBuf encapsulateInUdp(ByteBufAllocator alloc, Ipv4Packet inner, int ttl)
+      throws EspException {
+    ByteBuf esp = seal(alloc, inner);
+    try {
+      ByteBuf out =
+          UdpDatagram.build(
+              alloc,
+              tunnelSource.toInt(),
+              tunnelDestination.toInt(),
+              EspInUdp.PORT,
+              EspInUdp.PORT,
+              esp,
+              ttl);
+      out.setShort(out.readerIndex() + 20 + 6, 0); // RFC 3948 §2.1: SHOULD be zero
+      return out;
+    } finally {
+      esp.release();
+    }
+  }
+
+  /** The ESP packet alone (SPI through ICV) for one inner datagram. */
+  public ByteBuf seal(ByteBufAllocator alloc, Ipv4Packet inner) throws EspException {
     if (direction != Direction.OUTBOUND) {
       throw new IllegalStateException("SA " + spi + " is inbound");
     }
@@ -169,8 +214,6 @@ public final class EspSecurityAssociation {
     // Plaintext: data, pad 1, 2, 3..., pad length, next header, ending on a 4-byte boundary.
     int padLength = (4 - (innerLength + 2) % 4) % 4;
     int plainLength = innerLength + padLength + 2;
-    int espLength = 8 + IV_LENGTH + plainLength + ICV_LENGTH;
-
     ByteBuffer plain = scratch(plainLength);
     inner.buffer().getBytes(inner.offset(), plain.array(), 0, innerLength);
     for (int i = 1; i <= padLength; i++) {
@@ -180,20 +223,10 @@ public final class EspSecurityAssociation {
     plain.array()[innerLength + padLength + 1] = NEXT_IPV4;
     plain.limit(plainLength);
 
-    Ipv4Builder outer =
-        Ipv4Builder.create()
-            .source(tunnelSource)
-            .destination(tunnelDestination)
-            .protocol(IpProtocol.ESP)
-            .ttl(ttl)
-            .tos(inner.tos());
-    ByteBuf out = alloc.buffer(20 + espLength);
-    outer.writeHeader(out, espLength);
-    int espStart = out.writerIndex();
+    ByteBuf out = alloc.buffer(8 + IV_LENGTH + plainLength + ICV_LENGTH);
     out.writeInt(spi);
     out.writeInt((int) seq);
     out.writeLong(seq); // the IV: the sequence number, unique under the key (RFC 4106 §3.1)
-    out.ensureWritable(plainLength + ICV_LENGTH);
     try {
       init(Cipher.ENCRYPT_MODE, seq, seq);
       ByteBuffer target = out.nioBuffer(out.writerIndex(), plainLength + ICV_LENGTH);
@@ -205,7 +238,6 @@ public final class EspSecurityAssociation {
     }
     packets++;
     bytes += innerLength;
-    assert out.writerIndex() - espStart == espLength;
     return out;
   }
 
@@ -216,12 +248,15 @@ public final class EspSecurityAssociation {
    * new buffer, or null for a dummy packet. Nothing changes unless the ICV verifies.
    */
   public ByteBuf decapsulate(ByteBufAllocator alloc, Ipv4Packet outer) throws EspException {
+    return open(alloc, outer.buffer(), outer.payloadOffset(), outer.payloadLength());
+  }
+
+  /** As {@link #decapsulate}, for the ESP packet at {@code start} (raw or out of UDP). */
+  public ByteBuf open(ByteBufAllocator alloc, ByteBuf buf, int start, int length)
+      throws EspException {
     if (direction != Direction.INBOUND) {
       throw new IllegalStateException("SA " + spi + " is outbound");
     }
-    ByteBuf buf = outer.buffer();
-    int start = outer.payloadOffset();
-    int length = outer.payloadLength();
     if (length < 8 + IV_LENGTH + 2 + ICV_LENGTH) {
       throw refuse(EspException.Reason.TRUNCATED, "ESP packet of " + length + " bytes");
     }
