@@ -62,7 +62,7 @@ public final class EspSecurityAssociation {
   private long packets;
   private long bytes;
   private long hardPacketLimit = Long.MAX_VALUE;
-  private ByteBuffer scratch = ByteBuffer.allocate(2048);
+  private final byte[] trailer = new byte[5];
 
   /**
    * @param keyMaterial AES key followed by the 4-byte salt: 20 or 36 bytes (RFC 4106 §8.1)
@@ -212,25 +212,25 @@ public final class EspSecurityAssociation {
     long seq = ++sequence;
     int innerLength = inner.totalLength();
     // Plaintext: data, pad 1, 2, 3..., pad length, next header, ending on a 4-byte boundary.
+    // The inner datagram is encrypted where it lies; only the short trailer is written here.
     int padLength = (4 - (innerLength + 2) % 4) % 4;
     int plainLength = innerLength + padLength + 2;
-    ByteBuffer plain = scratch(plainLength);
-    inner.buffer().getBytes(inner.offset(), plain.array(), 0, innerLength);
     for (int i = 1; i <= padLength; i++) {
-      plain.array()[innerLength + i - 1] = (byte) i;
+      trailer[i - 1] = (byte) i;
     }
-    plain.array()[innerLength + padLength] = (byte) padLength;
-    plain.array()[innerLength + padLength + 1] = NEXT_IPV4;
-    plain.limit(plainLength);
+    trailer[padLength] = (byte) padLength;
+    trailer[padLength + 1] = NEXT_IPV4;
 
-    ByteBuf out = alloc.buffer(8 + IV_LENGTH + plainLength + ICV_LENGTH);
+    // Heap buffers keep the JDK's AES-GCM on arrays at both ends.
+    ByteBuf out = alloc.heapBuffer(8 + IV_LENGTH + plainLength + ICV_LENGTH);
     out.writeInt(spi);
     out.writeInt((int) seq);
     out.writeLong(seq); // the IV: the sequence number, unique under the key (RFC 4106 §3.1)
     try {
       init(Cipher.ENCRYPT_MODE, seq, seq);
       ByteBuffer target = out.nioBuffer(out.writerIndex(), plainLength + ICV_LENGTH);
-      int written = cipher.doFinal(plain, target);
+      int written = cipher.update(inner.buffer().nioBuffer(inner.offset(), innerLength), target);
+      written += cipher.doFinal(ByteBuffer.wrap(trailer, 0, padLength + 2), target);
       out.writerIndex(out.writerIndex() + written);
     } catch (GeneralSecurityException e) {
       out.release();
@@ -269,41 +269,52 @@ public final class EspSecurityAssociation {
       throw refuse(EspException.Reason.REPLAY, "sequence " + Long.toUnsignedString(seq));
     }
     int cipherLength = length - 8 - IV_LENGTH;
-    ByteBuffer plain = scratch(cipherLength);
+    int plainLength = cipherLength - ICV_LENGTH;
+    ByteBuf out = alloc.heapBuffer(plainLength);
     try {
       init(Cipher.DECRYPT_MODE, buf.getLong(start + 8), seq);
-      cipher.doFinal(buf.nioBuffer(start + 8 + IV_LENGTH, cipherLength), plain);
+      cipher.doFinal(
+          buf.nioBuffer(start + 8 + IV_LENGTH, cipherLength), out.nioBuffer(0, plainLength));
     } catch (AEADBadTagException e) {
+      out.release();
       throw refuse(EspException.Reason.ICV, "ICV does not verify (SPI " + spi + ")");
     } catch (GeneralSecurityException e) {
+      out.release();
       throw new IllegalStateException("AES-GCM decryption failed", e);
     }
     // Authentic: only now does the window move.
     if (window != null) {
       window.accept(seq);
     }
-    int plainLength = cipherLength - ICV_LENGTH;
-    byte[] p = plain.array();
-    int padLength = p[plainLength - 2] & 0xFF;
-    int next = p[plainLength - 1] & 0xFF;
+    out.writerIndex(plainLength);
+    int padLength = out.getUnsignedByte(plainLength - 2);
+    int next = out.getUnsignedByte(plainLength - 1);
     int dataLength = plainLength - 2 - padLength;
-    if (dataLength < 0) {
-      throw refuse(EspException.Reason.PADDING, "pad length " + padLength + " exceeds the payload");
-    }
-    for (int i = 1; i <= padLength; i++) {
-      if ((p[dataLength + i - 1] & 0xFF) != i) {
-        throw refuse(EspException.Reason.PADDING, "pad byte " + i + " is not " + i);
+    try {
+      if (dataLength < 0) {
+        throw refuse(
+            EspException.Reason.PADDING, "pad length " + padLength + " exceeds the payload");
       }
+      for (int i = 1; i <= padLength; i++) {
+        if (out.getUnsignedByte(dataLength + i - 1) != i) {
+          throw refuse(EspException.Reason.PADDING, "pad byte " + i + " is not " + i);
+        }
+      }
+      packets++;
+      bytes += dataLength;
+      if (next == NEXT_DUMMY) {
+        out.release();
+        return null;
+      }
+      if (next != NEXT_IPV4) {
+        throw refuse(
+            EspException.Reason.NEXT_HEADER, "next header " + next + " in a tunnel-mode SA");
+      }
+    } catch (EspException e) {
+      out.release();
+      throw e;
     }
-    packets++;
-    bytes += dataLength;
-    if (next == NEXT_DUMMY) {
-      return null;
-    }
-    if (next != NEXT_IPV4) {
-      throw refuse(EspException.Reason.NEXT_HEADER, "next header " + next + " in a tunnel-mode SA");
-    }
-    return alloc.buffer(dataLength).writeBytes(p, 0, dataLength);
+    return out.writerIndex(dataLength);
   }
 
   /** Nonce = salt + IV (RFC 4106 §4); AAD = SPI + sequence, 32 or 64 bits (§5). */
@@ -328,14 +339,6 @@ public final class EspSecurityAssociation {
     b[at + 1] = (byte) (v >>> 16);
     b[at + 2] = (byte) (v >>> 8);
     b[at + 3] = (byte) v;
-  }
-
-  private ByteBuffer scratch(int length) {
-    if (scratch.capacity() < length) {
-      scratch = ByteBuffer.allocate(Integer.highestOneBit(length) << 1);
-    }
-    scratch.clear();
-    return scratch;
   }
 
   private void refuse(EspException.Reason reason) {
