@@ -13,6 +13,8 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -48,8 +50,8 @@ public final class EspSecurityAssociation {
 
   private final int spi;
   private final Direction direction;
-  private final Ipv4Address tunnelSource; // null: any (inbound only)
-  private final Ipv4Address tunnelDestination;
+  private Ipv4Address tunnelSource; // null: any (inbound only)
+  private Ipv4Address tunnelDestination;
   private final boolean extendedSequenceNumbers;
   private final SecretKeySpec key;
   private final byte[] salt;
@@ -61,7 +63,11 @@ public final class EspSecurityAssociation {
   private long sequence; // outbound: the last one sent
   private long packets;
   private long bytes;
-  private long hardPacketLimit = Long.MAX_VALUE;
+  private Lifetime lifetime = Lifetime.UNLIMITED;
+  private LongSupplier clock = () -> 0L;
+  private long createdNanos;
+  private boolean softExpired;
+  private Consumer<EspSecurityAssociation> softExpiryListener = sa -> {};
   private final byte[] trailer = new byte[5];
 
   /**
@@ -143,9 +149,46 @@ public final class EspSecurityAssociation {
     return refused.getOrDefault(reason, 0L);
   }
 
-  /** A packet count after which the SA refuses to work until re-keyed. */
-  public void setHardPacketLimit(long packets) {
-    this.hardPacketLimit = packets;
+  /**
+   * Sets the SA's lifetimes, counted from now on {@code clockNanos} (the engine's scheduler time).
+   * {@code onSoftExpiry} runs once, on the packet that crosses a soft limit: the owner re-keys.
+   */
+  public void setLifetime(
+      Lifetime lifetime, LongSupplier clockNanos, Consumer<EspSecurityAssociation> onSoftExpiry) {
+    this.lifetime = Objects.requireNonNull(lifetime, "lifetime");
+    this.clock = Objects.requireNonNull(clockNanos, "clockNanos");
+    this.softExpiryListener = Objects.requireNonNull(onSoftExpiry, "onSoftExpiry");
+    this.createdNanos = clockNanos.getAsLong();
+    this.softExpired = false;
+  }
+
+  public Lifetime lifetime() {
+    return lifetime;
+  }
+
+  /** True once a soft limit was crossed. */
+  public boolean softExpired() {
+    return softExpired;
+  }
+
+  /** True once a hard limit is reached: the SA neither sends nor accepts any more. */
+  public boolean hardExpired() {
+    return packets >= lifetime.hardPackets()
+        || bytes >= lifetime.hardBytes()
+        || clock.getAsLong() - createdNanos >= lifetime.hardNanos();
+  }
+
+  /**
+   * Moves the tunnel's end points (seed 001 c1, c5, c6): the mobile node's SAs follow its new
+   * care-of address, the gateway's outbound SA follows it on an SIU. Keys, SPI and sequence numbers
+   * stay.
+   */
+  public void repoint(Ipv4Address newSource, Ipv4Address newDestination) {
+    if (direction == Direction.OUTBOUND && newSource == null) {
+      throw new IllegalArgumentException("an outbound SA needs its tunnel source");
+    }
+    this.tunnelSource = newSource;
+    this.tunnelDestination = Objects.requireNonNull(newDestination, "newDestination");
   }
 
   // ---- outbound -------------------------------------------------------------------------------
@@ -204,7 +247,7 @@ public final class EspSecurityAssociation {
       throw new IllegalStateException("SA " + spi + " is inbound");
     }
     long limit = extendedSequenceNumbers ? -1L : 0xFFFFFFFFL; // -1: 2^64 - 1 unsigned
-    if (Long.compareUnsigned(sequence, limit) >= 0 || packets >= hardPacketLimit) {
+    if (Long.compareUnsigned(sequence, limit) >= 0 || hardExpired()) {
       refuse(EspException.Reason.EXPIRED);
       throw new EspException(
           EspException.Reason.EXPIRED, "SA " + spi + " must be re-keyed before it sends again");
@@ -236,8 +279,7 @@ public final class EspSecurityAssociation {
       out.release();
       throw new IllegalStateException("AES-GCM encryption failed", e);
     }
-    packets++;
-    bytes += innerLength;
+    count(innerLength);
     return out;
   }
 
@@ -260,7 +302,7 @@ public final class EspSecurityAssociation {
     if (length < 8 + IV_LENGTH + 2 + ICV_LENGTH) {
       throw refuse(EspException.Reason.TRUNCATED, "ESP packet of " + length + " bytes");
     }
-    if (packets >= hardPacketLimit) {
+    if (hardExpired()) {
       throw refuse(EspException.Reason.EXPIRED, "SA " + spi + " reached its hard lifetime");
     }
     int low = buf.getInt(start + 4);
@@ -300,8 +342,7 @@ public final class EspSecurityAssociation {
           throw refuse(EspException.Reason.PADDING, "pad byte " + i + " is not " + i);
         }
       }
-      packets++;
-      bytes += dataLength;
+      count(dataLength);
       if (next == NEXT_DUMMY) {
         out.release();
         return null;
@@ -315,6 +356,18 @@ public final class EspSecurityAssociation {
       throw e;
     }
     return out.writerIndex(dataLength);
+  }
+
+  private void count(int dataBytes) {
+    packets++;
+    bytes += dataBytes;
+    if (!softExpired
+        && (packets >= lifetime.softPackets()
+            || bytes >= lifetime.softBytes()
+            || clock.getAsLong() - createdNanos >= lifetime.softNanos())) {
+      softExpired = true;
+      softExpiryListener.accept(this);
+    }
   }
 
   /** Nonce = salt + IV (RFC 4106 §4); AAD = SPI + sequence, 32 or 64 bits (§5). */
