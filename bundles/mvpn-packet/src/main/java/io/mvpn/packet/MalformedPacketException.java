@@ -25,7 +25,9 @@ public final class MalformedPacketException extends Exception {
     /** A Mobile IP message too short, of an unknown type, or with a broken fixed part. */
     BAD_MIP_MESSAGE,
     /** A Mobile IP extension that runs past the message, or a non-skippable unknown one. */
-    BAD_MIP_EXTENSION
+    BAD_MIP_EXTENSION,
+    /** A Security Information Update too short, of another version, or with broken lengths. */
+    BAD_SIU
   }
 
   private final Reason reason;
