@@ -1,0 +1,32 @@
+package io.mvpn.ipsec.gateway;
+
+/** What a security gateway counts, as {@code mvpn:sa} shows it. */
+public enum GatewayCounter {
+  /** ESP packets addressed to the gateway (raw or in UDP 4500). */
+  ESP_RECEIVED,
+  /** ESP packets verified, decrypted and forwarded inside. */
+  ESP_ACCEPTED,
+  /** ESP packets for an SPI no inbound SA has. */
+  UNKNOWN_SPI,
+  /** Refused by an SA: replay, ICV, padding, expiry... (per reason on the SA). */
+  ESP_REFUSED,
+  /** A decrypted inner datagram whose source is not the tunnel's mobile node (RFC 4301 §5.2). */
+  INBOUND_SELECTOR_MISS,
+  /** A datagram routed toward the tunnels that no tunnel's selectors cover. */
+  OUTBOUND_SELECTOR_MISS,
+  /** ESP packets sent toward mobile nodes. */
+  ESP_SENT,
+  /** UDP 4500 keepalives received (RFC 3948 §2.3), ignored. */
+  KEEPALIVES_RECEIVED,
+  SIU_APPLIED,
+  /** An SIU that does not parse. */
+  SIU_MALFORMED,
+  /** An SIU from a home agent the gateway shares no key with. */
+  SIU_UNKNOWN_HOME_AGENT,
+  /** An SIU whose authenticator does not verify. */
+  SIU_FORGED,
+  /** An SIU whose identification is old or out of the time window. */
+  SIU_REPLAYED,
+  /** An SIU for a mobile node without a tunnel, or from a care-of address it no longer uses. */
+  SIU_UNKNOWN_SA
+}

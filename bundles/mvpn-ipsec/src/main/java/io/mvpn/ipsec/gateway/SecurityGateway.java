@@ -1,0 +1,416 @@
+package io.mvpn.ipsec.gateway;
+
+import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.Prefix;
+import io.mvpn.api.time.Scheduler;
+import io.mvpn.ipsec.esp.EspException;
+import io.mvpn.ipsec.esp.EspInUdp;
+import io.mvpn.ipsec.esp.EspSecurityAssociation;
+import io.mvpn.ipsec.esp.SecurityAssociationDatabase;
+import io.mvpn.ipsec.esp.SecurityPolicy;
+import io.mvpn.ipsec.esp.SecurityPolicy.Action;
+import io.mvpn.ipsec.esp.SecurityPolicy.Selector;
+import io.mvpn.ipsec.esp.SecurityPolicyDatabase;
+import io.mvpn.net.EncapsulatingTransport;
+import io.mvpn.net.Interface;
+import io.mvpn.net.Registration;
+import io.mvpn.net.Route;
+import io.mvpn.net.Vrf;
+import io.mvpn.packet.MalformedPacketException;
+import io.mvpn.packet.ipv4.IpProtocol;
+import io.mvpn.packet.ipv4.Ipv4Packet;
+import io.mvpn.packet.mip.MipConstants;
+import io.mvpn.packet.mip.MobilitySecurityAssociation;
+import io.mvpn.packet.siu.SecurityInformationUpdate;
+import io.mvpn.packet.udp.UdpDatagram;
+import io.netty.buffer.ByteBuf;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The security gateway of one private network (seed 001, Fig. 1: the VPN gateway 2): ESP tunnels to
+ * roaming mobile nodes between an outside VRF (the Internet) and an inside VRF (the private
+ * network, where the home agent lives).
+ *
+ * <p>Inbound, an SA without a tunnel source accepts a node from whatever care-of address it uses
+ * (c7), so the node's registration request from a new address reaches the home agent at once.
+ * Outbound, the SPD picks the tunnel by the inner destination: the node's home address, or its
+ * care-of address for what the home agent tunnels to it (the Mobile IP tunnel inside the IPsec
+ * tunnel). A Security Information Update from the home agent, authenticated and fresh, re-points
+ * the outbound SA to the new care-of address before the registration reply it carries, or anything
+ * after it, leaves for the node (c1, c4, c7).
+ *
+ * <p>Runs on the scheduler both VRFs share; not thread-safe.
+ */
+public final class SecurityGateway {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SecurityGateway.class);
+  private static final int TTL = 64;
+  private static final String INTERFACE = "ipsec0";
+
+  /**
+   * @param publicAddress the gateway's address on the outside VRF, where ESP arrives
+   * @param siuPort the UDP port the inside VRF listens on for updates
+   * @param homeAgentKeys gateway-HA associations, by home agent address
+   * @param replayToleranceSeconds how far an update's timestamp may be from the gateway's clock
+   */
+  public record Config(
+      Ipv4Address publicAddress,
+      int siuPort,
+      Map<Ipv4Address, MobilitySecurityAssociation> homeAgentKeys,
+      int replayToleranceSeconds) {
+    public Config {
+      Objects.requireNonNull(publicAddress, "publicAddress");
+      homeAgentKeys = Map.copyOf(homeAgentKeys);
+      if (replayToleranceSeconds < 1) {
+        throw new IllegalArgumentException("replay tolerance " + replayToleranceSeconds + " s");
+      }
+    }
+  }
+
+  /** An applied update, as listeners and the shell see it. */
+  public record Update(
+      long atNanos, Ipv4Address homeAddress, Ipv4Address oldCareOf, Ipv4Address newCareOf) {}
+
+  /** A tunnel with the two SPD entries that point at it. */
+  private static final class Entry {
+    final MobileTunnel tunnel;
+    SecurityPolicy homePolicy;
+    SecurityPolicy careOfPolicy;
+
+    Entry(MobileTunnel tunnel) {
+      this.tunnel = tunnel;
+    }
+  }
+
+  private final Config config;
+  private final Vrf outside;
+  private final Vrf inside;
+  private final Scheduler scheduler;
+  private final long epochOffsetNanos;
+  private final SecurityAssociationDatabase sad = new SecurityAssociationDatabase();
+  private final SecurityPolicyDatabase spd = new SecurityPolicyDatabase();
+  private final Map<Integer, Entry> byHome = new LinkedHashMap<>();
+  private final Map<EspSecurityAssociation, Entry> bySa = new HashMap<>();
+  private final Map<Ipv4Address, Long> lastSiu = new HashMap<>();
+  private final long[] counters = new long[GatewayCounter.values().length];
+  private final Map<EspException.Reason, Long> refusals = new EnumMap<>(EspException.Reason.class);
+  private final List<Consumer<Update>> listeners = new ArrayList<>();
+  private final List<Registration> registrations = new ArrayList<>();
+  private Interface tunnelInterface;
+
+  /**
+   * @param epochOffsetNanos added to scheduler time to get Unix time, for timestamp checks
+   */
+  public SecurityGateway(Config config, Vrf outside, Vrf inside, long epochOffsetNanos) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.outside = outside;
+    this.inside = inside;
+    this.scheduler = inside.scheduler();
+    this.epochOffsetNanos = epochOffsetNanos;
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  public void start() {
+    registrations.add(outside.registerProtocol(IpProtocol.ESP, (vrf, in, p) -> fromRawEsp(p)));
+    registrations.add(outside.bindUdp(EspInUdp.PORT, (vrf, in, d) -> fromUdp(d)));
+    registrations.add(inside.bindUdp(config.siuPort(), (vrf, in, d) -> update(d)));
+    tunnelInterface = inside.addInterface(INTERFACE, config.publicAddress(), 32, new Tunnels());
+  }
+
+  public void stop() {
+    registrations.forEach(Registration::close);
+    registrations.clear();
+    if (tunnelInterface != null) {
+      inside.removeInterface(INTERFACE);
+      tunnelInterface = null;
+    }
+  }
+
+  // ---- tunnels --------------------------------------------------------------------------------
+
+  /** Installs a mobile node's SA bundle (manually keyed, or from IKE). Replaces an older one. */
+  public void addTunnel(MobileTunnel tunnel) {
+    removeTunnel(tunnel.homeAddress());
+    Entry e = new Entry(tunnel);
+    sad.add(tunnel.inbound());
+    e.homePolicy = protect(tunnel.homeAddress(), tunnel);
+    e.careOfPolicy = protect(tunnel.careOfAddress(), tunnel);
+    byHome.put(tunnel.homeAddress().toInt(), e);
+    bySa.put(tunnel.inbound(), e);
+    bySa.put(tunnel.outbound(), e);
+    route(tunnel.homeAddress());
+    route(tunnel.careOfAddress());
+  }
+
+  /** Removes a node's tunnel: its SAs, policies and routes. */
+  public MobileTunnel removeTunnel(Ipv4Address homeAddress) {
+    Entry e = byHome.remove(homeAddress.toInt());
+    if (e == null) {
+      return null;
+    }
+    sad.remove(e.tunnel.inbound());
+    spd.remove(e.homePolicy);
+    spd.remove(e.careOfPolicy);
+    bySa.remove(e.tunnel.inbound());
+    bySa.remove(e.tunnel.outbound());
+    inside.removeRoute(Prefix.of(homeAddress, 32));
+    inside.removeRoute(Prefix.of(e.tunnel.careOfAddress(), 32));
+    return e.tunnel;
+  }
+
+  public MobileTunnel tunnel(Ipv4Address homeAddress) {
+    Entry e = byHome.get(homeAddress.toInt());
+    return e == null ? null : e.tunnel;
+  }
+
+  public List<MobileTunnel> tunnels() {
+    return byHome.values().stream().map(e -> e.tunnel).toList();
+  }
+
+  public SecurityPolicyDatabase spd() {
+    return spd;
+  }
+
+  public SecurityAssociationDatabase sad() {
+    return sad;
+  }
+
+  public long counter(GatewayCounter c) {
+    return counters[c.ordinal()];
+  }
+
+  /** ESP packets refused by the gateway's SAs, per reason. */
+  public Map<EspException.Reason, Long> refusals() {
+    return Map.copyOf(refusals);
+  }
+
+  /** Told of each applied update, on the engine's thread. */
+  public void addUpdateListener(Consumer<Update> listener) {
+    listeners.add(listener);
+  }
+
+  private SecurityPolicy protect(Ipv4Address remote, MobileTunnel tunnel) {
+    SecurityPolicy p =
+        new SecurityPolicy(
+            new Selector(
+                SecurityPolicy.ANY_ADDRESS,
+                SecurityPolicy.Range.of(remote),
+                SecurityPolicy.ANY_PROTOCOL,
+                SecurityPolicy.ANY_PORT,
+                SecurityPolicy.ANY_PORT),
+            Action.PROTECT,
+            tunnel.outbound());
+    spd.add(p);
+    return p;
+  }
+
+  private void route(Ipv4Address address) {
+    inside.addRoute(
+        new Route(Prefix.of(address, 32), null, tunnelInterface, Route.Origin.PROTOCOL));
+  }
+
+  // ---- inbound: from mobile nodes -------------------------------------------------------------
+
+  private void fromRawEsp(Ipv4Packet outer) {
+    open(
+        outer.destination(),
+        outer.source(),
+        outer.buffer(),
+        outer.payloadOffset(),
+        outer.payloadLength());
+  }
+
+  private void fromUdp(UdpDatagram d) {
+    ByteBuf payload = d.payload();
+    switch (EspInUdp.classify(payload)) {
+      case KEEPALIVE:
+        count(GatewayCounter.KEEPALIVES_RECEIVED);
+        return;
+      case ESP:
+        open(
+            d.ip().destination(),
+            d.ip().source(),
+            payload,
+            payload.readerIndex(),
+            payload.readableBytes());
+        return;
+      default:
+        return; // IKE on 4500 belongs to the IKE daemon
+    }
+  }
+
+  private void open(int destination, int source, ByteBuf buf, int start, int length) {
+    count(GatewayCounter.ESP_RECEIVED);
+    if (length < 8) {
+      refuse(EspException.Reason.TRUNCATED);
+      return;
+    }
+    // The wildcard SA matches whatever the outer source is (c7).
+    EspSecurityAssociation sa = sad.lookup(buf.getInt(start), destination, source);
+    Entry e = sa == null ? null : bySa.get(sa);
+    if (e == null) {
+      count(GatewayCounter.UNKNOWN_SPI);
+      return;
+    }
+    ByteBuf inner;
+    try {
+      inner = sa.open(outside.alloc(), buf, start, length);
+    } catch (EspException x) {
+      refuse(x.reason());
+      LOG.debug("ESP from {} refused: {}", Ipv4Address.of(source), x.getMessage());
+      return;
+    }
+    if (inner == null) {
+      return; // dummy packet (RFC 4303 §2.6)
+    }
+    // RFC 4301 §5.2: the inner datagram must match the policy of the SA it came through.
+    SecurityPolicy policy = null;
+    try {
+      policy = spd.match(Ipv4Packet.parse(inner), false);
+    } catch (MalformedPacketException x) {
+      inside.counters().onMalformed(x.reason());
+    }
+    if (policy == null || policy.outboundSa() != e.tunnel.outbound()) {
+      count(GatewayCounter.INBOUND_SELECTOR_MISS);
+      inner.release();
+      return;
+    }
+    count(GatewayCounter.ESP_ACCEPTED);
+    tunnelInterface.receive(inner);
+  }
+
+  // ---- outbound: toward mobile nodes ----------------------------------------------------------
+
+  /** What the inside VRF routes to the tunnels: the SPD picks the SA by the inner destination. */
+  private final class Tunnels extends EncapsulatingTransport {
+
+    Tunnels() {
+      super("esp:" + config.publicAddress(), 1500 - 20 - 8 - 8 - 16 - 3 - 2);
+    }
+
+    @Override
+    protected void forward(Ipv4Packet inner, int nextHop) {
+      SecurityPolicy p = spd.match(inner, true);
+      Entry e = p == null || p.action() != Action.PROTECT ? null : bySa.get(p.outboundSa());
+      if (e == null) {
+        count(GatewayCounter.OUTBOUND_SELECTOR_MISS);
+        return;
+      }
+      sendThrough(e.tunnel, inner);
+    }
+  }
+
+  private void sendThrough(MobileTunnel tunnel, Ipv4Packet inner) {
+    ByteBuf out;
+    try {
+      out =
+          tunnel.udpEncapsulated()
+              ? tunnel.outbound().encapsulateInUdp(outside.alloc(), inner, TTL)
+              : tunnel.outbound().encapsulate(outside.alloc(), inner, TTL);
+    } catch (EspException x) {
+      refuse(x.reason());
+      return;
+    }
+    count(GatewayCounter.ESP_SENT);
+    outside.send(out);
+  }
+
+  // ---- Security Information Update ------------------------------------------------------------
+
+  private void update(UdpDatagram d) {
+    SecurityInformationUpdate siu;
+    try {
+      siu = SecurityInformationUpdate.parse(d.payload());
+    } catch (MalformedPacketException x) {
+      count(GatewayCounter.SIU_MALFORMED);
+      return;
+    }
+    // Verified before anything in it is believed.
+    MobilitySecurityAssociation key = config.homeAgentKeys().get(siu.homeAgent());
+    if (key == null) {
+      count(GatewayCounter.SIU_UNKNOWN_HOME_AGENT);
+      return;
+    }
+    if (!siu.verify(key)) {
+      count(GatewayCounter.SIU_FORGED);
+      LOG.warn("SIU claiming {} does not verify: dropped", siu.homeAgent());
+      return;
+    }
+    long id = siu.identification();
+    Long last = lastSiu.get(siu.homeAgent());
+    if (Math.abs((id >>> 32) - ntpSeconds()) > config.replayToleranceSeconds()
+        || (last != null && Long.compareUnsigned(id, last) <= 0)) {
+      count(GatewayCounter.SIU_REPLAYED);
+      return;
+    }
+    Entry e = byHome.get(siu.homeAddress().toInt());
+    Ipv4Address old = siu.oldCareOf();
+    Ipv4Address current = e == null ? null : e.tunnel.careOfAddress();
+    if (e == null
+        || !(old.toInt() == 0 || old.equals(current) || siu.newCareOf().equals(current))) {
+      count(GatewayCounter.SIU_UNKNOWN_SA);
+      return;
+    }
+    lastSiu.put(siu.homeAgent(), id);
+    repoint(e, siu.newCareOf());
+    count(GatewayCounter.SIU_APPLIED);
+    Update applied = new Update(scheduler.nanoTime(), siu.homeAddress(), current, siu.newCareOf());
+    listeners.forEach(l -> l.accept(applied));
+    // Only now, through the re-pointed SA, does the reply leave (c4; Fig. 3 step 27).
+    ByteBuf reply =
+        UdpDatagram.build(
+            inside.alloc(),
+            siu.homeAgent().toInt(),
+            siu.homeAddress().toInt(),
+            MipConstants.PORT,
+            siu.replyPort(),
+            siu.reply(),
+            TTL);
+    try {
+      sendThrough(e.tunnel, Ipv4Packet.parse(reply));
+    } catch (MalformedPacketException x) {
+      throw new IllegalStateException("a reply this gateway built does not parse", x);
+    } finally {
+      reply.release();
+    }
+  }
+
+  private void repoint(Entry e, Ipv4Address newCareOf) {
+    Ipv4Address old = e.tunnel.careOfAddress();
+    if (old.equals(newCareOf)) {
+      return;
+    }
+    EspSecurityAssociation out = e.tunnel.outbound();
+    out.repoint(out.tunnelSource(), newCareOf);
+    spd.remove(e.careOfPolicy);
+    e.careOfPolicy = protect(newCareOf, e.tunnel);
+    inside.removeRoute(Prefix.of(old, 32));
+    route(newCareOf);
+  }
+
+  private long ntpSeconds() {
+    return (scheduler.nanoTime() + epochOffsetNanos) / 1_000_000_000L
+        + MipConstants.NTP_UNIX_OFFSET_SECONDS;
+  }
+
+  private void count(GatewayCounter c) {
+    counters[c.ordinal()]++;
+  }
+
+  private void refuse(EspException.Reason reason) {
+    count(GatewayCounter.ESP_REFUSED);
+    refusals.merge(reason, 1L, Long::sum);
+  }
+}
