@@ -11,6 +11,7 @@ import java.util.Objects;
  * What one virtual home agent serves: its tenant, its public address (unique across tenants), the
  * tenant's home realms, the MN-HA security associations, and its limits.
  *
+ * @param securityGateways the gateways whose tunnels lead to this home agent (seed 001)
  * @param homeInterface the tenant VRF's interface on the home network, where the home agent answers
  *     for mobile nodes that are away (proxy ARP); null if there is none
  */
@@ -22,7 +23,30 @@ public record HomeAgentConfig(
     int maxLifetimeSeconds,
     int replayToleranceSeconds,
     String homeInterface,
-    List<AssociationSpec> foreignAgentKeys) {
+    List<AssociationSpec> foreignAgentKeys,
+    List<SecurityGatewaySpec> securityGateways) {
+
+  /** Without security gateways: every accepted request gets a plain reply. */
+  public HomeAgentConfig(
+      MvpnId tenant,
+      Ipv4Address address,
+      List<Prefix> homeRealms,
+      List<AssociationSpec> keys,
+      int maxLifetimeSeconds,
+      int replayToleranceSeconds,
+      String homeInterface,
+      List<AssociationSpec> foreignAgentKeys) {
+    this(
+        tenant,
+        address,
+        homeRealms,
+        keys,
+        maxLifetimeSeconds,
+        replayToleranceSeconds,
+        homeInterface,
+        foreignAgentKeys,
+        List.of());
+  }
 
   /** Without FA-HA associations: requests relayed by any foreign agent are taken on MN-HA alone. */
   public HomeAgentConfig(
@@ -50,6 +74,7 @@ public record HomeAgentConfig(
     homeRealms = List.copyOf(homeRealms);
     keys = List.copyOf(keys);
     foreignAgentKeys = List.copyOf(foreignAgentKeys);
+    securityGateways = List.copyOf(securityGateways);
     if (maxLifetimeSeconds < 1 || maxLifetimeSeconds > 0xFFFF) {
       throw new IllegalArgumentException("maximum lifetime " + maxLifetimeSeconds + " s");
     }

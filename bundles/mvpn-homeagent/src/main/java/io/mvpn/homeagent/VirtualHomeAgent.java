@@ -26,8 +26,10 @@ import io.mvpn.packet.mip.RegistrationBuilder;
 import io.mvpn.packet.mip.RegistrationRequest;
 import io.mvpn.packet.mip.ReplyCode;
 import io.mvpn.packet.mip.UdpTunnel;
+import io.mvpn.packet.siu.SecurityInformationUpdate;
 import io.mvpn.packet.udp.UdpDatagram;
 import io.netty.buffer.ByteBuf;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +77,18 @@ public final class VirtualHomeAgent implements HomeAgent {
   private final Map<Integer, Map<Long, MobilitySecurityAssociation>> keys = new HashMap<>();
   private final Map<Integer, MobilitySecurityAssociation> foreignAgents = new HashMap<>();
   private final Map<Long, Scheduler.Timer> expiryTimers = new HashMap<>();
+  private final List<Gateway> gateways = new ArrayList<>();
+  private long lastSiuIdentification;
+  private long siusSent;
+
+  /** A configured security gateway with its gateway-HA association. */
+  private record Gateway(SecurityGatewaySpec spec, MobilitySecurityAssociation key) {}
+
+  /**
+   * Where an accepted reply goes instead: inside an SIU to the gateway the request came through.
+   */
+  private record Siu(Gateway gateway, Ipv4Address oldCareOf, Ipv4Address newCareOf) {}
+
   private final RegistrationStats stats = new RegistrationStats();
   private Interface tunnel;
   private io.mvpn.net.Registration homeSide;
@@ -97,6 +111,9 @@ public final class VirtualHomeAgent implements HomeAgent {
     this.epochOffsetNanos = epochOffsetNanos;
     for (AssociationSpec k : config.foreignAgentKeys()) {
       foreignAgents.put(k.peer().toInt(), k.toAssociation());
+    }
+    for (SecurityGatewaySpec g : config.securityGateways()) {
+      gateways.add(new Gateway(g, g.key().toAssociation()));
     }
     for (AssociationSpec k : config.keys()) {
       keys.computeIfAbsent(k.peer().toInt(), h -> new HashMap<>()).put(k.spi(), k.toAssociation());
@@ -121,6 +138,11 @@ public final class VirtualHomeAgent implements HomeAgent {
   @Override
   public RegistrationStats stats() {
     return stats;
+  }
+
+  /** Security Information Updates sent to gateways (seed 001). */
+  public long siusSent() {
+    return siusSent;
   }
 
   /** The tunnel interface in the tenant VRF (null before {@link #start}). */
@@ -252,6 +274,7 @@ public final class VirtualHomeAgent implements HomeAgent {
       return;
     }
     int lifetime = Math.min(request.lifetime(), config.maxLifetimeSeconds());
+    Siu siu = throughGateway(vrf, datagram, request);
     bind(request, datagram, lifetime, udp);
     ByteBuf tunnelReply =
         tunnelRequest == null
@@ -269,7 +292,8 @@ public final class VirtualHomeAgent implements HomeAgent {
           lifetime,
           sa,
           request.identification(),
-          tunnelReply);
+          tunnelReply,
+          siu);
     } finally {
       if (tunnelReply != null) {
         tunnelReply.release();
@@ -353,7 +377,7 @@ public final class VirtualHomeAgent implements HomeAgent {
       int lifetime,
       MobilitySecurityAssociation sa,
       long identification) {
-    reply(vrf, datagram, request, code, lifetime, sa, identification, null);
+    reply(vrf, datagram, request, code, lifetime, sa, identification, null, null);
   }
 
   /** A denial: lifetime 0, the request's identification, authenticated if {@code sa} is known. */
@@ -375,7 +399,8 @@ public final class VirtualHomeAgent implements HomeAgent {
       int lifetime,
       MobilitySecurityAssociation sa,
       long identification,
-      ByteBuf tunnelReply) {
+      ByteBuf tunnelReply,
+      Siu siu) {
     RegistrationBuilder builder =
         RegistrationBuilder.reply(
             publicVrf.alloc(),
@@ -397,7 +422,64 @@ public final class VirtualHomeAgent implements HomeAgent {
     if (!ReplyCode.isAccepted(code)) {
       LOG.debug("{}: {} -> {}", config.tenant(), request, ReplyCode.describe(code));
     }
-    send(vrf, datagram, builder.build(), code);
+    if (siu != null) {
+      sendSiu(datagram, builder.build(), code, siu);
+    } else {
+      send(vrf, datagram, builder.build(), code);
+    }
+  }
+
+  /**
+   * Fig. 4 step 32: a request from one of a gateway's VPN clients that reached the public side came
+   * through that gateway's tunnel; the update names the binding it replaces. Null otherwise.
+   */
+  private Siu throughGateway(Vrf vrf, UdpDatagram datagram, RegistrationRequest request) {
+    if (vrf != publicVrf || gateways.isEmpty()) {
+      return null;
+    }
+    int source = datagram.ip().source();
+    for (Gateway g : gateways) {
+      if (g.spec().serves(source)) {
+        List<Binding> current =
+            store.bindings(config.tenant(), Ipv4Address.of(request.homeAddress()));
+        Ipv4Address old = current.isEmpty() ? Ipv4Address.of(0) : current.get(0).careOfAddress();
+        return new Siu(g, old, Ipv4Address.of(request.careOfAddress()));
+      }
+    }
+    return null;
+  }
+
+  /** Steps 34-36: the reply travels inside an authenticated, timestamped update to the gateway. */
+  private void sendSiu(UdpDatagram to, ByteBuf reply, int code, Siu siu) {
+    stats.onReply(code);
+    // NTP seconds in the high half, strictly increasing even within one second.
+    long now = ntpSeconds() << 32; // unsigned: NTP seconds have the top bit set until 2036
+    long id =
+        Long.compareUnsigned(now, lastSiuIdentification) > 0 ? now : lastSiuIdentification + 1;
+    lastSiuIdentification = id;
+    ByteBuf message =
+        SecurityInformationUpdate.build(
+            publicVrf.alloc(),
+            to.sourcePort(),
+            id,
+            Ipv4Address.of(to.ip().source()),
+            config.address(),
+            siu.oldCareOf(),
+            siu.newCareOf(),
+            reply,
+            siu.gateway().key());
+    try {
+      publicVrf.sendUdp(
+          config.address(),
+          siu.gateway().spec().key().peer(),
+          MipConstants.PORT,
+          siu.gateway().spec().port(),
+          message);
+      siusSent++;
+    } finally {
+      message.release();
+      reply.release();
+    }
   }
 
   /** Answers on the VRF the request came in on: public, or the tenant's for a node at home. */
