@@ -1,0 +1,317 @@
+package io.mvpn.mobilenode.vpn;
+
+import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.MvpnId;
+import io.mvpn.api.Prefix;
+import io.mvpn.dispatcher.Dispatcher;
+import io.mvpn.homeagent.HomeAgentConfig;
+import io.mvpn.homeagent.SecurityGatewaySpec;
+import io.mvpn.homeagent.VirtualHomeAgent;
+import io.mvpn.ipsec.esp.EspSecurityAssociation;
+import io.mvpn.ipsec.esp.EspSecurityAssociation.Direction;
+import io.mvpn.ipsec.gateway.MobileTunnel;
+import io.mvpn.ipsec.gateway.SecurityGateway;
+import io.mvpn.lab.Lab;
+import io.mvpn.lab.TopologyBuilder;
+import io.mvpn.mobilenode.vpn.VpnMobileNode.Handover;
+import io.mvpn.net.Vrf;
+import io.mvpn.net.time.VirtualTimeScheduler;
+import io.mvpn.packet.mip.AssociationSpec;
+import io.mvpn.packet.mip.MobilitySecurityAssociation;
+import io.mvpn.packet.mip.MobilitySecurityAssociation.Algorithm;
+import io.mvpn.packet.siu.SecurityInformationUpdate;
+import io.mvpn.packet.udp.UdpDatagram;
+import io.mvpn.store.InMemoryBindingStore;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+/**
+ * Seed 001's setting in virtual time, 20 ms one-way on every link: a mobile node in two visited
+ * networks (behind access routers fa1 and fa2), the private network's security gateway between the
+ * Internet and a DMZ where the home agent sits, and a correspondent on the corporate LAN. The node
+ * and the correspondent stream UDP to each other every 2 ms; the node moves fa1 -> fa2 at 3 s.
+ *
+ * <p>The fresh tunnel a conventional client needs is modelled by the messages a full IKEv2 setup
+ * exchanges (IKE_SA_INIT and IKE_AUTH, two round trips, real UDP 500 datagrams of typical sizes
+ * over the same links), after which both ends install new SAs; no key exchange is computed, which
+ * flatters the baseline.
+ */
+final class IpsecHandoverScenario {
+
+  static final long MS = 1_000_000L;
+  static final Ipv4Address HOME = Ipv4Address.parse("10.1.0.5");
+  static final Ipv4Address CN = Ipv4Address.parse("10.1.0.100");
+  static final Ipv4Address HA = Ipv4Address.parse("198.51.100.10");
+  static final Ipv4Address GW_INSIDE = Ipv4Address.parse("198.51.100.1");
+  static final Ipv4Address GW = Ipv4Address.parse("203.0.113.1");
+  static final Ipv4Address COA1 = Ipv4Address.parse("203.0.113.70");
+  static final Ipv4Address COA2 = Ipv4Address.parse("203.0.113.100");
+  static final byte[] MN_HA_KEY = HexFormat.of().parseHex("00112233445566778899aabbccddeeff");
+  static final byte[] GW_HA_KEY =
+      HexFormat.of().parseHex("0f0e0d0c0b0a09080706050403020100f0e0d0c0b0a090807060504030201000");
+  static final long GW_HA_SPI = 4000;
+  static final int DOWN_PORT = 7000;
+  static final int UP_PORT = 7001;
+  static final long STREAM_START = 1000 * MS;
+  static final long MOVE_AT = 3000 * MS;
+  static final long STREAM_END = 5000 * MS;
+  static final long PERIOD = 2 * MS;
+
+  final Lab lab;
+  final VirtualTimeScheduler time;
+  final SecurityGateway gateway;
+  final VirtualHomeAgent homeAgent;
+  final VpnMobileNode node;
+  final Map<Integer, Long> downSent = new TreeMap<>();
+  final Map<Integer, Long> downReceived = new TreeMap<>();
+  final Map<Integer, Long> upSent = new TreeMap<>();
+  final Map<Integer, Long> upReceived = new TreeMap<>();
+  final List<Long> siuApplied = new ArrayList<>();
+  final Random random = new Random(2026);
+  int nextSpi = 0x1000;
+
+  IpsecHandoverScenario(boolean seedHandover) {
+    TopologyBuilder b =
+        new TopologyBuilder(2026)
+            .segment("internet", "20ms")
+            .segment("cell1", "20ms")
+            .segment("cell2", "20ms")
+            .segment("dmz", "20ms")
+            .segment("corp-lan", "20ms")
+            .node("gw")
+            .vrf("outside")
+            .iface("o0", "internet", "203.0.113.1/26")
+            .route("203.0.113.64/27", "203.0.113.11")
+            .route("203.0.113.96/27", "203.0.113.12")
+            .vrf("inside")
+            .iface("dmz", "dmz", "198.51.100.1/24")
+            .iface("lan", "corp-lan", "10.1.0.2/16")
+            .node("ha")
+            .vrf("public")
+            .iface("p0", "dmz", "198.51.100.10/24")
+            .route("0.0.0.0/0", "198.51.100.1")
+            .vrf("acme")
+            .iface("lan", "corp-lan", "10.1.0.1/16")
+            .node("cn")
+            .vrf("main")
+            .iface("eth0", "corp-lan", "10.1.0.100/16")
+            .node("fa1")
+            .vrf("main")
+            .iface("up", "internet", "203.0.113.11/26")
+            .iface("cell", "cell1", "203.0.113.65/27")
+            .node("fa2")
+            .vrf("main")
+            .iface("up", "internet", "203.0.113.12/26")
+            .iface("cell", "cell2", "203.0.113.97/27")
+            .node("mn")
+            .vrf("v1")
+            .iface("w1", "cell1", "203.0.113.70/27")
+            .route("0.0.0.0/0", "203.0.113.65")
+            .vrf("v2")
+            .iface("w2", "cell2", "203.0.113.100/27")
+            .route("0.0.0.0/0", "203.0.113.97");
+    lab = Lab.virtual(b.build());
+    time = lab.virtualTime();
+
+    MobilitySecurityAssociation gwHaKey =
+        new MobilitySecurityAssociation(GW_HA_SPI, Algorithm.HMAC_SHA256, GW_HA_KEY);
+    gateway =
+        new SecurityGateway(
+            new SecurityGateway.Config(
+                GW, SecurityInformationUpdate.DEFAULT_PORT, Map.of(HA, gwHaKey), 7),
+            lab.vrf("gw", "outside"),
+            lab.vrf("gw", "inside"),
+            0);
+    gateway.start();
+    gateway.addUpdateListener(u -> siuApplied.add(u.atNanos()));
+
+    Dispatcher dispatcher = new Dispatcher(lab.vrf("ha", "public"));
+    dispatcher.open();
+    homeAgent =
+        new VirtualHomeAgent(
+            new HomeAgentConfig(
+                MvpnId.of("acme"),
+                HA,
+                List.of(Prefix.parse("10.1.0.0/16")),
+                List.of(new AssociationSpec(HOME, 1000, Algorithm.HMAC_MD5, MN_HA_KEY)),
+                600,
+                7,
+                "lan",
+                List.of(),
+                seedHandover
+                    ? List.of(
+                        new SecurityGatewaySpec(
+                            new AssociationSpec(
+                                GW_INSIDE, GW_HA_SPI, Algorithm.HMAC_SHA256, GW_HA_KEY),
+                            List.of(Prefix.parse("10.1.0.0/16"))))
+                    : List.of()),
+            lab.vrf("ha", "public"),
+            lab.vrf("ha", "acme"),
+            new InMemoryBindingStore(),
+            0);
+    homeAgent.start();
+    dispatcher.add(homeAgent);
+
+    IkeSetupModel ike = new IkeSetupModel();
+    node =
+        new VpnMobileNode(
+            new VpnMobileNode.Config(
+                HOME,
+                HA,
+                GW,
+                new MobilitySecurityAssociation(1000, Algorithm.HMAC_MD5, MN_HA_KEY),
+                600,
+                1000 * MS,
+                3),
+            time,
+            0,
+            ike,
+            ip -> {
+              if (ip.protocol() == 17 && ip.payloadLength() >= 12) {
+                int seq = ip.buffer().getInt(ip.payloadOffset() + 8);
+                downReceived.putIfAbsent(seq, time.nanoTime());
+              }
+            });
+    node.addNetwork("v1", lab.vrf("mn", "v1"), lab.iface("mn", "w1"));
+    node.addNetwork("v2", lab.vrf("mn", "v2"), lab.iface("mn", "w2"));
+    ike.bind();
+
+    lab.vrf("cn", "main")
+        .bindUdp(
+            UP_PORT,
+            (vrf, in, d) -> upReceived.putIfAbsent(d.payload().getInt(0), time.nanoTime()));
+  }
+
+  /** Runs the whole timeline: tunnel and registration, streams, the move, the tail. */
+  IpsecHandoverScenario run(Handover mode) {
+    node.start("v1");
+    for (long t = STREAM_START; t < STREAM_END; t += PERIOD) {
+      int seq = (int) ((t - STREAM_START) / PERIOD);
+      time.schedule(t, TimeUnit.NANOSECONDS, () -> sendDown(seq));
+      time.schedule(t, TimeUnit.NANOSECONDS, () -> sendUp(seq));
+    }
+    time.schedule(MOVE_AT, TimeUnit.NANOSECONDS, () -> node.moveTo("v2", mode));
+    time.runUntil(STREAM_END + 1000 * MS);
+    return this;
+  }
+
+  private void sendDown(int seq) {
+    downSent.put(seq, time.nanoTime());
+    ByteBuf payload = Unpooled.buffer(64).writeInt(seq).writeZero(60);
+    lab.vrf("cn", "main").sendUdp(CN, HOME, DOWN_PORT, DOWN_PORT, payload);
+    payload.release();
+  }
+
+  private void sendUp(int seq) {
+    upSent.put(seq, time.nanoTime());
+    ByteBuf payload = Unpooled.buffer(64).writeInt(seq).writeZero(60);
+    Vrf vrf = node.active().vrf();
+    node.send(
+        UdpDatagram.build(vrf.alloc(), HOME.toInt(), CN.toInt(), UP_PORT, UP_PORT, payload, 64));
+    payload.release();
+  }
+
+  /** The longest gap between consecutive arrivals from {@code from} on, and packets never seen. */
+  record Interruption(long gapNanos, int lost) {}
+
+  static Interruption interruption(Map<Integer, Long> sent, Map<Integer, Long> received) {
+    long gap = 0;
+    Long previous = null;
+    for (Map.Entry<Integer, Long> e : sent.entrySet()) {
+      Long at = received.get(e.getKey());
+      if (at == null) {
+        continue;
+      }
+      if (previous != null) {
+        gap = Math.max(gap, at - previous);
+      }
+      previous = at;
+    }
+    int lost = (int) sent.keySet().stream().filter(s -> !received.containsKey(s)).count();
+    return new Interruption(gap, lost);
+  }
+
+  /**
+   * The exchanges of a full IKEv2 setup between the node and the gateway: IKE_SA_INIT and IKE_AUTH
+   * request/response pairs as UDP 500 datagrams of typical sizes (SA, KE group 19, nonces; then
+   * IDs, AUTH, certificate, traffic selectors). When the last arrives, both ends install new SAs.
+   */
+  final class IkeSetupModel implements TunnelEstablishment {
+    static final int[] SIZES = {264, 248, 1120, 1088};
+    final Map<Integer, BiConsumer<EspSecurityAssociation, EspSecurityAssociation>> waiting =
+        new HashMap<>();
+    final Map<Integer, EspSecurityAssociation[]> made = new HashMap<>();
+
+    void bind() {
+      lab.vrf("gw", "outside").bindUdp(500, (vrf, in, d) -> atGateway(d));
+      for (String v : List.of("v1", "v2")) {
+        lab.vrf("mn", v).bindUdp(500, (vrf, in, d) -> atNode(d));
+      }
+    }
+
+    @Override
+    public void establish(
+        Ipv4Address careOf, BiConsumer<EspSecurityAssociation, EspSecurityAssociation> ready) {
+      waiting.put(careOf.toInt(), ready);
+      send(nodeVrf(careOf), careOf, GW, 0);
+    }
+
+    private Vrf nodeVrf(Ipv4Address careOf) {
+      return careOf.equals(COA1) ? lab.vrf("mn", "v1") : lab.vrf("mn", "v2");
+    }
+
+    private void send(Vrf vrf, Ipv4Address from, Ipv4Address to, int step) {
+      ByteBuf msg = Unpooled.buffer(SIZES[step]).writeInt(step).writeZero(SIZES[step] - 4);
+      vrf.sendUdp(from, to, 500, 500, msg);
+      msg.release();
+    }
+
+    private void atGateway(UdpDatagram d) {
+      int step = d.payload().getInt(d.payload().readerIndex());
+      Ipv4Address careOf = Ipv4Address.of(d.ip().source());
+      if (step == 2) {
+        // IKE_AUTH verified: the gateway's half of the CHILD_SA goes in before its response.
+        byte[] key = new byte[20];
+        random.nextBytes(key);
+        int toGateway = nextSpi++;
+        int toNode = nextSpi++;
+        EspSecurityAssociation gwIn =
+            new EspSecurityAssociation(toGateway, Direction.INBOUND, null, GW, key, true, 64);
+        EspSecurityAssociation gwOut =
+            new EspSecurityAssociation(toNode, Direction.OUTBOUND, GW, careOf, key, true, 0);
+        gateway.addTunnel(new MobileTunnel(HOME, gwIn, gwOut, false));
+        made.put(
+            careOf.toInt(),
+            new EspSecurityAssociation[] {
+              new EspSecurityAssociation(toNode, Direction.INBOUND, GW, careOf, key, true, 64),
+              new EspSecurityAssociation(toGateway, Direction.OUTBOUND, careOf, GW, key, true, 0)
+            });
+      }
+      send(lab.vrf("gw", "outside"), GW, careOf, step + 1);
+    }
+
+    private void atNode(UdpDatagram d) {
+      int step = d.payload().getInt(d.payload().readerIndex());
+      Ipv4Address careOf = Ipv4Address.of(d.ip().destination());
+      if (step == 1) {
+        send(nodeVrf(careOf), careOf, GW, 2);
+      } else if (step == 3) {
+        EspSecurityAssociation[] sas = made.remove(careOf.toInt());
+        BiConsumer<EspSecurityAssociation, EspSecurityAssociation> ready =
+            waiting.remove(careOf.toInt());
+        if (sas != null && ready != null) {
+          ready.accept(sas[0], sas[1]);
+        }
+      }
+    }
+  }
+}
