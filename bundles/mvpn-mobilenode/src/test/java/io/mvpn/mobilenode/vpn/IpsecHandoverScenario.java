@@ -101,6 +101,9 @@ final class IpsecHandoverScenario {
             .route("0.0.0.0/0", "198.51.100.1")
             .vrf("acme")
             .iface("lan", "corp-lan", "10.1.0.1/16")
+            .node("dmzhost")
+            .vrf("main")
+            .iface("eth0", "dmz", "198.51.100.50/24")
             .node("cn")
             .vrf("main")
             .iface("eth0", "corp-lan", "10.1.0.100/16")
@@ -189,6 +192,13 @@ final class IpsecHandoverScenario {
         .bindUdp(
             UP_PORT,
             (vrf, in, d) -> upReceived.putIfAbsent(d.payload().getInt(0), time.nanoTime()));
+  }
+
+  /** Sets up the tunnel and registers at the first care-of address, without streams. */
+  IpsecHandoverScenario startOnly() {
+    node.start("v1");
+    time.runUntil(STREAM_START);
+    return this;
   }
 
   /** Runs the whole timeline: tunnel and registration, streams, the move, the tail. */
