@@ -176,6 +176,38 @@ public class ApplianceIT {
   }
 
   @Test
+  public void securityGatewayCfgBringsItsTunnelsPoliciesAndShellUp() throws Exception {
+    Path cfg = etc().resolve("io.mvpn.securitygateway-gw9.cfg");
+    String filter = "(objectClass=io.mvpn.ipsec.gateway.SecurityGatewayService)";
+    Files.writeString(
+        cfg,
+        "name = gw9\n"
+            + "outside.address = 203.0.113.9/24\n"
+            + "outside.transport = mem:gw9-internet\n"
+            + "inside.address = 198.51.100.9/24\n"
+            + "inside.transport = mem:gw9-dmz\n"
+            + "homeAgents = 198.51.100.10 4000 hmac-sha256 000102030405060708090a0b0c0d0e0f\n"
+            + "tunnels = 10.1.0.5 203.0.113.70 4096 4097"
+            + " feffe9928665731c6d6a8f9467308308cafebabe\n",
+        StandardCharsets.UTF_8);
+    try {
+      assertNotNull(awaitService(context, filter, WAIT_SECONDS));
+      String sas = execute(sessions, "mvpn:sa list");
+      assertTrue(sas, sas.contains("0x00001000") && sas.contains("0x00001001"));
+      assertTrue(sas, sas.contains("203.0.113.70") && sas.contains("*"));
+      String show = execute(sessions, "mvpn:sa show 0x1000");
+      assertTrue(show, show.contains("inbound SA 0x00001000 for 10.1.0.5"));
+      String spd = execute(sessions, "mvpn:spd");
+      assertTrue(spd, spd.contains("10.1.0.5") && spd.contains("protect"));
+      String counters = execute(sessions, "mvpn:sa counters");
+      assertTrue(counters, counters.contains("siu_forged"));
+    } finally {
+      Files.deleteIfExists(cfg);
+    }
+    assertTrue("gw9 torn down", awaitServiceGone(context, filter, WAIT_SECONDS));
+  }
+
+  @Test
   public void tenantCfgDroppedIntoEtcComesAndGoesWithoutRestart() throws Exception {
     Path cfg = etc().resolve("io.mvpn.tenant-initech.cfg");
     Files.writeString(

@@ -1,0 +1,43 @@
+package io.mvpn.ipsec.gateway;
+
+import io.mvpn.ipsec.esp.EspException;
+import java.util.List;
+import java.util.Map;
+
+/** One running security gateway of the appliance, as the shell sees it. Snapshots, not views. */
+public interface SecurityGatewayService {
+
+  /** One SA, as {@code mvpn:sa} lists it. */
+  record SaView(
+      String gateway,
+      String homeAddress,
+      String direction,
+      int spi,
+      String tunnelSource,
+      String tunnelDestination,
+      long sequence,
+      long packets,
+      long bytes,
+      Map<EspException.Reason, Long> refused,
+      String lifetime) {}
+
+  /** One SPD entry, in evaluation order. */
+  record PolicyView(
+      String gateway,
+      int index,
+      String local,
+      String remote,
+      String protocol,
+      String action,
+      int spi) {}
+
+  String name();
+
+  List<SaView> securityAssociations();
+
+  List<PolicyView> policies();
+
+  Map<GatewayCounter, Long> counters();
+
+  Map<EspException.Reason, Long> refusals();
+}

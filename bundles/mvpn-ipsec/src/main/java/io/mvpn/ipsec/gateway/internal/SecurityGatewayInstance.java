@@ -1,0 +1,295 @@
+package io.mvpn.ipsec.gateway.internal;
+
+import io.mvpn.api.Ipv4Address;
+import io.mvpn.ipsec.esp.EspException;
+import io.mvpn.ipsec.esp.EspSecurityAssociation;
+import io.mvpn.ipsec.esp.EspSecurityAssociation.Direction;
+import io.mvpn.ipsec.esp.SecurityPolicy;
+import io.mvpn.ipsec.gateway.GatewayCounter;
+import io.mvpn.ipsec.gateway.MobileTunnel;
+import io.mvpn.ipsec.gateway.SecurityGateway;
+import io.mvpn.ipsec.gateway.SecurityGatewayService;
+import io.mvpn.net.FabricService;
+import io.mvpn.net.Vrf;
+import io.mvpn.packet.mip.AssociationSpec;
+import io.mvpn.packet.mip.MobilitySecurityAssociation;
+import io.mvpn.packet.siu.SecurityInformationUpdate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One security gateway, from {@code etc/io.mvpn.securitygateway-<name>.cfg}: two VRFs of its own,
+ * {@code <name>-outside} toward the Internet and {@code <name>-inside} toward the private network
+ * and its home agent, and manually keyed tunnels to mobile nodes until IKE negotiates them.
+ */
+@Component(
+    configurationPid = SecurityGatewayInstance.PID,
+    configurationPolicy = ConfigurationPolicy.REQUIRE,
+    immediate = true,
+    service = SecurityGatewayService.class)
+@Designate(ocd = SecurityGatewayInstance.Config.class, factory = true)
+public final class SecurityGatewayInstance implements SecurityGatewayService {
+
+  public static final String PID = "io.mvpn.securitygateway";
+
+  private static final Logger LOG = LoggerFactory.getLogger(SecurityGatewayInstance.class);
+
+  @ObjectClassDefinition(name = "mvpn security gateway", description = "An IPsec gateway")
+  public @interface Config {
+    @AttributeDefinition(name = "Name", description = "Names its VRFs and interfaces, e.g. gw1")
+    String name();
+
+    @AttributeDefinition(name = "Outside address", description = "a.b.c.d/len, where ESP arrives")
+    String outside_address();
+
+    @AttributeDefinition(name = "Outside transport", description = "e.g. mem:internet")
+    String outside_transport();
+
+    @AttributeDefinition(
+        name = "Outside routes",
+        description = "PREFIX via NEXTHOP, comma-separated")
+    String[] outside_routes() default {};
+
+    @AttributeDefinition(name = "Inside address", description = "a.b.c.d/len on the private side")
+    String inside_address();
+
+    @AttributeDefinition(name = "Inside transport", description = "e.g. mem:dmz")
+    String inside_transport();
+
+    @AttributeDefinition(
+        name = "Inside routes",
+        description = "PREFIX via NEXTHOP, comma-separated")
+    String[] inside_routes() default {};
+
+    @AttributeDefinition(
+        name = "SIU port",
+        description = "UDP port for Security Information Updates")
+    int siuPort() default SecurityInformationUpdate.DEFAULT_PORT;
+
+    @AttributeDefinition(
+        name = "Home agents",
+        description = "Gateway-HA associations, each HA_ADDRESS SPI hmac-md5|hmac-sha256 HEXKEY")
+    String[] homeAgents() default {};
+
+    @AttributeDefinition(
+        name = "Tunnels",
+        description =
+            "Manually keyed, each HOME_ADDRESS CARE_OF SPI_IN SPI_OUT HEXKEY [udp]: SPI_IN for"
+                + " ESP from the node, HEXKEY the AES-GCM key and 4-byte salt (20 or 36 bytes)")
+    String[] tunnels() default {};
+
+    @AttributeDefinition(name = "Replay window", description = "Inbound anti-replay window")
+    int replayWindow() default 64;
+
+    @AttributeDefinition(name = "SIU replay tolerance (s)")
+    int replayTolerance() default 7;
+  }
+
+  @Reference FabricService fabric;
+
+  private String name;
+  private Vrf inside;
+  private SecurityGateway engine;
+
+  @Activate
+  void activate(Config config) {
+    name = config.name();
+    Vrf outside = fabric.createVrf(name + "-outside");
+    inside = fabric.createVrf(name + "-inside");
+    fabric.configureInterface(
+        outside.name(),
+        name + "-outside",
+        config.outside_address(),
+        config.outside_transport(),
+        split(config.outside_routes()).toList());
+    fabric.configureInterface(
+        inside.name(),
+        name + "-inside",
+        config.inside_address(),
+        config.inside_transport(),
+        split(config.inside_routes()).toList());
+    Ipv4Address publicAddress = address(config.outside_address());
+    Map<Ipv4Address, MobilitySecurityAssociation> keys = new HashMap<>();
+    split(config.homeAgents())
+        .map(AssociationSpec::parse)
+        .forEach(spec -> keys.put(spec.peer(), spec.toAssociation()));
+    List<MobileTunnel> tunnels =
+        split(config.tunnels()).map(t -> tunnel(t, publicAddress, config.replayWindow())).toList();
+    SecurityGateway.Config gatewayConfig =
+        new SecurityGateway.Config(publicAddress, config.siuPort(), keys, config.replayTolerance());
+    engine =
+        fabric.onLoop(
+            inside,
+            () -> {
+              SecurityGateway g =
+                  new SecurityGateway(gatewayConfig, outside, inside, epochOffset());
+              g.start();
+              tunnels.forEach(g::addTunnel);
+              return g;
+            });
+    LOG.info("security gateway {} up at {} with {} tunnels", name, publicAddress, tunnels.size());
+  }
+
+  @Deactivate
+  void deactivate() {
+    fabric.onLoop(
+        inside,
+        () -> {
+          engine.stop();
+          return null;
+        });
+    fabric.removeInterface(name + "-outside");
+    fabric.removeInterface(name + "-inside");
+  }
+
+  /** HOME CARE_OF SPI_IN SPI_OUT HEXKEY [udp]. */
+  static MobileTunnel tunnel(String spec, Ipv4Address gateway, int replayWindow) {
+    String[] f = spec.trim().split("\\s+");
+    if (f.length < 5 || f.length > 6 || (f.length == 6 && !f[5].equals("udp"))) {
+      throw new IllegalArgumentException(
+          "tunnel '" + spec + "': expected HOME_ADDRESS CARE_OF SPI_IN SPI_OUT HEXKEY [udp]");
+    }
+    byte[] key = HexFormat.of().parseHex(f[4]);
+    Ipv4Address careOf = Ipv4Address.parse(f[1]);
+    EspSecurityAssociation in =
+        new EspSecurityAssociation(
+            Integer.parseUnsignedInt(f[2]),
+            Direction.INBOUND,
+            null,
+            gateway,
+            key,
+            true,
+            replayWindow);
+    EspSecurityAssociation out =
+        new EspSecurityAssociation(
+            Integer.parseUnsignedInt(f[3]), Direction.OUTBOUND, gateway, careOf, key, true, 0);
+    return new MobileTunnel(Ipv4Address.parse(f[0]), in, out, f.length == 6);
+  }
+
+  private static Ipv4Address address(String withLength) {
+    int slash = withLength.indexOf('/');
+    if (slash < 0) {
+      throw new IllegalArgumentException("address " + withLength + " needs a /length");
+    }
+    return Ipv4Address.parse(withLength.substring(0, slash));
+  }
+
+  private static Stream<String> split(String[] values) {
+    return Arrays.stream(values)
+        .flatMap(v -> Arrays.stream(v.split(",")))
+        .map(String::trim)
+        .filter(x -> !x.isEmpty());
+  }
+
+  private static long epochOffset() {
+    return System.currentTimeMillis() * 1_000_000L - System.nanoTime();
+  }
+
+  // ---- SecurityGatewayService ------------------------------------------------------------
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public List<SaView> securityAssociations() {
+    return fabric.onLoop(
+        inside,
+        () -> {
+          List<SaView> views = new ArrayList<>();
+          for (MobileTunnel t : engine.tunnels()) {
+            views.add(view(t, t.inbound()));
+            views.add(view(t, t.outbound()));
+          }
+          return views;
+        });
+  }
+
+  private SaView view(MobileTunnel t, EspSecurityAssociation sa) {
+    Map<EspException.Reason, Long> refused = new EnumMap<>(EspException.Reason.class);
+    for (EspException.Reason r : EspException.Reason.values()) {
+      if (sa.refused(r) > 0) {
+        refused.put(r, sa.refused(r));
+      }
+    }
+    return new SaView(
+        name,
+        t.homeAddress().toString(),
+        sa.direction().name().toLowerCase(java.util.Locale.ROOT),
+        sa.spi(),
+        sa.tunnelSource() == null ? "*" : sa.tunnelSource().toString(),
+        sa.tunnelDestination().toString(),
+        sa.sequence(),
+        sa.packets(),
+        sa.bytes(),
+        refused,
+        sa.hardExpired() ? "expired" : sa.softExpired() ? "soft-expired" : "live");
+  }
+
+  @Override
+  public List<PolicyView> policies() {
+    return fabric.onLoop(
+        inside,
+        () -> {
+          List<PolicyView> views = new ArrayList<>();
+          int i = 0;
+          for (SecurityPolicy p : engine.spd().policies()) {
+            views.add(
+                new PolicyView(
+                    name,
+                    i++,
+                    range(p.selector().localAddress()),
+                    range(p.selector().remoteAddress()),
+                    p.selector().protocol() == SecurityPolicy.ANY_PROTOCOL
+                        ? "any"
+                        : Integer.toString(p.selector().protocol()),
+                    p.action().name().toLowerCase(java.util.Locale.ROOT),
+                    p.outboundSa() == null ? 0 : p.outboundSa().spi()));
+          }
+          return views;
+        });
+  }
+
+  private static String range(SecurityPolicy.Range r) {
+    if (r.equals(SecurityPolicy.ANY_ADDRESS)) {
+      return "any";
+    }
+    String first = Ipv4Address.of((int) r.first()).toString();
+    return r.first() == r.last() ? first : first + "-" + Ipv4Address.of((int) r.last());
+  }
+
+  @Override
+  public Map<GatewayCounter, Long> counters() {
+    return fabric.onLoop(
+        inside,
+        () -> {
+          Map<GatewayCounter, Long> m = new EnumMap<>(GatewayCounter.class);
+          for (GatewayCounter c : GatewayCounter.values()) {
+            m.put(c, engine.counter(c));
+          }
+          return m;
+        });
+  }
+
+  @Override
+  public Map<EspException.Reason, Long> refusals() {
+    return fabric.onLoop(inside, engine::refusals);
+  }
+}

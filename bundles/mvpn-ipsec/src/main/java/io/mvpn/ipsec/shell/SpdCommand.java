@@ -1,0 +1,52 @@
+package io.mvpn.ipsec.shell;
+
+import io.mvpn.ipsec.gateway.SecurityGatewayService;
+import io.mvpn.ipsec.gateway.SecurityGatewayService.PolicyView;
+import java.util.List;
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.support.table.ShellTable;
+
+/** {@code mvpn:spd}: each gateway's security policies in the order they are matched. */
+@Service
+@Command(scope = "mvpn", name = "spd", description = "Security policy databases of the gateways")
+public class SpdCommand implements Action {
+
+  @Reference(optional = true)
+  List<SecurityGatewayService> gateways;
+
+  @Reference Session session;
+
+  @Override
+  public Object execute() {
+    ShellTable table = new ShellTable();
+    table.column("Gateway");
+    table.column("#").alignRight();
+    table.column("Local");
+    table.column("Remote");
+    table.column("Protocol");
+    table.column("Action");
+    table.column("Outbound SA");
+    if (gateways != null) {
+      for (SecurityGatewayService g : gateways) {
+        for (PolicyView p : g.policies()) {
+          table
+              .addRow()
+              .addContent(
+                  p.gateway(),
+                  p.index(),
+                  p.local(),
+                  p.remote(),
+                  p.protocol(),
+                  p.action(),
+                  p.spi() == 0 ? "-" : String.format("0x%08x", p.spi()));
+        }
+      }
+    }
+    table.print(session.getConsole());
+    return null;
+  }
+}
