@@ -95,4 +95,30 @@ class IpsecHandoverScenarioTest {
         .contains("SAs re-pointed to 203.0.113.100")
         .noneMatch(w -> w.startsWith("no reply"));
   }
+
+  /** The gateway lost the node's SAs (a restart): the fast path fails, a fresh tunnel follows. */
+  @Test
+  void unansweredRequestsAreRetriedThenAFreshTunnelIsSetUp() {
+    IpsecHandoverScenario s = new IpsecHandoverScenario(true).startOnly();
+    s.gateway.removeTunnel(IpsecHandoverScenario.HOME);
+    s.time.schedule(
+        MOVE_AT,
+        java.util.concurrent.TimeUnit.NANOSECONDS,
+        () -> s.node.moveTo("v2", Handover.FAST));
+    s.time.runUntil(MOVE_AT + 12_000 * MS);
+    assertThat(s.node.events().stream().map(VpnMobileNode.Event::what))
+        .containsSubsequence(
+            "SAs re-pointed to 203.0.113.100",
+            "request 1 care-of 203.0.113.100",
+            "request 2 care-of 203.0.113.100",
+            "request 3 care-of 203.0.113.100",
+            "no reply after 3 requests: fresh tunnel",
+            "tunnel up",
+            "registered lifetime 600");
+    assertThat(s.node.registered()).isTrue();
+    assertThat(s.gateway.counter(GatewayCounter.UNKNOWN_SPI)).isEqualTo(3);
+    assertThat(s.gateway.tunnel(IpsecHandoverScenario.HOME).careOfAddress())
+        .isEqualTo(IpsecHandoverScenario.COA2);
+    assertThat(s.node.inboundSa().spi()).isNotEqualTo(0x1001);
+  }
 }
