@@ -7,6 +7,7 @@ import io.mvpn.api.tenant.Tenant;
 import io.mvpn.homeagent.HomeAgent;
 import io.mvpn.homeagent.HomeAgentConfig;
 import io.mvpn.homeagent.RegistrationStats;
+import io.mvpn.homeagent.SecurityGatewaySpec;
 import io.mvpn.homeagent.VirtualHomeAgent;
 import io.mvpn.net.FabricService;
 import io.mvpn.net.Interface;
@@ -73,6 +74,13 @@ public final class HomeAgentInstance implements HomeAgent {
         description = "FA-HA associations, each FA_ADDRESS SPI hmac-md5|hmac-sha256 HEXKEY")
     String[] foreignAgents() default {};
 
+    @AttributeDefinition(
+        name = "Security gateways",
+        description =
+            "Gateway-HA associations for seed 001's SIU, each GATEWAY_ADDRESS SPI ALGORITHM HEXKEY;"
+                + " requests from the tenant's home realms on the public side came through them")
+    String[] securityGateways() default {};
+
     @AttributeDefinition(name = "Maximum lifetime (s)")
     int maxLifetime() default 600;
 
@@ -90,6 +98,16 @@ public final class HomeAgentInstance implements HomeAgent {
   private VirtualHomeAgent engine;
   private Vrf publicVrf;
 
+  /** Comma-separated or multi-valued ADDRESS SPI ALGORITHM HEXKEY entries. */
+  private static List<AssociationSpec> associations(String[] values) {
+    return Arrays.stream(values)
+        .flatMap(v -> Arrays.stream(v.split(",")))
+        .map(String::trim)
+        .filter(x -> !x.isEmpty())
+        .map(AssociationSpec::parse)
+        .toList();
+  }
+
   @Activate
   void activate(Config config) {
     MvpnId id = MvpnId.of(config.mvpn_tenant());
@@ -97,12 +115,10 @@ public final class HomeAgentInstance implements HomeAgent {
       throw new IllegalArgumentException(
           "home agent of " + id + " bound tenant " + tenant.id() + ": check tenant.target");
     }
-    List<AssociationSpec> keys =
-        Arrays.stream(config.mobileNodes())
-            .flatMap(v -> Arrays.stream(v.split(",")))
-            .map(String::trim)
-            .filter(s -> !s.isEmpty())
-            .map(AssociationSpec::parse)
+    List<AssociationSpec> keys = associations(config.mobileNodes());
+    List<SecurityGatewaySpec> gateways =
+        associations(config.securityGateways()).stream()
+            .map(k -> new SecurityGatewaySpec(k, tenant.homeRealms()))
             .toList();
     HomeAgentConfig haConfig =
         new HomeAgentConfig(
@@ -113,12 +129,8 @@ public final class HomeAgentInstance implements HomeAgent {
             config.maxLifetime(),
             config.replayTolerance(),
             config.homeInterface().isBlank() ? null : config.homeInterface(),
-            Arrays.stream(config.foreignAgents())
-                .flatMap(v -> Arrays.stream(v.split(",")))
-                .map(String::trim)
-                .filter(x -> !x.isEmpty())
-                .map(AssociationSpec::parse)
-                .toList());
+            associations(config.foreignAgents()),
+            gateways);
     publicVrf =
         fabric
             .vrf(FabricService.PUBLIC_VRF)
