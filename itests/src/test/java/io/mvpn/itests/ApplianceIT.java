@@ -187,8 +187,9 @@ public class ApplianceIT {
             + "inside.address = 198.51.100.9/24\n"
             + "inside.transport = mem:gw9-dmz\n"
             + "homeAgents = 198.51.100.10 4000 hmac-sha256 000102030405060708090a0b0c0d0e0f\n"
-            + "tunnels = 10.1.0.5 203.0.113.70 4096 4097"
-            + " feffe9928665731c6d6a8f9467308308cafebabe\n",
+            + "tunnels = 10.1.0.5 203.0.113.70"
+            + " 4096 feffe9928665731c6d6a8f9467308308cafebabe"
+            + " 4097 00112233445566778899aabbccddeeff01020304\n",
         StandardCharsets.UTF_8);
     try {
       assertNotNull(awaitService(context, filter, WAIT_SECONDS));

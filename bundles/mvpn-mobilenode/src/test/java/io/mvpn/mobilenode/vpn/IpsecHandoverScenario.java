@@ -290,20 +290,24 @@ final class IpsecHandoverScenario {
       Ipv4Address careOf = Ipv4Address.of(d.ip().source());
       if (step == 2) {
         // IKE_AUTH verified: the gateway's half of the CHILD_SA goes in before its response.
-        byte[] key = new byte[20];
-        random.nextBytes(key);
+        // One key per direction: both sequence numbers start at 1, so a shared key would repeat
+        // GCM nonces.
+        byte[] up = new byte[20];
+        byte[] down = new byte[20];
+        random.nextBytes(up);
+        random.nextBytes(down);
         int toGateway = nextSpi++;
         int toNode = nextSpi++;
         EspSecurityAssociation gwIn =
-            new EspSecurityAssociation(toGateway, Direction.INBOUND, null, GW, key, true, 64);
+            new EspSecurityAssociation(toGateway, Direction.INBOUND, null, GW, up, true, 64);
         EspSecurityAssociation gwOut =
-            new EspSecurityAssociation(toNode, Direction.OUTBOUND, GW, careOf, key, true, 0);
+            new EspSecurityAssociation(toNode, Direction.OUTBOUND, GW, careOf, down, true, 0);
         gateway.addTunnel(new MobileTunnel(HOME, gwIn, gwOut, false));
         made.put(
             careOf.toInt(),
             new EspSecurityAssociation[] {
-              new EspSecurityAssociation(toNode, Direction.INBOUND, GW, careOf, key, true, 64),
-              new EspSecurityAssociation(toGateway, Direction.OUTBOUND, careOf, GW, key, true, 0)
+              new EspSecurityAssociation(toNode, Direction.INBOUND, GW, careOf, down, true, 64),
+              new EspSecurityAssociation(toGateway, Direction.OUTBOUND, careOf, GW, up, true, 0)
             });
       }
       send(lab.vrf("gw", "outside"), GW, careOf, step + 1);

@@ -90,8 +90,9 @@ public final class SecurityGatewayInstance implements SecurityGatewayService {
     @AttributeDefinition(
         name = "Tunnels",
         description =
-            "Manually keyed, each HOME_ADDRESS CARE_OF SPI_IN SPI_OUT HEXKEY [udp]: SPI_IN for"
-                + " ESP from the node, HEXKEY the AES-GCM key and 4-byte salt (20 or 36 bytes)")
+            "Manually keyed, each HOME_ADDRESS CARE_OF SPI_IN KEY_IN SPI_OUT KEY_OUT [udp]: IN for"
+                + " ESP from the node; keys in hex, AES-GCM key and 4-byte salt (20 or 36 bytes),"
+                + " never the same for both directions")
     String[] tunnels() default {};
 
     @AttributeDefinition(name = "Replay window", description = "Inbound anti-replay window")
@@ -158,14 +159,21 @@ public final class SecurityGatewayInstance implements SecurityGatewayService {
     fabric.removeInterface(name + "-inside");
   }
 
-  /** HOME CARE_OF SPI_IN SPI_OUT HEXKEY [udp]. */
+  /** HOME CARE_OF SPI_IN KEY_IN SPI_OUT KEY_OUT [udp]. */
   static MobileTunnel tunnel(String spec, Ipv4Address gateway, int replayWindow) {
     String[] f = spec.trim().split("\\s+");
-    if (f.length < 5 || f.length > 6 || (f.length == 6 && !f[5].equals("udp"))) {
+    if (f.length < 6 || f.length > 7 || (f.length == 7 && !f[6].equals("udp"))) {
       throw new IllegalArgumentException(
-          "tunnel '" + spec + "': expected HOME_ADDRESS CARE_OF SPI_IN SPI_OUT HEXKEY [udp]");
+          "tunnel '"
+              + spec
+              + "': expected HOME_ADDRESS CARE_OF SPI_IN KEY_IN SPI_OUT KEY_OUT [udp]");
     }
-    byte[] key = HexFormat.of().parseHex(f[4]);
+    byte[] keyIn = HexFormat.of().parseHex(f[3]);
+    byte[] keyOut = HexFormat.of().parseHex(f[5]);
+    if (java.util.Arrays.equals(keyIn, keyOut)) {
+      // Both directions number from 1: one key would repeat GCM nonces.
+      throw new IllegalArgumentException("tunnel '" + spec + "': each direction needs its own key");
+    }
     Ipv4Address careOf = Ipv4Address.parse(f[1]);
     EspSecurityAssociation in =
         new EspSecurityAssociation(
@@ -173,13 +181,13 @@ public final class SecurityGatewayInstance implements SecurityGatewayService {
             Direction.INBOUND,
             null,
             gateway,
-            key,
+            keyIn,
             true,
             replayWindow);
     EspSecurityAssociation out =
         new EspSecurityAssociation(
-            Integer.parseUnsignedInt(f[3]), Direction.OUTBOUND, gateway, careOf, key, true, 0);
-    return new MobileTunnel(Ipv4Address.parse(f[0]), in, out, f.length == 6);
+            Integer.parseUnsignedInt(f[4]), Direction.OUTBOUND, gateway, careOf, keyOut, true, 0);
+    return new MobileTunnel(Ipv4Address.parse(f[0]), in, out, f.length == 7);
   }
 
   private static Ipv4Address address(String withLength) {
