@@ -472,7 +472,8 @@ public final class VirtualHomeAgent implements HomeAgent {
       publicVrf.sendUdp(
           config.address(),
           siu.gateway().spec().key().peer(),
-          MipConstants.PORT,
+          // Not from 434: the update is not a Mobile IP message and must not be taken for one.
+          siu.gateway().spec().port(),
           siu.gateway().spec().port(),
           message);
       siusSent++;

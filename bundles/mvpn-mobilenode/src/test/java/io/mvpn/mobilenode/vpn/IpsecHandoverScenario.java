@@ -76,6 +76,10 @@ final class IpsecHandoverScenario {
   final Map<Integer, Long> upSent = new TreeMap<>();
   final Map<Integer, Long> upReceived = new TreeMap<>();
   final List<Long> siuApplied = new ArrayList<>();
+
+  /** Each SA's key by SPI, to decrypt captures. */
+  final Map<Integer, byte[]> keys = new HashMap<>();
+
   final Random random = new Random(2026);
   int nextSpi = 0x1000;
 
@@ -298,6 +302,8 @@ final class IpsecHandoverScenario {
         random.nextBytes(down);
         int toGateway = nextSpi++;
         int toNode = nextSpi++;
+        keys.put(toGateway, up);
+        keys.put(toNode, down);
         EspSecurityAssociation gwIn =
             new EspSecurityAssociation(toGateway, Direction.INBOUND, null, GW, up, true, 64);
         EspSecurityAssociation gwOut =

@@ -58,7 +58,12 @@ class SecurityInformationUpdateRefusalTest {
   }
 
   void send(ByteBuf siu) {
-    attacker.sendUdp(null, GW_INSIDE, 434, SecurityInformationUpdate.DEFAULT_PORT, siu);
+    attacker.sendUdp(
+        null,
+        GW_INSIDE,
+        SecurityInformationUpdate.DEFAULT_PORT,
+        SecurityInformationUpdate.DEFAULT_PORT,
+        siu);
     siu.release();
     s.time.runUntil(s.time.nanoTime() + 100 * MS);
   }
