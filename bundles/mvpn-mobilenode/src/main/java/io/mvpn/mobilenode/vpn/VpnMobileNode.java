@@ -3,7 +3,9 @@ package io.mvpn.mobilenode.vpn;
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.time.Scheduler;
 import io.mvpn.ipsec.esp.EspException;
+import io.mvpn.ipsec.esp.EspInUdp;
 import io.mvpn.ipsec.esp.EspSecurityAssociation;
+import io.mvpn.ipsec.esp.NatKeepalive;
 import io.mvpn.net.Interface;
 import io.mvpn.net.Vrf;
 import io.mvpn.packet.MalformedPacketException;
@@ -64,6 +66,7 @@ public final class VpnMobileNode {
   /**
    * @param firstRetransmitNanos the first registration retransmission delay, doubling after
    * @param maxAttempts requests sent on the fast path before a fresh tunnel is set up
+   * @param udpEncapsulated ESP in UDP 4500 with NAT keepalives (RFC 3948), for paths with a NAT
    */
   public record Config(
       Ipv4Address homeAddress,
@@ -72,7 +75,8 @@ public final class VpnMobileNode {
       MobilitySecurityAssociation homeAgentKey,
       int lifetimeSeconds,
       long firstRetransmitNanos,
-      int maxAttempts) {
+      int maxAttempts,
+      boolean udpEncapsulated) {
     public Config {
       Objects.requireNonNull(homeAddress, "homeAddress");
       Objects.requireNonNull(homeAgent, "homeAgent");
@@ -104,6 +108,7 @@ public final class VpnMobileNode {
   private Scheduler.Timer retransmit;
   private long espRefused;
   private long sentWithoutTunnel;
+  private NatKeepalive keepalive;
 
   /**
    * @param establishment sets up a fresh tunnel (initially, on fallback, in REESTABLISH mode)
@@ -126,7 +131,19 @@ public final class VpnMobileNode {
     Network n = new Network(name, vrf, iface);
     networks.put(name, n);
     iface.setUp(false);
-    vrf.registerProtocol(IpProtocol.ESP, (v, in, packet) -> fromEsp(n, packet));
+    vrf.registerProtocol(
+        IpProtocol.ESP,
+        (v, in, p) ->
+            fromEsp(n, p.destination(), p.buffer(), p.payloadOffset(), p.payloadLength()));
+    vrf.bindUdp(
+        EspInUdp.PORT,
+        (v, in, d) -> {
+          ByteBuf payload = d.payload();
+          if (EspInUdp.classify(payload) == EspInUdp.Kind.ESP) {
+            fromEsp(
+                n, d.ip().destination(), payload, payload.readerIndex(), payload.readableBytes());
+          }
+        });
   }
 
   public boolean registered() {
@@ -147,6 +164,11 @@ public final class VpnMobileNode {
 
   public List<Event> events() {
     return List.copyOf(events);
+  }
+
+  /** NAT keepalives sent (UDP encapsulation only). */
+  public long keepalivesSent() {
+    return keepalive == null ? 0 : keepalive.sent();
   }
 
   public long espRefused() {
@@ -171,14 +193,16 @@ public final class VpnMobileNode {
     registered = false;
     cancelRetransmit();
     if (mode == Handover.REESTABLISH || inbound == null) {
-      inbound = null;
-      outbound = null;
+      dropTunnel();
       freshTunnel();
       return;
     }
     // c1, c5, c6: the same SAs now end at the new care-of address.
     inbound.repoint(config.gateway(), next.careOf());
     outbound.repoint(next.careOf(), config.gateway());
+    if (keepalive != null) {
+      keepalive.repoint(next.careOf(), config.gateway());
+    }
     event("SAs re-pointed to " + next.careOf());
     startRegistration();
   }
@@ -190,7 +214,14 @@ public final class VpnMobileNode {
         sentWithoutTunnel++;
         return false;
       }
-      ByteBuf esp = outbound.encapsulate(active.vrf().alloc(), Ipv4Packet.parse(datagram), TTL);
+      Ipv4Packet inner = Ipv4Packet.parse(datagram);
+      ByteBuf esp =
+          config.udpEncapsulated()
+              ? outbound.encapsulateInUdp(active.vrf().alloc(), inner, TTL)
+              : outbound.encapsulate(active.vrf().alloc(), inner, TTL);
+      if (keepalive != null) {
+        keepalive.outboundSent();
+      }
       return active.vrf().send(esp);
     } catch (MalformedPacketException | EspException e) {
       espRefused++;
@@ -209,6 +240,15 @@ public final class VpnMobileNode {
     event("attached to " + next.name() + " care-of " + next.careOf());
   }
 
+  private void dropTunnel() {
+    inbound = null;
+    outbound = null;
+    if (keepalive != null) {
+      keepalive.stop();
+      keepalive = null;
+    }
+  }
+
   private void freshTunnel() {
     Network at = active;
     event("setting up a tunnel from " + at.careOf());
@@ -220,6 +260,15 @@ public final class VpnMobileNode {
           }
           inbound = in;
           outbound = out;
+          if (config.udpEncapsulated()) {
+            keepalive =
+                new NatKeepalive(
+                    at.careOf(),
+                    config.gateway(),
+                    scheduler,
+                    (src, dst, sp, dp, payload) -> active.vrf().sendUdp(src, dst, sp, dp, payload));
+            keepalive.start();
+          }
           event("tunnel up");
           startRegistration();
         });
@@ -236,8 +285,7 @@ public final class VpnMobileNode {
   private void sendRequest() {
     if (attempts >= config.maxAttempts()) {
       event("no reply after " + attempts + " requests: fresh tunnel");
-      inbound = null;
-      outbound = null;
+      dropTunnel();
       freshTunnel();
       return;
     }
@@ -313,19 +361,19 @@ public final class VpnMobileNode {
 
   // ---- from the tunnel ---------------------------------------------------------------------
 
-  private void fromEsp(Network n, Ipv4Packet outer) {
+  private void fromEsp(Network n, int destination, ByteBuf buf, int start, int length) {
     EspSecurityAssociation sa = inbound;
     if (n != active
         || sa == null
-        || outer.payloadLength() < 8
-        || outer.buffer().getInt(outer.payloadOffset()) != sa.spi()
-        || outer.destination() != sa.tunnelDestination().toInt()) {
+        || length < 8
+        || buf.getInt(start) != sa.spi()
+        || destination != sa.tunnelDestination().toInt()) {
       espRefused++;
       return;
     }
     ByteBuf inner;
     try {
-      inner = sa.decapsulate(n.vrf().alloc(), outer);
+      inner = sa.open(n.vrf().alloc(), buf, start, length);
     } catch (EspException e) {
       espRefused++;
       return;

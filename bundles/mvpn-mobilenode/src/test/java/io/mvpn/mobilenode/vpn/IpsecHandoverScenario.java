@@ -83,7 +83,15 @@ final class IpsecHandoverScenario {
   final Random random = new Random(2026);
   int nextSpi = 0x1000;
 
+  final boolean udp;
+
   IpsecHandoverScenario(boolean seedHandover) {
+    this(seedHandover, false);
+  }
+
+  /** With {@code udp}, ESP rides UDP 4500 both ways (RFC 3948) and the node sends keepalives. */
+  IpsecHandoverScenario(boolean seedHandover, boolean udp) {
+    this.udp = udp;
     TopologyBuilder b =
         new TopologyBuilder(2026)
             .segment("internet", "20ms")
@@ -178,7 +186,8 @@ final class IpsecHandoverScenario {
                 new MobilitySecurityAssociation(1000, Algorithm.HMAC_MD5, MN_HA_KEY),
                 600,
                 1000 * MS,
-                3),
+                3,
+                udp),
             time,
             0,
             ike,
@@ -308,7 +317,7 @@ final class IpsecHandoverScenario {
             new EspSecurityAssociation(toGateway, Direction.INBOUND, null, GW, up, true, 64);
         EspSecurityAssociation gwOut =
             new EspSecurityAssociation(toNode, Direction.OUTBOUND, GW, careOf, down, true, 0);
-        gateway.addTunnel(new MobileTunnel(HOME, gwIn, gwOut, false));
+        gateway.addTunnel(new MobileTunnel(HOME, gwIn, gwOut, udp));
         made.put(
             careOf.toInt(),
             new EspSecurityAssociation[] {

@@ -121,4 +121,22 @@ class IpsecHandoverScenarioTest {
         .isEqualTo(IpsecHandoverScenario.COA2);
     assertThat(s.node.inboundSa().spi()).isNotEqualTo(0x1001);
   }
+
+  /** RFC 3948: the same handover with ESP in UDP 4500, and keepalives while the node is idle. */
+  @Test
+  void espInUdpHandsOverAlikeAndKeepsTheNatMappingAlive() {
+    IpsecHandoverScenario s = new IpsecHandoverScenario(true, true).run(Handover.FAST);
+    Interruption down = IpsecHandoverScenario.interruption(s.downSent, s.downReceived);
+    Interruption up = IpsecHandoverScenario.interruption(s.upSent, s.upReceived);
+    assertThat(s.node.registered()).isTrue();
+    assertThat(firstAfter(s.downReceived) - MOVE_AT)
+        .isLessThanOrEqualTo(NODE_GATEWAY_RTT + GATEWAY_HA_RTT + PERIOD);
+    assertThat(up.lost()).isZero();
+    assertThat(down.lost()).isPositive();
+    assertThat(s.node.keepalivesSent()).as("none while traffic flows").isZero();
+    // Idle from 5 s on: one keepalive every 20 s, taken and ignored by the gateway.
+    s.time.runUntil(s.time.nanoTime() + 65_000 * MS);
+    assertThat(s.node.keepalivesSent()).isEqualTo(3);
+    assertThat(s.gateway.counter(GatewayCounter.KEEPALIVES_RECEIVED)).isEqualTo(3);
+  }
 }
