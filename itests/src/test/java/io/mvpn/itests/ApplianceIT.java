@@ -186,6 +186,7 @@ public class ApplianceIT {
             + "outside.transport = mem:gw9-internet\n"
             + "inside.address = 198.51.100.9/24\n"
             + "inside.transport = mem:gw9-dmz\n"
+            + "saLifetime = 3600 4000\n"
             + "homeAgents = 198.51.100.10 4000 hmac-sha256 000102030405060708090a0b0c0d0e0f\n"
             + "tunnels = 10.1.0.5 203.0.113.70"
             + " 4096 feffe9928665731c6d6a8f9467308308cafebabe"

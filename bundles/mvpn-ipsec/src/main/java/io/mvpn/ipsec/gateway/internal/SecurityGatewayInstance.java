@@ -4,6 +4,7 @@ import io.mvpn.api.Ipv4Address;
 import io.mvpn.ipsec.esp.EspException;
 import io.mvpn.ipsec.esp.EspSecurityAssociation;
 import io.mvpn.ipsec.esp.EspSecurityAssociation.Direction;
+import io.mvpn.ipsec.esp.Lifetime;
 import io.mvpn.ipsec.esp.SecurityPolicy;
 import io.mvpn.ipsec.gateway.GatewayCounter;
 import io.mvpn.ipsec.gateway.MobileTunnel;
@@ -100,6 +101,11 @@ public final class SecurityGatewayInstance implements SecurityGatewayService {
 
     @AttributeDefinition(name = "SIU replay tolerance (s)")
     int replayTolerance() default 7;
+
+    @AttributeDefinition(
+        name = "SA lifetime (s)",
+        description = "SOFT HARD seconds for every tunnel's SAs; empty for none")
+    String saLifetime() default "";
   }
 
   @Reference FabricService fabric;
@@ -132,6 +138,7 @@ public final class SecurityGatewayInstance implements SecurityGatewayService {
         .forEach(spec -> keys.put(spec.peer(), spec.toAssociation()));
     List<MobileTunnel> tunnels =
         split(config.tunnels()).map(t -> tunnel(t, publicAddress, config.replayWindow())).toList();
+    Lifetime lifetime = lifetime(config.saLifetime());
     SecurityGateway.Config gatewayConfig =
         new SecurityGateway.Config(publicAddress, config.siuPort(), keys, config.replayTolerance());
     engine =
@@ -141,7 +148,20 @@ public final class SecurityGatewayInstance implements SecurityGatewayService {
               SecurityGateway g =
                   new SecurityGateway(gatewayConfig, outside, inside, epochOffset());
               g.start();
-              tunnels.forEach(g::addTunnel);
+              for (MobileTunnel t : tunnels) {
+                if (lifetime != null) {
+                  // Manual keys cannot be renegotiated: the soft limit warns the operator.
+                  for (EspSecurityAssociation sa : List.of(t.inbound(), t.outbound())) {
+                    sa.setLifetime(
+                        lifetime,
+                        inside.scheduler()::nanoTime,
+                        x ->
+                            LOG.warn(
+                                "{}: SA 0x{} needs new keys", name, Integer.toHexString(x.spi())));
+                  }
+                }
+                g.addTunnel(t);
+              }
               return g;
             });
     LOG.info("security gateway {} up at {} with {} tunnels", name, publicAddress, tunnels.size());
@@ -188,6 +208,18 @@ public final class SecurityGatewayInstance implements SecurityGatewayService {
         new EspSecurityAssociation(
             Integer.parseUnsignedInt(f[4]), Direction.OUTBOUND, gateway, careOf, keyOut, true, 0);
     return new MobileTunnel(Ipv4Address.parse(f[0]), in, out, f.length == 7);
+  }
+
+  /** "SOFT HARD" seconds, or null for none. */
+  static Lifetime lifetime(String text) {
+    String[] f = text.trim().split("\\s+");
+    if (text.isBlank()) {
+      return null;
+    }
+    if (f.length != 2) {
+      throw new IllegalArgumentException("saLifetime '" + text + "': expected SOFT HARD seconds");
+    }
+    return Lifetime.seconds(Long.parseLong(f[0]), Long.parseLong(f[1]));
   }
 
   private static Ipv4Address address(String withLength) {
