@@ -1,0 +1,209 @@
+package io.mvpn.store;
+
+import io.mvpn.api.workgroup.Member;
+import io.mvpn.api.workgroup.MemberId;
+import io.mvpn.api.workgroup.Workgroup;
+import io.mvpn.api.workgroup.WorkgroupEvent;
+import io.mvpn.api.workgroup.WorkgroupEvent.Type;
+import io.mvpn.api.workgroup.WorkgroupListener;
+import io.mvpn.api.workgroup.WorkgroupService;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The membership model in memory: members by id and by FQDN, workgroups with their members, and an
+ * index from each member to its workgroups so {@link #permits} is two hash lookups. Guarded by one
+ * lock; listeners run after the change, outside it.
+ */
+public final class InMemoryWorkgroupDirectory implements WorkgroupService {
+
+  private final Map<MemberId, Member> members = new LinkedHashMap<>();
+  private final Map<String, Member> byFqdn = new HashMap<>();
+  private final Map<String, Set<MemberId>> workgroups = new LinkedHashMap<>();
+  private final Map<MemberId, Set<String>> groupsOf = new HashMap<>();
+  private final List<WorkgroupListener> listeners = new CopyOnWriteArrayList<>();
+
+  @Override
+  public synchronized List<Member> members() {
+    return List.copyOf(members.values());
+  }
+
+  @Override
+  public synchronized Optional<Member> member(MemberId id) {
+    return Optional.ofNullable(members.get(id));
+  }
+
+  @Override
+  public synchronized Optional<Member> memberByFqdn(String fqdn) {
+    return Optional.ofNullable(byFqdn.get(Member.normalise(fqdn)));
+  }
+
+  @Override
+  public synchronized List<Workgroup> workgroups() {
+    List<Workgroup> all = new ArrayList<>();
+    workgroups.forEach((name, ids) -> all.add(new Workgroup(name, ids)));
+    return all;
+  }
+
+  @Override
+  public synchronized Optional<Workgroup> workgroup(String name) {
+    Set<MemberId> ids = workgroups.get(name);
+    return ids == null ? Optional.empty() : Optional.of(new Workgroup(name, ids));
+  }
+
+  @Override
+  public synchronized Set<String> workgroupsOf(MemberId member) {
+    return Set.copyOf(groupsOf.getOrDefault(member, Set.of()));
+  }
+
+  @Override
+  public synchronized boolean permits(MemberId from, MemberId to) {
+    Set<String> a = groupsOf.get(from);
+    Set<String> b = groupsOf.get(to);
+    if (a == null || b == null || from.equals(to)) {
+      return false;
+    }
+    Set<String> small = a.size() <= b.size() ? a : b;
+    Set<String> large = small == a ? b : a;
+    for (String g : small) {
+      if (large.contains(g)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public synchronized List<Member> visibleTo(MemberId asker) {
+    Set<MemberId> seen = new LinkedHashSet<>();
+    for (String g : groupsOf.getOrDefault(asker, Set.of())) {
+      seen.addAll(workgroups.get(g));
+    }
+    seen.remove(asker);
+    List<Member> visible = new ArrayList<>(seen.size());
+    for (MemberId id : seen) {
+      visible.add(members.get(id));
+    }
+    return visible;
+  }
+
+  @Override
+  public void putMember(Member member) {
+    synchronized (this) {
+      Member other = byFqdn.get(member.fqdn());
+      if (other != null && !other.id().equals(member.id())) {
+        throw new IllegalArgumentException(
+            "FQDN " + member.fqdn() + " already names " + other.id());
+      }
+      Member old = members.put(member.id(), member);
+      if (old != null) {
+        byFqdn.remove(old.fqdn());
+      }
+      byFqdn.put(member.fqdn(), member);
+    }
+    fire(new WorkgroupEvent(Type.MEMBER_UPDATED, null, member.id()));
+  }
+
+  @Override
+  public boolean removeMember(MemberId id) {
+    List<WorkgroupEvent> events = new ArrayList<>();
+    synchronized (this) {
+      Member old = members.remove(id);
+      if (old == null) {
+        return false;
+      }
+      byFqdn.remove(old.fqdn());
+      for (String g : new TreeSet<>(groupsOf.getOrDefault(id, Set.of()))) {
+        workgroups.get(g).remove(id);
+        events.add(new WorkgroupEvent(Type.MEMBER_LEFT, g, id));
+      }
+      groupsOf.remove(id);
+      events.add(new WorkgroupEvent(Type.MEMBER_UPDATED, null, id));
+    }
+    events.forEach(this::fire);
+    return true;
+  }
+
+  @Override
+  public void addWorkgroup(String name) {
+    synchronized (this) {
+      if (name == null || name.isBlank()) {
+        throw new IllegalArgumentException("a workgroup needs a name");
+      }
+      if (workgroups.putIfAbsent(name, new LinkedHashSet<>()) != null) {
+        return;
+      }
+    }
+    fire(new WorkgroupEvent(Type.WORKGROUP_ADDED, name, null));
+  }
+
+  @Override
+  public boolean removeWorkgroup(String name) {
+    synchronized (this) {
+      Set<MemberId> ids = workgroups.remove(name);
+      if (ids == null) {
+        return false;
+      }
+      for (MemberId id : ids) {
+        groupsOf.get(id).remove(name);
+      }
+    }
+    fire(new WorkgroupEvent(Type.WORKGROUP_REMOVED, name, null));
+    return true;
+  }
+
+  @Override
+  public void join(String workgroup, MemberId member) {
+    synchronized (this) {
+      Set<MemberId> ids = workgroups.get(workgroup);
+      if (ids == null) {
+        throw new IllegalArgumentException("no workgroup " + workgroup);
+      }
+      if (!members.containsKey(member)) {
+        throw new IllegalArgumentException("no member " + member);
+      }
+      if (!ids.add(member)) {
+        return;
+      }
+      groupsOf.computeIfAbsent(member, m -> new LinkedHashSet<>()).add(workgroup);
+    }
+    fire(new WorkgroupEvent(Type.MEMBER_JOINED, workgroup, member));
+  }
+
+  @Override
+  public boolean leave(String workgroup, MemberId member) {
+    synchronized (this) {
+      Set<MemberId> ids = workgroups.get(workgroup);
+      if (ids == null || !ids.remove(member)) {
+        return false;
+      }
+      groupsOf.get(member).remove(workgroup);
+    }
+    fire(new WorkgroupEvent(Type.MEMBER_LEFT, workgroup, member));
+    return true;
+  }
+
+  @Override
+  public void addListener(WorkgroupListener listener) {
+    listeners.add(listener);
+  }
+
+  @Override
+  public void removeListener(WorkgroupListener listener) {
+    listeners.remove(listener);
+  }
+
+  private void fire(WorkgroupEvent event) {
+    for (WorkgroupListener l : listeners) {
+      l.changed(event);
+    }
+  }
+}
