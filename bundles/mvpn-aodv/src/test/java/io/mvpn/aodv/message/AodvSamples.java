@@ -101,6 +101,10 @@ final class AodvSamples {
     return Unpooled.wrappedBuffer(bytes(hex));
   }
 
+  static String hex(byte[] data) {
+    return HexFormat.of().formatHex(data);
+  }
+
   static String hex(AodvMessage message) {
     ByteBuf out = message.encode(ALLOC);
     try {
