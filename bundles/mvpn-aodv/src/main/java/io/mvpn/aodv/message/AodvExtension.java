@@ -14,7 +14,10 @@ import java.util.OptionalLong;
  */
 public final class AodvExtension {
 
-  /** Hello Interval (§9.1, §12): 4 bytes, the sender's HELLO_INTERVAL in milliseconds. */
+  /**
+   * Hello Interval (§9.1, §12 and the IANA registry): 4 bytes, the sender's HELLO_INTERVAL in
+   * milliseconds. Wireshark 4.0 decodes type 2 as Hello Interval, the number of an AODV draft.
+   */
   public static final int HELLO_INTERVAL = 1;
 
   /** Data length of the Hello Interval extension. */
