@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -211,6 +212,22 @@ public final class RouteTable {
       changed++;
     }
     return changed;
+  }
+
+  /**
+   * The earliest time at which {@link #expire(long)} has work, so that the engine can arm one
+   * scheduler timer instead of polling; empty when the table is empty.
+   */
+  public OptionalLong nextExpiry() {
+    boolean any = false;
+    long earliest = 0;
+    for (RouteEntry entry : entries.values()) {
+      if (!any || entry.expiresAtNanos() - earliest < 0) {
+        earliest = entry.expiresAtNanos();
+        any = true;
+      }
+    }
+    return any ? OptionalLong.of(earliest) : OptionalLong.empty();
   }
 
   /** Copies of all entries, sorted by destination, for the shell. */

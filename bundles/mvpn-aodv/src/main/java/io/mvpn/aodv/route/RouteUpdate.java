@@ -33,8 +33,10 @@ public record RouteUpdate(
     Objects.requireNonNull(destination, "destination");
     Objects.requireNonNull(nextHop, "nextHop");
     Objects.requireNonNull(networkInterface, "networkInterface");
-    if (hopCount < 0 || hopCount > 255) {
-      throw new IllegalArgumentException("hop count must be 0-255, not " + hopCount);
+    // No upper bound: a received Hop Count of 255 plus one is 256, and a peer must not be able to
+    // make the engine throw. Such a route is simply long.
+    if (hopCount < 0) {
+      throw new IllegalArgumentException("hop count must not be negative, not " + hopCount);
     }
   }
 

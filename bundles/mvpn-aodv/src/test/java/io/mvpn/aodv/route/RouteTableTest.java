@@ -326,6 +326,21 @@ class RouteTableTest {
   }
 
   @Test
+  void nextExpiryIsTheEarliestDeadlineOfAnyState() {
+    assertThat(table.nextExpiry()).isEmpty();
+    table.updateFromRrep(route(D, 5, 3, A), T0);
+    table.updateFromRrep(new RouteUpdate(E, 5, true, 3, B, "wlan0", 1_000), T0);
+    assertThat(table.nextExpiry()).hasValue(T0 + 1_000 * MS);
+    table.expire(T0 + 1_000 * MS);
+    assertThat(table.nextExpiry()).hasValue(T0 + ART);
+  }
+
+  @Test
+  void aHopCountOfTheMaximumPlusOneIsAccepted() {
+    assertThat(table.updateFrom(route(D, 5, 256, A), T0)).isTrue();
+  }
+
+  @Test
   void expiryWorksAcrossAWrapOfTheNanosecondClock() {
     long nearWrap = Long.MAX_VALUE - MS;
     table.updateFromRrep(route(D, 5, 3, A), nearWrap);
