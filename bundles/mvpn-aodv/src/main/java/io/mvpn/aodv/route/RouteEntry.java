@@ -1,5 +1,6 @@
 package io.mvpn.aodv.route;
 
+import io.mvpn.aodv.message.SequenceNumbers;
 import io.mvpn.api.Ipv4Address;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -150,7 +151,7 @@ public final class RouteEntry {
         + ") hops "
         + hopCount
         + " seq "
-        + (validSeq ? Seq.toString(seq) : "unknown")
+        + (validSeq ? SequenceNumbers.toString(seq) : "unknown")
         + " "
         + state
         + " precursors "

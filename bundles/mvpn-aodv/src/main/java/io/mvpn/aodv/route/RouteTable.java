@@ -1,6 +1,7 @@
 package io.mvpn.aodv.route;
 
 import io.mvpn.aodv.AodvParameters;
+import io.mvpn.aodv.message.SequenceNumbers;
 import io.mvpn.api.Ipv4Address;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -92,7 +93,9 @@ public final class RouteTable {
     RouteEntry entry = entries.get(update.destination());
     int seq = update.seq();
     boolean validSeq = update.validSeq();
-    if (entry != null && entry.validSeq() && (!validSeq || Seq.isOlder(seq, entry.seq()))) {
+    if (entry != null
+        && entry.validSeq()
+        && (!validSeq || SequenceNumbers.isStale(seq, entry.seq()))) {
       seq = entry.seq();
       validSeq = true;
     }
@@ -163,7 +166,8 @@ public final class RouteTable {
       entry.removePrecursor(neighbour);
       if (entry.isActive(now) && entry.nextHop().equals(neighbour)) {
         entry.invalidate(
-            entry.validSeq() ? Seq.next(entry.seq()) : entry.seq(), now + deletePeriod);
+            entry.validSeq() ? SequenceNumbers.increment(entry.seq()) : entry.seq(),
+            now + deletePeriod);
         lost.add(entry);
       }
     }
@@ -248,7 +252,7 @@ public final class RouteTable {
     if (!update.validSeq() || !stored.validSeq()) {
       return true; // (iii) the sequence number is unknown
     }
-    if (Seq.isNewer(update.seq(), stored.seq())) {
+    if (SequenceNumbers.isNewer(update.seq(), stored.seq())) {
       return true; // (i) fresher
     }
     // (ii) as fresh and shorter
@@ -262,7 +266,7 @@ public final class RouteTable {
     if (!update.validSeq()) {
       return false;
     }
-    if (Seq.isNewer(update.seq(), stored.seq())) {
+    if (SequenceNumbers.isNewer(update.seq(), stored.seq())) {
       return true; // (ii) fresher
     }
     if (update.seq() != stored.seq()) {

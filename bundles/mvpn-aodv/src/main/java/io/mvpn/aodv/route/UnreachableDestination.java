@@ -1,5 +1,6 @@
 package io.mvpn.aodv.route;
 
+import io.mvpn.aodv.message.SequenceNumbers;
 import io.mvpn.api.Ipv4Address;
 import java.util.Objects;
 
@@ -15,6 +16,6 @@ public record UnreachableDestination(Ipv4Address destination, int seq) {
 
   @Override
   public String toString() {
-    return destination + "/" + Seq.toString(seq);
+    return destination + "/" + SequenceNumbers.toString(seq);
   }
 }
