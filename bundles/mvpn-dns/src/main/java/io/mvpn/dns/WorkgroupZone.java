@@ -4,6 +4,7 @@ import io.mvpn.api.workgroup.Member;
 import io.mvpn.api.workgroup.MemberId;
 import io.mvpn.api.workgroup.WorkgroupService;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -83,7 +84,7 @@ public final class WorkgroupZone {
   }
 
   public WorkgroupZone(WorkgroupService directory, ZoneSettings settings) {
-    this(directory, settings, ServerCookies.random(java.time.Clock.systemUTC()));
+    this(directory, settings, ServerCookies.random(Clock.systemUTC()));
   }
 
   public WorkgroupZone(WorkgroupService directory, ZoneSettings settings, ServerCookies cookies) {

@@ -473,6 +473,12 @@ class WorkgroupZoneTest {
           .as("cookie of %d bytes", length)
           .isEqualTo(Rcode.FORMERR);
     }
+    Message two = query(CAROL_NAME, Type.A);
+    two.addRecord(
+        new OPTRecord(
+            1232, 0, 0, 0, new CookieOption(CLIENT_COOKIE), new CookieOption(CLIENT_COOKIE)),
+        Section.ADDITIONAL);
+    assertThat(wire(two, ALICE).getRcode()).as("two cookies").isEqualTo(Rcode.FORMERR);
   }
 
   @Test
