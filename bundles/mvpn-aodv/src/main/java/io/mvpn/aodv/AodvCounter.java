@@ -1,0 +1,31 @@
+package io.mvpn.aodv;
+
+/** What a mobility router counts, as {@code mvpn:aodv stats} shows it. */
+public enum AodvCounter {
+  RREQ_SENT,
+  RREQ_FORWARDED,
+  RREQ_RECEIVED,
+  RREQ_DUPLICATE,
+  /** RREQs not sent because RREQ_RATELIMIT was reached (they are retried). */
+  RREQ_RATE_LIMITED,
+  RREP_SENT,
+  RREP_FORWARDED,
+  RREP_RECEIVED,
+  GRATUITOUS_RREP_SENT,
+  HELLO_SENT,
+  HELLO_RECEIVED,
+  RERR_SENT,
+  RERR_RECEIVED,
+  RERR_RATE_LIMITED,
+  LINK_BREAKS,
+  DISCOVERIES_SUCCEEDED,
+  DISCOVERIES_FAILED,
+  DATA_FORWARDED,
+  DATA_BUFFERED,
+  /** Data dropped: discovery failed, the buffer was full, or no route at an intermediate node. */
+  DATA_DROPPED,
+  /** Control messages that did not parse (bad lengths, unknown types). */
+  MALFORMED,
+  /** Control messages ignored: from ourselves, from a blacklisted neighbour, or stale. */
+  IGNORED
+}

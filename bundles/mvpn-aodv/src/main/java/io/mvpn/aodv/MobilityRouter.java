@@ -1,0 +1,629 @@
+package io.mvpn.aodv;
+
+import io.mvpn.aodv.message.AodvFormatException;
+import io.mvpn.aodv.message.AodvMessage;
+import io.mvpn.aodv.message.AodvMessages;
+import io.mvpn.aodv.message.RouteError;
+import io.mvpn.aodv.message.RouteReply;
+import io.mvpn.aodv.message.RouteRequest;
+import io.mvpn.aodv.message.SequenceNumbers;
+import io.mvpn.aodv.route.Blacklist;
+import io.mvpn.aodv.route.DuplicateRreqCache;
+import io.mvpn.aodv.route.RateLimiter;
+import io.mvpn.aodv.route.RouteEntry;
+import io.mvpn.aodv.route.RouteTable;
+import io.mvpn.aodv.route.RouteUpdate;
+import io.mvpn.aodv.route.UnreachableDestination;
+import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.Prefix;
+import io.mvpn.api.time.Scheduler;
+import io.mvpn.net.EncapsulatingTransport;
+import io.mvpn.net.Interface;
+import io.mvpn.net.Registration;
+import io.mvpn.net.Route;
+import io.mvpn.net.Vrf;
+import io.mvpn.packet.ipv4.Ipv4Packet;
+import io.mvpn.packet.udp.UdpDatagram;
+import io.netty.buffer.ByteBuf;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One AODV mobility router (RFC 3561) on a VRF: it answers and forwards route requests, replies and
+ * errors on UDP 654 over its AODV interfaces, and forwards data itself. The VRF's default route
+ * points at the router's {@code aodv0} interface, so every datagram without a more specific route
+ * comes here: with an active route it goes to the next hop (and keeps the route alive, §6.2),
+ * without one it is buffered while a discovery runs (expanding ring search, §6.4) if this router
+ * originated it, or answered with a RERR otherwise (§6.11). Links are watched with Hellos (§6.9).
+ *
+ * <p>Runs on the VRF's scheduler; not thread-safe.
+ */
+public final class MobilityRouter {
+
+  /** Datagrams held per destination while its route is discovered (§6.3: FIFO). */
+  public static final int MAX_BUFFERED = 64;
+
+  private static final int LIMITED_BROADCAST = -1;
+
+  /** A route discovery this router runs for datagrams it originated (§6.3, §6.4). */
+  private final class Discovery {
+    final Ipv4Address destination;
+    final ArrayDeque<ByteBuf> buffered = new ArrayDeque<>();
+    int ttl;
+    int retries;
+    Scheduler.Timer timer;
+
+    Discovery(Ipv4Address destination, int ttl) {
+      this.destination = destination;
+      this.ttl = ttl;
+    }
+  }
+
+  private final Ipv4Address self;
+  private final Vrf vrf;
+  private final AodvParameters parameters;
+  private final Scheduler scheduler;
+  private final Map<String, Interface> interfaces = new LinkedHashMap<>();
+  private final RouteTable table;
+  private final DuplicateRreqCache duplicates;
+  private final Blacklist blacklist;
+  private final RateLimiter rreqLimiter;
+  private final RateLimiter rerrLimiter;
+  private final Map<Ipv4Address, Discovery> discoveries = new HashMap<>();
+  private final Map<Ipv4Address, Long> neighbours = new HashMap<>(); // last heard, nanos
+  private final long[] counters = new long[AodvCounter.values().length];
+  private final List<Registration> registrations = new ArrayList<>();
+  private int ownSeq;
+  private int rreqId;
+  private long lastBroadcast = Long.MIN_VALUE / 2;
+  private Interface dataInterface;
+  private Scheduler.Timer housekeeping;
+
+  public MobilityRouter(
+      Ipv4Address self, Vrf vrf, List<Interface> aodvInterfaces, AodvParameters parameters) {
+    this.self = Objects.requireNonNull(self, "self");
+    this.vrf = vrf;
+    this.parameters = parameters.requireValid();
+    this.scheduler = vrf.scheduler();
+    for (Interface i : aodvInterfaces) {
+      interfaces.put(i.name(), i);
+    }
+    this.table = new RouteTable(parameters);
+    this.duplicates = new DuplicateRreqCache(parameters);
+    this.blacklist = new Blacklist(parameters);
+    this.rreqLimiter = new RateLimiter(parameters.rreqRatelimit());
+    this.rerrLimiter = new RateLimiter(parameters.rerrRatelimit());
+  }
+
+  public Ipv4Address address() {
+    return self;
+  }
+
+  public AodvParameters parameters() {
+    return parameters;
+  }
+
+  public long counter(AodvCounter c) {
+    return counters[c.ordinal()];
+  }
+
+  public int sequenceNumber() {
+    return ownSeq;
+  }
+
+  /** A snapshot of the route table, for the shell and tests. */
+  public List<RouteEntry> routes() {
+    return table.routes();
+  }
+
+  public Optional<RouteEntry> activeRoute(Ipv4Address destination) {
+    return table.activeRoute(destination, scheduler.nanoTime());
+  }
+
+  /** Neighbours heard within the Hello loss window. */
+  public List<Ipv4Address> neighbours() {
+    return List.copyOf(neighbours.keySet());
+  }
+
+  public void start() {
+    registrations.add(vrf.bindUdp(AodvMessages.UDP_PORT, this::receive));
+    dataInterface = vrf.addInterface("aodv0", Ipv4Address.of(0), 32, new DataPlane());
+    vrf.addRoute(new Route(Prefix.DEFAULT_ROUTE, null, dataInterface, Route.Origin.PROTOCOL));
+    long tick = Math.max(1, parameters.helloIntervalMillis() / 4);
+    housekeeping = scheduler.schedule(tick, TimeUnit.MILLISECONDS, () -> housekeep(tick));
+  }
+
+  public void stop() {
+    registrations.forEach(Registration::close);
+    registrations.clear();
+    if (housekeeping != null) {
+      housekeeping.cancel();
+    }
+    for (Discovery d : discoveries.values()) {
+      if (d.timer != null) {
+        d.timer.cancel();
+      }
+      d.buffered.forEach(ByteBuf::release);
+    }
+    discoveries.clear();
+    if (dataInterface != null) {
+      vrf.removeInterface(dataInterface.name());
+      dataInterface = null;
+    }
+  }
+
+  // ---- data plane ---------------------------------------------------------------------------
+
+  private final class DataPlane extends EncapsulatingTransport {
+    DataPlane() {
+      super("aodv:" + self, 1500);
+    }
+
+    @Override
+    protected void forward(Ipv4Packet packet, int nextHop) {
+      data(packet);
+    }
+  }
+
+  private void data(Ipv4Packet packet) {
+    long now = scheduler.nanoTime();
+    Ipv4Address destination = Ipv4Address.of(packet.destination());
+    Optional<RouteEntry> route = table.activeRoute(destination, now);
+    if (route.isPresent()) {
+      // §6.2: a route in use lives on, and so does the way back to the source.
+      table.refreshOnUse(destination, now);
+      table.refreshOnUse(Ipv4Address.of(packet.source()), now);
+      transmit(route.get(), packet.buffer().retainedSlice(packet.offset(), packet.totalLength()));
+      count(AodvCounter.DATA_FORWARDED);
+      return;
+    }
+    if (packet.source() == self.toInt()) {
+      Discovery d = discoveries.get(destination);
+      if (d == null) {
+        d = startDiscovery(destination);
+      }
+      if (d.buffered.size() >= MAX_BUFFERED) {
+        count(AodvCounter.DATA_DROPPED);
+        return;
+      }
+      d.buffered.add(packet.buffer().retainedSlice(packet.offset(), packet.totalLength()));
+      count(AodvCounter.DATA_BUFFERED);
+      return;
+    }
+    // §6.11 (ii): data for a destination we have no active route to.
+    count(AodvCounter.DATA_DROPPED);
+    Optional<RouteEntry> known = table.lookup(destination);
+    int seq = known.map(RouteEntry::seq).orElse(0);
+    sendRerr(List.of(new UnreachableDestination(destination, seq)), false);
+  }
+
+  private void transmit(RouteEntry route, ByteBuf datagram) {
+    Interface via = interfaces.get(route.networkInterface());
+    if (via == null) {
+      datagram.release();
+      count(AodvCounter.DATA_DROPPED);
+      return;
+    }
+    vrf.send(datagram, via, route.nextHop().toInt());
+  }
+
+  // ---- route discovery (§6.3, §6.4) ------------------------------------------------------
+
+  private Discovery startDiscovery(Ipv4Address destination) {
+    Optional<RouteEntry> known = table.lookup(destination);
+    int ttl =
+        !parameters.expandingRingSearch()
+            ? parameters.netDiameter()
+            : known
+                .map(e -> e.hopCount() + parameters.ttlIncrement())
+                .orElse(parameters.ttlStart());
+    Discovery d = new Discovery(destination, Math.min(ttl, parameters.netDiameter()));
+    discoveries.put(destination, d);
+    sendRreq(d);
+    return d;
+  }
+
+  private void sendRreq(Discovery d) {
+    long now = scheduler.nanoTime();
+    if (!rreqLimiter.tryAcquire(now)) {
+      count(AodvCounter.RREQ_RATE_LIMITED);
+      d.timer = scheduler.schedule(100, TimeUnit.MILLISECONDS, () -> sendRreq(d));
+      return;
+    }
+    ownSeq = SequenceNumbers.increment(ownSeq);
+    rreqId++;
+    Optional<RouteEntry> known = table.lookup(d.destination);
+    boolean seqKnown = known.isPresent() && known.get().validSeq();
+    RouteRequest rreq =
+        new RouteRequest(
+            seqKnown ? 0 : RouteRequest.UNKNOWN_SEQUENCE,
+            0,
+            rreqId,
+            d.destination,
+            seqKnown ? known.get().seq() : 0,
+            self,
+            ownSeq,
+            List.of());
+    // Our own RREQ coming back from a neighbour is a duplicate (§6.3).
+    duplicates.isDuplicate(self, rreqId, now);
+    broadcast(rreq, d.ttl);
+    count(AodvCounter.RREQ_SENT);
+    long wait =
+        d.ttl < parameters.netDiameter()
+            ? parameters.ringTraversalTimeMillis(d.ttl)
+            : parameters.netTraversalTimeMillis() << Math.min(d.retries, 16);
+    d.timer = scheduler.schedule(wait, TimeUnit.MILLISECONDS, () -> discoveryTimeout(d));
+  }
+
+  private void discoveryTimeout(Discovery d) {
+    if (discoveries.get(d.destination) != d) {
+      return;
+    }
+    if (d.ttl < parameters.netDiameter()) {
+      d.ttl += parameters.ttlIncrement();
+      if (d.ttl > parameters.ttlThreshold()) {
+        d.ttl = parameters.netDiameter();
+      }
+    } else if (++d.retries > parameters.rreqRetries()) {
+      discoveries.remove(d.destination);
+      count(AodvCounter.DISCOVERIES_FAILED);
+      for (ByteBuf b : d.buffered) {
+        b.release();
+        count(AodvCounter.DATA_DROPPED);
+      }
+      return;
+    }
+    sendRreq(d);
+  }
+
+  private void discovered(Ipv4Address destination, long now) {
+    Discovery d = discoveries.remove(destination);
+    if (d == null) {
+      return;
+    }
+    if (d.timer != null) {
+      d.timer.cancel();
+    }
+    count(AodvCounter.DISCOVERIES_SUCCEEDED);
+    Optional<RouteEntry> route = table.activeRoute(destination, now);
+    for (ByteBuf b : d.buffered) {
+      if (route.isPresent()) {
+        transmit(route.get(), b);
+        count(AodvCounter.DATA_FORWARDED);
+      } else {
+        b.release();
+        count(AodvCounter.DATA_DROPPED);
+      }
+    }
+  }
+
+  // ---- control messages ---------------------------------------------------------------------
+
+  private void receive(Vrf v, Interface ingress, UdpDatagram datagram) {
+    long now = scheduler.nanoTime();
+    Ipv4Address sender = Ipv4Address.of(datagram.ip().source());
+    if (ingress == null || !interfaces.containsKey(ingress.name()) || sender.equals(self)) {
+      count(AodvCounter.IGNORED);
+      return;
+    }
+    AodvMessage message;
+    try {
+      message = AodvMessages.parse(datagram.payload());
+    } catch (AodvFormatException e) {
+      count(AodvCounter.MALFORMED);
+      return;
+    }
+    if (blacklist.contains(sender, now) && message instanceof RouteRequest) {
+      count(AodvCounter.IGNORED); // §6.8: RREQs from a blacklisted neighbour are ignored
+      return;
+    }
+    heard(sender, ingress, now);
+    if (message instanceof RouteRequest) {
+      onRreq((RouteRequest) message, sender, ingress, datagram.ip().ttl(), now);
+    } else if (message instanceof RouteReply) {
+      onRrep((RouteReply) message, sender, ingress, now);
+    } else if (message instanceof RouteError) {
+      onRerr((RouteError) message, sender, now);
+    }
+  }
+
+  /** Any message from a neighbour proves the link and gives a route to it (§6.2, §6.9). */
+  private void heard(Ipv4Address neighbour, Interface ingress, long now) {
+    neighbours.put(neighbour, now);
+    table.updateFrom(
+        RouteUpdate.neighbour(
+            neighbour,
+            ingress.name(),
+            Math.max(
+                parameters.activeRouteTimeoutMillis(),
+                parameters.allowedHelloLoss() * parameters.helloIntervalMillis())),
+        now);
+  }
+
+  private void onRreq(
+      RouteRequest rreq, Ipv4Address sender, Interface ingress, int ipTtl, long now) {
+    count(AodvCounter.RREQ_RECEIVED);
+    if (rreq.originator().equals(self)
+        || duplicates.isDuplicate(rreq.originator(), rreq.rreqId(), now)) {
+      count(AodvCounter.RREQ_DUPLICATE);
+      return;
+    }
+    int hops = rreq.hopCount() + 1;
+    table.refreshReverseRoute(
+        new RouteUpdate(
+            rreq.originator(), rreq.originatorSequence(), true, hops, sender, ingress.name(), 0),
+        now);
+    if (rreq.destination().equals(self)) {
+      // §6.6.1: our number catches up with what the originator asked for.
+      if (!rreq.hasFlag(RouteRequest.UNKNOWN_SEQUENCE)
+          && SequenceNumbers.isNewer(rreq.destinationSequence(), ownSeq)) {
+        ownSeq = rreq.destinationSequence();
+      }
+      RouteReply rrep =
+          new RouteReply(
+              0,
+              0,
+              0,
+              self,
+              ownSeq,
+              rreq.originator(),
+              parameters.myRouteTimeoutMillis(),
+              List.of());
+      unicast(rrep, sender);
+      count(AodvCounter.RREP_SENT);
+      return;
+    }
+    Optional<RouteEntry> route = table.activeRoute(rreq.destination(), now);
+    boolean fresh =
+        route.isPresent()
+            && route.get().validSeq()
+            && (rreq.hasFlag(RouteRequest.UNKNOWN_SEQUENCE)
+                || !SequenceNumbers.isStale(route.get().seq(), rreq.destinationSequence()));
+    if (fresh && !rreq.hasFlag(RouteRequest.DESTINATION_ONLY)) {
+      answerAsIntermediate(rreq, route.get(), sender, hops, now);
+      return;
+    }
+    if (ipTtl <= 1) {
+      return;
+    }
+    int destSeq =
+        route.isPresent() && route.get().validSeq()
+            ? SequenceNumbers.max(rreq.destinationSequence(), route.get().seq())
+            : rreq.destinationSequence();
+    RouteRequest forwarded =
+        new RouteRequest(
+            rreq.flags(),
+            hops,
+            rreq.rreqId(),
+            rreq.destination(),
+            destSeq,
+            rreq.originator(),
+            rreq.originatorSequence(),
+            rreq.extensions());
+    broadcast(forwarded, ipTtl - 1);
+    count(AodvCounter.RREQ_FORWARDED);
+  }
+
+  /** §6.6.2 and, with G, §6.6.3. */
+  private void answerAsIntermediate(
+      RouteRequest rreq, RouteEntry route, Ipv4Address sender, int hopsToOriginator, long now) {
+    long remaining = Math.max(0, (route.expiresAtNanos() - now) / 1_000_000L);
+    table.addPrecursor(rreq.destination(), sender);
+    table.addPrecursor(rreq.originator(), route.nextHop());
+    unicast(
+        new RouteReply(
+            0,
+            0,
+            route.hopCount(),
+            rreq.destination(),
+            route.seq(),
+            rreq.originator(),
+            remaining,
+            List.of()),
+        sender);
+    count(AodvCounter.RREP_SENT);
+    if (rreq.hasFlag(RouteRequest.GRATUITOUS)) {
+      Optional<RouteEntry> reverse = table.activeRoute(rreq.originator(), now);
+      long reverseLeft =
+          reverse.map(e -> Math.max(0, (e.expiresAtNanos() - now) / 1_000_000L)).orElse(0L);
+      unicast(
+          new RouteReply(
+              0,
+              0,
+              hopsToOriginator,
+              rreq.originator(),
+              rreq.originatorSequence(),
+              rreq.destination(),
+              reverseLeft,
+              List.of()),
+          route.nextHop());
+      count(AodvCounter.GRATUITOUS_RREP_SENT);
+    }
+  }
+
+  private void onRrep(RouteReply rrep, Ipv4Address sender, Interface ingress, long now) {
+    if (rrep.hopCount() == 0 && rrep.destination().equals(sender) && isHello(rrep)) {
+      count(AodvCounter.HELLO_RECEIVED);
+      return; // heard() already refreshed the neighbour
+    }
+    count(AodvCounter.RREP_RECEIVED);
+    int hops = rrep.hopCount() + 1;
+    table.updateFromRrep(
+        new RouteUpdate(
+            rrep.destination(),
+            rrep.destinationSequence(),
+            true,
+            hops,
+            sender,
+            ingress.name(),
+            rrep.lifetimeMillis()),
+        now);
+    if (rrep.originator().equals(self)) {
+      discovered(rrep.destination(), now);
+      return;
+    }
+    Optional<RouteEntry> reverse = table.activeRoute(rrep.originator(), now);
+    if (reverse.isEmpty()) {
+      count(AodvCounter.IGNORED);
+      return;
+    }
+    // §6.7: precursors both ways, and the reverse route lives ACTIVE_ROUTE_TIMEOUT more.
+    table.addPrecursor(rrep.destination(), reverse.get().nextHop());
+    table.addPrecursor(rrep.originator(), sender);
+    table.refreshOnUse(rrep.originator(), now);
+    unicast(rrep.withHopCount(hops), reverse.get().nextHop());
+    count(AodvCounter.RREP_FORWARDED);
+  }
+
+  /** A Hello is a RREP our neighbour sends about itself with IP TTL 1 (§6.9). */
+  private static boolean isHello(RouteReply rrep) {
+    return rrep.originator().equals(rrep.destination()) || rrep.helloIntervalMillis().isPresent();
+  }
+
+  private void onRerr(RouteError rerr, Ipv4Address sender, long now) {
+    count(AodvCounter.RERR_RECEIVED);
+    List<UnreachableDestination> listed = new ArrayList<>();
+    for (RouteError.Unreachable u : rerr.destinations()) {
+      listed.add(new UnreachableDestination(u.address(), u.sequence()));
+    }
+    List<UnreachableDestination> lost = table.invalidateFromRerr(sender, listed, now);
+    if (!lost.isEmpty()) {
+      sendRerr(lost, rerr.noDelete());
+    }
+  }
+
+  private void sendRerr(List<UnreachableDestination> lost, boolean noDelete) {
+    if (!rerrLimiter.tryAcquire(scheduler.nanoTime())) {
+      count(AodvCounter.RERR_RATE_LIMITED);
+      return;
+    }
+    List<RouteError.Unreachable> entries = new ArrayList<>();
+    for (UnreachableDestination u : lost) {
+      if (entries.size() == RouteError.MAX_DESTINATIONS) {
+        break;
+      }
+      entries.add(new RouteError.Unreachable(u.destination(), u.seq()));
+    }
+    broadcast(new RouteError(noDelete ? RouteError.NO_DELETE : 0, entries, List.of()), 1);
+    count(AodvCounter.RERR_SENT);
+  }
+
+  // ---- hellos, link breaks and expiry -----------------------------------------------------
+
+  private void housekeep(long tickMillis) {
+    long now = scheduler.nanoTime();
+    long silence =
+        TimeUnit.MILLISECONDS.toNanos(
+            parameters.allowedHelloLoss() * parameters.helloIntervalMillis());
+    if (parameters.helloMessages()) {
+      List<Ipv4Address> lost = new ArrayList<>();
+      neighbours.forEach(
+          (n, heard) -> {
+            if (now - heard > silence) {
+              lost.add(n);
+            }
+          });
+      for (Ipv4Address n : lost) {
+        neighbours.remove(n);
+        count(AodvCounter.LINK_BREAKS);
+        List<UnreachableDestination> unreachable = table.linkBroken(n, now);
+        if (!unreachable.isEmpty()) {
+          sendRerr(unreachable, false);
+        }
+      }
+      long interval = TimeUnit.MILLISECONDS.toNanos(parameters.helloIntervalMillis());
+      if (now - lastBroadcast >= interval && hasActiveRoutes(now)) {
+        broadcast(
+            RouteReply.hello(
+                self,
+                ownSeq,
+                parameters.helloIntervalMillis(),
+                parameters.allowedHelloLoss(),
+                false),
+            1);
+        count(AodvCounter.HELLO_SENT);
+      }
+    }
+    table.expire(now);
+    housekeeping =
+        scheduler.schedule(tickMillis, TimeUnit.MILLISECONDS, () -> housekeep(tickMillis));
+  }
+
+  /**
+   * §6.9 asks for Hellos only from nodes on an active route. A destination cannot tell from its
+   * table that data still reaches it (delivery does not pass the router), so any active route
+   * counts: neighbours of a working path keep hearing each other.
+   */
+  private boolean hasActiveRoutes(long now) {
+    for (RouteEntry e : table.routes()) {
+      if (e.isActive(now)) {
+        return true;
+      }
+    }
+    return !discoveries.isEmpty();
+  }
+
+  // ---- sending -------------------------------------------------------------------------------
+
+  private void broadcast(AodvMessage message, int ttl) {
+    ByteBuf payload = message.encode(vrf.alloc());
+    try {
+      for (Interface i : interfaces.values()) {
+        if (!i.isUp()) {
+          continue;
+        }
+        vrf.send(
+            UdpDatagram.build(
+                vrf.alloc(),
+                self.toInt(),
+                LIMITED_BROADCAST,
+                AodvMessages.UDP_PORT,
+                AodvMessages.UDP_PORT,
+                payload,
+                ttl),
+            i,
+            LIMITED_BROADCAST);
+      }
+    } finally {
+      payload.release();
+    }
+    lastBroadcast = scheduler.nanoTime();
+  }
+
+  /** Control messages travel hop by hop: to a neighbour, IP TTL 1 (§6.6, §6.7). */
+  private void unicast(AodvMessage message, Ipv4Address neighbour) {
+    Optional<RouteEntry> link = table.lookup(neighbour);
+    Interface via = link.map(e -> interfaces.get(e.networkInterface())).orElse(null);
+    if (via == null) {
+      count(AodvCounter.IGNORED);
+      return;
+    }
+    ByteBuf payload = message.encode(vrf.alloc());
+    try {
+      vrf.send(
+          UdpDatagram.build(
+              vrf.alloc(),
+              self.toInt(),
+              neighbour.toInt(),
+              AodvMessages.UDP_PORT,
+              AodvMessages.UDP_PORT,
+              payload,
+              1),
+          via,
+          neighbour.toInt());
+    } finally {
+      payload.release();
+    }
+  }
+
+  private void count(AodvCounter c) {
+    counters[c.ordinal()]++;
+  }
+}

@@ -1,0 +1,152 @@
+package io.mvpn.aodv;
+
+import static io.mvpn.aodv.MeshLab.MS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mvpn.aodv.route.RouteEntry;
+import io.mvpn.aodv.route.RouteState;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** RFC 3561 §6 behaviour of whole routers on emulated radio links, in virtual time. */
+class MobilityRouterTest {
+
+  static final List<String> CHAIN = List.of("a", "b", "c", "d");
+  static final List<String> CHAIN_LINKS = List.of("a-b", "b-c", "c-d");
+
+  @Test
+  void expandingRingSearchFindsADestinationThreeHopsAwayAndDeliversTheBufferedData() {
+    MeshLab m = new MeshLab(CHAIN, CHAIN_LINKS, AodvParameters.defaults());
+    m.send("a", "d", 1);
+    m.send("a", "d", 2);
+    m.runFor(2000);
+    assertThat(m.received.get("d")).containsExactly(1, 2);
+    MobilityRouter a = m.router("a");
+    RouteEntry toD = a.activeRoute(m.addr("d")).orElseThrow();
+    assertThat(toD.hopCount()).isEqualTo(3);
+    assertThat(toD.nextHop()).isEqualTo(m.addr("b"));
+    // §6.4: TTL 1 reaches b only and times out (RING_TRAVERSAL_TIME 240 ms); TTL 3 reaches d.
+    assertThat(a.counter(AodvCounter.RREQ_SENT)).isEqualTo(2);
+    assertThat(a.counter(AodvCounter.DISCOVERIES_SUCCEEDED)).isEqualTo(1);
+    assertThat(a.counter(AodvCounter.DATA_BUFFERED)).isEqualTo(2);
+    // §6.6.1: the destination answered; intermediate nodes kept precursors for their RERRs.
+    assertThat(m.router("d").counter(AodvCounter.RREP_SENT)).isEqualTo(1);
+    assertThat(m.router("b").activeRoute(m.addr("d")).orElseThrow().precursors())
+        .contains(m.addr("a"));
+    // The reverse route at d leads back to a.
+    assertThat(m.router("d").activeRoute(m.addr("a")).orElseThrow().nextHop())
+        .isEqualTo(m.addr("c"));
+  }
+
+  @Test
+  void dataKeepsARouteAliveAndHellosHoldTheLinks() {
+    MeshLab m = new MeshLab(CHAIN, CHAIN_LINKS, AodvParameters.defaults());
+    for (int i = 0; i < 100; i++) {
+      int seq = i;
+      m.time.schedule(
+          i * 100 * MS, java.util.concurrent.TimeUnit.NANOSECONDS, () -> m.send("a", "d", seq));
+    }
+    m.runFor(10_500);
+    // Ten seconds of traffic, far past ACTIVE_ROUTE_TIMEOUT (3 s): one discovery, no loss.
+    assertThat(m.received.get("d")).hasSize(100);
+    assertThat(m.router("a").counter(AodvCounter.RREQ_SENT)).isEqualTo(2);
+    assertThat(m.router("b").counter(AodvCounter.HELLO_SENT)).isGreaterThan(5);
+    assertThat(m.router("b").counter(AodvCounter.LINK_BREAKS)).isZero();
+  }
+
+  @Test
+  void aBrokenLinkIsNoticedByHellosAndReportedUpstreamWithRerr() {
+    MeshLab m = new MeshLab(CHAIN, CHAIN_LINKS, AodvParameters.defaults());
+    m.send("a", "d", 1);
+    m.runFor(1000);
+    int seqBefore = m.router("c").activeRoute(m.addr("d")).orElseThrow().seq();
+    m.breakLink("c", "d");
+    // ALLOWED_HELLO_LOSS x HELLO_INTERVAL = 2 s of silence, then the RERR travels to a.
+    m.runFor(3000);
+    assertThat(m.router("c").counter(AodvCounter.LINK_BREAKS)).isEqualTo(1);
+    assertThat(m.router("c").counter(AodvCounter.RERR_SENT)).isGreaterThanOrEqualTo(1);
+    RouteEntry atA =
+        m.router("a").routes().stream()
+            .filter(e -> e.destination().equals(m.addr("d")))
+            .findFirst()
+            .orElseThrow();
+    assertThat(atA.state()).isEqualTo(RouteState.INVALID);
+    // §6.11: the unreachable destination's number went up by one on the way.
+    assertThat(atA.seq()).isEqualTo(seqBefore + 1);
+    assertThat(m.router("a").activeRoute(m.addr("d"))).isEmpty();
+  }
+
+  @Test
+  void anIntermediateRouterWithAFreshRouteAnswersAndWithGAlsoTellsTheDestination() {
+    MeshLab m = new MeshLab(CHAIN, CHAIN_LINKS, AodvParameters.defaults());
+    m.send("b", "d", 1); // b learns a route to d
+    m.runFor(1000);
+    long dRrepsBefore = m.router("d").counter(AodvCounter.RREP_SENT);
+    m.send("a", "d", 2);
+    m.runFor(1000);
+    assertThat(m.received.get("d")).containsExactly(1, 2);
+    // b answered a's RREQ from its own route (§6.6.2): d did not have to.
+    assertThat(m.router("b").counter(AodvCounter.RREP_SENT)).isEqualTo(1);
+    assertThat(m.router("d").counter(AodvCounter.RREP_SENT)).isEqualTo(dRrepsBefore);
+  }
+
+  @Test
+  void malformedAndUnknownMessagesAreCountedAndDropped() {
+    MeshLab m = new MeshLab(CHAIN, CHAIN_LINKS, AodvParameters.defaults());
+    for (byte[] junk : List.of(new byte[] {9, 0, 0}, new byte[] {1, 0, 0, 5}, new byte[0])) {
+      ByteBuf p = Unpooled.wrappedBuffer(junk);
+      m.lab
+          .vrf("a", "mesh")
+          .send(
+              io.mvpn.packet.udp.UdpDatagram.build(
+                  m.lab.vrf("a", "mesh").alloc(), m.addr("a").toInt(), -1, 654, 654, p, 1),
+              m.lab.iface("a", "to-b"),
+              -1);
+    }
+    m.runFor(100);
+    assertThat(m.router("b").counter(AodvCounter.MALFORMED)).isEqualTo(3);
+    // Still routing afterwards.
+    m.send("a", "c", 7);
+    m.runFor(2000);
+    assertThat(m.received.get("c")).containsExactly(7);
+  }
+
+  @Test
+  void tsharkReadsARouterRunWithoutAMalformedPacket(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+    java.nio.file.Path tshark = java.nio.file.Path.of("/usr/bin/tshark");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        java.nio.file.Files.isExecutable(tshark), "tshark is not installed (.ci/run installs it)");
+    MeshLab m = new MeshLab(CHAIN, CHAIN_LINKS, AodvParameters.defaults());
+    java.nio.file.Path pcap = tmp.resolve("b-c.pcapng");
+    m.lab.iface("b", "to-c").startCapture(pcap, 0);
+    m.send("a", "d", 1);
+    m.runFor(3000);
+    m.breakLink("c", "d");
+    m.runFor(4000);
+    m.lab.iface("b", "to-c").stopCapture();
+    Process p =
+        new ProcessBuilder(
+                tshark.toString(),
+                "-n",
+                "-r",
+                pcap.toString(),
+                "-T",
+                "fields",
+                "-e",
+                "aodv.type",
+                "-e",
+                "_ws.malformed")
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    List<String> rows =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+            .lines()
+            .toList();
+    assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    // RREQ (1), RREP (2, Hellos included) and RERR (3) all dissected, none malformed.
+    assertThat(rows).contains("1\t", "2\t", "3\t").allMatch(r -> r.endsWith("\t") || r.isEmpty());
+  }
+}
