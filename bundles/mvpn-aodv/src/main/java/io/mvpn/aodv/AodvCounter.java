@@ -8,6 +8,8 @@ public enum AodvCounter {
   RREQ_DUPLICATE,
   /** RREQs not sent because RREQ_RATELIMIT was reached (they are retried). */
   RREQ_RATE_LIMITED,
+  /** RREQs not rebroadcast because the forwarding cap was reached (a flood). */
+  RREQ_FORWARD_RATE_LIMITED,
   RREP_SENT,
   RREP_FORWARDED,
   RREP_RECEIVED,
@@ -24,6 +26,8 @@ public enum AodvCounter {
   DATA_BUFFERED,
   /** Data dropped: discovery failed, the buffer was full, or no route at an intermediate node. */
   DATA_DROPPED,
+  /** RREPs that neither created nor improved a route (stale sequence number, longer path). */
+  STALE,
   /** Control messages that did not parse (bad lengths, unknown types). */
   MALFORMED,
   /** Control messages ignored: from ourselves, from a blacklisted neighbour, or stale. */

@@ -52,6 +52,9 @@ public final class MobilityRouter {
 
   private static final int LIMITED_BROADCAST = -1;
 
+  /** Rebroadcast RREQs allowed per second, as a multiple of RREQ_RATELIMIT, unless configured. */
+  public static final int DEFAULT_FORWARD_FACTOR = 10;
+
   /** A route discovery this router runs for datagrams it originated (§6.3, §6.4). */
   private final class Discovery {
     final Ipv4Address destination;
@@ -76,6 +79,7 @@ public final class MobilityRouter {
   private final Blacklist blacklist;
   private final RateLimiter rreqLimiter;
   private final RateLimiter rerrLimiter;
+  private RateLimiter forwardLimiter;
   private final Map<Ipv4Address, Discovery> discoveries = new HashMap<>();
   private final Map<Ipv4Address, Long> neighbours = new HashMap<>(); // last heard, nanos
   private final long[] counters = new long[AodvCounter.values().length];
@@ -100,6 +104,15 @@ public final class MobilityRouter {
     this.blacklist = new Blacklist(parameters);
     this.rreqLimiter = new RateLimiter(parameters.rreqRatelimit());
     this.rerrLimiter = new RateLimiter(parameters.rerrRatelimit());
+    this.forwardLimiter = new RateLimiter(DEFAULT_FORWARD_FACTOR * parameters.rreqRatelimit());
+  }
+
+  /**
+   * Caps the RREQs this router rebroadcasts per second. RFC 3561 limits only what a node
+   * originates; a neighbour flooding fresh RREQs would otherwise make every router repeat them.
+   */
+  public void setRreqForwardLimit(int perSecond) {
+    this.forwardLimiter = new RateLimiter(perSecond);
   }
 
   public Ipv4Address address() {
@@ -393,6 +406,10 @@ public final class MobilityRouter {
     if (ipTtl <= 1) {
       return;
     }
+    if (!forwardLimiter.tryAcquire(now)) {
+      count(AodvCounter.RREQ_FORWARD_RATE_LIMITED);
+      return;
+    }
     int destSeq =
         route.isPresent() && route.get().validSeq()
             ? SequenceNumbers.max(rreq.destinationSequence(), route.get().seq())
@@ -455,16 +472,23 @@ public final class MobilityRouter {
     }
     count(AodvCounter.RREP_RECEIVED);
     int hops = rrep.hopCount() + 1;
-    table.updateFromRrep(
-        new RouteUpdate(
-            rrep.destination(),
-            rrep.destinationSequence(),
-            true,
-            hops,
-            sender,
-            ingress.name(),
-            rrep.lifetimeMillis()),
-        now);
+    boolean updated =
+        table.updateFromRrep(
+            new RouteUpdate(
+                rrep.destination(),
+                rrep.destinationSequence(),
+                true,
+                hops,
+                sender,
+                ingress.name(),
+                rrep.lifetimeMillis()),
+            now);
+    if (!updated) {
+      // §6.7: only a RREP that created or improved the forward route travels on; a stale or
+      // longer one (old sequence number, forged or late) stops here.
+      count(AodvCounter.STALE);
+      return;
+    }
     if (rrep.originator().equals(self)) {
       discovered(rrep.destination(), now);
       return;

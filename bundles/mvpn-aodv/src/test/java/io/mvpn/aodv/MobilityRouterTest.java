@@ -149,4 +149,82 @@ class MobilityRouterTest {
     // RREQ (1), RREP (2, Hellos included) and RERR (3) all dissected, none malformed.
     assertThat(rows).contains("1\t", "2\t", "3\t").allMatch(r -> r.endsWith("\t") || r.isEmpty());
   }
+
+  /** A flood of fresh RREQs from one neighbour: rebroadcasts are capped, data keeps flowing. */
+  @Test
+  void anRreqFloodIsRateLimitedWithoutStarvingData() {
+    MeshLab m =
+        new MeshLab(
+            List.of("a", "b", "c", "d", "x"),
+            List.of("a-b", "b-c", "c-d", "x-b"),
+            AodvParameters.defaults());
+    m.send("a", "d", 0);
+    m.runFor(1000);
+    io.mvpn.net.Vrf attacker = m.lab.vrf("x", "mesh");
+    for (int i = 0; i < 2000; i++) {
+      int id = i;
+      m.time.schedule(
+          i * MS,
+          java.util.concurrent.TimeUnit.NANOSECONDS,
+          () -> {
+            io.mvpn.aodv.message.RouteRequest flood =
+                new io.mvpn.aodv.message.RouteRequest(
+                    io.mvpn.aodv.message.RouteRequest.UNKNOWN_SEQUENCE,
+                    0,
+                    id,
+                    io.mvpn.api.Ipv4Address.parse("10.9.9.9"),
+                    0,
+                    io.mvpn.api.Ipv4Address.of(0x0a630000 + id),
+                    1,
+                    List.of());
+            ByteBuf p = flood.encode(attacker.alloc());
+            attacker.send(
+                io.mvpn.packet.udp.UdpDatagram.build(
+                    attacker.alloc(), m.addr("x").toInt(), -1, 654, 654, p, 35),
+                m.lab.iface("x", "to-b"),
+                -1);
+            p.release();
+          });
+    }
+    for (int i = 1; i <= 200; i++) {
+      int seq = i;
+      m.time.schedule(
+          i * 10 * MS, java.util.concurrent.TimeUnit.NANOSECONDS, () -> m.send("a", "d", seq));
+    }
+    m.runFor(3000);
+    MobilityRouter b = m.router("b");
+    assertThat(b.counter(AodvCounter.RREQ_RECEIVED)).isGreaterThanOrEqualTo(2000);
+    // 100 rebroadcasts a second by default, over about two seconds of flood.
+    assertThat(b.counter(AodvCounter.RREQ_FORWARDED)).isLessThanOrEqualTo(2 * 100 + 100);
+    assertThat(b.counter(AodvCounter.RREQ_FORWARD_RATE_LIMITED)).isGreaterThan(1500);
+    assertThat(m.received.get("d")).hasSize(201);
+  }
+
+  /** A forged RREP with an old sequence number changes no route and goes no further (§6.7). */
+  @Test
+  void aStaleRrepIsDroppedAndCounted() {
+    MeshLab m = new MeshLab(CHAIN, CHAIN_LINKS, AodvParameters.defaults());
+    m.send("a", "d", 1);
+    m.runFor(1000);
+    RouteEntry before = m.router("b").activeRoute(m.addr("d")).orElseThrow();
+    // c claims a route to d with an older number, through itself, toward a.
+    io.mvpn.aodv.message.RouteReply stale =
+        new io.mvpn.aodv.message.RouteReply(
+            0, 0, 0, m.addr("d"), before.seq() - 1, m.addr("a"), 10_000, List.of());
+    io.mvpn.net.Vrf c = m.lab.vrf("c", "mesh");
+    ByteBuf p = stale.encode(c.alloc());
+    c.send(
+        io.mvpn.packet.udp.UdpDatagram.build(
+            c.alloc(), m.addr("c").toInt(), m.addr("b").toInt(), 654, 654, p, 1),
+        m.lab.iface("c", "to-b"),
+        m.addr("b").toInt());
+    p.release();
+    long forwardedBefore = m.router("b").counter(AodvCounter.RREP_FORWARDED);
+    m.runFor(100);
+    assertThat(m.router("b").counter(AodvCounter.STALE)).isEqualTo(1);
+    assertThat(m.router("b").counter(AodvCounter.RREP_FORWARDED)).isEqualTo(forwardedBefore);
+    RouteEntry after = m.router("b").activeRoute(m.addr("d")).orElseThrow();
+    assertThat(after.seq()).isEqualTo(before.seq());
+    assertThat(after.hopCount()).isEqualTo(before.hopCount());
+  }
 }
