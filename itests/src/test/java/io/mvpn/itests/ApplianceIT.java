@@ -76,7 +76,8 @@ public class ApplianceIT {
             "io.mvpn.foreignagent",
             "io.mvpn.mobilenode",
             "io.mvpn.demo",
-            "io.mvpn.ipsec"),
+            "io.mvpn.ipsec",
+            "io.mvpn.aodv"),
         mvpn.stream().map(Bundle::getSymbolicName).collect(Collectors.toSet()));
     for (Bundle b : mvpn) {
       assertEquals(b.getSymbolicName() + " state", Bundle.ACTIVE, b.getState());
@@ -207,6 +208,55 @@ public class ApplianceIT {
       Files.deleteIfExists(cfg);
     }
     assertTrue("gw9 torn down", awaitServiceGone(context, filter, WAIT_SECONDS));
+  }
+
+  @Test
+  public void mobilityRoutersFromCfgFindEachOtherAndShowTheirRoutes() throws Exception {
+    Path one = etc().resolve("io.mvpn.aodv-mr1.cfg");
+    Path two = etc().resolve("io.mvpn.aodv-mr2.cfg");
+    Path three = etc().resolve("io.mvpn.aodv-mr3.cfg");
+    String filter = "(objectClass=io.mvpn.aodv.MobilityRouterService)";
+    Files.writeString(one, "name = mr1\naddress = 10.77.0.1\nlinks = mem:mr-a\n");
+    Files.writeString(two, "name = mr2\naddress = 10.77.0.2\nlinks = mem:mr-a, mem:mr-b\n");
+    Files.writeString(three, "name = mr3\naddress = 10.77.0.3\nlinks = mem:mr-b\n");
+    try {
+      assertTrue(
+          awaitCondition(
+              () -> {
+                try {
+                  var refs = context.getServiceReferences((String) null, filter);
+                  return refs != null && refs.length == 3;
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              },
+              WAIT_SECONDS));
+      // A ping from mr1 to mr3, two hops away, makes mr1 discover the route.
+      String ping = execute(sessions, "mvpn:ping mr1 10.77.0.3");
+      String first = execute(sessions, "mvpn:aodv stats") + execute(sessions, "mvpn:aodv routes");
+      assertTrue(ping + first, first.contains("rreq_sent"));
+      assertTrue(
+          awaitCondition(
+              () -> {
+                try {
+                  return execute(sessions, "mvpn:aodv routes")
+                      .matches("(?s).*mr1.*10\\.77\\.0\\.3.*");
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              },
+              WAIT_SECONDS));
+      String routes = execute(sessions, "mvpn:aodv routes");
+      assertTrue(routes, routes.contains("10.77.0.2") && routes.contains("valid"));
+      String stats = execute(sessions, "mvpn:aodv stats");
+      assertTrue(stats, stats.contains("rreq_sent") && stats.contains("rrep_received"));
+      assertTrue(execute(sessions, "mvpn:aodv neighbors").contains("mr2"));
+    } finally {
+      Files.deleteIfExists(one);
+      Files.deleteIfExists(two);
+      Files.deleteIfExists(three);
+    }
+    assertTrue("routers torn down", awaitServiceGone(context, filter, WAIT_SECONDS));
   }
 
   @Test

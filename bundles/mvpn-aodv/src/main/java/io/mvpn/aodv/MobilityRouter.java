@@ -147,7 +147,8 @@ public final class MobilityRouter {
 
   public void start() {
     registrations.add(vrf.bindUdp(AodvMessages.UDP_PORT, this::receive));
-    dataInterface = vrf.addInterface("aodv0", Ipv4Address.of(0), 32, new DataPlane());
+    // Holding our address, so datagrams we originate toward it take that source.
+    dataInterface = vrf.addInterface("aodv0", self, 32, new DataPlane());
     vrf.addRoute(new Route(Prefix.DEFAULT_ROUTE, null, dataInterface, Route.Origin.PROTOCOL));
     long tick = Math.max(1, parameters.helloIntervalMillis() / 4);
     housekeeping = scheduler.schedule(tick, TimeUnit.MILLISECONDS, () -> housekeep(tick));
