@@ -1,0 +1,173 @@
+package io.mvpn.ike.crypto;
+
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The Encrypted and Authenticated (SK) payload body with AES-GCM-16 (RFC 5282, RFC 7296 §3.14): IV
+ * (8) | ciphertext | ICV (16). The plaintext is the inner payloads, any padding, then the Pad
+ * Length byte; GCM needs no block padding, so we send none but still write the byte (§3.14) and
+ * accept any padding a peer sends.
+ *
+ * <p>The GCM nonce is the 4-byte salt from the key material followed by the 8-byte IV (RFC 5282
+ * §4). A nonce must never repeat under one key, so the IV comes from a per-sender counter: keep
+ * exactly one sender per SK_e key, made when the keys are derived, and never make a second.
+ *
+ * <p>AAD is the IKE header through the SK payload's generic header (RFC 5282 §5.1); the codec
+ * builds it, and it includes the lengths, which {@link #sealedLength} gives in advance.
+ */
+public final class SkAead {
+
+  public static final int IV_LENGTH = 8;
+  public static final int ICV_LENGTH = 16;
+  public static final int SALT_LENGTH = 4;
+
+  /** IV, Pad Length byte and ICV: the smallest SK body, with no inner payloads. */
+  public static final int OVERHEAD = IV_LENGTH + 1 + ICV_LENGTH;
+
+  private final SecretKeySpec key;
+  private final byte[] salt;
+  private final AtomicLong counter; // null: a receiver
+
+  private SkAead(byte[] keyAndSalt, boolean sender) {
+    int keyLength = keyAndSalt.length - SALT_LENGTH;
+    if (keyLength != 16 && keyLength != 24 && keyLength != 32) {
+      throw new IllegalArgumentException(
+          "AES-GCM key material is 20, 28 or 36 bytes (key + 4-byte salt), not "
+              + keyAndSalt.length);
+    }
+    this.key = new SecretKeySpec(keyAndSalt, 0, keyLength, "AES");
+    this.salt = Arrays.copyOfRange(keyAndSalt, keyLength, keyAndSalt.length);
+    this.counter = sender ? new AtomicLong() : null;
+  }
+
+  /** The encrypting side of SK_ei (we are the original initiator) or SK_er. */
+  public static SkAead forSender(byte[] keyAndSalt) {
+    return new SkAead(keyAndSalt, true);
+  }
+
+  /** The decrypting side of the peer's SK_e key. */
+  public static SkAead forReceiver(byte[] keyAndSalt) {
+    return new SkAead(keyAndSalt, false);
+  }
+
+  /** SK_e length for an AES key of {@code keyBits}: the key plus the salt (RFC 5282 §7.1). */
+  public static int keyMaterialLength(int keyBits) {
+    if (keyBits != 128 && keyBits != 192 && keyBits != 256) {
+      throw new IllegalArgumentException("AES-GCM key of " + keyBits + " bits");
+    }
+    return keyBits / 8 + SALT_LENGTH;
+  }
+
+  /** The SK payload body length {@link #seal} gives for inner payloads of this length. */
+  public static int sealedLength(int innerLength) {
+    return OVERHEAD + innerLength;
+  }
+
+  /**
+   * Encrypts the inner payloads under the next IV.
+   *
+   * @return IV | ciphertext | ICV, the SK payload body
+   */
+  public byte[] seal(byte[] aad, byte[] innerPayloads) {
+    if (counter == null) {
+      throw new IllegalStateException("a receiver does not encrypt");
+    }
+    long iv = counter.incrementAndGet();
+    if (iv == 0) {
+      throw new IllegalStateException("IV space exhausted: rekey the IKE SA");
+    }
+    byte[] ivBytes = new byte[IV_LENGTH];
+    for (int i = 0; i < IV_LENGTH; i++) {
+      ivBytes[i] = (byte) (iv >>> (56 - 8 * i));
+    }
+    byte[] plaintext = Arrays.copyOf(innerPayloads, innerPayloads.length + 1); // Pad Length 0
+    return Bytes.concat(ivBytes, encrypt(ivBytes, aad, plaintext));
+  }
+
+  /**
+   * Verifies and decrypts an SK payload body.
+   *
+   * @return the inner payloads, padding and Pad Length removed
+   * @throws IkeCryptoException TRUNCATED or ICV (drop the message silently), or PADDING
+   */
+  public byte[] open(byte[] aad, byte[] ivCiphertextIcv) throws IkeCryptoException {
+    if (ivCiphertextIcv.length < OVERHEAD) {
+      throw new IkeCryptoException(
+          IkeCryptoException.Reason.TRUNCATED,
+          "SK body of " + ivCiphertextIcv.length + " bytes, at least " + OVERHEAD + " needed");
+    }
+    byte[] iv = Arrays.copyOf(ivCiphertextIcv, IV_LENGTH);
+    byte[] plaintext =
+        decrypt(iv, aad, ivCiphertextIcv, IV_LENGTH, ivCiphertextIcv.length - IV_LENGTH);
+    int padLength = Byte.toUnsignedInt(plaintext[plaintext.length - 1]);
+    if (padLength > plaintext.length - 1) {
+      throw new IkeCryptoException(
+          IkeCryptoException.Reason.PADDING,
+          "Pad Length " + padLength + " with " + (plaintext.length - 1) + " bytes decrypted");
+    }
+    return Arrays.copyOf(plaintext, plaintext.length - 1 - padLength);
+  }
+
+  /** The raw AEAD: ciphertext | ICV of {@code plaintext} under salt | iv. */
+  public static byte[] sealRaw(byte[] keyAndSalt, byte[] iv, byte[] aad, byte[] plaintext) {
+    checkIv(iv);
+    return new SkAead(keyAndSalt, false).encrypt(iv, aad, plaintext);
+  }
+
+  /** The raw AEAD the other way: the plaintext, or ICV if the tag does not verify. */
+  public static byte[] openRaw(byte[] keyAndSalt, byte[] iv, byte[] aad, byte[] ciphertextIcv)
+      throws IkeCryptoException {
+    checkIv(iv);
+    if (ciphertextIcv.length < ICV_LENGTH) {
+      throw new IkeCryptoException(IkeCryptoException.Reason.TRUNCATED, "shorter than the ICV");
+    }
+    return new SkAead(keyAndSalt, false).decrypt(iv, aad, ciphertextIcv, 0, ciphertextIcv.length);
+  }
+
+  private static void checkIv(byte[] iv) {
+    if (iv.length != IV_LENGTH) {
+      throw new IllegalArgumentException("the IV is 8 bytes, not " + iv.length);
+    }
+  }
+
+  private byte[] encrypt(byte[] iv, byte[] aad, byte[] plaintext) {
+    try {
+      return crypt(Cipher.ENCRYPT_MODE, iv, aad, plaintext, 0, plaintext.length);
+    } catch (AEADBadTagException e) {
+      throw new IllegalStateException("encryption checks no tag", e);
+    }
+  }
+
+  private byte[] decrypt(byte[] iv, byte[] aad, byte[] input, int offset, int length)
+      throws IkeCryptoException {
+    try {
+      return crypt(Cipher.DECRYPT_MODE, iv, aad, input, offset, length);
+    } catch (AEADBadTagException e) {
+      throw new IkeCryptoException(IkeCryptoException.Reason.ICV, "SK payload ICV mismatch");
+    }
+  }
+
+  /**
+   * One GCM operation. A Cipher per call: an SA may be used from more than one thread, and the JDK
+   * refuses to re-init an encrypting GCM cipher with a used nonce anyway.
+   */
+  private byte[] crypt(int mode, byte[] iv, byte[] aad, byte[] input, int offset, int length)
+      throws AEADBadTagException {
+    try {
+      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      cipher.init(mode, key, new GCMParameterSpec(ICV_LENGTH * 8, Bytes.concat(salt, iv)));
+      cipher.updateAAD(aad);
+      return cipher.doFinal(input, offset, length);
+    } catch (AEADBadTagException e) {
+      throw e;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-GCM unavailable in this JVM", e);
+    }
+  }
+}
