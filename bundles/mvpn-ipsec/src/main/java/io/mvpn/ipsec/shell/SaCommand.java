@@ -38,7 +38,11 @@ public class SaCommand implements Action {
   @Override
   public Object execute() {
     PrintStream out = session.getConsole();
-    List<SecurityGatewayService> all = gateways == null ? List.of() : gateways;
+    // A gateway whose configuration failed to activate shows up as null: skip it.
+    List<SecurityGatewayService> all =
+        gateways == null
+            ? List.of()
+            : gateways.stream().filter(java.util.Objects::nonNull).toList();
     switch (action) {
       case "list" -> list(out, all);
       case "show" -> show(out, all);

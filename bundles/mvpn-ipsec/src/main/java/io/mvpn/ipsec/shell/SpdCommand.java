@@ -32,6 +32,9 @@ public class SpdCommand implements Action {
     table.column("Outbound SA");
     if (gateways != null) {
       for (SecurityGatewayService g : gateways) {
+        if (g == null) {
+          continue; // a gateway whose configuration failed to activate
+        }
         for (PolicyView p : g.policies()) {
           table
               .addRow()
