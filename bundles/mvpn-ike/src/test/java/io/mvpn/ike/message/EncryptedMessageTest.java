@@ -67,7 +67,7 @@ class EncryptedMessageTest {
   @Test
   void aadOfAReceivedMessageIsItsOwnBytesEvenWithIgnoredBitsSet() throws Exception {
     IkeTestMessages.XorCipher cipher = new IkeTestMessages.XorCipher();
-    byte[] wire = ByteBufUtil.getBytes(authRequest().encodeWithSk(ALLOC, cipher));
+    byte[] wire = sealed(authRequest(), cipher);
     wire[19] |= 0x01; // a reserved flag bit: ignored on receipt, yet covered by the ICV
     wire[29] = 0x7F; // the SK payload's reserved bits
     byte[] body = cipher.seal(Arrays.copyOf(wire, 32), innerBytes(authRequest()));
@@ -80,7 +80,7 @@ class EncryptedMessageTest {
   @Test
   void tamperedMessageFailsInTheCipher() {
     IkeTestMessages.XorCipher cipher = new IkeTestMessages.XorCipher();
-    byte[] wire = ByteBufUtil.getBytes(authRequest().encodeWithSk(ALLOC, cipher));
+    byte[] wire = sealed(authRequest(), cipher);
     wire[23] ^= 1; // message ID, inside the AAD
     assertThatThrownBy(() -> IkeMessage.parse(wrap(wire)).openSk(cipher))
         .isInstanceOf(AEADBadTagException.class);
@@ -103,7 +103,7 @@ class EncryptedMessageTest {
   @Test
   void encryptingTwiceOrOpeningWithoutSkIsAProgrammingError() throws Exception {
     IkeTestMessages.XorCipher cipher = new IkeTestMessages.XorCipher();
-    IkeMessage sealed = IkeMessage.parse(authRequest().encodeWithSk(ALLOC, cipher));
+    IkeMessage sealed = IkeMessage.parse(wrap(sealed(authRequest(), cipher)));
     assertThatThrownBy(() -> sealed.encodeWithSk(ALLOC, cipher))
         .isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> authRequest().openSk(cipher))
@@ -155,6 +155,16 @@ class EncryptedMessageTest {
         .isInstanceOf(IkeFormatException.class);
     assertThatThrownBy(() -> IkeMessage.parseFromPort4500(Unpooled.wrappedBuffer(new byte[3])))
         .isInstanceOf(IkeFormatException.class);
+  }
+
+  /** {@code HDR, SK{...}} as bytes; the buffer is released. */
+  private static byte[] sealed(IkeMessage m, SkCipher cipher) {
+    ByteBuf wire = m.encodeWithSk(ALLOC, cipher);
+    try {
+      return ByteBufUtil.getBytes(wire);
+    } finally {
+      wire.release();
+    }
   }
 
   private static byte[] innerBytes(IkeMessage m) {
