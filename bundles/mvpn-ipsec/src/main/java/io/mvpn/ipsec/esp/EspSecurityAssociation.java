@@ -7,7 +7,6 @@ import io.mvpn.packet.ipv4.Ipv4Packet;
 import io.mvpn.packet.udp.UdpDatagram;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -68,7 +67,8 @@ public final class EspSecurityAssociation {
   private long createdNanos;
   private boolean softExpired;
   private Consumer<EspSecurityAssociation> softExpiryListener = sa -> {};
-  private final byte[] trailer = new byte[5];
+  private final Ipv4Builder outerHeader = Ipv4Builder.create();
+  private byte[] scratch = new byte[0]; // inbound: ciphertext that has no usable array
 
   /**
    * @param keyMaterial AES key followed by the 4-byte salt: 20 or 36 bytes (RFC 4106 §8.1)
@@ -97,6 +97,7 @@ public final class EspSecurityAssociation {
     this.direction = direction;
     this.tunnelSource = tunnelSource;
     this.tunnelDestination = Objects.requireNonNull(tunnelDestination, "tunnelDestination");
+    pointOuterHeader();
     this.extendedSequenceNumbers = extendedSequenceNumbers;
     this.key = new SecretKeySpec(keyMaterial, 0, keyMaterial.length - SALT_LENGTH, "AES");
     this.salt =
@@ -189,32 +190,31 @@ public final class EspSecurityAssociation {
     }
     this.tunnelSource = newSource;
     this.tunnelDestination = Objects.requireNonNull(newDestination, "newDestination");
+    pointOuterHeader();
+  }
+
+  /** The outer header's addresses follow the tunnel's ends (outbound; an inbound SA sends none). */
+  private void pointOuterHeader() {
+    if (tunnelSource != null) {
+      outerHeader.source(tunnelSource).destination(tunnelDestination);
+    }
   }
 
   // ---- outbound -------------------------------------------------------------------------------
 
   /**
    * Wraps one inner IPv4 datagram: a new buffer with the outer IPv4 header (protocol 50) and the
-   * ESP packet. The inner buffer is read, not consumed or released.
+   * ESP packet. The inner buffer is read, not consumed or released. The datagram is built in one
+   * heap buffer from {@code alloc} (a pooled allocator makes the steady state allocation-free on
+   * this side of the cipher): header first, then the ESP packet encrypted in place after it.
    */
   public ByteBuf encapsulate(ByteBufAllocator alloc, Ipv4Packet inner, int ttl)
       throws EspException {
-    ByteBuf esp = seal(alloc, inner);
-    try {
-      Ipv4Builder outer =
-          Ipv4Builder.create()
-              .source(tunnelSource)
-              .destination(tunnelDestination)
-              .protocol(IpProtocol.ESP)
-              .ttl(ttl)
-              .tos(inner.tos());
-      ByteBuf out = alloc.buffer(20 + esp.readableBytes());
-      outer.writeHeader(out, esp.readableBytes());
-      out.writeBytes(esp);
-      return out;
-    } finally {
-      esp.release();
-    }
+    long seq = nextSequence();
+    int espLength = sealedLength(inner.totalLength());
+    ByteBuf out = alloc.heapBuffer(Ipv4Packet.MIN_HEADER_LENGTH + espLength);
+    outerHeader.protocol(IpProtocol.ESP).ttl(ttl).tos(inner.tos()).writeHeader(out, espLength);
+    return sealInto(out, seq, inner);
   }
 
   /**
@@ -223,26 +223,35 @@ public final class EspSecurityAssociation {
    */
   public ByteBuf encapsulateInUdp(ByteBufAllocator alloc, Ipv4Packet inner, int ttl)
       throws EspException {
-    ByteBuf esp = seal(alloc, inner);
-    try {
-      ByteBuf out =
-          UdpDatagram.build(
-              alloc,
-              tunnelSource.toInt(),
-              tunnelDestination.toInt(),
-              EspInUdp.PORT,
-              EspInUdp.PORT,
-              esp,
-              ttl);
-      out.setShort(out.readerIndex() + 20 + 6, 0); // RFC 3948 §2.1: SHOULD be zero
-      return out;
-    } finally {
-      esp.release();
-    }
+    long seq = nextSequence();
+    int udpLength = UdpDatagram.HEADER_LENGTH + sealedLength(inner.totalLength());
+    ByteBuf out = alloc.heapBuffer(Ipv4Packet.MIN_HEADER_LENGTH + udpLength);
+    outerHeader.protocol(IpProtocol.UDP).ttl(ttl).tos(0).writeHeader(out, udpLength);
+    out.writeShort(EspInUdp.PORT);
+    out.writeShort(EspInUdp.PORT);
+    out.writeShort(udpLength);
+    out.writeShort(0); // RFC 3948 §2.1: SHOULD be zero
+    return sealInto(out, seq, inner);
   }
 
   /** The ESP packet alone (SPI through ICV) for one inner datagram. */
   public ByteBuf seal(ByteBufAllocator alloc, Ipv4Packet inner) throws EspException {
+    long seq = nextSequence();
+    return sealInto(alloc.heapBuffer(sealedLength(inner.totalLength())), seq, inner);
+  }
+
+  /** The length of the ESP packet (SPI through ICV) that carries an inner datagram. */
+  public static int sealedLength(int innerLength) {
+    return 8 + IV_LENGTH + plainLength(innerLength) + ICV_LENGTH;
+  }
+
+  /** Data, pad 1, 2, 3..., pad length and next header, ending on a 4-byte boundary (§2.4). */
+  private static int plainLength(int innerLength) {
+    return (innerLength + 2 + 3) & ~3;
+  }
+
+  /** Checks that the SA may send, and takes the next sequence number. */
+  private long nextSequence() throws EspException {
     if (direction != Direction.OUTBOUND) {
       throw new IllegalStateException("SA " + spi + " is inbound");
     }
@@ -252,35 +261,44 @@ public final class EspSecurityAssociation {
       throw new EspException(
           EspException.Reason.EXPIRED, "SA " + spi + " must be re-keyed before it sends again");
     }
-    long seq = ++sequence;
-    int innerLength = inner.totalLength();
-    // Plaintext: data, pad 1, 2, 3..., pad length, next header, ending on a 4-byte boundary.
-    // The inner datagram is encrypted where it lies; only the short trailer is written here.
-    int padLength = (4 - (innerLength + 2) % 4) % 4;
-    int plainLength = innerLength + padLength + 2;
-    for (int i = 1; i <= padLength; i++) {
-      trailer[i - 1] = (byte) i;
-    }
-    trailer[padLength] = (byte) padLength;
-    trailer[padLength + 1] = NEXT_IPV4;
+    return ++sequence;
+  }
 
-    // Heap buffers keep the JDK's AES-GCM on arrays at both ends.
-    ByteBuf out = alloc.heapBuffer(8 + IV_LENGTH + plainLength + ICV_LENGTH);
-    out.writeInt(spi);
-    out.writeInt((int) seq);
-    out.writeLong(seq); // the IV: the sequence number, unique under the key (RFC 4106 §3.1)
+  /**
+   * Writes the ESP packet at the writer index of {@code out}, a heap buffer with room for it: the
+   * inner datagram and the trailer are copied there and encrypted in place, in one cipher call on
+   * the buffer's array (the JDK then needs no copy of its own, whether the inner datagram was in a
+   * direct buffer or in the same pooled array).
+   */
+  private ByteBuf sealInto(ByteBuf out, long seq, Ipv4Packet inner) {
     try {
+      int innerLength = inner.totalLength();
+      int plainLength = plainLength(innerLength);
+      out.ensureWritable(8 + IV_LENGTH + plainLength + ICV_LENGTH);
+      out.writeInt(spi);
+      out.writeInt((int) seq);
+      out.writeLong(seq); // the IV: the sequence number, unique under the key (RFC 4106 §3.1)
+      int plainAt = out.writerIndex();
+      out.writeBytes(inner.buffer(), inner.offset(), innerLength);
+      int padLength = plainLength - innerLength - 2;
+      for (int i = 1; i <= padLength; i++) {
+        out.writeByte(i);
+      }
+      out.writeByte(padLength);
+      out.writeByte(NEXT_IPV4);
+      int at = out.arrayOffset() + plainAt;
       init(Cipher.ENCRYPT_MODE, seq, seq);
-      ByteBuffer target = out.nioBuffer(out.writerIndex(), plainLength + ICV_LENGTH);
-      int written = cipher.update(inner.buffer().nioBuffer(inner.offset(), innerLength), target);
-      written += cipher.doFinal(ByteBuffer.wrap(trailer, 0, padLength + 2), target);
-      out.writerIndex(out.writerIndex() + written);
+      int written = cipher.doFinal(out.array(), at, plainLength, out.array(), at);
+      out.writerIndex(plainAt + written);
+      count(innerLength);
+      return out;
     } catch (GeneralSecurityException e) {
       out.release();
       throw new IllegalStateException("AES-GCM encryption failed", e);
+    } catch (RuntimeException e) {
+      out.release();
+      throw e;
     }
-    count(innerLength);
-    return out;
   }
 
   // ---- inbound --------------------------------------------------------------------------------
@@ -293,7 +311,11 @@ public final class EspSecurityAssociation {
     return open(alloc, outer.buffer(), outer.payloadOffset(), outer.payloadLength());
   }
 
-  /** As {@link #decapsulate}, for the ESP packet at {@code start} (raw or out of UDP). */
+  /**
+   * As {@link #decapsulate}, for the ESP packet at {@code start} (raw or out of UDP). The result is
+   * a heap buffer from {@code alloc}, decrypted into straight from the packet's array when it has
+   * one; a packet in a direct or composite buffer is first copied into a scratch array of this SA.
+   */
   public ByteBuf open(ByteBufAllocator alloc, ByteBuf buf, int start, int length)
       throws EspException {
     if (direction != Direction.INBOUND) {
@@ -310,13 +332,28 @@ public final class EspSecurityAssociation {
     if (window != null && !window.check(seq)) {
       throw refuse(EspException.Reason.REPLAY, "sequence " + Long.toUnsignedString(seq));
     }
+    int cipherAt = start + 8 + IV_LENGTH;
     int cipherLength = length - 8 - IV_LENGTH;
     int plainLength = cipherLength - ICV_LENGTH;
     ByteBuf out = alloc.heapBuffer(plainLength);
     try {
       init(Cipher.DECRYPT_MODE, buf.getLong(start + 8), seq);
-      cipher.doFinal(
-          buf.nioBuffer(start + 8 + IV_LENGTH, cipherLength), out.nioBuffer(0, plainLength));
+      byte[] dst = out.array();
+      int dstAt = out.arrayOffset();
+      byte[] src;
+      int srcAt;
+      // The JDK copies the whole input when both sides share an array and the output does not lie
+      // before the input, as two buffers of one pooled chunk may: cheaper to copy it here, once.
+      if (buf.hasArray()
+          && (buf.array() != dst || buf.arrayOffset() + cipherAt > dstAt + plainLength)) {
+        src = buf.array();
+        srcAt = buf.arrayOffset() + cipherAt;
+      } else {
+        src = scratch(cipherLength);
+        srcAt = 0;
+        buf.getBytes(cipherAt, src, 0, cipherLength);
+      }
+      cipher.doFinal(src, srcAt, cipherLength, dst, dstAt);
     } catch (AEADBadTagException e) {
       out.release();
       throw refuse(EspException.Reason.ICV, "ICV does not verify (SPI " + spi + ")");
@@ -356,6 +393,14 @@ public final class EspSecurityAssociation {
       throw e;
     }
     return out.writerIndex(dataLength);
+  }
+
+  /** A scratch array of at least {@code length} bytes, kept for the SA's next packets. */
+  private byte[] scratch(int length) {
+    if (scratch.length < length) {
+      scratch = new byte[Math.max(length, 2048)];
+    }
+    return scratch;
   }
 
   private void count(int dataBytes) {
