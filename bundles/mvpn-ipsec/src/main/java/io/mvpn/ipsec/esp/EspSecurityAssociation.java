@@ -65,6 +65,8 @@ public final class EspSecurityAssociation {
   private Lifetime lifetime = Lifetime.UNLIMITED;
   private LongSupplier clock = () -> 0L;
   private long createdNanos;
+  private boolean timed; // a limit in seconds: the clock is read once per packet
+  private long packetNanos; // the clock at the packet being processed
   private boolean softExpired;
   private Consumer<EspSecurityAssociation> softExpiryListener = sa -> {};
   private final Ipv4Builder outerHeader = Ipv4Builder.create();
@@ -160,6 +162,7 @@ public final class EspSecurityAssociation {
     this.clock = Objects.requireNonNull(clockNanos, "clockNanos");
     this.softExpiryListener = Objects.requireNonNull(onSoftExpiry, "onSoftExpiry");
     this.createdNanos = clockNanos.getAsLong();
+    this.timed = lifetime.softNanos() != Long.MAX_VALUE || lifetime.hardNanos() != Long.MAX_VALUE;
     this.softExpired = false;
   }
 
@@ -174,9 +177,19 @@ public final class EspSecurityAssociation {
 
   /** True once a hard limit is reached: the SA neither sends nor accepts any more. */
   public boolean hardExpired() {
+    return hardExpired(clock.getAsLong());
+  }
+
+  private boolean hardExpired(long now) {
     return packets >= lifetime.hardPackets()
         || bytes >= lifetime.hardBytes()
-        || clock.getAsLong() - createdNanos >= lifetime.hardNanos();
+        || now - createdNanos >= lifetime.hardNanos();
+  }
+
+  /** The clock for this packet's lifetime checks; not read at all when no limit is in seconds. */
+  private long packetClock() {
+    packetNanos = timed ? clock.getAsLong() : createdNanos;
+    return packetNanos;
   }
 
   /**
@@ -256,7 +269,7 @@ public final class EspSecurityAssociation {
       throw new IllegalStateException("SA " + spi + " is inbound");
     }
     long limit = extendedSequenceNumbers ? -1L : 0xFFFFFFFFL; // -1: 2^64 - 1 unsigned
-    if (Long.compareUnsigned(sequence, limit) >= 0 || hardExpired()) {
+    if (Long.compareUnsigned(sequence, limit) >= 0 || hardExpired(packetClock())) {
       refuse(EspException.Reason.EXPIRED);
       throw new EspException(
           EspException.Reason.EXPIRED, "SA " + spi + " must be re-keyed before it sends again");
@@ -324,7 +337,7 @@ public final class EspSecurityAssociation {
     if (length < 8 + IV_LENGTH + 2 + ICV_LENGTH) {
       throw refuse(EspException.Reason.TRUNCATED, "ESP packet of " + length + " bytes");
     }
-    if (hardExpired()) {
+    if (hardExpired(packetClock())) {
       throw refuse(EspException.Reason.EXPIRED, "SA " + spi + " reached its hard lifetime");
     }
     int low = buf.getInt(start + 4);
@@ -409,7 +422,7 @@ public final class EspSecurityAssociation {
     if (!softExpired
         && (packets >= lifetime.softPackets()
             || bytes >= lifetime.softBytes()
-            || clock.getAsLong() - createdNanos >= lifetime.softNanos())) {
+            || packetNanos - createdNanos >= lifetime.softNanos())) {
       softExpired = true;
       softExpiryListener.accept(this);
     }
