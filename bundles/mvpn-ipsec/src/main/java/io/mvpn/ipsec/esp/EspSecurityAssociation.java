@@ -287,22 +287,25 @@ public final class EspSecurityAssociation {
     try {
       int innerLength = inner.totalLength();
       int plainLength = plainLength(innerLength);
-      out.ensureWritable(8 + IV_LENGTH + plainLength + ICV_LENGTH);
-      out.writeInt(spi);
-      out.writeInt((int) seq);
-      out.writeLong(seq); // the IV: the sequence number, unique under the key (RFC 4106 §3.1)
-      int plainAt = out.writerIndex();
-      out.writeBytes(inner.buffer(), inner.offset(), innerLength);
+      int espLength = 8 + IV_LENGTH + plainLength + ICV_LENGTH;
+      out.ensureWritable(espLength);
+      // Straight into the array: the buffer's per-call checks cost more than the writes.
+      byte[] a = out.array();
+      int at = out.arrayOffset() + out.writerIndex();
+      putInt(a, at, spi);
+      putInt(a, at + 4, (int) seq);
+      putLong(a, at + 8, seq); // the IV: the sequence number, unique under the key (RFC 4106 §3.1)
+      int plainAt = at + 8 + IV_LENGTH;
+      inner.buffer().getBytes(inner.offset(), a, plainAt, innerLength);
       int padLength = plainLength - innerLength - 2;
       for (int i = 1; i <= padLength; i++) {
-        out.writeByte(i);
+        a[plainAt + innerLength + i - 1] = (byte) i;
       }
-      out.writeByte(padLength);
-      out.writeByte(NEXT_IPV4);
-      int at = out.arrayOffset() + plainAt;
+      a[plainAt + plainLength - 2] = (byte) padLength;
+      a[plainAt + plainLength - 1] = NEXT_IPV4;
       init(Cipher.ENCRYPT_MODE, seq, seq);
-      int written = cipher.doFinal(out.array(), at, plainLength, out.array(), at);
-      out.writerIndex(plainAt + written);
+      cipher.doFinal(a, plainAt, plainLength, a, plainAt);
+      out.writerIndex(out.writerIndex() + espLength);
       count(innerLength);
       return out;
     } catch (GeneralSecurityException e) {
@@ -378,9 +381,10 @@ public final class EspSecurityAssociation {
     if (window != null) {
       window.accept(seq);
     }
-    out.writerIndex(plainLength);
-    int padLength = out.getUnsignedByte(plainLength - 2);
-    int next = out.getUnsignedByte(plainLength - 1);
+    byte[] plain = out.array();
+    int plainAt = out.arrayOffset();
+    int padLength = plain[plainAt + plainLength - 2] & 0xFF;
+    int next = plain[plainAt + plainLength - 1] & 0xFF;
     int dataLength = plainLength - 2 - padLength;
     try {
       if (dataLength < 0) {
@@ -388,7 +392,7 @@ public final class EspSecurityAssociation {
             EspException.Reason.PADDING, "pad length " + padLength + " exceeds the payload");
       }
       for (int i = 1; i <= padLength; i++) {
-        if (out.getUnsignedByte(dataLength + i - 1) != i) {
+        if (plain[plainAt + dataLength + i - 1] != (byte) i) {
           throw refuse(EspException.Reason.PADDING, "pad byte " + i + " is not " + i);
         }
       }
@@ -443,6 +447,11 @@ public final class EspSecurityAssociation {
     }
     cipher.init(mode, key, new GCMParameterSpec(ICV_LENGTH * 8, nonce));
     cipher.updateAAD(aad);
+  }
+
+  private static void putLong(byte[] b, int at, long v) {
+    putInt(b, at, (int) (v >>> 32));
+    putInt(b, at + 4, (int) v);
   }
 
   private static void putInt(byte[] b, int at, int v) {
