@@ -1,6 +1,7 @@
 package io.mvpn.ipsec.esp;
 
 import io.mvpn.api.Ipv4Address;
+import io.mvpn.packet.InternetChecksum;
 import io.mvpn.packet.ipv4.IpProtocol;
 import io.mvpn.packet.ipv4.Ipv4Builder;
 import io.mvpn.packet.ipv4.Ipv4Packet;
@@ -69,7 +70,6 @@ public final class EspSecurityAssociation {
   private long packetNanos; // the clock at the packet being processed
   private boolean softExpired;
   private Consumer<EspSecurityAssociation> softExpiryListener = sa -> {};
-  private final Ipv4Builder outerHeader = Ipv4Builder.create();
   private byte[] scratch = new byte[0]; // inbound: ciphertext that has no usable array
 
   /**
@@ -99,7 +99,6 @@ public final class EspSecurityAssociation {
     this.direction = direction;
     this.tunnelSource = tunnelSource;
     this.tunnelDestination = Objects.requireNonNull(tunnelDestination, "tunnelDestination");
-    pointOuterHeader();
     this.extendedSequenceNumbers = extendedSequenceNumbers;
     this.key = new SecretKeySpec(keyMaterial, 0, keyMaterial.length - SALT_LENGTH, "AES");
     this.salt =
@@ -203,14 +202,6 @@ public final class EspSecurityAssociation {
     }
     this.tunnelSource = newSource;
     this.tunnelDestination = Objects.requireNonNull(newDestination, "newDestination");
-    pointOuterHeader();
-  }
-
-  /** The outer header's addresses follow the tunnel's ends (outbound; an inbound SA sends none). */
-  private void pointOuterHeader() {
-    if (tunnelSource != null) {
-      outerHeader.source(tunnelSource).destination(tunnelDestination);
-    }
   }
 
   // ---- outbound -------------------------------------------------------------------------------
@@ -225,8 +216,7 @@ public final class EspSecurityAssociation {
       throws EspException {
     long seq = nextSequence();
     int espLength = sealedLength(inner.totalLength());
-    ByteBuf out = alloc.heapBuffer(Ipv4Packet.MIN_HEADER_LENGTH + espLength);
-    outerHeader.protocol(IpProtocol.ESP).ttl(ttl).tos(inner.tos()).writeHeader(out, espLength);
+    ByteBuf out = outerHeader(alloc, IpProtocol.ESP, ttl, inner.tos(), espLength);
     return sealInto(out, seq, inner);
   }
 
@@ -238,12 +228,12 @@ public final class EspSecurityAssociation {
       throws EspException {
     long seq = nextSequence();
     int udpLength = UdpDatagram.HEADER_LENGTH + sealedLength(inner.totalLength());
-    ByteBuf out = alloc.heapBuffer(Ipv4Packet.MIN_HEADER_LENGTH + udpLength);
-    outerHeader.protocol(IpProtocol.UDP).ttl(ttl).tos(0).writeHeader(out, udpLength);
-    out.writeShort(EspInUdp.PORT);
-    out.writeShort(EspInUdp.PORT);
-    out.writeShort(udpLength);
-    out.writeShort(0); // RFC 3948 §2.1: SHOULD be zero
+    ByteBuf out = outerHeader(alloc, IpProtocol.UDP, ttl, 0, udpLength);
+    byte[] a = out.array();
+    int at = out.arrayOffset() + out.writerIndex();
+    putInt(a, at, EspInUdp.PORT << 16 | EspInUdp.PORT);
+    putInt(a, at + 4, udpLength << 16); // checksum 0: RFC 3948 §2.1 SHOULD
+    out.writerIndex(out.writerIndex() + UdpDatagram.HEADER_LENGTH);
     return sealInto(out, seq, inner);
   }
 
@@ -251,6 +241,39 @@ public final class EspSecurityAssociation {
   public ByteBuf seal(ByteBufAllocator alloc, Ipv4Packet inner) throws EspException {
     long seq = nextSequence();
     return sealInto(alloc.heapBuffer(sealedLength(inner.totalLength())), seq, inner);
+  }
+
+  /**
+   * A heap buffer for the whole outer datagram, its 20-byte IPv4 header written: no options,
+   * identification 0, no flags, as {@link Ipv4Builder} writes it, but straight into the array with
+   * the checksum summed from the fields (this runs once per packet sent).
+   */
+  private ByteBuf outerHeader(
+      ByteBufAllocator alloc, int protocol, int ttl, int tos, int payloadLength) {
+    int totalLength = Ipv4Packet.MIN_HEADER_LENGTH + payloadLength;
+    if (totalLength > Ipv4Packet.MAX_LENGTH) {
+      throw new IllegalArgumentException("datagram of " + totalLength + " bytes exceeds 65535");
+    }
+    int source = tunnelSource.toInt();
+    int destination = tunnelDestination.toInt();
+    long sum =
+        (0x4500L | tos)
+            + totalLength
+            + (ttl << 8 | protocol)
+            + (source >>> 16)
+            + (source & 0xFFFF)
+            + (destination >>> 16)
+            + (destination & 0xFFFF);
+    ByteBuf out = alloc.heapBuffer(totalLength);
+    byte[] a = out.array();
+    int at = out.arrayOffset() + out.writerIndex();
+    putInt(a, at, 0x4500_0000 | tos << 16 | totalLength);
+    putInt(a, at + 4, 0); // identification, flags, fragment offset
+    putInt(a, at + 8, ttl << 24 | protocol << 16 | ~InternetChecksum.fold(sum) & 0xFFFF);
+    putInt(a, at + 12, source);
+    putInt(a, at + 16, destination);
+    out.writerIndex(out.writerIndex() + Ipv4Packet.MIN_HEADER_LENGTH);
+    return out;
   }
 
   /** The length of the ESP packet (SPI through ICV) that carries an inner datagram. */
