@@ -1,13 +1,13 @@
 package io.mvpn.ipsec.esp;
 
 import io.mvpn.api.Ipv4Address;
+import io.mvpn.packet.InternetChecksum;
 import io.mvpn.packet.ipv4.IpProtocol;
 import io.mvpn.packet.ipv4.Ipv4Builder;
 import io.mvpn.packet.ipv4.Ipv4Packet;
 import io.mvpn.packet.udp.UdpDatagram;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -66,9 +66,11 @@ public final class EspSecurityAssociation {
   private Lifetime lifetime = Lifetime.UNLIMITED;
   private LongSupplier clock = () -> 0L;
   private long createdNanos;
+  private boolean timed; // a limit in seconds: the clock is read once per packet
+  private long packetNanos; // the clock at the packet being processed
   private boolean softExpired;
   private Consumer<EspSecurityAssociation> softExpiryListener = sa -> {};
-  private final byte[] trailer = new byte[5];
+  private byte[] scratch = new byte[0]; // inbound: ciphertext that has no usable array
 
   /**
    * @param keyMaterial AES key followed by the 4-byte salt: 20 or 36 bytes (RFC 4106 §8.1)
@@ -159,6 +161,7 @@ public final class EspSecurityAssociation {
     this.clock = Objects.requireNonNull(clockNanos, "clockNanos");
     this.softExpiryListener = Objects.requireNonNull(onSoftExpiry, "onSoftExpiry");
     this.createdNanos = clockNanos.getAsLong();
+    this.timed = lifetime.softNanos() != Long.MAX_VALUE || lifetime.hardNanos() != Long.MAX_VALUE;
     this.softExpired = false;
   }
 
@@ -173,9 +176,19 @@ public final class EspSecurityAssociation {
 
   /** True once a hard limit is reached: the SA neither sends nor accepts any more. */
   public boolean hardExpired() {
+    return hardExpired(clock.getAsLong());
+  }
+
+  private boolean hardExpired(long now) {
     return packets >= lifetime.hardPackets()
         || bytes >= lifetime.hardBytes()
-        || clock.getAsLong() - createdNanos >= lifetime.hardNanos();
+        || now - createdNanos >= lifetime.hardNanos();
+  }
+
+  /** The clock for this packet's lifetime checks; not read at all when no limit is in seconds. */
+  private long packetClock() {
+    packetNanos = timed ? clock.getAsLong() : createdNanos;
+    return packetNanos;
   }
 
   /**
@@ -195,26 +208,16 @@ public final class EspSecurityAssociation {
 
   /**
    * Wraps one inner IPv4 datagram: a new buffer with the outer IPv4 header (protocol 50) and the
-   * ESP packet. The inner buffer is read, not consumed or released.
+   * ESP packet. The inner buffer is read, not consumed or released. The datagram is built in one
+   * heap buffer from {@code alloc} (a pooled allocator makes the steady state allocation-free on
+   * this side of the cipher): header first, then the ESP packet encrypted in place after it.
    */
   public ByteBuf encapsulate(ByteBufAllocator alloc, Ipv4Packet inner, int ttl)
       throws EspException {
-    ByteBuf esp = seal(alloc, inner);
-    try {
-      Ipv4Builder outer =
-          Ipv4Builder.create()
-              .source(tunnelSource)
-              .destination(tunnelDestination)
-              .protocol(IpProtocol.ESP)
-              .ttl(ttl)
-              .tos(inner.tos());
-      ByteBuf out = alloc.buffer(20 + esp.readableBytes());
-      outer.writeHeader(out, esp.readableBytes());
-      out.writeBytes(esp);
-      return out;
-    } finally {
-      esp.release();
-    }
+    long seq = nextSequence();
+    int espLength = sealedLength(inner.totalLength());
+    ByteBuf out = outerHeader(alloc, IpProtocol.ESP, ttl, inner.tos(), espLength);
+    return sealInto(out, seq, inner);
   }
 
   /**
@@ -223,64 +226,118 @@ public final class EspSecurityAssociation {
    */
   public ByteBuf encapsulateInUdp(ByteBufAllocator alloc, Ipv4Packet inner, int ttl)
       throws EspException {
-    ByteBuf esp = seal(alloc, inner);
-    try {
-      ByteBuf out =
-          UdpDatagram.build(
-              alloc,
-              tunnelSource.toInt(),
-              tunnelDestination.toInt(),
-              EspInUdp.PORT,
-              EspInUdp.PORT,
-              esp,
-              ttl);
-      out.setShort(out.readerIndex() + 20 + 6, 0); // RFC 3948 §2.1: SHOULD be zero
-      return out;
-    } finally {
-      esp.release();
-    }
+    long seq = nextSequence();
+    int udpLength = UdpDatagram.HEADER_LENGTH + sealedLength(inner.totalLength());
+    ByteBuf out = outerHeader(alloc, IpProtocol.UDP, ttl, 0, udpLength);
+    byte[] a = out.array();
+    int at = out.arrayOffset() + out.writerIndex();
+    putInt(a, at, EspInUdp.PORT << 16 | EspInUdp.PORT);
+    putInt(a, at + 4, udpLength << 16); // checksum 0: RFC 3948 §2.1 SHOULD
+    out.writerIndex(out.writerIndex() + UdpDatagram.HEADER_LENGTH);
+    return sealInto(out, seq, inner);
   }
 
   /** The ESP packet alone (SPI through ICV) for one inner datagram. */
   public ByteBuf seal(ByteBufAllocator alloc, Ipv4Packet inner) throws EspException {
+    long seq = nextSequence();
+    return sealInto(alloc.heapBuffer(sealedLength(inner.totalLength())), seq, inner);
+  }
+
+  /**
+   * A heap buffer for the whole outer datagram, its 20-byte IPv4 header written: no options,
+   * identification 0, no flags, as {@link Ipv4Builder} writes it, but straight into the array with
+   * the checksum summed from the fields (this runs once per packet sent).
+   */
+  private ByteBuf outerHeader(
+      ByteBufAllocator alloc, int protocol, int ttl, int tos, int payloadLength) {
+    int totalLength = Ipv4Packet.MIN_HEADER_LENGTH + payloadLength;
+    if (totalLength > Ipv4Packet.MAX_LENGTH) {
+      throw new IllegalArgumentException("datagram of " + totalLength + " bytes exceeds 65535");
+    }
+    int source = tunnelSource.toInt();
+    int destination = tunnelDestination.toInt();
+    long sum =
+        (0x4500L | tos)
+            + totalLength
+            + (ttl << 8 | protocol)
+            + (source >>> 16)
+            + (source & 0xFFFF)
+            + (destination >>> 16)
+            + (destination & 0xFFFF);
+    ByteBuf out = alloc.heapBuffer(totalLength);
+    byte[] a = out.array();
+    int at = out.arrayOffset() + out.writerIndex();
+    putInt(a, at, 0x4500_0000 | tos << 16 | totalLength);
+    putInt(a, at + 4, 0); // identification, flags, fragment offset
+    putInt(a, at + 8, ttl << 24 | protocol << 16 | ~InternetChecksum.fold(sum) & 0xFFFF);
+    putInt(a, at + 12, source);
+    putInt(a, at + 16, destination);
+    out.writerIndex(out.writerIndex() + Ipv4Packet.MIN_HEADER_LENGTH);
+    return out;
+  }
+
+  /** The length of the ESP packet (SPI through ICV) that carries an inner datagram. */
+  public static int sealedLength(int innerLength) {
+    return 8 + IV_LENGTH + plainLength(innerLength) + ICV_LENGTH;
+  }
+
+  /** Data, pad 1, 2, 3..., pad length and next header, ending on a 4-byte boundary (§2.4). */
+  private static int plainLength(int innerLength) {
+    return (innerLength + 2 + 3) & ~3;
+  }
+
+  /** Checks that the SA may send, and takes the next sequence number. */
+  private long nextSequence() throws EspException {
     if (direction != Direction.OUTBOUND) {
       throw new IllegalStateException("SA " + spi + " is inbound");
     }
     long limit = extendedSequenceNumbers ? -1L : 0xFFFFFFFFL; // -1: 2^64 - 1 unsigned
-    if (Long.compareUnsigned(sequence, limit) >= 0 || hardExpired()) {
+    if (Long.compareUnsigned(sequence, limit) >= 0 || hardExpired(packetClock())) {
       refuse(EspException.Reason.EXPIRED);
       throw new EspException(
           EspException.Reason.EXPIRED, "SA " + spi + " must be re-keyed before it sends again");
     }
-    long seq = ++sequence;
-    int innerLength = inner.totalLength();
-    // Plaintext: data, pad 1, 2, 3..., pad length, next header, ending on a 4-byte boundary.
-    // The inner datagram is encrypted where it lies; only the short trailer is written here.
-    int padLength = (4 - (innerLength + 2) % 4) % 4;
-    int plainLength = innerLength + padLength + 2;
-    for (int i = 1; i <= padLength; i++) {
-      trailer[i - 1] = (byte) i;
-    }
-    trailer[padLength] = (byte) padLength;
-    trailer[padLength + 1] = NEXT_IPV4;
+    return ++sequence;
+  }
 
-    // Heap buffers keep the JDK's AES-GCM on arrays at both ends.
-    ByteBuf out = alloc.heapBuffer(8 + IV_LENGTH + plainLength + ICV_LENGTH);
-    out.writeInt(spi);
-    out.writeInt((int) seq);
-    out.writeLong(seq); // the IV: the sequence number, unique under the key (RFC 4106 §3.1)
+  /**
+   * Writes the ESP packet at the writer index of {@code out}, a heap buffer with room for it: the
+   * inner datagram and the trailer are copied there and encrypted in place, in one cipher call on
+   * the buffer's array (the JDK then needs no copy of its own, whether the inner datagram was in a
+   * direct buffer or in the same pooled array).
+   */
+  private ByteBuf sealInto(ByteBuf out, long seq, Ipv4Packet inner) {
     try {
+      int innerLength = inner.totalLength();
+      int plainLength = plainLength(innerLength);
+      int espLength = 8 + IV_LENGTH + plainLength + ICV_LENGTH;
+      out.ensureWritable(espLength);
+      // Straight into the array: the buffer's per-call checks cost more than the writes.
+      byte[] a = out.array();
+      int at = out.arrayOffset() + out.writerIndex();
+      putInt(a, at, spi);
+      putInt(a, at + 4, (int) seq);
+      putLong(a, at + 8, seq); // the IV: the sequence number, unique under the key (RFC 4106 §3.1)
+      int plainAt = at + 8 + IV_LENGTH;
+      inner.buffer().getBytes(inner.offset(), a, plainAt, innerLength);
+      int padLength = plainLength - innerLength - 2;
+      for (int i = 1; i <= padLength; i++) {
+        a[plainAt + innerLength + i - 1] = (byte) i;
+      }
+      a[plainAt + plainLength - 2] = (byte) padLength;
+      a[plainAt + plainLength - 1] = NEXT_IPV4;
       init(Cipher.ENCRYPT_MODE, seq, seq);
-      ByteBuffer target = out.nioBuffer(out.writerIndex(), plainLength + ICV_LENGTH);
-      int written = cipher.update(inner.buffer().nioBuffer(inner.offset(), innerLength), target);
-      written += cipher.doFinal(ByteBuffer.wrap(trailer, 0, padLength + 2), target);
-      out.writerIndex(out.writerIndex() + written);
+      cipher.doFinal(a, plainAt, plainLength, a, plainAt);
+      out.writerIndex(out.writerIndex() + espLength);
+      count(innerLength);
+      return out;
     } catch (GeneralSecurityException e) {
       out.release();
       throw new IllegalStateException("AES-GCM encryption failed", e);
+    } catch (RuntimeException e) {
+      out.release();
+      throw e;
     }
-    count(innerLength);
-    return out;
   }
 
   // ---- inbound --------------------------------------------------------------------------------
@@ -293,7 +350,11 @@ public final class EspSecurityAssociation {
     return open(alloc, outer.buffer(), outer.payloadOffset(), outer.payloadLength());
   }
 
-  /** As {@link #decapsulate}, for the ESP packet at {@code start} (raw or out of UDP). */
+  /**
+   * As {@link #decapsulate}, for the ESP packet at {@code start} (raw or out of UDP). The result is
+   * a heap buffer from {@code alloc}, decrypted into straight from the packet's array when it has
+   * one; a packet in a direct or composite buffer is first copied into a scratch array of this SA.
+   */
   public ByteBuf open(ByteBufAllocator alloc, ByteBuf buf, int start, int length)
       throws EspException {
     if (direction != Direction.INBOUND) {
@@ -302,7 +363,7 @@ public final class EspSecurityAssociation {
     if (length < 8 + IV_LENGTH + 2 + ICV_LENGTH) {
       throw refuse(EspException.Reason.TRUNCATED, "ESP packet of " + length + " bytes");
     }
-    if (hardExpired()) {
+    if (hardExpired(packetClock())) {
       throw refuse(EspException.Reason.EXPIRED, "SA " + spi + " reached its hard lifetime");
     }
     int low = buf.getInt(start + 4);
@@ -310,13 +371,28 @@ public final class EspSecurityAssociation {
     if (window != null && !window.check(seq)) {
       throw refuse(EspException.Reason.REPLAY, "sequence " + Long.toUnsignedString(seq));
     }
+    int cipherAt = start + 8 + IV_LENGTH;
     int cipherLength = length - 8 - IV_LENGTH;
     int plainLength = cipherLength - ICV_LENGTH;
     ByteBuf out = alloc.heapBuffer(plainLength);
     try {
       init(Cipher.DECRYPT_MODE, buf.getLong(start + 8), seq);
-      cipher.doFinal(
-          buf.nioBuffer(start + 8 + IV_LENGTH, cipherLength), out.nioBuffer(0, plainLength));
+      byte[] dst = out.array();
+      int dstAt = out.arrayOffset();
+      byte[] src;
+      int srcAt;
+      // The JDK copies the whole input when both sides share an array and the output does not lie
+      // before the input, as two buffers of one pooled chunk may: cheaper to copy it here, once.
+      if (buf.hasArray()
+          && (buf.array() != dst || buf.arrayOffset() + cipherAt > dstAt + plainLength)) {
+        src = buf.array();
+        srcAt = buf.arrayOffset() + cipherAt;
+      } else {
+        src = scratch(cipherLength);
+        srcAt = 0;
+        buf.getBytes(cipherAt, src, 0, cipherLength);
+      }
+      cipher.doFinal(src, srcAt, cipherLength, dst, dstAt);
     } catch (AEADBadTagException e) {
       out.release();
       throw refuse(EspException.Reason.ICV, "ICV does not verify (SPI " + spi + ")");
@@ -328,9 +404,10 @@ public final class EspSecurityAssociation {
     if (window != null) {
       window.accept(seq);
     }
-    out.writerIndex(plainLength);
-    int padLength = out.getUnsignedByte(plainLength - 2);
-    int next = out.getUnsignedByte(plainLength - 1);
+    byte[] plain = out.array();
+    int plainAt = out.arrayOffset();
+    int padLength = plain[plainAt + plainLength - 2] & 0xFF;
+    int next = plain[plainAt + plainLength - 1] & 0xFF;
     int dataLength = plainLength - 2 - padLength;
     try {
       if (dataLength < 0) {
@@ -338,7 +415,7 @@ public final class EspSecurityAssociation {
             EspException.Reason.PADDING, "pad length " + padLength + " exceeds the payload");
       }
       for (int i = 1; i <= padLength; i++) {
-        if (out.getUnsignedByte(dataLength + i - 1) != i) {
+        if (plain[plainAt + dataLength + i - 1] != (byte) i) {
           throw refuse(EspException.Reason.PADDING, "pad byte " + i + " is not " + i);
         }
       }
@@ -358,13 +435,21 @@ public final class EspSecurityAssociation {
     return out.writerIndex(dataLength);
   }
 
+  /** A scratch array of at least {@code length} bytes, kept for the SA's next packets. */
+  private byte[] scratch(int length) {
+    if (scratch.length < length) {
+      scratch = new byte[Math.max(length, 2048)];
+    }
+    return scratch;
+  }
+
   private void count(int dataBytes) {
     packets++;
     bytes += dataBytes;
     if (!softExpired
         && (packets >= lifetime.softPackets()
             || bytes >= lifetime.softBytes()
-            || clock.getAsLong() - createdNanos >= lifetime.softNanos())) {
+            || packetNanos - createdNanos >= lifetime.softNanos())) {
       softExpired = true;
       softExpiryListener.accept(this);
     }
@@ -385,6 +470,11 @@ public final class EspSecurityAssociation {
     }
     cipher.init(mode, key, new GCMParameterSpec(ICV_LENGTH * 8, nonce));
     cipher.updateAAD(aad);
+  }
+
+  private static void putLong(byte[] b, int at, long v) {
+    putInt(b, at, (int) (v >>> 32));
+    putInt(b, at + 4, (int) v);
   }
 
   private static void putInt(byte[] b, int at, int v) {

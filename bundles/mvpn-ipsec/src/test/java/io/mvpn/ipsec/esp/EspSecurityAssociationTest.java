@@ -9,9 +9,12 @@ import io.mvpn.packet.ipv4.Ipv4Packet;
 import io.mvpn.packet.udp.UdpDatagram;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.function.UnaryOperator;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -83,6 +86,43 @@ class EspSecurityAssociationTest {
       assertThat(ByteBufUtil.getBytes(back)).isEqualTo(ByteBufUtil.getBytes(inner));
     }
     assertThat(in.sequence()).isEqualTo(6);
+  }
+
+  /**
+   * Packets in heap, direct, composite and pooled buffers: pooled heap buffers share one array, in
+   * which the ciphertext may lie before or after the result, and the SA must not depend on either.
+   */
+  @Test
+  void sealsAndOpensWhateverBuffersThePacketsLieIn() throws Exception {
+    PooledByteBufAllocator pooled = new PooledByteBufAllocator(false);
+    List<UnaryOperator<ByteBuf>> kinds =
+        List.of(
+            ByteBuf::copy,
+            b -> Unpooled.directBuffer().writeBytes(b.duplicate()),
+            b -> pooled.heapBuffer().writeBytes(b.duplicate()),
+            b ->
+                Unpooled.wrappedBuffer(
+                    b.copy(b.readerIndex(), 7),
+                    b.copy(b.readerIndex() + 7, b.readableBytes() - 7)));
+    EspSecurityAssociation out = outbound(true);
+    EspSecurityAssociation in = inbound(true);
+    int opened = 0;
+    for (int size : new int[] {0, 100, 1400, 3}) {
+      ByteBuf inner = innerDatagram(size);
+      for (UnaryOperator<ByteBuf> innerKind : kinds) {
+        for (UnaryOperator<ByteBuf> packetKind : kinds) {
+          ByteBuf esp = out.seal(pooled, Ipv4Packet.parse(innerKind.apply(inner)));
+          ByteBuf arriving = packetKind.apply(esp);
+          esp.release();
+          ByteBuf back =
+              in.open(pooled, arriving, arriving.readerIndex(), arriving.readableBytes());
+          assertThat(ByteBufUtil.getBytes(back)).isEqualTo(ByteBufUtil.getBytes(inner));
+          back.release();
+          opened++;
+        }
+      }
+    }
+    assertThat(in.sequence()).isEqualTo(opened);
   }
 
   @Test

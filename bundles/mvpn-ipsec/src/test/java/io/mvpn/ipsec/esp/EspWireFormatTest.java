@@ -4,6 +4,9 @@ import static io.mvpn.ipsec.esp.EspSecurityAssociationTest.ALLOC;
 import static io.mvpn.ipsec.esp.EspSecurityAssociationTest.innerDatagram;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mvpn.packet.InternetChecksum;
+import io.mvpn.packet.ipv4.IpProtocol;
+import io.mvpn.packet.ipv4.Ipv4Builder;
 import io.mvpn.packet.ipv4.Ipv4Packet;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -59,5 +62,44 @@ class EspWireFormatTest {
     String digest = HexFormat.of().formatHex(sha.digest());
     assertThat(digest)
         .isEqualTo("39baa607c631f623d369d28f76c8c9b97fe0059ced7d42b199fd52950764006a");
+  }
+
+  /** The outer header is written by hand on the fast path: the same bytes as Ipv4Builder's. */
+  @Test
+  void theOuterHeaderIsTheOneIpv4BuilderWrites() throws Exception {
+    EspSecurityAssociation sa = EspSecurityAssociationTest.outbound(true);
+    for (int tos : new int[] {0, 0x10, 0xB8, 0xFF}) {
+      for (int ttl : new int[] {1, 64, 255}) {
+        for (int size : SIZES) {
+          ByteBuf plain = innerDatagram(size);
+          plain.setByte(1, tos);
+          plain.setShort(10, 0);
+          plain.setShort(10, InternetChecksum.compute(plain, 0, Ipv4Packet.MIN_HEADER_LENGTH));
+          Ipv4Packet inner = Ipv4Packet.parse(plain);
+          ByteBuf esp = sa.encapsulate(ALLOC, inner, ttl);
+          ByteBuf udp = sa.encapsulateInUdp(ALLOC, inner, ttl);
+          assertThat(header(esp)).isEqualTo(expected(IpProtocol.ESP, ttl, tos, esp));
+          assertThat(header(udp)).isEqualTo(expected(IpProtocol.UDP, ttl, 0, udp));
+          assertThat(Ipv4Packet.parse(esp).tos()).isEqualTo(tos); // parse checks the checksum
+          assertThat(Ipv4Packet.parse(udp).totalLength()).isEqualTo(udp.readableBytes());
+        }
+      }
+    }
+  }
+
+  private static String header(ByteBuf datagram) {
+    return ByteBufUtil.hexDump(datagram, datagram.readerIndex(), Ipv4Packet.MIN_HEADER_LENGTH);
+  }
+
+  private static String expected(int protocol, int ttl, int tos, ByteBuf datagram) {
+    ByteBuf h = ALLOC.heapBuffer();
+    Ipv4Builder.create()
+        .source(EspSecurityAssociationTest.MN)
+        .destination(EspSecurityAssociationTest.GATEWAY)
+        .protocol(protocol)
+        .ttl(ttl)
+        .tos(tos)
+        .writeHeader(h, datagram.readableBytes() - Ipv4Packet.MIN_HEADER_LENGTH);
+    return ByteBufUtil.hexDump(h);
   }
 }

@@ -108,6 +108,25 @@ class LifetimeTest {
   }
 
   @Test
+  void theClockIsReadOncePerPacketAndNotAtAllWithoutATimeLimit() throws Exception {
+    AtomicLong reads = new AtomicLong();
+    EspSecurityAssociation untimed = EspSecurityAssociationTest.outbound(true);
+    untimed.setLifetime(
+        Lifetime.packets(1_000, 2_000), () -> reads.incrementAndGet() * 0, sa -> {});
+    EspSecurityAssociation timed = EspSecurityAssociationTest.outbound(true);
+    timed.setLifetime(Lifetime.seconds(60, 90), () -> reads.incrementAndGet() * 0, sa -> {});
+    assertThat(reads.get()).isEqualTo(2); // the start of each lifetime
+    for (int i = 0; i < 10; i++) {
+      send(untimed, 10);
+    }
+    assertThat(reads.get()).isEqualTo(2);
+    for (int i = 0; i < 10; i++) {
+      send(timed, 10);
+    }
+    assertThat(reads.get()).isEqualTo(12);
+  }
+
+  @Test
   void softAboveHardIsRejected() {
     assertThatThrownBy(() -> Lifetime.seconds(100, 50))
         .isInstanceOf(IllegalArgumentException.class)
