@@ -250,6 +250,9 @@ public final class EspSecurityAssociation {
    */
   private ByteBuf outerHeader(
       ByteBufAllocator alloc, int protocol, int ttl, int tos, int payloadLength) {
+    if (ttl < 0 || ttl > 255) {
+      throw new IllegalArgumentException("TTL " + ttl + " outside 0..255");
+    }
     int totalLength = Ipv4Packet.MIN_HEADER_LENGTH + payloadLength;
     if (totalLength > Ipv4Packet.MAX_LENGTH) {
       throw new IllegalArgumentException("datagram of " + totalLength + " bytes exceeds 65535");

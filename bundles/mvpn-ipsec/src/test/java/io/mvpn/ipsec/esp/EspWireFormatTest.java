@@ -3,6 +3,7 @@ package io.mvpn.ipsec.esp;
 import static io.mvpn.ipsec.esp.EspSecurityAssociationTest.ALLOC;
 import static io.mvpn.ipsec.esp.EspSecurityAssociationTest.innerDatagram;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mvpn.packet.InternetChecksum;
 import io.mvpn.packet.ipv4.IpProtocol;
@@ -84,6 +85,18 @@ class EspWireFormatTest {
           assertThat(Ipv4Packet.parse(udp).totalLength()).isEqualTo(udp.readableBytes());
         }
       }
+    }
+  }
+
+  @Test
+  void aTtlOutsideAByteIsRefusedAsIpv4BuilderRefusesIt() throws Exception {
+    EspSecurityAssociation sa = EspSecurityAssociationTest.outbound(false);
+    Ipv4Packet inner = Ipv4Packet.parse(innerDatagram(10));
+    for (int ttl : new int[] {-1, 256}) {
+      assertThatThrownBy(() -> sa.encapsulate(ALLOC, inner, ttl))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> sa.encapsulateInUdp(ALLOC, inner, ttl))
+          .isInstanceOf(IllegalArgumentException.class);
     }
   }
 
