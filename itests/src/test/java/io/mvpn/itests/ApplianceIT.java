@@ -195,6 +195,17 @@ public class ApplianceIT {
         StandardCharsets.UTF_8);
     try {
       assertNotNull(awaitService(context, filter, WAIT_SECONDS));
+      // The component may still be (re)activating when its service appears: wait for the SAs.
+      assertTrue(
+          awaitCondition(
+              () -> {
+                try {
+                  return execute(sessions, "mvpn:sa list").contains("0x00001000");
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              },
+              WAIT_SECONDS));
       String sas = execute(sessions, "mvpn:sa list");
       assertTrue(sas, sas.contains("0x00001000") && sas.contains("0x00001001"));
       assertTrue(sas, sas.contains("203.0.113.70") && sas.contains("*"));
