@@ -77,7 +77,11 @@ public class ApplianceIT {
             "io.mvpn.mobilenode",
             "io.mvpn.demo",
             "io.mvpn.ipsec",
-            "io.mvpn.aodv"),
+            "io.mvpn.aodv",
+            "io.mvpn.workgroup",
+            "io.mvpn.dns",
+            "io.mvpn.msm",
+            "io.mvpn.ike"),
         mvpn.stream().map(Bundle::getSymbolicName).collect(Collectors.toSet()));
     for (Bundle b : mvpn) {
       assertEquals(b.getSymbolicName() + " state", Bundle.ACTIVE, b.getState());
