@@ -1,0 +1,197 @@
+package io.mvpn.workgroup;
+
+import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.Prefix;
+import io.mvpn.api.workgroup.MemberId;
+import io.mvpn.ipsec.esp.EspException;
+import io.mvpn.ipsec.esp.EspSecurityAssociation;
+import io.mvpn.net.EncapsulatingTransport;
+import io.mvpn.net.Interface;
+import io.mvpn.net.Registration;
+import io.mvpn.net.Route;
+import io.mvpn.net.Vrf;
+import io.mvpn.packet.MalformedPacketException;
+import io.mvpn.packet.ipip.IpInIp;
+import io.mvpn.packet.ipv4.IpProtocol;
+import io.mvpn.packet.ipv4.Ipv4Packet;
+import io.netty.buffer.ByteBuf;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The workgroup side of one tenant's security gateway (seed 002 c2-c7, c11, c12), between the
+ * tenant's realm (inside VRF) and the backbone (outside VRF), where it owns a public address unique
+ * in the Internet (c3).
+ *
+ * <p>Outbound, a party of this tenant sends ESP to another tenant's gateway; this gateway wraps it
+ * in IP-IP from its own public address (c4), so the far end knows which realm it comes from.
+ * Inbound, an IP-IP datagram's source picks, together with the SPI, the unidirectional SA of one
+ * initiating party (c7, c11); the SA must verify, the decrypted source must be that party, and the
+ * realm-indexed filter must find (tunnel source, inner source) -> target in a shared workgroup (c2,
+ * c6). Only then does the datagram enter the realm. The reverse direction is the same procedure at
+ * the other gateway (c12).
+ *
+ * <p>Runs on the scheduler both VRFs share; not thread-safe.
+ */
+public final class WorkgroupGateway {
+
+  private static final String INTERFACE = "wg0";
+  private static final int TTL = 64;
+
+  /** An initiating party's SA into this realm, and who may use it (c11). */
+  public record InboundSa(Ipv4Address tunnelSource, MemberId party, EspSecurityAssociation sa) {
+    public InboundSa {
+      Objects.requireNonNull(tunnelSource, "tunnelSource");
+      Objects.requireNonNull(party, "party");
+      if (sa.direction() != EspSecurityAssociation.Direction.INBOUND) {
+        throw new IllegalArgumentException("SA " + sa.spi() + " is not inbound");
+      }
+    }
+  }
+
+  private record Key(int tunnelSource, int spi) {}
+
+  private final Ipv4Address publicAddress;
+  private final Vrf inside;
+  private final Vrf outside;
+  private final WorkgroupFilter filter;
+  private final Map<Key, InboundSa> inbound = new HashMap<>();
+  private final long[] counters = new long[WorkgroupCounter.values().length];
+  private final List<Registration> registrations = new ArrayList<>();
+  private final List<Ipv4Address> peers = new ArrayList<>();
+  private Interface tunnel;
+  private int identification;
+
+  public WorkgroupGateway(
+      Ipv4Address publicAddress, Vrf inside, Vrf outside, WorkgroupFilter filter) {
+    this.publicAddress = Objects.requireNonNull(publicAddress, "publicAddress");
+    this.inside = inside;
+    this.outside = outside;
+    this.filter = Objects.requireNonNull(filter, "filter");
+  }
+
+  public void start() {
+    tunnel = inside.addInterface(INTERFACE, publicAddress, 32, new Tunnel());
+    registrations.add(outside.registerProtocol(IpProtocol.IPIP, (v, in, p) -> fromBackbone(p)));
+  }
+
+  public void stop() {
+    registrations.forEach(Registration::close);
+    registrations.clear();
+    if (tunnel != null) {
+      inside.removeInterface(INTERFACE);
+      tunnel = null;
+    }
+  }
+
+  /** Routes the realm's traffic for another tenant's gateway into the IP-IP tunnel (c4). */
+  public void addPeerGateway(Ipv4Address gateway) {
+    if (!gateway.equals(publicAddress) && !peers.contains(gateway)) {
+      peers.add(gateway);
+      inside.addRoute(new Route(Prefix.of(gateway, 32), null, tunnel, Route.Origin.PROTOCOL));
+    }
+  }
+
+  /** Installs an initiating party's SA into this realm, keyed by its gateway and SPI (c11). */
+  public void addInboundSa(InboundSa sa) {
+    inbound.put(new Key(sa.tunnelSource().toInt(), sa.sa().spi()), sa);
+  }
+
+  public boolean removeInboundSa(Ipv4Address tunnelSource, int spi) {
+    return inbound.remove(new Key(tunnelSource.toInt(), spi)) != null;
+  }
+
+  public WorkgroupFilter filter() {
+    return filter;
+  }
+
+  public long counter(WorkgroupCounter c) {
+    return counters[c.ordinal()];
+  }
+
+  // ---- outbound: our parties' ESP, wrapped in IP-IP (c4) ----------------------------------
+
+  private final class Tunnel extends EncapsulatingTransport {
+    Tunnel() {
+      super("ipip:" + publicAddress, 1500 - 20);
+    }
+
+    @Override
+    protected void forward(Ipv4Packet inner, int nextHop) {
+      identification = (identification + 1) & 0xFFFF;
+      outside.send(
+          IpInIp.encapsulate(
+              outside.alloc(),
+              publicAddress.toInt(),
+              inner.destination(),
+              inner,
+              TTL,
+              identification));
+      count(WorkgroupCounter.TUNNELLED_OUT);
+    }
+  }
+
+  // ---- inbound: from other tenants' gateways ------------------------------------------------
+
+  private void fromBackbone(Ipv4Packet outer) {
+    count(WorkgroupCounter.TUNNELLED_IN);
+    Ipv4Packet esp;
+    try {
+      esp = IpInIp.decapsulate(outer);
+    } catch (MalformedPacketException | IllegalArgumentException e) {
+      count(WorkgroupCounter.NOT_ESP);
+      return;
+    }
+    if (esp.protocol() != IpProtocol.ESP
+        || esp.destination() != publicAddress.toInt()
+        || esp.payloadLength() < 8) {
+      count(WorkgroupCounter.NOT_ESP);
+      return;
+    }
+    int spi = esp.buffer().getInt(esp.payloadOffset());
+    // c11: the tunnel source, not the inner addresses (they overlap), selects the SA.
+    InboundSa entry = inbound.get(new Key(outer.source(), spi));
+    if (entry == null) {
+      count(WorkgroupCounter.UNKNOWN_SA);
+      return;
+    }
+    ByteBuf inner;
+    try {
+      inner = entry.sa().decapsulate(inside.alloc(), esp);
+    } catch (EspException e) {
+      count(WorkgroupCounter.ESP_REFUSED);
+      return;
+    }
+    if (inner == null) {
+      return;
+    }
+    Ipv4Packet ip;
+    try {
+      ip = Ipv4Packet.parse(inner);
+    } catch (MalformedPacketException e) {
+      inner.release();
+      count(WorkgroupCounter.NOT_ESP);
+      return;
+    }
+    if (ip.source() != entry.party().privateAddress().toInt()) {
+      inner.release();
+      count(WorkgroupCounter.SPOOFED_SOURCE);
+      return;
+    }
+    if (filter.check(outer.source(), ip.source(), ip.destination())
+        != WorkgroupFilter.Verdict.ADMIT) {
+      inner.release();
+      count(WorkgroupCounter.FILTERED);
+      return;
+    }
+    count(WorkgroupCounter.DELIVERED);
+    tunnel.receive(inner);
+  }
+
+  private void count(WorkgroupCounter c) {
+    counters[c.ordinal()]++;
+  }
+}
