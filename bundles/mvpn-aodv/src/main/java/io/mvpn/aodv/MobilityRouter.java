@@ -698,9 +698,8 @@ public final class MobilityRouter {
             ingress.name(),
             rrep.lifetimeMillis());
     boolean updated = table.updateFromRrep(update, now);
-    if (!updated
-        && rrep.extension(AodvExtension.ROUTE_REFRESH) != null
-        && table.refreshFromRrep(update, now)) {
+    boolean refreshed = rrep.extension(AodvExtension.ROUTE_REFRESH) != null;
+    if (!updated && refreshed && table.refreshFromRrep(update, now)) {
       // Seed 002 c67-70: the same route, prolonged by the source of the RREP that made it.
       count(AodvCounter.REFRESH_RREP_RECEIVED);
       updated = true;
@@ -725,6 +724,11 @@ public final class MobilityRouter {
     table.addPrecursor(rrep.destination(), reverse.get().nextHop());
     table.addPrecursor(rrep.originator(), sender);
     table.refreshOnUse(rrep.originator(), now);
+    if (refreshed) {
+      // Seed 002 c70: the session's path lives on both ways, as long as the refreshed route.
+      table.keepAlive(
+          rrep.originator(), now + TimeUnit.MILLISECONDS.toNanos(rrep.lifetimeMillis()), now);
+    }
     unicast(rrep.withHopCount(hops), reverse.get().nextHop());
     count(AodvCounter.RREP_FORWARDED);
   }
@@ -812,12 +816,11 @@ public final class MobilityRouter {
   /**
    * Seed 002 c67-70: the source of a RREP sends a gratuitous RREP toward the RREQ's originator when
    * the route it advertised runs out within the refresh lead and datagrams still arrive along the
-   * path (one since the last RREP, within ACTIVE_ROUTE_TIMEOUT). It is unicast hop by hop on the
-   * reverse route the session already uses (c70) and carries the Route Refresh extension.
+   * path (one at least since the last RREP). It is unicast hop by hop on the reverse route the
+   * session already uses (c70) and carries the Route Refresh extension.
    */
   private void refreshAdvertised(long now) {
     long lead = TimeUnit.MILLISECONDS.toNanos(parameters.refreshLeadMillis());
-    long window = TimeUnit.MILLISECONDS.toNanos(parameters.activeRouteTimeoutMillis());
     Iterator<Map.Entry<Flow, Advertised>> it = advertised.entrySet().iterator();
     while (it.hasNext()) {
       Map.Entry<Flow, Advertised> e = it.next();
@@ -827,7 +830,7 @@ public final class MobilityRouter {
         it.remove(); // the originator's route is gone; a new discovery starts afresh
         continue;
       }
-      boolean flowing = a.lastDataAt - a.lastRrepAt > 0 && now - a.lastDataAt <= window;
+      boolean flowing = a.lastDataAt - a.lastRrepAt > 0;
       if (a.expiresAt - now > lead || !flowing) {
         continue;
       }
@@ -853,10 +856,12 @@ public final class MobilityRouter {
               lifetime,
               List.of(AodvExtension.routeRefresh()));
       table.addPrecursor(f.destination(), back.get().nextHop());
-      unicast(refresh, back.get().nextHop());
-      count(AodvCounter.REFRESH_RREP_SENT);
       a.lastRrepAt = now;
       a.expiresAt = now + TimeUnit.MILLISECONDS.toNanos(lifetime);
+      // The way back lives as long as the route it prolongs, so the next refresh finds it.
+      table.keepAlive(f.source(), a.expiresAt, now);
+      unicast(refresh, back.get().nextHop());
+      count(AodvCounter.REFRESH_RREP_SENT);
     }
   }
 

@@ -148,14 +148,24 @@ public final class RouteTable {
    * @return whether the destination had an active route
    */
   public boolean refreshOnUse(Ipv4Address destination, long now) {
+    return keepAlive(destination, now + activeRouteTimeout, now);
+  }
+
+  /**
+   * An active route, and the route to its next hop, live at least until {@code until}. A refresh
+   * RREP (seed 002 c70) keeps the way back to the originator as long as the route it prolongs.
+   *
+   * @return whether the destination had an active route
+   */
+  public boolean keepAlive(Ipv4Address destination, long until, long now) {
     RouteEntry entry = entries.get(destination);
     if (entry == null || !entry.isActive(now)) {
       return false;
     }
-    entry.extendTo(now + activeRouteTimeout);
+    entry.extendTo(until);
     RouteEntry nextHop = entries.get(entry.nextHop());
     if (nextHop != null && nextHop.isActive(now)) {
-      nextHop.extendTo(now + activeRouteTimeout);
+      nextHop.extendTo(until);
     }
     return true;
   }
