@@ -10,10 +10,20 @@ public enum AodvCounter {
   RREQ_RATE_LIMITED,
   /** RREQs not rebroadcast because the forwarding cap was reached (a flood). */
   RREQ_FORWARD_RATE_LIMITED,
+  /** RREQ copies put on links: a broadcast counts once per link that is up. */
+  RREQ_TRANSMISSIONS,
+  /** Links a weighted ring search left out because their weight sum was over budget. */
+  RREQ_WEIGHT_PRUNED,
+  /** Discoveries an originator started before its route in use expired (re-request lead). */
+  REREQUESTS,
   RREP_SENT,
   RREP_FORWARDED,
   RREP_RECEIVED,
   GRATUITOUS_RREP_SENT,
+  /** Seed 002 gratuitous refresh RREPs this router originated as the source of a RREP. */
+  REFRESH_RREP_SENT,
+  /** Refresh RREPs that prolonged an unchanged route here. */
+  REFRESH_RREP_RECEIVED,
   HELLO_SENT,
   HELLO_RECEIVED,
   RERR_SENT,

@@ -21,6 +21,16 @@ import java.util.List;
  * @param linkLayerFeedback whether the link layer reports broken links (§6.10)
  * @param expandingRingSearch whether RREQs use the expanding ring search (§6.4), which lengthens
  *     BLACKLIST_TIMEOUT
+ * @param weightedRingSearch seed 002 c63-66, off by default: RREQs carry the {@link
+ *     io.mvpn.aodv.message.AodvExtension#WEIGHT_SUM} extension and go, link by link, only where the
+ *     originator's weight sum stays within the ring's budget (the ring's TTL; unlimited at
+ *     NET_DIAMETER). Link weights are set on the router ({@code MobilityRouter#setLinkWeight})
+ * @param refreshLeadMillis seed 002 c67-70, 0 (off) by default: a router that sent a RREP sends a
+ *     gratuitous refresh RREP toward the RREQ's originator when the route it advertised has at most
+ *     this long left and datagrams still arrive along the path
+ * @param rerequestLeadMillis 0 (off, the RFC's behaviour) by default: an originator whose route is
+ *     in use starts a new discovery when the route has at most this long left, without waiting for
+ *     it to expire. Seed 002 c69: a refresh lead must be longer than this lead
  */
 public record AodvParameters(
     long activeRouteTimeoutMillis,
@@ -45,7 +55,10 @@ public record AodvParameters(
     int ttlThreshold,
     boolean helloMessages,
     boolean linkLayerFeedback,
-    boolean expandingRingSearch) {
+    boolean expandingRingSearch,
+    boolean weightedRingSearch,
+    long refreshLeadMillis,
+    long rerequestLeadMillis) {
 
   /** K of DELETE_PERIOD = K x max(ACTIVE_ROUTE_TIMEOUT, HELLO_INTERVAL); the RFC recommends 5. */
   public static final int DELETE_PERIOD_K = 5;
@@ -91,6 +104,17 @@ public record AodvParameters(
     positive(errors, "TTL_START", ttlStart);
     positive(errors, "TTL_INCREMENT", ttlIncrement);
     positive(errors, "ALLOWED_HELLO_LOSS", allowedHelloLoss);
+    if (refreshLeadMillis < 0 || rerequestLeadMillis < 0) {
+      errors.add("the refresh and re-request leads must not be negative (0 turns them off)");
+    }
+    if (refreshLeadMillis > 0 && refreshLeadMillis <= rerequestLeadMillis) {
+      errors.add(
+          "the refresh lead ("
+              + refreshLeadMillis
+              + " ms) must be longer than the re-request lead ("
+              + rerequestLeadMillis
+              + " ms), or the originator floods a RREQ before the refresh arrives (seed 002 c69)");
+    }
     if (rreqRetries < 0 || timeoutBuffer < 0 || localAddTtl < 0 || maxRepairTtl < 0) {
       errors.add(
           "RREQ_RETRIES, TIMEOUT_BUFFER, LOCAL_ADD_TTL and MAX_REPAIR_TTL must not be negative");
@@ -197,6 +221,9 @@ public record AodvParameters(
     private boolean helloMessages = true;
     private boolean linkLayerFeedback;
     private boolean expandingRingSearch = true;
+    private boolean weightedRingSearch;
+    private long refreshLeadMillis;
+    private long rerequestLeadMillis;
 
     // Derived values: null until the operator overrides the RFC formula.
     private Long blacklistTimeoutMillis;
@@ -289,6 +316,21 @@ public record AodvParameters(
       return this;
     }
 
+    public Builder weightedRingSearch(boolean value) {
+      weightedRingSearch = value;
+      return this;
+    }
+
+    public Builder refreshLeadMillis(long value) {
+      refreshLeadMillis = value;
+      return this;
+    }
+
+    public Builder rerequestLeadMillis(long value) {
+      rerequestLeadMillis = value;
+      return this;
+    }
+
     public Builder blacklistTimeoutMillis(long value) {
       blacklistTimeoutMillis = value;
       return this;
@@ -364,7 +406,10 @@ public record AodvParameters(
           ttlThreshold,
           helloMessages,
           linkLayerFeedback,
-          expandingRingSearch);
+          expandingRingSearch,
+          weightedRingSearch,
+          refreshLeadMillis,
+          rerequestLeadMillis);
     }
 
     private static long or(Long override, long computed) {

@@ -1,5 +1,6 @@
 package io.mvpn.aodv;
 
+import io.mvpn.aodv.message.AodvExtension;
 import io.mvpn.aodv.message.AodvFormatException;
 import io.mvpn.aodv.message.AodvMessage;
 import io.mvpn.aodv.message.AodvMessages;
@@ -22,12 +23,14 @@ import io.mvpn.net.Interface;
 import io.mvpn.net.Registration;
 import io.mvpn.net.Route;
 import io.mvpn.net.Vrf;
+import io.mvpn.packet.ipv4.IpProtocol;
 import io.mvpn.packet.ipv4.Ipv4Packet;
 import io.mvpn.packet.udp.UdpDatagram;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,9 +66,33 @@ public final class MobilityRouter {
     int retries;
     Scheduler.Timer timer;
 
+    /** A re-request ahead of expiry: asks for a number above the known one (§6.6.1). */
+    boolean fresher;
+
     Discovery(Ipv4Address destination, int ttl) {
       this.destination = destination;
       this.ttl = ttl;
+    }
+  }
+
+  /** An originator and destination pair whose datagrams pass (or reach) this router. */
+  private record Flow(Ipv4Address source, Ipv4Address destination) {}
+
+  /**
+   * A route this router advertised in a RREP (as destination or as an intermediate router), watched
+   * for seed 002's gratuitous refresh (c67-70).
+   */
+  private static final class Advertised {
+    /** When the originator's route runs out as far as we can tell: RREP Lifetime, data (§6.2). */
+    long expiresAt;
+
+    long lastRrepAt;
+    long lastDataAt;
+
+    Advertised(long expiresAt, long now) {
+      this.expiresAt = expiresAt;
+      this.lastRrepAt = now;
+      this.lastDataAt = now - Long.MAX_VALUE / 4;
     }
   }
 
@@ -82,6 +109,9 @@ public final class MobilityRouter {
   private RateLimiter forwardLimiter;
   private final Map<Ipv4Address, Discovery> discoveries = new HashMap<>();
   private final Map<Ipv4Address, Long> neighbours = new HashMap<>(); // last heard, nanos
+  private final Map<String, Integer> linkWeights = new HashMap<>();
+  private final Map<Flow, Advertised> advertised = new HashMap<>();
+  private final Map<Ipv4Address, Long> originating = new HashMap<>(); // last datagram sent, nanos
   private final long[] counters = new long[AodvCounter.values().length];
   private final List<Registration> registrations = new ArrayList<>();
   private int ownSeq;
@@ -113,6 +143,24 @@ public final class MobilityRouter {
    */
   public void setRreqForwardLimit(int perSecond) {
     this.forwardLimiter = new RateLimiter(perSecond);
+  }
+
+  /**
+   * Seed 002 c64: the administrator's weight for the hop over one link, at least 1 (the default).
+   * Used when {@link AodvParameters#weightedRingSearch()} is on.
+   */
+  public void setLinkWeight(String interfaceName, int weight) {
+    if (!interfaces.containsKey(interfaceName)) {
+      throw new IllegalArgumentException("no AODV interface " + interfaceName);
+    }
+    if (weight < 1) {
+      throw new IllegalArgumentException("link weight " + weight + " is below 1");
+    }
+    linkWeights.put(interfaceName, weight);
+  }
+
+  public int linkWeight(String interfaceName) {
+    return linkWeights.getOrDefault(interfaceName, 1);
   }
 
   public Ipv4Address address() {
@@ -147,6 +195,11 @@ public final class MobilityRouter {
 
   public void start() {
     registrations.add(vrf.bindUdp(AodvMessages.UDP_PORT, this::receive));
+    if (parameters.refreshLeadMillis() > 0) {
+      // Datagrams for our own address are delivered without passing the router; the refresh needs
+      // to know they still arrive.
+      registrations.add(vrf.observeDeliveries((v, in, ip) -> delivered(in, ip)));
+    }
     // Holding our address, so datagrams we originate toward it take that source.
     dataInterface = vrf.addInterface("aodv0", self, 32, new DataPlane());
     vrf.addRoute(new Route(Prefix.DEFAULT_ROUTE, null, dataInterface, Route.Origin.PROTOCOL));
@@ -192,8 +245,16 @@ public final class MobilityRouter {
     Optional<RouteEntry> route = table.activeRoute(destination, now);
     if (route.isPresent()) {
       // §6.2: a route in use lives on, and so does the way back to the source.
+      Ipv4Address source = Ipv4Address.of(packet.source());
       table.refreshOnUse(destination, now);
-      table.refreshOnUse(Ipv4Address.of(packet.source()), now);
+      table.refreshOnUse(source, now);
+      if (packet.source() == self.toInt()) {
+        if (parameters.rerequestLeadMillis() > 0) {
+          originating.put(destination, now);
+        }
+      } else {
+        sawData(source, destination, now);
+      }
       transmit(route.get(), packet.buffer().retainedSlice(packet.offset(), packet.totalLength()));
       count(AodvCounter.DATA_FORWARDED);
       return;
@@ -216,6 +277,55 @@ public final class MobilityRouter {
     Optional<RouteEntry> known = table.lookup(destination);
     int seq = known.map(RouteEntry::seq).orElse(0);
     sendRerr(List.of(new UnreachableDestination(destination, seq)), false);
+  }
+
+  /** A datagram reached our own address: the VRF delivers it, we only look. */
+  private void delivered(Interface ingress, Ipv4Packet ip) {
+    if (ip.destination() != self.toInt()
+        || ingress == null
+        || !interfaces.containsKey(ingress.name())
+        || (ip.protocol() == IpProtocol.UDP
+            && ip.payloadLength() >= 4
+            && ip.buffer().getUnsignedShort(ip.payloadOffset() + 2) == AodvMessages.UDP_PORT)) {
+      return;
+    }
+    long now = scheduler.nanoTime();
+    Ipv4Address source = Ipv4Address.of(ip.source());
+    // §6.2 symmetry at the path's end: the way back is what a refresh RREP travels.
+    table.refreshOnUse(source, now);
+    sawData(source, self, now);
+  }
+
+  /** Data of a flow we advertised a route for: its routes live ACTIVE_ROUTE_TIMEOUT more (§6.2). */
+  private void sawData(Ipv4Address source, Ipv4Address destination, long now) {
+    if (advertised.isEmpty()) {
+      return;
+    }
+    Advertised a = advertised.get(new Flow(source, destination));
+    if (a != null) {
+      a.lastDataAt = now;
+      long used = now + TimeUnit.MILLISECONDS.toNanos(parameters.activeRouteTimeoutMillis());
+      if (used - a.expiresAt > 0) {
+        a.expiresAt = used;
+      }
+    }
+  }
+
+  /** We sent a RREP for this flow: watch it for the refresh, if that is on. */
+  private void advertise(Ipv4Address originator, Ipv4Address destination, long lifetimeMillis) {
+    if (parameters.refreshLeadMillis() <= 0) {
+      return;
+    }
+    long now = scheduler.nanoTime();
+    Flow f = new Flow(originator, destination);
+    Advertised a = advertised.get(f);
+    long expiresAt = now + TimeUnit.MILLISECONDS.toNanos(lifetimeMillis);
+    if (a == null) {
+      advertised.put(f, new Advertised(expiresAt, now));
+    } else {
+      a.expiresAt = expiresAt;
+      a.lastRrepAt = now;
+    }
   }
 
   private void transmit(RouteEntry route, ByteBuf datagram) {
@@ -244,6 +354,40 @@ public final class MobilityRouter {
     return d;
   }
 
+  /**
+   * An originator whose route is still in use but runs out within RE-REQUEST lead asks for a
+   * fresher one without waiting for expiry; data keeps the old route meanwhile.
+   */
+  private void rerequest(long now) {
+    long lead = TimeUnit.MILLISECONDS.toNanos(parameters.rerequestLeadMillis());
+    long window = TimeUnit.MILLISECONDS.toNanos(parameters.activeRouteTimeoutMillis());
+    Iterator<Map.Entry<Ipv4Address, Long>> it = originating.entrySet().iterator();
+    while (it.hasNext()) {
+      Map.Entry<Ipv4Address, Long> e = it.next();
+      if (now - e.getValue() > window) {
+        it.remove();
+        continue;
+      }
+      Optional<RouteEntry> route = table.activeRoute(e.getKey(), now);
+      if (route.isPresent()
+          && route.get().expiresAtNanos() - now <= lead
+          && !discoveries.containsKey(e.getKey())) {
+        count(AodvCounter.REREQUESTS);
+        Discovery d =
+            new Discovery(
+                e.getKey(),
+                !parameters.expandingRingSearch()
+                    ? parameters.netDiameter()
+                    : Math.min(
+                        route.get().hopCount() + parameters.ttlIncrement(),
+                        parameters.netDiameter()));
+        d.fresher = true;
+        discoveries.put(e.getKey(), d);
+        sendRreq(d);
+      }
+    }
+  }
+
   private void sendRreq(Discovery d) {
     long now = scheduler.nanoTime();
     if (!rreqLimiter.tryAcquire(now)) {
@@ -261,13 +405,22 @@ public final class MobilityRouter {
             0,
             rreqId,
             d.destination,
-            seqKnown ? known.get().seq() : 0,
+            !seqKnown
+                ? 0
+                : d.fresher ? SequenceNumbers.increment(known.get().seq()) : known.get().seq(),
             self,
             ownSeq,
             List.of());
     // Our own RREQ coming back from a neighbour is a duplicate (§6.3).
     duplicates.isDuplicate(self, rreqId, now);
-    broadcast(rreq, d.ttl);
+    if (parameters.weightedRingSearch()) {
+      // Seed 002 c63-66: the ring's weight budget grows as its TTL does; the NET_DIAMETER tries
+      // are unlimited, so weights never make a reachable destination unreachable.
+      long budget = d.ttl < parameters.netDiameter() ? d.ttl : AodvExtension.UNLIMITED_BUDGET;
+      sendWeighted(rreq, d.ttl, null, budget, 0);
+    } else {
+      countTransmissions(broadcast(rreq, d.ttl));
+    }
     count(AodvCounter.RREQ_SENT);
     long wait =
         d.ttl < parameters.netDiameter()
@@ -392,6 +545,7 @@ public final class MobilityRouter {
               List.of());
       unicast(rrep, sender);
       count(AodvCounter.RREP_SENT);
+      advertise(rreq.originator(), self, parameters.myRouteTimeoutMillis());
       return;
     }
     Optional<RouteEntry> route = table.activeRoute(rreq.destination(), now);
@@ -425,8 +579,68 @@ public final class MobilityRouter {
             rreq.originator(),
             rreq.originatorSequence(),
             rreq.extensions());
-    broadcast(forwarded, ipTtl - 1);
+    AodvExtension weight = rreq.extension(AodvExtension.WEIGHT_SUM);
+    if (parameters.weightedRingSearch() && weight != null) {
+      if (sendWeighted(forwarded, ipTtl - 1, ingress, weight.weightBudget(), weight.weightSum())
+          > 0) {
+        count(AodvCounter.RREQ_FORWARDED);
+      }
+      return;
+    }
+    countTransmissions(broadcast(forwarded, ipTtl - 1));
     count(AodvCounter.RREQ_FORWARDED);
+  }
+
+  /**
+   * Seed 002 c65-66: one copy of the RREQ on each link but the one it came in on whose weight keeps
+   * the sum from the originator within the ring's budget; each copy carries its own sum. Links over
+   * budget are left out: the search reaches the neighbours with the lowest sums first.
+   *
+   * @return the copies sent
+   */
+  private int sendWeighted(
+      RouteRequest rreq, int ttl, Interface ingress, long budget, long sumHere) {
+    int sent = 0;
+    for (Interface i : interfaces.values()) {
+      if (!i.isUp() || i == ingress) {
+        continue;
+      }
+      long sum = sumHere + linkWeight(i.name());
+      if (sum > budget) {
+        count(AodvCounter.RREQ_WEIGHT_PRUNED);
+        continue;
+      }
+      List<AodvExtension> extensions = new ArrayList<>();
+      for (AodvExtension e : rreq.extensions()) {
+        if (e.type() != AodvExtension.WEIGHT_SUM) {
+          extensions.add(e);
+        }
+      }
+      extensions.add(AodvExtension.weightSum(budget, sum));
+      sendOn(
+          i,
+          new RouteRequest(
+              rreq.flags(),
+              rreq.hopCount(),
+              rreq.rreqId(),
+              rreq.destination(),
+              rreq.destinationSequence(),
+              rreq.originator(),
+              rreq.originatorSequence(),
+              extensions),
+          LIMITED_BROADCAST,
+          ttl);
+      sent++;
+    }
+    if (sent > 0) {
+      lastBroadcast = scheduler.nanoTime();
+    }
+    countTransmissions(sent);
+    return sent;
+  }
+
+  private void countTransmissions(int links) {
+    counters[AodvCounter.RREQ_TRANSMISSIONS.ordinal()] += links;
   }
 
   /** §6.6.2 and, with G, §6.6.3. */
@@ -447,6 +661,7 @@ public final class MobilityRouter {
             List.of()),
         sender);
     count(AodvCounter.RREP_SENT);
+    advertise(rreq.originator(), rreq.destination(), remaining);
     if (rreq.hasFlag(RouteRequest.GRATUITOUS)) {
       Optional<RouteEntry> reverse = table.activeRoute(rreq.originator(), now);
       long reverseLeft =
@@ -473,17 +688,22 @@ public final class MobilityRouter {
     }
     count(AodvCounter.RREP_RECEIVED);
     int hops = rrep.hopCount() + 1;
-    boolean updated =
-        table.updateFromRrep(
-            new RouteUpdate(
-                rrep.destination(),
-                rrep.destinationSequence(),
-                true,
-                hops,
-                sender,
-                ingress.name(),
-                rrep.lifetimeMillis()),
-            now);
+    RouteUpdate update =
+        new RouteUpdate(
+            rrep.destination(),
+            rrep.destinationSequence(),
+            true,
+            hops,
+            sender,
+            ingress.name(),
+            rrep.lifetimeMillis());
+    boolean updated = table.updateFromRrep(update, now);
+    boolean refreshed = rrep.extension(AodvExtension.ROUTE_REFRESH) != null;
+    if (!updated && refreshed && table.refreshFromRrep(update, now)) {
+      // Seed 002 c67-70: the same route, prolonged by the source of the RREP that made it.
+      count(AodvCounter.REFRESH_RREP_RECEIVED);
+      updated = true;
+    }
     if (!updated) {
       // §6.7: only a RREP that created or improved the forward route travels on; a stale or
       // longer one (old sequence number, forged or late) stops here.
@@ -491,6 +711,7 @@ public final class MobilityRouter {
       return;
     }
     if (rrep.originator().equals(self)) {
+      // A refresh answers a re-request too: the route is good again.
       discovered(rrep.destination(), now);
       return;
     }
@@ -503,6 +724,11 @@ public final class MobilityRouter {
     table.addPrecursor(rrep.destination(), reverse.get().nextHop());
     table.addPrecursor(rrep.originator(), sender);
     table.refreshOnUse(rrep.originator(), now);
+    if (refreshed) {
+      // Seed 002 c70: the session's path lives on both ways, as long as the refreshed route.
+      table.keepAlive(
+          rrep.originator(), now + TimeUnit.MILLISECONDS.toNanos(rrep.lifetimeMillis()), now);
+    }
     unicast(rrep.withHopCount(hops), reverse.get().nextHop());
     count(AodvCounter.RREP_FORWARDED);
   }
@@ -576,9 +802,67 @@ public final class MobilityRouter {
         count(AodvCounter.HELLO_SENT);
       }
     }
+    if (parameters.rerequestLeadMillis() > 0) {
+      rerequest(now);
+    }
+    if (!advertised.isEmpty()) {
+      refreshAdvertised(now);
+    }
     table.expire(now);
     housekeeping =
         scheduler.schedule(tickMillis, TimeUnit.MILLISECONDS, () -> housekeep(tickMillis));
+  }
+
+  /**
+   * Seed 002 c67-70: the source of a RREP sends a gratuitous RREP toward the RREQ's originator when
+   * the route it advertised runs out within the refresh lead and datagrams still arrive along the
+   * path (one at least since the last RREP). It is unicast hop by hop on the reverse route the
+   * session already uses (c70) and carries the Route Refresh extension.
+   */
+  private void refreshAdvertised(long now) {
+    long lead = TimeUnit.MILLISECONDS.toNanos(parameters.refreshLeadMillis());
+    Iterator<Map.Entry<Flow, Advertised>> it = advertised.entrySet().iterator();
+    while (it.hasNext()) {
+      Map.Entry<Flow, Advertised> e = it.next();
+      Flow f = e.getKey();
+      Advertised a = e.getValue();
+      if (now - a.expiresAt >= 0) {
+        it.remove(); // the originator's route is gone; a new discovery starts afresh
+        continue;
+      }
+      boolean flowing = a.lastDataAt - a.lastRrepAt > 0;
+      if (a.expiresAt - now > lead || !flowing) {
+        continue;
+      }
+      Optional<RouteEntry> back = table.activeRoute(f.source(), now);
+      Optional<RouteEntry> ahead =
+          f.destination().equals(self) ? Optional.empty() : table.activeRoute(f.destination(), now);
+      if (back.isEmpty() || (!f.destination().equals(self) && ahead.isEmpty())) {
+        it.remove();
+        continue;
+      }
+      long lifetime =
+          ahead
+              .map(r -> Math.max(0, (r.expiresAtNanos() - now) / 1_000_000L))
+              .orElse(parameters.myRouteTimeoutMillis());
+      RouteReply refresh =
+          new RouteReply(
+              0,
+              0,
+              ahead.map(RouteEntry::hopCount).orElse(0),
+              f.destination(),
+              ahead.map(RouteEntry::seq).orElse(ownSeq),
+              f.source(),
+              lifetime,
+              List.of(AodvExtension.routeRefresh()));
+      table.addPrecursor(f.destination(), back.get().nextHop());
+      a.lastRrepAt = now;
+      a.expiresAt = now + TimeUnit.MILLISECONDS.toNanos(lifetime);
+      // The way back lives as long as the route it prolongs, so the next refresh finds it.
+      table.keepAlive(f.source(), a.expiresAt, now);
+      unicast(refresh, back.get().nextHop());
+      count(AodvCounter.REFRESH_RREP_SENT);
+    }
   }
 
   /**
@@ -597,8 +881,10 @@ public final class MobilityRouter {
 
   // ---- sending -------------------------------------------------------------------------------
 
-  private void broadcast(AodvMessage message, int ttl) {
+  /** On every link that is up; returns how many. */
+  private int broadcast(AodvMessage message, int ttl) {
     ByteBuf payload = message.encode(vrf.alloc());
+    int links = 0;
     try {
       for (Interface i : interfaces.values()) {
         if (!i.isUp()) {
@@ -615,11 +901,33 @@ public final class MobilityRouter {
                 ttl),
             i,
             LIMITED_BROADCAST);
+        links++;
       }
     } finally {
       payload.release();
     }
     lastBroadcast = scheduler.nanoTime();
+    return links;
+  }
+
+  /** One message on one link. */
+  private void sendOn(Interface via, AodvMessage message, int destination, int ttl) {
+    ByteBuf payload = message.encode(vrf.alloc());
+    try {
+      vrf.send(
+          UdpDatagram.build(
+              vrf.alloc(),
+              self.toInt(),
+              destination,
+              AodvMessages.UDP_PORT,
+              AodvMessages.UDP_PORT,
+              payload,
+              ttl),
+          via,
+          destination);
+    } finally {
+      payload.release();
+    }
   }
 
   /** Control messages travel hop by hop: to a neighbour, IP TTL 1 (§6.6, §6.7). */
@@ -630,22 +938,7 @@ public final class MobilityRouter {
       count(AodvCounter.IGNORED);
       return;
     }
-    ByteBuf payload = message.encode(vrf.alloc());
-    try {
-      vrf.send(
-          UdpDatagram.build(
-              vrf.alloc(),
-              self.toInt(),
-              neighbour.toInt(),
-              AodvMessages.UDP_PORT,
-              AodvMessages.UDP_PORT,
-              payload,
-              1),
-          via,
-          neighbour.toInt());
-    } finally {
-      payload.release();
-    }
+    sendOn(via, message, neighbour.toInt(), 1);
   }
 
   private void count(AodvCounter c) {

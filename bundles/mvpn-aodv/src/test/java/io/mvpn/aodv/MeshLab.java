@@ -1,5 +1,9 @@
 package io.mvpn.aodv;
 
+import io.mvpn.aodv.message.AodvFormatException;
+import io.mvpn.aodv.message.AodvMessage;
+import io.mvpn.aodv.message.AodvMessages;
+import io.mvpn.aodv.message.RouteRequest;
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.lab.Lab;
 import io.mvpn.lab.TopologyBuilder;
@@ -12,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A mesh of mobility routers for tests: one segment per radio link ("a-b"), each router one VRF
@@ -23,12 +28,25 @@ final class MeshLab {
   static final long MS = 1_000_000L;
 
   final Lab lab;
+  final List<String> names;
   final VirtualTimeScheduler time;
   final Map<String, MobilityRouter> routers = new LinkedHashMap<>();
   final Map<String, List<Integer>> received = new LinkedHashMap<>();
 
+  /** Virtual arrival time of each datagram, by receiver, in the order of {@link #received}. */
+  final Map<String, List<Long>> arrivals = new LinkedHashMap<>();
+
+  /** AODV messages heard by probes: nodes that run no router and only listen on UDP 654. */
+  final Map<String, List<AodvMessage>> heard = new LinkedHashMap<>();
+
   /** {@code links}: pairs like "a-b"; router n gets address 10.1.0.(index + 1). */
   MeshLab(List<String> names, List<String> links, AodvParameters parameters) {
+    this(names, links, parameters, Set.of());
+  }
+
+  /** As above; the nodes in {@code probes} run no router and record what reaches them. */
+  MeshLab(List<String> names, List<String> links, AodvParameters parameters, Set<String> probes) {
+    this.names = names;
     TopologyBuilder b = new TopologyBuilder(2026);
     for (String l : links) {
       b.segment(l, "1ms");
@@ -46,15 +64,63 @@ final class MeshLab {
     time = lab.virtualTime();
     for (String n : names) {
       Vrf vrf = lab.vrf(n, "mesh");
+      if (probes.contains(n)) {
+        List<AodvMessage> got = new ArrayList<>();
+        heard.put(n, got);
+        vrf.bindUdp(
+            AodvMessages.UDP_PORT,
+            (v, in, d) -> {
+              try {
+                got.add(AodvMessages.parse(d.payload()));
+              } catch (AodvFormatException e) {
+                throw new AssertionError(e);
+              }
+            });
+        continue;
+      }
       List<Interface> ifaces = new ArrayList<>(vrf.interfaces());
       MobilityRouter r =
           new MobilityRouter(Ipv4Address.parse(address(names, n)), vrf, ifaces, parameters);
       r.start();
       routers.put(n, r);
       List<Integer> got = new ArrayList<>();
+      List<Long> at = new ArrayList<>();
       received.put(n, got);
-      vrf.bindUdp(9000, (v, in, d) -> got.add(d.payload().getInt(d.payload().readerIndex())));
+      arrivals.put(n, at);
+      vrf.bindUdp(
+          9000,
+          (v, in, d) -> {
+            got.add(d.payload().getInt(d.payload().readerIndex()));
+            at.add(time.nanoTime());
+          });
     }
+  }
+
+  /** The RREQs a probe heard. */
+  List<RouteRequest> rreqsAt(String probe) {
+    List<RouteRequest> out = new ArrayList<>();
+    for (AodvMessage message : heard.get(probe)) {
+      if (message instanceof RouteRequest) {
+        out.add((RouteRequest) message);
+      }
+    }
+    return out;
+  }
+
+  /** Sends one datagram from a router to any address, e.g. one nobody holds. */
+  void sendTo(String from, Ipv4Address to, int seq) {
+    ByteBuf payload = Unpooled.buffer(4).writeInt(seq);
+    lab.vrf(from, "mesh").sendUdp(addr(from), to, 9000, 9000, payload);
+    payload.release();
+  }
+
+  /** The sum of one counter over all routers. */
+  long total(AodvCounter c) {
+    long sum = 0;
+    for (MobilityRouter r : routers.values()) {
+      sum += r.counter(c);
+    }
+    return sum;
   }
 
   static String address(List<String> names, String n) {
@@ -66,14 +132,12 @@ final class MeshLab {
   }
 
   Ipv4Address addr(String n) {
-    return routers.get(n).address();
+    return Ipv4Address.parse(address(names, n));
   }
 
   /** Sends one UDP datagram with a 4-byte sequence number from one router to another. */
   void send(String from, String to, int seq) {
-    ByteBuf payload = Unpooled.buffer(4).writeInt(seq);
-    lab.vrf(from, "mesh").sendUdp(addr(from), addr(to), 9000, 9000, payload);
-    payload.release();
+    sendTo(from, addr(to), seq);
   }
 
   /** Takes a link down at both ends, as a radio link that fades. */

@@ -60,6 +60,7 @@ public final class Vrf {
   private final ProtocolHandler[] protocolHandlers = new ProtocolHandler[256];
   private final ProtocolHandler[] icmpHandlers = new ProtocolHandler[256];
   private final IntObjectMap<EchoListener> echoListeners = new IntObjectHashMap<>();
+  private final List<ProtocolHandler> deliveryObservers = new ArrayList<>();
   private final Ipv4Reassembler reassembler =
       new Ipv4Reassembler(REASSEMBLY_DATAGRAMS, REASSEMBLY_BYTES, REASSEMBLY_TIMEOUT_NANOS);
   private Scheduler.Timer reassemblyTimer;
@@ -200,6 +201,17 @@ public final class Vrf {
       throw new IllegalArgumentException("protocol " + protocol + " cannot be registered");
     }
     return register(protocolHandlers, protocol, handler, "protocol");
+  }
+
+  /**
+   * Shows the observer every datagram delivered to this VRF (after reassembly, before its handler),
+   * whatever its protocol. A routing protocol uses it to see traffic reach its own address, which
+   * never passes a route. The observer must not keep the packet.
+   */
+  public Registration observeDeliveries(ProtocolHandler observer) {
+    Objects.requireNonNull(observer, "observer");
+    deliveryObservers.add(observer);
+    return () -> deliveryObservers.remove(observer);
   }
 
   /** Delivers ICMP messages of one type (router advertisement, say) to the handler. */
@@ -419,6 +431,9 @@ public final class Vrf {
         ip = Ipv4Packet.parse(whole);
       }
       counters.onDelivered();
+      for (int i = 0; i < deliveryObservers.size(); i++) {
+        deliveryObservers.get(i).receive(this, ingress, ip);
+      }
       switch (ip.protocol()) {
         case IpProtocol.ICMP -> deliverIcmp(ingress, ip);
         case IpProtocol.UDP -> deliverUdp(ingress, ip);

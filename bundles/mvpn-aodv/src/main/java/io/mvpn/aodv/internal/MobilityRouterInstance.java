@@ -79,6 +79,22 @@ public final class MobilityRouterInstance implements MobilityRouterService {
     @AttributeDefinition(
         description = "Rebroadcast RREQs per second (a flood cap; not in RFC 3561)")
     int rreqForwardLimit() default 100;
+
+    @AttributeDefinition(
+        description = "Seed 002 weighted expanding ring search: RREQs go only where weights allow")
+    boolean weightedRingSearch() default false;
+
+    @AttributeDefinition(
+        description = "Weight of each link, in the order of links (missing ones weigh 1)")
+    int[] linkWeights() default {};
+
+    @AttributeDefinition(
+        description = "Seed 002 gratuitous RREP refresh: lead before expiry, ms (0 = off)")
+    long refreshLeadMillis() default 0;
+
+    @AttributeDefinition(
+        description = "Originator's new discovery this long before its route expires (0 = off)")
+    long rerequestLeadMillis() default 0;
   }
 
   @Reference FabricService fabric;
@@ -105,6 +121,9 @@ public final class MobilityRouterInstance implements MobilityRouterService {
             .ttlIncrement(config.ttlIncrement())
             .ttlThreshold(config.ttlThreshold())
             .myRouteTimeoutMillis(config.myRouteTimeoutMillis())
+            .weightedRingSearch(config.weightedRingSearch())
+            .refreshLeadMillis(config.refreshLeadMillis())
+            .rerequestLeadMillis(config.rerequestLeadMillis())
             .build()
             .requireValid();
     Ipv4Address self = Ipv4Address.parse(config.address());
@@ -132,6 +151,10 @@ public final class MobilityRouterInstance implements MobilityRouterService {
               }
               MobilityRouter r = new MobilityRouter(self, vrf, ifaces, parameters);
               r.setRreqForwardLimit(config.rreqForwardLimit());
+              int[] weights = config.linkWeights();
+              for (int w = 0; w < weights.length && w < links.size(); w++) {
+                r.setLinkWeight(links.get(w), weights[w]);
+              }
               r.start();
               return r;
             });

@@ -23,6 +23,26 @@ public final class AodvExtension {
   /** Data length of the Hello Interval extension. */
   public static final int HELLO_INTERVAL_LENGTH = 4;
 
+  /**
+   * Weight Sum (seed 002 c63-66, ours; 224 is unassigned in the IANA AODV registry and at or above
+   * 128, so a node that does not know it skips it): 8 bytes, the ring's weight budget then the sum
+   * of link weights from the originator to the receiving router, both unsigned 32 bits. A budget of
+   * {@link #UNLIMITED_BUDGET} puts no limit on the sum. RREQs only.
+   */
+  public static final int WEIGHT_SUM = 224;
+
+  public static final int WEIGHT_SUM_LENGTH = 8;
+
+  /** The budget of a Weight Sum extension that limits nothing (the NET_DIAMETER tries). */
+  public static final long UNLIMITED_BUDGET = 0xFFFFFFFFL;
+
+  /**
+   * Route Refresh (seed 002 c67-70, ours; unassigned in the IANA registry): no data. Marks a
+   * gratuitous RREP that the source of an earlier RREP sends to prolong the same route: a router on
+   * the path takes it even though sequence number and hop count are unchanged. RREPs only.
+   */
+  public static final int ROUTE_REFRESH = 225;
+
   /** Type and Length bytes. */
   public static final int HEADER_LENGTH = 2;
 
@@ -44,8 +64,8 @@ public final class AodvExtension {
     if (data.length > MAX_DATA_LENGTH) {
       throw new IllegalArgumentException("extension data of " + data.length + " bytes");
     }
-    if (type == HELLO_INTERVAL && data.length != HELLO_INTERVAL_LENGTH) {
-      throw new IllegalArgumentException("hello interval extension of " + data.length + " bytes");
+    if (expectedLength(type) >= 0 && data.length != expectedLength(type)) {
+      throw new IllegalArgumentException("extension " + type + " of " + data.length + " bytes");
     }
     return new AodvExtension(type, data.clone());
   }
@@ -59,6 +79,68 @@ public final class AodvExtension {
     return new AodvExtension(
         HELLO_INTERVAL,
         new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v});
+  }
+
+  /** A Weight Sum extension: {@code budget} and {@code sum}, unsigned 32-bit values each. */
+  public static AodvExtension weightSum(long budget, long sum) {
+    if (budget < 0 || budget > 0xFFFFFFFFL || sum < 0 || sum > 0xFFFFFFFFL) {
+      throw new IllegalArgumentException("weight budget " + budget + ", sum " + sum);
+    }
+    byte[] d = new byte[WEIGHT_SUM_LENGTH];
+    putInt(d, 0, (int) budget);
+    putInt(d, 4, (int) sum);
+    return new AodvExtension(WEIGHT_SUM, d);
+  }
+
+  /** The Route Refresh marker. */
+  public static AodvExtension routeRefresh() {
+    return new AodvExtension(ROUTE_REFRESH, new byte[0]);
+  }
+
+  /** The budget of a Weight Sum extension. */
+  public long weightBudget() {
+    requireType(WEIGHT_SUM);
+    return Integer.toUnsignedLong(getInt(data, 0));
+  }
+
+  /** The sum of a Weight Sum extension. */
+  public long weightSum() {
+    requireType(WEIGHT_SUM);
+    return Integer.toUnsignedLong(getInt(data, 4));
+  }
+
+  private void requireType(int expected) {
+    if (type != expected) {
+      throw new IllegalStateException("extension " + type + " is not of type " + expected);
+    }
+  }
+
+  /** The fixed data length of the types this codec interprets, -1 for the others. */
+  private static int expectedLength(int type) {
+    switch (type) {
+      case HELLO_INTERVAL:
+        return HELLO_INTERVAL_LENGTH;
+      case WEIGHT_SUM:
+        return WEIGHT_SUM_LENGTH;
+      case ROUTE_REFRESH:
+        return 0;
+      default:
+        return -1;
+    }
+  }
+
+  private static void putInt(byte[] d, int at, int v) {
+    d[at] = (byte) (v >>> 24);
+    d[at + 1] = (byte) (v >>> 16);
+    d[at + 2] = (byte) (v >>> 8);
+    d[at + 3] = (byte) v;
+  }
+
+  private static int getInt(byte[] d, int at) {
+    return (d[at] & 0xFF) << 24
+        | (d[at + 1] & 0xFF) << 16
+        | (d[at + 2] & 0xFF) << 8
+        | (d[at + 3] & 0xFF);
   }
 
   public int type() {
@@ -90,10 +172,7 @@ public final class AodvExtension {
   public static OptionalLong helloIntervalMillis(List<AodvExtension> extensions) {
     for (AodvExtension e : extensions) {
       if (e.type == HELLO_INTERVAL) {
-        byte[] d = e.data;
-        return OptionalLong.of(
-            Integer.toUnsignedLong(
-                (d[0] & 0xFF) << 24 | (d[1] & 0xFF) << 16 | (d[2] & 0xFF) << 8 | (d[3] & 0xFF)));
+        return OptionalLong.of(Integer.toUnsignedLong(getInt(e.data, 0)));
       }
     }
     return OptionalLong.empty();
@@ -123,10 +202,10 @@ public final class AodvExtension {
             AodvFormatException.Reason.TRUNCATED_EXTENSION,
             "extension " + type + " of " + length + " bytes runs past the message");
       }
-      if (type == HELLO_INTERVAL && length != HELLO_INTERVAL_LENGTH) {
+      if (expectedLength(type) >= 0 && length != expectedLength(type)) {
         throw new AodvFormatException(
             AodvFormatException.Reason.BAD_EXTENSION_LENGTH,
-            "hello interval extension of " + length + " bytes");
+            "extension " + type + " of " + length + " bytes");
       }
       byte[] data = new byte[length];
       buf.getBytes(i + HEADER_LENGTH, data);
@@ -167,8 +246,15 @@ public final class AodvExtension {
 
   @Override
   public String toString() {
-    return type == HELLO_INTERVAL
-        ? "hello-interval " + helloIntervalMillis(List.of(this)).getAsLong() + " ms"
-        : "ext " + type + " [" + HexFormat.of().formatHex(data) + "]";
+    switch (type) {
+      case HELLO_INTERVAL:
+        return "hello-interval " + helloIntervalMillis(List.of(this)).getAsLong() + " ms";
+      case WEIGHT_SUM:
+        return "weight-sum " + weightSum() + " budget " + weightBudget();
+      case ROUTE_REFRESH:
+        return "route-refresh";
+      default:
+        return "ext " + type + " [" + HexFormat.of().formatHex(data) + "]";
+    }
   }
 }

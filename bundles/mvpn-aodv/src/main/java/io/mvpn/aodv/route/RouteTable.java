@@ -81,6 +81,31 @@ public final class RouteTable {
   }
 
   /**
+   * A refresh RREP (seed 002 c67-70) for the route already in use: same sequence number, same next
+   * hop, same hop count. The route lives at least its Lifetime more; nothing else changes.
+   *
+   * @return whether the update matched the stored active route
+   */
+  public boolean refreshFromRrep(RouteUpdate update, long now) {
+    RouteEntry entry = entries.get(update.destination());
+    if (entry == null
+        || !entry.isActive(now)
+        || !entry.validSeq()
+        || !update.validSeq()
+        || entry.seq() != update.seq()
+        || entry.hopCount() != update.hopCount()
+        || !entry.nextHop().equals(update.nextHop())) {
+      return false;
+    }
+    entry.extendTo(now + nanos(update.lifetimeMillis()));
+    RouteEntry nextHop = entries.get(entry.nextHop());
+    if (nextHop != null && nextHop.isActive(now)) {
+      nextHop.extendTo(now + activeRouteTimeout);
+    }
+    return true;
+  }
+
+  /**
    * Creates or refreshes the reverse route to a RREQ's originator (§6.5). Unlike §6.2 this always
    * takes the RREQ's next hop and hop count, and takes its sequence number only if that is higher:
    * the RREQ just arrived over that path, so the path works now. Lifetime = max(existing, now + 2 x
@@ -123,14 +148,24 @@ public final class RouteTable {
    * @return whether the destination had an active route
    */
   public boolean refreshOnUse(Ipv4Address destination, long now) {
+    return keepAlive(destination, now + activeRouteTimeout, now);
+  }
+
+  /**
+   * An active route, and the route to its next hop, live at least until {@code until}. A refresh
+   * RREP (seed 002 c70) keeps the way back to the originator as long as the route it prolongs.
+   *
+   * @return whether the destination had an active route
+   */
+  public boolean keepAlive(Ipv4Address destination, long until, long now) {
     RouteEntry entry = entries.get(destination);
     if (entry == null || !entry.isActive(now)) {
       return false;
     }
-    entry.extendTo(now + activeRouteTimeout);
+    entry.extendTo(until);
     RouteEntry nextHop = entries.get(entry.nextHop());
     if (nextHop != null && nextHop.isActive(now)) {
-      nextHop.extendTo(now + activeRouteTimeout);
+      nextHop.extendTo(until);
     }
     return true;
   }
