@@ -38,6 +38,18 @@ public enum AodvCounter {
   DATA_DROPPED,
   /** RREPs that neither created nor improved a route (stale sequence number, longer path). */
   STALE,
+  /** Seed 002 handover: Sink Requests sent by a mobile node (c27). */
+  HANDOVER_REQUESTED,
+  /** Sink Requests received by a new sink (c28). */
+  HANDOVER_RECEIVED,
+  /** Handover RREPs sent toward the old sink (c32). */
+  HANDOVER_UPDATES_SENT,
+  /** Handover RREPs taken by routers on the old path (c33). */
+  HANDOVER_UPDATES_RECEIVED,
+  /** Old sinks that confirmed a handover to the node (c35). */
+  HANDOVER_CONFIRMED,
+  /** Handovers a mobile node saw confirmed (c36). */
+  HANDOVER_COMPLETED,
   /** Control messages that did not parse (bad lengths, unknown types). */
   MALFORMED,
   /** Control messages ignored: from ourselves, from a blacklisted neighbour, or stale. */

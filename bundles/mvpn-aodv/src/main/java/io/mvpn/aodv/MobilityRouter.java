@@ -473,6 +473,199 @@ public final class MobilityRouter {
 
   // ---- control messages ---------------------------------------------------------------------
 
+  // ---- seed 002 handover (c26-39) ---------------------------------------------------------
+
+  /** A new sink's handover in progress for one node: waiting for a route toward the old sink. */
+  private record PendingHandover(Ipv4Address node, int seq, Ipv4Address oldSink, String link) {}
+
+  /** What a route said before a message changed it. */
+  private record Before(int seq, boolean validSeq, Ipv4Address nextHop, boolean active) {
+    static Before of(RouteEntry e, long now) {
+      return new Before(e.seq(), e.validSeq(), e.nextHop(), e.isActive(now));
+    }
+  }
+
+  private final Map<Ipv4Address, PendingHandover> pendingHandovers = new HashMap<>();
+  private Ipv4Address handoverOldSink; // on a mobile node: the sink it is leaving
+  private Interface handoverOldLink;
+
+  /**
+   * Mobile node side (c27): the node hears a new sink on {@code newLink} and asks it to take over,
+   * with the sequence number of its last RREP through the old sink. When the old sink confirms
+   * (c35) the node forwards through the new sink and leaves the old link (c36), then asks its
+   * active peers for shorter routes (c37-39).
+   */
+  public void handoverTo(String newLink, Ipv4Address oldSink, String oldLink) {
+    Interface via = Objects.requireNonNull(interfaces.get(newLink), newLink);
+    handoverOldSink = oldSink;
+    handoverOldLink = interfaces.get(oldLink);
+    via.setUp(true);
+    int seq = ownSeq;
+    // The new sink will advertise seq + 1 for us; our own number follows (§6.1 stays monotonic).
+    ownSeq = SequenceNumbers.increment(ownSeq);
+    RouteReply hello =
+        new RouteReply(
+            0,
+            0,
+            0,
+            self,
+            seq,
+            self,
+            parameters.allowedHelloLoss() * parameters.helloIntervalMillis(),
+            List.of(AodvExtension.of(AodvExtension.SINK_REQUEST, bytes(oldSink))));
+    sendOn(via, hello, LIMITED_BROADCAST, 1);
+    count(AodvCounter.HANDOVER_REQUESTED);
+  }
+
+  /** New sink side (c28-30): take the node over. {@code prior} is our route to it before. */
+  private void onSinkRequest(
+      RouteReply hello, Before prior, Ipv4Address node, Interface ingress, long now) {
+    count(AodvCounter.HANDOVER_RECEIVED);
+    Ipv4Address oldSink = address(hello.extension(AodvExtension.SINK_REQUEST).data());
+    int seq = hello.destinationSequence();
+    int newSeq = SequenceNumbers.increment(seq);
+    if (prior != null
+        && prior.validSeq()
+        && prior.seq() == seq
+        && !prior.nextHop().equals(node)
+        && prior.active()) {
+      // c29: we already route to the node, through the old sink: update that path at once.
+      takeOver(node, newSeq, oldSink, ingress, prior.nextHop(), now);
+      return;
+    }
+    // c30: ask for the node's route with its number; the old sink or a router on its path answers.
+    pendingHandovers.put(node, new PendingHandover(node, seq, oldSink, ingress.name()));
+    table.updateFrom(
+        new RouteUpdate(
+            node, newSeq, true, 1, node, ingress.name(), parameters.myRouteTimeoutMillis()),
+        now);
+    rreqId++;
+    ownSeq = SequenceNumbers.increment(ownSeq);
+    RouteRequest rreq = new RouteRequest(0, 0, rreqId, node, seq, self, ownSeq, List.of());
+    duplicates.isDuplicate(self, rreqId, now);
+    for (Interface i : interfaces.values()) {
+      if (i != ingress && i.isUp()) {
+        sendOn(i, rreq, LIMITED_BROADCAST, parameters.netDiameter());
+      }
+    }
+    count(AodvCounter.RREQ_SENT);
+  }
+
+  /** c32: our route to the node (direct, seq + 1) travels toward the old sink along its path. */
+  private void takeOver(
+      Ipv4Address node,
+      int newSeq,
+      Ipv4Address oldSink,
+      Interface ingress,
+      Ipv4Address toward,
+      long now) {
+    table.updateFrom(
+        new RouteUpdate(
+            node, newSeq, true, 1, node, ingress.name(), parameters.myRouteTimeoutMillis()),
+        now);
+    unicast(
+        new RouteReply(
+            0,
+            0,
+            1,
+            node,
+            newSeq,
+            oldSink,
+            parameters.myRouteTimeoutMillis(),
+            List.of(AodvExtension.of(AodvExtension.HANDOVER, bytes(oldSink)))),
+        toward);
+    count(AodvCounter.HANDOVER_UPDATES_SENT);
+  }
+
+  /**
+   * A router on the old path, or the old sink (c33-35): take the new route to the node and pass the
+   * update on along the old one; the old sink confirms to the node through the new sink.
+   */
+  private void onHandoverUpdate(RouteReply rrep, Ipv4Address sender, Interface ingress, long now) {
+    Ipv4Address node = rrep.destination();
+    Before old = table.lookup(node).map(e -> Before.of(e, now)).orElse(null);
+    boolean updated =
+        table.updateFromRrep(
+            new RouteUpdate(
+                node,
+                rrep.destinationSequence(),
+                true,
+                rrep.hopCount() + 1,
+                sender,
+                ingress.name(),
+                rrep.lifetimeMillis()),
+            now);
+    if (!updated) {
+      count(AodvCounter.STALE);
+      return;
+    }
+    count(AodvCounter.HANDOVER_UPDATES_RECEIVED);
+    boolean oldSink = self.equals(rrep.originator()) || old == null || old.nextHop().equals(node);
+    if (!oldSink) {
+      unicast(rrep.withHopCount(rrep.hopCount() + 1), old.nextHop());
+      return;
+    }
+    // c34-35: we forward to the new sink from now on, and tell the node it worked.
+    unicast(
+        new RouteReply(
+            0,
+            0,
+            0,
+            self,
+            ownSeq,
+            node,
+            parameters.myRouteTimeoutMillis(),
+            List.of(AodvExtension.of(AodvExtension.HANDOVER_DONE, new byte[0]))),
+        sender);
+    count(AodvCounter.HANDOVER_CONFIRMED);
+  }
+
+  /** Mobile node (c36-39): forward through the new sink, then shorten the routes to peers. */
+  private void handoverDone(long now) {
+    if (handoverOldSink == null) {
+      return;
+    }
+    count(AodvCounter.HANDOVER_COMPLETED);
+    handoverOldSink = null;
+    if (handoverOldLink != null) {
+      handoverOldLink.setUp(false);
+      List<UnreachableDestination> lost = new ArrayList<>();
+      for (Ipv4Address n : neighboursOn(handoverOldLink)) {
+        lost.addAll(table.linkBroken(n, now));
+        neighbours.remove(n);
+      }
+      handoverOldLink = null;
+    }
+    for (RouteEntry e : table.routes()) {
+      if (e.hopCount() > 1 && !discoveries.containsKey(e.destination())) {
+        startDiscovery(e.destination()); // c38: our originator number is the new one
+      }
+    }
+  }
+
+  private List<Ipv4Address> neighboursOn(Interface link) {
+    List<Ipv4Address> on = new ArrayList<>();
+    for (RouteEntry e : table.routes()) {
+      if (e.hopCount() == 1 && link.name().equals(e.networkInterface())) {
+        on.add(e.destination());
+      }
+    }
+    return on;
+  }
+
+  private static byte[] bytes(Ipv4Address a) {
+    int v = a.toInt();
+    return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
+  }
+
+  private static Ipv4Address address(byte[] b) {
+    if (b.length != 4) {
+      return Ipv4Address.of(0);
+    }
+    return Ipv4Address.of(
+        ((b[0] & 0xFF) << 24) | ((b[1] & 0xFF) << 16) | ((b[2] & 0xFF) << 8) | (b[3] & 0xFF));
+  }
+
   private void receive(Vrf v, Interface ingress, UdpDatagram datagram) {
     long now = scheduler.nanoTime();
     Ipv4Address sender = Ipv4Address.of(datagram.ip().source());
@@ -491,7 +684,25 @@ public final class MobilityRouter {
       count(AodvCounter.IGNORED); // §6.8: RREQs from a blacklisted neighbour are ignored
       return;
     }
+    Before prior = null;
+    boolean sinkRequest =
+        message instanceof RouteReply
+            && ((RouteReply) message).extension(AodvExtension.SINK_REQUEST) != null
+            && ((RouteReply) message).destination().equals(sender);
+    if (sinkRequest) {
+      // What we knew of the node before this Hello makes it our neighbour (c29).
+      prior = table.lookup(sender).map(e -> Before.of(e, now)).orElse(null);
+    }
     heard(sender, ingress, now);
+    if (sinkRequest) {
+      onSinkRequest((RouteReply) message, prior, sender, ingress, now);
+      return;
+    }
+    if (message instanceof RouteReply
+        && ((RouteReply) message).extension(AodvExtension.HANDOVER) != null) {
+      onHandoverUpdate((RouteReply) message, sender, ingress, now);
+      return;
+    }
     if (message instanceof RouteRequest) {
       onRreq((RouteRequest) message, sender, ingress, datagram.ip().ttl(), now);
     } else if (message instanceof RouteReply) {
@@ -687,6 +898,22 @@ public final class MobilityRouter {
       return; // heard() already refreshed the neighbour
     }
     count(AodvCounter.RREP_RECEIVED);
+    PendingHandover pending = pendingHandovers.get(rrep.destination());
+    if (pending != null && rrep.originator().equals(self) && !sender.equals(pending.node())) {
+      // c31: the old path answered; it gets our direct route with the new number (c32).
+      pendingHandovers.remove(rrep.destination());
+      takeOver(
+          pending.node(),
+          SequenceNumbers.increment(pending.seq()),
+          pending.oldSink(),
+          interfaces.get(pending.link()),
+          sender,
+          now);
+      return;
+    }
+    if (rrep.originator().equals(self) && rrep.extension(AodvExtension.HANDOVER_DONE) != null) {
+      handoverDone(now);
+    }
     int hops = rrep.hopCount() + 1;
     RouteUpdate update =
         new RouteUpdate(

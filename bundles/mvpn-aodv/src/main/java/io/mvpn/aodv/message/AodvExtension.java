@@ -43,6 +43,26 @@ public final class AodvExtension {
    */
   public static final int ROUTE_REFRESH = 225;
 
+  /**
+   * Sink Request (seed 002 c27-28, ours): 4 bytes, the old sink's address. On the first Hello a
+   * mobile node sends a new sink, whose Destination Sequence Number is that of the node's last RREP
+   * through the old sink: the new sink is asked to take the node over.
+   */
+  public static final int SINK_REQUEST = 226;
+
+  /**
+   * Handover (seed 002 c32-34, ours): 4 bytes, the old sink's address. On the unsolicited RREP a
+   * new sink sends toward the old sink, hop by hop along the old route, with the node's sequence
+   * number plus one: each router takes the new route and passes the RREP on to its old next hop.
+   */
+  public static final int HANDOVER = 227;
+
+  /**
+   * Handover Done (seed 002 c35, ours): no data. On the RREP the old sink sends the node through
+   * the new sink: the move succeeded, the node may forward through the new sink.
+   */
+  public static final int HANDOVER_DONE = 228;
+
   /** Type and Length bytes. */
   public static final int HEADER_LENGTH = 2;
 
