@@ -24,7 +24,6 @@ public final class IkeAuthTask implements IkeTask {
 
   private final PeerConfig config;
   private final int inboundSpi;
-  private int childFailure;
 
   public IkeAuthTask(PeerConfig config, SecureRandom random) {
     this.config = config;
@@ -34,11 +33,6 @@ public final class IkeAuthTask implements IkeTask {
   @Override
   public int exchangeType() {
     return IkeHeader.IKE_AUTH;
-  }
-
-  /** The Notify error that refused the Child SA, or 0. */
-  public int childFailure() {
-    return childFailure;
   }
 
   @Override
@@ -79,7 +73,7 @@ public final class IkeAuthTask implements IkeTask {
     sa.authenticated(
         Identity.of(idR), response.notification(NotifyPayload.MOBIKE_SUPPORTED) != null);
     sa.state(IkeSaState.ESTABLISHED);
-    childFailure = installChild(sa, response);
+    sa.childFailed(installChild(sa, response));
     return Outcome.DONE;
   }
 
@@ -168,13 +162,13 @@ public final class IkeAuthTask implements IkeTask {
     Proposal chosen = config.esp().choose(saI).orElse(null);
     int outboundSpi = chosen == null ? 0 : ChildSaFactory.spiOf(chosen);
     if (chosen == null || outboundSpi == 0) {
-      return List.of(NotifyPayload.of(NotifyPayload.NO_PROPOSAL_CHOSEN));
+      return refuseChild(sa, NotifyPayload.NO_PROPOSAL_CHOSEN);
     }
     // TSi is the initiator's side: our remote one. TSr is ours.
     List<TrafficSelector> narrowedI = TrafficSelectors.narrow(tsI, config.remoteSelectors());
     List<TrafficSelector> narrowedR = TrafficSelectors.narrow(tsR, config.localSelectors());
     if (narrowedI.isEmpty() || narrowedR.isEmpty()) {
-      return List.of(NotifyPayload.of(NotifyPayload.TS_UNACCEPTABLE));
+      return refuseChild(sa, NotifyPayload.TS_UNACCEPTABLE);
     }
     int inboundSpi = ChildSaFactory.newSpi(random);
     Proposal ours =
@@ -188,6 +182,11 @@ public final class IkeAuthTask implements IkeTask {
         SecurityAssociationPayload.of(ours),
         new TrafficSelectorPayload(true, narrowedI),
         new TrafficSelectorPayload(false, narrowedR));
+  }
+
+  private static List<IkePayload> refuseChild(IkeSa sa, int notifyType) {
+    sa.childFailed(notifyType);
+    return List.of(NotifyPayload.of(notifyType));
   }
 
   // ---- both -----------------------------------------------------------------------------------

@@ -41,6 +41,12 @@ public final class IkeEngine {
     default void ended(IkeSa sa) {}
   }
 
+  /**
+   * How long a responder keeps an SA whose IKE_AUTH never comes (strongSwan's half_open_timeout):
+   * past it the SA only costs memory and counts towards the cookie threshold.
+   */
+  static final long HALF_OPEN_TIMEOUT_SECONDS = 30;
+
   private record InitKey(long spiI, Endpoint remote) {}
 
   private final Scheduler scheduler;
@@ -200,6 +206,14 @@ public final class IkeEngine {
     sas.put(sa.localSpi(), sa);
     byInitiator.put(new InitKey(h.spiI(), datagram.source()), sa);
     respond(sa, h, raw, answer.payloads());
+    scheduler.schedule(HALF_OPEN_TIMEOUT_SECONDS, TimeUnit.SECONDS, () -> expireHalfOpen(sa));
+  }
+
+  private void expireHalfOpen(IkeSa sa) {
+    if (sa.state() == IkeSaState.INIT_DONE) {
+      sa.fail(-1);
+      destroy(sa);
+    }
   }
 
   private long halfOpen() {

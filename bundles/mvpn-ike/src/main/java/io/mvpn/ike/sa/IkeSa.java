@@ -57,6 +57,7 @@ public final class IkeSa {
   private Identity remoteId;
   private boolean peerSupportsMobike;
   private final List<ChildSa> childSas = new ArrayList<>(1);
+  private int childFailure;
 
   IkeSa(boolean initiator, long spiI, long spiR, Endpoint local, Endpoint remote) {
     this.initiator = initiator;
@@ -142,6 +143,14 @@ public final class IkeSa {
     return peerSupportsMobike;
   }
 
+  /**
+   * The Notify error that refused the Child SA asked for with IKE_AUTH (NO_PROPOSAL_CHOSEN,
+   * TS_UNACCEPTABLE), or 0: the IKE SA stays up without it (§1.2).
+   */
+  public int childFailure() {
+    return childFailure;
+  }
+
   public List<ChildSa> childSas() {
     return List.copyOf(childSas);
   }
@@ -220,14 +229,12 @@ public final class IkeSa {
     peerSupportsMobike = mobike;
   }
 
-  void addChildSa(ChildSa child) {
-    childSas.add(child);
+  void childFailed(int notifyType) {
+    childFailure = notifyType;
   }
 
-  List<ChildSa> removeChildSas() {
-    List<ChildSa> all = List.copyOf(childSas);
-    childSas.clear();
-    return all;
+  void addChildSa(ChildSa child) {
+    childSas.add(child);
   }
 
   // Our requests.

@@ -168,6 +168,28 @@ class IkeExchangeTest {
   }
 
   @Test
+  void disjointSelectorsLeaveTheIkeSaUpWithoutAChildSa() {
+    PeerConfig gw =
+        PeerConfig.of(
+            IkePair.GW_ID,
+            IkePair.MN_ID,
+            new PskAuthenticator(IkePair.PSK),
+            List.of(IkePair.range("10.2.0.0", "10.2.255.255")),
+            List.of(IkePair.range("10.9.0.0", "10.9.0.255")));
+    IkePair pair = new IkePair(IkePair.mnConfig(), gw, EngineSettings.defaults());
+    IkeSa mn = pair.start();
+    pair.run(100);
+
+    IkeSa gwSa = pair.peerOf(mn);
+    assertThat(mn.state()).isEqualTo(IkeSaState.ESTABLISHED);
+    assertThat(gwSa.state()).isEqualTo(IkeSaState.ESTABLISHED);
+    assertThat(mn.childFailure()).isEqualTo(NotifyPayload.TS_UNACCEPTABLE);
+    assertThat(gwSa.childFailure()).isEqualTo(NotifyPayload.TS_UNACCEPTABLE);
+    assertThat(mn.childSas()).isEmpty();
+    assertThat(gwSa.childSas()).isEmpty();
+  }
+
+  @Test
   void aLostResponseIsRetransmittedAndAnsweredFromTheCacheOnce() {
     IkePair pair = new IkePair();
     boolean[] lost = {false};
@@ -249,6 +271,43 @@ class IkeExchangeTest {
     assertThat(toStranger).hasSize(1);
     assertThat(parse(toStranger.get(0)).notification(NotifyPayload.INVALID_SYNTAX)).isNotNull();
     assertThat(pair.responder.sas()).hasSize(1);
+  }
+
+  @Test
+  void aNatInFrontOfTheInitiatorIsDetectedAtBothEnds() {
+    IkePair pair = new IkePair();
+    Endpoint outside = Endpoint.of("192.0.2.1", 4500);
+    // A NAT rewrites the node's source on the way out and the destination on the way back.
+    pair.translate =
+        d -> {
+          if (d.source().equals(IkePair.MN)) {
+            return new Datagram(outside, d.destination(), d.payload());
+          }
+          return d.destination().equals(outside)
+              ? new Datagram(d.source(), IkePair.MN, d.payload())
+              : d;
+        };
+    IkeSa mn = pair.start();
+    pair.run(100);
+
+    IkeSa gw = pair.peerOf(mn);
+    assertThat(mn.state()).isEqualTo(IkeSaState.ESTABLISHED);
+    assertThat(gw.remote()).isEqualTo(outside);
+    assertThat(mn.localBehindNat()).isTrue();
+    assertThat(mn.remoteBehindNat()).isFalse();
+    assertThat(gw.localBehindNat()).isFalse();
+    assertThat(gw.remoteBehindNat()).isTrue();
+  }
+
+  @Test
+  void aHalfOpenSaWithoutIkeAuthExpires() {
+    IkePair pair = new IkePair();
+    pair.lose = d -> d.payload()[18] == IkeHeader.IKE_AUTH;
+    pair.start();
+    pair.run(29_000);
+    assertThat(pair.responder.sas()).hasSize(1);
+    pair.run(1_001);
+    assertThat(pair.responder.sas()).isEmpty();
   }
 
   @Test

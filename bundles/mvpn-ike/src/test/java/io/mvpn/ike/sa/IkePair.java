@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * Two engines, a mobile node (initiator) and a gateway (responder), joined by an in-memory link
@@ -30,6 +31,7 @@ final class IkePair implements Transport {
   final List<IkeSa> established = new ArrayList<>();
   final List<IkeSa> ended = new ArrayList<>();
   Predicate<Datagram> lose = d -> false;
+  UnaryOperator<Datagram> translate = d -> d;
   final Map<Endpoint, IkeEngine> engines = new HashMap<>();
   final IkeEngine initiator;
   final IkeEngine responder;
@@ -88,9 +90,10 @@ final class IkePair implements Transport {
     if (lose.test(datagram)) {
       return;
     }
-    IkeEngine to = engines.get(datagram.destination());
+    Datagram arriving = translate.apply(datagram);
+    IkeEngine to = engines.get(arriving.destination());
     if (to != null) {
-      scheduler.schedule(1, TimeUnit.MILLISECONDS, () -> to.receive(datagram));
+      scheduler.schedule(1, TimeUnit.MILLISECONDS, () -> to.receive(arriving));
     }
   }
 
