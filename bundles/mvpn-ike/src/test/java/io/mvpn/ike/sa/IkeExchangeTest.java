@@ -165,6 +165,7 @@ class IkeExchangeTest {
     assertThat(pair.established).isEmpty();
     assertThat(pair.responder.sa(gwSpi)).isNull();
     assertThat(pair.ended).hasSize(2).allMatch(sa -> sa.childSas().isEmpty());
+    assertThat(pair.gwSad.all()).isEmpty();
   }
 
   @Test
@@ -316,6 +317,7 @@ class IkeExchangeTest {
     IkeSa mn = pair.start();
     pair.run(100);
     IkeSa gw = pair.peerOf(mn);
+    assertThat(pair.gwSad.all()).containsExactly(gw.childSas().get(0).inbound());
 
     pair.scheduler.execute(() -> pair.initiator.checkLiveness(mn));
     pair.run(100);
@@ -327,6 +329,7 @@ class IkeExchangeTest {
     assertThat(mn.state()).isEqualTo(IkeSaState.DESTROYED);
     assertThat(gw.state()).isEqualTo(IkeSaState.DESTROYED);
     assertThat(pair.ended).containsExactlyInAnyOrder(mn, gw);
+    assertThat(pair.gwSad.all()).isEmpty();
     assertThat(pair.initiator.sas()).isEmpty();
     assertThat(pair.responder.sas()).isEmpty();
   }

@@ -2,6 +2,7 @@ package io.mvpn.ike.sa;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.ike.message.TrafficSelector;
+import io.mvpn.ipsec.esp.SecurityAssociationDatabase;
 import io.mvpn.net.time.VirtualTimeScheduler;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -30,6 +31,10 @@ final class IkePair implements Transport {
   final List<Datagram> sent = new ArrayList<>();
   final List<IkeSa> established = new ArrayList<>();
   final List<IkeSa> ended = new ArrayList<>();
+
+  /** The gateway's inbound ESP SAs, installed as its IKE SAs come and go. */
+  final SecurityAssociationDatabase gwSad = new SecurityAssociationDatabase();
+
   Predicate<Datagram> lose = d -> false;
   UnaryOperator<Datagram> translate = d -> d;
   final Map<Endpoint, IkeEngine> engines = new HashMap<>();
@@ -51,7 +56,9 @@ final class IkePair implements Transport {
         };
     SecureRandom random = new SecureRandom();
     initiator = new IkeEngine(scheduler, this, MN, mn, EngineSettings.defaults(), random, listener);
-    responder = new IkeEngine(scheduler, this, GW, gw, gwSettings, random, listener);
+    responder =
+        new IkeEngine(
+            scheduler, this, GW, gw, gwSettings, random, new SadInstaller(gwSad, listener));
     engines.put(MN, initiator);
     engines.put(GW, responder);
   }
