@@ -191,9 +191,11 @@ public final class IkeEngine {
     if (halfOpen() >= settings.halfOpenCookieThreshold()
         && !cookies.valid(request, datagram.source())) {
       Octets cookie = cookies.cookie(request, datagram.source());
-      int type = cookie != null ? NotifyPayload.COOKIE : NotifyPayload.INVALID_SYNTAX;
-      sendStateless(
-          datagram, h, List.of(NotifyPayload.of(type, cookie != null ? cookie : Octets.EMPTY)));
+      if (cookie == null) { // no nonce to bind the cookie to
+        sendStateless(datagram, h, List.of(NotifyPayload.of(NotifyPayload.INVALID_SYNTAX)));
+        return;
+      }
+      sendStateless(datagram, h, List.of(NotifyPayload.of(NotifyPayload.COOKIE, cookie)));
       counters.cookiesSent++;
       return;
     }

@@ -227,6 +227,21 @@ class IkeExchangeTest {
   }
 
   @Test
+  void aRetransmittedIkeSaInitGetsTheSameAnswerAndNoSecondSa() {
+    IkePair pair = new IkePair();
+    boolean[] lost = {false};
+    pair.lose = d -> d.destination().equals(IkePair.MN) && !lost[0] && (lost[0] = true);
+    IkeSa mn = pair.start();
+    pair.run(1_000);
+
+    assertThat(pair.flow()).containsExactly("34", "34R", "34", "34R", "35", "35R");
+    assertThat(pair.sent.get(3).payload()).isEqualTo(pair.sent.get(1).payload());
+    assertThat(pair.responder.sas()).hasSize(1);
+    assertThat(pair.responder.counters().duplicatesAnswered()).isEqualTo(1);
+    assertThat(mn.state()).isEqualTo(IkeSaState.ESTABLISHED);
+  }
+
+  @Test
   void aSilentPeerIsGivenUpAfterFiveRetransmissionsWithBackoff() {
     IkePair pair = new IkePair();
     pair.lose = d -> d.destination().equals(IkePair.GW);
