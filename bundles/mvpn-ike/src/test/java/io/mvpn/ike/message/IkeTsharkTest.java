@@ -4,19 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.mvpn.api.Ipv4Address;
+import io.mvpn.ike.Tshark;
 import io.mvpn.net.capture.PcapngWriter;
 import io.mvpn.packet.udp.UdpDatagram;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class IkeTsharkTest {
 
-  private static final Path TSHARK = Path.of("/usr/bin/tshark");
   private static final ByteBufAllocator ALLOC = ByteBufAllocator.DEFAULT;
   private static final int INITIATOR = Ipv4Address.parse("203.0.113.61").toInt();
   private static final int RESPONDER = Ipv4Address.parse("198.51.100.10").toInt();
@@ -38,7 +35,7 @@ class IkeTsharkTest {
 
   @BeforeEach
   void writeCapture() throws Exception {
-    assumeTrue(Files.isExecutable(TSHARK), "tshark is not installed (.ci/run installs it)");
+    assumeTrue(Tshark.installed(), "tshark is not installed (.ci/run installs it)");
     pcap = tmp.resolve("ike.pcapng");
     byte[] skBody = new byte[8 + 120 + 16];
     new Random(46).nextBytes(skBody);
@@ -153,12 +150,6 @@ class IkeTsharkTest {
   }
 
   private List<String> tshark(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(TSHARK.toString(), "-n", "-r", pcap.toString()));
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).isZero();
-    return out.lines().filter(l -> !l.isBlank()).toList();
+    return Tshark.run(pcap, args);
   }
 }

@@ -1,0 +1,82 @@
+package io.mvpn.ike.sa;
+
+import io.mvpn.ike.crypto.ChildSaKeys;
+import io.mvpn.ike.message.Octets;
+import io.mvpn.ike.message.Proposal;
+import io.mvpn.ike.message.TrafficSelector;
+import io.mvpn.ike.message.Transform;
+import io.mvpn.ipsec.esp.EspSecurityAssociation;
+import io.mvpn.ipsec.esp.EspSecurityAssociation.Direction;
+import java.security.SecureRandom;
+import java.util.List;
+
+/** The ESP SAs of a Child SA from its negotiated proposal and the IKE SA's SK_d (§2.17). */
+final class ChildSaFactory {
+
+  /** Inbound anti-replay window: wide enough for the reordering of a mobile path. */
+  static final int REPLAY_WINDOW = 128;
+
+  private ChildSaFactory() {}
+
+  /** A fresh inbound SPI: random, never in 0-255, which RFC 4303 §2.1 reserves. */
+  static int newSpi(SecureRandom random) {
+    int spi;
+    do {
+      spi = random.nextInt();
+    } while (spi >= 0 && spi < 256);
+    return spi;
+  }
+
+  static Octets spiOctets(int spi) {
+    return Octets.of((byte) (spi >>> 24), (byte) (spi >>> 16), (byte) (spi >>> 8), (byte) spi);
+  }
+
+  /** The 4-byte SPI of an ESP proposal, or 0 when it has another size (0 is never valid). */
+  static int spiOf(Proposal p) {
+    Octets spi = p.spi();
+    if (spi.length() != 4) {
+      return 0;
+    }
+    return spi.unsignedByte(0) << 24
+        | spi.unsignedByte(1) << 16
+        | spi.unsignedByte(2) << 8
+        | spi.unsignedByte(3);
+  }
+
+  /**
+   * The Child SA created by IKE_AUTH: its KEYMAT comes from the IKE_SA_INIT nonces, and the
+   * exchange's initiator is the IKE SA's.
+   */
+  static ChildSa create(
+      IkeSa sa,
+      Proposal chosen,
+      int inboundSpi,
+      int outboundSpi,
+      List<TrafficSelector> localSelectors,
+      List<TrafficSelector> remoteSelectors) {
+    int bits = ProposalPolicy.single(chosen, Transform.ENCR).keyLength();
+    boolean esn = ProposalPolicy.single(chosen, Transform.ESN).id() == Transform.ESN_YES;
+    ChildSaKeys keys =
+        ChildSaKeys.derive(sa.keys().prf(), sa.keys().skD(), bits, null, sa.nonceI(), sa.nonceR());
+    boolean weInitiated = sa.isInitiator();
+    EspSecurityAssociation inbound =
+        new EspSecurityAssociation(
+            inboundSpi,
+            Direction.INBOUND,
+            sa.remote().address(),
+            sa.local().address(),
+            keys.inbound(weInitiated),
+            esn,
+            REPLAY_WINDOW);
+    EspSecurityAssociation outbound =
+        new EspSecurityAssociation(
+            outboundSpi,
+            Direction.OUTBOUND,
+            sa.local().address(),
+            sa.remote().address(),
+            keys.outbound(weInitiated),
+            esn,
+            0);
+    return new ChildSa(inbound, outbound, localSelectors, remoteSelectors);
+  }
+}

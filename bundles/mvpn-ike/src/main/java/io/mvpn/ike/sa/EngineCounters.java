@@ -1,0 +1,70 @@
+package io.mvpn.ike.sa;
+
+/**
+ * What an {@link IkeEngine} dropped or repeated, for the shell and for tests. Written only on the
+ * engine's thread; a reader on another thread may see slightly old values.
+ */
+public final class EngineCounters {
+
+  volatile long received;
+  volatile long malformed;
+  volatile long unknownSpi;
+  volatile long undecryptable;
+  volatile long unexpectedMessageId;
+  volatile long duplicatesAnswered;
+  volatile long retransmissions;
+  volatile long cookiesSent;
+
+  public long received() {
+    return received;
+  }
+
+  /** Datagrams that did not parse as IKE messages. */
+  public long malformed() {
+    return malformed;
+  }
+
+  /** Messages for an IKE SA we do not hold. */
+  public long unknownSpi() {
+    return unknownSpi;
+  }
+
+  /** SK payloads that did not verify: dropped silently (§2.21.2). */
+  public long undecryptable() {
+    return undecryptable;
+  }
+
+  /** Requests or responses outside the window (§2.3). */
+  public long unexpectedMessageId() {
+    return unexpectedMessageId;
+  }
+
+  /** Retransmitted requests answered from the cached response (§2.1). */
+  public long duplicatesAnswered() {
+    return duplicatesAnswered;
+  }
+
+  /** Our requests sent again after a timeout. */
+  public long retransmissions() {
+    return retransmissions;
+  }
+
+  public long cookiesSent() {
+    return cookiesSent;
+  }
+
+  @Override
+  public String toString() {
+    return String.format(
+        "received %d malformed %d unknown-spi %d undecryptable %d unexpected-id %d"
+            + " duplicates %d retransmissions %d cookies %d",
+        received,
+        malformed,
+        unknownSpi,
+        undecryptable,
+        unexpectedMessageId,
+        duplicatesAnswered,
+        retransmissions,
+        cookiesSent);
+  }
+}

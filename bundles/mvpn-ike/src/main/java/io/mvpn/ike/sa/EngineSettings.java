@@ -1,0 +1,29 @@
+package io.mvpn.ike.sa;
+
+/**
+ * Timing and admission limits of an {@link IkeEngine}.
+ *
+ * @param retransmitMillis the first retransmission timeout; each next one doubles (RFC 7296 §2.1)
+ * @param retransmitTries retransmissions before the peer is declared dead and the SA dropped
+ * @param halfOpenCookieThreshold half-open responder SAs from which on every new IKE_SA_INIT must
+ *     come with a cookie (§2.6); 0 asks for cookies always
+ */
+public record EngineSettings(
+    long retransmitMillis, int retransmitTries, int halfOpenCookieThreshold) {
+
+  public EngineSettings {
+    if (retransmitMillis <= 0 || retransmitTries < 0 || halfOpenCookieThreshold < 0) {
+      throw new IllegalArgumentException(
+          retransmitMillis + " ms, " + retransmitTries + " tries, " + halfOpenCookieThreshold);
+    }
+  }
+
+  /** 0.5 s doubling, 5 retransmissions (31.5 s in all), cookies from 100 half-open SAs. */
+  public static EngineSettings defaults() {
+    return new EngineSettings(500, 5, 100);
+  }
+
+  public EngineSettings withCookieThreshold(int halfOpen) {
+    return new EngineSettings(retransmitMillis, retransmitTries, halfOpen);
+  }
+}

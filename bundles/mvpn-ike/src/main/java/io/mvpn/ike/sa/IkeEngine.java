@@ -1,0 +1,452 @@
+package io.mvpn.ike.sa;
+
+import io.mvpn.api.time.Scheduler;
+import io.mvpn.ike.message.IkeFormatException;
+import io.mvpn.ike.message.IkeHeader;
+import io.mvpn.ike.message.IkeMessage;
+import io.mvpn.ike.message.IkePayload;
+import io.mvpn.ike.message.NotifyPayload;
+import io.mvpn.ike.message.Octets;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The IKEv2 daemon of one local endpoint: owns the IKE SAs by the SPI it chose, matches each
+ * datagram to its SA, runs the initiator's tasks one exchange at a time (window size 1, §2.3),
+ * answers the peer's requests (again from cache when they are retransmitted, §2.1) and retransmits
+ * its own on the {@link Scheduler}. A datagram that does not parse, or does not authenticate, is
+ * counted and dropped without touching any SA, so one peer's garbage cannot stall another's
+ * exchange (§2.21).
+ *
+ * <p>All methods run on the scheduler's thread.
+ */
+public final class IkeEngine {
+
+  /** What happens to the SAs, for whoever installs Child SAs or reports state. */
+  public interface Listener {
+
+    /** IKE_AUTH done: both ends authenticated, Child SAs (if any) in {@link IkeSa#childSas()}. */
+    default void established(IkeSa sa) {}
+
+    /** The SA is gone: deleted by either end, failed, or its peer stopped answering. */
+    default void ended(IkeSa sa) {}
+  }
+
+  /**
+   * How long a responder keeps an SA whose IKE_AUTH never comes (strongSwan's half_open_timeout):
+   * past it the SA only costs memory and counts towards the cookie threshold.
+   */
+  static final long HALF_OPEN_TIMEOUT_SECONDS = 30;
+
+  private record InitKey(long spiI, Endpoint remote) {}
+
+  private final Scheduler scheduler;
+  private final Transport transport;
+  private final Endpoint local;
+  private final PeerConfig config;
+  private final EngineSettings settings;
+  private final SecureRandom random;
+  private final Listener listener;
+  private final Cookies cookies;
+  private final Map<Long, IkeSa> sas = new HashMap<>();
+  private final Map<InitKey, IkeSa> byInitiator = new HashMap<>();
+  private final EngineCounters counters = new EngineCounters();
+
+  public IkeEngine(
+      Scheduler scheduler,
+      Transport transport,
+      Endpoint local,
+      PeerConfig config,
+      EngineSettings settings,
+      SecureRandom random,
+      Listener listener) {
+    this.scheduler = scheduler;
+    this.transport = transport;
+    this.local = local;
+    this.config = config;
+    this.settings = settings;
+    this.random = random;
+    this.listener = listener;
+    this.cookies = new Cookies(random);
+  }
+
+  public Endpoint local() {
+    return local;
+  }
+
+  public EngineCounters counters() {
+    return counters;
+  }
+
+  public Collection<IkeSa> sas() {
+    return List.copyOf(sas.values());
+  }
+
+  /** The SA whose local SPI this is, or null. */
+  public IkeSa sa(long localSpi) {
+    return sas.get(localSpi);
+  }
+
+  /**
+   * Starts IKE_SA_INIT and IKE_AUTH towards {@code remote}; the SA reports through the listener.
+   */
+  public IkeSa initiate(Endpoint remote) {
+    IkeSa sa = new IkeSa(true, newIkeSpi(), 0, local, remote);
+    sas.put(sa.localSpi(), sa);
+    sa.queuedTasks().add(new IkeSaInitTask(config, random));
+    sa.queuedTasks().add(new IkeAuthTask(config, random));
+    startNext(sa);
+    return sa;
+  }
+
+  /** Deletes the IKE SA and its Child SAs (§1.4.1); the SA ends when the peer answers. */
+  public void delete(IkeSa sa) {
+    queue(sa, InformationalTask.deleteIkeSa());
+  }
+
+  /** Sends an empty INFORMATIONAL: the SA ends if the peer never answers (§2.4). */
+  public void checkLiveness(IkeSa sa) {
+    queue(sa, InformationalTask.liveness());
+  }
+
+  private void queue(IkeSa sa, IkeTask task) {
+    if (sa.state() == IkeSaState.ESTABLISHED) {
+      sa.queuedTasks().add(task);
+      startNext(sa);
+    }
+  }
+
+  // ---- receiving ------------------------------------------------------------------------------
+
+  /** One UDP/500 payload that arrived. */
+  public void receive(Datagram datagram) {
+    counters.received++;
+    byte[] raw = datagram.payload();
+    IkeMessage message;
+    try {
+      message = IkeMessage.parse(Unpooled.wrappedBuffer(raw));
+    } catch (IkeFormatException e) {
+      malformed(datagram, e);
+      return;
+    }
+    if ((message.header().flags() & IkeHeader.RESPONSE) != 0) {
+      onResponse(message, raw);
+    } else if (isInitRequest(message.header())) {
+      onInitRequest(datagram, message);
+    } else {
+      onRequest(message, raw);
+    }
+  }
+
+  private static boolean isInitRequest(IkeHeader h) {
+    return h.exchangeType() == IkeHeader.IKE_SA_INIT
+        && (h.flags() & IkeHeader.RESPONSE) == 0
+        && h.spiR() == 0
+        && h.messageId() == 0;
+  }
+
+  /**
+   * A message that does not parse. Only an IKE_SA_INIT request gets an answer, unprotected and
+   * stateless (§2.21.1): anything later is not authenticated yet and is dropped (§2.21.2).
+   */
+  private void malformed(Datagram datagram, IkeFormatException e) {
+    counters.malformed++;
+    IkeHeader h = e.header();
+    if (h != null && isInitRequest(h)) {
+      sendStateless(
+          datagram,
+          h,
+          List.of(NotifyPayload.of(e.reason().notifyType(), Octets.of(e.notifyData()))));
+    }
+  }
+
+  /** The SA a message belongs to: our SPI is the responder's if the original initiator sent it. */
+  private IkeSa lookup(IkeHeader h) {
+    long ours = (h.flags() & IkeHeader.INITIATOR) != 0 ? h.spiR() : h.spiI();
+    IkeSa sa = sas.get(ours);
+    if (sa == null || sa.spiI() != h.spiI() || (sa.spiR() != h.spiR() && sa.spiR() != 0)) {
+      counters.unknownSpi++;
+      return null;
+    }
+    return sa;
+  }
+
+  private void onInitRequest(Datagram datagram, IkeMessage request) {
+    IkeHeader h = request.header();
+    byte[] raw = datagram.payload();
+    IkeSa existing = byInitiator.get(new InitKey(h.spiI(), datagram.source()));
+    if (existing != null) {
+      answerAgain(existing, h.messageId(), raw);
+      return;
+    }
+    if (halfOpen() >= settings.halfOpenCookieThreshold()
+        && !cookies.valid(request, datagram.source())) {
+      Octets cookie = cookies.cookie(request, datagram.source());
+      if (cookie == null) { // no nonce to bind the cookie to
+        sendStateless(datagram, h, List.of(NotifyPayload.of(NotifyPayload.INVALID_SYNTAX)));
+        return;
+      }
+      sendStateless(datagram, h, List.of(NotifyPayload.of(NotifyPayload.COOKIE, cookie)));
+      counters.cookiesSent++;
+      return;
+    }
+    IkeSa sa = new IkeSa(false, h.spiI(), newIkeSpi(), datagram.destination(), datagram.source());
+    IkeSaInitTask.Answer answer = IkeSaInitTask.respond(config, random, sa, request, raw);
+    if (!answer.accepted()) {
+      sendStateless(datagram, h, answer.payloads());
+      return;
+    }
+    sas.put(sa.localSpi(), sa);
+    byInitiator.put(new InitKey(h.spiI(), datagram.source()), sa);
+    respond(sa, h, raw, answer.payloads());
+    scheduler.schedule(HALF_OPEN_TIMEOUT_SECONDS, TimeUnit.SECONDS, () -> expireHalfOpen(sa));
+  }
+
+  private void expireHalfOpen(IkeSa sa) {
+    if (sa.state() == IkeSaState.INIT_DONE) {
+      sa.fail(-1);
+      destroy(sa);
+    }
+  }
+
+  private long halfOpen() {
+    return byInitiator.values().stream().filter(sa -> sa.state() == IkeSaState.INIT_DONE).count();
+  }
+
+  /** Sends the cached answer if {@code raw} repeats the last request; true if it did. */
+  private boolean answerAgain(IkeSa sa, long messageId, byte[] raw) {
+    if (sa.isRetransmission(messageId, raw)) {
+      counters.duplicatesAnswered++;
+      send(sa, sa.lastResponse());
+      return true;
+    }
+    counters.unexpectedMessageId++;
+    return false;
+  }
+
+  private void onRequest(IkeMessage request, byte[] raw) {
+    IkeHeader h = request.header();
+    IkeSa sa = lookup(h);
+    if (sa == null) {
+      return;
+    }
+    if (h.messageId() != sa.expectedRequestId() || sa.cipher() == null) {
+      answerAgain(sa, h.messageId(), raw);
+      return;
+    }
+    IkeMessage opened;
+    try {
+      opened = request.opened(sa.cipher());
+    } catch (GeneralSecurityException e) {
+      counters.undecryptable++;
+      return;
+    } catch (IkeFormatException e) {
+      // Authentic but malformed inside: tell the peer; a broken IKE_AUTH ends the SA (§2.21.2).
+      counters.malformed++;
+      if (h.exchangeType() == IkeHeader.IKE_AUTH) {
+        sa.fail(e.reason().notifyType());
+      }
+      respond(
+          sa,
+          h,
+          raw,
+          List.of(NotifyPayload.of(e.reason().notifyType(), Octets.of(e.notifyData()))));
+      afterResponding(sa, h);
+      return;
+    }
+    respond(sa, h, raw, answer(sa, opened));
+    afterResponding(sa, h);
+  }
+
+  private List<IkePayload> answer(IkeSa sa, IkeMessage request) {
+    switch (request.header().exchangeType()) {
+      case IkeHeader.IKE_AUTH:
+        if (!sa.isInitiator() && sa.state() == IkeSaState.INIT_DONE) {
+          return IkeAuthTask.respond(config, random, sa, request);
+        }
+        return List.of(NotifyPayload.of(NotifyPayload.INVALID_SYNTAX));
+      case IkeHeader.INFORMATIONAL:
+        return InformationalTask.respond(sa, request);
+      default:
+        // CREATE_CHILD_SA and unknown exchanges: not offered by this end yet.
+        return List.of(NotifyPayload.of(NotifyPayload.NO_ADDITIONAL_SAS));
+    }
+  }
+
+  private void afterResponding(IkeSa sa, IkeHeader request) {
+    if (sa.failure() != 0 || sa.state() == IkeSaState.DELETING) {
+      destroy(sa);
+    } else if (request.exchangeType() == IkeHeader.IKE_AUTH
+        && sa.state() == IkeSaState.ESTABLISHED) {
+      listener.established(sa);
+    }
+  }
+
+  private void onResponse(IkeMessage response, byte[] raw) {
+    IkeHeader h = response.header();
+    IkeSa sa = lookup(h);
+    if (sa == null) {
+      return;
+    }
+    IkeTask task = sa.activeTask();
+    if (task == null
+        || sa.pendingRequest() == null
+        || h.messageId() != sa.nextRequestId()
+        || h.exchangeType() != task.exchangeType()) {
+      counters.unexpectedMessageId++;
+      return;
+    }
+    IkeMessage message = response;
+    if (h.exchangeType() != IkeHeader.IKE_SA_INIT) {
+      try {
+        message = response.opened(sa.cipher());
+      } catch (GeneralSecurityException e) {
+        counters.undecryptable++;
+        return;
+      } catch (IkeFormatException e) {
+        counters.malformed++;
+        return;
+      }
+    }
+    IkeTask.Outcome outcome = task.processResponse(sa, message, raw);
+    switch (outcome) {
+      case RETRY:
+        sa.requestDone(false);
+        sendRequest(sa, task);
+        break;
+      case DONE:
+        sa.requestDone(true);
+        sa.activeTask(null);
+        taskDone(sa, task);
+        break;
+      default:
+        sa.requestDone(true);
+        destroy(sa);
+    }
+  }
+
+  private void taskDone(IkeSa sa, IkeTask task) {
+    if (task instanceof InformationalTask info && info.deletesIkeSa()) {
+      destroy(sa);
+      return;
+    }
+    if (task instanceof IkeAuthTask) {
+      listener.established(sa);
+    }
+    startNext(sa);
+  }
+
+  // ---- sending --------------------------------------------------------------------------------
+
+  private void startNext(IkeSa sa) {
+    if (sa.activeTask() == null && !sa.queuedTasks().isEmpty()) {
+      IkeTask task = sa.queuedTasks().poll();
+      sa.activeTask(task);
+      sendRequest(sa, task);
+    }
+  }
+
+  private void sendRequest(IkeSa sa, IkeTask task) {
+    IkeHeader h =
+        IkeHeader.of(
+            sa.spiI(),
+            sa.isInitiator() && task.exchangeType() == IkeHeader.IKE_SA_INIT ? 0 : sa.spiR(),
+            task.exchangeType(),
+            sa.isInitiator() ? IkeHeader.INITIATOR : 0,
+            sa.nextRequestId());
+    byte[] bytes = encode(sa, new IkeMessage(h, task.buildRequest(sa)));
+    if (task.exchangeType() == IkeHeader.IKE_SA_INIT) {
+      sa.initMessage(true, bytes); // RealMessage1 is the request as last sent (§2.15)
+    }
+    sa.requestSent(bytes, retransmitTimer(sa, 0));
+    send(sa, bytes);
+  }
+
+  private Scheduler.Timer retransmitTimer(IkeSa sa, int sent) {
+    return scheduler.schedule(
+        settings.retransmitMillis() << sent, TimeUnit.MILLISECONDS, () -> retransmit(sa));
+  }
+
+  /** §2.1: the same bytes again, each timeout twice the last; then the peer is dead. */
+  private void retransmit(IkeSa sa) {
+    byte[] pending = sa.pendingRequest();
+    if (pending == null || sa.state() == IkeSaState.DESTROYED) {
+      return;
+    }
+    if (sa.retransmissions() >= settings.retransmitTries()) {
+      sa.fail(-1);
+      destroy(sa);
+      return;
+    }
+    counters.retransmissions++;
+    send(sa, pending);
+    sa.retransmitted(retransmitTimer(sa, sa.retransmissions() + 1));
+  }
+
+  private void respond(IkeSa sa, IkeHeader request, byte[] raw, List<IkePayload> payloads) {
+    int flags = IkeHeader.RESPONSE | (sa.isInitiator() ? IkeHeader.INITIATOR : 0);
+    IkeHeader h =
+        IkeHeader.of(sa.spiI(), sa.spiR(), request.exchangeType(), flags, request.messageId());
+    byte[] bytes = encode(sa, new IkeMessage(h, payloads));
+    if (request.exchangeType() == IkeHeader.IKE_SA_INIT) {
+      sa.initMessage(false, bytes); // RealMessage2
+    }
+    sa.answered(raw, bytes);
+    send(sa, bytes);
+  }
+
+  /**
+   * An IKE_SA_INIT answer that keeps no state: SPIr 0 (§2.6), back to where the request came from.
+   */
+  private void sendStateless(Datagram request, IkeHeader h, List<IkePayload> payloads) {
+    IkeHeader answer =
+        IkeHeader.of(h.spiI(), 0, IkeHeader.IKE_SA_INIT, IkeHeader.RESPONSE, h.messageId());
+    transport.send(
+        new Datagram(
+            request.destination(),
+            request.source(),
+            new IkeMessage(answer, payloads).toByteArray()));
+  }
+
+  private static byte[] encode(IkeSa sa, IkeMessage message) {
+    if (message.header().exchangeType() == IkeHeader.IKE_SA_INIT) {
+      return message.toByteArray();
+    }
+    ByteBuf buf = message.encodeWithSk(UnpooledByteBufAllocator.DEFAULT, sa.cipher());
+    try {
+      return ByteBufUtil.getBytes(buf);
+    } finally {
+      buf.release();
+    }
+  }
+
+  private void send(IkeSa sa, byte[] bytes) {
+    transport.send(new Datagram(sa.local(), sa.remote(), bytes));
+  }
+
+  private void destroy(IkeSa sa) {
+    sa.requestDone(false);
+    sa.state(IkeSaState.DESTROYED);
+    sas.remove(sa.localSpi());
+    byInitiator.remove(new InitKey(sa.spiI(), sa.remote()));
+    listener.ended(sa);
+  }
+
+  /** A random SPI, never 0 (§3.1) and not one of ours already. */
+  private long newIkeSpi() {
+    long spi;
+    do {
+      spi = random.nextLong();
+    } while (spi == 0 || sas.containsKey(spi));
+    return spi;
+  }
+}

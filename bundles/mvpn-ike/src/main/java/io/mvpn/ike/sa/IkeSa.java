@@ -1,0 +1,299 @@
+package io.mvpn.ike.sa;
+
+import io.mvpn.api.time.Scheduler;
+import io.mvpn.ike.crypto.IkeSaKeys;
+import io.mvpn.ike.message.Proposal;
+import io.mvpn.ike.message.SkCipher;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * One IKE SA as one end holds it: SPIs, role, state, message IDs, the messages kept for
+ * retransmission and duplicate detection (RFC 7296 §2.1-§2.2), what IKE_SA_INIT negotiated and the
+ * Child SAs. Touched only on the engine's scheduler thread; tasks fill it in as exchanges complete.
+ */
+public final class IkeSa {
+
+  private final boolean initiator;
+  private final long spiI;
+  private long spiR;
+  private final Endpoint local;
+  private Endpoint remote;
+  private IkeSaState state = IkeSaState.CREATED;
+  private int failure;
+
+  // Message IDs (§2.2): ours count our requests, the peer's count its requests.
+  private long nextRequestId;
+  private long expectedRequestId;
+
+  // Window size 1: at most one request of ours outstanding, kept whole for retransmission.
+  private byte[] pendingRequest;
+  private int retransmissions;
+  private Scheduler.Timer retransmitTimer;
+
+  // The peer's last request and our answer: a retransmitted request gets the same answer (§2.1).
+  private byte[] lastPeerRequest;
+  private byte[] lastResponse;
+
+  private final Deque<IkeTask> queuedTasks = new ArrayDeque<>();
+  private IkeTask activeTask;
+
+  // IKE_SA_INIT results.
+  private Proposal proposal;
+  private IkeSaKeys keys;
+  private SkCipher cipher;
+  private byte[] nonceI;
+  private byte[] nonceR;
+  private byte[] realMessage1;
+  private byte[] realMessage2;
+  private boolean localBehindNat;
+  private boolean remoteBehindNat;
+
+  // IKE_AUTH results.
+  private Identity remoteId;
+  private boolean peerSupportsMobike;
+  private final List<ChildSa> childSas = new ArrayList<>(1);
+  private int childFailure;
+
+  IkeSa(boolean initiator, long spiI, long spiR, Endpoint local, Endpoint remote) {
+    this.initiator = initiator;
+    this.spiI = spiI;
+    this.spiR = spiR;
+    this.local = local;
+    this.remote = remote;
+  }
+
+  public boolean isInitiator() {
+    return initiator;
+  }
+
+  public long spiI() {
+    return spiI;
+  }
+
+  public long spiR() {
+    return spiR;
+  }
+
+  /** The SPI this end chose: the one the engine finds the SA by. */
+  public long localSpi() {
+    return initiator ? spiI : spiR;
+  }
+
+  public Endpoint local() {
+    return local;
+  }
+
+  public Endpoint remote() {
+    return remote;
+  }
+
+  public IkeSaState state() {
+    return state;
+  }
+
+  /** The Notify error type that ended the SA, -1 for a timeout, 0 if none. */
+  public int failure() {
+    return failure;
+  }
+
+  public long nextRequestId() {
+    return nextRequestId;
+  }
+
+  public long expectedRequestId() {
+    return expectedRequestId;
+  }
+
+  public Proposal proposal() {
+    return proposal;
+  }
+
+  public IkeSaKeys keys() {
+    return keys;
+  }
+
+  public SkCipher cipher() {
+    return cipher;
+  }
+
+  /** Whether a NAT sits in front of this end (our NAT_DETECTION_DESTINATION_IP did not match). */
+  public boolean localBehindNat() {
+    return localBehindNat;
+  }
+
+  /** Whether a NAT sits in front of the peer (its NAT_DETECTION_SOURCE_IP did not match). */
+  public boolean remoteBehindNat() {
+    return remoteBehindNat;
+  }
+
+  public boolean natDetected() {
+    return localBehindNat || remoteBehindNat;
+  }
+
+  public Identity remoteId() {
+    return remoteId;
+  }
+
+  public boolean peerSupportsMobike() {
+    return peerSupportsMobike;
+  }
+
+  /**
+   * The Notify error that refused the Child SA asked for with IKE_AUTH (NO_PROPOSAL_CHOSEN,
+   * TS_UNACCEPTABLE), or 0: the IKE SA stays up without it (§1.2).
+   */
+  public int childFailure() {
+    return childFailure;
+  }
+
+  public List<ChildSa> childSas() {
+    return List.copyOf(childSas);
+  }
+
+  /** How often our outstanding request has been sent again so far. */
+  public int retransmissions() {
+    return retransmissions;
+  }
+
+  @Override
+  public String toString() {
+    return String.format(
+        "IKE_SA %016x_i %016x_r %s %s %s", spiI, spiR, initiator ? "I" : "R", remote, state);
+  }
+
+  // ---- package-private mutators for the tasks and the engine ----------------------------------
+
+  static byte[] spiBytes(long spi) {
+    return ByteBuffer.allocate(8).putLong(spi).array();
+  }
+
+  void state(IkeSaState next) {
+    state = next;
+  }
+
+  void fail(int notifyType) {
+    if (failure == 0) {
+      failure = notifyType;
+    }
+  }
+
+  void spiR(long spi) {
+    spiR = spi;
+  }
+
+  void negotiated(Proposal chosen, IkeSaKeys derived, SkCipher skCipher, byte[] ni, byte[] nr) {
+    proposal = chosen;
+    keys = derived;
+    cipher = skCipher;
+    nonceI = ni.clone();
+    nonceR = nr.clone();
+  }
+
+  byte[] nonceI() {
+    return nonceI.clone();
+  }
+
+  byte[] nonceR() {
+    return nonceR.clone();
+  }
+
+  /** The IKE_SA_INIT request (RealMessage1) or response (RealMessage2) as sent (§2.15). */
+  void initMessage(boolean request, byte[] bytes) {
+    if (request) {
+      realMessage1 = bytes.clone();
+    } else {
+      realMessage2 = bytes.clone();
+    }
+  }
+
+  byte[] realMessage1() {
+    return realMessage1.clone();
+  }
+
+  byte[] realMessage2() {
+    return realMessage2.clone();
+  }
+
+  void nat(boolean localNat, boolean remoteNat) {
+    localBehindNat = localNat;
+    remoteBehindNat = remoteNat;
+  }
+
+  void authenticated(Identity peer, boolean mobike) {
+    remoteId = peer;
+    peerSupportsMobike = mobike;
+  }
+
+  void childFailed(int notifyType) {
+    childFailure = notifyType;
+  }
+
+  void addChildSa(ChildSa child) {
+    childSas.add(child);
+  }
+
+  // Our requests.
+
+  Deque<IkeTask> queuedTasks() {
+    return queuedTasks;
+  }
+
+  IkeTask activeTask() {
+    return activeTask;
+  }
+
+  void activeTask(IkeTask task) {
+    activeTask = task;
+  }
+
+  void requestSent(byte[] bytes, Scheduler.Timer timer) {
+    pendingRequest = bytes;
+    retransmissions = 0;
+    retransmitTimer = timer;
+  }
+
+  byte[] pendingRequest() {
+    return pendingRequest;
+  }
+
+  void retransmitted(Scheduler.Timer timer) {
+    retransmissions++;
+    retransmitTimer = timer;
+  }
+
+  /** The response arrived (or the SA ends): no more retransmissions. */
+  void requestDone(boolean advanceMessageId) {
+    if (retransmitTimer != null) {
+      retransmitTimer.cancel();
+      retransmitTimer = null;
+    }
+    pendingRequest = null;
+    if (advanceMessageId) {
+      nextRequestId++;
+    }
+  }
+
+  // The peer's requests.
+
+  /** Whether {@code raw} repeats the peer's last request, which we answered already. */
+  boolean isRetransmission(long messageId, byte[] raw) {
+    return lastResponse != null
+        && messageId == expectedRequestId - 1
+        && Arrays.equals(raw, lastPeerRequest);
+  }
+
+  void answered(byte[] request, byte[] response) {
+    lastPeerRequest = request.clone();
+    lastResponse = response.clone();
+    expectedRequestId++;
+  }
+
+  byte[] lastResponse() {
+    return lastResponse;
+  }
+}

@@ -1,0 +1,254 @@
+package io.mvpn.ike.sa;
+
+import io.mvpn.ike.crypto.DiffieHellman;
+import io.mvpn.ike.crypto.IkeCryptoException;
+import io.mvpn.ike.crypto.IkeSaKeys;
+import io.mvpn.ike.crypto.NatDetection;
+import io.mvpn.ike.crypto.Prf;
+import io.mvpn.ike.crypto.SkAeadCipher;
+import io.mvpn.ike.message.IkeHeader;
+import io.mvpn.ike.message.IkeMessage;
+import io.mvpn.ike.message.IkePayload;
+import io.mvpn.ike.message.KeyExchangePayload;
+import io.mvpn.ike.message.NoncePayload;
+import io.mvpn.ike.message.NotifyPayload;
+import io.mvpn.ike.message.Octets;
+import io.mvpn.ike.message.Proposal;
+import io.mvpn.ike.message.SecurityAssociationPayload;
+import io.mvpn.ike.message.Transform;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * IKE_SA_INIT (RFC 7296 §1.2): {@code HDR, SAi1, KEi, Ni, N(NAT_D)s -> <- HDR, SAr1, KEr, Nr,
+ * N(NAT_D)s}. The initiator repeats the request after a COOKIE (§2.6, the cookie first) or an
+ * INVALID_KE_PAYLOAD naming another offered group (§1.3); the responder picks one proposal (§3.3.6)
+ * and takes the KE's group when it accepts it, which saves the round trip.
+ */
+public final class IkeSaInitTask implements IkeTask {
+
+  public static final int NONCE_LENGTH = 32;
+
+  /** Retries before giving up: a responder that keeps asking is broken or hostile. */
+  private static final int MAX_RETRIES = 3;
+
+  private final PeerConfig config;
+  private final SecureRandom random;
+  private final byte[] nonce = new byte[NONCE_LENGTH];
+  private DiffieHellman dh;
+  private Octets cookie;
+  private int retries;
+
+  public IkeSaInitTask(PeerConfig config, SecureRandom random) {
+    this.config = config;
+    this.random = random;
+    random.nextBytes(nonce);
+    dh = newDh(config.ike().ofType(Transform.DH).get(0).id(), random);
+  }
+
+  @Override
+  public int exchangeType() {
+    return IkeHeader.IKE_SA_INIT;
+  }
+
+  /** The D-H group of the KE payload we send now. */
+  public int group() {
+    return dh.group();
+  }
+
+  @Override
+  public List<IkePayload> buildRequest(IkeSa sa) {
+    List<IkePayload> payloads = new ArrayList<>();
+    if (cookie != null) {
+      payloads.add(NotifyPayload.of(NotifyPayload.COOKIE, cookie)); // first, §2.6
+    }
+    payloads.add(SecurityAssociationPayload.of(config.ike().offer(Octets.EMPTY)));
+    payloads.add(new KeyExchangePayload(dh.group(), Octets.of(dh.publicValue())));
+    payloads.add(new NoncePayload(Octets.of(nonce)));
+    payloads.addAll(natDetection(sa, 0));
+    sa.state(IkeSaState.INIT_SENT);
+    return payloads;
+  }
+
+  @Override
+  public Outcome processResponse(IkeSa sa, IkeMessage response, byte[] raw) {
+    NotifyPayload n = response.notification(NotifyPayload.COOKIE);
+    if (n != null) {
+      cookie = n.data();
+      return retry(sa);
+    }
+    n = response.notification(NotifyPayload.INVALID_KE_PAYLOAD);
+    if (n != null) {
+      return invalidKe(sa, n);
+    }
+    for (NotifyPayload error : response.all(NotifyPayload.class)) {
+      if (error.isError()) {
+        return failed(sa, error.notifyType());
+      }
+    }
+    SecurityAssociationPayload saR = response.first(SecurityAssociationPayload.class);
+    KeyExchangePayload ke = response.first(KeyExchangePayload.class);
+    NoncePayload nr = response.first(NoncePayload.class);
+    if (saR == null || ke == null || nr == null || response.header().spiR() == 0) {
+      return failed(sa, NotifyPayload.INVALID_SYNTAX);
+    }
+    Proposal chosen = saR.proposals().get(0);
+    if (saR.proposals().size() != 1 || !config.ike().accepts(chosen)) {
+      return failed(sa, NotifyPayload.NO_PROPOSAL_CHOSEN);
+    }
+    if (ProposalPolicy.single(chosen, Transform.DH).id() != dh.group()
+        || ke.dhGroup() != dh.group()) {
+      return failed(sa, NotifyPayload.INVALID_KE_PAYLOAD);
+    }
+    sa.spiR(response.header().spiR());
+    try {
+      byte[] gir = dh.sharedSecret(ke.data().toByteArray());
+      derive(sa, chosen, gir, nonce, nr.data().toByteArray());
+    } catch (IkeCryptoException e) {
+      return failed(sa, e.reason().notifyType());
+    }
+    sa.initMessage(false, raw);
+    detectNat(sa, response, sa.spiR());
+    sa.state(IkeSaState.INIT_DONE);
+    return Outcome.DONE;
+  }
+
+  private Outcome invalidKe(IkeSa sa, NotifyPayload n) {
+    int wanted =
+        n.data().length() == 2 ? n.data().unsignedByte(0) << 8 | n.data().unsignedByte(1) : -1;
+    boolean offered =
+        config.ike().ofType(Transform.DH).contains(Transform.of(Transform.DH, wanted));
+    if (!offered || wanted == dh.group()) {
+      return failed(sa, NotifyPayload.INVALID_KE_PAYLOAD);
+    }
+    dh = newDh(wanted, random);
+    return retry(sa);
+  }
+
+  private Outcome retry(IkeSa sa) {
+    return ++retries > MAX_RETRIES ? failed(sa, NotifyPayload.INVALID_SYNTAX) : Outcome.RETRY;
+  }
+
+  private static Outcome failed(IkeSa sa, int notifyType) {
+    sa.fail(notifyType);
+    return Outcome.FAILED;
+  }
+
+  // ---- responder ------------------------------------------------------------------------------
+
+  /**
+   * The responder's answer to an IKE_SA_INIT request. {@code accepted}: the SA is half-open now;
+   * otherwise the payloads are an error (NO_PROPOSAL_CHOSEN, INVALID_KE_PAYLOAD, INVALID_SYNTAX)
+   * sent without keeping any state.
+   */
+  public record Answer(List<IkePayload> payloads, boolean accepted) {
+
+    static Answer error(int notifyType, Octets data) {
+      return new Answer(List.of(NotifyPayload.of(notifyType, data)), false);
+    }
+  }
+
+  /** Answers {@code request} for the new responder SA {@code sa} (its SPIr already chosen). */
+  public static Answer respond(
+      PeerConfig config, SecureRandom random, IkeSa sa, IkeMessage request, byte[] raw) {
+    SecurityAssociationPayload saI = request.first(SecurityAssociationPayload.class);
+    KeyExchangePayload ke = request.first(KeyExchangePayload.class);
+    NoncePayload ni = request.first(NoncePayload.class);
+    if (saI == null || ke == null || ni == null) {
+      return Answer.error(NotifyPayload.INVALID_SYNTAX, Octets.EMPTY);
+    }
+    Proposal chosen = config.ike().choose(saI).orElse(null);
+    if (chosen == null) {
+      return Answer.error(NotifyPayload.NO_PROPOSAL_CHOSEN, Octets.EMPTY);
+    }
+    Transform keGroup = Transform.of(Transform.DH, ke.dhGroup());
+    if (!saI.proposal(chosen.number()).transforms().contains(keGroup)
+        || !config.ike().transforms().contains(keGroup)) {
+      int preferred = ProposalPolicy.single(chosen, Transform.DH).id();
+      return Answer.error(
+          NotifyPayload.INVALID_KE_PAYLOAD, Octets.of((byte) (preferred >>> 8), (byte) preferred));
+    }
+    chosen = ProposalPolicy.replace(chosen, keGroup);
+    DiffieHellman dh = newDh(ke.dhGroup(), random);
+    byte[] nr = new byte[NONCE_LENGTH];
+    random.nextBytes(nr);
+    try {
+      derive(sa, chosen, dh.sharedSecret(ke.data().toByteArray()), ni.data().toByteArray(), nr);
+    } catch (IkeCryptoException e) {
+      return Answer.error(NotifyPayload.INVALID_SYNTAX, Octets.EMPTY);
+    }
+    sa.initMessage(true, raw);
+    detectNat(sa, request, 0);
+    sa.state(IkeSaState.INIT_DONE);
+    List<IkePayload> payloads = new ArrayList<>();
+    payloads.add(SecurityAssociationPayload.of(chosen));
+    payloads.add(new KeyExchangePayload(dh.group(), Octets.of(dh.publicValue())));
+    payloads.add(new NoncePayload(Octets.of(nr)));
+    payloads.addAll(natDetection(sa, sa.spiR()));
+    return new Answer(payloads, true);
+  }
+
+  // ---- both -----------------------------------------------------------------------------------
+
+  private static DiffieHellman newDh(int group, SecureRandom random) {
+    try {
+      return DiffieHellman.create(group, random);
+    } catch (IkeCryptoException e) {
+      throw new IllegalArgumentException("configured D-H group " + group + " unsupported", e);
+    }
+  }
+
+  /** Keys and SK cipher of the SA from the chosen proposal and the D-H secret (§2.14). */
+  private static void derive(IkeSa sa, Proposal chosen, byte[] gir, byte[] ni, byte[] nr) {
+    Prf prf =
+        Prf.forTransformId(ProposalPolicy.single(chosen, Transform.PRF).id())
+            .orElseThrow(() -> new IllegalStateException("PRF of " + chosen));
+    int bits = ProposalPolicy.single(chosen, Transform.ENCR).keyLength();
+    IkeSaKeys keys =
+        IkeSaKeys.derive(
+            prf, bits, gir, ni, nr, IkeSa.spiBytes(sa.spiI()), IkeSa.spiBytes(sa.spiR()));
+    sa.negotiated(chosen, keys, SkAeadCipher.of(keys, sa.isInitiator()), ni, nr);
+  }
+
+  /** N(NAT_DETECTION_SOURCE_IP), N(NAT_DETECTION_DESTINATION_IP) as this end sends them. */
+  private static List<IkePayload> natDetection(IkeSa sa, long spiR) {
+    byte[] spiI = IkeSa.spiBytes(sa.spiI());
+    byte[] r = IkeSa.spiBytes(spiR);
+    return List.of(
+        NotifyPayload.of(
+            NotifyPayload.NAT_DETECTION_SOURCE_IP,
+            Octets.of(
+                NatDetection.hash(spiI, r, sa.local().address().toBytes(), sa.local().port()))),
+        NotifyPayload.of(
+            NotifyPayload.NAT_DETECTION_DESTINATION_IP,
+            Octets.of(
+                NatDetection.hash(spiI, r, sa.remote().address().toBytes(), sa.remote().port()))));
+  }
+
+  /**
+   * Compares the peer's NAT_D hashes with the addresses the datagram really had (§2.23): its source
+   * hash against where it came from, its destination hash against us. A peer that sends none does
+   * not do NAT traversal; then nothing is detected.
+   */
+  private static void detectNat(IkeSa sa, IkeMessage peer, long spiR) {
+    byte[] spiI = IkeSa.spiBytes(sa.spiI());
+    byte[] r = IkeSa.spiBytes(spiR);
+    NotifyPayload dst = peer.notification(NotifyPayload.NAT_DETECTION_DESTINATION_IP);
+    List<NotifyPayload> sources = new ArrayList<>();
+    for (NotifyPayload n : peer.all(NotifyPayload.class)) {
+      if (n.notifyType() == NotifyPayload.NAT_DETECTION_SOURCE_IP) {
+        sources.add(n); // one per address of a multihomed peer (§2.23)
+      }
+    }
+    if (dst == null || sources.isEmpty()) {
+      return;
+    }
+    byte[] localHash =
+        NatDetection.hash(spiI, r, sa.local().address().toBytes(), sa.local().port());
+    byte[] remoteHash =
+        NatDetection.hash(spiI, r, sa.remote().address().toBytes(), sa.remote().port());
+    boolean remoteNat = sources.stream().noneMatch(n -> n.data().equals(Octets.of(remoteHash)));
+    sa.nat(!dst.data().equals(Octets.of(localHash)), remoteNat);
+  }
+}

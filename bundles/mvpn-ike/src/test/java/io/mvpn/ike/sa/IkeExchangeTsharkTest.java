@@ -1,0 +1,132 @@
+package io.mvpn.ike.sa;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.mvpn.ike.Tshark;
+import io.mvpn.ike.message.Transform;
+import io.mvpn.net.capture.PcapngWriter;
+import io.mvpn.packet.udp.UdpDatagram;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Wireshark reads a whole run of the engines, captured as UDP/500 datagrams: a cookie round, an
+ * INVALID_KE_PAYLOAD retry, IKE_AUTH, a liveness check and the delete. With the SA's keys in its
+ * IKEv2 decryption table it also opens every SK payload, checking the engine's AEAD framing.
+ */
+class IkeExchangeTsharkTest {
+
+  private static final ByteBufAllocator ALLOC = ByteBufAllocator.DEFAULT;
+
+  @TempDir Path tmp;
+
+  private Path pcap;
+  private String keys;
+
+  @BeforeEach
+  void capture() throws Exception {
+    assumeTrue(Tshark.installed(), "tshark is not installed (.ci/run installs it)");
+    PeerConfig gw =
+        IkePair.gwConfig()
+            .withIke(
+                ProposalPolicy.ike(
+                    List.of(256),
+                    List.of(Transform.PRF_HMAC_SHA2_256),
+                    List.of(Transform.CURVE25519)));
+    IkePair pair =
+        new IkePair(IkePair.mnConfig(), gw, EngineSettings.defaults().withCookieThreshold(0));
+    IkeSa mn = pair.start();
+    pair.run(100);
+    assertThat(mn.state()).isEqualTo(IkeSaState.ESTABLISHED);
+    HexFormat hex = HexFormat.of();
+    keys =
+        String.format(
+            "%016x,%016x,%s,%s,\"%s\",,,\"%s\"",
+            mn.spiI(),
+            mn.spiR(),
+            hex.formatHex(mn.keys().skEi()),
+            hex.formatHex(mn.keys().skEr()),
+            "AES-GCM-256 with 16 octet ICV [RFC5282]",
+            "NONE [RFC4306]");
+    pair.scheduler.execute(() -> pair.initiator.checkLiveness(mn));
+    pair.run(100);
+    pair.scheduler.execute(() -> pair.initiator.delete(mn));
+    pair.run(100);
+
+    pcap = tmp.resolve("ike-exchange.pcapng");
+    try (var writer =
+        new PcapngWriter(
+            FileChannel.open(pcap, StandardOpenOption.CREATE, StandardOpenOption.WRITE), "ike")) {
+      long t = 0;
+      for (Datagram d : pair.sent) {
+        ByteBuf udp =
+            UdpDatagram.build(
+                ALLOC,
+                d.source().address().toInt(),
+                d.destination().address().toInt(),
+                d.source().port(),
+                d.destination().port(),
+                Unpooled.wrappedBuffer(d.payload()),
+                64);
+        writer.write(t += 1_000_000, udp);
+        udp.release();
+      }
+    }
+  }
+
+  @Test
+  void nothingIsMalformedOrWarnedAbout() throws Exception {
+    assertThat(tshark("-Y", "_ws.malformed || _ws.expert.severity >= \"warning\"")).isEmpty();
+  }
+
+  @Test
+  void theExchangesAreTheOnesTheEnginesRan() throws Exception {
+    assertThat(tshark("-T", "fields", "-e", "isakmp.exchangetype", "-e", "isakmp.flags"))
+        .containsExactly(
+            "34\t0x08", // IKE_SA_INIT with group 19
+            "34\t0x20", // N(COOKIE)
+            "34\t0x08", // again with the cookie
+            "34\t0x20", // N(INVALID_KE_PAYLOAD) for 31
+            "34\t0x08", // cookie and group 31
+            "34\t0x20",
+            "35\t0x08",
+            "35\t0x20",
+            "37\t0x08",
+            "37\t0x20",
+            "37\t0x08",
+            "37\t0x20");
+  }
+
+  @Test
+  void withTheKeysWiresharkOpensIkeAuth() throws Exception {
+    List<String> rows =
+        tshark(
+            "-o",
+            "uat:ikev2_decryption_table:" + keys,
+            "-Y",
+            "isakmp.exchangetype == 35",
+            "-T",
+            "fields",
+            "-e",
+            "isakmp.auth.method",
+            "-e",
+            "isakmp.notify.msgtype",
+            "-e",
+            "isakmp.ts.start_ipv4");
+    assertThat(rows).containsExactly("2\t16396\t10.1.0.0,0.0.0.0", "2\t16396\t10.1.0.0,10.2.0.0");
+  }
+
+  private List<String> tshark(String... args) throws Exception {
+    return Tshark.run(pcap, args);
+  }
+}

@@ -1,0 +1,137 @@
+package io.mvpn.ike.sa;
+
+import io.mvpn.api.Ipv4Address;
+import io.mvpn.ike.message.TrafficSelector;
+import io.mvpn.ipsec.esp.SecurityAssociationDatabase;
+import io.mvpn.net.time.VirtualTimeScheduler;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+
+/**
+ * Two engines, a mobile node (initiator) and a gateway (responder), joined by an in-memory link
+ * with 1 ms of latency in virtual time. The link logs every datagram sent and drops those a test
+ * chooses to lose.
+ */
+final class IkePair implements Transport {
+
+  static final Endpoint MN = Endpoint.of("203.0.113.61", 500);
+  static final Endpoint GW = Endpoint.of("198.51.100.10", 500);
+  static final Identity MN_ID = Identity.fqdn("mn1.example.net");
+  static final Identity GW_ID = Identity.ipv4(Ipv4Address.parse("198.51.100.10"));
+  static final byte[] PSK = "correct horse battery staple".getBytes(StandardCharsets.US_ASCII);
+
+  final VirtualTimeScheduler scheduler = new VirtualTimeScheduler();
+  final List<Datagram> sent = new ArrayList<>();
+  final List<IkeSa> established = new ArrayList<>();
+  final List<IkeSa> ended = new ArrayList<>();
+
+  /** The gateway's inbound ESP SAs, installed as its IKE SAs come and go. */
+  final SecurityAssociationDatabase gwSad = new SecurityAssociationDatabase();
+
+  Predicate<Datagram> lose = d -> false;
+  UnaryOperator<Datagram> translate = d -> d;
+  final Map<Endpoint, IkeEngine> engines = new HashMap<>();
+  final IkeEngine initiator;
+  final IkeEngine responder;
+
+  IkePair(PeerConfig mn, PeerConfig gw, EngineSettings gwSettings) {
+    IkeEngine.Listener listener =
+        new IkeEngine.Listener() {
+          @Override
+          public void established(IkeSa sa) {
+            established.add(sa);
+          }
+
+          @Override
+          public void ended(IkeSa sa) {
+            ended.add(sa);
+          }
+        };
+    SecureRandom random = new SecureRandom();
+    initiator = new IkeEngine(scheduler, this, MN, mn, EngineSettings.defaults(), random, listener);
+    responder =
+        new IkeEngine(
+            scheduler, this, GW, gw, gwSettings, random, new SadInstaller(gwSad, listener));
+    engines.put(MN, initiator);
+    engines.put(GW, responder);
+  }
+
+  IkePair() {
+    this(mnConfig(), gwConfig(), EngineSettings.defaults());
+  }
+
+  static TrafficSelector range(String start, String end) {
+    return TrafficSelector.ipv4(Ipv4Address.parse(start), Ipv4Address.parse(end));
+  }
+
+  /** Asks for 10.1.0.0/16 on its side and anything on the gateway's. */
+  static PeerConfig mnConfig() {
+    return PeerConfig.of(
+        MN_ID,
+        GW_ID,
+        new PskAuthenticator(PSK),
+        List.of(range("10.1.0.0", "10.1.255.255")),
+        List.of(range("0.0.0.0", "255.255.255.255")));
+  }
+
+  /** Allows 10.2.0.0/16 behind itself and 10.1.0.0/24 behind the mobile node. */
+  static PeerConfig gwConfig() {
+    return PeerConfig.of(
+        GW_ID,
+        MN_ID,
+        new PskAuthenticator(PSK),
+        List.of(range("10.2.0.0", "10.2.255.255")),
+        List.of(range("10.1.0.0", "10.1.0.255")));
+  }
+
+  @Override
+  public void send(Datagram datagram) {
+    sent.add(datagram);
+    if (lose.test(datagram)) {
+      return;
+    }
+    Datagram arriving = translate.apply(datagram);
+    IkeEngine to = engines.get(arriving.destination());
+    if (to != null) {
+      scheduler.schedule(1, TimeUnit.MILLISECONDS, () -> to.receive(arriving));
+    }
+  }
+
+  /** Injects a datagram as if it came from the wire. */
+  void deliver(Datagram datagram) {
+    scheduler.execute(() -> engines.get(datagram.destination()).receive(datagram));
+  }
+
+  IkeSa start() {
+    IkeSa[] sa = new IkeSa[1];
+    scheduler.execute(() -> sa[0] = initiator.initiate(GW));
+    scheduler.runPending();
+    return sa[0];
+  }
+
+  void run(long millis) {
+    scheduler.advance(millis, TimeUnit.MILLISECONDS);
+  }
+
+  /** The responder's SA for an initiator's, or null. */
+  IkeSa peerOf(IkeSa sa) {
+    return responder.sa(sa.spiR());
+  }
+
+  /** Exchange types and R flags of the datagrams sent so far, e.g. "34 35 35R". */
+  List<String> flow() {
+    List<String> out = new ArrayList<>();
+    for (Datagram d : sent) {
+      byte[] p = d.payload();
+      out.add((p[18] & 0xFF) + ((p[19] & 0x20) != 0 ? "R" : ""));
+    }
+    return out;
+  }
+}
