@@ -107,6 +107,7 @@ public final class MobilityRouter {
   private final RateLimiter rreqLimiter;
   private final RateLimiter rerrLimiter;
   private RateLimiter forwardLimiter;
+  private boolean gratuitousRreps;
   private final Map<Ipv4Address, Discovery> discoveries = new HashMap<>();
   private final Map<Ipv4Address, Long> neighbours = new HashMap<>(); // last heard, nanos
   private final Map<String, Integer> linkWeights = new HashMap<>();
@@ -141,6 +142,14 @@ public final class MobilityRouter {
    * Caps the RREQs this router rebroadcasts per second. RFC 3561 limits only what a node
    * originates; a neighbour flooding fresh RREQs would otherwise make every router repeat them.
    */
+  /**
+   * Sets the G flag on the RREQs this router originates (§5.1, §6.6.3): an intermediate router that
+   * answers also gives the destination a route back, as a TCP-like session wants.
+   */
+  public void setGratuitousRreps(boolean on) {
+    this.gratuitousRreps = on;
+  }
+
   public void setRreqForwardLimit(int perSecond) {
     this.forwardLimiter = new RateLimiter(perSecond);
   }
@@ -401,7 +410,8 @@ public final class MobilityRouter {
     boolean seqKnown = known.isPresent() && known.get().validSeq();
     RouteRequest rreq =
         new RouteRequest(
-            seqKnown ? 0 : RouteRequest.UNKNOWN_SEQUENCE,
+            (seqKnown ? 0 : RouteRequest.UNKNOWN_SEQUENCE)
+                | (gratuitousRreps ? RouteRequest.GRATUITOUS : 0),
             0,
             rreqId,
             d.destination,

@@ -227,4 +227,27 @@ class MobilityRouterTest {
     assertThat(after.seq()).isEqualTo(before.seq());
     assertThat(after.hopCount()).isEqualTo(before.hopCount());
   }
+
+  /** §6.6.3: with G set, the intermediate router that answers also tells the destination. */
+  @Test
+  void anIntermediateAnswerToAGratuitousRreqGivesTheDestinationARouteBack() {
+    MeshLab m = new MeshLab(CHAIN, CHAIN_LINKS, AodvParameters.defaults());
+    m.send("b", "d", 1); // b learns a route to d
+    m.runFor(1000);
+    assertThat(m.router("d").activeRoute(m.addr("a"))).isEmpty();
+    long dRreps = m.router("d").counter(AodvCounter.RREP_SENT);
+    m.router("a").setGratuitousRreps(true);
+    m.send("a", "d", 2);
+    m.runFor(1000);
+    assertThat(m.received.get("d")).containsExactly(1, 2);
+    MobilityRouter b = m.router("b");
+    assertThat(b.counter(AodvCounter.RREP_SENT)).isEqualTo(1);
+    assertThat(b.counter(AodvCounter.GRATUITOUS_RREP_SENT)).isEqualTo(1);
+    // d did not answer, yet it now routes back to a through c, with a's number.
+    assertThat(m.router("d").counter(AodvCounter.RREP_SENT)).isEqualTo(dRreps);
+    RouteEntry back = m.router("d").activeRoute(m.addr("a")).orElseThrow();
+    assertThat(back.nextHop()).isEqualTo(m.addr("c"));
+    assertThat(back.hopCount()).isEqualTo(3);
+    assertThat(back.seq()).isEqualTo(m.router("a").sequenceNumber());
+  }
 }
