@@ -69,6 +69,9 @@ public final class MobilityRouter {
     /** A re-request ahead of expiry: asks for a number above the known one (§6.6.1). */
     boolean fresher;
 
+    /** A local repair (§6.12): the broken route's hop count; -1 for an ordinary discovery. */
+    int repairHops = -1;
+
     Discovery(Ipv4Address destination, int ttl) {
       this.destination = destination;
       this.ttl = ttl;
@@ -108,6 +111,7 @@ public final class MobilityRouter {
   private final RateLimiter rerrLimiter;
   private RateLimiter forwardLimiter;
   private boolean gratuitousRreps;
+  private boolean localRepair;
   private final Map<Ipv4Address, Discovery> discoveries = new HashMap<>();
   private final Map<Ipv4Address, Long> neighbours = new HashMap<>(); // last heard, nanos
   private final Map<String, Integer> linkWeights = new HashMap<>();
@@ -148,6 +152,15 @@ public final class MobilityRouter {
    */
   public void setGratuitousRreps(boolean on) {
     this.gratuitousRreps = on;
+  }
+
+  /**
+   * Lets this router repair a broken route locally (§6.12, a MAY): when the link to a next hop
+   * breaks, destinations at most MAX_REPAIR_TTL hops away are searched for again from here while
+   * their datagrams wait, instead of an immediate RERR.
+   */
+  public void setLocalRepair(boolean on) {
+    this.localRepair = on;
   }
 
   public void setRreqForwardLimit(int perSecond) {
@@ -279,6 +292,18 @@ public final class MobilityRouter {
       }
       d.buffered.add(packet.buffer().retainedSlice(packet.offset(), packet.totalLength()));
       count(AodvCounter.DATA_BUFFERED);
+      return;
+    }
+    Discovery repairing = discoveries.get(destination);
+    if (repairing != null && repairing.repairHops >= 0) {
+      // §6.12: held while the route is repaired here.
+      if (repairing.buffered.size() < MAX_BUFFERED) {
+        repairing.buffered.add(
+            packet.buffer().retainedSlice(packet.offset(), packet.totalLength()));
+        count(AodvCounter.DATA_BUFFERED);
+      } else {
+        count(AodvCounter.DATA_DROPPED);
+      }
       return;
     }
     // §6.11 (ii): data for a destination we have no active route to.
@@ -443,6 +468,16 @@ public final class MobilityRouter {
     if (discoveries.get(d.destination) != d) {
       return;
     }
+    if (d.repairHops >= 0) {
+      // §6.12: one try; then the RERR that the break would have sent.
+      discoveries.remove(d.destination);
+      count(AodvCounter.LOCAL_REPAIRS_FAILED);
+      d.buffered.forEach(ByteBuf::release);
+      count(AodvCounter.DATA_DROPPED);
+      int seq = table.lookup(d.destination).map(RouteEntry::seq).orElse(0);
+      sendRerr(List.of(new UnreachableDestination(d.destination, seq)), false);
+      return;
+    }
     if (d.ttl < parameters.netDiameter()) {
       d.ttl += parameters.ttlIncrement();
       if (d.ttl > parameters.ttlThreshold()) {
@@ -460,6 +495,33 @@ public final class MobilityRouter {
     sendRreq(d);
   }
 
+  /** §6.12: active routes through {@code neighbour} that others use, close enough to repair. */
+  private Map<Ipv4Address, Integer> repairable(Ipv4Address neighbour, long now) {
+    Map<Ipv4Address, Integer> out = new HashMap<>();
+    for (RouteEntry e : table.routes()) {
+      if (e.isActive(now)
+          && e.nextHop().equals(neighbour)
+          && !e.precursors().isEmpty()
+          && e.hopCount() <= parameters.maxRepairTtl()) {
+        out.put(e.destination(), e.hopCount());
+      }
+    }
+    return out;
+  }
+
+  /** §6.12: TTL = MIN_REPAIR_TTL (the last hop count) + LOCAL_ADD_TTL, destination number + 1. */
+  private void startRepair(Ipv4Address destination, int lastHops) {
+    if (discoveries.containsKey(destination)) {
+      return;
+    }
+    Discovery d =
+        new Discovery(
+            destination, Math.min(lastHops + parameters.localAddTtl(), parameters.netDiameter()));
+    d.repairHops = lastHops;
+    discoveries.put(destination, d);
+    sendRreq(d);
+  }
+
   private void discovered(Ipv4Address destination, long now) {
     Discovery d = discoveries.remove(destination);
     if (d == null) {
@@ -470,6 +532,13 @@ public final class MobilityRouter {
     }
     count(AodvCounter.DISCOVERIES_SUCCEEDED);
     Optional<RouteEntry> route = table.activeRoute(destination, now);
+    if (d.repairHops >= 0) {
+      count(AodvCounter.LOCAL_REPAIRS);
+      if (route.isPresent() && route.get().hopCount() > d.repairHops) {
+        // §6.12: a longer path; upstream keeps its route (N) but may look for a better one.
+        sendRerr(List.of(new UnreachableDestination(destination, route.get().seq())), true);
+      }
+    }
     for (ByteBuf b : d.buffered) {
       if (route.isPresent()) {
         transmit(route.get(), b);
@@ -977,6 +1046,9 @@ public final class MobilityRouter {
 
   private void onRerr(RouteError rerr, Ipv4Address sender, long now) {
     count(AodvCounter.RERR_RECEIVED);
+    if (rerr.noDelete()) {
+      return; // §6.12: repaired upstream on a longer path; the route stays
+    }
     List<UnreachableDestination> listed = new ArrayList<>();
     for (RouteError.Unreachable u : rerr.destinations()) {
       listed.add(new UnreachableDestination(u.address(), u.sequence()));
@@ -1021,7 +1093,16 @@ public final class MobilityRouter {
       for (Ipv4Address n : lost) {
         neighbours.remove(n);
         count(AodvCounter.LINK_BREAKS);
-        List<UnreachableDestination> unreachable = table.linkBroken(n, now);
+        Map<Ipv4Address, Integer> repairable = localRepair ? repairable(n, now) : Map.of();
+        List<UnreachableDestination> unreachable = new ArrayList<>();
+        for (UnreachableDestination u : table.linkBroken(n, now)) {
+          Integer hops = repairable.get(u.destination());
+          if (hops != null) {
+            startRepair(u.destination(), hops);
+          } else {
+            unreachable.add(u);
+          }
+        }
         if (!unreachable.isEmpty()) {
           sendRerr(unreachable, false);
         }

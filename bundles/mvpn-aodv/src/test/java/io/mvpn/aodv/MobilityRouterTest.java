@@ -250,4 +250,42 @@ class MobilityRouterTest {
     assertThat(back.hopCount()).isEqualTo(3);
     assertThat(back.seq()).isEqualTo(m.router("a").sequenceNumber());
   }
+
+  /**
+   * §6.12: c loses its link to d and finds d again through e without bothering a; the longer path
+   * is announced upstream with N set, and a keeps its route.
+   */
+  @Test
+  void aBrokenRouteIsRepairedLocallyWhileItsDatagramsWait() {
+    List<String> names = List.of("a", "b", "c", "d", "e");
+    List<String> links = List.of("a-b", "b-c", "c-d", "c-e", "e-d");
+    for (boolean repair : new boolean[] {true, false}) {
+      MeshLab m = new MeshLab(names, links, AodvParameters.defaults());
+      m.router("c").setLocalRepair(repair);
+      for (int i = 0; i < 600; i++) {
+        int seq = i;
+        m.time.schedule(
+            i * 10 * MS, java.util.concurrent.TimeUnit.NANOSECONDS, () -> m.send("a", "d", seq));
+      }
+      m.runFor(1000);
+      assertThat(m.router("c").activeRoute(m.addr("d")).orElseThrow().nextHop())
+          .isEqualTo(m.addr("d"));
+      long aRreqs = m.router("a").counter(AodvCounter.RREQ_SENT);
+      m.breakLink("c", "d");
+      m.runFor(6000);
+      MobilityRouter c = m.router("c");
+      if (repair) {
+        assertThat(c.counter(AodvCounter.LOCAL_REPAIRS)).isEqualTo(1);
+        assertThat(c.activeRoute(m.addr("d")).orElseThrow().nextHop()).isEqualTo(m.addr("e"));
+        // The source never had to look again: the repair stayed between c and d.
+        assertThat(m.router("a").counter(AodvCounter.RREQ_SENT)).isEqualTo(aRreqs);
+        assertThat(m.router("a").activeRoute(m.addr("d"))).isPresent();
+      } else {
+        assertThat(c.counter(AodvCounter.LOCAL_REPAIRS)).isZero();
+        assertThat(m.router("a").counter(AodvCounter.RREQ_SENT)).isGreaterThan(aRreqs);
+      }
+      // Either way the stream resumes; what is lost is what went out before the break was seen.
+      assertThat(m.received.get("d")).contains(599);
+    }
+  }
 }
