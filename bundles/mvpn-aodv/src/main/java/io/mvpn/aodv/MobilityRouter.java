@@ -11,6 +11,7 @@ import io.mvpn.aodv.message.SequenceNumbers;
 import io.mvpn.aodv.route.Blacklist;
 import io.mvpn.aodv.route.DuplicateRreqCache;
 import io.mvpn.aodv.route.RateLimiter;
+import io.mvpn.aodv.route.RebootHold;
 import io.mvpn.aodv.route.RouteEntry;
 import io.mvpn.aodv.route.RouteTable;
 import io.mvpn.aodv.route.RouteUpdate;
@@ -112,6 +113,7 @@ public final class MobilityRouter {
   private RateLimiter forwardLimiter;
   private boolean gratuitousRreps;
   private boolean localRepair;
+  private RebootHold rebootHold;
   private final Map<Ipv4Address, Discovery> discoveries = new HashMap<>();
   private final Map<Ipv4Address, Long> neighbours = new HashMap<>(); // last heard, nanos
   private final Map<String, Integer> linkWeights = new HashMap<>();
@@ -215,6 +217,21 @@ public final class MobilityRouter {
     return List.copyOf(neighbours.keySet());
   }
 
+  /**
+   * Starts after a reboot (§6.13): for DELETE_PERIOD the router learns routes from what it hears
+   * but originates no discovery, answers no RREQ and passes no control message on, because its
+   * neighbours may still route through the state it lost.
+   */
+  public void startAfterReboot() {
+    rebootHold = new RebootHold(parameters, scheduler.nanoTime());
+    start();
+  }
+
+  /** Whether the §6.13 quiet period is still running. */
+  public boolean rebootHolding() {
+    return rebootHold != null && rebootHold.isHolding(scheduler.nanoTime());
+  }
+
   public void start() {
     registrations.add(vrf.bindUdp(AodvMessages.UDP_PORT, this::receive));
     if (parameters.refreshLeadMillis() > 0) {
@@ -308,6 +325,9 @@ public final class MobilityRouter {
     }
     // §6.11 (ii): data for a destination we have no active route to.
     count(AodvCounter.DATA_DROPPED);
+    if (rebootHold != null) {
+      rebootHold.dataWithoutRoute(now); // §6.13: someone still routes through us
+    }
     Optional<RouteEntry> known = table.lookup(destination);
     int seq = known.map(RouteEntry::seq).orElse(0);
     sendRerr(List.of(new UnreachableDestination(destination, seq)), false);
@@ -424,6 +444,11 @@ public final class MobilityRouter {
 
   private void sendRreq(Discovery d) {
     long now = scheduler.nanoTime();
+    if (rebootHolding()) {
+      count(AodvCounter.REBOOT_HELD);
+      d.timer = scheduler.schedule(100, TimeUnit.MILLISECONDS, () -> sendRreq(d));
+      return;
+    }
     if (!rreqLimiter.tryAcquire(now)) {
       count(AodvCounter.RREQ_RATE_LIMITED);
       d.timer = scheduler.schedule(100, TimeUnit.MILLISECONDS, () -> sendRreq(d));
@@ -817,6 +842,10 @@ public final class MobilityRouter {
         new RouteUpdate(
             rreq.originator(), rreq.originatorSequence(), true, hops, sender, ingress.name(), 0),
         now);
+    if (rebootHolding()) {
+      count(AodvCounter.REBOOT_HELD);
+      return; // §6.13: learn, but neither answer nor pass on
+    }
     if (rreq.destination().equals(self)) {
       // §6.6.1: our number catches up with what the originator asked for.
       if (!rreq.hasFlag(RouteRequest.UNKNOWN_SEQUENCE)
@@ -1016,6 +1045,10 @@ public final class MobilityRouter {
       count(AodvCounter.STALE);
       return;
     }
+    if (rebootHolding()) {
+      count(AodvCounter.REBOOT_HELD);
+      return; // §6.13: the route is learnt; the RREP goes no further
+    }
     if (rrep.originator().equals(self)) {
       // A refresh answers a re-request too: the route is good again.
       discovered(rrep.destination(), now);
@@ -1046,6 +1079,7 @@ public final class MobilityRouter {
 
   private void onRerr(RouteError rerr, Ipv4Address sender, long now) {
     count(AodvCounter.RERR_RECEIVED);
+    boolean quiet = rebootHolding();
     if (rerr.noDelete()) {
       return; // §6.12: repaired upstream on a longer path; the route stays
     }
@@ -1054,7 +1088,7 @@ public final class MobilityRouter {
       listed.add(new UnreachableDestination(u.address(), u.sequence()));
     }
     List<UnreachableDestination> lost = table.invalidateFromRerr(sender, listed, now);
-    if (!lost.isEmpty()) {
+    if (!lost.isEmpty() && !quiet) {
       sendRerr(lost, rerr.noDelete());
     }
   }

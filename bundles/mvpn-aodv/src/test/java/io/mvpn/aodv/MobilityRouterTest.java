@@ -288,4 +288,32 @@ class MobilityRouterTest {
       assertThat(m.received.get("d")).contains(599);
     }
   }
+
+  /** §6.13: a rebooted router learns but stays silent for DELETE_PERIOD (15 s by default). */
+  @Test
+  void aRebootedRouterHoldsItsTongueForDeletePeriod() {
+    MeshLab m = new MeshLab(CHAIN, CHAIN_LINKS, AodvParameters.defaults());
+    MobilityRouter old = m.router("b");
+    old.stop();
+    io.mvpn.net.Vrf vrf = m.lab.vrf("b", "mesh");
+    List<io.mvpn.net.Interface> links = new java.util.ArrayList<>(vrf.interfaces());
+    MobilityRouter rebooted =
+        new MobilityRouter(m.addr("b"), vrf, links, AodvParameters.defaults());
+    rebooted.startAfterReboot();
+    m.routers.put("b", rebooted);
+    m.send("a", "d", 1);
+    m.runFor(14_000);
+    // a's RREQs reach b, which neither answers nor passes them on.
+    assertThat(rebooted.rebootHolding()).isTrue();
+    assertThat(rebooted.counter(AodvCounter.REBOOT_HELD)).isPositive();
+    assertThat(rebooted.counter(AodvCounter.RREQ_FORWARDED)).isZero();
+    assertThat(m.received.get("d")).isEmpty();
+    // b still learnt the way back to a from what it heard.
+    assertThat(rebooted.activeRoute(m.addr("a"))).isPresent();
+    m.runFor(8_000);
+    assertThat(rebooted.rebootHolding()).isFalse();
+    m.send("a", "d", 2);
+    m.runFor(2_000);
+    assertThat(m.received.get("d")).containsExactly(2);
+  }
 }
