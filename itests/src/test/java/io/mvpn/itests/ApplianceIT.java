@@ -275,6 +275,84 @@ public class ApplianceIT {
   }
 
   @Test
+  public void mobileServiceManagerServesTheWorkgroupsOfItsSetupFile() throws Exception {
+    Path setup = etc().resolve("mvpn-workgroups.yaml");
+    Path cfg = etc().resolve("io.mvpn.msm.cfg");
+    // SHA-256 of "alice-0123456789abcdef": the file never holds the token itself.
+    Files.writeString(
+        setup,
+        "members:\n"
+            + "  - {tenant: acme, address: 10.1.0.5, fqdn: alice.acme.wg.mvpn.example,"
+            + " gateway: 198.51.100.10,"
+            + " tokenSha256: "
+            + sha256("alice-0123456789abcdef")
+            + "}\n"
+            + "  - {tenant: globex, address: 10.1.0.5, fqdn: bob.globex.wg.mvpn.example,"
+            + " gateway: 198.51.100.20}\n"
+            + "workgroups:\n"
+            + "  - {name: bridge, admit: [acme, globex], members: [acme/10.1.0.5, globex/10.1.0.5]}\n");
+    Files.writeString(
+        cfg, "setup = ${karaf.etc}/mvpn-workgroups.yaml\nportal.bind = 127.0.0.1:18181\n");
+    try {
+      assertTrue(
+          awaitCondition(
+              () -> {
+                try {
+                  return execute(sessions, "mvpn:workgroups").contains("bridge");
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              },
+              WAIT_SECONDS));
+      String members = execute(sessions, "mvpn:members bridge");
+      assertTrue(members, members.contains("bob.globex.wg.mvpn.example"));
+      assertTrue(members, members.contains("198.51.100.20"));
+      String[] answer = new String[1];
+      assertTrue(
+          awaitCondition(
+              () -> {
+                answer[0] =
+                    httpGet(18181, "/api/v1/workgroups/bridge/members", "alice-0123456789abcdef");
+                return answer[0].startsWith("HTTP/1.1 200");
+              },
+              WAIT_SECONDS));
+      assertTrue(answer[0], answer[0].contains("\"gatewayAddress\":\"198.51.100.20\""));
+      assertTrue(
+          httpGet(18181, "/api/v1/workgroups", "wrong-token-0123456789")
+              .startsWith("HTTP/1.1 401"));
+    } finally {
+      Files.deleteIfExists(cfg);
+      Files.deleteIfExists(setup);
+    }
+  }
+
+  private static String sha256(String s) throws Exception {
+    return java.util.HexFormat.of()
+        .formatHex(
+            java.security.MessageDigest.getInstance("SHA-256")
+                .digest(s.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** A plain HTTP/1.1 GET over a socket; "" if nothing listens yet. */
+  private static String httpGet(int port, String path, String token) {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(5000);
+      socket
+          .getOutputStream()
+          .write(
+              ("GET "
+                      + path
+                      + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                      + token
+                      + "\r\nConnection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      return "";
+    }
+  }
+
+  @Test
   public void tenantCfgDroppedIntoEtcComesAndGoesWithoutRestart() throws Exception {
     Path cfg = etc().resolve("io.mvpn.tenant-initech.cfg");
     Files.writeString(
