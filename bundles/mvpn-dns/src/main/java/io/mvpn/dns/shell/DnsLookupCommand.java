@@ -1,0 +1,65 @@
+package io.mvpn.dns.shell;
+
+import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.MvpnId;
+import io.mvpn.api.workgroup.MemberId;
+import io.mvpn.api.workgroup.WorkgroupService;
+import io.mvpn.dns.WorkgroupZone;
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.api.console.Session;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * {@code mvpn:dns-lookup NAME TENANT/ADDRESS}: what the workgroup DNS answers that member for a
+ * name, as it would over the wire.
+ */
+@Service
+@Command(scope = "mvpn", name = "dns-lookup", description = "Ask the workgroup DNS as a member")
+public class DnsLookupCommand implements Action {
+
+  @Argument(index = 0, name = "name", required = true)
+  String name;
+
+  @Argument(index = 1, name = "asker", description = "TENANT/ADDRESS", required = true)
+  String asker;
+
+  @Argument(index = 2, name = "type", description = "A (default), AAAA, SOA...")
+  String type = "A";
+
+  @Reference WorkgroupService directory;
+
+  @Reference Session session;
+
+  @Override
+  public Object execute() throws Exception {
+    int slash = asker.indexOf('/');
+    if (slash < 0) {
+      session.getConsole().println("asker: TENANT/ADDRESS, e.g. acme/10.1.0.5");
+      return null;
+    }
+    MemberId who =
+        new MemberId(
+            MvpnId.of(asker.substring(0, slash)), Ipv4Address.parse(asker.substring(slash + 1)));
+    Name qname = Name.fromString(name.endsWith(".") ? name : name + ".");
+    Message answer =
+        new WorkgroupZone(directory)
+            .answer(Message.newQuery(Record.newRecord(qname, Type.value(type), 1)), who);
+    session.getConsole().println("status: " + Rcode.string(answer.getRcode()));
+    for (Record r : answer.getSection(Section.ANSWER)) {
+      session.getConsole().println(r);
+    }
+    for (Record r : answer.getSection(Section.AUTHORITY)) {
+      session.getConsole().println("; authority: " + r);
+    }
+    return null;
+  }
+}
