@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The IKEv2 daemon of one local endpoint: owns the IKE SAs by the SPI it chose, matches each
@@ -39,6 +40,21 @@ public final class IkeEngine {
 
     /** The SA is gone: deleted by either end, failed, or its peer stopped answering. */
     default void ended(IkeSa sa) {}
+
+    /** A listener of two callbacks, e.g. {@code List::add} of two lists. */
+    static Listener of(Consumer<IkeSa> established, Consumer<IkeSa> ended) {
+      return new Listener() {
+        @Override
+        public void established(IkeSa sa) {
+          established.accept(sa);
+        }
+
+        @Override
+        public void ended(IkeSa sa) {
+          ended.accept(sa);
+        }
+      };
+    }
   }
 
   /**

@@ -42,18 +42,7 @@ final class IkePair implements Transport {
   final IkeEngine responder;
 
   IkePair(PeerConfig mn, PeerConfig gw, EngineSettings gwSettings) {
-    IkeEngine.Listener listener =
-        new IkeEngine.Listener() {
-          @Override
-          public void established(IkeSa sa) {
-            established.add(sa);
-          }
-
-          @Override
-          public void ended(IkeSa sa) {
-            ended.add(sa);
-          }
-        };
+    IkeEngine.Listener listener = IkeEngine.Listener.of(established::add, ended::add);
     SecureRandom random = new SecureRandom();
     initiator = new IkeEngine(scheduler, this, MN, mn, EngineSettings.defaults(), random, listener);
     responder =
