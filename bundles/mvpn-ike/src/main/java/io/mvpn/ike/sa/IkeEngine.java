@@ -159,7 +159,7 @@ public final class IkeEngine {
     } else if (isInitRequest(message.header())) {
       onInitRequest(datagram, message);
     } else {
-      onRequest(message, raw);
+      onRequest(datagram, message);
     }
   }
 
@@ -201,7 +201,7 @@ public final class IkeEngine {
     byte[] raw = datagram.payload();
     IkeSa existing = byInitiator.get(new InitKey(h.spiI(), datagram.source()));
     if (existing != null) {
-      answerAgain(existing, h.messageId(), raw);
+      answerAgain(existing, h.messageId(), datagram);
       return;
     }
     if (halfOpen() >= settings.halfOpenCookieThreshold()
@@ -223,7 +223,7 @@ public final class IkeEngine {
     }
     sas.put(sa.localSpi(), sa);
     byInitiator.put(new InitKey(h.spiI(), datagram.source()), sa);
-    respond(sa, h, raw, answer.payloads());
+    respond(sa, datagram, h, answer.payloads());
     scheduler.schedule(HALF_OPEN_TIMEOUT_SECONDS, TimeUnit.SECONDS, () -> expireHalfOpen(sa));
   }
 
@@ -238,25 +238,28 @@ public final class IkeEngine {
     return byInitiator.values().stream().filter(sa -> sa.state() == IkeSaState.INIT_DONE).count();
   }
 
-  /** Sends the cached answer if {@code raw} repeats the last request; true if it did. */
-  private boolean answerAgain(IkeSa sa, long messageId, byte[] raw) {
-    if (sa.isRetransmission(messageId, raw)) {
+  /**
+   * Sends the cached answer, back to where the copy came from (§2.11), if {@code request} repeats
+   * the last request; true if it did.
+   */
+  private boolean answerAgain(IkeSa sa, long messageId, Datagram request) {
+    if (sa.isRetransmission(messageId, request.payload())) {
       counters.duplicatesAnswered++;
-      send(sa, sa.lastResponse());
+      transport.send(new Datagram(request.destination(), request.source(), sa.lastResponse()));
       return true;
     }
     counters.unexpectedMessageId++;
     return false;
   }
 
-  private void onRequest(IkeMessage request, byte[] raw) {
+  private void onRequest(Datagram datagram, IkeMessage request) {
     IkeHeader h = request.header();
     IkeSa sa = lookup(h);
     if (sa == null) {
       return;
     }
     if (h.messageId() != sa.expectedRequestId() || sa.cipher() == null) {
-      answerAgain(sa, h.messageId(), raw);
+      answerAgain(sa, h.messageId(), datagram);
       return;
     }
     IkeMessage opened;
@@ -273,13 +276,18 @@ public final class IkeEngine {
       }
       respond(
           sa,
+          datagram,
           h,
-          raw,
           List.of(NotifyPayload.of(e.reason().notifyType(), Octets.of(e.notifyData()))));
       afterResponding(sa, h);
       return;
     }
-    respond(sa, h, raw, answer(sa, opened));
+    if (sa.natDetected()) {
+      // §2.23: behind a NAT the peer's mapping may change, and it floats to port 4500 after
+      // IKE_SA_INIT; an authentic request tells where it is now.
+      sa.endpoints(datagram.destination(), datagram.source());
+    }
+    respond(sa, datagram, h, answer(sa, opened));
     afterResponding(sa, h);
   }
 
@@ -408,7 +416,11 @@ public final class IkeEngine {
     sa.retransmitted(retransmitTimer(sa, sa.retransmissions() + 1));
   }
 
-  private void respond(IkeSa sa, IkeHeader request, byte[] raw, List<IkePayload> payloads) {
+  /**
+   * Answers {@code datagram}'s request: to the address and port it came from, from the ones it was
+   * sent to (§2.11), which after a move to port 4500 (§2.23) need not be the SA's of IKE_SA_INIT.
+   */
+  private void respond(IkeSa sa, Datagram datagram, IkeHeader request, List<IkePayload> payloads) {
     int flags = IkeHeader.RESPONSE | (sa.isInitiator() ? IkeHeader.INITIATOR : 0);
     IkeHeader h =
         IkeHeader.of(sa.spiI(), sa.spiR(), request.exchangeType(), flags, request.messageId());
@@ -416,8 +428,8 @@ public final class IkeEngine {
     if (request.exchangeType() == IkeHeader.IKE_SA_INIT) {
       sa.initMessage(false, bytes); // RealMessage2
     }
-    sa.answered(raw, bytes);
-    send(sa, bytes);
+    sa.answered(datagram.payload(), bytes);
+    transport.send(new Datagram(datagram.destination(), datagram.source(), bytes));
   }
 
   /**
@@ -453,7 +465,7 @@ public final class IkeEngine {
     sa.requestDone(false);
     sa.state(IkeSaState.DESTROYED);
     sas.remove(sa.localSpi());
-    byInitiator.remove(new InitKey(sa.spiI(), sa.remote()));
+    byInitiator.values().remove(sa); // keyed by where IKE_SA_INIT came from, maybe not remote()
     listener.ended(sa);
   }
 

@@ -21,7 +21,7 @@ public final class IkeSa {
   private final boolean initiator;
   private final long spiI;
   private long spiR;
-  private final Endpoint local;
+  private Endpoint local;
   private Endpoint remote;
   private IkeSaState state = IkeSaState.CREATED;
   private int failure;
@@ -170,6 +170,15 @@ public final class IkeSa {
 
   static byte[] spiBytes(long spi) {
     return ByteBuffer.allocate(8).putLong(spi).array();
+  }
+
+  /**
+   * Where the SA's messages go from now on: port 4500 once NAT detection found a NAT, or the
+   * addresses of the peer's latest authenticated request while it sits behind one (§2.23).
+   */
+  void endpoints(Endpoint newLocal, Endpoint newRemote) {
+    local = newLocal;
+    remote = newRemote;
   }
 
   void state(IkeSaState next) {

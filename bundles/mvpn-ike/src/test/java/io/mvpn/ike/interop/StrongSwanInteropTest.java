@@ -133,6 +133,11 @@ class StrongSwanInteropTest {
         // charon's inbound SPI is our outbound one, and the other way round.
         assertThat(spi(listed, "in")).isEqualTo(child.outbound().spi());
         assertThat(spi(listed, "out")).isEqualTo(child.inbound().spi());
+        // kernel-libipsec makes charon fake a NAT (it only does UDP-encapsulated ESP), so it
+        // floats to port 4500 after IKE_SA_INIT; mvpn must answer there (RFC 7296 §2.11, §2.23).
+        assertThat(mvpn.trace.stream().filter(t -> t.startsWith("-> ")).skip(1))
+            .as(context)
+            .allMatch(t -> t.contains(":4500 > ") && t.contains(":4500 "));
       } finally {
         keepLog(charon, "charon-initiator.log");
       }

@@ -36,8 +36,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class UdpIkeRunner implements AutoCloseable {
 
-  static final int NAT_T_PORT = 4500;
-
   private final DefaultEventLoop loop = new DefaultEventLoop(new DefaultThreadFactory("ike"));
   private final DatagramSocket ike;
   private final DatagramSocket natT;
@@ -51,7 +49,7 @@ final class UdpIkeRunner implements AutoCloseable {
   UdpIkeRunner(Ipv4Address address, PeerConfig config) throws IOException {
     InetAddress inet = InetAddress.getByAddress(address.toBytes());
     ike = new DatagramSocket(new InetSocketAddress(inet, Endpoint.IKE_PORT));
-    natT = new DatagramSocket(new InetSocketAddress(inet, NAT_T_PORT));
+    natT = new DatagramSocket(new InetSocketAddress(inet, Endpoint.NAT_T_PORT));
     IkeEngine.Listener listener = IkeEngine.Listener.of(established::add, ended::add);
     engine =
         new IkeEngine(
@@ -93,7 +91,7 @@ final class UdpIkeRunner implements AutoCloseable {
                         packet.getData(),
                         packet.getOffset(),
                         packet.getOffset() + packet.getLength());
-                if (local.port() == NAT_T_PORT) {
+                if (local.port() == Endpoint.NAT_T_PORT) {
                   if (payload.length == 1 && payload[0] == (byte) 0xFF) {
                     continue; // NAT-keepalive (RFC 3948 §2.3)
                   }
@@ -122,7 +120,7 @@ final class UdpIkeRunner implements AutoCloseable {
 
   private void send(Datagram d) {
     trace.add("-> " + describe(d));
-    boolean encapsulated = d.source().port() == NAT_T_PORT;
+    boolean encapsulated = d.source().port() == Endpoint.NAT_T_PORT;
     byte[] bytes = d.payload();
     if (encapsulated) {
       bytes = new byte[d.payload().length + 4];

@@ -87,7 +87,7 @@ final class IkePair implements Transport {
       return;
     }
     Datagram arriving = translate.apply(datagram);
-    IkeEngine to = engines.get(arriving.destination());
+    IkeEngine to = engineAt(arriving.destination());
     if (to != null) {
       scheduler.schedule(1, TimeUnit.MILLISECONDS, () -> to.receive(arriving));
     }
@@ -95,7 +95,17 @@ final class IkePair implements Transport {
 
   /** Injects a datagram as if it came from the wire. */
   void deliver(Datagram datagram) {
-    scheduler.execute(() -> engines.get(datagram.destination()).receive(datagram));
+    scheduler.execute(() -> engineAt(datagram.destination()).receive(datagram));
+  }
+
+  /** The engine at that address, whichever port: each listens on 500 and 4500. */
+  private IkeEngine engineAt(Endpoint destination) {
+    for (Map.Entry<Endpoint, IkeEngine> e : engines.entrySet()) {
+      if (e.getKey().address().equals(destination.address())) {
+        return e.getValue();
+      }
+    }
+    return null;
   }
 
   IkeSa start() {
