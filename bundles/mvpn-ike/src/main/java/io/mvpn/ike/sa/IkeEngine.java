@@ -41,6 +41,9 @@ public final class IkeEngine {
     /** The SA is gone: deleted by either end, failed, or its peer stopped answering. */
     default void ended(IkeSa sa) {}
 
+    /** The peer deleted one Child SA of an IKE SA that stays up (§1.4.1). */
+    default void childSaDeleted(IkeSa sa, ChildSa child) {}
+
     /** A listener of two callbacks, e.g. {@code List::add} of two lists. */
     static Listener of(Consumer<IkeSa> established, Consumer<IkeSa> ended) {
       return new Listener() {
@@ -127,6 +130,11 @@ public final class IkeEngine {
   /** Deletes the IKE SA and its Child SAs (§1.4.1); the SA ends when the peer answers. */
   public void delete(IkeSa sa) {
     queue(sa, InformationalTask.deleteIkeSa());
+  }
+
+  /** Deletes one Child SA of {@code sa} (§1.4.1); it goes when the peer answers. */
+  public void deleteChildSa(IkeSa sa, ChildSa child) {
+    queue(sa, InformationalTask.deleteChildSa(child));
   }
 
   /** Sends an empty INFORMATIONAL: the SA ends if the peer never answers (§2.4). */
@@ -287,7 +295,15 @@ public final class IkeEngine {
       // IKE_SA_INIT; an authentic request tells where it is now.
       sa.endpoints(datagram.destination(), datagram.source());
     }
+    List<ChildSa> children = sa.childSas();
     respond(sa, datagram, h, answer(sa, opened));
+    if (sa.state() == IkeSaState.ESTABLISHED) {
+      for (ChildSa child : children) {
+        if (!sa.childSas().contains(child)) {
+          listener.childSaDeleted(sa, child);
+        }
+      }
+    }
     afterResponding(sa, h);
   }
 
@@ -359,9 +375,14 @@ public final class IkeEngine {
   }
 
   private void taskDone(IkeSa sa, IkeTask task) {
-    if (task instanceof InformationalTask info && info.deletesIkeSa()) {
-      destroy(sa);
-      return;
+    if (task instanceof InformationalTask info) {
+      if (info.deletesIkeSa()) {
+        destroy(sa);
+        return;
+      }
+      if (info.deletedChild() != null) {
+        listener.childSaDeleted(sa, info.deletedChild());
+      }
     }
     if (task instanceof IkeAuthTask) {
       listener.established(sa);

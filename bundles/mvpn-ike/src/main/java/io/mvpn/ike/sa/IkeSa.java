@@ -246,6 +246,17 @@ public final class IkeSa {
     childSas.add(child);
   }
 
+  /** Removes the Child SA that sends under {@code outboundSpi}; it, or null if there is none. */
+  ChildSa removeChildSa(int outboundSpi) {
+    for (ChildSa child : childSas) {
+      if (child.outbound().spi() == outboundSpi) {
+        childSas.remove(child);
+        return child;
+      }
+    }
+    return null;
+  }
+
   // Our requests.
 
   Deque<IkeTask> queuedTasks() {

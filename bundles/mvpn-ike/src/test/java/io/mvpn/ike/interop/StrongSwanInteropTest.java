@@ -138,6 +138,22 @@ class StrongSwanInteropTest {
         assertThat(mvpn.trace.stream().filter(t -> t.startsWith("-> ")).skip(1))
             .as(context)
             .allMatch(t -> t.contains(":4500 > ") && t.contains(":4500 "));
+
+        // Closing the Child SA alone: mvpn answers with the other half of the pair (§1.4.1).
+        Charon.Result closeChild =
+            charon.swanctl(30, "--terminate", "--child", "net", "--timeout", "10");
+        assertThat(closeChild.exitCode()).as(closeChild.output()).isZero();
+        assertThat(charon.logText())
+            .containsPattern("parsed INFORMATIONAL response \\d+ \\[ D \\]");
+        assertThat(mvpn.call(sa::childSas)).isEmpty();
+        assertThat(mvpn.call(mvpn.sad::all)).isEmpty();
+
+        // Closing the IKE SA ends it at mvpn too.
+        Charon.Result closeIke =
+            charon.swanctl(30, "--terminate", "--ike", "mvpn", "--timeout", "10");
+        assertThat(closeIke.exitCode()).as(closeIke.output()).isZero();
+        assertThat(mvpn.call(() -> mvpn.engine().sas())).isEmpty();
+        assertThat(mvpn.ended).containsExactly(sa);
       } finally {
         keepLog(charon, "charon-initiator.log");
       }

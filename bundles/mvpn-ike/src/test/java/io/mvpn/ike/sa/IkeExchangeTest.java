@@ -3,6 +3,7 @@ package io.mvpn.ike.sa;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mvpn.api.Ipv4Address;
+import io.mvpn.ike.message.DeletePayload;
 import io.mvpn.ike.message.IkeHeader;
 import io.mvpn.ike.message.IkeMessage;
 import io.mvpn.ike.message.NotifyPayload;
@@ -401,6 +402,33 @@ class IkeExchangeTest {
     assertThat(pair.gwSad.all()).isEmpty();
     assertThat(pair.initiator.sas()).isEmpty();
     assertThat(pair.responder.sas()).isEmpty();
+  }
+
+  @Test
+  void deletingAChildSaIsAnsweredWithTheOtherHalfOfThePair() throws Exception {
+    IkePair pair = new IkePair();
+    IkeSa mn = pair.start();
+    pair.run(100);
+    IkeSa gw = pair.peerOf(mn);
+    ChildSa mnChild = mn.childSas().get(0);
+    ChildSa gwChild = gw.childSas().get(0);
+
+    pair.scheduler.execute(() -> pair.initiator.deleteChildSa(mn, mnChild));
+    pair.run(100);
+
+    // §1.4.1: D(ESP) names the sender's inbound SPI; the answer names the receiver's.
+    IkeMessage request = parse(pair.sent.get(4)).opened(gw.cipher());
+    IkeMessage answer = parse(pair.sent.get(5)).opened(mn.cipher());
+    assertThat(request.first(DeletePayload.class))
+        .isEqualTo(DeletePayload.esp(mnChild.inbound().spi()));
+    assertThat(answer.first(DeletePayload.class))
+        .isEqualTo(DeletePayload.esp(gwChild.inbound().spi()));
+    assertThat(mn.childSas()).isEmpty();
+    assertThat(gw.childSas()).isEmpty();
+    assertThat(pair.gwSad.all()).isEmpty();
+    assertThat(mn.state()).isEqualTo(IkeSaState.ESTABLISHED);
+    assertThat(gw.state()).isEqualTo(IkeSaState.ESTABLISHED);
+    assertThat(pair.ended).isEmpty();
   }
 
   /** A pair whose gateway accepts only these IKE transforms. */
