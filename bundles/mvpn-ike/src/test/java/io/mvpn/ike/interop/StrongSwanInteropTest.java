@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.ike.message.TrafficSelector;
 import io.mvpn.ike.sa.ChildSa;
+import io.mvpn.ike.sa.Endpoint;
 import io.mvpn.ike.sa.Identity;
 import io.mvpn.ike.sa.IkeSa;
 import io.mvpn.ike.sa.PeerConfig;
@@ -123,16 +124,7 @@ class StrongSwanInteropTest {
         assertThat(listed).as(context).contains("ESTABLISHED").contains("INSTALLED");
         assertThat(sa).as(context).isNotNull();
 
-        Matcher ike =
-            Pattern.compile("(\\p{XDigit}{16})_i\\*? (\\p{XDigit}{16})_r").matcher(listed);
-        assertThat(ike.find()).as(listed).isTrue();
-        ChildSa child = mvpn.call(() -> sa.childSas().get(0));
-        long[] spis = mvpn.call(() -> new long[] {sa.spiI(), sa.spiR()});
-        assertThat(ike.group(1)).isEqualTo(String.format("%016x", spis[0]));
-        assertThat(ike.group(2)).isEqualTo(String.format("%016x", spis[1]));
-        // charon's inbound SPI is our outbound one, and the other way round.
-        assertThat(spi(listed, "in")).isEqualTo(child.outbound().spi());
-        assertThat(spi(listed, "out")).isEqualTo(child.inbound().spi());
+        assertSameSas(listed, sa, mvpn);
         // kernel-libipsec makes charon fake a NAT (it only does UDP-encapsulated ESP), so it
         // floats to port 4500 after IKE_SA_INIT; mvpn must answer there (RFC 7296 §2.11, §2.23).
         assertThat(mvpn.trace.stream().filter(t -> t.startsWith("-> ")).skip(1))
@@ -158,6 +150,61 @@ class StrongSwanInteropTest {
         keepLog(charon, "charon-initiator.log");
       }
     }
+  }
+
+  @Test
+  void mvpnInitiatesToCharon(@TempDir Path dir) throws Exception {
+    try (NetNamespace ns = new NetNamespace("mvpnike");
+        UdpIkeRunner mvpn =
+            new UdpIkeRunner(Ipv4Address.parse(ns.rootAddress), mvpnConfig(ns.rootAddress));
+        Charon charon = new Charon(dir, ns.name)) {
+      try {
+        charon.start(swanctlConf(ns));
+        Charon.Result load = charon.swanctl(20, "--load-all");
+        assertThat(load.exitCode()).as(load.output()).isZero();
+
+        mvpn.call(() -> mvpn.engine().initiate(Endpoint.of(ns.nsAddress, Endpoint.IKE_PORT)));
+        IkeSa sa = mvpn.established.poll(20, TimeUnit.SECONDS);
+        String listed = charon.swanctl(20, "--list-sas").output();
+        String context = listed + "\n" + String.join("\n", mvpn.trace);
+        assertThat(sa).as(context).isNotNull();
+        assertThat(mvpn.call(sa::childFailure)).as(context).isZero();
+        assertThat(listed).as(context).contains("ESTABLISHED").contains("INSTALLED");
+        assertSameSas(listed, sa, mvpn);
+        // charon fakes a NAT for kernel-libipsec: mvpn moves to 4500 after IKE_SA_INIT (§2.23).
+        assertThat(mvpn.trace.stream().filter(t -> t.startsWith("-> ")).skip(1))
+            .as(context)
+            .allMatch(t -> t.contains(":4500 > ") && t.contains(":4500 "));
+
+        // mvpn closes the IKE SA; charon lets it go.
+        mvpn.call(
+            () -> {
+              mvpn.engine().delete(sa);
+              return null;
+            });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (mvpn.ended.isEmpty() && System.nanoTime() < deadline) {
+          Thread.sleep(50);
+        }
+        assertThat(mvpn.ended).as(context).containsExactly(sa);
+        assertThat(charon.swanctl(20, "--list-sas").output()).doesNotContain("ESTABLISHED");
+      } finally {
+        keepLog(charon, "charon-responder.log");
+      }
+    }
+  }
+
+  /** charon's listing shows the IKE SA's SPIs and the Child SA's, paired the other way round. */
+  static void assertSameSas(String listed, IkeSa sa, UdpIkeRunner mvpn) throws Exception {
+    Matcher ike = Pattern.compile("(\\p{XDigit}{16})_i\\*? (\\p{XDigit}{16})_r").matcher(listed);
+    assertThat(ike.find()).as(listed).isTrue();
+    ChildSa child = mvpn.call(() -> sa.childSas().get(0));
+    long[] spis = mvpn.call(() -> new long[] {sa.spiI(), sa.spiR()});
+    assertThat(ike.group(1)).isEqualTo(String.format("%016x", spis[0]));
+    assertThat(ike.group(2)).isEqualTo(String.format("%016x", spis[1]));
+    // charon's inbound SPI is our outbound one, and the other way round.
+    assertThat(spi(listed, "in")).isEqualTo(child.outbound().spi());
+    assertThat(spi(listed, "out")).isEqualTo(child.inbound().spi());
   }
 
   static int spi(String listed, String direction) {
