@@ -19,8 +19,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -103,95 +106,104 @@ class StrongSwanInteropTest {
         "");
   }
 
-  @Test
-  void charonInitiatesToMvpn(@TempDir Path dir) throws Exception {
-    try (NetNamespace ns = new NetNamespace("mvpnike");
-        UdpIkeRunner mvpn =
-            new UdpIkeRunner(Ipv4Address.parse(ns.rootAddress), mvpnConfig(ns.rootAddress));
-        Charon charon = new Charon(dir, ns.name)) {
+  private NetNamespace ns;
+  private UdpIkeRunner mvpn;
+  private Charon charon;
+
+  /** The namespace, mvpn's engine on its side of the veth and charon, its connection loaded. */
+  @BeforeEach
+  void start(@TempDir Path dir) throws Exception {
+    ns = new NetNamespace("mvpnike");
+    mvpn = new UdpIkeRunner(Ipv4Address.parse(ns.rootAddress), mvpnConfig(ns.rootAddress));
+    charon = new Charon(dir, ns.name);
+    charon.start(swanctlConf(ns));
+    Charon.Result load = charon.swanctl(20, "--load-all");
+    assertThat(load.exitCode()).as(load.output()).isZero();
+  }
+
+  /** Stops everything that started, whatever failed, and keeps charon's log. */
+  @AfterEach
+  void stop(TestInfo test) throws Exception {
+    try {
+      if (charon != null) {
+        keepLog(charon, test.getTestMethod().orElseThrow().getName() + ".log");
+        charon.close();
+      }
+    } finally {
       try {
-        charon.start(swanctlConf(ns));
-        Charon.Result load = charon.swanctl(20, "--load-all");
-        assertThat(load.exitCode()).as(load.output()).isZero();
-
-        Charon.Result initiate =
-            charon.swanctl(40, "--initiate", "--child", "net", "--timeout", "20");
-        IkeSa sa = mvpn.established.poll(5, TimeUnit.SECONDS);
-        String listed = charon.swanctl(20, "--list-sas").output();
-        String context = initiate.output() + "\n" + listed + "\n" + String.join("\n", mvpn.trace);
-
-        assertThat(initiate.exitCode()).as(context).isZero();
-        assertThat(listed).as(context).contains("ESTABLISHED").contains("INSTALLED");
-        assertThat(sa).as(context).isNotNull();
-
-        assertSameSas(listed, sa, mvpn);
-        // kernel-libipsec makes charon fake a NAT (it only does UDP-encapsulated ESP), so it
-        // floats to port 4500 after IKE_SA_INIT; mvpn must answer there (RFC 7296 §2.11, §2.23).
-        assertThat(mvpn.trace.stream().filter(t -> t.startsWith("-> ")).skip(1))
-            .as(context)
-            .allMatch(t -> t.contains(":4500 > ") && t.contains(":4500 "));
-
-        // Closing the Child SA alone: mvpn answers with the other half of the pair (§1.4.1).
-        Charon.Result closeChild =
-            charon.swanctl(30, "--terminate", "--child", "net", "--timeout", "10");
-        assertThat(closeChild.exitCode()).as(closeChild.output()).isZero();
-        assertThat(charon.logText())
-            .containsPattern("parsed INFORMATIONAL response \\d+ \\[ D \\]");
-        assertThat(mvpn.call(sa::childSas)).isEmpty();
-        assertThat(mvpn.call(mvpn.sad::all)).isEmpty();
-
-        // Closing the IKE SA ends it at mvpn too.
-        Charon.Result closeIke =
-            charon.swanctl(30, "--terminate", "--ike", "mvpn", "--timeout", "10");
-        assertThat(closeIke.exitCode()).as(closeIke.output()).isZero();
-        assertThat(mvpn.call(() -> mvpn.engine().sas())).isEmpty();
-        assertThat(mvpn.ended).containsExactly(sa);
+        if (mvpn != null) {
+          mvpn.close();
+        }
       } finally {
-        keepLog(charon, "charon-initiator.log");
+        if (ns != null) {
+          ns.close();
+        }
       }
     }
   }
 
   @Test
-  void mvpnInitiatesToCharon(@TempDir Path dir) throws Exception {
-    try (NetNamespace ns = new NetNamespace("mvpnike");
-        UdpIkeRunner mvpn =
-            new UdpIkeRunner(Ipv4Address.parse(ns.rootAddress), mvpnConfig(ns.rootAddress));
-        Charon charon = new Charon(dir, ns.name)) {
-      try {
-        charon.start(swanctlConf(ns));
-        Charon.Result load = charon.swanctl(20, "--load-all");
-        assertThat(load.exitCode()).as(load.output()).isZero();
+  void charonInitiatesToMvpn() throws Exception {
 
-        mvpn.call(() -> mvpn.engine().initiate(Endpoint.of(ns.nsAddress, Endpoint.IKE_PORT)));
-        IkeSa sa = mvpn.established.poll(20, TimeUnit.SECONDS);
-        String listed = charon.swanctl(20, "--list-sas").output();
-        String context = listed + "\n" + String.join("\n", mvpn.trace);
-        assertThat(sa).as(context).isNotNull();
-        assertThat(mvpn.call(sa::childFailure)).as(context).isZero();
-        assertThat(listed).as(context).contains("ESTABLISHED").contains("INSTALLED");
-        assertSameSas(listed, sa, mvpn);
-        // charon fakes a NAT for kernel-libipsec: mvpn moves to 4500 after IKE_SA_INIT (§2.23).
-        assertThat(mvpn.trace.stream().filter(t -> t.startsWith("-> ")).skip(1))
-            .as(context)
-            .allMatch(t -> t.contains(":4500 > ") && t.contains(":4500 "));
+    Charon.Result initiate = charon.swanctl(40, "--initiate", "--child", "net", "--timeout", "20");
+    IkeSa sa = mvpn.established.poll(5, TimeUnit.SECONDS);
+    String listed = charon.swanctl(20, "--list-sas").output();
+    String context = initiate.output() + "\n" + listed + "\n" + String.join("\n", mvpn.trace);
 
-        // mvpn closes the IKE SA; charon lets it go.
-        mvpn.call(
-            () -> {
-              mvpn.engine().delete(sa);
-              return null;
-            });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (mvpn.ended.isEmpty() && System.nanoTime() < deadline) {
-          Thread.sleep(50);
-        }
-        assertThat(mvpn.ended).as(context).containsExactly(sa);
-        assertThat(charon.swanctl(20, "--list-sas").output()).doesNotContain("ESTABLISHED");
-      } finally {
-        keepLog(charon, "charon-responder.log");
-      }
+    assertThat(initiate.exitCode()).as(context).isZero();
+    assertThat(listed).as(context).contains("ESTABLISHED").contains("INSTALLED");
+    assertThat(sa).as(context).isNotNull();
+
+    assertSameSas(listed, sa, mvpn);
+    // kernel-libipsec makes charon fake a NAT (it only does UDP-encapsulated ESP), so it
+    // floats to port 4500 after IKE_SA_INIT; mvpn must answer there (RFC 7296 §2.11, §2.23).
+    assertThat(mvpn.trace.stream().filter(t -> t.startsWith("-> ")).skip(1))
+        .as(context)
+        .allMatch(t -> t.contains(":4500 > ") && t.contains(":4500 "));
+
+    // Closing the Child SA alone: mvpn answers with the other half of the pair (§1.4.1).
+    Charon.Result closeChild =
+        charon.swanctl(30, "--terminate", "--child", "net", "--timeout", "10");
+    assertThat(closeChild.exitCode()).as(closeChild.output()).isZero();
+    assertThat(charon.logText()).containsPattern("parsed INFORMATIONAL response \\d+ \\[ D \\]");
+    assertThat(mvpn.call(sa::childSas)).isEmpty();
+    assertThat(mvpn.call(mvpn.sad::all)).isEmpty();
+
+    // Closing the IKE SA ends it at mvpn too.
+    Charon.Result closeIke = charon.swanctl(30, "--terminate", "--ike", "mvpn", "--timeout", "10");
+    assertThat(closeIke.exitCode()).as(closeIke.output()).isZero();
+    assertThat(mvpn.call(() -> mvpn.engine().sas())).isEmpty();
+    assertThat(mvpn.ended).containsExactly(sa);
+  }
+
+  @Test
+  void mvpnInitiatesToCharon() throws Exception {
+
+    mvpn.call(() -> mvpn.engine().initiate(Endpoint.of(ns.nsAddress, Endpoint.IKE_PORT)));
+    IkeSa sa = mvpn.established.poll(20, TimeUnit.SECONDS);
+    String listed = charon.swanctl(20, "--list-sas").output();
+    String context = listed + "\n" + String.join("\n", mvpn.trace);
+    assertThat(sa).as(context).isNotNull();
+    assertThat(mvpn.call(sa::childFailure)).as(context).isZero();
+    assertThat(listed).as(context).contains("ESTABLISHED").contains("INSTALLED");
+    assertSameSas(listed, sa, mvpn);
+    // charon fakes a NAT for kernel-libipsec: mvpn moves to 4500 after IKE_SA_INIT (§2.23).
+    assertThat(mvpn.trace.stream().filter(t -> t.startsWith("-> ")).skip(1))
+        .as(context)
+        .allMatch(t -> t.contains(":4500 > ") && t.contains(":4500 "));
+
+    // mvpn closes the IKE SA; charon lets it go.
+    mvpn.call(
+        () -> {
+          mvpn.engine().delete(sa);
+          return null;
+        });
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (mvpn.ended.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
     }
+    assertThat(mvpn.ended).as(context).containsExactly(sa);
+    assertThat(charon.swanctl(20, "--list-sas").output()).doesNotContain("ESTABLISHED");
   }
 
   /** charon's listing shows the IKE SA's SPIs and the Child SA's, paired the other way round. */
