@@ -38,6 +38,12 @@ public enum AodvCounter {
   DATA_DROPPED,
   /** RREPs that neither created nor improved a route (stale sequence number, longer path). */
   STALE,
+  /** Control messages held back during the quiet period after a reboot (§6.13). */
+  REBOOT_HELD,
+  /** Routes repaired locally after a link break (§6.12). */
+  LOCAL_REPAIRS,
+  /** Local repairs that found no route: the RERR went out then. */
+  LOCAL_REPAIRS_FAILED,
   /** Seed 002 handover: Sink Requests sent by a mobile node (c27). */
   HANDOVER_REQUESTED,
   /** Sink Requests received by a new sink (c28). */

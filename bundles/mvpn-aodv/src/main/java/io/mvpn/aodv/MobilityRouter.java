@@ -11,6 +11,7 @@ import io.mvpn.aodv.message.SequenceNumbers;
 import io.mvpn.aodv.route.Blacklist;
 import io.mvpn.aodv.route.DuplicateRreqCache;
 import io.mvpn.aodv.route.RateLimiter;
+import io.mvpn.aodv.route.RebootHold;
 import io.mvpn.aodv.route.RouteEntry;
 import io.mvpn.aodv.route.RouteTable;
 import io.mvpn.aodv.route.RouteUpdate;
@@ -69,6 +70,9 @@ public final class MobilityRouter {
     /** A re-request ahead of expiry: asks for a number above the known one (§6.6.1). */
     boolean fresher;
 
+    /** A local repair (§6.12): the broken route's hop count; -1 for an ordinary discovery. */
+    int repairHops = -1;
+
     Discovery(Ipv4Address destination, int ttl) {
       this.destination = destination;
       this.ttl = ttl;
@@ -107,6 +111,9 @@ public final class MobilityRouter {
   private final RateLimiter rreqLimiter;
   private final RateLimiter rerrLimiter;
   private RateLimiter forwardLimiter;
+  private boolean gratuitousRreps;
+  private boolean localRepair;
+  private RebootHold rebootHold;
   private final Map<Ipv4Address, Discovery> discoveries = new HashMap<>();
   private final Map<Ipv4Address, Long> neighbours = new HashMap<>(); // last heard, nanos
   private final Map<String, Integer> linkWeights = new HashMap<>();
@@ -141,6 +148,23 @@ public final class MobilityRouter {
    * Caps the RREQs this router rebroadcasts per second. RFC 3561 limits only what a node
    * originates; a neighbour flooding fresh RREQs would otherwise make every router repeat them.
    */
+  /**
+   * Sets the G flag on the RREQs this router originates (§5.1, §6.6.3): an intermediate router that
+   * answers also gives the destination a route back, as a TCP-like session wants.
+   */
+  public void setGratuitousRreps(boolean on) {
+    this.gratuitousRreps = on;
+  }
+
+  /**
+   * Lets this router repair a broken route locally (§6.12, a MAY): when the link to a next hop
+   * breaks, destinations at most MAX_REPAIR_TTL hops away are searched for again from here while
+   * their datagrams wait, instead of an immediate RERR.
+   */
+  public void setLocalRepair(boolean on) {
+    this.localRepair = on;
+  }
+
   public void setRreqForwardLimit(int perSecond) {
     this.forwardLimiter = new RateLimiter(perSecond);
   }
@@ -191,6 +215,21 @@ public final class MobilityRouter {
   /** Neighbours heard within the Hello loss window. */
   public List<Ipv4Address> neighbours() {
     return List.copyOf(neighbours.keySet());
+  }
+
+  /**
+   * Starts after a reboot (§6.13): for DELETE_PERIOD the router learns routes from what it hears
+   * but originates no discovery, answers no RREQ and passes no control message on, because its
+   * neighbours may still route through the state it lost.
+   */
+  public void startAfterReboot() {
+    rebootHold = new RebootHold(parameters, scheduler.nanoTime());
+    start();
+  }
+
+  /** Whether the §6.13 quiet period is still running. */
+  public boolean rebootHolding() {
+    return rebootHold != null && rebootHold.isHolding(scheduler.nanoTime());
   }
 
   public void start() {
@@ -272,8 +311,23 @@ public final class MobilityRouter {
       count(AodvCounter.DATA_BUFFERED);
       return;
     }
+    Discovery repairing = discoveries.get(destination);
+    if (repairing != null && repairing.repairHops >= 0) {
+      // §6.12: held while the route is repaired here.
+      if (repairing.buffered.size() < MAX_BUFFERED) {
+        repairing.buffered.add(
+            packet.buffer().retainedSlice(packet.offset(), packet.totalLength()));
+        count(AodvCounter.DATA_BUFFERED);
+      } else {
+        count(AodvCounter.DATA_DROPPED);
+      }
+      return;
+    }
     // §6.11 (ii): data for a destination we have no active route to.
     count(AodvCounter.DATA_DROPPED);
+    if (rebootHold != null) {
+      rebootHold.dataWithoutRoute(now); // §6.13: someone still routes through us
+    }
     Optional<RouteEntry> known = table.lookup(destination);
     int seq = known.map(RouteEntry::seq).orElse(0);
     sendRerr(List.of(new UnreachableDestination(destination, seq)), false);
@@ -390,6 +444,11 @@ public final class MobilityRouter {
 
   private void sendRreq(Discovery d) {
     long now = scheduler.nanoTime();
+    if (rebootHolding()) {
+      count(AodvCounter.REBOOT_HELD);
+      d.timer = scheduler.schedule(100, TimeUnit.MILLISECONDS, () -> sendRreq(d));
+      return;
+    }
     if (!rreqLimiter.tryAcquire(now)) {
       count(AodvCounter.RREQ_RATE_LIMITED);
       d.timer = scheduler.schedule(100, TimeUnit.MILLISECONDS, () -> sendRreq(d));
@@ -401,7 +460,8 @@ public final class MobilityRouter {
     boolean seqKnown = known.isPresent() && known.get().validSeq();
     RouteRequest rreq =
         new RouteRequest(
-            seqKnown ? 0 : RouteRequest.UNKNOWN_SEQUENCE,
+            (seqKnown ? 0 : RouteRequest.UNKNOWN_SEQUENCE)
+                | (gratuitousRreps ? RouteRequest.GRATUITOUS : 0),
             0,
             rreqId,
             d.destination,
@@ -433,6 +493,16 @@ public final class MobilityRouter {
     if (discoveries.get(d.destination) != d) {
       return;
     }
+    if (d.repairHops >= 0) {
+      // §6.12: one try; then the RERR that the break would have sent.
+      discoveries.remove(d.destination);
+      count(AodvCounter.LOCAL_REPAIRS_FAILED);
+      d.buffered.forEach(ByteBuf::release);
+      count(AodvCounter.DATA_DROPPED);
+      int seq = table.lookup(d.destination).map(RouteEntry::seq).orElse(0);
+      sendRerr(List.of(new UnreachableDestination(d.destination, seq)), false);
+      return;
+    }
     if (d.ttl < parameters.netDiameter()) {
       d.ttl += parameters.ttlIncrement();
       if (d.ttl > parameters.ttlThreshold()) {
@@ -450,6 +520,33 @@ public final class MobilityRouter {
     sendRreq(d);
   }
 
+  /** §6.12: active routes through {@code neighbour} that others use, close enough to repair. */
+  private Map<Ipv4Address, Integer> repairable(Ipv4Address neighbour, long now) {
+    Map<Ipv4Address, Integer> out = new HashMap<>();
+    for (RouteEntry e : table.routes()) {
+      if (e.isActive(now)
+          && e.nextHop().equals(neighbour)
+          && !e.precursors().isEmpty()
+          && e.hopCount() <= parameters.maxRepairTtl()) {
+        out.put(e.destination(), e.hopCount());
+      }
+    }
+    return out;
+  }
+
+  /** §6.12: TTL = MIN_REPAIR_TTL (the last hop count) + LOCAL_ADD_TTL, destination number + 1. */
+  private void startRepair(Ipv4Address destination, int lastHops) {
+    if (discoveries.containsKey(destination)) {
+      return;
+    }
+    Discovery d =
+        new Discovery(
+            destination, Math.min(lastHops + parameters.localAddTtl(), parameters.netDiameter()));
+    d.repairHops = lastHops;
+    discoveries.put(destination, d);
+    sendRreq(d);
+  }
+
   private void discovered(Ipv4Address destination, long now) {
     Discovery d = discoveries.remove(destination);
     if (d == null) {
@@ -460,6 +557,13 @@ public final class MobilityRouter {
     }
     count(AodvCounter.DISCOVERIES_SUCCEEDED);
     Optional<RouteEntry> route = table.activeRoute(destination, now);
+    if (d.repairHops >= 0) {
+      count(AodvCounter.LOCAL_REPAIRS);
+      if (route.isPresent() && route.get().hopCount() > d.repairHops) {
+        // §6.12: a longer path; upstream keeps its route (N) but may look for a better one.
+        sendRerr(List.of(new UnreachableDestination(destination, route.get().seq())), true);
+      }
+    }
     for (ByteBuf b : d.buffered) {
       if (route.isPresent()) {
         transmit(route.get(), b);
@@ -738,6 +842,10 @@ public final class MobilityRouter {
         new RouteUpdate(
             rreq.originator(), rreq.originatorSequence(), true, hops, sender, ingress.name(), 0),
         now);
+    if (rebootHolding()) {
+      count(AodvCounter.REBOOT_HELD);
+      return; // §6.13: learn, but neither answer nor pass on
+    }
     if (rreq.destination().equals(self)) {
       // §6.6.1: our number catches up with what the originator asked for.
       if (!rreq.hasFlag(RouteRequest.UNKNOWN_SEQUENCE)
@@ -937,6 +1045,10 @@ public final class MobilityRouter {
       count(AodvCounter.STALE);
       return;
     }
+    if (rebootHolding()) {
+      count(AodvCounter.REBOOT_HELD);
+      return; // §6.13: the route is learnt; the RREP goes no further
+    }
     if (rrep.originator().equals(self)) {
       // A refresh answers a re-request too: the route is good again.
       discovered(rrep.destination(), now);
@@ -967,12 +1079,16 @@ public final class MobilityRouter {
 
   private void onRerr(RouteError rerr, Ipv4Address sender, long now) {
     count(AodvCounter.RERR_RECEIVED);
+    boolean quiet = rebootHolding();
+    if (rerr.noDelete()) {
+      return; // §6.12: repaired upstream on a longer path; the route stays
+    }
     List<UnreachableDestination> listed = new ArrayList<>();
     for (RouteError.Unreachable u : rerr.destinations()) {
       listed.add(new UnreachableDestination(u.address(), u.sequence()));
     }
     List<UnreachableDestination> lost = table.invalidateFromRerr(sender, listed, now);
-    if (!lost.isEmpty()) {
+    if (!lost.isEmpty() && !quiet) {
       sendRerr(lost, rerr.noDelete());
     }
   }
@@ -1011,7 +1127,16 @@ public final class MobilityRouter {
       for (Ipv4Address n : lost) {
         neighbours.remove(n);
         count(AodvCounter.LINK_BREAKS);
-        List<UnreachableDestination> unreachable = table.linkBroken(n, now);
+        Map<Ipv4Address, Integer> repairable = localRepair ? repairable(n, now) : Map.of();
+        List<UnreachableDestination> unreachable = new ArrayList<>();
+        for (UnreachableDestination u : table.linkBroken(n, now)) {
+          Integer hops = repairable.get(u.destination());
+          if (hops != null) {
+            startRepair(u.destination(), hops);
+          } else {
+            unreachable.add(u);
+          }
+        }
         if (!unreachable.isEmpty()) {
           sendRerr(unreachable, false);
         }

@@ -227,4 +227,93 @@ class MobilityRouterTest {
     assertThat(after.seq()).isEqualTo(before.seq());
     assertThat(after.hopCount()).isEqualTo(before.hopCount());
   }
+
+  /** §6.6.3: with G set, the intermediate router that answers also tells the destination. */
+  @Test
+  void anIntermediateAnswerToAGratuitousRreqGivesTheDestinationARouteBack() {
+    MeshLab m = new MeshLab(CHAIN, CHAIN_LINKS, AodvParameters.defaults());
+    m.send("b", "d", 1); // b learns a route to d
+    m.runFor(1000);
+    assertThat(m.router("d").activeRoute(m.addr("a"))).isEmpty();
+    long dRreps = m.router("d").counter(AodvCounter.RREP_SENT);
+    m.router("a").setGratuitousRreps(true);
+    m.send("a", "d", 2);
+    m.runFor(1000);
+    assertThat(m.received.get("d")).containsExactly(1, 2);
+    MobilityRouter b = m.router("b");
+    assertThat(b.counter(AodvCounter.RREP_SENT)).isEqualTo(1);
+    assertThat(b.counter(AodvCounter.GRATUITOUS_RREP_SENT)).isEqualTo(1);
+    // d did not answer, yet it now routes back to a through c, with a's number.
+    assertThat(m.router("d").counter(AodvCounter.RREP_SENT)).isEqualTo(dRreps);
+    RouteEntry back = m.router("d").activeRoute(m.addr("a")).orElseThrow();
+    assertThat(back.nextHop()).isEqualTo(m.addr("c"));
+    assertThat(back.hopCount()).isEqualTo(3);
+    assertThat(back.seq()).isEqualTo(m.router("a").sequenceNumber());
+  }
+
+  /**
+   * §6.12: c loses its link to d and finds d again through e without bothering a; the longer path
+   * is announced upstream with N set, and a keeps its route.
+   */
+  @Test
+  void aBrokenRouteIsRepairedLocallyWhileItsDatagramsWait() {
+    List<String> names = List.of("a", "b", "c", "d", "e");
+    List<String> links = List.of("a-b", "b-c", "c-d", "c-e", "e-d");
+    for (boolean repair : new boolean[] {true, false}) {
+      MeshLab m = new MeshLab(names, links, AodvParameters.defaults());
+      m.router("c").setLocalRepair(repair);
+      for (int i = 0; i < 600; i++) {
+        int seq = i;
+        m.time.schedule(
+            i * 10 * MS, java.util.concurrent.TimeUnit.NANOSECONDS, () -> m.send("a", "d", seq));
+      }
+      m.runFor(1000);
+      assertThat(m.router("c").activeRoute(m.addr("d")).orElseThrow().nextHop())
+          .isEqualTo(m.addr("d"));
+      long aRreqs = m.router("a").counter(AodvCounter.RREQ_SENT);
+      m.breakLink("c", "d");
+      m.runFor(6000);
+      MobilityRouter c = m.router("c");
+      if (repair) {
+        assertThat(c.counter(AodvCounter.LOCAL_REPAIRS)).isEqualTo(1);
+        assertThat(c.activeRoute(m.addr("d")).orElseThrow().nextHop()).isEqualTo(m.addr("e"));
+        // The source never had to look again: the repair stayed between c and d.
+        assertThat(m.router("a").counter(AodvCounter.RREQ_SENT)).isEqualTo(aRreqs);
+        assertThat(m.router("a").activeRoute(m.addr("d"))).isPresent();
+      } else {
+        assertThat(c.counter(AodvCounter.LOCAL_REPAIRS)).isZero();
+        assertThat(m.router("a").counter(AodvCounter.RREQ_SENT)).isGreaterThan(aRreqs);
+      }
+      // Either way the stream resumes; what is lost is what went out before the break was seen.
+      assertThat(m.received.get("d")).contains(599);
+    }
+  }
+
+  /** §6.13: a rebooted router learns but stays silent for DELETE_PERIOD (15 s by default). */
+  @Test
+  void aRebootedRouterHoldsItsTongueForDeletePeriod() {
+    MeshLab m = new MeshLab(CHAIN, CHAIN_LINKS, AodvParameters.defaults());
+    MobilityRouter old = m.router("b");
+    old.stop();
+    io.mvpn.net.Vrf vrf = m.lab.vrf("b", "mesh");
+    List<io.mvpn.net.Interface> links = new java.util.ArrayList<>(vrf.interfaces());
+    MobilityRouter rebooted =
+        new MobilityRouter(m.addr("b"), vrf, links, AodvParameters.defaults());
+    rebooted.startAfterReboot();
+    m.routers.put("b", rebooted);
+    m.send("a", "d", 1);
+    m.runFor(14_000);
+    // a's RREQs reach b, which neither answers nor passes them on.
+    assertThat(rebooted.rebootHolding()).isTrue();
+    assertThat(rebooted.counter(AodvCounter.REBOOT_HELD)).isPositive();
+    assertThat(rebooted.counter(AodvCounter.RREQ_FORWARDED)).isZero();
+    assertThat(m.received.get("d")).isEmpty();
+    // b still learnt the way back to a from what it heard.
+    assertThat(rebooted.activeRoute(m.addr("a"))).isPresent();
+    m.runFor(8_000);
+    assertThat(rebooted.rebootHolding()).isFalse();
+    m.send("a", "d", 2);
+    m.runFor(2_000);
+    assertThat(m.received.get("d")).containsExactly(2);
+  }
 }

@@ -56,6 +56,7 @@ public final class WorkgroupPortal {
   private final ObjectMapper json = new ObjectMapper();
   private final ArrayDeque<Change> changes = new ArrayDeque<>();
   private long version;
+  private final io.mvpn.api.workgroup.WorkgroupListener listener = this::record;
 
   /**
    * @param admittedTenants per workgroup, the tenants whose members may sign on (the extranet the
@@ -64,7 +65,12 @@ public final class WorkgroupPortal {
   public WorkgroupPortal(WorkgroupService directory, Map<String, Set<MvpnId>> admittedTenants) {
     this.directory = Objects.requireNonNull(directory, "directory");
     this.admittedTenants = Map.copyOf(admittedTenants);
-    directory.addListener(this::record);
+    directory.addListener(listener);
+  }
+
+  /** Stops following the directory. */
+  public void close() {
+    directory.removeListener(listener);
   }
 
   /** Gives a member a bearer token. Only its hash is kept. */
@@ -73,6 +79,15 @@ public final class WorkgroupPortal {
       throw new IllegalArgumentException("a token needs at least 16 characters");
     }
     credentials.put(hash(token), member);
+  }
+
+  /** As {@link #addCredential}, from the token's SHA-256 in hex (what a setup file holds). */
+  public void addCredentialHash(String sha256Hex, MemberId member) {
+    String hex = sha256Hex.trim().toLowerCase(java.util.Locale.ROOT);
+    if (!hex.matches("[0-9a-f]{64}")) {
+      throw new IllegalArgumentException("a token hash is 64 hex digits of SHA-256");
+    }
+    credentials.put(hex, member);
   }
 
   public synchronized long version() {

@@ -17,12 +17,15 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.osgi.service.component.annotations.Component;
 
 /**
  * The membership model in memory: members by id and by FQDN, workgroups with their members, and an
  * index from each member to its workgroups so {@link #permits} is two hash lookups. Guarded by one
- * lock; listeners run after the change, outside it.
+ * lock; listeners run after the change, outside it. In the appliance it is the one directory the
+ * mobile service manager fills and the DNS and workgroup filters read.
  */
+@Component(service = WorkgroupService.class, immediate = true)
 public final class InMemoryWorkgroupDirectory implements WorkgroupService {
 
   private final Map<MemberId, Member> members = new LinkedHashMap<>();

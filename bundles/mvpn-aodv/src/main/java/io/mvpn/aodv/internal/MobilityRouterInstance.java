@@ -76,6 +76,33 @@ public final class MobilityRouterInstance implements MobilityRouterService {
 
     long myRouteTimeoutMillis() default 6000;
 
+    int timeoutBuffer() default 2;
+
+    int localAddTtl() default 2;
+
+    @AttributeDefinition(description = "Derived values: 0 computes them as RFC 3561 §10 does")
+    long netTraversalTimeMillis() default 0;
+
+    long pathDiscoveryTimeMillis() default 0;
+
+    long deletePeriodMillis() default 0;
+
+    long blacklistTimeoutMillis() default 0;
+
+    long nextHopWaitMillis() default 0;
+
+    int maxRepairTtl() default 0;
+
+    boolean helloMessages() default true;
+
+    boolean expandingRingSearch() default true;
+
+    @AttributeDefinition(description = "Repair broken routes locally (RFC 3561 §6.12, a MAY)")
+    boolean localRepair() default false;
+
+    @AttributeDefinition(description = "Set G on originated RREQs (§6.6.3)")
+    boolean gratuitousRreps() default false;
+
     @AttributeDefinition(
         description = "Rebroadcast RREQs per second (a flood cap; not in RFC 3561)")
     int rreqForwardLimit() default 100;
@@ -107,7 +134,7 @@ public final class MobilityRouterInstance implements MobilityRouterService {
   @Activate
   void activate(Config config) {
     name = config.name();
-    AodvParameters parameters =
+    AodvParameters computed =
         AodvParameters.builder()
             .activeRouteTimeoutMillis(config.activeRouteTimeoutMillis())
             .allowedHelloLoss(config.allowedHelloLoss())
@@ -121,11 +148,15 @@ public final class MobilityRouterInstance implements MobilityRouterService {
             .ttlIncrement(config.ttlIncrement())
             .ttlThreshold(config.ttlThreshold())
             .myRouteTimeoutMillis(config.myRouteTimeoutMillis())
+            .timeoutBuffer(config.timeoutBuffer())
+            .localAddTtl(config.localAddTtl())
+            .helloMessages(config.helloMessages())
+            .expandingRingSearch(config.expandingRingSearch())
             .weightedRingSearch(config.weightedRingSearch())
             .refreshLeadMillis(config.refreshLeadMillis())
             .rerequestLeadMillis(config.rerequestLeadMillis())
-            .build()
-            .requireValid();
+            .build();
+    AodvParameters parameters = derivedOverrides(config, computed).requireValid();
     Ipv4Address self = Ipv4Address.parse(config.address());
     vrf = fabric.createVrf(name);
     int i = 0;
@@ -151,6 +182,8 @@ public final class MobilityRouterInstance implements MobilityRouterService {
               }
               MobilityRouter r = new MobilityRouter(self, vrf, ifaces, parameters);
               r.setRreqForwardLimit(config.rreqForwardLimit());
+              r.setLocalRepair(config.localRepair());
+              r.setGratuitousRreps(config.gratuitousRreps());
               int[] weights = config.linkWeights();
               for (int w = 0; w < weights.length && w < links.size(); w++) {
                 r.setLinkWeight(links.get(w), weights[w]);
@@ -159,6 +192,37 @@ public final class MobilityRouterInstance implements MobilityRouterService {
               return r;
             });
     LOG.info("mobility router {} up at {} on {} links", name, self, links.size());
+  }
+
+  /** The derived §10 values an operator set explicitly (0 keeps the computed one). */
+  private static AodvParameters derivedOverrides(Config c, AodvParameters p) {
+    return new AodvParameters(
+        p.activeRouteTimeoutMillis(),
+        p.allowedHelloLoss(),
+        c.blacklistTimeoutMillis() > 0 ? c.blacklistTimeoutMillis() : p.blacklistTimeoutMillis(),
+        c.deletePeriodMillis() > 0 ? c.deletePeriodMillis() : p.deletePeriodMillis(),
+        p.helloIntervalMillis(),
+        p.localAddTtl(),
+        c.maxRepairTtl() > 0 ? c.maxRepairTtl() : p.maxRepairTtl(),
+        p.myRouteTimeoutMillis(),
+        p.netDiameter(),
+        c.netTraversalTimeMillis() > 0 ? c.netTraversalTimeMillis() : p.netTraversalTimeMillis(),
+        c.nextHopWaitMillis() > 0 ? c.nextHopWaitMillis() : p.nextHopWaitMillis(),
+        p.nodeTraversalTimeMillis(),
+        c.pathDiscoveryTimeMillis() > 0 ? c.pathDiscoveryTimeMillis() : p.pathDiscoveryTimeMillis(),
+        p.rerrRatelimit(),
+        p.rreqRetries(),
+        p.rreqRatelimit(),
+        p.timeoutBuffer(),
+        p.ttlStart(),
+        p.ttlIncrement(),
+        p.ttlThreshold(),
+        p.helloMessages(),
+        p.linkLayerFeedback(),
+        p.expandingRingSearch(),
+        p.weightedRingSearch(),
+        p.refreshLeadMillis(),
+        p.rerequestLeadMillis());
   }
 
   /** Comma-separated or multi-valued. */

@@ -44,7 +44,7 @@ public final class IkeAuthTask implements IkeTask {
     if (config.remoteId() != null) {
       payloads.add(config.remoteId().payload(false));
     }
-    payloads.addAll(config.authenticator().prove(sa.keys().prf(), octets));
+    payloads.addAll(config.authenticator().prove(sa, octets));
     if (config.mobike()) {
       payloads.add(NotifyPayload.of(NotifyPayload.MOBIKE_SUPPORTED));
     }
@@ -66,8 +66,7 @@ public final class IkeAuthTask implements IkeTask {
       return failed(sa, error != null ? error.notifyType() : NotifyPayload.INVALID_SYNTAX);
     }
     byte[] octets = responderOctets(sa, idR);
-    if (!acceptable(Identity.of(idR))
-        || !config.authenticator().verify(sa.keys().prf(), octets, response)) {
+    if (!acceptable(Identity.of(idR)) || !config.authenticator().verify(sa, octets, response)) {
       return failed(sa, NotifyPayload.AUTHENTICATION_FAILED);
     }
     sa.authenticated(
@@ -131,7 +130,7 @@ public final class IkeAuthTask implements IkeTask {
     byte[] peerOctets = initiatorOctets(sa, idI);
     Identity peer = Identity.of(idI);
     if ((config.remoteId() != null && !config.remoteId().equals(peer))
-        || !config.authenticator().verify(sa.keys().prf(), peerOctets, request)) {
+        || !config.authenticator().verify(sa, peerOctets, request)) {
       sa.fail(NotifyPayload.AUTHENTICATION_FAILED);
       return List.of(NotifyPayload.of(NotifyPayload.AUTHENTICATION_FAILED));
     }
@@ -139,7 +138,7 @@ public final class IkeAuthTask implements IkeTask {
     byte[] octets = responderOctets(sa, idR);
     List<IkePayload> payloads = new ArrayList<>();
     payloads.add(idR);
-    payloads.addAll(config.authenticator().prove(sa.keys().prf(), octets));
+    payloads.addAll(config.authenticator().prove(sa, octets));
     boolean peerMobike = request.notification(NotifyPayload.MOBIKE_SUPPORTED) != null;
     if (config.mobike() && peerMobike) {
       payloads.add(NotifyPayload.of(NotifyPayload.MOBIKE_SUPPORTED));

@@ -2,6 +2,7 @@ package io.mvpn.ike.sa;
 
 import io.mvpn.api.time.Scheduler;
 import io.mvpn.ike.crypto.IkeSaKeys;
+import io.mvpn.ike.message.IkeMessage;
 import io.mvpn.ike.message.Proposal;
 import io.mvpn.ike.message.SkCipher;
 import java.nio.ByteBuffer;
@@ -50,6 +51,7 @@ public final class IkeSa {
   private byte[] nonceR;
   private byte[] realMessage1;
   private byte[] realMessage2;
+  private IkeMessage peerInit;
   private boolean localBehindNat;
   private boolean remoteBehindNat;
 
@@ -135,6 +137,14 @@ public final class IkeSa {
     return localBehindNat || remoteBehindNat;
   }
 
+  /**
+   * The peer's IKE_SA_INIT message (the request if we respond, the response if we initiate), for
+   * what it announced there: SIGNATURE_HASH_ALGORITHMS, CERTREQ. Null before IKE_SA_INIT is done.
+   */
+  public IkeMessage peerInitMessage() {
+    return peerInit;
+  }
+
   public Identity remoteId() {
     return remoteId;
   }
@@ -218,6 +228,10 @@ public final class IkeSa {
     } else {
       realMessage2 = bytes.clone();
     }
+  }
+
+  void peerInitMessage(IkeMessage message) {
+    peerInit = message;
   }
 
   byte[] realMessage1() {

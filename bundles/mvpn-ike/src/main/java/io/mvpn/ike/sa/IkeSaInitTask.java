@@ -67,6 +67,7 @@ public final class IkeSaInitTask implements IkeTask {
     payloads.add(new KeyExchangePayload(dh.group(), Octets.of(dh.publicValue())));
     payloads.add(new NoncePayload(Octets.of(nonce)));
     payloads.addAll(natDetection(sa, 0));
+    payloads.addAll(config.authenticator().initPayloads(true));
     sa.state(IkeSaState.INIT_SENT);
     return payloads;
   }
@@ -109,6 +110,7 @@ public final class IkeSaInitTask implements IkeTask {
       return failed(sa, e.reason().notifyType());
     }
     sa.initMessage(false, raw);
+    sa.peerInitMessage(response);
     detectNat(sa, response, sa.spiR());
     if (sa.natDetected()) {
       // §2.23: with a NAT on the path, IKE_AUTH and all later messages use port 4500 at both
@@ -185,6 +187,7 @@ public final class IkeSaInitTask implements IkeTask {
       return Answer.error(NotifyPayload.INVALID_SYNTAX, Octets.EMPTY);
     }
     sa.initMessage(true, raw);
+    sa.peerInitMessage(request);
     detectNat(sa, request, 0);
     sa.state(IkeSaState.INIT_DONE);
     List<IkePayload> payloads = new ArrayList<>();
@@ -192,6 +195,7 @@ public final class IkeSaInitTask implements IkeTask {
     payloads.add(new KeyExchangePayload(dh.group(), Octets.of(dh.publicValue())));
     payloads.add(new NoncePayload(Octets.of(nr)));
     payloads.addAll(natDetection(sa, sa.spiR()));
+    payloads.addAll(config.authenticator().initPayloads(false));
     return new Answer(payloads, true);
   }
 

@@ -1,6 +1,9 @@
 package io.mvpn.ike.sa;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.mvpn.api.Ipv4Address;
+import io.mvpn.ike.message.NotifyPayload;
 import io.mvpn.ike.message.TrafficSelector;
 import io.mvpn.ipsec.esp.SecurityAssociationDatabase;
 import io.mvpn.net.time.VirtualTimeScheduler;
@@ -40,9 +43,10 @@ final class IkePair implements Transport {
   final Map<Endpoint, IkeEngine> engines = new HashMap<>();
   final IkeEngine initiator;
   final IkeEngine responder;
+  private final IkeEngine.Listener listener;
 
   IkePair(PeerConfig mn, PeerConfig gw, EngineSettings gwSettings) {
-    IkeEngine.Listener listener = IkeEngine.Listener.of(established::add, ended::add);
+    listener = IkeEngine.Listener.of(established::add, ended::add);
     SecureRandom random = new SecureRandom();
     initiator = new IkeEngine(scheduler, this, MN, mn, EngineSettings.defaults(), random, listener);
     responder =
@@ -109,14 +113,43 @@ final class IkePair implements Transport {
   }
 
   IkeSa start() {
+    return start(initiator);
+  }
+
+  /** Another initiator on the same link, e.g. a second mobile node for the same gateway. */
+  IkeEngine addInitiator(Endpoint at, PeerConfig config) {
+    IkeEngine engine =
+        new IkeEngine(
+            scheduler, this, at, config, EngineSettings.defaults(), new SecureRandom(), listener);
+    engines.put(at, engine);
+    return engine;
+  }
+
+  /** {@code from} starts IKE_SA_INIT and IKE_AUTH towards the gateway. */
+  IkeSa start(IkeEngine from) {
     IkeSa[] sa = new IkeSa[1];
-    scheduler.execute(() -> sa[0] = initiator.initiate(GW));
+    scheduler.execute(() -> sa[0] = from.initiate(GW));
     scheduler.runPending();
     return sa[0];
   }
 
   void run(long millis) {
     scheduler.advance(millis, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * The gateway refused {@code mn} in IKE_AUTH: one exchange each way, AUTHENTICATION_FAILED, no SA
+   * left at either end and nothing established or installed.
+   */
+  void assertAuthenticationFailed(IkeSa mn) {
+    assertThat(flow()).containsExactly("34", "34R", "35", "35R");
+    assertThat(mn.state()).isEqualTo(IkeSaState.DESTROYED);
+    assertThat(mn.failure()).isEqualTo(NotifyPayload.AUTHENTICATION_FAILED);
+    assertThat(mn.childSas()).isEmpty();
+    assertThat(established).isEmpty();
+    assertThat(initiator.sas()).isEmpty();
+    assertThat(responder.sas()).isEmpty();
+    assertThat(gwSad.all()).isEmpty();
   }
 
   /** The responder's SA for an initiator's, or null. */

@@ -1,0 +1,89 @@
+package io.mvpn.msm.internal;
+
+import io.mvpn.api.workgroup.WorkgroupService;
+import io.mvpn.msm.PortalServer;
+import io.mvpn.msm.WorkgroupPortal;
+import io.mvpn.msm.WorkgroupSetup;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The mobile service manager of the appliance, from {@code etc/io.mvpn.msm.cfg}: fills the
+ * workgroup directory from the operator's setup file and serves the workgroup portal.
+ */
+@Component(
+    configurationPid = MobileServiceManager.PID,
+    configurationPolicy = ConfigurationPolicy.REQUIRE,
+    immediate = true,
+    service = {})
+@Designate(ocd = MobileServiceManager.Config.class)
+public final class MobileServiceManager {
+
+  public static final String PID = "io.mvpn.msm";
+
+  private static final Logger LOG = LoggerFactory.getLogger(MobileServiceManager.class);
+
+  @ObjectClassDefinition(name = "mvpn mobile service manager")
+  public @interface Config {
+    @AttributeDefinition(
+        description = "The workgroup setup file (YAML), e.g. etc/mvpn-workgroups.yaml")
+    String setup();
+
+    @AttributeDefinition(description = "Where the portal listens, HOST:PORT")
+    String portal_bind() default "127.0.0.1:8181";
+  }
+
+  @Reference WorkgroupService directory;
+
+  private EventLoopGroup group;
+  private PortalServer server;
+  private WorkgroupPortal portal;
+
+  @Activate
+  void activate(Config config) throws Exception {
+    WorkgroupSetup setup = WorkgroupSetup.read(Path.of(config.setup()));
+    portal = new WorkgroupPortal(directory, setup.admitted());
+    setup.applyTo(directory, portal);
+    String bind = config.portal_bind();
+    int colon = bind.lastIndexOf(':');
+    group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    try {
+      server =
+          PortalServer.start(
+              portal,
+              new InetSocketAddress(
+                  bind.substring(0, colon), Integer.parseInt(bind.substring(colon + 1))),
+              group);
+    } catch (Exception e) {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      portal.close();
+      throw e;
+    }
+    LOG.info(
+        "mobile service manager: {} members, {} workgroups, portal on {}",
+        setup.members().size(),
+        setup.workgroups().size(),
+        server.address());
+  }
+
+  @Deactivate
+  void deactivate() {
+    server.close();
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    portal.close();
+  }
+}
