@@ -33,7 +33,11 @@ final class ChildSaFactory {
 
   /** The 4-byte SPI of an ESP proposal, or 0 when it has another size (0 is never valid). */
   static int spiOf(Proposal p) {
-    Octets spi = p.spi();
+    return spiOf(p.spi());
+  }
+
+  /** A 4-byte ESP SPI as an int, or 0 when it has another size. */
+  static int spiOf(Octets spi) {
     if (spi.length() != 4) {
       return 0;
     }

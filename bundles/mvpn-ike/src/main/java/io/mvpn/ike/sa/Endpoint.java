@@ -11,6 +11,9 @@ public record Endpoint(Ipv4Address address, int port) {
 
   public static final int IKE_PORT = 500;
 
+  /** Where IKE and UDP-encapsulated ESP go once a NAT is detected (§2.23, RFC 3948). */
+  public static final int NAT_T_PORT = 4500;
+
   public Endpoint {
     Objects.requireNonNull(address, "address");
     if (port < 0 || port > 0xFFFF) {
@@ -20,6 +23,10 @@ public record Endpoint(Ipv4Address address, int port) {
 
   public static Endpoint of(String address, int port) {
     return new Endpoint(Ipv4Address.parse(address), port);
+  }
+
+  public Endpoint withPort(int newPort) {
+    return new Endpoint(address, newPort);
   }
 
   @Override

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The IKEv2 daemon of one local endpoint: owns the IKE SAs by the SPI it chose, matches each
@@ -39,6 +40,24 @@ public final class IkeEngine {
 
     /** The SA is gone: deleted by either end, failed, or its peer stopped answering. */
     default void ended(IkeSa sa) {}
+
+    /** The peer deleted one Child SA of an IKE SA that stays up (§1.4.1). */
+    default void childSaDeleted(IkeSa sa, ChildSa child) {}
+
+    /** A listener of two callbacks, e.g. {@code List::add} of two lists. */
+    static Listener of(Consumer<IkeSa> established, Consumer<IkeSa> ended) {
+      return new Listener() {
+        @Override
+        public void established(IkeSa sa) {
+          established.accept(sa);
+        }
+
+        @Override
+        public void ended(IkeSa sa) {
+          ended.accept(sa);
+        }
+      };
+    }
   }
 
   /**
@@ -113,6 +132,11 @@ public final class IkeEngine {
     queue(sa, InformationalTask.deleteIkeSa());
   }
 
+  /** Deletes one Child SA of {@code sa} (§1.4.1); it goes when the peer answers. */
+  public void deleteChildSa(IkeSa sa, ChildSa child) {
+    queue(sa, InformationalTask.deleteChildSa(child));
+  }
+
   /** Sends an empty INFORMATIONAL: the SA ends if the peer never answers (§2.4). */
   public void checkLiveness(IkeSa sa) {
     queue(sa, InformationalTask.liveness());
@@ -143,7 +167,7 @@ public final class IkeEngine {
     } else if (isInitRequest(message.header())) {
       onInitRequest(datagram, message);
     } else {
-      onRequest(message, raw);
+      onRequest(datagram, message);
     }
   }
 
@@ -185,7 +209,7 @@ public final class IkeEngine {
     byte[] raw = datagram.payload();
     IkeSa existing = byInitiator.get(new InitKey(h.spiI(), datagram.source()));
     if (existing != null) {
-      answerAgain(existing, h.messageId(), raw);
+      answerAgain(existing, h.messageId(), datagram);
       return;
     }
     if (halfOpen() >= settings.halfOpenCookieThreshold()
@@ -207,7 +231,7 @@ public final class IkeEngine {
     }
     sas.put(sa.localSpi(), sa);
     byInitiator.put(new InitKey(h.spiI(), datagram.source()), sa);
-    respond(sa, h, raw, answer.payloads());
+    respond(sa, datagram, h, answer.payloads());
     scheduler.schedule(HALF_OPEN_TIMEOUT_SECONDS, TimeUnit.SECONDS, () -> expireHalfOpen(sa));
   }
 
@@ -222,25 +246,28 @@ public final class IkeEngine {
     return byInitiator.values().stream().filter(sa -> sa.state() == IkeSaState.INIT_DONE).count();
   }
 
-  /** Sends the cached answer if {@code raw} repeats the last request; true if it did. */
-  private boolean answerAgain(IkeSa sa, long messageId, byte[] raw) {
-    if (sa.isRetransmission(messageId, raw)) {
+  /**
+   * Sends the cached answer, back to where the copy came from (§2.11), if {@code request} repeats
+   * the last request; true if it did.
+   */
+  private boolean answerAgain(IkeSa sa, long messageId, Datagram request) {
+    if (sa.isRetransmission(messageId, request.payload())) {
       counters.duplicatesAnswered++;
-      send(sa, sa.lastResponse());
+      transport.send(new Datagram(request.destination(), request.source(), sa.lastResponse()));
       return true;
     }
     counters.unexpectedMessageId++;
     return false;
   }
 
-  private void onRequest(IkeMessage request, byte[] raw) {
+  private void onRequest(Datagram datagram, IkeMessage request) {
     IkeHeader h = request.header();
     IkeSa sa = lookup(h);
     if (sa == null) {
       return;
     }
     if (h.messageId() != sa.expectedRequestId() || sa.cipher() == null) {
-      answerAgain(sa, h.messageId(), raw);
+      answerAgain(sa, h.messageId(), datagram);
       return;
     }
     IkeMessage opened;
@@ -257,13 +284,26 @@ public final class IkeEngine {
       }
       respond(
           sa,
+          datagram,
           h,
-          raw,
           List.of(NotifyPayload.of(e.reason().notifyType(), Octets.of(e.notifyData()))));
       afterResponding(sa, h);
       return;
     }
-    respond(sa, h, raw, answer(sa, opened));
+    if (sa.natDetected()) {
+      // §2.23: behind a NAT the peer's mapping may change, and it floats to port 4500 after
+      // IKE_SA_INIT; an authentic request tells where it is now.
+      sa.endpoints(datagram.destination(), datagram.source());
+    }
+    List<ChildSa> children = sa.childSas();
+    respond(sa, datagram, h, answer(sa, opened));
+    if (sa.state() == IkeSaState.ESTABLISHED) {
+      for (ChildSa child : children) {
+        if (!sa.childSas().contains(child)) {
+          listener.childSaDeleted(sa, child);
+        }
+      }
+    }
     afterResponding(sa, h);
   }
 
@@ -335,9 +375,14 @@ public final class IkeEngine {
   }
 
   private void taskDone(IkeSa sa, IkeTask task) {
-    if (task instanceof InformationalTask info && info.deletesIkeSa()) {
-      destroy(sa);
-      return;
+    if (task instanceof InformationalTask info) {
+      if (info.deletesIkeSa()) {
+        destroy(sa);
+        return;
+      }
+      if (info.deletedChild() != null) {
+        listener.childSaDeleted(sa, info.deletedChild());
+      }
     }
     if (task instanceof IkeAuthTask) {
       listener.established(sa);
@@ -392,7 +437,11 @@ public final class IkeEngine {
     sa.retransmitted(retransmitTimer(sa, sa.retransmissions() + 1));
   }
 
-  private void respond(IkeSa sa, IkeHeader request, byte[] raw, List<IkePayload> payloads) {
+  /**
+   * Answers {@code datagram}'s request: to the address and port it came from, from the ones it was
+   * sent to (§2.11), which after a move to port 4500 (§2.23) need not be the SA's of IKE_SA_INIT.
+   */
+  private void respond(IkeSa sa, Datagram datagram, IkeHeader request, List<IkePayload> payloads) {
     int flags = IkeHeader.RESPONSE | (sa.isInitiator() ? IkeHeader.INITIATOR : 0);
     IkeHeader h =
         IkeHeader.of(sa.spiI(), sa.spiR(), request.exchangeType(), flags, request.messageId());
@@ -400,8 +449,8 @@ public final class IkeEngine {
     if (request.exchangeType() == IkeHeader.IKE_SA_INIT) {
       sa.initMessage(false, bytes); // RealMessage2
     }
-    sa.answered(raw, bytes);
-    send(sa, bytes);
+    sa.answered(datagram.payload(), bytes);
+    transport.send(new Datagram(datagram.destination(), datagram.source(), bytes));
   }
 
   /**
@@ -437,7 +486,7 @@ public final class IkeEngine {
     sa.requestDone(false);
     sa.state(IkeSaState.DESTROYED);
     sas.remove(sa.localSpi());
-    byInitiator.remove(new InitKey(sa.spiI(), sa.remote()));
+    byInitiator.values().remove(sa); // keyed by where IKE_SA_INIT came from, maybe not remote()
     listener.ended(sa);
   }
 

@@ -22,7 +22,7 @@ public final class IkeSa {
   private final boolean initiator;
   private final long spiI;
   private long spiR;
-  private final Endpoint local;
+  private Endpoint local;
   private Endpoint remote;
   private IkeSaState state = IkeSaState.CREATED;
   private int failure;
@@ -182,6 +182,15 @@ public final class IkeSa {
     return ByteBuffer.allocate(8).putLong(spi).array();
   }
 
+  /**
+   * Where the SA's messages go from now on: port 4500 once NAT detection found a NAT, or the
+   * addresses of the peer's latest authenticated request while it sits behind one (§2.23).
+   */
+  void endpoints(Endpoint newLocal, Endpoint newRemote) {
+    local = newLocal;
+    remote = newRemote;
+  }
+
   void state(IkeSaState next) {
     state = next;
   }
@@ -249,6 +258,17 @@ public final class IkeSa {
 
   void addChildSa(ChildSa child) {
     childSas.add(child);
+  }
+
+  /** Removes the Child SA that sends under {@code outboundSpi}; it, or null if there is none. */
+  ChildSa removeChildSa(int outboundSpi) {
+    for (ChildSa child : childSas) {
+      if (child.outbound().spi() == outboundSpi) {
+        childSas.remove(child);
+        return child;
+      }
+    }
+    return null;
   }
 
   // Our requests.

@@ -112,6 +112,12 @@ public final class IkeSaInitTask implements IkeTask {
     sa.initMessage(false, raw);
     sa.peerInitMessage(response);
     detectNat(sa, response, sa.spiR());
+    if (sa.natDetected()) {
+      // §2.23: with a NAT on the path, IKE_AUTH and all later messages use port 4500 at both
+      // ends, so that IKE and UDP-encapsulated ESP share one NAT mapping.
+      sa.endpoints(
+          sa.local().withPort(Endpoint.NAT_T_PORT), sa.remote().withPort(Endpoint.NAT_T_PORT));
+    }
     sa.state(IkeSaState.INIT_DONE);
     return Outcome.DONE;
   }

@@ -4,7 +4,9 @@ import io.mvpn.ike.message.DeletePayload;
 import io.mvpn.ike.message.IkeHeader;
 import io.mvpn.ike.message.IkeMessage;
 import io.mvpn.ike.message.IkePayload;
+import io.mvpn.ike.message.Octets;
 import io.mvpn.ike.message.Proposal;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -15,21 +17,33 @@ import java.util.List;
 public final class InformationalTask implements IkeTask {
 
   private final boolean deleteIkeSa;
+  private final ChildSa child;
 
-  private InformationalTask(boolean deleteIkeSa) {
+  private InformationalTask(boolean deleteIkeSa, ChildSa child) {
     this.deleteIkeSa = deleteIkeSa;
+    this.child = child;
   }
 
   public static InformationalTask deleteIkeSa() {
-    return new InformationalTask(true);
+    return new InformationalTask(true, null);
+  }
+
+  /** {@code SK{D(ESP, our inbound SPI)}}: closes one Child SA, the IKE SA stays (§1.4.1). */
+  public static InformationalTask deleteChildSa(ChildSa child) {
+    return new InformationalTask(false, child);
   }
 
   public static InformationalTask liveness() {
-    return new InformationalTask(false);
+    return new InformationalTask(false, null);
   }
 
   public boolean deletesIkeSa() {
     return deleteIkeSa;
+  }
+
+  /** The Child SA this task deletes, or null. */
+  public ChildSa deletedChild() {
+    return child;
   }
 
   @Override
@@ -39,6 +53,9 @@ public final class InformationalTask implements IkeTask {
 
   @Override
   public List<IkePayload> buildRequest(IkeSa sa) {
+    if (child != null) {
+      return List.of(DeletePayload.esp(child.inbound().spi()));
+    }
     if (!deleteIkeSa) {
       return List.of();
     }
@@ -48,19 +65,37 @@ public final class InformationalTask implements IkeTask {
 
   @Override
   public Outcome processResponse(IkeSa sa, IkeMessage response, byte[] raw) {
+    if (child != null) {
+      sa.removeChildSa(child.outbound().spi());
+    }
     return Outcome.DONE; // any authentic answer proves liveness and ends a delete
   }
 
   /**
-   * The answer to a peer's INFORMATIONAL request: empty. A D(IKE) puts the SA in DELETING; the
-   * engine drops it once the answer is out.
+   * The answer to a peer's INFORMATIONAL request. A D(IKE) puts the SA in DELETING; the engine
+   * drops it once the answer is out. A D(ESP) names the SPIs the peer receives on, our outbound
+   * ones: those Child SAs go, and the answer names their inbound SPIs so that the peer deletes the
+   * other half of each pair too (§1.4.1). SPIs of no Child SA of ours are ignored.
    */
   public static List<IkePayload> respond(IkeSa sa, IkeMessage request) {
+    List<Integer> closed = new ArrayList<>();
     for (DeletePayload d : request.all(DeletePayload.class)) {
       if (d.protocolId() == Proposal.IKE) {
         sa.state(IkeSaState.DELETING);
+        return List.of(); // the IKE SA takes its Child SAs with it
+      }
+      if (d.protocolId() == Proposal.ESP && d.spiSize() == 4) {
+        for (Octets spi : d.spis()) {
+          ChildSa child = sa.removeChildSa(ChildSaFactory.spiOf(spi));
+          if (child != null) {
+            closed.add(child.inbound().spi());
+          }
+        }
       }
     }
-    return List.of();
+    if (closed.isEmpty()) {
+      return List.of();
+    }
+    return List.of(DeletePayload.esp(closed.stream().mapToInt(Integer::intValue).toArray()));
   }
 }

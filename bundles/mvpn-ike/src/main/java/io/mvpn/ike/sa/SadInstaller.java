@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * Puts the inbound ESP SA of every Child SA into a {@link SecurityAssociationDatabase} when its IKE
  * SA is established and takes it out when the IKE SA ends, so ESP stops being accepted the moment
- * the keys that made it are gone (RFC 7296 §1.4.1). Events then go on to {@code next}.
+ * the keys that made it are gone (RFC 7296 §1.4.1), or when the peer deletes that Child SA alone.
+ * Events then go on to {@code next}.
  */
 public final class SadInstaller implements IkeEngine.Listener {
 
@@ -22,6 +23,12 @@ public final class SadInstaller implements IkeEngine.Listener {
   public void established(IkeSa sa) {
     sa.childSas().forEach(child -> sad.add(child.inbound()));
     next.established(sa);
+  }
+
+  @Override
+  public void childSaDeleted(IkeSa sa, ChildSa child) {
+    sad.remove(child.inbound());
+    next.childSaDeleted(sa, child);
   }
 
   @Override

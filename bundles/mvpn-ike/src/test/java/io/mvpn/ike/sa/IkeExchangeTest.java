@@ -3,6 +3,7 @@ package io.mvpn.ike.sa;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mvpn.api.Ipv4Address;
+import io.mvpn.ike.message.DeletePayload;
 import io.mvpn.ike.message.IkeHeader;
 import io.mvpn.ike.message.IkeMessage;
 import io.mvpn.ike.message.NotifyPayload;
@@ -284,30 +285,84 @@ class IkeExchangeTest {
     assertThat(pair.responder.sas()).hasSize(1);
   }
 
-  @Test
-  void aNatInFrontOfTheInitiatorIsDetectedAtBothEnds() {
+  /** A NAT in front of the mobile node: its address becomes this one, each port + 10000. */
+  private static final String NAT_OUTSIDE = "198.51.100.200";
+
+  private static IkePair behindNat() {
     IkePair pair = new IkePair();
-    Endpoint outside = Endpoint.of("192.0.2.1", 4500);
-    // A NAT rewrites the node's source on the way out and the destination on the way back.
+    Ipv4Address outside = Ipv4Address.parse(NAT_OUTSIDE);
     pair.translate =
         d -> {
-          if (d.source().equals(IkePair.MN)) {
-            return new Datagram(outside, d.destination(), d.payload());
+          if (d.source().address().equals(IkePair.MN.address())) {
+            Endpoint mapped = new Endpoint(outside, d.source().port() + 10000);
+            return new Datagram(mapped, d.destination(), d.payload());
           }
-          return d.destination().equals(outside)
-              ? new Datagram(d.source(), IkePair.MN, d.payload())
-              : d;
+          if (d.destination().address().equals(outside)) {
+            Endpoint inside = IkePair.MN.withPort(d.destination().port() - 10000);
+            return new Datagram(d.source(), inside, d.payload());
+          }
+          return d;
         };
+    return pair;
+  }
+
+  @Test
+  void aNatInFrontOfTheInitiatorIsDetectedAtBothEnds() {
+    IkePair pair = behindNat();
     IkeSa mn = pair.start();
     pair.run(100);
 
     IkeSa gw = pair.peerOf(mn);
     assertThat(mn.state()).isEqualTo(IkeSaState.ESTABLISHED);
-    assertThat(gw.remote()).isEqualTo(outside);
     assertThat(mn.localBehindNat()).isTrue();
     assertThat(mn.remoteBehindNat()).isFalse();
     assertThat(gw.localBehindNat()).isFalse();
     assertThat(gw.remoteBehindNat()).isTrue();
+  }
+
+  @Test
+  void behindANatBothEndsMoveToPort4500AfterIkeSaInit() {
+    IkePair pair = behindNat();
+    IkeSa mn = pair.start();
+    pair.run(100);
+    IkeSa gw = pair.peerOf(mn);
+
+    // §2.23: IKE_SA_INIT on 500, IKE_AUTH and everything after on 4500 at both ends.
+    List<String> ports =
+        pair.sent.stream().map(d -> d.source().port() + ">" + d.destination().port()).toList();
+    assertThat(ports).containsExactly("500>500", "500>10500", "4500>4500", "4500>14500");
+    assertThat(mn.local()).isEqualTo(IkePair.MN.withPort(4500));
+    assertThat(mn.remote()).isEqualTo(IkePair.GW.withPort(4500));
+    assertThat(gw.local()).isEqualTo(IkePair.GW.withPort(4500));
+    assertThat(gw.remote()).isEqualTo(Endpoint.of(NAT_OUTSIDE, 14500));
+
+    // The gateway's own requests follow the peer's floated mapping too.
+    pair.scheduler.execute(() -> pair.responder.checkLiveness(gw));
+    pair.run(100);
+    Datagram probe = pair.sent.get(4);
+    assertThat(probe.source()).isEqualTo(IkePair.GW.withPort(4500));
+    assertThat(probe.destination()).isEqualTo(Endpoint.of(NAT_OUTSIDE, 14500));
+    assertThat(pair.flow().subList(4, 6)).containsExactly("37", "37R");
+  }
+
+  @Test
+  void aResponseGoesToWhereTheRequestCameFrom() {
+    IkePair pair = new IkePair();
+    IkeSa mn = pair.start();
+    pair.run(100);
+    IkeSa gw = pair.peerOf(mn);
+    byte[] request = pair.sent.get(2).payload(); // IKE_AUTH
+    Endpoint elsewhere = IkePair.MN.withPort(4500);
+
+    // A retransmitted request from another port gets the cached answer there (§2.11).
+    pair.deliver(new Datagram(elsewhere, IkePair.GW.withPort(4500), request));
+    pair.run(100);
+
+    Datagram again = pair.sent.get(pair.sent.size() - 1);
+    assertThat(again.destination()).isEqualTo(elsewhere);
+    assertThat(again.source()).isEqualTo(IkePair.GW.withPort(4500));
+    assertThat(again.payload()).isEqualTo(pair.sent.get(3).payload());
+    assertThat(gw.remote()).isEqualTo(IkePair.MN); // no NAT: the SA stays where it was
   }
 
   @Test
@@ -342,6 +397,33 @@ class IkeExchangeTest {
     assertThat(pair.gwSad.all()).isEmpty();
     assertThat(pair.initiator.sas()).isEmpty();
     assertThat(pair.responder.sas()).isEmpty();
+  }
+
+  @Test
+  void deletingAChildSaIsAnsweredWithTheOtherHalfOfThePair() throws Exception {
+    IkePair pair = new IkePair();
+    IkeSa mn = pair.start();
+    pair.run(100);
+    IkeSa gw = pair.peerOf(mn);
+    ChildSa mnChild = mn.childSas().get(0);
+    ChildSa gwChild = gw.childSas().get(0);
+
+    pair.scheduler.execute(() -> pair.initiator.deleteChildSa(mn, mnChild));
+    pair.run(100);
+
+    // §1.4.1: D(ESP) names the sender's inbound SPI; the answer names the receiver's.
+    IkeMessage request = parse(pair.sent.get(4)).opened(gw.cipher());
+    IkeMessage answer = parse(pair.sent.get(5)).opened(mn.cipher());
+    assertThat(request.first(DeletePayload.class))
+        .isEqualTo(DeletePayload.esp(mnChild.inbound().spi()));
+    assertThat(answer.first(DeletePayload.class))
+        .isEqualTo(DeletePayload.esp(gwChild.inbound().spi()));
+    assertThat(mn.childSas()).isEmpty();
+    assertThat(gw.childSas()).isEmpty();
+    assertThat(pair.gwSad.all()).isEmpty();
+    assertThat(mn.state()).isEqualTo(IkeSaState.ESTABLISHED);
+    assertThat(gw.state()).isEqualTo(IkeSaState.ESTABLISHED);
+    assertThat(pair.ended).isEmpty();
   }
 
   /** A pair whose gateway accepts only these IKE transforms. */

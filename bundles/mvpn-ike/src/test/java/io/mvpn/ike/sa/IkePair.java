@@ -46,18 +46,7 @@ final class IkePair implements Transport {
   private final IkeEngine.Listener listener;
 
   IkePair(PeerConfig mn, PeerConfig gw, EngineSettings gwSettings) {
-    listener =
-        new IkeEngine.Listener() {
-          @Override
-          public void established(IkeSa sa) {
-            established.add(sa);
-          }
-
-          @Override
-          public void ended(IkeSa sa) {
-            ended.add(sa);
-          }
-        };
+    listener = IkeEngine.Listener.of(established::add, ended::add);
     SecureRandom random = new SecureRandom();
     initiator = new IkeEngine(scheduler, this, MN, mn, EngineSettings.defaults(), random, listener);
     responder =
@@ -102,7 +91,7 @@ final class IkePair implements Transport {
       return;
     }
     Datagram arriving = translate.apply(datagram);
-    IkeEngine to = engines.get(arriving.destination());
+    IkeEngine to = engineAt(arriving.destination());
     if (to != null) {
       scheduler.schedule(1, TimeUnit.MILLISECONDS, () -> to.receive(arriving));
     }
@@ -110,7 +99,17 @@ final class IkePair implements Transport {
 
   /** Injects a datagram as if it came from the wire. */
   void deliver(Datagram datagram) {
-    scheduler.execute(() -> engines.get(datagram.destination()).receive(datagram));
+    scheduler.execute(() -> engineAt(datagram.destination()).receive(datagram));
+  }
+
+  /** The engine at that address, whichever port: each listens on 500 and 4500. */
+  private IkeEngine engineAt(Endpoint destination) {
+    for (Map.Entry<Endpoint, IkeEngine> e : engines.entrySet()) {
+      if (e.getKey().address().equals(destination.address())) {
+        return e.getValue();
+      }
+    }
+    return null;
   }
 
   IkeSa start() {
