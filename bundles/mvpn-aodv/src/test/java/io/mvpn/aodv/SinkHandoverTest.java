@@ -86,4 +86,62 @@ class SinkHandoverTest {
     assertThat(rfc.gapMillis()).isGreaterThan(2000);
     assertThat(rfc.lost()).isGreaterThan(100);
   }
+
+  /** Wireshark's aodv dissector reads the seed extensions (226-228) without complaint. */
+  @Test
+  void tsharkReadsTheHandoverWithoutAMalformedPacket(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+    java.nio.file.Path tshark = java.nio.file.Path.of("/usr/bin/tshark");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        java.nio.file.Files.isExecutable(tshark), "tshark is not installed (.ci/run installs it)");
+    MeshLab m = new MeshLab(NAMES, LINKS, AodvParameters.defaults());
+    m.lab.iface("mn", "to-r3").setUp(false);
+    java.nio.file.Path[] files = {tmp.resolve("r3-mn.pcapng"), tmp.resolve("r1-r3.pcapng")};
+    m.lab.iface("r3", "to-mn").startCapture(files[0], 0);
+    m.lab.iface("r1", "to-r3").startCapture(files[1], 0);
+    for (int i = 0; i < 100; i++) {
+      int seq = i;
+      m.time.schedule(500 * MS + i * 20 * MS, TimeUnit.NANOSECONDS, () -> m.send("p", "mn", seq));
+    }
+    m.time.schedule(
+        1500 * MS,
+        TimeUnit.NANOSECONDS,
+        () -> m.router("mn").handoverTo("to-r3", m.addr("r2"), "to-r2"));
+    m.runFor(3000);
+    m.lab.iface("r3", "to-mn").stopCapture();
+    m.lab.iface("r1", "to-r3").stopCapture();
+    assertThat(m.router("mn").counter(AodvCounter.HANDOVER_COMPLETED)).isEqualTo(1);
+    for (java.nio.file.Path f : files) {
+      Process p =
+          new ProcessBuilder(
+                  tshark.toString(),
+                  "-n",
+                  "-r",
+                  f.toString(),
+                  "-T",
+                  "fields",
+                  "-e",
+                  "aodv.type",
+                  "-e",
+                  "aodv.ext_type",
+                  "-e",
+                  "_ws.malformed",
+                  "-e",
+                  "_ws.expert.severity")
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
+      List<String> rows =
+          new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+              .lines()
+              .toList();
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(rows).as(f.getFileName().toString()).noneMatch(r -> r.contains("Malformed"));
+      if (f.equals(files[0])) {
+        // The node's Sink Request and the old sink's confirmation, as extension types.
+        assertThat(String.join("\n", rows)).contains("226").contains("228");
+      } else {
+        assertThat(String.join("\n", rows)).contains("227");
+      }
+    }
+  }
 }
