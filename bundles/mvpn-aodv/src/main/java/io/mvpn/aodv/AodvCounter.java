@@ -38,6 +38,10 @@ public enum AodvCounter {
   DATA_DROPPED,
   /** RREPs that neither created nor improved a route (stale sequence number, longer path). */
   STALE,
+  RREP_ACK_SENT,
+  RREP_ACK_RECEIVED,
+  /** Neighbours blacklisted after a RREP they did not acknowledge (§6.8). */
+  BLACKLISTED,
   /** Control messages held back during the quiet period after a reboot (§6.13). */
   REBOOT_HELD,
   /** Routes repaired locally after a link break (§6.12). */

@@ -6,6 +6,7 @@ import io.mvpn.aodv.message.AodvMessage;
 import io.mvpn.aodv.message.AodvMessages;
 import io.mvpn.aodv.message.RouteError;
 import io.mvpn.aodv.message.RouteReply;
+import io.mvpn.aodv.message.RouteReplyAck;
 import io.mvpn.aodv.message.RouteRequest;
 import io.mvpn.aodv.message.SequenceNumbers;
 import io.mvpn.aodv.route.Blacklist;
@@ -813,6 +814,8 @@ public final class MobilityRouter {
       onRrep((RouteReply) message, sender, ingress, now);
     } else if (message instanceof RouteError) {
       onRerr((RouteError) message, sender, now);
+    } else if (message instanceof RouteReplyAck) {
+      onRrepAck(sender);
     }
   }
 
@@ -1001,6 +1004,11 @@ public final class MobilityRouter {
   }
 
   private void onRrep(RouteReply rrep, Ipv4Address sender, Interface ingress, long now) {
+    if (rrep.hasFlag(RouteReply.ACK_REQUIRED)) {
+      // §5.4: the link works this way round; say so before anything else.
+      sendOn(ingress, RouteReplyAck.INSTANCE, sender.toInt(), 1);
+      count(AodvCounter.RREP_ACK_SENT);
+    }
     if (rrep.hopCount() == 0 && rrep.destination().equals(sender) && isHello(rrep)) {
       count(AodvCounter.HELLO_RECEIVED);
       return; // heard() already refreshed the neighbour
@@ -1290,7 +1298,58 @@ public final class MobilityRouter {
       count(AodvCounter.IGNORED);
       return;
     }
+    if (rrepAcks && message instanceof RouteReply && ((RouteReply) message).hopCount() < 255) {
+      message = askForAck((RouteReply) message, neighbour);
+    }
     sendOn(via, message, neighbour.toInt(), 1);
+  }
+
+  // ---- RREP-ACK and the blacklist (§6.7, §6.8) -------------------------------------------
+
+  private final Map<Ipv4Address, Scheduler.Timer> awaitingAck = new HashMap<>();
+  private boolean rrepAcks;
+
+  /**
+   * Asks for a RREP-ACK on every RREP sent (the A flag, §5.2), for links that may be
+   * unidirectional: a neighbour that does not acknowledge within NEXT_HOP_WAIT is blacklisted for
+   * BLACKLIST_TIMEOUT, and its RREQs are ignored meanwhile (§6.8).
+   */
+  public void setRrepAcks(boolean on) {
+    this.rrepAcks = on;
+  }
+
+  private RouteReply askForAck(RouteReply rrep, Ipv4Address neighbour) {
+    Scheduler.Timer old = awaitingAck.remove(neighbour);
+    if (old != null) {
+      old.cancel();
+    }
+    awaitingAck.put(
+        neighbour,
+        scheduler.schedule(
+            parameters.nextHopWaitMillis(),
+            TimeUnit.MILLISECONDS,
+            () -> {
+              awaitingAck.remove(neighbour);
+              blacklist.add(neighbour, scheduler.nanoTime());
+              count(AodvCounter.BLACKLISTED);
+            }));
+    return new RouteReply(
+        rrep.flags() | RouteReply.ACK_REQUIRED,
+        rrep.prefixSize(),
+        rrep.hopCount(),
+        rrep.destination(),
+        rrep.destinationSequence(),
+        rrep.originator(),
+        rrep.lifetimeMillis(),
+        rrep.extensions());
+  }
+
+  private void onRrepAck(Ipv4Address sender) {
+    count(AodvCounter.RREP_ACK_RECEIVED);
+    Scheduler.Timer t = awaitingAck.remove(sender);
+    if (t != null) {
+      t.cancel();
+    }
   }
 
   private void count(AodvCounter c) {

@@ -316,4 +316,45 @@ class MobilityRouterTest {
     m.runFor(2_000);
     assertThat(m.received.get("d")).containsExactly(2);
   }
+
+  /** §5.4, §6.7: with acknowledgements on, each hop of a RREP is acknowledged. */
+  @Test
+  void eachHopOfARrepIsAcknowledgedWhenAsked() {
+    MeshLab m =
+        new MeshLab(List.of("a", "b", "c"), List.of("a-b", "b-c"), AodvParameters.defaults());
+    m.routers.values().forEach(r -> r.setRrepAcks(true));
+    m.send("a", "c", 1);
+    m.runFor(2_000);
+    assertThat(m.received.get("c")).containsExactly(1);
+    assertThat(m.router("c").counter(AodvCounter.RREP_ACK_RECEIVED)).isEqualTo(1);
+    assertThat(m.router("b").counter(AodvCounter.RREP_ACK_RECEIVED)).isEqualTo(1);
+    assertThat(m.router("a").counter(AodvCounter.RREP_ACK_SENT)).isEqualTo(1);
+    assertThat(m.router("b").counter(AodvCounter.BLACKLISTED)).isZero();
+  }
+
+  /**
+   * §6.8: b answers a's RREQ with a RREP asking for an acknowledgement, but a no longer hears b
+   * (the link works one way), so b blacklists a and ignores its RREQs until BLACKLIST_TIMEOUT.
+   */
+  @Test
+  void aNeighbourThatDoesNotAcknowledgeARrepIsBlacklisted() {
+    MeshLab m = new MeshLab(List.of("a", "b"), List.of("a-b"), AodvParameters.defaults());
+    MobilityRouter b = m.router("b");
+    b.setRrepAcks(true);
+    // a's RREQ goes out, and a goes deaf right after sending it.
+    m.send("a", "b", 1);
+    m.lab.iface("a", "to-b").setUp(false);
+    m.time.schedule(
+        100 * MS,
+        java.util.concurrent.TimeUnit.NANOSECONDS,
+        () -> m.lab.iface("a", "to-b").setUp(true));
+    m.runFor(200);
+    assertThat(b.counter(AodvCounter.BLACKLISTED)).isEqualTo(1);
+    long answered = b.counter(AodvCounter.RREP_SENT);
+    long ignored = b.counter(AodvCounter.IGNORED);
+    m.runFor(3_000); // a's retries within BLACKLIST_TIMEOUT are ignored
+    assertThat(b.counter(AodvCounter.IGNORED)).isGreaterThan(ignored);
+    assertThat(b.counter(AodvCounter.RREP_SENT)).isEqualTo(answered);
+    assertThat(m.received.get("b")).isEmpty();
+  }
 }
