@@ -60,6 +60,8 @@ public enum AodvCounter {
   HANDOVER_CONFIRMED,
   /** Handovers a mobile node saw confirmed (c36). */
   HANDOVER_COMPLETED,
+  /** Handovers that could not reach the old sink (c35): new sink's RERR, node's fallback. */
+  HANDOVER_FAILED,
   /** Control messages that did not parse (bad lengths, unknown types). */
   MALFORMED,
   /** Control messages ignored: from ourselves, from a blacklisted neighbour, or stale. */

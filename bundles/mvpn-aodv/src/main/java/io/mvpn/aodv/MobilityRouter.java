@@ -654,6 +654,36 @@ public final class MobilityRouter {
       }
     }
     count(AodvCounter.RREQ_SENT);
+    PendingHandover pending = pendingHandovers.get(node);
+    scheduler.schedule(
+        parameters.netTraversalTimeMillis(),
+        TimeUnit.MILLISECONDS,
+        () -> {
+          if (pendingHandovers.remove(node, pending)) {
+            // c35: the old sink cannot be reached; the node must look for its peers itself.
+            count(AodvCounter.HANDOVER_FAILED);
+            sendOn(
+                ingress,
+                new RouteError(
+                    0,
+                    List.of(new RouteError.Unreachable(oldSink, 0)),
+                    List.of(AodvExtension.of(AodvExtension.HANDOVER_DONE, new byte[0]))),
+                node.toInt(),
+                1);
+          }
+        });
+  }
+
+  /** Mobile node (c37): the handover failed; ask for the active peers at once, old link kept. */
+  private void handoverFailed() {
+    handoverOldSink = null;
+    handoverOldLink = null;
+    count(AodvCounter.HANDOVER_FAILED);
+    for (RouteEntry e : table.routes()) {
+      if (e.hopCount() > 1 && !discoveries.containsKey(e.destination())) {
+        startDiscovery(e.destination());
+      }
+    }
   }
 
   /** c32: our route to the node (direct, seq + 1) travels toward the old sink along its path. */
@@ -1087,6 +1117,10 @@ public final class MobilityRouter {
 
   private void onRerr(RouteError rerr, Ipv4Address sender, long now) {
     count(AodvCounter.RERR_RECEIVED);
+    if (handoverOldSink != null && rerr.extension(AodvExtension.HANDOVER_DONE) != null) {
+      handoverFailed();
+      return;
+    }
     boolean quiet = rebootHolding();
     if (rerr.noDelete()) {
       return; // §6.12: repaired upstream on a longer path; the route stays

@@ -144,4 +144,31 @@ class SinkHandoverTest {
       }
     }
   }
+
+  /** c35, c37: a new sink that cannot reach the old sink says so; the node asks for its peers. */
+  @Test
+  void aNewSinkCutOffFromTheOldOneReportsFailureAndTheNodeLooksForItsPeers() {
+    MeshLab m =
+        new MeshLab(
+            List.of("p", "r1", "r2", "r3", "mn"),
+            List.of("p-r1", "r1-r2", "r2-mn", "r3-mn"),
+            AodvParameters.defaults());
+    m.lab.iface("mn", "to-r3").setUp(false);
+    for (int i = 0; i < 300; i++) {
+      int seq = i;
+      m.time.schedule(500 * MS + i * 10 * MS, TimeUnit.NANOSECONDS, () -> m.send("mn", "p", seq));
+    }
+    m.time.schedule(
+        1500 * MS,
+        TimeUnit.NANOSECONDS,
+        () -> m.router("mn").handoverTo("to-r3", m.addr("r2"), "to-r2"));
+    m.runFor(6000);
+    assertThat(m.router("r3").counter(AodvCounter.HANDOVER_FAILED)).isEqualTo(1);
+    assertThat(m.router("mn").counter(AodvCounter.HANDOVER_FAILED)).isEqualTo(1);
+    assertThat(m.router("mn").counter(AodvCounter.HANDOVER_COMPLETED)).isZero();
+    // The old link stays and the node asked for its peer again (c37): the stream got through.
+    assertThat(m.lab.iface("mn", "to-r2").isUp()).isTrue();
+    assertThat(m.router("mn").counter(AodvCounter.RREQ_SENT)).isGreaterThanOrEqualTo(2);
+    assertThat(m.received.get("p")).hasSize(300);
+  }
 }

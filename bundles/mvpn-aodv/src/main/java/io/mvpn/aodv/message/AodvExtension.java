@@ -59,7 +59,8 @@ public final class AodvExtension {
 
   /**
    * Handover Done (seed 002 c35, ours): no data. On the RREP the old sink sends the node through
-   * the new sink: the move succeeded, the node may forward through the new sink.
+   * the new sink: the move succeeded, the node may forward through the new sink. On a RERR from the
+   * new sink: the old sink could not be reached, the move failed.
    */
   public static final int HANDOVER_DONE = 228;
 
