@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.math.BigInteger;
 import java.security.cert.X509CRL;
 import java.security.cert.X509CRLEntry;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.apache.karaf.shell.api.action.Action;
@@ -44,6 +45,10 @@ public class CaCommand implements Action {
   @Option(name = "--dns", description = "subjectAltName DNS name", multiValued = true)
   List<String> dns;
 
+  /** Karaf parses options only before the arguments: these are the ones given after the CN. */
+  @Argument(index = 2, name = "options", multiValued = true, description = "--ip A, --dns N")
+  List<String> trailing;
+
   @Reference(optional = true)
   List<CaService> cas;
 
@@ -77,14 +82,26 @@ public class CaCommand implements Action {
       out.println("usage: mvpn:ca issue CN [--ip A.B.C.D] [--dns NAME]");
       return;
     }
+    List<String> ipTexts = new ArrayList<>(ips == null ? List.of() : ips);
+    List<String> names = new ArrayList<>(dns == null ? List.of() : dns);
+    List<String> rest = trailing == null ? List.of() : trailing;
+    for (int i = 0; i < rest.size(); i++) {
+      String o = rest.get(i);
+      if ((o.equals("--ip") || o.equals("--dns")) && i + 1 < rest.size()) {
+        (o.equals("--ip") ? ipTexts : names).add(rest.get(++i));
+      } else {
+        out.println("unexpected " + o + "; usage: mvpn:ca issue CN [--ip A.B.C.D] [--dns NAME]");
+        return;
+      }
+    }
     List<Ipv4Address> addresses;
     try {
-      addresses = ips == null ? List.of() : ips.stream().map(Ipv4Address::parse).toList();
+      addresses = ipTexts.stream().map(Ipv4Address::parse).toList();
     } catch (IllegalArgumentException e) {
       out.println("not an IPv4 address: " + e.getMessage());
       return;
     }
-    Credential c = ca.issue(subject, addresses, dns == null ? List.of() : dns);
+    Credential c = ca.issue(subject, addresses, names);
     out.printf(
         "issued serial %s to %s, valid until %s%n",
         c.certificate().getSerialNumber(),
