@@ -225,6 +225,97 @@ public class ApplianceIT {
     assertTrue("gw9 torn down", awaitServiceGone(context, filter, WAIT_SECONDS));
   }
 
+  /** Loopback ports for the two IKE daemons; -Dmvpn.it.ikePort moves them off a busy range. */
+  private static final int IKE_PORT = Integer.getInteger("mvpn.it.ikePort", 15000);
+
+  @Test
+  public void ikeDaemonsFromCfgEstablishAndTerminateFromTheShell() throws Exception {
+    Path one = etc().resolve("io.mvpn.ike-ike1.cfg");
+    Path two = etc().resolve("io.mvpn.ike-ike2.cfg");
+    String filter = "(objectClass=io.mvpn.ike.IkeService)";
+    String psk = "psk=0x6d76706e2d6170706c69616e63652d74657374";
+    Files.writeString(
+        one,
+        "name = ike1\naddress = 127.0.0.1\nikePort = "
+            + IKE_PORT
+            + "\nnatTPort = "
+            + (IKE_PORT + 1)
+            + "\npeers = ike2 remote=127.0.0.1:"
+            + (IKE_PORT + 2)
+            + " id=ike1.test remoteId=ike2.test "
+            + psk
+            + " localTs=10.91.0.0/24 remoteTs=10.92.0.0/24\n");
+    Files.writeString(
+        two,
+        "name = ike2\naddress = 127.0.0.1\nikePort = "
+            + (IKE_PORT + 2)
+            + "\nnatTPort = "
+            + (IKE_PORT + 3)
+            + "\npeers = ike1 remote=127.0.0.1:"
+            + IKE_PORT
+            + " id=ike2.test remoteId=ike1.test "
+            + psk
+            + " localTs=10.92.0.0/24 remoteTs=10.91.0.0/24\n");
+    try {
+      assertTrue(
+          awaitCondition(
+              () -> {
+                String sas = executeQuietly("mvpn:ike sas");
+                return sas.contains("ike1 on 127.0.0.1:" + IKE_PORT)
+                    && sas.contains("ike2 on 127.0.0.1:" + (IKE_PORT + 2));
+              },
+              WAIT_SECONDS));
+      String initiated = execute(sessions, "mvpn:ike initiate ike1 ike2");
+      assertTrue(initiated, initiated.contains("initiating to ike2"));
+      assertTrue(
+          executeQuietly("mvpn:ike sas"),
+          awaitCondition(
+              () -> {
+                String now = executeQuietly("mvpn:ike sas");
+                return now.contains("ike2 ESTABLISHED initiator")
+                    && now.contains("ike1 ESTABLISHED responder");
+              },
+              WAIT_SECONDS));
+      String sas = execute(sessions, "mvpn:ike sas");
+      assertTrue(sas, sas.contains("10.91.0.0-10.91.0.255 === 10.92.0.0-10.92.0.255"));
+      assertTrue(sas, sas.contains("NAT none") && sas.contains("child in 0x"));
+      String spi = initiated.substring(initiated.indexOf("spi ") + 4).trim();
+      String terminated = execute(sessions, "mvpn:ike terminate " + spi);
+      assertTrue(terminated, terminated.contains("deleting IKE SA " + spi));
+      assertTrue(
+          executeQuietly("mvpn:ike sas"),
+          awaitCondition(
+              () -> !executeQuietly("mvpn:ike sas").contains("ESTABLISHED"), WAIT_SECONDS));
+
+      String issued = execute(sessions, "mvpn:ca issue gw7 --ip 192.0.2.7 --dns gw7.example");
+      assertTrue(issued, issued.startsWith("issued serial "));
+      String serial = issued.split(" ")[2];
+      String list = execute(sessions, "mvpn:ca list");
+      assertTrue(list, list.contains("CN=gw7") && list.contains("IP:192.0.2.7"));
+      assertTrue(list, list.contains("DNS:gw7.example") && list.contains("valid"));
+      String revoked = execute(sessions, "mvpn:ca revoke " + serial);
+      assertTrue(revoked, revoked.contains("revoked serial " + serial));
+      list = execute(sessions, "mvpn:ca list");
+      assertTrue(list, list.matches("(?s).*" + serial + " .*CN=gw7.*revoked .*"));
+      String crl = execute(sessions, "mvpn:ca crl");
+      assertTrue(crl, crl.contains("serial " + serial + " revoked"));
+    } finally {
+      Files.deleteIfExists(one);
+      Files.deleteIfExists(two);
+    }
+    assertTrue(
+        "IKE daemons torn down",
+        awaitCondition(
+            () -> {
+              try {
+                return context.getServiceReferences((String) null, filter) == null;
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            },
+            WAIT_SECONDS));
+  }
+
   @Test
   public void mobilityRoutersFromCfgFindEachOtherAndShowTheirRoutes() throws Exception {
     Path one = etc().resolve("io.mvpn.aodv-mr1.cfg");

@@ -1,0 +1,67 @@
+package io.mvpn.ike;
+
+import java.util.List;
+
+/**
+ * One IKE daemon of the appliance, from {@code etc/io.mvpn.ike-<name>.cfg}: a local address with
+ * its IKE and NAT-T ports, and the peers it talks to. What it reports are snapshots, taken on the
+ * daemon's own thread; the SAs go on changing after they are returned.
+ */
+public interface IkeService {
+
+  /** The daemon's name from its cfg. */
+  String name();
+
+  /** Where it listens: {@code address:ikePort} (NAT-T on {@link #natTPort()}). */
+  String local();
+
+  int natTPort();
+
+  /** The configured peers by name, in cfg order. */
+  List<String> peers();
+
+  /** Its IKE SAs, each with its Child SAs. */
+  List<IkeSaView> sas();
+
+  /**
+   * Starts IKE_SA_INIT and IKE_AUTH towards {@code peer}; returns the new SA's local SPI at once,
+   * before the peer answers.
+   *
+   * @throws IllegalArgumentException if no such peer, or the peer has no remote address
+   */
+  long initiate(String peer);
+
+  /**
+   * Deletes the IKE SA whose local SPI (or, failing that, either SPI) is {@code spi}, with its
+   * Child SAs; false if this daemon has none.
+   */
+  boolean terminate(long spi);
+
+  /** One IKE SA as it was when {@link #sas()} looked. */
+  record IkeSaView(
+      String daemon,
+      String peer,
+      boolean initiator,
+      long spiI,
+      long spiR,
+      String state,
+      String local,
+      String remote,
+      String remoteId,
+      boolean localBehindNat,
+      boolean remoteBehindNat,
+      List<ChildSaView> childSas) {
+
+    public IkeSaView {
+      childSas = List.copyOf(childSas);
+    }
+
+    public long localSpi() {
+      return initiator ? spiI : spiR;
+    }
+  }
+
+  /** One Child SA: the ESP SPIs of each direction and the narrowed selectors. */
+  record ChildSaView(
+      long inboundSpi, long outboundSpi, String localSelectors, String remoteSelectors) {}
+}

@@ -1,0 +1,193 @@
+package io.mvpn.ike.internal;
+
+import io.mvpn.api.Ipv4Address;
+import io.mvpn.ike.CaService;
+import io.mvpn.ike.pki.CertificateAuthority;
+import io.mvpn.ike.pki.CertificateStore;
+import io.mvpn.ike.pki.CertificateValidator;
+import io.mvpn.ike.pki.Credential;
+import io.mvpn.ike.pki.KeyType;
+import java.math.BigInteger;
+import java.security.SecureRandom;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The appliance CA, configured by the optional {@code etc/io.mvpn.ca.cfg}. The root key and
+ * everything issued live in memory only ({@link CertificateStore#inMemory()}): a restart, or a
+ * change of the cfg, creates a new root, and certificates issued before no longer validate.
+ */
+@Component(
+    configurationPid = ApplianceCa.PID,
+    configurationPolicy = ConfigurationPolicy.OPTIONAL,
+    immediate = true,
+    service = CaService.class)
+@Designate(ocd = ApplianceCa.Config.class)
+public final class ApplianceCa implements CaService {
+
+  public static final String PID = "io.mvpn.ca";
+
+  private static final Logger LOG = LoggerFactory.getLogger(ApplianceCa.class);
+
+  @ObjectClassDefinition(name = "mvpn appliance CA", description = "Issues IKE certificates")
+  public @interface Config {
+    @AttributeDefinition(name = "Common name", description = "CN of the root certificate")
+    String commonName() default "mvpn appliance CA";
+
+    @AttributeDefinition(name = "Key type", description = "EC_P256 or RSA_2048")
+    String keyType() default "EC_P256";
+
+    @AttributeDefinition(name = "Root validity (days)")
+    int rootValidityDays() default 3650;
+
+    @AttributeDefinition(name = "Certificate validity (days)", description = "Of issued ones")
+    int validityDays() default 365;
+  }
+
+  private final SecureRandom random = new SecureRandom();
+  private CertificateStore store;
+  private CertificateAuthority ca;
+  private KeyType keyType;
+  private Duration validity;
+
+  @Activate
+  synchronized void activate(Config config) {
+    keyType = KeyType.valueOf(config.keyType().trim());
+    validity = Duration.ofDays(config.validityDays());
+    Instant now = now();
+    store = CertificateStore.inMemory();
+    ca =
+        CertificateAuthority.create(
+            config.commonName(),
+            keyType,
+            now.minus(1, ChronoUnit.HOURS),
+            now.plus(config.rootValidityDays(), ChronoUnit.DAYS),
+            store,
+            random);
+    LOG.info("appliance CA {} created (in memory)", ca.certificate().getSubjectX500Principal());
+  }
+
+  private static Instant now() {
+    return Instant.now().truncatedTo(ChronoUnit.SECONDS);
+  }
+
+  @Override
+  public synchronized X509Certificate certificate() {
+    return ca.certificate();
+  }
+
+  @Override
+  public synchronized Credential issue(
+      String commonName, List<Ipv4Address> addresses, List<String> dnsNames) {
+    Instant now = now();
+    // A little back-dating keeps a peer whose clock is slightly behind from refusing it.
+    Credential issued =
+        ca.issue(
+            new CertificateAuthority.Subject(commonName, addresses, dnsNames),
+            keyType,
+            now.minus(5, ChronoUnit.MINUTES),
+            now.plus(validity));
+    LOG.info("issued {} serial {}", commonName, issued.certificate().getSerialNumber());
+    return issued;
+  }
+
+  @Override
+  public synchronized Optional<Credential> credential(String commonName) {
+    Map<BigInteger, Instant> revoked = store.revoked();
+    Instant now = Instant.now();
+    List<CertificateStore.Issued> all = new ArrayList<>(store.issued());
+    for (int i = all.size() - 1; i >= 0; i--) {
+      CertificateStore.Issued issued = all.get(i);
+      X509Certificate c = issued.certificate();
+      if (issued.privateKey() != null
+          && !revoked.containsKey(issued.serial())
+          && c.getNotAfter().toInstant().isAfter(now)
+          && commonName.equals(commonName(c))) {
+        return Optional.of(Credential.of(issued.privateKey(), c));
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public synchronized List<IssuedView> issued() {
+    Map<BigInteger, Instant> revoked = store.revoked();
+    List<IssuedView> views = new ArrayList<>();
+    for (CertificateStore.Issued issued : store.issued()) {
+      X509Certificate c = issued.certificate();
+      views.add(
+          new IssuedView(
+              issued.serial(),
+              c.getSubjectX500Principal().getName(),
+              subjectAltNames(c),
+              c.getNotBefore().toInstant(),
+              c.getNotAfter().toInstant(),
+              revoked.get(issued.serial())));
+    }
+    return views;
+  }
+
+  @Override
+  public synchronized boolean revoke(BigInteger serial) {
+    if (store.issued().stream().noneMatch(i -> i.serial().equals(serial))) {
+      return false;
+    }
+    ca.revoke(serial, now());
+    LOG.info("revoked serial {}", serial);
+    return true;
+  }
+
+  @Override
+  public synchronized X509CRL crl() {
+    Instant now = now();
+    return ca.crl(now, ca.certificate().getNotAfter().toInstant());
+  }
+
+  @Override
+  public synchronized CertificateValidator validator() {
+    return CertificateValidator.trusting(ca.certificate()).withCrls(List.of(crl()));
+  }
+
+  static String commonName(X509Certificate c) {
+    for (String part : c.getSubjectX500Principal().getName().split(",")) {
+      String p = part.trim();
+      if (p.startsWith("CN=")) {
+        return p.substring(3);
+      }
+    }
+    return "";
+  }
+
+  private static List<String> subjectAltNames(X509Certificate c) {
+    List<String> names = new ArrayList<>();
+    try {
+      Collection<List<?>> sans = c.getSubjectAlternativeNames();
+      if (sans != null) {
+        for (List<?> san : sans) {
+          int type = (Integer) san.get(0);
+          names.add((type == 7 ? "IP:" : type == 2 ? "DNS:" : type + ":") + san.get(1));
+        }
+      }
+    } catch (CertificateParsingException e) {
+      names.add("?");
+    }
+    return names;
+  }
+}

@@ -1,0 +1,483 @@
+package io.mvpn.ike.internal;
+
+import io.mvpn.api.Ipv4Address;
+import io.mvpn.ike.CaService;
+import io.mvpn.ike.IkeService;
+import io.mvpn.ike.pki.CertificateAuthenticator;
+import io.mvpn.ike.pki.Credential;
+import io.mvpn.ike.sa.Authenticator;
+import io.mvpn.ike.sa.ChildSa;
+import io.mvpn.ike.sa.Datagram;
+import io.mvpn.ike.sa.Endpoint;
+import io.mvpn.ike.sa.EngineSettings;
+import io.mvpn.ike.sa.IkeEngine;
+import io.mvpn.ike.sa.IkeSa;
+import io.mvpn.ike.sa.PeerConfig;
+import io.mvpn.ike.sa.PskAuthenticator;
+import io.mvpn.net.time.EventLoopScheduler;
+import io.netty.channel.DefaultEventLoop;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One IKE daemon, from {@code etc/io.mvpn.ike-<name>.cfg}: the IKEv2 engine on real UDP sockets at
+ * a local address, port {@code ikePort} (500) and port {@code natTPort} (4500) with the non-ESP
+ * marker (RFC 3948 §2.2), run on a single thread of its own. Each configured peer has an engine of
+ * its own, since an engine holds one {@link PeerConfig}; all share the sockets. A datagram goes to
+ * the engine that holds the SA its SPI names, and a new IKE_SA_INIT request to the peer whose
+ * remote address (and port, if one matches) it came from, or to the first peer without a remote
+ * address. UDP-encapsulated ESP arriving on the NAT-T port is dropped: the ESP data path is not
+ * wired to this daemon.
+ */
+@Component(
+    configurationPid = IkeDaemon.PID,
+    configurationPolicy = ConfigurationPolicy.REQUIRE,
+    immediate = true,
+    service = IkeService.class)
+@Designate(ocd = IkeDaemon.Config.class, factory = true)
+public final class IkeDaemon implements IkeService {
+
+  public static final String PID = "io.mvpn.ike";
+
+  private static final Logger LOG = LoggerFactory.getLogger(IkeDaemon.class);
+
+  private static final int IKE_SA_INIT = 34;
+  private static final int FLAG_INITIATOR = 0x08;
+  private static final int FLAG_RESPONSE = 0x20;
+
+  @ObjectClassDefinition(name = "mvpn IKE daemon", description = "IKEv2 on a local address")
+  public @interface Config {
+    @AttributeDefinition(name = "Name", description = "Names the daemon in the shell, e.g. ike1")
+    String name();
+
+    @AttributeDefinition(name = "Address", description = "Local IPv4 address to bind, a.b.c.d")
+    String address();
+
+    @AttributeDefinition(name = "IKE port")
+    int ikePort() default Endpoint.IKE_PORT;
+
+    @AttributeDefinition(name = "NAT-T port")
+    int natTPort() default Endpoint.NAT_T_PORT;
+
+    @AttributeDefinition(
+        name = "Local ID",
+        description = "Our identity for peers without id=: IPv4 address or FQDN (the address)")
+    String id() default "";
+
+    @AttributeDefinition(
+        name = "Peers",
+        description =
+            "Separated by ';': NAME remote=A.B.C.D[:PORT] id=ID remoteId=ID psk=HEX|auth=cert"
+                + " localTs=PREFIX,.. remoteTs=PREFIX,.. ike=default esp=default")
+    String[] peers() default {};
+
+    @AttributeDefinition(name = "Retransmission timeout (ms)", description = "Doubles each try")
+    long retransmitMillis() default 500;
+
+    @AttributeDefinition(name = "Retransmissions", description = "Before the peer is dead")
+    int retransmitTries() default 5;
+  }
+
+  private record Peer(PeerSpec spec, IkeEngine engine) {}
+
+  @Reference CaService ca;
+
+  private final SecureRandom random = new SecureRandom();
+  private final Map<String, Peer> peers = new LinkedHashMap<>();
+  private String name;
+  private Endpoint local;
+  private int natTPort;
+  private DefaultEventLoop loop;
+  private DatagramSocket ike;
+  private DatagramSocket natT;
+
+  @Activate
+  void activate(Config config) throws Exception {
+    name = config.name();
+    Ipv4Address address = Ipv4Address.parse(config.address().trim());
+    local = new Endpoint(address, config.ikePort());
+    natTPort = config.natTPort();
+    String defaultIdText = config.id().isBlank() ? address.toString() : config.id().trim();
+    List<PeerSpec> specs = new ArrayList<>();
+    for (String entry : config.peers()) {
+      for (String one : entry.split(";")) {
+        if (!one.isBlank()) {
+          specs.add(PeerSpec.parse(one, null, defaultIdText));
+        }
+      }
+    }
+    EngineSettings settings =
+        new EngineSettings(
+            config.retransmitMillis(),
+            config.retransmitTries(),
+            EngineSettings.defaults().halfOpenCookieThreshold());
+    InetAddress inet = InetAddress.getByAddress(address.toBytes());
+    loop = new DefaultEventLoop(new DefaultThreadFactory("ike-" + name));
+    try {
+      ike = new DatagramSocket(new InetSocketAddress(inet, local.port()));
+      natT = new DatagramSocket(new InetSocketAddress(inet, natTPort));
+      EventLoopScheduler scheduler = new EventLoopScheduler(loop);
+      for (PeerSpec spec : specs) {
+        PeerConfig peerConfig =
+            PeerConfig.of(
+                spec.localId(),
+                spec.remoteId(),
+                authenticator(spec),
+                spec.localSelectors(),
+                spec.remoteSelectors());
+        IkeEngine engine =
+            call(
+                () ->
+                    new IkeEngine(
+                        scheduler,
+                        this::send,
+                        local,
+                        peerConfig,
+                        settings,
+                        random,
+                        listener(spec.name())));
+        if (peers.putIfAbsent(spec.name(), new Peer(spec, engine)) != null) {
+          throw new IllegalArgumentException("peer " + spec.name() + " twice");
+        }
+      }
+      reader(ike, local);
+      reader(natT, local.withPort(natTPort));
+    } catch (Exception e) {
+      close();
+      throw e;
+    }
+    LOG.info("IKE daemon {} on {} (NAT-T {}), peers {}", name, local, natTPort, peers.keySet());
+  }
+
+  private Authenticator authenticator(PeerSpec spec) {
+    if (!spec.certificate()) {
+      return new PskAuthenticator(spec.psk());
+    }
+    String cn = spec.localIdText();
+    Credential credential =
+        ca.credential(cn)
+            .orElseGet(
+                () ->
+                    spec.localId().type() == io.mvpn.ike.message.IdentificationPayload.ID_IPV4_ADDR
+                        ? ca.issue(cn, List.of(Ipv4Address.parse(cn)), List.of())
+                        : ca.issue(cn, List.of(), List.of(cn)));
+    return new CertificateAuthenticator(credential, ca.validator(), Instant::now)
+        .withRefusalListener(r -> LOG.warn("{}: peer {} refused: {}", name, spec.name(), r));
+  }
+
+  private IkeEngine.Listener listener(String peer) {
+    return new IkeEngine.Listener() {
+      @Override
+      public void established(IkeSa sa) {
+        LOG.info("{}: {} established with {}: {}", name, sa, peer, sa.childSas());
+      }
+
+      @Override
+      public void ended(IkeSa sa) {
+        LOG.info("{}: {} with {} ended", name, sa, peer);
+      }
+    };
+  }
+
+  @Deactivate
+  void deactivate() {
+    try {
+      // Tell the peers, so they do not keep SAs that no longer have an end here.
+      call(
+          () -> {
+            peers.values().forEach(p -> p.engine().sas().forEach(sa -> p.engine().delete(sa)));
+            return null;
+          });
+    } catch (Exception e) {
+      LOG.debug("{}: deleting SAs on the way down", name, e);
+    }
+    close();
+    LOG.info("IKE daemon {} stopped", name);
+  }
+
+  private void close() {
+    if (ike != null) {
+      ike.close();
+    }
+    if (natT != null) {
+      natT.close();
+    }
+    loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+  }
+
+  private <T> T call(Callable<T> task) throws Exception {
+    try {
+      return loop.submit(task).get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception ex ? ex : e;
+    }
+  }
+
+  private <T> T callUnchecked(Callable<T> task) {
+    try {
+      return call(task);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("IKE daemon " + name + " does not answer", e);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  // ---- datagrams ------------------------------------------------------------------------------
+
+  private void reader(DatagramSocket socket, Endpoint at) {
+    Thread t =
+        new Thread(
+            () -> {
+              byte[] buffer = new byte[65535];
+              boolean encapsulating = at.port() == natTPort;
+              while (!socket.isClosed()) {
+                DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+                try {
+                  socket.receive(packet);
+                } catch (IOException e) {
+                  return; // closed
+                }
+                byte[] payload =
+                    Arrays.copyOfRange(
+                        packet.getData(),
+                        packet.getOffset(),
+                        packet.getOffset() + packet.getLength());
+                if (encapsulating) {
+                  if (payload.length < 4
+                      || payload[0] != 0
+                      || payload[1] != 0
+                      || payload[2] != 0
+                      || payload[3] != 0) {
+                    continue; // NAT-keepalive or ESP (RFC 3948 §2.2, §2.3)
+                  }
+                  payload = Arrays.copyOfRange(payload, 4, payload.length);
+                }
+                Endpoint from =
+                    new Endpoint(
+                        Ipv4Address.of(packet.getAddress().getAddress()), packet.getPort());
+                Datagram d = new Datagram(from, at, payload);
+                try {
+                  loop.execute(() -> dispatch(d));
+                } catch (RejectedExecutionException e) {
+                  return; // shutting down
+                }
+              }
+            },
+            "ike-" + name + "-udp-" + at.port());
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** Runs on the loop: hands {@code d} to the engine it belongs to. */
+  private void dispatch(Datagram d) {
+    if (peers.isEmpty()) {
+      return;
+    }
+    IkeEngine engine = engineFor(d);
+    try {
+      engine.receive(d);
+    } catch (RuntimeException e) {
+      LOG.warn("{}: datagram from {} failed", name, d.source(), e);
+    }
+  }
+
+  private IkeEngine engineFor(Datagram d) {
+    byte[] p = d.payload();
+    IkeEngine first = peers.values().iterator().next().engine();
+    if (p.length < 28) {
+      return first; // counted as malformed there
+    }
+    long spiI = longAt(p, 0);
+    long spiR = longAt(p, 8);
+    int exchange = p[18] & 0xFF;
+    int flags = p[19] & 0xFF;
+    if ((flags & FLAG_RESPONSE) == 0 && exchange == IKE_SA_INIT && spiR == 0) {
+      return byRemote(d.source(), first);
+    }
+    long ours = (flags & FLAG_INITIATOR) != 0 ? spiR : spiI;
+    for (Peer peer : peers.values()) {
+      if (peer.engine().sa(ours) != null) {
+        return peer.engine();
+      }
+    }
+    return first; // counted as an unknown SPI there
+  }
+
+  private IkeEngine byRemote(Endpoint source, IkeEngine fallback) {
+    IkeEngine sameAddress = null;
+    IkeEngine anyone = null;
+    for (Peer peer : peers.values()) {
+      Endpoint remote = peer.spec().remote();
+      if (remote == null) {
+        anyone = anyone == null ? peer.engine() : anyone;
+      } else if (remote.equals(source)) {
+        return peer.engine();
+      } else if (remote.address().equals(source.address()) && sameAddress == null) {
+        sameAddress = peer.engine();
+      }
+    }
+    return sameAddress != null ? sameAddress : anyone != null ? anyone : fallback;
+  }
+
+  private static long longAt(byte[] p, int at) {
+    long v = 0;
+    for (int i = 0; i < 8; i++) {
+      v = (v << 8) | (p[at + i] & 0xFF);
+    }
+    return v;
+  }
+
+  /** The engines' transport, on the loop: port 4500 (or ours) with the non-ESP marker. */
+  private void send(Datagram d) {
+    boolean encapsulated =
+        d.source().port() == natTPort
+            || (d.source().port() == Endpoint.NAT_T_PORT && local.port() != Endpoint.NAT_T_PORT);
+    byte[] bytes = d.payload();
+    if (encapsulated) {
+      bytes = new byte[d.payload().length + 4];
+      System.arraycopy(d.payload(), 0, bytes, 4, d.payload().length);
+    }
+    try {
+      (encapsulated ? natT : ike)
+          .send(
+              new DatagramPacket(
+                  bytes,
+                  bytes.length,
+                  InetAddress.getByAddress(d.destination().address().toBytes()),
+                  d.destination().port()));
+    } catch (IOException e) {
+      LOG.debug("{}: cannot send to {}", name, d.destination(), e);
+    }
+  }
+
+  // ---- IkeService -----------------------------------------------------------------------------
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public String local() {
+    return local.toString();
+  }
+
+  @Override
+  public int natTPort() {
+    return natTPort;
+  }
+
+  @Override
+  public List<String> peers() {
+    return List.copyOf(peers.keySet());
+  }
+
+  @Override
+  public List<IkeSaView> sas() {
+    return callUnchecked(
+        () -> {
+          List<IkeSaView> all = new ArrayList<>();
+          for (Peer peer : peers.values()) {
+            for (IkeSa sa : peer.engine().sas()) {
+              all.add(view(peer.spec().name(), sa));
+            }
+          }
+          return all;
+        });
+  }
+
+  private IkeSaView view(String peer, IkeSa sa) {
+    List<ChildSaView> children = new ArrayList<>();
+    for (ChildSa child : sa.childSas()) {
+      children.add(
+          new ChildSaView(
+              child.inbound().spi() & 0xFFFFFFFFL,
+              child.outbound().spi() & 0xFFFFFFFFL,
+              PeerSpec.format(child.localSelectors()),
+              PeerSpec.format(child.remoteSelectors())));
+    }
+    return new IkeSaView(
+        name,
+        peer,
+        sa.isInitiator(),
+        sa.spiI(),
+        sa.spiR(),
+        sa.state().name(),
+        sa.local().toString(),
+        sa.remote().toString(),
+        sa.remoteId() == null ? "" : sa.remoteId().toString(),
+        sa.localBehindNat(),
+        sa.remoteBehindNat(),
+        children);
+  }
+
+  @Override
+  public long initiate(String peerName) {
+    Peer peer = peers.get(peerName);
+    if (peer == null) {
+      throw new IllegalArgumentException(name + " has no peer " + peerName);
+    }
+    if (peer.spec().remote() == null) {
+      throw new IllegalArgumentException(peerName + " has no remote address to initiate to");
+    }
+    return callUnchecked(() -> peer.engine().initiate(peer.spec().remote()).localSpi());
+  }
+
+  @Override
+  public boolean terminate(long spi) {
+    return callUnchecked(
+        () -> {
+          IkeSa found = null;
+          IkeEngine owner = null;
+          for (Peer peer : peers.values()) {
+            IkeSa sa = peer.engine().sa(spi);
+            if (sa != null) {
+              found = sa;
+              owner = peer.engine();
+            }
+          }
+          for (Peer peer : peers.values()) {
+            for (IkeSa sa : peer.engine().sas()) {
+              if (found == null && (sa.spiI() == spi || sa.spiR() == spi)) {
+                found = sa;
+                owner = peer.engine();
+              }
+            }
+          }
+          if (found == null) {
+            return false;
+          }
+          owner.delete(found);
+          return true;
+        });
+  }
+}

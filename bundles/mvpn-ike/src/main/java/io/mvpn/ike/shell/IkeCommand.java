@@ -1,0 +1,157 @@
+package io.mvpn.ike.shell;
+
+import io.mvpn.ike.IkeService;
+import io.mvpn.ike.IkeService.ChildSaView;
+import io.mvpn.ike.IkeService.IkeSaView;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Objects;
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.support.completers.StringsCompleter;
+
+/**
+ * {@code mvpn:ike sas | initiate DAEMON PEER | terminate SPI}: the IKE daemons' SAs, and starting
+ * or deleting one.
+ */
+@Service
+@Command(scope = "mvpn", name = "ike", description = "IKEv2 daemons: SAs, initiate, terminate")
+public class IkeCommand implements Action {
+
+  @Argument(index = 0, name = "action", description = "sas, initiate or terminate")
+  @Completion(
+      value = StringsCompleter.class,
+      values = {"sas", "initiate", "terminate"})
+  String action = "sas";
+
+  @Argument(index = 1, name = "daemon|spi", description = "The daemon to initiate from, or an SPI")
+  String first;
+
+  @Argument(index = 2, name = "peer", description = "The peer to initiate to")
+  String peer;
+
+  @Reference(optional = true)
+  List<IkeService> daemons;
+
+  @Reference Session session;
+
+  @Override
+  public Object execute() {
+    PrintStream out = session.getConsole();
+    // A daemon whose configuration failed to activate shows up as null: skip it.
+    List<IkeService> all =
+        daemons == null ? List.of() : daemons.stream().filter(Objects::nonNull).toList();
+    switch (action) {
+      case "sas" -> sas(out, all);
+      case "initiate" -> initiate(out, all);
+      case "terminate" -> terminate(out, all);
+      default -> out.println("usage: mvpn:ike sas | initiate DAEMON PEER | terminate SPI");
+    }
+    return null;
+  }
+
+  private void sas(PrintStream out, List<IkeService> all) {
+    if (all.isEmpty()) {
+      out.println("no IKE daemons");
+      return;
+    }
+    for (IkeService d : all) {
+      out.printf("%s on %s (NAT-T %d), peers %s%n", d.name(), d.local(), d.natTPort(), d.peers());
+      for (IkeSaView sa : d.sas()) {
+        out.printf(
+            "  %s %s %s spi %016x_i %016x_r %s === %s %s, NAT %s%n",
+            sa.peer(),
+            sa.state(),
+            sa.initiator() ? "initiator" : "responder",
+            sa.spiI(),
+            sa.spiR(),
+            sa.local(),
+            sa.remote(),
+            sa.remoteId().isEmpty() ? "" : "[" + sa.remoteId() + "]",
+            nat(sa));
+        for (ChildSaView child : sa.childSas()) {
+          out.printf(
+              "    child in 0x%08x out 0x%08x %s === %s%n",
+              child.inboundSpi(),
+              child.outboundSpi(),
+              child.localSelectors(),
+              child.remoteSelectors());
+        }
+      }
+    }
+  }
+
+  private static String nat(IkeSaView sa) {
+    if (sa.localBehindNat() && sa.remoteBehindNat()) {
+      return "both ends";
+    }
+    if (sa.localBehindNat()) {
+      return "local";
+    }
+    return sa.remoteBehindNat() ? "remote" : "none";
+  }
+
+  private void initiate(PrintStream out, List<IkeService> all) {
+    if (first == null || peer == null) {
+      out.println("usage: mvpn:ike initiate DAEMON PEER");
+      return;
+    }
+    for (IkeService d : all) {
+      if (d.name().equals(first)) {
+        try {
+          long spi = d.initiate(peer);
+          out.printf("%s: initiating to %s, spi %016x%n", first, peer, spi);
+        } catch (IllegalArgumentException e) {
+          out.println(e.getMessage());
+        }
+        return;
+      }
+    }
+    out.println("no IKE daemon " + first);
+  }
+
+  private void terminate(PrintStream out, List<IkeService> all) {
+    if (first == null) {
+      out.println("usage: mvpn:ike terminate SPI");
+      return;
+    }
+    long spi;
+    try {
+      spi = parseSpi(first);
+    } catch (NumberFormatException e) {
+      out.println("not an SPI: " + first);
+      return;
+    }
+    // The local SPI first: both ends of a local pair hold the same two SPIs.
+    for (IkeService d : all) {
+      if (d.sas().stream().anyMatch(sa -> sa.localSpi() == spi) && d.terminate(spi)) {
+        out.printf("%s: deleting IKE SA %016x%n", d.name(), spi);
+        return;
+      }
+    }
+    for (IkeService d : all) {
+      if (d.terminate(spi)) {
+        out.printf("%s: deleting IKE SA %016x%n", d.name(), spi);
+        return;
+      }
+    }
+    out.println("no IKE SA with SPI " + first);
+  }
+
+  /** Hex as {@code mvpn:ike sas} prints it, with or without 0x and the _i/_r suffix. */
+  static long parseSpi(String text) {
+    String t = text.trim();
+    if (t.endsWith("_i") || t.endsWith("_r")) {
+      t = t.substring(0, t.length() - 2);
+    }
+    if (t.startsWith("0x") || t.startsWith("0X")) {
+      t = t.substring(2);
+    }
+    return Long.parseUnsignedLong(t, 16);
+  }
+}

@@ -1,0 +1,191 @@
+package io.mvpn.ike.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mvpn.ike.IkeService.IkeSaView;
+import java.lang.annotation.Annotation;
+import java.math.BigInteger;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Two daemons on loopback, on ports of their own, as the appliance runs them. */
+class IkeDaemonTest {
+
+  private final ApplianceCa ca = new ApplianceCa();
+  private IkeDaemon one;
+  private IkeDaemon two;
+
+  @AfterEach
+  void stop() {
+    if (one != null) {
+      one.deactivate();
+    }
+    if (two != null) {
+      two.deactivate();
+    }
+  }
+
+  @Test
+  void pskDaemonsEstablishAndTerminate() throws Exception {
+    ca.activate(caConfig());
+    String psk = "psk=0x6d76706e2d6c6f6f706261636b2d736563726574";
+    one =
+        daemon(
+            "one",
+            15100,
+            15101,
+            "two remote=127.0.0.1:15102 id=one.test remoteId=two.test "
+                + psk
+                + " localTs=10.1.0.0/24 remoteTs=10.2.0.0/24");
+    two =
+        daemon(
+            "two",
+            15102,
+            15103,
+            "one remote=127.0.0.1:15100 id=two.test remoteId=one.test "
+                + psk
+                + " localTs=10.2.0.0/24 remoteTs=10.1.0.0/24");
+    long spi = one.initiate("two");
+    await(() -> established(one) && established(two));
+    IkeSaView sa = one.sas().get(0);
+    assertThat(sa.spiI()).isEqualTo(spi);
+    assertThat(sa.childSas()).hasSize(1);
+    assertThat(sa.childSas().get(0).localSelectors()).isEqualTo("10.1.0.0-10.1.0.255");
+    assertThat(two.sas().get(0).childSas().get(0).outboundSpi())
+        .isEqualTo(sa.childSas().get(0).inboundSpi());
+    assertThat(one.terminate(spi)).isTrue();
+    await(() -> one.sas().isEmpty() && two.sas().isEmpty());
+  }
+
+  @Test
+  void certificateDaemonsEstablishWithTheApplianceCa() throws Exception {
+    ca.activate(caConfig());
+    one =
+        daemon(
+            "one",
+            15110,
+            15111,
+            "two remote=127.0.0.1:15112 id=one.test remoteId=two.test" + " auth=cert");
+    two = daemon("two", 15112, 15113, "one id=two.test remoteId=one.test auth=cert");
+    one.initiate("two");
+    await(() -> established(one) && established(two));
+    assertThat(ca.issued()).hasSize(2);
+  }
+
+  @Test
+  void caIssuesListsAndRevokes() throws Exception {
+    ca.activate(caConfig());
+    var c =
+        ca.issue("gw1", List.of(io.mvpn.api.Ipv4Address.parse("192.0.2.1")), List.of("gw1.test"));
+    BigInteger serial = c.certificate().getSerialNumber();
+    assertThat(ca.issued())
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.subjectAltNames()).contains("IP:192.0.2.1", "DNS:gw1.test");
+              assertThat(i.revokedAt()).isNull();
+            });
+    assertThat(ca.credential("gw1")).isPresent();
+    assertThat(ca.revoke(serial)).isTrue();
+    assertThat(ca.revoke(BigInteger.valueOf(999999))).isFalse();
+    assertThat(ca.issued().get(0).revokedAt()).isNotNull();
+    assertThat(ca.crl().getRevokedCertificate(serial)).isNotNull();
+    assertThat(ca.credential("gw1")).isEmpty();
+  }
+
+  private static boolean established(IkeDaemon d) {
+    return d.sas().stream().anyMatch(sa -> sa.state().equals("ESTABLISHED"));
+  }
+
+  private static void await(BooleanSupplier condition) throws InterruptedException {
+    long end = System.currentTimeMillis() + 10_000;
+    while (!condition.getAsBoolean()) {
+      assertThat(System.currentTimeMillis()).isLessThan(end);
+      Thread.sleep(20);
+    }
+  }
+
+  private IkeDaemon daemon(String name, int port, int natT, String peers) throws Exception {
+    IkeDaemon d = new IkeDaemon();
+    d.ca = ca;
+    d.activate(
+        new IkeDaemon.Config() {
+          @Override
+          public Class<? extends Annotation> annotationType() {
+            return IkeDaemon.Config.class;
+          }
+
+          @Override
+          public String name() {
+            return name;
+          }
+
+          @Override
+          public String address() {
+            return "127.0.0.1";
+          }
+
+          @Override
+          public int ikePort() {
+            return port;
+          }
+
+          @Override
+          public int natTPort() {
+            return natT;
+          }
+
+          @Override
+          public String id() {
+            return "";
+          }
+
+          @Override
+          public String[] peers() {
+            return new String[] {peers};
+          }
+
+          @Override
+          public long retransmitMillis() {
+            return 200;
+          }
+
+          @Override
+          public int retransmitTries() {
+            return 3;
+          }
+        });
+    return d;
+  }
+
+  private static ApplianceCa.Config caConfig() {
+    return new ApplianceCa.Config() {
+      @Override
+      public Class<? extends Annotation> annotationType() {
+        return ApplianceCa.Config.class;
+      }
+
+      @Override
+      public String commonName() {
+        return "test CA";
+      }
+
+      @Override
+      public String keyType() {
+        return "EC_P256";
+      }
+
+      @Override
+      public int rootValidityDays() {
+        return 30;
+      }
+
+      @Override
+      public int validityDays() {
+        return 1;
+      }
+    };
+  }
+}
