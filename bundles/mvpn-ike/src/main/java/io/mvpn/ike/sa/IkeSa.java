@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One IKE SA as one end holds it: SPIs, role, state, message IDs, the messages kept for
@@ -135,6 +136,16 @@ public final class IkeSa {
 
   public boolean natDetected() {
     return localBehindNat || remoteBehindNat;
+  }
+
+  /**
+   * How the Child SAs' ESP travels: in UDP between the SA's current IKE endpoints once NAT
+   * detection found a NAT at either end (§2.23, RFC 3948), empty for plain ESP (IP protocol 50)
+   * between the addresses of the ESP SAs. Read it per packet: it follows the peer's NAT mapping as
+   * IKE does.
+   */
+  public Optional<UdpEncapsulation> udpEncapsulation() {
+    return natDetected() ? Optional.of(new UdpEncapsulation(local, remote)) : Optional.empty();
   }
 
   /**
