@@ -198,8 +198,18 @@ public final class IkeSa {
    * addresses of the peer's latest authenticated request while it sits behind one (§2.23).
    */
   void endpoints(Endpoint newLocal, Endpoint newRemote) {
+    boolean moved =
+        !newLocal.address().equals(local.address())
+            || !newRemote.address().equals(remote.address());
     local = newLocal;
     remote = newRemote;
+    if (moved) {
+      // The Child SAs' ESP shares the IKE SA's mapping (RFC 3948): it moves with it.
+      for (ChildSa child : childSas) {
+        child.outbound().repoint(newLocal.address(), newRemote.address());
+        child.inbound().repoint(newRemote.address(), newLocal.address());
+      }
+    }
   }
 
   void state(IkeSaState next) {

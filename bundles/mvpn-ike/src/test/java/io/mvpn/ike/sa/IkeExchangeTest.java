@@ -17,6 +17,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /** IKE_SA_INIT and IKE_AUTH between two engines in virtual time, and how they go wrong. */
@@ -294,20 +295,24 @@ class IkeExchangeTest {
 
   private static IkePair behindNat() {
     IkePair pair = new IkePair();
-    Ipv4Address outside = Ipv4Address.parse(NAT_OUTSIDE);
-    pair.translate =
-        d -> {
-          if (d.source().address().equals(IkePair.MN.address())) {
-            Endpoint mapped = new Endpoint(outside, d.source().port() + 10000);
-            return new Datagram(mapped, d.destination(), d.payload());
-          }
-          if (d.destination().address().equals(outside)) {
-            Endpoint inside = IkePair.MN.withPort(d.destination().port() - 10000);
-            return new Datagram(d.source(), inside, d.payload());
-          }
-          return d;
-        };
+    pair.translate = natAt(NAT_OUTSIDE);
     return pair;
+  }
+
+  /** The NAT's translation with outside address {@code address}. */
+  private static UnaryOperator<Datagram> natAt(String address) {
+    Ipv4Address outside = Ipv4Address.parse(address);
+    return d -> {
+      if (d.source().address().equals(IkePair.MN.address())) {
+        Endpoint mapped = new Endpoint(outside, d.source().port() + 10000);
+        return new Datagram(mapped, d.destination(), d.payload());
+      }
+      if (d.destination().address().equals(outside)) {
+        Endpoint inside = IkePair.MN.withPort(d.destination().port() - 10000);
+        return new Datagram(d.source(), inside, d.payload());
+      }
+      return d;
+    };
   }
 
   @Test
@@ -379,6 +384,30 @@ class IkeExchangeTest {
     inner.release();
     esp.release();
     back.release();
+  }
+
+  @Test
+  void whenTheNatMappingMovesTheChildSasEspMovesWithTheIkeSa() {
+    IkePair pair = behindNat();
+    IkeSa mn = pair.start();
+    pair.run(100);
+    IkeSa gw = pair.peerOf(mn);
+    ChildSa gwChild = gw.childSas().get(0);
+
+    // The NAT restarts with another outside address; the node's next request comes from there.
+    String moved = "198.51.100.201";
+    pair.translate = natAt(moved);
+    pair.scheduler.execute(() -> pair.initiator.checkLiveness(mn));
+    pair.run(100);
+
+    Endpoint now = Endpoint.of(moved, 14500);
+    assertThat(gw.udpEncapsulation())
+        .contains(new UdpEncapsulation(IkePair.GW.withPort(4500), now));
+    assertThat(gwChild.outbound().tunnelDestination()).isEqualTo(now.address());
+    assertThat(
+            pair.gwSad.lookup(
+                gwChild.inbound().spi(), IkePair.GW.address().toInt(), now.address().toInt()))
+        .isSameAs(gwChild.inbound());
   }
 
   @Test
