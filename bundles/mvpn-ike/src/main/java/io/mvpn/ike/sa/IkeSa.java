@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One IKE SA as one end holds it: SPIs, role, state, message IDs, the messages kept for
@@ -138,6 +139,16 @@ public final class IkeSa {
   }
 
   /**
+   * How the Child SAs' ESP travels: in UDP between the SA's current IKE endpoints once NAT
+   * detection found a NAT at either end (§2.23, RFC 3948), empty for plain ESP (IP protocol 50)
+   * between the addresses of the ESP SAs. Read it per packet: it follows the peer's NAT mapping as
+   * IKE does.
+   */
+  public Optional<UdpEncapsulation> udpEncapsulation() {
+    return natDetected() ? Optional.of(new UdpEncapsulation(local, remote)) : Optional.empty();
+  }
+
+  /**
    * The peer's IKE_SA_INIT message (the request if we respond, the response if we initiate), for
    * what it announced there: SIGNATURE_HASH_ALGORITHMS, CERTREQ. Null before IKE_SA_INIT is done.
    */
@@ -187,8 +198,18 @@ public final class IkeSa {
    * addresses of the peer's latest authenticated request while it sits behind one (§2.23).
    */
   void endpoints(Endpoint newLocal, Endpoint newRemote) {
+    boolean moved =
+        !newLocal.address().equals(local.address())
+            || !newRemote.address().equals(remote.address());
     local = newLocal;
     remote = newRemote;
+    if (moved) {
+      // The Child SAs' ESP shares the IKE SA's mapping (RFC 3948): it moves with it.
+      for (ChildSa child : childSas) {
+        child.outbound().repoint(newLocal.address(), newRemote.address());
+        child.inbound().repoint(newRemote.address(), newLocal.address());
+      }
+    }
   }
 
   void state(IkeSaState next) {

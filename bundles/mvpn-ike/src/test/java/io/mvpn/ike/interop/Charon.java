@@ -106,6 +106,19 @@ final class Charon implements AutoCloseable {
     }
   }
 
+  /**
+   * Routes {@code prefix} into kernel-libipsec's TUN device from {@code source}, as charon would
+   * with install_routes: what the namespace sends there is matched against the IPsec policies,
+   * encrypted and sent in UDP, and what charon decrypts comes out of the same device.
+   */
+  void routeTunnel(String prefix, String source) throws IOException, InterruptedException {
+    NetNamespace.run("ip", "-n", netns, "link", "set", TUN, "up");
+    NetNamespace.run("ip", "-n", netns, "route", "add", prefix, "dev", TUN, "src", source);
+  }
+
+  /** The TUN device kernel-libipsec opens when charon starts. */
+  static final String TUN = "ipsec0";
+
   /** Runs swanctl against this charon; its output, or an exception on a timeout. */
   Result swanctl(long timeoutSeconds, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(SWANCTL.toString()));

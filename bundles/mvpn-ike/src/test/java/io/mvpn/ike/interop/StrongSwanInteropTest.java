@@ -11,6 +11,14 @@ import io.mvpn.ike.sa.Identity;
 import io.mvpn.ike.sa.IkeSa;
 import io.mvpn.ike.sa.PeerConfig;
 import io.mvpn.ike.sa.PskAuthenticator;
+import io.mvpn.ike.sa.UdpEncapsulation;
+import io.mvpn.packet.icmp.IcmpBuilder;
+import io.mvpn.packet.icmp.IcmpMessage;
+import io.mvpn.packet.icmp.IcmpType;
+import io.mvpn.packet.ipv4.Ipv4Packet;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,7 +61,18 @@ class StrongSwanInteropTest {
         Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip")),
         "iproute2 is not installed");
     assumeTrue(NetNamespace.run("id", "-u").trim().equals("0"), "needs root for namespaces");
+    assumeTrue(
+        Files.isExecutable(Path.of("/usr/bin/ping")) || Files.isExecutable(Path.of("/bin/ping")),
+        "iputils-ping is not installed");
   }
+
+  /** A host behind mvpn, in its traffic selector 10.2.0.0/16: the runner answers its pings. */
+  static final Ipv4Address MVPN_HOST = Ipv4Address.parse("10.2.0.1");
+
+  /** The host behind charon, in its namespace: its kernel answers pings. */
+  static final Ipv4Address CHARON_HOST = Ipv4Address.parse(NetNamespace.INNER_ADDRESS);
+
+  static final UnpooledByteBufAllocator ALLOC = UnpooledByteBufAllocator.DEFAULT;
 
   static TrafficSelector range(String start, String end) {
     return TrafficSelector.ipv4(Ipv4Address.parse(start), Ipv4Address.parse(end));
@@ -117,6 +136,8 @@ class StrongSwanInteropTest {
     mvpn = new UdpIkeRunner(Ipv4Address.parse(ns.rootAddress), mvpnConfig(ns.rootAddress));
     charon = new Charon(dir, ns.name);
     charon.start(swanctlConf(ns));
+    charon.routeTunnel("10.2.0.0/16", NetNamespace.INNER_ADDRESS);
+    mvpn.hosts.add(MVPN_HOST);
     Charon.Result load = charon.swanctl(20, "--load-all");
     assertThat(load.exitCode()).as(load.output()).isZero();
   }
@@ -161,6 +182,8 @@ class StrongSwanInteropTest {
         .as(context)
         .allMatch(t -> t.contains(":4500 > ") && t.contains(":4500 "));
 
+    assertPingsBothWays(sa);
+
     // Closing the Child SA alone: mvpn answers with the other half of the pair (§1.4.1).
     Charon.Result closeChild =
         charon.swanctl(30, "--terminate", "--child", "net", "--timeout", "10");
@@ -192,6 +215,8 @@ class StrongSwanInteropTest {
         .as(context)
         .allMatch(t -> t.contains(":4500 > ") && t.contains(":4500 "));
 
+    assertPingsBothWays(sa);
+
     // mvpn closes the IKE SA; charon lets it go.
     mvpn.call(
         () -> {
@@ -204,6 +229,85 @@ class StrongSwanInteropTest {
     }
     assertThat(mvpn.ended).as(context).containsExactly(sa);
     assertThat(charon.swanctl(20, "--list-sas").output()).doesNotContain("ESTABLISHED");
+  }
+
+  /**
+   * ESP through the Child SA, in UDP on 4500 at both ends: mvpn pings charon's host and gets its
+   * kernel's replies back through charon's outbound SA; charon's host pings mvpn's and the runner
+   * answers through mvpn's. charon then counts bytes in both directions.
+   */
+  void assertPingsBothWays(IkeSa sa) throws Exception {
+    ChildSa child = mvpn.call(() -> sa.childSas().get(0));
+    assertThat(mvpn.call(sa::udpEncapsulation))
+        .contains(
+            new UdpEncapsulation(
+                Endpoint.of(ns.rootAddress, Endpoint.NAT_T_PORT),
+                Endpoint.of(ns.nsAddress, Endpoint.NAT_T_PORT)));
+
+    int id = 0x6d76;
+    for (int seq = 1; seq <= 3; seq++) {
+      ByteBuf request =
+          IcmpBuilder.echoRequest(
+              ALLOC,
+              MVPN_HOST.toInt(),
+              CHARON_HOST.toInt(),
+              id,
+              seq,
+              Unpooled.wrappedBuffer("mvpn through charon".getBytes(StandardCharsets.US_ASCII)),
+              64);
+      try {
+        mvpn.call(
+            () -> {
+              mvpn.sendEsp(sa, child, request);
+              return null;
+            });
+      } finally {
+        request.release();
+      }
+      byte[] inner = mvpn.delivered.poll(5, TimeUnit.SECONDS);
+      String context = "echo " + seq + ", refused: " + mvpn.espRefused + "\n" + charon.logText();
+      assertThat(inner).as(context).isNotNull();
+      Ipv4Packet ip = Ipv4Packet.parse(Unpooled.wrappedBuffer(inner));
+      IcmpMessage reply = IcmpMessage.parse(ip);
+      assertThat(ip.sourceAddress()).isEqualTo(CHARON_HOST);
+      assertThat(ip.destinationAddress()).isEqualTo(MVPN_HOST);
+      assertThat(reply.type()).isEqualTo(IcmpType.ECHO_REPLY);
+      assertThat(reply.identifier()).isEqualTo(id);
+      assertThat(reply.sequence()).isEqualTo(seq);
+    }
+
+    String ping =
+        NetNamespace.run(
+            "ip",
+            "netns",
+            "exec",
+            ns.name,
+            "ping",
+            "-n",
+            "-c",
+            "3",
+            "-W",
+            "2",
+            "-I",
+            NetNamespace.INNER_ADDRESS,
+            MVPN_HOST.toString());
+    assertThat(ping).as("refused: " + mvpn.espRefused).contains("3 received");
+    // Read on the engine's thread: ping may see the third reply before the runner counts it.
+    assertThat(mvpn.call(mvpn.echoesAnswered::get)).isEqualTo(3);
+    assertThat(mvpn.espRefused).isEmpty();
+
+    // charon saw six datagrams each way: three echoes of each side and their replies.
+    String listed = charon.swanctl(20, "--list-sas").output();
+    Matcher in =
+        Pattern.compile("\\bin\\s+\\p{XDigit}{8}.*?(\\d+) bytes,\\s+(\\d+) packets")
+            .matcher(listed);
+    Matcher out =
+        Pattern.compile("\\bout\\s+\\p{XDigit}{8}.*?(\\d+) bytes,\\s+(\\d+) packets")
+            .matcher(listed);
+    assertThat(in.find()).as(listed).isTrue();
+    assertThat(out.find()).as(listed).isTrue();
+    assertThat(Integer.parseInt(in.group(2))).as(listed).isEqualTo(6);
+    assertThat(Integer.parseInt(out.group(2))).as(listed).isEqualTo(6);
   }
 
   /** charon's listing shows the IKE SA's SPIs and the Child SA's, paired the other way round. */

@@ -17,6 +17,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /** IKE_SA_INIT and IKE_AUTH between two engines in virtual time, and how they go wrong. */
@@ -68,21 +69,25 @@ class IkeExchangeTest {
   private static void assertCarries(
       EspSecurityAssociation out, EspSecurityAssociation in, String from, String to)
       throws Exception {
-    ByteBuf inner =
-        UdpDatagram.build(
-            ALLOC,
-            Ipv4Address.parse(from).toInt(),
-            Ipv4Address.parse(to).toInt(),
-            5000,
-            7,
-            Unpooled.wrappedBuffer("ping".getBytes(StandardCharsets.US_ASCII)),
-            64);
+    ByteBuf inner = innerDatagram(from, to);
     ByteBuf outer = out.encapsulate(ALLOC, Ipv4Packet.parse(inner.duplicate()), 64);
     ByteBuf back = in.decapsulate(ALLOC, Ipv4Packet.parse(outer));
     assertThat(ByteBufUtil.getBytes(back)).isEqualTo(ByteBufUtil.getBytes(inner));
     inner.release();
     outer.release();
     back.release();
+  }
+
+  /** A small UDP datagram for the tunnel, from and to addresses inside the selectors. */
+  private static ByteBuf innerDatagram(String from, String to) {
+    return UdpDatagram.build(
+        ALLOC,
+        Ipv4Address.parse(from).toInt(),
+        Ipv4Address.parse(to).toInt(),
+        5000,
+        7,
+        Unpooled.wrappedBuffer("ping".getBytes(StandardCharsets.US_ASCII)),
+        64);
   }
 
   @Test
@@ -290,20 +295,24 @@ class IkeExchangeTest {
 
   private static IkePair behindNat() {
     IkePair pair = new IkePair();
-    Ipv4Address outside = Ipv4Address.parse(NAT_OUTSIDE);
-    pair.translate =
-        d -> {
-          if (d.source().address().equals(IkePair.MN.address())) {
-            Endpoint mapped = new Endpoint(outside, d.source().port() + 10000);
-            return new Datagram(mapped, d.destination(), d.payload());
-          }
-          if (d.destination().address().equals(outside)) {
-            Endpoint inside = IkePair.MN.withPort(d.destination().port() - 10000);
-            return new Datagram(d.source(), inside, d.payload());
-          }
-          return d;
-        };
+    pair.translate = natAt(NAT_OUTSIDE);
     return pair;
+  }
+
+  /** The NAT's translation with outside address {@code address}. */
+  private static UnaryOperator<Datagram> natAt(String address) {
+    Ipv4Address outside = Ipv4Address.parse(address);
+    return d -> {
+      if (d.source().address().equals(IkePair.MN.address())) {
+        Endpoint mapped = new Endpoint(outside, d.source().port() + 10000);
+        return new Datagram(mapped, d.destination(), d.payload());
+      }
+      if (d.destination().address().equals(outside)) {
+        Endpoint inside = IkePair.MN.withPort(d.destination().port() - 10000);
+        return new Datagram(d.source(), inside, d.payload());
+      }
+      return d;
+    };
   }
 
   @Test
@@ -343,6 +352,72 @@ class IkeExchangeTest {
     assertThat(probe.source()).isEqualTo(IkePair.GW.withPort(4500));
     assertThat(probe.destination()).isEqualTo(Endpoint.of(NAT_OUTSIDE, 14500));
     assertThat(pair.flow().subList(4, 6)).containsExactly("37", "37R");
+  }
+
+  @Test
+  void behindANatChildSasGoInUdpBetweenTheFloatedIkeEndpoints() throws Exception {
+    IkePair pair = behindNat();
+    IkeSa mn = pair.start();
+    pair.run(100);
+    IkeSa gw = pair.peerOf(mn);
+
+    // RFC 3948 and §2.23: ESP shares the IKE SA's 4500 mapping, the NAT's port included.
+    assertThat(mn.udpEncapsulation())
+        .contains(new UdpEncapsulation(IkePair.MN.withPort(4500), IkePair.GW.withPort(4500)));
+    assertThat(gw.udpEncapsulation())
+        .contains(new UdpEncapsulation(IkePair.GW.withPort(4500), Endpoint.of(NAT_OUTSIDE, 14500)));
+
+    // What the node seals reaches the gateway from the NAT's address, where the gateway's SAD
+    // finds the inbound SA by SPI and source; the answer goes back to that address.
+    ChildSa mnChild = mn.childSas().get(0);
+    ChildSa gwChild = gw.childSas().get(0);
+    ByteBuf inner = innerDatagram("10.1.0.5", "10.2.0.7");
+    ByteBuf esp = mnChild.outbound().seal(ALLOC, Ipv4Packet.parse(inner.duplicate()));
+    Endpoint arrivedFrom = gw.udpEncapsulation().orElseThrow().remote();
+    EspSecurityAssociation in =
+        pair.gwSad.lookup(
+            esp.getInt(0), gw.local().address().toInt(), arrivedFrom.address().toInt());
+    assertThat(in).isSameAs(gwChild.inbound());
+    ByteBuf back = in.open(ALLOC, esp, 0, esp.readableBytes());
+    assertThat(ByteBufUtil.getBytes(back)).isEqualTo(ByteBufUtil.getBytes(inner));
+    assertThat(gwChild.outbound().tunnelDestination()).isEqualTo(arrivedFrom.address());
+    inner.release();
+    esp.release();
+    back.release();
+  }
+
+  @Test
+  void whenTheNatMappingMovesTheChildSasEspMovesWithTheIkeSa() {
+    IkePair pair = behindNat();
+    IkeSa mn = pair.start();
+    pair.run(100);
+    IkeSa gw = pair.peerOf(mn);
+    ChildSa gwChild = gw.childSas().get(0);
+
+    // The NAT restarts with another outside address; the node's next request comes from there.
+    String moved = "198.51.100.201";
+    pair.translate = natAt(moved);
+    pair.scheduler.execute(() -> pair.initiator.checkLiveness(mn));
+    pair.run(100);
+
+    Endpoint now = Endpoint.of(moved, 14500);
+    assertThat(gw.udpEncapsulation())
+        .contains(new UdpEncapsulation(IkePair.GW.withPort(4500), now));
+    assertThat(gwChild.outbound().tunnelDestination()).isEqualTo(now.address());
+    assertThat(
+            pair.gwSad.lookup(
+                gwChild.inbound().spi(), IkePair.GW.address().toInt(), now.address().toInt()))
+        .isSameAs(gwChild.inbound());
+  }
+
+  @Test
+  void withoutANatEspIsNotEncapsulated() {
+    IkePair pair = new IkePair();
+    IkeSa mn = pair.start();
+    pair.run(100);
+
+    assertThat(mn.udpEncapsulation()).isEmpty();
+    assertThat(pair.peerOf(mn).udpEncapsulation()).isEmpty();
   }
 
   @Test
