@@ -20,6 +20,8 @@ public enum AodvCounter {
   RREP_FORWARDED,
   RREP_RECEIVED,
   GRATUITOUS_RREP_SENT,
+  /** RREPs a site gateway sent for destinations beyond the site (seed 002 c14-15). */
+  GATEWAY_RREP_SENT,
   /** Seed 002 gratuitous refresh RREPs this router originated as the source of a RREP. */
   REFRESH_RREP_SENT,
   /** Refresh RREPs that prolonged an unchanged route here. */

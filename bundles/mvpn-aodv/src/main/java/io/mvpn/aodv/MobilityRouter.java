@@ -113,6 +113,7 @@ public final class MobilityRouter {
   private final RateLimiter rerrLimiter;
   private RateLimiter forwardLimiter;
   private boolean gratuitousRreps;
+  private java.util.function.Predicate<Ipv4Address> gatewayFor = d -> false;
   private boolean localRepair;
   private RebootHold rebootHold;
   private final Map<Ipv4Address, Discovery> discoveries = new HashMap<>();
@@ -164,6 +165,16 @@ public final class MobilityRouter {
    */
   public void setLocalRepair(boolean on) {
     this.localRepair = on;
+  }
+
+  /**
+   * Makes this router the site's way out (seed 002 c14-15): it answers RREQs for the destinations
+   * {@code reachableBeyond} accepts, addresses outside the site, or a mobile node that left the
+   * site and is now bound at the tenant's home agent, so the site's traffic for them comes here and
+   * the VRF's own routes (the home agent's tunnel, the Internet) take it on.
+   */
+  public void setGatewayFor(java.util.function.Predicate<Ipv4Address> reachableBeyond) {
+    this.gatewayFor = Objects.requireNonNull(reachableBeyond, "reachableBeyond");
   }
 
   public void setRreqForwardLimit(int perSecond) {
@@ -299,7 +310,8 @@ public final class MobilityRouter {
       count(AodvCounter.DATA_FORWARDED);
       return;
     }
-    if (packet.source() == self.toInt()) {
+    if (packet.source() == self.toInt() || gatewayFor.test(Ipv4Address.of(packet.source()))) {
+      // Ours, or entering the site through us as its gateway (c14-15): we look for the route.
       Discovery d = discoveries.get(destination);
       if (d == null) {
         d = startDiscovery(destination);
@@ -898,6 +910,22 @@ public final class MobilityRouter {
       unicast(rrep, sender);
       count(AodvCounter.RREP_SENT);
       advertise(rreq.originator(), self, parameters.myRouteTimeoutMillis());
+      return;
+    }
+    if (gatewayFor.test(rreq.destination())) {
+      // c14-15: we reach it beyond the site; the RREQ's own number is fresh enough for it.
+      unicast(
+          new RouteReply(
+              0,
+              0,
+              1,
+              rreq.destination(),
+              rreq.destinationSequence(),
+              rreq.originator(),
+              parameters.activeRouteTimeoutMillis(),
+              List.of(AodvExtension.of(AodvExtension.GATEWAY, new byte[0]))),
+          sender);
+      count(AodvCounter.GATEWAY_RREP_SENT);
       return;
     }
     Optional<RouteEntry> route = table.activeRoute(rreq.destination(), now);

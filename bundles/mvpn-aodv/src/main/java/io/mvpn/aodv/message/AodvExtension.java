@@ -64,6 +64,13 @@ public final class AodvExtension {
    */
   public static final int HANDOVER_DONE = 228;
 
+  /**
+   * Gateway (seed 002 c14-15, ours): no data. On a RREP a site's gateway router sends for a
+   * destination beyond the site: outside its prefix, or a mobile node that left and is reached
+   * through the tenant's home agent.
+   */
+  public static final int GATEWAY = 229;
+
   /** Type and Length bytes. */
   public static final int HEADER_LENGTH = 2;
 

@@ -1,0 +1,161 @@
+package io.mvpn.mobilenode.site;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mvpn.aodv.AodvCounter;
+import io.mvpn.aodv.AodvParameters;
+import io.mvpn.aodv.MobilityRouter;
+import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.MvpnId;
+import io.mvpn.api.Prefix;
+import io.mvpn.dispatcher.Dispatcher;
+import io.mvpn.homeagent.HomeAgentConfig;
+import io.mvpn.homeagent.VirtualHomeAgent;
+import io.mvpn.lab.Lab;
+import io.mvpn.lab.TopologyBuilder;
+import io.mvpn.mobilenode.ContinuousPing;
+import io.mvpn.mobilenode.MobileNode;
+import io.mvpn.net.Interface;
+import io.mvpn.net.Vrf;
+import io.mvpn.packet.mip.AssociationSpec;
+import io.mvpn.packet.mip.MobilitySecurityAssociation;
+import io.mvpn.packet.mip.MobilitySecurityAssociation.Algorithm;
+import io.mvpn.store.InMemoryBindingStore;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Seed 002 c14-15: inside its site a mobile node is reached by AODV; when it leaves, it registers
+ * with the tenant's home agent, and the site's gateway router, which shares the tenant's VRF with
+ * the home agent, answers the site's RREQs for it, so its peer's traffic goes on through the home
+ * agent's tunnel. The node pings a peer in the site every 10 ms throughout.
+ *
+ * <pre>
+ *   appliance (acme VRF: gateway router + home agent) --- s1 --- s2 --- mn (site link)
+ *                                                          |
+ *                                                          p (peer)
+ *   mn (co-located) --- internet --- appliance (public VRF)
+ * </pre>
+ */
+class LeavingTheSiteTest {
+
+  static final long MS = 1_000_000L;
+  static final Ipv4Address HA = Ipv4Address.parse("198.51.100.10");
+  static final Ipv4Address MN = Ipv4Address.parse("10.1.0.5");
+  static final Ipv4Address PEER = Ipv4Address.parse("10.1.0.20");
+  static final Prefix SITE = Prefix.parse("10.1.0.0/16");
+  static final byte[] KEY = HexFormat.of().parseHex("00112233445566778899aabbccddeeff");
+
+  @Test
+  void theNodeKeepsReachingItsPeerThroughTheHomeAgentAfterLeavingTheSite() {
+    TopologyBuilder b =
+        new TopologyBuilder(2026)
+            .segment("internet", "5ms")
+            .segment("gw-s1", "1ms")
+            .segment("s1-s2", "1ms")
+            .segment("s1-p", "1ms")
+            .segment("s2-mn", "1ms")
+            .node("appliance")
+            .vrf("public")
+            .iface("pub0", "internet", "203.0.113.1/24")
+            .vrf("acme")
+            .iface("to-s1", "gw-s1", "10.1.0.1/32")
+            .node("s1")
+            .vrf("site")
+            .iface("to-gw", "gw-s1", "10.1.0.11/32")
+            .iface("to-s2", "s1-s2", "10.1.0.11/32")
+            .iface("to-p", "s1-p", "10.1.0.11/32")
+            .node("s2")
+            .vrf("site")
+            .iface("to-s1", "s1-s2", "10.1.0.12/32")
+            .iface("to-mn", "s2-mn", "10.1.0.12/32")
+            .node("p")
+            .vrf("site")
+            .iface("to-s1", "s1-p", "10.1.0.20/32")
+            .node("mn")
+            .vrf("site")
+            .iface("to-s2", "s2-mn", "10.1.0.5/32")
+            .vrf("colo")
+            .iface("w0", "internet", "203.0.113.61/24")
+            .route("198.51.100.0/24", "203.0.113.1");
+    Lab lab = Lab.virtual(b.build());
+    var time = lab.virtualTime();
+
+    InMemoryBindingStore store = new InMemoryBindingStore();
+    Dispatcher dispatcher = new Dispatcher(lab.vrf("appliance", "public"));
+    dispatcher.open();
+    VirtualHomeAgent ha =
+        new VirtualHomeAgent(
+            new HomeAgentConfig(
+                MvpnId.of("acme"),
+                HA,
+                List.of(SITE),
+                List.of(new AssociationSpec(MN, 1000, Algorithm.HMAC_MD5, KEY)),
+                600,
+                7,
+                null),
+            lab.vrf("appliance", "public"),
+            lab.vrf("appliance", "acme"),
+            store,
+            0);
+    ha.start();
+    dispatcher.add(ha);
+
+    List<MobilityRouter> routers = new ArrayList<>();
+    MobilityRouter gateway = router(lab, "appliance", "acme", "10.1.0.1", routers);
+    // Beyond the site: anything outside its prefix, and a node bound at the home agent.
+    gateway.setGatewayFor(
+        d -> !SITE.contains(d) || !store.bindings(MvpnId.of("acme"), d).isEmpty());
+    router(lab, "s1", "site", "10.1.0.11", routers);
+    router(lab, "s2", "site", "10.1.0.12", routers);
+    router(lab, "p", "site", "10.1.0.20", routers);
+    router(lab, "mn", "site", "10.1.0.5", routers);
+
+    MobileNode mn =
+        new MobileNode(
+            MN, HA, new MobilitySecurityAssociation(1000, Algorithm.HMAC_MD5, KEY), 300, time, 0);
+    mn.addHome("site", lab.vrf("mn", "site"), lab.iface("mn", "to-s2"));
+    mn.addColocated("colo", lab.vrf("mn", "colo"), lab.iface("mn", "w0"));
+    mn.moveTo("site");
+    ContinuousPing ping = new ContinuousPing(mn, PEER, 7, 10, TimeUnit.MILLISECONDS, time);
+    time.schedule(500, TimeUnit.MILLISECONDS, ping::start);
+    long leave = 4000 * MS;
+    time.schedule(leave, TimeUnit.NANOSECONDS, () -> mn.moveTo("colo"));
+    time.runUntil(12_000 * MS);
+    ping.stop();
+    time.runUntil(12_500 * MS);
+
+    long beforeLeaving = ping.echoes().stream().filter(e -> e.sentAtNanos() < leave).count();
+    long answeredAfter =
+        ping.echoes().stream()
+            .filter(e -> e.sentAtNanos() > leave && e.repliedAtNanos() > 0)
+            .count();
+    // In the site, by AODV alone; the home agent knew nothing of the node.
+    assertThat(beforeLeaving).isGreaterThan(300);
+    // Outside, the node registered and its peer's replies found it through the gateway and the
+    // home agent's tunnel (c14-15).
+    assertThat(store.bindings(MvpnId.of("acme"), MN)).isNotEmpty();
+    assertThat(gateway.counter(AodvCounter.GATEWAY_RREP_SENT)).isPositive();
+    assertThat(answeredAfter).isGreaterThan(400);
+    long interruption = ping.interruptionAfter(leave);
+    System.out.printf(
+        "leaving the site: interruption %.0f ms, %d pings answered after%n",
+        interruption / 1e6, answeredAfter);
+    // Bounded by the Hello loss that makes the site notice (2 s) plus a discovery.
+    assertThat(interruption).isLessThan(3500 * MS);
+  }
+
+  static MobilityRouter router(
+      Lab lab, String node, String vrfName, String address, List<MobilityRouter> all) {
+    Vrf vrf = lab.vrf(node, vrfName);
+    List<Interface> links = new ArrayList<>(vrf.interfaces());
+    MobilityRouter r =
+        new MobilityRouter(Ipv4Address.parse(address), vrf, links, AodvParameters.defaults());
+    r.start();
+    all.add(r);
+    return r;
+  }
+}
