@@ -81,7 +81,8 @@ public class ApplianceIT {
             "io.mvpn.workgroup",
             "io.mvpn.dns",
             "io.mvpn.msm",
-            "io.mvpn.ike"),
+            "io.mvpn.ike",
+            "io.mvpn.backbone"),
         mvpn.stream().map(Bundle::getSymbolicName).collect(Collectors.toSet()));
     for (Bundle b : mvpn) {
       assertEquals(b.getSymbolicName() + " state", Bundle.ACTIVE, b.getState());
@@ -440,6 +441,31 @@ public class ApplianceIT {
       return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     } catch (java.io.IOException e) {
       return "";
+    }
+  }
+
+  @Test
+  public void backboneCfgAttachesTenantsBehindItsNapt() throws Exception {
+    Path cfg = etc().resolve("io.mvpn.backbone.cfg");
+    Files.writeString(
+        cfg, "publicAddress = 203.0.113.77\nmsmAddress = 198.51.100.53\ntenants = acme, globex\n");
+    try {
+      assertTrue(
+          awaitCondition(
+              () -> {
+                try {
+                  return execute(sessions, "mvpn:napt").contains("tenants [acme, globex]");
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              },
+              WAIT_SECONDS));
+      // ICMP is not translated (UDP only): counted as dropped, not passed.
+      execute(sessions, "mvpn:ping acme 198.51.100.53");
+      String napt = execute(sessions, "mvpn:napt");
+      assertTrue(napt, napt.contains("dropped ") && !napt.contains("dropped 0;"));
+    } finally {
+      Files.deleteIfExists(cfg);
     }
   }
 

@@ -79,7 +79,7 @@ public class StockKarafIT {
         Arrays.stream(context.getBundles())
             .filter(b -> b.getSymbolicName().startsWith("io.mvpn."))
             .toList();
-    assertEquals(16, mvpn.size());
+    assertEquals(17, mvpn.size());
     for (Bundle b : mvpn) {
       assertEquals(b.getSymbolicName(), Bundle.ACTIVE, b.getState());
     }

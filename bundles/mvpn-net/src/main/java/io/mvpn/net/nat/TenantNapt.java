@@ -65,7 +65,7 @@ public final class TenantNapt {
   private final ArrayDeque<Integer> freePorts = new ArrayDeque<>();
   private final Map<Inside, Mapping> byInside = new HashMap<>();
   private final Map<Integer, Mapping> byPort = new HashMap<>();
-  private final Map<MvpnId, Interface> tenants = new HashMap<>();
+  private final Map<MvpnId, Interface> tenants = new java.util.LinkedHashMap<>();
   private long translated;
   private long exhausted;
   private long dropped;
@@ -99,6 +99,22 @@ public final class TenantNapt {
     Interface gateway = tenantVrf.addInterface("backbone", publicAddress, 32, new Outbound(tenant));
     tenantVrf.addRoute(new Route(Prefix.DEFAULT_ROUTE, null, gateway, Route.Origin.PROTOCOL));
     tenants.put(tenant, gateway);
+  }
+
+  /** Detaches every tenant and forgets every mapping. */
+  public void close() {
+    for (Mapping m : new ArrayList<>(byInside.values())) {
+      release(m);
+    }
+    for (Interface i : tenants.values()) {
+      i.vrf().removeInterface(i.name());
+    }
+    tenants.clear();
+  }
+
+  /** The tenants attached. */
+  public List<MvpnId> tenants() {
+    return List.copyOf(tenants.keySet());
   }
 
   /** Who is behind {@code publicPort} now, if anyone (the MSM's DNS asks this). */
