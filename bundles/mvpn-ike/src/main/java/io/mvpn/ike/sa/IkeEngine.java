@@ -322,11 +322,22 @@ public final class IkeEngine {
     }
   }
 
+  /** At debug level only: the keys that let Wireshark open this SA's messages. */
+  private static void logKeys(IkeSa sa) {
+    if (KEY_LOG.isDebugEnabled() && sa.keys() != null) {
+      KEY_LOG.debug("ikev2_decryption_table: {}", sa.wiresharkKeyLine());
+    }
+  }
+
+  private static final org.slf4j.Logger KEY_LOG =
+      org.slf4j.LoggerFactory.getLogger(IkeEngine.class.getName() + ".keys");
+
   private void afterResponding(IkeSa sa, IkeHeader request) {
     if (sa.failure() != 0 || sa.state() == IkeSaState.DELETING) {
       destroy(sa);
     } else if (request.exchangeType() == IkeHeader.IKE_AUTH
         && sa.state() == IkeSaState.ESTABLISHED) {
+      logKeys(sa);
       listener.established(sa);
     }
   }
@@ -385,6 +396,7 @@ public final class IkeEngine {
       }
     }
     if (task instanceof IkeAuthTask) {
+      logKeys(sa);
       listener.established(sa);
     }
     startNext(sa);

@@ -116,6 +116,20 @@ public final class IkeSa {
     return proposal;
   }
 
+  /**
+   * This SA's row for Wireshark's {@code ikev2_decryption_table} (SPIi, SPIr, SK_ei, SK_er, the
+   * encryption algorithm, integrity none with AES-GCM): what the engine logs at debug level when
+   * the SA is established, so an operator can decrypt a capture.
+   */
+  public String wiresharkKeyLine() {
+    IkeSaKeys k = keys();
+    java.util.HexFormat hex = java.util.HexFormat.of();
+    int bits = (k.skEi().length - 4) * 8;
+    return String.format(
+        "%016x,%016x,%s,%s,\"AES-GCM-%d with 16 octet ICV [RFC5282]\",,,\"NONE [RFC4306]\"",
+        spiI(), spiR(), hex.formatHex(k.skEi()), hex.formatHex(k.skEr()), bits);
+  }
+
   public IkeSaKeys keys() {
     return keys;
   }

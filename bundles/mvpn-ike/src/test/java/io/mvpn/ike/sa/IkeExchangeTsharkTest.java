@@ -13,7 +13,6 @@ import io.netty.buffer.Unpooled;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,16 +47,8 @@ class IkeExchangeTsharkTest {
     IkeSa mn = pair.start();
     pair.run(100);
     assertThat(mn.state()).isEqualTo(IkeSaState.ESTABLISHED);
-    HexFormat hex = HexFormat.of();
-    keys =
-        String.format(
-            "%016x,%016x,%s,%s,\"%s\",,,\"%s\"",
-            mn.spiI(),
-            mn.spiR(),
-            hex.formatHex(mn.keys().skEi()),
-            hex.formatHex(mn.keys().skEr()),
-            "AES-GCM-256 with 16 octet ICV [RFC5282]",
-            "NONE [RFC4306]");
+    // The row the engine logs at debug level (logger ...IkeEngine.keys) is all Wireshark needs.
+    keys = mn.wiresharkKeyLine();
     pair.scheduler.execute(() -> pair.initiator.checkLiveness(mn));
     pair.run(100);
     pair.scheduler.execute(() -> pair.initiator.delete(mn));
