@@ -1,11 +1,15 @@
 package io.mvpn.ike.sa;
 
+import io.mvpn.api.Ipv4Address;
 import io.mvpn.ike.crypto.AuthOctets;
+import io.mvpn.ike.message.ConfigurationAttribute;
+import io.mvpn.ike.message.ConfigurationPayload;
 import io.mvpn.ike.message.IdentificationPayload;
 import io.mvpn.ike.message.IkeHeader;
 import io.mvpn.ike.message.IkeMessage;
 import io.mvpn.ike.message.IkePayload;
 import io.mvpn.ike.message.NotifyPayload;
+import io.mvpn.ike.message.Octets;
 import io.mvpn.ike.message.Proposal;
 import io.mvpn.ike.message.SecurityAssociationPayload;
 import io.mvpn.ike.message.TrafficSelector;
@@ -48,6 +52,14 @@ public final class IkeAuthTask implements IkeTask {
     if (config.mobike()) {
       payloads.add(NotifyPayload.of(NotifyPayload.MOBIKE_SUPPORTED));
     }
+    if (config.virtualAddresses() != null) {
+      // §3.15: a road warrior asks for its address inside the network.
+      payloads.add(
+          ConfigurationPayload.of(
+              ConfigurationPayload.CFG_REQUEST,
+              new ConfigurationAttribute(
+                  ConfigurationAttribute.INTERNAL_IP4_ADDRESS, Octets.of())));
+    }
     payloads.add(
         SecurityAssociationPayload.of(config.esp().offer(ChildSaFactory.spiOctets(inboundSpi))));
     payloads.add(new TrafficSelectorPayload(true, config.localSelectors()));
@@ -72,6 +84,15 @@ public final class IkeAuthTask implements IkeTask {
     sa.authenticated(
         Identity.of(idR), response.notification(NotifyPayload.MOBIKE_SUPPORTED) != null);
     sa.state(IkeSaState.ESTABLISHED);
+    ConfigurationPayload cp = response.first(ConfigurationPayload.class);
+    if (cp != null && cp.cfgType() == ConfigurationPayload.CFG_REPLY) {
+      for (ConfigurationAttribute a : cp.attributes()) {
+        if (a.type() == ConfigurationAttribute.INTERNAL_IP4_ADDRESS && a.value().length() == 4) {
+          sa.virtualAddress(
+              Ipv4Address.of(java.nio.ByteBuffer.wrap(a.value().toByteArray()).getInt()));
+        }
+      }
+    }
     sa.childFailed(installChild(sa, response));
     return Outcome.DONE;
   }
@@ -145,6 +166,22 @@ public final class IkeAuthTask implements IkeTask {
     }
     sa.authenticated(peer, peerMobike);
     sa.state(IkeSaState.ESTABLISHED);
+    ConfigurationPayload cp = request.first(ConfigurationPayload.class);
+    if (cp != null
+        && cp.cfgType() == ConfigurationPayload.CFG_REQUEST
+        && config.virtualAddresses() != null) {
+      Ipv4Address address = config.virtualAddresses().apply(peer);
+      if (address != null) {
+        sa.virtualAddress(address);
+        int v = address.toInt();
+        payloads.add(
+            ConfigurationPayload.of(
+                ConfigurationPayload.CFG_REPLY,
+                new ConfigurationAttribute(
+                    ConfigurationAttribute.INTERNAL_IP4_ADDRESS,
+                    Octets.of((byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v))));
+      }
+    }
     payloads.addAll(respondChild(config, random, sa, request));
     return payloads;
   }
@@ -164,7 +201,12 @@ public final class IkeAuthTask implements IkeTask {
       return refuseChild(sa, NotifyPayload.NO_PROPOSAL_CHOSEN);
     }
     // TSi is the initiator's side: our remote one. TSr is ours.
-    List<TrafficSelector> narrowedI = TrafficSelectors.narrow(tsI, config.remoteSelectors());
+    List<TrafficSelector> remote = config.remoteSelectors();
+    if (sa.virtualAddress() != null) {
+      // §2.9: the initiator's side of the Child SA is the address it was given.
+      remote = List.of(TrafficSelector.ipv4(sa.virtualAddress(), sa.virtualAddress()));
+    }
+    List<TrafficSelector> narrowedI = TrafficSelectors.narrow(tsI, remote);
     List<TrafficSelector> narrowedR = TrafficSelectors.narrow(tsR, config.localSelectors());
     if (narrowedI.isEmpty() || narrowedR.isEmpty()) {
       return refuseChild(sa, NotifyPayload.TS_UNACCEPTABLE);

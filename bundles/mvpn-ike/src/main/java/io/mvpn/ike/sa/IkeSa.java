@@ -282,6 +282,17 @@ public final class IkeSa {
     remoteBehindNat = remoteNat;
   }
 
+  private io.mvpn.api.Ipv4Address virtualAddress;
+
+  /** The initiator's internal address from the configuration payload, or null (§3.15). */
+  public io.mvpn.api.Ipv4Address virtualAddress() {
+    return virtualAddress;
+  }
+
+  void virtualAddress(io.mvpn.api.Ipv4Address address) {
+    this.virtualAddress = address;
+  }
+
   void authenticated(Identity peer, boolean mobike) {
     remoteId = peer;
     peerSupportsMobike = mobike;

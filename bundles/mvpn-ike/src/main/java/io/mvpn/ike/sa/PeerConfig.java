@@ -1,5 +1,6 @@
 package io.mvpn.ike.sa;
 
+import io.mvpn.api.Ipv4Address;
 import io.mvpn.ike.message.TrafficSelector;
 import java.util.List;
 import java.util.Objects;
@@ -16,6 +17,9 @@ import java.util.Objects;
  * @param ike IKE SA transforms
  * @param esp Child SA transforms
  * @param mobike whether we announce MOBIKE_SUPPORTED (RFC 4555 §3.2)
+ * @param virtualAddresses as initiator, non-null asks the responder for an address (the function is
+ *     not called); as responder, gives an initiator that asks its internal address (a road
+ *     warrior's home address, RFC 7296 §3.15), or null to refuse; null: no configuration payload
  */
 public record PeerConfig(
     Identity localId,
@@ -25,7 +29,27 @@ public record PeerConfig(
     List<TrafficSelector> remoteSelectors,
     ProposalPolicy ike,
     ProposalPolicy esp,
-    boolean mobike) {
+    boolean mobike,
+    java.util.function.Function<Identity, Ipv4Address> virtualAddresses) {
+
+  /** Without configuration payloads. */
+  public PeerConfig(
+      Identity localId,
+      Identity remoteId,
+      Authenticator authenticator,
+      List<TrafficSelector> localSelectors,
+      List<TrafficSelector> remoteSelectors,
+      ProposalPolicy ike,
+      ProposalPolicy esp,
+      boolean mobike) {
+    this(localId, remoteId, authenticator, localSelectors, remoteSelectors, ike, esp, mobike, null);
+  }
+
+  /** As initiator: ask for an internal address; as responder: hand them out with {@code pool}. */
+  public PeerConfig withVirtualAddresses(java.util.function.Function<Identity, Ipv4Address> pool) {
+    return new PeerConfig(
+        localId, remoteId, authenticator, localSelectors, remoteSelectors, ike, esp, mobike, pool);
+  }
 
   public PeerConfig {
     Objects.requireNonNull(localId, "localId");
@@ -59,11 +83,27 @@ public record PeerConfig(
 
   public PeerConfig withIke(ProposalPolicy policy) {
     return new PeerConfig(
-        localId, remoteId, authenticator, localSelectors, remoteSelectors, policy, esp, mobike);
+        localId,
+        remoteId,
+        authenticator,
+        localSelectors,
+        remoteSelectors,
+        policy,
+        esp,
+        mobike,
+        virtualAddresses);
   }
 
   public PeerConfig withAuthenticator(Authenticator other) {
     return new PeerConfig(
-        localId, remoteId, other, localSelectors, remoteSelectors, ike, esp, mobike);
+        localId,
+        remoteId,
+        other,
+        localSelectors,
+        remoteSelectors,
+        ike,
+        esp,
+        mobike,
+        virtualAddresses);
   }
 }
