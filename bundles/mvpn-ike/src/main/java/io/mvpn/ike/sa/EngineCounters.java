@@ -14,6 +14,12 @@ public final class EngineCounters {
   volatile long duplicatesAnswered;
   volatile long retransmissions;
   volatile long cookiesSent;
+  volatile long addressUpdates;
+
+  /** MOBIKE address updates taken as responder (RFC 4555 §3.5). */
+  public long addressUpdates() {
+    return addressUpdates;
+  }
 
   public long received() {
     return received;

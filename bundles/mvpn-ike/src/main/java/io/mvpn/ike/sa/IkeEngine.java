@@ -137,6 +137,21 @@ public final class IkeEngine {
     queue(sa, InformationalTask.deleteChildSa(child));
   }
 
+  /**
+   * MOBIKE initiator (RFC 4555 §3.5): our address changed to {@code newLocal}; the SA and its Child
+   * SAs move there and the responder is told from it. Only after MOBIKE was negotiated.
+   */
+  public boolean updateAddresses(IkeSa sa, Endpoint newLocal) {
+    if (!sa.isInitiator() || !sa.peerSupportsMobike() || !config.mobike()) {
+      return false;
+    }
+    sa.endpoints(newLocal, sa.remote());
+    byte[] cookie = new byte[16];
+    random.nextBytes(cookie);
+    queue(sa, InformationalTask.updateAddresses(cookie));
+    return true;
+  }
+
   /** Sends an empty INFORMATIONAL: the SA ends if the peer never answers (§2.4). */
   public void checkLiveness(IkeSa sa) {
     queue(sa, InformationalTask.liveness());
@@ -290,10 +305,19 @@ public final class IkeEngine {
       afterResponding(sa, h);
       return;
     }
-    if (sa.natDetected()) {
+    boolean mobikeUpdate =
+        h.exchangeType() == IkeHeader.INFORMATIONAL
+            && sa.peerSupportsMobike()
+            && config.mobike()
+            && opened.notification(NotifyPayload.UPDATE_SA_ADDRESSES) != null;
+    if (sa.natDetected() || mobikeUpdate) {
       // §2.23: behind a NAT the peer's mapping may change, and it floats to port 4500 after
-      // IKE_SA_INIT; an authentic request tells where it is now.
+      // IKE_SA_INIT; an authentic request tells where it is now. RFC 4555 §3.5: so does a
+      // MOBIKE address update, whose addresses come from the IP header.
       sa.endpoints(datagram.destination(), datagram.source());
+      if (mobikeUpdate) {
+        counters.addressUpdates++;
+      }
     }
     List<ChildSa> children = sa.childSas();
     respond(sa, datagram, h, answer(sa, opened));
