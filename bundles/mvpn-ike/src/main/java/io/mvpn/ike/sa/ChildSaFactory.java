@@ -58,11 +58,38 @@ final class ChildSaFactory {
       int outboundSpi,
       List<TrafficSelector> localSelectors,
       List<TrafficSelector> remoteSelectors) {
+    return create(
+        sa,
+        chosen,
+        inboundSpi,
+        outboundSpi,
+        localSelectors,
+        remoteSelectors,
+        null,
+        sa.nonceI(),
+        sa.nonceR(),
+        sa.isInitiator());
+  }
+
+  /**
+   * A Child SA of a CREATE_CHILD_SA exchange (§2.17): KEYMAT from that exchange's nonces, with the
+   * new shared secret first when it ran a D-H (PFS); {@code weInitiated} is who started this
+   * exchange, which orders the keys.
+   */
+  static ChildSa create(
+      IkeSa sa,
+      Proposal chosen,
+      int inboundSpi,
+      int outboundSpi,
+      List<TrafficSelector> localSelectors,
+      List<TrafficSelector> remoteSelectors,
+      byte[] girNew,
+      byte[] ni,
+      byte[] nr,
+      boolean weInitiated) {
     int bits = ProposalPolicy.single(chosen, Transform.ENCR).keyLength();
     boolean esn = ProposalPolicy.single(chosen, Transform.ESN).id() == Transform.ESN_YES;
-    ChildSaKeys keys =
-        ChildSaKeys.derive(sa.keys().prf(), sa.keys().skD(), bits, null, sa.nonceI(), sa.nonceR());
-    boolean weInitiated = sa.isInitiator();
+    ChildSaKeys keys = ChildSaKeys.derive(sa.keys().prf(), sa.keys().skD(), bits, girNew, ni, nr);
     EspSecurityAssociation inbound =
         new EspSecurityAssociation(
             inboundSpi,

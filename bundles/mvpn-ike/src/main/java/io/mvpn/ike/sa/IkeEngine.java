@@ -44,6 +44,9 @@ public final class IkeEngine {
     /** The peer deleted one Child SA of an IKE SA that stays up (§1.4.1). */
     default void childSaDeleted(IkeSa sa, ChildSa child) {}
 
+    /** A Child SA came in by CREATE_CHILD_SA (a re-key, §2.8), at either end. */
+    default void childSaCreated(IkeSa sa, ChildSa child) {}
+
     /** A listener of two callbacks, e.g. {@code List::add} of two lists. */
     static Listener of(Consumer<IkeSa> established, Consumer<IkeSa> ended) {
       return new Listener() {
@@ -150,6 +153,14 @@ public final class IkeEngine {
     random.nextBytes(cookie);
     queue(sa, InformationalTask.updateAddresses(cookie));
     return true;
+  }
+
+  /**
+   * Re-keys one Child SA with CREATE_CHILD_SA (§1.3.3), with perfect forward secrecy in {@code
+   * pfsGroup} (0: none); the old pair is deleted once the new one is in.
+   */
+  public void rekeyChildSa(IkeSa sa, ChildSa child, int pfsGroup) {
+    queue(sa, new CreateChildSaTask(config, random, child, pfsGroup));
   }
 
   /** Sends an empty INFORMATIONAL: the SA ends if the peer never answers (§2.4). */
@@ -327,6 +338,12 @@ public final class IkeEngine {
           listener.childSaDeleted(sa, child);
         }
       }
+      // A Child SA this request created (a re-key answered): the SAD learns it now.
+      for (ChildSa child : sa.childSas()) {
+        if (!children.contains(child) && h.exchangeType() == IkeHeader.CREATE_CHILD_SA) {
+          listener.childSaCreated(sa, child);
+        }
+      }
     }
     afterResponding(sa, h);
   }
@@ -340,6 +357,8 @@ public final class IkeEngine {
         return List.of(NotifyPayload.of(NotifyPayload.INVALID_SYNTAX));
       case IkeHeader.INFORMATIONAL:
         return InformationalTask.respond(sa, request);
+      case IkeHeader.CREATE_CHILD_SA:
+        return CreateChildSaTask.respond(config, random, sa, request);
       default:
         // CREATE_CHILD_SA and unknown exchanges: not offered by this end yet.
         return List.of(NotifyPayload.of(NotifyPayload.NO_ADDITIONAL_SAS));
@@ -405,7 +424,13 @@ public final class IkeEngine {
         break;
       default:
         sa.requestDone(true);
-        destroy(sa);
+        if (task instanceof CreateChildSaTask) {
+          // A refused re-key leaves the IKE SA and the old Child SA as they were.
+          sa.activeTask(null);
+          startNext(sa);
+        } else {
+          destroy(sa);
+        }
     }
   }
 
@@ -422,6 +447,12 @@ public final class IkeEngine {
     if (task instanceof IkeAuthTask) {
       logKeys(sa);
       listener.established(sa);
+    }
+    if (task instanceof CreateChildSaTask rekey) {
+      List<ChildSa> all = sa.childSas();
+      listener.childSaCreated(sa, all.get(all.size() - 1));
+      // §2.8: the new pair is in; the initiator of the re-key deletes the old one.
+      sa.queuedTasks().add(InformationalTask.deleteChildSa(rekey.rekeyed()));
     }
     startNext(sa);
   }

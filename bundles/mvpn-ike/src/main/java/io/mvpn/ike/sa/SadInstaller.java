@@ -26,6 +26,12 @@ public final class SadInstaller implements IkeEngine.Listener {
   }
 
   @Override
+  public void childSaCreated(IkeSa sa, ChildSa child) {
+    sad.add(child.inbound());
+    next.childSaCreated(sa, child);
+  }
+
+  @Override
   public void childSaDeleted(IkeSa sa, ChildSa child) {
     sad.remove(child.inbound());
     next.childSaDeleted(sa, child);
