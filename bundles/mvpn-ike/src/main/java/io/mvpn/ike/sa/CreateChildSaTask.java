@@ -89,7 +89,7 @@ public final class CreateChildSaTask implements IkeTask {
         || saR.proposals().size() != 1
         || !policy(config, pfsGroup).accepts(saR.proposals().get(0))) {
       sa.childFailed(NotifyPayload.NO_PROPOSAL_CHOSEN);
-      return Outcome.FAILED; // the old Child SA stays
+      return Outcome.REFUSED; // the old Child SA stays
     }
     byte[] gir = null;
     if (pfsGroup != 0) {
@@ -101,7 +101,7 @@ public final class CreateChildSaTask implements IkeTask {
         gir = dh.sharedSecret(ke.data().toByteArray());
       } catch (IkeCryptoException e) {
         sa.childFailed(NotifyPayload.INVALID_KE_PAYLOAD);
-        return Outcome.FAILED;
+        return Outcome.REFUSED;
       }
     }
     Proposal chosen = saR.proposals().get(0);

@@ -422,15 +422,14 @@ public final class IkeEngine {
         sa.activeTask(null);
         taskDone(sa, task);
         break;
+      case REFUSED:
+        sa.requestDone(true);
+        sa.activeTask(null);
+        startNext(sa);
+        break;
       default:
         sa.requestDone(true);
-        if (task instanceof CreateChildSaTask) {
-          // A refused re-key leaves the IKE SA and the old Child SA as they were.
-          sa.activeTask(null);
-          startNext(sa);
-        } else {
-          destroy(sa);
-        }
+        destroy(sa);
     }
   }
 

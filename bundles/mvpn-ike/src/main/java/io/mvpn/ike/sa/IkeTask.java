@@ -21,7 +21,9 @@ public interface IkeTask {
      */
     RETRY,
     /** The SA cannot go on; {@link IkeSa#failure()} says why. */
-    FAILED
+    FAILED,
+    /** The peer refused this exchange (a re-key, say); the SA goes on as it was. */
+    REFUSED
   }
 
   int exchangeType();

@@ -71,4 +71,28 @@ class ChildRekeyTest {
   void withPfsInGroup31() throws Exception {
     rekey(Transform.CURVE25519);
   }
+
+  /** A re-key the responder refuses (CHILD_SA_NOT_FOUND) leaves the IKE SA and its Child SA. */
+  @Test
+  void aRefusedRekeyChangesNothing() {
+    IkePair pair = new IkePair();
+    IkeSa mn = pair.start();
+    pair.run(100);
+    ChildSa first = mn.childSas().get(0);
+    pair.scheduler.execute(() -> pair.initiator.rekeyChildSa(mn, first, 0));
+    pair.run(100);
+    ChildSa current = mn.childSas().get(0);
+    // The first pair is gone at the gateway: re-keying it again is refused.
+    pair.scheduler.execute(() -> pair.initiator.rekeyChildSa(mn, first, 0));
+    pair.run(100);
+    assertThat(pair.flow()).endsWith("36", "36R");
+    assertThat(mn.state()).isEqualTo(IkeSaState.ESTABLISHED);
+    assertThat(mn.childSas()).containsExactly(current);
+    assertThat(pair.peerOf(mn).childSas()).hasSize(1);
+    // And the SA still works.
+    pair.scheduler.execute(() -> pair.initiator.checkLiveness(mn));
+    pair.run(100);
+    assertThat(pair.flow()).endsWith("37", "37R");
+    assertThat(mn.state()).isEqualTo(IkeSaState.ESTABLISHED);
+  }
 }
