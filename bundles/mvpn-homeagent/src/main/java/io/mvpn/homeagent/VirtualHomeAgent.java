@@ -337,8 +337,7 @@ public final class VirtualHomeAgent implements HomeAgent {
   }
 
   private long ntpSeconds() {
-    return (scheduler.nanoTime() + epochOffsetNanos) / 1_000_000_000L
-        + MipConstants.NTP_UNIX_OFFSET_SECONDS;
+    return MipConstants.ntpSeconds(scheduler.nanoTime(), epochOffsetNanos);
   }
 
   private boolean inHomeRealm(int address) {

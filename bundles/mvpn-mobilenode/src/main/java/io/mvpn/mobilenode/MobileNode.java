@@ -362,9 +362,7 @@ public final class MobileNode {
   }
 
   private long identification() {
-    long seconds =
-        (scheduler.nanoTime() + epochOffsetNanos) / 1_000_000_000L
-            + MipConstants.NTP_UNIX_OFFSET_SECONDS;
+    long seconds = MipConstants.ntpSeconds(scheduler.nanoTime(), epochOffsetNanos);
     return (seconds << 32) | (++counter & 0xFFFFFFFFL);
   }
 

@@ -401,8 +401,7 @@ public final class SecurityGateway {
   }
 
   private long ntpSeconds() {
-    return (scheduler.nanoTime() + epochOffsetNanos) / 1_000_000_000L
-        + MipConstants.NTP_UNIX_OFFSET_SECONDS;
+    return MipConstants.ntpSeconds(scheduler.nanoTime(), epochOffsetNanos);
   }
 
   private void count(GatewayCounter c) {

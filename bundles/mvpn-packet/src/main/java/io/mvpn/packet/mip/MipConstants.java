@@ -39,6 +39,14 @@ public final class MipConstants {
 
   private MipConstants() {}
 
+  /**
+   * NTP seconds (RFC 5944 §5.7 timestamps, SIU identifications) at scheduler time {@code nanoTime}
+   * on a clock whose Unix time is {@code nanoTime + epochOffsetNanos}.
+   */
+  public static long ntpSeconds(long nanoTime, long epochOffsetNanos) {
+    return (nanoTime + epochOffsetNanos) / 1_000_000_000L + NTP_UNIX_OFFSET_SECONDS;
+  }
+
   /** Skippable extensions (128-255) may be ignored when unknown; others void the message. */
   public static boolean isSkippable(int extensionType) {
     return extensionType >= 128;
