@@ -89,12 +89,21 @@ class SeedScenarioTest {
     AodvParameters weighted = AodvParameters.builder().weightedRingSearch(true).build();
     long[] unit = grid(weighted, false);
     long[] heavy = grid(weighted, true);
-    System.out.printf(
+    io.mvpn.lab.Reports.append(
+        "seed-scenarios",
         "grid 10x10, 20 discoveries: RREQ link transmissions / delivered / mean latency ms%n"
             + "  RFC ring search       %d / %d / %d%n"
             + "  weighted, all 1       %d / %d / %d%n"
             + "  weighted, 30%% weigh 3 %d / %d / %d%n",
-        rfc[0], rfc[1], rfc[2], unit[0], unit[1], unit[2], heavy[0], heavy[1], heavy[2]);
+        rfc[0],
+        rfc[1],
+        rfc[2],
+        unit[0],
+        unit[1],
+        unit[2],
+        heavy[0],
+        heavy[1],
+        heavy[2]);
     assertThat(heavy[1]).isEqualTo(rfc[1]);
     assertThat(heavy[0]).isLessThan(rfc[0]);
     assertThat(heavy[0]).isLessThan(unit[0]);
@@ -142,7 +151,8 @@ class SeedScenarioTest {
     long[] refresh = stream(AodvParameters.builder().refreshLeadMillis(2_000).build(), 3_500);
     long[] dense = stream(AodvParameters.builder().refreshLeadMillis(2_000).build(), 100);
     long[] denseRfc = stream(AodvParameters.defaults(), 100);
-    System.out.printf(
+    io.mvpn.lab.Reports.append(
+        "seed-scenarios",
         "chain of 5, 40 datagrams: delivered / waited for a discovery / worst latency ms / control"
             + " messages%n"
             + "  every 3.5 s, RFC      %d / %d / %d / %d%n"

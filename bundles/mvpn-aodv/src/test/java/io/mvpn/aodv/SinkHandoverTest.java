@@ -67,10 +67,16 @@ class SinkHandoverTest {
   void theNewSinkTakesOverAndTheOldPathFollowsWithinARoundTrip() {
     Run seed = run(true);
     Run rfc = run(false);
-    System.out.printf(
+    io.mvpn.lab.Reports.append(
+        "sink-handover",
         "handover: seed 002 gap %d ms, lost %d, control %d; RFC 3561 gap %d ms, lost %d,"
             + " control %d%n",
-        seed.gapMillis(), seed.lost(), seed.control(), rfc.gapMillis(), rfc.lost(), rfc.control());
+        seed.gapMillis(),
+        seed.lost(),
+        seed.control(),
+        rfc.gapMillis(),
+        rfc.lost(),
+        rfc.control());
     MeshLab m = seed.lab();
     // c28-35: r3 took the node over, r1 moved its route, r2 confirmed, the node switched.
     assertThat(m.router("r3").counter(AodvCounter.HANDOVER_RECEIVED)).isEqualTo(1);

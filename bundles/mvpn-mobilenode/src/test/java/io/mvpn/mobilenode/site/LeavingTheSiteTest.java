@@ -141,9 +141,11 @@ class LeavingTheSiteTest {
     assertThat(gateway.counter(AodvCounter.GATEWAY_RREP_SENT)).isPositive();
     assertThat(answeredAfter).isGreaterThan(400);
     long interruption = ping.interruptionAfter(leave);
-    System.out.printf(
+    io.mvpn.lab.Reports.append(
+        "leaving-the-site",
         "leaving the site: interruption %.0f ms, %d pings answered after%n",
-        interruption / 1e6, answeredAfter);
+        interruption / 1e6,
+        answeredAfter);
     // Bounded by the Hello loss that makes the site notice (2 s) plus a discovery.
     assertThat(interruption).isLessThan(3500 * MS);
   }

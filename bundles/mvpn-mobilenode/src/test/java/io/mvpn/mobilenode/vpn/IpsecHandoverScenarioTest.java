@@ -59,7 +59,6 @@ class IpsecHandoverScenarioTest {
             slowUp.lost());
     Files.createDirectories(Path.of("target"));
     Files.writeString(Path.of("target/ipsec-handover.txt"), report);
-    System.out.print(report);
 
     // Everything streamed before and after; the node registered at both care-of addresses.
     assertThat(fast.node.registered()).isTrue();
