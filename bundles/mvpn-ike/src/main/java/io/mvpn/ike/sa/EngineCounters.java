@@ -15,6 +15,18 @@ public final class EngineCounters {
   volatile long retransmissions;
   volatile long cookiesSent;
   volatile long addressUpdates;
+  volatile long addressUpdatesRefused;
+  volatile long returnRoutabilityChecks;
+
+  /** MOBIKE updates refused with UNEXPECTED_NAT_DETECTED (RFC 4555 §3.9). */
+  public long addressUpdatesRefused() {
+    return addressUpdatesRefused;
+  }
+
+  /** New paths of MOBIKE peers checked with COOKIE2 before ESP moved there (RFC 4555 §3.5). */
+  public long returnRoutabilityChecks() {
+    return returnRoutabilityChecks;
+  }
 
   /** MOBIKE address updates taken as responder (RFC 4555 §3.5). */
   public long addressUpdates() {

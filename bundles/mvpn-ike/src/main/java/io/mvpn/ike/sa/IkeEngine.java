@@ -82,6 +82,7 @@ public final class IkeEngine {
   private final Map<Long, IkeSa> sas = new HashMap<>();
   private final Map<InitKey, IkeSa> byInitiator = new HashMap<>();
   private final EngineCounters counters = new EngineCounters();
+  private MobikePolicy mobikePolicy = MobikePolicy.defaults();
 
   public IkeEngine(
       Scheduler scheduler,
@@ -107,6 +108,11 @@ public final class IkeEngine {
 
   public EngineCounters counters() {
     return counters;
+  }
+
+  /** How MOBIKE updates are checked from now on (RFC 4555 §3.5, §3.9). */
+  public void mobikePolicy(MobikePolicy policy) {
+    mobikePolicy = java.util.Objects.requireNonNull(policy, "policy");
   }
 
   public Collection<IkeSa> sas() {
@@ -141,18 +147,47 @@ public final class IkeEngine {
   }
 
   /**
-   * MOBIKE initiator (RFC 4555 §3.5): our address changed to {@code newLocal}; the SA and its Child
-   * SAs move there and the responder is told from it. Only after MOBIKE was negotiated.
+   * MOBIKE initiator (RFC 4555 §3.5): our address changed to {@code newLocal}'s; the SA and its
+   * Child SAs move there at once and the responder is told from it with N(UPDATE_SA_ADDRESSES),
+   * N(COOKIE2) and NAT-D (and N(NO_NATS_ALLOWED) if the {@link MobikePolicy} says so). A new path
+   * uses the NAT-T port at both ends (port 500 becomes 4500), as IKE does once it found a NAT: a
+   * NAT may sit on the new path. Only after MOBIKE was negotiated, by the original initiator.
    */
   public boolean updateAddresses(IkeSa sa, Endpoint newLocal) {
-    if (!sa.isInitiator() || !sa.peerSupportsMobike() || !config.mobike()) {
+    if (!sa.isInitiator()
+        || !sa.peerSupportsMobike()
+        || !config.mobike()
+        || sa.state() != IkeSaState.ESTABLISHED) {
       return false;
     }
-    sa.endpoints(newLocal, sa.remote());
+    Endpoint oldLocal = sa.local();
+    Endpoint oldRemote = sa.remote();
+    sa.endpoints(natTPort(newLocal), natTPort(oldRemote));
+    queue(sa, MobikeTask.update(cookie2(), mobikePolicy.noNatsAllowed(), oldLocal, oldRemote));
+    return true;
+  }
+
+  /**
+   * MOBIKE (RFC 4555 §3.6): tells the peer where else we can be reached, with
+   * N(ADDITIONAL_IP4_ADDRESS) each, or N(NO_ADDITIONAL_ADDRESSES) for an empty list. A gateway
+   * moves an SA to an announced address without a return routability check.
+   */
+  public boolean announceAddresses(IkeSa sa, List<io.mvpn.api.Ipv4Address> additional) {
+    if (!sa.peerSupportsMobike() || !config.mobike() || sa.state() != IkeSaState.ESTABLISHED) {
+      return false;
+    }
+    queue(sa, MobikeTask.addresses(additional));
+    return true;
+  }
+
+  private static Endpoint natTPort(Endpoint e) {
+    return e.port() == Endpoint.IKE_PORT ? e.withPort(Endpoint.NAT_T_PORT) : e;
+  }
+
+  private byte[] cookie2() {
     byte[] cookie = new byte[16];
     random.nextBytes(cookie);
-    queue(sa, InformationalTask.updateAddresses(cookie));
-    return true;
+    return cookie;
   }
 
   /**
@@ -292,6 +327,10 @@ public final class IkeEngine {
     if (sa == null) {
       return;
     }
+    if (request.encryptedPayload() == null) {
+      counters.undecryptable++; // after IKE_SA_INIT nothing counts outside SK (§3.14)
+      return;
+    }
     if (h.messageId() != sa.expectedRequestId() || sa.cipher() == null) {
       answerAgain(sa, h.messageId(), datagram);
       return;
@@ -316,22 +355,31 @@ public final class IkeEngine {
       afterResponding(sa, h);
       return;
     }
-    boolean mobikeUpdate =
-        h.exchangeType() == IkeHeader.INFORMATIONAL
-            && sa.peerSupportsMobike()
-            && config.mobike()
-            && opened.notification(NotifyPayload.UPDATE_SA_ADDRESSES) != null;
-    if (sa.natDetected() || mobikeUpdate) {
+    boolean mobike =
+        sa.peerSupportsMobike() && config.mobike() && sa.state() == IkeSaState.ESTABLISHED;
+    MobikeResponder.Answer moved = new MobikeResponder.Answer(List.of(), false);
+    if (mobike && h.exchangeType() == IkeHeader.INFORMATIONAL) {
+      // RFC 4555 §3.5: only N(UPDATE_SA_ADDRESSES) moves a MOBIKE SA, to the IP header's
+      // addresses, unless NO_NATS_ALLOWED refuses it (§3.9).
+      moved = MobikeResponder.respond(sa, opened, datagram, mobikePolicy, counters);
+    } else if (sa.natDetected() && !mobike) {
       // §2.23: behind a NAT the peer's mapping may change, and it floats to port 4500 after
-      // IKE_SA_INIT; an authentic request tells where it is now. RFC 4555 §3.5: so does a
-      // MOBIKE address update, whose addresses come from the IP header.
+      // IKE_SA_INIT; an authentic request tells where it is now. Not with MOBIKE (RFC 4555
+      // §3.8): there only the peer's updates move the SA.
       sa.endpoints(datagram.destination(), datagram.source());
-      if (mobikeUpdate) {
-        counters.addressUpdates++;
-      }
     }
     List<ChildSa> children = sa.childSas();
-    respond(sa, datagram, h, answer(sa, opened));
+    List<IkePayload> payloads = new java.util.ArrayList<>(moved.payloads());
+    payloads.addAll(answer(sa, opened));
+    respond(sa, datagram, h, payloads);
+    if (h.exchangeType() == IkeHeader.IKE_AUTH && sa.peerSupportsMobike()) {
+      MobikeResponder.learnAddresses(sa, opened);
+    }
+    if (moved.checkPath()) {
+      // §3.5: ESP waits on the old path until the new one answers our COOKIE2.
+      counters.returnRoutabilityChecks++;
+      queue(sa, MobikeTask.returnRoutability(cookie2()));
+    }
     if (sa.state() == IkeSaState.ESTABLISHED) {
       for (ChildSa child : children) {
         if (!sa.childSas().contains(child)) {
@@ -412,6 +460,11 @@ public final class IkeEngine {
       }
     }
     IkeTask.Outcome outcome = task.processResponse(sa, message, raw);
+    if (outcome == IkeTask.Outcome.DONE
+        && h.exchangeType() == IkeHeader.IKE_AUTH
+        && sa.peerSupportsMobike()) {
+      MobikeResponder.learnAddresses(sa, message);
+    }
     switch (outcome) {
       case RETRY:
         sa.requestDone(false);

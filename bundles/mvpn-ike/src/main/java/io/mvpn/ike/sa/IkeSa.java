@@ -1,5 +1,6 @@
 package io.mvpn.ike.sa;
 
+import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.time.Scheduler;
 import io.mvpn.ike.crypto.IkeSaKeys;
 import io.mvpn.ike.message.IkeMessage;
@@ -25,6 +26,15 @@ public final class IkeSa {
   private long spiR;
   private Endpoint local;
   private Endpoint remote;
+
+  // Where the Child SAs' ESP goes: the IKE endpoints, except while a MOBIKE return routability
+  // check of a new path is pending (RFC 4555 §3.5): IKE is there already, ESP not yet.
+  private Endpoint espLocal;
+  private Endpoint espRemote;
+
+  // MOBIKE (RFC 4555 §3.6): the addresses the peer announced besides the one it uses now.
+  private List<Ipv4Address> peerAdditionalAddresses = List.of();
+  private boolean peerAnnouncedNoAdditional;
   private IkeSaState state = IkeSaState.CREATED;
   private int failure;
 
@@ -68,6 +78,8 @@ public final class IkeSa {
     this.spiR = spiR;
     this.local = local;
     this.remote = remote;
+    this.espLocal = local;
+    this.espRemote = remote;
   }
 
   public boolean isInitiator() {
@@ -159,7 +171,30 @@ public final class IkeSa {
    * IKE does.
    */
   public Optional<UdpEncapsulation> udpEncapsulation() {
-    return natDetected() ? Optional.of(new UdpEncapsulation(local, remote)) : Optional.empty();
+    return natDetected()
+        ? Optional.of(new UdpEncapsulation(espLocal, espRemote))
+        : Optional.empty();
+  }
+
+  /**
+   * Whether the Child SAs' ESP still uses the old path while a return routability check of the IKE
+   * SA's new one runs (RFC 4555 §3.5).
+   */
+  public boolean espPathPending() {
+    return !espLocal.equals(local) || !espRemote.equals(remote);
+  }
+
+  /**
+   * The addresses the peer announced with N(ADDITIONAL_IP4_ADDRESS) besides the one it uses (RFC
+   * 4555 §3.6), newest list; empty if it announced none or N(NO_ADDITIONAL_ADDRESSES).
+   */
+  public List<Ipv4Address> peerAdditionalAddresses() {
+    return peerAdditionalAddresses;
+  }
+
+  /** Whether the peer's latest address list was N(NO_ADDITIONAL_ADDRESSES). */
+  public boolean peerAnnouncedNoAdditionalAddresses() {
+    return peerAnnouncedNoAdditional;
   }
 
   /**
@@ -212,18 +247,38 @@ public final class IkeSa {
    * addresses of the peer's latest authenticated request while it sits behind one (§2.23).
    */
   void endpoints(Endpoint newLocal, Endpoint newRemote) {
-    boolean moved =
-        !newLocal.address().equals(local.address())
-            || !newRemote.address().equals(remote.address());
+    ikeEndpoints(newLocal, newRemote);
+    espFollowsIke();
+  }
+
+  /**
+   * Moves IKE alone to a new path; ESP stays where it was until {@link #espFollowsIke()}: a MOBIKE
+   * responder checks return routability first (RFC 4555 §3.5).
+   */
+  void ikeEndpoints(Endpoint newLocal, Endpoint newRemote) {
     local = newLocal;
     remote = newRemote;
+  }
+
+  /** The Child SAs' ESP SAs move to the IKE SA's endpoints, same SPIs and keys. */
+  void espFollowsIke() {
+    boolean moved =
+        !local.address().equals(espLocal.address())
+            || !remote.address().equals(espRemote.address());
+    espLocal = local;
+    espRemote = remote;
     if (moved) {
       // The Child SAs' ESP shares the IKE SA's mapping (RFC 3948): it moves with it.
       for (ChildSa child : childSas) {
-        child.outbound().repoint(newLocal.address(), newRemote.address());
-        child.inbound().repoint(newRemote.address(), newLocal.address());
+        child.outbound().repoint(local.address(), remote.address());
+        child.inbound().repoint(remote.address(), local.address());
       }
     }
+  }
+
+  void peerAddresses(List<Ipv4Address> additional, boolean noAdditional) {
+    peerAdditionalAddresses = List.copyOf(additional);
+    peerAnnouncedNoAdditional = noAdditional;
   }
 
   void state(IkeSaState next) {
@@ -282,14 +337,14 @@ public final class IkeSa {
     remoteBehindNat = remoteNat;
   }
 
-  private io.mvpn.api.Ipv4Address virtualAddress;
+  private Ipv4Address virtualAddress;
 
   /** The initiator's internal address from the configuration payload, or null (§3.15). */
-  public io.mvpn.api.Ipv4Address virtualAddress() {
+  public Ipv4Address virtualAddress() {
     return virtualAddress;
   }
 
-  void virtualAddress(io.mvpn.api.Ipv4Address address) {
+  void virtualAddress(Ipv4Address address) {
     this.virtualAddress = address;
   }
 

@@ -223,26 +223,49 @@ public final class IkeSaInitTask implements IkeTask {
 
   /** N(NAT_DETECTION_SOURCE_IP), N(NAT_DETECTION_DESTINATION_IP) as this end sends them. */
   private static List<IkePayload> natDetection(IkeSa sa, long spiR) {
-    byte[] spiI = IkeSa.spiBytes(sa.spiI());
+    return natDetection(sa.spiI(), spiR, sa.local(), sa.remote());
+  }
+
+  /**
+   * The NAT-D pair of a message from {@code source} to {@code destination}: in IKE_SA_INIT (§2.23)
+   * and in MOBIKE's INFORMATIONAL exchanges, there with both SPIs (RFC 4555 §3.5).
+   */
+  static List<IkePayload> natDetection(
+      long spiI, long spiR, Endpoint source, Endpoint destination) {
+    byte[] i = IkeSa.spiBytes(spiI);
     byte[] r = IkeSa.spiBytes(spiR);
     return List.of(
         NotifyPayload.of(
             NotifyPayload.NAT_DETECTION_SOURCE_IP,
-            Octets.of(
-                NatDetection.hash(spiI, r, sa.local().address().toBytes(), sa.local().port()))),
+            Octets.of(NatDetection.hash(i, r, source.address().toBytes(), source.port()))),
         NotifyPayload.of(
             NotifyPayload.NAT_DETECTION_DESTINATION_IP,
             Octets.of(
-                NatDetection.hash(spiI, r, sa.remote().address().toBytes(), sa.remote().port()))));
+                NatDetection.hash(i, r, destination.address().toBytes(), destination.port()))));
+  }
+
+  /** What a peer's NAT-D payloads said: a NAT in front of this end, of the peer. */
+  record NatState(boolean local, boolean remote) {
+
+    boolean any() {
+      return local || remote;
+    }
+  }
+
+  private static void detectNat(IkeSa sa, IkeMessage peer, long spiR) {
+    NatState nat = natState(sa.spiI(), spiR, peer, sa.local(), sa.remote());
+    if (nat != null) {
+      sa.nat(nat.local(), nat.remote());
+    }
   }
 
   /**
    * Compares the peer's NAT_D hashes with the addresses the datagram really had (§2.23): its source
-   * hash against where it came from, its destination hash against us. A peer that sends none does
-   * not do NAT traversal; then nothing is detected.
+   * hash against where it came from ({@code remote}), its destination hash against us ({@code
+   * local}). Null if the peer sent none: it does not do NAT traversal, nothing is detected.
    */
-  private static void detectNat(IkeSa sa, IkeMessage peer, long spiR) {
-    byte[] spiI = IkeSa.spiBytes(sa.spiI());
+  static NatState natState(long spiI, long spiR, IkeMessage peer, Endpoint local, Endpoint remote) {
+    byte[] i = IkeSa.spiBytes(spiI);
     byte[] r = IkeSa.spiBytes(spiR);
     NotifyPayload dst = peer.notification(NotifyPayload.NAT_DETECTION_DESTINATION_IP);
     List<NotifyPayload> sources = new ArrayList<>();
@@ -252,13 +275,11 @@ public final class IkeSaInitTask implements IkeTask {
       }
     }
     if (dst == null || sources.isEmpty()) {
-      return;
+      return null;
     }
-    byte[] localHash =
-        NatDetection.hash(spiI, r, sa.local().address().toBytes(), sa.local().port());
-    byte[] remoteHash =
-        NatDetection.hash(spiI, r, sa.remote().address().toBytes(), sa.remote().port());
+    byte[] localHash = NatDetection.hash(i, r, local.address().toBytes(), local.port());
+    byte[] remoteHash = NatDetection.hash(i, r, remote.address().toBytes(), remote.port());
     boolean remoteNat = sources.stream().noneMatch(n -> n.data().equals(Octets.of(remoteHash)));
-    sa.nat(!dst.data().equals(Octets.of(localHash)), remoteNat);
+    return new NatState(!dst.data().equals(Octets.of(localHash)), remoteNat);
   }
 }

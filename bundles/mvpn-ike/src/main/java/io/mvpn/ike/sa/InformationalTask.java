@@ -4,7 +4,6 @@ import io.mvpn.ike.message.DeletePayload;
 import io.mvpn.ike.message.IkeHeader;
 import io.mvpn.ike.message.IkeMessage;
 import io.mvpn.ike.message.IkePayload;
-import io.mvpn.ike.message.NotifyPayload;
 import io.mvpn.ike.message.Octets;
 import io.mvpn.ike.message.Proposal;
 import java.util.ArrayList;
@@ -19,24 +18,10 @@ public final class InformationalTask implements IkeTask {
 
   private final boolean deleteIkeSa;
   private final ChildSa child;
-  private final byte[] cookie2;
 
   private InformationalTask(boolean deleteIkeSa, ChildSa child) {
-    this(deleteIkeSa, child, null);
-  }
-
-  private InformationalTask(boolean deleteIkeSa, ChildSa child, byte[] cookie2) {
     this.deleteIkeSa = deleteIkeSa;
     this.child = child;
-    this.cookie2 = cookie2;
-  }
-
-  /**
-   * MOBIKE (RFC 4555 §3.5): {@code SK{N(UPDATE_SA_ADDRESSES), N(COOKIE2)}} from our new address;
-   * the responder takes the addresses from the IP header and must echo the cookie.
-   */
-  public static InformationalTask updateAddresses(byte[] cookie2) {
-    return new InformationalTask(false, null, cookie2.clone());
   }
 
   public static InformationalTask deleteIkeSa() {
@@ -68,11 +53,6 @@ public final class InformationalTask implements IkeTask {
 
   @Override
   public List<IkePayload> buildRequest(IkeSa sa) {
-    if (cookie2 != null) {
-      return List.of(
-          NotifyPayload.of(NotifyPayload.UPDATE_SA_ADDRESSES),
-          NotifyPayload.of(NotifyPayload.COOKIE2, Octets.of(cookie2)));
-    }
     if (child != null) {
       return List.of(DeletePayload.esp(child.inbound().spi()));
     }
@@ -85,13 +65,6 @@ public final class InformationalTask implements IkeTask {
 
   @Override
   public Outcome processResponse(IkeSa sa, IkeMessage response, byte[] raw) {
-    if (cookie2 != null) {
-      NotifyPayload echo = response.notification(NotifyPayload.COOKIE2);
-      // §3.5: a response without our cookie is not the answer to this update.
-      return echo != null && java.util.Arrays.equals(echo.data().toByteArray(), cookie2)
-          ? Outcome.DONE
-          : Outcome.FAILED;
-    }
     if (child != null) {
       sa.removeChildSa(child.outbound().spi());
     }
@@ -105,11 +78,6 @@ public final class InformationalTask implements IkeTask {
    * other half of each pair too (§1.4.1). SPIs of no Child SA of ours are ignored.
    */
   public static List<IkePayload> respond(IkeSa sa, IkeMessage request) {
-    NotifyPayload cookie2 = request.notification(NotifyPayload.COOKIE2);
-    if (request.notification(NotifyPayload.UPDATE_SA_ADDRESSES) != null) {
-      // The engine has moved the SA to the request's addresses; echo the cookie (§3.5).
-      return cookie2 == null ? List.of() : List.of(cookie2);
-    }
     List<Integer> closed = new ArrayList<>();
     for (DeletePayload d : request.all(DeletePayload.class)) {
       if (d.protocolId() == Proposal.IKE) {

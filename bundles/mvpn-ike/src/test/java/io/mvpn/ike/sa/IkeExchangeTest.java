@@ -388,7 +388,20 @@ class IkeExchangeTest {
 
   @Test
   void whenTheNatMappingMovesTheChildSasEspMovesWithTheIkeSa() {
-    IkePair pair = behindNat();
+    // Without MOBIKE: with it, only the node's UPDATE_SA_ADDRESSES moves the SA (RFC 4555 §3.8).
+    PeerConfig c = IkePair.mnConfig();
+    PeerConfig noMobike =
+        new PeerConfig(
+            c.localId(),
+            c.remoteId(),
+            c.authenticator(),
+            c.localSelectors(),
+            c.remoteSelectors(),
+            c.ike(),
+            c.esp(),
+            false);
+    IkePair pair = new IkePair(noMobike, IkePair.gwConfig(), EngineSettings.defaults());
+    pair.translate = natAt(NAT_OUTSIDE);
     IkeSa mn = pair.start();
     pair.run(100);
     IkeSa gw = pair.peerOf(mn);
