@@ -51,7 +51,20 @@ final class Charon implements AutoCloseable {
 
   /** Writes strongswan.conf and swanctl.conf and starts charon, waiting for its vici socket. */
   void start(String swanctlConf) throws IOException, InterruptedException {
+    start(swanctlConf, List.of());
+  }
+
+  /**
+   * As {@link #start(String)}, with more settings of the {@code charon} section, one a line (e.g.
+   * {@code interfaces_use = eth1}).
+   */
+  void start(String swanctlConf, List<String> charonSettings)
+      throws IOException, InterruptedException {
     Files.createDirectories(dir.resolve("run"));
+    List<String> settings = new ArrayList<>();
+    for (String setting : charonSettings) {
+      settings.add("  " + setting);
+    }
     String conf =
         String.join(
             "\n",
@@ -59,6 +72,7 @@ final class Charon implements AutoCloseable {
             "  load_modular = no",
             "  load = " + PLUGINS,
             "  install_routes = no",
+            String.join("\n", settings),
             "  filelog {",
             "    log {",
             "      path = " + log(),
