@@ -37,7 +37,10 @@ public interface IkeService {
    */
   boolean terminate(long spi);
 
-  /** One IKE SA as it was when {@link #sas()} looked. */
+  /**
+   * One IKE SA as it was when {@link #sas()} looked; {@code peerAdditionalAddresses} are those a
+   * MOBIKE peer announced besides the one it uses (RFC 4555 §3.6).
+   */
   record IkeSaView(
       String daemon,
       String peer,
@@ -50,10 +53,12 @@ public interface IkeService {
       String remoteId,
       boolean localBehindNat,
       boolean remoteBehindNat,
-      List<ChildSaView> childSas) {
+      List<ChildSaView> childSas,
+      List<String> peerAdditionalAddresses) {
 
     public IkeSaView {
       childSas = List.copyOf(childSas);
+      peerAdditionalAddresses = List.copyOf(peerAdditionalAddresses);
     }
 
     public long localSpi() {

@@ -437,7 +437,8 @@ public final class IkeDaemon implements IkeService {
         sa.remoteId() == null ? "" : sa.remoteId().toString(),
         sa.localBehindNat(),
         sa.remoteBehindNat(),
-        children);
+        children,
+        sa.peerAdditionalAddresses().stream().map(Object::toString).toList());
   }
 
   @Override

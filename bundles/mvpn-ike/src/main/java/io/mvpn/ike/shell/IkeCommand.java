@@ -74,6 +74,9 @@ public class IkeCommand implements Action {
             sa.remote(),
             sa.remoteId().isEmpty() ? "" : "[" + sa.remoteId() + "]",
             nat(sa));
+        if (!sa.peerAdditionalAddresses().isEmpty()) {
+          out.printf("    peer also at %s%n", String.join(", ", sa.peerAdditionalAddresses()));
+        }
         for (ChildSaView child : sa.childSas()) {
           out.printf(
               "    child in 0x%08x out 0x%08x %s === %s%n",

@@ -38,9 +38,9 @@ class StrongSwanMobikeInteropTest {
 
   /**
    * How much longer than strongSwan's the interruption with mvpn as the gateway may be: more than
-   * the spread between runs on this 2-core machine (strongSwan alone took 47 to 160 ms, mvpn 117
-   * to 264 ms over five runs), less than any retransmission a mishandled message would cost
-   * (mvpn's first after 500 ms, charon's after 4 s).
+   * the spread between runs on this 2-core machine (strongSwan alone took 47 to 160 ms, mvpn 117 to
+   * 264 ms over five runs), less than any retransmission a mishandled message would cost (mvpn's
+   * first after 500 ms, charon's after 4 s).
    */
   static final long MARGIN_MILLIS = 400;
 
