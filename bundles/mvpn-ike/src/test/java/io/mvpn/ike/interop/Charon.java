@@ -77,6 +77,7 @@ final class Charon implements AutoCloseable {
             "    log {",
             "      path = " + log(),
             "      time_format = %T",
+            "      time_add_ms = yes",
             "      default = 1",
             "      ike = 2",
             "      enc = 1",

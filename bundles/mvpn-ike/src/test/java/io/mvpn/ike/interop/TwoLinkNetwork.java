@@ -34,6 +34,9 @@ final class TwoLinkNetwork implements AutoCloseable {
   final String gatewayB;
   final String gateway;
 
+  /** An address of the node's own, on neither link: see {@link #nodeHomeOnBothLinks()}. */
+  final String nodeHome;
+
   private final String linkA;
   private final String linkB;
 
@@ -59,6 +62,7 @@ final class TwoLinkNetwork implements AutoCloseable {
     gatewayB = net + "5";
     nodeB = net + "6";
     gateway = net + "9";
+    nodeHome = net + "13";
     try {
       NetNamespace.run("ip", "netns", "add", node);
       if (gatewayNs != null) {
@@ -107,8 +111,35 @@ final class TwoLinkNetwork implements AutoCloseable {
    * its network. A down link alone leaves the address, which charon then keeps using.
    */
   void dropLinkA() throws IOException, InterruptedException {
-    nodeIp("link", "set", linkA + "n", "down");
-    nodeIp("addr", "flush", "dev", linkA + "n");
+    drop(node, linkA + "n");
+  }
+
+  /**
+   * The address first, the device right after, in one shell: charon roams 100 ms after the first
+   * event, and a link that is down but still has its address looks usable to it.
+   */
+  private static void drop(String ns, String device) throws IOException, InterruptedException {
+    String ip = ns == null ? "ip" : "ip -n " + ns;
+    NetNamespace.run(
+        "sh",
+        "-c",
+        ip + " addr flush dev " + device + " && " + ip + " link set " + device + " down");
+  }
+
+  /**
+   * The other way round, for a node that stays put and a gateway side that moves: {@link #nodeHome}
+   * on the node's loopback, reached from the gateway's side over link A (metric 100) or, once A is
+   * gone there, over link B (metric 200).
+   */
+  void nodeHomeOnBothLinks() throws IOException, InterruptedException {
+    nodeIp("addr", "add", nodeHome + "/32", "dev", "lo");
+    gatewayIp("route", "add", nodeHome + "/32", "via", nodeA, "dev", linkA, "metric", "100");
+    gatewayIp("route", "add", nodeHome + "/32", "via", nodeB, "dev", linkB, "metric", "200");
+  }
+
+  /** Link A goes away at the gateway's side: down, its address there deleted. */
+  void dropLinkAAtGateway() throws IOException, InterruptedException {
+    drop(gatewayNs, linkA);
   }
 
   /** The ip command in the node's namespace. */

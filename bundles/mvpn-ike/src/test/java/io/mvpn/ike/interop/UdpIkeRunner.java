@@ -65,6 +65,10 @@ final class UdpIkeRunner implements AutoCloseable {
   private final DefaultEventLoop loop = new DefaultEventLoop(new DefaultThreadFactory("ike"));
   private final DatagramSocket ike;
   private final DatagramSocket natT;
+
+  /** The port 500 and 4500 sockets of each local address, the first one's included. */
+  private final java.util.Map<Ipv4Address, DatagramSocket[]> sockets = new ConcurrentHashMap<>();
+
   private final IkeEngine engine;
   final SecurityAssociationDatabase sad = new SecurityAssociationDatabase();
   final BlockingQueue<IkeSa> established = new LinkedBlockingQueue<>();
@@ -97,8 +101,32 @@ final class UdpIkeRunner implements AutoCloseable {
             EngineSettings.defaults(),
             new SecureRandom(),
             new SadInstaller(sad, listener));
+    sockets.put(address, new DatagramSocket[] {ike, natT});
     reader(ike, address);
     reader(natT, address);
+  }
+
+  /**
+   * Binds ports 500 and 4500 of another local address too, so that the engine can move an SA there
+   * (MOBIKE, RFC 4555) and send from it.
+   */
+  void addAddress(Ipv4Address address) throws IOException {
+    InetAddress inet = InetAddress.getByAddress(address.toBytes());
+    DatagramSocket plain = new DatagramSocket(new InetSocketAddress(inet, Endpoint.IKE_PORT));
+    DatagramSocket encapsulated =
+        new DatagramSocket(new InetSocketAddress(inet, Endpoint.NAT_T_PORT));
+    sockets.put(address, new DatagramSocket[] {plain, encapsulated});
+    reader(plain, address);
+    reader(encapsulated, address);
+  }
+
+  /** The socket a datagram from {@code source} leaves by: its address's, 500 or 4500. */
+  private DatagramSocket socketFor(Endpoint source) {
+    DatagramSocket[] pair = sockets.get(source.address());
+    if (pair == null) {
+      throw new IllegalStateException("no socket on " + source);
+    }
+    return source.port() == Endpoint.NAT_T_PORT ? pair[1] : pair[0];
   }
 
   /** Runs {@code task} on the engine's thread and waits for its result. */
@@ -162,18 +190,19 @@ final class UdpIkeRunner implements AutoCloseable {
     UdpEncapsulation udp =
         sa.udpEncapsulation()
             .orElseThrow(() -> new IllegalStateException("no NAT, no ESP in UDP: " + sa));
-    if (udp.local().port() != natT.getLocalPort()) {
-      throw new IllegalStateException(udp + " is not on this runner's socket " + natT);
+    if (udp.local().port() != Endpoint.NAT_T_PORT) {
+      throw new IllegalStateException(udp + " is not on this runner's NAT-T port");
     }
     ByteBuf esp = child.outbound().seal(ALLOC, Ipv4Packet.parse(inner.duplicate()));
     try {
       byte[] bytes = ByteBufUtil.getBytes(esp);
-      natT.send(
-          new DatagramPacket(
-              bytes,
-              bytes.length,
-              InetAddress.getByAddress(udp.remote().address().toBytes()),
-              udp.remote().port()));
+      socketFor(udp.local())
+          .send(
+              new DatagramPacket(
+                  bytes,
+                  bytes.length,
+                  InetAddress.getByAddress(udp.remote().address().toBytes()),
+                  udp.remote().port()));
     } finally {
       esp.release();
     }
@@ -265,7 +294,7 @@ final class UdpIkeRunner implements AutoCloseable {
       System.arraycopy(d.payload(), 0, bytes, 4, d.payload().length);
     }
     try {
-      (encapsulated ? natT : ike)
+      socketFor(d.source())
           .send(
               new DatagramPacket(
                   bytes,
@@ -286,8 +315,10 @@ final class UdpIkeRunner implements AutoCloseable {
 
   @Override
   public void close() {
-    ike.close();
-    natT.close();
+    for (DatagramSocket[] pair : sockets.values()) {
+      pair[0].close();
+      pair[1].close();
+    }
     loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
   }
 }
