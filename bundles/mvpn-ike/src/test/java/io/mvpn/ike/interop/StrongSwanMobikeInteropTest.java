@@ -165,18 +165,7 @@ class StrongSwanMobikeInteropTest {
       mvpn.addAddress(Ipv4Address.parse(net.gatewayB));
       mvpn.hosts.add(Ipv4Address.parse(TwoLinkNetwork.GATEWAY_HOST));
       try {
-        charon.start(
-            swanctl(
-                "mvpn",
-                net.nodeHome,
-                StrongSwanInteropTest.CHARON_ID,
-                null,
-                net.gatewayA,
-                "10.1.0.0/24",
-                "10.2.0.0/16"));
-        charon.routeTunnel("10.2.0.0/16", TwoLinkNetwork.NODE_HOST);
-        Charon.Result load = charon.swanctl(20, "--load-all");
-        assertThat(load.exitCode()).as(load.output()).isZero();
+        startNodeSide(charon, "mvpn", net.nodeHome, null, net.gatewayA);
         mvpn.call(() -> mvpn.engine().initiate(Endpoint.of(net.nodeHome, Endpoint.IKE_PORT)));
         IkeSa sa = mvpn.established.poll(20, TimeUnit.SECONDS);
         assertThat(sa).as(String.join("\n", mvpn.trace)).isNotNull();
@@ -326,22 +315,32 @@ class StrongSwanMobikeInteropTest {
    */
   private static IkeSa establish(Charon node, TwoLinkNetwork net, UdpIkeRunner mvpn)
       throws Exception {
-    node.start(
-        swanctl(
-            "gateway",
-            null,
-            StrongSwanInteropTest.CHARON_ID,
-            net.gateway,
-            net.gateway,
-            "10.1.0.0/24",
-            "10.2.0.0/16"));
-    node.routeTunnel("10.2.0.0/16", TwoLinkNetwork.NODE_HOST);
-    Charon.Result load = node.swanctl(20, "--load-all");
-    assertThat(load.exitCode()).as(load.output()).isZero();
+    startNodeSide(node, "gateway", null, net.gateway, net.gateway);
     Charon.Result up = node.swanctl(40, "--initiate", "--child", "net", "--timeout", "20");
     assertThat(up.exitCode()).as(up.output() + "\n" + node.logText()).isZero();
     assertThat(node.logText()).contains("peer supports MOBIKE");
     return mvpn == null ? null : mvpn.established.poll(5, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Starts charon in the node's namespace for 10.1.0.0/24 there and 10.2.0.0/16 at the peer, routes
+   * the latter into its tunnel and loads the connection.
+   */
+  private static void startNodeSide(
+      Charon charon, String name, String localAddrs, String remoteAddrs, String remoteId)
+      throws Exception {
+    charon.start(
+        swanctl(
+            name,
+            localAddrs,
+            StrongSwanInteropTest.CHARON_ID,
+            remoteAddrs,
+            remoteId,
+            "10.1.0.0/24",
+            "10.2.0.0/16"));
+    charon.routeTunnel("10.2.0.0/16", TwoLinkNetwork.NODE_HOST);
+    Charon.Result load = charon.swanctl(20, "--load-all");
+    assertThat(load.exitCode()).as(load.output()).isZero();
   }
 
   /**
