@@ -1,6 +1,8 @@
 package io.mvpn.ike.sa;
 
+import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.time.Scheduler;
+import io.mvpn.ike.message.EncryptedFragmentPayload;
 import io.mvpn.ike.message.IkeFormatException;
 import io.mvpn.ike.message.IkeHeader;
 import io.mvpn.ike.message.IkeMessage;
@@ -13,10 +15,12 @@ import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -112,7 +116,7 @@ public final class IkeEngine {
 
   /** How MOBIKE updates are checked from now on (RFC 4555 §3.5, §3.9). */
   public void mobikePolicy(MobikePolicy policy) {
-    mobikePolicy = java.util.Objects.requireNonNull(policy, "policy");
+    mobikePolicy = Objects.requireNonNull(policy, "policy");
   }
 
   public Collection<IkeSa> sas() {
@@ -172,7 +176,7 @@ public final class IkeEngine {
    * N(ADDITIONAL_IP4_ADDRESS) each, or N(NO_ADDITIONAL_ADDRESSES) for an empty list. A gateway
    * moves an SA to an announced address without a return routability check.
    */
-  public boolean announceAddresses(IkeSa sa, List<io.mvpn.api.Ipv4Address> additional) {
+  public boolean announceAddresses(IkeSa sa, List<Ipv4Address> additional) {
     if (!sa.peerSupportsMobike() || !config.mobike() || sa.state() != IkeSaState.ESTABLISHED) {
       return false;
     }
@@ -327,7 +331,8 @@ public final class IkeEngine {
     if (sa == null) {
       return;
     }
-    if (request.encryptedPayload() == null) {
+    if (request.encryptedPayload() == null
+        && request.first(EncryptedFragmentPayload.class) == null) {
       counters.undecryptable++; // after IKE_SA_INIT nothing counts outside SK (§3.14)
       return;
     }
@@ -369,7 +374,7 @@ public final class IkeEngine {
       sa.endpoints(datagram.destination(), datagram.source());
     }
     List<ChildSa> children = sa.childSas();
-    List<IkePayload> payloads = new java.util.ArrayList<>(moved.payloads());
+    List<IkePayload> payloads = new ArrayList<>(moved.payloads());
     payloads.addAll(answer(sa, opened));
     respond(sa, datagram, h, payloads);
     if (h.exchangeType() == IkeHeader.IKE_AUTH && sa.peerSupportsMobike()) {
@@ -378,7 +383,7 @@ public final class IkeEngine {
     if (moved.checkPath()) {
       // §3.5: ESP waits on the old path until the new one answers our COOKIE2.
       counters.returnRoutabilityChecks++;
-      queue(sa, MobikeTask.returnRoutability(cookie2()));
+      queue(sa, MobikeTask.returnRoutability(cookie2(), sa.local(), sa.remote()));
     }
     if (sa.state() == IkeSaState.ESTABLISHED) {
       for (ChildSa child : children) {

@@ -30,33 +30,39 @@ final class MobikeTask implements IkeTask {
   private final byte[] cookie2;
   private final boolean update;
   private final boolean noNats;
-  private final Endpoint oldLocal;
-  private final Endpoint oldRemote;
+  // An update's path before the move (to go back to when refused); a check's path being checked.
+  private final Endpoint pathLocal;
+  private final Endpoint pathRemote;
   private final List<Ipv4Address> addresses;
 
   private MobikeTask(
       byte[] cookie2,
       boolean update,
       boolean noNats,
-      Endpoint oldLocal,
-      Endpoint oldRemote,
+      Endpoint pathLocal,
+      Endpoint pathRemote,
       List<Ipv4Address> addresses) {
     this.cookie2 = cookie2 == null ? null : cookie2.clone();
     this.update = update;
     this.noNats = noNats;
-    this.oldLocal = oldLocal;
-    this.oldRemote = oldRemote;
+    this.pathLocal = pathLocal;
+    this.pathRemote = pathRemote;
     this.addresses = addresses == null ? null : List.copyOf(addresses);
   }
 
-  /** The update of an SA moved from {@code oldLocal}, {@code oldRemote} to its endpoints now. */
-  static MobikeTask update(byte[] cookie2, boolean noNats, Endpoint oldLocal, Endpoint oldRemote) {
-    return new MobikeTask(cookie2, true, noNats, oldLocal, oldRemote, null);
+  /** The update of an SA moved from {@code pathLocal}, {@code pathRemote} to its endpoints now. */
+  static MobikeTask update(
+      byte[] cookie2, boolean noNats, Endpoint pathLocal, Endpoint pathRemote) {
+    return new MobikeTask(cookie2, true, noNats, pathLocal, pathRemote, null);
   }
 
-  /** The responder's check of the path the peer moved the IKE SA to. */
-  static MobikeTask returnRoutability(byte[] cookie2) {
-    return new MobikeTask(cookie2, false, false, null, null, null);
+  /**
+   * The responder's check of the path {@code local}, {@code remote} the peer moved the IKE SA to:
+   * ESP follows if the echo comes back while IKE is still there (a later update brings its own
+   * check).
+   */
+  static MobikeTask returnRoutability(byte[] cookie2, Endpoint local, Endpoint remote) {
+    return new MobikeTask(cookie2, false, false, local, remote, null);
   }
 
   /** Tells the peer our other addresses; an empty list sends N(NO_ADDITIONAL_ADDRESSES). */
@@ -109,7 +115,9 @@ final class MobikeTask implements IkeTask {
         // ESP stays on the old path.
         return Outcome.REFUSED;
       }
-      sa.espFollowsIke();
+      if (sa.local().equals(pathLocal) && sa.remote().equals(pathRemote)) {
+        sa.espFollowsIke();
+      }
       return Outcome.DONE;
     }
     if (!echoed) {
@@ -118,7 +126,7 @@ final class MobikeTask implements IkeTask {
       return Outcome.FAILED;
     }
     if (response.notification(NotifyPayload.UNEXPECTED_NAT_DETECTED) != null) {
-      sa.endpoints(oldLocal, oldRemote);
+      sa.endpoints(pathLocal, pathRemote);
       return Outcome.REFUSED;
     }
     IkeSaInitTask.NatState nat =
