@@ -3,10 +3,10 @@ package io.mvpn.workgroup.keying;
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.workgroup.Member;
 import io.mvpn.api.workgroup.MemberId;
+import io.mvpn.ike.fabric.VrfIkePort;
 import io.mvpn.ike.message.TrafficSelector;
 import io.mvpn.ike.pki.CertificateAuthenticator;
 import io.mvpn.ike.sa.ChildSa;
-import io.mvpn.ike.sa.Datagram;
 import io.mvpn.ike.sa.Endpoint;
 import io.mvpn.ike.sa.EngineSettings;
 import io.mvpn.ike.sa.Identity;
@@ -14,13 +14,8 @@ import io.mvpn.ike.sa.IkeEngine;
 import io.mvpn.ike.sa.IkeSa;
 import io.mvpn.ike.sa.PeerConfig;
 import io.mvpn.ike.sa.ProposalPolicy;
-import io.mvpn.net.Registration;
 import io.mvpn.net.Vrf;
-import io.mvpn.packet.udp.UdpDatagram;
 import io.mvpn.workgroup.WorkgroupParty;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +30,9 @@ import java.util.Optional;
  * our FQDN and our gateway's public address (c10), which the peer's gateway matches against the
  * tunnel our datagrams arrive through (c11).
  *
- * <p>Each peer has an engine of its own (its selectors differ), all on our IKE port; answers go to
- * the engine whose SA their initiator SPI names. Runs on the party's VRF scheduler.
+ * <p>Each peer has an engine of its own (its selectors differ), all on our IKE port ({@link
+ * VrfIkePort}), which gives each answer to the engine whose SA it names. Runs on the party's VRF
+ * scheduler.
  */
 public final class PartyKeying implements AutoCloseable {
 
@@ -45,39 +41,34 @@ public final class PartyKeying implements AutoCloseable {
   private final Vrf vrf;
   private final KeyingCredentials credentials;
   private final Map<MemberId, IkeEngine> engines = new HashMap<>();
-  private final Map<Long, IkeEngine> bySpi = new HashMap<>();
   private final Map<MemberId, IkeSa> established = new HashMap<>();
-  private Registration port;
-  private long strays;
+  private final VrfIkePort port;
 
   public PartyKeying(WorkgroupParty party, String fqdn, Vrf vrf, KeyingCredentials credentials) {
     this.party = Objects.requireNonNull(party, "party");
     this.fqdn = Member.normalise(fqdn);
     this.vrf = Objects.requireNonNull(vrf, "vrf");
     this.credentials = Objects.requireNonNull(credentials, "credentials");
+    this.port = new VrfIkePort(vrf, party.self().privateAddress());
   }
 
   public void start() {
-    port = vrf.bindUdp(Endpoint.IKE_PORT, (v, in, udp) -> receive(udp));
+    port.start();
   }
 
   @Override
   public void close() {
-    if (port != null) {
-      port.close();
-      port = null;
-    }
+    port.close();
     engines.keySet().forEach(party::removePeer);
     engines.clear();
-    bySpi.clear();
     established.clear();
   }
 
   /** Starts keying our SA toward {@code peer}; {@link #sa} tells when it is up. */
   public void connect(Member peer) {
-    IkeEngine engine = engines.computeIfAbsent(peer.id(), id -> newEngine(peer));
-    IkeSa sa = engine.initiate(new Endpoint(peer.gatewayAddress(), Endpoint.IKE_PORT));
-    bySpi.put(sa.spiI(), engine);
+    engines
+        .computeIfAbsent(peer.id(), id -> newEngine(peer))
+        .initiate(new Endpoint(peer.gatewayAddress(), Endpoint.IKE_PORT));
   }
 
   /** Ends the IKE SA toward {@code peer}, and with it our SA to that peer and its gateway's. */
@@ -95,22 +86,7 @@ public final class PartyKeying implements AutoCloseable {
 
   /** Answers no engine of ours asked for. */
   public long strays() {
-    return strays;
-  }
-
-  private void receive(UdpDatagram udp) {
-    ByteBuf payload = udp.payload();
-    IkeEngine engine =
-        payload.readableBytes() >= 8 ? bySpi.get(payload.getLong(payload.readerIndex())) : null;
-    if (engine == null) {
-      strays++;
-      return;
-    }
-    engine.receive(
-        new Datagram(
-            new Endpoint(Ipv4Address.of(udp.ip().source()), udp.sourcePort()),
-            new Endpoint(Ipv4Address.of(udp.ip().destination()), udp.destinationPort()),
-            ByteBufUtil.getBytes(payload)));
+    return port.strays();
   }
 
   private IkeEngine newEngine(Member peer) {
@@ -126,25 +102,17 @@ public final class PartyKeying implements AutoCloseable {
             ProposalPolicy.ikeDefault(),
             ProposalPolicy.espDefault(),
             false);
-    return new IkeEngine(
-        vrf.scheduler(),
-        this::send,
-        new Endpoint(self, Endpoint.IKE_PORT),
-        config,
-        EngineSettings.defaults(),
-        credentials.random(),
-        new Installer(peer.id()));
-  }
-
-  private void send(Datagram d) {
-    ByteBuf payload = Unpooled.wrappedBuffer(d.payload());
-    vrf.sendUdp(
-        d.source().address(),
-        d.destination().address(),
-        d.source().port(),
-        d.destination().port(),
-        payload);
-    payload.release();
+    IkeEngine engine =
+        new IkeEngine(
+            vrf.scheduler(),
+            port.transport(),
+            port.local(),
+            config,
+            EngineSettings.defaults(),
+            credentials.random(),
+            new Installer(peer.id()));
+    port.add(engine, false);
+    return engine;
   }
 
   /** The outbound half becomes the party's SA toward the peer; it goes when IKE ends it. */
@@ -168,7 +136,6 @@ public final class PartyKeying implements AutoCloseable {
 
     @Override
     public void ended(IkeSa sa) {
-      bySpi.remove(sa.spiI());
       if (established.remove(peer, sa)) {
         party.removePeer(peer);
       }
