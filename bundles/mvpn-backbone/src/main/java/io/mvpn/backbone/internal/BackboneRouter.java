@@ -13,10 +13,10 @@ import io.mvpn.net.nat.TenantNapt;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -30,9 +30,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The common backbone router, from {@code etc/io.mvpn.backbone.cfg} (seed 002 c19-22): a VRF {@code
- * backbone} that the listed tenants' VRFs reach through a NAPT keyed by tenant, with the mobile
- * service manager's address on it and the workgroup DNS on port 53, which asks the NAPT who is
- * behind each query's port.
+ * backbone} that the listed tenants' VRFs reach through a NAPT keyed by tenant (UDP and TCP), with
+ * the mobile service manager's address on it and the workgroup DNS on port 53, which asks the NAPT
+ * who is behind each query's port.
  */
 @Component(
     configurationPid = BackboneRouter.PID,
@@ -62,7 +62,16 @@ public final class BackboneRouter implements BackboneService {
 
     int lastPort() default 49999;
 
+    @AttributeDefinition(description = "Idle timeout of a UDP mapping, seconds")
     int idleTimeoutSeconds() default 120;
+
+    @AttributeDefinition(
+        description = "Idle timeout of an established TCP connection's mapping, seconds (>= 7440)")
+    int tcpEstablishedTimeoutSeconds() default 7440;
+
+    @AttributeDefinition(
+        description = "Idle timeout of a TCP mapping being opened or closed, seconds")
+    int tcpTransitoryTimeoutSeconds() default 240;
   }
 
   @Reference FabricService fabric;
@@ -94,8 +103,10 @@ public final class BackboneRouter implements BackboneService {
                   publicAddress,
                   config.firstPort(),
                   config.lastPort(),
-                  config.idleTimeoutSeconds(),
-                  TimeUnit.SECONDS);
+                  new TenantNapt.Timeouts(
+                      Duration.ofSeconds(config.idleTimeoutSeconds()),
+                      Duration.ofSeconds(config.tcpEstablishedTimeoutSeconds()),
+                      Duration.ofSeconds(config.tcpTransitoryTimeoutSeconds())));
           for (int i = 0; i < tenants.size(); i++) {
             napt.attach(tenants.get(i), tenantVrfs.get(i));
           }
