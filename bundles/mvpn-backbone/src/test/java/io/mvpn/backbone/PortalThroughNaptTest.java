@@ -82,6 +82,7 @@ class PortalThroughNaptTest {
   final Deque<AutoCloseable> cleanup = new ArrayDeque<>();
   final ObjectMapper json = new ObjectMapper();
   EventLoopGroup group;
+  EventLoopGroup portalGroup;
   EventLoopScheduler loop;
   TenantNapt napt;
   final Map<MvpnId, Vrf> tenantVrfs = new LinkedHashMap<>();
@@ -108,8 +109,10 @@ class PortalThroughNaptTest {
         // keep cleaning
       }
     }
-    if (group != null) {
-      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    for (EventLoopGroup g : new EventLoopGroup[] {portalGroup, group}) {
+      if (g != null) {
+        g.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+      }
     }
   }
 
@@ -151,6 +154,19 @@ class PortalThroughNaptTest {
     assertThat(initechReply.status).isNotEqualTo(200);
     assertThat(onLoop(() -> tenantVrfs.get(INITECH).counters().dropped(DropReason.NO_ROUTE)))
         .isPositive();
+  }
+
+  @Test
+  void aTokenFromAnotherTenantIsRefusedForTheNodeBehindThePort() throws Exception {
+    build();
+    // globex's node presents acme's member's token: the NAPT says globex's 10.1.0.5 is connecting.
+    Reply stolen = reply(curl(GLOBEX, TOKENS.get(ACME)));
+    assertThat(stolen.status).as(stolen.toString()).isEqualTo(403);
+    assertThat(json.readTree(stolen.body).get("error").asText()).isEqualTo("not-you");
+    // The same token from acme's node is its own.
+    Reply own = reply(curl(ACME));
+    assertThat(own.status).as(own.toString()).isEqualTo(200);
+    assertThat(fqdns(own)).containsExactly(FQDNS.get(GLOBEX));
   }
 
   record Reply(int exit, int status, String body) {}
@@ -219,8 +235,15 @@ class PortalThroughNaptTest {
             links.get("uplink")[0],
             logs.resolve("socat-uplink.log"));
     cleanup.push(uplink);
+    // The portal runs on loops of its own, as in the appliance: it asks the NAPT's loop who is
+    // behind a connection's port, and waits for the answer.
+    WorkgroupPortal api = portal();
+    api.setCallerVerifier(
+        new NaptCallerVerifier(
+            publicAddress, port -> onLoopUnchecked(() -> napt.insideOf(IpProtocol.TCP, port))));
+    portalGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     PortalServer portal =
-        PortalServer.start(portal(), new InetSocketAddress(portalAddress, 0), group);
+        PortalServer.start(api, new InetSocketAddress(portalAddress, 0), portalGroup);
     cleanup.push(portal);
     portalUrl =
         "http://"
@@ -268,6 +291,10 @@ class PortalThroughNaptTest {
 
   /** Starts curl in a tenant's node, with that member's token; bounded to 15 s. */
   Process curl(MvpnId tenant) throws Exception {
+    return curl(tenant, TOKENS.get(tenant));
+  }
+
+  Process curl(MvpnId tenant, String token) throws Exception {
     Process p =
         mobileNodes
             .get(tenant)
@@ -280,7 +307,7 @@ class PortalThroughNaptTest {
                 "-w",
                 "\n%{http_code}",
                 "-H",
-                "Authorization: Bearer " + TOKENS.get(tenant),
+                "Authorization: Bearer " + token,
                 portalUrl);
     cleanup.push(() -> TunHost.stop(p));
     return p;
@@ -310,6 +337,14 @@ class PortalThroughNaptTest {
           }
         });
     return f.get(10, TimeUnit.SECONDS);
+  }
+
+  <T> T onLoopUnchecked(Callable<T> task) {
+    try {
+      return onLoop(task);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   static boolean onPath(String tool) {

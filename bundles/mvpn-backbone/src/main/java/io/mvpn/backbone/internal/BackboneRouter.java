@@ -2,17 +2,21 @@ package io.mvpn.backbone.internal;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.MvpnId;
+import io.mvpn.api.workgroup.CallerVerifier;
 import io.mvpn.api.workgroup.MemberId;
 import io.mvpn.api.workgroup.WorkgroupService;
 import io.mvpn.backbone.BackboneService;
+import io.mvpn.backbone.NaptCallerVerifier;
 import io.mvpn.dns.WorkgroupZone;
 import io.mvpn.net.FabricService;
 import io.mvpn.net.Registration;
 import io.mvpn.net.Vrf;
 import io.mvpn.net.nat.TenantNapt;
+import io.mvpn.packet.ipv4.IpProtocol;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,9 +42,9 @@ import org.slf4j.LoggerFactory;
     configurationPid = BackboneRouter.PID,
     configurationPolicy = ConfigurationPolicy.REQUIRE,
     immediate = true,
-    service = BackboneService.class)
+    service = {BackboneService.class, CallerVerifier.class})
 @Designate(ocd = BackboneRouter.Config.class)
-public final class BackboneRouter implements BackboneService {
+public final class BackboneRouter implements BackboneService, CallerVerifier {
 
   public static final String PID = "io.mvpn.backbone";
 
@@ -80,6 +84,7 @@ public final class BackboneRouter implements BackboneService {
 
   private Vrf backbone;
   private TenantNapt napt;
+  private CallerVerifier callers;
   private Registration dns;
   private long dnsAnswered;
 
@@ -116,6 +121,10 @@ public final class BackboneRouter implements BackboneService {
           }
           return null;
         });
+    callers =
+        new NaptCallerVerifier(
+            publicAddress,
+            port -> fabric.onLoop(backbone, () -> napt.insideOf(IpProtocol.TCP, port)));
     LOG.info("backbone up at {} for tenants {}", publicAddress, tenants);
   }
 
@@ -156,6 +165,12 @@ public final class BackboneRouter implements BackboneService {
           napt.close();
           return null;
         });
+  }
+
+  /** c20-21: the portal's caller must be the member behind the connection's NAPT port. */
+  @Override
+  public boolean mayAct(MemberId member, InetSocketAddress remote) {
+    return callers.mayAct(member, remote);
   }
 
   @Override
