@@ -145,8 +145,10 @@ class PortalThroughNaptTest {
     for (TenantNapt.MappingView m : tcp) {
       assertThat(onLoop(() -> napt.insideOf(IpProtocol.TCP, m.publicPort()))).contains(m.inside());
     }
-    // A handshake, a request, an answer and a close each way: at least 8 segments per connection.
-    assertThat(onLoop(napt::translated)).isGreaterThanOrEqualTo(16);
+    // Before curl could print its answer, at least the SYN, the handshake's ACK and the request
+    // went out, and the SYN-ACK and the answer came in: 5 segments per connection (the closing
+    // ones may still be on their way).
+    assertThat(onLoop(napt::translated)).isGreaterThanOrEqualTo(10);
     assertThat(onLoop(napt::exhausted)).isZero();
 
     // initech's node, behind a VRF with no way to the backbone, reached nothing.
