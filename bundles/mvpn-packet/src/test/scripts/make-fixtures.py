@@ -6,7 +6,7 @@ Run from this folder with Debian's python3-scapy:  /usr/bin/python3 make-fixture
 The outputs are committed; the tests do not need scapy.
 """
 import os
-from scapy.all import IP, UDP, ICMP, IPOption_RR, IPOption_NOP, IPOption_EOL, Raw, fragment, raw
+from scapy.all import IP, UDP, TCP, ICMP, IPOption_RR, IPOption_NOP, IPOption_EOL, Raw, fragment, raw
 from scapy.layers.inet import ICMPerror, UDPerror, IPerror
 
 OUT = os.path.join(os.path.dirname(__file__), "..", "resources", "fixtures")
@@ -93,3 +93,20 @@ write("fragmented-whole", whole, src="10.1.12.1", dst="10.1.23.3", ttl=64, id=77
 for i, frag in enumerate(fragment(whole, fragsize=400)):
     write("fragmented-part%d" % i, frag, src="10.1.12.1", dst="10.1.23.3", ttl=64, id=777,
           df=False, tos=0, protocol=17)
+
+# TCP (RFC 9293): a SYN with the options Linux sends, and a data segment after it.
+write("tcp-syn",
+      IP(src="10.1.0.5", dst="198.51.100.80", ttl=64, id=21, flags="DF")
+      / TCP(sport=43512, dport=8080, seq=3735928559, ack=0, flags="S", window=64240,
+            options=[("MSS", 1460), ("SAckOK", b""), ("Timestamp", (123456, 0)), ("NOP", None),
+                     ("WScale", 7)]),
+      src="10.1.0.5", dst="198.51.100.80", ttl=64, id=21, df=True, tos=0, protocol=6,
+      sport=43512, dport=8080, seq=3735928559, ack=0, flags=2, window=64240, header_length=40,
+      mss=1460)
+write("tcp-data",
+      IP(src="198.51.100.80", dst="10.1.0.5", ttl=63, id=22, flags="DF")
+      / TCP(sport=8080, dport=43512, seq=1000, ack=3735928560, flags="PA", window=502)
+      / Raw(b"HTTP/1.1 200 OK\r\n\r\n"),
+      src="198.51.100.80", dst="10.1.0.5", ttl=63, id=22, df=True, tos=0, protocol=6,
+      sport=8080, dport=43512, seq=1000, ack=3735928560, flags=24, window=502, header_length=20,
+      payload="HTTP/1.1 200 OK")

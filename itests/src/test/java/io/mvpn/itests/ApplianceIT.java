@@ -11,20 +11,35 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
+import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.MvpnId;
 import io.mvpn.api.Prefix;
 import io.mvpn.api.tenant.Tenant;
 import io.mvpn.api.tenant.TenantService;
+import io.mvpn.ike.CaService;
+import io.mvpn.ike.fabric.MobileNodeIke;
+import io.mvpn.ike.message.TrafficSelector;
+import io.mvpn.ike.pki.CertificateAuthenticator;
+import io.mvpn.ike.pki.Credential;
+import io.mvpn.ike.sa.EngineSettings;
+import io.mvpn.ike.sa.Identity;
+import io.mvpn.ike.sa.PeerConfig;
+import io.mvpn.net.FabricService;
+import io.mvpn.net.Vrf;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.inject.Inject;
@@ -226,6 +241,94 @@ public class ApplianceIT {
     assertTrue("gw9 torn down", awaitServiceGone(context, filter, WAIT_SECONDS));
   }
 
+  /**
+   * A gateway's IKE responder from cfg, on the gateway's fabric address: a node on the same segment
+   * negotiates with a certificate from the appliance's CA, and the Child SA becomes the gateway's
+   * tunnel for the node's home address; terminating the IKE SA from the shell removes it.
+   */
+  @Test
+  public void gatewayIkeResponderMakesTheNodesTunnelFromItsChildSa() throws Exception {
+    Path gatewayCfg = etc().resolve("io.mvpn.securitygateway-gw8.cfg");
+    Path ikeCfg = etc().resolve("io.mvpn.ike.gateway-gw8ike.cfg");
+    Files.writeString(
+        gatewayCfg,
+        "name = gw8\n"
+            + "outside.address = 203.0.113.8/24\n"
+            + "outside.transport = mem:gw8-internet\n"
+            + "inside.address = 198.51.100.8/24\n"
+            + "inside.transport = mem:gw8-dmz\n",
+        StandardCharsets.UTF_8);
+    Files.writeString(
+        ikeCfg,
+        "name = gw8ike\ngateway.target = (name=gw8)\nprotect = 10.1.0.0/16\n",
+        StandardCharsets.UTF_8);
+    FabricService fabric =
+        (FabricService)
+            awaitService(context, "(objectClass=io.mvpn.net.FabricService)", WAIT_SECONDS);
+    MobileNodeIke node = new MobileNodeIke(GW8, EngineSettings.defaults(), new SecureRandom());
+    Vrf vrf = fabric.createVrf("it-mn8");
+    try {
+      assertTrue(
+          executeQuietly("mvpn:ike sas"),
+          awaitCondition(
+              () -> executeQuietly("mvpn:ike sas").contains("gw8ike on 203.0.113.8:500"),
+              WAIT_SECONDS));
+      CaService ca =
+          (CaService) awaitService(context, "(objectClass=io.mvpn.ike.CaService)", WAIT_SECONDS);
+      Credential credential = ca.issue("mn8.it.example", List.of(), List.of("mn8.it.example"));
+      fabric.configureInterface("it-mn8", "it-mn8-w0", COA8 + "/24", "mem:gw8-internet", List.of());
+      CompletableFuture<Integer> spi = new CompletableFuture<>();
+      fabric.onLoop(
+          vrf,
+          () -> {
+            node.addNetwork(
+                vrf,
+                COA8,
+                PeerConfig.of(
+                    Identity.fqdn("mn8.it.example"),
+                    Identity.ipv4(GW8),
+                    new CertificateAuthenticator(credential, ca.validator(), Instant::now),
+                    List.of(TrafficSelector.ipv4(HOME8, HOME8), TrafficSelector.ipv4(COA8, COA8)),
+                    List.of(
+                        TrafficSelector.ipv4(
+                            Ipv4Address.parse("10.1.0.0"), Ipv4Address.parse("10.1.255.255")))));
+            node.establish(COA8, (in, out) -> spi.complete(out.spi()));
+            return null;
+          });
+      int toGateway = spi.get(WAIT_SECONDS, TimeUnit.SECONDS);
+      String sas = execute(sessions, "mvpn:sa list");
+      assertTrue(sas, sas.contains(String.format("0x%08x", toGateway)) && sas.contains("10.1.0.5"));
+      String ike = execute(sessions, "mvpn:ike sas");
+      assertTrue(ike, ike.contains("ESTABLISHED responder") && ike.contains("mn8.it.example"));
+      String responderSpi =
+          ike.lines()
+              .filter(l -> l.contains("ESTABLISHED responder"))
+              .findFirst()
+              .map(l -> l.replaceAll(".*spi ([0-9a-f]+).*", "$1"))
+              .orElseThrow();
+      execute(sessions, "mvpn:ike terminate " + responderSpi);
+      assertTrue(
+          executeQuietly("mvpn:sa list"),
+          awaitCondition(
+              () -> !executeQuietly("mvpn:sa list").contains(String.format("0x%08x", toGateway)),
+              WAIT_SECONDS));
+    } finally {
+      fabric.onLoop(
+          vrf,
+          () -> {
+            node.close();
+            return null;
+          });
+      fabric.removeInterface("it-mn8-w0");
+      Files.deleteIfExists(ikeCfg);
+      Files.deleteIfExists(gatewayCfg);
+    }
+  }
+
+  private static final Ipv4Address GW8 = Ipv4Address.parse("203.0.113.8");
+  private static final Ipv4Address COA8 = Ipv4Address.parse("203.0.113.80");
+  private static final Ipv4Address HOME8 = Ipv4Address.parse("10.1.0.5");
+
   /** Loopback ports for the two IKE daemons; -Dmvpn.it.ikePort moves them off a busy range. */
   private static final int IKE_PORT = Integer.getInteger("mvpn.it.ikePort", 15000);
 
@@ -288,11 +391,11 @@ public class ApplianceIT {
           awaitCondition(
               () -> !executeQuietly("mvpn:ike sas").contains("ESTABLISHED"), WAIT_SECONDS));
 
-      String issued = execute(sessions, "mvpn:ca issue gw7 --ip 192.0.2.7 --dns gw7.example");
+      String issued = execute(sessions, "mvpn:ca issue gw7 --ip 203.0.113.7 --dns gw7.example");
       assertTrue(issued, issued.startsWith("issued serial "));
       String serial = issued.split(" ")[2];
       String list = execute(sessions, "mvpn:ca list");
-      assertTrue(list, list.contains("CN=gw7") && list.contains("IP:192.0.2.7"));
+      assertTrue(list, list.contains("CN=gw7") && list.contains("IP:203.0.113.7"));
       assertTrue(list, list.contains("DNS:gw7.example") && list.contains("valid"));
       String revoked = execute(sessions, "mvpn:ca revoke " + serial);
       assertTrue(revoked, revoked.contains("revoked serial " + serial));

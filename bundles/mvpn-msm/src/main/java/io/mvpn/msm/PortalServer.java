@@ -96,7 +96,8 @@ public final class PortalServer implements AutoCloseable {
                 request.method().name(),
                 request.uri(),
                 request.headers().get(HttpHeaderNames.AUTHORIZATION),
-                ByteBufUtil.getBytes(request.content()));
+                ByteBufUtil.getBytes(request.content()),
+                (InetSocketAddress) ctx.channel().remoteAddress());
       }
       FullHttpResponse response =
           new DefaultFullHttpResponse(

@@ -7,11 +7,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.MvpnId;
+import io.mvpn.api.workgroup.CallerVerifier;
 import io.mvpn.api.workgroup.Member;
 import io.mvpn.api.workgroup.MemberId;
 import io.mvpn.api.workgroup.Workgroup;
 import io.mvpn.api.workgroup.WorkgroupEvent;
 import io.mvpn.api.workgroup.WorkgroupService;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -54,6 +56,7 @@ public final class WorkgroupPortal {
   private final Map<String, MemberId> credentials = new ConcurrentHashMap<>(); // SHA-256 hex
   private final Map<String, Set<MvpnId>> admittedTenants;
   private final ObjectMapper json = new ObjectMapper();
+  private volatile CallerVerifier verifier = CallerVerifier.ANYONE;
   private final ArrayDeque<Change> changes = new ArrayDeque<>();
   private long version;
   private final io.mvpn.api.workgroup.WorkgroupListener listener = this::record;
@@ -106,10 +109,27 @@ public final class WorkgroupPortal {
 
   // ---- dispatch -------------------------------------------------------------------------------
 
+  /** Who may act over which connection; {@link CallerVerifier#ANYONE} unless set. */
+  public void setCallerVerifier(CallerVerifier verifier) {
+    this.verifier = Objects.requireNonNull(verifier, "verifier");
+  }
+
   public Response handle(String method, String uri, String authorization, byte[] body) {
+    return handle(method, uri, authorization, body, null);
+  }
+
+  /**
+   * A request from {@code remote} (null: unknown). The token's member must be one the caller
+   * verifier lets act from there, else 403 {@code not-you}.
+   */
+  public Response handle(
+      String method, String uri, String authorization, byte[] body, InetSocketAddress remote) {
     Optional<MemberId> caller = authenticate(authorization);
     if (caller.isEmpty()) {
       return error(401, "unauthenticated", "a valid Authorization: Bearer token is required");
+    }
+    if (remote != null && !verifier.mayAct(caller.get(), remote)) {
+      return error(403, "not-you", "the token names another member than the one connecting");
     }
     String path = uri;
     String query = "";

@@ -41,6 +41,7 @@ class PortalServerTest {
   final ObjectMapper json = new ObjectMapper();
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   InMemoryWorkgroupDirectory directory;
+  WorkgroupPortal portal;
   EventLoopGroup group;
   PortalServer server;
   String base;
@@ -54,7 +55,7 @@ class PortalServerTest {
     directory.putMember(
         new Member(CAROL, "carol.initech.example", Ipv4Address.parse("203.0.113.30")));
     directory.addWorkgroup("bridge");
-    WorkgroupPortal portal = new WorkgroupPortal(directory, Map.of("bridge", Set.of(ACME, GLOBEX)));
+    portal = new WorkgroupPortal(directory, Map.of("bridge", Set.of(ACME, GLOBEX)));
     portal.addCredential(ALICE_TOKEN, ALICE);
     portal.addCredential(BOB_TOKEN, BOB);
     portal.addCredential(CAROL_TOKEN, CAROL);
@@ -179,6 +180,20 @@ class PortalServerTest {
       assertThat(r.headers().firstValue("content-type")).contains("application/json");
     }
     assertThat(directory.workgroup("bridge").orElseThrow().members()).hasSize((int) before);
+  }
+
+  @Test
+  void aCallerVerifierRefusesATokenFromAConnectionOfAnotherMember() throws Exception {
+    call("POST", "workgroups/bridge/members", ALICE_TOKEN, signOn(ALICE));
+    call("POST", "workgroups/bridge/members", BOB_TOKEN, signOn(BOB));
+    // Say the connections come from where only bob may be (what the backbone's NAPT tells).
+    portal.setCallerVerifier(
+        (member, remote) -> member.equals(BOB) && remote.getAddress().isLoopbackAddress());
+    HttpResponse<String> alice = call("GET", "workgroups/bridge/members", ALICE_TOKEN, null);
+    assertThat(alice.statusCode()).isEqualTo(403);
+    assertThat(json.readTree(alice.body()).get("error").asText()).isEqualTo("not-you");
+    assertThat(call("GET", "workgroups/bridge/members", BOB_TOKEN, null).statusCode())
+        .isEqualTo(200);
   }
 
   @Test

@@ -34,6 +34,23 @@ public final class InternetChecksum {
     return fold(sum);
   }
 
+  /**
+   * The sum, not complemented, of an IPv4 pseudo-header (source, destination, protocol, length: RFC
+   * 768, RFC 9293 §3.1) followed by the {@code length} bytes of the segment at {@code offset}. A
+   * segment arrived intact if this is 0xFFFF.
+   */
+  public static int pseudoHeaderSum(
+      int source, int destination, int protocol, ByteBuf buf, int offset, int length) {
+    long pseudo =
+        (source >>> 16)
+            + (source & 0xFFFF)
+            + (destination >>> 16)
+            + (destination & 0xFFFF)
+            + protocol
+            + length;
+    return sum(buf, offset, length, fold(pseudo));
+  }
+
   /** Folds a wide ones' complement sum into 16 bits. */
   public static int fold(long sum) {
     while ((sum >>> 16) != 0) {
@@ -45,6 +62,21 @@ public final class InternetChecksum {
   /** The checksum to put in a header whose checksum field is zero while this is computed. */
   public static int compute(ByteBuf buf, int offset, int length) {
     return ~sum(buf, offset, length, 0) & 0xFFFF;
+  }
+
+  /**
+   * A checksum after one 16-bit word it covers changed from {@code oldWord} to {@code newWord},
+   * without summing the rest again: RFC 1624 eqn. 3, HC' = ~(~HC + ~m + m').
+   */
+  public static int adjust(int checksum, int oldWord, int newWord) {
+    long sum = (~checksum & 0xFFFF) + (~oldWord & 0xFFFF) + (newWord & 0xFFFF);
+    return ~fold(sum) & 0xFFFF;
+  }
+
+  /** As {@link #adjust(int, int, int)} for a 32-bit field (an address): both its words. */
+  public static int adjust32(int checksum, int oldValue, int newValue) {
+    return adjust(
+        adjust(checksum, oldValue >>> 16, newValue >>> 16), oldValue & 0xFFFF, newValue & 0xFFFF);
   }
 
   /** True if the bytes, checksum field included, sum to all ones: the receiver's check. */

@@ -19,6 +19,11 @@ public final class MalformedPacketException extends Exception {
     BAD_FRAGMENT,
     BAD_UDP_LENGTH,
     BAD_UDP_CHECKSUM,
+    /** A TCP data offset below 5 words or past the segment. */
+    BAD_TCP_OFFSET,
+    /** A TCP option whose length is below 2 or runs past the header. */
+    BAD_TCP_OPTIONS,
+    BAD_TCP_CHECKSUM,
     BAD_ICMP_CHECKSUM,
     BAD_ICMP_MESSAGE,
     NOT_IPIP,

@@ -17,5 +17,9 @@ public enum WorkgroupCounter {
   /** Refused by the workgroup filter (the filter counts why). */
   FILTERED,
   /** Admitted and delivered into the tenant's realm. */
-  DELIVERED
+  DELIVERED,
+  /** IKE from a party behind another gateway to ours, or from that gateway back to our party. */
+  KEY_EXCHANGE_IN,
+  /** IKE our gateway sent to a party behind another gateway, wrapped in IP-IP. */
+  KEY_EXCHANGE_OUT
 }

@@ -14,6 +14,7 @@ import io.mvpn.packet.MalformedPacketException;
 import io.mvpn.packet.ipip.IpInIp;
 import io.mvpn.packet.ipv4.IpProtocol;
 import io.mvpn.packet.ipv4.Ipv4Packet;
+import io.mvpn.packet.udp.UdpDatagram;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,6 +55,21 @@ public final class WorkgroupGateway {
 
   private record Key(int tunnelSource, int spi) {}
 
+  /**
+   * Who keys the SAs into this realm (c8): hears the IKE datagrams a party behind another gateway
+   * sends to our public address, with the tunnel source they came through.
+   */
+  @FunctionalInterface
+  public interface KeyExchange {
+    void receive(Ipv4Address tunnelSource, UdpDatagram datagram);
+  }
+
+  /**
+   * IKE's port (RFC 7296 §2). Parties and gateways talk between unique addresses inside IP-IP, so
+   * no NAT sits on the path and IKE never moves to the NAT-T port.
+   */
+  private static final int IKE_PORT = 500;
+
   private final Ipv4Address publicAddress;
   private final Vrf inside;
   private final Vrf outside;
@@ -64,6 +80,7 @@ public final class WorkgroupGateway {
   private final List<Ipv4Address> peers = new ArrayList<>();
   private Interface tunnel;
   private int identification;
+  private KeyExchange keyExchange;
 
   public WorkgroupGateway(
       Ipv4Address publicAddress, Vrf inside, Vrf outside, WorkgroupFilter filter) {
@@ -102,6 +119,49 @@ public final class WorkgroupGateway {
 
   public boolean removeInboundSa(Ipv4Address tunnelSource, int spi) {
     return inbound.remove(new Key(tunnelSource.toInt(), spi)) != null;
+  }
+
+  /** Hands IKE for our public address to {@code handler}; without one it is dropped. */
+  public void setKeyExchange(KeyExchange handler) {
+    this.keyExchange = handler;
+  }
+
+  /**
+   * Sends an IKE datagram from our public address to {@code party} behind the gateway {@code
+   * peerGateway}, in IP-IP to that gateway (c4), which lets it into its realm because it comes from
+   * the gateway itself. The payload is copied and left to the caller.
+   */
+  public void sendKeyExchange(
+      Ipv4Address peerGateway, Ipv4Address party, int sourcePort, int partyPort, ByteBuf payload) {
+    ByteBuf udp =
+        UdpDatagram.build(
+            outside.alloc(),
+            publicAddress.toInt(),
+            party.toInt(),
+            sourcePort,
+            partyPort,
+            payload,
+            TTL);
+    try {
+      identification = (identification + 1) & 0xFFFF;
+      outside.send(
+          IpInIp.encapsulate(
+              outside.alloc(),
+              publicAddress.toInt(),
+              peerGateway.toInt(),
+              Ipv4Packet.parse(udp),
+              TTL,
+              identification));
+      count(WorkgroupCounter.KEY_EXCHANGE_OUT);
+    } catch (MalformedPacketException e) {
+      throw new IllegalStateException("built a bad UDP datagram", e);
+    } finally {
+      udp.release();
+    }
+  }
+
+  public Ipv4Address publicAddress() {
+    return publicAddress;
   }
 
   public WorkgroupFilter filter() {
@@ -143,6 +203,10 @@ public final class WorkgroupGateway {
       esp = IpInIp.decapsulate(outer);
     } catch (MalformedPacketException | IllegalArgumentException e) {
       count(WorkgroupCounter.NOT_ESP);
+      return;
+    }
+    if (esp.protocol() == IpProtocol.UDP && !esp.isFragment()) {
+      keyExchange(outer.source(), esp);
       return;
     }
     if (esp.protocol() != IpProtocol.ESP
@@ -189,6 +253,38 @@ public final class WorkgroupGateway {
     }
     count(WorkgroupCounter.DELIVERED);
     tunnel.receive(inner);
+  }
+
+  /**
+   * IKE inside IP-IP: to our public address from a party behind the tunnel source (to the key
+   * exchange), or from a peer gateway itself (outer and inner source equal) back to a party of
+   * ours, which is let into the realm unfiltered since only IKE passes. Anything else is dropped.
+   */
+  private void keyExchange(int tunnelSource, Ipv4Packet ip) {
+    UdpDatagram udp;
+    try {
+      udp = UdpDatagram.parse(ip);
+    } catch (MalformedPacketException e) {
+      count(WorkgroupCounter.NOT_ESP);
+      return;
+    }
+    boolean ikePorts = udp.sourcePort() == IKE_PORT && udp.destinationPort() == IKE_PORT;
+    if (ikePorts && ip.destination() == publicAddress.toInt() && keyExchange != null) {
+      count(WorkgroupCounter.KEY_EXCHANGE_IN);
+      keyExchange.receive(Ipv4Address.of(tunnelSource), udp);
+      return;
+    }
+    if (ikePorts
+        && ip.source() == tunnelSource
+        && peers.contains(Ipv4Address.of(tunnelSource))
+        && ip.destination() != publicAddress.toInt()) {
+      count(WorkgroupCounter.KEY_EXCHANGE_IN);
+      ByteBuf copy = inside.alloc().buffer(ip.totalLength());
+      copy.writeBytes(ip.buffer(), ip.offset(), ip.totalLength());
+      tunnel.receive(copy);
+      return;
+    }
+    count(WorkgroupCounter.NOT_ESP);
   }
 
   private void count(WorkgroupCounter c) {

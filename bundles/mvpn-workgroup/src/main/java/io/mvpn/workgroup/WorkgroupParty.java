@@ -39,6 +39,11 @@ public final class WorkgroupParty {
     outbound.put(peer, sa);
   }
 
+  /** Forgets the SA toward {@code peer}; true if there was one. */
+  public boolean removePeer(MemberId peer) {
+    return outbound.remove(peer) != null;
+  }
+
   /**
    * Sends one datagram (our private address to the peer's) through the peer's SA; our gateway
    * carries the ESP on in IP-IP. Takes ownership. False if there is no SA for the peer.

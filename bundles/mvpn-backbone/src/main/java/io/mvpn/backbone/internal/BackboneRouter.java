@@ -2,21 +2,25 @@ package io.mvpn.backbone.internal;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.MvpnId;
+import io.mvpn.api.workgroup.CallerVerifier;
 import io.mvpn.api.workgroup.MemberId;
 import io.mvpn.api.workgroup.WorkgroupService;
 import io.mvpn.backbone.BackboneService;
+import io.mvpn.backbone.NaptCallerVerifier;
 import io.mvpn.dns.WorkgroupZone;
 import io.mvpn.net.FabricService;
 import io.mvpn.net.Registration;
 import io.mvpn.net.Vrf;
 import io.mvpn.net.nat.TenantNapt;
+import io.mvpn.packet.ipv4.IpProtocol;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -30,17 +34,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The common backbone router, from {@code etc/io.mvpn.backbone.cfg} (seed 002 c19-22): a VRF {@code
- * backbone} that the listed tenants' VRFs reach through a NAPT keyed by tenant, with the mobile
- * service manager's address on it and the workgroup DNS on port 53, which asks the NAPT who is
- * behind each query's port.
+ * backbone} that the listed tenants' VRFs reach through a NAPT keyed by tenant (UDP and TCP), with
+ * the mobile service manager's address on it and the workgroup DNS on port 53, which asks the NAPT
+ * who is behind each query's port.
  */
 @Component(
     configurationPid = BackboneRouter.PID,
     configurationPolicy = ConfigurationPolicy.REQUIRE,
     immediate = true,
-    service = BackboneService.class)
+    service = {BackboneService.class, CallerVerifier.class})
 @Designate(ocd = BackboneRouter.Config.class)
-public final class BackboneRouter implements BackboneService {
+public final class BackboneRouter implements BackboneService, CallerVerifier {
 
   public static final String PID = "io.mvpn.backbone";
 
@@ -62,7 +66,16 @@ public final class BackboneRouter implements BackboneService {
 
     int lastPort() default 49999;
 
+    @AttributeDefinition(description = "Idle timeout of a UDP mapping, seconds")
     int idleTimeoutSeconds() default 120;
+
+    @AttributeDefinition(
+        description = "Idle timeout of an established TCP connection's mapping, seconds (>= 7440)")
+    int tcpEstablishedTimeoutSeconds() default 7440;
+
+    @AttributeDefinition(
+        description = "Idle timeout of a TCP mapping being opened or closed, seconds")
+    int tcpTransitoryTimeoutSeconds() default 240;
   }
 
   @Reference FabricService fabric;
@@ -71,6 +84,7 @@ public final class BackboneRouter implements BackboneService {
 
   private Vrf backbone;
   private TenantNapt napt;
+  private CallerVerifier callers;
   private Registration dns;
   private long dnsAnswered;
 
@@ -94,8 +108,10 @@ public final class BackboneRouter implements BackboneService {
                   publicAddress,
                   config.firstPort(),
                   config.lastPort(),
-                  config.idleTimeoutSeconds(),
-                  TimeUnit.SECONDS);
+                  new TenantNapt.Timeouts(
+                      Duration.ofSeconds(config.idleTimeoutSeconds()),
+                      Duration.ofSeconds(config.tcpEstablishedTimeoutSeconds()),
+                      Duration.ofSeconds(config.tcpTransitoryTimeoutSeconds())));
           for (int i = 0; i < tenants.size(); i++) {
             napt.attach(tenants.get(i), tenantVrfs.get(i));
           }
@@ -105,6 +121,10 @@ public final class BackboneRouter implements BackboneService {
           }
           return null;
         });
+    callers =
+        new NaptCallerVerifier(
+            publicAddress,
+            port -> fabric.onLoop(backbone, () -> napt.insideOf(IpProtocol.TCP, port)));
     LOG.info("backbone up at {} for tenants {}", publicAddress, tenants);
   }
 
@@ -145,6 +165,12 @@ public final class BackboneRouter implements BackboneService {
           napt.close();
           return null;
         });
+  }
+
+  /** c20-21: the portal's caller must be the member behind the connection's NAPT port. */
+  @Override
+  public boolean mayAct(MemberId member, InetSocketAddress remote) {
+    return callers.mayAct(member, remote);
   }
 
   @Override

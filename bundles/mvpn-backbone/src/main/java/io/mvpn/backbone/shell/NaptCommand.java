@@ -23,11 +23,13 @@ public class NaptCommand implements Action {
   @Override
   public Object execute() {
     ShellTable table = new ShellTable();
+    table.column("Proto");
     table.column("Tenant");
     table.column("Private address");
     table.column("Port").alignRight();
     table.column("Public port").alignRight();
     table.column("Idle s").alignRight();
+    table.column("State");
     List<BackboneService> all =
         backbones == null
             ? List.of()
@@ -37,11 +39,13 @@ public class NaptCommand implements Action {
         table
             .addRow()
             .addContent(
+                m.protocolName(),
                 m.inside().tenant().toString(),
                 m.inside().address().toString(),
                 m.inside().port(),
                 m.publicPort(),
-                m.idleNanos() / 1_000_000_000L);
+                m.idleNanos() / 1_000_000_000L,
+                m.state());
       }
     }
     table.print(session.getConsole());

@@ -6,7 +6,6 @@ import io.mvpn.ike.IkeService;
 import io.mvpn.ike.pki.CertificateAuthenticator;
 import io.mvpn.ike.pki.Credential;
 import io.mvpn.ike.sa.Authenticator;
-import io.mvpn.ike.sa.ChildSa;
 import io.mvpn.ike.sa.Datagram;
 import io.mvpn.ike.sa.Endpoint;
 import io.mvpn.ike.sa.EngineSettings;
@@ -408,37 +407,11 @@ public final class IkeDaemon implements IkeService {
           List<IkeSaView> all = new ArrayList<>();
           for (Peer peer : peers.values()) {
             for (IkeSa sa : peer.engine().sas()) {
-              all.add(view(peer.spec().name(), sa));
+              all.add(SaViews.view(name, peer.spec().name(), sa));
             }
           }
           return all;
         });
-  }
-
-  private IkeSaView view(String peer, IkeSa sa) {
-    List<ChildSaView> children = new ArrayList<>();
-    for (ChildSa child : sa.childSas()) {
-      children.add(
-          new ChildSaView(
-              child.inbound().spi() & 0xFFFFFFFFL,
-              child.outbound().spi() & 0xFFFFFFFFL,
-              PeerSpec.format(child.localSelectors()),
-              PeerSpec.format(child.remoteSelectors())));
-    }
-    return new IkeSaView(
-        name,
-        peer,
-        sa.isInitiator(),
-        sa.spiI(),
-        sa.spiR(),
-        sa.state().name(),
-        sa.local().toString(),
-        sa.remote().toString(),
-        sa.remoteId() == null ? "" : sa.remoteId().toString(),
-        sa.localBehindNat(),
-        sa.remoteBehindNat(),
-        children,
-        sa.peerAdditionalAddresses().stream().map(Object::toString).toList());
   }
 
   @Override

@@ -67,7 +67,19 @@ public final class CertificateAuthenticator implements Authenticator {
     /** No AUTH, an unaccepted method or algorithm, or a signature that does not verify. */
     BAD_AUTH,
     /** No subjectAltName IP address equals the required IP-IP tunnel source. */
-    TUNNEL_SOURCE_MISMATCH
+    TUNNEL_SOURCE_MISMATCH,
+    /** Authenticated, but local policy does not admit this peer ({@link PeerPolicy}). */
+    POLICY
+  }
+
+  /**
+   * A last check of a peer whose certificate, ID and AUTH all verified, against what the local end
+   * knows of it (a directory entry, say). Runs before anything is installed.
+   */
+  @FunctionalInterface
+  public interface PeerPolicy {
+    /** Null admits the peer; anything else is why it is refused. */
+    String refusal(IkeSa sa, IdentificationPayload id, X509Certificate certificate);
   }
 
   /** One refused peer: why, the chain's validation status, and a detail for logs. */
@@ -82,6 +94,7 @@ public final class CertificateAuthenticator implements Authenticator {
   private final Supplier<Instant> clock;
   private final Set<Hash> hashes;
   private final Function<IkeSa, Ipv4Address> tunnelSource;
+  private final PeerPolicy policy;
   private final Consumer<Refusal> refusals;
 
   /**
@@ -91,7 +104,7 @@ public final class CertificateAuthenticator implements Authenticator {
    */
   public CertificateAuthenticator(
       Credential credential, CertificateValidator validator, Supplier<Instant> clock) {
-    this(credential, validator, clock, DEFAULT_HASHES, null, r -> {});
+    this(credential, validator, clock, DEFAULT_HASHES, null, null, r -> {});
   }
 
   private CertificateAuthenticator(
@@ -100,12 +113,14 @@ public final class CertificateAuthenticator implements Authenticator {
       Supplier<Instant> clock,
       Set<Hash> hashes,
       Function<IkeSa, Ipv4Address> tunnelSource,
+      PeerPolicy policy,
       Consumer<Refusal> refusals) {
     this.credential = Objects.requireNonNull(credential, "credential");
     this.validator = Objects.requireNonNull(validator, "validator");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.hashes = hashes.isEmpty() ? EnumSet.noneOf(Hash.class) : EnumSet.copyOf(hashes);
     this.tunnelSource = tunnelSource;
+    this.policy = policy;
     this.refusals = Objects.requireNonNull(refusals, "refusals");
   }
 
@@ -115,13 +130,13 @@ public final class CertificateAuthenticator implements Authenticator {
    */
   public CertificateAuthenticator withHashes(Set<Hash> accepted) {
     return new CertificateAuthenticator(
-        credential, validator, clock, accepted, tunnelSource, refusals);
+        credential, validator, clock, accepted, tunnelSource, policy, refusals);
   }
 
   /** Reports every refused peer to {@code listener} (for logs and counters). */
   public CertificateAuthenticator withRefusalListener(Consumer<Refusal> listener) {
     return new CertificateAuthenticator(
-        credential, validator, clock, hashes, tunnelSource, listener);
+        credential, validator, clock, hashes, tunnelSource, policy, listener);
   }
 
   /**
@@ -139,7 +154,19 @@ public final class CertificateAuthenticator implements Authenticator {
    */
   public CertificateAuthenticator requireTunnelSource(Function<IkeSa, Ipv4Address> source) {
     return new CertificateAuthenticator(
-        credential, validator, clock, hashes, Objects.requireNonNull(source), refusals);
+        credential, validator, clock, hashes, Objects.requireNonNull(source), policy, refusals);
+  }
+
+  /** Refuses, after every other check, the peers {@code peerPolicy} does not admit. */
+  public CertificateAuthenticator withPeerPolicy(PeerPolicy peerPolicy) {
+    return new CertificateAuthenticator(
+        credential,
+        validator,
+        clock,
+        hashes,
+        tunnelSource,
+        Objects.requireNonNull(peerPolicy, "peerPolicy"),
+        refusals);
   }
 
   public Credential credential() {
@@ -288,6 +315,12 @@ public final class CertificateAuthenticator implements Authenticator {
             Reason.TUNNEL_SOURCE_MISMATCH,
             result.status(),
             "tunnel source " + source + ", SAN " + SanRule.ipAddresses(certificate));
+      }
+    }
+    if (policy != null) {
+      String refusal = policy.refusal(sa, id, certificate);
+      if (refusal != null) {
+        return refuse(Reason.POLICY, result.status(), refusal);
       }
     }
     return true;

@@ -33,6 +33,15 @@ public interface SecurityGatewayService {
 
   String name();
 
+  /** Where ESP (and IKE) arrive: the gateway's address in its outside VRF. */
+  io.mvpn.api.Ipv4Address publicAddress();
+
+  /**
+   * Runs {@code action} on the gateway's thread with the gateway and its outside VRF, and returns
+   * its result: how a key-exchange component attaches to the gateway and installs its tunnels.
+   */
+  <T> T onGateway(java.util.function.BiFunction<SecurityGateway, io.mvpn.net.Vrf, T> action);
+
   List<SaView> securityAssociations();
 
   List<PolicyView> policies();

@@ -7,6 +7,21 @@ import io.mvpn.dispatcher.Dispatcher;
 import io.mvpn.homeagent.HomeAgentConfig;
 import io.mvpn.homeagent.SecurityGatewaySpec;
 import io.mvpn.homeagent.VirtualHomeAgent;
+import io.mvpn.ike.fabric.MobileNodeIke;
+import io.mvpn.ike.fabric.MobileTunnelInstaller;
+import io.mvpn.ike.fabric.VrfIkePort;
+import io.mvpn.ike.message.TrafficSelector;
+import io.mvpn.ike.pki.CertificateAuthenticator;
+import io.mvpn.ike.pki.CertificateAuthority;
+import io.mvpn.ike.pki.CertificateAuthority.Subject;
+import io.mvpn.ike.pki.CertificateStore;
+import io.mvpn.ike.pki.CertificateValidator;
+import io.mvpn.ike.pki.Credential;
+import io.mvpn.ike.pki.KeyType;
+import io.mvpn.ike.sa.EngineSettings;
+import io.mvpn.ike.sa.Identity;
+import io.mvpn.ike.sa.IkeEngine;
+import io.mvpn.ike.sa.PeerConfig;
 import io.mvpn.ipsec.esp.EspSecurityAssociation;
 import io.mvpn.ipsec.esp.EspSecurityAssociation.Direction;
 import io.mvpn.ipsec.gateway.MobileTunnel;
@@ -24,6 +39,9 @@ import io.mvpn.packet.udp.UdpDatagram;
 import io.mvpn.store.InMemoryBindingStore;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -40,10 +58,10 @@ import java.util.function.BiConsumer;
  * Internet and a DMZ where the home agent sits, and a correspondent on the corporate LAN. The node
  * and the correspondent stream UDP to each other every 2 ms; the node moves fa1 -> fa2 at 3 s.
  *
- * <p>The fresh tunnel a conventional client needs is modelled by the messages a full IKEv2 setup
- * exchanges (IKE_SA_INIT and IKE_AUTH, two round trips, real UDP 500 datagrams of typical sizes
- * over the same links), after which both ends install new SAs; no key exchange is computed, which
- * flatters the baseline.
+ * <p>Tunnels are set up by IKEv2 ({@link Keying#IKE}: mvpn's engines with X.509 certificates, the
+ * gateway's tunnels made from the negotiated Child SAs) or by a model of it ({@link Keying#MODEL}:
+ * the same two round trips as UDP 500 datagrams of typical sizes, then SAs with known keys, which a
+ * capture can be decrypted with).
  */
 final class IpsecHandoverScenario {
 
@@ -83,14 +101,29 @@ final class IpsecHandoverScenario {
   final Random random = new Random(2026);
   int nextSpi = 0x1000;
 
-  final boolean udp;
-
-  IpsecHandoverScenario(boolean seedHandover) {
-    this(seedHandover, false);
+  /** How tunnels are set up. */
+  enum Keying {
+    MODEL,
+    IKE
   }
 
-  /** With {@code udp}, ESP rides UDP 4500 both ways (RFC 3948) and the node sends keepalives. */
-  IpsecHandoverScenario(boolean seedHandover, boolean udp) {
+  final boolean udp;
+
+  /** The node's IKE, with {@link Keying#IKE}. */
+  MobileNodeIke nodeIke;
+
+  IpsecHandoverScenario(boolean seedHandover) {
+    this(seedHandover, false, Keying.MODEL);
+  }
+
+  /**
+   * With {@code udp}, ESP rides UDP 4500 both ways (RFC 3948) and the node sends keepalives (model
+   * keying only: IKE puts ESP in UDP only when it finds a NAT, and this path has none).
+   */
+  IpsecHandoverScenario(boolean seedHandover, boolean udp, Keying keying) {
+    if (udp && keying == Keying.IKE) {
+      throw new IllegalArgumentException("no NAT on the path: IKE would not encapsulate");
+    }
     this.udp = udp;
     TopologyBuilder b =
         new TopologyBuilder(2026)
@@ -176,7 +209,11 @@ final class IpsecHandoverScenario {
     homeAgent.start();
     dispatcher.add(homeAgent);
 
-    IkeSetupModel ike = new IkeSetupModel();
+    IkeSetupModel model = new IkeSetupModel();
+    TunnelEstablishment establishment = model;
+    if (keying == Keying.IKE) {
+      establishment = ike(lab.vrf("gw", "outside"));
+    }
     node =
         new VpnMobileNode(
             new VpnMobileNode.Config(
@@ -190,7 +227,7 @@ final class IpsecHandoverScenario {
                 udp),
             time,
             0,
-            ike,
+            establishment,
             ip -> {
               if (ip.protocol() == 17 && ip.payloadLength() >= 12) {
                 int seq = ip.buffer().getInt(ip.payloadOffset() + 8);
@@ -199,12 +236,77 @@ final class IpsecHandoverScenario {
             });
     node.addNetwork("v1", lab.vrf("mn", "v1"), lab.iface("mn", "w1"));
     node.addNetwork("v2", lab.vrf("mn", "v2"), lab.iface("mn", "w2"));
-    ike.bind();
+    if (keying == Keying.MODEL) {
+      model.bind();
+    }
 
     lab.vrf("cn", "main")
         .bindUdp(
             UP_PORT,
             (vrf, in, d) -> upReceived.putIfAbsent(d.payload().getInt(0), time.nanoTime()));
+  }
+
+  /**
+   * IKEv2 between the node's access networks and the gateway's public address, certificates from
+   * one CA: the gateway's names its address, the node's its FQDN. The node protects its home and
+   * care-of addresses toward the corporate LAN and the DMZ; the gateway's responder makes a mobile
+   * tunnel of each Child SA.
+   */
+  private TunnelEstablishment ike(Vrf gatewayOutside) {
+    SecureRandom rng = new SecureRandom();
+    Instant now = Instant.parse("2026-06-01T00:00:00Z");
+    CertificateAuthority ca =
+        CertificateAuthority.create(
+            "mvpn msm",
+            KeyType.EC_P256,
+            now.minus(Duration.ofDays(1)),
+            now.plus(Duration.ofDays(3650)),
+            CertificateStore.inMemory(),
+            rng);
+    CertificateValidator trust = CertificateValidator.trusting(ca.certificate());
+    Credential gwCredential =
+        ca.issue(Subject.gateway("sgw", GW), KeyType.EC_P256, now, now.plus(Duration.ofDays(365)));
+    Credential mnCredential =
+        ca.issue(
+            Subject.node("mn.acme.example"), KeyType.EC_P256, now, now.plus(Duration.ofDays(365)));
+    List<TrafficSelector> corporate =
+        List.of(
+            TrafficSelector.ipv4(Ipv4Address.parse("10.1.0.0"), Ipv4Address.parse("10.1.255.255")),
+            TrafficSelector.ipv4(
+                Ipv4Address.parse("198.51.100.0"), Ipv4Address.parse("198.51.100.255")));
+
+    VrfIkePort port = new VrfIkePort(gatewayOutside, GW);
+    IkeEngine responder =
+        new IkeEngine(
+            gatewayOutside.scheduler(),
+            port.transport(),
+            port.local(),
+            PeerConfig.of(
+                Identity.ipv4(GW),
+                null,
+                new CertificateAuthenticator(gwCredential, trust, () -> now),
+                corporate,
+                List.of(
+                    TrafficSelector.ipv4(Ipv4Address.of(0), Ipv4Address.parse("255.255.255.255")))),
+            EngineSettings.defaults(),
+            rng,
+            new MobileTunnelInstaller(gateway));
+    port.add(responder, true);
+    port.start();
+
+    nodeIke = new MobileNodeIke(GW, EngineSettings.defaults(), rng);
+    for (Ipv4Address careOf : List.of(COA1, COA2)) {
+      nodeIke.addNetwork(
+          careOf.equals(COA1) ? lab.vrf("mn", "v1") : lab.vrf("mn", "v2"),
+          careOf,
+          PeerConfig.of(
+              Identity.fqdn("mn.acme.example"),
+              Identity.ipv4(GW),
+              new CertificateAuthenticator(mnCredential, trust, () -> now),
+              List.of(TrafficSelector.ipv4(HOME, HOME), TrafficSelector.ipv4(careOf, careOf)),
+              corporate));
+    }
+    return nodeIke::establish;
   }
 
   /** Sets up the tunnel and registers at the first care-of address, without streams. */

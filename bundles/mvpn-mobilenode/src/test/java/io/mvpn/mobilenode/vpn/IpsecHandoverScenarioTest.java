@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mvpn.ipsec.gateway.GatewayCounter;
 import io.mvpn.mobilenode.vpn.IpsecHandoverScenario.Interruption;
+import io.mvpn.mobilenode.vpn.IpsecHandoverScenario.Keying;
 import io.mvpn.mobilenode.vpn.VpnMobileNode.Handover;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,8 +33,10 @@ class IpsecHandoverScenarioTest {
 
   @Test
   void seedHandoverKeepsTheTunnelAndBeatsAFreshTunnel() throws IOException {
-    IpsecHandoverScenario fast = new IpsecHandoverScenario(true).run(Handover.FAST);
-    IpsecHandoverScenario slow = new IpsecHandoverScenario(false).run(Handover.REESTABLISH);
+    IpsecHandoverScenario fast =
+        new IpsecHandoverScenario(true, false, Keying.IKE).run(Handover.FAST);
+    IpsecHandoverScenario slow =
+        new IpsecHandoverScenario(false, false, Keying.IKE).run(Handover.REESTABLISH);
 
     Interruption fastDown = IpsecHandoverScenario.interruption(fast.downSent, fast.downReceived);
     Interruption fastUp = IpsecHandoverScenario.interruption(fast.upSent, fast.upReceived);
@@ -45,7 +48,7 @@ class IpsecHandoverScenarioTest {
                 + " upstream gap | lost up |%n"
                 + "|---|---:|---:|---:|---:|---:|%n"
                 + "| seed 001 (SAs re-pointed, SIU) | %.0f ms | %.0f ms | %d | %.0f ms | %d |%n"
-                + "| fresh tunnel (2 RTT IKEv2 model, then registration) | %.0f ms | %.0f ms |"
+                + "| fresh tunnel (IKEv2 with certificates, then registration) | %.0f ms | %.0f ms |"
                 + " %d | %.0f ms | %d |%n",
             (firstAfter(fast.downReceived) - MOVE_AT) / 1e6,
             fastDown.gapNanos() / 1e6,
@@ -65,7 +68,12 @@ class IpsecHandoverScenarioTest {
     assertThat(slow.node.registered()).isTrue();
     assertThat(fast.gateway.counter(GatewayCounter.SIU_APPLIED)).isEqualTo(2); // start + move
     assertThat(slow.gateway.counter(GatewayCounter.SIU_APPLIED)).isZero();
-    assertThat(fast.node.inboundSa().spi()).as("the seed handover keeps its SAs").isEqualTo(0x1001);
+    // The seed handover keeps the SAs IKE made at the first care-of address.
+    var ikeSa = fast.nodeIke.engine(IpsecHandoverScenario.COA1).sas().iterator().next();
+    assertThat(fast.node.inboundSa()).isSameAs(ikeSa.childSas().get(0).inbound());
+    assertThat(fast.nodeIke.engine(IpsecHandoverScenario.COA2).sas()).isEmpty();
+    assertThat(fast.gateway.tunnel(IpsecHandoverScenario.HOME).outbound().spi())
+        .isEqualTo(ikeSa.childSas().get(0).inbound().spi());
     assertThat(fast.gateway.tunnel(IpsecHandoverScenario.HOME).careOfAddress())
         .isEqualTo(IpsecHandoverScenario.COA2);
 
@@ -98,7 +106,8 @@ class IpsecHandoverScenarioTest {
   /** The gateway lost the node's SAs (a restart): the fast path fails, a fresh tunnel follows. */
   @Test
   void unansweredRequestsAreRetriedThenAFreshTunnelIsSetUp() {
-    IpsecHandoverScenario s = new IpsecHandoverScenario(true).startOnly();
+    IpsecHandoverScenario s = new IpsecHandoverScenario(true, false, Keying.IKE).startOnly();
+    int first = s.node.inboundSa().spi();
     s.gateway.removeTunnel(IpsecHandoverScenario.HOME);
     s.time.schedule(
         MOVE_AT,
@@ -118,13 +127,16 @@ class IpsecHandoverScenarioTest {
     assertThat(s.gateway.counter(GatewayCounter.UNKNOWN_SPI)).isEqualTo(3);
     assertThat(s.gateway.tunnel(IpsecHandoverScenario.HOME).careOfAddress())
         .isEqualTo(IpsecHandoverScenario.COA2);
-    assertThat(s.node.inboundSa().spi()).isNotEqualTo(0x1001);
+    assertThat(s.node.inboundSa().spi()).isNotEqualTo(first);
+    // The fresh tunnel is a second IKE SA, from the new care-of address.
+    assertThat(s.nodeIke.engine(IpsecHandoverScenario.COA2).sas()).hasSize(1);
   }
 
   /** RFC 3948: the same handover with ESP in UDP 4500, and keepalives while the node is idle. */
   @Test
   void espInUdpHandsOverAlikeAndKeepsTheNatMappingAlive() {
-    IpsecHandoverScenario s = new IpsecHandoverScenario(true, true).run(Handover.FAST);
+    IpsecHandoverScenario s =
+        new IpsecHandoverScenario(true, true, Keying.MODEL).run(Handover.FAST);
     Interruption down = IpsecHandoverScenario.interruption(s.downSent, s.downReceived);
     Interruption up = IpsecHandoverScenario.interruption(s.upSent, s.upReceived);
     assertThat(s.node.registered()).isTrue();

@@ -1,5 +1,6 @@
 package io.mvpn.msm.internal;
 
+import io.mvpn.api.workgroup.CallerVerifier;
 import io.mvpn.api.workgroup.WorkgroupService;
 import io.mvpn.msm.PortalServer;
 import io.mvpn.msm.WorkgroupPortal;
@@ -15,6 +16,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -49,6 +52,10 @@ public final class MobileServiceManager {
 
   @Reference WorkgroupService directory;
 
+  /** The backbone router, when there is one: it tells who is behind a NAPT port (c20-21). */
+  @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+  volatile CallerVerifier callerVerifier;
+
   private EventLoopGroup group;
   private PortalServer server;
   private WorkgroupPortal portal;
@@ -57,6 +64,11 @@ public final class MobileServiceManager {
   void activate(Config config) throws Exception {
     WorkgroupSetup setup = WorkgroupSetup.read(Path.of(config.setup()));
     portal = new WorkgroupPortal(directory, setup.admitted());
+    portal.setCallerVerifier(
+        (member, remote) -> {
+          CallerVerifier v = callerVerifier;
+          return v == null || v.mayAct(member, remote);
+        });
     setup.applyTo(directory, portal);
     String bind = config.portal_bind();
     int colon = bind.lastIndexOf(':');

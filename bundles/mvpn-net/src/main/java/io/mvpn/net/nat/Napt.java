@@ -7,8 +7,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Network address and port translation for UDP (RFC 4787 behaviour: endpoint-independent mapping,
- * an idle timeout) between one inside VRF and an outside one: what puts a mobile node behind a NAT
- * in the lab (RFC 3519). The single-realm case of {@link TenantNapt}.
+ * an idle timeout) and TCP (RFC 5382) between one inside VRF and an outside one: what puts a mobile
+ * node behind a NAT in the lab (RFC 3519). The single-realm case of {@link TenantNapt}.
  *
  * <p>Runs on the scheduler both VRFs share.
  */

@@ -15,10 +15,14 @@ import io.mvpn.packet.icmp.IcmpBuilder;
 import io.mvpn.packet.icmp.IcmpType;
 import io.mvpn.packet.ipv4.IpProtocol;
 import io.mvpn.packet.ipv4.Ipv4Packet;
+import io.mvpn.packet.tcp.TcpSegment;
 import io.mvpn.packet.udp.UdpDatagram;
+import io.netty.buffer.ByteBuf;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -27,12 +31,19 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The backbone router's NAPT (seed 002 c19, c22): every tenant VRF attached to it reaches the
- * backbone (the Internet, the mobile service manager) from one public address. Private realms
- * overlap, so a translation is keyed by (tenant, private address, port), never by the address
- * alone; replies to a public port go back to that tenant's VRF only. UDP with endpoint-independent
- * mapping and an idle timeout (RFC 4787); when the port range is used up, a new flow is refused
- * with ICMP "administratively prohibited" and counted. Services on the backbone can ask who is
- * behind a public port ({@link #insideOf}).
+ * backbone (the Internet, the mobile service manager and its portal) from one public address.
+ * Private realms overlap, so a translation is keyed by (tenant, private address, port), never by
+ * the address alone; replies to a public port go back to that tenant's VRF only.
+ *
+ * <p>UDP and TCP, each with its own mappings and its own pool of public ports (UDP port 40000 and
+ * TCP port 40000 are two mappings), both endpoint-independent. UDP mappings expire after an idle
+ * timeout (RFC 4787). TCP follows RFC 5382: a mapping is made by an outbound SYN, is "transitory"
+ * until a SYN has passed each way and again once a FIN has passed each way or a RST either way, and
+ * expires after {@link Timeouts#tcpTransitory} idle then, after {@link Timeouts#tcpEstablished} (at
+ * least 2 h 4 min, REQ-5) while established. An inbound segment for no mapping is dropped silently
+ * and counted (REQ-4: no answer to an unsolicited SYN). When a port pool is used up, a new flow is
+ * refused with ICMP "administratively prohibited" and counted. Services on the backbone can ask who
+ * is behind a public port ({@link #insideOf(int, int)}).
  *
  * <p>Runs on the scheduler the VRFs share; not thread-safe.
  */
@@ -41,37 +52,123 @@ public final class TenantNapt {
   /** Who is behind a public port. */
   public record Inside(MvpnId tenant, Ipv4Address address, int port) {}
 
-  /** A mapping, as {@code mvpn:napt} lists it. */
-  public record MappingView(Inside inside, int publicPort, long idleNanos) {}
+  /**
+   * A mapping, as {@code mvpn:napt} lists it: {@code state} is {@code open} for UDP, {@code
+   * transitory} or {@code established} for TCP.
+   */
+  public record MappingView(
+      int protocol, Inside inside, int publicPort, long idleNanos, String state) {
+
+    /** "udp" or "tcp". */
+    public String protocolName() {
+      return protocol == IpProtocol.TCP ? "tcp" : "udp";
+    }
+  }
+
+  /** How long idle mappings live. */
+  public record Timeouts(Duration udp, Duration tcpEstablished, Duration tcpTransitory) {
+
+    /** RFC 5382 REQ-5: an established connection's mapping lives at least 2 h 4 min idle. */
+    public static final Duration TCP_ESTABLISHED_MINIMUM = Duration.ofMinutes(124);
+
+    /** RFC 5382 REQ-5: a transitory connection's mapping may go after 4 min idle. */
+    public static final Duration TCP_TRANSITORY_DEFAULT = Duration.ofMinutes(4);
+
+    public Timeouts {
+      Objects.requireNonNull(udp, "udp");
+      Objects.requireNonNull(tcpEstablished, "tcpEstablished");
+      Objects.requireNonNull(tcpTransitory, "tcpTransitory");
+      if (tcpEstablished.compareTo(TCP_ESTABLISHED_MINIMUM) < 0) {
+        throw new IllegalArgumentException(
+            "TCP established idle timeout " + tcpEstablished + " is below RFC 5382's 2 h 4 min");
+      }
+      if (udp.isNegative()
+          || udp.isZero()
+          || tcpTransitory.isNegative()
+          || tcpTransitory.isZero()) {
+        throw new IllegalArgumentException("timeouts must be positive");
+      }
+    }
+
+    /** The given UDP timeout, TCP's from RFC 5382 (2 h 4 min established, 4 min transitory). */
+    public static Timeouts udp(Duration udp) {
+      return new Timeouts(udp, TCP_ESTABLISHED_MINIMUM, TCP_TRANSITORY_DEFAULT);
+    }
+  }
 
   private static final class Mapping {
+    final int protocol;
     final Inside inside;
     final int publicPort;
     final Registration binding;
     long lastUsed;
+    // TCP only (RFC 5382 §5): which control segments have passed, outbound and inbound.
+    boolean synOut;
+    boolean synIn;
+    boolean finOut;
+    boolean finIn;
+    boolean reset;
 
-    Mapping(Inside inside, int publicPort, Registration binding, long lastUsed) {
+    Mapping(int protocol, Inside inside, int publicPort, Registration binding, long lastUsed) {
+      this.protocol = protocol;
       this.inside = inside;
       this.publicPort = publicPort;
       this.binding = binding;
       this.lastUsed = lastUsed;
+    }
+
+    boolean established() {
+      return synOut && synIn && !reset && !(finOut && finIn);
+    }
+
+    void saw(TcpSegment tcp, boolean outbound) {
+      if (tcp.isRst()) {
+        reset = true;
+      }
+      if (outbound) {
+        if (tcp.isSyn() && !tcp.isAck() && (reset || (finOut && finIn))) {
+          // A new connection on a mapping whose last one has closed.
+          synIn = finOut = finIn = reset = false;
+        }
+        synOut |= tcp.isSyn();
+        finOut |= tcp.isFin();
+      } else {
+        synIn |= tcp.isSyn();
+        finIn |= tcp.isFin();
+      }
+    }
+  }
+
+  /** One protocol's public ports and the mappings that hold them. */
+  private static final class Pool {
+    final ArrayDeque<Integer> freePorts = new ArrayDeque<>();
+    final Map<Inside, Mapping> byInside = new HashMap<>();
+    final Map<Integer, Mapping> byPort = new HashMap<>();
+
+    Pool(int firstPort, int lastPort) {
+      for (int p = firstPort; p <= lastPort; p++) {
+        freePorts.add(p);
+      }
     }
   }
 
   private final Vrf backbone;
   private final Ipv4Address publicAddress;
   private final Scheduler scheduler;
-  private final long idleTimeoutNanos;
-  private final ArrayDeque<Integer> freePorts = new ArrayDeque<>();
-  private final Map<Inside, Mapping> byInside = new HashMap<>();
-  private final Map<Integer, Mapping> byPort = new HashMap<>();
-  private final Map<MvpnId, Interface> tenants = new java.util.LinkedHashMap<>();
+  private final Timeouts timeouts;
+  private final Pool udp;
+  private final Pool tcp;
+  private final Registration tcpDelivery;
+  private final Map<MvpnId, Interface> tenants = new LinkedHashMap<>();
   private long translated;
   private long exhausted;
   private long dropped;
 
   /**
-   * @param firstPort first public port of the pool; {@code lastPort} the last (inclusive)
+   * A NAPT whose UDP mappings live {@code idleTimeout}, TCP's as RFC 5382 says.
+   *
+   * @param firstPort first public port of each protocol's pool; {@code lastPort} the last
+   *     (inclusive)
    */
   public TenantNapt(
       Vrf backbone,
@@ -80,18 +177,33 @@ public final class TenantNapt {
       int lastPort,
       long idleTimeout,
       TimeUnit unit) {
+    this(
+        backbone,
+        publicAddress,
+        firstPort,
+        lastPort,
+        Timeouts.udp(Duration.ofNanos(unit.toNanos(idleTimeout))));
+  }
+
+  /**
+   * @param firstPort first public port of each protocol's pool; {@code lastPort} the last
+   *     (inclusive)
+   */
+  public TenantNapt(
+      Vrf backbone, Ipv4Address publicAddress, int firstPort, int lastPort, Timeouts timeouts) {
     if (firstPort < 1024 || lastPort > 0xFFFF || firstPort > lastPort) {
       throw new IllegalArgumentException("port range " + firstPort + "-" + lastPort);
     }
     this.backbone = backbone;
     this.publicAddress = Objects.requireNonNull(publicAddress, "publicAddress");
     this.scheduler = backbone.scheduler();
-    this.idleTimeoutNanos = unit.toNanos(idleTimeout);
-    for (int p = firstPort; p <= lastPort; p++) {
-      freePorts.add(p);
-    }
+    this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
+    this.udp = new Pool(firstPort, lastPort);
+    this.tcp = new Pool(firstPort, lastPort);
     // Replies come back to this address: the backbone answers for it.
     backbone.addLocalAddress(publicAddress);
+    // The backbone terminates no TCP of its own: every segment for it is a reply, or unsolicited.
+    this.tcpDelivery = backbone.registerProtocol(IpProtocol.TCP, (v, in, ip) -> inboundTcp(ip));
   }
 
   /** A tenant's VRF sends what it has no better route for through the backbone. */
@@ -103,9 +215,12 @@ public final class TenantNapt {
 
   /** Detaches every tenant and forgets every mapping. */
   public void close() {
-    for (Mapping m : new ArrayList<>(byInside.values())) {
-      release(m);
+    for (Pool pool : List.of(udp, tcp)) {
+      for (Mapping m : new ArrayList<>(pool.byInside.values())) {
+        release(m);
+      }
     }
+    tcpDelivery.close();
     for (Interface i : tenants.values()) {
       i.vrf().removeInterface(i.name());
     }
@@ -117,23 +232,40 @@ public final class TenantNapt {
     return List.copyOf(tenants.keySet());
   }
 
-  /** Who is behind {@code publicPort} now, if anyone (the MSM's DNS asks this). */
+  public Timeouts timeouts() {
+    return timeouts;
+  }
+
+  /** Who is behind UDP {@code publicPort} now, if anyone (the MSM's DNS asks this). */
   public Optional<Inside> insideOf(int publicPort) {
-    Mapping m = byPort.get(publicPort);
+    return insideOf(IpProtocol.UDP, publicPort);
+  }
+
+  /** Who is behind {@code publicPort} of a protocol (UDP or TCP) now, if anyone. */
+  public Optional<Inside> insideOf(int protocol, int publicPort) {
+    Mapping m = pool(protocol).byPort.get(publicPort);
     return m == null || expired(m, scheduler.nanoTime()) ? Optional.empty() : Optional.of(m.inside);
   }
 
+  /** The live mappings, UDP's then TCP's. */
   public List<MappingView> mappings() {
     long now = scheduler.nanoTime();
     List<MappingView> out = new ArrayList<>();
-    for (Mapping m : byInside.values()) {
-      if (!expired(m, now)) {
-        out.add(new MappingView(m.inside, m.publicPort, now - m.lastUsed));
+    for (Pool pool : List.of(udp, tcp)) {
+      for (Mapping m : pool.byInside.values()) {
+        if (!expired(m, now)) {
+          String state =
+              m.protocol == IpProtocol.UDP
+                  ? "open"
+                  : m.established() ? "established" : "transitory";
+          out.add(new MappingView(m.protocol, m.inside, m.publicPort, now - m.lastUsed, state));
+        }
       }
     }
     return out;
   }
 
+  /** Datagrams translated, both ways, both protocols. */
   public long translated() {
     return translated;
   }
@@ -143,7 +275,10 @@ public final class TenantNapt {
     return exhausted;
   }
 
-  /** Datagrams dropped: not UDP, fragments, or replies to a port no mapping holds. */
+  /**
+   * Datagrams dropped: neither UDP nor TCP, fragments, TCP that opens no connection and has no
+   * mapping, or inbound datagrams for a port no mapping holds.
+   */
   public long dropped() {
     return dropped;
   }
@@ -152,36 +287,60 @@ public final class TenantNapt {
     return publicAddress;
   }
 
-  private boolean expired(Mapping m, long now) {
-    return now - m.lastUsed > idleTimeoutNanos;
+  private Pool pool(int protocol) {
+    if (protocol == IpProtocol.UDP) {
+      return udp;
+    }
+    if (protocol == IpProtocol.TCP) {
+      return tcp;
+    }
+    throw new IllegalArgumentException("the NAPT translates UDP and TCP, not protocol " + protocol);
   }
 
-  /** The mapping for a flow, a new one if needed; null if the pool is used up. */
-  private Mapping mappingFor(Inside key, long now) {
-    Mapping m = byInside.get(key);
+  private long timeoutNanos(Mapping m) {
+    Duration timeout =
+        m.protocol == IpProtocol.UDP
+            ? timeouts.udp()
+            : m.established() ? timeouts.tcpEstablished() : timeouts.tcpTransitory();
+    return timeout.toNanos();
+  }
+
+  private boolean expired(Mapping m, long now) {
+    return now - m.lastUsed > timeoutNanos(m);
+  }
+
+  /** The live mapping for a flow, if there is one; an expired one is released on the way. */
+  private Mapping existing(Pool pool, Inside key, long now) {
+    Mapping m = pool.byInside.get(key);
     if (m != null && expired(m, now)) {
       release(m);
-      m = null;
+      return null;
     }
-    if (m == null) {
-      if (freePorts.isEmpty()) {
-        reclaimIdle(now);
-      }
-      Integer port = freePorts.poll();
-      if (port == null) {
-        return null;
-      }
-      Registration binding = backbone.bindUdp(port, (vrf, in, udp) -> inbound(port, udp));
-      m = new Mapping(key, port, binding, now);
-      byInside.put(key, m);
-      byPort.put(port, m);
-    }
-    m.lastUsed = now;
     return m;
   }
 
-  private void reclaimIdle(long now) {
-    for (Mapping m : new ArrayList<>(byInside.values())) {
+  /** A new mapping for a flow; null if the pool is used up. */
+  private Mapping create(int protocol, Inside key, long now) {
+    Pool pool = pool(protocol);
+    if (pool.freePorts.isEmpty()) {
+      reclaimIdle(pool, now);
+    }
+    Integer port = pool.freePorts.poll();
+    if (port == null) {
+      return null;
+    }
+    Registration binding =
+        protocol == IpProtocol.UDP
+            ? backbone.bindUdp(port, (vrf, in, d) -> inboundUdp(port, d))
+            : null;
+    Mapping m = new Mapping(protocol, key, port, binding, now);
+    pool.byInside.put(key, m);
+    pool.byPort.put(port, m);
+    return m;
+  }
+
+  private void reclaimIdle(Pool pool, long now) {
+    for (Mapping m : new ArrayList<>(pool.byInside.values())) {
       if (expired(m, now)) {
         release(m);
       }
@@ -189,33 +348,69 @@ public final class TenantNapt {
   }
 
   private void release(Mapping m) {
-    m.binding.close();
-    byInside.remove(m.inside);
-    byPort.remove(m.publicPort);
-    freePorts.add(m.publicPort);
+    if (m.binding != null) {
+      m.binding.close();
+    }
+    Pool pool = pool(m.protocol);
+    pool.byInside.remove(m.inside);
+    pool.byPort.remove(m.publicPort);
+    pool.freePorts.add(m.publicPort);
   }
 
-  /** A reply to a public port: back to the tenant and address that own it, nowhere else. */
-  private void inbound(int port, UdpDatagram udp) {
-    Mapping m = byPort.get(port);
-    long now = scheduler.nanoTime();
+  /** The live mapping behind an inbound datagram's port, or null (counted as dropped). */
+  private Mapping inboundMapping(Pool pool, int port, long now) {
+    Mapping m = pool.byPort.get(port);
     if (m == null || expired(m, now)) {
       dropped++;
-      return;
+      return null;
     }
     m.lastUsed = now;
     translated++;
+    return m;
+  }
+
+  /** A reply to a public UDP port: back to the tenant and address that own it, nowhere else. */
+  private void inboundUdp(int port, UdpDatagram d) {
+    Mapping m = inboundMapping(udp, port, scheduler.nanoTime());
+    if (m == null) {
+      return;
+    }
     tenants
         .get(m.inside.tenant())
         .receive(
             UdpDatagram.build(
                 backbone.alloc(),
-                udp.ip().source(),
+                d.ip().source(),
                 m.inside.address().toInt(),
-                udp.sourcePort(),
+                d.sourcePort(),
                 m.inside.port(),
-                udp.payload(),
-                udp.ip().ttl()));
+                d.payload(),
+                d.ip().ttl()));
+  }
+
+  /** A TCP segment for the backbone: through a mapping back to its tenant, or dropped. */
+  private void inboundTcp(Ipv4Packet ip) {
+    if (ip.destination() != publicAddress.toInt()) {
+      dropped++;
+      return;
+    }
+    TcpSegment segment;
+    try {
+      segment = TcpSegment.parse(ip);
+    } catch (MalformedPacketException e) {
+      backbone.counters().onMalformed(e.reason());
+      return;
+    }
+    Mapping m = inboundMapping(tcp, segment.destinationPort(), scheduler.nanoTime());
+    if (m == null) {
+      return;
+    }
+    m.saw(segment, false);
+    // The segment is rewritten where it lies and passed on: the VRF's reference is released after
+    // this call, the slice's travels on with it.
+    ByteBuf out = ip.buffer().retainedSlice(ip.offset(), ip.totalLength());
+    segment.rewriteDestination(m.inside.address().toInt(), m.inside.port());
+    tenants.get(m.inside.tenant()).receive(out);
   }
 
   /** One tenant VRF's way out: its default route. */
@@ -229,35 +424,35 @@ public final class TenantNapt {
 
     @Override
     protected void forward(Ipv4Packet ip, int nextHop) {
-      if (ip.protocol() != IpProtocol.UDP || ip.isFragment()) {
-        dropped++;
-        owner().counters().onDrop(DropReason.NO_ROUTE);
-        return;
-      }
-      UdpDatagram udp;
       try {
-        udp = UdpDatagram.parse(ip);
+        if (ip.isFragment()) {
+          drop();
+        } else if (ip.protocol() == IpProtocol.UDP) {
+          forwardUdp(ip, UdpDatagram.parse(ip));
+        } else if (ip.protocol() == IpProtocol.TCP) {
+          forwardTcp(ip, TcpSegment.parse(ip));
+        } else {
+          drop();
+        }
       } catch (MalformedPacketException e) {
         owner().counters().onMalformed(e.reason());
+      }
+    }
+
+    private void drop() {
+      dropped++;
+      owner().counters().onDrop(DropReason.NO_ROUTE);
+    }
+
+    private void forwardUdp(Ipv4Packet ip, UdpDatagram d) {
+      Inside key = new Inside(tenant, Ipv4Address.of(ip.source()), d.sourcePort());
+      long now = scheduler.nanoTime();
+      Mapping m = existing(udp, key, now);
+      if (m == null && (m = create(IpProtocol.UDP, key, now)) == null) {
+        refuse(ip);
         return;
       }
-      Mapping m =
-          mappingFor(
-              new Inside(tenant, Ipv4Address.of(ip.source()), udp.sourcePort()),
-              scheduler.nanoTime());
-      if (m == null) {
-        // Refused clearly: the sender learns at once instead of waiting for a timeout.
-        exhausted++;
-        owner()
-            .receive(
-                IcmpBuilder.destinationUnreachable(
-                    owner().vrf().alloc(),
-                    publicAddress.toInt(),
-                    IcmpType.UNREACHABLE_ADMIN_PROHIBITED,
-                    ip,
-                    0));
-        return;
-      }
+      m.lastUsed = now;
       translated++;
       backbone.send(
           UdpDatagram.build(
@@ -265,9 +460,45 @@ public final class TenantNapt {
               publicAddress.toInt(),
               ip.destination(),
               m.publicPort,
-              udp.destinationPort(),
-              udp.payload(),
+              d.destinationPort(),
+              d.payload(),
               ip.ttl()));
+    }
+
+    private void forwardTcp(Ipv4Packet ip, TcpSegment segment) {
+      Inside key = new Inside(tenant, Ipv4Address.of(ip.source()), segment.sourcePort());
+      long now = scheduler.nanoTime();
+      Mapping m = existing(tcp, key, now);
+      if (m == null) {
+        if (!segment.isSyn() || segment.isAck()) {
+          // Only a connection's first SYN makes a mapping; a stray segment goes nowhere.
+          drop();
+          return;
+        }
+        if ((m = create(IpProtocol.TCP, key, now)) == null) {
+          refuse(ip);
+          return;
+        }
+      }
+      m.lastUsed = now;
+      m.saw(segment, true);
+      translated++;
+      ByteBuf out = ip.buffer().retainedSlice(ip.offset(), ip.totalLength());
+      segment.rewriteSource(publicAddress.toInt(), m.publicPort);
+      backbone.send(out);
+    }
+
+    /** Refused clearly: the sender learns at once instead of waiting for a timeout. */
+    private void refuse(Ipv4Packet ip) {
+      exhausted++;
+      owner()
+          .receive(
+              IcmpBuilder.destinationUnreachable(
+                  owner().vrf().alloc(),
+                  publicAddress.toInt(),
+                  IcmpType.UNREACHABLE_ADMIN_PROHIBITED,
+                  ip,
+                  0));
     }
   }
 }

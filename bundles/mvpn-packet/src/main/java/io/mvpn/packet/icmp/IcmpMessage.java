@@ -28,12 +28,7 @@ public final class IcmpMessage {
 
   /** Checks the length and the checksum over the whole message. */
   public static IcmpMessage parse(Ipv4Packet ip) throws MalformedPacketException {
-    if (ip.protocol() != IpProtocol.ICMP) {
-      throw new IllegalArgumentException("not ICMP: protocol " + ip.protocol());
-    }
-    if (ip.isFragment()) {
-      throw new IllegalArgumentException("a fragment: reassemble before parsing ICMP");
-    }
+    ip.requireWhole(IpProtocol.ICMP, "ICMP");
     if (ip.payloadLength() < HEADER_LENGTH) {
       throw new MalformedPacketException(
           TRUNCATED, "ICMP header needs 8 bytes, got " + ip.payloadLength());

@@ -198,6 +198,19 @@ public final class Ipv4Packet {
     return totalLength - headerLength;
   }
 
+  /**
+   * What a parser of the payload first checks: this is a whole datagram (not a fragment) of {@code
+   * protocol}. Anything else is the caller's mistake, not bad input.
+   */
+  public void requireWhole(int protocol, String name) {
+    if (protocol() != protocol) {
+      throw new IllegalArgumentException("not " + name + ": protocol " + protocol());
+    }
+    if (isFragment()) {
+      throw new IllegalArgumentException("a fragment: reassemble before parsing " + name);
+    }
+  }
+
   /** The whole datagram: a slice of exactly {@code totalLength} bytes. */
   public ByteBuf datagram() {
     return buf.slice(start, totalLength);
@@ -224,15 +237,12 @@ public final class Ipv4Packet {
   private void rewriteAddress(int index, int address) {
     int old = buf.getInt(index);
     buf.setInt(index, address);
-    updateChecksum(old >>> 16, address >>> 16);
-    updateChecksum(old & 0xFFFF, address & 0xFFFF);
+    buf.setShort(start + 10, InternetChecksum.adjust32(headerChecksum(), old, address));
   }
 
   /** RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'). */
   private void updateChecksum(int oldWord, int newWord) {
-    int checksum = buf.getUnsignedShort(start + 10);
-    long sum = (~checksum & 0xFFFF) + (~oldWord & 0xFFFF) + (newWord & 0xFFFF);
-    buf.setShort(start + 10, ~InternetChecksum.fold(sum) & 0xFFFF);
+    buf.setShort(start + 10, InternetChecksum.adjust(headerChecksum(), oldWord, newWord));
   }
 
   @Override

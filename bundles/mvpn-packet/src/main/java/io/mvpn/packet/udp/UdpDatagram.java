@@ -31,12 +31,7 @@ public final class UdpDatagram {
 
   /** Checks the length field and, unless it is zero ("none"), the pseudo-header checksum. */
   public static UdpDatagram parse(Ipv4Packet ip) throws MalformedPacketException {
-    if (ip.protocol() != IpProtocol.UDP) {
-      throw new IllegalArgumentException("not UDP: protocol " + ip.protocol());
-    }
-    if (ip.isFragment()) {
-      throw new IllegalArgumentException("a fragment: reassemble before parsing UDP");
-    }
+    ip.requireWhole(IpProtocol.UDP, "UDP");
     int available = ip.payloadLength();
     if (available < HEADER_LENGTH) {
       throw new MalformedPacketException(TRUNCATED, "UDP header needs 8 bytes, got " + available);
@@ -50,7 +45,9 @@ public final class UdpDatagram {
     }
     int checksum = buf.getUnsignedShort(start + 6);
     if (checksum != 0
-        && pseudoHeaderSum(ip.source(), ip.destination(), buf, start, length) != 0xFFFF) {
+        && InternetChecksum.pseudoHeaderSum(
+                ip.source(), ip.destination(), IpProtocol.UDP, buf, start, length)
+            != 0xFFFF) {
       throw new MalformedPacketException(
           BAD_UDP_CHECKSUM, String.format("UDP checksum 0x%04x is wrong", checksum));
     }
@@ -135,20 +132,10 @@ public final class UdpDatagram {
    * a computed 0 sent as 0xFFFF (0 means "no checksum").
    */
   public static int checksum(int source, int destination, ByteBuf udp, int offset, int length) {
-    int checksum = ~pseudoHeaderSum(source, destination, udp, offset, length) & 0xFFFF;
+    int checksum =
+        ~InternetChecksum.pseudoHeaderSum(source, destination, IpProtocol.UDP, udp, offset, length)
+            & 0xFFFF;
     return checksum == 0 ? 0xFFFF : checksum;
-  }
-
-  private static int pseudoHeaderSum(
-      int source, int destination, ByteBuf udp, int offset, int length) {
-    long pseudo =
-        (source >>> 16)
-            + (source & 0xFFFF)
-            + (destination >>> 16)
-            + (destination & 0xFFFF)
-            + IpProtocol.UDP
-            + length;
-    return InternetChecksum.sum(udp, offset, length, InternetChecksum.fold(pseudo));
   }
 
   @Override

@@ -112,12 +112,14 @@ public final class SecurityGatewayInstance implements SecurityGatewayService {
 
   private String name;
   private Vrf inside;
+  private Vrf outside;
+  private Ipv4Address publicAddress;
   private SecurityGateway engine;
 
   @Activate
   void activate(Config config) {
     name = config.name();
-    Vrf outside = fabric.createVrf(name + "-outside");
+    outside = fabric.createVrf(name + "-outside");
     inside = fabric.createVrf(name + "-inside");
     fabric.configureInterface(
         outside.name(),
@@ -131,7 +133,7 @@ public final class SecurityGatewayInstance implements SecurityGatewayService {
         config.inside_address(),
         config.inside_transport(),
         split(config.inside_routes()).toList());
-    Ipv4Address publicAddress = address(config.outside_address());
+    publicAddress = address(config.outside_address());
     Map<Ipv4Address, MobilitySecurityAssociation> keys = new HashMap<>();
     split(config.homeAgents())
         .map(AssociationSpec::parse)
@@ -246,6 +248,16 @@ public final class SecurityGatewayInstance implements SecurityGatewayService {
   @Override
   public String name() {
     return name;
+  }
+
+  @Override
+  public Ipv4Address publicAddress() {
+    return publicAddress;
+  }
+
+  @Override
+  public <T> T onGateway(java.util.function.BiFunction<SecurityGateway, Vrf, T> action) {
+    return fabric.onLoop(inside, () -> action.apply(engine, outside));
   }
 
   @Override

@@ -1,0 +1,181 @@
+package io.mvpn.ike.internal;
+
+import io.mvpn.api.Ipv4Address;
+import io.mvpn.ike.CaService;
+import io.mvpn.ike.IkeService;
+import io.mvpn.ike.fabric.MobileTunnelInstaller;
+import io.mvpn.ike.fabric.VrfIkePort;
+import io.mvpn.ike.message.TrafficSelector;
+import io.mvpn.ike.pki.CertificateAuthenticator;
+import io.mvpn.ike.pki.Credential;
+import io.mvpn.ike.sa.EngineSettings;
+import io.mvpn.ike.sa.Identity;
+import io.mvpn.ike.sa.IkeEngine;
+import io.mvpn.ike.sa.IkeSa;
+import io.mvpn.ike.sa.PeerConfig;
+import io.mvpn.ipsec.gateway.SecurityGatewayService;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The IKEv2 responder of one security gateway, from {@code etc/io.mvpn.ike.gateway-<name>.cfg}: on
+ * the gateway's public address in its outside VRF (UDP 500 of the fabric, where the nodes' ESP
+ * arrives too), with a certificate from the appliance's CA naming that address, trusting the CA
+ * (and its CRL) for the nodes' certificates. Each Child SA becomes the node's mobile tunnel in the
+ * gateway ({@link MobileTunnelInstaller}), so the seed 001 handover and {@code mvpn:sa} see it like
+ * any other; it goes when IKE deletes it. The gateway is chosen with {@code gateway.target =
+ * (name=GATEWAY)}.
+ */
+@Component(
+    configurationPid = GatewayIkeResponder.PID,
+    configurationPolicy = ConfigurationPolicy.REQUIRE,
+    immediate = true,
+    service = IkeService.class)
+@Designate(ocd = GatewayIkeResponder.Config.class, factory = true)
+public final class GatewayIkeResponder implements IkeService {
+
+  public static final String PID = "io.mvpn.ike.gateway";
+
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayIkeResponder.class);
+
+  @ObjectClassDefinition(name = "mvpn gateway IKE responder")
+  public @interface Config {
+    @AttributeDefinition(name = "Name", description = "Names the responder in the shell")
+    String name();
+
+    @AttributeDefinition(
+        name = "Gateway",
+        description = "The security gateway, as an LDAP filter: (name=gw1)")
+    String gateway_target();
+
+    @AttributeDefinition(
+        name = "Protected networks",
+        description = "Prefixes behind the gateway a node may reach, comma-separated")
+    String[] protect();
+  }
+
+  @Reference(name = "gateway")
+  SecurityGatewayService gateway;
+
+  @Reference CaService ca;
+
+  private String name;
+  private Ipv4Address address;
+  private VrfIkePort port;
+  private IkeEngine engine;
+
+  @Activate
+  void activate(Config config) {
+    name = config.name();
+    address = gateway.publicAddress();
+    String commonName = name + "." + gateway.name();
+    Credential credential =
+        ca.credential(commonName)
+            .orElseGet(() -> ca.issue(commonName, List.of(address), List.of()));
+    List<TrafficSelector> protectedNetworks =
+        PeerSpec.selectors(String.join(",", Arrays.asList(config.protect())));
+    CertificateAuthenticator authenticator =
+        new CertificateAuthenticator(credential, ca.validator(), Instant::now)
+            .withRefusalListener(r -> LOG.info("{}: refused a node: {}", name, r));
+    gateway.onGateway(
+        (g, outside) -> {
+          port = new VrfIkePort(outside, address);
+          engine =
+              new IkeEngine(
+                  outside.scheduler(),
+                  port.transport(),
+                  port.local(),
+                  PeerConfig.of(
+                      Identity.ipv4(address),
+                      null,
+                      authenticator,
+                      protectedNetworks,
+                      List.of(
+                          TrafficSelector.ipv4(
+                              Ipv4Address.of(0), Ipv4Address.parse("255.255.255.255")))),
+                  EngineSettings.defaults(),
+                  new SecureRandom(),
+                  new MobileTunnelInstaller(g));
+          port.add(engine, true);
+          port.start();
+          return null;
+        });
+    LOG.info("{}: IKE responder of {} on {}:500", name, gateway.name(), address);
+  }
+
+  @Deactivate
+  void deactivate() {
+    gateway.onGateway(
+        (g, outside) -> {
+          port.close();
+          // Deleting tells the nodes; the installer takes the tunnels out as each SA ends.
+          List.copyOf(engine.sas()).forEach(engine::delete);
+          return null;
+        });
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public String local() {
+    return address + ":500";
+  }
+
+  /** Nodes behind NATs are not served on the fabric yet: IKE stays on port 500. */
+  @Override
+  public int natTPort() {
+    return 0;
+  }
+
+  @Override
+  public List<String> peers() {
+    return List.of("any node certified by the appliance CA");
+  }
+
+  @Override
+  public List<IkeSaView> sas() {
+    return gateway.onGateway(
+        (g, outside) -> {
+          List<IkeSaView> all = new ArrayList<>();
+          for (IkeSa sa : engine.sas()) {
+            all.add(SaViews.view(name, sa.remote().address().toString(), sa));
+          }
+          return all;
+        });
+  }
+
+  @Override
+  public long initiate(String peer) {
+    throw new IllegalArgumentException(name + " only responds: nodes initiate to it");
+  }
+
+  @Override
+  public boolean terminate(long spi) {
+    return gateway.onGateway(
+        (g, outside) -> {
+          for (IkeSa sa : List.copyOf(engine.sas())) {
+            if (sa.localSpi() == spi || sa.spiI() == spi || sa.spiR() == spi) {
+              engine.delete(sa);
+              return true;
+            }
+          }
+          return false;
+        });
+  }
+}

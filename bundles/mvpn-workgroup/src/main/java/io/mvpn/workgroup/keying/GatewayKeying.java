@@ -1,0 +1,223 @@
+package io.mvpn.workgroup.keying;
+
+import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.time.Scheduler;
+import io.mvpn.api.workgroup.Member;
+import io.mvpn.api.workgroup.MemberId;
+import io.mvpn.api.workgroup.WorkgroupService;
+import io.mvpn.ike.message.IdentificationPayload;
+import io.mvpn.ike.message.TrafficSelector;
+import io.mvpn.ike.pki.CertificateAuthenticator;
+import io.mvpn.ike.sa.ChildSa;
+import io.mvpn.ike.sa.Datagram;
+import io.mvpn.ike.sa.Endpoint;
+import io.mvpn.ike.sa.EngineSettings;
+import io.mvpn.ike.sa.Identity;
+import io.mvpn.ike.sa.IkeEngine;
+import io.mvpn.ike.sa.IkeSa;
+import io.mvpn.ike.sa.PeerConfig;
+import io.mvpn.ike.sa.ProposalPolicy;
+import io.mvpn.packet.udp.UdpDatagram;
+import io.mvpn.workgroup.WorkgroupGateway;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The IKEv2 responder of a workgroup gateway (seed 002 c8-c11). A party behind another tenant's
+ * gateway keys its unidirectional SA into our realm with IKE sent to our public address inside that
+ * gateway's IP-IP tunnel. It is admitted only if its certificate validates, names the tunnel source
+ * in a subjectAltName IP address (c10, c11), and its ID is the FQDN the directory holds for the
+ * member at the IKE source address behind that gateway, a member of some workgroup. Then the
+ * inbound half of each Child SA goes into the gateway for (tunnel source, SPI) with that member as
+ * its party; the outbound half is left unused, since the reverse direction is keyed by the other
+ * party (c7, c12).
+ *
+ * <p>One engine per tunnel source: the same private address behind two gateways is two parties, and
+ * the answers must go back through the tunnel the request came in. Runs on the gateway's scheduler;
+ * not thread-safe.
+ */
+public final class GatewayKeying implements AutoCloseable {
+
+  private final WorkgroupGateway gateway;
+  private final WorkgroupService directory;
+  private final KeyingCredentials credentials;
+  private final List<TrafficSelector> realm;
+  private final Scheduler scheduler;
+  private final Map<Ipv4Address, IkeEngine> engines = new LinkedHashMap<>();
+  private final List<CertificateAuthenticator.Refusal> refusals = new ArrayList<>();
+  private long installed;
+
+  /**
+   * @param realm our side of every Child SA: the realm's prefixes a party may send to
+   */
+  public GatewayKeying(
+      WorkgroupGateway gateway,
+      WorkgroupService directory,
+      KeyingCredentials credentials,
+      List<TrafficSelector> realm,
+      Scheduler scheduler) {
+    this.gateway = Objects.requireNonNull(gateway, "gateway");
+    this.directory = Objects.requireNonNull(directory, "directory");
+    this.credentials = Objects.requireNonNull(credentials, "credentials");
+    this.realm = List.copyOf(realm);
+    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+  }
+
+  public void start() {
+    gateway.setKeyExchange(this::receive);
+  }
+
+  @Override
+  public void close() {
+    gateway.setKeyExchange(null);
+    for (Map.Entry<Ipv4Address, IkeEngine> e : engines.entrySet()) {
+      for (IkeSa sa : List.copyOf(e.getValue().sas())) {
+        sa.childSas().forEach(c -> gateway.removeInboundSa(e.getKey(), c.inbound().spi()));
+      }
+    }
+    engines.clear();
+  }
+
+  /** The engine serving parties behind {@code tunnelSource}, if one has spoken yet. */
+  public Optional<IkeEngine> engine(Ipv4Address tunnelSource) {
+    return Optional.ofNullable(engines.get(tunnelSource));
+  }
+
+  /** Parties refused at IKE_AUTH, oldest first. */
+  public List<CertificateAuthenticator.Refusal> refusals() {
+    return List.copyOf(refusals);
+  }
+
+  /** Inbound SAs installed into the gateway so far. */
+  public long installed() {
+    return installed;
+  }
+
+  private void receive(Ipv4Address tunnelSource, UdpDatagram udp) {
+    ByteBuf payload = udp.payload();
+    engineFor(tunnelSource)
+        .receive(
+            new Datagram(
+                new Endpoint(Ipv4Address.of(udp.ip().source()), udp.sourcePort()),
+                new Endpoint(Ipv4Address.of(udp.ip().destination()), udp.destinationPort()),
+                ByteBufUtil.getBytes(payload)));
+  }
+
+  private IkeEngine engineFor(Ipv4Address tunnelSource) {
+    return engines.computeIfAbsent(tunnelSource, this::newEngine);
+  }
+
+  private IkeEngine newEngine(Ipv4Address tunnelSource) {
+    CertificateAuthenticator authenticator =
+        new CertificateAuthenticator(
+                credentials.credential(), credentials.validator(), credentials.clock())
+            .requireTunnelSource(tunnelSource)
+            .withPeerPolicy((sa, id, cert) -> refusal(tunnelSource, sa, id, cert))
+            .withRefusalListener(refusals::add);
+    // Any initiator selector: the gateway admits only the party's own source on the SA anyway.
+    PeerConfig config =
+        new PeerConfig(
+            Identity.ipv4(gateway.publicAddress()),
+            null,
+            authenticator,
+            realm,
+            List.of(TrafficSelector.ipv4(Ipv4Address.of(0), Ipv4Address.of(-1))),
+            ProposalPolicy.ikeDefault(),
+            ProposalPolicy.espDefault(),
+            false);
+    return new IkeEngine(
+        scheduler,
+        d ->
+            gateway.sendKeyExchange(
+                tunnelSource,
+                d.destination().address(),
+                d.source().port(),
+                d.destination().port(),
+                Unpooled.wrappedBuffer(d.payload())),
+        new Endpoint(gateway.publicAddress(), Endpoint.IKE_PORT),
+        config,
+        EngineSettings.defaults(),
+        credentials.random(),
+        new Installer(tunnelSource));
+  }
+
+  /** The member behind {@code tunnelSource} at {@code address}, if the directory has one. */
+  private Optional<Member> memberAt(Ipv4Address tunnelSource, Ipv4Address address) {
+    return directory.members().stream()
+        .filter(m -> m.gatewayAddress().equals(tunnelSource))
+        .filter(m -> m.id().privateAddress().equals(address))
+        .findFirst();
+  }
+
+  /** Null if the authenticated peer is the workgroup member it must be, else why not. */
+  private String refusal(
+      Ipv4Address tunnelSource, IkeSa sa, IdentificationPayload id, X509Certificate cert) {
+    if (sa == null) {
+      return "no SA to find the party by";
+    }
+    Ipv4Address address = sa.remote().address();
+    Optional<Member> member = memberAt(tunnelSource, address);
+    if (member.isEmpty()) {
+      return "no member at " + address + " behind " + tunnelSource;
+    }
+    String claimed =
+        id.idType() == IdentificationPayload.ID_FQDN
+            ? new String(id.data().toByteArray(), StandardCharsets.US_ASCII)
+            : null;
+    if (claimed == null || !Member.normalise(claimed).equals(member.get().fqdn())) {
+      return "ID " + id + " is not " + member.get().fqdn() + ", the member at " + address;
+    }
+    if (directory.workgroupsOf(member.get().id()).isEmpty()) {
+      return member.get().fqdn() + " is in no workgroup";
+    }
+    return null;
+  }
+
+  /** Puts the inbound halves into the gateway, and takes them out when IKE ends them. */
+  private final class Installer implements IkeEngine.Listener {
+    private final Ipv4Address tunnelSource;
+
+    Installer(Ipv4Address tunnelSource) {
+      this.tunnelSource = tunnelSource;
+    }
+
+    @Override
+    public void established(IkeSa sa) {
+      sa.childSas().forEach(c -> install(sa, c));
+    }
+
+    @Override
+    public void childSaCreated(IkeSa sa, ChildSa child) {
+      install(sa, child);
+    }
+
+    @Override
+    public void childSaDeleted(IkeSa sa, ChildSa child) {
+      gateway.removeInboundSa(tunnelSource, child.inbound().spi());
+    }
+
+    @Override
+    public void ended(IkeSa sa) {
+      sa.childSas().forEach(c -> gateway.removeInboundSa(tunnelSource, c.inbound().spi()));
+    }
+
+    private void install(IkeSa sa, ChildSa child) {
+      Optional<Member> member = memberAt(tunnelSource, sa.remote().address());
+      if (member.isEmpty()) {
+        return; // left the directory between IKE_AUTH and now: nothing to admit
+      }
+      MemberId party = member.get().id();
+      gateway.addInboundSa(new WorkgroupGateway.InboundSa(tunnelSource, party, child.inbound()));
+      installed++;
+    }
+  }
+}
