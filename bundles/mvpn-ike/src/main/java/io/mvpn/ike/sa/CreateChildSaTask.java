@@ -11,6 +11,7 @@ import io.mvpn.ike.message.NotifyPayload;
 import io.mvpn.ike.message.Octets;
 import io.mvpn.ike.message.Proposal;
 import io.mvpn.ike.message.SecurityAssociationPayload;
+import io.mvpn.ike.message.TrafficSelector;
 import io.mvpn.ike.message.TrafficSelectorPayload;
 import io.mvpn.ike.message.Transform;
 import java.security.SecureRandom;
@@ -18,30 +19,59 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * CREATE_CHILD_SA re-keying a Child SA (RFC 7296 §1.3.3, §2.8): {@code SK{N(REKEY_SA), SA, Ni,
- * [KEi], TSi, TSr}}, with a fresh D-H for perfect forward secrecy when a group is given. The new
- * Child SA takes the old one's selectors; the engine deletes the old pair once the new is in.
+ * CREATE_CHILD_SA for a Child SA (RFC 7296 §1.3.1, §1.3.3, §2.8): {@code SK{[N(REKEY_SA)], SA, Ni,
+ * [KEi], TSi, TSr}}, with a fresh D-H for perfect forward secrecy when a group is given. A re-key
+ * names the old Child SA in N(REKEY_SA) and its successor takes the old one's selectors; the engine
+ * deletes the old pair once the new is in. Without N(REKEY_SA) it asks for an additional Child SA
+ * for the selectors given, which the responder may narrow (§2.9).
  */
 public final class CreateChildSaTask implements IkeTask {
 
   private final PeerConfig config;
   private final SecureRandom random;
   private final ChildSa old;
+  private final List<TrafficSelector> localSelectors;
+  private final List<TrafficSelector> remoteSelectors;
   private final int pfsGroup;
   private int inboundSpi;
   private byte[] ni;
   private DiffieHellman dh;
 
   /**
+   * Re-keys {@code old}.
+   *
    * @param pfsGroup the D-H group for PFS, or 0 for none
    */
   public CreateChildSaTask(PeerConfig config, SecureRandom random, ChildSa old, int pfsGroup) {
+    this(config, random, old, old.localSelectors(), old.remoteSelectors(), pfsGroup);
+  }
+
+  private CreateChildSaTask(
+      PeerConfig config,
+      SecureRandom random,
+      ChildSa old,
+      List<TrafficSelector> localSelectors,
+      List<TrafficSelector> remoteSelectors,
+      int pfsGroup) {
     this.config = config;
     this.random = random;
     this.old = old;
+    this.localSelectors = List.copyOf(localSelectors);
+    this.remoteSelectors = List.copyOf(remoteSelectors);
     this.pfsGroup = pfsGroup;
   }
 
+  /** An additional Child SA for our {@code local} and the peer's {@code remote} traffic. */
+  public static CreateChildSaTask additional(
+      PeerConfig config,
+      SecureRandom random,
+      List<TrafficSelector> local,
+      List<TrafficSelector> remote,
+      int pfsGroup) {
+    return new CreateChildSaTask(config, random, null, local, remote, pfsGroup);
+  }
+
+  /** The Child SA this task re-keys, or null when it creates an additional one. */
   public ChildSa rekeyed() {
     return old;
   }
@@ -57,12 +87,14 @@ public final class CreateChildSaTask implements IkeTask {
     ni = new byte[32];
     random.nextBytes(ni);
     List<IkePayload> payloads = new ArrayList<>();
-    payloads.add(
-        new NotifyPayload(
-            Proposal.ESP,
-            ChildSaFactory.spiOctets(old.inbound().spi()),
-            NotifyPayload.REKEY_SA,
-            Octets.of()));
+    if (old != null) {
+      payloads.add(
+          new NotifyPayload(
+              Proposal.ESP,
+              ChildSaFactory.spiOctets(old.inbound().spi()),
+              NotifyPayload.REKEY_SA,
+              Octets.of()));
+    }
     payloads.add(
         SecurityAssociationPayload.of(
             policy(config, pfsGroup).offer(ChildSaFactory.spiOctets(inboundSpi))));
@@ -75,13 +107,18 @@ public final class CreateChildSaTask implements IkeTask {
       }
       payloads.add(new KeyExchangePayload(pfsGroup, Octets.of(dh.publicValue())));
     }
-    payloads.add(new TrafficSelectorPayload(true, old.localSelectors()));
-    payloads.add(new TrafficSelectorPayload(false, old.remoteSelectors()));
+    payloads.add(new TrafficSelectorPayload(true, localSelectors));
+    payloads.add(new TrafficSelectorPayload(false, remoteSelectors));
     return payloads;
   }
 
   @Override
   public Outcome processResponse(IkeSa sa, IkeMessage response, byte[] raw) {
+    NotifyPayload error = IkeAuthTask.firstError(response);
+    if (error != null) {
+      sa.childFailed(error.notifyType());
+      return Outcome.REFUSED; // NO_PROPOSAL_CHOSEN, TS_UNACCEPTABLE...: nothing changes
+    }
     SecurityAssociationPayload saR = response.first(SecurityAssociationPayload.class);
     NoncePayload nr = response.first(NoncePayload.class);
     if (saR == null
@@ -105,14 +142,28 @@ public final class CreateChildSaTask implements IkeTask {
       }
     }
     Proposal chosen = saR.proposals().get(0);
+    List<TrafficSelector> tsI = localSelectors;
+    List<TrafficSelector> tsR = remoteSelectors;
+    if (old == null) {
+      // The responder may narrow but never widen what we asked for (§2.9).
+      tsI = IkeAuthTask.selectors(response, true);
+      tsR = IkeAuthTask.selectors(response, false);
+      if (tsI.isEmpty()
+          || tsR.isEmpty()
+          || !TrafficSelectors.within(tsI, localSelectors)
+          || !TrafficSelectors.within(tsR, remoteSelectors)) {
+        sa.childFailed(NotifyPayload.TS_UNACCEPTABLE);
+        return Outcome.REFUSED;
+      }
+    }
     sa.addChildSa(
         ChildSaFactory.create(
             sa,
             chosen,
             inboundSpi,
             ChildSaFactory.spiOf(chosen),
-            old.localSelectors(),
-            old.remoteSelectors(),
+            tsI,
+            tsR,
             gir,
             ni,
             nr.data().toByteArray(),
@@ -131,30 +182,30 @@ public final class CreateChildSaTask implements IkeTask {
   }
 
   /**
-   * The responder's answer: the Child SA named by REKEY_SA (our outbound SPI) gets a successor with
-   * the same selectors, keyed from this exchange's nonces (and a new D-H if the initiator sent
-   * one). The old pair stays until the initiator deletes it.
+   * The responder's answer. A re-key: the Child SA named by REKEY_SA (our outbound SPI) gets a
+   * successor with the same selectors; the old pair stays until the initiator deletes it. Without
+   * REKEY_SA: an additional Child SA for the offered selectors as our policy narrows them, or
+   * NO_PROPOSAL_CHOSEN, TS_UNACCEPTABLE and nothing installed. Either is keyed from this exchange's
+   * nonces (and a new D-H if the initiator sent one).
    */
   public static List<IkePayload> respond(
       PeerConfig config, SecureRandom random, IkeSa sa, IkeMessage request) {
     NotifyPayload rekey = request.notification(NotifyPayload.REKEY_SA);
     SecurityAssociationPayload saI = request.first(SecurityAssociationPayload.class);
     NoncePayload niPayload = request.first(NoncePayload.class);
-    if (rekey == null) {
-      // A new Child SA besides the existing ones, or an IKE SA re-key: not offered yet.
-      return List.of(NotifyPayload.of(NotifyPayload.NO_ADDITIONAL_SAS));
-    }
-    int spi = ChildSaFactory.spiOf(rekey.spi());
     ChildSa old = null;
-    for (ChildSa c : sa.childSas()) {
-      if (c.outbound().spi() == spi) {
-        old = c;
+    if (rekey != null) {
+      int spi = ChildSaFactory.spiOf(rekey.spi());
+      for (ChildSa c : sa.childSas()) {
+        if (c.outbound().spi() == spi) {
+          old = c;
+        }
       }
-    }
-    if (old == null) {
-      return List.of(
-          new NotifyPayload(
-              Proposal.ESP, rekey.spi(), NotifyPayload.CHILD_SA_NOT_FOUND, Octets.of()));
+      if (old == null) {
+        return List.of(
+            new NotifyPayload(
+                Proposal.ESP, rekey.spi(), NotifyPayload.CHILD_SA_NOT_FOUND, Octets.of()));
+      }
     }
     if (saI == null || niPayload == null) {
       return List.of(NotifyPayload.of(NotifyPayload.INVALID_SYNTAX));
@@ -168,6 +219,24 @@ public final class CreateChildSaTask implements IkeTask {
     int outboundSpi = chosen == null ? 0 : ChildSaFactory.spiOf(chosen);
     if (chosen == null || outboundSpi == 0) {
       return List.of(NotifyPayload.of(NotifyPayload.NO_PROPOSAL_CHOSEN));
+    }
+    List<TrafficSelector> local;
+    List<TrafficSelector> remote;
+    if (old != null) {
+      local = old.localSelectors();
+      remote = old.remoteSelectors();
+    } else {
+      TrafficSelectors.Narrowed narrowed =
+          TrafficSelectors.narrow(
+              config,
+              sa,
+              IkeAuthTask.selectors(request, true),
+              IkeAuthTask.selectors(request, false));
+      if (narrowed == null) {
+        return List.of(NotifyPayload.of(NotifyPayload.TS_UNACCEPTABLE));
+      }
+      local = narrowed.responder();
+      remote = narrowed.initiator();
     }
     byte[] gir = null;
     List<IkePayload> payloads = new ArrayList<>();
@@ -196,8 +265,8 @@ public final class CreateChildSaTask implements IkeTask {
             ours,
             inboundSpi,
             outboundSpi,
-            old.localSelectors(),
-            old.remoteSelectors(),
+            local,
+            remote,
             gir,
             niPayload.data().toByteArray(),
             nr,
@@ -207,8 +276,8 @@ public final class CreateChildSaTask implements IkeTask {
     if (ker != null) {
       payloads.add(ker);
     }
-    payloads.add(new TrafficSelectorPayload(true, old.remoteSelectors()));
-    payloads.add(new TrafficSelectorPayload(false, old.localSelectors()));
+    payloads.add(new TrafficSelectorPayload(true, remote));
+    payloads.add(new TrafficSelectorPayload(false, local));
     return payloads;
   }
 }

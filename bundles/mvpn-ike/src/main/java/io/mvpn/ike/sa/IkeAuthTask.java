@@ -200,17 +200,12 @@ public final class IkeAuthTask implements IkeTask {
     if (chosen == null || outboundSpi == 0) {
       return refuseChild(sa, NotifyPayload.NO_PROPOSAL_CHOSEN);
     }
-    // TSi is the initiator's side: our remote one. TSr is ours.
-    List<TrafficSelector> remote = config.remoteSelectors();
-    if (sa.virtualAddress() != null) {
-      // §2.9: the initiator's side of the Child SA is the address it was given.
-      remote = List.of(TrafficSelector.ipv4(sa.virtualAddress(), sa.virtualAddress()));
-    }
-    List<TrafficSelector> narrowedI = TrafficSelectors.narrow(tsI, remote);
-    List<TrafficSelector> narrowedR = TrafficSelectors.narrow(tsR, config.localSelectors());
-    if (narrowedI.isEmpty() || narrowedR.isEmpty()) {
+    TrafficSelectors.Narrowed narrowed = TrafficSelectors.narrow(config, sa, tsI, tsR);
+    if (narrowed == null) {
       return refuseChild(sa, NotifyPayload.TS_UNACCEPTABLE);
     }
+    List<TrafficSelector> narrowedI = narrowed.initiator();
+    List<TrafficSelector> narrowedR = narrowed.responder();
     int inboundSpi = ChildSaFactory.newSpi(random);
     Proposal ours =
         new Proposal(
@@ -244,7 +239,7 @@ public final class IkeAuthTask implements IkeTask {
         sa.keys().prf(), sa.keys().skPr(), sa.realMessage2(), sa.nonceI(), idR.restOfIdPayload());
   }
 
-  private static List<TrafficSelector> selectors(IkeMessage message, boolean initiator) {
+  static List<TrafficSelector> selectors(IkeMessage message, boolean initiator) {
     for (TrafficSelectorPayload ts : message.all(TrafficSelectorPayload.class)) {
       if (ts.initiator() == initiator) {
         return ts.selectors();
@@ -253,7 +248,7 @@ public final class IkeAuthTask implements IkeTask {
     return List.of();
   }
 
-  private static NotifyPayload firstError(IkeMessage message) {
+  static NotifyPayload firstError(IkeMessage message) {
     for (NotifyPayload n : message.all(NotifyPayload.class)) {
       if (n.isError()) {
         return n;

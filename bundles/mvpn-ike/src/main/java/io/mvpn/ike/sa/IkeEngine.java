@@ -48,7 +48,7 @@ public final class IkeEngine {
     /** The peer deleted one Child SA of an IKE SA that stays up (§1.4.1). */
     default void childSaDeleted(IkeSa sa, ChildSa child) {}
 
-    /** A Child SA came in by CREATE_CHILD_SA (a re-key, §2.8), at either end. */
+    /** A Child SA came in by CREATE_CHILD_SA (a re-key or an additional one), at either end. */
     default void childSaCreated(IkeSa sa, ChildSa child) {}
 
     /** A listener of two callbacks, e.g. {@code List::add} of two lists. */
@@ -200,6 +200,20 @@ public final class IkeEngine {
    */
   public void rekeyChildSa(IkeSa sa, ChildSa child, int pfsGroup) {
     queue(sa, new CreateChildSaTask(config, random, child, pfsGroup));
+  }
+
+  /**
+   * Asks for an additional Child SA with CREATE_CHILD_SA (§1.3.1) for our {@code local} and the
+   * peer's {@code remote} traffic, which the peer may narrow (§2.9), with perfect forward secrecy
+   * in {@code pfsGroup} (0: none). {@link Listener#childSaCreated} reports it; a refusal leaves
+   * {@link IkeSa#childFailure()} set and nothing installed.
+   */
+  public void createChildSa(
+      IkeSa sa,
+      List<io.mvpn.ike.message.TrafficSelector> local,
+      List<io.mvpn.ike.message.TrafficSelector> remote,
+      int pfsGroup) {
+    queue(sa, CreateChildSaTask.additional(config, random, local, remote, pfsGroup));
   }
 
   /** Sends an empty INFORMATIONAL: the SA ends if the peer never answers (§2.4). */
@@ -413,7 +427,7 @@ public final class IkeEngine {
       case IkeHeader.CREATE_CHILD_SA:
         return CreateChildSaTask.respond(config, random, sa, request);
       default:
-        // CREATE_CHILD_SA and unknown exchanges: not offered by this end yet.
+        // Unknown exchanges.
         return List.of(NotifyPayload.of(NotifyPayload.NO_ADDITIONAL_SAS));
     }
   }
@@ -505,11 +519,13 @@ public final class IkeEngine {
       logKeys(sa);
       listener.established(sa);
     }
-    if (task instanceof CreateChildSaTask rekey) {
+    if (task instanceof CreateChildSaTask create) {
       List<ChildSa> all = sa.childSas();
       listener.childSaCreated(sa, all.get(all.size() - 1));
-      // §2.8: the new pair is in; the initiator of the re-key deletes the old one.
-      sa.queuedTasks().add(InformationalTask.deleteChildSa(rekey.rekeyed()));
+      if (create.rekeyed() != null) {
+        // §2.8: the new pair is in; the initiator of the re-key deletes the old one.
+        sa.queuedTasks().add(InformationalTask.deleteChildSa(create.rekeyed()));
+      }
     }
     startNext(sa);
   }

@@ -13,6 +13,28 @@ final class TrafficSelectors {
 
   private TrafficSelectors() {}
 
+  /** What a responder grants of TSi and TSr (§2.9): both non-empty. */
+  record Narrowed(List<TrafficSelector> initiator, List<TrafficSelector> responder) {}
+
+  /**
+   * A responder's narrowing of a Child SA's TSi (the initiator's side: our remote selectors, or the
+   * virtual address the initiator was given) and TSr (our local selectors); null when either side
+   * has nothing left, which TS_UNACCEPTABLE refuses.
+   */
+  static Narrowed narrow(
+      PeerConfig config, IkeSa sa, List<TrafficSelector> tsI, List<TrafficSelector> tsR) {
+    List<TrafficSelector> remote = config.remoteSelectors();
+    if (sa.virtualAddress() != null) {
+      remote = List.of(TrafficSelector.ipv4(sa.virtualAddress(), sa.virtualAddress()));
+    }
+    List<TrafficSelector> narrowedI = narrow(tsI, remote);
+    List<TrafficSelector> narrowedR = narrow(tsR, config.localSelectors());
+    if (narrowedI.isEmpty() || narrowedR.isEmpty()) {
+      return null;
+    }
+    return new Narrowed(narrowedI, narrowedR);
+  }
+
   /** Every non-empty intersection of an offered selector with an allowed one, in offered order. */
   static List<TrafficSelector> narrow(
       List<TrafficSelector> offered, List<TrafficSelector> allowed) {
