@@ -9,6 +9,7 @@ import io.mvpn.ike.message.IkeMessage;
 import io.mvpn.ike.message.IkePayload;
 import io.mvpn.ike.message.NotifyPayload;
 import io.mvpn.ike.message.Octets;
+import io.mvpn.ike.message.Transform;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -51,6 +52,12 @@ public final class IkeEngine {
     /** A Child SA came in by CREATE_CHILD_SA (a re-key or an additional one), at either end. */
     default void childSaCreated(IkeSa sa, ChildSa child) {}
 
+    /**
+     * A re-key replaced {@code old} by {@code successor} (§2.18), at either end: the Child SAs are
+     * the successor's now, unchanged, and {@code old} ends, without them, once it is deleted.
+     */
+    default void ikeSaRekeyed(IkeSa old, IkeSa successor) {}
+
     /** A listener of two callbacks, e.g. {@code List::add} of two lists. */
     static Listener of(Consumer<IkeSa> established, Consumer<IkeSa> ended) {
       return new Listener() {
@@ -72,6 +79,12 @@ public final class IkeEngine {
    * past it the SA only costs memory and counts towards the cookie threshold.
    */
   static final long HALF_OPEN_TIMEOUT_SECONDS = 30;
+
+  /**
+   * How long a responder keeps an IKE SA replaced by a re-key whose Delete never comes, and its SA
+   * of a lost simultaneous re-key (§2.8.2), which the peer should delete.
+   */
+  static final long REKEYED_TIMEOUT_SECONDS = 30;
 
   private record InitKey(long spiI, Endpoint remote) {}
 
@@ -214,6 +227,16 @@ public final class IkeEngine {
       List<io.mvpn.ike.message.TrafficSelector> remote,
       int pfsGroup) {
     queue(sa, CreateChildSaTask.additional(config, random, local, remote, pfsGroup));
+  }
+
+  /**
+   * Re-keys the IKE SA with CREATE_CHILD_SA (§1.3.2, §2.18), in the D-H group it has: the new SA
+   * takes over the Child SAs and this end then deletes the old one. {@link Listener#ikeSaRekeyed}
+   * reports it.
+   */
+  public void rekeyIkeSa(IkeSa sa) {
+    int group = ProposalPolicy.single(sa.proposal(), Transform.DH).id();
+    queue(sa, new IkeRekeyTask(config, random, group, newIkeSpi()));
   }
 
   /** Sends an empty INFORMATIONAL: the SA ends if the peer never answers (§2.4). */
@@ -387,6 +410,15 @@ public final class IkeEngine {
       // §3.8): there only the peer's updates move the SA.
       sa.endpoints(datagram.destination(), datagram.source());
     }
+    if (h.exchangeType() == IkeHeader.CREATE_CHILD_SA && IkeRekeyTask.rekeysIkeSa(opened)) {
+      answerIkeRekey(sa, datagram, h, opened);
+      return;
+    }
+    if (h.exchangeType() == IkeHeader.CREATE_CHILD_SA && sa.state() != IkeSaState.ESTABLISHED) {
+      // Re-keyed or being deleted: no new Child SAs here (§2.25).
+      respond(sa, datagram, h, List.of(NotifyPayload.of(NotifyPayload.TEMPORARY_FAILURE)));
+      return;
+    }
     List<ChildSa> children = sa.childSas();
     List<IkePayload> payloads = new ArrayList<>(moved.payloads());
     payloads.addAll(answer(sa, opened));
@@ -408,7 +440,7 @@ public final class IkeEngine {
       // A Child SA this request created (a re-key answered): the SAD learns it now.
       for (ChildSa child : sa.childSas()) {
         if (!children.contains(child) && h.exchangeType() == IkeHeader.CREATE_CHILD_SA) {
-          listener.childSaCreated(sa, child);
+          childSaCreated(sa, child);
         }
       }
     }
@@ -432,6 +464,77 @@ public final class IkeEngine {
     }
   }
 
+  /**
+   * The peer re-keys {@code sa} (§2.18). While a request of ours on it is out that is not our own
+   * re-key of it, or once it is re-keyed or being deleted, the answer is TEMPORARY_FAILURE (§2.25):
+   * the peer tries again later. While our own re-key is out, both new SAs exist until our answer
+   * tells which one survives (§2.8.2).
+   */
+  private void answerIkeRekey(IkeSa sa, Datagram datagram, IkeHeader h, IkeMessage request) {
+    IkeTask active = sa.activeTask();
+    IkeRekeyTask ours = active instanceof IkeRekeyTask r ? r : null;
+    if (sa.state() != IkeSaState.ESTABLISHED || (active != null && ours == null)) {
+      respond(sa, datagram, h, List.of(NotifyPayload.of(NotifyPayload.TEMPORARY_FAILURE)));
+      return;
+    }
+    IkeRekeyTask.Answer answer = IkeRekeyTask.respond(config, random, sa, request, this::newIkeSpi);
+    respond(sa, datagram, h, answer.payloads());
+    IkeSa successor = answer.successor();
+    if (successor == null) {
+      return;
+    }
+    sas.put(successor.localSpi(), successor);
+    logKeys(successor);
+    if (ours != null) {
+      ours.collided(successor, answer.ni(), answer.nr());
+      return;
+    }
+    replace(sa, successor);
+    expireRekeyed(sa);
+  }
+
+  /** The re-key of {@code old} is through: {@code successor} takes over its Child SAs. */
+  private void replace(IkeSa old, IkeSa successor) {
+    successor.takeOver(old);
+    old.state(IkeSaState.REKEYED);
+    listener.ikeSaRekeyed(old, successor);
+    startNext(successor); // what we had queued on the old SA
+  }
+
+  /** Ends {@code sa} if its peer does not delete it in time: it is redundant. */
+  private void expireRekeyed(IkeSa sa) {
+    scheduler.schedule(
+        REKEYED_TIMEOUT_SECONDS,
+        TimeUnit.SECONDS,
+        () -> {
+          if (sa.state() != IkeSaState.DESTROYED && sa.childSas().isEmpty()) {
+            destroy(sa);
+          }
+        });
+  }
+
+  /** Our re-key of {@code old} is through; with the peer's at the same time, one SA goes. */
+  private void ikeRekeyed(IkeSa old, IkeRekeyTask rekey) {
+    IkeSa ours = rekey.successor();
+    sas.put(ours.localSpi(), ours);
+    logKeys(ours);
+    IkeSa theirs = rekey.peerSuccessor();
+    if (theirs != null && rekey.redundant()) {
+      // §2.8.2: ours had the lowest nonce; we delete it, the peer deletes the old SA.
+      replace(old, theirs);
+      ours.queuedTasks().add(InformationalTask.deleteIkeSa());
+      startNext(ours);
+      expireRekeyed(old);
+      return;
+    }
+    replace(old, ours);
+    if (theirs != null) {
+      expireRekeyed(theirs); // the peer deletes its redundant SA
+    }
+    // §2.18: the Delete is the last request on the old SA.
+    old.queuedTasks().add(InformationalTask.deleteIkeSa());
+  }
+
   /** At debug level only: the keys that let Wireshark open this SA's messages. */
   private static void logKeys(IkeSa sa) {
     if (KEY_LOG.isDebugEnabled() && sa.keys() != null) {
@@ -447,9 +550,17 @@ public final class IkeEngine {
       destroy(sa);
     } else if (request.exchangeType() == IkeHeader.IKE_AUTH
         && sa.state() == IkeSaState.ESTABLISHED) {
-      logKeys(sa);
-      listener.established(sa);
+      established(sa);
     }
+  }
+
+  private void established(IkeSa sa) {
+    logKeys(sa);
+    listener.established(sa);
+  }
+
+  private void childSaCreated(IkeSa sa, ChildSa child) {
+    listener.childSaCreated(sa, child);
   }
 
   private void onResponse(IkeMessage response, byte[] raw) {
@@ -497,11 +608,20 @@ public final class IkeEngine {
       case REFUSED:
         sa.requestDone(true);
         sa.activeTask(null);
+        refused(sa, task);
         startNext(sa);
         break;
       default:
         sa.requestDone(true);
         destroy(sa);
+    }
+  }
+
+  /** A re-key of ours refused: the peer's own, if it came meanwhile, wins. */
+  private void refused(IkeSa sa, IkeTask task) {
+    if (task instanceof IkeRekeyTask rekey && rekey.peerSuccessor() != null) {
+      replace(sa, rekey.peerSuccessor());
+      expireRekeyed(sa);
     }
   }
 
@@ -516,16 +636,18 @@ public final class IkeEngine {
       }
     }
     if (task instanceof IkeAuthTask) {
-      logKeys(sa);
-      listener.established(sa);
+      established(sa);
     }
     if (task instanceof CreateChildSaTask create) {
       List<ChildSa> all = sa.childSas();
-      listener.childSaCreated(sa, all.get(all.size() - 1));
+      childSaCreated(sa, all.get(all.size() - 1));
       if (create.rekeyed() != null) {
         // §2.8: the new pair is in; the initiator of the re-key deletes the old one.
         sa.queuedTasks().add(InformationalTask.deleteChildSa(create.rekeyed()));
       }
+    }
+    if (task instanceof IkeRekeyTask rekey) {
+      ikeRekeyed(sa, rekey);
     }
     startNext(sa);
   }

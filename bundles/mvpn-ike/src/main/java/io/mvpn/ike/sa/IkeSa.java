@@ -238,6 +238,30 @@ public final class IkeSa {
 
   // ---- package-private mutators for the tasks and the engine ----------------------------------
 
+  /**
+   * The IKE SA that re-keys this one (§2.18), without keys yet: same peer, addresses, NAT state and
+   * authentication, new SPIs, message IDs from 0. Whoever started the re-key is its initiator.
+   */
+  IkeSa successor(boolean rekeyInitiator, long newSpiI, long newSpiR) {
+    IkeSa next = new IkeSa(rekeyInitiator, newSpiI, newSpiR, local, remote);
+    next.localBehindNat = localBehindNat;
+    next.remoteBehindNat = remoteBehindNat;
+    next.peerInit = peerInit;
+    next.remoteId = remoteId;
+    next.peerSupportsMobike = peerSupportsMobike;
+    next.virtualAddress = virtualAddress;
+    next.state = IkeSaState.ESTABLISHED;
+    return next;
+  }
+
+  /** The re-key is done: the Child SAs and our queued requests move here from {@code old}. */
+  void takeOver(IkeSa old) {
+    childSas.addAll(old.childSas);
+    old.childSas.clear();
+    queuedTasks.addAll(old.queuedTasks);
+    old.queuedTasks.clear();
+  }
+
   static byte[] spiBytes(long spi) {
     return ByteBuffer.allocate(8).putLong(spi).array();
   }

@@ -105,7 +105,7 @@ public final class IkeSaInitTask implements IkeTask {
     sa.spiR(response.header().spiR());
     try {
       byte[] gir = dh.sharedSecret(ke.data().toByteArray());
-      derive(sa, chosen, gir, nonce, nr.data().toByteArray());
+      derive(sa, null, chosen, gir, nonce, nr.data().toByteArray());
     } catch (IkeCryptoException e) {
       return failed(sa, e.reason().notifyType());
     }
@@ -166,23 +166,17 @@ public final class IkeSaInitTask implements IkeTask {
     if (saI == null || ke == null || ni == null) {
       return Answer.error(NotifyPayload.INVALID_SYNTAX, Octets.EMPTY);
     }
-    Proposal chosen = config.ike().choose(saI).orElse(null);
-    if (chosen == null) {
-      return Answer.error(NotifyPayload.NO_PROPOSAL_CHOSEN, Octets.EMPTY);
+    Choice choice = choose(config.ike(), saI, ke);
+    if (choice.chosen() == null) {
+      return new Answer(List.of(choice.refusal()), false);
     }
-    Transform keGroup = Transform.of(Transform.DH, ke.dhGroup());
-    if (!saI.proposal(chosen.number()).transforms().contains(keGroup)
-        || !config.ike().transforms().contains(keGroup)) {
-      int preferred = ProposalPolicy.single(chosen, Transform.DH).id();
-      return Answer.error(
-          NotifyPayload.INVALID_KE_PAYLOAD, Octets.of((byte) (preferred >>> 8), (byte) preferred));
-    }
-    chosen = ProposalPolicy.replace(chosen, keGroup);
+    Proposal chosen = choice.chosen();
     DiffieHellman dh = newDh(ke.dhGroup(), random);
     byte[] nr = new byte[NONCE_LENGTH];
     random.nextBytes(nr);
     try {
-      derive(sa, chosen, dh.sharedSecret(ke.data().toByteArray()), ni.data().toByteArray(), nr);
+      derive(
+          sa, null, chosen, dh.sharedSecret(ke.data().toByteArray()), ni.data().toByteArray(), nr);
     } catch (IkeCryptoException e) {
       return Answer.error(NotifyPayload.INVALID_SYNTAX, Octets.EMPTY);
     }
@@ -199,9 +193,35 @@ public final class IkeSaInitTask implements IkeTask {
     return new Answer(payloads, true);
   }
 
+  /**
+   * The proposal a responder picks, with the D-H group of the KE payload (§1.2, §1.3), or the
+   * Notify that refuses the offer: NO_PROPOSAL_CHOSEN, or INVALID_KE_PAYLOAD naming our group.
+   */
+  record Choice(Proposal chosen, NotifyPayload refusal) {}
+
+  /** IKE_SA_INIT and the re-key of an IKE SA (§1.3.2) choose alike. */
+  static Choice choose(
+      ProposalPolicy policy, SecurityAssociationPayload offered, KeyExchangePayload ke) {
+    Proposal chosen = policy.choose(offered).orElse(null);
+    if (chosen == null) {
+      return new Choice(null, NotifyPayload.of(NotifyPayload.NO_PROPOSAL_CHOSEN));
+    }
+    Transform keGroup = Transform.of(Transform.DH, ke.dhGroup());
+    if (!offered.proposal(chosen.number()).transforms().contains(keGroup)
+        || !policy.transforms().contains(keGroup)) {
+      int preferred = ProposalPolicy.single(chosen, Transform.DH).id();
+      return new Choice(
+          null,
+          NotifyPayload.of(
+              NotifyPayload.INVALID_KE_PAYLOAD,
+              Octets.of((byte) (preferred >>> 8), (byte) preferred)));
+    }
+    return new Choice(ProposalPolicy.replace(chosen, keGroup), null);
+  }
+
   // ---- both -----------------------------------------------------------------------------------
 
-  private static DiffieHellman newDh(int group, SecureRandom random) {
+  static DiffieHellman newDh(int group, SecureRandom random) {
     try {
       return DiffieHellman.create(group, random);
     } catch (IkeCryptoException e) {
@@ -209,15 +229,21 @@ public final class IkeSaInitTask implements IkeTask {
     }
   }
 
-  /** Keys and SK cipher of the SA from the chosen proposal and the D-H secret (§2.14). */
-  private static void derive(IkeSa sa, Proposal chosen, byte[] gir, byte[] ni, byte[] nr) {
+  /**
+   * Keys and SK cipher of the SA from the chosen proposal and the D-H secret: from the nonces for a
+   * new SA (§2.14), from the SK_d of the SA it re-keys when {@code old} is given (§2.18).
+   */
+  static void derive(IkeSa sa, IkeSaKeys old, Proposal chosen, byte[] gir, byte[] ni, byte[] nr) {
     Prf prf =
         Prf.forTransformId(ProposalPolicy.single(chosen, Transform.PRF).id())
             .orElseThrow(() -> new IllegalStateException("PRF of " + chosen));
     int bits = ProposalPolicy.single(chosen, Transform.ENCR).keyLength();
+    byte[] spiI = IkeSa.spiBytes(sa.spiI());
+    byte[] spiR = IkeSa.spiBytes(sa.spiR());
     IkeSaKeys keys =
-        IkeSaKeys.derive(
-            prf, bits, gir, ni, nr, IkeSa.spiBytes(sa.spiI()), IkeSa.spiBytes(sa.spiR()));
+        old == null
+            ? IkeSaKeys.derive(prf, bits, gir, ni, nr, spiI, spiR)
+            : IkeSaKeys.rekey(old, prf, bits, gir, ni, nr, spiI, spiR);
     sa.negotiated(chosen, keys, SkAeadCipher.of(keys, sa.isInitiator()), ni, nr);
   }
 

@@ -10,6 +10,11 @@ public enum IkeSaState {
   INIT_DONE,
   /** Both ends authenticated. */
   ESTABLISHED,
+  /**
+   * Replaced by the IKE SA that a re-key made (§2.18), which holds its Child SAs now: it only waits
+   * for the Delete that ends it.
+   */
+  REKEYED,
   /** Our DELETE of the IKE SA is out, waiting for the answer. */
   DELETING,
   /** Gone: deleted, failed or timed out; the engine no longer holds it. */
