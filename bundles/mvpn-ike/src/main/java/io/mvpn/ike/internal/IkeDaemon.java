@@ -6,6 +6,7 @@ import io.mvpn.ike.IkeService;
 import io.mvpn.ike.pki.CertificateAuthenticator;
 import io.mvpn.ike.pki.Credential;
 import io.mvpn.ike.sa.Authenticator;
+import io.mvpn.ike.sa.ChildSa;
 import io.mvpn.ike.sa.Datagram;
 import io.mvpn.ike.sa.Endpoint;
 import io.mvpn.ike.sa.EngineSettings;
@@ -13,6 +14,7 @@ import io.mvpn.ike.sa.IkeEngine;
 import io.mvpn.ike.sa.IkeSa;
 import io.mvpn.ike.sa.PeerConfig;
 import io.mvpn.ike.sa.PskAuthenticator;
+import io.mvpn.ike.sa.RekeyPolicy;
 import io.mvpn.net.time.EventLoopScheduler;
 import io.netty.channel.DefaultEventLoop;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -101,6 +103,21 @@ public final class IkeDaemon implements IkeService {
 
     @AttributeDefinition(name = "Retransmissions", description = "Before the peer is dead")
     int retransmitTries() default 5;
+
+    @AttributeDefinition(
+        name = "IKE SA re-key (s)",
+        description = "Soft lifetime: re-key each IKE SA after it, 0 for never")
+    long ikeRekeySeconds() default 4 * 3600;
+
+    @AttributeDefinition(
+        name = "Child SA re-key (s)",
+        description = "Soft lifetime: re-key each Child SA after it, 0 for never")
+    long childRekeySeconds() default 3600;
+
+    @AttributeDefinition(
+        name = "Re-key jitter (s)",
+        description = "Each re-key comes up to this much earlier, at random")
+    long rekeyJitterSeconds() default 360;
   }
 
   private record Peer(PeerSpec spec, IkeEngine engine) {}
@@ -135,7 +152,12 @@ public final class IkeDaemon implements IkeService {
         new EngineSettings(
             config.retransmitMillis(),
             config.retransmitTries(),
-            EngineSettings.defaults().halfOpenCookieThreshold());
+            EngineSettings.defaults().halfOpenCookieThreshold(),
+            new RekeyPolicy(
+                config.ikeRekeySeconds(),
+                config.childRekeySeconds(),
+                config.rekeyJitterSeconds(),
+                0));
     InetAddress inet = InetAddress.getByAddress(address.toBytes());
     loop = new DefaultEventLoop(new DefaultThreadFactory("ike-" + name));
     try {
@@ -200,6 +222,16 @@ public final class IkeDaemon implements IkeService {
       @Override
       public void ended(IkeSa sa) {
         LOG.info("{}: {} with {} ended", name, sa, peer);
+      }
+
+      @Override
+      public void ikeSaRekeyed(IkeSa old, IkeSa successor) {
+        LOG.info("{}: {} with {} re-keyed: {}", name, old, peer, successor);
+      }
+
+      @Override
+      public void childSaCreated(IkeSa sa, ChildSa child) {
+        LOG.info("{}: {} with {} has a new {}", name, sa, peer, child);
       }
     };
   }

@@ -86,6 +86,9 @@ public final class IkeEngine {
    */
   static final long REKEYED_TIMEOUT_SECONDS = 30;
 
+  /** How long after a refused re-key of its own policy the engine tries again, at most. */
+  static final long REKEY_RETRY_SECONDS = 10;
+
   private record InitKey(long spiI, Endpoint remote) {}
 
   private final Scheduler scheduler;
@@ -498,6 +501,7 @@ public final class IkeEngine {
     successor.takeOver(old);
     old.state(IkeSaState.REKEYED);
     listener.ikeSaRekeyed(old, successor);
+    scheduleIkeRekey(successor);
     startNext(successor); // what we had queued on the old SA
   }
 
@@ -557,10 +561,52 @@ public final class IkeEngine {
   private void established(IkeSa sa) {
     logKeys(sa);
     listener.established(sa);
+    scheduleIkeRekey(sa);
+    sa.childSas().forEach(this::scheduleChildRekey);
   }
 
   private void childSaCreated(IkeSa sa, ChildSa child) {
     listener.childSaCreated(sa, child);
+    scheduleChildRekey(child);
+  }
+
+  // ---- re-keys by policy (§2.8) ---------------------------------------------------------------
+
+  private void scheduleIkeRekey(IkeSa sa) {
+    long delay = settings.rekey().ikeDelayMillis(random);
+    if (delay >= 0) {
+      scheduleIkeRekey(sa, delay);
+    }
+  }
+
+  private void scheduleIkeRekey(IkeSa sa, long delayMillis) {
+    scheduler.schedule(
+        delayMillis,
+        TimeUnit.MILLISECONDS,
+        () -> {
+          if (sa.state() == IkeSaState.ESTABLISHED && sas.get(sa.localSpi()) == sa) {
+            rekeyIkeSa(sa);
+          }
+        });
+  }
+
+  /** The Child SA is re-keyed in whichever IKE SA holds it then: IKE re-keys move it. */
+  private void scheduleChildRekey(ChildSa child) {
+    long delay = settings.rekey().childDelayMillis(random);
+    if (delay < 0) {
+      return;
+    }
+    scheduler.schedule(
+        delay,
+        TimeUnit.MILLISECONDS,
+        () -> {
+          for (IkeSa sa : sas.values()) {
+            if (sa.state() == IkeSaState.ESTABLISHED && sa.childSas().contains(child)) {
+              rekeyChildSa(sa, child, settings.rekey().pfsGroup());
+              return;
+            }
+          }
+        });
   }
 
   private void onResponse(IkeMessage response, byte[] raw) {
@@ -617,12 +663,20 @@ public final class IkeEngine {
     }
   }
 
-  /** A re-key of ours refused: the peer's own, if it came meanwhile, wins. */
+  /** A re-key of ours refused: the peer's own, if it came meanwhile, wins; else try later. */
   private void refused(IkeSa sa, IkeTask task) {
-    if (task instanceof IkeRekeyTask rekey && rekey.peerSuccessor() != null) {
-      replace(sa, rekey.peerSuccessor());
-      expireRekeyed(sa);
+    if (task instanceof IkeRekeyTask rekey) {
+      if (rekey.peerSuccessor() != null) {
+        replace(sa, rekey.peerSuccessor());
+        expireRekeyed(sa);
+      } else if (settings.rekey().ikeSeconds() != 0) {
+        scheduleIkeRekey(sa, retryDelayMillis());
+      }
     }
+  }
+
+  private long retryDelayMillis() {
+    return 1000 + random.nextLong(TimeUnit.SECONDS.toMillis(REKEY_RETRY_SECONDS));
   }
 
   private void taskDone(IkeSa sa, IkeTask task) {

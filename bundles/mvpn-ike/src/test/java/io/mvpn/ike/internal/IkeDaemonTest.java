@@ -156,6 +156,21 @@ class IkeDaemonTest {
           public int retransmitTries() {
             return 3;
           }
+
+          @Override
+          public long ikeRekeySeconds() {
+            return 4 * 3600;
+          }
+
+          @Override
+          public long childRekeySeconds() {
+            return 3600;
+          }
+
+          @Override
+          public long rekeyJitterSeconds() {
+            return 360;
+          }
         });
     return d;
   }
