@@ -145,9 +145,14 @@ class StrongSwanInteropTest {
   /** Stops everything that started, whatever failed, and keeps charon's log. */
   @AfterEach
   void stop(TestInfo test) throws Exception {
+    stop(charon, mvpn, ns, test.getTestMethod().orElseThrow().getName() + ".log");
+  }
+
+  /** Stops whichever of them started, whatever fails, keeping charon's log as {@code log}. */
+  static void stop(Charon charon, UdpIkeRunner mvpn, NetNamespace ns, String log) throws Exception {
     try {
       if (charon != null) {
-        keepLog(charon, test.getTestMethod().orElseThrow().getName() + ".log");
+        keepLog(charon, log);
         charon.close();
       }
     } finally {
@@ -237,7 +242,15 @@ class StrongSwanInteropTest {
    * answers through mvpn's. charon then counts bytes in both directions.
    */
   void assertPingsBothWays(IkeSa sa) throws Exception {
+    assertPingsBothWays(mvpn, charon, ns, sa);
+  }
+
+  /** The pings of {@link #assertPingsBothWays(IkeSa)} through the first Child SA of {@code sa}. */
+  static void assertPingsBothWays(UdpIkeRunner mvpn, Charon charon, NetNamespace ns, IkeSa sa)
+      throws Exception {
     ChildSa child = mvpn.call(() -> sa.childSas().get(0));
+    int[] before = packets(charon.swanctl(20, "--list-sas").output());
+    int answeredBefore = mvpn.call(mvpn.echoesAnswered::get);
     assertThat(mvpn.call(sa::udpEncapsulation))
         .contains(
             new UdpEncapsulation(
@@ -293,11 +306,18 @@ class StrongSwanInteropTest {
             MVPN_HOST.toString());
     assertThat(ping).as("refused: " + mvpn.espRefused).contains("3 received");
     // Read on the engine's thread: ping may see the third reply before the runner counts it.
-    assertThat(mvpn.call(mvpn.echoesAnswered::get)).isEqualTo(3);
+    assertThat(mvpn.call(mvpn.echoesAnswered::get)).isEqualTo(answeredBefore + 3);
     assertThat(mvpn.espRefused).isEmpty();
 
-    // charon saw six datagrams each way: three echoes of each side and their replies.
+    // charon saw six more datagrams each way: three echoes of each side and their replies.
     String listed = charon.swanctl(20, "--list-sas").output();
+    int[] after = packets(listed);
+    assertThat(after[0] - before[0]).as(listed).isEqualTo(6);
+    assertThat(after[1] - before[1]).as(listed).isEqualTo(6);
+  }
+
+  /** The packets charon counted in and out on the first Child SA it lists. */
+  static int[] packets(String listed) {
     Matcher in =
         Pattern.compile("\\bin\\s+\\p{XDigit}{8}.*?(\\d+) bytes,\\s+(\\d+) packets")
             .matcher(listed);
@@ -306,8 +326,7 @@ class StrongSwanInteropTest {
             .matcher(listed);
     assertThat(in.find()).as(listed).isTrue();
     assertThat(out.find()).as(listed).isTrue();
-    assertThat(Integer.parseInt(in.group(2))).as(listed).isEqualTo(6);
-    assertThat(Integer.parseInt(out.group(2))).as(listed).isEqualTo(6);
+    return new int[] {Integer.parseInt(in.group(2)), Integer.parseInt(out.group(2))};
   }
 
   /** charon's listing shows the IKE SA's SPIs and the Child SA's, paired the other way round. */
