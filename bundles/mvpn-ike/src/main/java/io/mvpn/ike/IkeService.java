@@ -38,6 +38,13 @@ public interface IkeService {
   boolean terminate(long spi);
 
   /**
+   * Re-keys the IKE SA that {@link #terminate} would delete with CREATE_CHILD_SA (RFC 7296 §2.18):
+   * a new SA with new SPIs takes over its Child SAs and the old one is deleted; false if this
+   * daemon has none.
+   */
+  boolean rekey(long spi);
+
+  /**
    * One IKE SA as it was when {@link #sas()} looked; {@code peerAdditionalAddresses} are those a
    * MOBIKE peer announced besides the one it uses (RFC 4555 §3.6).
    */

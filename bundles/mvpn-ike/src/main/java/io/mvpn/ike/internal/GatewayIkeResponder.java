@@ -167,11 +167,21 @@ public final class GatewayIkeResponder implements IkeService {
 
   @Override
   public boolean terminate(long spi) {
+    return withSa(spi, engine::delete);
+  }
+
+  /** The node's tunnel stays: its Child SA moves to the new IKE SA as it is. */
+  @Override
+  public boolean rekey(long spi) {
+    return withSa(spi, engine::rekeyIkeSa);
+  }
+
+  private boolean withSa(long spi, java.util.function.Consumer<IkeSa> action) {
     return gateway.onGateway(
         (g, outside) -> {
           for (IkeSa sa : List.copyOf(engine.sas())) {
             if (sa.localSpi() == spi || sa.spiI() == spi || sa.spiR() == spi) {
-              engine.delete(sa);
+              action.accept(sa);
               return true;
             }
           }

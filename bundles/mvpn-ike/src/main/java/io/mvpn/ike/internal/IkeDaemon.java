@@ -460,6 +460,18 @@ public final class IkeDaemon implements IkeService {
 
   @Override
   public boolean terminate(long spi) {
+    return withSa(spi, IkeEngine::delete);
+  }
+
+  @Override
+  public boolean rekey(long spi) {
+    return withSa(spi, IkeEngine::rekeyIkeSa);
+  }
+
+  /**
+   * Hands the SA of that local SPI (or, failing that, either SPI) to {@code action} on the loop.
+   */
+  private boolean withSa(long spi, java.util.function.BiConsumer<IkeEngine, IkeSa> action) {
     return callUnchecked(
         () -> {
           IkeSa found = null;
@@ -482,7 +494,7 @@ public final class IkeDaemon implements IkeService {
           if (found == null) {
             return false;
           }
-          owner.delete(found);
+          action.accept(owner, found);
           return true;
         });
   }

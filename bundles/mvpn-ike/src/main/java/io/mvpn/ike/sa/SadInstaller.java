@@ -37,6 +37,12 @@ public final class SadInstaller implements IkeEngine.Listener {
     next.childSaDeleted(sa, child);
   }
 
+  /** The Child SAs, and so their inbound ESP SAs, stay as they are: only their IKE SA is new. */
+  @Override
+  public void ikeSaRekeyed(IkeSa old, IkeSa successor) {
+    next.ikeSaRekeyed(old, successor);
+  }
+
   @Override
   public void ended(IkeSa sa) {
     sa.childSas().forEach(child -> sad.remove(child.inbound()));

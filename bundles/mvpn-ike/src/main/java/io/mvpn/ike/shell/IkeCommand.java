@@ -16,17 +16,20 @@ import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.support.completers.StringsCompleter;
 
 /**
- * {@code mvpn:ike sas | initiate DAEMON PEER | terminate SPI}: the IKE daemons' SAs, and starting
- * or deleting one.
+ * {@code mvpn:ike sas | initiate DAEMON PEER | terminate SPI | rekey SPI}: the IKE daemons' SAs,
+ * and starting, deleting or re-keying one.
  */
 @Service
-@Command(scope = "mvpn", name = "ike", description = "IKEv2 daemons: SAs, initiate, terminate")
+@Command(
+    scope = "mvpn",
+    name = "ike",
+    description = "IKEv2 daemons: SAs, initiate, terminate, rekey")
 public class IkeCommand implements Action {
 
-  @Argument(index = 0, name = "action", description = "sas, initiate or terminate")
+  @Argument(index = 0, name = "action", description = "sas, initiate, terminate or rekey")
   @Completion(
       value = StringsCompleter.class,
-      values = {"sas", "initiate", "terminate"})
+      values = {"sas", "initiate", "terminate", "rekey"})
   String action = "sas";
 
   @Argument(index = 1, name = "daemon|spi", description = "The daemon to initiate from, or an SPI")
@@ -49,8 +52,10 @@ public class IkeCommand implements Action {
     switch (action) {
       case "sas" -> sas(out, all);
       case "initiate" -> initiate(out, all);
-      case "terminate" -> terminate(out, all);
-      default -> out.println("usage: mvpn:ike sas | initiate DAEMON PEER | terminate SPI");
+      case "terminate" -> bySpi(out, all, "deleting", IkeService::terminate);
+      case "rekey" -> bySpi(out, all, "re-keying", IkeService::rekey);
+      default ->
+          out.println("usage: mvpn:ike sas | initiate DAEMON PEER | terminate SPI | rekey SPI");
     }
     return null;
   }
@@ -118,9 +123,14 @@ public class IkeCommand implements Action {
     out.println("no IKE daemon " + first);
   }
 
-  private void terminate(PrintStream out, List<IkeService> all) {
+  /** {@code terminate} or {@code rekey}: the IKE SA of that SPI, in whichever daemon has it. */
+  private void bySpi(
+      PrintStream out,
+      List<IkeService> all,
+      String doing,
+      java.util.function.BiPredicate<IkeService, Long> operation) {
     if (first == null) {
-      out.println("usage: mvpn:ike terminate SPI");
+      out.println("usage: mvpn:ike " + action + " SPI");
       return;
     }
     long spi;
@@ -132,14 +142,14 @@ public class IkeCommand implements Action {
     }
     // The local SPI first: both ends of a local pair hold the same two SPIs.
     for (IkeService d : all) {
-      if (d.sas().stream().anyMatch(sa -> sa.localSpi() == spi) && d.terminate(spi)) {
-        out.printf("%s: deleting IKE SA %016x%n", d.name(), spi);
+      if (d.sas().stream().anyMatch(sa -> sa.localSpi() == spi) && operation.test(d, spi)) {
+        out.printf("%s: %s IKE SA %016x%n", d.name(), doing, spi);
         return;
       }
     }
     for (IkeService d : all) {
-      if (d.terminate(spi)) {
-        out.printf("%s: deleting IKE SA %016x%n", d.name(), spi);
+      if (operation.test(d, spi)) {
+        out.printf("%s: %s IKE SA %016x%n", d.name(), doing, spi);
         return;
       }
     }

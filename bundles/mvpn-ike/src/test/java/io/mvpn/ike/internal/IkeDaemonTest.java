@@ -27,26 +27,35 @@ class IkeDaemonTest {
     }
   }
 
-  @Test
-  void pskDaemonsEstablishAndTerminate() throws Exception {
+  /** Daemons one and two with a pre-shared key, on loopback ports from {@code port} on. */
+  private void pskDaemons(int port) throws Exception {
     ca.activate(caConfig());
     String psk = "psk=0x6d76706e2d6c6f6f706261636b2d736563726574";
     one =
         daemon(
             "one",
-            15100,
-            15101,
-            "two remote=127.0.0.1:15102 id=one.test remoteId=two.test "
+            port,
+            port + 1,
+            "two remote=127.0.0.1:"
+                + (port + 2)
+                + " id=one.test remoteId=two.test "
                 + psk
                 + " localTs=10.1.0.0/24 remoteTs=10.2.0.0/24");
     two =
         daemon(
             "two",
-            15102,
-            15103,
-            "one remote=127.0.0.1:15100 id=two.test remoteId=one.test "
+            port + 2,
+            port + 3,
+            "one remote=127.0.0.1:"
+                + port
+                + " id=two.test remoteId=one.test "
                 + psk
                 + " localTs=10.2.0.0/24 remoteTs=10.1.0.0/24");
+  }
+
+  @Test
+  void pskDaemonsEstablishAndTerminate() throws Exception {
+    pskDaemons(15100);
     long spi = one.initiate("two");
     await(() -> established(one) && established(two));
     IkeSaView sa = one.sas().get(0);
@@ -56,6 +65,32 @@ class IkeDaemonTest {
     assertThat(two.sas().get(0).childSas().get(0).outboundSpi())
         .isEqualTo(sa.childSas().get(0).inboundSpi());
     assertThat(one.terminate(spi)).isTrue();
+    await(() -> one.sas().isEmpty() && two.sas().isEmpty());
+  }
+
+  /** {@code mvpn:ike rekey}: both daemons then show only the new IKE SA, with the same Child SA. */
+  @Test
+  void pskDaemonsRekeyTheIkeSa() throws Exception {
+    pskDaemons(15120);
+    long spi = one.initiate("two");
+    await(() -> established(one) && established(two));
+    IkeSaView before = one.sas().get(0);
+    assertThat(one.rekey(spi)).isTrue();
+    await(
+        () ->
+            one.sas().size() == 1
+                && two.sas().size() == 1
+                && one.sas().get(0).spiI() != before.spiI()
+                && two.sas().get(0).spiI() == one.sas().get(0).spiI()
+                && established(one)
+                && established(two));
+    IkeSaView after = one.sas().get(0);
+    assertThat(after.spiR()).isNotEqualTo(before.spiR()).isEqualTo(two.sas().get(0).spiR());
+    assertThat(after.initiator()).isTrue();
+    assertThat(after.childSas()).isEqualTo(before.childSas());
+    assertThat(one.rekey(0x1234)).isFalse();
+    // The new SA is deleted like any other.
+    assertThat(two.terminate(two.sas().get(0).localSpi())).isTrue();
     await(() -> one.sas().isEmpty() && two.sas().isEmpty());
   }
 
