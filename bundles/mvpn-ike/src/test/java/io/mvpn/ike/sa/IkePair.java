@@ -157,6 +157,32 @@ final class IkePair implements Transport {
     return responder.sa(sa.spiR());
   }
 
+  /** Every datagram sent so far as UDP in a pcapng file, 1 ms apart, for tshark. */
+  void writePcap(java.nio.file.Path pcap) throws java.io.IOException {
+    try (var writer =
+        new io.mvpn.net.capture.PcapngWriter(
+            java.nio.channels.FileChannel.open(
+                pcap,
+                java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE),
+            "ike")) {
+      long t = 0;
+      for (Datagram d : sent) {
+        io.netty.buffer.ByteBuf udp =
+            io.mvpn.packet.udp.UdpDatagram.build(
+                io.netty.buffer.ByteBufAllocator.DEFAULT,
+                d.source().address().toInt(),
+                d.destination().address().toInt(),
+                d.source().port(),
+                d.destination().port(),
+                io.netty.buffer.Unpooled.wrappedBuffer(d.payload()),
+                64);
+        writer.write(t += 1_000_000, udp);
+        udp.release();
+      }
+    }
+  }
+
   /** Exchange types and R flags of the datagrams sent so far, e.g. "34 35 35R". */
   List<String> flow() {
     List<String> out = new ArrayList<>();
