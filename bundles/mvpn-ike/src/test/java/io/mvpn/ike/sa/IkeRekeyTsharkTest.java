@@ -54,27 +54,13 @@ class IkeRekeyTsharkTest {
 
   @Test
   void nothingIsMalformedOrWarnedAbout() throws Exception {
-    assertThat(
-            Tshark.run(
-                pcap,
-                "-o",
-                "uat:ikev2_decryption_table:" + oldKeys,
-                "-o",
-                "uat:ikev2_decryption_table:" + newKeys,
-                "-Y",
-                "_ws.malformed || _ws.expert.severity >= \"warning\""))
-        .isEmpty();
+    assertThat(withBothRows("-Y", "_ws.malformed || _ws.expert.severity >= \"warning\"")).isEmpty();
   }
 
   @Test
   void withBothRowsWiresharkOpensTheRekeyAndTheNewSa() throws Exception {
     List<String> rows =
-        Tshark.run(
-            pcap,
-            "-o",
-            "uat:ikev2_decryption_table:" + oldKeys,
-            "-o",
-            "uat:ikev2_decryption_table:" + newKeys,
+        withBothRows(
             "-Y",
             "isakmp.exchangetype >= 36",
             "-T",
@@ -112,5 +98,18 @@ class IkeRekeyTsharkTest {
             "37\t0x28\t\t\t3",
             "36\t0x00\t3\t\t",
             "36\t0x28\t3\t\t");
+  }
+
+  /** tshark with the decryption rows of the old SA and the new one. */
+  private List<String> withBothRows(String... args) throws Exception {
+    List<String> all =
+        new java.util.ArrayList<>(
+            List.of(
+                "-o",
+                "uat:ikev2_decryption_table:" + oldKeys,
+                "-o",
+                "uat:ikev2_decryption_table:" + newKeys));
+    all.addAll(List.of(args));
+    return Tshark.run(pcap, all.toArray(String[]::new));
   }
 }
