@@ -35,7 +35,11 @@ public final class CreateChildSaTask implements IkeTask {
   private final int pfsGroup;
   private int inboundSpi;
   private byte[] ni;
+  private byte[] nr;
   private DiffieHellman dh;
+  private ChildSa created;
+  private byte[] peerNi;
+  private byte[] peerNr;
 
   /**
    * Re-keys {@code old}.
@@ -69,6 +73,28 @@ public final class CreateChildSaTask implements IkeTask {
       List<TrafficSelector> remote,
       int pfsGroup) {
     return new CreateChildSaTask(config, random, null, local, remote, pfsGroup);
+  }
+
+  /**
+   * The peer re-keyed the same Child SA while our request was out (§2.8.1): we answered with {@code
+   * ourNr} to its {@code theirNi}.
+   */
+  void collided(byte[] theirNi, byte[] ourNr) {
+    peerNi = theirNi.clone();
+    peerNr = ourNr.clone();
+  }
+
+  /** The Child SA this task made, once it is DONE. */
+  ChildSa created() {
+    return created;
+  }
+
+  /**
+   * Whether our new Child SA is the redundant one of two simultaneous re-keys, the lowest of the
+   * four nonces having been in our exchange (§2.8.1); false when there was only ours.
+   */
+  boolean redundant() {
+    return peerNi != null && Nonces.lowestIn(ni, nr, peerNi, peerNr);
   }
 
   /** The Child SA this task re-keys, or null when it creates an additional one. */
@@ -156,18 +182,11 @@ public final class CreateChildSaTask implements IkeTask {
         return Outcome.REFUSED;
       }
     }
-    sa.addChildSa(
+    this.nr = nr.data().toByteArray();
+    created =
         ChildSaFactory.create(
-            sa,
-            chosen,
-            inboundSpi,
-            ChildSaFactory.spiOf(chosen),
-            tsI,
-            tsR,
-            gir,
-            ni,
-            nr.data().toByteArray(),
-            true));
+            sa, chosen, inboundSpi, ChildSaFactory.spiOf(chosen), tsI, tsR, gir, ni, this.nr, true);
+    sa.addChildSa(created);
     return Outcome.DONE;
   }
 

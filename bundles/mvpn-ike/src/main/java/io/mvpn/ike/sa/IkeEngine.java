@@ -7,6 +7,7 @@ import io.mvpn.ike.message.IkeFormatException;
 import io.mvpn.ike.message.IkeHeader;
 import io.mvpn.ike.message.IkeMessage;
 import io.mvpn.ike.message.IkePayload;
+import io.mvpn.ike.message.NoncePayload;
 import io.mvpn.ike.message.NotifyPayload;
 import io.mvpn.ike.message.Octets;
 import io.mvpn.ike.message.Transform;
@@ -424,7 +425,8 @@ public final class IkeEngine {
     }
     List<ChildSa> children = sa.childSas();
     List<IkePayload> payloads = new ArrayList<>(moved.payloads());
-    payloads.addAll(answer(sa, opened));
+    List<IkePayload> answer = answer(sa, opened);
+    payloads.addAll(answer);
     respond(sa, datagram, h, payloads);
     if (h.exchangeType() == IkeHeader.IKE_AUTH && sa.peerSupportsMobike()) {
       MobikeResponder.learnAddresses(sa, opened);
@@ -444,10 +446,31 @@ public final class IkeEngine {
       for (ChildSa child : sa.childSas()) {
         if (!children.contains(child) && h.exchangeType() == IkeHeader.CREATE_CHILD_SA) {
           childSaCreated(sa, child);
+          childRekeyCollision(sa, opened, answer);
         }
       }
     }
     afterResponding(sa, h);
+  }
+
+  /**
+   * §2.8.1: the peer's request re-keyed the Child SA that our own outstanding request re-keys; the
+   * nonces decide which new pair goes once our answer is in.
+   */
+  private static void childRekeyCollision(IkeSa sa, IkeMessage request, List<IkePayload> answer) {
+    NotifyPayload rekey = request.notification(NotifyPayload.REKEY_SA);
+    NoncePayload ni = request.first(NoncePayload.class);
+    if (rekey != null
+        && ni != null
+        && sa.activeTask() instanceof CreateChildSaTask ours
+        && ours.rekeyed() != null
+        && ChildSaFactory.spiOf(rekey.spi()) == ours.rekeyed().outbound().spi()) {
+      for (IkePayload p : answer) {
+        if (p instanceof NoncePayload nr) {
+          ours.collided(ni.data().toByteArray(), nr.data().toByteArray());
+        }
+      }
+    }
   }
 
   private List<IkePayload> answer(IkeSa sa, IkeMessage request) {
@@ -693,9 +716,12 @@ public final class IkeEngine {
       established(sa);
     }
     if (task instanceof CreateChildSaTask create) {
-      List<ChildSa> all = sa.childSas();
-      childSaCreated(sa, all.get(all.size() - 1));
-      if (create.rekeyed() != null) {
+      childSaCreated(sa, create.created());
+      if (create.redundant()) {
+        // §2.8.1: the peer re-keyed it too and ours had the lowest nonce: we delete ours, the
+        // peer deletes the old pair.
+        sa.queuedTasks().add(InformationalTask.deleteChildSa(create.created()));
+      } else if (create.rekeyed() != null) {
         // §2.8: the new pair is in; the initiator of the re-key deletes the old one.
         sa.queuedTasks().add(InformationalTask.deleteChildSa(create.rekeyed()));
       }

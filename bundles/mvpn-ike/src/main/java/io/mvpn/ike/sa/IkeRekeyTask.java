@@ -14,7 +14,6 @@ import io.mvpn.ike.message.SecurityAssociationPayload;
 import io.mvpn.ike.message.Transform;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.LongSupplier;
 
@@ -42,7 +41,8 @@ final class IkeRekeyTask implements IkeTask {
   private int retries;
   private IkeSa successor;
   private IkeSa peerSuccessor;
-  private byte[] peerLowest;
+  private byte[] peerNi;
+  private byte[] peerNr;
 
   /**
    * @param group the D-H group of our KE: the old SA's, which the peer chose before
@@ -69,7 +69,8 @@ final class IkeRekeyTask implements IkeTask {
   /** The peer re-keyed the same SA while our request was out (§2.8.2). */
   void collided(IkeSa theirs, byte[] theirNi, byte[] ourNr) {
     peerSuccessor = theirs;
-    peerLowest = lowest(theirNi, ourNr);
+    peerNi = theirNi.clone();
+    peerNr = ourNr.clone();
   }
 
   /**
@@ -77,11 +78,7 @@ final class IkeRekeyTask implements IkeTask {
    * was in our exchange (§2.8.2). Only after {@link #collided} and a DONE response.
    */
   boolean redundant() {
-    return Arrays.compareUnsigned(lowest(ni, successor.nonceR()), peerLowest) < 0;
-  }
-
-  private static byte[] lowest(byte[] a, byte[] b) {
-    return Arrays.compareUnsigned(a, b) <= 0 ? a.clone() : b.clone();
+    return Nonces.lowestIn(ni, successor.nonceR(), peerNi, peerNr);
   }
 
   @Override
