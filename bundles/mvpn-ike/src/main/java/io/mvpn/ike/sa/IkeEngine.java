@@ -239,6 +239,9 @@ public final class IkeEngine {
    * reports it.
    */
   public void rekeyIkeSa(IkeSa sa) {
+    if (sa.state() != IkeSaState.ESTABLISHED) {
+      return; // nothing to re-key yet, or re-keyed already
+    }
     int group = ProposalPolicy.single(sa.proposal(), Transform.DH).id();
     queue(sa, new IkeRekeyTask(config, random, group, newIkeSpi()));
   }

@@ -227,6 +227,26 @@ class IkeRekeyTest {
     assertThat(pair.gwSad.all()).hasSize(2);
   }
 
+  /** Before IKE_AUTH is through, and once re-keyed, there is nothing to re-key. */
+  @Test
+  void onlyAnEstablishedSaIsRekeyed() {
+    pair.scheduler.execute(
+        () -> {
+          mn = pair.initiator.initiate(IkePair.GW);
+          pair.initiator.rekeyIkeSa(mn);
+        });
+    pair.run(100);
+    assertThat(pair.flow()).containsExactly("34", "34R", "35", "35R");
+    assertThat(mn.state()).isEqualTo(IkeSaState.ESTABLISHED);
+    pair.lose = d -> exchange(d) == IkeHeader.INFORMATIONAL; // the old SA stays REKEYED
+    pair.scheduler.execute(() -> pair.initiator.rekeyIkeSa(mn));
+    pair.run(100);
+    pair.scheduler.execute(() -> pair.initiator.rekeyIkeSa(mn));
+    pair.run(100);
+    assertThat(mn.state()).isEqualTo(IkeSaState.DELETING);
+    assertThat(pair.flow().stream().filter("36"::equals)).hasSize(1);
+  }
+
   /** A peer that answers the re-key with an error: the old SA goes on as it was. */
   @Test
   void aRefusedRekeyChangesNothing() {
