@@ -289,21 +289,7 @@ class StrongSwanInteropTest {
       assertThat(reply.sequence()).isEqualTo(seq);
     }
 
-    String ping =
-        NetNamespace.run(
-            "ip",
-            "netns",
-            "exec",
-            ns.name,
-            "ping",
-            "-n",
-            "-c",
-            "3",
-            "-W",
-            "2",
-            "-I",
-            NetNamespace.INNER_ADDRESS,
-            MVPN_HOST.toString());
+    String ping = ping(ns, MVPN_HOST, 3);
     assertThat(ping).as("refused: " + mvpn.espRefused).contains("3 received");
     // Read on the engine's thread: ping may see the third reply before the runner counts it.
     assertThat(mvpn.call(mvpn.echoesAnswered::get)).isEqualTo(answeredBefore + 3);
@@ -314,6 +300,24 @@ class StrongSwanInteropTest {
     int[] after = packets(listed);
     assertThat(after[0] - before[0]).as(listed).isEqualTo(6);
     assertThat(after[1] - before[1]).as(listed).isEqualTo(6);
+  }
+
+  /** {@code ping}'s output for {@code count} echoes from the host behind charon to {@code to}. */
+  static String ping(NetNamespace ns, Ipv4Address to, int count) throws Exception {
+    return NetNamespace.run(
+        "ip",
+        "netns",
+        "exec",
+        ns.name,
+        "ping",
+        "-n",
+        "-c",
+        String.valueOf(count),
+        "-W",
+        "2",
+        "-I",
+        NetNamespace.INNER_ADDRESS,
+        to.toString());
   }
 
   /** The packets charon counted in and out on the first Child SA it lists. */

@@ -5,6 +5,7 @@ import static io.mvpn.ike.interop.StrongSwanInteropTest.assertSameSas;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mvpn.api.Ipv4Address;
+import io.mvpn.ike.message.NotifyPayload;
 import io.mvpn.ike.message.Transform;
 import io.mvpn.ike.sa.ChildSa;
 import io.mvpn.ike.sa.Endpoint;
@@ -35,6 +36,21 @@ class StrongSwanRekeyInteropTest {
   static final String ESP_PROPOSALS =
       StrongSwanInteropTest.ESP_PROPOSALS + ",aes256gcm16-ecp256-noesn";
 
+  /** A second Child SA charon can ask for: towards 10.2.5.0/24 only. */
+  static final String NET2 =
+      String.join(
+          "\n",
+          "      net2 {",
+          "        local_ts = 10.1.0.0/24",
+          "        remote_ts = 10.2.5.0/24",
+          "        esp_proposals = " + ESP_PROPOSALS,
+          "        mode = tunnel",
+          "      }",
+          "");
+
+  /** A host behind mvpn that only the second Child SA reaches. */
+  static final Ipv4Address NET2_HOST = Ipv4Address.parse("10.2.5.1");
+
   private NetNamespace ns;
   private UdpIkeRunner mvpn;
   private Charon charon;
@@ -53,12 +69,14 @@ class StrongSwanRekeyInteropTest {
     charon = new Charon(dir, ns.name);
     charon.start(
         StrongSwanInteropTest.swanctlConf(ns)
-            .replace(StrongSwanInteropTest.ESP_PROPOSALS, ESP_PROPOSALS),
+            .replace(StrongSwanInteropTest.ESP_PROPOSALS, ESP_PROPOSALS)
+            .replace("    children {\n", "    children {\n" + NET2),
         // A re-keyed Child SA goes after 1 s, not 5 s, and the listing shows only the new one. 0
         // would keep it forever in 5.9.8.
         List.of("delete_rekeyed_delay = 1"));
     charon.routeTunnel("10.2.0.0/16", NetNamespace.INNER_ADDRESS);
     mvpn.hosts.add(StrongSwanInteropTest.MVPN_HOST);
+    mvpn.hosts.add(NET2_HOST);
     Charon.Result load = charon.swanctl(20, "--load-all");
     assertThat(load.exitCode()).as(load.output()).isZero();
   }
@@ -71,10 +89,7 @@ class StrongSwanRekeyInteropTest {
 
   @Test
   void charonInitiatesThenBothEndsRekey() throws Exception {
-    Charon.Result initiate = charon.swanctl(40, "--initiate", "--child", "net", "--timeout", "20");
-    assertThat(initiate.exitCode()).as(initiate.output()).isZero();
-    IkeSa sa = mvpn.established.poll(5, TimeUnit.SECONDS);
-    assertThat(sa).as(initiate.output()).isNotNull();
+    IkeSa sa = charonInitiates();
     assertPingsBothWays(mvpn, charon, ns, sa);
 
     sa = charonRekeysChild(sa);
@@ -111,6 +126,67 @@ class StrongSwanRekeyInteropTest {
         });
     awaitMvpn(() -> mvpn.ended.contains(last), "the delete");
     assertThat(awaitListing(l -> !l.contains("ESTABLISHED"))).doesNotContain("INSTALLED");
+  }
+
+  /**
+   * Additional Child SAs (§1.3.1): charon asks for net2 by CREATE_CHILD_SA and pings through it;
+   * mvpn asks for one that charon narrows into its net; one outside charon's selectors is refused
+   * with TS_UNACCEPTABLE and nothing is installed.
+   */
+  @Test
+  void additionalChildSasBothWays() throws Exception {
+    IkeSa sa = charonInitiates();
+
+    Charon.Result net2 = charon.swanctl(40, "--initiate", "--child", "net2", "--timeout", "20");
+    assertThat(net2.exitCode()).as(net2.output()).isZero();
+    awaitMvpn(() -> sa.childSas().size() == 2, "net2 at mvpn");
+    ChildSa second = mvpn.call(() -> sa.childSas().get(1));
+    assertThat(second.localSelectors())
+        .containsExactly(StrongSwanInteropTest.range("10.2.5.0", "10.2.5.255"));
+    String listed = awaitListing(l -> l.contains("net2: #") && l.contains(hex(second.outbound())));
+    assertThat(listed).contains(hex(second.inbound()));
+    // charon's kernel routes 10.2.5.1 by net2's more specific policy; mvpn answers through it.
+    String ping = StrongSwanInteropTest.ping(ns, NET2_HOST, 2);
+    assertThat(ping).as("refused: " + mvpn.espRefused).contains("2 received");
+    assertThat(mvpn.espRefused).isEmpty();
+    String afterPing = charon.swanctl(20, "--list-sas").output();
+    assertThat(StrongSwanInteropTest.packets(afterPing.substring(afterPing.indexOf("net2: #"))))
+        .as(afterPing)
+        .containsExactly(2, 2);
+
+    createChildSa(sa, "10.2.6.0", "10.1.0.0");
+    awaitMvpn(() -> sa.childSas().size() == 3, "mvpn's additional Child SA");
+    ChildSa third = mvpn.call(() -> sa.childSas().get(2));
+    assertThat(awaitListing(l -> l.contains(hex(third.outbound())))).contains(hex(third.inbound()));
+    assertThat(mvpn.call(mvpn.sad::all)).hasSize(3);
+
+    createChildSa(sa, "10.2.7.0", "10.9.0.0");
+    awaitMvpn(() -> sa.childFailure() != 0, "the refusal");
+    assertThat(mvpn.call(sa::childFailure)).isEqualTo(NotifyPayload.TS_UNACCEPTABLE);
+    assertThat(mvpn.call(sa::childSas)).hasSize(3);
+    assertThat(mvpn.call(mvpn.sad::all)).hasSize(3);
+  }
+
+  /** charon sets up the IKE SA and the Child SA net; mvpn's SA. */
+  private IkeSa charonInitiates() throws Exception {
+    Charon.Result initiate = charon.swanctl(40, "--initiate", "--child", "net", "--timeout", "20");
+    assertThat(initiate.exitCode()).as(initiate.output()).isZero();
+    IkeSa sa = mvpn.established.poll(5, TimeUnit.SECONDS);
+    assertThat(sa).as(initiate.output()).isNotNull();
+    return sa;
+  }
+
+  /** mvpn asks for a Child SA between two /24s. */
+  private void createChildSa(IkeSa sa, String local, String remote) throws Exception {
+    mvpn.call(
+        () -> {
+          mvpn.engine().createChildSa(sa, List.of(slash24(local)), List.of(slash24(remote)), 0);
+          return null;
+        });
+  }
+
+  private static io.mvpn.ike.message.TrafficSelector slash24(String start) {
+    return StrongSwanInteropTest.range(start, start.substring(0, start.lastIndexOf('.')) + ".255");
   }
 
   // ---- the re-keys ----------------------------------------------------------------------------
