@@ -175,7 +175,7 @@ public final class IkeEngine {
    * NAT may sit on the new path. Only after MOBIKE was negotiated, by the original initiator.
    */
   public boolean updateAddresses(IkeSa sa, Endpoint newLocal) {
-    if (!sa.isInitiator()
+    if (!sa.isOriginalInitiator()
         || !sa.peerSupportsMobike()
         || !config.mobike()
         || sa.state() != IkeSaState.ESTABLISHED) {

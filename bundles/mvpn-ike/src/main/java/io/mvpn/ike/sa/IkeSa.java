@@ -22,6 +22,8 @@ import java.util.Optional;
 public final class IkeSa {
 
   private final boolean initiator;
+  // Whether this end set up the first SA of this line of re-keys: MOBIKE's initiator (RFC 4555).
+  private boolean originalInitiator;
   private final long spiI;
   private long spiR;
   private Endpoint local;
@@ -80,10 +82,23 @@ public final class IkeSa {
     this.remote = remote;
     this.espLocal = local;
     this.espRemote = remote;
+    this.originalInitiator = initiator;
   }
 
+  /**
+   * Whether we were this SA's initiator: its I flag and SPI order (a re-key's initiator, §2.18).
+   */
   public boolean isInitiator() {
     return initiator;
+  }
+
+  /**
+   * Whether this end set up the IKE SA that this one re-keys, or re-keys of it: the initiator in
+   * RFC 4555's sense, the one that moves the SA, whoever started the re-keys since (as strongSwan
+   * keeps it). Equal to {@link #isInitiator()} until the peer re-keys the SA.
+   */
+  public boolean isOriginalInitiator() {
+    return originalInitiator;
   }
 
   public long spiI() {
@@ -244,6 +259,11 @@ public final class IkeSa {
    */
   IkeSa successor(boolean rekeyInitiator, long newSpiI, long newSpiR) {
     IkeSa next = new IkeSa(rekeyInitiator, newSpiI, newSpiR, local, remote);
+    next.originalInitiator = originalInitiator;
+    next.espLocal = espLocal;
+    next.espRemote = espRemote;
+    next.peerAdditionalAddresses = peerAdditionalAddresses;
+    next.peerAnnouncedNoAdditional = peerAnnouncedNoAdditional;
     next.localBehindNat = localBehindNat;
     next.remoteBehindNat = remoteBehindNat;
     next.peerInit = peerInit;

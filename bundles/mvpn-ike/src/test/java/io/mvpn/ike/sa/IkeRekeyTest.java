@@ -93,6 +93,32 @@ class IkeRekeyTest {
     assertReplaced(false);
   }
 
+  /**
+   * The gateway re-keyed, so the MN is not the new SA's initiator (its I flag), but it still is the
+   * one that moves the SA with MOBIKE (RFC 4555): that role survives the re-key.
+   */
+  @Test
+  void theMobileNodeStillMovesTheSaAfterTheGatewayRekeyedIt() {
+    establish();
+    pair.scheduler.execute(() -> pair.responder.rekeyIkeSa(gw));
+    pair.run(100);
+    IkeSa newMn = only(pair.initiator);
+    IkeSa newGw = only(pair.responder);
+    assertThat(newMn.isInitiator()).isFalse();
+    assertThat(newMn.isOriginalInitiator()).isTrue();
+    assertThat(newGw.isOriginalInitiator()).isFalse();
+    assertThat(newMn.peerSupportsMobike()).isTrue();
+    pair.engines.put(MobikeTest.MOVED, pair.initiator);
+    pair.scheduler.execute(
+        () -> assertThat(pair.initiator.updateAddresses(newMn, MobikeTest.MOVED)).isTrue());
+    pair.scheduler.execute(
+        () -> assertThat(pair.responder.updateAddresses(newGw, IkePair.GW)).isFalse());
+    pair.run(100);
+    assertThat(newGw.remote()).isEqualTo(MobikeTest.MOVED_NAT_T);
+    assertThat(gwChild.outbound().tunnelDestination()).isEqualTo(MobikeTest.MOVED.address());
+    assertThat(newMn.state()).isEqualTo(IkeSaState.ESTABLISHED);
+  }
+
   @Test
   void childSasAreRekeyedFromTheNewSkD() throws Exception {
     establish();
