@@ -134,6 +134,12 @@ public final class PartyKeying implements AutoCloseable {
       party.addPeer(peer, child.outbound()); // a re-key: the new SA replaces the old one
     }
 
+    /** The Child SA, and so the party's SA, goes on under the new IKE SA. */
+    @Override
+    public void ikeSaRekeyed(IkeSa old, IkeSa successor) {
+      established.replace(peer, old, successor);
+    }
+
     @Override
     public void ended(IkeSa sa) {
       if (established.remove(peer, sa)) {
