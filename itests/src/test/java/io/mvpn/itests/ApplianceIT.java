@@ -441,8 +441,22 @@ public class ApplianceIT {
                 }
               },
               WAIT_SECONDS));
-      // A ping from mr1 to mr3, two hops away, makes mr1 discover the route.
-      String ping = execute(sessions, "mvpn:ping mr1 10.77.0.3");
+      // A ping from mr1 to mr3, two hops away, makes mr1 discover the route. A router may still
+      // be re-activating (its cfg read twice) when the three services are up: retry until its
+      // VRF answers.
+      String[] pinged = {""};
+      assertTrue(
+          awaitCondition(
+              () -> {
+                try {
+                  pinged[0] = execute(sessions, "mvpn:ping mr1 10.77.0.3");
+                  return true;
+                } catch (Exception e) {
+                  return false;
+                }
+              },
+              WAIT_SECONDS));
+      String ping = pinged[0];
       String first = execute(sessions, "mvpn:aodv stats") + execute(sessions, "mvpn:aodv routes");
       assertTrue(ping + first, first.contains("rreq_sent"));
       assertTrue(
