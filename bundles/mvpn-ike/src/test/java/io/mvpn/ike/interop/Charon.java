@@ -26,6 +26,7 @@ final class Charon implements AutoCloseable {
 
   private final Path dir;
   private final String netns;
+  private final List<String> settings = new ArrayList<>();
   private Process process;
 
   Charon(Path dir, String netns) {
@@ -45,6 +46,23 @@ final class Charon implements AutoCloseable {
     }
   }
 
+  /**
+   * Where swanctl.conf is, and so swanctl's credential directories (x509/, x509ca/, x509crl/,
+   * private/): what {@code --load-all} loads besides the connections.
+   */
+  Path swanctlDir() {
+    return dir;
+  }
+
+  /**
+   * Adds lines to the charon section of strongswan.conf, one setting a line (e.g. {@code
+   * fragment_size = 1280}); call before {@link #start}.
+   */
+  Charon with(String... lines) {
+    settings.addAll(List.of(lines));
+    return this;
+  }
+
   private String uri() {
     return "unix://" + dir.resolve("charon.vici");
   }
@@ -59,6 +77,7 @@ final class Charon implements AutoCloseable {
             "  load_modular = no",
             "  load = " + PLUGINS,
             "  install_routes = no",
+            String.join("\n", settings.stream().map(line -> "  " + line).toList()),
             "  filelog {",
             "    log {",
             "      path = " + log(),

@@ -237,6 +237,12 @@ class StrongSwanInteropTest {
    * answers through mvpn's. charon then counts bytes in both directions.
    */
   void assertPingsBothWays(IkeSa sa) throws Exception {
+    assertPingsBothWays(ns, mvpn, charon, sa);
+  }
+
+  /** {@link #assertPingsBothWays(IkeSa)} for any namespace, runner and charon. */
+  static void assertPingsBothWays(NetNamespace ns, UdpIkeRunner mvpn, Charon charon, IkeSa sa)
+      throws Exception {
     ChildSa child = mvpn.call(() -> sa.childSas().get(0));
     assertThat(mvpn.call(sa::udpEncapsulation))
         .contains(
