@@ -21,16 +21,21 @@ import io.mvpn.ike.sa.PeerConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -120,6 +125,27 @@ class StrongSwanCertificateInteropTest {
               type,
               FROM,
               UNTIL);
+    }
+
+    /**
+     * An RSA-4096 key and a certificate naming {@code subject} and 40 more hosts: with it IKE_AUTH
+     * takes well over 1280 bytes.
+     */
+    Credential large(Subject subject) throws Exception {
+      List<String> dns = new ArrayList<>(subject.dnsNames());
+      for (int i = 0; i < 40; i++) {
+        dns.add("host-" + i + ".fragments.example.net");
+      }
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+      generator.initialize(4096, random);
+      KeyPair keys = generator.generateKeyPair();
+      X509Certificate certificate =
+          ca.issue(
+              new Subject(subject.commonName(), subject.addresses(), dns),
+              keys.getPublic(),
+              FROM,
+              UNTIL);
+      return Credential.of(keys.getPrivate(), certificate);
     }
 
     /** charon's credential, known by its FQDN. */
@@ -349,6 +375,61 @@ class StrongSwanCertificateInteropTest {
     IkeSa sa = charonInitiates();
     assertCharonAuthenticated(CHARON_ID, "RSA signature", "RSA signature");
     StrongSwanInteropTest.assertPingsBothWays(ns, mvpn, charon, sa);
+  }
+
+  // ---- IKE fragmentation (RFC 7383) -------------------------------------------------------------
+
+  @Test
+  void charonInitiatesWithIkeAuthInFragments() throws Exception {
+    startWithLargeCertificates();
+
+    IkeSa sa = charonInitiates();
+    assertIkeAuthInFragmentsBothWays();
+    StrongSwanInteropTest.assertPingsBothWays(ns, mvpn, charon, sa);
+  }
+
+  @Test
+  void mvpnInitiatesWithIkeAuthInFragments() throws Exception {
+    startWithLargeCertificates();
+
+    IkeSa sa = mvpnInitiates();
+    assertIkeAuthInFragmentsBothWays();
+    StrongSwanInteropTest.assertPingsBothWays(ns, mvpn, charon, sa);
+  }
+
+  /** Both ends with RSA-4096 keys and certificates of 40-odd names: IKE_AUTH needs fragments. */
+  private void startWithLargeCertificates() throws Exception {
+    Pki pki = new Pki(KeyType.RSA_2048);
+    Credential mvpnLarge =
+        pki.large(Subject.gateway("mvpn gateway", Ipv4Address.parse(ns.rootAddress)));
+    start(
+        pki,
+        pki.authenticator(mvpnLarge, pki.validator()),
+        null,
+        pki.large(Subject.node(CHARON_ID)),
+        CHARON_ID);
+  }
+
+  /**
+   * charon split its IKE_AUTH message and reassembled mvpn's; mvpn sent its own in more than one
+   * datagram, none larger than 1280 bytes with IPv4 and UDP headers and the non-ESP marker, and
+   * reassembled charon's.
+   */
+  private void assertIkeAuthInFragmentsBothWays() throws Exception {
+    String log = charon.logText();
+    assertThat(log)
+        .contains("splitting IKE message")
+        .contains("reassembled fragmented IKE message");
+    assertThat(mvpn.call(() -> mvpn.engine().counters().reassembled())).isEqualTo(1);
+    List<Integer> sizes = new ArrayList<>();
+    Matcher m = Pattern.compile("^-> .* 35R? mid 1 (\\d+) B$").matcher("");
+    for (String line : mvpn.trace) {
+      if (m.reset(line).matches()) {
+        sizes.add(Integer.parseInt(m.group(1)));
+      }
+    }
+    assertThat(sizes).as(String.join("\n", mvpn.trace)).hasSizeGreaterThan(1);
+    assertThat(sizes).allMatch(size -> size + 4 + 28 <= 1280);
   }
 
   // ---- charon refused --------------------------------------------------------------------------

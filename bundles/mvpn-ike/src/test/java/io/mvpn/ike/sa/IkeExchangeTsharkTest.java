@@ -5,14 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.mvpn.ike.Tshark;
 import io.mvpn.ike.message.Transform;
-import io.mvpn.net.capture.PcapngWriter;
-import io.mvpn.packet.udp.UdpDatagram;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.Unpooled;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,8 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
  * IKEv2 decryption table it also opens every SK payload, checking the engine's AEAD framing.
  */
 class IkeExchangeTsharkTest {
-
-  private static final ByteBufAllocator ALLOC = ByteBufAllocator.DEFAULT;
 
   @TempDir Path tmp;
 
@@ -55,24 +46,7 @@ class IkeExchangeTsharkTest {
     pair.run(100);
 
     pcap = tmp.resolve("ike-exchange.pcapng");
-    try (var writer =
-        new PcapngWriter(
-            FileChannel.open(pcap, StandardOpenOption.CREATE, StandardOpenOption.WRITE), "ike")) {
-      long t = 0;
-      for (Datagram d : pair.sent) {
-        ByteBuf udp =
-            UdpDatagram.build(
-                ALLOC,
-                d.source().address().toInt(),
-                d.destination().address().toInt(),
-                d.source().port(),
-                d.destination().port(),
-                Unpooled.wrappedBuffer(d.payload()),
-                64);
-        writer.write(t += 1_000_000, udp);
-        udp.release();
-      }
-    }
+    pair.capture(pcap);
   }
 
   @Test

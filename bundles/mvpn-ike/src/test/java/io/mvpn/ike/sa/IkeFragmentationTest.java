@@ -1,7 +1,9 @@
 package io.mvpn.ike.sa;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.mvpn.ike.Tshark;
 import io.mvpn.ike.message.EncryptedFragmentPayload;
 import io.mvpn.ike.message.IkeHeader;
 import io.mvpn.ike.message.IkeMessage;
@@ -17,6 +19,7 @@ import io.mvpn.ike.pki.CertificateValidator;
 import io.mvpn.ike.pki.Credential;
 import io.mvpn.ike.pki.KeyType;
 import io.netty.buffer.Unpooled;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +28,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * IKE fragmentation (RFC 7383) between engines in virtual time: RSA certificates with long
@@ -303,6 +307,54 @@ class IkeFragmentationTest {
     assertThat(gw.fragments(true)).isNull();
     assertThat(pair.responder.counters().fragmentsDropped()).isEqualTo(1);
     assertThat(gw.state()).isEqualTo(IkeSaState.ESTABLISHED);
+  }
+
+  /**
+   * Wireshark with the SA's keys opens every fragment, reassembles both IKE_AUTH messages and finds
+   * nothing malformed or worth a warning.
+   */
+  @Test
+  void wiresharkReassemblesTheFragments(@TempDir Path tmp) throws Exception {
+    assumeTrue(Tshark.installed(), "tshark is not installed (.ci/run installs it)");
+    IkePair pair = pair();
+    IkeSa mn = pair.start();
+    pair.run(100);
+    assertEstablished(pair, mn);
+    Path pcap = tmp.resolve("ike-fragments.pcapng");
+    pair.capture(pcap);
+    String keys = "uat:ikev2_decryption_table:" + mn.wiresharkKeyLine();
+
+    assertThat(
+            Tshark.run(
+                pcap, "-o", keys, "-Y", "_ws.malformed || _ws.expert.severity >= \"warning\""))
+        .isEmpty();
+    // Fragment number and count of each, and in the last one, the reassembled message's AUTH.
+    List<String> expected = new ArrayList<>();
+    for (boolean response : new boolean[] {false, true}) {
+      int total = authFragments(pair, response).size();
+      for (int number = 1; number <= total; number++) {
+        expected.add(number + "\t" + total + "\t" + (number == total ? "14" : ""));
+      }
+    }
+    List<String> rows =
+        Tshark.run(
+            pcap,
+            "-o",
+            keys,
+            "-Y",
+            "isakmp.exchangetype == 35",
+            "-T",
+            "fields",
+            "-e",
+            "isakmp.frag.number",
+            "-e",
+            "isakmp.frag.total",
+            "-e",
+            "isakmp.auth.method");
+    assertThat(rows.stream().map(String::strip))
+        .containsExactlyElementsOf(expected.stream().map(String::strip).toList());
+    assertThat(Tshark.run(pcap, "-T", "fields", "-e", "ip.len"))
+        .allMatch(length -> Integer.parseInt(length) <= SIZE);
   }
 
   // ---- helpers --------------------------------------------------------------------------------
