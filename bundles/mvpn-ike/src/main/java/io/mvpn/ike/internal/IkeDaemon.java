@@ -101,6 +101,13 @@ public final class IkeDaemon implements IkeService {
 
     @AttributeDefinition(name = "Retransmissions", description = "Before the peer is dead")
     int retransmitTries() default 5;
+
+    @AttributeDefinition(
+        name = "IKE fragment size",
+        description =
+            "Largest IP datagram of an encrypted IKE message before it goes in RFC 7383"
+                + " fragments; 0 turns IKE fragmentation off")
+    int fragmentSize() default EngineSettings.DEFAULT_FRAGMENT_SIZE;
   }
 
   private record Peer(PeerSpec spec, IkeEngine engine) {}
@@ -135,7 +142,8 @@ public final class IkeDaemon implements IkeService {
         new EngineSettings(
             config.retransmitMillis(),
             config.retransmitTries(),
-            EngineSettings.defaults().halfOpenCookieThreshold());
+            EngineSettings.defaults().halfOpenCookieThreshold(),
+            config.fragmentSize());
     InetAddress inet = InetAddress.getByAddress(address.toBytes());
     loop = new DefaultEventLoop(new DefaultThreadFactory("ike-" + name));
     try {

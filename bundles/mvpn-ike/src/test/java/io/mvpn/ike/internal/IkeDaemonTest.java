@@ -3,6 +3,7 @@ package io.mvpn.ike.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mvpn.ike.IkeService.IkeSaView;
+import io.mvpn.ike.sa.EngineSettings;
 import java.lang.annotation.Annotation;
 import java.math.BigInteger;
 import java.util.List;
@@ -155,6 +156,11 @@ class IkeDaemonTest {
           @Override
           public int retransmitTries() {
             return 3;
+          }
+
+          @Override
+          public int fragmentSize() {
+            return EngineSettings.DEFAULT_FRAGMENT_SIZE;
           }
         });
     return d;
