@@ -42,6 +42,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * IKE_AUTH with X.509 certificates between mvpn's engine and strongSwan's charon over real UDP, set
@@ -86,8 +88,13 @@ class StrongSwanCertificateInteropTest {
   void stop(TestInfo test) throws Exception {
     try {
       if (charon != null) {
+        // A parameterized test's runs are told apart by their display names, "[1] ...".
+        String run =
+            test.getDisplayName().startsWith("[")
+                ? test.getDisplayName().replaceAll("\\W+", "-")
+                : "";
         StrongSwanInteropTest.keepLog(
-            charon, "cert-" + test.getTestMethod().orElseThrow().getName() + ".log");
+            charon, "cert-" + test.getTestMethod().orElseThrow().getName() + run + ".log");
         charon.close();
       }
     } finally {
@@ -359,11 +366,13 @@ class StrongSwanCertificateInteropTest {
 
   /**
    * Neither end announces RFC 7427 hashes (charon with signature_authentication off, mvpn with
-   * none), so both sign with method 1, RSA with SHA-1 (RFC 7296 §3.8).
+   * none), so both sign with the method of their key type: 1, RSA with SHA-1 (RFC 7296 §3.8), or 9,
+   * ECDSA with SHA-256 on P-256 (RFC 4754).
    */
-  @Test
-  void rsaMethodOneBothWays() throws Exception {
-    Pki pki = new Pki(KeyType.RSA_2048);
+  @ParameterizedTest
+  @CsvSource({"RSA_2048, RSA signature", "EC_P256, ECDSA-256 signature"})
+  void withoutRfc7427BothSignWithTheKeysOwnMethod(KeyType type, String method) throws Exception {
+    Pki pki = new Pki(type);
     start(
         pki,
         pki.authenticator().withHashes(Set.of()),
@@ -373,7 +382,19 @@ class StrongSwanCertificateInteropTest {
         "signature_authentication = no");
 
     IkeSa sa = charonInitiates();
-    assertCharonAuthenticated(CHARON_ID, "RSA signature", "RSA signature");
+    assertCharonAuthenticated(CHARON_ID, method, method);
+    StrongSwanInteropTest.assertPingsBothWays(ns, mvpn, charon, sa);
+  }
+
+  /** A CA of one key type vouches for end entities of another; each end signs with its own. */
+  @Test
+  void mixedKeyTypes() throws Exception {
+    Pki pki = new Pki(KeyType.EC_P256);
+    Credential charonRsa = pki.ca.issue(Subject.node(CHARON_ID), KeyType.RSA_2048, FROM, UNTIL);
+    start(pki, pki.authenticator(), null, charonRsa, CHARON_ID);
+
+    IkeSa sa = mvpnInitiates();
+    assertCharonAuthenticated(CHARON_ID, "RSA_EMSA_PKCS1_SHA2_256", "ECDSA_WITH_SHA256_DER");
     StrongSwanInteropTest.assertPingsBothWays(ns, mvpn, charon, sa);
   }
 
