@@ -6,7 +6,9 @@ import java.io.ByteArrayOutputStream;
 /**
  * The verified fragments of one message being reassembled (RFC 7383 §2.6): one per direction of an
  * IKE SA, for the request or response it expects next. Only decrypted pieces are kept, so a forged
- * fragment never takes a slot; the number of fragments and their bytes are bounded, and the engine
+ * fragment never takes a slot; the number of fragments and their bytes are bounded, all sets of an
+ * engine together draw on one {@link Budget} (a peer needs only IKE_SA_INIT to send fragments that
+ * verify, so half-open SAs would otherwise each hold up to {@link #MAX_BYTES}), and the engine
  * drops a set that stays incomplete past {@link #TIMEOUT_SECONDS}.
  */
 final class FragmentReassembly {
@@ -23,7 +25,37 @@ final class FragmentReassembly {
    */
   static final long TIMEOUT_SECONDS = 30;
 
+  /** What the fragment sets of one engine may hold together by default. */
+  static final long ENGINE_MAX_BYTES = 16L << 20;
+
+  /** The bytes all fragment sets of one engine hold, against a ceiling. */
+  static final class Budget {
+    private final long limit;
+    private long held;
+
+    Budget(long limit) {
+      this.limit = limit;
+    }
+
+    boolean take(int n) {
+      if (held + n > limit) {
+        return false;
+      }
+      held += n;
+      return true;
+    }
+
+    void give(long n) {
+      held -= n;
+    }
+
+    long held() {
+      return held;
+    }
+  }
+
   private final long messageId;
+  private final Budget budget;
   private final byte[][] pieces;
   private int present;
   private int bytes;
@@ -31,11 +63,12 @@ final class FragmentReassembly {
   private byte[] firstFragment;
   private Scheduler.Timer timer;
 
-  FragmentReassembly(long messageId, int totalFragments) {
+  FragmentReassembly(long messageId, int totalFragments, Budget budget) {
     if (totalFragments < 1 || totalFragments > MAX_FRAGMENTS) {
       throw new IllegalArgumentException(totalFragments + " fragments");
     }
     this.messageId = messageId;
+    this.budget = budget;
     this.pieces = new byte[totalFragments][];
   }
 
@@ -60,9 +93,13 @@ final class FragmentReassembly {
    * Keeps fragment {@code number}'s decrypted {@code piece}; fragment 1 also gives the first inner
    * payload's type and its datagram, by which a retransmitted request is known (§2.6.1).
    *
-   * @return false if that makes the message larger than {@link #MAX_BYTES}: drop the set
+   * @return false, keeping nothing, if that makes the message larger than {@link #MAX_BYTES} or the
+   *     engine's sets larger than their budget: drop the set
    */
   boolean add(int number, byte[] piece, int innerNextPayload, byte[] datagram) {
+    if (bytes + piece.length > MAX_BYTES || !budget.take(piece.length)) {
+      return false;
+    }
     pieces[number - 1] = piece;
     present++;
     bytes += piece.length;
@@ -70,7 +107,7 @@ final class FragmentReassembly {
       firstType = innerNextPayload;
       firstFragment = datagram.clone();
     }
-    return bytes <= MAX_BYTES;
+    return true;
   }
 
   boolean complete() {
@@ -99,11 +136,13 @@ final class FragmentReassembly {
     timer = t;
   }
 
-  /** Stops the timeout: the set is complete or dropped. */
-  void cancel() {
+  /** The set is complete or dropped: stops the timeout and gives its bytes back to the budget. */
+  void release() {
     if (timer != null) {
       timer.cancel();
       timer = null;
     }
+    budget.give(bytes);
+    bytes = 0;
   }
 }

@@ -84,6 +84,8 @@ public final class IkeEngine {
   private final Map<Long, IkeSa> sas = new HashMap<>();
   private final Map<InitKey, IkeSa> byInitiator = new HashMap<>();
   private final EngineCounters counters = new EngineCounters();
+  private FragmentReassembly.Budget fragmentBudget =
+      new FragmentReassembly.Budget(FragmentReassembly.ENGINE_MAX_BYTES);
 
   public IkeEngine(
       Scheduler scheduler,
@@ -623,8 +625,9 @@ public final class IkeEngine {
    * RFC 7383 §2.6: one fragment of the request ({@code request}) or response the SA expects next,
    * its message ID checked already. It is verified before anything is kept, so a forged one changes
    * nothing; duplicates, fragments counting fewer than the set held (sent before the peer
-   * fragmented anew, smaller) and sets past {@link FragmentReassembly}'s limits are dropped, as is
-   * a set still incomplete after its timeout. The set once it is complete, else null.
+   * fragmented anew, smaller) and sets past {@link FragmentReassembly}'s limits (per message, and
+   * for all SAs together) are dropped, as is a set still incomplete after its timeout. The set once
+   * it is complete, else null.
    */
   private FragmentReassembly reassemble(
       IkeSa sa, boolean request, IkeMessage fragment, byte[] datagram) {
@@ -657,7 +660,7 @@ public final class IkeEngine {
       return null;
     }
     if (set == null || skf.totalFragments() > set.totalFragments()) {
-      FragmentReassembly started = new FragmentReassembly(id, skf.totalFragments());
+      FragmentReassembly started = new FragmentReassembly(id, skf.totalFragments(), fragmentBudget);
       started.timer(
           scheduler.schedule(
               FragmentReassembly.TIMEOUT_SECONDS,
@@ -682,6 +685,16 @@ public final class IkeEngine {
     sa.fragments(request, null);
     counters.reassembled++;
     return set;
+  }
+
+  /** Bytes the fragment sets of all SAs hold now. */
+  long fragmentBytesHeld() {
+    return fragmentBudget.held();
+  }
+
+  /** For tests: what all fragment sets together may hold, instead of 16 MiB. */
+  void limitFragmentMemory(long bytes) {
+    fragmentBudget = new FragmentReassembly.Budget(bytes);
   }
 
   private void send(IkeSa sa, List<byte[]> datagrams) {

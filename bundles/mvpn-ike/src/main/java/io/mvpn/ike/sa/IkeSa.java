@@ -396,7 +396,7 @@ public final class IkeSa {
   void fragments(boolean request, FragmentReassembly set) {
     FragmentReassembly old = fragments(request);
     if (old != null && old != set) {
-      old.cancel();
+      old.release();
     }
     if (request) {
       requestFragments = set;

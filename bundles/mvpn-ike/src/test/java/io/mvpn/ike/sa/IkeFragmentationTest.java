@@ -70,13 +70,16 @@ class IkeFragmentationTest {
         credential, CertificateValidator.trusting(ca.certificate()), () -> NOW);
   }
 
+  private final Credential mn = large(Subject.node("mn1.example.net"));
+
+  private PeerConfig mnConfig() {
+    return IkePair.mnConfig().withAuthenticator(authenticator(mn));
+  }
+
   private IkePair pair(EngineSettings gwSettings) {
-    Credential mn = large(Subject.node("mn1.example.net"));
     Credential gw = large(Subject.gateway("sgw", IkePair.GW.address()));
     return new IkePair(
-        IkePair.mnConfig().withAuthenticator(authenticator(mn)),
-        IkePair.gwConfig().withAuthenticator(authenticator(gw)),
-        gwSettings);
+        mnConfig(), IkePair.gwConfig().withAuthenticator(authenticator(gw)), gwSettings);
   }
 
   private IkePair pair() {
@@ -287,6 +290,42 @@ class IkeFragmentationTest {
     assertThat(gw.fragments(true)).isNull();
     assertThat(gw.state()).isEqualTo(IkeSaState.ESTABLISHED);
     assertThat(mn.state()).isEqualTo(IkeSaState.ESTABLISHED);
+  }
+
+  @Test
+  void theSetsOfAllSasShareOneBudget() throws Exception {
+    IkePair pair = pair();
+    pair.responder.limitFragmentMemory(60_000);
+    IkeSa mn1 = pair.start();
+    Endpoint mn2At = Endpoint.of("203.0.113.62", 500);
+    IkeSa mn2 = pair.start(pair.addInitiator(mn2At, mnConfig()));
+    pair.run(100);
+    assertEstablished(pair, mn1);
+    assertEstablished(pair, mn2);
+    assertThat(pair.responder.fragmentBytesHeld()).isZero();
+
+    // 40 KB from each node, the first's last fragment held back: the second's set cannot fit.
+    List<byte[]> first = fragments(mn1, IkeHeader.INFORMATIONAL, 2, 40_000, 1400);
+    for (byte[] f : first.subList(0, first.size() - 1)) {
+      pair.deliver(new Datagram(IkePair.MN, IkePair.GW, f));
+    }
+    pair.run(1);
+    long held = pair.responder.fragmentBytesHeld();
+    assertThat(held).isGreaterThan(35_000);
+    for (byte[] f : fragments(mn2, IkeHeader.INFORMATIONAL, 2, 40_000, 1400)) {
+      pair.deliver(new Datagram(mn2At, IkePair.GW, f));
+      pair.run(1);
+      assertThat(pair.responder.fragmentBytesHeld()).isLessThanOrEqualTo(60_000);
+    }
+    assertThat(pair.responder.counters().fragmentsDropped()).isPositive();
+    assertThat(pair.peerOf(mn1).fragments(true).bytes()).isEqualTo((int) held);
+
+    // The first set completes and goes; the second's leftovers time out.
+    pair.deliver(new Datagram(IkePair.MN, IkePair.GW, first.get(first.size() - 1)));
+    pair.run(10);
+    assertThat(pair.peerOf(mn1).fragments(true)).isNull();
+    pair.run(FragmentReassembly.TIMEOUT_SECONDS * 1000);
+    assertThat(pair.responder.fragmentBytesHeld()).isZero();
   }
 
   @Test
