@@ -26,7 +26,6 @@ final class Charon implements AutoCloseable {
 
   private final Path dir;
   private final String netns;
-  private final List<String> settings = new ArrayList<>();
   private Process process;
 
   Charon(Path dir, String netns) {
@@ -54,22 +53,26 @@ final class Charon implements AutoCloseable {
     return dir;
   }
 
-  /**
-   * Adds lines to the charon section of strongswan.conf, one setting a line (e.g. {@code
-   * fragment_size = 1280}); call before {@link #start}.
-   */
-  Charon with(String... lines) {
-    settings.addAll(List.of(lines));
-    return this;
-  }
-
   private String uri() {
     return "unix://" + dir.resolve("charon.vici");
   }
 
   /** Writes strongswan.conf and swanctl.conf and starts charon, waiting for its vici socket. */
   void start(String swanctlConf) throws IOException, InterruptedException {
+    start(swanctlConf, List.of());
+  }
+
+  /**
+   * As {@link #start(String)}, with more settings of the {@code charon} section, one a line (e.g.
+   * {@code interfaces_use = eth1}).
+   */
+  void start(String swanctlConf, List<String> charonSettings)
+      throws IOException, InterruptedException {
     Files.createDirectories(dir.resolve("run"));
+    List<String> settings = new ArrayList<>();
+    for (String setting : charonSettings) {
+      settings.add("  " + setting);
+    }
     String conf =
         String.join(
             "\n",
@@ -77,7 +80,7 @@ final class Charon implements AutoCloseable {
             "  load_modular = no",
             "  load = " + PLUGINS,
             "  install_routes = no",
-            String.join("\n", settings.stream().map(line -> "  " + line).toList()),
+            String.join("\n", settings),
             "  filelog {",
             "    log {",
             "      path = " + log(),

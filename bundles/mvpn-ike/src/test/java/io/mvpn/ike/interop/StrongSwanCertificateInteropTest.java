@@ -234,9 +234,13 @@ class StrongSwanCertificateInteropTest {
     mvpn.hosts.add(StrongSwanInteropTest.MVPN_HOST);
   }
 
-  /** charon with extra strongswan.conf settings, its tunnel routed; nothing loaded yet. */
+  /** charon's strongswan.conf settings for when {@link #load} first starts it. */
+  private List<String> charonSettings = List.of();
+
+  /** charon to be, with extra strongswan.conf settings; it starts with the first {@link #load}. */
   private void startCharon(String... settings) throws Exception {
-    charon = new Charon(dir, ns.name).with(settings);
+    charon = new Charon(dir, ns.name);
+    charonSettings = List.of(settings);
     Files.createDirectories(charon.swanctlDir());
   }
 
@@ -272,7 +276,7 @@ class StrongSwanCertificateInteropTest {
             "}",
             "");
     if (!charonRunning) {
-      charon.start(conf);
+      charon.start(conf, charonSettings);
       charon.routeTunnel("10.2.0.0/16", NetNamespace.INNER_ADDRESS);
       charonRunning = true;
     } else {
