@@ -86,26 +86,11 @@ class StrongSwanCertificateInteropTest {
   /** Stops everything that started, whatever failed, and keeps charon's log. */
   @AfterEach
   void stop(TestInfo test) throws Exception {
-    try {
-      if (charon != null) {
-        // A parameterized test's runs are told apart by their display names, "[1] ...".
-        String run =
-            test.getDisplayName().startsWith("[")
-                ? test.getDisplayName().replaceAll("\\W+", "-")
-                : "";
-        StrongSwanInteropTest.keepLog(
-            charon, "cert-" + test.getTestMethod().orElseThrow().getName() + run + ".log");
-        charon.close();
-      }
-    } finally {
-      try {
-        if (mvpn != null) {
-          mvpn.close();
-        }
-      } finally {
-        ns.close();
-      }
-    }
+    // A parameterized test's runs are told apart by their display names, "[1] ...".
+    String run =
+        test.getDisplayName().startsWith("[") ? test.getDisplayName().replaceAll("\\W+", "-") : "";
+    StrongSwanInteropTest.stop(
+        charon, mvpn, ns, "cert-" + test.getTestMethod().orElseThrow().getName() + run + ".log");
   }
 
   // ---- the PKI ---------------------------------------------------------------------------------
@@ -324,7 +309,7 @@ class StrongSwanCertificateInteropTest {
     assertThat(mvpn.call(sa::remoteId)).isEqualTo(Identity.fqdn(CHARON_ID));
     // RFC 7427 both ways: charon names the ECDSA scheme it signed and verified with.
     assertCharonAuthenticated(CHARON_ID, "ECDSA_WITH_SHA256_DER", "ECDSA_WITH_SHA256_DER");
-    StrongSwanInteropTest.assertPingsBothWays(ns, mvpn, charon, sa);
+    StrongSwanInteropTest.assertPingsBothWays(mvpn, charon, ns, sa);
   }
 
   @Test
@@ -334,7 +319,7 @@ class StrongSwanCertificateInteropTest {
 
     IkeSa sa = mvpnInitiates();
     assertThat(mvpn.call(sa::remoteId)).isEqualTo(Identity.fqdn(CHARON_ID));
-    StrongSwanInteropTest.assertPingsBothWays(ns, mvpn, charon, sa);
+    StrongSwanInteropTest.assertPingsBothWays(mvpn, charon, ns, sa);
   }
 
   @Test
@@ -345,7 +330,7 @@ class StrongSwanCertificateInteropTest {
     IkeSa sa = charonInitiates();
     assertThat(mvpn.call(sa::remoteId)).isEqualTo(identity(ns.nsAddress));
     assertCharonAuthenticated(ns.nsAddress, "RSA_EMSA_PKCS1_SHA2_256", "RSA_EMSA_PKCS1_SHA2_256");
-    StrongSwanInteropTest.assertPingsBothWays(ns, mvpn, charon, sa);
+    StrongSwanInteropTest.assertPingsBothWays(mvpn, charon, ns, sa);
   }
 
   @Test
@@ -354,7 +339,7 @@ class StrongSwanCertificateInteropTest {
     start(pki, pki.authenticator(), null, pki.charonByName(), CHARON_ID);
 
     IkeSa sa = mvpnInitiates();
-    StrongSwanInteropTest.assertPingsBothWays(ns, mvpn, charon, sa);
+    StrongSwanInteropTest.assertPingsBothWays(mvpn, charon, ns, sa);
   }
 
   /** charon signs with RSASSA-PSS (its parameters in RFC 7427's AlgorithmIdentifier). */
@@ -365,7 +350,7 @@ class StrongSwanCertificateInteropTest {
 
     IkeSa sa = charonInitiates();
     assertCharonAuthenticated(CHARON_ID, "RSA_EMSA_PSS_SHA2_256", "RSA_EMSA_PKCS1_SHA2_256");
-    StrongSwanInteropTest.assertPingsBothWays(ns, mvpn, charon, sa);
+    StrongSwanInteropTest.assertPingsBothWays(mvpn, charon, ns, sa);
   }
 
   /**
@@ -387,7 +372,7 @@ class StrongSwanCertificateInteropTest {
 
     IkeSa sa = charonInitiates();
     assertCharonAuthenticated(CHARON_ID, method, method);
-    StrongSwanInteropTest.assertPingsBothWays(ns, mvpn, charon, sa);
+    StrongSwanInteropTest.assertPingsBothWays(mvpn, charon, ns, sa);
   }
 
   /** A CA of one key type vouches for end entities of another; each end signs with its own. */
@@ -399,7 +384,7 @@ class StrongSwanCertificateInteropTest {
 
     IkeSa sa = mvpnInitiates();
     assertCharonAuthenticated(CHARON_ID, "RSA_EMSA_PKCS1_SHA2_256", "ECDSA_WITH_SHA256_DER");
-    StrongSwanInteropTest.assertPingsBothWays(ns, mvpn, charon, sa);
+    StrongSwanInteropTest.assertPingsBothWays(mvpn, charon, ns, sa);
   }
 
   // ---- IKE fragmentation (RFC 7383) -------------------------------------------------------------
@@ -410,7 +395,7 @@ class StrongSwanCertificateInteropTest {
 
     IkeSa sa = charonInitiates();
     assertIkeAuthInFragmentsBothWays();
-    StrongSwanInteropTest.assertPingsBothWays(ns, mvpn, charon, sa);
+    StrongSwanInteropTest.assertPingsBothWays(mvpn, charon, ns, sa);
   }
 
   @Test
@@ -419,7 +404,7 @@ class StrongSwanCertificateInteropTest {
 
     IkeSa sa = mvpnInitiates();
     assertIkeAuthInFragmentsBothWays();
-    StrongSwanInteropTest.assertPingsBothWays(ns, mvpn, charon, sa);
+    StrongSwanInteropTest.assertPingsBothWays(mvpn, charon, ns, sa);
   }
 
   /** Both ends with RSA-4096 keys and certificates of 40-odd names: IKE_AUTH needs fragments. */
@@ -531,7 +516,7 @@ class StrongSwanCertificateInteropTest {
     load("good", CHARON_ID);
     IkeSa sa = charonInitiates();
     assertThat(mvpn.call(sa::remoteId)).isEqualTo(Identity.fqdn(CHARON_ID));
-    StrongSwanInteropTest.assertPingsBothWays(ns, mvpn, charon, sa);
+    StrongSwanInteropTest.assertPingsBothWays(mvpn, charon, ns, sa);
   }
 
   // ---- mvpn refused ----------------------------------------------------------------------------

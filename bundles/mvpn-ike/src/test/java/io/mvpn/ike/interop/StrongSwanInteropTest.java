@@ -145,9 +145,14 @@ class StrongSwanInteropTest {
   /** Stops everything that started, whatever failed, and keeps charon's log. */
   @AfterEach
   void stop(TestInfo test) throws Exception {
+    stop(charon, mvpn, ns, test.getTestMethod().orElseThrow().getName() + ".log");
+  }
+
+  /** Stops whichever of them started, whatever fails, keeping charon's log as {@code log}. */
+  static void stop(Charon charon, UdpIkeRunner mvpn, NetNamespace ns, String log) throws Exception {
     try {
       if (charon != null) {
-        keepLog(charon, test.getTestMethod().orElseThrow().getName() + ".log");
+        keepLog(charon, log);
         charon.close();
       }
     } finally {
@@ -237,13 +242,15 @@ class StrongSwanInteropTest {
    * answers through mvpn's. charon then counts bytes in both directions.
    */
   void assertPingsBothWays(IkeSa sa) throws Exception {
-    assertPingsBothWays(ns, mvpn, charon, sa);
+    assertPingsBothWays(mvpn, charon, ns, sa);
   }
 
-  /** {@link #assertPingsBothWays(IkeSa)} for any namespace, runner and charon. */
-  static void assertPingsBothWays(NetNamespace ns, UdpIkeRunner mvpn, Charon charon, IkeSa sa)
+  /** The pings of {@link #assertPingsBothWays(IkeSa)} through the first Child SA of {@code sa}. */
+  static void assertPingsBothWays(UdpIkeRunner mvpn, Charon charon, NetNamespace ns, IkeSa sa)
       throws Exception {
     ChildSa child = mvpn.call(() -> sa.childSas().get(0));
+    int[] before = packets(charon.swanctl(20, "--list-sas").output());
+    int answeredBefore = mvpn.call(mvpn.echoesAnswered::get);
     assertThat(mvpn.call(sa::udpEncapsulation))
         .contains(
             new UdpEncapsulation(
@@ -282,28 +289,39 @@ class StrongSwanInteropTest {
       assertThat(reply.sequence()).isEqualTo(seq);
     }
 
-    String ping =
-        NetNamespace.run(
-            "ip",
-            "netns",
-            "exec",
-            ns.name,
-            "ping",
-            "-n",
-            "-c",
-            "3",
-            "-W",
-            "2",
-            "-I",
-            NetNamespace.INNER_ADDRESS,
-            MVPN_HOST.toString());
+    String ping = ping(ns, MVPN_HOST, 3);
     assertThat(ping).as("refused: " + mvpn.espRefused).contains("3 received");
     // Read on the engine's thread: ping may see the third reply before the runner counts it.
-    assertThat(mvpn.call(mvpn.echoesAnswered::get)).isEqualTo(3);
+    assertThat(mvpn.call(mvpn.echoesAnswered::get)).isEqualTo(answeredBefore + 3);
     assertThat(mvpn.espRefused).isEmpty();
 
-    // charon saw six datagrams each way: three echoes of each side and their replies.
+    // charon saw six more datagrams each way: three echoes of each side and their replies.
     String listed = charon.swanctl(20, "--list-sas").output();
+    int[] after = packets(listed);
+    assertThat(after[0] - before[0]).as(listed).isEqualTo(6);
+    assertThat(after[1] - before[1]).as(listed).isEqualTo(6);
+  }
+
+  /** {@code ping}'s output for {@code count} echoes from the host behind charon to {@code to}. */
+  static String ping(NetNamespace ns, Ipv4Address to, int count) throws Exception {
+    return NetNamespace.run(
+        "ip",
+        "netns",
+        "exec",
+        ns.name,
+        "ping",
+        "-n",
+        "-c",
+        String.valueOf(count),
+        "-W",
+        "2",
+        "-I",
+        NetNamespace.INNER_ADDRESS,
+        to.toString());
+  }
+
+  /** The packets charon counted in and out on the first Child SA it lists. */
+  static int[] packets(String listed) {
     Matcher in =
         Pattern.compile("\\bin\\s+\\p{XDigit}{8}.*?(\\d+) bytes,\\s+(\\d+) packets")
             .matcher(listed);
@@ -312,8 +330,7 @@ class StrongSwanInteropTest {
             .matcher(listed);
     assertThat(in.find()).as(listed).isTrue();
     assertThat(out.find()).as(listed).isTrue();
-    assertThat(Integer.parseInt(in.group(2))).as(listed).isEqualTo(6);
-    assertThat(Integer.parseInt(out.group(2))).as(listed).isEqualTo(6);
+    return new int[] {Integer.parseInt(in.group(2)), Integer.parseInt(out.group(2))};
   }
 
   /** charon's listing shows the IKE SA's SPIs and the Child SA's, paired the other way round. */

@@ -46,7 +46,7 @@ class IkeExchangeTsharkTest {
     pair.run(100);
 
     pcap = tmp.resolve("ike-exchange.pcapng");
-    pair.capture(pcap);
+    pair.writePcap(pcap);
   }
 
   @Test

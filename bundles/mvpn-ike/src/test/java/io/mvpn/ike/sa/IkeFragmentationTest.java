@@ -360,7 +360,7 @@ class IkeFragmentationTest {
     pair.run(100);
     assertEstablished(pair, mn);
     Path pcap = tmp.resolve("ike-fragments.pcapng");
-    pair.capture(pcap);
+    pair.writePcap(pcap);
     String keys = "uat:ikev2_decryption_table:" + mn.wiresharkKeyLine();
 
     assertThat(

@@ -6,17 +6,8 @@ import io.mvpn.api.Ipv4Address;
 import io.mvpn.ike.message.NotifyPayload;
 import io.mvpn.ike.message.TrafficSelector;
 import io.mvpn.ipsec.esp.SecurityAssociationDatabase;
-import io.mvpn.net.capture.PcapngWriter;
 import io.mvpn.net.time.VirtualTimeScheduler;
-import io.mvpn.packet.udp.UdpDatagram;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.Unpooled;
-import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -166,21 +157,25 @@ final class IkePair implements Transport {
     return responder.sa(sa.spiR());
   }
 
-  /** Every datagram sent so far as UDP in IPv4, one a millisecond, for Wireshark to read. */
-  void capture(Path pcap) throws IOException {
+  /** Every datagram sent so far as UDP in a pcapng file, 1 ms apart, for tshark. */
+  void writePcap(java.nio.file.Path pcap) throws java.io.IOException {
     try (var writer =
-        new PcapngWriter(
-            FileChannel.open(pcap, StandardOpenOption.CREATE, StandardOpenOption.WRITE), "ike")) {
+        new io.mvpn.net.capture.PcapngWriter(
+            java.nio.channels.FileChannel.open(
+                pcap,
+                java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE),
+            "ike")) {
       long t = 0;
       for (Datagram d : sent) {
-        ByteBuf udp =
-            UdpDatagram.build(
-                ByteBufAllocator.DEFAULT,
+        io.netty.buffer.ByteBuf udp =
+            io.mvpn.packet.udp.UdpDatagram.build(
+                io.netty.buffer.ByteBufAllocator.DEFAULT,
                 d.source().address().toInt(),
                 d.destination().address().toInt(),
                 d.source().port(),
                 d.destination().port(),
-                Unpooled.wrappedBuffer(d.payload()),
+                io.netty.buffer.Unpooled.wrappedBuffer(d.payload()),
                 64);
         writer.write(t += 1_000_000, udp);
         udp.release();
