@@ -7,6 +7,10 @@ package io.mvpn.ike.sa;
 public final class EngineCounters {
 
   volatile long received;
+  volatile long fragmentsReceived;
+  volatile long duplicateFragments;
+  volatile long fragmentsDropped;
+  volatile long reassembled;
   volatile long malformed;
   volatile long unknownSpi;
   volatile long undecryptable;
@@ -15,33 +19,6 @@ public final class EngineCounters {
   volatile long retransmissions;
   volatile long cookiesSent;
   volatile long addressUpdates;
-  volatile long fragmentsReceived;
-  volatile long duplicateFragments;
-  volatile long fragmentsDropped;
-  volatile long reassembled;
-
-  /** IKE fragments (SKF, RFC 7383) that came for a known SA in its window. */
-  public long fragmentsReceived() {
-    return fragmentsReceived;
-  }
-
-  /** Fragments we held already: ignored (RFC 7383 §2.6). */
-  public long duplicateFragments() {
-    return duplicateFragments;
-  }
-
-  /**
-   * Fragments dropped unverified or with their set: not negotiated, too many, fewer than the set
-   * held, past the size limit, or the set timed out. Forged ones count as undecryptable.
-   */
-  public long fragmentsDropped() {
-    return fragmentsDropped;
-  }
-
-  /** Messages reassembled from fragments. */
-  public long reassembled() {
-    return reassembled;
-  }
 
   /** MOBIKE address updates taken as responder (RFC 4555 §3.5). */
   public long addressUpdates() {
@@ -80,6 +57,29 @@ public final class EngineCounters {
   /** Our requests sent again after a timeout. */
   public long retransmissions() {
     return retransmissions;
+  }
+
+  /** IKE fragments (SKF, RFC 7383) that came for a known SA in its window. */
+  public long fragmentsReceived() {
+    return fragmentsReceived;
+  }
+
+  /** Fragments we held already: ignored (RFC 7383 §2.6). */
+  public long duplicateFragments() {
+    return duplicateFragments;
+  }
+
+  /**
+   * Fragments dropped unverified or with their set: not negotiated, too many, fewer than the set
+   * held, past the size limit, or the set timed out. Forged ones count as undecryptable.
+   */
+  public long fragmentsDropped() {
+    return fragmentsDropped;
+  }
+
+  /** Messages reassembled from fragments. */
+  public long reassembled() {
+    return reassembled;
   }
 
   public long cookiesSent() {

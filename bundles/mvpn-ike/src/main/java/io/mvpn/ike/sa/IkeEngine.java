@@ -79,13 +79,13 @@ public final class IkeEngine {
   private final PeerConfig config;
   private final EngineSettings settings;
   private final SecureRandom random;
+  private FragmentReassembly.Budget fragmentBudget =
+      new FragmentReassembly.Budget(FragmentReassembly.ENGINE_MAX_BYTES);
   private final Listener listener;
   private final Cookies cookies;
   private final Map<Long, IkeSa> sas = new HashMap<>();
   private final Map<InitKey, IkeSa> byInitiator = new HashMap<>();
   private final EngineCounters counters = new EngineCounters();
-  private FragmentReassembly.Budget fragmentBudget =
-      new FragmentReassembly.Budget(FragmentReassembly.ENGINE_MAX_BYTES);
 
   public IkeEngine(
       Scheduler scheduler,
@@ -308,16 +308,15 @@ public final class IkeEngine {
       return;
     }
     IkeMessage opened;
-    // A fragmented request is known by its first fragment: a retransmission of that one brings
-    // the answer again (RFC 7383 §2.6.1).
-    Datagram whole = datagram;
     try {
       if (request.encryptedFragment() != null) {
         FragmentReassembly set = reassemble(sa, true, request, datagram.payload());
         if (set == null) {
           return;
         }
-        whole = new Datagram(datagram.source(), datagram.destination(), set.firstFragment());
+        // From here on the request is its first fragment: what a retransmission of it repeats,
+        // which brings the answer again (RFC 7383 §2.6.1).
+        datagram = new Datagram(datagram.source(), datagram.destination(), set.firstFragment());
         opened = IkeMessage.reassembled(h, set.firstType(), set.joined());
       } else {
         opened = request.opened(sa.cipher());
@@ -333,7 +332,7 @@ public final class IkeEngine {
       }
       respond(
           sa,
-          whole,
+          datagram,
           h,
           List.of(NotifyPayload.of(e.reason().notifyType(), Octets.of(e.notifyData()))));
       afterResponding(sa, h);
@@ -354,7 +353,7 @@ public final class IkeEngine {
       }
     }
     List<ChildSa> children = sa.childSas();
-    respond(sa, whole, h, answer(sa, opened));
+    respond(sa, datagram, h, answer(sa, opened));
     if (sa.state() == IkeSaState.ESTABLISHED) {
       for (ChildSa child : children) {
         if (!sa.childSas().contains(child)) {
