@@ -96,18 +96,18 @@ public final class IkeDaemon implements IkeService {
                 + " localTs=PREFIX,.. remoteTs=PREFIX,.. ike=default esp=default")
     String[] peers() default {};
 
-    @AttributeDefinition(name = "Retransmission timeout (ms)", description = "Doubles each try")
-    long retransmitMillis() default 500;
-
-    @AttributeDefinition(name = "Retransmissions", description = "Before the peer is dead")
-    int retransmitTries() default 5;
-
     @AttributeDefinition(
         name = "IKE fragment size",
         description =
             "Largest IP datagram of an encrypted IKE message before it goes in RFC 7383"
                 + " fragments; 0 turns IKE fragmentation off")
     int fragmentSize() default EngineSettings.DEFAULT_FRAGMENT_SIZE;
+
+    @AttributeDefinition(name = "Retransmission timeout (ms)", description = "Doubles each try")
+    long retransmitMillis() default 500;
+
+    @AttributeDefinition(name = "Retransmissions", description = "Before the peer is dead")
+    int retransmitTries() default 5;
   }
 
   private record Peer(PeerSpec spec, IkeEngine engine) {}
@@ -142,8 +142,7 @@ public final class IkeDaemon implements IkeService {
         new EngineSettings(
             config.retransmitMillis(),
             config.retransmitTries(),
-            EngineSettings.defaults().halfOpenCookieThreshold(),
-            config.fragmentSize());
+            EngineSettings.defaults().halfOpenCookieThreshold());
     InetAddress inet = InetAddress.getByAddress(address.toBytes());
     loop = new DefaultEventLoop(new DefaultThreadFactory("ike-" + name));
     try {
@@ -166,7 +165,7 @@ public final class IkeDaemon implements IkeService {
                         this::send,
                         local,
                         peerConfig,
-                        settings,
+                        settings.withFragmentSize(config.fragmentSize()),
                         random,
                         listener(spec.name())));
         if (peers.putIfAbsent(spec.name(), new Peer(spec, engine)) != null) {

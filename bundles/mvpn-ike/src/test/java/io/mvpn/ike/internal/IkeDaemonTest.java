@@ -3,7 +3,6 @@ package io.mvpn.ike.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mvpn.ike.IkeService.IkeSaView;
-import io.mvpn.ike.sa.EngineSettings;
 import java.lang.annotation.Annotation;
 import java.math.BigInteger;
 import java.util.List;
@@ -149,6 +148,11 @@ class IkeDaemonTest {
           }
 
           @Override
+          public int fragmentSize() {
+            return io.mvpn.ike.sa.EngineSettings.DEFAULT_FRAGMENT_SIZE;
+          }
+
+          @Override
           public long retransmitMillis() {
             return 200;
           }
@@ -156,11 +160,6 @@ class IkeDaemonTest {
           @Override
           public int retransmitTries() {
             return 3;
-          }
-
-          @Override
-          public int fragmentSize() {
-            return EngineSettings.DEFAULT_FRAGMENT_SIZE;
           }
         });
     return d;
