@@ -27,6 +27,8 @@ import java.util.Set;
  *       algorithm, so the verifier checks that name against what it accepts before anything else.
  *   <li>Method 1, RSA Digital Signature (RFC 7296 §3.8): RSASSA-PKCS1-v1_5 with SHA-1, the hash
  *       IKEv2 used before RFC 7427; kept for peers that offer nothing else.
+ *   <li>Methods 9, 10 and 11 (RFC 4754): ECDSA on P-256, P-384 or P-521 with SHA-256, SHA-384 or
+ *       SHA-512, the signature as r | s; what an ECDSA peer without RFC 7427 signs with.
  * </ul>
  *
  * ECDSA signatures are the DER Ecdsa-Sig-Value, as in X.509 (RFC 7427 §3), which is what the JDK's
@@ -36,6 +38,16 @@ public final class SignatureAuth {
 
   public static final int METHOD_RSA_SIGNATURE = 1;
   public static final int METHOD_SHARED_KEY = 2;
+
+  /** RFC 4754: ECDSA with SHA-256 on the P-256 curve. */
+  public static final int METHOD_ECDSA_P256 = 9;
+
+  /** RFC 4754: ECDSA with SHA-384 on the P-384 curve. */
+  public static final int METHOD_ECDSA_P384 = 10;
+
+  /** RFC 4754: ECDSA with SHA-512 on the P-521 curve. */
+  public static final int METHOD_ECDSA_P521 = 11;
+
   public static final int METHOD_DIGITAL_SIGNATURE = 14;
 
   /** Hash algorithm IDs of the SIGNATURE_HASH_ALGORITHMS notify (RFC 7427 §4, IANA). */
@@ -209,6 +221,60 @@ public final class SignatureAuth {
   public static byte[] signRsaSha1(PrivateKey key, byte[] signedOctets) {
     requireRsa(key);
     return rawSign(jce("SHA1withRSA", key, null), signedOctets);
+  }
+
+  /**
+   * The RFC 4754 method (9, 10 or 11) for an ECDSA key by its curve's size, or -1 for a key on
+   * another curve or not an EC key.
+   */
+  public static int ecdsaMethod(Key key) {
+    if (!(key instanceof ECKey ec)) {
+      return -1;
+    }
+    switch (ec.getParams().getCurve().getField().getFieldSize()) {
+      case 256:
+        return METHOD_ECDSA_P256;
+      case 384:
+        return METHOD_ECDSA_P384;
+      case 521:
+        return METHOD_ECDSA_P521;
+      default:
+        return -1;
+    }
+  }
+
+  /**
+   * Method 9, 10 or 11 Authentication Data (RFC 4754 §3, §7): ECDSA with the curve's hash, the
+   * signature as r and s, each as long as the curve's order, no AlgorithmIdentifier and no DER.
+   */
+  public static byte[] signEcdsa(PrivateKey key, byte[] signedOctets) {
+    int method = ecdsaMethod(key);
+    if (method < 0) {
+      throw new IllegalArgumentException("RFC 4754 needs a P-256, P-384 or P-521 key");
+    }
+    return rawSign(jce(rfc4754Algorithm(method), key, null), signedOctets);
+  }
+
+  /**
+   * Checks method 9, 10 or 11 Authentication Data: the key must be on the method's curve.
+   *
+   * @throws IkeCryptoException UNACCEPTED_SIGNATURE_ALGORITHM if key and method do not match;
+   *     BAD_SIGNATURE if the signature does not verify
+   */
+  public static void verifyEcdsa(PublicKey key, int method, byte[] signedOctets, byte[] signature)
+      throws IkeCryptoException {
+    if (method < METHOD_ECDSA_P256 || method > METHOD_ECDSA_P521 || ecdsaMethod(key) != method) {
+      throw new IkeCryptoException(
+          IkeCryptoException.Reason.UNACCEPTED_SIGNATURE_ALGORITHM,
+          "AUTH method " + method + " with a " + key.getAlgorithm() + " key");
+    }
+    rawVerify(jce(rfc4754Algorithm(method), key, null), signedOctets, signature);
+  }
+
+  /** The JCA algorithm that signs with the method's hash and writes r | s (IEEE P1363). */
+  private static String rfc4754Algorithm(int method) {
+    int bits = method == METHOD_ECDSA_P256 ? 256 : method == METHOD_ECDSA_P384 ? 384 : 512;
+    return "SHA" + bits + "withECDSAinP1363Format";
   }
 
   /** Checks method-1 Authentication Data. */

@@ -98,6 +98,13 @@ public final class IkeDaemon implements IkeService {
                 + " localTs=PREFIX,.. remoteTs=PREFIX,.. ike=default esp=default")
     String[] peers() default {};
 
+    @AttributeDefinition(
+        name = "IKE fragment size",
+        description =
+            "Largest IP datagram of an encrypted IKE message before it goes in RFC 7383"
+                + " fragments; 0 turns IKE fragmentation off")
+    int fragmentSize() default EngineSettings.DEFAULT_FRAGMENT_SIZE;
+
     @AttributeDefinition(name = "Retransmission timeout (ms)", description = "Doubles each try")
     long retransmitMillis() default 500;
 
@@ -180,7 +187,7 @@ public final class IkeDaemon implements IkeService {
                         this::send,
                         local,
                         peerConfig,
-                        settings,
+                        settings.withFragmentSize(config.fragmentSize()),
                         random,
                         listener(spec.name())));
         if (peers.putIfAbsent(spec.name(), new Peer(spec, engine)) != null) {

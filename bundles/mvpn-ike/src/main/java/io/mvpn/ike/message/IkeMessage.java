@@ -65,8 +65,13 @@ public final class IkeMessage {
       throw e.withHeader(header);
     }
     byte[] aad = null;
-    if (!payloads.isEmpty() && payloads.get(payloads.size() - 1) instanceof EncryptedPayload sk) {
+    IkePayload last = payloads.isEmpty() ? null : payloads.get(payloads.size() - 1);
+    if (last instanceof EncryptedPayload sk) {
       aad = new byte[end - s - sk.bodyLength()];
+      datagram.getBytes(s, aad);
+    } else if (last instanceof EncryptedFragmentPayload skf) {
+      // RFC 7383 §2.5: the AAD runs through Fragment Number and Total Fragments.
+      aad = new byte[end - s - skf.body().length()];
       datagram.getBytes(s, aad);
     }
     return new IkeMessage(header, List.copyOf(payloads), aad);
@@ -170,6 +175,102 @@ public final class IkeMessage {
     }
     out.writeBytes(body);
     return out;
+  }
+
+  /**
+   * {@code HDR, SKF{payloads}} (RFC 7383 §2.5): this message's payloads encoded, cut into pieces
+   * and each piece encrypted on its own into one message of {@code maxLength} bytes at most,
+   * numbered from 1, the first naming the first inner payload. One fragment if it all fits in one.
+   * Each fragment's AAD runs from the header through the SKF payload's Total Fragments field.
+   *
+   * @throws IllegalArgumentException if not even one byte of payload fits in {@code maxLength}, or
+   *     it would take more than 65535 fragments
+   * @throws IllegalStateException if the message already holds an SK or SKF payload
+   */
+  public List<byte[]> encodeFragments(SkCipher cipher, int maxLength) {
+    if (!payloads.isEmpty() && Payloads.isEncrypted(payloads.get(payloads.size() - 1))) {
+      throw new IllegalStateException("message already encrypted");
+    }
+    int innerLength = Payloads.encodedLength(payloads);
+    ByteBuf inner = Unpooled.buffer(innerLength, innerLength);
+    Payloads.writeChain(payloads, inner);
+    int aadLength =
+        IkeHeader.LENGTH + IkePayload.GENERIC_HEADER_LENGTH + EncryptedFragmentPayload.FIXED_LENGTH;
+    int budget = maxLength - aadLength;
+    int chunk = budget;
+    while (chunk > 0 && cipher.sealedLength(chunk) > budget) {
+      chunk--;
+    }
+    if (chunk <= 0) {
+      throw new IllegalArgumentException("no room for a fragment in " + maxLength + " bytes");
+    }
+    int total = Math.max(1, (innerLength + chunk - 1) / chunk);
+    if (total > 0xFFFF) {
+      throw new IllegalArgumentException(innerLength + " bytes in fragments of " + chunk);
+    }
+    List<byte[]> fragments = new ArrayList<>(total);
+    for (int number = 1; number <= total; number++) {
+      int from = (number - 1) * chunk;
+      byte[] piece = new byte[Math.min(chunk, innerLength - from)];
+      inner.getBytes(from, piece);
+      int bodyLength = cipher.sealedLength(piece.length);
+      int length = aadLength + bodyLength;
+      ByteBuf out = Unpooled.buffer(length, length);
+      header.withChain(IkePayload.SKF, length).writeTo(out);
+      out.writeByte(number == 1 ? Payloads.firstType(payloads) : IkePayload.NONE);
+      out.writeByte(0);
+      out.writeShort(length - IkeHeader.LENGTH);
+      out.writeShort(number);
+      out.writeShort(total);
+      byte[] aad = new byte[aadLength];
+      out.getBytes(0, aad);
+      byte[] body = cipher.seal(aad, piece);
+      if (body.length != bodyLength) {
+        throw new IllegalStateException(
+            "cipher sealed " + body.length + " bytes, announced " + bodyLength);
+      }
+      out.writeBytes(body);
+      fragments.add(out.array());
+    }
+    return fragments;
+  }
+
+  /**
+   * The decrypted content of the last payload, an SKF payload: one piece of the inner payloads of
+   * the message it is a fragment of (RFC 7383 §2.6), Padding and Pad Length removed.
+   *
+   * @throws IllegalStateException if the message has no SKF payload or was not parsed
+   * @throws GeneralSecurityException if the fragment does not verify: drop it
+   */
+  public byte[] openFragment(SkCipher cipher) throws GeneralSecurityException {
+    EncryptedFragmentPayload skf = encryptedFragment();
+    if (skf == null || receivedSkAad == null) {
+      throw new IllegalStateException("no received SKF payload in " + this);
+    }
+    return cipher.open(receivedSkAad.clone(), skf.body().toByteArray());
+  }
+
+  /**
+   * The message whose fragments were reassembled: {@code header} with the payloads that tile {@code
+   * innerPayloads}, the first of type {@code firstType} (fragment 1's Next Payload).
+   */
+  public static IkeMessage reassembled(IkeHeader header, int firstType, byte[] innerPayloads)
+      throws IkeFormatException {
+    ByteBuf buf = Unpooled.wrappedBuffer(innerPayloads);
+    try {
+      return new IkeMessage(
+          header, List.copyOf(Payloads.parseChain(buf, 0, innerPayloads.length, firstType, true)));
+    } catch (IkeFormatException e) {
+      throw e.withHeader(header);
+    }
+  }
+
+  /** The last payload if it is an SKF payload, else null. */
+  public EncryptedFragmentPayload encryptedFragment() {
+    return !payloads.isEmpty()
+            && payloads.get(payloads.size() - 1) instanceof EncryptedFragmentPayload skf
+        ? skf
+        : null;
   }
 
   /**

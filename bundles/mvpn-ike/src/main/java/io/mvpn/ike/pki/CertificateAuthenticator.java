@@ -41,18 +41,18 @@ import java.util.function.Supplier;
  *
  * <p>Proving: our chain in CERT payloads (X.509 Signature, DER; end entity first), then AUTH. AUTH
  * is method 14 (RFC 7427) with a hash the peer listed in its SIGNATURE_HASH_ALGORITHMS; an RSA key
- * whose peer announced no such hash signs with method 1 (RSA, SHA-1) as pre-7427 peers expect. As
- * initiator we add a CERTREQ naming our trusted CAs by the SHA-1 of their SubjectPublicKeyInfo
- * (§3.7); as responder the CERTREQ goes into IKE_SA_INIT, with N(SIGNATURE_HASH_ALGORITHMS) from
- * either end.
+ * whose peer announced no such hash signs with method 1 (RSA, SHA-1) as pre-7427 peers expect, an
+ * ECDSA key with method 9, 10 or 11 (RFC 4754) by its curve. As initiator we add a CERTREQ naming
+ * our trusted CAs by the SHA-1 of their SubjectPublicKeyInfo (§3.7); as responder the CERTREQ goes
+ * into IKE_SA_INIT, with N(SIGNATURE_HASH_ALGORITHMS) from either end.
  *
  * <p>Verifying: the peer's CERT chain must validate ({@link CertificateValidator}) at the clock's
  * time, the peer's ID must be named by its certificate (IPv4 ID by a subjectAltName IP address,
  * FQDN by a DNS name, RFC 822 by an e-mail name, a DN by the subject), and AUTH must verify with
- * the certificate's key: method 14 with a hash we announced, or method 1 from an RSA key. If a
- * tunnel source is required (seed 002 claim 11), a subjectAltName IP address must equal it. Any
- * failure is one {@link Refusal}, reported to the listener; the engine answers
- * AUTHENTICATION_FAILED and installs nothing.
+ * the certificate's key: method 14 with a hash we announced, method 1 from an RSA key, or the RFC
+ * 4754 method of an ECDSA key's curve. If a tunnel source is required (seed 002 claim 11), a
+ * subjectAltName IP address must equal it. Any failure is one {@link Refusal}, reported to the
+ * listener; the engine answers AUTHENTICATION_FAILED and installs nothing.
  */
 public final class CertificateAuthenticator implements Authenticator {
 
@@ -227,6 +227,12 @@ public final class CertificateAuthenticator implements Authenticator {
           SignatureAuth.METHOD_RSA_SIGNATURE,
           Octets.of(SignatureAuth.signRsaSha1(credential.privateKey(), signedOctets)));
     }
+    int ecdsa = SignatureAuth.ecdsaMethod(credential.privateKey());
+    if (hash == null && ecdsa > 0) {
+      // RFC 7427 §4: a peer that announced no hashes gets a method it knows, RFC 4754's.
+      return new AuthenticationPayload(
+          ecdsa, Octets.of(SignatureAuth.signEcdsa(credential.privateKey(), signedOctets)));
+    }
     return new AuthenticationPayload(
         SignatureAuth.METHOD_DIGITAL_SIGNATURE,
         Octets.of(
@@ -345,6 +351,10 @@ public final class CertificateAuthenticator implements Authenticator {
       }
       if (auth.method() == SignatureAuth.METHOD_RSA_SIGNATURE && key instanceof RSAKey) {
         SignatureAuth.verifyRsaSha1(key, signedOctets, data);
+        return null;
+      }
+      if (auth.method() == SignatureAuth.ecdsaMethod(key)) {
+        SignatureAuth.verifyEcdsa(key, auth.method(), signedOctets, data);
         return null;
       }
       return "AUTH method " + auth.method() + " with a " + key.getAlgorithm() + " key";

@@ -7,6 +7,10 @@ package io.mvpn.ike.sa;
 public final class EngineCounters {
 
   volatile long received;
+  volatile long fragmentsReceived;
+  volatile long duplicateFragments;
+  volatile long fragmentsDropped;
+  volatile long reassembled;
   volatile long malformed;
   volatile long unknownSpi;
   volatile long undecryptable;
@@ -67,6 +71,29 @@ public final class EngineCounters {
     return retransmissions;
   }
 
+  /** IKE fragments (SKF, RFC 7383) that came for a known SA in its window. */
+  public long fragmentsReceived() {
+    return fragmentsReceived;
+  }
+
+  /** Fragments we held already: ignored (RFC 7383 §2.6). */
+  public long duplicateFragments() {
+    return duplicateFragments;
+  }
+
+  /**
+   * Fragments dropped unverified or with their set: not negotiated, too many, fewer than the set
+   * held, past the size limit, or the set timed out. Forged ones count as undecryptable.
+   */
+  public long fragmentsDropped() {
+    return fragmentsDropped;
+  }
+
+  /** Messages reassembled from fragments. */
+  public long reassembled() {
+    return reassembled;
+  }
+
   public long cookiesSent() {
     return cookiesSent;
   }
@@ -75,7 +102,8 @@ public final class EngineCounters {
   public String toString() {
     return String.format(
         "received %d malformed %d unknown-spi %d undecryptable %d unexpected-id %d"
-            + " duplicates %d retransmissions %d cookies %d",
+            + " duplicates %d retransmissions %d cookies %d fragments %d reassembled %d"
+            + " fragment-duplicates %d fragments-dropped %d",
         received,
         malformed,
         unknownSpi,
@@ -83,6 +111,10 @@ public final class EngineCounters {
         unexpectedMessageId,
         duplicatesAnswered,
         retransmissions,
-        cookiesSent);
+        cookiesSent,
+        fragmentsReceived,
+        reassembled,
+        duplicateFragments,
+        fragmentsDropped);
   }
 }

@@ -98,6 +98,8 @@ public final class IkeEngine {
   private final PeerConfig config;
   private final EngineSettings settings;
   private final SecureRandom random;
+  private FragmentReassembly.Budget fragmentBudget =
+      new FragmentReassembly.Budget(FragmentReassembly.ENGINE_MAX_BYTES);
   private final Listener listener;
   private final Cookies cookies;
   private final Map<Long, IkeSa> sas = new HashMap<>();
@@ -340,7 +342,12 @@ public final class IkeEngine {
     }
     sas.put(sa.localSpi(), sa);
     byInitiator.put(new InitKey(h.spiI(), datagram.source()), sa);
-    respond(sa, datagram, h, answer.payloads());
+    List<IkePayload> payloads = answer.payloads();
+    if (fragmenting(sa)) {
+      // RFC 7383 §2.3: the responder announces it only to an initiator that did.
+      payloads = withFragmentationSupported(payloads);
+    }
+    respond(sa, datagram, h, payloads);
     scheduler.schedule(HALF_OPEN_TIMEOUT_SECONDS, TimeUnit.SECONDS, () -> expireHalfOpen(sa));
   }
 
@@ -362,7 +369,9 @@ public final class IkeEngine {
   private boolean answerAgain(IkeSa sa, long messageId, Datagram request) {
     if (sa.isRetransmission(messageId, request.payload())) {
       counters.duplicatesAnswered++;
-      transport.send(new Datagram(request.destination(), request.source(), sa.lastResponse()));
+      for (byte[] bytes : sa.lastResponse()) {
+        transport.send(new Datagram(request.destination(), request.source(), bytes));
+      }
       return true;
     }
     counters.unexpectedMessageId++;
@@ -386,7 +395,18 @@ public final class IkeEngine {
     }
     IkeMessage opened;
     try {
-      opened = request.opened(sa.cipher());
+      if (request.encryptedFragment() != null) {
+        FragmentReassembly set = reassemble(sa, true, request, datagram.payload());
+        if (set == null) {
+          return;
+        }
+        // From here on the request is its first fragment: what a retransmission of it repeats,
+        // which brings the answer again (RFC 7383 §2.6.1).
+        datagram = new Datagram(datagram.source(), datagram.destination(), set.firstFragment());
+        opened = IkeMessage.reassembled(h, set.firstType(), set.joined());
+      } else {
+        opened = request.opened(sa.cipher());
+      }
     } catch (GeneralSecurityException e) {
       counters.undecryptable++;
       return;
@@ -652,7 +672,15 @@ public final class IkeEngine {
     IkeMessage message = response;
     if (h.exchangeType() != IkeHeader.IKE_SA_INIT) {
       try {
-        message = response.opened(sa.cipher());
+        if (response.encryptedFragment() != null) {
+          FragmentReassembly set = reassemble(sa, false, response, raw);
+          if (set == null) {
+            return;
+          }
+          message = IkeMessage.reassembled(h, set.firstType(), set.joined());
+        } else {
+          message = response.opened(sa.cipher());
+        }
       } catch (GeneralSecurityException e) {
         counters.undecryptable++;
         return;
@@ -753,12 +781,17 @@ public final class IkeEngine {
             task.exchangeType(),
             sa.isInitiator() ? IkeHeader.INITIATOR : 0,
             sa.nextRequestId());
-    byte[] bytes = encode(sa, new IkeMessage(h, task.buildRequest(sa)));
-    if (task.exchangeType() == IkeHeader.IKE_SA_INIT) {
-      sa.initMessage(true, bytes); // RealMessage1 is the request as last sent (§2.15)
+    List<IkePayload> payloads = task.buildRequest(sa);
+    if (task.exchangeType() == IkeHeader.IKE_SA_INIT && settings.fragmentation()) {
+      payloads = withFragmentationSupported(payloads); // RFC 7383 §2.3
     }
-    sa.requestSent(bytes, retransmitTimer(sa, 0));
-    send(sa, bytes);
+    List<byte[]> datagrams = encode(sa, new IkeMessage(h, payloads), sa.local());
+    if (task.exchangeType() == IkeHeader.IKE_SA_INIT) {
+      // RealMessage1 is the request as last sent (§2.15)
+      sa.initMessage(true, datagrams.get(0));
+    }
+    sa.requestSent(datagrams, retransmitTimer(sa, 0));
+    send(sa, datagrams);
   }
 
   private Scheduler.Timer retransmitTimer(IkeSa sa, int sent) {
@@ -766,9 +799,12 @@ public final class IkeEngine {
         settings.retransmitMillis() << sent, TimeUnit.MILLISECONDS, () -> retransmit(sa));
   }
 
-  /** §2.1: the same bytes again, each timeout twice the last; then the peer is dead. */
+  /**
+   * §2.1: the same bytes again, each timeout twice the last, every fragment of a fragmented request
+   * (RFC 7383 §2.6.1); then the peer is dead.
+   */
   private void retransmit(IkeSa sa) {
-    byte[] pending = sa.pendingRequest();
+    List<byte[]> pending = sa.pendingRequest();
     if (pending == null || sa.state() == IkeSaState.DESTROYED) {
       return;
     }
@@ -790,12 +826,14 @@ public final class IkeEngine {
     int flags = IkeHeader.RESPONSE | (sa.isInitiator() ? IkeHeader.INITIATOR : 0);
     IkeHeader h =
         IkeHeader.of(sa.spiI(), sa.spiR(), request.exchangeType(), flags, request.messageId());
-    byte[] bytes = encode(sa, new IkeMessage(h, payloads));
+    List<byte[]> datagrams = encode(sa, new IkeMessage(h, payloads), datagram.destination());
     if (request.exchangeType() == IkeHeader.IKE_SA_INIT) {
-      sa.initMessage(false, bytes); // RealMessage2
+      sa.initMessage(false, datagrams.get(0)); // RealMessage2
     }
-    sa.answered(datagram.payload(), bytes);
-    transport.send(new Datagram(datagram.destination(), datagram.source(), bytes));
+    sa.answered(datagram.payload(), datagrams);
+    for (byte[] bytes : datagrams) {
+      transport.send(new Datagram(datagram.destination(), datagram.source(), bytes));
+    }
   }
 
   /**
@@ -811,24 +849,139 @@ public final class IkeEngine {
             new IkeMessage(answer, payloads).toByteArray()));
   }
 
-  private static byte[] encode(IkeSa sa, IkeMessage message) {
+  /**
+   * The datagrams of {@code message} sent from {@code from}: IKE_SA_INIT in the clear, anything
+   * later in SK, or in SKF fragments (RFC 7383 §2.5) when both ends support them and the SK message
+   * would make an IP datagram larger than the fragment size.
+   */
+  private List<byte[]> encode(IkeSa sa, IkeMessage message, Endpoint from) {
     if (message.header().exchangeType() == IkeHeader.IKE_SA_INIT) {
-      return message.toByteArray();
+      return List.of(message.toByteArray());
+    }
+    int skLength =
+        IkeHeader.LENGTH
+            + IkePayload.GENERIC_HEADER_LENGTH
+            + sa.cipher().sealedLength(message.encodedLength() - IkeHeader.LENGTH);
+    int limit = maxMessageLength(from);
+    if (fragmenting(sa) && skLength > limit) {
+      return message.encodeFragments(sa.cipher(), limit);
     }
     ByteBuf buf = message.encodeWithSk(UnpooledByteBufAllocator.DEFAULT, sa.cipher());
     try {
-      return ByteBufUtil.getBytes(buf);
+      return List.of(ByteBufUtil.getBytes(buf));
     } finally {
       buf.release();
     }
   }
 
-  private void send(IkeSa sa, byte[] bytes) {
-    transport.send(new Datagram(sa.local(), sa.remote(), bytes));
+  /** IPv4 (20 bytes) and UDP (8) headers, on port 4500 also the non-ESP marker (RFC 3948). */
+  private static final int IPV4_UDP_HEADERS = 28;
+
+  /** The largest IKE message that fits the fragment size in one datagram from {@code from}. */
+  private int maxMessageLength(Endpoint from) {
+    int marker = from.port() == Endpoint.NAT_T_PORT ? IkeHeader.NON_ESP_MARKER_LENGTH : 0;
+    return settings.fragmentSize() - IPV4_UDP_HEADERS - marker;
+  }
+
+  /** Whether both ends announced IKEV2_FRAGMENTATION_SUPPORTED in IKE_SA_INIT (RFC 7383 §2.3). */
+  private boolean fragmenting(IkeSa sa) {
+    IkeMessage peer = sa.peerInitMessage();
+    return settings.fragmentation()
+        && peer != null
+        && peer.notification(NotifyPayload.IKEV2_FRAGMENTATION_SUPPORTED) != null;
+  }
+
+  private static List<IkePayload> withFragmentationSupported(List<IkePayload> payloads) {
+    List<IkePayload> out = new ArrayList<>(payloads);
+    out.add(NotifyPayload.of(NotifyPayload.IKEV2_FRAGMENTATION_SUPPORTED));
+    return out;
+  }
+
+  /**
+   * RFC 7383 §2.6: one fragment of the request ({@code request}) or response the SA expects next,
+   * its message ID checked already. It is verified before anything is kept, so a forged one changes
+   * nothing; duplicates, fragments counting fewer than the set held (sent before the peer
+   * fragmented anew, smaller) and sets past {@link FragmentReassembly}'s limits (per message, and
+   * for all SAs together) are dropped, as is a set still incomplete after its timeout. The set once
+   * it is complete, else null.
+   */
+  private FragmentReassembly reassemble(
+      IkeSa sa, boolean request, IkeMessage fragment, byte[] datagram) {
+    counters.fragmentsReceived++;
+    EncryptedFragmentPayload skf = fragment.encryptedFragment();
+    long id = fragment.header().messageId();
+    if (!fragmenting(sa) || skf.totalFragments() > FragmentReassembly.MAX_FRAGMENTS) {
+      counters.fragmentsDropped++;
+      return null;
+    }
+    FragmentReassembly set = sa.fragments(request);
+    if (set != null && set.messageId() != id) {
+      set = null; // an older message's: replaced below once this fragment verifies
+    }
+    if (set != null && skf.totalFragments() < set.totalFragments()) {
+      counters.fragmentsDropped++;
+      return null;
+    }
+    if (set != null
+        && skf.totalFragments() == set.totalFragments()
+        && set.has(skf.fragmentNumber())) {
+      counters.duplicateFragments++;
+      return null;
+    }
+    byte[] piece;
+    try {
+      piece = fragment.openFragment(sa.cipher());
+    } catch (GeneralSecurityException e) {
+      counters.undecryptable++;
+      return null;
+    }
+    if (set == null || skf.totalFragments() > set.totalFragments()) {
+      FragmentReassembly started = new FragmentReassembly(id, skf.totalFragments(), fragmentBudget);
+      started.timer(
+          scheduler.schedule(
+              FragmentReassembly.TIMEOUT_SECONDS,
+              TimeUnit.SECONDS,
+              () -> {
+                if (sa.fragments(request) == started) {
+                  counters.fragmentsDropped++;
+                  sa.fragments(request, null);
+                }
+              }));
+      sa.fragments(request, started);
+      set = started;
+    }
+    if (!set.add(skf.fragmentNumber(), piece, skf.innerNextPayload(), datagram)) {
+      counters.fragmentsDropped++;
+      sa.fragments(request, null);
+      return null;
+    }
+    if (!set.complete()) {
+      return null;
+    }
+    sa.fragments(request, null);
+    counters.reassembled++;
+    return set;
+  }
+
+  /** Bytes the fragment sets of all SAs hold now. */
+  long fragmentBytesHeld() {
+    return fragmentBudget.held();
+  }
+
+  /** For tests: what all fragment sets together may hold, instead of 16 MiB. */
+  void limitFragmentMemory(long bytes) {
+    fragmentBudget = new FragmentReassembly.Budget(bytes);
+  }
+
+  private void send(IkeSa sa, List<byte[]> datagrams) {
+    for (byte[] bytes : datagrams) {
+      transport.send(new Datagram(sa.local(), sa.remote(), bytes));
+    }
   }
 
   private void destroy(IkeSa sa) {
     sa.requestDone(false);
+    sa.fragments(true, null);
     sa.state(IkeSaState.DESTROYED);
     sas.remove(sa.localSpi());
     byInitiator.values().remove(sa); // keyed by where IKE_SA_INIT came from, maybe not remote()

@@ -44,14 +44,20 @@ public final class IkeSa {
   private long nextRequestId;
   private long expectedRequestId;
 
-  // Window size 1: at most one request of ours outstanding, kept whole for retransmission.
-  private byte[] pendingRequest;
+  // Window size 1: at most one request of ours outstanding, kept whole for retransmission: its
+  // datagrams, more than one when it went in IKE fragments (RFC 7383 §2.5).
+  private List<byte[]> pendingRequest;
   private int retransmissions;
   private Scheduler.Timer retransmitTimer;
 
-  // The peer's last request and our answer: a retransmitted request gets the same answer (§2.1).
+  // The peer's last request (its first fragment if fragmented) and our answer's datagrams: a
+  // retransmitted request gets the same answer (§2.1, RFC 7383 §2.6.1).
   private byte[] lastPeerRequest;
-  private byte[] lastResponse;
+  private List<byte[]> lastResponse;
+
+  // Fragments of the peer's next request and of the response to ours (RFC 7383 §2.6).
+  private FragmentReassembly requestFragments;
+  private FragmentReassembly responseFragments;
 
   private final Deque<IkeTask> queuedTasks = new ArrayDeque<>();
   private IkeTask activeTask;
@@ -430,13 +436,14 @@ public final class IkeSa {
     activeTask = task;
   }
 
-  void requestSent(byte[] bytes, Scheduler.Timer timer) {
-    pendingRequest = bytes;
+  void requestSent(List<byte[]> datagrams, Scheduler.Timer timer) {
+    pendingRequest = List.copyOf(datagrams);
     retransmissions = 0;
     retransmitTimer = timer;
   }
 
-  byte[] pendingRequest() {
+  /** Our outstanding request's datagrams, or null. */
+  List<byte[]> pendingRequest() {
     return pendingRequest;
   }
 
@@ -452,6 +459,7 @@ public final class IkeSa {
       retransmitTimer = null;
     }
     pendingRequest = null;
+    fragments(false, null);
     if (advanceMessageId) {
       nextRequestId++;
     }
@@ -466,13 +474,33 @@ public final class IkeSa {
         && Arrays.equals(raw, lastPeerRequest);
   }
 
-  void answered(byte[] request, byte[] response) {
+  void answered(byte[] request, List<byte[]> response) {
     lastPeerRequest = request.clone();
-    lastResponse = response.clone();
+    lastResponse = List.copyOf(response);
     expectedRequestId++;
+    fragments(true, null); // whatever came of the request answered now is stale
   }
 
-  byte[] lastResponse() {
+  List<byte[]> lastResponse() {
     return lastResponse;
+  }
+
+  /**
+   * The fragments held of the peer's next request ({@code request}) or of our response, or null.
+   */
+  FragmentReassembly fragments(boolean request) {
+    return request ? requestFragments : responseFragments;
+  }
+
+  void fragments(boolean request, FragmentReassembly set) {
+    FragmentReassembly old = fragments(request);
+    if (old != null && old != set) {
+      old.release();
+    }
+    if (request) {
+      requestFragments = set;
+    } else {
+      responseFragments = set;
+    }
   }
 }

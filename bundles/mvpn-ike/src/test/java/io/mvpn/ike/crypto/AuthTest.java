@@ -183,6 +183,27 @@ class AuthTest {
   }
 
   @Test
+  void rfc4754EcdsaRoundTrip() throws Exception {
+    assertThat(SignatureAuth.ecdsaMethod(ec.getPrivate())).isEqualTo(9);
+    assertThat(SignatureAuth.ecdsaMethod(rsa.getPrivate())).isEqualTo(-1);
+    byte[] signature = SignatureAuth.signEcdsa(ec.getPrivate(), OCTETS);
+    // r | s, 32 bytes each on P-256, as the JDK's IEEE P1363 format writes them.
+    assertThat(signature).hasSize(64);
+    assertThat(jdkVerifies("SHA256withECDSAinP1363Format", ec.getPublic(), signature)).isTrue();
+    SignatureAuth.verifyEcdsa(ec.getPublic(), 9, OCTETS, signature);
+    byte[] octets = OCTETS.clone();
+    octets[0] ^= 1;
+    assertThat(reasonOf(() -> SignatureAuth.verifyEcdsa(ec.getPublic(), 9, octets, signature)))
+        .isEqualTo(IkeCryptoException.Reason.BAD_SIGNATURE);
+    assertThat(reasonOf(() -> SignatureAuth.verifyEcdsa(ec.getPublic(), 10, OCTETS, signature)))
+        .isEqualTo(IkeCryptoException.Reason.UNACCEPTED_SIGNATURE_ALGORITHM);
+    assertThat(reasonOf(() -> SignatureAuth.verifyEcdsa(rsa.getPublic(), 9, OCTETS, signature)))
+        .isEqualTo(IkeCryptoException.Reason.UNACCEPTED_SIGNATURE_ALGORITHM);
+    assertThatThrownBy(() -> SignatureAuth.signEcdsa(rsa.getPrivate(), OCTETS))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void hashIds() {
     assertThat(Hash.forId(2)).contains(Hash.SHA2_256);
     assertThat(Hash.forId(1)).isEmpty();

@@ -183,6 +183,11 @@ class IkeDaemonTest {
           }
 
           @Override
+          public int fragmentSize() {
+            return io.mvpn.ike.sa.EngineSettings.DEFAULT_FRAGMENT_SIZE;
+          }
+
+          @Override
           public long retransmitMillis() {
             return 200;
           }

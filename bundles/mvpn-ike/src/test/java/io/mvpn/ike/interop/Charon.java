@@ -45,6 +45,14 @@ final class Charon implements AutoCloseable {
     }
   }
 
+  /**
+   * Where swanctl.conf is, and so swanctl's credential directories (x509/, x509ca/, x509crl/,
+   * private/): what {@code --load-all} loads besides the connections.
+   */
+  Path swanctlDir() {
+    return dir;
+  }
+
   private String uri() {
     return "unix://" + dir.resolve("charon.vici");
   }

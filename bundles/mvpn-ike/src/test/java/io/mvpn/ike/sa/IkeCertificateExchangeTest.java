@@ -109,6 +109,13 @@ class IkeCertificateExchangeTest {
       return pair(mnConfig(IkePair.MN_ID, authenticator(mnCredential)), gwConfig(a -> a));
     }
 
+    /** mn1 and the gateway, neither announcing RFC 7427 hashes. */
+    IkePair pairWithoutHashes() {
+      return pair(
+          mnConfig(IkePair.MN_ID, authenticator(mn).withHashes(Set.of())),
+          gwConfig(a -> a.withHashes(Set.of())));
+    }
+
     /** mn1 with its own credential, and a gateway adjusted by {@code gw}. */
     IkePair pairWithGateway(UnaryOperator<CertificateAuthenticator> gw) {
       return pair(mnConfig(IkePair.MN_ID, authenticator(mn)), gwConfig(gw));
@@ -143,14 +150,17 @@ class IkeCertificateExchangeTest {
 
   @Test
   void rsaPeersWithoutSignatureHashAlgorithmsUseMethodOne() {
-    Pki pki = new Pki(KeyType.RSA_2048);
     // Neither end announces RFC 7427 hashes, so each must sign with method 1 for the other.
-    IkePair pair =
-        pki.pair(
-            pki.mnConfig(IkePair.MN_ID, pki.authenticator(pki.mn).withHashes(Set.of())),
-            pki.gwConfig(a -> a.withHashes(Set.of())));
+    IkePair pair = new Pki(KeyType.RSA_2048).pairWithoutHashes();
     assertEstablishes(pair);
     assertThat(parse(pair, 0).notification(NotifyPayload.SIGNATURE_HASH_ALGORITHMS)).isNull();
+  }
+
+  @Test
+  void ecdsaPeersWithoutSignatureHashAlgorithmsUseRfc4754() {
+    // Method 9 each way: method 14 would be refused by a peer that announced no hashes.
+    assertEstablishes(new Pki(KeyType.EC_P256).pairWithoutHashes());
+    assertThat(refusals).isEmpty();
   }
 
   @Test
