@@ -68,6 +68,9 @@ public final class MobileTunnelInstaller implements IkeEngine.Listener {
     // Seed 001's wildcard inbound SA: the node's ESP is taken from whatever care-of address it
     // moves to, before any update reaches the gateway; the SPI (ours) names the SA (RFC 4301 §4.1).
     child.inbound().repoint(null, child.inbound().tunnelDestination());
+    // Behind a NAT, ESP goes in UDP between the ports IKE floated to (RFC 7296 §2.23).
+    sa.udpEncapsulation()
+        .ifPresent(u -> child.outbound().setUdpPorts(u.local().port(), u.remote().port()));
     gateway.addTunnel(
         new MobileTunnel(
             home, child.inbound(), child.outbound(), sa.udpEncapsulation().isPresent()));

@@ -25,6 +25,7 @@ public final class VrfIkePort implements AutoCloseable {
 
   private static final int FLAG_INITIATOR = 0x08;
   private static final int HEADER_LENGTH = 28;
+  private static final int NON_ESP_MARKER = 4;
 
   private final Vrf vrf;
   private final Ipv4Address address;
@@ -73,12 +74,28 @@ public final class VrfIkePort implements AutoCloseable {
     return strays;
   }
 
+  /** An IKE datagram from port 4500, still behind its non-ESP marker (four zero octets). */
+  public void receiveNatT(UdpDatagram udp) {
+    ByteBuf payload = udp.payload();
+    if (payload.readableBytes() < NON_ESP_MARKER || payload.getInt(payload.readerIndex()) != 0) {
+      strays++;
+      return;
+    }
+    receive(
+        udp,
+        payload.slice(
+            payload.readerIndex() + NON_ESP_MARKER, payload.readableBytes() - NON_ESP_MARKER));
+  }
+
   private void receive(UdpDatagram udp) {
+    receive(udp, udp.payload());
+  }
+
+  private void receive(UdpDatagram udp, ByteBuf payload) {
     if (udp.ip().destination() != address.toInt()) {
       strays++;
       return;
     }
-    ByteBuf payload = udp.payload();
     IkeEngine engine = payload.readableBytes() < HEADER_LENGTH ? null : engineFor(payload);
     if (engine == null) {
       strays++;
@@ -109,7 +126,10 @@ public final class VrfIkePort implements AutoCloseable {
   }
 
   private void send(Datagram d) {
-    ByteBuf payload = Unpooled.wrappedBuffer(d.payload());
+    ByteBuf payload =
+        d.source().port() == Endpoint.NAT_T_PORT
+            ? Unpooled.wrappedBuffer(new byte[NON_ESP_MARKER], d.payload())
+            : Unpooled.wrappedBuffer(d.payload());
     vrf.sendUdp(
         d.source().address(),
         d.destination().address(),

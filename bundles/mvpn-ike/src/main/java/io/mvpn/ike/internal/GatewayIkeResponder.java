@@ -8,6 +8,7 @@ import io.mvpn.ike.fabric.VrfIkePort;
 import io.mvpn.ike.message.TrafficSelector;
 import io.mvpn.ike.pki.CertificateAuthenticator;
 import io.mvpn.ike.pki.Credential;
+import io.mvpn.ike.sa.Endpoint;
 import io.mvpn.ike.sa.EngineSettings;
 import io.mvpn.ike.sa.Identity;
 import io.mvpn.ike.sa.IkeEngine;
@@ -111,6 +112,7 @@ public final class GatewayIkeResponder implements IkeService {
                   new MobileTunnelInstaller(g));
           port.add(engine, true);
           port.start();
+          g.setNatTraversalIke(port::receiveNatT);
           return null;
         });
     LOG.info("{}: IKE responder of {} on {}:500", name, gateway.name(), address);
@@ -120,6 +122,7 @@ public final class GatewayIkeResponder implements IkeService {
   void deactivate() {
     gateway.onGateway(
         (g, outside) -> {
+          g.setNatTraversalIke(null);
           port.close();
           // Deleting tells the nodes; the installer takes the tunnels out as each SA ends.
           List.copyOf(engine.sas()).forEach(engine::delete);
@@ -137,10 +140,10 @@ public final class GatewayIkeResponder implements IkeService {
     return address + ":500";
   }
 
-  /** Nodes behind NATs are not served on the fabric yet: IKE stays on port 500. */
+  /** IKE behind a NAT moves to 4500, which the gateway shares with ESP in UDP. */
   @Override
   public int natTPort() {
-    return 0;
+    return Endpoint.NAT_T_PORT;
   }
 
   @Override

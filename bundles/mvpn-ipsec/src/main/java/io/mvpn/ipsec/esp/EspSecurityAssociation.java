@@ -52,6 +52,9 @@ public final class EspSecurityAssociation {
   private final Direction direction;
   private Ipv4Address tunnelSource; // null: any (inbound only)
   private Ipv4Address tunnelDestination;
+  // ESP in UDP (RFC 3948): 4500 at both ends unless a NAT on the path mapped the peer's elsewhere.
+  private volatile int udpSourcePort = EspInUdp.PORT;
+  private volatile int udpDestinationPort = EspInUdp.PORT;
   private final boolean extendedSequenceNumbers;
   private final SecretKeySpec key;
   private final byte[] salt;
@@ -124,6 +127,30 @@ public final class EspSecurityAssociation {
   /** The outer source; null for an inbound SA that accepts any. */
   public Ipv4Address tunnelSource() {
     return tunnelSource;
+  }
+
+  /** Where {@link #encapsulateInUdp} sends from: 4500 unless set. */
+  public int udpSourcePort() {
+    return udpSourcePort;
+  }
+
+  /**
+   * Where {@link #encapsulateInUdp} sends to: 4500, or the port a NAT mapped the peer's 4500 to.
+   */
+  public int udpDestinationPort() {
+    return udpDestinationPort;
+  }
+
+  /**
+   * The UDP ports of ESP in UDP (RFC 3948): ours, and the peer's as IKE found it behind its NAT, or
+   * as the peer's authenticated ESP shows it when that NAT's mapping moved (RFC 7296 §2.23).
+   */
+  public void setUdpPorts(int source, int destination) {
+    if (source < 1 || source > 0xFFFF || destination < 1 || destination > 0xFFFF) {
+      throw new IllegalArgumentException("UDP ports " + source + " > " + destination);
+    }
+    this.udpSourcePort = source;
+    this.udpDestinationPort = destination;
   }
 
   public Ipv4Address tunnelDestination() {
@@ -221,8 +248,8 @@ public final class EspSecurityAssociation {
   }
 
   /**
-   * As {@link #encapsulate}, in UDP on port 4500 (RFC 3948 §2.1, checksum 0), for a path with a NAT
-   * on it.
+   * As {@link #encapsulate}, in UDP (RFC 3948 §2.1, checksum 0) between {@link #udpSourcePort} and
+   * {@link #udpDestinationPort}, for a path with a NAT on it.
    */
   public ByteBuf encapsulateInUdp(ByteBufAllocator alloc, Ipv4Packet inner, int ttl)
       throws EspException {
@@ -231,7 +258,7 @@ public final class EspSecurityAssociation {
     ByteBuf out = outerHeader(alloc, IpProtocol.UDP, ttl, 0, udpLength);
     byte[] a = out.array();
     int at = out.arrayOffset() + out.writerIndex();
-    putInt(a, at, EspInUdp.PORT << 16 | EspInUdp.PORT);
+    putInt(a, at, udpSourcePort << 16 | udpDestinationPort);
     putInt(a, at + 4, udpLength << 16); // checksum 0: RFC 3948 §2.1 SHOULD
     out.writerIndex(out.writerIndex() + UdpDatagram.HEADER_LENGTH);
     return sealInto(out, seq, inner);

@@ -18,6 +18,8 @@ public enum GatewayCounter {
   ESP_SENT,
   /** UDP 4500 keepalives received (RFC 3948 §2.3), ignored. */
   KEEPALIVES_RECEIVED,
+  /** ESP in UDP from a node whose NAT moved its mapping to another port; replies follow it. */
+  NAT_PORT_MOVED,
   SIU_APPLIED,
   /** An SIU that does not parse. */
   SIU_MALFORMED,

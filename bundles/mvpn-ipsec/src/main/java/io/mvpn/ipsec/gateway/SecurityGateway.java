@@ -227,10 +227,21 @@ public final class SecurityGateway {
     open(
         outer.destination(),
         outer.source(),
+        -1,
         outer.buffer(),
         outer.payloadOffset(),
         outer.payloadLength());
   }
+
+  /**
+   * Hands the IKE datagrams arriving on port 4500 (behind the non-ESP marker, RFC 3948 §2.2) to the
+   * gateway's IKE responder; null drops them.
+   */
+  public void setNatTraversalIke(Consumer<UdpDatagram> handler) {
+    this.natTraversalIke = handler;
+  }
+
+  private volatile Consumer<UdpDatagram> natTraversalIke;
 
   private void fromUdp(UdpDatagram d) {
     ByteBuf payload = d.payload();
@@ -242,16 +253,21 @@ public final class SecurityGateway {
         open(
             d.ip().destination(),
             d.ip().source(),
+            d.sourcePort(),
             payload,
             payload.readerIndex(),
             payload.readableBytes());
         return;
       default:
-        return; // IKE on 4500 belongs to the IKE daemon
+        if (natTraversalIke != null) {
+          natTraversalIke.accept(d); // IKE on 4500: the responder's
+        }
     }
   }
 
-  private void open(int destination, int source, ByteBuf buf, int start, int length) {
+  /** {@code sourcePort}: the UDP source port of ESP in UDP, -1 for plain ESP. */
+  private void open(
+      int destination, int source, int sourcePort, ByteBuf buf, int start, int length) {
     count(GatewayCounter.ESP_RECEIVED);
     if (length < 8) {
       refuse(EspException.Reason.TRUNCATED);
@@ -288,7 +304,24 @@ public final class SecurityGateway {
       return;
     }
     count(GatewayCounter.ESP_ACCEPTED);
+    followNatPort(e.tunnel, source, sourcePort);
     tunnelInterface.receive(inner);
+  }
+
+  /**
+   * The node's NAT gave its mapping another port (it timed out, or the NAT restarted):
+   * authenticated and not replayed, its ESP may move ours to that port (RFC 3948 §4, RFC 7296
+   * §2.23). A new address is the Mobile IP registration's business (seed 001), not this.
+   */
+  private void followNatPort(MobileTunnel tunnel, int source, int sourcePort) {
+    EspSecurityAssociation out = tunnel.outbound();
+    if (sourcePort > 0
+        && tunnel.udpEncapsulated()
+        && out.tunnelDestination().toInt() == source
+        && out.udpDestinationPort() != sourcePort) {
+      out.setUdpPorts(out.udpSourcePort(), sourcePort);
+      count(GatewayCounter.NAT_PORT_MOVED);
+    }
   }
 
   // ---- outbound: toward mobile nodes ----------------------------------------------------------

@@ -1,0 +1,265 @@
+package io.mvpn.ike.fabric;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mvpn.api.Ipv4Address;
+import io.mvpn.ike.message.TrafficSelector;
+import io.mvpn.ike.pki.CertificateAuthenticator;
+import io.mvpn.ike.pki.CertificateAuthority;
+import io.mvpn.ike.pki.CertificateAuthority.Subject;
+import io.mvpn.ike.pki.CertificateStore;
+import io.mvpn.ike.pki.CertificateValidator;
+import io.mvpn.ike.pki.KeyType;
+import io.mvpn.ike.sa.ChildSa;
+import io.mvpn.ike.sa.Endpoint;
+import io.mvpn.ike.sa.EngineSettings;
+import io.mvpn.ike.sa.Identity;
+import io.mvpn.ike.sa.IkeEngine;
+import io.mvpn.ike.sa.IkeSa;
+import io.mvpn.ike.sa.PeerConfig;
+import io.mvpn.ipsec.esp.EspException;
+import io.mvpn.ipsec.esp.EspInUdp;
+import io.mvpn.ipsec.gateway.GatewayCounter;
+import io.mvpn.ipsec.gateway.MobileTunnel;
+import io.mvpn.ipsec.gateway.SecurityGateway;
+import io.mvpn.lab.Lab;
+import io.mvpn.lab.TopologyBuilder;
+import io.mvpn.net.Vrf;
+import io.mvpn.net.nat.Napt;
+import io.mvpn.packet.MalformedPacketException;
+import io.mvpn.packet.ipv4.Ipv4Packet;
+import io.mvpn.packet.siu.SecurityInformationUpdate;
+import io.mvpn.packet.udp.UdpDatagram;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A road-warrior node behind a NAPT keys its tunnel with the security gateway's IKE responder on
+ * the fabric, in virtual time: IKE finds the NAT and moves to 4500, which the gateway shares with
+ * ESP in UDP; the tunnel is installed with the port the NAT mapped the node's 4500 to, traffic
+ * flows both ways, and when the NAT forgets the mapping and makes another, the gateway's replies
+ * follow the node's authenticated ESP to the new port.
+ */
+class GatewayBehindNatTest {
+
+  static final Ipv4Address GW = Ipv4Address.parse("203.0.113.1");
+  static final Ipv4Address NAT = Ipv4Address.parse("203.0.113.70");
+  static final Ipv4Address NODE = Ipv4Address.parse("10.200.0.2");
+
+  /** The node's home address, off the LAN: the gateway routes it into the tunnel. */
+  static final Ipv4Address HOME = Ipv4Address.parse("10.250.0.5");
+
+  static final Ipv4Address HOST = Ipv4Address.parse("10.1.0.100");
+  static final Instant NOW = Instant.parse("2026-06-01T00:00:00Z");
+
+  Lab lab;
+  SecurityGateway gateway;
+  IkeEngine node;
+  VrfIkePort nodePort;
+  final List<IkeSa> nodeEstablished = new ArrayList<>();
+  final List<String> atNode = new ArrayList<>();
+  final List<String> atHost = new ArrayList<>();
+
+  @BeforeEach
+  void build() {
+    lab =
+        Lab.virtual(
+            new TopologyBuilder(2026)
+                .segment("internet", "5ms")
+                .segment("home", "1ms")
+                .segment("lan", "1ms")
+                .node("gw")
+                .vrf("outside")
+                .iface("o0", "internet", GW + "/24")
+                .vrf("inside")
+                .iface("lan", "lan", "10.1.0.2/16")
+                .node("nat")
+                .vrf("outside")
+                .iface("up", "internet", NAT + "/24")
+                .vrf("inside")
+                .iface("down", "home", "10.200.0.1/24")
+                .node("mn")
+                .vrf("main")
+                .iface("w0", "home", NODE + "/24")
+                .route("0.0.0.0/0", "10.200.0.1")
+                .node("host")
+                .vrf("main")
+                .iface("eth0", "lan", HOST + "/16")
+                .route("0.0.0.0/0", "10.1.0.2")
+                .build());
+    new Napt(lab.vrf("nat", "inside"), lab.vrf("nat", "outside"), NAT).start();
+
+    SecureRandom random = new SecureRandom();
+    CertificateAuthority ca =
+        CertificateAuthority.create(
+            "mvpn ca",
+            KeyType.EC_P256,
+            NOW.minus(Duration.ofDays(1)),
+            NOW.plus(Duration.ofDays(365)),
+            CertificateStore.inMemory(),
+            random);
+    CertificateValidator trust = CertificateValidator.trusting(ca.certificate());
+    Instant until = NOW.plus(Duration.ofDays(30));
+
+    Vrf outside = lab.vrf("gw", "outside");
+    gateway =
+        new SecurityGateway(
+            new SecurityGateway.Config(GW, SecurityInformationUpdate.DEFAULT_PORT, Map.of(), 7),
+            outside,
+            lab.vrf("gw", "inside"),
+            0);
+    gateway.start();
+    VrfIkePort gwPort = new VrfIkePort(outside, GW);
+    IkeEngine responder =
+        new IkeEngine(
+            outside.scheduler(),
+            gwPort.transport(),
+            gwPort.local(),
+            PeerConfig.of(
+                Identity.ipv4(GW),
+                null,
+                new CertificateAuthenticator(
+                    ca.issue(Subject.gateway("sgw", GW), KeyType.EC_P256, NOW, until),
+                    trust,
+                    () -> NOW),
+                List.of(range("10.1.0.0", "10.1.255.255")),
+                List.of(range("0.0.0.0", "255.255.255.255"))),
+            EngineSettings.defaults(),
+            random,
+            new MobileTunnelInstaller(gateway));
+    gwPort.add(responder, true);
+    gwPort.start();
+    gateway.setNatTraversalIke(gwPort::receiveNatT);
+
+    Vrf mn = lab.vrf("mn", "main");
+    nodePort = new VrfIkePort(mn, NODE);
+    node =
+        new IkeEngine(
+            mn.scheduler(),
+            nodePort.transport(),
+            nodePort.local(),
+            PeerConfig.of(
+                Identity.fqdn("rw.acme.example"),
+                Identity.ipv4(GW),
+                new CertificateAuthenticator(
+                    ca.issue(Subject.node("rw.acme.example"), KeyType.EC_P256, NOW, until),
+                    trust,
+                    () -> NOW),
+                List.of(TrafficSelector.ipv4(HOME, HOME)),
+                List.of(range("10.1.0.0", "10.1.255.255"))),
+            EngineSettings.defaults(),
+            random,
+            IkeEngine.Listener.of(nodeEstablished::add, sa -> {}));
+    nodePort.add(node, false);
+    nodePort.start();
+    // The node's port 4500: IKE behind its marker to the engine, ESP to the Child SA.
+    mn.bindUdp(EspInUdp.PORT, (v, in, d) -> nodeReceives(d));
+
+    lab.vrf("host", "main")
+        .bindUdp(
+            7000,
+            (v, in, d) ->
+                atHost.add(
+                    Ipv4Address.of(d.ip().source())
+                        + " "
+                        + d.payload().toString(StandardCharsets.US_ASCII)));
+  }
+
+  static TrafficSelector range(String start, String end) {
+    return TrafficSelector.ipv4(Ipv4Address.parse(start), Ipv4Address.parse(end));
+  }
+
+  private void nodeReceives(UdpDatagram d) {
+    ByteBuf payload = d.payload();
+    if (EspInUdp.classify(payload) == EspInUdp.Kind.IKE) {
+      nodePort.receiveNatT(d);
+      return;
+    }
+    ChildSa child = nodeEstablished.get(0).childSas().get(0);
+    try {
+      ByteBuf inner =
+          child
+              .inbound()
+              .open(
+                  lab.vrf("mn", "main").alloc(),
+                  payload,
+                  payload.readerIndex(),
+                  payload.readableBytes());
+      UdpDatagram udp = UdpDatagram.parse(Ipv4Packet.parse(inner));
+      atNode.add(
+          Ipv4Address.of(udp.ip().source())
+              + " "
+              + udp.payload().toString(StandardCharsets.US_ASCII));
+      inner.release();
+    } catch (EspException | MalformedPacketException e) {
+      atNode.add("refused: " + e.getMessage());
+    }
+  }
+
+  void run(long millis) {
+    lab.virtualTime().runUntil(lab.virtualTime().nanoTime() + millis * 1_000_000L);
+  }
+
+  /** The node sends one datagram from its home address to the host through its Child SA. */
+  void nodeSends(String text) throws Exception {
+    Vrf mn = lab.vrf("mn", "main");
+    ByteBuf payload = Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII);
+    ByteBuf inner =
+        UdpDatagram.build(mn.alloc(), HOME.toInt(), HOST.toInt(), 7000, 7000, payload, 64);
+    payload.release();
+    ChildSa child = nodeEstablished.get(0).childSas().get(0);
+    mn.send(child.outbound().encapsulateInUdp(mn.alloc(), Ipv4Packet.parse(inner), 64));
+    inner.release();
+    run(100);
+  }
+
+  void hostSends(String text) {
+    ByteBuf payload = Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII);
+    lab.vrf("host", "main").sendUdp(HOST, HOME, 7000, 7001, payload);
+    payload.release();
+    run(100);
+  }
+
+  @Test
+  void aNodeBehindANatKeysItsTunnelOn4500AndTheGatewayFollowsItsMapping() throws Exception {
+    lab.virtualTime().execute(() -> node.initiate(new Endpoint(GW, Endpoint.IKE_PORT)));
+    run(1_000);
+
+    assertThat(nodeEstablished).hasSize(1);
+    IkeSa sa = nodeEstablished.get(0);
+    assertThat(sa.localBehindNat()).isTrue();
+    MobileTunnel tunnel = gateway.tunnel(HOME);
+    assertThat(tunnel).isNotNull();
+    assertThat(tunnel.udpEncapsulated()).isTrue();
+    assertThat(tunnel.careOfAddress()).isEqualTo(NAT);
+    int mapped = tunnel.outbound().udpDestinationPort();
+    assertThat(mapped).isNotEqualTo(EspInUdp.PORT); // what the NAT made of the node's 4500
+    assertThat(tunnel.outbound().spi()).isEqualTo(sa.childSas().get(0).inbound().spi());
+
+    nodeSends("up");
+    hostSends("down");
+    assertThat(atHost).containsExactly("10.250.0.5 up");
+    assertThat(atNode).containsExactly("10.1.0.100 down");
+
+    // The NAT forgets the idle mapping; the node's next ESP gets another port, and only after
+    // it authenticates do the gateway's replies go there.
+    run(TimeUnit.SECONDS.toMillis(150));
+    nodeSends("up again");
+    hostSends("down again");
+    assertThat(tunnel.outbound().udpDestinationPort()).isNotEqualTo(mapped);
+    assertThat(gateway.counter(GatewayCounter.NAT_PORT_MOVED)).isEqualTo(1);
+    assertThat(atHost).containsExactly("10.250.0.5 up", "10.250.0.5 up again");
+    assertThat(atNode).containsExactly("10.1.0.100 down", "10.1.0.100 down again");
+    assertThat(gateway.counter(GatewayCounter.UNKNOWN_SPI)).isZero();
+  }
+}
