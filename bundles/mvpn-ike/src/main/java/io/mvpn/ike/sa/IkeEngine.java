@@ -11,10 +11,7 @@ import io.mvpn.ike.message.NoncePayload;
 import io.mvpn.ike.message.NotifyPayload;
 import io.mvpn.ike.message.Octets;
 import io.mvpn.ike.message.Transform;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.buffer.UnpooledByteBufAllocator;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -98,8 +95,7 @@ public final class IkeEngine {
   private final PeerConfig config;
   private final EngineSettings settings;
   private final SecureRandom random;
-  private FragmentReassembly.Budget fragmentBudget =
-      new FragmentReassembly.Budget(FragmentReassembly.ENGINE_MAX_BYTES);
+  private final IkeFragmentation fragmentation;
   private final Listener listener;
   private final Cookies cookies;
   private final Map<Long, IkeSa> sas = new HashMap<>();
@@ -123,6 +119,7 @@ public final class IkeEngine {
     this.random = random;
     this.listener = listener;
     this.cookies = new Cookies(random);
+    this.fragmentation = new IkeFragmentation(settings, scheduler, counters);
   }
 
   public Endpoint local() {
@@ -343,9 +340,9 @@ public final class IkeEngine {
     sas.put(sa.localSpi(), sa);
     byInitiator.put(new InitKey(h.spiI(), datagram.source()), sa);
     List<IkePayload> payloads = answer.payloads();
-    if (fragmenting(sa)) {
+    if (fragmentation.supported(sa)) {
       // RFC 7383 §2.3: the responder announces it only to an initiator that did.
-      payloads = withFragmentationSupported(payloads);
+      payloads = IkeFragmentation.announce(payloads);
     }
     respond(sa, datagram, h, payloads);
     scheduler.schedule(HALF_OPEN_TIMEOUT_SECONDS, TimeUnit.SECONDS, () -> expireHalfOpen(sa));
@@ -396,7 +393,7 @@ public final class IkeEngine {
     IkeMessage opened;
     try {
       if (request.encryptedFragment() != null) {
-        FragmentReassembly set = reassemble(sa, true, request, datagram.payload());
+        FragmentReassembly set = fragmentation.reassemble(sa, true, request, datagram.payload());
         if (set == null) {
           return;
         }
@@ -673,7 +670,7 @@ public final class IkeEngine {
     if (h.exchangeType() != IkeHeader.IKE_SA_INIT) {
       try {
         if (response.encryptedFragment() != null) {
-          FragmentReassembly set = reassemble(sa, false, response, raw);
+          FragmentReassembly set = fragmentation.reassemble(sa, false, response, raw);
           if (set == null) {
             return;
           }
@@ -783,9 +780,9 @@ public final class IkeEngine {
             sa.nextRequestId());
     List<IkePayload> payloads = task.buildRequest(sa);
     if (task.exchangeType() == IkeHeader.IKE_SA_INIT && settings.fragmentation()) {
-      payloads = withFragmentationSupported(payloads); // RFC 7383 §2.3
+      payloads = IkeFragmentation.announce(payloads); // RFC 7383 §2.3
     }
-    List<byte[]> datagrams = encode(sa, new IkeMessage(h, payloads), sa.local());
+    List<byte[]> datagrams = fragmentation.encode(sa, new IkeMessage(h, payloads), sa.local());
     if (task.exchangeType() == IkeHeader.IKE_SA_INIT) {
       // RealMessage1 is the request as last sent (§2.15)
       sa.initMessage(true, datagrams.get(0));
@@ -826,7 +823,8 @@ public final class IkeEngine {
     int flags = IkeHeader.RESPONSE | (sa.isInitiator() ? IkeHeader.INITIATOR : 0);
     IkeHeader h =
         IkeHeader.of(sa.spiI(), sa.spiR(), request.exchangeType(), flags, request.messageId());
-    List<byte[]> datagrams = encode(sa, new IkeMessage(h, payloads), datagram.destination());
+    List<byte[]> datagrams =
+        fragmentation.encode(sa, new IkeMessage(h, payloads), datagram.destination());
     if (request.exchangeType() == IkeHeader.IKE_SA_INIT) {
       sa.initMessage(false, datagrams.get(0)); // RealMessage2
     }
@@ -849,128 +847,14 @@ public final class IkeEngine {
             new IkeMessage(answer, payloads).toByteArray()));
   }
 
-  /**
-   * The datagrams of {@code message} sent from {@code from}: IKE_SA_INIT in the clear, anything
-   * later in SK, or in SKF fragments (RFC 7383 §2.5) when both ends support them and the SK message
-   * would make an IP datagram larger than the fragment size.
-   */
-  private List<byte[]> encode(IkeSa sa, IkeMessage message, Endpoint from) {
-    if (message.header().exchangeType() == IkeHeader.IKE_SA_INIT) {
-      return List.of(message.toByteArray());
-    }
-    int skLength =
-        IkeHeader.LENGTH
-            + IkePayload.GENERIC_HEADER_LENGTH
-            + sa.cipher().sealedLength(message.encodedLength() - IkeHeader.LENGTH);
-    int limit = maxMessageLength(from);
-    if (fragmenting(sa) && skLength > limit) {
-      return message.encodeFragments(sa.cipher(), limit);
-    }
-    ByteBuf buf = message.encodeWithSk(UnpooledByteBufAllocator.DEFAULT, sa.cipher());
-    try {
-      return List.of(ByteBufUtil.getBytes(buf));
-    } finally {
-      buf.release();
-    }
-  }
-
-  /** IPv4 (20 bytes) and UDP (8) headers, on port 4500 also the non-ESP marker (RFC 3948). */
-  private static final int IPV4_UDP_HEADERS = 28;
-
-  /** The largest IKE message that fits the fragment size in one datagram from {@code from}. */
-  private int maxMessageLength(Endpoint from) {
-    int marker = from.port() == Endpoint.NAT_T_PORT ? IkeHeader.NON_ESP_MARKER_LENGTH : 0;
-    return settings.fragmentSize() - IPV4_UDP_HEADERS - marker;
-  }
-
-  /** Whether both ends announced IKEV2_FRAGMENTATION_SUPPORTED in IKE_SA_INIT (RFC 7383 §2.3). */
-  private boolean fragmenting(IkeSa sa) {
-    IkeMessage peer = sa.peerInitMessage();
-    return settings.fragmentation()
-        && peer != null
-        && peer.notification(NotifyPayload.IKEV2_FRAGMENTATION_SUPPORTED) != null;
-  }
-
-  private static List<IkePayload> withFragmentationSupported(List<IkePayload> payloads) {
-    List<IkePayload> out = new ArrayList<>(payloads);
-    out.add(NotifyPayload.of(NotifyPayload.IKEV2_FRAGMENTATION_SUPPORTED));
-    return out;
-  }
-
-  /**
-   * RFC 7383 §2.6: one fragment of the request ({@code request}) or response the SA expects next,
-   * its message ID checked already. It is verified before anything is kept, so a forged one changes
-   * nothing; duplicates, fragments counting fewer than the set held (sent before the peer
-   * fragmented anew, smaller) and sets past {@link FragmentReassembly}'s limits (per message, and
-   * for all SAs together) are dropped, as is a set still incomplete after its timeout. The set once
-   * it is complete, else null.
-   */
-  private FragmentReassembly reassemble(
-      IkeSa sa, boolean request, IkeMessage fragment, byte[] datagram) {
-    counters.fragmentsReceived++;
-    EncryptedFragmentPayload skf = fragment.encryptedFragment();
-    long id = fragment.header().messageId();
-    if (!fragmenting(sa) || skf.totalFragments() > FragmentReassembly.MAX_FRAGMENTS) {
-      counters.fragmentsDropped++;
-      return null;
-    }
-    FragmentReassembly set = sa.fragments(request);
-    if (set != null && set.messageId() != id) {
-      set = null; // an older message's: replaced below once this fragment verifies
-    }
-    if (set != null && skf.totalFragments() < set.totalFragments()) {
-      counters.fragmentsDropped++;
-      return null;
-    }
-    if (set != null
-        && skf.totalFragments() == set.totalFragments()
-        && set.has(skf.fragmentNumber())) {
-      counters.duplicateFragments++;
-      return null;
-    }
-    byte[] piece;
-    try {
-      piece = fragment.openFragment(sa.cipher());
-    } catch (GeneralSecurityException e) {
-      counters.undecryptable++;
-      return null;
-    }
-    if (set == null || skf.totalFragments() > set.totalFragments()) {
-      FragmentReassembly started = new FragmentReassembly(id, skf.totalFragments(), fragmentBudget);
-      started.timer(
-          scheduler.schedule(
-              FragmentReassembly.TIMEOUT_SECONDS,
-              TimeUnit.SECONDS,
-              () -> {
-                if (sa.fragments(request) == started) {
-                  counters.fragmentsDropped++;
-                  sa.fragments(request, null);
-                }
-              }));
-      sa.fragments(request, started);
-      set = started;
-    }
-    if (!set.add(skf.fragmentNumber(), piece, skf.innerNextPayload(), datagram)) {
-      counters.fragmentsDropped++;
-      sa.fragments(request, null);
-      return null;
-    }
-    if (!set.complete()) {
-      return null;
-    }
-    sa.fragments(request, null);
-    counters.reassembled++;
-    return set;
-  }
-
-  /** Bytes the fragment sets of all SAs hold now. */
+  /** For tests: bytes the fragment sets of all SAs hold now. */
   long fragmentBytesHeld() {
-    return fragmentBudget.held();
+    return fragmentation.bytesHeld();
   }
 
   /** For tests: what all fragment sets together may hold, instead of 16 MiB. */
   void limitFragmentMemory(long bytes) {
-    fragmentBudget = new FragmentReassembly.Budget(bytes);
+    fragmentation.limitMemory(bytes);
   }
 
   private void send(IkeSa sa, List<byte[]> datagrams) {
