@@ -16,6 +16,9 @@ import io.mvpn.api.MvpnId;
 import io.mvpn.api.Prefix;
 import io.mvpn.api.tenant.Tenant;
 import io.mvpn.api.tenant.TenantService;
+import io.mvpn.api.workgroup.Member;
+import io.mvpn.api.workgroup.MemberId;
+import io.mvpn.api.workgroup.WorkgroupService;
 import io.mvpn.ike.CaService;
 import io.mvpn.ike.fabric.MobileNodeIke;
 import io.mvpn.ike.message.TrafficSelector;
@@ -26,6 +29,9 @@ import io.mvpn.ike.sa.Identity;
 import io.mvpn.ike.sa.PeerConfig;
 import io.mvpn.net.FabricService;
 import io.mvpn.net.Vrf;
+import io.mvpn.workgroup.WorkgroupParty;
+import io.mvpn.workgroup.keying.KeyingCredentials;
+import io.mvpn.workgroup.keying.PartyKeying;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -322,6 +328,107 @@ public class ApplianceIT {
       fabric.removeInterface("it-mn8-w0");
       Files.deleteIfExists(ikeCfg);
       Files.deleteIfExists(gatewayCfg);
+    }
+  }
+
+  /**
+   * Two tenants' workgroup gateways from cfg on one backbone segment: a party in acme's realm keys
+   * its SA into globex's realm with IKE through acme's IP-IP tunnel, with a certificate from the
+   * appliance CA naming acme's gateway; globex's gateway installs it for that tunnel source, and
+   * the shell shows it.
+   */
+  @Test
+  public void workgroupGatewaysFromCfgKeyAPartysSaWithIke() throws Exception {
+    Path acmeCfg = etc().resolve("io.mvpn.workgroup.gateway-wgacme.cfg");
+    Path globexCfg = etc().resolve("io.mvpn.workgroup.gateway-wgglobex.cfg");
+    Ipv4Address acmeGw = Ipv4Address.parse("198.51.100.81");
+    Ipv4Address globexGw = Ipv4Address.parse("198.51.100.82");
+    MemberId alice = new MemberId(MvpnId.of("acme"), Ipv4Address.parse("10.1.0.55"));
+    MemberId bob = new MemberId(MvpnId.of("globex"), Ipv4Address.parse("10.1.0.55"));
+    WorkgroupService directory =
+        (WorkgroupService)
+            awaitService(
+                context, "(objectClass=io.mvpn.api.workgroup.WorkgroupService)", WAIT_SECONDS);
+    directory.putMember(new Member(alice, "alice.acme.it.example", acmeGw));
+    directory.putMember(new Member(bob, "bob.globex.it.example", globexGw));
+    directory.addWorkgroup("it-bridge");
+    directory.join("it-bridge", alice);
+    directory.join("it-bridge", bob);
+    for (String[] g : new String[][] {{"wgacme", "acme", "81"}, {"wgglobex", "globex", "82"}}) {
+      Files.writeString(
+          g[0].equals("wgacme") ? acmeCfg : globexCfg,
+          "name = "
+              + g[0]
+              + "\ntenant = "
+              + g[1]
+              + "\noutside.address = 198.51.100."
+              + g[2]
+              + "/24\noutside.transport = mem:it-wg-backbone\nrealm = 10.1.0.0/16\n",
+          StandardCharsets.UTF_8);
+    }
+    FabricService fabric =
+        (FabricService)
+            awaitService(context, "(objectClass=io.mvpn.net.FabricService)", WAIT_SECONDS);
+    Vrf vrf = fabric.createVrf("it-alice");
+    PartyKeying[] keying = new PartyKeying[1];
+    try {
+      assertTrue(
+          executeQuietly("mvpn:workgroup-gateways"),
+          awaitCondition(
+              () -> {
+                String out = executeQuietly("mvpn:workgroup-gateways");
+                return out.contains("wgacme (tenant acme) at 198.51.100.81, peers [198.51.100.82]")
+                    && out.contains("wgglobex (tenant globex) at 198.51.100.82");
+              },
+              WAIT_SECONDS));
+      CaService ca =
+          (CaService) awaitService(context, "(objectClass=io.mvpn.ike.CaService)", WAIT_SECONDS);
+      Credential credential =
+          ca.issue("alice.acme.it.example", List.of(acmeGw), List.of("alice.acme.it.example"));
+      fabric.configureInterface(
+          "it-alice",
+          "it-alice-eth",
+          "10.1.0.55/16",
+          "mem:acme-lan",
+          List.of("0.0.0.0/0 via 10.1.0.1"));
+      fabric.onLoop(
+          vrf,
+          () -> {
+            keying[0] =
+                new PartyKeying(
+                    new WorkgroupParty(alice, vrf),
+                    "alice.acme.it.example",
+                    vrf,
+                    new KeyingCredentials(
+                        credential, ca.validator(), Instant::now, new SecureRandom()));
+            keying[0].start();
+            keying[0].connect(directory.member(bob).orElseThrow());
+            return null;
+          });
+      assertTrue(
+          executeQuietly("mvpn:workgroup-gateways"),
+          awaitCondition(
+              () ->
+                  executeQuietly("mvpn:workgroup-gateways")
+                      .contains("from acme/10.1.0.55 via 198.51.100.81"),
+              WAIT_SECONDS));
+      String out = execute(sessions, "mvpn:workgroup-gateways");
+      assertTrue(out, out.contains("key_exchange_in=2") && !out.contains("refused: "));
+    } finally {
+      fabric.onLoop(
+          vrf,
+          () -> {
+            if (keying[0] != null) {
+              keying[0].close();
+            }
+            return null;
+          });
+      fabric.removeInterface("it-alice-eth");
+      Files.deleteIfExists(acmeCfg);
+      Files.deleteIfExists(globexCfg);
+      directory.removeWorkgroup("it-bridge");
+      directory.removeMember(alice);
+      directory.removeMember(bob);
     }
   }
 

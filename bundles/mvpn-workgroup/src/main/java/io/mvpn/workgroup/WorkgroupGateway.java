@@ -117,6 +117,16 @@ public final class WorkgroupGateway {
     inbound.put(new Key(sa.tunnelSource().toInt(), sa.sa().spi()), sa);
   }
 
+  /** The other gateways this one tunnels to. */
+  public List<Ipv4Address> peers() {
+    return List.copyOf(peers);
+  }
+
+  /** The initiating parties' SAs into this realm. */
+  public List<InboundSa> inboundSas() {
+    return List.copyOf(inbound.values());
+  }
+
   public boolean removeInboundSa(Ipv4Address tunnelSource, int spi) {
     return inbound.remove(new Key(tunnelSource.toInt(), spi)) != null;
   }

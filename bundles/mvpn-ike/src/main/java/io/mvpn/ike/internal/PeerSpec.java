@@ -114,10 +114,7 @@ record PeerSpec(
     List<TrafficSelector> all = new ArrayList<>();
     String list = text == null || text.isBlank() ? "0.0.0.0/0" : text;
     for (String p : list.split(",")) {
-      Prefix prefix = Prefix.parse(p.trim());
-      int start = prefix.networkInt();
-      int end = start | ~Prefix.mask(prefix.length());
-      all.add(TrafficSelector.ipv4(Ipv4Address.of(start), Ipv4Address.of(end)));
+      all.add(TrafficSelector.ipv4(Prefix.parse(p.trim())));
     }
     return all;
   }

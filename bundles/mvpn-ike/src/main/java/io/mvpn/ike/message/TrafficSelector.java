@@ -72,6 +72,13 @@ public record TrafficSelector(
     return ipv4(ANY_PROTOCOL, 0, 0xFFFF, start, end);
   }
 
+  /** The addresses of a prefix, over all protocols and ports. */
+  public static TrafficSelector ipv4(io.mvpn.api.Prefix prefix) {
+    int start = prefix.networkInt();
+    return ipv4(
+        Ipv4Address.of(start), Ipv4Address.of(start | ~io.mvpn.api.Prefix.mask(prefix.length())));
+  }
+
   public boolean isIpv4() {
     return type == TS_IPV4_ADDR_RANGE;
   }
