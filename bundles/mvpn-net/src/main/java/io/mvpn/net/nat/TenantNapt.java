@@ -10,8 +10,10 @@ import io.mvpn.net.Interface;
 import io.mvpn.net.Registration;
 import io.mvpn.net.Route;
 import io.mvpn.net.Vrf;
+import io.mvpn.packet.InternetChecksum;
 import io.mvpn.packet.MalformedPacketException;
 import io.mvpn.packet.icmp.IcmpBuilder;
+import io.mvpn.packet.icmp.IcmpMessage;
 import io.mvpn.packet.icmp.IcmpType;
 import io.mvpn.packet.ipv4.IpProtocol;
 import io.mvpn.packet.ipv4.Ipv4Packet;
@@ -159,6 +161,7 @@ public final class TenantNapt {
   private final Pool udp;
   private final Pool tcp;
   private final Registration tcpDelivery;
+  private final List<Registration> icmpErrors;
   private final Map<MvpnId, Interface> tenants = new LinkedHashMap<>();
   private long translated;
   private long exhausted;
@@ -204,6 +207,13 @@ public final class TenantNapt {
     backbone.addLocalAddress(publicAddress);
     // The backbone terminates no TCP of its own: every segment for it is a reply, or unsolicited.
     this.tcpDelivery = backbone.registerProtocol(IpProtocol.TCP, (v, in, ip) -> inboundTcp(ip));
+    // ICMP errors about a translated flow go back to the node that sent it (RFC 5508 §7).
+    this.icmpErrors =
+        List.of(
+            backbone.registerIcmp(
+                IcmpType.DESTINATION_UNREACHABLE, (v, in, ip) -> inboundIcmpError(ip)),
+            backbone.registerIcmp(IcmpType.TIME_EXCEEDED, (v, in, ip) -> inboundIcmpError(ip)),
+            backbone.registerIcmp(IcmpType.PARAMETER_PROBLEM, (v, in, ip) -> inboundIcmpError(ip)));
   }
 
   /** A tenant's VRF sends what it has no better route for through the backbone. */
@@ -221,6 +231,7 @@ public final class TenantNapt {
       }
     }
     tcpDelivery.close();
+    icmpErrors.forEach(Registration::close);
     for (Interface i : tenants.values()) {
       i.vrf().removeInterface(i.name());
     }
@@ -410,6 +421,74 @@ public final class TenantNapt {
     // this call, the slice's travels on with it.
     ByteBuf out = ip.buffer().retainedSlice(ip.offset(), ip.totalLength());
     segment.rewriteDestination(m.inside.address().toInt(), m.inside.port());
+    tenants.get(m.inside.tenant()).receive(out);
+  }
+
+  /**
+   * An ICMP error about a datagram we translated (RFC 5508 §7): its quoted header names our public
+   * address and port, so the mapping says whose it was. The copy that goes to that node has the
+   * private address and port in the quoted header (with its IP checksum, and the quoted UDP
+   * checksum adjusted when there is one; TCP's lies beyond the eight octets quoted), the node's
+   * address as destination and a new ICMP checksum. An error for no live mapping is dropped. It
+   * does not keep a mapping alive.
+   */
+  private void inboundIcmpError(Ipv4Packet ip) {
+    IcmpMessage icmp;
+    try {
+      icmp = IcmpMessage.parse(ip);
+    } catch (MalformedPacketException e) {
+      backbone.counters().onMalformed(e.reason());
+      return;
+    }
+    ByteBuf buf = ip.buffer();
+    int quoted = icmp.bodyOffset();
+    int available = icmp.length() - IcmpMessage.HEADER_LENGTH;
+    int ihl = available < 1 ? 0 : (buf.getUnsignedByte(quoted) & 0x0F) * 4;
+    if (ip.destination() != publicAddress.toInt()
+        || available < 1
+        || (buf.getUnsignedByte(quoted) >>> 4) != 4
+        || ihl < Ipv4Packet.MIN_HEADER_LENGTH
+        || available < ihl + 8
+        || buf.getInt(quoted + 12) != publicAddress.toInt()) {
+      dropped++;
+      return;
+    }
+    int protocol = buf.getUnsignedByte(quoted + 9);
+    if (protocol != IpProtocol.UDP && protocol != IpProtocol.TCP) {
+      dropped++;
+      return;
+    }
+    Mapping m = pool(protocol).byPort.get(buf.getUnsignedShort(quoted + ihl));
+    if (m == null || expired(m, scheduler.nanoTime())) {
+      dropped++;
+      return;
+    }
+    int node = m.inside.address().toInt();
+    ByteBuf out = backbone.alloc().buffer(ip.totalLength());
+    out.writeBytes(buf, ip.offset(), ip.totalLength());
+    int at = quoted - ip.offset(); // the quoted header, in the copy
+    int transport = at + ihl;
+    if (protocol == IpProtocol.UDP && out.getUnsignedShort(transport + 6) != 0) {
+      int checksum = out.getUnsignedShort(transport + 6);
+      checksum = InternetChecksum.adjust32(checksum, publicAddress.toInt(), node);
+      checksum =
+          InternetChecksum.adjust(checksum, out.getUnsignedShort(transport), m.inside.port());
+      out.setShort(transport + 6, checksum == 0 ? 0xFFFF : checksum);
+    }
+    out.setShort(transport, m.inside.port());
+    out.setInt(at + 12, node);
+    out.setShort(at + 10, 0);
+    out.setShort(at + 10, InternetChecksum.compute(out, at, ihl));
+    int icmpStart = ip.headerLength();
+    out.setShort(icmpStart + 2, 0);
+    out.setShort(icmpStart + 2, InternetChecksum.compute(out, icmpStart, icmp.length()));
+    try {
+      Ipv4Packet.parse(out).setDestination(node);
+    } catch (MalformedPacketException e) {
+      out.release();
+      throw new IllegalStateException("a copy of a parsed datagram does not parse", e);
+    }
+    translated++;
     tenants.get(m.inside.tenant()).receive(out);
   }
 

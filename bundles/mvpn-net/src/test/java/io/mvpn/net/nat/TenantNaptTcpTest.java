@@ -15,6 +15,7 @@ import io.mvpn.net.Vrf;
 import io.mvpn.net.link.LinkProperties;
 import io.mvpn.net.link.MemorySegment;
 import io.mvpn.net.time.VirtualTimeScheduler;
+import io.mvpn.packet.InternetChecksum;
 import io.mvpn.packet.MalformedPacketException;
 import io.mvpn.packet.icmp.IcmpMessage;
 import io.mvpn.packet.icmp.IcmpType;
@@ -110,7 +111,22 @@ class TenantNaptTcpTest {
           (v, in, ip) -> {
             try {
               IcmpMessage m = IcmpMessage.parse(ip);
-              atMobileNodes.add(t + " icmp " + m.type() + "/" + m.code());
+              String quoted = "";
+              if (m.code() == IcmpType.UNREACHABLE_PORT) {
+                // Who the quoted datagram says sent it, and whether every checksum holds.
+                ByteBuf body = m.body();
+                int ihl = (body.getUnsignedByte(0) & 0x0F) * 4;
+                boolean sums =
+                    InternetChecksum.verify(ip.buffer(), ip.payloadOffset(), m.length())
+                        && InternetChecksum.verify(body, 0, ihl);
+                quoted =
+                    " from "
+                        + Ipv4Address.of(body.getInt(12))
+                        + ":"
+                        + body.getUnsignedShort(ihl)
+                        + (sums ? " ok" : " bad");
+              }
+              atMobileNodes.add(t + " icmp " + m.type() + "/" + m.code() + quoted);
             } catch (MalformedPacketException e) {
               throw new AssertionError(e);
             }
@@ -348,5 +364,49 @@ class TenantNaptTcpTest {
         .findFirst()
         .orElseThrow()
         .publicPort();
+  }
+
+  /** RFC 5508 §7: an ICMP error about a translated datagram reaches the node that sent it. */
+  @Test
+  void anIcmpErrorAboutATranslatedDatagramGoesBackToItsSenderOnly() {
+    build(16);
+    for (MvpnId t : List.of(ACME, GLOBEX)) {
+      ByteBuf payload = Unpooled.copiedBuffer("anyone?", StandardCharsets.US_ASCII);
+      mobileNodes.get(t).sendUdp(FIVE, SERVER, PORT, 9, payload); // nothing listens on 9
+      payload.release();
+    }
+    settle();
+    // Each node got the port unreachable quoting its own datagram, checksums intact.
+    assertThat(atMobileNodes)
+        .containsExactlyInAnyOrder(
+            "acme icmp 3/3 from 10.1.0.5:" + PORT + " ok",
+            "globex icmp 3/3 from 10.1.0.5:" + PORT + " ok");
+    // An error quoting a public port no mapping holds goes nowhere.
+    long dropped = napt.dropped();
+    ByteBuf stray =
+        io.mvpn.packet.udp.UdpDatagram.build(
+            ByteBufAllocator.DEFAULT,
+            PUBLIC.toInt(),
+            SERVER.toInt(),
+            45000,
+            9,
+            Unpooled.EMPTY_BUFFER,
+            64);
+    try {
+      server.send(
+          io.mvpn.packet.icmp.IcmpBuilder.destinationUnreachable(
+              ByteBufAllocator.DEFAULT,
+              SERVER.toInt(),
+              IcmpType.UNREACHABLE_PORT,
+              io.mvpn.packet.ipv4.Ipv4Packet.parse(stray),
+              0));
+    } catch (MalformedPacketException e) {
+      throw new AssertionError(e);
+    } finally {
+      stray.release();
+    }
+    settle();
+    assertThat(napt.dropped()).isEqualTo(dropped + 1);
+    assertThat(atMobileNodes).hasSize(2);
   }
 }
