@@ -37,8 +37,9 @@ import java.util.concurrent.TimeUnit;
  * Private realms overlap, so a translation is keyed by (tenant, private address, port), never by
  * the address alone; replies to a public port go back to that tenant's VRF only.
  *
- * <p>UDP and TCP, each with its own mappings and its own pool of public ports (UDP port 40000 and
- * TCP port 40000 are two mappings), both endpoint-independent. UDP mappings expire after an idle
+ * <p>UDP, TCP and ICMP echo, each with its own mappings and its own pool of public ports (UDP port
+ * 40000 and TCP port 40000 are two mappings; an echo's identifier stands for its port), all
+ * endpoint-independent. ICMP errors about a translated datagram go back to its sender (RFC 5508). UDP mappings expire after an idle
  * timeout (RFC 4787). TCP follows RFC 5382: a mapping is made by an outbound SYN, is "transitory"
  * until a SYN has passed each way and again once a FIN has passed each way or a RST either way, and
  * expires after {@link Timeouts#tcpTransitory} idle then, after {@link Timeouts#tcpEstablished} (at
@@ -61,9 +62,9 @@ public final class TenantNapt {
   public record MappingView(
       int protocol, Inside inside, int publicPort, long idleNanos, String state) {
 
-    /** "udp" or "tcp". */
+    /** "udp", "tcp" or "icmp" (an echo identifier in place of the port). */
     public String protocolName() {
-      return protocol == IpProtocol.TCP ? "tcp" : "udp";
+      return protocol == IpProtocol.TCP ? "tcp" : protocol == IpProtocol.ICMP ? "icmp" : "udp";
     }
   }
 
@@ -97,6 +98,9 @@ public final class TenantNapt {
       return new Timeouts(udp, TCP_ESTABLISHED_MINIMUM, TCP_TRANSITORY_DEFAULT);
     }
   }
+
+  /** RFC 5508 REQ-1: an ICMP query mapping lives 60 s idle. */
+  public static final Duration ICMP_QUERY_TIMEOUT = Duration.ofSeconds(60);
 
   private static final class Mapping {
     final int protocol;
@@ -160,6 +164,7 @@ public final class TenantNapt {
   private final Timeouts timeouts;
   private final Pool udp;
   private final Pool tcp;
+  private final Pool icmp;
   private final Registration tcpDelivery;
   private final List<Registration> icmpErrors;
   private final Map<MvpnId, Interface> tenants = new LinkedHashMap<>();
@@ -203,6 +208,7 @@ public final class TenantNapt {
     this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
     this.udp = new Pool(firstPort, lastPort);
     this.tcp = new Pool(firstPort, lastPort);
+    this.icmp = new Pool(firstPort, lastPort);
     // Replies come back to this address: the backbone answers for it.
     backbone.addLocalAddress(publicAddress);
     // The backbone terminates no TCP of its own: every segment for it is a reply, or unsolicited.
@@ -225,7 +231,7 @@ public final class TenantNapt {
 
   /** Detaches every tenant and forgets every mapping. */
   public void close() {
-    for (Pool pool : List.of(udp, tcp)) {
+    for (Pool pool : List.of(udp, tcp, icmp)) {
       for (Mapping m : new ArrayList<>(pool.byInside.values())) {
         release(m);
       }
@@ -262,11 +268,11 @@ public final class TenantNapt {
   public List<MappingView> mappings() {
     long now = scheduler.nanoTime();
     List<MappingView> out = new ArrayList<>();
-    for (Pool pool : List.of(udp, tcp)) {
+    for (Pool pool : List.of(udp, tcp, icmp)) {
       for (Mapping m : pool.byInside.values()) {
         if (!expired(m, now)) {
           String state =
-              m.protocol == IpProtocol.UDP
+              m.protocol != IpProtocol.TCP
                   ? "open"
                   : m.established() ? "established" : "transitory";
           out.add(new MappingView(m.protocol, m.inside, m.publicPort, now - m.lastUsed, state));
@@ -302,6 +308,9 @@ public final class TenantNapt {
     if (protocol == IpProtocol.UDP) {
       return udp;
     }
+    if (protocol == IpProtocol.ICMP) {
+      return icmp;
+    }
     if (protocol == IpProtocol.TCP) {
       return tcp;
     }
@@ -312,7 +321,9 @@ public final class TenantNapt {
     Duration timeout =
         m.protocol == IpProtocol.UDP
             ? timeouts.udp()
-            : m.established() ? timeouts.tcpEstablished() : timeouts.tcpTransitory();
+            : m.protocol == IpProtocol.ICMP
+                ? ICMP_QUERY_TIMEOUT
+                : m.established() ? timeouts.tcpEstablished() : timeouts.tcpTransitory();
     return timeout.toNanos();
   }
 
@@ -340,10 +351,18 @@ public final class TenantNapt {
     if (port == null) {
       return null;
     }
-    Registration binding =
-        protocol == IpProtocol.UDP
-            ? backbone.bindUdp(port, (vrf, in, d) -> inboundUdp(port, d))
-            : null;
+    Registration binding;
+    try {
+      binding =
+          protocol == IpProtocol.UDP
+              ? backbone.bindUdp(port, (vrf, in, d) -> inboundUdp(port, d))
+              : protocol == IpProtocol.ICMP
+                  ? backbone.listenForEchoReplies(port, (vrf, reply) -> inboundEcho(port, reply))
+                  : null;
+    } catch (IllegalStateException e) {
+      // Taken by the backbone itself (a ping of the operator's): that one stays out of the pool.
+      return create(protocol, key, now);
+    }
     Mapping m = new Mapping(protocol, key, port, binding, now);
     pool.byInside.put(key, m);
     pool.byPort.put(port, m);
@@ -492,6 +511,42 @@ public final class TenantNapt {
     tenants.get(m.inside.tenant()).receive(out);
   }
 
+  /** An echo reply to a public identifier: back to the node that asked, with its identifier. */
+  private void inboundEcho(int identifier, IcmpMessage reply) {
+    Mapping m = inboundMapping(icmp, identifier, scheduler.nanoTime());
+    if (m == null) {
+      return;
+    }
+    tenants
+        .get(m.inside.tenant())
+        .receive(echo(reply.ip(), m.inside.address().toInt(), false, m.inside.port()));
+  }
+
+  /**
+   * A copy of an echo request or reply with one address ({@code source} or not) and the identifier
+   * replaced, both checksums adjusted (RFC 1624).
+   */
+  private ByteBuf echo(Ipv4Packet ip, int address, boolean source, int identifier) {
+    ByteBuf out = backbone.alloc().buffer(ip.totalLength());
+    out.writeBytes(ip.buffer(), ip.offset(), ip.totalLength());
+    int at = ip.headerLength();
+    int old = out.getUnsignedShort(at + 4);
+    out.setShort(at + 4, identifier);
+    out.setShort(at + 2, InternetChecksum.adjust(out.getUnsignedShort(at + 2), old, identifier));
+    try {
+      Ipv4Packet copy = Ipv4Packet.parse(out);
+      if (source) {
+        copy.setSource(address);
+      } else {
+        copy.setDestination(address);
+      }
+    } catch (MalformedPacketException e) {
+      out.release();
+      throw new IllegalStateException("a copy of a parsed datagram does not parse", e);
+    }
+    return out;
+  }
+
   /** One tenant VRF's way out: its default route. */
   private final class Outbound extends EncapsulatingTransport {
     private final MvpnId tenant;
@@ -510,6 +565,8 @@ public final class TenantNapt {
           forwardUdp(ip, UdpDatagram.parse(ip));
         } else if (ip.protocol() == IpProtocol.TCP) {
           forwardTcp(ip, TcpSegment.parse(ip));
+        } else if (ip.protocol() == IpProtocol.ICMP) {
+          forwardIcmp(ip, IcmpMessage.parse(ip));
         } else {
           drop();
         }
@@ -542,6 +599,24 @@ public final class TenantNapt {
               d.destinationPort(),
               d.payload(),
               ip.ttl()));
+    }
+
+    /** An echo request gets a mapping by its identifier (RFC 5508 §3.1); other ICMP stays in. */
+    private void forwardIcmp(Ipv4Packet ip, IcmpMessage message) {
+      if (message.type() != IcmpType.ECHO_REQUEST) {
+        drop();
+        return;
+      }
+      Inside key = new Inside(tenant, Ipv4Address.of(ip.source()), message.identifier());
+      long now = scheduler.nanoTime();
+      Mapping m = existing(icmp, key, now);
+      if (m == null && (m = create(IpProtocol.ICMP, key, now)) == null) {
+        refuse(ip);
+        return;
+      }
+      m.lastUsed = now;
+      translated++;
+      backbone.send(echo(ip, publicAddress.toInt(), true, m.publicPort));
     }
 
     private void forwardTcp(Ipv4Packet ip, TcpSegment segment) {

@@ -409,4 +409,26 @@ class TenantNaptTcpTest {
     assertThat(napt.dropped()).isEqualTo(dropped + 1);
     assertThat(atMobileNodes).hasSize(2);
   }
+
+  /** RFC 5508 §3.1: echo requests are mapped by identifier, each reply goes back to its node. */
+  @Test
+  void pingsFromTwoTenantsWithOneIdentifierGetTheirOwnReplies() {
+    build(16);
+    for (MvpnId t : List.of(ACME, GLOBEX)) {
+      Vrf mn = mobileNodes.get(t);
+      mn.listenForEchoReplies(77, (v, reply) -> atMobileNodes.add(t + " echo " + reply.sequence()));
+      ByteBuf payload = Unpooled.copiedBuffer("ping", StandardCharsets.US_ASCII);
+      mn.ping(SERVER, 77, t.equals(ACME) ? 1 : 2, payload);
+      payload.release();
+    }
+    settle();
+    assertThat(atMobileNodes).containsExactlyInAnyOrder("acme echo 1", "globex echo 2");
+    List<TenantNapt.MappingView> pings =
+        napt.mappings().stream().filter(m -> m.protocolName().equals("icmp")).toList();
+    assertThat(pings).hasSize(2);
+    assertThat(pings.get(0).publicPort()).isNotEqualTo(pings.get(1).publicPort());
+    // Query mappings go after a minute idle (REQ-1); a late reply then finds nobody.
+    idle(TenantNapt.ICMP_QUERY_TIMEOUT.plusSeconds(1));
+    assertThat(napt.mappings()).noneMatch(m -> m.protocolName().equals("icmp"));
+  }
 }
