@@ -204,9 +204,15 @@ public final class InMemoryWorkgroupDirectory implements WorkgroupService {
     listeners.remove(listener);
   }
 
+  /** Every listener hears of the change, whatever another one throws. */
   private void fire(WorkgroupEvent event) {
     for (WorkgroupListener l : listeners) {
-      l.changed(event);
+      try {
+        l.changed(event);
+      } catch (RuntimeException e) {
+        org.slf4j.LoggerFactory.getLogger(InMemoryWorkgroupDirectory.class)
+            .warn("a workgroup listener failed on {}", event, e);
+      }
     }
   }
 }

@@ -55,6 +55,15 @@ public final class WorkgroupGateway {
 
   private record Key(int tunnelSource, int spi) {}
 
+  /** A party of ours that sent IKE to a peer gateway, whose answers may come into the realm. */
+  private record Pinhole(int party, int peerGateway) {}
+
+  /** How long after a party's last IKE datagram its peer gateway's may still come in. */
+  static final long PINHOLE_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
+
+  /** From this many pinholes on, the stale ones are swept out as new ones open. */
+  private static final int MAX_PINHOLES = 4096;
+
   /**
    * Who keys the SAs into this realm (c8): hears the IKE datagrams a party behind another gateway
    * sends to our public address, with the tunnel source they came through.
@@ -78,6 +87,7 @@ public final class WorkgroupGateway {
   private final long[] counters = new long[WorkgroupCounter.values().length];
   private final List<Registration> registrations = new ArrayList<>();
   private final List<Ipv4Address> peers = new ArrayList<>();
+  private final Map<Pinhole, Long> pinholes = new HashMap<>();
   private Interface tunnel;
   private int identification;
   private KeyExchange keyExchange;
@@ -106,7 +116,7 @@ public final class WorkgroupGateway {
 
   /** Routes the realm's traffic for another tenant's gateway into the IP-IP tunnel (c4). */
   public void addPeerGateway(Ipv4Address gateway) {
-    if (!gateway.equals(publicAddress) && !peers.contains(gateway)) {
+    if (tunnel != null && !gateway.equals(publicAddress) && !peers.contains(gateway)) {
       peers.add(gateway);
       inside.addRoute(new Route(Prefix.of(gateway, 32), null, tunnel, Route.Origin.PROTOCOL));
     }
@@ -191,6 +201,14 @@ public final class WorkgroupGateway {
 
     @Override
     protected void forward(Ipv4Packet inner, int nextHop) {
+      if (isIke(inner)) {
+        // A party of ours keys an SA with that gateway: its answers may come in (see keyExchange).
+        long now = scheduler().nanoTime();
+        pinholes.put(new Pinhole(inner.source(), inner.destination()), now);
+        if (pinholes.size() > MAX_PINHOLES) {
+          pinholes.values().removeIf(at -> now - at > PINHOLE_NANOS);
+        }
+      }
       identification = (identification + 1) & 0xFFFF;
       outside.send(
           IpInIp.encapsulate(
@@ -279,15 +297,21 @@ public final class WorkgroupGateway {
       return;
     }
     boolean ikePorts = udp.sourcePort() == IKE_PORT && udp.destinationPort() == IKE_PORT;
-    if (ikePorts && ip.destination() == publicAddress.toInt() && keyExchange != null) {
+    boolean fromPeer = peers.contains(Ipv4Address.of(tunnelSource));
+    if (ikePorts && fromPeer && ip.destination() == publicAddress.toInt() && keyExchange != null) {
       count(WorkgroupCounter.KEY_EXCHANGE_IN);
       keyExchange.receive(Ipv4Address.of(tunnelSource), udp);
       return;
     }
+    // The outer source is not authenticated: only a peer gateway a party of ours is keying with
+    // gets through, to that party, and only IKE.
+    Pinhole pinhole = new Pinhole(ip.destination(), tunnelSource);
+    Long opened = pinholes.get(pinhole);
     if (ikePorts
+        && fromPeer
         && ip.source() == tunnelSource
-        && peers.contains(Ipv4Address.of(tunnelSource))
-        && ip.destination() != publicAddress.toInt()) {
+        && opened != null
+        && scheduler().nanoTime() - opened <= PINHOLE_NANOS) {
       count(WorkgroupCounter.KEY_EXCHANGE_IN);
       ByteBuf copy = inside.alloc().buffer(ip.totalLength());
       copy.writeBytes(ip.buffer(), ip.offset(), ip.totalLength());
@@ -295,6 +319,19 @@ public final class WorkgroupGateway {
       return;
     }
     count(WorkgroupCounter.NOT_ESP);
+  }
+
+  private static boolean isIke(Ipv4Packet ip) {
+    if (ip.protocol() != IpProtocol.UDP || ip.isFragment() || ip.payloadLength() < 8) {
+      return false;
+    }
+    int at = ip.payloadOffset();
+    return ip.buffer().getUnsignedShort(at) == IKE_PORT
+        && ip.buffer().getUnsignedShort(at + 2) == IKE_PORT;
+  }
+
+  private io.mvpn.api.time.Scheduler scheduler() {
+    return outside.scheduler();
   }
 
   private void count(WorkgroupCounter c) {

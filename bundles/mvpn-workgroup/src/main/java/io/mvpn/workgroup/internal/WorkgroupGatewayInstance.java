@@ -90,7 +90,18 @@ public final class WorkgroupGatewayInstance implements WorkgroupGatewayService {
   private Vrf outside;
   private WorkgroupGateway gateway;
   private GatewayKeying keying;
-  private final WorkgroupListener peersFollow = e -> onLoop(() -> addPeers());
+  private volatile boolean running;
+  // Told on whichever thread changed the directory: queued to the gateway's loop, never waited on.
+  private final WorkgroupListener peersFollow =
+      e ->
+          outside
+              .scheduler()
+              .execute(
+                  () -> {
+                    if (running) {
+                      addPeers();
+                    }
+                  });
 
   @Activate
   void activate(Config config) {
@@ -130,10 +141,12 @@ public final class WorkgroupGatewayInstance implements WorkgroupGatewayService {
           gateway.start();
           keying = new GatewayKeying(gateway, directory, credentials, realm, outside.scheduler());
           keying.start();
-          addPeers();
+          running = true;
           return null;
         });
+    // Listening first, then reading: a change in between is not missed.
     directory.addListener(peersFollow);
+    onLoop(this::addPeers);
     LOG.info("workgroup gateway {} of {} at {}", name, tenant, address);
   }
 
@@ -142,6 +155,7 @@ public final class WorkgroupGatewayInstance implements WorkgroupGatewayService {
     directory.removeListener(peersFollow);
     onLoop(
         () -> {
+          running = false;
           keying.close();
           gateway.stop();
           gateway.filter().close();

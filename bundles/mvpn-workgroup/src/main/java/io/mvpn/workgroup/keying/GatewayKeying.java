@@ -52,9 +52,16 @@ public final class GatewayKeying implements AutoCloseable {
   private final KeyingCredentials credentials;
   private final List<TrafficSelector> realm;
   private final Scheduler scheduler;
+
+  /** Most Child SAs one party may hold at a time through one IKE SA (re-keys overlap briefly). */
+  static final int MAX_CHILD_SAS = 4;
+
   private final Map<Ipv4Address, IkeEngine> engines = new LinkedHashMap<>();
+  // Who each IKE SA authenticated as, fixed at IKE_AUTH: not looked up again by address.
+  private final Map<IkeSa, MemberId> parties = new java.util.HashMap<>();
   private final List<CertificateAuthenticator.Refusal> refusals = new ArrayList<>();
   private long installed;
+  private long notAdmitted;
 
   /**
    * @param realm our side of every Child SA: the realm's prefixes a party may send to
@@ -76,15 +83,18 @@ public final class GatewayKeying implements AutoCloseable {
     gateway.setKeyExchange(this::receive);
   }
 
+  /** Deletes every IKE SA (the parties learn at once) and takes their SAs out of the gateway. */
   @Override
   public void close() {
-    gateway.setKeyExchange(null);
     for (Map.Entry<Ipv4Address, IkeEngine> e : engines.entrySet()) {
       for (IkeSa sa : List.copyOf(e.getValue().sas())) {
         sa.childSas().forEach(c -> gateway.removeInboundSa(e.getKey(), c.inbound().spi()));
+        e.getValue().delete(sa);
       }
     }
+    gateway.setKeyExchange(null);
     engines.clear();
+    parties.clear();
   }
 
   /** The engine serving parties behind {@code tunnelSource}, if one has spoken yet. */
@@ -100,6 +110,11 @@ public final class GatewayKeying implements AutoCloseable {
   /** Inbound SAs installed into the gateway so far. */
   public long installed() {
     return installed;
+  }
+
+  /** Child SAs of authenticated parties that were not installed (and deleted again). */
+  public long notAdmitted() {
+    return notAdmitted;
   }
 
   private void receive(Ipv4Address tunnelSource, UdpDatagram udp) {
@@ -136,13 +151,19 @@ public final class GatewayKeying implements AutoCloseable {
             false);
     return new IkeEngine(
         scheduler,
-        d ->
+        d -> {
+          ByteBuf payload = Unpooled.wrappedBuffer(d.payload());
+          try {
             gateway.sendKeyExchange(
                 tunnelSource,
                 d.destination().address(),
                 d.source().port(),
                 d.destination().port(),
-                Unpooled.wrappedBuffer(d.payload())),
+                payload);
+          } finally {
+            payload.release();
+          }
+        },
         new Endpoint(gateway.publicAddress(), Endpoint.IKE_PORT),
         config,
         EngineSettings.defaults(),
@@ -164,6 +185,11 @@ public final class GatewayKeying implements AutoCloseable {
     if (sa == null) {
       return "no SA to find the party by";
     }
+    if (sa.natDetected()) {
+      // Parties and gateways talk between unique addresses inside IP-IP: a NAT here is a lie that
+      // would let the SA follow the sender's address to another member's.
+      return "NAT detected on a path that has none";
+    }
     Ipv4Address address = sa.remote().address();
     Optional<Member> member = memberAt(tunnelSource, address);
     if (member.isEmpty()) {
@@ -179,7 +205,28 @@ public final class GatewayKeying implements AutoCloseable {
     if (directory.workgroupsOf(member.get().id()).isEmpty()) {
       return member.get().fqdn() + " is in no workgroup";
     }
+    parties.put(sa, member.get().id());
     return null;
+  }
+
+  /**
+   * Whether {@code child} may carry {@code party}'s datagrams into the realm now: the directory
+   * still holds that member behind {@code tunnelSource} under the FQDN the SA authenticated, the
+   * Child SA carries exactly the member's address, and the party holds few enough.
+   */
+  private boolean admissible(Ipv4Address tunnelSource, IkeSa sa, MemberId party, ChildSa child) {
+    Optional<Member> now = directory.member(party);
+    Identity claimed = sa.remoteId();
+    Ipv4Address address = party.privateAddress();
+    return now.isPresent()
+        && now.get().gatewayAddress().equals(tunnelSource)
+        && claimed != null
+        && claimed.equals(Identity.fqdn(now.get().fqdn()))
+        && child.remoteSelectors().size() == 1
+        && child.remoteSelectors().get(0).isIpv4()
+        && child.remoteSelectors().get(0).startIpv4().equals(address)
+        && child.remoteSelectors().get(0).endIpv4().equals(address)
+        && sa.childSas().size() <= MAX_CHILD_SAS;
   }
 
   /** Puts the inbound halves into the gateway, and takes them out when IKE ends them. */
@@ -206,16 +253,29 @@ public final class GatewayKeying implements AutoCloseable {
     }
 
     @Override
+    public void ikeSaRekeyed(IkeSa old, IkeSa successor) {
+      MemberId party = parties.remove(old);
+      if (party != null) {
+        parties.put(successor, party);
+      }
+    }
+
+    @Override
     public void ended(IkeSa sa) {
+      parties.remove(sa);
       sa.childSas().forEach(c -> gateway.removeInboundSa(tunnelSource, c.inbound().spi()));
     }
 
     private void install(IkeSa sa, ChildSa child) {
-      Optional<Member> member = memberAt(tunnelSource, sa.remote().address());
-      if (member.isEmpty()) {
-        return; // left the directory between IKE_AUTH and now: nothing to admit
+      MemberId party = parties.get(sa);
+      if (party == null || !admissible(tunnelSource, sa, party, child)) {
+        // Not this party's to have (it left, or asked for more than its own address): the Child
+        // SA goes again, nothing installed.
+        notAdmitted++;
+        IkeEngine engine = engines.get(tunnelSource);
+        scheduler.execute(() -> engine.deleteChildSa(sa, child));
+        return;
       }
-      MemberId party = member.get().id();
       gateway.addInboundSa(new WorkgroupGateway.InboundSa(tunnelSource, party, child.inbound()));
       installed++;
     }
