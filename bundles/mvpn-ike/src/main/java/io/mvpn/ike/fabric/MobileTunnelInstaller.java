@@ -3,6 +3,7 @@ package io.mvpn.ike.fabric;
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.ike.message.TrafficSelector;
 import io.mvpn.ike.sa.ChildSa;
+import io.mvpn.ike.sa.Identity;
 import io.mvpn.ike.sa.IkeEngine;
 import io.mvpn.ike.sa.IkeSa;
 import io.mvpn.ipsec.gateway.MobileTunnel;
@@ -11,29 +12,37 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
- * Makes the security gateway's mobile tunnels from the Child SAs its IKE responder negotiates: the
+ * Makes the security gateway's mobile tunnels from the Child SAs its IKE responder negotiates. The
  * node's home address is its virtual address from the configuration payload, or else the one
  * single-address traffic selector of the node's side other than the address it speaks IKE from (a
- * Mobile IP node protects its home address and its care-of address, seed 001). The KEYMAT-derived
- * ESP SAs go into the gateway's SAD and SPD as they are, so the seed 001 security information
- * update later repoints them like any other; they leave with the Child SA or the IKE SA. A Child SA
- * with no single home address is not installed, and counted.
+ * Mobile IP node protects its home address and its care-of address, seed 001); it must be the home
+ * address the gateway holds for the node's authenticated identity, so no certified node can take
+ * another's tunnel. The KEYMAT-derived ESP SAs go into the gateway's SAD and SPD as they are, so
+ * the seed 001 security information update later repoints them like any other. A re-key keeps where
+ * the tunnel sends now and accepts the old inbound SA until IKE deletes it; the tunnel goes with
+ * its Child SA or its IKE SA. A Child SA that fails these checks is not installed, and counted.
  */
 public final class MobileTunnelInstaller implements IkeEngine.Listener {
 
   private final SecurityGateway gateway;
+  private final Function<Identity, Ipv4Address> homeOf;
   private final Map<ChildSa, Ipv4Address> installed = new HashMap<>();
-  private long unaddressed;
+  private long refused;
 
-  public MobileTunnelInstaller(SecurityGateway gateway) {
+  /**
+   * @param homeOf the home address a node of that identity may have, or null for none
+   */
+  public MobileTunnelInstaller(SecurityGateway gateway, Function<Identity, Ipv4Address> homeOf) {
     this.gateway = Objects.requireNonNull(gateway, "gateway");
+    this.homeOf = Objects.requireNonNull(homeOf, "homeOf");
   }
 
-  /** Child SAs not installed because they named no single home address. */
-  public long unaddressed() {
-    return unaddressed;
+  /** Child SAs not installed: no single home address, or not the one the node's identity has. */
+  public long refused() {
+    return refused;
   }
 
   @Override
@@ -43,7 +52,7 @@ public final class MobileTunnelInstaller implements IkeEngine.Listener {
 
   @Override
   public void childSaCreated(IkeSa sa, ChildSa child) {
-    install(sa, child); // a re-key: the new SAs replace the old ones for the same node
+    install(sa, child);
   }
 
   @Override
@@ -61,8 +70,9 @@ public final class MobileTunnelInstaller implements IkeEngine.Listener {
         sa.virtualAddress() != null
             ? sa.virtualAddress()
             : homeAddress(child.remoteSelectors(), sa.remote().address());
-    if (home == null) {
-      unaddressed++;
+    Ipv4Address allowed = sa.remoteId() == null ? null : homeOf.apply(sa.remoteId());
+    if (home == null || !home.equals(allowed)) {
+      refused++;
       return;
     }
     // Seed 001's wildcard inbound SA: the node's ESP is taken from whatever care-of address it
@@ -71,18 +81,32 @@ public final class MobileTunnelInstaller implements IkeEngine.Listener {
     // Behind a NAT, ESP goes in UDP between the ports IKE floated to (RFC 7296 §2.23).
     sa.udpEncapsulation()
         .ifPresent(u -> child.outbound().setUdpPorts(u.local().port(), u.remote().port()));
-    gateway.addTunnel(
+    MobileTunnel tunnel =
         new MobileTunnel(
-            home, child.inbound(), child.outbound(), sa.udpEncapsulation().isPresent()));
+            home, child.inbound(), child.outbound(), sa.udpEncapsulation().isPresent());
+    // A re-key: another Child SA of this same IKE SA holds the node's tunnel now. A new IKE SA (a
+    // fresh tunnel from wherever the node is) replaces it outright.
+    boolean rekey =
+        sa.childSas().stream().anyMatch(c -> c != child && home.equals(installed.get(c)));
+    if (rekey && gateway.tunnel(home) != null) {
+      gateway.rekeyTunnel(tunnel);
+    } else {
+      gateway.addTunnel(tunnel);
+    }
     installed.put(child, home);
   }
 
-  /** Removes the node's tunnel only if it is still this Child SA's (not a newer one's). */
+  /** The node's tunnel goes with its current Child SA; an older one only stops being accepted. */
   private void uninstall(ChildSa child) {
     Ipv4Address home = installed.remove(child);
-    MobileTunnel current = home == null ? null : gateway.tunnel(home);
+    if (home == null) {
+      return;
+    }
+    MobileTunnel current = gateway.tunnel(home);
     if (current != null && current.inbound() == child.inbound()) {
       gateway.removeTunnel(home);
+    } else {
+      gateway.retireInbound(child.inbound());
     }
   }
 

@@ -14,12 +14,15 @@ import io.mvpn.ike.sa.Identity;
 import io.mvpn.ike.sa.IkeEngine;
 import io.mvpn.ike.sa.IkeSa;
 import io.mvpn.ike.sa.PeerConfig;
+import io.mvpn.ike.sa.ProposalPolicy;
 import io.mvpn.ipsec.gateway.SecurityGatewayService;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -66,6 +69,29 @@ public final class GatewayIkeResponder implements IkeService {
         name = "Protected networks",
         description = "Prefixes behind the gateway a node may reach, comma-separated")
     String[] protect();
+
+    @AttributeDefinition(
+        name = "Nodes",
+        description =
+            "Each node it serves as IDENTITY=HOME_ADDRESS (an FQDN or IPv4 identity its"
+                + " certificate names), comma-separated: a node gets that tunnel and no other")
+    String[] nodes();
+  }
+
+  /** IDENTITY=HOME_ADDRESS, ...: who may have which home address. */
+  static Map<Identity, Ipv4Address> nodes(String[] specs) {
+    Map<Identity, Ipv4Address> out = new LinkedHashMap<>();
+    for (String spec : String.join(",", specs).split(",")) {
+      if (spec.isBlank()) {
+        continue;
+      }
+      String[] f = spec.trim().split("=");
+      if (f.length != 2) {
+        throw new IllegalArgumentException("node '" + spec + "': expected IDENTITY=HOME_ADDRESS");
+      }
+      out.put(PeerSpec.identity(f[0].trim()), Ipv4Address.parse(f[1].trim()));
+    }
+    return out;
   }
 
   @Reference(name = "gateway")
@@ -88,28 +114,39 @@ public final class GatewayIkeResponder implements IkeService {
             .orElseGet(() -> ca.issue(commonName, List.of(address), List.of()));
     List<TrafficSelector> protectedNetworks =
         PeerSpec.selectors(String.join(",", Arrays.asList(config.protect())));
+    Map<Identity, Ipv4Address> homes = nodes(config.nodes());
     CertificateAuthenticator authenticator =
         new CertificateAuthenticator(credential, ca.validator(), Instant::now)
+            .withPeerPolicy(
+                (sa, id, cert) ->
+                    homes.containsKey(Identity.of(id)) ? null : "not a node of " + name)
             .withRefusalListener(r -> LOG.info("{}: refused a node: {}", name, r));
     gateway.onGateway(
         (g, outside) -> {
           port = new VrfIkePort(outside, address);
+          // No MOBIKE and ESP pinned: a node's tunnel moves by seed 001's update and by the port
+          // of its authenticated ESP, not by where its IKE comes from.
           engine =
               new IkeEngine(
                   outside.scheduler(),
                   port.transport(),
                   port.local(),
-                  PeerConfig.of(
+                  new PeerConfig(
                       Identity.ipv4(address),
                       null,
                       authenticator,
                       protectedNetworks,
                       List.of(
                           TrafficSelector.ipv4(
-                              Ipv4Address.of(0), Ipv4Address.parse("255.255.255.255")))),
+                              Ipv4Address.of(0), Ipv4Address.parse("255.255.255.255"))),
+                      ProposalPolicy.ikeDefault(),
+                      ProposalPolicy.espDefault(),
+                      false,
+                      homes::get),
                   EngineSettings.defaults(),
                   new SecureRandom(),
-                  new MobileTunnelInstaller(g));
+                  new MobileTunnelInstaller(g, homes::get));
+          engine.espFollowsIke(false);
           port.add(engine, true);
           port.start();
           g.setNatTraversalIke(port::receiveNatT);

@@ -135,6 +135,17 @@ public final class IkeEngine {
     mobikePolicy = Objects.requireNonNull(policy, "policy");
   }
 
+  /**
+   * With {@code false}, the Child SAs' ESP SAs stay where they are when an IKE SA moves (a NAT
+   * rebinding, a MOBIKE update): for a security gateway whose tunnels are moved by other means
+   * (seed 001's update, the port of authenticated ESP). Applies to SAs made from now on.
+   */
+  public void espFollowsIke(boolean follow) {
+    espFollowsIke = follow;
+  }
+
+  private boolean espFollowsIke = true;
+
   public Collection<IkeSa> sas() {
     return List.copyOf(sas.values());
   }
@@ -149,6 +160,9 @@ public final class IkeEngine {
    */
   public IkeSa initiate(Endpoint remote) {
     IkeSa sa = new IkeSa(true, newIkeSpi(), 0, local, remote);
+    if (!espFollowsIke) {
+      sa.pinEsp();
+    }
     sas.put(sa.localSpi(), sa);
     sa.queuedTasks().add(new IkeSaInitTask(config, random));
     sa.queuedTasks().add(new IkeAuthTask(config, random));
@@ -332,6 +346,9 @@ public final class IkeEngine {
       return;
     }
     IkeSa sa = new IkeSa(false, h.spiI(), newIkeSpi(), datagram.destination(), datagram.source());
+    if (!espFollowsIke) {
+      sa.pinEsp();
+    }
     IkeSaInitTask.Answer answer = IkeSaInitTask.respond(config, random, sa, request, raw);
     if (!answer.accepted()) {
       sendStateless(datagram, h, answer.payloads());

@@ -266,6 +266,7 @@ public final class IkeSa {
   IkeSa successor(boolean rekeyInitiator, long newSpiI, long newSpiR) {
     IkeSa next = new IkeSa(rekeyInitiator, newSpiI, newSpiR, local, remote);
     next.originalInitiator = originalInitiator;
+    next.espPinned = espPinned;
     next.espLocal = espLocal;
     next.espRemote = espRemote;
     next.peerAdditionalAddresses = peerAdditionalAddresses;
@@ -310,6 +311,16 @@ public final class IkeSa {
     remote = newRemote;
   }
 
+  /**
+   * The Child SAs' ESP SAs stay where they are when IKE moves (something else moves them); {@link
+   * #udpEncapsulation} still says where IKE is.
+   */
+  void pinEsp() {
+    espPinned = true;
+  }
+
+  private boolean espPinned;
+
   /** The Child SAs' ESP SAs move to the IKE SA's endpoints, same SPIs and keys. */
   void espFollowsIke() {
     boolean moved =
@@ -317,7 +328,7 @@ public final class IkeSa {
             || !remote.address().equals(espRemote.address());
     espLocal = local;
     espRemote = remote;
-    if (moved) {
+    if (moved && !espPinned) {
       // The Child SAs' ESP shares the IKE SA's mapping (RFC 3948): it moves with it.
       for (ChildSa child : childSas) {
         child.outbound().repoint(local.address(), remote.address());

@@ -136,7 +136,9 @@ class GatewayBehindNatTest {
                 List.of(range("0.0.0.0", "255.255.255.255"))),
             EngineSettings.defaults(),
             random,
-            new MobileTunnelInstaller(gateway));
+            new MobileTunnelInstaller(
+                gateway, id -> id.equals(Identity.fqdn("rw.acme.example")) ? HOME : null));
+    responder.espFollowsIke(false);
     gwPort.add(responder, true);
     gwPort.start();
     gateway.setNatTraversalIke(gwPort::receiveNatT);

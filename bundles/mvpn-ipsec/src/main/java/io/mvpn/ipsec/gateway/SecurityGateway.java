@@ -85,6 +85,8 @@ public final class SecurityGateway {
     final MobileTunnel tunnel;
     SecurityPolicy homePolicy;
     SecurityPolicy careOfPolicy;
+    // Inbound SAs of this node's previous keys, still accepted until retired (RFC 7296 §2.8).
+    final List<EspSecurityAssociation> retiring = new ArrayList<>(1);
 
     Entry(MobileTunnel tunnel) {
       this.tunnel = tunnel;
@@ -154,11 +156,53 @@ public final class SecurityGateway {
     route(tunnel.careOfAddress());
   }
 
+  /**
+   * A re-key of a node's tunnel (RFC 7296 §2.8): the new SAs take over, sending where the old
+   * outbound SA sent (the node may have moved since IKE made it, seed 001), and the old inbound SA
+   * is still accepted, as the node sends on it until the re-key's answer reaches it, until {@link
+   * #retireInbound}. Without a tunnel for the node, as {@link #addTunnel}.
+   */
+  public void rekeyTunnel(MobileTunnel next) {
+    Entry old = byHome.get(next.homeAddress().toInt());
+    if (old == null) {
+      addTunnel(next);
+      return;
+    }
+    EspSecurityAssociation was = old.tunnel.outbound();
+    next.outbound().repoint(was.tunnelSource(), was.tunnelDestination());
+    next.outbound().setUdpPorts(was.udpSourcePort(), was.udpDestinationPort());
+    MobileTunnel moved =
+        new MobileTunnel(
+            next.homeAddress(), next.inbound(), next.outbound(), old.tunnel.udpEncapsulated());
+    List<EspSecurityAssociation> keep = new ArrayList<>(old.retiring);
+    keep.add(old.tunnel.inbound());
+    addTunnel(moved);
+    Entry e = byHome.get(next.homeAddress().toInt());
+    for (EspSecurityAssociation in : keep) {
+      sad.add(in);
+      bySa.put(in, e);
+      e.retiring.add(in);
+    }
+  }
+
+  /** Stops accepting a node's previous inbound SA once IKE has deleted it. */
+  public void retireInbound(EspSecurityAssociation inbound) {
+    Entry e = bySa.get(inbound);
+    if (e != null && e.retiring.remove(inbound)) {
+      sad.remove(inbound);
+      bySa.remove(inbound);
+    }
+  }
+
   /** Removes a node's tunnel: its SAs, policies and routes. */
   public MobileTunnel removeTunnel(Ipv4Address homeAddress) {
     Entry e = byHome.remove(homeAddress.toInt());
     if (e == null) {
       return null;
+    }
+    for (EspSecurityAssociation in : e.retiring) {
+      sad.remove(in);
+      bySa.remove(in);
     }
     sad.remove(e.tunnel.inbound());
     spd.remove(e.homePolicy);
@@ -280,6 +324,7 @@ public final class SecurityGateway {
       count(GatewayCounter.UNKNOWN_SPI);
       return;
     }
+    long topBefore = sa.sequence();
     ByteBuf inner;
     try {
       inner = sa.open(outside.alloc(), buf, start, length);
@@ -304,7 +349,11 @@ public final class SecurityGateway {
       return;
     }
     count(GatewayCounter.ESP_ACCEPTED);
-    followNatPort(e.tunnel, source, sourcePort);
+    if (sa.sequence() > topBefore) {
+      // Only the newest packet moves the port: the UDP header is outside the ICV, so an older
+      // one resent from elsewhere must not.
+      followNatPort(e.tunnel, source, sourcePort);
+    }
     tunnelInterface.receive(inner);
   }
 

@@ -290,7 +290,9 @@ final class IpsecHandoverScenario {
                     TrafficSelector.ipv4(Ipv4Address.of(0), Ipv4Address.parse("255.255.255.255")))),
             EngineSettings.defaults(),
             rng,
-            new MobileTunnelInstaller(gateway));
+            new MobileTunnelInstaller(
+                gateway, id -> id.equals(Identity.fqdn("mn.acme.example")) ? HOME : null));
+    responder.espFollowsIke(false);
     port.add(responder, true);
     port.start();
 

@@ -39,14 +39,14 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>UDP, TCP and ICMP echo, each with its own mappings and its own pool of public ports (UDP port
  * 40000 and TCP port 40000 are two mappings; an echo's identifier stands for its port), all
- * endpoint-independent. ICMP errors about a translated datagram go back to its sender (RFC 5508). UDP mappings expire after an idle
- * timeout (RFC 4787). TCP follows RFC 5382: a mapping is made by an outbound SYN, is "transitory"
- * until a SYN has passed each way and again once a FIN has passed each way or a RST either way, and
- * expires after {@link Timeouts#tcpTransitory} idle then, after {@link Timeouts#tcpEstablished} (at
- * least 2 h 4 min, REQ-5) while established. An inbound segment for no mapping is dropped silently
- * and counted (REQ-4: no answer to an unsolicited SYN). When a port pool is used up, a new flow is
- * refused with ICMP "administratively prohibited" and counted. Services on the backbone can ask who
- * is behind a public port ({@link #insideOf(int, int)}).
+ * endpoint-independent. ICMP errors about a translated datagram go back to its sender (RFC 5508).
+ * UDP mappings expire after an idle timeout (RFC 4787). TCP follows RFC 5382: a mapping is made by
+ * an outbound SYN, is "transitory" until a SYN has passed each way and again once a FIN has passed
+ * each way or a RST either way, and expires after {@link Timeouts#tcpTransitory} idle then, after
+ * {@link Timeouts#tcpEstablished} (at least 2 h 4 min, REQ-5) while established. An inbound segment
+ * for no mapping is dropped silently and counted (REQ-4: no answer to an unsolicited SYN). When a
+ * port pool is used up, a new flow is refused with ICMP "administratively prohibited" and counted.
+ * Services on the backbone can ask who is behind a public port ({@link #insideOf(int, int)}).
  *
  * <p>Runs on the scheduler the VRFs share; not thread-safe.
  */
