@@ -96,6 +96,9 @@ class GatewayBehindNatTest {
                 .vrf("main")
                 .iface("eth0", "lan", HOST + "/16")
                 .route("0.0.0.0/0", "10.1.0.2")
+                .node("attacker")
+                .vrf("main")
+                .iface("eth0", "internet", "203.0.113.66/24")
                 .build());
     new Napt(lab.vrf("nat", "inside"), lab.vrf("nat", "outside"), NAT).start();
 
@@ -187,7 +190,16 @@ class GatewayBehindNatTest {
       nodePort.receiveNatT(d);
       return;
     }
-    ChildSa child = nodeEstablished.get(0).childSas().get(0);
+    int spi = payload.getInt(payload.readerIndex());
+    ChildSa child =
+        nodeEstablished.get(0).childSas().stream()
+            .filter(c -> c.inbound().spi() == spi)
+            .findFirst()
+            .orElse(null);
+    if (child == null) {
+      atNode.add("unknown SPI");
+      return;
+    }
     try {
       ByteBuf inner =
           child
@@ -219,9 +231,24 @@ class GatewayBehindNatTest {
     ByteBuf inner =
         UdpDatagram.build(mn.alloc(), HOME.toInt(), HOST.toInt(), 7000, 7000, payload, 64);
     payload.release();
-    ChildSa child = nodeEstablished.get(0).childSas().get(0);
-    mn.send(child.outbound().encapsulateInUdp(mn.alloc(), Ipv4Packet.parse(inner), 64));
+    List<ChildSa> children = nodeEstablished.get(0).childSas();
+    ChildSa child = children.get(children.size() - 1);
+    ByteBuf esp = child.outbound().encapsulateInUdp(mn.alloc(), Ipv4Packet.parse(inner), 64);
+    lastEsp = UdpDatagram.parse(Ipv4Packet.parse(esp)).payload().copy();
+    mn.send(esp);
     inner.release();
+    run(100);
+  }
+
+  /** The ESP of the node's last datagram, as it left the node. */
+  ByteBuf lastEsp;
+
+  /** A host on the Internet sends {@code esp} as if from the node's NAT, from another port. */
+  void attackerSends(ByteBuf esp, int sourcePort) {
+    Vrf attacker = lab.vrf("attacker", "main");
+    attacker.send(
+        UdpDatagram.build(
+            attacker.alloc(), NAT.toInt(), GW.toInt(), sourcePort, EspInUdp.PORT, esp, 64));
     run(100);
   }
 
@@ -263,5 +290,53 @@ class GatewayBehindNatTest {
     assertThat(atHost).containsExactly("10.250.0.5 up", "10.250.0.5 up again");
     assertThat(atNode).containsExactly("10.1.0.100 down", "10.1.0.100 down again");
     assertThat(gateway.counter(GatewayCounter.UNKNOWN_SPI)).isZero();
+  }
+
+  @Test
+  void replayedOrForgedEspFromAnotherPortMovesNothing() throws Exception {
+    lab.virtualTime().execute(() -> node.initiate(new Endpoint(GW, Endpoint.IKE_PORT)));
+    run(1_000);
+    nodeSends("up");
+    MobileTunnel tunnel = gateway.tunnel(HOME);
+    int mapped = tunnel.outbound().udpDestinationPort();
+
+    attackerSends(lastEsp, 55_555); // a replay
+    ByteBuf forged = lastEsp.copy();
+    forged.setByte(forged.writerIndex() - 1, forged.getByte(forged.writerIndex() - 1) ^ 1);
+    attackerSends(forged, 55_556); // a forgery
+    forged.release();
+
+    assertThat(gateway.counter(GatewayCounter.ESP_REFUSED)).isEqualTo(2);
+    assertThat(gateway.counter(GatewayCounter.NAT_PORT_MOVED)).isZero();
+    assertThat(tunnel.outbound().udpDestinationPort()).isEqualTo(mapped);
+    hostSends("still here");
+    assertThat(atNode).containsExactly("10.1.0.100 still here");
+  }
+
+  @Test
+  void aChildSaRekeyKeepsThePortTheTunnelFollowedAndTheOldKeysUntilDeleted() throws Exception {
+    lab.virtualTime().execute(() -> node.initiate(new Endpoint(GW, Endpoint.IKE_PORT)));
+    run(1_000);
+    IkeSa sa = nodeEstablished.get(0);
+    nodeSends("up");
+    int mapped = gateway.tunnel(HOME).outbound().udpDestinationPort();
+    run(TimeUnit.SECONDS.toMillis(150)); // the NAT forgets; the next ESP comes from a new port
+    nodeSends("up again");
+    int moved = gateway.tunnel(HOME).outbound().udpDestinationPort();
+    assertThat(moved).isNotEqualTo(mapped);
+
+    ChildSa old = sa.childSas().get(0);
+    lab.virtualTime().execute(() -> node.rekeyChildSa(sa, old, 0));
+    run(1_000);
+    ChildSa renewed = sa.childSas().get(sa.childSas().size() - 1);
+    assertThat(renewed).isNotSameAs(old);
+    MobileTunnel tunnel = gateway.tunnel(HOME);
+    assertThat(tunnel.outbound().spi()).isEqualTo(renewed.inbound().spi());
+    // Where the tunnel sends now, not where IKE made the new SA for.
+    assertThat(tunnel.outbound().udpDestinationPort()).isEqualTo(moved);
+    nodeSends("after the re-key");
+    hostSends("down after the re-key");
+    assertThat(atHost).endsWith("10.250.0.5 after the re-key");
+    assertThat(atNode).containsExactly("10.1.0.100 down after the re-key");
   }
 }
