@@ -29,9 +29,12 @@ import io.mvpn.ike.sa.Identity;
 import io.mvpn.ike.sa.PeerConfig;
 import io.mvpn.net.FabricService;
 import io.mvpn.net.Vrf;
+import io.mvpn.packet.udp.UdpDatagram;
 import io.mvpn.workgroup.WorkgroupParty;
 import io.mvpn.workgroup.keying.KeyingCredentials;
 import io.mvpn.workgroup.keying.PartyKeying;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -372,6 +375,7 @@ public class ApplianceIT {
             awaitService(context, "(objectClass=io.mvpn.net.FabricService)", WAIT_SECONDS);
     Vrf vrf = fabric.createVrf("it-alice");
     PartyKeying[] keying = new PartyKeying[1];
+    WorkgroupParty[] party = new WorkgroupParty[1];
     try {
       assertTrue(
           executeQuietly("mvpn:workgroup-gateways"),
@@ -395,9 +399,10 @@ public class ApplianceIT {
       fabric.onLoop(
           vrf,
           () -> {
+            party[0] = new WorkgroupParty(alice, vrf);
             keying[0] =
                 new PartyKeying(
-                    new WorkgroupParty(alice, vrf),
+                    party[0],
                     "alice.acme.it.example",
                     vrf,
                     new KeyingCredentials(
@@ -413,8 +418,34 @@ public class ApplianceIT {
                   executeQuietly("mvpn:workgroup-gateways")
                       .contains("from acme/10.1.0.55 via 198.51.100.81"),
               WAIT_SECONDS));
+      // Alice's datagram to bob goes through her SA and acme's tunnel, and globex's gateway lets
+      // it into globex's realm.
+      fabric.onLoop(
+          vrf,
+          () -> {
+            ByteBuf hello = Unpooled.copiedBuffer("hello bob", StandardCharsets.US_ASCII);
+            party[0].send(
+                bob,
+                UdpDatagram.build(
+                    vrf.alloc(),
+                    alice.privateAddress().toInt(),
+                    bob.privateAddress().toInt(),
+                    7000,
+                    7000,
+                    hello,
+                    64));
+            hello.release();
+            return null;
+          });
+      assertTrue(
+          executeQuietly("mvpn:workgroup-gateways"),
+          awaitCondition(
+              () ->
+                  executeQuietly("mvpn:workgroup-gateways")
+                      .matches("(?s).*wgglobex .*delivered=1 .*"),
+              WAIT_SECONDS));
       String out = execute(sessions, "mvpn:workgroup-gateways");
-      assertTrue(out, out.contains("key_exchange_in=2") && !out.contains("refused: "));
+      assertTrue(out, !out.contains("refused: ") && out.contains("1 packets"));
     } finally {
       fabric.onLoop(
           vrf,
