@@ -127,6 +127,22 @@ public final class WorkgroupGateway {
     inbound.put(new Key(sa.tunnelSource().toInt(), sa.sa().spi()), sa);
   }
 
+  /**
+   * Tunnels to exactly these gateways from now on (the ones the directory's members sit behind):
+   * new ones get a route into the tunnel, gone ones lose theirs, and IKE from them is no longer
+   * heard.
+   */
+  public void setPeerGateways(java.util.Collection<Ipv4Address> gateways) {
+    for (Ipv4Address gone : List.copyOf(peers)) {
+      if (!gateways.contains(gone)) {
+        peers.remove(gone);
+        inside.removeRoute(Prefix.of(gone, 32));
+        pinholes.keySet().removeIf(p -> p.peerGateway() == gone.toInt());
+      }
+    }
+    gateways.forEach(this::addPeerGateway);
+  }
+
   /** The other gateways this one tunnels to. */
   public List<Ipv4Address> peers() {
     return List.copyOf(peers);

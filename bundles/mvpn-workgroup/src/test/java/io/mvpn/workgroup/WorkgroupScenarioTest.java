@@ -137,6 +137,21 @@ class WorkgroupScenarioTest {
     assertThat(eve.packets()).isEqualTo(2);
   }
 
+  @Test
+  void aGatewayNoMemberSitsBehindAnyMoreLosesItsTunnel() {
+    provision(A5, I9);
+    WorkgroupGateway acme = world.gateways.get(ACME);
+    acme.setPeerGateways(java.util.Set.of(GLOBEX_GW));
+    assertThat(acme.peers()).containsExactly(GLOBEX_GW);
+    world.send(A5, I9, "to initech");
+    assertThat(world.count(ACME, WorkgroupCounter.TUNNELLED_OUT)).isZero();
+    assertThat(world.received.get("i9")).isEmpty();
+    // Back in the directory: the tunnel is back.
+    acme.setPeerGateways(java.util.Set.of(GLOBEX_GW, WorkgroupWorld.INITECH_GW));
+    world.send(A5, I9, "to initech again");
+    assertThat(world.received.get("i9")).containsExactly("10.1.0.5 to initech again");
+  }
+
   static String resolve(WorkgroupZone zone, String name, MemberId asker) throws Exception {
     Message answer =
         zone.answer(Message.newQuery(Record.newRecord(Name.fromString(name), Type.A, 1)), asker);

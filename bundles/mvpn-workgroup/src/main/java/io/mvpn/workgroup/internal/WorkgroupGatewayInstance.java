@@ -24,6 +24,7 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -164,11 +165,10 @@ public final class WorkgroupGatewayInstance implements WorkgroupGatewayService {
     fabric.removeInterface(name + "-outside");
   }
 
-  /** Every gateway a member of the directory sits behind, but ours (c4, c5). */
+  /** Every gateway a member of the directory sits behind, but ours (c4, c5); no other. */
   private Void addPeers() {
-    for (Member m : directory.members()) {
-      gateway.addPeerGateway(m.gatewayAddress());
-    }
+    gateway.setPeerGateways(
+        directory.members().stream().map(Member::gatewayAddress).collect(Collectors.toSet()));
     return null;
   }
 
