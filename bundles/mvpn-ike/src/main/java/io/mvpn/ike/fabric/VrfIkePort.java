@@ -101,11 +101,15 @@ public final class VrfIkePort implements AutoCloseable {
       strays++;
       return;
     }
-    engine.receive(
-        new Datagram(
-            new Endpoint(Ipv4Address.of(udp.ip().source()), udp.sourcePort()),
-            new Endpoint(address, udp.destinationPort()),
-            ByteBufUtil.getBytes(payload)));
+    engine.receive(datagram(udp, payload));
+  }
+
+  /** What an engine takes of a UDP datagram: its end points and {@code payload}'s bytes. */
+  public static Datagram datagram(UdpDatagram udp, ByteBuf payload) {
+    return new Datagram(
+        new Endpoint(Ipv4Address.of(udp.ip().source()), udp.sourcePort()),
+        new Endpoint(Ipv4Address.of(udp.ip().destination()), udp.destinationPort()),
+        ByteBufUtil.getBytes(payload));
   }
 
   private IkeEngine engineFor(ByteBuf message) {

@@ -302,10 +302,13 @@ public final class SecurityGateway {
             payload.readerIndex(),
             payload.readableBytes());
         return;
-      default:
+      case IKE:
         if (natTraversalIke != null) {
-          natTraversalIke.accept(d); // IKE on 4500: the responder's
+          natTraversalIke.accept(d);
         }
+        return;
+      default:
+        return; // too short to be anything
     }
   }
 

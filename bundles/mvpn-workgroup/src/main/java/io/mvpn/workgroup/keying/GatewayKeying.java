@@ -5,11 +5,11 @@ import io.mvpn.api.time.Scheduler;
 import io.mvpn.api.workgroup.Member;
 import io.mvpn.api.workgroup.MemberId;
 import io.mvpn.api.workgroup.WorkgroupService;
+import io.mvpn.ike.fabric.VrfIkePort;
 import io.mvpn.ike.message.IdentificationPayload;
 import io.mvpn.ike.message.TrafficSelector;
 import io.mvpn.ike.pki.CertificateAuthenticator;
 import io.mvpn.ike.sa.ChildSa;
-import io.mvpn.ike.sa.Datagram;
 import io.mvpn.ike.sa.Endpoint;
 import io.mvpn.ike.sa.EngineSettings;
 import io.mvpn.ike.sa.Identity;
@@ -20,7 +20,6 @@ import io.mvpn.ike.sa.ProposalPolicy;
 import io.mvpn.packet.udp.UdpDatagram;
 import io.mvpn.workgroup.WorkgroupGateway;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
@@ -119,12 +118,7 @@ public final class GatewayKeying implements AutoCloseable {
 
   private void receive(Ipv4Address tunnelSource, UdpDatagram udp) {
     ByteBuf payload = udp.payload();
-    engineFor(tunnelSource)
-        .receive(
-            new Datagram(
-                new Endpoint(Ipv4Address.of(udp.ip().source()), udp.sourcePort()),
-                new Endpoint(Ipv4Address.of(udp.ip().destination()), udp.destinationPort()),
-                ByteBufUtil.getBytes(payload)));
+    engineFor(tunnelSource).receive(VrfIkePort.datagram(udp, payload));
   }
 
   private IkeEngine engineFor(Ipv4Address tunnelSource) {
