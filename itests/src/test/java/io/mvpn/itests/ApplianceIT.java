@@ -272,9 +272,7 @@ public class ApplianceIT {
         "name = gw8ike\ngateway.target = (name=gw8)\nprotect = 10.1.0.0/16\n"
             + "nodes = mn8.it.example=10.1.0.5\n",
         StandardCharsets.UTF_8);
-    FabricService fabric =
-        (FabricService)
-            awaitService(context, "(objectClass=io.mvpn.net.FabricService)", WAIT_SECONDS);
+    FabricService fabric = awaitService(context, FabricService.class, WAIT_SECONDS);
     MobileNodeIke node = new MobileNodeIke(GW8, EngineSettings.defaults(), new SecureRandom());
     Vrf vrf = fabric.createVrf("it-mn8");
     try {
@@ -283,8 +281,7 @@ public class ApplianceIT {
           awaitCondition(
               () -> executeQuietly("mvpn:ike sas").contains("gw8ike on 203.0.113.8:500"),
               WAIT_SECONDS));
-      CaService ca =
-          (CaService) awaitService(context, "(objectClass=io.mvpn.ike.CaService)", WAIT_SECONDS);
+      CaService ca = awaitService(context, CaService.class, WAIT_SECONDS);
       Credential credential = ca.issue("mn8.it.example", List.of(), List.of("mn8.it.example"));
       fabric.configureInterface("it-mn8", "it-mn8-w0", COA8 + "/24", "mem:gw8-internet", List.of());
       CompletableFuture<Integer> spi = new CompletableFuture<>();
@@ -349,10 +346,7 @@ public class ApplianceIT {
     Ipv4Address globexGw = Ipv4Address.parse("198.51.100.82");
     MemberId alice = new MemberId(MvpnId.of("acme"), Ipv4Address.parse("10.1.0.55"));
     MemberId bob = new MemberId(MvpnId.of("globex"), Ipv4Address.parse("10.1.0.55"));
-    WorkgroupService directory =
-        (WorkgroupService)
-            awaitService(
-                context, "(objectClass=io.mvpn.api.workgroup.WorkgroupService)", WAIT_SECONDS);
+    WorkgroupService directory = awaitService(context, WorkgroupService.class, WAIT_SECONDS);
     directory.putMember(new Member(alice, "alice.acme.it.example", acmeGw));
     directory.putMember(new Member(bob, "bob.globex.it.example", globexGw));
     directory.addWorkgroup("it-bridge");
@@ -370,9 +364,7 @@ public class ApplianceIT {
               + "/24\noutside.transport = mem:it-wg-backbone\nrealm = 10.1.0.0/16\n",
           StandardCharsets.UTF_8);
     }
-    FabricService fabric =
-        (FabricService)
-            awaitService(context, "(objectClass=io.mvpn.net.FabricService)", WAIT_SECONDS);
+    FabricService fabric = awaitService(context, FabricService.class, WAIT_SECONDS);
     Vrf vrf = fabric.createVrf("it-alice");
     PartyKeying[] keying = new PartyKeying[1];
     WorkgroupParty[] party = new WorkgroupParty[1];
@@ -386,8 +378,7 @@ public class ApplianceIT {
                     && out.contains("wgglobex (tenant globex) at 198.51.100.82");
               },
               WAIT_SECONDS));
-      CaService ca =
-          (CaService) awaitService(context, "(objectClass=io.mvpn.ike.CaService)", WAIT_SECONDS);
+      CaService ca = awaitService(context, CaService.class, WAIT_SECONDS);
       Credential credential =
           ca.issue("alice.acme.it.example", List.of(acmeGw), List.of("alice.acme.it.example"));
       fabric.configureInterface(
@@ -418,6 +409,10 @@ public class ApplianceIT {
                   executeQuietly("mvpn:workgroup-gateways")
                       .contains("from acme/10.1.0.55 via 198.51.100.81"),
               WAIT_SECONDS));
+      // Her own end is up once the IKE_AUTH answer is back (the gateway's is up before it).
+      assertTrue(
+          awaitCondition(
+              () -> fabric.onLoop(vrf, () -> keying[0].sa(bob).isPresent()), WAIT_SECONDS));
       // Alice's datagram to bob goes through her SA and acme's tunnel, and globex's gateway lets
       // it into globex's realm.
       fabric.onLoop(

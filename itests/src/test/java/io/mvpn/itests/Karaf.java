@@ -111,6 +111,12 @@ final class Karaf {
     }
   }
 
+  /** As {@link #awaitService(BundleContext, String, long)} for a service of {@code type}. */
+  static <T> T awaitService(BundleContext context, Class<T> type, long seconds)
+      throws InterruptedException {
+    return type.cast(awaitService(context, "(objectClass=" + type.getName() + ")", seconds));
+  }
+
   /** Waits (event-driven, bounded) until no service matches an LDAP filter. */
   static boolean awaitServiceGone(BundleContext context, String filter, long seconds)
       throws Exception {
