@@ -71,7 +71,7 @@ import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 @ExamReactorStrategy(PerClass.class)
 public class ApplianceIT {
 
-  private static final String TENANT_COMPONENT = "io.mvpn.net.tenant.TenantInstance";
+  private static final String TENANT_COMPONENT = "io.mvpn.fabric.tenant.TenantInstance";
   private static final long WAIT_SECONDS = 30;
 
   @Inject BundleContext context;
@@ -768,10 +768,10 @@ public class ApplianceIT {
             WAIT_SECONDS));
     assertEquals(
         Set.of(
-            "io.mvpn.net.tenant.TenantManager",
+            "io.mvpn.fabric.tenant.TenantManager",
             TENANT_COMPONENT,
-            "io.mvpn.net.fabric.FabricManager",
-            "io.mvpn.net.fabric.InterfaceInstance"),
+            "io.mvpn.fabric.FabricManager",
+            "io.mvpn.fabric.InterfaceInstance"),
         componentStates(net).keySet());
     assertEquals(shippedTenantIds().size(), componentStates(net).get(TENANT_COMPONENT).size());
     // The fabric came back with its configuration: the tenants' LAN interfaces answer again.
