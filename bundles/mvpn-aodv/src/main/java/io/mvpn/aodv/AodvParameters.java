@@ -1,5 +1,6 @@
 package io.mvpn.aodv;
 
+import io.mvpn.aodv.route.RouteTimeouts;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -58,7 +59,8 @@ public record AodvParameters(
     boolean expandingRingSearch,
     boolean weightedRingSearch,
     long refreshLeadMillis,
-    long rerequestLeadMillis) {
+    long rerequestLeadMillis)
+    implements RouteTimeouts {
 
   /** K of DELETE_PERIOD = K x max(ACTIVE_ROUTE_TIMEOUT, HELLO_INTERVAL); the RFC recommends 5. */
   public static final int DELETE_PERIOD_K = 5;
