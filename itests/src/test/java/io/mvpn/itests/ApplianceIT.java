@@ -89,25 +89,7 @@ public class ApplianceIT {
   public void everyMvpnBundleIsActive() {
     List<Bundle> mvpn = mvpnBundles();
     assertEquals(
-        Set.of(
-            "io.mvpn.api",
-            "io.mvpn.packet",
-            "io.mvpn.net",
-            "io.mvpn.lab",
-            "io.mvpn.store",
-            "io.mvpn.dispatcher",
-            "io.mvpn.homeagent",
-            "io.mvpn.foreignagent",
-            "io.mvpn.mobilenode",
-            "io.mvpn.demo",
-            "io.mvpn.ipsec",
-            "io.mvpn.aodv",
-            "io.mvpn.workgroup",
-            "io.mvpn.dns",
-            "io.mvpn.msm",
-            "io.mvpn.ike",
-            "io.mvpn.backbone"),
-        mvpn.stream().map(Bundle::getSymbolicName).collect(Collectors.toSet()));
+        Karaf.MVPN_BUNDLES, mvpn.stream().map(Bundle::getSymbolicName).collect(Collectors.toSet()));
     for (Bundle b : mvpn) {
       assertEquals(b.getSymbolicName() + " state", Bundle.ACTIVE, b.getState());
     }
@@ -142,6 +124,7 @@ public class ApplianceIT {
             "io.mvpn.api",
             "io.mvpn.packet",
             "io.mvpn.net",
+            "io.mvpn.fabric",
             "io.mvpn.lab",
             "ACTIVE",
             "acme",
@@ -748,21 +731,21 @@ public class ApplianceIT {
   @Test
   public void bundleUpdateBringsComponentsBackActive() throws Exception {
     awaitService(context, tenantFilter("globex"), WAIT_SECONDS);
-    Bundle net = bundle("io.mvpn.net");
-    long before = net.getLastModified();
-    execute(sessions, "bundle:update io.mvpn.net");
-    assertTrue("bundle was updated", net.getLastModified() > before);
+    Bundle fabric = bundle("io.mvpn.fabric");
+    long before = fabric.getLastModified();
+    execute(sessions, "bundle:update io.mvpn.fabric");
+    assertTrue("bundle was updated", fabric.getLastModified() > before);
 
     TenantService tenants = tenantService(context, WAIT_SECONDS);
     for (String id : shippedTenantIds()) {
       awaitTenant(tenants, id, true, WAIT_SECONDS);
     }
-    assertEquals(Bundle.ACTIVE, net.getState());
+    assertEquals(Bundle.ACTIVE, fabric.getState());
     assertTrue(
-        "every component of io.mvpn.net active again: " + componentStates(net),
+        "every component of io.mvpn.fabric active again: " + componentStates(fabric),
         awaitCondition(
             () ->
-                componentStates(net).values().stream()
+                componentStates(fabric).values().stream()
                     .flatMap(List::stream)
                     .allMatch(state -> state == ComponentConfigurationDTO.ACTIVE),
             WAIT_SECONDS));
@@ -772,8 +755,8 @@ public class ApplianceIT {
             TENANT_COMPONENT,
             "io.mvpn.fabric.FabricManager",
             "io.mvpn.fabric.InterfaceInstance"),
-        componentStates(net).keySet());
-    assertEquals(shippedTenantIds().size(), componentStates(net).get(TENANT_COMPONENT).size());
+        componentStates(fabric).keySet());
+    assertEquals(shippedTenantIds().size(), componentStates(fabric).get(TENANT_COMPONENT).size());
     // The fabric came back with its configuration: the tenants' LAN interfaces answer again.
     assertTrue(
         awaitCondition(() -> pingOutput("acme", "10.1.0.1").contains("1 received"), WAIT_SECONDS));
@@ -806,9 +789,9 @@ public class ApplianceIT {
   }
 
   private Set<String> activeTenantComponents() {
-    Bundle net = bundle("io.mvpn.net");
+    Bundle fabric = bundle("io.mvpn.fabric");
     ComponentDescriptionDTO description =
-        componentRuntime.getComponentDescriptionDTO(net, TENANT_COMPONENT);
+        componentRuntime.getComponentDescriptionDTO(fabric, TENANT_COMPONENT);
     assertNotNull(TENANT_COMPONENT, description);
     return componentRuntime.getComponentConfigurationDTOs(description).stream()
         .filter(c -> c.state == ComponentConfigurationDTO.ACTIVE)
