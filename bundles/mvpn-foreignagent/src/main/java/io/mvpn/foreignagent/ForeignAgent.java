@@ -243,7 +243,7 @@ public final class ForeignAgent implements ForeignAgentService {
     try {
       request = RegistrationRequest.parse(udp.payload());
     } catch (MalformedPacketException e) {
-      dropped++;
+      denyUnparsable(udp, station);
       return;
     }
     int flags = request.flags();
@@ -328,6 +328,28 @@ public final class ForeignAgent implements ForeignAgentService {
     } finally {
       relay.release();
     }
+  }
+
+  /**
+   * A request whose fixed part is there but whose extensions do not parse: 70 (RFC 5944 §3.7.2.1),
+   * answered from the fixed part; anything shorter has nothing to answer with and is dropped.
+   */
+  private void denyUnparsable(UdpDatagram udp, int station) {
+    ByteBuf p = udp.payload();
+    int at = p.readerIndex();
+    if (p.readableBytes() < RegistrationRequest.FIXED_LENGTH
+        || p.getUnsignedByte(at) != MipConstants.REGISTRATION_REQUEST) {
+      dropped++;
+      return;
+    }
+    deny(
+        p.getInt(at + 4),
+        p.getInt(at + 8),
+        p.getLong(at + 16),
+        station,
+        udp.sourcePort(),
+        ReplyCode.FA_POORLY_FORMED_REQUEST,
+        0);
   }
 
   /** A request the home agent never answered: denied with 78 (RFC 5944 §3.7.1). */

@@ -3,6 +3,7 @@ package io.mvpn.homeagent;
 import io.mvpn.packet.mip.ReplyCode;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /** What a home agent did with registrations: replies by code, and drops by reason. */
 public final class RegistrationStats {
@@ -10,8 +11,9 @@ public final class RegistrationStats {
   private final Map<Integer, Long> repliesByCode = new TreeMap<>();
   private long malformedDropped;
   private long unknownExtensionDropped;
-  private long tunnelledAccepted;
-  private long tunnelledRefused;
+  // Counted per datagram: lock-free, unlike the per-registration counters.
+  private final LongAdder tunnelledAccepted = new LongAdder();
+  private final LongAdder tunnelledRefused = new LongAdder();
 
   synchronized void onReply(int code) {
     repliesByCode.merge(code, 1L, Long::sum);
@@ -25,12 +27,8 @@ public final class RegistrationStats {
     unknownExtensionDropped++;
   }
 
-  synchronized void onTunnelled(boolean accepted) {
-    if (accepted) {
-      tunnelledAccepted++;
-    } else {
-      tunnelledRefused++;
-    }
+  void onTunnelled(boolean accepted) {
+    (accepted ? tunnelledAccepted : tunnelledRefused).increment();
   }
 
   public synchronized long replies(int code) {
@@ -62,11 +60,11 @@ public final class RegistrationStats {
   }
 
   /** Reverse-tunnelled datagrams passed into the tenant VRF, and those refused. */
-  public synchronized long tunnelledAccepted() {
-    return tunnelledAccepted;
+  public long tunnelledAccepted() {
+    return tunnelledAccepted.sum();
   }
 
-  public synchronized long tunnelledRefused() {
-    return tunnelledRefused;
+  public long tunnelledRefused() {
+    return tunnelledRefused.sum();
   }
 }
