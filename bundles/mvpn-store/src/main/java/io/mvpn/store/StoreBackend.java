@@ -1,0 +1,74 @@
+package io.mvpn.store;
+
+import io.mvpn.api.mobility.BindingStore;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * The stores of one backend, opened together: in memory, or all in one {@link StateFile}. Exactly
+ * one backend is open in the appliance at a time, chosen by the {@code io.mvpn.store}
+ * configuration.
+ */
+public final class StoreBackend implements AutoCloseable {
+
+  /** The kinds of backend, as the configuration names them. */
+  public enum Type {
+    /** An embedded MVStore file: state survives restarts and updates of every bundle. */
+    PERSISTENT,
+    /** Plain maps: state survives updates of the bundles that use it, not of this one. */
+    MEMORY;
+
+    /** {@code persistent} or {@code memory}, any case. */
+    public static Type parse(String text) {
+      for (Type t : values()) {
+        if (t.name().equalsIgnoreCase(text.trim())) {
+          return t;
+        }
+      }
+      throw new IllegalArgumentException(
+          "store type '" + text + "' is neither 'persistent' nor 'memory'");
+    }
+  }
+
+  private final Type type;
+  private final StateFile file;
+  private final BindingStore bindings;
+
+  private StoreBackend(Type type, StateFile file, BindingStore bindings) {
+    this.type = type;
+    this.file = file;
+    this.bindings = bindings;
+  }
+
+  /** Stores that live as long as this object. */
+  public static StoreBackend inMemory() {
+    return new StoreBackend(Type.MEMORY, null, new InMemoryBindingStore());
+  }
+
+  /** Stores in the state file at {@code path} (created 0600 in a 0700 directory if absent). */
+  public static StoreBackend persistent(Path path, Clock clock) {
+    StateFile file = StateFile.open(path, clock);
+    return new StoreBackend(Type.PERSISTENT, file, new PersistentBindingStore(file, clock));
+  }
+
+  public Type type() {
+    return type;
+  }
+
+  /** The state file, or null in memory (or when the file could not be used at all). */
+  public Path path() {
+    return file == null ? null : file.path();
+  }
+
+  public BindingStore bindings() {
+    return bindings;
+  }
+
+  /** Writes what is pending and closes the file; the stores are unusable afterwards. */
+  @Override
+  public void close() {
+    if (file != null) {
+      file.close();
+    }
+  }
+}
