@@ -2,6 +2,7 @@ package io.mvpn.foreignagent;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.Prefix;
+import io.mvpn.api.mobility.VisitorStore;
 import io.mvpn.api.time.Scheduler;
 import io.mvpn.net.DropReason;
 import io.mvpn.net.EncapsulatingTransport;
@@ -90,6 +91,18 @@ public final class ForeignAgent implements ForeignAgentService {
     }
   }
 
+  /**
+   * Where the agent's state outlives it: its name there, the visitor store (null: the list lives
+   * only in the engine), and its scheduler's time base, for the store's wall-clock expiries.
+   *
+   * @param epochOffsetNanos scheduler time plus this is Unix time (the fabric's epochOffsetNanos)
+   */
+  public record Stores(String agent, VisitorStore visitors, long epochOffsetNanos) {
+
+    /** State that lives and dies with the engine. */
+    public static final Stores NONE = new Stores("", null, 0);
+  }
+
   private record Key(int homeAgent, int homeAddress) {}
 
   /** A mobile node, for MN-FA associations: home addresses repeat across home agents. */
@@ -114,13 +127,8 @@ public final class ForeignAgent implements ForeignAgentService {
   private final Interface accessInterface;
   private final Vrf uplink;
   private final Scheduler scheduler;
-  private final Map<Key, Visitor> visitors = new java.util.concurrent.ConcurrentHashMap<>();
-
-  /** The same visitors by (station, home address), for the reverse tunnel's per-datagram lookup. */
-  private final Map<Long, Visitor> byStation = new HashMap<>();
-
+  private final VisitorList visitors;
   private final Map<Key, Pending> pending = new HashMap<>();
-  private final Map<Key, Scheduler.Timer> expiry = new HashMap<>();
   private final List<Registration> registrations = new ArrayList<>();
   private Scheduler.Timer advertising;
   private int sequence;
@@ -130,15 +138,28 @@ public final class ForeignAgent implements ForeignAgentService {
   private long reverseTunnelled;
   private long dropped;
 
+  /** An agent whose visitors live and die with it. */
   public ForeignAgent(Config config, Vrf access, Interface accessInterface, Vrf uplink) {
+    this(config, access, accessInterface, uplink, Stores.NONE);
+  }
+
+  /** An agent that writes its visitors through to {@code stores} and takes them over on start. */
+  public ForeignAgent(
+      Config config, Vrf access, Interface accessInterface, Vrf uplink, Stores stores) {
     this.config = config;
     this.access = access;
     this.accessInterface = accessInterface;
     this.uplink = uplink;
     this.scheduler = access.scheduler();
+    this.visitors = new VisitorList(scheduler, stores);
   }
 
+  /** Takes over stored visitors, then serves the access link and the uplink. */
   public void start() {
+    int restored = visitors.restore();
+    if (restored > 0) {
+      LOG.info("foreign agent {}: {} visitors taken over", config.careOf(), restored);
+    }
     registrations.add(access.bindUdp(MipConstants.PORT, this::fromVisitor));
     registrations.add(
         access.registerIcmp(IcmpType.ROUTER_SOLICITATION, (vrf, in, ip) -> advertise()));
@@ -158,7 +179,7 @@ public final class ForeignAgent implements ForeignAgentService {
       advertising.cancel();
     }
     access.removeInterface("reverse-tunnel");
-    expiry.values().forEach(Scheduler.Timer::cancel);
+    visitors.stop();
   }
 
   @Override
@@ -169,7 +190,7 @@ public final class ForeignAgent implements ForeignAgentService {
   /** The visitor list (a copy). */
   @Override
   public List<Visitor> visitors() {
-    return List.copyOf(visitors.values());
+    return visitors.list();
   }
 
   @Override
@@ -420,37 +441,19 @@ public final class ForeignAgent implements ForeignAgentService {
     }
     if (ReplyCode.isAccepted(reply.code())) {
       if (reply.lifetime() == 0) {
-        removeVisitor(key);
+        visitors.remove(reply.homeAgent(), reply.homeAddress());
       } else {
         int lifetime = Math.min(reply.lifetime(), config.maxLifetimeSeconds());
         long expires = scheduler.nanoTime() + TimeUnit.SECONDS.toNanos(lifetime);
-        Visitor v =
+        visitors.accept(
             new Visitor(
                 Ipv4Address.of(reply.homeAgent()),
                 Ipv4Address.of(reply.homeAddress()),
                 p.station(),
                 p.sourcePort(),
                 lifetime,
-                expires);
-        Visitor replaced = visitors.put(key, v);
-        if (replaced != null) {
-          byStation.remove(stationKey(replaced.station(), replaced.homeAddress().toInt()));
-        }
-        byStation.put(stationKey(v.station(), v.homeAddress().toInt()), v);
-        Scheduler.Timer old =
-            expiry.put(
-                key,
-                scheduler.schedule(
-                    TimeUnit.SECONDS.toNanos(lifetime),
-                    TimeUnit.NANOSECONDS,
-                    () -> {
-                      if (visitors.get(key) == v) {
-                        removeVisitor(key);
-                      }
-                    }));
-        if (old != null) {
-          old.cancel();
-        }
+                expires),
+            reply.identification());
       }
     }
     // Relayed unchanged through the MN-HA extension, which covers it; FA-HA stays here; MN-FA is
@@ -480,21 +483,6 @@ public final class ForeignAgent implements ForeignAgentService {
     }
   }
 
-  private static long stationKey(int station, int homeAddress) {
-    return ((long) station << 32) | (homeAddress & 0xFFFFFFFFL);
-  }
-
-  private void removeVisitor(Key key) {
-    Visitor gone = visitors.remove(key);
-    if (gone != null) {
-      byStation.remove(stationKey(gone.station(), gone.homeAddress().toInt()));
-    }
-    Scheduler.Timer t = expiry.remove(key);
-    if (t != null) {
-      t.cancel();
-    }
-  }
-
   private void toVisitor(int homeAddress, int station, int port, ByteBuf payload) {
     ByteBuf datagram =
         UdpDatagram.build(
@@ -519,7 +507,7 @@ public final class ForeignAgent implements ForeignAgentService {
       dropped++;
       return;
     }
-    Visitor v = visitors.get(new Key(outer.source(), inner.destination()));
+    Visitor v = visitors.find(outer.source(), inner.destination());
     if (v == null) {
       dropped++; // RFC 5944 §4.2.2: unknown mobile node, dropped without ICMP
       return;
@@ -538,7 +526,7 @@ public final class ForeignAgent implements ForeignAgentService {
     @Override
     protected void forward(Ipv4Packet inner, int nextHop) {
       // The sender's station tells apart visitors with the same home address.
-      Visitor visitor = byStation.get(stationKey(accessInterface.receivingFrom(), inner.source()));
+      Visitor visitor = visitors.fromStation(accessInterface.receivingFrom(), inner.source());
       if (visitor == null) {
         owner().counters().onDrop(DropReason.NO_ROUTE);
         dropped++;

@@ -3,6 +3,7 @@ package io.mvpn.store;
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.MvpnId;
 import io.mvpn.api.mobility.Binding;
+import io.mvpn.api.mobility.VisitorEntry;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -18,6 +19,7 @@ import java.io.UncheckedIOException;
 final class StateCodec {
 
   private static final int BINDING_V1 = 1;
+  private static final int VISITOR_V1 = 1;
 
   private StateCodec() {}
 
@@ -70,6 +72,38 @@ final class StateCodec {
               Ipv4Address.of(in.readInt()),
               in.readUnsignedShort(),
               enumAt(Binding.Encapsulation.values(), in.readUnsignedByte()));
+        });
+  }
+
+  static byte[] encode(VisitorEntry v) {
+    return write(
+        out -> {
+          out.writeByte(VISITOR_V1);
+          out.writeUTF(v.agent());
+          out.writeInt(v.homeAgent().toInt());
+          out.writeInt(v.homeAddress().toInt());
+          out.writeInt(v.station());
+          out.writeShort(v.sourcePort());
+          out.writeInt(v.lifetimeSeconds());
+          out.writeLong(v.identification());
+          out.writeLong(v.expiresAtUnixNanos());
+        });
+  }
+
+  static VisitorEntry decodeVisitor(byte[] bytes) {
+    return read(
+        bytes,
+        in -> {
+          version(in, VISITOR_V1);
+          return new VisitorEntry(
+              in.readUTF(),
+              Ipv4Address.of(in.readInt()),
+              Ipv4Address.of(in.readInt()),
+              in.readInt(),
+              in.readUnsignedShort(),
+              in.readInt(),
+              in.readLong(),
+              in.readLong());
         });
   }
 

@@ -1,6 +1,7 @@
 package io.mvpn.store;
 
 import io.mvpn.api.mobility.BindingStore;
+import io.mvpn.api.mobility.VisitorStore;
 import java.nio.file.Path;
 import java.time.Clock;
 
@@ -33,22 +34,29 @@ public final class StoreBackend implements AutoCloseable {
   private final Type type;
   private final StateFile file;
   private final BindingStore bindings;
+  private final VisitorStore visitors;
 
-  private StoreBackend(Type type, StateFile file, BindingStore bindings) {
+  private StoreBackend(Type type, StateFile file, BindingStore bindings, VisitorStore visitors) {
     this.type = type;
     this.file = file;
     this.bindings = bindings;
+    this.visitors = visitors;
   }
 
   /** Stores that live as long as this object. */
   public static StoreBackend inMemory() {
-    return new StoreBackend(Type.MEMORY, null, new InMemoryBindingStore());
+    return new StoreBackend(
+        Type.MEMORY, null, new InMemoryBindingStore(), new InMemoryVisitorStore());
   }
 
   /** Stores in the state file at {@code path} (created 0600 in a 0700 directory if absent). */
   public static StoreBackend persistent(Path path, Clock clock) {
     StateFile file = StateFile.open(path, clock);
-    return new StoreBackend(Type.PERSISTENT, file, new PersistentBindingStore(file, clock));
+    return new StoreBackend(
+        Type.PERSISTENT,
+        file,
+        new PersistentBindingStore(file, clock),
+        new PersistentVisitorStore(file, clock));
   }
 
   public Type type() {
@@ -62,6 +70,10 @@ public final class StoreBackend implements AutoCloseable {
 
   public BindingStore bindings() {
     return bindings;
+  }
+
+  public VisitorStore visitors() {
+    return visitors;
   }
 
   /** Writes what is pending and closes the file; the stores are unusable afterwards. */

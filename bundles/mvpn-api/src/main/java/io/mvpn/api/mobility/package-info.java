@@ -1,4 +1,7 @@
-/** Mobility state shared by functions: bindings and the store that outlives their code. */
+/**
+ * Mobility state shared by functions and the stores that outlive their code: bindings of home
+ * agents, visitors of foreign agents, the counters an operator reads.
+ */
 @Export
 @Version("0.2.0")
 package io.mvpn.api.mobility;

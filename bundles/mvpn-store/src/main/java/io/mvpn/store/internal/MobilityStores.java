@@ -1,6 +1,7 @@
 package io.mvpn.store.internal;
 
 import io.mvpn.api.mobility.BindingStore;
+import io.mvpn.api.mobility.VisitorStore;
 import io.mvpn.store.StoreBackend;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -23,15 +24,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The appliance's mobility state stores, from {@code etc/io.mvpn.store.cfg}: one backend, chosen by
- * {@code type}, whose stores it registers as services (one {@link BindingStore} in the appliance,
- * never two). A change of configuration closes the backend and opens the new one; users of the
- * stores re-bind.
+ * {@code type}, whose stores it registers as services (one {@link BindingStore} and one {@link
+ * VisitorStore} in the appliance, never two). A change of configuration closes the backend and
+ * opens the new one; users of the stores re-bind.
  */
 // Registered by hand, so declared by hand: resolvers match the functions' service requirements.
 @Capability(
     namespace = "osgi.service",
     attribute = "objectClass:List<String>=io.mvpn.api.mobility.BindingStore",
     uses = BindingStore.class)
+@Capability(
+    namespace = "osgi.service",
+    attribute = "objectClass:List<String>=io.mvpn.api.mobility.VisitorStore",
+    uses = VisitorStore.class)
 @Component(
     configurationPid = MobilityStores.PID,
     immediate = true,
@@ -94,6 +99,7 @@ public final class MobilityStores {
       properties.put("mvpn.store.path", backend.path().toString());
     }
     registrations.add(context.registerService(BindingStore.class, backend.bindings(), properties));
+    registrations.add(context.registerService(VisitorStore.class, backend.visitors(), properties));
     LOG.info(
         "mobility state stores up: {}{}",
         properties.get("mvpn.store.type"),

@@ -46,6 +46,7 @@ class MobilityStoresTest {
     try (StoreBackend memory = StoreBackend.inMemory()) {
       assertThat(memory.path()).isNull();
       assertThat(memory.bindings()).isNotNull();
+      assertThat(memory.visitors()).isNotNull();
     }
     Path file = dir.resolve("mvpn/state.mv.db");
     try (StoreBackend persistent = StoreBackend.persistent(file, Clock.systemUTC())) {
