@@ -2,6 +2,7 @@ package io.mvpn.foreignagent;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.Prefix;
+import io.mvpn.api.mobility.CounterStore;
 import io.mvpn.api.mobility.VisitorStore;
 import io.mvpn.api.time.Scheduler;
 import io.mvpn.net.DropReason;
@@ -92,15 +93,16 @@ public final class ForeignAgent implements ForeignAgentService {
   }
 
   /**
-   * Where the agent's state outlives it: its name there, the visitor store (null: the list lives
-   * only in the engine), and its scheduler's time base, for the store's wall-clock expiries.
+   * Where the agent's state outlives it: its name there, the visitor and counter stores (null: that
+   * state lives only in the engine), and its scheduler's time base, for wall-clock expiries.
    *
    * @param epochOffsetNanos scheduler time plus this is Unix time (the fabric's epochOffsetNanos)
    */
-  public record Stores(String agent, VisitorStore visitors, long epochOffsetNanos) {
+  public record Stores(
+      String agent, VisitorStore visitors, CounterStore counters, long epochOffsetNanos) {
 
     /** State that lives and dies with the engine. */
-    public static final Stores NONE = new Stores("", null, 0);
+    public static final Stores NONE = new Stores("", null, null, 0);
   }
 
   private record Key(int homeAgent, int homeAddress) {}
@@ -132,11 +134,7 @@ public final class ForeignAgent implements ForeignAgentService {
   private final List<Registration> registrations = new ArrayList<>();
   private Scheduler.Timer advertising;
   private int sequence;
-  private long relayedRequests;
-  private long relayedReplies;
-  private long deliveredToVisitors;
-  private long reverseTunnelled;
-  private long dropped;
+  private final AgentCounters counters;
 
   /** An agent whose visitors live and die with it. */
   public ForeignAgent(Config config, Vrf access, Interface accessInterface, Vrf uplink) {
@@ -152,6 +150,7 @@ public final class ForeignAgent implements ForeignAgentService {
     this.uplink = uplink;
     this.scheduler = access.scheduler();
     this.visitors = new VisitorList(scheduler, stores);
+    this.counters = new AgentCounters(stores);
   }
 
   /** Takes over stored visitors, then serves the access link and the uplink. */
@@ -195,27 +194,27 @@ public final class ForeignAgent implements ForeignAgentService {
 
   @Override
   public long relayedRequests() {
-    return relayedRequests;
+    return counters.relayedRequests.get();
   }
 
   @Override
   public long relayedReplies() {
-    return relayedReplies;
+    return counters.relayedReplies.get();
   }
 
   @Override
   public long deliveredToVisitors() {
-    return deliveredToVisitors;
+    return counters.deliveredToVisitors.get();
   }
 
   @Override
   public long reverseTunnelled() {
-    return reverseTunnelled;
+    return counters.reverseTunnelled.get();
   }
 
   @Override
   public long dropped() {
-    return dropped;
+    return counters.dropped.get();
   }
 
   // ---- advertisements -------------------------------------------------------------------------
@@ -264,7 +263,7 @@ public final class ForeignAgent implements ForeignAgentService {
     try {
       request = RegistrationRequest.parse(udp.payload());
     } catch (MalformedPacketException e) {
-      dropped++;
+      counters.dropped.increment();
       return;
     }
     int flags = request.flags();
@@ -290,7 +289,8 @@ public final class ForeignAgent implements ForeignAgentService {
     // Relay everything through the authorization-enabling (MN-HA) extension, nothing after it.
     MipExtension mnHa = request.find(MipConstants.EXT_MN_HA_AUTH);
     if (mnHa == null) {
-      dropped++; // the home agent would refuse it; RFC 5944 §3.7.2.1 lets us drop it
+      counters.dropped
+          .increment(); // the home agent would refuse it; RFC 5944 §3.7.2.1 lets us drop it
       return;
     }
     // With an MN-FA association the request must carry a valid MN-FA extension (§3.7.2.1).
@@ -345,7 +345,7 @@ public final class ForeignAgent implements ForeignAgentService {
           MipConstants.PORT,
           MipConstants.PORT,
           relay);
-      relayedRequests++;
+      counters.relayedRequests.increment();
     } finally {
       relay.release();
     }
@@ -389,7 +389,7 @@ public final class ForeignAgent implements ForeignAgentService {
     long now = scheduler.nanoTime();
     Long last = lastDenial.get(station);
     if (last != null && now - last < DENIAL_INTERVAL_NANOS) {
-      dropped++;
+      counters.dropped.increment();
       return;
     }
     lastDenial.put(station, now);
@@ -409,7 +409,7 @@ public final class ForeignAgent implements ForeignAgentService {
     try {
       reply = RegistrationReply.parse(udp.payload());
     } catch (MalformedPacketException e) {
-      dropped++;
+      counters.dropped.increment();
       return;
     }
     Key key = new Key(reply.homeAgent(), reply.homeAddress());
@@ -417,7 +417,8 @@ public final class ForeignAgent implements ForeignAgentService {
     if (p == null
         || (p.identification() & 0xFFFFFFFFL) != (reply.identification() & 0xFFFFFFFFL)
         || scheduler.nanoTime() - p.createdAt() > PENDING_NANOS) {
-      dropped++; // RFC 5944 §3.7.3: a reply matching no pending request is dropped
+      counters.dropped
+          .increment(); // RFC 5944 §3.7.3: a reply matching no pending request is dropped
       return;
     }
     pending.remove(key);
@@ -477,7 +478,7 @@ public final class ForeignAgent implements ForeignAgentService {
     }
     try {
       toVisitor(reply.homeAddress(), p.station(), p.sourcePort(), copy);
-      relayedReplies++;
+      counters.relayedReplies.increment();
     } finally {
       copy.release();
     }
@@ -504,15 +505,15 @@ public final class ForeignAgent implements ForeignAgentService {
     try {
       inner = IpInIp.decapsulate(outer);
     } catch (MalformedPacketException e) {
-      dropped++;
+      counters.dropped.increment();
       return;
     }
     Visitor v = visitors.find(outer.source(), inner.destination());
     if (v == null) {
-      dropped++; // RFC 5944 §4.2.2: unknown mobile node, dropped without ICMP
+      counters.dropped.increment(); // RFC 5944 §4.2.2: unknown mobile node, dropped without ICMP
       return;
     }
-    deliveredToVisitors++;
+    counters.deliveredToVisitors.increment();
     accessInterface.transmitToStation(inner.datagram().retainedSlice(), v.station());
   }
 
@@ -529,10 +530,10 @@ public final class ForeignAgent implements ForeignAgentService {
       Visitor visitor = visitors.fromStation(accessInterface.receivingFrom(), inner.source());
       if (visitor == null) {
         owner().counters().onDrop(DropReason.NO_ROUTE);
-        dropped++;
+        counters.dropped.increment();
         return;
       }
-      reverseTunnelled++;
+      counters.reverseTunnelled.increment();
       uplink.send(
           IpInIp.encapsulate(
               uplink.alloc(),

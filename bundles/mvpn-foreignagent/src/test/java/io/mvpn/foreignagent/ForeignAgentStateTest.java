@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.Prefix;
+import io.mvpn.api.mobility.CounterStore;
 import io.mvpn.api.mobility.VisitorEntry;
 import io.mvpn.api.mobility.VisitorStore;
 import io.mvpn.net.Interface;
@@ -21,6 +22,7 @@ import io.mvpn.packet.mip.RegistrationBuilder;
 import io.mvpn.packet.mip.RegistrationRequest;
 import io.mvpn.packet.mip.ReplyCode;
 import io.mvpn.packet.udp.UdpDatagram;
+import io.mvpn.store.InMemoryCounterStore;
 import io.mvpn.store.InMemoryVisitorStore;
 import io.mvpn.store.PersistentVisitorStore;
 import io.mvpn.store.StateFile;
@@ -123,13 +125,17 @@ class ForeignAgentStateTest {
     }
 
     ForeignAgent agent(VisitorStore store, long epochOffsetNanos) {
+      return agent(store, null, epochOffsetNanos);
+    }
+
+    ForeignAgent agent(VisitorStore store, CounterStore counters, long epochOffsetNanos) {
       ForeignAgent fa =
           new ForeignAgent(
               new ForeignAgent.Config(CARE_OF, 600, 1000 * 1_000_000L),
               access,
               accessInterface,
               uplink,
-              new ForeignAgent.Stores("fa1", store, epochOffsetNanos));
+              new ForeignAgent.Stores("fa1", store, counters, epochOffsetNanos));
       fa.start();
       return fa;
     }
@@ -233,6 +239,32 @@ class ForeignAgentStateTest {
     net.time.advance(1, TimeUnit.SECONDS);
     assertThat(fresh.visitors()).isEmpty();
     assertThat(store.size()).isZero();
+  }
+
+  @Test
+  void countersGoOnFromWhereTheOldEngineLeftThem() {
+    Network net = new Network();
+    VisitorStore visitors = new InMemoryVisitorStore();
+    CounterStore counters = new InMemoryCounterStore();
+    ForeignAgent old = net.agent(visitors, counters, 0);
+    net.register(300, 1);
+    net.tunnelToMobile("one");
+    assertThat(old.relayedRequests()).isEqualTo(1);
+    assertThat(old.relayedReplies()).isEqualTo(1);
+    old.stop();
+
+    ForeignAgent fresh = net.agent(visitors, counters, 0);
+    net.register(300, 2);
+    net.tunnelToMobile("two");
+    net.sendFromMobile("three");
+    assertThat(fresh.relayedRequests()).isEqualTo(2);
+    assertThat(fresh.relayedReplies()).isEqualTo(2);
+    assertThat(fresh.deliveredToVisitors()).isEqualTo(2);
+    assertThat(counters.snapshot("foreignagent/fa1"))
+        .containsEntry("relayed-requests", 2L)
+        .containsEntry("delivered-to-visitors", 2L)
+        .containsEntry("reverse-tunnelled", 1L)
+        .containsEntry("dropped", 0L);
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.mvpn.store;
 
 import io.mvpn.api.mobility.BindingStore;
+import io.mvpn.api.mobility.CounterStore;
 import io.mvpn.api.mobility.VisitorStore;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -31,22 +32,36 @@ public final class StoreBackend implements AutoCloseable {
     }
   }
 
+  /** How often counter totals reach the file: what a crash of the appliance may lose. */
+  static final long COUNTER_FLUSH_MILLIS = 1000;
+
   private final Type type;
   private final StateFile file;
   private final BindingStore bindings;
   private final VisitorStore visitors;
+  private final CounterStore counters;
 
-  private StoreBackend(Type type, StateFile file, BindingStore bindings, VisitorStore visitors) {
+  private StoreBackend(
+      Type type,
+      StateFile file,
+      BindingStore bindings,
+      VisitorStore visitors,
+      CounterStore counters) {
     this.type = type;
     this.file = file;
     this.bindings = bindings;
     this.visitors = visitors;
+    this.counters = counters;
   }
 
   /** Stores that live as long as this object. */
   public static StoreBackend inMemory() {
     return new StoreBackend(
-        Type.MEMORY, null, new InMemoryBindingStore(), new InMemoryVisitorStore());
+        Type.MEMORY,
+        null,
+        new InMemoryBindingStore(),
+        new InMemoryVisitorStore(),
+        new InMemoryCounterStore());
   }
 
   /** Stores in the state file at {@code path} (created 0600 in a 0700 directory if absent). */
@@ -56,7 +71,8 @@ public final class StoreBackend implements AutoCloseable {
         Type.PERSISTENT,
         file,
         new PersistentBindingStore(file, clock),
-        new PersistentVisitorStore(file, clock));
+        new PersistentVisitorStore(file, clock),
+        new PersistentCounterStore(file, COUNTER_FLUSH_MILLIS));
   }
 
   public Type type() {
@@ -76,9 +92,16 @@ public final class StoreBackend implements AutoCloseable {
     return visitors;
   }
 
+  public CounterStore counters() {
+    return counters;
+  }
+
   /** Writes what is pending and closes the file; the stores are unusable afterwards. */
   @Override
   public void close() {
+    if (counters instanceof PersistentCounterStore persistent) {
+      persistent.close();
+    }
     if (file != null) {
       file.close();
     }

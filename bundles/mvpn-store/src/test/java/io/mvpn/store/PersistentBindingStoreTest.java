@@ -10,11 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,28 +22,31 @@ class PersistentBindingStoreTest extends BindingStoreContract {
 
   @TempDir Path dir;
 
-  private final AdjustableClock clock = new AdjustableClock(Instant.parse("2026-12-05T09:00:00Z"));
-  private final List<StateFile> open = new ArrayList<>();
+  private OpenStateFiles files;
+  private AdjustableClock clock;
+
+  @BeforeEach
+  void files() {
+    files = new OpenStateFiles(dir.resolve("mvpn").resolve("state.mv.db"));
+    clock = files.clock;
+  }
 
   private Path path() {
-    return dir.resolve("mvpn").resolve("state.mv.db");
+    return files.path();
   }
 
   private PersistentBindingStore openStore() {
-    StateFile file = StateFile.open(path(), clock);
-    open.add(file);
-    return new PersistentBindingStore(file, clock);
+    return new PersistentBindingStore(files.open(), clock);
   }
 
   /** Like a restart: the file closes, the next {@link #openStore} reads it again. */
   private void closeAll() {
-    open.forEach(StateFile::close);
-    open.clear();
+    files.close();
   }
 
   /** The offset of a scheduler that reads {@code schedulerNanos} now. */
   private long epochOffset(long schedulerNanos) {
-    return PersistentBindingStore.unixNanos(clock) - schedulerNanos;
+    return files.now() - schedulerNanos;
   }
 
   @AfterEach

@@ -6,10 +6,8 @@ import io.mvpn.api.mobility.VisitorEntry;
 import io.mvpn.api.mobility.VisitorStore;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,22 +15,23 @@ class PersistentVisitorStoreTest extends VisitorStoreContract {
 
   @TempDir Path dir;
 
-  private final AdjustableClock clock = new AdjustableClock(Instant.parse("2026-12-05T09:00:00Z"));
-  private final List<StateFile> open = new ArrayList<>();
+  private OpenStateFiles files;
+
+  @BeforeEach
+  void files() {
+    files = new OpenStateFiles(dir.resolve("state.mv.db"));
+  }
 
   private PersistentVisitorStore openStore() {
-    StateFile file = StateFile.open(dir.resolve("state.mv.db"), clock);
-    open.add(file);
-    return new PersistentVisitorStore(file, clock);
+    return new PersistentVisitorStore(files.open(), files.clock);
   }
 
   private void closeAll() {
-    open.forEach(StateFile::close);
-    open.clear();
+    files.close();
   }
 
   private long now() {
-    return PersistentBindingStore.unixNanos(clock);
+    return files.now();
   }
 
   @AfterEach
@@ -46,7 +45,7 @@ class PersistentVisitorStoreTest extends VisitorStoreContract {
   }
 
   @Test
-  void aReopenedStoreKeepsItsVisitors() {
+  void aReopenedStoreKeepsItsVisitors() throws Exception {
     VisitorStore store = openStore();
     VisitorEntry acme = visitor("fa1", ACME_HA, 3, now() + 600_000_000_000L);
     VisitorEntry globex = visitor("fa1", GLOBEX_HA, 4, now() + 600_000_000_000L);
@@ -61,12 +60,12 @@ class PersistentVisitorStoreTest extends VisitorStoreContract {
   }
 
   @Test
-  void visitorsThatExpiredWhileTheFileWasClosedAreDropped() {
+  void visitorsThatExpiredWhileTheFileWasClosedAreDropped() throws Exception {
     VisitorStore store = openStore();
     store.put(visitor("fa1", ACME_HA, 3, now() + 60_000_000_000L));
     store.put(visitor("fa1", GLOBEX_HA, 4, now() + 600_000_000_000L));
     closeAll();
-    clock.advance(Duration.ofSeconds(60));
+    files.clock.advance(Duration.ofSeconds(60));
     assertThat(openStore().visitors("fa1"))
         .extracting(VisitorEntry::homeAgent)
         .containsExactly(GLOBEX_HA);
@@ -75,17 +74,15 @@ class PersistentVisitorStoreTest extends VisitorStoreContract {
   }
 
   @Test
-  void bindingsAndVisitorsShareOneFile() {
-    StateFile file = StateFile.open(dir.resolve("state.mv.db"), clock);
-    open.add(file);
-    new PersistentVisitorStore(file, clock)
+  void bindingsAndVisitorsShareOneFile() throws Exception {
+    StateFile file = files.open();
+    new PersistentVisitorStore(file, files.clock)
         .put(visitor("fa1", ACME_HA, 3, now() + 600_000_000_000L));
-    new PersistentBindingStore(file, clock)
+    new PersistentBindingStore(file, files.clock)
         .put(BindingStoreContract.binding(BindingStoreContract.ACME, "203.0.113.1"));
     closeAll();
-    StateFile again = StateFile.open(dir.resolve("state.mv.db"), clock);
-    open.add(again);
-    assertThat(new PersistentVisitorStore(again, clock).size()).isEqualTo(1);
-    assertThat(new PersistentBindingStore(again, clock).size()).isEqualTo(1);
+    StateFile again = files.open();
+    assertThat(new PersistentVisitorStore(again, files.clock).size()).isEqualTo(1);
+    assertThat(new PersistentBindingStore(again, files.clock).size()).isEqualTo(1);
   }
 }

@@ -1,6 +1,7 @@
 package io.mvpn.foreignagent.internal;
 
 import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.mobility.CounterStore;
 import io.mvpn.api.mobility.VisitorStore;
 import io.mvpn.foreignagent.ForeignAgent;
 import io.mvpn.foreignagent.ForeignAgentService;
@@ -87,6 +88,9 @@ public final class ForeignAgentInstance implements ForeignAgentService {
   /** Where the visitor list outlives this component (and, persistent, the appliance). */
   @Reference VisitorStore visitorStore;
 
+  /** Where its counters go on counting across updates. */
+  @Reference CounterStore counterStore;
+
   private ForeignAgent engine;
   private Vrf access;
 
@@ -158,7 +162,8 @@ public final class ForeignAgentInstance implements ForeignAgentService {
                       access,
                       accessInterface,
                       uplink,
-                      new ForeignAgent.Stores(name, visitorStore, fabric.epochOffsetNanos()));
+                      new ForeignAgent.Stores(
+                          name, visitorStore, counterStore, fabric.epochOffsetNanos()));
               fa.start();
               return fa;
             });

@@ -1,6 +1,7 @@
 package io.mvpn.store.internal;
 
 import io.mvpn.api.mobility.BindingStore;
+import io.mvpn.api.mobility.CounterStore;
 import io.mvpn.api.mobility.VisitorStore;
 import io.mvpn.store.StoreBackend;
 import java.nio.file.Path;
@@ -24,9 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The appliance's mobility state stores, from {@code etc/io.mvpn.store.cfg}: one backend, chosen by
- * {@code type}, whose stores it registers as services (one {@link BindingStore} and one {@link
- * VisitorStore} in the appliance, never two). A change of configuration closes the backend and
- * opens the new one; users of the stores re-bind.
+ * {@code type}, whose stores it registers as services: one {@link BindingStore}, one {@link
+ * VisitorStore} and one {@link CounterStore} in the appliance, never two of a kind. A change of
+ * configuration closes the backend and opens the new one; users of the stores re-bind.
  */
 // Registered by hand, so declared by hand: resolvers match the functions' service requirements.
 @Capability(
@@ -37,6 +38,10 @@ import org.slf4j.LoggerFactory;
     namespace = "osgi.service",
     attribute = "objectClass:List<String>=io.mvpn.api.mobility.VisitorStore",
     uses = VisitorStore.class)
+@Capability(
+    namespace = "osgi.service",
+    attribute = "objectClass:List<String>=io.mvpn.api.mobility.CounterStore",
+    uses = CounterStore.class)
 @Component(
     configurationPid = MobilityStores.PID,
     immediate = true,
@@ -100,6 +105,7 @@ public final class MobilityStores {
     }
     registrations.add(context.registerService(BindingStore.class, backend.bindings(), properties));
     registrations.add(context.registerService(VisitorStore.class, backend.visitors(), properties));
+    registrations.add(context.registerService(CounterStore.class, backend.counters(), properties));
     LOG.info(
         "mobility state stores up: {}{}",
         properties.get("mvpn.store.type"),

@@ -47,6 +47,7 @@ class MobilityStoresTest {
       assertThat(memory.path()).isNull();
       assertThat(memory.bindings()).isNotNull();
       assertThat(memory.visitors()).isNotNull();
+      assertThat(memory.counters()).isNotNull();
     }
     Path file = dir.resolve("mvpn/state.mv.db");
     try (StoreBackend persistent = StoreBackend.persistent(file, Clock.systemUTC())) {
