@@ -142,7 +142,12 @@ public final class HomeAgentInstance implements HomeAgent {
             () -> {
               VirtualHomeAgent ha =
                   new VirtualHomeAgent(
-                      haConfig, publicVrf, tenantVrf, store, fabric.epochOffsetNanos());
+                      haConfig,
+                      publicVrf,
+                      tenantVrf,
+                      // Stored expiries are wall-clock time: seen on the fabric's clock.
+                      store.onClock(fabric.epochOffsetNanos()),
+                      fabric.epochOffsetNanos());
               ha.start();
               return ha;
             });
