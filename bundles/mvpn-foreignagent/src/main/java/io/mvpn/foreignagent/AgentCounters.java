@@ -31,26 +31,6 @@ final class AgentCounters {
 
   private static Counter counter(ForeignAgent.Stores stores, String name) {
     CounterStore store = stores.counters();
-    return store == null ? new EngineCounter() : store.counter(scope(stores.agent()), name);
-  }
-
-  /** A counter of the engine's own: written only on its thread, read by anyone. */
-  private static final class EngineCounter implements Counter {
-    private volatile long value;
-
-    @Override
-    public void increment() {
-      add(1);
-    }
-
-    @Override
-    public void add(long delta) {
-      value += delta; // one writer: the engine's thread
-    }
-
-    @Override
-    public long get() {
-      return value;
-    }
+    return store == null ? Counter.standalone() : store.counter(scope(stores.agent()), name);
   }
 }

@@ -50,7 +50,7 @@ public final class VirtualHomeAgent implements HomeAgent {
   private final SecurityInformationUpdates updates;
   private final RegistrationReplier replier;
   private final LongObjectMap<Scheduler.Timer> expiryTimers = new LongObjectHashMap<>();
-  private final RegistrationStats stats = new RegistrationStats();
+  private final RegistrationStats stats;
   private Interface tunnel;
   private MobilityTunnel mobilityTunnel;
   private io.mvpn.net.Registration homeSide;
@@ -64,7 +64,22 @@ public final class VirtualHomeAgent implements HomeAgent {
       Vrf tenantVrf,
       BindingStore store,
       long epochOffsetNanos) {
+    this(config, publicVrf, tenantVrf, store, epochOffsetNanos, new RegistrationStats());
+  }
+
+  /**
+   * @param stats where the engine counts, e.g. in the appliance's counter store so counts outlive
+   *     the engine
+   */
+  public VirtualHomeAgent(
+      HomeAgentConfig config,
+      Vrf publicVrf,
+      Vrf tenantVrf,
+      BindingStore store,
+      long epochOffsetNanos,
+      RegistrationStats stats) {
     this.config = config;
+    this.stats = stats;
     this.publicVrf = publicVrf;
     this.tenantVrf = tenantVrf;
     this.store = store;

@@ -32,5 +32,26 @@ public interface CounterStore {
     void add(long delta);
 
     long get();
+
+    /** A counter of the caller's own, in memory: for an engine that runs without a store. */
+    static Counter standalone() {
+      java.util.concurrent.atomic.LongAdder sum = new java.util.concurrent.atomic.LongAdder();
+      return new Counter() {
+        @Override
+        public void increment() {
+          sum.increment();
+        }
+
+        @Override
+        public void add(long delta) {
+          sum.add(delta);
+        }
+
+        @Override
+        public long get() {
+          return sum.sum();
+        }
+      };
+    }
   }
 }
