@@ -67,10 +67,6 @@ final class MappingTable {
     }
   }
 
-  int size() {
-    return udp.byPort.size() + tcp.byPort.size() + icmp.byPort.size();
-  }
-
   PortPool pool(int protocol) {
     PortPool pool = poolOrNull(protocol);
     if (pool == null) {

@@ -9,6 +9,7 @@ public record NaptMappingView(
 
   /** "udp", "tcp" or "icmp" (an echo identifier in place of the port). */
   public String protocolName() {
+    // IANA protocol numbers: the api knows no codec constants.
     return switch (protocol) {
       case 6 -> "tcp";
       case 1 -> "icmp";
