@@ -680,15 +680,17 @@ public class ApplianceIT {
 
   @Test
   public void backboneCfgAttachesTenantsBehindItsNapt() throws Exception {
+    Path naptCfg = etc().resolve("io.mvpn.napt.cfg");
     Path cfg = etc().resolve("io.mvpn.backbone.cfg");
-    Files.writeString(
-        cfg, "publicAddress = 203.0.113.77\nmsmAddress = 198.51.100.53\ntenants = acme, globex\n");
+    Files.writeString(naptCfg, "publicAddress = 203.0.113.77\n");
+    Files.writeString(cfg, "msmAddress = 198.51.100.53\ntenants = acme, globex\n");
     try {
       assertTrue(
           awaitCondition(
               () -> {
                 try {
-                  return execute(sessions, "mvpn:napt").contains("tenants [acme, globex]");
+                  return execute(sessions, "mvpn:backbone")
+                      .contains("tenants [acme, globex]: NAPT bound");
                 } catch (Exception e) {
                   throw new IllegalStateException(e);
                 }
@@ -700,9 +702,44 @@ public class ApplianceIT {
       String napt = execute(sessions, "mvpn:napt");
       assertTrue(ping + napt, ping.contains(" 0.0% loss") && napt.contains("icmp  | acme"));
       assertTrue(napt, !napt.contains("translated 0,"));
+
+      // The NAPT is updated in place: the backbone binds the new instance, which takes the
+      // ping's mapping over from the store with the same public identifier.
+      List<String> mapping = naptRow(napt, "icmp", "acme");
+      Bundle nat = bundle("io.mvpn.napt");
+      long before = nat.getLastModified();
+      execute(sessions, "bundle:update io.mvpn.napt");
+      assertTrue("bundle was updated", nat.getLastModified() > before);
+      assertTrue(
+          awaitCondition(
+              () -> {
+                try {
+                  String now = execute(sessions, "mvpn:napt");
+                  return execute(sessions, "mvpn:backbone").contains("NAPT bound")
+                      && mapping.equals(naptRow(now, "icmp", "acme"));
+                } catch (Exception | AssertionError e) {
+                  return false;
+                }
+              },
+              WAIT_SECONDS));
+      assertTrue(execute(sessions, "mvpn:ping acme 198.51.100.53").contains(" 0.0% loss"));
     } finally {
       Files.deleteIfExists(cfg);
+      Files.deleteIfExists(naptCfg);
     }
+  }
+
+  /** The first {@code mvpn:napt} row of a protocol and tenant, without its idle time. */
+  private static List<String> naptRow(String table, String protocol, String tenant) {
+    return table
+        .lines()
+        .map(l -> Arrays.stream(l.split("\\|")).map(String::trim).toList())
+        .filter(cells -> cells.size() >= 7)
+        .filter(cells -> cells.get(0).equals(protocol) && cells.get(1).equals(tenant))
+        .map(cells -> List.of(cells.get(0), cells.get(1), cells.get(2), cells.get(3), cells.get(4)))
+        .findFirst()
+        .orElseThrow(
+            () -> new AssertionError("no " + protocol + " row of " + tenant + ":\n" + table));
   }
 
   @Test

@@ -60,6 +60,7 @@ final class Karaf {
           "io.mvpn.dns",
           "io.mvpn.msm",
           "io.mvpn.ike",
+          "io.mvpn.napt",
           "io.mvpn.backbone");
 
   static final String PAX_URL_CFG = "etc/org.ops4j.pax.url.mvn.cfg";

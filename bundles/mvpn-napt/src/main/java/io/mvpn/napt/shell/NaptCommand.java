@@ -1,8 +1,9 @@
-package io.mvpn.backbone.shell;
+package io.mvpn.napt.shell;
 
-import io.mvpn.backbone.BackboneService;
-import io.mvpn.net.nat.TenantNapt;
+import io.mvpn.api.napt.NaptMappingView;
+import io.mvpn.api.napt.NaptService;
 import java.util.List;
+import java.util.Objects;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
@@ -10,13 +11,13 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.support.table.ShellTable;
 
-/** {@code mvpn:napt}: the backbone's translations by tenant, and its counters. */
+/** {@code mvpn:napt}: the NAPT's translations by tenant, and its counters. */
 @Service
 @Command(scope = "mvpn", name = "napt", description = "The backbone router's NAPT, by tenant")
 public class NaptCommand implements Action {
 
   @Reference(optional = true)
-  List<BackboneService> backbones;
+  List<NaptService> napts;
 
   @Reference Session session;
 
@@ -30,12 +31,10 @@ public class NaptCommand implements Action {
     table.column("Public port").alignRight();
     table.column("Idle s").alignRight();
     table.column("State");
-    List<BackboneService> all =
-        backbones == null
-            ? List.of()
-            : backbones.stream().filter(java.util.Objects::nonNull).toList();
-    for (BackboneService b : all) {
-      for (TenantNapt.MappingView m : b.mappings()) {
+    List<NaptService> all =
+        napts == null ? List.of() : napts.stream().filter(Objects::nonNull).toList();
+    for (NaptService napt : all) {
+      for (NaptMappingView m : napt.mappings(napt.nanoTime())) {
         table
             .addRow()
             .addContent(
@@ -49,12 +48,18 @@ public class NaptCommand implements Action {
       }
     }
     table.print(session.getConsole());
-    for (BackboneService b : all) {
+    for (NaptService napt : all) {
       session
           .getConsole()
           .printf(
-              "tenants %s: translated %d, refused (ports exhausted) %d, dropped %d; DNS answered %d%n",
-              b.tenants(), b.translated(), b.exhausted(), b.dropped(), b.dnsAnswered());
+              "%s ports %d-%d: translated %d, refused (ports exhausted) %d, dropped %d (malformed %d)%n",
+              napt.publicAddress(),
+              napt.firstPort(),
+              napt.lastPort(),
+              napt.translated(),
+              napt.exhausted(),
+              napt.dropped(),
+              napt.malformed());
     }
     return null;
   }

@@ -1,4 +1,4 @@
-package io.mvpn.net.nat;
+package io.mvpn.backbone;
 
 import static io.mvpn.packet.tcp.TcpSegment.ACK;
 import static io.mvpn.packet.tcp.TcpSegment.FIN;
@@ -10,6 +10,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.MvpnId;
 import io.mvpn.api.Prefix;
+import io.mvpn.api.napt.NaptInside;
+import io.mvpn.api.napt.NaptMappingView;
+import io.mvpn.napt.NaptTimeouts;
 import io.mvpn.net.Route;
 import io.mvpn.net.Vrf;
 import io.mvpn.net.link.LinkProperties;
@@ -63,7 +66,7 @@ class TenantNaptTcpTest {
   /** False: the server takes segments in and answers nothing (a SYN stays half-open). */
   boolean serverAnswers = true;
 
-  TenantNapt napt;
+  ApplianceNapt napt;
 
   Vrf vrf(String name) {
     return new Vrf(name, time, ByteBufAllocator.DEFAULT);
@@ -76,15 +79,8 @@ class TenantNaptTcpTest {
     server.addRoute(Prefix.DEFAULT_ROUTE, Ipv4Address.parse("198.51.100.1"), Route.Origin.STATIC);
     server.registerProtocol(IpProtocol.TCP, (v, in, ip) -> serve(ip));
     napt =
-        new TenantNapt(
-            backbone,
-            PUBLIC,
-            40000,
-            40000 + ports - 1,
-            new TenantNapt.Timeouts(
-                Duration.ofMinutes(2),
-                TenantNapt.Timeouts.TCP_ESTABLISHED_MINIMUM,
-                TenantNapt.Timeouts.TCP_TRANSITORY_DEFAULT));
+        new ApplianceNapt(
+            backbone, PUBLIC, 40000, 40000 + ports - 1, NaptTimeouts.udp(Duration.ofMinutes(2)));
     for (MvpnId t : List.of(ACME, GLOBEX)) {
       MemorySegment lan = new MemorySegment(t + "-lan", LinkProperties.IDEAL, 2);
       Vrf tenant = tenantVrfs.get(t);
@@ -220,10 +216,9 @@ class TenantNaptTcpTest {
         .contains(
             "acme " + (PSH | ACK) + " 1006 hello " + acmePort,
             "globex " + (PSH | ACK) + " 2006 hello " + globexPort);
-    assertThat(napt.insideOf(IpProtocol.TCP, acmePort))
-        .contains(new TenantNapt.Inside(ACME, FIVE, PORT));
+    assertThat(napt.insideOf(IpProtocol.TCP, acmePort)).contains(new NaptInside(ACME, FIVE, PORT));
     assertThat(napt.insideOf(IpProtocol.TCP, globexPort))
-        .contains(new TenantNapt.Inside(GLOBEX, FIVE, PORT));
+        .contains(new NaptInside(GLOBEX, FIVE, PORT));
     assertThat(napt.mappings()).allMatch(m -> m.state().equals("established"));
     assertThat(napt.translated()).isEqualTo(8);
   }
@@ -237,18 +232,15 @@ class TenantNaptTcpTest {
     fromMobileNode(ACME, 1000, SYN, "");
     settle();
     assertThat(napt.mappings())
-        .extracting(TenantNapt.MappingView::protocolName, TenantNapt.MappingView::publicPort)
+        .extracting(NaptMappingView::protocolName, NaptMappingView::publicPort)
         .containsExactlyInAnyOrder(
             org.assertj.core.groups.Tuple.tuple("udp", 40000),
             org.assertj.core.groups.Tuple.tuple("tcp", 40000));
-    assertThat(napt.insideOf(40000)).contains(new TenantNapt.Inside(ACME, FIVE, PORT));
-    assertThat(napt.insideOf(IpProtocol.TCP, 40000))
-        .contains(new TenantNapt.Inside(ACME, FIVE, PORT));
+    assertThat(napt.insideOf(40000)).contains(new NaptInside(ACME, FIVE, PORT));
+    assertThat(napt.insideOf(IpProtocol.TCP, 40000)).contains(new NaptInside(ACME, FIVE, PORT));
     // The UDP mapping goes after its 2 minutes; the TCP one (transitory) after 4.
     idle(Duration.ofMinutes(3));
-    assertThat(napt.mappings())
-        .extracting(TenantNapt.MappingView::protocolName)
-        .containsExactly("tcp");
+    assertThat(napt.mappings()).extracting(NaptMappingView::protocolName).containsExactly("tcp");
   }
 
   @Test
@@ -353,8 +345,7 @@ class TenantNaptTcpTest {
     bad.setByte(bad.writerIndex() - 1, 'X');
     server.send(bad);
     settle();
-    assertThat(backbone.counters().malformed(MalformedPacketException.Reason.BAD_TCP_CHECKSUM))
-        .isEqualTo(1);
+    assertThat(napt.manager.malformed()).isEqualTo(1);
     assertThat(atMobileNodes).containsExactly("acme " + (SYN | ACK) + " 1001 ");
   }
 
@@ -423,12 +414,12 @@ class TenantNaptTcpTest {
     }
     settle();
     assertThat(atMobileNodes).containsExactlyInAnyOrder("acme echo 1", "globex echo 2");
-    List<TenantNapt.MappingView> pings =
+    List<NaptMappingView> pings =
         napt.mappings().stream().filter(m -> m.protocolName().equals("icmp")).toList();
     assertThat(pings).hasSize(2);
     assertThat(pings.get(0).publicPort()).isNotEqualTo(pings.get(1).publicPort());
     // Query mappings go after a minute idle (REQ-1); a late reply then finds nobody.
-    idle(TenantNapt.ICMP_QUERY_TIMEOUT.plusSeconds(1));
+    idle(NaptTimeouts.ICMP_QUERY.plusSeconds(1));
     assertThat(napt.mappings()).noneMatch(m -> m.protocolName().equals("icmp"));
   }
 }

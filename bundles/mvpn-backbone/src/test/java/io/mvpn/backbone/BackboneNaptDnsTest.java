@@ -1,4 +1,4 @@
-package io.mvpn.dns;
+package io.mvpn.backbone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,20 +6,26 @@ import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.MvpnId;
 import io.mvpn.api.workgroup.Member;
 import io.mvpn.api.workgroup.MemberId;
+import io.mvpn.dns.ZoneSettings;
+import io.mvpn.dns.internal.WorkgroupDnsServer;
 import io.mvpn.lab.Lab;
 import io.mvpn.lab.TopologyBuilder;
+import io.mvpn.napt.NaptTimeouts;
+import io.mvpn.napt.internal.NaptManager;
 import io.mvpn.net.Vrf;
-import io.mvpn.net.nat.TenantNapt;
 import io.mvpn.store.InMemoryWorkgroupDirectory;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.xbill.DNS.CookieOption;
+import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
@@ -41,8 +47,12 @@ class BackboneNaptDnsTest {
   static final Ipv4Address FIVE = Ipv4Address.parse("10.1.0.5");
 
   Lab lab;
-  TenantNapt napt;
+  ApplianceNapt napt;
+  WorkgroupDnsServer dns;
+  MsmDns msm;
   final List<String> answers = new ArrayList<>();
+  final List<Message> replies = new ArrayList<>();
+  InMemoryWorkgroupDirectory directory;
 
   void build(int ports) {
     TopologyBuilder b = new TopologyBuilder(2026);
@@ -63,11 +73,13 @@ class BackboneNaptDnsTest {
     }
     lab = Lab.virtual(b.build());
     Vrf backbone = lab.vrf("appliance", "backbone");
-    napt = new TenantNapt(backbone, PUBLIC, 40000, 40000 + ports - 1, 60, TimeUnit.SECONDS);
+    napt =
+        new ApplianceNapt(
+            backbone, PUBLIC, 40000, 40000 + ports - 1, NaptTimeouts.udp(Duration.ofSeconds(60)));
     napt.attach(ACME, lab.vrf("appliance", "acme"));
     napt.attach(GLOBEX, lab.vrf("appliance", "globex"));
 
-    InMemoryWorkgroupDirectory directory = new InMemoryWorkgroupDirectory();
+    directory = new InMemoryWorkgroupDirectory();
     directory.putMember(new Member(new MemberId(ACME, FIVE), "alice.wg.mvpn.example", PUBLIC));
     directory.putMember(new Member(new MemberId(GLOBEX, FIVE), "bob.wg.mvpn.example", PUBLIC));
     MemberId carol = new MemberId(INITECH, Ipv4Address.parse("10.9.0.9"));
@@ -75,26 +87,11 @@ class BackboneNaptDnsTest {
     directory.addWorkgroup("bridge");
     directory.join("bridge", new MemberId(ACME, FIVE));
     directory.join("bridge", carol);
-    WorkgroupZone zone = new WorkgroupZone(directory);
-
-    // The MSM's DNS on the backbone (c20, c21): the asker is whoever the NAPT says.
-    backbone.addLocalAddress(MSM);
-    backbone.bindUdp(
-        53,
-        (v, in, d) -> {
-          var inside = napt.insideOf(d.sourcePort());
-          if (inside.isEmpty()) {
-            return;
-          }
-          byte[] reply =
-              zone.answer(
-                  ByteBufUtil.getBytes(d.payload()),
-                  new MemberId(inside.get().tenant(), inside.get().address()),
-                  WorkgroupZone.Transport.UDP);
-          ByteBuf out = Unpooled.wrappedBuffer(reply);
-          v.sendUdp(MSM, Ipv4Address.of(d.ip().source()), 53, d.sourcePort(), out);
-          out.release();
-        });
+    // The MSM's DNS on the backbone (c20, c21), answered by the DNS service as whoever the NAPT
+    // says is behind the query's port.
+    dns = new WorkgroupDnsServer(directory, ZoneSettings.defaults());
+    msm = new MsmDns(backbone, MSM, napt.gateway);
+    msm.use(dns);
     for (MvpnId t : List.of(ACME, GLOBEX)) {
       lab.vrf(t + "-mn", "main")
           .bindUdp(
@@ -102,6 +99,7 @@ class BackboneNaptDnsTest {
               (v, in, d) -> {
                 try {
                   Message m = new Message(ByteBufUtil.getBytes(d.payload()));
+                  replies.add(m);
                   answers.add(
                       t
                           + " "
@@ -118,8 +116,11 @@ class BackboneNaptDnsTest {
   }
 
   void ask(MvpnId tenant, String name) throws Exception {
-    byte[] query = Message.newQuery(Record.newRecord(Name.fromString(name), Type.A, 1)).toWire();
-    ByteBuf q = Unpooled.wrappedBuffer(query);
+    send(tenant, Message.newQuery(Record.newRecord(Name.fromString(name), Type.A, 1)));
+  }
+
+  void send(MvpnId tenant, Message message) {
+    ByteBuf q = Unpooled.wrappedBuffer(message.toWire());
     lab.vrf(tenant + "-mn", "main").sendUdp(FIVE, MSM, 5353, 53, q);
     q.release();
   }
@@ -153,5 +154,96 @@ class BackboneNaptDnsTest {
     ask(GLOBEX, "carol.wg.mvpn.example.");
     lab.virtualTime().runUntil(lab.virtualTime().nanoTime() + 100_000_000L);
     assertThat(answers).containsExactly("acme NOERROR [10.9.0.9]", "globex NXDOMAIN []");
+  }
+
+  void settle() {
+    lab.virtualTime().runUntil(lab.virtualTime().nanoTime() + 100_000_000L);
+  }
+
+  static Message cookieQuery(CookieOption cookie) throws Exception {
+    Message q =
+        Message.newQuery(Record.newRecord(Name.fromString("carol.wg.mvpn.example."), Type.A, 1));
+    q.addRecord(new OPTRecord(1232, 0, 0, 0, cookie), Section.ADDITIONAL);
+    return q;
+  }
+
+  static CookieOption cookieOf(Message m) {
+    return (CookieOption) m.getOPT().getOptions(EDNSOption.Code.COOKIE).get(0);
+  }
+
+  /**
+   * RFC 7873 §5.2 through the backbone: the server cookie acme's node gets with one answer is valid
+   * on its next query, because one DNS server with one secret answers both.
+   */
+  @Test
+  void aServerCookieFromOneAnswerThroughTheNaptValidatesOnTheNextQuery() throws Exception {
+    build(16);
+    byte[] client = {9, 8, 7, 6, 5, 4, 3, 2};
+    send(ACME, cookieQuery(new CookieOption(client)));
+    settle();
+    CookieOption issued = cookieOf(replies.get(0));
+    assertThat(issued.getClientCookie()).isEqualTo(client);
+
+    Message again = cookieQuery(new CookieOption(client, issued.getServerCookie().orElseThrow()));
+    assertThat(dns.zone().hasValidServerCookie(again, new MemberId(ACME, FIVE))).isTrue();
+    send(ACME, again);
+    settle();
+    assertThat(replies).hasSize(2);
+    assertThat(replies.get(1).getRcode()).isEqualTo(Rcode.NOERROR);
+    assertThat(answers.get(1)).isEqualTo("acme NOERROR [10.9.0.9]");
+    assertThat(msm.answered()).isEqualTo(2);
+  }
+
+  /**
+   * The NAPT bundle is updated: while no NAPT service is bound, datagrams either way are dropped
+   * and counted; the next instance over the same store carries the flow on with its public port.
+   */
+  @Test
+  void whileTheNaptIsAwayDatagramsAreCountedAndTheNextInstanceKeepsThePort() throws Exception {
+    build(16);
+    // globex first, so acme's flow is not simply on the pool's first port.
+    ask(GLOBEX, "carol.wg.mvpn.example.");
+    ask(ACME, "carol.wg.mvpn.example.");
+    settle();
+    int acmePort = publicPort(ACME);
+    assertThat(acmePort).isEqualTo(40001);
+
+    napt.gateway.release(napt.manager);
+    ask(ACME, "carol.wg.mvpn.example.");
+    settle();
+    assertThat(napt.gateway.withoutNapt()).isEqualTo(1);
+    assertThat(answers).hasSize(2);
+
+    napt.manager =
+        new NaptManager(napt.store, PUBLIC, 40000, 40015, NaptTimeouts.udp(Duration.ofSeconds(60)));
+    napt.gateway.use(napt.manager);
+    ask(ACME, "carol.wg.mvpn.example.");
+    settle();
+    assertThat(publicPort(ACME)).isEqualTo(acmePort);
+    assertThat(answers).hasSize(3).last().isEqualTo("acme NOERROR [10.9.0.9]");
+    // The DNS did not need it: the NAPT said who is behind the port.
+    assertThat(msm.unanswered()).isZero();
+  }
+
+  @Test
+  void aQueryWhileTheDnsIsAwayIsCountedAndTheNextDnsAnswers() throws Exception {
+    build(16);
+    msm.release(dns);
+    ask(ACME, "carol.wg.mvpn.example.");
+    settle();
+    assertThat(answers).isEmpty();
+    assertThat(msm.unanswered()).isEqualTo(1);
+    msm.use(new WorkgroupDnsServer(directory, ZoneSettings.defaults()));
+    ask(ACME, "carol.wg.mvpn.example.");
+    settle();
+    assertThat(answers).containsExactly("acme NOERROR [10.9.0.9]");
+  }
+
+  int publicPort(MvpnId tenant) {
+    return napt.mappings().stream()
+        .filter(m -> m.inside().tenant().equals(tenant))
+        .findFirst()
+        .orElseThrow()
+        .publicPort();
   }
 }
