@@ -22,6 +22,7 @@ import io.mvpn.ipsec.esp.EspInUdp;
 import io.mvpn.ipsec.gateway.GatewayCounter;
 import io.mvpn.ipsec.gateway.MobileTunnel;
 import io.mvpn.ipsec.gateway.SecurityGateway;
+import io.mvpn.ipsec.gateway.SecurityGatewayTunnels;
 import io.mvpn.lab.Lab;
 import io.mvpn.lab.TopologyBuilder;
 import io.mvpn.net.Vrf;
@@ -64,6 +65,7 @@ class GatewayBehindNatTest {
 
   Lab lab;
   SecurityGateway gateway;
+  SecurityGatewayIke gatewayIke;
   IkeEngine node;
   VrfIkePort nodePort;
   final List<IkeSa> nodeEstablished = new ArrayList<>();
@@ -122,12 +124,10 @@ class GatewayBehindNatTest {
             lab.vrf("gw", "inside"),
             0);
     gateway.start();
-    VrfIkePort gwPort = new VrfIkePort(outside, GW);
-    IkeEngine responder =
-        new IkeEngine(
-            outside.scheduler(),
-            gwPort.transport(),
-            gwPort.local(),
+    gatewayIke =
+        new SecurityGatewayIke(
+            new SecurityGatewayTunnels("sgw", gateway, outside),
+            outside,
             PeerConfig.of(
                 Identity.ipv4(GW),
                 null,
@@ -139,12 +139,8 @@ class GatewayBehindNatTest {
                 List.of(range("0.0.0.0", "255.255.255.255"))),
             EngineSettings.defaults(),
             random,
-            new MobileTunnelInstaller(
-                gateway, id -> id.equals(Identity.fqdn("rw.acme.example")) ? HOME : null));
-    responder.espFollowsIke(false);
-    gwPort.add(responder, true);
-    gwPort.start();
-    gateway.setNatTraversalIke(gwPort::receiveNatT);
+            id -> id.equals(Identity.fqdn("rw.acme.example")) ? HOME : null);
+    gatewayIke.start();
 
     Vrf mn = lab.vrf("mn", "main");
     nodePort = new VrfIkePort(mn, NODE);
