@@ -1,7 +1,7 @@
 /**
  * IPsec between functions: the ESP tunnels a security gateway runs, installed by whatever keys them
- * (IKE, or an SA manager later). Plain values only, so a keying function never reaches the
- * gateway's engine.
+ * (IKE, or an SA manager later), and the Child SA events a key exchange publishes. Plain values
+ * only, so a keying function never reaches the gateway's engine.
  */
 @Export
 @Version("0.1.0")

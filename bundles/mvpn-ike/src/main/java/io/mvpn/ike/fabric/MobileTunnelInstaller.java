@@ -1,6 +1,7 @@
 package io.mvpn.ike.fabric;
 
 import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.ipsec.ChildSaEvent;
 import io.mvpn.api.ipsec.EspSaKeys;
 import io.mvpn.api.ipsec.EspTunnel;
 import io.mvpn.api.ipsec.EspTunnelService;
@@ -14,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -35,6 +37,7 @@ public final class MobileTunnelInstaller implements IkeEngine.Listener {
   private final Function<Identity, Ipv4Address> homeOf;
   private final Map<ChildSa, Ipv4Address> installed = new HashMap<>();
   private long refused;
+  private Consumer<ChildSaEvent> listener = e -> {};
 
   /**
    * @param homeOf the home address a node of that identity may have, or null for none
@@ -42,6 +45,11 @@ public final class MobileTunnelInstaller implements IkeEngine.Listener {
   public MobileTunnelInstaller(EspTunnelService tunnels, Function<Identity, Ipv4Address> homeOf) {
     this.tunnels = Objects.requireNonNull(tunnels, "tunnels");
     this.homeOf = Objects.requireNonNull(homeOf, "homeOf");
+  }
+
+  /** Told of each tunnel change after the gateway took it, on the engine's thread. */
+  public void setListener(Consumer<ChildSaEvent> listener) {
+    this.listener = Objects.requireNonNull(listener, "listener");
   }
 
   /** Child SAs not installed: no single home address, or not the one the node's identity has. */
@@ -90,6 +98,7 @@ public final class MobileTunnelInstaller implements IkeEngine.Listener {
       tunnels.install(tunnel);
     }
     installed.put(child, home);
+    tell(rekey ? ChildSaEvent.Type.REKEYED : ChildSaEvent.Type.CREATED, home, child);
   }
 
   /** The node's tunnel goes with its current Child SA; an older one only stops being accepted. */
@@ -99,6 +108,18 @@ public final class MobileTunnelInstaller implements IkeEngine.Listener {
       return;
     }
     tunnels.remove(child.inbound().spi());
+    tell(ChildSaEvent.Type.DELETED, home, child);
+  }
+
+  private void tell(ChildSaEvent.Type type, Ipv4Address home, ChildSa child) {
+    listener.accept(
+        new ChildSaEvent(
+            type,
+            tunnels.gateway(),
+            home,
+            child.outbound().tunnelDestination(),
+            child.inbound().spi(),
+            child.outbound().spi()));
   }
 
   /**

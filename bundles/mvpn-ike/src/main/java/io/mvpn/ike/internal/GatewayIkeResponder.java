@@ -1,6 +1,8 @@
 package io.mvpn.ike.internal;
 
 import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.ipsec.ChildSaEvent;
+import io.mvpn.api.ipsec.ChildSaListener;
 import io.mvpn.api.ipsec.EspTunnelService;
 import io.mvpn.ike.CaService;
 import io.mvpn.ike.IkeService;
@@ -31,6 +33,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
@@ -104,6 +107,10 @@ public final class GatewayIkeResponder implements IkeService {
   @Reference FabricService fabric;
 
   @Reference CaService ca;
+
+  /** Functions that follow keying (whiteboard): told of each tunnel this responder changes. */
+  @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+  volatile List<ChildSaListener> childSaListeners = List.of();
 
   /** The responder on one bound gateway, and the VRF its engine runs on. */
   private record Attached(EspTunnelService gateway, Vrf outside, SecurityGatewayIke ike) {}
@@ -202,6 +209,7 @@ public final class GatewayIkeResponder implements IkeService {
                       EngineSettings.defaults(),
                       new SecureRandom(),
                       homes::get);
+              responder.installer().setListener(this::tell);
               responder.start();
               return responder;
             });
@@ -222,6 +230,16 @@ public final class GatewayIkeResponder implements IkeService {
           a.ike().close();
           return null;
         });
+  }
+
+  private void tell(ChildSaEvent event) {
+    for (ChildSaListener l : childSaListeners) {
+      try {
+        l.childSa(event);
+      } catch (RuntimeException e) {
+        LOG.warn("{}: a Child SA listener failed on {}", name, event, e);
+      }
+    }
   }
 
   private Attached current() {

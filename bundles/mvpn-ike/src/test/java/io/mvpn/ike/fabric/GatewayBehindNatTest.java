@@ -1,8 +1,10 @@
 package io.mvpn.ike.fabric;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.ipsec.ChildSaEvent;
 import io.mvpn.ike.message.TrafficSelector;
 import io.mvpn.ike.pki.CertificateAuthenticator;
 import io.mvpn.ike.pki.CertificateAuthority;
@@ -66,6 +68,7 @@ class GatewayBehindNatTest {
   Lab lab;
   SecurityGateway gateway;
   SecurityGatewayIke gatewayIke;
+  final List<ChildSaEvent> childSaEvents = new ArrayList<>();
   IkeEngine node;
   VrfIkePort nodePort;
   final List<IkeSa> nodeEstablished = new ArrayList<>();
@@ -140,6 +143,7 @@ class GatewayBehindNatTest {
             EngineSettings.defaults(),
             random,
             id -> id.equals(Identity.fqdn("rw.acme.example")) ? HOME : null);
+    gatewayIke.installer().setListener(childSaEvents::add);
     gatewayIke.start();
 
     Vrf mn = lab.vrf("mn", "main");
@@ -334,5 +338,13 @@ class GatewayBehindNatTest {
     hostSends("down after the re-key");
     assertThat(atHost).endsWith("10.250.0.5 after the re-key");
     assertThat(atNode).containsExactly("10.1.0.100 down after the re-key");
+    // Who follows keying saw it, by the gateway's SPIs, without a look at the engine.
+    assertThat(childSaEvents)
+        .extracting(ChildSaEvent::type, ChildSaEvent::inboundSpi)
+        .containsExactly(
+            tuple(ChildSaEvent.Type.CREATED, old.outbound().spi()),
+            tuple(ChildSaEvent.Type.REKEYED, renewed.outbound().spi()),
+            tuple(ChildSaEvent.Type.DELETED, old.outbound().spi()));
+    assertThat(childSaEvents).allMatch(e -> e.gateway().equals("sgw") && e.peer().equals(NAT));
   }
 }
