@@ -26,6 +26,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.osgi.annotation.bundle.Capability;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -46,6 +47,11 @@ import org.slf4j.LoggerFactory;
  * tunnels are offered to keying functions as an {@link EspTunnelService} with {@code
  * mvpn.gateway=<name>} (and {@code name=<name>}), registered while the gateway runs.
  */
+// Registered by hand, with the gateway's name: said here so resolvers know the bundle offers it.
+@Capability(
+    namespace = "osgi.service",
+    attribute = "objectClass:List<String>=io.mvpn.api.ipsec.EspTunnelService",
+    uses = EspTunnelService.class)
 @Component(
     configurationPid = SecurityGatewayInstance.PID,
     configurationPolicy = ConfigurationPolicy.REQUIRE,
