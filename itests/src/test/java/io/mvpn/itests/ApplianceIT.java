@@ -252,7 +252,7 @@ public class ApplianceIT {
         StandardCharsets.UTF_8);
     Files.writeString(
         ikeCfg,
-        "name = gw8ike\ngateway.target = (name=gw8)\nprotect = 10.1.0.0/16\n"
+        "name = gw8ike\ngateway.target = (mvpn.gateway=gw8)\nprotect = 10.1.0.0/16\n"
             + "nodes = mn8.it.example=10.1.0.5\n",
         StandardCharsets.UTF_8);
     FabricService fabric = awaitService(context, FabricService.class, WAIT_SECONDS);

@@ -62,25 +62,32 @@ public interface FabricService {
 
   /** Runs {@code action} on the VRF's thread and waits for its result (at most 10 s). */
   default <T> T onLoop(Vrf vrf, Supplier<T> action) {
-    if (vrf.scheduler().inEventLoop()) {
+    return awaitOn(vrf.scheduler(), action);
+  }
+
+  /**
+   * Runs {@code action} on the scheduler's thread, at once if the caller is on it, and waits for
+   * its result (at most 10 s): how anything outside an engine's thread reads or changes its state.
+   */
+  static <T> T awaitOn(io.mvpn.api.time.Scheduler scheduler, Supplier<T> action) {
+    if (scheduler.inEventLoop()) {
       return action.get();
     }
     CompletableFuture<T> result = new CompletableFuture<>();
-    vrf.scheduler()
-        .execute(
-            () -> {
-              try {
-                result.complete(action.get());
-              } catch (RuntimeException e) {
-                result.completeExceptionally(e);
-              }
-            });
+    scheduler.execute(
+        () -> {
+          try {
+            result.complete(action.get());
+          } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+          }
+        });
     try {
       return result.get(10, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
     } catch (TimeoutException e) {
-      throw new IllegalStateException(vrf + " did not answer within 10 s", e);
+      throw new IllegalStateException(scheduler + " did not answer within 10 s", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);

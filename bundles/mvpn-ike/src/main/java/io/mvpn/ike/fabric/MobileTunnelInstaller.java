@@ -1,43 +1,55 @@
 package io.mvpn.ike.fabric;
 
 import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.ipsec.ChildSaEvent;
+import io.mvpn.api.ipsec.EspSaKeys;
+import io.mvpn.api.ipsec.EspTunnel;
+import io.mvpn.api.ipsec.EspTunnelService;
+import io.mvpn.api.ipsec.SaLifetime;
 import io.mvpn.ike.message.TrafficSelector;
 import io.mvpn.ike.sa.ChildSa;
 import io.mvpn.ike.sa.Identity;
 import io.mvpn.ike.sa.IkeEngine;
 import io.mvpn.ike.sa.IkeSa;
-import io.mvpn.ipsec.gateway.MobileTunnel;
-import io.mvpn.ipsec.gateway.SecurityGateway;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * Makes the security gateway's mobile tunnels from the Child SAs its IKE responder negotiates. The
- * node's home address is its virtual address from the configuration payload, or else the one
- * single-address traffic selector of the node's side other than the address it speaks IKE from (a
- * Mobile IP node protects its home address and its care-of address, seed 001); it must be the home
- * address the gateway holds for the node's authenticated identity, so no certified node can take
- * another's tunnel. The KEYMAT-derived ESP SAs go into the gateway's SAD and SPD as they are, so
- * the seed 001 security information update later repoints them like any other. A re-key keeps where
- * the tunnel sends now and accepts the old inbound SA until IKE deletes it; the tunnel goes with
- * its Child SA or its IKE SA. A Child SA that fails these checks is not installed, and counted.
+ * Makes the security gateway's mobile tunnels from the Child SAs its IKE responder negotiates,
+ * through the gateway's {@link EspTunnelService}: the keys cross as values and the gateway builds
+ * and runs its own ESP SAs, the engine's copies never carrying traffic. The node's home address is
+ * its virtual address from the configuration payload, or else the one single-address traffic
+ * selector of the node's side other than the address it speaks IKE from (a Mobile IP node protects
+ * its home address and its care-of address, seed 001); it must be the home address the gateway
+ * holds for the node's authenticated identity, so no certified node can take another's tunnel. The
+ * gateway's SAs from the KEYMAT go into its SAD and SPD like any other, so the seed 001 security
+ * information update later repoints them. A re-key keeps where the tunnel sends now and accepts the
+ * old inbound SA until IKE deletes it; the tunnel goes with its Child SA or its IKE SA. A Child SA
+ * that fails these checks is not installed, and counted.
  */
 public final class MobileTunnelInstaller implements IkeEngine.Listener {
 
-  private final SecurityGateway gateway;
+  private final EspTunnelService tunnels;
   private final Function<Identity, Ipv4Address> homeOf;
   private final Map<ChildSa, Ipv4Address> installed = new HashMap<>();
   private long refused;
+  private Consumer<ChildSaEvent> listener = e -> {};
 
   /**
    * @param homeOf the home address a node of that identity may have, or null for none
    */
-  public MobileTunnelInstaller(SecurityGateway gateway, Function<Identity, Ipv4Address> homeOf) {
-    this.gateway = Objects.requireNonNull(gateway, "gateway");
+  public MobileTunnelInstaller(EspTunnelService tunnels, Function<Identity, Ipv4Address> homeOf) {
+    this.tunnels = Objects.requireNonNull(tunnels, "tunnels");
     this.homeOf = Objects.requireNonNull(homeOf, "homeOf");
+  }
+
+  /** Told of each tunnel change after the gateway took it, on the engine's thread. */
+  public void setListener(Consumer<ChildSaEvent> listener) {
+    this.listener = Objects.requireNonNull(listener, "listener");
   }
 
   /** Child SAs not installed: no single home address, or not the one the node's identity has. */
@@ -75,25 +87,18 @@ public final class MobileTunnelInstaller implements IkeEngine.Listener {
       refused++;
       return;
     }
-    // Seed 001's wildcard inbound SA: the node's ESP is taken from whatever care-of address it
-    // moves to, before any update reaches the gateway; the SPI (ours) names the SA (RFC 4301 §4.1).
-    child.inbound().repoint(null, child.inbound().tunnelDestination());
-    // Behind a NAT, ESP goes in UDP between the ports IKE floated to (RFC 7296 §2.23).
-    sa.udpEncapsulation()
-        .ifPresent(u -> child.outbound().setUdpPorts(u.local().port(), u.remote().port()));
-    MobileTunnel tunnel =
-        new MobileTunnel(
-            home, child.inbound(), child.outbound(), sa.udpEncapsulation().isPresent());
+    EspTunnel tunnel = tunnel(home, sa, child);
     // A re-key: another Child SA of this same IKE SA holds the node's tunnel now. A new IKE SA (a
     // fresh tunnel from wherever the node is) replaces it outright.
     boolean rekey =
         sa.childSas().stream().anyMatch(c -> c != child && home.equals(installed.get(c)));
-    if (rekey && gateway.tunnel(home) != null) {
-      gateway.rekeyTunnel(tunnel);
+    if (rekey) {
+      tunnels.rekey(tunnel);
     } else {
-      gateway.addTunnel(tunnel);
+      tunnels.install(tunnel);
     }
     installed.put(child, home);
+    tell(rekey ? ChildSaEvent.Type.REKEYED : ChildSaEvent.Type.CREATED, home, child);
   }
 
   /** The node's tunnel goes with its current Child SA; an older one only stops being accepted. */
@@ -102,12 +107,46 @@ public final class MobileTunnelInstaller implements IkeEngine.Listener {
     if (home == null) {
       return;
     }
-    MobileTunnel current = gateway.tunnel(home);
-    if (current != null && current.inbound() == child.inbound()) {
-      gateway.removeTunnel(home);
-    } else {
-      gateway.retireInbound(child.inbound());
-    }
+    tunnels.remove(child.inbound().spi());
+    tell(ChildSaEvent.Type.DELETED, home, child);
+  }
+
+  private void tell(ChildSaEvent.Type type, Ipv4Address home, ChildSa child) {
+    listener.accept(
+        new ChildSaEvent(
+            type,
+            tunnels.gateway(),
+            home,
+            child.outbound().tunnelDestination(),
+            child.inbound().spi(),
+            child.outbound().spi()));
+  }
+
+  /**
+   * The node's tunnel as the gateway takes it. The gateway accepts the node's ESP from wherever it
+   * moves (seed 001); behind a NAT, ESP goes in UDP between the ports IKE floated to (RFC 7296
+   * §2.23).
+   */
+  private static EspTunnel tunnel(Ipv4Address home, IkeSa sa, ChildSa child) {
+    EspSaKeys in =
+        EspSaKeys.aesGcm(
+            child.inbound().spi(),
+            child.inbound().keyMaterial(),
+            child.inbound().extendedSequenceNumbers());
+    EspSaKeys out =
+        EspSaKeys.aesGcm(
+            child.outbound().spi(),
+            child.outbound().keyMaterial(),
+            child.outbound().extendedSequenceNumbers());
+    return new EspTunnel(
+        home,
+        in,
+        out,
+        child.outbound().tunnelDestination(),
+        sa.udpEncapsulation().map(u -> u.remote().port()).orElse(0),
+        sa.udpEncapsulation().map(u -> u.local().port()).orElse(EspTunnel.NAT_T_PORT),
+        child.inbound().replayWindow(),
+        SaLifetime.UNLIMITED);
   }
 
   private static Ipv4Address homeAddress(List<TrafficSelector> selectors, Ipv4Address ikePeer) {

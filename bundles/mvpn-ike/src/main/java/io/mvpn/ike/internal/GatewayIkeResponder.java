@@ -1,10 +1,13 @@
 package io.mvpn.ike.internal;
 
 import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.ipsec.ChildSaEvent;
+import io.mvpn.api.ipsec.ChildSaListener;
+import io.mvpn.api.ipsec.EspTunnelService;
 import io.mvpn.ike.CaService;
 import io.mvpn.ike.IkeService;
 import io.mvpn.ike.fabric.MobileTunnelInstaller;
-import io.mvpn.ike.fabric.VrfIkePort;
+import io.mvpn.ike.fabric.SecurityGatewayIke;
 import io.mvpn.ike.message.TrafficSelector;
 import io.mvpn.ike.pki.CertificateAuthenticator;
 import io.mvpn.ike.pki.Credential;
@@ -15,7 +18,8 @@ import io.mvpn.ike.sa.IkeEngine;
 import io.mvpn.ike.sa.IkeSa;
 import io.mvpn.ike.sa.PeerConfig;
 import io.mvpn.ike.sa.ProposalPolicy;
-import io.mvpn.ipsec.gateway.SecurityGatewayService;
+import io.mvpn.net.FabricService;
+import io.mvpn.net.Vrf;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,11 +27,15 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -40,8 +48,9 @@ import org.slf4j.LoggerFactory;
  * arrives too), with a certificate from the appliance's CA naming that address, trusting the CA
  * (and its CRL) for the nodes' certificates. Each Child SA becomes the node's mobile tunnel in the
  * gateway ({@link MobileTunnelInstaller}), so the seed 001 handover and {@code mvpn:sa} see it like
- * any other; it goes when IKE deletes it. The gateway is chosen with {@code gateway.target =
- * (name=GATEWAY)}.
+ * any other; it goes when IKE deletes it. The gateway is reached only through its {@link
+ * EspTunnelService}, chosen with {@code gateway.target = (mvpn.gateway=GATEWAY)} and bound
+ * dynamically; the engine runs on the gateway's outside VRF, which the fabric names.
  */
 @Component(
     configurationPid = GatewayIkeResponder.PID,
@@ -62,7 +71,8 @@ public final class GatewayIkeResponder implements IkeService {
 
     @AttributeDefinition(
         name = "Gateway",
-        description = "The security gateway, as an LDAP filter: (name=gw1)")
+        description =
+            "The security gateway's tunnel service, as an LDAP filter: (mvpn.gateway=gw1)")
     String gateway_target();
 
     @AttributeDefinition(
@@ -94,21 +104,76 @@ public final class GatewayIkeResponder implements IkeService {
     return out;
   }
 
-  @Reference(name = "gateway")
-  SecurityGatewayService gateway;
+  @Reference FabricService fabric;
 
   @Reference CaService ca;
 
+  /** Functions that follow keying (whiteboard): told of each tunnel this responder changes. */
+  @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+  volatile List<ChildSaListener> childSaListeners = List.of();
+
+  /** The responder on one bound gateway, and the VRF its engine runs on. */
+  private record Attached(EspTunnelService gateway, Vrf outside, SecurityGatewayIke ike) {}
+
+  private final Object lock = new Object();
+  private EspTunnelService gateway; // the bound one, under lock
+  private Config config; // while active, under lock
   private String name;
-  private Ipv4Address address;
-  private VrfIkePort port;
-  private IkeEngine engine;
+  private volatile Attached attached;
+
+  /**
+   * A gateway comes (or replaces the one bound, as after an update of its bundle): the responder
+   * moves to it. The new gateway's tunnels start empty, so the nodes key afresh.
+   */
+  @Reference(
+      name = "gateway",
+      policy = ReferencePolicy.DYNAMIC,
+      policyOption = ReferencePolicyOption.GREEDY)
+  void bindGateway(EspTunnelService tunnels) {
+    synchronized (lock) {
+      gateway = tunnels;
+      if (config != null) {
+        detach();
+        attach();
+      }
+    }
+  }
+
+  void unbindGateway(EspTunnelService tunnels) {
+    synchronized (lock) {
+      if (gateway == tunnels) {
+        gateway = null;
+        detach();
+      }
+    }
+  }
 
   @Activate
   void activate(Config config) {
-    name = config.name();
-    address = gateway.publicAddress();
-    String commonName = name + "." + gateway.name();
+    synchronized (lock) {
+      this.config = config;
+      name = config.name();
+      attach();
+    }
+  }
+
+  @Deactivate
+  void deactivate() {
+    synchronized (lock) {
+      detach();
+      config = null;
+    }
+  }
+
+  private void attach() {
+    EspTunnelService tunnels = gateway;
+    Ipv4Address address = tunnels.publicAddress();
+    Vrf outside =
+        fabric
+            .vrf(tunnels.outsideVrf())
+            .orElseThrow(
+                () -> new IllegalStateException(name + ": no VRF " + tunnels.outsideVrf()));
+    String commonName = name + "." + tunnels.gateway();
     Credential credential =
         ca.credential(commonName)
             .orElseGet(() -> ca.issue(commonName, List.of(address), List.of()));
@@ -121,50 +186,68 @@ public final class GatewayIkeResponder implements IkeService {
                 (sa, id, cert) ->
                     homes.containsKey(Identity.of(id)) ? null : "not a node of " + name)
             .withRefusalListener(r -> LOG.info("{}: refused a node: {}", name, r));
-    gateway.onGateway(
-        (g, outside) -> {
-          port = new VrfIkePort(outside, address);
-          // No MOBIKE and ESP pinned: a node's tunnel moves by seed 001's update and by the port
-          // of its authenticated ESP, not by where its IKE comes from.
-          engine =
-              new IkeEngine(
-                  outside.scheduler(),
-                  port.transport(),
-                  port.local(),
-                  new PeerConfig(
-                      Identity.ipv4(address),
-                      null,
-                      authenticator,
-                      protectedNetworks,
-                      List.of(
-                          TrafficSelector.ipv4(
-                              Ipv4Address.of(0), Ipv4Address.parse("255.255.255.255"))),
-                      ProposalPolicy.ikeDefault(),
-                      ProposalPolicy.espDefault(),
-                      false,
-                      homes::get),
-                  EngineSettings.defaults(),
-                  new SecureRandom(),
-                  new MobileTunnelInstaller(g, homes::get));
-          engine.espFollowsIke(false);
-          port.add(engine, true);
-          port.start();
-          g.setNatTraversalIke(port::receiveNatT);
-          return null;
-        });
-    LOG.info("{}: IKE responder of {} on {}:500", name, gateway.name(), address);
+    PeerConfig peer =
+        new PeerConfig(
+            Identity.ipv4(address),
+            null,
+            authenticator,
+            protectedNetworks,
+            List.of(TrafficSelector.ipv4(Ipv4Address.of(0), Ipv4Address.parse("255.255.255.255"))),
+            ProposalPolicy.ikeDefault(),
+            ProposalPolicy.espDefault(),
+            false,
+            homes::get);
+    SecurityGatewayIke ike =
+        fabric.onLoop(
+            outside,
+            () -> {
+              SecurityGatewayIke responder =
+                  new SecurityGatewayIke(
+                      tunnels,
+                      outside,
+                      peer,
+                      EngineSettings.defaults(),
+                      new SecureRandom(),
+                      homes::get);
+              responder.installer().setListener(this::tell);
+              responder.start();
+              return responder;
+            });
+    attached = new Attached(tunnels, outside, ike);
+    LOG.info("{}: IKE responder of {} on {}:500", name, tunnels.gateway(), address);
   }
 
-  @Deactivate
-  void deactivate() {
-    gateway.onGateway(
-        (g, outside) -> {
-          g.setNatTraversalIke(null);
-          port.close();
-          // Deleting tells the nodes; the installer takes the tunnels out as each SA ends.
-          List.copyOf(engine.sas()).forEach(engine::delete);
+  /** Deleting tells the nodes; the installer takes their tunnels out as each SA ends. */
+  private void detach() {
+    Attached a = attached;
+    if (a == null) {
+      return;
+    }
+    attached = null;
+    fabric.onLoop(
+        a.outside(),
+        () -> {
+          a.ike().close();
           return null;
         });
+  }
+
+  private void tell(ChildSaEvent event) {
+    for (ChildSaListener l : childSaListeners) {
+      try {
+        l.childSa(event);
+      } catch (RuntimeException e) {
+        LOG.warn("{}: a Child SA listener failed on {}", name, event, e);
+      }
+    }
+  }
+
+  private Attached current() {
+    Attached a = attached;
+    if (a == null) {
+      throw new IllegalStateException(name + " has no security gateway");
+    }
+    return a;
   }
 
   @Override
@@ -174,7 +257,7 @@ public final class GatewayIkeResponder implements IkeService {
 
   @Override
   public String local() {
-    return address + ":500";
+    return current().gateway().publicAddress() + ":500";
   }
 
   /** IKE behind a NAT moves to 4500, which the gateway shares with ESP in UDP. */
@@ -190,10 +273,12 @@ public final class GatewayIkeResponder implements IkeService {
 
   @Override
   public List<IkeSaView> sas() {
-    return gateway.onGateway(
-        (g, outside) -> {
+    Attached a = current();
+    return fabric.onLoop(
+        a.outside(),
+        () -> {
           List<IkeSaView> all = new ArrayList<>();
-          for (IkeSa sa : engine.sas()) {
+          for (IkeSa sa : a.ike().engine().sas()) {
             all.add(SaViews.view(name, sa.remote().address().toString(), sa));
           }
           return all;
@@ -207,25 +292,25 @@ public final class GatewayIkeResponder implements IkeService {
 
   @Override
   public boolean terminate(long spi) {
-    return withSa(spi, engine::delete);
+    return withSa(spi, (engine, sa) -> engine.delete(sa));
   }
 
   /** The node's tunnel stays: its Child SA moves to the new IKE SA as it is. */
   @Override
   public boolean rekey(long spi) {
-    return withSa(spi, engine::rekeyIkeSa);
+    return withSa(spi, (engine, sa) -> engine.rekeyIkeSa(sa));
   }
 
-  private boolean withSa(long spi, java.util.function.Consumer<IkeSa> action) {
-    return gateway.onGateway(
-        (g, outside) -> {
-          for (IkeSa sa : List.copyOf(engine.sas())) {
-            if (sa.localSpi() == spi || sa.spiI() == spi || sa.spiR() == spi) {
-              action.accept(sa);
-              return true;
-            }
+  private boolean withSa(long spi, BiConsumer<IkeEngine, IkeSa> action) {
+    Attached a = current();
+    return fabric.onLoop(
+        a.outside(),
+        () -> {
+          IkeSa sa = a.ike().sa(spi);
+          if (sa != null) {
+            action.accept(a.ike().engine(), sa);
           }
-          return false;
+          return sa != null;
         });
   }
 }

@@ -1,10 +1,12 @@
 package io.mvpn.ike.fabric;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.MvpnId;
 import io.mvpn.backbone.NaptGateway;
+import io.mvpn.api.ipsec.ChildSaEvent;
 import io.mvpn.ike.message.TrafficSelector;
 import io.mvpn.ike.pki.CertificateAuthenticator;
 import io.mvpn.ike.pki.CertificateAuthority;
@@ -24,6 +26,7 @@ import io.mvpn.ipsec.esp.EspInUdp;
 import io.mvpn.ipsec.gateway.GatewayCounter;
 import io.mvpn.ipsec.gateway.MobileTunnel;
 import io.mvpn.ipsec.gateway.SecurityGateway;
+import io.mvpn.ipsec.gateway.SecurityGatewayTunnels;
 import io.mvpn.lab.Lab;
 import io.mvpn.lab.TopologyBuilder;
 import io.mvpn.napt.NaptTimeouts;
@@ -68,6 +71,8 @@ class GatewayBehindNatTest {
 
   Lab lab;
   SecurityGateway gateway;
+  SecurityGatewayIke gatewayIke;
+  final List<ChildSaEvent> childSaEvents = new ArrayList<>();
   IkeEngine node;
   VrfIkePort nodePort;
   final List<IkeSa> nodeEstablished = new ArrayList<>();
@@ -135,12 +140,10 @@ class GatewayBehindNatTest {
             lab.vrf("gw", "inside"),
             0);
     gateway.start();
-    VrfIkePort gwPort = new VrfIkePort(outside, GW);
-    IkeEngine responder =
-        new IkeEngine(
-            outside.scheduler(),
-            gwPort.transport(),
-            gwPort.local(),
+    gatewayIke =
+        new SecurityGatewayIke(
+            new SecurityGatewayTunnels("sgw", gateway, outside),
+            outside,
             PeerConfig.of(
                 Identity.ipv4(GW),
                 null,
@@ -152,12 +155,9 @@ class GatewayBehindNatTest {
                 List.of(range("0.0.0.0", "255.255.255.255"))),
             EngineSettings.defaults(),
             random,
-            new MobileTunnelInstaller(
-                gateway, id -> id.equals(Identity.fqdn("rw.acme.example")) ? HOME : null));
-    responder.espFollowsIke(false);
-    gwPort.add(responder, true);
-    gwPort.start();
-    gateway.setNatTraversalIke(gwPort::receiveNatT);
+            id -> id.equals(Identity.fqdn("rw.acme.example")) ? HOME : null);
+    gatewayIke.installer().setListener(childSaEvents::add);
+    gatewayIke.start();
 
     Vrf mn = lab.vrf("mn", "main");
     nodePort = new VrfIkePort(mn, NODE);
@@ -351,5 +351,13 @@ class GatewayBehindNatTest {
     hostSends("down after the re-key");
     assertThat(atHost).endsWith("10.250.0.5 after the re-key");
     assertThat(atNode).containsExactly("10.1.0.100 down after the re-key");
+    // Who follows keying saw it, by the gateway's SPIs, without a look at the engine.
+    assertThat(childSaEvents)
+        .extracting(ChildSaEvent::type, ChildSaEvent::inboundSpi)
+        .containsExactly(
+            tuple(ChildSaEvent.Type.CREATED, old.outbound().spi()),
+            tuple(ChildSaEvent.Type.REKEYED, renewed.outbound().spi()),
+            tuple(ChildSaEvent.Type.DELETED, old.outbound().spi()));
+    assertThat(childSaEvents).allMatch(e -> e.gateway().equals("sgw") && e.peer().equals(NAT));
   }
 }

@@ -161,6 +161,24 @@ public final class EspSecurityAssociation {
     return extendedSequenceNumbers;
   }
 
+  /**
+   * A copy of the AES key followed by the salt, as the constructor took it: for the key exchange
+   * that derived this SA to hand it to the data plane that runs it (a security gateway builds its
+   * own SA from it, so the two never share sequence numbers).
+   */
+  public byte[] keyMaterial() {
+    byte[] k = key.getEncoded();
+    byte[] out = Arrays.copyOf(k, k.length + SALT_LENGTH);
+    System.arraycopy(salt, 0, out, k.length, SALT_LENGTH);
+    Arrays.fill(k, (byte) 0);
+    return out;
+  }
+
+  /** The inbound anti-replay window in packets; 0 for none, and on an outbound SA. */
+  public int replayWindow() {
+    return window == null ? 0 : window.size();
+  }
+
   /** Outbound: the last sequence number sent. Inbound: the highest accepted. */
   public long sequence() {
     return direction == Direction.OUTBOUND ? sequence : window == null ? 0 : window.top();

@@ -194,6 +194,26 @@ public final class SecurityGateway {
     }
   }
 
+  /**
+   * Ends the inbound SA of that SPI: a node's current one takes the node's tunnel with it, one kept
+   * through a re-key only stops being accepted. False if the gateway holds none.
+   */
+  public boolean removeInbound(int spi) {
+    for (Entry e : List.copyOf(byHome.values())) {
+      if (e.tunnel.inbound().spi() == spi) {
+        removeTunnel(e.tunnel.homeAddress());
+        return true;
+      }
+      for (EspSecurityAssociation in : e.retiring) {
+        if (in.spi() == spi) {
+          retireInbound(in);
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** Removes a node's tunnel: its SAs, policies and routes. */
   public MobileTunnel removeTunnel(Ipv4Address homeAddress) {
     Entry e = byHome.remove(homeAddress.toInt());

@@ -4,7 +4,10 @@ import io.mvpn.ipsec.esp.EspException;
 import java.util.List;
 import java.util.Map;
 
-/** One running security gateway of the appliance, as the shell sees it. Snapshots, not views. */
+/**
+ * One running security gateway of the appliance, as the shell sees it. Snapshots, not views. A
+ * function that keys the gateway's tunnels uses {@link io.mvpn.api.ipsec.EspTunnelService}.
+ */
 public interface SecurityGatewayService {
 
   /** One SA, as {@code mvpn:sa} lists it. */
@@ -35,12 +38,6 @@ public interface SecurityGatewayService {
 
   /** Where ESP (and IKE) arrive: the gateway's address in its outside VRF. */
   io.mvpn.api.Ipv4Address publicAddress();
-
-  /**
-   * Runs {@code action} on the gateway's thread with the gateway and its outside VRF, and returns
-   * its result: how a key-exchange component attaches to the gateway and installs its tunnels.
-   */
-  <T> T onGateway(java.util.function.BiFunction<SecurityGateway, io.mvpn.net.Vrf, T> action);
 
   List<SaView> securityAssociations();
 

@@ -8,8 +8,7 @@ import io.mvpn.homeagent.HomeAgentConfig;
 import io.mvpn.homeagent.SecurityGatewaySpec;
 import io.mvpn.homeagent.VirtualHomeAgent;
 import io.mvpn.ike.fabric.MobileNodeIke;
-import io.mvpn.ike.fabric.MobileTunnelInstaller;
-import io.mvpn.ike.fabric.VrfIkePort;
+import io.mvpn.ike.fabric.SecurityGatewayIke;
 import io.mvpn.ike.message.TrafficSelector;
 import io.mvpn.ike.pki.CertificateAuthenticator;
 import io.mvpn.ike.pki.CertificateAuthority;
@@ -20,12 +19,12 @@ import io.mvpn.ike.pki.Credential;
 import io.mvpn.ike.pki.KeyType;
 import io.mvpn.ike.sa.EngineSettings;
 import io.mvpn.ike.sa.Identity;
-import io.mvpn.ike.sa.IkeEngine;
 import io.mvpn.ike.sa.PeerConfig;
 import io.mvpn.ipsec.esp.EspSecurityAssociation;
 import io.mvpn.ipsec.esp.EspSecurityAssociation.Direction;
 import io.mvpn.ipsec.gateway.MobileTunnel;
 import io.mvpn.ipsec.gateway.SecurityGateway;
+import io.mvpn.ipsec.gateway.SecurityGatewayTunnels;
 import io.mvpn.lab.Lab;
 import io.mvpn.lab.TopologyBuilder;
 import io.mvpn.mobilenode.vpn.VpnMobileNode.Handover;
@@ -275,12 +274,10 @@ final class IpsecHandoverScenario {
             TrafficSelector.ipv4(
                 Ipv4Address.parse("198.51.100.0"), Ipv4Address.parse("198.51.100.255")));
 
-    VrfIkePort port = new VrfIkePort(gatewayOutside, GW);
-    IkeEngine responder =
-        new IkeEngine(
-            gatewayOutside.scheduler(),
-            port.transport(),
-            port.local(),
+    // The gateway's responder as the appliance runs it: through the gateway's tunnel service.
+    new SecurityGatewayIke(
+            new SecurityGatewayTunnels("sgw", gateway, gatewayOutside),
+            gatewayOutside,
             PeerConfig.of(
                 Identity.ipv4(GW),
                 null,
@@ -290,11 +287,8 @@ final class IpsecHandoverScenario {
                     TrafficSelector.ipv4(Ipv4Address.of(0), Ipv4Address.parse("255.255.255.255")))),
             EngineSettings.defaults(),
             rng,
-            new MobileTunnelInstaller(
-                gateway, id -> id.equals(Identity.fqdn("mn.acme.example")) ? HOME : null));
-    responder.espFollowsIke(false);
-    port.add(responder, true);
-    port.start();
+            id -> id.equals(Identity.fqdn("mn.acme.example")) ? HOME : null)
+        .start();
 
     nodeIke = new MobileNodeIke(GW, EngineSettings.defaults(), rng);
     for (Ipv4Address careOf : List.of(COA1, COA2)) {

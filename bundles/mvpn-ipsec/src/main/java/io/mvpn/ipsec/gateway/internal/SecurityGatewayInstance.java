@@ -1,6 +1,7 @@
 package io.mvpn.ipsec.gateway.internal;
 
 import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.ipsec.EspTunnelService;
 import io.mvpn.ipsec.esp.EspException;
 import io.mvpn.ipsec.esp.EspSecurityAssociation;
 import io.mvpn.ipsec.esp.EspSecurityAssociation.Direction;
@@ -10,6 +11,7 @@ import io.mvpn.ipsec.gateway.GatewayCounter;
 import io.mvpn.ipsec.gateway.MobileTunnel;
 import io.mvpn.ipsec.gateway.SecurityGateway;
 import io.mvpn.ipsec.gateway.SecurityGatewayService;
+import io.mvpn.ipsec.gateway.SecurityGatewayTunnels;
 import io.mvpn.net.FabricService;
 import io.mvpn.net.Vrf;
 import io.mvpn.packet.mip.AssociationSpec;
@@ -19,10 +21,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.Hashtable;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.osgi.annotation.bundle.Capability;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -37,8 +43,15 @@ import org.slf4j.LoggerFactory;
 /**
  * One security gateway, from {@code etc/io.mvpn.securitygateway-<name>.cfg}: two VRFs of its own,
  * {@code <name>-outside} toward the Internet and {@code <name>-inside} toward the private network
- * and its home agent, and manually keyed tunnels to mobile nodes until IKE negotiates them.
+ * and its home agent, and manually keyed tunnels to mobile nodes until IKE negotiates them. Its
+ * tunnels are offered to keying functions as an {@link EspTunnelService} with {@code
+ * mvpn.gateway=<name>} (and {@code name=<name>}), registered while the gateway runs.
  */
+// Registered by hand, with the gateway's name: said here so resolvers know the bundle offers it.
+@Capability(
+    namespace = "osgi.service",
+    attribute = "objectClass:List<String>=io.mvpn.api.ipsec.EspTunnelService",
+    uses = EspTunnelService.class)
 @Component(
     configurationPid = SecurityGatewayInstance.PID,
     configurationPolicy = ConfigurationPolicy.REQUIRE,
@@ -115,9 +128,11 @@ public final class SecurityGatewayInstance implements SecurityGatewayService {
   private Vrf outside;
   private Ipv4Address publicAddress;
   private SecurityGateway engine;
+  private SecurityGatewayTunnels tunnelService;
+  private ServiceRegistration<EspTunnelService> tunnelRegistration;
 
   @Activate
-  void activate(Config config) {
+  void activate(Config config, BundleContext context) {
     name = config.name();
     outside = fabric.createVrf(name + "-outside");
     inside = fabric.createVrf(name + "-inside");
@@ -166,11 +181,19 @@ public final class SecurityGatewayInstance implements SecurityGatewayService {
               }
               return g;
             });
+    tunnelService = new SecurityGatewayTunnels(name, engine, outside);
+    Hashtable<String, Object> properties = new Hashtable<>();
+    properties.put(EspTunnelService.GATEWAY, name);
+    properties.put("name", name);
+    tunnelRegistration = context.registerService(EspTunnelService.class, tunnelService, properties);
     LOG.info("security gateway {} up at {} with {} tunnels", name, publicAddress, tunnels.size());
   }
 
   @Deactivate
   void deactivate() {
+    // Keying functions let go of the gateway before it stops.
+    tunnelRegistration.unregister();
+    tunnelService.close();
     fabric.onLoop(
         inside,
         () -> {
@@ -253,11 +276,6 @@ public final class SecurityGatewayInstance implements SecurityGatewayService {
   @Override
   public Ipv4Address publicAddress() {
     return publicAddress;
-  }
-
-  @Override
-  public <T> T onGateway(java.util.function.BiFunction<SecurityGateway, Vrf, T> action) {
-    return fabric.onLoop(inside, () -> action.apply(engine, outside));
   }
 
   @Override

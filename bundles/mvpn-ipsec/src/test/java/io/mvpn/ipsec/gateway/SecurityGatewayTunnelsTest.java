@@ -1,0 +1,333 @@
+package io.mvpn.ipsec.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.ipsec.EspSaKeys;
+import io.mvpn.api.ipsec.EspTunnel;
+import io.mvpn.api.ipsec.EspTunnelService;
+import io.mvpn.api.ipsec.IkeDatagram;
+import io.mvpn.api.ipsec.SaLifetime;
+import io.mvpn.api.time.Scheduler;
+import io.mvpn.ipsec.esp.EspSecurityAssociation;
+import io.mvpn.ipsec.esp.EspSecurityAssociation.Direction;
+import io.mvpn.ipsec.esp.Lifetime;
+import io.mvpn.lab.Lab;
+import io.mvpn.lab.TopologyBuilder;
+import io.mvpn.net.Vrf;
+import io.mvpn.net.time.EventLoopScheduler;
+import io.mvpn.packet.ipv4.IpProtocol;
+import io.mvpn.packet.ipv4.Ipv4Packet;
+import io.mvpn.packet.siu.SecurityInformationUpdate;
+import io.mvpn.packet.udp.UdpDatagram;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.util.concurrent.DefaultEventExecutor;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The gateway's tunnels as a keying function sees them: installed, re-keyed and removed by value,
+ * with the node's side built from the same keys, in virtual time.
+ */
+class SecurityGatewayTunnelsTest {
+
+  static final Ipv4Address GW = Ipv4Address.parse("203.0.113.1");
+  static final Ipv4Address NODE = Ipv4Address.parse("203.0.113.70");
+  static final Ipv4Address HOME = Ipv4Address.parse("10.250.0.5");
+  static final Ipv4Address HOST = Ipv4Address.parse("10.1.0.100");
+
+  Lab lab;
+  SecurityGateway gateway;
+  EspTunnelService tunnels;
+  // The node's SAs by SPI: what it receives on, and what it sends on.
+  final Map<Integer, EspSecurityAssociation> nodeSas = new HashMap<>();
+  final List<String> atHost = new ArrayList<>();
+  final List<String> atNode = new ArrayList<>();
+  int nextSpi = 0x1000;
+
+  @BeforeEach
+  void build() {
+    lab =
+        Lab.virtual(
+            new TopologyBuilder(7)
+                .segment("internet", "5ms")
+                .segment("lan", "1ms")
+                .node("gw")
+                .vrf("outside")
+                .iface("o0", "internet", GW + "/24")
+                .vrf("inside")
+                .iface("lan", "lan", "10.1.0.1/16")
+                .node("mn")
+                .vrf("main")
+                .iface("w0", "internet", NODE + "/24")
+                .node("host")
+                .vrf("main")
+                .iface("eth0", "lan", HOST + "/16")
+                .route("0.0.0.0/0", "10.1.0.1")
+                .build());
+    Vrf outside = lab.vrf("gw", "outside");
+    gateway =
+        new SecurityGateway(
+            new SecurityGateway.Config(GW, SecurityInformationUpdate.DEFAULT_PORT, Map.of(), 7),
+            outside,
+            lab.vrf("gw", "inside"),
+            0);
+    gateway.start();
+    tunnels = new SecurityGatewayTunnels("gw1", gateway, outside);
+
+    lab.vrf("host", "main").bindUdp(7000, (v, in, d) -> atHost.add(text(d.payload())));
+    lab.vrf("mn", "main")
+        .registerProtocol(
+            IpProtocol.ESP,
+            (v, in, p) -> {
+              EspSecurityAssociation sa = nodeSas.get(p.buffer().getInt(p.payloadOffset()));
+              try {
+                ByteBuf inner = sa.decapsulate(UnpooledByteBufAllocator.DEFAULT, p);
+                atNode.add(text(UdpDatagram.parse(Ipv4Packet.parse(inner)).payload()));
+                inner.release();
+              } catch (Exception e) {
+                atNode.add("refused: " + e.getMessage());
+              }
+            });
+  }
+
+  /** A fresh key pair for both directions, and the node's mirror of it. */
+  EspTunnel newTunnel() {
+    EspSaKeys gwIn = keys(nextSpi++);
+    EspSaKeys gwOut = keys(nextSpi++);
+    nodeSas.put(
+        gwIn.spi(),
+        new EspSecurityAssociation(
+            gwIn.spi(), Direction.OUTBOUND, NODE, GW, gwIn.keyAndSalt(), true, 0));
+    nodeSas.put(
+        gwOut.spi(),
+        new EspSecurityAssociation(
+            gwOut.spi(), Direction.INBOUND, GW, NODE, gwOut.keyAndSalt(), true, 64));
+    return new EspTunnel(
+        HOME, gwIn, gwOut, NODE, 0, EspTunnel.NAT_T_PORT, 64, SaLifetime.UNLIMITED);
+  }
+
+  EspSaKeys keys(int spi) {
+    byte[] material = new byte[20];
+    Arrays.fill(material, (byte) spi);
+    return EspSaKeys.aesGcm(spi, material, true);
+  }
+
+  /** The node sends one datagram from its home address to the host through the SA of that SPI. */
+  void nodeSends(int spi, String text) throws Exception {
+    ByteBuf payload = Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII);
+    ByteBuf inner =
+        UdpDatagram.build(
+            UnpooledByteBufAllocator.DEFAULT, HOME.toInt(), HOST.toInt(), 7001, 7000, payload, 64);
+    ByteBuf outer =
+        nodeSas.get(spi).encapsulate(UnpooledByteBufAllocator.DEFAULT, Ipv4Packet.parse(inner), 64);
+    inner.release();
+    payload.release();
+    lab.vrf("mn", "main").send(outer);
+    run();
+  }
+
+  void hostSends(String text) {
+    ByteBuf payload = Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII);
+    lab.vrf("host", "main").sendUdp(HOST, HOME, 7000, 7001, payload);
+    payload.release();
+    run();
+  }
+
+  void run() {
+    lab.virtualTime().runUntil(lab.virtualTime().nanoTime() + TimeUnit.MILLISECONDS.toNanos(100));
+  }
+
+  static String text(ByteBuf b) {
+    return b.toString(StandardCharsets.US_ASCII);
+  }
+
+  @Test
+  void aTunnelInstalledByValueCarriesTheNodesTrafficBothWays() throws Exception {
+    EspTunnel t = newTunnel();
+    tunnels.install(t);
+
+    MobileTunnel installed = gateway.tunnel(HOME);
+    assertThat(installed.inbound().spi()).isEqualTo(t.inbound().spi());
+    assertThat(installed.inbound().tunnelSource()).isNull(); // seed 001's wildcard
+    assertThat(installed.careOfAddress()).isEqualTo(NODE);
+    assertThat(installed.udpEncapsulated()).isFalse();
+    nodeSends(t.inbound().spi(), "up");
+    hostSends("down");
+    assertThat(atHost).containsExactly("up");
+    assertThat(atNode).containsExactly("down");
+    assertThat(tunnels.publicAddress()).isEqualTo(GW);
+    assertThat(tunnels.outsideVrf()).isEqualTo(lab.vrf("gw", "outside").name());
+  }
+
+  @Test
+  void aTunnelBehindANatSendsEspInUdpToTheMappedPort() {
+    EspTunnel plain = newTunnel();
+    tunnels.install(
+        new EspTunnel(
+            HOME, plain.inbound(), plain.outbound(), NODE, 41_000, 4500, 64, SaLifetime.UNLIMITED));
+
+    MobileTunnel installed = gateway.tunnel(HOME);
+    assertThat(installed.udpEncapsulated()).isTrue();
+    assertThat(installed.outbound().udpSourcePort()).isEqualTo(4500);
+    assertThat(installed.outbound().udpDestinationPort()).isEqualTo(41_000);
+  }
+
+  @Test
+  void theLifetimeGivenHoldsForBothSasOfTheTunnel() {
+    EspTunnel t = newTunnel();
+    tunnels.install(
+        new EspTunnel(
+            HOME, t.inbound(), t.outbound(), NODE, 0, 4500, 64, SaLifetime.seconds(60, 90)));
+
+    MobileTunnel installed = gateway.tunnel(HOME);
+    assertThat(installed.inbound().lifetime()).isEqualTo(Lifetime.seconds(60, 90));
+    assertThat(installed.outbound().lifetime()).isEqualTo(Lifetime.seconds(60, 90));
+    lab.virtualTime().runUntil(TimeUnit.SECONDS.toNanos(91));
+    assertThat(installed.inbound().hardExpired()).isTrue();
+  }
+
+  @Test
+  void aRekeyKeepsTheOldInboundSaUntilItIsRemoved() throws Exception {
+    EspTunnel old = newTunnel();
+    tunnels.install(old);
+    EspTunnel next = newTunnel();
+    tunnels.rekey(next);
+
+    assertThat(gateway.tunnel(HOME).inbound().spi()).isEqualTo(next.inbound().spi());
+    nodeSends(old.inbound().spi(), "on the old keys"); // the re-key's answer has not reached it
+    nodeSends(next.inbound().spi(), "on the new keys");
+    hostSends("down on the new keys");
+    assertThat(atHost).containsExactly("on the old keys", "on the new keys");
+    assertThat(atNode).containsExactly("down on the new keys");
+
+    assertThat(tunnels.remove(old.inbound().spi())).isTrue();
+    nodeSends(old.inbound().spi(), "too late");
+    assertThat(atHost).containsExactly("on the old keys", "on the new keys");
+    assertThat(gateway.counter(GatewayCounter.UNKNOWN_SPI)).isEqualTo(1);
+    assertThat(gateway.tunnel(HOME)).isNotNull(); // the tunnel lives on its new SAs
+  }
+
+  @Test
+  void removingTheCurrentInboundSaTakesTheTunnelAndItsRoutes() throws Exception {
+    EspTunnel t = newTunnel();
+    tunnels.install(t);
+
+    assertThat(tunnels.remove(t.inbound().spi())).isTrue();
+    assertThat(gateway.tunnel(HOME)).isNull();
+    assertThat(tunnels.remove(t.inbound().spi())).isFalse();
+    hostSends("nowhere to go");
+    assertThat(atNode).isEmpty();
+  }
+
+  @Test
+  void ikeOnPort4500ReachesTheReceiverWithoutItsMarkerAndRepliesGetOne() {
+    List<IkeDatagram> received = new ArrayList<>();
+    EspTunnelService.Subscription subscription = tunnels.receiveNatTraversalIke(received::add);
+    List<byte[]> atNodePort = new ArrayList<>();
+    lab.vrf("mn", "main")
+        .bindUdp(4500, (v, in, d) -> atNodePort.add(ByteBufUtil.getBytes(d.payload())));
+    byte[] ike = "an IKE message".getBytes(StandardCharsets.US_ASCII);
+
+    ByteBuf marked = Unpooled.wrappedBuffer(new byte[4], ike);
+    lab.vrf("mn", "main").sendUdp(NODE, GW, 4500, 4500, marked);
+    marked.release();
+    run();
+    assertThatThrownBy(() -> tunnels.receiveNatTraversalIke(d -> {}))
+        .isInstanceOf(IllegalStateException.class);
+    tunnels.sendNatTraversalIke(new IkeDatagram(GW, 4500, NODE, 4500, ike));
+    run();
+
+    assertThat(received).containsExactly(new IkeDatagram(NODE, 4500, GW, 4500, ike));
+    assertThat(atNodePort).hasSize(1);
+    assertThat(Arrays.copyOfRange(atNodePort.get(0), 0, 4)).containsOnly(0);
+    assertThat(Arrays.copyOfRange(atNodePort.get(0), 4, atNodePort.get(0).length)).isEqualTo(ike);
+    assertThatThrownBy(() -> tunnels.sendNatTraversalIke(new IkeDatagram(NODE, 4500, GW, 500, ike)))
+        .isInstanceOf(IllegalArgumentException.class);
+
+    subscription.close();
+    ByteBuf again = Unpooled.wrappedBuffer(new byte[4], ike);
+    lab.vrf("mn", "main").sendUdp(NODE, GW, 4500, 4500, again);
+    again.release();
+    run();
+    assertThat(received).hasSize(1);
+  }
+
+  @Test
+  void callsFromAnotherThreadRunOnTheGatewaysThreadAndReturnOnceDone() throws Exception {
+    DefaultEventExecutor loop = new DefaultEventExecutor();
+    try {
+      List<Thread> ranOn = new CopyOnWriteArrayList<>();
+      Scheduler recording = recording(new EventLoopScheduler(loop), ranOn);
+      Vrf outside = new Vrf("outside", recording, UnpooledByteBufAllocator.DEFAULT);
+      Vrf inside = new Vrf("inside", recording, UnpooledByteBufAllocator.DEFAULT);
+      SecurityGateway onLoop =
+          loop.submit(
+                  () -> {
+                    SecurityGateway g =
+                        new SecurityGateway(
+                            new SecurityGateway.Config(GW, 434, Map.of(), 7), outside, inside, 0);
+                    g.start();
+                    return g;
+                  })
+              .get(10, TimeUnit.SECONDS);
+      EspTunnelService service = new SecurityGatewayTunnels("gw2", onLoop, outside);
+      Thread loopThread = thread(loop);
+      ranOn.clear();
+
+      EspTunnel t = newTunnel();
+      service.install(t);
+      // Done when install returns: read on the loop, where the gateway's state belongs.
+      assertThat(loop.submit(() -> onLoop.tunnel(HOME) != null).get(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(service.remove(t.inbound().spi())).isTrue();
+      assertThat(ranOn).isNotEmpty().containsOnly(loopThread);
+    } finally {
+      loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+    }
+  }
+
+  static Thread thread(DefaultEventExecutor loop) throws Exception {
+    return loop.submit(Thread::currentThread).get(10, TimeUnit.SECONDS);
+  }
+
+  /** The scheduler, noting the thread each task handed to it runs on. */
+  static Scheduler recording(Scheduler scheduler, List<Thread> ranOn) {
+    return new Scheduler() {
+      @Override
+      public long nanoTime() {
+        return scheduler.nanoTime();
+      }
+
+      @Override
+      public Timer schedule(long delay, TimeUnit unit, Runnable task) {
+        return scheduler.schedule(delay, unit, task);
+      }
+
+      @Override
+      public void execute(Runnable task) {
+        scheduler.execute(
+            () -> {
+              ranOn.add(Thread.currentThread());
+              task.run();
+            });
+      }
+
+      @Override
+      public boolean inEventLoop() {
+        return scheduler.inEventLoop();
+      }
+    };
+  }
+}
