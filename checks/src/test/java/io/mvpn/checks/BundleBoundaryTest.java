@@ -86,6 +86,61 @@ class BundleBoundaryTest {
         .containsExactlyInAnyOrderElementsOf(BEING_REPLACED);
   }
 
+  @Test
+  void everyFunctionsOfferedAndUsedServicesAreDocumented() throws IOException {
+    Map<String, List<Set<String>>> rows = documentedServices();
+    for (BundleManifest b : bundles) {
+      if (!b.function()) {
+        continue;
+      }
+      List<Set<String>> doc = rows.get(b.module());
+      assertThat(doc).as("%s: a row in the services table", b.module()).isNotNull();
+      assertThat(doc.get(0)).as("%s offers", b.module()).isEqualTo(simpleNames(b.offers()));
+      assertThat(doc.get(1)).as("%s uses", b.module()).isEqualTo(simpleNames(b.uses()));
+    }
+  }
+
+  /** mvpn's own service interfaces by simple name; the framework's are left out. */
+  private static Set<String> simpleNames(Set<String> interfaces) {
+    Set<String> names = new TreeSet<>();
+    for (String i : interfaces) {
+      if (i.startsWith("io.mvpn.")) {
+        names.add(i.substring(i.lastIndexOf('.') + 1));
+      }
+    }
+    return names;
+  }
+
+  private static final Pattern SERVICE_ROW =
+      Pattern.compile("^\\|\\s*(mvpn-[a-z0-9-]+)\\s*\\|(.*)\\|(.*)\\|\\s*$");
+  private static final Pattern NAME = Pattern.compile("`([A-Za-z0-9]+)`");
+
+  /** The rows of the table under "Services between functions": offers, then uses. */
+  static Map<String, List<Set<String>>> documentedServices() throws IOException {
+    Map<String, List<Set<String>>> rows = new LinkedHashMap<>();
+    boolean inSection = false;
+    for (String line : Files.readAllLines(SourceTree.root().resolve("docs/architecture.md"))) {
+      if (line.startsWith("## ")) {
+        inSection = line.startsWith("## Services between functions");
+        continue;
+      }
+      Matcher row = SERVICE_ROW.matcher(line);
+      if (inSection && row.matches()) {
+        rows.put(row.group(1), List.of(names(row.group(2)), names(row.group(3))));
+      }
+    }
+    return rows;
+  }
+
+  private static Set<String> names(String cell) {
+    Set<String> names = new TreeSet<>();
+    Matcher m = NAME.matcher(cell);
+    while (m.find()) {
+      names.add(m.group(1));
+    }
+    return names;
+  }
+
   private static final Pattern ROW =
       Pattern.compile(
           "^\\|\\s*`?(mvpn-[a-z0-9-]+)`?\\s*\\|\\s*(library|function)\\s*\\|(.*)\\|\\s*$");

@@ -12,25 +12,35 @@ import java.util.jar.JarFile;
 
 /**
  * What a built bundle tells the OSGi framework about itself: its name, whether it runs components
- * (a function) or only offers classes (a library), and the packages it exports and imports.
+ * (a function) or only offers classes (a library), the packages it exports and imports, and the
+ * services its components offer and use.
  */
 record BundleManifest(
     String module,
     String symbolicName,
     boolean function,
     Set<String> exports,
-    Set<String> imports) {
+    Set<String> imports,
+    Set<String> offers,
+    Set<String> uses) {
 
   static BundleManifest read(Path module) {
     try (JarFile jar = new JarFile(SourceTree.jar(module).toFile())) {
       Attributes main = jar.getManifest().getMainAttributes();
       String name = main.getValue("Bundle-SymbolicName");
+      Set<String> offers = new TreeSet<>();
+      Set<String> uses = new TreeSet<>();
+      for (String descriptor : packages(main.getValue("Service-Component"))) {
+        ComponentDescriptor.read(jar, descriptor, offers, uses);
+      }
       return new BundleManifest(
           module.getFileName().toString(),
           name == null ? "" : name.split(";")[0].trim(),
           main.getValue("Service-Component") != null,
           packages(main.getValue("Export-Package")),
-          packages(main.getValue("Import-Package")));
+          packages(main.getValue("Import-Package")),
+          offers,
+          uses);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -2,6 +2,7 @@ package io.mvpn.demo;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.Prefix;
+import io.mvpn.api.config.ConfigList;
 import io.mvpn.api.time.Scheduler;
 import io.mvpn.mobilenode.ContinuousPing;
 import io.mvpn.mobilenode.MobileNode;
@@ -91,12 +92,8 @@ public final class RoamingDemo {
   private Void build(Config config) {
     ByteBufAllocator alloc = publicVrf.alloc();
     int n = 0;
-    for (String spec : config.mobileNodes()) {
-      for (String one : spec.split(",")) {
-        if (!one.isBlank()) {
-          roamers.add(roamer(one.trim(), ++n, config, alloc));
-        }
-      }
+    for (String one : ConfigList.items(config.mobileNodes())) {
+      roamers.add(roamer(one, ++n, config, alloc));
     }
     roamers.forEach(r -> r.node().moveTo("home"));
     roamers.forEach(r -> r.ping().start());

@@ -2,6 +2,7 @@ package io.mvpn.dns;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.MvpnId;
+import io.mvpn.api.config.ConfigList;
 import io.mvpn.api.workgroup.MemberId;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -58,7 +59,7 @@ public final class StaticAskerResolver implements AskerResolver {
     if (text == null || text.isBlank()) {
       return r;
     }
-    for (String entry : text.trim().split("[,\\s]+")) {
+    for (String entry : ConfigList.words(text)) {
       int eq = entry.indexOf('=');
       int slash = entry.indexOf('/', eq + 1);
       if (eq <= 0 || slash < 0) {

@@ -1,7 +1,7 @@
 package io.mvpn.fabric;
 
+import io.mvpn.api.config.ConfigList;
 import io.mvpn.net.FabricService;
-import java.util.Arrays;
 import java.util.List;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -55,12 +55,7 @@ public final class InterfaceInstance {
 
   @Activate
   void activate(Config config) {
-    List<String> routes =
-        Arrays.stream(config.routes())
-            .flatMap(value -> Arrays.stream(value.split(",")))
-            .map(String::trim)
-            .filter(r -> !r.isEmpty())
-            .toList();
+    List<String> routes = ConfigList.items(config.routes());
     fabric.configureInterface(
         config.vrf(), config.name(), config.address(), config.transport(), routes);
     name = config.name();

@@ -6,6 +6,7 @@ import io.mvpn.aodv.MobilityRouter;
 import io.mvpn.aodv.MobilityRouterService;
 import io.mvpn.aodv.route.RouteEntry;
 import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.config.ConfigList;
 import io.mvpn.net.FabricService;
 import io.mvpn.net.Interface;
 import io.mvpn.net.Vrf;
@@ -171,7 +172,7 @@ public final class MobilityRouterInstance implements MobilityRouterService {
     vrf = fabric.createVrf(name);
     int i = 0;
     try {
-      for (String link : split(config.links())) {
+      for (String link : ConfigList.items(config.links())) {
         String ifname = name + "-l" + i++;
         fabric.configureInterface(vrf.name(), ifname, self + "/32", link, List.of());
         links.add(ifname);
@@ -220,19 +221,6 @@ public final class MobilityRouterInstance implements MobilityRouterService {
     if (configured > 0) {
       override.accept(configured);
     }
-  }
-
-  /** Comma-separated or multi-valued. */
-  private static List<String> split(String[] values) {
-    List<String> out = new ArrayList<>();
-    for (String v : values) {
-      for (String part : v.split(",")) {
-        if (!part.isBlank()) {
-          out.add(part.trim());
-        }
-      }
-    }
-    return out;
   }
 
   @Deactivate

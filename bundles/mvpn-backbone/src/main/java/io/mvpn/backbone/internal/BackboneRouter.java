@@ -2,6 +2,7 @@ package io.mvpn.backbone.internal;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.MvpnId;
+import io.mvpn.api.config.ConfigList;
 import io.mvpn.api.dns.WorkgroupDns;
 import io.mvpn.api.napt.NaptService;
 import io.mvpn.api.workgroup.CallerVerifier;
@@ -14,7 +15,6 @@ import io.mvpn.net.FabricService;
 import io.mvpn.net.Vrf;
 import io.mvpn.packet.ipv4.IpProtocol;
 import java.net.InetSocketAddress;
-import java.util.Arrays;
 import java.util.List;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -114,13 +114,7 @@ public final class BackboneRouter implements BackboneService, CallerVerifier {
   @Activate
   void activate(Config config) {
     Vrf vrf = fabric.createVrf("backbone");
-    List<MvpnId> tenants =
-        Arrays.stream(config.tenants())
-            .flatMap(v -> Arrays.stream(v.split(",")))
-            .map(String::trim)
-            .filter(t -> !t.isEmpty())
-            .map(MvpnId::of)
-            .toList();
+    List<MvpnId> tenants = ConfigList.items(config.tenants()).stream().map(MvpnId::of).toList();
     List<Vrf> tenantVrfs = tenants.stream().map(fabric::tenantVrf).toList();
     backbone = vrf;
     fabric.onLoop(

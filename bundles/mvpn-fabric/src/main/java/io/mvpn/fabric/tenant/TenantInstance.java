@@ -2,8 +2,8 @@ package io.mvpn.fabric.tenant;
 
 import io.mvpn.api.MvpnId;
 import io.mvpn.api.Prefix;
+import io.mvpn.api.config.ConfigList;
 import io.mvpn.api.tenant.Tenant;
-import java.util.Arrays;
 import java.util.List;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -61,9 +61,7 @@ public final class TenantInstance implements Tenant {
     this.id = MvpnId.of(config.mvpn_tenant());
     this.description = config.description();
     this.homeRealms =
-        Arrays.stream(config.homeRealms())
-            .flatMap(value -> Arrays.stream(value.split("[,\\s]+")))
-            .filter(text -> !text.isEmpty())
+        ConfigList.words(config.homeRealms()).stream()
             .map(Prefix::parse)
             .sorted()
             .distinct()

@@ -1,6 +1,7 @@
 package io.mvpn.foreignagent.internal;
 
 import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.config.ConfigList;
 import io.mvpn.api.mobility.CounterStore;
 import io.mvpn.api.mobility.VisitorStore;
 import io.mvpn.foreignagent.ForeignAgent;
@@ -11,7 +12,6 @@ import io.mvpn.net.Interface;
 import io.mvpn.net.Vrf;
 import io.mvpn.packet.mip.AssociationSpec;
 import io.mvpn.packet.mip.MobilitySecurityAssociation;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -106,29 +106,18 @@ public final class ForeignAgentInstance implements ForeignAgentService {
     }
     access = fabric.createVrf(name + "-access");
     Vrf uplink = fabric.createVrf(name + "-uplink");
-    List<String> routes =
-        Arrays.stream(config.uplink_routes())
-            .flatMap(v -> Arrays.stream(v.split(",")))
-            .map(String::trim)
-            .filter(r -> !r.isEmpty())
-            .toList();
+    List<String> routes = ConfigList.items(config.uplink_routes());
     fabric.configureInterface(
         access.name(), name + "-access", careOf, config.access_transport(), List.of());
     fabric.configureInterface(
         uplink.name(), name + "-uplink", careOf, config.uplink_transport(), routes);
     Interface accessInterface = fabric.findInterface(name + "-access").orElseThrow();
     Map<Ipv4Address, MobilitySecurityAssociation> homeAgentKeys = new HashMap<>();
-    Arrays.stream(config.homeAgents())
-        .flatMap(v -> Arrays.stream(v.split(",")))
-        .map(String::trim)
-        .filter(x -> !x.isEmpty())
+    ConfigList.items(config.homeAgents()).stream()
         .map(AssociationSpec::parse)
         .forEach(spec -> homeAgentKeys.put(spec.peer(), spec.toAssociation()));
     Map<ForeignAgent.Mobile, MobilitySecurityAssociation> mobileNodeKeys = new HashMap<>();
-    Arrays.stream(config.mobileNodes())
-        .flatMap(v -> Arrays.stream(v.split(",")))
-        .map(String::trim)
-        .filter(x -> !x.isEmpty())
+    ConfigList.items(config.mobileNodes())
         .forEach(
             spec -> {
               // HOME_AGENT, then the usual ADDRESS SPI ALGORITHM HEXKEY for the home address.

@@ -2,6 +2,7 @@ package io.mvpn.homeagent.internal;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.MvpnId;
+import io.mvpn.api.config.ConfigList;
 import io.mvpn.api.mobility.BindingStore;
 import io.mvpn.api.mobility.CounterStore;
 import io.mvpn.api.tenant.Tenant;
@@ -17,7 +18,6 @@ import io.mvpn.net.dispatch.TunnelEndpoint;
 import io.mvpn.packet.ipv4.Ipv4Packet;
 import io.mvpn.packet.mip.AssociationSpec;
 import io.mvpn.packet.udp.UdpDatagram;
-import java.util.Arrays;
 import java.util.List;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -103,12 +103,7 @@ public final class HomeAgentInstance implements HomeAgent {
 
   /** Comma-separated or multi-valued ADDRESS SPI ALGORITHM HEXKEY entries. */
   private static List<AssociationSpec> associations(String[] values) {
-    return Arrays.stream(values)
-        .flatMap(v -> Arrays.stream(v.split(",")))
-        .map(String::trim)
-        .filter(x -> !x.isEmpty())
-        .map(AssociationSpec::parse)
-        .toList();
+    return ConfigList.items(values).stream().map(AssociationSpec::parse).toList();
   }
 
   @Activate

@@ -3,6 +3,7 @@ package io.mvpn.workgroup.internal;
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.MvpnId;
 import io.mvpn.api.Prefix;
+import io.mvpn.api.config.ConfigList;
 import io.mvpn.api.workgroup.Member;
 import io.mvpn.api.workgroup.WorkgroupListener;
 import io.mvpn.api.workgroup.WorkgroupService;
@@ -20,7 +21,6 @@ import io.mvpn.workgroup.keying.KeyingCredentials;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -114,21 +114,15 @@ public final class WorkgroupGatewayInstance implements WorkgroupGatewayService {
         name + "-outside",
         config.outside_address(),
         config.outside_transport(),
-        Arrays.stream(config.outside_routes())
-            .flatMap(r -> Arrays.stream(r.split(",")))
-            .map(String::trim)
-            .filter(r -> !r.isEmpty())
-            .toList());
+        ConfigList.items(config.outside_routes()));
     address = Ipv4Address.parse(config.outside_address().split("/")[0].trim());
     String commonName = name + "." + tenant;
     Credential credential =
         ca.credential(commonName)
             .orElseGet(() -> ca.issue(commonName, List.of(address), List.of()));
     List<TrafficSelector> realm = new ArrayList<>();
-    for (String p : String.join(",", config.realm()).split(",")) {
-      if (!p.isBlank()) {
-        realm.add(TrafficSelector.ipv4(Prefix.parse(p.trim())));
-      }
+    for (String p : ConfigList.items(config.realm())) {
+      realm.add(TrafficSelector.ipv4(Prefix.parse(p)));
     }
     Vrf inside = fabric.tenantVrf(tenant);
     KeyingCredentials credentials =
