@@ -26,7 +26,6 @@ class BundleBoundaryTest {
   static final Set<String> BEING_REPLACED =
       Set.of(
           "mvpn-ike -> io.mvpn.ipsec.esp",
-          "mvpn-ike -> io.mvpn.ipsec.gateway",
           "mvpn-workgroup -> io.mvpn.ike",
           "mvpn-workgroup -> io.mvpn.ike.fabric",
           "mvpn-workgroup -> io.mvpn.ike.message",

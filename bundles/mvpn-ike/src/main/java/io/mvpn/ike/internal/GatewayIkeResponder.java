@@ -1,6 +1,7 @@
 package io.mvpn.ike.internal;
 
 import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.config.ConfigList;
 import io.mvpn.api.ipsec.ChildSaEvent;
 import io.mvpn.api.ipsec.ChildSaListener;
 import io.mvpn.api.ipsec.EspTunnelService;
@@ -23,7 +24,6 @@ import io.mvpn.net.Vrf;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,11 +91,8 @@ public final class GatewayIkeResponder implements IkeService {
   /** IDENTITY=HOME_ADDRESS, ...: who may have which home address. */
   static Map<Identity, Ipv4Address> nodes(String[] specs) {
     Map<Identity, Ipv4Address> out = new LinkedHashMap<>();
-    for (String spec : String.join(",", specs).split(",")) {
-      if (spec.isBlank()) {
-        continue;
-      }
-      String[] f = spec.trim().split("=");
+    for (String spec : ConfigList.items(specs)) {
+      String[] f = spec.split("=");
       if (f.length != 2) {
         throw new IllegalArgumentException("node '" + spec + "': expected IDENTITY=HOME_ADDRESS");
       }
@@ -178,7 +175,7 @@ public final class GatewayIkeResponder implements IkeService {
         ca.credential(commonName)
             .orElseGet(() -> ca.issue(commonName, List.of(address), List.of()));
     List<TrafficSelector> protectedNetworks =
-        PeerSpec.selectors(String.join(",", Arrays.asList(config.protect())));
+        PeerSpec.selectors(ConfigList.items(config.protect()));
     Map<Identity, Ipv4Address> homes = nodes(config.nodes());
     CertificateAuthenticator authenticator =
         new CertificateAuthenticator(credential, ca.validator(), Instant::now)

@@ -2,6 +2,7 @@ package io.mvpn.ike.internal;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.Prefix;
+import io.mvpn.api.config.ConfigList;
 import io.mvpn.ike.message.TrafficSelector;
 import io.mvpn.ike.sa.Endpoint;
 import io.mvpn.ike.sa.Identity;
@@ -111,10 +112,14 @@ record PeerSpec(
   }
 
   static List<TrafficSelector> selectors(String text) {
+    return selectors(ConfigList.items(text));
+  }
+
+  /** The prefixes as traffic selectors; none means every address. */
+  static List<TrafficSelector> selectors(List<String> prefixes) {
     List<TrafficSelector> all = new ArrayList<>();
-    String list = text == null || text.isBlank() ? "0.0.0.0/0" : text;
-    for (String p : list.split(",")) {
-      all.add(TrafficSelector.ipv4(Prefix.parse(p.trim())));
+    for (String p : prefixes.isEmpty() ? List.of("0.0.0.0/0") : prefixes) {
+      all.add(TrafficSelector.ipv4(Prefix.parse(p)));
     }
     return all;
   }

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.MvpnId;
-import io.mvpn.backbone.NaptGateway;
 import io.mvpn.api.ipsec.ChildSaEvent;
+import io.mvpn.backbone.NaptGateway;
 import io.mvpn.ike.message.TrafficSelector;
 import io.mvpn.ike.pki.CertificateAuthenticator;
 import io.mvpn.ike.pki.CertificateAuthority;

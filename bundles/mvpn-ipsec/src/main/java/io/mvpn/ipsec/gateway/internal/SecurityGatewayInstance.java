@@ -1,6 +1,7 @@
 package io.mvpn.ipsec.gateway.internal;
 
 import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.config.ConfigList;
 import io.mvpn.api.ipsec.EspTunnelService;
 import io.mvpn.ipsec.esp.EspException;
 import io.mvpn.ipsec.esp.EspSecurityAssociation;
@@ -18,7 +19,6 @@ import io.mvpn.packet.mip.AssociationSpec;
 import io.mvpn.packet.mip.MobilitySecurityAssociation;
 import io.mvpn.packet.siu.SecurityInformationUpdate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Hashtable;
@@ -256,10 +256,7 @@ public final class SecurityGatewayInstance implements SecurityGatewayService {
   }
 
   private static Stream<String> split(String[] values) {
-    return Arrays.stream(values)
-        .flatMap(v -> Arrays.stream(v.split(",")))
-        .map(String::trim)
-        .filter(x -> !x.isEmpty());
+    return ConfigList.items(values).stream();
   }
 
   private static long epochOffset() {
