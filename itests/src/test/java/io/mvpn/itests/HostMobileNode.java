@@ -2,6 +2,7 @@ package io.mvpn.itests;
 
 import static org.junit.Assert.assertTrue;
 
+import io.mvpn.packet.MalformedPacketException;
 import io.mvpn.packet.mip.MipConstants;
 import io.mvpn.packet.mip.MobilitySecurityAssociation;
 import io.mvpn.packet.mip.RegistrationBuilder;
@@ -65,7 +66,7 @@ final class HostMobileNode {
   }
 
   /** Sends the request's bytes and returns the reply, whose authenticator must verify. */
-  RegistrationReply send(byte[] request) throws IOException {
+  RegistrationReply send(byte[] request) throws IOException, MalformedPacketException {
     socket.send(new DatagramPacket(request, request.length, to));
     DatagramPacket answer = new DatagramPacket(new byte[512], 512);
     socket.receive(answer);
@@ -81,7 +82,8 @@ final class HostMobileNode {
    * Host sockets bind asynchronously: sends a fresh request each time until the home agent
    * answers, within {@code seconds}; the identification used is left in {@code id[0]}.
    */
-  RegistrationReply registerOnceListening(long[] id, long seconds) throws IOException {
+  RegistrationReply registerOnceListening(long[] id, long seconds)
+      throws IOException, MalformedPacketException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (true) {
       id[0] = identification();
