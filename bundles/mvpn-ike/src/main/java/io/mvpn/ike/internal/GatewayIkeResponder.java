@@ -123,14 +123,12 @@ public final class GatewayIkeResponder implements IkeService {
             .withRefusalListener(r -> LOG.info("{}: refused a node: {}", name, r));
     gateway.onGateway(
         (g, outside) -> {
-          port = new VrfIkePort(outside, address);
+          port = new VrfIkePort(outside, address, EngineSettings.defaults(), new SecureRandom());
           // No MOBIKE and ESP pinned: a node's tunnel moves by seed 001's update and by the port
           // of its authenticated ESP, not by where its IKE comes from.
           engine =
               new IkeEngine(
-                  outside.scheduler(),
-                  port.transport(),
-                  port.local(),
+                  port.manager(),
                   new PeerConfig(
                       Identity.ipv4(address),
                       null,
@@ -143,11 +141,10 @@ public final class GatewayIkeResponder implements IkeService {
                       ProposalPolicy.espDefault(),
                       false,
                       homes::get),
-                  EngineSettings.defaults(),
-                  new SecureRandom(),
+                  null,
+                  true,
                   new MobileTunnelInstaller(g, homes::get));
           engine.espFollowsIke(false);
-          port.add(engine, true);
           port.start();
           g.setNatTraversalIke(port::receiveNatT);
           return null;

@@ -1,16 +1,13 @@
 package io.mvpn.ike.sa;
 
 import io.mvpn.api.Ipv4Address;
-import io.mvpn.api.time.Scheduler;
 import io.mvpn.ike.crypto.IkeSaKeys;
 import io.mvpn.ike.message.IkeMessage;
 import io.mvpn.ike.message.Proposal;
 import io.mvpn.ike.message.SkCipher;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 
@@ -40,15 +37,13 @@ public final class IkeSa {
   private IkeSaState state = IkeSaState.CREATED;
   private int failure;
 
-  // Message IDs (§2.2): ours count our requests, the peer's count its requests.
-  private long nextRequestId;
+  // The peer's requests' message IDs (§2.2); ours, and our requests, are the task manager's.
   private long expectedRequestId;
+  private TaskManager tasks;
 
-  // Window size 1: at most one request of ours outstanding, kept whole for retransmission: its
-  // datagrams, more than one when it went in IKE fragments (RFC 7383 §2.5).
-  private List<byte[]> pendingRequest;
-  private int retransmissions;
-  private Scheduler.Timer retransmitTimer;
+  // The peer configuration this SA runs under, and whom it reports to: chosen by the remote
+  // address at IKE_SA_INIT and again by the peer's identity at IKE_AUTH when this end responds.
+  private IkeEngine owner;
 
   // The peer's last request (its first fragment if fragmented) and our answer's datagrams: a
   // retransmitted request gets the same answer (§2.1, RFC 7383 §2.6.1).
@@ -58,9 +53,6 @@ public final class IkeSa {
   // Fragments of the peer's next request and of the response to ours (RFC 7383 §2.6).
   private FragmentReassembly requestFragments;
   private FragmentReassembly responseFragments;
-
-  private final Deque<IkeTask> queuedTasks = new ArrayDeque<>();
-  private IkeTask activeTask;
 
   // IKE_SA_INIT results.
   private Proposal proposal;
@@ -137,8 +129,9 @@ public final class IkeSa {
     return failure;
   }
 
+  /** The message ID of our next request (§2.2). */
   public long nextRequestId() {
-    return nextRequestId;
+    return tasks == null ? 0 : tasks.nextRequestId();
   }
 
   public long expectedRequestId() {
@@ -248,7 +241,7 @@ public final class IkeSa {
 
   /** How often our outstanding request has been sent again so far. */
   public int retransmissions() {
-    return retransmissions;
+    return tasks == null ? 0 : tasks.retransmissions();
   }
 
   @Override
@@ -277,6 +270,7 @@ public final class IkeSa {
     next.remoteId = remoteId;
     next.peerSupportsMobike = peerSupportsMobike;
     next.virtualAddress = virtualAddress;
+    next.owner = owner;
     next.state = IkeSaState.ESTABLISHED;
     return next;
   }
@@ -285,8 +279,7 @@ public final class IkeSa {
   void takeOver(IkeSa old) {
     childSas.addAll(old.childSas);
     old.childSas.clear();
-    queuedTasks.addAll(old.queuedTasks);
-    old.queuedTasks.clear();
+    tasks.takeOver(old.tasks);
   }
 
   static byte[] spiBytes(long spi) {
@@ -433,47 +426,29 @@ public final class IkeSa {
     return null;
   }
 
-  // Our requests.
-
-  Deque<IkeTask> queuedTasks() {
-    return queuedTasks;
+  /** Our requests: queued, outstanding, retransmitted; null until the SA has a manager. */
+  TaskManager tasks() {
+    return tasks;
   }
 
-  IkeTask activeTask() {
-    return activeTask;
+  void tasks(TaskManager manager) {
+    tasks = manager;
   }
 
-  void activeTask(IkeTask task) {
-    activeTask = task;
+  IkeEngine owner() {
+    return owner;
   }
 
-  void requestSent(List<byte[]> datagrams, Scheduler.Timer timer) {
-    pendingRequest = List.copyOf(datagrams);
-    retransmissions = 0;
-    retransmitTimer = timer;
+  void owner(IkeEngine peer) {
+    owner = peer;
   }
 
-  /** Our outstanding request's datagrams, or null. */
-  List<byte[]> pendingRequest() {
-    return pendingRequest;
+  PeerConfig config() {
+    return owner.config();
   }
 
-  void retransmitted(Scheduler.Timer timer) {
-    retransmissions++;
-    retransmitTimer = timer;
-  }
-
-  /** The response arrived (or the SA ends): no more retransmissions. */
-  void requestDone(boolean advanceMessageId) {
-    if (retransmitTimer != null) {
-      retransmitTimer.cancel();
-      retransmitTimer = null;
-    }
-    pendingRequest = null;
-    fragments(false, null);
-    if (advanceMessageId) {
-      nextRequestId++;
-    }
+  IkeEngine.Listener listener() {
+    return owner.listener();
   }
 
   // The peer's requests.

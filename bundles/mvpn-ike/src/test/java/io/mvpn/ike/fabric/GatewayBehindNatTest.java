@@ -122,12 +122,10 @@ class GatewayBehindNatTest {
             lab.vrf("gw", "inside"),
             0);
     gateway.start();
-    VrfIkePort gwPort = new VrfIkePort(outside, GW);
+    VrfIkePort gwPort = new VrfIkePort(outside, GW, EngineSettings.defaults(), random);
     IkeEngine responder =
         new IkeEngine(
-            outside.scheduler(),
-            gwPort.transport(),
-            gwPort.local(),
+            gwPort.manager(),
             PeerConfig.of(
                 Identity.ipv4(GW),
                 null,
@@ -137,22 +135,19 @@ class GatewayBehindNatTest {
                     () -> NOW),
                 List.of(range("10.1.0.0", "10.1.255.255")),
                 List.of(range("0.0.0.0", "255.255.255.255"))),
-            EngineSettings.defaults(),
-            random,
+            null,
+            true,
             new MobileTunnelInstaller(
                 gateway, id -> id.equals(Identity.fqdn("rw.acme.example")) ? HOME : null));
     responder.espFollowsIke(false);
-    gwPort.add(responder, true);
     gwPort.start();
     gateway.setNatTraversalIke(gwPort::receiveNatT);
 
     Vrf mn = lab.vrf("mn", "main");
-    nodePort = new VrfIkePort(mn, NODE);
+    nodePort = new VrfIkePort(mn, NODE, EngineSettings.defaults(), random);
     node =
         new IkeEngine(
-            mn.scheduler(),
-            nodePort.transport(),
-            nodePort.local(),
+            nodePort.manager(),
             PeerConfig.of(
                 Identity.fqdn("rw.acme.example"),
                 Identity.ipv4(GW),
@@ -162,10 +157,9 @@ class GatewayBehindNatTest {
                     () -> NOW),
                 List.of(TrafficSelector.ipv4(HOME, HOME)),
                 List.of(range("10.1.0.0", "10.1.255.255"))),
-            EngineSettings.defaults(),
-            random,
+            null,
+            false,
             IkeEngine.Listener.of(nodeEstablished::add, sa -> {}));
-    nodePort.add(node, false);
     nodePort.start();
     // The node's port 4500: IKE behind its marker to the engine, ESP to the Child SA.
     mn.bindUdp(EspInUdp.PORT, (v, in, d) -> nodeReceives(d));

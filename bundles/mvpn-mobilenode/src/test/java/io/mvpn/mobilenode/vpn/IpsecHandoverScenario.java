@@ -275,12 +275,10 @@ final class IpsecHandoverScenario {
             TrafficSelector.ipv4(
                 Ipv4Address.parse("198.51.100.0"), Ipv4Address.parse("198.51.100.255")));
 
-    VrfIkePort port = new VrfIkePort(gatewayOutside, GW);
+    VrfIkePort port = new VrfIkePort(gatewayOutside, GW, EngineSettings.defaults(), rng);
     IkeEngine responder =
         new IkeEngine(
-            gatewayOutside.scheduler(),
-            port.transport(),
-            port.local(),
+            port.manager(),
             PeerConfig.of(
                 Identity.ipv4(GW),
                 null,
@@ -288,12 +286,11 @@ final class IpsecHandoverScenario {
                 corporate,
                 List.of(
                     TrafficSelector.ipv4(Ipv4Address.of(0), Ipv4Address.parse("255.255.255.255")))),
-            EngineSettings.defaults(),
-            rng,
+            null,
+            true,
             new MobileTunnelInstaller(
                 gateway, id -> id.equals(Identity.fqdn("mn.acme.example")) ? HOME : null));
     responder.espFollowsIke(false);
-    port.add(responder, true);
     port.start();
 
     nodeIke = new MobileNodeIke(GW, EngineSettings.defaults(), rng);
