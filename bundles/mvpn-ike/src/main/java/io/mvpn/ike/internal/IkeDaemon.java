@@ -7,7 +7,6 @@ import io.mvpn.ike.pki.CertificateAuthenticator;
 import io.mvpn.ike.pki.Credential;
 import io.mvpn.ike.sa.Authenticator;
 import io.mvpn.ike.sa.ChildSa;
-import io.mvpn.ike.sa.Datagram;
 import io.mvpn.ike.sa.Endpoint;
 import io.mvpn.ike.sa.EngineSettings;
 import io.mvpn.ike.sa.IkeEngine;
@@ -19,21 +18,14 @@ import io.mvpn.ike.sa.RekeyPolicy;
 import io.mvpn.net.time.EventLoopScheduler;
 import io.netty.channel.DefaultEventLoop;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.osgi.service.component.annotations.Activate;
@@ -135,8 +127,7 @@ public final class IkeDaemon implements IkeService {
   private int natTPort;
   private IkeSaManager manager;
   private DefaultEventLoop loop;
-  private DatagramSocket ike;
-  private DatagramSocket natT;
+  private UdpIkeSockets sockets;
 
   @Activate
   void activate(Config config) throws Exception {
@@ -163,19 +154,13 @@ public final class IkeDaemon implements IkeService {
                 config.childRekeySeconds(),
                 config.rekeyJitterSeconds(),
                 0));
-    InetAddress inet = InetAddress.getByAddress(address.toBytes());
     loop = new DefaultEventLoop(new DefaultThreadFactory("ike-" + name));
     try {
-      ike = new DatagramSocket(new InetSocketAddress(inet, local.port()));
-      natT = new DatagramSocket(new InetSocketAddress(inet, natTPort));
+      sockets = new UdpIkeSockets(name, local, natTPort);
       EventLoopScheduler scheduler = new EventLoopScheduler(loop);
       manager =
           new IkeSaManager(
-              scheduler,
-              this::send,
-              local,
-              settings.withFragmentSize(config.fragmentSize()),
-              random);
+              scheduler, sockets, local, settings.withFragmentSize(config.fragmentSize()), random);
       for (PeerSpec spec : specs) {
         PeerConfig peerConfig =
             PeerConfig.of(
@@ -192,8 +177,7 @@ public final class IkeDaemon implements IkeService {
           throw new IllegalArgumentException("peer " + spec.name() + " twice");
         }
       }
-      reader(ike, local);
-      reader(natT, local.withPort(natTPort));
+      sockets.start(manager, loop);
     } catch (Exception e) {
       close();
       throw e;
@@ -258,11 +242,8 @@ public final class IkeDaemon implements IkeService {
   }
 
   private void close() {
-    if (ike != null) {
-      ike.close();
-    }
-    if (natT != null) {
-      natT.close();
+    if (sockets != null) {
+      sockets.close();
     }
     loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
   }
@@ -284,78 +265,6 @@ public final class IkeDaemon implements IkeService {
       throw new IllegalStateException("IKE daemon " + name + " does not answer", e);
     } catch (Exception e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  // ---- datagrams ------------------------------------------------------------------------------
-
-  private void reader(DatagramSocket socket, Endpoint at) {
-    Thread t =
-        new Thread(
-            () -> {
-              byte[] buffer = new byte[65535];
-              boolean encapsulating = at.port() == natTPort;
-              while (!socket.isClosed()) {
-                DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
-                try {
-                  socket.receive(packet);
-                } catch (IOException e) {
-                  return; // closed
-                }
-                byte[] payload =
-                    Arrays.copyOfRange(
-                        packet.getData(),
-                        packet.getOffset(),
-                        packet.getOffset() + packet.getLength());
-                Endpoint from =
-                    new Endpoint(
-                        Ipv4Address.of(packet.getAddress().getAddress()), packet.getPort());
-                Datagram d = new Datagram(from, at, payload);
-                try {
-                  loop.execute(() -> dispatch(d, encapsulating));
-                } catch (RejectedExecutionException e) {
-                  return; // shutting down
-                }
-              }
-            },
-            "ike-" + name + "-udp-" + at.port());
-    t.setDaemon(true);
-    t.start();
-  }
-
-  /** Runs on the loop: hands {@code d} to the manager, which finds its SA. */
-  private void dispatch(Datagram d, boolean encapsulated) {
-    try {
-      if (encapsulated) {
-        manager.receiveNatT(d); // IKE only behind the non-ESP marker (RFC 3948 §2.2, §2.3)
-      } else {
-        manager.receive(d);
-      }
-    } catch (RuntimeException e) {
-      LOG.warn("{}: datagram from {} failed", name, d.source(), e);
-    }
-  }
-
-  /** The engines' transport, on the loop: port 4500 (or ours) with the non-ESP marker. */
-  private void send(Datagram d) {
-    boolean encapsulated =
-        d.source().port() == natTPort
-            || (d.source().port() == Endpoint.NAT_T_PORT && local.port() != Endpoint.NAT_T_PORT);
-    byte[] bytes = d.payload();
-    if (encapsulated) {
-      bytes = new byte[d.payload().length + 4];
-      System.arraycopy(d.payload(), 0, bytes, 4, d.payload().length);
-    }
-    try {
-      (encapsulated ? natT : ike)
-          .send(
-              new DatagramPacket(
-                  bytes,
-                  bytes.length,
-                  InetAddress.getByAddress(d.destination().address().toBytes()),
-                  d.destination().port()));
-    } catch (IOException e) {
-      LOG.debug("{}: cannot send to {}", name, d.destination(), e);
     }
   }
 

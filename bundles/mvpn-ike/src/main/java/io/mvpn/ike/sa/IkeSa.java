@@ -7,14 +7,14 @@ import io.mvpn.ike.message.Proposal;
 import io.mvpn.ike.message.SkCipher;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * One IKE SA as one end holds it: SPIs, role, state, message IDs, the messages kept for
- * retransmission and duplicate detection (RFC 7296 §2.1-§2.2), what IKE_SA_INIT negotiated and the
- * Child SAs. Touched only on the engine's scheduler thread; tasks fill it in as exchanges complete.
+ * One IKE SA as one end holds it: SPIs, role, state, its paths for IKE and ESP, what IKE_SA_INIT
+ * negotiated and IKE_AUTH authenticated, and the Child SAs; its message IDs, requests and cached
+ * answers (RFC 7296 §2.1-§2.2) are its {@link TaskManager}'s. Touched only on the manager's
+ * scheduler thread; tasks fill it in as exchanges complete.
  */
 public final class IkeSa {
 
@@ -37,18 +37,12 @@ public final class IkeSa {
   private IkeSaState state = IkeSaState.CREATED;
   private int failure;
 
-  // The peer's requests' message IDs (§2.2); ours, and our requests, are the task manager's.
-  private long expectedRequestId;
+  // Message IDs (§2.2), our requests and the answers to the peer's: the task manager's.
   private TaskManager tasks;
 
   // The peer configuration this SA runs under, and whom it reports to: chosen by the remote
   // address at IKE_SA_INIT and again by the peer's identity at IKE_AUTH when this end responds.
   private IkeEngine owner;
-
-  // The peer's last request (its first fragment if fragmented) and our answer's datagrams: a
-  // retransmitted request gets the same answer (§2.1, RFC 7383 §2.6.1).
-  private byte[] lastPeerRequest;
-  private List<byte[]> lastResponse;
 
   // Fragments of the peer's next request and of the response to ours (RFC 7383 §2.6).
   private FragmentReassembly requestFragments;
@@ -134,8 +128,9 @@ public final class IkeSa {
     return tasks == null ? 0 : tasks.nextRequestId();
   }
 
+  /** The message ID of the peer's next request (§2.2). */
   public long expectedRequestId() {
-    return expectedRequestId;
+    return tasks == null ? 0 : tasks.expectedRequestId();
   }
 
   public Proposal proposal() {
@@ -449,26 +444,6 @@ public final class IkeSa {
 
   IkeEngine.Listener listener() {
     return owner.listener();
-  }
-
-  // The peer's requests.
-
-  /** Whether {@code raw} repeats the peer's last request, which we answered already. */
-  boolean isRetransmission(long messageId, byte[] raw) {
-    return lastResponse != null
-        && messageId == expectedRequestId - 1
-        && Arrays.equals(raw, lastPeerRequest);
-  }
-
-  void answered(byte[] request, List<byte[]> response) {
-    lastPeerRequest = request.clone();
-    lastResponse = List.copyOf(response);
-    expectedRequestId++;
-    fragments(true, null); // whatever came of the request answered now is stale
-  }
-
-  List<byte[]> lastResponse() {
-    return lastResponse;
   }
 
   /**

@@ -170,11 +170,12 @@ public final class IkeSaManager {
   }
 
   /**
-   * At IKE_AUTH: the responding configuration that expects {@code peer} by name, of the SA's remote
-   * address or for anyone, if it is not {@code chosen}'s; else {@code chosen}.
+   * At IKE_AUTH: {@code chosen} if it expects {@code peer} by name; else the first responding
+   * configuration that does, of the SA's remote address or for anyone (a named peer beats one for
+   * any identity, as in strongSwan); else {@code chosen}, which then decides.
    */
   IkeEngine peerFor(IkeSa sa, Identity peer, IkeEngine chosen) {
-    if (chosen.config().remoteId() == null || chosen.config().remoteId().equals(peer)) {
+    if (peer.equals(chosen.config().remoteId())) {
       return chosen;
     }
     for (IkeEngine other : peers) {
@@ -318,7 +319,7 @@ public final class IkeSaManager {
     if (request.exchangeType() == IkeHeader.IKE_SA_INIT) {
       sa.initMessage(false, datagrams.get(0)); // RealMessage2
     }
-    sa.answered(datagram.payload(), datagrams);
+    sa.tasks().answered(datagram.payload(), datagrams);
     answer(datagram, datagrams);
   }
 

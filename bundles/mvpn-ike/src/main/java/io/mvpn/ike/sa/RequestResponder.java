@@ -36,9 +36,9 @@ final class RequestResponder {
    * the last request; true if it did.
    */
   static boolean answerAgain(IkeSaManager manager, IkeSa sa, long messageId, Datagram request) {
-    if (sa.isRetransmission(messageId, request.payload())) {
+    if (sa.tasks().isRetransmission(messageId, request.payload())) {
       manager.counters().duplicatesAnswered++;
-      manager.answer(request, sa.lastResponse());
+      manager.answer(request, sa.tasks().lastResponse());
       return true;
     }
     manager.counters().unexpectedMessageId++;

@@ -2,6 +2,7 @@ package io.mvpn.ike.sa;
 
 import io.mvpn.api.time.Scheduler;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -11,9 +12,10 @@ import java.util.random.RandomGenerator;
  * The requests of one IKE SA, as libcharon's task manager keeps them: the exchanges this end wants
  * to start, in order; at most one of them outstanding (window size 1, RFC 7296 §2.3); that one's
  * datagrams sent again with a doubling timeout until the response comes or the peer counts as dead
- * (§2.1); the message ID of our next request (§2.2); and the re-key timers of the SA's soft
- * lifetimes with their jitter ({@link RekeyPolicy}). What a request holds and what its response
- * does stays with the {@link IkeTask}; encoding and sending stays with the SA's manager.
+ * (§2.1); the message IDs of both ends' requests (§2.2); the answer to the peer's last request, for
+ * its retransmissions; and the re-key timers of the SA's soft lifetimes with their jitter ({@link
+ * RekeyPolicy}). What a request holds and what its response does stays with the {@link IkeTask};
+ * encoding and sending stays with the SA's manager.
  *
  * <p>Runs on the manager's scheduler thread only.
  */
@@ -54,6 +56,13 @@ final class TaskManager {
   private List<byte[]> pending;
   private int retransmissions;
   private Scheduler.Timer retransmitTimer;
+
+  // The responding side, as libcharon's task manager keeps it too: the message ID of the peer's
+  // next request, its last request (the first fragment if fragmented) and our answer's datagrams,
+  // which a retransmission of that request gets again (§2.1, RFC 7383 §2.6.1).
+  private long expectedRequestId;
+  private byte[] lastPeerRequest;
+  private List<byte[]> lastResponse;
 
   TaskManager(
       IkeSa sa,
@@ -187,6 +196,32 @@ final class TaskManager {
     if (advanceMessageId) {
       nextRequestId++;
     }
+  }
+
+  // ---- the peer's requests --------------------------------------------------------------------
+
+  long expectedRequestId() {
+    return expectedRequestId;
+  }
+
+  /** Whether {@code raw} repeats the peer's last request, which we answered already. */
+  boolean isRetransmission(long messageId, byte[] raw) {
+    return lastResponse != null
+        && messageId == expectedRequestId - 1
+        && Arrays.equals(raw, lastPeerRequest);
+  }
+
+  /** We answered the peer's request {@code request} with {@code response}. */
+  void answered(byte[] request, List<byte[]> response) {
+    lastPeerRequest = request.clone();
+    lastResponse = List.copyOf(response);
+    expectedRequestId++;
+    sa.fragments(true, null); // whatever came of the request answered now is stale
+  }
+
+  /** Our answer to the peer's last request, or null. */
+  List<byte[]> lastResponse() {
+    return lastResponse;
   }
 
   // ---- re-keys by policy (§2.8) ---------------------------------------------------------------

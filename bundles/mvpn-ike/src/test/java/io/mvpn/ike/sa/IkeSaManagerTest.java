@@ -111,6 +111,22 @@ class IkeSaManagerTest {
   }
 
   @Test
+  void aConfigurationNamingThePeerBeatsOneForAnyIdentity() {
+    IkeSaManager gw = host(GW);
+    IkeEngine anyone = gateway(gw, "anyone", null, null, "everybody's secret");
+    IkeEngine bob = gateway(gw, "bob", null, BOB_ID, "bob's secret");
+
+    IkeSa fromBob = connect(BOB, BOB_ID, "bob's secret");
+    IkeSa fromAlice = connect(ALICE, ALICE_ID, "everybody's secret");
+
+    assertThat(fromBob.state()).isEqualTo(IkeSaState.ESTABLISHED);
+    assertThat(fromAlice.state()).isEqualTo(IkeSaState.ESTABLISHED);
+    assertThat(established).containsExactly("bob", "anyone");
+    assertThat(bob.sas()).extracting(IkeSa::remoteId).containsExactly(BOB_ID);
+    assertThat(anyone.sas()).extracting(IkeSa::remoteId).containsExactly(ALICE_ID);
+  }
+
+  @Test
   void aPeerWithTheWrongKeyForItsIdentityIsRefused() {
     IkeSaManager gw = host(GW);
     gateway(gw, "alice", null, ALICE_ID, "alice's secret");

@@ -184,6 +184,21 @@ class TaskManagerTest {
   }
 
   @Test
+  void onlyTheLastAnsweredRequestCountsAsRetransmittedAndGetsItsAnswerAgain() {
+    TaskManager tasks = manager(EngineSettings.defaults());
+    byte[] first = {1};
+    byte[] second = {2};
+    tasks.answered(first, List.of(new byte[] {11}));
+    tasks.answered(second, List.of(new byte[] {21}, new byte[] {22}));
+
+    assertThat(tasks.expectedRequestId()).isEqualTo(2);
+    assertThat(tasks.isRetransmission(1, second)).isTrue();
+    assertThat(tasks.lastResponse()).containsExactly(new byte[] {21}, new byte[] {22});
+    assertThat(tasks.isRetransmission(0, first)).isFalse(); // too old: no answer kept
+    assertThat(tasks.isRetransmission(1, new byte[] {3})).isFalse(); // other bytes, same ID
+  }
+
+  @Test
   void softLifetimesFireTheReKeysAJitterEarly() {
     TaskManager tasks =
         manager(EngineSettings.defaults().withRekey(new RekeyPolicy(3600, 600, 60, 0)));
