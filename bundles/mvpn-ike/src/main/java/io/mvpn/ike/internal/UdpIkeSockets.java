@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * endpoint's {@link IkeSaManager} on its loop; the manager's transport sends back through the
  * socket of the datagram's source port.
  */
-final class UdpIkeSockets implements Transport, AutoCloseable {
+public final class UdpIkeSockets implements Transport, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(UdpIkeSockets.class);
 
@@ -62,6 +63,20 @@ final class UdpIkeSockets implements Transport, AutoCloseable {
 
   private void reader(DatagramSocket socket, Endpoint at, IkeSaManager manager, Executor loop) {
     boolean encapsulating = at.port() == natTPort;
+    read(
+        socket,
+        at,
+        "ike-" + name + "-udp-" + at.port(),
+        d -> loop.execute(() -> dispatch(manager, d, encapsulating)));
+  }
+
+  /**
+   * Starts a daemon thread that reads {@code socket} until it closes and hands each datagram, as
+   * arrived at {@code at}, to {@code handler}, on the thread; the thread ends too when the handler
+   * is rejected (its loop shuts down).
+   */
+  public static void read(
+      DatagramSocket socket, Endpoint at, String threadName, Consumer<Datagram> handler) {
     Thread t =
         new Thread(
             () -> {
@@ -81,15 +96,14 @@ final class UdpIkeSockets implements Transport, AutoCloseable {
                 Endpoint from =
                     new Endpoint(
                         Ipv4Address.of(packet.getAddress().getAddress()), packet.getPort());
-                Datagram d = new Datagram(from, at, payload);
                 try {
-                  loop.execute(() -> dispatch(manager, d, encapsulating));
+                  handler.accept(new Datagram(from, at, payload));
                 } catch (RejectedExecutionException e) {
                   return; // shutting down
                 }
               }
             },
-            "ike-" + name + "-udp-" + at.port());
+            threadName);
     t.setDaemon(true);
     t.start();
   }
