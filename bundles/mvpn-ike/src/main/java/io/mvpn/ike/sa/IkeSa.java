@@ -23,17 +23,8 @@ public final class IkeSa {
   private boolean originalInitiator;
   private final long spiI;
   private long spiR;
-  private Endpoint local;
-  private Endpoint remote;
-
-  // Where the Child SAs' ESP goes: the IKE endpoints, except while a MOBIKE return routability
-  // check of a new path is pending (RFC 4555 §3.5): IKE is there already, ESP not yet.
-  private Endpoint espLocal;
-  private Endpoint espRemote;
-
-  // MOBIKE (RFC 4555 §3.6): the addresses the peer announced besides the one it uses now.
-  private List<Ipv4Address> peerAdditionalAddresses = List.of();
-  private boolean peerAnnouncedNoAdditional;
+  // Where IKE and the Child SAs' ESP go, NAT detection, the peer's other addresses (MOBIKE).
+  private IkePath path;
   private IkeSaState state = IkeSaState.CREATED;
   private int failure;
 
@@ -43,10 +34,6 @@ public final class IkeSa {
   // The peer configuration this SA runs under, and whom it reports to: chosen by the remote
   // address at IKE_SA_INIT and again by the peer's identity at IKE_AUTH when this end responds.
   private IkeEngine owner;
-
-  // Fragments of the peer's next request and of the response to ours (RFC 7383 §2.6).
-  private FragmentReassembly requestFragments;
-  private FragmentReassembly responseFragments;
 
   // IKE_SA_INIT results.
   private Proposal proposal;
@@ -70,10 +57,7 @@ public final class IkeSa {
     this.initiator = initiator;
     this.spiI = spiI;
     this.spiR = spiR;
-    this.local = local;
-    this.remote = remote;
-    this.espLocal = local;
-    this.espRemote = remote;
+    this.path = new IkePath(local, remote);
     this.originalInitiator = initiator;
   }
 
@@ -107,11 +91,11 @@ public final class IkeSa {
   }
 
   public Endpoint local() {
-    return local;
+    return path.local();
   }
 
   public Endpoint remote() {
-    return remote;
+    return path.remote();
   }
 
   public IkeSaState state() {
@@ -161,16 +145,16 @@ public final class IkeSa {
 
   /** Whether a NAT sits in front of this end (our NAT_DETECTION_DESTINATION_IP did not match). */
   public boolean localBehindNat() {
-    return localBehindNat;
+    return path.localBehindNat();
   }
 
   /** Whether a NAT sits in front of the peer (its NAT_DETECTION_SOURCE_IP did not match). */
   public boolean remoteBehindNat() {
-    return remoteBehindNat;
+    return path.remoteBehindNat();
   }
 
   public boolean natDetected() {
-    return localBehindNat || remoteBehindNat;
+    return path.natDetected();
   }
 
   /**
@@ -180,9 +164,7 @@ public final class IkeSa {
    * IKE does.
    */
   public Optional<UdpEncapsulation> udpEncapsulation() {
-    return natDetected()
-        ? Optional.of(new UdpEncapsulation(espLocal, espRemote))
-        : Optional.empty();
+    return path.udpEncapsulation();
   }
 
   /**
@@ -190,7 +172,7 @@ public final class IkeSa {
    * SA's new one runs (RFC 4555 §3.5).
    */
   public boolean espPathPending() {
-    return !espLocal.equals(local) || !espRemote.equals(remote);
+    return path.espPathPending();
   }
 
   /**
@@ -198,12 +180,12 @@ public final class IkeSa {
    * 4555 §3.6), newest list; empty if it announced none or N(NO_ADDITIONAL_ADDRESSES).
    */
   public List<Ipv4Address> peerAdditionalAddresses() {
-    return peerAdditionalAddresses;
+    return path.peerAdditionalAddresses();
   }
 
   /** Whether the peer's latest address list was N(NO_ADDITIONAL_ADDRESSES). */
   public boolean peerAnnouncedNoAdditionalAddresses() {
-    return peerAnnouncedNoAdditional;
+    return path.peerAnnouncedNoAdditional();
   }
 
   /**
@@ -242,7 +224,7 @@ public final class IkeSa {
   @Override
   public String toString() {
     return String.format(
-        "IKE_SA %016x_i %016x_r %s %s %s", spiI, spiR, initiator ? "I" : "R", remote, state);
+        "IKE_SA %016x_i %016x_r %s %s %s", spiI, spiR, initiator ? "I" : "R", remote(), state);
   }
 
   // ---- package-private mutators for the tasks and the engine ----------------------------------
@@ -252,15 +234,9 @@ public final class IkeSa {
    * authentication, new SPIs, message IDs from 0. Whoever started the re-key is its initiator.
    */
   IkeSa successor(boolean rekeyInitiator, long newSpiI, long newSpiR) {
-    IkeSa next = new IkeSa(rekeyInitiator, newSpiI, newSpiR, local, remote);
+    IkeSa next = new IkeSa(rekeyInitiator, newSpiI, newSpiR, local(), remote());
     next.originalInitiator = originalInitiator;
-    next.espPinned = espPinned;
-    next.espLocal = espLocal;
-    next.espRemote = espRemote;
-    next.peerAdditionalAddresses = peerAdditionalAddresses;
-    next.peerAnnouncedNoAdditional = peerAnnouncedNoAdditional;
-    next.localBehindNat = localBehindNat;
-    next.remoteBehindNat = remoteBehindNat;
+    next.path = path.copy();
     next.peerInit = peerInit;
     next.remoteId = remoteId;
     next.peerSupportsMobike = peerSupportsMobike;
@@ -286,48 +262,18 @@ public final class IkeSa {
    * addresses of the peer's latest authenticated request while it sits behind one (§2.23).
    */
   void endpoints(Endpoint newLocal, Endpoint newRemote) {
-    ikeEndpoints(newLocal, newRemote);
+    path.ikeEndpoints(newLocal, newRemote);
     espFollowsIke();
   }
 
-  /**
-   * Moves IKE alone to a new path; ESP stays where it was until {@link #espFollowsIke()}: a MOBIKE
-   * responder checks return routability first (RFC 4555 §3.5).
-   */
-  void ikeEndpoints(Endpoint newLocal, Endpoint newRemote) {
-    local = newLocal;
-    remote = newRemote;
+  /** Where IKE and ESP go: the tasks move it. */
+  IkePath path() {
+    return path;
   }
-
-  /**
-   * The Child SAs' ESP SAs stay where they are when IKE moves (something else moves them); {@link
-   * #udpEncapsulation} still says where IKE is.
-   */
-  void pinEsp() {
-    espPinned = true;
-  }
-
-  private boolean espPinned;
 
   /** The Child SAs' ESP SAs move to the IKE SA's endpoints, same SPIs and keys. */
   void espFollowsIke() {
-    boolean moved =
-        !local.address().equals(espLocal.address())
-            || !remote.address().equals(espRemote.address());
-    espLocal = local;
-    espRemote = remote;
-    if (moved && !espPinned) {
-      // The Child SAs' ESP shares the IKE SA's mapping (RFC 3948): it moves with it.
-      for (ChildSa child : childSas) {
-        child.outbound().repoint(local.address(), remote.address());
-        child.inbound().repoint(remote.address(), local.address());
-      }
-    }
-  }
-
-  void peerAddresses(List<Ipv4Address> additional, boolean noAdditional) {
-    peerAdditionalAddresses = List.copyOf(additional);
-    peerAnnouncedNoAdditional = noAdditional;
+    path.espFollowsIke(childSas);
   }
 
   void state(IkeSaState next) {
@@ -379,11 +325,6 @@ public final class IkeSa {
 
   byte[] realMessage2() {
     return realMessage2.clone();
-  }
-
-  void nat(boolean localNat, boolean remoteNat) {
-    localBehindNat = localNat;
-    remoteBehindNat = remoteNat;
   }
 
   private Ipv4Address virtualAddress;
@@ -444,24 +385,5 @@ public final class IkeSa {
 
   IkeEngine.Listener listener() {
     return owner.listener();
-  }
-
-  /**
-   * The fragments held of the peer's next request ({@code request}) or of our response, or null.
-   */
-  FragmentReassembly fragments(boolean request) {
-    return request ? requestFragments : responseFragments;
-  }
-
-  void fragments(boolean request, FragmentReassembly set) {
-    FragmentReassembly old = fragments(request);
-    if (old != null && old != set) {
-      old.release();
-    }
-    if (request) {
-      requestFragments = set;
-    } else {
-      responseFragments = set;
-    }
   }
 }

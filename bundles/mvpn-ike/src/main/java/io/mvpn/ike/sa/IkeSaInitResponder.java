@@ -85,7 +85,7 @@ final class IkeSaInitResponder {
         new IkeSa(false, h.spiI(), manager.newIkeSpi(), datagram.destination(), datagram.source());
     sa.owner(peer);
     if (!peer.espFollowsIke()) {
-      sa.pinEsp();
+      sa.path().pinEsp();
     }
     IkeSaInitTask.Answer answer =
         IkeSaInitTask.respond(peer.config(), manager.random(), sa, request, datagram.payload());

@@ -215,7 +215,7 @@ public final class IkeSaManager {
       sa.tasks(new TaskManager(sa, scheduler, settings, counters, random, exchanges));
     }
     if (!sa.owner().espFollowsIke()) {
-      sa.pinEsp();
+      sa.path().pinEsp();
     }
     sas.put(sa.localSpi(), sa);
   }
@@ -256,7 +256,7 @@ public final class IkeSaManager {
 
   void destroy(IkeSa sa) {
     sa.tasks().stop();
-    sa.fragments(true, null);
+    sa.tasks().fragments(true, null);
     sa.state(IkeSaState.DESTROYED);
     sas.remove(sa.localSpi());
     initResponder.forget(sa);

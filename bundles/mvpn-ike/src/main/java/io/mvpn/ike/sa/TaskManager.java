@@ -64,6 +64,10 @@ final class TaskManager {
   private byte[] lastPeerRequest;
   private List<byte[]> lastResponse;
 
+  // Fragments of the peer's next request and of the response to ours (RFC 7383 §2.6).
+  private FragmentReassembly requestFragments;
+  private FragmentReassembly responseFragments;
+
   TaskManager(
       IkeSa sa,
       Scheduler scheduler,
@@ -192,7 +196,7 @@ final class TaskManager {
       retransmitTimer = null;
     }
     pending = null;
-    sa.fragments(false, null); // fragments of a response to it are stale now
+    fragments(false, null); // fragments of a response to it are stale now
     if (advanceMessageId) {
       nextRequestId++;
     }
@@ -216,12 +220,31 @@ final class TaskManager {
     lastPeerRequest = request.clone();
     lastResponse = List.copyOf(response);
     expectedRequestId++;
-    sa.fragments(true, null); // whatever came of the request answered now is stale
+    fragments(true, null); // whatever came of the request answered now is stale
   }
 
   /** Our answer to the peer's last request, or null. */
   List<byte[]> lastResponse() {
     return lastResponse;
+  }
+
+  /**
+   * The fragments held of the peer's next request ({@code request}) or of our response, or null.
+   */
+  FragmentReassembly fragments(boolean request) {
+    return request ? requestFragments : responseFragments;
+  }
+
+  void fragments(boolean request, FragmentReassembly set) {
+    FragmentReassembly old = fragments(request);
+    if (old != null && old != set) {
+      old.release();
+    }
+    if (request) {
+      requestFragments = set;
+    } else {
+      responseFragments = set;
+    }
   }
 
   // ---- re-keys by policy (§2.8) ---------------------------------------------------------------
