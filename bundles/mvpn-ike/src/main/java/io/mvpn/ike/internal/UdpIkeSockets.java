@@ -127,22 +127,27 @@ public final class UdpIkeSockets implements Transport, AutoCloseable {
     boolean encapsulated =
         d.source().port() == natTPort
             || (d.source().port() == Endpoint.NAT_T_PORT && local.port() != Endpoint.NAT_T_PORT);
+    try {
+      send(encapsulated ? natT : ike, d, encapsulated);
+    } catch (IOException e) {
+      LOG.debug("{}: cannot send to {}", name, d.destination(), e);
+    }
+  }
+
+  /** Sends {@code d} through {@code socket}, behind the non-ESP marker if {@code encapsulated}. */
+  public static void send(DatagramSocket socket, Datagram d, boolean encapsulated)
+      throws IOException {
     byte[] bytes = d.payload();
     if (encapsulated) {
       int marker = IkeHeader.NON_ESP_MARKER_LENGTH;
       bytes = new byte[d.payload().length + marker];
       System.arraycopy(d.payload(), 0, bytes, marker, d.payload().length);
     }
-    try {
-      (encapsulated ? natT : ike)
-          .send(
-              new DatagramPacket(
-                  bytes,
-                  bytes.length,
-                  InetAddress.getByAddress(d.destination().address().toBytes()),
-                  d.destination().port()));
-    } catch (IOException e) {
-      LOG.debug("{}: cannot send to {}", name, d.destination(), e);
-    }
+    socket.send(
+        new DatagramPacket(
+            bytes,
+            bytes.length,
+            InetAddress.getByAddress(d.destination().address().toBytes()),
+            d.destination().port()));
   }
 }

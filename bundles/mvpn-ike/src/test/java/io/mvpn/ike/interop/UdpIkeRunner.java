@@ -270,20 +270,8 @@ final class UdpIkeRunner implements AutoCloseable {
 
   private void send(Datagram d) {
     trace.add("-> " + describe(d));
-    boolean encapsulated = d.source().port() == Endpoint.NAT_T_PORT;
-    byte[] bytes = d.payload();
-    if (encapsulated) {
-      bytes = new byte[d.payload().length + 4];
-      System.arraycopy(d.payload(), 0, bytes, 4, d.payload().length);
-    }
     try {
-      socketFor(d.source())
-          .send(
-              new DatagramPacket(
-                  bytes,
-                  bytes.length,
-                  InetAddress.getByAddress(d.destination().address().toBytes()),
-                  d.destination().port()));
+      UdpIkeSockets.send(socketFor(d.source()), d, d.source().port() == Endpoint.NAT_T_PORT);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
