@@ -17,9 +17,9 @@ import java.util.regex.Pattern;
 import org.junit.Test;
 
 /**
- * The appliance stopped and started again as an operator would (bin/karaf server, bin/stop):
- * a binding registered before the restart is back from the persistent store before its node
- * registers again, and the request that made it, sent again after the restart, is a replay (133).
+ * The appliance stopped and started again as an operator would (bin/karaf server, bin/stop): a
+ * binding registered before the restart is back from the persistent store before its node registers
+ * again, and the request that made it, sent again after the restart, is a replay (133).
  */
 public class ApplianceRestartIT {
 

@@ -79,8 +79,8 @@ final class HostMobileNode {
   }
 
   /**
-   * Host sockets bind asynchronously: sends a fresh request each time until the home agent
-   * answers, within {@code seconds}; the identification used is left in {@code id[0]}.
+   * Host sockets bind asynchronously: sends a fresh request each time until the home agent answers,
+   * within {@code seconds}; the identification used is left in {@code id[0]}.
    */
   RegistrationReply registerOnceListening(long[] id, long seconds)
       throws IOException, MalformedPacketException {

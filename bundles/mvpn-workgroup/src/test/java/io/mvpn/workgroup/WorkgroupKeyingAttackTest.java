@@ -106,7 +106,6 @@ class WorkgroupKeyingAttackTest {
             T0.plus(Duration.ofDays(365)));
     Vrf vrf = world.hostVrf(A6);
     Ipv4Address self = A6.privateAddress();
-    VrfIkePort port = new VrfIkePort(vrf, self);
     IkeEngine engine =
         new IkeEngine(
             vrf.scheduler(),
@@ -136,8 +135,14 @@ class WorkgroupKeyingAttackTest {
                 created.add(child);
               }
             });
-    port.add(engine, false);
-    port.start();
+    // Her answers come to her real address, whatever she claims.
+    vrf.bindUdp(
+        500,
+        (v, in, udp) -> {
+          if (udp.ip().destination() == self.toInt()) {
+            engine.receive(VrfIkePort.datagram(udp, udp.payload()));
+          }
+        });
     return engine;
   }
 

@@ -39,15 +39,13 @@ public final class MobileNodeIke implements AutoCloseable {
 
   /** An access network: its VRF, our care-of address there, and what IKE proposes from it. */
   public void addNetwork(Vrf vrf, Ipv4Address careOf, PeerConfig config) {
-    VrfIkePort port = new VrfIkePort(vrf, careOf);
+    VrfIkePort port = new VrfIkePort(vrf, careOf, settings, random);
     IkeEngine engine =
         new IkeEngine(
-            vrf.scheduler(),
-            port.transport(),
-            port.local(),
+            port.manager(),
             config,
-            settings,
-            random,
+            null,
+            false,
             new IkeEngine.Listener() {
               @Override
               public void established(IkeSa sa) {
@@ -64,7 +62,6 @@ public final class MobileNodeIke implements AutoCloseable {
                 waiting.remove(sa);
               }
             });
-    port.add(engine, false);
     port.start();
     ports.put(careOf, port);
     byCareOf.put(careOf, engine);

@@ -1,7 +1,6 @@
 package io.mvpn.ike.fabric;
 
 import io.mvpn.api.Ipv4Address;
-import io.mvpn.api.ipsec.EspTunnel;
 import io.mvpn.api.ipsec.EspTunnelService;
 import io.mvpn.api.ipsec.IkeDatagram;
 import io.mvpn.ike.sa.Datagram;
@@ -47,13 +46,10 @@ public final class SecurityGatewayIke implements AutoCloseable {
       SecureRandom random,
       Function<Identity, Ipv4Address> homeOf) {
     this.tunnels = Objects.requireNonNull(tunnels, "tunnels");
-    this.port = new VrfIkePort(outside, tunnels.publicAddress());
+    this.port = new VrfIkePort(outside, tunnels.publicAddress(), settings, random, this::sendNatT);
     this.installer = new MobileTunnelInstaller(tunnels, homeOf);
-    this.engine =
-        new IkeEngine(
-            outside.scheduler(), this::send, port.local(), config, settings, random, installer);
+    this.engine = new IkeEngine(port.manager(), config, null, true, installer);
     engine.espFollowsIke(false);
-    port.add(engine, true);
   }
 
   public void start() {
@@ -91,25 +87,22 @@ public final class SecurityGatewayIke implements AutoCloseable {
   }
 
   private void receive(IkeDatagram d) {
-    engine.receive(
-        new Datagram(
-            new Endpoint(d.source(), d.sourcePort()),
-            new Endpoint(d.destination(), d.destinationPort()),
-            d.message()));
+    port.manager()
+        .receive(
+            new Datagram(
+                new Endpoint(d.source(), d.sourcePort()),
+                new Endpoint(d.destination(), d.destinationPort()),
+                d.message()));
   }
 
-  /** Port 4500 belongs to the gateway; port 500 to this responder's own binding. */
-  private void send(Datagram d) {
-    if (d.source().port() == EspTunnel.NAT_T_PORT) {
-      tunnels.sendNatTraversalIke(
-          new IkeDatagram(
-              d.source().address(),
-              d.source().port(),
-              d.destination().address(),
-              d.destination().port(),
-              d.payload()));
-    } else {
-      port.transport().send(d);
-    }
+  /** Port 4500 belongs to the gateway: IKE from it goes through the gateway's tunnel service. */
+  private void sendNatT(Datagram d) {
+    tunnels.sendNatTraversalIke(
+        new IkeDatagram(
+            d.source().address(),
+            d.source().port(),
+            d.destination().address(),
+            d.destination().port(),
+            d.payload()));
   }
 }

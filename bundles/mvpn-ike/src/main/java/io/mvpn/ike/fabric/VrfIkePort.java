@@ -1,60 +1,72 @@
 package io.mvpn.ike.fabric;
 
 import io.mvpn.api.Ipv4Address;
+import io.mvpn.ike.message.IkeHeader;
 import io.mvpn.ike.sa.Datagram;
 import io.mvpn.ike.sa.Endpoint;
-import io.mvpn.ike.sa.IkeEngine;
-import io.mvpn.ike.sa.Transport;
+import io.mvpn.ike.sa.EngineCounters;
+import io.mvpn.ike.sa.EngineSettings;
+import io.mvpn.ike.sa.IkeSaManager;
 import io.mvpn.net.Registration;
 import io.mvpn.net.Vrf;
 import io.mvpn.packet.udp.UdpDatagram;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import java.util.ArrayList;
-import java.util.List;
+import java.security.SecureRandom;
 import java.util.Objects;
 
 /**
- * UDP port 500 of one address of a VRF, shared by the engines that speak IKE from it. A message
- * goes to the engine holding the SA our SPI in its header names (the responder's SPI if the
- * original initiator sent it, RFC 7296 §3.1); a new IKE_SA_INIT request to the responder engine, if
- * one was added. Anything else is counted as a stray and dropped. Runs on the VRF's scheduler.
+ * UDP port 500 of one address of a VRF (and the IKE that arrives on its port 4500), with the one
+ * {@link IkeSaManager} that speaks IKE from it: every peer configuration on this address is an
+ * {@link io.mvpn.ike.sa.IkeEngine} of {@link #manager()}, which finds each message's SA by the SPIs
+ * in its header and gives a new IKE_SA_INIT request to the configuration that responds to its
+ * sender. A datagram to another address is counted as a stray and dropped. Runs on the VRF's
+ * scheduler.
  */
 public final class VrfIkePort implements AutoCloseable {
 
-  private static final int FLAG_INITIATOR = 0x08;
-  private static final int HEADER_LENGTH = 28;
-  private static final int NON_ESP_MARKER = 4;
-
   private final Vrf vrf;
   private final Ipv4Address address;
-  private final List<IkeEngine> engines = new ArrayList<>();
-  private IkeEngine responder;
+  private final IkeSaManager manager;
+  private final java.util.function.Consumer<Datagram> natTraversalSender;
   private Registration binding;
-  private long strays;
+  private long misaddressed;
 
-  public VrfIkePort(Vrf vrf, Ipv4Address address) {
+  public VrfIkePort(Vrf vrf, Ipv4Address address, EngineSettings settings, SecureRandom random) {
+    this(vrf, address, settings, random, null);
+  }
+
+  /**
+   * @param natTraversalSender sends what the engines send from port 4500, where another function
+   *     owns the port (a security gateway's ESP in UDP); null: from the VRF, behind the marker
+   */
+  public VrfIkePort(
+      Vrf vrf,
+      Ipv4Address address,
+      EngineSettings settings,
+      SecureRandom random,
+      java.util.function.Consumer<Datagram> natTraversalSender) {
     this.vrf = Objects.requireNonNull(vrf, "vrf");
     this.address = Objects.requireNonNull(address, "address");
+    this.natTraversalSender = natTraversalSender;
+    this.manager =
+        new IkeSaManager(
+            vrf.scheduler(),
+            this::send,
+            new Endpoint(address, Endpoint.IKE_PORT),
+            settings,
+            random);
   }
 
   /** Where the engines of this port are: our address, port 500. */
   public Endpoint local() {
-    return new Endpoint(address, Endpoint.IKE_PORT);
+    return manager.local();
   }
 
-  /** What the engines of this port send with. */
-  public Transport transport() {
-    return this::send;
-  }
-
-  /** Serves {@code engine}'s SAs; with {@code responder}, new IKE_SA_INIT requests go to it. */
-  public void add(IkeEngine engine, boolean responder) {
-    engines.add(engine);
-    if (responder) {
-      this.responder = engine;
-    }
+  /** The IKE SAs of this address: make the peer configurations on it with this. */
+  public IkeSaManager manager() {
+    return manager;
   }
 
   public void start() {
@@ -69,39 +81,34 @@ public final class VrfIkePort implements AutoCloseable {
     }
   }
 
-  /** Datagrams no engine of this port was waiting for. */
+  /**
+   * Datagrams no SA or configuration of this port was waiting for: to another address, without the
+   * non-ESP marker on 4500, of an unknown SPI, or a new SA's request nobody here answers.
+   */
   public long strays() {
-    return strays;
+    EngineCounters c = manager.counters();
+    return misaddressed + c.notIke() + c.unknownSpi() + c.noPeerConfig();
   }
 
   /** An IKE datagram from port 4500, still behind its non-ESP marker (four zero octets). */
   public void receiveNatT(UdpDatagram udp) {
-    ByteBuf payload = udp.payload();
-    if (payload.readableBytes() < NON_ESP_MARKER || payload.getInt(payload.readerIndex()) != 0) {
-      strays++;
-      return;
+    if (addressed(udp)) {
+      manager.receiveNatT(datagram(udp, udp.payload()));
     }
-    receive(
-        udp,
-        payload.slice(
-            payload.readerIndex() + NON_ESP_MARKER, payload.readableBytes() - NON_ESP_MARKER));
   }
 
   private void receive(UdpDatagram udp) {
-    receive(udp, udp.payload());
+    if (addressed(udp)) {
+      manager.receive(datagram(udp, udp.payload()));
+    }
   }
 
-  private void receive(UdpDatagram udp, ByteBuf payload) {
+  private boolean addressed(UdpDatagram udp) {
     if (udp.ip().destination() != address.toInt()) {
-      strays++;
-      return;
+      misaddressed++;
+      return false;
     }
-    IkeEngine engine = payload.readableBytes() < HEADER_LENGTH ? null : engineFor(payload);
-    if (engine == null) {
-      strays++;
-      return;
-    }
-    engine.receive(datagram(udp, payload));
+    return true;
   }
 
   /** What an engine takes of a UDP datagram: its end points and {@code payload}'s bytes. */
@@ -112,27 +119,14 @@ public final class VrfIkePort implements AutoCloseable {
         ByteBufUtil.getBytes(payload));
   }
 
-  private IkeEngine engineFor(ByteBuf message) {
-    int at = message.readerIndex();
-    long spiI = message.getLong(at);
-    long spiR = message.getLong(at + 8);
-    boolean fromInitiator = (message.getByte(at + 19) & FLAG_INITIATOR) != 0;
-    long ours = fromInitiator ? spiR : spiI;
-    if (ours == 0) {
-      return fromInitiator ? responder : null;
-    }
-    for (IkeEngine engine : engines) {
-      if (engine.sa(ours) != null) {
-        return engine;
-      }
-    }
-    return null;
-  }
-
   private void send(Datagram d) {
+    if (natTraversalSender != null && d.source().port() == Endpoint.NAT_T_PORT) {
+      natTraversalSender.accept(d);
+      return;
+    }
     ByteBuf payload =
         d.source().port() == Endpoint.NAT_T_PORT
-            ? Unpooled.wrappedBuffer(new byte[NON_ESP_MARKER], d.payload())
+            ? Unpooled.wrappedBuffer(new byte[IkeHeader.NON_ESP_MARKER_LENGTH], d.payload())
             : Unpooled.wrappedBuffer(d.payload());
     vrf.sendUdp(
         d.source().address(),

@@ -7,32 +7,25 @@ import io.mvpn.ike.pki.CertificateAuthenticator;
 import io.mvpn.ike.pki.Credential;
 import io.mvpn.ike.sa.Authenticator;
 import io.mvpn.ike.sa.ChildSa;
-import io.mvpn.ike.sa.Datagram;
 import io.mvpn.ike.sa.Endpoint;
 import io.mvpn.ike.sa.EngineSettings;
 import io.mvpn.ike.sa.IkeEngine;
 import io.mvpn.ike.sa.IkeSa;
+import io.mvpn.ike.sa.IkeSaManager;
 import io.mvpn.ike.sa.PeerConfig;
 import io.mvpn.ike.sa.PskAuthenticator;
 import io.mvpn.ike.sa.RekeyPolicy;
 import io.mvpn.net.time.EventLoopScheduler;
 import io.netty.channel.DefaultEventLoop;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.osgi.service.component.annotations.Activate;
@@ -49,12 +42,12 @@ import org.slf4j.LoggerFactory;
 /**
  * One IKE daemon, from {@code etc/io.mvpn.ike-<name>.cfg}: the IKEv2 engine on real UDP sockets at
  * a local address, port {@code ikePort} (500) and port {@code natTPort} (4500) with the non-ESP
- * marker (RFC 3948 §2.2), run on a single thread of its own. Each configured peer has an engine of
- * its own, since an engine holds one {@link PeerConfig}; all share the sockets. A datagram goes to
- * the engine that holds the SA its SPI names, and a new IKE_SA_INIT request to the peer whose
+ * marker (RFC 3948 §2.2), run on a single thread of its own. One {@link IkeSaManager} serves the
+ * address: each configured peer is one {@link PeerConfig} of it ({@link IkeEngine}), and the
+ * manager gives a datagram to the SA its SPI names, and a new IKE_SA_INIT request to the peer whose
  * remote address (and port, if one matches) it came from, or to the first peer without a remote
- * address. UDP-encapsulated ESP arriving on the NAT-T port is dropped: the ESP data path is not
- * wired to this daemon.
+ * address; a request from anywhere else is counted and dropped. UDP-encapsulated ESP arriving on
+ * the NAT-T port is dropped: the ESP data path is not wired to this daemon.
  */
 @Component(
     configurationPid = IkeDaemon.PID,
@@ -67,10 +60,6 @@ public final class IkeDaemon implements IkeService {
   public static final String PID = "io.mvpn.ike";
 
   private static final Logger LOG = LoggerFactory.getLogger(IkeDaemon.class);
-
-  private static final int IKE_SA_INIT = 34;
-  private static final int FLAG_INITIATOR = 0x08;
-  private static final int FLAG_RESPONSE = 0x20;
 
   @ObjectClassDefinition(name = "mvpn IKE daemon", description = "IKEv2 on a local address")
   public @interface Config {
@@ -136,9 +125,9 @@ public final class IkeDaemon implements IkeService {
   private String name;
   private Endpoint local;
   private int natTPort;
+  private IkeSaManager manager;
   private DefaultEventLoop loop;
-  private DatagramSocket ike;
-  private DatagramSocket natT;
+  private UdpIkeSockets sockets;
 
   @Activate
   void activate(Config config) throws Exception {
@@ -165,12 +154,13 @@ public final class IkeDaemon implements IkeService {
                 config.childRekeySeconds(),
                 config.rekeyJitterSeconds(),
                 0));
-    InetAddress inet = InetAddress.getByAddress(address.toBytes());
     loop = new DefaultEventLoop(new DefaultThreadFactory("ike-" + name));
     try {
-      ike = new DatagramSocket(new InetSocketAddress(inet, local.port()));
-      natT = new DatagramSocket(new InetSocketAddress(inet, natTPort));
+      sockets = new UdpIkeSockets(name, local, natTPort);
       EventLoopScheduler scheduler = new EventLoopScheduler(loop);
+      manager =
+          new IkeSaManager(
+              scheduler, sockets, local, settings.withFragmentSize(config.fragmentSize()), random);
       for (PeerSpec spec : specs) {
         PeerConfig peerConfig =
             PeerConfig.of(
@@ -182,20 +172,12 @@ public final class IkeDaemon implements IkeService {
         IkeEngine engine =
             call(
                 () ->
-                    new IkeEngine(
-                        scheduler,
-                        this::send,
-                        local,
-                        peerConfig,
-                        settings.withFragmentSize(config.fragmentSize()),
-                        random,
-                        listener(spec.name())));
+                    new IkeEngine(manager, peerConfig, spec.remote(), true, listener(spec.name())));
         if (peers.putIfAbsent(spec.name(), new Peer(spec, engine)) != null) {
           throw new IllegalArgumentException("peer " + spec.name() + " twice");
         }
       }
-      reader(ike, local);
-      reader(natT, local.withPort(natTPort));
+      sockets.start(manager, loop);
     } catch (Exception e) {
       close();
       throw e;
@@ -260,11 +242,8 @@ public final class IkeDaemon implements IkeService {
   }
 
   private void close() {
-    if (ike != null) {
-      ike.close();
-    }
-    if (natT != null) {
-      natT.close();
+    if (sockets != null) {
+      sockets.close();
     }
     loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
   }
@@ -286,134 +265,6 @@ public final class IkeDaemon implements IkeService {
       throw new IllegalStateException("IKE daemon " + name + " does not answer", e);
     } catch (Exception e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  // ---- datagrams ------------------------------------------------------------------------------
-
-  private void reader(DatagramSocket socket, Endpoint at) {
-    Thread t =
-        new Thread(
-            () -> {
-              byte[] buffer = new byte[65535];
-              boolean encapsulating = at.port() == natTPort;
-              while (!socket.isClosed()) {
-                DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
-                try {
-                  socket.receive(packet);
-                } catch (IOException e) {
-                  return; // closed
-                }
-                byte[] payload =
-                    Arrays.copyOfRange(
-                        packet.getData(),
-                        packet.getOffset(),
-                        packet.getOffset() + packet.getLength());
-                if (encapsulating) {
-                  if (payload.length < 4
-                      || payload[0] != 0
-                      || payload[1] != 0
-                      || payload[2] != 0
-                      || payload[3] != 0) {
-                    continue; // NAT-keepalive or ESP (RFC 3948 §2.2, §2.3)
-                  }
-                  payload = Arrays.copyOfRange(payload, 4, payload.length);
-                }
-                Endpoint from =
-                    new Endpoint(
-                        Ipv4Address.of(packet.getAddress().getAddress()), packet.getPort());
-                Datagram d = new Datagram(from, at, payload);
-                try {
-                  loop.execute(() -> dispatch(d));
-                } catch (RejectedExecutionException e) {
-                  return; // shutting down
-                }
-              }
-            },
-            "ike-" + name + "-udp-" + at.port());
-    t.setDaemon(true);
-    t.start();
-  }
-
-  /** Runs on the loop: hands {@code d} to the engine it belongs to. */
-  private void dispatch(Datagram d) {
-    if (peers.isEmpty()) {
-      return;
-    }
-    IkeEngine engine = engineFor(d);
-    try {
-      engine.receive(d);
-    } catch (RuntimeException e) {
-      LOG.warn("{}: datagram from {} failed", name, d.source(), e);
-    }
-  }
-
-  private IkeEngine engineFor(Datagram d) {
-    byte[] p = d.payload();
-    IkeEngine first = peers.values().iterator().next().engine();
-    if (p.length < 28) {
-      return first; // counted as malformed there
-    }
-    long spiI = longAt(p, 0);
-    long spiR = longAt(p, 8);
-    int exchange = p[18] & 0xFF;
-    int flags = p[19] & 0xFF;
-    if ((flags & FLAG_RESPONSE) == 0 && exchange == IKE_SA_INIT && spiR == 0) {
-      return byRemote(d.source(), first);
-    }
-    long ours = (flags & FLAG_INITIATOR) != 0 ? spiR : spiI;
-    for (Peer peer : peers.values()) {
-      if (peer.engine().sa(ours) != null) {
-        return peer.engine();
-      }
-    }
-    return first; // counted as an unknown SPI there
-  }
-
-  private IkeEngine byRemote(Endpoint source, IkeEngine fallback) {
-    IkeEngine sameAddress = null;
-    IkeEngine anyone = null;
-    for (Peer peer : peers.values()) {
-      Endpoint remote = peer.spec().remote();
-      if (remote == null) {
-        anyone = anyone == null ? peer.engine() : anyone;
-      } else if (remote.equals(source)) {
-        return peer.engine();
-      } else if (remote.address().equals(source.address()) && sameAddress == null) {
-        sameAddress = peer.engine();
-      }
-    }
-    return sameAddress != null ? sameAddress : anyone != null ? anyone : fallback;
-  }
-
-  private static long longAt(byte[] p, int at) {
-    long v = 0;
-    for (int i = 0; i < 8; i++) {
-      v = (v << 8) | (p[at + i] & 0xFF);
-    }
-    return v;
-  }
-
-  /** The engines' transport, on the loop: port 4500 (or ours) with the non-ESP marker. */
-  private void send(Datagram d) {
-    boolean encapsulated =
-        d.source().port() == natTPort
-            || (d.source().port() == Endpoint.NAT_T_PORT && local.port() != Endpoint.NAT_T_PORT);
-    byte[] bytes = d.payload();
-    if (encapsulated) {
-      bytes = new byte[d.payload().length + 4];
-      System.arraycopy(d.payload(), 0, bytes, 4, d.payload().length);
-    }
-    try {
-      (encapsulated ? natT : ike)
-          .send(
-              new DatagramPacket(
-                  bytes,
-                  bytes.length,
-                  InetAddress.getByAddress(d.destination().address().toBytes()),
-                  d.destination().port()));
-    } catch (IOException e) {
-      LOG.debug("{}: cannot send to {}", name, d.destination(), e);
     }
   }
 

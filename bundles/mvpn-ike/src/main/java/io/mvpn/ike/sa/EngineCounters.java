@@ -21,6 +21,8 @@ public final class EngineCounters {
   volatile long addressUpdates;
   volatile long addressUpdatesRefused;
   volatile long returnRoutabilityChecks;
+  volatile long noPeerConfig;
+  volatile long notIke;
 
   /** MOBIKE updates refused with UNEXPECTED_NAT_DETECTED (RFC 4555 §3.9). */
   public long addressUpdatesRefused() {
@@ -116,5 +118,15 @@ public final class EngineCounters {
         reassembled,
         duplicateFragments,
         fragmentsDropped);
+  }
+
+  /** IKE_SA_INIT requests from an address no responding peer configuration serves. */
+  public long noPeerConfig() {
+    return noPeerConfig;
+  }
+
+  /** UDP/4500 payloads without the non-ESP marker (ESP, NAT keepalives) handed to IKE. */
+  public long notIke() {
+    return notIke;
   }
 }

@@ -2,36 +2,23 @@ package io.mvpn.ike.sa;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.time.Scheduler;
-import io.mvpn.ike.message.EncryptedFragmentPayload;
-import io.mvpn.ike.message.IkeFormatException;
-import io.mvpn.ike.message.IkeHeader;
-import io.mvpn.ike.message.IkeMessage;
-import io.mvpn.ike.message.IkePayload;
-import io.mvpn.ike.message.NoncePayload;
-import io.mvpn.ike.message.NotifyPayload;
-import io.mvpn.ike.message.Octets;
 import io.mvpn.ike.message.Transform;
-import io.netty.buffer.Unpooled;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * The IKEv2 daemon of one local endpoint: owns the IKE SAs by the SPI it chose, matches each
- * datagram to its SA, runs the initiator's tasks one exchange at a time (window size 1, §2.3),
- * answers the peer's requests (again from cache when they are retransmitted, §2.1) and retransmits
- * its own on the {@link Scheduler}. A datagram that does not parse, or does not authenticate, is
- * counted and dropped without touching any SA, so one peer's garbage cannot stall another's
- * exchange (§2.21).
+ * One peer configuration served by an endpoint's {@link IkeSaManager}, and what the other modules
+ * ask of IKE through it: start an SA with that configuration, delete, re-key, add a Child SA, move
+ * it (MOBIKE); and a {@link Listener} for what happens to its SAs. An engine made with its own
+ * transport has an endpoint of its own (its manager serves it alone); several engines on one
+ * manager share the endpoint, and the manager gives each IKE SA the configuration of the peer it
+ * talks to.
  *
- * <p>All methods run on the scheduler's thread.
+ * <p>All methods run on the manager's scheduler thread.
  */
 public final class IkeEngine {
 
@@ -72,37 +59,15 @@ public final class IkeEngine {
     }
   }
 
-  /**
-   * How long a responder keeps an SA whose IKE_AUTH never comes (strongSwan's half_open_timeout):
-   * past it the SA only costs memory and counts towards the cookie threshold.
-   */
-  static final long HALF_OPEN_TIMEOUT_SECONDS = 30;
-
-  /**
-   * How long a responder keeps an IKE SA replaced by a re-key whose Delete never comes, and its SA
-   * of a lost simultaneous re-key (§2.8.2), which the peer should delete.
-   */
-  static final long REKEYED_TIMEOUT_SECONDS = 30;
-
-  /** How long after a refused re-key of its own policy the engine tries again, at most. */
-  static final long REKEY_RETRY_SECONDS = 10;
-
-  private record InitKey(long spiI, Endpoint remote) {}
-
-  private final Scheduler scheduler;
-  private final Transport transport;
-  private final Endpoint local;
+  private final IkeSaManager manager;
   private final PeerConfig config;
-  private final EngineSettings settings;
-  private final SecureRandom random;
-  private final IkeFragmentation fragmentation;
+  private final Endpoint remote;
+  private final boolean responds;
   private final Listener listener;
-  private final Cookies cookies;
-  private final Map<Long, IkeSa> sas = new HashMap<>();
-  private final Map<InitKey, IkeSa> byInitiator = new HashMap<>();
-  private final EngineCounters counters = new EngineCounters();
   private MobikePolicy mobikePolicy = MobikePolicy.defaults();
+  private boolean espFollowsIke = true;
 
+  /** The one peer configuration of an endpoint of its own: it answers anyone's IKE_SA_INIT. */
   public IkeEngine(
       Scheduler scheduler,
       Transport transport,
@@ -111,28 +76,75 @@ public final class IkeEngine {
       EngineSettings settings,
       SecureRandom random,
       Listener listener) {
-    this.scheduler = scheduler;
-    this.transport = transport;
-    this.local = local;
-    this.config = config;
-    this.settings = settings;
-    this.random = random;
-    this.listener = listener;
-    this.cookies = new Cookies(random);
-    this.fragmentation = new IkeFragmentation(settings, scheduler, counters);
+    this(
+        new IkeSaManager(scheduler, transport, local, settings, random),
+        config,
+        null,
+        true,
+        listener);
+  }
+
+  /**
+   * One peer configuration of a shared endpoint's {@link IkeSaManager}.
+   *
+   * @param remote where this peer is: the IKE_SA_INIT requests from there are this configuration's
+   *     (from its address, if no configuration names the port); null: from anywhere no other
+   *     configuration names
+   * @param responds whether this configuration answers IKE_SA_INIT requests at all, or only
+   *     initiates
+   */
+  public IkeEngine(
+      IkeSaManager manager,
+      PeerConfig config,
+      Endpoint remote,
+      boolean responds,
+      Listener listener) {
+    this.manager = Objects.requireNonNull(manager, "manager");
+    this.config = Objects.requireNonNull(config, "config");
+    this.remote = remote;
+    this.responds = responds;
+    this.listener = Objects.requireNonNull(listener, "listener");
+    manager.add(this);
+  }
+
+  /** The endpoint's manager, which this configuration shares with the endpoint's others. */
+  public IkeSaManager manager() {
+    return manager;
+  }
+
+  public PeerConfig config() {
+    return config;
+  }
+
+  /** Where this peer is expected, or null for anywhere. */
+  public Endpoint remote() {
+    return remote;
+  }
+
+  boolean responds() {
+    return responds;
+  }
+
+  Listener listener() {
+    return listener;
   }
 
   public Endpoint local() {
-    return local;
+    return manager.local();
   }
 
+  /** The counters of the whole endpoint. */
   public EngineCounters counters() {
-    return counters;
+    return manager.counters();
   }
 
   /** How MOBIKE updates are checked from now on (RFC 4555 §3.5, §3.9). */
   public void mobikePolicy(MobikePolicy policy) {
     mobikePolicy = Objects.requireNonNull(policy, "policy");
+  }
+
+  MobikePolicy mobikePolicy() {
+    return mobikePolicy;
   }
 
   /**
@@ -144,40 +156,47 @@ public final class IkeEngine {
     espFollowsIke = follow;
   }
 
-  private boolean espFollowsIke = true;
-
-  public Collection<IkeSa> sas() {
-    return List.copyOf(sas.values());
+  boolean espFollowsIke() {
+    return espFollowsIke;
   }
 
-  /** The SA whose local SPI this is, or null. */
+  /** The SAs of this peer configuration. */
+  public Collection<IkeSa> sas() {
+    List<IkeSa> mine = new ArrayList<>();
+    for (IkeSa sa : manager.sas()) {
+      if (sa.owner() == this) {
+        mine.add(sa);
+      }
+    }
+    return mine;
+  }
+
+  /** The SA of this peer configuration whose local SPI this is, or null. */
   public IkeSa sa(long localSpi) {
-    return sas.get(localSpi);
+    IkeSa sa = manager.sa(localSpi);
+    return sa != null && sa.owner() == this ? sa : null;
   }
 
   /**
    * Starts IKE_SA_INIT and IKE_AUTH towards {@code remote}; the SA reports through the listener.
    */
   public IkeSa initiate(Endpoint remote) {
-    IkeSa sa = new IkeSa(true, newIkeSpi(), 0, local, remote);
-    if (!espFollowsIke) {
-      sa.pinEsp();
-    }
-    sas.put(sa.localSpi(), sa);
-    sa.queuedTasks().add(new IkeSaInitTask(config, random));
-    sa.queuedTasks().add(new IkeAuthTask(config, random));
-    startNext(sa);
-    return sa;
+    return manager.initiate(this, remote);
+  }
+
+  /** One UDP/500 payload that arrived: the endpoint's manager finds its SA. */
+  public void receive(Datagram datagram) {
+    manager.receive(datagram);
   }
 
   /** Deletes the IKE SA and its Child SAs (§1.4.1); the SA ends when the peer answers. */
   public void delete(IkeSa sa) {
-    queue(sa, InformationalTask.deleteIkeSa());
+    manager.queue(sa, InformationalTask.deleteIkeSa());
   }
 
   /** Deletes one Child SA of {@code sa} (§1.4.1); it goes when the peer answers. */
   public void deleteChildSa(IkeSa sa, ChildSa child) {
-    queue(sa, InformationalTask.deleteChildSa(child));
+    manager.queue(sa, InformationalTask.deleteChildSa(child));
   }
 
   /**
@@ -190,14 +209,16 @@ public final class IkeEngine {
   public boolean updateAddresses(IkeSa sa, Endpoint newLocal) {
     if (!sa.isOriginalInitiator()
         || !sa.peerSupportsMobike()
-        || !config.mobike()
+        || !sa.config().mobike()
         || sa.state() != IkeSaState.ESTABLISHED) {
       return false;
     }
     Endpoint oldLocal = sa.local();
     Endpoint oldRemote = sa.remote();
     sa.endpoints(natTPort(newLocal), natTPort(oldRemote));
-    queue(sa, MobikeTask.update(cookie2(), mobikePolicy.noNatsAllowed(), oldLocal, oldRemote));
+    manager.queue(
+        sa,
+        MobikeTask.update(manager.cookie2(), mobikePolicy.noNatsAllowed(), oldLocal, oldRemote));
     return true;
   }
 
@@ -207,10 +228,10 @@ public final class IkeEngine {
    * moves an SA to an announced address without a return routability check.
    */
   public boolean announceAddresses(IkeSa sa, List<Ipv4Address> additional) {
-    if (!sa.peerSupportsMobike() || !config.mobike() || sa.state() != IkeSaState.ESTABLISHED) {
+    if (!sa.peerSupportsMobike() || !sa.config().mobike() || sa.state() != IkeSaState.ESTABLISHED) {
       return false;
     }
-    queue(sa, MobikeTask.addresses(additional));
+    manager.queue(sa, MobikeTask.addresses(additional));
     return true;
   }
 
@@ -218,18 +239,12 @@ public final class IkeEngine {
     return e.port() == Endpoint.IKE_PORT ? e.withPort(Endpoint.NAT_T_PORT) : e;
   }
 
-  private byte[] cookie2() {
-    byte[] cookie = new byte[16];
-    random.nextBytes(cookie);
-    return cookie;
-  }
-
   /**
    * Re-keys one Child SA with CREATE_CHILD_SA (§1.3.3), with perfect forward secrecy in {@code
    * pfsGroup} (0: none); the old pair is deleted once the new one is in.
    */
   public void rekeyChildSa(IkeSa sa, ChildSa child, int pfsGroup) {
-    queue(sa, new CreateChildSaTask(config, random, child, pfsGroup));
+    manager.queue(sa, new CreateChildSaTask(sa.config(), manager.random(), child, pfsGroup));
   }
 
   /**
@@ -243,7 +258,8 @@ public final class IkeEngine {
       List<io.mvpn.ike.message.TrafficSelector> local,
       List<io.mvpn.ike.message.TrafficSelector> remote,
       int pfsGroup) {
-    queue(sa, CreateChildSaTask.additional(config, random, local, remote, pfsGroup));
+    manager.queue(
+        sa, CreateChildSaTask.additional(sa.config(), manager.random(), local, remote, pfsGroup));
   }
 
   /**
@@ -256,645 +272,21 @@ public final class IkeEngine {
       return; // nothing to re-key yet, or re-keyed already
     }
     int group = ProposalPolicy.single(sa.proposal(), Transform.DH).id();
-    queue(sa, new IkeRekeyTask(config, random, group, newIkeSpi()));
+    manager.queue(sa, new IkeRekeyTask(sa.config(), manager.random(), group, manager.newIkeSpi()));
   }
 
   /** Sends an empty INFORMATIONAL: the SA ends if the peer never answers (§2.4). */
   public void checkLiveness(IkeSa sa) {
-    queue(sa, InformationalTask.liveness());
-  }
-
-  private void queue(IkeSa sa, IkeTask task) {
-    if (sa.state() == IkeSaState.ESTABLISHED) {
-      sa.queuedTasks().add(task);
-      startNext(sa);
-    }
-  }
-
-  // ---- receiving ------------------------------------------------------------------------------
-
-  /** One UDP/500 payload that arrived. */
-  public void receive(Datagram datagram) {
-    counters.received++;
-    byte[] raw = datagram.payload();
-    IkeMessage message;
-    try {
-      message = IkeMessage.parse(Unpooled.wrappedBuffer(raw));
-    } catch (IkeFormatException e) {
-      malformed(datagram, e);
-      return;
-    }
-    if ((message.header().flags() & IkeHeader.RESPONSE) != 0) {
-      onResponse(message, raw);
-    } else if (isInitRequest(message.header())) {
-      onInitRequest(datagram, message);
-    } else {
-      onRequest(datagram, message);
-    }
-  }
-
-  private static boolean isInitRequest(IkeHeader h) {
-    return h.exchangeType() == IkeHeader.IKE_SA_INIT
-        && (h.flags() & IkeHeader.RESPONSE) == 0
-        && h.spiR() == 0
-        && h.messageId() == 0;
-  }
-
-  /**
-   * A message that does not parse. Only an IKE_SA_INIT request gets an answer, unprotected and
-   * stateless (§2.21.1): anything later is not authenticated yet and is dropped (§2.21.2).
-   */
-  private void malformed(Datagram datagram, IkeFormatException e) {
-    counters.malformed++;
-    IkeHeader h = e.header();
-    if (h != null && isInitRequest(h)) {
-      sendStateless(
-          datagram,
-          h,
-          List.of(NotifyPayload.of(e.reason().notifyType(), Octets.of(e.notifyData()))));
-    }
-  }
-
-  /** The SA a message belongs to: our SPI is the responder's if the original initiator sent it. */
-  private IkeSa lookup(IkeHeader h) {
-    long ours = (h.flags() & IkeHeader.INITIATOR) != 0 ? h.spiR() : h.spiI();
-    IkeSa sa = sas.get(ours);
-    if (sa == null || sa.spiI() != h.spiI() || (sa.spiR() != h.spiR() && sa.spiR() != 0)) {
-      counters.unknownSpi++;
-      return null;
-    }
-    return sa;
-  }
-
-  private void onInitRequest(Datagram datagram, IkeMessage request) {
-    IkeHeader h = request.header();
-    byte[] raw = datagram.payload();
-    IkeSa existing = byInitiator.get(new InitKey(h.spiI(), datagram.source()));
-    if (existing != null) {
-      answerAgain(existing, h.messageId(), datagram);
-      return;
-    }
-    if (halfOpen() >= settings.halfOpenCookieThreshold()
-        && !cookies.valid(request, datagram.source())) {
-      Octets cookie = cookies.cookie(request, datagram.source());
-      if (cookie == null) { // no nonce to bind the cookie to
-        sendStateless(datagram, h, List.of(NotifyPayload.of(NotifyPayload.INVALID_SYNTAX)));
-        return;
-      }
-      sendStateless(datagram, h, List.of(NotifyPayload.of(NotifyPayload.COOKIE, cookie)));
-      counters.cookiesSent++;
-      return;
-    }
-    IkeSa sa = new IkeSa(false, h.spiI(), newIkeSpi(), datagram.destination(), datagram.source());
-    if (!espFollowsIke) {
-      sa.pinEsp();
-    }
-    IkeSaInitTask.Answer answer = IkeSaInitTask.respond(config, random, sa, request, raw);
-    if (!answer.accepted()) {
-      sendStateless(datagram, h, answer.payloads());
-      return;
-    }
-    sas.put(sa.localSpi(), sa);
-    byInitiator.put(new InitKey(h.spiI(), datagram.source()), sa);
-    List<IkePayload> payloads = answer.payloads();
-    if (fragmentation.supported(sa)) {
-      // RFC 7383 §2.3: the responder announces it only to an initiator that did.
-      payloads = IkeFragmentation.announce(payloads);
-    }
-    respond(sa, datagram, h, payloads);
-    scheduler.schedule(HALF_OPEN_TIMEOUT_SECONDS, TimeUnit.SECONDS, () -> expireHalfOpen(sa));
-  }
-
-  private void expireHalfOpen(IkeSa sa) {
-    if (sa.state() == IkeSaState.INIT_DONE) {
-      sa.fail(-1);
-      destroy(sa);
-    }
-  }
-
-  private long halfOpen() {
-    return byInitiator.values().stream().filter(sa -> sa.state() == IkeSaState.INIT_DONE).count();
-  }
-
-  /**
-   * Sends the cached answer, back to where the copy came from (§2.11), if {@code request} repeats
-   * the last request; true if it did.
-   */
-  private boolean answerAgain(IkeSa sa, long messageId, Datagram request) {
-    if (sa.isRetransmission(messageId, request.payload())) {
-      counters.duplicatesAnswered++;
-      for (byte[] bytes : sa.lastResponse()) {
-        transport.send(new Datagram(request.destination(), request.source(), bytes));
-      }
-      return true;
-    }
-    counters.unexpectedMessageId++;
-    return false;
-  }
-
-  private void onRequest(Datagram datagram, IkeMessage request) {
-    IkeHeader h = request.header();
-    IkeSa sa = lookup(h);
-    if (sa == null) {
-      return;
-    }
-    if (request.encryptedPayload() == null
-        && request.first(EncryptedFragmentPayload.class) == null) {
-      counters.undecryptable++; // after IKE_SA_INIT nothing counts outside SK (§3.14)
-      return;
-    }
-    if (h.messageId() != sa.expectedRequestId() || sa.cipher() == null) {
-      answerAgain(sa, h.messageId(), datagram);
-      return;
-    }
-    IkeMessage opened;
-    try {
-      if (request.encryptedFragment() != null) {
-        FragmentReassembly set = fragmentation.reassemble(sa, true, request, datagram.payload());
-        if (set == null) {
-          return;
-        }
-        // From here on the request is its first fragment: what a retransmission of it repeats,
-        // which brings the answer again (RFC 7383 §2.6.1).
-        datagram = new Datagram(datagram.source(), datagram.destination(), set.firstFragment());
-        opened = IkeMessage.reassembled(h, set.firstType(), set.joined());
-      } else {
-        opened = request.opened(sa.cipher());
-      }
-    } catch (GeneralSecurityException e) {
-      counters.undecryptable++;
-      return;
-    } catch (IkeFormatException e) {
-      // Authentic but malformed inside: tell the peer; a broken IKE_AUTH ends the SA (§2.21.2).
-      counters.malformed++;
-      if (h.exchangeType() == IkeHeader.IKE_AUTH) {
-        sa.fail(e.reason().notifyType());
-      }
-      respond(
-          sa,
-          datagram,
-          h,
-          List.of(NotifyPayload.of(e.reason().notifyType(), Octets.of(e.notifyData()))));
-      afterResponding(sa, h);
-      return;
-    }
-    boolean mobike =
-        sa.peerSupportsMobike() && config.mobike() && sa.state() == IkeSaState.ESTABLISHED;
-    MobikeResponder.Answer moved = new MobikeResponder.Answer(List.of(), false);
-    if (mobike && h.exchangeType() == IkeHeader.INFORMATIONAL) {
-      // RFC 4555 §3.5: only N(UPDATE_SA_ADDRESSES) moves a MOBIKE SA, to the IP header's
-      // addresses, unless NO_NATS_ALLOWED refuses it (§3.9).
-      moved = MobikeResponder.respond(sa, opened, datagram, mobikePolicy, counters);
-    } else if (sa.natDetected() && !mobike) {
-      // §2.23: behind a NAT the peer's mapping may change, and it floats to port 4500 after
-      // IKE_SA_INIT; an authentic request tells where it is now. Not with MOBIKE (RFC 4555
-      // §3.8): there only the peer's updates move the SA.
-      sa.endpoints(datagram.destination(), datagram.source());
-    }
-    if (h.exchangeType() == IkeHeader.CREATE_CHILD_SA && IkeRekeyTask.rekeysIkeSa(opened)) {
-      answerIkeRekey(sa, datagram, h, opened);
-      return;
-    }
-    if (h.exchangeType() == IkeHeader.CREATE_CHILD_SA && sa.state() != IkeSaState.ESTABLISHED) {
-      // Re-keyed or being deleted: no new Child SAs here (§2.25).
-      respond(sa, datagram, h, List.of(NotifyPayload.of(NotifyPayload.TEMPORARY_FAILURE)));
-      return;
-    }
-    List<ChildSa> children = sa.childSas();
-    List<IkePayload> payloads = new ArrayList<>(moved.payloads());
-    List<IkePayload> answer = answer(sa, opened);
-    payloads.addAll(answer);
-    respond(sa, datagram, h, payloads);
-    if (h.exchangeType() == IkeHeader.IKE_AUTH && sa.peerSupportsMobike()) {
-      MobikeResponder.learnAddresses(sa, opened);
-    }
-    if (moved.checkPath()) {
-      // §3.5: ESP waits on the old path until the new one answers our COOKIE2.
-      counters.returnRoutabilityChecks++;
-      queue(sa, MobikeTask.returnRoutability(cookie2(), sa.local(), sa.remote()));
-    }
-    if (sa.state() == IkeSaState.ESTABLISHED) {
-      for (ChildSa child : children) {
-        if (!sa.childSas().contains(child)) {
-          listener.childSaDeleted(sa, child);
-        }
-      }
-      // A Child SA this request created (a re-key answered): the SAD learns it now.
-      for (ChildSa child : sa.childSas()) {
-        if (!children.contains(child) && h.exchangeType() == IkeHeader.CREATE_CHILD_SA) {
-          childSaCreated(sa, child);
-          childRekeyCollision(sa, opened, answer);
-        }
-      }
-    }
-    afterResponding(sa, h);
-  }
-
-  /**
-   * §2.8.1: the peer's request re-keyed the Child SA that our own outstanding request re-keys; the
-   * nonces decide which new pair goes once our answer is in.
-   */
-  private static void childRekeyCollision(IkeSa sa, IkeMessage request, List<IkePayload> answer) {
-    NotifyPayload rekey = request.notification(NotifyPayload.REKEY_SA);
-    NoncePayload ni = request.first(NoncePayload.class);
-    if (rekey != null
-        && ni != null
-        && sa.activeTask() instanceof CreateChildSaTask ours
-        && ours.rekeyed() != null
-        && ChildSaFactory.spiOf(rekey.spi()) == ours.rekeyed().outbound().spi()) {
-      for (IkePayload p : answer) {
-        if (p instanceof NoncePayload nr) {
-          ours.collided(ni.data().toByteArray(), nr.data().toByteArray());
-        }
-      }
-    }
-  }
-
-  private List<IkePayload> answer(IkeSa sa, IkeMessage request) {
-    switch (request.header().exchangeType()) {
-      case IkeHeader.IKE_AUTH:
-        if (!sa.isInitiator() && sa.state() == IkeSaState.INIT_DONE) {
-          return IkeAuthTask.respond(config, random, sa, request);
-        }
-        return List.of(NotifyPayload.of(NotifyPayload.INVALID_SYNTAX));
-      case IkeHeader.INFORMATIONAL:
-        return InformationalTask.respond(sa, request);
-      case IkeHeader.CREATE_CHILD_SA:
-        return CreateChildSaTask.respond(config, random, sa, request);
-      default:
-        // Unknown exchanges.
-        return List.of(NotifyPayload.of(NotifyPayload.NO_ADDITIONAL_SAS));
-    }
-  }
-
-  /**
-   * The peer re-keys {@code sa} (§2.18). While a request of ours on it is out that is not our own
-   * re-key of it, or once it is re-keyed or being deleted, the answer is TEMPORARY_FAILURE (§2.25):
-   * the peer tries again later. While our own re-key is out, both new SAs exist until our answer
-   * tells which one survives (§2.8.2).
-   */
-  private void answerIkeRekey(IkeSa sa, Datagram datagram, IkeHeader h, IkeMessage request) {
-    IkeTask active = sa.activeTask();
-    IkeRekeyTask ours = active instanceof IkeRekeyTask r ? r : null;
-    if (sa.state() != IkeSaState.ESTABLISHED || (active != null && ours == null)) {
-      respond(sa, datagram, h, List.of(NotifyPayload.of(NotifyPayload.TEMPORARY_FAILURE)));
-      return;
-    }
-    IkeRekeyTask.Answer answer = IkeRekeyTask.respond(config, random, sa, request, this::newIkeSpi);
-    respond(sa, datagram, h, answer.payloads());
-    IkeSa successor = answer.successor();
-    if (successor == null) {
-      return;
-    }
-    sas.put(successor.localSpi(), successor);
-    logKeys(successor);
-    if (ours != null) {
-      ours.collided(successor, answer.ni(), answer.nr());
-      return;
-    }
-    replace(sa, successor);
-    expireRekeyed(sa);
-  }
-
-  /** The re-key of {@code old} is through: {@code successor} takes over its Child SAs. */
-  private void replace(IkeSa old, IkeSa successor) {
-    successor.takeOver(old);
-    old.state(IkeSaState.REKEYED);
-    listener.ikeSaRekeyed(old, successor);
-    scheduleIkeRekey(successor);
-    startNext(successor); // what we had queued on the old SA
-  }
-
-  /** Ends {@code sa} if its peer does not delete it in time: it is redundant. */
-  private void expireRekeyed(IkeSa sa) {
-    scheduler.schedule(
-        REKEYED_TIMEOUT_SECONDS,
-        TimeUnit.SECONDS,
-        () -> {
-          if (sa.state() != IkeSaState.DESTROYED && sa.childSas().isEmpty()) {
-            destroy(sa);
-          }
-        });
-  }
-
-  /** Our re-key of {@code old} is through; with the peer's at the same time, one SA goes. */
-  private void ikeRekeyed(IkeSa old, IkeRekeyTask rekey) {
-    IkeSa ours = rekey.successor();
-    sas.put(ours.localSpi(), ours);
-    logKeys(ours);
-    IkeSa theirs = rekey.peerSuccessor();
-    if (theirs != null && rekey.redundant()) {
-      // §2.8.2: ours had the lowest nonce; we delete it, the peer deletes the old SA.
-      replace(old, theirs);
-      ours.queuedTasks().add(InformationalTask.deleteIkeSa());
-      startNext(ours);
-      expireRekeyed(old);
-      return;
-    }
-    replace(old, ours);
-    if (theirs != null) {
-      expireRekeyed(theirs); // the peer deletes its redundant SA
-    }
-    // §2.18: the Delete is the last request on the old SA.
-    old.queuedTasks().add(InformationalTask.deleteIkeSa());
-  }
-
-  /** At debug level only: the keys that let Wireshark open this SA's messages. */
-  private static void logKeys(IkeSa sa) {
-    if (KEY_LOG.isDebugEnabled() && sa.keys() != null) {
-      KEY_LOG.debug("ikev2_decryption_table: {}", sa.wiresharkKeyLine());
-    }
-  }
-
-  private static final org.slf4j.Logger KEY_LOG =
-      org.slf4j.LoggerFactory.getLogger(IkeEngine.class.getName() + ".keys");
-
-  private void afterResponding(IkeSa sa, IkeHeader request) {
-    if (sa.failure() != 0 || sa.state() == IkeSaState.DELETING) {
-      destroy(sa);
-    } else if (request.exchangeType() == IkeHeader.IKE_AUTH
-        && sa.state() == IkeSaState.ESTABLISHED) {
-      established(sa);
-    }
-  }
-
-  private void established(IkeSa sa) {
-    logKeys(sa);
-    listener.established(sa);
-    scheduleIkeRekey(sa);
-    sa.childSas().forEach(this::scheduleChildRekey);
-  }
-
-  private void childSaCreated(IkeSa sa, ChildSa child) {
-    listener.childSaCreated(sa, child);
-    scheduleChildRekey(child);
-  }
-
-  // ---- re-keys by policy (§2.8) ---------------------------------------------------------------
-
-  private void scheduleIkeRekey(IkeSa sa) {
-    long delay = settings.rekey().ikeDelayMillis(random);
-    if (delay >= 0) {
-      scheduleIkeRekey(sa, delay);
-    }
-  }
-
-  private void scheduleIkeRekey(IkeSa sa, long delayMillis) {
-    scheduler.schedule(
-        delayMillis,
-        TimeUnit.MILLISECONDS,
-        () -> {
-          if (sa.state() == IkeSaState.ESTABLISHED && sas.get(sa.localSpi()) == sa) {
-            rekeyIkeSa(sa);
-          }
-        });
-  }
-
-  /** The Child SA is re-keyed in whichever IKE SA holds it then: IKE re-keys move it. */
-  private void scheduleChildRekey(ChildSa child) {
-    long delay = settings.rekey().childDelayMillis(random);
-    if (delay < 0) {
-      return;
-    }
-    scheduler.schedule(
-        delay,
-        TimeUnit.MILLISECONDS,
-        () -> {
-          for (IkeSa sa : sas.values()) {
-            if (sa.state() == IkeSaState.ESTABLISHED && sa.childSas().contains(child)) {
-              rekeyChildSa(sa, child, settings.rekey().pfsGroup());
-              return;
-            }
-          }
-        });
-  }
-
-  private void onResponse(IkeMessage response, byte[] raw) {
-    IkeHeader h = response.header();
-    IkeSa sa = lookup(h);
-    if (sa == null) {
-      return;
-    }
-    IkeTask task = sa.activeTask();
-    if (task == null
-        || sa.pendingRequest() == null
-        || h.messageId() != sa.nextRequestId()
-        || h.exchangeType() != task.exchangeType()) {
-      counters.unexpectedMessageId++;
-      return;
-    }
-    IkeMessage message = response;
-    if (h.exchangeType() != IkeHeader.IKE_SA_INIT) {
-      try {
-        if (response.encryptedFragment() != null) {
-          FragmentReassembly set = fragmentation.reassemble(sa, false, response, raw);
-          if (set == null) {
-            return;
-          }
-          message = IkeMessage.reassembled(h, set.firstType(), set.joined());
-        } else {
-          message = response.opened(sa.cipher());
-        }
-      } catch (GeneralSecurityException e) {
-        counters.undecryptable++;
-        return;
-      } catch (IkeFormatException e) {
-        counters.malformed++;
-        return;
-      }
-    }
-    IkeTask.Outcome outcome = task.processResponse(sa, message, raw);
-    if (outcome == IkeTask.Outcome.DONE
-        && h.exchangeType() == IkeHeader.IKE_AUTH
-        && sa.peerSupportsMobike()) {
-      MobikeResponder.learnAddresses(sa, message);
-    }
-    switch (outcome) {
-      case RETRY:
-        sa.requestDone(false);
-        sendRequest(sa, task);
-        break;
-      case DONE:
-        sa.requestDone(true);
-        sa.activeTask(null);
-        taskDone(sa, task);
-        break;
-      case REFUSED:
-        sa.requestDone(true);
-        sa.activeTask(null);
-        refused(sa, task);
-        startNext(sa);
-        break;
-      default:
-        sa.requestDone(true);
-        destroy(sa);
-    }
-  }
-
-  /** A re-key of ours refused: the peer's own, if it came meanwhile, wins; else try later. */
-  private void refused(IkeSa sa, IkeTask task) {
-    if (task instanceof IkeRekeyTask rekey) {
-      if (rekey.peerSuccessor() != null) {
-        replace(sa, rekey.peerSuccessor());
-        expireRekeyed(sa);
-      } else if (settings.rekey().ikeSeconds() != 0) {
-        scheduleIkeRekey(sa, retryDelayMillis());
-      }
-    }
-  }
-
-  private long retryDelayMillis() {
-    return 1000 + random.nextLong(TimeUnit.SECONDS.toMillis(REKEY_RETRY_SECONDS));
-  }
-
-  private void taskDone(IkeSa sa, IkeTask task) {
-    if (task instanceof InformationalTask info) {
-      if (info.deletesIkeSa()) {
-        destroy(sa);
-        return;
-      }
-      if (info.deletedChild() != null) {
-        listener.childSaDeleted(sa, info.deletedChild());
-      }
-    }
-    if (task instanceof IkeAuthTask) {
-      established(sa);
-    }
-    if (task instanceof CreateChildSaTask create) {
-      childSaCreated(sa, create.created());
-      if (create.redundant()) {
-        // §2.8.1: the peer re-keyed it too and ours had the lowest nonce: we delete ours, the
-        // peer deletes the old pair.
-        sa.queuedTasks().add(InformationalTask.deleteChildSa(create.created()));
-      } else if (create.rekeyed() != null) {
-        // §2.8: the new pair is in; the initiator of the re-key deletes the old one.
-        sa.queuedTasks().add(InformationalTask.deleteChildSa(create.rekeyed()));
-      }
-    }
-    if (task instanceof IkeRekeyTask rekey) {
-      ikeRekeyed(sa, rekey);
-    }
-    startNext(sa);
-  }
-
-  // ---- sending --------------------------------------------------------------------------------
-
-  private void startNext(IkeSa sa) {
-    if (sa.activeTask() == null && !sa.queuedTasks().isEmpty()) {
-      IkeTask task = sa.queuedTasks().poll();
-      sa.activeTask(task);
-      sendRequest(sa, task);
-    }
-  }
-
-  private void sendRequest(IkeSa sa, IkeTask task) {
-    IkeHeader h =
-        IkeHeader.of(
-            sa.spiI(),
-            sa.isInitiator() && task.exchangeType() == IkeHeader.IKE_SA_INIT ? 0 : sa.spiR(),
-            task.exchangeType(),
-            sa.isInitiator() ? IkeHeader.INITIATOR : 0,
-            sa.nextRequestId());
-    List<IkePayload> payloads = task.buildRequest(sa);
-    if (task.exchangeType() == IkeHeader.IKE_SA_INIT && settings.fragmentation()) {
-      payloads = IkeFragmentation.announce(payloads); // RFC 7383 §2.3
-    }
-    List<byte[]> datagrams = fragmentation.encode(sa, new IkeMessage(h, payloads), sa.local());
-    if (task.exchangeType() == IkeHeader.IKE_SA_INIT) {
-      // RealMessage1 is the request as last sent (§2.15)
-      sa.initMessage(true, datagrams.get(0));
-    }
-    sa.requestSent(datagrams, retransmitTimer(sa, 0));
-    send(sa, datagrams);
-  }
-
-  private Scheduler.Timer retransmitTimer(IkeSa sa, int sent) {
-    return scheduler.schedule(
-        settings.retransmitMillis() << sent, TimeUnit.MILLISECONDS, () -> retransmit(sa));
-  }
-
-  /**
-   * §2.1: the same bytes again, each timeout twice the last, every fragment of a fragmented request
-   * (RFC 7383 §2.6.1); then the peer is dead.
-   */
-  private void retransmit(IkeSa sa) {
-    List<byte[]> pending = sa.pendingRequest();
-    if (pending == null || sa.state() == IkeSaState.DESTROYED) {
-      return;
-    }
-    if (sa.retransmissions() >= settings.retransmitTries()) {
-      sa.fail(-1);
-      destroy(sa);
-      return;
-    }
-    counters.retransmissions++;
-    send(sa, pending);
-    sa.retransmitted(retransmitTimer(sa, sa.retransmissions() + 1));
-  }
-
-  /**
-   * Answers {@code datagram}'s request: to the address and port it came from, from the ones it was
-   * sent to (§2.11), which after a move to port 4500 (§2.23) need not be the SA's of IKE_SA_INIT.
-   */
-  private void respond(IkeSa sa, Datagram datagram, IkeHeader request, List<IkePayload> payloads) {
-    int flags = IkeHeader.RESPONSE | (sa.isInitiator() ? IkeHeader.INITIATOR : 0);
-    IkeHeader h =
-        IkeHeader.of(sa.spiI(), sa.spiR(), request.exchangeType(), flags, request.messageId());
-    List<byte[]> datagrams =
-        fragmentation.encode(sa, new IkeMessage(h, payloads), datagram.destination());
-    if (request.exchangeType() == IkeHeader.IKE_SA_INIT) {
-      sa.initMessage(false, datagrams.get(0)); // RealMessage2
-    }
-    sa.answered(datagram.payload(), datagrams);
-    for (byte[] bytes : datagrams) {
-      transport.send(new Datagram(datagram.destination(), datagram.source(), bytes));
-    }
-  }
-
-  /**
-   * An IKE_SA_INIT answer that keeps no state: SPIr 0 (§2.6), back to where the request came from.
-   */
-  private void sendStateless(Datagram request, IkeHeader h, List<IkePayload> payloads) {
-    IkeHeader answer =
-        IkeHeader.of(h.spiI(), 0, IkeHeader.IKE_SA_INIT, IkeHeader.RESPONSE, h.messageId());
-    transport.send(
-        new Datagram(
-            request.destination(),
-            request.source(),
-            new IkeMessage(answer, payloads).toByteArray()));
+    manager.queue(sa, InformationalTask.liveness());
   }
 
   /** For tests: bytes the fragment sets of all SAs hold now. */
   long fragmentBytesHeld() {
-    return fragmentation.bytesHeld();
+    return manager.fragmentation().bytesHeld();
   }
 
   /** For tests: what all fragment sets together may hold, instead of 16 MiB. */
   void limitFragmentMemory(long bytes) {
-    fragmentation.limitMemory(bytes);
-  }
-
-  private void send(IkeSa sa, List<byte[]> datagrams) {
-    for (byte[] bytes : datagrams) {
-      transport.send(new Datagram(sa.local(), sa.remote(), bytes));
-    }
-  }
-
-  private void destroy(IkeSa sa) {
-    sa.requestDone(false);
-    sa.fragments(true, null);
-    sa.state(IkeSaState.DESTROYED);
-    sas.remove(sa.localSpi());
-    byInitiator.values().remove(sa); // keyed by where IKE_SA_INIT came from, maybe not remote()
-    listener.ended(sa);
-  }
-
-  /** A random SPI, never 0 (§3.1) and not one of ours already. */
-  private long newIkeSpi() {
-    long spi;
-    do {
-      spi = random.nextLong();
-    } while (spi == 0 || sas.containsKey(spi));
-    return spi;
+    manager.fragmentation().limitMemory(bytes);
   }
 }

@@ -98,7 +98,7 @@ final class IkeFragmentation {
       counters.fragmentsDropped++;
       return null;
     }
-    FragmentReassembly set = sa.fragments(request);
+    FragmentReassembly set = sa.tasks().fragments(request);
     if (set != null && set.messageId() != id) {
       set = null; // an older message's: replaced below once this fragment verifies
     }
@@ -126,23 +126,23 @@ final class IkeFragmentation {
               FragmentReassembly.TIMEOUT_SECONDS,
               TimeUnit.SECONDS,
               () -> {
-                if (sa.fragments(request) == started) {
+                if (sa.tasks().fragments(request) == started) {
                   counters.fragmentsDropped++;
-                  sa.fragments(request, null);
+                  sa.tasks().fragments(request, null);
                 }
               }));
-      sa.fragments(request, started);
+      sa.tasks().fragments(request, started);
       set = started;
     }
     if (!set.add(skf.fragmentNumber(), piece, skf.innerNextPayload(), datagram)) {
       counters.fragmentsDropped++;
-      sa.fragments(request, null);
+      sa.tasks().fragments(request, null);
       return null;
     }
     if (!set.complete()) {
       return null;
     }
-    sa.fragments(request, null);
+    sa.tasks().fragments(request, null);
     counters.reassembled++;
     return set;
   }

@@ -1,23 +1,20 @@
 package io.mvpn.ike.sa;
 
 import io.mvpn.api.Ipv4Address;
-import io.mvpn.api.time.Scheduler;
 import io.mvpn.ike.crypto.IkeSaKeys;
 import io.mvpn.ike.message.IkeMessage;
 import io.mvpn.ike.message.Proposal;
 import io.mvpn.ike.message.SkCipher;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * One IKE SA as one end holds it: SPIs, role, state, message IDs, the messages kept for
- * retransmission and duplicate detection (RFC 7296 §2.1-§2.2), what IKE_SA_INIT negotiated and the
- * Child SAs. Touched only on the engine's scheduler thread; tasks fill it in as exchanges complete.
+ * One IKE SA as one end holds it: SPIs, role, state, its paths for IKE and ESP, what IKE_SA_INIT
+ * negotiated and IKE_AUTH authenticated, and the Child SAs; its message IDs, requests and cached
+ * answers (RFC 7296 §2.1-§2.2) are its {@link TaskManager}'s. Touched only on the manager's
+ * scheduler thread; tasks fill it in as exchanges complete.
  */
 public final class IkeSa {
 
@@ -26,41 +23,17 @@ public final class IkeSa {
   private boolean originalInitiator;
   private final long spiI;
   private long spiR;
-  private Endpoint local;
-  private Endpoint remote;
-
-  // Where the Child SAs' ESP goes: the IKE endpoints, except while a MOBIKE return routability
-  // check of a new path is pending (RFC 4555 §3.5): IKE is there already, ESP not yet.
-  private Endpoint espLocal;
-  private Endpoint espRemote;
-
-  // MOBIKE (RFC 4555 §3.6): the addresses the peer announced besides the one it uses now.
-  private List<Ipv4Address> peerAdditionalAddresses = List.of();
-  private boolean peerAnnouncedNoAdditional;
+  // Where IKE and the Child SAs' ESP go, NAT detection, the peer's other addresses (MOBIKE).
+  private IkePath path;
   private IkeSaState state = IkeSaState.CREATED;
   private int failure;
 
-  // Message IDs (§2.2): ours count our requests, the peer's count its requests.
-  private long nextRequestId;
-  private long expectedRequestId;
+  // Message IDs (§2.2), our requests and the answers to the peer's: the task manager's.
+  private TaskManager tasks;
 
-  // Window size 1: at most one request of ours outstanding, kept whole for retransmission: its
-  // datagrams, more than one when it went in IKE fragments (RFC 7383 §2.5).
-  private List<byte[]> pendingRequest;
-  private int retransmissions;
-  private Scheduler.Timer retransmitTimer;
-
-  // The peer's last request (its first fragment if fragmented) and our answer's datagrams: a
-  // retransmitted request gets the same answer (§2.1, RFC 7383 §2.6.1).
-  private byte[] lastPeerRequest;
-  private List<byte[]> lastResponse;
-
-  // Fragments of the peer's next request and of the response to ours (RFC 7383 §2.6).
-  private FragmentReassembly requestFragments;
-  private FragmentReassembly responseFragments;
-
-  private final Deque<IkeTask> queuedTasks = new ArrayDeque<>();
-  private IkeTask activeTask;
+  // The peer configuration this SA runs under, and whom it reports to: chosen by the remote
+  // address at IKE_SA_INIT and again by the peer's identity at IKE_AUTH when this end responds.
+  private IkeEngine owner;
 
   // IKE_SA_INIT results.
   private Proposal proposal;
@@ -84,10 +57,7 @@ public final class IkeSa {
     this.initiator = initiator;
     this.spiI = spiI;
     this.spiR = spiR;
-    this.local = local;
-    this.remote = remote;
-    this.espLocal = local;
-    this.espRemote = remote;
+    this.path = new IkePath(local, remote);
     this.originalInitiator = initiator;
   }
 
@@ -121,11 +91,11 @@ public final class IkeSa {
   }
 
   public Endpoint local() {
-    return local;
+    return path.local();
   }
 
   public Endpoint remote() {
-    return remote;
+    return path.remote();
   }
 
   public IkeSaState state() {
@@ -137,12 +107,14 @@ public final class IkeSa {
     return failure;
   }
 
+  /** The message ID of our next request (§2.2). */
   public long nextRequestId() {
-    return nextRequestId;
+    return tasks == null ? 0 : tasks.nextRequestId();
   }
 
+  /** The message ID of the peer's next request (§2.2). */
   public long expectedRequestId() {
-    return expectedRequestId;
+    return tasks == null ? 0 : tasks.expectedRequestId();
   }
 
   public Proposal proposal() {
@@ -173,16 +145,16 @@ public final class IkeSa {
 
   /** Whether a NAT sits in front of this end (our NAT_DETECTION_DESTINATION_IP did not match). */
   public boolean localBehindNat() {
-    return localBehindNat;
+    return path.localBehindNat();
   }
 
   /** Whether a NAT sits in front of the peer (its NAT_DETECTION_SOURCE_IP did not match). */
   public boolean remoteBehindNat() {
-    return remoteBehindNat;
+    return path.remoteBehindNat();
   }
 
   public boolean natDetected() {
-    return localBehindNat || remoteBehindNat;
+    return path.natDetected();
   }
 
   /**
@@ -192,9 +164,7 @@ public final class IkeSa {
    * IKE does.
    */
   public Optional<UdpEncapsulation> udpEncapsulation() {
-    return natDetected()
-        ? Optional.of(new UdpEncapsulation(espLocal, espRemote))
-        : Optional.empty();
+    return path.udpEncapsulation();
   }
 
   /**
@@ -202,7 +172,7 @@ public final class IkeSa {
    * SA's new one runs (RFC 4555 §3.5).
    */
   public boolean espPathPending() {
-    return !espLocal.equals(local) || !espRemote.equals(remote);
+    return path.espPathPending();
   }
 
   /**
@@ -210,12 +180,12 @@ public final class IkeSa {
    * 4555 §3.6), newest list; empty if it announced none or N(NO_ADDITIONAL_ADDRESSES).
    */
   public List<Ipv4Address> peerAdditionalAddresses() {
-    return peerAdditionalAddresses;
+    return path.peerAdditionalAddresses();
   }
 
   /** Whether the peer's latest address list was N(NO_ADDITIONAL_ADDRESSES). */
   public boolean peerAnnouncedNoAdditionalAddresses() {
-    return peerAnnouncedNoAdditional;
+    return path.peerAnnouncedNoAdditional();
   }
 
   /**
@@ -248,13 +218,13 @@ public final class IkeSa {
 
   /** How often our outstanding request has been sent again so far. */
   public int retransmissions() {
-    return retransmissions;
+    return tasks == null ? 0 : tasks.retransmissions();
   }
 
   @Override
   public String toString() {
     return String.format(
-        "IKE_SA %016x_i %016x_r %s %s %s", spiI, spiR, initiator ? "I" : "R", remote, state);
+        "IKE_SA %016x_i %016x_r %s %s %s", spiI, spiR, initiator ? "I" : "R", remote(), state);
   }
 
   // ---- package-private mutators for the tasks and the engine ----------------------------------
@@ -264,19 +234,14 @@ public final class IkeSa {
    * authentication, new SPIs, message IDs from 0. Whoever started the re-key is its initiator.
    */
   IkeSa successor(boolean rekeyInitiator, long newSpiI, long newSpiR) {
-    IkeSa next = new IkeSa(rekeyInitiator, newSpiI, newSpiR, local, remote);
+    IkeSa next = new IkeSa(rekeyInitiator, newSpiI, newSpiR, local(), remote());
     next.originalInitiator = originalInitiator;
-    next.espPinned = espPinned;
-    next.espLocal = espLocal;
-    next.espRemote = espRemote;
-    next.peerAdditionalAddresses = peerAdditionalAddresses;
-    next.peerAnnouncedNoAdditional = peerAnnouncedNoAdditional;
-    next.localBehindNat = localBehindNat;
-    next.remoteBehindNat = remoteBehindNat;
+    next.path = path.copy();
     next.peerInit = peerInit;
     next.remoteId = remoteId;
     next.peerSupportsMobike = peerSupportsMobike;
     next.virtualAddress = virtualAddress;
+    next.owner = owner;
     next.state = IkeSaState.ESTABLISHED;
     return next;
   }
@@ -285,8 +250,7 @@ public final class IkeSa {
   void takeOver(IkeSa old) {
     childSas.addAll(old.childSas);
     old.childSas.clear();
-    queuedTasks.addAll(old.queuedTasks);
-    old.queuedTasks.clear();
+    tasks.takeOver(old.tasks);
   }
 
   static byte[] spiBytes(long spi) {
@@ -298,48 +262,18 @@ public final class IkeSa {
    * addresses of the peer's latest authenticated request while it sits behind one (§2.23).
    */
   void endpoints(Endpoint newLocal, Endpoint newRemote) {
-    ikeEndpoints(newLocal, newRemote);
+    path.ikeEndpoints(newLocal, newRemote);
     espFollowsIke();
   }
 
-  /**
-   * Moves IKE alone to a new path; ESP stays where it was until {@link #espFollowsIke()}: a MOBIKE
-   * responder checks return routability first (RFC 4555 §3.5).
-   */
-  void ikeEndpoints(Endpoint newLocal, Endpoint newRemote) {
-    local = newLocal;
-    remote = newRemote;
+  /** Where IKE and ESP go: the tasks move it. */
+  IkePath path() {
+    return path;
   }
-
-  /**
-   * The Child SAs' ESP SAs stay where they are when IKE moves (something else moves them); {@link
-   * #udpEncapsulation} still says where IKE is.
-   */
-  void pinEsp() {
-    espPinned = true;
-  }
-
-  private boolean espPinned;
 
   /** The Child SAs' ESP SAs move to the IKE SA's endpoints, same SPIs and keys. */
   void espFollowsIke() {
-    boolean moved =
-        !local.address().equals(espLocal.address())
-            || !remote.address().equals(espRemote.address());
-    espLocal = local;
-    espRemote = remote;
-    if (moved && !espPinned) {
-      // The Child SAs' ESP shares the IKE SA's mapping (RFC 3948): it moves with it.
-      for (ChildSa child : childSas) {
-        child.outbound().repoint(local.address(), remote.address());
-        child.inbound().repoint(remote.address(), local.address());
-      }
-    }
-  }
-
-  void peerAddresses(List<Ipv4Address> additional, boolean noAdditional) {
-    peerAdditionalAddresses = List.copyOf(additional);
-    peerAnnouncedNoAdditional = noAdditional;
+    path.espFollowsIke(childSas);
   }
 
   void state(IkeSaState next) {
@@ -393,11 +327,6 @@ public final class IkeSa {
     return realMessage2.clone();
   }
 
-  void nat(boolean localNat, boolean remoteNat) {
-    localBehindNat = localNat;
-    remoteBehindNat = remoteNat;
-  }
-
   private Ipv4Address virtualAddress;
 
   /** The initiator's internal address from the configuration payload, or null (§3.15). */
@@ -433,85 +362,28 @@ public final class IkeSa {
     return null;
   }
 
-  // Our requests.
-
-  Deque<IkeTask> queuedTasks() {
-    return queuedTasks;
+  /** Our requests: queued, outstanding, retransmitted; null until the SA has a manager. */
+  TaskManager tasks() {
+    return tasks;
   }
 
-  IkeTask activeTask() {
-    return activeTask;
+  void tasks(TaskManager manager) {
+    tasks = manager;
   }
 
-  void activeTask(IkeTask task) {
-    activeTask = task;
+  IkeEngine owner() {
+    return owner;
   }
 
-  void requestSent(List<byte[]> datagrams, Scheduler.Timer timer) {
-    pendingRequest = List.copyOf(datagrams);
-    retransmissions = 0;
-    retransmitTimer = timer;
+  void owner(IkeEngine peer) {
+    owner = peer;
   }
 
-  /** Our outstanding request's datagrams, or null. */
-  List<byte[]> pendingRequest() {
-    return pendingRequest;
+  PeerConfig config() {
+    return owner.config();
   }
 
-  void retransmitted(Scheduler.Timer timer) {
-    retransmissions++;
-    retransmitTimer = timer;
-  }
-
-  /** The response arrived (or the SA ends): no more retransmissions. */
-  void requestDone(boolean advanceMessageId) {
-    if (retransmitTimer != null) {
-      retransmitTimer.cancel();
-      retransmitTimer = null;
-    }
-    pendingRequest = null;
-    fragments(false, null);
-    if (advanceMessageId) {
-      nextRequestId++;
-    }
-  }
-
-  // The peer's requests.
-
-  /** Whether {@code raw} repeats the peer's last request, which we answered already. */
-  boolean isRetransmission(long messageId, byte[] raw) {
-    return lastResponse != null
-        && messageId == expectedRequestId - 1
-        && Arrays.equals(raw, lastPeerRequest);
-  }
-
-  void answered(byte[] request, List<byte[]> response) {
-    lastPeerRequest = request.clone();
-    lastResponse = List.copyOf(response);
-    expectedRequestId++;
-    fragments(true, null); // whatever came of the request answered now is stale
-  }
-
-  List<byte[]> lastResponse() {
-    return lastResponse;
-  }
-
-  /**
-   * The fragments held of the peer's next request ({@code request}) or of our response, or null.
-   */
-  FragmentReassembly fragments(boolean request) {
-    return request ? requestFragments : responseFragments;
-  }
-
-  void fragments(boolean request, FragmentReassembly set) {
-    FragmentReassembly old = fragments(request);
-    if (old != null && old != set) {
-      old.release();
-    }
-    if (request) {
-      requestFragments = set;
-    } else {
-      responseFragments = set;
-    }
+  IkeEngine.Listener listener() {
+    return owner.listener();
   }
 }

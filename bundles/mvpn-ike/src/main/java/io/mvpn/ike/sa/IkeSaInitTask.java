@@ -281,7 +281,7 @@ public final class IkeSaInitTask implements IkeTask {
   private static void detectNat(IkeSa sa, IkeMessage peer, long spiR) {
     NatState nat = natState(sa.spiI(), spiR, peer, sa.local(), sa.remote());
     if (nat != null) {
-      sa.nat(nat.local(), nat.remote());
+      sa.path().nat(nat.local(), nat.remote());
     }
   }
 

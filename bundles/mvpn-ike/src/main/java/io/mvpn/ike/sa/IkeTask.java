@@ -5,10 +5,12 @@ import io.mvpn.ike.message.IkePayload;
 import java.util.List;
 
 /**
- * One exchange as its initiator runs it, after strongSwan's task model: the engine asks the task
- * for the request's payloads, sends them (in SK unless it is IKE_SA_INIT), and hands it the
- * response. Responders answer through the task classes' own {@code respond} methods: a responder
- * holds no task between messages (window size 1, §2.3).
+ * One exchange as its initiator runs it, after strongSwan's task model: the SA's {@link
+ * TaskManager} asks the task for the request's payloads, the manager sends them (in SK unless it is
+ * IKE_SA_INIT), and {@link ResponseProcessor} hands it the response. Responders answer through
+ * {@link IkeSaInitResponder}, {@link RequestResponder} and {@link IkeRekeyResponder}, which use the
+ * task classes' own {@code respond} methods: a responder holds no task between messages (window
+ * size 1, §2.3).
  */
 public interface IkeTask {
 

@@ -64,10 +64,10 @@ final class MobikeResponder {
       boolean newNat = nat != null && nat.any() && !sa.natDetected();
       checkPath = policy.alwaysCheckReturnRoutability() || unknownAddress || newNat;
       if (nat != null) {
-        sa.nat(nat.local(), nat.remote());
+        sa.path().nat(nat.local(), nat.remote());
       }
       if (checkPath) {
-        sa.ikeEndpoints(to, from);
+        sa.path().ikeEndpoints(to, from);
       } else {
         sa.endpoints(to, from);
       }
@@ -96,7 +96,7 @@ final class MobikeResponder {
       }
     }
     if (!additional.isEmpty() || none) {
-      sa.peerAddresses(additional, additional.isEmpty());
+      sa.path().peerAddresses(additional, additional.isEmpty());
     }
   }
 }

@@ -132,7 +132,7 @@ final class MobikeTask implements IkeTask {
     IkeSaInitTask.NatState nat =
         IkeSaInitTask.natState(sa.spiI(), sa.spiR(), response, sa.local(), sa.remote());
     if (nat != null) {
-      sa.nat(nat.local(), nat.remote());
+      sa.path().nat(nat.local(), nat.remote());
     }
     return Outcome.DONE;
   }

@@ -1,7 +1,10 @@
 /**
- * IKEv2 SAs and their exchanges (RFC 7296 §1.2-§1.4, §2.1-§2.23): one task class per exchange
- * (IKE_SA_INIT, IKE_AUTH, INFORMATIONAL), the IKE SA state they share, and the engine that owns the
- * SAs, matches datagrams to them and retransmits on a {@link io.mvpn.api.time.Scheduler}.
+ * IKEv2 SAs and their exchanges (RFC 7296 §1.2-§1.4, §2.1-§2.23), laid out as strongSwan's
+ * libcharon: an {@link io.mvpn.ike.sa.IkeSaManager} per local endpoint owns the SAs and matches
+ * every datagram to one; a {@code TaskManager} per SA queues its exchanges and retransmits on a
+ * {@link io.mvpn.api.time.Scheduler}; one task class per exchange, one responder class per kind of
+ * request; {@link io.mvpn.ike.sa.IkeEngine} is one peer configuration of a manager and the facade
+ * the other bundles use.
  */
 @Export
 @Version("0.1.0")

@@ -160,12 +160,10 @@ class GatewayBehindNatTest {
     gatewayIke.start();
 
     Vrf mn = lab.vrf("mn", "main");
-    nodePort = new VrfIkePort(mn, NODE);
+    nodePort = new VrfIkePort(mn, NODE, EngineSettings.defaults(), random);
     node =
         new IkeEngine(
-            mn.scheduler(),
-            nodePort.transport(),
-            nodePort.local(),
+            nodePort.manager(),
             PeerConfig.of(
                 Identity.fqdn("rw.acme.example"),
                 Identity.ipv4(GW),
@@ -175,10 +173,9 @@ class GatewayBehindNatTest {
                     () -> NOW),
                 List.of(TrafficSelector.ipv4(HOME, HOME)),
                 List.of(range("10.1.0.0", "10.1.255.255"))),
-            EngineSettings.defaults(),
-            random,
+            null,
+            false,
             IkeEngine.Listener.of(nodeEstablished::add, sa -> {}));
-    nodePort.add(node, false);
     nodePort.start();
     // The node's port 4500: IKE behind its marker to the engine, ESP to the Child SA.
     mn.bindUdp(EspInUdp.PORT, (v, in, d) -> nodeReceives(d));

@@ -1,6 +1,7 @@
 package io.mvpn.ike.interop;
 
 import io.mvpn.api.Ipv4Address;
+import io.mvpn.ike.internal.UdpIkeSockets;
 import io.mvpn.ike.message.TrafficSelector;
 import io.mvpn.ike.sa.ChildSa;
 import io.mvpn.ike.sa.Datagram;
@@ -139,47 +140,29 @@ final class UdpIkeRunner implements AutoCloseable {
   }
 
   private void reader(DatagramSocket socket, Ipv4Address address) {
-    Thread t =
-        new Thread(
-            () -> {
-              byte[] buffer = new byte[65535];
-              Endpoint local = new Endpoint(address, socket.getLocalPort());
-              while (!socket.isClosed()) {
-                DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
-                try {
-                  socket.receive(packet);
-                } catch (IOException e) {
-                  return; // closed
-                }
-                byte[] payload =
-                    Arrays.copyOfRange(
-                        packet.getData(),
-                        packet.getOffset(),
-                        packet.getOffset() + packet.getLength());
-                Endpoint from =
-                    new Endpoint(
-                        Ipv4Address.of(packet.getAddress().getAddress()), packet.getPort());
-                if (local.port() == Endpoint.NAT_T_PORT) {
-                  EspInUdp.Kind kind = EspInUdp.classify(Unpooled.wrappedBuffer(payload));
-                  if (kind == EspInUdp.Kind.ESP) {
-                    espReceived.incrementAndGet();
-                    byte[] esp = payload;
-                    loop.execute(() -> receiveEsp(from, local, esp));
-                    continue;
-                  }
-                  if (kind != EspInUdp.Kind.IKE) {
-                    continue; // NAT keepalive (RFC 3948 §2.3) or too short to be anything
-                  }
-                  payload = Arrays.copyOfRange(payload, 4, payload.length);
-                }
-                Datagram d = new Datagram(from, local, payload);
-                trace.add("<- " + describe(d));
-                loop.execute(() -> engine.receive(d));
-              }
-            },
-            "ike-udp-" + socket.getLocalPort());
-    t.setDaemon(true);
-    t.start();
+    Endpoint local = new Endpoint(address, socket.getLocalPort());
+    UdpIkeSockets.read(
+        socket,
+        local,
+        "ike-udp-" + socket.getLocalPort(),
+        d -> {
+          byte[] payload = d.payload();
+          if (local.port() == Endpoint.NAT_T_PORT) {
+            EspInUdp.Kind kind = EspInUdp.classify(Unpooled.wrappedBuffer(payload));
+            if (kind == EspInUdp.Kind.ESP) {
+              espReceived.incrementAndGet();
+              loop.execute(() -> receiveEsp(d.source(), local, d.payload()));
+              return;
+            }
+            if (kind != EspInUdp.Kind.IKE) {
+              return; // NAT keepalive (RFC 3948 §2.3) or too short to be anything
+            }
+            payload = Arrays.copyOfRange(payload, 4, payload.length);
+          }
+          Datagram ike = new Datagram(d.source(), local, payload);
+          trace.add("<- " + describe(ike));
+          loop.execute(() -> engine.receive(ike));
+        });
   }
 
   /**
@@ -287,20 +270,8 @@ final class UdpIkeRunner implements AutoCloseable {
 
   private void send(Datagram d) {
     trace.add("-> " + describe(d));
-    boolean encapsulated = d.source().port() == Endpoint.NAT_T_PORT;
-    byte[] bytes = d.payload();
-    if (encapsulated) {
-      bytes = new byte[d.payload().length + 4];
-      System.arraycopy(d.payload(), 0, bytes, 4, d.payload().length);
-    }
     try {
-      socketFor(d.source())
-          .send(
-              new DatagramPacket(
-                  bytes,
-                  bytes.length,
-                  InetAddress.getByAddress(d.destination().address().toBytes()),
-                  d.destination().port()));
+      UdpIkeSockets.send(socketFor(d.source()), d, d.source().port() == Endpoint.NAT_T_PORT);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

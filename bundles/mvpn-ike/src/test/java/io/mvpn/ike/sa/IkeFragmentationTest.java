@@ -140,7 +140,7 @@ class IkeFragmentationTest {
   void aLostRequestFragmentIsRecoveredByRetransmission() throws Exception {
     IkePair pair = pair();
     IkeSa mn = startLosingFragmentTwo(pair, false);
-    assertThat(pair.peerOf(mn).fragments(true).bytes()).isPositive();
+    assertThat(pair.peerOf(mn).tasks().fragments(true).bytes()).isPositive();
 
     pair.run(1000);
     assertEstablished(pair, mn);
@@ -256,7 +256,7 @@ class IkeFragmentationTest {
     }
     pair.run(10);
     assertThat(pair.responder.counters().fragmentsDropped()).isEqualTo(forged.size());
-    assertThat(gw.fragments(true)).isNull();
+    assertThat(gw.tasks().fragments(true)).isNull();
 
     silent.set(false);
     pair.run(5000);
@@ -278,7 +278,7 @@ class IkeFragmentationTest {
     for (byte[] f : big) {
       pair.deliver(new Datagram(IkePair.MN, IkePair.GW, f));
       pair.run(1);
-      FragmentReassembly held = gw.fragments(true);
+      FragmentReassembly held = gw.tasks().fragments(true);
       assertThat(held == null ? 0 : held.bytes()).isLessThanOrEqualTo(FragmentReassembly.MAX_BYTES);
     }
     assertThat(pair.responder.counters().fragmentsDropped()).isEqualTo(1);
@@ -287,7 +287,7 @@ class IkeFragmentationTest {
     // What came after the drop is let go once the next request is answered.
     pair.scheduler.execute(() -> pair.initiator.checkLiveness(mn));
     pair.run(100);
-    assertThat(gw.fragments(true)).isNull();
+    assertThat(gw.tasks().fragments(true)).isNull();
     assertThat(gw.state()).isEqualTo(IkeSaState.ESTABLISHED);
     assertThat(mn.state()).isEqualTo(IkeSaState.ESTABLISHED);
   }
@@ -318,12 +318,12 @@ class IkeFragmentationTest {
       assertThat(pair.responder.fragmentBytesHeld()).isLessThanOrEqualTo(60_000);
     }
     assertThat(pair.responder.counters().fragmentsDropped()).isPositive();
-    assertThat(pair.peerOf(mn1).fragments(true).bytes()).isEqualTo((int) held);
+    assertThat(pair.peerOf(mn1).tasks().fragments(true).bytes()).isEqualTo((int) held);
 
     // The first set completes and goes; the second's leftovers time out.
     pair.deliver(new Datagram(IkePair.MN, IkePair.GW, first.get(first.size() - 1)));
     pair.run(10);
-    assertThat(pair.peerOf(mn1).fragments(true)).isNull();
+    assertThat(pair.peerOf(mn1).tasks().fragments(true)).isNull();
     pair.run(FragmentReassembly.TIMEOUT_SECONDS * 1000);
     assertThat(pair.responder.fragmentBytesHeld()).isZero();
   }
@@ -340,10 +340,10 @@ class IkeFragmentationTest {
     List<byte[]> next = fragments(mn, IkeHeader.INFORMATIONAL, 2, 3000, SIZE - 28);
     pair.deliver(new Datagram(IkePair.MN, IkePair.GW, next.get(0)));
     pair.run(10);
-    assertThat(gw.fragments(true)).isNotNull();
+    assertThat(gw.tasks().fragments(true)).isNotNull();
 
     pair.run(FragmentReassembly.TIMEOUT_SECONDS * 1000 + 10);
-    assertThat(gw.fragments(true)).isNull();
+    assertThat(gw.tasks().fragments(true)).isNull();
     assertThat(pair.responder.counters().fragmentsDropped()).isEqualTo(1);
     assertThat(gw.state()).isEqualTo(IkeSaState.ESTABLISHED);
   }

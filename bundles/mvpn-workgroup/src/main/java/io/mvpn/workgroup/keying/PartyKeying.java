@@ -30,15 +30,14 @@ import java.util.Optional;
  * our FQDN and our gateway's public address (c10), which the peer's gateway matches against the
  * tunnel our datagrams arrive through (c11).
  *
- * <p>Each peer has an engine of its own (its selectors differ), all on our IKE port ({@link
- * VrfIkePort}), which gives each answer to the engine whose SA it names. Runs on the party's VRF
+ * <p>Each peer has a configuration of its own (its selectors differ), all on our IKE port's one
+ * manager ({@link VrfIkePort}), which gives each answer to the SA it names. Runs on the party's VRF
  * scheduler.
  */
 public final class PartyKeying implements AutoCloseable {
 
   private final WorkgroupParty party;
   private final String fqdn;
-  private final Vrf vrf;
   private final KeyingCredentials credentials;
   private final Map<MemberId, IkeEngine> engines = new HashMap<>();
   private final Map<MemberId, IkeSa> established = new HashMap<>();
@@ -47,9 +46,13 @@ public final class PartyKeying implements AutoCloseable {
   public PartyKeying(WorkgroupParty party, String fqdn, Vrf vrf, KeyingCredentials credentials) {
     this.party = Objects.requireNonNull(party, "party");
     this.fqdn = Member.normalise(fqdn);
-    this.vrf = Objects.requireNonNull(vrf, "vrf");
     this.credentials = Objects.requireNonNull(credentials, "credentials");
-    this.port = new VrfIkePort(vrf, party.self().privateAddress());
+    this.port =
+        new VrfIkePort(
+            Objects.requireNonNull(vrf, "vrf"),
+            party.self().privateAddress(),
+            EngineSettings.defaults(),
+            credentials.random());
   }
 
   public void start() {
@@ -102,17 +105,7 @@ public final class PartyKeying implements AutoCloseable {
             ProposalPolicy.ikeDefault(),
             ProposalPolicy.espDefault(),
             false);
-    IkeEngine engine =
-        new IkeEngine(
-            vrf.scheduler(),
-            port.transport(),
-            port.local(),
-            config,
-            EngineSettings.defaults(),
-            credentials.random(),
-            new Installer(peer.id()));
-    port.add(engine, false);
-    return engine;
+    return new IkeEngine(port.manager(), config, null, false, new Installer(peer.id()));
   }
 
   /** The outbound half becomes the party's SA toward the peer; it goes when IKE ends it. */
