@@ -1,7 +1,7 @@
 package io.mvpn.fabric;
 
 import io.mvpn.api.config.ConfigList;
-import io.mvpn.net.FabricService;
+import io.mvpn.net.fabric.FabricService;
 import java.util.List;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;

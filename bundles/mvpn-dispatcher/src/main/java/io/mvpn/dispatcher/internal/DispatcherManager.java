@@ -1,9 +1,9 @@
 package io.mvpn.dispatcher.internal;
 
 import io.mvpn.dispatcher.Dispatcher;
-import io.mvpn.net.FabricService;
 import io.mvpn.net.Vrf;
 import io.mvpn.net.dispatch.TunnelEndpoint;
+import io.mvpn.net.fabric.FabricService;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import org.osgi.service.component.annotations.Activate;

@@ -1,7 +1,7 @@
 package io.mvpn.fabric.shell;
 
-import io.mvpn.net.FabricService;
 import io.mvpn.net.Interface;
+import io.mvpn.net.fabric.FabricService;
 import java.nio.file.Path;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;

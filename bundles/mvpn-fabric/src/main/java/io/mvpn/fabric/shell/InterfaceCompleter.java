@@ -1,7 +1,7 @@
 package io.mvpn.fabric.shell;
 
-import io.mvpn.net.FabricService;
 import io.mvpn.net.Interface;
+import io.mvpn.net.fabric.FabricService;
 import java.util.List;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;

@@ -1,9 +1,9 @@
 package io.mvpn.fabric.shell;
 
 import io.mvpn.net.Counters;
-import io.mvpn.net.FabricService;
 import io.mvpn.net.Interface;
 import io.mvpn.net.Vrf;
+import io.mvpn.net.fabric.FabricService;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;

@@ -1,8 +1,8 @@
 package io.mvpn.fabric.shell;
 
 import io.mvpn.api.Ipv4Address;
-import io.mvpn.net.FabricService;
 import io.mvpn.net.Vrf;
+import io.mvpn.net.fabric.FabricService;
 import io.mvpn.net.probe.PingProbe;
 import io.mvpn.net.probe.ProbeReport;
 import java.util.concurrent.ThreadLocalRandom;

@@ -1,8 +1,8 @@
 package io.mvpn.fabric.shell;
 
-import io.mvpn.net.FabricService;
 import io.mvpn.net.Route;
 import io.mvpn.net.Vrf;
+import io.mvpn.net.fabric.FabricService;
 import java.util.List;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;

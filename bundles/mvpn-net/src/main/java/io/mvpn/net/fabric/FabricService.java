@@ -1,5 +1,7 @@
-package io.mvpn.net;
+package io.mvpn.net.fabric;
 
+import io.mvpn.net.Interface;
+import io.mvpn.net.Vrf;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
