@@ -23,15 +23,7 @@ import org.junit.jupiter.api.Test;
 class BundleBoundaryTest {
 
   /** Function-to-function imports that are known and being replaced by services. */
-  static final Set<String> BEING_REPLACED =
-      Set.of(
-          "mvpn-ike -> io.mvpn.ipsec.esp",
-          "mvpn-workgroup -> io.mvpn.ike",
-          "mvpn-workgroup -> io.mvpn.ike.fabric",
-          "mvpn-workgroup -> io.mvpn.ike.message",
-          "mvpn-workgroup -> io.mvpn.ike.pki",
-          "mvpn-workgroup -> io.mvpn.ike.sa",
-          "mvpn-workgroup -> io.mvpn.ipsec.esp");
+  static final Set<String> BEING_REPLACED = Set.of();
 
   private static List<BundleManifest> bundles;
   private static Map<String, Documented> documented;

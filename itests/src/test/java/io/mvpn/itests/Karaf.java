@@ -55,11 +55,13 @@ final class Karaf {
           "io.mvpn.mobilenode",
           "io.mvpn.demo",
           "io.mvpn.ipsec",
+          "io.mvpn.securitygateway",
           "io.mvpn.aodv",
           "io.mvpn.workgroup",
           "io.mvpn.dns",
           "io.mvpn.msm",
           "io.mvpn.ike",
+          "io.mvpn.keying",
           "io.mvpn.napt",
           "io.mvpn.backbone");
 

@@ -1,7 +1,7 @@
 package io.mvpn.ike.interop;
 
 import io.mvpn.api.Ipv4Address;
-import io.mvpn.ike.internal.UdpIkeSockets;
+import io.mvpn.ike.host.UdpIkeSockets;
 import io.mvpn.ike.message.TrafficSelector;
 import io.mvpn.ike.sa.ChildSa;
 import io.mvpn.ike.sa.Datagram;

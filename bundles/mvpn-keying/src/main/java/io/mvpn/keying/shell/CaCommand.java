@@ -1,4 +1,4 @@
-package io.mvpn.ike.shell;
+package io.mvpn.keying.shell;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.ike.CaService;

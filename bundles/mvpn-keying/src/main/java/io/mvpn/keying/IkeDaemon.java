@@ -1,8 +1,9 @@
-package io.mvpn.ike.internal;
+package io.mvpn.keying;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.ike.CaService;
 import io.mvpn.ike.IkeService;
+import io.mvpn.ike.host.UdpIkeSockets;
 import io.mvpn.ike.pki.CertificateAuthenticator;
 import io.mvpn.ike.pki.Credential;
 import io.mvpn.ike.sa.Authenticator;

@@ -1,4 +1,4 @@
-package io.mvpn.ipsec.shell;
+package io.mvpn.securitygateway.shell;
 
 import io.mvpn.ipsec.gateway.GatewayCounter;
 import io.mvpn.ipsec.gateway.SecurityGatewayService;

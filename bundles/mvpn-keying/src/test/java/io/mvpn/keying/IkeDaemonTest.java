@@ -1,4 +1,4 @@
-package io.mvpn.ike.internal;
+package io.mvpn.keying;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.mvpn.ike.internal;
+package io.mvpn.ike.host;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.ike.message.IkeHeader;
@@ -35,7 +35,7 @@ public final class UdpIkeSockets implements Transport, AutoCloseable {
   private final DatagramSocket natT;
 
   /** Binds both ports of {@code local}'s address. */
-  UdpIkeSockets(String name, Endpoint local, int natTPort) throws IOException {
+  public UdpIkeSockets(String name, Endpoint local, int natTPort) throws IOException {
     this.name = name;
     this.local = local;
     this.natTPort = natTPort;
@@ -50,7 +50,7 @@ public final class UdpIkeSockets implements Transport, AutoCloseable {
   }
 
   /** Starts reading: each datagram goes to {@code manager} on {@code loop}. */
-  void start(IkeSaManager manager, Executor loop) {
+  public void start(IkeSaManager manager, Executor loop) {
     reader(ike, local, manager, loop);
     reader(natT, local.withPort(natTPort), manager, loop);
   }

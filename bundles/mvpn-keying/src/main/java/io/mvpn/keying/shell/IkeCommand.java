@@ -1,4 +1,4 @@
-package io.mvpn.ike.shell;
+package io.mvpn.keying.shell;
 
 import io.mvpn.ike.IkeService;
 import io.mvpn.ike.IkeService.ChildSaView;

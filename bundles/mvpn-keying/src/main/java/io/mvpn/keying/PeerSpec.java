@@ -1,4 +1,4 @@
-package io.mvpn.ike.internal;
+package io.mvpn.keying;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.Prefix;

@@ -1,4 +1,4 @@
-package io.mvpn.ipsec.gateway.internal;
+package io.mvpn.securitygateway;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.config.ConfigList;

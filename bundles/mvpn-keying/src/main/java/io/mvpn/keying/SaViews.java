@@ -1,4 +1,4 @@
-package io.mvpn.ike.internal;
+package io.mvpn.keying;
 
 import io.mvpn.ike.IkeService.ChildSaView;
 import io.mvpn.ike.IkeService.IkeSaView;
