@@ -36,6 +36,8 @@ final class ApplianceProcess implements AutoCloseable {
    */
   static ApplianceProcess unpack(String archive, Path parent, List<String> dropFromEtc)
       throws IOException, InterruptedException {
+    // Absolute: the scripts run with the unpacked folder as their working directory.
+    parent = parent.toAbsolutePath();
     deleteTree(parent);
     Files.createDirectories(parent);
     run(parent, "tar", "-xzf", Path.of(archive).toAbsolutePath().toString(), "-C", ".");
