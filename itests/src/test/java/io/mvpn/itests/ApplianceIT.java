@@ -71,7 +71,7 @@ import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 @ExamReactorStrategy(PerClass.class)
 public class ApplianceIT {
 
-  private static final String TENANT_COMPONENT = "io.mvpn.net.tenant.TenantInstance";
+  private static final String TENANT_COMPONENT = "io.mvpn.fabric.tenant.TenantInstance";
   private static final long WAIT_SECONDS = 30;
 
   @Inject BundleContext context;
@@ -89,25 +89,7 @@ public class ApplianceIT {
   public void everyMvpnBundleIsActive() {
     List<Bundle> mvpn = mvpnBundles();
     assertEquals(
-        Set.of(
-            "io.mvpn.api",
-            "io.mvpn.packet",
-            "io.mvpn.net",
-            "io.mvpn.lab",
-            "io.mvpn.store",
-            "io.mvpn.dispatcher",
-            "io.mvpn.homeagent",
-            "io.mvpn.foreignagent",
-            "io.mvpn.mobilenode",
-            "io.mvpn.demo",
-            "io.mvpn.ipsec",
-            "io.mvpn.aodv",
-            "io.mvpn.workgroup",
-            "io.mvpn.dns",
-            "io.mvpn.msm",
-            "io.mvpn.ike",
-            "io.mvpn.backbone"),
-        mvpn.stream().map(Bundle::getSymbolicName).collect(Collectors.toSet()));
+        Karaf.MVPN_BUNDLES, mvpn.stream().map(Bundle::getSymbolicName).collect(Collectors.toSet()));
     for (Bundle b : mvpn) {
       assertEquals(b.getSymbolicName() + " state", Bundle.ACTIVE, b.getState());
     }
@@ -142,6 +124,7 @@ public class ApplianceIT {
             "io.mvpn.api",
             "io.mvpn.packet",
             "io.mvpn.net",
+            "io.mvpn.fabric",
             "io.mvpn.lab",
             "ACTIVE",
             "acme",
@@ -697,15 +680,17 @@ public class ApplianceIT {
 
   @Test
   public void backboneCfgAttachesTenantsBehindItsNapt() throws Exception {
+    Path naptCfg = etc().resolve("io.mvpn.napt.cfg");
     Path cfg = etc().resolve("io.mvpn.backbone.cfg");
-    Files.writeString(
-        cfg, "publicAddress = 203.0.113.77\nmsmAddress = 198.51.100.53\ntenants = acme, globex\n");
+    Files.writeString(naptCfg, "publicAddress = 203.0.113.77\n");
+    Files.writeString(cfg, "msmAddress = 198.51.100.53\ntenants = acme, globex\n");
     try {
       assertTrue(
           awaitCondition(
               () -> {
                 try {
-                  return execute(sessions, "mvpn:napt").contains("tenants [acme, globex]");
+                  return execute(sessions, "mvpn:backbone")
+                      .contains("tenants [acme, globex]: NAPT bound");
                 } catch (Exception e) {
                   throw new IllegalStateException(e);
                 }
@@ -717,9 +702,44 @@ public class ApplianceIT {
       String napt = execute(sessions, "mvpn:napt");
       assertTrue(ping + napt, ping.contains(" 0.0% loss") && napt.contains("icmp  | acme"));
       assertTrue(napt, !napt.contains("translated 0,"));
+
+      // The NAPT is updated in place: the backbone binds the new instance, which takes the
+      // ping's mapping over from the store with the same public identifier.
+      List<String> mapping = naptRow(napt, "icmp", "acme");
+      Bundle nat = bundle("io.mvpn.napt");
+      long before = nat.getLastModified();
+      execute(sessions, "bundle:update io.mvpn.napt");
+      assertTrue("bundle was updated", nat.getLastModified() > before);
+      assertTrue(
+          awaitCondition(
+              () -> {
+                try {
+                  String now = execute(sessions, "mvpn:napt");
+                  return execute(sessions, "mvpn:backbone").contains("NAPT bound")
+                      && mapping.equals(naptRow(now, "icmp", "acme"));
+                } catch (Exception | AssertionError e) {
+                  return false;
+                }
+              },
+              WAIT_SECONDS));
+      assertTrue(execute(sessions, "mvpn:ping acme 198.51.100.53").contains(" 0.0% loss"));
     } finally {
       Files.deleteIfExists(cfg);
+      Files.deleteIfExists(naptCfg);
     }
+  }
+
+  /** The first {@code mvpn:napt} row of a protocol and tenant, without its idle time. */
+  private static List<String> naptRow(String table, String protocol, String tenant) {
+    return table
+        .lines()
+        .map(l -> Arrays.stream(l.split("\\|")).map(String::trim).toList())
+        .filter(cells -> cells.size() >= 7)
+        .filter(cells -> cells.get(0).equals(protocol) && cells.get(1).equals(tenant))
+        .map(cells -> List.of(cells.get(0), cells.get(1), cells.get(2), cells.get(3), cells.get(4)))
+        .findFirst()
+        .orElseThrow(
+            () -> new AssertionError("no " + protocol + " row of " + tenant + ":\n" + table));
   }
 
   @Test
@@ -748,32 +768,32 @@ public class ApplianceIT {
   @Test
   public void bundleUpdateBringsComponentsBackActive() throws Exception {
     awaitService(context, tenantFilter("globex"), WAIT_SECONDS);
-    Bundle net = bundle("io.mvpn.net");
-    long before = net.getLastModified();
-    execute(sessions, "bundle:update io.mvpn.net");
-    assertTrue("bundle was updated", net.getLastModified() > before);
+    Bundle fabric = bundle("io.mvpn.fabric");
+    long before = fabric.getLastModified();
+    execute(sessions, "bundle:update io.mvpn.fabric");
+    assertTrue("bundle was updated", fabric.getLastModified() > before);
 
     TenantService tenants = tenantService(context, WAIT_SECONDS);
     for (String id : shippedTenantIds()) {
       awaitTenant(tenants, id, true, WAIT_SECONDS);
     }
-    assertEquals(Bundle.ACTIVE, net.getState());
+    assertEquals(Bundle.ACTIVE, fabric.getState());
     assertTrue(
-        "every component of io.mvpn.net active again: " + componentStates(net),
+        "every component of io.mvpn.fabric active again: " + componentStates(fabric),
         awaitCondition(
             () ->
-                componentStates(net).values().stream()
+                componentStates(fabric).values().stream()
                     .flatMap(List::stream)
                     .allMatch(state -> state == ComponentConfigurationDTO.ACTIVE),
             WAIT_SECONDS));
     assertEquals(
         Set.of(
-            "io.mvpn.net.tenant.TenantManager",
+            "io.mvpn.fabric.tenant.TenantManager",
             TENANT_COMPONENT,
-            "io.mvpn.net.fabric.FabricManager",
-            "io.mvpn.net.fabric.InterfaceInstance"),
-        componentStates(net).keySet());
-    assertEquals(shippedTenantIds().size(), componentStates(net).get(TENANT_COMPONENT).size());
+            "io.mvpn.fabric.FabricManager",
+            "io.mvpn.fabric.InterfaceInstance"),
+        componentStates(fabric).keySet());
+    assertEquals(shippedTenantIds().size(), componentStates(fabric).get(TENANT_COMPONENT).size());
     // The fabric came back with its configuration: the tenants' LAN interfaces answer again.
     assertTrue(
         awaitCondition(() -> pingOutput("acme", "10.1.0.1").contains("1 received"), WAIT_SECONDS));
@@ -806,9 +826,9 @@ public class ApplianceIT {
   }
 
   private Set<String> activeTenantComponents() {
-    Bundle net = bundle("io.mvpn.net");
+    Bundle fabric = bundle("io.mvpn.fabric");
     ComponentDescriptionDTO description =
-        componentRuntime.getComponentDescriptionDTO(net, TENANT_COMPONENT);
+        componentRuntime.getComponentDescriptionDTO(fabric, TENANT_COMPONENT);
     assertNotNull(TENANT_COMPONENT, description);
     return componentRuntime.getComponentConfigurationDTOs(description).stream()
         .filter(c -> c.state == ComponentConfigurationDTO.ACTIVE)

@@ -40,6 +40,29 @@ final class Karaf {
 
   private Karaf() {}
 
+  /** Every bundle of mvpn-all, by symbolic name: the appliance runs them all. */
+  static final java.util.Set<String> MVPN_BUNDLES =
+      java.util.Set.of(
+          "io.mvpn.api",
+          "io.mvpn.packet",
+          "io.mvpn.net",
+          "io.mvpn.fabric",
+          "io.mvpn.lab",
+          "io.mvpn.store",
+          "io.mvpn.dispatcher",
+          "io.mvpn.homeagent",
+          "io.mvpn.foreignagent",
+          "io.mvpn.mobilenode",
+          "io.mvpn.demo",
+          "io.mvpn.ipsec",
+          "io.mvpn.aodv",
+          "io.mvpn.workgroup",
+          "io.mvpn.dns",
+          "io.mvpn.msm",
+          "io.mvpn.ike",
+          "io.mvpn.napt",
+          "io.mvpn.backbone");
+
   static final String PAX_URL_CFG = "etc/org.ops4j.pax.url.mvn.cfg";
 
   /**

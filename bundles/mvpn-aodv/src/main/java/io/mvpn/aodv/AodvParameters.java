@@ -1,5 +1,6 @@
 package io.mvpn.aodv;
 
+import io.mvpn.aodv.route.RouteTimeouts;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,6 +32,18 @@ import java.util.List;
  * @param rerequestLeadMillis 0 (off, the RFC's behaviour) by default: an originator whose route is
  *     in use starts a new discovery when the route has at most this long left, without waiting for
  *     it to expire. Seed 002 c69: a refresh lead must be longer than this lead
+ * @param rreqForwardLimit RREQs this router rebroadcasts per second; by default {@link
+ *     #DEFAULT_FORWARD_FACTOR} x RREQ_RATELIMIT. RFC 3561 limits only what a node originates; a
+ *     neighbour flooding fresh RREQs would otherwise make every router repeat them
+ * @param localRepair off by default: repair a broken route locally (§6.12, a MAY). When the link to
+ *     a next hop breaks, destinations at most MAX_REPAIR_TTL hops away are searched for again from
+ *     here while their datagrams wait, instead of an immediate RERR
+ * @param gratuitousRreps off by default: set the G flag on the RREQs this router originates (§5.1,
+ *     §6.6.3), so an intermediate router that answers also gives the destination a route back, as a
+ *     TCP-like session wants
+ * @param rrepAcks off by default: ask for a RREP-ACK on every RREP sent (the A flag, §5.2), for
+ *     links that may be unidirectional; a neighbour that does not acknowledge within NEXT_HOP_WAIT
+ *     is blacklisted for BLACKLIST_TIMEOUT and its RREQs are ignored meanwhile (§6.8)
  */
 public record AodvParameters(
     long activeRouteTimeoutMillis,
@@ -58,7 +71,15 @@ public record AodvParameters(
     boolean expandingRingSearch,
     boolean weightedRingSearch,
     long refreshLeadMillis,
-    long rerequestLeadMillis) {
+    long rerequestLeadMillis,
+    int rreqForwardLimit,
+    boolean localRepair,
+    boolean gratuitousRreps,
+    boolean rrepAcks)
+    implements RouteTimeouts {
+
+  /** Rebroadcast RREQs allowed per second, as a multiple of RREQ_RATELIMIT, unless configured. */
+  public static final int DEFAULT_FORWARD_FACTOR = 10;
 
   /** K of DELETE_PERIOD = K x max(ACTIVE_ROUTE_TIMEOUT, HELLO_INTERVAL); the RFC recommends 5. */
   public static final int DELETE_PERIOD_K = 5;
@@ -70,6 +91,44 @@ public record AodvParameters(
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * A builder holding every value of this set, derived ones as explicit overrides: changing a base
+   * value there leaves the derived values as they are here.
+   */
+  public Builder toBuilder() {
+    return builder()
+        .activeRouteTimeoutMillis(activeRouteTimeoutMillis)
+        .allowedHelloLoss(allowedHelloLoss)
+        .blacklistTimeoutMillis(blacklistTimeoutMillis)
+        .deletePeriodMillis(deletePeriodMillis)
+        .helloIntervalMillis(helloIntervalMillis)
+        .localAddTtl(localAddTtl)
+        .maxRepairTtl(maxRepairTtl)
+        .myRouteTimeoutMillis(myRouteTimeoutMillis)
+        .netDiameter(netDiameter)
+        .netTraversalTimeMillis(netTraversalTimeMillis)
+        .nextHopWaitMillis(nextHopWaitMillis)
+        .nodeTraversalTimeMillis(nodeTraversalTimeMillis)
+        .pathDiscoveryTimeMillis(pathDiscoveryTimeMillis)
+        .rerrRatelimit(rerrRatelimit)
+        .rreqRetries(rreqRetries)
+        .rreqRatelimit(rreqRatelimit)
+        .timeoutBuffer(timeoutBuffer)
+        .ttlStart(ttlStart)
+        .ttlIncrement(ttlIncrement)
+        .ttlThreshold(ttlThreshold)
+        .helloMessages(helloMessages)
+        .linkLayerFeedback(linkLayerFeedback)
+        .expandingRingSearch(expandingRingSearch)
+        .weightedRingSearch(weightedRingSearch)
+        .refreshLeadMillis(refreshLeadMillis)
+        .rerequestLeadMillis(rerequestLeadMillis)
+        .rreqForwardLimit(rreqForwardLimit)
+        .localRepair(localRepair)
+        .gratuitousRreps(gratuitousRreps)
+        .rrepAcks(rrepAcks);
   }
 
   /**
@@ -104,6 +163,7 @@ public record AodvParameters(
     positive(errors, "TTL_START", ttlStart);
     positive(errors, "TTL_INCREMENT", ttlIncrement);
     positive(errors, "ALLOWED_HELLO_LOSS", allowedHelloLoss);
+    positive(errors, "the RREQ forwarding limit", rreqForwardLimit);
     if (refreshLeadMillis < 0 || rerequestLeadMillis < 0) {
       errors.add("the refresh and re-request leads must not be negative (0 turns them off)");
     }
@@ -224,6 +284,9 @@ public record AodvParameters(
     private boolean weightedRingSearch;
     private long refreshLeadMillis;
     private long rerequestLeadMillis;
+    private boolean localRepair;
+    private boolean gratuitousRreps;
+    private boolean rrepAcks;
 
     // Derived values: null until the operator overrides the RFC formula.
     private Long blacklistTimeoutMillis;
@@ -233,6 +296,7 @@ public record AodvParameters(
     private Long netTraversalTimeMillis;
     private Long nextHopWaitMillis;
     private Long pathDiscoveryTimeMillis;
+    private Integer rreqForwardLimit;
 
     private Builder() {}
 
@@ -331,6 +395,21 @@ public record AodvParameters(
       return this;
     }
 
+    public Builder localRepair(boolean value) {
+      localRepair = value;
+      return this;
+    }
+
+    public Builder gratuitousRreps(boolean value) {
+      gratuitousRreps = value;
+      return this;
+    }
+
+    public Builder rrepAcks(boolean value) {
+      rrepAcks = value;
+      return this;
+    }
+
     public Builder blacklistTimeoutMillis(long value) {
       blacklistTimeoutMillis = value;
       return this;
@@ -366,6 +445,11 @@ public record AodvParameters(
       return this;
     }
 
+    public Builder rreqForwardLimit(int value) {
+      rreqForwardLimit = value;
+      return this;
+    }
+
     /** The parameters, derived values computed in dependency order; not validated. */
     public AodvParameters build() {
       long netTraversal = or(netTraversalTimeMillis, 2 * nodeTraversalTimeMillis * netDiameter);
@@ -383,6 +467,8 @@ public record AodvParameters(
       int maxRepair = maxRepairTtl != null ? maxRepairTtl : netDiameter * 3 / 10;
       long myRoute = or(myRouteTimeoutMillis, 2 * activeRouteTimeoutMillis);
       long nextHopWait = or(nextHopWaitMillis, nodeTraversalTimeMillis + 10);
+      int forwardLimit =
+          rreqForwardLimit != null ? rreqForwardLimit : DEFAULT_FORWARD_FACTOR * rreqRatelimit;
       return new AodvParameters(
           activeRouteTimeoutMillis,
           allowedHelloLoss,
@@ -409,7 +495,11 @@ public record AodvParameters(
           expandingRingSearch,
           weightedRingSearch,
           refreshLeadMillis,
-          rerequestLeadMillis);
+          rerequestLeadMillis,
+          forwardLimit,
+          localRepair,
+          gratuitousRreps,
+          rrepAcks);
     }
 
     private static long or(Long override, long computed) {

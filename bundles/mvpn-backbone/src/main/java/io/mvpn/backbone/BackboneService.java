@@ -1,22 +1,25 @@
 package io.mvpn.backbone;
 
 import io.mvpn.api.MvpnId;
-import io.mvpn.net.nat.TenantNapt;
 import java.util.List;
 
 /** The running backbone router, as the shell sees it. Snapshots. */
 public interface BackboneService {
 
-  List<TenantNapt.MappingView> mappings();
-
   List<MvpnId> tenants();
 
-  long translated();
+  /** Whether a NAPT service is bound now. */
+  boolean translating();
 
-  long exhausted();
+  /** Datagrams either way dropped because no NAPT service was bound. */
+  long withoutNapt();
 
-  long dropped();
+  /** Whether a workgroup DNS service is bound now (false too without an MSM address). */
+  boolean answeringDns();
 
-  /** DNS queries the MSM's DNS answered on the backbone. */
+  /** DNS queries answered on the MSM's address. */
   long dnsAnswered();
+
+  /** DNS queries dropped: no DNS service, not through the NAPT, or nobody behind the port. */
+  long dnsUnanswered();
 }

@@ -1,14 +1,15 @@
 package io.mvpn.backbone;
 
 import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.napt.NaptInside;
 import io.mvpn.api.workgroup.CallerVerifier;
 import io.mvpn.api.workgroup.MemberId;
-import io.mvpn.net.nat.TenantNapt;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 
 /**
  * A member may act over a TCP connection from the NAPT's public address only if the NAPT has that
@@ -17,15 +18,15 @@ import java.util.function.IntFunction;
  */
 public final class NaptCallerVerifier implements CallerVerifier {
 
-  private final Ipv4Address publicAddress;
-  private final IntFunction<Optional<TenantNapt.Inside>> tcpInsideOf;
+  private final Supplier<Ipv4Address> publicAddress;
+  private final IntFunction<Optional<NaptInside>> tcpInsideOf;
 
   /**
-   * @param tcpInsideOf who is behind a public TCP port ({@link TenantNapt#insideOf(int, int)}), on
-   *     the NAPT's own thread; it is called from the portal's
+   * @param publicAddress the NAPT's public address, null while there has been none
+   * @param tcpInsideOf who is behind a public TCP port; it is called from the portal's thread
    */
   public NaptCallerVerifier(
-      Ipv4Address publicAddress, IntFunction<Optional<TenantNapt.Inside>> tcpInsideOf) {
+      Supplier<Ipv4Address> publicAddress, IntFunction<Optional<NaptInside>> tcpInsideOf) {
     this.publicAddress = Objects.requireNonNull(publicAddress, "publicAddress");
     this.tcpInsideOf = Objects.requireNonNull(tcpInsideOf, "tcpInsideOf");
   }
@@ -33,7 +34,7 @@ public final class NaptCallerVerifier implements CallerVerifier {
   @Override
   public boolean mayAct(MemberId member, InetSocketAddress remote) {
     if (!(remote.getAddress() instanceof Inet4Address a)
-        || !Ipv4Address.parse(a.getHostAddress()).equals(publicAddress)) {
+        || !Ipv4Address.parse(a.getHostAddress()).equals(publicAddress.get())) {
       return true;
     }
     return tcpInsideOf

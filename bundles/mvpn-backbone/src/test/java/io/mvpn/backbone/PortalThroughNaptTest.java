@@ -7,13 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.MvpnId;
+import io.mvpn.api.napt.NaptMappingView;
 import io.mvpn.api.workgroup.Member;
 import io.mvpn.api.workgroup.MemberId;
 import io.mvpn.msm.PortalServer;
 import io.mvpn.msm.WorkgroupPortal;
+import io.mvpn.napt.NaptTimeouts;
 import io.mvpn.net.DropReason;
 import io.mvpn.net.Vrf;
-import io.mvpn.net.nat.TenantNapt;
 import io.mvpn.net.time.EventLoopScheduler;
 import io.mvpn.net.transport.UdpPointToPointTransport;
 import io.mvpn.packet.ipv4.IpProtocol;
@@ -84,7 +85,7 @@ class PortalThroughNaptTest {
   EventLoopGroup group;
   EventLoopGroup portalGroup;
   EventLoopScheduler loop;
-  TenantNapt napt;
+  ApplianceNapt napt;
   final Map<MvpnId, Vrf> tenantVrfs = new LinkedHashMap<>();
   final Map<MvpnId, TunHost> mobileNodes = new LinkedHashMap<>();
   String portalUrl;
@@ -134,7 +135,7 @@ class PortalThroughNaptTest {
     assertThat(fqdns(globexReply)).containsExactly(FQDNS.get(ACME));
 
     // The NAPT held one TCP mapping per tenant for the same private address, on two public ports.
-    List<TenantNapt.MappingView> tcp =
+    List<NaptMappingView> tcp =
         onLoop(napt::mappings).stream().filter(m -> m.protocol() == IpProtocol.TCP).toList();
     assertThat(tcp)
         .extracting(m -> m.inside().tenant(), m -> m.inside().address())
@@ -142,7 +143,7 @@ class PortalThroughNaptTest {
             org.assertj.core.groups.Tuple.tuple(ACME, FIVE),
             org.assertj.core.groups.Tuple.tuple(GLOBEX, FIVE));
     assertThat(tcp.get(0).publicPort()).isNotEqualTo(tcp.get(1).publicPort());
-    for (TenantNapt.MappingView m : tcp) {
+    for (NaptMappingView m : tcp) {
       assertThat(onLoop(() -> napt.insideOf(IpProtocol.TCP, m.publicPort()))).contains(m.inside());
     }
     // Before curl could print its answer, at least the SYN, the handshake's ACK and the request
@@ -206,12 +207,12 @@ class PortalThroughNaptTest {
               UdpPointToPointTransport up = transport(links.get("uplink"));
               backbone.addInterface("uplink", publicAddress, 30, up);
               napt =
-                  new TenantNapt(
+                  new ApplianceNapt(
                       backbone,
                       publicAddress,
                       40000,
                       40015,
-                      TenantNapt.Timeouts.udp(Duration.ofMinutes(2)));
+                      NaptTimeouts.udp(Duration.ofMinutes(2)));
               List<UdpPointToPointTransport> all = new java.util.ArrayList<>(List.of(up));
               for (MvpnId t : List.of(ACME, GLOBEX, INITECH)) {
                 Vrf vrf = new Vrf(t.toString(), loop, ByteBufAllocator.DEFAULT);
@@ -242,7 +243,8 @@ class PortalThroughNaptTest {
     WorkgroupPortal api = portal();
     api.setCallerVerifier(
         new NaptCallerVerifier(
-            publicAddress, port -> onLoopUnchecked(() -> napt.insideOf(IpProtocol.TCP, port))));
+            () -> publicAddress,
+            port -> onLoopUnchecked(() -> napt.insideOf(IpProtocol.TCP, port))));
     portalGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     PortalServer portal =
         PortalServer.start(api, new InetSocketAddress(portalAddress, 0), portalGroup);

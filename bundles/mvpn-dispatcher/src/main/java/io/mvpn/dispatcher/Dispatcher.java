@@ -14,6 +14,8 @@ import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Owns the public tunnel endpoints (seed 002 claim 17): takes every registration (UDP 434) and
@@ -23,8 +25,11 @@ import java.util.List;
  */
 public final class Dispatcher {
 
+  private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+
   private final Vrf publicVrf;
   private final IntObjectMap<TunnelEndpoint> endpoints = new IntObjectHashMap<>();
+  private final List<TunnelEndpoint> refused = new ArrayList<>();
   private final List<Registration> registrations = new ArrayList<>(2);
   private long dispatched;
   private long unknownDestination;
@@ -45,24 +50,52 @@ public final class Dispatcher {
     registrations.clear();
   }
 
-  /** Adds an endpoint: its address becomes one of the public VRF's own. */
+  /**
+   * Adds an endpoint: its address becomes one of the public VRF's own. An address already owned by
+   * another endpoint is refused (two tenants' home agents configured with one address): the
+   * endpoint is logged, listed in {@link #refused()}, and takes the address if its owner goes.
+   */
   public void add(TunnelEndpoint endpoint) {
     int address = endpoint.address().toInt();
     TunnelEndpoint previous = endpoints.get(address);
     if (previous != null && previous != endpoint) {
-      throw new IllegalStateException(
-          "address " + endpoint.address() + " already belongs to " + previous.tenant());
+      if (!refused.contains(endpoint)) {
+        refused.add(endpoint);
+      }
+      LOG.error(
+          "tunnel endpoint {} of {} refused: the address belongs to {}",
+          endpoint.address(),
+          endpoint.tenant(),
+          previous.tenant());
+      return;
     }
     endpoints.put(address, endpoint);
     publicVrf.addLocalAddress(endpoint.address());
   }
 
+  /** Removes an endpoint; a refused one waiting for the same address takes it over. */
   public void remove(TunnelEndpoint endpoint) {
+    if (refused.remove(endpoint)) {
+      return;
+    }
     int address = endpoint.address().toInt();
     if (endpoints.get(address) == endpoint) {
       endpoints.remove(address);
       publicVrf.removeLocalAddress(endpoint.address());
+      for (TunnelEndpoint waiting : List.copyOf(refused)) {
+        if (waiting.address().toInt() == address) {
+          refused.remove(waiting);
+          add(waiting);
+          LOG.info("tunnel endpoint {} now belongs to {}", waiting.address(), waiting.tenant());
+          break;
+        }
+      }
     }
+  }
+
+  /** Endpoints refused because another one owns their address, oldest first. */
+  public List<TunnelEndpoint> refused() {
+    return List.copyOf(refused);
   }
 
   public TunnelEndpoint endpoint(Ipv4Address address) {
@@ -75,6 +108,17 @@ public final class Dispatcher {
 
   public long dispatched() {
     return dispatched;
+  }
+
+  /** What the dispatcher holds and has done, read at one moment (on its scheduler). */
+  public record Status(
+      List<TunnelEndpoint> endpoints,
+      List<TunnelEndpoint> refused,
+      long dispatched,
+      long unknownDestination) {}
+
+  public Status status() {
+    return new Status(endpoints(), refused(), dispatched, unknownDestination);
   }
 
   /** Datagrams for a public address no endpoint owns. */

@@ -2,6 +2,8 @@ package io.mvpn.foreignagent;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.Prefix;
+import io.mvpn.api.mobility.CounterStore;
+import io.mvpn.api.mobility.VisitorStore;
 import io.mvpn.api.time.Scheduler;
 import io.mvpn.net.DropReason;
 import io.mvpn.net.EncapsulatingTransport;
@@ -90,6 +92,19 @@ public final class ForeignAgent implements ForeignAgentService {
     }
   }
 
+  /**
+   * Where the agent's state outlives it: its name there, the visitor and counter stores (null: that
+   * state lives only in the engine), and its scheduler's time base, for wall-clock expiries.
+   *
+   * @param epochOffsetNanos scheduler time plus this is Unix time (the fabric's epochOffsetNanos)
+   */
+  public record Stores(
+      String agent, VisitorStore visitors, CounterStore counters, long epochOffsetNanos) {
+
+    /** State that lives and dies with the engine. */
+    public static final Stores NONE = new Stores("", null, null, 0);
+  }
+
   private record Key(int homeAgent, int homeAddress) {}
 
   /** A mobile node, for MN-FA associations: home addresses repeat across home agents. */
@@ -114,31 +129,36 @@ public final class ForeignAgent implements ForeignAgentService {
   private final Interface accessInterface;
   private final Vrf uplink;
   private final Scheduler scheduler;
-  private final Map<Key, Visitor> visitors = new java.util.concurrent.ConcurrentHashMap<>();
-
-  /** The same visitors by (station, home address), for the reverse tunnel's per-datagram lookup. */
-  private final Map<Long, Visitor> byStation = new HashMap<>();
-
+  private final VisitorList visitors;
   private final Map<Key, Pending> pending = new HashMap<>();
-  private final Map<Key, Scheduler.Timer> expiry = new HashMap<>();
   private final List<Registration> registrations = new ArrayList<>();
   private Scheduler.Timer advertising;
   private int sequence;
-  private long relayedRequests;
-  private long relayedReplies;
-  private long deliveredToVisitors;
-  private long reverseTunnelled;
-  private long dropped;
+  private final AgentCounters counters;
 
+  /** An agent whose visitors live and die with it. */
   public ForeignAgent(Config config, Vrf access, Interface accessInterface, Vrf uplink) {
+    this(config, access, accessInterface, uplink, Stores.NONE);
+  }
+
+  /** An agent that writes its visitors through to {@code stores} and takes them over on start. */
+  public ForeignAgent(
+      Config config, Vrf access, Interface accessInterface, Vrf uplink, Stores stores) {
     this.config = config;
     this.access = access;
     this.accessInterface = accessInterface;
     this.uplink = uplink;
     this.scheduler = access.scheduler();
+    this.visitors = new VisitorList(scheduler, stores);
+    this.counters = new AgentCounters(stores);
   }
 
+  /** Takes over stored visitors, then serves the access link and the uplink. */
   public void start() {
+    int restored = visitors.restore();
+    if (restored > 0) {
+      LOG.info("foreign agent {}: {} visitors taken over", config.careOf(), restored);
+    }
     registrations.add(access.bindUdp(MipConstants.PORT, this::fromVisitor));
     registrations.add(
         access.registerIcmp(IcmpType.ROUTER_SOLICITATION, (vrf, in, ip) -> advertise()));
@@ -158,7 +178,7 @@ public final class ForeignAgent implements ForeignAgentService {
       advertising.cancel();
     }
     access.removeInterface("reverse-tunnel");
-    expiry.values().forEach(Scheduler.Timer::cancel);
+    visitors.stop();
   }
 
   @Override
@@ -169,32 +189,32 @@ public final class ForeignAgent implements ForeignAgentService {
   /** The visitor list (a copy). */
   @Override
   public List<Visitor> visitors() {
-    return List.copyOf(visitors.values());
+    return visitors.list();
   }
 
   @Override
   public long relayedRequests() {
-    return relayedRequests;
+    return counters.relayedRequests.get();
   }
 
   @Override
   public long relayedReplies() {
-    return relayedReplies;
+    return counters.relayedReplies.get();
   }
 
   @Override
   public long deliveredToVisitors() {
-    return deliveredToVisitors;
+    return counters.deliveredToVisitors.get();
   }
 
   @Override
   public long reverseTunnelled() {
-    return reverseTunnelled;
+    return counters.reverseTunnelled.get();
   }
 
   @Override
   public long dropped() {
-    return dropped;
+    return counters.dropped.get();
   }
 
   // ---- advertisements -------------------------------------------------------------------------
@@ -243,7 +263,7 @@ public final class ForeignAgent implements ForeignAgentService {
     try {
       request = RegistrationRequest.parse(udp.payload());
     } catch (MalformedPacketException e) {
-      dropped++;
+      denyUnparsable(udp, station);
       return;
     }
     int flags = request.flags();
@@ -269,7 +289,8 @@ public final class ForeignAgent implements ForeignAgentService {
     // Relay everything through the authorization-enabling (MN-HA) extension, nothing after it.
     MipExtension mnHa = request.find(MipConstants.EXT_MN_HA_AUTH);
     if (mnHa == null) {
-      dropped++; // the home agent would refuse it; RFC 5944 §3.7.2.1 lets us drop it
+      counters.dropped
+          .increment(); // the home agent would refuse it; RFC 5944 §3.7.2.1 lets us drop it
       return;
     }
     // With an MN-FA association the request must carry a valid MN-FA extension (§3.7.2.1).
@@ -324,10 +345,32 @@ public final class ForeignAgent implements ForeignAgentService {
           MipConstants.PORT,
           MipConstants.PORT,
           relay);
-      relayedRequests++;
+      counters.relayedRequests.increment();
     } finally {
       relay.release();
     }
+  }
+
+  /**
+   * A request whose fixed part is there but whose extensions do not parse: 70 (RFC 5944 §3.7.2.1),
+   * answered from the fixed part; anything shorter has nothing to answer with and is dropped.
+   */
+  private void denyUnparsable(UdpDatagram udp, int station) {
+    ByteBuf p = udp.payload();
+    int at = p.readerIndex();
+    if (p.readableBytes() < RegistrationRequest.FIXED_LENGTH
+        || p.getUnsignedByte(at) != MipConstants.REGISTRATION_REQUEST) {
+      counters.dropped.increment();
+      return;
+    }
+    deny(
+        p.getInt(at + 4),
+        p.getInt(at + 8),
+        p.getLong(at + 16),
+        station,
+        udp.sourcePort(),
+        ReplyCode.FA_POORLY_FORMED_REQUEST,
+        0);
   }
 
   /** A request the home agent never answered: denied with 78 (RFC 5944 §3.7.1). */
@@ -368,7 +411,7 @@ public final class ForeignAgent implements ForeignAgentService {
     long now = scheduler.nanoTime();
     Long last = lastDenial.get(station);
     if (last != null && now - last < DENIAL_INTERVAL_NANOS) {
-      dropped++;
+      counters.dropped.increment();
       return;
     }
     lastDenial.put(station, now);
@@ -388,7 +431,7 @@ public final class ForeignAgent implements ForeignAgentService {
     try {
       reply = RegistrationReply.parse(udp.payload());
     } catch (MalformedPacketException e) {
-      dropped++;
+      counters.dropped.increment();
       return;
     }
     Key key = new Key(reply.homeAgent(), reply.homeAddress());
@@ -396,7 +439,8 @@ public final class ForeignAgent implements ForeignAgentService {
     if (p == null
         || (p.identification() & 0xFFFFFFFFL) != (reply.identification() & 0xFFFFFFFFL)
         || scheduler.nanoTime() - p.createdAt() > PENDING_NANOS) {
-      dropped++; // RFC 5944 §3.7.3: a reply matching no pending request is dropped
+      counters.dropped
+          .increment(); // RFC 5944 §3.7.3: a reply matching no pending request is dropped
       return;
     }
     pending.remove(key);
@@ -420,37 +464,19 @@ public final class ForeignAgent implements ForeignAgentService {
     }
     if (ReplyCode.isAccepted(reply.code())) {
       if (reply.lifetime() == 0) {
-        removeVisitor(key);
+        visitors.remove(reply.homeAgent(), reply.homeAddress());
       } else {
         int lifetime = Math.min(reply.lifetime(), config.maxLifetimeSeconds());
         long expires = scheduler.nanoTime() + TimeUnit.SECONDS.toNanos(lifetime);
-        Visitor v =
+        visitors.accept(
             new Visitor(
                 Ipv4Address.of(reply.homeAgent()),
                 Ipv4Address.of(reply.homeAddress()),
                 p.station(),
                 p.sourcePort(),
                 lifetime,
-                expires);
-        Visitor replaced = visitors.put(key, v);
-        if (replaced != null) {
-          byStation.remove(stationKey(replaced.station(), replaced.homeAddress().toInt()));
-        }
-        byStation.put(stationKey(v.station(), v.homeAddress().toInt()), v);
-        Scheduler.Timer old =
-            expiry.put(
-                key,
-                scheduler.schedule(
-                    TimeUnit.SECONDS.toNanos(lifetime),
-                    TimeUnit.NANOSECONDS,
-                    () -> {
-                      if (visitors.get(key) == v) {
-                        removeVisitor(key);
-                      }
-                    }));
-        if (old != null) {
-          old.cancel();
-        }
+                expires),
+            reply.identification());
       }
     }
     // Relayed unchanged through the MN-HA extension, which covers it; FA-HA stays here; MN-FA is
@@ -474,24 +500,9 @@ public final class ForeignAgent implements ForeignAgentService {
     }
     try {
       toVisitor(reply.homeAddress(), p.station(), p.sourcePort(), copy);
-      relayedReplies++;
+      counters.relayedReplies.increment();
     } finally {
       copy.release();
-    }
-  }
-
-  private static long stationKey(int station, int homeAddress) {
-    return ((long) station << 32) | (homeAddress & 0xFFFFFFFFL);
-  }
-
-  private void removeVisitor(Key key) {
-    Visitor gone = visitors.remove(key);
-    if (gone != null) {
-      byStation.remove(stationKey(gone.station(), gone.homeAddress().toInt()));
-    }
-    Scheduler.Timer t = expiry.remove(key);
-    if (t != null) {
-      t.cancel();
     }
   }
 
@@ -516,15 +527,15 @@ public final class ForeignAgent implements ForeignAgentService {
     try {
       inner = IpInIp.decapsulate(outer);
     } catch (MalformedPacketException e) {
-      dropped++;
+      counters.dropped.increment();
       return;
     }
-    Visitor v = visitors.get(new Key(outer.source(), inner.destination()));
+    Visitor v = visitors.find(outer.source(), inner.destination());
     if (v == null) {
-      dropped++; // RFC 5944 §4.2.2: unknown mobile node, dropped without ICMP
+      counters.dropped.increment(); // RFC 5944 §4.2.2: unknown mobile node, dropped without ICMP
       return;
     }
-    deliveredToVisitors++;
+    counters.deliveredToVisitors.increment();
     accessInterface.transmitToStation(inner.datagram().retainedSlice(), v.station());
   }
 
@@ -538,13 +549,13 @@ public final class ForeignAgent implements ForeignAgentService {
     @Override
     protected void forward(Ipv4Packet inner, int nextHop) {
       // The sender's station tells apart visitors with the same home address.
-      Visitor visitor = byStation.get(stationKey(accessInterface.receivingFrom(), inner.source()));
+      Visitor visitor = visitors.fromStation(accessInterface.receivingFrom(), inner.source());
       if (visitor == null) {
         owner().counters().onDrop(DropReason.NO_ROUTE);
-        dropped++;
+        counters.dropped.increment();
         return;
       }
-      reverseTunnelled++;
+      counters.reverseTunnelled.increment();
       uplink.send(
           IpInIp.encapsulate(
               uplink.alloc(),

@@ -1,72 +1,109 @@
 package io.mvpn.homeagent;
 
+import io.mvpn.api.mobility.CounterStore;
+import io.mvpn.api.mobility.CounterStore.Counter;
 import io.mvpn.packet.mip.ReplyCode;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** What a home agent did with registrations: replies by code, and drops by reason. */
+/**
+ * What a home agent did with registrations: replies by code, and drops by reason. With a {@link
+ * CounterStore} the counters live there, in scope {@code homeagent/<tenant>}, so an update of the
+ * home agent (or, with the persistent store, a restart) goes on from where they were; without one
+ * they live and die with the engine. Every counter is a lock-free add.
+ */
 public final class RegistrationStats {
 
-  private final Map<Integer, Long> repliesByCode = new TreeMap<>();
-  private long malformedDropped;
-  private long unknownExtensionDropped;
-  private long tunnelledAccepted;
-  private long tunnelledRefused;
+  private static final String REPLY = "reply-";
 
-  synchronized void onReply(int code) {
-    repliesByCode.merge(code, 1L, Long::sum);
+  private final CounterStore store;
+  private final String scope;
+  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+
+  /** Counters of the engine's own. */
+  public RegistrationStats() {
+    this(null, "");
   }
 
-  synchronized void onMalformed() {
-    malformedDropped++;
+  public RegistrationStats(CounterStore store, String scope) {
+    this.store = store;
+    this.scope = scope;
   }
 
-  synchronized void onUnknownExtension() {
-    unknownExtensionDropped++;
+  /** The scope of a tenant's home agent counters in the store. */
+  public static String scope(String tenant) {
+    return "homeagent/" + tenant;
   }
 
-  synchronized void onTunnelled(boolean accepted) {
-    if (accepted) {
-      tunnelledAccepted++;
-    } else {
-      tunnelledRefused++;
-    }
+  private Counter counter(String name) {
+    return counters.computeIfAbsent(
+        name, n -> store == null ? Counter.standalone() : store.counter(scope, n));
   }
 
-  public synchronized long replies(int code) {
-    return repliesByCode.getOrDefault(code, 0L);
+  void onReply(int code) {
+    counter(REPLY + code).increment();
   }
 
-  public synchronized long accepted() {
+  void onMalformed() {
+    counter("dropped-malformed").increment();
+  }
+
+  void onUnknownExtension() {
+    counter("dropped-unknown-extension").increment();
+  }
+
+  void onTunnelled(boolean accepted) {
+    counter(accepted ? "tunnelled-accepted" : "tunnelled-refused").increment();
+  }
+
+  public long replies(int code) {
+    return counter(REPLY + code).get();
+  }
+
+  public long accepted() {
     return replies(ReplyCode.ACCEPTED) + replies(ReplyCode.ACCEPTED_NO_SIMULTANEOUS);
   }
 
-  public synchronized long authenticationFailures() {
+  public long authenticationFailures() {
     return replies(ReplyCode.HA_MN_AUTH_FAILED);
   }
 
-  public synchronized long replays() {
+  public long replays() {
     return replies(ReplyCode.HA_IDENTIFICATION_MISMATCH);
   }
 
-  public synchronized Map<Integer, Long> repliesByCode() {
-    return Map.copyOf(repliesByCode);
+  /** Every reply code sent at least once, with its count. */
+  public Map<Integer, Long> repliesByCode() {
+    Map<Integer, Long> byCode = new TreeMap<>();
+    Map<String, Long> all = new TreeMap<>();
+    if (store != null) {
+      all.putAll(store.snapshot(scope));
+    }
+    counters.forEach((name, c) -> all.put(name, c.get()));
+    all.forEach(
+        (name, count) -> {
+          if (name.startsWith(REPLY) && count > 0) {
+            byCode.put(Integer.parseInt(name.substring(REPLY.length())), count);
+          }
+        });
+    return byCode;
   }
 
-  public synchronized long malformedDropped() {
-    return malformedDropped;
+  public long malformedDropped() {
+    return counter("dropped-malformed").get();
   }
 
-  public synchronized long unknownExtensionDropped() {
-    return unknownExtensionDropped;
+  public long unknownExtensionDropped() {
+    return counter("dropped-unknown-extension").get();
   }
 
   /** Reverse-tunnelled datagrams passed into the tenant VRF, and those refused. */
-  public synchronized long tunnelledAccepted() {
-    return tunnelledAccepted;
+  public long tunnelledAccepted() {
+    return counter("tunnelled-accepted").get();
   }
 
-  public synchronized long tunnelledRefused() {
-    return tunnelledRefused;
+  public long tunnelledRefused() {
+    return counter("tunnelled-refused").get();
   }
 }

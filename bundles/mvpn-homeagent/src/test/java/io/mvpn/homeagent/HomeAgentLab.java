@@ -9,7 +9,6 @@ import io.mvpn.lab.Topology;
 import io.mvpn.lab.TopologyBuilder;
 import io.mvpn.net.Vrf;
 import io.mvpn.packet.mip.MobilitySecurityAssociation.Algorithm;
-import io.mvpn.store.InMemoryBindingStore;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -28,7 +27,7 @@ final class HomeAgentLab implements AutoCloseable {
   static final byte[] GLOBEX_KEY = HexFormat.of().parseHex("ffeeddccbbaa99887766554433221100");
 
   final Lab lab;
-  final InMemoryBindingStore store = new InMemoryBindingStore();
+  final CountingBindingStore store = new CountingBindingStore();
   final Dispatcher dispatcher;
   VirtualHomeAgent acme;
   VirtualHomeAgent globex;
@@ -84,6 +83,24 @@ final class HomeAgentLab implements AutoCloseable {
     ha.start();
     dispatcher.add(ha);
     return ha;
+  }
+
+  /** acme's mobile node, with a co-located care-of address on the visited network. */
+  TestMobileNode acmeNode() {
+    return mobileNode("mn-acme", "203.0.113.51", ACME_HA, ACME_KEY);
+  }
+
+  /** globex's mobile node, also 10.1.0.5 at home. */
+  TestMobileNode globexNode() {
+    return mobileNode("mn-globex", "203.0.113.52", GLOBEX_HA, GLOBEX_KEY);
+  }
+
+  private TestMobileNode mobileNode(String node, String careOf, Ipv4Address ha, byte[] key) {
+    return new TestMobileNode(
+        vrf(node, "main"),
+        Ipv4Address.parse(careOf),
+        ha,
+        new io.mvpn.packet.mip.MobilitySecurityAssociation(SPI, Algorithm.HMAC_MD5, key));
   }
 
   Vrf vrf(String node, String vrf) {

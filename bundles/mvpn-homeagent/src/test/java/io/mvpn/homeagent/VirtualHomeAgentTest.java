@@ -3,17 +3,13 @@ package io.mvpn.homeagent;
 import static io.mvpn.homeagent.HomeAgentLab.ACME_HA;
 import static io.mvpn.homeagent.HomeAgentLab.ACME_KEY;
 import static io.mvpn.homeagent.HomeAgentLab.GLOBEX_HA;
-import static io.mvpn.homeagent.HomeAgentLab.GLOBEX_KEY;
 import static io.mvpn.homeagent.HomeAgentLab.MN_HOME;
 import static io.mvpn.homeagent.HomeAgentLab.SPI;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.MvpnId;
 import io.mvpn.api.mobility.Binding;
 import io.mvpn.packet.mip.MipConstants;
-import io.mvpn.packet.mip.MobilitySecurityAssociation;
-import io.mvpn.packet.mip.MobilitySecurityAssociation.Algorithm;
 import io.mvpn.packet.mip.ReplyCode;
 import io.netty.buffer.Unpooled;
 import java.util.concurrent.TimeUnit;
@@ -23,18 +19,8 @@ import org.junit.jupiter.api.Test;
 class VirtualHomeAgentTest {
 
   private final HomeAgentLab lab = new HomeAgentLab();
-  private final TestMobileNode acmeMn =
-      new TestMobileNode(
-          lab.vrf("mn-acme", "main"),
-          Ipv4Address.parse("203.0.113.51"),
-          ACME_HA,
-          new MobilitySecurityAssociation(SPI, Algorithm.HMAC_MD5, ACME_KEY));
-  private final TestMobileNode globexMn =
-      new TestMobileNode(
-          lab.vrf("mn-globex", "main"),
-          Ipv4Address.parse("203.0.113.52"),
-          GLOBEX_HA,
-          new MobilitySecurityAssociation(SPI, Algorithm.HMAC_MD5, GLOBEX_KEY));
+  private final TestMobileNode acmeMn = lab.acmeNode();
+  private final TestMobileNode globexMn = lab.globexNode();
 
   @AfterEach
   void close() {

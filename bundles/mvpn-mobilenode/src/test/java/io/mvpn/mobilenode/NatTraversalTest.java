@@ -6,15 +6,19 @@ import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.MvpnId;
 import io.mvpn.api.Prefix;
 import io.mvpn.api.mobility.Binding;
+import io.mvpn.backbone.NaptGateway;
 import io.mvpn.dispatcher.Dispatcher;
 import io.mvpn.homeagent.HomeAgentConfig;
 import io.mvpn.homeagent.VirtualHomeAgent;
 import io.mvpn.lab.Lab;
 import io.mvpn.lab.TopologyBuilder;
-import io.mvpn.net.nat.Napt;
+import io.mvpn.napt.NaptTimeouts;
+import io.mvpn.napt.internal.NaptManager;
 import io.mvpn.packet.mip.MobilitySecurityAssociation;
 import io.mvpn.packet.mip.MobilitySecurityAssociation.Algorithm;
 import io.mvpn.store.InMemoryBindingStore;
+import io.mvpn.store.InMemoryNaptMappingStore;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -55,10 +59,17 @@ class NatTraversalTest {
                 .iface("w0", "cafe-wifi", "10.200.0.2/24")
                 .route("198.51.100.0/24", "10.200.0.1")
                 .build());
-    Napt napt =
-        new Napt(
-            lab.vrf("nat", "inside"), lab.vrf("nat", "outside"), Ipv4Address.parse("203.0.113.70"));
-    napt.start();
+    // The café's NAT: the appliance's NAPT engine and gateway, with one realm inside.
+    NaptManager napt =
+        new NaptManager(
+            new InMemoryNaptMappingStore(),
+            Ipv4Address.parse("203.0.113.70"),
+            40000,
+            0xFFFF,
+            NaptTimeouts.udp(Duration.ofMinutes(2)));
+    NaptGateway nat = new NaptGateway(lab.vrf("nat", "outside"));
+    nat.use(napt);
+    nat.attach(MvpnId.of("cafe"), lab.vrf("nat", "inside"));
     InMemoryBindingStore store = new InMemoryBindingStore();
     Ipv4Address ha = Ipv4Address.parse("198.51.100.10");
     VirtualHomeAgent homeAgent =
@@ -110,7 +121,7 @@ class NatTraversalTest {
     assertThat(b.source()).hasToString("203.0.113.70");
     assertThat(b.sourcePort()).isEqualTo(40000);
     // One mapping all along: registrations, tunnel data and keepalives share it.
-    assertThat(napt.mappings()).isEqualTo(1);
+    assertThat(napt.mappings(lab.virtualTime().nanoTime())).hasSize(1);
     assertThat(ping.sent()).isGreaterThan(390);
     assertThat(ping.received()).isEqualTo(ping.sent());
     assertThat(lab.vrf("acme-host", "main").counters().delivered()).isEqualTo(ping.sent());

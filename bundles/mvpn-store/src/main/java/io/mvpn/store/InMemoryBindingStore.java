@@ -10,13 +10,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import org.osgi.service.component.annotations.Component;
 
 /**
- * Bindings in memory, in their own bundle: they survive updates of the home agent bundle, not a
- * restart of the appliance (a persistent store will implement the same interface).
+ * Bindings in memory: in the appliance (with {@code type = memory} in {@code io.mvpn.store}) they
+ * survive updates of the home agent bundle, not of the store's nor a restart; tests and the lab use
+ * it directly. {@link PersistentBindingStore} keeps the same content in a file.
  */
-@Component(service = BindingStore.class, immediate = true)
 public final class InMemoryBindingStore implements BindingStore {
 
   /** A mobile node: home addresses repeat across tenants, never within one. */

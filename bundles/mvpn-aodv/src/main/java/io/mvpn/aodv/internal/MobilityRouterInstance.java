@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongConsumer;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -104,6 +105,11 @@ public final class MobilityRouterInstance implements MobilityRouterService {
     boolean gratuitousRreps() default false;
 
     @AttributeDefinition(
+        description =
+            "Ask for a RREP-ACK on every RREP sent; silent neighbours are blacklisted (§6.8)")
+    boolean rrepAcks() default false;
+
+    @AttributeDefinition(
         description = "Rebroadcast RREQs per second (a flood cap; not in RFC 3561)")
     int rreqForwardLimit() default 100;
 
@@ -155,6 +161,10 @@ public final class MobilityRouterInstance implements MobilityRouterService {
             .weightedRingSearch(config.weightedRingSearch())
             .refreshLeadMillis(config.refreshLeadMillis())
             .rerequestLeadMillis(config.rerequestLeadMillis())
+            .rreqForwardLimit(config.rreqForwardLimit())
+            .localRepair(config.localRepair())
+            .gratuitousRreps(config.gratuitousRreps())
+            .rrepAcks(config.rrepAcks())
             .build();
     AodvParameters parameters = derivedOverrides(config, computed).requireValid();
     Ipv4Address self = Ipv4Address.parse(config.address());
@@ -181,9 +191,6 @@ public final class MobilityRouterInstance implements MobilityRouterService {
                 ifaces.add(vrf.getInterface(l));
               }
               MobilityRouter r = new MobilityRouter(self, vrf, ifaces, parameters);
-              r.setRreqForwardLimit(config.rreqForwardLimit());
-              r.setLocalRepair(config.localRepair());
-              r.setGratuitousRreps(config.gratuitousRreps());
               int[] weights = config.linkWeights();
               for (int w = 0; w < weights.length && w < links.size(); w++) {
                 r.setLinkWeight(links.get(w), weights[w]);
@@ -194,35 +201,25 @@ public final class MobilityRouterInstance implements MobilityRouterService {
     LOG.info("mobility router {} up at {} on {} links", name, self, links.size());
   }
 
-  /** The derived §10 values an operator set explicitly (0 keeps the computed one). */
+  /**
+   * The derived §10 values an operator set explicitly (0 keeps the computed one). The others stay
+   * as computed from the base values: an override moves nothing that the RFC derives from it.
+   */
   private static AodvParameters derivedOverrides(Config c, AodvParameters p) {
-    return new AodvParameters(
-        p.activeRouteTimeoutMillis(),
-        p.allowedHelloLoss(),
-        c.blacklistTimeoutMillis() > 0 ? c.blacklistTimeoutMillis() : p.blacklistTimeoutMillis(),
-        c.deletePeriodMillis() > 0 ? c.deletePeriodMillis() : p.deletePeriodMillis(),
-        p.helloIntervalMillis(),
-        p.localAddTtl(),
-        c.maxRepairTtl() > 0 ? c.maxRepairTtl() : p.maxRepairTtl(),
-        p.myRouteTimeoutMillis(),
-        p.netDiameter(),
-        c.netTraversalTimeMillis() > 0 ? c.netTraversalTimeMillis() : p.netTraversalTimeMillis(),
-        c.nextHopWaitMillis() > 0 ? c.nextHopWaitMillis() : p.nextHopWaitMillis(),
-        p.nodeTraversalTimeMillis(),
-        c.pathDiscoveryTimeMillis() > 0 ? c.pathDiscoveryTimeMillis() : p.pathDiscoveryTimeMillis(),
-        p.rerrRatelimit(),
-        p.rreqRetries(),
-        p.rreqRatelimit(),
-        p.timeoutBuffer(),
-        p.ttlStart(),
-        p.ttlIncrement(),
-        p.ttlThreshold(),
-        p.helloMessages(),
-        p.linkLayerFeedback(),
-        p.expandingRingSearch(),
-        p.weightedRingSearch(),
-        p.refreshLeadMillis(),
-        p.rerequestLeadMillis());
+    AodvParameters.Builder b = p.toBuilder();
+    overrideIfSet(c.blacklistTimeoutMillis(), b::blacklistTimeoutMillis);
+    overrideIfSet(c.deletePeriodMillis(), b::deletePeriodMillis);
+    overrideIfSet(c.maxRepairTtl(), v -> b.maxRepairTtl((int) v));
+    overrideIfSet(c.netTraversalTimeMillis(), b::netTraversalTimeMillis);
+    overrideIfSet(c.nextHopWaitMillis(), b::nextHopWaitMillis);
+    overrideIfSet(c.pathDiscoveryTimeMillis(), b::pathDiscoveryTimeMillis);
+    return b.build();
+  }
+
+  private static void overrideIfSet(long configured, LongConsumer override) {
+    if (configured > 0) {
+      override.accept(configured);
+    }
   }
 
   /** Comma-separated or multi-valued. */

@@ -1,6 +1,5 @@
 package io.mvpn.aodv.route;
 
-import io.mvpn.aodv.AodvParameters;
 import io.mvpn.api.Ipv4Address;
 import java.util.concurrent.TimeUnit;
 
@@ -12,9 +11,9 @@ public final class Blacklist {
 
   private final ExpiringSet<Ipv4Address> neighbours;
 
-  public Blacklist(AodvParameters parameters) {
+  public Blacklist(RouteTimeouts timeouts) {
     neighbours =
-        new ExpiringSet<>(TimeUnit.MILLISECONDS.toNanos(parameters.blacklistTimeoutMillis()));
+        new ExpiringSet<>(TimeUnit.MILLISECONDS.toNanos(timeouts.blacklistTimeoutMillis()));
   }
 
   /** Blacklists the neighbour from {@code now} for BLACKLIST_TIMEOUT (again, if it was). */

@@ -1,6 +1,5 @@
 package io.mvpn.aodv.route;
 
-import io.mvpn.aodv.AodvParameters;
 import io.mvpn.api.Ipv4Address;
 import java.util.concurrent.TimeUnit;
 
@@ -14,8 +13,8 @@ public final class DuplicateRreqCache {
 
   private final ExpiringSet<Key> seen;
 
-  public DuplicateRreqCache(AodvParameters parameters) {
-    seen = new ExpiringSet<>(TimeUnit.MILLISECONDS.toNanos(parameters.pathDiscoveryTimeMillis()));
+  public DuplicateRreqCache(RouteTimeouts timeouts) {
+    seen = new ExpiringSet<>(TimeUnit.MILLISECONDS.toNanos(timeouts.pathDiscoveryTimeMillis()));
   }
 
   /**

@@ -1,6 +1,5 @@
 package io.mvpn.aodv.route;
 
-import io.mvpn.aodv.AodvParameters;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -16,8 +15,8 @@ public final class RebootHold {
   private long endsAt;
 
   /** A hold that starts at {@code bootTime}. */
-  public RebootHold(AodvParameters parameters, long bootTime) {
-    deletePeriod = TimeUnit.MILLISECONDS.toNanos(parameters.deletePeriodMillis());
+  public RebootHold(RouteTimeouts timeouts, long bootTime) {
+    deletePeriod = TimeUnit.MILLISECONDS.toNanos(timeouts.deletePeriodMillis());
     endsAt = bootTime + deletePeriod;
   }
 

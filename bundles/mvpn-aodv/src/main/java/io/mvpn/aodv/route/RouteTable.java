@@ -1,6 +1,5 @@
 package io.mvpn.aodv.route;
 
-import io.mvpn.aodv.AodvParameters;
 import io.mvpn.aodv.message.SequenceNumbers;
 import io.mvpn.api.Ipv4Address;
 import java.util.ArrayList;
@@ -32,11 +31,11 @@ public final class RouteTable {
   private final long nodeTraversalTime;
   private final Map<Ipv4Address, RouteEntry> entries = new HashMap<>();
 
-  public RouteTable(AodvParameters parameters) {
-    activeRouteTimeout = nanos(parameters.activeRouteTimeoutMillis());
-    deletePeriod = nanos(parameters.deletePeriodMillis());
-    netTraversalTime = nanos(parameters.netTraversalTimeMillis());
-    nodeTraversalTime = nanos(parameters.nodeTraversalTimeMillis());
+  public RouteTable(RouteTimeouts timeouts) {
+    activeRouteTimeout = nanos(timeouts.activeRouteTimeoutMillis());
+    deletePeriod = nanos(timeouts.deletePeriodMillis());
+    netTraversalTime = nanos(timeouts.netTraversalTimeMillis());
+    nodeTraversalTime = nanos(timeouts.nodeTraversalTimeMillis());
   }
 
   /** The entry for the destination whatever its state: invalid ones still hold seq and hops. */

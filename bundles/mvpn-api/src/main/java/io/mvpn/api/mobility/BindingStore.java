@@ -42,4 +42,19 @@ public interface BindingStore {
 
   /** Bindings over all tenants. */
   int size();
+
+  /**
+   * This store as seen from a scheduler whose time plus {@code epochOffsetNanos} is Unix time in
+   * nanoseconds (the fabric's {@code epochOffsetNanos()}): the {@code registeredAtNanos} and {@code
+   * expiresAtNanos} of bindings written and read through the view are on that scheduler's clock.
+   *
+   * <p>A store whose content outlives the scheduler (a persistent one, across a restart; any one,
+   * across an update of the fabric) keeps times as Unix time and rebases them onto the caller's
+   * clock, so a binding expires at the same wall-clock instant whichever scheduler reads it.
+   * Callers that use the store directly get the clock of a scheduler that started with the store.
+   * The default suits a store that never outlives the caller's scheduler: it is the store itself.
+   */
+  default BindingStore onClock(long epochOffsetNanos) {
+    return this;
+  }
 }

@@ -1,6 +1,9 @@
-/** Mobility state shared by functions: bindings and the store that outlives their code. */
+/**
+ * Mobility state shared by functions and the stores that outlive their code: bindings of home
+ * agents, visitors of foreign agents, the counters an operator reads.
+ */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package io.mvpn.api.mobility;
 
 import org.osgi.annotation.bundle.Export;

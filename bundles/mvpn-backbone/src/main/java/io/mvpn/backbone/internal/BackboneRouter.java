@@ -2,23 +2,18 @@ package io.mvpn.backbone.internal;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.MvpnId;
+import io.mvpn.api.dns.WorkgroupDns;
+import io.mvpn.api.napt.NaptService;
 import io.mvpn.api.workgroup.CallerVerifier;
 import io.mvpn.api.workgroup.MemberId;
-import io.mvpn.api.workgroup.WorkgroupService;
 import io.mvpn.backbone.BackboneService;
+import io.mvpn.backbone.MsmDns;
 import io.mvpn.backbone.NaptCallerVerifier;
-import io.mvpn.dns.WorkgroupZone;
+import io.mvpn.backbone.NaptGateway;
 import io.mvpn.net.FabricService;
-import io.mvpn.net.Registration;
 import io.mvpn.net.Vrf;
-import io.mvpn.net.nat.TenantNapt;
 import io.mvpn.packet.ipv4.IpProtocol;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import java.net.InetSocketAddress;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.osgi.service.component.annotations.Activate;
@@ -26,6 +21,9 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -34,9 +32,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The common backbone router, from {@code etc/io.mvpn.backbone.cfg} (seed 002 c19-22): a VRF {@code
- * backbone} that the listed tenants' VRFs reach through a NAPT keyed by tenant (UDP and TCP), with
- * the mobile service manager's address on it and the workgroup DNS on port 53, which asks the NAPT
- * who is behind each query's port.
+ * backbone} that the listed tenants' VRFs reach through the {@link NaptService}, with the mobile
+ * service manager's address on it where the {@link WorkgroupDns} answers on port 53 as the member
+ * behind each query's NAPT port. Both services are referenced dynamically: either bundle can be
+ * updated in place, and this router re-binds without restarting.
  */
 @Component(
     configurationPid = BackboneRouter.PID,
@@ -52,117 +51,134 @@ public final class BackboneRouter implements BackboneService, CallerVerifier {
 
   @ObjectClassDefinition(name = "mvpn backbone router")
   public @interface Config {
-    @AttributeDefinition(description = "The NAPT's public address")
-    String publicAddress();
-
     @AttributeDefinition(
         description = "The mobile service manager's address (DNS on 53); empty: none")
     String msmAddress() default "";
 
     @AttributeDefinition(description = "Tenants whose VRFs reach the backbone, comma-separated")
     String[] tenants();
-
-    int firstPort() default 40000;
-
-    int lastPort() default 49999;
-
-    @AttributeDefinition(description = "Idle timeout of a UDP mapping, seconds")
-    int idleTimeoutSeconds() default 120;
-
-    @AttributeDefinition(
-        description = "Idle timeout of an established TCP connection's mapping, seconds (>= 7440)")
-    int tcpEstablishedTimeoutSeconds() default 7440;
-
-    @AttributeDefinition(
-        description = "Idle timeout of a TCP mapping being opened or closed, seconds")
-    int tcpTransitoryTimeoutSeconds() default 240;
   }
 
   @Reference FabricService fabric;
 
-  @Reference WorkgroupService directory;
-
   private Vrf backbone;
-  private TenantNapt napt;
+  private NaptGateway gateway;
+  private MsmDns dns;
   private CallerVerifier callers;
-  private Registration dns;
-  private long dnsAnswered;
+  // Bound before activation, or between bind and the loop picking it up.
+  private volatile NaptService napt;
+  private volatile WorkgroupDns workgroupDns;
+
+  @Reference(
+      cardinality = ReferenceCardinality.OPTIONAL,
+      policy = ReferencePolicy.DYNAMIC,
+      policyOption = ReferencePolicyOption.GREEDY)
+  void bindNapt(NaptService service) {
+    napt = service;
+    onLoopIfActive(() -> gateway.use(service));
+  }
+
+  void unbindNapt(NaptService service) {
+    if (napt == service) {
+      napt = null;
+    }
+    onLoopIfActive(() -> gateway.release(service));
+  }
+
+  @Reference(
+      cardinality = ReferenceCardinality.OPTIONAL,
+      policy = ReferencePolicy.DYNAMIC,
+      policyOption = ReferencePolicyOption.GREEDY)
+  void bindDns(WorkgroupDns service) {
+    workgroupDns = service;
+    onLoopIfActive(
+        () -> {
+          if (dns != null) {
+            dns.use(service);
+          }
+        });
+  }
+
+  void unbindDns(WorkgroupDns service) {
+    if (workgroupDns == service) {
+      workgroupDns = null;
+    }
+    onLoopIfActive(
+        () -> {
+          if (dns != null) {
+            dns.release(service);
+          }
+        });
+  }
 
   @Activate
   void activate(Config config) {
-    backbone = fabric.createVrf("backbone");
-    List<MvpnId> tenants = new ArrayList<>();
-    Arrays.stream(config.tenants())
-        .flatMap(v -> Arrays.stream(v.split(",")))
-        .map(String::trim)
-        .filter(t -> !t.isEmpty())
-        .forEach(t -> tenants.add(MvpnId.of(t)));
-    Ipv4Address publicAddress = Ipv4Address.parse(config.publicAddress());
+    Vrf vrf = fabric.createVrf("backbone");
+    List<MvpnId> tenants =
+        Arrays.stream(config.tenants())
+            .flatMap(v -> Arrays.stream(v.split(",")))
+            .map(String::trim)
+            .filter(t -> !t.isEmpty())
+            .map(MvpnId::of)
+            .toList();
     List<Vrf> tenantVrfs = tenants.stream().map(fabric::tenantVrf).toList();
+    backbone = vrf;
     fabric.onLoop(
-        backbone,
+        vrf,
         () -> {
-          napt =
-              new TenantNapt(
-                  backbone,
-                  publicAddress,
-                  config.firstPort(),
-                  config.lastPort(),
-                  new TenantNapt.Timeouts(
-                      Duration.ofSeconds(config.idleTimeoutSeconds()),
-                      Duration.ofSeconds(config.tcpEstablishedTimeoutSeconds()),
-                      Duration.ofSeconds(config.tcpTransitoryTimeoutSeconds())));
+          gateway = new NaptGateway(vrf);
           for (int i = 0; i < tenants.size(); i++) {
-            napt.attach(tenants.get(i), tenantVrfs.get(i));
+            gateway.attach(tenants.get(i), tenantVrfs.get(i));
+          }
+          NaptService n = napt;
+          if (n != null) {
+            gateway.use(n);
           }
           if (!config.msmAddress().isBlank()) {
-            backbone.addLocalAddress(Ipv4Address.parse(config.msmAddress()));
-            dns = backbone.bindUdp(53, (v, in, d) -> answer(v, d));
+            dns = new MsmDns(vrf, Ipv4Address.parse(config.msmAddress().trim()), gateway);
+            WorkgroupDns d = workgroupDns;
+            if (d != null) {
+              dns.use(d);
+            }
           }
           return null;
         });
     callers =
         new NaptCallerVerifier(
-            publicAddress,
-            port -> fabric.onLoop(backbone, () -> napt.insideOf(IpProtocol.TCP, port)));
-    LOG.info("backbone up at {} for tenants {}", publicAddress, tenants);
+            () -> fabric.onLoop(vrf, gateway::publicAddress),
+            port -> fabric.onLoop(vrf, () -> gateway.insideOf(IpProtocol.TCP, port)));
+    LOG.info("backbone up for tenants {}", tenants);
   }
 
-  /** c21: the asker is the member behind the query's NAPT port; anyone else gets nothing. */
-  private void answer(Vrf v, io.mvpn.packet.udp.UdpDatagram d) {
-    var inside = napt.insideOf(d.sourcePort());
-    if (inside.isEmpty()) {
-      return;
+  /**
+   * Applies a service change on the backbone's loop once activation has made the router; one that
+   * comes earlier is picked up by activation itself, which reads the fields on the same loop.
+   */
+  private void onLoopIfActive(Runnable change) {
+    Vrf vrf = backbone;
+    if (vrf != null) {
+      fabric.onLoop(
+          vrf,
+          () -> {
+            if (gateway != null) {
+              change.run();
+            }
+            return null;
+          });
     }
-    byte[] reply =
-        new WorkgroupZone(directory)
-            .answer(
-                ByteBufUtil.getBytes(d.payload()),
-                new MemberId(inside.get().tenant(), inside.get().address()),
-                WorkgroupZone.Transport.UDP);
-    if (reply == null) {
-      return;
-    }
-    dnsAnswered++;
-    ByteBuf out = Unpooled.wrappedBuffer(reply);
-    v.sendUdp(
-        Ipv4Address.of(d.ip().destination()),
-        Ipv4Address.of(d.ip().source()),
-        53,
-        d.sourcePort(),
-        out);
-    out.release();
   }
 
   @Deactivate
   void deactivate() {
+    Vrf vrf = backbone;
+    backbone = null;
     fabric.onLoop(
-        backbone,
+        vrf,
         () -> {
           if (dns != null) {
             dns.close();
           }
-          napt.close();
+          gateway.close();
           return null;
         });
   }
@@ -174,32 +190,32 @@ public final class BackboneRouter implements BackboneService, CallerVerifier {
   }
 
   @Override
-  public List<TenantNapt.MappingView> mappings() {
-    return fabric.onLoop(backbone, napt::mappings);
-  }
-
-  @Override
   public List<MvpnId> tenants() {
-    return fabric.onLoop(backbone, napt::tenants);
+    return fabric.onLoop(backbone, gateway::tenants);
   }
 
   @Override
-  public long translated() {
-    return fabric.onLoop(backbone, napt::translated);
+  public boolean translating() {
+    return fabric.onLoop(backbone, () -> gateway.napt().isPresent());
   }
 
   @Override
-  public long exhausted() {
-    return fabric.onLoop(backbone, napt::exhausted);
+  public long withoutNapt() {
+    return fabric.onLoop(backbone, gateway::withoutNapt);
   }
 
   @Override
-  public long dropped() {
-    return fabric.onLoop(backbone, napt::dropped);
+  public boolean answeringDns() {
+    return fabric.onLoop(backbone, () -> dns != null && dns.serving());
   }
 
   @Override
   public long dnsAnswered() {
-    return fabric.onLoop(backbone, () -> dnsAnswered);
+    return fabric.onLoop(backbone, () -> dns == null ? 0L : dns.answered());
+  }
+
+  @Override
+  public long dnsUnanswered() {
+    return fabric.onLoop(backbone, () -> dns == null ? 0L : dns.unanswered());
   }
 }

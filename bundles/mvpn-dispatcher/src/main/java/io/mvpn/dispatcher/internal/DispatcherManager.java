@@ -54,11 +54,7 @@ public final class DispatcherManager {
   }
 
   private Void add(TunnelEndpoint endpoint) {
-    try {
-      dispatcher.add(endpoint);
-    } catch (IllegalStateException e) {
-      LOG.error("tunnel endpoint of {} refused: {}", endpoint.tenant(), e.getMessage());
-    }
+    dispatcher.add(endpoint); // a refused endpoint is logged and listed by the dispatcher
     return null;
   }
 
@@ -91,8 +87,9 @@ public final class DispatcherManager {
     dispatcher = null;
   }
 
-  /** For the shell: the dispatcher's counters. */
-  public synchronized Dispatcher dispatcher() {
-    return dispatcher;
+  /** For the shell: endpoints and counters, read on the dispatcher's thread; null when down. */
+  public synchronized Dispatcher.Status status() {
+    Dispatcher running = dispatcher;
+    return running == null ? null : fabric.onLoop(publicVrf, running::status);
   }
 }

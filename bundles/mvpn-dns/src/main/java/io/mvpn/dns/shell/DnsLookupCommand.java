@@ -2,9 +2,8 @@ package io.mvpn.dns.shell;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.MvpnId;
+import io.mvpn.api.dns.WorkgroupDns;
 import io.mvpn.api.workgroup.MemberId;
-import io.mvpn.api.workgroup.WorkgroupService;
-import io.mvpn.dns.WorkgroupZone;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -19,8 +18,8 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * {@code mvpn:dns-lookup NAME TENANT/ADDRESS}: what the workgroup DNS answers that member for a
- * name, as it would over the wire.
+ * {@code mvpn:dns-lookup NAME TENANT/ADDRESS}: what the running workgroup DNS answers that member
+ * for a name, over the wire format it serves.
  */
 @Service
 @Command(scope = "mvpn", name = "dns-lookup", description = "Ask the workgroup DNS as a member")
@@ -35,7 +34,7 @@ public class DnsLookupCommand implements Action {
   @Argument(index = 2, name = "type", description = "A (default), AAAA, SOA...")
   String type = "A";
 
-  @Reference WorkgroupService directory;
+  @Reference WorkgroupDns dns;
 
   @Reference Session session;
 
@@ -50,9 +49,14 @@ public class DnsLookupCommand implements Action {
         new MemberId(
             MvpnId.of(asker.substring(0, slash)), Ipv4Address.parse(asker.substring(slash + 1)));
     Name qname = Name.fromString(name.endsWith(".") ? name : name + ".");
-    Message answer =
-        new WorkgroupZone(directory)
-            .answer(Message.newQuery(Record.newRecord(qname, Type.value(type), 1)), who);
+    byte[] query = Message.newQuery(Record.newRecord(qname, Type.value(type), 1)).toWire();
+    // Over TCP: the whole answer, never truncated.
+    byte[] reply = dns.answer(query, who, WorkgroupDns.Transport.TCP);
+    if (reply == null) {
+      session.getConsole().println("no answer");
+      return null;
+    }
+    Message answer = new Message(reply);
     session.getConsole().println("status: " + Rcode.string(answer.getRcode()));
     for (Record r : answer.getSection(Section.ANSWER)) {
       session.getConsole().println(r);

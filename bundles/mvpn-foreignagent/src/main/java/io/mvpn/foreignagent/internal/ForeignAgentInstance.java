@@ -1,6 +1,8 @@
 package io.mvpn.foreignagent.internal;
 
 import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.mobility.CounterStore;
+import io.mvpn.api.mobility.VisitorStore;
 import io.mvpn.foreignagent.ForeignAgent;
 import io.mvpn.foreignagent.ForeignAgentService;
 import io.mvpn.foreignagent.Visitor;
@@ -83,6 +85,12 @@ public final class ForeignAgentInstance implements ForeignAgentService {
 
   @Reference FabricService fabric;
 
+  /** Where the visitor list outlives this component (and, persistent, the appliance). */
+  @Reference VisitorStore visitorStore;
+
+  /** Where its counters go on counting across updates. */
+  @Reference CounterStore counterStore;
+
   private ForeignAgent engine;
   private Vrf access;
 
@@ -148,11 +156,18 @@ public final class ForeignAgentInstance implements ForeignAgentService {
         fabric.onLoop(
             access,
             () -> {
-              ForeignAgent fa = new ForeignAgent(faConfig, access, accessInterface, uplink);
+              ForeignAgent fa =
+                  new ForeignAgent(
+                      faConfig,
+                      access,
+                      accessInterface,
+                      uplink,
+                      new ForeignAgent.Stores(
+                          name, visitorStore, counterStore, fabric.epochOffsetNanos()));
               fa.start();
               return fa;
             });
-    LOG.info("foreign agent {} up at {}", name, careOf);
+    LOG.info("foreign agent {} up at {} with {} visitors", name, careOf, engine.visitors().size());
   }
 
   @Deactivate

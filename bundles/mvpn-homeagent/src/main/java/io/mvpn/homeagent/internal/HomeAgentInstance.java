@@ -3,6 +3,7 @@ package io.mvpn.homeagent.internal;
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.MvpnId;
 import io.mvpn.api.mobility.BindingStore;
+import io.mvpn.api.mobility.CounterStore;
 import io.mvpn.api.tenant.Tenant;
 import io.mvpn.homeagent.HomeAgent;
 import io.mvpn.homeagent.HomeAgentConfig;
@@ -92,6 +93,8 @@ public final class HomeAgentInstance implements HomeAgent {
 
   @Reference BindingStore store;
 
+  @Reference CounterStore counters;
+
   @Reference(name = "tenant")
   Tenant tenant;
 
@@ -142,7 +145,13 @@ public final class HomeAgentInstance implements HomeAgent {
             () -> {
               VirtualHomeAgent ha =
                   new VirtualHomeAgent(
-                      haConfig, publicVrf, tenantVrf, store, fabric.epochOffsetNanos());
+                      haConfig,
+                      publicVrf,
+                      tenantVrf,
+                      // Stored expiries are wall-clock time: seen on the fabric's clock.
+                      store.onClock(fabric.epochOffsetNanos()),
+                      fabric.epochOffsetNanos(),
+                      new RegistrationStats(counters, RegistrationStats.scope(id.toString())));
               ha.start();
               return ha;
             });

@@ -49,7 +49,7 @@ public class BindingsCommand implements Action {
     table.column("Remaining").alignRight();
     table.column("Flags");
     for (MvpnId id : ids) {
-      for (Binding b : store.bindings(id)) {
+      for (Binding b : store.onClock(fabric.epochOffsetNanos()).bindings(id)) {
         table
             .addRow()
             .addContent(

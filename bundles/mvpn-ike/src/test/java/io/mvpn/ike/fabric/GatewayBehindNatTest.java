@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.MvpnId;
 import io.mvpn.api.ipsec.ChildSaEvent;
+import io.mvpn.backbone.NaptGateway;
 import io.mvpn.ike.message.TrafficSelector;
 import io.mvpn.ike.pki.CertificateAuthenticator;
 import io.mvpn.ike.pki.CertificateAuthority;
@@ -27,12 +29,14 @@ import io.mvpn.ipsec.gateway.SecurityGateway;
 import io.mvpn.ipsec.gateway.SecurityGatewayTunnels;
 import io.mvpn.lab.Lab;
 import io.mvpn.lab.TopologyBuilder;
+import io.mvpn.napt.NaptTimeouts;
+import io.mvpn.napt.internal.NaptManager;
 import io.mvpn.net.Vrf;
-import io.mvpn.net.nat.Napt;
 import io.mvpn.packet.MalformedPacketException;
 import io.mvpn.packet.ipv4.Ipv4Packet;
 import io.mvpn.packet.siu.SecurityInformationUpdate;
 import io.mvpn.packet.udp.UdpDatagram;
+import io.mvpn.store.InMemoryNaptMappingStore;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
@@ -105,7 +109,16 @@ class GatewayBehindNatTest {
                 .vrf("main")
                 .iface("eth0", "internet", "203.0.113.66/24")
                 .build());
-    new Napt(lab.vrf("nat", "inside"), lab.vrf("nat", "outside"), NAT).start();
+    // The gateway's NAT: the appliance's NAPT engine and gateway, with one realm inside.
+    NaptGateway nat = new NaptGateway(lab.vrf("nat", "outside"));
+    nat.use(
+        new NaptManager(
+            new InMemoryNaptMappingStore(),
+            NAT,
+            40000,
+            0xFFFF,
+            NaptTimeouts.udp(Duration.ofMinutes(2))));
+    nat.attach(MvpnId.of("site"), lab.vrf("nat", "inside"));
 
     SecureRandom random = new SecureRandom();
     CertificateAuthority ca =

@@ -1,0 +1,224 @@
+package io.mvpn.fabric;
+
+import io.mvpn.api.tenant.Tenant;
+import io.mvpn.api.tenant.TenantEvent;
+import io.mvpn.api.tenant.TenantListener;
+import io.mvpn.api.tenant.TenantService;
+import io.mvpn.api.time.Scheduler;
+import io.mvpn.net.FabricService;
+import io.mvpn.net.Interface;
+import io.mvpn.net.Route;
+import io.mvpn.net.Transport;
+import io.mvpn.net.Vrf;
+import io.mvpn.net.link.LinkProperties;
+import io.mvpn.net.link.MemorySegment;
+import io.mvpn.net.time.EventLoopScheduler;
+import io.mvpn.net.transport.HostSocketTransport;
+import io.mvpn.net.transport.UdpPointToPointTransport;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.TimeUnit;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The appliance's fabric: one Netty event loop that carries the public VRF and a VRF per tenant,
+ * made and removed as tenants come and go, plus the interfaces configured on them.
+ */
+@Component(immediate = true, service = FabricService.class)
+public final class FabricManager implements FabricService {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FabricManager.class);
+
+  private final Map<String, Vrf> vrfs = new ConcurrentSkipListMap<>();
+  private final Map<String, Interface> interfaces = new ConcurrentHashMap<>();
+  private final Map<String, InterfaceConfig> configured = new ConcurrentHashMap<>();
+  private final Map<String, MemorySegment> segments = new ConcurrentHashMap<>();
+  private final TenantListener tenantListener = this::tenantEvent;
+
+  @Reference TenantService tenants;
+
+  private EventLoopGroup group;
+  private Scheduler scheduler;
+  private long epochOffsetNanos;
+
+  @Activate
+  void activate() {
+    group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    scheduler = new EventLoopScheduler(group.next());
+    epochOffsetNanos = System.currentTimeMillis() * 1_000_000L - scheduler.nanoTime();
+    ensureVrf(PUBLIC_VRF);
+    tenants.addListener(tenantListener);
+    for (Tenant t : tenants.getTenants()) {
+      ensureVrf(t.id().toString());
+    }
+    LOG.info("fabric up with VRFs {}", vrfs.keySet());
+  }
+
+  @Deactivate
+  void deactivate() {
+    tenants.removeListener(tenantListener);
+    for (String name : List.copyOf(interfaces.keySet())) {
+      bringDown(name);
+    }
+    configured.clear();
+    vrfs.clear();
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  private void tenantEvent(TenantEvent event) {
+    String name = event.tenant().id().toString();
+    switch (event.type()) {
+      case ADDED -> ensureVrf(name);
+      case REMOVED -> {
+        // The tenant's interfaces stay configured but go with its VRF until it is back.
+        removeVrf(name);
+      }
+    }
+  }
+
+  private synchronized void ensureVrf(String name) {
+    if (vrfs.containsKey(name)) {
+      return;
+    }
+    Vrf vrf = new Vrf(name, scheduler, PooledByteBufAllocator.DEFAULT);
+    vrfs.put(name, vrf);
+    for (InterfaceConfig c : configured.values()) {
+      if (c.vrf().equals(name)) {
+        try {
+          bringUp(vrf, c);
+        } catch (RuntimeException e) {
+          LOG.error("interface {} cannot come up in VRF {}: {}", c.name(), name, e.getMessage());
+        }
+      }
+    }
+  }
+
+  private synchronized void removeVrf(String name) {
+    Vrf gone = vrfs.remove(name);
+    if (gone != null) {
+      for (Interface i : List.copyOf(interfaces.values())) {
+        if (i.vrf() == gone) {
+          bringDown(i.name());
+        }
+      }
+      LOG.info("VRF {} removed with its tenant", name);
+    }
+  }
+
+  @Override
+  public List<Vrf> vrfs() {
+    return List.copyOf(vrfs.values());
+  }
+
+  @Override
+  public Vrf createVrf(String name) {
+    ensureVrf(name);
+    return vrfs.get(name);
+  }
+
+  @Override
+  public MemorySegment segment(String name) {
+    return segments.computeIfAbsent(
+        name, s -> new MemorySegment(s, LinkProperties.IDEAL, s.hashCode()));
+  }
+
+  @Override
+  public Vrf tenantVrf(io.mvpn.api.MvpnId tenant) {
+    ensureVrf(tenant.toString());
+    return vrfs.get(tenant.toString());
+  }
+
+  @Override
+  public Optional<Vrf> vrf(String name) {
+    return Optional.ofNullable(vrfs.get(name));
+  }
+
+  @Override
+  public Optional<Interface> findInterface(String name) {
+    return Optional.ofNullable(interfaces.get(name));
+  }
+
+  @Override
+  public long epochOffsetNanos() {
+    return epochOffsetNanos;
+  }
+
+  @Override
+  public synchronized void configureInterface(
+      String vrfName, String name, String address, String transport, List<String> routes) {
+    if (configured.containsKey(name)) {
+      throw new IllegalArgumentException("interface " + name + " exists already");
+    }
+    InterfaceConfig config = InterfaceConfig.parse(vrfName, name, address, transport, routes);
+    configured.put(name, config);
+    Vrf vrf = vrfs.get(vrfName);
+    if (vrf == null) {
+      LOG.info("interface {} waits for VRF {}", name, vrfName);
+    } else {
+      bringUp(vrf, config);
+    }
+  }
+
+  @Override
+  public synchronized boolean removeInterface(String name) {
+    boolean known = configured.remove(name) != null;
+    bringDown(name);
+    return known;
+  }
+
+  private synchronized void bringUp(Vrf vrf, InterfaceConfig c) {
+    Transport t = transport(c.transport());
+    Interface intf =
+        onLoop(
+            vrf,
+            () -> {
+              Interface added = vrf.addInterface(c.name(), c.address(), c.prefixLength(), t);
+              for (InterfaceConfig.StaticRoute r : c.routes()) {
+                if (r.nextHop() == null) {
+                  vrf.addRoute(new Route(r.prefix(), null, added, Route.Origin.STATIC));
+                } else {
+                  vrf.addRoute(r.prefix(), r.nextHop(), Route.Origin.STATIC);
+                }
+              }
+              return added;
+            });
+    interfaces.put(c.name(), intf);
+    LOG.info("interface {} up in VRF {}", intf, vrf.name());
+  }
+
+  private synchronized void bringDown(String name) {
+    Interface intf = interfaces.remove(name);
+    if (intf != null) {
+      onLoop(
+          intf.vrf(),
+          () -> {
+            intf.vrf().removeInterface(name);
+            return null;
+          });
+    }
+  }
+
+  private Transport transport(TransportSpec spec) {
+    if (spec instanceof TransportSpec.Memory m) {
+      return segment(m.segment()).newPort();
+    }
+    if (spec instanceof TransportSpec.Udp u) {
+      return new UdpPointToPointTransport(
+          group, u.local(), u.remote(), UdpPointToPointTransport.DEFAULT_MTU);
+    }
+    TransportSpec.Host h = (TransportSpec.Host) spec;
+    return new HostSocketTransport(group, h.bind(), h.ports());
+  }
+}

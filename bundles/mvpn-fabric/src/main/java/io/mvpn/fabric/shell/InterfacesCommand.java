@@ -1,0 +1,57 @@
+package io.mvpn.fabric.shell;
+
+import io.mvpn.net.Counters;
+import io.mvpn.net.FabricService;
+import io.mvpn.net.Interface;
+import io.mvpn.net.Vrf;
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.support.table.ShellTable;
+
+/** {@code mvpn:interfaces}: every interface of every VRF, its transport and its counters. */
+@Service
+@Command(scope = "mvpn", name = "interfaces", description = "Lists the fabric's interfaces")
+public class InterfacesCommand implements Action {
+
+  @Reference FabricService fabric;
+
+  @Reference Session session;
+
+  @Override
+  public Object execute() {
+    ShellTable table = new ShellTable();
+    table.column("Interface");
+    table.column("VRF");
+    table.column("Address");
+    table.column("Transport");
+    table.column("MTU").alignRight();
+    table.column("State");
+    table.column("Rx").alignRight();
+    table.column("Tx").alignRight();
+    table.column("Drops").alignRight();
+    table.column("Capture");
+    for (Vrf vrf : fabric.vrfs()) {
+      for (Interface i : fabric.onLoop(vrf, vrf::interfaces)) {
+        Counters c = i.counters();
+        table
+            .addRow()
+            .addContent(
+                i.name(),
+                vrf.name(),
+                i.address() + "/" + i.subnet().length(),
+                i.transport().describe(),
+                i.mtu(),
+                i.isUp() ? "up" : "down",
+                c.received(),
+                c.sent(),
+                c.droppedTotal(),
+                i.isCapturing() ? "on" : "");
+      }
+    }
+    table.print(session.getConsole());
+    return null;
+  }
+}

@@ -1,0 +1,67 @@
+package io.mvpn.fabric.shell;
+
+import io.mvpn.api.Ipv4Address;
+import io.mvpn.net.FabricService;
+import io.mvpn.net.Vrf;
+import io.mvpn.net.probe.PingProbe;
+import io.mvpn.net.probe.ProbeReport;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.api.console.Session;
+
+/** {@code mvpn:ping <vrf> <address>}: ICMP echo from inside a VRF, with loss and RTT. */
+@Service
+@Command(scope = "mvpn", name = "ping", description = "Pings an address from inside a VRF")
+public class PingCommand implements Action {
+
+  @Reference FabricService fabric;
+
+  @Reference Session session;
+
+  @Argument(index = 0, name = "vrf", required = true)
+  @Completion(VrfCompleter.class)
+  String vrf;
+
+  @Argument(index = 1, name = "address", required = true)
+  String address;
+
+  @Option(name = "-c", description = "Number of echo requests (1..100)")
+  int count = 3;
+
+  @Option(name = "-i", description = "Interval between requests, ms")
+  long intervalMs = 200;
+
+  @Option(name = "-s", description = "Payload size, bytes")
+  int size = 56;
+
+  @Override
+  public Object execute() throws Exception {
+    if (count < 1 || count > 100) {
+      throw new IllegalArgumentException("count must be 1..100");
+    }
+    Vrf v = fabric.vrf(vrf).orElseThrow(() -> new IllegalArgumentException("no VRF " + vrf));
+    Ipv4Address target = Ipv4Address.parse(address);
+    long timeoutMs = 2000;
+    PingProbe probe =
+        PingProbe.start(
+            v,
+            target,
+            ThreadLocalRandom.current().nextInt(0x10000),
+            count,
+            intervalMs,
+            timeoutMs,
+            TimeUnit.MILLISECONDS,
+            size);
+    ProbeReport report =
+        probe.report().get(count * intervalMs + timeoutMs + 5000, TimeUnit.MILLISECONDS);
+    session.getConsole().println(report);
+    return null;
+  }
+}

@@ -1,0 +1,200 @@
+package io.mvpn.napt.internal;
+
+import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.MvpnId;
+import io.mvpn.api.napt.NaptInside;
+import io.mvpn.api.napt.NaptMappingStore;
+import io.mvpn.api.napt.NaptMappingView;
+import io.mvpn.api.napt.NaptService;
+import io.mvpn.napt.NaptEngine;
+import io.mvpn.napt.NaptTimeouts;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.osgi.service.component.ComponentConstants;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The NAPT as a function, from {@code etc/io.mvpn.napt.cfg}: a {@link NaptEngine} whose mappings
+ * live in the {@link NaptMappingStore}, so the instance that follows a {@code bundle:update} keeps
+ * every flow on its public port. Calls are serialized on this object: the backbone's loop is the
+ * only caller on the datagram path, so the lock is uncontended there.
+ */
+@Component(
+    configurationPid = NaptManager.PID,
+    configurationPolicy = ConfigurationPolicy.REQUIRE,
+    immediate = true,
+    service = NaptService.class)
+@Designate(ocd = NaptManager.Config.class)
+public final class NaptManager implements NaptService {
+
+  public static final String PID = "io.mvpn.napt";
+
+  private static final Logger LOG = LoggerFactory.getLogger(NaptManager.class);
+
+  @ObjectClassDefinition(name = "mvpn NAPT")
+  public @interface Config {
+    @AttributeDefinition(description = "The public address translated datagrams leave from")
+    String publicAddress();
+
+    @AttributeDefinition(description = "First public port (and echo identifier) of each pool")
+    int firstPort() default 40000;
+
+    @AttributeDefinition(description = "Last public port of each pool, inclusive")
+    int lastPort() default 49999;
+
+    @AttributeDefinition(description = "Idle timeout of a UDP mapping, seconds")
+    int idleTimeoutSeconds() default 120;
+
+    @AttributeDefinition(
+        description = "Idle timeout of an established TCP connection's mapping, seconds (>= 7440)")
+    int tcpEstablishedTimeoutSeconds() default 7440;
+
+    @AttributeDefinition(
+        description = "Idle timeout of a TCP mapping being opened or closed, seconds")
+    int tcpTransitoryTimeoutSeconds() default 240;
+  }
+
+  @Reference NaptMappingStore store;
+
+  private NaptEngine engine;
+  // The callers' latest time and the host's monotonic clock then, for nanoTime().
+  private long callerNow;
+  private long hostThen = System.nanoTime();
+
+  public NaptManager() {}
+
+  /** A manager outside OSGi (labs, tests): what activation with those settings makes. */
+  public NaptManager(
+      NaptMappingStore store,
+      Ipv4Address publicAddress,
+      int firstPort,
+      int lastPort,
+      NaptTimeouts timeouts) {
+    this.store = store;
+    start(publicAddress, firstPort, lastPort, timeouts);
+  }
+
+  @Activate
+  void activate(Config config) {
+    start(
+        Ipv4Address.parse(config.publicAddress().trim()),
+        config.firstPort(),
+        config.lastPort(),
+        new NaptTimeouts(
+            Duration.ofSeconds(config.idleTimeoutSeconds()),
+            Duration.ofSeconds(config.tcpEstablishedTimeoutSeconds()),
+            Duration.ofSeconds(config.tcpTransitoryTimeoutSeconds())));
+  }
+
+  private void start(
+      Ipv4Address publicAddress, int firstPort, int lastPort, NaptTimeouts timeouts) {
+    int before = store.mappings(publicAddress).size();
+    synchronized (this) {
+      engine = new NaptEngine(publicAddress, firstPort, lastPort, timeouts, store);
+    }
+    LOG.info(
+        "NAPT on {} ports {}-{}, {} of {} stored mappings taken over",
+        publicAddress,
+        firstPort,
+        lastPort,
+        store.mappings(publicAddress).size(),
+        before);
+  }
+
+  @Deactivate
+  void deactivate(int reason) {
+    // An update or restart leaves the mappings to the next instance; a deleted cfg ends them.
+    if (reason == ComponentConstants.DEACTIVATION_REASON_CONFIGURATION_DELETED) {
+      synchronized (this) {
+        engine.clear();
+      }
+    }
+  }
+
+  @Override
+  public Ipv4Address publicAddress() {
+    return engine.publicAddress();
+  }
+
+  @Override
+  public int firstPort() {
+    return engine.firstPort();
+  }
+
+  @Override
+  public int lastPort() {
+    return engine.lastPort();
+  }
+
+  @Override
+  public synchronized Outbound outbound(MvpnId tenant, ByteBuffer datagram, long nowNanos) {
+    return engine.outbound(tenant, view(datagram), tick(nowNanos));
+  }
+
+  @Override
+  public synchronized Optional<MvpnId> inbound(ByteBuffer datagram, long nowNanos) {
+    return Optional.ofNullable(engine.inbound(view(datagram), tick(nowNanos)));
+  }
+
+  @Override
+  public synchronized Optional<NaptInside> insideOf(int protocol, int publicPort, long nowNanos) {
+    return Optional.ofNullable(engine.insideOf(protocol, publicPort, tick(nowNanos)));
+  }
+
+  @Override
+  public synchronized List<NaptMappingView> mappings(long nowNanos) {
+    return engine.mappings(tick(nowNanos));
+  }
+
+  @Override
+  public synchronized long nanoTime() {
+    return callerNow + (System.nanoTime() - hostThen);
+  }
+
+  @Override
+  public synchronized long translated() {
+    return engine.translated();
+  }
+
+  @Override
+  public synchronized long exhausted() {
+    return engine.exhausted();
+  }
+
+  @Override
+  public synchronized long dropped() {
+    return engine.dropped();
+  }
+
+  @Override
+  public synchronized long malformed() {
+    return engine.malformed();
+  }
+
+  /** Notes the callers' time; a reader's estimate never moves it back. */
+  private long tick(long nowNanos) {
+    if (nowNanos >= callerNow) {
+      callerNow = nowNanos;
+      hostThen = System.nanoTime();
+    }
+    return nowNanos;
+  }
+
+  /** The caller's bytes as a buffer over the same memory: what the engine rewrites, they see. */
+  private static ByteBuf view(ByteBuffer datagram) {
+    return Unpooled.wrappedBuffer(datagram.slice());
+  }
+}

@@ -1,0 +1,66 @@
+package io.mvpn.napt.shell;
+
+import io.mvpn.api.napt.NaptMappingView;
+import io.mvpn.api.napt.NaptService;
+import java.util.List;
+import java.util.Objects;
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.support.table.ShellTable;
+
+/** {@code mvpn:napt}: the NAPT's translations by tenant, and its counters. */
+@Service
+@Command(scope = "mvpn", name = "napt", description = "The backbone router's NAPT, by tenant")
+public class NaptCommand implements Action {
+
+  @Reference(optional = true)
+  List<NaptService> napts;
+
+  @Reference Session session;
+
+  @Override
+  public Object execute() {
+    ShellTable table = new ShellTable();
+    table.column("Proto");
+    table.column("Tenant");
+    table.column("Private address");
+    table.column("Port").alignRight();
+    table.column("Public port").alignRight();
+    table.column("Idle s").alignRight();
+    table.column("State");
+    List<NaptService> all =
+        napts == null ? List.of() : napts.stream().filter(Objects::nonNull).toList();
+    for (NaptService napt : all) {
+      for (NaptMappingView m : napt.mappings(napt.nanoTime())) {
+        table
+            .addRow()
+            .addContent(
+                m.protocolName(),
+                m.inside().tenant().toString(),
+                m.inside().address().toString(),
+                m.inside().port(),
+                m.publicPort(),
+                m.idleNanos() / 1_000_000_000L,
+                m.state());
+      }
+    }
+    table.print(session.getConsole());
+    for (NaptService napt : all) {
+      session
+          .getConsole()
+          .printf(
+              "%s ports %d-%d: translated %d, refused (ports exhausted) %d, dropped %d (malformed %d)%n",
+              napt.publicAddress(),
+              napt.firstPort(),
+              napt.lastPort(),
+              napt.translated(),
+              napt.exhausted(),
+              napt.dropped(),
+              napt.malformed());
+    }
+    return null;
+  }
+}

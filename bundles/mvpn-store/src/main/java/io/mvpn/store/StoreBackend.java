@@ -1,0 +1,109 @@
+package io.mvpn.store;
+
+import io.mvpn.api.mobility.BindingStore;
+import io.mvpn.api.mobility.CounterStore;
+import io.mvpn.api.mobility.VisitorStore;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * The stores of one backend, opened together: in memory, or all in one {@link StateFile}. Exactly
+ * one backend is open in the appliance at a time, chosen by the {@code io.mvpn.store}
+ * configuration.
+ */
+public final class StoreBackend implements AutoCloseable {
+
+  /** The kinds of backend, as the configuration names them. */
+  public enum Type {
+    /** An embedded MVStore file: state survives restarts and updates of every bundle. */
+    PERSISTENT,
+    /** Plain maps: state survives updates of the bundles that use it, not of this one. */
+    MEMORY;
+
+    /** {@code persistent} or {@code memory}, any case. */
+    public static Type parse(String text) {
+      for (Type t : values()) {
+        if (t.name().equalsIgnoreCase(text.trim())) {
+          return t;
+        }
+      }
+      throw new IllegalArgumentException(
+          "store type '" + text + "' is neither 'persistent' nor 'memory'");
+    }
+  }
+
+  /** How often counter totals reach the file: what a crash of the appliance may lose. */
+  static final long COUNTER_FLUSH_MILLIS = 1000;
+
+  private final Type type;
+  private final StateFile file;
+  private final BindingStore bindings;
+  private final VisitorStore visitors;
+  private final CounterStore counters;
+
+  private StoreBackend(
+      Type type,
+      StateFile file,
+      BindingStore bindings,
+      VisitorStore visitors,
+      CounterStore counters) {
+    this.type = type;
+    this.file = file;
+    this.bindings = bindings;
+    this.visitors = visitors;
+    this.counters = counters;
+  }
+
+  /** Stores that live as long as this object. */
+  public static StoreBackend inMemory() {
+    return new StoreBackend(
+        Type.MEMORY,
+        null,
+        new InMemoryBindingStore(),
+        new InMemoryVisitorStore(),
+        new InMemoryCounterStore());
+  }
+
+  /** Stores in the state file at {@code path} (created 0600 in a 0700 directory if absent). */
+  public static StoreBackend persistent(Path path, Clock clock) {
+    StateFile file = StateFile.open(path, clock);
+    return new StoreBackend(
+        Type.PERSISTENT,
+        file,
+        new PersistentBindingStore(file, clock),
+        new PersistentVisitorStore(file, clock),
+        new PersistentCounterStore(file, COUNTER_FLUSH_MILLIS));
+  }
+
+  public Type type() {
+    return type;
+  }
+
+  /** The state file, or null in memory (or when the file could not be used at all). */
+  public Path path() {
+    return file == null ? null : file.path();
+  }
+
+  public BindingStore bindings() {
+    return bindings;
+  }
+
+  public VisitorStore visitors() {
+    return visitors;
+  }
+
+  public CounterStore counters() {
+    return counters;
+  }
+
+  /** Writes what is pending and closes the file; the stores are unusable afterwards. */
+  @Override
+  public void close() {
+    if (counters instanceof PersistentCounterStore persistent) {
+      persistent.close();
+    }
+    if (file != null) {
+      file.close();
+    }
+  }
+}
