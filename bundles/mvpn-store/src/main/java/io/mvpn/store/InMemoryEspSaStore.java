@@ -98,6 +98,16 @@ public final class InMemoryEspSaStore implements EspSaStore {
   }
 
   @Override
+  public void release(
+      String gateway, Ipv4Address homeAddress, Direction direction, int spi, long usedUpTo) {
+    set(key(gateway, homeAddress, direction, spi), usedUpTo);
+  }
+
+  synchronized void set(SequenceKey key, long value) {
+    reservations.put(key, value);
+  }
+
+  @Override
   public synchronized long reserved(
       String gateway, Ipv4Address homeAddress, Direction direction, int spi) {
     return reservations.getOrDefault(key(gateway, homeAddress, direction, spi), 0L);

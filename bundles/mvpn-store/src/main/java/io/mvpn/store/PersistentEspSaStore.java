@@ -141,9 +141,25 @@ public final class PersistentEspSaStore implements EspSaStore, AutoCloseable {
       return;
     }
     pending.merge(key, upTo, (a, b) -> Long.compareUnsigned(a, b) >= 0 ? a : b);
-    if (flushQueued.compareAndSet(false, true)) {
+    queueWrite();
+  }
+
+  private void queueWrite() {
+    if (flushQueued.compareAndSet(false, true) && !writer.isShutdown()) {
       writer.execute(this::writePending);
     }
+  }
+
+  @Override
+  public void release(
+      String gateway, Ipv4Address homeAddress, Direction direction, int spi, long usedUpTo) {
+    InMemoryEspSaStore.SequenceKey key =
+        InMemoryEspSaStore.key(gateway, homeAddress, direction, spi);
+    synchronized (pending) {
+      cache.set(key, usedUpTo);
+      pending.put(key, usedUpTo);
+    }
+    queueWrite();
   }
 
   @Override

@@ -97,16 +97,19 @@ abstract class EspSaStoreContract {
   }
 
   @Test
-  void aReservationOnlyRises() {
+  void aReservationOnlyRisesAndAReleaseLowersItToWhatWasUsed() {
     EspSaStore store = store();
     store.put("gw1", tunnel(HOME, 0x1001, 0x2001, CARE_OF, 0, INSTALLED));
-    store.reserve("gw1", HOME, Direction.OUTBOUND, 0x2001, 1024);
+    store.reserve("gw1", HOME, Direction.OUTBOUND, 0x2001, 2048);
     store.reserve("gw1", HOME, Direction.OUTBOUND, 0x2001, 512);
     store.flush();
-
-    assertThat(store.reserved("gw1", HOME, Direction.OUTBOUND, 0x2001)).isEqualTo(1024);
+    assertThat(store.reserved("gw1", HOME, Direction.OUTBOUND, 0x2001)).isEqualTo(2048);
     assertThat(store.reserved("gw1", HOME, Direction.INBOUND, 0x2001)).isZero();
     assertThat(store.reserved("gw1", OTHER_HOME, Direction.OUTBOUND, 0x2001)).isZero();
+
+    store.release("gw1", HOME, Direction.OUTBOUND, 0x2001, 1500);
+    store.flush();
+    assertThat(store.reserved("gw1", HOME, Direction.OUTBOUND, 0x2001)).isEqualTo(1500);
   }
 
   @Test

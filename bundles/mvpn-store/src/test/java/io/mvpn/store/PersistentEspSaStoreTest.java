@@ -48,7 +48,8 @@ class PersistentEspSaStoreTest extends EspSaStoreContract {
     store.put("gw1", tunnel(OTHER_HOME, 0x1002, 0x2002, CARE_OF, 0, files.now()));
     store.remove("gw1", OTHER_HOME);
     store.reserve("gw1", HOME, Direction.OUTBOUND, 0x2001, 3072);
-    store.reserve("gw1", HOME, Direction.INBOUND, 0x1001, 1024);
+    store.reserve("gw1", HOME, Direction.INBOUND, 0x1001, 2048);
+    store.release("gw1", HOME, Direction.INBOUND, 0x1001, 1024);
     files.close();
 
     EspSaStore reopened = openStore();

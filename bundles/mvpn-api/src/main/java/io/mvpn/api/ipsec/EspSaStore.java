@@ -45,6 +45,14 @@ public interface EspSaStore {
    */
   void reserve(String gateway, Ipv4Address homeAddress, Direction direction, int spi, long upTo);
 
+  /**
+   * The SA's instance stops in order (an update of the gateway): exactly up to {@code usedUpTo} was
+   * used, so the next instance need not skip the rest of the reservation. Unlike {@link #reserve}
+   * this may lower it; the caller must send and accept nothing more on the SA.
+   */
+  void release(
+      String gateway, Ipv4Address homeAddress, Direction direction, int spi, long usedUpTo);
+
   /** The SA's reservation: 0 if none was made. */
   long reserved(String gateway, Ipv4Address homeAddress, Direction direction, int spi);
 
