@@ -25,12 +25,14 @@ import org.slf4j.LoggerFactory;
  * instance of the gateway starts.
  *
  * <p>A block is {@code interval} packets. A new SA's first block is reserved before it is stored,
- * in the same write; the next one is asked for when half of the current block is used, so the
+ * in the same write; the next one is asked for once half of the current block is used, so the
  * store's background write has half a block of packets' time to land before a number outside what
- * it holds is sent. The data path thus writes once per {@code interval / 2} packets and never
- * waits. A restored SA continues above its reservation, giving up the unused rest of the block: an
- * outbound one never repeats a number, an inbound one refuses everything its previous instance may
- * have accepted (and up to a block of the node's packets after the restore with it).
+ * it holds is sent. The data path thus asks for one write per {@code interval} packets and never
+ * waits for it. A restored SA continues above its reservation: an outbound one never repeats a
+ * number, an inbound one refuses everything its previous instance may have accepted. A gateway that
+ * stops in order {@linkplain #release releases} the unused rest of each block first; after a crash
+ * it is skipped (outbound harmlessly; inbound, up to a block of the node's next packets are refused
+ * as replays).
  *
  * <p>Runs on the gateway's thread, as the engine that calls it.
  */

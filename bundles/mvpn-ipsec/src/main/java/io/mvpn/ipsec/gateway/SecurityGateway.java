@@ -397,6 +397,9 @@ public final class SecurityGateway {
       LOG.debug("ESP from {} refused: {}", Ipv4Address.of(source), x.getMessage());
       return;
     }
+    if (saStore != null) {
+      saStore.used(sa); // authentic: the window has moved, whatever the packet turns out to be
+    }
     if (inner == null) {
       return; // dummy packet (RFC 4303 §2.6)
     }
@@ -413,9 +416,6 @@ public final class SecurityGateway {
       return;
     }
     count(GatewayCounter.ESP_ACCEPTED);
-    if (saStore != null) {
-      saStore.used(sa);
-    }
     if (sa.sequence() > topBefore) {
       // Only the newest packet moves the port: the UDP header is outside the ICV, so an older
       // one resent from elsewhere must not.

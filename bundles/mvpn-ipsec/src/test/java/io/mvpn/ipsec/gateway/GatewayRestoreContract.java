@@ -10,6 +10,8 @@ import io.mvpn.packet.ipv4.IpProtocol;
 import io.mvpn.packet.ipv4.Ipv4Packet;
 import io.mvpn.packet.siu.SecurityInformationUpdate;
 import io.netty.buffer.ByteBuf;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -35,6 +37,7 @@ abstract class GatewayRestoreContract extends SecurityGatewayTunnelsTest {
   GatewaySaStore storedSas;
   int restored;
   final List<Long> sequencesAtNode = new ArrayList<>();
+  int reservationsAsked;
 
   /** A store over nothing yet. */
   abstract EspSaStore openStore(Clock clock);
@@ -76,10 +79,28 @@ abstract class GatewayRestoreContract extends SecurityGatewayTunnelsTest {
             lab.vrf("gw", "inside"),
             EPOCH);
     gateway.start();
-    storedSas = new GatewaySaStore(store, "gw1", this::unixNanos, RESERVATION);
+    storedSas = new GatewaySaStore(counted(store), "gw1", this::unixNanos, RESERVATION);
     restored = storedSas.restore(gateway, lab.virtualTime());
     gateway.writeThrough(storedSas);
     tunnels = new SecurityGatewayTunnels("gw1", gateway, lab.vrf("gw", "outside"));
+  }
+
+  /** The store, counting the reservations the gateway asks of it. */
+  EspSaStore counted(EspSaStore store) {
+    return (EspSaStore)
+        Proxy.newProxyInstance(
+            EspSaStore.class.getClassLoader(),
+            new Class<?>[] {EspSaStore.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("reserve")) {
+                reservationsAsked++;
+              }
+              try {
+                return method.invoke(store, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
   }
 
   /** An update of the gateway's bundle: the old instance stops in order, a new one starts. */
@@ -149,6 +170,26 @@ abstract class GatewayRestoreContract extends SecurityGatewayTunnelsTest {
         .hasSize(RESERVATION)
         .allMatch(s -> s > highestBefore);
     assertThat(atNode).hasSize(sentBefore + RESERVATION).noneMatch(s -> s.startsWith("refused"));
+  }
+
+  @Test
+  void sequenceNumbersCostOneStoreWritePerReservationNotOnePerPacket() throws Exception {
+    EspTunnel t = newTunnel();
+    tunnels.install(t);
+    int atInstall = reservationsAsked; // the first block of each SA, written with the tunnel
+    for (int i = 0; i < 4 * RESERVATION; i++) {
+      hostSends("down " + i);
+      nodeSends(t.inbound().spi(), "up " + i);
+    }
+
+    // 32 packets each way, each next block of 8 asked for half a block ahead: 4 writes a way.
+    assertThat(atInstall).isEqualTo(2);
+    assertThat(reservationsAsked - atInstall).isEqualTo(2 * 4);
+    long sent = gateway.tunnel(HOME).outbound().sequence();
+    assertThat(store.reserved("gw1", HOME, EspSaStore.Direction.OUTBOUND, t.outbound().spi()))
+        .isGreaterThanOrEqualTo(sent + RESERVATION / 2);
+    assertThat(store.reserved("gw1", HOME, EspSaStore.Direction.INBOUND, t.inbound().spi()))
+        .isGreaterThanOrEqualTo(gateway.tunnel(HOME).inbound().sequence() + RESERVATION / 2);
   }
 
   @Test

@@ -126,7 +126,7 @@ public final class SecurityGatewayInstance implements SecurityGatewayService {
         name = "Sequence reservation (packets)",
         description =
             "Sequence numbers each SA reserves in the SA store at a time: one store write per"
-                + " half of it; a restored SA skips up to this many")
+                + " this many packets; after a crash a restored SA skips up to this many")
     int sequenceReservation() default GatewaySaStore.DEFAULT_INTERVAL;
   }
 
