@@ -190,9 +190,9 @@ public final class SecurityGatewayInstance implements SecurityGatewayService {
               g.writeThrough(stored);
               storedSas = stored;
               for (MobileTunnel t : tunnels) {
+                // Restored with its sequence numbers: starting it anew would repeat them.
                 if (sameKeys(g.tunnel(t.homeAddress()), t)) {
-                  continue; // restored with its sequence numbers: starting it anew would repeat
-                  // them
+                  continue;
                 }
                 if (lifetime != null) {
                   // Manual keys cannot be renegotiated: the soft limit warns the operator.
