@@ -2,6 +2,7 @@ package io.mvpn.securitygateway;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.config.ConfigList;
+import io.mvpn.api.ipsec.EspSaStore;
 import io.mvpn.api.ipsec.EspTunnelService;
 import io.mvpn.ipsec.esp.EspException;
 import io.mvpn.ipsec.esp.EspSecurityAssociation;
@@ -9,6 +10,7 @@ import io.mvpn.ipsec.esp.EspSecurityAssociation.Direction;
 import io.mvpn.ipsec.esp.Lifetime;
 import io.mvpn.ipsec.esp.SecurityPolicy;
 import io.mvpn.ipsec.gateway.GatewayCounter;
+import io.mvpn.ipsec.gateway.GatewaySaStore;
 import io.mvpn.ipsec.gateway.MobileTunnel;
 import io.mvpn.ipsec.gateway.SecurityGateway;
 import io.mvpn.ipsec.gateway.SecurityGatewayService;
@@ -19,6 +21,7 @@ import io.mvpn.packet.mip.AssociationSpec;
 import io.mvpn.packet.mip.MobilitySecurityAssociation;
 import io.mvpn.packet.siu.SecurityInformationUpdate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Hashtable;
@@ -119,15 +122,26 @@ public final class SecurityGatewayInstance implements SecurityGatewayService {
         name = "SA lifetime (s)",
         description = "SOFT HARD seconds for every tunnel's SAs; empty for none")
     String saLifetime() default "";
+
+    @AttributeDefinition(
+        name = "Sequence reservation (packets)",
+        description =
+            "Sequence numbers each SA reserves in the SA store at a time: one store write per"
+                + " this many packets; after a crash a restored SA skips up to this many")
+    int sequenceReservation() default GatewaySaStore.DEFAULT_INTERVAL;
   }
 
   @Reference FabricService fabric;
+
+  // Tunnels, keys and sequence reservations outlive this bundle there (blueprint principle 6).
+  @Reference EspSaStore saStore;
 
   private String name;
   private Vrf inside;
   private Vrf outside;
   private Ipv4Address publicAddress;
   private SecurityGateway engine;
+  private GatewaySaStore storedSas;
   private SecurityGatewayTunnels tunnelService;
   private ServiceRegistration<EspTunnelService> tunnelRegistration;
 
@@ -158,14 +172,29 @@ public final class SecurityGatewayInstance implements SecurityGatewayService {
     Lifetime lifetime = lifetime(config.saLifetime());
     SecurityGateway.Config gatewayConfig =
         new SecurityGateway.Config(publicAddress, config.siuPort(), keys, config.replayTolerance());
+    long epochOffset = epochOffset();
+    int[] restored = new int[1];
     engine =
         fabric.onLoop(
             inside,
             () -> {
-              SecurityGateway g =
-                  new SecurityGateway(gatewayConfig, outside, inside, epochOffset());
+              SecurityGateway g = new SecurityGateway(gatewayConfig, outside, inside, epochOffset);
               g.start();
+              // Restored in the same task as the start: no packet reaches the gateway before.
+              GatewaySaStore stored =
+                  new GatewaySaStore(
+                      saStore,
+                      name,
+                      () -> epochOffset + inside.scheduler().nanoTime(),
+                      config.sequenceReservation());
+              restored[0] = stored.restore(g, inside.scheduler());
+              g.writeThrough(stored);
+              storedSas = stored;
               for (MobileTunnel t : tunnels) {
+                // Restored with its sequence numbers: starting it anew would repeat them.
+                if (sameKeys(g.tunnel(t.homeAddress()), t)) {
+                  continue;
+                }
                 if (lifetime != null) {
                   // Manual keys cannot be renegotiated: the soft limit warns the operator.
                   for (EspSecurityAssociation sa : List.of(t.inbound(), t.outbound())) {
@@ -186,7 +215,12 @@ public final class SecurityGatewayInstance implements SecurityGatewayService {
     properties.put(EspTunnelService.GATEWAY, name);
     properties.put("name", name);
     tunnelRegistration = context.registerService(EspTunnelService.class, tunnelService, properties);
-    LOG.info("security gateway {} up at {} with {} tunnels", name, publicAddress, tunnels.size());
+    LOG.info(
+        "security gateway {} up at {} with {} configured and {} restored tunnels",
+        name,
+        publicAddress,
+        tunnels.size(),
+        restored[0]);
   }
 
   @Deactivate
@@ -198,6 +232,8 @@ public final class SecurityGatewayInstance implements SecurityGatewayService {
         inside,
         () -> {
           engine.stop();
+          // Stopped in order: the next instance continues each SA at its very next number.
+          storedSas.release();
           return null;
         });
     fabric.removeInterface(name + "-outside");
@@ -233,6 +269,15 @@ public final class SecurityGatewayInstance implements SecurityGatewayService {
         new EspSecurityAssociation(
             Integer.parseUnsignedInt(f[4]), Direction.OUTBOUND, gateway, careOf, keyOut, true, 0);
     return new MobileTunnel(Ipv4Address.parse(f[0]), in, out, f.length == 7);
+  }
+
+  /** Whether a restored tunnel is the configured one: same SPIs and keys both ways. */
+  static boolean sameKeys(MobileTunnel restored, MobileTunnel configured) {
+    return restored != null
+        && restored.inbound().spi() == configured.inbound().spi()
+        && restored.outbound().spi() == configured.outbound().spi()
+        && Arrays.equals(restored.inbound().keyMaterial(), configured.inbound().keyMaterial())
+        && Arrays.equals(restored.outbound().keyMaterial(), configured.outbound().keyMaterial());
   }
 
   /** "SOFT HARD" seconds, or null for none. */

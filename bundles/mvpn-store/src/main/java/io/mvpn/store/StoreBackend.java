@@ -1,5 +1,6 @@
 package io.mvpn.store;
 
+import io.mvpn.api.ipsec.EspSaStore;
 import io.mvpn.api.mobility.BindingStore;
 import io.mvpn.api.mobility.CounterStore;
 import io.mvpn.api.mobility.VisitorStore;
@@ -7,9 +8,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 
 /**
- * The stores of one backend, opened together: in memory, or all in one {@link StateFile}. Exactly
- * one backend is open in the appliance at a time, chosen by the {@code io.mvpn.store}
- * configuration.
+ * The stores of one backend (bindings, visitors, counters, security gateways' SAs), opened
+ * together: in memory, or all in one {@link StateFile}. Exactly one backend is open in the
+ * appliance at a time, chosen by the {@code io.mvpn.store} configuration.
  */
 public final class StoreBackend implements AutoCloseable {
 
@@ -40,18 +41,21 @@ public final class StoreBackend implements AutoCloseable {
   private final BindingStore bindings;
   private final VisitorStore visitors;
   private final CounterStore counters;
+  private final EspSaStore espSas;
 
   private StoreBackend(
       Type type,
       StateFile file,
       BindingStore bindings,
       VisitorStore visitors,
-      CounterStore counters) {
+      CounterStore counters,
+      EspSaStore espSas) {
     this.type = type;
     this.file = file;
     this.bindings = bindings;
     this.visitors = visitors;
     this.counters = counters;
+    this.espSas = espSas;
   }
 
   /** Stores that live as long as this object. */
@@ -61,7 +65,8 @@ public final class StoreBackend implements AutoCloseable {
         null,
         new InMemoryBindingStore(),
         new InMemoryVisitorStore(),
-        new InMemoryCounterStore());
+        new InMemoryCounterStore(),
+        new InMemoryEspSaStore());
   }
 
   /** Stores in the state file at {@code path} (created 0600 in a 0700 directory if absent). */
@@ -72,7 +77,8 @@ public final class StoreBackend implements AutoCloseable {
         file,
         new PersistentBindingStore(file, clock),
         new PersistentVisitorStore(file, clock),
-        new PersistentCounterStore(file, COUNTER_FLUSH_MILLIS));
+        new PersistentCounterStore(file, COUNTER_FLUSH_MILLIS),
+        new PersistentEspSaStore(file, clock));
   }
 
   public Type type() {
@@ -96,10 +102,18 @@ public final class StoreBackend implements AutoCloseable {
     return counters;
   }
 
+  /** Security gateways' SAs and keys. */
+  public EspSaStore espSas() {
+    return espSas;
+  }
+
   /** Writes what is pending and closes the file; the stores are unusable afterwards. */
   @Override
   public void close() {
     if (counters instanceof PersistentCounterStore persistent) {
+      persistent.close();
+    }
+    if (espSas instanceof PersistentEspSaStore persistent) {
       persistent.close();
     }
     if (file != null) {

@@ -184,6 +184,19 @@ public final class EspSecurityAssociation {
     return direction == Direction.OUTBOUND ? sequence : window == null ? 0 : window.top();
   }
 
+  /**
+   * Continues the SA above a sequence number an earlier instance of it reserved: outbound it sends
+   * from the next one on, so no number repeats under the key (RFC 4303 §3.3.3); inbound it refuses
+   * everything up to it as a replay.
+   */
+  public void resumeAfter(long reserved) {
+    if (direction == Direction.OUTBOUND) {
+      sequence = Long.compareUnsigned(reserved, sequence) > 0 ? reserved : sequence;
+    } else if (window != null) {
+      window.startAbove(reserved);
+    }
+  }
+
   public long packets() {
     return packets;
   }

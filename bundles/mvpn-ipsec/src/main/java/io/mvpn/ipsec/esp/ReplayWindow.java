@@ -37,6 +37,18 @@ public final class ReplayWindow {
   }
 
   /**
+   * Starts the window above {@code floor}, as if every number up to it had been received: an SA
+   * restored from a store refuses whatever its previous instance may have accepted (RFC 4303
+   * §3.4.3), and infers high-order bits from there.
+   */
+  public void startAbove(long floor) {
+    if (Long.compareUnsigned(floor, top) > 0) {
+      top = floor;
+      java.util.Arrays.fill(bits, -1L);
+    }
+  }
+
+  /**
    * The full 64-bit sequence number for the 32 bits received (RFC 4303 App. A2.1): within the
    * window or ahead of it, the high bits are T's or one more (or one less below a boundary).
    */

@@ -108,6 +108,7 @@ public final class SecurityGateway {
   private final List<Consumer<Update>> listeners = new ArrayList<>();
   private final List<Registration> registrations = new ArrayList<>();
   private Interface tunnelInterface;
+  private GatewaySaStore saStore; // null: the tunnels live only here
 
   /**
    * @param epochOffsetNanos added to scheduler time to get Unix time, for timestamp checks
@@ -140,11 +141,31 @@ public final class SecurityGateway {
     }
   }
 
+  /**
+   * Writes every change of the tunnels through to {@code store} from now on, and reserves their
+   * sequence numbers there; tunnels it holds are {@linkplain GatewaySaStore#restore restored}
+   * first.
+   */
+  public void writeThrough(GatewaySaStore store) {
+    this.saStore = store;
+  }
+
   // ---- tunnels --------------------------------------------------------------------------------
 
   /** Installs a mobile node's SA bundle (manually keyed, or from IKE). Replaces an older one. */
   public void addTunnel(MobileTunnel tunnel) {
-    removeTunnel(tunnel.homeAddress());
+    install(tunnel);
+    saved(tunnel, List.of());
+  }
+
+  /** A tunnel rebuilt from a store, with the re-keyed inbound SAs still accepted; not re-stored. */
+  public void restoreTunnel(MobileTunnel tunnel, List<EspSecurityAssociation> retiring) {
+    install(tunnel);
+    keepRetiring(byHome.get(tunnel.homeAddress().toInt()), retiring);
+  }
+
+  private void install(MobileTunnel tunnel) {
+    uninstall(tunnel.homeAddress());
     Entry e = new Entry(tunnel);
     sad.add(tunnel.inbound());
     e.homePolicy = protect(tunnel.homeAddress(), tunnel);
@@ -176,8 +197,13 @@ public final class SecurityGateway {
             next.homeAddress(), next.inbound(), next.outbound(), old.tunnel.udpEncapsulated());
     List<EspSecurityAssociation> keep = new ArrayList<>(old.retiring);
     keep.add(old.tunnel.inbound());
-    addTunnel(moved);
+    install(moved);
     Entry e = byHome.get(next.homeAddress().toInt());
+    keepRetiring(e, keep);
+    saved(moved, e.retiring);
+  }
+
+  private void keepRetiring(Entry e, List<EspSecurityAssociation> keep) {
     for (EspSecurityAssociation in : keep) {
       sad.add(in);
       bySa.put(in, e);
@@ -191,6 +217,7 @@ public final class SecurityGateway {
     if (e != null && e.retiring.remove(inbound)) {
       sad.remove(inbound);
       bySa.remove(inbound);
+      saved(e.tunnel, e.retiring);
     }
   }
 
@@ -216,6 +243,20 @@ public final class SecurityGateway {
 
   /** Removes a node's tunnel: its SAs, policies and routes. */
   public MobileTunnel removeTunnel(Ipv4Address homeAddress) {
+    MobileTunnel removed = uninstall(homeAddress);
+    if (removed != null && saStore != null) {
+      saStore.removed(homeAddress);
+    }
+    return removed;
+  }
+
+  private void saved(MobileTunnel tunnel, List<EspSecurityAssociation> retiring) {
+    if (saStore != null) {
+      saStore.saved(tunnel, retiring);
+    }
+  }
+
+  private MobileTunnel uninstall(Ipv4Address homeAddress) {
     Entry e = byHome.remove(homeAddress.toInt());
     if (e == null) {
       return null;
@@ -356,6 +397,9 @@ public final class SecurityGateway {
       LOG.debug("ESP from {} refused: {}", Ipv4Address.of(source), x.getMessage());
       return;
     }
+    if (saStore != null) {
+      saStore.used(sa); // authentic: the window has moved, whatever the packet turns out to be
+    }
     if (inner == null) {
       return; // dummy packet (RFC 4303 §2.6)
     }
@@ -393,6 +437,7 @@ public final class SecurityGateway {
         && out.udpDestinationPort() != sourcePort) {
       out.setUdpPorts(out.udpSourcePort(), sourcePort);
       count(GatewayCounter.NAT_PORT_MOVED);
+      saved(tunnel, byHome.get(tunnel.homeAddress().toInt()).retiring);
     }
   }
 
@@ -429,6 +474,9 @@ public final class SecurityGateway {
       return;
     }
     count(GatewayCounter.ESP_SENT);
+    if (saStore != null) {
+      saStore.used(tunnel.outbound());
+    }
     outside.send(out);
   }
 
@@ -503,6 +551,7 @@ public final class SecurityGateway {
     e.careOfPolicy = protect(newCareOf, e.tunnel);
     inside.removeRoute(Prefix.of(old, 32));
     route(newCareOf);
+    saved(e.tunnel, e.retiring);
   }
 
   private long ntpSeconds() {

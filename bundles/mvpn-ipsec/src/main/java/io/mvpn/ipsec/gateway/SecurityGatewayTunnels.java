@@ -1,16 +1,11 @@
 package io.mvpn.ipsec.gateway;
 
 import io.mvpn.api.Ipv4Address;
-import io.mvpn.api.ipsec.EspSaKeys;
 import io.mvpn.api.ipsec.EspTunnel;
 import io.mvpn.api.ipsec.EspTunnelService;
 import io.mvpn.api.ipsec.IkeDatagram;
-import io.mvpn.api.ipsec.SaLifetime;
 import io.mvpn.api.time.Scheduler;
 import io.mvpn.ipsec.esp.EspInUdp;
-import io.mvpn.ipsec.esp.EspSecurityAssociation;
-import io.mvpn.ipsec.esp.EspSecurityAssociation.Direction;
-import io.mvpn.ipsec.esp.Lifetime;
 import io.mvpn.net.Vrf;
 import io.mvpn.net.fabric.FabricService;
 import io.mvpn.packet.udp.UdpDatagram;
@@ -175,60 +170,8 @@ public final class SecurityGatewayTunnels implements EspTunnelService {
                 payload.readableBytes() - NON_ESP_MARKER)));
   }
 
-  /**
-   * The gateway's SA pair: the inbound one with seed 001's wildcard source, so the node's ESP is
-   * taken from wherever it moves before any update reaches us; the SPI names it (RFC 4301 §4.1).
-   */
   private MobileTunnel mobileTunnel(EspTunnel t) {
-    Ipv4Address self = publicAddress();
-    EspSecurityAssociation in =
-        new EspSecurityAssociation(
-            t.inbound().spi(),
-            Direction.INBOUND,
-            null,
-            self,
-            keyMaterial(t.inbound()),
-            t.inbound().extendedSequenceNumbers(),
-            t.replayWindow());
-    EspSecurityAssociation out =
-        new EspSecurityAssociation(
-            t.outbound().spi(),
-            Direction.OUTBOUND,
-            self,
-            t.peer(),
-            keyMaterial(t.outbound()),
-            t.outbound().extendedSequenceNumbers(),
-            0);
-    if (t.udpEncapsulated()) {
-      // Behind a NAT, ESP goes in UDP between the ports the exchange floated to (RFC 7296 §2.23).
-      out.setUdpPorts(t.localUdpPort(), t.peerUdpPort());
-    }
-    if (!t.lifetime().equals(SaLifetime.UNLIMITED)) {
-      Lifetime lifetime = lifetime(t.lifetime());
-      for (EspSecurityAssociation sa : new EspSecurityAssociation[] {in, out}) {
-        sa.setLifetime(
-            lifetime,
-            scheduler::nanoTime,
-            x -> LOG.info("{}: SA 0x{} asks for new keys", name, Integer.toHexString(x.spi())));
-      }
-    }
-    return new MobileTunnel(t.homeAddress(), in, out, t.udpEncapsulated());
-  }
-
-  private static byte[] keyMaterial(EspSaKeys keys) {
-    return switch (keys.algorithm()) {
-      case AES_GCM_16 -> keys.keyAndSalt();
-    };
-  }
-
-  private static Lifetime lifetime(SaLifetime l) {
-    return new Lifetime(
-        l.bytes().soft(),
-        l.bytes().hard(),
-        l.packets().soft(),
-        l.packets().hard(),
-        l.seconds().soft(),
-        l.seconds().hard());
+    return MobileTunnels.build(t, publicAddress(), scheduler, name);
   }
 
   /** Runs {@code action} on the gateway's thread: now if this is it, else there, awaited. */

@@ -25,6 +25,19 @@ class ReplayWindowTest {
   }
 
   @Test
+  void aWindowStartedAboveAFloorRefusesEverythingUpToItAndAcceptsWhatFollows() {
+    ReplayWindow w = new ReplayWindow(64);
+    w.startAbove((1L << 32) + 10); // a restored SA, past the 32-bit boundary
+    assertThat(w.check(w.infer(10))).as("the floor itself").isFalse();
+    assertThat(w.check(w.infer(5))).as("inside the window, below the floor").isFalse();
+    assertThat(w.infer(11)).isEqualTo((1L << 32) + 11);
+    assertThat(w.check(w.infer(11))).isTrue();
+    w.accept(w.infer(13));
+    assertThat(w.check(w.infer(12))).as("skipped while moving up: new").isTrue();
+    assertThat(w.check(w.infer(10))).as("still the old floor").isFalse();
+  }
+
+  @Test
   void checkingDoesNotMoveTheWindow() {
     ReplayWindow w = new ReplayWindow(32);
     w.accept(10);

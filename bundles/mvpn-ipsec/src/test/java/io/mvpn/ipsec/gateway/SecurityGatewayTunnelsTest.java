@@ -127,6 +127,12 @@ class SecurityGatewayTunnelsTest {
 
   /** The node sends one datagram from its home address to the host through the SA of that SPI. */
   void nodeSends(int spi, String text) throws Exception {
+    lab.vrf("mn", "main").send(nodeSeals(spi, text));
+    run();
+  }
+
+  /** That datagram in ESP, as it leaves the node. */
+  ByteBuf nodeSeals(int spi, String text) throws Exception {
     ByteBuf payload = Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII);
     ByteBuf inner =
         UdpDatagram.build(
@@ -135,8 +141,7 @@ class SecurityGatewayTunnelsTest {
         nodeSas.get(spi).encapsulate(UnpooledByteBufAllocator.DEFAULT, Ipv4Packet.parse(inner), 64);
     inner.release();
     payload.release();
-    lab.vrf("mn", "main").send(outer);
-    run();
+    return outer;
   }
 
   void hostSends(String text) {

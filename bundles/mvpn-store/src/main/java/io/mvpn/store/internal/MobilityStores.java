@@ -1,5 +1,6 @@
 package io.mvpn.store.internal;
 
+import io.mvpn.api.ipsec.EspSaStore;
 import io.mvpn.api.mobility.BindingStore;
 import io.mvpn.api.mobility.CounterStore;
 import io.mvpn.api.mobility.VisitorStore;
@@ -26,8 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The appliance's mobility state stores, from {@code etc/io.mvpn.store.cfg}: one backend, chosen by
  * {@code type}, whose stores it registers as services: one {@link BindingStore}, one {@link
- * VisitorStore} and one {@link CounterStore} in the appliance, never two of a kind. A change of
- * configuration closes the backend and opens the new one; users of the stores re-bind.
+ * VisitorStore}, one {@link CounterStore} and one {@link EspSaStore} in the appliance, never two of
+ * a kind. A change of configuration closes the backend and opens the new one; users of the stores
+ * re-bind.
  */
 // Registered by hand, so declared by hand: resolvers match the functions' service requirements.
 @Capability(
@@ -42,6 +44,10 @@ import org.slf4j.LoggerFactory;
     namespace = "osgi.service",
     attribute = "objectClass:List<String>=io.mvpn.api.mobility.CounterStore",
     uses = CounterStore.class)
+@Capability(
+    namespace = "osgi.service",
+    attribute = "objectClass:List<String>=io.mvpn.api.ipsec.EspSaStore",
+    uses = EspSaStore.class)
 @Component(
     configurationPid = MobilityStores.PID,
     immediate = true,
@@ -57,7 +63,7 @@ public final class MobilityStores {
 
   @ObjectClassDefinition(
       name = "mvpn state stores",
-      description = "Where bindings, visitors and operator counters live")
+      description = "Where bindings, visitors, operator counters and gateways' SAs live")
   public @interface Config {
     @AttributeDefinition(
         name = "Type",
@@ -106,6 +112,7 @@ public final class MobilityStores {
     registrations.add(context.registerService(BindingStore.class, backend.bindings(), properties));
     registrations.add(context.registerService(VisitorStore.class, backend.visitors(), properties));
     registrations.add(context.registerService(CounterStore.class, backend.counters(), properties));
+    registrations.add(context.registerService(EspSaStore.class, backend.espSas(), properties));
     LOG.info(
         "mobility state stores up: {}{}",
         properties.get("mvpn.store.type"),

@@ -48,6 +48,7 @@ class MobilityStoresTest {
       assertThat(memory.bindings()).isNotNull();
       assertThat(memory.visitors()).isNotNull();
       assertThat(memory.counters()).isNotNull();
+      assertThat(memory.espSas()).isNotNull();
     }
     Path file = dir.resolve("mvpn/state.mv.db");
     try (StoreBackend persistent = StoreBackend.persistent(file, Clock.systemUTC())) {

@@ -1,0 +1,246 @@
+package io.mvpn.ipsec.gateway;
+
+import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.ipsec.EspSaStore;
+import io.mvpn.api.ipsec.EspSaStore.Direction;
+import io.mvpn.api.ipsec.EspTunnel;
+import io.mvpn.api.ipsec.SaLifetime;
+import io.mvpn.api.ipsec.StoredEspTunnel;
+import io.mvpn.api.ipsec.StoredEspTunnel.RetiringInbound;
+import io.mvpn.api.time.Scheduler;
+import io.mvpn.ipsec.esp.EspSecurityAssociation;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One gateway's tunnels in an {@link EspSaStore}: writes through every install, re-key, re-pointing
+ * and removal, reserves sequence numbers a block ahead of use, and rebuilds the tunnels when a new
+ * instance of the gateway starts.
+ *
+ * <p>A block is {@code interval} packets. A new SA's first block is reserved before it is stored,
+ * in the same write; the next one is asked for once half of the current block is used, so the
+ * store's background write has half a block of packets' time to land before a number outside what
+ * it holds is sent. The data path thus asks for one write per {@code interval} packets and never
+ * waits for it. A restored SA continues above its reservation: an outbound one never repeats a
+ * number, an inbound one refuses everything its previous instance may have accepted. A gateway that
+ * stops in order {@linkplain #release releases} the unused rest of each block first; after a crash
+ * it is skipped (outbound harmlessly; inbound, up to a block of the node's next packets are refused
+ * as replays).
+ *
+ * <p>Runs on the gateway's thread, as the engine that calls it.
+ */
+public final class GatewaySaStore {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GatewaySaStore.class);
+
+  /** Packets per reservation unless configured otherwise. */
+  public static final int DEFAULT_INTERVAL = 1024;
+
+  /** An SA's reservation as last asked of the store. */
+  private static final class Reservation {
+    final Ipv4Address home;
+    final Direction direction;
+    long upTo;
+
+    Reservation(Ipv4Address home, Direction direction, long upTo) {
+      this.home = home;
+      this.direction = direction;
+      this.upTo = upTo;
+    }
+  }
+
+  private final EspSaStore store;
+  private final String gateway;
+  private final LongSupplier unixNanos;
+  private final long interval;
+  private final Map<Integer, StoredEspTunnel> stored = new HashMap<>();
+  private final Map<EspSecurityAssociation, Reservation> reservations = new IdentityHashMap<>();
+
+  /**
+   * @param unixNanos the wall clock, for lifetimes that run on while no gateway does
+   * @param interval packets per reservation, at least 2
+   */
+  public GatewaySaStore(EspSaStore store, String gateway, LongSupplier unixNanos, int interval) {
+    if (interval < 2) {
+      throw new IllegalArgumentException("sequence reservation of " + interval + " packets");
+    }
+    this.store = Objects.requireNonNull(store, "store");
+    this.gateway = Objects.requireNonNull(gateway, "gateway");
+    this.unixNanos = Objects.requireNonNull(unixNanos, "unixNanos");
+    this.interval = interval;
+  }
+
+  /**
+   * Rebuilds the tunnels stored for the gateway into {@code engine}, each SA above its reservation;
+   * tunnels (and re-keyed inbound SAs) whose lifetime ran out meanwhile are dropped from the store.
+   * Call before the engine takes traffic.
+   *
+   * @return the tunnels restored
+   */
+  public int restore(SecurityGateway engine, Scheduler scheduler) {
+    Ipv4Address self = engine.config().publicAddress();
+    long now = unixNanos.getAsLong();
+    int restored = 0;
+    for (StoredEspTunnel s : store.tunnels(gateway)) {
+      if (s.expiresAtUnixNanos() <= now) {
+        store.remove(gateway, s.homeAddress());
+        LOG.info("{}: tunnel of {} expired while down, not restored", gateway, s.homeAddress());
+        continue;
+      }
+      EspTunnel t = s.tunnel();
+      EspTunnel remaining =
+          new EspTunnel(
+              t.homeAddress(),
+              t.inbound(),
+              t.outbound(),
+              t.peer(),
+              t.peerUdpPort(),
+              t.localUdpPort(),
+              t.replayWindow(),
+              remaining(t.lifetime(), now - s.installedAtUnixNanos()));
+      MobileTunnel tunnel = MobileTunnels.build(remaining, self, scheduler, gateway);
+      List<RetiringInbound> live = new ArrayList<>();
+      List<EspSecurityAssociation> retiring = new ArrayList<>();
+      for (RetiringInbound r : s.retiring()) {
+        if (r.expiresAtUnixNanos() > now) {
+          live.add(r);
+          SaLifetime left = remaining(r.lifetime(), now - r.installedAtUnixNanos());
+          retiring.add(
+              MobileTunnels.inbound(r.keys(), r.replayWindow(), left, self, scheduler, gateway));
+        }
+      }
+      for (EspSecurityAssociation sa : retiring) {
+        resume(t.homeAddress(), sa, Direction.INBOUND);
+      }
+      resume(t.homeAddress(), tunnel.inbound(), Direction.INBOUND);
+      resume(t.homeAddress(), tunnel.outbound(), Direction.OUTBOUND);
+      StoredEspTunnel kept = new StoredEspTunnel(t, s.installedAtUnixNanos(), live);
+      stored.put(t.homeAddress().toInt(), kept);
+      if (live.size() != s.retiring().size()) {
+        store.put(gateway, kept);
+      }
+      engine.restoreTunnel(tunnel, retiring);
+      restored++;
+    }
+    // Nothing is sent above the old reservations before the new ones are in the store.
+    store.flush();
+    return restored;
+  }
+
+  /**
+   * The gateway stops in order, its engine stopped: each SA's reservation comes down to what it
+   * used, so the next instance continues with the very next number, and an inbound SA refuses
+   * exactly what this one accepted or passed.
+   */
+  public void release() {
+    reservations.forEach(
+        (sa, r) -> store.release(gateway, r.home, r.direction, sa.spi(), sa.sequence()));
+    reservations.clear();
+    store.flush();
+  }
+
+  /** The SA continues above what the store holds for it, with the next block reserved. */
+  private void resume(Ipv4Address home, EspSecurityAssociation sa, Direction direction) {
+    long reserved = store.reserved(gateway, home, direction, sa.spi());
+    sa.resumeAfter(reserved);
+    Reservation r = new Reservation(home, direction, reserved + interval);
+    reservations.put(sa, r);
+    store.reserve(gateway, home, direction, sa.spi(), r.upTo);
+  }
+
+  /** The lifetime left after {@code elapsedNanos}: seconds shortened, a passed soft limit soon. */
+  static SaLifetime remaining(SaLifetime l, long elapsedNanos) {
+    SaLifetime.Limit s = l.seconds();
+    if (s.hard() == Long.MAX_VALUE) {
+      return l;
+    }
+    long elapsed = Math.max(0, elapsedNanos / 1_000_000_000L);
+    long hard = Math.max(1, s.hard() - elapsed);
+    long soft = s.soft() == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(1, s.soft() - elapsed);
+    return new SaLifetime(l.bytes(), l.packets(), new SaLifetime.Limit(Math.min(soft, hard), hard));
+  }
+
+  /**
+   * The node's tunnel as the engine runs it now, with the inbound SAs a re-key left accepted: new
+   * SAs get their first reservation, and all of it goes to the store in one write.
+   */
+  void saved(MobileTunnel t, List<EspSecurityAssociation> retiring) {
+    Ipv4Address home = t.homeAddress();
+    StoredEspTunnel before = stored.get(home.toInt());
+    boolean sameKeys =
+        before != null
+            && before.tunnel().inbound().spi() == t.inbound().spi()
+            && before.tunnel().outbound().spi() == t.outbound().spi();
+    long now = unixNanos.getAsLong();
+    SaLifetime lifetime =
+        sameKeys ? before.tunnel().lifetime() : MobileTunnels.lifetime(t.inbound().lifetime());
+    long installedAt = sameKeys ? before.installedAtUnixNanos() : now;
+    List<RetiringInbound> kept = new ArrayList<>();
+    for (EspSecurityAssociation in : retiring) {
+      kept.add(retiringValue(before, in, now));
+    }
+    List<EspSecurityAssociation> held = new ArrayList<>(retiring);
+    held.add(t.inbound());
+    held.add(t.outbound());
+    reservations
+        .entrySet()
+        .removeIf(e -> e.getValue().home.equals(home) && !held.contains(e.getKey()));
+    for (EspSecurityAssociation sa : held) {
+      if (!reservations.containsKey(sa)) {
+        Direction d = sa == t.outbound() ? Direction.OUTBOUND : Direction.INBOUND;
+        Reservation r = new Reservation(home, d, sa.sequence() + interval);
+        reservations.put(sa, r);
+        store.reserve(gateway, home, d, sa.spi(), r.upTo);
+      }
+    }
+    StoredEspTunnel value =
+        new StoredEspTunnel(MobileTunnels.value(t, lifetime), installedAt, kept);
+    stored.put(home.toInt(), value);
+    store.put(gateway, value);
+  }
+
+  /** A kept inbound SA as stored before, or as the previous tunnel's inbound SA was. */
+  private RetiringInbound retiringValue(
+      StoredEspTunnel before, EspSecurityAssociation in, long now) {
+    if (before != null) {
+      for (RetiringInbound r : before.retiring()) {
+        if (r.keys().spi() == in.spi()) {
+          return r;
+        }
+      }
+      EspTunnel was = before.tunnel();
+      if (was.inbound().spi() == in.spi()) {
+        return new RetiringInbound(
+            was.inbound(), was.replayWindow(), was.lifetime(), before.installedAtUnixNanos());
+      }
+    }
+    return new RetiringInbound(
+        MobileTunnels.keys(in), in.replayWindow(), MobileTunnels.lifetime(in.lifetime()), now);
+  }
+
+  /** The node's tunnel is gone: its SAs and their reservations with it. */
+  void removed(Ipv4Address home) {
+    stored.remove(home.toInt());
+    reservations.values().removeIf(r -> r.home.equals(home));
+    store.remove(gateway, home);
+  }
+
+  /**
+   * An SA has just used a sequence number (sent, or accepted as authentic): once half of its block
+   * is used, the next block is reserved. Called per packet: one map lookup unless it reserves.
+   */
+  void used(EspSecurityAssociation sa) {
+    Reservation r = reservations.get(sa);
+    if (r != null && Long.compareUnsigned(sa.sequence() + interval / 2, r.upTo) > 0) {
+      r.upTo = Math.max(r.upTo, sa.sequence()) + interval;
+      store.reserve(gateway, r.home, r.direction, sa.spi(), r.upTo);
+    }
+  }
+}

@@ -1,0 +1,226 @@
+package io.mvpn.store;
+
+import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.ipsec.EspSaStore;
+import io.mvpn.api.ipsec.StoredEspTunnel;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.h2.mvstore.MVMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Security gateways' SAs in the {@link StateFile}, key material included (the file is readable by
+ * the appliance's user only). Reads come from memory. A tunnel's change (a key exchange, a re-key,
+ * a handover) is committed at once; a sequence number reservation, made once per block of packets
+ * from the gateway's data path, only goes to memory there and reaches the file from a background
+ * thread, so the data path never waits for the disk. Tunnels whose wall-clock lifetime ran out
+ * while the file was closed are dropped when it is opened.
+ */
+public final class PersistentEspSaStore implements EspSaStore, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PersistentEspSaStore.class);
+
+  static final String TUNNELS = "esp-tunnels";
+  static final String SEQUENCES = "esp-sequences";
+
+  private final InMemoryEspSaStore cache = new InMemoryEspSaStore();
+  private final StateFile file;
+  private final MVMap<String, byte[]> tunnels;
+  private final MVMap<String, byte[]> sequences;
+  private final Map<InMemoryEspSaStore.SequenceKey, Long> pending = new ConcurrentHashMap<>();
+  private final AtomicBoolean flushQueued = new AtomicBoolean();
+  private final ExecutorService writer =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "mvpn-store-esp-sequences");
+            t.setDaemon(true);
+            return t;
+          });
+
+  public PersistentEspSaStore(StateFile file, Clock clock) {
+    this.file = file;
+    this.tunnels = file.map(TUNNELS);
+    this.sequences = file.map(SEQUENCES);
+    long now = PersistentBindingStore.unixNanos(clock);
+    List<String> gone = new ArrayList<>();
+    Set<InMemoryEspSaStore.SequenceKey> held = new HashSet<>();
+    for (Map.Entry<String, byte[]> e : tunnels.entrySet()) {
+      String gateway = e.getKey().split(" ")[0];
+      try {
+        StoredEspTunnel t = EspSaCodec.decodeTunnel(e.getValue());
+        if (t.expiresAtUnixNanos() <= now) {
+          gone.add(e.getKey());
+        } else {
+          cache.put(gateway, t);
+          held.addAll(InMemoryEspSaStore.sequenceKeys(gateway, t));
+        }
+      } catch (IllegalArgumentException bad) {
+        LOG.error("state file {}: ESP tunnel {} unreadable, dropped", file.path(), e.getKey());
+        gone.add(e.getKey());
+      }
+    }
+    List<String> orphans = new ArrayList<>();
+    for (Map.Entry<String, byte[]> e : sequences.entrySet()) {
+      try {
+        InMemoryEspSaStore.SequenceKey k = EspSaCodec.parseSequenceKey(e.getKey());
+        if (held.contains(k)) {
+          cache.raise(k, StateCodec.decodeLong(e.getValue()));
+        } else {
+          orphans.add(e.getKey());
+        }
+      } catch (IllegalArgumentException bad) {
+        orphans.add(e.getKey());
+      }
+    }
+    file.change(
+        () -> {
+          gone.forEach(tunnels::remove);
+          orphans.forEach(sequences::remove);
+        });
+  }
+
+  @Override
+  public synchronized void put(String gateway, StoredEspTunnel tunnel) {
+    List<InMemoryEspSaStore.SequenceKey> dropped = cache.putAndDrop(gateway, tunnel);
+    Map<InMemoryEspSaStore.SequenceKey, Long> reserved = drainPending();
+    file.change(
+        () -> {
+          tunnels.put(
+              EspSaCodec.tunnelKey(gateway, tunnel.homeAddress()), EspSaCodec.encode(tunnel));
+          writeReservations(reserved);
+          dropped.forEach(k -> sequences.remove(EspSaCodec.sequenceKey(k)));
+        });
+  }
+
+  @Override
+  public synchronized StoredEspTunnel remove(String gateway, Ipv4Address homeAddress) {
+    StoredEspTunnel removed = cache.remove(gateway, homeAddress);
+    Map<InMemoryEspSaStore.SequenceKey, Long> reserved = drainPending();
+    reserved
+        .keySet()
+        .removeIf(k -> k.gateway().equals(gateway) && k.homeAddress() == homeAddress.toInt());
+    if (removed == null && reserved.isEmpty()) {
+      return null;
+    }
+    file.change(
+        () -> {
+          tunnels.remove(EspSaCodec.tunnelKey(gateway, homeAddress));
+          writeReservations(reserved);
+          if (removed != null) {
+            InMemoryEspSaStore.sequenceKeys(gateway, removed)
+                .forEach(k -> sequences.remove(EspSaCodec.sequenceKey(k)));
+          }
+        });
+    return removed;
+  }
+
+  @Override
+  public List<StoredEspTunnel> tunnels(String gateway) {
+    return cache.tunnels(gateway);
+  }
+
+  /** Memory now, the file from the writer thread: never a disk write on the caller's thread. */
+  @Override
+  public void reserve(
+      String gateway, Ipv4Address homeAddress, Direction direction, int spi, long upTo) {
+    InMemoryEspSaStore.SequenceKey key =
+        InMemoryEspSaStore.key(gateway, homeAddress, direction, spi);
+    if (!cache.raise(key, upTo)) {
+      return;
+    }
+    pending.merge(key, upTo, (a, b) -> Long.compareUnsigned(a, b) >= 0 ? a : b);
+    queueWrite();
+  }
+
+  private void queueWrite() {
+    if (flushQueued.compareAndSet(false, true) && !writer.isShutdown()) {
+      writer.execute(this::writePending);
+    }
+  }
+
+  @Override
+  public void release(
+      String gateway, Ipv4Address homeAddress, Direction direction, int spi, long usedUpTo) {
+    InMemoryEspSaStore.SequenceKey key =
+        InMemoryEspSaStore.key(gateway, homeAddress, direction, spi);
+    synchronized (pending) {
+      cache.set(key, usedUpTo);
+      pending.put(key, usedUpTo);
+    }
+    queueWrite();
+  }
+
+  @Override
+  public long reserved(String gateway, Ipv4Address homeAddress, Direction direction, int spi) {
+    return cache.reserved(gateway, homeAddress, direction, spi);
+  }
+
+  @Override
+  public void flush() {
+    if (writer.isShutdown()) {
+      writePending();
+      return;
+    }
+    Future<?> done = writer.submit(this::writePending);
+    try {
+      done.get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      LOG.error("state file {}: sequence reservations not written: {}", file.path(), e.toString());
+    }
+  }
+
+  @Override
+  public int size() {
+    return cache.size();
+  }
+
+  /** Writes the reservations made since the last write, in one commit. */
+  private synchronized void writePending() {
+    flushQueued.set(false);
+    Map<InMemoryEspSaStore.SequenceKey, Long> reserved = drainPending();
+    if (!reserved.isEmpty()) {
+      file.change(() -> writeReservations(reserved));
+    }
+  }
+
+  private Map<InMemoryEspSaStore.SequenceKey, Long> drainPending() {
+    Map<InMemoryEspSaStore.SequenceKey, Long> drained = new HashMap<>();
+    for (InMemoryEspSaStore.SequenceKey k : List.copyOf(pending.keySet())) {
+      Long v = pending.remove(k);
+      if (v != null) {
+        drained.put(k, v);
+      }
+    }
+    return drained;
+  }
+
+  private void writeReservations(Map<InMemoryEspSaStore.SequenceKey, Long> reserved) {
+    reserved.forEach((k, v) -> sequences.put(EspSaCodec.sequenceKey(k), StateCodec.encodeLong(v)));
+  }
+
+  /** Stops the writer and writes the last reservations. */
+  @Override
+  public void close() {
+    writer.shutdown();
+    try {
+      writer.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    writePending();
+  }
+}
