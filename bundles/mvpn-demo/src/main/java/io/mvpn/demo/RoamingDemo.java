@@ -63,6 +63,13 @@ public final class RoamingDemo {
 
     @AttributeDefinition(name = "Ping interval (ms)")
     int pingIntervalMs() default 100;
+
+    @AttributeDefinition(
+        name = "Hold at",
+        description =
+            "An attachment (home, cell1, cell2, colo) where every node stays instead of roaming,"
+                + " so that tests and operators can watch a still picture; empty: roam")
+    String holdAt() default "";
   }
 
   /** One roaming node and what it measures. */
@@ -86,7 +93,11 @@ public final class RoamingDemo {
             .orElseThrow(() -> new IllegalStateException("the fabric has no public VRF"));
     scheduler = publicVrf.scheduler();
     fabric.onLoop(publicVrf, () -> build(config));
-    LOG.info("demo: {} mobile nodes roaming every {} s", roamers.size(), config.stepSeconds());
+    if (config.holdAt() == null || config.holdAt().isBlank()) {
+      LOG.info("demo: {} mobile nodes roaming every {} s", roamers.size(), config.stepSeconds());
+    } else {
+      LOG.info("demo: {} mobile nodes held at {}", roamers.size(), config.holdAt().trim());
+    }
   }
 
   private Void build(Config config) {
@@ -95,11 +106,24 @@ public final class RoamingDemo {
     for (String one : ConfigList.items(config.mobileNodes())) {
       roamers.add(roamer(one, ++n, config, alloc));
     }
-    roamers.forEach(r -> r.node().moveTo("home"));
+    String hold = holdAt(config);
+    roamers.forEach(r -> r.node().moveTo(hold.isEmpty() ? ITINERARY[0] : hold));
     roamers.forEach(r -> r.ping().start());
+    if (!hold.isEmpty()) {
+      return null;
+    }
     long stepNanos = TimeUnit.SECONDS.toNanos(config.stepSeconds());
     itinerary = scheduler.schedule(stepNanos, TimeUnit.NANOSECONDS, () -> nextStep(stepNanos));
     return null;
+  }
+
+  private static String holdAt(Config config) {
+    String hold = config.holdAt() == null ? "" : config.holdAt().trim();
+    if (!hold.isEmpty() && !List.of(ITINERARY).contains(hold)) {
+      throw new IllegalArgumentException(
+          "holdAt '" + hold + "': expected one of " + String.join(", ", ITINERARY));
+    }
+    return hold;
   }
 
   private Roamer roamer(String spec, int n, Config config, ByteBufAllocator alloc) {
