@@ -91,12 +91,7 @@ public class BundleUpdateIT {
    * <p>An update that loses listed state gets {@link #UNTIL_THE_NODES_REREGISTER_MS} as its ping
    * bound: the nodes stay put, so only their own re-registration puts the state back.
    */
-  static final Set<String> STATE_NOT_YET_IN_A_STORE =
-      Set.of(
-          // The visitor list lives in the foreign agent's memory.
-          "io.mvpn.foreignagent:visitors",
-          // The appliance's binding store is the in-memory one: the store's own update empties it.
-          "io.mvpn.store:bindings");
+  static final Set<String> STATE_NOT_YET_IN_A_STORE = Set.of();
 
   /**
    * Bundles that cannot yet meet the ping bound (1 s; 5 s where every function restarts) for a
