@@ -6,6 +6,7 @@ import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.MvpnId;
 import io.mvpn.api.napt.NaptInside;
 import io.mvpn.api.napt.NaptMapping;
+import io.mvpn.api.napt.NaptMappingStore;
 import io.mvpn.api.napt.NaptService.Outbound;
 import io.mvpn.napt.internal.NaptManager;
 import io.mvpn.packet.MalformedPacketException;
@@ -15,14 +16,20 @@ import io.mvpn.packet.ipv4.Ipv4Packet;
 import io.mvpn.packet.tcp.TcpSegment;
 import io.mvpn.packet.udp.UdpDatagram;
 import io.mvpn.store.InMemoryNaptMappingStore;
+import io.mvpn.store.StoreBackend;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The NAPT service on raw datagrams, and its mappings outliving an instance: a new manager over the
@@ -40,6 +47,10 @@ class NaptManagerTest {
   final InMemoryNaptMappingStore store = new InMemoryNaptMappingStore();
 
   NaptManager manager() {
+    return manager(store);
+  }
+
+  static NaptManager manager(NaptMappingStore store) {
     return new NaptManager(store, PUBLIC, 40000, 40009, NaptTimeouts.udp(Duration.ofSeconds(60)));
   }
 
@@ -100,32 +111,58 @@ class NaptManagerTest {
     assertThat(napt.translated()).isEqualTo(2);
   }
 
-  @Test
-  void aSecondManagerOverTheSameStoreKeepsAnExistingMappingsPublicPort() throws Exception {
-    NaptManager first = manager();
-    // Two flows so the one that matters is not simply on the pool's first port.
+  /** Two flows, so the one that matters (acme's, returned) is not simply on the first port. */
+  static int twoFlowsOut(NaptManager first) throws MalformedPacketException {
     first.outbound(GLOBEX, udp(FIVE, 7000, SERVER, 53, "x"), 0);
     ByteBuffer query = udp(FIVE, 5353, SERVER, 53, "x");
     first.outbound(ACME, query, 0);
-    int port = parseUdp(query).sourcePort();
+    return parseUdp(query).sourcePort();
+  }
+
+  /** The manager that took over carries acme's flow on {@code port}, and keeps it from others. */
+  static void carriesOnWithItsPort(NaptManager second, int port, long now)
+      throws MalformedPacketException {
+    assertThat(second.insideOf(IpProtocol.UDP, port, now))
+        .contains(new NaptInside(ACME, FIVE, 5353));
+    ByteBuffer reply = udp(SERVER, 53, PUBLIC, port, "answer");
+    assertThat(second.inbound(reply, now)).contains(ACME);
+    assertThat(Ipv4Address.of(parseUdp(reply).ip().destination())).isEqualTo(FIVE);
+    ByteBuffer next = udp(FIVE, 5353, SERVER, 53, "again");
+    assertThat(second.outbound(ACME, next, now + SECOND)).isEqualTo(Outbound.TRANSLATED);
+    assertThat(parseUdp(next).sourcePort()).isEqualTo(port);
+    // A new flow does not get a port that is taken over.
+    ByteBuffer other = udp(Ipv4Address.parse("10.1.0.6"), 5353, SERVER, 53, "new");
+    second.outbound(ACME, other, now + SECOND);
+    assertThat(parseUdp(other).sourcePort()).isNotIn(40000, 40001);
+  }
+
+  @Test
+  void aSecondManagerOverTheSameStoreKeepsAnExistingMappingsPublicPort() throws Exception {
+    int port = twoFlowsOut(manager());
     assertThat(port).isEqualTo(40001);
     assertThat(store.mappings(PUBLIC))
         .contains(
             new NaptMapping(IpProtocol.UDP, PUBLIC, 40001, new NaptInside(ACME, FIVE, 5353), 0));
 
     // The NAPT bundle is updated: a new instance, its own clock reading, the same store.
-    NaptManager second = manager();
-    assertThat(second.insideOf(IpProtocol.UDP, port, 500 * SECOND))
-        .contains(new NaptInside(ACME, FIVE, 5353));
-    ByteBuffer reply = udp(SERVER, 53, PUBLIC, port, "answer");
-    assertThat(second.inbound(reply, 500 * SECOND)).contains(ACME);
-    ByteBuffer next = udp(FIVE, 5353, SERVER, 53, "again");
-    assertThat(second.outbound(ACME, next, 501 * SECOND)).isEqualTo(Outbound.TRANSLATED);
-    assertThat(parseUdp(next).sourcePort()).isEqualTo(port);
-    // A new flow does not get a port that is taken over.
-    ByteBuffer other = udp(Ipv4Address.parse("10.1.0.6"), 5353, SERVER, 53, "new");
-    second.outbound(ACME, other, 501 * SECOND);
-    assertThat(parseUdp(other).sourcePort()).isNotIn(40000, 40001);
+    carriesOnWithItsPort(manager(), port, 500 * SECOND);
+  }
+
+  @Test
+  void aManagerAfterARestartKeepsAFlowsPublicPortFromTheStateFile(@TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("state.mv.db");
+    Clock wall = Clock.fixed(Instant.parse("2026-12-05T09:00:00Z"), ZoneOffset.UTC);
+    int port;
+    try (StoreBackend before = StoreBackend.persistent(file, wall)) {
+      port = twoFlowsOut(manager(before.naptMappings()));
+    }
+    assertThat(port).isEqualTo(40001);
+
+    // The appliance restarts: a new process, the file opened again, a new NAPT instance.
+    try (StoreBackend after = StoreBackend.persistent(file, wall)) {
+      carriesOnWithItsPort(manager(after.naptMappings()), port, 7 * SECOND);
+    }
   }
 
   @Test

@@ -6,13 +6,12 @@ import io.mvpn.api.napt.NaptMappingStore;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.osgi.service.component.annotations.Component;
 
 /**
- * NAPT mappings in memory, in their own bundle: they survive updates of the NAPT bundle (the new
- * instance keeps each flow's public port), not a restart of the appliance.
+ * NAPT mappings in memory: kept by the store bundle, they survive updates of the NAPT bundle (the
+ * new instance keeps each flow's public port), not of the store bundle nor a restart of the
+ * appliance. The {@code memory} backend's store, the persistent one's cache, and tests' store.
  */
-@Component(service = NaptMappingStore.class, immediate = true)
 public final class InMemoryNaptMappingStore implements NaptMappingStore {
 
   /** A public port: the same number is one mapping for UDP, another for TCP. */

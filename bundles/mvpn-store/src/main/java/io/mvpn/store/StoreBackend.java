@@ -4,12 +4,13 @@ import io.mvpn.api.ipsec.EspSaStore;
 import io.mvpn.api.mobility.BindingStore;
 import io.mvpn.api.mobility.CounterStore;
 import io.mvpn.api.mobility.VisitorStore;
+import io.mvpn.api.napt.NaptMappingStore;
 import java.nio.file.Path;
 import java.time.Clock;
 
 /**
- * The stores of one backend (bindings, visitors, counters, security gateways' SAs), opened
- * together: in memory, or all in one {@link StateFile}. Exactly one backend is open in the
+ * The stores of one backend (bindings, visitors, counters, security gateways' SAs, NAPT mappings),
+ * opened together: in memory, or all in one {@link StateFile}. Exactly one backend is open in the
  * appliance at a time, chosen by the {@code io.mvpn.store} configuration.
  */
 public final class StoreBackend implements AutoCloseable {
@@ -42,6 +43,7 @@ public final class StoreBackend implements AutoCloseable {
   private final VisitorStore visitors;
   private final CounterStore counters;
   private final EspSaStore espSas;
+  private final NaptMappingStore naptMappings;
 
   private StoreBackend(
       Type type,
@@ -49,13 +51,15 @@ public final class StoreBackend implements AutoCloseable {
       BindingStore bindings,
       VisitorStore visitors,
       CounterStore counters,
-      EspSaStore espSas) {
+      EspSaStore espSas,
+      NaptMappingStore naptMappings) {
     this.type = type;
     this.file = file;
     this.bindings = bindings;
     this.visitors = visitors;
     this.counters = counters;
     this.espSas = espSas;
+    this.naptMappings = naptMappings;
   }
 
   /** Stores that live as long as this object. */
@@ -66,7 +70,8 @@ public final class StoreBackend implements AutoCloseable {
         new InMemoryBindingStore(),
         new InMemoryVisitorStore(),
         new InMemoryCounterStore(),
-        new InMemoryEspSaStore());
+        new InMemoryEspSaStore(),
+        new InMemoryNaptMappingStore());
   }
 
   /** Stores in the state file at {@code path} (created 0600 in a 0700 directory if absent). */
@@ -78,7 +83,8 @@ public final class StoreBackend implements AutoCloseable {
         new PersistentBindingStore(file, clock),
         new PersistentVisitorStore(file, clock),
         new PersistentCounterStore(file, COUNTER_FLUSH_MILLIS),
-        new PersistentEspSaStore(file, clock));
+        new PersistentEspSaStore(file, clock),
+        new PersistentNaptMappingStore(file));
   }
 
   public Type type() {
@@ -105,6 +111,11 @@ public final class StoreBackend implements AutoCloseable {
   /** Security gateways' SAs and keys. */
   public EspSaStore espSas() {
     return espSas;
+  }
+
+  /** NAPTs' mappings: each flow's public port. */
+  public NaptMappingStore naptMappings() {
+    return naptMappings;
   }
 
   /** Writes what is pending and closes the file; the stores are unusable afterwards. */

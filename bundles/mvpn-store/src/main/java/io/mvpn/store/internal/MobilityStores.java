@@ -4,6 +4,7 @@ import io.mvpn.api.ipsec.EspSaStore;
 import io.mvpn.api.mobility.BindingStore;
 import io.mvpn.api.mobility.CounterStore;
 import io.mvpn.api.mobility.VisitorStore;
+import io.mvpn.api.napt.NaptMappingStore;
 import io.mvpn.store.StoreBackend;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -27,9 +28,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The appliance's mobility state stores, from {@code etc/io.mvpn.store.cfg}: one backend, chosen by
  * {@code type}, whose stores it registers as services: one {@link BindingStore}, one {@link
- * VisitorStore}, one {@link CounterStore} and one {@link EspSaStore} in the appliance, never two of
- * a kind. A change of configuration closes the backend and opens the new one; users of the stores
- * re-bind.
+ * VisitorStore}, one {@link CounterStore}, one {@link EspSaStore} and one {@link NaptMappingStore}
+ * in the appliance, never two of a kind. A change of configuration closes the backend and opens the
+ * new one; users of the stores re-bind.
  */
 // Registered by hand, so declared by hand: resolvers match the functions' service requirements.
 @Capability(
@@ -48,6 +49,10 @@ import org.slf4j.LoggerFactory;
     namespace = "osgi.service",
     attribute = "objectClass:List<String>=io.mvpn.api.ipsec.EspSaStore",
     uses = EspSaStore.class)
+@Capability(
+    namespace = "osgi.service",
+    attribute = "objectClass:List<String>=io.mvpn.api.napt.NaptMappingStore",
+    uses = NaptMappingStore.class)
 @Component(
     configurationPid = MobilityStores.PID,
     immediate = true,
@@ -63,7 +68,8 @@ public final class MobilityStores {
 
   @ObjectClassDefinition(
       name = "mvpn state stores",
-      description = "Where bindings, visitors, operator counters and gateways' SAs live")
+      description =
+          "Where bindings, visitors, operator counters, gateways' SAs and NAPT mappings live")
   public @interface Config {
     @AttributeDefinition(
         name = "Type",
@@ -113,6 +119,8 @@ public final class MobilityStores {
     registrations.add(context.registerService(VisitorStore.class, backend.visitors(), properties));
     registrations.add(context.registerService(CounterStore.class, backend.counters(), properties));
     registrations.add(context.registerService(EspSaStore.class, backend.espSas(), properties));
+    registrations.add(
+        context.registerService(NaptMappingStore.class, backend.naptMappings(), properties));
     LOG.info(
         "mobility state stores up: {}{}",
         properties.get("mvpn.store.type"),

@@ -3,6 +3,10 @@ package io.mvpn.store.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.MvpnId;
+import io.mvpn.api.napt.NaptInside;
+import io.mvpn.api.napt.NaptMapping;
 import io.mvpn.store.StoreBackend;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -10,6 +14,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class MobilityStoresTest {
+
+  static final NaptMapping NAPT_MAPPING =
+      new NaptMapping(
+          17,
+          Ipv4Address.parse("203.0.113.1"),
+          40000,
+          new NaptInside(MvpnId.of("acme"), Ipv4Address.parse("10.1.0.5"), 5353),
+          0);
 
   @TempDir Path dir;
 
@@ -42,19 +54,25 @@ class MobilityStoresTest {
   }
 
   @Test
-  void aMemoryBackendHasNoFileAndAPersistentOneHasItsFile() {
+  void aMemoryBackendHasNoFileAndAPersistentOneKeepsItsStoresInItsFile() {
     try (StoreBackend memory = StoreBackend.inMemory()) {
       assertThat(memory.path()).isNull();
       assertThat(memory.bindings()).isNotNull();
       assertThat(memory.visitors()).isNotNull();
       assertThat(memory.counters()).isNotNull();
       assertThat(memory.espSas()).isNotNull();
+      assertThat(memory.naptMappings()).isNotNull();
     }
     Path file = dir.resolve("mvpn/state.mv.db");
     try (StoreBackend persistent = StoreBackend.persistent(file, Clock.systemUTC())) {
       assertThat(persistent.type()).isEqualTo(StoreBackend.Type.PERSISTENT);
       assertThat(persistent.path()).isEqualTo(file);
       assertThat(file).exists();
+      persistent.naptMappings().put(NAPT_MAPPING);
+    }
+    try (StoreBackend reopened = StoreBackend.persistent(file, Clock.systemUTC())) {
+      assertThat(reopened.naptMappings().mappings(NAPT_MAPPING.publicAddress()))
+          .containsExactly(NAPT_MAPPING);
     }
   }
 }
