@@ -16,7 +16,7 @@ import io.mvpn.packet.mip.MobilitySecurityAssociation;
 import io.mvpn.packet.mip.MobilitySecurityAssociation.Algorithm;
 import io.mvpn.packet.mip.RegistrationBuilder;
 import io.mvpn.packet.udp.UdpDatagram;
-import io.mvpn.store.InMemoryBindingStore;
+import io.mvpn.store.StoreBackend;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.util.HexFormat;
@@ -31,9 +31,11 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -57,6 +59,16 @@ public class RegistrationBenchmark {
 
   VirtualTimeScheduler time;
   Interface ingress;
+
+  /**
+   * Where bindings go: the in-memory store, or the appliance's default, the persistent one, which
+   * commits each registration's binding and identification to its file.
+   */
+  @Param({"memory", "persistent"})
+  String store;
+
+  StoreBackend backend;
+  java.nio.file.Path directory;
   ByteBuf[] ring;
   int next;
   long identification = 1;
@@ -66,6 +78,13 @@ public class RegistrationBenchmark {
 
   @Setup(Level.Iteration)
   public void setUp() throws Exception {
+    if (store.equals("persistent")) {
+      directory = java.nio.file.Files.createTempDirectory("mvpn-registration-benchmark");
+      backend =
+          StoreBackend.persistent(directory.resolve("state.mv.db"), java.time.Clock.systemUTC());
+    } else {
+      backend = StoreBackend.inMemory();
+    }
     time = new VirtualTimeScheduler(Integer.MAX_VALUE);
     UnpooledByteBufAllocator alloc = UnpooledByteBufAllocator.DEFAULT;
     Vrf publicVrf = new Vrf("public", time, alloc);
@@ -87,7 +106,7 @@ public class RegistrationBenchmark {
                 null),
             publicVrf,
             acme,
-            new InMemoryBindingStore(),
+            backend.bindings(),
             0);
     ha.start();
     Dispatcher dispatcher = new Dispatcher(publicVrf);
@@ -110,6 +129,19 @@ public class RegistrationBenchmark {
     next = 0;
     mac = Mac.getInstance("HmacMD5");
     mac.init(new SecretKeySpec(KEY, "HmacMD5"));
+  }
+
+  @TearDown(Level.Iteration)
+  public void tearDown() throws java.io.IOException {
+    backend.close();
+    if (directory != null) {
+      try (var files = java.nio.file.Files.walk(directory)) {
+        for (java.nio.file.Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          java.nio.file.Files.delete(f);
+        }
+      }
+      directory = null;
+    }
   }
 
   @Benchmark
