@@ -196,7 +196,6 @@ public class BundleUpdateIT {
       }
     }
     String table = table(rows);
-    System.out.println(table);
     Path out = Path.of(System.getProperty("mvpn.itests.target", "target"), "bundle-update.txt");
     Files.writeString(out, table, StandardCharsets.UTF_8);
     for (String entry : STATE_NOT_YET_IN_A_STORE) {
