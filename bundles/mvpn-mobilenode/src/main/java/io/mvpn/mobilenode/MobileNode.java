@@ -36,7 +36,10 @@ import java.util.concurrent.TimeUnit;
  * and listens for agent advertisements and registers through the foreign agent (reverse tunnelling
  * asked for, RFC 3024); with a co-located care-of address (seed 002 claim 23) it registers directly
  * and tunnels its own datagrams. Requests carry timestamp identifications and are retransmitted at
- * 1 s, doubling, until a matching authenticated reply arrives.
+ * 1 s, doubling, until a matching authenticated reply accepts them. A denial is repaired where RFC
+ * 5944 says how (133: take the home agent's time and ask again at once; 69: ask for the lifetime
+ * the foreign agent offers); any other denial is retried on the same doubling schedule, since an
+ * agent that refuses now (resources, a restarted peer) may accept later.
  *
  * <p>Each attachment is a VRF of the node with its interface; one is active at a time, the others'
  * interfaces are down. Runs on the node's scheduler.
@@ -76,11 +79,16 @@ public final class MobileNode {
   private Attachment active;
   private Ipv4Address agent; // the foreign agent in use, if any
   private long pendingId;
+  private int pendingLifetime;
+  private Ipv4Address pendingCareOf;
   private long retransmitDelay;
   private Scheduler.Timer retransmit;
   private Scheduler.Timer refresh;
   private boolean registered;
-  private int counter;
+  private long lastIdentification;
+  private long clockSkewSeconds; // the home agent's time minus ours, learnt from a 133
+  private boolean resynchronized; // this request round already took a 133's time
+  private int keepaliveSequence;
   private long epochOffsetNanos;
 
   public MobileNode(
@@ -243,6 +251,7 @@ public final class MobileNode {
 
   private void startRegistration(int requestedLifetime, Ipv4Address careOf) {
     retransmitDelay = FIRST_RETRANSMIT_NANOS;
+    resynchronized = false;
     sendRequest(requestedLifetime, careOf);
   }
 
@@ -256,6 +265,8 @@ public final class MobileNode {
           case HOME -> 0;
         };
     pendingId = identification();
+    pendingLifetime = requestedLifetime;
+    pendingCareOf = careOf;
     RegistrationBuilder builder =
         RegistrationBuilder.request(
             a.vrf().alloc(),
@@ -328,12 +339,13 @@ public final class MobileNode {
         return;
       }
     }
-    if (retransmit != null) {
-      retransmit.cancel();
-    }
     if (!ReplyCode.isAccepted(reply.code())) {
       event("denied " + ReplyCode.describe(reply.code()));
+      repair(reply);
       return;
+    }
+    if (retransmit != null) {
+      retransmit.cancel();
     }
     if (a.mode() == Mode.HOME) {
       event("deregistered");
@@ -361,9 +373,52 @@ public final class MobileNode {
             Math.max(1, granted / 2), TimeUnit.SECONDS, () -> startRegistration(lifetime, careOf));
   }
 
+  /**
+   * RFC 5944 §3.6.2.x and §5.7: a 133 carries the home agent's time in its high 32 bits, so the
+   * node adopts that time and asks again at once (once per round, so two disagreeing agents cannot
+   * make it loop); a 69 carries the longest lifetime the foreign agent grants. Other denials leave
+   * the retransmission timer running: the next request, with a new identification, goes when it
+   * fires.
+   */
+  private void repair(RegistrationReply reply) {
+    Ipv4Address careOf = pendingCareOf;
+    if (reply.code() == ReplyCode.HA_IDENTIFICATION_MISMATCH && !resynchronized) {
+      resynchronized = true;
+      long ours = MipConstants.ntpSeconds(scheduler.nanoTime(), epochOffsetNanos);
+      clockSkewSeconds = (reply.identification() >>> 32) - ours;
+      lastIdentification = 0; // what we sent on our own clock says nothing about the agent's
+      event("resynchronized with the home agent's time, skew " + clockSkewSeconds + " s");
+      resend(pendingLifetime, careOf);
+    } else if (reply.code() == ReplyCode.FA_LIFETIME_TOO_LONG
+        && reply.lifetime() > 0
+        && reply.lifetime() < pendingLifetime) {
+      resend(reply.lifetime(), careOf);
+    }
+  }
+
+  private void resend(int requestedLifetime, Ipv4Address careOf) {
+    if (retransmit != null) {
+      retransmit.cancel();
+    }
+    sendRequest(requestedLifetime, careOf);
+  }
+
+  /**
+   * A 64-bit NTP timestamp (RFC 5944 §5.7): seconds, adjusted by what a 133 taught, and the
+   * fraction of the second, so a node that starts over (a new engine after an update) still goes
+   * above what its predecessor sent; kept strictly increasing for requests within one instant.
+   */
   private long identification() {
-    long seconds = MipConstants.ntpSeconds(scheduler.nanoTime(), epochOffsetNanos);
-    return (seconds << 32) | (++counter & 0xFFFFFFFFL);
+    long unixNanos = scheduler.nanoTime() + epochOffsetNanos;
+    long seconds =
+        MipConstants.ntpSeconds(scheduler.nanoTime(), epochOffsetNanos) + clockSkewSeconds;
+    long fraction = (Math.floorMod(unixNanos, 1_000_000_000L) << 32) / 1_000_000_000L;
+    long id = (seconds << 32) | fraction;
+    if (Long.compareUnsigned(id, lastIdentification) <= 0) {
+      id = lastIdentification + 1;
+    }
+    lastIdentification = id;
+    return id;
   }
 
   /** RFC 3519 tunnel data from the home agent: its datagram for us. */
@@ -401,7 +456,7 @@ public final class MobileNode {
                       home.toInt(),
                       homeAgent.toInt(),
                       0xFFFF,
-                      counter,
+                      ++keepaliveSequence & 0xFFFF,
                       io.netty.buffer.Unpooled.EMPTY_BUFFER,
                       64);
               try {
