@@ -172,7 +172,9 @@ public final class SecurityGatewayInstance implements SecurityGatewayService {
     Lifetime lifetime = lifetime(config.saLifetime());
     SecurityGateway.Config gatewayConfig =
         new SecurityGateway.Config(publicAddress, config.siuPort(), keys, config.replayTolerance());
-    long epochOffset = epochOffset();
+    // The fabric's clock, which the gateway's scheduler reads: System.nanoTime() is another clock,
+    // and wall-clock times stored from it would be off by the machine's uptime.
+    long epochOffset = fabric.epochOffsetNanos();
     int[] restored = new int[1];
     engine =
         fabric.onLoop(
@@ -302,10 +304,6 @@ public final class SecurityGatewayInstance implements SecurityGatewayService {
 
   private static Stream<String> split(String[] values) {
     return ConfigList.items(values).stream();
-  }
-
-  private static long epochOffset() {
-    return System.currentTimeMillis() * 1_000_000L - System.nanoTime();
   }
 
   // ---- SecurityGatewayService ------------------------------------------------------------
