@@ -1,6 +1,7 @@
 package io.mvpn.keying;
 
 import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.Listeners;
 import io.mvpn.api.config.ConfigList;
 import io.mvpn.api.ipsec.ChildSaEvent;
 import io.mvpn.api.ipsec.ChildSaListener;
@@ -230,13 +231,7 @@ public final class GatewayIkeResponder implements IkeService {
   }
 
   private void tell(ChildSaEvent event) {
-    for (ChildSaListener l : childSaListeners) {
-      try {
-        l.childSa(event);
-      } catch (RuntimeException e) {
-        LOG.warn("{}: a Child SA listener failed on {}", name, event, e);
-      }
-    }
+    Listeners.tellEach(childSaListeners, l -> l.childSa(event), name + "'s Child SA events");
   }
 
   private Attached current() {

@@ -1,5 +1,6 @@
 package io.mvpn.fabric.tenant;
 
+import io.mvpn.api.Listeners;
 import io.mvpn.api.MvpnId;
 import io.mvpn.api.tenant.Tenant;
 import io.mvpn.api.tenant.TenantEvent;
@@ -10,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -31,7 +31,7 @@ public final class TenantManager implements TenantService {
   /** Every tenant service by id, in arrival order; the first of each list is the one in force. */
   private final Map<MvpnId, List<Tenant>> tenants = new TreeMap<>();
 
-  private final List<TenantListener> listeners = new CopyOnWriteArrayList<>();
+  private final Listeners<TenantListener> listeners = new Listeners<>("tenant events");
 
   @Reference(
       cardinality = ReferenceCardinality.MULTIPLE,
@@ -88,13 +88,7 @@ public final class TenantManager implements TenantService {
 
   /** Outside the lock, so a listener may call back into this service. */
   private void post(TenantEvent event) {
-    for (TenantListener listener : listeners) {
-      try {
-        listener.event(event);
-      } catch (RuntimeException e) {
-        LOG.error("tenant listener {} failed on {}", listener, event, e);
-      }
-    }
+    listeners.tell(l -> l.event(event));
   }
 
   @Override
