@@ -41,10 +41,19 @@ public class PingCommand implements Action {
   @Option(name = "-s", description = "Payload size, bytes")
   int size = 56;
 
+  @Option(
+      name = "-e",
+      description =
+          "Echo identifier (0..65535; default random), e.g. to keep using one NAPT mapping")
+  int identifier = -1;
+
   @Override
   public Object execute() throws Exception {
     if (count < 1 || count > 100) {
       throw new IllegalArgumentException("count must be 1..100");
+    }
+    if (identifier < -1 || identifier > 0xFFFF) {
+      throw new IllegalArgumentException("identifier must be 0..65535");
     }
     Vrf v = fabric.vrf(vrf).orElseThrow(() -> new IllegalArgumentException("no VRF " + vrf));
     Ipv4Address target = Ipv4Address.parse(address);
@@ -53,7 +62,7 @@ public class PingCommand implements Action {
         PingProbe.start(
             v,
             target,
-            ThreadLocalRandom.current().nextInt(0x10000),
+            identifier >= 0 ? identifier : ThreadLocalRandom.current().nextInt(0x10000),
             count,
             intervalMs,
             timeoutMs,
