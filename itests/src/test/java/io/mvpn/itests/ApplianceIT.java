@@ -190,21 +190,9 @@ public class ApplianceIT {
 
   @Test
   public void securityGatewayCfgBringsItsTunnelsPoliciesAndShellUp() throws Exception {
-    Path cfg = etc().resolve("io.mvpn.securitygateway-gw9.cfg");
+    Path cfg = etc().resolve(ManuallyKeyedGateway.FILE);
     String filter = "(objectClass=io.mvpn.ipsec.gateway.SecurityGatewayService)";
-    Files.writeString(
-        cfg,
-        "name = gw9\n"
-            + "outside.address = 203.0.113.9/24\n"
-            + "outside.transport = mem:gw9-internet\n"
-            + "inside.address = 198.51.100.9/24\n"
-            + "inside.transport = mem:gw9-dmz\n"
-            + "saLifetime = 3600 4000\n"
-            + "homeAgents = 198.51.100.10 4000 hmac-sha256 000102030405060708090a0b0c0d0e0f\n"
-            + "tunnels = 10.1.0.5 203.0.113.70"
-            + " 4096 feffe9928665731c6d6a8f9467308308cafebabe"
-            + " 4097 00112233445566778899aabbccddeeff01020304\n",
-        StandardCharsets.UTF_8);
+    Files.writeString(cfg, ManuallyKeyedGateway.cfg(), StandardCharsets.UTF_8);
     try {
       assertNotNull(awaitService(context, filter, WAIT_SECONDS));
       // The component may still be (re)activating when its service appears: wait for the SAs.

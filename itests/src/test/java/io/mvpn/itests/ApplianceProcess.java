@@ -137,6 +137,11 @@ final class ApplianceProcess implements AutoCloseable {
     return home;
   }
 
+  /** Writes a new etc/ file, e.g. a function's configuration, before a start. */
+  void writeEtc(String file, String content) throws IOException {
+    Files.writeString(home.resolve("etc").resolve(file), content, StandardCharsets.UTF_8);
+  }
+
   /** Edits one setting of a shipped etc/ file before a start. */
   void editEtc(String file, String from, String to) throws IOException {
     replace(home.resolve("etc").resolve(file), from, to);

@@ -19,7 +19,9 @@ import org.junit.Test;
 /**
  * The appliance stopped and started again as an operator would (bin/karaf server, bin/stop): a
  * binding registered before the restart is back from the persistent store before its node registers
- * again, and the request that made it, sent again after the restart, is a replay (133).
+ * again, and the request that made it, sent again after the restart, is a replay (133). A security
+ * gateway's SAs are back too, each with the sequence number it had reached: the outbound SA goes on
+ * above it instead of starting from its configuration's zero (which would reuse ESP nonces).
  */
 public class ApplianceRestartIT {
 
@@ -30,6 +32,8 @@ public class ApplianceRestartIT {
       new InetSocketAddress(InetAddress.getLoopbackAddress(), 4341);
   private static final int ACME_HOME_AGENT = 0xC633640A;
   private static final Pattern LIFETIME = Pattern.compile("203\\.0\\.113\\.77\\D+?(\\d+)\\s*s");
+  private static final Pattern OUTBOUND_SEQUENCE =
+      Pattern.compile("outbound SA 0x00001001.*?sequence (\\d+)", Pattern.DOTALL);
 
   @Test
   public void bindingsAndReplayStateSurviveARestartOfTheContainer() throws Exception {
@@ -45,6 +49,7 @@ public class ApplianceRestartIT {
       // the window (RFC 5944 §5.7); a restart takes longer than the shipped 7 s, so widen it.
       appliance.editEtc(
           "io.mvpn.homeagent-acme.cfg", "replayTolerance = 7", "replayTolerance = 600");
+      appliance.writeEtc(ManuallyKeyedGateway.FILE, ManuallyKeyedGateway.cfg());
       HostMobileNode node = new HostMobileNode(socket, ACME_KEY, ACME_HOME_AGENT, ACME_MIP);
 
       appliance.start();
@@ -55,6 +60,11 @@ public class ApplianceRestartIT {
       byte[] firstRequest = node.request(id[0]);
       String before = appliance.shell("mvpn:bindings acme");
       assertTrue(before, before.contains("10.1.0.5") && before.contains("203.0.113.77"));
+      // Pings from inside the gateway to the node go out through the outbound SA.
+      appliance.awaitShell("mvpn:sa show 0x1001", out -> out.contains("outbound"), WAIT_SECONDS);
+      appliance.shell("mvpn:ping -c 5 -i 20 " + ManuallyKeyedGateway.INSIDE_VRF + " 10.1.0.5");
+      long sent = outboundSequence(appliance.shell("mvpn:sa show 0x1001"));
+      assertTrue("the outbound SA was used: sequence " + sent, sent >= 5);
 
       appliance.stop();
       Path state = appliance.home().resolve("data/mvpn");
@@ -71,12 +81,28 @@ public class ApplianceRestartIT {
         long seconds = Long.parseLong(left.group(1));
         assertTrue("remaining lifetime " + seconds + " s", seconds > 0 && seconds <= 300);
       }
+      // The gateway's SA is back with the sequence number it had reached, and sends above it.
+      String restored =
+          appliance.awaitShell(
+              "mvpn:sa show 0x1001", out -> out.contains("outbound"), WAIT_SECONDS);
+      long resumed = outboundSequence(restored);
+      assertTrue(restored + "\nbefore the restart: " + sent, resumed >= sent);
+      appliance.shell("mvpn:ping -c 2 -i 20 " + ManuallyKeyedGateway.INSIDE_VRF + " 10.1.0.5");
+      long next = outboundSequence(appliance.shell("mvpn:sa show 0x1001"));
+      assertEquals("sequence numbers go on from " + resumed, resumed + 2, next);
+
       // The old request again, its timestamp still in the window: only the identification the
       // home agent accepted before the restart, kept in the store, makes it a replay.
       RegistrationReply replay = resendUntilAnswered(node, firstRequest);
       assertEquals(ReplyCode.HA_IDENTIFICATION_MISMATCH, replay.code());
       assertEquals(ReplyCode.ACCEPTED, node.send(node.request(node.identification())).code());
     }
+  }
+
+  private static long outboundSequence(String show) {
+    Matcher m = OUTBOUND_SEQUENCE.matcher(show);
+    assertTrue(show, m.find());
+    return Long.parseLong(m.group(1));
   }
 
   /** The host socket of the restarted appliance binds a moment after its shell answers. */
