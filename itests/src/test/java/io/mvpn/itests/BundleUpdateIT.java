@@ -208,6 +208,11 @@ public class BundleUpdateIT {
     String table = table(rows);
     Path out = Path.of(System.getProperty("mvpn.itests.target", "target"), "bundle-update.txt");
     Files.writeString(out, table, StandardCharsets.UTF_8);
+    // The container's folder goes when the test ends; its log tells where an update's time went.
+    Files.copy(
+        karafLog(),
+        out.resolveSibling("bundle-update-karaf.log"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     for (String entry : STATE_NOT_YET_IN_A_STORE) {
       if (Boolean.TRUE.equals(notYetHeld.get(entry))) {
         failures.add(entry + " holds now: remove it from STATE_NOT_YET_IN_A_STORE");
