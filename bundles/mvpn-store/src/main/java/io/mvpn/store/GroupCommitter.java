@@ -83,6 +83,21 @@ final class GroupCommitter {
     commitSoon();
   }
 
+  /**
+   * Runs {@code write} on the committer's thread every {@code periodMillis} until close, for
+   * writers that batch their own changes (counter totals).
+   */
+  void every(long periodMillis, Runnable write) {
+    schedule(
+        TimeUnit.MILLISECONDS.toNanos(periodMillis),
+        () -> {
+          if (!closed) {
+            write.run();
+            every(periodMillis, write);
+          }
+        });
+  }
+
   /** Makes the deferred changes and commits everything on the caller's thread, now. */
   void flush() {
     runDeferred();
@@ -99,12 +114,18 @@ final class GroupCommitter {
     if (closed || !scheduled.compareAndSet(false, true)) {
       return;
     }
-    long wait = Math.max(0, nextCommitAt - scheduler.nanoTime());
+    if (!schedule(Math.max(0, nextCommitAt - scheduler.nanoTime()), this::scheduledCommit)) {
+      scheduled.set(false);
+    }
+  }
+
+  private boolean schedule(long delayNanos, Runnable task) {
     try {
-      scheduler.schedule(wait, TimeUnit.NANOSECONDS, this::scheduledCommit);
+      scheduler.schedule(delayNanos, TimeUnit.NANOSECONDS, task);
+      return true;
     } catch (RejectedExecutionException stopping) {
       // Closing: the close commits what is pending.
-      scheduled.set(false);
+      return false;
     }
   }
 

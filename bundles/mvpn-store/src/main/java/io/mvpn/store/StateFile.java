@@ -234,6 +234,14 @@ public final class StateFile implements AutoCloseable {
     committer.changeLater(mutation);
   }
 
+  /**
+   * Runs {@code write} on the committer's thread every {@code periodMillis} until the file closes:
+   * for a store that batches its own changes, such as counter totals.
+   */
+  public void every(long periodMillis, Runnable write) {
+    committer.every(periodMillis, write);
+  }
+
   /** Applies the deferred changes and commits everything, on the caller's thread, before return. */
   public void flush() {
     committer.flush();
