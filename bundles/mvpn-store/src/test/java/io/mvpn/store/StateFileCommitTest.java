@@ -177,4 +177,31 @@ class StateFileCommitTest {
     assertThat(name[0]).isEqualTo("mvpn-store-commit");
     assertThat(daemon[0]).isTrue();
   }
+
+  @Test
+  void changesRacingTheCommitThreadAllReachTheFile() throws Exception {
+    CommitThread thread = new CommitThread();
+    StateFile file = StateFile.open(files.path(), files.clock, 1, thread, thread);
+    Thread[] writers = new Thread[2];
+    for (int w = 0; w < writers.length; w++) {
+      String tenant = "tenant" + w;
+      writers[w] =
+          new Thread(
+              () -> {
+                for (int i = 0; i < 20_000; i++) {
+                  put(file, tenant + " " + i, "v" + i);
+                }
+              });
+      writers[w].start();
+    }
+    for (Thread w : writers) {
+      w.join();
+    }
+    file.close();
+
+    Map<String, String> reopened = read(open(5));
+    assertThat(reopened).hasSize(40_000);
+    assertThat(reopened).containsEntry("tenant0 19999", "v19999").containsEntry("tenant1 0", "v0");
+    assertThat(file.failedWrites()).isZero();
+  }
 }
