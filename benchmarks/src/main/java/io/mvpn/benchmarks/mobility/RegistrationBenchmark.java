@@ -62,7 +62,8 @@ public class RegistrationBenchmark {
 
   /**
    * Where bindings go: the in-memory store, or the appliance's default, the persistent one, which
-   * commits each registration's binding and identification to its file.
+   * puts each registration's binding and identification into its file's maps and commits them in
+   * groups, at most every {@value io.mvpn.store.StateFile#DEFAULT_COMMIT_INTERVAL_MILLIS} ms.
    */
   @Param({"memory", "persistent"})
   String store;

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * <p>Time: a binding's nanosecond times are on its home agent's scheduler clock, which starts over
  * with every process. The store keeps them as Unix time and hands them back rebased onto the
  * reader's clock ({@link #onClock}); bindings whose wall-clock expiry has passed are dropped when
- * the file is opened. Reads come from memory; each change is committed to the file at once.
+ * the file is opened. Reads come from memory; each change goes into the file's maps at once and
+ * reaches the disk with the file's next commit.
  */
 public final class PersistentBindingStore implements BindingStore {
 
@@ -175,10 +176,13 @@ public final class PersistentBindingStore implements BindingStore {
     synchronized (content) {
       List<Binding> old = content.unix.bindings(unix.tenant(), unix.homeAddress());
       content.unix.replaceAll(unix);
+      String kept = key(unix);
+      // The new binding first: a commit between the two steps finds it beside the old ones, never
+      // the node without a binding.
       content.file.change(
           () -> {
-            erase(old);
             write(unix);
+            erase(old.stream().filter(b -> !key(b).equals(kept)).toList());
           });
     }
   }

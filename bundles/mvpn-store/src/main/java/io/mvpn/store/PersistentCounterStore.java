@@ -5,17 +5,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.h2.mvstore.MVMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Counters in the {@link StateFile}. Counting never touches the file: engines add to memory, and
- * {@link #flush} writes the totals that changed, once a second from a background thread and when
- * the store closes. A crash loses at most the last second's counts; an update of any bundle, none.
+ * {@link #flush} writes the totals that changed, once a second from the file's committer thread and
+ * when the store closes. A crash loses at most the last second's counts; an update of any bundle,
+ * none.
  */
 public final class PersistentCounterStore implements CounterStore, AutoCloseable {
 
@@ -26,7 +24,6 @@ public final class PersistentCounterStore implements CounterStore, AutoCloseable
   private final InMemoryCounterStore counters = new InMemoryCounterStore();
   private final StateFile file;
   private final MVMap<String, byte[]> map;
-  private final ScheduledExecutorService flusher;
 
   /**
    * @param flushIntervalMillis how often totals go to the file; 0 writes only on {@link #flush}
@@ -45,17 +42,7 @@ public final class PersistentCounterStore implements CounterStore, AutoCloseable
       }
     }
     if (flushIntervalMillis > 0) {
-      flusher =
-          Executors.newSingleThreadScheduledExecutor(
-              r -> {
-                Thread t = new Thread(r, "mvpn-store-counters");
-                t.setDaemon(true);
-                return t;
-              });
-      flusher.scheduleWithFixedDelay(
-          this::flush, flushIntervalMillis, flushIntervalMillis, TimeUnit.MILLISECONDS);
-    } else {
-      flusher = null;
+      file.every(flushIntervalMillis, this::flush);
     }
   }
 
@@ -91,17 +78,9 @@ public final class PersistentCounterStore implements CounterStore, AutoCloseable
     }
   }
 
-  /** Stops the background writes and writes the last totals. */
+  /** Writes the last totals; the file's close commits them and ends the periodic writes. */
   @Override
   public void close() {
-    if (flusher != null) {
-      flusher.shutdownNow();
-      try {
-        flusher.awaitTermination(2, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
     flush();
   }
 }

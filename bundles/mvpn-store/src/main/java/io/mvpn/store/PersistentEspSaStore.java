@@ -11,10 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.h2.mvstore.MVMap;
 import org.slf4j.Logger;
@@ -23,10 +19,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Security gateways' SAs in the {@link StateFile}, key material included (the file is readable by
  * the appliance's user only). Reads come from memory. A tunnel's change (a key exchange, a re-key,
- * a handover) is committed at once; a sequence number reservation, made once per block of packets
- * from the gateway's data path, only goes to memory there and reaches the file from a background
- * thread, so the data path never waits for the disk. Tunnels whose wall-clock lifetime ran out
- * while the file was closed are dropped when it is opened.
+ * a handover) goes into the file's maps at once and with the file's next commit to the disk; a
+ * sequence number reservation, made once per block of packets from the gateway's data path, only
+ * goes to memory there and reaches the maps and the file on the file's committer thread, so the
+ * data path never waits for the disk. Tunnels whose wall-clock lifetime ran out while the file was
+ * closed are dropped when it is opened.
  */
 public final class PersistentEspSaStore implements EspSaStore, AutoCloseable {
 
@@ -41,13 +38,6 @@ public final class PersistentEspSaStore implements EspSaStore, AutoCloseable {
   private final MVMap<String, byte[]> sequences;
   private final Map<InMemoryEspSaStore.SequenceKey, Long> pending = new ConcurrentHashMap<>();
   private final AtomicBoolean flushQueued = new AtomicBoolean();
-  private final ExecutorService writer =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "mvpn-store-esp-sequences");
-            t.setDaemon(true);
-            return t;
-          });
 
   public PersistentEspSaStore(StateFile file, Clock clock) {
     this.file = file;
@@ -131,7 +121,7 @@ public final class PersistentEspSaStore implements EspSaStore, AutoCloseable {
     return cache.tunnels(gateway);
   }
 
-  /** Memory now, the file from the writer thread: never a disk write on the caller's thread. */
+  /** Memory now, the file from its committer: never a disk write on the caller's thread. */
   @Override
   public void reserve(
       String gateway, Ipv4Address homeAddress, Direction direction, int spi, long upTo) {
@@ -145,8 +135,8 @@ public final class PersistentEspSaStore implements EspSaStore, AutoCloseable {
   }
 
   private void queueWrite() {
-    if (flushQueued.compareAndSet(false, true) && !writer.isShutdown()) {
-      writer.execute(this::writePending);
+    if (flushQueued.compareAndSet(false, true)) {
+      file.changeLater(this::writePending);
     }
   }
 
@@ -169,18 +159,8 @@ public final class PersistentEspSaStore implements EspSaStore, AutoCloseable {
 
   @Override
   public void flush() {
-    if (writer.isShutdown()) {
-      writePending();
-      return;
-    }
-    Future<?> done = writer.submit(this::writePending);
-    try {
-      done.get(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (Exception e) {
-      LOG.error("state file {}: sequence reservations not written: {}", file.path(), e.toString());
-    }
+    file.change(this::writePending);
+    file.flush();
   }
 
   @Override
@@ -188,13 +168,10 @@ public final class PersistentEspSaStore implements EspSaStore, AutoCloseable {
     return cache.size();
   }
 
-  /** Writes the reservations made since the last write, in one commit. */
+  /** Puts the reservations made since the last write into the maps, for the next commit. */
   private synchronized void writePending() {
     flushQueued.set(false);
-    Map<InMemoryEspSaStore.SequenceKey, Long> reserved = drainPending();
-    if (!reserved.isEmpty()) {
-      file.change(() -> writeReservations(reserved));
-    }
+    writeReservations(drainPending());
   }
 
   private Map<InMemoryEspSaStore.SequenceKey, Long> drainPending() {
@@ -212,15 +189,9 @@ public final class PersistentEspSaStore implements EspSaStore, AutoCloseable {
     reserved.forEach((k, v) -> sequences.put(EspSaCodec.sequenceKey(k), StateCodec.encodeLong(v)));
   }
 
-  /** Stops the writer and writes the last reservations. */
+  /** Puts the last reservations into the maps; the file's close commits them. */
   @Override
   public void close() {
-    writer.shutdown();
-    try {
-      writer.awaitTermination(2, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    writePending();
+    file.change(this::writePending);
   }
 }

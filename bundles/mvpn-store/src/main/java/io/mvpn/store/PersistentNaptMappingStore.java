@@ -11,8 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * NAPT mappings in the {@link StateFile}: reads come from memory, each change is committed to the
- * file at once (a NAPT writes when a mapping is made, changes TCP state or goes, never per
+ * NAPT mappings in the {@link StateFile}: reads come from memory, each change goes into the file
+ * with its next commit (a NAPT writes when a mapping is made, changes TCP state or goes, never per
  * datagram). A mapping carries no time ({@link NaptMapping} leaves idle time out), so every stored
  * mapping is kept on open; the NAPT that takes it over starts a fresh idle period and ends it from
  * there.

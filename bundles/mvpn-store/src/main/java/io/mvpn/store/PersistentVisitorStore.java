@@ -12,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Foreign agents' visitors in the {@link StateFile}: reads come from memory, each change is
- * committed to the file at once (visitors change per registration, not per datagram). Visitors
+ * Foreign agents' visitors in the {@link StateFile}: reads come from memory, each change goes into
+ * the file with its next commit (visitors change per registration, not per datagram). Visitors
  * whose wall-clock expiry passed while the file was closed are dropped when it is opened.
  */
 public final class PersistentVisitorStore implements VisitorStore {

@@ -1,5 +1,6 @@
 package io.mvpn.store;
 
+import io.mvpn.api.time.Scheduler;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -25,9 +26,12 @@ import org.slf4j.LoggerFactory;
  * too. A file that cannot be opened or read through is moved aside and an empty one started: a bad
  * file costs its content, never the appliance, and never sends it into a crash loop.
  *
- * <p>Nothing is written until {@link #commit}; the stores commit once per change of state (a
- * registration, not a datagram). A commit hands the change to the operating system, so it survives
- * the process; {@link #close} also forces it to the disk.
+ * <p>A change goes into the maps at once; a background committer ({@link GroupCommitter}, on the
+ * thread {@code mvpn-store-commit}) hands everything changed since its last commit to the file, at
+ * most once per commit interval ({@value #DEFAULT_COMMIT_INTERVAL_MILLIS} ms unless configured; 0
+ * commits each change on the caller's thread). A commit hands the changes to the operating system,
+ * so they survive the process; {@link #close} commits what is pending and forces it to the disk. A
+ * crash of the process loses at most the changes of the last interval.
  */
 public final class StateFile implements AutoCloseable {
 
@@ -40,16 +44,28 @@ public final class StateFile implements AutoCloseable {
   private static final DateTimeFormatter ASIDE_STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
-  private static final long FAILURE_LOG_INTERVAL_NANOS = 60_000_000_000L;
+  /** How long a change may wait for its commit by default: what a crash may lose. */
+  public static final long DEFAULT_COMMIT_INTERVAL_MILLIS = 5;
 
   private final Path path;
   private final MVStore store;
-  private long failedWrites;
-  private long lastFailureLog;
+  private final GroupCommitter committer;
+  private final CommitThread thread;
 
-  private StateFile(Path path, MVStore store) {
+  /**
+   * @param committer where commits run; {@code thread} when it is this file's own
+   * @param thread closed with the file, or null if the caller owns {@code committer}
+   */
+  StateFile(
+      Path path,
+      MVStore store,
+      long commitIntervalMillis,
+      Scheduler committer,
+      CommitThread thread) {
     this.path = path;
     this.store = store;
+    this.committer = new GroupCommitter(store, path, commitIntervalMillis, committer);
+    this.thread = thread;
   }
 
   /**
@@ -61,24 +77,55 @@ public final class StateFile implements AutoCloseable {
    *     from under that process
    */
   public static StateFile open(Path path, Clock clock) {
+    return open(path, clock, DEFAULT_COMMIT_INTERVAL_MILLIS);
+  }
+
+  /**
+   * Like {@link #open(Path, Clock)}, committing at most every {@code commitIntervalMillis} (0: each
+   * change as it is made) from the file's own thread.
+   */
+  public static StateFile open(Path path, Clock clock, long commitIntervalMillis) {
+    CommitThread thread = new CommitThread();
     try {
-      return new StateFile(path, openAndCheck(path));
+      return open(path, clock, commitIntervalMillis, thread, thread);
+    } catch (RuntimeException e) {
+      thread.close();
+      throw e;
+    }
+  }
+
+  /** Like {@link #open(Path, Clock, long)}, committing on {@code committer} (a test's clock). */
+  static StateFile open(
+      Path path, Clock clock, long commitIntervalMillis, Scheduler committer, CommitThread thread) {
+    if (commitIntervalMillis < 0) {
+      throw new IllegalArgumentException("commit interval " + commitIntervalMillis + " ms < 0");
+    }
+    try {
+      return new StateFile(path, openAndCheck(path), commitIntervalMillis, committer, thread);
     } catch (MVStoreException e) {
       if (e.getErrorCode() == DataUtils.ERROR_FILE_LOCKED) {
         throw new IllegalStateException("state file " + path + " is in use by another process", e);
       }
-      return replaceBadFile(path, clock, e);
+      return replaceBadFile(path, clock, e, commitIntervalMillis, committer, thread);
     } catch (IOException | RuntimeException e) {
-      return replaceBadFile(path, clock, e);
+      return replaceBadFile(path, clock, e, commitIntervalMillis, committer, thread);
     }
   }
 
   /** A state file without a file: the maps live in memory (for tests of the codec paths). */
   public static StateFile inMemory() {
-    return new StateFile(null, new MVStore.Builder().autoCommitDisabled().open());
+    CommitThread thread = new CommitThread();
+    return new StateFile(
+        null, new MVStore.Builder().autoCommitDisabled().open(), 0, thread, thread);
   }
 
-  private static StateFile replaceBadFile(Path path, Clock clock, Exception cause) {
+  private static StateFile replaceBadFile(
+      Path path,
+      Clock clock,
+      Exception cause,
+      long commitIntervalMillis,
+      Scheduler committer,
+      CommitThread thread) {
     Path aside =
         path.resolveSibling(path.getFileName() + ".corrupt-" + ASIDE_STAMP.format(clock.instant()));
     try {
@@ -92,14 +139,15 @@ public final class StateFile implements AutoCloseable {
       } else {
         LOG.error("state file {} could not be created ({})", path, cause.toString());
       }
-      return new StateFile(path, openAndCheck(path));
+      return new StateFile(path, openAndCheck(path), commitIntervalMillis, committer, thread);
     } catch (IOException | RuntimeException e) {
       LOG.error(
           "state file {} unusable ({}); mobility state lives in memory until it is fixed",
           path,
           e.toString(),
           cause);
-      return inMemory();
+      MVStore memory = new MVStore.Builder().autoCommitDisabled().open();
+      return new StateFile(null, memory, commitIntervalMillis, committer, thread);
     }
   }
 
@@ -170,35 +218,57 @@ public final class StateFile implements AutoCloseable {
   }
 
   /**
-   * Applies a change to the maps and commits it to the file. A failing disk is logged (at most once
-   * a minute) and does not reach the caller: the state it was written from stays in memory, and the
-   * engine on its hot path keeps running.
+   * Applies a change to the maps now; it reaches the file with the next commit. A failing disk is
+   * logged (at most once a minute) and does not reach the caller: the state it was written from
+   * stays in memory, and the engine on its hot path keeps running.
    */
-  public synchronized void change(Runnable mutation) {
-    try {
-      mutation.run();
-      store.commit();
-    } catch (RuntimeException e) {
-      failedWrites++;
-      long now = System.nanoTime();
-      if (lastFailureLog == 0 || now - lastFailureLog > FAILURE_LOG_INTERVAL_NANOS) {
-        lastFailureLog = now;
-        LOG.error("state file {}: {} writes failed so far, latest: {}", path, failedWrites, e);
-      }
-    }
+  public void change(Runnable mutation) {
+    committer.change(mutation);
+  }
+
+  /**
+   * Applies a change on the committer's thread just before its next commit, never on the caller's:
+   * for writers on a data path, which must not wait even for the maps.
+   */
+  public void changeLater(Runnable mutation) {
+    committer.changeLater(mutation);
+  }
+
+  /**
+   * Runs {@code write} on the committer's thread every {@code periodMillis} until the file closes:
+   * for a store that batches its own changes, such as counter totals.
+   */
+  public void every(long periodMillis, Runnable write) {
+    committer.every(periodMillis, write);
+  }
+
+  /** Applies the deferred changes and commits everything, on the caller's thread, before return. */
+  public void flush() {
+    committer.flush();
   }
 
   /** Changes that did not reach the file since it was opened. */
-  public synchronized long failedWrites() {
-    return failedWrites;
+  public long failedWrites() {
+    return committer.failedWrites();
   }
 
+  /** Commits that reached the file since it was opened. */
+  long commits() {
+    return committer.commits();
+  }
+
+  /** Commits what is pending, forces it to the disk and closes the file. */
   @Override
   public synchronized void close() {
+    committer.close();
+    if (thread != null) {
+      thread.close();
+    }
     if (store.isClosed()) {
       return;
     }
-    store.commit();
+    // What changed while a scheduled commit was still running.
+    committer.flush();
     if (path != null) {
       store.sync();
     }

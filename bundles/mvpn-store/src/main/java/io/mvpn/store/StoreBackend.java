@@ -74,9 +74,20 @@ public final class StoreBackend implements AutoCloseable {
         new InMemoryNaptMappingStore());
   }
 
-  /** Stores in the state file at {@code path} (created 0600 in a 0700 directory if absent). */
+  /**
+   * Stores in the state file at {@code path} (created 0600 in a 0700 directory if absent),
+   * committed at most every {@value StateFile#DEFAULT_COMMIT_INTERVAL_MILLIS} ms.
+   */
   public static StoreBackend persistent(Path path, Clock clock) {
-    StateFile file = StateFile.open(path, clock);
+    return persistent(path, clock, StateFile.DEFAULT_COMMIT_INTERVAL_MILLIS);
+  }
+
+  /**
+   * Stores in the state file at {@code path}, committed at most every {@code commitIntervalMillis}
+   * (0: each change as it is made).
+   */
+  public static StoreBackend persistent(Path path, Clock clock, long commitIntervalMillis) {
+    StateFile file = StateFile.open(path, clock, commitIntervalMillis);
     return new StoreBackend(
         Type.PERSISTENT,
         file,

@@ -3,7 +3,9 @@ package io.mvpn.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mvpn.api.mobility.CounterStore;
+import io.mvpn.net.time.VirtualTimeScheduler;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,17 +70,28 @@ class PersistentCounterStoreTest extends CounterStoreContract {
   }
 
   @Test
-  void theBackgroundWriterFlushesByItself() throws Exception {
-    StateFile file = files.open();
-    try (PersistentCounterStore store = new PersistentCounterStore(file, 10)) {
-      store.counter("foreignagent/fa1", "dropped").add(9);
-      long deadline = System.nanoTime() + 5_000_000_000L;
-      while (file.map(PersistentCounterStore.COUNTERS).get("foreignagent/fa1 dropped") == null
-          && System.nanoTime() < deadline) {
-        java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
-      }
-      assertThat(file.map(PersistentCounterStore.COUNTERS).get("foreignagent/fa1 dropped"))
-          .isNotNull();
-    }
+  void theCommitterWritesTheTotalsByItselfOnceAPeriod() {
+    VirtualTimeScheduler time = new VirtualTimeScheduler();
+    StateFile file = files.track(StateFile.open(files.path(), files.clock, 5, time, null));
+    PersistentCounterStore store = files.track(new PersistentCounterStore(file, 1000));
+    store.counter("foreignagent/fa1", "dropped").add(9);
+    time.advance(999, TimeUnit.MILLISECONDS);
+    assertThat(file.map(PersistentCounterStore.COUNTERS).get("foreignagent/fa1 dropped")).isNull();
+    time.advance(1, TimeUnit.MILLISECONDS);
+    assertThat(
+            StateCodec.decodeLong(
+                file.map(PersistentCounterStore.COUNTERS).get("foreignagent/fa1 dropped")))
+        .isEqualTo(9);
+    store.counter("foreignagent/fa1", "dropped").add(1);
+    time.advance(1000, TimeUnit.MILLISECONDS);
+    assertThat(
+            StateCodec.decodeLong(
+                file.map(PersistentCounterStore.COUNTERS).get("foreignagent/fa1 dropped")))
+        .isEqualTo(10);
+
+    // Closed, the file ends the periodic writes: nothing is left to run.
+    files.close();
+    time.runUntilIdle();
+    assertThat(time.isIdle()).isTrue();
   }
 }

@@ -5,6 +5,7 @@ import io.mvpn.api.mobility.BindingStore;
 import io.mvpn.api.mobility.CounterStore;
 import io.mvpn.api.mobility.VisitorStore;
 import io.mvpn.api.napt.NaptMappingStore;
+import io.mvpn.store.StateFile;
 import io.mvpn.store.StoreBackend;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -86,6 +87,14 @@ public final class MobilityStores {
         name = "Path",
         description = "The state file (persistent only); ${karaf.data} is the data directory")
     String path() default KARAF_DATA + "/mvpn/state.mv.db";
+
+    @AttributeDefinition(
+        name = "Commit interval (ms)",
+        description =
+            "persistent only: changes reach the file in one commit at most this often; a crash"
+                + " loses at most the last interval, an orderly stop nothing. 0 commits each"
+                + " change as it is made")
+    long commitIntervalMillis() default StateFile.DEFAULT_COMMIT_INTERVAL_MILLIS;
   }
 
   private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
@@ -109,7 +118,8 @@ public final class MobilityStores {
     backend =
         type == StoreBackend.Type.MEMORY
             ? StoreBackend.inMemory()
-            : StoreBackend.persistent(resolve(config.path()), Clock.systemUTC());
+            : StoreBackend.persistent(
+                resolve(config.path()), Clock.systemUTC(), config.commitIntervalMillis());
     Dictionary<String, Object> properties = new Hashtable<>();
     properties.put("mvpn.store.type", type.name().toLowerCase(java.util.Locale.ROOT));
     if (backend.path() != null) {
@@ -124,7 +134,13 @@ public final class MobilityStores {
     LOG.info(
         "mobility state stores up: {}{}",
         properties.get("mvpn.store.type"),
-        backend.path() == null ? "" : " in " + backend.path());
+        backend.path() == null
+            ? ""
+            : " in "
+                + backend.path()
+                + ", committed every "
+                + config.commitIntervalMillis()
+                + " ms");
   }
 
   @Deactivate
