@@ -5,17 +5,10 @@ import io.mvpn.api.ipsec.EspSaStore;
 import io.mvpn.api.ipsec.StoredEspTunnel;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.h2.mvstore.MVMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,20 +32,15 @@ public final class PersistentEspSaStore implements EspSaStore, AutoCloseable {
   private final StateFile file;
   private final MVMap<String, byte[]> tunnels;
   private final MVMap<String, byte[]> sequences;
-  private final Map<InMemoryEspSaStore.SequenceKey, Long> pending = new ConcurrentHashMap<>();
-  private final AtomicBoolean flushQueued = new AtomicBoolean();
-  private final ExecutorService writer =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "mvpn-store-esp-sequences");
-            t.setDaemon(true);
-            return t;
-          });
+  private final ReservationWriter<InMemoryEspSaStore.SequenceKey> reservations;
 
   public PersistentEspSaStore(StateFile file, Clock clock) {
     this.file = file;
     this.tunnels = file.map(TUNNELS);
     this.sequences = file.map(SEQUENCES);
+    this.reservations =
+        new ReservationWriter<>(
+            file, sequences, EspSaCodec::sequenceKey, this, "mvpn-store-esp-sequences");
     long now = PersistentBindingStore.unixNanos(clock);
     List<String> gone = new ArrayList<>();
     Set<InMemoryEspSaStore.SequenceKey> held = new HashSet<>();
@@ -94,12 +82,12 @@ public final class PersistentEspSaStore implements EspSaStore, AutoCloseable {
   @Override
   public synchronized void put(String gateway, StoredEspTunnel tunnel) {
     List<InMemoryEspSaStore.SequenceKey> dropped = cache.putAndDrop(gateway, tunnel);
-    Map<InMemoryEspSaStore.SequenceKey, Long> reserved = drainPending();
+    Map<InMemoryEspSaStore.SequenceKey, Long> reserved = reservations.drain();
     file.change(
         () -> {
           tunnels.put(
               EspSaCodec.tunnelKey(gateway, tunnel.homeAddress()), EspSaCodec.encode(tunnel));
-          writeReservations(reserved);
+          reservations.write(reserved);
           dropped.forEach(k -> sequences.remove(EspSaCodec.sequenceKey(k)));
         });
   }
@@ -107,7 +95,7 @@ public final class PersistentEspSaStore implements EspSaStore, AutoCloseable {
   @Override
   public synchronized StoredEspTunnel remove(String gateway, Ipv4Address homeAddress) {
     StoredEspTunnel removed = cache.remove(gateway, homeAddress);
-    Map<InMemoryEspSaStore.SequenceKey, Long> reserved = drainPending();
+    Map<InMemoryEspSaStore.SequenceKey, Long> reserved = reservations.drain();
     reserved
         .keySet()
         .removeIf(k -> k.gateway().equals(gateway) && k.homeAddress() == homeAddress.toInt());
@@ -117,7 +105,7 @@ public final class PersistentEspSaStore implements EspSaStore, AutoCloseable {
     file.change(
         () -> {
           tunnels.remove(EspSaCodec.tunnelKey(gateway, homeAddress));
-          writeReservations(reserved);
+          reservations.write(reserved);
           if (removed != null) {
             InMemoryEspSaStore.sequenceKeys(gateway, removed)
                 .forEach(k -> sequences.remove(EspSaCodec.sequenceKey(k)));
@@ -137,16 +125,8 @@ public final class PersistentEspSaStore implements EspSaStore, AutoCloseable {
       String gateway, Ipv4Address homeAddress, Direction direction, int spi, long upTo) {
     InMemoryEspSaStore.SequenceKey key =
         InMemoryEspSaStore.key(gateway, homeAddress, direction, spi);
-    if (!cache.raise(key, upTo)) {
-      return;
-    }
-    pending.merge(key, upTo, (a, b) -> Long.compareUnsigned(a, b) >= 0 ? a : b);
-    queueWrite();
-  }
-
-  private void queueWrite() {
-    if (flushQueued.compareAndSet(false, true) && !writer.isShutdown()) {
-      writer.execute(this::writePending);
+    if (cache.raise(key, upTo)) {
+      reservations.raised(key, upTo);
     }
   }
 
@@ -155,11 +135,7 @@ public final class PersistentEspSaStore implements EspSaStore, AutoCloseable {
       String gateway, Ipv4Address homeAddress, Direction direction, int spi, long usedUpTo) {
     InMemoryEspSaStore.SequenceKey key =
         InMemoryEspSaStore.key(gateway, homeAddress, direction, spi);
-    synchronized (pending) {
-      cache.set(key, usedUpTo);
-      pending.put(key, usedUpTo);
-    }
-    queueWrite();
+    reservations.set(key, usedUpTo, () -> cache.set(key, usedUpTo));
   }
 
   @Override
@@ -169,18 +145,7 @@ public final class PersistentEspSaStore implements EspSaStore, AutoCloseable {
 
   @Override
   public void flush() {
-    if (writer.isShutdown()) {
-      writePending();
-      return;
-    }
-    Future<?> done = writer.submit(this::writePending);
-    try {
-      done.get(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (Exception e) {
-      LOG.error("state file {}: sequence reservations not written: {}", file.path(), e.toString());
-    }
+    reservations.flush();
   }
 
   @Override
@@ -188,39 +153,9 @@ public final class PersistentEspSaStore implements EspSaStore, AutoCloseable {
     return cache.size();
   }
 
-  /** Writes the reservations made since the last write, in one commit. */
-  private synchronized void writePending() {
-    flushQueued.set(false);
-    Map<InMemoryEspSaStore.SequenceKey, Long> reserved = drainPending();
-    if (!reserved.isEmpty()) {
-      file.change(() -> writeReservations(reserved));
-    }
-  }
-
-  private Map<InMemoryEspSaStore.SequenceKey, Long> drainPending() {
-    Map<InMemoryEspSaStore.SequenceKey, Long> drained = new HashMap<>();
-    for (InMemoryEspSaStore.SequenceKey k : List.copyOf(pending.keySet())) {
-      Long v = pending.remove(k);
-      if (v != null) {
-        drained.put(k, v);
-      }
-    }
-    return drained;
-  }
-
-  private void writeReservations(Map<InMemoryEspSaStore.SequenceKey, Long> reserved) {
-    reserved.forEach((k, v) -> sequences.put(EspSaCodec.sequenceKey(k), StateCodec.encodeLong(v)));
-  }
-
   /** Stops the writer and writes the last reservations. */
   @Override
   public void close() {
-    writer.shutdown();
-    try {
-      writer.awaitTermination(2, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    writePending();
+    reservations.close();
   }
 }

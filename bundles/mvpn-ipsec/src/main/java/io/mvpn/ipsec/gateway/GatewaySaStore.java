@@ -104,14 +104,14 @@ public final class GatewaySaStore {
               t.peerUdpPort(),
               t.localUdpPort(),
               t.replayWindow(),
-              remaining(t.lifetime(), now - s.installedAtUnixNanos()));
+              t.lifetime().remainingAfter(now - s.installedAtUnixNanos()));
       MobileTunnel tunnel = MobileTunnels.build(remaining, self, scheduler, gateway);
       List<RetiringInbound> live = new ArrayList<>();
       List<EspSecurityAssociation> retiring = new ArrayList<>();
       for (RetiringInbound r : s.retiring()) {
         if (r.expiresAtUnixNanos() > now) {
           live.add(r);
-          SaLifetime left = remaining(r.lifetime(), now - r.installedAtUnixNanos());
+          SaLifetime left = r.lifetime().remainingAfter(now - r.installedAtUnixNanos());
           retiring.add(
               MobileTunnels.inbound(r.keys(), r.replayWindow(), left, self, scheduler, gateway));
         }
@@ -153,18 +153,6 @@ public final class GatewaySaStore {
     Reservation r = new Reservation(home, direction, reserved + interval);
     reservations.put(sa, r);
     store.reserve(gateway, home, direction, sa.spi(), r.upTo);
-  }
-
-  /** The lifetime left after {@code elapsedNanos}: seconds shortened, a passed soft limit soon. */
-  static SaLifetime remaining(SaLifetime l, long elapsedNanos) {
-    SaLifetime.Limit s = l.seconds();
-    if (s.hard() == Long.MAX_VALUE) {
-      return l;
-    }
-    long elapsed = Math.max(0, elapsedNanos / 1_000_000_000L);
-    long hard = Math.max(1, s.hard() - elapsed);
-    long soft = s.soft() == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(1, s.soft() - elapsed);
-    return new SaLifetime(l.bytes(), l.packets(), new SaLifetime.Limit(Math.min(soft, hard), hard));
   }
 
   /**
