@@ -61,6 +61,7 @@ public final class GatewayKeying implements AutoCloseable {
   private final List<CertificateAuthenticator.Refusal> refusals = new ArrayList<>();
   private long installed;
   private long notAdmitted;
+  private boolean detached;
 
   /**
    * @param realm our side of every Child SA: the realm's prefixes a party may send to
@@ -91,6 +92,18 @@ public final class GatewayKeying implements AutoCloseable {
         e.getValue().delete(sa);
       }
     }
+    gateway.setKeyExchange(null);
+    engines.clear();
+    parties.clear();
+  }
+
+  /**
+   * Stops keying without ending any IKE SA, as an update of the bundle does: the parties keep their
+   * SAs, whose copies in the store carry their ESP into the next instance of the gateway. Nothing
+   * still scheduled here (a retransmission, a timeout) reaches the gateway afterwards.
+   */
+  public void detach() {
+    detached = true;
     gateway.setKeyExchange(null);
     engines.clear();
     parties.clear();
@@ -146,6 +159,9 @@ public final class GatewayKeying implements AutoCloseable {
     return new IkeEngine(
         scheduler,
         d -> {
+          if (detached) {
+            return;
+          }
           ByteBuf payload = Unpooled.wrappedBuffer(d.payload());
           try {
             gateway.sendKeyExchange(
@@ -243,7 +259,9 @@ public final class GatewayKeying implements AutoCloseable {
 
     @Override
     public void childSaDeleted(IkeSa sa, ChildSa child) {
-      gateway.removeInboundSa(tunnelSource, child.inbound().spi());
+      if (!detached) {
+        gateway.removeInboundSa(tunnelSource, child.inbound().spi());
+      }
     }
 
     @Override
@@ -257,10 +275,15 @@ public final class GatewayKeying implements AutoCloseable {
     @Override
     public void ended(IkeSa sa) {
       parties.remove(sa);
-      sa.childSas().forEach(c -> gateway.removeInboundSa(tunnelSource, c.inbound().spi()));
+      if (!detached) {
+        sa.childSas().forEach(c -> gateway.removeInboundSa(tunnelSource, c.inbound().spi()));
+      }
     }
 
     private void install(IkeSa sa, ChildSa child) {
+      if (detached) {
+        return;
+      }
       MemberId party = parties.get(sa);
       if (party == null || !admissible(tunnelSource, sa, party, child)) {
         // Not this party's to have (it left, or asked for more than its own address): the Child
