@@ -28,7 +28,7 @@ public final class InMemoryWorkgroupSaStore implements WorkgroupSaStore {
   }
 
   private final Map<String, Map<SaKey, StoredWorkgroupSa>> sas = new HashMap<>();
-  private final Map<SaKey, Long> reservations = new HashMap<>();
+  private final SequenceReservations<SaKey> reservations = new SequenceReservations<>();
 
   @Override
   public synchronized void put(String gateway, StoredWorkgroupSa sa) {
@@ -39,7 +39,7 @@ public final class InMemoryWorkgroupSaStore implements WorkgroupSaStore {
   @Override
   public synchronized StoredWorkgroupSa remove(String gateway, Ipv4Address tunnelSource, int spi) {
     SaKey key = SaKey.of(gateway, tunnelSource, spi);
-    reservations.remove(key);
+    reservations.removeIf(key::equals);
     Map<SaKey, StoredWorkgroupSa> of = sas.get(gateway);
     StoredWorkgroupSa removed = of == null ? null : of.remove(key);
     if (of != null && of.isEmpty()) {
@@ -56,31 +56,22 @@ public final class InMemoryWorkgroupSaStore implements WorkgroupSaStore {
 
   @Override
   public void reserve(String gateway, Ipv4Address tunnelSource, int spi, long upTo) {
-    raise(SaKey.of(gateway, tunnelSource, spi), upTo);
-  }
-
-  /** Raises a reservation; true if it rose. */
-  synchronized boolean raise(SaKey key, long upTo) {
-    Long was = reservations.get(key);
-    if (was != null && Long.compareUnsigned(was, upTo) >= 0) {
-      return false;
-    }
-    reservations.put(key, upTo);
-    return true;
+    reservations.raise(SaKey.of(gateway, tunnelSource, spi), upTo);
   }
 
   @Override
   public void release(String gateway, Ipv4Address tunnelSource, int spi, long usedUpTo) {
-    set(SaKey.of(gateway, tunnelSource, spi), usedUpTo);
-  }
-
-  synchronized void set(SaKey key, long value) {
-    reservations.put(key, value);
+    reservations.set(SaKey.of(gateway, tunnelSource, spi), usedUpTo);
   }
 
   @Override
-  public synchronized long reserved(String gateway, Ipv4Address tunnelSource, int spi) {
-    return reservations.getOrDefault(SaKey.of(gateway, tunnelSource, spi), 0L);
+  public long reserved(String gateway, Ipv4Address tunnelSource, int spi) {
+    return reservations.get(SaKey.of(gateway, tunnelSource, spi));
+  }
+
+  /** The reservations, for a persistent copy to raise and set alongside. */
+  SequenceReservations<SaKey> reservations() {
+    return reservations;
   }
 
   @Override

@@ -40,7 +40,12 @@ public final class PersistentEspSaStore implements EspSaStore, AutoCloseable {
     this.sequences = file.map(SEQUENCES);
     this.reservations =
         new ReservationWriter<>(
-            file, sequences, EspSaCodec::sequenceKey, this, "mvpn-store-esp-sequences");
+            file,
+            cache.reservations(),
+            sequences,
+            EspSaCodec::sequenceKey,
+            this,
+            "mvpn-store-esp-sequences");
     long now = PersistentBindingStore.unixNanos(clock);
     List<String> gone = new ArrayList<>();
     Set<InMemoryEspSaStore.SequenceKey> held = new HashSet<>();
@@ -64,7 +69,7 @@ public final class PersistentEspSaStore implements EspSaStore, AutoCloseable {
       try {
         InMemoryEspSaStore.SequenceKey k = EspSaCodec.parseSequenceKey(e.getKey());
         if (held.contains(k)) {
-          cache.raise(k, StateCodec.decodeLong(e.getValue()));
+          cache.reservations().raise(k, StateCodec.decodeLong(e.getValue()));
         } else {
           orphans.add(e.getKey());
         }
@@ -123,19 +128,13 @@ public final class PersistentEspSaStore implements EspSaStore, AutoCloseable {
   @Override
   public void reserve(
       String gateway, Ipv4Address homeAddress, Direction direction, int spi, long upTo) {
-    InMemoryEspSaStore.SequenceKey key =
-        InMemoryEspSaStore.key(gateway, homeAddress, direction, spi);
-    if (cache.raise(key, upTo)) {
-      reservations.raised(key, upTo);
-    }
+    reservations.reserve(InMemoryEspSaStore.key(gateway, homeAddress, direction, spi), upTo);
   }
 
   @Override
   public void release(
       String gateway, Ipv4Address homeAddress, Direction direction, int spi, long usedUpTo) {
-    InMemoryEspSaStore.SequenceKey key =
-        InMemoryEspSaStore.key(gateway, homeAddress, direction, spi);
-    reservations.set(key, usedUpTo, () -> cache.set(key, usedUpTo));
+    reservations.release(InMemoryEspSaStore.key(gateway, homeAddress, direction, spi), usedUpTo);
   }
 
   @Override

@@ -39,7 +39,12 @@ public final class PersistentWorkgroupSaStore implements WorkgroupSaStore, AutoC
     this.sequences = file.map(SEQUENCES);
     this.reservations =
         new ReservationWriter<>(
-            file, sequences, SaKey::name, this, "mvpn-store-workgroup-sequences");
+            file,
+            cache.reservations(),
+            sequences,
+            SaKey::name,
+            this,
+            "mvpn-store-workgroup-sequences");
     long now = PersistentBindingStore.unixNanos(clock);
     List<String> gone = new ArrayList<>();
     Set<String> held = new HashSet<>();
@@ -66,9 +71,12 @@ public final class PersistentWorkgroupSaStore implements WorkgroupSaStore, AutoC
           orphans.add(e.getKey());
           continue;
         }
-        cache.raise(
-            new SaKey(f[0], Ipv4Address.parse(f[1]).toInt(), Integer.parseUnsignedInt(f[2], 16)),
-            StateCodec.decodeLong(e.getValue()));
+        cache
+            .reservations()
+            .raise(
+                new SaKey(
+                    f[0], Ipv4Address.parse(f[1]).toInt(), Integer.parseUnsignedInt(f[2], 16)),
+                StateCodec.decodeLong(e.getValue()));
       } catch (IllegalArgumentException bad) {
         orphans.add(e.getKey());
       }
@@ -121,16 +129,12 @@ public final class PersistentWorkgroupSaStore implements WorkgroupSaStore, AutoC
   /** Memory now, the file from the writer thread: never a disk write on the caller's thread. */
   @Override
   public void reserve(String gateway, Ipv4Address tunnelSource, int spi, long upTo) {
-    SaKey key = SaKey.of(gateway, tunnelSource, spi);
-    if (cache.raise(key, upTo)) {
-      reservations.raised(key, upTo);
-    }
+    reservations.reserve(SaKey.of(gateway, tunnelSource, spi), upTo);
   }
 
   @Override
   public void release(String gateway, Ipv4Address tunnelSource, int spi, long usedUpTo) {
-    SaKey key = SaKey.of(gateway, tunnelSource, spi);
-    reservations.set(key, usedUpTo, () -> cache.set(key, usedUpTo));
+    reservations.release(SaKey.of(gateway, tunnelSource, spi), usedUpTo);
   }
 
   @Override

@@ -28,6 +28,7 @@ final class ReservationWriter<K> implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ReservationWriter.class);
 
   private final StateFile file;
+  private final SequenceReservations<K> memory;
   private final MVMap<String, byte[]> map;
   private final Function<K, String> keyName;
   private final Object storeLock;
@@ -36,16 +37,19 @@ final class ReservationWriter<K> implements AutoCloseable {
   private final ExecutorService writer;
 
   /**
+   * @param memory the reservations as the store reads them, changed here first
    * @param keyName a reservation's key in {@code map}
    * @param storeLock the lock under which the owning store commits its changes
    */
   ReservationWriter(
       StateFile file,
+      SequenceReservations<K> memory,
       MVMap<String, byte[]> map,
       Function<K, String> keyName,
       Object storeLock,
       String threadName) {
     this.file = file;
+    this.memory = memory;
     this.map = map;
     this.keyName = keyName;
     this.storeLock = storeLock;
@@ -58,17 +62,19 @@ final class ReservationWriter<K> implements AutoCloseable {
             });
   }
 
-  /** A reservation rose to {@code upTo}: to the file soon. */
-  void raised(K key, long upTo) {
-    pending.merge(key, upTo, (a, b) -> Long.compareUnsigned(a, b) >= 0 ? a : b);
-    queue();
+  /** Raises a reservation: in memory now, in the file soon. Never a disk write on this thread. */
+  void reserve(K key, long upTo) {
+    if (memory.raise(key, upTo)) {
+      pending.merge(key, upTo, (a, b) -> Long.compareUnsigned(a, b) >= 0 ? a : b);
+      queue();
+    }
   }
 
-  /** A reservation was set to {@code value} in memory by {@code inMemory}, even lower: the same. */
-  void set(K key, long value, Runnable inMemory) {
+  /** Sets a reservation to what was used, even lower: in memory now, in the file soon. */
+  void release(K key, long usedUpTo) {
     synchronized (pending) {
-      inMemory.run();
-      pending.put(key, value);
+      memory.set(key, usedUpTo);
+      pending.put(key, usedUpTo);
     }
     queue();
   }

@@ -8,11 +8,10 @@ import io.mvpn.api.workgroup.WorkgroupSaStore;
 import io.mvpn.api.workgroup.WorkgroupSaStore.StoredWorkgroupSa;
 import io.mvpn.ipsec.esp.EspSecurityAssociation;
 import io.mvpn.ipsec.esp.Lifetime;
+import io.mvpn.ipsec.esp.SequenceBlocks;
 import io.mvpn.workgroup.WorkgroupGateway.InboundSa;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -26,11 +25,10 @@ import org.slf4j.LoggerFactory;
  * and rebuilds the SAs when a new instance of the gateway starts, so the parties' ESP flows on
  * through an update of the workgroup bundle or a restart without a new key exchange.
  *
- * <p>A block is {@code interval} packets; the next one is reserved once half of the current one is
- * used, so the data path asks the store for one background write per {@code interval} packets and
- * never waits for it. A restored SA refuses everything at or below its reservation as a replay (RFC
- * 4303 §3.4.3): after an orderly stop ({@link #release}) that is exactly what its previous instance
- * accepted or passed; after a crash up to a block of the party's next packets as well.
+ * <p>The blocks are {@link SequenceBlocks}; the data path never waits for the store. A restored SA
+ * refuses everything at or below its reservation as a replay (RFC 4303 §3.4.3): after an orderly
+ * stop ({@link #release}) that is exactly what its previous instance accepted or passed; after a
+ * crash up to a block of the party's next packets as well.
  *
  * <p>Runs on the gateway's thread, as the engine that calls it.
  */
@@ -41,22 +39,10 @@ public final class StoredInboundSas {
   /** Packets per reservation unless configured otherwise. */
   public static final int DEFAULT_INTERVAL = 1024;
 
-  /** An SA's reservation as last asked of the store. */
-  private static final class Reservation {
-    final Ipv4Address tunnelSource;
-    long upTo;
-
-    Reservation(Ipv4Address tunnelSource, long upTo) {
-      this.tunnelSource = tunnelSource;
-      this.upTo = upTo;
-    }
-  }
-
   private final WorkgroupSaStore store;
   private final String gateway;
   private final LongSupplier unixNanos;
-  private final long interval;
-  private final Map<EspSecurityAssociation, Reservation> reservations = new IdentityHashMap<>();
+  private final SequenceBlocks<Ipv4Address> blocks; // by tunnel source
   private final List<Scheduler.Timer> expiries = new ArrayList<>();
   private boolean released;
 
@@ -67,13 +53,12 @@ public final class StoredInboundSas {
    */
   public StoredInboundSas(
       WorkgroupSaStore store, String gateway, LongSupplier unixNanos, int interval) {
-    if (interval < 2) {
-      throw new IllegalArgumentException("sequence reservation of " + interval + " packets");
-    }
     this.store = Objects.requireNonNull(store, "store");
     this.gateway = Objects.requireNonNull(gateway, "gateway");
     this.unixNanos = Objects.requireNonNull(unixNanos, "unixNanos");
-    this.interval = interval;
+    this.blocks =
+        new SequenceBlocks<>(
+            interval, (source, sa, upTo) -> store.reserve(gateway, source, sa.spi(), upTo));
   }
 
   /**
@@ -120,9 +105,7 @@ public final class StoredInboundSas {
             scheduler.schedule(
                 hardNanos, TimeUnit.NANOSECONDS, () -> engine.expireInboundSa(source, sa)));
       }
-      long reserved = store.reserved(gateway, s.tunnelSource(), s.spi());
-      sa.resumeAfter(reserved);
-      reserve(s.tunnelSource(), sa, reserved + interval);
+      blocks.resume(s.tunnelSource(), sa, store.reserved(gateway, s.tunnelSource(), s.spi()));
       engine.restoreInboundSa(new InboundSa(s.tunnelSource(), s.party(), sa));
       restored++;
     }
@@ -140,9 +123,7 @@ public final class StoredInboundSas {
     released = true;
     expiries.forEach(Scheduler.Timer::cancel);
     expiries.clear();
-    reservations.forEach(
-        (sa, r) -> store.release(gateway, r.tunnelSource, sa.spi(), sa.sequence()));
-    reservations.clear();
+    blocks.releaseAll((source, sa) -> store.release(gateway, source, sa.spi(), sa.sequence()));
     store.flush();
   }
 
@@ -152,7 +133,7 @@ public final class StoredInboundSas {
       return;
     }
     EspSecurityAssociation sa = s.sa();
-    reserve(s.tunnelSource(), sa, sa.sequence() + interval);
+    blocks.start(s.tunnelSource(), sa);
     store.put(
         gateway,
         new StoredWorkgroupSa(
@@ -169,26 +150,12 @@ public final class StoredInboundSas {
     if (released) {
       return;
     }
-    reservations
-        .entrySet()
-        .removeIf(e -> e.getKey().spi() == spi && e.getValue().tunnelSource.equals(tunnelSource));
+    blocks.forget((source, sa) -> sa.spi() == spi && source.equals(tunnelSource));
     store.remove(gateway, tunnelSource, spi);
   }
 
-  /**
-   * The SA has just accepted a packet as authentic: once half of its block is used, the next block
-   * is reserved. Called per packet: one map lookup unless it reserves.
-   */
+  /** The SA has just accepted a packet as authentic. Called per packet. */
   void used(EspSecurityAssociation sa) {
-    Reservation r = reservations.get(sa);
-    if (r != null && Long.compareUnsigned(sa.sequence() + interval / 2, r.upTo) > 0) {
-      r.upTo = Math.max(r.upTo, sa.sequence()) + interval;
-      store.reserve(gateway, r.tunnelSource, sa.spi(), r.upTo);
-    }
-  }
-
-  private void reserve(Ipv4Address tunnelSource, EspSecurityAssociation sa, long upTo) {
-    reservations.put(sa, new Reservation(tunnelSource, upTo));
-    store.reserve(gateway, tunnelSource, sa.spi(), upTo);
+    blocks.used(sa);
   }
 }
