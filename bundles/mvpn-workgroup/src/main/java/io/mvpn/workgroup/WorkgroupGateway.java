@@ -147,7 +147,9 @@ public final class WorkgroupGateway {
         removeInboundSa(sa.tunnelSource(), k.spi());
       }
     }
-    inbound.put(new Key(source, sa.sa().spi()), sa);
+    Key key = new Key(source, sa.sa().spi());
+    inbound.put(key, sa);
+    restored.remove(key); // a new SA that drew a restored one's SPI is no longer restored
     if (saStore != null) {
       saStore.saved(sa);
     }
