@@ -6,6 +6,8 @@ import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.workgroup.Member;
 import io.mvpn.api.workgroup.WorkgroupService;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,5 +91,21 @@ class PersistentWorkgroupDirectoryTest extends WorkgroupDirectoryContract {
     assertThat(reopened.members()).hasSize(3);
     assertThat(reopened.workgroups()).extracting(w -> w.name()).containsExactly("bridge");
     assertThat(reopened.workgroupsOf(ACME5)).containsExactly("bridge");
+  }
+
+  @Test
+  void aListenerIsToldOnlyOnceTheChangeIsInTheFile() {
+    files.close();
+    StateFile file = files.open();
+    WorkgroupService directory = new PersistentWorkgroupDirectory(file);
+    List<Boolean> inFileWhenTold = new ArrayList<>();
+    directory.addListener(
+        e ->
+            inFileWhenTold.add(
+                file.map(PersistentWorkgroupDirectory.WORKGROUPS).containsKey("bridge")));
+    directory.addWorkgroup("bridge");
+    directory.removeWorkgroup("bridge");
+
+    assertThat(inFileWhenTold).containsExactly(true, false);
   }
 }
