@@ -133,6 +133,8 @@ public final class StoredInboundSas {
       return;
     }
     EspSecurityAssociation sa = s.sa();
+    // An SA it replaces under the same key must not release its numbers over the new SA's.
+    blocks.forget((source, other) -> other.spi() == sa.spi() && source.equals(s.tunnelSource()));
     blocks.start(s.tunnelSource(), sa);
     store.put(
         gateway,
