@@ -19,6 +19,7 @@ import io.mvpn.ike.pki.CertificateAuthority;
 import io.mvpn.ike.pki.CertificateStore;
 import io.mvpn.ike.pki.Credential;
 import io.mvpn.ike.pki.KeyType;
+import io.mvpn.ike.sa.Identity;
 import io.mvpn.workgroup.keying.GatewayKeying;
 import io.mvpn.workgroup.keying.PartyKeying;
 import java.util.Map;
@@ -96,6 +97,29 @@ class WorkgroupIkeScenarioTest {
   }
 
   @Test
+  void oneAddressInTwoRealmsKeysAsTwoPartiesWithTheGatewaysOneManager() {
+    key(A5, I9); // acme's 10.1.0.5
+    key(G5, I9); // globex's 10.1.0.5
+
+    GatewayKeying initech = gatewayKeying.get(INITECH);
+    assertThat(initech.installed()).isEqualTo(2);
+    assertThat(initech.manager().sas()).hasSize(2);
+    assertThat(initech.sas(GATEWAYS.get(ACME)))
+        .extracting(sa -> sa.remoteId().toString())
+        .containsExactly(Identity.fqdn(FQDNS.get(A5)).toString());
+    assertThat(initech.sas(GATEWAYS.get(GLOBEX)))
+        .extracting(sa -> sa.remoteId().toString())
+        .containsExactly(Identity.fqdn(FQDNS.get(G5)).toString());
+    world.send(A5, I9, "from acme");
+    world.send(G5, I9, "from globex");
+    assertThat(world.received.get("i9"))
+        .containsExactly("10.1.0.5 from acme", "10.1.0.5 from globex");
+    assertThat(world.gateways.get(INITECH).inboundSas())
+        .extracting(s -> s.party())
+        .containsExactlyInAnyOrder(A5, G5);
+  }
+
+  @Test
   void aCertificateNamingAnotherGatewayIsRefusedAndTheGatewayGoesOnServing() {
     // acme's 10.1.0.5 claims to be alice but presents bob's certificate.
     partyKeying.get(A5).close();
@@ -164,7 +188,7 @@ class WorkgroupIkeScenarioTest {
     alice.delete(G5);
     world.run(1_000);
     assertThat(alice.sa(G5)).isEmpty();
-    assertThat(gatewayKeying.get(GLOBEX).engine(GATEWAYS.get(ACME)).orElseThrow().sas()).isEmpty();
+    assertThat(gatewayKeying.get(GLOBEX).sas(GATEWAYS.get(ACME))).isEmpty();
     // The old keys, replayed by hand, find no SA at globex's gateway any more.
     world.parties.get(A5).addPeer(G5, outbound);
     world.send(A5, G5, "after");
