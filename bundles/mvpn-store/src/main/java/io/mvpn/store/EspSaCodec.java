@@ -101,7 +101,7 @@ final class EspSaCodec {
         });
   }
 
-  private static void write(DataOutputStream out, EspSaKeys k) throws IOException {
+  static void write(DataOutputStream out, EspSaKeys k) throws IOException {
     out.writeInt(k.spi());
     out.writeByte(k.algorithm().ordinal());
     out.writeBoolean(k.extendedSequenceNumbers());
@@ -110,7 +110,7 @@ final class EspSaCodec {
     writeBytes(out, k.integrityKey());
   }
 
-  private static EspSaKeys readKeys(DataInputStream in) throws IOException {
+  static EspSaKeys readKeys(DataInputStream in) throws IOException {
     int spi = in.readInt();
     EspSaKeys.Algorithm algorithm =
         StateCodec.enumAt(EspSaKeys.Algorithm.values(), in.readUnsignedByte());
@@ -133,14 +133,14 @@ final class EspSaCodec {
     return b;
   }
 
-  private static void write(DataOutputStream out, SaLifetime l) throws IOException {
+  static void write(DataOutputStream out, SaLifetime l) throws IOException {
     for (SaLifetime.Limit limit : List.of(l.bytes(), l.packets(), l.seconds())) {
       out.writeLong(limit.soft());
       out.writeLong(limit.hard());
     }
   }
 
-  private static SaLifetime readLifetime(DataInputStream in) throws IOException {
+  static SaLifetime readLifetime(DataInputStream in) throws IOException {
     return new SaLifetime(
         new SaLifetime.Limit(in.readLong(), in.readLong()),
         new SaLifetime.Limit(in.readLong(), in.readLong()),

@@ -3,6 +3,7 @@ package io.mvpn.store;
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.ipsec.EspSaStore;
 import io.mvpn.api.ipsec.StoredEspTunnel;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +23,7 @@ public final class InMemoryEspSaStore implements EspSaStore {
   record SequenceKey(String gateway, int homeAddress, Direction direction, int spi) {}
 
   private final Map<String, Map<Integer, StoredEspTunnel>> tunnels = new HashMap<>();
-  private final Map<SequenceKey, Long> reservations = new HashMap<>();
+  private final SequenceReservations<SequenceKey> reservations = new SequenceReservations<>();
 
   static SequenceKey key(String gateway, Ipv4Address home, Direction direction, int spi) {
     return new SequenceKey(gateway, home.toInt(), direction, spi);
@@ -50,12 +51,16 @@ public final class InMemoryEspSaStore implements EspSaStore {
 
   private List<SequenceKey> dropReservations(
       String gateway, Ipv4Address home, Set<SequenceKey> kept) {
-    List<SequenceKey> gone =
-        reservations.keySet().stream()
-            .filter(k -> k.gateway().equals(gateway) && k.homeAddress() == home.toInt())
-            .filter(k -> !kept.contains(k))
-            .toList();
-    gone.forEach(reservations::remove);
+    List<SequenceKey> gone = new ArrayList<>();
+    reservations.removeIf(
+        k -> {
+          boolean drop =
+              k.gateway().equals(gateway) && k.homeAddress() == home.toInt() && !kept.contains(k);
+          if (drop) {
+            gone.add(k);
+          }
+          return drop;
+        });
     return gone;
   }
 
@@ -84,33 +89,23 @@ public final class InMemoryEspSaStore implements EspSaStore {
   @Override
   public void reserve(
       String gateway, Ipv4Address homeAddress, Direction direction, int spi, long upTo) {
-    raise(key(gateway, homeAddress, direction, spi), upTo);
-  }
-
-  /** Raises a reservation; true if it rose. */
-  synchronized boolean raise(SequenceKey key, long upTo) {
-    Long was = reservations.get(key);
-    if (was != null && Long.compareUnsigned(was, upTo) >= 0) {
-      return false;
-    }
-    reservations.put(key, upTo);
-    return true;
+    reservations.raise(key(gateway, homeAddress, direction, spi), upTo);
   }
 
   @Override
   public void release(
       String gateway, Ipv4Address homeAddress, Direction direction, int spi, long usedUpTo) {
-    set(key(gateway, homeAddress, direction, spi), usedUpTo);
-  }
-
-  synchronized void set(SequenceKey key, long value) {
-    reservations.put(key, value);
+    reservations.set(key(gateway, homeAddress, direction, spi), usedUpTo);
   }
 
   @Override
-  public synchronized long reserved(
-      String gateway, Ipv4Address homeAddress, Direction direction, int spi) {
-    return reservations.getOrDefault(key(gateway, homeAddress, direction, spi), 0L);
+  public long reserved(String gateway, Ipv4Address homeAddress, Direction direction, int spi) {
+    return reservations.get(key(gateway, homeAddress, direction, spi));
+  }
+
+  /** The reservations, for a persistent copy to raise and set alongside. */
+  SequenceReservations<SequenceKey> reservations() {
+    return reservations;
   }
 
   @Override

@@ -17,22 +17,75 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.osgi.service.component.annotations.Component;
 
 /**
  * The membership model in memory: members by id and by FQDN, workgroups with their members, and an
  * index from each member to its workgroups so {@link #permits} is two hash lookups. Guarded by one
  * lock; listeners run after the change, outside it. In the appliance it is the one directory the
- * mobile service manager fills and the DNS and workgroup filters read.
+ * mobile service manager fills and the DNS and workgroup filters read, registered by the store
+ * backend: alone with {@code type = memory}, under a {@link PersistentWorkgroupDirectory} that
+ * keeps it in the state file otherwise.
  */
-@Component(service = WorkgroupService.class, immediate = true)
 public final class InMemoryWorkgroupDirectory implements WorkgroupService {
+
+  /**
+   * Told of every change while the directory's lock is held and before any listener, so that a copy
+   * kept elsewhere changes in the same order and is current when listeners read it.
+   */
+  interface Journal {
+    /**
+     * @param members the entries that changed, with their value now (null: removed)
+     * @param workgroups the workgroups that changed, with their members now (null: removed)
+     */
+    void changed(Map<MemberId, Member> members, Map<String, List<MemberId>> workgroups);
+  }
 
   private final Map<MemberId, Member> members = new LinkedHashMap<>();
   private final Map<String, Member> byFqdn = new HashMap<>();
   private final Map<String, Set<MemberId>> workgroups = new LinkedHashMap<>();
   private final Map<MemberId, Set<String>> groupsOf = new HashMap<>();
   private final List<WorkgroupListener> listeners = new CopyOnWriteArrayList<>();
+  private final Journal journal;
+
+  public InMemoryWorkgroupDirectory() {
+    this((members, workgroups) -> {});
+  }
+
+  InMemoryWorkgroupDirectory(Journal journal) {
+    this.journal = journal;
+  }
+
+  /** Takes in a stored directory as it was, telling neither the journal nor any listener. */
+  synchronized void load(List<Member> stored, Map<String, List<MemberId>> storedWorkgroups) {
+    for (Member m : stored) {
+      members.put(m.id(), m);
+      byFqdn.put(m.fqdn(), m);
+    }
+    storedWorkgroups.forEach(
+        (name, ids) -> {
+          Set<MemberId> present = new LinkedHashSet<>();
+          for (MemberId id : ids) {
+            if (members.containsKey(id)) {
+              present.add(id);
+              groupsOf.computeIfAbsent(id, m -> new LinkedHashSet<>()).add(name);
+            }
+          }
+          workgroups.put(name, present);
+        });
+  }
+
+  private void record(MemberId id, Member now) {
+    Map<MemberId, Member> changed = new HashMap<>();
+    changed.put(id, now);
+    journal.changed(changed, Map.of());
+  }
+
+  private void record(String workgroup) {
+    Map<String, List<MemberId>> changed = new HashMap<>();
+    Set<MemberId> ids = workgroups.get(workgroup);
+    changed.put(workgroup, ids == null ? null : List.copyOf(ids));
+    journal.changed(Map.of(), changed);
+  }
 
   @Override
   public synchronized List<Member> members() {
@@ -111,6 +164,7 @@ public final class InMemoryWorkgroupDirectory implements WorkgroupService {
         byFqdn.remove(old.fqdn());
       }
       byFqdn.put(member.fqdn(), member);
+      record(member.id(), member);
     }
     fire(new WorkgroupEvent(Type.MEMBER_UPDATED, null, member.id()));
   }
@@ -124,11 +178,16 @@ public final class InMemoryWorkgroupDirectory implements WorkgroupService {
         return false;
       }
       byFqdn.remove(old.fqdn());
+      Map<String, List<MemberId>> left = new HashMap<>();
       for (String g : new TreeSet<>(groupsOf.getOrDefault(id, Set.of()))) {
         workgroups.get(g).remove(id);
+        left.put(g, List.copyOf(workgroups.get(g)));
         events.add(new WorkgroupEvent(Type.MEMBER_LEFT, g, id));
       }
       groupsOf.remove(id);
+      Map<MemberId, Member> gone = new HashMap<>();
+      gone.put(id, null);
+      journal.changed(gone, left);
       events.add(new WorkgroupEvent(Type.MEMBER_UPDATED, null, id));
     }
     events.forEach(this::fire);
@@ -144,6 +203,7 @@ public final class InMemoryWorkgroupDirectory implements WorkgroupService {
       if (workgroups.putIfAbsent(name, new LinkedHashSet<>()) != null) {
         return;
       }
+      record(name);
     }
     fire(new WorkgroupEvent(Type.WORKGROUP_ADDED, name, null));
   }
@@ -158,6 +218,7 @@ public final class InMemoryWorkgroupDirectory implements WorkgroupService {
       for (MemberId id : ids) {
         groupsOf.get(id).remove(name);
       }
+      record(name);
     }
     fire(new WorkgroupEvent(Type.WORKGROUP_REMOVED, name, null));
     return true;
@@ -177,6 +238,7 @@ public final class InMemoryWorkgroupDirectory implements WorkgroupService {
         return;
       }
       groupsOf.computeIfAbsent(member, m -> new LinkedHashSet<>()).add(workgroup);
+      record(workgroup);
     }
     fire(new WorkgroupEvent(Type.MEMBER_JOINED, workgroup, member));
   }
@@ -189,6 +251,7 @@ public final class InMemoryWorkgroupDirectory implements WorkgroupService {
         return false;
       }
       groupsOf.get(member).remove(workgroup);
+      record(workgroup);
     }
     fire(new WorkgroupEvent(Type.MEMBER_LEFT, workgroup, member));
     return true;

@@ -5,13 +5,10 @@ import io.mvpn.api.ipsec.EspSaStore;
 import io.mvpn.api.ipsec.StoredEspTunnel;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.h2.mvstore.MVMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,13 +33,15 @@ public final class PersistentEspSaStore implements EspSaStore, AutoCloseable {
   private final StateFile file;
   private final MVMap<String, byte[]> tunnels;
   private final MVMap<String, byte[]> sequences;
-  private final Map<InMemoryEspSaStore.SequenceKey, Long> pending = new ConcurrentHashMap<>();
-  private final AtomicBoolean flushQueued = new AtomicBoolean();
+  private final ReservationWriter<InMemoryEspSaStore.SequenceKey> reservations;
 
   public PersistentEspSaStore(StateFile file, Clock clock) {
     this.file = file;
     this.tunnels = file.map(TUNNELS);
     this.sequences = file.map(SEQUENCES);
+    this.reservations =
+        new ReservationWriter<>(
+            file, cache.reservations(), sequences, EspSaCodec::sequenceKey, this);
     long now = PersistentBindingStore.unixNanos(clock);
     List<String> gone = new ArrayList<>();
     Set<InMemoryEspSaStore.SequenceKey> held = new HashSet<>();
@@ -66,7 +65,7 @@ public final class PersistentEspSaStore implements EspSaStore, AutoCloseable {
       try {
         InMemoryEspSaStore.SequenceKey k = EspSaCodec.parseSequenceKey(e.getKey());
         if (held.contains(k)) {
-          cache.raise(k, StateCodec.decodeLong(e.getValue()));
+          cache.reservations().raise(k, StateCodec.decodeLong(e.getValue()));
         } else {
           orphans.add(e.getKey());
         }
@@ -84,12 +83,12 @@ public final class PersistentEspSaStore implements EspSaStore, AutoCloseable {
   @Override
   public synchronized void put(String gateway, StoredEspTunnel tunnel) {
     List<InMemoryEspSaStore.SequenceKey> dropped = cache.putAndDrop(gateway, tunnel);
-    Map<InMemoryEspSaStore.SequenceKey, Long> reserved = drainPending();
+    Map<InMemoryEspSaStore.SequenceKey, Long> reserved = reservations.drain();
     file.change(
         () -> {
           tunnels.put(
               EspSaCodec.tunnelKey(gateway, tunnel.homeAddress()), EspSaCodec.encode(tunnel));
-          writeReservations(reserved);
+          reservations.write(reserved);
           dropped.forEach(k -> sequences.remove(EspSaCodec.sequenceKey(k)));
         });
   }
@@ -97,7 +96,7 @@ public final class PersistentEspSaStore implements EspSaStore, AutoCloseable {
   @Override
   public synchronized StoredEspTunnel remove(String gateway, Ipv4Address homeAddress) {
     StoredEspTunnel removed = cache.remove(gateway, homeAddress);
-    Map<InMemoryEspSaStore.SequenceKey, Long> reserved = drainPending();
+    Map<InMemoryEspSaStore.SequenceKey, Long> reserved = reservations.drain();
     reserved
         .keySet()
         .removeIf(k -> k.gateway().equals(gateway) && k.homeAddress() == homeAddress.toInt());
@@ -107,7 +106,7 @@ public final class PersistentEspSaStore implements EspSaStore, AutoCloseable {
     file.change(
         () -> {
           tunnels.remove(EspSaCodec.tunnelKey(gateway, homeAddress));
-          writeReservations(reserved);
+          reservations.write(reserved);
           if (removed != null) {
             InMemoryEspSaStore.sequenceKeys(gateway, removed)
                 .forEach(k -> sequences.remove(EspSaCodec.sequenceKey(k)));
@@ -125,31 +124,13 @@ public final class PersistentEspSaStore implements EspSaStore, AutoCloseable {
   @Override
   public void reserve(
       String gateway, Ipv4Address homeAddress, Direction direction, int spi, long upTo) {
-    InMemoryEspSaStore.SequenceKey key =
-        InMemoryEspSaStore.key(gateway, homeAddress, direction, spi);
-    if (!cache.raise(key, upTo)) {
-      return;
-    }
-    pending.merge(key, upTo, (a, b) -> Long.compareUnsigned(a, b) >= 0 ? a : b);
-    queueWrite();
-  }
-
-  private void queueWrite() {
-    if (flushQueued.compareAndSet(false, true)) {
-      file.changeLater(this::writePending);
-    }
+    reservations.reserve(InMemoryEspSaStore.key(gateway, homeAddress, direction, spi), upTo);
   }
 
   @Override
   public void release(
       String gateway, Ipv4Address homeAddress, Direction direction, int spi, long usedUpTo) {
-    InMemoryEspSaStore.SequenceKey key =
-        InMemoryEspSaStore.key(gateway, homeAddress, direction, spi);
-    synchronized (pending) {
-      cache.set(key, usedUpTo);
-      pending.put(key, usedUpTo);
-    }
-    queueWrite();
+    reservations.release(InMemoryEspSaStore.key(gateway, homeAddress, direction, spi), usedUpTo);
   }
 
   @Override
@@ -159,8 +140,7 @@ public final class PersistentEspSaStore implements EspSaStore, AutoCloseable {
 
   @Override
   public void flush() {
-    file.change(this::writePending);
-    file.flush();
+    reservations.flush();
   }
 
   @Override
@@ -168,30 +148,9 @@ public final class PersistentEspSaStore implements EspSaStore, AutoCloseable {
     return cache.size();
   }
 
-  /** Puts the reservations made since the last write into the maps, for the next commit. */
-  private synchronized void writePending() {
-    flushQueued.set(false);
-    writeReservations(drainPending());
-  }
-
-  private Map<InMemoryEspSaStore.SequenceKey, Long> drainPending() {
-    Map<InMemoryEspSaStore.SequenceKey, Long> drained = new HashMap<>();
-    for (InMemoryEspSaStore.SequenceKey k : List.copyOf(pending.keySet())) {
-      Long v = pending.remove(k);
-      if (v != null) {
-        drained.put(k, v);
-      }
-    }
-    return drained;
-  }
-
-  private void writeReservations(Map<InMemoryEspSaStore.SequenceKey, Long> reserved) {
-    reserved.forEach((k, v) -> sequences.put(EspSaCodec.sequenceKey(k), StateCodec.encodeLong(v)));
-  }
-
   /** Puts the last reservations into the maps; the file's close commits them. */
   @Override
   public void close() {
-    file.change(this::writePending);
+    reservations.close();
   }
 }

@@ -5,13 +5,16 @@ import io.mvpn.api.mobility.BindingStore;
 import io.mvpn.api.mobility.CounterStore;
 import io.mvpn.api.mobility.VisitorStore;
 import io.mvpn.api.napt.NaptMappingStore;
+import io.mvpn.api.workgroup.WorkgroupSaStore;
+import io.mvpn.api.workgroup.WorkgroupService;
 import java.nio.file.Path;
 import java.time.Clock;
 
 /**
- * The stores of one backend (bindings, visitors, counters, security gateways' SAs, NAPT mappings),
- * opened together: in memory, or all in one {@link StateFile}. Exactly one backend is open in the
- * appliance at a time, chosen by the {@code io.mvpn.store} configuration.
+ * The stores of one backend (bindings, visitors, counters, security gateways' SAs, NAPT mappings,
+ * the workgroup directory and workgroup gateways' SAs), opened together: in memory, or all in one
+ * {@link StateFile}. Exactly one backend is open in the appliance at a time, chosen by the {@code
+ * io.mvpn.store} configuration.
  */
 public final class StoreBackend implements AutoCloseable {
 
@@ -44,6 +47,10 @@ public final class StoreBackend implements AutoCloseable {
   private final CounterStore counters;
   private final EspSaStore espSas;
   private final NaptMappingStore naptMappings;
+  private final Workgroups workgroups;
+
+  /** The workgroup directory and the workgroup gateways' SAs, of the same backend. */
+  public record Workgroups(WorkgroupService directory, WorkgroupSaStore sas) {}
 
   private StoreBackend(
       Type type,
@@ -52,7 +59,8 @@ public final class StoreBackend implements AutoCloseable {
       VisitorStore visitors,
       CounterStore counters,
       EspSaStore espSas,
-      NaptMappingStore naptMappings) {
+      NaptMappingStore naptMappings,
+      Workgroups workgroups) {
     this.type = type;
     this.file = file;
     this.bindings = bindings;
@@ -60,6 +68,7 @@ public final class StoreBackend implements AutoCloseable {
     this.counters = counters;
     this.espSas = espSas;
     this.naptMappings = naptMappings;
+    this.workgroups = workgroups;
   }
 
   /** Stores that live as long as this object. */
@@ -71,7 +80,8 @@ public final class StoreBackend implements AutoCloseable {
         new InMemoryVisitorStore(),
         new InMemoryCounterStore(),
         new InMemoryEspSaStore(),
-        new InMemoryNaptMappingStore());
+        new InMemoryNaptMappingStore(),
+        new Workgroups(new InMemoryWorkgroupDirectory(), new InMemoryWorkgroupSaStore()));
   }
 
   /**
@@ -95,7 +105,9 @@ public final class StoreBackend implements AutoCloseable {
         new PersistentVisitorStore(file, clock),
         new PersistentCounterStore(file, COUNTER_FLUSH_MILLIS),
         new PersistentEspSaStore(file, clock),
-        new PersistentNaptMappingStore(file));
+        new PersistentNaptMappingStore(file),
+        new Workgroups(
+            new PersistentWorkgroupDirectory(file), new PersistentWorkgroupSaStore(file, clock)));
   }
 
   public Type type() {
@@ -129,6 +141,11 @@ public final class StoreBackend implements AutoCloseable {
     return naptMappings;
   }
 
+  /** The workgroup membership directory and the workgroup gateways' SAs. */
+  public Workgroups workgroups() {
+    return workgroups;
+  }
+
   /** Writes what is pending and closes the file; the stores are unusable afterwards. */
   @Override
   public void close() {
@@ -136,6 +153,9 @@ public final class StoreBackend implements AutoCloseable {
       persistent.close();
     }
     if (espSas instanceof PersistentEspSaStore persistent) {
+      persistent.close();
+    }
+    if (workgroups.sas() instanceof PersistentWorkgroupSaStore persistent) {
       persistent.close();
     }
     if (file != null) {

@@ -18,9 +18,11 @@ import io.mvpn.packet.udp.UdpDatagram;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The workgroup side of one tenant's security gateway (seed 002 c2-c7, c11, c12), between the
@@ -84,6 +86,8 @@ public final class WorkgroupGateway {
   private final Vrf outside;
   private final WorkgroupFilter filter;
   private final Map<Key, InboundSa> inbound = new HashMap<>();
+  // Restored from the store by a new instance: no IKE SA of ours will ever delete them.
+  private final Set<Key> restored = new HashSet<>();
   private final long[] counters = new long[WorkgroupCounter.values().length];
   private final List<Registration> registrations = new ArrayList<>();
   private final List<Ipv4Address> peers = new ArrayList<>();
@@ -91,6 +95,7 @@ public final class WorkgroupGateway {
   private Interface tunnel;
   private int identification;
   private KeyExchange keyExchange;
+  private StoredInboundSas saStore; // null: the SAs live only here
 
   public WorkgroupGateway(
       Ipv4Address publicAddress, Vrf inside, Vrf outside, WorkgroupFilter filter) {
@@ -122,9 +127,47 @@ public final class WorkgroupGateway {
     }
   }
 
-  /** Installs an initiating party's SA into this realm, keyed by its gateway and SPI (c11). */
+  /**
+   * Writes every SA installed or removed from now on through to {@code store}, and reserves their
+   * sequence numbers there; SAs it holds are {@linkplain StoredInboundSas#restore restored} first.
+   */
+  public void writeThrough(StoredInboundSas store) {
+    this.saStore = store;
+  }
+
+  /**
+   * Installs an initiating party's SA into this realm, keyed by its gateway and SPI (c11). SAs
+   * restored for the same party behind the same gateway go: the party keyed anew, and the IKE SA
+   * that would have deleted them ended with the previous instance.
+   */
   public void addInboundSa(InboundSa sa) {
-    inbound.put(new Key(sa.tunnelSource().toInt(), sa.sa().spi()), sa);
+    int source = sa.tunnelSource().toInt();
+    for (Key k : List.copyOf(restored)) {
+      if (k.tunnelSource() == source && inbound.get(k).party().equals(sa.party())) {
+        removeInboundSa(sa.tunnelSource(), k.spi());
+      }
+    }
+    Key key = new Key(source, sa.sa().spi());
+    inbound.put(key, sa);
+    restored.remove(key); // a new SA that drew a restored one's SPI is no longer restored
+    if (saStore != null) {
+      saStore.saved(sa);
+    }
+  }
+
+  /** Puts back an SA a previous instance installed, as the store kept it; nothing is written. */
+  void restoreInboundSa(InboundSa sa) {
+    Key key = new Key(sa.tunnelSource().toInt(), sa.sa().spi());
+    inbound.put(key, sa);
+    restored.add(key);
+  }
+
+  /** A restored SA reached its hard lifetime: it goes, unless another took its key meanwhile. */
+  void expireInboundSa(Ipv4Address tunnelSource, EspSecurityAssociation sa) {
+    InboundSa now = inbound.get(new Key(tunnelSource.toInt(), sa.spi()));
+    if (now != null && now.sa() == sa) {
+      removeInboundSa(tunnelSource, sa.spi());
+    }
   }
 
   /**
@@ -154,7 +197,15 @@ public final class WorkgroupGateway {
   }
 
   public boolean removeInboundSa(Ipv4Address tunnelSource, int spi) {
-    return inbound.remove(new Key(tunnelSource.toInt(), spi)) != null;
+    Key key = new Key(tunnelSource.toInt(), spi);
+    restored.remove(key);
+    if (inbound.remove(key) == null) {
+      return false;
+    }
+    if (saStore != null) {
+      saStore.removed(tunnelSource, spi);
+    }
+    return true;
   }
 
   /** Hands IKE for our public address to {@code handler}; without one it is dropped. */
@@ -272,6 +323,9 @@ public final class WorkgroupGateway {
     } catch (EspException e) {
       count(WorkgroupCounter.ESP_REFUSED);
       return;
+    }
+    if (saStore != null) {
+      saStore.used(entry.sa()); // authentic: the window has moved, whatever the packet holds
     }
     if (inner == null) {
       return;

@@ -7,7 +7,6 @@ import static io.mvpn.workgroup.WorkgroupWorld.FQDNS;
 import static io.mvpn.workgroup.WorkgroupWorld.G5;
 import static io.mvpn.workgroup.WorkgroupWorld.GATEWAYS;
 import static io.mvpn.workgroup.WorkgroupWorld.GLOBEX;
-import static io.mvpn.workgroup.WorkgroupWorld.HOSTS;
 import static io.mvpn.workgroup.WorkgroupWorld.I9;
 import static io.mvpn.workgroup.WorkgroupWorld.INITECH;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,22 +14,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.MvpnId;
 import io.mvpn.api.workgroup.MemberId;
-import io.mvpn.ike.message.TrafficSelector;
 import io.mvpn.ike.pki.CertificateAuthenticator.Reason;
 import io.mvpn.ike.pki.CertificateAuthority;
-import io.mvpn.ike.pki.CertificateAuthority.Subject;
 import io.mvpn.ike.pki.CertificateStore;
-import io.mvpn.ike.pki.CertificateValidator;
 import io.mvpn.ike.pki.Credential;
 import io.mvpn.ike.pki.KeyType;
+import io.mvpn.ike.sa.Identity;
 import io.mvpn.workgroup.keying.GatewayKeying;
-import io.mvpn.workgroup.keying.KeyingCredentials;
 import io.mvpn.workgroup.keying.PartyKeying;
-import java.security.SecureRandom;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,76 +35,36 @@ import org.junit.jupiter.api.Test;
  */
 class WorkgroupIkeScenarioTest {
 
-  static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-  static final Instant NOW = T0.plus(Duration.ofDays(30));
-  static final Instant YEAR = T0.plus(Duration.ofDays(365));
-
-  final SecureRandom random = new SecureRandom();
-  final Map<MvpnId, GatewayKeying> gatewayKeying = new HashMap<>();
-  final Map<MemberId, PartyKeying> partyKeying = new HashMap<>();
+  KeyedWorkgroup keyed;
   WorkgroupWorld world;
   CertificateAuthority ca;
+  Map<MvpnId, GatewayKeying> gatewayKeying;
+  Map<MemberId, PartyKeying> partyKeying;
 
   @BeforeEach
   void build() {
-    world = new WorkgroupWorld();
-    ca =
-        CertificateAuthority.create(
-            "mvpn msm",
-            KeyType.EC_P256,
-            T0,
-            T0.plus(Duration.ofDays(3650)),
-            CertificateStore.inMemory(),
-            random);
-    for (MvpnId t : List.of(ACME, GLOBEX, INITECH)) {
-      Ipv4Address gw = GATEWAYS.get(t);
-      Credential credential = ca.issue(Subject.gateway("gw-" + t, gw), KeyType.EC_P256, T0, YEAR);
-      Ipv4Address lanStart = Ipv4Address.parse(WorkgroupWorld.lanPrefix(t) + ".0");
-      Ipv4Address lanEnd = Ipv4Address.of(lanStart.toInt() | 0xFFFF);
-      GatewayKeying keying =
-          new GatewayKeying(
-              world.gateways.get(t),
-              world.directory,
-              credentials(credential, ca),
-              List.of(TrafficSelector.ipv4(lanStart, lanEnd)),
-              world.lab.vrf("gw-" + t, "outside").scheduler());
-      keying.start();
-      gatewayKeying.put(t, keying);
-    }
-    for (MemberId m : HOSTS.keySet()) {
-      partyKeying.put(m, party(m, memberCredential(ca, m, GATEWAYS.get(m.tenant()))));
-    }
+    keyed = new KeyedWorkgroup();
+    world = keyed.world;
+    ca = keyed.ca;
+    gatewayKeying = keyed.gatewayKeying;
+    partyKeying = keyed.partyKeying;
   }
 
   @AfterEach
   void close() {
-    partyKeying.values().forEach(PartyKeying::close);
-    gatewayKeying.values().forEach(GatewayKeying::close);
+    keyed.close();
   }
 
-  KeyingCredentials credentials(Credential credential, CertificateAuthority trusted) {
-    return new KeyingCredentials(
-        credential, CertificateValidator.trusting(trusted.certificate()), () -> NOW, random);
-  }
-
-  /** A member's certificate: its FQDN and the public address of {@code gateway} (c10). */
   Credential memberCredential(CertificateAuthority issuer, MemberId m, Ipv4Address gateway) {
-    String fqdn = FQDNS.get(m);
-    return issuer.issue(
-        new Subject(fqdn, List.of(gateway), List.of(fqdn)), KeyType.EC_P256, T0, YEAR);
+    return keyed.memberCredential(issuer, m, gateway);
   }
 
   PartyKeying party(MemberId m, Credential credential) {
-    PartyKeying keying =
-        new PartyKeying(
-            world.parties.get(m), FQDNS.get(m), world.hostVrf(m), credentials(credential, ca));
-    keying.start();
-    return keying;
+    return keyed.party(m, credential);
   }
 
   void key(MemberId from, MemberId to) {
-    partyKeying.get(from).connect(world.member(to));
-    world.run(2_000);
+    keyed.key(from, to);
   }
 
   @Test
@@ -146,6 +97,29 @@ class WorkgroupIkeScenarioTest {
   }
 
   @Test
+  void oneAddressInTwoRealmsKeysAsTwoPartiesWithTheGatewaysOneManager() {
+    key(A5, I9); // acme's 10.1.0.5
+    key(G5, I9); // globex's 10.1.0.5
+
+    GatewayKeying initech = gatewayKeying.get(INITECH);
+    assertThat(initech.installed()).isEqualTo(2);
+    assertThat(initech.manager().sas()).hasSize(2);
+    assertThat(initech.sas(GATEWAYS.get(ACME)))
+        .extracting(sa -> sa.remoteId().toString())
+        .containsExactly(Identity.fqdn(FQDNS.get(A5)).toString());
+    assertThat(initech.sas(GATEWAYS.get(GLOBEX)))
+        .extracting(sa -> sa.remoteId().toString())
+        .containsExactly(Identity.fqdn(FQDNS.get(G5)).toString());
+    world.send(A5, I9, "from acme");
+    world.send(G5, I9, "from globex");
+    assertThat(world.received.get("i9"))
+        .containsExactly("10.1.0.5 from acme", "10.1.0.5 from globex");
+    assertThat(world.gateways.get(INITECH).inboundSas())
+        .extracting(s -> s.party())
+        .containsExactlyInAnyOrder(A5, G5);
+  }
+
+  @Test
   void aCertificateNamingAnotherGatewayIsRefusedAndTheGatewayGoesOnServing() {
     // acme's 10.1.0.5 claims to be alice but presents bob's certificate.
     partyKeying.get(A5).close();
@@ -164,7 +138,7 @@ class WorkgroupIkeScenarioTest {
     partyKeying.put(
         A5,
         new PartyKeying(
-            world.parties.get(A5), FQDNS.get(G5), world.hostVrf(A5), credentials(bobs, ca)));
+            world.parties.get(A5), FQDNS.get(G5), world.hostVrf(A5), keyed.credentials(bobs, ca)));
     partyKeying.get(A5).start();
     key(A5, I9);
     assertThat(initech.refusals())
@@ -174,7 +148,12 @@ class WorkgroupIkeScenarioTest {
     // A certificate from a CA the gateway does not trust.
     CertificateAuthority stranger =
         CertificateAuthority.create(
-            "stranger", KeyType.EC_P256, T0, YEAR, CertificateStore.inMemory(), random);
+            "stranger",
+            KeyType.EC_P256,
+            KeyedWorkgroup.T0,
+            KeyedWorkgroup.YEAR,
+            CertificateStore.inMemory(),
+            keyed.random);
     partyKeying.get(A5).close();
     partyKeying.put(A5, party(A5, memberCredential(stranger, A5, GATEWAYS.get(ACME))));
     key(A5, I9);
@@ -209,7 +188,7 @@ class WorkgroupIkeScenarioTest {
     alice.delete(G5);
     world.run(1_000);
     assertThat(alice.sa(G5)).isEmpty();
-    assertThat(gatewayKeying.get(GLOBEX).engine(GATEWAYS.get(ACME)).orElseThrow().sas()).isEmpty();
+    assertThat(gatewayKeying.get(GLOBEX).sas(GATEWAYS.get(ACME))).isEmpty();
     // The old keys, replayed by hand, find no SA at globex's gateway any more.
     world.parties.get(A5).addPeer(G5, outbound);
     world.send(A5, G5, "after");

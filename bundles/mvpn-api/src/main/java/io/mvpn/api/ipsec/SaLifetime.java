@@ -34,4 +34,32 @@ public record SaLifetime(Limit bytes, Limit packets, Limit seconds) {
   public static SaLifetime seconds(long soft, long hard) {
     return new SaLifetime(Limit.NONE, Limit.NONE, new Limit(soft, hard));
   }
+
+  /**
+   * When the hard limit in seconds ends for an SA installed at {@code installedAtNanos} (any clock
+   * in nanoseconds, wall-clock for stored SAs); {@link Long#MAX_VALUE} for never.
+   */
+  public long hardExpiry(long installedAtNanos) {
+    long hard = seconds.hard();
+    if (hard >= Long.MAX_VALUE / 1_000_000_000L) {
+      return Long.MAX_VALUE;
+    }
+    long at = installedAtNanos + hard * 1_000_000_000L;
+    return at < installedAtNanos ? Long.MAX_VALUE : at;
+  }
+
+  /**
+   * The lifetime left after {@code elapsedNanos} (an SA restored from a store): seconds shortened,
+   * a passed soft limit due at once (in a second), at least a second before the hard one.
+   */
+  public SaLifetime remainingAfter(long elapsedNanos) {
+    if (seconds.hard() == Long.MAX_VALUE) {
+      return this;
+    }
+    long elapsed = Math.max(0, elapsedNanos / 1_000_000_000L);
+    long hard = Math.max(1, seconds.hard() - elapsed);
+    long soft =
+        seconds.soft() == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(1, seconds.soft() - elapsed);
+    return new SaLifetime(bytes, packets, new Limit(Math.min(soft, hard), hard));
+  }
 }

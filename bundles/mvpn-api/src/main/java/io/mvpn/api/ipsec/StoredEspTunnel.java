@@ -31,7 +31,7 @@ public record StoredEspTunnel(
 
     /** When its hard lifetime in seconds ends; {@link Long#MAX_VALUE} for never. */
     public long expiresAtUnixNanos() {
-      return expiry(installedAtUnixNanos, lifetime);
+      return lifetime.hardExpiry(installedAtUnixNanos);
     }
   }
 
@@ -46,15 +46,6 @@ public record StoredEspTunnel(
 
   /** When the tunnel's hard lifetime in seconds ends; {@link Long#MAX_VALUE} for never. */
   public long expiresAtUnixNanos() {
-    return expiry(installedAtUnixNanos, tunnel.lifetime());
-  }
-
-  private static long expiry(long installedAt, SaLifetime lifetime) {
-    long hard = lifetime.seconds().hard();
-    if (hard >= Long.MAX_VALUE / 1_000_000_000L) {
-      return Long.MAX_VALUE;
-    }
-    long at = installedAt + hard * 1_000_000_000L;
-    return at < installedAt ? Long.MAX_VALUE : at;
+    return tunnel.lifetime().hardExpiry(installedAtUnixNanos);
   }
 }

@@ -13,6 +13,7 @@ import java.util.Optional;
  */
 final class IkePath {
 
+  private final Ipv4Address via;
   private Endpoint local;
   private Endpoint remote;
   private Endpoint espLocal;
@@ -23,7 +24,8 @@ final class IkePath {
   private List<Ipv4Address> peerAdditionalAddresses = List.of();
   private boolean peerAnnouncedNoAdditional;
 
-  IkePath(Endpoint local, Endpoint remote) {
+  IkePath(Endpoint local, Endpoint remote, Ipv4Address via) {
+    this.via = via;
     this.local = local;
     this.remote = remote;
     this.espLocal = local;
@@ -32,7 +34,7 @@ final class IkePath {
 
   /** The same path for the SA that re-keys this one's (§2.18). */
   IkePath copy() {
-    IkePath next = new IkePath(local, remote);
+    IkePath next = new IkePath(local, remote, via);
     next.espLocal = espLocal;
     next.espRemote = espRemote;
     next.espPinned = espPinned;
@@ -45,6 +47,11 @@ final class IkePath {
 
   Endpoint local() {
     return local;
+  }
+
+  /** The tunnel the SA was set up through ({@link Datagram#via}), for good; null: the one way. */
+  Ipv4Address via() {
+    return via;
   }
 
   Endpoint remote() {

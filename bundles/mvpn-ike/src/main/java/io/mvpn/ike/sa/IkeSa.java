@@ -54,10 +54,15 @@ public final class IkeSa {
   private int childFailure;
 
   IkeSa(boolean initiator, long spiI, long spiR, Endpoint local, Endpoint remote) {
+    this(initiator, spiI, spiR, local, remote, null);
+  }
+
+  /** An SA whose peer is reached through the tunnel {@code via} ({@link Datagram#via}). */
+  IkeSa(boolean initiator, long spiI, long spiR, Endpoint local, Endpoint remote, Ipv4Address via) {
     this.initiator = initiator;
     this.spiI = spiI;
     this.spiR = spiR;
-    this.path = new IkePath(local, remote);
+    this.path = new IkePath(local, remote, via);
     this.originalInitiator = initiator;
   }
 
@@ -96,6 +101,14 @@ public final class IkeSa {
 
   public Endpoint remote() {
     return path.remote();
+  }
+
+  /**
+   * The tunnel the peer is reached through, for an endpoint reached through several ({@link
+   * Datagram#via}); null when there is only the one way.
+   */
+  public Ipv4Address via() {
+    return path.via();
   }
 
   public IkeSaState state() {

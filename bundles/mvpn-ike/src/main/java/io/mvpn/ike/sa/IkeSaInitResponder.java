@@ -1,5 +1,6 @@
 package io.mvpn.ike.sa;
 
+import io.mvpn.api.Ipv4Address;
 import io.mvpn.ike.message.IkeFormatException;
 import io.mvpn.ike.message.IkeHeader;
 import io.mvpn.ike.message.IkeMessage;
@@ -25,7 +26,7 @@ final class IkeSaInitResponder {
    */
   static final long HALF_OPEN_TIMEOUT_SECONDS = 30;
 
-  private record InitKey(long spiI, Endpoint remote) {}
+  private record InitKey(long spiI, Endpoint remote, Ipv4Address via) {}
 
   private final IkeSaManager manager;
   private final Cookies cookies;
@@ -60,7 +61,7 @@ final class IkeSaInitResponder {
 
   void process(Datagram datagram, IkeMessage request) {
     IkeHeader h = request.header();
-    IkeSa existing = byInitiator.get(new InitKey(h.spiI(), datagram.source()));
+    IkeSa existing = byInitiator.get(new InitKey(h.spiI(), datagram.source(), datagram.via()));
     if (existing != null) {
       RequestResponder.answerAgain(manager, existing, h.messageId(), datagram);
       return;
@@ -82,7 +83,13 @@ final class IkeSaInitResponder {
       return;
     }
     IkeSa sa =
-        new IkeSa(false, h.spiI(), manager.newIkeSpi(), datagram.destination(), datagram.source());
+        new IkeSa(
+            false,
+            h.spiI(),
+            manager.newIkeSpi(),
+            datagram.destination(),
+            datagram.source(),
+            datagram.via());
     sa.owner(peer);
     if (!peer.espFollowsIke()) {
       sa.path().pinEsp();
@@ -94,7 +101,7 @@ final class IkeSaInitResponder {
       return;
     }
     manager.register(sa);
-    byInitiator.put(new InitKey(h.spiI(), datagram.source()), sa);
+    byInitiator.put(new InitKey(h.spiI(), datagram.source(), datagram.via()), sa);
     List<IkePayload> payloads = answer.payloads();
     if (manager.fragmentation().supported(sa)) {
       // RFC 7383 §2.3: the responder announces it only to an initiator that did.

@@ -129,7 +129,7 @@ public final class IkeSaManager {
       return false;
     }
     byte[] ike = java.util.Arrays.copyOfRange(p, marker, p.length);
-    receive(new Datagram(datagram.source(), datagram.destination(), ike));
+    receive(datagram.withPayload(ike));
     return true;
   }
 
@@ -326,13 +326,13 @@ public final class IkeSaManager {
   /** Sends {@code datagrams} back to where {@code request} came from, from where it went. */
   void answer(Datagram request, List<byte[]> datagrams) {
     for (byte[] bytes : datagrams) {
-      transport.send(new Datagram(request.destination(), request.source(), bytes));
+      transport.send(new Datagram(request.destination(), request.source(), bytes, request.via()));
     }
   }
 
   private void send(IkeSa sa, List<byte[]> datagrams) {
     for (byte[] bytes : datagrams) {
-      transport.send(new Datagram(sa.local(), sa.remote(), bytes));
+      transport.send(new Datagram(sa.local(), sa.remote(), bytes, sa.via()));
     }
   }
 

@@ -12,6 +12,7 @@ import io.mvpn.ike.message.Octets;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The responder's side of every protected exchange (IKE_AUTH, CREATE_CHILD_SA, INFORMATIONAL and
@@ -52,6 +53,11 @@ final class RequestResponder {
       return;
     }
     EngineCounters counters = manager.counters();
+    if (!Objects.equals(sa.via(), datagram.via())) {
+      // Another tunnel's peer naming this SA: whoever it is, it is not this SA's peer.
+      counters.unknownSpi++;
+      return;
+    }
     if (request.encryptedPayload() == null
         && request.first(EncryptedFragmentPayload.class) == null) {
       counters.undecryptable++; // after IKE_SA_INIT nothing counts outside SK (§3.14)
@@ -71,7 +77,7 @@ final class RequestResponder {
         }
         // From here on the request is its first fragment: what a retransmission of it repeats,
         // which brings the answer again (RFC 7383 §2.6.1).
-        datagram = new Datagram(datagram.source(), datagram.destination(), set.firstFragment());
+        datagram = datagram.withPayload(set.firstFragment());
         opened = IkeMessage.reassembled(h, set.firstType(), set.joined());
       } else {
         opened = request.opened(sa.cipher());

@@ -1,7 +1,9 @@
 package io.mvpn.ike.sa;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
+import io.mvpn.api.Ipv4Address;
 import io.mvpn.net.time.VirtualTimeScheduler;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -161,5 +163,92 @@ class IkeSaManagerTest {
     assertThat(gw.receiveNatT(new Datagram(ALICE, GW, new byte[] {0, 0, 0, 0, 1}))).isTrue();
     assertThat(gw.counters().notIke()).isEqualTo(2);
     assertThat(gw.counters().malformed()).isEqualTo(1);
+  }
+
+  /**
+   * A gateway whose peers reach it through IP-IP tunnels, where two tunnels' parties may have the
+   * same private address: {@code sent} collects what it sends, each datagram goes back through the
+   * tunnel it names ({@link Datagram#via}).
+   */
+  final class Tunnelled {
+    final List<Datagram> sent = new ArrayList<>();
+    final Map<Ipv4Address, IkeSaManager> behind = new HashMap<>();
+    final Map<Ipv4Address, List<Datagram>> requests = new HashMap<>();
+    final IkeSaManager gw =
+        new IkeSaManager(
+            scheduler,
+            d -> {
+              sent.add(d);
+              IkeSaManager to = behind.get(d.via());
+              scheduler.schedule(1, TimeUnit.MILLISECONDS, () -> to.receive(withoutVia(d)));
+            },
+            GW,
+            EngineSettings.defaults(),
+            random);
+
+    IkeSa connect(Ipv4Address tunnel, Endpoint party, Identity id, String psk) {
+      List<Datagram> out = new ArrayList<>();
+      requests.put(tunnel, out);
+      IkeSaManager client =
+          new IkeSaManager(
+              scheduler,
+              d -> {
+                out.add(d);
+                Datagram through = new Datagram(d.source(), d.destination(), d.payload(), tunnel);
+                scheduler.schedule(1, TimeUnit.MILLISECONDS, () -> gw.receive(through));
+              },
+              party,
+              EngineSettings.defaults(),
+              random);
+      behind.put(tunnel, client);
+      IkeSa sa =
+          new IkeEngine(
+                  client, config(id, IkePair.GW_ID, psk), null, false, new IkeEngine.Listener() {})
+              .initiate(GW);
+      scheduler.runUntil(scheduler.nanoTime() + TimeUnit.SECONDS.toNanos(1));
+      return sa;
+    }
+  }
+
+  static Datagram withoutVia(Datagram d) {
+    return new Datagram(d.source(), d.destination(), d.payload());
+  }
+
+  static final Ipv4Address TUNNEL_A = Ipv4Address.parse("198.51.100.20");
+  static final Ipv4Address TUNNEL_B = Ipv4Address.parse("198.51.100.30");
+  static final Endpoint PARTY = Endpoint.of("10.1.0.5", 500);
+
+  @Test
+  void oneAddressBehindTwoTunnelsIsTwoPeersOfOneManagerEachAnsweredThroughItsOwn() {
+    Tunnelled t = new Tunnelled();
+    gateway(t.gw, "anyone", null, null, "everybody's secret");
+
+    IkeSa a = t.connect(TUNNEL_A, PARTY, ALICE_ID, "everybody's secret");
+    IkeSa b = t.connect(TUNNEL_B, PARTY, BOB_ID, "everybody's secret");
+
+    assertThat(a.state()).isEqualTo(IkeSaState.ESTABLISHED);
+    assertThat(b.state()).isEqualTo(IkeSaState.ESTABLISHED);
+    assertThat(t.gw.sas())
+        .extracting(IkeSa::remoteId, IkeSa::via)
+        .containsExactlyInAnyOrder(tuple(ALICE_ID, TUNNEL_A), tuple(BOB_ID, TUNNEL_B));
+    assertThat(t.sent).extracting(Datagram::via).containsOnly(TUNNEL_A, TUNNEL_B);
+  }
+
+  @Test
+  void aRequestNamingAnSaSetUpThroughAnotherTunnelIsDroppedUnanswered() {
+    Tunnelled t = new Tunnelled();
+    gateway(t.gw, "anyone", null, null, "everybody's secret");
+    t.connect(TUNNEL_A, PARTY, ALICE_ID, "everybody's secret");
+    Datagram auth = t.requests.get(TUNNEL_A).get(1); // IKE_AUTH, whose answer is kept for a resend
+    int sent = t.sent.size();
+
+    t.gw.receive(new Datagram(auth.source(), auth.destination(), auth.payload(), TUNNEL_B));
+    assertThat(t.sent).hasSize(sent);
+    assertThat(t.gw.counters().unknownSpi()).isEqualTo(1);
+
+    // The same retransmission through its own tunnel is answered again.
+    t.gw.receive(new Datagram(auth.source(), auth.destination(), auth.payload(), TUNNEL_A));
+    assertThat(t.sent).hasSize(sent + 1);
+    assertThat(t.sent.get(sent).via()).isEqualTo(TUNNEL_A);
   }
 }

@@ -1,5 +1,7 @@
 package io.mvpn.ipsec.esp;
 
+import io.mvpn.api.ipsec.SaLifetime;
+
 /**
  * Soft and hard lifetimes of an SA (RFC 4301 §4.4.2.1) in bytes of inner data, packets and seconds.
  * Reaching a soft limit asks for a re-key while the SA keeps working; reaching a hard limit ends
@@ -39,6 +41,25 @@ public record Lifetime(
 
   public static Lifetime bytes(long soft, long hard) {
     return new Lifetime(soft, hard, Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE);
+  }
+
+  /** The same limits as the api's value, for SAs that other functions store or hand over. */
+  public static Lifetime of(SaLifetime l) {
+    return new Lifetime(
+        l.bytes().soft(),
+        l.bytes().hard(),
+        l.packets().soft(),
+        l.packets().hard(),
+        l.seconds().soft(),
+        l.seconds().hard());
+  }
+
+  /** These limits as the api's value. */
+  public SaLifetime toSaLifetime() {
+    return new SaLifetime(
+        new SaLifetime.Limit(softBytes, hardBytes),
+        new SaLifetime.Limit(softPackets, hardPackets),
+        new SaLifetime.Limit(softSeconds, hardSeconds));
   }
 
   long hardNanos() {

@@ -3,7 +3,7 @@
  * encapsulation and NAT keepalives (RFC 3948).
  */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package io.mvpn.ipsec.esp;
 
 import org.osgi.annotation.bundle.Export;

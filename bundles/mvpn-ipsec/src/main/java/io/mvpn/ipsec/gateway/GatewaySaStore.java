@@ -9,9 +9,9 @@ import io.mvpn.api.ipsec.StoredEspTunnel;
 import io.mvpn.api.ipsec.StoredEspTunnel.RetiringInbound;
 import io.mvpn.api.time.Scheduler;
 import io.mvpn.ipsec.esp.EspSecurityAssociation;
+import io.mvpn.ipsec.esp.SequenceBlocks;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -43,38 +43,27 @@ public final class GatewaySaStore {
   /** Packets per reservation unless configured otherwise. */
   public static final int DEFAULT_INTERVAL = 1024;
 
-  /** An SA's reservation as last asked of the store. */
-  private static final class Reservation {
-    final Ipv4Address home;
-    final Direction direction;
-    long upTo;
-
-    Reservation(Ipv4Address home, Direction direction, long upTo) {
-      this.home = home;
-      this.direction = direction;
-      this.upTo = upTo;
-    }
-  }
+  /** Whose SA it is, as the store files its reservation. */
+  private record Owner(Ipv4Address home, Direction direction) {}
 
   private final EspSaStore store;
   private final String gateway;
   private final LongSupplier unixNanos;
-  private final long interval;
   private final Map<Integer, StoredEspTunnel> stored = new HashMap<>();
-  private final Map<EspSecurityAssociation, Reservation> reservations = new IdentityHashMap<>();
+  private final SequenceBlocks<Owner> blocks;
 
   /**
    * @param unixNanos the wall clock, for lifetimes that run on while no gateway does
    * @param interval packets per reservation, at least 2
    */
   public GatewaySaStore(EspSaStore store, String gateway, LongSupplier unixNanos, int interval) {
-    if (interval < 2) {
-      throw new IllegalArgumentException("sequence reservation of " + interval + " packets");
-    }
     this.store = Objects.requireNonNull(store, "store");
     this.gateway = Objects.requireNonNull(gateway, "gateway");
     this.unixNanos = Objects.requireNonNull(unixNanos, "unixNanos");
-    this.interval = interval;
+    this.blocks =
+        new SequenceBlocks<>(
+            interval,
+            (o, sa, upTo) -> store.reserve(gateway, o.home(), o.direction(), sa.spi(), upTo));
   }
 
   /**
@@ -104,14 +93,14 @@ public final class GatewaySaStore {
               t.peerUdpPort(),
               t.localUdpPort(),
               t.replayWindow(),
-              remaining(t.lifetime(), now - s.installedAtUnixNanos()));
+              t.lifetime().remainingAfter(now - s.installedAtUnixNanos()));
       MobileTunnel tunnel = MobileTunnels.build(remaining, self, scheduler, gateway);
       List<RetiringInbound> live = new ArrayList<>();
       List<EspSecurityAssociation> retiring = new ArrayList<>();
       for (RetiringInbound r : s.retiring()) {
         if (r.expiresAtUnixNanos() > now) {
           live.add(r);
-          SaLifetime left = remaining(r.lifetime(), now - r.installedAtUnixNanos());
+          SaLifetime left = r.lifetime().remainingAfter(now - r.installedAtUnixNanos());
           retiring.add(
               MobileTunnels.inbound(r.keys(), r.replayWindow(), left, self, scheduler, gateway));
         }
@@ -140,31 +129,15 @@ public final class GatewaySaStore {
    * exactly what this one accepted or passed.
    */
   public void release() {
-    reservations.forEach(
-        (sa, r) -> store.release(gateway, r.home, r.direction, sa.spi(), sa.sequence()));
-    reservations.clear();
+    blocks.releaseAll(
+        (o, sa) -> store.release(gateway, o.home(), o.direction(), sa.spi(), sa.sequence()));
     store.flush();
   }
 
   /** The SA continues above what the store holds for it, with the next block reserved. */
   private void resume(Ipv4Address home, EspSecurityAssociation sa, Direction direction) {
-    long reserved = store.reserved(gateway, home, direction, sa.spi());
-    sa.resumeAfter(reserved);
-    Reservation r = new Reservation(home, direction, reserved + interval);
-    reservations.put(sa, r);
-    store.reserve(gateway, home, direction, sa.spi(), r.upTo);
-  }
-
-  /** The lifetime left after {@code elapsedNanos}: seconds shortened, a passed soft limit soon. */
-  static SaLifetime remaining(SaLifetime l, long elapsedNanos) {
-    SaLifetime.Limit s = l.seconds();
-    if (s.hard() == Long.MAX_VALUE) {
-      return l;
-    }
-    long elapsed = Math.max(0, elapsedNanos / 1_000_000_000L);
-    long hard = Math.max(1, s.hard() - elapsed);
-    long soft = s.soft() == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(1, s.soft() - elapsed);
-    return new SaLifetime(l.bytes(), l.packets(), new SaLifetime.Limit(Math.min(soft, hard), hard));
+    blocks.resume(
+        new Owner(home, direction), sa, store.reserved(gateway, home, direction, sa.spi()));
   }
 
   /**
@@ -189,15 +162,11 @@ public final class GatewaySaStore {
     List<EspSecurityAssociation> held = new ArrayList<>(retiring);
     held.add(t.inbound());
     held.add(t.outbound());
-    reservations
-        .entrySet()
-        .removeIf(e -> e.getValue().home.equals(home) && !held.contains(e.getKey()));
+    blocks.forget((o, sa) -> o.home().equals(home) && !held.contains(sa));
     for (EspSecurityAssociation sa : held) {
-      if (!reservations.containsKey(sa)) {
+      if (!blocks.holds(sa)) {
         Direction d = sa == t.outbound() ? Direction.OUTBOUND : Direction.INBOUND;
-        Reservation r = new Reservation(home, d, sa.sequence() + interval);
-        reservations.put(sa, r);
-        store.reserve(gateway, home, d, sa.spi(), r.upTo);
+        blocks.start(new Owner(home, d), sa);
       }
     }
     StoredEspTunnel value =
@@ -228,19 +197,12 @@ public final class GatewaySaStore {
   /** The node's tunnel is gone: its SAs and their reservations with it. */
   void removed(Ipv4Address home) {
     stored.remove(home.toInt());
-    reservations.values().removeIf(r -> r.home.equals(home));
+    blocks.forget((o, sa) -> o.home().equals(home));
     store.remove(gateway, home);
   }
 
-  /**
-   * An SA has just used a sequence number (sent, or accepted as authentic): once half of its block
-   * is used, the next block is reserved. Called per packet: one map lookup unless it reserves.
-   */
+  /** An SA has just used a sequence number (sent, or accepted as authentic). */
   void used(EspSecurityAssociation sa) {
-    Reservation r = reservations.get(sa);
-    if (r != null && Long.compareUnsigned(sa.sequence() + interval / 2, r.upTo) > 0) {
-      r.upTo = Math.max(r.upTo, sa.sequence()) + interval;
-      store.reserve(gateway, r.home, r.direction, sa.spi(), r.upTo);
-    }
+    blocks.used(sa);
   }
 }

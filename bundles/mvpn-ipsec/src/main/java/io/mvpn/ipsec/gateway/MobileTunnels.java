@@ -103,19 +103,10 @@ final class MobileTunnels {
   }
 
   static Lifetime lifetime(SaLifetime l) {
-    return new Lifetime(
-        l.bytes().soft(),
-        l.bytes().hard(),
-        l.packets().soft(),
-        l.packets().hard(),
-        l.seconds().soft(),
-        l.seconds().hard());
+    return Lifetime.of(l);
   }
 
   static SaLifetime lifetime(Lifetime l) {
-    return new SaLifetime(
-        new SaLifetime.Limit(l.softBytes(), l.hardBytes()),
-        new SaLifetime.Limit(l.softPackets(), l.hardPackets()),
-        new SaLifetime.Limit(l.softSeconds(), l.hardSeconds()));
+    return l.toSaLifetime();
   }
 }

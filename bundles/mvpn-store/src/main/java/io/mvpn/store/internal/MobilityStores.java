@@ -5,6 +5,8 @@ import io.mvpn.api.mobility.BindingStore;
 import io.mvpn.api.mobility.CounterStore;
 import io.mvpn.api.mobility.VisitorStore;
 import io.mvpn.api.napt.NaptMappingStore;
+import io.mvpn.api.workgroup.WorkgroupSaStore;
+import io.mvpn.api.workgroup.WorkgroupService;
 import io.mvpn.store.StateFile;
 import io.mvpn.store.StoreBackend;
 import java.nio.file.Path;
@@ -29,9 +31,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The appliance's mobility state stores, from {@code etc/io.mvpn.store.cfg}: one backend, chosen by
  * {@code type}, whose stores it registers as services: one {@link BindingStore}, one {@link
- * VisitorStore}, one {@link CounterStore}, one {@link EspSaStore} and one {@link NaptMappingStore}
- * in the appliance, never two of a kind. A change of configuration closes the backend and opens the
- * new one; users of the stores re-bind.
+ * VisitorStore}, one {@link CounterStore}, one {@link EspSaStore}, one {@link NaptMappingStore},
+ * the {@link WorkgroupService} directory and one {@link WorkgroupSaStore} in the appliance, never
+ * two of a kind. A change of configuration closes the backend and opens the new one; users of the
+ * stores re-bind.
  */
 // Registered by hand, so declared by hand: resolvers match the functions' service requirements.
 @Capability(
@@ -54,6 +57,14 @@ import org.slf4j.LoggerFactory;
     namespace = "osgi.service",
     attribute = "objectClass:List<String>=io.mvpn.api.napt.NaptMappingStore",
     uses = NaptMappingStore.class)
+@Capability(
+    namespace = "osgi.service",
+    attribute = "objectClass:List<String>=io.mvpn.api.workgroup.WorkgroupService",
+    uses = WorkgroupService.class)
+@Capability(
+    namespace = "osgi.service",
+    attribute = "objectClass:List<String>=io.mvpn.api.workgroup.WorkgroupSaStore",
+    uses = WorkgroupSaStore.class)
 @Component(
     configurationPid = MobilityStores.PID,
     immediate = true,
@@ -70,7 +81,8 @@ public final class MobilityStores {
   @ObjectClassDefinition(
       name = "mvpn state stores",
       description =
-          "Where bindings, visitors, operator counters, gateways' SAs and NAPT mappings live")
+          "Where bindings, visitors, operator counters, gateways' SAs, NAPT mappings and"
+              + " workgroups live")
   public @interface Config {
     @AttributeDefinition(
         name = "Type",
@@ -131,6 +143,11 @@ public final class MobilityStores {
     registrations.add(context.registerService(EspSaStore.class, backend.espSas(), properties));
     registrations.add(
         context.registerService(NaptMappingStore.class, backend.naptMappings(), properties));
+    registrations.add(
+        context.registerService(
+            WorkgroupService.class, backend.workgroups().directory(), properties));
+    registrations.add(
+        context.registerService(WorkgroupSaStore.class, backend.workgroups().sas(), properties));
     LOG.info(
         "mobility state stores up: {}{}",
         properties.get("mvpn.store.type"),

@@ -62,6 +62,8 @@ class MobilityStoresTest {
       assertThat(memory.counters()).isNotNull();
       assertThat(memory.espSas()).isNotNull();
       assertThat(memory.naptMappings()).isNotNull();
+      assertThat(memory.workgroups().directory()).isNotNull();
+      assertThat(memory.workgroups().sas()).isNotNull();
     }
     Path file = dir.resolve("mvpn/state.mv.db");
     try (StoreBackend persistent = StoreBackend.persistent(file, Clock.systemUTC())) {
@@ -69,10 +71,12 @@ class MobilityStoresTest {
       assertThat(persistent.path()).isEqualTo(file);
       assertThat(file).exists();
       persistent.naptMappings().put(NAPT_MAPPING);
+      persistent.workgroups().directory().addWorkgroup("bridge");
     }
     try (StoreBackend reopened = StoreBackend.persistent(file, Clock.systemUTC())) {
       assertThat(reopened.naptMappings().mappings(NAPT_MAPPING.publicAddress()))
           .containsExactly(NAPT_MAPPING);
+      assertThat(reopened.workgroups().directory().workgroup("bridge")).isPresent();
     }
   }
 }

@@ -6,12 +6,15 @@ import io.mvpn.api.Prefix;
 import io.mvpn.api.config.ConfigList;
 import io.mvpn.api.workgroup.Member;
 import io.mvpn.api.workgroup.WorkgroupListener;
+import io.mvpn.api.workgroup.WorkgroupSaStore;
+import io.mvpn.api.workgroup.WorkgroupSaStore.StoredWorkgroupSa;
 import io.mvpn.api.workgroup.WorkgroupService;
 import io.mvpn.ike.CaService;
 import io.mvpn.ike.message.TrafficSelector;
 import io.mvpn.ike.pki.Credential;
 import io.mvpn.net.Vrf;
 import io.mvpn.net.fabric.FabricService;
+import io.mvpn.workgroup.StoredInboundSas;
 import io.mvpn.workgroup.WorkgroupCounter;
 import io.mvpn.workgroup.WorkgroupFilter;
 import io.mvpn.workgroup.WorkgroupGateway;
@@ -25,6 +28,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.osgi.service.component.ComponentConstants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -42,7 +46,9 @@ import org.slf4j.LoggerFactory;
  * public address. It tunnels the realm's traffic for the other members' gateways in IP-IP, admits
  * what arrives only through SAs keyed by IKEv2 and the realm-indexed filter, and keys those SAs
  * with a certificate from the appliance CA naming its public address. Its peers are the gateways
- * the membership directory names, followed as members come and go.
+ * the membership directory names, followed as members come and go. Its SAs are written through to
+ * the {@link WorkgroupSaStore} and restored from there by the next instance, so an update of this
+ * bundle or a restart keeps the parties' ESP coming in without a new key exchange.
  */
 @Component(
     configurationPid = WorkgroupGatewayInstance.PID,
@@ -77,6 +83,13 @@ public final class WorkgroupGatewayInstance implements WorkgroupGatewayService {
         name = "Realm",
         description = "The tenant's prefixes other members may reach, comma-separated")
     String[] realm();
+
+    @AttributeDefinition(
+        name = "Sequence reservation",
+        description =
+            "Sequence numbers each SA reserves in the store ahead of what it accepted; after a"
+                + " crash a restored SA refuses up to this many of the party's next packets")
+    int sequenceReservation() default StoredInboundSas.DEFAULT_INTERVAL;
   }
 
   @Reference FabricService fabric;
@@ -85,12 +98,16 @@ public final class WorkgroupGatewayInstance implements WorkgroupGatewayService {
 
   @Reference CaService ca;
 
+  // The SAs and their sequence reservations outlive this bundle there (blueprint principle 6).
+  @Reference WorkgroupSaStore saStore;
+
   private String name;
   private MvpnId tenant;
   private Ipv4Address address;
   private Vrf outside;
   private WorkgroupGateway gateway;
   private GatewayKeying keying;
+  private StoredInboundSas storedSas;
   private volatile boolean running;
   // Told on whichever thread changed the directory: queued to the gateway's loop, never waited on.
   private final WorkgroupListener peersFollow =
@@ -127,36 +144,66 @@ public final class WorkgroupGatewayInstance implements WorkgroupGatewayService {
     Vrf inside = fabric.tenantVrf(tenant);
     KeyingCredentials credentials =
         new KeyingCredentials(credential, ca.validator(), Instant::now, new SecureRandom());
-    fabric.onLoop(
-        outside,
-        () -> {
-          gateway =
-              new WorkgroupGateway(
-                  address, inside, outside, new WorkgroupFilter(tenant, directory));
-          gateway.start();
-          keying = new GatewayKeying(gateway, directory, credentials, realm, outside.scheduler());
-          keying.start();
-          running = true;
-          return null;
-        });
+    long epochOffset = fabric.epochOffsetNanos();
+    int restored =
+        fabric.onLoop(
+            outside,
+            () -> {
+              gateway =
+                  new WorkgroupGateway(
+                      address, inside, outside, new WorkgroupFilter(tenant, directory));
+              gateway.start();
+              // Restored in the same task as the start: no packet reaches the gateway before.
+              storedSas =
+                  new StoredInboundSas(
+                      saStore,
+                      name,
+                      () -> epochOffset + outside.scheduler().nanoTime(),
+                      config.sequenceReservation());
+              int n = storedSas.restore(gateway, outside.scheduler(), this::stillBehind);
+              gateway.writeThrough(storedSas);
+              keying =
+                  new GatewayKeying(gateway, directory, credentials, realm, outside.scheduler());
+              keying.start();
+              running = true;
+              return n;
+            });
     // Listening first, then reading: a change in between is not missed.
     directory.addListener(peersFollow);
     onLoop(this::addPeers);
-    LOG.info("workgroup gateway {} of {} at {}", name, tenant, address);
+    LOG.info(
+        "workgroup gateway {} of {} at {} with {} restored SAs", name, tenant, address, restored);
   }
 
   @Deactivate
-  void deactivate() {
+  void deactivate(int reason) {
     directory.removeListener(peersFollow);
+    boolean deleted = reason == ComponentConstants.DEACTIVATION_REASON_CONFIGURATION_DELETED;
     onLoop(
         () -> {
           running = false;
-          keying.close();
+          if (deleted) {
+            // The gateway goes for good: its parties learn at once, and the store forgets its SAs.
+            keying.close();
+          } else {
+            // An update or a restart: the parties keep their SAs for the next instance.
+            keying.detach();
+          }
           gateway.stop();
+          // Stopped in order: the next instance refuses exactly what this one accepted.
+          storedSas.release();
           gateway.filter().close();
           return null;
         });
     fabric.removeInterface(name + "-outside");
+  }
+
+  /** Whether a stored SA's party is still the directory's member behind its tunnel source. */
+  private boolean stillBehind(StoredWorkgroupSa sa) {
+    return directory
+        .member(sa.party())
+        .map(m -> m.gatewayAddress().equals(sa.tunnelSource()))
+        .orElse(false);
   }
 
   /** Every gateway a member of the directory sits behind, but ours (c4, c5); no other. */

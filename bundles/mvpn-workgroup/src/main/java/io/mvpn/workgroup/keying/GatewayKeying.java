@@ -10,11 +10,13 @@ import io.mvpn.ike.message.IdentificationPayload;
 import io.mvpn.ike.message.TrafficSelector;
 import io.mvpn.ike.pki.CertificateAuthenticator;
 import io.mvpn.ike.sa.ChildSa;
+import io.mvpn.ike.sa.Datagram;
 import io.mvpn.ike.sa.Endpoint;
 import io.mvpn.ike.sa.EngineSettings;
 import io.mvpn.ike.sa.Identity;
 import io.mvpn.ike.sa.IkeEngine;
 import io.mvpn.ike.sa.IkeSa;
+import io.mvpn.ike.sa.IkeSaManager;
 import io.mvpn.ike.sa.PeerConfig;
 import io.mvpn.ike.sa.ProposalPolicy;
 import io.mvpn.packet.udp.UdpDatagram;
@@ -24,7 +26,6 @@ import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -40,9 +41,12 @@ import java.util.Optional;
  * its party; the outbound half is left unused, since the reverse direction is keyed by the other
  * party (c7, c12).
  *
- * <p>One engine per tunnel source: the same private address behind two gateways is two parties, and
- * the answers must go back through the tunnel the request came in. Runs on the gateway's scheduler;
- * not thread-safe.
+ * <p>One {@link IkeSaManager} for the gateway's IKE endpoint (its public address, port 500), as
+ * strongSwan keeps one per local endpoint, with one peer configuration for every party. The same
+ * private address behind two gateways is two parties, so each datagram carries the tunnel it came
+ * through ({@link Datagram#via}): an IKE SA answers only through the tunnel it was set up through,
+ * takes nothing from another, and its party must be the member behind that tunnel source. Runs on
+ * the gateway's scheduler; not thread-safe.
  */
 public final class GatewayKeying implements AutoCloseable {
 
@@ -55,12 +59,14 @@ public final class GatewayKeying implements AutoCloseable {
   /** Most Child SAs one party may hold at a time through one IKE SA (re-keys overlap briefly). */
   static final int MAX_CHILD_SAS = 4;
 
-  private final Map<Ipv4Address, IkeEngine> engines = new LinkedHashMap<>();
+  private final IkeSaManager manager;
+  private final IkeEngine engine;
   // Who each IKE SA authenticated as, fixed at IKE_AUTH: not looked up again by address.
   private final Map<IkeSa, MemberId> parties = new java.util.HashMap<>();
   private final List<CertificateAuthenticator.Refusal> refusals = new ArrayList<>();
   private long installed;
   private long notAdmitted;
+  private boolean detached;
 
   /**
    * @param realm our side of every Child SA: the realm's prefixes a party may send to
@@ -76,6 +82,14 @@ public final class GatewayKeying implements AutoCloseable {
     this.credentials = Objects.requireNonNull(credentials, "credentials");
     this.realm = List.copyOf(realm);
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    this.manager =
+        new IkeSaManager(
+            scheduler,
+            this::send,
+            new Endpoint(gateway.publicAddress(), Endpoint.IKE_PORT),
+            EngineSettings.defaults(),
+            credentials.random());
+    this.engine = new IkeEngine(manager, peerConfig(), null, true, new Installer());
   }
 
   public void start() {
@@ -85,20 +99,33 @@ public final class GatewayKeying implements AutoCloseable {
   /** Deletes every IKE SA (the parties learn at once) and takes their SAs out of the gateway. */
   @Override
   public void close() {
-    for (Map.Entry<Ipv4Address, IkeEngine> e : engines.entrySet()) {
-      for (IkeSa sa : List.copyOf(e.getValue().sas())) {
-        sa.childSas().forEach(c -> gateway.removeInboundSa(e.getKey(), c.inbound().spi()));
-        e.getValue().delete(sa);
-      }
+    for (IkeSa sa : List.copyOf(engine.sas())) {
+      sa.childSas().forEach(c -> gateway.removeInboundSa(sa.via(), c.inbound().spi()));
+      engine.delete(sa);
     }
     gateway.setKeyExchange(null);
-    engines.clear();
     parties.clear();
   }
 
-  /** The engine serving parties behind {@code tunnelSource}, if one has spoken yet. */
-  public Optional<IkeEngine> engine(Ipv4Address tunnelSource) {
-    return Optional.ofNullable(engines.get(tunnelSource));
+  /**
+   * Stops keying without ending any IKE SA, as an update of the bundle does: the parties keep their
+   * SAs, whose copies in the store carry their ESP into the next instance of the gateway. Nothing
+   * still scheduled here (a retransmission, a timeout) reaches the gateway afterwards.
+   */
+  public void detach() {
+    detached = true;
+    gateway.setKeyExchange(null);
+    parties.clear();
+  }
+
+  /** The IKE SAs of parties behind {@code tunnelSource}. */
+  public List<IkeSa> sas(Ipv4Address tunnelSource) {
+    return engine.sas().stream().filter(sa -> tunnelSource.equals(sa.via())).toList();
+  }
+
+  /** The gateway's one IKE SA manager, for its counters. */
+  public IkeSaManager manager() {
+    return manager;
   }
 
   /** Parties refused at IKE_AUTH, oldest first. */
@@ -118,51 +145,45 @@ public final class GatewayKeying implements AutoCloseable {
 
   private void receive(Ipv4Address tunnelSource, UdpDatagram udp) {
     ByteBuf payload = udp.payload();
-    engineFor(tunnelSource).receive(VrfIkePort.datagram(udp, payload));
+    Datagram d = VrfIkePort.datagram(udp, payload);
+    manager.receive(new Datagram(d.source(), d.destination(), d.payload(), tunnelSource));
   }
 
-  private IkeEngine engineFor(Ipv4Address tunnelSource) {
-    return engines.computeIfAbsent(tunnelSource, this::newEngine);
+  /** Back to the party through the tunnel its IKE SA came through; nothing without one. */
+  private void send(Datagram d) {
+    if (detached || d.via() == null) {
+      return;
+    }
+    ByteBuf payload = Unpooled.wrappedBuffer(d.payload());
+    try {
+      gateway.sendKeyExchange(
+          d.via(), d.destination().address(), d.source().port(), d.destination().port(), payload);
+    } finally {
+      payload.release();
+    }
   }
 
-  private IkeEngine newEngine(Ipv4Address tunnelSource) {
+  /**
+   * Every party's configuration: the certificate must name the tunnel source the SA came through
+   * (c11), and the party must be the member there. Any initiator selector: the gateway admits only
+   * the party's own source on the SA anyway.
+   */
+  private PeerConfig peerConfig() {
     CertificateAuthenticator authenticator =
         new CertificateAuthenticator(
                 credentials.credential(), credentials.validator(), credentials.clock())
-            .requireTunnelSource(tunnelSource)
-            .withPeerPolicy((sa, id, cert) -> refusal(tunnelSource, sa, id, cert))
+            .requireTunnelSource(IkeSa::via)
+            .withPeerPolicy(this::refusal)
             .withRefusalListener(refusals::add);
-    // Any initiator selector: the gateway admits only the party's own source on the SA anyway.
-    PeerConfig config =
-        new PeerConfig(
-            Identity.ipv4(gateway.publicAddress()),
-            null,
-            authenticator,
-            realm,
-            List.of(TrafficSelector.ipv4(Ipv4Address.of(0), Ipv4Address.of(-1))),
-            ProposalPolicy.ikeDefault(),
-            ProposalPolicy.espDefault(),
-            false);
-    return new IkeEngine(
-        scheduler,
-        d -> {
-          ByteBuf payload = Unpooled.wrappedBuffer(d.payload());
-          try {
-            gateway.sendKeyExchange(
-                tunnelSource,
-                d.destination().address(),
-                d.source().port(),
-                d.destination().port(),
-                payload);
-          } finally {
-            payload.release();
-          }
-        },
-        new Endpoint(gateway.publicAddress(), Endpoint.IKE_PORT),
-        config,
-        EngineSettings.defaults(),
-        credentials.random(),
-        new Installer(tunnelSource));
+    return new PeerConfig(
+        Identity.ipv4(gateway.publicAddress()),
+        null,
+        authenticator,
+        realm,
+        List.of(TrafficSelector.ipv4(Ipv4Address.of(0), Ipv4Address.of(-1))),
+        ProposalPolicy.ikeDefault(),
+        ProposalPolicy.espDefault(),
+        false);
   }
 
   /** The member behind {@code tunnelSource} at {@code address}, if the directory has one. */
@@ -174,11 +195,11 @@ public final class GatewayKeying implements AutoCloseable {
   }
 
   /** Null if the authenticated peer is the workgroup member it must be, else why not. */
-  private String refusal(
-      Ipv4Address tunnelSource, IkeSa sa, IdentificationPayload id, X509Certificate cert) {
-    if (sa == null) {
+  private String refusal(IkeSa sa, IdentificationPayload id, X509Certificate cert) {
+    if (sa == null || sa.via() == null) {
       return "no SA to find the party by";
     }
+    Ipv4Address tunnelSource = sa.via();
     if (sa.natDetected()) {
       // Parties and gateways talk between unique addresses inside IP-IP: a NAT here is a lie that
       // would let the SA follow the sender's address to another member's.
@@ -225,11 +246,6 @@ public final class GatewayKeying implements AutoCloseable {
 
   /** Puts the inbound halves into the gateway, and takes them out when IKE ends them. */
   private final class Installer implements IkeEngine.Listener {
-    private final Ipv4Address tunnelSource;
-
-    Installer(Ipv4Address tunnelSource) {
-      this.tunnelSource = tunnelSource;
-    }
 
     @Override
     public void established(IkeSa sa) {
@@ -243,7 +259,9 @@ public final class GatewayKeying implements AutoCloseable {
 
     @Override
     public void childSaDeleted(IkeSa sa, ChildSa child) {
-      gateway.removeInboundSa(tunnelSource, child.inbound().spi());
+      if (!detached) {
+        gateway.removeInboundSa(sa.via(), child.inbound().spi());
+      }
     }
 
     @Override
@@ -257,16 +275,21 @@ public final class GatewayKeying implements AutoCloseable {
     @Override
     public void ended(IkeSa sa) {
       parties.remove(sa);
-      sa.childSas().forEach(c -> gateway.removeInboundSa(tunnelSource, c.inbound().spi()));
+      if (!detached) {
+        sa.childSas().forEach(c -> gateway.removeInboundSa(sa.via(), c.inbound().spi()));
+      }
     }
 
     private void install(IkeSa sa, ChildSa child) {
+      if (detached) {
+        return;
+      }
       MemberId party = parties.get(sa);
+      Ipv4Address tunnelSource = sa.via();
       if (party == null || !admissible(tunnelSource, sa, party, child)) {
         // Not this party's to have (it left, or asked for more than its own address): the Child
         // SA goes again, nothing installed.
         notAdmitted++;
-        IkeEngine engine = engines.get(tunnelSource);
         scheduler.execute(() -> engine.deleteChildSa(sa, child));
         return;
       }
