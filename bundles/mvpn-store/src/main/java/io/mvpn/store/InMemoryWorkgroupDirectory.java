@@ -1,5 +1,6 @@
 package io.mvpn.store;
 
+import io.mvpn.api.Listeners;
 import io.mvpn.api.workgroup.Member;
 import io.mvpn.api.workgroup.MemberId;
 import io.mvpn.api.workgroup.Workgroup;
@@ -16,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The membership model in memory: members by id and by FQDN, workgroups with their members, and an
@@ -44,7 +44,7 @@ public final class InMemoryWorkgroupDirectory implements WorkgroupService {
   private final Map<String, Member> byFqdn = new HashMap<>();
   private final Map<String, Set<MemberId>> workgroups = new LinkedHashMap<>();
   private final Map<MemberId, Set<String>> groupsOf = new HashMap<>();
-  private final List<WorkgroupListener> listeners = new CopyOnWriteArrayList<>();
+  private final Listeners<WorkgroupListener> listeners = new Listeners<>("workgroup changes");
   private final Journal journal;
 
   public InMemoryWorkgroupDirectory() {
@@ -269,13 +269,6 @@ public final class InMemoryWorkgroupDirectory implements WorkgroupService {
 
   /** Every listener hears of the change, whatever another one throws. */
   private void fire(WorkgroupEvent event) {
-    for (WorkgroupListener l : listeners) {
-      try {
-        l.changed(event);
-      } catch (RuntimeException e) {
-        org.slf4j.LoggerFactory.getLogger(InMemoryWorkgroupDirectory.class)
-            .warn("a workgroup listener failed on {}", event, e);
-      }
-    }
+    listeners.tell(l -> l.changed(event));
   }
 }
