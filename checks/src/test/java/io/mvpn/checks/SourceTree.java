@@ -30,11 +30,15 @@ final class SourceTree {
     }
   }
 
-  /** A module's packaged jar; the reactor packages every bundle before this module's tests. */
+  /**
+   * A module's packaged bundle, not its test-jar (a module whose tests others share has both); the
+   * reactor packages every bundle before this module's tests.
+   */
   static Path jar(Path module) {
     try (Stream<Path> files = Files.list(module.resolve("target"))) {
       return files
           .filter(f -> f.getFileName().toString().endsWith(".jar"))
+          .filter(f -> !f.getFileName().toString().endsWith("-tests.jar"))
           .filter(f -> f.getFileName().toString().startsWith(module.getFileName() + "-"))
           .findFirst()
           .orElseThrow(() -> missing(module));

@@ -149,4 +149,23 @@ final class MeshLab {
   void runFor(long millis) {
     time.runUntil(time.nanoTime() + millis * MS);
   }
+
+  /** The rows tshark prints for {@code fields} of each packet of {@code pcap}, blank ones kept. */
+  static List<String> tsharkFields(
+      java.nio.file.Path tshark, java.nio.file.Path pcap, String... fields) throws Exception {
+    List<String> command =
+        new ArrayList<>(List.of(tshark.toString(), "-n", "-r", pcap.toString(), "-T", "fields"));
+    for (String field : fields) {
+      command.add("-e");
+      command.add(field);
+    }
+    Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    List<String> rows =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+            .lines()
+            .toList();
+    org.assertj.core.api.Assertions.assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS))
+        .isTrue();
+    return rows;
+  }
 }

@@ -127,25 +127,7 @@ class MobilityRouterTest {
     m.breakLink("c", "d");
     m.runFor(4000);
     m.lab.iface("b", "to-c").stopCapture();
-    Process p =
-        new ProcessBuilder(
-                tshark.toString(),
-                "-n",
-                "-r",
-                pcap.toString(),
-                "-T",
-                "fields",
-                "-e",
-                "aodv.type",
-                "-e",
-                "_ws.malformed")
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
-    List<String> rows =
-        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
-            .lines()
-            .toList();
-    assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    List<String> rows = MeshLab.tsharkFields(tshark, pcap, "aodv.type", "_ws.malformed");
     // RREQ (1), RREP (2, Hellos included) and RERR (3) all dissected, none malformed.
     assertThat(rows).contains("1\t", "2\t", "3\t").allMatch(r -> r.endsWith("\t") || r.isEmpty());
   }

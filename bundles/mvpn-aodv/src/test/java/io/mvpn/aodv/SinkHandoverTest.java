@@ -118,29 +118,9 @@ class SinkHandoverTest {
     m.lab.iface("r1", "to-r3").stopCapture();
     assertThat(m.router("mn").counter(AodvCounter.HANDOVER_COMPLETED)).isEqualTo(1);
     for (java.nio.file.Path f : files) {
-      Process p =
-          new ProcessBuilder(
-                  tshark.toString(),
-                  "-n",
-                  "-r",
-                  f.toString(),
-                  "-T",
-                  "fields",
-                  "-e",
-                  "aodv.type",
-                  "-e",
-                  "aodv.ext_type",
-                  "-e",
-                  "_ws.malformed",
-                  "-e",
-                  "_ws.expert.severity")
-              .redirectError(ProcessBuilder.Redirect.INHERIT)
-              .start();
       List<String> rows =
-          new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
-              .lines()
-              .toList();
-      assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+          MeshLab.tsharkFields(
+              tshark, f, "aodv.type", "aodv.ext_type", "_ws.malformed", "_ws.expert.severity");
       assertThat(rows).as(f.getFileName().toString()).noneMatch(r -> r.contains("Malformed"));
       if (f.equals(files[0])) {
         // The node's Sink Request and the old sink's confirmation, as extension types.

@@ -1,8 +1,7 @@
 package io.mvpn.homeagent;
 
-import static io.mvpn.homeagent.HomeAgentLab.ACME_HA;
-import static io.mvpn.homeagent.HomeAgentLab.ACME_KEY;
-import static io.mvpn.homeagent.HomeAgentLab.MN_HOME;
+import static io.mvpn.homeagent.TwoTenants.ACME_HA;
+import static io.mvpn.homeagent.TwoTenants.MN_HOME;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mvpn.api.Ipv4Address;
@@ -20,7 +19,7 @@ class ForwardingPathTest {
   private static final MvpnId ACME = MvpnId.of("acme");
   private static final Ipv4Address SECOND_COA = Ipv4Address.parse("203.0.113.61");
 
-  private final HomeAgentLab lab = new HomeAgentLab();
+  private final TwoTenants lab = new TwoTenants();
   private final TestMobileNode mn = lab.acmeNode();
 
   @AfterEach
@@ -57,7 +56,7 @@ class ForwardingPathTest {
     }
     lab.run();
     // Five echo requests went in through the reverse tunnel, five replies out to the care-of.
-    assertThat(lab.acme.stats().tunnelledAccepted()).isEqualTo(5);
+    assertThat(lab.acme().stats().tunnelledAccepted()).isEqualTo(5);
     assertThat(mn.received).hasSize(5);
     assertThat(lab.store.reads()).isEqualTo(readsBefore);
   }
@@ -99,9 +98,7 @@ class ForwardingPathTest {
   void aRestartedEngineServesFromACacheRebuiltFromTheStore() throws Exception {
     register(FLAGS | MipConstants.FLAG_SIMULTANEOUS, 300, mn.careOf);
     register(FLAGS | MipConstants.FLAG_SIMULTANEOUS, 300, SECOND_COA);
-    lab.dispatcher.remove(lab.acme);
-    lab.acme.stop();
-    lab.acme = lab.homeAgent("acme", ACME_HA, ACME_KEY);
+    lab.lab.restartHomeAgent("acme");
 
     mn.pingHomeHost(1);
     lab.run();

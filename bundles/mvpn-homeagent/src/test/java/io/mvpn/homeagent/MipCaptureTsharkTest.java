@@ -1,14 +1,8 @@
 package io.mvpn.homeagent;
 
-import static io.mvpn.homeagent.HomeAgentLab.ACME_HA;
-import static io.mvpn.homeagent.HomeAgentLab.ACME_KEY;
-import static io.mvpn.homeagent.HomeAgentLab.SPI;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.mvpn.api.Ipv4Address;
-import io.mvpn.packet.mip.MobilitySecurityAssociation;
-import io.mvpn.packet.mip.MobilitySecurityAssociation.Algorithm;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,15 +26,10 @@ class MipCaptureTsharkTest {
   void tsharksMobileIpDissectorReadsOurRegistrationsAndTunnels() throws Exception {
     assumeTrue(Files.isExecutable(TSHARK), "tshark is not installed (.ci/run installs it)");
     Path pcap = tmp.resolve("public.pcapng");
-    try (HomeAgentLab lab = new HomeAgentLab()) {
-      TestMobileNode mn =
-          new TestMobileNode(
-              lab.vrf("mn-acme", "main"),
-              Ipv4Address.parse("203.0.113.51"),
-              ACME_HA,
-              new MobilitySecurityAssociation(SPI, Algorithm.HMAC_MD5, ACME_KEY));
+    try (TwoTenants lab = new TwoTenants()) {
+      TestMobileNode mn = lab.acmeNode();
       lab.lab.iface("appliance", "pub0").startCapture(pcap, 0);
-      lab.lab.virtualTime().advance(10, TimeUnit.SECONDS);
+      lab.lab.time().advance(10, TimeUnit.SECONDS);
       mn.register(300);
       lab.run();
       mn.pingHomeHost(1);

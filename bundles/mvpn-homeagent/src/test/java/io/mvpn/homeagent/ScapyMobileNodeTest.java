@@ -74,7 +74,7 @@ class ScapyMobileNodeTest {
     CompletableFuture<VirtualHomeAgent> started = new CompletableFuture<>();
     scheduler.execute(
         () -> {
-          Interface mip = publicVrf.addInterface("acme-mip", HomeAgentLab.ACME_HA, 32, host);
+          Interface mip = publicVrf.addInterface("acme-mip", TwoTenants.ACME_HA, 32, host);
           publicVrf.addRoute(
               new Route(Prefix.parse("127.0.0.0/8"), null, mip, Route.Origin.STATIC));
           acme.addInterface(
@@ -86,14 +86,11 @@ class ScapyMobileNodeTest {
               new VirtualHomeAgent(
                   new HomeAgentConfig(
                       MvpnId.of("acme"),
-                      HomeAgentLab.ACME_HA,
+                      TwoTenants.ACME_HA,
                       List.of(Prefix.parse("10.1.0.0/16")),
                       List.of(
                           new io.mvpn.packet.mip.AssociationSpec(
-                              HomeAgentLab.MN_HOME,
-                              1000,
-                              Algorithm.HMAC_MD5,
-                              HomeAgentLab.ACME_KEY)),
+                              TwoTenants.MN_HOME, 1000, Algorithm.HMAC_MD5, TwoTenants.ACME_KEY)),
                       600,
                       7,
                       "acme-lan"),
@@ -136,7 +133,7 @@ class ScapyMobileNodeTest {
             "type=3 code=0 lifetime=300 home=10.1.0.5 ha=198.51.100.10 id="
                 + Long.toUnsignedString(identification)
                 + " ext=2014");
-    assertThat(store.bindings(MvpnId.of("acme"), HomeAgentLab.MN_HOME))
+    assertThat(store.bindings(MvpnId.of("acme"), TwoTenants.MN_HOME))
         .singleElement()
         .satisfies(b -> assertThat(b.careOfAddress()).hasToString("203.0.113.77"));
     assertThat(ha.stats().accepted()).isEqualTo(1);

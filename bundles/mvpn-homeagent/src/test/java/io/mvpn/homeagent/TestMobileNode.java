@@ -82,22 +82,42 @@ final class TestMobileNode {
   }
 
   RegistrationBuilder request(int lifetime, long id) {
+    return request(lifetime, id, homeAgent);
+  }
+
+  private RegistrationBuilder request(int lifetime, long id, Ipv4Address homeAgentField) {
     return RegistrationBuilder.request(
         vrf.alloc(),
         MipConstants.FLAG_DECAPSULATION_BY_MN | MipConstants.FLAG_REVERSE_TUNNEL,
         lifetime,
-        HomeAgentLab.MN_HOME.toInt(),
-        homeAgent.toInt(),
+        TwoTenants.MN_HOME.toInt(),
+        homeAgentField.toInt(),
         careOf.toInt(),
         id);
   }
 
   void send(ByteBuf payload) {
+    sendTo(homeAgent, payload);
+  }
+
+  private void sendTo(Ipv4Address destination, ByteBuf payload) {
     try {
-      vrf.sendUdp(careOf, homeAgent, MipConstants.PORT, MipConstants.PORT, payload);
+      vrf.sendUdp(careOf, destination, MipConstants.PORT, MipConstants.PORT, payload);
     } finally {
       payload.release();
     }
+  }
+
+  /**
+   * A request for 300 s signed with this node's key that names {@code homeAgentField} as the home
+   * agent, sent to {@code destination}: how tests claim another node or the wrong agent.
+   */
+  void sendSignedRequest(Ipv4Address destination, Ipv4Address homeAgentField) {
+    sendTo(
+        destination,
+        request(300, identification(), homeAgentField)
+            .authenticate(MipConstants.EXT_MN_HA_AUTH, sa)
+            .build());
   }
 
   void register(int lifetime) {
@@ -109,8 +129,8 @@ final class TestMobileNode {
     ByteBuf echo =
         IcmpBuilder.echoRequest(
             vrf.alloc(),
-            HomeAgentLab.MN_HOME.toInt(),
-            HomeAgentLab.HOME_HOST.toInt(),
+            TwoTenants.MN_HOME.toInt(),
+            io.mvpn.homeagent.lab.MobilityLab.HOST.toInt(),
             77,
             sequence,
             Unpooled.EMPTY_BUFFER,

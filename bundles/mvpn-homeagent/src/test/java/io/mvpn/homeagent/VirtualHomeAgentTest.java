@@ -1,10 +1,9 @@
 package io.mvpn.homeagent;
 
-import static io.mvpn.homeagent.HomeAgentLab.ACME_HA;
-import static io.mvpn.homeagent.HomeAgentLab.ACME_KEY;
-import static io.mvpn.homeagent.HomeAgentLab.GLOBEX_HA;
-import static io.mvpn.homeagent.HomeAgentLab.MN_HOME;
-import static io.mvpn.homeagent.HomeAgentLab.SPI;
+import static io.mvpn.homeagent.TwoTenants.ACME_HA;
+import static io.mvpn.homeagent.TwoTenants.GLOBEX_HA;
+import static io.mvpn.homeagent.TwoTenants.MN_HOME;
+import static io.mvpn.homeagent.TwoTenants.SPI;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mvpn.api.MvpnId;
@@ -18,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class VirtualHomeAgentTest {
 
-  private final HomeAgentLab lab = new HomeAgentLab();
+  private final TwoTenants lab = new TwoTenants();
   private final TestMobileNode acmeMn = lab.acmeNode();
   private final TestMobileNode globexMn = lab.globexNode();
 
@@ -56,32 +55,18 @@ class VirtualHomeAgentTest {
         .containsExactly("198.51.100.20>203.0.113.52 [10.1.0.100>10.1.0.5 icmp0]");
     assertThat(lab.vrf("acme-host", "main").counters().delivered()).isEqualTo(1);
     assertThat(lab.vrf("globex-host", "main").counters().delivered()).isEqualTo(1);
-    assertThat(lab.acme.stats().tunnelledAccepted()).isEqualTo(1);
+    assertThat(lab.acme().stats().tunnelledAccepted()).isEqualTo(1);
   }
 
   @Test
   void wrongKeyIs131AndNothingChanges() {
     // globex's mobile node, with globex's key, claims acme's mobile node at acme's home agent.
-    globexMn.vrf.sendUdp(
-        globexMn.careOf,
-        ACME_HA,
-        MipConstants.PORT,
-        MipConstants.PORT,
-        io.mvpn.packet.mip.RegistrationBuilder.request(
-                globexMn.vrf.alloc(),
-                0x22,
-                300,
-                MN_HOME.toInt(),
-                ACME_HA.toInt(),
-                globexMn.careOf.toInt(),
-                globexMn.identification())
-            .authenticate(MipConstants.EXT_MN_HA_AUTH, globexMn.sa)
-            .build());
+    globexMn.sendSignedRequest(ACME_HA, ACME_HA);
     lab.run();
     assertThat(globexMn.lastReply().code()).isEqualTo(ReplyCode.HA_MN_AUTH_FAILED);
     assertThat(lab.store.size()).isZero();
     assertThat(lab.store.lastIdentification(ACME, MN_HOME)).isEmpty();
-    assertThat(lab.acme.stats().authenticationFailures()).isEqualTo(1);
+    assertThat(lab.acme().stats().authenticationFailures()).isEqualTo(1);
 
     // No authentication extension at all: also 131.
     acmeMn.send(acmeMn.request(300, acmeMn.identification()).build());
@@ -92,7 +77,7 @@ class VirtualHomeAgentTest {
 
   @Test
   void replayedOrStaleIdentificationIs133WithTheHomeAgentsTime() {
-    lab.lab.virtualTime().advance(100, TimeUnit.SECONDS);
+    lab.lab.time().advance(100, TimeUnit.SECONDS);
     long id = acmeMn.identification();
     acmeMn.send(
         acmeMn.request(300, id).authenticate(MipConstants.EXT_MN_HA_AUTH, acmeMn.sa).build());
@@ -102,7 +87,7 @@ class VirtualHomeAgentTest {
 
     // The very same request again: a replay. (The home agent answers within the same second.)
     long haSeconds =
-        lab.lab.virtualTime().nanoTime() / 1_000_000_000L + MipConstants.NTP_UNIX_OFFSET_SECONDS;
+        lab.lab.time().nanoTime() / 1_000_000_000L + MipConstants.NTP_UNIX_OFFSET_SECONDS;
     acmeMn.send(
         acmeMn.request(300, id).authenticate(MipConstants.EXT_MN_HA_AUTH, acmeMn.sa).build());
     lab.run();
@@ -128,17 +113,7 @@ class VirtualHomeAgentTest {
 
   @Test
   void wrongHomeAgentFieldIs136AndBrokenExtensionsAre134() {
-    acmeMn.send(
-        io.mvpn.packet.mip.RegistrationBuilder.request(
-                acmeMn.vrf.alloc(),
-                0x22,
-                300,
-                MN_HOME.toInt(),
-                GLOBEX_HA.toInt(),
-                acmeMn.careOf.toInt(),
-                acmeMn.identification())
-            .authenticate(MipConstants.EXT_MN_HA_AUTH, acmeMn.sa)
-            .build());
+    acmeMn.sendSignedRequest(ACME_HA, GLOBEX_HA);
     lab.run();
     assertThat(acmeMn.lastReply().code()).isEqualTo(ReplyCode.HA_UNKNOWN_HA_ADDRESS);
     assertThat(acmeMn.lastReply().homeAgent()).isEqualTo(ACME_HA.toInt());
@@ -173,7 +148,7 @@ class VirtualHomeAgentTest {
     acmeMn.register(30);
     lab.run();
     assertThat(lab.store.size()).isEqualTo(1);
-    lab.lab.virtualTime().advance(31, TimeUnit.SECONDS);
+    lab.lab.time().advance(31, TimeUnit.SECONDS);
     assertThat(lab.store.size()).isZero();
     assertThat(lab.vrf("appliance", "acme").lookup(MN_HOME).prefix().length()).isEqualTo(16);
   }
@@ -190,9 +165,7 @@ class VirtualHomeAgentTest {
     acmeMn.register(300);
     lab.run();
     // The home agent's code is replaced (bundle update): the store survives, the engine does not.
-    lab.dispatcher.remove(lab.acme);
-    lab.acme.stop();
-    lab.acme = lab.homeAgent("acme", ACME_HA, ACME_KEY);
+    lab.lab.restartHomeAgent("acme");
     assertThat(lab.store.bindings(ACME, MN_HOME)).hasSize(1);
 
     acmeMn.pingHomeHost(9);

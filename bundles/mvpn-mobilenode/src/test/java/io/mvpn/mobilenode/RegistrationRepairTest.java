@@ -4,16 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.MvpnId;
-import io.mvpn.api.Prefix;
-import io.mvpn.dispatcher.Dispatcher;
-import io.mvpn.homeagent.HomeAgentConfig;
-import io.mvpn.homeagent.VirtualHomeAgent;
-import io.mvpn.lab.Lab;
-import io.mvpn.lab.TopologyBuilder;
+import io.mvpn.api.mobility.BindingStore;
+import io.mvpn.homeagent.lab.MobilityLab;
 import io.mvpn.packet.mip.AssociationSpec;
 import io.mvpn.packet.mip.MobilitySecurityAssociation;
 import io.mvpn.packet.mip.MobilitySecurityAssociation.Algorithm;
-import io.mvpn.store.InMemoryBindingStore;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -31,65 +26,34 @@ class RegistrationRepairTest {
   static final byte[] KEY = HexFormat.of().parseHex("00112233445566778899aabbccddeeff");
   static final long SECOND = 1_000_000_000L;
 
-  final Lab lab =
-      Lab.virtual(
-          new TopologyBuilder(2026)
-              .segment("internet", "2ms")
-              .segment("acme-lan", "1ms")
-              .node("appliance")
-              .vrf("public")
-              .iface("pub0", "internet", "203.0.113.1/24")
-              .vrf("acme")
-              .iface("acme-lan", "acme-lan", "10.1.0.1/16")
-              .node("mn")
-              .vrf("colo")
-              .iface("w0", "internet", "203.0.113.61/24")
-              .route("198.51.100.0/24", "203.0.113.1")
-              .vrf("spare")
-              .iface("s0", "internet", "203.0.113.62/24")
-              .route("198.51.100.0/24", "203.0.113.1")
-              .build());
-  final InMemoryBindingStore bindings = new InMemoryBindingStore();
-  final VirtualHomeAgent homeAgent = startHomeAgent();
-
-  private VirtualHomeAgent startHomeAgent() {
-    VirtualHomeAgent ha =
-        new VirtualHomeAgent(
-            new HomeAgentConfig(
-                MvpnId.of("acme"),
-                HA,
-                List.of(Prefix.parse("10.1.0.0/16")),
-                List.of(new AssociationSpec(HOME, 1000, Algorithm.HMAC_MD5, KEY)),
-                600,
-                7,
-                "acme-lan",
-                List.of()),
-            lab.vrf("appliance", "public"),
-            lab.vrf("appliance", "acme"),
-            bindings,
-            0);
-    ha.start();
-    Dispatcher dispatcher = new Dispatcher(lab.vrf("appliance", "public"));
-    dispatcher.open();
-    dispatcher.add(ha);
-    return ha;
-  }
+  final MobilityLab lab =
+      MobilityLab.builder(2026)
+          .internet("2ms")
+          .tenant("acme")
+          .homeAgent(
+              MobilityLab.homeAgentConfig(
+                  "acme", HA, new AssociationSpec(HOME, 1000, Algorithm.HMAC_MD5, KEY)))
+          .mobileNode("mn")
+          .colocated("colo", "203.0.113.61/24")
+          .colocated("spare", "203.0.113.62/24")
+          .build();
+  final BindingStore bindings = lab.store();
 
   /** A node on the co-located link; {@code clockErrorNanos} puts its clock off the agent's. */
   private MobileNode node(long clockErrorNanos) {
-    return node(clockErrorNanos, "colo", "w0");
+    return node(clockErrorNanos, "colo");
   }
 
-  private MobileNode node(long clockErrorNanos, String vrf, String iface) {
+  private MobileNode node(long clockErrorNanos, String attachment) {
     MobileNode mn =
         new MobileNode(
             HOME,
             HA,
             new MobilitySecurityAssociation(1000, Algorithm.HMAC_MD5, KEY),
             300,
-            lab.virtualTime(),
+            lab.time(),
             clockErrorNanos);
-    mn.addColocated("colo", lab.vrf("mn", vrf), lab.iface("mn", iface));
+    mn.addColocated("colo", lab.vrf("mn", attachment), lab.iface("mn", attachment));
     return mn;
   }
 
@@ -98,7 +62,7 @@ class RegistrationRepairTest {
   }
 
   private void advance(long millis) {
-    lab.virtualTime().advance(millis, TimeUnit.MILLISECONDS);
+    lab.time().advance(millis, TimeUnit.MILLISECONDS);
   }
 
   @Test
@@ -119,16 +83,16 @@ class RegistrationRepairTest {
     first.moveTo("colo");
     advance(100);
     assertThat(events(first)).anyMatch(e -> e.startsWith("registered"));
-    long firstRegistered = lab.virtualTime().nanoTime();
+    long firstRegistered = lab.time().nanoTime();
 
     // A new engine for the same node (a bundle update), within the same second: its state starts
     // over, yet its first identification lies above its predecessor's, so no 133 and no retry.
-    MobileNode second = node(0, "spare", "s0");
+    MobileNode second = node(0, "spare");
     second.moveTo("colo");
     advance(100);
     assertThat(events(second)).noneMatch(e -> e.startsWith("denied"));
     assertThat(events(second)).anyMatch(e -> e.startsWith("registered"));
-    assertThat(lab.virtualTime().nanoTime() - firstRegistered).isLessThan(SECOND);
+    assertThat(lab.time().nanoTime() - firstRegistered).isLessThan(SECOND);
     assertThat(bindings.bindings(MvpnId.of("acme"), HOME))
         .singleElement()
         .satisfies(b -> assertThat(b.careOfAddress()).isEqualTo(Ipv4Address.parse("203.0.113.62")));
@@ -143,9 +107,9 @@ class RegistrationRepairTest {
             new MobilitySecurityAssociation(
                 1000, Algorithm.HMAC_MD5, HexFormat.of().parseHex("ff".repeat(16))),
             300,
-            lab.virtualTime(),
+            lab.time(),
             0);
-    mn.addColocated("colo", lab.vrf("mn", "colo"), lab.iface("mn", "w0"));
+    mn.addColocated("colo", lab.vrf("mn", "colo"), lab.iface("mn", "colo"));
     mn.moveTo("colo");
     advance(16_500);
     // The home agent cannot authenticate the request, so it answers nothing the node may trust

@@ -3,20 +3,16 @@ package io.mvpn.mobilenode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mvpn.api.Ipv4Address;
-import io.mvpn.api.MvpnId;
-import io.mvpn.api.Prefix;
-import io.mvpn.dispatcher.Dispatcher;
 import io.mvpn.foreignagent.ForeignAgent;
-import io.mvpn.homeagent.HomeAgentConfig;
-import io.mvpn.homeagent.VirtualHomeAgent;
+import io.mvpn.homeagent.lab.MobilityLab;
 import io.mvpn.lab.Lab;
-import io.mvpn.lab.TopologyBuilder;
+import io.mvpn.packet.mip.AssociationSpec;
 import io.mvpn.packet.mip.MobilitySecurityAssociation;
 import io.mvpn.packet.mip.MobilitySecurityAssociation.Algorithm;
-import io.mvpn.store.InMemoryBindingStore;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -29,8 +25,8 @@ import org.junit.jupiter.api.Test;
 class RoamingScenarioTest {
 
   static final long MS = 1_000_000L;
-  static final Ipv4Address HOST = Ipv4Address.parse("10.1.0.100");
-  static final Ipv4Address MN_HOME = Ipv4Address.parse("10.1.0.5");
+  static final Ipv4Address HOST = MobilityLab.HOST;
+  static final Ipv4Address MN_HOME = MobilityLab.MN_HOME;
   static final byte[] ACME_KEY = HexFormat.of().parseHex("00112233445566778899aabbccddeeff");
   static final byte[] GLOBEX_KEY =
       HexFormat.of().parseHex("ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100");
@@ -83,109 +79,48 @@ class RoamingScenarioTest {
      * for foreign agent 1 only.
      */
     Run(boolean udpColocated, byte[] faHaKey, byte[][] faKeys, byte[] mnFaKey) {
-      TopologyBuilder b =
-          new TopologyBuilder(2026)
-              .segment("internet", "2ms")
-              .segment("acme-lan", "1ms")
-              .segment("globex-lan", "1ms")
-              .segment("cell1", "1ms")
-              .segment("cell2", "1ms")
-              .node("appliance")
-              .vrf("public")
-              .iface("pub0", "internet", "203.0.113.1/24")
-              .vrf("acme")
-              .iface("acme-lan", "acme-lan", "10.1.0.1/16")
-              .vrf("globex")
-              .iface("globex-lan", "globex-lan", "10.1.0.1/16");
-      for (int f = 1; f <= 2; f++) {
-        String coa = "203.0.113.1" + f;
-        b.node("fa" + f)
-            .vrf("access")
-            .iface("a0", "cell" + f, coa + "/24")
-            .vrf("uplink")
-            .iface("u0", "internet", coa + "/24")
-            .route("198.51.100.0/24", "203.0.113.1");
-      }
+      MobilityLab.Builder b = MobilityLab.builder(2026).internet("2ms");
       for (Tenant t : TENANTS) {
-        b.node(t.name() + "-host").vrf("main").iface("eth0", t.name() + "-lan", "10.1.0.100/16");
-        b.node("mn-" + t.name())
-            .vrf("home")
-            .iface("h0", t.name() + "-lan", "10.1.0.5/16")
-            .route("198.51.100.0/24", "10.1.0.1")
-            .vrf("cell1")
-            .iface("c1", "cell1", "10.1.0.5/32")
-            .vrf("cell2")
-            .iface("c2", "cell2", "10.1.0.5/32")
-            .vrf("colo")
-            .iface("w0", "internet", t.colo())
-            .route("198.51.100.0/24", "203.0.113.1");
-      }
-      lab = Lab.virtual(b.build());
-
-      InMemoryBindingStore store = new InMemoryBindingStore();
-      Dispatcher dispatcher = new Dispatcher(lab.vrf("appliance", "public"));
-      dispatcher.open();
-      for (Tenant t : TENANTS) {
-        VirtualHomeAgent ha =
-            new VirtualHomeAgent(
-                new HomeAgentConfig(
-                    MvpnId.of(t.name()),
+        b.tenant(t.name())
+            .homeAgent(
+                MobilityLab.homeAgentConfig(
+                    t.name(),
                     t.ha(),
-                    List.of(Prefix.parse("10.1.0.0/16")),
-                    List.of(
-                        new io.mvpn.packet.mip.AssociationSpec(
-                            MN_HOME, 1000, t.algorithm(), t.key())),
-                    600,
-                    7,
-                    t.name() + "-lan",
-                    faHaKey == null
-                        ? List.of()
-                        : List.of(
-                            new io.mvpn.packet.mip.AssociationSpec(
-                                Ipv4Address.parse("203.0.113.11"),
-                                2000,
-                                Algorithm.HMAC_MD5,
-                                faHaKey),
-                            new io.mvpn.packet.mip.AssociationSpec(
-                                Ipv4Address.parse("203.0.113.12"),
-                                2000,
-                                Algorithm.HMAC_MD5,
-                                faHaKey))),
-                lab.vrf("appliance", "public"),
-                lab.vrf("appliance", t.name()),
-                store,
-                0);
-        ha.start();
-        dispatcher.add(ha);
+                    List.of(new AssociationSpec(MN_HOME, 1000, t.algorithm(), t.key())),
+                    faHaKey == null ? List.of() : List.of(faHa(1, faHaKey), faHa(2, faHaKey))));
       }
       for (int f = 1; f <= 2; f++) {
-        ForeignAgent fa =
-            new ForeignAgent(
-                new ForeignAgent.Config(
-                    Ipv4Address.parse("203.0.113.1" + f),
-                    600,
-                    1000 * MS,
-                    5,
-                    faKeys == null
-                        ? java.util.Map.of()
-                        : java.util.Map.of(
-                            TENANTS.get(0).ha(),
-                            new MobilitySecurityAssociation(
-                                2000, Algorithm.HMAC_MD5, faKeys[f - 1]),
-                            TENANTS.get(1).ha(),
-                            new MobilitySecurityAssociation(
-                                2000, Algorithm.HMAC_MD5, faKeys[f - 1])),
-                    mnFaKey == null
-                        ? java.util.Map.of()
-                        : java.util.Map.of(
-                            new ForeignAgent.Mobile(TENANTS.get(0).ha(), MN_HOME),
-                            new MobilitySecurityAssociation(3000, Algorithm.HMAC_MD5, mnFaKey))),
-                lab.vrf("fa" + f, "access"),
-                lab.iface("fa" + f, "a0"),
-                lab.vrf("fa" + f, "uplink"));
-        fa.start();
-        agents.add(fa);
+        b.foreignAgent(
+            "fa" + f,
+            "cell" + f,
+            new ForeignAgent.Config(
+                foreignAgent(f),
+                600,
+                1000 * MS,
+                5,
+                faKeys == null
+                    ? Map.of()
+                    : Map.of(
+                        TENANTS.get(0).ha(),
+                        new MobilitySecurityAssociation(2000, Algorithm.HMAC_MD5, faKeys[f - 1]),
+                        TENANTS.get(1).ha(),
+                        new MobilitySecurityAssociation(2000, Algorithm.HMAC_MD5, faKeys[f - 1])),
+                mnFaKey == null
+                    ? Map.of()
+                    : Map.of(
+                        new ForeignAgent.Mobile(TENANTS.get(0).ha(), MN_HOME),
+                        new MobilitySecurityAssociation(3000, Algorithm.HMAC_MD5, mnFaKey))));
       }
+      for (Tenant t : TENANTS) {
+        b.mobileNode("mn-" + t.name())
+            .home(t.name())
+            .foreign("cell1")
+            .foreign("cell2")
+            .colocated("colo", t.colo());
+      }
+      MobilityLab mobility = b.build();
+      lab = mobility.lab();
+      agents.addAll(mobility.foreignAgents());
       int identifier = 1;
       for (Tenant t : TENANTS) {
         String n = "mn-" + t.name();
@@ -197,20 +132,29 @@ class RoamingScenarioTest {
                 300,
                 lab.virtualTime(),
                 0);
-        mn.addHome("home", lab.vrf(n, "home"), lab.iface(n, "h0"));
-        mn.addForeign("cell1", lab.vrf(n, "cell1"), lab.iface(n, "c1"));
-        mn.addForeign("cell2", lab.vrf(n, "cell2"), lab.iface(n, "c2"));
-        mn.addColocated("colo", lab.vrf(n, "colo"), lab.iface(n, "w0"), udpColocated);
+        mn.addHome("home", lab.vrf(n, "home"), lab.iface(n, "home"));
+        mn.addForeign("cell1", lab.vrf(n, "cell1"), lab.iface(n, "cell1"));
+        mn.addForeign("cell2", lab.vrf(n, "cell2"), lab.iface(n, "cell2"));
+        mn.addColocated("colo", lab.vrf(n, "colo"), lab.iface(n, "colo"), udpColocated);
         if (mnFaKey != null && t == TENANTS.get(0)) {
           mn.addForeignAgentKey(
-              Ipv4Address.parse("203.0.113.11"),
-              new MobilitySecurityAssociation(3000, Algorithm.HMAC_MD5, mnFaKey));
+              foreignAgent(1), new MobilitySecurityAssociation(3000, Algorithm.HMAC_MD5, mnFaKey));
         }
         nodes.add(mn);
         pings.add(
             new ContinuousPing(
                 mn, HOST, identifier++, 10, TimeUnit.MILLISECONDS, lab.virtualTime()));
       }
+    }
+
+    /** Foreign agent f's care-of address, 203.0.113.1f on its cell and on the Internet. */
+    static Ipv4Address foreignAgent(int f) {
+      return Ipv4Address.parse("203.0.113.1" + f);
+    }
+
+    /** The home agent's FA-HA association with foreign agent f. */
+    static AssociationSpec faHa(int f, byte[] key) {
+      return new AssociationSpec(foreignAgent(f), 2000, Algorithm.HMAC_MD5, key);
     }
 
     void roam() {

@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.mvpn.api.Ipv4Address;
-import io.mvpn.api.MvpnId;
 import io.mvpn.api.ipsec.ChildSaEvent;
-import io.mvpn.backbone.NaptGateway;
+import io.mvpn.homeagent.lab.MobilityLab;
 import io.mvpn.ike.message.TrafficSelector;
 import io.mvpn.ike.pki.CertificateAuthenticator;
 import io.mvpn.ike.pki.CertificateAuthority;
@@ -28,15 +27,11 @@ import io.mvpn.ipsec.gateway.MobileTunnel;
 import io.mvpn.ipsec.gateway.SecurityGateway;
 import io.mvpn.ipsec.gateway.SecurityGatewayTunnels;
 import io.mvpn.lab.Lab;
-import io.mvpn.lab.TopologyBuilder;
-import io.mvpn.napt.NaptTimeouts;
-import io.mvpn.napt.internal.NaptManager;
 import io.mvpn.net.Vrf;
 import io.mvpn.packet.MalformedPacketException;
 import io.mvpn.packet.ipv4.Ipv4Packet;
 import io.mvpn.packet.siu.SecurityInformationUpdate;
 import io.mvpn.packet.udp.UdpDatagram;
-import io.mvpn.store.InMemoryNaptMappingStore;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
@@ -66,7 +61,9 @@ class GatewayBehindNatTest {
   /** The node's home address, off the LAN: the gateway routes it into the tunnel. */
   static final Ipv4Address HOME = Ipv4Address.parse("10.250.0.5");
 
-  static final Ipv4Address HOST = Ipv4Address.parse("10.1.0.100");
+  /** The host on the gateway's LAN, where the lab puts it. */
+  static final Ipv4Address HOST = MobilityLab.HOST;
+
   static final Instant NOW = Instant.parse("2026-06-01T00:00:00Z");
 
   Lab lab;
@@ -81,44 +78,16 @@ class GatewayBehindNatTest {
 
   @BeforeEach
   void build() {
+    // The node's NAT runs the appliance's NAPT engine and gateway, with one realm inside.
     lab =
-        Lab.virtual(
-            new TopologyBuilder(2026)
-                .segment("internet", "5ms")
-                .segment("home", "1ms")
-                .segment("lan", "1ms")
-                .node("gw")
-                .vrf("outside")
-                .iface("o0", "internet", GW + "/24")
-                .vrf("inside")
-                .iface("lan", "lan", "10.1.0.2/16")
-                .node("nat")
-                .vrf("outside")
-                .iface("up", "internet", NAT + "/24")
-                .vrf("inside")
-                .iface("down", "home", "10.200.0.1/24")
-                .node("mn")
-                .vrf("main")
-                .iface("w0", "home", NODE + "/24")
-                .route("0.0.0.0/0", "10.200.0.1")
-                .node("host")
-                .vrf("main")
-                .iface("eth0", "lan", HOST + "/16")
-                .route("0.0.0.0/0", "10.1.0.2")
-                .node("attacker")
-                .vrf("main")
-                .iface("eth0", "internet", "203.0.113.66/24")
-                .build());
-    // The gateway's NAT: the appliance's NAPT engine and gateway, with one realm inside.
-    NaptGateway nat = new NaptGateway(lab.vrf("nat", "outside"));
-    nat.use(
-        new NaptManager(
-            new InMemoryNaptMappingStore(),
-            NAT,
-            40000,
-            0xFFFF,
-            NaptTimeouts.udp(Duration.ofMinutes(2))));
-    nat.attach(MvpnId.of("site"), lab.vrf("nat", "inside"));
+        MobilityLab.builder(2026)
+            .securityGateway("gw", GW + "/24", "lan", "host")
+            .nat("nat", NAT.toString(), "home", "1ms")
+            .mobileNode("mn")
+            .visited("main", "home", NODE + "/24", "10.200.0.1")
+            .internetHost("attacker", "203.0.113.66/24")
+            .build()
+            .lab();
 
     SecureRandom random = new SecureRandom();
     CertificateAuthority ca =

@@ -13,11 +13,11 @@ import io.mvpn.ike.pki.CertificateAuthenticator.Reason;
 import io.mvpn.ike.pki.CertificateAuthenticator.Refusal;
 import io.mvpn.ike.pki.CertificateAuthority;
 import io.mvpn.ike.pki.CertificateAuthority.Subject;
-import io.mvpn.ike.pki.CertificateStore;
 import io.mvpn.ike.pki.CertificateValidator;
 import io.mvpn.ike.pki.CertificateValidator.Status;
 import io.mvpn.ike.pki.Credential;
 import io.mvpn.ike.pki.KeyType;
+import io.mvpn.ike.pki.TestCertificateAuthorities;
 import io.netty.buffer.Unpooled;
 import java.security.SecureRandom;
 import java.security.cert.X509CRL;
@@ -56,14 +56,7 @@ class IkeCertificateExchangeTest {
 
     Pki(KeyType type) {
       this.type = type;
-      ca =
-          CertificateAuthority.create(
-              "mvpn root",
-              type,
-              T0,
-              T0.plus(Duration.ofDays(3650)),
-              CertificateStore.inMemory(),
-              random);
+      ca = TestCertificateAuthorities.tenYearsFrom("mvpn root", type, T0, random);
       gw = ca.issue(Subject.gateway("sgw", IkePair.GW.address()), type, T0, YEAR);
       mn = node("mn1.example.net", T0, YEAR);
       mn2 = ca.issue(Subject.node("mn2.example.net"), type, T0, YEAR);

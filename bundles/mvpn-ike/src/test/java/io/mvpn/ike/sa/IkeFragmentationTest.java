@@ -14,10 +14,10 @@ import io.mvpn.ike.message.VendorIdPayload;
 import io.mvpn.ike.pki.CertificateAuthenticator;
 import io.mvpn.ike.pki.CertificateAuthority;
 import io.mvpn.ike.pki.CertificateAuthority.Subject;
-import io.mvpn.ike.pki.CertificateStore;
 import io.mvpn.ike.pki.CertificateValidator;
 import io.mvpn.ike.pki.Credential;
 import io.mvpn.ike.pki.KeyType;
+import io.mvpn.ike.pki.TestCertificateAuthorities;
 import io.netty.buffer.Unpooled;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -44,13 +44,7 @@ class IkeFragmentationTest {
 
   private final SecureRandom random = new SecureRandom();
   private final CertificateAuthority ca =
-      CertificateAuthority.create(
-          "mvpn root",
-          KeyType.RSA_2048,
-          T0,
-          T0.plus(Duration.ofDays(3650)),
-          CertificateStore.inMemory(),
-          random);
+      TestCertificateAuthorities.tenYearsFrom("mvpn root", KeyType.RSA_2048, T0, random);
 
   /** A credential whose certificate names {@code fqdn} and 40 more hosts: about 2.5 KB. */
   private Credential large(Subject subject) {

@@ -28,19 +28,23 @@ class SecurityPolicyDatabaseTest {
     return Ipv4Packet.parse(b);
   }
 
+  /** Lets UDP whose local port is {@code port} pass in the clear, whatever the addresses. */
+  static SecurityPolicy bypassUdpOnLocalPort(int port) {
+    return new SecurityPolicy(
+        new Selector(
+            SecurityPolicy.ANY_ADDRESS,
+            SecurityPolicy.ANY_ADDRESS,
+            17,
+            Range.port(port),
+            SecurityPolicy.ANY_PORT),
+        Action.BYPASS,
+        null);
+  }
+
   @Test
   void firstMatchWithRangesProtocolPortsAndAny() throws Exception {
     SecurityPolicyDatabase spd = new SecurityPolicyDatabase();
-    SecurityPolicy bypassRegistration =
-        new SecurityPolicy(
-            new Selector(
-                SecurityPolicy.ANY_ADDRESS,
-                SecurityPolicy.ANY_ADDRESS,
-                17,
-                Range.port(434),
-                SecurityPolicy.ANY_PORT),
-            Action.BYPASS,
-            null);
+    SecurityPolicy bypassRegistration = bypassUdpOnLocalPort(434);
     SecurityPolicy protectRealm =
         new SecurityPolicy(
             new Selector(
@@ -65,16 +69,7 @@ class SecurityPolicyDatabaseTest {
   @Test
   void nonInitialFragmentsNeverMatchAPolicyWithPorts() throws Exception {
     SecurityPolicyDatabase spd = new SecurityPolicyDatabase();
-    SecurityPolicy ports =
-        new SecurityPolicy(
-            new Selector(
-                SecurityPolicy.ANY_ADDRESS,
-                SecurityPolicy.ANY_ADDRESS,
-                17,
-                Range.port(7),
-                SecurityPolicy.ANY_PORT),
-            Action.BYPASS,
-            null);
+    SecurityPolicy ports = bypassUdpOnLocalPort(7);
     spd.add(ports);
     Ipv4Packet whole = udp("10.1.0.5", "10.1.0.100", 7, 9);
     ByteBuf fragment = whole.buffer().copy();

@@ -8,11 +8,10 @@ import io.mvpn.aodv.MobilityRouter;
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.MvpnId;
 import io.mvpn.api.Prefix;
-import io.mvpn.dispatcher.Dispatcher;
+import io.mvpn.api.mobility.BindingStore;
 import io.mvpn.homeagent.HomeAgentConfig;
-import io.mvpn.homeagent.VirtualHomeAgent;
+import io.mvpn.homeagent.lab.MobilityLab;
 import io.mvpn.lab.Lab;
-import io.mvpn.lab.TopologyBuilder;
 import io.mvpn.mobilenode.ContinuousPing;
 import io.mvpn.mobilenode.MobileNode;
 import io.mvpn.net.Interface;
@@ -20,7 +19,6 @@ import io.mvpn.net.Vrf;
 import io.mvpn.packet.mip.AssociationSpec;
 import io.mvpn.packet.mip.MobilitySecurityAssociation;
 import io.mvpn.packet.mip.MobilitySecurityAssociation.Algorithm;
-import io.mvpn.store.InMemoryBindingStore;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -51,58 +49,28 @@ class LeavingTheSiteTest {
 
   @Test
   void theNodeKeepsReachingItsPeerThroughTheHomeAgentAfterLeavingTheSite() {
-    TopologyBuilder b =
-        new TopologyBuilder(2026)
-            .segment("internet", "5ms")
-            .segment("gw-s1", "1ms")
-            .segment("s1-s2", "1ms")
-            .segment("s1-p", "1ms")
-            .segment("s2-mn", "1ms")
-            .node("appliance")
-            .vrf("public")
-            .iface("pub0", "internet", "203.0.113.1/24")
-            .vrf("acme")
-            .iface("to-s1", "gw-s1", "10.1.0.1/32")
-            .node("s1")
-            .vrf("site")
-            .iface("to-gw", "gw-s1", "10.1.0.11/32")
-            .iface("to-s2", "s1-s2", "10.1.0.11/32")
-            .iface("to-p", "s1-p", "10.1.0.11/32")
-            .node("s2")
-            .vrf("site")
-            .iface("to-s1", "s1-s2", "10.1.0.12/32")
-            .iface("to-mn", "s2-mn", "10.1.0.12/32")
-            .node("p")
-            .vrf("site")
-            .iface("to-s1", "s1-p", "10.1.0.20/32")
-            .node("mn")
-            .vrf("site")
-            .iface("to-s2", "s2-mn", "10.1.0.5/32")
-            .vrf("colo")
-            .iface("w0", "internet", "203.0.113.61/24")
-            .route("198.51.100.0/24", "203.0.113.1");
-    Lab lab = Lab.virtual(b.build());
+    MobilityLab mobility =
+        MobilityLab.builder(2026)
+            .appliance()
+            .homeAgent(
+                new HomeAgentConfig(
+                    MvpnId.of("acme"),
+                    HA,
+                    List.of(SITE),
+                    List.of(new AssociationSpec(MN, 1000, Algorithm.HMAC_MD5, KEY)),
+                    600,
+                    7,
+                    null))
+            .siteLink("appliance", "acme", "10.1.0.1", "s1", "site", "10.1.0.11")
+            .siteLink("s1", "site", "10.1.0.11", "s2", "site", "10.1.0.12")
+            .siteLink("s1", "site", "10.1.0.11", "p", "site", "10.1.0.20")
+            .siteLink("s2", "site", "10.1.0.12", "mn", "site", "10.1.0.5")
+            .mobileNode("mn")
+            .colocated("colo", "203.0.113.61/24")
+            .build();
+    Lab lab = mobility.lab();
     var time = lab.virtualTime();
-
-    InMemoryBindingStore store = new InMemoryBindingStore();
-    Dispatcher dispatcher = new Dispatcher(lab.vrf("appliance", "public"));
-    dispatcher.open();
-    VirtualHomeAgent ha =
-        new VirtualHomeAgent(
-            new HomeAgentConfig(
-                MvpnId.of("acme"),
-                HA,
-                List.of(SITE),
-                List.of(new AssociationSpec(MN, 1000, Algorithm.HMAC_MD5, KEY)),
-                600,
-                7,
-                null),
-            lab.vrf("appliance", "public"),
-            lab.vrf("appliance", "acme"),
-            store,
-            0);
-    ha.start();
-    dispatcher.add(ha);
+    BindingStore store = mobility.store();
 
     List<MobilityRouter> routers = new ArrayList<>();
     MobilityRouter gateway = router(lab, "appliance", "acme", "10.1.0.1", routers);
@@ -118,7 +86,7 @@ class LeavingTheSiteTest {
         new MobileNode(
             MN, HA, new MobilitySecurityAssociation(1000, Algorithm.HMAC_MD5, KEY), 300, time, 0);
     mn.addHome("site", lab.vrf("mn", "site"), lab.iface("mn", "to-s2"));
-    mn.addColocated("colo", lab.vrf("mn", "colo"), lab.iface("mn", "w0"));
+    mn.addColocated("colo", lab.vrf("mn", "colo"), lab.iface("mn", "colo"));
     mn.moveTo("site");
     ContinuousPing ping = new ContinuousPing(mn, PEER, 7, 10, TimeUnit.MILLISECONDS, time);
     time.schedule(500, TimeUnit.MILLISECONDS, ping::start);

@@ -2,11 +2,10 @@ package io.mvpn.mobilenode.vpn;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.MvpnId;
-import io.mvpn.api.Prefix;
-import io.mvpn.dispatcher.Dispatcher;
 import io.mvpn.homeagent.HomeAgentConfig;
 import io.mvpn.homeagent.SecurityGatewaySpec;
 import io.mvpn.homeagent.VirtualHomeAgent;
+import io.mvpn.homeagent.lab.MobilityLab;
 import io.mvpn.ike.fabric.MobileNodeIke;
 import io.mvpn.ike.fabric.SecurityGatewayIke;
 import io.mvpn.ike.message.TrafficSelector;
@@ -35,7 +34,6 @@ import io.mvpn.packet.mip.MobilitySecurityAssociation;
 import io.mvpn.packet.mip.MobilitySecurityAssociation.Algorithm;
 import io.mvpn.packet.siu.SecurityInformationUpdate;
 import io.mvpn.packet.udp.UdpDatagram;
-import io.mvpn.store.InMemoryBindingStore;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.security.SecureRandom;
@@ -124,50 +122,56 @@ final class IpsecHandoverScenario {
       throw new IllegalArgumentException("no NAT on the path: IKE would not encapsulate");
     }
     this.udp = udp;
-    TopologyBuilder b =
-        new TopologyBuilder(2026)
-            .segment("internet", "20ms")
+    // Everything in the private network hangs off the gateway: the DMZ with the appliance (the
+    // home agent) and a host, and acme's LAN, where the correspondent is acme's host.
+    MobilityLab mobility =
+        MobilityLab.builder(2026)
+            .internet("20ms")
             .segment("cell1", "20ms")
             .segment("cell2", "20ms")
             .segment("dmz", "20ms")
-            .segment("corp-lan", "20ms")
-            .node("gw")
-            .vrf("outside")
-            .iface("o0", "internet", "203.0.113.1/26")
-            .route("203.0.113.64/27", "203.0.113.11")
-            .route("203.0.113.96/27", "203.0.113.12")
-            .vrf("inside")
-            .iface("dmz", "dmz", "198.51.100.1/24")
-            .iface("lan", "corp-lan", "10.1.0.2/16")
-            .node("ha")
-            .vrf("public")
-            .iface("p0", "dmz", "198.51.100.10/24")
-            .route("0.0.0.0/0", "198.51.100.1")
-            .vrf("acme")
-            .iface("lan", "corp-lan", "10.1.0.1/16")
-            .node("dmzhost")
-            .vrf("main")
-            .iface("eth0", "dmz", "198.51.100.50/24")
-            .node("cn")
-            .vrf("main")
-            .iface("eth0", "corp-lan", "10.1.0.100/16")
-            .node("fa1")
-            .vrf("main")
-            .iface("up", "internet", "203.0.113.11/26")
-            .iface("cell", "cell1", "203.0.113.65/27")
-            .node("fa2")
-            .vrf("main")
-            .iface("up", "internet", "203.0.113.12/26")
-            .iface("cell", "cell2", "203.0.113.97/27")
-            .node("mn")
-            .vrf("v1")
-            .iface("w1", "cell1", "203.0.113.70/27")
-            .route("0.0.0.0/0", "203.0.113.65")
-            .vrf("v2")
-            .iface("w2", "cell2", "203.0.113.100/27")
-            .route("0.0.0.0/0", "203.0.113.97");
-    lab = Lab.virtual(b.build());
+            .segment("acme-lan", "20ms")
+            .securityGateway("gw", "203.0.113.1/26", "acme-lan", null)
+            .topology(
+                t ->
+                    t.node("gw")
+                        .vrf("outside")
+                        .route("203.0.113.64/27", "203.0.113.11")
+                        .route("203.0.113.96/27", "203.0.113.12")
+                        .vrf("inside")
+                        .iface("dmz", "dmz", "198.51.100.1/24"))
+            .applianceIn("dmz", "198.51.100.10/24", "198.51.100.1")
+            .tenant("acme")
+            .homeAgent(
+                new HomeAgentConfig(
+                    MvpnId.of("acme"),
+                    HA,
+                    List.of(MobilityLab.REALM),
+                    List.of(new AssociationSpec(HOME, 1000, Algorithm.HMAC_MD5, MN_HA_KEY)),
+                    600,
+                    7,
+                    "acme-lan",
+                    List.of(),
+                    seedHandover
+                        ? List.of(
+                            new SecurityGatewaySpec(
+                                new AssociationSpec(
+                                    GW_INSIDE, GW_HA_SPI, Algorithm.HMAC_SHA256, GW_HA_KEY),
+                                List.of(MobilityLab.REALM)))
+                        : List.of()))
+            .topology(
+                t -> {
+                  t.node("dmzhost").vrf("main").iface("eth0", "dmz", "198.51.100.50/24");
+                  accessRouter(t, 1, "203.0.113.65/27");
+                  accessRouter(t, 2, "203.0.113.97/27");
+                })
+            .mobileNode("mn")
+            .visited("v1", "cell1", "203.0.113.70/27", "203.0.113.65")
+            .visited("v2", "cell2", "203.0.113.100/27", "203.0.113.97")
+            .build();
+    lab = mobility.lab();
     time = lab.virtualTime();
+    homeAgent = mobility.homeAgent("acme");
 
     MobilitySecurityAssociation gwHaKey =
         new MobilitySecurityAssociation(GW_HA_SPI, Algorithm.HMAC_SHA256, GW_HA_KEY);
@@ -180,33 +184,6 @@ final class IpsecHandoverScenario {
             0);
     gateway.start();
     gateway.addUpdateListener(u -> siuApplied.add(u.atNanos()));
-
-    Dispatcher dispatcher = new Dispatcher(lab.vrf("ha", "public"));
-    dispatcher.open();
-    homeAgent =
-        new VirtualHomeAgent(
-            new HomeAgentConfig(
-                MvpnId.of("acme"),
-                HA,
-                List.of(Prefix.parse("10.1.0.0/16")),
-                List.of(new AssociationSpec(HOME, 1000, Algorithm.HMAC_MD5, MN_HA_KEY)),
-                600,
-                7,
-                "lan",
-                List.of(),
-                seedHandover
-                    ? List.of(
-                        new SecurityGatewaySpec(
-                            new AssociationSpec(
-                                GW_INSIDE, GW_HA_SPI, Algorithm.HMAC_SHA256, GW_HA_KEY),
-                            List.of(Prefix.parse("10.1.0.0/16"))))
-                    : List.of()),
-            lab.vrf("ha", "public"),
-            lab.vrf("ha", "acme"),
-            new InMemoryBindingStore(),
-            0);
-    homeAgent.start();
-    dispatcher.add(homeAgent);
 
     IkeSetupModel model = new IkeSetupModel();
     TunnelEstablishment establishment = model;
@@ -233,16 +210,24 @@ final class IpsecHandoverScenario {
                 downReceived.putIfAbsent(seq, time.nanoTime());
               }
             });
-    node.addNetwork("v1", lab.vrf("mn", "v1"), lab.iface("mn", "w1"));
-    node.addNetwork("v2", lab.vrf("mn", "v2"), lab.iface("mn", "w2"));
+    node.addNetwork("v1", lab.vrf("mn", "v1"), lab.iface("mn", "v1"));
+    node.addNetwork("v2", lab.vrf("mn", "v2"), lab.iface("mn", "v2"));
     if (keying == Keying.MODEL) {
       model.bind();
     }
 
-    lab.vrf("cn", "main")
+    lab.vrf("acme-host", "main")
         .bindUdp(
             UP_PORT,
             (vrf, in, d) -> upReceived.putIfAbsent(d.payload().getInt(0), time.nanoTime()));
+  }
+
+  /** Access router f: on the Internet at 203.0.113.1f, the router of cell f at {@code cell}. */
+  private static void accessRouter(TopologyBuilder t, int f, String cell) {
+    t.node("fa" + f)
+        .vrf("main")
+        .iface("up", "internet", "203.0.113.1" + f + "/26")
+        .iface("cell", "cell" + f, cell);
   }
 
   /**
@@ -328,7 +313,7 @@ final class IpsecHandoverScenario {
   private void sendDown(int seq) {
     downSent.put(seq, time.nanoTime());
     ByteBuf payload = Unpooled.buffer(64).writeInt(seq).writeZero(60);
-    lab.vrf("cn", "main").sendUdp(CN, HOME, DOWN_PORT, DOWN_PORT, payload);
+    lab.vrf("acme-host", "main").sendUdp(CN, HOME, DOWN_PORT, DOWN_PORT, payload);
     payload.release();
   }
 
