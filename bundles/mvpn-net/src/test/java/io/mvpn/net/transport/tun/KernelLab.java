@@ -24,10 +24,15 @@ final class KernelLab implements AutoCloseable {
 
   /**
    * Skips the calling test when the host cannot run it, except under CI=true, where a missing
-   * requirement fails the test and says what is missing.
+   * requirement fails the test and says what is missing. {@code tools} are further commands needed.
    */
-  static void requireKernel() throws IOException, InterruptedException {
+  static void requireKernel(String... tools) throws IOException, InterruptedException {
     List<String> missing = new ArrayList<>();
+    for (String tool : tools) {
+      if (!onPath(tool)) {
+        missing.add("the " + tool + " command");
+      }
+    }
     if (!onPath("ip")) {
       missing.add("the ip command (iproute2)");
     }
