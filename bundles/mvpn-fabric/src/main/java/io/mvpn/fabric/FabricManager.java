@@ -15,6 +15,8 @@ import io.mvpn.net.link.MemorySegment;
 import io.mvpn.net.time.EventLoopScheduler;
 import io.mvpn.net.transport.HostSocketTransport;
 import io.mvpn.net.transport.UdpPointToPointTransport;
+import io.mvpn.net.transport.tun.TunException;
+import io.mvpn.net.transport.tun.TunTransport;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -166,8 +168,14 @@ public final class FabricManager implements FabricService {
     Vrf vrf = vrfs.get(vrfName);
     if (vrf == null) {
       LOG.info("interface {} waits for VRF {}", name, vrfName);
-    } else {
+      return;
+    }
+    try {
       bringUp(vrf, config);
+    } catch (RuntimeException e) {
+      // Forget it, so that the corrected configuration (a provisioned TUN device, say) can retry.
+      configured.remove(name);
+      throw e;
     }
   }
 
@@ -184,7 +192,13 @@ public final class FabricManager implements FabricService {
         onLoop(
             vrf,
             () -> {
-              Interface added = vrf.addInterface(c.name(), c.address(), c.prefixLength(), t);
+              Interface added;
+              try {
+                added = vrf.addInterface(c.name(), c.address(), c.prefixLength(), t);
+              } catch (RuntimeException e) {
+                t.close();
+                throw e;
+              }
               for (InterfaceConfig.StaticRoute r : c.routes()) {
                 if (r.nextHop() == null) {
                   vrf.addRoute(new Route(r.prefix(), null, added, Route.Origin.STATIC));
@@ -217,6 +231,13 @@ public final class FabricManager implements FabricService {
     if (spec instanceof TransportSpec.Udp u) {
       return new UdpPointToPointTransport(
           group, u.local(), u.remote(), UdpPointToPointTransport.DEFAULT_MTU);
+    }
+    if (spec instanceof TransportSpec.Tun t) {
+      try {
+        return TunTransport.open(t.device(), t.mtu());
+      } catch (TunException e) {
+        throw new IllegalStateException(e.getMessage() + " [" + e.reason() + "]", e);
+      }
     }
     TransportSpec.Host h = (TransportSpec.Host) spec;
     return new HostSocketTransport(group, h.bind(), h.ports());

@@ -40,7 +40,8 @@ public final class InterfaceInstance {
     @AttributeDefinition(
         name = "Transport",
         description =
-            "mem:SEGMENT, udp:LOCALIP:PORT->REMOTEIP:PORT or host:BINDIP:VRFPORT=HOSTPORT[,...]")
+            "mem:SEGMENT, udp:LOCALIP:PORT->REMOTEIP:PORT, host:BINDIP:VRFPORT=HOSTPORT[,...]"
+                + " or tun:DEVICE[,mtu=BYTES]")
     String transport();
 
     @AttributeDefinition(

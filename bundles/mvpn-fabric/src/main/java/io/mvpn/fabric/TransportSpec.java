@@ -1,5 +1,6 @@
 package io.mvpn.fabric;
 
+import io.mvpn.net.transport.tun.TunTransport;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -15,7 +16,10 @@ import java.util.regex.Pattern;
  *   <li>{@code mem:NAME} an in-memory segment shared by every interface naming it;
  *   <li>{@code udp:LOCAL_IP:PORT->REMOTE_IP:PORT} a UDP point-to-point link to another mvpn;
  *   <li>{@code host:BIND_IP:VRF_PORT=HOST_PORT,...} host sockets for real programs;
- *   <li>{@code tun:NAME} a Linux TUN device (not available yet: refused with a clear error).
+ *   <li>{@code tun:NAME[,mtu=BYTES]} a Linux TUN device: the host kernel is the link's other end.
+ *       NAME is 1 to 15 of {@code A-Z a-z 0-9 . _ -}; the MTU defaults to 1500 (68 to 65535).
+ *       Provision the device for a non-root Karaf with {@code ip tuntap add dev NAME mode tun user
+ *       USER}; a Karaf with CAP_NET_ADMIN creates it when it is missing (docs/operations.md).
  * </ul>
  */
 sealed interface TransportSpec {
@@ -26,9 +30,12 @@ sealed interface TransportSpec {
 
   record Host(InetAddress bind, Map<Integer, Integer> ports) implements TransportSpec {}
 
+  record Tun(String device, int mtu) implements TransportSpec {}
+
   Pattern UDP = Pattern.compile("udp:([0-9.]+):(\\d+)->([0-9.]+):(\\d+)");
   Pattern HOST = Pattern.compile("host:([0-9.]+):((?:\\d+=\\d+,?)+)");
   Pattern MEM = Pattern.compile("mem:([A-Za-z0-9._-]+)");
+  Pattern TUN = Pattern.compile("tun:([^,]*)((?:,[^,]*)*)");
 
   static TransportSpec parse(String text) {
     String t = text == null ? "" : text.trim();
@@ -53,13 +60,56 @@ sealed interface TransportSpec {
     } catch (UnknownHostException e) {
       throw new IllegalArgumentException("transport " + t + ": " + e.getMessage(), e);
     }
-    if (t.startsWith("tun:")) {
-      throw new IllegalArgumentException("transport " + t + ": TUN devices are not supported yet");
+    Matcher m = TUN.matcher(t);
+    if (m.matches()) {
+      return tun(t, m.group(1), m.group(2));
     }
     throw new IllegalArgumentException(
         "transport '"
             + t
-            + "': expected mem:NAME, udp:IP:PORT->IP:PORT or host:IP:VRFPORT=HOSTPORT[,...]");
+            + "': expected mem:NAME, udp:IP:PORT->IP:PORT, host:IP:VRFPORT=HOSTPORT[,...]"
+            + " or tun:DEVICE[,mtu=BYTES]");
+  }
+
+  private static Tun tun(String text, String device, String options) {
+    if (!TunTransport.isValidName(device)) {
+      throw new IllegalArgumentException(
+          "transport "
+              + text
+              + ": '"
+              + device
+              + "' is not a Linux interface name"
+              + " (1 to 15 of A-Z a-z 0-9 . _ -)");
+    }
+    int mtu = TunTransport.DEFAULT_MTU;
+    boolean mtuGiven = false;
+    for (String option : options.isEmpty() ? new String[0] : options.substring(1).split(",", -1)) {
+      String[] kv = option.split("=", 2);
+      if (kv.length != 2 || !kv[0].equals("mtu")) {
+        throw new IllegalArgumentException(
+            "transport " + text + ": unknown option '" + option + "' (known: mtu=BYTES)");
+      }
+      if (mtuGiven) {
+        throw new IllegalArgumentException("transport " + text + ": mtu given twice");
+      }
+      mtuGiven = true;
+      mtu = mtu(text, kv[1]);
+    }
+    return new Tun(device, mtu);
+  }
+
+  private static int mtu(String text, String value) {
+    int mtu;
+    try {
+      mtu = Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("transport " + text + ": mtu '" + value + "'", e);
+    }
+    if (mtu < 68 || mtu > 0xFFFF) {
+      throw new IllegalArgumentException(
+          "transport " + text + ": mtu " + mtu + " outside 68..65535");
+    }
+    return mtu;
   }
 
   private static int port(String text) {

@@ -4,11 +4,11 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * How an {@link Interface} moves raw IPv4 datagrams: an in-memory segment, a UDP point-to-point
- * link, the host's own sockets, and later a Linux TUN device. Protocol code never sees which.
+ * link, the host's own sockets, a Linux TUN device. Protocol code never sees which.
  *
- * <p>A new transport (TUN, say) implements this interface: it is handed its interface once by
- * {@link #attach}, calls {@link Interface#receive} on the interface's scheduler for every datagram
- * that arrives, and takes ownership of each buffer given to {@link #send}.
+ * <p>A new transport implements this interface: it is handed its interface once by {@link #attach},
+ * calls {@link Interface#receive} on the interface's scheduler for every datagram that arrives, and
+ * takes ownership of each buffer given to {@link #send}.
  */
 public interface Transport {
 

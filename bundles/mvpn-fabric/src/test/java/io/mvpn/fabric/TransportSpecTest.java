@@ -1,0 +1,80 @@
+package io.mvpn.fabric;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetSocketAddress;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The transport strings of interface configurations, as operators write them. */
+class TransportSpecTest {
+
+  @Test
+  void aTunDeviceAloneGetsTheEthernetMtu() {
+    assertThat(TransportSpec.parse("tun:mvpn0")).isEqualTo(new TransportSpec.Tun("mvpn0", 1500));
+  }
+
+  @Test
+  void aTunDeviceTakesItsMtuAsAnOption() {
+    assertThat(TransportSpec.parse(" tun:uplink.1,mtu=1400 "))
+        .isEqualTo(new TransportSpec.Tun("uplink.1", 1400));
+  }
+
+  @Test
+  void aTunDeviceNameLinuxWouldRefuseIsRejectedWithTheRule() {
+    for (String spec : new String[] {"tun:", "tun:has space", "tun:a/b", "tun:sixteen-chars-xx"}) {
+      assertThatThrownBy(() -> TransportSpec.parse(spec))
+          .as(spec)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("not a Linux interface name");
+    }
+  }
+
+  @Test
+  void anMtuOutsideWhatIpv4AllowsIsRejected() {
+    assertThatThrownBy(() -> TransportSpec.parse("tun:mvpn0,mtu=67"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("outside 68..65535");
+    assertThatThrownBy(() -> TransportSpec.parse("tun:mvpn0,mtu=65536"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("outside 68..65535");
+    assertThatThrownBy(() -> TransportSpec.parse("tun:mvpn0,mtu=big"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("mtu 'big'");
+  }
+
+  @Test
+  void anUnknownOrRepeatedTunOptionIsRejected() {
+    assertThatThrownBy(() -> TransportSpec.parse("tun:mvpn0,queues=4"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unknown option 'queues=4'");
+    assertThatThrownBy(() -> TransportSpec.parse("tun:mvpn0,"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unknown option ''");
+    assertThatThrownBy(() -> TransportSpec.parse("tun:mvpn0,mtu=1400,mtu=1300"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("mtu given twice");
+  }
+
+  @Test
+  void theOtherTransportsStillParse() {
+    assertThat(TransportSpec.parse("mem:lan0")).isEqualTo(new TransportSpec.Memory("lan0"));
+    assertThat(TransportSpec.parse("udp:127.0.0.1:4001->127.0.0.1:4002"))
+        .isEqualTo(
+            new TransportSpec.Udp(
+                new InetSocketAddress("127.0.0.1", 4001),
+                new InetSocketAddress("127.0.0.1", 4002)));
+    assertThat(TransportSpec.parse("host:127.0.0.1:434=4341"))
+        .isInstanceOfSatisfying(
+            TransportSpec.Host.class, h -> assertThat(h.ports()).isEqualTo(Map.of(434, 4341)));
+  }
+
+  @Test
+  void anUnknownSchemeNamesEveryTransportThatExists() {
+    assertThatThrownBy(() -> TransportSpec.parse("tap:mvpn0"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("tun:DEVICE[,mtu=BYTES]")
+        .hasMessageContaining("mem:NAME");
+  }
+}

@@ -1,0 +1,112 @@
+package io.mvpn.net.transport.tun;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLong;
+import com.sun.jna.Platform;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * The few libc calls a TUN device needs, bound by JNA direct mapping (no proxy, no per-call
+ * reflection: the data path calls read and write once per packet). Buffers travel as raw addresses
+ * ({@code long}), which is why this class refuses anything but 64-bit little-endian Linux.
+ *
+ * <p>Constants are those of x86-64 and aarch64 Linux (asm-generic ioctl encoding).
+ */
+final class LinuxTun {
+
+  static final String CLONE_DEVICE = "/dev/net/tun";
+
+  static final int O_RDWR = 2;
+  static final int O_NONBLOCK = 0x800;
+  static final int O_CLOEXEC = 0x80000;
+  static final int EFD_NONBLOCK = 0x800;
+  static final int EFD_CLOEXEC = 0x80000;
+
+  static final long TUNSETIFF = 0x400454caL;
+  static final long TUNGETIFF = 0x800454d2L;
+  static final long SIOCGIFFLAGS = 0x8913L;
+  static final long SIOCSIFFLAGS = 0x8914L;
+  static final long SIOCGIFMTU = 0x8921L;
+  static final long SIOCSIFMTU = 0x8922L;
+
+  static final short IFF_TUN = 0x0001;
+  static final short IFF_PERSIST = 0x0800;
+  static final short IFF_NO_PI = 0x1000;
+  static final short IFF_UP = 0x0001;
+
+  static final int AF_INET = 2;
+  static final int SOCK_DGRAM = 2;
+
+  static final short POLLIN = 0x1;
+
+  static final int EPERM = 1;
+  static final int ENOENT = 2;
+  static final int EINTR = 4;
+  static final int EAGAIN = 11;
+  static final int EACCES = 13;
+  static final int EBUSY = 16;
+  static final int ENODEV = 19;
+  static final int EINVAL = 22;
+  static final int ENXIO = 6;
+
+  /** struct ifreq: 16 bytes of name, then a union whose short flags / int MTU sit at 16. */
+  static final int IFREQ_SIZE = 40;
+
+  static final int IFNAMSIZ = 16;
+
+  /** struct pollfd: int fd, short events, short revents. */
+  static final int POLLFD_SIZE = 8;
+
+  private static final Throwable UNAVAILABLE;
+
+  static {
+    Throwable failure = null;
+    try {
+      if (!Platform.isLinux()
+          || Native.POINTER_SIZE != 8
+          || Native.LONG_SIZE != 8
+          || ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+        failure = new UnsupportedOperationException("TUN devices need 64-bit little-endian Linux");
+      } else {
+        Native.register(LinuxTun.class, Platform.C_LIBRARY_NAME);
+      }
+    } catch (LinkageError | RuntimeException e) {
+      failure = e;
+    }
+    UNAVAILABLE = failure;
+  }
+
+  private LinuxTun() {}
+
+  /**
+   * Why native calls cannot be made here (no JNA native part, not 64-bit Linux); null if they can.
+   */
+  static Throwable unavailable() {
+    return UNAVAILABLE;
+  }
+
+  static native int open(String path, int flags) throws LastErrorException;
+
+  static native int close(int fd) throws LastErrorException;
+
+  static native int ioctl(int fd, NativeLong request, byte[] ifreq) throws LastErrorException;
+
+  /** ssize_t read(int, void*, size_t) with the buffer as a raw address. */
+  static native long read(int fd, long buffer, long count) throws LastErrorException;
+
+  static native long read(int fd, ByteBuffer buffer, long count) throws LastErrorException;
+
+  /** ssize_t write(int, const void*, size_t) with the buffer as a raw address. */
+  static native long write(int fd, long buffer, long count) throws LastErrorException;
+
+  static native long write(int fd, ByteBuffer buffer, long count) throws LastErrorException;
+
+  static native int socket(int domain, int type, int protocol) throws LastErrorException;
+
+  static native int eventfd(int initial, int flags) throws LastErrorException;
+
+  /** int poll(struct pollfd*, nfds_t, int) with the array as a raw address. */
+  static native int poll(long fds, long count, int timeoutMillis) throws LastErrorException;
+}

@@ -1,0 +1,393 @@
+package io.mvpn.net.transport.tun;
+
+import static io.mvpn.net.transport.tun.LinuxTun.EAGAIN;
+import static io.mvpn.net.transport.tun.LinuxTun.EINTR;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import com.sun.jna.NativeLong;
+import com.sun.jna.Pointer;
+import io.mvpn.net.transport.tun.TunException.Reason;
+import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One open queue of a Linux TUN device in TUN mode without packet information (IFF_TUN|IFF_NO_PI):
+ * each read yields one IP packet, each write injects one. Either attaches to a device provisioned
+ * beforehand ({@code ip tuntap add ... user U}, so the JVM needs no privilege) or creates it (needs
+ * CAP_NET_ADMIN); a created device is not persistent, so the kernel deletes it when this closes.
+ *
+ * <p>The fd is non-blocking and read after {@code poll} says it is readable, because closing an fd
+ * does not wake a thread blocked in read on it: an eventfd in the same poll lets {@link #wake} stop
+ * the reader at once.
+ */
+final class TunDevice {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TunDevice.class);
+
+  /** What Linux accepts as an interface name, kept to the characters safe in configuration. */
+  static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,15}");
+
+  private static final long WAKE = 1;
+  private static final short NO_EVENTS = 0;
+
+  private final String name;
+  private final int fd;
+  private final int wakeFd;
+  private final boolean created;
+  private final boolean persistent;
+  private final int linkMtu;
+
+  /** Two struct pollfd: the TUN fd, then the eventfd; only the reader thread touches it. */
+  private final Memory pollFds = new Memory(2L * LinuxTun.POLLFD_SIZE);
+
+  /** Eight bytes that wake the reader; written under this object's lock. */
+  private final Memory wakeValue = new Memory(8);
+
+  /** A staging area for datagrams in heap memory, which the kernel cannot be pointed at. */
+  private ByteBuffer heapStaging;
+
+  private boolean closed;
+
+  private TunDevice(
+      String name, int fd, int wakeFd, boolean created, boolean persistent, int linkMtu) {
+    this.name = name;
+    this.fd = fd;
+    this.wakeFd = wakeFd;
+    this.created = created;
+    this.persistent = persistent;
+    this.linkMtu = linkMtu;
+    pollFds.setInt(0, fd);
+    pollFds.setShort(4, LinuxTun.POLLIN);
+    pollFds.setInt(LinuxTun.POLLFD_SIZE, wakeFd);
+    pollFds.setShort(LinuxTun.POLLFD_SIZE + 4, LinuxTun.POLLIN);
+    wakeValue.setLong(0, WAKE);
+  }
+
+  /**
+   * Opens {@code name}, creating it with {@code mtu} if it does not exist. An existing device keeps
+   * its MTU (setting it needs CAP_NET_ADMIN); a different one is logged, as packets the kernel
+   * sends would then exceed or waste what the fabric expects.
+   */
+  static TunDevice open(String name, int mtu) throws TunException {
+    if (!validName(name)) {
+      throw new TunException(
+          Reason.BAD_NAME,
+          0,
+          "'" + name + "' is not a Linux interface name (1..15 of A-Za-z0-9._-)",
+          null);
+    }
+    Throwable unavailable = LinuxTun.unavailable();
+    if (unavailable != null) {
+      throw new TunException(
+          Reason.NATIVE_UNAVAILABLE,
+          0,
+          "tun:" + name + ": native calls unavailable: " + unavailable,
+          unavailable);
+    }
+    boolean existed = Files.exists(Path.of("/sys/class/net", name));
+    int fd = openCloneDevice(name);
+    int wakeFd = -1;
+    try {
+      byte[] ifr = ifreq(name);
+      setShort(ifr, (short) (LinuxTun.IFF_TUN | LinuxTun.IFF_NO_PI));
+      try {
+        LinuxTun.ioctl(fd, new NativeLong(LinuxTun.TUNSETIFF), ifr);
+      } catch (LastErrorException e) {
+        throw setIffFailure(name, existed, e);
+      }
+      byte[] got = ifreq(name);
+      LinuxTun.ioctl(fd, new NativeLong(LinuxTun.TUNGETIFF), got);
+      boolean persistent = (getShort(got) & LinuxTun.IFF_PERSIST) != 0;
+      int linkMtu = existed ? linkMtu(name) : configureCreated(name, mtu);
+      if (linkMtu != mtu) {
+        LOG.warn(
+            "tun:{} has MTU {} but the interface is configured with {}: run ip link set {} mtu {}",
+            name,
+            linkMtu,
+            mtu,
+            name,
+            mtu);
+      }
+      wakeFd = LinuxTun.eventfd(0, LinuxTun.EFD_CLOEXEC | LinuxTun.EFD_NONBLOCK);
+      return new TunDevice(name, fd, wakeFd, !existed, persistent, linkMtu);
+    } catch (LastErrorException e) {
+      closeQuietly(fd);
+      closeQuietly(wakeFd);
+      throw systemCall(name, "setting up", e);
+    } catch (TunException | RuntimeException e) {
+      closeQuietly(fd);
+      closeQuietly(wakeFd);
+      throw e;
+    }
+  }
+
+  static boolean validName(String name) {
+    return name != null && NAME.matcher(name).matches() && !name.equals(".") && !name.equals("..");
+  }
+
+  private static int openCloneDevice(String name) throws TunException {
+    try {
+      return LinuxTun.open(
+          LinuxTun.CLONE_DEVICE, LinuxTun.O_RDWR | LinuxTun.O_NONBLOCK | LinuxTun.O_CLOEXEC);
+    } catch (LastErrorException e) {
+      int errno = e.getErrorCode();
+      if (errno == LinuxTun.ENOENT || errno == LinuxTun.ENODEV || errno == LinuxTun.ENXIO) {
+        throw new TunException(
+            Reason.NO_TUN_DRIVER,
+            errno,
+            "tun:"
+                + name
+                + ": no "
+                + LinuxTun.CLONE_DEVICE
+                + " (errno "
+                + errno
+                + "): load the tun module, or pass the device into the container",
+            e);
+      }
+      if (errno == LinuxTun.EACCES || errno == LinuxTun.EPERM) {
+        throw new TunException(
+            Reason.NOT_PERMITTED,
+            errno,
+            "tun:"
+                + name
+                + ": may not open "
+                + LinuxTun.CLONE_DEVICE
+                + " (errno "
+                + errno
+                + "): it must be readable and writable by this user (mode 0666)",
+            e);
+      }
+      throw systemCall(name, "opening " + LinuxTun.CLONE_DEVICE, e);
+    }
+  }
+
+  private static TunException setIffFailure(String name, boolean existed, LastErrorException e) {
+    int errno = e.getErrorCode();
+    String user = System.getProperty("user.name");
+    if (errno == LinuxTun.EPERM) {
+      String why =
+          existed
+              ? "the persistent device belongs to another user or group"
+              : "creating a device needs CAP_NET_ADMIN";
+      return new TunException(
+          Reason.NOT_PERMITTED,
+          errno,
+          "tun:"
+              + name
+              + ": not permitted (EPERM): "
+              + why
+              + "; as root run: ip tuntap add dev "
+              + name
+              + " mode tun user "
+              + user,
+          e);
+    }
+    if (errno == LinuxTun.EBUSY) {
+      return new TunException(
+          Reason.BUSY, errno, "tun:" + name + ": busy (EBUSY): another process holds it", e);
+    }
+    if (errno == LinuxTun.EINVAL) {
+      return new TunException(
+          Reason.NOT_A_TUN_DEVICE,
+          errno,
+          "tun:"
+              + name
+              + ": refused (EINVAL): the name belongs to a device that is not a"
+              + " single-queue TUN device (a TAP, multi_queue, or another kind of link)",
+          e);
+    }
+    return systemCall(name, "TUNSETIFF", e);
+  }
+
+  private static TunException systemCall(String name, String step, LastErrorException e) {
+    return new TunException(
+        Reason.SYSTEM_CALL,
+        e.getErrorCode(),
+        "tun:" + name + ": " + step + " failed (errno " + e.getErrorCode() + ")",
+        e);
+  }
+
+  /** Sets the MTU of a device this process made and brings it up (it has CAP_NET_ADMIN). */
+  private static int configureCreated(String name, int mtu) {
+    int socket = LinuxTun.socket(LinuxTun.AF_INET, LinuxTun.SOCK_DGRAM, 0);
+    try {
+      byte[] ifr = ifreq(name);
+      setInt(ifr, mtu);
+      LinuxTun.ioctl(socket, new NativeLong(LinuxTun.SIOCSIFMTU), ifr);
+      byte[] flags = ifreq(name);
+      LinuxTun.ioctl(socket, new NativeLong(LinuxTun.SIOCGIFFLAGS), flags);
+      setShort(flags, (short) (getShort(flags) | LinuxTun.IFF_UP));
+      LinuxTun.ioctl(socket, new NativeLong(LinuxTun.SIOCSIFFLAGS), flags);
+      return mtu;
+    } finally {
+      closeQuietly(socket);
+    }
+  }
+
+  private static int linkMtu(String name) {
+    int socket = LinuxTun.socket(LinuxTun.AF_INET, LinuxTun.SOCK_DGRAM, 0);
+    try {
+      byte[] ifr = ifreq(name);
+      LinuxTun.ioctl(socket, new NativeLong(LinuxTun.SIOCGIFMTU), ifr);
+      return getInt(ifr);
+    } finally {
+      closeQuietly(socket);
+    }
+  }
+
+  String name() {
+    return name;
+  }
+
+  /** Whether this process made the device (so it goes when this closes, unless persistent). */
+  boolean created() {
+    return created;
+  }
+
+  boolean persistent() {
+    return persistent;
+  }
+
+  /** The device's MTU as the kernel had it when opened (or set it to). */
+  int linkMtu() {
+    return linkMtu;
+  }
+
+  /**
+   * Blocks until a packet waits or {@link #wake} is called; false once woken. Reader thread only.
+   */
+  boolean awaitPacket() throws TunException {
+    pollFds.setShort(6, NO_EVENTS);
+    pollFds.setShort(LinuxTun.POLLFD_SIZE + 6, NO_EVENTS);
+    while (true) {
+      try {
+        LinuxTun.poll(Pointer.nativeValue(pollFds), 2, -1);
+      } catch (LastErrorException e) {
+        if (e.getErrorCode() == EINTR) {
+          continue;
+        }
+        throw systemCall(name, "poll", e);
+      }
+      if (pollFds.getShort(LinuxTun.POLLFD_SIZE + 6) != NO_EVENTS) {
+        return false;
+      }
+      if (pollFds.getShort(6) != NO_EVENTS) {
+        return true;
+      }
+    }
+  }
+
+  /**
+   * Reads one packet into {@code into}'s writable bytes, advancing its writer index. Returns the
+   * length read, -1 when no packet waits. Of a packet longer than the room left Linux copies what
+   * fits and returns the copied length (6.x) or, defensively, the whole length: then the writer
+   * index stays where it was.
+   */
+  int read(ByteBuf into) throws TunException {
+    int at = into.writerIndex();
+    int room = into.writableBytes();
+    long n;
+    try {
+      n =
+          into.hasMemoryAddress()
+              ? LinuxTun.read(fd, into.memoryAddress() + at, room)
+              : LinuxTun.read(fd, into.nioBuffer(at, room), room);
+    } catch (LastErrorException e) {
+      if (e.getErrorCode() == EAGAIN || e.getErrorCode() == EINTR) {
+        return -1;
+      }
+      throw systemCall(name, "read", e);
+    }
+    if (n <= room) {
+      into.writerIndex(at + (int) n);
+    }
+    return (int) Math.min(n, Integer.MAX_VALUE);
+  }
+
+  /** Writes one packet (the readable bytes); the caller keeps the buffer. Not thread-safe. */
+  void write(ByteBuf packet) throws TunException {
+    int length = packet.readableBytes();
+    try {
+      if (packet.hasMemoryAddress()) {
+        LinuxTun.write(fd, packet.memoryAddress() + packet.readerIndex(), length);
+      } else if (packet.isDirect()) {
+        LinuxTun.write(fd, packet.nioBuffer(), length);
+      } else {
+        if (heapStaging == null) {
+          heapStaging = ByteBuffer.allocateDirect(0xFFFF);
+        }
+        heapStaging.clear().limit(length);
+        packet.getBytes(packet.readerIndex(), heapStaging);
+        heapStaging.flip();
+        LinuxTun.write(fd, heapStaging, length);
+      }
+    } catch (LastErrorException e) {
+      throw systemCall(name, "write", e);
+    }
+  }
+
+  /** Makes {@link #awaitPacket} return false, now or at its next call. Any thread. */
+  synchronized void wake() {
+    if (!closed) {
+      LinuxTun.write(wakeFd, Pointer.nativeValue(wakeValue), 8);
+    }
+  }
+
+  /** Closes the queue; the kernel deletes a device made here unless someone made it persistent. */
+  synchronized void close() {
+    if (!closed) {
+      closed = true;
+      closeQuietly(fd);
+      closeQuietly(wakeFd);
+    }
+  }
+
+  private static void closeQuietly(int fd) {
+    if (fd >= 0) {
+      try {
+        LinuxTun.close(fd);
+      } catch (LastErrorException e) {
+        // Nothing left to do with an fd that will not close.
+      }
+    }
+  }
+
+  private static byte[] ifreq(String name) {
+    byte[] ifr = new byte[LinuxTun.IFREQ_SIZE];
+    byte[] n = name.getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(n, 0, ifr, 0, Math.min(n.length, LinuxTun.IFNAMSIZ - 1));
+    return ifr;
+  }
+
+  // The union of struct ifreq starts at IFNAMSIZ; x86-64 and aarch64 are little-endian.
+
+  private static void setShort(byte[] ifr, short value) {
+    ifr[LinuxTun.IFNAMSIZ] = (byte) value;
+    ifr[LinuxTun.IFNAMSIZ + 1] = (byte) (value >> 8);
+  }
+
+  private static short getShort(byte[] ifr) {
+    return (short) ((ifr[LinuxTun.IFNAMSIZ] & 0xFF) | (ifr[LinuxTun.IFNAMSIZ + 1] & 0xFF) << 8);
+  }
+
+  private static void setInt(byte[] ifr, int value) {
+    for (int i = 0; i < 4; i++) {
+      ifr[LinuxTun.IFNAMSIZ + i] = (byte) (value >> (8 * i));
+    }
+  }
+
+  private static int getInt(byte[] ifr) {
+    int value = 0;
+    for (int i = 0; i < 4; i++) {
+      value |= (ifr[LinuxTun.IFNAMSIZ + i] & 0xFF) << (8 * i);
+    }
+    return value;
+  }
+}

@@ -1,0 +1,110 @@
+package io.mvpn.net.transport.tun;
+
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The host side of the TUN tests: checks that the kernel can be driven (root, /dev/net/tun, ip,
+ * ping) and runs ip commands. Device names and the 10.200.N.0/24 subnet derive from the process id,
+ * so runs in parallel worktrees do not collide; {@link #close} deletes every device made here.
+ */
+final class KernelLab implements AutoCloseable {
+
+  final int slot = (int) (ProcessHandle.current().pid() % 250) + 1;
+  private final List<String> devices = new ArrayList<>();
+
+  /**
+   * Skips the calling test when the host cannot run it, except under CI=true, where a missing
+   * requirement fails the test and says what is missing. {@code tools} are further commands needed.
+   */
+  static void requireKernel(String... tools) throws IOException, InterruptedException {
+    List<String> missing = new ArrayList<>();
+    for (String tool : tools) {
+      if (!onPath(tool)) {
+        missing.add("the " + tool + " command");
+      }
+    }
+    if (!onPath("ip")) {
+      missing.add("the ip command (iproute2)");
+    }
+    if (!onPath("ping")) {
+      missing.add("the ping command");
+    }
+    if (!Files.exists(Path.of("/dev/net/tun"))) {
+      missing.add("/dev/net/tun");
+    }
+    if (!run("id", "-u").trim().equals("0")) {
+      missing.add("root (to make TUN devices and put addresses on them)");
+    }
+    if (missing.isEmpty()) {
+      return;
+    }
+    String what = "TUN tests need " + String.join(", ", missing);
+    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+      fail(what + ": CI must run them (as root, under flock /tmp/mvpn-netns.lock)");
+    }
+    assumeTrue(false, what);
+  }
+
+  /** A device name unique to this run; deleted by {@link #close} whatever made it. */
+  String device(String suffix) {
+    String name = "mvt" + slot + suffix;
+    devices.add(name);
+    return name;
+  }
+
+  /** An address in this run's subnet, 10.200.SLOT.HOST. */
+  String address(int host) {
+    return "10.200." + slot + "." + host;
+  }
+
+  static boolean exists(String device) {
+    return Files.exists(Path.of("/sys/class/net", device));
+  }
+
+  /** Runs a command to completion within 20 s; its output, or an IOException if it failed. */
+  static String run(String... command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(20, TimeUnit.SECONDS)) {
+      p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      throw new IOException(String.join(" ", command) + " timed out");
+    }
+    if (p.exitValue() != 0) {
+      throw new IOException(String.join(" ", command) + " exited " + p.exitValue() + ": " + out);
+    }
+    return out;
+  }
+
+  private static boolean onPath(String tool) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      if (Files.isExecutable(Path.of(dir, tool))) {
+        return true;
+      }
+    }
+    return Files.isExecutable(Path.of("/usr/sbin", tool));
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    for (String device : devices) {
+      if (exists(device)) {
+        try {
+          run("ip", "link", "del", device);
+        } catch (IOException e) {
+          // Gone between the check and the command: nothing left to clean.
+        }
+      }
+    }
+  }
+}
