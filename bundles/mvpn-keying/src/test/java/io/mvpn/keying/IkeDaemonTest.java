@@ -215,7 +215,7 @@ class IkeDaemonTest {
     return d;
   }
 
-  private static ApplianceCa.Config caConfig() {
+  static ApplianceCa.Config caConfig() {
     return new ApplianceCa.Config() {
       @Override
       public Class<? extends Annotation> annotationType() {

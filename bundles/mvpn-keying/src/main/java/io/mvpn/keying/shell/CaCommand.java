@@ -4,8 +4,12 @@ import io.mvpn.api.Ipv4Address;
 import io.mvpn.ike.CaService;
 import io.mvpn.ike.CaService.IssuedView;
 import io.mvpn.ike.pki.Credential;
+import io.mvpn.keying.CredentialFiles;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.cert.X509CRL;
 import java.security.cert.X509CRLEntry;
 import java.util.ArrayList;
@@ -23,17 +27,23 @@ import org.apache.karaf.shell.support.completers.StringsCompleter;
 import org.apache.karaf.shell.support.table.ShellTable;
 
 /**
- * {@code mvpn:ca issue CN [--ip A.B.C.D] [--dns NAME] | list | revoke SERIAL | crl}: the appliance
- * CA.
+ * {@code mvpn:ca issue CN [--ip A.B.C.D] [--dns NAME] [--pem DIR] [--p12 FILE --password PW] |
+ * export [--out FILE] | list | revoke SERIAL | crl}: the appliance CA. {@code export} prints (or
+ * writes) the CA certificate as PEM, for a client to trust; {@code issue} with {@code --pem} or
+ * {@code --p12} also writes the new certificate with its key and the CA, for a client to prove
+ * itself with. Files are written on the appliance's host, readable by its user only.
  */
 @Service
-@Command(scope = "mvpn", name = "ca", description = "The appliance CA: issue, list, revoke, crl")
+@Command(
+    scope = "mvpn",
+    name = "ca",
+    description = "The appliance CA: issue, export, list, revoke, crl")
 public class CaCommand implements Action {
 
-  @Argument(index = 0, name = "action", description = "issue, list, revoke or crl")
+  @Argument(index = 0, name = "action", description = "issue, export, list, revoke or crl")
   @Completion(
       value = StringsCompleter.class,
-      values = {"issue", "list", "revoke", "crl"})
+      values = {"issue", "export", "list", "revoke", "crl"})
   String action = "list";
 
   @Argument(index = 1, name = "cn|serial", description = "Common name to issue, serial to revoke")
@@ -45,9 +55,29 @@ public class CaCommand implements Action {
   @Option(name = "--dns", description = "subjectAltName DNS name", multiValued = true)
   List<String> dns;
 
+  @Option(name = "--pem", description = "issue: write CN.crt, CN.key (PKCS#8) and ca.crt here")
+  String pemDir;
+
+  @Option(name = "--p12", description = "issue: write the key, certificate and CA as PKCS#12")
+  String p12File;
+
+  @Option(name = "--password", description = "issue: the PKCS#12 file's password")
+  String password;
+
+  @Option(name = "--out", description = "export: write the CA certificate to this file")
+  String outFile;
+
   /** Karaf parses options only before the arguments: these are the ones given after the CN. */
-  @Argument(index = 2, name = "options", multiValued = true, description = "--ip A, --dns N")
+  @Argument(
+      index = 2,
+      name = "options",
+      multiValued = true,
+      description = "--ip A, --dns N, --pem DIR, --p12 FILE, --password PW, --out FILE")
   List<String> trailing;
+
+  private static final String ISSUE_USAGE =
+      "usage: mvpn:ca issue CN [--ip A.B.C.D] [--dns NAME] [--pem DIR]"
+          + " [--p12 FILE --password PW]";
 
   @Reference(optional = true)
   List<CaService> cas;
@@ -66,47 +96,100 @@ public class CaCommand implements Action {
     }
     switch (action) {
       case "issue" -> issue(out, ca);
+      case "export" -> export(out, ca);
       case "list" -> list(out, ca);
       case "revoke" -> revoke(out, ca);
       case "crl" -> crl(out, ca);
-      default ->
-          out.println(
-              "usage: mvpn:ca issue CN [--ip A.B.C.D] [--dns NAME] | list"
-                  + " | revoke SERIAL | crl");
+      default -> out.println(ISSUE_USAGE + " | export [--out FILE] | list | revoke SERIAL | crl");
     }
     return null;
   }
 
-  private void issue(PrintStream out, CaService ca) {
-    if (subject == null) {
-      out.println("usage: mvpn:ca issue CN [--ip A.B.C.D] [--dns NAME]");
+  private void issue(PrintStream console, CaService ca) {
+    if (subject == null || !takeTrailing(console)) {
+      console.println(ISSUE_USAGE);
       return;
     }
-    List<String> ipTexts = new ArrayList<>(ips == null ? List.of() : ips);
-    List<String> names = new ArrayList<>(dns == null ? List.of() : dns);
-    List<String> rest = trailing == null ? List.of() : trailing;
-    for (int i = 0; i < rest.size(); i++) {
-      String o = rest.get(i);
-      if ((o.equals("--ip") || o.equals("--dns")) && i + 1 < rest.size()) {
-        (o.equals("--ip") ? ipTexts : names).add(rest.get(++i));
-      } else {
-        out.println("unexpected " + o + "; usage: mvpn:ca issue CN [--ip A.B.C.D] [--dns NAME]");
-        return;
-      }
+    if (p12File != null && (password == null || password.isEmpty())) {
+      console.println("--p12 needs --password; " + ISSUE_USAGE);
+      return;
     }
     List<Ipv4Address> addresses;
     try {
-      addresses = ipTexts.stream().map(Ipv4Address::parse).toList();
+      addresses = (ips == null ? List.<String>of() : ips).stream().map(Ipv4Address::parse).toList();
     } catch (IllegalArgumentException e) {
-      out.println("not an IPv4 address: " + e.getMessage());
+      console.println("not an IPv4 address: " + e.getMessage());
       return;
     }
-    Credential c = ca.issue(subject, addresses, names);
-    out.printf(
+    Credential c = ca.issue(subject, addresses, dns == null ? List.of() : dns);
+    console.printf(
         "issued serial %s to %s, valid until %s%n",
         c.certificate().getSerialNumber(),
         c.certificate().getSubjectX500Principal().getName(),
         c.certificate().getNotAfter().toInstant());
+    try {
+      if (pemDir != null) {
+        CredentialFiles.PemFiles files =
+            CredentialFiles.writePem(Path.of(pemDir), subject, c, ca.certificate());
+        console.printf("wrote %s, %s, %s%n", files.certificate(), files.privateKey(), files.ca());
+      }
+      if (p12File != null) {
+        CredentialFiles.writePkcs12(
+            Path.of(p12File), subject, c, ca.certificate(), password.toCharArray());
+        console.println("wrote " + p12File);
+      }
+    } catch (IOException | RuntimeException e) {
+      console.println("cannot write the credential: " + e.getMessage());
+    }
+  }
+
+  private void export(PrintStream console, CaService ca) {
+    if (!takeTrailing(console)) {
+      console.println("usage: mvpn:ca export [--out FILE]");
+      return;
+    }
+    String pem = CredentialFiles.pem(ca.certificate());
+    if (outFile == null) {
+      console.print(pem);
+      return;
+    }
+    try {
+      CredentialFiles.writePrivate(Path.of(outFile), pem.getBytes(StandardCharsets.US_ASCII));
+      console.println("wrote " + outFile);
+    } catch (IOException e) {
+      console.println("cannot write " + outFile + ": " + e.getMessage());
+    }
+  }
+
+  /** Moves options given after the CN into their fields; false on anything else. */
+  private boolean takeTrailing(PrintStream console) {
+    ips = ips == null ? new ArrayList<>() : new ArrayList<>(ips);
+    dns = dns == null ? new ArrayList<>() : new ArrayList<>(dns);
+    List<String> rest = new ArrayList<>(trailing == null ? List.of() : trailing);
+    if ("export".equals(action) && subject != null) {
+      rest.add(0, subject); // export takes no argument: its options start right away
+    }
+    for (int i = 0; i < rest.size(); i++) {
+      String o = rest.get(i);
+      if (i + 1 >= rest.size()) {
+        console.println("unexpected " + o);
+        return false;
+      }
+      String value = rest.get(++i);
+      switch (o) {
+        case "--ip" -> ips.add(value);
+        case "--dns" -> dns.add(value);
+        case "--pem" -> pemDir = value;
+        case "--p12" -> p12File = value;
+        case "--password" -> password = value;
+        case "--out" -> outFile = value;
+        default -> {
+          console.println("unexpected " + o);
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   private void list(PrintStream out, CaService ca) {

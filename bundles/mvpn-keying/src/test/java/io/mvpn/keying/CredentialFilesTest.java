@@ -1,0 +1,149 @@
+package io.mvpn.keying;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.mvpn.api.Ipv4Address;
+import io.mvpn.ike.pki.Credential;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyFactory;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CA's certificate and issued credentials as files an outside client loads. */
+class CredentialFilesTest {
+
+  private static final Path OPENSSL = Path.of("/usr/bin/openssl");
+
+  @TempDir Path dir;
+
+  private final ApplianceCa ca = new ApplianceCa();
+  private Credential issued;
+
+  @BeforeEach
+  void issue() {
+    ca.activate(IkeDaemonTest.caConfig());
+    issued =
+        ca.issue("laptop.acme.example", List.of(Ipv4Address.parse("192.0.2.7")), List.of("laptop"));
+  }
+
+  @Test
+  void theExportedCaCertificateIsPemThatParsesBackToTheRoot() throws Exception {
+    String pem = CredentialFiles.pem(ca.certificate());
+
+    assertThat(pem)
+        .startsWith("-----BEGIN CERTIFICATE-----\n")
+        .endsWith("-----END CERTIFICATE-----\n");
+    assertThat(pem.lines().filter(l -> !l.startsWith("-----")).mapToInt(String::length).max())
+        .hasValue(64);
+    assertThat(parse(pem)).isEqualTo(ca.certificate());
+  }
+
+  @Test
+  void pemFilesHoldTheCertificateItsPkcs8KeyAndTheCaAndOnlyTheOwnerReadsThem() throws Exception {
+    CredentialFiles.PemFiles files =
+        CredentialFiles.writePem(dir.resolve("out"), "laptop", issued, ca.certificate());
+
+    assertThat(parse(Files.readString(files.certificate()))).isEqualTo(issued.certificate());
+    assertThat(parse(Files.readString(files.ca()))).isEqualTo(ca.certificate());
+    String keyPem = Files.readString(files.privateKey());
+    assertThat(keyPem).startsWith("-----BEGIN PRIVATE KEY-----");
+    byte[] der =
+        Base64.getMimeDecoder()
+            .decode(keyPem.replaceAll("-----[A-Z ]+-----", "").getBytes(StandardCharsets.US_ASCII));
+    PrivateKey key =
+        KeyFactory.getInstance(issued.privateKey().getAlgorithm())
+            .generatePrivate(new PKCS8EncodedKeySpec(der));
+    assertThat(signsFor(key, issued.certificate())).isTrue();
+    for (Path f : List.of(files.certificate(), files.privateKey(), files.ca())) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+          .isEqualTo("rw-------");
+    }
+  }
+
+  @Test
+  void aPkcs12FileOpensWithItsPasswordToTheKeyCertificateAndCa() throws Exception {
+    Path p12 = dir.resolve("laptop.p12");
+    CredentialFiles.writePkcs12(p12, "laptop", issued, ca.certificate(), "s3cret-pw".toCharArray());
+
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(p12)))
+        .isEqualTo("rw-------");
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(p12)) {
+      store.load(in, "s3cret-pw".toCharArray());
+    }
+    PrivateKey key = (PrivateKey) store.getKey("laptop", "s3cret-pw".toCharArray());
+    assertThat(store.getCertificateChain("laptop"))
+        .containsExactly(issued.certificate(), ca.certificate());
+    assertThat(signsFor(key, issued.certificate())).isTrue();
+  }
+
+  @Test
+  void openSslReadsThePkcs12FileAsPbes2WithAes256() throws Exception {
+    if (!Files.isExecutable(OPENSSL)) {
+      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+        fail("openssl is not installed: .ci/run installs it");
+      }
+      assumeTrue(false, "openssl is not installed");
+    }
+    Path p12 = dir.resolve("laptop.p12");
+    CredentialFiles.writePkcs12(p12, "laptop", issued, ca.certificate(), "s3cret-pw".toCharArray());
+
+    String info =
+        openssl("pkcs12", "-info", "-in", p12.toString(), "-passin", "pass:s3cret-pw", "-nokeys");
+    assertThat(info)
+        .contains("PBES2, PBKDF2, AES-256-CBC")
+        .contains("MAC: sha256")
+        .contains("subject=CN")
+        .contains("laptop.acme.example");
+    assertThat(info.split("-----BEGIN CERTIFICATE-----", -1)).hasSize(3);
+    String key =
+        openssl("pkcs12", "-in", p12.toString(), "-passin", "pass:s3cret-pw", "-nocerts", "-nodes");
+    assertThat(key).contains("-----BEGIN PRIVATE KEY-----");
+  }
+
+  private static String openssl(String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of(OPENSSL.toString()));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(output).isZero();
+    return output;
+  }
+
+  private static X509Certificate parse(String pem) throws Exception {
+    return (X509Certificate)
+        CertificateFactory.getInstance("X.509")
+            .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+  }
+
+  /** Whether {@code key} is the private half of the certificate's public key. */
+  private static boolean signsFor(PrivateKey key, X509Certificate certificate) throws Exception {
+    String algorithm = key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
+    Signature signer = Signature.getInstance(algorithm);
+    signer.initSign(key);
+    signer.update(new byte[] {1, 2, 3});
+    byte[] signature = signer.sign();
+    Signature verifier = Signature.getInstance(algorithm);
+    verifier.initVerify(certificate.getPublicKey());
+    verifier.update(new byte[] {1, 2, 3});
+    return verifier.verify(signature);
+  }
+}
