@@ -1,6 +1,7 @@
 package io.mvpn.ike;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * One IKE daemon of the appliance, from {@code etc/io.mvpn.ike-<name>.cfg}: a local address with
@@ -43,6 +44,14 @@ public interface IkeService {
    * daemon has none.
    */
   boolean rekey(long spi);
+
+  /**
+   * Peers refused at IKE_AUTH (answered AUTHENTICATION_FAILED) since the daemon started, by reason,
+   * e.g. {@code untrusted_chain/unknown_ca}; in order of the reason's name.
+   */
+  default Map<String, Long> refusedPeers() {
+    return Map.of();
+  }
 
   /**
    * One IKE SA as it was when {@link #sas()} looked; {@code peerAdditionalAddresses} are those a

@@ -23,6 +23,7 @@ import io.mvpn.ike.sa.ProposalPolicy;
 import io.mvpn.net.Vrf;
 import io.mvpn.net.fabric.FabricService;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -87,6 +88,13 @@ public final class GatewayIkeResponder implements IkeService {
             "Each node it serves as IDENTITY=HOME_ADDRESS (an FQDN or IPv4 identity its"
                 + " certificate names), comma-separated: a node gets that tunnel and no other")
     String[] nodes();
+
+    @AttributeDefinition(
+        name = "Trusted outside CAs",
+        description =
+            "PEM files of CA certificates trusted beside the appliance CA for the nodes'"
+                + " certificates (no revocation check for them), comma-separated")
+    String[] trustedCas() default {};
   }
 
   /** IDENTITY=HOME_ADDRESS, ...: who may have which home address. */
@@ -117,6 +125,8 @@ public final class GatewayIkeResponder implements IkeService {
   private EspTunnelService gateway; // the bound one, under lock
   private Config config; // while active, under lock
   private String name;
+  private List<X509Certificate> outsideCas = List.of();
+  private PeerRefusals refusals;
   private volatile Attached attached;
 
   /**
@@ -149,8 +159,10 @@ public final class GatewayIkeResponder implements IkeService {
   @Activate
   void activate(Config config) {
     synchronized (lock) {
-      this.config = config;
       name = config.name();
+      outsideCas = TrustedCas.load(config.trustedCas());
+      refusals = new PeerRefusals(name, LOG);
+      this.config = config;
       attach();
     }
   }
@@ -179,11 +191,12 @@ public final class GatewayIkeResponder implements IkeService {
         PeerSpec.selectors(ConfigList.items(config.protect()));
     Map<Identity, Ipv4Address> homes = nodes(config.nodes());
     CertificateAuthenticator authenticator =
-        new CertificateAuthenticator(credential, ca.validator(), Instant::now)
+        new CertificateAuthenticator(
+                credential, ca.validator().alsoTrusting(outsideCas), Instant::now)
             .withPeerPolicy(
                 (sa, id, cert) ->
                     homes.containsKey(Identity.of(id)) ? null : "not a node of " + name)
-            .withRefusalListener(r -> LOG.info("{}: refused a node: {}", name, r));
+            .withRefusalListener(r -> refusals.refused("a node", r));
     PeerConfig peer =
         new PeerConfig(
             Identity.ipv4(address),
@@ -260,7 +273,14 @@ public final class GatewayIkeResponder implements IkeService {
 
   @Override
   public List<String> peers() {
-    return List.of("any node certified by the appliance CA");
+    return List.of(
+        "any node certified by the appliance CA"
+            + (outsideCas.isEmpty() ? "" : " or " + outsideCas.size() + " outside CA(s)"));
+  }
+
+  @Override
+  public Map<String, Long> refusedPeers() {
+    return refusals.counts();
   }
 
   @Override

@@ -20,6 +20,7 @@ import io.mvpn.net.time.EventLoopScheduler;
 import io.netty.channel.DefaultEventLoop;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -95,6 +96,13 @@ public final class IkeDaemon implements IkeService {
                 + " fragments; 0 turns IKE fragmentation off")
     int fragmentSize() default EngineSettings.DEFAULT_FRAGMENT_SIZE;
 
+    @AttributeDefinition(
+        name = "Trusted outside CAs",
+        description =
+            "PEM files of CA certificates trusted beside the appliance CA for auth=cert peers"
+                + " (no revocation check for them), comma-separated")
+    String[] trustedCas() default {};
+
     @AttributeDefinition(name = "Retransmission timeout (ms)", description = "Doubles each try")
     long retransmitMillis() default 500;
 
@@ -124,6 +132,8 @@ public final class IkeDaemon implements IkeService {
   private final SecureRandom random = new SecureRandom();
   private final Map<String, Peer> peers = new LinkedHashMap<>();
   private String name;
+  private List<X509Certificate> outsideCas = List.of();
+  private PeerRefusals refusals;
   private Endpoint local;
   private int natTPort;
   private IkeSaManager manager;
@@ -133,6 +143,8 @@ public final class IkeDaemon implements IkeService {
   @Activate
   void activate(Config config) throws Exception {
     name = config.name();
+    outsideCas = TrustedCas.load(config.trustedCas());
+    refusals = new PeerRefusals(name, LOG);
     Ipv4Address address = Ipv4Address.parse(config.address().trim());
     local = new Endpoint(address, config.ikePort());
     natTPort = config.natTPort();
@@ -198,8 +210,9 @@ public final class IkeDaemon implements IkeService {
                     spec.localId().type() == io.mvpn.ike.message.IdentificationPayload.ID_IPV4_ADDR
                         ? ca.issue(cn, List.of(Ipv4Address.parse(cn)), List.of())
                         : ca.issue(cn, List.of(), List.of(cn)));
-    return new CertificateAuthenticator(credential, ca.validator(), Instant::now)
-        .withRefusalListener(r -> LOG.warn("{}: peer {} refused: {}", name, spec.name(), r));
+    return new CertificateAuthenticator(
+            credential, ca.validator().alsoTrusting(outsideCas), Instant::now)
+        .withRefusalListener(r -> refusals.refused("peer " + spec.name(), r));
   }
 
   private IkeEngine.Listener listener(String peer) {
@@ -289,6 +302,11 @@ public final class IkeDaemon implements IkeService {
   @Override
   public List<String> peers() {
     return List.copyOf(peers.keySet());
+  }
+
+  @Override
+  public Map<String, Long> refusedPeers() {
+    return refusals.counts();
   }
 
   @Override

@@ -1,17 +1,24 @@
 package io.mvpn.keying;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mvpn.ike.IkeService.IkeSaView;
 import java.lang.annotation.Annotation;
 import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Two daemons on loopback, on ports of their own, as the appliance runs them. */
 class IkeDaemonTest {
+
+  @TempDir Path dir;
 
   private final ApplianceCa ca = new ApplianceCa();
   private IkeDaemon one;
@@ -130,6 +137,88 @@ class IkeDaemonTest {
     assertThat(ca.credential("gw1")).isEmpty();
   }
 
+  /**
+   * Daemon two's CA is not daemon one's: one's certificate is refused until two's trustedCas names
+   * a file with one's CA, exported as an operator would.
+   */
+  @Test
+  void aPeerCertifiedByAnOutsideCaEstablishesOnceItsCaIsTrusted() throws Exception {
+    ca.activate(caConfig());
+    ApplianceCa other = TestCas.activated();
+    Path ours = caFile("ours.pem", ca);
+    Path theirs = caFile("theirs.pem", other);
+    one =
+        daemon(
+            "one",
+            15120,
+            15121,
+            "two remote=127.0.0.1:15122 id=one.test remoteId=two.test auth=cert",
+            ca,
+            new String[] {theirs.toString()});
+    two =
+        daemon(
+            "two",
+            15122,
+            15123,
+            "one id=two.test remoteId=one.test auth=cert",
+            other,
+            new String[] {" " + ours + " "});
+    one.initiate("two");
+    await(() -> established(one) && established(two));
+    assertThat(two.refusedPeers()).isEmpty();
+  }
+
+  @Test
+  void aPeerCertifiedByAnUntrustedCaIsRefusedAndCountedByReason() throws Exception {
+    ca.activate(caConfig());
+    ApplianceCa other = TestCas.activated();
+    one =
+        daemon(
+            "one",
+            15130,
+            15131,
+            "two remote=127.0.0.1:15132 id=one.test remoteId=two.test auth=cert",
+            ca,
+            new String[] {caFile("theirs.pem", other).toString()});
+    two =
+        daemon(
+            "two",
+            15132,
+            15133,
+            "one id=two.test remoteId=one.test auth=cert",
+            other,
+            new String[0]);
+    one.initiate("two");
+    await(() -> !two.refusedPeers().isEmpty() && one.sas().isEmpty());
+    assertThat(two.refusedPeers()).containsExactly(Map.entry("untrusted_chain/unknown_ca", 1L));
+    assertThat(established(two)).isFalse();
+  }
+
+  @Test
+  void aTrustedCasFileThatIsNotACaCertificateFailsTheConfiguration() throws Exception {
+    ca.activate(caConfig());
+    Path leaf = dir.resolve("leaf.pem");
+    Files.writeString(
+        leaf, CredentialFiles.pem(ca.issue("leaf", List.of(), List.of()).certificate()));
+
+    assertThatThrownBy(() -> TrustedCas.load(new String[] {leaf.toString()}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("CN=leaf")
+        .hasMessageContaining("not a CA certificate");
+    assertThatThrownBy(() -> TrustedCas.load(new String[] {dir.resolve("none.pem").toString()}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("cannot read");
+    assertThat(TrustedCas.load(new String[] {caFile("a.pem", ca) + ", " + caFile("b.pem", ca)}))
+        .containsExactly(ca.certificate(), ca.certificate());
+    assertThat(TrustedCas.load(new String[0])).isEmpty();
+  }
+
+  private Path caFile(String name, ApplianceCa authority) throws Exception {
+    Path file = dir.resolve(name);
+    Files.writeString(file, CredentialFiles.pem(authority.certificate()));
+    return file;
+  }
+
   private static boolean established(IkeDaemon d) {
     return d.sas().stream().anyMatch(sa -> sa.state().equals("ESTABLISHED"));
   }
@@ -143,6 +232,12 @@ class IkeDaemonTest {
   }
 
   private IkeDaemon daemon(String name, int port, int natT, String peers) throws Exception {
+    return daemon(name, port, natT, peers, ca, new String[0]);
+  }
+
+  private static IkeDaemon daemon(
+      String name, int port, int natT, String peers, ApplianceCa ca, String[] trustedCas)
+      throws Exception {
     IkeDaemon d = new IkeDaemon();
     d.ca = ca;
     d.activate(
@@ -185,6 +280,11 @@ class IkeDaemonTest {
           @Override
           public int fragmentSize() {
             return io.mvpn.ike.sa.EngineSettings.DEFAULT_FRAGMENT_SIZE;
+          }
+
+          @Override
+          public String[] trustedCas() {
+            return trustedCas;
           }
 
           @Override

@@ -30,6 +30,9 @@ import java.util.Set;
  * <p>Revocation is checked when CRLs are given: then every certificate in the path must be covered
  * by a current CRL from its issuer, and one that is not gives {@link Status#REVOCATION_UNKNOWN}.
  * Without CRLs nothing is checked for revocation. CRLs are never fetched from the network.
+ *
+ * <p>Outside CAs ({@link #alsoTrusting}) are anchors of their own, tried when no CA of ours issued
+ * the chain, and without revocation checking: we hold no CRL of theirs.
  */
 public final class CertificateValidator {
 
@@ -72,14 +75,21 @@ public final class CertificateValidator {
   private final Set<TrustAnchor> anchors;
   private final List<X509Certificate> trusted;
   private final List<X509CRL> crls;
+  private final CertificateValidator outside; // null: no outside CAs
 
   /**
    * @param trusted the CA certificates we accept as trust anchors
    * @param crls their CRLs; empty to check no revocation
    */
   public CertificateValidator(List<X509Certificate> trusted, List<X509CRL> crls) {
+    this(trusted, crls, null);
+  }
+
+  private CertificateValidator(
+      List<X509Certificate> trusted, List<X509CRL> crls, CertificateValidator outside) {
     this.trusted = List.copyOf(trusted);
     this.crls = List.copyOf(crls);
+    this.outside = outside;
     if (this.trusted.isEmpty()) {
       throw new IllegalArgumentException("no trusted CA");
     }
@@ -97,11 +107,37 @@ public final class CertificateValidator {
 
   /** The same trust anchors with {@code newCrls} in place of the CRLs held so far. */
   public CertificateValidator withCrls(List<X509CRL> newCrls) {
-    return new CertificateValidator(trusted, newCrls);
+    return new CertificateValidator(trusted, newCrls, outside);
   }
 
+  /**
+   * These CAs and, for a chain none of them issued, {@code outsideCas} too, with no revocation
+   * checking for the latter. None given: this validator as it is.
+   */
+  public CertificateValidator alsoTrusting(List<X509Certificate> outsideCas) {
+    if (outsideCas.isEmpty()) {
+      return this;
+    }
+    List<X509Certificate> all = new ArrayList<>(outsideCas);
+    if (outside != null) {
+      all.addAll(0, outside.trusted);
+    }
+    return new CertificateValidator(trusted, crls, new CertificateValidator(all, List.of()));
+  }
+
+  /** Every CA we trust, ours first, then the outside ones (a CERTREQ names them all). */
   public List<X509Certificate> trusted() {
-    return trusted;
+    if (outside == null) {
+      return trusted;
+    }
+    List<X509Certificate> all = new ArrayList<>(trusted);
+    all.addAll(outside.trusted);
+    return List.copyOf(all);
+  }
+
+  /** The outside CAs, trusted beside ours without revocation checking. */
+  public List<X509Certificate> outsideCas() {
+    return outside == null ? List.of() : outside.trusted;
   }
 
   /**
@@ -109,6 +145,14 @@ public final class CertificateValidator {
    * issued by a trusted CA (the trusted CA itself may be sent too; it is dropped).
    */
   public Result validate(List<X509Certificate> chain, Instant at) {
+    Result result = validateHere(chain, at);
+    if (result.status() == Status.UNKNOWN_CA && outside != null) {
+      return outside.validateHere(chain, at);
+    }
+    return result;
+  }
+
+  private Result validateHere(List<X509Certificate> chain, Instant at) {
     List<X509Certificate> path = new ArrayList<>(chain);
     while (path.size() > 1 && trusted.contains(path.get(path.size() - 1))) {
       path.remove(path.size() - 1);
@@ -128,7 +172,16 @@ public final class CertificateValidator {
       CertPathValidator.getInstance("PKIX").validate(certPath, parameters);
       return Result.of(Status.OK, "OK");
     } catch (CertPathValidatorException e) {
-      return Result.of(status(e), e.getMessage());
+      Status status = status(e);
+      if (status == Status.UNKNOWN_CA) {
+        // Name the issuer: what an operator needs to decide whether to trust it.
+        return Result.of(
+            status,
+            "issuer \""
+                + path.get(path.size() - 1).getIssuerX500Principal().getName()
+                + "\" is not a trusted CA");
+      }
+      return Result.of(status, e.getMessage());
     } catch (InvalidAlgorithmParameterException e) {
       return Result.of(Status.INVALID, e.getMessage());
     } catch (GeneralSecurityException e) {

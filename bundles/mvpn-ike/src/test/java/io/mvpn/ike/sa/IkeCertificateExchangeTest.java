@@ -293,7 +293,7 @@ class IkeCertificateExchangeTest {
     assertThat(pair.gwSad.all()).isNotEmpty();
   }
 
-  private static IkeMessage parse(IkePair pair, int index) {
+  static IkeMessage parse(IkePair pair, int index) {
     try {
       return IkeMessage.parse(Unpooled.wrappedBuffer(pair.sent.get(index).payload()));
     } catch (Exception e) {

@@ -4,7 +4,9 @@ import io.mvpn.ike.IkeService;
 import io.mvpn.ike.IkeService.ChildSaView;
 import io.mvpn.ike.IkeService.IkeSaView;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
@@ -67,6 +69,9 @@ public class IkeCommand implements Action {
     }
     for (IkeService d : all) {
       out.printf("%s on %s (NAT-T %d), peers %s%n", d.name(), d.local(), d.natTPort(), d.peers());
+      if (!d.refusedPeers().isEmpty()) {
+        out.printf("  refused at IKE_AUTH: %s%n", refusals(d.refusedPeers()));
+      }
       for (IkeSaView sa : d.sas()) {
         out.printf(
             "  %s %s %s spi %016x_i %016x_r %s === %s %s, NAT %s%n",
@@ -92,6 +97,13 @@ public class IkeCommand implements Action {
         }
       }
     }
+  }
+
+  /** {@code reason=count, ...} in the map's order. */
+  static String refusals(Map<String, Long> counts) {
+    List<String> all = new ArrayList<>();
+    counts.forEach((reason, count) -> all.add(reason + "=" + count));
+    return String.join(", ", all);
   }
 
   private static String nat(IkeSaView sa) {
