@@ -55,7 +55,9 @@ public interface IkeService {
 
   /**
    * One IKE SA as it was when {@link #sas()} looked; {@code peerAdditionalAddresses} are those a
-   * MOBIKE peer announced besides the one it uses (RFC 4555 §3.6).
+   * MOBIKE peer announced besides the one it uses (RFC 4555 §3.6); {@code algorithms} are the
+   * negotiated transforms by their IANA names, e.g. {@code
+   * AES_GCM_16_256/PRF_HMAC_SHA2_256/ECP_256} (empty before IKE_SA_INIT has chosen them).
    */
   record IkeSaView(
       String daemon,
@@ -70,7 +72,8 @@ public interface IkeService {
       boolean localBehindNat,
       boolean remoteBehindNat,
       List<ChildSaView> childSas,
-      List<String> peerAdditionalAddresses) {
+      List<String> peerAdditionalAddresses,
+      String algorithms) {
 
     public IkeSaView {
       childSas = List.copyOf(childSas);
@@ -82,7 +85,14 @@ public interface IkeService {
     }
   }
 
-  /** One Child SA: the ESP SPIs of each direction and the narrowed selectors. */
+  /**
+   * One Child SA: the ESP SPIs of each direction, the narrowed selectors and the negotiated ESP
+   * transforms by their IANA names, e.g. {@code AES_GCM_16_256/NO_EXT_SEQ}.
+   */
   record ChildSaView(
-      long inboundSpi, long outboundSpi, String localSelectors, String remoteSelectors) {}
+      long inboundSpi,
+      long outboundSpi,
+      String localSelectors,
+      String remoteSelectors,
+      String algorithms) {}
 }

@@ -2,6 +2,8 @@ package io.mvpn.keying;
 
 import io.mvpn.ike.IkeService.ChildSaView;
 import io.mvpn.ike.IkeService.IkeSaView;
+import io.mvpn.ike.message.Proposal;
+import io.mvpn.ike.message.TransformNames;
 import io.mvpn.ike.sa.ChildSa;
 import io.mvpn.ike.sa.IkeSa;
 import java.util.ArrayList;
@@ -20,7 +22,8 @@ final class SaViews {
               child.inbound().spi() & 0xFFFFFFFFL,
               child.outbound().spi() & 0xFFFFFFFFL,
               PeerSpec.format(child.localSelectors()),
-              PeerSpec.format(child.remoteSelectors())));
+              PeerSpec.format(child.remoteSelectors()),
+              algorithms(child.proposal())));
     }
     return new IkeSaView(
         daemon,
@@ -35,6 +38,12 @@ final class SaViews {
         sa.localBehindNat(),
         sa.remoteBehindNat(),
         children,
-        sa.peerAdditionalAddresses().stream().map(Object::toString).toList());
+        sa.peerAdditionalAddresses().stream().map(Object::toString).toList(),
+        algorithms(sa.proposal()));
+  }
+
+  /** The chosen transforms by name; whatever type or ID a proposal carries is named generically. */
+  static String algorithms(Proposal chosen) {
+    return chosen == null ? "" : TransformNames.describe(chosen);
   }
 }

@@ -67,6 +67,13 @@ class IkeDaemonTest {
     await(() -> established(one) && established(two));
     IkeSaView sa = one.sas().get(0);
     assertThat(sa.spiI()).isEqualTo(spi);
+    // Both ends name the same negotiated transforms, whatever the default suites are.
+    assertThat(sa.algorithms()).matches("[A-Z0-9_]+(/[A-Z0-9_]+)+").contains("PRF_");
+    assertThat(two.sas().get(0).algorithms()).isEqualTo(sa.algorithms());
+    assertThat(sa.childSas().get(0).algorithms())
+        .isEqualTo(two.sas().get(0).childSas().get(0).algorithms())
+        .matches("[A-Z0-9_]+(/[A-Z0-9_]+)*")
+        .endsWith("EXT_SEQ");
     assertThat(sa.childSas()).hasSize(1);
     assertThat(sa.childSas().get(0).localSelectors()).isEqualTo("10.1.0.0-10.1.0.255");
     assertThat(two.sas().get(0).childSas().get(0).outboundSpi())

@@ -1,5 +1,6 @@
 package io.mvpn.ike.sa;
 
+import io.mvpn.ike.message.Proposal;
 import io.mvpn.ike.message.TrafficSelector;
 import io.mvpn.ipsec.esp.EspSecurityAssociation;
 import java.util.List;
@@ -12,16 +13,28 @@ import java.util.List;
  * @param outbound encrypts what we send
  * @param localSelectors our side of the narrowed traffic
  * @param remoteSelectors the peer's side
+ * @param proposal the ESP proposal both ends agreed on (its transforms name the algorithms); null
+ *     when not known
  */
 public record ChildSa(
     EspSecurityAssociation inbound,
     EspSecurityAssociation outbound,
     List<TrafficSelector> localSelectors,
-    List<TrafficSelector> remoteSelectors) {
+    List<TrafficSelector> remoteSelectors,
+    Proposal proposal) {
 
   public ChildSa {
     localSelectors = List.copyOf(localSelectors);
     remoteSelectors = List.copyOf(remoteSelectors);
+  }
+
+  /** A Child SA whose proposal is not known. */
+  public ChildSa(
+      EspSecurityAssociation inbound,
+      EspSecurityAssociation outbound,
+      List<TrafficSelector> localSelectors,
+      List<TrafficSelector> remoteSelectors) {
+    this(inbound, outbound, localSelectors, remoteSelectors, null);
   }
 
   @Override

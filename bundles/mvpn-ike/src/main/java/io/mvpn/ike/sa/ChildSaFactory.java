@@ -108,6 +108,6 @@ final class ChildSaFactory {
             keys.outbound(weInitiated),
             esn,
             0);
-    return new ChildSa(inbound, outbound, localSelectors, remoteSelectors);
+    return new ChildSa(inbound, outbound, localSelectors, remoteSelectors, chosen);
   }
 }

@@ -84,16 +84,20 @@ public class IkeCommand implements Action {
             sa.remote(),
             sa.remoteId().isEmpty() ? "" : "[" + sa.remoteId() + "]",
             nat(sa));
+        if (!sa.algorithms().isEmpty()) {
+          out.printf("    IKE %s%n", sa.algorithms());
+        }
         if (!sa.peerAdditionalAddresses().isEmpty()) {
           out.printf("    peer also at %s%n", String.join(", ", sa.peerAdditionalAddresses()));
         }
         for (ChildSaView child : sa.childSas()) {
           out.printf(
-              "    child in 0x%08x out 0x%08x %s === %s%n",
+              "    child in 0x%08x out 0x%08x %s === %s%s%n",
               child.inboundSpi(),
               child.outboundSpi(),
               child.localSelectors(),
-              child.remoteSelectors());
+              child.remoteSelectors(),
+              child.algorithms().isEmpty() ? "" : ", ESP " + child.algorithms());
         }
       }
     }
