@@ -6,7 +6,10 @@ public enum GatewayCounter {
   ESP_RECEIVED,
   /** ESP packets verified, decrypted and forwarded inside. */
   ESP_ACCEPTED,
-  /** ESP packets for an SPI no inbound SA has. */
+  /**
+   * ESP packets dropped for want of an SA: an SPI no inbound SA has (or one of another gateway
+   * address). The first packet of each such SPI is also logged with its source.
+   */
   UNKNOWN_SPI,
   /** Refused by an SA: replay, ICV, padding, expiry... (per reason on the SA). */
   ESP_REFUSED,
@@ -30,5 +33,9 @@ public enum GatewayCounter {
   /** An SIU whose identification is old or out of the time window. */
   SIU_REPLAYED,
   /** An SIU for a mobile node without a tunnel, or from a care-of address it no longer uses. */
-  SIU_UNKNOWN_SA
+  SIU_UNKNOWN_SA,
+  /** UDP 4500 datagrams too short to be ESP, IKE or a keepalive (RFC 3948 §2), dropped. */
+  NAT_T_RUNT,
+  /** IKE on UDP 4500 while no IKE responder listens on the gateway, dropped. */
+  NAT_T_IKE_UNHANDLED
 }

@@ -104,6 +104,7 @@ public final class SecurityGateway {
   private final Map<EspSecurityAssociation, Entry> bySa = new HashMap<>();
   private final Map<Ipv4Address, Long> lastSiu = new HashMap<>();
   private final long[] counters = new long[GatewayCounter.values().length];
+  private final UnknownSpiLog unknownSpis;
   private final Map<EspException.Reason, Long> refusals = new EnumMap<>(EspException.Reason.class);
   private final List<Consumer<Update>> listeners = new ArrayList<>();
   private final List<Registration> registrations = new ArrayList<>();
@@ -119,6 +120,7 @@ public final class SecurityGateway {
     this.inside = inside;
     this.scheduler = inside.scheduler();
     this.epochOffsetNanos = epochOffsetNanos;
+    this.unknownSpis = new UnknownSpiLog("gateway " + config.publicAddress(), LOG);
   }
 
   public Config config() {
@@ -364,12 +366,16 @@ public final class SecurityGateway {
             payload.readableBytes());
         return;
       case IKE:
-        if (natTraversalIke != null) {
-          natTraversalIke.accept(d);
+        Consumer<UdpDatagram> ike = natTraversalIke;
+        if (ike != null) {
+          ike.accept(d);
+        } else {
+          count(GatewayCounter.NAT_T_IKE_UNHANDLED);
         }
         return;
       default:
-        return; // too short to be anything
+        count(GatewayCounter.NAT_T_RUNT);
+        return;
     }
   }
 
@@ -386,6 +392,7 @@ public final class SecurityGateway {
     Entry e = sa == null ? null : bySa.get(sa);
     if (e == null) {
       count(GatewayCounter.UNKNOWN_SPI);
+      unknownSpis.report(buf.getInt(start), Ipv4Address.of(source));
       return;
     }
     long topBefore = sa.sequence();

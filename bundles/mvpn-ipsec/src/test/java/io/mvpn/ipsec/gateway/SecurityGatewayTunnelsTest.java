@@ -271,6 +271,34 @@ class SecurityGatewayTunnelsTest {
   }
 
   @Test
+  void espForAnSpiNoSaHasIsDroppedAndCountedAsUnknownSpi() throws Exception {
+    EspTunnel t = newTunnel();
+    ByteBuf sealed = nodeSeals(t.inbound().spi(), "before any SA"); // keys the gateway never got
+    lab.vrf("mn", "main").send(sealed);
+    run();
+
+    assertThat(atHost).isEmpty();
+    assertThat(gateway.counter(GatewayCounter.ESP_RECEIVED)).isEqualTo(1);
+    assertThat(gateway.counter(GatewayCounter.UNKNOWN_SPI)).isEqualTo(1);
+    assertThat(gateway.counter(GatewayCounter.ESP_ACCEPTED)).isZero();
+  }
+
+  @Test
+  void udp4500RuntsAndIkeWithoutAResponderAreCountedAndDropped() {
+    ByteBuf runt = Unpooled.wrappedBuffer(new byte[] {1, 2});
+    lab.vrf("mn", "main").sendUdp(NODE, GW, 4500, 4500, runt);
+    runt.release();
+    ByteBuf ike = Unpooled.wrappedBuffer(new byte[4], new byte[28]); // non-ESP marker, then IKE
+    lab.vrf("mn", "main").sendUdp(NODE, GW, 4500, 4500, ike);
+    ike.release();
+    run();
+
+    assertThat(gateway.counter(GatewayCounter.NAT_T_RUNT)).isEqualTo(1);
+    assertThat(gateway.counter(GatewayCounter.NAT_T_IKE_UNHANDLED)).isEqualTo(1);
+    assertThat(gateway.counter(GatewayCounter.ESP_RECEIVED)).isZero();
+  }
+
+  @Test
   void callsFromAnotherThreadRunOnTheGatewaysThreadAndReturnOnceDone() throws Exception {
     DefaultEventExecutor loop = new DefaultEventExecutor();
     try {
