@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mvpn.ike.IkeService.IkeSaView;
+import io.mvpn.ike.pki.CredentialFiles;
 import java.lang.annotation.Annotation;
 import java.math.BigInteger;
 import java.nio.file.Files;

@@ -4,7 +4,7 @@ import io.mvpn.api.Ipv4Address;
 import io.mvpn.ike.CaService;
 import io.mvpn.ike.CaService.IssuedView;
 import io.mvpn.ike.pki.Credential;
-import io.mvpn.keying.CredentialFiles;
+import io.mvpn.ike.pki.CredentialFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigInteger;

@@ -1,6 +1,5 @@
-package io.mvpn.keying;
+package io.mvpn.ike.pki;
 
-import io.mvpn.ike.pki.Credential;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +43,7 @@ public final class CredentialFiles {
   }
 
   /** A private key as an unencrypted PKCS#8 PEM block. */
-  static String pemPrivateKey(Credential credential) {
+  public static String pemPrivateKey(Credential credential) {
     if (!"PKCS#8".equals(credential.privateKey().getFormat())) {
       throw new IllegalStateException("key is " + credential.privateKey().getFormat());
     }

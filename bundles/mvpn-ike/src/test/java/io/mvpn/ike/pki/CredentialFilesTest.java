@@ -1,11 +1,10 @@
-package io.mvpn.keying;
+package io.mvpn.ike.pki;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.mvpn.api.Ipv4Address;
-import io.mvpn.ike.pki.Credential;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,14 +14,16 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,15 +34,17 @@ class CredentialFilesTest {
 
   @TempDir Path dir;
 
-  private final ApplianceCa ca = new ApplianceCa();
-  private Credential issued;
-
-  @BeforeEach
-  void issue() {
-    ca.activate(IkeDaemonTest.caConfig());
-    issued =
-        ca.issue("laptop.acme.example", List.of(Ipv4Address.parse("192.0.2.7")), List.of("laptop"));
-  }
+  private final Instant now = Instant.now();
+  private final CertificateAuthority ca =
+      TestCertificateAuthorities.tenYearsFrom(
+          "test CA", KeyType.EC_P256, now.minus(Duration.ofHours(1)), new SecureRandom());
+  private final Credential issued =
+      ca.issue(
+          new CertificateAuthority.Subject(
+              "laptop.acme.example", List.of(Ipv4Address.parse("192.0.2.7")), List.of("laptop")),
+          KeyType.EC_P256,
+          now.minus(Duration.ofHours(1)),
+          now.plus(Duration.ofDays(10)));
 
   @Test
   void theExportedCaCertificateIsPemThatParsesBackToTheRoot() throws Exception {
