@@ -13,6 +13,7 @@ import io.mvpn.ike.pki.CertificateStore;
 import io.mvpn.ike.pki.CertificateValidator;
 import io.mvpn.ike.pki.CertificateValidator.Status;
 import io.mvpn.ike.pki.Credential;
+import io.mvpn.ike.pki.CredentialFiles;
 import io.mvpn.ike.pki.KeyType;
 import io.mvpn.ike.sa.Endpoint;
 import io.mvpn.ike.sa.Identity;
@@ -231,6 +232,29 @@ class StrongSwanCertificateInteropTest {
 
   /** Writes swanctl.conf for charon's certificate {@code certName} and ID, and loads it all. */
   private void load(String certName, String charonId) throws Exception {
+    load("      certs = " + certName + ".pem", charonId, "");
+  }
+
+  /**
+   * Writes swanctl.conf with charon's key and certificate in the PKCS#12 file {@code p12} (under
+   * swanctl's pkcs12/ directory) opened with {@code password}, and loads it all: charon picks the
+   * certificate by its ID, as a client given only the file would.
+   */
+  private void loadPkcs12(String p12, String password, String charonId) throws Exception {
+    String secrets =
+        String.join(
+            "\n",
+            "secrets {",
+            "  pkcs12-charon {",
+            "    file = " + p12,
+            "    secret = \"" + password + "\"",
+            "  }",
+            "}");
+    load("", charonId, secrets);
+  }
+
+  /** swanctl.conf with {@code certsLine} in charon's local section, then {@code secrets}. */
+  private void load(String certsLine, String charonId, String secrets) throws Exception {
     String conf =
         String.join(
             "\n",
@@ -242,7 +266,7 @@ class StrongSwanCertificateInteropTest {
             "    proposals = " + StrongSwanInteropTest.IKE_PROPOSALS,
             "    local {",
             "      auth = pubkey",
-            "      certs = " + certName + ".pem",
+            certsLine,
             "      id = " + charonId,
             "    }",
             "    remote {",
@@ -259,6 +283,7 @@ class StrongSwanCertificateInteropTest {
             "    }",
             "  }",
             "}",
+            secrets,
             "");
     if (!charonRunning) {
       charon.start(conf, charonSettings);
@@ -384,6 +409,49 @@ class StrongSwanCertificateInteropTest {
 
     IkeSa sa = mvpnInitiates();
     assertCharonAuthenticated(CHARON_ID, "RSA_EMSA_PKCS1_SHA2_256", "ECDSA_WITH_SHA256_DER");
+    StrongSwanInteropTest.assertPingsBothWays(mvpn, charon, ns, sa);
+  }
+
+  // ---- credentials as the appliance exports them ----------------------------------------------
+
+  /**
+   * charon is given only what {@code mvpn:ca issue --p12} writes (its key, its certificate and the
+   * CA in one PKCS#12 file, PBES2 with AES-256) and the CA: it establishes and carries traffic.
+   */
+  @Test
+  void charonWithAPkcs12FileFromTheCaEstablishesAndCarriesTraffic() throws Exception {
+    Pki pki = new Pki(KeyType.EC_P256);
+    startMvpn(identity(CHARON_ID), pki.authenticator());
+    startCharon();
+    pki.installTrust(null);
+    CredentialFiles.writePkcs12(
+        charon.swanctlDir().resolve("pkcs12/charon.p12"),
+        CHARON_ID,
+        pki.charonByName(),
+        pki.ca.certificate(),
+        "interop pass".toCharArray());
+    loadPkcs12("charon.p12", "interop pass", CHARON_ID);
+
+    IkeSa sa = charonInitiates();
+    assertThat(mvpn.call(sa::remoteId)).isEqualTo(Identity.fqdn(CHARON_ID));
+    StrongSwanInteropTest.assertPingsBothWays(mvpn, charon, ns, sa);
+  }
+
+  /** mvpn trusts an outside CA beside its own: charon's certificate from it is accepted. */
+  @Test
+  void aCertificateFromATrustedOutsideCaEstablishes() throws Exception {
+    Pki pki = new Pki(KeyType.EC_P256);
+    Pki corporate = new Pki(KeyType.RSA_2048);
+    CertificateValidator trust = pki.validator().alsoTrusting(List.of(corporate.ca.certificate()));
+    start(
+        pki,
+        pki.authenticator(pki.mvpnCredential, trust),
+        null,
+        corporate.charonByName(),
+        CHARON_ID);
+
+    IkeSa sa = charonInitiates();
+    assertThat(refusals).isEmpty();
     StrongSwanInteropTest.assertPingsBothWays(mvpn, charon, ns, sa);
   }
 
