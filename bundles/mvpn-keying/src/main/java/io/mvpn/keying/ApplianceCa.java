@@ -8,6 +8,7 @@ import io.mvpn.ike.pki.CertificateValidator;
 import io.mvpn.ike.pki.Credential;
 import io.mvpn.ike.pki.KeyType;
 import java.math.BigInteger;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509CRL;
@@ -24,6 +25,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
@@ -31,8 +33,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The appliance CA, configured by the optional {@code etc/io.mvpn.ca.cfg}. The root key and
- * everything issued live in memory only ({@link CertificateStore#inMemory()}): a restart, or a
- * change of the cfg, creates a new root, and certificates issued before no longer validate.
+ * everything issued are kept in {@code store} ({@link CaKeyStore}; by default {@code
+ * ${karaf.data}/mvpn/ca.p12}), so a restart or a change of the cfg keeps the root and the
+ * credentials exported from it valid. Outside Karaf, with no store named, they live in memory
+ * ({@link CertificateStore#inMemory()}) and a new root comes with each activation.
  */
 @Component(
     configurationPid = ApplianceCa.PID,
@@ -59,6 +63,20 @@ public final class ApplianceCa implements CaService {
 
     @AttributeDefinition(name = "Certificate validity (days)", description = "Of issued ones")
     int validityDays() default 365;
+
+    @AttributeDefinition(
+        name = "Store",
+        description =
+            "PKCS#12 file of the root and what it issued; empty: ${karaf.data}/mvpn/ca.p12,"
+                + " or memory only outside Karaf; 'memory' for memory only")
+    String store() default "";
+
+    @AttributeDefinition(
+        name = "Store password",
+        description =
+            "Protects the keys in the store (the file itself is readable by its owner" + " only)",
+        type = AttributeType.PASSWORD)
+    String storePassword() default "mvpn-appliance-ca";
   }
 
   private final SecureRandom random = new SecureRandom();
@@ -72,7 +90,21 @@ public final class ApplianceCa implements CaService {
     keyType = KeyType.valueOf(config.keyType().trim());
     validity = Duration.ofDays(config.validityDays());
     Instant now = now();
-    store = CertificateStore.inMemory();
+    Path file = storeFile(config.store(), System.getProperty("karaf.data"));
+    store =
+        file == null
+            ? CertificateStore.inMemory()
+            : CaKeyStore.open(file, config.storePassword().toCharArray());
+    String where = file == null ? "in memory" : "in " + file;
+    if (store.authority().isPresent()) {
+      ca = CertificateAuthority.load(store, random);
+      LOG.info(
+          "appliance CA {} loaded {}, {} issued",
+          ca.certificate().getSubjectX500Principal(),
+          where,
+          store.issued().size());
+      return;
+    }
     ca =
         CertificateAuthority.create(
             config.commonName(),
@@ -81,7 +113,19 @@ public final class ApplianceCa implements CaService {
             now.plus(config.rootValidityDays(), ChronoUnit.DAYS),
             store,
             random);
-    LOG.info("appliance CA {} created (in memory)", ca.certificate().getSubjectX500Principal());
+    LOG.info("appliance CA {} created {}", ca.certificate().getSubjectX500Principal(), where);
+  }
+
+  /** The store's file: as configured, or under Karaf's data directory; null for memory only. */
+  static Path storeFile(String configured, String karafData) {
+    String s = configured == null ? "" : configured.trim();
+    if (s.equalsIgnoreCase("memory")) {
+      return null;
+    }
+    if (!s.isEmpty()) {
+      return Path.of(s);
+    }
+    return karafData == null ? null : Path.of(karafData, "mvpn", "ca.p12");
   }
 
   private static Instant now() {

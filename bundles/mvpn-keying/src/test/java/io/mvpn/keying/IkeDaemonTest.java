@@ -324,7 +324,22 @@ class IkeDaemonTest {
   }
 
   static ApplianceCa.Config caConfig() {
+    return caConfig("memory");
+  }
+
+  /** A test CA's config with its store: "memory" or a file. */
+  static ApplianceCa.Config caConfig(String store) {
     return new ApplianceCa.Config() {
+      @Override
+      public String store() {
+        return store;
+      }
+
+      @Override
+      public String storePassword() {
+        return "test store";
+      }
+
       @Override
       public Class<? extends Annotation> annotationType() {
         return ApplianceCa.Config.class;
