@@ -27,17 +27,17 @@ final class NetnsLab implements AutoCloseable {
   private final List<Process> programs = new ArrayList<>();
 
   /**
-   * Skips the calling test when this host cannot run it (root, /dev/net/tun, ip, python3-scapy),
-   * except under CI=true, where it fails and names what is missing.
+   * Skips the calling test when this host cannot run it (root, /dev/net/tun, ip, python3-scapy,
+   * {@code tools}), except under CI=true, where it fails and names what is missing.
    */
-  static void requireRootWithScapy() throws IOException, InterruptedException {
+  static void requireRootWithScapy(String... tools) throws IOException, InterruptedException {
     List<String> missing = new ArrayList<>();
     if (!Files.isExecutable(PYTHON)) {
       missing.add(PYTHON + " (python3)");
     } else if (!imports("scapy.layers.mobileip")) {
       missing.add("python3-scapy");
     }
-    KernelLab.requireKernel(missing);
+    KernelLab.requireKernel(missing, tools);
   }
 
   /** A new namespace ROLE-PID with its loopback up; removed by {@link #close}. */
@@ -122,7 +122,7 @@ final class NetnsLab implements AutoCloseable {
     return full;
   }
 
-  private static String run(String... command) throws IOException, InterruptedException {
+  static String run(String... command) throws IOException, InterruptedException {
     return KernelLab.run(command);
   }
 

@@ -6,6 +6,7 @@ import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.MvpnId;
 import io.mvpn.api.Prefix;
 import io.mvpn.api.config.ConfigList;
+import io.mvpn.api.mobility.Binding;
 import io.mvpn.dispatcher.Dispatcher;
 import io.mvpn.net.Interface;
 import io.mvpn.net.Vrf;
@@ -33,6 +34,7 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -60,9 +62,13 @@ class RealMobileNodesOverTunTest {
   private final EventLoopGroup group =
       new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final List<Vrf> vrfs = new ArrayList<>();
+  private final InMemoryBindingStore store = new InMemoryBindingStore();
+  private final EventLoopScheduler scheduler = new EventLoopScheduler(group.next());
   private NetnsLab lab;
   private Vrf publicVrf;
   private Dispatcher dispatcher;
+  private String publicDevice;
+  private Interface internet;
 
   /** One tenant as shipped, and what its node does: distinct counts tell the tenants apart. */
   private record Site(
@@ -70,20 +76,26 @@ class RealMobileNodesOverTunTest {
       String careOf,
       int pings,
       int udps,
+      int keepalives,
       HomeAgentConfig config,
       String[] association,
       Vrf vrf,
       String lanDevice,
       String namespace) {
 
+    /** Datagrams between the node and the site's host, each way. */
     int exchanges() {
       return pings + udps;
+    }
+
+    /** Tunnelled datagrams from the node, each answered through the tunnel. */
+    int tunnelled() {
+      return pings + udps + keepalives;
     }
   }
 
   @BeforeEach
-  void requireKernel() throws Exception {
-    NetnsLab.requireRootWithScapy();
+  void newLab() {
     lab = new NetnsLab();
   }
 
@@ -110,38 +122,14 @@ class RealMobileNodesOverTunTest {
   @Test
   void twoTenantsNodesWithOneHomeAddressReachOnlyTheirOwnSitesThroughIpInIpOverRealTunDevices()
       throws Exception {
-    EventLoopScheduler scheduler = new EventLoopScheduler(group.next());
-    publicVrf = vrf("public", scheduler);
+    NetnsLab.requireRootWithScapy();
+    publicLink();
+    Site acme = site("acme", "203.0.113.61", 3, 2, 0);
+    Site globex = site("globex", "203.0.113.62", 2, 4, 0);
     String access = lab.namespace("access");
-    String publicDevice = lab.device("p");
-    TunTransport publicTun = TunTransport.open(publicDevice, MTU);
-    Interface internet =
-        onLoop(
-            publicVrf, () -> publicVrf.addInterface("public-internet", PUBLIC_SIDE, 24, publicTun));
-    Site acme = site("acme", "203.0.113.61", 3, 2, scheduler);
-    Site globex = site("globex", "203.0.113.62", 2, 4, scheduler);
     lab.moveInto(publicDevice, access, acme.careOf() + "/24", globex.careOf() + "/24");
     lab.in(access, "ip", "route", "add", "198.51.100.0/24", "dev", publicDevice);
-
-    InMemoryBindingStore store = new InMemoryBindingStore();
-    long epochOffset = System.currentTimeMillis() * 1_000_000L - scheduler.nanoTime();
-    List<VirtualHomeAgent> agents =
-        onLoop(
-            publicVrf,
-            () -> {
-              dispatcher = new Dispatcher(publicVrf);
-              dispatcher.open();
-              List<VirtualHomeAgent> started = new ArrayList<>();
-              for (Site s : List.of(acme, globex)) {
-                VirtualHomeAgent ha =
-                    new VirtualHomeAgent(
-                        s.config(), publicVrf, s.vrf(), store.onClock(epochOffset), epochOffset);
-                ha.start();
-                dispatcher.add(ha);
-                started.add(ha);
-              }
-              return started;
-            });
+    List<VirtualHomeAgent> agents = homeAgents(acme, globex);
     List<Site> sites = List.of(acme, globex);
     long[] publicBefore = lab.packets(access, publicDevice);
     Map<Site, long[]> lanBefore = new HashMap<>();
@@ -158,7 +146,7 @@ class RealMobileNodesOverTunTest {
     for (Site s : sites) {
       outputs.put(s, Files.createTempFile("mvpn-" + s.tenant() + "-node", ".txt"));
       long identification = (ntpSeconds << 32) | s.careOf().hashCode() & 0xFFFF;
-      nodes.put(s, node(access, s, identification, outputs.get(s)));
+      nodes.put(s, node("ipip", access, s, identification, outputs.get(s)));
     }
 
     for (Site s : sites) {
@@ -203,7 +191,7 @@ class RealMobileNodesOverTunTest {
       Site s = sites.get(i);
       RegistrationStats stats = agents.get(i).stats();
       assertThat(onLoop(publicVrf, stats::accepted)).isEqualTo(1);
-      assertThat(onLoop(publicVrf, stats::tunnelledAccepted)).isEqualTo(s.exchanges());
+      assertThat(onLoop(publicVrf, stats::tunnelledAccepted)).isEqualTo(s.tunnelled());
       assertThat(onLoop(publicVrf, stats::tunnelledRefused)).isZero();
       assertThat(store.bindings(MvpnId.of(s.tenant()), TwoTenants.MN_HOME))
           .singleElement()
@@ -211,8 +199,109 @@ class RealMobileNodesOverTunTest {
     }
   }
 
+  @Test
+  void aNodeBehindARealNatTunnelsInUdpAndKeepsItsBindingWithKeepalives() throws Exception {
+    NetnsLab.requireRootWithScapy("nft");
+    publicLink();
+    Site acme = site("acme", "10.77.0.2", 2, 2, 2);
+    // access (10.77.0.2) -- veth -- nat (10.77.0.1, masquerading as 203.0.113.70) -- TUN -- mvpn
+    String nat = lab.namespace("nat");
+    String access = lab.namespace("access");
+    lab.moveInto(publicDevice, nat, "203.0.113.70/24");
+    lab.in(nat, "ip", "route", "add", "198.51.100.0/24", "dev", publicDevice);
+    String inside = lab.device("i");
+    String outside = lab.device("o");
+    NetnsLab.run(
+        "ip", "link", "add", inside, "netns", access, "type", "veth", "peer", "name", outside,
+        "netns", nat);
+    lab.in(access, "ip", "addr", "add", acme.careOf() + "/24", "dev", inside);
+    lab.in(access, "ip", "link", "set", inside, "up");
+    lab.in(access, "ip", "route", "add", "default", "via", "10.77.0.1");
+    lab.in(nat, "ip", "addr", "add", "10.77.0.1/24", "dev", outside);
+    lab.in(nat, "ip", "link", "set", outside, "up");
+    lab.in(nat, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+    String ha = acme.config().address().toString();
+    lab.in(nat, "nft", "add", "table", "ip", "mvpn");
+    lab.in(nat, "nft", "add chain ip mvpn post { type nat hook postrouting priority srcnat ; }");
+    lab.in(nat, "nft", "add rule ip mvpn post oifname " + publicDevice + " masquerade");
+    // Counted by the NAT's kernel: what goes to the home agent's port 434 and what comes back.
+    lab.in(nat, "nft", "add chain ip mvpn counted { type filter hook forward priority filter ; }");
+    lab.in(nat, "nft", "add rule ip mvpn counted ip daddr " + ha + " udp dport 434 counter");
+    lab.in(nat, "nft", "add rule ip mvpn counted ip saddr " + ha + " udp sport 434 counter");
+    List<VirtualHomeAgent> agents = homeAgents(acme);
+    long[] lanBefore = lab.packets(acme.namespace(), acme.lanDevice());
+    EchoServer echo = EchoServer.start(lab, acme.namespace(), acme.udps());
+
+    long ntpSeconds = System.currentTimeMillis() / 1000 + MipConstants.NTP_UNIX_OFFSET_SECONDS;
+    Path output = Files.createTempFile("mvpn-acme-node", ".txt");
+    Process node = node("udp", access, acme, (ntpSeconds << 32) | 0x3519, output);
+    assertThat(node.waitFor(60, TimeUnit.SECONDS)).as("acme's node").isTrue();
+    List<String> printed = Files.readAllLines(output);
+    Files.delete(output);
+    assertThat(node.exitValue()).as("acme's node: %s", printed).isZero();
+    assertThat(printed).containsExactlyElementsOf(expectedNodeLines(acme));
+
+    assertThat(echo.finish()).containsExactlyElementsOf(expectedEchoLines(acme));
+    long[] lan = lab.packets(acme.namespace(), acme.lanDevice());
+    assertThat(lan[0] - lanBefore[0]).as("site rx").isEqualTo(acme.exchanges());
+    assertThat(lan[1] - lanBefore[1]).as("site tx").isEqualTo(acme.exchanges());
+    // The registration and every tunnelled datagram crossed the NAT, each way.
+    List<Long> natCounts =
+        Pattern.compile("packets (\\d+)")
+            .matcher(lab.in(nat, "nft", "list", "chain", "ip", "mvpn", "counted"))
+            .results()
+            .map(m -> Long.parseLong(m.group(1)))
+            .toList();
+    assertThat(natCounts).containsExactly(1L + acme.tunnelled(), 1L + acme.tunnelled());
+    RegistrationStats stats = agents.get(0).stats();
+    assertThat(onLoop(publicVrf, stats::accepted)).isEqualTo(1);
+    assertThat(onLoop(publicVrf, stats::tunnelledAccepted)).isEqualTo(acme.tunnelled());
+    assertThat(onLoop(publicVrf, stats::tunnelledRefused)).isZero();
+    assertThat(onLoop(publicVrf, () -> internet.counters().received()))
+        .isEqualTo(1L + acme.tunnelled());
+    // Bound to the NAT's address and port, not to the private care-of address.
+    assertThat(store.bindings(MvpnId.of("acme"), TwoTenants.MN_HOME))
+        .singleElement()
+        .satisfies(
+            b -> {
+              assertThat(b.careOfAddress()).hasToString("203.0.113.70");
+              assertThat(b.source()).hasToString("203.0.113.70");
+              assertThat(b.encapsulation()).isEqualTo(Binding.Encapsulation.UDP);
+            });
+  }
+
+  /** The public VRF with its Internet-side interface on a TUN device, not yet moved anywhere. */
+  private void publicLink() throws Exception {
+    publicVrf = vrf("public");
+    publicDevice = lab.device("p");
+    TunTransport tun = TunTransport.open(publicDevice, MTU);
+    internet =
+        onLoop(publicVrf, () -> publicVrf.addInterface("public-internet", PUBLIC_SIDE, 24, tun));
+  }
+
+  /** The dispatcher and the sites' home agents on the public VRF, as the appliance runs them. */
+  private List<VirtualHomeAgent> homeAgents(Site... sites) throws Exception {
+    long epochOffset = System.currentTimeMillis() * 1_000_000L - scheduler.nanoTime();
+    return onLoop(
+        publicVrf,
+        () -> {
+          dispatcher = new Dispatcher(publicVrf);
+          dispatcher.open();
+          List<VirtualHomeAgent> started = new ArrayList<>();
+          for (Site s : sites) {
+            VirtualHomeAgent ha =
+                new VirtualHomeAgent(
+                    s.config(), publicVrf, s.vrf(), store.onClock(epochOffset), epochOffset);
+            ha.start();
+            dispatcher.add(ha);
+            started.add(ha);
+          }
+          return started;
+        });
+  }
+
   /** A tenant as etc/ ships it: its VRF with the LAN on a TUN device moved into its site. */
-  private Site site(String tenant, String careOf, int pings, int udps, EventLoopScheduler loop)
+  private Site site(String tenant, String careOf, int pings, int udps, int keepalives)
       throws Exception {
     Properties ha = cfg("io.mvpn.homeagent-" + tenant + ".cfg");
     Properties lan = cfg("io.mvpn.interface-" + ha.getProperty("homeInterface") + ".cfg");
@@ -231,7 +320,7 @@ class RealMobileNodesOverTunTest {
             Integer.parseInt(ha.getProperty("maxLifetime")),
             Integer.parseInt(ha.getProperty("replayTolerance")),
             ha.getProperty("homeInterface"));
-    Vrf vrf = vrf(tenant, loop);
+    Vrf vrf = vrf(tenant);
     String device = lab.device(tenant.substring(0, 1));
     TunTransport tun = TunTransport.open(device, MTU);
     String[] address = lan.getProperty("address").split("/");
@@ -243,11 +332,12 @@ class RealMobileNodesOverTunTest {
                 lan.getProperty("name"), Ipv4Address.parse(address[0]), prefixLength, tun));
     String namespace = lab.namespace(tenant + "-site");
     lab.moveInto(device, namespace, HOST_AT_HOME + "/" + prefixLength);
-    return new Site(tenant, careOf, pings, udps, config, association, vrf, device, namespace);
+    return new Site(
+        tenant, careOf, pings, udps, keepalives, config, association, vrf, device, namespace);
   }
 
-  private Vrf vrf(String name, EventLoopScheduler loop) {
-    Vrf vrf = new Vrf(name, loop, ByteBufAllocator.DEFAULT);
+  private Vrf vrf(String name) {
+    Vrf vrf = new Vrf(name, scheduler, ByteBufAllocator.DEFAULT);
     vrfs.add(vrf);
     return vrf;
   }
@@ -261,13 +351,15 @@ class RealMobileNodesOverTunTest {
   }
 
   /** scapy's mobile node for a site, run in the access namespace; its output goes to a file. */
-  private Process node(String access, Site s, long identification, Path output) throws IOException {
+  private Process node(String mode, String access, Site s, long identification, Path output)
+      throws IOException {
     String[] a = s.association(); // HOME SPI ALGORITHM HEXKEY, as shipped
     return lab.start(
         access,
         ProcessBuilder.Redirect.to(output.toFile()),
         NetnsLab.PYTHON.toString(),
-        SCRIPTS.resolve("scapy-ipip-node.py").toString(),
+        SCRIPTS.resolve("scapy-mobile-node.py").toString(),
+        mode,
         s.tenant(),
         s.careOf(),
         s.config().address().toString(),
@@ -287,11 +379,17 @@ class RealMobileNodesOverTunTest {
     lines.add(
         "registered %s code=0 lifetime=300 home=10.1.0.5 ha=%s coa=%s"
             .formatted(s.tenant(), s.config().address(), s.careOf()));
+    // A node behind a NAT sends a keepalive first and last (scapy-mobile-node.py, MODE udp).
+    String keepalive = "keepalive %s %d answered by the home agent";
+    IntStream.rangeClosed(1, Math.min(1, s.keepalives()))
+        .forEach(i -> lines.add(keepalive.formatted(s.tenant(), i)));
     IntStream.rangeClosed(1, s.pings())
         .forEach(
             i -> lines.add("echo %s seq=%d answered through the tunnel".formatted(s.tenant(), i)));
     IntStream.rangeClosed(1, s.udps())
         .forEach(i -> lines.add("udp %s %d answered through the tunnel".formatted(s.tenant(), i)));
+    IntStream.rangeClosed(2, s.keepalives())
+        .forEach(i -> lines.add(keepalive.formatted(s.tenant(), i)));
     lines.add("done %s pings=%d udp=%d".formatted(s.tenant(), s.pings(), s.udps()));
     return lines;
   }
