@@ -53,6 +53,10 @@ def authenticator(covered):
 if mode == "ipip":
     tunnel_in = socket.socket(socket.AF_INET, socket.SOCK_RAW, 4)
     tunnel_out = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+else:
+    # Copies of the UDP datagrams the kernel delivers, headers and all, as the NAT left them.
+    udp_in = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_UDP)
+    udp_in.settimeout(2)
 
 request = MobileIP(type=1) / MobileIPRRQ(
     flags=0x22, lifetime=300, homeaddr=home, haaddr=ha, coaddr=coa, id=ident)
@@ -116,6 +120,7 @@ def check_inner(inner, protocol, source=peer, ttl=HOP_TTL):
     expect("inner destination", inner.dst, home)
     expect("inner protocol", inner.proto, protocol)
     expect("inner TTL", inner.ttl, ttl)
+    expect("inner TOS", inner.tos, 0)
     expect("inner MF", bool(inner.flags.MF), False)
     expect("inner fragment offset", inner.frag, 0)
     expect("inner header checksum valid", header_checksum_ok(inner), True)
@@ -124,8 +129,35 @@ def check_inner(inner, protocol, source=peer, ttl=HOP_TTL):
 last_outer_id = None
 
 
+def check_udp_outer(payload):
+    """The IP and UDP headers of tunnel data from the home agent, found among the raw copies."""
+    while True:
+        try:
+            got = IP(udp_in.recv(65535))
+        except socket.timeout:
+            fail("no raw copy of tunnel data")
+        if got.src == ha and UDP in got and raw(got[UDP].payload) == payload:
+            break
+    expect("outer version", got.version, 4)
+    expect("outer header length", got.ihl, 5)
+    expect("outer destination (the NAT's mapping undone)", got.dst, coa)
+    expect("outer protocol", got.proto, 17)
+    expect("outer TTL (the NAT forwarded it)", got.ttl, TUNNEL_TTL - 1)
+    expect("outer TOS", got.tos, 0)
+    expect("outer MF", bool(got.flags.MF), False)
+    expect("outer fragment offset", got.frag, 0)
+    expect("outer total length", got.len, 20 + 8 + len(payload))
+    expect("outer header checksum valid", header_checksum_ok(got), True)
+    udp = got[UDP]
+    expect("UDP source port", udp.sport, 434)
+    expect("UDP destination port", udp.dport, registration.getsockname()[1])
+    expect("UDP length", udp.len, 8 + len(payload))
+    expect("UDP checksum present", udp.chksum != 0, True)
+    expect("UDP checksum valid", in4_chksum(17, got, raw(udp)), 0)
+
+
 def receive(deadline):
-    """The next datagram for this node: (outer IP header or None, inner IP), or a failure."""
+    """The next datagram for this node: (outer IP or None in UDP, inner IP); None at the deadline."""
     while True:
         left = deadline - time.monotonic()
         if left <= 0:
@@ -139,6 +171,7 @@ def receive(deadline):
             expect("tunnel data sender", sender, (ha, 434))
             # RFC 3519 §3.3: type 4, next header 4 (IPv4), reserved 0.
             expect("tunnel data header", data[:4].hex(), bytes([4, 4, 0, 0]).hex())
+            check_udp_outer(data)
             return None, IP(data[4:])
         tunnel_in.settimeout(left)
         try:

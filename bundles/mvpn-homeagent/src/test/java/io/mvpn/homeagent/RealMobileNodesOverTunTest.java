@@ -45,10 +45,12 @@ import org.junit.jupiter.api.Test;
  * the public VRF's link leads into an {@code access} namespace where scapy plays two mobile nodes,
  * acme's and globex's, both home address 10.1.0.5; each tenant's LAN leads into its own site
  * namespace, whose kernel is the host 10.1.0.100 (ping and a UDP echo server). Configuration comes
- * from the shipped etc/ files. Real time throughout: the kernels do not run on virtual time.
+ * from the shipped etc/ files. A second lab puts an nftables masquerade between acme's node and the
+ * appliance (RFC 3519). Real time throughout: the kernels do not run on virtual time; every wait is
+ * bounded.
  *
- * <p>Needs root, /dev/net/tun, ip and python3-scapy; fails without them under CI=true. Run under
- * {@code flock /tmp/mvpn-netns.lock}.
+ * <p>Needs root, /dev/net/tun, ip, python3-scapy (and nft for the NAT); fails without them under
+ * CI=true, naming what is missing. Run under {@code flock /tmp/mvpn-netns.lock}.
  */
 class RealMobileNodesOverTunTest {
 
