@@ -39,8 +39,6 @@ import org.junit.jupiter.api.Test;
  */
 class ScapyMobileNodeTest {
 
-  private static final Path PYTHON = Path.of("/usr/bin/python3");
-
   private final EventLoopGroup group =
       new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
 
@@ -50,15 +48,7 @@ class ScapyMobileNodeTest {
   }
 
   private static boolean scapyInstalled() throws Exception {
-    if (!Files.isExecutable(PYTHON)) {
-      return false;
-    }
-    Process p =
-        new ProcessBuilder(PYTHON.toString(), "-c", "import scapy.layers.mobileip")
-            .redirectErrorStream(true)
-            .start();
-    p.getInputStream().readAllBytes();
-    return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+    return Files.isExecutable(NetnsLab.PYTHON) && NetnsLab.imports("scapy.layers.mobileip");
   }
 
   @Test
@@ -111,7 +101,7 @@ class ScapyMobileNodeTest {
     long identification = (ntpSeconds << 32) | 0x5CA9;
     Process scapy =
         new ProcessBuilder(
-                PYTHON.toString(),
+                NetnsLab.PYTHON.toString(),
                 Path.of("src/test/scripts/scapy-register.py").toString(),
                 "127.0.0.1",
                 String.valueOf(host.hostAddress(434).getPort()),

@@ -50,6 +50,11 @@ public final class PersistentEspSaStore implements EspSaStore, AutoCloseable {
       try {
         StoredEspTunnel t = EspSaCodec.decodeTunnel(e.getValue());
         if (t.expiresAtUnixNanos() <= now) {
+          // An operator wonders where a tunnel went after a restart: say it, once, here.
+          LOG.info(
+              "state file {}: ESP tunnel {} expired while closed, dropped",
+              file.path(),
+              e.getKey());
           gone.add(e.getKey());
         } else {
           cache.put(gateway, t);

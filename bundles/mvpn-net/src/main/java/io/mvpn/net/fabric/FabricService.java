@@ -51,7 +51,10 @@ public interface FabricService {
    * host:IP:VRFPORT=HOSTPORT[,...]}; each route is {@code PREFIX} (reached directly on this link)
    * or {@code PREFIX via NEXTHOP}.
    *
-   * @throws IllegalArgumentException if a name, address, transport or route is invalid or taken
+   * <p>The same configuration of a name a second time changes nothing.
+   *
+   * @throws IllegalArgumentException if a name, address, transport or route is invalid, or the name
+   *     is taken by another configuration
    */
   void configureInterface(
       String vrf, String name, String address, String transport, List<String> routes);

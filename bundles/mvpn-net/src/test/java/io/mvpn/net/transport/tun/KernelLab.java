@@ -16,8 +16,9 @@ import java.util.concurrent.TimeUnit;
  * The host side of the TUN tests: checks that the kernel can be driven (root, /dev/net/tun, ip,
  * ping) and runs ip commands. Device names and the 10.200.N.0/24 subnet derive from the process id,
  * so runs in parallel worktrees do not collide; {@link #close} deletes every device made here.
+ * Other modules' kernel tests check the host and run commands with it (mvpn-net's test-jar).
  */
-final class KernelLab implements AutoCloseable {
+public final class KernelLab implements AutoCloseable {
 
   final int slot = (int) (ProcessHandle.current().pid() % 250) + 1;
   private final List<String> devices = new ArrayList<>();
@@ -26,8 +27,17 @@ final class KernelLab implements AutoCloseable {
    * Skips the calling test when the host cannot run it, except under CI=true, where a missing
    * requirement fails the test and says what is missing. {@code tools} are further commands needed.
    */
-  static void requireKernel(String... tools) throws IOException, InterruptedException {
-    List<String> missing = new ArrayList<>();
+  public static void requireKernel(String... tools) throws IOException, InterruptedException {
+    requireKernel(List.of(), tools);
+  }
+
+  /**
+   * As {@link #requireKernel(String...)}, with what the caller found missing itself (a Python
+   * module, say) named among the rest.
+   */
+  public static void requireKernel(List<String> alsoMissing, String... tools)
+      throws IOException, InterruptedException {
+    List<String> missing = new ArrayList<>(alsoMissing);
     for (String tool : tools) {
       if (!onPath(tool)) {
         missing.add("the " + tool + " command");
@@ -67,12 +77,12 @@ final class KernelLab implements AutoCloseable {
     return "10.200." + slot + "." + host;
   }
 
-  static boolean exists(String device) {
+  public static boolean exists(String device) {
     return Files.exists(Path.of("/sys/class/net", device));
   }
 
   /** Runs a command to completion within 20 s; its output, or an IOException if it failed. */
-  static String run(String... command) throws IOException, InterruptedException {
+  public static String run(String... command) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
     p.getOutputStream().close();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
