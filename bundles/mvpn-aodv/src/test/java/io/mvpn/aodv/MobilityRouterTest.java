@@ -117,7 +117,7 @@ class MobilityRouterTest {
   void tsharkReadsARouterRunWithoutAMalformedPacket(
       @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
     java.nio.file.Path tshark = java.nio.file.Path.of("/usr/bin/tshark");
-    org.junit.jupiter.api.Assumptions.assumeTrue(
+    io.mvpn.api.testing.Requirements.require(
         java.nio.file.Files.isExecutable(tshark), "tshark is not installed (.ci/run installs it)");
     MeshLab m = new MeshLab(CHAIN, CHAIN_LINKS, AodvParameters.defaults());
     java.nio.file.Path pcap = tmp.resolve("b-c.pcapng");

@@ -98,7 +98,7 @@ class SinkHandoverTest {
   void tsharkReadsTheHandoverWithoutAMalformedPacket(
       @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
     java.nio.file.Path tshark = java.nio.file.Path.of("/usr/bin/tshark");
-    org.junit.jupiter.api.Assumptions.assumeTrue(
+    io.mvpn.api.testing.Requirements.require(
         java.nio.file.Files.isExecutable(tshark), "tshark is not installed (.ci/run installs it)");
     MeshLab m = new MeshLab(NAMES, LINKS, AodvParameters.defaults());
     m.lab.iface("mn", "to-r3").setUp(false);

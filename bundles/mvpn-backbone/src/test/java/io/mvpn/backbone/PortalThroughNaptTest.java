@@ -1,7 +1,7 @@
 package io.mvpn.backbone;
 
+import static io.mvpn.api.testing.Requirements.require;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -93,10 +93,10 @@ class PortalThroughNaptTest {
   @BeforeEach
   void needsRootAndTools() throws Exception {
     for (String tool : List.of("ip", "socat", "curl")) {
-      assumeTrue(onPath(tool), tool + " is not installed");
+      require(onPath(tool), tool + " is not installed");
     }
-    assumeTrue(TunHost.run("id", "-u").trim().equals("0"), "needs root for namespaces");
-    assumeTrue(Files.exists(Path.of("/dev/net/tun")), "no /dev/net/tun");
+    require(TunHost.run("id", "-u").trim().equals("0"), "needs root for namespaces");
+    require(Files.exists(Path.of("/dev/net/tun")), "no /dev/net/tun");
     Files.createDirectories(logs);
   }
 

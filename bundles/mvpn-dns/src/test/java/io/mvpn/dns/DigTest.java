@@ -1,9 +1,9 @@
 package io.mvpn.dns;
 
+import static io.mvpn.api.testing.Requirements.require;
 import static io.mvpn.dns.Fixture.ALICE;
 import static io.mvpn.dns.Fixture.BOB;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.io.IOException;
@@ -38,7 +38,7 @@ class DigTest {
   @BeforeAll
   static void start() throws IOException {
     dig = findDig();
-    assumeTrue(dig != null, "dig not installed (Debian package bind9-dnsutils)");
+    require(dig != null, "dig not installed (Debian package bind9-dnsutils)");
     StaticAskerResolver askers =
         new StaticAskerResolver()
             .put(InetAddress.getByName("127.0.0.1"), 0, ALICE)

@@ -1,7 +1,7 @@
 package io.mvpn.homeagent;
 
+import static io.mvpn.api.testing.Requirements.require;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +24,7 @@ class MipCaptureTsharkTest {
 
   @Test
   void tsharksMobileIpDissectorReadsOurRegistrationsAndTunnels() throws Exception {
-    assumeTrue(Files.isExecutable(TSHARK), "tshark is not installed (.ci/run installs it)");
+    require(Files.isExecutable(TSHARK), "tshark is not installed (.ci/run installs it)");
     Path pcap = tmp.resolve("public.pcapng");
     try (TwoTenants lab = new TwoTenants()) {
       TestMobileNode mn = lab.acmeNode();

@@ -1,7 +1,7 @@
 package io.mvpn.homeagent;
 
+import static io.mvpn.api.testing.Requirements.require;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.MvpnId;
@@ -53,7 +53,7 @@ class ScapyMobileNodeTest {
 
   @Test
   void scapysRequestIsAcceptedAndScapyReadsTheReply() throws Exception {
-    assumeTrue(scapyInstalled(), "python3-scapy is not installed (.ci/run installs it)");
+    require(scapyInstalled(), "python3-scapy is not installed (.ci/run installs it)");
     EventLoopScheduler scheduler = new EventLoopScheduler(group.next());
     Vrf publicVrf = new Vrf("public", scheduler, ByteBufAllocator.DEFAULT);
     Vrf acme = new Vrf("acme", scheduler, ByteBufAllocator.DEFAULT);

@@ -1,7 +1,7 @@
 package io.mvpn.lab;
 
+import static io.mvpn.api.testing.Requirements.require;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.net.Vrf;
@@ -29,7 +29,7 @@ class CaptureTsharkTest {
 
   @Test
   void tsharkDecodesWhatTheLabSentWithoutMalformedPackets() throws Exception {
-    assumeTrue(Files.isExecutable(TSHARK), "tshark is not installed (.ci/run installs it)");
+    require(Files.isExecutable(TSHARK), "tshark is not installed (.ci/run installs it)");
     Path pcap = tmp.resolve("r2-a12.pcapng");
     try (Lab lab = Lab.virtual(ThreeRouterLabTest.threeRouters())) {
       Vrf r3 = lab.vrf("r3", "acme");

@@ -226,7 +226,7 @@ class RoamingScenarioTest {
   void tsharkReadsTheWholeRunWithoutAMalformedPacket(
       @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
     java.nio.file.Path tshark = java.nio.file.Path.of("/usr/bin/tshark");
-    org.junit.jupiter.api.Assumptions.assumeTrue(
+    io.mvpn.api.testing.Requirements.require(
         java.nio.file.Files.isExecutable(tshark), "tshark is not installed (.ci/run installs it)");
     Run run = new Run();
     java.nio.file.Path core = tmp.resolve("appliance-public.pcapng");

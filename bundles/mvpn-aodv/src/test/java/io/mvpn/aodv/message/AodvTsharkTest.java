@@ -1,7 +1,7 @@
 package io.mvpn.aodv.message;
 
+import static io.mvpn.api.testing.Requirements.require;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.net.capture.PcapngWriter;
@@ -29,7 +29,7 @@ class AodvTsharkTest {
 
   @Test
   void tsharkDissectsEveryMessageTypeAsWritten() throws Exception {
-    assumeTrue(Files.isExecutable(TSHARK), "tshark is not installed (.ci/run installs it)");
+    require(Files.isExecutable(TSHARK), "tshark is not installed (.ci/run installs it)");
     Path pcap = tmp.resolve("aodv.pcapng");
     try (PcapngWriter writer = PcapngWriter.open(pcap, "aodv")) {
       long t = 1_000_000_000L;

@@ -1,7 +1,7 @@
 package io.mvpn.ike.interop;
 
+import static io.mvpn.api.testing.Requirements.require;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.ike.message.TrafficSelector;
@@ -55,13 +55,13 @@ class StrongSwanInteropTest {
 
   @BeforeAll
   static void requirements() throws Exception {
-    assumeTrue(Files.isExecutable(Charon.CHARON), "strongswan-charon is not installed");
-    assumeTrue(Files.isExecutable(Charon.SWANCTL), "strongswan-swanctl is not installed");
-    assumeTrue(
+    require(Files.isExecutable(Charon.CHARON), "strongswan-charon is not installed");
+    require(Files.isExecutable(Charon.SWANCTL), "strongswan-swanctl is not installed");
+    require(
         Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip")),
         "iproute2 is not installed");
-    assumeTrue(NetNamespace.run("id", "-u").trim().equals("0"), "needs root for namespaces");
-    assumeTrue(
+    require(NetNamespace.run("id", "-u").trim().equals("0"), "needs root for namespaces");
+    require(
         Files.isExecutable(Path.of("/usr/bin/ping")) || Files.isExecutable(Path.of("/bin/ping")),
         "iputils-ping is not installed");
   }

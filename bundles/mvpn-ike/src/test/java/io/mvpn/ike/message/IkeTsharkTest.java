@@ -1,7 +1,7 @@
 package io.mvpn.ike.message;
 
+import static io.mvpn.api.testing.Requirements.require;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.ike.Tshark;
@@ -35,7 +35,7 @@ class IkeTsharkTest {
 
   @BeforeEach
   void writeCapture() throws Exception {
-    assumeTrue(Tshark.installed(), "tshark is not installed (.ci/run installs it)");
+    require(Tshark.installed(), "tshark is not installed (.ci/run installs it)");
     pcap = tmp.resolve("ike.pcapng");
     byte[] skBody = new byte[8 + 120 + 16];
     new Random(46).nextBytes(skBody);

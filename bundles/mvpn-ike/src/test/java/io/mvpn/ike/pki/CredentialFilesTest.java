@@ -1,8 +1,7 @@
 package io.mvpn.ike.pki;
 
+import static io.mvpn.api.testing.Requirements.require;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.mvpn.api.Ipv4Address;
 import java.io.ByteArrayInputStream;
@@ -99,12 +98,7 @@ class CredentialFilesTest {
 
   @Test
   void openSslReadsThePkcs12FileAsPbes2WithAes256() throws Exception {
-    if (!Files.isExecutable(OPENSSL)) {
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        fail("openssl is not installed: .ci/run installs it");
-      }
-      assumeTrue(false, "openssl is not installed");
-    }
+    require(Files.isExecutable(OPENSSL), "openssl is not installed");
     Path p12 = dir.resolve("laptop.p12");
     CredentialFiles.writePkcs12(p12, "laptop", issued, ca.certificate(), "s3cret-pw".toCharArray());
 

@@ -1,7 +1,7 @@
 package io.mvpn.ike.sa;
 
+import static io.mvpn.api.testing.Requirements.require;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.mvpn.ike.Tshark;
 import io.mvpn.ike.message.Transform;
@@ -25,7 +25,7 @@ class IkeExchangeTsharkTest {
 
   @BeforeEach
   void capture() throws Exception {
-    assumeTrue(Tshark.installed(), "tshark is not installed (.ci/run installs it)");
+    require(Tshark.installed(), "tshark is not installed (.ci/run installs it)");
     PeerConfig gw =
         IkePair.gwConfig()
             .withIke(

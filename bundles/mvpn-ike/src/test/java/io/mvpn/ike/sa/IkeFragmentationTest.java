@@ -1,7 +1,7 @@
 package io.mvpn.ike.sa;
 
+import static io.mvpn.api.testing.Requirements.require;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.mvpn.ike.Tshark;
 import io.mvpn.ike.message.EncryptedFragmentPayload;
@@ -348,7 +348,7 @@ class IkeFragmentationTest {
    */
   @Test
   void wiresharkReassemblesTheFragments(@TempDir Path tmp) throws Exception {
-    assumeTrue(Tshark.installed(), "tshark is not installed (.ci/run installs it)");
+    require(Tshark.installed(), "tshark is not installed (.ci/run installs it)");
     IkePair pair = pair();
     IkeSa mn = pair.start();
     pair.run(100);

@@ -1,9 +1,9 @@
 package io.mvpn.ipsec.esp;
 
+import static io.mvpn.api.testing.Requirements.require;
 import static io.mvpn.ipsec.esp.EspSecurityAssociationTest.ALLOC;
 import static io.mvpn.ipsec.esp.EspSecurityAssociationTest.innerDatagram;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.mvpn.packet.ipv4.Ipv4Packet;
 import io.netty.buffer.ByteBuf;
@@ -32,7 +32,7 @@ class EspTsharkTest {
 
   @Test
   void tsharkDecryptsOurEspAndFindsTheInnerDatagram() throws Exception {
-    assumeTrue(Files.isExecutable(TSHARK), "tshark is not installed (.ci/run installs it)");
+    require(Files.isExecutable(TSHARK), "tshark is not installed (.ci/run installs it)");
     EspSecurityAssociation out = EspSecurityAssociationTest.outbound(false);
     Path pcap = tmp.resolve("esp.pcapng");
     List<byte[]> inners = new ArrayList<>();

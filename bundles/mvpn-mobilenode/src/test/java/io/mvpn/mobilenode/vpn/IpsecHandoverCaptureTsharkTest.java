@@ -1,7 +1,7 @@
 package io.mvpn.mobilenode.vpn;
 
+import static io.mvpn.api.testing.Requirements.require;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.mvpn.mobilenode.vpn.VpnMobileNode.Handover;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +27,7 @@ class IpsecHandoverCaptureTsharkTest {
 
   @Test
   void repliesTravelInTheSameSaToEachCareOfAddress() throws Exception {
-    assumeTrue(Files.isExecutable(TSHARK), "tshark is not installed (.ci/run installs it)");
+    require(Files.isExecutable(TSHARK), "tshark is not installed (.ci/run installs it)");
     IpsecHandoverScenario s = new IpsecHandoverScenario(true);
     Path outside = tmp.resolve("gw-outside.pcapng");
     Path dmz = tmp.resolve("gw-dmz.pcapng");

@@ -1,7 +1,7 @@
 package io.mvpn.net.capture;
 
+import static io.mvpn.api.testing.Requirements.require;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -94,7 +94,7 @@ class PcapngWriterTest {
   @Test
   void tsharkReadsItWithoutComplaint() throws Exception {
     Path tshark = Path.of("/usr/bin/tshark");
-    assumeTrue(Files.isExecutable(tshark), "tshark is not installed (.ci/run installs it)");
+    require(Files.isExecutable(tshark), "tshark is not installed (.ci/run installs it)");
     Path file = tmp.resolve("y.pcapng");
     try (PcapngWriter w = PcapngWriter.open(file, "acme-lan")) {
       w.write(1_700_000_000_123_456_789L, udpDatagram());

@@ -1,7 +1,6 @@
 package io.mvpn.net.transport.tun;
 
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static io.mvpn.api.testing.Requirements.require;
 
 import java.io.File;
 import java.io.IOException;
@@ -58,11 +57,12 @@ public final class KernelLab implements AutoCloseable {
     if (missing.isEmpty()) {
       return;
     }
-    String what = "TUN tests need " + String.join(", ", missing);
-    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-      fail(what + ": CI must run them (as root, under flock /tmp/mvpn-netns.lock)");
-    }
-    assumeTrue(false, what);
+    require(
+        false,
+        "TUN tests need "
+            + String.join(", ", missing)
+            + " (run as root, under flock"
+            + " /tmp/mvpn-netns.lock)");
   }
 
   /** A device name unique to this run; deleted by {@link #close} whatever made it. */
