@@ -590,8 +590,7 @@ public class BundleUpdateIT {
     }
 
     long defaultBound() {
-      return bundle.equals("io.mvpn.api")
-              || refresh.restarted().contains(FABRIC)
+      return bundle.equals("io.mvpn.api") || refresh.restarted().contains(FABRIC)
           ? EVERY_FUNCTION_PING_BOUND_MS
           : PING_BOUND_MS;
     }
