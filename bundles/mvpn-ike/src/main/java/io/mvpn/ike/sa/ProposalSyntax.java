@@ -101,6 +101,12 @@ public final class ProposalSyntax {
       out.addAll(impliedPrfs);
     }
     check(ike, proposal, out);
+    if (!ike
+        && out.stream()
+            .anyMatch(t -> t.type() == Transform.ENCR && t.id() != Transform.ENCR_AES_GCM_16)) {
+      throw new IllegalArgumentException(
+          "proposal '" + proposal + "': ESP Child SAs run AES-GCM-16 only so far");
+    }
     return out;
   }
 
