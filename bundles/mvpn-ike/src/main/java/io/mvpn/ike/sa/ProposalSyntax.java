@@ -20,8 +20,8 @@ import java.util.Set;
  * aes128gcm aes256gcm}), {@code chacha20poly1305}; {@code sha256 sha384 sha512} (HMAC-SHA2
  * integrity, RFC 4868; in IKE also the PRF of that hash when the proposal names none); {@code
  * prfsha256 prfsha384 prfsha512}; {@code modp2048 modp3072 modp4096 ecp256 ecp384 curve25519} (also
- * {@code x25519}); ESP only {@code esn noesn} (both when neither is named). {@code default} stands
- * for the built-in list.
+ * {@code x25519}; in ESP for PFS); ESP only {@code esn noesn} (both when neither is named). {@code
+ * default} stands for the built-in list.
  */
 public final class ProposalSyntax {
 
@@ -101,12 +101,6 @@ public final class ProposalSyntax {
       out.addAll(impliedPrfs);
     }
     check(ike, proposal, out);
-    if (!ike
-        && out.stream()
-            .anyMatch(t -> t.type() == Transform.ENCR && t.id() != Transform.ENCR_AES_GCM_16)) {
-      throw new IllegalArgumentException(
-          "proposal '" + proposal + "': ESP Child SAs run AES-GCM-16 only so far");
-    }
     return out;
   }
 

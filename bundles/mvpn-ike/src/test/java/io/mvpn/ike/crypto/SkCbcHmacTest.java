@@ -189,6 +189,24 @@ class SkCbcHmacTest {
   }
 
   @Test
+  void childSaKeymatGivesEachDirectionItsEncryptionThenItsIntegrityKey() {
+    Prf prf = Prf.HMAC_SHA2_384;
+    byte[] skD = new byte[48];
+    byte[] ni = HEX.parseHex("0102030405060708");
+    byte[] nr = HEX.parseHex("1112131415161718");
+
+    ChildSaKeys keys = ChildSaKeys.derive(prf, skD, 32, 64, null, ni, nr);
+
+    // KEYMAT = prf+(SK_d, Ni | Nr): ei | ai | er | ar (RFC 7296 §2.17).
+    byte[] all = prf.prfPlus(skD, Bytes.concat(ni, nr), 192);
+    assertThat(keys.outbound(true)).isEqualTo(Arrays.copyOfRange(all, 0, 32));
+    assertThat(keys.outboundIntegrity(true)).isEqualTo(Arrays.copyOfRange(all, 32, 96));
+    assertThat(keys.inbound(true)).isEqualTo(Arrays.copyOfRange(all, 96, 128));
+    assertThat(keys.inboundIntegrity(true)).isEqualTo(Arrays.copyOfRange(all, 128, 192));
+    assertThat(keys.inboundIntegrity(false)).isEqualTo(keys.outboundIntegrity(true));
+  }
+
+  @Test
   void chaChaKeysAreThirtySixBytesWithoutIntegrityKeys() {
     SkSuite suite =
         SkSuite.of(Transform.of(Transform.ENCR, Transform.ENCR_CHACHA20_POLY1305), null);

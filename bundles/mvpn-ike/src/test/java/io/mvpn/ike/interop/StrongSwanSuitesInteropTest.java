@@ -3,8 +3,11 @@ package io.mvpn.ike.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mvpn.api.Ipv4Address;
+import io.mvpn.ike.message.Proposal;
 import io.mvpn.ike.message.Transform;
 import io.mvpn.ike.sa.IkeSa;
+import io.mvpn.ike.sa.ProposalPolicy;
+import io.mvpn.ike.sa.ProposalSyntax;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -34,6 +37,12 @@ class StrongSwanSuitesInteropTest {
     }
   }
 
+  /** Every ESP transform mvpn runs, so charon's one proposal decides. */
+  static final ProposalPolicy ESP_ALL =
+      ProposalSyntax.parse(
+          Proposal.ESP,
+          "aes256gcm16-aes128gcm16-chacha20poly1305,aes256-aes128-sha256-sha384-sha512");
+
   private NetNamespace ns;
   private UdpIkeRunner mvpn;
   private Charon charon;
@@ -53,6 +62,10 @@ class StrongSwanSuitesInteropTest {
     "aes128-sha384-prfsha384-modp3072, aes128gcm16-noesn, 12, 15",
     "aes256-sha512-modp4096, aes256gcm16-noesn, 12, 16",
     "chacha20poly1305-prfsha256-curve25519, aes256gcm16-noesn, 28, 31",
+    // ESP beside AES-GCM: AES-CBC with HMAC-SHA2 (Windows-like) and ChaCha20-Poly1305.
+    "aes256-sha256-modp2048, aes256-sha256-noesn, 12, 14",
+    "aes256-sha384-modp2048, aes128-sha512-noesn, 12, 14",
+    "aes256gcm16-prfsha256-ecp256, chacha20poly1305-noesn, 20, 19",
   })
   void charonProposingOneSuiteGetsItAndCarriesTraffic(
       String ike, String esp, int encr, int group, @TempDir Path dir) throws Exception {
@@ -60,7 +73,9 @@ class StrongSwanSuitesInteropTest {
     ns = new NetNamespace("mvpnsuite");
     mvpn =
         new UdpIkeRunner(
-            Ipv4Address.parse(ns.rootAddress), StrongSwanInteropTest.mvpnConfig(ns.rootAddress));
+            Ipv4Address.parse(ns.rootAddress),
+            StrongSwanInteropTest.mvpnConfig(ns.rootAddress)
+                .withProposals(ProposalPolicy.ikeDefault(), ESP_ALL));
     charon = new Charon(dir, ns.name);
     charon.start(StrongSwanInteropTest.swanctlConf(ns, ike, esp));
     charon.routeTunnel("10.2.0.0/16", NetNamespace.INNER_ADDRESS);

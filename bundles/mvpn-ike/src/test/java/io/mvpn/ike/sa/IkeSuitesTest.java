@@ -4,6 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mvpn.ike.message.Proposal;
 import io.mvpn.ike.message.Transform;
+import io.mvpn.ipsec.esp.EspException;
+import io.mvpn.ipsec.esp.EspSecurityAssociation;
+import io.mvpn.packet.ipv4.Ipv4Packet;
+import io.mvpn.packet.udp.UdpDatagram;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -65,6 +72,60 @@ class IkeSuitesTest {
     assertThat(next.childSas()).hasSize(1);
     assertThat(pair.initiator.counters().undecryptable()).isZero();
     assertThat(pair.responder.counters().undecryptable()).isZero();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "aes256-sha256-noesn",
+    "aes128-sha512-esn",
+    "chacha20poly1305-noesn",
+    "chacha20poly1305-esn",
+  })
+  void anEspSuiteIsNegotiatedAndItsChildSaCarriesPacketsBothWays(String esp) throws Exception {
+    ProposalPolicy gwEsp =
+        ProposalSyntax.parse(
+            Proposal.ESP,
+            "aes256gcm16-aes128gcm16-chacha20poly1305,aes256-aes128-sha256-sha384-sha512");
+    PeerConfig gw = IkePair.gwConfig().withProposals(ProposalPolicy.ikeDefault(), gwEsp);
+    PeerConfig mn =
+        IkePair.mnConfig()
+            .withProposals(ProposalPolicy.ikeDefault(), ProposalSyntax.parse(Proposal.ESP, esp));
+    IkePair pair = new IkePair(mn, gw, EngineSettings.defaults());
+    IkeSa mnSa = pair.start();
+    pair.run(100);
+    IkeSa gwSa = pair.peerOf(mnSa);
+
+    assertThat(mnSa.childSas()).hasSize(1);
+    ChildSa mnChild = mnSa.childSas().get(0);
+    ChildSa gwChild = gwSa.childSas().get(0);
+    assertThat(mnChild.outbound().extendedSequenceNumbers()).isEqualTo(esp.endsWith("-esn"));
+    assertThat(mnChild.outbound().espLength(100) - gwChild.outbound().espLength(100)).isZero();
+    assertEspFlows(mnChild.outbound(), gwChild.inbound());
+    assertEspFlows(gwChild.outbound(), mnChild.inbound());
+    assertThat(pair.gwSad.all()).containsExactly(gwChild.inbound());
+  }
+
+  /** One inner datagram from {@code out} opens at {@code in}; a forged copy is counted. */
+  private static void assertEspFlows(EspSecurityAssociation out, EspSecurityAssociation in)
+      throws Exception {
+    var alloc = UnpooledByteBufAllocator.DEFAULT;
+    ByteBuf inner =
+        UdpDatagram.build(
+            alloc, 0x0a010005, 0x0a020001, 5000, 7, Unpooled.wrappedBuffer(new byte[100]), 64);
+    ByteBuf packet = out.encapsulate(alloc, Ipv4Packet.parse(inner), 64);
+    ByteBuf forged = Unpooled.copiedBuffer(packet);
+    forged.setByte(forged.writerIndex() - 1, forged.getByte(forged.writerIndex() - 1) ^ 1);
+    try {
+      in.decapsulate(alloc, Ipv4Packet.parse(forged));
+      throw new AssertionError("a forged packet opened");
+    } catch (EspException e) {
+      assertThat(e.reason()).isEqualTo(EspException.Reason.ICV);
+    }
+    ByteBuf opened = in.decapsulate(alloc, Ipv4Packet.parse(packet));
+    assertThat(opened.readableBytes()).isEqualTo(128);
+    assertThat(in.refused(EspException.Reason.ICV)).isEqualTo(1);
+    opened.release();
+    inner.release();
   }
 
   @Test
