@@ -1,7 +1,9 @@
 package io.mvpn.ike.sa;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.mvpn.ike.Tshark;
 import io.mvpn.ike.message.Proposal;
 import io.mvpn.ike.message.Transform;
 import io.mvpn.ipsec.esp.EspException;
@@ -11,7 +13,10 @@ import io.mvpn.packet.udp.UdpDatagram;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -126,6 +131,32 @@ class IkeSuitesTest {
     assertThat(in.refused(EspException.Reason.ICV)).isEqualTo(1);
     opened.release();
     inner.release();
+  }
+
+  /** The key row the engine logs names each suite as Wireshark's decryption table does. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"aes256-sha256-modp2048", "aes128-sha512-ecp256", "aes256-sha384-prfsha256-ecp256"})
+  void withTheLoggedRowWiresharkOpensIkeAuthOfEachAesCbcSuite(String proposal, @TempDir Path tmp)
+      throws Exception {
+    assumeTrue(Tshark.installed(), "tshark is not installed (.ci/run installs it)");
+    IkePair pair = pairWhoseInitiatorProposes(proposal);
+    IkeSa mn = pair.start();
+    pair.run(100);
+    Path pcap = tmp.resolve("suite.pcapng");
+    pair.writePcap(pcap);
+
+    List<String> rows =
+        Tshark.run(
+            pcap,
+            "-o",
+            "uat:ikev2_decryption_table:" + mn.wiresharkKeyLine(),
+            "-Y",
+            "isakmp.exchangetype == 35",
+            "-T",
+            "fields",
+            "-e",
+            "isakmp.auth.method");
+    assertThat(rows).containsExactly("2", "2");
   }
 
   @Test
