@@ -177,11 +177,12 @@ public final class IkeDaemon implements IkeService {
       for (PeerSpec spec : specs) {
         PeerConfig peerConfig =
             PeerConfig.of(
-                spec.localId(),
-                spec.remoteId(),
-                authenticator(spec),
-                spec.localSelectors(),
-                spec.remoteSelectors());
+                    spec.localId(),
+                    spec.remoteId(),
+                    authenticator(spec),
+                    spec.localSelectors(),
+                    spec.remoteSelectors())
+                .withProposals(spec.ike(), spec.esp());
         IkeEngine engine =
             call(
                 () ->

@@ -3,9 +3,12 @@ package io.mvpn.keying;
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.Prefix;
 import io.mvpn.api.config.ConfigList;
+import io.mvpn.ike.message.Proposal;
 import io.mvpn.ike.message.TrafficSelector;
 import io.mvpn.ike.sa.Endpoint;
 import io.mvpn.ike.sa.Identity;
+import io.mvpn.ike.sa.ProposalPolicy;
+import io.mvpn.ike.sa.ProposalSyntax;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -24,7 +27,9 @@ import java.util.Map;
  *   <li>{@code psk=HEX} (optionally {@code 0x}) or {@code auth=cert}: a certificate from the
  *       appliance CA for {@code id}
  *   <li>{@code localTs=}, {@code remoteTs=} comma-separated prefixes (default 0.0.0.0/0)
- *   <li>{@code ike=default}, {@code esp=default}: the proposals (only the defaults so far)
+ *   <li>{@code ike=}, {@code esp=}: the proposals in strongSwan's syntax ({@link ProposalSyntax}),
+ *       e.g. {@code ike=aes256gcm16-prfsha256-ecp256,aes256-sha256-modp2048}; {@code default} or
+ *       absent: the built-in lists
  * </ul>
  */
 record PeerSpec(
@@ -36,7 +41,9 @@ record PeerSpec(
     byte[] psk,
     boolean certificate,
     List<TrafficSelector> localSelectors,
-    List<TrafficSelector> remoteSelectors) {
+    List<TrafficSelector> remoteSelectors,
+    ProposalPolicy ike,
+    ProposalPolicy esp) {
 
   static PeerSpec parse(String text, Identity defaultId, String defaultIdText) {
     String[] words = text.trim().split("\\s+");
@@ -71,16 +78,15 @@ record PeerSpec(
     byte[] secret = psk == null ? null : hex(psk);
     List<TrafficSelector> local = selectors(keys.remove("localTs"));
     List<TrafficSelector> remoteTs = selectors(keys.remove("remoteTs"));
-    for (String proposal : new String[] {"ike", "esp"}) {
-      String p = keys.remove(proposal);
-      if (p != null && !p.equalsIgnoreCase("default")) {
-        throw new IllegalArgumentException(proposal + "=" + p + ": only the default proposals");
-      }
-    }
+    ProposalPolicy ike = ProposalSyntax.parse(Proposal.IKE, keys.getOrDefault("ike", "default"));
+    ProposalPolicy esp = ProposalSyntax.parse(Proposal.ESP, keys.getOrDefault("esp", "default"));
+    keys.remove("ike");
+    keys.remove("esp");
     if (!keys.isEmpty()) {
       throw new IllegalArgumentException("peer " + name + ": unknown " + keys.keySet());
     }
-    return new PeerSpec(name, remote, localId, idText, remoteId, secret, cert, local, remoteTs);
+    return new PeerSpec(
+        name, remote, localId, idText, remoteId, secret, cert, local, remoteTs, ike, esp);
   }
 
   static Endpoint endpoint(String text, int defaultPort) {

@@ -3,7 +3,8 @@ package io.mvpn.ike.crypto;
 import java.util.Arrays;
 
 /**
- * Keying material of one Child SA pair (RFC 7296 §2.17) for ESP with AES-GCM-16:
+ * Keying material of one Child SA pair (RFC 7296 §2.17), for ESP with AES-GCM-16 and, sized by the
+ * caller, ChaCha20-Poly1305 or AES-CBC with HMAC-SHA2:
  *
  * <pre>
  * KEYMAT = prf+(SK_d, Ni | Nr)                   (no PFS, or the Child SA of IKE_AUTH)
@@ -19,11 +20,17 @@ import java.util.Arrays;
 public final class ChildSaKeys {
 
   private final byte[] initiatorToResponder;
+  private final byte[] integrityInitiatorToResponder;
   private final byte[] responderToInitiator;
+  private final byte[] integrityResponderToInitiator;
 
-  private ChildSaKeys(byte[] keymat, int length) {
-    initiatorToResponder = Arrays.copyOfRange(keymat, 0, length);
-    responderToInitiator = Arrays.copyOfRange(keymat, length, 2 * length);
+  /** KEYMAT cut as §2.17 orders it: each direction's encryption key, then its integrity key. */
+  private ChildSaKeys(byte[] keymat, int length, int integrityLength) {
+    int at = 0;
+    initiatorToResponder = Arrays.copyOfRange(keymat, at, at += length);
+    integrityInitiatorToResponder = Arrays.copyOfRange(keymat, at, at += integrityLength);
+    responderToInitiator = Arrays.copyOfRange(keymat, at, at += length);
+    integrityResponderToInitiator = Arrays.copyOfRange(keymat, at, at + integrityLength);
   }
 
   /**
@@ -38,9 +45,24 @@ public final class ChildSaKeys {
     if (aesKeyBits != 128 && aesKeyBits != 256) {
       throw new IllegalArgumentException("ESP AES-GCM key of " + aesKeyBits + " bits");
     }
-    int length = SkAead.keyMaterialLength(aesKeyBits);
+    return derive(prf, skD, SkAead.keyMaterialLength(aesKeyBits), 0, girNew, ni, nr);
+  }
+
+  /**
+   * KEYMAT for any ESP transform: {@code encryptionLength} bytes of encryption key (an AEAD's with
+   * its salt) and {@code integrityLength} of integrity key (0 with an AEAD) per direction.
+   */
+  public static ChildSaKeys derive(
+      Prf prf,
+      byte[] skD,
+      int encryptionLength,
+      int integrityLength,
+      byte[] girNew,
+      byte[] ni,
+      byte[] nr) {
     byte[] seed = girNew == null ? Bytes.concat(ni, nr) : Bytes.concat(girNew, ni, nr);
-    return new ChildSaKeys(prf.prfPlus(skD, seed, 2 * length), length);
+    int total = 2 * (encryptionLength + integrityLength);
+    return new ChildSaKeys(prf.prfPlus(skD, seed, total), encryptionLength, integrityLength);
   }
 
   /** Key and salt of the SA carrying traffic from the exchange's initiator to its responder. */
@@ -61,5 +83,15 @@ public final class ChildSaKeys {
   /** Key and salt for our inbound SA. */
   public byte[] inbound(boolean weInitiated) {
     return weInitiated ? responderToInitiator() : initiatorToResponder();
+  }
+
+  /** The integrity key of our outbound SA; empty with an AEAD. */
+  public byte[] outboundIntegrity(boolean weInitiated) {
+    return (weInitiated ? integrityInitiatorToResponder : integrityResponderToInitiator).clone();
+  }
+
+  /** The integrity key of our inbound SA; empty with an AEAD. */
+  public byte[] inboundIntegrity(boolean weInitiated) {
+    return (weInitiated ? integrityResponderToInitiator : integrityInitiatorToResponder).clone();
   }
 }

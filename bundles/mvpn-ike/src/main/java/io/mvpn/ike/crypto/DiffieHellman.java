@@ -20,6 +20,8 @@ import javax.crypto.KeyAgreement;
 public abstract class DiffieHellman {
 
   public static final int MODP_2048 = 14;
+  public static final int MODP_3072 = 15;
+  public static final int MODP_4096 = 16;
   public static final int ECP_256 = 19;
   public static final int ECP_384 = 20;
   public static final int CURVE25519 = 31;
@@ -40,7 +42,9 @@ public abstract class DiffieHellman {
     try {
       switch (group) {
         case MODP_2048:
-          return new ModpDiffieHellman(ModpDiffieHellman.generate(random));
+        case MODP_3072:
+        case MODP_4096:
+          return new ModpDiffieHellman(group, ModpDiffieHellman.generate(group, random));
         case ECP_256:
         case ECP_384:
           return new EcpDiffieHellman(group, EcpDiffieHellman.generate(group, random));
@@ -59,7 +63,9 @@ public abstract class DiffieHellman {
   static DiffieHellman of(int group, KeyPair keys) {
     switch (group) {
       case MODP_2048:
-        return new ModpDiffieHellman(keys);
+      case MODP_3072:
+      case MODP_4096:
+        return new ModpDiffieHellman(group, keys);
       case ECP_256:
       case ECP_384:
         return new EcpDiffieHellman(group, keys);
@@ -71,14 +77,19 @@ public abstract class DiffieHellman {
   }
 
   public static boolean isSupported(int group) {
-    return group == MODP_2048 || group == ECP_256 || group == ECP_384 || group == CURVE25519;
+    return ModpDiffieHellman.isModp(group)
+        || group == ECP_256
+        || group == ECP_384
+        || group == CURVE25519;
   }
 
   /** The KE data length of {@code group}, or -1 if it is not supported. */
   public static int publicValueLength(int group) {
     switch (group) {
       case MODP_2048:
-        return ModpDiffieHellman.LENGTH;
+      case MODP_3072:
+      case MODP_4096:
+        return ModpDiffieHellman.length(group);
       case ECP_256:
         return 64;
       case ECP_384:

@@ -3,9 +3,10 @@ package io.mvpn.ike.crypto;
 import java.util.Arrays;
 
 /**
- * The seven keys of an IKE SA (RFC 7296 §2.14), for AES-GCM-16 (ENCR 20, RFC 5282), the only
- * encryption offered: an AEAD needs no integrity transform, so SK_ai and SK_ar are empty and SK_ei
- * and SK_er are the AES key followed by the 4-byte salt (RFC 5282 §7.1).
+ * The seven keys of an IKE SA (RFC 7296 §2.14), their lengths taken from the negotiated {@link
+ * SkSuite}: with an AEAD (AES-GCM-16, RFC 5282; ChaCha20-Poly1305, RFC 7634) SK_ai and SK_ar are
+ * empty and SK_ei and SK_er are the key followed by the 4-byte salt (RFC 5282 §7.1); with AES-CBC
+ * SK_ei and SK_er are the AES key and SK_ai, SK_ar the HMAC keys (RFC 4868 §2.1.2).
  *
  * <pre>
  * SKEYSEED = prf(Ni | Nr, g^ir)                            (new IKE SA, §2.14)
@@ -29,12 +30,12 @@ public final class IkeSaKeys {
   private final byte[] skPi;
   private final byte[] skPr;
 
-  private IkeSaKeys(Prf prf, byte[] keymat, int encryptionLength) {
+  private IkeSaKeys(Prf prf, byte[] keymat, int encryptionLength, int integrityLength) {
     this.prf = prf;
     int at = 0;
     skD = Arrays.copyOfRange(keymat, at, at += prf.keyLength());
-    skAi = new byte[0];
-    skAr = new byte[0];
+    skAi = Arrays.copyOfRange(keymat, at, at += integrityLength);
+    skAr = Arrays.copyOfRange(keymat, at, at += integrityLength);
     skEi = Arrays.copyOfRange(keymat, at, at += encryptionLength);
     skEr = Arrays.copyOfRange(keymat, at, at += encryptionLength);
     skPi = Arrays.copyOfRange(keymat, at, at += prf.keyLength());
@@ -49,7 +50,13 @@ public final class IkeSaKeys {
    */
   public static IkeSaKeys derive(
       Prf prf, int aesKeyBits, byte[] gir, byte[] ni, byte[] nr, byte[] spiI, byte[] spiR) {
-    return fromSkeyseed(prf, aesKeyBits, skeyseed(prf, ni, nr, gir), ni, nr, spiI, spiR);
+    return derive(prf, SkSuite.aesGcm(aesKeyBits), gir, ni, nr, spiI, spiR);
+  }
+
+  /** Keys of a new IKE SA with the negotiated encryption and integrity transforms. */
+  public static IkeSaKeys derive(
+      Prf prf, SkSuite suite, byte[] gir, byte[] ni, byte[] nr, byte[] spiI, byte[] spiR) {
+    return fromSkeyseed(prf, suite, skeyseed(prf, ni, nr, gir), ni, nr, spiI, spiR);
   }
 
   /**
@@ -61,14 +68,14 @@ public final class IkeSaKeys {
   public static IkeSaKeys rekey(
       IkeSaKeys old,
       Prf prf,
-      int aesKeyBits,
+      SkSuite suite,
       byte[] girNew,
       byte[] ni,
       byte[] nr,
       byte[] spiI,
       byte[] spiR) {
     byte[] seed = rekeySkeyseed(old.prf, old.skD, girNew, ni, nr);
-    return fromSkeyseed(prf, aesKeyBits, seed, ni, nr, spiI, spiR);
+    return fromSkeyseed(prf, suite, seed, ni, nr, spiI, spiR);
   }
 
   /** SKEYSEED = prf(Ni | Nr, g^ir): the nonces are the key (§2.14). */
@@ -84,13 +91,19 @@ public final class IkeSaKeys {
 
   static IkeSaKeys fromSkeyseed(
       Prf prf, int aesKeyBits, byte[] skeyseed, byte[] ni, byte[] nr, byte[] spiI, byte[] spiR) {
+    return fromSkeyseed(prf, SkSuite.aesGcm(aesKeyBits), skeyseed, ni, nr, spiI, spiR);
+  }
+
+  static IkeSaKeys fromSkeyseed(
+      Prf prf, SkSuite suite, byte[] skeyseed, byte[] ni, byte[] nr, byte[] spiI, byte[] spiR) {
     if (spiI.length != SPI_LENGTH || spiR.length != SPI_LENGTH) {
       throw new IllegalArgumentException("IKE SPIs are 8 bytes each");
     }
-    int encryptionLength = SkAead.keyMaterialLength(aesKeyBits);
-    int total = 3 * prf.keyLength() + 2 * encryptionLength;
+    int encryptionLength = suite.encryptionKeyLength();
+    int integrityLength = suite.integrityKeyLength();
+    int total = 3 * prf.keyLength() + 2 * encryptionLength + 2 * integrityLength;
     byte[] keymat = prf.prfPlus(skeyseed, Bytes.concat(ni, nr, spiI, spiR), total);
-    return new IkeSaKeys(prf, keymat, encryptionLength);
+    return new IkeSaKeys(prf, keymat, encryptionLength, integrityLength);
   }
 
   public Prf prf() {
@@ -102,22 +115,22 @@ public final class IkeSaKeys {
     return skD.clone();
   }
 
-  /** Empty: AES-GCM carries its own integrity. */
+  /** Keys the ICV of what the original initiator sends; empty with an AEAD. */
   public byte[] skAi() {
     return skAi.clone();
   }
 
-  /** Empty: AES-GCM carries its own integrity. */
+  /** Keys the ICV of what the original responder sends; empty with an AEAD. */
   public byte[] skAr() {
     return skAr.clone();
   }
 
-  /** Protects what the original initiator sends: AES key then 4-byte salt. */
+  /** Protects what the original initiator sends: the key, then an AEAD's 4-byte salt. */
   public byte[] skEi() {
     return skEi.clone();
   }
 
-  /** Protects what the original responder sends: AES key then 4-byte salt. */
+  /** Protects what the original responder sends: the key, then an AEAD's 4-byte salt. */
   public byte[] skEr() {
     return skEr.clone();
   }

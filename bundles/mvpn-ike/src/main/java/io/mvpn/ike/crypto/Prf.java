@@ -93,7 +93,8 @@ public enum Prf {
     return out.length == length ? out : Arrays.copyOf(out, length);
   }
 
-  private Mac mac(byte[] key) {
+  /** An HMAC keyed with {@code key}, of any length; also what {@link Integrity} truncates. */
+  Mac mac(byte[] key) {
     try {
       Mac mac = Mac.getInstance(jceName);
       mac.init(new SecretKeySpec(key, jceName));

@@ -6,22 +6,48 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The Encrypted and Authenticated (SK) payload body with AES-GCM-16 (RFC 5282, RFC 7296 §3.14): IV
- * (8) | ciphertext | ICV (16). The plaintext is the inner payloads, any padding, then the Pad
- * Length byte; GCM needs no block padding, so we send none but still write the byte (§3.14) and
- * accept any padding a peer sends.
+ * The Encrypted and Authenticated (SK) payload body with an AEAD: AES-GCM-16 (RFC 5282) or
+ * ChaCha20-Poly1305 (RFC 7634), RFC 7296 §3.14: IV (8) | ciphertext | ICV (16). Both build their
+ * 12-byte nonce alike and take the same AAD. The plaintext is the inner payloads, any padding, then
+ * the Pad Length byte; neither needs block padding, so we send none but still write the byte
+ * (§3.14) and accept any padding a peer sends.
  *
- * <p>The GCM nonce is the 4-byte salt from the key material followed by the 8-byte IV (RFC 5282
- * §4). A nonce must never repeat under one key, so the IV comes from a per-sender counter: keep
- * exactly one sender per SK_e key, made when the keys are derived, and never make a second.
+ * <p>The nonce is the 4-byte salt from the key material followed by the 8-byte IV (RFC 5282 §4, RFC
+ * 7634 §2). A nonce must never repeat under one key, so the IV comes from a per-sender counter:
+ * keep exactly one sender per SK_e key, made when the keys are derived, and never make a second.
  *
  * <p>AAD is the IKE header through the SK payload's generic header (RFC 5282 §5.1); the codec
  * builds it, and it includes the lengths, which {@link #sealedLength} gives in advance.
  */
 public final class SkAead {
+
+  /** The two AEADs of the SK payload and of ESP, with their JCE names. */
+  public enum Algorithm {
+    AES_GCM_16("AES/GCM/NoPadding", "AES"),
+    CHACHA20_POLY1305("ChaCha20-Poly1305", "ChaCha20");
+
+    private final String transformation;
+    private final String keyAlgorithm;
+
+    Algorithm(String transformation, String keyAlgorithm) {
+      this.transformation = transformation;
+      this.keyAlgorithm = keyAlgorithm;
+    }
+
+    /** Key plus salt: AES-GCM 20, 28 or 36 bytes (RFC 5282 §7.1), ChaCha20 36 (RFC 7634 §2). */
+    public int keyMaterialLength(int keyBits) {
+      boolean valid =
+          this == AES_GCM_16 ? keyBits == 128 || keyBits == 192 || keyBits == 256 : keyBits == 256;
+      if (!valid) {
+        throw new IllegalArgumentException(this + " key of " + keyBits + " bits");
+      }
+      return keyBits / 8 + SALT_LENGTH;
+    }
+  }
 
   public static final int IV_LENGTH = 8;
   public static final int ICV_LENGTH = 16;
@@ -30,38 +56,46 @@ public final class SkAead {
   /** IV, Pad Length byte and ICV: the smallest SK body, with no inner payloads. */
   public static final int OVERHEAD = IV_LENGTH + 1 + ICV_LENGTH;
 
+  private final Algorithm algorithm;
   private final SecretKeySpec key;
   private final byte[] salt;
   private final AtomicLong counter; // null: a receiver
 
-  private SkAead(byte[] keyAndSalt, boolean sender) {
+  private SkAead(Algorithm algorithm, byte[] keyAndSalt, boolean sender) {
     int keyLength = keyAndSalt.length - SALT_LENGTH;
-    if (keyLength != 16 && keyLength != 24 && keyLength != 32) {
+    if (keyLength <= 0 || algorithm.keyMaterialLength(keyLength * 8) != keyAndSalt.length) {
       throw new IllegalArgumentException(
-          "AES-GCM key material is 20, 28 or 36 bytes (key + 4-byte salt), not "
-              + keyAndSalt.length);
+          algorithm + " key material (key + 4-byte salt) of " + keyAndSalt.length + " bytes");
     }
-    this.key = new SecretKeySpec(keyAndSalt, 0, keyLength, "AES");
+    this.algorithm = algorithm;
+    this.key = new SecretKeySpec(keyAndSalt, 0, keyLength, algorithm.keyAlgorithm);
     this.salt = Arrays.copyOfRange(keyAndSalt, keyLength, keyAndSalt.length);
     this.counter = sender ? new AtomicLong() : null;
   }
 
   /** The encrypting side of SK_ei (we are the original initiator) or SK_er. */
   public static SkAead forSender(byte[] keyAndSalt) {
-    return new SkAead(keyAndSalt, true);
+    return new SkAead(Algorithm.AES_GCM_16, keyAndSalt, true);
+  }
+
+  /** The encrypting side of an SK_e key with {@code algorithm}. */
+  public static SkAead forSender(Algorithm algorithm, byte[] keyAndSalt) {
+    return new SkAead(algorithm, keyAndSalt, true);
+  }
+
+  /** The decrypting side of the peer's SK_e key with {@code algorithm}. */
+  public static SkAead forReceiver(Algorithm algorithm, byte[] keyAndSalt) {
+    return new SkAead(algorithm, keyAndSalt, false);
   }
 
   /** The decrypting side of the peer's SK_e key. */
   public static SkAead forReceiver(byte[] keyAndSalt) {
-    return new SkAead(keyAndSalt, false);
+    return new SkAead(Algorithm.AES_GCM_16, keyAndSalt, false);
   }
 
   /** SK_e length for an AES key of {@code keyBits}: the key plus the salt (RFC 5282 §7.1). */
   public static int keyMaterialLength(int keyBits) {
-    if (keyBits != 128 && keyBits != 192 && keyBits != 256) {
-      throw new IllegalArgumentException("AES-GCM key of " + keyBits + " bits");
-    }
-    return keyBits / 8 + SALT_LENGTH;
+    return Algorithm.AES_GCM_16.keyMaterialLength(keyBits);
   }
 
   /** The SK payload body length {@link #seal} gives for inner payloads of this length. */
@@ -116,18 +150,32 @@ public final class SkAead {
 
   /** The raw AEAD: ciphertext | ICV of {@code plaintext} under salt | iv. */
   public static byte[] sealRaw(byte[] keyAndSalt, byte[] iv, byte[] aad, byte[] plaintext) {
+    return sealRaw(Algorithm.AES_GCM_16, keyAndSalt, iv, aad, plaintext);
+  }
+
+  /** The raw AEAD of {@code algorithm}: ciphertext | ICV of {@code plaintext} under salt | iv. */
+  public static byte[] sealRaw(
+      Algorithm algorithm, byte[] keyAndSalt, byte[] iv, byte[] aad, byte[] plaintext) {
     checkIv(iv);
-    return new SkAead(keyAndSalt, false).encrypt(iv, aad, plaintext);
+    return new SkAead(algorithm, keyAndSalt, false).encrypt(iv, aad, plaintext);
   }
 
   /** The raw AEAD the other way: the plaintext, or ICV if the tag does not verify. */
   public static byte[] openRaw(byte[] keyAndSalt, byte[] iv, byte[] aad, byte[] ciphertextIcv)
       throws IkeCryptoException {
+    return openRaw(Algorithm.AES_GCM_16, keyAndSalt, iv, aad, ciphertextIcv);
+  }
+
+  /** The raw AEAD of {@code algorithm} the other way. */
+  public static byte[] openRaw(
+      Algorithm algorithm, byte[] keyAndSalt, byte[] iv, byte[] aad, byte[] ciphertextIcv)
+      throws IkeCryptoException {
     checkIv(iv);
     if (ciphertextIcv.length < ICV_LENGTH) {
       throw new IkeCryptoException(IkeCryptoException.Reason.TRUNCATED, "shorter than the ICV");
     }
-    return new SkAead(keyAndSalt, false).decrypt(iv, aad, ciphertextIcv, 0, ciphertextIcv.length);
+    return new SkAead(algorithm, keyAndSalt, false)
+        .decrypt(iv, aad, ciphertextIcv, 0, ciphertextIcv.length);
   }
 
   private static void checkIv(byte[] iv) {
@@ -154,20 +202,26 @@ public final class SkAead {
   }
 
   /**
-   * One GCM operation. A Cipher per call: an SA may be used from more than one thread, and the JDK
-   * refuses to re-init an encrypting GCM cipher with a used nonce anyway.
+   * One AEAD operation. A Cipher per call: an SA may be used from more than one thread, and the JDK
+   * refuses to re-init an encrypting GCM or ChaCha20 cipher with a used nonce anyway.
    */
   private byte[] crypt(int mode, byte[] iv, byte[] aad, byte[] input, int offset, int length)
       throws AEADBadTagException {
     try {
-      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      cipher.init(mode, key, new GCMParameterSpec(ICV_LENGTH * 8, Bytes.concat(salt, iv)));
+      Cipher cipher = Cipher.getInstance(algorithm.transformation);
+      byte[] nonce = Bytes.concat(salt, iv);
+      cipher.init(
+          mode,
+          key,
+          algorithm == Algorithm.AES_GCM_16
+              ? new GCMParameterSpec(ICV_LENGTH * 8, nonce)
+              : new IvParameterSpec(nonce));
       cipher.updateAAD(aad);
       return cipher.doFinal(input, offset, length);
     } catch (AEADBadTagException e) {
       throw e;
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("AES-GCM unavailable in this JVM", e);
+      throw new IllegalStateException(algorithm + " unavailable in this JVM", e);
     }
   }
 }

@@ -4,9 +4,9 @@ import io.mvpn.ike.message.SkCipher;
 import java.security.GeneralSecurityException;
 
 /**
- * One side's SK cipher for an IKE SA with AES-GCM-16 (RFC 5282): seals what it sends with its own
- * SK_e and opens what it receives with the peer's. The initiator sends with SK_ei, the responder
- * with SK_er (RFC 7296 §2.14).
+ * One side's SK cipher for an IKE SA with an AEAD, AES-GCM-16 (RFC 5282) or ChaCha20-Poly1305 (RFC
+ * 7634): seals what it sends with its own SK_e and opens what it receives with the peer's. The
+ * initiator sends with SK_ei, the responder with SK_er (RFC 7296 §2.14).
  */
 public final class SkAeadCipher implements SkCipher {
 
@@ -20,9 +20,15 @@ public final class SkAeadCipher implements SkCipher {
 
   /** For the end that {@code initiated} the IKE SA, with the keys derived for it. */
   public static SkAeadCipher of(IkeSaKeys keys, boolean initiator) {
-    return initiator
-        ? new SkAeadCipher(SkAead.forSender(keys.skEi()), SkAead.forReceiver(keys.skEr()))
-        : new SkAeadCipher(SkAead.forSender(keys.skEr()), SkAead.forReceiver(keys.skEi()));
+    return of(SkAead.Algorithm.AES_GCM_16, keys, initiator);
+  }
+
+  /** As {@link #of(IkeSaKeys, boolean)} with the AEAD the IKE SA negotiated. */
+  public static SkAeadCipher of(SkAead.Algorithm algorithm, IkeSaKeys keys, boolean initiator) {
+    byte[] send = initiator ? keys.skEi() : keys.skEr();
+    byte[] receive = initiator ? keys.skEr() : keys.skEi();
+    return new SkAeadCipher(
+        SkAead.forSender(algorithm, send), SkAead.forReceiver(algorithm, receive));
   }
 
   @Override

@@ -36,6 +36,7 @@ public record Transform(int type, int id, List<TransformAttribute> attributes) {
   public static final int ENCR_AES_GCM_8 = 18;
   public static final int ENCR_AES_GCM_12 = 19;
   public static final int ENCR_AES_GCM_16 = 20;
+  public static final int ENCR_CHACHA20_POLY1305 = 28;
 
   public static final int PRF_HMAC_SHA1 = 2;
   public static final int PRF_HMAC_SHA2_256 = 5;
@@ -50,6 +51,8 @@ public record Transform(int type, int id, List<TransformAttribute> attributes) {
 
   public static final int DH_NONE = 0;
   public static final int MODP_2048 = 14;
+  public static final int MODP_3072 = 15;
+  public static final int MODP_4096 = 16;
   public static final int ECP_256 = 19;
   public static final int ECP_384 = 20;
   public static final int CURVE25519 = 31;

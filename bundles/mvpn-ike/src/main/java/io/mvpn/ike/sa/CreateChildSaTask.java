@@ -122,7 +122,7 @@ public final class CreateChildSaTask implements IkeTask {
               Octets.of()));
     }
     payloads.add(
-        SecurityAssociationPayload.of(
+        new SecurityAssociationPayload(
             policy(config, pfsGroup).offer(ChildSaFactory.spiOctets(inboundSpi))));
     payloads.add(new NoncePayload(Octets.of(ni)));
     if (pfsGroup != 0) {

@@ -61,7 +61,7 @@ public final class IkeAuthTask implements IkeTask {
                   ConfigurationAttribute.INTERNAL_IP4_ADDRESS, Octets.of())));
     }
     payloads.add(
-        SecurityAssociationPayload.of(config.esp().offer(ChildSaFactory.spiOctets(inboundSpi))));
+        new SecurityAssociationPayload(config.esp().offer(ChildSaFactory.spiOctets(inboundSpi))));
     payloads.add(new TrafficSelectorPayload(true, config.localSelectors()));
     payloads.add(new TrafficSelectorPayload(false, config.remoteSelectors()));
     return payloads;

@@ -89,7 +89,7 @@ final class IkeRekeyTask implements IkeTask {
   @Override
   public List<IkePayload> buildRequest(IkeSa sa) {
     return List.of(
-        SecurityAssociationPayload.of(config.ike().offer(Octets.of(IkeSa.spiBytes(spi)))),
+        new SecurityAssociationPayload(config.ike().offer(Octets.of(IkeSa.spiBytes(spi)))),
         new NoncePayload(Octets.of(ni)),
         new KeyExchangePayload(dh.group(), Octets.of(dh.publicValue())));
   }

@@ -2,9 +2,11 @@ package io.mvpn.ike.sa;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.ike.crypto.IkeSaKeys;
+import io.mvpn.ike.crypto.SkSuite;
 import io.mvpn.ike.message.IkeMessage;
 import io.mvpn.ike.message.Proposal;
 import io.mvpn.ike.message.SkCipher;
+import io.mvpn.ike.message.Transform;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -136,16 +138,26 @@ public final class IkeSa {
 
   /**
    * This SA's row for Wireshark's {@code ikev2_decryption_table} (SPIi, SPIr, SK_ei, SK_er, the
-   * encryption algorithm, integrity none with AES-GCM): what the engine logs at debug level when
-   * the SA is established, so an operator can decrypt a capture.
+   * encryption algorithm, SK_ai, SK_ar, the integrity algorithm): what the engine logs at debug
+   * level when the SA is established, so an operator can decrypt a capture.
    */
   public String wiresharkKeyLine() {
     IkeSaKeys k = keys();
     java.util.HexFormat hex = java.util.HexFormat.of();
-    int bits = (k.skEi().length - 4) * 8;
+    SkSuite suite =
+        SkSuite.of(
+            ProposalPolicy.single(proposal, Transform.ENCR),
+            ProposalPolicy.optional(proposal, Transform.INTEG));
     return String.format(
-        "%016x,%016x,%s,%s,\"AES-GCM-%d with 16 octet ICV [RFC5282]\",,,\"NONE [RFC4306]\"",
-        spiI(), spiR(), hex.formatHex(k.skEi()), hex.formatHex(k.skEr()), bits);
+        "%016x,%016x,%s,%s,\"%s\",%s,%s,\"%s\"",
+        spiI(),
+        spiR(),
+        hex.formatHex(k.skEi()),
+        hex.formatHex(k.skEr()),
+        suite.wiresharkEncryption(),
+        hex.formatHex(k.skAi()),
+        hex.formatHex(k.skAr()),
+        suite.wiresharkIntegrity());
   }
 
   public IkeSaKeys keys() {

@@ -5,7 +5,7 @@ import io.mvpn.ike.crypto.IkeCryptoException;
 import io.mvpn.ike.crypto.IkeSaKeys;
 import io.mvpn.ike.crypto.NatDetection;
 import io.mvpn.ike.crypto.Prf;
-import io.mvpn.ike.crypto.SkAeadCipher;
+import io.mvpn.ike.crypto.SkSuite;
 import io.mvpn.ike.message.IkeHeader;
 import io.mvpn.ike.message.IkeMessage;
 import io.mvpn.ike.message.IkePayload;
@@ -63,7 +63,7 @@ public final class IkeSaInitTask implements IkeTask {
     if (cookie != null) {
       payloads.add(NotifyPayload.of(NotifyPayload.COOKIE, cookie)); // first, §2.6
     }
-    payloads.add(SecurityAssociationPayload.of(config.ike().offer(Octets.EMPTY)));
+    payloads.add(new SecurityAssociationPayload(config.ike().offer(Octets.EMPTY)));
     payloads.add(new KeyExchangePayload(dh.group(), Octets.of(dh.publicValue())));
     payloads.add(new NoncePayload(Octets.of(nonce)));
     payloads.addAll(natDetection(sa, 0));
@@ -237,14 +237,17 @@ public final class IkeSaInitTask implements IkeTask {
     Prf prf =
         Prf.forTransformId(ProposalPolicy.single(chosen, Transform.PRF).id())
             .orElseThrow(() -> new IllegalStateException("PRF of " + chosen));
-    int bits = ProposalPolicy.single(chosen, Transform.ENCR).keyLength();
+    SkSuite suite =
+        SkSuite.of(
+            ProposalPolicy.single(chosen, Transform.ENCR),
+            ProposalPolicy.optional(chosen, Transform.INTEG));
     byte[] spiI = IkeSa.spiBytes(sa.spiI());
     byte[] spiR = IkeSa.spiBytes(sa.spiR());
     IkeSaKeys keys =
         old == null
-            ? IkeSaKeys.derive(prf, bits, gir, ni, nr, spiI, spiR)
-            : IkeSaKeys.rekey(old, prf, bits, gir, ni, nr, spiI, spiR);
-    sa.negotiated(chosen, keys, SkAeadCipher.of(keys, sa.isInitiator()), ni, nr);
+            ? IkeSaKeys.derive(prf, suite, gir, ni, nr, spiI, spiR)
+            : IkeSaKeys.rekey(old, prf, suite, gir, ni, nr, spiI, spiR);
+    sa.negotiated(chosen, keys, suite.cipher(keys, sa.isInitiator()), ni, nr);
   }
 
   /** N(NAT_DETECTION_SOURCE_IP), N(NAT_DETECTION_DESTINATION_IP) as this end sends them. */

@@ -82,14 +82,19 @@ public record PeerConfig(
   }
 
   public PeerConfig withIke(ProposalPolicy policy) {
+    return withProposals(policy, esp);
+  }
+
+  /** With these IKE and ESP transforms, as an operator configured them. */
+  public PeerConfig withProposals(ProposalPolicy ikePolicy, ProposalPolicy espPolicy) {
     return new PeerConfig(
         localId,
         remoteId,
         authenticator,
         localSelectors,
         remoteSelectors,
-        policy,
-        esp,
+        ikePolicy,
+        espPolicy,
         mobike,
         virtualAddresses);
   }

@@ -29,14 +29,14 @@ public record ProposalPolicy(int protocolId, List<Transform> transforms) {
   }
 
   /**
-   * IKE: AES-GCM-16 256 then 128, PRF HMAC-SHA2-256 then 384, D-H 19, 20, 31, 14. No INTEG: with an
-   * AEAD it must not be proposed (RFC 5282 §8).
+   * IKE: the AEADs AES-GCM-16 256 and 128 and ChaCha20-Poly1305, then AES-CBC 256 and 128 with
+   * HMAC-SHA2-256-128, -384-192 and -512-256; PRF HMAC-SHA2-256, 384, 512; D-H 19, 20, 31, 14, 15,
+   * 16. That covers what Windows', Apple's and strongSwan's clients propose by default with SHA-2
+   * and groups of 2048 bits or more. INTEG only goes with AES-CBC: next to an AEAD it must not be
+   * proposed (RFC 5282 §8), so the offer splits into two proposals.
    */
   public static ProposalPolicy ikeDefault() {
-    return ike(
-        List.of(256, 128),
-        List.of(Transform.PRF_HMAC_SHA2_256, Transform.PRF_HMAC_SHA2_384),
-        List.of(Transform.ECP_256, Transform.ECP_384, Transform.CURVE25519, Transform.MODP_2048));
+    return ProposalSyntax.parse(Proposal.IKE, ProposalSyntax.IKE_DEFAULT);
   }
 
   /** An IKE policy of AES-GCM-16 key sizes, PRFs and D-H groups, each in preference order. */
@@ -63,9 +63,44 @@ public record ProposalPolicy(int protocolId, List<Transform> transforms) {
     return new ProposalPolicy(Proposal.ESP, all);
   }
 
-  /** Our offer: a single proposal, number 1, with every transform. */
-  public Proposal offer(Octets spi) {
-    return new Proposal(1, protocolId, spi, transforms);
+  /** Whether an encryption transform carries its own integrity (RFC 5282, RFC 7634). */
+  public static boolean isAead(Transform encryption) {
+    return switch (encryption.id()) {
+      case Transform.ENCR_AES_GCM_8,
+          Transform.ENCR_AES_GCM_12,
+          Transform.ENCR_AES_GCM_16,
+          Transform.ENCR_CHACHA20_POLY1305 ->
+          true;
+      default -> false;
+    };
+  }
+
+  /**
+   * Our offer: every transform in one proposal, number 1; or, when we accept both AEADs and other
+   * ciphers, the AEADs without INTEG in one proposal and the others with INTEG in the next, the
+   * kind we prefer first (RFC 5282 §8 forbids INTEG beside an AEAD).
+   */
+  public List<Proposal> offer(Octets spi) {
+    List<Transform> encryption = ofType(Transform.ENCR);
+    boolean anyAead = encryption.stream().anyMatch(ProposalPolicy::isAead);
+    boolean anyOther = encryption.stream().anyMatch(t -> !isAead(t));
+    if (!(anyAead && anyOther)) {
+      return List.of(new Proposal(1, protocolId, spi, transforms));
+    }
+    boolean aeadFirst = isAead(encryption.get(0));
+    return List.of(
+        new Proposal(1, protocolId, spi, offerOf(aeadFirst)),
+        new Proposal(2, protocolId, spi, offerOf(!aeadFirst)));
+  }
+
+  private List<Transform> offerOf(boolean aead) {
+    return transforms.stream()
+        .filter(t -> t.type() == Transform.ENCR ? isAead(t) == aead : !aead || !isInteg(t))
+        .toList();
+  }
+
+  private static boolean isInteg(Transform t) {
+    return t.type() == Transform.INTEG;
   }
 
   /** The acceptable transforms of one type, most preferred first. */
@@ -75,8 +110,9 @@ public record ProposalPolicy(int protocolId, List<Transform> transforms) {
 
   /**
    * The responder's choice: the first offered proposal of our protocol that has, for every type we
-   * configure, a transform we accept; from it our most preferred such transform per type. The
-   * result keeps the offered proposal number and SPI (the caller puts its own SPI in).
+   * configure, a transform we accept; from it our most preferred such transform per type. An AEAD
+   * goes without INTEG (an offered INTEG must be NONE), any other cipher needs one. The result
+   * keeps the offered proposal number and SPI (the caller puts its own SPI in).
    */
   public Optional<Proposal> choose(SecurityAssociationPayload offered) {
     for (Proposal p : offered.proposals()) {
@@ -92,43 +128,94 @@ public record ProposalPolicy(int protocolId, List<Transform> transforms) {
   }
 
   private Optional<Proposal> choose(Proposal p) {
+    TreeSet<Integer> types = types();
+    // A type offered that we do not configure makes the proposal unacceptable: we could not
+    // honour it. INTEG is judged with the cipher below.
+    for (Transform t : p.transforms()) {
+      if (!types.contains(t.type()) && !(isInteg(t) && t.id() == Transform.INTEG_NONE)) {
+        return Optional.empty();
+      }
+    }
+    for (Transform encryption : ofType(Transform.ENCR)) {
+      if (p.transforms().contains(encryption)) {
+        Optional<Proposal> chosen = chooseWith(p, encryption, types);
+        if (chosen.isPresent()) {
+          return chosen;
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private Optional<Proposal> chooseWith(Proposal p, Transform encryption, TreeSet<Integer> types) {
+    boolean aead = isAead(encryption);
     List<Transform> picked = new ArrayList<>();
-    TreeSet<Integer> types = new TreeSet<>();
-    transforms.forEach(t -> types.add(t.type()));
     for (int type : types) {
+      if (type == Transform.ENCR) {
+        picked.add(encryption);
+        continue;
+      }
+      if (type == Transform.INTEG && aead) {
+        boolean onlyNone =
+            p.transforms(Transform.INTEG).stream().allMatch(t -> t.id() == Transform.INTEG_NONE);
+        if (!onlyNone) {
+          return Optional.empty();
+        }
+        continue;
+      }
       Optional<Transform> t = ofType(type).stream().filter(p.transforms()::contains).findFirst();
       if (t.isEmpty()) {
         return Optional.empty();
       }
       picked.add(t.get());
     }
-    // A type offered that we do not configure (INTEG next to an AEAD, say) makes the proposal
-    // unacceptable: we could not honour it.
-    for (Transform t : p.transforms()) {
-      if (!types.contains(t.type())) {
-        return Optional.empty();
-      }
+    if (!aead && picked.stream().noneMatch(ProposalPolicy::isInteg)) {
+      return Optional.empty();
     }
     return Optional.of(new Proposal(p.number(), p.protocolId(), p.spi(), picked));
   }
 
   /**
    * Whether a responder's answer is acceptable to us as initiator: our protocol, one transform per
-   * type we configure, each of them one we offered.
+   * type we configure (INTEG none or NONE beside an AEAD), each of them one we offered.
    */
   public boolean accepts(Proposal answer) {
     if (answer.protocolId() != protocolId) {
       return false;
     }
-    TreeSet<Integer> types = new TreeSet<>();
-    transforms.forEach(t -> types.add(t.type()));
-    for (int type : types) {
+    List<Transform> encryption = answer.transforms(Transform.ENCR);
+    boolean aead = encryption.size() == 1 && isAead(encryption.get(0));
+    int expected = 0;
+    for (int type : types()) {
       List<Transform> got = answer.transforms(type);
+      if (type == Transform.INTEG && aead) {
+        if (!got.stream().allMatch(t -> t.id() == Transform.INTEG_NONE) || got.size() > 1) {
+          return false;
+        }
+        expected += got.size();
+        continue;
+      }
       if (got.size() != 1 || !transforms.contains(got.get(0))) {
         return false;
       }
+      expected++;
     }
-    return answer.transforms().size() == types.size();
+    if (!aead && answer.transforms(Transform.INTEG).isEmpty()) {
+      return false;
+    }
+    return answer.transforms().size() == expected;
+  }
+
+  private TreeSet<Integer> types() {
+    TreeSet<Integer> types = new TreeSet<>();
+    transforms.forEach(t -> types.add(t.type()));
+    return types;
+  }
+
+  /** The one transform of a type in a chosen proposal, or null if it has none (INTEG, AEAD). */
+  static Transform optional(Proposal chosen, int type) {
+    List<Transform> of = chosen.transforms(type);
+    return of.isEmpty() ? null : of.get(0);
   }
 
   /** The one transform of a type in a chosen proposal. */

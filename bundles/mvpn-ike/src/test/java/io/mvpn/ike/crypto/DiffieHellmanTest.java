@@ -18,6 +18,8 @@ import java.security.spec.XECPrivateKeySpec;
 import java.security.spec.XECPublicKeySpec;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class DiffieHellmanTest {
 
@@ -173,6 +175,42 @@ class DiffieHellmanTest {
     BigInteger x = ((javax.crypto.interfaces.DHPrivateKey) keys.getPrivate()).getX();
     BigInteger expected = new BigInteger(1, b.publicValue()).modPow(x, ModpDiffieHellman.P);
     assertThat(ab).isEqualTo(Bytes.fixedWidth(expected, 256));
+  }
+
+  /**
+   * Groups 15 and 16 are RFC 3526's safe primes: checked against the JDK's own "DH" defaults of
+   * those sizes, which are the same MODP groups, and against the formula's fixed words.
+   */
+  @ParameterizedTest
+  @CsvSource({"15, 3072", "16, 4096"})
+  void modp3072And4096AreRfc3526sSafePrimesAndPartiesAgree(int group, int bits) throws Exception {
+    var generator = java.security.KeyPairGenerator.getInstance("DH");
+    generator.initialize(bits);
+    BigInteger jdk =
+        ((javax.crypto.interfaces.DHPublicKey) generator.generateKeyPair().getPublic())
+            .getParams()
+            .getP();
+    BigInteger p = group == 15 ? ModpDiffieHellman.P_3072 : ModpDiffieHellman.P_4096;
+    BigInteger ones = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
+
+    assertThat(p).isEqualTo(jdk);
+    assertThat(p.bitLength()).isEqualTo(bits);
+    assertThat(p.shiftRight(1).isProbablePrime(32)).isTrue();
+    assertThat(p.shiftRight(bits - 64)).isEqualTo(ones);
+    assertThat(p.and(ones)).isEqualTo(ones);
+
+    DiffieHellman a = DiffieHellman.create(group, RANDOM);
+    DiffieHellman b = DiffieHellman.create(group, RANDOM);
+    assertThat(a.publicValue()).hasSize(bits / 8);
+    assertThat(DiffieHellman.publicValueLength(group)).isEqualTo(bits / 8);
+    byte[] ab = a.sharedSecret(b.publicValue());
+    assertThat(ab).hasSize(bits / 8).isEqualTo(b.sharedSecret(a.publicValue()));
+    assertThat(
+            catchThrowableOfType(
+                    () -> a.sharedSecret(Bytes.fixedWidth(p.subtract(BigInteger.ONE), bits / 8)),
+                    IkeCryptoException.class)
+                .reason())
+        .isEqualTo(IkeCryptoException.Reason.INVALID_PUBLIC_VALUE);
   }
 
   @Test

@@ -138,7 +138,8 @@ class KeyDerivationTest {
     byte[] girNew = filled(32, 6);
     byte[] spiI = HEX.parseHex("b1b2b3b4b5b6b7b8");
     byte[] spiR = HEX.parseHex("c1c2c3c4c5c6c7c8");
-    IkeSaKeys fresh = IkeSaKeys.rekey(old, Prf.HMAC_SHA2_384, 256, girNew, ni, nr, spiI, spiR);
+    IkeSaKeys fresh =
+        IkeSaKeys.rekey(old, Prf.HMAC_SHA2_384, SkSuite.aesGcm(256), girNew, ni, nr, spiI, spiR);
 
     byte[] skeyseed = hmac("HmacSHA256", old.skD(), Bytes.concat(girNew, ni, nr));
     byte[] stream = referencePrfPlus("HmacSHA384", skeyseed, Bytes.concat(ni, nr, spiI, spiR));

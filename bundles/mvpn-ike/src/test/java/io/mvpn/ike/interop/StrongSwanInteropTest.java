@@ -89,6 +89,11 @@ class StrongSwanInteropTest {
   }
 
   static String swanctlConf(NetNamespace ns) {
+    return swanctlConf(ns, IKE_PROPOSALS, ESP_PROPOSALS);
+  }
+
+  /** charon's connection to mvpn, proposing {@code ike} for the IKE SA and {@code esp} for ESP. */
+  static String swanctlConf(NetNamespace ns, String ike, String esp) {
     return String.join(
         "\n",
         "connections {",
@@ -96,7 +101,7 @@ class StrongSwanInteropTest {
         "    version = 2",
         "    local_addrs = " + ns.nsAddress,
         "    remote_addrs = " + ns.rootAddress,
-        "    proposals = " + IKE_PROPOSALS,
+        "    proposals = " + ike,
         "    local {",
         "      auth = psk",
         "      id = " + CHARON_ID,
@@ -109,7 +114,7 @@ class StrongSwanInteropTest {
         "      net {",
         "        local_ts = 10.1.0.0/24",
         "        remote_ts = 10.2.0.0/16",
-        "        esp_proposals = " + ESP_PROPOSALS,
+        "        esp_proposals = " + esp,
         "        mode = tunnel",
         "      }",
         "    }",

@@ -80,8 +80,9 @@ class IkeRekeyTsharkTest {
     String next = String.format("%016x", newSpiI);
     assertThat(rows).hasSize(10);
     // On the old SA: the gateway's re-key (it is not the original initiator: flags 0x00), with
-    // an IKE proposal each way, then its Delete of the old SA.
-    assertThat(rows.get(0)).matches("\\p{XDigit}{16}\t36\t0x00\t1\t\t");
+    // two IKE proposals (AEADs, then AES-CBC with integrity) and one chosen, then its Delete of
+    // the old SA.
+    assertThat(rows.get(0)).matches("\\p{XDigit}{16}\t36\t0x00\t1,1\t\t");
     assertThat(rows.get(1)).matches("\\p{XDigit}{16}\t36\t0x28\t1\t\t");
     assertThat(rows.get(2)).matches("\\p{XDigit}{16}\t37\t0x00\t\t\t1");
     assertThat(rows.get(3)).matches("\\p{XDigit}{16}\t37\t0x28\t\t\t");

@@ -1,9 +1,7 @@
 package io.mvpn.ipsec.esp;
 
 import io.mvpn.api.Ipv4Address;
-import io.mvpn.packet.InternetChecksum;
 import io.mvpn.packet.ipv4.IpProtocol;
-import io.mvpn.packet.ipv4.Ipv4Builder;
 import io.mvpn.packet.ipv4.Ipv4Packet;
 import io.mvpn.packet.udp.UdpDatagram;
 import io.netty.buffer.ByteBuf;
@@ -22,10 +20,12 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * One ESP security association in tunnel mode (RFC 4303) with AES-GCM and a 16-byte ICV (RFC 4106),
- * through the JDK's provider. Outbound it numbers, pads, encrypts and wraps inner IPv4 datagrams;
- * inbound it checks replay, verifies and decrypts, moves the window only after the ICV verified,
- * and checks the padding. An inbound SA may leave its tunnel source unset: it then accepts packets
- * from any outer source (the wildcard seed 001's handover relies on).
+ * through the JDK's provider, or with one of the other {@link EspTransform}s (AES-CBC with
+ * HMAC-SHA2, ChaCha20-Poly1305); AES-GCM runs inline, the others through the transform. Outbound it
+ * numbers, pads, encrypts and wraps inner IPv4 datagrams; inbound it checks replay, verifies and
+ * decrypts, moves the window only after the ICV verified, and checks the padding. An inbound SA may
+ * leave its tunnel source unset: it then accepts packets from any outer source (the wildcard seed
+ * 001's handover relies on).
  *
  * <p>Not thread-safe: an SA belongs to one engine thread.
  */
@@ -59,6 +59,7 @@ public final class EspSecurityAssociation {
   private final SecretKeySpec key;
   private final byte[] salt;
   private final Cipher cipher;
+  private final EspTransform transform; // null: AES-GCM, inline (the benchmarked path)
   private final ReplayWindow window;
   private final byte[] nonce = new byte[12];
   private final byte[] aad;
@@ -77,21 +78,54 @@ public final class EspSecurityAssociation {
 
   /**
    * @param keyMaterial AES key followed by the 4-byte salt: 20 or 36 bytes (RFC 4106 §8.1)
-   * @param tunnelSource the outer source; null on an inbound SA for any source
+   * @param source the outer source; null on an inbound SA for any source
+   * @param esn whether the SA uses extended sequence numbers
    * @param replayWindow inbound window size (0 to disable, which only manual keying may want)
    */
   public EspSecurityAssociation(
       int spi,
       Direction direction,
+      Ipv4Address source,
+      Ipv4Address destination,
+      byte[] keyMaterial,
+      boolean esn,
+      int replayWindow) {
+    this(spi, direction, source, destination, keyMaterial, null, esn, replayWindow);
+  }
+
+  /** An SA with AES-CBC and HMAC-SHA2, or ChaCha20-Poly1305, instead of AES-GCM. */
+  public EspSecurityAssociation(
+      int spi,
+      Direction direction,
+      Ipv4Address source,
+      Ipv4Address destination,
+      EspTransform transform,
+      boolean esn,
+      int replayWindow) {
+    this(
+        spi,
+        direction,
+        source,
+        destination,
+        null,
+        Objects.requireNonNull(transform),
+        esn,
+        replayWindow);
+  }
+
+  private EspSecurityAssociation(
+      int spi,
+      Direction direction,
       Ipv4Address tunnelSource,
       Ipv4Address tunnelDestination,
       byte[] keyMaterial,
+      EspTransform transform,
       boolean extendedSequenceNumbers,
       int replayWindow) {
     if (spi >= 0 && spi < 256) {
       throw new IllegalArgumentException("SPI " + spi + ": 0-255 are reserved (RFC 4303 §2.1)");
     }
-    if (keyMaterial.length != 20 && keyMaterial.length != 36) {
+    if (transform == null && keyMaterial.length != 20 && keyMaterial.length != 36) {
       throw new IllegalArgumentException(
           "AES-GCM key material is 20 or 36 bytes (key + 4-byte salt), not " + keyMaterial.length);
     }
@@ -103,12 +137,19 @@ public final class EspSecurityAssociation {
     this.tunnelSource = tunnelSource;
     this.tunnelDestination = Objects.requireNonNull(tunnelDestination, "tunnelDestination");
     this.extendedSequenceNumbers = extendedSequenceNumbers;
-    this.key = new SecretKeySpec(keyMaterial, 0, keyMaterial.length - SALT_LENGTH, "AES");
-    this.salt =
-        Arrays.copyOfRange(keyMaterial, keyMaterial.length - SALT_LENGTH, keyMaterial.length);
+    this.transform = transform;
     this.aad = new byte[extendedSequenceNumbers ? 12 : 8];
     this.window =
         direction == Direction.INBOUND && replayWindow > 0 ? new ReplayWindow(replayWindow) : null;
+    if (transform != null) {
+      key = null;
+      salt = null;
+      cipher = null;
+      return;
+    }
+    this.key = new SecretKeySpec(keyMaterial, 0, keyMaterial.length - SALT_LENGTH, "AES");
+    this.salt =
+        Arrays.copyOfRange(keyMaterial, keyMaterial.length - SALT_LENGTH, keyMaterial.length);
     try {
       cipher = Cipher.getInstance("AES/GCM/NoPadding");
     } catch (GeneralSecurityException e) {
@@ -167,6 +208,9 @@ public final class EspSecurityAssociation {
    * own SA from it, so the two never share sequence numbers).
    */
   public byte[] keyMaterial() {
+    if (transform != null) {
+      throw new IllegalStateException("SA " + spi + " is no AES-GCM SA: its keys stay with it");
+    }
     byte[] k = key.getEncoded();
     byte[] out = Arrays.copyOf(k, k.length + SALT_LENGTH);
     System.arraycopy(salt, 0, out, k.length, SALT_LENGTH);
@@ -273,7 +317,7 @@ public final class EspSecurityAssociation {
   public ByteBuf encapsulate(ByteBufAllocator alloc, Ipv4Packet inner, int ttl)
       throws EspException {
     long seq = nextSequence();
-    int espLength = sealedLength(inner.totalLength());
+    int espLength = espLength(inner.totalLength());
     ByteBuf out = outerHeader(alloc, IpProtocol.ESP, ttl, inner.tos(), espLength);
     return sealInto(out, seq, inner);
   }
@@ -285,12 +329,12 @@ public final class EspSecurityAssociation {
   public ByteBuf encapsulateInUdp(ByteBufAllocator alloc, Ipv4Packet inner, int ttl)
       throws EspException {
     long seq = nextSequence();
-    int udpLength = UdpDatagram.HEADER_LENGTH + sealedLength(inner.totalLength());
+    int udpLength = UdpDatagram.HEADER_LENGTH + espLength(inner.totalLength());
     ByteBuf out = outerHeader(alloc, IpProtocol.UDP, ttl, 0, udpLength);
     byte[] a = out.array();
     int at = out.arrayOffset() + out.writerIndex();
-    putInt(a, at, udpSourcePort << 16 | udpDestinationPort);
-    putInt(a, at + 4, udpLength << 16); // checksum 0: RFC 3948 §2.1 SHOULD
+    EspFraming.putInt(a, at, udpSourcePort << 16 | udpDestinationPort);
+    EspFraming.putInt(a, at + 4, udpLength << 16); // checksum 0: RFC 3948 §2.1 SHOULD
     out.writerIndex(out.writerIndex() + UdpDatagram.HEADER_LENGTH);
     return sealInto(out, seq, inner);
   }
@@ -298,46 +342,21 @@ public final class EspSecurityAssociation {
   /** The ESP packet alone (SPI through ICV) for one inner datagram. */
   public ByteBuf seal(ByteBufAllocator alloc, Ipv4Packet inner) throws EspException {
     long seq = nextSequence();
-    return sealInto(alloc.heapBuffer(sealedLength(inner.totalLength())), seq, inner);
+    return sealInto(alloc.heapBuffer(espLength(inner.totalLength())), seq, inner);
   }
 
-  /**
-   * A heap buffer for the whole outer datagram, its 20-byte IPv4 header written: no options,
-   * identification 0, no flags, as {@link Ipv4Builder} writes it, but straight into the array with
-   * the checksum summed from the fields (this runs once per packet sent).
-   */
-  private ByteBuf outerHeader(
-      ByteBufAllocator alloc, int protocol, int ttl, int tos, int payloadLength) {
-    if (ttl < 0 || ttl > 255) {
-      throw new IllegalArgumentException("TTL " + ttl + " outside 0..255");
-    }
-    int totalLength = Ipv4Packet.MIN_HEADER_LENGTH + payloadLength;
-    if (totalLength > Ipv4Packet.MAX_LENGTH) {
-      throw new IllegalArgumentException("datagram of " + totalLength + " bytes exceeds 65535");
-    }
-    int source = tunnelSource.toInt();
-    int destination = tunnelDestination.toInt();
-    long sum =
-        (0x4500L | tos)
-            + totalLength
-            + (ttl << 8 | protocol)
-            + (source >>> 16)
-            + (source & 0xFFFF)
-            + (destination >>> 16)
-            + (destination & 0xFFFF);
-    ByteBuf out = alloc.heapBuffer(totalLength);
-    byte[] a = out.array();
-    int at = out.arrayOffset() + out.writerIndex();
-    putInt(a, at, 0x4500_0000 | tos << 16 | totalLength);
-    putInt(a, at + 4, 0); // identification, flags, fragment offset
-    putInt(a, at + 8, ttl << 24 | protocol << 16 | ~InternetChecksum.fold(sum) & 0xFFFF);
-    putInt(a, at + 12, source);
-    putInt(a, at + 16, destination);
-    out.writerIndex(out.writerIndex() + Ipv4Packet.MIN_HEADER_LENGTH);
-    return out;
+  private ByteBuf outerHeader(ByteBufAllocator alloc, int protocol, int ttl, int tos, int length) {
+    int from = tunnelSource.toInt();
+    return EspFraming.outerHeader(
+        alloc, from, tunnelDestination.toInt(), protocol, ttl, tos, length);
   }
 
-  /** The length of the ESP packet (SPI through ICV) that carries an inner datagram. */
+  /** The length of this SA's ESP packet (SPI through ICV) for an inner datagram. */
+  public int espLength(int innerLength) {
+    return transform == null ? sealedLength(innerLength) : transform.sealedLength(innerLength);
+  }
+
+  /** The length of the AES-GCM ESP packet (SPI through ICV) that carries an inner datagram. */
   public static int sealedLength(int innerLength) {
     return 8 + IV_LENGTH + plainLength(innerLength) + ICV_LENGTH;
   }
@@ -370,16 +389,17 @@ public final class EspSecurityAssociation {
   private ByteBuf sealInto(ByteBuf out, long seq, Ipv4Packet inner) {
     try {
       int innerLength = inner.totalLength();
-      int plainLength = plainLength(innerLength);
-      int espLength = 8 + IV_LENGTH + plainLength + ICV_LENGTH;
+      int plainLength =
+          transform == null ? plainLength(innerLength) : transform.plainLength(innerLength);
+      int ivLength = transform == null ? IV_LENGTH : transform.ivLength();
+      int espLength = espLength(innerLength);
       out.ensureWritable(espLength);
       // Straight into the array: the buffer's per-call checks cost more than the writes.
       byte[] a = out.array();
       int at = out.arrayOffset() + out.writerIndex();
-      putInt(a, at, spi);
-      putInt(a, at + 4, (int) seq);
-      putLong(a, at + 8, seq); // the IV: the sequence number, unique under the key (RFC 4106 §3.1)
-      int plainAt = at + 8 + IV_LENGTH;
+      EspFraming.putInt(a, at, spi);
+      EspFraming.putInt(a, at + 4, (int) seq);
+      int plainAt = at + 8 + ivLength;
       inner.buffer().getBytes(inner.offset(), a, plainAt, innerLength);
       int padLength = plainLength - innerLength - 2;
       for (int i = 1; i <= padLength; i++) {
@@ -387,14 +407,20 @@ public final class EspSecurityAssociation {
       }
       a[plainAt + plainLength - 2] = (byte) padLength;
       a[plainAt + plainLength - 1] = NEXT_IPV4;
-      init(Cipher.ENCRYPT_MODE, seq, seq);
-      cipher.doFinal(a, plainAt, plainLength, a, plainAt);
+      if (transform != null) {
+        transform.seal(a, at, plainLength, seq, extendedSequenceNumbers);
+      } else {
+        // The IV: the sequence number, unique under the key (RFC 4106 §3.1).
+        EspFraming.putLong(a, at + 8, seq);
+        init(Cipher.ENCRYPT_MODE, seq, seq);
+        cipher.doFinal(a, plainAt, plainLength, a, plainAt);
+      }
       out.writerIndex(out.writerIndex() + espLength);
       count(innerLength);
       return out;
     } catch (GeneralSecurityException e) {
       out.release();
-      throw new IllegalStateException("AES-GCM encryption failed", e);
+      throw new IllegalStateException("ESP encryption failed", e);
     } catch (RuntimeException e) {
       out.release();
       throw e;
@@ -421,7 +447,7 @@ public final class EspSecurityAssociation {
     if (direction != Direction.INBOUND) {
       throw new IllegalStateException("SA " + spi + " is outbound");
     }
-    if (length < 8 + IV_LENGTH + 2 + ICV_LENGTH) {
+    if (length < (transform == null ? 8 + IV_LENGTH + 2 + ICV_LENGTH : transform.minimumLength())) {
       throw refuse(EspException.Reason.TRUNCATED, "ESP packet of " + length + " bytes");
     }
     if (hardExpired(packetClock())) {
@@ -431,6 +457,9 @@ public final class EspSecurityAssociation {
     long seq = window == null ? (low & 0xFFFFFFFFL) : window.infer(low);
     if (window != null && !window.check(seq)) {
       throw refuse(EspException.Reason.REPLAY, "sequence " + Long.toUnsignedString(seq));
+    }
+    if (transform != null) {
+      return openWithTransform(alloc, buf, start, length, seq);
     }
     int cipherAt = start + 8 + IV_LENGTH;
     int cipherLength = length - 8 - IV_LENGTH;
@@ -461,7 +490,29 @@ public final class EspSecurityAssociation {
       out.release();
       throw new IllegalStateException("AES-GCM decryption failed", e);
     }
-    // Authentic: only now does the window move.
+    return authentic(out, plainLength, seq);
+  }
+
+  /** The other transforms' inbound path: the ICV verified before anything is decrypted. */
+  private ByteBuf openWithTransform(
+      ByteBufAllocator alloc, ByteBuf buf, int start, int length, long seq) throws EspException {
+    int plainLength = length - 8 - transform.ivLength() - transform.icvLength();
+    if (plainLength % transform.alignment() != 0) {
+      throw refuse(EspException.Reason.TRUNCATED, "ESP payload of " + plainLength + " bytes");
+    }
+    ByteBuf out = alloc.heapBuffer(plainLength);
+    if (!transform.open(buf, start, length, out, seq, extendedSequenceNumbers)) {
+      out.release();
+      throw refuse(EspException.Reason.ICV, "ICV does not verify (SPI " + spi + ")");
+    }
+    return authentic(out, plainLength, seq);
+  }
+
+  /**
+   * After the ICV verified: moves the window, checks padding and next header, and gives the inner
+   * datagram (or null for a dummy packet).
+   */
+  private ByteBuf authentic(ByteBuf out, int plainLength, long seq) throws EspException {
     if (window != null) {
       window.accept(seq);
     }
@@ -522,27 +573,15 @@ public final class EspSecurityAssociation {
     for (int i = 0; i < 8; i++) {
       nonce[SALT_LENGTH + i] = (byte) (iv >>> (56 - 8 * i));
     }
-    putInt(aad, 0, spi);
+    EspFraming.putInt(aad, 0, spi);
     if (extendedSequenceNumbers) {
-      putInt(aad, 4, (int) (seq >>> 32));
-      putInt(aad, 8, (int) seq);
+      EspFraming.putInt(aad, 4, (int) (seq >>> 32));
+      EspFraming.putInt(aad, 8, (int) seq);
     } else {
-      putInt(aad, 4, (int) seq);
+      EspFraming.putInt(aad, 4, (int) seq);
     }
     cipher.init(mode, key, new GCMParameterSpec(ICV_LENGTH * 8, nonce));
     cipher.updateAAD(aad);
-  }
-
-  private static void putLong(byte[] b, int at, long v) {
-    putInt(b, at, (int) (v >>> 32));
-    putInt(b, at + 4, (int) v);
-  }
-
-  private static void putInt(byte[] b, int at, int v) {
-    b[at] = (byte) (v >>> 24);
-    b[at + 1] = (byte) (v >>> 16);
-    b[at + 2] = (byte) (v >>> 8);
-    b[at + 3] = (byte) v;
   }
 
   private void refuse(EspException.Reason reason) {

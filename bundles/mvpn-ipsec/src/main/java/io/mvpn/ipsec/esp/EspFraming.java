@@ -1,0 +1,65 @@
+package io.mvpn.ipsec.esp;
+
+import io.mvpn.packet.InternetChecksum;
+import io.mvpn.packet.ipv4.Ipv4Builder;
+import io.mvpn.packet.ipv4.Ipv4Packet;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+/** The byte-level writes ESP packets are built with, straight into heap arrays. */
+final class EspFraming {
+
+  private EspFraming() {}
+
+  /**
+   * A heap buffer for the whole outer datagram, its 20-byte IPv4 header written: no options,
+   * identification 0, no flags, as {@link Ipv4Builder} writes it, but straight into the array with
+   * the checksum summed from the fields (this runs once per packet sent).
+   */
+  static ByteBuf outerHeader(
+      ByteBufAllocator alloc,
+      int source,
+      int destination,
+      int protocol,
+      int ttl,
+      int tos,
+      int payloadLength) {
+    if (ttl < 0 || ttl > 255) {
+      throw new IllegalArgumentException("TTL " + ttl + " outside 0..255");
+    }
+    int totalLength = Ipv4Packet.MIN_HEADER_LENGTH + payloadLength;
+    if (totalLength > Ipv4Packet.MAX_LENGTH) {
+      throw new IllegalArgumentException("datagram of " + totalLength + " bytes exceeds 65535");
+    }
+    long sum =
+        (0x4500L | tos)
+            + totalLength
+            + (ttl << 8 | protocol)
+            + (source >>> 16)
+            + (source & 0xFFFF)
+            + (destination >>> 16)
+            + (destination & 0xFFFF);
+    ByteBuf out = alloc.heapBuffer(totalLength);
+    byte[] a = out.array();
+    int at = out.arrayOffset() + out.writerIndex();
+    putInt(a, at, 0x4500_0000 | tos << 16 | totalLength);
+    putInt(a, at + 4, 0); // identification, flags, fragment offset
+    putInt(a, at + 8, ttl << 24 | protocol << 16 | ~InternetChecksum.fold(sum) & 0xFFFF);
+    putInt(a, at + 12, source);
+    putInt(a, at + 16, destination);
+    out.writerIndex(out.writerIndex() + Ipv4Packet.MIN_HEADER_LENGTH);
+    return out;
+  }
+
+  static void putLong(byte[] b, int at, long v) {
+    putInt(b, at, (int) (v >>> 32));
+    putInt(b, at + 4, (int) v);
+  }
+
+  static void putInt(byte[] b, int at, int v) {
+    b[at] = (byte) (v >>> 24);
+    b[at + 1] = (byte) (v >>> 16);
+    b[at + 2] = (byte) (v >>> 8);
+    b[at + 3] = (byte) v;
+  }
+}

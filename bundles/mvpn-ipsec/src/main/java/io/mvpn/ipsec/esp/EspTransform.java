@@ -1,0 +1,300 @@
+package io.mvpn.ipsec.esp;
+
+import io.netty.buffer.ByteBuf;
+import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The ESP transforms beside AES-GCM, which {@link EspSecurityAssociation} runs inline: AES-CBC (RFC
+ * 3602) with HMAC-SHA2 truncated to half (RFC 4868), and ChaCha20-Poly1305 (RFC 7634). Each seals
+ * and opens an ESP packet in place in an array: SPI | sequence | IV | encrypted payload, padding,
+ * pad length, next header | ICV.
+ *
+ * <p>Not thread-safe, like the SA that owns it.
+ */
+public abstract sealed class EspTransform {
+
+  private byte[] scratch = new byte[0];
+
+  /** The HMAC-SHA2 integrity transforms of RFC 4868, keyed with the hash's output length. */
+  public enum Integrity {
+    HMAC_SHA2_256_128("HmacSHA256", 32),
+    HMAC_SHA2_384_192("HmacSHA384", 48),
+    HMAC_SHA2_512_256("HmacSHA512", 64);
+
+    final String jceName;
+    final int keyLength;
+
+    Integrity(String jceName, int keyLength) {
+      this.jceName = jceName;
+      this.keyLength = keyLength;
+    }
+
+    public int keyLength() {
+      return keyLength;
+    }
+
+    /** Half the hash output (RFC 4868 §2.3). */
+    public int icvLength() {
+      return keyLength / 2;
+    }
+  }
+
+  /** AES-CBC with an HMAC-SHA2 integrity key: {@code aesKey} of 16 or 32 bytes. */
+  public static EspTransform aesCbc(byte[] aesKey, Integrity integrity, byte[] integrityKey) {
+    return new AesCbcHmac(aesKey, integrity, integrityKey);
+  }
+
+  /** ChaCha20-Poly1305: the 32-byte key followed by the 4-byte salt (RFC 7634 §2). */
+  public static EspTransform chaCha20Poly1305(byte[] keyAndSalt) {
+    return new ChaChaPoly(keyAndSalt);
+  }
+
+  private final int ivLength;
+  private final int icvLength;
+  private final int alignment;
+
+  EspTransform(int ivLength, int icvLength, int alignment) {
+    this.ivLength = ivLength;
+    this.icvLength = icvLength;
+    this.alignment = alignment;
+  }
+
+  final int ivLength() {
+    return ivLength;
+  }
+
+  final int icvLength() {
+    return icvLength;
+  }
+
+  /** Payload, padding, pad length and next header end on this boundary (RFC 4303 §2.4). */
+  final int alignment() {
+    return alignment;
+  }
+
+  /** The ESP packet length, SPI through ICV, for an inner datagram of {@code innerLength}. */
+  final int sealedLength(int innerLength) {
+    return 8 + ivLength() + plainLength(innerLength) + icvLength();
+  }
+
+  final int plainLength(int innerLength) {
+    int a = alignment();
+    return (innerLength + 2 + a - 1) / a * a;
+  }
+
+  /** The smallest ESP packet: headers, one aligned block of trailer, ICV. */
+  final int minimumLength() {
+    return 8 + ivLength() + alignment() + icvLength();
+  }
+
+  /**
+   * Writes the IV after SPI and sequence at {@code at}, encrypts the {@code plainLength} bytes
+   * after it in place and writes the ICV behind them.
+   */
+  abstract void seal(byte[] a, int at, int plainLength, long seq, boolean esn)
+      throws GeneralSecurityException;
+
+  /**
+   * Verifies the ESP packet of {@code length} bytes at {@code at} and decrypts its payload into
+   * {@code dst}; nothing is decrypted unless the ICV verifies.
+   *
+   * @return false when the ICV does not verify
+   */
+  abstract boolean open(
+      byte[] src, int at, int length, byte[] dst, int dstAt, long seq, boolean esn)
+      throws GeneralSecurityException;
+
+  /**
+   * As the array form, for the packet at {@code start} of {@code buf} into {@code out}'s array; a
+   * packet in a direct buffer is first copied into a scratch array of this transform.
+   */
+  final boolean open(ByteBuf buf, int start, int length, ByteBuf out, long seq, boolean esn) {
+    byte[] src = buf.hasArray() ? buf.array() : scratch(length);
+    int srcAt = buf.hasArray() ? buf.arrayOffset() + start : 0;
+    if (!buf.hasArray()) {
+      buf.getBytes(start, src, 0, length);
+    }
+    try {
+      return open(src, srcAt, length, out.array(), out.arrayOffset(), seq, esn);
+    } catch (GeneralSecurityException e) {
+      out.release();
+      throw new IllegalStateException("ESP decryption failed", e);
+    }
+  }
+
+  private byte[] scratch(int length) {
+    if (scratch.length < length) {
+      scratch = new byte[Math.max(length, 2048)];
+    }
+    return scratch;
+  }
+
+  /** The key material, for the data plane that takes the SA over. */
+  abstract byte[] keyMaterial();
+
+  /**
+   * Encrypt-then-MAC over SPI, sequence, IV and ciphertext, plus the ESN's high half (§3.3.2.1).
+   */
+  static final class AesCbcHmac extends EspTransform {
+    private final SecretKeySpec key;
+    private final Integrity integrity;
+    private final byte[] integrityKey;
+    private final Cipher cipher;
+    private final Mac mac;
+    private final byte[] iv = new byte[16];
+    private final byte[] icv;
+    private final byte[] high = new byte[4];
+    private final SecureRandom random = new SecureRandom();
+
+    AesCbcHmac(byte[] aesKey, Integrity integrity, byte[] integrityKey) {
+      super(16, integrity.icvLength(), 16);
+      if (aesKey.length != 16 && aesKey.length != 24 && aesKey.length != 32) {
+        throw new IllegalArgumentException("AES-CBC key of " + aesKey.length + " bytes");
+      }
+      if (integrityKey.length != integrity.keyLength) {
+        throw new IllegalArgumentException(integrity + " key of " + integrityKey.length + " bytes");
+      }
+      this.key = new SecretKeySpec(aesKey, "AES");
+      this.integrity = integrity;
+      this.integrityKey = integrityKey.clone();
+      this.icv = new byte[integrity.keyLength];
+      try {
+        cipher = Cipher.getInstance("AES/CBC/NoPadding");
+        mac = Mac.getInstance(integrity.jceName);
+        mac.init(new SecretKeySpec(integrityKey, integrity.jceName));
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("AES-CBC or " + integrity + " unavailable", e);
+      }
+    }
+
+    @Override
+    void seal(byte[] a, int at, int plainLength, long seq, boolean esn)
+        throws GeneralSecurityException {
+      random.nextBytes(iv); // unpredictable, as CBC needs (RFC 3602 §3)
+      System.arraycopy(iv, 0, a, at + 8, 16);
+      cipher.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(iv));
+      int plainAt = at + 8 + 16;
+      cipher.doFinal(a, plainAt, plainLength, a, plainAt);
+      mac(a, at, 8 + 16 + plainLength, seq, esn);
+      System.arraycopy(icv, 0, a, plainAt + plainLength, integrity.icvLength());
+    }
+
+    @Override
+    boolean open(byte[] src, int at, int length, byte[] dst, int dstAt, long seq, boolean esn)
+        throws GeneralSecurityException {
+      int icvLength = integrity.icvLength();
+      int covered = length - icvLength;
+      mac(src, at, covered, seq, esn);
+      // Constant time, in place: a forger learns nothing from where the ICV first differs.
+      int difference = 0;
+      for (int i = 0; i < icvLength; i++) {
+        difference |= icv[i] ^ src[at + covered + i];
+      }
+      if (difference != 0) {
+        return false;
+      }
+      cipher.init(Cipher.DECRYPT_MODE, key, new IvParameterSpec(src, at + 8, 16));
+      cipher.doFinal(src, at + 8 + 16, covered - 8 - 16, dst, dstAt);
+      return true;
+    }
+
+    private void mac(byte[] a, int at, int length, long seq, boolean esn)
+        throws GeneralSecurityException {
+      mac.update(a, at, length);
+      if (esn) {
+        EspFraming.putInt(high, 0, (int) (seq >>> 32));
+        mac.update(high);
+      }
+      mac.doFinal(icv, 0);
+    }
+
+    @Override
+    byte[] keyMaterial() {
+      byte[] k = key.getEncoded();
+      byte[] out = Arrays.copyOf(k, k.length + integrityKey.length);
+      System.arraycopy(integrityKey, 0, out, k.length, integrityKey.length);
+      return out;
+    }
+  }
+
+  /** AEAD like AES-GCM (RFC 4106): nonce salt | IV, the IV the sequence number, AAD SPI | seq. */
+  static final class ChaChaPoly extends EspTransform {
+    private final SecretKeySpec key;
+    private final byte[] salt;
+    private Cipher cipher;
+    private final byte[] nonce = new byte[12];
+    private final byte[] high = new byte[4];
+
+    ChaChaPoly(byte[] keyAndSalt) {
+      super(8, 16, 4);
+      if (keyAndSalt.length != 36) {
+        throw new IllegalArgumentException(
+            "ChaCha20-Poly1305 key material is 36 bytes (key + salt), not " + keyAndSalt.length);
+      }
+      this.key = new SecretKeySpec(keyAndSalt, 0, 32, "ChaCha20");
+      this.salt = Arrays.copyOfRange(keyAndSalt, 32, 36);
+      try {
+        cipher = Cipher.getInstance("ChaCha20-Poly1305");
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("ChaCha20-Poly1305 unavailable in this JVM", e);
+      }
+    }
+
+    @Override
+    void seal(byte[] a, int at, int plainLength, long seq, boolean esn)
+        throws GeneralSecurityException {
+      EspFraming.putInt(a, at + 8, (int) (seq >>> 32));
+      EspFraming.putInt(a, at + 12, (int) seq);
+      init(Cipher.ENCRYPT_MODE, a, at, seq, esn);
+      cipher.doFinal(a, at + 16, plainLength, a, at + 16);
+    }
+
+    @Override
+    boolean open(byte[] src, int at, int length, byte[] dst, int dstAt, long seq, boolean esn)
+        throws GeneralSecurityException {
+      init(Cipher.DECRYPT_MODE, src, at, seq, esn);
+      try {
+        cipher.doFinal(src, at + 16, length - 16, dst, dstAt);
+        return true;
+      } catch (AEADBadTagException e) {
+        return false;
+      }
+    }
+
+    private void init(int mode, byte[] a, int at, long seq, boolean esn)
+        throws GeneralSecurityException {
+      System.arraycopy(salt, 0, nonce, 0, 4);
+      System.arraycopy(a, at + 8, nonce, 4, 8);
+      try {
+        cipher.init(mode, key, new IvParameterSpec(nonce));
+      } catch (InvalidKeyException sameNonce) {
+        // The JDK refuses the nonce it was last set up with, decrypting too: a forged packet
+        // must not keep the genuine one of that sequence number out, so start a fresh cipher.
+        cipher = Cipher.getInstance("ChaCha20-Poly1305");
+        cipher.init(mode, key, new IvParameterSpec(nonce));
+      }
+      cipher.updateAAD(a, at, 4); // SPI
+      if (esn) {
+        EspFraming.putInt(high, 0, (int) (seq >>> 32));
+        cipher.updateAAD(high);
+      }
+      cipher.updateAAD(a, at + 4, 4); // the sequence number's low half, as sent
+    }
+
+    @Override
+    byte[] keyMaterial() {
+      byte[] k = key.getEncoded();
+      byte[] out = Arrays.copyOf(k, 36);
+      System.arraycopy(salt, 0, out, 32, 4);
+      return out;
+    }
+  }
+}
