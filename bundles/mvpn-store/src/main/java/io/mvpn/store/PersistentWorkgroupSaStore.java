@@ -16,9 +16,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Workgroup gateways' SAs in the {@link StateFile}, key material included (the file is readable by
  * the appliance's user only). Reads come from memory. An SA's installation and removal (a key
- * exchange) are committed at once; a sequence number reservation, made once per block of packets
- * from the gateway's data path, goes to memory there and reaches the file from a background thread.
- * SAs whose wall-clock lifetime ran out while the file was closed are dropped when it is opened.
+ * exchange) go to the file's maps at once and with its next group commit; a sequence number
+ * reservation, made once per block of packets from the gateway's data path, goes to memory there
+ * and reaches the file on the state file's committer thread. SAs whose wall-clock lifetime ran out
+ * while the file was closed are dropped when it is opened.
  */
 public final class PersistentWorkgroupSaStore implements WorkgroupSaStore, AutoCloseable {
 
@@ -146,7 +147,7 @@ public final class PersistentWorkgroupSaStore implements WorkgroupSaStore, AutoC
     return cache.size();
   }
 
-  /** Stops the writer and writes the last reservations. */
+  /** Puts the last reservations into the maps; the file's close commits them. */
   @Override
   public void close() {
     reservations.close();
