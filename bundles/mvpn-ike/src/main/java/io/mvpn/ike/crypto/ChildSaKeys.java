@@ -94,4 +94,14 @@ public final class ChildSaKeys {
   public byte[] inboundIntegrity(boolean weInitiated) {
     return (weInitiated ? integrityResponderToInitiator : integrityInitiatorToResponder).clone();
   }
+
+  /** Our outbound SA's whole slice of KEYMAT: its encryption key (and salt), then integrity key. */
+  public byte[] outboundKeymat(boolean weInitiated) {
+    return Bytes.concat(outbound(weInitiated), outboundIntegrity(weInitiated));
+  }
+
+  /** Our inbound SA's whole slice of KEYMAT, as {@code io.mvpn.api.ipsec.EspSaKeys} takes it. */
+  public byte[] inboundKeymat(boolean weInitiated) {
+    return Bytes.concat(inbound(weInitiated), inboundIntegrity(weInitiated));
+  }
 }
