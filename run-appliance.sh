@@ -7,19 +7,15 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-version=$(sed -n 's:.*<version>\(.*\)</version>.*:\1:p' pom.xml | head -1)
-archive="karaf-assembly/target/mvpn-karaf-assembly-${version}.tar.gz"
-home="run/mvpn-karaf-assembly-${version}"
+# shellcheck source=scripts/appliance-lib.sh
+source scripts/appliance-lib.sh
+archive=$(mvpn_archive)
+home="run/$(basename "$archive" .tar.gz)"
 
 if [[ "${1:-}" == "--fresh" ]]; then
   rm -rf run "$archive"
 fi
-# Build when there is no appliance yet or a source it is made of changed since.
-if [[ ! -f "$archive" ]] || [[ -n "$(find pom.xml bundles features karaf-assembly/pom.xml \
-      karaf-assembly/src etc -newer "$archive" -not -path '*/target/*' -print -quit)" ]]; then
-  echo "mvpn: building the appliance (tests skipped; run './mvnw -B verify' for those)"
-  ./mvnw -B -q package -DskipTests
-fi
+mvpn_build_if_needed
 if [[ ! -d "$home" || "$archive" -nt "$home" ]]; then
   rm -rf "$home"
   mkdir -p run

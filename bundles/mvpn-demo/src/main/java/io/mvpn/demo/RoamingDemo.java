@@ -70,6 +70,14 @@ public final class RoamingDemo {
             "An attachment (home, cell1, cell2, colo) where every node stays instead of roaming,"
                 + " so that tests and operators can watch a still picture; empty: roam")
     String holdAt() default "";
+
+    @AttributeDefinition(
+        name = "Real sites",
+        description =
+            "The tenants' LAN interfaces lead to real networks (tun:) whose own host 10.1.0.100"
+                + " answers: no in-memory host is built, and the nodes roam away from home only"
+                + " (cell1, cell2, colo), since at home they would have to sit on the real LAN")
+    boolean realSites() default false;
   }
 
   /** One roaming node and what it measures. */
@@ -82,7 +90,8 @@ public final class RoamingDemo {
   private final List<Long> handovers = new ArrayList<>();
   private Vrf publicVrf;
   private Scheduler scheduler;
-  private Scheduler.Timer itinerary;
+  private List<String> itinerary = List.of(ITINERARY);
+  private Scheduler.Timer nextMove;
   private int step;
 
   @Activate
@@ -102,26 +111,29 @@ public final class RoamingDemo {
 
   private Void build(Config config) {
     ByteBufAllocator alloc = publicVrf.alloc();
+    if (config.realSites()) {
+      itinerary = List.of(ITINERARY).subList(1, ITINERARY.length);
+    }
     int n = 0;
     for (String one : ConfigList.items(config.mobileNodes())) {
       roamers.add(roamer(one, ++n, config, alloc));
     }
     String hold = holdAt(config);
-    roamers.forEach(r -> r.node().moveTo(hold.isEmpty() ? ITINERARY[0] : hold));
+    roamers.forEach(r -> r.node().moveTo(hold.isEmpty() ? itinerary.get(0) : hold));
     roamers.forEach(r -> r.ping().start());
     if (!hold.isEmpty()) {
       return null;
     }
     long stepNanos = TimeUnit.SECONDS.toNanos(config.stepSeconds());
-    itinerary = scheduler.schedule(stepNanos, TimeUnit.NANOSECONDS, () -> nextStep(stepNanos));
+    nextMove = scheduler.schedule(stepNanos, TimeUnit.NANOSECONDS, () -> nextStep(stepNanos));
     return null;
   }
 
-  private static String holdAt(Config config) {
+  private String holdAt(Config config) {
     String hold = config.holdAt() == null ? "" : config.holdAt().trim();
-    if (!hold.isEmpty() && !List.of(ITINERARY).contains(hold)) {
+    if (!hold.isEmpty() && !itinerary.contains(hold)) {
       throw new IllegalArgumentException(
-          "holdAt '" + hold + "': expected one of " + String.join(", ", ITINERARY));
+          "holdAt '" + hold + "': expected one of " + String.join(", ", itinerary));
     }
     return hold;
   }
@@ -134,8 +146,10 @@ public final class RoamingDemo {
     }
     String tenant = w[0];
     Ipv4Address home = Ipv4Address.parse(w[1]);
-    Vrf host = vrf("demo-" + tenant + "-host", alloc);
-    host.addInterface("eth0", HOST, 16, fabric.segment(tenant + "-lan").newPort());
+    if (!config.realSites()) {
+      Vrf host = vrf("demo-" + tenant + "-host", alloc);
+      host.addInterface("eth0", HOST, 16, fabric.segment(tenant + "-lan").newPort());
+    }
 
     String prefix = "demo-mn-" + tenant + "-";
     Vrf atHome = vrf(prefix + "home", alloc);
@@ -180,12 +194,12 @@ public final class RoamingDemo {
   }
 
   private void nextStep(long stepNanos) {
-    step = (step + 1) % ITINERARY.length;
+    step = (step + 1) % itinerary.size();
     handovers.add(scheduler.nanoTime());
     for (Roamer r : roamers) {
-      r.node().moveTo(ITINERARY[step]);
+      r.node().moveTo(itinerary.get(step));
     }
-    itinerary = scheduler.schedule(stepNanos, TimeUnit.NANOSECONDS, () -> nextStep(stepNanos));
+    nextMove = scheduler.schedule(stepNanos, TimeUnit.NANOSECONDS, () -> nextStep(stepNanos));
   }
 
   @Deactivate
@@ -193,8 +207,8 @@ public final class RoamingDemo {
     fabric.onLoop(
         publicVrf,
         () -> {
-          if (itinerary != null) {
-            itinerary.cancel();
+          if (nextMove != null) {
+            nextMove.cancel();
           }
           roamers.forEach(r -> r.ping().stop());
           for (Vrf vrf : vrfs) {
