@@ -105,8 +105,12 @@ class RoadWarriorIT {
     String sa = reachesTheSiteHost("laptop.acme.example", network.direct, "10.9.0.5", 5001);
 
     assertTrue(sa.contains(RoadWarriorNetwork.DIRECT_CLIENT), "sends to the client: " + sa);
-    // The other way the site's full-size TCP segments learn the tunnel's MTU (1400-byte TUN).
+    // The other way the site's full-size TCP segments learn the tunnel's MTU (1400-byte TUN)
+    // from the gateway's ICMP fragmentation needed.
     assertTransfers(network.site, "10.9.0.5", network.direct, 5002);
+    String counters = appliance.shell("mvpn:sa counters");
+    Matcher tooBig = Pattern.compile("too_big_for_tunnel\\s+(\\d+)").matcher(counters);
+    assertTrue(tooBig.find() && Long.parseLong(tooBig.group(1)) > 0, counters);
   }
 
   @Test
@@ -143,7 +147,7 @@ class RoadWarriorIT {
     Process ping =
         network.start(
             network.direct, out, "ping", "-n", "-c", "50", "-i", "0.2", "-W", "2", SITE_HOST);
-    TimeUnit.SECONDS.sleep(3);
+    awaitText(out, "icmp_seq=10 ", 20); // two seconds of answers before the re-key
     String rekey = node.rekeyChild();
     assertTrue(rekey.contains("rekey completed successfully"), rekey);
     assertTrue(ping.waitFor(30, TimeUnit.SECONDS), "ping ended");
@@ -159,6 +163,17 @@ class RoadWarriorIT {
     assertNotEquals(before.out(), after.out());
     assertGatewayShows("10.9.0.5", after);
     assertPingsAnswered(network.direct, 3);
+  }
+
+  /** Waits, bounded, until a program's output file holds {@code text}. */
+  private static void awaitText(Path file, String text, long seconds) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (!(Files.exists(file) && Files.readString(file).contains(text))) {
+      assertTrue(
+          System.nanoTime() < deadline,
+          "no '" + text + "' in " + file + " within " + seconds + " s");
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
   }
 
   /**
