@@ -23,7 +23,8 @@ logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
 from scapy.layers.inet import ICMP, IP, UDP, in4_chksum  # noqa: E402
 from scapy.layers.mobileip import MobileIP, MobileIPRRP, MobileIPRRQ  # noqa: E402
 from scapy.packet import Raw, raw  # noqa: E402
-from scapy.utils import checksum  # noqa: E402
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from answer_checks import AnswerChecks  # noqa: E402
 
 (mode, tag, coa, ha, home, peer, spi, algorithm, key, ident, pings, udps, port) = sys.argv[1:14]
 spi, ident, pings, udps, port = int(spi), int(ident), int(pings), int(udps), int(port)
@@ -34,14 +35,8 @@ HOP_TTL = 63  # the site's kernel sends with 64; the tenant VRF forwards once
 ICMP_ID = 0x4D00 | (sum(tag.encode()) & 0xFF)
 
 
-def fail(what):
-    print("FAIL %s: %s" % (tag, what), flush=True)
-    sys.exit(1)
-
-
-def expect(what, actual, wanted):
-    if actual != wanted:
-        fail("%s is %r, expected %r" % (what, actual, wanted))
+checks = AnswerChecks(tag, home, peer, port, ICMP_ID, HOP_TTL)
+fail, expect = checks.fail, checks.expect
 
 
 def authenticator(covered):
@@ -93,37 +88,10 @@ print("registered %s code=0 lifetime=300 home=%s ha=%s coa=%s" % (tag, home, ha,
 
 
 # ---- IP in IP both ways (RFC 2003, RFC 3024) --------------------------------------------------
-def header_checksum_ok(packet):
-    header = raw(packet)[:packet.ihl * 4]
-    return checksum(header) == 0
-
-
 def check_outer(outer, inner):
-    expect("outer version", outer.version, 4)
-    expect("outer header length", outer.ihl, 5)
-    expect("outer source", outer.src, ha)
-    expect("outer destination", outer.dst, coa)
-    expect("outer protocol", outer.proto, 4)
-    expect("outer TTL", outer.ttl, TUNNEL_TTL)
+    checks.outer(outer, ha, coa, 4, TUNNEL_TTL, 20 + inner.len)
     expect("outer TOS (copied from inner)", outer.tos, inner.tos)
     expect("outer DF (copied from inner)", bool(outer.flags.DF), bool(inner.flags.DF))
-    expect("outer MF", bool(outer.flags.MF), False)
-    expect("outer fragment offset", outer.frag, 0)
-    expect("outer total length", outer.len, 20 + inner.len)
-    expect("outer header checksum valid", header_checksum_ok(outer), True)
-
-
-def check_inner(inner, protocol, source=peer, ttl=HOP_TTL):
-    expect("inner version", inner.version, 4)
-    expect("inner header length", inner.ihl, 5)
-    expect("inner source", inner.src, source)
-    expect("inner destination", inner.dst, home)
-    expect("inner protocol", inner.proto, protocol)
-    expect("inner TTL", inner.ttl, ttl)
-    expect("inner TOS", inner.tos, 0)
-    expect("inner MF", bool(inner.flags.MF), False)
-    expect("inner fragment offset", inner.frag, 0)
-    expect("inner header checksum valid", header_checksum_ok(inner), True)
 
 
 last_outer_id = None
@@ -138,16 +106,9 @@ def check_udp_outer(payload):
             fail("no raw copy of tunnel data")
         if got.src == ha and UDP in got and raw(got[UDP].payload) == payload:
             break
-    expect("outer version", got.version, 4)
-    expect("outer header length", got.ihl, 5)
-    expect("outer destination (the NAT's mapping undone)", got.dst, coa)
-    expect("outer protocol", got.proto, 17)
-    expect("outer TTL (the NAT forwarded it)", got.ttl, TUNNEL_TTL - 1)
+    # To the care-of address: the NAT undid its mapping, and forwarded it once.
+    checks.outer(got, ha, coa, 17, TUNNEL_TTL - 1, 20 + 8 + len(payload))
     expect("outer TOS", got.tos, 0)
-    expect("outer MF", bool(got.flags.MF), False)
-    expect("outer fragment offset", got.frag, 0)
-    expect("outer total length", got.len, 20 + 8 + len(payload))
-    expect("outer header checksum valid", header_checksum_ok(got), True)
     udp = got[UDP]
     expect("UDP source port", udp.sport, 434)
     expect("UDP destination port", udp.dport, registration.getsockname()[1])
@@ -209,39 +170,11 @@ def exchange(inner_request, check_answer):
     check_answer(inner)
 
 
-def answer_to_echo(seq, payload, source=peer, ttl=HOP_TTL):
-    def check(inner):
-        check_inner(inner, 1, source, ttl)
-        icmp = inner[ICMP]
-        expect("ICMP type", icmp.type, 0)
-        expect("ICMP code", icmp.code, 0)
-        expect("ICMP identifier", icmp.id, ICMP_ID)
-        expect("ICMP sequence", icmp.seq, seq)
-        expect("ICMP checksum valid", checksum(raw(icmp)), 0)
-        expect("ICMP payload", raw(icmp.payload), payload)
-        expect("inner total length", inner.len, 20 + 8 + len(payload))
-    return check
-
-
-def answer_to_udp(source_port, payload):
-    def check(inner):
-        check_inner(inner, 17)
-        udp = inner[UDP]
-        expect("UDP source port", udp.sport, port)
-        expect("UDP destination port", udp.dport, source_port)
-        expect("UDP length", udp.len, 8 + len(payload))
-        expect("UDP checksum present", udp.chksum != 0, True)
-        expect("UDP checksum valid", in4_chksum(17, inner, raw(udp)), 0)
-        expect("UDP payload", raw(udp.payload), payload)
-        expect("inner total length", inner.len, 20 + 8 + len(payload))
-    return check
-
-
 def keepalive(seq):
     """RFC 3519 §4.10: an echo request to the home agent through the tunnel, answered by it."""
     payload = ("%s keepalive %d" % (tag, seq)).encode()
     inner = IP(src=home, dst=ha, ttl=64, id=0x200 + seq) / ICMP(id=ICMP_ID, seq=seq) / payload
-    exchange(IP(raw(inner)), answer_to_echo(seq, payload, ha, TUNNEL_TTL))
+    exchange(IP(raw(inner)), checks.echo_answer(seq, payload, ha, TUNNEL_TTL))
     print("keepalive %s %d answered by the home agent" % (tag, seq), flush=True)
 
 
@@ -251,7 +184,7 @@ if mode == "udp":
 for seq in range(1, pings + 1):
     payload = ("%s echo %d" % (tag, seq)).encode()
     inner = IP(src=home, dst=peer, ttl=64, id=seq) / ICMP(type=8, id=ICMP_ID, seq=seq) / payload
-    exchange(IP(raw(inner)), answer_to_echo(seq, payload))
+    exchange(IP(raw(inner)), checks.echo_answer(seq, payload))
     print("echo %s seq=%d answered through the tunnel" % (tag, seq), flush=True)
 
 for n in range(1, udps + 1):
@@ -259,7 +192,7 @@ for n in range(1, udps + 1):
     source_port = 40000 + n
     inner = IP(src=home, dst=peer, ttl=64, id=0x100 + n) / UDP(
         sport=source_port, dport=port) / Raw(payload)
-    exchange(IP(raw(inner)), answer_to_udp(source_port, payload))
+    exchange(IP(raw(inner)), checks.udp_answer(source_port, payload))
     print("udp %s %d answered through the tunnel" % (tag, n), flush=True)
 
 if mode == "udp":

@@ -8,18 +8,20 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Real kernels for the home agent to talk to: network namespaces this run names after its process
  * id (so parallel worktrees do not collide), TUN devices moved into them, programs run inside them.
  * {@link #close} stops every program and removes every namespace and device made here, also after a
- * failure. Runs need root; serialize them with {@code flock /tmp/mvpn-netns.lock}.
+ * failure. Runs need root; serialize them with {@code flock /tmp/mvpn-netns.lock}. Other modules'
+ * tests on real kernels use it through this module's test-jar.
  */
-final class NetnsLab implements AutoCloseable {
+public final class NetnsLab implements AutoCloseable {
 
   /** Debian's interpreter, which has python3-scapy (a pyenv one on PATH may not). */
-  static final Path PYTHON = Path.of("/usr/bin/python3");
+  public static final Path PYTHON = Path.of("/usr/bin/python3");
 
   private final long pid = ProcessHandle.current().pid();
   private final List<String> namespaces = new ArrayList<>();
@@ -30,18 +32,32 @@ final class NetnsLab implements AutoCloseable {
    * Skips the calling test when this host cannot run it (root, /dev/net/tun, ip, python3-scapy,
    * {@code tools}), except under CI=true, where it fails and names what is missing.
    */
-  static void requireRootWithScapy(String... tools) throws IOException, InterruptedException {
+  public static void requireRootWithScapy(String... tools)
+      throws IOException, InterruptedException {
+    requireRootWithPython(Map.of("scapy.layers.mobileip", "python3-scapy"), tools);
+  }
+
+  /**
+   * As {@link #requireRootWithScapy}, for the Python modules given, each with the Debian package
+   * that brings it (named when it is missing).
+   */
+  public static void requireRootWithPython(Map<String, String> packageByModule, String... tools)
+      throws IOException, InterruptedException {
     List<String> missing = new ArrayList<>();
     if (!Files.isExecutable(PYTHON)) {
       missing.add(PYTHON + " (python3)");
-    } else if (!imports("scapy.layers.mobileip")) {
-      missing.add("python3-scapy");
+    } else {
+      for (Map.Entry<String, String> m : new TreeMap<>(packageByModule).entrySet()) {
+        if (!imports(m.getKey())) {
+          missing.add(m.getValue());
+        }
+      }
     }
     KernelLab.requireKernel(missing, tools);
   }
 
   /** A new namespace ROLE-PID with its loopback up; removed by {@link #close}. */
-  String namespace(String role) throws IOException, InterruptedException {
+  public String namespace(String role) throws IOException, InterruptedException {
     String name = role + "-" + pid;
     if (Files.exists(Path.of("/run/netns", name))) {
       run("ip", "netns", "del", name); // left by a killed run with this process id
@@ -53,7 +69,7 @@ final class NetnsLab implements AutoCloseable {
   }
 
   /** A TUN device name unique to this run, at most 15 characters; deleted by {@link #close}. */
-  String device(String suffix) {
+  public String device(String suffix) {
     String name = "mvh" + (pid % 100_000) + suffix;
     devices.add(name);
     return name;
@@ -63,7 +79,7 @@ final class NetnsLab implements AutoCloseable {
    * Moves a device into a namespace (a TUN device keeps its file descriptor in this JVM) and
    * addresses it there: IPv6 off, so the kernel sends only what the test provokes.
    */
-  void moveInto(String device, String namespace, String... addresses)
+  public void moveInto(String device, String namespace, String... addresses)
       throws IOException, InterruptedException {
     run("ip", "link", "set", device, "netns", namespace);
     in(namespace, "sysctl", "-q", "-w", "net.ipv6.conf." + device + ".disable_ipv6=1");
@@ -74,12 +90,12 @@ final class NetnsLab implements AutoCloseable {
   }
 
   /** Runs a command inside a namespace to completion. */
-  String in(String namespace, String... command) throws IOException, InterruptedException {
+  public String in(String namespace, String... command) throws IOException, InterruptedException {
     return run(inside(namespace, command).toArray(String[]::new));
   }
 
   /** Starts a program inside a namespace; {@link #close} stops it if it still runs. */
-  Process start(String namespace, ProcessBuilder.Redirect output, String... command)
+  public Process start(String namespace, ProcessBuilder.Redirect output, String... command)
       throws IOException {
     Process p =
         new ProcessBuilder(inside(namespace, command))
@@ -92,7 +108,7 @@ final class NetnsLab implements AutoCloseable {
   }
 
   /** A device's packets received and sent, {rx, tx}, as the namespace's kernel counts them. */
-  long[] packets(String namespace, String device) throws IOException, InterruptedException {
+  public long[] packets(String namespace, String device) throws IOException, InterruptedException {
     String statistics = "/sys/class/net/" + device + "/statistics/";
     String[] counts =
         in(namespace, "cat", statistics + "rx_packets", statistics + "tx_packets")
@@ -102,7 +118,7 @@ final class NetnsLab implements AutoCloseable {
   }
 
   /** The namespace's IP stack counters (/proc/net/snmp), keyed as "Icmp.InEchos". */
-  Map<String, Long> snmp(String namespace) throws IOException, InterruptedException {
+  public Map<String, Long> snmp(String namespace) throws IOException, InterruptedException {
     Map<String, Long> counters = new HashMap<>();
     String[] lines = in(namespace, "cat", "/proc/net/snmp").split("\n");
     for (int i = 0; i + 1 < lines.length; i += 2) {
@@ -122,12 +138,12 @@ final class NetnsLab implements AutoCloseable {
     return full;
   }
 
-  static String run(String... command) throws IOException, InterruptedException {
+  public static String run(String... command) throws IOException, InterruptedException {
     return KernelLab.run(command);
   }
 
   /** Whether Debian's python3 imports a module (scapy's, say). */
-  static boolean imports(String module) throws IOException, InterruptedException {
+  public static boolean imports(String module) throws IOException, InterruptedException {
     Process p =
         new ProcessBuilder(PYTHON.toString(), "-c", "import " + module)
             .redirectErrorStream(true)

@@ -19,11 +19,8 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -135,10 +132,10 @@ class RealMobileNodesOverTunTest {
     List<Site> sites = List.of(acme, globex);
     long[] publicBefore = lab.packets(access, publicDevice);
     Map<Site, long[]> lanBefore = new HashMap<>();
-    Map<Site, EchoServer> echoServers = new HashMap<>();
+    Map<Site, UdpEchoHost> echoServers = new HashMap<>();
     for (Site s : sites) {
       lanBefore.put(s, lab.packets(s.namespace(), s.lanDevice()));
-      echoServers.put(s, EchoServer.start(lab, s.namespace(), s.udps()));
+      echoServers.put(s, UdpEchoHost.start(lab, s.namespace(), HOST_AT_HOME, ECHO_PORT, s.udps()));
     }
 
     // Both nodes at once, in one kernel: each sees the other's tunnelled datagrams too.
@@ -235,7 +232,8 @@ class RealMobileNodesOverTunTest {
     lab.in(nat, "nft", "add rule ip mvpn counted ip saddr " + ha + " udp sport 434 counter");
     List<VirtualHomeAgent> agents = homeAgents(acme);
     long[] lanBefore = lab.packets(acme.namespace(), acme.lanDevice());
-    EchoServer echo = EchoServer.start(lab, acme.namespace(), acme.udps());
+    UdpEchoHost echo =
+        UdpEchoHost.start(lab, acme.namespace(), HOST_AT_HOME, ECHO_PORT, acme.udps());
 
     long ntpSeconds = System.currentTimeMillis() / 1000 + MipConstants.NTP_UNIX_OFFSET_SECONDS;
     Path output = Files.createTempFile("mvpn-acme-node", ".txt");
@@ -417,46 +415,5 @@ class RealMobileNodesOverTunTest {
               }
             });
     return done.get(10, TimeUnit.SECONDS);
-  }
-
-  /** The site's UDP echo server (a real host's program), and the lines it printed. */
-  private record EchoServer(Process process, BufferedReader output) {
-
-    static EchoServer start(NetnsLab lab, String namespace, int count) throws Exception {
-      Process p =
-          lab.start(
-              namespace,
-              ProcessBuilder.Redirect.PIPE,
-              NetnsLab.PYTHON.toString(),
-              SCRIPTS.resolve("udp-echo.py").toString(),
-              HOST_AT_HOME,
-              Integer.toString(ECHO_PORT),
-              Integer.toString(count),
-              "30");
-      BufferedReader output =
-          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-      String first =
-          CompletableFuture.supplyAsync(() -> readLine(output)).get(20, TimeUnit.SECONDS);
-      assertThat(first).as("echo server in %s", namespace).isEqualTo("ready");
-      return new EchoServer(p, output);
-    }
-
-    /** Waits for the server to have echoed its count (bounded) and returns what it printed. */
-    List<String> finish() throws Exception {
-      assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("echo server finished").isTrue();
-      List<String> lines = new ArrayList<>();
-      for (String line = output.readLine(); line != null; line = output.readLine()) {
-        lines.add(line);
-      }
-      return lines;
-    }
-
-    private static String readLine(BufferedReader r) {
-      try {
-        return r.readLine();
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-    }
   }
 }

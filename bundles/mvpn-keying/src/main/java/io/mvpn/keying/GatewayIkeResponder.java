@@ -10,6 +10,7 @@ import io.mvpn.ike.CaService;
 import io.mvpn.ike.IkeService;
 import io.mvpn.ike.fabric.MobileTunnelInstaller;
 import io.mvpn.ike.fabric.SecurityGatewayIke;
+import io.mvpn.ike.message.Proposal;
 import io.mvpn.ike.message.TrafficSelector;
 import io.mvpn.ike.pki.CertificateAuthenticator;
 import io.mvpn.ike.pki.Credential;
@@ -20,6 +21,7 @@ import io.mvpn.ike.sa.IkeEngine;
 import io.mvpn.ike.sa.IkeSa;
 import io.mvpn.ike.sa.PeerConfig;
 import io.mvpn.ike.sa.ProposalPolicy;
+import io.mvpn.ike.sa.ProposalSyntax;
 import io.mvpn.net.Vrf;
 import io.mvpn.net.fabric.FabricService;
 import java.security.SecureRandom;
@@ -95,6 +97,20 @@ public final class GatewayIkeResponder implements IkeService {
             "PEM files of CA certificates trusted beside the appliance CA for the nodes'"
                 + " certificates (no revocation check for them), comma-separated")
     String[] trustedCas() default {};
+
+    @AttributeDefinition(
+        name = "IKE proposals",
+        description =
+            "In strongSwan's syntax, e.g. aes256gcm16-prfsha256-ecp256,aes256-sha256-modp2048;"
+                + " default: the built-in list, which takes Windows' and Apple's clients")
+    String ike() default "default";
+
+    @AttributeDefinition(
+        name = "ESP proposals",
+        description =
+            "In strongSwan's syntax, e.g. aes256gcm16,aes256-sha256; default: the built-in list"
+                + " (AES-GCM, ChaCha20-Poly1305, AES-CBC with HMAC-SHA2)")
+    String esp() default "default";
   }
 
   /** IDENTITY=HOME_ADDRESS, ...: who may have which home address. */
@@ -126,6 +142,8 @@ public final class GatewayIkeResponder implements IkeService {
   private Config config; // while active, under lock
   private String name;
   private List<X509Certificate> outsideCas = List.of();
+  private ProposalPolicy ikePolicy;
+  private ProposalPolicy espPolicy;
   private PeerRefusals refusals;
   private volatile Attached attached;
 
@@ -161,6 +179,8 @@ public final class GatewayIkeResponder implements IkeService {
     synchronized (lock) {
       name = config.name();
       outsideCas = TrustedCas.load(config.trustedCas());
+      ikePolicy = ProposalSyntax.parse(Proposal.IKE, config.ike());
+      espPolicy = ProposalSyntax.parse(Proposal.ESP, config.esp());
       refusals = new PeerRefusals(name, LOG);
       this.config = config;
       attach();
@@ -204,8 +224,8 @@ public final class GatewayIkeResponder implements IkeService {
             authenticator,
             protectedNetworks,
             List.of(TrafficSelector.ipv4(Ipv4Address.of(0), Ipv4Address.parse("255.255.255.255"))),
-            ProposalPolicy.ikeDefault(),
-            ProposalPolicy.espDefault(),
+            ikePolicy,
+            espPolicy,
             false,
             homes::get);
     SecurityGatewayIke ike =

@@ -7,6 +7,7 @@ import io.mvpn.api.ipsec.EspTunnelService;
 import io.mvpn.ipsec.esp.EspException;
 import io.mvpn.ipsec.esp.EspSecurityAssociation;
 import io.mvpn.ipsec.esp.EspSecurityAssociation.Direction;
+import io.mvpn.ipsec.esp.EspSuite;
 import io.mvpn.ipsec.esp.Lifetime;
 import io.mvpn.ipsec.esp.SecurityPolicy;
 import io.mvpn.ipsec.gateway.GatewayCounter;
@@ -21,7 +22,6 @@ import io.mvpn.packet.mip.AssociationSpec;
 import io.mvpn.packet.mip.MobilitySecurityAssociation;
 import io.mvpn.packet.siu.SecurityInformationUpdate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Hashtable;
@@ -278,8 +278,8 @@ public final class SecurityGatewayInstance implements SecurityGatewayService {
     return restored != null
         && restored.inbound().spi() == configured.inbound().spi()
         && restored.outbound().spi() == configured.outbound().spi()
-        && Arrays.equals(restored.inbound().keyMaterial(), configured.inbound().keyMaterial())
-        && Arrays.equals(restored.outbound().keyMaterial(), configured.outbound().keyMaterial());
+        && EspSuite.keys(restored.inbound()).equals(EspSuite.keys(configured.inbound()))
+        && EspSuite.keys(restored.outbound()).equals(EspSuite.keys(configured.outbound()));
   }
 
   /** "SOFT HARD" seconds, or null for none. */
@@ -344,6 +344,7 @@ public final class SecurityGatewayInstance implements SecurityGatewayService {
         t.homeAddress().toString(),
         sa.direction().name().toLowerCase(java.util.Locale.ROOT),
         sa.spi(),
+        EspSuite.name(sa),
         sa.tunnelSource() == null ? "*" : sa.tunnelSource().toString(),
         sa.tunnelDestination().toString(),
         sa.sequence(),

@@ -22,6 +22,19 @@ final class EspSaCodec {
   private static final int TUNNEL_V1 = 1;
   private static final int MAX_KEY_BYTES = 64;
 
+  /**
+   * The algorithm byte of stored keys, by position: part of the file format, so a suite only ever
+   * goes on the end. AES-GCM-16 is 0, as in the records written before the other suites; they carry
+   * an empty integrity key already, so they read on unchanged and V1 stays V1.
+   */
+  private static final List<EspSaKeys.Algorithm> ALGORITHM_CODES =
+      List.of(
+          EspSaKeys.Algorithm.AES_GCM_16,
+          EspSaKeys.Algorithm.AES_CBC_HMAC_SHA2_256_128,
+          EspSaKeys.Algorithm.AES_CBC_HMAC_SHA2_384_192,
+          EspSaKeys.Algorithm.AES_CBC_HMAC_SHA2_512_256,
+          EspSaKeys.Algorithm.CHACHA20_POLY1305);
+
   private EspSaCodec() {}
 
   /** The key of a node's tunnel in the tunnels map. */
@@ -103,7 +116,7 @@ final class EspSaCodec {
 
   static void write(DataOutputStream out, EspSaKeys k) throws IOException {
     out.writeInt(k.spi());
-    out.writeByte(k.algorithm().ordinal());
+    out.writeByte(ALGORITHM_CODES.indexOf(k.algorithm()));
     out.writeBoolean(k.extendedSequenceNumbers());
     writeBytes(out, k.encryptionKey());
     writeBytes(out, k.salt());
@@ -112,8 +125,11 @@ final class EspSaCodec {
 
   static EspSaKeys readKeys(DataInputStream in) throws IOException {
     int spi = in.readInt();
-    EspSaKeys.Algorithm algorithm =
-        StateCodec.enumAt(EspSaKeys.Algorithm.values(), in.readUnsignedByte());
+    int code = in.readUnsignedByte();
+    if (code >= ALGORITHM_CODES.size()) {
+      throw new IllegalArgumentException("ESP algorithm " + code);
+    }
+    EspSaKeys.Algorithm algorithm = ALGORITHM_CODES.get(code);
     boolean esn = in.readBoolean();
     return new EspSaKeys(spi, algorithm, readBytes(in), readBytes(in), readBytes(in), esn);
   }

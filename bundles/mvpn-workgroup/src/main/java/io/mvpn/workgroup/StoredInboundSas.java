@@ -1,12 +1,12 @@
 package io.mvpn.workgroup;
 
 import io.mvpn.api.Ipv4Address;
-import io.mvpn.api.ipsec.EspSaKeys;
 import io.mvpn.api.ipsec.SaLifetime;
 import io.mvpn.api.time.Scheduler;
 import io.mvpn.api.workgroup.WorkgroupSaStore;
 import io.mvpn.api.workgroup.WorkgroupSaStore.StoredWorkgroupSa;
 import io.mvpn.ipsec.esp.EspSecurityAssociation;
+import io.mvpn.ipsec.esp.EspSuite;
 import io.mvpn.ipsec.esp.Lifetime;
 import io.mvpn.ipsec.esp.SequenceBlocks;
 import io.mvpn.workgroup.WorkgroupGateway.InboundSa;
@@ -86,13 +86,11 @@ public final class StoredInboundSas {
         continue;
       }
       EspSecurityAssociation sa =
-          new EspSecurityAssociation(
-              s.spi(),
+          EspSuite.sa(
+              s.keys(),
               EspSecurityAssociation.Direction.INBOUND,
               s.party().privateAddress(),
               engine.publicAddress(),
-              s.keys().keyAndSalt(),
-              s.keys().extendedSequenceNumbers(),
               s.replayWindow());
       SaLifetime left = s.lifetime().remainingAfter(now - s.installedAtUnixNanos());
       if (!left.equals(SaLifetime.UNLIMITED)) {
@@ -141,7 +139,7 @@ public final class StoredInboundSas {
         new StoredWorkgroupSa(
             s.tunnelSource(),
             s.party(),
-            EspSaKeys.aesGcm(sa.spi(), sa.keyMaterial(), sa.extendedSequenceNumbers()),
+            EspSuite.keys(sa),
             sa.replayWindow(),
             sa.lifetime().toSaLifetime(),
             unixNanos.getAsLong()));

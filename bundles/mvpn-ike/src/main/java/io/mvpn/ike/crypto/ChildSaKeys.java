@@ -4,7 +4,8 @@ import java.util.Arrays;
 
 /**
  * Keying material of one Child SA pair (RFC 7296 §2.17), for ESP with AES-GCM-16 and, sized by the
- * caller, ChaCha20-Poly1305 or AES-CBC with HMAC-SHA2:
+ * caller from the suite ({@code io.mvpn.api.ipsec.EspSaKeys.Algorithm}), ChaCha20-Poly1305 or
+ * AES-CBC with HMAC-SHA2:
  *
  * <pre>
  * KEYMAT = prf+(SK_d, Ni | Nr)                   (no PFS, or the Child SA of IKE_AUTH)
@@ -13,9 +14,10 @@ import java.util.Arrays;
  *
  * KEYMAT is taken initiator-to-responder first, then responder-to-initiator, each direction's
  * encryption key before its integrity key (§2.17); an AEAD has no integrity key, and its encryption
- * material is the AES key followed by the 4-byte salt (RFC 4106 §8.1). Each half is what {@code
- * io.mvpn.ipsec.esp.EspSecurityAssociation} takes: 20 or 36 bytes. "Initiator" is the initiator of
- * the exchange that created the Child SA, not of the IKE SA.
+ * material is the key followed by the 4-byte salt (RFC 4106 §8.1, RFC 7634 §4). Each direction's
+ * whole slice ({@link #inboundKeymat}, {@link #outboundKeymat}) is what {@code
+ * EspSaKeys.fromKeymat} takes. "Initiator" is the initiator of the exchange that created the Child
+ * SA, not of the IKE SA.
  */
 public final class ChildSaKeys {
 
@@ -93,5 +95,15 @@ public final class ChildSaKeys {
   /** The integrity key of our inbound SA; empty with an AEAD. */
   public byte[] inboundIntegrity(boolean weInitiated) {
     return (weInitiated ? integrityResponderToInitiator : integrityInitiatorToResponder).clone();
+  }
+
+  /** Our outbound SA's whole slice of KEYMAT: its encryption key (and salt), then integrity key. */
+  public byte[] outboundKeymat(boolean weInitiated) {
+    return Bytes.concat(outbound(weInitiated), outboundIntegrity(weInitiated));
+  }
+
+  /** Our inbound SA's whole slice of KEYMAT, as {@code io.mvpn.api.ipsec.EspSaKeys} takes it. */
+  public byte[] inboundKeymat(boolean weInitiated) {
+    return Bytes.concat(inbound(weInitiated), inboundIntegrity(weInitiated));
   }
 }

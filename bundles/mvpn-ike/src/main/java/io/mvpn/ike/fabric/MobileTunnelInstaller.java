@@ -2,7 +2,6 @@ package io.mvpn.ike.fabric;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.ipsec.ChildSaEvent;
-import io.mvpn.api.ipsec.EspSaKeys;
 import io.mvpn.api.ipsec.EspTunnel;
 import io.mvpn.api.ipsec.EspTunnelService;
 import io.mvpn.api.ipsec.SaLifetime;
@@ -11,6 +10,7 @@ import io.mvpn.ike.sa.ChildSa;
 import io.mvpn.ike.sa.Identity;
 import io.mvpn.ike.sa.IkeEngine;
 import io.mvpn.ike.sa.IkeSa;
+import io.mvpn.ipsec.esp.EspSuite;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -128,20 +128,11 @@ public final class MobileTunnelInstaller implements IkeEngine.Listener {
    * §2.23).
    */
   private static EspTunnel tunnel(Ipv4Address home, IkeSa sa, ChildSa child) {
-    EspSaKeys in =
-        EspSaKeys.aesGcm(
-            child.inbound().spi(),
-            child.inbound().keyMaterial(),
-            child.inbound().extendedSequenceNumbers());
-    EspSaKeys out =
-        EspSaKeys.aesGcm(
-            child.outbound().spi(),
-            child.outbound().keyMaterial(),
-            child.outbound().extendedSequenceNumbers());
+    // The keys with the suite IKE negotiated; the gateway runs whichever it is.
     return new EspTunnel(
         home,
-        in,
-        out,
+        EspSuite.keys(child.inbound()),
+        EspSuite.keys(child.outbound()),
         child.outbound().tunnelDestination(),
         sa.udpEncapsulation().map(u -> u.remote().port()).orElse(0),
         sa.udpEncapsulation().map(u -> u.local().port()).orElse(EspTunnel.NAT_T_PORT),

@@ -1,15 +1,14 @@
 package io.mvpn.ike.sa;
 
-import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.ipsec.EspSaKeys;
 import io.mvpn.ike.crypto.ChildSaKeys;
-import io.mvpn.ike.crypto.SkAead;
 import io.mvpn.ike.message.Octets;
 import io.mvpn.ike.message.Proposal;
 import io.mvpn.ike.message.TrafficSelector;
 import io.mvpn.ike.message.Transform;
 import io.mvpn.ipsec.esp.EspSecurityAssociation;
 import io.mvpn.ipsec.esp.EspSecurityAssociation.Direction;
-import io.mvpn.ipsec.esp.EspTransform;
+import io.mvpn.ipsec.esp.EspSuite;
 import java.security.SecureRandom;
 import java.util.List;
 
@@ -92,73 +91,48 @@ final class ChildSaFactory {
       boolean weInitiated) {
     boolean esn = ProposalPolicy.single(chosen, Transform.ESN).id() == Transform.ESN_YES;
     Transform encryption = ProposalPolicy.single(chosen, Transform.ENCR);
-    Transform integ = ProposalPolicy.optional(chosen, Transform.INTEG);
-    EspTransform.Integrity integrity = integ == null ? null : espIntegrity(integ.id());
-    int bits = encryption.id() == Transform.ENCR_CHACHA20_POLY1305 ? 256 : encryption.keyLength();
-    int encryptionLength =
-        encryption.id() == Transform.ENCR_AES_CBC ? bits / 8 : bits / 8 + SkAead.SALT_LENGTH;
+    EspSaKeys.Algorithm algorithm =
+        algorithm(encryption, ProposalPolicy.optional(chosen, Transform.INTEG));
+    int keyBytes =
+        (encryption.id() == Transform.ENCR_CHACHA20_POLY1305 ? 256 : encryption.keyLength()) / 8;
     ChildSaKeys keys =
         ChildSaKeys.derive(
             sa.keys().prf(),
             sa.keys().skD(),
-            encryptionLength,
-            integrity == null ? 0 : integrity.keyLength(),
+            keyBytes + algorithm.saltLength(),
+            algorithm.integrityKeyLength(),
             girNew,
             ni,
             nr);
+    EspSaKeys in =
+        EspSaKeys.fromKeymat(inboundSpi, algorithm, keys.inboundKeymat(weInitiated), esn);
+    EspSaKeys out =
+        EspSaKeys.fromKeymat(outboundSpi, algorithm, keys.outboundKeymat(weInitiated), esn);
     EspSecurityAssociation inbound =
-        esp(
-            encryption.id(),
-            inboundSpi,
-            Direction.INBOUND,
-            sa.remote().address(),
-            sa.local().address(),
-            keys.inbound(weInitiated),
-            integrity,
-            keys.inboundIntegrity(weInitiated),
-            esn);
+        EspSuite.sa(
+            in, Direction.INBOUND, sa.remote().address(), sa.local().address(), REPLAY_WINDOW);
     EspSecurityAssociation outbound =
-        esp(
-            encryption.id(),
-            outboundSpi,
-            Direction.OUTBOUND,
-            sa.local().address(),
-            sa.remote().address(),
-            keys.outbound(weInitiated),
-            integrity,
-            keys.outboundIntegrity(weInitiated),
-            esn);
+        EspSuite.sa(out, Direction.OUTBOUND, sa.local().address(), sa.remote().address(), 0);
     return new ChildSa(inbound, outbound, localSelectors, remoteSelectors, chosen);
   }
 
-  /** One ESP SA of the negotiated transform: AES-GCM inline, the others through a transform. */
-  private static EspSecurityAssociation esp(
-      int encryptionId,
-      int spi,
-      Direction direction,
-      Ipv4Address source,
-      Ipv4Address destination,
-      byte[] key,
-      EspTransform.Integrity integrity,
-      byte[] integrityKey,
-      boolean esn) {
-    int window = direction == Direction.INBOUND ? REPLAY_WINDOW : 0;
-    if (encryptionId == Transform.ENCR_AES_GCM_16) {
-      return new EspSecurityAssociation(spi, direction, source, destination, key, esn, window);
-    }
-    EspTransform transform =
-        encryptionId == Transform.ENCR_CHACHA20_POLY1305
-            ? EspTransform.chaCha20Poly1305(key)
-            : EspTransform.aesCbc(key, integrity, integrityKey);
-    return new EspSecurityAssociation(spi, direction, source, destination, transform, esn, window);
-  }
-
-  private static EspTransform.Integrity espIntegrity(int id) {
-    return switch (id) {
-      case Transform.AUTH_HMAC_SHA2_256_128 -> EspTransform.Integrity.HMAC_SHA2_256_128;
-      case Transform.AUTH_HMAC_SHA2_384_192 -> EspTransform.Integrity.HMAC_SHA2_384_192;
-      case Transform.AUTH_HMAC_SHA2_512_256 -> EspTransform.Integrity.HMAC_SHA2_512_256;
-      default -> throw new IllegalArgumentException("ESP integrity " + id);
+  /** The ESP suite of a chosen ENCR and INTEG (none with an AEAD). */
+  private static EspSaKeys.Algorithm algorithm(Transform encryption, Transform integ) {
+    return switch (encryption.id()) {
+      case Transform.ENCR_AES_GCM_16 -> EspSaKeys.Algorithm.AES_GCM_16;
+      case Transform.ENCR_CHACHA20_POLY1305 -> EspSaKeys.Algorithm.CHACHA20_POLY1305;
+      case Transform.ENCR_AES_CBC -> {
+        if (integ == null) {
+          throw new IllegalArgumentException("AES-CBC without an integrity transform");
+        }
+        yield switch (integ.id()) {
+          case Transform.AUTH_HMAC_SHA2_256_128 -> EspSaKeys.Algorithm.AES_CBC_HMAC_SHA2_256_128;
+          case Transform.AUTH_HMAC_SHA2_384_192 -> EspSaKeys.Algorithm.AES_CBC_HMAC_SHA2_384_192;
+          case Transform.AUTH_HMAC_SHA2_512_256 -> EspSaKeys.Algorithm.AES_CBC_HMAC_SHA2_512_256;
+          default -> throw new IllegalArgumentException("ESP integrity " + integ.id());
+        };
+      }
+      default -> throw new IllegalArgumentException("ESP encryption " + encryption.id());
     };
   }
 }

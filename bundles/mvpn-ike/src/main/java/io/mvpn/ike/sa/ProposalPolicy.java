@@ -50,9 +50,14 @@ public record ProposalPolicy(int protocolId, List<Transform> transforms) {
     return new ProposalPolicy(Proposal.IKE, all);
   }
 
-  /** ESP: AES-GCM-16 256 then 128, with extended sequence numbers preferred. */
+  /**
+   * ESP: AES-GCM-16 256 and 128 and ChaCha20-Poly1305, then AES-CBC 256 and 128 with
+   * HMAC-SHA2-256-128, -384-192 and -512-256; extended sequence numbers preferred. Apple's client
+   * proposes AES-GCM by default, Windows' AES-CBC-256 with HMAC-SHA2-256; every one of them is a
+   * suite the security gateway runs.
+   */
   public static ProposalPolicy espDefault() {
-    return esp(List.of(256, 128), List.of(Transform.ESN_YES, Transform.ESN_NO));
+    return ProposalSyntax.parse(Proposal.ESP, ProposalSyntax.ESP_DEFAULT);
   }
 
   public static ProposalPolicy esp(List<Integer> aesBits, List<Integer> esn) {

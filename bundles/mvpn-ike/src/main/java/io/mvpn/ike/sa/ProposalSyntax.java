@@ -32,6 +32,13 @@ public final class ProposalSyntax {
           + "aes256-aes128-sha256-sha384-sha512-prfsha256-prfsha384-prfsha512"
           + "-ecp256-ecp384-curve25519-modp2048-modp3072-modp4096";
 
+  /**
+   * The ESP default: the AEADs first, then AES-CBC with HMAC-SHA2, as Windows' built-in client
+   * proposes by default (AES-CBC-256 with HMAC-SHA2-256); extended sequence numbers or not.
+   */
+  public static final String ESP_DEFAULT =
+      "aes256gcm16-aes128gcm16-chacha20poly1305,aes256-aes128-sha256-sha384-sha512";
+
   private static final Map<String, Integer> GROUPS =
       Map.of(
           "modp2048", Transform.MODP_2048,

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.ipsec.ChildSaEvent;
+import io.mvpn.api.ipsec.EspSaKeys;
 import io.mvpn.homeagent.lab.MobilityLab;
+import io.mvpn.ike.message.Proposal;
 import io.mvpn.ike.message.TrafficSelector;
 import io.mvpn.ike.pki.CertificateAuthenticator;
 import io.mvpn.ike.pki.CertificateAuthority;
@@ -20,8 +22,10 @@ import io.mvpn.ike.sa.Identity;
 import io.mvpn.ike.sa.IkeEngine;
 import io.mvpn.ike.sa.IkeSa;
 import io.mvpn.ike.sa.PeerConfig;
+import io.mvpn.ike.sa.ProposalSyntax;
 import io.mvpn.ipsec.esp.EspException;
 import io.mvpn.ipsec.esp.EspInUdp;
+import io.mvpn.ipsec.esp.EspSuite;
 import io.mvpn.ipsec.gateway.GatewayCounter;
 import io.mvpn.ipsec.gateway.MobileTunnel;
 import io.mvpn.ipsec.gateway.SecurityGateway;
@@ -44,6 +48,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A road-warrior node behind a NAPT keys its tunnel with the security gateway's IKE responder on
@@ -70,6 +76,7 @@ class GatewayBehindNatTest {
   SecurityGateway gateway;
   SecurityGatewayIke gatewayIke;
   final List<ChildSaEvent> childSaEvents = new ArrayList<>();
+  PeerConfig nodeConfig; // the mvpn initiator's defaults
   IkeEngine node;
   VrfIkePort nodePort;
   final List<IkeSa> nodeEstablished = new ArrayList<>();
@@ -130,21 +137,16 @@ class GatewayBehindNatTest {
 
     Vrf mn = lab.vrf("mn", "main");
     nodePort = new VrfIkePort(mn, NODE, EngineSettings.defaults(), random);
-    node =
-        new IkeEngine(
-            nodePort.manager(),
-            PeerConfig.of(
-                Identity.fqdn("rw.acme.example"),
-                Identity.ipv4(GW),
-                new CertificateAuthenticator(
-                    ca.issue(Subject.node("rw.acme.example"), KeyType.EC_P256, NOW, until),
-                    trust,
-                    () -> NOW),
-                List.of(TrafficSelector.ipv4(HOME, HOME)),
-                List.of(range("10.1.0.0", "10.1.255.255"))),
-            null,
-            false,
-            IkeEngine.Listener.of(nodeEstablished::add, sa -> {}));
+    nodeConfig =
+        PeerConfig.of(
+            Identity.fqdn("rw.acme.example"),
+            Identity.ipv4(GW),
+            new CertificateAuthenticator(
+                ca.issue(Subject.node("rw.acme.example"), KeyType.EC_P256, NOW, until),
+                trust,
+                () -> NOW),
+            List.of(TrafficSelector.ipv4(HOME, HOME)),
+            List.of(range("10.1.0.0", "10.1.255.255")));
     nodePort.start();
     // The node's port 4500: IKE behind its marker to the engine, ESP to the Child SA.
     mn.bindUdp(EspInUdp.PORT, (v, in, d) -> nodeReceives(d));
@@ -157,6 +159,19 @@ class GatewayBehindNatTest {
                     Ipv4Address.of(d.ip().source())
                         + " "
                         + d.payload().toString(StandardCharsets.US_ASCII)));
+  }
+
+  /** The node, on {@code config}, keys its tunnel with the gateway. */
+  void connect(PeerConfig config) {
+    node =
+        new IkeEngine(
+            nodePort.manager(),
+            config,
+            null,
+            false,
+            IkeEngine.Listener.of(nodeEstablished::add, sa -> {}));
+    lab.virtualTime().execute(() -> node.initiate(new Endpoint(GW, Endpoint.IKE_PORT)));
+    run(1_000);
   }
 
   static TrafficSelector range(String start, String end) {
@@ -240,8 +255,7 @@ class GatewayBehindNatTest {
 
   @Test
   void aNodeBehindANatKeysItsTunnelOn4500AndTheGatewayFollowsItsMapping() throws Exception {
-    lab.virtualTime().execute(() -> node.initiate(new Endpoint(GW, Endpoint.IKE_PORT)));
-    run(1_000);
+    connect(nodeConfig);
 
     assertThat(nodeEstablished).hasSize(1);
     IkeSa sa = nodeEstablished.get(0);
@@ -271,10 +285,40 @@ class GatewayBehindNatTest {
     assertThat(gateway.counter(GatewayCounter.UNKNOWN_SPI)).isZero();
   }
 
+  /**
+   * The gateway on its default policy takes what the built-in clients propose by default: Windows'
+   * AES-CBC-256 with HMAC-SHA2-256 over MODP-2048, Apple's AES-256-GCM over ECP-256; the tunnel
+   * runs the suite negotiated.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "Windows, aes256-sha256-modp2048, aes256-sha256-noesn, AES_CBC_HMAC_SHA2_256_128, aes256-sha256",
+    "Apple, aes256gcm16-prfsha256-ecp256, aes256gcm16-noesn, AES_GCM_16, aes256gcm16"
+  })
+  void aBuiltInClientsDefaultProposalGetsATunnelOfItsSuite(
+      String client, String ike, String esp, EspSaKeys.Algorithm suite, String suiteName)
+      throws Exception {
+    connect(
+        nodeConfig.withProposals(
+            ProposalSyntax.parse(Proposal.IKE, ike), ProposalSyntax.parse(Proposal.ESP, esp)));
+
+    assertThat(nodeEstablished).as(client).hasSize(1);
+    ChildSa child = nodeEstablished.get(0).childSas().get(0);
+    MobileTunnel tunnel = gateway.tunnel(HOME);
+    assertThat(EspSuite.algorithm(tunnel.inbound())).isEqualTo(suite);
+    assertThat(EspSuite.name(tunnel.outbound())).isEqualTo(suiteName);
+    // The gateway's SAs are the node's, mirrored: same keys and suite each way.
+    assertThat(EspSuite.keys(tunnel.inbound())).isEqualTo(EspSuite.keys(child.outbound()));
+    assertThat(EspSuite.keys(tunnel.outbound())).isEqualTo(EspSuite.keys(child.inbound()));
+    nodeSends("up");
+    hostSends("down");
+    assertThat(atHost).containsExactly("10.250.0.5 up");
+    assertThat(atNode).containsExactly("10.1.0.100 down");
+  }
+
   @Test
   void replayedOrForgedEspFromAnotherPortMovesNothing() throws Exception {
-    lab.virtualTime().execute(() -> node.initiate(new Endpoint(GW, Endpoint.IKE_PORT)));
-    run(1_000);
+    connect(nodeConfig);
     nodeSends("up");
     MobileTunnel tunnel = gateway.tunnel(HOME);
     int mapped = tunnel.outbound().udpDestinationPort();
@@ -294,8 +338,7 @@ class GatewayBehindNatTest {
 
   @Test
   void aChildSaRekeyKeepsThePortTheTunnelFollowedAndTheOldKeysUntilDeleted() throws Exception {
-    lab.virtualTime().execute(() -> node.initiate(new Endpoint(GW, Endpoint.IKE_PORT)));
-    run(1_000);
+    connect(nodeConfig);
     IkeSa sa = nodeEstablished.get(0);
     nodeSends("up");
     int mapped = gateway.tunnel(HOME).outbound().udpDestinationPort();

@@ -88,16 +88,17 @@ class IkeRekeyTsharkTest {
     assertThat(rows.get(3)).matches("\\p{XDigit}{16}\t37\t0x28\t\t\t");
     assertThat(rows.subList(0, 4)).noneMatch(r -> r.startsWith(next));
     // On the new SA, whose initiator the gateway is now: the MN re-keys its Child SA
-    // (N(REKEY_SA), an ESP proposal), deletes the old pair and asks for another one.
+    // (N(REKEY_SA), two ESP proposals as the default offers them: AEADs, then AES-CBC with
+    // integrity), deletes the old pair and asks for another one.
     assertThat(rows.subList(4, 10))
         .allMatch(r -> r.startsWith(next + "\t"), "on the new SA " + next)
         .extracting(r -> r.substring(17))
         .containsExactly(
-            "36\t0x00\t3\t16393\t",
+            "36\t0x00\t3,3\t16393\t",
             "36\t0x28\t3\t\t",
             "37\t0x00\t\t\t3",
             "37\t0x28\t\t\t3",
-            "36\t0x00\t3\t\t",
+            "36\t0x00\t3,3\t\t",
             "36\t0x28\t3\t\t");
   }
 

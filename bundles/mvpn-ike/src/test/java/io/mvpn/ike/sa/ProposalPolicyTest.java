@@ -180,6 +180,19 @@ class ProposalPolicyTest {
   }
 
   @Test
+  void theDefaultEspPolicyTakesWindowsAesCbcSha256AndApplesAesGcmAsOffered() {
+    for (String client : List.of("aes256-sha256-noesn", "aes256gcm16-noesn", "chacha20poly1305")) {
+      ProposalPolicy offer = ProposalSyntax.parse(Proposal.ESP, client);
+      Proposal chosen =
+          ProposalPolicy.espDefault()
+              .choose(new SecurityAssociationPayload(offer.offer(ChildSaFactory.spiOctets(0x99))))
+              .orElseThrow();
+
+      assertThat(offer.accepts(chosen)).as(client).isTrue();
+    }
+  }
+
+  @Test
   void espChoiceNeedsEncryptionAndEsn() {
     ProposalPolicy esp = ProposalPolicy.esp(List.of(256), List.of(Transform.ESN_NO));
     List<Proposal> offered = ProposalPolicy.espDefault().offer(ChildSaFactory.spiOctets(0x1234));

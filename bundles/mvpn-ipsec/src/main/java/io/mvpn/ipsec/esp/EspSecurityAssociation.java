@@ -161,6 +161,11 @@ public final class EspSecurityAssociation {
     return spi;
   }
 
+  /** Null for AES-GCM, which runs inline. */
+  EspTransform transform() {
+    return transform;
+  }
+
   public Direction direction() {
     return direction;
   }
@@ -203,13 +208,13 @@ public final class EspSecurityAssociation {
   }
 
   /**
-   * A copy of the AES key followed by the salt, as the constructor took it: for the key exchange
-   * that derived this SA to hand it to the data plane that runs it (a security gateway builds its
-   * own SA from it, so the two never share sequence numbers).
+   * A copy of the SA's slice of KEYMAT (RFC 7296 §2.17): the key, an AEAD's salt, AES-CBC's
+   * integrity key. For the key exchange that derived this SA to hand it to the data plane that runs
+   * it (a security gateway builds its own SA from it: {@link EspSuite}), never sharing a sequence.
    */
   public byte[] keyMaterial() {
     if (transform != null) {
-      throw new IllegalStateException("SA " + spi + " is no AES-GCM SA: its keys stay with it");
+      return transform.keyMaterial();
     }
     byte[] k = key.getEncoded();
     byte[] out = Arrays.copyOf(k, k.length + SALT_LENGTH);

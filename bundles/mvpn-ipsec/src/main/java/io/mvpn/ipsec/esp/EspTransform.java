@@ -1,5 +1,6 @@
 package io.mvpn.ipsec.esp;
 
+import io.mvpn.api.ipsec.EspSaKeys;
 import io.netty.buffer.ByteBuf;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
@@ -25,16 +26,28 @@ public abstract sealed class EspTransform {
 
   /** The HMAC-SHA2 integrity transforms of RFC 4868, keyed with the hash's output length. */
   public enum Integrity {
-    HMAC_SHA2_256_128("HmacSHA256", 32),
-    HMAC_SHA2_384_192("HmacSHA384", 48),
-    HMAC_SHA2_512_256("HmacSHA512", 64);
+    HMAC_SHA2_256_128("HmacSHA256", 32, EspSaKeys.Algorithm.AES_CBC_HMAC_SHA2_256_128),
+    HMAC_SHA2_384_192("HmacSHA384", 48, EspSaKeys.Algorithm.AES_CBC_HMAC_SHA2_384_192),
+    HMAC_SHA2_512_256("HmacSHA512", 64, EspSaKeys.Algorithm.AES_CBC_HMAC_SHA2_512_256);
 
     final String jceName;
     final int keyLength;
+    private final EspSaKeys.Algorithm withAesCbc;
 
-    Integrity(String jceName, int keyLength) {
+    Integrity(String jceName, int keyLength, EspSaKeys.Algorithm withAesCbc) {
       this.jceName = jceName;
       this.keyLength = keyLength;
+      this.withAesCbc = withAesCbc;
+    }
+
+    /** The integrity transform of an AES-CBC suite. */
+    public static Integrity of(EspSaKeys.Algorithm aesCbcSuite) {
+      for (Integrity i : values()) {
+        if (i.withAesCbc == aesCbcSuite) {
+          return i;
+        }
+      }
+      throw new IllegalArgumentException(aesCbcSuite + " is no AES-CBC suite");
     }
 
     public int keyLength() {
@@ -47,7 +60,7 @@ public abstract sealed class EspTransform {
     }
   }
 
-  /** AES-CBC with an HMAC-SHA2 integrity key: {@code aesKey} of 16 or 32 bytes. */
+  /** AES-CBC with an HMAC-SHA2 integrity key: {@code aesKey} of 16, 24 or 32 bytes. */
   public static EspTransform aesCbc(byte[] aesKey, Integrity integrity, byte[] integrityKey) {
     return new AesCbcHmac(aesKey, integrity, integrityKey);
   }
@@ -137,8 +150,11 @@ public abstract sealed class EspTransform {
     return scratch;
   }
 
-  /** The key material, for the data plane that takes the SA over. */
+  /** The key material as KEYMAT lays it out, for the data plane that takes the SA over. */
   abstract byte[] keyMaterial();
+
+  /** The suite this transform runs. */
+  abstract EspSaKeys.Algorithm algorithm();
 
   /**
    * Encrypt-then-MAC over SPI, sequence, IV and ciphertext, plus the ESN's high half (§3.3.2.1).
@@ -223,6 +239,11 @@ public abstract sealed class EspTransform {
       System.arraycopy(integrityKey, 0, out, k.length, integrityKey.length);
       return out;
     }
+
+    @Override
+    EspSaKeys.Algorithm algorithm() {
+      return integrity.withAesCbc;
+    }
   }
 
   /** AEAD like AES-GCM (RFC 4106): nonce salt | IV, the IV the sequence number, AAD SPI | seq. */
@@ -295,6 +316,11 @@ public abstract sealed class EspTransform {
       byte[] out = Arrays.copyOf(k, 36);
       System.arraycopy(salt, 0, out, 32, 4);
       return out;
+    }
+
+    @Override
+    EspSaKeys.Algorithm algorithm() {
+      return EspSaKeys.Algorithm.CHACHA20_POLY1305;
     }
   }
 }

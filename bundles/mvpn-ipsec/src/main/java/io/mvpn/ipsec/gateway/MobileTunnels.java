@@ -7,6 +7,7 @@ import io.mvpn.api.ipsec.SaLifetime;
 import io.mvpn.api.time.Scheduler;
 import io.mvpn.ipsec.esp.EspSecurityAssociation;
 import io.mvpn.ipsec.esp.EspSecurityAssociation.Direction;
+import io.mvpn.ipsec.esp.EspSuite;
 import io.mvpn.ipsec.esp.Lifetime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,15 +30,7 @@ final class MobileTunnels {
   static MobileTunnel build(EspTunnel t, Ipv4Address self, Scheduler scheduler, String gateway) {
     EspSecurityAssociation in =
         inbound(t.inbound(), t.replayWindow(), t.lifetime(), self, scheduler, gateway);
-    EspSecurityAssociation out =
-        new EspSecurityAssociation(
-            t.outbound().spi(),
-            Direction.OUTBOUND,
-            self,
-            t.peer(),
-            keyMaterial(t.outbound()),
-            t.outbound().extendedSequenceNumbers(),
-            0);
+    EspSecurityAssociation out = EspSuite.sa(t.outbound(), Direction.OUTBOUND, self, t.peer(), 0);
     if (t.udpEncapsulated()) {
       // Behind a NAT, ESP goes in UDP between the ports the exchange floated to (RFC 7296 §2.23).
       out.setUdpPorts(t.localUdpPort(), t.peerUdpPort());
@@ -54,15 +47,7 @@ final class MobileTunnels {
       Ipv4Address self,
       Scheduler scheduler,
       String gateway) {
-    EspSecurityAssociation in =
-        new EspSecurityAssociation(
-            keys.spi(),
-            Direction.INBOUND,
-            null,
-            self,
-            keyMaterial(keys),
-            keys.extendedSequenceNumbers(),
-            replayWindow);
+    EspSecurityAssociation in = EspSuite.sa(keys, Direction.INBOUND, null, self, replayWindow);
     limit(in, lifetime, scheduler, gateway);
     return in;
   }
@@ -77,9 +62,9 @@ final class MobileTunnels {
     }
   }
 
-  /** The keys an SA runs on, as a value. */
+  /** The keys an SA runs on, as a value, with its suite. */
   static EspSaKeys keys(EspSecurityAssociation sa) {
-    return EspSaKeys.aesGcm(sa.spi(), sa.keyMaterial(), sa.extendedSequenceNumbers());
+    return EspSuite.keys(sa);
   }
 
   /** The tunnel a gateway runs now, as a value: where it sends now, with {@code lifetime}. */
@@ -94,12 +79,6 @@ final class MobileTunnels {
         out.udpSourcePort(),
         t.inbound().replayWindow(),
         lifetime);
-  }
-
-  private static byte[] keyMaterial(EspSaKeys keys) {
-    return switch (keys.algorithm()) {
-      case AES_GCM_16 -> keys.keyAndSalt();
-    };
   }
 
   static Lifetime lifetime(SaLifetime l) {

@@ -10,12 +10,17 @@ import java.util.Map;
  */
 public interface SecurityGatewayService {
 
-  /** One SA, as {@code mvpn:sa} lists it. */
+  /**
+   * One SA, as {@code mvpn:sa} lists it.
+   *
+   * @param suite the ESP suite as strongSwan's proposals name it, e.g. {@code aes256-sha256}
+   */
   record SaView(
       String gateway,
       String homeAddress,
       String direction,
       int spi,
+      String suite,
       String tunnelSource,
       String tunnelDestination,
       long sequence,

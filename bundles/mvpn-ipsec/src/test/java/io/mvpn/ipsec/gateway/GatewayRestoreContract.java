@@ -2,10 +2,12 @@ package io.mvpn.ipsec.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mvpn.api.ipsec.EspSaKeys.Algorithm;
 import io.mvpn.api.ipsec.EspSaStore;
 import io.mvpn.api.ipsec.EspTunnel;
 import io.mvpn.api.ipsec.SaLifetime;
 import io.mvpn.ipsec.esp.EspException;
+import io.mvpn.ipsec.esp.EspSuite;
 import io.mvpn.packet.ipv4.IpProtocol;
 import io.mvpn.packet.ipv4.Ipv4Packet;
 import io.mvpn.packet.siu.SecurityInformationUpdate;
@@ -21,6 +23,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A security gateway replaced by a new instance over the same {@link EspSaStore} (an update of its
@@ -150,6 +154,28 @@ abstract class GatewayRestoreContract extends SecurityGatewayTunnelsTest {
     assertThat(atHost).containsExactly("up before", "up after");
     assertThat(atNode).containsExactly("down before", "down after");
     assertThat(gateway.counter(GatewayCounter.ESP_REFUSED)).isZero();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Algorithm.class)
+  void aReplacedGatewayRunsEachTunnelAndRetiringSaOnTheSuiteItWasKeyedWith(Algorithm a)
+      throws Exception {
+    EspTunnel old = newTunnel(a);
+    tunnels.install(old);
+    EspTunnel next = newTunnel(a);
+    tunnels.rekey(next);
+
+    replaceInOrder();
+
+    MobileTunnel back = gateway.tunnel(HOME);
+    assertThat(EspSuite.keys(back.inbound())).isEqualTo(next.inbound());
+    assertThat(EspSuite.keys(back.outbound())).isEqualTo(next.outbound());
+    nodeSends(old.inbound().spi(), "up on the retiring keys");
+    nodeSends(next.inbound().spi(), "up on the current keys");
+    hostSends("down");
+    assertThat(atHost).containsExactly("up on the retiring keys", "up on the current keys");
+    assertThat(atNode).containsExactly("down");
+    assertThat(store.tunnels("gw1").get(0).retiring().get(0).keys()).isEqualTo(old.inbound());
   }
 
   @Test

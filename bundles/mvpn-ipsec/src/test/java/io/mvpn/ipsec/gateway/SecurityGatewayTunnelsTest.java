@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.ipsec.EspSaKeys;
+import io.mvpn.api.ipsec.EspSaKeys.Algorithm;
 import io.mvpn.api.ipsec.EspTunnel;
 import io.mvpn.api.ipsec.EspTunnelService;
 import io.mvpn.api.ipsec.IkeDatagram;
@@ -12,6 +13,8 @@ import io.mvpn.api.ipsec.SaLifetime;
 import io.mvpn.api.time.Scheduler;
 import io.mvpn.ipsec.esp.EspSecurityAssociation;
 import io.mvpn.ipsec.esp.EspSecurityAssociation.Direction;
+import io.mvpn.ipsec.esp.EspSuite;
+import io.mvpn.ipsec.esp.EspTransform;
 import io.mvpn.ipsec.esp.Lifetime;
 import io.mvpn.lab.Lab;
 import io.mvpn.lab.TopologyBuilder;
@@ -36,6 +39,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The gateway's tunnels as a keying function sees them: installed, re-keyed and removed by value,
@@ -116,26 +121,68 @@ class SecurityGatewayTunnelsTest {
     return gateway;
   }
 
-  /** A fresh key pair for both directions, and the node's mirror of it. */
+  /** A fresh AES-GCM key pair for both directions, and the node's mirror of it. */
   EspTunnel newTunnel() {
-    EspSaKeys gwIn = keys(nextSpi++);
-    EspSaKeys gwOut = keys(nextSpi++);
-    nodeSas.put(
-        gwIn.spi(),
-        new EspSecurityAssociation(
-            gwIn.spi(), Direction.OUTBOUND, NODE, GW, gwIn.keyAndSalt(), true, 0));
-    nodeSas.put(
-        gwOut.spi(),
-        new EspSecurityAssociation(
-            gwOut.spi(), Direction.INBOUND, GW, NODE, gwOut.keyAndSalt(), true, 64));
-    return new EspTunnel(
-        HOME, gwIn, gwOut, NODE, 0, EspTunnel.NAT_T_PORT, 64, SaLifetime.UNLIMITED);
+    return newTunnel(Algorithm.AES_GCM_16);
   }
 
-  EspSaKeys keys(int spi) {
-    byte[] material = new byte[20];
-    Arrays.fill(material, (byte) spi);
-    return EspSaKeys.aesGcm(spi, material, true);
+  /**
+   * A fresh key pair of the suite for both directions, and the node's mirror of it, which the node
+   * builds on its own from the raw KEYMAT slices (not through {@link EspSuite}).
+   */
+  EspTunnel newTunnel(Algorithm algorithm) {
+    int gwIn = nextSpi++;
+    int gwOut = nextSpi++;
+    byte[] keymatIn = keymat(algorithm, gwIn);
+    byte[] keymatOut = keymat(algorithm, gwOut);
+    nodeSas.put(gwIn, nodeSa(algorithm, gwIn, Direction.OUTBOUND, NODE, GW, keymatIn, 0));
+    nodeSas.put(gwOut, nodeSa(algorithm, gwOut, Direction.INBOUND, GW, NODE, keymatOut, 64));
+    return new EspTunnel(
+        HOME,
+        EspSaKeys.fromKeymat(gwIn, algorithm, keymatIn, true),
+        EspSaKeys.fromKeymat(gwOut, algorithm, keymatOut, true),
+        NODE,
+        0,
+        EspTunnel.NAT_T_PORT,
+        64,
+        SaLifetime.UNLIMITED);
+  }
+
+  /** KEYMAT for one direction: the suite's largest key, bytes counting up from the SPI. */
+  static byte[] keymat(Algorithm algorithm, int spi) {
+    byte[] keymat = new byte[algorithm.keymatLength(32)];
+    for (int i = 0; i < keymat.length; i++) {
+      keymat[i] = (byte) (spi * 7 + i);
+    }
+    return keymat;
+  }
+
+  /** The node's SA, cut from KEYMAT as RFC 7296 §2.17 orders it, by the ESP library's own means. */
+  static EspSecurityAssociation nodeSa(
+      Algorithm algorithm,
+      int spi,
+      Direction direction,
+      Ipv4Address from,
+      Ipv4Address to,
+      byte[] keymat,
+      int window) {
+    Ipv4Address source = direction == Direction.OUTBOUND ? from : null;
+    byte[] aesKey = Arrays.copyOf(keymat, 32);
+    byte[] integrityKey = Arrays.copyOfRange(keymat, 32, keymat.length);
+    EspTransform transform =
+        switch (algorithm) {
+          case AES_GCM_16 -> null;
+          case CHACHA20_POLY1305 -> EspTransform.chaCha20Poly1305(keymat);
+          case AES_CBC_HMAC_SHA2_256_128 ->
+              EspTransform.aesCbc(aesKey, EspTransform.Integrity.HMAC_SHA2_256_128, integrityKey);
+          case AES_CBC_HMAC_SHA2_384_192 ->
+              EspTransform.aesCbc(aesKey, EspTransform.Integrity.HMAC_SHA2_384_192, integrityKey);
+          case AES_CBC_HMAC_SHA2_512_256 ->
+              EspTransform.aesCbc(aesKey, EspTransform.Integrity.HMAC_SHA2_512_256, integrityKey);
+        };
+    return transform == null
+        ? new EspSecurityAssociation(spi, direction, source, to, keymat, true, window)
+        : new EspSecurityAssociation(spi, direction, source, to, transform, true, window);
   }
 
   /** The node sends one datagram from its home address to the host through the SA of that SPI. */
@@ -188,6 +235,32 @@ class SecurityGatewayTunnelsTest {
     assertThat(atNode).containsExactly("down");
     assertThat(tunnels.publicAddress()).isEqualTo(GW);
     assertThat(tunnels.outsideVrf()).isEqualTo(lab.vrf("gw", "outside").name());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Algorithm.class)
+  void aTunnelOfEverySuiteCarriesTrafficBothWaysAndKeepsItsSuiteThroughARekey(Algorithm a)
+      throws Exception {
+    EspTunnel t = newTunnel(a);
+    tunnels.install(t);
+
+    MobileTunnel installed = gateway.tunnel(HOME);
+    assertThat(EspSuite.algorithm(installed.inbound())).isEqualTo(a);
+    assertThat(EspSuite.algorithm(installed.outbound())).isEqualTo(a);
+    nodeSends(t.inbound().spi(), "up");
+    hostSends("down");
+    assertThat(atHost).containsExactly("up");
+    assertThat(atNode).containsExactly("down");
+
+    EspTunnel next = newTunnel(a);
+    tunnels.rekey(next);
+    assertThat(EspSuite.keys(gateway.tunnel(HOME).outbound())).isEqualTo(next.outbound());
+    nodeSends(t.inbound().spi(), "up on the old keys");
+    nodeSends(next.inbound().spi(), "up on the new keys");
+    hostSends("down on the new keys");
+    assertThat(atHost).containsExactly("up", "up on the old keys", "up on the new keys");
+    assertThat(atNode).containsExactly("down", "down on the new keys");
+    assertThat(gateway.counter(GatewayCounter.ESP_REFUSED)).isZero();
   }
 
   @Test

@@ -54,7 +54,7 @@ public class SaCommand implements Action {
 
   private void list(PrintStream out, List<SecurityGatewayService> all) {
     ShellTable table = new ShellTable();
-    for (String c : List.of("Gateway", "Node", "Dir", "SPI", "Source", "Destination")) {
+    for (String c : List.of("Gateway", "Node", "Dir", "SPI", "Suite", "Source", "Destination")) {
       table.column(c);
     }
     table.column("Sequence").alignRight();
@@ -70,6 +70,7 @@ public class SaCommand implements Action {
                 sa.homeAddress(),
                 sa.direction(),
                 String.format("0x%08x", sa.spi()),
+                sa.suite(),
                 sa.tunnelSource(),
                 sa.tunnelDestination(),
                 Long.toUnsignedString(sa.sequence()),
@@ -93,12 +94,13 @@ public class SaCommand implements Action {
         if ((sa.spi() & 0xFFFFFFFFL) == wanted) {
           found = true;
           out.printf(
-              "gateway %s, %s SA 0x%08x for %s%n  tunnel %s -> %s%n"
+              "gateway %s, %s SA 0x%08x for %s, %s%n  tunnel %s -> %s%n"
                   + "  sequence %s, %d packets, %d bytes, %s%n  refused %s%n",
               sa.gateway(),
               sa.direction(),
               sa.spi(),
               sa.homeAddress(),
+              sa.suite(),
               sa.tunnelSource(),
               sa.tunnelDestination(),
               Long.toUnsignedString(sa.sequence()),
