@@ -1,16 +1,13 @@
 package io.mvpn.itests;
 
-import io.mvpn.net.transport.tun.KernelLab;
+import io.mvpn.homeagent.NetnsLab;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The networks around the appliance's road warrior gateway, as network namespaces named after this
- * process (so parallel worktrees do not collide):
+ * The networks around the appliance's road warrior gateway, as network namespaces of a {@link
+ * NetnsLab} (named after this process, so parallel worktrees do not collide):
  *
  * <pre>
  *  direct ─ 198.51.100.0/30 ─┐
@@ -31,48 +28,41 @@ final class RoadWarriorNetwork implements AutoCloseable {
   static final String DIRECT_CLIENT = "198.51.100.2";
   static final String NAT_PUBLIC = "198.51.100.6";
 
+  private final NetnsLab lab = new NetnsLab();
   private final String tag = Long.toString(ProcessHandle.current().pid() % 100_000);
-  final String internet = "rwnet-" + tag;
-  final String direct = "rwdirect-" + tag;
-  final String nat = "rwnat-" + tag;
-  final String behindNat = "rwbehind-" + tag;
-  final String site = "rwsite-" + tag;
 
-  /** The devices the appliance's cfg files name: at most 15 characters. */
-  final String publicTun = "rwp" + tag;
+  /**
+   * The devices the appliance's cfg files name (the lab deletes them if the container does not).
+   */
+  final String publicTun = lab.device("p");
 
-  final String siteTun = "rws" + tag;
+  final String siteTun = lab.device("s");
 
-  private final List<String> namespaces = new ArrayList<>();
-  private final List<Process> programs = new ArrayList<>();
+  String internet;
+  String direct;
+  String nat;
+  String behindNat;
+  String site;
 
   /** Makes the namespaces, links and NAT; the TUN devices come with the appliance. */
   void build() throws IOException, InterruptedException {
-    for (String ns : List.of(internet, direct, nat, behindNat, site)) {
-      namespace(ns);
-    }
-    in(internet, "sysctl", "-qw", "net.ipv4.ip_forward=1");
-    link(internet, "rw" + tag + "d0", "198.51.100.1/30", direct, "rw" + tag + "d1", DIRECT_CLIENT);
-    in(direct, "ip", "route", "add", "default", "via", "198.51.100.1");
-    link(internet, "rw" + tag + "n0", "198.51.100.5/30", nat, "rw" + tag + "n1", NAT_PUBLIC);
-    in(nat, "ip", "route", "add", "default", "via", "198.51.100.5");
-    in(nat, "sysctl", "-qw", "net.ipv4.ip_forward=1");
-    link(nat, "rw" + tag + "b0", "10.77.0.1/24", behindNat, "rw" + tag + "b1", "10.77.0.2");
-    in(behindNat, "ip", "route", "add", "default", "via", "10.77.0.1");
+    internet = lab.namespace("rwnet");
+    direct = lab.namespace("rwdirect");
+    nat = lab.namespace("rwnat");
+    behindNat = lab.namespace("rwbehind");
+    site = lab.namespace("rwsite");
+    lab.in(internet, "sysctl", "-qw", "net.ipv4.ip_forward=1");
+    link(internet, "d", "198.51.100.1/30", direct, DIRECT_CLIENT);
+    lab.in(direct, "ip", "route", "add", "default", "via", "198.51.100.1");
+    link(internet, "n", "198.51.100.5/30", nat, NAT_PUBLIC);
+    lab.in(nat, "ip", "route", "add", "default", "via", "198.51.100.5");
+    lab.in(nat, "sysctl", "-qw", "net.ipv4.ip_forward=1");
+    link(nat, "b", "10.77.0.1/24", behindNat, "10.77.0.2");
+    lab.in(behindNat, "ip", "route", "add", "default", "via", "10.77.0.1");
     // The internet has no route to 10.77.0.0/24: only the masquerade gets the client through.
-    in(nat, "nft", "add", "table", "ip", "rwnat");
-    in(nat, "nft", "add chain ip rwnat post { type nat hook postrouting priority srcnat ; }");
-    in(
-        nat,
-        "nft",
-        "add",
-        "rule",
-        "ip",
-        "rwnat",
-        "post",
-        "oifname",
-        "rw" + tag + "n1",
-        "masquerade");
+    lab.in(nat, "nft", "add", "table", "ip", "rwnat");
+    lab.in(nat, "nft", "add chain ip rwnat post { type nat hook postrouting priority srcnat ; }");
+    lab.in(nat, "nft", "add", "rule", "ip", "rwnat", "post", "oifname", end("n", 1), "masquerade");
   }
 
   /**
@@ -81,56 +71,51 @@ final class RoadWarriorNetwork implements AutoCloseable {
    * reaches the road warriors' virtual addresses 10.9.0.0/24 through it).
    */
   void adopt() throws IOException, InterruptedException {
-    moveInto(publicTun, internet, "203.0.113.1/24");
-    moveInto(siteTun, site, SITE_HOST + "/24");
-    in(site, "ip", "route", "add", "10.9.0.0/24", "dev", siteTun);
+    lab.moveInto(publicTun, internet, "203.0.113.1/24");
+    lab.moveInto(siteTun, site, SITE_HOST + "/24");
+    lab.in(site, "ip", "route", "add", "10.9.0.0/24", "dev", siteTun);
   }
 
-  private void namespace(String name) throws IOException, InterruptedException {
-    if (Files.exists(Path.of("/run/netns", name))) {
-      KernelLab.run("ip", "netns", "del", name); // left by a killed run with this process id
-    }
-    KernelLab.run("ip", "netns", "add", name);
-    namespaces.add(name);
-    in(name, "ip", "link", "set", "lo", "up");
+  /** One end of a veth pair: rw, this run's tag, the pair's letter, 0 or 1. */
+  private String end(String pair, int side) {
+    return "rw" + tag + pair + side;
   }
 
-  /** A veth pair made straight inside two namespaces, each end addressed on a shared prefix. */
-  private void link(String ns1, String end1, String address1, String ns2, String end2, String host2)
+  /**
+   * A veth pair made straight inside two namespaces: end 0 with {@code address0} (a.b.c.d/len), end
+   * 1 with {@code host1} on the same prefix. The namespaces take the pair when they go.
+   */
+  private void link(String ns0, String pair, String address0, String ns1, String host1)
       throws IOException, InterruptedException {
-    KernelLab.run(
-        "ip", "link", "add", end1, "netns", ns1, "type", "veth", "peer", "name", end2, "netns",
-        ns2);
-    String length = address1.substring(address1.indexOf('/'));
-    in(ns1, "ip", "addr", "add", address1, "dev", end1);
-    in(ns1, "ip", "link", "set", end1, "up");
-    in(ns2, "ip", "addr", "add", host2 + length, "dev", end2);
-    in(ns2, "ip", "link", "set", end2, "up");
-  }
-
-  private void moveInto(String device, String namespace, String address)
-      throws IOException, InterruptedException {
-    KernelLab.run("ip", "link", "set", device, "netns", namespace);
-    in(namespace, "sysctl", "-qw", "net.ipv6.conf." + device + ".disable_ipv6=1");
-    in(namespace, "ip", "addr", "add", address, "dev", device);
-    in(namespace, "ip", "link", "set", device, "up");
+    NetnsLab.run(
+        "ip",
+        "link",
+        "add",
+        end(pair, 0),
+        "netns",
+        ns0,
+        "type",
+        "veth",
+        "peer",
+        "name",
+        end(pair, 1),
+        "netns",
+        ns1);
+    String length = address0.substring(address0.indexOf('/'));
+    lab.in(ns0, "ip", "addr", "add", address0, "dev", end(pair, 0));
+    lab.in(ns0, "ip", "link", "set", end(pair, 0), "up");
+    lab.in(ns1, "ip", "addr", "add", host1 + length, "dev", end(pair, 1));
+    lab.in(ns1, "ip", "link", "set", end(pair, 1), "up");
   }
 
   /** Runs a command inside a namespace to completion (20 s at most); its output. */
   String in(String namespace, String... command) throws IOException, InterruptedException {
-    return KernelLab.run(inside(namespace, command).toArray(String[]::new));
+    return lab.in(namespace, command);
   }
 
   /** Starts a program inside a namespace, output to a file; {@link #close} stops it if it runs. */
   Process start(String namespace, Path output, String... command) throws IOException {
-    Process p =
-        new ProcessBuilder(inside(namespace, command))
-            .redirectErrorStream(true)
-            .redirectOutput(output.toFile())
-            .start();
-    p.getOutputStream().close();
-    programs.add(p);
-    return p;
+    return lab.start(namespace, ProcessBuilder.Redirect.to(output.toFile()), command);
   }
 
   /** Ends a program started here with SIGTERM (so a capture writes its end), within 10 s. */
@@ -141,25 +126,8 @@ final class RoadWarriorNetwork implements AutoCloseable {
     }
   }
 
-  private static List<String> inside(String namespace, String... command) {
-    List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
-    full.addAll(List.of(command));
-    return full;
-  }
-
   @Override
   public void close() throws InterruptedException {
-    for (Process p : programs) {
-      if (p.isAlive()) {
-        stop(p);
-      }
-    }
-    for (String namespace : namespaces) {
-      try {
-        KernelLab.run("ip", "netns", "del", namespace);
-      } catch (IOException e) {
-        // Already gone: nothing to clean.
-      }
-    }
+    lab.close();
   }
 }
