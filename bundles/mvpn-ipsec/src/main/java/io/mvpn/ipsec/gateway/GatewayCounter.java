@@ -37,5 +37,10 @@ public enum GatewayCounter {
   /** UDP 4500 datagrams too short to be ESP, IKE or a keepalive (RFC 3948 §2), dropped. */
   NAT_T_RUNT,
   /** IKE on UDP 4500 while no IKE responder listens on the gateway, dropped. */
-  NAT_T_IKE_UNHANDLED
+  NAT_T_IKE_UNHANDLED,
+  /**
+   * A datagram toward a node whose ESP would exceed the outside link's MTU: dropped, and its sender
+   * told the size that fits (ICMP fragmentation needed).
+   */
+  TOO_BIG_FOR_TUNNEL
 }

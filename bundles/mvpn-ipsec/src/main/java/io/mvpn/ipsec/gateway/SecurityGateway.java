@@ -17,6 +17,8 @@ import io.mvpn.net.Registration;
 import io.mvpn.net.Route;
 import io.mvpn.net.Vrf;
 import io.mvpn.packet.MalformedPacketException;
+import io.mvpn.packet.icmp.IcmpBuilder;
+import io.mvpn.packet.icmp.IcmpType;
 import io.mvpn.packet.ipv4.IpProtocol;
 import io.mvpn.packet.ipv4.Ipv4Packet;
 import io.mvpn.packet.mip.MipConstants;
@@ -454,7 +456,9 @@ public final class SecurityGateway {
   private final class Tunnels extends EncapsulatingTransport {
 
     Tunnels() {
-      super("esp:" + config.publicAddress(), 1500 - 20 - 8 - 8 - 16 - 3 - 2);
+      // Over Ethernet in AES-GCM ESP in UDP: IPv4, UDP, ESP header, IV, ICV, trailer. A smaller
+      // outside link is checked per datagram (TunnelMtu).
+      super("esp:" + config.publicAddress(), 1500 - 20 - 8 - 8 - 8 - 16 - 2);
     }
 
     @Override
@@ -465,7 +469,22 @@ public final class SecurityGateway {
         count(GatewayCounter.OUTBOUND_SELECTOR_MISS);
         return;
       }
+      Route path = outside.lookup(e.tunnel.outbound().tunnelDestination());
+      if (path != null && TunnelMtu.outerLength(e.tunnel, inner.totalLength()) > path.via().mtu()) {
+        tooBig(inner, TunnelMtu.largestInner(e.tunnel, path.via().mtu()));
+        return;
+      }
       sendThrough(e.tunnel, inner);
+    }
+  }
+
+  /** Refuses an inner datagram its ESP would not fit the outside link, telling what fits. */
+  private void tooBig(Ipv4Packet inner, int fits) {
+    count(GatewayCounter.TOO_BIG_FOR_TUNNEL);
+    if (IcmpBuilder.mayTriggerError(inner)) {
+      int from = config.publicAddress().toInt();
+      int code = IcmpType.UNREACHABLE_FRAGMENTATION_NEEDED;
+      inside.send(IcmpBuilder.destinationUnreachable(inside.alloc(), from, code, inner, fits));
     }
   }
 

@@ -64,32 +64,9 @@ class SecurityGatewayTunnelsTest {
 
   @BeforeEach
   void build() {
-    lab =
-        Lab.virtual(
-            new TopologyBuilder(7)
-                .segment("internet", "5ms")
-                .segment("lan", "1ms")
-                .node("gw")
-                .vrf("outside")
-                .iface("o0", "internet", GW + "/24")
-                .vrf("inside")
-                .iface("lan", "lan", "10.1.0.1/16")
-                .node("mn")
-                .vrf("main")
-                .iface("w0", "internet", NODE + "/24")
-                .node("host")
-                .vrf("main")
-                .iface("eth0", "lan", HOST + "/16")
-                .route("0.0.0.0/0", "10.1.0.1")
-                .build());
+    lab = gatewayLab(1500);
     Vrf outside = lab.vrf("gw", "outside");
-    gateway =
-        new SecurityGateway(
-            new SecurityGateway.Config(GW, SecurityInformationUpdate.DEFAULT_PORT, Map.of(), 7),
-            outside,
-            lab.vrf("gw", "inside"),
-            0);
-    gateway.start();
+    gateway = startGateway(lab);
     tunnels = new SecurityGatewayTunnels("gw1", gateway, outside);
 
     lab.vrf("host", "main").bindUdp(7000, (v, in, d) -> atHost.add(text(d.payload())));
@@ -106,6 +83,42 @@ class SecurityGatewayTunnelsTest {
                 atNode.add("refused: " + e.getMessage());
               }
             });
+  }
+
+  /**
+   * The gateway's node (outside and inside VRFs), a mobile node on the Internet segment of {@code
+   * internetMtu} bytes, and a host on the gateway's LAN, in virtual time.
+   */
+  static Lab gatewayLab(int internetMtu) {
+    return Lab.virtual(
+        new TopologyBuilder(7)
+            .segment("internet", "5ms", "0ms", 0, 0, internetMtu)
+            .segment("lan", "1ms")
+            .node("gw")
+            .vrf("outside")
+            .iface("o0", "internet", GW + "/24")
+            .vrf("inside")
+            .iface("lan", "lan", "10.1.0.1/16")
+            .node("mn")
+            .vrf("main")
+            .iface("w0", "internet", NODE + "/24")
+            .node("host")
+            .vrf("main")
+            .iface("eth0", "lan", HOST + "/16")
+            .route("0.0.0.0/0", "10.1.0.1")
+            .build());
+  }
+
+  /** The gateway on the lab's node, started, without tunnels. */
+  static SecurityGateway startGateway(Lab lab) {
+    SecurityGateway gateway =
+        new SecurityGateway(
+            new SecurityGateway.Config(GW, SecurityInformationUpdate.DEFAULT_PORT, Map.of(), 7),
+            lab.vrf("gw", "outside"),
+            lab.vrf("gw", "inside"),
+            0);
+    gateway.start();
+    return gateway;
   }
 
   /** A fresh AES-GCM key pair for both directions, and the node's mirror of it. */

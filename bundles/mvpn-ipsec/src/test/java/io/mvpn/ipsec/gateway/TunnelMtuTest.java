@@ -1,0 +1,140 @@
+package io.mvpn.ipsec.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.ipsec.EspSaKeys;
+import io.mvpn.api.ipsec.EspTunnel;
+import io.mvpn.api.ipsec.SaLifetime;
+import io.mvpn.ipsec.esp.EspSecurityAssociation;
+import io.mvpn.ipsec.esp.EspSecurityAssociation.Direction;
+import io.mvpn.lab.Lab;
+import io.mvpn.net.Vrf;
+import io.mvpn.packet.icmp.IcmpMessage;
+import io.mvpn.packet.icmp.IcmpType;
+import io.mvpn.packet.ipv4.Ipv4Packet;
+import io.mvpn.packet.udp.UdpDatagram;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A gateway whose outside link is a 1400-byte TUN, as a carrier's appliance runs it: what the site
+ * sends a node must fit that link once in ESP in UDP, and a sender of more learns what fits.
+ */
+class TunnelMtuTest {
+
+  static final Ipv4Address GW = SecurityGatewayTunnelsTest.GW;
+  static final Ipv4Address NODE = SecurityGatewayTunnelsTest.NODE;
+  static final Ipv4Address HOME = SecurityGatewayTunnelsTest.HOME;
+  static final Ipv4Address HOST = SecurityGatewayTunnelsTest.HOST;
+  static final int LINK_MTU = 1400;
+  static final int IN_SPI = 0x2000;
+  static final int OUT_SPI = 0x2001;
+
+  Lab lab;
+  SecurityGateway gateway;
+  EspSecurityAssociation nodeInbound;
+  final List<Integer> atNode = new ArrayList<>();
+
+  /** The ICMP errors the host got, as "type/code mtu" (read while the buffer is live). */
+  final List<String> atHost = new ArrayList<>();
+
+  @BeforeEach
+  void build() {
+    lab = SecurityGatewayTunnelsTest.gatewayLab(LINK_MTU);
+    Vrf outside = lab.vrf("gw", "outside");
+    gateway = SecurityGatewayTunnelsTest.startGateway(lab);
+    EspSaKeys in = EspSaKeys.aesGcm(IN_SPI, material(1), true);
+    EspSaKeys out = EspSaKeys.aesGcm(OUT_SPI, material(2), true);
+    new SecurityGatewayTunnels("gw1", gateway, outside)
+        .install(new EspTunnel(HOME, in, out, NODE, 4500, 4500, 64, SaLifetime.UNLIMITED));
+    nodeInbound =
+        new EspSecurityAssociation(OUT_SPI, Direction.INBOUND, GW, NODE, material(2), true, 64);
+    lab.vrf("mn", "main")
+        .bindUdp(
+            4500,
+            (v, i, d) -> {
+              try {
+                ByteBuf payload = d.payload();
+                ByteBuf inner =
+                    nodeInbound.open(
+                        UnpooledByteBufAllocator.DEFAULT,
+                        payload,
+                        payload.readerIndex(),
+                        payload.readableBytes());
+                atNode.add(Ipv4Packet.parse(inner).totalLength());
+                inner.release();
+              } catch (Exception e) {
+                atNode.add(-1);
+              }
+            });
+    lab.vrf("host", "main")
+        .registerIcmp(
+            IcmpType.DESTINATION_UNREACHABLE,
+            (v, i, ip) -> {
+              try {
+                IcmpMessage icmp = IcmpMessage.parse(ip);
+                atHost.add(icmp.type() + "/" + icmp.code() + " " + icmp.nextHopMtu());
+              } catch (Exception e) {
+                throw new AssertionError(e);
+              }
+            });
+  }
+
+  static byte[] material(int fill) {
+    byte[] m = new byte[20];
+    Arrays.fill(m, (byte) fill);
+    return m;
+  }
+
+  /** The site's host sends the node a UDP datagram of {@code totalLength} bytes in all. */
+  void hostSends(int totalLength) {
+    ByteBuf payload = Unpooled.wrappedBuffer(new byte[totalLength - 28]);
+    ByteBuf datagram =
+        UdpDatagram.build(
+            UnpooledByteBufAllocator.DEFAULT, HOST.toInt(), HOME.toInt(), 7000, 7001, payload, 64);
+    lab.vrf("host", "main").send(datagram);
+    lab.virtualTime().runUntil(lab.virtualTime().nanoTime() + TimeUnit.MILLISECONDS.toNanos(100));
+  }
+
+  @Test
+  void aDatagramWhoseEspWouldExceedTheOutsideLinkIsAnsweredWithTheSizeThatFits() {
+    hostSends(LINK_MTU);
+
+    assertThat(atNode).isEmpty();
+    assertThat(gateway.counter(GatewayCounter.TOO_BIG_FOR_TUNNEL)).isEqualTo(1);
+    // Fragmentation needed, with what fits: 1400 - IPv4 20 - UDP 8 - ESP header 8 - IV 8 - ICV 16
+    // - trailer 2 (already on a 4-byte boundary).
+    assertThat(atHost).containsExactly("3/4 1338");
+  }
+
+  @Test
+  void aDatagramOfTheAnnouncedSizeReachesTheNodeAndOneByteMoreDoesNot() {
+    hostSends(1338);
+    hostSends(1339);
+
+    assertThat(atNode).containsExactly(1338);
+    assertThat(gateway.counter(GatewayCounter.TOO_BIG_FOR_TUNNEL)).isEqualTo(1);
+    assertThat(atHost).containsExactly("3/4 1338");
+  }
+
+  @Test
+  void theLargestInnerDatagramAccountsForTheUdpHeaderOnlyWhenTheTunnelUsesIt() {
+    MobileTunnel inUdp = gateway.tunnel(HOME);
+    MobileTunnel plain =
+        new MobileTunnel(HOME, inUdp.inbound(), inUdp.outbound(), /* udpEncapsulated */ false);
+
+    assertThat(TunnelMtu.largestInner(inUdp, 1500)).isEqualTo(1438);
+    assertThat(TunnelMtu.largestInner(plain, 1500)).isEqualTo(1446);
+    assertThat(TunnelMtu.outerLength(inUdp, 1438)).isEqualTo(1500);
+    assertThat(TunnelMtu.outerLength(inUdp, 1439)).isEqualTo(1504);
+    assertThat(TunnelMtu.largestInner(inUdp, 40)).isZero();
+  }
+}
