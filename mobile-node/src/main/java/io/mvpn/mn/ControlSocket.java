@@ -46,13 +46,18 @@ final class ControlSocket implements AutoCloseable {
     acceptor.setDaemon(true);
   }
 
-  static ControlSocket open(Path path, Commands commands) throws IOException {
+  /** Fails if a live node answers on {@code path}; a file left by a node that died is removed. */
+  static void refuseIfAnswering(Path path) throws IOException {
     if (Files.exists(path)) {
       if (answers(path)) {
         throw new IOException("a node is already running on " + path);
       }
-      Files.delete(path); // left by a node that is gone
+      Files.delete(path);
     }
+  }
+
+  static ControlSocket open(Path path, Commands commands) throws IOException {
+    refuseIfAnswering(path);
     Path parent = path.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);

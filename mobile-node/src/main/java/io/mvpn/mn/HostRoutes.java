@@ -3,6 +3,8 @@ package io.mvpn.mn;
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.Prefix;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -30,6 +32,7 @@ final class HostRoutes implements AutoCloseable {
     if (config.routes().stream().anyMatch(p -> p.length() == 0)) {
       keepHomeAgentOffTheTunnel(config.homeAgent(), dev);
     }
+    noIpv6(dev);
     run("ip", "addr", "add", home + "/32", "dev", dev);
     undo.push(List.of("ip", "addr", "del", home + "/32", "dev", dev));
     run("ip", "link", "set", dev, "up");
@@ -41,6 +44,18 @@ final class HostRoutes implements AutoCloseable {
         run("ip", "route", "add", prefix, "dev", dev, "src", home);
         undo.push(List.of("ip", "route", "del", prefix, "dev", dev));
       }
+    }
+  }
+
+  /**
+   * The tunnel carries IPv4 only: without IPv6 on the device the kernel sends it no router
+   * solicitations or MLD reports, and no program picks it for IPv6. A kernel without IPv6 has no
+   * such switch, and nothing to turn off.
+   */
+  private static void noIpv6(String dev) throws IOException {
+    Path knob = Path.of("/proc/sys/net/ipv6/conf", dev, "disable_ipv6");
+    if (Files.exists(knob)) {
+      Files.writeString(knob, "1\n");
     }
   }
 

@@ -34,6 +34,7 @@ public final class MnCommand {
   }
 
   public static void main(String[] args) {
+    Logging.configure(); // before any class makes its logger
     System.exit(new MnCommand(System.out, System.err).run(args));
   }
 
@@ -120,12 +121,14 @@ public final class MnCommand {
 
   /** Runs the node in this process until {@code down} or SIGTERM. */
   private int up(MnConfig config) {
-    Logging.configure();
     MobileNodeHost host = new MobileNodeHost(config);
     CountDownLatch stopped = new CountDownLatch(1);
     AtomicBoolean deregistered = new AtomicBoolean();
     ControlSocket control = null;
     try {
+      // The control socket answers only once the node runs: --daemon waits for that answer.
+      ControlSocket.refuseIfAnswering(config.control());
+      host.start();
       control =
           ControlSocket.open(
               config.control(),
@@ -148,7 +151,6 @@ public final class MnCommand {
                   stopped.countDown();
                 }
               });
-      host.start();
       writePid(config.pidFile());
     } catch (Exception e) {
       err.println("mvpn-mn: cannot start: " + e.getMessage());

@@ -90,7 +90,8 @@ class MobileNodeProcessIT {
   void aLaptopsKernelReachesItsSiteFromTheHomeAddressAndDownDropsTheBinding() throws Exception {
     Process node = registeredNode();
     assertThat(lab.in(laptop, "ip", "-o", "addr", "show", "dev", config.tunDevice()))
-        .contains("inet " + home + "/32");
+        .contains("inet " + home + "/32")
+        .doesNotContain("inet6");
 
     // The laptop's kernel pings the site's kernel from the home address, through the node.
     String ping = lab.in(laptop, "ping", "-c", "3", "-W", "5", "-I", home.toString(), HOST_AT_HOME);
