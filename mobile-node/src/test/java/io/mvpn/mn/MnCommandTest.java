@@ -172,7 +172,7 @@ class MnCommandTest {
           @Override
           public NodeStatus down() {
             downs.incrementAndGet();
-            return NodeStatus.fields(status.render()).isEmpty() ? status : deregistered(status);
+            return deregistered(status);
           }
         });
   }
