@@ -24,7 +24,7 @@ class SourceFileSizeTest {
   @Test
   void noMainSourceFileIsLongerThanSixHundredLines() throws IOException {
     Map<String, Integer> over = new TreeMap<>();
-    for (Path module : SourceTree.bundleModules()) {
+    for (Path module : SourceTree.sourceModules()) {
       Path main = module.resolve("src/main");
       if (!Files.isDirectory(main)) {
         continue;

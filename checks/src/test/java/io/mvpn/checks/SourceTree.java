@@ -30,6 +30,13 @@ final class SourceTree {
     }
   }
 
+  /** The bundle modules and the programs outside Karaf (mobile-node/): all main code. */
+  static List<Path> sourceModules() {
+    return Stream.concat(bundleModules().stream(), Stream.of(root().resolve("mobile-node")))
+        .filter(d -> Files.isRegularFile(d.resolve("pom.xml")))
+        .toList();
+  }
+
   /**
    * A module's packaged bundle, not its test-jar (a module whose tests others share has both); the
    * reactor packages every bundle before this module's tests.

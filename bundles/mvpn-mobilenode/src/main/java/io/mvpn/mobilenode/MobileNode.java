@@ -90,6 +90,8 @@ public final class MobileNode {
   private boolean resynchronized; // this request round already took a 133's time
   private int keepaliveSequence;
   private long epochOffsetNanos;
+  private long registeredUntilNanos;
+  private Interface hostSide; // where datagrams for the home address go, if not this stack
 
   public MobileNode(
       Ipv4Address home,
@@ -118,6 +120,35 @@ public final class MobileNode {
   /** True when at home or registered with a care-of address: datagrams flow. */
   public boolean connected() {
     return active != null && (active.mode() == Mode.HOME || registered);
+  }
+
+  /** When the binding the home agent granted runs out, on the scheduler's clock (0: none). */
+  public long registeredUntilNanos() {
+    return registered ? registeredUntilNanos : 0;
+  }
+
+  /**
+   * Hands datagrams tunnelled to the home address to a link instead of this VRF's own stack: a node
+   * whose applications live in a host's kernel (behind a TUN device, say) is only their router.
+   */
+  public void deliverHomeDatagramsTo(Interface host) {
+    this.hostSide = host;
+  }
+
+  /**
+   * Gives up the binding while still away (RFC 5944 §3.6.1.2: lifetime 0 with the care-of address
+   * in use), retransmitted as any request until the home agent accepts it.
+   */
+  public void deregister() {
+    if (active == null || active.mode() == Mode.HOME) {
+      return;
+    }
+    Ipv4Address careOf = active.mode() == Mode.COLOCATED ? active.iface().address() : agent;
+    cancelTimers();
+    registered = false;
+    if (careOf != null) {
+      startRegistration(0, careOf);
+    }
   }
 
   public List<Event> events() {
@@ -168,7 +199,7 @@ public final class MobileNode {
             return;
           }
           try {
-            tunnel.receive(IpInIp.decapsulate(outer).datagram().retainedSlice());
+            toHome(tunnel, IpInIp.decapsulate(outer).datagram().retainedSlice());
           } catch (MalformedPacketException e) {
             v.counters().onMalformed(e.reason());
           }
@@ -347,7 +378,8 @@ public final class MobileNode {
     if (retransmit != null) {
       retransmit.cancel();
     }
-    if (a.mode() == Mode.HOME) {
+    if (a.mode() == Mode.HOME || pendingLifetime == 0) {
+      registered = false;
       event("deregistered");
       return;
     }
@@ -366,6 +398,7 @@ public final class MobileNode {
       event("udp tunnel, keepalive every " + keepaliveNanos / 1_000_000_000L + " s");
     }
     int granted = Math.min(reply.lifetime(), lifetime);
+    registeredUntilNanos = scheduler.nanoTime() + TimeUnit.SECONDS.toNanos(granted);
     event("registered lifetime " + granted);
     Ipv4Address careOf = a.mode() == Mode.COLOCATED ? a.iface().address() : agent;
     refresh =
@@ -433,7 +466,23 @@ public final class MobileNode {
         && inner.getInt(inner.readerIndex() + 12) == homeAgent.toInt()) {
       keepalivesAnswered++;
     }
-    tunnel.receive(inner.retainedSlice());
+    toHome(tunnel, inner.retainedSlice());
+  }
+
+  /** A datagram out of the tunnel: to this VRF through the tunnel interface, or to the host. */
+  private void toHome(Interface tunnel, ByteBuf inner) {
+    if (hostSide == null) {
+      tunnel.receive(inner);
+      return;
+    }
+    try {
+      Ipv4Packet.parse(inner);
+    } catch (MalformedPacketException e) {
+      tunnel.vrf().counters().onMalformed(e.reason());
+      inner.release();
+      return;
+    }
+    hostSide.vrf().send(inner, hostSide, 0);
   }
 
   /** Keepalives answered by the home agent through the UDP tunnel. */

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A denied registration is repaired the way RFC 5944 says (§5.7: a 133 carries the home agent's
  * time) or retried, so a node that starts over, or whose clock is off, gets its binding without an
- * operator. One co-located node registers directly with acme's home agent, in virtual time.
+ * operator; a node that leaves gives its binding up rather than letting it run out. One co-located
+ * node registers directly with acme's home agent, in virtual time.
  */
 class RegistrationRepairTest {
 
@@ -117,5 +118,25 @@ class RegistrationRepairTest {
     assertThat(events(mn).stream().filter(e -> e.startsWith("request"))).hasSize(5);
     assertThat(events(mn)).noneMatch(e -> e.startsWith("registered"));
     assertThat(bindings.bindings(MvpnId.of("acme"), HOME)).isEmpty();
+  }
+
+  @Test
+  void aNodeThatLeavesGivesUpItsBindingWithLifetimeZeroAndStopsRefreshingIt() {
+    MobileNode mn = node(0);
+    mn.moveTo("colo");
+    advance(100);
+    assertThat(mn.connected()).isTrue();
+    assertThat(mn.registeredUntilNanos() - lab.time().nanoTime())
+        .isBetween(299 * SECOND, 300 * SECOND);
+
+    mn.deregister();
+    advance(100);
+    assertThat(events(mn)).endsWith("request lifetime 0 coa 203.0.113.61", "deregistered");
+    assertThat(mn.connected()).isFalse();
+    assertThat(mn.registeredUntilNanos()).isZero();
+    assertThat(bindings.bindings(MvpnId.of("acme"), HOME)).isEmpty();
+    // No refresh and no retransmission after the answer: the node asks nothing more.
+    advance(600_000);
+    assertThat(events(mn)).endsWith("deregistered");
   }
 }

@@ -2,6 +2,7 @@ package io.mvpn.net.transport.tun;
 
 import static io.mvpn.api.testing.Requirements.require;
 
+import io.mvpn.net.Vrf;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,6 +23,28 @@ public final class KernelLab implements AutoCloseable {
 
   final int slot = (int) (ProcessHandle.current().pid() % 250) + 1;
   private final List<String> devices = new ArrayList<>();
+
+  /**
+   * Removes every interface of the VRFs on their schedulers' threads, waiting at most 10 s for
+   * each: closing the transports closes the TUN devices wherever they were moved, so a test does
+   * this before it deletes the namespaces.
+   */
+  public static void removeInterfaces(List<Vrf> vrfs) throws Exception {
+    for (Vrf vrf : vrfs) {
+      CompletableFuture<Void> removed = new CompletableFuture<>();
+      vrf.scheduler()
+          .execute(
+              () -> {
+                try {
+                  vrf.interfaces().forEach(i -> vrf.removeInterface(i.name()));
+                  removed.complete(null);
+                } catch (RuntimeException e) {
+                  removed.completeExceptionally(e);
+                }
+              });
+      removed.get(10, TimeUnit.SECONDS);
+    }
+  }
 
   /**
    * Skips the calling test when the host cannot run it, except under CI=true, where a missing

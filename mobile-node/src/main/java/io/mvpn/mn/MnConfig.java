@@ -1,0 +1,249 @@
+package io.mvpn.mn;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.Prefix;
+import io.mvpn.net.transport.tun.TunTransport;
+import io.mvpn.packet.mip.MobilitySecurityAssociation;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What one laptop's mobile node needs, read from a YAML file (docs/mobile-node.md lists the keys).
+ * Every problem is one {@link ConfigException} line naming the file and the key.
+ *
+ * @param careOfAddress the host's own address on its access link: the co-located care-of address
+ * @param tunAddress this program's side of the TUN link (never seen outside the host)
+ * @param routes what the host routes through the TUN device, sourced from the home address
+ */
+public record MnConfig(
+    Ipv4Address homeAddress,
+    Ipv4Address homeAgent,
+    Ipv4Address careOfAddress,
+    long spi,
+    MobilitySecurityAssociation.Algorithm algorithm,
+    byte[] key,
+    int lifetime,
+    String tunDevice,
+    int mtu,
+    Ipv4Address tunAddress,
+    List<Prefix> routes,
+    Path control,
+    Path pidFile,
+    Path logFile) {
+
+  public static final Path DEFAULT_CONFIG = Path.of("/etc/mvpn-mn/mvpn-mn.yaml");
+  public static final Path DEFAULT_CONTROL = Path.of("/run/mvpn-mn/control.sock");
+
+  private static final Set<String> KEYS =
+      Set.of(
+          "homeAddress",
+          "homeAgent",
+          "careOfAddress",
+          "spi",
+          "algorithm",
+          "key",
+          "lifetime",
+          "tunDevice",
+          "mtu",
+          "tunAddress",
+          "routes",
+          "control",
+          "pidFile",
+          "logFile");
+
+  /** The MN-HA association, fresh (it holds a JCE Mac, used on one thread). */
+  public MobilitySecurityAssociation association() {
+    return new MobilitySecurityAssociation(spi, algorithm, key);
+  }
+
+  /** Reads and checks a config file. */
+  public static MnConfig load(Path file) throws ConfigException {
+    Map<String, Object> map;
+    try (JsonParser parser = new YAMLFactory().createParser(file.toFile())) {
+      map = scalars(file, parser);
+    } catch (JacksonException e) {
+      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+      String why = e.getOriginalMessage().strip().split("\n")[0];
+      throw new ConfigException(file + ": not valid YAML" + where + ": " + why);
+    } catch (NoSuchFileException | FileNotFoundException e) {
+      throw new ConfigException(file + ": no such file");
+    } catch (IOException e) {
+      throw new ConfigException(file + ": cannot read: " + e.getMessage());
+    }
+    return parse(file.toString(), map);
+  }
+
+  /**
+   * The file's keys with their values as written (a String, or a List of them): read token by
+   * token, since a YAML number type would turn a key of hex digits such as 0011... into the number
+   * 11.
+   */
+  private static Map<String, Object> scalars(Path file, JsonParser parser)
+      throws IOException, ConfigException {
+    Map<String, Object> map = new LinkedHashMap<>();
+    if (parser.nextToken() != JsonToken.START_OBJECT) {
+      throw new ConfigException(file + ": expected a YAML mapping of keys to values");
+    }
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String key = parser.currentName();
+      JsonToken value = parser.nextToken();
+      if (value == JsonToken.START_ARRAY) {
+        List<String> items = new ArrayList<>();
+        while (parser.nextToken().isScalarValue()) {
+          items.add(parser.getText());
+        }
+        if (parser.currentToken() != JsonToken.END_ARRAY) {
+          throw new ConfigException(file + ": " + key + ": expected a list of plain values");
+        }
+        map.put(key, items);
+      } else if (value.isScalarValue()) {
+        map.put(key, value == JsonToken.VALUE_NULL ? null : parser.getText());
+      } else {
+        throw new ConfigException(file + ": " + key + ": expected a plain value or a list");
+      }
+    }
+    return map;
+  }
+
+  /** Checks keys and values; {@code source} names the file in messages. */
+  static MnConfig parse(String source, Map<String, Object> map) throws ConfigException {
+    Reader r = new Reader(source, map);
+    for (String k : map.keySet()) {
+      if (!KEYS.contains(k)) {
+        throw new ConfigException(source + ": unknown key '" + k + "'");
+      }
+    }
+    Ipv4Address home = r.address("homeAddress", null);
+    String device = r.text("tunDevice", "mvpn0");
+    if (!TunTransport.isValidName(device)) {
+      throw r.bad("tunDevice", "'" + device + "' is not a network device name");
+    }
+    return new MnConfig(
+        home,
+        r.address("homeAgent", null),
+        r.address("careOfAddress", null),
+        r.number("spi", null, 256, 0xFFFFFFFFL),
+        r.algorithm(),
+        r.key(),
+        (int) r.number("lifetime", 300L, 1, 0xFFFE),
+        device,
+        (int) r.number("mtu", 1400L, 576, 65_535 - 32),
+        r.address("tunAddress", Ipv4Address.parse("169.254.77.1")),
+        r.prefixes("routes"),
+        Path.of(r.text("control", DEFAULT_CONTROL.toString())),
+        r.optionalPath("pidFile"),
+        r.optionalPath("logFile"));
+  }
+
+  /** Reads typed values out of the parsed map, each failure a one-line message. */
+  private record Reader(String source, Map<String, Object> map) {
+
+    ConfigException bad(String key, String why) {
+      return new ConfigException(source + ": " + key + ": " + why);
+    }
+
+    Object required(String key) throws ConfigException {
+      Object v = map.get(key);
+      if (v == null) {
+        throw bad(key, "missing (required)");
+      }
+      return v;
+    }
+
+    String text(String key, String fallback) throws ConfigException {
+      Object v = map.get(key);
+      if (v == null && fallback != null) {
+        return fallback;
+      }
+      return String.valueOf(required(key)).trim();
+    }
+
+    Ipv4Address address(String key, Ipv4Address fallback) throws ConfigException {
+      if (map.get(key) == null && fallback != null) {
+        return fallback;
+      }
+      String text = text(key, null);
+      try {
+        return Ipv4Address.parse(text);
+      } catch (IllegalArgumentException e) {
+        throw bad(key, "'" + text + "' is not an IPv4 address");
+      }
+    }
+
+    long number(String key, Long fallback, long min, long max) throws ConfigException {
+      Object v = map.get(key);
+      if (v == null && fallback != null) {
+        return fallback;
+      }
+      String text = String.valueOf(required(key)).trim();
+      long n;
+      try {
+        n = Long.parseLong(text);
+      } catch (NumberFormatException e) {
+        throw bad(key, "'" + text + "' is not a whole number");
+      }
+      if (n < min || n > max) {
+        throw bad(key, n + " is outside " + min + ".." + max);
+      }
+      return n;
+    }
+
+    MobilitySecurityAssociation.Algorithm algorithm() throws ConfigException {
+      String text = text("algorithm", "hmac-sha256");
+      try {
+        return MobilitySecurityAssociation.Algorithm.parse(text);
+      } catch (IllegalArgumentException e) {
+        throw bad("algorithm", "'" + text + "' is not hmac-md5 or hmac-sha256");
+      }
+    }
+
+    byte[] key() throws ConfigException {
+      String text = text("key", null);
+      byte[] key;
+      try {
+        key = HexFormat.of().parseHex(text);
+      } catch (IllegalArgumentException e) {
+        throw bad("key", "not an even number of hex digits");
+      }
+      if (key.length < 16) {
+        throw bad("key", "at least 16 bytes (32 hex digits), got " + key.length);
+      }
+      return key;
+    }
+
+    List<Prefix> prefixes(String key) throws ConfigException {
+      Object v = required(key);
+      List<?> items = v instanceof List<?> l ? l : List.of(v);
+      List<Prefix> prefixes = new ArrayList<>();
+      for (Object item : items) {
+        String text = String.valueOf(item).trim();
+        try {
+          prefixes.add(Prefix.parse(text.equals("default") ? "0.0.0.0/0" : text));
+        } catch (IllegalArgumentException e) {
+          throw bad(key, "'" + text + "' is not a prefix (A.B.C.D/N or default)");
+        }
+      }
+      if (prefixes.isEmpty()) {
+        throw bad(key, "at least one prefix (the home network, or default)");
+      }
+      return List.copyOf(prefixes);
+    }
+
+    Path optionalPath(String key) {
+      Object v = map.get(key);
+      return v == null ? null : Path.of(String.valueOf(v).trim());
+    }
+  }
+}

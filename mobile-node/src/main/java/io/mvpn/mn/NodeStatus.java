@@ -1,0 +1,78 @@
+package io.mvpn.mn;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What {@code mvpn-mn status} shows: the binding's state and the node's counters, as "key: value"
+ * lines on the control socket, the state first.
+ *
+ * @param state {@link #REGISTERED}, {@code registering} or {@code deregistered}
+ * @param lifetimeLeft seconds until the binding the home agent granted runs out (0 without one)
+ */
+public record NodeStatus(
+    String state,
+    String homeAddress,
+    String homeAgent,
+    String careOf,
+    String tunnel,
+    long lifetimeLeft,
+    long requestsSent,
+    long keepalivesAnswered,
+    long fromHost,
+    long toHost,
+    long accessSent,
+    long accessReceived,
+    String lastEvent) {
+
+  public static final String REGISTERED = "registered";
+
+  public boolean registered() {
+    return REGISTERED.equals(state);
+  }
+
+  /** The lines the control socket carries and the CLI prints. */
+  public String render() {
+    return """
+        state: %s
+        home-address: %s
+        home-agent: %s
+        care-of-address: %s
+        tunnel: %s
+        lifetime-left: %d s
+        registration-requests: %d
+        keepalives-answered: %d
+        from-host: %d
+        to-host: %d
+        access-sent: %d
+        access-received: %d
+        last-event: %s
+        """
+        .formatted(
+            state,
+            homeAddress,
+            homeAgent,
+            careOf,
+            tunnel,
+            lifetimeLeft,
+            requestsSent,
+            keepalivesAnswered,
+            fromHost,
+            toHost,
+            accessSent,
+            accessReceived,
+            lastEvent);
+  }
+
+  /** The "key: value" lines of a rendered status; lines without a colon are left out. */
+  public static Map<String, String> fields(String rendered) {
+    Map<String, String> fields = new LinkedHashMap<>();
+    for (String line : rendered.split("\n")) {
+      int colon = line.indexOf(':');
+      if (colon > 0) {
+        fields.put(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
+      }
+    }
+    return fields;
+  }
+}

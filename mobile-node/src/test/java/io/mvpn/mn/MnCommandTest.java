@@ -1,0 +1,252 @@
+package io.mvpn.mn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line: what it prints and how it exits, against a node served on a real socket. */
+class MnCommandTest {
+
+  @TempDir Path dir;
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private ControlSocket node;
+
+  @AfterEach
+  void stopNode() {
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  @Test
+  void aBadHomeAddressGivesOneClearErrorLineAndExitCode2() throws IOException {
+    assertRefused(
+        "up",
+        config("homeAddress: 10.1.0.300"),
+        "homeAddress: '10.1.0.300' is not an IPv4 address");
+  }
+
+  @Test
+  void aMissingKeyAnUnknownKeyAndAMissingFileEachGiveOneLineAndExitCode2() throws IOException {
+    String noKey = valid().replace("key: 00112233445566778899aabbccddeeff\n", "");
+    assertRefused("status", write("no-key.yaml", noKey), "key: missing (required)");
+    Path unknown = write("unknown.yaml", valid() + "careOf: 203.0.113.61\n");
+    assertRefused("down", unknown, "unknown key 'careOf'");
+    assertRefused("up", dir.resolve("absent.yaml"), "no such file");
+  }
+
+  @Test
+  void brokenYamlGivesOneLineWithItsLineNumber() throws IOException {
+    Path broken = write("broken.yaml", "homeAddress: 10.1.0.5\nroutes: [10.1.0.0/16\n");
+
+    assertThat(run("up", "--config", broken.toString())).isEqualTo(2);
+    assertThat(stderrLines())
+        .singleElement()
+        .asString()
+        .startsWith("mvpn-mn: " + broken + ": not valid YAML at line 2: ");
+  }
+
+  @Test
+  void aShortKeyAndAReservedSpiAreRefusedBeforeAnythingStarts() throws IOException {
+    // All digits: YAML would read a number; the key is taken as written, leading zeros included.
+    assertRefused("up", config("key: 0011"), "key: at least 16 bytes (32 hex digits), got 2");
+    assertRefused("up", config("spi: 255"), "spi: 255 is outside 256..4294967295");
+  }
+
+  @Test
+  void anUnknownCommandIsAUsageErrorWithExitCode2() {
+    assertThat(run("sideways")).isEqualTo(2);
+    assertThat(stderrLines())
+        .containsExactly(
+            "mvpn-mn: unexpected argument 'sideways'; usage: mvpn-mn up|status|down [--config FILE]"
+                + " [--daemon]");
+  }
+
+  @Test
+  void statusOfARegisteredNodePrintsItsBindingAndExitsWith0() throws Exception {
+    assertThat(statusOf(status("registered", 287), 0))
+        .containsEntry("state", "registered")
+        .containsEntry("care-of-address", "203.0.113.61")
+        .containsEntry("home-address", "10.1.0.5")
+        .containsEntry("lifetime-left", "287 s")
+        .containsEntry("registration-requests", "1");
+    assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+  }
+
+  @Test
+  void statusOfANodeStillRegisteringExitsWith3() throws Exception {
+    assertThat(statusOf(status("registering", 0), 3)).containsEntry("state", "registering");
+  }
+
+  /** What {@code status} prints against a node serving {@code served}; checks the exit code. */
+  private Map<String, String> statusOf(NodeStatus served, int exitCode) throws IOException {
+    Path config = config();
+    node = serve(served, null);
+    assertThat(run("status", "--config", config.toString())).isEqualTo(exitCode);
+    return NodeStatus.fields(out.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void statusWithoutARunningNodeSaysSoAndExitsWith3() throws IOException {
+    Path config = config();
+
+    assertThat(run("status", "--config", config.toString())).isEqualTo(3);
+    assertThat(stderrLines())
+        .containsExactly(
+            "mvpn-mn: not running (no node answers on " + dir.resolve("control.sock") + ")");
+  }
+
+  @Test
+  void downAsksTheNodeOnceAndPrintsTheDeregisteredState() throws Exception {
+    Path config = config();
+    AtomicInteger downs = new AtomicInteger();
+    node = serve(status("registered", 100), downs);
+
+    assertThat(run("down", "--config", config.toString())).isEqualTo(0);
+    assertThat(downs).hasValue(1);
+    assertThat(NodeStatus.fields(out.toString(StandardCharsets.UTF_8)))
+        .containsEntry("state", "deregistered");
+  }
+
+  @Test
+  void aNodeThatFailsToAnswerIsAnErrorWithExitCode1() throws Exception {
+    Path config = config();
+    node =
+        ControlSocket.open(
+            dir.resolve("control.sock"),
+            new ControlSocket.Commands() {
+              @Override
+              public NodeStatus status() {
+                throw new IllegalStateException("engine gone");
+              }
+
+              @Override
+              public NodeStatus down() {
+                throw new IllegalStateException("engine gone");
+              }
+            });
+
+    assertThat(run("status", "--config", config.toString())).isEqualTo(1);
+    assertThat(stderrLines())
+        .containsExactly(
+            "mvpn-mn: the node answered error: java.lang.IllegalStateException: engine gone");
+  }
+
+  @Test
+  void aSecondNodeOnALiveControlSocketIsRefused() throws Exception {
+    node = serve(status("registered", 1), null);
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> serve(status("registered", 1), null))
+        .hasMessage("a node is already running on " + dir.resolve("control.sock"));
+  }
+
+  private void assertRefused(String command, Path config, String line) {
+    out.reset();
+    err.reset();
+    assertThat(run(command, "--config", config.toString())).isEqualTo(2);
+    assertThat(stderrLines()).containsExactly("mvpn-mn: " + config + ": " + line);
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+  }
+
+  private ControlSocket serve(NodeStatus status, AtomicInteger downs) throws IOException {
+    return ControlSocket.open(
+        dir.resolve("control.sock"),
+        new ControlSocket.Commands() {
+          @Override
+          public NodeStatus status() {
+            return status;
+          }
+
+          @Override
+          public NodeStatus down() {
+            downs.incrementAndGet();
+            return deregistered(status);
+          }
+        });
+  }
+
+  private static NodeStatus deregistered(NodeStatus s) {
+    return new NodeStatus(
+        "deregistered",
+        s.homeAddress(),
+        s.homeAgent(),
+        s.careOf(),
+        s.tunnel(),
+        0,
+        s.requestsSent() + 1,
+        s.keepalivesAnswered(),
+        s.fromHost(),
+        s.toHost(),
+        s.accessSent(),
+        s.accessReceived(),
+        "deregistered");
+  }
+
+  private static NodeStatus status(String state, long lifetimeLeft) {
+    return new NodeStatus(
+        state,
+        "10.1.0.5",
+        "198.51.100.10",
+        "203.0.113.61",
+        "udp (RFC 3519)",
+        lifetimeLeft,
+        1,
+        0,
+        4,
+        4,
+        5,
+        5,
+        state.equals("registered") ? "registered lifetime 300" : "request");
+  }
+
+  private int run(String... args) {
+    return new MnCommand(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8))
+        .run(args);
+  }
+
+  private java.util.List<String> stderrLines() {
+    return err.toString(StandardCharsets.UTF_8).lines().toList();
+  }
+
+  private String valid() {
+    return """
+        homeAddress: 10.1.0.5
+        homeAgent: 198.51.100.10
+        careOfAddress: 203.0.113.61
+        spi: 1000
+        algorithm: hmac-md5
+        key: 00112233445566778899aabbccddeeff
+        routes: [10.1.0.0/16]
+        control: %s
+        """
+        .formatted(dir.resolve("control.sock"));
+  }
+
+  /** A valid config, with one line replaced by {@code override} (same key) if given. */
+  private Path config(String... overrides) throws IOException {
+    String text = valid();
+    for (String o : overrides) {
+      String key = o.substring(0, o.indexOf(':'));
+      text = text.replaceAll("(?m)^" + key + ":.*$", o);
+    }
+    return write("mvpn-mn.yaml", text);
+  }
+
+  private Path write(String name, String text) throws IOException {
+    return Files.writeString(dir.resolve(name), text);
+  }
+}

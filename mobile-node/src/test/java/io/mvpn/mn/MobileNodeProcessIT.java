@@ -1,0 +1,332 @@
+package io.mvpn.mn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.MvpnId;
+import io.mvpn.api.Prefix;
+import io.mvpn.api.config.ConfigList;
+import io.mvpn.api.mobility.Binding;
+import io.mvpn.dispatcher.Dispatcher;
+import io.mvpn.homeagent.HomeAgentConfig;
+import io.mvpn.homeagent.NetnsLab;
+import io.mvpn.homeagent.VirtualHomeAgent;
+import io.mvpn.net.Vrf;
+import io.mvpn.net.time.EventLoopScheduler;
+import io.mvpn.net.transport.tun.KernelLab;
+import io.mvpn.net.transport.tun.TunTransport;
+import io.mvpn.packet.mip.AssociationSpec;
+import io.mvpn.store.InMemoryBindingStore;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The launcher as an operator installs it (target/mvpn-mn: bin/mvpn-mn over lib/mvpn-mn.jar), a
+ * real process in a "laptop" namespace, against the appliance's home agent engine in this JVM on
+ * real TUN devices. The laptop reaches the appliance through a veth into the access namespace,
+ * which routes between it and the appliance's public TUN device; acme's site is a namespace whose
+ * kernel is the host 10.1.0.100 on acme's LAN TUN device. The laptop's own kernel pings the site
+ * and moves a file there and back over TCP, from the home address the node holds on its TUN device.
+ *
+ * <p>Needs root, /dev/net/tun, ip, ping and socat; fails without them under CI=true. Run under
+ * {@code flock /tmp/mvpn-netns.lock}. Real time throughout; every wait is bounded.
+ */
+class MobileNodeProcessIT {
+
+  private static final Path ETC = Path.of("../etc");
+  private static final Path MN_HOME = Path.of(System.getProperty("mvpn.mn.home", "target/mvpn-mn"));
+  private static final Ipv4Address PUBLIC_SIDE = Ipv4Address.parse("203.0.113.1");
+  private static final String CARE_OF = "203.0.113.130";
+  private static final String HOST_AT_HOME = "10.1.0.100";
+  private static final int MTU = 1400;
+
+  /** What RFC 3519 adds to each of the laptop's datagrams: IPv4, UDP and its own 4 bytes. */
+  private static final int TUNNEL_OVERHEAD = 20 + 8 + 4;
+
+  @TempDir Path dir;
+
+  private final EventLoopGroup group =
+      new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  private final EventLoopScheduler scheduler = new EventLoopScheduler(group.next());
+  private final InMemoryBindingStore store = new InMemoryBindingStore();
+  private final List<Vrf> vrfs = new ArrayList<>();
+  private final NetnsLab lab = new NetnsLab();
+  private String site;
+  private String laptop;
+  private Ipv4Address home;
+  private Path configFile;
+  private MnConfig config;
+
+  /** What a program printed (stdout and stderr) and how it exited. */
+  private record Result(int exit, String output) {}
+
+  @AfterEach
+  void tearDown() throws Exception {
+    try {
+      KernelLab.removeInterfaces(vrfs);
+    } finally {
+      lab.close();
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+  }
+
+  @Test
+  void aLaptopsKernelReachesItsSiteFromTheHomeAddressAndDownDropsTheBinding() throws Exception {
+    Process node = registeredNode();
+    assertThat(lab.in(laptop, "ip", "-o", "addr", "show", "dev", config.tunDevice()))
+        .contains("inet " + home + "/32")
+        .doesNotContain("inet6");
+
+    // The laptop's kernel pings the site's kernel from the home address, through the node.
+    String ping = lab.in(laptop, "ping", "-c", "3", "-W", "5", "-I", home.toString(), HOST_AT_HOME);
+    assertThat(ping).contains("3 packets transmitted, 3 received");
+
+    // A file there and back over one TCP connection, echoed by the site's host.
+    byte[] file = new byte[256 * 1024];
+    new Random(3519).nextBytes(file);
+    Path sent = Files.write(dir.resolve("sent"), file);
+    Path back = dir.resolve("back");
+    Path peer = dir.resolve("peer");
+    lab.start(
+        site,
+        ProcessBuilder.Redirect.DISCARD,
+        "socat",
+        "TCP-LISTEN:5001,bind=" + HOST_AT_HOME + ",reuseaddr",
+        "SYSTEM:echo $SOCAT_PEERADDR > " + peer + "; exec cat");
+    String connect = "TCP:" + HOST_AT_HOME + ":5001,retry=40,interval=0.25";
+    Result transfer =
+        command(laptop, "sh", "-c", "socat -t 10 -T 30 - " + connect + " < " + sent + " > " + back);
+    assertThat(transfer.exit()).as("transfer: %s", transfer.output()).isZero();
+    assertThat(sha256(back)).isEqualTo(sha256(sent));
+    assertThat(Files.readString(peer).trim()).isEqualTo(home.toString());
+
+    Result down = run("down");
+    assertThat(down.exit()).as("down: %s", down.output()).isZero();
+    assertThat(NodeStatus.fields(down.output())).containsEntry("state", "deregistered");
+    assertThat(store.bindings(MvpnId.of("acme"), home)).isEmpty();
+    assertThat(node.waitFor(15, TimeUnit.SECONDS)).as("the node stops after down").isTrue();
+    assertThat(node.exitValue()).isZero();
+    assertThat(run("status").exit()).isEqualTo(3);
+    assertTunDeviceAndRoutesGone();
+  }
+
+  @Test
+  void aTerminatedNodeDeregistersAndTakesItsDeviceAndRoutesWithIt() throws Exception {
+    Process node = registeredNode();
+
+    node.destroy(); // SIGTERM, as systemctl stop or kill sends it
+    assertThat(node.waitFor(15, TimeUnit.SECONDS)).as("the node stops on SIGTERM").isTrue();
+    assertThat(store.bindings(MvpnId.of("acme"), home)).isEmpty();
+    assertTunDeviceAndRoutesGone();
+  }
+
+  /** The launcher up in the laptop namespace, registered (its status checked), its binding made. */
+  private Process registeredNode() throws Exception {
+    KernelLab.requireKernel("ping", "socat");
+    Properties ha = cfg("io.mvpn.homeagent-acme.cfg");
+    AssociationSpec association = AssociationSpec.parse(ha.getProperty("mobileNodes"));
+    home = association.peer();
+    laptop = appliance(ha);
+    configFile = mnConfig(ha, association);
+    config = MnConfig.load(configFile);
+    Process node =
+        lab.start(
+            laptop,
+            ProcessBuilder.Redirect.to(dir.resolve("node.log").toFile()),
+            "env",
+            "JAVA_HOME=" + System.getProperty("java.home"),
+            wrapper(),
+            "up",
+            "--config",
+            configFile.toString());
+    Result status = awaitRegistered(node);
+    assertThat(NodeStatus.fields(status.output()))
+        .containsEntry("state", "registered")
+        .containsEntry("care-of-address", CARE_OF)
+        .containsEntry("home-address", home.toString())
+        .containsEntry("tunnel", "udp (RFC 3519)");
+    assertThat(store.bindings(MvpnId.of("acme"), home))
+        .singleElement()
+        .satisfies(
+            b -> {
+              assertThat(b.careOfAddress()).hasToString(CARE_OF);
+              assertThat(b.encapsulation()).isEqualTo(Binding.Encapsulation.UDP);
+            });
+    return node;
+  }
+
+  private void assertTunDeviceAndRoutesGone() throws Exception {
+    assertThat(lab.in(laptop, "ip", "-o", "link")).doesNotContain(config.tunDevice());
+    assertThat(lab.in(laptop, "ip", "route")).doesNotContain("10.1.0.0/16");
+  }
+
+  /**
+   * The appliance's public VRF and acme's home agent and VRF on TUN devices; returns the laptop
+   * namespace: laptop (CARE_OF/25) -- veth -- access (router) -- TUN -- public VRF (203.0.113.1).
+   */
+  private String appliance(Properties ha) throws Exception {
+    Vrf publicVrf = vrf("public");
+    String publicDevice = lab.device("p");
+    TunTransport publicTun = TunTransport.open(publicDevice, MTU);
+    onLoop(() -> publicVrf.addInterface("public-internet", PUBLIC_SIDE, 24, publicTun));
+    String access = lab.namespace("access");
+    lab.moveInto(publicDevice, access, "203.0.113.2/25");
+    lab.in(access, "ip", "route", "add", "198.51.100.0/24", "dev", publicDevice);
+    lab.in(access, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+    String namespace = lab.namespace("laptop");
+    String outer = lab.device("a");
+    String inner = lab.device("l");
+    NetnsLab.run(
+        "ip", "link", "add", outer, "netns", access, "type", "veth", "peer", "name", inner, "netns",
+        namespace);
+    lab.in(access, "ip", "addr", "add", "203.0.113.129/25", "dev", outer);
+    lab.in(access, "ip", "link", "set", outer, "up");
+    lab.in(namespace, "ip", "addr", "add", CARE_OF + "/25", "dev", inner);
+    lab.in(namespace, "ip", "link", "set", inner, "up");
+    lab.in(namespace, "ip", "route", "add", "default", "via", "203.0.113.129");
+
+    Properties lan = cfg("io.mvpn.interface-" + ha.getProperty("homeInterface") + ".cfg");
+    Vrf acme = vrf("acme");
+    String lanDevice = lab.device("s");
+    TunTransport lanTun = TunTransport.open(lanDevice, MTU);
+    String[] lanAddress = lan.getProperty("address").split("/");
+    int length = Integer.parseInt(lanAddress[1]);
+    onLoop(
+        () ->
+            acme.addInterface(
+                lan.getProperty("name"), Ipv4Address.parse(lanAddress[0]), length, lanTun));
+    site = lab.namespace("acme-site");
+    lab.moveInto(lanDevice, site, HOST_AT_HOME + "/" + length);
+
+    HomeAgentConfig agentConfig =
+        new HomeAgentConfig(
+            MvpnId.of("acme"),
+            Ipv4Address.parse(ha.getProperty("address")),
+            ConfigList.items(cfg("io.mvpn.tenant-acme.cfg").getProperty("homeRealms")).stream()
+                .map(Prefix::parse)
+                .toList(),
+            List.of(AssociationSpec.parse(ha.getProperty("mobileNodes"))),
+            Integer.parseInt(ha.getProperty("maxLifetime")),
+            Integer.parseInt(ha.getProperty("replayTolerance")),
+            ha.getProperty("homeInterface"));
+    long epochOffset = System.currentTimeMillis() * 1_000_000L - scheduler.nanoTime();
+    onLoop(
+        () -> {
+          Dispatcher dispatcher = new Dispatcher(publicVrf);
+          dispatcher.open();
+          VirtualHomeAgent agent =
+              new VirtualHomeAgent(
+                  agentConfig, publicVrf, acme, store.onClock(epochOffset), epochOffset);
+          agent.start();
+          dispatcher.add(agent);
+          return null;
+        });
+    return namespace;
+  }
+
+  /** The laptop's config file, as docs/mobile-node.md writes it. */
+  private Path mnConfig(Properties ha, AssociationSpec association) throws IOException {
+    String[] words = ha.getProperty("mobileNodes").trim().split("\\s+");
+    return Files.writeString(
+        dir.resolve("mvpn-mn.yaml"),
+        """
+        homeAddress: %s
+        homeAgent: %s
+        careOfAddress: %s
+        spi: %d
+        algorithm: %s
+        key: %s
+        lifetime: 300
+        tunDevice: %s
+        mtu: %d
+        routes: [10.1.0.0/16]
+        control: %s
+        """
+            .formatted(
+                association.peer(),
+                ha.getProperty("address"),
+                CARE_OF,
+                association.spi(),
+                words[2],
+                words[3],
+                lab.device("m"),
+                MTU - TUNNEL_OVERHEAD,
+                dir.resolve("control.sock")));
+  }
+
+  /** Polls {@code mvpn-mn status} until it exits 0; at most 30 s. */
+  private Result awaitRegistered(Process node) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    Result last = null;
+    while (System.nanoTime() < deadline && node.isAlive()) {
+      last = run("status");
+      if (last.exit() == 0) {
+        return last;
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError(
+        "not registered: " + last + "; node log: " + Files.readString(dir.resolve("node.log")));
+  }
+
+  /** {@code mvpn-mn VERB --config FILE} in the laptop namespace. */
+  private Result run(String verb) throws Exception {
+    String javaHome = "JAVA_HOME=" + System.getProperty("java.home");
+    return command(laptop, "env", javaHome, wrapper(), verb, "--config", configFile.toString());
+  }
+
+  /** A command in a namespace, bounded to 60 s. */
+  private Result command(String namespace, String... command) throws Exception {
+    Path output = Files.createTempFile(dir, "out", ".txt");
+    Process p = lab.start(namespace, ProcessBuilder.Redirect.to(output.toFile()), command);
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError(String.join(" ", command) + ": no end in 60 s");
+    }
+    return new Result(p.exitValue(), Files.readString(output));
+  }
+
+  /** The installed wrapper, run with the Java that runs this test. */
+  private static String wrapper() {
+    return MN_HOME.resolve("bin/mvpn-mn").toAbsolutePath().toString();
+  }
+
+  private static String sha256(Path file) throws Exception {
+    return java.util.HexFormat.of()
+        .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+  }
+
+  private Vrf vrf(String name) {
+    Vrf vrf = new Vrf(name, scheduler, ByteBufAllocator.DEFAULT);
+    vrfs.add(vrf);
+    return vrf;
+  }
+
+  private <T> T onLoop(Callable<T> task) throws Exception {
+    return scheduler.eventLoop().submit(task).get(10, TimeUnit.SECONDS);
+  }
+
+  private static Properties cfg(String file) throws IOException {
+    Properties p = new Properties();
+    try (Reader r = Files.newBufferedReader(ETC.resolve(file))) {
+      p.load(r);
+    }
+    return p;
+  }
+}
