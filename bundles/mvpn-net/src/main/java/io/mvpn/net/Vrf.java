@@ -421,8 +421,11 @@ public final class Vrf {
   private void deliver(Interface ingress, Ipv4Packet ip, ByteBuf datagram) {
     try {
       if (ip.isFragment()) {
+        long givenUpBefore = reassembler.dropped();
         ByteBuf whole = reassembler.offer(ip, scheduler.nanoTime());
         if (whole == null) {
+          // Over the limits or overlapping: the reassembler gave a datagram up on the spot.
+          countReassemblyDrops(reassembler.dropped() - givenUpBefore);
           armReassemblyTimer();
           return;
         }
@@ -506,6 +509,17 @@ public final class Vrf {
     }
   }
 
+  private void countReassemblyDrops(long datagrams) {
+    for (long d = datagrams; d > 0; d--) {
+      counters.onDrop(DropReason.REASSEMBLY);
+    }
+  }
+
+  /** Datagrams waiting for more fragments; bounded, so a flood of fragments holds little. */
+  public int reassembliesInProgress() {
+    return reassembler.inProgress();
+  }
+
   private void armReassemblyTimer() {
     if (reassemblyTimer != null) {
       return;
@@ -518,9 +532,7 @@ public final class Vrf {
               reassemblyTimer = null;
               long before = reassembler.dropped();
               reassembler.expire(scheduler.nanoTime());
-              for (long d = reassembler.dropped() - before; d > 0; d--) {
-                counters.onDrop(DropReason.REASSEMBLY);
-              }
+              countReassemblyDrops(reassembler.dropped() - before);
               if (reassembler.inProgress() > 0) {
                 armReassemblyTimer();
               }

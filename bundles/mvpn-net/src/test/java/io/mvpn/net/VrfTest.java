@@ -18,6 +18,7 @@ import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The host stack and forwarding of one VRF pair: a host and a router on one segment. */
@@ -123,6 +124,32 @@ class VrfTest {
     whole.release();
     time.runUntilIdle();
     assertThat(lengths).containsExactly(1000);
+  }
+
+  @Test
+  void firstFragmentsBeyondTheReassemblyLimitAreCountedAtOnceAndTheHeldOnesWhenTheyTimeOut()
+      throws Exception {
+    int held = 64;
+    int beyond = 10;
+    for (int id = 1; id <= held + beyond; id++) {
+      ByteBuf whole =
+          Ipv4Builder.create()
+              .source(Ipv4Address.parse("10.1.0.2"))
+              .destination(Ipv4Address.parse("10.1.0.1"))
+              .protocol(IpProtocol.UDP)
+              .identification(id)
+              .build(ByteBufAllocator.DEFAULT, Unpooled.wrappedBuffer(new byte[64]));
+      Ipv4Packet ip = Ipv4Packet.parse(whole);
+      host.send(fragment(ip, ip.payload().retainedSlice(0, 32), 0, true));
+      whole.release();
+    }
+    time.advance(1, TimeUnit.SECONDS); // runUntilIdle would run the reassembly timeout too
+    assertThat(router.reassembliesInProgress()).isEqualTo(held);
+    assertThat(router.counters().dropped(DropReason.REASSEMBLY)).isEqualTo(beyond);
+
+    time.advance(30, TimeUnit.SECONDS);
+    assertThat(router.reassembliesInProgress()).isZero();
+    assertThat(router.counters().dropped(DropReason.REASSEMBLY)).isEqualTo(held + beyond);
   }
 
   private static ByteBuf fragment(Ipv4Packet ip, ByteBuf part, int offset, boolean more) {
