@@ -16,10 +16,10 @@ import java.util.concurrent.TimeUnit;
  * {@link #close} stops every program and removes every namespace and device made here, also after a
  * failure. Runs need root; serialize them with {@code flock /tmp/mvpn-netns.lock}.
  */
-final class NetnsLab implements AutoCloseable {
+public final class NetnsLab implements AutoCloseable {
 
   /** Debian's interpreter, which has python3-scapy (a pyenv one on PATH may not). */
-  static final Path PYTHON = Path.of("/usr/bin/python3");
+  public static final Path PYTHON = Path.of("/usr/bin/python3");
 
   private final long pid = ProcessHandle.current().pid();
   private final List<String> namespaces = new ArrayList<>();
@@ -41,7 +41,7 @@ final class NetnsLab implements AutoCloseable {
   }
 
   /** A new namespace ROLE-PID with its loopback up; removed by {@link #close}. */
-  String namespace(String role) throws IOException, InterruptedException {
+  public String namespace(String role) throws IOException, InterruptedException {
     String name = role + "-" + pid;
     if (Files.exists(Path.of("/run/netns", name))) {
       run("ip", "netns", "del", name); // left by a killed run with this process id
@@ -53,7 +53,7 @@ final class NetnsLab implements AutoCloseable {
   }
 
   /** A TUN device name unique to this run, at most 15 characters; deleted by {@link #close}. */
-  String device(String suffix) {
+  public String device(String suffix) {
     String name = "mvh" + (pid % 100_000) + suffix;
     devices.add(name);
     return name;
@@ -63,7 +63,7 @@ final class NetnsLab implements AutoCloseable {
    * Moves a device into a namespace (a TUN device keeps its file descriptor in this JVM) and
    * addresses it there: IPv6 off, so the kernel sends only what the test provokes.
    */
-  void moveInto(String device, String namespace, String... addresses)
+  public void moveInto(String device, String namespace, String... addresses)
       throws IOException, InterruptedException {
     run("ip", "link", "set", device, "netns", namespace);
     in(namespace, "sysctl", "-q", "-w", "net.ipv6.conf." + device + ".disable_ipv6=1");
@@ -74,12 +74,12 @@ final class NetnsLab implements AutoCloseable {
   }
 
   /** Runs a command inside a namespace to completion. */
-  String in(String namespace, String... command) throws IOException, InterruptedException {
+  public String in(String namespace, String... command) throws IOException, InterruptedException {
     return run(inside(namespace, command).toArray(String[]::new));
   }
 
   /** Starts a program inside a namespace; {@link #close} stops it if it still runs. */
-  Process start(String namespace, ProcessBuilder.Redirect output, String... command)
+  public Process start(String namespace, ProcessBuilder.Redirect output, String... command)
       throws IOException {
     Process p =
         new ProcessBuilder(inside(namespace, command))
@@ -92,7 +92,7 @@ final class NetnsLab implements AutoCloseable {
   }
 
   /** A device's packets received and sent, {rx, tx}, as the namespace's kernel counts them. */
-  long[] packets(String namespace, String device) throws IOException, InterruptedException {
+  public long[] packets(String namespace, String device) throws IOException, InterruptedException {
     String statistics = "/sys/class/net/" + device + "/statistics/";
     String[] counts =
         in(namespace, "cat", statistics + "rx_packets", statistics + "tx_packets")
@@ -102,7 +102,7 @@ final class NetnsLab implements AutoCloseable {
   }
 
   /** The namespace's IP stack counters (/proc/net/snmp), keyed as "Icmp.InEchos". */
-  Map<String, Long> snmp(String namespace) throws IOException, InterruptedException {
+  public Map<String, Long> snmp(String namespace) throws IOException, InterruptedException {
     Map<String, Long> counters = new HashMap<>();
     String[] lines = in(namespace, "cat", "/proc/net/snmp").split("\n");
     for (int i = 0; i + 1 < lines.length; i += 2) {
@@ -122,7 +122,7 @@ final class NetnsLab implements AutoCloseable {
     return full;
   }
 
-  static String run(String... command) throws IOException, InterruptedException {
+  public static String run(String... command) throws IOException, InterruptedException {
     return KernelLab.run(command);
   }
 

@@ -11,6 +11,7 @@ import io.mvpn.dispatcher.Dispatcher;
 import io.mvpn.net.Interface;
 import io.mvpn.net.Vrf;
 import io.mvpn.net.time.EventLoopScheduler;
+import io.mvpn.net.transport.tun.KernelLab;
 import io.mvpn.net.transport.tun.TunTransport;
 import io.mvpn.packet.mip.AssociationSpec;
 import io.mvpn.packet.mip.MipConstants;
@@ -406,17 +407,7 @@ class RealMobileNodesOverTunTest {
   }
 
   private static <T> T onLoop(Vrf vrf, Callable<T> work) throws Exception {
-    CompletableFuture<T> done = new CompletableFuture<>();
-    vrf.scheduler()
-        .execute(
-            () -> {
-              try {
-                done.complete(work.call());
-              } catch (Exception | AssertionError e) {
-                done.completeExceptionally(e);
-              }
-            });
-    return done.get(10, TimeUnit.SECONDS);
+    return KernelLab.onLoop(vrf.scheduler(), work);
   }
 
   /** The site's UDP echo server (a real host's program), and the lines it printed. */
