@@ -152,6 +152,27 @@ class VrfTest {
     assertThat(router.counters().dropped(DropReason.REASSEMBLY)).isEqualTo(held + beyond);
   }
 
+  @Test
+  void icmpErrorsGoOutInABurstThenAtTheirRateAndTheRestAreCountedAsRateLimited() {
+    int burst = 100;
+    for (int i = 0; i < burst + 50; i++) {
+      host.send(datagram("10.1.0.2", "10.9.0.1", 64, false, 8));
+    }
+    time.advance(1, TimeUnit.MILLISECONDS);
+    assertThat(router.counters().dropped(DropReason.NO_ROUTE)).isEqualTo(burst + 50);
+    assertThat(icmpSeen).hasSize(burst).containsOnly("3/0 from 10.1.0.1");
+    assertThat(router.icmpErrorsRateLimited()).isEqualTo(50);
+
+    // 1000 a second: 10 ms after the burst, ten more may go.
+    time.advance(9, TimeUnit.MILLISECONDS);
+    for (int i = 0; i < 20; i++) {
+      host.send(datagram("10.1.0.2", "10.9.0.1", 64, false, 8));
+    }
+    time.advance(1, TimeUnit.MILLISECONDS);
+    assertThat(icmpSeen).hasSize(burst + 10);
+    assertThat(router.icmpErrorsRateLimited()).isEqualTo(60);
+  }
+
   private static ByteBuf fragment(Ipv4Packet ip, ByteBuf part, int offset, boolean more) {
     ByteBuf header = Unpooled.buffer(20);
     ByteBuf out = Unpooled.buffer(20 + part.readableBytes());

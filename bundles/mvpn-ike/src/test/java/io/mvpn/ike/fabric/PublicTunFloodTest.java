@@ -234,6 +234,8 @@ class PublicTunFloodTest {
     RegistrationStats stats = homeAgent.stats();
     assertThat(onLoop(stats::repliesByCode)).containsOnlyKeys(ReplyCode.HA_POORLY_FORMED_REQUEST);
     assertThat(onLoop(dispatcher::unknownDestination)).isZero();
+    // Thousands of undeliverable datagrams were not answered with thousands of ICMP errors.
+    assertThat(onLoop(publicVrf::icmpErrorsRateLimited)).isGreaterThan(5_000);
     long heapGrowth = usedHeapAfterGc() - heapBefore;
     long directGrowth = usedDirectMemory() - directBefore;
     assertThat(heapGrowth).as("heap growth").isLessThan(HEAP_BOUND);
