@@ -41,6 +41,7 @@ import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -412,7 +413,7 @@ class PublicTunFloodTest {
               "-W",
               "2",
               host);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       out = e.getMessage(); // ping exits 1 when some went unanswered; its summary says how many
     }
     return (int) pingSummary(out)[1];
