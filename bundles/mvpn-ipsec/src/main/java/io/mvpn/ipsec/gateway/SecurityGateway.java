@@ -122,7 +122,7 @@ public final class SecurityGateway {
     this.inside = inside;
     this.scheduler = inside.scheduler();
     this.epochOffsetNanos = epochOffsetNanos;
-    this.unknownSpis = new UnknownSpiLog("gateway " + config.publicAddress(), LOG);
+    this.unknownSpis = new UnknownSpiLog("gateway " + config.publicAddress(), LOG, scheduler);
   }
 
   public Config config() {
