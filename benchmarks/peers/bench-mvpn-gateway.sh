@@ -106,7 +106,9 @@ measure_mvpn() {
   fi
   pb_log "mvpn:ike sas: $(mv_shell 'mvpn:ike sas' | tr -s ' ' | tr '\n' '|')"
   MON=("gw_karaf:$MV_JAVA" "mn_charon:$MN_CHARON")
+  mv_jfr_start
   pb_measure mvpn-gateway "$SRV" "$VIP" "mtu=1400 esp=$ESP/udp-encap client=strongswan-libipsec $(mv_note)"
+  mv_jfr_stop
   pb_log "mvpn:sa counters: $(mv_shell 'mvpn:sa counters' | tr -s ' ' | tr '\n' ' ')"
 }
 

@@ -69,5 +69,7 @@ ip netns exec "$NS_MN" ping -c 3 -i 0.2 -W 2 "$PUB" >/dev/null || {
 pb_log "site -> public through the NAPT: ping ok"
 
 MON=("karaf:$MV_JAVA")
+mv_jfr_start
 pb_measure mvpn-routing "$PUB" "$SITE" "mtu=$TUN_MTU path=tun>acme>napt>backbone>tun $(mv_note)"
+mv_jfr_stop
 pb_log "$(mv_shell 'mvpn:napt' | grep -iE 'translated|refused|dropped|malformed' | tr -s ' ' | tr '\n' ' ')"

@@ -67,6 +67,14 @@ mv_move_tun() {
   ip -n "$2" link set dev "$1" up
 }
 
+# MVPN_JFR=<file.jfr>: record the container with Java Flight Recorder (profile settings) while it is
+# measured: mv_jfr_start before pb_measure, mv_jfr_stop after
+mv_jfr_start() { [ -z "${MVPN_JFR:-}" ] || jcmd "$MV_JAVA" JFR.start name=bench settings=profile >/dev/null; }
+mv_jfr_stop() {
+  [ -z "${MVPN_JFR:-}" ] && return 0
+  jcmd "$MV_JAVA" JFR.dump name=bench filename="$MVPN_JFR" >/dev/null && pb_log "flight recording: $MVPN_JFR"
+}
+
 # mv_note: what the notes of a RESULT line say about the appliance
 mv_note() {
   echo "mvpn=$(basename "$MVPN_ASSEMBLY" .tar.gz | sed 's/^mvpn-karaf-assembly-//') java=$("$(readlink -f /proc/$MV_JAVA/exe)" -version 2>&1 | sed -n 's/.*version "\([^"]*\)".*/\1/p' | head -1)"
