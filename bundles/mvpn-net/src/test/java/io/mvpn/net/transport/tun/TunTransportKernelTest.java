@@ -75,9 +75,8 @@ class TunTransportKernelTest {
 
   @Test
   void theKernelPingsTheVrfOnAProvisionedDeviceAndItsUdpDatagramsAreAnswered() throws Exception {
-    String dev = lab.device("p");
-    provision(dev, 1400);
-    TunTransport tun = TunTransport.open(dev, 1400);
+    TunTransport tun = openProvisioned("p");
+    String dev = tun.deviceName();
     Interface intf = attach("uplink", tun);
     onLoop(() -> vrf.bindUdp(ECHO_PORT, this::answerInUpperCase));
 
@@ -126,9 +125,7 @@ class TunTransportKernelTest {
 
   @Test
   void aBurstTheKernelQueuesReachesTheVrfWholeAndInOrder() throws Exception {
-    String dev = lab.device("q");
-    provision(dev, 1400);
-    TunTransport tun = TunTransport.open(dev, 1400);
+    TunTransport tun = openProvisioned("q");
     Interface intf = attach("burst", tun);
     List<Integer> arrived = new ArrayList<>(); // touched on the VRF's loop only
     onLoop(
@@ -251,6 +248,13 @@ class TunTransportKernelTest {
     } finally {
       answer.release();
     }
+  }
+
+  /** A transport on a device provisioned beforehand with MTU 1400, as an operator does it. */
+  private TunTransport openProvisioned(String slot) throws Exception {
+    String dev = lab.device(slot);
+    provision(dev, 1400);
+    return TunTransport.open(dev, 1400);
   }
 
   private <T> T onLoop(Supplier<T> work) throws Exception {
