@@ -41,7 +41,7 @@ public final class InterfaceInstance {
         name = "Transport",
         description =
             "mem:SEGMENT, udp:LOCALIP:PORT->REMOTEIP:PORT, host:BINDIP:VRFPORT=HOSTPORT[,...]"
-                + " or tun:DEVICE[,mtu=BYTES]")
+                + " or tun:DEVICE[,mtu=BYTES][,queues=N]")
     String transport();
 
     @AttributeDefinition(

@@ -16,10 +16,12 @@ import java.util.regex.Pattern;
  *   <li>{@code mem:NAME} an in-memory segment shared by every interface naming it;
  *   <li>{@code udp:LOCAL_IP:PORT->REMOTE_IP:PORT} a UDP point-to-point link to another mvpn;
  *   <li>{@code host:BIND_IP:VRF_PORT=HOST_PORT,...} host sockets for real programs;
- *   <li>{@code tun:NAME[,mtu=BYTES]} a Linux TUN device: the host kernel is the link's other end.
- *       NAME is 1 to 15 of {@code A-Z a-z 0-9 . _ -}; the MTU defaults to 1500 (68 to 65535).
- *       Provision the device for a non-root Karaf with {@code ip tuntap add dev NAME mode tun user
- *       USER}; a Karaf with CAP_NET_ADMIN creates it when it is missing (docs/operations.md).
+ *   <li>{@code tun:NAME[,mtu=BYTES][,queues=N]} a Linux TUN device: the host kernel is the link's
+ *       other end. NAME is 1 to 15 of {@code A-Z a-z 0-9 . _ -}; the MTU defaults to 1500 (68 to
+ *       65535); {@code queues} (1 to 16, default 1) above 1 reads a multi-queue device through that
+ *       many queues (provisioned with {@code multi_queue}). Provision the device for a non-root
+ *       Karaf with {@code ip tuntap add dev NAME mode tun user USER}; a Karaf with CAP_NET_ADMIN
+ *       creates it when it is missing (docs/operations.md).
  * </ul>
  */
 sealed interface TransportSpec {
@@ -30,7 +32,12 @@ sealed interface TransportSpec {
 
   record Host(InetAddress bind, Map<Integer, Integer> ports) implements TransportSpec {}
 
-  record Tun(String device, int mtu) implements TransportSpec {}
+  record Tun(String device, int mtu, int queues) implements TransportSpec {
+
+    Tun(String device, int mtu) {
+      this(device, mtu, 1);
+    }
+  }
 
   Pattern UDP = Pattern.compile("udp:([0-9.]+):(\\d+)->([0-9.]+):(\\d+)");
   Pattern HOST = Pattern.compile("host:([0-9.]+):((?:\\d+=\\d+,?)+)");
@@ -68,7 +75,7 @@ sealed interface TransportSpec {
         "transport '"
             + t
             + "': expected mem:NAME, udp:IP:PORT->IP:PORT, host:IP:VRFPORT=HOSTPORT[,...]"
-            + " or tun:DEVICE[,mtu=BYTES]");
+            + " or tun:DEVICE[,mtu=BYTES][,queues=N]");
   }
 
   private static Tun tun(String text, String device, String options) {
@@ -81,35 +88,42 @@ sealed interface TransportSpec {
               + "' is not a Linux interface name"
               + " (1 to 15 of A-Z a-z 0-9 . _ -)");
     }
-    int mtu = TunTransport.DEFAULT_MTU;
-    boolean mtuGiven = false;
+    Map<String, String> given = new LinkedHashMap<>();
     for (String option : options.isEmpty() ? new String[0] : options.substring(1).split(",", -1)) {
       String[] kv = option.split("=", 2);
-      if (kv.length != 2 || !kv[0].equals("mtu")) {
+      if (kv.length != 2 || !(kv[0].equals("mtu") || kv[0].equals("queues"))) {
         throw new IllegalArgumentException(
-            "transport " + text + ": unknown option '" + option + "' (known: mtu=BYTES)");
+            "transport " + text + ": unknown option '" + option + "' (known: mtu=BYTES, queues=N)");
       }
-      if (mtuGiven) {
-        throw new IllegalArgumentException("transport " + text + ": mtu given twice");
+      if (given.put(kv[0], kv[1]) != null) {
+        throw new IllegalArgumentException("transport " + text + ": " + kv[0] + " given twice");
       }
-      mtuGiven = true;
-      mtu = mtu(text, kv[1]);
     }
-    return new Tun(device, mtu);
+    int mtu =
+        given.containsKey("mtu")
+            ? number(text, "mtu", given.get("mtu"), 68, 0xFFFF)
+            : TunTransport.DEFAULT_MTU;
+    int queues =
+        given.containsKey("queues")
+            ? number(text, "queues", given.get("queues"), 1, TunTransport.MAX_QUEUES)
+            : 1;
+    return new Tun(device, mtu, queues);
   }
 
-  private static int mtu(String text, String value) {
-    int mtu;
+  /** An option's value, a whole number from {@code min} to {@code max}. */
+  private static int number(String text, String option, String value, int min, int max) {
+    int n;
     try {
-      mtu = Integer.parseInt(value);
+      n = Integer.parseInt(value);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("transport " + text + ": mtu '" + value + "'", e);
-    }
-    if (mtu < 68 || mtu > 0xFFFF) {
       throw new IllegalArgumentException(
-          "transport " + text + ": mtu " + mtu + " outside 68..65535");
+          "transport " + text + ": " + option + " '" + value + "'", e);
     }
-    return mtu;
+    if (n < min || n > max) {
+      throw new IllegalArgumentException(
+          "transport " + text + ": " + option + " " + n + " outside " + min + ".." + max);
+    }
+    return n;
   }
 
   private static int port(String text) {

@@ -45,10 +45,26 @@ class TransportSpecTest {
   }
 
   @Test
+  void aTunSpecNamesHowManyQueuesItReadsInAnyOrderOfItsOptions() {
+    assertThat(TransportSpec.parse("tun:uplink,queues=4,mtu=1400"))
+        .isEqualTo(new TransportSpec.Tun("uplink", 1400, 4));
+    assertThat(TransportSpec.parse("tun:uplink,queues=2"))
+        .isEqualTo(new TransportSpec.Tun("uplink", 1500, 2));
+    for (String bad : new String[] {"0", "17", "two", "-1"}) {
+      assertThatThrownBy(() -> TransportSpec.parse("tun:uplink,queues=" + bad))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("queues");
+    }
+  }
+
+  @Test
   void anUnknownOrRepeatedTunOptionIsRejected() {
-    assertThatThrownBy(() -> TransportSpec.parse("tun:mvpn0,queues=4"))
+    assertThatThrownBy(() -> TransportSpec.parse("tun:mvpn0,txqueuelen=4"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("unknown option 'queues=4'");
+        .hasMessageContaining("unknown option 'txqueuelen=4' (known: mtu=BYTES, queues=N)");
+    assertThatThrownBy(() -> TransportSpec.parse("tun:mvpn0,queues=2,queues=4"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("queues given twice");
     assertThatThrownBy(() -> TransportSpec.parse("tun:mvpn0,"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("unknown option ''");
@@ -74,7 +90,7 @@ class TransportSpecTest {
   void anUnknownSchemeNamesEveryTransportThatExists() {
     assertThatThrownBy(() -> TransportSpec.parse("tap:mvpn0"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("tun:DEVICE[,mtu=BYTES]")
+        .hasMessageContaining("tun:DEVICE[,mtu=BYTES][,queues=N]")
         .hasMessageContaining("mem:NAME");
   }
 }

@@ -72,11 +72,13 @@ final class TunDevice {
   }
 
   /**
-   * Opens {@code name}, creating it with {@code mtu} if it does not exist. An existing device keeps
-   * its MTU (setting it needs CAP_NET_ADMIN); a different one is logged, as packets the kernel
-   * sends would then exceed or waste what the fabric expects.
+   * Opens a queue of {@code name}, creating it with {@code mtu} if it does not exist. An existing
+   * device keeps its MTU (setting it needs CAP_NET_ADMIN); a different one is logged, as packets
+   * the kernel sends would then exceed or waste what the fabric expects. A multi-queue device
+   * (IFF_MULTI_QUEUE) takes one such open per queue; the kernel spreads what it sends over the
+   * queues by flow, so each flow stays in order on one queue.
    */
-  static TunDevice open(String name, int mtu) throws TunException {
+  static TunDevice open(String name, int mtu, boolean multiQueue) throws TunException {
     if (!validName(name)) {
       throw new TunException(
           Reason.BAD_NAME,
@@ -97,11 +99,12 @@ final class TunDevice {
     int wakeFd = -1;
     try {
       byte[] ifr = ifreq(name);
-      setShort(ifr, (short) (LinuxTun.IFF_TUN | LinuxTun.IFF_NO_PI));
+      short flags = (short) (LinuxTun.IFF_TUN | LinuxTun.IFF_NO_PI);
+      setShort(ifr, multiQueue ? (short) (flags | LinuxTun.IFF_MULTI_QUEUE) : flags);
       try {
         LinuxTun.ioctl(fd, new NativeLong(LinuxTun.TUNSETIFF), ifr);
       } catch (LastErrorException e) {
-        throw setIffFailure(name, existed, e);
+        throw setIffFailure(name, existed, multiQueue, e);
       }
       byte[] got = ifreq(name);
       LinuxTun.ioctl(fd, new NativeLong(LinuxTun.TUNGETIFF), got);
@@ -169,7 +172,8 @@ final class TunDevice {
     }
   }
 
-  private static TunException setIffFailure(String name, boolean existed, LastErrorException e) {
+  private static TunException setIffFailure(
+      String name, boolean existed, boolean multiQueue, LastErrorException e) {
     int errno = e.getErrorCode();
     String user = System.getProperty("user.name");
     if (errno == LinuxTun.EPERM) {
@@ -186,7 +190,9 @@ final class TunDevice {
               + why
               + "; as root run: ip tuntap add dev "
               + name
-              + " mode tun user "
+              + " mode tun"
+              + (multiQueue ? " multi_queue" : "")
+              + " user "
               + user,
           e);
     }
@@ -200,8 +206,11 @@ final class TunDevice {
           errno,
           "tun:"
               + name
-              + ": refused (EINVAL): the name belongs to a device that is not a"
-              + " single-queue TUN device (a TAP, multi_queue, or another kind of link)",
+              + ": refused (EINVAL): the name belongs to a device that is not a "
+              + (multiQueue ? "multi-queue" : "single-queue")
+              + " TUN device (a TAP, a TUN made "
+              + (multiQueue ? "without" : "with")
+              + " multi_queue, or another kind of link)",
           e);
     }
     return systemCall(name, "TUNSETIFF", e);

@@ -8,6 +8,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +23,11 @@ import org.slf4j.LoggerFactory;
  * one task on the VRF's scheduler: one task, and one wake-up of the VRF's thread, per burst rather
  * than per packet. IPv6 packets (router solicitations, MLD reports the kernel sends on any link
  * that is up) and empty or oversized reads are counted and dropped; they never stop the reader.
+ *
+ * <p>With {@code queues > 1} the device is multi-queue (IFF_MULTI_QUEUE): one reader per queue, so
+ * the reads and the buffer copies of several flows run on several cores while the VRF's thread does
+ * the forwarding; the kernel keeps each flow on one queue, so a flow stays in order. Writes go
+ * through the first queue: they all come from the VRF's thread.
  */
 public final class TunTransport implements Transport {
 
@@ -38,20 +44,29 @@ public final class TunTransport implements Transport {
   /** How long {@link #close} waits for the reader to notice; it wakes at once in practice. */
   private static final long READER_STOP_MILLIS = 2000;
 
-  private final TunDevice device;
+  /** The most queues a transport opens: more readers than cores only add context switches. */
+  public static final int MAX_QUEUES = 16;
+
+  private final TunDevice[] queues;
+  private final TunDevice device; // the first queue: names the device, takes every write
   private final int mtu;
   private final int readCapacity;
   private Interface owner;
-  private Thread reader;
+  private Thread[] readers = new Thread[0];
   private volatile boolean closed;
   private volatile TunException failure;
-  private volatile long nonIpv4;
-  private volatile long truncated;
-  private volatile long received;
+  private final LongAdder nonIpv4 = new LongAdder();
+  private final LongAdder truncated = new LongAdder();
+  private final LongAdder[] receivedByQueue;
 
-  private TunTransport(TunDevice device, int mtu) {
-    this.device = device;
+  private TunTransport(TunDevice[] queues, int mtu) {
+    this.queues = queues;
+    this.device = queues[0];
     this.mtu = mtu;
+    this.receivedByQueue = new LongAdder[queues.length];
+    for (int q = 0; q < queues.length; q++) {
+      receivedByQueue[q] = new LongAdder();
+    }
     // Room for what the kernel may send even if the device's MTU is above the configured one.
     this.readCapacity = Math.max(mtu, device.linkMtu());
   }
@@ -64,23 +79,50 @@ public final class TunTransport implements Transport {
    * @throws TunException naming the cause: no TUN driver, not permitted, busy, not a TUN device
    */
   public static TunTransport open(String name, int mtu) throws TunException {
+    return open(name, mtu, 1);
+  }
+
+  /**
+   * As {@link #open(String, int)}, with {@code queues} queues: more than one needs a multi-queue
+   * device ({@code ip tuntap add dev NAME mode tun multi_queue user USER}) or CAP_NET_ADMIN.
+   */
+  public static TunTransport open(String name, int mtu, int queues) throws TunException {
     if (mtu < 68 || mtu > 0xFFFF) {
       throw new IllegalArgumentException("MTU " + mtu + " outside 68..65535");
     }
-    TunDevice device;
+    if (queues < 1 || queues > MAX_QUEUES) {
+      throw new IllegalArgumentException("queues " + queues + " outside 1.." + MAX_QUEUES);
+    }
+    TunDevice[] opened = new TunDevice[queues];
     try {
-      device = TunDevice.open(name, mtu);
+      for (int q = 0; q < queues; q++) {
+        opened[q] = TunDevice.open(name, mtu, queues > 1);
+      }
     } catch (LinkageError e) {
+      closeAll(opened);
       throw new TunException(
           TunException.Reason.NATIVE_UNAVAILABLE, 0, "tun:" + name + ": JNA is missing: " + e, e);
+    } catch (TunException | RuntimeException e) {
+      closeAll(opened);
+      throw e;
     }
+    TunDevice first = opened[0];
     LOG.info(
-        "tun:{} {} (MTU {}{})",
+        "tun:{} {} (MTU {}{}{})",
         name,
-        device.created() ? "created" : "attached",
-        device.linkMtu(),
-        device.persistent() ? ", persistent" : "");
-    return new TunTransport(device, mtu);
+        first.created() ? "created" : "attached",
+        first.linkMtu(),
+        queues > 1 ? ", " + queues + " queues" : "",
+        first.persistent() ? ", persistent" : "");
+    return new TunTransport(opened, mtu);
+  }
+
+  private static void closeAll(TunDevice[] queues) {
+    for (TunDevice q : queues) {
+      if (q != null) {
+        q.close();
+      }
+    }
   }
 
   /** Whether a name is one {@link #open} accepts: 1 to 15 of A-Z a-z 0-9 . _ - */
@@ -99,17 +141,35 @@ public final class TunTransport implements Transport {
 
   /** Packets read from the device, whatever became of them. */
   public long received() {
-    return received;
+    long sum = 0;
+    for (LongAdder r : receivedByQueue) {
+      sum += r.sum();
+    }
+    return sum;
+  }
+
+  /** Packets read from each queue: how the kernel spread the flows over them. */
+  public long[] receivedByQueue() {
+    long[] out = new long[receivedByQueue.length];
+    for (int q = 0; q < out.length; q++) {
+      out[q] = receivedByQueue[q].sum();
+    }
+    return out;
+  }
+
+  /** How many queues the device is read through. */
+  public int queues() {
+    return queues.length;
   }
 
   /** Packets of another IP version read and dropped (IPv6 neighbour discovery, MLD). */
   public long nonIpv4() {
-    return nonIpv4;
+    return nonIpv4.sum();
   }
 
   /** Reads that were empty or longer than the buffer, dropped. */
   public long truncated() {
-    return truncated;
+    return truncated.sum();
   }
 
   /** Why the reader stopped on its own (the device was deleted under it, say); null if it runs. */
@@ -120,9 +180,14 @@ public final class TunTransport implements Transport {
   @Override
   public void attach(Interface owner) {
     this.owner = owner;
-    reader = new Thread(this::readLoop, "mvpn-tun-" + device.name());
-    reader.setDaemon(true);
-    reader.start();
+    readers = new Thread[queues.length];
+    for (int q = 0; q < queues.length; q++) {
+      int queue = q;
+      String thread = "mvpn-tun-" + device.name() + (queues.length > 1 ? "-" + q : "");
+      readers[q] = new Thread(() -> readLoop(queues[queue], receivedByQueue[queue]), thread);
+      readers[q].setDaemon(true);
+      readers[q].start();
+    }
   }
 
   /** Writes the datagram into the kernel; on the VRF's scheduler, like every send. */
@@ -149,7 +214,11 @@ public final class TunTransport implements Transport {
 
   @Override
   public String describe() {
-    return "tun:" + device.name() + ",mtu=" + mtu;
+    return "tun:"
+        + device.name()
+        + ",mtu="
+        + mtu
+        + (queues.length > 1 ? ",queues=" + queues.length : "");
   }
 
   /** Stops the reader and closes the device; on the VRF's scheduler, like every send. */
@@ -159,21 +228,29 @@ public final class TunTransport implements Transport {
       return;
     }
     closed = true;
-    device.wake();
-    if (reader != null) {
+    for (TunDevice queue : queues) {
+      queue.wake();
+    }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READER_STOP_MILLIS);
+    for (Thread reader : readers) {
       try {
-        reader.join(READER_STOP_MILLIS);
+        reader.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
       if (reader.isAlive()) {
-        LOG.warn("tun:{}: reader did not stop within {} ms", device.name(), READER_STOP_MILLIS);
+        LOG.warn(
+            "tun:{}: {} did not stop within {} ms",
+            device.name(),
+            reader.getName(),
+            READER_STOP_MILLIS);
       }
     }
-    device.close();
+    // The kernel deletes a device made here when its last queue closes.
+    closeAll(queues);
   }
 
-  private void readLoop() {
+  private void readLoop(TunDevice device, LongAdder received) {
     ByteBufAllocator alloc = owner.vrf().alloc();
     ByteBuf buffer = null;
     ByteBuf[] burst = new ByteBuf[BATCH];
@@ -188,13 +265,13 @@ public final class TunTransport implements Transport {
           int n = device.read(buffer);
           if (n > readCapacity) {
             // A kernel that reports the whole length of a packet it could not copy in full.
-            received++;
+            received.increment();
             dropTruncated();
             continue;
           }
           drained = n < 0;
           if (!drained) {
-            received++;
+            received.increment();
             ByteBuf packet = buffer;
             buffer = null;
             if (accept(packet, n)) {
@@ -239,7 +316,7 @@ public final class TunTransport implements Transport {
     }
     if ((packet.getUnsignedByte(packet.readerIndex()) >> 4) != 4) {
       packet.release();
-      nonIpv4++;
+      nonIpv4.increment();
       onScheduler(() -> owner.counters().onDrop(DropReason.LINK));
       return false;
     }
@@ -268,7 +345,7 @@ public final class TunTransport implements Transport {
   }
 
   private void dropTruncated() {
-    truncated++;
+    truncated.increment();
     onScheduler(() -> owner.counters().onMalformed(MalformedPacketException.Reason.TRUNCATED));
   }
 
@@ -284,7 +361,13 @@ public final class TunTransport implements Transport {
 
   /** For tests: waits until the reader thread has ended (after {@link #close}). */
   boolean awaitReaderStopped(long timeout, TimeUnit unit) throws InterruptedException {
-    reader.join(unit.toMillis(timeout));
-    return !reader.isAlive();
+    long deadline = System.nanoTime() + unit.toNanos(timeout);
+    for (Thread reader : readers) {
+      reader.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+      if (reader.isAlive()) {
+        return false;
+      }
+    }
+    return true;
   }
 }

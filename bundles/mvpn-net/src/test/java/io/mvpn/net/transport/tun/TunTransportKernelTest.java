@@ -27,8 +27,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -39,11 +42,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A VRF on a real TUN device, with the Linux kernel on the other side: the kernel's ping and a
- * kernel UDP socket reach the VRF's host stack. Needs root (run under flock /tmp/mvpn-netns.lock).
+ * kernel UDP socket reach the VRF's host stack; a multi-queue device is read through one thread per
+ * queue, the kernel spreading flows over them, each flow in order. Needs root (run under flock
+ * /tmp/mvpn-netns.lock).
  */
 class TunTransportKernelTest {
 
   private static final int ECHO_PORT = 7007;
+  private static final int FLOWS = 24;
+  private static final int PER_FLOW = 20;
 
   private final EventLoopGroup group =
       new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -218,9 +225,104 @@ class TunTransportKernelTest {
             TunException.class, e -> assertThat(e.reason()).isEqualTo(Reason.NOT_A_TUN_DEVICE));
   }
 
+  @Test
+  void flowsSpreadOverTheQueuesOfAProvisionedDeviceArriveWholeAndEachInOrder() throws Exception {
+    String dev = lab.device("m");
+    provision(dev, 1400, "multi_queue");
+    TunTransport tun = TunTransport.open(dev, 1400, 4);
+    Interface intf = attach("uplink", tun);
+    Map<Integer, List<Integer>> bySourcePort = new LinkedHashMap<>(); // the VRF's loop only
+    KernelLab.onLoop(
+        vrf.scheduler(),
+        () ->
+            vrf.bindUdp(
+                ECHO_PORT,
+                (v, in, d) ->
+                    bySourcePort
+                        .computeIfAbsent(d.sourcePort(), p -> new ArrayList<>())
+                        .add(d.payload().getInt(d.payload().readerIndex()))));
+    assertThat(run("ping", "-n", "-c", "1", "-W", "2", lab.address(2))).contains("1 received");
+
+    // Fewer datagrams than one queue's backlog holds (500), so the kernel drops none.
+    List<DatagramSocket> flows = new ArrayList<>();
+    try {
+      for (int f = 0; f < FLOWS; f++) {
+        flows.add(new DatagramSocket(new InetSocketAddress(lab.address(1), 0)));
+      }
+      InetAddress vrfAddress = InetAddress.getByName(lab.address(2));
+      for (int i = 0; i < PER_FLOW; i++) {
+        for (DatagramSocket flow : flows) {
+          byte[] sequence = ByteBuffer.allocate(4).putInt(i).array();
+          flow.send(new DatagramPacket(sequence, 4, vrfAddress, ECHO_PORT));
+        }
+      }
+    } finally {
+      flows.forEach(DatagramSocket::close);
+    }
+    assertThat(run("ping", "-n", "-c", "1", "-W", "2", lab.address(2))).contains("1 received");
+
+    Map<Integer, List<Integer>> arrived =
+        KernelLab.onLoop(vrf.scheduler(), () -> new LinkedHashMap<>(bySourcePort));
+    assertThat(arrived).hasSize(FLOWS);
+    List<Integer> inOrder = IntStream.range(0, PER_FLOW).boxed().toList();
+    arrived.forEach(
+        (port, sequence) -> assertThat(sequence).as("flow from port %d", port).isEqualTo(inOrder));
+    long[] byQueue = tun.receivedByQueue();
+    assertThat(byQueue).hasSize(4);
+    assertThat(Arrays.stream(byQueue).sum()).isEqualTo(FLOWS * PER_FLOW + 2L);
+    assertThat(Arrays.stream(byQueue).filter(n -> n > 0).count())
+        .as("queues that read something, of %s", Arrays.toString(byQueue))
+        .isGreaterThan(1);
+    assertThat(tun.describe()).isEqualTo("tun:" + dev + ",mtu=1400,queues=4");
+    assertThat(KernelLab.onLoop(vrf.scheduler(), () -> intf.counters().received()))
+        .isEqualTo(FLOWS * PER_FLOW + 2L);
+    assertThat(tun.failure()).isNull();
+  }
+
+  @Test
+  void aMultiQueueDeviceTheTransportCreatesGoesWhenItsLastQueueCloses() throws Exception {
+    String dev = lab.device("n");
+    TunTransport tun = TunTransport.open(dev, 1400, 2);
+    attach("made", tun);
+
+    assertThat(tun.createdDevice()).isTrue();
+    assertThat(tun.queues()).isEqualTo(2);
+    assertThat(run("ip", "-d", "link", "show", dev)).contains("multi_queue");
+
+    KernelLab.removeInterfaces(List.of(vrf));
+    assertThat(tun.awaitReaderStopped(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(KernelLab.exists(dev)).isFalse();
+  }
+
+  @Test
+  void queuesOfTheWrongKindAreRefusedNamingTheProvisioningCommand() throws Exception {
+    String single = lab.device("s");
+    provision(single, 1400);
+    assertThatThrownBy(() -> TunTransport.open(single, 1400, 2))
+        .isInstanceOfSatisfying(
+            TunException.class,
+            e -> {
+              assertThat(e.reason()).isEqualTo(Reason.NOT_A_TUN_DEVICE);
+              assertThat(e.getMessage()).contains("not a multi-queue TUN device");
+            });
+    assertThat(KernelLab.exists(single)).as("the refusal leaves the device alone").isTrue();
+
+    String multi = lab.device("t");
+    provision(multi, 1400, "multi_queue");
+    assertThatThrownBy(() -> TunTransport.open(multi, 1400, 1))
+        .isInstanceOfSatisfying(
+            TunException.class, e -> assertThat(e.reason()).isEqualTo(Reason.NOT_A_TUN_DEVICE));
+    assertThatThrownBy(() -> TunTransport.open(multi, 1400, TunTransport.MAX_QUEUES + 1))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
   /** What docs/operations.md tells an operator to run, as root, before Karaf starts. */
-  private void provision(String dev, int mtu) throws IOException, InterruptedException {
-    run("ip", "tuntap", "add", "dev", dev, "mode", "tun", "user", System.getProperty("user.name"));
+  private void provision(String dev, int mtu, String... mode)
+      throws IOException, InterruptedException {
+    List<String> add = new ArrayList<>(List.of("ip", "tuntap", "add", "dev", dev, "mode", "tun"));
+    add.addAll(List.of(mode));
+    add.addAll(List.of("user", System.getProperty("user.name")));
+    run(add.toArray(String[]::new));
     run("ip", "addr", "add", lab.address(1) + "/24", "dev", dev);
     run("ip", "link", "set", dev, "mtu", Integer.toString(mtu), "up");
     run("sysctl", "-q", "-w", "net.ipv6.conf." + dev + ".disable_ipv6=1");
