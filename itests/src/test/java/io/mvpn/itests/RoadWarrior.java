@@ -50,15 +50,62 @@ final class RoadWarrior implements AutoCloseable {
   /** The encryption keys (AES key and salt) of the latest Child SA charon logged. */
   record Keys(String initiator, String responder) {}
 
+  /**
+   * What an operating system's built-in IKEv2 client proposes by default, in swanctl's syntax, and
+   * what both ends then show: the IKE and ESP transforms by IANA name (strongSwan writes {@code
+   * AES_CBC-256} where the appliance writes {@code AES_CBC_256}: compare with {@link #normalized})
+   * and the suite of {@code mvpn:sa list}.
+   */
+  record ClientDefaults(
+      String client,
+      String ike,
+      String esp,
+      String ikeAlgorithms,
+      String espAlgorithms,
+      String suite) {
+
+    /** macOS and iOS: AES-GCM-256 with ECP-256, in IKE and in ESP. */
+    static final ClientDefaults APPLE =
+        new ClientDefaults(
+            "Apple",
+            "aes256gcm16-prfsha256-ecp256",
+            "aes256gcm16-noesn",
+            "AES_GCM_16_256/PRF_HMAC_SHA2_256/ECP_256",
+            "AES_GCM_16_256",
+            "aes256gcm16");
+
+    /** Windows 10 and 11: AES-CBC-256 with HMAC-SHA2-256, MODP-2048 in IKE. */
+    static final ClientDefaults WINDOWS =
+        new ClientDefaults(
+            "Windows",
+            "aes256-sha256-modp2048",
+            "aes256-sha256-noesn",
+            "AES_CBC_256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048",
+            "AES_CBC_256/HMAC_SHA2_256_128",
+            "aes256-sha256");
+
+    /** strongSwan's algorithm names written as IANA's (the key size after an underscore). */
+    static String normalized(String swanctlOutput) {
+      return swanctlOutput.replace('-', '_');
+    }
+  }
+
   final String identity;
   final Path dir;
+  final ClientDefaults proposals;
   private final RoadWarriorNetwork network;
   private final String namespace;
   private Process charon;
 
-  RoadWarrior(String identity, Path dir, RoadWarriorNetwork network, String namespace) {
+  RoadWarrior(
+      String identity,
+      Path dir,
+      ClientDefaults proposals,
+      RoadWarriorNetwork network,
+      String namespace) {
     this.identity = identity;
     this.dir = dir.toAbsolutePath();
+    this.proposals = proposals;
     this.network = network;
     this.namespace = namespace;
   }
@@ -99,7 +146,17 @@ final class RoadWarrior implements AutoCloseable {
         template("strongswan.conf", Map.of("@DIR@", dir.toString())));
     Files.writeString(
         dir.resolve("swanctl.conf"),
-        template("swanctl.conf", Map.of("@IDENTITY@", identity, "@P12_PASSWORD@", PASSWORD)));
+        template(
+            "swanctl.conf",
+            Map.of(
+                "@IDENTITY@",
+                identity,
+                "@P12_PASSWORD@",
+                PASSWORD,
+                "@IKE_PROPOSALS@",
+                proposals.ike(),
+                "@ESP_PROPOSALS@",
+                proposals.esp())));
     charon =
         network.start(
             namespace,
@@ -142,8 +199,7 @@ final class RoadWarrior implements AutoCloseable {
    * ipsec0 from the virtual address the gateway gave; returns that address.
    */
   String connect(String protectedNetwork) throws IOException, InterruptedException {
-    swanctl("--load-all", "--file", dir.resolve("swanctl.conf").toString());
-    String initiated = swanctl("--initiate", "--child", CHILD, "--timeout", "60");
+    String initiated = initiate();
     if (!initiated.contains("initiate completed successfully")) {
       throw new AssertionError("charon did not connect:\n" + initiated);
     }
@@ -156,6 +212,19 @@ final class RoadWarrior implements AutoCloseable {
     network.in(
         namespace, "ip", "route", "replace", protectedNetwork, "dev", "ipsec0", "src", address);
     return address;
+  }
+
+  /**
+   * Loads credentials and the connection and initiates it: swanctl's output, also when the gateway
+   * refuses (swanctl then exits non-zero).
+   */
+  String initiate() throws IOException, InterruptedException {
+    swanctl("--load-all", "--file", dir.resolve("swanctl.conf").toString());
+    try {
+      return swanctl("--initiate", "--child", CHILD, "--timeout", "60");
+    } catch (IOException failed) {
+      return failed.getMessage();
+    }
   }
 
   String listSas() throws IOException, InterruptedException {
@@ -224,14 +293,16 @@ final class RoadWarrior implements AutoCloseable {
     return KernelLab.run(command.toArray(String[]::new));
   }
 
-  /** Ends the IKE SA (the gateway removes the node's tunnel) and stops charon. */
+  /** Ends the IKE SA, if one is up (the gateway removes the node's tunnel), and stops charon. */
   @Override
   public void close() throws IOException, InterruptedException {
     if (charon == null || !charon.isAlive()) {
       return;
     }
     try {
-      swanctl("--terminate", "--ike", CHILD, "--timeout", "10");
+      if (!listSas().isBlank()) { // a refused node has none, and swanctl would fail
+        swanctl("--terminate", "--ike", CHILD, "--timeout", "10");
+      }
     } finally {
       RoadWarriorNetwork.stop(charon);
     }

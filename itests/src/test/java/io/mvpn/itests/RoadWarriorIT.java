@@ -2,15 +2,18 @@ package io.mvpn.itests;
 
 import static io.mvpn.api.testing.Requirements.require;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mvpn.itests.RoadWarrior.ClientDefaults;
 import io.mvpn.net.transport.tun.KernelLab;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +32,10 @@ import org.junit.jupiter.api.Test;
  * assembly started as an operator starts it, whose outside interface is a TUN device and whose
  * inside interface is a TUN device into the site's namespace. IKEv2 with certificates of the
  * appliance CA, the node's home address as virtual IP from the configuration payload; once direct
- * and once behind an nftables masquerade. The cfg files, swanctl.conf and strongswan.conf are in
- * {@code src/test/resources/roadwarrior/}, for scripts to reuse.
+ * and once behind an nftables masquerade; with the proposals Apple's and Windows' built-in clients
+ * send by default; and refused, with a certificate of a CA the appliance does not trust. The cfg
+ * files, swanctl.conf and strongswan.conf are in {@code src/test/resources/roadwarrior/}, for
+ * scripts to reuse.
  *
  * <p>Needs root, /dev/net/tun, charon with kernel-libipsec, swanctl, tshark, dumpcap, nft and
  * socat; missing under CI=true it fails. Run under {@code flock /tmp/mvpn-netns.lock}.
@@ -39,12 +44,14 @@ class RoadWarriorIT {
 
   private static final long WAIT_SECONDS = 120;
   private static final int TRANSFER_BYTES = 10 * 1024 * 1024;
+  private static final int SHORT_TRANSFER_BYTES = 1024 * 1024;
   private static final String SITE_HOST = RoadWarriorNetwork.SITE_HOST;
   private static final Path WORK = Path.of("target/roadwarrior").toAbsolutePath();
 
   private static RoadWarriorNetwork network;
   private static ApplianceProcess appliance;
   private static Path blob;
+  private static Path shortBlob;
 
   private final List<AutoCloseable> perTest = new ArrayList<>();
 
@@ -78,6 +85,8 @@ class RoadWarriorIT {
     byte[] bytes = new byte[TRANSFER_BYTES];
     new Random(7).nextBytes(bytes);
     Files.write(blob, bytes);
+    shortBlob = WORK.resolve("short-blob");
+    Files.write(shortBlob, Arrays.copyOf(bytes, SHORT_TRANSFER_BYTES));
   }
 
   @AfterAll
@@ -100,14 +109,19 @@ class RoadWarriorIT {
     }
   }
 
+  /**
+   * Apple's client defaults (macOS, iOS): swanctl.conf's AES-GCM-256 with ECP-256 is exactly those.
+   */
   @Test
   void aRoadWarriorGetsItsHomeAddressAndReachesTheSiteHostThroughTheTunDevices() throws Exception {
-    String sa = reachesTheSiteHost("laptop.acme.example", network.direct, "10.9.0.5", 5001);
+    String sa =
+        reachesTheSiteHost(
+            "laptop.acme.example", network.direct, "10.9.0.5", 5001, ClientDefaults.APPLE);
 
     assertTrue(sa.contains(RoadWarriorNetwork.DIRECT_CLIENT), "sends to the client: " + sa);
     // The other way the site's full-size TCP segments learn the tunnel's MTU (1400-byte TUN)
     // from the gateway's ICMP fragmentation needed.
-    assertTransfers(network.site, "10.9.0.5", network.direct, 5002);
+    assertTransfers(network.site, "10.9.0.5", network.direct, 5002, blob);
     String counters = appliance.shell("mvpn:sa counters");
     Matcher tooBig = Pattern.compile("too_big_for_tunnel\\s+(\\d+)").matcher(counters);
     assertTrue(tooBig.find() && Long.parseLong(tooBig.group(1)) > 0, counters);
@@ -115,22 +129,82 @@ class RoadWarriorIT {
 
   @Test
   void aRoadWarriorBehindANatReachesTheSiteHostInUdp4500() throws Exception {
-    String sa = reachesTheSiteHost("natlaptop.acme.example", network.behindNat, "10.9.0.6", 5003);
+    String sa =
+        reachesTheSiteHost(
+            "natlaptop.acme.example", network.behindNat, "10.9.0.6", 5003, ClientDefaults.APPLE);
 
     assertTrue(sa.contains(RoadWarriorNetwork.NAT_PUBLIC), "sends to the NAT's address: " + sa);
   }
 
   /**
-   * A node connects from {@code namespace} while the public TUN is captured, pings the site host
-   * and sends it 10 MB; both sides show the same SPI pair and tshark decrypts the capture with
-   * charon's keys. Returns the gateway's outbound SA row.
+   * Windows' built-in client proposes AES-CBC-256 with HMAC-SHA2-256 and MODP-2048 in IKE,
+   * AES-CBC-256 with HMAC-SHA2-256 in ESP: the gateway's defaults take it, both ends show that
+   * suite, and pings and a megabyte reach the site host.
    */
-  private String reachesTheSiteHost(String identity, String namespace, String home, int port)
+  @Test
+  void windowsDefaultProposalsEstablishAndCarryAMegabyteToTheSiteHost() throws Exception {
+    RoadWarrior node =
+        connect("winlaptop.acme.example", network.direct, "10.9.0.7", ClientDefaults.WINDOWS);
+    assertNegotiated(node, "10.9.0.7");
+    assertPingsAnswered(network.direct, 3);
+    assertTransfers(network.direct, SITE_HOST, network.site, 5004, shortBlob);
+    assertGatewayShows("10.9.0.7", node.spis());
+  }
+
+  /**
+   * A client whose certificate (for a name the responder lists) comes from a CA the appliance does
+   * not trust gets AUTHENTICATION_FAILED; the appliance logs why, naming the issuer, and counts the
+   * refusal where {@code mvpn:ike sas} shows it.
+   */
+  @Test
+  void aCertificateFromAnUntrustedCaIsRefusedWithAuthenticationFailedAndALoggedReason()
+      throws Exception {
+    long before = untrustedRefusals();
+    RoadWarrior node =
+        new RoadWarrior(
+            "laptop.acme.example",
+            WORK.resolve("untrusted"),
+            ClientDefaults.APPLE,
+            network,
+            network.direct);
+    perTest.add(node);
+    node.start();
+    UntrustedCa.issue(node, "CN=Elsewhere Road Warrior CA");
+
+    String refused = node.initiate();
+
+    assertFalse(refused.contains("initiate completed successfully"), refused);
+    awaitText(node.dir.resolve("charon.log"), "received AUTHENTICATION_FAILED notify error", 10);
+    awaitText(
+        appliance.home().resolve("data/log/karaf.log"),
+        "untrusted_chain/unknown_ca: certificate \"CN=laptop.acme.example\": issuer"
+            + " \"CN=Elsewhere Road Warrior CA\" is not a trusted CA",
+        10);
+    assertEquals(before + 1, untrustedRefusals(), appliance.shell("mvpn:ike sas"));
+    assertTrue(node.listSas().isBlank(), "no SA left: " + node.listSas());
+  }
+
+  /** The responder's count of peers refused for a certificate of an unknown CA. */
+  private static long untrustedRefusals() throws Exception {
+    Matcher m =
+        Pattern.compile("untrusted_chain/unknown_ca=(\\d+)")
+            .matcher(appliance.shell("mvpn:ike sas"));
+    return m.find() ? Long.parseLong(m.group(1)) : 0;
+  }
+
+  /**
+   * A node connects from {@code namespace} while the public TUN is captured, pings the site host
+   * and sends it 10 MB; both sides show the same SPI pair and the same algorithms, and tshark
+   * decrypts the capture with charon's keys. Returns the gateway's outbound SA row.
+   */
+  private String reachesTheSiteHost(
+      String identity, String namespace, String home, int port, ClientDefaults proposals)
       throws Exception {
     Capture capture = capture(namespace);
-    RoadWarrior node = connect(identity, namespace, home);
+    RoadWarrior node = connect(identity, namespace, home, proposals);
+    assertNegotiated(node, home);
     assertPingsAnswered(namespace, 5);
-    assertTransfers(namespace, SITE_HOST, network.site, port);
+    assertTransfers(namespace, SITE_HOST, network.site, port, blob);
     String sa = assertGatewayShows(home, node.spis());
     assertDecrypts(capture.stop(), node, home);
     return sa;
@@ -138,7 +212,8 @@ class RoadWarriorIT {
 
   @Test
   void aChildSaRekeyKeepsThePingsFlowingAndBothSidesShowTheNewSpis() throws Exception {
-    RoadWarrior node = connect("laptop.acme.example", network.direct, "10.9.0.5");
+    RoadWarrior node =
+        connect("laptop.acme.example", network.direct, "10.9.0.5", ClientDefaults.APPLE);
     RoadWarrior.Spis before = node.spis();
     assertGatewayShows("10.9.0.5", before);
 
@@ -181,8 +256,10 @@ class RoadWarriorIT {
    * connected: the virtual address the gateway's configuration payload gave is the node's {@code
    * home} address of the responder's cfg.
    */
-  private RoadWarrior connect(String identity, String namespace, String home) throws Exception {
-    RoadWarrior node = new RoadWarrior(identity, WORK.resolve(namespace), network, namespace);
+  private RoadWarrior connect(
+      String identity, String namespace, String home, ClientDefaults proposals) throws Exception {
+    RoadWarrior node =
+        new RoadWarrior(identity, WORK.resolve(namespace), proposals, network, namespace);
     perTest.add(node);
     node.start();
     String issued = appliance.shell(node.credentialCommands());
@@ -226,10 +303,58 @@ class RoadWarriorIT {
   }
 
   /**
-   * 10 MB over TCP from {@code from} to a socat listening at {@code to} in {@code listener}: the
-   * same SHA-256 at both ends.
+   * The algorithms charon negotiated ({@code swanctl --list-sas}) are the client's defaults, and
+   * the appliance shows the same: {@code mvpn:ike sas} for the node's IKE and Child SA, {@code
+   * mvpn:sa list} for both ESP directions of its tunnel.
    */
-  private static void assertTransfers(String from, String to, String listener, int port)
+  private static void assertNegotiated(RoadWarrior node, String home) throws Exception {
+    ClientDefaults expected = node.proposals;
+    String client = ClientDefaults.normalized(node.listSas());
+    assertTrue(client.contains(expected.ikeAlgorithms()), expected.client() + ": " + client);
+    assertTrue(
+        client.contains("ESP:" + expected.espAlgorithms()), expected.client() + ": " + client);
+    String ikeLine = "IKE " + expected.ikeAlgorithms();
+    String espLine = "ESP " + expected.espAlgorithms() + "/NO_EXT_SEQ";
+    appliance.awaitShell(
+        "mvpn:ike sas",
+        out ->
+            ikeSaOf(out, node.identity).contains(ikeLine)
+                && ikeSaOf(out, node.identity).contains(espLine),
+        30);
+    appliance.awaitShell(
+        "mvpn:sa list",
+        out ->
+            suite(row(out, home, "inbound")).equals(expected.suite())
+                && suite(row(out, home, "outbound")).equals(expected.suite()),
+        30);
+  }
+
+  /** The Suite cell of a {@code mvpn:sa list} row. */
+  private static String suite(String row) {
+    String[] cells = row.split("\\|");
+    return cells.length > 4 ? cells[4].trim() : "";
+  }
+
+  /** The lines of {@code mvpn:ike sas} about the IKE SA with {@code identity}. */
+  private static String ikeSaOf(String sas, String identity) {
+    StringBuilder ours = new StringBuilder();
+    boolean in = false;
+    for (String line : sas.split("\n")) {
+      if (line.startsWith("  ") && !line.startsWith("    ")) {
+        in = line.contains("[" + identity + "]");
+      }
+      if (in) {
+        ours.append(line).append('\n');
+      }
+    }
+    return ours.toString();
+  }
+
+  /**
+   * {@code data} over TCP from {@code from} to a socat listening at {@code to} in {@code listener}:
+   * the same SHA-256 at both ends.
+   */
+  private static void assertTransfers(String from, String to, String listener, int port, Path data)
       throws Exception {
     Path received = WORK.resolve("received-" + port);
     Files.deleteIfExists(received);
@@ -247,7 +372,7 @@ class RoadWarriorIT {
     boolean sent = false;
     while (!sent && System.nanoTime() < deadline) {
       try {
-        network.in(from, "timeout", "100", "socat", "-u", "OPEN:" + blob, "TCP:" + to + ":" + port);
+        network.in(from, "timeout", "100", "socat", "-u", "OPEN:" + data, "TCP:" + to + ":" + port);
         sent = true;
       } catch (IOException refused) {
         TimeUnit.MILLISECONDS.sleep(200); // the listener is not up yet
@@ -255,7 +380,7 @@ class RoadWarriorIT {
     }
     assertTrue(sent, "socat to " + to + ":" + port + " never connected");
     assertTrue(server.waitFor(60, TimeUnit.SECONDS), "the listener ended");
-    assertEquals(sha256(blob), sha256(received), "SHA-256 at both ends");
+    assertEquals(sha256(data), sha256(received), "SHA-256 at both ends");
   }
 
   private static String sha256(Path file) throws Exception {

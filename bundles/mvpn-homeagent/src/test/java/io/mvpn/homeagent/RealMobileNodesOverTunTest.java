@@ -11,6 +11,7 @@ import io.mvpn.dispatcher.Dispatcher;
 import io.mvpn.net.Interface;
 import io.mvpn.net.Vrf;
 import io.mvpn.net.time.EventLoopScheduler;
+import io.mvpn.net.transport.tun.KernelLab;
 import io.mvpn.net.transport.tun.TunTransport;
 import io.mvpn.packet.mip.AssociationSpec;
 import io.mvpn.packet.mip.MipConstants;
@@ -29,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
@@ -404,16 +404,6 @@ class RealMobileNodesOverTunTest {
   }
 
   private static <T> T onLoop(Vrf vrf, Callable<T> work) throws Exception {
-    CompletableFuture<T> done = new CompletableFuture<>();
-    vrf.scheduler()
-        .execute(
-            () -> {
-              try {
-                done.complete(work.call());
-              } catch (Exception | AssertionError e) {
-                done.completeExceptionally(e);
-              }
-            });
-    return done.get(10, TimeUnit.SECONDS);
+    return KernelLab.onLoop(vrf.scheduler(), work);
   }
 }

@@ -54,6 +54,14 @@ public interface IkeService {
   }
 
   /**
+   * Datagrams the daemon dropped since it started, by reason ({@code malformed}, {@code
+   * unknown_spi}, {@code undecryptable}, ...); only reasons that counted something.
+   */
+  default Map<String, Long> dropped() {
+    return Map.of();
+  }
+
+  /**
    * One IKE SA as it was when {@link #sas()} looked; {@code peerAdditionalAddresses} are those a
    * MOBIKE peer announced besides the one it uses (RFC 4555 §3.6); {@code algorithms} are the
    * negotiated transforms by their IANA names, e.g. {@code

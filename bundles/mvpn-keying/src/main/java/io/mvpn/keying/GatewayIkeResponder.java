@@ -304,6 +304,12 @@ public final class GatewayIkeResponder implements IkeService {
   }
 
   @Override
+  public Map<String, Long> dropped() {
+    Attached a = attached; // none before a security gateway is bound: nothing dropped yet
+    return a == null ? Map.of() : a.ike().engine().manager().counters().drops();
+  }
+
+  @Override
   public List<IkeSaView> sas() {
     Attached a = current();
     return fabric.onLoop(

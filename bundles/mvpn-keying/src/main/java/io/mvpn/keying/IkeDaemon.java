@@ -311,6 +311,12 @@ public final class IkeDaemon implements IkeService {
   }
 
   @Override
+  public Map<String, Long> dropped() {
+    IkeSaManager running = manager;
+    return running == null ? Map.of() : running.counters().drops();
+  }
+
+  @Override
   public List<IkeSaView> sas() {
     return callUnchecked(
         () -> {

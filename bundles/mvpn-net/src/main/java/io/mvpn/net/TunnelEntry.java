@@ -104,8 +104,8 @@ public final class TunnelEntry {
     egress.counters().onDrop(DropReason.MTU_EXCEEDED);
     if (tunnel != null) {
       tunnel.counters().onDrop(DropReason.MTU_EXCEEDED);
-      if (IcmpBuilder.mayTriggerError(inner)) {
-        Vrf inside = tunnel.vrf();
+      Vrf inside = tunnel.vrf();
+      if (inside.mayAnswerWithError(inner)) {
         inside.send(
             IcmpBuilder.destinationUnreachable(
                 inside.alloc(),

@@ -68,6 +68,7 @@ public final class Vrf {
   private Scheduler.Timer reassemblyTimer;
   private final Counters counters = new Counters();
   private final BadInputLog badInput;
+  private final IcmpErrorLimiter icmpErrors;
   private int nextIdentification;
 
   public Vrf(String name, Scheduler scheduler, ByteBufAllocator alloc) {
@@ -75,6 +76,7 @@ public final class Vrf {
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.alloc = Objects.requireNonNull(alloc, "alloc");
     this.badInput = new BadInputLog(LOG, scheduler, name);
+    this.icmpErrors = new IcmpErrorLimiter(scheduler);
   }
 
   public String name() {
@@ -372,7 +374,7 @@ public final class Vrf {
   private void forward(Interface ingress, Ipv4Packet ip, ByteBuf datagram) {
     if (ip.ttl() <= 1) {
       counters.onDrop(DropReason.TTL_EXPIRED);
-      if (IcmpBuilder.mayTriggerError(ip)) {
+      if (mayAnswerWithError(ip)) {
         sendError(IcmpBuilder.timeExceeded(alloc, ingress.address().toInt(), 0, ip));
       }
       datagram.release();
@@ -381,7 +383,7 @@ public final class Vrf {
     Route route = routes.lookup(ip.destination());
     if (route == null) {
       counters.onDrop(DropReason.NO_ROUTE);
-      if (IcmpBuilder.mayTriggerError(ip)) {
+      if (mayAnswerWithError(ip)) {
         sendError(
             IcmpBuilder.destinationUnreachable(
                 alloc, ingress.address().toInt(), IcmpType.UNREACHABLE_NET, ip, 0));
@@ -419,7 +421,7 @@ public final class Vrf {
     }
     counters.onDrop(DropReason.MTU_EXCEEDED);
     via.counters().onDrop(DropReason.MTU_EXCEEDED);
-    if (in != null && IcmpBuilder.mayTriggerError(ip)) {
+    if (in != null && mayAnswerWithError(ip)) {
       sendError(
           IcmpBuilder.destinationUnreachable(
               alloc,
@@ -432,6 +434,20 @@ public final class Vrf {
     return false;
   }
 
+  /**
+   * Whether a datagram may be answered with an ICMP error: by its kind, then by the rate (a yes
+   * takes its place in the rate). Also for errors a function sends from this VRF (a tunnel
+   * entry's).
+   */
+  public boolean mayAnswerWithError(Ipv4Packet ip) {
+    return IcmpBuilder.mayTriggerError(ip) && icmpErrors.tryAcquire();
+  }
+
+  /** ICMP errors this VRF did not send because too many were due at once. */
+  public long icmpErrorsRateLimited() {
+    return icmpErrors.suppressed();
+  }
+
   private void sendError(ByteBuf error) {
     send(error);
   }
@@ -439,8 +455,11 @@ public final class Vrf {
   private void deliver(Interface ingress, Ipv4Packet ip, ByteBuf datagram) {
     try {
       if (ip.isFragment()) {
+        long givenUpBefore = reassembler.dropped();
         ByteBuf whole = reassembler.offer(ip, scheduler.nanoTime());
         if (whole == null) {
+          // Over the limits or overlapping: the reassembler gave a datagram up on the spot.
+          countReassemblyDrops(reassembler.dropped() - givenUpBefore);
           armReassemblyTimer();
           return;
         }
@@ -476,7 +495,7 @@ public final class Vrf {
     UdpHandler handler = udpHandlers.get(udp.destinationPort());
     if (handler == null) {
       counters.onDrop(DropReason.NO_UDP_HANDLER);
-      if (ingress != null && isLocal(ip.destination()) && IcmpBuilder.mayTriggerError(ip)) {
+      if (ingress != null && isLocal(ip.destination()) && mayAnswerWithError(ip)) {
         sendError(
             IcmpBuilder.destinationUnreachable(
                 alloc, ip.destination(), IcmpType.UNREACHABLE_PORT, ip, 0));
@@ -490,7 +509,7 @@ public final class Vrf {
     ProtocolHandler handler = protocolHandlers[ip.protocol()];
     if (handler == null) {
       counters.onDrop(DropReason.NO_PROTOCOL_HANDLER);
-      if (ingress != null && isLocal(ip.destination()) && IcmpBuilder.mayTriggerError(ip)) {
+      if (ingress != null && isLocal(ip.destination()) && mayAnswerWithError(ip)) {
         sendError(
             IcmpBuilder.destinationUnreachable(
                 alloc, ip.destination(), IcmpType.UNREACHABLE_PROTOCOL, ip, 0));
@@ -524,6 +543,17 @@ public final class Vrf {
     }
   }
 
+  private void countReassemblyDrops(long datagrams) {
+    for (long d = datagrams; d > 0; d--) {
+      counters.onDrop(DropReason.REASSEMBLY);
+    }
+  }
+
+  /** Datagrams waiting for more fragments; bounded, so a flood of fragments holds little. */
+  public int reassembliesInProgress() {
+    return reassembler.inProgress();
+  }
+
   private void armReassemblyTimer() {
     if (reassemblyTimer != null) {
       return;
@@ -536,9 +566,7 @@ public final class Vrf {
               reassemblyTimer = null;
               long before = reassembler.dropped();
               reassembler.expire(scheduler.nanoTime());
-              for (long d = reassembler.dropped() - before; d > 0; d--) {
-                counters.onDrop(DropReason.REASSEMBLY);
-              }
+              countReassemblyDrops(reassembler.dropped() - before);
               if (reassembler.inProgress() > 0) {
                 armReassemblyTimer();
               }

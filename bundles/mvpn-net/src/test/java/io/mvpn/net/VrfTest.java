@@ -18,6 +18,7 @@ import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The host stack and forwarding of one VRF pair: a host and a router on one segment. */
@@ -123,6 +124,53 @@ class VrfTest {
     whole.release();
     time.runUntilIdle();
     assertThat(lengths).containsExactly(1000);
+  }
+
+  @Test
+  void firstFragmentsBeyondTheReassemblyLimitAreCountedAtOnceAndTheHeldOnesWhenTheyTimeOut()
+      throws Exception {
+    int held = 64;
+    int beyond = 10;
+    for (int id = 1; id <= held + beyond; id++) {
+      ByteBuf whole =
+          Ipv4Builder.create()
+              .source(Ipv4Address.parse("10.1.0.2"))
+              .destination(Ipv4Address.parse("10.1.0.1"))
+              .protocol(IpProtocol.UDP)
+              .identification(id)
+              .build(ByteBufAllocator.DEFAULT, Unpooled.wrappedBuffer(new byte[64]));
+      Ipv4Packet ip = Ipv4Packet.parse(whole);
+      host.send(fragment(ip, ip.payload().retainedSlice(0, 32), 0, true));
+      whole.release();
+    }
+    time.advance(1, TimeUnit.SECONDS); // runUntilIdle would run the reassembly timeout too
+    assertThat(router.reassembliesInProgress()).isEqualTo(held);
+    assertThat(router.counters().dropped(DropReason.REASSEMBLY)).isEqualTo(beyond);
+
+    time.advance(30, TimeUnit.SECONDS);
+    assertThat(router.reassembliesInProgress()).isZero();
+    assertThat(router.counters().dropped(DropReason.REASSEMBLY)).isEqualTo(held + beyond);
+  }
+
+  @Test
+  void icmpErrorsGoOutInABurstThenAtTheirRateAndTheRestAreCountedAsRateLimited() {
+    int burst = 100;
+    for (int i = 0; i < burst + 50; i++) {
+      host.send(datagram("10.1.0.2", "10.9.0.1", 64, false, 8));
+    }
+    time.advance(1, TimeUnit.MILLISECONDS);
+    assertThat(router.counters().dropped(DropReason.NO_ROUTE)).isEqualTo(burst + 50);
+    assertThat(icmpSeen).hasSize(burst).containsOnly("3/0 from 10.1.0.1");
+    assertThat(router.icmpErrorsRateLimited()).isEqualTo(50);
+
+    // 1000 a second: 10 ms after the burst, ten more may go.
+    time.advance(9, TimeUnit.MILLISECONDS);
+    for (int i = 0; i < 20; i++) {
+      host.send(datagram("10.1.0.2", "10.9.0.1", 64, false, 8));
+    }
+    time.advance(1, TimeUnit.MILLISECONDS);
+    assertThat(icmpSeen).hasSize(burst + 10);
+    assertThat(router.icmpErrorsRateLimited()).isEqualTo(60);
   }
 
   private static ByteBuf fragment(Ipv4Packet ip, ByteBuf part, int offset, boolean more) {

@@ -304,7 +304,12 @@ public final class CertificateAuthenticator implements Authenticator {
     X509Certificate certificate = chain.get(0);
     CertificateValidator.Result result = validator.validate(chain, clock.get());
     if (!result.ok()) {
-      return refuse(Reason.UNTRUSTED_CHAIN, result.status(), result.detail());
+      // Name whose certificate it is: the issuer alone does not tell an operator which client.
+      String subject = certificate.getSubjectX500Principal().getName();
+      return refuse(
+          Reason.UNTRUSTED_CHAIN,
+          result.status(),
+          "certificate \"" + subject + "\": " + result.detail());
     }
     IdentificationPayload id = peerId(sa, peerMessage);
     if (id == null || !names(certificate, id)) {

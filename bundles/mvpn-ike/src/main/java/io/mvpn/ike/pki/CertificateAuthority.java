@@ -15,14 +15,17 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.CRLReason;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.CertIOException;
 import org.bouncycastle.cert.X509CRLHolder;
@@ -70,6 +73,10 @@ public final class CertificateAuthority {
       return new Subject(commonName, List.of(publicAddress), List.of(dns));
     }
   }
+
+  /** Microsoft's "IP security IKE intermediate" purpose (1.3.6.1.5.5.8.2.2). */
+  private static final KeyPurposeId IKE_INTERMEDIATE =
+      KeyPurposeId.getInstance(new ASN1ObjectIdentifier("1.3.6.1.5.5.8.2.2"));
 
   private final CertificateStore store;
   private final SecureRandom random;
@@ -133,6 +140,21 @@ public final class CertificateAuthority {
         store.authority().orElseThrow(() -> new IllegalStateException("no CA in the store")));
   }
 
+  /**
+   * Windows' IKEv2 client takes only a gateway certificate for server authentication (or IKE
+   * intermediate) and offers only a machine certificate for client authentication; strongSwan and
+   * the appliance do not look at the extension. A gateway, known by its address, also initiates.
+   */
+  private static ExtendedKeyUsage extendedKeyUsage(Subject subject) {
+    if (subject.addresses().isEmpty()) {
+      return new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth);
+    }
+    return new ExtendedKeyUsage(
+        new KeyPurposeId[] {
+          KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth, IKE_INTERMEDIATE
+        });
+  }
+
   /** The root certificate: the trust anchor peers configure. */
   public X509Certificate certificate() {
     return authority.certificate();
@@ -178,6 +200,7 @@ public final class CertificateAuthority {
                   publicKey)
               .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
               .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+              .addExtension(Extension.extendedKeyUsage, false, extendedKeyUsage(subject))
               .addExtension(
                   Extension.subjectKeyIdentifier,
                   false,

@@ -1,5 +1,8 @@
 package io.mvpn.ike.sa;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * What an {@link IkeEngine} dropped or repeated, for the shell and for tests. Written only on the
  * engine's thread; a reader on another thread may see slightly old values.
@@ -98,6 +101,39 @@ public final class EngineCounters {
 
   public long cookiesSent() {
     return cookiesSent;
+  }
+
+  /**
+   * What was dropped, by reason, for the shell: only reasons that counted something, in a fixed
+   * order (malformed, unknown_spi, undecryptable, unexpected_message_id, no_peer_config, not_ike,
+   * fragments_dropped).
+   */
+  public Map<String, Long> drops() {
+    Map<String, Long> drops = new LinkedHashMap<>();
+    long[] counts = {
+      malformed,
+      unknownSpi,
+      undecryptable,
+      unexpectedMessageId,
+      noPeerConfig,
+      notIke,
+      fragmentsDropped
+    };
+    String[] names = {
+      "malformed",
+      "unknown_spi",
+      "undecryptable",
+      "unexpected_message_id",
+      "no_peer_config",
+      "not_ike",
+      "fragments_dropped"
+    };
+    for (int i = 0; i < counts.length; i++) {
+      if (counts[i] > 0) {
+        drops.put(names[i], counts[i]);
+      }
+    }
+    return drops;
   }
 
   @Override

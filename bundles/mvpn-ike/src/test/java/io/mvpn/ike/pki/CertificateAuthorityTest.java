@@ -67,6 +67,26 @@ class CertificateAuthorityTest {
   }
 
   @Test
+  void aGatewayCertificateServesWindowsClientsAndANodeCertificateAuthenticatesAClient()
+      throws Exception {
+    CertificateAuthority ca = ca("mvpn root", KeyType.EC_P256);
+    X509Certificate node =
+        ca.issue(Subject.node("mn1.example.net"), KeyType.EC_P256, T0, YEAR).certificate();
+    X509Certificate gw =
+        ca.issue(Subject.gateway("sgw", GW_PUBLIC), KeyType.EC_P256, T0, YEAR).certificate();
+
+    assertThat(node.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.2");
+    assertThat(gw.getExtendedKeyUsage())
+        .containsExactly("1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2", "1.3.6.1.5.5.8.2.2");
+    assertThat(gw.getNonCriticalExtensionOIDs()).contains("2.5.29.37");
+    assertThat(
+            CertificateValidator.trusting(ca.certificate())
+                .validate(List.of(gw), T0.plusSeconds(60))
+                .ok())
+        .isTrue();
+  }
+
+  @Test
   void anRsaCaSignsWithRsa() {
     CertificateAuthority ca = ca("mvpn rsa root", KeyType.RSA_2048);
     Credential node = ca.issue(Subject.node("mn2.example.net"), KeyType.EC_P256, T0, YEAR);

@@ -116,6 +116,18 @@ class OutsideCaTrustTest {
   }
 
   @Test
+  void aRefusalForAnUnknownCaNamesTheNodesCertificateBesideItsIssuer() {
+    IkePair pair = pair(ca("Stranger CA"), applianceValidator());
+    IkeSa mn = pair.start();
+    pair.run(100);
+
+    pair.assertAuthenticationFailed(mn);
+    assertRefusedNaming("Stranger CA");
+    assertThat(refusals.get(0).detail())
+        .startsWith("certificate \"CN=mn1.example.net\": issuer \"CN=Stranger CA\"");
+  }
+
+  @Test
   void aNodeOfTheApplianceCaStillGetsItsRevocationChecked() {
     Credential node = appliance.issue(Subject.node("x.example.net"), KeyType.EC_P256, T0, YEAR);
     appliance.revoke(node.certificate().getSerialNumber(), T0.plus(Duration.ofDays(1)));

@@ -122,7 +122,7 @@ public final class SecurityGateway {
     this.inside = inside;
     this.scheduler = inside.scheduler();
     this.epochOffsetNanos = epochOffsetNanos;
-    this.unknownSpis = new UnknownSpiLog("gateway " + config.publicAddress(), LOG);
+    this.unknownSpis = new UnknownSpiLog("gateway " + config.publicAddress(), LOG, scheduler);
   }
 
   public Config config() {
@@ -484,7 +484,7 @@ public final class SecurityGateway {
   /** Refuses an inner datagram its ESP would not fit the outside link, telling what fits. */
   private void tooBig(Ipv4Packet inner, int fits) {
     count(GatewayCounter.TOO_BIG_FOR_TUNNEL);
-    if (IcmpBuilder.mayTriggerError(inner)) {
+    if (inside.mayAnswerWithError(inner)) {
       int from = config.publicAddress().toInt();
       int code = IcmpType.UNREACHABLE_FRAGMENTATION_NEEDED;
       inside.send(IcmpBuilder.destinationUnreachable(inside.alloc(), from, code, inner, fits));

@@ -72,6 +72,9 @@ public class IkeCommand implements Action {
       if (!d.refusedPeers().isEmpty()) {
         out.printf("  refused at IKE_AUTH: %s%n", refusals(d.refusedPeers()));
       }
+      if (!d.dropped().isEmpty()) {
+        out.printf("  dropped: %s%n", refusals(d.dropped()));
+      }
       for (IkeSaView sa : d.sas()) {
         out.printf(
             "  %s %s %s spi %016x_i %016x_r %s === %s %s, NAT %s%n",

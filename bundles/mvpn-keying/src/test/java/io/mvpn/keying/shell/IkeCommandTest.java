@@ -8,6 +8,7 @@ import io.mvpn.ike.IkeService.IkeSaView;
 import io.mvpn.keying.ShellSessions;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -84,10 +85,15 @@ class IkeCommandTest {
     public Map<String, Long> refusedPeers() {
       return new TreeMap<>(Map.of("untrusted_chain/unknown_ca", 2L, "id_mismatch", 1L));
     }
+
+    @Override
+    public Map<String, Long> dropped() {
+      return new LinkedHashMap<>(Map.of("malformed", 7000L));
+    }
   }
 
   @Test
-  void sasShowsTheNegotiatedAlgorithmsOfIkeAndEspAndTheRefusalsByReason() {
+  void sasShowsTheNegotiatedAlgorithmsOfIkeAndEspAndTheRefusalsAndDropsByReason() {
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     IkeCommand command = new IkeCommand();
     command.daemons = List.of(new OneSa());
@@ -96,6 +102,7 @@ class IkeCommandTest {
 
     assertThat(console.toString(StandardCharsets.UTF_8))
         .contains("refused at IKE_AUTH: id_mismatch=1, untrusted_chain/unknown_ca=2")
+        .contains("  dropped: malformed=7000\n")
         .contains("    IKE AES_GCM_16_256/PRF_HMAC_SHA2_256/MODP_3072\n")
         .contains(
             "child in 0xc1000001 out 0xc2000002 10.2.0.0-10.2.255.255 === 10.1.0.7-10.1.0.7,"

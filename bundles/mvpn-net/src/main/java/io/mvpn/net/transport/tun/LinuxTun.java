@@ -109,4 +109,24 @@ final class LinuxTun {
 
   /** int poll(struct pollfd*, nfds_t, int) with the array as a raw address. */
   static native int poll(long fds, long count, int timeoutMillis) throws LastErrorException;
+
+  /**
+   * The data path's read, which reports failure by its result alone: each drain of the device ends
+   * in EAGAIN, and a {@link LastErrorException} (its message formatted, its stack filled in) for
+   * every one of them cost more than the packets read before it. The errno is then {@link
+   * Native#getLastError()}, which JNA keeps per thread.
+   */
+  static final class Quiet {
+
+    static {
+      if (UNAVAILABLE == null) {
+        Native.register(Quiet.class, Platform.C_LIBRARY_NAME);
+      }
+    }
+
+    private Quiet() {}
+
+    /** ssize_t read(int, void*, size_t) with the buffer as a raw address; -1 and errno on error. */
+    static native long read(int fd, long buffer, long count);
+  }
 }

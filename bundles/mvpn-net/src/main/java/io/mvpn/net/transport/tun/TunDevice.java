@@ -5,6 +5,7 @@ import static io.mvpn.net.transport.tun.LinuxTun.EINTR;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
+import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 import io.mvpn.net.transport.tun.TunException.Reason;
@@ -207,11 +208,15 @@ final class TunDevice {
   }
 
   private static TunException systemCall(String name, String step, LastErrorException e) {
+    return systemCall(name, step, e.getErrorCode(), e);
+  }
+
+  private static TunException systemCall(String name, String step, int errno, Throwable cause) {
     return new TunException(
         Reason.SYSTEM_CALL,
-        e.getErrorCode(),
-        "tun:" + name + ": " + step + " failed (errno " + e.getErrorCode() + ")",
-        e);
+        errno,
+        "tun:" + name + ": " + step + " failed (errno " + errno + ")",
+        cause);
   }
 
   /** Sets the MTU of a device this process made and brings it up (it has CAP_NET_ADMIN). */
@@ -294,16 +299,24 @@ final class TunDevice {
     int at = into.writerIndex();
     int room = into.writableBytes();
     long n;
-    try {
-      n =
-          into.hasMemoryAddress()
-              ? LinuxTun.read(fd, into.memoryAddress() + at, room)
-              : LinuxTun.read(fd, into.nioBuffer(at, room), room);
-    } catch (LastErrorException e) {
-      if (e.getErrorCode() == EAGAIN || e.getErrorCode() == EINTR) {
-        return -1;
+    if (into.hasMemoryAddress()) {
+      n = LinuxTun.Quiet.read(fd, into.memoryAddress() + at, room);
+      if (n < 0) {
+        int errno = Native.getLastError();
+        if (errno == EAGAIN || errno == EINTR) {
+          return -1;
+        }
+        throw systemCall(name, "read", errno, null);
       }
-      throw systemCall(name, "read", e);
+    } else {
+      try {
+        n = LinuxTun.read(fd, into.nioBuffer(at, room), room);
+      } catch (LastErrorException e) {
+        if (e.getErrorCode() == EAGAIN || e.getErrorCode() == EINTR) {
+          return -1;
+        }
+        throw systemCall(name, "read", e);
+      }
     }
     if (n <= room) {
       into.writerIndex(at + (int) n);

@@ -2,6 +2,7 @@ package io.mvpn.net.transport.tun;
 
 import static io.mvpn.api.testing.Requirements.require;
 
+import io.mvpn.api.time.Scheduler;
 import io.mvpn.net.Vrf;
 import java.io.File;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -118,6 +120,23 @@ public final class KernelLab implements AutoCloseable {
       throw new IOException(String.join(" ", command) + " exited " + p.exitValue() + ": " + out);
     }
     return out;
+  }
+
+  /**
+   * Runs work on an engine's scheduler from the test's thread and waits (10 s at most) for its
+   * result: engines on real devices run in real time, on their own loop.
+   */
+  public static <T> T onLoop(Scheduler scheduler, Callable<T> work) throws Exception {
+    CompletableFuture<T> done = new CompletableFuture<>();
+    scheduler.execute(
+        () -> {
+          try {
+            done.complete(work.call());
+          } catch (Exception | AssertionError e) {
+            done.completeExceptionally(e);
+          }
+        });
+    return done.get(10, TimeUnit.SECONDS);
   }
 
   private static boolean onPath(String tool) {
