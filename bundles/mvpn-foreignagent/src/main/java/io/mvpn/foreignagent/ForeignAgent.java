@@ -10,6 +10,7 @@ import io.mvpn.net.EncapsulatingTransport;
 import io.mvpn.net.Interface;
 import io.mvpn.net.Registration;
 import io.mvpn.net.Route;
+import io.mvpn.net.TunnelEntry;
 import io.mvpn.net.Vrf;
 import io.mvpn.packet.MalformedPacketException;
 import io.mvpn.packet.icmp.IcmpBuilder;
@@ -556,14 +557,8 @@ public final class ForeignAgent implements ForeignAgentService {
         return;
       }
       counters.reverseTunnelled.increment();
-      uplink.send(
-          IpInIp.encapsulate(
-              uplink.alloc(),
-              config.careOf().toInt(),
-              visitor.homeAgent().toInt(),
-              inner,
-              64,
-              uplink.nextIdentification()));
+      TunnelEntry.sendIpInIp(
+          uplink, config.careOf().toInt(), visitor.homeAgent().toInt(), inner, owner());
     }
   }
 }

@@ -4,6 +4,7 @@ import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.mobility.Binding;
 import io.mvpn.net.DropReason;
 import io.mvpn.net.EncapsulatingTransport;
+import io.mvpn.net.TunnelEntry;
 import io.mvpn.net.Vrf;
 import io.mvpn.packet.MalformedPacketException;
 import io.mvpn.packet.ipip.IpInIp;
@@ -17,14 +18,11 @@ import io.mvpn.packet.ipv4.Ipv4Packet;
  */
 final class MobilityTunnel extends EncapsulatingTransport {
 
-  private static final int TUNNEL_TTL = 64;
-
   private final Ipv4Address address;
   private final Vrf publicVrf;
   private final ForwardingCache bindings;
   private final UdpTunnels udpTunnels;
   private final RegistrationStats stats;
-  private int nextTunnelId;
 
   MobilityTunnel(
       Ipv4Address address,
@@ -49,18 +47,11 @@ final class MobilityTunnel extends EncapsulatingTransport {
     }
     for (Binding b : current) {
       if (b.encapsulation() == Binding.Encapsulation.UDP) {
-        udpTunnels.send(b.source(), b.sourcePort(), inner);
-        continue;
+        udpTunnels.send(b.source(), b.sourcePort(), inner, owner());
+      } else {
+        TunnelEntry.sendIpInIp(
+            publicVrf, address.toInt(), b.careOfAddress().toInt(), inner, owner());
       }
-      nextTunnelId = (nextTunnelId + 1) & 0xFFFF;
-      publicVrf.send(
-          IpInIp.encapsulate(
-              publicVrf.alloc(),
-              address.toInt(),
-              b.careOfAddress().toInt(),
-              inner,
-              TUNNEL_TTL,
-              nextTunnelId));
     }
   }
 

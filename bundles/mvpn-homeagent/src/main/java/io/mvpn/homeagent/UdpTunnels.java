@@ -2,6 +2,7 @@ package io.mvpn.homeagent;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.net.Interface;
+import io.mvpn.net.TunnelEntry;
 import io.mvpn.net.Vrf;
 import io.mvpn.packet.MalformedPacketException;
 import io.mvpn.packet.icmp.IcmpBuilder;
@@ -64,15 +65,12 @@ final class UdpTunnels {
     tunnel.receive(inner.datagram().retainedSlice());
   }
 
-  /** Sends {@code inner} in tunnel data to a node's NAT mapping. */
-  void send(Ipv4Address to, int port, Ipv4Packet inner) {
-    ByteBuf data =
-        UdpTunnel.data(publicVrf.alloc(), inner.buffer(), inner.offset(), inner.totalLength());
-    try {
-      publicVrf.sendUdp(address, to, MipConstants.PORT, port, data);
-    } finally {
-      data.release();
-    }
+  /**
+   * Sends {@code inner} in tunnel data to a node's NAT mapping; one too big for the path with DF
+   * set is refused to its sender through {@code tunnel} (null for our own keepalive answers).
+   */
+  void send(Ipv4Address to, int port, Ipv4Packet inner, Interface tunnel) {
+    TunnelEntry.sendInUdp(publicVrf, address, to, MipConstants.PORT, port, inner, tunnel);
   }
 
   /** A keepalive (RFC 3519 §4.10): an echo request to us, answered the same way it came. */
@@ -84,7 +82,7 @@ final class UdpTunnels {
       }
       ByteBuf reply = IcmpBuilder.echoReply(publicVrf.alloc(), echo, address.toInt());
       try {
-        send(datagram.ip().sourceAddress(), datagram.sourcePort(), Ipv4Packet.parse(reply));
+        send(datagram.ip().sourceAddress(), datagram.sourcePort(), Ipv4Packet.parse(reply), null);
       } finally {
         reply.release();
       }

@@ -6,6 +6,7 @@ import io.mvpn.api.time.Scheduler;
 import io.mvpn.net.EncapsulatingTransport;
 import io.mvpn.net.Interface;
 import io.mvpn.net.Route;
+import io.mvpn.net.TunnelEntry;
 import io.mvpn.net.Vrf;
 import io.mvpn.packet.MalformedPacketException;
 import io.mvpn.packet.icmp.IcmpBuilder;
@@ -509,7 +510,7 @@ public final class MobileNode {
                       io.netty.buffer.Unpooled.EMPTY_BUFFER,
                       64);
               try {
-                sendUdpTunnel(a, Ipv4Packet.parse(echo));
+                sendUdpTunnel(a, Ipv4Packet.parse(echo), null);
               } catch (MalformedPacketException e) {
                 throw new IllegalStateException("built here", e);
               } finally {
@@ -519,14 +520,15 @@ public final class MobileNode {
             });
   }
 
-  private void sendUdpTunnel(Attachment a, Ipv4Packet inner) {
-    ByteBuf data =
-        UdpTunnel.data(a.vrf().alloc(), inner.buffer(), inner.offset(), inner.totalLength());
-    try {
-      a.vrf().sendUdp(a.iface().address(), homeAgent, MipConstants.PORT, MipConstants.PORT, data);
-    } finally {
-      data.release();
-    }
+  private void sendUdpTunnel(Attachment a, Ipv4Packet inner, Interface tunnel) {
+    TunnelEntry.sendInUdp(
+        a.vrf(),
+        a.iface().address(),
+        homeAgent,
+        MipConstants.PORT,
+        MipConstants.PORT,
+        inner,
+        tunnel);
   }
 
   private void cancelTimers() {
@@ -563,18 +565,11 @@ public final class MobileNode {
     @Override
     protected void forward(Ipv4Packet inner, int nextHop) {
       if (udpActive && active != null && active.iface() == physical) {
-        sendUdpTunnel(active, inner);
+        sendUdpTunnel(active, inner, owner());
         return;
       }
-      Vrf vrf = owner().vrf();
-      vrf.send(
-          IpInIp.encapsulate(
-              vrf.alloc(),
-              physical.address().toInt(),
-              homeAgent.toInt(),
-              inner,
-              64,
-              vrf.nextIdentification()));
+      TunnelEntry.sendIpInIp(
+          owner().vrf(), physical.address().toInt(), homeAgent.toInt(), inner, owner());
     }
   }
 }

@@ -12,6 +12,8 @@ public final class Counters {
   private long sent;
   private long forwarded;
   private long delivered;
+  private long fragmented;
+  private long fragmentsCreated;
   private final long[] drops = new long[DropReason.values().length];
   private final long[] malformed = new long[MalformedPacketException.Reason.values().length];
 
@@ -29,6 +31,12 @@ public final class Counters {
 
   public void onDelivered() {
     delivered++;
+  }
+
+  /** A datagram too big for its link was cut into {@code fragments} (RFC 791 §3.2). */
+  public void onFragmented(int fragments) {
+    fragmented++;
+    fragmentsCreated += fragments;
   }
 
   public void onDrop(DropReason reason) {
@@ -54,6 +62,16 @@ public final class Counters {
 
   public long delivered() {
     return delivered;
+  }
+
+  /** Datagrams cut into fragments to fit a link. */
+  public long fragmented() {
+    return fragmented;
+  }
+
+  /** Fragments made by cutting datagrams. */
+  public long fragmentsCreated() {
+    return fragmentsCreated;
   }
 
   public long dropped(DropReason reason) {
@@ -82,6 +100,10 @@ public final class Counters {
         + forwarded
         + ", delivered "
         + delivered
+        + ", fragmented "
+        + fragmented
+        + " into "
+        + fragmentsCreated
         + ", dropped "
         + droppedTotal();
   }

@@ -9,6 +9,8 @@ import io.mvpn.packet.icmp.IcmpBuilder;
 import io.mvpn.packet.icmp.IcmpMessage;
 import io.mvpn.packet.icmp.IcmpType;
 import io.mvpn.packet.ipv4.IpProtocol;
+import io.mvpn.packet.ipv4.Ipv4Builder;
+import io.mvpn.packet.ipv4.Ipv4Fragmenter;
 import io.mvpn.packet.ipv4.Ipv4Packet;
 import io.mvpn.packet.ipv4.Ipv4Reassembler;
 import io.mvpn.packet.udp.UdpDatagram;
@@ -300,9 +302,11 @@ public final class Vrf {
       counters.onDrop(DropReason.NO_ROUTE);
       return false;
     }
+    // A fresh identification each: were they fragmented, pieces of two must never mix.
+    Ipv4Builder header = Ipv4Builder.create().ttl(DEFAULT_TTL).identification(nextIdentification());
     return send(
         UdpDatagram.build(
-            alloc, src, destination.toInt(), sourcePort, destinationPort, payload, DEFAULT_TTL));
+            alloc, header, src, destination.toInt(), sourcePort, destinationPort, payload));
   }
 
   /** Sends an ICMP echo request; replies reach the listener registered for the identifier. */
@@ -392,32 +396,50 @@ public final class Vrf {
     output(route.via(), datagram, ip, route.nextHopFor(ip.destination()), ingress);
   }
 
-  /** Puts a datagram on a link; a datagram too large for it gets ICMP "fragmentation needed". */
+  /**
+   * Puts a datagram on a link. One too large for it is cut into fragments if its DF bit is clear
+   * (RFC 791, RFC 1812 §5.2.6); with DF set it is dropped, and a forwarded one's sender gets ICMP
+   * "fragmentation needed" with the link's MTU (RFC 1191).
+   */
   private boolean output(
       Interface via, ByteBuf datagram, Ipv4Packet ip, int nextHop, Interface in) {
     // Bytes past the IPv4 total length (link padding) do not travel on.
     datagram.writerIndex(datagram.readerIndex() + ip.totalLength());
-    if (ip.totalLength() > via.mtu()) {
-      counters.onDrop(DropReason.MTU_EXCEEDED);
-      via.counters().onDrop(DropReason.MTU_EXCEEDED);
-      if (in != null && mayAnswerWithError(ip)) {
-        sendError(
-            IcmpBuilder.destinationUnreachable(
-                alloc,
-                in.address().toInt(),
-                IcmpType.UNREACHABLE_FRAGMENTATION_NEEDED,
-                ip,
-                via.mtu()));
-      }
-      datagram.release();
-      return false;
+    if (ip.totalLength() <= via.mtu()) {
+      via.transmit(datagram, nextHop);
+      return true;
     }
-    via.transmit(datagram, nextHop);
-    return true;
+    if (Ipv4Fragmenter.canFragment(ip, via.mtu())) {
+      List<ByteBuf> fragments = Ipv4Fragmenter.fragment(alloc, ip, via.mtu());
+      datagram.release();
+      counters.onFragmented(fragments.size());
+      via.counters().onFragmented(fragments.size());
+      for (ByteBuf fragment : fragments) {
+        via.transmit(fragment, nextHop);
+      }
+      return true;
+    }
+    counters.onDrop(DropReason.MTU_EXCEEDED);
+    via.counters().onDrop(DropReason.MTU_EXCEEDED);
+    if (in != null && mayAnswerWithError(ip)) {
+      sendError(
+          IcmpBuilder.destinationUnreachable(
+              alloc,
+              in.address().toInt(),
+              IcmpType.UNREACHABLE_FRAGMENTATION_NEEDED,
+              ip,
+              via.mtu()));
+    }
+    datagram.release();
+    return false;
   }
 
-  /** Whether a datagram may be answered with an ICMP error: by its kind, then by the rate. */
-  private boolean mayAnswerWithError(Ipv4Packet ip) {
+  /**
+   * Whether a datagram may be answered with an ICMP error: by its kind, then by the rate (a yes
+   * takes its place in the rate). Also for errors a function sends from this VRF (a tunnel
+   * entry's).
+   */
+  public boolean mayAnswerWithError(Ipv4Packet ip) {
     return IcmpBuilder.mayTriggerError(ip) && icmpErrors.tryAcquire();
   }
 

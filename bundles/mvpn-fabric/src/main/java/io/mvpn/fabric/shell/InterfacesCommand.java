@@ -31,6 +31,8 @@ public class InterfacesCommand implements Action {
     table.column("State");
     table.column("Rx").alignRight();
     table.column("Tx").alignRight();
+    table.column("Fragmented").alignRight();
+    table.column("Fragments").alignRight();
     table.column("Drops").alignRight();
     table.column("Capture");
     for (Vrf vrf : fabric.vrfs()) {
@@ -47,6 +49,8 @@ public class InterfacesCommand implements Action {
                 i.isUp() ? "up" : "down",
                 c.received(),
                 c.sent(),
+                c.fragmented(),
+                c.fragmentsCreated(),
                 c.droppedTotal(),
                 i.isCapturing() ? "on" : "");
       }

@@ -232,6 +232,14 @@ public final class MobilityLab implements AutoCloseable {
       return segment("internet", delay);
     }
 
+    /** The Internet segment with its one-way delay and a link MTU other than Ethernet's. */
+    public Builder internet(String delay, int mtu) {
+      if (segments.add("internet")) {
+        topology.segment("internet", delay, "0", 0, 0, mtu);
+      }
+      return this;
+    }
+
     /** The store the home agents keep their bindings in (in memory unless set). */
     public Builder bindingStore(BindingStore bindings) {
       store = bindings;

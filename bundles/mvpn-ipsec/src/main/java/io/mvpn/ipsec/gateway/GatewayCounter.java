@@ -42,5 +42,10 @@ public enum GatewayCounter {
    * A datagram toward a node whose ESP would exceed the outside link's MTU: dropped, and its sender
    * told the size that fits (ICMP fragmentation needed).
    */
-  TOO_BIG_FOR_TUNNEL
+  TOO_BIG_FOR_TUNNEL,
+  /**
+   * A datagram toward a node whose ESP would exceed the outside link's MTU, with DF clear: cut into
+   * fragments before encryption, each sent in an ESP packet that fits (RFC 4301 §8.1).
+   */
+  PRE_FRAGMENTED
 }

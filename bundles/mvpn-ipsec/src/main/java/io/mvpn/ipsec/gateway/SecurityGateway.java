@@ -457,7 +457,7 @@ public final class SecurityGateway {
 
     Tunnels() {
       // Over Ethernet in AES-GCM ESP in UDP: IPv4, UDP, ESP header, IV, ICV, trailer. A smaller
-      // outside link is checked per datagram (TunnelMtu).
+      // outside link is checked per datagram (TunnelMtu), which pre-fragments DF-clear ones.
       super("esp:" + config.publicAddress(), 1500 - 20 - 8 - 8 - 8 - 16 - 2);
     }
 
@@ -470,18 +470,21 @@ public final class SecurityGateway {
         return;
       }
       Route path = outside.lookup(e.tunnel.outbound().tunnelDestination());
-      if (path != null && TunnelMtu.outerLength(e.tunnel, inner.totalLength()) > path.via().mtu()) {
-        tooBig(inner, TunnelMtu.largestInner(e.tunnel, path.via().mtu()));
-        return;
+      int fits = path == null ? inner.totalLength() : TunnelMtu.largestInner(e.tunnel, path);
+      if (inner.totalLength() <= fits) {
+        sendThrough(e.tunnel, inner);
+      } else if (TunnelMtu.fragment(inner, fits, outside.alloc(), f -> sendThrough(e.tunnel, f))) {
+        count(GatewayCounter.PRE_FRAGMENTED);
+      } else {
+        tooBig(inner, fits);
       }
-      sendThrough(e.tunnel, inner);
     }
   }
 
   /** Refuses an inner datagram its ESP would not fit the outside link, telling what fits. */
   private void tooBig(Ipv4Packet inner, int fits) {
     count(GatewayCounter.TOO_BIG_FOR_TUNNEL);
-    if (IcmpBuilder.mayTriggerError(inner)) {
+    if (inside.mayAnswerWithError(inner)) {
       int from = config.publicAddress().toInt();
       int code = IcmpType.UNREACHABLE_FRAGMENTATION_NEEDED;
       inside.send(IcmpBuilder.destinationUnreachable(inside.alloc(), from, code, inner, fits));

@@ -1,11 +1,20 @@
 package io.mvpn.ipsec.gateway;
 
+import io.mvpn.net.Route;
+import io.mvpn.packet.MalformedPacketException;
+import io.mvpn.packet.ipv4.Ipv4Fragmenter;
+import io.mvpn.packet.ipv4.Ipv4Packet;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.util.function.Consumer;
+
 /**
- * How large an inner datagram a tunnel can carry over the outside link toward its node. The outside
- * VRF fragments nothing, so an ESP packet larger than that link would be lost without a word; the
- * gateway instead refuses the inner datagram and tells its sender what fits, with ICMP
- * "fragmentation needed" (RFC 4301 §8.2, RFC 1191), as a kernel's IPsec does: a TUN or Ethernet
- * link of 1400 or 1500 bytes then carries TCP at full segments after one round of path MTU
+ * How large an inner datagram a tunnel can carry over the outside link toward its node. Fragments
+ * of an ESP packet would reach the node only if every one arrived and its NAT passed them, so the
+ * gateway keeps each ESP packet within that link: an inner datagram with DF clear is fragmented
+ * before encryption (RFC 4301 §8.1), one with DF set is refused and its sender told what fits, with
+ * ICMP "fragmentation needed" (RFC 4301 §8.2, RFC 1191), as a kernel's IPsec does: a TUN or
+ * Ethernet link of 1400 or 1500 bytes then carries TCP at full segments after one round of path MTU
  * discovery.
  */
 final class TunnelMtu {
@@ -23,6 +32,33 @@ final class TunnelMtu {
     return IPV4_HEADER
         + (tunnel.udpEncapsulated() ? UDP_HEADER : 0)
         + tunnel.outbound().espLength(innerLength);
+  }
+
+  /** The largest inner datagram whose outer one fits the link a route leaves by. */
+  static int largestInner(MobileTunnel tunnel, Route path) {
+    return largestInner(tunnel, path.via().mtu());
+  }
+
+  /**
+   * Cuts an inner datagram with DF clear into fragments of at most {@code fits} bytes and hands
+   * each to {@code sender} (its buffer released after). False, with nothing sent, if DF is set or
+   * {@code fits} leaves no room for fragment data.
+   */
+  static boolean fragment(
+      Ipv4Packet inner, int fits, ByteBufAllocator alloc, Consumer<Ipv4Packet> sender) {
+    if (!Ipv4Fragmenter.canFragment(inner, fits)) {
+      return false;
+    }
+    for (ByteBuf fragment : Ipv4Fragmenter.fragment(alloc, inner, fits)) {
+      try {
+        sender.accept(Ipv4Packet.parse(fragment));
+      } catch (MalformedPacketException e) {
+        throw new IllegalStateException("a fragment cut here does not parse", e);
+      } finally {
+        fragment.release();
+      }
+    }
+    return true;
   }
 
   /** The largest inner datagram whose outer one fits a link of {@code linkMtu}; 0 if none. */

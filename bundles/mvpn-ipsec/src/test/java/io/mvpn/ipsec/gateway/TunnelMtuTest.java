@@ -12,15 +12,20 @@ import io.mvpn.lab.Lab;
 import io.mvpn.net.Vrf;
 import io.mvpn.packet.icmp.IcmpMessage;
 import io.mvpn.packet.icmp.IcmpType;
+import io.mvpn.packet.ipv4.Ipv4Builder;
 import io.mvpn.packet.ipv4.Ipv4Packet;
+import io.mvpn.packet.ipv4.Ipv4Reassembler;
 import io.mvpn.packet.udp.UdpDatagram;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -42,6 +47,7 @@ class TunnelMtuTest {
   SecurityGateway gateway;
   EspSecurityAssociation nodeInbound;
   final List<Integer> atNode = new ArrayList<>();
+  final List<ByteBuf> innerAtNode = new ArrayList<>();
 
   /** The ICMP errors the host got, as "type/code mtu" (read while the buffer is live). */
   final List<String> atHost = new ArrayList<>();
@@ -70,7 +76,7 @@ class TunnelMtuTest {
                         payload.readerIndex(),
                         payload.readableBytes());
                 atNode.add(Ipv4Packet.parse(inner).totalLength());
-                inner.release();
+                innerAtNode.add(inner);
               } catch (Exception e) {
                 atNode.add(-1);
               }
@@ -88,6 +94,11 @@ class TunnelMtuTest {
             });
   }
 
+  @AfterEach
+  void release() {
+    innerAtNode.forEach(ByteBuf::release);
+  }
+
   static byte[] material(int fill) {
     byte[] m = new byte[20];
     Arrays.fill(m, (byte) fill);
@@ -95,18 +106,27 @@ class TunnelMtuTest {
   }
 
   /** The site's host sends the node a UDP datagram of {@code totalLength} bytes in all. */
-  void hostSends(int totalLength) {
-    ByteBuf payload = Unpooled.wrappedBuffer(new byte[totalLength - 28]);
+  byte[] hostSends(int totalLength, boolean dontFragment) {
+    byte[] bytes = new byte[totalLength - 28];
+    new Random(totalLength).nextBytes(bytes);
     ByteBuf datagram =
         UdpDatagram.build(
-            UnpooledByteBufAllocator.DEFAULT, HOST.toInt(), HOME.toInt(), 7000, 7001, payload, 64);
+            UnpooledByteBufAllocator.DEFAULT,
+            Ipv4Builder.create().dontFragment(dontFragment).identification(0x1191),
+            HOST.toInt(),
+            HOME.toInt(),
+            7000,
+            7001,
+            Unpooled.wrappedBuffer(bytes));
+    byte[] sent = ByteBufUtil.getBytes(datagram);
     lab.vrf("host", "main").send(datagram);
     lab.virtualTime().runUntil(lab.virtualTime().nanoTime() + TimeUnit.MILLISECONDS.toNanos(100));
+    return sent;
   }
 
   @Test
   void aDatagramWhoseEspWouldExceedTheOutsideLinkIsAnsweredWithTheSizeThatFits() {
-    hostSends(LINK_MTU);
+    hostSends(LINK_MTU, true);
 
     assertThat(atNode).isEmpty();
     assertThat(gateway.counter(GatewayCounter.TOO_BIG_FOR_TUNNEL)).isEqualTo(1);
@@ -117,12 +137,43 @@ class TunnelMtuTest {
 
   @Test
   void aDatagramOfTheAnnouncedSizeReachesTheNodeAndOneByteMoreDoesNot() {
-    hostSends(1338);
-    hostSends(1339);
+    hostSends(1338, true);
+    hostSends(1339, true);
 
     assertThat(atNode).containsExactly(1338);
     assertThat(gateway.counter(GatewayCounter.TOO_BIG_FOR_TUNNEL)).isEqualTo(1);
     assertThat(atHost).containsExactly("3/4 1338");
+  }
+
+  @Test
+  void aDatagramWithDfClearIsFragmentedBeforeEncryptionSoEveryEspPacketFitsTheLink()
+      throws Exception {
+    // As big as the site's link carries: its ESP would not fit the outside link.
+    byte[] sent = hostSends(LINK_MTU, false);
+
+    assertThat(gateway.counter(GatewayCounter.PRE_FRAGMENTED)).isEqualTo(1);
+    assertThat(gateway.counter(GatewayCounter.TOO_BIG_FOR_TUNNEL)).isZero();
+    assertThat(atHost).isEmpty();
+    // 1338 fit, so 1318 data bytes, of which 1312 are a multiple of 8: 1332, then 20 + 1380 -
+    // 1312 = 88.
+    assertThat(atNode).containsExactly(1332, 88);
+    assertThat(lab.vrf("gw", "outside").counters().fragmented())
+        .as("no ESP packet needed cutting")
+        .isZero();
+    Ipv4Reassembler reassembler = new Ipv4Reassembler(4, 1 << 16, TimeUnit.SECONDS.toNanos(30));
+    ByteBuf whole = null;
+    for (ByteBuf inner : innerAtNode) {
+      Ipv4Packet fragment = Ipv4Packet.parse(inner.retainedDuplicate());
+      assertThat(fragment.identification()).isEqualTo(0x1191);
+      ByteBuf out = reassembler.offer(fragment, 0);
+      whole = out != null ? out : whole;
+    }
+    assertThat(whole).isNotNull();
+    Ipv4Packet reassembled = Ipv4Packet.parse(whole);
+    // The gateway forwarded it: one hop less, else the very datagram the host sent.
+    assertThat(ByteBufUtil.getBytes(reassembled.payload()))
+        .isEqualTo(Arrays.copyOfRange(sent, 20, sent.length));
+    whole.release();
   }
 
   @Test
