@@ -278,6 +278,27 @@ class NaptFragmentsTest {
   }
 
   @Test
+  void aDatagramInTooManyPiecesAndTooManyDatagramsAtOnceAreDroppedAndCounted() throws Exception {
+    // Eight octets of data a fragment: 74 pieces, more than one datagram may have.
+    List<ByteBuffer> crumbs = fragments(udp(FIVE, 5353, SERVER, 53, 600, ID), 28);
+    int passed = 0;
+    for (ByteBuffer f : crumbs) {
+      passed += napt.outbound(ACME, f, 0) == Outbound.TRANSLATED ? 1 : 0;
+    }
+    assertThat(passed).isEqualTo(FragmentFlows.MAX_FRAGMENTS_PER_DATAGRAM);
+    long overLimit = crumbs.size() - FragmentFlows.MAX_FRAGMENTS_PER_DATAGRAM;
+    assertThat(napt.fragmentsDropped(FragmentDrop.OVER_LIMIT)).isEqualTo(overLimit);
+
+    // Each a later fragment of another datagram: one datagram (that one) is in flight already.
+    for (int id = 0; id < FragmentFlows.MAX_DATAGRAMS; id++) {
+      ByteBuffer second = fragments(udp(FIVE, 5353, SERVER, 53, 100, id), 60).get(1);
+      assertThat(napt.outbound(ACME, second, SECOND))
+          .isEqualTo(id < FragmentFlows.MAX_DATAGRAMS - 1 ? Outbound.HELD : Outbound.DROPPED);
+    }
+    assertThat(napt.fragmentsDropped(FragmentDrop.OVER_LIMIT)).isEqualTo(overLimit + 1);
+  }
+
+  @Test
   void aFragmentedPingGoesOutByItsIdentifierAndItsFragmentedReplyComesBack() throws Exception {
     ByteBuf data = pattern(3000);
     ByteBuf request =
