@@ -99,7 +99,7 @@ public final class NaptEngine {
         return outboundFragment(tenant, ip, now);
       }
       return switch (ip.protocol()) {
-        case IpProtocol.UDP -> outboundUdp(tenant, ip, udpHeader(ip, true), now);
+        case IpProtocol.UDP -> outboundUdp(tenant, ip, udpHeader(ip), now);
         case IpProtocol.TCP -> outboundTcp(tenant, ip, TcpSegment.parse(ip), now);
         case IpProtocol.ICMP -> outboundEcho(tenant, ip, IcmpMessage.parse(ip), now);
         default -> drop();
@@ -286,7 +286,7 @@ public final class NaptEngine {
       }
       Mapping m =
           switch (ip.protocol()) {
-            case IpProtocol.UDP -> inboundUdp(ip, udpHeader(ip, true), now);
+            case IpProtocol.UDP -> inboundUdp(ip, udpHeader(ip), now);
             case IpProtocol.TCP -> inboundTcp(TcpSegment.parse(ip), now);
             case IpProtocol.ICMP -> inboundIcmp(ip, IcmpMessage.parse(ip), now);
             default -> null;
@@ -352,17 +352,17 @@ public final class NaptEngine {
   /**
    * Where a UDP header starts, checked for length but not for its checksum: the NAPT adjusts the
    * checksum incrementally, which leaves a damaged datagram's checksum as wrong as it came, for its
-   * receiver to find (and a first fragment's cannot be checked anyway). Summing each datagram whole
-   * to check it was the bulk of the NAPT's per-packet work.
+   * receiver to find (as a fragment's cannot be checked at all). Summing each datagram whole to
+   * check it was the bulk of the NAPT's per-packet work.
    */
-  private static int udpHeader(Ipv4Packet ip, boolean whole) throws MalformedPacketException {
+  private static int udpHeader(Ipv4Packet ip) throws MalformedPacketException {
     int available = ip.payloadLength();
     int at = ip.payloadOffset();
     if (available < UdpDatagram.HEADER_LENGTH) {
       throw new MalformedPacketException(TRUNCATED, "UDP header needs 8 bytes, got " + available);
     }
     int length = ip.buffer().getUnsignedShort(at + 4);
-    if (length < UdpDatagram.HEADER_LENGTH || (whole && length > available)) {
+    if (length < UdpDatagram.HEADER_LENGTH || length > available) {
       throw new MalformedPacketException(
           BAD_UDP_LENGTH, "UDP length " + length + " with " + available + " bytes of IP payload");
     }

@@ -95,6 +95,30 @@ class IncrementalChecksumTest {
     }
   }
 
+  /**
+   * The NAPT no longer checks UDP checksums: a damaged datagram must stay damaged for its receiver.
+   */
+  @Test
+  void aDamagedUdpDatagramIsStillFoundDamagedAfterTranslation() throws Exception {
+    for (int i = 0; i < 1000; i++) {
+      ByteBuf d = randomUdp(random.nextInt(0x10000));
+      Ipv4Packet ip = Ipv4Packet.parse(d);
+      int length = ip.payloadLength();
+      int at = ip.payloadOffset() + 8 + random.nextInt(Math.max(1, length - 8));
+      if (length > 8) {
+        d.setByte(at, d.getByte(at) ^ (1 + random.nextInt(255)));
+      } else {
+        d.setShort(ip.payloadOffset() + 4, length ^ 0x100);
+      }
+      IcmpTranslation.udp(ip, random.nextBoolean(), random.nextInt(), random.nextInt(0x10000));
+      int sum =
+          InternetChecksum.pseudoHeaderSum(
+              ip.source(), ip.destination(), IpProtocol.UDP, d, ip.payloadOffset(), length);
+      assertThat(sum).isNotEqualTo(0xFFFF);
+      d.release();
+    }
+  }
+
   @Test
   void aUdpDatagramWithoutAChecksumKeepsNone() throws Exception {
     for (int i = 0; i < 100; i++) {
