@@ -17,6 +17,8 @@ import io.mvpn.packet.icmp.IcmpType;
 import io.mvpn.packet.ipv4.IpProtocol;
 import io.mvpn.packet.ipv4.Ipv4Packet;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -184,6 +186,10 @@ public final class NaptGateway {
       return;
     }
     gateway.receive(out);
+    for (ByteBuffer fragment; (fragment = n.nextReleased()) != null; ) {
+      // Fragments that came before their first one, held by the NAPT until now.
+      gateway.receive(Unpooled.wrappedBuffer(fragment));
+    }
   }
 
   /**
@@ -221,7 +227,14 @@ public final class NaptGateway {
       ByteBuf out = writable(ip);
       switch (n.outbound(
           tenant, out.nioBuffer(out.readerIndex(), out.readableBytes()), scheduler.nanoTime())) {
-        case TRANSLATED -> backbone.send(out);
+        case TRANSLATED -> {
+          backbone.send(out);
+          for (ByteBuffer fragment; (fragment = n.nextReleased()) != null; ) {
+            backbone.send(Unpooled.wrappedBuffer(fragment));
+          }
+        }
+        // A fragment ahead of its first one: the NAPT keeps a copy.
+        case HELD -> out.release();
         case REFUSED -> {
           out.release();
           refuse(ip, n.publicAddress());

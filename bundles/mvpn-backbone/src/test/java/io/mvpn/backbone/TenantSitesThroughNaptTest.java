@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.MvpnId;
 import io.mvpn.api.napt.NaptMappingView;
+import io.mvpn.api.napt.NaptService.FragmentDrop;
 import io.mvpn.dns.ZoneSettings;
 import io.mvpn.dns.internal.WorkgroupDnsServer;
 import io.mvpn.msm.PortalServer;
@@ -26,6 +27,10 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -99,10 +104,12 @@ class TenantSitesThroughNaptTest {
   EventLoopGroup portalGroup;
   PortalServer portal;
   String portalUrl;
+  String portalAddress;
+  Ipv4Address publicAddress;
 
   @BeforeEach
   void needsRootAndTools() throws Exception {
-    KernelLab.requireKernel("dig", "curl");
+    KernelLab.requireKernel("dig", "curl", "ping", "python3");
     lab = new NamespaceLab("mvb");
   }
 
@@ -258,6 +265,72 @@ class TenantSitesThroughNaptTest {
     assertThat(fqdns(own)).containsExactly(fqdnOf.get("globex/10.1.0.100"));
   }
 
+  /**
+   * Datagrams larger than the sites' MTU: the site's kernel sends them as fragments, which the NAPT
+   * translates one by one; the public side's kernel reassembles them, and its answer, fragmented
+   * too, is reassembled by the backbone VRF (the public address is its own), translated whole and
+   * fragmented again by acme's VRF toward the site. A 3,000-byte UDP datagram to an echo service
+   * beyond the uplink, then a 3,000-byte ping.
+   */
+  @Test
+  void aSiteHostsFragmentedDatagramAndPingGetTheirAnswersThroughTheNapt() throws Exception {
+    build();
+    try (DatagramSocket echo = new DatagramSocket(new InetSocketAddress(portalAddress, 0))) {
+      echo.setSoTimeout(10_000);
+      CompletableFuture<DatagramPacket> heard =
+          CompletableFuture.supplyAsync(
+              () -> {
+                DatagramPacket p = new DatagramPacket(new byte[65535], 65535);
+                try {
+                  echo.receive(p);
+                  echo.send(new DatagramPacket(p.getData(), p.getLength(), p.getSocketAddress()));
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+                return p;
+              });
+      String script =
+          "import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(5);"
+              + " s.sendto(bytes(i %% 251 for i in range(3000)), ('%s', %d));"
+                  .formatted(portalAddress, echo.getLocalPort())
+              + " d, a = s.recvfrom(65535);"
+              + " print(len(d), a[0], d == bytes(i % 251 for i in range(3000)))";
+      Process sender =
+          lab.start(
+              siteNamespaces.get(ACME), ProcessBuilder.Redirect.PIPE, "python3", "-c", script);
+      String answer = new String(sender.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(sender.waitFor(15, TimeUnit.SECONDS)).isTrue();
+
+      DatagramPacket got = heard.get(15, TimeUnit.SECONDS);
+      // The public side saw the whole datagram, from the NAPT's address.
+      assertThat(got.getLength()).isEqualTo(3000);
+      assertThat(got.getAddress().getHostAddress()).isEqualTo(publicAddress.toString());
+      assertThat(answer.trim()).isEqualTo("3000 " + portalAddress + " True");
+    }
+
+    Process ping =
+        lab.start(
+            siteNamespaces.get(ACME),
+            ProcessBuilder.Redirect.PIPE,
+            "ping",
+            "-n",
+            "-c",
+            "1",
+            "-W",
+            "5",
+            "-s",
+            "3000",
+            portalAddress);
+    String out = new String(ping.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(ping.waitFor(15, TimeUnit.SECONDS)).isTrue();
+    assertThat(ping.exitValue()).as(out).isZero();
+    assertThat(out).contains("3008 bytes from " + portalAddress);
+    // Nothing on the way was held too long, overlapping or over a limit.
+    for (FragmentDrop reason : FragmentDrop.values()) {
+      assertThat(onLoop(() -> napt.manager.fragmentsDropped(reason))).as("%s", reason).isZero();
+    }
+  }
+
   record Reply(int exit, int status, String body) {}
 
   List<String> fqdns(Reply r) throws Exception {
@@ -275,8 +348,8 @@ class TenantSitesThroughNaptTest {
     int slot = (int) (pid % 16384);
     String subnet = "10.235." + (slot / 64) + ".";
     int base = (slot % 64) * 4;
-    String portalAddress = subnet + (base + 1);
-    Ipv4Address publicAddress = Ipv4Address.parse(subnet + (base + 2));
+    portalAddress = subnet + (base + 1);
+    publicAddress = Ipv4Address.parse(subnet + (base + 2));
 
     setup = WorkgroupSetup.read(Path.of("src/test/resources/site-workgroups.yaml"));
     setup.members().forEach(m -> fqdnOf.put(m.tenant() + "/" + m.address(), m.fqdn()));

@@ -1,11 +1,17 @@
 package io.mvpn.napt;
 
+import static io.mvpn.packet.MalformedPacketException.Reason.BAD_UDP_LENGTH;
+import static io.mvpn.packet.MalformedPacketException.Reason.TRUNCATED;
+
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.MvpnId;
 import io.mvpn.api.napt.NaptInside;
 import io.mvpn.api.napt.NaptMappingStore;
 import io.mvpn.api.napt.NaptMappingView;
+import io.mvpn.api.napt.NaptService.FragmentDrop;
 import io.mvpn.api.napt.NaptService.Outbound;
+import io.mvpn.napt.FragmentFlows.Datagram;
+import io.mvpn.napt.FragmentFlows.Key;
 import io.mvpn.packet.MalformedPacketException;
 import io.mvpn.packet.icmp.IcmpMessage;
 import io.mvpn.packet.icmp.IcmpType;
@@ -14,6 +20,8 @@ import io.mvpn.packet.ipv4.Ipv4Packet;
 import io.mvpn.packet.tcp.TcpSegment;
 import io.mvpn.packet.udp.UdpDatagram;
 import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Objects;
 
@@ -42,6 +50,8 @@ public final class NaptEngine {
   private final int firstPort;
   private final int lastPort;
   private final MappingTable table;
+  private final FragmentFlows fragments = new FragmentFlows();
+  private final ArrayDeque<byte[]> released = new ArrayDeque<>();
   private long translated;
   private long exhausted;
   private long dropped;
@@ -77,16 +87,19 @@ public final class NaptEngine {
     return lastPort;
   }
 
-  /** A datagram from a tenant's realm ({@code readerIndex} to {@code writerIndex}). */
+  /**
+   * A datagram from a tenant's realm ({@code readerIndex} to {@code writerIndex}). Fragments held
+   * before and released by this one wait in {@link #nextReleased()}.
+   */
   public Outbound outbound(MvpnId tenant, ByteBuf datagram, long now) {
-    table.clock(now);
+    clock(now);
     try {
       Ipv4Packet ip = Ipv4Packet.parse(datagram);
       if (ip.isFragment()) {
-        return drop();
+        return outboundFragment(tenant, ip, now);
       }
       return switch (ip.protocol()) {
-        case IpProtocol.UDP -> outboundUdp(tenant, ip, UdpDatagram.parse(ip), now);
+        case IpProtocol.UDP -> outboundUdp(tenant, ip, udpHeader(ip), now);
         case IpProtocol.TCP -> outboundTcp(tenant, ip, TcpSegment.parse(ip), now);
         case IpProtocol.ICMP -> outboundEcho(tenant, ip, IcmpMessage.parse(ip), now);
         default -> drop();
@@ -97,8 +110,8 @@ public final class NaptEngine {
     }
   }
 
-  private Outbound outboundUdp(MvpnId tenant, Ipv4Packet ip, UdpDatagram d, long now) {
-    Mapping m = mapFromInside(IpProtocol.UDP, tenant, ip, d.sourcePort(), now);
+  private Outbound outboundUdp(MvpnId tenant, Ipv4Packet ip, int udp, long now) {
+    Mapping m = mapFromInside(IpProtocol.UDP, tenant, ip, ip.buffer().getUnsignedShort(udp), now);
     if (m == null) {
       return Outbound.REFUSED;
     }
@@ -136,6 +149,114 @@ public final class NaptEngine {
     return Outbound.TRANSLATED;
   }
 
+  /**
+   * A fragment of a UDP or echo datagram (RFC 4787 REQ-14): the first makes or uses the flow's
+   * mapping as a whole datagram would, later ones follow it, earlier ones wait for it. TCP's are
+   * dropped as before: TCP sizes its segments to the path, and its mappings follow flags that only
+   * a first fragment carries.
+   */
+  private Outbound outboundFragment(MvpnId tenant, Ipv4Packet ip, long now) {
+    Key key = Key.of(tenant, ip);
+    int port = firstFragmentPort(ip, IcmpType.ECHO_REQUEST, 0);
+    if (port == NOT_TRANSLATED) {
+      fragments.abandon(key);
+      return drop();
+    }
+    if (port == LATER) {
+      Datagram d = fragments.later(key, ip, now);
+      if (d == null) {
+        return drop();
+      }
+      if (d.mapping == null) {
+        return Outbound.HELD;
+      }
+      translated++;
+      return Outbound.TRANSLATED;
+    }
+    Datagram d = fragments.admit(key, ip, now);
+    if (d == null) {
+      return drop();
+    }
+    Mapping m = mapFromInside(ip.protocol(), tenant, ip, port, now);
+    if (m == null) {
+      fragments.abandon(key);
+      return Outbound.REFUSED;
+    }
+    translateFirst(key, d, m, ip, true, publicAddress.toInt(), m.publicPort);
+    return Outbound.TRANSLATED;
+  }
+
+  /** A fragment to the public address: as {@link #outboundFragment}, toward the mapped node. */
+  private MvpnId inboundFragment(Ipv4Packet ip, long now) {
+    Key key = Key.of(null, ip);
+    int port = firstFragmentPort(ip, IcmpType.ECHO_REPLY, 2);
+    if (port == NOT_TRANSLATED) {
+      fragments.abandon(key);
+      return nowhere();
+    }
+    if (port == LATER) {
+      Datagram d = fragments.later(key, ip, now);
+      if (d == null) {
+        return nowhere();
+      }
+      if (d.mapping == null) {
+        return null;
+      }
+      translated++;
+      return d.mapping.inside.tenant();
+    }
+    Datagram d = fragments.admit(key, ip, now);
+    Mapping m = d == null ? null : mapToInside(ip.protocol(), port, now);
+    if (m == null) {
+      fragments.abandon(key);
+      return nowhere();
+    }
+    translateFirst(key, d, m, ip, false, m.inside.address().toInt(), m.inside.port());
+    return m.inside.tenant();
+  }
+
+  /**
+   * Rewrites a first fragment as its whole datagram would be, then the fragments held for it (for
+   * {@link #nextReleased()}); the later ones get the same address.
+   */
+  private void translateFirst(
+      Key key, Datagram d, Mapping m, Ipv4Packet ip, boolean source, int address, int port) {
+    if (ip.protocol() == IpProtocol.UDP) {
+      IcmpTranslation.udp(ip, source, address, port);
+    } else {
+      IcmpTranslation.echo(ip, address, source, port);
+    }
+    released.addAll(fragments.translated(key, d, m, address, source));
+  }
+
+  private static final int LATER = -1;
+  private static final int NOT_TRANSLATED = -2;
+
+  /**
+   * A first fragment's port (UDP's at {@code udpPortAt} in its header) or echo identifier (of an
+   * echo of {@code echoType}); {@link #LATER} for a later fragment; {@link #NOT_TRANSLATED} for
+   * another protocol or ICMP message, or a first fragment too short to hold its header.
+   */
+  private static int firstFragmentPort(Ipv4Packet ip, int echoType, int udpPortAt) {
+    int protocol = ip.protocol();
+    if (protocol != IpProtocol.UDP && protocol != IpProtocol.ICMP) {
+      return NOT_TRANSLATED;
+    }
+    if (ip.fragmentOffset() != 0) {
+      return LATER;
+    }
+    // Both headers are 8 octets; a first fragment holds a multiple of 8 octets of data.
+    if (ip.payloadLength() < UdpDatagram.HEADER_LENGTH) {
+      return NOT_TRANSLATED;
+    }
+    ByteBuf buf = ip.buffer();
+    int at = ip.payloadOffset();
+    if (protocol == IpProtocol.UDP) {
+      return buf.getUnsignedShort(at + udpPortAt);
+    }
+    return buf.getUnsignedByte(at) == echoType ? buf.getUnsignedShort(at + 4) : NOT_TRANSLATED;
+  }
+
   /** The flow's mapping, made if new and touched; null (counted) if the pool is used up. */
   private Mapping mapFromInside(int protocol, MvpnId tenant, Ipv4Packet ip, int port, long now) {
     NaptInside key = new NaptInside(tenant, Ipv4Address.of(ip.source()), port);
@@ -154,15 +275,18 @@ public final class NaptEngine {
    * node's tenant, or null if it was dropped (counted).
    */
   public MvpnId inbound(ByteBuf datagram, long now) {
-    table.clock(now);
+    clock(now);
     try {
       Ipv4Packet ip = Ipv4Packet.parse(datagram);
-      if (ip.destination() != publicAddress.toInt() || ip.isFragment()) {
+      if (ip.destination() != publicAddress.toInt()) {
         return nowhere();
+      }
+      if (ip.isFragment()) {
+        return inboundFragment(ip, now);
       }
       Mapping m =
           switch (ip.protocol()) {
-            case IpProtocol.UDP -> inboundUdp(ip, UdpDatagram.parse(ip), now);
+            case IpProtocol.UDP -> inboundUdp(ip, udpHeader(ip), now);
             case IpProtocol.TCP -> inboundTcp(TcpSegment.parse(ip), now);
             case IpProtocol.ICMP -> inboundIcmp(ip, IcmpMessage.parse(ip), now);
             default -> null;
@@ -174,8 +298,8 @@ public final class NaptEngine {
     }
   }
 
-  private Mapping inboundUdp(Ipv4Packet ip, UdpDatagram d, long now) {
-    Mapping m = mapToInside(IpProtocol.UDP, d.destinationPort(), now);
+  private Mapping inboundUdp(Ipv4Packet ip, int udp, long now) {
+    Mapping m = mapToInside(IpProtocol.UDP, ip.buffer().getUnsignedShort(udp + 2), now);
     if (m != null) {
       IcmpTranslation.udp(ip, false, m.inside.address().toInt(), m.inside.port());
     }
@@ -225,6 +349,26 @@ public final class NaptEngine {
     return m;
   }
 
+  /**
+   * Where a UDP header starts, checked for length but not for its checksum: the NAPT adjusts the
+   * checksum incrementally, which leaves a damaged datagram's checksum as wrong as it came, for its
+   * receiver to find (as a fragment's cannot be checked at all). Summing each datagram whole to
+   * check it was the bulk of the NAPT's per-packet work.
+   */
+  private static int udpHeader(Ipv4Packet ip) throws MalformedPacketException {
+    int available = ip.payloadLength();
+    int at = ip.payloadOffset();
+    if (available < UdpDatagram.HEADER_LENGTH) {
+      throw new MalformedPacketException(TRUNCATED, "UDP header needs 8 bytes, got " + available);
+    }
+    int length = ip.buffer().getUnsignedShort(at + 4);
+    if (length < UdpDatagram.HEADER_LENGTH || length > available) {
+      throw new MalformedPacketException(
+          BAD_UDP_LENGTH, "UDP length " + length + " with " + available + " bytes of IP payload");
+    }
+    return at;
+  }
+
   private Outbound drop() {
     dropped++;
     return Outbound.DROPPED;
@@ -233,6 +377,38 @@ public final class NaptEngine {
   private MvpnId nowhere() {
     dropped++;
     return null;
+  }
+
+  /** Notes the time: idle mappings' and fragments' clocks run on it; released ones go unsent. */
+  private void clock(long now) {
+    table.clock(now);
+    fragments.expire(now);
+    released.clear();
+  }
+
+  /** The next fragment the last call released, translated, or null: see {@link #outbound}. */
+  public ByteBuffer nextReleased() {
+    byte[] fragment = released.poll();
+    return fragment == null ? null : ByteBuffer.wrap(fragment);
+  }
+
+  /** Fragments held because they came before their datagram's first one. */
+  public long fragmentsHeld() {
+    return fragments.held();
+  }
+
+  /** Fragments dropped for {@code reason} (for a timeout: datagrams given up incomplete). */
+  public long fragmentsDropped(FragmentDrop reason) {
+    return fragments.dropped(reason);
+  }
+
+  /** Datagrams whose fragments are passing now, and the bytes held for them. */
+  public int fragmentedInProgress() {
+    return fragments.inProgress();
+  }
+
+  public int fragmentBytesHeld() {
+    return fragments.heldBytes();
   }
 
   /** Who is behind a public port of a protocol now, or null. */

@@ -10,6 +10,7 @@ import java.util.Optional;
  * The NAPT keyed by tenant (seed 002 c19, c22) as the backbone router uses it: the router owns the
  * links (its VRF, the tenants' default routes) and hands each datagram here to be translated in
  * place. UDP (RFC 4787), TCP (RFC 5382) and ICMP echo with the errors about them (RFC 5508).
+ * Fragmented UDP and echo datagrams pass as fragments (RFC 4787 REQ-14), in any order.
  *
  * <p>A datagram is one complete IPv4 packet from the buffer's position to its limit; it is
  * rewritten in place (addresses, ports or identifiers, checksums) and never kept. Times are the
@@ -26,8 +27,26 @@ public interface NaptService {
      * A new flow but no public port is free: tell the sender (ICMP administratively prohibited).
      */
     REFUSED,
-    /** Not translatable (a fragment, another protocol, a stray TCP segment): dropped, counted. */
-    DROPPED
+    /**
+     * Not translatable (another protocol, a stray TCP segment, a bad fragment): dropped, counted.
+     */
+    DROPPED,
+    /**
+     * A fragment that came before its datagram's first one: copied and held until that one says
+     * where it goes (then {@link #nextReleased()} hands it back translated); the caller's bytes are
+     * free.
+     */
+    HELD
+  }
+
+  /** Why a fragment was dropped. */
+  enum FragmentDrop {
+    /** Its datagram's first fragment did not come in time (its held fragments go too). */
+    TIMED_OUT,
+    /** It overlaps a fragment of its datagram already passed, or lies past the datagram's end. */
+    OVERLAPPING,
+    /** Too many datagrams, fragments or held bytes at once. */
+    OVER_LIMIT
   }
 
   /** The address every translated datagram leaves from and replies come back to. */
@@ -47,6 +66,19 @@ public interface NaptService {
    * returned; empty if no live mapping holds the port (dropped and counted).
    */
   Optional<MvpnId> inbound(ByteBuffer datagram, long nowNanos);
+
+  /**
+   * A fragment held earlier that the last {@code outbound} or {@code inbound} call released,
+   * translated: the caller sends each the way of that call's datagram (to the tenant it returned),
+   * after it. Null when none is left; each call's fragments are to be taken before the next call.
+   */
+  ByteBuffer nextReleased();
+
+  /** Fragments held because they came before their datagram's first one. */
+  long fragmentsHeld();
+
+  /** Fragments dropped for {@code reason}. */
+  long fragmentsDropped(FragmentDrop reason);
 
   /** Who is behind a public port of a protocol (UDP, TCP or ICMP) now, if anyone. */
   Optional<NaptInside> insideOf(int protocol, int publicPort, long nowNanos);

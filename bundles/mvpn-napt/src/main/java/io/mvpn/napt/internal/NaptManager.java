@@ -150,6 +150,21 @@ public final class NaptManager implements NaptService {
   }
 
   @Override
+  public synchronized ByteBuffer nextReleased() {
+    return engine.nextReleased();
+  }
+
+  @Override
+  public synchronized long fragmentsHeld() {
+    return engine.fragmentsHeld();
+  }
+
+  @Override
+  public synchronized long fragmentsDropped(FragmentDrop reason) {
+    return engine.fragmentsDropped(reason);
+  }
+
+  @Override
   public synchronized Optional<NaptInside> insideOf(int protocol, int publicPort, long nowNanos) {
     return Optional.ofNullable(engine.insideOf(protocol, publicPort, tick(nowNanos)));
   }
@@ -193,8 +208,12 @@ public final class NaptManager implements NaptService {
     return nowNanos;
   }
 
-  /** The caller's bytes as a buffer over the same memory: what the engine rewrites, they see. */
+  /**
+   * The caller's bytes as a buffer over the same memory: what the engine rewrites, they see. Netty
+   * takes its own slice of a direct buffer and reads a heap one's array in place, so no second
+   * slice is made here.
+   */
   private static ByteBuf view(ByteBuffer datagram) {
-    return Unpooled.wrappedBuffer(datagram.slice());
+    return Unpooled.wrappedBuffer(datagram);
   }
 }

@@ -2,6 +2,7 @@ package io.mvpn.napt.shell;
 
 import io.mvpn.api.napt.NaptMappingView;
 import io.mvpn.api.napt.NaptService;
+import io.mvpn.api.napt.NaptService.FragmentDrop;
 import java.util.List;
 import java.util.Objects;
 import org.apache.karaf.shell.api.action.Action;
@@ -60,6 +61,15 @@ public class NaptCommand implements Action {
               napt.exhausted(),
               napt.dropped(),
               napt.malformed());
+      session
+          .getConsole()
+          .printf(
+              "  fragments held until their first %d; dropped: timed out %d, overlapping %d,"
+                  + " over limit %d%n",
+              napt.fragmentsHeld(),
+              napt.fragmentsDropped(FragmentDrop.TIMED_OUT),
+              napt.fragmentsDropped(FragmentDrop.OVERLAPPING),
+              napt.fragmentsDropped(FragmentDrop.OVER_LIMIT));
     }
     return null;
   }
