@@ -6,6 +6,7 @@ import io.mvpn.net.Transport;
 import io.mvpn.packet.MalformedPacketException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -120,7 +121,9 @@ public final class TunTransport implements Transport {
   @Override
   public void attach(Interface owner) {
     this.owner = owner;
-    reader = new Thread(this::readLoop, "mvpn-tun-" + device.name());
+    // A Netty thread: the pooled allocator caches memory and recycles buffer objects only on
+    // those, so a plain thread would take every packet's buffer from the shared arena, locked.
+    reader = new FastThreadLocalThread(this::readLoop, "mvpn-tun-" + device.name());
     reader.setDaemon(true);
     reader.start();
   }
