@@ -5,6 +5,7 @@ import io.mvpn.benchmarks.NettyThreadExecutor;
 import io.mvpn.ipsec.esp.EspException;
 import io.mvpn.ipsec.esp.EspSecurityAssociation;
 import io.mvpn.ipsec.esp.EspSecurityAssociation.Direction;
+import io.mvpn.packet.MalformedPacketException;
 import io.mvpn.packet.ipv4.Ipv4Packet;
 import io.mvpn.packet.udp.UdpDatagram;
 import io.netty.buffer.ByteBuf;
@@ -49,10 +50,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(
     value = 2,
-    jvmArgsAppend = {
-      "-Djmh.executor=CUSTOM",
-      "-Djmh.executor.class=io.mvpn.benchmarks.NettyThreadExecutor"
-    })
+    jvmArgsAppend = {NettyThreadExecutor.CUSTOM, NettyThreadExecutor.THIS_CLASS})
 public class EspBenchmark {
 
   static final byte[] KEY = HexFormat.of().parseHex("feffe9928665731c6d6a8f9467308308cafebabe");
@@ -83,16 +81,7 @@ public class EspBenchmark {
     out = new EspSecurityAssociation(0x1001, Direction.OUTBOUND, mn, gw, KEY, true, 0);
     // Decryption: no replay window, so one sealed packet can be opened again and again.
     in = new EspSecurityAssociation(0x1001, Direction.INBOUND, null, gw, KEY, true, 0);
-    ByteBuf datagram =
-        UdpDatagram.build(
-            alloc,
-            0x0A010005,
-            0x0A010064,
-            5000,
-            7,
-            Unpooled.wrappedBuffer(new byte[size - 28]),
-            64);
-    inner = Ipv4Packet.parse(datagram);
+    inner = innerDatagram(alloc, size);
     sealed = out.seal(alloc, inner);
     raw = Cipher.getInstance("AES/GCM/NoPadding");
     rawDecrypt = Cipher.getInstance("AES/GCM/NoPadding");
@@ -105,6 +94,13 @@ public class EspBenchmark {
     rawDecrypt.init(Cipher.ENCRYPT_MODE, rawKey, fixedNonce);
     rawDecrypt.updateAAD(aad);
     rawDecrypt.doFinal(plain, 0, plainLength, encrypted, 0);
+  }
+
+  /** An inner IPv4/UDP datagram of {@code size} bytes in a pooled direct buffer. */
+  static Ipv4Packet innerDatagram(PooledByteBufAllocator alloc, int size)
+      throws MalformedPacketException {
+    ByteBuf payload = Unpooled.wrappedBuffer(new byte[size - 28]);
+    return Ipv4Packet.parse(UdpDatagram.build(alloc, 0x0A010005, 0x0A010064, 5000, 7, payload, 64));
   }
 
   @TearDown(Level.Iteration)

@@ -20,9 +20,15 @@ public final class InternetChecksum {
     long sum = initial & 0xFFFFFFFFL;
     int i = offset;
     int end = offset + length;
-    // 4 bytes at a time into a 64-bit accumulator: carries are folded once at the end.
-    for (; i + 3 < end; i += 4) {
+    // 8 bytes per read, added as two 32-bit halves into a 64-bit accumulator: carries are folded
+    // once at the end, and a full-size datagram (every ESP in UDP one) takes half the buffer reads.
+    for (; i + 7 < end; i += 8) {
+      long w = buf.getLong(i);
+      sum += (w >>> 32) + (w & 0xFFFFFFFFL);
+    }
+    if (i + 3 < end) {
       sum += buf.getUnsignedInt(i);
+      i += 4;
     }
     if (i + 1 < end) {
       sum += buf.getUnsignedShort(i);

@@ -62,4 +62,35 @@ class InternetChecksumTest {
     InternetChecksum.compute(b, 0, 20);
     assertThat(b.readerIndex()).isEqualTo(4);
   }
+
+  @Test
+  void wideReadsSumAsSixteenBitWordsDoAtEveryLengthAndOffset() {
+    Random random = new Random(1071);
+    byte[] noise = new byte[80];
+    random.nextBytes(noise);
+    byte[] ones = new byte[80];
+    java.util.Arrays.fill(ones, (byte) 0xFF); // every word carries
+    for (byte[] bytes : new byte[][] {noise, ones}) {
+      ByteBuf direct = Unpooled.directBuffer(bytes.length).writeBytes(bytes);
+      for (int offset = 0; offset < 8; offset++) {
+        for (int length = 0; offset + length <= bytes.length; length++) {
+          assertThat(InternetChecksum.sum(direct, offset, length, 0x1234))
+              .as("offset %d length %d", offset, length)
+              .isEqualTo(wordBySum(bytes, offset, length, 0x1234));
+        }
+      }
+      direct.release();
+    }
+  }
+
+  /** RFC 1071 as written: 16-bit words, an odd last byte padded, carries folded as they come. */
+  private static int wordBySum(byte[] b, int offset, int length, int initial) {
+    int sum = initial;
+    for (int i = 0; i < length; i += 2) {
+      int word = (b[offset + i] & 0xFF) << 8 | (i + 1 < length ? b[offset + i + 1] & 0xFF : 0);
+      sum += word;
+      sum = (sum & 0xFFFF) + (sum >>> 16);
+    }
+    return sum;
+  }
 }

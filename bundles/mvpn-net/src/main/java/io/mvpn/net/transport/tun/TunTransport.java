@@ -6,6 +6,7 @@ import io.mvpn.net.Transport;
 import io.mvpn.packet.MalformedPacketException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -184,7 +185,10 @@ public final class TunTransport implements Transport {
     for (int q = 0; q < queues.length; q++) {
       int queue = q;
       String thread = "mvpn-tun-" + device.name() + (queues.length > 1 ? "-" + q : "");
-      readers[q] = new Thread(() -> readLoop(queues[queue], receivedByQueue[queue]), thread);
+      // A Netty thread: the pooled allocator caches memory and recycles buffer objects only on
+      // those, so a plain thread would take every packet's buffer from the shared arena, locked.
+      readers[q] =
+          new FastThreadLocalThread(() -> readLoop(queues[queue], receivedByQueue[queue]), thread);
       readers[q].setDaemon(true);
       readers[q].start();
     }
