@@ -7,6 +7,7 @@ import io.mvpn.packet.ipv4.Ipv4Packet;
 import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,17 +22,22 @@ import java.util.concurrent.TimeUnit;
  * the same address rewrite. A fragment that comes before its first one is copied and held until the
  * first one says where it goes.
  *
- * <p>Bounded: so many datagrams at a time, so many fragments each, so many held bytes in all; a
- * datagram is forgotten {@link #TIMEOUT_NANOS} after its first fragment of any kind arrived (RFC
- * 791's reassembly timer, 30 s as Linux has it), its held fragments dropped. A fragment that
- * overlaps one already passed is dropped (RFC 1858: an overlap may rewrite a header the NAPT
- * checked). Each drop is counted by its reason. The engine's caller's time, never a clock.
+ * <p>Bounded: so many datagrams at a time, so many fragments each, so many held bytes in all; and
+ * within those each tenant (and the public side, tenant null) to its own share of datagrams and
+ * held bytes, so one tenant's flood of first-less fragments cannot crowd out another's datagrams: a
+ * tenant over its share evicts its own oldest datagram (counted), never another's. A datagram is
+ * forgotten {@link #TIMEOUT_NANOS} after its first fragment of any kind arrived (RFC 791's
+ * reassembly timer, 30 s as Linux has it), its held fragments dropped. A fragment that overlaps one
+ * already passed is dropped (RFC 1858: an overlap may rewrite a header the NAPT checked). Each drop
+ * is counted by its reason. The engine's caller's time, never a clock.
  */
 final class FragmentFlows {
 
   static final int MAX_DATAGRAMS = 1024;
   static final int MAX_FRAGMENTS_PER_DATAGRAM = 64;
   static final int MAX_HELD_BYTES = 256 * 1024;
+  static final int MAX_DATAGRAMS_PER_TENANT = 64;
+  static final int MAX_HELD_BYTES_PER_TENANT = 16 * 1024;
   static final long TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
   /** One datagram's fragments: {@code tenant} is null for those coming in to the public address. */
@@ -44,6 +50,7 @@ final class FragmentFlows {
   /** One datagram whose fragments are passing. */
   static final class Datagram {
     final long expires;
+    final Share share;
     // The mapping its first fragment used, and the address later fragments get; null until then.
     Mapping mapping;
     int address;
@@ -53,9 +60,11 @@ final class FragmentFlows {
     int covered;
     int length = -1;
     final List<byte[]> held = new ArrayList<>(2);
+    int heldBytes;
 
-    Datagram(long expires) {
+    Datagram(long expires, Share share) {
       this.expires = expires;
+      this.share = share;
     }
 
     boolean complete() {
@@ -63,7 +72,14 @@ final class FragmentFlows {
     }
   }
 
+  /** What one tenant's datagrams take of the table now. */
+  static final class Share {
+    int datagrams;
+    int heldBytes;
+  }
+
   private final LinkedHashMap<Key, Datagram> datagrams = new LinkedHashMap<>();
+  private final Map<MvpnId, Share> shares = new HashMap<>();
   private final Map<FragmentDrop, Long> drops = new EnumMap<>(FragmentDrop.class);
   private int heldBytes;
   private long held;
@@ -90,11 +106,16 @@ final class FragmentFlows {
   Datagram admit(Key key, Ipv4Packet ip, long now) {
     Datagram d = datagrams.get(key);
     if (d == null) {
-      if (datagrams.size() >= MAX_DATAGRAMS) {
+      Share share = shares.get(key.tenant());
+      if (share != null && share.datagrams >= MAX_DATAGRAMS_PER_TENANT) {
+        evictOldest(key.tenant(), null, false);
+      } else if (datagrams.size() >= MAX_DATAGRAMS) {
         count(FragmentDrop.OVER_LIMIT);
         return null;
       }
-      d = new Datagram(now + TIMEOUT_NANOS);
+      share = shares.computeIfAbsent(key.tenant(), t -> new Share());
+      d = new Datagram(now + TIMEOUT_NANOS, share);
+      share.datagrams++;
       datagrams.put(key, d);
     }
     int start = ip.fragmentOffset();
@@ -140,6 +161,13 @@ final class FragmentFlows {
    * Null if it is dropped, counted.
    */
   Datagram later(Key key, Ipv4Packet ip, long now) {
+    Datagram known = datagrams.get(key);
+    int size = ip.totalLength();
+    // Room to hold it is made before its range is noted: a fragment dropped here leaves no trace.
+    if ((known == null || known.mapping == null) && !roomToHold(key.tenant(), known, size)) {
+      count(FragmentDrop.OVER_LIMIT);
+      return null;
+    }
     Datagram d = admit(key, ip, now);
     if (d == null) {
       return null;
@@ -150,17 +178,52 @@ final class FragmentFlows {
       done(key, d);
       return d;
     }
-    int size = ip.totalLength();
-    if (heldBytes + size > MAX_HELD_BYTES) {
-      count(FragmentDrop.OVER_LIMIT);
-      return null;
-    }
     byte[] copy = new byte[size];
     ip.buffer().getBytes(ip.offset(), copy);
     d.held.add(copy);
+    d.heldBytes += size;
+    d.share.heldBytes += size;
     heldBytes += size;
     held++;
     return d;
+  }
+
+  /**
+   * Whether {@code size} more bytes may be held for {@code tenant}'s datagram {@code keep}: within
+   * the tenant's share after evicting as many of its own older datagrams as it takes, and within
+   * the table's bytes. Evicts nothing if the share could not hold them even then.
+   */
+  private boolean roomToHold(MvpnId tenant, Datagram keep, int size) {
+    if (size > MAX_HELD_BYTES_PER_TENANT - (keep == null ? 0 : keep.heldBytes)) {
+      return false;
+    }
+    Share share = shares.get(tenant);
+    while (share != null
+        && share.heldBytes + size > MAX_HELD_BYTES_PER_TENANT
+        && evictOldest(tenant, keep, true)) {
+      // Each pass frees at least one of the tenant's datagrams holding fragments.
+    }
+    return heldBytes + size <= MAX_HELD_BYTES;
+  }
+
+  /**
+   * Forgets {@code tenant}'s oldest datagram other than {@code keep} (and {@code holding}
+   * fragments, if asked), counted as evicted; false if it has none.
+   */
+  private boolean evictOldest(MvpnId tenant, Datagram keep, boolean holding) {
+    for (Iterator<Map.Entry<Key, Datagram>> i = datagrams.entrySet().iterator(); i.hasNext(); ) {
+      Map.Entry<Key, Datagram> e = i.next();
+      Datagram d = e.getValue();
+      if (Objects.equals(e.getKey().tenant(), tenant)
+          && d != keep
+          && (!holding || d.heldBytes > 0)) {
+        i.remove();
+        forget(d);
+        count(FragmentDrop.EVICTED);
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -175,9 +238,8 @@ final class FragmentFlows {
     List<byte[]> released = List.copyOf(d.held);
     for (byte[] fragment : released) {
       rewrite(d, parseHeld(fragment));
-      heldBytes -= fragment.length;
     }
-    d.held.clear();
+    releaseHeld(d);
     done(key, d);
     return released;
   }
@@ -186,6 +248,7 @@ final class FragmentFlows {
   private void done(Key key, Datagram d) {
     if (d.complete()) {
       datagrams.remove(key);
+      forget(d);
     }
   }
 
@@ -197,10 +260,18 @@ final class FragmentFlows {
     }
   }
 
+  /** Lets go of a datagram taken out of the table: its held fragments and its tenant's share. */
   private void forget(Datagram d) {
-    for (byte[] fragment : d.held) {
-      heldBytes -= fragment.length;
+    releaseHeld(d);
+    if (--d.share.datagrams == 0) {
+      shares.values().remove(d.share);
     }
+  }
+
+  private void releaseHeld(Datagram d) {
+    heldBytes -= d.heldBytes;
+    d.share.heldBytes -= d.heldBytes;
+    d.heldBytes = 0;
     d.held.clear();
   }
 

@@ -2,12 +2,14 @@ package io.mvpn.napt;
 
 import static io.mvpn.napt.NaptManagerTest.ACME;
 import static io.mvpn.napt.NaptManagerTest.FIVE;
+import static io.mvpn.napt.NaptManagerTest.GLOBEX;
 import static io.mvpn.napt.NaptManagerTest.PUBLIC;
 import static io.mvpn.napt.NaptManagerTest.SECOND;
 import static io.mvpn.napt.NaptManagerTest.SERVER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.MvpnId;
 import io.mvpn.api.napt.NaptService.FragmentDrop;
 import io.mvpn.api.napt.NaptService.Outbound;
 import io.mvpn.napt.internal.NaptManager;
@@ -266,15 +268,60 @@ class NaptFragmentsTest {
   }
 
   @Test
-  void heldFragmentsStopAtTheByteLimitAndTheRestAreDroppedAndCounted() throws Exception {
-    int fits = FragmentFlows.MAX_HELD_BYTES / MTU;
+  void aTenantOverItsShareOfHeldBytesEvictsItsOwnOldestDatagram() throws Exception {
+    int fits = FragmentFlows.MAX_HELD_BYTES_PER_TENANT / MTU;
     for (int id = 0; id <= fits; id++) {
       ByteBuffer second = fragments(udp(FIVE, 5353, SERVER, 53, 3000, id), MTU).get(1);
-      assertThat(napt.outbound(ACME, second, 0))
-          .isEqualTo(id < fits ? Outbound.HELD : Outbound.DROPPED);
+      assertThat(napt.outbound(ACME, second, 0)).isEqualTo(Outbound.HELD);
     }
+    assertThat(napt.fragmentsDropped(FragmentDrop.EVICTED)).isEqualTo(1);
+    assertThat(napt.fragmentsDropped(FragmentDrop.OVER_LIMIT)).isZero();
+    // The oldest went: its first fragment passes alone; the newest's brings its held one along.
+    ByteBuffer oldest = fragments(udp(FIVE, 5353, SERVER, 53, 3000, 0), MTU).get(0);
+    assertThat(napt.outbound(ACME, oldest, 0)).isEqualTo(Outbound.TRANSLATED);
+    assertThat(released()).isEmpty();
+    ByteBuffer newest = fragments(udp(FIVE, 5353, SERVER, 53, 3000, fits), MTU).get(0);
+    assertThat(napt.outbound(ACME, newest, 0)).isEqualTo(Outbound.TRANSLATED);
+    assertThat(released()).hasSize(1);
+  }
+
+  @Test
+  void oneTenantsFloodOfFirstlessFragmentsLeavesAnotherTenantsDatagramsAlone() throws Exception {
+    int flood = FragmentFlows.MAX_DATAGRAMS + 100;
+    for (int id = 0; id < flood; id++) {
+      ByteBuffer second = fragments(udp(FIVE, 5353, SERVER, 53, 100, id), 60).get(1);
+      assertThat(napt.outbound(ACME, second, 0)).isEqualTo(Outbound.HELD);
+    }
+    // Globex's datagram, last fragment first, is held and released whole meanwhile.
+    List<ByteBuffer> query = fragments(udp(FIVE, 5353, SERVER, 53, 3000, ID), MTU);
+    List<ByteBuffer> sent = copies(query);
+    assertThat(napt.outbound(GLOBEX, query.get(2), SECOND)).isEqualTo(Outbound.HELD);
+    assertThat(napt.outbound(GLOBEX, query.get(1), SECOND)).isEqualTo(Outbound.HELD);
+    assertThat(napt.outbound(GLOBEX, query.get(0), SECOND)).isEqualTo(Outbound.TRANSLATED);
+    List<ByteBuffer> out = new ArrayList<>(List.of(query.get(0)));
+    out.addAll(released());
+    assertOnlyAddressChanged(List.of(sent.get(0), sent.get(2), sent.get(1)), out, true, PUBLIC);
+    assertThat(UdpDatagram.parse(reassemble(out)).payload()).isEqualTo(pattern(3000 - 28));
+    // Acme paid for its own flood: its oldest datagrams went, nobody's fragment was refused.
+    assertThat(napt.fragmentsDropped(FragmentDrop.EVICTED))
+        .isEqualTo(flood - FragmentFlows.MAX_DATAGRAMS_PER_TENANT);
+    assertThat(napt.fragmentsDropped(FragmentDrop.OVER_LIMIT)).isZero();
+  }
+
+  @Test
+  void aFragmentTooBigToHoldLeavesNoTraceAndMayComeAgainAfterItsFirst() throws Exception {
+    List<ByteBuffer> query = fragments(udp(FIVE, 5353, SERVER, 53, 40000, ID), 20000);
+    List<ByteBuffer> again = copies(query);
+    assertThat(query.get(1).remaining()).isGreaterThan(FragmentFlows.MAX_HELD_BYTES_PER_TENANT);
+    assertThat(napt.outbound(ACME, query.get(1), 0)).isEqualTo(Outbound.DROPPED);
     assertThat(napt.fragmentsDropped(FragmentDrop.OVER_LIMIT)).isEqualTo(1);
-    assertThat(napt.fragmentsHeld()).isEqualTo(fits);
+    // Its range was not noted: sent again once its first has passed, it is no overlap.
+    assertThat(napt.outbound(ACME, query.get(0), SECOND)).isEqualTo(Outbound.TRANSLATED);
+    assertThat(napt.outbound(ACME, again.get(1), SECOND)).isEqualTo(Outbound.TRANSLATED);
+    assertThat(napt.outbound(ACME, query.get(2), SECOND)).isEqualTo(Outbound.TRANSLATED);
+    assertThat(napt.fragmentsDropped(FragmentDrop.OVERLAPPING)).isZero();
+    List<ByteBuffer> out = List.of(query.get(0), again.get(1), query.get(2));
+    assertThat(UdpDatagram.parse(reassemble(out)).payload()).isEqualTo(pattern(40000 - 28));
   }
 
   @Test
@@ -289,13 +336,16 @@ class NaptFragmentsTest {
     long overLimit = crumbs.size() - FragmentFlows.MAX_FRAGMENTS_PER_DATAGRAM;
     assertThat(napt.fragmentsDropped(FragmentDrop.OVER_LIMIT)).isEqualTo(overLimit);
 
-    // Each a later fragment of another datagram: one datagram (that one) is in flight already.
+    // Each a later fragment of another datagram, the tenants each within their share: one
+    // datagram (that one) is in flight already.
     for (int id = 0; id < FragmentFlows.MAX_DATAGRAMS; id++) {
       ByteBuffer second = fragments(udp(FIVE, 5353, SERVER, 53, 100, id), 60).get(1);
-      assertThat(napt.outbound(ACME, second, SECOND))
+      MvpnId tenant = MvpnId.of("tenant" + id / FragmentFlows.MAX_DATAGRAMS_PER_TENANT);
+      assertThat(napt.outbound(tenant, second, SECOND))
           .isEqualTo(id < FragmentFlows.MAX_DATAGRAMS - 1 ? Outbound.HELD : Outbound.DROPPED);
     }
     assertThat(napt.fragmentsDropped(FragmentDrop.OVER_LIMIT)).isEqualTo(overLimit + 1);
+    assertThat(napt.fragmentsDropped(FragmentDrop.EVICTED)).isZero();
   }
 
   @Test

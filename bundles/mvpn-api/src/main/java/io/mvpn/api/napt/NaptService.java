@@ -46,7 +46,12 @@ public interface NaptService {
     /** It overlaps a fragment of its datagram already passed, or lies past the datagram's end. */
     OVERLAPPING,
     /** Too many datagrams, fragments or held bytes at once. */
-    OVER_LIMIT
+    OVER_LIMIT,
+    /**
+     * Forgotten (its held fragments with it) to make room for a newer datagram of the same tenant
+     * that was over its own share of the table.
+     */
+    EVICTED
   }
 
   /** The address every translated datagram leaves from and replies come back to. */

@@ -3,7 +3,7 @@
  * tenants' datagrams to, and the store its mappings live in, so they outlive the NAPT's code.
  */
 @Export
-@Version("0.2.0")
+@Version("0.3.0")
 package io.mvpn.api.napt;
 
 import org.osgi.annotation.bundle.Export;

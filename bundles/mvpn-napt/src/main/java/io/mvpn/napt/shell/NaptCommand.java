@@ -65,11 +65,12 @@ public class NaptCommand implements Action {
           .getConsole()
           .printf(
               "  fragments held until their first %d; dropped: timed out %d, overlapping %d,"
-                  + " over limit %d%n",
+                  + " over limit %d, evicted %d%n",
               napt.fragmentsHeld(),
               napt.fragmentsDropped(FragmentDrop.TIMED_OUT),
               napt.fragmentsDropped(FragmentDrop.OVERLAPPING),
-              napt.fragmentsDropped(FragmentDrop.OVER_LIMIT));
+              napt.fragmentsDropped(FragmentDrop.OVER_LIMIT),
+              napt.fragmentsDropped(FragmentDrop.EVICTED));
     }
     return null;
   }
