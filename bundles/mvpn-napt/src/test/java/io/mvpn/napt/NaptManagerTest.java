@@ -21,6 +21,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -109,6 +110,19 @@ class NaptManagerTest {
     assertThat(back.destinationPort()).isEqualTo(5353);
     assertThat(back.payload().toString(StandardCharsets.US_ASCII)).isEqualTo("10.9.0.9");
     assertThat(napt.translated()).isEqualTo(2);
+  }
+
+  @Test
+  void aDatagramInALittleEndianBufferIsTranslatedAsItsHeadersSay() throws Exception {
+    NaptManager napt = manager();
+    ByteBuffer query = udp(FIVE, 5353, SERVER, 53, "who is carol").order(ByteOrder.LITTLE_ENDIAN);
+    assertThat(napt.outbound(ACME, query, 0)).isEqualTo(Outbound.TRANSLATED);
+    assertThat(query.order()).isEqualTo(ByteOrder.LITTLE_ENDIAN);
+    UdpDatagram out = parseUdp(query.duplicate().order(ByteOrder.BIG_ENDIAN));
+    assertThat(Ipv4Address.of(out.ip().source())).isEqualTo(PUBLIC);
+    assertThat(out.sourcePort()).isEqualTo(40000);
+    assertThat(out.destinationPort()).isEqualTo(53);
+    assertThat(out.payload().toString(StandardCharsets.US_ASCII)).isEqualTo("who is carol");
   }
 
   /** Two flows, so the one that matters (acme's, returned) is not simply on the first port. */

@@ -11,6 +11,7 @@ import io.mvpn.napt.NaptTimeouts;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -211,9 +212,10 @@ public final class NaptManager implements NaptService {
   /**
    * The caller's bytes as a buffer over the same memory: what the engine rewrites, they see. Netty
    * takes its own slice of a direct buffer and reads a heap one's array in place, so no second
-   * slice is made here.
+   * slice is made here. Netty keeps the buffer's byte order, so the view is made over a big-endian
+   * duplicate: a caller's little-endian buffer must not turn the headers' fields around.
    */
   private static ByteBuf view(ByteBuffer datagram) {
-    return Unpooled.wrappedBuffer(datagram);
+    return Unpooled.wrappedBuffer(datagram.duplicate().order(ByteOrder.BIG_ENDIAN));
   }
 }
