@@ -186,7 +186,17 @@ public final class NaptEngine {
     return Outbound.TRANSLATED;
   }
 
-  /** A fragment to the public address: as {@link #outboundFragment}, toward the mapped node. */
+  /**
+   * A fragment to the public address: as {@link #outboundFragment}, toward the mapped node.
+   *
+   * <p>Not reached from the appliance today: the backbone VRF reassembles datagrams to its own
+   * addresses before they come here, so only whole ones arrive. Before wiring it, note that its
+   * datagrams are keyed with tenant null: every outside sender shares one budget of the fragment
+   * table (one host's flood evicts the others' datagrams), and later fragments, which carry no
+   * ports, follow whatever mapping a first fragment with the same (source, identification) named. A
+   * per-mapping guard (a cap on datagrams and held bytes per mapping or per outside source, and the
+   * mapping's filtering applied to the first fragment's sender) would be needed first.
+   */
   private MvpnId inboundFragment(Ipv4Packet ip, long now) {
     Key key = Key.of(null, ip);
     int port = firstFragmentPort(ip, IcmpType.ECHO_REPLY, 2);
