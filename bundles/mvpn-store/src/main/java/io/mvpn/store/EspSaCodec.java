@@ -116,11 +116,23 @@ final class EspSaCodec {
 
   static void write(DataOutputStream out, EspSaKeys k) throws IOException {
     out.writeInt(k.spi());
-    out.writeByte(ALGORITHM_CODES.indexOf(k.algorithm()));
+    out.writeByte(code(k.algorithm(), ALGORITHM_CODES));
     out.writeBoolean(k.extendedSequenceNumbers());
     writeBytes(out, k.encryptionKey());
     writeBytes(out, k.salt());
     writeBytes(out, k.integrityKey());
+  }
+
+  /**
+   * The algorithm's code in {@code codes}: one the table lacks is a release that added a suite but
+   * not its code, refused rather than written as a code no release reads back.
+   */
+  static int code(EspSaKeys.Algorithm algorithm, List<EspSaKeys.Algorithm> codes) {
+    int code = codes.indexOf(algorithm);
+    if (code < 0) {
+      throw new IllegalStateException("ESP algorithm " + algorithm + " has no code in the store");
+    }
+    return code;
   }
 
   static EspSaKeys readKeys(DataInputStream in) throws IOException {

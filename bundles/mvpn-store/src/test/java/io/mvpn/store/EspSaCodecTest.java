@@ -131,6 +131,18 @@ class EspSaCodecTest {
         .isEqualTo(AES_GCM_ONLY_WORKGROUP_SA);
   }
 
+  @ParameterizedTest
+  @EnumSource(Algorithm.class)
+  void anAlgorithmWithoutACodeIsRefusedByNameRatherThanWrittenAsFf(Algorithm algorithm) {
+    List<Algorithm> others =
+        List.of(Algorithm.values()).stream().filter(a -> a != algorithm).toList();
+    assertThatThrownBy(() -> EspSaCodec.code(algorithm, others))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(algorithm.name());
+    assertThat(EspSaCodec.code(algorithm, List.of(Algorithm.values())))
+        .isEqualTo(algorithm.ordinal());
+  }
+
   @Test
   void anUnknownAlgorithmOrKeysItCannotRunAreRefusedAsABadRecord() {
     byte[] record = HexFormat.of().parseHex(AES_GCM_ONLY_TUNNEL);
