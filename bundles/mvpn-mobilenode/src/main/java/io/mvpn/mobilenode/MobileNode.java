@@ -3,6 +3,7 @@ package io.mvpn.mobilenode;
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.Prefix;
 import io.mvpn.api.time.Scheduler;
+import io.mvpn.net.DropReason;
 import io.mvpn.net.EncapsulatingTransport;
 import io.mvpn.net.Interface;
 import io.mvpn.net.Route;
@@ -93,6 +94,7 @@ public final class MobileNode {
   private long epochOffsetNanos;
   private long registeredUntilNanos;
   private Interface hostSide; // where datagrams for the home address go, if not this stack
+  private long notForHome;
 
   public MobileNode(
       Ipv4Address home,
@@ -476,14 +478,31 @@ public final class MobileNode {
       tunnel.receive(inner);
       return;
     }
+    int destination;
     try {
-      Ipv4Packet.parse(inner);
+      destination = Ipv4Packet.parse(inner).destination();
     } catch (MalformedPacketException e) {
       tunnel.vrf().counters().onMalformed(e.reason());
       inner.release();
       return;
     }
+    // The host's stack is the home address's only: whatever else came through the tunnel (a
+    // spoofed or misrouted datagram) would enter the host's kernel and be routed on from there.
+    if (destination != home.toInt()) {
+      notForHome++;
+      tunnel.counters().onDrop(DropReason.NO_ROUTE);
+      inner.release();
+      return;
+    }
     hostSide.vrf().send(inner, hostSide, 0);
+  }
+
+  /**
+   * Datagrams out of the tunnel for another address than the home address, dropped rather than
+   * handed to the host side (counted as NO_ROUTE on the tunnel interface too).
+   */
+  public long notForHome() {
+    return notForHome;
   }
 
   /** Keepalives answered by the home agent through the UDP tunnel. */

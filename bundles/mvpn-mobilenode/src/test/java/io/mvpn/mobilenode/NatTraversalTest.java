@@ -7,7 +7,6 @@ import io.mvpn.api.MvpnId;
 import io.mvpn.api.mobility.Binding;
 import io.mvpn.homeagent.lab.MobilityLab;
 import io.mvpn.packet.mip.AssociationSpec;
-import io.mvpn.packet.mip.MobilitySecurityAssociation;
 import io.mvpn.packet.mip.MobilitySecurityAssociation.Algorithm;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -42,14 +41,7 @@ class NatTraversalTest {
             .behindNat("cafe", "nat", "10.200.0.2")
             .build();
 
-    MobileNode mn =
-        new MobileNode(
-            RoamingScenarioTest.MN_HOME,
-            ha,
-            new MobilitySecurityAssociation(1000, Algorithm.HMAC_MD5, RoamingScenarioTest.ACME_KEY),
-            600,
-            lab.time(),
-            0);
+    MobileNode mn = RoamingScenarioTest.acmeNode(ha, lab.time());
     mn.addHome("home", lab.vrf("mn", "home"), lab.iface("mn", "home"));
     mn.addColocated("cafe", lab.vrf("mn", "cafe"), lab.iface("mn", "cafe"), true);
     ContinuousPing ping =

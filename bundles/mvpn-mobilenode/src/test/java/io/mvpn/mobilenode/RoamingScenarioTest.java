@@ -3,6 +3,7 @@ package io.mvpn.mobilenode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.time.Scheduler;
 import io.mvpn.foreignagent.ForeignAgent;
 import io.mvpn.homeagent.lab.MobilityLab;
 import io.mvpn.lab.Lab;
@@ -30,6 +31,17 @@ class RoamingScenarioTest {
   static final byte[] ACME_KEY = HexFormat.of().parseHex("00112233445566778899aabbccddeeff");
   static final byte[] GLOBEX_KEY =
       HexFormat.of().parseHex("ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100");
+
+  /** Acme's node, keyed as the home agent at {@code ha} knows it, with a 600-second lifetime. */
+  static MobileNode acmeNode(Ipv4Address ha, Scheduler time) {
+    return new MobileNode(
+        MN_HOME,
+        ha,
+        new MobilitySecurityAssociation(1000, Algorithm.HMAC_MD5, ACME_KEY),
+        600,
+        time,
+        0);
+  }
 
   record Tenant(String name, Ipv4Address ha, Algorithm algorithm, byte[] key, String colo) {}
 

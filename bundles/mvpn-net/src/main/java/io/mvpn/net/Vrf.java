@@ -414,8 +414,16 @@ public final class Vrf {
       datagram.release();
       counters.onFragmented(fragments.size());
       via.counters().onFragmented(fragments.size());
-      for (ByteBuf fragment : fragments) {
-        via.transmit(fragment, nextHop);
+      int sent = 0;
+      try {
+        while (sent < fragments.size()) {
+          via.transmit(fragments.get(sent++), nextHop);
+        }
+      } finally {
+        // A transport that threw leaves the fragments after the one it took to nobody else.
+        for (int i = sent; i < fragments.size(); i++) {
+          fragments.get(i).release();
+        }
       }
       return true;
     }

@@ -1,6 +1,7 @@
 package io.mvpn.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.Prefix;
@@ -133,6 +134,47 @@ class VrfFragmentationTest {
     // Offsets in 8-byte units, MF, header checksum good (1), UDP only once reassembled, and no
     // "Malformed" anywhere.
     assertThat(out.lines().toList()).containsExactly("0|1|1||", "69|1|1||", "138|0|1|1408|");
+  }
+
+  @Test
+  void aTransportThatThrowsOnAFragmentLeavesNoOtherFragmentHeld() {
+    RecordingAllocator fragments = new RecordingAllocator();
+    Vrf origin = new Vrf("origin", time, fragments);
+    int[] taken = {0};
+    Transport failing =
+        new Transport() {
+          @Override
+          public void attach(Interface owner) {}
+
+          @Override
+          public void send(ByteBuf datagram, int nextHop) {
+            datagram.release();
+            if (++taken[0] == 1) {
+              throw new IllegalStateException("a transport's bug");
+            }
+          }
+
+          @Override
+          public int mtu() {
+            return NARROW;
+          }
+
+          @Override
+          public String describe() {
+            return "failing";
+          }
+
+          @Override
+          public void close() {}
+        };
+    origin.addInterface("o0", Ipv4Address.parse("10.2.0.1"), 24, failing);
+
+    assertThatThrownBy(() -> origin.send(udp("10.2.0.1", "10.2.0.9", false, random(1400), 5)))
+        .isInstanceOf(IllegalStateException.class);
+
+    assertThat(taken[0]).isEqualTo(1);
+    assertThat(fragments.allocated()).isEqualTo(3);
+    assertThat(fragments.held()).as("fragments 2 and 3 released").isZero();
   }
 
   private static byte[] random(int length) {

@@ -6,6 +6,7 @@ import io.mvpn.packet.ipv4.Ipv4Fragmenter;
 import io.mvpn.packet.ipv4.Ipv4Packet;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -49,13 +50,23 @@ final class TunnelMtu {
     if (!Ipv4Fragmenter.canFragment(inner, fits)) {
       return false;
     }
-    for (ByteBuf fragment : Ipv4Fragmenter.fragment(alloc, inner, fits)) {
-      try {
-        sender.accept(Ipv4Packet.parse(fragment));
-      } catch (MalformedPacketException e) {
-        throw new IllegalStateException("a fragment cut here does not parse", e);
-      } finally {
-        fragment.release();
+    List<ByteBuf> fragments = Ipv4Fragmenter.fragment(alloc, inner, fits);
+    int next = 0;
+    try {
+      while (next < fragments.size()) {
+        ByteBuf fragment = fragments.get(next++);
+        try {
+          sender.accept(Ipv4Packet.parse(fragment));
+        } catch (MalformedPacketException e) {
+          throw new IllegalStateException("a fragment cut here does not parse", e);
+        } finally {
+          fragment.release();
+        }
+      }
+    } finally {
+      // A sender that threw leaves the fragments after its one unreleased otherwise.
+      for (int i = next; i < fragments.size(); i++) {
+        fragments.get(i).release();
       }
     }
     return true;

@@ -9,6 +9,7 @@ import io.mvpn.api.ipsec.SaLifetime;
 import io.mvpn.ipsec.esp.EspSecurityAssociation;
 import io.mvpn.ipsec.esp.EspSecurityAssociation.Direction;
 import io.mvpn.lab.Lab;
+import io.mvpn.net.RecordingAllocator;
 import io.mvpn.net.Vrf;
 import io.mvpn.packet.icmp.IcmpMessage;
 import io.mvpn.packet.icmp.IcmpType;
@@ -187,5 +188,37 @@ class TunnelMtuTest {
     assertThat(TunnelMtu.outerLength(inUdp, 1438)).isEqualTo(1500);
     assertThat(TunnelMtu.outerLength(inUdp, 1439)).isEqualTo(1504);
     assertThat(TunnelMtu.largestInner(inUdp, 40)).isZero();
+  }
+
+  @Test
+  void aSenderThatThrowsOnAFragmentLeavesNoOtherFragmentHeld() throws Exception {
+    RecordingAllocator fragments = new RecordingAllocator();
+    ByteBuf datagram =
+        UdpDatagram.build(
+            UnpooledByteBufAllocator.DEFAULT,
+            Ipv4Builder.create().identification(0x77),
+            Ipv4Address.parse("10.1.0.2").toInt(),
+            Ipv4Address.parse("10.9.0.2").toInt(),
+            4000,
+            9,
+            Unpooled.wrappedBuffer(new byte[1400]));
+    List<Integer> taken = new ArrayList<>();
+
+    try {
+      TunnelMtu.fragment(
+          Ipv4Packet.parse(datagram),
+          576,
+          fragments,
+          f -> {
+            taken.add(f.totalLength());
+            throw new IllegalStateException("an encryption bug");
+          });
+    } catch (IllegalStateException expected) {
+      // the sender's own failure goes on to the caller
+    }
+
+    assertThat(taken).hasSize(1);
+    assertThat(fragments.allocated()).isEqualTo(3);
+    assertThat(fragments.held()).as("every fragment released").isZero();
   }
 }

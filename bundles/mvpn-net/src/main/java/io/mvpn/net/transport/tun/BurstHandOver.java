@@ -1,0 +1,106 @@
+package io.mvpn.net.transport.tun;
+
+import io.netty.buffer.ByteBuf;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+
+/**
+ * Hands bursts of packets from a transport's reader threads to the VRF's single thread, with a
+ * bound on the packets handed over and not yet taken: readers of several queues can read faster
+ * than the VRF forwards, and every packet waiting in the scheduler's queue holds a buffer of a
+ * whole link MTU. Above the bound the reader drops what it read and counts it as an overrun, so
+ * memory stays bounded by the limit however long a flood lasts.
+ */
+final class BurstHandOver {
+
+  private final Executor scheduler;
+  private final Consumer<ByteBuf> receiver;
+  private final Runnable onOverrun;
+  private final int limit;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger unreported = new AtomicInteger();
+  private final LongAdder overruns = new LongAdder();
+
+  /**
+   * @param scheduler the VRF's scheduler, the only thread {@code receiver} and {@code onOverrun}
+   *     run on
+   * @param onOverrun counts one overrun on the interface (run on the scheduler, in a later burst's
+   *     task, so that a flood adds no tasks of its own)
+   */
+  BurstHandOver(Executor scheduler, Consumer<ByteBuf> receiver, Runnable onOverrun, int limit) {
+    this.scheduler = scheduler;
+    this.receiver = receiver;
+    this.onOverrun = onOverrun;
+    this.limit = limit;
+  }
+
+  /**
+   * Hands {@code count} packets to the VRF in one task, in order, as far as the bound allows; the
+   * rest are released and counted. The array is the task's from now on.
+   */
+  void handOver(ByteBuf[] packets, int count) {
+    int admitted = admit(count);
+    if (admitted < count) {
+      for (int i = admitted; i < count; i++) {
+        packets[i].release();
+      }
+      overruns.add(count - admitted);
+      unreported.addAndGet(count - admitted);
+    }
+    if (admitted == 0) {
+      return;
+    }
+    try {
+      scheduler.execute(() -> deliver(packets, admitted));
+    } catch (RejectedExecutionException e) {
+      inFlight.addAndGet(-admitted);
+      releaseFrom(packets, 0, admitted);
+    }
+  }
+
+  private void deliver(ByteBuf[] packets, int count) {
+    int next = 0;
+    try {
+      for (int missed = unreported.getAndSet(0); missed > 0; missed--) {
+        onOverrun.run();
+      }
+      while (next < count) {
+        receiver.accept(packets[next++]);
+      }
+    } finally {
+      inFlight.addAndGet(-count);
+      // A receiver that threw leaves the packets after the one it took to nobody else.
+      releaseFrom(packets, next, count);
+    }
+  }
+
+  /** How many of {@code count} packets fit under the bound, now counted as in flight. */
+  private int admit(int count) {
+    while (true) {
+      int now = inFlight.get();
+      int admitted = Math.min(count, Math.max(0, limit - now));
+      if (admitted == 0 || inFlight.compareAndSet(now, now + admitted)) {
+        return admitted;
+      }
+    }
+  }
+
+  private static void releaseFrom(ByteBuf[] packets, int from, int to) {
+    for (int i = from; i < to; i++) {
+      packets[i].release();
+    }
+  }
+
+  /** Packets read and dropped because the VRF had not taken {@code limit} earlier ones yet. */
+  long overruns() {
+    return overruns.sum();
+  }
+
+  /** Packets handed over and not yet taken by the VRF. */
+  int inFlight() {
+    return inFlight.get();
+  }
+}
