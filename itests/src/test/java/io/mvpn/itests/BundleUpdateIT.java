@@ -272,6 +272,15 @@ public class BundleUpdateIT {
                 },
                 ANSWERED_SECONDS);
     long gapMs = -1;
+    if (!answered && after[0] != null) {
+      // What the nodes did instead: the failure's table cannot say, the nodes' events can.
+      System.out.println(
+          bsn
+              + ": no replies; attachments "
+              + after[0].attachedTo()
+              + ", events "
+              + after[0].recentEvents());
+    }
     if (answered) {
       gapMs =
           TimeUnit.NANOSECONDS.toMillis(

@@ -40,17 +40,22 @@ final class DemoPings {
   private final Map<String, long[]> replies;
   private final Map<String, String> attachedTo;
 
+  /** Each node's last events (registrations, replies, denials), to say why pings did not come. */
+  private final Map<String, List<String>> recentEvents;
+
   private DemoPings(
       ServiceReference<?> reference,
       Object demo,
       long offsetNanos,
       Map<String, long[]> replies,
-      Map<String, String> attachedTo) {
+      Map<String, String> attachedTo,
+      Map<String, List<String>> recentEvents) {
     this.reference = reference;
     this.demo = demo;
     this.offsetNanos = offsetNanos;
     this.replies = replies;
     this.attachedTo = attachedTo;
+    this.recentEvents = recentEvents;
   }
 
   /**
@@ -105,6 +110,7 @@ final class DemoPings {
           }
           Map<String, long[]> replies = new LinkedHashMap<>();
           Map<String, String> attachedTo = new LinkedHashMap<>();
+          Map<String, List<String>> recentEvents = new LinkedHashMap<>();
           for (Object roamer : (List<?>) call(demo, "roamers")) {
             String tenant = (String) call(roamer, "tenant");
             Object node = call(roamer, "node");
@@ -112,6 +118,12 @@ final class DemoPings {
             boolean connected = (Boolean) call(node, "connected");
             attachedTo.put(
                 tenant, active == null || !connected ? "-" : (String) call(active, "name"));
+            List<?> events = (List<?>) call(node, "events");
+            List<String> recent = new ArrayList<>();
+            for (Object event : events.subList(Math.max(0, events.size() - 8), events.size())) {
+              recent.add(call(event, "attachment") + ": " + call(event, "what"));
+            }
+            recentEvents.put(tenant, recent);
             List<Long> times = new ArrayList<>();
             List<?> echoes = (List<?>) call(call(roamer, "ping"), "echoes");
             // Newest first, and only as far back as asked: this runs on the fabric's loop.
@@ -127,7 +139,7 @@ final class DemoPings {
             }
             replies.put(tenant, times.stream().mapToLong(Long::longValue).sorted().toArray());
           }
-          return new DemoPings(reference, demo, offset, replies, attachedTo);
+          return new DemoPings(reference, demo, offset, replies, attachedTo, recentEvents);
         };
     if (!running) {
       return reading.get();
@@ -146,6 +158,16 @@ final class DemoPings {
   }
 
   /** Every node has had at least {@code count} replies that arrived after {@code nanos}. */
+  /** Per tenant: the attachment its node is on, "-" when it has none. */
+  Map<String, String> attachedTo() {
+    return attachedTo;
+  }
+
+  /** Per tenant: its node's last events, oldest first. */
+  Map<String, List<String>> recentEvents() {
+    return recentEvents;
+  }
+
   boolean everyNodeRepliedAfter(long nanos, int count) {
     return !replies.isEmpty()
         && replies.values().stream()
