@@ -272,15 +272,11 @@ public class BundleUpdateIT {
                 },
                 ANSWERED_SECONDS);
     long gapMs = -1;
-    if (!answered && after[0] != null) {
-      // What the nodes did instead: the failure's table cannot say, the nodes' events can.
-      System.out.println(
-          bsn
-              + ": no replies; attachments "
-              + after[0].attachedTo()
-              + ", events "
-              + after[0].recentEvents());
-    }
+    // What the nodes did instead of answering: the table cannot say, their events can.
+    String silentNodes =
+        !answered && after[0] != null
+            ? "; attachments " + after[0].attachedTo() + ", events " + after[0].recentEvents()
+            : "";
     if (answered) {
       gapMs =
           TimeUnit.NANOSECONDS.toMillis(
@@ -301,7 +297,8 @@ public class BundleUpdateIT {
         afterState,
         restartedHolders,
         refresh,
-        newLogProblems(logBefore));
+        newLogProblems(logBefore),
+        silentNodes);
   }
 
   /**
@@ -574,7 +571,8 @@ public class BundleUpdateIT {
       Map<String, Set<List<String>>> after,
       Set<String> restartedHolders,
       Refresh refresh,
-      List<String> logProblems) {
+      List<String> logProblems,
+      String silentNodes) {
 
     boolean recovered() {
       return notReady.isEmpty() && gapMs >= 0 && before.equals(after);
@@ -631,7 +629,8 @@ public class BundleUpdateIT {
                 + (gapMs < 0 ? "not answered within " + ANSWERED_SECONDS + " s" : gapMs + " ms")
                 + ", bound "
                 + bound()
-                + " ms");
+                + " ms"
+                + silentNodes);
       }
       for (String kind : STATE.keySet()) {
         Boolean kept = kept(kind);
