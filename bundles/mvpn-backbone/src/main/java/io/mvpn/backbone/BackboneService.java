@@ -14,6 +14,9 @@ public interface BackboneService {
   /** Datagrams either way dropped because no NAPT service was bound. */
   long withoutNapt();
 
+  /** Datagrams for their own tenant's home realms that reached the NAPT, dropped unsent. */
+  long toOwnRealm();
+
   /** Whether a workgroup DNS service is bound now (false too without an MSM address). */
   boolean answeringDns();
 

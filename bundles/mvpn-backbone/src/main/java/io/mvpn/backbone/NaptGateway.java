@@ -20,6 +20,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,7 @@ public final class NaptGateway {
   private final Scheduler scheduler;
   private final Map<MvpnId, Vrf> tenantVrfs = new LinkedHashMap<>();
   private final Map<MvpnId, Interface> gateways = new LinkedHashMap<>();
+  private final Map<MvpnId, List<Prefix>> homeRealms = new HashMap<>();
   private final List<Registration> always = new ArrayList<>();
   private final List<Registration> pools = new ArrayList<>();
   private NaptService napt;
@@ -49,6 +51,7 @@ public final class NaptGateway {
   private int firstPort;
   private int lastPort;
   private long withoutNapt;
+  private long toOwnRealm;
 
   public NaptGateway(Vrf backbone) {
     this.backbone = Objects.requireNonNull(backbone, "backbone");
@@ -72,6 +75,25 @@ public final class NaptGateway {
     if (publicAddress != null) {
       link(tenant, tenantVrf);
     }
+  }
+
+  /**
+   * A tenant's own home realms never leave through the NAPT: a datagram for one of them takes the
+   * default route only while the route that should carry it is missing (its site interface being
+   * restarted, a node without a binding), and translated it would carry the tenant's private
+   * traffic onto the public side. It is dropped, counted and answered with a net unreachable.
+   */
+  public void fence(MvpnId tenant, List<Prefix> realms) {
+    homeRealms.put(tenant, List.copyOf(realms));
+  }
+
+  private boolean inOwnRealm(MvpnId tenant, int destination) {
+    for (Prefix realm : homeRealms.getOrDefault(tenant, List.of())) {
+      if (realm.contains(destination)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void link(MvpnId tenant, Vrf tenantVrf) {
@@ -136,6 +158,7 @@ public final class NaptGateway {
     always.forEach(Registration::close);
     always.clear();
     tenantVrfs.clear();
+    homeRealms.clear();
     napt = null;
   }
 
@@ -167,6 +190,11 @@ public final class NaptGateway {
   /** Datagrams either way dropped because no NAPT was there to translate them. */
   public long withoutNapt() {
     return withoutNapt;
+  }
+
+  /** Datagrams to their own tenant's home realms that reached the NAPT's link, dropped. */
+  public long toOwnRealm() {
+    return toOwnRealm;
   }
 
   /** A datagram for the public address: back to the tenant the NAPT says, nowhere else. */
@@ -218,6 +246,12 @@ public final class NaptGateway {
 
     @Override
     protected void forward(Ipv4Packet ip, int nextHop) {
+      if (inOwnRealm(tenant, ip.destination())) {
+        toOwnRealm++;
+        owner().counters().onDrop(DropReason.NO_ROUTE);
+        refuse(ip, publicAddress, IcmpType.UNREACHABLE_NET);
+        return;
+      }
       NaptService n = napt;
       if (n == null) {
         withoutNapt++;
@@ -237,7 +271,7 @@ public final class NaptGateway {
         case HELD -> out.release();
         case REFUSED -> {
           out.release();
-          refuse(ip, n.publicAddress());
+          refuse(ip, n.publicAddress(), IcmpType.UNREACHABLE_ADMIN_PROHIBITED);
         }
         case DROPPED -> {
           out.release();
@@ -247,15 +281,10 @@ public final class NaptGateway {
     }
 
     /** Refused clearly: the sender learns at once instead of waiting for a timeout. */
-    private void refuse(Ipv4Packet ip, Ipv4Address from) {
+    private void refuse(Ipv4Packet ip, Ipv4Address from, int code) {
       owner()
           .receive(
-              IcmpBuilder.destinationUnreachable(
-                  owner().vrf().alloc(),
-                  from.toInt(),
-                  IcmpType.UNREACHABLE_ADMIN_PROHIBITED,
-                  ip,
-                  0));
+              IcmpBuilder.destinationUnreachable(owner().vrf().alloc(), from.toInt(), code, ip, 0));
     }
   }
 }

@@ -2,9 +2,14 @@ package io.mvpn.backbone.internal;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.MvpnId;
+import io.mvpn.api.Prefix;
 import io.mvpn.api.config.ConfigList;
 import io.mvpn.api.dns.WorkgroupDns;
 import io.mvpn.api.napt.NaptService;
+import io.mvpn.api.tenant.Tenant;
+import io.mvpn.api.tenant.TenantEvent;
+import io.mvpn.api.tenant.TenantListener;
+import io.mvpn.api.tenant.TenantService;
 import io.mvpn.api.workgroup.CallerVerifier;
 import io.mvpn.api.workgroup.MemberId;
 import io.mvpn.backbone.BackboneService;
@@ -61,10 +66,13 @@ public final class BackboneRouter implements BackboneService, CallerVerifier {
 
   @Reference FabricService fabric;
 
+  @Reference TenantService tenantService;
+
   private Vrf backbone;
   private NaptGateway gateway;
   private MsmDns dns;
   private CallerVerifier callers;
+  private final TenantListener realmFence = this::fence;
   // Bound before activation, or between bind and the loop picking it up.
   private volatile NaptService napt;
   private volatile WorkgroupDns workgroupDns;
@@ -123,6 +131,9 @@ public final class BackboneRouter implements BackboneService, CallerVerifier {
           gateway = new NaptGateway(vrf);
           for (int i = 0; i < tenants.size(); i++) {
             gateway.attach(tenants.get(i), tenantVrfs.get(i));
+            gateway.fence(
+                tenants.get(i),
+                tenantService.getTenant(tenants.get(i)).map(Tenant::homeRealms).orElse(List.of()));
           }
           NaptService n = napt;
           if (n != null) {
@@ -137,6 +148,7 @@ public final class BackboneRouter implements BackboneService, CallerVerifier {
           }
           return null;
         });
+    tenantService.addListener(realmFence);
     callers =
         new NaptCallerVerifier(
             () -> fabric.onLoop(vrf, gateway::publicAddress),
@@ -162,8 +174,16 @@ public final class BackboneRouter implements BackboneService, CallerVerifier {
     }
   }
 
+  /** A tenant's realms changed (its cfg was edited): the fence follows. */
+  private void fence(TenantEvent event) {
+    Tenant tenant = event.tenant();
+    List<Prefix> realms = event.type() == TenantEvent.Type.ADDED ? tenant.homeRealms() : List.of();
+    onLoopIfActive(() -> gateway.fence(tenant.id(), realms));
+  }
+
   @Deactivate
   void deactivate() {
+    tenantService.removeListener(realmFence);
     Vrf vrf = backbone;
     backbone = null;
     fabric.onLoop(
@@ -196,6 +216,11 @@ public final class BackboneRouter implements BackboneService, CallerVerifier {
   @Override
   public long withoutNapt() {
     return fabric.onLoop(backbone, gateway::withoutNapt);
+  }
+
+  @Override
+  public long toOwnRealm() {
+    return fabric.onLoop(backbone, gateway::toOwnRealm);
   }
 
   @Override

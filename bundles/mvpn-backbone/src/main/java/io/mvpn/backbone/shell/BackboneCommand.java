@@ -33,10 +33,12 @@ public class BackboneCommand implements Action {
       session
           .getConsole()
           .printf(
-              "tenants %s: NAPT %s (dropped without it %d); DNS %s, answered %d, unanswered %d%n",
+              "tenants %s: NAPT %s (dropped without it %d, to their own realm %d); DNS %s,"
+                  + " answered %d, unanswered %d%n",
               b.tenants(),
               b.translating() ? "bound" : "absent",
               b.withoutNapt(),
+              b.toOwnRealm(),
               b.answeringDns() ? "bound" : "absent",
               b.dnsAnswered(),
               b.dnsUnanswered());
