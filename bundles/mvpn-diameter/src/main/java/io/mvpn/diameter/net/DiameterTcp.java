@@ -33,10 +33,21 @@ public final class DiameterTcp implements Transport, AutoCloseable {
 
   private static final int CONNECT_TIMEOUT_MS = 5_000;
 
+  private final DiameterTls tls;
   private final EventLoopGroup group =
       new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final EventLoopScheduler scheduler = new EventLoopScheduler(group.next());
   private Channel server;
+
+  /** Plain TCP (RFC 6733 §2.1, port 3868). */
+  public DiameterTcp() {
+    this(null);
+  }
+
+  /** TLS from the first octet, or plain TCP when {@code tls} is null (§2.1: port 5658). */
+  public DiameterTcp(DiameterTls tls) {
+    this.tls = tls;
+  }
 
   /** The node's scheduler: the one event loop. */
   public EventLoopScheduler scheduler() {
@@ -56,6 +67,9 @@ public final class DiameterTcp implements Transport, AutoCloseable {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
+                    if (tls != null) {
+                      ch.pipeline().addLast(tls.server().newHandler(ch.alloc()));
+                    }
                     pipeline(
                         ch, new TcpConnection(listener, true, String.valueOf(ch.remoteAddress())));
                   }
@@ -77,6 +91,13 @@ public final class DiameterTcp implements Transport, AutoCloseable {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
+                    if (tls != null) {
+                      ch.pipeline()
+                          .addLast(
+                              tls.client()
+                                  .newHandler(
+                                      ch.alloc(), remote.getHostString(), remote.getPort()));
+                    }
                     pipeline(ch, connection);
                   }
                 });
@@ -85,7 +106,13 @@ public final class DiameterTcp implements Transport, AutoCloseable {
     f.addListener(
         done -> {
           if (done.isSuccess()) {
-            listener.connected(connection);
+            connection.afterHandshake(
+                f.channel(),
+                () -> listener.connected(connection),
+                why -> {
+                  listener.connectFailed(connection, why);
+                  f.channel().close();
+                });
           } else {
             listener.connectFailed(connection, String.valueOf(done.cause()));
           }

@@ -11,6 +11,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.Set;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * A TCP connection carrying Diameter messages: one length-delimited frame per message (the
@@ -24,6 +29,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements Connec
   private volatile Channel channel;
   private volatile String remote;
   private boolean gone;
+  private volatile Set<String> certifiedNames;
 
   TcpConnection(ConnectionListener listener, boolean accepted, String remote) {
     this.listener = listener;
@@ -40,9 +46,46 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements Connec
     channel = ctx.channel();
     remote = String.valueOf(ctx.channel().remoteAddress());
     if (accepted) {
-      listener.connected(this);
+      afterHandshake(ctx.channel(), () -> listener.connected(this), why -> ctx.close());
     }
     ctx.fireChannelActive();
+  }
+
+  /**
+   * Runs {@code ready} once the connection can carry Diameter: at once over TCP, after the
+   * handshake over TLS (RFC 6733 §13: before the CER), with the peer certificate's names noted.
+   */
+  void afterHandshake(Channel c, Runnable ready, java.util.function.Consumer<String> failed) {
+    SslHandler ssl = c.pipeline().get(SslHandler.class);
+    if (ssl == null) {
+      ready.run();
+      return;
+    }
+    ssl.handshakeFuture()
+        .addListener(
+            done -> {
+              if (!done.isSuccess()) {
+                failed.accept("TLS handshake: " + done.cause());
+                return;
+              }
+              try {
+                Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
+                certifiedNames = DiameterTls.names((X509Certificate) chain[0]);
+              } catch (SSLPeerUnverifiedException e) {
+                certifiedNames = Set.of();
+              }
+              ready.run();
+            });
+  }
+
+  @Override
+  public Set<String> certifiedNames() {
+    Channel c = channel;
+    if (c == null || c.pipeline().get(SslHandler.class) == null) {
+      return null;
+    }
+    Set<String> names = certifiedNames;
+    return names == null ? Set.of() : names;
   }
 
   @Override

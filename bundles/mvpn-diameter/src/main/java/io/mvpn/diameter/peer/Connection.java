@@ -13,4 +13,18 @@ public interface Connection {
 
   /** The remote end, for the shell and logs. */
   String remote();
+
+  /**
+   * The names the peer's TLS certificate was verified for (RFC 6733 §13.1), or null on a connection
+   * without TLS.
+   */
+  default java.util.Set<String> certifiedNames() {
+    return null;
+  }
+
+  /** Whether the peer may claim {@code originHost} on this connection: always without TLS. */
+  default boolean certifies(String originHost) {
+    java.util.Set<String> names = certifiedNames();
+    return names == null || names.contains(originHost);
+  }
 }

@@ -257,6 +257,12 @@ public final class DiameterNode implements ConnectionListener {
       CommandGrammar.check(m);
     } catch (MalformedDiameterException e) {
       malformed(c, e.inMessage(m));
+      Scheduler.Timer waiting = unbound.remove(c);
+      if (waiting != null) {
+        // A CER that fails its grammar ends the attempt (§5.3): answered, then closed.
+        waiting.cancel();
+        c.close();
+      }
       return;
     }
     Peer p = owners.get(c);
@@ -316,6 +322,11 @@ public final class DiameterNode implements ConnectionListener {
       return;
     }
     Peer p = peers.get(caps.originHost());
+    if (p != null && !c.certifies(caps.originHost())) {
+      // A certificate for another name: this is not the configured peer (§13.1).
+      counters.uncertifiedPeers++;
+      p = null;
+    }
     int refusal =
         p == null
             ? ResultCode.UNKNOWN_PEER

@@ -13,6 +13,7 @@ package io.mvpn.diameter.peer;
  * @param malformed messages that failed to decode or broke a command's grammar
  * @param protocolErrors answers this node sent with a 3xxx Result-Code and the E bit
  * @param unknownPeers CERs from identities not configured, refused with 3010
+ * @param uncertifiedPeers TLS peers whose certificate does not name the Origin-Host they claim
  * @param refusedByPeer CEAs that were not SUCCESS
  * @param rejectedConnections second connections from a peer already connected (R-Reject)
  * @param elections simultaneous connections settled by election (§5.6.4)
@@ -33,6 +34,7 @@ public record DiameterStats(
     long malformed,
     long protocolErrors,
     long unknownPeers,
+    long uncertifiedPeers,
     long refusedByPeer,
     long rejectedConnections,
     long elections,

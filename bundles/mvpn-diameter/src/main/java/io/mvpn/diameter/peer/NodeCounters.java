@@ -12,6 +12,7 @@ final class NodeCounters {
   long malformed;
   long protocolErrors;
   long unknownPeers;
+  long uncertifiedPeers;
   long refusedByPeer;
   long rejectedConnections;
   long elections;
@@ -33,6 +34,7 @@ final class NodeCounters {
         malformed,
         protocolErrors,
         unknownPeers,
+        uncertifiedPeers,
         refusedByPeer,
         rejectedConnections,
         elections,

@@ -259,6 +259,12 @@ public final class Peer {
     try {
       long result = m.resultCode();
       Capabilities caps = Capabilities.of(m);
+      if (!initiator.certifies(caps.originHost())) {
+        LOG.info("peer {}: certificate names {}", config.host(), initiator.certifiedNames());
+        node.counters().uncertifiedPeers++;
+        cleanup(true);
+        return;
+      }
       if (result != ResultCode.SUCCESS || !caps.originHost().equals(config.host())) {
         LOG.info(
             "peer {}: CEA {} from {}",

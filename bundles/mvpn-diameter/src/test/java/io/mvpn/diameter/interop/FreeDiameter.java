@@ -38,7 +38,7 @@ final class FreeDiameter implements AutoCloseable {
             "Identity = \"" + identity + "\";",
             "Realm = \"" + realm + "\";",
             "Port = " + port + ";",
-            "SecPort = 0;",
+            extra.contains("SecPort") ? "" : "SecPort = 0;",
             "No_SCTP;",
             "No_IPv6;",
             "ListenOn = \"127.0.0.1\";",

@@ -3,14 +3,21 @@ package io.mvpn.diameter.interop;
 import static io.mvpn.api.testing.Requirements.require;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mvpn.diameter.message.AvpCode;
 import io.mvpn.diameter.message.Capabilities;
+import io.mvpn.diameter.message.DiameterMessage;
+import io.mvpn.diameter.message.ResultCode;
+import io.mvpn.diameter.nasreq.FramedRoute;
+import io.mvpn.diameter.nasreq.Nasreq;
 import io.mvpn.diameter.net.DiameterTcp;
+import io.mvpn.diameter.net.DiameterTls;
 import io.mvpn.diameter.peer.DiameterNode;
 import io.mvpn.diameter.peer.DisconnectCause;
 import io.mvpn.diameter.peer.NodeSettings;
 import io.mvpn.diameter.peer.Peer;
 import io.mvpn.diameter.peer.PeerConfig;
 import io.mvpn.diameter.peer.PeerState;
+import io.mvpn.diameter.peer.RequestHandler;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -24,6 +31,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -77,17 +85,12 @@ class FreeDiameterInteropTest {
     startNode(new PeerConfig(FD, REALM, null));
     tcp.listen(new InetSocketAddress("127.0.0.1", mvpnPort), node);
     FreeDiameter fd =
-        started(
-            FreeDiameter.start(
-                dir,
-                FD,
-                REALM,
-                fdPort,
-                "ConnectPeer = \""
-                    + MVPN
-                    + "\" { ConnectTo = \"127.0.0.1\"; Port = "
-                    + mvpnPort
-                    + "; No_TLS; };"));
+        freeDiameter(
+            "ConnectPeer = \""
+                + MVPN
+                + "\" { ConnectTo = \"127.0.0.1\"; Port = "
+                + mvpnPort
+                + "; No_TLS; };");
     Peer peer = node.peer(FD);
 
     awaitState(peer, PeerState.R_OPEN, fd);
@@ -112,18 +115,11 @@ class FreeDiameterInteropTest {
     LoopbackCapture capture = capture();
     Path acl = dir.resolve("acl.conf");
     Files.writeString(acl, "ALLOW_IPSEC " + MVPN + "\n", StandardCharsets.UTF_8);
-    FreeDiameter fd =
-        started(
-            FreeDiameter.start(
-                dir, FD, REALM, fdPort, "LoadExtension = \"acl_wl.fdx\" : \"" + acl + "\";"));
+    FreeDiameter fd = freeDiameter("LoadExtension = \"acl_wl.fdx\" : \"" + acl + "\";");
     await(() -> logHas(fd, "freeDiameterd daemon initialized"), 15, fd);
     startNode(new PeerConfig(FD, REALM, new InetSocketAddress("127.0.0.1", fdPort)));
     Peer peer = node.peer(FD);
-    onLoop(
-        () -> {
-          node.start();
-          return null;
-        });
+    connectNode();
 
     awaitState(peer, PeerState.I_OPEN, fd);
     await(() -> sent(fd, "Device-Watchdog-Request") || sent(fd, "Device-Watchdog-Answer"), 20, fd);
@@ -138,47 +134,229 @@ class FreeDiameterInteropTest {
 
   @Test
   void anUnknownMvpnIsRefusedByFreeDiameterWith3010() throws Exception {
-    FreeDiameter fd = started(FreeDiameter.start(dir, FD, REALM, fdPort, ""));
+    FreeDiameter fd = freeDiameter("");
     await(() -> logHas(fd, "freeDiameterd daemon initialized"), 15, fd);
     startNode(new PeerConfig(FD, REALM, new InetSocketAddress("127.0.0.1", fdPort)));
-    onLoop(
-        () -> {
-          node.start();
-          return null;
-        });
+    connectNode();
 
     await(() -> onLoopQuietly(() -> node.stats().refusedByPeer() > 0), 15, fd);
     assertThat(onLoop(() -> node.peer(FD).state())).isNotIn(PeerState.I_OPEN, PeerState.R_OPEN);
   }
 
-  // ---- harness
+  @Test
+  void anAaRequestCrossesAFreeDiameterRelayToTheHomeMsmAndItsRoutesAndFiltersComeBack()
+      throws Exception {
+    LoopbackCapture capture = capture();
+    Path acl = dir.resolve("acl.conf");
+    Files.writeString(
+        acl, "ALLOW_IPSEC sink.acme.local\nALLOW_IPSEC msm.home.local\n", StandardCharsets.UTF_8);
+    Path rt = dir.resolve("rt.conf");
+    Files.writeString(
+        rt, "dr=\"home.local\" : \"msm.home.local\" += 100 ;\n", StandardCharsets.UTF_8);
+    FreeDiameter fd =
+        freeDiameter(
+            "LoadExtension = \"acl_wl.fdx\" : \""
+                + acl
+                + "\";\n"
+                + "LoadExtension = \"rt_default.fdx\" : \""
+                + rt
+                + "\";");
+    await(() -> logHas(fd, "freeDiameterd daemon initialized"), 15, fd);
+    PeerConfig relay = new PeerConfig(FD, REALM, new InetSocketAddress("127.0.0.1", fdPort));
+    Running msm = start("msm.home.local", "home.local", relay);
+    CompletableFuture<DiameterMessage> served = new CompletableFuture<>();
+    Running sink = start("sink.acme.local", "acme.local", relay);
+    msm.call(
+        () -> {
+          msm.node()
+              .register(
+                  Nasreq.APPLICATION_ID,
+                  request -> {
+                    served.complete(request);
+                    return new RequestHandler.Answer(
+                        "mn1@acme".equals(request.utf8(AvpCode.USER_NAME))
+                            ? ResultCode.SUCCESS
+                            : ResultCode.AUTHORIZATION_REJECTED,
+                        Nasreq.grant(
+                            List.of(new FramedRoute("10.1.0.0/16", "0.0.0.0", 1)),
+                            List.of("permit in ip from 10.1.0.0/16 to 10.1.0.0/16")));
+                  });
+          msm.node().start();
+          return null;
+        });
+    sink.call(
+        () -> {
+          sink.node().start();
+          return null;
+        });
+    for (Running r : List.of(msm, sink)) {
+      await(() -> callQuietly(r, () -> r.node().peer(FD).available()), 20, fd);
+    }
 
-  private void startNode(PeerConfig fdPeer) throws Exception {
-    tcp = new DiameterTcp();
-    toClose.add(tcp);
-    Capabilities id =
-        new Capabilities(
+    CompletableFuture<DiameterMessage> answer = new CompletableFuture<>();
+    sink.call(
+        () -> {
+          sink.node()
+              .send(
+                  Nasreq.aaRequest(
+                      Nasreq.sessionId("sink.acme.local", 1, 42),
+                      "sink.acme.local",
+                      "acme.local",
+                      "home.local",
+                      "mn1@acme",
+                      null),
+                  answer::complete);
+          return null;
+        });
+    DiameterMessage aaa = answer.get(20, TimeUnit.SECONDS);
+    capture.close();
+
+    assertThat(aaa.resultCode()).as(fd.logText()).isEqualTo(ResultCode.SUCCESS);
+    assertThat(aaa.utf8(AvpCode.ORIGIN_HOST)).isEqualTo("msm.home.local");
+    assertThat(Nasreq.routes(aaa)).containsExactly(new FramedRoute("10.1.0.0/16", "0.0.0.0", 1));
+    assertThat(Nasreq.filterRules(aaa))
+        .containsExactly("permit in ip from 10.1.0.0/16 to 10.1.0.0/16");
+    // The relay recorded the sink as the hop it took the request from (RFC 6733 §6.1.9).
+    assertThat(served.get().utf8(AvpCode.ROUTE_RECORD)).isEqualTo("sink.acme.local");
+    assertDissected(capture.file, "CER", "CEA", "AAR", "AAA");
+  }
+
+  @Test
+  void mvpnConnectsToFreeDiameterOverTlsWithCertificatesFromOneCa() throws Exception {
+    int fdSecPort = freePort();
+    Certificates certs = Certificates.issue(dir, FD, MVPN);
+    LoopbackCapture capture = LoopbackCapture.start(dir.resolve("tls.pcapng"), fdSecPort, fdPort);
+    toClose.add(capture);
+    Path acl = dir.resolve("acl.conf");
+    Files.writeString(acl, MVPN + "\n", StandardCharsets.UTF_8);
+    FreeDiameter fd =
+        freeDiameter(
+            "SecPort = "
+                + fdSecPort
+                + ";\n"
+                + "TLS_Cred = \""
+                + certs.cert(FD)
+                + "\", \""
+                + certs.key(FD)
+                + "\";\n"
+                + "TLS_CA = \""
+                + certs.ca()
+                + "\";\n"
+                + "LoadExtension = \"acl_wl.fdx\" : \""
+                + acl
+                + "\";");
+    await(() -> logHas(fd, "freeDiameterd daemon initialized"), 15, fd);
+    DiameterTcp tls =
+        new DiameterTcp(DiameterTls.of(certs.keyStore(MVPN), Certificates.PASSWORD, certs.ca()));
+    Running r =
+        start(
+            tls,
             MVPN,
             REALM,
+            new PeerConfig(FD, REALM, new InetSocketAddress("127.0.0.1", fdSecPort)));
+    tcp = r.tcp();
+    node = r.node();
+    Peer peer = node.peer(FD);
+    connectNode();
+
+    awaitState(peer, PeerState.I_OPEN, fd);
+    assertThat(onLoop(() -> peer.connection().certifiedNames())).contains(FD);
+    await(() -> sent(fd, "Device-Watchdog-Request") || sent(fd, "Device-Watchdog-Answer"), 20, fd);
+    fd.terminate();
+    awaitState(peer, PeerState.CLOSED, fd);
+    capture.close();
+
+    String tlsPort = "tcp.port==" + fdSecPort + ",tls";
+    assertThat(
+            tshark(
+                capture.file,
+                "-d",
+                tlsPort,
+                "-Y",
+                "_ws.malformed",
+                "-T",
+                "fields",
+                "-e",
+                "frame.number"))
+        .isEmpty();
+    assertThat(
+            tshark(
+                capture.file,
+                "-d",
+                tlsPort,
+                "-Y",
+                "tls.handshake.type == 1",
+                "-T",
+                "fields",
+                "-e",
+                "frame.number"))
+        .isNotEmpty();
+    // Nothing in clear: no Diameter on the plain port, none readable on the TLS one.
+    assertThat(tshark(capture.file, "-Y", "diameter", "-T", "fields", "-e", "frame.number"))
+        .isEmpty();
+  }
+
+  private static boolean callQuietly(Running r, Callable<Boolean> task) {
+    try {
+      return r.call(task);
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  // ---- harness
+
+  /** A node on its own event loop, and a way to run code there. */
+  private record Running(DiameterTcp tcp, DiameterNode node) {
+    <T> T call(Callable<T> task) throws Exception {
+      return tcp.scheduler().eventLoop().submit(task).get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private void startNode(PeerConfig fdPeer) throws Exception {
+    Running r = start(MVPN, REALM, fdPeer);
+    tcp = r.tcp();
+    node = r.node();
+  }
+
+  private Running start(String host, String realm, PeerConfig fdPeer) throws Exception {
+    return start(new DiameterTcp(), host, realm, fdPeer);
+  }
+
+  private Running start(DiameterTcp t, String host, String realm, PeerConfig fdPeer)
+      throws Exception {
+    toClose.add(t);
+    Capabilities id =
+        new Capabilities(
+            host,
+            realm,
             List.of(InetAddress.getByName("127.0.0.1")),
             0,
             "mvpn",
             1,
             System.currentTimeMillis() / 1000,
-            Set.of(1L),
+            Set.of(Nasreq.APPLICATION_ID),
             Set.of());
     NodeSettings settings =
         NodeSettings.of(id)
             .withWatchdog(Duration.ofSeconds(6))
             .withReconnect(Duration.ofSeconds(60));
-    node = onLoop(() -> new DiameterNode(tcp.scheduler(), settings, tcp, new Random()));
-    onLoop(() -> node.addPeer(fdPeer));
+    Running r = new Running(t, null);
+    DiameterNode n = r.call(() -> new DiameterNode(t.scheduler(), settings, t, new Random()));
+    r = new Running(t, n);
+    r.call(() -> n.addPeer(fdPeer));
+    return r;
   }
 
   private LoopbackCapture capture() throws Exception {
     LoopbackCapture c = LoopbackCapture.start(dir.resolve("diameter.pcapng"), fdPort, mvpnPort);
     toClose.add(c);
     return c;
+  }
+
+  /** freeDiameter as fd.test.local on fdPort, with {@code extra} configuration lines. */
+  private FreeDiameter freeDiameter(String extra) throws IOException {
+    return started(FreeDiameter.start(dir, FD, REALM, fdPort, extra));
   }
 
   private FreeDiameter started(FreeDiameter fd) {
@@ -243,8 +421,17 @@ class FreeDiameterInteropTest {
     return out;
   }
 
+  /** The node connects to the peers it initiates to. */
+  private void connectNode() throws Exception {
+    onLoop(
+        () -> {
+          node.start();
+          return null;
+        });
+  }
+
   private <T> T onLoop(Callable<T> task) throws Exception {
-    return tcp.scheduler().eventLoop().submit(task).get(10, TimeUnit.SECONDS);
+    return new Running(tcp, node).call(task);
   }
 
   private boolean onLoopQuietly(Callable<Boolean> task) {
