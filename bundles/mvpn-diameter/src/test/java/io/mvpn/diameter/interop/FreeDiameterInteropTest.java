@@ -231,20 +231,7 @@ class FreeDiameterInteropTest {
     Files.writeString(acl, MVPN + "\n", StandardCharsets.UTF_8);
     FreeDiameter fd =
         freeDiameter(
-            "SecPort = "
-                + fdSecPort
-                + ";\n"
-                + "TLS_Cred = \""
-                + certs.cert(FD)
-                + "\", \""
-                + certs.key(FD)
-                + "\";\n"
-                + "TLS_CA = \""
-                + certs.ca()
-                + "\";\n"
-                + "LoadExtension = \"acl_wl.fdx\" : \""
-                + acl
-                + "\";");
+            tlsLines(certs, fdSecPort) + "LoadExtension = \"acl_wl.fdx\" : \"" + acl + "\";");
     await(() -> logHas(fd, "freeDiameterd daemon initialized"), 15, fd);
     DiameterTcp tls =
         new DiameterTcp(DiameterTls.of(certs.keyStore(MVPN), Certificates.PASSWORD, certs.ca()));
@@ -266,24 +253,70 @@ class FreeDiameterInteropTest {
     awaitState(peer, PeerState.CLOSED, fd);
     capture.close();
 
-    String tlsPort = "tcp.port==" + fdSecPort + ",tls";
-    assertThat(
-            tshark(
-                capture.file,
-                "-d",
-                tlsPort,
-                "-Y",
-                "_ws.malformed",
-                "-T",
-                "fields",
-                "-e",
-                "frame.number"))
+    assertEncrypted(capture.file, fdSecPort);
+  }
+
+  @Test
+  void freeDiameterConnectsToMvpnOverTlsAndTakesItsDisconnect() throws Exception {
+    int fdSecPort = freePort();
+    Certificates certs = Certificates.issue(dir, FD, MVPN);
+    LoopbackCapture capture = LoopbackCapture.start(dir.resolve("tls.pcapng"), mvpnPort, fdPort);
+    toClose.add(capture);
+    DiameterTcp tls =
+        new DiameterTcp(DiameterTls.of(certs.keyStore(MVPN), Certificates.PASSWORD, certs.ca()));
+    Running r = start(tls, MVPN, REALM, new PeerConfig(FD, REALM, null));
+    tcp = r.tcp();
+    node = r.node();
+    tcp.listen(new InetSocketAddress("127.0.0.1", mvpnPort), node);
+    FreeDiameter fd =
+        freeDiameter(
+            tlsLines(certs, fdSecPort)
+                + "ConnectPeer = \""
+                + MVPN
+                + "\" { ConnectTo = \"127.0.0.1\"; Port = "
+                + mvpnPort
+                + "; };");
+    Peer peer = node.peer(FD);
+
+    awaitState(peer, PeerState.R_OPEN, fd);
+    assertThat(onLoop(() -> peer.connection().certifiedNames())).contains(FD);
+    onLoop(
+        () -> {
+          node.stop(DisconnectCause.BUSY);
+          return null;
+        });
+    awaitState(peer, PeerState.CLOSED, fd);
+    capture.close();
+
+    assertThat(fd.logText()).contains("Disconnect-Peer-Answer");
+    assertEncrypted(capture.file, mvpnPort);
+  }
+
+  /** freeDiameter's TLS: its certificate and key, the CA, a secure port. */
+  private static String tlsLines(Certificates certs, int secPort) {
+    return "SecPort = "
+        + secPort
+        + ";\n"
+        + "TLS_Cred = \""
+        + certs.cert(FD)
+        + "\", \""
+        + certs.key(FD)
+        + "\";\n"
+        + "TLS_CA = \""
+        + certs.ca()
+        + "\";\n";
+  }
+
+  /** The capture holds a TLS handshake on {@code port}, nothing malformed, no Diameter in clear. */
+  private static void assertEncrypted(Path pcap, int port) throws Exception {
+    String tls = "tcp.port==" + port + ",tls";
+    assertThat(tshark(pcap, "-d", tls, "-Y", "_ws.malformed", "-T", "fields", "-e", "frame.number"))
         .isEmpty();
     assertThat(
             tshark(
-                capture.file,
+                pcap,
                 "-d",
-                tlsPort,
+                tls,
                 "-Y",
                 "tls.handshake.type == 1",
                 "-T",
@@ -291,9 +324,7 @@ class FreeDiameterInteropTest {
                 "-e",
                 "frame.number"))
         .isNotEmpty();
-    // Nothing in clear: no Diameter on the plain port, none readable on the TLS one.
-    assertThat(tshark(capture.file, "-Y", "diameter", "-T", "fields", "-e", "frame.number"))
-        .isEmpty();
+    assertThat(tshark(pcap, "-Y", "diameter", "-T", "fields", "-e", "frame.number")).isEmpty();
   }
 
   private static boolean callQuietly(Running r, Callable<Boolean> task) {

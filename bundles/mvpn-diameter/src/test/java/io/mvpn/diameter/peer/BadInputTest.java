@@ -108,4 +108,18 @@ class BadInputTest {
     assertThat(((MemoryNetwork.End) c).closed).isTrue();
     assertThat(b.peer("a.test.local").state()).isEqualTo(PeerState.CLOSED);
   }
+
+  @Test
+  void aCertificateForAnotherNameIsRefusedWith3010EvenForAConfiguredPeer() throws Exception {
+    lab.net.certificateNames = java.util.Set.of("impostor.test.local");
+    DiameterNode[] nodes = lab.connected("b.test.local", "test.local", null);
+
+    assertThat(nodes[1].stats().uncertifiedPeers()).isEqualTo(1);
+    assertThat(lastAnswer().resultCode()).isEqualTo(ResultCode.UNKNOWN_PEER);
+    assertThat(nodes[0].peer("b.test.local").state()).isEqualTo(PeerState.CLOSED);
+
+    lab.net.certificateNames = java.util.Set.of("a.test.local");
+    lab.runFor(31);
+    assertThat(nodes[0].peer("b.test.local").state()).isEqualTo(PeerState.I_OPEN);
+  }
 }

@@ -27,6 +27,9 @@ final class MemoryNetwork {
   private final Set<ConnectionListener> deaf = new HashSet<>();
   final List<DiameterMessage> wire = new ArrayList<>();
 
+  /** The names accepted connections see in the connecting side's certificate; null: no TLS. */
+  Set<String> certificateNames;
+
   MemoryNetwork(VirtualTimeScheduler time) {
     this.time = time;
   }
@@ -56,6 +59,7 @@ final class MemoryNetwork {
               return;
             }
             End far = new End(server, "client of " + remote);
+            far.names = certificateNames;
             local.other = far;
             far.other = local;
             server.connected(far);
@@ -75,6 +79,9 @@ final class MemoryNetwork {
     final String remote;
     End other;
     boolean closed;
+
+    /** What a TLS certificate would name; null: a connection without TLS. */
+    Set<String> names;
 
     End(ConnectionListener listener, String remote) {
       this.listener = listener;
@@ -138,6 +145,11 @@ final class MemoryNetwork {
     @Override
     public String remote() {
       return remote;
+    }
+
+    @Override
+    public Set<String> certifiedNames() {
+      return names;
     }
   }
 }
