@@ -1,0 +1,293 @@
+package io.mvpn.diameter.internal;
+
+import io.mvpn.diameter.DiameterNodeService;
+import io.mvpn.diameter.message.Capabilities;
+import io.mvpn.diameter.message.DiameterMessage;
+import io.mvpn.diameter.net.DiameterTcp;
+import io.mvpn.diameter.net.DiameterTls;
+import io.mvpn.diameter.peer.AnswerListener;
+import io.mvpn.diameter.peer.DiameterNode;
+import io.mvpn.diameter.peer.DiameterStats;
+import io.mvpn.diameter.peer.DisconnectCause;
+import io.mvpn.diameter.peer.NodeSettings;
+import io.mvpn.diameter.peer.Peer;
+import io.mvpn.diameter.peer.PeerConfig;
+import io.mvpn.diameter.peer.PeerState;
+import io.mvpn.diameter.peer.RequestHandler;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Diameter node from {@code etc/io.mvpn.diameter-<name>.cfg}: its identity, a TCP listener, its
+ * peers. A thin component over {@link DiameterNode}, which runs on the event loop of its own {@link
+ * DiameterTcp}; deactivation says goodbye to every peer with DPR (REBOOTING).
+ */
+@Component(
+    configurationPid = DiameterNodeInstance.PID,
+    configurationPolicy = ConfigurationPolicy.REQUIRE,
+    immediate = true,
+    service = DiameterNodeService.class)
+@Designate(ocd = DiameterNodeInstance.Config.class, factory = true)
+public final class DiameterNodeInstance implements DiameterNodeService {
+
+  public static final String PID = "io.mvpn.diameter";
+
+  private static final Logger LOG = LoggerFactory.getLogger(DiameterNodeInstance.class);
+
+  @ObjectClassDefinition(name = "mvpn Diameter node", description = "A Diameter node (RFC 6733)")
+  public @interface Config {
+    @AttributeDefinition(description = "false: the file is an example and nothing starts")
+    boolean enabled() default true;
+
+    @AttributeDefinition(description = "Origin-Host, this node's DiameterIdentity (an FQDN)")
+    String originHost();
+
+    @AttributeDefinition(description = "Origin-Realm")
+    String originRealm();
+
+    @AttributeDefinition(description = "TCP address:port to accept peers on; empty: none")
+    String listen() default "";
+
+    @AttributeDefinition(
+        description = "Host-IP-Address values, comma-separated; empty: the listen address")
+    String hostAddresses() default "";
+
+    @AttributeDefinition(
+        description =
+            "Peers, comma-separated: host/realm (it connects to us) or host/realm@address:port")
+    String peers() default "";
+
+    @AttributeDefinition(description = "Tw, the watchdog interval in seconds (at least 6)")
+    int watchdogSeconds() default 30;
+
+    @AttributeDefinition(description = "Tc, seconds before connecting again after a failure")
+    int reconnectSeconds() default 30;
+
+    @AttributeDefinition(description = "Relay requests for other realms (advertises the relay)")
+    boolean relay() default false;
+
+    @AttributeDefinition(description = "Vendor-Id in CER/CEA (0: none)")
+    long vendorId() default 0;
+
+    String productName() default "mvpn";
+
+    @AttributeDefinition(
+        description =
+            "TLS (RFC 6733 section 13) on every connection: this node's PKCS#12 key store; empty: plain TCP")
+    String tlsKeyStore() default "";
+
+    @AttributeDefinition(description = "Password of the TLS key store")
+    String tlsKeyStorePassword() default "";
+
+    @AttributeDefinition(description = "PEM file of the CAs whose peer certificates are trusted")
+    String tlsTrustedCas() default "";
+  }
+
+  private DiameterTcp tcp;
+  private DiameterNode node;
+  private String originHost;
+  private String originRealm;
+
+  @Activate
+  void activate(Config config) throws Exception {
+    if (!config.enabled()) {
+      LOG.info("Diameter node {} is disabled in its cfg", config.originHost());
+      return;
+    }
+    originHost = config.originHost();
+    originRealm = config.originRealm();
+    InetSocketAddress listen = config.listen().isBlank() ? null : socket(config.listen().trim());
+    List<InetAddress> addresses = new ArrayList<>();
+    for (String a : config.hostAddresses().split(",")) {
+      if (!a.isBlank()) {
+        addresses.add(InetAddress.getByName(a.trim()));
+      }
+    }
+    if (addresses.isEmpty()) {
+      addresses.add(listen != null ? listen.getAddress() : InetAddress.getLoopbackAddress());
+    }
+    Capabilities identity =
+        new Capabilities(
+            originHost,
+            originRealm,
+            addresses,
+            config.vendorId(),
+            config.productName(),
+            1,
+            System.currentTimeMillis() / 1000,
+            Set.of(),
+            Set.of());
+    NodeSettings settings =
+        NodeSettings.of(identity)
+            .withWatchdog(Duration.ofSeconds(config.watchdogSeconds()))
+            .withReconnect(Duration.ofSeconds(config.reconnectSeconds()))
+            .withRelay(config.relay());
+    List<PeerConfig> peers = parsePeers(config.peers());
+    tcp =
+        config.tlsKeyStore().isBlank()
+            ? new DiameterTcp()
+            : new DiameterTcp(
+                DiameterTls.of(
+                    Path.of(config.tlsKeyStore()),
+                    config.tlsKeyStorePassword().toCharArray(),
+                    Path.of(config.tlsTrustedCas())));
+    node = onLoop(() -> new DiameterNode(tcp.scheduler(), settings, tcp, new SecureRandom()));
+    onLoop(
+        () -> {
+          peers.forEach(node::addPeer);
+          return null;
+        });
+    if (listen != null) {
+      tcp.listen(listen, node);
+    }
+    onLoop(
+        () -> {
+          node.start();
+          return null;
+        });
+    LOG.info(
+        "Diameter node {} ({}) with {} peers{}",
+        originHost,
+        originRealm,
+        peers.size(),
+        listen == null ? "" : ", listening on " + listen);
+  }
+
+  @Deactivate
+  void deactivate() {
+    if (tcp == null) {
+      return;
+    }
+    try {
+      onLoop(
+          () -> {
+            node.stop(DisconnectCause.REBOOTING);
+            return null;
+          });
+      // Bounded wait for the DPAs, so peers see an orderly goodbye rather than a reset.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+      while (System.nanoTime() < deadline
+          && onLoop(() -> node.peers().stream().anyMatch(p -> p.state() != PeerState.CLOSED))) {
+        TimeUnit.MILLISECONDS.sleep(50);
+      }
+    } catch (Exception e) {
+      LOG.debug("Diameter node {} stopping: {}", originHost, e.toString());
+    } finally {
+      tcp.close();
+      tcp = null;
+    }
+  }
+
+  static List<PeerConfig> parsePeers(String text) {
+    List<PeerConfig> peers = new ArrayList<>();
+    for (String entry : text.split(",")) {
+      String e = entry.trim();
+      if (e.isEmpty()) {
+        continue;
+      }
+      int at = e.indexOf('@');
+      String id = at < 0 ? e : e.substring(0, at);
+      int slash = id.indexOf('/');
+      if (slash <= 0 || slash == id.length() - 1) {
+        throw new IllegalArgumentException("peer '" + e + "' is not host/realm[@address:port]");
+      }
+      peers.add(
+          new PeerConfig(
+              id.substring(0, slash),
+              id.substring(slash + 1),
+              at < 0 ? null : socket(e.substring(at + 1))));
+    }
+    return peers;
+  }
+
+  private static InetSocketAddress socket(String text) {
+    int colon = text.lastIndexOf(':');
+    if (colon <= 0) {
+      throw new IllegalArgumentException("'" + text + "' is not address:port");
+    }
+    return new InetSocketAddress(
+        text.substring(0, colon), Integer.parseInt(text.substring(colon + 1)));
+  }
+
+  private <T> T onLoop(Callable<T> task) throws Exception {
+    return tcp.scheduler().eventLoop().submit(task).get(5, TimeUnit.SECONDS);
+  }
+
+  private <T> T query(Callable<T> task) {
+    if (tcp == null) {
+      throw new IllegalStateException("Diameter node " + originHost + " is not running");
+    }
+    try {
+      return onLoop(task);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public String originHost() {
+    return originHost;
+  }
+
+  @Override
+  public String originRealm() {
+    return originRealm;
+  }
+
+  @Override
+  public List<PeerView> peers() {
+    return query(
+        () -> {
+          List<PeerView> views = new ArrayList<>();
+          for (Peer p : node.peers()) {
+            Capabilities remote = p.remoteCapabilities();
+            views.add(
+                new PeerView(
+                    p.config().host(),
+                    p.config().realm(),
+                    p.state().name(),
+                    p.watchdogState().name(),
+                    p.connection() == null ? "-" : p.connection().remote(),
+                    remote == null ? "-" : String.valueOf(node.capabilities().common(remote)),
+                    p.available()));
+          }
+          return views;
+        });
+  }
+
+  @Override
+  public DiameterStats stats() {
+    return query(node::stats);
+  }
+
+  @Override
+  public void send(DiameterMessage request, AnswerListener listener) {
+    tcp.scheduler().execute(() -> node.send(request, listener));
+  }
+
+  @Override
+  public void register(long applicationId, RequestHandler handler) {
+    query(
+        () -> {
+          node.register(applicationId, handler);
+          return null;
+        });
+  }
+}
