@@ -1,6 +1,8 @@
 package io.mvpn.fabric.shell;
 
 import io.mvpn.api.MvpnId;
+import io.mvpn.api.config.ConfigurationErrors;
+import io.mvpn.api.config.RejectedConfiguration;
 import io.mvpn.api.tenant.Tenant;
 import io.mvpn.api.tenant.TenantService;
 import java.util.Arrays;
@@ -20,7 +22,10 @@ import org.osgi.framework.BundleContext;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 
-/** {@code mvpn:info}: which functions run and which tenants this appliance serves. */
+/**
+ * {@code mvpn:info}: which functions run, which tenants this appliance serves, and which
+ * configurations were refused (PID, field, reason).
+ */
 @Service
 @Command(
     scope = "mvpn",
@@ -35,6 +40,9 @@ public class InfoCommand implements Action {
   @Reference ServiceComponentRuntime componentRuntime;
 
   @Reference TenantService tenantService;
+
+  @Reference(optional = true)
+  ConfigurationErrors configurationErrors;
 
   @Reference Session session;
 
@@ -56,7 +64,24 @@ public class InfoCommand implements Action {
     printFunctions();
     session.getConsole().println();
     printTenants(tenantService.getTenants());
+    printRejected();
     return null;
+  }
+
+  private void printRejected() {
+    List<RejectedConfiguration> rejected =
+        configurationErrors == null ? List.of() : configurationErrors.rejections();
+    if (rejected.isEmpty()) {
+      return;
+    }
+    session.getConsole().println();
+    session.getConsole().println("Rejected configurations:");
+    ShellTable table = new ShellTable();
+    table.column("PID");
+    table.column("Field");
+    table.column("Reason");
+    rejected.forEach(r -> table.addRow().addContent(r.pid(), r.field(), r.reason()));
+    table.print(session.getConsole());
   }
 
   private void printFunctions() {
