@@ -61,6 +61,17 @@ final class ApplianceProcess implements AutoCloseable {
     return new ApplianceProcess(home);
   }
 
+  /**
+   * The built assembly unpacked into {@code target/<folder>} without the demo (whose node is acme's
+   * 10.1.0.5, as the tests' host mobile node is).
+   */
+  static ApplianceProcess withoutDemo(String folder) throws IOException, InterruptedException {
+    return unpack(
+        System.getProperty("mvpn.assembly.archive"),
+        Path.of("target", folder),
+        List.of("io.mvpn.demo.cfg"));
+  }
+
   /** Starts {@code bin/karaf server}; its console output goes to a file beside the folder. */
   void start() throws IOException {
     karaf =

@@ -35,7 +35,7 @@ final class LogRateLimiter {
   boolean admit(String reason, long nowNanos) {
     if (!open) {
       open = true;
-      windowStart = nowNanos;
+      windowStart = nowNanos - Math.floorMod(nowNanos, windowNanos);
     }
     int ofReason = loggedByReason.getOrDefault(reason, 0);
     if (logged < total && ofReason < perReason) {

@@ -36,7 +36,8 @@ public final class SecurityEventLog implements SecurityEvents {
       new SecurityEventJournal(
           CAPACITY,
           new LogRateLimiter(1, TimeUnit.SECONDS, LINES_PER_SECOND, LINES_PER_REASON),
-          System::nanoTime,
+          // Wall-clock nanoseconds: the limiter's windows are then the log's seconds.
+          () -> System.currentTimeMillis() * 1_000_000L,
           Instant::now,
           LOG::warn);
 
