@@ -4,45 +4,20 @@ import static io.mvpn.homeagent.TwoTenants.ACME_HA;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mvpn.api.events.SecurityEvent;
-import io.mvpn.api.events.SecurityEvents;
+import io.mvpn.api.testing.RecordedSecurityEvents;
 import io.mvpn.packet.mip.MipConstants;
 import io.mvpn.packet.mip.ReplyCode;
 import io.netty.buffer.Unpooled;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.SortedMap;
-import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class RegistrationSecurityEventsTest {
 
-  /** Keeps every report, in order. */
-  static final class Recorder implements SecurityEvents {
-    final List<SecurityEvent> events = new ArrayList<>();
-
-    @Override
-    public void report(String tenant, String function, String source, String reason, String d) {
-      events.add(new SecurityEvent(Instant.EPOCH, tenant, function, source, reason, d));
-    }
-
-    @Override
-    public List<SecurityEvent> recent(int limit, String tenant) {
-      return events;
-    }
-
-    @Override
-    public SortedMap<String, Long> totals() {
-      return new TreeMap<>();
-    }
-  }
-
   private final TwoTenants lab = new TwoTenants();
   private final TestMobileNode acmeMn = lab.acmeNode();
   private final TestMobileNode globexMn = lab.globexNode();
-  private final Recorder recorder = new Recorder();
+  private final RecordedSecurityEvents recorder = new RecordedSecurityEvents();
 
   @BeforeEach
   void reportToRecorder() {
@@ -60,8 +35,8 @@ class RegistrationSecurityEventsTest {
     lab.run();
 
     assertThat(globexMn.lastReply().code()).isEqualTo(ReplyCode.HA_MN_AUTH_FAILED);
-    assertThat(recorder.events).hasSize(1);
-    SecurityEvent e = recorder.events.get(0);
+    assertThat(recorder.all()).hasSize(1);
+    SecurityEvent e = recorder.all().get(0);
     assertThat(e.tenant()).isEqualTo("acme");
     assertThat(e.function()).isEqualTo("homeagent/acme");
     assertThat(e.reason()).isEqualTo("mn-ha-auth-failed");
@@ -75,14 +50,14 @@ class RegistrationSecurityEventsTest {
     acmeMn.send(
         acmeMn.request(300, id).authenticate(MipConstants.EXT_MN_HA_AUTH, acmeMn.sa).build());
     lab.run();
-    assertThat(recorder.events).isEmpty();
+    assertThat(recorder.all()).isEmpty();
 
     acmeMn.send(
         acmeMn.request(300, id).authenticate(MipConstants.EXT_MN_HA_AUTH, acmeMn.sa).build());
     lab.run();
 
     assertThat(acmeMn.lastReply().code()).isEqualTo(ReplyCode.HA_IDENTIFICATION_MISMATCH);
-    assertThat(recorder.events).extracting(SecurityEvent::reason).containsExactly("replay");
+    assertThat(recorder.all()).extracting(SecurityEvent::reason).containsExactly("replay");
   }
 
   @Test
@@ -93,6 +68,6 @@ class RegistrationSecurityEventsTest {
     lab.run();
 
     assertThat(lab.acme().stats().malformedDropped()).isEqualTo(1000);
-    assertThat(recorder.events).hasSize(1000).allMatch(e -> e.reason().equals("malformed"));
+    assertThat(recorder.all()).hasSize(1000).allMatch(e -> e.reason().equals("malformed"));
   }
 }
