@@ -5,6 +5,7 @@ import io.mvpn.api.config.ConfigurationErrors;
 import io.mvpn.api.config.ServiceProperties;
 import io.mvpn.api.tenant.Tenant;
 import java.util.Map;
+import org.osgi.annotation.bundle.Capability;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
@@ -25,6 +26,12 @@ import org.slf4j.LoggerFactory;
  * the reason, and listed by {@code mvpn:info}; the component stays up doing nothing rather than
  * throwing, which would bury that line in the component runtime's stack trace.
  */
+// Registered by hand, only for a configuration that reads: said here so resolvers (and the home
+// agents' features) know the bundle offers it.
+@Capability(
+    namespace = "osgi.service",
+    attribute = "objectClass:List<String>=io.mvpn.api.tenant.Tenant",
+    uses = Tenant.class)
 @Component(
     configurationPid = TenantInstance.PID,
     configurationPolicy = ConfigurationPolicy.REQUIRE,
