@@ -97,7 +97,7 @@ final class ApplianceProcess implements AutoCloseable {
 
   /** Runs shell commands through {@code bin/client} in batch mode and returns what they print. */
   String shell(String commands) throws IOException, InterruptedException {
-    Process client =
+    ProcessBuilder builder =
         new ProcessBuilder(
                 home.resolve("bin/client").toString(),
                 "-a",
@@ -112,8 +112,10 @@ final class ApplianceProcess implements AutoCloseable {
                 "1",
                 "-b")
             .directory(home.toFile())
-            .redirectErrorStream(true)
-            .start();
+            .redirectErrorStream(true);
+    // As an operator's shell often is: the appliance's bin/setenv finds Java on the PATH.
+    builder.environment().remove("JAVA_HOME");
+    Process client = builder.start();
     client.getOutputStream().write((commands + "\n").getBytes(StandardCharsets.UTF_8));
     client.getOutputStream().close();
     String out = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

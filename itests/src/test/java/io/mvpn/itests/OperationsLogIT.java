@@ -56,6 +56,7 @@ public class OperationsLogIT {
       String info =
           appliance.awaitShell("mvpn:info", out -> out.contains(BROKEN_PID), WAIT_SECONDS);
       assertTrue(info, info.contains("homeRealms") && info.contains("10.9.0.5/16"));
+      assertFalse(info, info.contains("JAVA_HOME not set"));
       assertFalse(
           "no tenant 'broken' runs:\n" + info, info.matches("(?s).*\\bbroken\\s+\\W\\s+10\\.9.*"));
       assertOneErrorLineFor(appliance.home().resolve("data/log/karaf.log"));
