@@ -13,6 +13,7 @@ import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.support.CommandException;
 import org.apache.karaf.shell.support.table.ShellTable;
 
 /**
@@ -42,9 +43,9 @@ public class EventsCommand implements Action {
   String tenant;
 
   @Override
-  public Object execute() {
+  public Object execute() throws CommandException {
     if (limit < 1) {
-      throw new IllegalArgumentException("-n must be at least 1, not " + limit);
+      throw new CommandException("-n must be at least 1, not " + limit);
     }
     List<SecurityEvent> recent = events.recent(limit, tenant);
     ShellTable table = new ShellTable();

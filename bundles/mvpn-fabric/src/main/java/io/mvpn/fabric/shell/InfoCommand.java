@@ -16,6 +16,7 @@ import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.support.CommandException;
 import org.apache.karaf.shell.support.table.ShellTable;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -51,13 +52,17 @@ public class InfoCommand implements Action {
   String tenant;
 
   @Override
-  public Object execute() {
+  public Object execute() throws CommandException {
     if (tenant != null) {
-      MvpnId id = MvpnId.of(tenant);
+      MvpnId id;
+      try {
+        id = MvpnId.of(tenant);
+      } catch (IllegalArgumentException e) {
+        // A typo, said on the console; not an error with a stack in karaf.log.
+        throw new CommandException(e.getMessage());
+      }
       Tenant t =
-          tenantService
-              .getTenant(id)
-              .orElseThrow(() -> new IllegalArgumentException("no tenant " + id));
+          tenantService.getTenant(id).orElseThrow(() -> new CommandException("no tenant " + id));
       printTenants(List.of(t));
       return null;
     }
