@@ -1,5 +1,6 @@
 package io.mvpn.fabric;
 
+import io.mvpn.api.config.InvalidConfigurationException;
 import io.mvpn.api.events.SecurityEvents;
 import io.mvpn.api.events.SecurityEventsRelay;
 import io.mvpn.api.tenant.Tenant;
@@ -198,7 +199,7 @@ public final class FabricManager implements FabricService {
       return; // the fabric brought it up from Config Admin before its component asked
     }
     if (existing != null) {
-      throw new IllegalArgumentException("interface " + name + " exists already");
+      throw new InvalidConfigurationException("name", "interface " + name + " exists already");
     }
     configured.put(name, config);
     Vrf vrf = vrfs.get(vrfName);
