@@ -113,8 +113,14 @@ final class ApplianceProcess implements AutoCloseable {
                 "-b")
             .directory(home.toFile())
             .redirectErrorStream(true);
-    // As an operator's shell often is: the appliance's bin/setenv finds Java on the PATH.
-    builder.environment().remove("JAVA_HOME");
+    // As an operator's shell often is: no JAVA_HOME, java on the PATH, which the appliance's
+    // bin/setenv then finds without a warning.
+    String javaHome = builder.environment().remove("JAVA_HOME");
+    if (javaHome != null) {
+      builder
+          .environment()
+          .merge("PATH", javaHome + "/bin", (path, bin) -> bin + java.io.File.pathSeparator + path);
+    }
     Process client = builder.start();
     client.getOutputStream().write((commands + "\n").getBytes(StandardCharsets.UTF_8));
     client.getOutputStream().close();
