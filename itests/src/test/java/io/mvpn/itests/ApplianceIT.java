@@ -71,7 +71,7 @@ import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 @ExamReactorStrategy(PerClass.class)
 public class ApplianceIT {
 
-  private static final String TENANT_COMPONENT = "io.mvpn.fabric.tenant.TenantInstance";
+  private static final String TENANT_COMPONENT = "io.mvpn.fabric.tenant.TenantComponent";
   private static final long WAIT_SECONDS = 30;
 
   @Inject BundleContext context;
@@ -104,7 +104,7 @@ public class ApplianceIT {
       awaitTenant(tenants, id, true, WAIT_SECONDS);
     }
     assertTrue(
-        "one active TenantInstance per shipped cfg: " + activeTenantComponents(),
+        "one active TenantComponent per shipped cfg: " + activeTenantComponents(),
         awaitCondition(() -> shipped.equals(activeTenantComponents()), WAIT_SECONDS));
     Tenant acme = tenants.getTenant(MvpnId.of("acme")).orElseThrow();
     Tenant globex = tenants.getTenant(MvpnId.of("globex")).orElseThrow();

@@ -61,6 +61,17 @@ final class ApplianceProcess implements AutoCloseable {
     return new ApplianceProcess(home);
   }
 
+  /**
+   * The built assembly unpacked into {@code target/<folder>} without the demo (whose node is acme's
+   * 10.1.0.5, as the tests' host mobile node is).
+   */
+  static ApplianceProcess withoutDemo(String folder) throws IOException, InterruptedException {
+    return unpack(
+        System.getProperty("mvpn.assembly.archive"),
+        Path.of("target", folder),
+        List.of("io.mvpn.demo.cfg"));
+  }
+
   /** Starts {@code bin/karaf server}; its console output goes to a file beside the folder. */
   void start() throws IOException {
     karaf =
@@ -86,7 +97,7 @@ final class ApplianceProcess implements AutoCloseable {
 
   /** Runs shell commands through {@code bin/client} in batch mode and returns what they print. */
   String shell(String commands) throws IOException, InterruptedException {
-    Process client =
+    ProcessBuilder builder =
         new ProcessBuilder(
                 home.resolve("bin/client").toString(),
                 "-a",
@@ -101,8 +112,16 @@ final class ApplianceProcess implements AutoCloseable {
                 "1",
                 "-b")
             .directory(home.toFile())
-            .redirectErrorStream(true)
-            .start();
+            .redirectErrorStream(true);
+    // As an operator's shell often is: no JAVA_HOME, java on the PATH, which the appliance's
+    // bin/setenv then finds without a warning.
+    String javaHome = builder.environment().remove("JAVA_HOME");
+    if (javaHome != null) {
+      builder
+          .environment()
+          .merge("PATH", javaHome + "/bin", (path, bin) -> bin + java.io.File.pathSeparator + path);
+    }
+    Process client = builder.start();
     client.getOutputStream().write((commands + "\n").getBytes(StandardCharsets.UTF_8));
     client.getOutputStream().close();
     String out = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -33,6 +33,19 @@ final class HostMobileNode {
   private final InetSocketAddress to;
   private long counter;
 
+  /** acme's node of the shipped etc/: its key, at acme's home agent through the mip interface. */
+  static HostMobileNode ofAcme(DatagramSocket socket) {
+    return new HostMobileNode(
+        socket,
+        java.util.HexFormat.of().parseHex("00112233445566778899aabbccddeeff"),
+        0xC633640A,
+        ACME_SIGNALLING);
+  }
+
+  /** Where the shipped io.mvpn.interface-acme-mip.cfg puts acme's home agent on the host. */
+  static final InetSocketAddress ACME_SIGNALLING =
+      new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 4341);
+
   HostMobileNode(DatagramSocket socket, byte[] key, int homeAgent, InetSocketAddress to) {
     this.socket = socket;
     this.sa =

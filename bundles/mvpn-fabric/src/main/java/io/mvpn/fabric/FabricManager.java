@@ -1,5 +1,8 @@
 package io.mvpn.fabric;
 
+import io.mvpn.api.config.InvalidConfigurationException;
+import io.mvpn.api.events.SecurityEvents;
+import io.mvpn.api.events.SecurityEventsRelay;
 import io.mvpn.api.tenant.Tenant;
 import io.mvpn.api.tenant.TenantEvent;
 import io.mvpn.api.tenant.TenantListener;
@@ -33,6 +36,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +56,12 @@ public final class FabricManager implements FabricService {
   private final TenantListener tenantListener = this::tenantEvent;
 
   @Reference TenantService tenants;
+
+  @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+  volatile SecurityEvents boundEvents;
+
+  /** Where the engines report what they refuse. */
+  private final SecurityEventsRelay securityEvents = new SecurityEventsRelay(() -> boundEvents);
 
   @Reference(cardinality = ReferenceCardinality.OPTIONAL)
   ConfigurationAdmin configurations;
@@ -116,6 +126,8 @@ public final class FabricManager implements FabricService {
       return;
     }
     Vrf vrf = new Vrf(name, scheduler, PooledByteBufAllocator.DEFAULT);
+    boolean tenantVrf = tenants.getTenants().stream().anyMatch(t -> t.id().value().equals(name));
+    vrf.reportBadInputTo(securityEvents, tenantVrf ? name : null);
     vrfs.put(name, vrf);
     for (InterfaceConfig c : configured.values()) {
       if (c.vrf().equals(name)) {
@@ -187,7 +199,7 @@ public final class FabricManager implements FabricService {
       return; // the fabric brought it up from Config Admin before its component asked
     }
     if (existing != null) {
-      throw new IllegalArgumentException("interface " + name + " exists already");
+      throw new InvalidConfigurationException("name", "interface " + name + " exists already");
     }
     configured.put(name, config);
     Vrf vrf = vrfs.get(vrfName);

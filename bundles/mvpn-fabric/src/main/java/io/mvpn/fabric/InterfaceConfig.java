@@ -2,6 +2,7 @@ package io.mvpn.fabric;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.Prefix;
+import io.mvpn.api.config.InvalidConfigurationException;
 import java.util.List;
 
 /** A configured interface, checked when configured so a mistake is reported at once. */
@@ -27,30 +28,42 @@ record InterfaceConfig(
     }
   }
 
+  /**
+   * Reads an interface's settings.
+   *
+   * @throws InvalidConfigurationException naming the key of {@code etc/io.mvpn.interface-*.cfg}
+   *     whose value it cannot take
+   */
   static InterfaceConfig parse(
       String vrf, String name, String address, String transport, List<String> routes) {
-    if (vrf == null || vrf.isBlank() || name == null || name.isBlank()) {
-      throw new IllegalArgumentException("an interface needs a name and a VRF");
+    if (name == null || name.isBlank()) {
+      throw new InvalidConfigurationException("name", "an interface needs a name");
+    }
+    if (vrf == null || vrf.isBlank()) {
+      throw new InvalidConfigurationException("vrf", "an interface needs a VRF");
     }
     int slash = address == null ? -1 : address.indexOf('/');
     if (slash < 0) {
-      throw new IllegalArgumentException(name + ": address " + address + " needs a /length");
+      throw new InvalidConfigurationException("address", address + " needs a /length");
     }
     int length;
     try {
       length = Integer.parseInt(address.substring(slash + 1));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + ": bad prefix length in " + address, e);
+      throw new InvalidConfigurationException("address", "bad prefix length in " + address);
     }
     if (length < 0 || length > 32) {
-      throw new IllegalArgumentException(name + ": prefix length " + length + " outside 0..32");
+      throw new InvalidConfigurationException(
+          "address", "prefix length " + length + " outside 0..32");
     }
     return new InterfaceConfig(
         vrf,
         name,
-        Ipv4Address.parse(address.substring(0, slash)),
+        InvalidConfigurationException.read(
+            "address", () -> Ipv4Address.parse(address.substring(0, slash))),
         length,
-        TransportSpec.parse(transport),
-        routes.stream().map(StaticRoute::parse).toList());
+        InvalidConfigurationException.read("transport", () -> TransportSpec.parse(transport)),
+        InvalidConfigurationException.read(
+            "routes", () -> routes.stream().map(StaticRoute::parse).toList()));
   }
 }

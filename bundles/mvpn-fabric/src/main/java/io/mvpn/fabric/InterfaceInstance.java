@@ -1,16 +1,24 @@
 package io.mvpn.fabric;
 
 import io.mvpn.api.config.ConfigList;
+import io.mvpn.api.config.ConfigurationCheck;
+import io.mvpn.api.config.ConfigurationErrors;
 import io.mvpn.net.fabric.FabricService;
 import java.util.List;
+import java.util.Map;
+import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One configured interface: {@code etc/io.mvpn.interface-acme-lan.cfg} puts interface {@code
@@ -50,16 +58,35 @@ public final class InterfaceInstance {
     String[] routes() default {};
   }
 
+  private static final Logger LOG = LoggerFactory.getLogger(InterfaceInstance.class);
+
   @Reference FabricService fabric;
 
+  private final ConfigurationCheck check = new ConfigurationCheck();
   private String name;
 
+  @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+  void bindErrors(ConfigurationErrors errors) {
+    check.bind(errors);
+  }
+
+  void unbindErrors(ConfigurationErrors errors) {
+    check.unbind(errors);
+  }
+
+  /** A bad field is one ERROR line and a row of mvpn:info, and no interface; never a throw. */
   @Activate
-  void activate(Config config) {
+  void activate(Config config, Map<String, Object> properties) {
     List<String> routes = ConfigList.items(config.routes());
-    fabric.configureInterface(
-        config.vrf(), config.name(), config.address(), config.transport(), routes);
-    name = config.name();
+    name =
+        check.read(
+            String.valueOf(properties.get(Constants.SERVICE_PID)),
+            () -> {
+              fabric.configureInterface(
+                  config.vrf(), config.name(), config.address(), config.transport(), routes);
+              return config.name();
+            },
+            LOG::error);
   }
 
   @Deactivate
@@ -67,5 +94,6 @@ public final class InterfaceInstance {
     if (name != null) {
       fabric.removeInterface(name);
     }
+    check.withdraw();
   }
 }

@@ -2,6 +2,7 @@ package io.mvpn.foreignagent;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.Prefix;
+import io.mvpn.api.events.SecurityEvents;
 import io.mvpn.api.mobility.CounterStore;
 import io.mvpn.api.mobility.VisitorStore;
 import io.mvpn.api.time.Scheduler;
@@ -136,6 +137,7 @@ public final class ForeignAgent implements ForeignAgentService {
   private Scheduler.Timer advertising;
   private int sequence;
   private final AgentCounters counters;
+  private AgentEvents events;
 
   /** An agent whose visitors live and die with it. */
   public ForeignAgent(Config config, Vrf access, Interface accessInterface, Vrf uplink) {
@@ -152,6 +154,12 @@ public final class ForeignAgent implements ForeignAgentService {
     this.scheduler = access.scheduler();
     this.visitors = new VisitorList(scheduler, stores);
     this.counters = new AgentCounters(stores);
+    this.events = new AgentEvents(SecurityEvents.NONE, config.careOf());
+  }
+
+  /** Where refused registrations are reported (failed authentication, unreadable requests). */
+  public void reportTo(SecurityEvents securityEvents) {
+    this.events = new AgentEvents(securityEvents, config.careOf());
   }
 
   /** Takes over stored visitors, then serves the access link and the uplink. */
@@ -264,6 +272,7 @@ public final class ForeignAgent implements ForeignAgentService {
     try {
       request = RegistrationRequest.parse(udp.payload());
     } catch (MalformedPacketException e) {
+      events.malformed(udp, "registration request: " + e.getMessage());
       denyUnparsable(udp, station);
       return;
     }
@@ -304,7 +313,7 @@ public final class ForeignAgent implements ForeignAgentService {
     if (mnFa != null) {
       MipExtension ext = request.find(MipConstants.EXT_MN_FA_AUTH);
       if (ext == null || ext.offset() < mnHa.end() || !mnFa.verify(request, ext)) {
-        LOG.warn("visitor {}: MN-FA authentication failed", Ipv4Address.of(request.homeAddress()));
+        events.mnFaAuthFailed(udp, request.homeAddress());
         deny(request, station, udp.sourcePort(), ReplyCode.FA_MN_AUTH_FAILED, 0);
         return;
       }
@@ -432,6 +441,7 @@ public final class ForeignAgent implements ForeignAgentService {
     try {
       reply = RegistrationReply.parse(udp.payload());
     } catch (MalformedPacketException e) {
+      events.malformed(udp, "registration reply: " + e.getMessage());
       counters.dropped.increment();
       return;
     }
@@ -452,6 +462,7 @@ public final class ForeignAgent implements ForeignAgentService {
       MipExtension ext = reply.find(MipConstants.EXT_FA_HA_AUTH);
       if (ext == null || !faHa.verify(reply, ext)) {
         // The home agent could not be authenticated: 68 to the node, nothing recorded.
+        events.faHaAuthFailed(udp, reply.homeAddress());
         deny(
             reply.homeAddress(),
             reply.homeAgent(),

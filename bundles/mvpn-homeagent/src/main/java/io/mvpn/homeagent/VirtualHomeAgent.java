@@ -3,6 +3,7 @@ package io.mvpn.homeagent;
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.MvpnId;
 import io.mvpn.api.Prefix;
+import io.mvpn.api.events.SecurityEvents;
 import io.mvpn.api.mobility.Binding;
 import io.mvpn.api.mobility.BindingStore;
 import io.mvpn.api.time.Scheduler;
@@ -51,6 +52,7 @@ public final class VirtualHomeAgent implements HomeAgent {
   private final RegistrationReplier replier;
   private final LongObjectMap<Scheduler.Timer> expiryTimers = new LongObjectHashMap<>();
   private final RegistrationStats stats;
+  private RegistrationEvents events;
   private Interface tunnel;
   private MobilityTunnel mobilityTunnel;
   private io.mvpn.net.Registration homeSide;
@@ -90,6 +92,12 @@ public final class VirtualHomeAgent implements HomeAgent {
     this.udpTunnels = new UdpTunnels(publicVrf, config.address(), bindings, stats);
     this.updates = new SecurityInformationUpdates(config, publicVrf, this::ntpSeconds);
     this.replier = new RegistrationReplier(config.address(), publicVrf, stats, updates);
+    this.events = new RegistrationEvents(SecurityEvents.NONE, config.tenant().value());
+  }
+
+  /** Where refused registrations are reported (authentication failures, replays, bad input). */
+  public void reportTo(SecurityEvents securityEvents) {
+    this.events = new RegistrationEvents(securityEvents, config.tenant().value());
   }
 
   @Override
@@ -185,6 +193,7 @@ public final class VirtualHomeAgent implements HomeAgent {
 
   /** Carries out a verdict: authenticated, fresh and well-formed only now does state change. */
   private void apply(Vrf vrf, UdpDatagram datagram, RegistrationRequest request, Verdict verdict) {
+    events.verdict(datagram, verdict);
     SecurityInformationUpdates.Route siu = null;
     switch (verdict.action()) {
       case DROP_MALFORMED -> {

@@ -3,6 +3,8 @@ package io.mvpn.keying;
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.Listeners;
 import io.mvpn.api.config.ConfigList;
+import io.mvpn.api.events.SecurityEvents;
+import io.mvpn.api.events.SecurityEventsRelay;
 import io.mvpn.api.ipsec.ChildSaEvent;
 import io.mvpn.api.ipsec.ChildSaListener;
 import io.mvpn.api.ipsec.EspTunnelService;
@@ -126,6 +128,12 @@ public final class GatewayIkeResponder implements IkeService {
     return out;
   }
 
+  @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+  volatile SecurityEvents boundEvents;
+
+  /** Where peers refused at IKE_AUTH are reported. */
+  private final SecurityEventsRelay securityEvents = new SecurityEventsRelay(() -> boundEvents);
+
   @Reference FabricService fabric;
 
   @Reference CaService ca;
@@ -181,7 +189,7 @@ public final class GatewayIkeResponder implements IkeService {
       outsideCas = TrustedCas.load(config.trustedCas());
       ikePolicy = ProposalSyntax.parse(Proposal.IKE, config.ike());
       espPolicy = ProposalSyntax.parse(Proposal.ESP, config.esp());
-      refusals = new PeerRefusals(name, LOG);
+      refusals = new PeerRefusals(name, LOG, securityEvents);
       this.config = config;
       attach();
     }

@@ -1,6 +1,8 @@
 package io.mvpn.keying;
 
 import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.events.SecurityEvents;
+import io.mvpn.api.events.SecurityEventsRelay;
 import io.mvpn.ike.CaService;
 import io.mvpn.ike.IkeService;
 import io.mvpn.ike.host.UdpIkeSockets;
@@ -35,6 +37,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -127,6 +131,12 @@ public final class IkeDaemon implements IkeService {
 
   private record Peer(PeerSpec spec, IkeEngine engine) {}
 
+  @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+  volatile SecurityEvents boundEvents;
+
+  /** Where peers refused at IKE_AUTH are reported. */
+  private final SecurityEventsRelay securityEvents = new SecurityEventsRelay(() -> boundEvents);
+
   @Reference CaService ca;
 
   private final SecureRandom random = new SecureRandom();
@@ -144,7 +154,7 @@ public final class IkeDaemon implements IkeService {
   void activate(Config config) throws Exception {
     name = config.name();
     outsideCas = TrustedCas.load(config.trustedCas());
-    refusals = new PeerRefusals(name, LOG);
+    refusals = new PeerRefusals(name, LOG, securityEvents);
     Ipv4Address address = Ipv4Address.parse(config.address().trim());
     local = new Endpoint(address, config.ikePort());
     natTPort = config.natTPort();

@@ -1,5 +1,6 @@
 package io.mvpn.net;
 
+import io.mvpn.api.events.SecurityEvents;
 import io.mvpn.api.time.Scheduler;
 import io.mvpn.packet.MalformedPacketException;
 import io.mvpn.packet.ipv4.Ipv4Packet;
@@ -8,7 +9,8 @@ import org.slf4j.Logger;
 
 /**
  * Logs bad input at a bounded rate: one line per interval, then a count of what was not logged, so
- * a flood of garbage costs a counter increment per datagram and not a log line.
+ * a flood of garbage costs a counter increment per datagram and not a log line. Each one is also
+ * reported as a security event, when the VRF's owner gave it somewhere to report to.
  */
 final class BadInputLog {
 
@@ -19,6 +21,8 @@ final class BadInputLog {
   private final String vrf;
   private long nextLogAt = Long.MIN_VALUE;
   private long suppressed;
+  private volatile SecurityEvents events = SecurityEvents.NONE;
+  private volatile String tenant;
 
   BadInputLog(Logger log, Scheduler scheduler, String vrf) {
     this.log = log;
@@ -26,7 +30,18 @@ final class BadInputLog {
     this.vrf = vrf;
   }
 
+  void reportTo(SecurityEvents events, String tenant) {
+    this.tenant = tenant;
+    this.events = events;
+  }
+
   void log(Interface ingress, MalformedPacketException e) {
+    events.report(
+        tenant,
+        "vrf/" + vrf,
+        ingress == null ? "" : ingress.name(),
+        "malformed",
+        e.reason().name().toLowerCase() + ": " + e.getMessage());
     if (mayLog()) {
       log.warn(
           "{}: dropped a malformed datagram from {} ({}: {}){}",

@@ -2,6 +2,7 @@ package io.mvpn.net;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.Prefix;
+import io.mvpn.api.events.SecurityEvents;
 import io.mvpn.api.time.Scheduler;
 import io.mvpn.net.route.RoutingTable;
 import io.mvpn.packet.MalformedPacketException;
@@ -93,6 +94,11 @@ public final class Vrf {
 
   public Counters counters() {
     return counters;
+  }
+
+  /** Where malformed datagrams are reported, as the given tenant's (null: none's). */
+  public void reportBadInputTo(SecurityEvents events, String tenant) {
+    badInput.reportTo(events, tenant);
   }
 
   // ---- interfaces, addresses, routes -------------------------------------------------------

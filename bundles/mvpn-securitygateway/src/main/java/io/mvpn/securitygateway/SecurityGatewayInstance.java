@@ -2,6 +2,8 @@ package io.mvpn.securitygateway;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.config.ConfigList;
+import io.mvpn.api.events.SecurityEvents;
+import io.mvpn.api.events.SecurityEventsRelay;
 import io.mvpn.api.ipsec.EspSaStore;
 import io.mvpn.api.ipsec.EspTunnelService;
 import io.mvpn.ipsec.esp.EspException;
@@ -37,6 +39,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -136,6 +140,12 @@ public final class SecurityGatewayInstance implements SecurityGatewayService {
   // Tunnels, keys and sequence reservations outlive this bundle there (blueprint principle 6).
   @Reference EspSaStore saStore;
 
+  @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+  volatile SecurityEvents boundEvents;
+
+  /** Where the gateway reports the ESP and updates it refuses. */
+  private final SecurityEventsRelay securityEvents = new SecurityEventsRelay(() -> boundEvents);
+
   private String name;
   private Vrf inside;
   private Vrf outside;
@@ -181,6 +191,7 @@ public final class SecurityGatewayInstance implements SecurityGatewayService {
             inside,
             () -> {
               SecurityGateway g = new SecurityGateway(gatewayConfig, outside, inside, epochOffset);
+              g.reportTo(securityEvents);
               g.start();
               // Restored in the same task as the start: no packet reaches the gateway before.
               GatewaySaStore stored =

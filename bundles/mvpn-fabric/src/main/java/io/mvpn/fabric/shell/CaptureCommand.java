@@ -10,6 +10,7 @@ import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.support.CommandException;
 import org.apache.karaf.shell.support.completers.StringsCompleter;
 
 /** {@code mvpn:capture start|stop <interface> [file]}: pcapng capture of one interface. */
@@ -46,7 +47,7 @@ public class CaptureCommand implements Action {
     Interface intf =
         fabric
             .findInterface(interfaceName)
-            .orElseThrow(() -> new IllegalArgumentException("no interface " + interfaceName));
+            .orElseThrow(() -> new CommandException("no interface " + interfaceName));
     switch (action) {
       case "start" -> {
         Path path = Path.of(file != null ? file : interfaceName + ".pcapng").toAbsolutePath();
@@ -62,7 +63,7 @@ public class CaptureCommand implements Action {
                     ? interfaceName + " was not capturing"
                     : interfaceName + ": capture stopped, " + packets + " packets written");
       }
-      default -> throw new IllegalArgumentException("action must be start or stop, not " + action);
+      default -> throw new CommandException("action must be start or stop, not " + action);
     }
     return null;
   }

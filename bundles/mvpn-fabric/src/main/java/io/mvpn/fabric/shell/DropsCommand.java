@@ -5,6 +5,7 @@ import io.mvpn.net.DropReason;
 import io.mvpn.net.Interface;
 import io.mvpn.net.Vrf;
 import io.mvpn.net.fabric.FabricService;
+import io.mvpn.net.transport.KernelSocketDrops;
 import io.mvpn.packet.MalformedPacketException;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,8 +21,9 @@ import org.apache.karaf.shell.support.table.ShellTable;
 /**
  * {@code mvpn:drops [vrf]}: what each VRF and each of its interfaces dropped, by reason, malformed
  * datagrams by what was wrong with them; only reasons that counted something. With the ICMP errors
- * the VRF held back and the datagrams waiting for fragments, it is what an operator reads when a
- * link carries garbage.
+ * the VRF held back, the datagrams waiting for fragments and what the kernel dropped at the
+ * appliance's UDP sockets (receive buffers full), it is what an operator reads when a link carries
+ * garbage or more than the appliance reads.
  */
 @Service
 @Command(
@@ -55,6 +57,10 @@ public class DropsCommand implements Action {
             .forEach(r -> table.addRow().addContent(r.vrf(), r.where(), r.reason(), r.count()));
       }
     }
+    if (vrf == null) {
+      kernelRows()
+          .forEach(r -> table.addRow().addContent(r.vrf(), r.where(), r.reason(), r.count()));
+    }
     table.print(session.getConsole());
     return null;
   }
@@ -67,6 +73,18 @@ public class DropsCommand implements Action {
     addIfCounted(rows, vrf.name(), "vrf", "waiting for fragments", vrf.reassembliesInProgress());
     for (Interface i : vrf.interfaces()) {
       add(rows, vrf.name(), i.name(), i.counters());
+    }
+    return rows;
+  }
+
+  /**
+   * What the kernel dropped at the appliance's own UDP sockets (host: and udp: transports) because
+   * their receive buffers were full: datagrams no counter of a VRF ever saw.
+   */
+  static List<Row> kernelRows() {
+    List<Row> rows = new ArrayList<>();
+    for (KernelSocketDrops.SocketDrops s : KernelSocketDrops.ofThisProcess()) {
+      addIfCounted(rows, "kernel", "udp " + s, "receive buffer full", s.drops());
     }
     return rows;
   }

@@ -1,6 +1,8 @@
 package io.mvpn.fabric.shell;
 
 import io.mvpn.api.MvpnId;
+import io.mvpn.api.config.ConfigurationErrors;
+import io.mvpn.api.config.RejectedConfiguration;
 import io.mvpn.api.tenant.Tenant;
 import io.mvpn.api.tenant.TenantService;
 import java.util.Arrays;
@@ -14,13 +16,17 @@ import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.support.CommandException;
 import org.apache.karaf.shell.support.table.ShellTable;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 
-/** {@code mvpn:info}: which functions run and which tenants this appliance serves. */
+/**
+ * {@code mvpn:info}: which functions run, which tenants this appliance serves, and which
+ * configurations were refused (PID, field, reason).
+ */
 @Service
 @Command(
     scope = "mvpn",
@@ -36,6 +42,9 @@ public class InfoCommand implements Action {
 
   @Reference TenantService tenantService;
 
+  @Reference(optional = true)
+  ConfigurationErrors configurationErrors;
+
   @Reference Session session;
 
   @Argument(index = 0, name = "tenant", description = "Show only this tenant", required = false)
@@ -43,20 +52,41 @@ public class InfoCommand implements Action {
   String tenant;
 
   @Override
-  public Object execute() {
+  public Object execute() throws CommandException {
     if (tenant != null) {
-      MvpnId id = MvpnId.of(tenant);
+      MvpnId id;
+      try {
+        id = MvpnId.of(tenant);
+      } catch (IllegalArgumentException e) {
+        // A typo, said on the console; not an error with a stack in karaf.log.
+        throw new CommandException(e.getMessage());
+      }
       Tenant t =
-          tenantService
-              .getTenant(id)
-              .orElseThrow(() -> new IllegalArgumentException("no tenant " + id));
+          tenantService.getTenant(id).orElseThrow(() -> new CommandException("no tenant " + id));
       printTenants(List.of(t));
       return null;
     }
     printFunctions();
     session.getConsole().println();
     printTenants(tenantService.getTenants());
+    printRejected();
     return null;
+  }
+
+  private void printRejected() {
+    List<RejectedConfiguration> rejected =
+        configurationErrors == null ? List.of() : configurationErrors.rejections();
+    if (rejected.isEmpty()) {
+      return;
+    }
+    session.getConsole().println();
+    session.getConsole().println("Rejected configurations:");
+    ShellTable table = new ShellTable();
+    table.column("PID");
+    table.column("Field");
+    table.column("Reason");
+    rejected.forEach(r -> table.addRow().addContent(r.pid(), r.field(), r.reason()));
+    table.print(session.getConsole());
   }
 
   private void printFunctions() {

@@ -29,8 +29,8 @@ public class InterfacesCommand implements Action {
     table.column("Transport");
     table.column("MTU").alignRight();
     table.column("State");
-    table.column("Rx").alignRight();
-    table.column("Tx").alignRight();
+    table.column("Rx datagrams").alignRight();
+    table.column("Tx datagrams").alignRight();
     table.column("Fragmented").alignRight();
     table.column("Fragments").alignRight();
     table.column("Drops").alignRight();

@@ -15,6 +15,7 @@ import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.support.CommandException;
 
 /** {@code mvpn:ping <vrf> <address>}: ICMP echo from inside a VRF, with loss and RTT. */
 @Service
@@ -50,12 +51,12 @@ public class PingCommand implements Action {
   @Override
   public Object execute() throws Exception {
     if (count < 1 || count > 100) {
-      throw new IllegalArgumentException("count must be 1..100");
+      throw new CommandException("count must be 1..100");
     }
     if (identifier < -1 || identifier > 0xFFFF) {
-      throw new IllegalArgumentException("identifier must be 0..65535");
+      throw new CommandException("identifier must be 0..65535");
     }
-    Vrf v = fabric.vrf(vrf).orElseThrow(() -> new IllegalArgumentException("no VRF " + vrf));
+    Vrf v = fabric.vrf(vrf).orElseThrow(() -> new CommandException("no VRF " + vrf));
     Ipv4Address target = Ipv4Address.parse(address);
     long timeoutMs = 2000;
     PingProbe probe =

@@ -11,6 +11,7 @@ import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.support.CommandException;
 import org.apache.karaf.shell.support.table.ShellTable;
 
 /** {@code mvpn:routes [vrf]}: the routing tables, one VRF or all. */
@@ -27,12 +28,11 @@ public class RoutesCommand implements Action {
   String vrf;
 
   @Override
-  public Object execute() {
+  public Object execute() throws CommandException {
     List<Vrf> vrfs =
         vrf == null
             ? fabric.vrfs()
-            : List.of(
-                fabric.vrf(vrf).orElseThrow(() -> new IllegalArgumentException("no VRF " + vrf)));
+            : List.of(fabric.vrf(vrf).orElseThrow(() -> new CommandException("no VRF " + vrf)));
     ShellTable table = new ShellTable();
     table.column("VRF");
     table.column("Prefix");

@@ -3,28 +3,20 @@ package io.mvpn.fabric.tenant;
 import io.mvpn.api.MvpnId;
 import io.mvpn.api.Prefix;
 import io.mvpn.api.config.ConfigList;
+import io.mvpn.api.config.InvalidConfigurationException;
 import io.mvpn.api.tenant.Tenant;
 import java.util.List;
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
-import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One tenant, made from one factory configuration: {@code etc/io.mvpn.tenant-acme.cfg} becomes PID
- * {@code io.mvpn.tenant~acme} and one instance of this component. The configuration's {@code
- * mvpn.tenant} key doubles as the service property every per-tenant service carries.
+ * {@code io.mvpn.tenant~acme}, read into one instance of this class by a {@link TenantComponent}.
+ * The configuration's {@code mvpn.tenant} key doubles as the service property every per-tenant
+ * service carries.
  */
-@Component(
-    configurationPid = TenantInstance.PID,
-    configurationPolicy = ConfigurationPolicy.REQUIRE,
-    immediate = true,
-    service = Tenant.class)
-@Designate(ocd = TenantInstance.Config.class, factory = true)
 public final class TenantInstance implements Tenant {
 
   public static final String PID = "io.mvpn.tenant";
@@ -55,17 +47,24 @@ public final class TenantInstance implements Tenant {
   private final String description;
   private final List<Prefix> homeRealms;
 
-  /** Refuses a bad configuration: SCR then logs the error and registers no tenant. */
-  @Activate
+  /**
+   * Reads a configuration.
+   *
+   * @throws InvalidConfigurationException naming the field whose value it cannot take
+   */
   public TenantInstance(Config config) {
-    this.id = MvpnId.of(config.mvpn_tenant());
+    this.id =
+        InvalidConfigurationException.read("mvpn.tenant", () -> MvpnId.of(config.mvpn_tenant()));
     this.description = config.description();
     this.homeRealms =
-        ConfigList.words(config.homeRealms()).stream()
-            .map(Prefix::parse)
-            .sorted()
-            .distinct()
-            .toList();
+        InvalidConfigurationException.read(
+            "homeRealms",
+            () ->
+                ConfigList.words(config.homeRealms()).stream()
+                    .map(Prefix::parse)
+                    .sorted()
+                    .distinct()
+                    .toList());
     LOG.info("tenant {} up, home realms {}", id, homeRealms);
   }
 

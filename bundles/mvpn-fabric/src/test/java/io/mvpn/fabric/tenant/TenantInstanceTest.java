@@ -4,9 +4,9 @@ import static io.mvpn.fabric.tenant.TenantConfigs.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.mvpn.api.AddressFormatException;
 import io.mvpn.api.MvpnId;
 import io.mvpn.api.Prefix;
+import io.mvpn.api.config.InvalidConfigurationException;
 import org.junit.jupiter.api.Test;
 
 class TenantInstanceTest {
@@ -30,10 +30,21 @@ class TenantInstanceTest {
   }
 
   @Test
-  void refusesBadIdOrRealm() {
+  void aBadIdOrRealmIsRefusedNamingItsField() {
     assertThatThrownBy(() -> new TenantInstance(config("Acme Corp", "")))
-        .isInstanceOf(IllegalArgumentException.class);
+        .isInstanceOfSatisfying(
+            InvalidConfigurationException.class,
+            e -> {
+              assertThat(e.field()).isEqualTo("mvpn.tenant");
+              assertThat(e.reason()).contains("'Acme Corp'");
+              assertThat(e.getStackTrace()).isEmpty();
+            });
     assertThatThrownBy(() -> new TenantInstance(config("acme", "", "10.1.0.5/16")))
-        .isInstanceOf(AddressFormatException.class);
+        .isInstanceOfSatisfying(
+            InvalidConfigurationException.class,
+            e -> {
+              assertThat(e.field()).isEqualTo("homeRealms");
+              assertThat(e.reason()).contains("10.1.0.5/16");
+            });
   }
 }

@@ -2,6 +2,8 @@ package io.mvpn.foreignagent.internal;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.config.ConfigList;
+import io.mvpn.api.events.SecurityEvents;
+import io.mvpn.api.events.SecurityEventsRelay;
 import io.mvpn.api.mobility.CounterStore;
 import io.mvpn.api.mobility.VisitorStore;
 import io.mvpn.foreignagent.ForeignAgent;
@@ -21,6 +23,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -82,6 +86,12 @@ public final class ForeignAgentInstance implements ForeignAgentService {
     @AttributeDefinition(name = "Advertisement interval (ms)")
     int advertisementIntervalMs() default 1000;
   }
+
+  @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+  volatile SecurityEvents boundEvents;
+
+  /** Where the agent reports what it refuses. */
+  private final SecurityEventsRelay securityEvents = new SecurityEventsRelay(() -> boundEvents);
 
   @Reference FabricService fabric;
 
@@ -153,6 +163,7 @@ public final class ForeignAgentInstance implements ForeignAgentService {
                       uplink,
                       new ForeignAgent.Stores(
                           name, visitorStore, counterStore, fabric.epochOffsetNanos()));
+              fa.reportTo(securityEvents);
               fa.start();
               return fa;
             });

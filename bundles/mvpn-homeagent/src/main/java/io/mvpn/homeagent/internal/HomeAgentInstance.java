@@ -3,6 +3,8 @@ package io.mvpn.homeagent.internal;
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.MvpnId;
 import io.mvpn.api.config.ConfigList;
+import io.mvpn.api.events.SecurityEvents;
+import io.mvpn.api.events.SecurityEventsRelay;
 import io.mvpn.api.mobility.BindingStore;
 import io.mvpn.api.mobility.CounterStore;
 import io.mvpn.api.tenant.Tenant;
@@ -24,6 +26,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -98,6 +102,12 @@ public final class HomeAgentInstance implements HomeAgent {
   @Reference(name = "tenant")
   Tenant tenant;
 
+  @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+  volatile SecurityEvents boundEvents;
+
+  /** Where the engines report what they refuse. */
+  private final SecurityEventsRelay securityEvents = new SecurityEventsRelay(() -> boundEvents);
+
   private VirtualHomeAgent engine;
   private Vrf publicVrf;
 
@@ -147,6 +157,7 @@ public final class HomeAgentInstance implements HomeAgent {
                       store.onClock(fabric.epochOffsetNanos()),
                       fabric.epochOffsetNanos(),
                       new RegistrationStats(counters, RegistrationStats.scope(id.toString())));
+              ha.reportTo(securityEvents);
               ha.start();
               return ha;
             });

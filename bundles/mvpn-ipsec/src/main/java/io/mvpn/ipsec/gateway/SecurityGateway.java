@@ -2,6 +2,7 @@ package io.mvpn.ipsec.gateway;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.Prefix;
+import io.mvpn.api.events.SecurityEvents;
 import io.mvpn.api.time.Scheduler;
 import io.mvpn.ipsec.esp.EspException;
 import io.mvpn.ipsec.esp.EspInUdp;
@@ -82,19 +83,6 @@ public final class SecurityGateway {
   public record Update(
       long atNanos, Ipv4Address homeAddress, Ipv4Address oldCareOf, Ipv4Address newCareOf) {}
 
-  /** A tunnel with the two SPD entries that point at it. */
-  private static final class Entry {
-    final MobileTunnel tunnel;
-    SecurityPolicy homePolicy;
-    SecurityPolicy careOfPolicy;
-    // Inbound SAs of this node's previous keys, still accepted until retired (RFC 7296 §2.8).
-    final List<EspSecurityAssociation> retiring = new ArrayList<>(1);
-
-    Entry(MobileTunnel tunnel) {
-      this.tunnel = tunnel;
-    }
-  }
-
   private final Config config;
   private final Vrf outside;
   private final Vrf inside;
@@ -102,11 +90,12 @@ public final class SecurityGateway {
   private final long epochOffsetNanos;
   private final SecurityAssociationDatabase sad = new SecurityAssociationDatabase();
   private final SecurityPolicyDatabase spd = new SecurityPolicyDatabase();
-  private final Map<Integer, Entry> byHome = new LinkedHashMap<>();
-  private final Map<EspSecurityAssociation, Entry> bySa = new HashMap<>();
+  private final Map<Integer, GatewayEntry> byHome = new LinkedHashMap<>();
+  private final Map<EspSecurityAssociation, GatewayEntry> bySa = new HashMap<>();
   private final Map<Ipv4Address, Long> lastSiu = new HashMap<>();
   private final long[] counters = new long[GatewayCounter.values().length];
   private final UnknownSpiLog unknownSpis;
+  private final GatewayEvents events;
   private final Map<EspException.Reason, Long> refusals = new EnumMap<>(EspException.Reason.class);
   private final List<Consumer<Update>> listeners = new ArrayList<>();
   private final List<Registration> registrations = new ArrayList<>();
@@ -123,6 +112,12 @@ public final class SecurityGateway {
     this.scheduler = inside.scheduler();
     this.epochOffsetNanos = epochOffsetNanos;
     this.unknownSpis = new UnknownSpiLog("gateway " + config.publicAddress(), LOG, scheduler);
+    this.events = new GatewayEvents(config.publicAddress());
+  }
+
+  /** Where refused ESP and updates are reported: ICV failures, replays, unknown SPIs, SIUs. */
+  public void reportTo(SecurityEvents securityEvents) {
+    events.reportTo(securityEvents);
   }
 
   public Config config() {
@@ -170,7 +165,7 @@ public final class SecurityGateway {
 
   private void install(MobileTunnel tunnel) {
     uninstall(tunnel.homeAddress());
-    Entry e = new Entry(tunnel);
+    GatewayEntry e = new GatewayEntry(tunnel);
     sad.add(tunnel.inbound());
     e.homePolicy = protect(tunnel.homeAddress(), tunnel);
     e.careOfPolicy = protect(tunnel.careOfAddress(), tunnel);
@@ -188,7 +183,7 @@ public final class SecurityGateway {
    * #retireInbound}. Without a tunnel for the node, as {@link #addTunnel}.
    */
   public void rekeyTunnel(MobileTunnel next) {
-    Entry old = byHome.get(next.homeAddress().toInt());
+    GatewayEntry old = byHome.get(next.homeAddress().toInt());
     if (old == null) {
       addTunnel(next);
       return;
@@ -202,12 +197,12 @@ public final class SecurityGateway {
     List<EspSecurityAssociation> keep = new ArrayList<>(old.retiring);
     keep.add(old.tunnel.inbound());
     install(moved);
-    Entry e = byHome.get(next.homeAddress().toInt());
+    GatewayEntry e = byHome.get(next.homeAddress().toInt());
     keepRetiring(e, keep);
     saved(moved, e.retiring);
   }
 
-  private void keepRetiring(Entry e, List<EspSecurityAssociation> keep) {
+  private void keepRetiring(GatewayEntry e, List<EspSecurityAssociation> keep) {
     for (EspSecurityAssociation in : keep) {
       sad.add(in);
       bySa.put(in, e);
@@ -217,7 +212,7 @@ public final class SecurityGateway {
 
   /** Stops accepting a node's previous inbound SA once IKE has deleted it. */
   public void retireInbound(EspSecurityAssociation inbound) {
-    Entry e = bySa.get(inbound);
+    GatewayEntry e = bySa.get(inbound);
     if (e != null && e.retiring.remove(inbound)) {
       sad.remove(inbound);
       bySa.remove(inbound);
@@ -230,7 +225,7 @@ public final class SecurityGateway {
    * through a re-key only stops being accepted. False if the gateway holds none.
    */
   public boolean removeInbound(int spi) {
-    for (Entry e : List.copyOf(byHome.values())) {
+    for (GatewayEntry e : List.copyOf(byHome.values())) {
       if (e.tunnel.inbound().spi() == spi) {
         removeTunnel(e.tunnel.homeAddress());
         return true;
@@ -261,7 +256,7 @@ public final class SecurityGateway {
   }
 
   private MobileTunnel uninstall(Ipv4Address homeAddress) {
-    Entry e = byHome.remove(homeAddress.toInt());
+    GatewayEntry e = byHome.remove(homeAddress.toInt());
     if (e == null) {
       return null;
     }
@@ -280,7 +275,7 @@ public final class SecurityGateway {
   }
 
   public MobileTunnel tunnel(Ipv4Address homeAddress) {
-    Entry e = byHome.get(homeAddress.toInt());
+    GatewayEntry e = byHome.get(homeAddress.toInt());
     return e == null ? null : e.tunnel;
   }
 
@@ -391,10 +386,11 @@ public final class SecurityGateway {
     }
     // The wildcard SA matches whatever the outer source is (c7).
     EspSecurityAssociation sa = sad.lookup(buf.getInt(start), destination, source);
-    Entry e = sa == null ? null : bySa.get(sa);
+    GatewayEntry e = sa == null ? null : bySa.get(sa);
     if (e == null) {
       count(GatewayCounter.UNKNOWN_SPI);
       unknownSpis.report(buf.getInt(start), Ipv4Address.of(source));
+      events.unknownSpi(buf.getInt(start), Ipv4Address.of(source));
       return;
     }
     long topBefore = sa.sequence();
@@ -403,7 +399,7 @@ public final class SecurityGateway {
       inner = sa.open(outside.alloc(), buf, start, length);
     } catch (EspException x) {
       refuse(x.reason());
-      LOG.debug("ESP from {} refused: {}", Ipv4Address.of(source), x.getMessage());
+      events.espRefused(source, x);
       return;
     }
     if (saStore != null) {
@@ -464,7 +460,7 @@ public final class SecurityGateway {
     @Override
     protected void forward(Ipv4Packet inner, int nextHop) {
       SecurityPolicy p = spd.match(inner, true);
-      Entry e = p == null || p.action() != Action.PROTECT ? null : bySa.get(p.outboundSa());
+      GatewayEntry e = p == null || p.action() != Action.PROTECT ? null : bySa.get(p.outboundSa());
       if (e == null) {
         count(GatewayCounter.OUTBOUND_SELECTOR_MISS);
         return;
@@ -516,33 +512,32 @@ public final class SecurityGateway {
     try {
       siu = SecurityInformationUpdate.parse(d.payload());
     } catch (MalformedPacketException x) {
-      count(GatewayCounter.SIU_MALFORMED);
+      siuRefused(d, GatewayCounter.SIU_MALFORMED);
       return;
     }
     // Verified before anything in it is believed.
     MobilitySecurityAssociation key = config.homeAgentKeys().get(siu.homeAgent());
     if (key == null) {
-      count(GatewayCounter.SIU_UNKNOWN_HOME_AGENT);
+      siuRefused(d, GatewayCounter.SIU_UNKNOWN_HOME_AGENT);
       return;
     }
     if (!siu.verify(key)) {
-      count(GatewayCounter.SIU_FORGED);
-      LOG.warn("SIU claiming {} does not verify: dropped", siu.homeAgent());
+      siuRefused(d, GatewayCounter.SIU_FORGED);
       return;
     }
     long id = siu.identification();
     Long last = lastSiu.get(siu.homeAgent());
     if (Math.abs((id >>> 32) - ntpSeconds()) > config.replayToleranceSeconds()
         || (last != null && Long.compareUnsigned(id, last) <= 0)) {
-      count(GatewayCounter.SIU_REPLAYED);
+      siuRefused(d, GatewayCounter.SIU_REPLAYED);
       return;
     }
-    Entry e = byHome.get(siu.homeAddress().toInt());
+    GatewayEntry e = byHome.get(siu.homeAddress().toInt());
     Ipv4Address old = siu.oldCareOf();
     Ipv4Address current = e == null ? null : e.tunnel.careOfAddress();
     if (e == null
         || !(old.toInt() == 0 || old.equals(current) || siu.newCareOf().equals(current))) {
-      count(GatewayCounter.SIU_UNKNOWN_SA);
+      siuRefused(d, GatewayCounter.SIU_UNKNOWN_SA);
       return;
     }
     lastSiu.put(siu.homeAgent(), id);
@@ -569,7 +564,7 @@ public final class SecurityGateway {
     }
   }
 
-  private void repoint(Entry e, Ipv4Address newCareOf) {
+  private void repoint(GatewayEntry e, Ipv4Address newCareOf) {
     Ipv4Address old = e.tunnel.careOfAddress();
     if (old.equals(newCareOf)) {
       return;
@@ -585,6 +580,11 @@ public final class SecurityGateway {
 
   private long ntpSeconds() {
     return MipConstants.ntpSeconds(scheduler.nanoTime(), epochOffsetNanos);
+  }
+
+  private void siuRefused(UdpDatagram d, GatewayCounter why) {
+    count(why);
+    events.siuRefused(d.ip().sourceAddress(), why);
   }
 
   private void count(GatewayCounter c) {

@@ -10,6 +10,7 @@ import io.mvpn.api.ipsec.EspTunnel;
 import io.mvpn.api.ipsec.EspTunnelService;
 import io.mvpn.api.ipsec.IkeDatagram;
 import io.mvpn.api.ipsec.SaLifetime;
+import io.mvpn.api.testing.RecordedSecurityEvents;
 import io.mvpn.api.time.Scheduler;
 import io.mvpn.ipsec.esp.EspSecurityAssociation;
 import io.mvpn.ipsec.esp.EspSecurityAssociation.Direction;
@@ -367,6 +368,26 @@ class SecurityGatewayTunnelsTest {
     assertThat(gateway.counter(GatewayCounter.ESP_RECEIVED)).isEqualTo(1);
     assertThat(gateway.counter(GatewayCounter.UNKNOWN_SPI)).isEqualTo(1);
     assertThat(gateway.counter(GatewayCounter.ESP_ACCEPTED)).isZero();
+  }
+
+  @Test
+  void unknownSpisAndReplaysAreReportedAsSecurityEventsWithTheirSource() throws Exception {
+    RecordedSecurityEvents events = new RecordedSecurityEvents();
+    gateway.reportTo(events);
+    EspTunnel t = newTunnel();
+    nodeSends(t.inbound().spi(), "before any SA");
+    tunnels.install(t);
+    ByteBuf once = nodeSeals(t.inbound().spi(), "once");
+    ByteBuf again = once.copy(); // the same packet, captured and sent again
+    lab.vrf("mn", "main").send(once);
+    run();
+    lab.vrf("mn", "main").send(again);
+    run();
+
+    assertThat(atHost).containsExactly("once");
+    assertThat(events.reasonsAndSources())
+        .containsExactly("esp-unknown-spi from " + NODE, "esp-replay from " + NODE);
+    assertThat(events.all()).allMatch(e -> e.function().equals("securitygateway/" + GW));
   }
 
   @Test

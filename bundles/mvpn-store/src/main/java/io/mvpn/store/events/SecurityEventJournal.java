@@ -1,0 +1,103 @@
+package io.mvpn.store.events;
+
+import io.mvpn.api.events.SecurityEvent;
+import io.mvpn.api.events.SecurityEvents;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * The security events as a plain engine: a ring of the recent ones, each reason's total, and log
+ * lines at the rate a {@link LogRateLimiter} allows, with one "N more suppressed" line for each
+ * window that held some back. Its clocks are given (virtual time in tests). Reports come from many
+ * threads; one lock guards it, held for a few field updates (and a log line, at most a few a
+ * second).
+ */
+public final class SecurityEventJournal implements SecurityEvents {
+
+  private final EventRing ring;
+  private final LogRateLimiter limiter;
+  private final LongSupplier nanoClock;
+  private final Supplier<Instant> wallClock;
+  private final Consumer<String> lines;
+  private final SortedMap<String, Long> totals = new TreeMap<>();
+
+  /**
+   * @param nanoClock the limiter's time
+   * @param wallClock the events' time stamps
+   * @param lines where log lines go
+   */
+  SecurityEventJournal(
+      int capacity,
+      LogRateLimiter limiter,
+      LongSupplier nanoClock,
+      Supplier<Instant> wallClock,
+      Consumer<String> lines) {
+    this.ring = new EventRing(capacity);
+    this.limiter = limiter;
+    this.nanoClock = nanoClock;
+    this.wallClock = wallClock;
+    this.lines = lines;
+  }
+
+  @Override
+  public synchronized void report(
+      String tenant, String function, String source, String reason, String detail) {
+    SecurityEvent event =
+        new SecurityEvent(wallClock.get(), tenant, function, source, reason, detail);
+    ring.add(event);
+    totals.merge(event.reason(), 1L, Long::sum);
+    long now = nanoClock.getAsLong();
+    summarise(limiter.closeWindow(now));
+    if (limiter.admit(event.reason(), now)) {
+      lines.accept(line(event));
+    }
+  }
+
+  /** Writes the summary of a window that has ended; the owner calls it a few times a second. */
+  public synchronized void flush() {
+    summarise(limiter.closeWindow(nanoClock.getAsLong()));
+  }
+
+  private void summarise(Map<String, Long> suppressed) {
+    if (suppressed == null || suppressed.isEmpty()) {
+      return;
+    }
+    long sum = suppressed.values().stream().mapToLong(Long::longValue).sum();
+    lines.accept(
+        sum
+            + " more suppressed ("
+            + suppressed.entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue())
+                .collect(Collectors.joining(", "))
+            + ")");
+  }
+
+  static String line(SecurityEvent e) {
+    return "tenant="
+        + e.tenant()
+        + " function="
+        + e.function()
+        + " source="
+        + (e.source().isEmpty() ? "-" : e.source())
+        + " reason="
+        + e.reason()
+        + (e.detail().isEmpty() ? "" : " detail=\"" + e.detail().replace('"', '\'') + "\"");
+  }
+
+  @Override
+  public synchronized List<SecurityEvent> recent(int limit, String tenant) {
+    return ring.recent(limit, tenant);
+  }
+
+  @Override
+  public synchronized SortedMap<String, Long> totals() {
+    return new TreeMap<>(totals);
+  }
+}
