@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  */
 class Ipv4FuzzTest {
 
-  @FuzzTest(maxDuration = "60s")
+  @FuzzTest(maxDuration = "30m")
   void anyBytesParseAsADatagramOrFailTyped(byte[] data) {
     try {
       parseEverything(Unpooled.wrappedBuffer(data), 0);
@@ -75,7 +75,7 @@ class Ipv4FuzzTest {
    * its position in the original datagram, so a reassembled datagram can be checked byte by byte
    * whatever order, overlap or duplication the input chose.
    */
-  @FuzzTest(maxDuration = "60s")
+  @FuzzTest(maxDuration = "30m")
   void fragmentsReassembleIntoWhatWasSentOrAreDropped(FuzzedDataProvider input) throws Exception {
     Ipv4Reassembler reassembler = new Ipv4Reassembler(MAX_DATAGRAMS, MAX_BYTES, TIMEOUT_NANOS);
     List<ByteBuf> offered = new ArrayList<>();

@@ -48,7 +48,7 @@ class MipFuzzTest {
           MipConstants.EXT_UDP_TUNNEL_REQUEST,
           MipConstants.EXT_UDP_TUNNEL_REPLY);
 
-  @FuzzTest(maxDuration = "60s")
+  @FuzzTest(maxDuration = "30m")
   void registrationMessagesParseOrFailTyped(byte[] data) {
     ByteBuf buf = Unpooled.wrappedBuffer(data);
     if (UdpTunnel.isData(buf)) {

@@ -32,7 +32,7 @@ class SiuFuzzTest {
           Algorithm.HMAC_SHA256,
           "a key never used to sign".getBytes(StandardCharsets.US_ASCII));
 
-  @FuzzTest(maxDuration = "60s")
+  @FuzzTest(maxDuration = "30m")
   void securityInformationUpdatesParseOrFailTyped(byte[] data) {
     ByteBuf buf = Unpooled.wrappedBuffer(data);
     SecurityInformationUpdate siu;
