@@ -52,31 +52,44 @@ class TunIngressFuzzTest {
     public void close() {}
   }
 
+  /** Built once: a router and a host, reset by time alone (the reassembly timeout). */
+  private static final class Rig {
+    final VirtualTimeScheduler time = new VirtualTimeScheduler();
+    final RecordingAllocator routerBuffers = new RecordingAllocator();
+    final RecordingAllocator hostBuffers = new RecordingAllocator();
+    final Vrf router = new Vrf("router", time, routerBuffers);
+    final Vrf host = new Vrf("host", time, hostBuffers);
+    final MemorySegment lan = new MemorySegment("lan", LinkProperties.IDEAL, 1);
+    final Interface tun = router.addInterface("tun0", ROUTER_TUN, 24, new KernelSide());
+
+    Rig() {
+      router.addInterface("lan0", ROUTER_LAN, 24, lan.newPort());
+      host.addInterface("eth0", HOST, 24, lan.newPort());
+      host.addRoute(Prefix.DEFAULT_ROUTE, ROUTER_LAN, Route.Origin.STATIC);
+      router.bindUdp(9, (vrf, in, udp) -> udp.payload().readableBytes());
+      host.bindUdp(
+          7,
+          (vrf, in, udp) ->
+              vrf.sendUdp(HOST, udp.ip().sourceAddress(), 7, udp.sourcePort(), udp.payload()));
+    }
+  }
+
+  private static Rig rig;
+
   @FuzzTest(maxDuration = "30m")
   void anyBytesFromTheTunAreRoutedOrDroppedAndNoBufferIsLeftHeld(byte[] data) {
-    VirtualTimeScheduler time = new VirtualTimeScheduler();
-    RecordingAllocator routerBuffers = new RecordingAllocator();
-    RecordingAllocator hostBuffers = new RecordingAllocator();
-    Vrf router = new Vrf("router", time, routerBuffers);
-    Vrf host = new Vrf("host", time, hostBuffers);
-    MemorySegment lan = new MemorySegment("lan", LinkProperties.IDEAL, 1);
-    Interface tun = router.addInterface("tun0", ROUTER_TUN, 24, new KernelSide());
-    router.addInterface("lan0", ROUTER_LAN, 24, lan.newPort());
-    host.addInterface("eth0", HOST, 24, lan.newPort());
-    host.addRoute(Prefix.DEFAULT_ROUTE, ROUTER_LAN, Route.Origin.STATIC);
-    router.bindUdp(9, (vrf, in, udp) -> udp.payload().readableBytes());
-    host.bindUdp(
-        7,
-        (vrf, in, udp) ->
-            vrf.sendUdp(HOST, udp.ip().sourceAddress(), 7, udp.sourcePort(), udp.payload()));
-
+    if (rig == null) {
+      rig = new Rig();
+    }
     ByteBuf read = Unpooled.buffer(data.length).writeBytes(data);
-    tun.receive(read);
-    time.advance(2, TimeUnit.MINUTES);
+    rig.tun.receive(read);
+    rig.time.advance(2, TimeUnit.MINUTES);
 
-    assertThat(router.reassembliesInProgress()).isZero();
+    assertThat(rig.router.reassembliesInProgress()).isZero();
     assertThat(read.refCnt()).as("the datagram read from the TUN was released").isZero();
-    assertThat(routerBuffers.held()).as("buffers the router still holds").isZero();
-    assertThat(hostBuffers.held()).as("buffers the host still holds").isZero();
+    assertThat(rig.routerBuffers.held()).as("buffers the router still holds").isZero();
+    assertThat(rig.hostBuffers.held()).as("buffers the host still holds").isZero();
+    rig.routerBuffers.forgetReleased();
+    rig.hostBuffers.forgetReleased();
   }
 }

@@ -53,7 +53,11 @@ class Ipv4FuzzTest {
       case IpProtocol.ICMP -> {
         IcmpMessage icmp = IcmpMessage.parse(ip);
         if (icmp.type() == IcmpType.ROUTER_ADVERTISEMENT) {
-          AgentAdvertisement.parse(RouterAdvertisement.parse(icmp)).toString();
+          // Null for a plain router advertisement: it carries no mobility agent extension.
+          AgentAdvertisement agent = AgentAdvertisement.parse(RouterAdvertisement.parse(icmp));
+          if (agent != null) {
+            agent.toString();
+          }
         }
       }
       case IpProtocol.IPIP -> {
@@ -109,7 +113,7 @@ class Ipv4FuzzTest {
           assertThat(datagram.identification()).isEqualTo(0x4000 + which);
           ByteBuf data = datagram.payload();
           for (int i = 0; i < data.readableBytes(); i++) {
-            assertThat(data.getUnsignedByte(data.readerIndex() + i))
+            assertThat((int) data.getUnsignedByte(data.readerIndex() + i))
                 .as("byte %d of datagram %d", i, which)
                 .isEqualTo(pattern(which, i));
           }
