@@ -64,8 +64,11 @@ public enum AodvCounter {
   HANDOVER_COMPLETED,
   /** Handovers that could not reach the old sink (c35): new sink's RERR, node's fallback. */
   HANDOVER_FAILED,
-  /** Control messages that did not parse (bad lengths, unknown types). */
+  /** Control messages that did not parse (bad lengths, unknown types) or claim 255 hops. */
   MALFORMED,
-  /** Control messages ignored: from ourselves, from a blacklisted neighbour, or stale. */
+  /**
+   * Control messages ignored: from ourselves, from a blacklisted neighbour, stale, or a RREP naming
+   * us as its destination.
+   */
   IGNORED
 }

@@ -208,6 +208,18 @@ public final class MobilityRouter {
       ctx.count(AodvCounter.MALFORMED);
       return;
     }
+    if (noRoomForOurHop(message)) {
+      // RFC 3561 §6.5, §6.7: we add our hop to the 8-bit count; at 255 there is none left, and
+      // no real path is that long (NET_DIAMETER is 35). Taken, it made a route of 256 hops.
+      ctx.count(AodvCounter.MALFORMED);
+      return;
+    }
+    if (message instanceof RouteReply rrep && rrep.destination().equals(ctx.self)) {
+      // A route to ourselves through a neighbour: no RREP of any node we talk to names us as its
+      // destination (ours name us as originator); taken, it made a route to this router's address.
+      ctx.count(AodvCounter.IGNORED);
+      return;
+    }
     if (rreps.ignoresRreqsFrom(sender, now) && message instanceof RouteRequest) {
       ctx.count(AodvCounter.IGNORED); // §6.8: RREQs from a blacklisted neighbour are ignored
       return;
@@ -229,6 +241,11 @@ public final class MobilityRouter {
     } else if (message instanceof RouteReplyAck) {
       rreps.acknowledged(sender);
     }
+  }
+
+  private static boolean noRoomForOurHop(AodvMessage message) {
+    return (message instanceof RouteRequest rreq && rreq.hopCount() == 255)
+        || (message instanceof RouteReply rrep && rrep.hopCount() == 255);
   }
 
   /** Every quarter HELLO_INTERVAL: links, re-requests, refreshes, then expiry. */

@@ -67,7 +67,7 @@ class WorkgroupZoneTest {
   // ---- who sees what
 
   /** The membership model, written out independently of the directory's own answers. */
-  private static final Map<MemberId, Set<String>> SEES =
+  static final Map<MemberId, Set<String>> SEES =
       Map.of(
           ALICE, Set.of(ALICE_NAME, CAROL_NAME, DAVE_NAME),
           BOB, Set.of(BOB_NAME, CAROL_NAME),
@@ -76,7 +76,7 @@ class WorkgroupZoneTest {
           ERIN, Set.of(ERIN_NAME),
           STRANGER, Set.of());
 
-  private static final Map<String, String> ADDRESS =
+  static final Map<String, String> ADDRESS =
       Map.of(
           ALICE_NAME, "10.1.0.5",
           BOB_NAME, "10.1.0.5",

@@ -40,6 +40,11 @@ public final class RecordingAllocator extends AbstractByteBufAllocator {
     return allocated.stream().filter(b -> b.refCnt() > 0).count();
   }
 
+  /** Stops tracking the buffers already released, so a long run keeps only what is held. */
+  public void forgetReleased() {
+    allocated.removeIf(b -> b.refCnt() == 0);
+  }
+
   public int allocated() {
     return allocated.size();
   }

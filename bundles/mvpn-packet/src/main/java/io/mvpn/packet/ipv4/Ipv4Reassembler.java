@@ -81,8 +81,9 @@ public final class Ipv4Reassembler {
     int offset = fragment.fragmentOffset();
     int length = fragment.payloadLength();
     int end = offset + length;
-    if (fragment.moreFragments() && length % 8 != 0) {
-      // Only the last fragment may end off an 8-byte boundary.
+    if (fragment.moreFragments() && (length == 0 || length % 8 != 0)) {
+      // Only the last fragment may end off an 8-byte boundary, or be empty: an empty one in the
+      // middle covers nothing, so the overlap checks cannot see a second piece at its offset.
       drop(key, p);
       overlapping++;
       return null;
@@ -119,7 +120,7 @@ public final class Ipv4Reassembler {
     p.pieces.add(new Piece(offset, fragment.payload().retain()));
     p.bytes += length;
     bytesHeld += length;
-    if (offset == 0) {
+    if (offset == 0 && p.header == null) {
       p.header = fragment.buffer().retainedSlice(fragment.offset(), fragment.headerLength());
     }
     if (p.totalPayload < 0 || p.header == null || p.bytes != p.totalPayload) {
