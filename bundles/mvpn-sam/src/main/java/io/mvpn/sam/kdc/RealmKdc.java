@@ -62,6 +62,7 @@ public final class RealmKdc implements TenantKdc, AutoCloseable {
       // PA-REQ-ENC-PA-REP and is answered without pre-authentication).
       server.getKdcConfig().setBoolean(KdcConfigKey.PREAUTH_REQUIRED, true);
       server.init();
+      writeClientConfig(settings);
       RealmKdc kdc = new RealmKdc(settings, server);
       kdc.restoreOrSave();
       server.start();
@@ -79,6 +80,44 @@ public final class RealmKdc implements TenantKdc, AutoCloseable {
   @Override
   public InetSocketAddress address() {
     return settings.listen();
+  }
+
+  /**
+   * The directory holding {@code krb5.conf}, the client configuration for this realm (MIT's format,
+   * which Kerby's client reads too): what a client of this KDC, or an operator, points at.
+   */
+  public Path clientConfigDir() {
+    return settings.dataDir();
+  }
+
+  /**
+   * Replaces the krb5.conf Kerby's init() wrote: Kerby fills its "kdc =" line from a port of its
+   * own choosing, not the TCP port it then listens on, so a client reading it asks whatever answers
+   * on that other port.
+   */
+  private static void writeClientConfig(KdcSettings settings) throws IOException {
+    String host = settings.listen().getAddress().getHostAddress();
+    int port = settings.listen().getPort();
+    Files.writeString(
+        settings.dataDir().resolve("krb5.conf"),
+        String.join(
+            "\n",
+            "# Clients of the " + settings.realm() + " KDC (rewritten at each start).",
+            "[libdefaults]",
+            "  default_realm = " + settings.realm(),
+            "  kdc_realm = " + settings.realm(),
+            "  dns_lookup_kdc = false",
+            "  udp_preference_limit = 1",
+            "  default_tkt_enctypes = " + String.join(" ", settings.encryptionTypes()),
+            "  default_tgs_enctypes = " + String.join(" ", settings.encryptionTypes()),
+            "  permitted_enctypes = " + String.join(" ", settings.encryptionTypes()),
+            "  kdc_tcp_port = " + port,
+            "  kdc_udp_port = " + port,
+            "[realms]",
+            "  " + settings.realm() + " = {",
+            "    kdc = " + host + ":" + port,
+            "  }",
+            ""));
   }
 
   /** The file the principals' keys are kept in. */

@@ -6,7 +6,6 @@ import java.util.List;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
-import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.api.console.Session;
@@ -23,17 +22,20 @@ public class KdcCommand implements Action {
   @Argument(index = 0, name = "action", description = "principals | add", required = true)
   String action;
 
-  @Argument(index = 1, name = "name", description = "principals: a realm; add: the principal")
-  String name;
+  // Karaf reads options only before the first argument; these follow the action, so they are
+  // taken from the words after it.
+  @Argument(
+      index = 1,
+      name = "words",
+      description =
+          "principals: [REALM]; add: PRINCIPAL [--password PW] [--keytab FILE] [--realm R]",
+      multiValued = true)
+  List<String> words;
 
-  @Option(name = "--realm", description = "add: the realm, when the appliance runs several")
-  String realm;
-
-  @Option(name = "--password", description = "add: a user principal with this password")
-  String password;
-
-  @Option(name = "--keytab", description = "add: write the new principal's keys to this file")
-  String keytab;
+  private String name;
+  private String realm;
+  private String password;
+  private String keytab;
 
   @Reference List<TenantKdc> kdcs;
 
@@ -41,6 +43,10 @@ public class KdcCommand implements Action {
 
   @Override
   public Object execute() throws Exception {
+    if (!parseWords()) {
+      session.getConsole().println("options: --password PW, --keytab FILE, --realm REALM");
+      return null;
+    }
     switch (action) {
       case "principals" -> listPrincipals();
       case "add" -> add();
@@ -90,6 +96,33 @@ public class KdcCommand implements Action {
       kdc.exportKeytab(name, Path.of(keytab));
       session.getConsole().println("keytab " + Path.of(keytab).toAbsolutePath());
     }
+  }
+
+  private boolean parseWords() {
+    List<String> given = words == null ? List.of() : words;
+    for (int i = 0; i < given.size(); i++) {
+      String word = given.get(i);
+      if (!word.startsWith("--")) {
+        if (name != null) {
+          return false;
+        }
+        name = word;
+        continue;
+      }
+      if (i + 1 >= given.size()) {
+        return false;
+      }
+      String value = given.get(++i);
+      switch (word) {
+        case "--password" -> password = value;
+        case "--keytab" -> keytab = value;
+        case "--realm" -> realm = value;
+        default -> {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   private static String realmOf(String principal) {
