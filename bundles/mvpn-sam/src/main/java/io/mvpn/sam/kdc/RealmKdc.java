@@ -10,12 +10,16 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kerby.kerberos.kerb.KrbException;
+import org.apache.kerby.kerberos.kerb.admin.kadmin.local.LocalKadmin;
+import org.apache.kerby.kerberos.kerb.admin.kadmin.local.LocalKadminImpl;
+import org.apache.kerby.kerberos.kerb.identity.backend.BackendConfig;
 import org.apache.kerby.kerberos.kerb.identity.backend.IdentityBackend;
 import org.apache.kerby.kerberos.kerb.keytab.Keytab;
 import org.apache.kerby.kerberos.kerb.keytab.KeytabEntry;
 import org.apache.kerby.kerberos.kerb.request.KrbIdentity;
+import org.apache.kerby.kerberos.kerb.server.KdcConfig;
 import org.apache.kerby.kerberos.kerb.server.KdcConfigKey;
-import org.apache.kerby.kerberos.kerb.server.SimpleKdcServer;
+import org.apache.kerby.kerberos.kerb.server.KdcServer;
 import org.apache.kerby.kerberos.kerb.type.KerberosTime;
 import org.apache.kerby.kerberos.kerb.type.base.PrincipalName;
 
@@ -32,38 +36,47 @@ public final class RealmKdc implements TenantKdc, AutoCloseable {
   static final String PRINCIPALS_FILE = "principals.keytab";
 
   private final KdcSettings settings;
-  private final SimpleKdcServer server;
+  private final KdcServer server;
+  private final LocalKadmin kadmin;
   private final Path principalsFile;
 
-  private RealmKdc(KdcSettings settings, SimpleKdcServer server) {
+  private RealmKdc(KdcSettings settings, KdcServer server, LocalKadmin kadmin) {
     this.settings = settings;
     this.server = server;
+    this.kadmin = kadmin;
     this.principalsFile = settings.dataDir().resolve(PRINCIPALS_FILE);
   }
 
-  /** Starts the realm's KDC, restoring the principals kept in its data directory, if any. */
+  /**
+   * Starts the realm's KDC, restoring the principals kept in its data directory, if any.
+   *
+   * <p>Everything is set in the server's own {@link KdcConfig}. Kerby's setters (setKdcRealm,
+   * setKdcTcpPort, ... and SimpleKdcServer, which calls them) store their values in static enum
+   * constants, so with two realms in one JVM the second would take over the first's realm and port.
+   */
   public static RealmKdc start(KdcSettings settings) throws KdcException {
     try {
       Files.createDirectories(settings.dataDir());
-      SimpleKdcServer server = new SimpleKdcServer();
-      server.setWorkDir(settings.dataDir().toFile());
-      server.setKdcRealm(settings.realm());
-      server.setKdcHost(settings.listen().getAddress().getHostAddress());
-      server.setKdcTcpPort(settings.listen().getPort());
-      server.setAllowUdp(settings.udp());
+      KdcConfig config = new KdcConfig();
+      config.setString(KdcConfigKey.KDC_REALM, settings.realm());
+      config.setString(KdcConfigKey.KDC_HOST, settings.listen().getAddress().getHostAddress());
+      config.setInt(KdcConfigKey.KDC_TCP_PORT, settings.listen().getPort());
+      config.setBoolean(KdcConfigKey.KDC_ALLOW_TCP, true);
+      config.setBoolean(KdcConfigKey.KDC_ALLOW_UDP, settings.udp());
       if (settings.udp()) {
-        server.setKdcUdpPort(settings.listen().getPort());
+        config.setInt(KdcConfigKey.KDC_UDP_PORT, settings.listen().getPort());
       }
-      server
-          .getKdcConfig()
-          .setString(KdcConfigKey.ENCRYPTION_TYPES, String.join(" ", settings.encryptionTypes()));
+      config.setString(KdcConfigKey.ENCRYPTION_TYPES, String.join(" ", settings.encryptionTypes()));
       // Kerby's default, stated so an upgrade cannot drop it. Kerby 2.1.1 enforces it only for an
       // AS-REQ with no PA-DATA at all (docs/protocols.md, "Kerberos": MIT's first request carries
       // PA-REQ-ENC-PA-REP and is answered without pre-authentication).
-      server.getKdcConfig().setBoolean(KdcConfigKey.PREAUTH_REQUIRED, true);
+      config.setBoolean(KdcConfigKey.PREAUTH_REQUIRED, true);
+      KdcServer server = new KdcServer(config, new BackendConfig());
       server.init();
+      LocalKadmin kadmin = new LocalKadminImpl(server.getKdcSetting(), server.getIdentityService());
+      kadmin.createBuiltinPrincipals();
       writeClientConfig(settings);
-      RealmKdc kdc = new RealmKdc(settings, server);
+      RealmKdc kdc = new RealmKdc(settings, server, kadmin);
       kdc.restoreOrSave();
       server.start();
       return kdc;
@@ -91,9 +104,9 @@ public final class RealmKdc implements TenantKdc, AutoCloseable {
   }
 
   /**
-   * Replaces the krb5.conf Kerby's init() wrote: Kerby fills its "kdc =" line from a port of its
-   * own choosing, not the TCP port it then listens on, so a client reading it asks whatever answers
-   * on that other port.
+   * Writes the realm's krb5.conf for its clients (MIT's format, which Kerby's client reads too).
+   * SimpleKdcServer's own names a port of its choosing rather than the KDC's, and sets the JVM-wide
+   * java.security.krb5.conf; this one names the KDC's socket and touches nothing global.
    */
   private static void writeClientConfig(KdcSettings settings) throws IOException {
     String host = settings.listen().getAddress().getHostAddress();
@@ -128,7 +141,7 @@ public final class RealmKdc implements TenantKdc, AutoCloseable {
   @Override
   public synchronized List<String> principals() throws KdcException {
     try {
-      List<String> names = new ArrayList<>(server.getKadmin().getPrincipals());
+      List<String> names = new ArrayList<>(kadmin.getPrincipals());
       names.sort(null);
       return names;
     } catch (KrbException e) {
@@ -143,7 +156,7 @@ public final class RealmKdc implements TenantKdc, AutoCloseable {
     }
     String principal = settings.qualify(name);
     try {
-      server.createPrincipal(principal, password);
+      kadmin.addPrincipal(principal, password);
     } catch (KrbException e) {
       throw new KdcException(principal + " not added: " + e.getMessage(), e);
     }
@@ -154,7 +167,7 @@ public final class RealmKdc implements TenantKdc, AutoCloseable {
   public synchronized void addServicePrincipal(String name) throws KdcException {
     String principal = settings.qualify(name);
     try {
-      server.createPrincipal(principal);
+      kadmin.addPrincipal(principal);
     } catch (KrbException e) {
       throw new KdcException(principal + " not added: " + e.getMessage(), e);
     }
@@ -173,7 +186,7 @@ public final class RealmKdc implements TenantKdc, AutoCloseable {
     Path fresh = Files.createTempFile(parent, ".keytab", ".tmp");
     Files.delete(fresh);
     try {
-      server.getKadmin().exportKeytab(fresh.toFile(), principal);
+      kadmin.exportKeytab(fresh.toFile(), principal);
       ownerOnly(fresh);
       Files.move(fresh, keytab, StandardCopyOption.REPLACE_EXISTING);
     } catch (KrbException e) {
@@ -202,7 +215,7 @@ public final class RealmKdc implements TenantKdc, AutoCloseable {
   }
 
   private IdentityBackend backend() {
-    return server.getKadmin().getIdentityBackend();
+    return kadmin.getIdentityBackend();
   }
 
   /**
@@ -238,7 +251,7 @@ public final class RealmKdc implements TenantKdc, AutoCloseable {
     try {
       Path fresh = principalsFile.resolveSibling(PRINCIPALS_FILE + ".new");
       Files.deleteIfExists(fresh);
-      server.getKadmin().exportKeytab(fresh.toFile());
+      kadmin.exportKeytab(fresh.toFile());
       ownerOnly(fresh);
       Files.move(fresh, principalsFile, StandardCopyOption.REPLACE_EXISTING, ATOMIC);
     } catch (KrbException | IOException e) {
