@@ -79,6 +79,19 @@ public final class TunTransport implements Transport {
   private final OffloadCounters offloadCounters = new OffloadCounters();
   private final TcpCoalescer coalescer; // VRF's thread only; null without offload
   private boolean flushQueued; // VRF's thread only
+
+  private final TcpCoalescer.Output toDevice =
+      new TcpCoalescer.Output() {
+        @Override
+        public void packet(ByteBuf packet) {
+          write(packet, false);
+        }
+
+        @Override
+        public void frame(ByteBuf frame) {
+          write(frame, true);
+        }
+      };
   private final int readCapacity;
   private Interface owner;
   private Thread[] readers = new Thread[0];
@@ -296,18 +309,7 @@ public final class TunTransport implements Transport {
   /** Writes what the sends of a burst queued, joined per flow. On the VRF's scheduler. */
   private void flush() {
     flushQueued = false;
-    coalescer.flush(
-        new TcpCoalescer.Output() {
-          @Override
-          public void packet(ByteBuf packet) {
-            write(packet, false);
-          }
-
-          @Override
-          public void frame(ByteBuf frame) {
-            write(frame, true);
-          }
-        });
+    coalescer.flush(toDevice);
   }
 
   private void write(ByteBuf bytes, boolean frame) {
