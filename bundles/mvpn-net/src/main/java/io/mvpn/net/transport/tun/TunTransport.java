@@ -438,6 +438,13 @@ public final class TunTransport implements Transport {
 
   private void split(
       GsoSplitter splitter, ByteBuf frame, Consumer<ByteBuf> toBurst, LongAdder received) {
+    if (VirtioNetHeader.gsoType(frame, frame.readerIndex()) == VirtioNetHeader.GSO_NONE
+        && frame.readableBytes() - VirtioNetHeader.SIZE > readCapacity) {
+      // Longer than the MTU the transport was given, as it would be truncated without offload.
+      received.increment();
+      dropTruncated();
+      return;
+    }
     try {
       splitter.split(frame, toBurst);
     } catch (BadVnetHeaderException e) {
