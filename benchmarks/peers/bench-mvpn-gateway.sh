@@ -19,7 +19,7 @@ pb_bound "$@"
 pb_need ip iperf3 ss timeout java tar swanctl /usr/lib/ipsec/charon /usr/bin/python3
 GW_OUT=198.51.100.1; GW_IN=10.1.0.254; MN=198.51.100.10; VIP=10.2.0.10; SRV=10.1.0.1
 ESP=aes256gcm16; IKE=aes256gcm16-prfsha384-ecp256; P12PW=peerbench
-MVPN_TUN_OPTS=${MVPN_TUN_OPTS-,offload=on}   # appended to both TUN transports: ",offload=off", ",offload=on,queues=2", ..."
+MVPN_TUN_OPTS=${MVPN_TUN_OPTS:-}   # appended to both TUN transports, e.g. ",queues=2" or ",offload=off"
 GWS=${GATEWAYS:-"mvpn strongswan"}   # GATEWAYS="mvpn" or "strongswan" measures one of them
 
 peer_cleanup() { local d; for d in pbg-out pbg-in; do ip link del "$d" 2>/dev/null; done; return 0; }

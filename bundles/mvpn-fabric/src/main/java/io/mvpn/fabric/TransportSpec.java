@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  *       kernel is the link's other end. NAME is 1 to 15 of {@code A-Z a-z 0-9 . _ -}; the MTU
  *       defaults to 1500 (68 to 65535); {@code queues} (1 to 16, default 1) above 1 reads a
  *       multi-queue device through that many queues (provisioned with {@code multi_queue}); {@code
- *       offload} (default off) moves TCP and UDP through the device as super-packets of up to 64 KiB
+ *       offload} (default on) moves TCP and UDP through the device as super-packets of up to 64 KiB
  *       with a virtio_net_hdr, cut and joined in the transport. Provision the device for a non-root
  *       Karaf with {@code ip tuntap add dev NAME mode tun user USER}; a Karaf with CAP_NET_ADMIN
  *       creates it when it is missing (docs/operations.md).

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * the forwarding; the kernel keeps each flow on one queue, so a flow stays in order. Writes go
  * through the first queue: they all come from the VRF's thread.
  *
- * <p>With offload ({@code offload=on} in the transport spec; off by default) the device
+ * <p>With offload (the default; {@code offload=off} in the transport spec turns it off) the device
  * carries a virtio_net_hdr on every read and write: a read may return a TCP or UDP super-packet of
  * up to 64 KiB, which {@link GsoSplitter} cuts into the segments the VRF forwards, and the TCP
  * segments the VRF sends within one burst are joined per flow by {@link TcpCoalescer} and written
@@ -54,11 +54,10 @@ public final class TunTransport implements Transport {
   private static final int MAX_SUPER_PACKET = 0xFFFF;
 
   /**
-   * Whether a transport spec without {@code offload=} uses segmentation offload: off until every
-   * TUN kernel test passes with it (the public TUN flood test lost a few dozen to a few hundred of
-   * a kind's 7,000 packets from its count with it on, on a loaded machine).
+   * Whether a transport spec without {@code offload=} uses segmentation offload: on, every kernel
+   * test of the transport passes with it.
    */
-  public static final boolean DEFAULT_OFFLOAD = false;
+  public static final boolean DEFAULT_OFFLOAD = true;
 
   /** How long {@link #close} waits for the reader to notice; it wakes at once in practice. */
   private static final long READER_STOP_MILLIS = 2000;
