@@ -271,7 +271,7 @@ public final class FabricManager implements FabricService {
     }
     if (spec instanceof TransportSpec.Tun t) {
       try {
-        return TunTransport.open(t.device(), t.mtu(), t.queues());
+        return TunTransport.open(t.device(), t.mtu(), t.queues(), t.offload());
       } catch (TunException e) {
         throw new IllegalStateException(e.getMessage() + " [" + e.reason() + "]", e);
       }

@@ -49,7 +49,7 @@ public final class InterfaceInstance {
         name = "Transport",
         description =
             "mem:SEGMENT, udp:LOCALIP:PORT->REMOTEIP:PORT, host:BINDIP:VRFPORT=HOSTPORT[,...]"
-                + " or tun:DEVICE[,mtu=BYTES][,queues=N]")
+                + " or tun:DEVICE[,mtu=BYTES][,queues=N][,offload=on|off]")
     String transport();
 
     @AttributeDefinition(

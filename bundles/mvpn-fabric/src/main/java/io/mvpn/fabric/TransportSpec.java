@@ -16,10 +16,12 @@ import java.util.regex.Pattern;
  *   <li>{@code mem:NAME} an in-memory segment shared by every interface naming it;
  *   <li>{@code udp:LOCAL_IP:PORT->REMOTE_IP:PORT} a UDP point-to-point link to another mvpn;
  *   <li>{@code host:BIND_IP:VRF_PORT=HOST_PORT,...} host sockets for real programs;
- *   <li>{@code tun:NAME[,mtu=BYTES][,queues=N]} a Linux TUN device: the host kernel is the link's
- *       other end. NAME is 1 to 15 of {@code A-Z a-z 0-9 . _ -}; the MTU defaults to 1500 (68 to
- *       65535); {@code queues} (1 to 16, default 1) above 1 reads a multi-queue device through that
- *       many queues (provisioned with {@code multi_queue}). Provision the device for a non-root
+ *   <li>{@code tun:NAME[,mtu=BYTES][,queues=N][,offload=on|off]} a Linux TUN device: the host
+ *       kernel is the link's other end. NAME is 1 to 15 of {@code A-Z a-z 0-9 . _ -}; the MTU
+ *       defaults to 1500 (68 to 65535); {@code queues} (1 to 16, default 1) above 1 reads a
+ *       multi-queue device through that many queues (provisioned with {@code multi_queue}); {@code
+ *       offload} (default on) moves TCP and UDP through the device as super-packets of up to 64 KiB
+ *       with a virtio_net_hdr, cut and joined in the transport. Provision the device for a non-root
  *       Karaf with {@code ip tuntap add dev NAME mode tun user USER}; a Karaf with CAP_NET_ADMIN
  *       creates it when it is missing (docs/operations.md).
  * </ul>
@@ -32,10 +34,14 @@ sealed interface TransportSpec {
 
   record Host(InetAddress bind, Map<Integer, Integer> ports) implements TransportSpec {}
 
-  record Tun(String device, int mtu, int queues) implements TransportSpec {
+  record Tun(String device, int mtu, int queues, boolean offload) implements TransportSpec {
 
     Tun(String device, int mtu) {
       this(device, mtu, 1);
+    }
+
+    Tun(String device, int mtu, int queues) {
+      this(device, mtu, queues, TunTransport.DEFAULT_OFFLOAD);
     }
   }
 
@@ -43,6 +49,8 @@ sealed interface TransportSpec {
   Pattern HOST = Pattern.compile("host:([0-9.]+):((?:\\d+=\\d+,?)+)");
   Pattern MEM = Pattern.compile("mem:([A-Za-z0-9._-]+)");
   Pattern TUN = Pattern.compile("tun:([^,]*)((?:,[^,]*)*)");
+
+  java.util.Set<String> OPTIONS = java.util.Set.of("mtu", "queues", "offload");
 
   static TransportSpec parse(String text) {
     String t = text == null ? "" : text.trim();
@@ -75,7 +83,7 @@ sealed interface TransportSpec {
         "transport '"
             + t
             + "': expected mem:NAME, udp:IP:PORT->IP:PORT, host:IP:VRFPORT=HOSTPORT[,...]"
-            + " or tun:DEVICE[,mtu=BYTES][,queues=N]");
+            + " or tun:DEVICE[,mtu=BYTES][,queues=N][,offload=on|off]");
   }
 
   private static Tun tun(String text, String device, String options) {
@@ -91,9 +99,13 @@ sealed interface TransportSpec {
     Map<String, String> given = new LinkedHashMap<>();
     for (String option : options.isEmpty() ? new String[0] : options.substring(1).split(",", -1)) {
       String[] kv = option.split("=", 2);
-      if (kv.length != 2 || !(kv[0].equals("mtu") || kv[0].equals("queues"))) {
+      if (kv.length != 2 || !OPTIONS.contains(kv[0])) {
         throw new IllegalArgumentException(
-            "transport " + text + ": unknown option '" + option + "' (known: mtu=BYTES, queues=N)");
+            "transport "
+                + text
+                + ": unknown option '"
+                + option
+                + "' (known: mtu=BYTES, queues=N, offload=on|off)");
       }
       if (given.put(kv[0], kv[1]) != null) {
         throw new IllegalArgumentException("transport " + text + ": " + kv[0] + " given twice");
@@ -107,7 +119,12 @@ sealed interface TransportSpec {
         given.containsKey("queues")
             ? number(text, "queues", given.get("queues"), 1, TunTransport.MAX_QUEUES)
             : 1;
-    return new Tun(device, mtu, queues);
+    String offload = given.getOrDefault("offload", TunTransport.DEFAULT_OFFLOAD ? "on" : "off");
+    if (!offload.equals("on") && !offload.equals("off")) {
+      throw new IllegalArgumentException(
+          "transport " + text + ": offload '" + offload + "' (on or off)");
+    }
+    return new Tun(device, mtu, queues, offload.equals("on"));
   }
 
   /** An option's value, a whole number from {@code min} to {@code max}. */

@@ -45,6 +45,19 @@ class TransportSpecTest {
   }
 
   @Test
+  void aTunSpecTurnsSegmentationOffloadOnOrOffAndLeavesItOnByDefault() {
+    assertThat(TransportSpec.parse("tun:uplink,offload=off,mtu=1400"))
+        .isEqualTo(new TransportSpec.Tun("uplink", 1400, 1, false));
+    assertThat(TransportSpec.parse("tun:uplink,queues=2,offload=on"))
+        .isEqualTo(new TransportSpec.Tun("uplink", 1500, 2, true));
+    assertThat(((TransportSpec.Tun) TransportSpec.parse("tun:uplink")).offload())
+        .isEqualTo(io.mvpn.net.transport.tun.TunTransport.DEFAULT_OFFLOAD);
+    assertThatThrownBy(() -> TransportSpec.parse("tun:uplink,offload=yes"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("offload 'yes' (on or off)");
+  }
+
+  @Test
   void aTunSpecNamesHowManyQueuesItReadsInAnyOrderOfItsOptions() {
     assertThat(TransportSpec.parse("tun:uplink,queues=4,mtu=1400"))
         .isEqualTo(new TransportSpec.Tun("uplink", 1400, 4));
@@ -61,7 +74,8 @@ class TransportSpecTest {
   void anUnknownOrRepeatedTunOptionIsRejected() {
     assertThatThrownBy(() -> TransportSpec.parse("tun:mvpn0,txqueuelen=4"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("unknown option 'txqueuelen=4' (known: mtu=BYTES, queues=N)");
+        .hasMessageContaining(
+            "unknown option 'txqueuelen=4' (known: mtu=BYTES, queues=N, offload=on|off)");
     assertThatThrownBy(() -> TransportSpec.parse("tun:mvpn0,queues=2,queues=4"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("queues given twice");

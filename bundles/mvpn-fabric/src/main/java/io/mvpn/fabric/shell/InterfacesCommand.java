@@ -4,6 +4,10 @@ import io.mvpn.net.Counters;
 import io.mvpn.net.Interface;
 import io.mvpn.net.Vrf;
 import io.mvpn.net.fabric.FabricService;
+import io.mvpn.net.transport.tun.OffloadCounters;
+import io.mvpn.net.transport.tun.TunTransport;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
@@ -11,7 +15,10 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.support.table.ShellTable;
 
-/** {@code mvpn:interfaces}: every interface of every VRF, its transport and its counters. */
+/**
+ * {@code mvpn:interfaces}: every interface of every VRF, its transport and its counters; below the
+ * table, what segmentation offload did on each TUN interface that has it.
+ */
 @Service
 @Command(scope = "mvpn", name = "interfaces", description = "Lists the fabric's interfaces")
 public class InterfacesCommand implements Action {
@@ -35,6 +42,7 @@ public class InterfacesCommand implements Action {
     table.column("Fragments").alignRight();
     table.column("Drops").alignRight();
     table.column("Capture");
+    List<String> offload = new ArrayList<>();
     for (Vrf vrf : fabric.vrfs()) {
       for (Interface i : fabric.onLoop(vrf, vrf::interfaces)) {
         Counters c = i.counters();
@@ -53,9 +61,29 @@ public class InterfacesCommand implements Action {
                 c.fragmentsCreated(),
                 c.droppedTotal(),
                 i.isCapturing() ? "on" : "");
+        if (i.transport() instanceof TunTransport tun && tun.offload()) {
+          OffloadCounters o = tun.offloadCounters();
+          offload.add(
+              i.name()
+                  + " ("
+                  + vrf.name()
+                  + ") offload: superPacketsRead="
+                  + o.superPacketsRead()
+                  + " segmentsSplit="
+                  + o.segmentsSplit()
+                  + " checksumsCompleted="
+                  + o.checksumsCompleted()
+                  + " coalescedWrites="
+                  + o.coalescedWrites()
+                  + " segmentsCoalesced="
+                  + o.segmentsCoalesced()
+                  + " badVnetHeaders="
+                  + o.badHeaders());
+        }
       }
     }
     table.print(session.getConsole());
+    offload.forEach(session.getConsole()::println);
     return null;
   }
 }

@@ -26,6 +26,8 @@ final class LinuxTun {
 
   static final long TUNSETIFF = 0x400454caL;
   static final long TUNGETIFF = 0x800454d2L;
+  static final long TUNSETOFFLOAD = 0x400454d0L;
+  static final long TUNSETVNETHDRSZ = 0x400454d8L;
   static final long SIOCGIFFLAGS = 0x8913L;
   static final long SIOCSIFFLAGS = 0x8914L;
   static final long SIOCGIFMTU = 0x8921L;
@@ -35,7 +37,19 @@ final class LinuxTun {
   static final short IFF_MULTI_QUEUE = 0x0100;
   static final short IFF_PERSIST = 0x0800;
   static final short IFF_NO_PI = 0x1000;
+  static final short IFF_VNET_HDR = 0x4000;
   static final short IFF_UP = 0x0001;
+
+  /** TUNSETOFFLOAD: what the kernel may hand over unfinished (if_tun.h; USO since Linux 6.2). */
+  static final int TUN_F_CSUM = 0x01;
+
+  static final int TUN_F_TSO4 = 0x02;
+  static final int TUN_F_TSO6 = 0x04;
+  static final int TUN_F_USO4 = 0x20;
+  static final int TUN_F_USO6 = 0x40;
+
+  /** struct iovec: void* base, size_t length. */
+  static final int IOVEC_SIZE = 16;
 
   static final int AF_INET = 2;
   static final int SOCK_DGRAM = 2;
@@ -94,6 +108,9 @@ final class LinuxTun {
 
   static native int ioctl(int fd, NativeLong request, byte[] ifreq) throws LastErrorException;
 
+  /** An ioctl whose argument is the value itself (TUNSETOFFLOAD). */
+  static native int ioctl(int fd, NativeLong request, long value) throws LastErrorException;
+
   /** ssize_t read(int, void*, size_t) with the buffer as a raw address. */
   static native long read(int fd, long buffer, long count) throws LastErrorException;
 
@@ -103,6 +120,9 @@ final class LinuxTun {
   static native long write(int fd, long buffer, long count) throws LastErrorException;
 
   static native long write(int fd, ByteBuffer buffer, long count) throws LastErrorException;
+
+  /** ssize_t writev(int, const struct iovec*, int) with the array as a raw address. */
+  static native long writev(int fd, long iov, int count) throws LastErrorException;
 
   static native int socket(int domain, int type, int protocol) throws LastErrorException;
 

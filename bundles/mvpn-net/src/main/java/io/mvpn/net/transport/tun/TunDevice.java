@@ -45,6 +45,14 @@ final class TunDevice {
   private final boolean persistent;
   private final int linkMtu;
 
+  /** TUN_F_* bits the kernel accepted; -1 without IFF_VNET_HDR (no header on reads and writes). */
+  private final int offloads;
+
+  /** Two struct iovec for writev: a zero virtio_net_hdr, then the packet. VRF's thread only. */
+  private final Memory headerAndPacket;
+
+  private final Memory plainHeader;
+
   /** Two struct pollfd: the TUN fd, then the eventfd; only the reader thread touches it. */
   private final Memory pollFds = new Memory(2L * LinuxTun.POLLFD_SIZE);
 
@@ -57,8 +65,25 @@ final class TunDevice {
   private boolean closed;
 
   private TunDevice(
-      String name, int fd, int wakeFd, boolean created, boolean persistent, int linkMtu) {
+      String name,
+      int fd,
+      int wakeFd,
+      boolean created,
+      boolean persistent,
+      int linkMtu,
+      int offloads) {
     this.name = name;
+    this.offloads = offloads;
+    if (offloads >= 0) {
+      plainHeader = new Memory(VirtioNetHeader.SIZE);
+      plainHeader.clear();
+      headerAndPacket = new Memory(2L * LinuxTun.IOVEC_SIZE);
+      headerAndPacket.setLong(0, Pointer.nativeValue(plainHeader));
+      headerAndPacket.setLong(8, VirtioNetHeader.SIZE);
+    } else {
+      plainHeader = null;
+      headerAndPacket = null;
+    }
     this.fd = fd;
     this.wakeFd = wakeFd;
     this.created = created;
@@ -77,8 +102,13 @@ final class TunDevice {
    * the kernel sends would then exceed or waste what the fabric expects. A multi-queue device
    * (IFF_MULTI_QUEUE) takes one such open per queue; the kernel spreads what it sends over the
    * queues by flow, so each flow stays in order on one queue.
+   *
+   * <p>With {@code offload} every read and write carries a {@link VirtioNetHeader} (IFF_VNET_HDR),
+   * and the kernel is asked to hand over TCP and UDP super-packets with checksums left partial
+   * (TUNSETOFFLOAD CSUM|TSO4|TSO6, and USO4|USO6 where the kernel has them, 6.2 on).
    */
-  static TunDevice open(String name, int mtu, boolean multiQueue) throws TunException {
+  static TunDevice open(String name, int mtu, boolean multiQueue, boolean offload)
+      throws TunException {
     if (!validName(name)) {
       throw new TunException(
           Reason.BAD_NAME,
@@ -99,7 +129,8 @@ final class TunDevice {
     int wakeFd = -1;
     try {
       byte[] ifr = ifreq(name);
-      short flags = (short) (LinuxTun.IFF_TUN | LinuxTun.IFF_NO_PI);
+      short flags =
+          (short) (LinuxTun.IFF_TUN | LinuxTun.IFF_NO_PI | (offload ? LinuxTun.IFF_VNET_HDR : 0));
       setShort(ifr, multiQueue ? (short) (flags | LinuxTun.IFF_MULTI_QUEUE) : flags);
       try {
         LinuxTun.ioctl(fd, new NativeLong(LinuxTun.TUNSETIFF), ifr);
@@ -109,6 +140,7 @@ final class TunDevice {
       byte[] got = ifreq(name);
       LinuxTun.ioctl(fd, new NativeLong(LinuxTun.TUNGETIFF), got);
       boolean persistent = (getShort(got) & LinuxTun.IFF_PERSIST) != 0;
+      int offloads = offload ? enableOffload(name, fd) : -1;
       int linkMtu = existed ? linkMtu(name) : configureCreated(name, mtu);
       if (linkMtu != mtu) {
         LOG.warn(
@@ -120,7 +152,7 @@ final class TunDevice {
             mtu);
       }
       wakeFd = LinuxTun.eventfd(0, LinuxTun.EFD_CLOEXEC | LinuxTun.EFD_NONBLOCK);
-      return new TunDevice(name, fd, wakeFd, !existed, persistent, linkMtu);
+      return new TunDevice(name, fd, wakeFd, !existed, persistent, linkMtu, offloads);
     } catch (LastErrorException e) {
       closeQuietly(fd);
       closeQuietly(wakeFd);
@@ -130,6 +162,28 @@ final class TunDevice {
       closeQuietly(wakeFd);
       throw e;
     }
+  }
+
+  /**
+   * Sets the virtio_net_hdr size and asks for segmentation offload; returns the TUN_F_* bits the
+   * kernel took (0 if it took none: then reads carry headers that ask for nothing).
+   */
+  private static int enableOffload(String name, int fd) {
+    byte[] size = {VirtioNetHeader.SIZE, 0, 0, 0};
+    LinuxTun.ioctl(fd, new NativeLong(LinuxTun.TUNSETVNETHDRSZ), size);
+    int tcp = LinuxTun.TUN_F_CSUM | LinuxTun.TUN_F_TSO4 | LinuxTun.TUN_F_TSO6;
+    int[] wanted = {tcp | LinuxTun.TUN_F_USO4 | LinuxTun.TUN_F_USO6, tcp, LinuxTun.TUN_F_CSUM};
+    for (int mask : wanted) {
+      try {
+        LinuxTun.ioctl(fd, new NativeLong(LinuxTun.TUNSETOFFLOAD), mask);
+        return mask;
+      } catch (LastErrorException e) {
+        LOG.debug("tun:{}: TUNSETOFFLOAD {} refused (errno {})", name, mask, e.getErrorCode());
+      }
+    }
+    LOG.warn(
+        "tun:{}: the kernel refused segmentation offload: packets go one per system call", name);
+    return 0;
   }
 
   static boolean validName(String name) {
@@ -269,6 +323,16 @@ final class TunDevice {
     return persistent;
   }
 
+  /** Whether reads and writes carry a virtio_net_hdr (opened with IFF_VNET_HDR). */
+  boolean vnetHeader() {
+    return offloads >= 0;
+  }
+
+  /** The TUN_F_* offloads the kernel accepted; 0 without. */
+  int offloads() {
+    return Math.max(0, offloads);
+  }
+
   /** The device's MTU as the kernel had it when opened (or set it to). */
   int linkMtu() {
     return linkMtu;
@@ -333,8 +397,38 @@ final class TunDevice {
     return (int) Math.min(n, Integer.MAX_VALUE);
   }
 
-  /** Writes one packet (the readable bytes); the caller keeps the buffer. Not thread-safe. */
+  /**
+   * Writes one packet (the readable bytes), behind a virtio_net_hdr that asks for nothing if the
+   * device has them; the caller keeps the buffer. Not thread-safe.
+   */
   void write(ByteBuf packet) throws TunException {
+    if (headerAndPacket == null) {
+      writeFrame(packet);
+      return;
+    }
+    int length = packet.readableBytes();
+    try {
+      if (packet.hasMemoryAddress()) {
+        headerAndPacket.setLong(16, packet.memoryAddress() + packet.readerIndex());
+        headerAndPacket.setLong(24, length);
+        LinuxTun.writev(fd, Pointer.nativeValue(headerAndPacket), 2);
+      } else {
+        ByteBuffer staging = staging(VirtioNetHeader.SIZE + length);
+        staging.put(new byte[VirtioNetHeader.SIZE]);
+        packet.getBytes(packet.readerIndex(), staging);
+        staging.flip();
+        LinuxTun.write(fd, staging, staging.remaining());
+      }
+    } catch (LastErrorException e) {
+      throw systemCall(name, "write", e);
+    }
+  }
+
+  /**
+   * Writes the readable bytes as they are: with a virtio_net_hdr first if the device has them. Not
+   * thread-safe.
+   */
+  void writeFrame(ByteBuf packet) throws TunException {
     int length = packet.readableBytes();
     try {
       if (packet.hasMemoryAddress()) {
@@ -342,17 +436,22 @@ final class TunDevice {
       } else if (packet.isDirect()) {
         LinuxTun.write(fd, packet.nioBuffer(), length);
       } else {
-        if (heapStaging == null) {
-          heapStaging = ByteBuffer.allocateDirect(0xFFFF);
-        }
-        heapStaging.clear().limit(length);
-        packet.getBytes(packet.readerIndex(), heapStaging);
-        heapStaging.flip();
-        LinuxTun.write(fd, heapStaging, length);
+        ByteBuffer staging = staging(length);
+        packet.getBytes(packet.readerIndex(), staging);
+        staging.flip();
+        LinuxTun.write(fd, staging, length);
       }
     } catch (LastErrorException e) {
       throw systemCall(name, "write", e);
     }
+  }
+
+  private ByteBuffer staging(int length) {
+    if (heapStaging == null) {
+      heapStaging = ByteBuffer.allocateDirect(VirtioNetHeader.SIZE + 0xFFFF);
+    }
+    heapStaging.clear().limit(length);
+    return heapStaging;
   }
 
   /** Makes {@link #awaitPacket} return false, now or at its next call. Any thread. */

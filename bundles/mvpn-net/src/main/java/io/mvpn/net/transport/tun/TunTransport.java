@@ -10,6 +10,7 @@ import io.netty.util.concurrent.FastThreadLocalThread;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,13 @@ import org.slf4j.LoggerFactory;
  * the reads and the buffer copies of several flows run on several cores while the VRF's thread does
  * the forwarding; the kernel keeps each flow on one queue, so a flow stays in order. Writes go
  * through the first queue: they all come from the VRF's thread.
+ *
+ * <p>With offload (the default; {@code offload=off} in the transport spec turns it off) the device
+ * carries a virtio_net_hdr on every read and write: a read may return a TCP or UDP super-packet of
+ * up to 64 KiB, which {@link GsoSplitter} cuts into the segments the VRF forwards, and the TCP
+ * segments the VRF sends within one burst are joined per flow by {@link TcpCoalescer} and written
+ * as one super-packet after the burst: fewer system calls, and the kernel's receive path runs once
+ * per super-packet rather than per segment.
  */
 public final class TunTransport implements Transport {
 
@@ -41,6 +49,15 @@ public final class TunTransport implements Transport {
 
   /** Packets read before they go to the VRF; a burst never waits for more to come. */
   static final int BATCH = 32;
+
+  /** The largest super-packet a read may return: an IPv4 packet's limit (no BIG TCP). */
+  private static final int MAX_SUPER_PACKET = 0xFFFF;
+
+  /**
+   * Whether a transport spec without {@code offload=} uses segmentation offload: on, every kernel
+   * test of the transport passes with it.
+   */
+  public static final boolean DEFAULT_OFFLOAD = true;
 
   /** How long {@link #close} waits for the reader to notice; it wakes at once in practice. */
   private static final long READER_STOP_MILLIS = 2000;
@@ -58,6 +75,23 @@ public final class TunTransport implements Transport {
   private final TunDevice[] queues;
   private final TunDevice device; // the first queue: names the device, takes every write
   private final int mtu;
+  private final boolean offload;
+  private final OffloadCounters offloadCounters = new OffloadCounters();
+  private final TcpCoalescer coalescer; // VRF's thread only; null without offload
+  private boolean flushQueued; // VRF's thread only
+
+  private final TcpCoalescer.Output toDevice =
+      new TcpCoalescer.Output() {
+        @Override
+        public void packet(ByteBuf packet) {
+          write(packet, false);
+        }
+
+        @Override
+        public void frame(ByteBuf frame) {
+          write(frame, true);
+        }
+      };
   private final int readCapacity;
   private Interface owner;
   private Thread[] readers = new Thread[0];
@@ -72,6 +106,8 @@ public final class TunTransport implements Transport {
     this.queues = queues;
     this.device = queues[0];
     this.mtu = mtu;
+    this.offload = device.vnetHeader();
+    this.coalescer = offload ? new TcpCoalescer(offloadCounters) : null;
     this.receivedByQueue = new LongAdder[queues.length];
     for (int q = 0; q < queues.length; q++) {
       receivedByQueue[q] = new LongAdder();
@@ -88,7 +124,7 @@ public final class TunTransport implements Transport {
    * @throws TunException naming the cause: no TUN driver, not permitted, busy, not a TUN device
    */
   public static TunTransport open(String name, int mtu) throws TunException {
-    return open(name, mtu, 1);
+    return open(name, mtu, 1, DEFAULT_OFFLOAD);
   }
 
   /**
@@ -96,6 +132,15 @@ public final class TunTransport implements Transport {
    * device ({@code ip tuntap add dev NAME mode tun multi_queue user USER}) or CAP_NET_ADMIN.
    */
   public static TunTransport open(String name, int mtu, int queues) throws TunException {
+    return open(name, mtu, queues, DEFAULT_OFFLOAD);
+  }
+
+  /**
+   * As {@link #open(String, int, int)}, with segmentation offload on or off: on, reads and writes
+   * carry a virtio_net_hdr and TCP/UDP travel as super-packets where the kernel allows it.
+   */
+  public static TunTransport open(String name, int mtu, int queues, boolean offload)
+      throws TunException {
     if (mtu < 68 || mtu > 0xFFFF) {
       throw new IllegalArgumentException("MTU " + mtu + " outside 68..65535");
     }
@@ -105,7 +150,7 @@ public final class TunTransport implements Transport {
     TunDevice[] opened = new TunDevice[queues];
     try {
       for (int q = 0; q < queues; q++) {
-        opened[q] = TunDevice.open(name, mtu, queues > 1);
+        opened[q] = TunDevice.open(name, mtu, queues > 1, offload);
       }
     } catch (LinkageError e) {
       closeAll(opened);
@@ -117,12 +162,13 @@ public final class TunTransport implements Transport {
     }
     TunDevice first = opened[0];
     LOG.info(
-        "tun:{} {} (MTU {}{}{})",
+        "tun:{} {} (MTU {}{}{}{})",
         name,
         first.created() ? "created" : "attached",
         first.linkMtu(),
         queues > 1 ? ", " + queues + " queues" : "",
-        first.persistent() ? ", persistent" : "");
+        first.persistent() ? ", persistent" : "",
+        offload ? ", offload 0x" + Integer.toHexString(first.offloads()) : "");
     return new TunTransport(opened, mtu);
   }
 
@@ -169,6 +215,16 @@ public final class TunTransport implements Transport {
   /** How many queues the device is read through. */
   public int queues() {
     return queues.length;
+  }
+
+  /** Whether reads and writes carry a virtio_net_hdr: super-packets are cut and joined. */
+  public boolean offload() {
+    return offload;
+  }
+
+  /** What segmentation offload did; all zero without it. */
+  public OffloadCounters offloadCounters() {
+    return offloadCounters;
   }
 
   /** Packets of another IP version read and dropped (IPv6 neighbour discovery, MLD). */
@@ -218,20 +274,57 @@ public final class TunTransport implements Transport {
     }
   }
 
-  /** Writes the datagram into the kernel; on the VRF's scheduler, like every send. */
+  /**
+   * Writes the datagram into the kernel; on the VRF's scheduler, like every send. With offload it
+   * is queued, and the queue is written by a task that the first send of a burst puts behind the
+   * burst's own task on the same scheduler.
+   */
   @Override
   public void send(ByteBuf datagram, int nextHop) {
-    try {
-      if (closed || failure != null) {
-        owner.counters().onDrop(DropReason.DOWN);
-        return;
+    if (closed || failure != null) {
+      datagram.release();
+      owner.counters().onDrop(DropReason.DOWN);
+      return;
+    }
+    if (coalescer != null) {
+      coalescer.add(datagram);
+      if (!flushQueued) {
+        flushQueued = true;
+        if (!onScheduler(this::flush)) {
+          flush();
+        }
       }
+      return;
+    }
+    try {
       device.write(datagram);
     } catch (TunException e) {
       // EIO while the device is down, EINVAL for what the kernel will not take as IP.
       owner.counters().onDrop(DropReason.LINK);
     } finally {
       datagram.release();
+    }
+  }
+
+  /** Writes what the sends of a burst queued, joined per flow. On the VRF's scheduler. */
+  private void flush() {
+    flushQueued = false;
+    coalescer.flush(toDevice);
+  }
+
+  private void write(ByteBuf bytes, boolean frame) {
+    if (closed || failure != null) {
+      owner.counters().onDrop(DropReason.DOWN);
+      return;
+    }
+    try {
+      if (frame) {
+        device.writeFrame(bytes);
+      } else {
+        device.write(bytes);
+      }
+    } catch (TunException e) {
+      owner.counters().onDrop(DropReason.LINK);
     }
   }
 
@@ -246,7 +339,8 @@ public final class TunTransport implements Transport {
         + device.name()
         + ",mtu="
         + mtu
-        + (queues.length > 1 ? ",queues=" + queues.length : "");
+        + (queues.length > 1 ? ",queues=" + queues.length : "")
+        + (offload == DEFAULT_OFFLOAD ? "" : offload ? ",offload=on" : ",offload=off");
   }
 
   /** Stops the reader and closes the device; on the VRF's scheduler, like every send. */
@@ -256,6 +350,9 @@ public final class TunTransport implements Transport {
       return;
     }
     closed = true;
+    if (coalescer != null && !coalescer.isEmpty()) {
+      flush(); // counts what it still held as dropped: the link is down
+    }
     for (TunDevice queue : queues) {
       queue.wake();
     }
@@ -280,36 +377,42 @@ public final class TunTransport implements Transport {
 
   private void readLoop(TunDevice device, LongAdder received) {
     ByteBufAllocator alloc = owner.vrf().alloc();
+    ReaderBurst burst = new ReaderBurst(handOver);
+    Consumer<ByteBuf> toBurst =
+        packet -> {
+          received.increment();
+          if (accept(packet, packet.readableBytes())) {
+            burst.add(packet);
+          }
+        };
+    GsoSplitter splitter = offload ? new GsoSplitter(alloc, readCapacity, offloadCounters) : null;
+    // With offload one reusable frame takes every read, super-packets included, and the splitter
+    // copies what it cuts out; without, each packet is read straight into its own buffer.
+    int capacity = offload ? VirtioNetHeader.SIZE + MAX_SUPER_PACKET : readCapacity;
     ByteBuf buffer = null;
-    ByteBuf[] burst = new ByteBuf[BATCH];
-    int count = 0;
     try {
       while (!closed && device.awaitPacket()) {
-        boolean drained = false;
-        while (!closed && !drained) {
+        while (!closed) {
           if (buffer == null) {
-            buffer = alloc.directBuffer(readCapacity, readCapacity);
+            buffer = alloc.directBuffer(capacity, capacity);
           }
           int n = device.read(buffer);
-          if (n > readCapacity) {
+          if (n < 0) {
+            burst.handOver();
+            break;
+          }
+          if (buffer.readableBytes() != n) {
             // A kernel that reports the whole length of a packet it could not copy in full.
             received.increment();
             dropTruncated();
-            continue;
-          }
-          drained = n < 0;
-          if (!drained) {
-            received.increment();
+            buffer.clear();
+          } else if (splitter != null) {
+            split(splitter, buffer, toBurst, received);
+            buffer.clear();
+          } else {
             ByteBuf packet = buffer;
             buffer = null;
-            if (accept(packet, n)) {
-              burst[count++] = packet;
-            }
-          }
-          if (count == BATCH || (drained && count > 0)) {
-            handOver.handOver(burst, count);
-            burst = new ByteBuf[BATCH];
-            count = 0;
+            toBurst.accept(packet);
           }
         }
       }
@@ -329,9 +432,26 @@ public final class TunTransport implements Transport {
       if (buffer != null) {
         buffer.release();
       }
-      for (int i = 0; i < count; i++) {
-        burst[i].release();
-      }
+      burst.release();
+    }
+  }
+
+  private void split(
+      GsoSplitter splitter, ByteBuf frame, Consumer<ByteBuf> toBurst, LongAdder received) {
+    if (VirtioNetHeader.gsoType(frame, frame.readerIndex()) == VirtioNetHeader.GSO_NONE
+        && frame.readableBytes() - VirtioNetHeader.SIZE > readCapacity) {
+      // Longer than the MTU the transport was given, as it would be truncated without offload.
+      received.increment();
+      dropTruncated();
+      return;
+    }
+    try {
+      splitter.split(frame, toBurst);
+    } catch (BadVnetHeaderException e) {
+      received.increment();
+      offloadCounters.onBadHeader(e.reason());
+      LOG.debug("tun:{}: dropped a read: {}", device.name(), e.getMessage());
+      onScheduler(() -> owner.counters().onDrop(DropReason.LINK));
     }
   }
 
