@@ -1,8 +1,7 @@
 package io.mvpn.ike.crypto;
 
 import java.math.BigInteger;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
@@ -89,8 +88,8 @@ final class EcdsaSignatures {
 
   private static byte[] hash(String digest, byte[] data) {
     try {
-      return MessageDigest.getInstance(digest).digest(data);
-    } catch (NoSuchAlgorithmException e) {
+      return JcaInstances.digest(digest).digest(data);
+    } catch (GeneralSecurityException e) {
       throw new IllegalStateException(digest + " unavailable in this JVM", e);
     }
   }
