@@ -79,7 +79,6 @@ final class IkeResponderLab {
   private final ECKeyGenerationParameters p256Keys;
   private final ECPublicKeyParameters p256Peer;
   private ECPrivateKeyParameters gwKey;
-  private ECPublicKeyParameters mnKey;
   private X509Certificate mnCertificate;
   private PublicKey caKey;
   private BigInteger[] mnSignature;
@@ -124,7 +123,6 @@ final class IkeResponderLab {
       mnAuth = new CertificateAuthenticator(mn, validator, () -> now);
       gwAuth = new CertificateAuthenticator(gw, validator, () -> now);
       gwKey = new ECPrivateKeyParameters(((ECPrivateKey) gw.privateKey()).getS(), p256);
-      mnKey = publicKey((ECPublicKey) mn.certificate().getPublicKey());
       caKey = ca.certificate().getPublicKey();
       mnCertificate = mn.certificate();
       mnSignature =
@@ -210,8 +208,10 @@ final class IkeResponderLab {
     }
     if (ecdsa) {
       BigInteger[] ours = signer(gwKey).generateSignature(sha256(signedOctets));
+      // The initiator's key as each new client brings it: a point of its own, with no
+      // precomputation left from the last setup.
       ECDSASigner verifier = new ECDSASigner();
-      verifier.init(false, mnKey);
+      verifier.init(false, publicKey((ECPublicKey) mnCertificate.getPublicKey()));
       boolean good = verifier.verifySignature(sha256(signedOctets), mnSignature[0], mnSignature[1]);
       // The chain: the JDK's PKIX validator checks the certificate's signature with SunEC.
       mnCertificate.verify(caKey);
