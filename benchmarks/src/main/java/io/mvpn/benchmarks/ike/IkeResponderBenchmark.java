@@ -52,7 +52,6 @@ public class IkeResponderBenchmark {
   public int group;
 
   private IkeResponderLab lab;
-  private Datagram request;
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -62,40 +61,48 @@ public class IkeResponderBenchmark {
   /** The IKE_SA_INIT request of a new SA, ready for the responder. */
   @State(Scope.Thread)
   public static class InitRequest {
+    IkeResponderLab lab;
+    Datagram request;
+
     @Setup(Level.Invocation)
     public void next(IkeResponderBenchmark b) {
-      b.request = b.lab.initRequest();
+      lab = b.lab;
+      request = lab.initRequest();
     }
 
     @TearDown(Level.Invocation)
-    public void finish(IkeResponderBenchmark b) {
-      b.lab.completeAndDelete();
+    public void finish() {
+      lab.completeAndDelete();
     }
   }
 
   /** The IKE_AUTH request of a new SA whose IKE_SA_INIT is done, ready for the responder. */
   @State(Scope.Thread)
   public static class AuthRequest {
+    IkeResponderLab lab;
+    Datagram request;
+
     @Setup(Level.Invocation)
     public void next(IkeResponderBenchmark b) {
-      b.lab.respond(b.lab.initRequest());
-      b.request = b.lab.authRequest();
+      lab = b.lab;
+      lab.respond(lab.initRequest());
+      request = lab.authRequest();
     }
 
     @TearDown(Level.Invocation)
-    public void finish(IkeResponderBenchmark b) {
-      b.lab.completeAndDelete();
+    public void finish() {
+      lab.completeAndDelete();
     }
   }
 
   @Benchmark
   public void responderIkeSaInit(InitRequest prepared) {
-    lab.respond(request);
+    prepared.lab.respond(prepared.request);
   }
 
   @Benchmark
   public void responderIkeAuth(AuthRequest prepared) {
-    lab.respond(request);
+    prepared.lab.respond(prepared.request);
   }
 
   @Benchmark
