@@ -5,6 +5,7 @@ import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.security.interfaces.ECPrivateKey;
 import javax.crypto.KeyAgreement;
 
 /**
@@ -47,7 +48,7 @@ public abstract class DiffieHellman {
           return new ModpDiffieHellman(group, ModpDiffieHellman.generate(group, random));
         case ECP_256:
         case ECP_384:
-          return new EcpDiffieHellman(group, EcpDiffieHellman.generate(group, random));
+          return EcpDiffieHellman.generate(group, random);
         case CURVE25519:
           return new X25519DiffieHellman(X25519DiffieHellman.generate(random));
         default:
@@ -68,12 +69,15 @@ public abstract class DiffieHellman {
         return new ModpDiffieHellman(group, keys);
       case ECP_256:
       case ECP_384:
-        return new EcpDiffieHellman(group, keys);
-      case CURVE25519:
-        return new X25519DiffieHellman(keys);
+        return EcpDiffieHellman.of(group, ((ECPrivateKey) keys.getPrivate()).getS());
       default:
         throw new IllegalArgumentException("D-H group " + group);
     }
+  }
+
+  /** A group 31 exchange from a given private scalar (RFC 7748 §5): for known-answer tests. */
+  static DiffieHellman x25519(byte[] scalar) {
+    return new X25519DiffieHellman(scalar);
   }
 
   public static boolean isSupported(int group) {

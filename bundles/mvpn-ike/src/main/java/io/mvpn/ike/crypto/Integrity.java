@@ -42,8 +42,9 @@ public enum Integrity {
   }
 
   /**
-   * A MAC keyed for this transform; not thread-safe, so one per use or per thread. HMAC takes any
-   * key length (RFC 4231's vectors use several); the SAs check theirs are {@link #keyLength()}.
+   * A MAC keyed for this transform: this thread's one Mac of its hash, so finish with it before
+   * asking for the next. HMAC takes any key length (RFC 4231's vectors use several); the SAs check
+   * theirs are {@link #keyLength()}.
    */
   public Mac newMac(byte[] key) {
     return hmac.mac(key);

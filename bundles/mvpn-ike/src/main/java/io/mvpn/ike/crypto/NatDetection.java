@@ -33,7 +33,7 @@ public final class NatDetection {
       throw new IllegalArgumentException("port " + port);
     }
     try {
-      MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
+      MessageDigest sha1 = JcaInstances.digest("SHA-1");
       sha1.update(spiI);
       sha1.update(spiR);
       sha1.update(address);

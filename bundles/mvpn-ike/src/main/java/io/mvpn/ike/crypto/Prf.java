@@ -93,10 +93,13 @@ public enum Prf {
     return out.length == length ? out : Arrays.copyOf(out, length);
   }
 
-  /** An HMAC keyed with {@code key}, of any length; also what {@link Integrity} truncates. */
+  /**
+   * An HMAC keyed with {@code key}, of any length; also what {@link Integrity} truncates. It is
+   * this thread's one Mac of the algorithm ({@link JcaInstances}): finish with it before the next.
+   */
   Mac mac(byte[] key) {
     try {
-      Mac mac = Mac.getInstance(jceName);
+      Mac mac = JcaInstances.mac(jceName);
       mac.init(new SecretKeySpec(key, jceName));
       return mac;
     } catch (GeneralSecurityException e) {

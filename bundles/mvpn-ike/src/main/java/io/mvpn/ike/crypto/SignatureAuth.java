@@ -117,6 +117,11 @@ public final class SignatureAuth {
       return hash;
     }
 
+    /** The MessageDigest name of the hash: SHA-256, SHA-384 or SHA-512. */
+    String digest() {
+      return "SHA-" + jceName.substring(3, 6);
+    }
+
     /** The DER AlgorithmIdentifier we write; a copy. */
     public byte[] algorithmIdentifier() {
       return algorithmIdentifier.clone();
@@ -170,7 +175,11 @@ public final class SignatureAuth {
     if (!scheme.fits(key)) {
       throw new IllegalArgumentException(scheme + " with a " + key.getAlgorithm() + " key");
     }
-    byte[] signature = rawSign(scheme.signature(key), signedOctets);
+    byte[] signature =
+        scheme.ecdsa ? EcdsaSignatures.sign(key, scheme.digest(), true, signedOctets) : null;
+    if (signature == null) {
+      signature = rawSign(scheme.signature(key), signedOctets);
+    }
     byte[] id = scheme.algorithmIdentifier;
     return Bytes.concat(new byte[] {(byte) id.length}, id, signature);
   }
@@ -208,7 +217,15 @@ public final class SignatureAuth {
               IkeCryptoException.Reason.UNACCEPTED_SIGNATURE_ALGORITHM,
               scheme + " with a " + key.getAlgorithm() + " key, hashes " + acceptedHashes);
         }
-        rawVerify(scheme.signature(key), signedOctets, signature);
+        Boolean good =
+            scheme.ecdsa
+                ? EcdsaSignatures.verify(key, scheme.digest(), true, signedOctets, signature)
+                : null;
+        if (good == null) {
+          rawVerify(scheme.signature(key), signedOctets, signature);
+        } else if (!good) {
+          throw badSignature();
+        }
         return scheme;
       }
     }
@@ -252,7 +269,10 @@ public final class SignatureAuth {
     if (method < 0) {
       throw new IllegalArgumentException("RFC 4754 needs a P-256, P-384 or P-521 key");
     }
-    return rawSign(jce(rfc4754Algorithm(method), key, null), signedOctets);
+    byte[] signature = EcdsaSignatures.sign(key, rfc4754Digest(method), false, signedOctets);
+    return signature != null
+        ? signature
+        : rawSign(jce(rfc4754Algorithm(method), key, null), signedOctets);
   }
 
   /**
@@ -268,13 +288,24 @@ public final class SignatureAuth {
           IkeCryptoException.Reason.UNACCEPTED_SIGNATURE_ALGORITHM,
           "AUTH method " + method + " with a " + key.getAlgorithm() + " key");
     }
-    rawVerify(jce(rfc4754Algorithm(method), key, null), signedOctets, signature);
+    Boolean good =
+        EcdsaSignatures.verify(key, rfc4754Digest(method), false, signedOctets, signature);
+    if (good == null) {
+      rawVerify(jce(rfc4754Algorithm(method), key, null), signedOctets, signature);
+    } else if (!good) {
+      throw badSignature();
+    }
   }
 
   /** The JCA algorithm that signs with the method's hash and writes r | s (IEEE P1363). */
   private static String rfc4754Algorithm(int method) {
+    return rfc4754Digest(method).replace("-", "") + "withECDSAinP1363Format";
+  }
+
+  /** The hash of an RFC 4754 method: SHA-256, SHA-384 or SHA-512 by the curve. */
+  private static String rfc4754Digest(int method) {
     int bits = method == METHOD_ECDSA_P256 ? 256 : method == METHOD_ECDSA_P384 ? 384 : 512;
-    return "SHA" + bits + "withECDSAinP1363Format";
+    return "SHA-" + bits;
   }
 
   /** Checks method-1 Authentication Data. */
@@ -335,8 +366,12 @@ public final class SignatureAuth {
       good = false; // a malformed signature value
     }
     if (!good) {
-      throw new IkeCryptoException(
-          IkeCryptoException.Reason.BAD_SIGNATURE, "AUTH signature does not verify");
+      throw badSignature();
     }
+  }
+
+  private static IkeCryptoException badSignature() {
+    return new IkeCryptoException(
+        IkeCryptoException.Reason.BAD_SIGNATURE, "AUTH signature does not verify");
   }
 }

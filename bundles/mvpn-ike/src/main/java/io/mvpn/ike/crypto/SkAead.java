@@ -1,6 +1,9 @@
 package io.mvpn.ike.crypto;
 
 import java.security.GeneralSecurityException;
+import java.security.InvalidAlgorithmParameterException;
+import java.security.InvalidKeyException;
+import java.security.spec.AlgorithmParameterSpec;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.AEADBadTagException;
@@ -202,20 +205,28 @@ public final class SkAead {
   }
 
   /**
-   * One AEAD operation. A Cipher per call: an SA may be used from more than one thread, and the JDK
-   * refuses to re-init an encrypting GCM or ChaCha20 cipher with a used nonce anyway.
+   * One AEAD operation, with this thread's Cipher of the algorithm ({@link JcaInstances}): an SA
+   * may be used from more than one thread. The JDK refuses to re-init a GCM cipher for encryption,
+   * and a ChaCha20-Poly1305 one at all, with the key and nonce it last had: an SA's sender never
+   * repeats a nonce (its IV is a counter), but the raw known-answer calls may, and both ends of an
+   * SA in one thread (tests, benchmarks) open what they sealed; those get a fresh Cipher, as every
+   * call had before.
    */
   private byte[] crypt(int mode, byte[] iv, byte[] aad, byte[] input, int offset, int length)
       throws AEADBadTagException {
     try {
-      Cipher cipher = Cipher.getInstance(algorithm.transformation);
       byte[] nonce = Bytes.concat(salt, iv);
-      cipher.init(
-          mode,
-          key,
+      AlgorithmParameterSpec parameters =
           algorithm == Algorithm.AES_GCM_16
               ? new GCMParameterSpec(ICV_LENGTH * 8, nonce)
-              : new IvParameterSpec(nonce));
+              : new IvParameterSpec(nonce);
+      Cipher cipher = JcaInstances.cipher(algorithm.transformation);
+      try {
+        cipher.init(mode, key, parameters);
+      } catch (InvalidAlgorithmParameterException | InvalidKeyException sameKeyAndNonce) {
+        cipher = Cipher.getInstance(algorithm.transformation);
+        cipher.init(mode, key, parameters);
+      }
       cipher.updateAAD(aad);
       return cipher.doFinal(input, offset, length);
     } catch (AEADBadTagException e) {

@@ -128,7 +128,7 @@ public final class SkCbcHmac implements SkCipher {
   public static byte[] aesCbc(
       int mode, SecretKeySpec key, byte[] iv, byte[] input, int offset, int length) {
     try {
-      Cipher cipher = Cipher.getInstance("AES/CBC/NoPadding");
+      Cipher cipher = JcaInstances.cipher("AES/CBC/NoPadding");
       cipher.init(mode, key, new IvParameterSpec(iv));
       return cipher.doFinal(input, offset, length);
     } catch (GeneralSecurityException e) {

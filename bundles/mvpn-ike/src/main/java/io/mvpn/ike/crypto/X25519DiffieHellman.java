@@ -1,89 +1,54 @@
 package io.mvpn.ike.crypto;
 
-import java.math.BigInteger;
-import java.security.GeneralSecurityException;
-import java.security.InvalidKeyException;
-import java.security.KeyFactory;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.interfaces.XECPublicKey;
-import java.security.spec.NamedParameterSpec;
-import java.security.spec.XECPublicKeySpec;
+import org.bouncycastle.math.ec.rfc7748.X25519;
 
 /**
- * Group 31: X25519 (RFC 8031). KE data and shared secret are 32 bytes, little-endian as RFC 7748 §5
- * writes u; the JDK's XDH works on a BigInteger u, so this class does the byte order.
+ * Group 31: X25519 (RFC 8031). KE data and shared secret are 32 bytes, little-endian u as RFC 7748
+ * §5 writes it, which is also how Bouncy Castle's {@link X25519} takes and gives them: no
+ * conversion. Bouncy Castle's constant-time field code keys about three times as many setups a
+ * second as the JDK 17's XDH (see docs/benchmarks.md, IKE), and the bundle already ships it.
  */
 final class X25519DiffieHellman extends DiffieHellman {
 
-  static final int LENGTH = 32;
+  static final int LENGTH = X25519.POINT_SIZE;
 
-  private final KeyPair keys;
+  private final byte[] scalar;
+  private final byte[] publicValue = new byte[LENGTH];
 
-  X25519DiffieHellman(KeyPair keys) {
+  /** From a private scalar as RFC 7748 §5 writes it (clamped when used, not here). */
+  X25519DiffieHellman(byte[] scalar) {
     super(CURVE25519);
-    this.keys = keys;
+    if (scalar.length != X25519.SCALAR_SIZE) {
+      throw new IllegalArgumentException("an X25519 scalar is 32 bytes, not " + scalar.length);
+    }
+    this.scalar = scalar.clone();
+    X25519.generatePublicKey(this.scalar, 0, publicValue, 0);
   }
 
-  static KeyPair generate(SecureRandom random) throws GeneralSecurityException {
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("XDH");
-    generator.initialize(NamedParameterSpec.X25519, random);
-    return generator.generateKeyPair();
+  static byte[] generate(SecureRandom random) {
+    byte[] scalar = new byte[X25519.SCALAR_SIZE];
+    X25519.generatePrivateKey(random, scalar);
+    return scalar;
   }
 
   @Override
   public byte[] publicValue() {
-    return encode(((XECPublicKey) keys.getPublic()).getU());
+    return publicValue.clone();
   }
 
   @Override
   public byte[] sharedSecret(byte[] peerPublic) throws IkeCryptoException {
     checkLength(CURVE25519, peerPublic, LENGTH);
-    byte[] secret;
-    try {
-      PublicKey peer =
-          KeyFactory.getInstance("XDH")
-              .generatePublic(new XECPublicKeySpec(NamedParameterSpec.X25519, decode(peerPublic)));
-      secret = agree("XDH", keys.getPrivate(), peer);
-    } catch (InvalidKeyException e) {
-      // The JDK refuses a small-order point by the all-zero result it gives (RFC 7748 §6.1).
-      throw new IkeCryptoException(
-          IkeCryptoException.Reason.WEAK_SHARED_SECRET, "X25519: " + e.getMessage());
-    } catch (GeneralSecurityException e) {
-      throw new IkeCryptoException(
-          IkeCryptoException.Reason.INVALID_PUBLIC_VALUE, "X25519: " + e.getMessage());
-    }
-    // RFC 8031 §2: the recipient MUST check the result is not all zero. Checked here too, so the
-    // rule does not rest on the provider.
-    if (Bytes.allZero(secret)) {
+    byte[] secret = new byte[LENGTH];
+    // RFC 8031 §2: the recipient MUST check the result is not all zero (a small-order point).
+    // Bouncy Castle answers false for it; checked here too so the rule does not rest on the
+    // library. The u coordinate's top bit is masked and values of p and above are reduced, as
+    // RFC 7748 §5 asks.
+    if (!X25519.calculateAgreement(scalar, 0, peerPublic, 0, secret, 0) || Bytes.allZero(secret)) {
       throw new IkeCryptoException(
           IkeCryptoException.Reason.WEAK_SHARED_SECRET, "X25519 shared secret is all zero");
     }
     return secret;
-  }
-
-  /** u as 32 little-endian bytes (RFC 7748 §5 encodeUCoordinate). */
-  static byte[] encode(BigInteger u) {
-    byte[] bigEndian = Bytes.fixedWidth(u, LENGTH);
-    byte[] out = new byte[LENGTH];
-    for (int i = 0; i < LENGTH; i++) {
-      out[i] = bigEndian[LENGTH - 1 - i];
-    }
-    return out;
-  }
-
-  /**
-   * RFC 7748 §5 decodeUCoordinate: little-endian, the top bit of the last byte masked. Values of p
-   * and above are accepted and reduced, as the RFC asks.
-   */
-  static BigInteger decode(byte[] littleEndian) {
-    byte[] bigEndian = new byte[LENGTH];
-    for (int i = 0; i < LENGTH; i++) {
-      bigEndian[i] = littleEndian[LENGTH - 1 - i];
-    }
-    bigEndian[0] &= 0x7f;
-    return new BigInteger(1, bigEndian);
   }
 }

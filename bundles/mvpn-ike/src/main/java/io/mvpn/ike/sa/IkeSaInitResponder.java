@@ -7,9 +7,12 @@ import io.mvpn.ike.message.IkeMessage;
 import io.mvpn.ike.message.IkePayload;
 import io.mvpn.ike.message.NotifyPayload;
 import io.mvpn.ike.message.Octets;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,6 +34,10 @@ final class IkeSaInitResponder {
   private final IkeSaManager manager;
   private final Cookies cookies;
   private final Map<InitKey, IkeSa> byInitiator = new HashMap<>();
+  // The reverse of byInitiator, and the SAs still waiting for IKE_AUTH: kept as they change, so
+  // neither a new request nor an SA's end walks every SA (tens of thousands after an outage).
+  private final Map<IkeSa, InitKey> initKeys = new IdentityHashMap<>();
+  private final Set<IkeSa> halfOpen = Collections.newSetFromMap(new IdentityHashMap<>());
 
   IkeSaInitResponder(IkeSaManager manager) {
     this.manager = manager;
@@ -71,7 +78,7 @@ final class IkeSaInitResponder {
       manager.counters().noPeerConfig++;
       return;
     }
-    if (halfOpen() >= manager.settings().halfOpenCookieThreshold()
+    if (halfOpen.size() >= manager.settings().halfOpenCookieThreshold()
         && !cookies.valid(request, datagram.source())) {
       Octets cookie = cookies.cookie(request, datagram.source());
       if (cookie == null) { // no nonce to bind the cookie to
@@ -101,7 +108,10 @@ final class IkeSaInitResponder {
       return;
     }
     manager.register(sa);
-    byInitiator.put(new InitKey(h.spiI(), datagram.source(), datagram.via()), sa);
+    InitKey key = new InitKey(h.spiI(), datagram.source(), datagram.via());
+    byInitiator.put(key, sa);
+    initKeys.put(sa, key);
+    halfOpen.add(sa);
     List<IkePayload> payloads = answer.payloads();
     if (manager.fragmentation().supported(sa)) {
       // RFC 7383 §2.3: the responder announces it only to an initiator that did.
@@ -113,9 +123,23 @@ final class IkeSaInitResponder {
         .schedule(HALF_OPEN_TIMEOUT_SECONDS, TimeUnit.SECONDS, () -> expireHalfOpen(sa));
   }
 
+  /** IKE_AUTH is through: the SA no longer counts as half-open. */
+  void settled(IkeSa sa) {
+    halfOpen.remove(sa);
+  }
+
   /** The SA ended: a new request with its initiator's SPI is a new SA. */
   void forget(IkeSa sa) {
-    byInitiator.values().remove(sa); // keyed by where IKE_SA_INIT came from, maybe not remote()
+    halfOpen.remove(sa);
+    InitKey key = initKeys.remove(sa); // where IKE_SA_INIT came from, maybe not remote() now
+    if (key != null) {
+      byInitiator.remove(key);
+    }
+  }
+
+  /** How many responder SAs wait for their IKE_AUTH. */
+  int halfOpen() {
+    return halfOpen.size();
   }
 
   private void expireHalfOpen(IkeSa sa) {
@@ -123,10 +147,6 @@ final class IkeSaInitResponder {
       sa.fail(-1);
       manager.destroy(sa);
     }
-  }
-
-  private long halfOpen() {
-    return byInitiator.values().stream().filter(sa -> sa.state() == IkeSaState.INIT_DONE).count();
   }
 
   /**

@@ -222,6 +222,7 @@ public final class IkeSaManager {
 
   /** IKE_AUTH done at either end. */
   void established(IkeSa sa) {
+    initResponder.settled(sa);
     logKeys(sa);
     sa.listener().established(sa);
     sa.tasks().scheduleIkeRekey();

@@ -30,7 +30,7 @@ public record ProposalPolicy(int protocolId, List<Transform> transforms) {
 
   /**
    * IKE: the AEADs AES-GCM-16 256 and 128 and ChaCha20-Poly1305, then AES-CBC 256 and 128 with
-   * HMAC-SHA2-256-128, -384-192 and -512-256; PRF HMAC-SHA2-256, 384, 512; D-H 19, 20, 31, 14, 15,
+   * HMAC-SHA2-256-128, -384-192 and -512-256; PRF HMAC-SHA2-256, 384, 512; D-H 31, 19, 20, 14, 15,
    * 16. That covers what Windows', Apple's and strongSwan's clients propose by default with SHA-2
    * and groups of 2048 bits or more. INTEG only goes with AES-CBC: next to an AEAD it must not be
    * proposed (RFC 5282 §8), so the offer splits into two proposals.

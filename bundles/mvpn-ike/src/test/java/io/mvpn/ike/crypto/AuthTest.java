@@ -203,6 +203,37 @@ class AuthTest {
         .isInstanceOf(IllegalArgumentException.class);
   }
 
+  /**
+   * AUTH is signed and checked with Bouncy Castle's arithmetic: what the JDK signs on P-256 and
+   * P-384, DER (RFC 7427) or r | s (RFC 4754), must verify, and DER garbage must not.
+   */
+  @Test
+  void signaturesMadeByTheJdkVerifyAndGarbageDoesNot() throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(new ECGenParameterSpec("secp384r1"));
+    KeyPair p384 = generator.generateKeyPair();
+    Signature der = Signature.getInstance("SHA384withECDSA");
+    der.initSign(p384.getPrivate());
+    der.update(OCTETS);
+    byte[] id = Scheme.ECDSA_SHA384.algorithmIdentifier();
+    byte[] auth = Bytes.concat(new byte[] {(byte) id.length}, id, der.sign());
+    assertThat(SignatureAuth.verify(p384.getPublic(), OCTETS, auth)).isEqualTo(Scheme.ECDSA_SHA384);
+
+    Signature plain = Signature.getInstance("SHA256withECDSAinP1363Format");
+    plain.initSign(ec.getPrivate());
+    plain.update(OCTETS);
+    SignatureAuth.verifyEcdsa(ec.getPublic(), 9, OCTETS, plain.sign());
+
+    byte[] p256Id = Scheme.ECDSA_SHA256.algorithmIdentifier();
+    for (byte[] garbage : new byte[][] {{0x30, 0x03, 0x02, 0x01}, new byte[70], {}}) {
+      byte[] bad = Bytes.concat(new byte[] {(byte) p256Id.length}, p256Id, garbage);
+      assertThat(reasonOf(() -> SignatureAuth.verify(ec.getPublic(), OCTETS, bad)))
+          .isEqualTo(IkeCryptoException.Reason.BAD_SIGNATURE);
+    }
+    assertThat(reasonOf(() -> SignatureAuth.verifyEcdsa(ec.getPublic(), 9, OCTETS, new byte[63])))
+        .isEqualTo(IkeCryptoException.Reason.BAD_SIGNATURE);
+  }
+
   @Test
   void hashIds() {
     assertThat(Hash.forId(2)).contains(Hash.SHA2_256);

@@ -13,9 +13,7 @@ import java.security.spec.ECParameterSpec;
 import java.security.spec.ECPoint;
 import java.security.spec.ECPrivateKeySpec;
 import java.security.spec.ECPublicKeySpec;
-import java.security.spec.NamedParameterSpec;
-import java.security.spec.XECPrivateKeySpec;
-import java.security.spec.XECPublicKeySpec;
+import java.util.Arrays;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -115,8 +113,8 @@ class DiffieHellmanTest {
     String bobPrivate = "5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb";
     String bobPublic = "de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f";
     String shared = "4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742";
-    DiffieHellman alice = DiffieHellman.of(31, xKeys(alicePrivate, alicePublic));
-    DiffieHellman bob = DiffieHellman.of(31, xKeys(bobPrivate, bobPublic));
+    DiffieHellman alice = DiffieHellman.x25519(HEX.parseHex(alicePrivate));
+    DiffieHellman bob = DiffieHellman.x25519(HEX.parseHex(bobPrivate));
     assertThat(HEX.formatHex(alice.publicValue())).isEqualTo(alicePublic);
     assertThat(HEX.formatHex(alice.sharedSecret(HEX.parseHex(bobPublic)))).isEqualTo(shared);
     assertThat(HEX.formatHex(bob.sharedSecret(HEX.parseHex(alicePublic)))).isEqualTo(shared);
@@ -141,6 +139,25 @@ class DiffieHellmanTest {
             catchThrowableOfType(() -> us.sharedSecret(new byte[33]), IkeCryptoException.class)
                 .reason())
         .isEqualTo(IkeCryptoException.Reason.KE_LENGTH);
+  }
+
+  /**
+   * RFC 7748 §5: the top bit of the last byte is masked, and u of p or more is taken modulo p, so
+   * both still agree (RFC 8031 §2 sends no other encoding, but a peer may).
+   */
+  @Test
+  void x25519MasksTheTopBitAndReducesModuloP() throws Exception {
+    DiffieHellman us = DiffieHellman.create(DiffieHellman.CURVE25519, RANDOM);
+    byte[] peer = DiffieHellman.create(DiffieHellman.CURVE25519, RANDOM).publicValue();
+    byte[] topBitSet = peer.clone();
+    topBitSet[31] |= (byte) 0x80;
+    assertThat(us.sharedSecret(topBitSet)).isEqualTo(us.sharedSecret(peer));
+    // p + 9 = 2^255 - 10: the base point, so the secret is our own public value.
+    byte[] basePointPlusP = new byte[32];
+    Arrays.fill(basePointPlusP, (byte) 0xff);
+    basePointPlusP[0] = (byte) 0xf6;
+    basePointPlusP[31] = 0x7f;
+    assertThat(us.sharedSecret(basePointPlusP)).isEqualTo(us.publicValue());
   }
 
   @Test
@@ -258,15 +275,5 @@ class DiffieHellmanTest {
     return new KeyPair(
         factory.generatePublic(new ECPublicKeySpec(w, params)),
         factory.generatePrivate(new ECPrivateKeySpec(new BigInteger(scalar, 16), params)));
-  }
-
-  static KeyPair xKeys(String scalar, String publicU) throws Exception {
-    KeyFactory factory = KeyFactory.getInstance("XDH");
-    return new KeyPair(
-        factory.generatePublic(
-            new XECPublicKeySpec(
-                NamedParameterSpec.X25519, X25519DiffieHellman.decode(HEX.parseHex(publicU)))),
-        factory.generatePrivate(
-            new XECPrivateKeySpec(NamedParameterSpec.X25519, HEX.parseHex(scalar))));
   }
 }

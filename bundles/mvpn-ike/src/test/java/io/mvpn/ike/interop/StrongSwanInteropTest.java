@@ -221,8 +221,10 @@ class StrongSwanInteropTest {
     assertThat(listed).as(context).contains("ESTABLISHED").contains("INSTALLED");
     assertSameSas(listed, sa, mvpn);
     // charon fakes a NAT for kernel-libipsec: mvpn moves to 4500 after IKE_SA_INIT (§2.23).
-    assertThat(mvpn.trace.stream().filter(t -> t.startsWith("-> ")).skip(1))
+    // IKE_SA_INIT may go twice: mvpn's KE is X25519, and charon, ecp256 first, asks for 19.
+    assertThat(mvpn.trace.stream().filter(t -> t.startsWith("-> ") && !t.contains(" 34 mid 0 ")))
         .as(context)
+        .isNotEmpty()
         .allMatch(t -> t.contains(":4500 > ") && t.contains(":4500 "));
 
     assertPingsBothWays(sa);

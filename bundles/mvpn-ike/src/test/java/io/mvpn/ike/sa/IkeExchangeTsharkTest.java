@@ -32,7 +32,7 @@ class IkeExchangeTsharkTest {
                 ProposalPolicy.ike(
                     List.of(256),
                     List.of(Transform.PRF_HMAC_SHA2_256),
-                    List.of(Transform.CURVE25519)));
+                    List.of(Transform.ECP_256)));
     IkePair pair =
         new IkePair(IkePair.mnConfig(), gw, EngineSettings.defaults().withCookieThreshold(0));
     IkeSa mn = pair.start();
@@ -58,11 +58,11 @@ class IkeExchangeTsharkTest {
   void theExchangesAreTheOnesTheEnginesRan() throws Exception {
     assertThat(tshark("-T", "fields", "-e", "isakmp.exchangetype", "-e", "isakmp.flags"))
         .containsExactly(
-            "34\t0x08", // IKE_SA_INIT with group 19
+            "34\t0x08", // IKE_SA_INIT with group 31, the default's first
             "34\t0x20", // N(COOKIE)
             "34\t0x08", // again with the cookie
-            "34\t0x20", // N(INVALID_KE_PAYLOAD) for 31
-            "34\t0x08", // cookie and group 31
+            "34\t0x20", // N(INVALID_KE_PAYLOAD) for 19, all this gateway takes
+            "34\t0x08", // cookie and group 19
             "34\t0x20",
             "35\t0x08",
             "35\t0x20",

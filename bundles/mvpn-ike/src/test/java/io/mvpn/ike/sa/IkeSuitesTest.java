@@ -53,6 +53,8 @@ class IkeSuitesTest {
 
     assertThat(mn.state()).isEqualTo(IkeSaState.ESTABLISHED);
     assertThat(gw.state()).isEqualTo(IkeSaState.ESTABLISHED);
+    // The gateway, X25519 first, takes the client's KE in its own group: no INVALID_KE_PAYLOAD.
+    assertThat(pair.flow()).containsExactly("34", "34R", "35", "35R");
     Proposal chosen = mn.proposal();
     Transform encryption = ProposalPolicy.single(chosen, Transform.ENCR);
     assertThat(encryption.id()).isEqualTo(encr);
