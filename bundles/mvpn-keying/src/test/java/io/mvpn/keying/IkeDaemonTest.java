@@ -3,7 +3,7 @@ package io.mvpn.keying;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.mvpn.api.metrics.MetricSink;
+import io.mvpn.api.testing.RecordedMetrics;
 import io.mvpn.ike.IkeService.IkeSaView;
 import io.mvpn.ike.pki.CredentialFiles;
 import java.lang.annotation.Annotation;
@@ -202,20 +202,9 @@ class IkeDaemonTest {
     assertThat(two.refusedPeers()).containsExactly(Map.entry("untrusted_chain/unknown_ca", 1L));
     assertThat(established(two)).isFalse();
     // The operator's monitoring sees the refusal with the notify it was answered with.
-    List<String> samples = new java.util.ArrayList<>();
-    two.collect(
-        new MetricSink() {
-          @Override
-          public void counter(String name, String help, long value, String... labels) {
-            samples.add(name + List.of(labels) + "=" + value);
-          }
-
-          @Override
-          public void gauge(String name, String help, double value, String... labels) {
-            samples.add(name + List.of(labels) + "=" + (long) value);
-          }
-        });
-    assertThat(samples)
+    RecordedMetrics metrics = new RecordedMetrics();
+    two.collect(metrics);
+    assertThat(metrics.samples())
         .contains(
             "mvpn_ike_sas[daemon, two]=0",
             "mvpn_ike_auth_failures[daemon, two, notify, AUTHENTICATION_FAILED, reason,"

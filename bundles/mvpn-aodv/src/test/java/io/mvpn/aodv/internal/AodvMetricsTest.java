@@ -3,10 +3,8 @@ package io.mvpn.aodv.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mvpn.aodv.AodvCounter;
-import io.mvpn.api.metrics.MetricSink;
-import java.util.ArrayList;
+import io.mvpn.api.testing.RecordedMetrics;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -20,25 +18,11 @@ class AodvMetricsTest {
     counts.put(AodvCounter.RREP_FORWARDED, 4L);
     counts.put(AodvCounter.HANDOVER_COMPLETED, 2L);
     counts.put(AodvCounter.GRATUITOUS_RREP_SENT, 5L);
-    List<String> samples = new ArrayList<>();
+    RecordedMetrics metrics = new RecordedMetrics();
 
-    AodvMetrics.collect(
-        "msr1",
-        7,
-        counts,
-        new MetricSink() {
-          @Override
-          public void counter(String name, String help, long value, String... labels) {
-            samples.add(name + List.of(labels) + "=" + value);
-          }
+    AodvMetrics.collect("msr1", 7, counts, metrics);
 
-          @Override
-          public void gauge(String name, String help, double value, String... labels) {
-            samples.add(name + List.of(labels) + "=" + (long) value);
-          }
-        });
-
-    assertThat(samples)
+    assertThat(metrics.samples())
         .containsExactlyInAnyOrder(
             "mvpn_aodv_routes[router, msr1]=7",
             "mvpn_aodv_messages[router, msr1, message, rreq, event, sent]=3",
