@@ -63,7 +63,8 @@ final class Karaf {
           "io.mvpn.ike",
           "io.mvpn.keying",
           "io.mvpn.napt",
-          "io.mvpn.backbone");
+          "io.mvpn.backbone",
+          "io.mvpn.metrics");
 
   static final String PAX_URL_CFG = "etc/org.ops4j.pax.url.mvn.cfg";
 

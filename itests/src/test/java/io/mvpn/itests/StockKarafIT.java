@@ -4,6 +4,7 @@ import static io.mvpn.itests.Karaf.awaitTenant;
 import static io.mvpn.itests.Karaf.tenantService;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFileExtend;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 
 import io.mvpn.api.Prefix;
@@ -58,6 +59,12 @@ public class StockKarafIT {
         new File(System.getProperty("mvpn.assembly.system")).toURI() + "@id=mvpn@snapshots";
     return OptionUtils.combine(
         Karaf.distribution(stock, "stock karaf"),
+        // What an operator adds to a stock Karaf for mvpn-metrics (docs/operations.md): the JDK
+        // packages its JVM metrics and endpoint import, which Karaf's jre.properties leaves out.
+        editConfigurationFileExtend(
+            "etc/config.properties",
+            "org.osgi.framework.system.packages.extra",
+            "com.sun.management, com.sun.net.httpserver"),
         editConfigurationFilePut(
             Karaf.PAX_URL_CFG,
             "org.ops4j.pax.url.mvn.defaultRepositories",

@@ -5,6 +5,7 @@ import static io.mvpn.dns.Fixture.CAROL_NAME;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mvpn.api.dns.WorkgroupDns;
+import io.mvpn.api.metrics.MetricSink;
 import io.mvpn.dns.internal.WorkgroupDnsServer;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -81,6 +82,35 @@ class WorkgroupDnsServerTest {
     // A zone made per query, as the backbone once did, has a secret of its own: it would not know
     // the cookie.
     assertThat(new WorkgroupZone(Fixture.directory()).hasValidServerCookie(again, ALICE)).isFalse();
+  }
+
+  @Test
+  void itsMetricsCountEveryQueryByWhatBecameOfIt() throws IOException {
+    server = new WorkgroupDnsServer(Fixture.directory(), ZoneSettings.defaults());
+    server.answer(
+        cookieQuery(new CookieOption(CLIENT_COOKIE)).toWire(), ALICE, WorkgroupDns.Transport.UDP);
+    // Shorter than a DNS header: dropped unanswered.
+    server.answer(new byte[3], ALICE, WorkgroupDns.Transport.UDP);
+
+    Map<String, Long> counted = new java.util.TreeMap<>();
+    server.collect(
+        new MetricSink() {
+          @Override
+          public void counter(String name, String help, long value, String... labels) {
+            counted.put(name + (labels.length == 0 ? "" : "/" + labels[1]), value);
+          }
+
+          @Override
+          public void gauge(String name, String help, double value, String... labels) {
+            counted.put(name, (long) value);
+          }
+        });
+
+    assertThat(counted)
+        .containsEntry("mvpn_dns_queries", 2L)
+        .containsEntry("mvpn_dns_responses/answer", 1L)
+        .containsEntry("mvpn_dns_responses/dropped", 1L)
+        .containsEntry("mvpn_dns_responses/nxdomain", 0L);
   }
 
   @Test

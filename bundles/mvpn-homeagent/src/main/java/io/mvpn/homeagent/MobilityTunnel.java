@@ -46,6 +46,7 @@ final class MobilityTunnel extends EncapsulatingTransport {
       return;
     }
     for (Binding b : current) {
+      stats.onTunnelledToNode(inner.totalLength());
       if (b.encapsulation() == Binding.Encapsulation.UDP) {
         udpTunnels.send(b.source(), b.sourcePort(), inner, owner());
       } else {
@@ -70,7 +71,7 @@ final class MobilityTunnel extends EncapsulatingTransport {
       owner().vrf().counters().onDrop(DropReason.NO_ROUTE);
       return;
     }
-    stats.onTunnelled(true);
+    stats.onTunnelled(inner.totalLength());
     owner().receive(inner.datagram().retainedSlice());
   }
 }

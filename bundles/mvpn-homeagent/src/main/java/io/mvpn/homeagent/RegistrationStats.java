@@ -23,6 +23,9 @@ public final class RegistrationStats {
   // Counted per datagram: taken once, so the forwarding path does no map lookup.
   private final Counter tunnelledAccepted;
   private final Counter tunnelledRefused;
+  private final Counter tunnelledAcceptedBytes;
+  private final Counter tunnelledSent;
+  private final Counter tunnelledSentBytes;
 
   /** Counters of the engine's own. */
   public RegistrationStats() {
@@ -34,6 +37,9 @@ public final class RegistrationStats {
     this.scope = scope;
     this.tunnelledAccepted = counter("tunnelled-accepted");
     this.tunnelledRefused = counter("tunnelled-refused");
+    this.tunnelledAcceptedBytes = counter("tunnelled-accepted-bytes");
+    this.tunnelledSent = counter("tunnelled-sent");
+    this.tunnelledSentBytes = counter("tunnelled-sent-bytes");
   }
 
   /** The scope of a tenant's home agent counters in the store. */
@@ -60,6 +66,18 @@ public final class RegistrationStats {
 
   void onTunnelled(boolean accepted) {
     (accepted ? tunnelledAccepted : tunnelledRefused).increment();
+  }
+
+  /** A node's datagram of {@code innerBytes} taken out of its tunnel into the tenant VRF. */
+  void onTunnelled(int innerBytes) {
+    tunnelledAccepted.increment();
+    tunnelledAcceptedBytes.add(innerBytes);
+  }
+
+  /** A datagram of {@code innerBytes} sent into a node's tunnel, once per binding. */
+  void onTunnelledToNode(int innerBytes) {
+    tunnelledSent.increment();
+    tunnelledSentBytes.add(innerBytes);
   }
 
   public long replies(int code) {
@@ -110,5 +128,19 @@ public final class RegistrationStats {
 
   public long tunnelledRefused() {
     return tunnelledRefused.get();
+  }
+
+  /** The inner bytes of the reverse-tunnelled datagrams accepted. */
+  public long tunnelledAcceptedBytes() {
+    return tunnelledAcceptedBytes.get();
+  }
+
+  /** Datagrams sent into the nodes' tunnels (one per binding), and their inner bytes. */
+  public long tunnelledSent() {
+    return tunnelledSent.get();
+  }
+
+  public long tunnelledSentBytes() {
+    return tunnelledSentBytes.get();
   }
 }

@@ -57,7 +57,7 @@ final class UdpTunnels {
       stats.onTunnelled(false);
       return;
     }
-    stats.onTunnelled(true);
+    stats.onTunnelled(inner.totalLength());
     if (inner.destination() == address.toInt() && inner.protocol() == IpProtocol.ICMP) {
       keepalive(datagram, inner);
       return;

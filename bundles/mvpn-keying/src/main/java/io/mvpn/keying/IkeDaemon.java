@@ -3,6 +3,8 @@ package io.mvpn.keying;
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.events.SecurityEvents;
 import io.mvpn.api.events.SecurityEventsRelay;
+import io.mvpn.api.metrics.MetricSink;
+import io.mvpn.api.metrics.MetricSource;
 import io.mvpn.ike.CaService;
 import io.mvpn.ike.IkeService;
 import io.mvpn.ike.host.UdpIkeSockets;
@@ -59,9 +61,9 @@ import org.slf4j.LoggerFactory;
     configurationPid = IkeDaemon.PID,
     configurationPolicy = ConfigurationPolicy.REQUIRE,
     immediate = true,
-    service = IkeService.class)
+    service = {IkeService.class, MetricSource.class})
 @Designate(ocd = IkeDaemon.Config.class, factory = true)
-public final class IkeDaemon implements IkeService {
+public final class IkeDaemon implements IkeService, MetricSource {
 
   public static final String PID = "io.mvpn.ike";
 
@@ -308,6 +310,11 @@ public final class IkeDaemon implements IkeService {
   @Override
   public int natTPort() {
     return natTPort;
+  }
+
+  @Override
+  public void collect(MetricSink sink) {
+    new IkeMetrics(this).collect(sink);
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.mvpn.keying;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mvpn.api.testing.RecordedMetrics;
 import io.mvpn.ike.IkeService.IkeSaView;
 import io.mvpn.ike.pki.CredentialFiles;
 import java.lang.annotation.Annotation;
@@ -200,6 +201,14 @@ class IkeDaemonTest {
     await(() -> !two.refusedPeers().isEmpty() && one.sas().isEmpty());
     assertThat(two.refusedPeers()).containsExactly(Map.entry("untrusted_chain/unknown_ca", 1L));
     assertThat(established(two)).isFalse();
+    // The operator's monitoring sees the refusal with the notify it was answered with.
+    RecordedMetrics metrics = new RecordedMetrics();
+    two.collect(metrics);
+    assertThat(metrics.samples())
+        .contains(
+            "mvpn_ike_sas[daemon, two]=0",
+            "mvpn_ike_auth_failures[daemon, two, notify, AUTHENTICATION_FAILED, reason,"
+                + " untrusted_chain/unknown_ca]=1");
   }
 
   @Test

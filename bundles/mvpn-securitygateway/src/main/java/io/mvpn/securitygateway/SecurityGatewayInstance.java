@@ -6,6 +6,9 @@ import io.mvpn.api.events.SecurityEvents;
 import io.mvpn.api.events.SecurityEventsRelay;
 import io.mvpn.api.ipsec.EspSaStore;
 import io.mvpn.api.ipsec.EspTunnelService;
+import io.mvpn.api.metrics.MetricSink;
+import io.mvpn.api.metrics.MetricSource;
+import io.mvpn.api.mobility.CounterStore;
 import io.mvpn.ipsec.esp.EspException;
 import io.mvpn.ipsec.esp.EspSecurityAssociation;
 import io.mvpn.ipsec.esp.EspSecurityAssociation.Direction;
@@ -13,6 +16,7 @@ import io.mvpn.ipsec.esp.EspSuite;
 import io.mvpn.ipsec.esp.Lifetime;
 import io.mvpn.ipsec.esp.SecurityPolicy;
 import io.mvpn.ipsec.gateway.GatewayCounter;
+import io.mvpn.ipsec.gateway.GatewayCounts;
 import io.mvpn.ipsec.gateway.GatewaySaStore;
 import io.mvpn.ipsec.gateway.MobileTunnel;
 import io.mvpn.ipsec.gateway.SecurityGateway;
@@ -63,9 +67,9 @@ import org.slf4j.LoggerFactory;
     configurationPid = SecurityGatewayInstance.PID,
     configurationPolicy = ConfigurationPolicy.REQUIRE,
     immediate = true,
-    service = SecurityGatewayService.class)
+    service = {SecurityGatewayService.class, MetricSource.class})
 @Designate(ocd = SecurityGatewayInstance.Config.class, factory = true)
-public final class SecurityGatewayInstance implements SecurityGatewayService {
+public final class SecurityGatewayInstance implements SecurityGatewayService, MetricSource {
 
   public static final String PID = "io.mvpn.securitygateway";
 
@@ -146,6 +150,9 @@ public final class SecurityGatewayInstance implements SecurityGatewayService {
   /** Where the gateway reports the ESP and updates it refuses. */
   private final SecurityEventsRelay securityEvents = new SecurityEventsRelay(() -> boundEvents);
 
+  // Its counters go on counting there across updates.
+  @Reference CounterStore counterStore;
+
   private String name;
   private Vrf inside;
   private Vrf outside;
@@ -154,6 +161,7 @@ public final class SecurityGatewayInstance implements SecurityGatewayService {
   private GatewaySaStore storedSas;
   private SecurityGatewayTunnels tunnelService;
   private ServiceRegistration<EspTunnelService> tunnelRegistration;
+  private SecurityGatewayMetrics metrics;
 
   @Activate
   void activate(Config config, BundleContext context) {
@@ -186,12 +194,17 @@ public final class SecurityGatewayInstance implements SecurityGatewayService {
     // and wall-clock times stored from it would be off by the machine's uptime.
     long epochOffset = fabric.epochOffsetNanos();
     int[] restored = new int[1];
+    GatewayCounts counts = new GatewayCounts(counterStore, GatewayCounts.scope(name));
+    metrics =
+        new SecurityGatewayMetrics(
+            name, counts, () -> fabric.onLoop(inside, () -> 2 * engine.tunnels().size()));
     engine =
         fabric.onLoop(
             inside,
             () -> {
               SecurityGateway g = new SecurityGateway(gatewayConfig, outside, inside, epochOffset);
               g.reportTo(securityEvents);
+              g.countInto(counts);
               g.start();
               // Restored in the same task as the start: no packet reaches the gateway before.
               GatewaySaStore stored =
@@ -318,6 +331,11 @@ public final class SecurityGatewayInstance implements SecurityGatewayService {
   }
 
   // ---- SecurityGatewayService ------------------------------------------------------------
+
+  @Override
+  public void collect(MetricSink sink) {
+    metrics.collect(sink);
+  }
 
   @Override
   public String name() {

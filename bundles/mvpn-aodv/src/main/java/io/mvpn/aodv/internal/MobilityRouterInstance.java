@@ -7,6 +7,8 @@ import io.mvpn.aodv.MobilityRouterService;
 import io.mvpn.aodv.route.RouteEntry;
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.config.ConfigList;
+import io.mvpn.api.metrics.MetricSink;
+import io.mvpn.api.metrics.MetricSource;
 import io.mvpn.net.Interface;
 import io.mvpn.net.Vrf;
 import io.mvpn.net.fabric.FabricService;
@@ -35,9 +37,9 @@ import org.slf4j.LoggerFactory;
     configurationPid = MobilityRouterInstance.PID,
     configurationPolicy = ConfigurationPolicy.REQUIRE,
     immediate = true,
-    service = MobilityRouterService.class)
+    service = {MobilityRouterService.class, MetricSource.class})
 @Designate(ocd = MobilityRouterInstance.Config.class, factory = true)
-public final class MobilityRouterInstance implements MobilityRouterService {
+public final class MobilityRouterInstance implements MobilityRouterService, MetricSource {
 
   public static final String PID = "io.mvpn.aodv";
 
@@ -237,6 +239,11 @@ public final class MobilityRouterInstance implements MobilityRouterService {
   @Override
   public String name() {
     return name;
+  }
+
+  @Override
+  public void collect(MetricSink sink) {
+    AodvMetrics.collect(name, routes().size(), counters(), sink);
   }
 
   @Override

@@ -1,8 +1,11 @@
 package io.mvpn.dns.internal;
 
 import io.mvpn.api.dns.WorkgroupDns;
+import io.mvpn.api.metrics.MetricSink;
+import io.mvpn.api.metrics.MetricSource;
 import io.mvpn.api.workgroup.MemberId;
 import io.mvpn.api.workgroup.WorkgroupService;
+import io.mvpn.dns.DnsCounters;
 import io.mvpn.dns.DnsServer;
 import io.mvpn.dns.StaticAskerResolver;
 import io.mvpn.dns.WorkgroupZone;
@@ -33,9 +36,9 @@ import org.slf4j.LoggerFactory;
     configurationPid = WorkgroupDnsServer.PID,
     configurationPolicy = ConfigurationPolicy.OPTIONAL,
     immediate = true,
-    service = WorkgroupDns.class)
+    service = {WorkgroupDns.class, MetricSource.class})
 @Designate(ocd = WorkgroupDnsServer.Config.class)
-public final class WorkgroupDnsServer implements WorkgroupDns {
+public final class WorkgroupDnsServer implements WorkgroupDns, MetricSource {
 
   public static final String PID = "io.mvpn.dns";
 
@@ -132,6 +135,35 @@ public final class WorkgroupDnsServer implements WorkgroupDns {
   @Override
   public String origin() {
     return zone.origin().toString();
+  }
+
+  /**
+   * The zone's figures for the metrics endpoint: its counts are the zone's own (a new DNS after an
+   * update starts them again, as it starts a new cookie secret).
+   */
+  @Override
+  public void collect(MetricSink sink) {
+    DnsCounters c = zone.counters();
+    sink.counter("mvpn_dns_queries", "DNS messages the workgroup DNS received.", c.queries());
+    String outcomes =
+        "What became of each query: answer (NOERROR with records), nodata, nxdomain, refused,"
+            + " formerr, notimp, badvers, or dropped unanswered.";
+    long[] counts = {
+      c.answers(),
+      c.nodata(),
+      c.nxdomain(),
+      c.refused(),
+      c.formerr(),
+      c.notimp(),
+      c.badvers(),
+      c.dropped()
+    };
+    String[] names = {
+      "answer", "nodata", "nxdomain", "refused", "formerr", "notimp", "badvers", "dropped"
+    };
+    for (int i = 0; i < names.length; i++) {
+      sink.counter("mvpn_dns_responses", outcomes, counts[i], "outcome", names[i]);
+    }
   }
 
   /** The one zone this server answers from (its counters, its cookies). */

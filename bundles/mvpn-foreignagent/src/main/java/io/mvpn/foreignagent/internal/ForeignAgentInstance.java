@@ -4,6 +4,8 @@ import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.config.ConfigList;
 import io.mvpn.api.events.SecurityEvents;
 import io.mvpn.api.events.SecurityEventsRelay;
+import io.mvpn.api.metrics.MetricSink;
+import io.mvpn.api.metrics.MetricSource;
 import io.mvpn.api.mobility.CounterStore;
 import io.mvpn.api.mobility.VisitorStore;
 import io.mvpn.foreignagent.ForeignAgent;
@@ -40,9 +42,9 @@ import org.slf4j.LoggerFactory;
     configurationPid = ForeignAgentInstance.PID,
     configurationPolicy = ConfigurationPolicy.REQUIRE,
     immediate = true,
-    service = ForeignAgentService.class)
+    service = {ForeignAgentService.class, MetricSource.class})
 @Designate(ocd = ForeignAgentInstance.Config.class, factory = true)
-public final class ForeignAgentInstance implements ForeignAgentService {
+public final class ForeignAgentInstance implements ForeignAgentService, MetricSource {
 
   public static final String PID = "io.mvpn.foreignagent";
 
@@ -180,6 +182,56 @@ public final class ForeignAgentInstance implements ForeignAgentService {
         });
     fabric.removeInterface(name + "-access");
     fabric.removeInterface(name + "-uplink");
+  }
+
+  /**
+   * The agent's figures for the metrics endpoint, read off its loop: the counters are the counter
+   * store's (they go on across an update), the visitors the visitor store's.
+   */
+  @Override
+  public void collect(MetricSink sink) {
+    sink.gauge(
+        "mvpn_foreignagent_visitors",
+        "Mobile nodes on the foreign agent's visitor list now.",
+        visitorStore.visitors(name).size(),
+        "agent",
+        name);
+    String relayed = "Registration messages relayed between mobile nodes and home agents.";
+    sink.counter(
+        "mvpn_foreignagent_relayed_registrations",
+        relayed,
+        engine.relayedRequests(),
+        "agent",
+        name,
+        "message",
+        "request");
+    sink.counter(
+        "mvpn_foreignagent_relayed_registrations",
+        relayed,
+        engine.relayedReplies(),
+        "agent",
+        name,
+        "message",
+        "reply");
+    sink.counter(
+        "mvpn_foreignagent_delivered_packets",
+        "Datagrams from the home agents' tunnels delivered to visitors on the access link.",
+        engine.deliveredToVisitors(),
+        "agent",
+        name);
+    sink.counter(
+        "mvpn_foreignagent_reverse_tunnelled_packets",
+        "Visitors' datagrams reverse-tunnelled to their home agents.",
+        engine.reverseTunnelled(),
+        "agent",
+        name);
+    sink.counter(
+        "mvpn_foreignagent_dropped",
+        "Registration messages and datagrams the foreign agent dropped (malformed, unknown,"
+            + " refused).",
+        engine.dropped(),
+        "agent",
+        name);
   }
 
   @Override

@@ -5,6 +5,8 @@ import io.mvpn.api.MvpnId;
 import io.mvpn.api.config.ConfigList;
 import io.mvpn.api.events.SecurityEvents;
 import io.mvpn.api.events.SecurityEventsRelay;
+import io.mvpn.api.metrics.MetricSink;
+import io.mvpn.api.metrics.MetricSource;
 import io.mvpn.api.mobility.BindingStore;
 import io.mvpn.api.mobility.CounterStore;
 import io.mvpn.api.tenant.Tenant;
@@ -43,9 +45,9 @@ import org.slf4j.LoggerFactory;
     configurationPid = HomeAgentInstance.PID,
     configurationPolicy = ConfigurationPolicy.REQUIRE,
     immediate = true,
-    service = {HomeAgent.class, TunnelEndpoint.class})
+    service = {HomeAgent.class, TunnelEndpoint.class, MetricSource.class})
 @Designate(ocd = HomeAgentInstance.Config.class, factory = true)
-public final class HomeAgentInstance implements HomeAgent {
+public final class HomeAgentInstance implements HomeAgent, MetricSource {
 
   public static final String PID = "io.mvpn.homeagent";
 
@@ -110,6 +112,7 @@ public final class HomeAgentInstance implements HomeAgent {
 
   private VirtualHomeAgent engine;
   private Vrf publicVrf;
+  private HomeAgentMetrics metrics;
 
   /** Comma-separated or multi-valued ADDRESS SPI ALGORITHM HEXKEY entries. */
   private static List<AssociationSpec> associations(String[] values) {
@@ -161,6 +164,7 @@ public final class HomeAgentInstance implements HomeAgent {
               ha.start();
               return ha;
             });
+    metrics = new HomeAgentMetrics(id, engine.stats(), store);
     LOG.info(
         "home agent of {} up at {} with {} mobile node keys", id, haConfig.address(), keys.size());
   }
@@ -175,6 +179,11 @@ public final class HomeAgentInstance implements HomeAgent {
           return null;
         });
     LOG.info("home agent of {} down; its bindings stay in the store", engine.tenant());
+  }
+
+  @Override
+  public void collect(MetricSink sink) {
+    metrics.collect(sink);
   }
 
   @Override

@@ -28,7 +28,6 @@ import io.mvpn.packet.siu.SecurityInformationUpdate;
 import io.mvpn.packet.udp.UdpDatagram;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -93,10 +92,9 @@ public final class SecurityGateway {
   private final Map<Integer, GatewayEntry> byHome = new LinkedHashMap<>();
   private final Map<EspSecurityAssociation, GatewayEntry> bySa = new HashMap<>();
   private final Map<Ipv4Address, Long> lastSiu = new HashMap<>();
-  private final long[] counters = new long[GatewayCounter.values().length];
+  private GatewayCounts counts = new GatewayCounts();
   private final UnknownSpiLog unknownSpis;
   private final GatewayEvents events;
-  private final Map<EspException.Reason, Long> refusals = new EnumMap<>(EspException.Reason.class);
   private final List<Consumer<Update>> listeners = new ArrayList<>();
   private final List<Registration> registrations = new ArrayList<>();
   private Interface tunnelInterface;
@@ -147,6 +145,11 @@ public final class SecurityGateway {
    */
   public void writeThrough(GatewaySaStore store) {
     this.saStore = store;
+  }
+
+  /** Counts into {@code counts} from now on: counters in a store outlive the engine. */
+  public void countInto(GatewayCounts counts) {
+    this.counts = counts;
   }
 
   // ---- tunnels --------------------------------------------------------------------------------
@@ -292,12 +295,12 @@ public final class SecurityGateway {
   }
 
   public long counter(GatewayCounter c) {
-    return counters[c.ordinal()];
+    return counts.get(c);
   }
 
   /** ESP packets refused by the gateway's SAs, per reason. */
   public Map<EspException.Reason, Long> refusals() {
-    return Map.copyOf(refusals);
+    return counts.refusals();
   }
 
   /** Told of each applied update, on the engine's thread. */
@@ -351,7 +354,7 @@ public final class SecurityGateway {
     ByteBuf payload = d.payload();
     switch (EspInUdp.classify(payload)) {
       case KEEPALIVE:
-        count(GatewayCounter.KEEPALIVES_RECEIVED);
+        counts.count(GatewayCounter.KEEPALIVES_RECEIVED);
         return;
       case ESP:
         open(
@@ -367,11 +370,11 @@ public final class SecurityGateway {
         if (ike != null) {
           ike.accept(d);
         } else {
-          count(GatewayCounter.NAT_T_IKE_UNHANDLED);
+          counts.count(GatewayCounter.NAT_T_IKE_UNHANDLED);
         }
         return;
       default:
-        count(GatewayCounter.NAT_T_RUNT);
+        counts.count(GatewayCounter.NAT_T_RUNT);
         return;
     }
   }
@@ -379,7 +382,7 @@ public final class SecurityGateway {
   /** {@code sourcePort}: the UDP source port of ESP in UDP, -1 for plain ESP. */
   private void open(
       int destination, int source, int sourcePort, ByteBuf buf, int start, int length) {
-    count(GatewayCounter.ESP_RECEIVED);
+    counts.count(GatewayCounter.ESP_RECEIVED);
     if (length < 8) {
       refuse(EspException.Reason.TRUNCATED);
       return;
@@ -388,7 +391,7 @@ public final class SecurityGateway {
     EspSecurityAssociation sa = sad.lookup(buf.getInt(start), destination, source);
     GatewayEntry e = sa == null ? null : bySa.get(sa);
     if (e == null) {
-      count(GatewayCounter.UNKNOWN_SPI);
+      counts.count(GatewayCounter.UNKNOWN_SPI);
       unknownSpis.report(buf.getInt(start), Ipv4Address.of(source));
       events.unknownSpi(buf.getInt(start), Ipv4Address.of(source));
       return;
@@ -416,11 +419,11 @@ public final class SecurityGateway {
       inside.counters().onMalformed(x.reason());
     }
     if (policy == null || policy.outboundSa() != e.tunnel.outbound()) {
-      count(GatewayCounter.INBOUND_SELECTOR_MISS);
+      counts.count(GatewayCounter.INBOUND_SELECTOR_MISS);
       inner.release();
       return;
     }
-    count(GatewayCounter.ESP_ACCEPTED);
+    counts.count(GatewayCounter.ESP_ACCEPTED);
     if (sa.sequence() > topBefore) {
       // Only the newest packet moves the port: the UDP header is outside the ICV, so an older
       // one resent from elsewhere must not.
@@ -441,7 +444,7 @@ public final class SecurityGateway {
         && out.tunnelDestination().toInt() == source
         && out.udpDestinationPort() != sourcePort) {
       out.setUdpPorts(out.udpSourcePort(), sourcePort);
-      count(GatewayCounter.NAT_PORT_MOVED);
+      counts.count(GatewayCounter.NAT_PORT_MOVED);
       saved(tunnel, byHome.get(tunnel.homeAddress().toInt()).retiring);
     }
   }
@@ -462,7 +465,7 @@ public final class SecurityGateway {
       SecurityPolicy p = spd.match(inner, true);
       GatewayEntry e = p == null || p.action() != Action.PROTECT ? null : bySa.get(p.outboundSa());
       if (e == null) {
-        count(GatewayCounter.OUTBOUND_SELECTOR_MISS);
+        counts.count(GatewayCounter.OUTBOUND_SELECTOR_MISS);
         return;
       }
       Route path = outside.lookup(e.tunnel.outbound().tunnelDestination());
@@ -470,7 +473,7 @@ public final class SecurityGateway {
       if (inner.totalLength() <= fits) {
         sendThrough(e.tunnel, inner);
       } else if (TunnelMtu.fragment(inner, fits, outside.alloc(), f -> sendThrough(e.tunnel, f))) {
-        count(GatewayCounter.PRE_FRAGMENTED);
+        counts.count(GatewayCounter.PRE_FRAGMENTED);
       } else {
         tooBig(inner, fits);
       }
@@ -479,7 +482,7 @@ public final class SecurityGateway {
 
   /** Refuses an inner datagram its ESP would not fit the outside link, telling what fits. */
   private void tooBig(Ipv4Packet inner, int fits) {
-    count(GatewayCounter.TOO_BIG_FOR_TUNNEL);
+    counts.count(GatewayCounter.TOO_BIG_FOR_TUNNEL);
     if (inside.mayAnswerWithError(inner)) {
       int from = config.publicAddress().toInt();
       int code = IcmpType.UNREACHABLE_FRAGMENTATION_NEEDED;
@@ -498,7 +501,7 @@ public final class SecurityGateway {
       refuse(x.reason());
       return;
     }
-    count(GatewayCounter.ESP_SENT);
+    counts.count(GatewayCounter.ESP_SENT);
     if (saStore != null) {
       saStore.used(tunnel.outbound());
     }
@@ -542,7 +545,7 @@ public final class SecurityGateway {
     }
     lastSiu.put(siu.homeAgent(), id);
     repoint(e, siu.newCareOf());
-    count(GatewayCounter.SIU_APPLIED);
+    counts.count(GatewayCounter.SIU_APPLIED);
     Update applied = new Update(scheduler.nanoTime(), siu.homeAddress(), current, siu.newCareOf());
     listeners.forEach(l -> l.accept(applied));
     // Only now, through the re-pointed SA, does the reply leave (c4; Fig. 3 step 27).
@@ -583,16 +586,11 @@ public final class SecurityGateway {
   }
 
   private void siuRefused(UdpDatagram d, GatewayCounter why) {
-    count(why);
+    counts.count(why);
     events.siuRefused(d.ip().sourceAddress(), why);
   }
 
-  private void count(GatewayCounter c) {
-    counters[c.ordinal()]++;
-  }
-
   private void refuse(EspException.Reason reason) {
-    count(GatewayCounter.ESP_REFUSED);
-    refusals.merge(reason, 1L, Long::sum);
+    counts.refuse(reason);
   }
 }

@@ -2,6 +2,8 @@ package io.mvpn.napt.internal;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.MvpnId;
+import io.mvpn.api.metrics.MetricSink;
+import io.mvpn.api.metrics.MetricSource;
 import io.mvpn.api.napt.NaptInside;
 import io.mvpn.api.napt.NaptMappingStore;
 import io.mvpn.api.napt.NaptMappingView;
@@ -13,8 +15,11 @@ import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.osgi.service.component.ComponentConstants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -37,9 +42,9 @@ import org.slf4j.LoggerFactory;
     configurationPid = NaptManager.PID,
     configurationPolicy = ConfigurationPolicy.REQUIRE,
     immediate = true,
-    service = NaptService.class)
+    service = {NaptService.class, MetricSource.class})
 @Designate(ocd = NaptManager.Config.class)
-public final class NaptManager implements NaptService {
+public final class NaptManager implements NaptService, MetricSource {
 
   public static final String PID = "io.mvpn.napt";
 
@@ -198,6 +203,34 @@ public final class NaptManager implements NaptService {
   @Override
   public synchronized long malformed() {
     return engine.malformed();
+  }
+
+  /**
+   * The NAPT's figures for the metrics endpoint: live mappings by tenant and protocol, and its
+   * counts. The mappings outlive an update (the mapping store); these counts are the engine's own
+   * and start again from zero with a new one.
+   */
+  @Override
+  public synchronized void collect(MetricSink sink) {
+    Map<List<String>, Integer> live = new TreeMap<>(Comparator.comparing(Object::toString));
+    for (NaptMappingView m : engine.mappings(tick(nanoTime()))) {
+      live.merge(List.of(m.inside().tenant().toString(), m.protocolName()), 1, Integer::sum);
+    }
+    live.forEach(
+        (key, count) ->
+            sink.gauge(
+                "mvpn_napt_mappings",
+                "Live NAPT mappings (public port to a tenant's address and port), by protocol.",
+                count,
+                "tenant",
+                key.get(0),
+                "protocol",
+                key.get(1)));
+    String datagrams = "Datagrams the NAPT handled, by outcome (exhausted: no public port free).";
+    sink.counter("mvpn_napt_datagrams", datagrams, engine.translated(), "result", "translated");
+    sink.counter("mvpn_napt_datagrams", datagrams, engine.exhausted(), "result", "exhausted");
+    sink.counter("mvpn_napt_datagrams", datagrams, engine.dropped(), "result", "dropped");
+    sink.counter("mvpn_napt_datagrams", datagrams, engine.malformed(), "result", "malformed");
   }
 
   /** Notes the callers' time; a reader's estimate never moves it back. */
