@@ -79,6 +79,11 @@ final class TunDevice {
    * queues by flow, so each flow stays in order on one queue.
    */
   static TunDevice open(String name, int mtu, boolean multiQueue) throws TunException {
+    return open(name, mtu, multiQueue, LinuxTun.IFF_TUN);
+  }
+
+  /** As {@link #open(String, int, boolean)}; {@code mode} IFF_TAP opens an Ethernet TAP device. */
+  static TunDevice open(String name, int mtu, boolean multiQueue, short mode) throws TunException {
     if (!validName(name)) {
       throw new TunException(
           Reason.BAD_NAME,
@@ -99,7 +104,7 @@ final class TunDevice {
     int wakeFd = -1;
     try {
       byte[] ifr = ifreq(name);
-      short flags = (short) (LinuxTun.IFF_TUN | LinuxTun.IFF_NO_PI);
+      short flags = (short) (mode | LinuxTun.IFF_NO_PI);
       setShort(ifr, multiQueue ? (short) (flags | LinuxTun.IFF_MULTI_QUEUE) : flags);
       try {
         LinuxTun.ioctl(fd, new NativeLong(LinuxTun.TUNSETIFF), ifr);
