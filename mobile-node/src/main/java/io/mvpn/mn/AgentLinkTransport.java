@@ -39,6 +39,8 @@ final class AgentLinkTransport implements Transport {
   private final RawIcmpSocket icmp;
   private final HostSocketTransport udp;
   private final BiConsumer<Ipv4Address, Ipv4Address> onAgent;
+  private final Runnable onAgentRestart;
+  private final AgentRestarts restarts = new AgentRestarts();
   private final LongAdder advertisements = new LongAdder();
   private final LongAdder notAdvertisements = new LongAdder();
   private Interface owner;
@@ -48,12 +50,18 @@ final class AgentLinkTransport implements Transport {
   /**
    * @param onAgent (care-of address, advertisement source) of each agent advertisement, on the
    *     reader thread, before the engine sees it
+   * @param onAgentRestart on the VRF's scheduler, before the engine sees the advertisement that
+   *     shows the agent restarted (its sequence number fell below 256)
    */
   AgentLinkTransport(
-      RawIcmpSocket icmp, HostSocketTransport udp, BiConsumer<Ipv4Address, Ipv4Address> onAgent) {
+      RawIcmpSocket icmp,
+      HostSocketTransport udp,
+      BiConsumer<Ipv4Address, Ipv4Address> onAgent,
+      Runnable onAgentRestart) {
     this.icmp = icmp;
     this.udp = udp;
     this.onAgent = onAgent;
+    this.onAgentRestart = onAgentRestart;
   }
 
   @Override
@@ -128,7 +136,13 @@ final class AgentLinkTransport implements Transport {
         return;
       }
       advertisements.increment();
-      onAgent.accept(ad.careOfAddresses().get(0), ip.sourceAddress());
+      Ipv4Address careOf = ad.careOfAddresses().get(0);
+      onAgent.accept(careOf, ip.sourceAddress());
+      if (restarts.restarted(careOf, ad.sequence())) {
+        LOG.info(
+            "foreign agent {} restarted (sequence {}): registering again", careOf, ad.sequence());
+        owner.scheduler().execute(onAgentRestart);
+      }
       owner.scheduler().execute(() -> owner.receive(datagram));
     } catch (MalformedPacketException | RuntimeException e) {
       notAdvertisements.increment();

@@ -111,7 +111,10 @@ final class MobileNodeHost implements AutoCloseable {
             group,
             InetAddress.getByAddress(config.homeAddress().toBytes()),
             Map.of(MipConstants.PORT, MipConstants.PORT));
-    AgentLinkTransport link = new AgentLinkTransport(icmp, socket, agentRoutes::use);
+    // A restarted agent forgot its visitors: attaching again makes the engine take the
+    // advertisement that follows as a new agent's and register through it.
+    AgentLinkTransport link =
+        new AgentLinkTransport(icmp, socket, agentRoutes::use, () -> node.moveTo(ACCESS));
     onLoop(
         () -> {
           host = vrf.addInterface("host", config.tunAddress(), 32, tun);
