@@ -359,6 +359,7 @@ class SharedForeignAgentIT extends EnginesInThisJvm {
 
   /** UDP datagrams from the home address to the site's echo server, and what came back. */
   private List<String> udpExchange(Laptop l) throws Exception {
+    Path ready = dir.resolve(l.tenant() + ".echo-ready");
     Process server =
         lab.start(
             l.site(),
@@ -367,7 +368,14 @@ class SharedForeignAgentIT extends EnginesInThisJvm {
             "-c",
             ECHO_SERVER,
             HOST_AT_HOME,
-            Integer.toString(l.udps()));
+            Integer.toString(l.udps()),
+            ready.toString());
+    // A datagram sent before the server binds would reach a closed port and be sent again.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!Files.exists(ready) && server.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(ready).as("%s site's echo server bound", l.tenant()).exists();
     Result client =
         LaptopProcesses.command(
             lab,
@@ -392,12 +400,13 @@ class SharedForeignAgentIT extends EnginesInThisJvm {
     return lines;
   }
 
-  /** Echoes {@code count} datagrams on port 7, then exits; at most 30 s. */
+  /** Echoes {@code count} datagrams on port 7, then exits; at most 30 s. Says when bound. */
   private static final String ECHO_SERVER =
       """
       import socket, sys
       s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
       s.bind((sys.argv[1], 7)); s.settimeout(30)
+      open(sys.argv[3], "w").close()
       for _ in range(int(sys.argv[2])):
           data, peer = s.recvfrom(2048); s.sendto(data, peer)
       """;
