@@ -29,13 +29,17 @@ final class HostRoutes implements AutoCloseable {
   void install(MnConfig config) throws IOException {
     String dev = config.tunDevice();
     String home = config.homeAddress().toString();
-    if (config.routes().stream().anyMatch(p -> p.length() == 0)) {
+    if (config.mode() == MnConfig.Mode.COLOCATED
+        && config.routes().stream().anyMatch(p -> p.length() == 0)) {
       keepHomeAgentOffTheTunnel(config.homeAgent(), dev);
     }
     noIpv6(dev);
     run("ip", "addr", "add", home + "/32", "dev", dev);
     undo.push(List.of("ip", "addr", "del", home + "/32", "dev", dev));
     run("ip", "link", "set", dev, "up");
+    if (config.mode() == MnConfig.Mode.FOREIGN_AGENT) {
+      return; // the routes lead to the foreign agent, once one is heard (AgentRoutes)
+    }
     for (Prefix p : config.routes()) {
       // A default as two halves: more specific than the host's own default, which stays intact.
       List<String> prefixes =

@@ -23,11 +23,15 @@ import java.util.Set;
  * What one laptop's mobile node needs, read from a YAML file (docs/mobile-node.md lists the keys).
  * Every problem is one {@link ConfigException} line naming the file and the key.
  *
+ * @param mode how the node registers: with a co-located care-of address or through a foreign agent
  * @param careOfAddress the host's own address on its access link: the co-located care-of address
+ *     (null in foreign-agent mode, where the agent's address is the care-of address)
+ * @param accessInterface the host's interface on the foreign agent's link (foreign-agent mode)
  * @param tunAddress this program's side of the TUN link (never seen outside the host)
  * @param routes what the host routes through the TUN device, sourced from the home address
  */
 public record MnConfig(
+    Mode mode,
     Ipv4Address homeAddress,
     Ipv4Address homeAgent,
     Ipv4Address careOfAddress,
@@ -41,13 +45,27 @@ public record MnConfig(
     List<Prefix> routes,
     Path control,
     Path pidFile,
-    Path logFile) {
+    Path logFile,
+    String accessInterface) {
+
+  /** How the node reaches its home agent. */
+  public enum Mode {
+    /** Its own address on the access link is the care-of address; it tunnels in UDP (RFC 3519). */
+    COLOCATED,
+    /**
+     * A foreign agent on the access link advertises itself; the node registers through it with its
+     * home address as source, and the agent tunnels both ways (RFC 5944, RFC 3024).
+     */
+    FOREIGN_AGENT
+  }
 
   public static final Path DEFAULT_CONFIG = Path.of("/etc/mvpn-mn/mvpn-mn.yaml");
   public static final Path DEFAULT_CONTROL = Path.of("/run/mvpn-mn/control.sock");
 
   private static final Set<String> KEYS =
       Set.of(
+          "mode",
+          "accessInterface",
           "homeAddress",
           "homeAgent",
           "careOfAddress",
@@ -130,10 +148,34 @@ public record MnConfig(
     if (!TunTransport.isValidName(device)) {
       throw r.bad("tunDevice", "'" + device + "' is not a network device name");
     }
+    String modeText = r.text("mode", "colocated");
+    Mode mode =
+        switch (modeText) {
+          case "colocated" -> Mode.COLOCATED;
+          case "foreign-agent" -> Mode.FOREIGN_AGENT;
+          default -> throw r.bad("mode", "'" + modeText + "' is not colocated or foreign-agent");
+        };
+    String accessInterface = null;
+    Ipv4Address careOf = null;
+    if (mode == Mode.FOREIGN_AGENT) {
+      accessInterface = r.text("accessInterface", null);
+      if (!TunTransport.isValidName(accessInterface)) {
+        throw r.bad("accessInterface", "'" + accessInterface + "' is not a network device name");
+      }
+      if (map.get("careOfAddress") != null) {
+        throw r.bad("careOfAddress", "not with mode foreign-agent (the agent's is the care-of)");
+      }
+    } else {
+      careOf = r.address("careOfAddress", null);
+      if (map.get("accessInterface") != null) {
+        throw r.bad("accessInterface", "only with mode foreign-agent");
+      }
+    }
     return new MnConfig(
+        mode,
         home,
         r.address("homeAgent", null),
-        r.address("careOfAddress", null),
+        careOf,
         r.number("spi", null, 256, 0xFFFFFFFFL),
         r.algorithm(),
         r.key(),
@@ -144,7 +186,8 @@ public record MnConfig(
         r.prefixes("routes"),
         Path.of(r.text("control", DEFAULT_CONTROL.toString())),
         r.optionalPath("pidFile"),
-        r.optionalPath("logFile"));
+        r.optionalPath("logFile"),
+        accessInterface);
   }
 
   /** Reads typed values out of the parsed map, each failure a one-line message. */

@@ -1,5 +1,6 @@
 package io.mvpn.mn;
 
+import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.Prefix;
 import io.mvpn.mobilenode.MobileNode;
 import io.mvpn.net.Interface;
@@ -8,6 +9,7 @@ import io.mvpn.net.Vrf;
 import io.mvpn.net.time.EventLoopScheduler;
 import io.mvpn.net.transport.HostSocketTransport;
 import io.mvpn.net.transport.tun.TunTransport;
+import io.mvpn.packet.icmp.IcmpBuilder;
 import io.mvpn.packet.mip.MipConstants;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
@@ -36,12 +38,16 @@ final class MobileNodeHost implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MobileNodeHost.class);
   private static final String ACCESS = "access";
 
+  /** Seconds between solicitations while no foreign agent has been heard. */
+  private static final long SOLICIT_SECONDS = 3;
+
   private final MnConfig config;
   private final EventLoopGroup group =
       new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final EventLoopScheduler scheduler = new EventLoopScheduler(group.next());
   private final Vrf vrf = new Vrf("mn", scheduler, ByteBufAllocator.DEFAULT);
   private final HostRoutes routes = new HostRoutes();
+  private AgentRoutes agentRoutes; // foreign-agent mode only
   private MobileNode node;
   private Interface access;
   private Interface host;
@@ -53,6 +59,10 @@ final class MobileNodeHost implements AutoCloseable {
 
   /** Opens the TUN device and the socket, sets the host's routes and starts registering. */
   void start() throws Exception {
+    if (config.mode() == MnConfig.Mode.FOREIGN_AGENT) {
+      startThroughForeignAgent();
+      return;
+    }
     TunTransport tun = TunTransport.open(config.tunDevice(), config.mtu());
     HostSocketTransport socket =
         new HostSocketTransport(
@@ -67,19 +77,11 @@ final class MobileNodeHost implements AutoCloseable {
         });
     socket.awaitBound(5, TimeUnit.SECONDS);
     routes.install(config);
-    long epochOffset = System.currentTimeMillis() * 1_000_000L - scheduler.nanoTime();
     onLoop(
         () -> {
           vrf.addRoute(
               new Route(Prefix.of(config.homeAgent(), 32), null, access, Route.Origin.STATIC));
-          node =
-              new MobileNode(
-                  config.homeAddress(),
-                  config.homeAgent(),
-                  config.association(),
-                  config.lifetime(),
-                  scheduler,
-                  epochOffset);
+          node = newNode();
           node.addColocated(ACCESS, vrf, access, true);
           node.deliverHomeDatagramsTo(host);
           node.moveTo(ACCESS);
@@ -92,6 +94,74 @@ final class MobileNodeHost implements AutoCloseable {
         config.tunDevice(),
         config.homeAgent(),
         config.careOfAddress());
+  }
+
+  /**
+   * Foreign-agent mode: the home address on the TUN device (which carries nothing: the kernel sends
+   * the laptop's traffic to the agent on the access interface), agent discovery and registration
+   * through {@link AgentLinkTransport}, the host's routes set once an agent is heard.
+   */
+  private void startThroughForeignAgent() throws Exception {
+    TunTransport tun = TunTransport.open(config.tunDevice(), config.mtu());
+    routes.install(config); // the home address first: the registration socket binds it
+    agentRoutes = new AgentRoutes(config);
+    RawIcmpSocket icmp = RawIcmpSocket.open(config.accessInterface());
+    HostSocketTransport socket =
+        new HostSocketTransport(
+            group,
+            InetAddress.getByAddress(config.homeAddress().toBytes()),
+            Map.of(MipConstants.PORT, MipConstants.PORT));
+    // A restarted agent forgot its visitors: attaching again makes the engine take the
+    // advertisement that follows as a new agent's and register through it.
+    AgentLinkTransport link =
+        new AgentLinkTransport(icmp, socket, agentRoutes::use, () -> node.moveTo(ACCESS));
+    onLoop(
+        () -> {
+          host = vrf.addInterface("host", config.tunAddress(), 32, tun);
+          access = vrf.addInterface(ACCESS, config.homeAddress(), 32, link);
+          return null;
+        });
+    socket.awaitBound(5, TimeUnit.SECONDS);
+    onLoop(
+        () -> {
+          node = newNode();
+          node.addForeign(ACCESS, vrf, access);
+          node.moveTo(ACCESS);
+          scheduler.schedule(SOLICIT_SECONDS, TimeUnit.SECONDS, this::solicitUntilHeard);
+          logEvents();
+          return null;
+        });
+    LOG.info(
+        "home address {} on {}, looking for a foreign agent on {}",
+        config.homeAddress(),
+        config.tunDevice(),
+        config.accessInterface());
+  }
+
+  private MobileNode newNode() {
+    long epochOffset = System.currentTimeMillis() * 1_000_000L - scheduler.nanoTime();
+    return new MobileNode(
+        config.homeAddress(),
+        config.homeAgent(),
+        config.association(),
+        config.lifetime(),
+        scheduler,
+        epochOffset);
+  }
+
+  /**
+   * The engine solicits once when it attaches; an agent that was not up then, or a solicitation
+   * lost, would leave it waiting for the next advertisement, so it asks again until one is heard.
+   */
+  private void solicitUntilHeard() {
+    if (agentRoutes.careOf() != null) {
+      return;
+    }
+    vrf.send(
+        IcmpBuilder.routerSolicitation(vrf.alloc(), config.homeAddress().toInt(), -1, 1),
+        access,
+        -1);
+    scheduler.schedule(SOLICIT_SECONDS, TimeUnit.SECONDS, this::solicitUntilHeard);
   }
 
   /** The node's state now. */
@@ -113,12 +183,17 @@ final class MobileNodeHost implements AutoCloseable {
     } else {
       state = "registering";
     }
+    boolean throughAgent = agentRoutes != null;
+    Ipv4Address agentCareOf = throughAgent ? agentRoutes.careOf() : null;
     return new NodeStatus(
         state,
         config.homeAddress().toString(),
         config.homeAgent().toString(),
-        config.careOfAddress().toString(),
-        "udp (RFC 3519)",
+        throughAgent
+            ? String.valueOf(agentCareOf == null ? "-" : agentCareOf)
+            : config.careOfAddress().toString(),
+        throughAgent && agentRoutes.router() != null ? agentRoutes.router().toString() : "-",
+        throughAgent ? "reverse tunnel by the foreign agent (RFC 3024)" : "udp (RFC 3519)",
         state.equals(NodeStatus.REGISTERED) ? left : 0,
         events.stream().filter(e -> e.what().startsWith("request ")).count(),
         node.keepalivesAnswered(),
@@ -161,6 +236,9 @@ final class MobileNodeHost implements AutoCloseable {
   /** Routes go first (while the device still exists), then the device and the socket. */
   @Override
   public void close() {
+    if (agentRoutes != null) {
+      agentRoutes.close();
+    }
     routes.close();
     try {
       onLoop(

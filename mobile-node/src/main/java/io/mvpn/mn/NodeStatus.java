@@ -8,6 +8,7 @@ import java.util.Map;
  * lines on the control socket, the state first.
  *
  * @param state {@link #REGISTERED}, {@code registering} or {@code deregistered}
+ * @param foreignAgent the agent registered through ({@code -} with a co-located care-of address)
  * @param lifetimeLeft seconds until the binding the home agent granted runs out (0 without one)
  */
 public record NodeStatus(
@@ -15,6 +16,7 @@ public record NodeStatus(
     String homeAddress,
     String homeAgent,
     String careOf,
+    String foreignAgent,
     String tunnel,
     long lifetimeLeft,
     long requestsSent,
@@ -38,6 +40,7 @@ public record NodeStatus(
         home-address: %s
         home-agent: %s
         care-of-address: %s
+        foreign-agent: %s
         tunnel: %s
         lifetime-left: %d s
         registration-requests: %d
@@ -53,6 +56,7 @@ public record NodeStatus(
             homeAddress,
             homeAgent,
             careOf,
+            foreignAgent,
             tunnel,
             lifetimeLeft,
             requestsSent,

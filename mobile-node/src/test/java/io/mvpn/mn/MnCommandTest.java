@@ -48,6 +48,26 @@ class MnCommandTest {
   }
 
   @Test
+  void foreignAgentModeNeedsTheAccessInterfaceAndRefusesACareOfAddress() throws Exception {
+    String throughAgent = valid().replace("careOfAddress: 203.0.113.61\n", "mode: foreign-agent\n");
+    assertRefused("up", write("no-if.yaml", throughAgent), "accessInterface: missing (required)");
+    Path both = write("both.yaml", valid() + "mode: foreign-agent\naccessInterface: eth0\n");
+    assertRefused(
+        "up", both, "careOfAddress: not with mode foreign-agent (the agent's is the care-of)");
+    Path wrong = write("wrong.yaml", valid() + "accessInterface: eth0\n");
+    assertRefused("up", wrong, "accessInterface: only with mode foreign-agent");
+    assertRefused(
+        "up",
+        config("routes: [10.1.0.0/16]\nmode: roaming"),
+        "mode: 'roaming' is not colocated or foreign-agent");
+
+    MnConfig ok = MnConfig.load(write("fa.yaml", throughAgent + "accessInterface: wlan0\n"));
+    assertThat(ok.mode()).isEqualTo(MnConfig.Mode.FOREIGN_AGENT);
+    assertThat(ok.accessInterface()).isEqualTo("wlan0");
+    assertThat(ok.careOfAddress()).isNull();
+  }
+
+  @Test
   void brokenYamlGivesOneLineWithItsLineNumber() throws IOException {
     Path broken = write("broken.yaml", "homeAddress: 10.1.0.5\nroutes: [10.1.0.0/16\n");
 
@@ -183,6 +203,7 @@ class MnCommandTest {
         s.homeAddress(),
         s.homeAgent(),
         s.careOf(),
+        s.foreignAgent(),
         s.tunnel(),
         0,
         s.requestsSent() + 1,
@@ -200,6 +221,7 @@ class MnCommandTest {
         "10.1.0.5",
         "198.51.100.10",
         "203.0.113.61",
+        "-",
         "udp (RFC 3519)",
         lifetimeLeft,
         1,

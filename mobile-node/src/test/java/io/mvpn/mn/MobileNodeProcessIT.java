@@ -1,42 +1,31 @@
 package io.mvpn.mn;
 
+import static io.mvpn.mn.LaptopProcesses.cfg;
+import static io.mvpn.mn.LaptopProcesses.sha256;
+import static io.mvpn.mn.LaptopProcesses.wrapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.MvpnId;
-import io.mvpn.api.Prefix;
-import io.mvpn.api.config.ConfigList;
 import io.mvpn.api.mobility.Binding;
 import io.mvpn.dispatcher.Dispatcher;
 import io.mvpn.homeagent.HomeAgentConfig;
 import io.mvpn.homeagent.NetnsLab;
 import io.mvpn.homeagent.VirtualHomeAgent;
+import io.mvpn.mn.LaptopProcesses.Result;
 import io.mvpn.net.DropReason;
 import io.mvpn.net.Interface;
 import io.mvpn.net.Vrf;
-import io.mvpn.net.time.EventLoopScheduler;
 import io.mvpn.net.transport.tun.KernelLab;
 import io.mvpn.net.transport.tun.TunTransport;
 import io.mvpn.packet.mip.AssociationSpec;
-import io.mvpn.store.InMemoryBindingStore;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Properties;
 import java.util.Random;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The launcher as an operator installs it (target/mvpn-mn: bin/mvpn-mn over lib/mvpn-mn.jar), a
@@ -49,10 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Needs root, /dev/net/tun, ip, ping and socat; fails without them under CI=true. Run under
  * {@code flock /tmp/mvpn-netns.lock}. Real time throughout; every wait is bounded.
  */
-class MobileNodeProcessIT {
+class MobileNodeProcessIT extends EnginesInThisJvm {
 
-  private static final Path ETC = Path.of("../etc");
-  private static final Path MN_HOME = Path.of(System.getProperty("mvpn.mn.home", "target/mvpn-mn"));
   private static final Ipv4Address PUBLIC_SIDE = Ipv4Address.parse("203.0.113.1");
   private static final String CARE_OF = "203.0.113.130";
   private static final String HOST_AT_HOME = "10.1.0.100";
@@ -64,32 +51,11 @@ class MobileNodeProcessIT {
    */
   private static final int MTU = 1400;
 
-  @TempDir Path dir;
-
-  private final EventLoopGroup group =
-      new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-  private final EventLoopScheduler scheduler = new EventLoopScheduler(group.next());
-  private final InMemoryBindingStore store = new InMemoryBindingStore();
-  private final List<Vrf> vrfs = new ArrayList<>();
-  private final NetnsLab lab = new NetnsLab();
   private String site;
   private String laptop;
   private Ipv4Address home;
   private Path configFile;
   private MnConfig config;
-
-  /** What a program printed (stdout and stderr) and how it exited. */
-  private record Result(int exit, String output) {}
-
-  @AfterEach
-  void tearDown() throws Exception {
-    try {
-      KernelLab.removeInterfaces(vrfs);
-    } finally {
-      lab.close();
-      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    }
-  }
 
   @Test
   void aLaptopsKernelReachesItsSiteFromTheHomeAddressAndDownDropsTheBinding() throws Exception {
@@ -226,17 +192,7 @@ class MobileNodeProcessIT {
     site = lab.namespace("acme-site");
     lab.moveInto(lanDevice, site, HOST_AT_HOME + "/" + length);
 
-    HomeAgentConfig agentConfig =
-        new HomeAgentConfig(
-            MvpnId.of("acme"),
-            Ipv4Address.parse(ha.getProperty("address")),
-            ConfigList.items(cfg("io.mvpn.tenant-acme.cfg").getProperty("homeRealms")).stream()
-                .map(Prefix::parse)
-                .toList(),
-            List.of(AssociationSpec.parse(ha.getProperty("mobileNodes"))),
-            Integer.parseInt(ha.getProperty("maxLifetime")),
-            Integer.parseInt(ha.getProperty("replayTolerance")),
-            ha.getProperty("homeInterface"));
+    HomeAgentConfig agentConfig = LaptopProcesses.homeAgentConfig("acme");
     long epochOffset = System.currentTimeMillis() * 1_000_000L - scheduler.nanoTime();
     onLoop(
         () -> {
@@ -303,40 +259,6 @@ class MobileNodeProcessIT {
 
   /** A command in a namespace, bounded to 60 s. */
   private Result command(String namespace, String... command) throws Exception {
-    Path output = Files.createTempFile(dir, "out", ".txt");
-    Process p = lab.start(namespace, ProcessBuilder.Redirect.to(output.toFile()), command);
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError(String.join(" ", command) + ": no end in 60 s");
-    }
-    return new Result(p.exitValue(), Files.readString(output));
-  }
-
-  /** The installed wrapper, run with the Java that runs this test. */
-  private static String wrapper() {
-    return MN_HOME.resolve("bin/mvpn-mn").toAbsolutePath().toString();
-  }
-
-  private static String sha256(Path file) throws Exception {
-    return java.util.HexFormat.of()
-        .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-  }
-
-  private Vrf vrf(String name) {
-    Vrf vrf = new Vrf(name, scheduler, ByteBufAllocator.DEFAULT);
-    vrfs.add(vrf);
-    return vrf;
-  }
-
-  private <T> T onLoop(Callable<T> task) throws Exception {
-    return scheduler.eventLoop().submit(task).get(10, TimeUnit.SECONDS);
-  }
-
-  private static Properties cfg(String file) throws IOException {
-    Properties p = new Properties();
-    try (Reader r = Files.newBufferedReader(ETC.resolve(file))) {
-      p.load(r);
-    }
-    return p;
+    return LaptopProcesses.command(lab, dir, namespace, command);
   }
 }

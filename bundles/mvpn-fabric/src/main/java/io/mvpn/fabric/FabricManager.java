@@ -18,6 +18,7 @@ import io.mvpn.net.link.MemorySegment;
 import io.mvpn.net.time.EventLoopScheduler;
 import io.mvpn.net.transport.HostSocketTransport;
 import io.mvpn.net.transport.UdpPointToPointTransport;
+import io.mvpn.net.transport.tap.TapTransport;
 import io.mvpn.net.transport.tun.TunException;
 import io.mvpn.net.transport.tun.TunTransport;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -272,6 +273,13 @@ public final class FabricManager implements FabricService {
     if (spec instanceof TransportSpec.Tun t) {
       try {
         return TunTransport.open(t.device(), t.mtu(), t.queues(), t.offload());
+      } catch (TunException e) {
+        throw new IllegalStateException(e.getMessage() + " [" + e.reason() + "]", e);
+      }
+    }
+    if (spec instanceof TransportSpec.Tap t) {
+      try {
+        return TapTransport.open(t.device(), t.mtu());
       } catch (TunException e) {
         throw new IllegalStateException(e.getMessage() + " [" + e.reason() + "]", e);
       }

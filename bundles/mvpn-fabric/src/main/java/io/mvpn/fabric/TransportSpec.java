@@ -24,6 +24,10 @@ import java.util.regex.Pattern;
  *       with a virtio_net_hdr, cut and joined in the transport. Provision the device for a non-root
  *       Karaf with {@code ip tuntap add dev NAME mode tun user USER}; a Karaf with CAP_NET_ADMIN
  *       creates it when it is missing (docs/operations.md).
+ *   <li>{@code tap:NAME[,mtu=BYTES]} a Linux TAP device: an Ethernet link (a bridge's port), with
+ *       ARP and a station per MAC, where a foreign agent meets its visitors. Provision it with
+ *       {@code ip tuntap add dev NAME mode tap user USER} and add it to the access network's
+ *       bridge.
  * </ul>
  */
 sealed interface TransportSpec {
@@ -45,10 +49,12 @@ sealed interface TransportSpec {
     }
   }
 
+  record Tap(String device, int mtu) implements TransportSpec {}
+
   Pattern UDP = Pattern.compile("udp:([0-9.]+):(\\d+)->([0-9.]+):(\\d+)");
   Pattern HOST = Pattern.compile("host:([0-9.]+):((?:\\d+=\\d+,?)+)");
   Pattern MEM = Pattern.compile("mem:([A-Za-z0-9._-]+)");
-  Pattern TUN = Pattern.compile("tun:([^,]*)((?:,[^,]*)*)");
+  Pattern TUN = Pattern.compile("(tun|tap):([^,]*)((?:,[^,]*)*)");
 
   java.util.Set<String> OPTIONS = java.util.Set.of("mtu", "queues", "offload");
 
@@ -77,16 +83,17 @@ sealed interface TransportSpec {
     }
     Matcher m = TUN.matcher(t);
     if (m.matches()) {
-      return tun(t, m.group(1), m.group(2));
+      Tun device = tun(t, m.group(2), m.group(3), m.group(1).equals("tun"));
+      return m.group(1).equals("tun") ? device : new Tap(device.device(), device.mtu());
     }
     throw new IllegalArgumentException(
         "transport '"
             + t
             + "': expected mem:NAME, udp:IP:PORT->IP:PORT, host:IP:VRFPORT=HOSTPORT[,...]"
-            + " or tun:DEVICE[,mtu=BYTES][,queues=N][,offload=on|off]");
+            + ", tun:DEVICE[,mtu=BYTES][,queues=N][,offload=on|off] or tap:DEVICE[,mtu=BYTES]");
   }
 
-  private static Tun tun(String text, String device, String options) {
+  private static Tun tun(String text, String device, String options, boolean queued) {
     if (!TunTransport.isValidName(device)) {
       throw new IllegalArgumentException(
           "transport "
@@ -99,13 +106,14 @@ sealed interface TransportSpec {
     Map<String, String> given = new LinkedHashMap<>();
     for (String option : options.isEmpty() ? new String[0] : options.substring(1).split(",", -1)) {
       String[] kv = option.split("=", 2);
-      if (kv.length != 2 || !OPTIONS.contains(kv[0])) {
+      if (kv.length != 2 || !(kv[0].equals("mtu") || (queued && OPTIONS.contains(kv[0])))) {
         throw new IllegalArgumentException(
             "transport "
                 + text
                 + ": unknown option '"
                 + option
-                + "' (known: mtu=BYTES, queues=N, offload=on|off)");
+                + "' (known: mtu=BYTES"
+                + (queued ? ", queues=N, offload=on|off)" : ")"));
       }
       if (given.put(kv[0], kv[1]) != null) {
         throw new IllegalArgumentException("transport " + text + ": " + kv[0] + " given twice");

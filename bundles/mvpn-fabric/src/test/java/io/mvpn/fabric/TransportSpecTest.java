@@ -102,9 +102,23 @@ class TransportSpecTest {
 
   @Test
   void anUnknownSchemeNamesEveryTransportThatExists() {
-    assertThatThrownBy(() -> TransportSpec.parse("tap:mvpn0"))
+    assertThatThrownBy(() -> TransportSpec.parse("vde:mvpn0"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("tun:DEVICE[,mtu=BYTES][,queues=N]")
+        .hasMessageContaining("tap:DEVICE[,mtu=BYTES]")
         .hasMessageContaining("mem:NAME");
+  }
+
+  @Test
+  void aTapDeviceTakesAnMtuButNoQueues() {
+    assertThat(TransportSpec.parse("tap:vfa1")).isEqualTo(new TransportSpec.Tap("vfa1", 1500));
+    assertThat(TransportSpec.parse("tap:vfa1,mtu=1400"))
+        .isEqualTo(new TransportSpec.Tap("vfa1", 1400));
+    assertThatThrownBy(() -> TransportSpec.parse("tap:vfa1,queues=2"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unknown option 'queues=2' (known: mtu=BYTES)");
+    assertThatThrownBy(() -> TransportSpec.parse("tap:a/b"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not a Linux interface name");
   }
 }

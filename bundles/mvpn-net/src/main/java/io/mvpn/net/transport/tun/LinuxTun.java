@@ -34,6 +34,7 @@ final class LinuxTun {
   static final long SIOCSIFMTU = 0x8922L;
 
   static final short IFF_TUN = 0x0001;
+  static final short IFF_TAP = 0x0002;
   static final short IFF_MULTI_QUEUE = 0x0100;
   static final short IFF_PERSIST = 0x0800;
   static final short IFF_NO_PI = 0x1000;

@@ -109,6 +109,12 @@ final class TunDevice {
    */
   static TunDevice open(String name, int mtu, boolean multiQueue, boolean offload)
       throws TunException {
+    return open(name, mtu, multiQueue, offload, LinuxTun.IFF_TUN);
+  }
+
+  /** As {@link #open(String, int, boolean, boolean)}; {@code mode} IFF_TAP opens a TAP device. */
+  static TunDevice open(String name, int mtu, boolean multiQueue, boolean offload, short mode)
+      throws TunException {
     if (!validName(name)) {
       throw new TunException(
           Reason.BAD_NAME,
@@ -129,8 +135,7 @@ final class TunDevice {
     int wakeFd = -1;
     try {
       byte[] ifr = ifreq(name);
-      short flags =
-          (short) (LinuxTun.IFF_TUN | LinuxTun.IFF_NO_PI | (offload ? LinuxTun.IFF_VNET_HDR : 0));
+      short flags = (short) (mode | LinuxTun.IFF_NO_PI | (offload ? LinuxTun.IFF_VNET_HDR : 0));
       setShort(ifr, multiQueue ? (short) (flags | LinuxTun.IFF_MULTI_QUEUE) : flags);
       try {
         LinuxTun.ioctl(fd, new NativeLong(LinuxTun.TUNSETIFF), ifr);
