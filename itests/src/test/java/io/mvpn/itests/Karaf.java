@@ -64,7 +64,10 @@ final class Karaf {
           "io.mvpn.keying",
           "io.mvpn.napt",
           "io.mvpn.backbone",
-          "io.mvpn.metrics");
+          "io.mvpn.metrics",
+          "io.mvpn.diameter",
+          "io.mvpn.kerby",
+          "io.mvpn.sam");
 
   static final String PAX_URL_CFG = "etc/org.ops4j.pax.url.mvn.cfg";
 
