@@ -148,8 +148,15 @@ public final class Avp {
 
   /** The members of a Grouped AVP. */
   public List<Avp> asGrouped() throws MalformedDiameterException {
-    return decodeAll(Unpooled.wrappedBuffer(data), data.length);
+    return decodeAll(Unpooled.wrappedBuffer(data), data.length, 0);
   }
+
+  /**
+   * How deep Grouped AVPs may nest: the base and NASREQ grammars need two levels (Failed-AVP or
+   * Proxy-Info holding an AVP); each level is checked on a copy, so without a bound a message of
+   * nested headers alone would cost its size again at every level before any peer is known.
+   */
+  static final int MAX_GROUPED_DEPTH = 8;
 
   /** The dictionary name, for logs. */
   public String name() {
@@ -173,15 +180,20 @@ public final class Avp {
    * length against its type (5014) and, for Grouped ones, their members too.
    */
   public static List<Avp> decodeAll(ByteBuf in, int length) throws MalformedDiameterException {
+    return decodeAll(in, length, 0);
+  }
+
+  private static List<Avp> decodeAll(ByteBuf in, int length, int depth)
+      throws MalformedDiameterException {
     List<Avp> avps = new ArrayList<>();
     int end = in.readerIndex() + length;
     while (in.readerIndex() < end) {
-      avps.add(decode(in, end));
+      avps.add(decode(in, end, depth));
     }
     return avps;
   }
 
-  private static Avp decode(ByteBuf in, int end) throws MalformedDiameterException {
+  private static Avp decode(ByteBuf in, int end, int depth) throws MalformedDiameterException {
     int left = end - in.readerIndex();
     if (left < HEADER) {
       in.readerIndex(end);
@@ -226,7 +238,13 @@ public final class Avp {
       if (known.type() == AvpType.ADDRESS) {
         avp.asAddress();
       } else if (known.type() == AvpType.GROUPED) {
-        avp.asGrouped();
+        if (depth >= MAX_GROUPED_DEPTH) {
+          throw new MalformedDiameterException(
+              ResultCode.INVALID_AVP_VALUE,
+              known.name() + " nested deeper than " + MAX_GROUPED_DEPTH + " Grouped AVPs",
+              avp);
+        }
+        decodeAll(Unpooled.wrappedBuffer(avp.data), avp.data.length, depth + 1);
       }
     }
     return avp;

@@ -242,4 +242,29 @@ class DiameterCodecTest {
     }
     throw new AssertionError("passed the grammar");
   }
+
+  /** Failed-AVP (279, Grouped) holding itself {@code depth} times around an empty Failed-AVP. */
+  static byte[] nestedFailedAvps(int depth) {
+    io.netty.buffer.ByteBuf avp = Unpooled.buffer().writeInt(279).writeByte(0x40).writeMedium(8);
+    for (int i = 0; i < depth; i++) {
+      io.netty.buffer.ByteBuf outer = Unpooled.buffer();
+      outer.writeInt(279).writeByte(0x40).writeMedium(8 + avp.readableBytes()).writeBytes(avp);
+      avp = outer;
+    }
+    byte[] b = new byte[avp.readableBytes()];
+    avp.readBytes(b);
+    return b;
+  }
+
+  @Test
+  void groupedAvpsNestedBeyondTheBoundAreRefusedWithInvalidAvpValue() throws Exception {
+    byte[] fine = nestedFailedAvps(Avp.MAX_GROUPED_DEPTH - 1);
+    assertThat(Avp.decodeAll(Unpooled.wrappedBuffer(fine), fine.length)).hasSize(1);
+
+    byte[] deep = nestedFailedAvps(1000);
+    assertThatThrownBy(() -> Avp.decodeAll(Unpooled.wrappedBuffer(deep), deep.length))
+        .isInstanceOfSatisfying(
+            MalformedDiameterException.class,
+            e -> assertThat(e.resultCode()).isEqualTo(ResultCode.INVALID_AVP_VALUE));
+  }
 }
