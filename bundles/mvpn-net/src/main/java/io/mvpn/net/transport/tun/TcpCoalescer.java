@@ -3,6 +3,7 @@ package io.mvpn.net.transport.tun;
 import static io.mvpn.net.transport.tun.Ip4Tcp.MIN_IP_HEADER;
 import static io.mvpn.net.transport.tun.Ip4Tcp.MIN_TCP_HEADER;
 
+import io.mvpn.packet.InternetChecksum;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
@@ -154,7 +155,12 @@ final class TcpCoalescer {
     out.frame(frame);
   }
 
-  /** Data segments without IP options or fragmentation, DF set, flags ACK or ACK|PSH. */
+  /**
+   * Data segments without IP options or fragmentation, DF set, flags ACK or ACK|PSH, whose TCP
+   * checksum verifies: a joined super-packet goes out with its checksum left partial, which the
+   * kernel takes as good, so a segment damaged on its way here must go out as it came, for the
+   * kernel to check and drop.
+   */
   private static boolean joinable(ByteBuf p, int ip, int tcp, int length) {
     int tcpHeader = Ip4Tcp.tcpHeaderLength(p, tcp);
     int flags = Ip4Tcp.tcpFlags(p, tcp);
@@ -164,7 +170,23 @@ final class TcpCoalescer {
         && (Ip4Tcp.flagsAndFragment(p, ip) & Ip4Tcp.DONT_FRAGMENT) != 0
         && tcpHeader >= MIN_TCP_HEADER
         && MIN_IP_HEADER + tcpHeader < length
-        && (flags & ~Ip4Tcp.PSH) == Ip4Tcp.ACK;
+        && (flags & ~Ip4Tcp.PSH) == Ip4Tcp.ACK
+        && InternetChecksum.pseudoHeaderSum(
+                Ip4Tcp.source(p, ip),
+                Ip4Tcp.destination(p, ip),
+                Ip4Tcp.PROTOCOL_TCP,
+                p,
+                tcp,
+                length - (tcp - ip))
+            == 0xFFFF;
+  }
+
+  /** Lets go of the staging buffer; the coalescer is not used again. */
+  void close() {
+    if (staging != null) {
+      staging.release();
+      staging = null;
+    }
   }
 
   /** The open run of the packet's flow (same addresses and ports), -1 if none. */

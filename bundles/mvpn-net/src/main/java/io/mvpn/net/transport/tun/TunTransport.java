@@ -350,8 +350,11 @@ public final class TunTransport implements Transport {
       return;
     }
     closed = true;
-    if (coalescer != null && !coalescer.isEmpty()) {
-      flush(); // counts what it still held as dropped: the link is down
+    if (coalescer != null) {
+      if (!coalescer.isEmpty()) {
+        flush(); // counts what it still held as dropped: the link is down
+      }
+      coalescer.close();
     }
     for (TunDevice queue : queues) {
       queue.wake();

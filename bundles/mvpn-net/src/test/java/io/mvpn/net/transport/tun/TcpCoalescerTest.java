@@ -69,6 +69,7 @@ class TcpCoalescerTest {
     assertThat(VirtioNetHeader.csumStart(frame, 0)).isEqualTo(20);
     assertThat(VirtioNetHeader.csumOffset(frame, 0)).isEqualTo(16);
     assertThat(Ip4Tcp.totalLength(frame, VirtioNetHeader.SIZE)).isEqualTo(52 + 3 * MSS + 500);
+    assertThatPartialChecksumCompletesToAValidOne(frame.copy());
     List<ByteBuf> cut = new ArrayList<>();
     splitter.split(frame, cut::add);
     assertThat(cut).hasSize(4);
@@ -138,5 +139,45 @@ class TcpCoalescerTest {
     int at = (frame ? VirtioNetHeader.SIZE : 0) + 20;
     byte[] b = written.get(write);
     return (b[at] & 0xFF) << 8 | (b[at + 1] & 0xFF);
+  }
+
+  /**
+   * Completes the checksum as the kernel does for CHECKSUM_PARTIAL (the ones' complement of the sum
+   * from csum_start to the end, the field holding the pseudo-header sum) and checks the result the
+   * way a receiver does: the sum over pseudo-header and segment must come to all ones.
+   */
+  private static void assertThatPartialChecksumCompletesToAValidOne(ByteBuf frame) {
+    int ip = VirtioNetHeader.SIZE;
+    int l4 = ip + VirtioNetHeader.csumStart(frame, 0);
+    int end = ip + Ip4Tcp.totalLength(frame, ip);
+    int field = l4 + VirtioNetHeader.csumOffset(frame, 0);
+    frame.setShort(field, io.mvpn.packet.InternetChecksum.compute(frame, l4, end - l4));
+    assertThat(
+            io.mvpn.packet.InternetChecksum.pseudoHeaderSum(
+                Ip4Tcp.source(frame, ip),
+                Ip4Tcp.destination(frame, ip),
+                Ip4Tcp.PROTOCOL_TCP,
+                frame,
+                l4,
+                end - l4))
+        .as("the completed TCP checksum verifies")
+        .isEqualTo(0xFFFF);
+    frame.release();
+  }
+
+  @Test
+  void aSegmentWhoseChecksumFailsIsNotJoinedButGoesOutAsItCameForTheKernelToDrop() {
+    coalescer.add(segment(40000, 0, 1, ACK, MSS));
+    ByteBuf damaged = segment(40000, 1, 2, ACK, MSS);
+    damaged.setByte(damaged.readerIndex() + 60, damaged.getByte(damaged.readerIndex() + 60) ^ 1);
+    byte[] asSent = ByteBufUtil.getBytes(damaged);
+    coalescer.add(damaged);
+    coalescer.add(segment(40000, 2, 3, ACK, MSS));
+
+    coalescer.flush(device);
+
+    assertThat(kinds).containsExactly("packet", "packet", "packet");
+    assertThat(written.get(1)).isEqualTo(asSent);
+    assertThat(counters.coalescedWrites()).isZero();
   }
 }
