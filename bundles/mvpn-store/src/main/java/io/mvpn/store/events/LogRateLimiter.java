@@ -52,7 +52,8 @@ final class LogRateLimiter {
    * event opens a fresh one. Null while the window runs or when none is open.
    */
   Map<String, Long> closeWindow(long nowNanos) {
-    if (!open || nowNanos - windowStart < windowNanos) {
+    // A clock stepped back ends the window too, or it would hold its quota until time caught up.
+    if (!open || (nowNanos >= windowStart && nowNanos - windowStart < windowNanos)) {
       return null;
     }
     Map<String, Long> suppressed = new TreeMap<>(suppressedByReason);

@@ -81,14 +81,24 @@ public final class SecurityEventJournal implements SecurityEvents {
 
   static String line(SecurityEvent e) {
     return "tenant="
-        + e.tenant()
+        + printable(e.tenant())
         + " function="
-        + e.function()
+        + printable(e.function())
         + " source="
-        + (e.source().isEmpty() ? "-" : e.source())
+        + (e.source().isEmpty() ? "-" : printable(e.source()))
         + " reason="
-        + e.reason()
-        + (e.detail().isEmpty() ? "" : " detail=\"" + e.detail().replace('"', '\'') + "\"");
+        + printable(e.reason())
+        + (e.detail().isEmpty()
+            ? ""
+            : " detail=\"" + printable(e.detail()).replace('"', '\'') + "\"");
+  }
+
+  /**
+   * A detail may carry what a peer chose (a certificate's subject, an IKE identity): control
+   * characters would let it forge lines of the log, so each becomes '?'.
+   */
+  static String printable(String text) {
+    return text.replaceAll("\\p{Cntrl}", "?");
   }
 
   @Override

@@ -134,4 +134,20 @@ class SecurityEventJournalTest {
         .isEqualTo(
             "tenant=- function=vrf/public source=tun0 reason=malformed detail=\"bad version\"");
   }
+
+  @Test
+  void aDetailAPeerChoseCannotBreakTheLineAndForgeAnother() {
+    SecurityEvent e =
+        new SecurityEvent(
+            Instant.EPOCH,
+            "acme",
+            "ike/gw",
+            "198.51.100.9:500",
+            "ike-auth-failed",
+            "CN=x\n2026-01-01 | WARN | io.mvpn.security | tenant=globex reason=forged");
+
+    String line = SecurityEventJournal.line(e);
+
+    assertThat(line).doesNotContain("\n").contains("CN=x?2026-01-01");
+  }
 }
