@@ -115,10 +115,13 @@ public final class KinkCodec {
    * {@code key}. A message without one is not valid.
    */
   public static boolean verify(byte[] datagram, KinkKey key) {
+    if (datagram.length < 16) {
+      return false; // not even a header
+    }
     ByteBuffer in = ByteBuffer.wrap(datagram);
     int length = in.getShort(2) & 0xFFFF;
     int checksumLength = in.getShort(14) & 0xFFFF;
-    if (checksumLength == 0 || length > datagram.length || checksumLength > length) {
+    if (checksumLength == 0 || length > datagram.length || length - checksumLength < 16) {
       return false;
     }
     byte[] unsigned = Arrays.copyOf(datagram, length - checksumLength);

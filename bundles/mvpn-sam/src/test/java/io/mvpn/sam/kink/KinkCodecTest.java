@@ -230,4 +230,17 @@ class KinkCodecTest {
     }
     assertThat(refused).isEqualTo(good.length);
   }
+
+  @Test
+  void verifyingADatagramShorterThanItsHeaderOrItsChecksumSaysNoRatherThanThrowing()
+      throws Exception {
+    KinkKey key = aesKey();
+    byte[] wire = KinkCodec.encode(create(key), key);
+    for (int n = 0; n < 16; n++) {
+      assertThat(KinkCodec.verify(Arrays.copyOf(wire, n), key)).as("%d octets", n).isFalse();
+    }
+    byte[] claimsAllChecksum = wire.clone();
+    ByteBuffer.wrap(claimsAllChecksum).putShort(14, (short) (wire.length - 8));
+    assertThat(KinkCodec.verify(claimsAllChecksum, key)).isFalse();
+  }
 }
