@@ -101,7 +101,14 @@ class SharedForeignAgentIT extends EnginesInThisJvm {
             bridge,
             "-w",
             capture.toString());
-    Thread.sleep(1000); // dumpcap opens the device before the first advertisement it should see
+    // The first advertisements must be in the file: wait (bounded) until dumpcap has started it.
+    long opened = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!(Files.exists(capture) && Files.size(capture) > 0)
+        && dumpcap.isAlive()
+        && System.nanoTime() < opened) {
+      Thread.sleep(20);
+    }
+    assertThat(capture).as("dumpcap started its capture file").isNotEmptyFile();
     startLaptop("acme", 3, 2);
     startLaptop("globex", 2, 4);
 
