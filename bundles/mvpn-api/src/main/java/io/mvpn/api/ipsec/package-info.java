@@ -4,7 +4,7 @@
  * exchange publishes. Plain values only, so a keying function never reaches the gateway's engine.
  */
 @Export
-@Version("0.4.0")
+@Version("0.5.0")
 package io.mvpn.api.ipsec;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,0 +1,64 @@
+package io.mvpn.api.aaa;
+
+import io.mvpn.api.Ipv4Address;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * What a node entering a site proved in its hello: its identity (a NAI, whose realm names its home
+ * MSM), the address it claims, the SPI of the key it used, its timestamp, the bytes it signed and
+ * the HMAC-SHA256 it sent over them. The signed bytes end with SPI (4), timestamp (8), identity
+ * length (1) and identity, so whoever checks them checks those fields too.
+ */
+public record HelloCredentials(
+    String identity,
+    Ipv4Address address,
+    int spi,
+    long timestamp,
+    byte[] signedBytes,
+    byte[] authenticator) {
+
+  public HelloCredentials {
+    Objects.requireNonNull(identity, "identity");
+    Objects.requireNonNull(address, "address");
+    signedBytes = signedBytes.clone();
+    authenticator = authenticator.clone();
+  }
+
+  @Override
+  public byte[] signedBytes() {
+    return signedBytes.clone();
+  }
+
+  @Override
+  public byte[] authenticator() {
+    return authenticator.clone();
+  }
+
+  /** The realm of the NAI "user@realm" (RFC 7542), or empty. */
+  public String realm() {
+    return realmOf(identity);
+  }
+
+  /** The realm of a NAI "user@realm" (RFC 7542), or empty when it names none. */
+  public static String realmOf(String nai) {
+    int at = nai.lastIndexOf('@');
+    return at < 0 ? "" : nai.substring(at + 1);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof HelloCredentials c
+        && identity.equals(c.identity)
+        && address.equals(c.address)
+        && spi == c.spi
+        && timestamp == c.timestamp
+        && Arrays.equals(signedBytes, c.signedBytes)
+        && Arrays.equals(authenticator, c.authenticator);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(identity, address, spi, timestamp);
+  }
+}
