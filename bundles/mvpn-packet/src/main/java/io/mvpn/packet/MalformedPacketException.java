@@ -32,7 +32,9 @@ public final class MalformedPacketException extends Exception {
     /** A Mobile IP extension that runs past the message, or a non-skippable unknown one. */
     BAD_MIP_EXTENSION,
     /** A Security Information Update too short, of another version, or with broken lengths. */
-    BAD_SIU
+    BAD_SIU,
+    /** A link association frame too short, of another version or message, or cut. */
+    BAD_LINK_FRAME
   }
 
   private final Reason reason;

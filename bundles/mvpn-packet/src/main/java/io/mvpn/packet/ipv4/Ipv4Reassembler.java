@@ -15,6 +15,11 @@ import java.util.Objects;
  * limit, arrives too late, or overlaps another fragment with different bounds (an attack or a
  * broken sender, as RFC 5722 argues for IPv6) drops its whole datagram and is counted.
  *
+ * <p>When full, a new datagram is refused ({@link WhenFull#REFUSE_NEW}), or room is made for it by
+ * dropping the oldest datagrams in progress ({@link WhenFull#EVICT_OLDEST}: whoever fills the slots
+ * with pieces that never complete then delays others' datagrams only while he keeps sending,
+ * instead of blocking every new one for the timeout). Either way it is counted over limit.
+ *
  * <p>Fragments are held as retained slices of their buffers (no copy until the datagram is
  * complete); every one is released when its datagram completes or is dropped. Single-threaded.
  */
@@ -23,6 +28,7 @@ public final class Ipv4Reassembler {
   private final int maxDatagrams;
   private final int maxBytes;
   private final long timeoutNanos;
+  private final WhenFull whenFull;
   private final Map<Key, Partial> inProgress = new LinkedHashMap<>();
   private int bytesHeld;
   private long reassembled;
@@ -30,10 +36,22 @@ public final class Ipv4Reassembler {
   private long overLimit;
   private long overlapping;
 
+  /** What a datagram that would exceed a limit does. */
+  public enum WhenFull {
+    REFUSE_NEW,
+    EVICT_OLDEST
+  }
+
   public Ipv4Reassembler(int maxDatagramsInProgress, int maxBytesInProgress, long timeoutNanos) {
+    this(maxDatagramsInProgress, maxBytesInProgress, timeoutNanos, WhenFull.REFUSE_NEW);
+  }
+
+  public Ipv4Reassembler(
+      int maxDatagramsInProgress, int maxBytesInProgress, long timeoutNanos, WhenFull whenFull) {
     this.maxDatagrams = maxDatagramsInProgress;
     this.maxBytes = maxBytesInProgress;
     this.timeoutNanos = timeoutNanos;
+    this.whenFull = Objects.requireNonNull(whenFull, "whenFull");
   }
 
   private record Key(int source, int destination, int protocol, int identification) {}
@@ -71,7 +89,7 @@ public final class Ipv4Reassembler {
             fragment.identification());
     Partial p = inProgress.get(key);
     if (p == null) {
-      if (inProgress.size() >= maxDatagrams) {
+      if (inProgress.size() >= maxDatagrams && !evictOldestBut(null)) {
         overLimit++;
         return null;
       }
@@ -111,6 +129,9 @@ public final class Ipv4Reassembler {
       drop(key, p);
       overlapping++;
       return null;
+    }
+    while (bytesHeld + length > maxBytes && evictOldestBut(key)) {
+      // made room by dropping older datagrams
     }
     if (bytesHeld + length > maxBytes) {
       drop(key, p);
@@ -164,6 +185,21 @@ public final class Ipv4Reassembler {
       release(p);
       timedOut++;
     }
+  }
+
+  /** Drops the oldest datagram in progress other than {@code keep}, if evicting; counted. */
+  private boolean evictOldestBut(Key keep) {
+    if (whenFull != WhenFull.EVICT_OLDEST) {
+      return false;
+    }
+    for (Map.Entry<Key, Partial> e : inProgress.entrySet()) {
+      if (!e.getKey().equals(keep)) {
+        drop(e.getKey(), e.getValue());
+        overLimit++;
+        return true;
+      }
+    }
+    return false;
   }
 
   private void drop(Key key, Partial p) {

@@ -12,12 +12,22 @@ public final class MipConstants {
   /** RFC 3519 §3.3: IP in UDP tunnel data. */
   public static final int TUNNEL_DATA = 4;
 
+  /**
+   * IANA's "message for experimental use": route optimisation's binding messages carry it with a
+   * subtype (docs/protocols.md), since the draft's own numbers 16-19 now belong to other messages.
+   */
+  public static final int EXPERIMENTAL_MESSAGE = 255;
+
   // Extensions (RFC 5944 §1.9; types 0-127 are non-skippable, 128-255 skippable).
   public static final int EXT_MOBILITY_AGENT_ADVERTISEMENT = 16;
   public static final int EXT_PREFIX_LENGTHS = 19;
   public static final int EXT_MN_HA_AUTH = 32;
   public static final int EXT_MN_FA_AUTH = 33;
   public static final int EXT_FA_HA_AUTH = 34;
+
+  /** RFC 3012 §5: Generalized Mobile IP Authentication, with a subtype and a 16-bit length. */
+  public static final int EXT_GENERALIZED_AUTH = 36;
+
   public static final int EXT_UDP_TUNNEL_REPLY = 44;
   public static final int EXT_UDP_TUNNEL_REQUEST = 144;
 

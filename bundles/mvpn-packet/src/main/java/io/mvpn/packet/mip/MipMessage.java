@@ -42,8 +42,12 @@ public abstract sealed class MipMessage permits RegistrationRequest, Registratio
             BAD_MIP_EXTENSION, "extension header cut at " + (i - start));
       }
       int extType = buf.getUnsignedByte(i);
-      int extLength = buf.getUnsignedByte(i + 1);
-      if (i + 2 + extLength > end) {
+      boolean generalized = extType == GeneralizedAuthentication.TYPE;
+      if (generalized && i + 4 > end) {
+        throw new MalformedPacketException(BAD_MIP_EXTENSION, "extension 36 header cut");
+      }
+      int extLength = generalized ? buf.getUnsignedShort(i + 2) : buf.getUnsignedByte(i + 1);
+      if (i + (generalized ? 4 : 2) + extLength > end) {
         throw new MalformedPacketException(
             BAD_MIP_EXTENSION,
             "extension " + extType + " of " + extLength + " bytes runs past the message");

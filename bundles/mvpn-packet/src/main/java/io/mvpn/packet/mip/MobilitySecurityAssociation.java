@@ -2,9 +2,9 @@ package io.mvpn.packet.mip;
 
 import io.netty.buffer.ByteBuf;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.util.Objects;
 import javax.crypto.Mac;
+import javax.crypto.ShortBufferException;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -48,6 +48,10 @@ public final class MobilitySecurityAssociation {
   private final long spi;
   private final Algorithm algorithm;
   private final Mac mac;
+  // Per-message work allocates nothing: the covered bytes of a direct buffer are copied here (the
+  // JCE copies them anyway), and authenticators are computed into a buffer of their own.
+  private byte[] covered = new byte[128];
+  private final byte[] computed;
 
   public MobilitySecurityAssociation(long spi, Algorithm algorithm, byte[] key) {
     if (spi < 256 || spi > 0xFFFFFFFFL) {
@@ -65,6 +69,7 @@ public final class MobilitySecurityAssociation {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(algorithm.jceName + " unavailable in this JVM", e);
     }
+    computed = new byte[algorithm.authenticatorLength];
   }
 
   public long spi() {
@@ -77,8 +82,36 @@ public final class MobilitySecurityAssociation {
 
   /** The authenticator over {@code length} bytes at {@code offset}, read in place. */
   public byte[] authenticator(ByteBuf buf, int offset, int length) {
-    mac.update(buf.nioBuffer(offset, length));
+    update(buf, offset, length);
     return mac.doFinal();
+  }
+
+  /** Appends the authenticator over {@code length} bytes of {@code out} at {@code offset}. */
+  void appendAuthenticator(ByteBuf out, int offset, int length) {
+    out.writeBytes(compute(out, offset, length));
+  }
+
+  private void update(ByteBuf buf, int offset, int length) {
+    if (buf.hasArray()) {
+      mac.update(buf.array(), buf.arrayOffset() + offset, length);
+      return;
+    }
+    if (covered.length < length) {
+      covered = new byte[Math.max(length, 2 * covered.length)];
+    }
+    buf.getBytes(offset, covered, 0, length);
+    mac.update(covered, 0, length);
+  }
+
+  /** The authenticator in {@link #computed}, valid until the next call. */
+  private byte[] compute(ByteBuf buf, int offset, int length) {
+    update(buf, offset, length);
+    try {
+      mac.doFinal(computed, 0);
+    } catch (ShortBufferException e) {
+      throw new IllegalStateException(e);
+    }
+    return computed;
   }
 
   /**
@@ -91,11 +124,16 @@ public final class MobilitySecurityAssociation {
       return false;
     }
     byte[] expected =
-        authenticator(
+        compute(
             message.buffer(), message.offset(), extension.authenticatorOffset() - message.offset());
-    byte[] received = new byte[expected.length];
-    message.buffer().getBytes(extension.authenticatorOffset(), received);
-    return MessageDigest.isEqual(expected, received);
+    // Constant time, like MessageDigest.isEqual, without copying the received authenticator out.
+    ByteBuf buf = message.buffer();
+    int at = extension.authenticatorOffset();
+    int difference = 0;
+    for (int i = 0; i < expected.length; i++) {
+      difference |= expected[i] ^ buf.getByte(at + i);
+    }
+    return difference == 0;
   }
 
   @Override

@@ -83,8 +83,13 @@ public final class RegistrationBuilder {
     out.writeByte(type);
     out.writeByte(4 + authLength);
     out.writeInt((int) sa.spi());
-    byte[] authenticator = sa.authenticator(out, start, out.writerIndex() - start);
-    out.writeBytes(authenticator);
+    sa.appendAuthenticator(out, start, out.writerIndex() - start);
+    return this;
+  }
+
+  /** Appends a generalized authentication extension (type 36, RFC 4721 §5) of this subtype. */
+  public RegistrationBuilder authenticateGeneralized(int subtype, MobilitySecurityAssociation sa) {
+    GeneralizedAuthentication.append(out, start, subtype, sa);
     return this;
   }
 

@@ -25,6 +25,12 @@ public final class ReplyCode {
   public static final int FA_HA_UNREACHABLE = 88;
   public static final int FA_INVALID_HA_ADDRESS = 194;
 
+  // Denied by the foreign agent for its challenge/response (RFC 4721 §6, first RFC 3012).
+  public static final int FA_UNKNOWN_CHALLENGE = 104;
+  public static final int FA_MISSING_CHALLENGE = 105;
+  public static final int FA_STALE_CHALLENGE = 106;
+  public static final int FA_MN_AAA_AUTH_FAILED = 108;
+
   // Denied by the home agent.
   public static final int HA_UNSPECIFIED = 128;
   public static final int HA_ADMIN_PROHIBITED = 129;
@@ -63,6 +69,10 @@ public final class ReplyCode {
           case HA_TOO_MANY_BINDINGS -> "too many bindings";
           case HA_UNKNOWN_HA_ADDRESS -> "unknown home agent address";
           case FA_INVALID_HA_ADDRESS -> "invalid home agent address";
+          case FA_UNKNOWN_CHALLENGE -> "unknown challenge";
+          case FA_MISSING_CHALLENGE -> "missing challenge";
+          case FA_STALE_CHALLENGE -> "stale challenge";
+          case FA_MN_AAA_AUTH_FAILED -> "MN failed AAA authentication";
           case HA_REVERSE_TUNNEL_UNAVAILABLE, FA_REVERSE_TUNNEL_UNAVAILABLE ->
               "reverse tunnel unavailable";
           case HA_UDP_ENCAPSULATION_UNAVAILABLE -> "UDP encapsulation unavailable";

@@ -31,6 +31,16 @@ public final class UdpDatagram {
 
   /** Checks the length field and, unless it is zero ("none"), the pseudo-header checksum. */
   public static UdpDatagram parse(Ipv4Packet ip) throws MalformedPacketException {
+    return parse(ip, true);
+  }
+
+  /**
+   * As {@link #parse(Ipv4Packet)}; without {@code verifyChecksum} only the length is checked, for a
+   * payload that authenticates itself (ESP in UDP: the ICV covers it, RFC 3948 §2.1), so that a
+   * large datagram is not summed for nothing. {@link #checksumValid} still tells, on demand.
+   */
+  public static UdpDatagram parse(Ipv4Packet ip, boolean verifyChecksum)
+      throws MalformedPacketException {
     ip.requireWhole(IpProtocol.UDP, "UDP");
     int available = ip.payloadLength();
     if (available < HEADER_LENGTH) {
@@ -43,15 +53,30 @@ public final class UdpDatagram {
       throw new MalformedPacketException(
           BAD_UDP_LENGTH, "UDP length " + length + " with " + available + " bytes of IP payload");
     }
-    int checksum = buf.getUnsignedShort(start + 6);
-    if (checksum != 0
-        && InternetChecksum.pseudoHeaderSum(
-                ip.source(), ip.destination(), IpProtocol.UDP, buf, start, length)
-            != 0xFFFF) {
+    UdpDatagram udp = new UdpDatagram(ip, length);
+    if (verifyChecksum && !udp.checksumValid()) {
       throw new MalformedPacketException(
-          BAD_UDP_CHECKSUM, String.format("UDP checksum 0x%04x is wrong", checksum));
+          BAD_UDP_CHECKSUM, String.format("UDP checksum 0x%04x is wrong", udp.checksum()));
     }
-    return new UdpDatagram(ip, length);
+    return udp;
+  }
+
+  /**
+   * The destination port of the UDP header in {@code ip}'s payload, or -1 if there is no whole
+   * header: for picking the receiver before the datagram is parsed.
+   */
+  public static int destinationPortOf(Ipv4Packet ip) {
+    return ip.payloadLength() < HEADER_LENGTH
+        ? -1
+        : ip.buffer().getUnsignedShort(ip.payloadOffset() + 2);
+  }
+
+  /** Whether the checksum is zero ("none") or the pseudo-header sum verifies. */
+  public boolean checksumValid() {
+    return checksum() == 0
+        || InternetChecksum.pseudoHeaderSum(
+                ip.source(), ip.destination(), IpProtocol.UDP, buf, start, length)
+            == 0xFFFF;
   }
 
   public Ipv4Packet ip() {

@@ -97,6 +97,29 @@ class Ipv4ReassemblerTest {
     assertNothingRetained();
   }
 
+  @Test
+  void whenFullAndEvictingTheOldestDatagramGivesWayToANewOne() throws Exception {
+    Ipv4Reassembler r =
+        new Ipv4Reassembler(1, 1 << 16, 30 * SECOND, Ipv4Reassembler.WhenFull.EVICT_OLDEST);
+    Ipv4Packet stale = part(1);
+    stale.buffer().setShort(4, 778); // another identification: another datagram, never completed
+    stale.buffer().setShort(10, 0);
+    stale.buffer().setShort(10, io.mvpn.packet.InternetChecksum.compute(stale.buffer(), 0, 20));
+    assertThat(r.offer(Ipv4Packet.parse(stale.buffer()), 0)).isNull();
+
+    ByteBuf whole = null;
+    for (int i = 0; i < 3; i++) {
+      ByteBuf out = r.offer(part(i), SECOND);
+      whole = out != null ? out : whole;
+    }
+
+    assertThat(whole).isNotNull();
+    assertThat(ByteBufUtil.getBytes(whole)).isEqualTo(Fixtures.bytes("fragmented-whole"));
+    whole.release();
+    assertThat(r.overLimit()).isEqualTo(1);
+    assertNothingRetained();
+  }
+
   private void assertNothingRetained() {
     for (ByteBuf b : held) {
       assertThat(b.refCnt()).as("fragment buffer released by the reassembler").isEqualTo(1);
