@@ -25,7 +25,8 @@ public final class InMemoryBindingStore implements BindingStore {
       Comparator.comparing(Binding::homeAddress).thenComparing(Binding::careOfAddress);
 
   private final Map<Node, List<Binding>> bindings = new HashMap<>();
-  private final Map<Node, Long> lastIdentification = new HashMap<>();
+  // A holder per node, updated in place: a renewal sets a new identification without boxing one.
+  private final Map<Node, long[]> lastIdentification = new HashMap<>();
   private int size;
 
   private static Node node(MvpnId tenant, Ipv4Address home) {
@@ -68,6 +69,12 @@ public final class InMemoryBindingStore implements BindingStore {
 
   @Override
   public synchronized void replaceAll(Binding binding) {
+    List<Binding> list = bindings.get(node(binding.tenant(), binding.homeAddress()));
+    if (list != null && list.size() == 1) {
+      // A renewal, the common case: the node's one binding gives way, in place.
+      list.set(0, binding);
+      return;
+    }
     removeAll(binding.tenant(), binding.homeAddress());
     put(binding);
   }
@@ -118,14 +125,15 @@ public final class InMemoryBindingStore implements BindingStore {
 
   @Override
   public synchronized OptionalLong lastIdentification(MvpnId tenant, Ipv4Address homeAddress) {
-    Long id = lastIdentification.get(node(tenant, homeAddress));
-    return id == null ? OptionalLong.empty() : OptionalLong.of(id);
+    long[] id = lastIdentification.get(node(tenant, homeAddress));
+    return id == null ? OptionalLong.empty() : OptionalLong.of(id[0]);
   }
 
   @Override
   public synchronized void setLastIdentification(
       MvpnId tenant, Ipv4Address homeAddress, long identification) {
-    lastIdentification.put(node(tenant, homeAddress), identification);
+    lastIdentification.computeIfAbsent(node(tenant, homeAddress), n -> new long[1])[0] =
+        identification;
   }
 
   @Override

@@ -1,6 +1,8 @@
 package io.mvpn.store;
 
+import io.mvpn.api.history.HistoryStore;
 import io.mvpn.api.ipsec.EspSaStore;
+import io.mvpn.api.ipsec.SamPairStore;
 import io.mvpn.api.mobility.BindingStore;
 import io.mvpn.api.mobility.CounterStore;
 import io.mvpn.api.mobility.VisitorStore;
@@ -12,9 +14,9 @@ import java.time.Clock;
 
 /**
  * The stores of one backend (bindings, visitors, counters, security gateways' SAs, NAPT mappings,
- * the workgroup directory and workgroup gateways' SAs), opened together: in memory, or all in one
- * {@link StateFile}. Exactly one backend is open in the appliance at a time, chosen by the {@code
- * io.mvpn.store} configuration.
+ * the workgroup directory, workgroup gateways' SAs, SA managers' pairs and the operators' history
+ * journals), opened together: in memory, or all in one {@link StateFile}. Exactly one backend is
+ * open in the appliance at a time, chosen by the {@code io.mvpn.store} configuration.
  */
 public final class StoreBackend implements AutoCloseable {
 
@@ -48,6 +50,8 @@ public final class StoreBackend implements AutoCloseable {
   private final EspSaStore espSas;
   private final NaptMappingStore naptMappings;
   private final Workgroups workgroups;
+  private final SamPairStore samPairs;
+  private final HistoryStore histories;
 
   /** The workgroup directory and the workgroup gateways' SAs, of the same backend. */
   public record Workgroups(WorkgroupService directory, WorkgroupSaStore sas) {}
@@ -60,7 +64,9 @@ public final class StoreBackend implements AutoCloseable {
       CounterStore counters,
       EspSaStore espSas,
       NaptMappingStore naptMappings,
-      Workgroups workgroups) {
+      Workgroups workgroups,
+      SamPairStore samPairs,
+      HistoryStore histories) {
     this.type = type;
     this.file = file;
     this.bindings = bindings;
@@ -69,6 +75,8 @@ public final class StoreBackend implements AutoCloseable {
     this.espSas = espSas;
     this.naptMappings = naptMappings;
     this.workgroups = workgroups;
+    this.samPairs = samPairs;
+    this.histories = histories;
   }
 
   /** Stores that live as long as this object. */
@@ -81,7 +89,9 @@ public final class StoreBackend implements AutoCloseable {
         new InMemoryCounterStore(),
         new InMemoryEspSaStore(),
         new InMemoryNaptMappingStore(),
-        new Workgroups(new InMemoryWorkgroupDirectory(), new InMemoryWorkgroupSaStore()));
+        new Workgroups(new InMemoryWorkgroupDirectory(), new InMemoryWorkgroupSaStore()),
+        new InMemorySamPairStore(),
+        new InMemoryHistoryStore());
   }
 
   /**
@@ -107,7 +117,9 @@ public final class StoreBackend implements AutoCloseable {
         new PersistentEspSaStore(file, clock),
         new PersistentNaptMappingStore(file),
         new Workgroups(
-            new PersistentWorkgroupDirectory(file), new PersistentWorkgroupSaStore(file, clock)));
+            new PersistentWorkgroupDirectory(file), new PersistentWorkgroupSaStore(file, clock)),
+        new PersistentSamPairStore(file, clock),
+        new PersistentHistoryStore(file));
   }
 
   public Type type() {
@@ -144,6 +156,16 @@ public final class StoreBackend implements AutoCloseable {
   /** The workgroup membership directory and the workgroup gateways' SAs. */
   public Workgroups workgroups() {
     return workgroups;
+  }
+
+  /** SA managers' pairs. */
+  public SamPairStore samPairs() {
+    return samPairs;
+  }
+
+  /** Bounded journals an operator looks back at (the dashboard's timeline and traffic). */
+  public HistoryStore histories() {
+    return histories;
   }
 
   /** Writes what is pending and closes the file; the stores are unusable afterwards. */

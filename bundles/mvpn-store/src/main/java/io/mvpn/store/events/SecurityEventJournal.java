@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -15,9 +17,12 @@ import java.util.stream.Collectors;
 /**
  * The security events as a plain engine: a ring of the recent ones, each reason's total, and log
  * lines at the rate a {@link LogRateLimiter} allows, with one "N more suppressed" line for each
- * window that held some back. Its clocks are given (virtual time in tests). Reports come from many
- * threads; one lock guards it, held for a few field updates (and a log line, at most a few a
- * second).
+ * window that held some back. Its clocks are given (virtual time in tests).
+ *
+ * <p>Reports come from many threads at once (every event loop of a gateway under a refused-ESP
+ * flood) and take no lock: the totals are adders, the ring claims its slot atomically, and the
+ * limiter counts its quotas atomically. Only an event the limiter admits is formatted into a line,
+ * a few a second.
  */
 public final class SecurityEventJournal implements SecurityEvents {
 
@@ -26,7 +31,7 @@ public final class SecurityEventJournal implements SecurityEvents {
   private final LongSupplier nanoClock;
   private final Supplier<Instant> wallClock;
   private final Consumer<String> lines;
-  private final SortedMap<String, Long> totals = new TreeMap<>();
+  private final Map<String, LongAdder> totals = new ConcurrentHashMap<>();
 
   /**
    * @param nanoClock the limiter's time
@@ -47,12 +52,11 @@ public final class SecurityEventJournal implements SecurityEvents {
   }
 
   @Override
-  public synchronized void report(
-      String tenant, String function, String source, String reason, String detail) {
+  public void report(String tenant, String function, String source, String reason, String detail) {
     SecurityEvent event =
         new SecurityEvent(wallClock.get(), tenant, function, source, reason, detail);
     ring.add(event);
-    totals.merge(event.reason(), 1L, Long::sum);
+    totals.computeIfAbsent(event.reason(), r -> new LongAdder()).increment();
     long now = nanoClock.getAsLong();
     summarise(limiter.closeWindow(now));
     if (limiter.admit(event.reason(), now)) {
@@ -61,7 +65,7 @@ public final class SecurityEventJournal implements SecurityEvents {
   }
 
   /** Writes the summary of a window that has ended; the owner calls it a few times a second. */
-  public synchronized void flush() {
+  public void flush() {
     summarise(limiter.closeWindow(nanoClock.getAsLong()));
   }
 
@@ -102,12 +106,14 @@ public final class SecurityEventJournal implements SecurityEvents {
   }
 
   @Override
-  public synchronized List<SecurityEvent> recent(int limit, String tenant) {
+  public List<SecurityEvent> recent(int limit, String tenant) {
     return ring.recent(limit, tenant);
   }
 
   @Override
-  public synchronized SortedMap<String, Long> totals() {
-    return new TreeMap<>(totals);
+  public SortedMap<String, Long> totals() {
+    SortedMap<String, Long> copy = new TreeMap<>();
+    totals.forEach((reason, count) -> copy.put(reason, count.sum()));
+    return copy;
   }
 }

@@ -1,6 +1,8 @@
 package io.mvpn.store.internal;
 
+import io.mvpn.api.history.HistoryStore;
 import io.mvpn.api.ipsec.EspSaStore;
+import io.mvpn.api.ipsec.SamPairStore;
 import io.mvpn.api.mobility.BindingStore;
 import io.mvpn.api.mobility.CounterStore;
 import io.mvpn.api.mobility.VisitorStore;
@@ -32,9 +34,9 @@ import org.slf4j.LoggerFactory;
  * The appliance's mobility state stores, from {@code etc/io.mvpn.store.cfg}: one backend, chosen by
  * {@code type}, whose stores it registers as services: one {@link BindingStore}, one {@link
  * VisitorStore}, one {@link CounterStore}, one {@link EspSaStore}, one {@link NaptMappingStore},
- * the {@link WorkgroupService} directory and one {@link WorkgroupSaStore} in the appliance, never
- * two of a kind. A change of configuration closes the backend and opens the new one; users of the
- * stores re-bind.
+ * the {@link WorkgroupService} directory, one {@link WorkgroupSaStore}, one {@link SamPairStore}
+ * and one {@link HistoryStore} in the appliance, never two of a kind. A change of configuration
+ * closes the backend and opens the new one; users of the stores re-bind.
  */
 // Registered by hand, so declared by hand: resolvers match the functions' service requirements.
 @Capability(
@@ -65,6 +67,14 @@ import org.slf4j.LoggerFactory;
     namespace = "osgi.service",
     attribute = "objectClass:List<String>=io.mvpn.api.workgroup.WorkgroupSaStore",
     uses = WorkgroupSaStore.class)
+@Capability(
+    namespace = "osgi.service",
+    attribute = "objectClass:List<String>=io.mvpn.api.ipsec.SamPairStore",
+    uses = SamPairStore.class)
+@Capability(
+    namespace = "osgi.service",
+    attribute = "objectClass:List<String>=io.mvpn.api.history.HistoryStore",
+    uses = HistoryStore.class)
 @Component(
     configurationPid = MobilityStores.PID,
     immediate = true,
@@ -81,8 +91,8 @@ public final class MobilityStores {
   @ObjectClassDefinition(
       name = "mvpn state stores",
       description =
-          "Where bindings, visitors, operator counters, gateways' SAs, NAPT mappings and"
-              + " workgroups live")
+          "Where bindings, visitors, operator counters, gateways' SAs, NAPT mappings,"
+              + " workgroups, SA managers' pairs and the dashboard's histories live")
   public @interface Config {
     @AttributeDefinition(
         name = "Type",
@@ -148,6 +158,8 @@ public final class MobilityStores {
             WorkgroupService.class, backend.workgroups().directory(), properties));
     registrations.add(
         context.registerService(WorkgroupSaStore.class, backend.workgroups().sas(), properties));
+    registrations.add(context.registerService(SamPairStore.class, backend.samPairs(), properties));
+    registrations.add(context.registerService(HistoryStore.class, backend.histories(), properties));
     LOG.info(
         "mobility state stores up: {}{}",
         properties.get("mvpn.store.type"),

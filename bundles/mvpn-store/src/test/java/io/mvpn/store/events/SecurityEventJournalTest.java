@@ -7,6 +7,14 @@ import io.mvpn.net.time.VirtualTimeScheduler;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -92,6 +100,106 @@ class SecurityEventJournalTest {
     assertThat(lines.stream().filter(l -> l.text().startsWith("tenant="))).hasSize(10);
     assertThat(suppressedIn(lines)).isEqualTo(90);
     assertThat(lines).hasSize(11);
+  }
+
+  @Test
+  void eightThreadsFloodingRefusedEspCountEveryEventAndLogFiveLines() throws Exception {
+    Queue<String> written = new ConcurrentLinkedQueue<>();
+    SecurityEventJournal journal =
+        new SecurityEventJournal(
+            1024,
+            new LogRateLimiter(1, TimeUnit.SECONDS, 10, 5),
+            time::nanoTime,
+            () -> epoch.plusNanos(time.nanoTime()),
+            written::add);
+    int threads = 8;
+    int each = 20_000;
+    CyclicBarrier start = new CyclicBarrier(threads);
+    ExecutorService loops = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        String source = "198.51.100." + (t + 1);
+        done.add(
+            loops.submit(
+                () -> {
+                  start.await();
+                  for (int i = 0; i < each; i++) {
+                    journal.report(
+                        "-", "securitygateway/203.0.113.1", source, "esp-icv-failed", "");
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> f : done) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      loops.shutdownNow();
+    }
+    time.advance(1, TimeUnit.SECONDS);
+    journal.flush();
+
+    long total = (long) threads * each;
+    assertThat(journal.totals()).containsExactly(Map.entry("esp-icv-failed", total));
+    List<String> eventLines = written.stream().filter(l -> l.startsWith("tenant=")).toList();
+    assertThat(eventLines).hasSize(5);
+    assertThat(
+            suppressedIn(written.stream().map(text -> new Line(0, text)).toList())
+                + eventLines.size())
+        .isEqualTo(total);
+    List<SecurityEvent> recent = journal.recent(10_000, null);
+    assertThat(recent).hasSize(1024).doesNotContainNull();
+  }
+
+  @Test
+  void aReporterStuckWritingItsLineHoldsUpNoOtherReporter() throws Exception {
+    CountDownLatch writing = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    SecurityEventJournal journal =
+        new SecurityEventJournal(
+            64,
+            new LogRateLimiter(1, TimeUnit.SECONDS, 10, 5),
+            time::nanoTime,
+            () -> epoch.plusNanos(time.nanoTime()),
+            text -> {
+              if (text.contains("source=198.51.100.1 ")) {
+                writing.countDown();
+                awaitQuietly(release);
+              }
+            });
+    ExecutorService loops = Executors.newFixedThreadPool(2);
+    try {
+      Future<?> stuck =
+          loops.submit(
+              () -> journal.report("-", "securitygateway/gw", "198.51.100.1", "esp-replay", ""));
+      assertThat(writing.await(30, TimeUnit.SECONDS)).isTrue();
+      Future<?> other =
+          loops.submit(
+              () -> {
+                for (int i = 0; i < 1000; i++) {
+                  journal.report("-", "securitygateway/gw", "198.51.100.2", "esp-icv-failed", "");
+                }
+              });
+
+      // With one lock around the journal the second loop would wait for the first one's line.
+      other.get(30, TimeUnit.SECONDS);
+      assertThat(journal.totals()).containsEntry("esp-icv-failed", 1000L);
+      release.countDown();
+      stuck.get(30, TimeUnit.SECONDS);
+      assertThat(journal.totals()).containsEntry("esp-replay", 1L);
+    } finally {
+      release.countDown();
+      loops.shutdownNow();
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Test
