@@ -47,6 +47,15 @@ public interface Transport {
     send(datagram, datagram.getInt(datagram.readerIndex() + 16));
   }
 
+  /**
+   * Keeps a link-layer station known until {@code untilNanos} on the VRF's clock, however silent it
+   * stays: a foreign agent holds a visitor's station while its registration lives. False if the
+   * link has no such station (any more); links without stations have nothing to hold.
+   */
+  default boolean holdStation(int station, long untilNanos) {
+    return false;
+  }
+
   /** Stops moving datagrams and frees what the transport holds (sockets, queued buffers). */
   void close();
 }

@@ -11,4 +11,13 @@ import io.mvpn.packet.udp.UdpDatagram;
 public interface UdpHandler {
 
   void receive(Vrf vrf, Interface ingress, UdpDatagram datagram);
+
+  /**
+   * Whether the VRF drops a datagram whose UDP checksum fails before this handler sees it: true
+   * unless the handler authenticates what it takes on its own (ESP in UDP, whose ICV covers more
+   * than the checksum does) and checks {@link UdpDatagram#checksumValid} where it does not.
+   */
+  default boolean needsChecksum() {
+    return true;
+  }
 }

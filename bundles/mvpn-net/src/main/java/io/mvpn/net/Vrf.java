@@ -64,6 +64,7 @@ public final class Vrf {
   private final ProtocolHandler[] icmpHandlers = new ProtocolHandler[256];
   private final IntObjectMap<EchoListener> echoListeners = new IntObjectHashMap<>();
   private final List<ProtocolHandler> deliveryObservers = new ArrayList<>();
+  private Interface forwarding;
   private final Ipv4Reassembler reassembler =
       new Ipv4Reassembler(REASSEMBLY_DATAGRAMS, REASSEMBLY_BYTES, REASSEMBLY_TIMEOUT_NANOS);
   private Scheduler.Timer reassemblyTimer;
@@ -214,9 +215,8 @@ public final class Vrf {
   }
 
   /**
-   * Shows the observer every datagram delivered to this VRF (after reassembly, before its handler),
-   * whatever its protocol. A routing protocol uses it to see traffic reach its own address, which
-   * never passes a route. The observer must not keep the packet.
+   * Shows the observer every datagram delivered here (after reassembly, before its handler), so a
+   * routing protocol sees traffic reach its own address. The observer must not keep the packet.
    */
   public Registration observeDeliveries(ProtocolHandler observer) {
     Objects.requireNonNull(observer, "observer");
@@ -263,10 +263,7 @@ public final class Vrf {
 
   // ---- sending -----------------------------------------------------------------------------
 
-  /**
-   * Originates a complete datagram: routed by its destination (delivered to this VRF itself if the
-   * destination is its own). Takes ownership. Returns false, and counts the drop, if it cannot go.
-   */
+  /** Originates a whole datagram, routed (or delivered here); false, counted, if it cannot go. */
   public boolean send(ByteBuf datagram) {
     Ipv4Packet ip = parseOwn(datagram);
     int destination = ip.destination();
@@ -293,10 +290,7 @@ public final class Vrf {
     return output(via, datagram, ip, nextHop, null);
   }
 
-  /**
-   * Sends a UDP datagram; a null source takes the address of the interface the route leaves by. The
-   * payload is copied into the new datagram and left to the caller.
-   */
+  /** Sends a UDP datagram (null source: the route's interface's); the payload is only copied. */
   public boolean sendUdp(
       Ipv4Address source,
       Ipv4Address destination,
@@ -373,8 +367,19 @@ public final class Vrf {
         || (destination & 0xF0000000) == 0xE0000000) {
       deliver(ingress, ip, datagram);
     } else {
-      forward(ingress, ip, datagram);
+      Interface outer = forwarding;
+      forwarding = ingress;
+      try {
+        forward(ingress, ip, datagram);
+      } finally {
+        forwarding = outer;
+      }
     }
+  }
+
+  /** Where the datagram being handed to a transport came in (null if this VRF sent it). */
+  public Interface forwardingFrom() {
+    return forwarding;
   }
 
   private void forward(Interface ingress, Ipv4Packet ip, ByteBuf datagram) {
@@ -449,9 +454,8 @@ public final class Vrf {
   }
 
   /**
-   * Whether a datagram may be answered with an ICMP error: by its kind, then by the rate (a yes
-   * takes its place in the rate). Also for errors a function sends from this VRF (a tunnel
-   * entry's).
+   * Whether a datagram may be answered with an ICMP error, by its kind then by the rate (a yes
+   * counts in it); also for errors a function sends from this VRF (a tunnel entry's).
    */
   public boolean mayAnswerWithError(Ipv4Packet ip) {
     return IcmpBuilder.mayTriggerError(ip) && icmpErrors.tryAcquire();
@@ -505,8 +509,8 @@ public final class Vrf {
   }
 
   private void deliverUdp(Interface ingress, Ipv4Packet ip) throws MalformedPacketException {
-    UdpDatagram udp = UdpDatagram.parse(ip);
-    UdpHandler handler = udpHandlers.get(udp.destinationPort());
+    UdpHandler handler = udpHandlers.get(UdpDatagram.destinationPortOf(ip));
+    UdpDatagram udp = UdpDatagram.parse(ip, handler == null || handler.needsChecksum());
     if (handler == null) {
       counters.onDrop(DropReason.NO_UDP_HANDLER);
       if (ingress != null && isLocal(ip.destination()) && mayAnswerWithError(ip)) {

@@ -2,6 +2,7 @@ package io.mvpn.fabric.shell;
 
 import io.mvpn.api.events.SecurityEvent;
 import io.mvpn.api.events.SecurityEvents;
+import io.mvpn.api.shell.TenantCompleter;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -39,7 +40,7 @@ public class EventsCommand implements Action {
   int limit = 20;
 
   @Option(name = "--tenant", description = "Only this tenant's events ('-' for none's)")
-  @Completion(TenantIdCompleter.class)
+  @Completion(TenantCompleter.class)
   String tenant;
 
   @Override

@@ -3,6 +3,7 @@ package io.mvpn.fabric.shell;
 import io.mvpn.api.MvpnId;
 import io.mvpn.api.config.ConfigurationErrors;
 import io.mvpn.api.config.RejectedConfiguration;
+import io.mvpn.api.shell.TenantCompleter;
 import io.mvpn.api.tenant.Tenant;
 import io.mvpn.api.tenant.TenantService;
 import java.util.Arrays;
@@ -48,7 +49,7 @@ public class InfoCommand implements Action {
   @Reference Session session;
 
   @Argument(index = 0, name = "tenant", description = "Show only this tenant", required = false)
-  @Completion(TenantIdCompleter.class)
+  @Completion(TenantCompleter.class)
   String tenant;
 
   @Override

@@ -9,7 +9,9 @@ import io.mvpn.net.transport.tun.TunTransport;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.api.console.Session;
@@ -27,8 +29,25 @@ public class InterfacesCommand implements Action {
 
   @Reference Session session;
 
+  @Argument(
+      index = 0,
+      name = "vrf",
+      description = "Show only this VRF; a tenant's id names its VRF",
+      required = false)
+  @Completion(VrfCompleter.class)
+  String vrf;
+
   @Override
   public Object execute() {
+    if (vrf != null && fabric.vrf(vrf).isEmpty()) {
+      session
+          .getConsole()
+          .println(
+              "mvpn:interfaces: no VRF '"
+                  + vrf
+                  + "' (mvpn:tenants lists tenants)\nusage: mvpn:interfaces [VRF|TENANT]");
+      return null;
+    }
     ShellTable table = new ShellTable();
     table.column("Interface");
     table.column("VRF");
@@ -44,6 +63,9 @@ public class InterfacesCommand implements Action {
     table.column("Capture");
     List<String> offload = new ArrayList<>();
     for (Vrf vrf : fabric.vrfs()) {
+      if (this.vrf != null && !this.vrf.equals(vrf.name())) {
+        continue;
+      }
       for (Interface i : fabric.onLoop(vrf, vrf::interfaces)) {
         Counters c = i.counters();
         table

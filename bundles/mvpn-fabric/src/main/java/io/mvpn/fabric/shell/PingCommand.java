@@ -26,11 +26,15 @@ public class PingCommand implements Action {
 
   @Reference Session session;
 
-  @Argument(index = 0, name = "vrf", required = true)
+  private static final String USAGE =
+      "usage: mvpn:ping [-c N] [-i MS] [-s BYTES] [-e ID] VRF ADDRESS";
+
+  // Not required: without them the command says what is missing and its usage, not Karaf's error.
+  @Argument(index = 0, name = "vrf")
   @Completion(VrfCompleter.class)
   String vrf;
 
-  @Argument(index = 1, name = "address", required = true)
+  @Argument(index = 1, name = "address")
   String address;
 
   @Option(name = "-c", description = "Number of echo requests (1..100)")
@@ -56,8 +60,16 @@ public class PingCommand implements Action {
     if (identifier < -1 || identifier > 0xFFFF) {
       throw new CommandException("identifier must be 0..65535");
     }
+    if (vrf == null || address == null) {
+      throw new CommandException("mvpn:ping: from which VRF, to which address?\n" + USAGE);
+    }
     Vrf v = fabric.vrf(vrf).orElseThrow(() -> new CommandException("no VRF " + vrf));
-    Ipv4Address target = Ipv4Address.parse(address);
+    Ipv4Address target;
+    try {
+      target = Ipv4Address.parse(address);
+    } catch (IllegalArgumentException e) {
+      throw new CommandException("mvpn:ping: " + e.getMessage() + "\n" + USAGE);
+    }
     long timeoutMs = 2000;
     PingProbe probe =
         PingProbe.start(

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 public final class MemorySegment {
 
   private final String name;
-  private final LinkProperties properties;
+  private volatile LinkProperties properties;
   private final SplittableRandom random;
   private final List<Port> ports = new ArrayList<>();
   private final IntObjectMap<Port> byAddress = new IntObjectHashMap<>();
@@ -46,6 +46,14 @@ public final class MemorySegment {
 
   public LinkProperties properties() {
     return properties;
+  }
+
+  /**
+   * Changes how the link behaves from now on (a loss burst, say, and its end); datagrams already on
+   * the wire arrive as they were sent.
+   */
+  public synchronized void changeProperties(LinkProperties changed) {
+    this.properties = Objects.requireNonNull(changed, "properties");
   }
 
   /** A new attachment point: give it to {@code Vrf.addInterface} as the interface's transport. */
@@ -165,20 +173,34 @@ public final class MemorySegment {
         .schedule(delayNanos, TimeUnit.NANOSECONDS, () -> receiver.receive(copy, station));
   }
 
-  private int nextStation = 1;
+  /**
+   * A port's station, like a MAC address a property of the interface, not of the order ports were
+   * made in: an interface that is built again (after a restart or a bundle update) gets its old
+   * station, so what an agent remembered by station (its visitors) still points at the same node.
+   */
+  private int stationFor(Interface owner) {
+    int station = ((owner.vrf().name() + "/" + owner.name()).hashCode() & 0xFFFFFF) + 1;
+    while (stationTaken(station)) {
+      station = station % 0xFFFFFF + 1;
+    }
+    return station;
+  }
+
+  private boolean stationTaken(int station) {
+    for (Port p : ports) {
+      if (p.station == station) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   private final class Port implements Transport {
 
-    private final int station;
+    private int station = Interface.NO_STATION;
     private Interface owner;
     private long busyUntil = Long.MIN_VALUE;
     private long lastArrival = Long.MIN_VALUE;
-
-    Port() {
-      synchronized (MemorySegment.this) {
-        station = nextStation++;
-      }
-    }
 
     @Override
     public void sendToStation(ByteBuf datagram, int to) {
@@ -192,6 +214,7 @@ public final class MemorySegment {
           throw new IllegalStateException("port already attached to " + this.owner.name());
         }
         this.owner = owner;
+        station = stationFor(owner);
         ports.add(this);
         byAddress.put(owner.address().toInt(), this);
       }

@@ -40,8 +40,8 @@ public abstract class EthernetTransport implements Transport {
   public static final int MAX_STATIONS = 4096;
 
   /**
-   * A station silent this long is forgotten: longer than the registration lifetime a foreign agent
-   * grants, so a visitor's station outlives its binding.
+   * A station silent this long is forgotten, unless held ({@link #holdStation}): a foreign agent
+   * holds each visitor's station for as long as its registration lives.
    */
   public static final long STATION_AGE_NANOS = TimeUnit.MINUTES.toNanos(20);
 
@@ -233,6 +233,11 @@ public abstract class EthernetTransport implements Transport {
       return;
     }
     emitIpv4(to, datagram);
+  }
+
+  @Override
+  public boolean holdStation(int station, long untilNanos) {
+    return stations.hold(station, untilNanos, scheduler.nanoTime());
   }
 
   @Override

@@ -140,6 +140,28 @@ class EthernetTransportTest {
   }
 
   @Test
+  void aVisitorHeldForItsRegistrationIsReachedWhileSilentPastTheAgeAndForgottenAfterTheHold() {
+    link.arrive(ipv4Frame(LAPTOP_A, OURS, udp(HOME, AGENT, "registration request")));
+    int station = stationsSeen.get(0);
+    long lifetime = EthernetTransport.STATION_AGE_NANOS * 2;
+    assertThat(link.holdStation(station, scheduler.nanoTime() + lifetime)).isTrue();
+
+    scheduler.advance(EthernetTransport.STATION_AGE_NANOS + 1, TimeUnit.NANOSECONDS);
+    link.arrive(ipv4Frame(LAPTOP_B, OURS, udp(HOME, AGENT, "another laptop sweeps"))); // ages out
+    wire.clear();
+    link.sendToStation(udp(AGENT, HOME, "tunnelled to the quiet visitor"), station);
+    assertThat(wire).extracting(f -> Ethernet.readMac(f, 0)).containsExactly(LAPTOP_A);
+    assertThat(link.stations()).isEqualTo(2);
+
+    scheduler.advance(lifetime, TimeUnit.NANOSECONDS);
+    wire.clear();
+    link.sendToStation(udp(AGENT, HOME, "after the binding ran out"), station);
+    assertThat(wire).isEmpty();
+    assertThat(link.dropped(FrameDrop.NO_STATION)).isEqualTo(1);
+    assertThat(link.holdStation(station, scheduler.nanoTime() + lifetime)).isFalse();
+  }
+
+  @Test
   void datagramsToAnUnresolvedNextHopWaitForTheArpAnswerAndThenLeaveInOrder() {
     wire.clear();
     link.send(udp(AGENT, GATEWAY, "one"), GATEWAY);

@@ -76,6 +76,9 @@ public class NamespaceLab implements AutoCloseable {
             .redirectOutput(output)
             .start();
     p.getOutputStream().close();
+    // Only those still running need stopping: a soak starts thousands, each with its pipes'
+    // buffers.
+    programs.removeIf(q -> !q.isAlive());
     programs.add(p);
     return p;
   }
