@@ -21,7 +21,16 @@ public interface CaService {
   X509Certificate certificate();
 
   /** Issues a certificate with a fresh key for {@code commonName} and its subjectAltNames. */
-  Credential issue(String commonName, List<Ipv4Address> addresses, List<String> dnsNames);
+  default Credential issue(String commonName, List<Ipv4Address> addresses, List<String> dnsNames) {
+    return issue(commonName, addresses, dnsNames, List.of());
+  }
+
+  /**
+   * As above, granting the roles named by certificate policy OIDs (RFC 5280 §4.2.1.4), e.g. {@link
+   * io.mvpn.ike.pki.CertificatePolicy#AODV_SINK} for an AODV site's sink.
+   */
+  Credential issue(
+      String commonName, List<Ipv4Address> addresses, List<String> dnsNames, List<String> policies);
 
   /** The newest unrevoked, unexpired certificate issued for {@code commonName} with its key. */
   Optional<Credential> credential(String commonName);

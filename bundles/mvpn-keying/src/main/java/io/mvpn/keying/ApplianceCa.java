@@ -1,6 +1,7 @@
 package io.mvpn.keying;
 
 import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.aaa.CertificateDirectory;
 import io.mvpn.ike.CaService;
 import io.mvpn.ike.pki.CertificateAuthority;
 import io.mvpn.ike.pki.CertificateStore;
@@ -10,6 +11,7 @@ import io.mvpn.ike.pki.KeyType;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
@@ -18,9 +20,13 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -42,9 +48,9 @@ import org.slf4j.LoggerFactory;
     configurationPid = ApplianceCa.PID,
     configurationPolicy = ConfigurationPolicy.OPTIONAL,
     immediate = true,
-    service = CaService.class)
+    service = {CaService.class, CertificateDirectory.class})
 @Designate(ocd = ApplianceCa.Config.class)
-public final class ApplianceCa implements CaService {
+public final class ApplianceCa implements CaService, CertificateDirectory {
 
   public static final String PID = "io.mvpn.ca";
 
@@ -85,6 +91,16 @@ public final class ApplianceCa implements CaService {
   private KeyType keyType;
   private Duration validity;
 
+  /** An issued, unrevoked certificate as DNS and the MSM hand it out, with its end of validity. */
+  private record Published(byte[] der, Instant notAfter) {}
+
+  /**
+   * DNS name to the unrevoked certificates issued under it, newest first: rebuilt whole on each
+   * issue and revocation and read without the lock, so DNS and MSM answers do not wait behind a
+   * {@code mvpn:ca issue} rewriting the store. Expiry is checked at each read.
+   */
+  private volatile Map<String, List<Published>> byDnsName = Map.of();
+
   @Activate
   synchronized void activate(Config config) {
     keyType = KeyType.valueOf(config.keyType().trim());
@@ -103,6 +119,7 @@ public final class ApplianceCa implements CaService {
           ca.certificate().getSubjectX500Principal(),
           where,
           store.issued().size());
+      reindex();
       return;
     }
     ca =
@@ -113,6 +130,7 @@ public final class ApplianceCa implements CaService {
             now.plus(config.rootValidityDays(), ChronoUnit.DAYS),
             store,
             random);
+    reindex();
     LOG.info("appliance CA {} created {}", ca.certificate().getSubjectX500Principal(), where);
   }
 
@@ -139,15 +157,19 @@ public final class ApplianceCa implements CaService {
 
   @Override
   public synchronized Credential issue(
-      String commonName, List<Ipv4Address> addresses, List<String> dnsNames) {
+      String commonName,
+      List<Ipv4Address> addresses,
+      List<String> dnsNames,
+      List<String> policies) {
     Instant now = now();
     // A little back-dating keeps a peer whose clock is slightly behind from refusing it.
     Credential issued =
         ca.issue(
-            new CertificateAuthority.Subject(commonName, addresses, dnsNames),
+            new CertificateAuthority.Subject(commonName, addresses, dnsNames, policies),
             keyType,
             now.minus(5, ChronoUnit.MINUTES),
             now.plus(validity));
+    reindex();
     LOG.info("issued {} serial {}", commonName, issued.certificate().getSerialNumber());
     return issued;
   }
@@ -194,6 +216,7 @@ public final class ApplianceCa implements CaService {
       return false;
     }
     ca.revoke(serial, now());
+    reindex();
     LOG.info("revoked serial {}", serial);
     return true;
   }
@@ -207,6 +230,57 @@ public final class ApplianceCa implements CaService {
   @Override
   public synchronized CertificateValidator validator() {
     return CertificateValidator.trusting(ca.certificate()).withCrls(List.of(crl()));
+  }
+
+  /**
+   * Seed 002 c55-56: the MSM's DNS publishes, and sinks fetch over Diameter, the certificates
+   * issued under a node's DNS name; revoked and expired ones are not handed out.
+   */
+  @Override
+  public void certificates(String dnsName, Consumer<List<byte[]>> answer) {
+    answer.accept(certified(CertificateDirectory.normalise(dnsName)));
+  }
+
+  private List<byte[]> certified(String dnsName) {
+    Instant now = Instant.now();
+    List<byte[]> out = new ArrayList<>();
+    for (Published p : byDnsName.getOrDefault(dnsName, List.of())) {
+      if (p.notAfter().isAfter(now)) {
+        out.add(p.der().clone());
+      }
+    }
+    return out;
+  }
+
+  /** Rebuilds {@link #byDnsName} from the store; called with the lock held. */
+  private void reindex() {
+    Map<BigInteger, Instant> revoked = store.revoked();
+    Map<String, List<Published>> index = new HashMap<>();
+    List<CertificateStore.Issued> all = store.issued();
+    for (int i = all.size() - 1; i >= 0; i--) {
+      CertificateStore.Issued issued = all.get(i);
+      if (revoked.containsKey(issued.serial())) {
+        continue;
+      }
+      X509Certificate c = issued.certificate();
+      byte[] der;
+      try {
+        der = c.getEncoded();
+      } catch (CertificateEncodingException e) {
+        LOG.warn("issued serial {} does not encode", issued.serial());
+        continue;
+      }
+      Set<String> names = new LinkedHashSet<>();
+      for (String n : subjectAltNames(c)) {
+        if (n.startsWith("DNS:")) {
+          names.add(CertificateDirectory.normalise(n.substring(4)));
+        }
+      }
+      Published p = new Published(der, c.getNotAfter().toInstant());
+      names.forEach(name -> index.computeIfAbsent(name, k -> new ArrayList<>()).add(p));
+    }
+    index.replaceAll((name, list) -> List.copyOf(list));
+    byDnsName = Map.copyOf(index);
   }
 
   static String commonName(X509Certificate c) {

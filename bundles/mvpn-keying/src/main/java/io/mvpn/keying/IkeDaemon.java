@@ -1,8 +1,14 @@
 package io.mvpn.keying;
 
 import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.config.ConfigurationCheck;
+import io.mvpn.api.config.ConfigurationErrors;
+import io.mvpn.api.config.ServiceProperties;
 import io.mvpn.api.events.SecurityEvents;
 import io.mvpn.api.events.SecurityEventsRelay;
+import io.mvpn.api.keys.AwaitedKeys;
+import io.mvpn.api.keys.ConfiguredKeys;
+import io.mvpn.api.keys.KeyService;
 import io.mvpn.api.metrics.MetricSink;
 import io.mvpn.api.metrics.MetricSource;
 import io.mvpn.ike.CaService;
@@ -27,6 +33,7 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +41,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.osgi.annotation.bundle.Capability;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -41,6 +52,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -55,13 +67,21 @@ import org.slf4j.LoggerFactory;
  * manager gives a datagram to the SA its SPI names, and a new IKE_SA_INIT request to the peer whose
  * remote address (and port, if one matches) it came from, or to the first peer without a remote
  * address; a request from anywhere else is counted and dropped. UDP-encapsulated ESP arriving on
- * the NAT-T port is dropped: the ESP data path is not wired to this daemon.
+ * the NAT-T port is dropped: the ESP data path is not wired to this daemon. A peer's pre-shared key
+ * is {@code psk=keystore:ALIAS} or inline hex; one it cannot read refuses the configuration in one
+ * ERROR line and nothing is opened or registered, hence the services registered by hand.
  */
+// Registered by hand, only for a configuration that reads: said here for resolvers.
+@Capability(
+    namespace = "osgi.service",
+    attribute =
+        "objectClass:List<String>=\"io.mvpn.ike.IkeService,io.mvpn.api.metrics.MetricSource\"",
+    uses = {IkeService.class, MetricSource.class})
 @Component(
     configurationPid = IkeDaemon.PID,
     configurationPolicy = ConfigurationPolicy.REQUIRE,
     immediate = true,
-    service = {IkeService.class, MetricSource.class})
+    service = {})
 @Designate(ocd = IkeDaemon.Config.class, factory = true)
 public final class IkeDaemon implements IkeService, MetricSource {
 
@@ -91,7 +111,7 @@ public final class IkeDaemon implements IkeService, MetricSource {
     @AttributeDefinition(
         name = "Peers",
         description =
-            "Separated by ';': NAME remote=A.B.C.D[:PORT] id=ID remoteId=ID psk=HEX|auth=cert"
+            "Separated by ';': NAME remote=A.B.C.D[:PORT] id=ID remoteId=ID psk=keystore:ALIAS|psk=HEX|auth=cert"
                 + " localTs=PREFIX,.. remoteTs=PREFIX,.. ike=default esp=default")
     String[] peers() default {};
 
@@ -141,6 +161,21 @@ public final class IkeDaemon implements IkeService, MetricSource {
 
   @Reference CaService ca;
 
+  /** Read on activation only; see {@link #bindKeyService}. */
+  private final AwaitedKeys keys = new AwaitedKeys();
+
+  private final ConfigurationCheck check = new ConfigurationCheck();
+  private ServiceRegistration<?> registration;
+
+  @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+  void bindErrors(ConfigurationErrors errors) {
+    check.bind(errors);
+  }
+
+  void unbindErrors(ConfigurationErrors errors) {
+    check.unbind(errors);
+  }
+
   private final SecureRandom random = new SecureRandom();
   private final Map<String, Peer> peers = new LinkedHashMap<>();
   private String name;
@@ -152,8 +187,89 @@ public final class IkeDaemon implements IkeService, MetricSource {
   private DefaultEventLoop loop;
   private UdpIkeSockets sockets;
 
+  /** The peer lines, split at ';', each pre-shared key read through the keystore. */
+  static List<String> peerLines(String[] peers, ConfiguredKeys keys) {
+    List<String> lines = new ArrayList<>();
+    for (String entry : peers) {
+      for (String one : entry.split(";")) {
+        if (!one.isBlank()) {
+          lines.add(one);
+        }
+      }
+    }
+    return keys.read(
+        "peers",
+        () -> {
+          List<String> resolved = keys.namedWords("peers", "psk", lines);
+          // Parsed here too, so a bad line is refused in the one line that never quotes a stored
+          // key; the default identity does not matter to that check.
+          resolved.forEach(line -> PeerSpec.parse(line, null, "checked.invalid"));
+          return resolved;
+        });
+  }
+
+  /**
+   * Optional: a key service that goes away (its bundle updated, the keystore not open) must never
+   * deactivate the daemon and tear its IKE SAs down, least of all one whose peers name no stored
+   * key. A daemon that needs stored keys and found none waits for this call to start.
+   */
+  @Reference(
+      cardinality = ReferenceCardinality.OPTIONAL,
+      policy = ReferencePolicy.DYNAMIC,
+      policyOption = ReferencePolicyOption.GREEDY)
+  void bindKeyService(KeyService service) {
+    keys.bind(service);
+  }
+
+  void unbindKeyService(KeyService service) {
+    keys.unbind(service);
+  }
+
   @Activate
-  void activate(Config config) throws Exception {
+  void activate(Config config, BundleContext context, Map<String, Object> configuration)
+      throws Exception {
+    boolean needsStoredKeys =
+        Arrays.stream(config.peers()).anyMatch(p -> p.contains(ConfiguredKeys.PREFIX));
+    Exception[] failed = new Exception[1];
+    boolean now =
+        keys.startWhenReady(
+            needsStoredKeys,
+            () -> {
+              try {
+                start(config, context, configuration);
+              } catch (Exception e) {
+                failed[0] = e;
+                LOG.error("IKE daemon {} did not start: {}", config.name(), e.getMessage());
+              }
+            });
+    if (!now) {
+      LOG.info(
+          "IKE daemon {} waits for the key service, which holds its peers' keys", config.name());
+    } else if (failed[0] != null) {
+      throw failed[0];
+    }
+  }
+
+  private void start(Config config, BundleContext context, Map<String, Object> configuration)
+      throws Exception {
+    String pid = String.valueOf(configuration.get(Constants.SERVICE_PID));
+    ConfiguredKeys configuredKeys = new ConfiguredKeys(keys.current());
+    List<String> peerLines =
+        check.read(pid, () -> peerLines(config.peers(), configuredKeys), LOG::error);
+    if (peerLines == null) {
+      return; // refused: one line logged, listed by mvpn:info, no sockets opened
+    }
+    configuredKeys.warnInline(pid, LOG::warn);
+    open(config, peerLines);
+    registration =
+        context.registerService(
+            new String[] {IkeService.class.getName(), MetricSource.class.getName()},
+            this,
+            ServiceProperties.of(configuration));
+  }
+
+  /** Opens the sockets and makes each peer's engine (a test starts a daemon so, framework-less). */
+  void open(Config config, List<String> peerLines) throws Exception {
     name = config.name();
     outsideCas = TrustedCas.load(config.trustedCas());
     refusals = new PeerRefusals(name, LOG, securityEvents);
@@ -162,12 +278,8 @@ public final class IkeDaemon implements IkeService, MetricSource {
     natTPort = config.natTPort();
     String defaultIdText = config.id().isBlank() ? address.toString() : config.id().trim();
     List<PeerSpec> specs = new ArrayList<>();
-    for (String entry : config.peers()) {
-      for (String one : entry.split(";")) {
-        if (!one.isBlank()) {
-          specs.add(PeerSpec.parse(one, null, defaultIdText));
-        }
-      }
+    for (String one : peerLines) {
+      specs.add(PeerSpec.parse(one, null, defaultIdText));
     }
     EngineSettings settings =
         new EngineSettings(
@@ -254,6 +366,14 @@ public final class IkeDaemon implements IkeService, MetricSource {
 
   @Deactivate
   void deactivate() {
+    keys.cancel();
+    check.withdraw();
+    if (registration != null) {
+      registration.unregister();
+    }
+    if (loop == null) {
+      return; // its configuration was refused: nothing was opened
+    }
     try {
       // Tell the peers, so they do not keep SAs that no longer have an end here.
       call(

@@ -3,6 +3,7 @@ package io.mvpn.keying;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mvpn.api.keys.ConfiguredKeys;
 import io.mvpn.api.testing.RecordedMetrics;
 import io.mvpn.ike.IkeService.IkeSaView;
 import io.mvpn.ike.pki.CredentialFiles;
@@ -257,79 +258,85 @@ class IkeDaemonTest {
       throws Exception {
     IkeDaemon d = new IkeDaemon();
     d.ca = ca;
-    d.activate(
-        new IkeDaemon.Config() {
-          @Override
-          public Class<? extends Annotation> annotationType() {
-            return IkeDaemon.Config.class;
-          }
-
-          @Override
-          public String name() {
-            return name;
-          }
-
-          @Override
-          public String address() {
-            return "127.0.0.1";
-          }
-
-          @Override
-          public int ikePort() {
-            return port;
-          }
-
-          @Override
-          public int natTPort() {
-            return natT;
-          }
-
-          @Override
-          public String id() {
-            return "";
-          }
-
-          @Override
-          public String[] peers() {
-            return new String[] {peers};
-          }
-
-          @Override
-          public int fragmentSize() {
-            return io.mvpn.ike.sa.EngineSettings.DEFAULT_FRAGMENT_SIZE;
-          }
-
-          @Override
-          public String[] trustedCas() {
-            return trustedCas;
-          }
-
-          @Override
-          public long retransmitMillis() {
-            return 200;
-          }
-
-          @Override
-          public int retransmitTries() {
-            return 3;
-          }
-
-          @Override
-          public long ikeRekeySeconds() {
-            return 4 * 3600;
-          }
-
-          @Override
-          public long childRekeySeconds() {
-            return 3600;
-          }
-
-          @Override
-          public long rekeyJitterSeconds() {
-            return 360;
-          }
-        });
+    IkeDaemon.Config config = config(name, port, natT, peers, trustedCas);
+    d.open(config, IkeDaemon.peerLines(config.peers(), new ConfiguredKeys(null)));
     return d;
+  }
+
+  /** A daemon's configuration on loopback. */
+  static IkeDaemon.Config config(
+      String name, int port, int natT, String peers, String[] trustedCas) {
+    return new IkeDaemon.Config() {
+      @Override
+      public Class<? extends Annotation> annotationType() {
+        return IkeDaemon.Config.class;
+      }
+
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public String address() {
+        return "127.0.0.1";
+      }
+
+      @Override
+      public int ikePort() {
+        return port;
+      }
+
+      @Override
+      public int natTPort() {
+        return natT;
+      }
+
+      @Override
+      public String id() {
+        return "";
+      }
+
+      @Override
+      public String[] peers() {
+        return new String[] {peers};
+      }
+
+      @Override
+      public int fragmentSize() {
+        return io.mvpn.ike.sa.EngineSettings.DEFAULT_FRAGMENT_SIZE;
+      }
+
+      @Override
+      public String[] trustedCas() {
+        return trustedCas;
+      }
+
+      @Override
+      public long retransmitMillis() {
+        return 200;
+      }
+
+      @Override
+      public int retransmitTries() {
+        return 3;
+      }
+
+      @Override
+      public long ikeRekeySeconds() {
+        return 4 * 3600;
+      }
+
+      @Override
+      public long childRekeySeconds() {
+        return 3600;
+      }
+
+      @Override
+      public long rekeyJitterSeconds() {
+        return 360;
+      }
+    };
   }
 
   static ApplianceCa.Config caConfig() {

@@ -2,19 +2,26 @@ package io.mvpn.securitygateway;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.config.ConfigList;
+import io.mvpn.api.config.ConfigurationCheck;
+import io.mvpn.api.config.ConfigurationErrors;
+import io.mvpn.api.config.ServiceProperties;
 import io.mvpn.api.events.SecurityEvents;
 import io.mvpn.api.events.SecurityEventsRelay;
 import io.mvpn.api.ipsec.EspSaStore;
 import io.mvpn.api.ipsec.EspTunnelService;
+import io.mvpn.api.keys.ConfiguredKeys;
+import io.mvpn.api.keys.KeyService;
 import io.mvpn.api.metrics.MetricSink;
 import io.mvpn.api.metrics.MetricSource;
 import io.mvpn.api.mobility.CounterStore;
+import io.mvpn.api.time.Scheduler;
 import io.mvpn.ipsec.esp.EspException;
 import io.mvpn.ipsec.esp.EspSecurityAssociation;
 import io.mvpn.ipsec.esp.EspSecurityAssociation.Direction;
 import io.mvpn.ipsec.esp.EspSuite;
 import io.mvpn.ipsec.esp.Lifetime;
 import io.mvpn.ipsec.esp.SecurityPolicy;
+import io.mvpn.ipsec.gateway.EspOwners;
 import io.mvpn.ipsec.gateway.GatewayCounter;
 import io.mvpn.ipsec.gateway.GatewayCounts;
 import io.mvpn.ipsec.gateway.GatewaySaStore;
@@ -24,9 +31,13 @@ import io.mvpn.ipsec.gateway.SecurityGatewayService;
 import io.mvpn.ipsec.gateway.SecurityGatewayTunnels;
 import io.mvpn.net.Vrf;
 import io.mvpn.net.fabric.FabricService;
+import io.mvpn.net.time.EventLoopScheduler;
 import io.mvpn.packet.mip.AssociationSpec;
 import io.mvpn.packet.mip.MobilitySecurityAssociation;
 import io.mvpn.packet.siu.SecurityInformationUpdate;
+import io.netty.util.concurrent.DefaultEventExecutorGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -34,9 +45,14 @@ import java.util.Hashtable;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.osgi.annotation.bundle.Capability;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -45,6 +61,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -56,18 +73,26 @@ import org.slf4j.LoggerFactory;
  * {@code <name>-outside} toward the Internet and {@code <name>-inside} toward the private network
  * and its home agent, and manually keyed tunnels to mobile nodes until IKE negotiates them. Its
  * tunnels are offered to keying functions as an {@link EspTunnelService} with {@code
- * mvpn.gateway=<name>} (and {@code name=<name>}), registered while the gateway runs.
+ * mvpn.gateway=<name>} (and {@code name=<name>}), registered while the gateway runs. The home
+ * agents' SIU keys are inline hex or {@code keystore:ALIAS}; one it cannot read refuses the
+ * configuration in one ERROR line and nothing is built or registered.
  */
 // Registered by hand, with the gateway's name: said here so resolvers know the bundle offers it.
 @Capability(
     namespace = "osgi.service",
     attribute = "objectClass:List<String>=io.mvpn.api.ipsec.EspTunnelService",
     uses = EspTunnelService.class)
+@Capability(
+    namespace = "osgi.service",
+    attribute =
+        "objectClass:List<String>=\"io.mvpn.securitygateway.SecurityGatewayService,"
+            + "io.mvpn.api.metrics.MetricSource\"",
+    uses = {SecurityGatewayService.class, MetricSource.class})
 @Component(
     configurationPid = SecurityGatewayInstance.PID,
     configurationPolicy = ConfigurationPolicy.REQUIRE,
     immediate = true,
-    service = {SecurityGatewayService.class, MetricSource.class})
+    service = {})
 @Designate(ocd = SecurityGatewayInstance.Config.class, factory = true)
 public final class SecurityGatewayInstance implements SecurityGatewayService, MetricSource {
 
@@ -109,7 +134,9 @@ public final class SecurityGatewayInstance implements SecurityGatewayService, Me
 
     @AttributeDefinition(
         name = "Home agents",
-        description = "Gateway-HA associations, each HA_ADDRESS SPI hmac-md5|hmac-sha256 HEXKEY")
+        description =
+            "Gateway-HA associations, each HA_ADDRESS SPI hmac-md5|hmac-sha256"
+                + " keystore:ALIAS|HEXKEY")
     String[] homeAgents() default {};
 
     @AttributeDefinition(
@@ -137,7 +164,24 @@ public final class SecurityGatewayInstance implements SecurityGatewayService, Me
             "Sequence numbers each SA reserves in the SA store at a time: one store write per"
                 + " this many packets; after a crash a restored SA skips up to this many")
     int sequenceReservation() default GatewaySaStore.DEFAULT_INTERVAL;
+
+    @AttributeDefinition(
+        name = "ESP threads",
+        description =
+            "Threads that seal and open ESP, each SA on one of them (by SPI); 0 for the gateway's"
+                + " own thread. More than 0 spreads many nodes' ESP over cores, at a hand-over per"
+                + " packet")
+    int espThreads() default 0;
   }
+
+  /**
+   * Packets in flight to the ESP threads at most, whatever the sequence reservation (they may never
+   * reach half of it): as many as the TUN transport lets its readers hand over.
+   */
+  static final int MAX_ESP_IN_FLIGHT = 4096;
+
+  /** How long a stop waits for the ESP threads to hand back what they hold, and to end. */
+  private static final long ESP_DRAIN_SECONDS = 5;
 
   @Reference FabricService fabric;
 
@@ -153,6 +197,22 @@ public final class SecurityGatewayInstance implements SecurityGatewayService, Me
   // Its counters go on counting there across updates.
   @Reference CounterStore counterStore;
 
+  /** Waited for, read on activation only: a new key service does not restart the gateway. */
+  @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+  volatile KeyService keyService;
+
+  private final ConfigurationCheck check = new ConfigurationCheck();
+  private ServiceRegistration<?> registration;
+
+  @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+  void bindErrors(ConfigurationErrors errors) {
+    check.bind(errors);
+  }
+
+  void unbindErrors(ConfigurationErrors errors) {
+    check.unbind(errors);
+  }
+
   private String name;
   private Vrf inside;
   private Vrf outside;
@@ -162,9 +222,33 @@ public final class SecurityGatewayInstance implements SecurityGatewayService, Me
   private SecurityGatewayTunnels tunnelService;
   private ServiceRegistration<EspTunnelService> tunnelRegistration;
   private SecurityGatewayMetrics metrics;
+  private DefaultEventExecutorGroup espThreads; // null: ESP on the gateway's own thread
+  private EspOwners espOwners; // null with no ESP threads
+
+  /** The SIU keys of the home agents, by address, each read through the keystore. */
+  static Map<Ipv4Address, MobilitySecurityAssociation> homeAgentKeys(
+      String[] homeAgents, ConfiguredKeys keys) {
+    Map<Ipv4Address, MobilitySecurityAssociation> byAddress = new HashMap<>();
+    return keys.read(
+        "homeAgents",
+        () -> {
+          keys.lastWords("homeAgents", ConfigList.items(homeAgents)).stream()
+              .map(AssociationSpec::parse)
+              .forEach(spec -> byAddress.put(spec.peer(), spec.toAssociation()));
+          return byAddress;
+        });
+  }
 
   @Activate
-  void activate(Config config, BundleContext context) {
+  void activate(Config config, BundleContext context, Map<String, Object> configuration) {
+    String pid = String.valueOf(configuration.get(Constants.SERVICE_PID));
+    ConfiguredKeys configuredKeys = new ConfiguredKeys(keyService);
+    Map<Ipv4Address, MobilitySecurityAssociation> keys =
+        check.read(pid, () -> homeAgentKeys(config.homeAgents(), configuredKeys), LOG::error);
+    if (keys == null) {
+      return; // refused: one line logged, listed by mvpn:info, nothing built
+    }
+    configuredKeys.warnInline(pid, LOG::warn);
     name = config.name();
     outside = fabric.createVrf(name + "-outside");
     inside = fabric.createVrf(name + "-inside");
@@ -181,10 +265,6 @@ public final class SecurityGatewayInstance implements SecurityGatewayService, Me
         config.inside_transport(),
         split(config.inside_routes()).toList());
     publicAddress = address(config.outside_address());
-    Map<Ipv4Address, MobilitySecurityAssociation> keys = new HashMap<>();
-    split(config.homeAgents())
-        .map(AssociationSpec::parse)
-        .forEach(spec -> keys.put(spec.peer(), spec.toAssociation()));
     List<MobileTunnel> tunnels =
         split(config.tunnels()).map(t -> tunnel(t, publicAddress, config.replayWindow())).toList();
     Lifetime lifetime = lifetime(config.saLifetime());
@@ -193,54 +273,72 @@ public final class SecurityGatewayInstance implements SecurityGatewayService, Me
     // The fabric's clock, which the gateway's scheduler reads: System.nanoTime() is another clock,
     // and wall-clock times stored from it would be off by the machine's uptime.
     long epochOffset = fabric.epochOffsetNanos();
+    EspOwners owners = espOwners(config);
+    espOwners = owners;
     int[] restored = new int[1];
     GatewayCounts counts = new GatewayCounts(counterStore, GatewayCounts.scope(name));
     metrics =
         new SecurityGatewayMetrics(
             name, counts, () -> fabric.onLoop(inside, () -> 2 * engine.tunnels().size()));
-    engine =
-        fabric.onLoop(
-            inside,
-            () -> {
-              SecurityGateway g = new SecurityGateway(gatewayConfig, outside, inside, epochOffset);
-              g.reportTo(securityEvents);
-              g.countInto(counts);
-              g.start();
-              // Restored in the same task as the start: no packet reaches the gateway before.
-              GatewaySaStore stored =
-                  new GatewaySaStore(
-                      saStore,
-                      name,
-                      () -> epochOffset + inside.scheduler().nanoTime(),
-                      config.sequenceReservation());
-              restored[0] = stored.restore(g, inside.scheduler());
-              g.writeThrough(stored);
-              storedSas = stored;
-              for (MobileTunnel t : tunnels) {
-                // Restored with its sequence numbers: starting it anew would repeat them.
-                if (sameKeys(g.tunnel(t.homeAddress()), t)) {
-                  continue;
+    try {
+      engine =
+          fabric.onLoop(
+              inside,
+              () -> {
+                SecurityGateway g =
+                    new SecurityGateway(gatewayConfig, outside, inside, epochOffset);
+                if (owners != null) {
+                  g.spreadEspOver(owners);
                 }
-                if (lifetime != null) {
-                  // Manual keys cannot be renegotiated: the soft limit warns the operator.
-                  for (EspSecurityAssociation sa : List.of(t.inbound(), t.outbound())) {
-                    sa.setLifetime(
-                        lifetime,
-                        inside.scheduler()::nanoTime,
-                        x ->
-                            LOG.warn(
-                                "{}: SA 0x{} needs new keys", name, Integer.toHexString(x.spi())));
+                g.reportTo(securityEvents);
+                g.countInto(counts);
+                g.start();
+                // Restored in the same task as the start: no packet reaches the gateway before.
+                GatewaySaStore stored =
+                    new GatewaySaStore(
+                        saStore,
+                        name,
+                        () -> epochOffset + inside.scheduler().nanoTime(),
+                        config.sequenceReservation());
+                restored[0] = stored.restore(g, inside.scheduler());
+                g.writeThrough(stored);
+                storedSas = stored;
+                for (MobileTunnel t : tunnels) {
+                  // Restored with its sequence numbers: starting it anew would repeat them.
+                  if (sameKeys(g.tunnel(t.homeAddress()), t)) {
+                    continue;
                   }
+                  if (lifetime != null) {
+                    // Manual keys cannot be renegotiated: the soft limit warns the operator.
+                    for (EspSecurityAssociation sa : List.of(t.inbound(), t.outbound())) {
+                      sa.setLifetime(
+                          lifetime,
+                          inside.scheduler()::nanoTime,
+                          x ->
+                              LOG.warn(
+                                  "{}: SA 0x{} needs new keys",
+                                  name,
+                                  Integer.toHexString(x.spi())));
+                    }
+                  }
+                  g.addTunnel(t);
                 }
-                g.addTunnel(t);
-              }
-              return g;
-            });
+                return g;
+              });
+    } catch (RuntimeException | Error e) {
+      shutDownEspThreads(); // a failed activation leaves no threads behind
+      throw e;
+    }
     tunnelService = new SecurityGatewayTunnels(name, engine, outside);
     Hashtable<String, Object> properties = new Hashtable<>();
     properties.put(EspTunnelService.GATEWAY, name);
     properties.put("name", name);
     tunnelRegistration = context.registerService(EspTunnelService.class, tunnelService, properties);
+    registration =
+        context.registerService(
+            new String[] {SecurityGatewayService.class.getName(), MetricSource.class.getName()},
+            this,
+            ServiceProperties.of(configuration));
     LOG.info(
         "security gateway {} up at {} with {} configured and {} restored tunnels",
         name,
@@ -251,19 +349,79 @@ public final class SecurityGatewayInstance implements SecurityGatewayService, Me
 
   @Deactivate
   void deactivate() {
+    check.withdraw();
+    if (registration == null) {
+      return; // its configuration was refused: nothing was built
+    }
+    registration.unregister();
     // Keying functions let go of the gateway before it stops.
     tunnelRegistration.unregister();
     tunnelService.close();
+    CompletableFuture<Void> drained =
+        fabric.onLoop(
+            inside,
+            () -> {
+              engine.stop();
+              return espOwners == null
+                  ? CompletableFuture.<Void>completedFuture(null)
+                  : espOwners.drained();
+            });
+    // Packets still with the ESP threads use sequence numbers: only once they are back are the
+    // SAs' numbers final. Unsettled, the reservations stand as after a crash (numbers skipped).
+    boolean settled = settled(drained);
     fabric.onLoop(
         inside,
         () -> {
-          engine.stop();
-          // Stopped in order: the next instance continues each SA at its very next number.
-          storedSas.release();
+          if (settled) {
+            // Stopped in order: the next instance continues each SA at its very next number.
+            storedSas.release();
+          }
           return null;
         });
+    shutDownEspThreads();
     fabric.removeInterface(name + "-outside");
     fabric.removeInterface(name + "-inside");
+  }
+
+  private boolean settled(CompletableFuture<Void> drained) {
+    try {
+      drained.get(ESP_DRAIN_SECONDS, TimeUnit.SECONDS);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.warn("{}: ESP threads did not settle ({}); reservations kept", name, e.toString());
+    }
+    return false;
+  }
+
+  /** Stops the ESP threads, if any, and waits a bounded time for them to end. */
+  private void shutDownEspThreads() {
+    if (espThreads != null) {
+      espThreads
+          .shutdownGracefully(0, 1, TimeUnit.SECONDS)
+          .awaitUninterruptibly(ESP_DRAIN_SECONDS, TimeUnit.SECONDS);
+      espThreads = null;
+    }
+  }
+
+  /** The ESP threads the configuration asks for, started; null for none. */
+  private EspOwners espOwners(Config config) {
+    if (config.espThreads() <= 0) {
+      return null;
+    }
+    int inFlight = Math.min(MAX_ESP_IN_FLIGHT, config.sequenceReservation() / 2 - 1);
+    if (inFlight < 1) {
+      throw new IllegalArgumentException(
+          "espThreads needs a sequenceReservation of 4 or more, not "
+              + config.sequenceReservation());
+    }
+    espThreads =
+        new DefaultEventExecutorGroup(
+            config.espThreads(), new DefaultThreadFactory("mvpn-esp-" + name, true));
+    List<Scheduler> threads = new ArrayList<>();
+    espThreads.forEach(e -> threads.add(new EventLoopScheduler((EventExecutor) e)));
+    return new EspOwners(threads, inside.scheduler(), outside.alloc(), inFlight);
   }
 
   /** HOME CARE_OF SPI_IN KEY_IN SPI_OUT KEY_OUT [udp]. */

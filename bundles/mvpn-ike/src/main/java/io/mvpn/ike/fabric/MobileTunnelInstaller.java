@@ -8,7 +8,6 @@ import io.mvpn.api.ipsec.SaLifetime;
 import io.mvpn.ike.message.TrafficSelector;
 import io.mvpn.ike.sa.ChildSa;
 import io.mvpn.ike.sa.Identity;
-import io.mvpn.ike.sa.IkeEngine;
 import io.mvpn.ike.sa.IkeSa;
 import io.mvpn.ipsec.esp.EspSuite;
 import java.util.HashMap;
@@ -31,7 +30,7 @@ import java.util.function.Function;
  * old inbound SA until IKE deletes it; the tunnel goes with its Child SA or its IKE SA. A Child SA
  * that fails these checks is not installed, and counted.
  */
-public final class MobileTunnelInstaller implements IkeEngine.Listener {
+public final class MobileTunnelInstaller extends ChildSaInstaller {
 
   private final EspTunnelService tunnels;
   private final Function<Identity, Ipv4Address> homeOf;
@@ -58,26 +57,7 @@ public final class MobileTunnelInstaller implements IkeEngine.Listener {
   }
 
   @Override
-  public void established(IkeSa sa) {
-    sa.childSas().forEach(child -> install(sa, child));
-  }
-
-  @Override
-  public void childSaCreated(IkeSa sa, ChildSa child) {
-    install(sa, child);
-  }
-
-  @Override
-  public void childSaDeleted(IkeSa sa, ChildSa child) {
-    uninstall(child);
-  }
-
-  @Override
-  public void ended(IkeSa sa) {
-    sa.childSas().forEach(this::uninstall);
-  }
-
-  private void install(IkeSa sa, ChildSa child) {
+  void install(IkeSa sa, ChildSa child) {
     Ipv4Address home =
         sa.virtualAddress() != null
             ? sa.virtualAddress()
@@ -102,7 +82,8 @@ public final class MobileTunnelInstaller implements IkeEngine.Listener {
   }
 
   /** The node's tunnel goes with its current Child SA; an older one only stops being accepted. */
-  private void uninstall(ChildSa child) {
+  @Override
+  void uninstall(ChildSa child) {
     Ipv4Address home = installed.remove(child);
     if (home == null) {
       return;

@@ -111,6 +111,16 @@ public final class VrfIkePort implements AutoCloseable {
     return true;
   }
 
+  /**
+   * The UDP payload of what an engine sends: its message, behind the non-ESP marker when it leaves
+   * from port 4500 (RFC 3948 §2.2). The caller releases it.
+   */
+  public static ByteBuf udpPayload(Datagram d) {
+    return d.source().port() == Endpoint.NAT_T_PORT
+        ? Unpooled.wrappedBuffer(new byte[IkeHeader.NON_ESP_MARKER_LENGTH], d.payload())
+        : Unpooled.wrappedBuffer(d.payload());
+  }
+
   /** What an engine takes of a UDP datagram: its end points and {@code payload}'s bytes. */
   public static Datagram datagram(UdpDatagram udp, ByteBuf payload) {
     return new Datagram(
@@ -124,10 +134,7 @@ public final class VrfIkePort implements AutoCloseable {
       natTraversalSender.accept(d);
       return;
     }
-    ByteBuf payload =
-        d.source().port() == Endpoint.NAT_T_PORT
-            ? Unpooled.wrappedBuffer(new byte[IkeHeader.NON_ESP_MARKER_LENGTH], d.payload())
-            : Unpooled.wrappedBuffer(d.payload());
+    ByteBuf payload = udpPayload(d);
     vrf.sendUdp(
         d.source().address(),
         d.destination().address(),

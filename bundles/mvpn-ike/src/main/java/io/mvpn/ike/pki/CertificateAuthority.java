@@ -54,13 +54,33 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  */
 public final class CertificateAuthority {
 
-  /** What an end-entity certificate says about its holder. */
-  public record Subject(String commonName, List<Ipv4Address> addresses, List<String> dnsNames) {
+  /**
+   * What an end-entity certificate says about its holder; {@code policies} are certificate policy
+   * OIDs (RFC 5280 §4.2.1.4), the roles the CA grants it, e.g. {@link CertificatePolicy#AODV_SINK}.
+   */
+  public record Subject(
+      String commonName,
+      List<Ipv4Address> addresses,
+      List<String> dnsNames,
+      List<String> policies) {
 
     public Subject {
       Objects.requireNonNull(commonName, "commonName");
       addresses = List.copyOf(addresses);
       dnsNames = List.copyOf(dnsNames);
+      policies = List.copyOf(policies);
+    }
+
+    /** A holder with no role beyond its names. */
+    public Subject(String commonName, List<Ipv4Address> addresses, List<String> dnsNames) {
+      this(commonName, addresses, dnsNames, List.of());
+    }
+
+    /** The same holder, granted the role of {@code policyOid} as well. */
+    public Subject withPolicy(String policyOid) {
+      List<String> more = new ArrayList<>(policies);
+      more.add(policyOid);
+      return new Subject(commonName, addresses, dnsNames, more);
     }
 
     /** A mobile node known by its FQDN. */
@@ -209,6 +229,10 @@ public final class CertificateAuthority {
                   Extension.authorityKeyIdentifier,
                   false,
                   utils.createAuthorityKeyIdentifier(authority.certificate()));
+      if (!subject.policies().isEmpty()) {
+        builder.addExtension(
+            Extension.certificatePolicies, false, CertificatePolicy.encode(subject.policies()));
+      }
       if (!names.isEmpty()) {
         builder.addExtension(
             Extension.subjectAlternativeName,

@@ -6,7 +6,7 @@
  * provider is ever registered globally.
  */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package io.mvpn.ike.pki;
 
 import org.osgi.annotation.bundle.Export;

@@ -7,6 +7,7 @@ import io.mvpn.ike.message.IkeMessage;
 import io.mvpn.ike.message.IkePayload;
 import io.mvpn.ike.message.NotifyPayload;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.security.GeneralSecurityException;
@@ -51,13 +52,23 @@ final class IkeFragmentation {
     if (supported(sa) && skLength > limit) {
       return message.encodeFragments(sa.cipher(), limit);
     }
-    ByteBuf buf = message.encodeWithSk(UnpooledByteBufAllocator.DEFAULT, sa.cipher());
+    ByteBuf buf = message.encodeWithSk(HEAP, sa.cipher());
     try {
-      return List.of(ByteBufUtil.getBytes(buf));
+      // The heap buffer's array is the datagram when it is exactly as long: no copy of it.
+      byte[] array = buf.array();
+      return List.of(
+          buf.arrayOffset() == 0 && buf.readerIndex() == 0 && array.length == buf.readableBytes()
+              ? array
+              : ByteBufUtil.getBytes(buf));
     } finally {
       buf.release();
     }
   }
+
+  /**
+   * Heap buffers of exactly the size asked: a direct one would be a native allocation and a copy.
+   */
+  private static final ByteBufAllocator HEAP = new UnpooledByteBufAllocator(false);
 
   /** IPv4 (20 bytes) and UDP (8) headers, on port 4500 also the non-ESP marker (RFC 3948). */
   private static final int IPV4_UDP_HEADERS = 28;

@@ -185,19 +185,31 @@ class PublicTunFloodTest {
             FAR_HOST);
 
     long sent = 0;
+    long shedPings = 0; // echo requests the reader shed with the flood, counted as overruns
     for (Kind kind : KINDS) {
       Map<String, Long> before = snapshot();
+      long floodStart = System.nanoTime();
       Map<String, Long> printed = flood(access, publicDevice, kind);
       assertThat(printed).as(kind.name()).containsEntry(kind.name(), (long) kind.count());
       Map<String, Long> delta = counted(access, publicDevice, before, kind.count());
+      // The real host's echo requests (one each 50 ms) share the reader: on a busy machine the
+      // overruns may take some of them too, but no more than were sent meanwhile.
+      long pings = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - floodStart) / 50 + 1;
       // Each packet counted once, under one reason, and dropped.
       assertThat(dropped(delta))
           .as("%s: every packet dropped once: %s", kind, delta)
-          .isEqualTo(kind.count());
+          .isBetween(
+              (long) kind.count(), kind.count() + Math.min(pings, delta.get("tun.overruns")));
+      shedPings += dropped(delta) - kind.count();
       if (kind.countedAs() == null) {
-        assertThat(delta.get("tun.not-ipv4")).isEqualTo(printed.get("random-not-ipv4"));
+        assertThat(delta.get("tun.not-ipv4")).isLessThanOrEqualTo(printed.get("random-not-ipv4"));
       } else {
-        assertThat(delta.get(kind.countedAs())).as("%s: %s", kind, delta).isEqualTo(kind.count());
+        // On a busy machine the reader may outrun the VRF: what it sheds is counted as overruns.
+        assertThat(delta.get(kind.countedAs()) + delta.get("tun.overruns"))
+            .as("%s: %s", kind, delta)
+            .isBetween(
+                (long) kind.count(), kind.count() + Math.min(pings, delta.get("tun.overruns")));
+        assertThat(delta.get(kind.countedAs())).as("%s: %s", kind, delta).isPositive();
       }
       sent += kind.count();
     }
@@ -213,8 +225,9 @@ class PublicTunFloodTest {
     Files.delete(pingOutput);
     long[] duringFlood = pingSummary(summary);
     assertThat(duringFlood[0]).as(summary).isGreaterThanOrEqualTo(10);
-    // (the request on its way when the ping was stopped may miss its answer)
-    assertThat(duringFlood[1]).as(summary).isGreaterThanOrEqualTo(duringFlood[0] - 1);
+    // (the request on its way when the ping was stopped may miss its answer; those the reader shed
+    // were counted above)
+    assertThat(duringFlood[1]).as(summary).isGreaterThanOrEqualTo(duringFlood[0] - 1 - shedPings);
     // ...and after it, through the appliance and to the appliance itself.
     assertThat(ping(access, 20, FAR_HOST)).isEqualTo(20);
     assertThat(ping(access, 5, APPLIANCE.toString())).isEqualTo(5);
@@ -356,6 +369,7 @@ class PublicTunFloodTest {
           Map<String, Long> c = new TreeMap<>();
           c.put("tun.not-ipv4", publicTun.nonIpv4());
           c.put("tun.truncated", publicTun.truncated());
+          c.put("tun.overruns", publicTun.overruns());
           Counters vrf = publicVrf.counters();
           for (MalformedPacketException.Reason r : MalformedPacketException.Reason.values()) {
             c.put("vrf.malformed." + r, vrf.malformed(r));
@@ -389,6 +403,7 @@ class PublicTunFloodTest {
   private static long dropped(Map<String, Long> delta) {
     return delta.get("tun.not-ipv4")
         + delta.get("tun.truncated")
+        + delta.get("tun.overruns")
         + delta.get("vrf.drops")
         + delta.get("reassembling")
         + delta.get("homeagent.malformed")

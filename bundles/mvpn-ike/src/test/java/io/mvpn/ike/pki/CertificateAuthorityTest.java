@@ -87,6 +87,23 @@ class CertificateAuthorityTest {
   }
 
   @Test
+  void aRoleTheCaGrantsIsACertificatePolicyOnlyItsHolderCarries() {
+    CertificateAuthority ca = ca("mvpn root", KeyType.EC_P256);
+    Credential sink =
+        ca.issue(
+            Subject.node("sink.example.net").withPolicy(CertificatePolicy.AODV_SINK),
+            KeyType.EC_P256,
+            T0,
+            YEAR);
+    Credential member = ca.issue(Subject.node("mn1.example.net"), KeyType.EC_P256, T0, YEAR);
+
+    assertThat(CertificatePolicy.carries(sink.certificate(), CertificatePolicy.AODV_SINK)).isTrue();
+    assertThat(CertificatePolicy.carries(member.certificate(), CertificatePolicy.AODV_SINK))
+        .isFalse();
+    assertThat(CertificatePolicy.carries(sink.certificate(), "2.25.1")).isFalse();
+  }
+
+  @Test
   void anRsaCaSignsWithRsa() {
     CertificateAuthority ca = ca("mvpn rsa root", KeyType.RSA_2048);
     Credential node = ca.issue(Subject.node("mn2.example.net"), KeyType.EC_P256, T0, YEAR);

@@ -151,7 +151,7 @@ public final class EspSecurityAssociation {
     this.salt =
         Arrays.copyOfRange(keyMaterial, keyMaterial.length - SALT_LENGTH, keyMaterial.length);
     try {
-      cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      cipher = AesGcm.newCipher();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM unavailable in this JVM", e);
     }

@@ -3,20 +3,26 @@ package io.mvpn.ipsec.esp;
 import io.mvpn.api.ipsec.EspSaKeys;
 import io.netty.buffer.ByteBuf;
 import java.security.GeneralSecurityException;
+import java.security.InvalidAlgorithmParameterException;
 import java.security.InvalidKeyException;
+import java.security.Key;
+import java.security.Provider;
 import java.security.SecureRandom;
+import java.security.spec.AlgorithmParameterSpec;
 import java.util.Arrays;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The ESP transforms beside AES-GCM, which {@link EspSecurityAssociation} runs inline: AES-CBC (RFC
- * 3602) with HMAC-SHA2 truncated to half (RFC 4868), and ChaCha20-Poly1305 (RFC 7634). Each seals
- * and opens an ESP packet in place in an array: SPI | sequence | IV | encrypted payload, padding,
- * pad length, next header | ICV.
+ * 3602) with HMAC-SHA2 truncated to half (RFC 4868), ChaCha20-Poly1305 (RFC 7634), and AES-GCM
+ * keyed by a provider's key object, such as a PKCS#11 token's. Each seals and opens an ESP packet
+ * in place in an array: SPI | sequence | IV | encrypted payload, padding, pad length, next header |
+ * ICV.
  *
  * <p>Not thread-safe, like the SA that owns it.
  */
@@ -67,7 +73,29 @@ public abstract sealed class EspTransform {
 
   /** ChaCha20-Poly1305: the 32-byte key followed by the 4-byte salt (RFC 7634 §2). */
   public static EspTransform chaCha20Poly1305(byte[] keyAndSalt) {
-    return new ChaChaPoly(keyAndSalt);
+    if (keyAndSalt.length != 36) {
+      throw new IllegalArgumentException(
+          "ChaCha20-Poly1305 key material is 36 bytes (key + salt), not " + keyAndSalt.length);
+    }
+    return new Aead(
+        new SecretKeySpec(keyAndSalt, 0, 32, "ChaCha20"),
+        Arrays.copyOfRange(keyAndSalt, 32, 36),
+        null,
+        EspSaKeys.Algorithm.CHACHA20_POLY1305);
+  }
+
+  /**
+   * AES-GCM with a 16-byte ICV (RFC 4106) keyed by a {@link Key} the provider holds, such as a
+   * PKCS#11 token object that never leaves the token (a node's SIM): the key is used, never read.
+   * Such an SA has no {@link #keyMaterial} to hand over.
+   *
+   * @param provider the provider holding {@code aesKey}, or null for the JVM's choice
+   */
+  public static EspTransform aesGcm(Key aesKey, byte[] salt, Provider provider) {
+    if (salt.length != 4) {
+      throw new IllegalArgumentException("AES-GCM salt of " + salt.length + " bytes");
+    }
+    return new Aead(aesKey, salt.clone(), provider, EspSaKeys.Algorithm.AES_GCM_16);
   }
 
   private final int ivLength;
@@ -246,27 +274,38 @@ public abstract sealed class EspTransform {
     }
   }
 
-  /** AEAD like AES-GCM (RFC 4106): nonce salt | IV, the IV the sequence number, AAD SPI | seq. */
-  static final class ChaChaPoly extends EspTransform {
-    private final SecretKeySpec key;
+  /**
+   * ChaCha20-Poly1305 (RFC 7634), or AES-GCM keyed by a provider's key object, framed as AES-GCM
+   * (RFC 4106): nonce salt | IV, the IV the sequence number, AAD SPI | seq.
+   */
+  static final class Aead extends EspTransform {
+    private final Key key;
     private final byte[] salt;
+    private final Provider provider; // null: the JVM's choice
+    private final EspSaKeys.Algorithm algorithm;
     private Cipher cipher;
     private final byte[] nonce = new byte[12];
     private final byte[] high = new byte[4];
 
-    ChaChaPoly(byte[] keyAndSalt) {
+    Aead(Key key, byte[] salt, Provider provider, EspSaKeys.Algorithm algorithm) {
       super(8, 16, 4);
-      if (keyAndSalt.length != 36) {
-        throw new IllegalArgumentException(
-            "ChaCha20-Poly1305 key material is 36 bytes (key + salt), not " + keyAndSalt.length);
-      }
-      this.key = new SecretKeySpec(keyAndSalt, 0, 32, "ChaCha20");
-      this.salt = Arrays.copyOfRange(keyAndSalt, 32, 36);
+      this.key = key;
+      this.salt = salt;
+      this.provider = provider;
+      this.algorithm = algorithm;
       try {
-        cipher = Cipher.getInstance("ChaCha20-Poly1305");
+        cipher = newCipher();
       } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("ChaCha20-Poly1305 unavailable in this JVM", e);
+        throw new IllegalStateException(algorithm + " unavailable", e);
       }
+    }
+
+    private Cipher newCipher() throws GeneralSecurityException {
+      String name =
+          algorithm == EspSaKeys.Algorithm.CHACHA20_POLY1305
+              ? "ChaCha20-Poly1305"
+              : "AES/GCM/NoPadding";
+      return provider == null ? Cipher.getInstance(name) : Cipher.getInstance(name, provider);
     }
 
     @Override
@@ -283,7 +322,13 @@ public abstract sealed class EspTransform {
         throws GeneralSecurityException {
       init(Cipher.DECRYPT_MODE, src, at, seq, esn);
       try {
-        cipher.doFinal(src, at + 16, length - 16, dst, dstAt);
+        if (provider == null) {
+          cipher.doFinal(src, at + 16, length - 16, dst, dstAt);
+        } else {
+          // PKCS#11 wants room for the ICV in the output too; the exact-size one would not do.
+          byte[] plain = cipher.doFinal(src, at + 16, length - 16);
+          System.arraycopy(plain, 0, dst, dstAt, plain.length);
+        }
         return true;
       } catch (AEADBadTagException e) {
         return false;
@@ -294,13 +339,17 @@ public abstract sealed class EspTransform {
         throws GeneralSecurityException {
       System.arraycopy(salt, 0, nonce, 0, 4);
       System.arraycopy(a, at + 8, nonce, 4, 8);
+      AlgorithmParameterSpec spec =
+          algorithm == EspSaKeys.Algorithm.CHACHA20_POLY1305
+              ? new IvParameterSpec(nonce)
+              : new GCMParameterSpec(128, nonce);
       try {
-        cipher.init(mode, key, new IvParameterSpec(nonce));
-      } catch (InvalidKeyException sameNonce) {
+        cipher.init(mode, key, spec);
+      } catch (InvalidKeyException | InvalidAlgorithmParameterException sameNonce) {
         // The JDK refuses the nonce it was last set up with, decrypting too: a forged packet
         // must not keep the genuine one of that sequence number out, so start a fresh cipher.
-        cipher = Cipher.getInstance("ChaCha20-Poly1305");
-        cipher.init(mode, key, new IvParameterSpec(nonce));
+        cipher = newCipher();
+        cipher.init(mode, key, spec);
       }
       cipher.updateAAD(a, at, 4); // SPI
       if (esn) {
@@ -313,14 +362,17 @@ public abstract sealed class EspTransform {
     @Override
     byte[] keyMaterial() {
       byte[] k = key.getEncoded();
-      byte[] out = Arrays.copyOf(k, 36);
-      System.arraycopy(salt, 0, out, 32, 4);
+      if (k == null) {
+        throw new UnsupportedOperationException("the key is a token object and never leaves it");
+      }
+      byte[] out = Arrays.copyOf(k, k.length + 4);
+      System.arraycopy(salt, 0, out, k.length, 4);
       return out;
     }
 
     @Override
     EspSaKeys.Algorithm algorithm() {
-      return EspSaKeys.Algorithm.CHACHA20_POLY1305;
+      return algorithm;
     }
   }
 }

@@ -86,9 +86,19 @@ public final class SequenceBlocks<K> {
    * is used, the next block is reserved. Called per packet: one map lookup unless it reserves.
    */
   public void used(EspSecurityAssociation sa) {
+    used(sa, 0);
+  }
+
+  /**
+   * As {@link #used(EspSecurityAssociation)}, told that the SA may have used up to {@code ahead}
+   * numbers more than it shows here (threads that seal or open ahead of the one that reserves):
+   * half a block is kept beyond those too.
+   */
+  public void used(EspSecurityAssociation sa, long ahead) {
     Block<K> b = blocks.get(sa);
-    if (b != null && Long.compareUnsigned(sa.sequence() + interval / 2, b.upTo) > 0) {
-      b.upTo = Math.max(b.upTo, sa.sequence()) + interval;
+    long reach = sa.sequence() + ahead;
+    if (b != null && Long.compareUnsigned(reach + interval / 2, b.upTo) > 0) {
+      b.upTo = Math.max(b.upTo, reach) + interval;
       store.reserve(b.owner, sa, b.upTo);
     }
   }

@@ -47,5 +47,12 @@ public enum GatewayCounter {
    * A datagram toward a node whose ESP would exceed the outside link's MTU, with DF clear: cut into
    * fragments before encryption, each sent in an ESP packet that fits (RFC 4301 §8.1).
    */
-  PRE_FRAGMENTED
+  PRE_FRAGMENTED,
+  /**
+   * ESP dropped because as many packets as allowed were with the ESP threads ({@code espThreads})
+   * already: more traffic than they cipher.
+   */
+  ESP_THREADS_OVERRUN,
+  /** ESP an ESP thread failed on (a fault, not the packet's): dropped. */
+  ESP_THREADS_FAILED
 }

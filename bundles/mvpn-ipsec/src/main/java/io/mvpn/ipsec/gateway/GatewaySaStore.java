@@ -51,6 +51,8 @@ public final class GatewaySaStore {
   private final LongSupplier unixNanos;
   private final Map<Integer, StoredEspTunnel> stored = new HashMap<>();
   private final SequenceBlocks<Owner> blocks;
+  private final int interval;
+  private long usedAhead; // numbers an SA may have used beyond what the gateway's thread sees
 
   /**
    * @param unixNanos the wall clock, for lifetimes that run on while no gateway does
@@ -60,10 +62,16 @@ public final class GatewaySaStore {
     this.store = Objects.requireNonNull(store, "store");
     this.gateway = Objects.requireNonNull(gateway, "gateway");
     this.unixNanos = Objects.requireNonNull(unixNanos, "unixNanos");
+    this.interval = interval;
     this.blocks =
         new SequenceBlocks<>(
             interval,
             (o, sa, upTo) -> store.reserve(gateway, o.home(), o.direction(), sa.spi(), upTo));
+  }
+
+  /** Packets per reservation. */
+  int interval() {
+    return interval;
   }
 
   /**
@@ -201,8 +209,16 @@ public final class GatewaySaStore {
     store.remove(gateway, home);
   }
 
+  /**
+   * Each SA may have used up to {@code packets} numbers more than the gateway's thread sees: its
+   * ESP runs on other threads, which hand packets back later.
+   */
+  void usedAhead(long packets) {
+    this.usedAhead = packets;
+  }
+
   /** An SA has just used a sequence number (sent, or accepted as authentic). */
   void used(EspSecurityAssociation sa) {
-    blocks.used(sa);
+    blocks.used(sa, usedAhead);
   }
 }

@@ -9,6 +9,7 @@ import io.mvpn.ipsec.esp.EspSecurityAssociation;
 import io.mvpn.ipsec.esp.EspSecurityAssociation.Direction;
 import io.mvpn.ipsec.esp.EspSuite;
 import io.mvpn.ipsec.esp.Lifetime;
+import io.mvpn.ipsec.esp.SecurityPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,6 +80,19 @@ final class MobileTunnels {
         out.udpSourcePort(),
         t.inbound().replayWindow(),
         lifetime);
+  }
+
+  /** The outbound policy of a tunnel: whatever goes to {@code remote} goes through its SA. */
+  static SecurityPolicy policyTo(Ipv4Address remote, MobileTunnel tunnel) {
+    return new SecurityPolicy(
+        new SecurityPolicy.Selector(
+            SecurityPolicy.ANY_ADDRESS,
+            SecurityPolicy.Range.of(remote),
+            SecurityPolicy.ANY_PROTOCOL,
+            SecurityPolicy.ANY_PORT,
+            SecurityPolicy.ANY_PORT),
+        SecurityPolicy.Action.PROTECT,
+        tunnel.outbound());
   }
 
   static Lifetime lifetime(SaLifetime l) {

@@ -10,7 +10,6 @@ import io.mvpn.ipsec.esp.EspSecurityAssociation;
 import io.mvpn.ipsec.esp.SecurityAssociationDatabase;
 import io.mvpn.ipsec.esp.SecurityPolicy;
 import io.mvpn.ipsec.esp.SecurityPolicy.Action;
-import io.mvpn.ipsec.esp.SecurityPolicy.Selector;
 import io.mvpn.ipsec.esp.SecurityPolicyDatabase;
 import io.mvpn.net.EncapsulatingTransport;
 import io.mvpn.net.Interface;
@@ -18,8 +17,6 @@ import io.mvpn.net.Registration;
 import io.mvpn.net.Route;
 import io.mvpn.net.Vrf;
 import io.mvpn.packet.MalformedPacketException;
-import io.mvpn.packet.icmp.IcmpBuilder;
-import io.mvpn.packet.icmp.IcmpType;
 import io.mvpn.packet.ipv4.IpProtocol;
 import io.mvpn.packet.ipv4.Ipv4Packet;
 import io.mvpn.packet.mip.MipConstants;
@@ -27,6 +24,7 @@ import io.mvpn.packet.mip.MobilitySecurityAssociation;
 import io.mvpn.packet.siu.SecurityInformationUpdate;
 import io.mvpn.packet.udp.UdpDatagram;
 import io.netty.buffer.ByteBuf;
+import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -99,6 +97,7 @@ public final class SecurityGateway {
   private final List<Registration> registrations = new ArrayList<>();
   private Interface tunnelInterface;
   private GatewaySaStore saStore; // null: the tunnels live only here
+  private EspOwners esp; // who seals and opens: this thread unless spread over owners
 
   /**
    * @param epochOffsetNanos added to scheduler time to get Unix time, for timestamp checks
@@ -111,6 +110,13 @@ public final class SecurityGateway {
     this.epochOffsetNanos = epochOffsetNanos;
     this.unknownSpis = new UnknownSpiLog("gateway " + config.publicAddress(), LOG, scheduler);
     this.events = new GatewayEvents(config.publicAddress());
+    this.esp = EspOwners.inline(scheduler, outside.alloc());
+  }
+
+  /** Seals and opens on {@code owners} from now on, one owner per SA; before traffic. */
+  public void spreadEspOver(EspOwners owners) {
+    owners.countWith(c -> counts.count(c)); // read at each count: countInto may follow
+    this.esp = owners.checkedAgainst(saStore);
   }
 
   /** Where refused ESP and updates are reported: ICV failures, replays, unknown SPIs, SIUs. */
@@ -124,12 +130,14 @@ public final class SecurityGateway {
 
   public void start() {
     registrations.add(outside.registerProtocol(IpProtocol.ESP, (vrf, in, p) -> fromRawEsp(p)));
-    registrations.add(outside.bindUdp(EspInUdp.PORT, (vrf, in, d) -> fromUdp(d)));
+    registrations.add(outside.bindUdp(EspInUdp.PORT, new EspInUdpPort(this::fromUdp)));
     registrations.add(inside.bindUdp(config.siuPort(), (vrf, in, d) -> update(d)));
     tunnelInterface = inside.addInterface(INTERFACE, config.publicAddress(), 32, new Tunnels());
   }
 
+  /** Stops taking packets; outcomes still with the ESP owners are dropped as they come back. */
   public void stop() {
+    esp.stop();
     registrations.forEach(Registration::close);
     registrations.clear();
     if (tunnelInterface != null) {
@@ -144,6 +152,7 @@ public final class SecurityGateway {
    * first.
    */
   public void writeThrough(GatewaySaStore store) {
+    esp.checkedAgainst(store);
     this.saStore = store;
   }
 
@@ -309,16 +318,7 @@ public final class SecurityGateway {
   }
 
   private SecurityPolicy protect(Ipv4Address remote, MobileTunnel tunnel) {
-    SecurityPolicy p =
-        new SecurityPolicy(
-            new Selector(
-                SecurityPolicy.ANY_ADDRESS,
-                SecurityPolicy.Range.of(remote),
-                SecurityPolicy.ANY_PROTOCOL,
-                SecurityPolicy.ANY_PORT,
-                SecurityPolicy.ANY_PORT),
-            Action.PROTECT,
-            tunnel.outbound());
+    SecurityPolicy p = MobileTunnels.policyTo(remote, tunnel);
     spd.add(p);
     return p;
   }
@@ -334,7 +334,7 @@ public final class SecurityGateway {
     open(
         outer.destination(),
         outer.source(),
-        -1,
+        null,
         outer.buffer(),
         outer.payloadOffset(),
         outer.payloadLength());
@@ -357,17 +357,12 @@ public final class SecurityGateway {
         counts.count(GatewayCounter.KEEPALIVES_RECEIVED);
         return;
       case ESP:
-        open(
-            d.ip().destination(),
-            d.ip().source(),
-            d.sourcePort(),
-            payload,
-            payload.readerIndex(),
-            payload.readableBytes());
+        int at = payload.readerIndex();
+        open(d.ip().destination(), d.ip().source(), d, payload, at, payload.readableBytes());
         return;
       case IKE:
         Consumer<UdpDatagram> ike = natTraversalIke;
-        if (ike != null) {
+        if (ike != null) { // its checksum verified (EspInUdpPort)
           ike.accept(d);
         } else {
           counts.count(GatewayCounter.NAT_T_IKE_UNHANDLED);
@@ -379,9 +374,9 @@ public final class SecurityGateway {
     }
   }
 
-  /** {@code sourcePort}: the UDP source port of ESP in UDP, -1 for plain ESP. */
+  /** {@code udp}: the datagram of ESP in UDP, null for plain ESP. */
   private void open(
-      int destination, int source, int sourcePort, ByteBuf buf, int start, int length) {
+      int destination, int source, UdpDatagram udp, ByteBuf buf, int start, int length) {
     counts.count(GatewayCounter.ESP_RECEIVED);
     if (length < 8) {
       refuse(EspException.Reason.TRUNCATED);
@@ -391,18 +386,37 @@ public final class SecurityGateway {
     EspSecurityAssociation sa = sad.lookup(buf.getInt(start), destination, source);
     GatewayEntry e = sa == null ? null : bySa.get(sa);
     if (e == null) {
+      if (EspInUdpPort.corrupted(outside, udp)) {
+        return; // a bit error in the SPI, not a node probing SPIs
+      }
       counts.count(GatewayCounter.UNKNOWN_SPI);
       unknownSpis.report(buf.getInt(start), Ipv4Address.of(source));
       events.unknownSpi(buf.getInt(start), Ipv4Address.of(source));
       return;
     }
-    long topBefore = sa.sequence();
-    ByteBuf inner;
-    try {
-      inner = sa.open(outside.alloc(), buf, start, length);
-    } catch (EspException x) {
-      refuse(x.reason());
-      events.espRefused(source, x);
+    // The port is read now, while the datagram is the VRF's, and only if no bit error made it (the
+    // ICV does not cover it); whether it moves the tunnel is decided once the packet is authentic.
+    int natPort = udp != null && udp.checksumValid() ? udp.sourcePort() : -1;
+    esp.open(sa, buf, start, length, (in, x, newest) -> opened(sa, source, natPort, in, x, newest));
+  }
+
+  /** After the SA's owner opened the packet: on the gateway's thread, as all that follows. */
+  private void opened(
+      EspSecurityAssociation sa,
+      int source,
+      int natPort,
+      ByteBuf inner,
+      EspException refused,
+      boolean newest) {
+    if (refused != null) {
+      refuse(refused.reason());
+      events.espRefused(source, refused);
+      return;
+    }
+    GatewayEntry e = bySa.get(sa); // a re-key may have moved the SA to a new entry meanwhile
+    if (e == null) { // removed while an owner opened it
+      counts.count(GatewayCounter.UNKNOWN_SPI);
+      ReferenceCountUtil.release(inner);
       return;
     }
     if (saStore != null) {
@@ -424,10 +438,12 @@ public final class SecurityGateway {
       return;
     }
     counts.count(GatewayCounter.ESP_ACCEPTED);
-    if (sa.sequence() > topBefore) {
+    if (newest && natPortMoved(e.tunnel, source, natPort)) {
       // Only the newest packet moves the port: the UDP header is outside the ICV, so an older
       // one resent from elsewhere must not.
-      followNatPort(e.tunnel, source, sourcePort);
+      e.tunnel.outbound().setUdpPorts(e.tunnel.outbound().udpSourcePort(), natPort);
+      counts.count(GatewayCounter.NAT_PORT_MOVED);
+      saved(e.tunnel, e.retiring);
     }
     tunnelInterface.receive(inner);
   }
@@ -435,18 +451,16 @@ public final class SecurityGateway {
   /**
    * The node's NAT gave its mapping another port (it timed out, or the NAT restarted):
    * authenticated and not replayed, its ESP may move ours to that port (RFC 3948 §4, RFC 7296
-   * §2.23). A new address is the Mobile IP registration's business (seed 001), not this.
+   * §2.23). A new address is the Mobile IP registration's business (seed 001), not this. Checked
+   * against the tunnel as it is when the packet comes back opened: packets that were in flight
+   * together move it once, and not back from where an update re-pointed it meanwhile.
    */
-  private void followNatPort(MobileTunnel tunnel, int source, int sourcePort) {
+  private static boolean natPortMoved(MobileTunnel tunnel, int source, int port) {
     EspSecurityAssociation out = tunnel.outbound();
-    if (sourcePort > 0
+    return port > 0
         && tunnel.udpEncapsulated()
         && out.tunnelDestination().toInt() == source
-        && out.udpDestinationPort() != sourcePort) {
-      out.setUdpPorts(out.udpSourcePort(), sourcePort);
-      counts.count(GatewayCounter.NAT_PORT_MOVED);
-      saved(tunnel, byHome.get(tunnel.homeAddress().toInt()).retiring);
-    }
+        && out.udpDestinationPort() != port;
   }
 
   // ---- outbound: toward mobile nodes ----------------------------------------------------------
@@ -475,35 +489,25 @@ public final class SecurityGateway {
       } else if (TunnelMtu.fragment(inner, fits, outside.alloc(), f -> sendThrough(e.tunnel, f))) {
         counts.count(GatewayCounter.PRE_FRAGMENTED);
       } else {
-        tooBig(inner, fits);
+        counts.count(GatewayCounter.TOO_BIG_FOR_TUNNEL);
+        TunnelMtu.tellWhatFits(inside, config.publicAddress(), inner, fits);
       }
     }
   }
 
-  /** Refuses an inner datagram its ESP would not fit the outside link, telling what fits. */
-  private void tooBig(Ipv4Packet inner, int fits) {
-    counts.count(GatewayCounter.TOO_BIG_FOR_TUNNEL);
-    if (inside.mayAnswerWithError(inner)) {
-      int from = config.publicAddress().toInt();
-      int code = IcmpType.UNREACHABLE_FRAGMENTATION_NEEDED;
-      inside.send(IcmpBuilder.destinationUnreachable(inside.alloc(), from, code, inner, fits));
-    }
+  private void sendThrough(MobileTunnel tunnel, Ipv4Packet inner) {
+    EspSecurityAssociation sa = tunnel.outbound();
+    esp.seal(sa, inner, tunnel.udpEncapsulated(), TTL, (out, x, newest) -> sent(sa, out, x));
   }
 
-  private void sendThrough(MobileTunnel tunnel, Ipv4Packet inner) {
-    ByteBuf out;
-    try {
-      out =
-          tunnel.udpEncapsulated()
-              ? tunnel.outbound().encapsulateInUdp(outside.alloc(), inner, TTL)
-              : tunnel.outbound().encapsulate(outside.alloc(), inner, TTL);
-    } catch (EspException x) {
+  private void sent(EspSecurityAssociation sa, ByteBuf out, EspException x) {
+    if (x != null) {
       refuse(x.reason());
       return;
     }
     counts.count(GatewayCounter.ESP_SENT);
     if (saStore != null) {
-      saStore.used(tunnel.outbound());
+      saStore.used(sa);
     }
     outside.send(out);
   }

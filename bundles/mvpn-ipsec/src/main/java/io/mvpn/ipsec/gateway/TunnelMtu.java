@@ -1,7 +1,11 @@
 package io.mvpn.ipsec.gateway;
 
+import io.mvpn.api.Ipv4Address;
 import io.mvpn.net.Route;
+import io.mvpn.net.Vrf;
 import io.mvpn.packet.MalformedPacketException;
+import io.mvpn.packet.icmp.IcmpBuilder;
+import io.mvpn.packet.icmp.IcmpType;
 import io.mvpn.packet.ipv4.Ipv4Fragmenter;
 import io.mvpn.packet.ipv4.Ipv4Packet;
 import io.netty.buffer.ByteBuf;
@@ -27,6 +31,15 @@ final class TunnelMtu {
   private static final int MAX_PADDING = 15;
 
   private TunnelMtu() {}
+
+  /** Refuses an inner datagram whose ESP would not fit the outside link, telling what fits. */
+  static void tellWhatFits(Vrf inside, Ipv4Address gateway, Ipv4Packet inner, int fits) {
+    if (inside.mayAnswerWithError(inner)) {
+      int code = IcmpType.UNREACHABLE_FRAGMENTATION_NEEDED;
+      inside.send(
+          IcmpBuilder.destinationUnreachable(inside.alloc(), gateway.toInt(), code, inner, fits));
+    }
+  }
 
   /** The outer datagram's length (IPv4, UDP 4500 if used, ESP) for an inner one. */
   static int outerLength(MobileTunnel tunnel, int innerLength) {

@@ -1,8 +1,10 @@
 package io.mvpn.keying.shell;
 
 import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.shell.ServicesNow;
 import io.mvpn.ike.CaService;
 import io.mvpn.ike.CaService.IssuedView;
+import io.mvpn.ike.pki.CertificatePolicy;
 import io.mvpn.ike.pki.Credential;
 import io.mvpn.ike.pki.CredentialFiles;
 import java.io.IOException;
@@ -15,6 +17,7 @@ import java.security.cert.X509CRLEntry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -25,13 +28,16 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.support.completers.StringsCompleter;
 import org.apache.karaf.shell.support.table.ShellTable;
+import org.osgi.framework.BundleContext;
 
 /**
- * {@code mvpn:ca issue CN [--ip A.B.C.D] [--dns NAME] [--pem DIR] [--p12 FILE --password PW] |
- * export [--out FILE] | list | revoke SERIAL | crl}: the appliance CA. {@code export} prints (or
- * writes) the CA certificate as PEM, for a client to trust; {@code issue} with {@code --pem} or
- * {@code --p12} also writes the new certificate with its key and the CA, for a client to prove
- * itself with. Files are written on the appliance's host, readable by its user only.
+ * {@code mvpn:ca issue CN [--ip A.B.C.D] [--dns NAME] [--role sink] [--pem DIR] [--p12 FILE
+ * --password PW] | export [--out FILE] | list | revoke SERIAL | crl}: the appliance CA. A role is a
+ * certificate policy the holder gets ({@code sink}: an AODV site's sink, which nodes check for
+ * before they take its routes). {@code export} prints (or writes) the CA certificate as PEM, for a
+ * client to trust; {@code issue} with {@code --pem} or {@code --p12} also writes the new
+ * certificate with its key and the CA, for a client to prove itself with. Files are written on the
+ * appliance's host, readable by its user only.
  */
 @Service
 @Command(
@@ -55,6 +61,12 @@ public class CaCommand implements Action {
   @Option(name = "--dns", description = "subjectAltName DNS name", multiValued = true)
   List<String> dns;
 
+  @Option(
+      name = "--role",
+      description = "issue: a role the certificate grants (sink)",
+      multiValued = true)
+  List<String> roles;
+
   @Option(name = "--pem", description = "issue: write CN.crt, CN.key (PKCS#8) and ca.crt here")
   String pemDir;
 
@@ -72,20 +84,29 @@ public class CaCommand implements Action {
       index = 2,
       name = "options",
       multiValued = true,
-      description = "--ip A, --dns N, --pem DIR, --p12 FILE, --password PW, --out FILE")
+      description = "--ip A, --dns N, --role R, --pem DIR, --p12 FILE, --password PW, --out FILE")
   List<String> trailing;
 
   private static final String ISSUE_USAGE =
-      "usage: mvpn:ca issue CN [--ip A.B.C.D] [--dns NAME] [--pem DIR]"
+      "usage: mvpn:ca issue CN [--ip A.B.C.D] [--dns NAME] [--role sink] [--pem DIR]"
           + " [--p12 FILE --password PW]";
 
-  @Reference(optional = true)
+  /** Looked up when the command runs ({@link ServicesNow}); a test sets them. */
   List<CaService> cas;
+
+  @Reference BundleContext bundleContext;
 
   @Reference Session session;
 
   @Override
   public Object execute() {
+    try (ServicesNow<CaService> now = ServicesNow.of(bundleContext, CaService.class, cas)) {
+      cas = now.services();
+      return run();
+    }
+  }
+
+  private Object run() {
     PrintStream out = session.getConsole();
     // A CA whose configuration failed to activate shows up as null: skip it.
     CaService ca =
@@ -100,7 +121,13 @@ public class CaCommand implements Action {
       case "list" -> list(out, ca);
       case "revoke" -> revoke(out, ca);
       case "crl" -> crl(out, ca);
-      default -> out.println(ISSUE_USAGE + " | export [--out FILE] | list | revoke SERIAL | crl");
+      default ->
+          out.println(
+              "mvpn:ca: no action '"
+                  + action
+                  + "'\n"
+                  + ISSUE_USAGE
+                  + " | export [--out FILE] | list | revoke SERIAL | crl");
     }
     return null;
   }
@@ -121,7 +148,21 @@ public class CaCommand implements Action {
       console.println("not an IPv4 address: " + e.getMessage());
       return;
     }
-    Credential c = ca.issue(subject, addresses, dns == null ? List.of() : dns);
+    List<String> policies = new ArrayList<>();
+    for (String role : roles) {
+      Optional<String> oid = CertificatePolicy.role(role);
+      if (oid.isEmpty()) {
+        console.println(
+            "no role '"
+                + role
+                + "' (roles: "
+                + String.join(", ", CertificatePolicy.ROLES.keySet())
+                + ")");
+        return;
+      }
+      policies.add(oid.get());
+    }
+    Credential c = ca.issue(subject, addresses, dns == null ? List.of() : dns, policies);
     console.printf(
         "issued serial %s to %s, valid until %s%n",
         c.certificate().getSerialNumber(),
@@ -165,6 +206,7 @@ public class CaCommand implements Action {
   private boolean takeTrailing(PrintStream console) {
     ips = ips == null ? new ArrayList<>() : new ArrayList<>(ips);
     dns = dns == null ? new ArrayList<>() : new ArrayList<>(dns);
+    roles = roles == null ? new ArrayList<>() : new ArrayList<>(roles);
     List<String> rest = new ArrayList<>(trailing == null ? List.of() : trailing);
     if ("export".equals(action) && subject != null) {
       rest.add(0, subject); // export takes no argument: its options start right away
@@ -179,6 +221,7 @@ public class CaCommand implements Action {
       switch (o) {
         case "--ip" -> ips.add(value);
         case "--dns" -> dns.add(value);
+        case "--role" -> roles.add(value);
         case "--pem" -> pemDir = value;
         case "--p12" -> p12File = value;
         case "--password" -> password = value;

@@ -1,5 +1,6 @@
 package io.mvpn.keying.shell;
 
+import io.mvpn.api.shell.ServicesNow;
 import io.mvpn.ike.IkeService;
 import io.mvpn.ike.IkeService.ChildSaView;
 import io.mvpn.ike.IkeService.IkeSaView;
@@ -16,6 +17,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.support.completers.StringsCompleter;
+import org.osgi.framework.BundleContext;
 
 /**
  * {@code mvpn:ike sas | initiate DAEMON PEER | terminate SPI | rekey SPI}: the IKE daemons' SAs,
@@ -40,13 +42,22 @@ public class IkeCommand implements Action {
   @Argument(index = 2, name = "peer", description = "The peer to initiate to")
   String peer;
 
-  @Reference(optional = true)
+  /** Looked up when the command runs ({@link ServicesNow}); a test sets them. */
   List<IkeService> daemons;
+
+  @Reference BundleContext bundleContext;
 
   @Reference Session session;
 
   @Override
   public Object execute() {
+    try (ServicesNow<IkeService> now = ServicesNow.of(bundleContext, IkeService.class, daemons)) {
+      daemons = now.services();
+      return run();
+    }
+  }
+
+  private Object run() {
     PrintStream out = session.getConsole();
     // A daemon whose configuration failed to activate shows up as null: skip it.
     List<IkeService> all =
@@ -57,7 +68,10 @@ public class IkeCommand implements Action {
       case "terminate" -> bySpi(out, all, "deleting", IkeService::terminate);
       case "rekey" -> bySpi(out, all, "re-keying", IkeService::rekey);
       default ->
-          out.println("usage: mvpn:ike sas | initiate DAEMON PEER | terminate SPI | rekey SPI");
+          out.println(
+              "mvpn:ike: no action '"
+                  + action
+                  + "'\nusage: mvpn:ike sas | initiate DAEMON PEER | terminate SPI | rekey SPI");
     }
     return null;
   }
@@ -156,7 +170,8 @@ public class IkeCommand implements Action {
     try {
       spi = parseSpi(first);
     } catch (NumberFormatException e) {
-      out.println("not an SPI: " + first);
+      out.println(
+          "mvpn:ike " + action + ": not an SPI: " + first + "\nusage: mvpn:ike " + action + " SPI");
       return;
     }
     // The local SPI first: both ends of a local pair hold the same two SPIs.

@@ -3,6 +3,7 @@ package io.mvpn.keying.shell;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mvpn.ike.CaService;
+import io.mvpn.ike.pki.CertificatePolicy;
 import io.mvpn.keying.ShellSessions;
 import io.mvpn.keying.TestCas;
 import java.io.ByteArrayOutputStream;
@@ -10,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,6 +76,25 @@ class CaCommandTest {
   }
 
   @Test
+  void issueWithTheSinkRoleGrantsTheSinkPolicyAndAMembersCertificateHasNone() throws Exception {
+    run("issue", "sink.acme.example", "--dns", "sink.acme.example", "--role", "sink");
+    run("issue", "alice.acme.example", "--dns", "alice.acme.example");
+
+    X509Certificate sink = ca.credential("sink.acme.example").orElseThrow().certificate();
+    X509Certificate alice = ca.credential("alice.acme.example").orElseThrow().certificate();
+    assertThat(CertificatePolicy.carries(sink, CertificatePolicy.AODV_SINK)).isTrue();
+    assertThat(CertificatePolicy.carries(alice, CertificatePolicy.AODV_SINK)).isFalse();
+    assertThat(ca.validator().validate(List.of(sink), java.time.Instant.now()).ok()).isTrue();
+  }
+
+  @Test
+  void anUnknownRoleIssuesNothingAndNamesTheRolesThereAre() {
+    assertThat(run("issue", "sink.acme.example", "--role", "admin"))
+        .contains("no role 'admin' (roles: sink)");
+    assertThat(ca.issued()).isEmpty();
+  }
+
+  @Test
   void aPkcs12FileWithoutAPasswordIsRefusedBeforeAnythingIsIssued() {
     assertThat(run("issue", "laptop", "--p12", dir.resolve("x.p12").toString()))
         .contains("--p12 needs --password");
@@ -83,6 +104,15 @@ class CaCommandTest {
   @Test
   void anUnknownOptionAfterTheCnIssuesNothing() {
     assertThat(run("issue", "laptop", "--colour", "blue")).contains("unexpected --colour");
+    assertThat(ca.issued()).isEmpty();
+  }
+
+  @Test
+  void aMisspeltActionSaysSoAndPrintsTheUsage() {
+    assertThat(run("lst", null))
+        .contains("mvpn:ca: no action 'lst'")
+        .contains("usage: mvpn:ca issue CN")
+        .contains("| list | revoke SERIAL | crl");
     assertThat(ca.issued()).isEmpty();
   }
 }

@@ -108,4 +108,21 @@ class IkeCommandTest {
             "child in 0xc1000001 out 0xc2000002 10.2.0.0-10.2.255.255 === 10.1.0.7-10.1.0.7,"
                 + " ESP AES_CBC_256/HMAC_SHA2_256_128/NO_EXT_SEQ");
   }
+
+  @Test
+  void aMisspeltActionOrAnSpiThatIsNotHexSaysSoAndPrintsTheUsage() {
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    for (String[] words : new String[][] {{"sass", null}, {"terminate", "xyz"}}) {
+      IkeCommand command = new IkeCommand();
+      command.daemons = List.of(new OneSa());
+      command.session = ShellSessions.printingTo(console);
+      command.action = words[0];
+      command.first = words[1];
+      command.execute();
+    }
+
+    assertThat(console.toString(StandardCharsets.UTF_8))
+        .contains("mvpn:ike: no action 'sass'\nusage: mvpn:ike sas | initiate DAEMON PEER")
+        .contains("mvpn:ike terminate: not an SPI: xyz\nusage: mvpn:ike terminate SPI");
+  }
 }

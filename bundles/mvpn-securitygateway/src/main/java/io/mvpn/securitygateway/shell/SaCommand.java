@@ -1,5 +1,7 @@
 package io.mvpn.securitygateway.shell;
 
+import io.mvpn.api.shell.ByteUnits;
+import io.mvpn.api.shell.ServicesNow;
 import io.mvpn.ipsec.gateway.GatewayCounter;
 import io.mvpn.ipsec.gateway.SecurityGatewayService;
 import io.mvpn.ipsec.gateway.SecurityGatewayService.SaView;
@@ -15,11 +17,14 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.support.completers.StringsCompleter;
 import org.apache.karaf.shell.support.table.ShellTable;
+import org.osgi.framework.BundleContext;
 
 /** {@code mvpn:sa list|show SPI|counters}: the security gateways' SAs and what they refused. */
 @Service
 @Command(scope = "mvpn", name = "sa", description = "IPsec security associations of the gateways")
 public class SaCommand implements Action {
+
+  static final String USAGE = "usage: mvpn:sa list | show SPI | counters";
 
   @Argument(index = 0, name = "action", description = "list, show or counters")
   @Completion(
@@ -30,13 +35,23 @@ public class SaCommand implements Action {
   @Argument(index = 1, name = "spi", description = "The SA to show (decimal or 0x hex)")
   String spi;
 
-  @Reference(optional = true)
+  /** Looked up when the command runs ({@link ServicesNow}); a test sets them. */
   List<SecurityGatewayService> gateways;
+
+  @Reference BundleContext bundleContext;
 
   @Reference Session session;
 
   @Override
   public Object execute() {
+    try (ServicesNow<SecurityGatewayService> now =
+        ServicesNow.of(bundleContext, SecurityGatewayService.class, gateways)) {
+      gateways = now.services();
+      return run();
+    }
+  }
+
+  private Object run() {
     PrintStream out = session.getConsole();
     // A gateway whose configuration failed to activate shows up as null: skip it.
     List<SecurityGatewayService> all =
@@ -47,7 +62,7 @@ public class SaCommand implements Action {
       case "list" -> list(out, all);
       case "show" -> show(out, all);
       case "counters" -> counters(out, all);
-      default -> out.println("usage: mvpn:sa list | show SPI | counters");
+      default -> out.println("mvpn:sa: no action '" + action + "'\n" + USAGE);
     }
     return null;
   }
@@ -75,7 +90,7 @@ public class SaCommand implements Action {
                 sa.tunnelDestination(),
                 Long.toUnsignedString(sa.sequence()),
                 sa.packets(),
-                sa.bytes(),
+                ByteUnits.format(sa.bytes()),
                 sa.lifetime());
       }
     }
@@ -84,10 +99,16 @@ public class SaCommand implements Action {
 
   private void show(PrintStream out, List<SecurityGatewayService> all) {
     if (spi == null) {
-      out.println("usage: mvpn:sa show SPI");
+      out.println("mvpn:sa show: which SPI?\n" + USAGE);
       return;
     }
-    long wanted = spi.startsWith("0x") ? Long.parseLong(spi.substring(2), 16) : Long.parseLong(spi);
+    long wanted;
+    try {
+      wanted = spi.startsWith("0x") ? Long.parseLong(spi.substring(2), 16) : Long.parseLong(spi);
+    } catch (NumberFormatException e) {
+      out.println("mvpn:sa show: not an SPI (decimal or 0x hex): " + spi + "\n" + USAGE);
+      return;
+    }
     boolean found = false;
     for (SecurityGatewayService g : all) {
       for (SaView sa : g.securityAssociations()) {
@@ -95,7 +116,7 @@ public class SaCommand implements Action {
           found = true;
           out.printf(
               "gateway %s, %s SA 0x%08x for %s, %s%n  tunnel %s -> %s%n"
-                  + "  sequence %s, %d packets, %d bytes, %s%n  refused %s%n",
+                  + "  sequence %s, %d packets, %s, %s%n  refused %s%n",
               sa.gateway(),
               sa.direction(),
               sa.spi(),
@@ -105,7 +126,7 @@ public class SaCommand implements Action {
               sa.tunnelDestination(),
               Long.toUnsignedString(sa.sequence()),
               sa.packets(),
-              sa.bytes(),
+              ByteUnits.format(sa.bytes()),
               sa.lifetime(),
               sa.refused().isEmpty() ? "nothing" : sa.refused());
         }

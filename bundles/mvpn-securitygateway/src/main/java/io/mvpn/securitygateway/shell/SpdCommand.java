@@ -1,5 +1,6 @@
 package io.mvpn.securitygateway.shell;
 
+import io.mvpn.api.shell.ServicesNow;
 import io.mvpn.ipsec.gateway.SecurityGatewayService;
 import io.mvpn.ipsec.gateway.SecurityGatewayService.PolicyView;
 import java.util.List;
@@ -9,19 +10,30 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.support.table.ShellTable;
+import org.osgi.framework.BundleContext;
 
 /** {@code mvpn:spd}: each gateway's security policies in the order they are matched. */
 @Service
 @Command(scope = "mvpn", name = "spd", description = "Security policy databases of the gateways")
 public class SpdCommand implements Action {
 
-  @Reference(optional = true)
+  /** Looked up when the command runs ({@link ServicesNow}); a test sets them. */
   List<SecurityGatewayService> gateways;
+
+  @Reference BundleContext bundleContext;
 
   @Reference Session session;
 
   @Override
   public Object execute() {
+    try (ServicesNow<SecurityGatewayService> now =
+        ServicesNow.of(bundleContext, SecurityGatewayService.class, gateways)) {
+      gateways = now.services();
+      return run();
+    }
+  }
+
+  private Object run() {
     ShellTable table = new ShellTable();
     table.column("Gateway");
     table.column("#").alignRight();
