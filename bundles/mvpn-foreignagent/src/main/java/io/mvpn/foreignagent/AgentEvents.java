@@ -28,6 +28,10 @@ final class AgentEvents {
     report(from, "fa-ha-auth-failed", "reply for " + Ipv4Address.of(homeAddress) + ": code 68");
   }
 
+  void loginRefused(UdpDatagram from, int homeAddress, int code) {
+    report(from, "link-login-refused", "visitor " + Ipv4Address.of(homeAddress) + ": code " + code);
+  }
+
   void malformed(UdpDatagram from, String what) {
     report(from, "malformed", what);
   }

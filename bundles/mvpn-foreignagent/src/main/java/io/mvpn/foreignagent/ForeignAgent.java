@@ -3,6 +3,7 @@ package io.mvpn.foreignagent;
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.Prefix;
 import io.mvpn.api.events.SecurityEvents;
+import io.mvpn.api.link.LinkKeyService;
 import io.mvpn.api.mobility.CounterStore;
 import io.mvpn.api.mobility.VisitorStore;
 import io.mvpn.api.time.Scheduler;
@@ -138,6 +139,7 @@ public final class ForeignAgent implements ForeignAgentService {
   private int sequence;
   private final AgentCounters counters;
   private AgentEvents events;
+  private LinkLogin linkLogin; // null: no RFC 4721 challenge/response
 
   /** An agent whose visitors live and die with it. */
   public ForeignAgent(Config config, Vrf access, Interface accessInterface, Vrf uplink) {
@@ -160,6 +162,15 @@ public final class ForeignAgent implements ForeignAgentService {
   /** Where refused registrations are reported (failed authentication, unreadable requests). */
   public void reportTo(SecurityEvents securityEvents) {
     this.events = new AgentEvents(securityEvents, config.careOf());
+  }
+
+  /**
+   * Requires every registration to log in with the key layer 2 established (RFC 4721 MN-AAA), from
+   * the next advertisement on. Returns the login's counters.
+   */
+  public LinkLogin requireLinkLogin(LinkKeyService linkKeys) {
+    linkLogin = new LinkLogin(linkKeys);
+    return linkLogin;
   }
 
   /** Takes over stored visitors, then serves the access link and the uplink. */
@@ -226,6 +237,11 @@ public final class ForeignAgent implements ForeignAgentService {
     return counters.dropped.get();
   }
 
+  @Override
+  public long nanoTime() {
+    return scheduler.nanoTime();
+  }
+
   // ---- advertisements -------------------------------------------------------------------------
 
   /** Sends an agent advertisement now and schedules the next one. */
@@ -244,6 +260,9 @@ public final class ForeignAgent implements ForeignAgentService {
     sequence = AgentAdvertisement.nextSequence(sequence);
     ByteBuf extension = ad.encode(access.alloc());
     try {
+      if (linkLogin != null) {
+        linkLogin.appendChallenge(extension);
+      }
       int lifetime =
           (int) Math.min(0xFFFF, 3 * config.advertisementIntervalNanos() / 1_000_000_000L + 1);
       ByteBuf datagram =
@@ -301,6 +320,12 @@ public final class ForeignAgent implements ForeignAgentService {
     if (mnHa == null) {
       counters.dropped
           .increment(); // the home agent would refuse it; RFC 5944 §3.7.2.1 lets us drop it
+      return;
+    }
+    int login = linkLogin == null ? 0 : linkLogin.check(request, station);
+    if (login != 0) {
+      events.loginRefused(udp, request.homeAddress(), login);
+      deny(request, station, udp.sourcePort(), login, 0);
       return;
     }
     // With an MN-FA association the request must carry a valid MN-FA extension (§3.7.2.1).
@@ -450,8 +475,7 @@ public final class ForeignAgent implements ForeignAgentService {
     if (p == null
         || (p.identification() & 0xFFFFFFFFL) != (reply.identification() & 0xFFFFFFFFL)
         || scheduler.nanoTime() - p.createdAt() > PENDING_NANOS) {
-      counters.dropped
-          .increment(); // RFC 5944 §3.7.3: a reply matching no pending request is dropped
+      counters.dropped.increment(); // RFC 5944 §3.7.3: a reply matching no pending request
       return;
     }
     pending.remove(key);
@@ -480,6 +504,8 @@ public final class ForeignAgent implements ForeignAgentService {
       } else {
         int lifetime = Math.min(reply.lifetime(), config.maxLifetimeSeconds());
         long expires = scheduler.nanoTime() + TimeUnit.SECONDS.toNanos(lifetime);
+        // The station must outlive the binding, whatever the link's ageing says.
+        accessInterface.transport().holdStation(p.station(), expires);
         visitors.accept(
             new Visitor(
                 Ipv4Address.of(reply.homeAgent()),
@@ -530,8 +556,6 @@ public final class ForeignAgent implements ForeignAgentService {
             64);
     accessInterface.transmitToStation(datagram, station);
   }
-
-  // ---- tunnels --------------------------------------------------------------------------------
 
   /** A datagram a home agent tunnelled to our care-of address, for one of our visitors. */
   private void fromTunnel(Vrf vrf, Interface in, Ipv4Packet outer) {

@@ -19,4 +19,7 @@ public interface ForeignAgentService {
   long reverseTunnelled();
 
   long dropped();
+
+  /** The agent's clock, on which its visitors' expiries count. */
+  long nanoTime();
 }

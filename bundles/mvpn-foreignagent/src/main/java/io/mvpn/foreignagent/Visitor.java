@@ -13,4 +13,10 @@ public record Visitor(
     int station,
     int sourcePort,
     int lifetimeSeconds,
-    long expiresAtNanos) {}
+    long expiresAtNanos) {
+
+  /** Whole seconds of its registration left at {@code nowNanos} on the agent's clock. */
+  public long remainingSeconds(long nowNanos) {
+    return Math.max(0, (expiresAtNanos - nowNanos) / 1_000_000_000L);
+  }
+}

@@ -74,7 +74,8 @@ final class VisitorList {
     long key = pair(homeAgent, homeAddress);
     Visitor gone = byHome.remove(key);
     if (gone != null) {
-      byStation.remove(pair(gone.station(), homeAddress));
+      // Only its own entry: another tenant's node with this home address may hold the station now.
+      byStation.remove(pair(gone.station(), homeAddress), gone);
     }
     Scheduler.Timer t = expiry.remove(key);
     if (t != null) {
@@ -130,7 +131,9 @@ final class VisitorList {
     long key = pair(homeAgent, homeAddress);
     Visitor replaced = byHome.put(key, v);
     if (replaced != null) {
-      byStation.remove(pair(replaced.station(), homeAddress));
+      // Two tenants' nodes may share a home address; a stale station of one must not unhook the
+      // other, which may have registered from that station since.
+      byStation.remove(pair(replaced.station(), homeAddress), replaced);
     }
     byStation.put(pair(v.station(), homeAddress), v);
     Scheduler.Timer old =

@@ -66,6 +66,16 @@ final class ForwardingCache {
     return false;
   }
 
+  /** The binding of a home address to a care-of address, or null. */
+  Binding binding(int homeAddress, int careOf) {
+    for (Binding b : bindings(homeAddress)) {
+      if (b.careOfAddress().toInt() == careOf) {
+        return b;
+      }
+    }
+    return null;
+  }
+
   boolean isBound(int homeAddress) {
     return byHome.containsKey(homeAddress);
   }

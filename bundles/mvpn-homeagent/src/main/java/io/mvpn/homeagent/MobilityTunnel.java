@@ -6,6 +6,7 @@ import io.mvpn.net.DropReason;
 import io.mvpn.net.EncapsulatingTransport;
 import io.mvpn.net.TunnelEntry;
 import io.mvpn.net.Vrf;
+import io.mvpn.net.dispatch.InnerTunnelSecurity;
 import io.mvpn.packet.MalformedPacketException;
 import io.mvpn.packet.ipip.IpInIp;
 import io.mvpn.packet.ipv4.Ipv4Packet;
@@ -23,6 +24,7 @@ final class MobilityTunnel extends EncapsulatingTransport {
   private final ForwardingCache bindings;
   private final UdpTunnels udpTunnels;
   private final RegistrationStats stats;
+  private InnerTunnelSecurity security = InnerTunnelSecurity.NONE;
 
   MobilityTunnel(
       Ipv4Address address,
@@ -38,6 +40,15 @@ final class MobilityTunnel extends EncapsulatingTransport {
     this.stats = stats;
   }
 
+  /** The IPsec layer inside the tunnel (claim 24): asked about every datagram both ways. */
+  void protectWith(InnerTunnelSecurity security) {
+    this.security = security;
+  }
+
+  InnerTunnelSecurity security() {
+    return security;
+  }
+
   @Override
   protected void forward(Ipv4Packet inner, int homeAddress) {
     Binding[] current = bindings.bindings(homeAddress);
@@ -45,13 +56,23 @@ final class MobilityTunnel extends EncapsulatingTransport {
       owner().counters().onDrop(DropReason.NO_ROUTE);
       return;
     }
-    for (Binding b : current) {
-      stats.onTunnelledToNode(inner.totalLength());
-      if (b.encapsulation() == Binding.Encapsulation.UDP) {
-        udpTunnels.send(b.source(), b.sourcePort(), inner, owner());
-      } else {
-        TunnelEntry.sendIpInIp(
-            publicVrf, address.toInt(), b.careOfAddress().toInt(), inner, owner());
+    Ipv4Packet sent = security.protect(inner);
+    if (sent == null) {
+      return;
+    }
+    try {
+      for (Binding b : current) {
+        stats.onTunnelledToNode(sent.totalLength());
+        if (b.encapsulation() == Binding.Encapsulation.UDP) {
+          udpTunnels.send(b.source(), b.sourcePort(), sent, owner());
+        } else {
+          TunnelEntry.sendIpInIp(
+              publicVrf, address.toInt(), b.careOfAddress().toInt(), sent, owner());
+        }
+      }
+    } finally {
+      if (sent != inner) {
+        sent.datagram().release();
       }
     }
   }
@@ -69,6 +90,10 @@ final class MobilityTunnel extends EncapsulatingTransport {
     if (!bindings.isTunnelSource(inner.source(), outer.source()) || inner.ttl() == 0) {
       stats.onTunnelled(false);
       owner().vrf().counters().onDrop(DropReason.NO_ROUTE);
+      return;
+    }
+    if (!security.admits(inner)) {
+      stats.onTunnelled(false);
       return;
     }
     stats.onTunnelled(inner.totalLength());

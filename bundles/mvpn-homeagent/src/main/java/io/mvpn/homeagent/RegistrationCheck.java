@@ -10,8 +10,10 @@ import io.mvpn.packet.mip.RegistrationRequest;
 import io.mvpn.packet.mip.ReplyCode;
 import io.mvpn.packet.mip.UdpTunnel;
 import io.netty.buffer.ByteBuf;
-import java.util.HashMap;
-import java.util.Map;
+import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.collection.IntObjectMap;
+import io.netty.util.collection.LongObjectHashMap;
+import io.netty.util.collection.LongObjectMap;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -94,8 +96,10 @@ public final class RegistrationCheck {
   }
 
   private final HomeAgentConfig config;
-  private final Map<Integer, Map<Long, MobilitySecurityAssociation>> keys = new HashMap<>();
-  private final Map<Integer, MobilitySecurityAssociation> foreignAgents = new HashMap<>();
+  // Keyed by primitive addresses and SPIs: a lookup per request boxes nothing.
+  private final IntObjectMap<LongObjectMap<MobilitySecurityAssociation>> keys =
+      new IntObjectHashMap<>();
+  private final IntObjectMap<MobilitySecurityAssociation> foreignAgents = new IntObjectHashMap<>();
 
   public RegistrationCheck(HomeAgentConfig config) {
     this.config = config;
@@ -103,7 +107,12 @@ public final class RegistrationCheck {
       foreignAgents.put(k.peer().toInt(), k.toAssociation());
     }
     for (AssociationSpec k : config.keys()) {
-      keys.computeIfAbsent(k.peer().toInt(), h -> new HashMap<>()).put(k.spi(), k.toAssociation());
+      LongObjectMap<MobilitySecurityAssociation> forNode = keys.get(k.peer().toInt());
+      if (forNode == null) {
+        forNode = new LongObjectHashMap<>(2);
+        keys.put(k.peer().toInt(), forNode);
+      }
+      forNode.put(k.spi(), k.toAssociation());
     }
   }
 
@@ -251,7 +260,7 @@ public final class RegistrationCheck {
     if (first == null || first.type() != MipConstants.EXT_MN_HA_AUTH) {
       return null;
     }
-    Map<Long, MobilitySecurityAssociation> forNode = keys.get(request.homeAddress());
+    LongObjectMap<MobilitySecurityAssociation> forNode = keys.get(request.homeAddress());
     MobilitySecurityAssociation sa =
         forNode == null ? null : forNode.get(first.spi() & 0xFFFFFFFFL);
     return sa != null && sa.verify(request, first) ? sa : null;

@@ -67,7 +67,7 @@ final class RegistrationReplier {
     if (verdict.faHa() != null) {
       builder.authenticate(MipConstants.EXT_FA_HA_AUTH, verdict.faHa());
     }
-    if (!verdict.accepted()) {
+    if (!verdict.accepted() && LOG.isDebugEnabled()) {
       LOG.debug(
           "{}: {} -> {}",
           address,

@@ -6,6 +6,7 @@ import io.mvpn.packet.mip.ReplyCode;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * What a home agent did with registrations: replies by code, and drops by reason. With a {@link
@@ -26,6 +27,9 @@ public final class RegistrationStats {
   private final Counter tunnelledAcceptedBytes;
   private final Counter tunnelledSent;
   private final Counter tunnelledSentBytes;
+  private final Counter shedOverload;
+  // Reply codes are one byte: each code's counter is looked up (and named) once, not per reply.
+  private final AtomicReferenceArray<Counter> byReplyCode = new AtomicReferenceArray<>(256);
 
   /** Counters of the engine's own. */
   public RegistrationStats() {
@@ -40,6 +44,7 @@ public final class RegistrationStats {
     this.tunnelledAcceptedBytes = counter("tunnelled-accepted-bytes");
     this.tunnelledSent = counter("tunnelled-sent");
     this.tunnelledSentBytes = counter("tunnelled-sent-bytes");
+    this.shedOverload = counter("shed-overload");
   }
 
   /** The scope of a tenant's home agent counters in the store. */
@@ -53,11 +58,24 @@ public final class RegistrationStats {
   }
 
   void onReply(int code) {
-    counter(REPLY + code).increment();
+    if (code < 0 || code >= byReplyCode.length()) {
+      counter(REPLY + code).increment();
+      return;
+    }
+    Counter c = byReplyCode.get(code);
+    if (c == null) {
+      c = counter(REPLY + code);
+      byReplyCode.set(code, c);
+    }
+    c.increment();
   }
 
   void onMalformed() {
     counter("dropped-malformed").increment();
+  }
+
+  void onShedOverload() {
+    shedOverload.increment();
   }
 
   void onUnknownExtension() {
@@ -115,6 +133,11 @@ public final class RegistrationStats {
 
   public long malformedDropped() {
     return counter("dropped-malformed").get();
+  }
+
+  /** Requests dropped unread because the home agent was over its registration budget. */
+  public long shedOverload() {
+    return shedOverload.get();
   }
 
   public long unknownExtensionDropped() {

@@ -4,6 +4,7 @@ import io.mvpn.api.Ipv4Address;
 import io.mvpn.net.Interface;
 import io.mvpn.net.TunnelEntry;
 import io.mvpn.net.Vrf;
+import io.mvpn.net.dispatch.InnerTunnelSecurity;
 import io.mvpn.packet.MalformedPacketException;
 import io.mvpn.packet.icmp.IcmpBuilder;
 import io.mvpn.packet.icmp.IcmpMessage;
@@ -42,7 +43,7 @@ final class UdpTunnels {
    * Tunnel data from a mobile node: its datagram goes into {@code tunnel} (the tenant side), or a
    * keepalive is answered. Only from the address and port its UDP binding was made from.
    */
-  void received(Vrf vrf, UdpDatagram datagram, Interface tunnel) {
+  void received(Vrf vrf, UdpDatagram datagram, Interface tunnel, InnerTunnelSecurity security) {
     Ipv4Packet inner;
     try {
       inner = Ipv4Packet.parse(UdpTunnel.dataPayload(datagram.payload()));
@@ -57,11 +58,16 @@ final class UdpTunnels {
       stats.onTunnelled(false);
       return;
     }
-    stats.onTunnelled(inner.totalLength());
     if (inner.destination() == address.toInt() && inner.protocol() == IpProtocol.ICMP) {
+      stats.onTunnelled(inner.totalLength());
       keepalive(datagram, inner);
       return;
     }
+    if (!security.admits(inner)) {
+      stats.onTunnelled(false);
+      return;
+    }
+    stats.onTunnelled(inner.totalLength());
     tunnel.receive(inner.datagram().retainedSlice());
   }
 

@@ -12,6 +12,7 @@ import io.mvpn.net.DropReason;
 import io.mvpn.net.Interface;
 import io.mvpn.net.Route;
 import io.mvpn.net.Vrf;
+import io.mvpn.net.dispatch.InnerTunnelSecurity;
 import io.mvpn.packet.MalformedPacketException;
 import io.mvpn.packet.ipv4.Ipv4Packet;
 import io.mvpn.packet.mip.MipConstants;
@@ -50,11 +51,16 @@ public final class VirtualHomeAgent implements HomeAgent {
   private final UdpTunnels udpTunnels;
   private final SecurityInformationUpdates updates;
   private final RegistrationReplier replier;
-  private final LongObjectMap<Scheduler.Timer> expiryTimers = new LongObjectHashMap<>();
+  private final LongObjectMap<Expiry> expiryTimers = new LongObjectHashMap<>();
   private final RegistrationStats stats;
+  private RegistrationAdmission admission;
   private RegistrationEvents events;
   private Interface tunnel;
   private MobilityTunnel mobilityTunnel;
+
+  /** The tenant's inner IPsec: kept here, as each start makes a new tunnel that must ask it. */
+  private InnerTunnelSecurity innerSecurity = InnerTunnelSecurity.NONE;
+
   private io.mvpn.net.Registration homeSide;
 
   /**
@@ -93,6 +99,16 @@ public final class VirtualHomeAgent implements HomeAgent {
     this.updates = new SecurityInformationUpdates(config, publicVrf, this::ntpSeconds);
     this.replier = new RegistrationReplier(config.address(), publicVrf, stats, updates);
     this.events = new RegistrationEvents(SecurityEvents.NONE, config.tenant().value());
+    this.admission = new RegistrationAdmission(scheduler, RegistrationAdmission.DEFAULT_PER_SECOND);
+  }
+
+  /** Takes on at most {@code perSecond} registration requests a second, refreshes first. */
+  public void admitAtMost(int perSecond) {
+    this.admission = new RegistrationAdmission(scheduler, perSecond);
+  }
+
+  public RegistrationAdmission admission() {
+    return admission;
   }
 
   /** Where refused registrations are reported (authentication failures, replays, bad input). */
@@ -130,9 +146,21 @@ public final class VirtualHomeAgent implements HomeAgent {
     return tunnel;
   }
 
+  /**
+   * IPsec inside the tunnel (seed 002 claim 24): asked about every datagram the tunnel carries,
+   * both ways, from now on, a restart included ({@code null}: none).
+   */
+  public void protectInnerWith(InnerTunnelSecurity security) {
+    innerSecurity = security == null ? InnerTunnelSecurity.NONE : security;
+    if (mobilityTunnel != null) {
+      mobilityTunnel.protectWith(innerSecurity);
+    }
+  }
+
   /** Opens the tunnel interface and restores cache, routes, claims and timers from the store. */
   public void start() {
     mobilityTunnel = new MobilityTunnel(config.address(), publicVrf, bindings, udpTunnels, stats);
+    mobilityTunnel.protectWith(innerSecurity);
     tunnel = tenantVrf.addInterface("mip-" + config.tenant(), config.address(), 32, mobilityTunnel);
     // A mobile node back home deregisters from inside the tenant's network.
     homeSide = tenantVrf.bindUdp(MipConstants.PORT, this::registration);
@@ -152,7 +180,7 @@ public final class VirtualHomeAgent implements HomeAgent {
 
   /** Closes the tunnel interface and stops timers; bindings stay in the store. */
   public void stop() {
-    expiryTimers.values().forEach(Scheduler.Timer::cancel);
+    expiryTimers.values().forEach(e -> e.timer.cancel());
     expiryTimers.clear();
     bindings.forEach(b -> withdraw(b.homeAddress()));
     if (homeSide != null) {
@@ -172,14 +200,26 @@ public final class VirtualHomeAgent implements HomeAgent {
   public void registration(Vrf vrf, Interface ingress, UdpDatagram datagram) {
     ByteBuf payload = datagram.payload();
     if (UdpTunnel.isData(payload)) {
-      udpTunnels.received(vrf, datagram, tunnel);
+      MobilityTunnel current = mobilityTunnel;
+      udpTunnels.received(
+          vrf, datagram, tunnel, current == null ? InnerTunnelSecurity.NONE : current.security());
       return;
     }
     RegistrationRequest request;
     try {
       request = RegistrationRequest.parse(payload);
     } catch (MalformedPacketException e) {
-      apply(vrf, datagram, null, check.unparsable(payload));
+      if (admission.admitNew()) {
+        apply(vrf, datagram, null, check.unparsable(payload));
+      } else {
+        stats.onMalformed(); // over budget: no reply, but still counted by what it is
+      }
+      return;
+    }
+    // Over budget: silently dropped (RFC 5944 §3.8.2.1 allows it; the node retransmits with
+    // back-off). A 130 reply would cost the same work again and reflect floods from forged sources.
+    int home = request.homeAddress();
+    if (!admitted(bindings.isBound(home) ? admission.admitRefresh(home) : admission.admitNew())) {
       return;
     }
     Verdict verdict =
@@ -189,6 +229,14 @@ public final class VirtualHomeAgent implements HomeAgent {
             store.lastIdentification(config.tenant(), Ipv4Address.of(request.homeAddress())),
             ntpSeconds());
     apply(vrf, datagram, request, verdict);
+  }
+
+  private boolean admitted(boolean admitted) {
+    if (admitted) {
+      return true;
+    }
+    stats.onShedOverload();
+    return false;
   }
 
   /** Carries out a verdict: authenticated, fresh and well-formed only now does state change. */
@@ -261,11 +309,16 @@ public final class VirtualHomeAgent implements HomeAgent {
     if (verdict.simultaneous()) {
       bindings.put(binding);
     } else {
+      long key = timerKey(binding);
       for (Binding old : bindings.replaceAll(binding)) {
-        cancelExpiry(old);
+        if (timerKey(old) != key) {
+          cancelExpiry(old);
+        }
       }
     }
     armExpiry(binding);
+    // Every accepted registration stands in again: the home link may have come up (or been
+    // replaced) after the first binding, and its proxy ARP entry must follow it.
     standIn(home);
   }
 
@@ -315,30 +368,65 @@ public final class VirtualHomeAgent implements HomeAgent {
     return ((long) b.homeAddress().toInt() << 32) | (b.careOfAddress().toInt() & 0xFFFFFFFFL);
   }
 
+  /**
+   * Makes sure the binding's expiry is timed. A renewal keeps the timer its care-of address has, if
+   * that one falls due first: when it does, it finds the renewed binding and times the rest, so a
+   * node renewing every few minutes costs one timer per lifetime rather than one per registration.
+   */
   private void armExpiry(Binding b) {
-    cancelExpiry(b);
-    if (b.expiresAtNanos() == Long.MAX_VALUE) {
+    long key = timerKey(b);
+    Expiry current = expiryTimers.get(key);
+    if (current != null && current.dueNanos <= b.expiresAtNanos()) {
       return;
     }
-    long key = timerKey(b);
-    expiryTimers.put(
-        key,
+    cancelExpiry(b);
+    if (b.expiresAtNanos() != Long.MAX_VALUE) {
+      time(key, b.expiresAtNanos());
+    }
+  }
+
+  private void time(long key, long dueNanos) {
+    Expiry expiry = new Expiry(dueNanos);
+    expiry.timer =
         scheduler.schedule(
-            b.expiresAtNanos() - scheduler.nanoTime(),
-            TimeUnit.NANOSECONDS,
-            () -> {
-              expiryTimers.remove(key);
-              bindings.remove(b.homeAddress(), b.careOfAddress());
-              if (!bindings.isBound(b.homeAddress().toInt())) {
-                withdraw(b.homeAddress());
-              }
-            }));
+            dueNanos - scheduler.nanoTime(), TimeUnit.NANOSECONDS, () -> expire(key));
+    expiryTimers.put(key, expiry);
+  }
+
+  /** A binding's timer fell due: it goes, unless a renewal has moved its expiry on. */
+  private void expire(long key) {
+    expiryTimers.remove(key);
+    int home = (int) (key >>> 32);
+    Binding b = bindings.binding(home, (int) key);
+    if (b == null) {
+      return;
+    }
+    if (b.expiresAtNanos() > scheduler.nanoTime()) {
+      if (b.expiresAtNanos() != Long.MAX_VALUE) {
+        time(key, b.expiresAtNanos());
+      }
+      return;
+    }
+    bindings.remove(b.homeAddress(), b.careOfAddress());
+    if (!bindings.isBound(home)) {
+      withdraw(b.homeAddress());
+    }
   }
 
   private void cancelExpiry(Binding b) {
-    Scheduler.Timer t = expiryTimers.remove(timerKey(b));
+    Expiry t = expiryTimers.remove(timerKey(b));
     if (t != null) {
-      t.cancel();
+      t.timer.cancel();
+    }
+  }
+
+  /** A binding's expiry timer and when it falls due. */
+  private static final class Expiry {
+    final long dueNanos;
+    Scheduler.Timer timer;
+
+    Expiry(long dueNanos) {
+      this.dueNanos = dueNanos;
     }
   }
 

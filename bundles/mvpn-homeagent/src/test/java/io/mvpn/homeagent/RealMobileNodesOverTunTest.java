@@ -7,7 +7,9 @@ import io.mvpn.api.MvpnId;
 import io.mvpn.api.Prefix;
 import io.mvpn.api.config.ConfigList;
 import io.mvpn.api.mobility.Binding;
+import io.mvpn.api.testing.ShippedConfiguration;
 import io.mvpn.dispatcher.Dispatcher;
+import io.mvpn.homeagent.lab.LeakWatch;
 import io.mvpn.net.Interface;
 import io.mvpn.net.Vrf;
 import io.mvpn.net.time.EventLoopScheduler;
@@ -21,7 +23,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -273,6 +274,71 @@ class RealMobileNodesOverTunTest {
             });
   }
 
+  /**
+   * The soak on the TUN data path, in real time: scapy's node for acme registers and pings its home
+   * host through the tunnel, 40 echoes a run, run after run for {@code mvpn.tunSoak.seconds} (60;
+   * docs/benchmarks.md runs 1800), each run registering again with a newer identification and
+   * checking every answer. The heap after GC is sampled every {@code mvpn.tunSoak.sampleSeconds}:
+   * from the first sample to the last it may grow by less than 8 MiB; Netty's leak detector at
+   * PARANOID must report nothing.
+   */
+  @Test
+  void aNodePingingThroughTheTunDataPathRunAfterRunLeavesTheHeapFlatAndLeaksNoBuffer()
+      throws Exception {
+    NetnsLab.requireRootWithScapy();
+    long seconds = Long.getLong("mvpn.tunSoak.seconds", 60);
+    long sampleNanos = TimeUnit.SECONDS.toNanos(Long.getLong("mvpn.tunSoak.sampleSeconds", 10));
+    try (LeakWatch watch = new LeakWatch()) {
+      publicLink();
+      Site acme = site("acme", "203.0.113.61", 40, 0, 0);
+      String access = lab.namespace("access");
+      lab.moveInto(publicDevice, access, acme.careOf() + "/24");
+      lab.in(access, "ip", "route", "add", "198.51.100.0/24", "dev", publicDevice);
+      RegistrationStats stats = homeAgents(acme).get(0).stats();
+      List<String> curve = new ArrayList<>();
+      List<Long> heap = new ArrayList<>();
+      long started = System.nanoTime();
+      long sampled = started;
+      int runs = 0;
+      while (System.nanoTime() - started < TimeUnit.SECONDS.toNanos(seconds)) {
+        long ntpSeconds = System.currentTimeMillis() / 1000 + MipConstants.NTP_UNIX_OFFSET_SECONDS;
+        Path output = Files.createTempFile("mvpn-tun-soak-node", ".txt");
+        Process node = node("ipip", access, acme, (ntpSeconds << 32) | ++runs, output);
+        assertThat(node.waitFor(60, TimeUnit.SECONDS)).as("run %d", runs).isTrue();
+        List<String> printed = Files.readAllLines(output);
+        Files.delete(output);
+        assertThat(node.exitValue()).as("run %d: %s", runs, printed).isZero();
+        assertThat(printed).containsExactlyElementsOf(expectedNodeLines(acme));
+        if (System.nanoTime() - sampled >= sampleNanos) {
+          sampled = System.nanoTime();
+          heap.add(LeakWatch.heapAfterGc());
+          curve.add(
+              "| %d | %d | %.2f |"
+                  .formatted(
+                      (sampled - started) / 1_000_000_000L,
+                      runs * acme.pings(),
+                      heap.get(heap.size() - 1) / 1048576.0));
+        }
+      }
+      List<String> leaks = watch.leaks();
+      String report =
+          "| seconds | echoes answered | heap after GC MiB |\n"
+              + String.join("\n", curve)
+              + "\nruns %d, registrations %d, tunnelled %d; leaks %d"
+                  .formatted(
+                      runs,
+                      onLoop(publicVrf, stats::accepted),
+                      onLoop(publicVrf, stats::tunnelledAccepted),
+                      leaks.size());
+      System.out.println(report);
+      assertThat(leaks).as(report).isEmpty();
+      assertThat(onLoop(publicVrf, stats::accepted)).isEqualTo(runs);
+      assertThat(onLoop(publicVrf, stats::tunnelledRefused)).isZero();
+      assertThat(heap).as(report).hasSizeGreaterThan(1);
+      assertThat(heap.get(heap.size() - 1) - heap.get(0)).as(report).isLessThan(8L << 20);
+    }
+  }
+
   /** The public VRF with its Internet-side interface on a TUN device, not yet moved anywhere. */
   private void publicLink() throws Exception {
     publicVrf = vrf("public");
@@ -346,11 +412,7 @@ class RealMobileNodesOverTunTest {
   }
 
   private static Properties cfg(String file) throws IOException {
-    Properties p = new Properties();
-    try (Reader r = Files.newBufferedReader(ETC.resolve(file))) {
-      p.load(r);
-    }
-    return p;
+    return ShippedConfiguration.cfg(ETC, file);
   }
 
   /** scapy's mobile node for a site, run in the access namespace; its output goes to a file. */

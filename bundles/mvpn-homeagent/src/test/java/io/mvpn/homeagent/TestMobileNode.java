@@ -38,16 +38,7 @@ final class TestMobileNode {
     this.careOf = careOf;
     this.homeAgent = homeAgent;
     this.sa = sa;
-    vrf.bindUdp(
-        MipConstants.PORT,
-        (v, in, udp) -> {
-          try {
-            // Keep a copy: the reply's buffer is valid only during the call.
-            replies.add(RegistrationReply.parse(Unpooled.copiedBuffer(udp.payload())));
-          } catch (MalformedPacketException e) {
-            throw new AssertionError(e);
-          }
-        });
+    collectReplies(vrf, replies);
     vrf.registerProtocol(
         IpProtocol.IPIP,
         (v, in, outer) -> {
@@ -68,6 +59,20 @@ final class TestMobileNode {
                     + " "
                     + what
                     + "]");
+          } catch (MalformedPacketException e) {
+            throw new AssertionError(e);
+          }
+        });
+  }
+
+  /** Parses every registration reply that reaches {@code vrf}'s port 434 into {@code replies}. */
+  static void collectReplies(Vrf vrf, List<RegistrationReply> replies) {
+    vrf.bindUdp(
+        MipConstants.PORT,
+        (v, in, udp) -> {
+          try {
+            // Keep a copy: the reply's buffer is valid only during the call.
+            replies.add(RegistrationReply.parse(Unpooled.copiedBuffer(udp.payload())));
           } catch (MalformedPacketException e) {
             throw new AssertionError(e);
           }

@@ -154,6 +154,28 @@ class VirtualHomeAgentTest {
   }
 
   @Test
+  void aRenewedBindingLastsItsNewLifetimeAndAShortenedOneEndsEarly() throws Exception {
+    acmeMn.register(30);
+    lab.run();
+    lab.lab.time().advance(20, TimeUnit.SECONDS);
+    acmeMn.register(30); // renewed at 20 s: now good until 50 s
+    lab.run();
+
+    lab.lab.time().advance(15, TimeUnit.SECONDS); // 35 s: past the first lifetime
+    assertThat(lab.store.size()).isEqualTo(1);
+    assertThat(lab.vrf("appliance", "acme").lookup(MN_HOME).prefix().length()).isEqualTo(32);
+    acmeMn.pingHomeHost(3);
+    lab.run();
+    assertThat(acmeMn.received).hasSize(1);
+
+    acmeMn.register(5); // shortened at 35 s: ends at 40 s, before the timer of the renewal
+    lab.run();
+    lab.lab.time().advance(6, TimeUnit.SECONDS);
+    assertThat(lab.store.size()).isZero();
+    assertThat(lab.vrf("appliance", "acme").lookup(MN_HOME).prefix().length()).isEqualTo(16);
+  }
+
+  @Test
   void lifetimeIsCappedAtTheMaximum() {
     acmeMn.register(5000);
     lab.run();

@@ -3,8 +3,13 @@ package io.mvpn.homeagent.internal;
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.MvpnId;
 import io.mvpn.api.config.ConfigList;
+import io.mvpn.api.config.ConfigurationCheck;
+import io.mvpn.api.config.ConfigurationErrors;
+import io.mvpn.api.config.ServiceProperties;
 import io.mvpn.api.events.SecurityEvents;
 import io.mvpn.api.events.SecurityEventsRelay;
+import io.mvpn.api.keys.ConfiguredKeys;
+import io.mvpn.api.keys.KeyService;
 import io.mvpn.api.metrics.MetricSink;
 import io.mvpn.api.metrics.MetricSource;
 import io.mvpn.api.mobility.BindingStore;
@@ -12,6 +17,7 @@ import io.mvpn.api.mobility.CounterStore;
 import io.mvpn.api.tenant.Tenant;
 import io.mvpn.homeagent.HomeAgent;
 import io.mvpn.homeagent.HomeAgentConfig;
+import io.mvpn.homeagent.RegistrationAdmission;
 import io.mvpn.homeagent.RegistrationStats;
 import io.mvpn.homeagent.SecurityGatewaySpec;
 import io.mvpn.homeagent.VirtualHomeAgent;
@@ -23,6 +29,11 @@ import io.mvpn.packet.ipv4.Ipv4Packet;
 import io.mvpn.packet.mip.AssociationSpec;
 import io.mvpn.packet.udp.UdpDatagram;
 import java.util.List;
+import java.util.Map;
+import org.osgi.annotation.bundle.Capability;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -30,6 +41,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -39,13 +51,23 @@ import org.slf4j.LoggerFactory;
 /**
  * One tenant's virtual home agent, made from {@code etc/io.mvpn.homeagent-<tenant>.cfg}. It binds
  * its tenant's service (the {@code tenant.target} filter), so it comes up when the tenant does and
- * goes with it, and registers as a {@link TunnelEndpoint} for the dispatcher.
+ * goes with it, and registers as a {@link TunnelEndpoint} for the dispatcher. Its keys are inline
+ * hex or {@code keystore:ALIAS}, read from the {@link KeyService} on activation; a key it cannot
+ * read refuses the configuration in one ERROR line (listed by {@code mvpn:info}) and registers
+ * nothing, which is why it registers its services by hand.
  */
+// Registered by hand, only for a configuration that reads: said here for resolvers.
+@Capability(
+    namespace = "osgi.service",
+    attribute =
+        "objectClass:List<String>=\"io.mvpn.homeagent.HomeAgent,"
+            + "io.mvpn.net.dispatch.TunnelEndpoint,io.mvpn.api.metrics.MetricSource\"",
+    uses = {HomeAgent.class, TunnelEndpoint.class, MetricSource.class})
 @Component(
     configurationPid = HomeAgentInstance.PID,
     configurationPolicy = ConfigurationPolicy.REQUIRE,
     immediate = true,
-    service = {HomeAgent.class, TunnelEndpoint.class, MetricSource.class})
+    service = {})
 @Designate(ocd = HomeAgentInstance.Config.class, factory = true)
 public final class HomeAgentInstance implements HomeAgent, MetricSource {
 
@@ -73,18 +95,20 @@ public final class HomeAgentInstance implements HomeAgent, MetricSource {
 
     @AttributeDefinition(
         name = "Mobile nodes",
-        description = "MN-HA associations, each HOME_ADDRESS SPI hmac-md5|hmac-sha256 HEXKEY")
+        description =
+            "MN-HA associations, each HOME_ADDRESS SPI hmac-md5|hmac-sha256 keystore:ALIAS|HEXKEY")
     String[] mobileNodes() default {};
 
     @AttributeDefinition(
         name = "Foreign agents",
-        description = "FA-HA associations, each FA_ADDRESS SPI hmac-md5|hmac-sha256 HEXKEY")
+        description =
+            "FA-HA associations, each FA_ADDRESS SPI hmac-md5|hmac-sha256 keystore:ALIAS|HEXKEY")
     String[] foreignAgents() default {};
 
     @AttributeDefinition(
         name = "Security gateways",
         description =
-            "Gateway-HA associations for seed 001's SIU, each GATEWAY_ADDRESS SPI ALGORITHM HEXKEY;"
+            "Gateway-HA associations for seed 001's SIU, each GATEWAY_ADDRESS SPI ALGORITHM keystore:ALIAS|HEXKEY;"
                 + " requests from the tenant's home realms on the public side came through them")
     String[] securityGateways() default {};
 
@@ -93,6 +117,13 @@ public final class HomeAgentInstance implements HomeAgent, MetricSource {
 
     @AttributeDefinition(name = "Timestamp tolerance (s)", description = "RFC 5944 §5.7: > 3")
     int replayTolerance() default 7;
+
+    @AttributeDefinition(
+        name = "Registrations per second",
+        description =
+            "Requests worked on per second at most (a quarter kept for bound nodes' refreshes);"
+                + " the excess is dropped unread and counted as shed_overload")
+    int maxRegistrationsPerSecond() default RegistrationAdmission.DEFAULT_PER_SECOND;
   }
 
   @Reference FabricService fabric;
@@ -107,6 +138,25 @@ public final class HomeAgentInstance implements HomeAgent, MetricSource {
   @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
   volatile SecurityEvents boundEvents;
 
+  /**
+   * Waited for, read on activation only: a new key service (a keystore reopened, its bundle
+   * updated) does not restart the home agent; a changed key counts from its next activation.
+   */
+  @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+  volatile KeyService keyService;
+
+  private final ConfigurationCheck check = new ConfigurationCheck();
+  private ServiceRegistration<?> registration;
+
+  @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+  void bindErrors(ConfigurationErrors errors) {
+    check.bind(errors);
+  }
+
+  void unbindErrors(ConfigurationErrors errors) {
+    check.unbind(errors);
+  }
+
   /** Where the engines report what they refuse. */
   private final SecurityEventsRelay securityEvents = new SecurityEventsRelay(() -> boundEvents);
 
@@ -114,21 +164,49 @@ public final class HomeAgentInstance implements HomeAgent, MetricSource {
   private Vrf publicVrf;
   private HomeAgentMetrics metrics;
 
-  /** Comma-separated or multi-valued ADDRESS SPI ALGORITHM HEXKEY entries. */
-  private static List<AssociationSpec> associations(String[] values) {
-    return ConfigList.items(values).stream().map(AssociationSpec::parse).toList();
+  /** The three key lists as the engine takes them. */
+  record Associations(
+      List<AssociationSpec> mobileNodes,
+      List<AssociationSpec> foreignAgents,
+      List<AssociationSpec> securityGateways) {
+
+    /** Reads each list's ADDRESS SPI ALGORITHM KEY entries, the keys through the keystore. */
+    static Associations read(Config config, ConfiguredKeys keys) {
+      return new Associations(
+          associations("mobileNodes", config.mobileNodes(), keys),
+          associations("foreignAgents", config.foreignAgents(), keys),
+          associations("securityGateways", config.securityGateways(), keys));
+    }
+
+    private static List<AssociationSpec> associations(
+        String field, String[] values, ConfiguredKeys keys) {
+      return keys.read(
+          field,
+          () ->
+              keys.lastWords(field, ConfigList.items(values)).stream()
+                  .map(AssociationSpec::parse)
+                  .toList());
+    }
   }
 
   @Activate
-  void activate(Config config) {
+  void activate(BundleContext context, Config config, Map<String, Object> properties) {
     MvpnId id = MvpnId.of(config.mvpn_tenant());
     if (!tenant.id().equals(id)) {
       throw new IllegalArgumentException(
           "home agent of " + id + " bound tenant " + tenant.id() + ": check tenant.target");
     }
-    List<AssociationSpec> keys = associations(config.mobileNodes());
+    String pid = String.valueOf(properties.get(Constants.SERVICE_PID));
+    ConfiguredKeys configuredKeys = new ConfiguredKeys(keyService);
+    Associations associations =
+        check.read(pid, () -> Associations.read(config, configuredKeys), LOG::error);
+    if (associations == null) {
+      return; // refused: one line logged, listed by mvpn:info, nothing runs
+    }
+    configuredKeys.warnInline(pid, LOG::warn);
+    List<AssociationSpec> keys = associations.mobileNodes();
     List<SecurityGatewaySpec> gateways =
-        associations(config.securityGateways()).stream()
+        associations.securityGateways().stream()
             .map(k -> new SecurityGatewaySpec(k, tenant.homeRealms()))
             .toList();
     HomeAgentConfig haConfig =
@@ -140,7 +218,7 @@ public final class HomeAgentInstance implements HomeAgent, MetricSource {
             config.maxLifetime(),
             config.replayTolerance(),
             config.homeInterface().isBlank() ? null : config.homeInterface(),
-            associations(config.foreignAgents()),
+            associations.foreignAgents(),
             gateways);
     publicVrf =
         fabric
@@ -161,16 +239,32 @@ public final class HomeAgentInstance implements HomeAgent, MetricSource {
                       fabric.epochOffsetNanos(),
                       new RegistrationStats(counters, RegistrationStats.scope(id.toString())));
               ha.reportTo(securityEvents);
+              ha.admitAtMost(config.maxRegistrationsPerSecond());
               ha.start();
               return ha;
             });
     metrics = new HomeAgentMetrics(id, engine.stats(), store);
+    registration =
+        context.registerService(
+            new String[] {
+              HomeAgent.class.getName(),
+              TunnelEndpoint.class.getName(),
+              MetricSource.class.getName()
+            },
+            this,
+            ServiceProperties.of(properties));
     LOG.info(
         "home agent of {} up at {} with {} mobile node keys", id, haConfig.address(), keys.size());
   }
 
   @Deactivate
   void deactivate() {
+    check.withdraw();
+    if (registration == null) {
+      return; // its configuration was refused: nothing runs
+    }
+    registration.unregister();
+    registration = null;
     VirtualHomeAgent stopping = engine;
     fabric.onLoop(
         publicVrf,

@@ -64,6 +64,14 @@ final class HomeAgentMetrics implements MetricSource {
         tenant,
         "reason",
         "unknown_extension");
+    sink.counter(
+        "mvpn_homeagent_requests_dropped",
+        dropped,
+        stats.shedOverload(),
+        "tenant",
+        tenant,
+        "reason",
+        "shed_overload");
     String fromNodes = "Datagrams that came out of the mobile nodes' tunnels, by outcome.";
     sink.counter(
         "mvpn_homeagent_tunnel_received_packets",

@@ -1,5 +1,6 @@
 package io.mvpn.homeagent.shell;
 
+import io.mvpn.api.shell.ServicesNow;
 import io.mvpn.homeagent.HomeAgent;
 import io.mvpn.homeagent.RegistrationStats;
 import io.mvpn.packet.mip.ReplyCode;
@@ -12,6 +13,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.support.table.ShellTable;
+import org.osgi.framework.BundleContext;
 
 /** {@code mvpn:registrations}: what each home agent answered, by reply code. */
 @Service
@@ -21,12 +23,22 @@ import org.apache.karaf.shell.support.table.ShellTable;
     description = "Registrations per home agent: accepted, denied by code, auth failures, replays")
 public class RegistrationsCommand implements Action {
 
-  @Reference List<HomeAgent> homeAgents;
+  /** Looked up when the command runs ({@link ServicesNow}); a test sets them. */
+  List<HomeAgent> homeAgents;
+
+  @Reference BundleContext bundleContext;
 
   @Reference Session session;
 
   @Override
   public Object execute() {
+    try (ServicesNow<HomeAgent> now = ServicesNow.of(bundleContext, HomeAgent.class, homeAgents)) {
+      homeAgents = now.services();
+      return run();
+    }
+  }
+
+  private Object run() {
     ShellTable table = new ShellTable();
     table.column("Tenant");
     table.column("Home agent");
@@ -34,6 +46,7 @@ public class RegistrationsCommand implements Action {
     table.column("Auth failed").alignRight();
     table.column("Replays").alignRight();
     table.column("Dropped").alignRight();
+    table.column("Shed").alignRight();
     table.column("Replies by code");
     for (HomeAgent ha : homeAgents) {
       RegistrationStats s = ha.stats();
@@ -47,6 +60,7 @@ public class RegistrationsCommand implements Action {
               s.authenticationFailures(),
               s.replays(),
               s.malformedDropped() + s.unknownExtensionDropped(),
+              s.shedOverload(),
               byCode.entrySet().stream()
                   .sorted(Map.Entry.comparingByKey())
                   .map(e -> ReplyCode.describe(e.getKey()) + ": " + e.getValue())

@@ -17,6 +17,7 @@ import io.mvpn.net.Interface;
 import io.mvpn.net.Vrf;
 import io.mvpn.net.time.VirtualTimeScheduler;
 import io.mvpn.packet.mip.AssociationSpec;
+import io.mvpn.packet.mip.MobilitySecurityAssociation;
 import io.mvpn.store.InMemoryBindingStore;
 import io.mvpn.store.InMemoryNaptMappingStore;
 import java.time.Duration;
@@ -93,6 +94,22 @@ public final class MobilityLab implements AutoCloseable {
 
   public static Builder builder(long seed) {
     return new Builder(seed);
+  }
+
+  /**
+   * The usual start: Internet links of 2 ms and tenant acme whose home agent at {@code homeAgent}
+   * knows the node 10.1.0.5 by SPI 1000, HMAC-MD5 and {@code key}.
+   */
+  public static Builder acme(long seed, Ipv4Address homeAgent, byte[] key) {
+    return builder(seed)
+        .internet("2ms")
+        .tenant("acme")
+        .homeAgent(
+            homeAgentConfig(
+                "acme",
+                homeAgent,
+                new AssociationSpec(
+                    MN_HOME, 1000, MobilitySecurityAssociation.Algorithm.HMAC_MD5, key)));
   }
 
   /**
