@@ -18,6 +18,7 @@ import io.mvpn.packet.ipip.IpInIp;
 import io.mvpn.packet.ipv4.IpProtocol;
 import io.mvpn.packet.ipv4.Ipv4Packet;
 import io.mvpn.packet.mip.AgentAdvertisement;
+import io.mvpn.packet.mip.BindingMessage;
 import io.mvpn.packet.mip.MipConstants;
 import io.mvpn.packet.mip.MipExtension;
 import io.mvpn.packet.mip.MobilitySecurityAssociation;
@@ -27,21 +28,21 @@ import io.mvpn.packet.mip.ReplyCode;
 import io.mvpn.packet.mip.UdpTunnel;
 import io.mvpn.packet.udp.UdpDatagram;
 import io.netty.buffer.ByteBuf;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
- * A Mobile IPv4 mobile node (RFC 5944 §3.6): at home it deregisters; on a foreign link it solicits
- * and listens for agent advertisements and registers through the foreign agent (reverse tunnelling
- * asked for, RFC 3024); with a co-located care-of address (seed 002 claim 23) it registers directly
- * and tunnels its own datagrams. Requests carry timestamp identifications and are retransmitted at
- * 1 s, doubling, until a matching authenticated reply accepts them. A denial is repaired where RFC
- * 5944 says how (133: take the home agent's time and ask again at once; 69: ask for the lifetime
- * the foreign agent offers); any other denial is retried on the same doubling schedule, since an
- * agent that refuses now (resources, a restarted peer) may accept later.
+ * A Mobile IPv4 mobile node (RFC 5944 §3.6): at home it deregisters; on a foreign link it registers
+ * through the advertised foreign agent (reverse tunnelling, RFC 3024), again when that agent
+ * restarts; with a co-located care-of address (seed 002 claim 23) it registers directly and tunnels
+ * its own datagrams. Requests carry timestamp identifications, retransmitted at 1 s, doubling,
+ * until an authenticated reply accepts them. 133 and 69 are repaired as RFC 5944 says (the home
+ * agent's time, the offered lifetime); other denials are retried on the same schedule: a refusing
+ * agent may accept later.
  *
  * <p>Each attachment is a VRF of the node with its interface; one is active at a time, the others'
  * interfaces are down. Runs on the node's scheduler.
@@ -61,6 +62,8 @@ public final class MobileNode {
   /** What happened, for the shell and tests: at what time, which attachment, what. */
   public record Event(long atNanos, String attachment, String what) {}
 
+  private static final int PORT = MipConstants.PORT;
+  private static final int EVENTS_KEPT = 1000; // the recent past: a node runs for months
   private static final long FIRST_RETRANSMIT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final Ipv4Address home;
@@ -69,7 +72,7 @@ public final class MobileNode {
   private final int lifetime;
   private final Scheduler scheduler;
   private final Map<String, Attachment> attachments = new LinkedHashMap<>();
-  private final List<Event> events = new ArrayList<>();
+  private final ArrayDeque<Event> events = new ArrayDeque<>(); // the last EVENTS_KEPT
   private final java.util.Set<String> udpRequested = new java.util.HashSet<>();
   private final Map<String, Interface> tunnels = new LinkedHashMap<>();
   private final Map<Ipv4Address, MobilitySecurityAssociation> foreignAgentKeys =
@@ -80,6 +83,7 @@ public final class MobileNode {
   private long keepalivesAnswered;
   private Attachment active;
   private Ipv4Address agent; // the foreign agent in use, if any
+  private int agentSequence = -1; // its last advertisement's sequence number
   private long pendingId;
   private int pendingLifetime;
   private Ipv4Address pendingCareOf;
@@ -87,14 +91,15 @@ public final class MobileNode {
   private Scheduler.Timer retransmit;
   private Scheduler.Timer refresh;
   private boolean registered;
-  private long lastIdentification;
-  private long clockSkewSeconds; // the home agent's time minus ours, learnt from a 133
+  private final TimestampIdentifications identifications;
   private boolean resynchronized; // this request round already took a 133's time
   private int keepaliveSequence;
-  private long epochOffsetNanos;
   private long registeredUntilNanos;
   private Interface hostSide; // where datagrams for the home address go, if not this stack
+  private TunnelObserver observer; // route optimisation, if any
   private long notForHome;
+  private AttachmentLogin login = AttachmentLogin.NONE;
+  private Consumer<Event> listener = e -> {}; // each event, as it happens
 
   public MobileNode(
       Ipv4Address home,
@@ -108,7 +113,7 @@ public final class MobileNode {
     this.sa = sa;
     this.lifetime = lifetime;
     this.scheduler = scheduler;
-    this.epochOffsetNanos = epochOffsetNanos;
+    this.identifications = new TimestampIdentifications(scheduler, epochOffsetNanos);
   }
 
   public Ipv4Address homeAddress() {
@@ -130,18 +135,17 @@ public final class MobileNode {
     return registered ? registeredUntilNanos : 0;
   }
 
-  /**
-   * Hands datagrams tunnelled to the home address to a link instead of this VRF's own stack: a node
-   * whose applications live in a host's kernel (behind a TUN device, say) is only their router.
-   */
+  /** Hands datagrams for the home address to a link (a host's TUN, say), not this VRF's stack. */
   public void deliverHomeDatagramsTo(Interface host) {
     this.hostSide = host;
   }
 
-  /**
-   * Gives up the binding while still away (RFC 5944 §3.6.1.2: lifetime 0 with the care-of address
-   * in use), retransmitted as any request until the home agent accepts it.
-   */
+  /** Shows route optimisation the node's tunnels, binding messages and registrations. */
+  public void observeTunnels(TunnelObserver observer) {
+    this.observer = observer;
+  }
+
+  /** Gives up the binding while away (RFC 5944 §3.6.1.2), retransmitted until accepted. */
   public void deregister() {
     if (active == null || active.mode() == Mode.HOME) {
       return;
@@ -173,10 +177,7 @@ public final class MobileNode {
     vrf.registerIcmp(IcmpType.ROUTER_ADVERTISEMENT, (v, in, ip) -> onAdvertisement(name, ip));
   }
 
-  /**
-   * A link where the node has an address of its own (the co-located care-of address, the
-   * interface's): its own datagrams go through a tunnel interface to the home agent.
-   */
+  /** A link with a co-located care-of address: the node's datagrams tunnel to its home agent. */
   public void addColocated(String name, Vrf vrf, Interface iface) {
     addColocated(name, vrf, iface, false);
   }
@@ -198,11 +199,16 @@ public final class MobileNode {
     vrf.registerProtocol(
         IpProtocol.IPIP,
         (v, in, outer) -> {
-          if (outer.source() != homeAgent.toInt()) {
+          boolean fromHomeAgent = outer.source() == homeAgent.toInt();
+          if (!fromHomeAgent && observer == null) {
             return;
           }
           try {
-            toHome(tunnel, IpInIp.decapsulate(outer).datagram().retainedSlice());
+            Ipv4Packet inner = IpInIp.decapsulate(outer);
+            if (observer != null && !observer.admits(fromHomeAgent, outer.source(), inner)) {
+              return;
+            }
+            toHome(tunnel, inner.datagram().retainedSlice());
           } catch (MalformedPacketException e) {
             v.counters().onMalformed(e.reason());
           }
@@ -220,6 +226,11 @@ public final class MobileNode {
     foreignAgentKeys.put(agent, key);
   }
 
+  /** How the node logs in on foreign-agent links beyond MN-HA (e.g. with its layer-2 key). */
+  public void logInWith(AttachmentLogin login) {
+    this.login = login;
+  }
+
   /** Moves to an attachment: the old interface goes down, the new one up, registration starts. */
   public void moveTo(String name) {
     Attachment next = attachments.get(name);
@@ -235,6 +246,7 @@ public final class MobileNode {
     cancelTimers();
     registered = false;
     agent = null;
+    agentSequence = -1;
     active = next;
     next.iface().setUp(true);
     event("attached");
@@ -245,18 +257,23 @@ public final class MobileNode {
         startRegistration(0, home);
       }
       case COLOCATED -> startRegistration(lifetime, next.iface().address());
-      case FOREIGN_AGENT -> solicit(next);
+      case FOREIGN_AGENT -> login.attach(next, () -> solicit(next));
     }
   }
 
   private void solicit(Attachment a) {
-    a.vrf()
-        .send(IcmpBuilder.routerSolicitation(a.vrf().alloc(), home.toInt(), -1, 1), a.iface(), -1);
+    if (a == active) { // a login may finish after the node moved on
+      ByteBuf rs = IcmpBuilder.routerSolicitation(a.vrf().alloc(), home.toInt(), -1, 1);
+      a.vrf().send(rs, a.iface(), -1);
+    }
   }
 
   private void onAdvertisement(String attachment, Ipv4Packet ip) {
     if (active == null || !active.name().equals(attachment)) {
       return;
+    }
+    if (!login.advertised(ip)) {
+      return; // still associating: registering now would fail
     }
     AgentAdvertisement ad;
     try {
@@ -268,8 +285,16 @@ public final class MobileNode {
       return;
     }
     Ipv4Address coa = ad.careOfAddresses().get(0);
+    int previous = agentSequence;
+    agentSequence = ad.sequence();
     if (coa.equals(agent)) {
-      return; // already registering or registered through this agent
+      // Below 256 again: the agent started over, visitors forgotten (RFC 5944 §2.3.2).
+      if (ad.sequence() < previous && ad.sequence() < 256) {
+        event("agent " + coa + " restarted");
+        cancelTimers();
+        startRegistration(lifetime, coa);
+      }
+      return;
     }
     agent = coa;
     active
@@ -280,8 +305,6 @@ public final class MobileNode {
     event("agent " + coa);
     startRegistration(lifetime, coa);
   }
-
-  // ---- registration ---------------------------------------------------------------------------
 
   private void startRegistration(int requestedLifetime, Ipv4Address careOf) {
     retransmitDelay = FIRST_RETRANSMIT_NANOS;
@@ -298,7 +321,7 @@ public final class MobileNode {
           case FOREIGN_AGENT -> MipConstants.FLAG_REVERSE_TUNNEL;
           case HOME -> 0;
         };
-    pendingId = identification();
+    pendingId = identifications.next();
     pendingLifetime = requestedLifetime;
     pendingCareOf = careOf;
     RegistrationBuilder builder =
@@ -322,6 +345,7 @@ public final class MobileNode {
     if (mnFa != null) {
       builder.authenticate(MipConstants.EXT_MN_FA_AUTH, mnFa);
     }
+    login.extend(builder, a);
     ByteBuf request = builder.build();
     try {
       Ipv4Address source = a.mode() == Mode.COLOCATED ? careOf : home;
@@ -346,6 +370,10 @@ public final class MobileNode {
     }
     if (UdpTunnel.isData(udp.payload())) {
       fromUdpTunnel(a, udp);
+      return;
+    }
+    if (observer != null && BindingMessage.isBindingMessage(udp.payload())) {
+      observer.bindingMessage(a, udp);
       return;
     }
     RegistrationReply reply;
@@ -378,12 +406,13 @@ public final class MobileNode {
       repair(reply);
       return;
     }
-    if (retransmit != null) {
-      retransmit.cancel();
-    }
+    cancelRetransmit();
     if (a.mode() == Mode.HOME || pendingLifetime == 0) {
       registered = false;
       event("deregistered");
+      if (observer != null && a.mode() == Mode.HOME) {
+        observer.registered(a, null);
+      }
       return;
     }
     registered = true;
@@ -404,57 +433,40 @@ public final class MobileNode {
     registeredUntilNanos = scheduler.nanoTime() + TimeUnit.SECONDS.toNanos(granted);
     event("registered lifetime " + granted);
     Ipv4Address careOf = a.mode() == Mode.COLOCATED ? a.iface().address() : agent;
+    if (observer != null) {
+      observer.registered(a, careOf);
+    }
     refresh =
         scheduler.schedule(
             Math.max(1, granted / 2), TimeUnit.SECONDS, () -> startRegistration(lifetime, careOf));
   }
 
   /**
-   * RFC 5944 §3.6.2.x and §5.7: a 133 carries the home agent's time in its high 32 bits, so the
-   * node adopts that time and asks again at once (once per round, so two disagreeing agents cannot
-   * make it loop); a 69 carries the longest lifetime the foreign agent grants. Other denials leave
-   * the retransmission timer running: the next request, with a new identification, goes when it
-   * fires.
+   * RFC 5944 §5.7: a 133 carries the home agent's time in its high 32 bits; the node adopts it and
+   * asks again at once (once per round, so two disagreeing agents cannot make it loop). A 69
+   * carries the longest lifetime the foreign agent grants. Other denials wait for the timer.
    */
   private void repair(RegistrationReply reply) {
     Ipv4Address careOf = pendingCareOf;
     if (reply.code() == ReplyCode.HA_IDENTIFICATION_MISMATCH && !resynchronized) {
       resynchronized = true;
-      long ours = MipConstants.ntpSeconds(scheduler.nanoTime(), epochOffsetNanos);
-      clockSkewSeconds = (reply.identification() >>> 32) - ours;
-      lastIdentification = 0; // what we sent on our own clock says nothing about the agent's
-      event("resynchronized with the home agent's time, skew " + clockSkewSeconds + " s");
-      resend(pendingLifetime, careOf);
+      long skew = identifications.adoptPeerTime(reply.identification());
+      event("resynchronized with the home agent's time, skew " + skew + " s");
+      cancelRetransmit();
+      sendRequest(pendingLifetime, careOf);
     } else if (reply.code() == ReplyCode.FA_LIFETIME_TOO_LONG
         && reply.lifetime() > 0
         && reply.lifetime() < pendingLifetime) {
-      resend(reply.lifetime(), careOf);
+      cancelRetransmit();
+      sendRequest(reply.lifetime(), careOf);
     }
   }
 
-  private void resend(int requestedLifetime, Ipv4Address careOf) {
+  private void cancelRetransmit() {
     if (retransmit != null) {
       retransmit.cancel();
+      retransmit = null;
     }
-    sendRequest(requestedLifetime, careOf);
-  }
-
-  /**
-   * A 64-bit NTP timestamp (RFC 5944 §5.7): seconds, adjusted by what a 133 taught, and the
-   * fraction of the second, so a node that starts over (a new engine after an update) still goes
-   * above what its predecessor sent; kept strictly increasing for requests within one instant.
-   */
-  private long identification() {
-    long unixNanos = scheduler.nanoTime() + epochOffsetNanos;
-    long seconds =
-        MipConstants.ntpSeconds(scheduler.nanoTime(), epochOffsetNanos) + clockSkewSeconds;
-    long fraction = (Math.floorMod(unixNanos, 1_000_000_000L) << 32) / 1_000_000_000L;
-    long id = (seconds << 32) | fraction;
-    if (Long.compareUnsigned(id, lastIdentification) <= 0) {
-      id = lastIdentification + 1;
-    }
-    lastIdentification = id;
-    return id;
   }
 
   /** RFC 3519 tunnel data from the home agent: its datagram for us. */
@@ -486,8 +498,7 @@ public final class MobileNode {
       inner.release();
       return;
     }
-    // The host's stack is the home address's only: whatever else came through the tunnel (a
-    // spoofed or misrouted datagram) would enter the host's kernel and be routed on from there.
+    // Anything else (spoofed, misrouted) would enter the host's kernel and be routed on from there.
     if (destination != home.toInt()) {
       notForHome++;
       tunnel.counters().onDrop(DropReason.NO_ROUTE);
@@ -497,15 +508,12 @@ public final class MobileNode {
     hostSide.vrf().send(inner, hostSide, 0);
   }
 
-  /**
-   * Datagrams out of the tunnel for another address than the home address, dropped rather than
-   * handed to the host side (counted as NO_ROUTE on the tunnel interface too).
-   */
+  /** Tunnelled datagrams not for the home address, dropped (NO_ROUTE on the tunnel too). */
   public long notForHome() {
     return notForHome;
   }
 
-  /** Keepalives answered by the home agent through the UDP tunnel. */
+  /** Keepalives the home agent answered through the UDP tunnel. */
   public long keepalivesAnswered() {
     return keepalivesAnswered;
   }
@@ -540,21 +548,11 @@ public final class MobileNode {
   }
 
   private void sendUdpTunnel(Attachment a, Ipv4Packet inner, Interface tunnel) {
-    TunnelEntry.sendInUdp(
-        a.vrf(),
-        a.iface().address(),
-        homeAgent,
-        MipConstants.PORT,
-        MipConstants.PORT,
-        inner,
-        tunnel);
+    TunnelEntry.sendInUdp(a.vrf(), a.iface().address(), homeAgent, PORT, PORT, inner, tunnel);
   }
 
   private void cancelTimers() {
-    if (retransmit != null) {
-      retransmit.cancel();
-      retransmit = null;
-    }
+    cancelRetransmit();
     if (refresh != null) {
       refresh.cancel();
       refresh = null;
@@ -567,12 +565,20 @@ public final class MobileNode {
   }
 
   private void event(String what) {
-    events.add(new Event(scheduler.nanoTime(), active == null ? "-" : active.name(), what));
+    Event e = new Event(scheduler.nanoTime(), active == null ? "-" : active.name(), what);
+    if (events.size() == EVENTS_KEPT) {
+      events.removeFirst();
+    }
+    events.addLast(e);
+    listener.accept(e);
   }
 
-  /**
-   * With a co-located care-of address, the node's own datagrams go to its home agent in IP-in-IP.
-   */
+  /** Tells {@code listener} each event as it happens, on the scheduler's thread. */
+  public void onEvent(Consumer<Event> listener) {
+    this.listener = listener;
+  }
+
+  /** With a co-located care-of address, the node's datagrams go to its home agent in IP-in-IP. */
   private final class ColocatedTunnel extends EncapsulatingTransport {
     private final Interface physical;
 

@@ -6,7 +6,6 @@ import io.mvpn.api.Ipv4Address;
 import io.mvpn.homeagent.lab.MobilityLab;
 import io.mvpn.net.DropReason;
 import io.mvpn.net.Interface;
-import io.mvpn.net.Transport;
 import io.mvpn.net.Vrf;
 import io.mvpn.packet.ipip.IpInIp;
 import io.mvpn.packet.ipv4.Ipv4Builder;
@@ -62,7 +61,11 @@ class HostSideDeliveryTest {
     mn.addColocated("colo", lab.vrf("mn", "colo"), lab.iface("mn", "colo"));
     Vrf host = new Vrf("host", lab.time(), ByteBufAllocator.DEFAULT);
     mn.deliverHomeDatagramsTo(
-        host.addInterface("tun0", Ipv4Address.parse("10.1.0.6"), 30, new HostTun()));
+        host.addInterface(
+            "tun0",
+            Ipv4Address.parse("10.1.0.6"),
+            30,
+            new HostKernel(ip -> atHost.add(ip.identification()))));
     mn.moveTo("colo");
     lab.time().advance(5, TimeUnit.SECONDS);
     assertThat(mn.registeredUntilNanos()).isPositive();
@@ -99,35 +102,5 @@ class HostSideDeliveryTest {
             ByteBufAllocator.DEFAULT, HA.toInt(), CARE_OF.toInt(), Ipv4Packet.parse(inner), 64, id);
     inner.release();
     return outer;
-  }
-
-  /** The host's TUN device: what the node writes into the kernel, by IPv4 identification. */
-  private final class HostTun implements Transport {
-    @Override
-    public void attach(Interface owner) {}
-
-    @Override
-    public void send(ByteBuf datagram, int nextHop) {
-      try {
-        atHost.add(Ipv4Packet.parse(datagram).identification());
-      } catch (Exception e) {
-        throw new AssertionError(e);
-      } finally {
-        datagram.release();
-      }
-    }
-
-    @Override
-    public int mtu() {
-      return 1500;
-    }
-
-    @Override
-    public String describe() {
-      return "host-tun";
-    }
-
-    @Override
-    public void close() {}
   }
 }

@@ -101,6 +101,7 @@ public final class VpnMobileNode {
   private EspSecurityAssociation inbound;
   private EspSecurityAssociation outbound;
   private boolean registered;
+  private boolean deregistering;
   private long pendingId;
   private long counter;
   private int attempts;
@@ -128,6 +129,15 @@ public final class VpnMobileNode {
   }
 
   public void addNetwork(String name, Vrf vrf, Interface iface) {
+    addNetwork(name, vrf, iface, d -> {});
+  }
+
+  /**
+   * A network whose UDP port 4500 also carries IKE (NAT traversal, RFC 3948 §2.2): what starts with
+   * the non-ESP marker goes to {@code ikeOnNatTPort}, marker included.
+   */
+  public void addNetwork(
+      String name, Vrf vrf, Interface iface, Consumer<UdpDatagram> ikeOnNatTPort) {
     Network n = new Network(name, vrf, iface);
     networks.put(name, n);
     iface.setUp(false);
@@ -139,11 +149,21 @@ public final class VpnMobileNode {
         EspInUdp.PORT,
         (v, in, d) -> {
           ByteBuf payload = d.payload();
-          if (EspInUdp.classify(payload) == EspInUdp.Kind.ESP) {
+          EspInUdp.Kind kind = EspInUdp.classify(payload);
+          if (kind == EspInUdp.Kind.ESP) {
             fromEsp(
                 n, d.ip().destination(), payload, payload.readerIndex(), payload.readableBytes());
+          } else if (kind == EspInUdp.Kind.IKE) {
+            ikeOnNatTPort.accept(d);
           }
         });
+  }
+
+  /** Forgets a network left behind (its VRF is closed by whoever made it). */
+  public void removeNetwork(String name) {
+    if (active == null || !active.name().equals(name)) {
+      networks.remove(name);
+    }
   }
 
   public boolean registered() {
@@ -191,6 +211,7 @@ public final class VpnMobileNode {
     Network next = Objects.requireNonNull(networks.get(network), network);
     attach(next);
     registered = false;
+    deregistering = false;
     cancelRetransmit();
     if (mode == Handover.REESTABLISH || inbound == null) {
       dropTunnel();
@@ -204,6 +225,21 @@ public final class VpnMobileNode {
       keepalive.repoint(next.careOf(), config.gateway());
     }
     event("SAs re-pointed to " + next.careOf());
+    startRegistration();
+  }
+
+  /**
+   * Asks the home agent, through the tunnel, to drop the binding (a request of lifetime 0, RFC 5944
+   * §3.6.1.1); {@link #registered()} turns false with its accepting reply. Retried like a
+   * registration, but never by a fresh tunnel: a node that leaves gives up instead.
+   */
+  public void deregister() {
+    cancelRetransmit();
+    deregistering = true;
+    if (outbound == null) {
+      event("deregistration: no tunnel");
+      return;
+    }
     startRegistration();
   }
 
@@ -283,6 +319,10 @@ public final class VpnMobileNode {
   }
 
   private void sendRequest() {
+    if (attempts >= config.maxAttempts() && deregistering) {
+      event("no reply to the deregistration after " + attempts + " requests");
+      return;
+    }
     if (attempts >= config.maxAttempts()) {
       event("no reply after " + attempts + " requests: fresh tunnel");
       dropTunnel();
@@ -295,7 +335,7 @@ public final class VpnMobileNode {
         RegistrationBuilder.request(
                 active.vrf().alloc(),
                 MipConstants.FLAG_DECAPSULATION_BY_MN,
-                config.lifetimeSeconds(),
+                deregistering ? 0 : config.lifetimeSeconds(),
                 config.homeAddress().toInt(),
                 config.homeAgent().toInt(),
                 active.careOf().toInt(),
@@ -348,6 +388,11 @@ public final class VpnMobileNode {
       return;
     }
     cancelRetransmit();
+    if (deregistering) {
+      registered = false;
+      event("deregistered");
+      return;
+    }
     registered = true;
     event("registered lifetime " + reply.lifetime());
   }

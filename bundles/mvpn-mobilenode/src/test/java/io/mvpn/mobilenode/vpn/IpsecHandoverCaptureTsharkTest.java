@@ -1,16 +1,13 @@
 package io.mvpn.mobilenode.vpn;
 
-import static io.mvpn.api.testing.Requirements.require;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mvpn.mobilenode.Tshark;
 import io.mvpn.mobilenode.vpn.VpnMobileNode.Handover;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,13 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class IpsecHandoverCaptureTsharkTest {
 
-  static final Path TSHARK = Path.of("/usr/bin/tshark");
-
   @TempDir Path tmp;
 
   @Test
   void repliesTravelInTheSameSaToEachCareOfAddress() throws Exception {
-    require(Files.isExecutable(TSHARK), "tshark is not installed (.ci/run installs it)");
+    Tshark.required();
     IpsecHandoverScenario s = new IpsecHandoverScenario(true);
     Path outside = tmp.resolve("gw-outside.pcapng");
     Path dmz = tmp.resolve("gw-dmz.pcapng");
@@ -46,23 +41,13 @@ class IpsecHandoverCaptureTsharkTest {
     List<String> replies = new ArrayList<>(decode);
     replies.addAll(
         List.of("-Y", "esp && mip.type == 3", "-T", "fields", "-e", "esp.spi", "-e", "ip.dst"));
-    assertThat(tshark(outside, replies))
+    assertThat(Tshark.read(outside, replies))
         .containsExactly("0x00001001\t203.0.113.70,10.1.0.5", "0x00001001\t203.0.113.100,10.1.0.5");
     List<String> malformed = new ArrayList<>(decode);
     malformed.addAll(List.of("-Y", "_ws.malformed || _ws.expert.severity >= \"error\""));
-    assertThat(tshark(outside, malformed)).isEmpty();
-    assertThat(tshark(dmz, List.of("-Y", "_ws.malformed"))).isEmpty();
+    assertThat(Tshark.read(outside, malformed)).isEmpty();
+    assertThat(Tshark.read(dmz, List.of("-Y", "_ws.malformed"))).isEmpty();
     // The DMZ carries the registration requests the gateway let out of the tunnel.
-    assertThat(tshark(dmz, List.of("-Y", "mip.type == 1 && ip.src == 10.1.0.5"))).hasSize(2);
-  }
-
-  private static List<String> tshark(Path pcap, List<String> args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(TSHARK.toString(), "-n", "-r", pcap.toString()));
-    command.addAll(args);
-    Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).isZero();
-    return out.lines().filter(l -> !l.isBlank()).toList();
+    assertThat(Tshark.read(dmz, List.of("-Y", "mip.type == 1 && ip.src == 10.1.0.5"))).hasSize(2);
   }
 }

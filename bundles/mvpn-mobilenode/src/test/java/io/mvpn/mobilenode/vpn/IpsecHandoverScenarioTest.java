@@ -150,4 +150,18 @@ class IpsecHandoverScenarioTest {
     assertThat(s.node.keepalivesSent()).isEqualTo(3);
     assertThat(s.gateway.counter(GatewayCounter.KEEPALIVES_RECEIVED)).isEqualTo(3);
   }
+
+  /** A node that leaves asks for lifetime 0 through the tunnel and hears the home agent agree. */
+  @Test
+  void aLeavingNodeDeregistersThroughTheTunnel() {
+    IpsecHandoverScenario s = new IpsecHandoverScenario(true, false, Keying.IKE).startOnly();
+    assertThat(s.node.registered()).isTrue();
+    long acceptedBefore = s.homeAgent.stats().accepted();
+    s.node.deregister();
+    s.time.runUntil(s.time.nanoTime() + 1000 * MS);
+    assertThat(s.node.registered()).isFalse();
+    assertThat(s.homeAgent.stats().accepted()).isEqualTo(acceptedBefore + 1);
+    assertThat(s.node.events().stream().map(VpnMobileNode.Event::what))
+        .endsWith("request 1 care-of 203.0.113.70", "deregistered");
+  }
 }
