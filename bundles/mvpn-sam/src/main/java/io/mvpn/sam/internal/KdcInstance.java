@@ -97,7 +97,8 @@ public final class KdcInstance implements TenantKdc {
     return config.listen().trim();
   }
 
-  private static InetSocketAddress socket(String listen) throws IOException {
+  /** An {@code address:port} as a socket address. */
+  static InetSocketAddress socket(String listen) throws IOException {
     int colon = listen.lastIndexOf(':');
     if (colon <= 0) {
       throw new IllegalArgumentException("listen is address:port, not '" + listen + "'");

@@ -215,6 +215,15 @@ public final class KinkCodec {
         }
         yield new KinkPayload.Error(v.getInt() & 0xFFFFFFFFL);
       }
+      case SAM_PEER, SAM_SA -> {
+        if (!sealed) {
+          throw new KinkFormatException(
+              Reason.SAM_PAYLOAD_IN_CLEAR, type + " outside KINK_ENCRYPT");
+        }
+        yield type == KinkPayloadType.SAM_PEER
+            ? SamSaLayout.decodePeer(value)
+            : SamSaLayout.decode(value);
+      }
       case DONE -> throw new KinkFormatException(Reason.UNKNOWN_PAYLOAD, "KINK_DONE as payload");
     };
   }
@@ -236,6 +245,12 @@ public final class KinkCodec {
     }
     if (p instanceof KinkPayload.Error e) {
       return ByteBuffer.allocate(4).putInt((int) e.code()).array();
+    }
+    if (p instanceof KinkPayload.SamPeer peer) {
+      return peer.node().getBytes(StandardCharsets.UTF_8);
+    }
+    if (p instanceof KinkPayload.SamSa sa) {
+      return SamSaLayout.encode(sa);
     }
     return ((KinkPayload.Octets) p).value();
   }

@@ -28,7 +28,11 @@ public final class KinkFormatException extends Exception {
     /** KINK_ENCRYPT whose integrity check fails under the session key: forged or damaged. */
     UNDECRYPTABLE(KinkPayload.Error.PROTOERR),
     /** A KINK_ISAKMP payload of a Quick Mode version other than 1.0. */
-    BAD_QUICK_MODE_VERSION(KinkPayload.Error.BADQMVERS);
+    BAD_QUICK_MODE_VERSION(KinkPayload.Error.BADQMVERS),
+    /** A SAM extension payload outside KINK_ENCRYPT, where its keys would travel in clear. */
+    SAM_PAYLOAD_IN_CLEAR(KinkPayload.Error.PROTOERR),
+    /** A KINK_SAM_PEER or KINK_SAM_SA whose fields contradict each other or the suite. */
+    BAD_SAM_PAYLOAD(KinkPayload.Error.PROTOERR);
 
     private final int kinkError;
 

@@ -89,9 +89,15 @@ public final class KinkKey {
     }
     byte[] clear;
     try {
+      // Kerby sizes its buffers from the ciphertext: one shorter than confounder and checksum
+      // would throw out of decrypt rather than fail its integrity check.
+      if (encrypt.value().length < cipher.confounderSize() + cipher.checksumSize()) {
+        throw new KinkFormatException(
+            Reason.UNDECRYPTABLE, "KINK_ENCRYPT of " + encrypt.value().length + " octets");
+      }
       clear = cipher.decrypt(encrypt.value(), key.getKeyData(), USAGE_ENCRYPT);
-    } catch (KrbException e) {
-      throw new KinkFormatException(Reason.UNDECRYPTABLE, e.getMessage());
+    } catch (KrbException | RuntimeException e) {
+      throw new KinkFormatException(Reason.UNDECRYPTABLE, String.valueOf(e.getMessage()));
     }
     if (clear.length < KinkCodec.PAYLOAD_HEADER_LENGTH) {
       throw new KinkFormatException(Reason.TRUNCATED, "KINK_ENCRYPT of " + clear.length);

@@ -36,6 +36,11 @@ public record KinkMessage(
         throw new IllegalArgumentException("KINK_ENCRYPT must be the last payload");
       }
     }
+    for (KinkPayload p : payloads) {
+      if (p instanceof KinkPayload.SamPeer || p instanceof KinkPayload.SamSa) {
+        throw new IllegalArgumentException(p.type() + " travels only inside KINK_ENCRYPT");
+      }
+    }
   }
 
   /** A message to be written. */

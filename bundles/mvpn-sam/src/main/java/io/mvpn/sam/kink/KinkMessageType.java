@@ -7,7 +7,16 @@ public enum KinkMessageType {
   REPLY(3),
   GETTGT(4),
   ACK(5),
-  STATUS(6);
+  STATUS(6),
+  /**
+   * mvpn's SAM extension (private-use range, docs/protocols.md "KINK"): a node asks its security
+   * association manager for an SA with a peer named in a sealed KINK_SAM_PEER.
+   */
+  SAM_REQUEST(128),
+  /** The manager's answer to SAM_REQUEST: a sealed KINK_SAM_SA, or a KINK_ERROR. */
+  SAM_GRANT(129),
+  /** The manager hands the peer its half of a pair (a sealed KINK_SAM_SA); answered by REPLY. */
+  SAM_INSTALL(130);
 
   private final int code;
 

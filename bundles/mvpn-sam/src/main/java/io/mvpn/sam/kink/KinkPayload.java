@@ -148,6 +148,56 @@ public sealed interface KinkPayload {
     }
   }
 
+  /** KINK_SAM_PEER (SAM extension): the node an SA is asked for, by name (UTF-8). */
+  record SamPeer(String node) implements KinkPayload {
+    public SamPeer {
+      if (node == null || node.isEmpty() || node.length() > 255) {
+        throw new IllegalArgumentException("a peer name of 1-255 characters");
+      }
+    }
+
+    @Override
+    public KinkPayloadType type() {
+      return KinkPayloadType.SAM_PEER;
+    }
+  }
+
+  /**
+   * KINK_SAM_SA (SAM extension): one node's half of an SA pair, as the node installs it: the peer,
+   * the SA it sends on, the SA it receives on, and the seconds left of the pair's lifetime. Layout
+   * in {@link SamSaLayout}.
+   */
+  record SamSa(
+      String peer,
+      io.mvpn.api.ipsec.EspSaKeys outbound,
+      io.mvpn.api.ipsec.EspSaKeys inbound,
+      long lifetimeSeconds)
+      implements KinkPayload {
+    public SamSa {
+      if (peer == null || peer.isEmpty() || peer.length() > 255) {
+        throw new IllegalArgumentException("a peer name of 1-255 characters");
+      }
+      if (outbound.algorithm() != inbound.algorithm()
+          || outbound.encryptionKey().length != inbound.encryptionKey().length) {
+        throw new IllegalArgumentException("both directions of a pair run one suite");
+      }
+      if (lifetimeSeconds < 1 || lifetimeSeconds > 0xFFFFFFFFL) {
+        throw new IllegalArgumentException("lifetime is 1 to 2^32-1 seconds: " + lifetimeSeconds);
+      }
+    }
+
+    @Override
+    public KinkPayloadType type() {
+      return KinkPayloadType.SAM_SA;
+    }
+
+    /** Never the keys. */
+    @Override
+    public String toString() {
+      return "SamSa[" + peer + ", out " + outbound + ", in " + inbound + "]";
+    }
+  }
+
   /** KINK_ERROR: a KINK-level error code (Kerberos errors travel in KINK_KRB_ERROR). */
   record Error(long code) implements KinkPayload {
     public static final int OK = 0;
@@ -160,6 +210,15 @@ public sealed interface KinkPayload {
 
     /** First of the private-use codes (8192-16383), where mvpn's SAM extension codes live. */
     public static final int PRIVATE_USE = 8192;
+
+    /** SAM extension: the peer asked for has no principal in the manager's realm. */
+    public static final int SAM_UNKNOWN_PEER = PRIVATE_USE;
+
+    /** SAM extension: the manager's KDC did not answer within its bounded attempts. */
+    public static final int SAM_KDC_UNREACHABLE = PRIVATE_USE + 1;
+
+    /** SAM extension: the SA was withdrawn by the manager. */
+    public static final int SAM_REVOKED = PRIVATE_USE + 2;
 
     public Error {
       if (code < 0 || code > 0xFFFFFFFFL) {

@@ -14,7 +14,11 @@ public enum KinkPayloadType {
   TGT_REP(5),
   ISAKMP(6),
   ENCRYPT(7),
-  ERROR(8);
+  ERROR(8),
+  /** mvpn's SAM extension (private use, only inside KINK_ENCRYPT): the peer a node asks for. */
+  SAM_PEER(128),
+  /** mvpn's SAM extension (private use, only inside KINK_ENCRYPT): one node's half of a pair. */
+  SAM_SA(129);
 
   private final int code;
 

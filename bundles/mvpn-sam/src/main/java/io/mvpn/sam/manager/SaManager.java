@@ -2,33 +2,50 @@ package io.mvpn.sam.manager;
 
 import io.mvpn.api.ipsec.EspSaKeys;
 import io.mvpn.api.time.Scheduler;
+import io.mvpn.sam.kink.KerberosClock;
 import io.mvpn.sam.manager.SessionKeySource.KdcUnavailableException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.UnaryOperator;
 import org.apache.kerby.kerberos.kerb.type.base.EncryptionKey;
+import org.apache.kerby.kerberos.kerb.type.ticket.SgtTicket;
 
 /**
  * A security association manager (seed 000 c6, c16-18) as a plain engine on one scheduler's thread:
- * asked by a node for an SA with a peer, it hands out the pair it holds while that is valid, with
- * no key exchange at all (c8: one pair serves many sessions); otherwise it gets a session key for
- * the peer's service principal from the KDC (c17-18), derives the pair from it as KINK does, keeps
- * it and hands it out.
+ * asked by a node for an SA with a peer, it derives a new pair, as KINK does, from the session key
+ * of the ticket it holds for the peer's service principal (c17-18), or from one the KDC gives it
+ * when it holds none; it keeps the pair and hands it out. A ticket serves every pair with that peer
+ * while it is valid (each pair from its own nonces and SPIs), so the KDC is asked only when the
+ * manager holds no ticket.
+ *
+ * <p>A request never gets the pair the manager holds already. A node asks only when it holds no
+ * valid SA with the peer: it never had one, or it restarted and lost it (and its sequence numbers).
+ * Handing it the same keys again would make it send AES-GCM nonces (sequence numbers from 1 under
+ * the same key and salt) it or its peer sent before, which gives the keys away. So one pair serves
+ * many sessions (c8) through the nodes' own SADs, where a node sends at once with no message to
+ * anyone, and every request costs a key derivation, never a KDC exchange while a ticket is held.
  *
  * <p>The pairs are a bounded cache: at {@code capacity} the least recently granted pair is evicted
  * (its nodes get a new one when they next ask). Pairs expire after {@code lifetime}; {@link
- * #revoke} withdraws one at once.
+ * #revoke} withdraws one at once. Every change is written through to a {@link SaPairStore}, and a
+ * new manager over the same store starts with the pairs the last one held.
  */
 public final class SaManager {
 
-  /** The grant a node receives: the pair and whether it took a KDC exchange to make. */
-  public record Grant(SecurityAssociationPair pair, boolean fromCache) {}
+  /**
+   * The grant a node receives: a new pair, and the ticket for the peer whose session key made it
+   * (to hand the peer its half).
+   */
+  public record Grant(SecurityAssociationPair pair, SgtTicket peerTicket) {}
 
   /** A manager's settings. */
   public record Settings(
@@ -48,21 +65,19 @@ public final class SaManager {
   /** What the manager has done, for the shell and metrics. */
   public static final class Counters {
     long granted;
-    long fromCache;
     long keyed;
     long kdcExchanges;
     long kdcFailures;
+    long ticketsReused;
+    long kdcHeldOff;
+    long kdcBusy;
     long expired;
     long evicted;
     long revoked;
+    long storeFailures;
 
     public long granted() {
       return granted;
-    }
-
-    /** Grants of a stored pair: no key exchange. */
-    public long fromCache() {
-      return fromCache;
     }
 
     /** Pairs made from a new session key. */
@@ -79,6 +94,21 @@ public final class SaManager {
       return kdcFailures;
     }
 
+    /** Requests refused at once because the KDC failed lately and its backoff has not run out. */
+    public long kdcHeldOff() {
+      return kdcHeldOff;
+    }
+
+    /** Requests refused because the KDC executor had no room for another exchange. */
+    public long kdcBusy() {
+      return kdcBusy;
+    }
+
+    /** New pairs keyed from a ticket already held: no KDC exchange. */
+    public long ticketsReused() {
+      return ticketsReused;
+    }
+
     public long expired() {
       return expired;
     }
@@ -90,14 +120,41 @@ public final class SaManager {
     public long revoked() {
       return revoked;
     }
+
+    /** Writes and removals the store refused: the pair stayed as it was, in memory and on disk. */
+    public long storeFailures() {
+      return storeFailures;
+    }
   }
 
   /** No SA could be made: the KDC did not give a session key within the allowed attempts. */
   public static final class SaUnavailableException extends Exception {
     private static final long serialVersionUID = 1L;
 
-    SaUnavailableException(String message, Throwable cause) {
+    private final boolean peerUnknown;
+
+    private final boolean storeFailed;
+
+    SaUnavailableException(String message, KdcUnavailableException cause) {
       super(message, cause);
+      this.peerUnknown = cause.principalUnknown();
+      this.storeFailed = false;
+    }
+
+    SaUnavailableException(String message, RuntimeException storeFailure) {
+      super(message, storeFailure);
+      this.peerUnknown = false;
+      this.storeFailed = true;
+    }
+
+    /** The pair could not be stored, so it was not handed out (and is not held). */
+    public boolean storeFailed() {
+      return storeFailed;
+    }
+
+    /** The KDC knows no principal for the peer (rather than not answering). */
+    public boolean peerUnknown() {
+      return peerUnknown;
     }
   }
 
@@ -105,8 +162,20 @@ public final class SaManager {
   private static final EspSaKeys.Algorithm ALGORITHM = EspSaKeys.Algorithm.AES_GCM_16;
   private static final int KEY_LENGTH = 32;
 
-  private final Scheduler time;
+  /** A ticket this close to its end is not used for a new pair: the peer might refuse it. */
+  private static final long TICKET_MARGIN_MILLIS = 60_000;
+
+  private static final long MIN_KDC_BACKOFF_MILLIS = 1_000;
+  private static final long MAX_KDC_BACKOFF_MILLIS = 60_000;
+
+  private final KerberosClock clock;
   private final SessionKeySource kdc;
+  private final SaPairStore store;
+  private final Map<String, SgtTicket> tickets = new HashMap<>();
+  private final Map<String, List<Waiter>> asking = new HashMap<>();
+  // After the KDC failed every attempt, it is left alone until then; the wait doubles per failure.
+  private long kdcHoldOffUntil = Long.MIN_VALUE;
+  private long kdcBackoffMillis;
   private final Settings settings;
   private final SecureRandom random;
   private final Counters counters = new Counters();
@@ -114,60 +183,235 @@ public final class SaManager {
   private final LinkedHashMap<String, SecurityAssociationPair> pairs =
       new LinkedHashMap<>(64, 0.75f, true);
 
-  public SaManager(Scheduler time, SessionKeySource kdc, Settings settings, SecureRandom random) {
-    this.time = time;
+  /** A manager that starts with the valid pairs {@code store} holds, oldest first. */
+  public SaManager(
+      KerberosClock clock,
+      SessionKeySource kdc,
+      SaPairStore store,
+      Settings settings,
+      SecureRandom random) {
+    this.clock = clock;
     this.kdc = kdc;
+    this.store = store;
     this.settings = settings;
     this.random = random;
+    List<SecurityAssociationPair> kept = store.pairs();
+    kept.sort(Comparator.comparingLong(SecurityAssociationPair::createdAtUnixMillis));
+    long now = clock.unixMillis();
+    for (SecurityAssociationPair pair : kept) {
+      if (pair.validAt(now)) {
+        pairs.put(key(pair.first(), pair.second()), pair);
+      } else {
+        store.remove(pair);
+        counters.expired++;
+      }
+    }
+    evictBeyondCapacity();
   }
 
-  /** An SA pair between {@code requester} and {@code peer}: the stored one, or a new one. */
+  /** The wall clock the manager's lifetimes run on. */
+  public KerberosClock clock() {
+    return clock;
+  }
+
+  /**
+   * Where a grant asked for with {@link #request(String, String, Scheduler, Executor, Done)} goes.
+   */
+  public interface Done {
+    void granted(Grant grant);
+
+    void unavailable(SaUnavailableException e);
+  }
+
+  /** A node waiting for the KDC's answer about its peer. */
+  private record Waiter(String requester, String peer, Done done) {}
+
+  /** What a KDC exchange (all its attempts) gave: a ticket, or the last failure. */
+  private record KdcAnswer(SgtTicket ticket, KdcUnavailableException failure, int attempts) {}
+
+  /**
+   * A new SA pair between {@code requester} and {@code peer}, replacing any held. A KDC exchange,
+   * when one is needed, runs on the caller's thread.
+   */
   public Grant request(String requester, String peer) throws SaUnavailableException {
+    Grant ready = withoutKdc(requester, peer);
+    if (ready != null) {
+      return ready;
+    }
+    String service = settings.servicePrincipal().apply(peer);
+    SgtTicket ticket = ticketFrom(service, askKdc(service));
+    return keyNew(requester, peer, ticket);
+  }
+
+  /**
+   * The same grant without blocking {@code loop}: a held ticket answers at once; otherwise the KDC
+   * is asked on {@code kdcCalls} (requests for the same peer share one exchange) and {@code done}
+   * is told on {@code loop}. A full executor is an unreachable KDC to the node.
+   */
+  public void request(String requester, String peer, Scheduler loop, Executor kdcCalls, Done done) {
+    Grant ready;
+    try {
+      ready = withoutKdc(requester, peer);
+    } catch (SaUnavailableException e) {
+      done.unavailable(e);
+      return;
+    }
+    if (ready != null) {
+      done.granted(ready);
+      return;
+    }
+    String service = settings.servicePrincipal().apply(peer);
+    List<Waiter> waiting = asking.get(service);
+    if (waiting != null) {
+      waiting.add(new Waiter(requester, peer, done));
+      return;
+    }
+    waiting = new ArrayList<>(List.of(new Waiter(requester, peer, done)));
+    asking.put(service, waiting);
+    try {
+      kdcCalls.execute(
+          () -> {
+            KdcAnswer answer = askKdc(service);
+            loop.execute(() -> answered(service, answer));
+          });
+    } catch (RejectedExecutionException e) {
+      asking.remove(service);
+      counters.kdcBusy++;
+      done.unavailable(
+          new SaUnavailableException(
+              "too many KDC requests outstanding", new KdcUnavailableException("busy", e)));
+    }
+  }
+
+  /** KDC requests under way, one per peer however many nodes wait for it. */
+  public int kdcRequestsOutstanding() {
+    return asking.size();
+  }
+
+  private void answered(String service, KdcAnswer answer) {
+    List<Waiter> waiting = asking.remove(service);
+    SgtTicket ticket;
+    try {
+      ticket = ticketFrom(service, answer);
+    } catch (SaUnavailableException e) {
+      waiting.forEach(w -> w.done().unavailable(e));
+      return;
+    }
+    boolean first = true;
+    for (Waiter w : waiting) {
+      if (!first) {
+        counters.ticketsReused++;
+      }
+      first = false;
+      try {
+        w.done().granted(keyNew(w.requester(), w.peer(), ticket));
+      } catch (SaUnavailableException e) {
+        w.done().unavailable(e);
+      }
+    }
+  }
+
+  /** A new pair from a ticket held; null when only the KDC can help. */
+  private Grant withoutKdc(String requester, String peer) throws SaUnavailableException {
     if (requester.equals(peer)) {
       throw new IllegalArgumentException("an SA is between two nodes, not " + peer + " alone");
     }
     String key = key(requester, peer);
-    long now = time.nanoTime();
+    long now = clock.unixMillis();
     SecurityAssociationPair held = pairs.get(key);
-    if (held != null && held.validAt(now)) {
-      counters.granted++;
-      counters.fromCache++;
-      return new Grant(held, true);
-    }
-    if (held != null) {
-      pairs.remove(key);
+    // A valid pair held is never handed out again (see the class comment): a new one replaces it.
+    if (held != null && !held.validAt(now) && drop(key, held)) {
       counters.expired++;
     }
-    EncryptionKey sessionKey = sessionKey(settings.servicePrincipal().apply(peer));
-    SecurityAssociationPair made = derive(requester, peer, sessionKey, now);
-    pairs.put(key, made);
+    String service = settings.servicePrincipal().apply(peer);
+    SgtTicket ticket = tickets.get(service);
+    if (ticket != null
+        && ticket.getEncKdcRepPart().getEndTime().getTime() - TICKET_MARGIN_MILLIS > now) {
+      counters.ticketsReused++;
+      return keyNew(requester, peer, ticket);
+    }
+    if (now < kdcHoldOffUntil) {
+      counters.kdcHeldOff++;
+      throw new SaUnavailableException(
+          "the KDC failed lately; next attempt in " + (kdcHoldOffUntil - now) + " ms",
+          new KdcUnavailableException("held off", null));
+    }
+    return null;
+  }
+
+  private Grant keyNew(String requester, String peer, SgtTicket ticket)
+      throws SaUnavailableException {
+    SecurityAssociationPair made =
+        derive(requester, peer, ticket.getSessionKey(), clock.unixMillis());
+    // Disk first: a pair handed out but not stored would be lost, and differ, after a restart.
+    try {
+      store.put(made);
+    } catch (RuntimeException e) {
+      counters.storeFailures++;
+      throw new SaUnavailableException("the pair was not stored: " + e.getMessage(), e);
+    }
+    pairs.put(key(requester, peer), made);
     counters.keyed++;
     counters.granted++;
     evictBeyondCapacity();
-    return new Grant(made, false);
+    return new Grant(made, ticket);
   }
 
-  /** Withdraws the pair between two nodes; true if there was one. */
-  public boolean revoke(String a, String b) {
-    boolean had = pairs.remove(key(a, b)) != null;
-    if (had) {
-      counters.revoked++;
+  /** The pair held between two nodes if it is still valid, else null; counts nothing. */
+  public SecurityAssociationPair held(String a, String b) {
+    SecurityAssociationPair pair = pairs.get(key(a, b));
+    return pair != null && pair.validAt(clock.unixMillis()) ? pair : null;
+  }
+
+  /** Withdraws every pair (and forgets every ticket); returns how many pairs were withdrawn. */
+  public int flush() {
+    int count = 0;
+    for (SecurityAssociationPair pair : new ArrayList<>(pairs.values())) {
+      if (drop(key(pair.first(), pair.second()), pair)) {
+        count++;
+      }
     }
-    return had;
+    tickets.clear();
+    counters.revoked += count;
+    return count;
+  }
+
+  /** Withdraws the pair between two nodes; true if there was one and it is gone from the store. */
+  public boolean revoke(String a, String b) {
+    SecurityAssociationPair had = pairs.get(key(a, b));
+    if (had == null || !drop(key(a, b), had)) {
+      return false;
+    }
+    counters.revoked++;
+    return true;
   }
 
   /** Drops every pair whose lifetime has run out; returns how many. */
   public int expire() {
-    long now = time.nanoTime();
+    long now = clock.unixMillis();
     int dropped = 0;
-    for (Iterator<SecurityAssociationPair> it = pairs.values().iterator(); it.hasNext(); ) {
-      if (!it.next().validAt(now)) {
-        it.remove();
+    for (SecurityAssociationPair pair : new ArrayList<>(pairs.values())) {
+      if (!pair.validAt(now) && drop(key(pair.first(), pair.second()), pair)) {
         dropped++;
       }
     }
     counters.expired += dropped;
     return dropped;
+  }
+
+  /**
+   * Forgets a pair on disk, then in memory; a store that fails keeps both as they were, so a
+   * restart does not bring back a pair this manager no longer holds.
+   */
+  private boolean drop(String key, SecurityAssociationPair pair) {
+    try {
+      store.remove(pair);
+    } catch (RuntimeException e) {
+      counters.storeFailures++;
+      return false;
+    }
+    pairs.remove(key);
+    return true;
   }
 
   /** The pairs held, least recently granted first. */
@@ -179,22 +423,48 @@ public final class SaManager {
     return counters;
   }
 
-  private EncryptionKey sessionKey(String servicePrincipal) throws SaUnavailableException {
+  /** The KDC's answer, all attempts; touches nothing of the manager, so any thread may run it. */
+  private KdcAnswer askKdc(String servicePrincipal) {
     KdcUnavailableException last = null;
-    for (int attempt = 0; attempt < settings.kdcAttempts(); attempt++) {
-      counters.kdcExchanges++;
+    int attempt = 0;
+    while (attempt < settings.kdcAttempts()) {
+      attempt++;
       try {
-        return kdc.sessionKey(servicePrincipal);
+        return new KdcAnswer(kdc.ticket(servicePrincipal), null, attempt);
       } catch (KdcUnavailableException e) {
-        counters.kdcFailures++;
         last = e;
+        if (e.principalUnknown()) {
+          break;
+        }
       }
     }
+    return new KdcAnswer(null, last, attempt);
+  }
+
+  /** Takes in a KDC answer on the manager's thread: counts, keeps the ticket or backs off. */
+  private SgtTicket ticketFrom(String servicePrincipal, KdcAnswer answer)
+      throws SaUnavailableException {
+    counters.kdcExchanges += answer.attempts();
+    if (answer.ticket() != null) {
+      counters.kdcFailures += answer.attempts() - 1;
+      tickets.put(servicePrincipal, answer.ticket());
+      kdcBackoffMillis = 0;
+      return answer.ticket();
+    }
+    counters.kdcFailures += answer.attempts();
+    KdcUnavailableException last = answer.failure();
+    if (last.principalUnknown()) {
+      throw new SaUnavailableException(
+          "the KDC knows no " + servicePrincipal + ": " + last.getMessage(), last);
+    }
+    kdcBackoffMillis =
+        Math.min(MAX_KDC_BACKOFF_MILLIS, Math.max(MIN_KDC_BACKOFF_MILLIS, kdcBackoffMillis * 2));
+    kdcHoldOffUntil = clock.unixMillis() + kdcBackoffMillis;
     throw new SaUnavailableException(
         "no session key for "
             + servicePrincipal
             + " after "
-            + settings.kdcAttempts()
+            + answer.attempts()
             + " attempts: "
             + last.getMessage(),
         last);
@@ -220,7 +490,7 @@ public final class SaManager {
         esp(key, spiOut, ni, nr),
         esp(key, spiBack, ni, nr),
         now,
-        now + settings.lifetime().toNanos());
+        now + settings.lifetime().toMillis());
   }
 
   private static EspSaKeys esp(EncryptionKey key, int spi, byte[] ni, byte[] nr) {
@@ -250,10 +520,10 @@ public final class SaManager {
   }
 
   private void evictBeyondCapacity() {
-    Iterator<Map.Entry<String, SecurityAssociationPair>> eldest = pairs.entrySet().iterator();
-    while (pairs.size() > settings.capacity() && eldest.hasNext()) {
-      eldest.next();
-      eldest.remove();
+    for (Map.Entry<String, SecurityAssociationPair> eldest : new ArrayList<>(pairs.entrySet())) {
+      if (pairs.size() <= settings.capacity() || !drop(eldest.getKey(), eldest.getValue())) {
+        return;
+      }
       counters.evicted++;
     }
   }

@@ -1,5 +1,6 @@
 package io.mvpn.sam.shell;
 
+import io.mvpn.api.shell.ServicesNow;
 import io.mvpn.sam.kdc.TenantKdc;
 import java.nio.file.Path;
 import java.util.List;
@@ -9,6 +10,7 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.api.console.Session;
+import org.osgi.framework.BundleContext;
 
 /**
  * {@code mvpn:kdc principals [REALM]} lists the principals of the appliance's KDCs; {@code mvpn:kdc
@@ -37,12 +39,22 @@ public class KdcCommand implements Action {
   private String password;
   private String keytab;
 
-  @Reference List<TenantKdc> kdcs;
+  /** Looked up when the command runs ({@link ServicesNow}); a test sets them. */
+  List<TenantKdc> kdcs;
+
+  @Reference BundleContext bundleContext;
 
   @Reference Session session;
 
   @Override
   public Object execute() throws Exception {
+    try (ServicesNow<TenantKdc> now = ServicesNow.of(bundleContext, TenantKdc.class, kdcs)) {
+      kdcs = now.services();
+      return run();
+    }
+  }
+
+  private Object run() throws Exception {
     if (!parseWords()) {
       session.getConsole().println("options: --password PW, --keytab FILE, --realm REALM");
       return null;

@@ -57,6 +57,16 @@ final class KerberosPeers implements AutoCloseable {
     return client.requestSgt(tgt, RESPONDER);
   }
 
+  /** The responder's keytab as the KDC exported it. */
+  Keytab responderKeys() {
+    return responderKeys;
+  }
+
+  /** mvpn's acceptor for the responder's service, on {@code clock}. */
+  ApAcceptor acceptor(KerberosClock clock) {
+    return new ApAcceptor(responderKeys, RESPONDER, clock, 300_000);
+  }
+
   /** A fresh AP-REQ for the responder with {@code ticket}. */
   static ApReq apReq(SgtTicket ticket) throws Exception {
     return new ApRequest(new PrincipalName(INITIATOR), ticket).getApReq();

@@ -131,6 +131,20 @@ class KinkCodecTest {
   }
 
   @Test
+  void kinkEncryptShorterThanConfounderAndChecksumIsRefusedAsUndecryptable() throws Exception {
+    KinkKey key = aesKey();
+    for (int length = 0; length < 28; length++) {
+      KinkPayload.Octets tiny = new KinkPayload.Octets(KinkPayloadType.ENCRYPT, new byte[length]);
+
+      assertThatThrownBy(() -> key.open(tiny))
+          .as("%d octets", length)
+          .isInstanceOfSatisfying(
+              KinkFormatException.class,
+              e -> assertThat(e.reason()).isEqualTo(Reason.UNDECRYPTABLE));
+    }
+  }
+
+  @Test
   void anAes128KeyChecksumsWithItsOwnTwelveOctetHmac() throws Exception {
     KinkKey key = new KinkKey(EncryptionHandler.random2Key(EncryptionType.AES128_CTS_HMAC_SHA1_96));
     byte[] wire = KinkCodec.encode(create(key), key);

@@ -4,10 +4,6 @@ import static io.mvpn.api.testing.Requirements.require;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mvpn.net.capture.PcapngWriter;
-import io.mvpn.packet.udp.UdpDatagram;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.Unpooled;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -17,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.apache.kerby.kerberos.kerb.response.ApResponse;
 import org.apache.kerby.kerberos.kerb.type.ap.ApRep;
 import org.apache.kerby.kerberos.kerb.type.ap.ApReq;
@@ -32,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KinkExchangeTsharkTest {
 
-  private static final int LOOPBACK = 0x7F000001;
   private static final byte[] QUICK_MODE = "quick mode payloads".getBytes(StandardCharsets.UTF_8);
 
   @TempDir Path dir;
@@ -105,40 +99,26 @@ class KinkExchangeTsharkTest {
       int kinkPort = responder.getLocalPort();
       int nodePort = initiator.getLocalPort();
       try (PcapngWriter capture = PcapngWriter.open(pcap, "lo")) {
-        write(capture, 1, nodePort, kinkPort, sent.get(0));
-        write(capture, 2, kinkPort, nodePort, sent.get(1));
+        KinkCapture.write(capture, 1, nodePort, kinkPort, sent.get(0));
+        KinkCapture.write(capture, 2, kinkPort, nodePort, sent.get(1));
         // The Kerberos messages KINK carried, as Kerberos over UDP: what the kerberos dissector
         // makes of them (tshark's kink dissector reads a pre-RFC layout; docs/protocols.md).
-        write(capture, 3, nodePort, 88, apReqDer);
-        write(capture, 4, 88, nodePort, apRepDer);
+        KinkCapture.write(capture, 3, nodePort, 88, apReqDer);
+        KinkCapture.write(capture, 4, 88, nodePort, apRepDer);
       }
 
-      String fields =
-          tshark(
+      List<String> frames =
+          KinkCapture.fields(
               pcap,
-              "-d",
-              "udp.port==" + kinkPort + ",kink",
-              "-T",
-              "fields",
-              "-E",
-              "separator=|",
-              "-e",
+              kinkPort,
               "frame.number",
-              "-e",
               "kink.type",
-              "-e",
               "kink.transactionId",
-              "-e",
               "kink.domain_of_interpretation",
-              "-e",
               "kink.length",
-              "-e",
               "kerberos.msg_type",
-              "-e",
               "_ws.malformed",
-              "-e",
               "_ws.expert.severity");
-      List<String> frames = fields.lines().toList();
       assertThat(frames).hasSize(4);
       assertThat(frames.get(0))
           .startsWith("1|1|16909060|1|" + sent.get(0).length + "|")
@@ -159,32 +139,5 @@ class KinkExchangeTsharkTest {
     DatagramPacket packet = new DatagramPacket(new byte[65535], 65535);
     socket.receive(packet);
     return Arrays.copyOf(packet.getData(), packet.getLength());
-  }
-
-  private static void write(PcapngWriter capture, int second, int from, int to, byte[] payload)
-      throws Exception {
-    ByteBuf datagram =
-        UdpDatagram.build(
-            ByteBufAllocator.DEFAULT,
-            LOOPBACK,
-            LOOPBACK,
-            from,
-            to,
-            Unpooled.wrappedBuffer(payload),
-            64);
-    try {
-      capture.write(TimeUnit.SECONDS.toNanos(1_764_000_000L + second), datagram);
-    } finally {
-      datagram.release();
-    }
-  }
-
-  private static String tshark(Path pcap, String... arguments) throws Exception {
-    List<String> command = new ArrayList<>(List.of("/usr/bin/tshark", "-n", "-r", pcap.toString()));
-    command.addAll(List.of(arguments));
-    Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    return out;
   }
 }

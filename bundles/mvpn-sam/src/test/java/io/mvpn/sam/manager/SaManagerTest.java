@@ -7,6 +7,7 @@ import io.mvpn.net.time.VirtualTimeScheduler;
 import io.mvpn.sam.kdc.KdcSettings;
 import io.mvpn.sam.kdc.MitClient;
 import io.mvpn.sam.kdc.RealmKdc;
+import io.mvpn.sam.kink.KerberosClock;
 import io.mvpn.sam.manager.SaManager.Grant;
 import io.mvpn.sam.manager.SaManager.SaUnavailableException;
 import java.nio.file.Path;
@@ -30,6 +31,8 @@ class SaManagerTest {
   private static final String REALM = "ACME.MVPN.TEST";
   private static final String MANAGER = "kink/sam1.acme.mvpn.test@" + REALM;
   private static final int NODES = 50;
+  // Virtual time starts at the real time, so the KDC's tickets are valid on the managers' clock.
+  private static final long WALL_CLOCK_AT_START = System.currentTimeMillis();
 
   @TempDir static Path dir;
 
@@ -58,15 +61,21 @@ class SaManagerTest {
   }
 
   private static SaManager manager(VirtualTimeScheduler time, int capacity) {
+    return manager(time, capacity, SaPairStore.inMemory());
+  }
+
+  private static SaManager manager(VirtualTimeScheduler time, int capacity, SaPairStore store) {
     return new SaManager(
-        time,
+        new KerberosClock(time, WALL_CLOCK_AT_START),
         sessionKeys,
+        store,
         SaManager.Settings.of(Duration.ofHours(8), capacity, REALM),
         new SecureRandom());
   }
 
   @Test
-  void aThousandPairsAreKeyedOnceAndTheirSecondSessionsTakeNoKeyExchange() throws Exception {
+  void aThousandPairsAreKeyedFromOneTicketPerPeerAndAskedAgainGetNewKeysWithoutTheKdc()
+      throws Exception {
     VirtualTimeScheduler time = new VirtualTimeScheduler();
     SaManager sam = manager(time, 2_000);
     List<String[]> pairs = new ArrayList<>();
@@ -79,21 +88,22 @@ class SaManagerTest {
     for (String[] p : pairs) {
       first.add(sam.request(p[0], p[1]));
     }
-    assertThat(first).noneMatch(Grant::fromCache);
-    assertThat(sam.counters().kdcExchanges()).isEqualTo(1_000);
+    long peers = pairs.stream().map(p -> p[1]).distinct().count();
+    assertThat(sam.counters().kdcExchanges()).isEqualTo(peers);
+    assertThat(sam.counters().ticketsReused()).isEqualTo(1_000 - peers);
     time.advance(1, TimeUnit.HOURS);
 
     for (int i = 0; i < pairs.size(); i++) {
-      // The second session, asked for by the other end: the same pair, directions swapped.
-      Grant second = sam.request(pairs.get(i)[1], pairs.get(i)[0]);
-      assertThat(second.fromCache()).isTrue();
-      assertThat(second.pair()).isSameAs(first.get(i).pair());
-      assertThat(second.pair().outboundOf(pairs.get(i)[1]).spi())
-          .isEqualTo(first.get(i).pair().inboundOf(pairs.get(i)[0]).spi());
+      // Asked again (a node that lost its SA): a new pair from the ticket held, never the old keys.
+      Grant second = sam.request(pairs.get(i)[0], pairs.get(i)[1]);
+      assertThat(second.pair().outboundOf(pairs.get(i)[0]).spi())
+          .isNotEqualTo(first.get(i).pair().outboundOf(pairs.get(i)[0]).spi());
+      assertThat(second.pair().firstToSecond().encryptionKey())
+          .isNotEqualTo(first.get(i).pair().firstToSecond().encryptionKey());
+      assertThat(sam.held(pairs.get(i)[0], pairs.get(i)[1])).isSameAs(second.pair());
     }
-    assertThat(sam.counters().kdcExchanges()).isEqualTo(1_000);
-    assertThat(sam.counters().fromCache()).isEqualTo(1_000);
-    assertThat(sam.counters().keyed()).isEqualTo(1_000);
+    assertThat(sam.counters().kdcExchanges()).isEqualTo(peers);
+    assertThat(sam.counters().keyed()).isEqualTo(2_000);
   }
 
   @Test
@@ -105,13 +115,12 @@ class SaManagerTest {
     time.advance(8, TimeUnit.HOURS);
     Grant after = sam.request(node(1), node(2));
 
-    assertThat(after.fromCache()).isFalse();
     assertThat(after.pair().firstToSecond().spi())
         .isNotEqualTo(before.pair().firstToSecond().spi());
     assertThat(after.pair().firstToSecond().encryptionKey())
         .isNotEqualTo(before.pair().firstToSecond().encryptionKey());
     assertThat(sam.counters().expired()).isEqualTo(1);
-    assertThat(sam.counters().kdcExchanges()).isEqualTo(2);
+    assertThat(sam.counters().keyed()).isEqualTo(2);
   }
 
   @Test
@@ -127,8 +136,7 @@ class SaManagerTest {
     assertThat(sam.pairs())
         .extracting(SecurityAssociationPair::first)
         .containsExactly(node(1), node(5));
-    assertThat(sam.request(node(1), node(2)).fromCache()).isTrue();
-    assertThat(sam.request(node(3), node(4)).fromCache()).isFalse();
+    assertThat(sam.held(node(3), node(4))).isNull();
   }
 
   @Test
@@ -139,22 +147,20 @@ class SaManagerTest {
     assertThat(sam.revoke(node(8), node(7))).isTrue();
     Grant next = sam.request(node(7), node(8));
 
-    assertThat(next.fromCache()).isFalse();
     assertThat(next.pair().firstToSecond().spi())
         .isNotEqualTo(granted.pair().firstToSecond().spi());
     assertThat(sam.counters().revoked()).isEqualTo(1);
   }
 
   @Test
-  void aPeerTheKdcDoesNotKnowIsAClearErrorAfterBoundedAttemptsAndNothingIsStored()
-      throws Exception {
+  void aPeerTheKdcDoesNotKnowIsAClearErrorAtOnceAndNothingIsStored() throws Exception {
     SaManager sam = manager(new VirtualTimeScheduler(), 10);
 
     assertThatThrownBy(() -> sam.request(node(1), "stranger"))
         .isInstanceOf(SaUnavailableException.class)
-        .hasMessageContaining("kink/stranger@" + REALM)
-        .hasMessageContaining("after 3 attempts");
-    assertThat(sam.counters().kdcFailures()).isEqualTo(3);
+        .hasMessageContaining("knows no kink/stranger@" + REALM)
+        .matches(e -> ((SaUnavailableException) e).peerUnknown());
+    assertThat(sam.counters().kdcFailures()).isEqualTo(1);
     assertThat(sam.pairs()).isEmpty();
   }
 
@@ -180,24 +186,74 @@ class SaManagerTest {
             ""));
     KerberosSessionKeys keys =
         new KerberosSessionKeys(gone.toFile(), MANAGER, dir.resolve("sam1.keytab").toFile());
+    VirtualTimeScheduler time = new VirtualTimeScheduler();
     SaManager sam =
         new SaManager(
-            new VirtualTimeScheduler(),
+            new KerberosClock(time, WALL_CLOCK_AT_START),
             keys,
+            SaPairStore.inMemory(),
             SaManager.Settings.of(Duration.ofHours(1), 10, REALM),
             new SecureRandom());
 
     assertThatThrownBy(() -> sam.request(node(1), node(2)))
         .isInstanceOf(SaUnavailableException.class)
-        .hasMessageContaining("after 3 attempts");
+        .hasMessageContaining("after 3 attempts")
+        .matches(e -> !((SaUnavailableException) e).peerUnknown());
     assertThat(sam.counters().kdcExchanges()).isEqualTo(3);
     assertThat(sam.counters().kdcFailures()).isEqualTo(3);
+    assertThat(sam.pairs()).isEmpty();
+
+    // Asked again at once, the manager leaves the KDC alone until its backoff has run out; the
+    // wait doubles with each failure.
+    assertThatThrownBy(() -> sam.request(node(1), node(2))).hasMessageContaining("failed lately");
+    assertThat(sam.counters().kdcExchanges()).isEqualTo(3);
+    assertThat(sam.counters().kdcHeldOff()).isEqualTo(1);
+    time.advance(1, TimeUnit.SECONDS);
+    assertThatThrownBy(() -> sam.request(node(1), node(2))).hasMessageContaining("after 3");
+    assertThat(sam.counters().kdcExchanges()).isEqualTo(6);
+    time.advance(1, TimeUnit.SECONDS);
+    assertThatThrownBy(() -> sam.request(node(1), node(2))).hasMessageContaining("failed lately");
+    time.advance(1, TimeUnit.SECONDS);
+    assertThatThrownBy(() -> sam.request(node(1), node(2))).hasMessageContaining("after 3");
+    assertThat(sam.counters().kdcExchanges()).isEqualTo(9);
     assertThat(sam.pairs()).isEmpty();
   }
 
   @Test
+  void aRestartedManagerHoldsThePairsItsStoreKeptButHandsNoneOutAgain() throws Exception {
+    VirtualTimeScheduler time = new VirtualTimeScheduler();
+    Path kept = dir.resolve("restart-store");
+    SaManager before = manager(time, 10, new FileSaPairStore(kept));
+    Grant granted = before.request(node(1), node(2));
+    before.request(node(3), node(4));
+    before.revoke(node(3), node(4));
+
+    SaManager after = manager(time, 10, new FileSaPairStore(kept));
+    assertThat(after.pairs()).containsExactly(granted.pair());
+    Grant again = after.request(node(2), node(1));
+
+    assertThat(again.pair().firstToSecond().spi())
+        .isNotEqualTo(granted.pair().firstToSecond().spi());
+    assertThat(again.pair().firstToSecond().encryptionKey())
+        .isNotEqualTo(granted.pair().firstToSecond().encryptionKey());
+    assertThat(after.pairs()).containsExactly(again.pair());
+    assertThat(after.counters().kdcExchanges()).isEqualTo(1); // no ticket survives a restart
+    assertThat(java.nio.file.Files.getPosixFilePermissions(kept))
+        .containsExactlyInAnyOrder(
+            java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE,
+            java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE);
+
+    time.advance(9, TimeUnit.HOURS);
+    SaManager later = manager(time, 10, new FileSaPairStore(kept));
+    assertThat(later.pairs()).isEmpty();
+    assertThat(later.counters().expired()).isEqualTo(1);
+    assertThat(new FileSaPairStore(kept).pairs()).isEmpty();
+  }
+
+  @Test
   void bothDirectionsAreDerivedFromTheSessionKeyAsKinkDoes() throws Exception {
-    var key = sessionKeys.sessionKey("kink/" + node(9) + "@" + REALM);
+    var key = sessionKeys.ticket("kink/" + node(9) + "@" + REALM).getSessionKey();
     byte[] ni = new byte[16];
     byte[] nr = new byte[16];
     nr[0] = 1;
@@ -207,5 +263,60 @@ class SaManagerTest {
     byte[] otherSpi = KinkKeymat.derive(key, KinkKeymat.PROTO_IPSEC_ESP, 0x1001, ni, nr, 36);
 
     assertThat(one).hasSize(36).isEqualTo(again).isNotEqualTo(otherSpi);
+  }
+
+  /** A store in memory whose writes and removals fail while {@code failing} is set. */
+  private static final class FailingStore implements SaPairStore {
+    final SaPairStore held = SaPairStore.inMemory();
+    boolean failing;
+
+    @Override
+    public void put(SecurityAssociationPair pair) {
+      check();
+      held.put(pair);
+    }
+
+    @Override
+    public void remove(SecurityAssociationPair pair) {
+      check();
+      held.remove(pair);
+    }
+
+    @Override
+    public List<SecurityAssociationPair> pairs() {
+      return held.pairs();
+    }
+
+    private void check() {
+      if (failing) {
+        throw new java.io.UncheckedIOException(new java.io.IOException("disk full"));
+      }
+    }
+  }
+
+  @Test
+  void aPairTheStoreRefusesIsNeitherHandedOutNorHeldAndAFailedRemovalKeepsBothInStep()
+      throws Exception {
+    VirtualTimeScheduler time = new VirtualTimeScheduler();
+    FailingStore store = new FailingStore();
+    SaManager sam = manager(time, 10, store);
+    Grant kept = sam.request(node(1), node(2));
+    store.failing = true;
+
+    assertThatThrownBy(() -> sam.request(node(3), node(4)))
+        .isInstanceOfSatisfying(
+            SaUnavailableException.class, e -> assertThat(e.storeFailed()).isTrue());
+    assertThat(sam.pairs()).containsExactly(kept.pair());
+
+    assertThat(sam.revoke(node(1), node(2))).isFalse();
+    assertThat(sam.flush()).isZero();
+    assertThat(sam.pairs()).containsExactly(kept.pair());
+    assertThat(store.pairs()).containsExactly(kept.pair());
+    assertThat(sam.counters().storeFailures()).isEqualTo(3);
+
+    store.failing = false;
+    assertThat(sam.revoke(node(1), node(2))).isTrue();
+    assertThat(sam.pairs()).isEmpty();
+    assertThat(store.pairs()).isEmpty();
   }
 }

@@ -6,13 +6,10 @@ import io.mvpn.sam.kdc.KdcSettings;
 import io.mvpn.sam.kdc.MitClient;
 import io.mvpn.sam.kdc.RealmKdc;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.karaf.shell.api.console.Session;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,13 +40,7 @@ class KdcCommandTest {
     command.action = action;
     command.words = List.of(words);
     command.kdcs = List.of(kdc);
-    PrintStream console = new PrintStream(printed, true, StandardCharsets.UTF_8);
-    command.session =
-        (Session)
-            Proxy.newProxyInstance(
-                Session.class.getClassLoader(),
-                new Class<?>[] {Session.class},
-                (proxy, method, args) -> method.getName().equals("getConsole") ? console : null);
+    command.session = Consoles.printingTo(printed);
     printed.reset();
     command.execute();
     return printed.toString(StandardCharsets.UTF_8);

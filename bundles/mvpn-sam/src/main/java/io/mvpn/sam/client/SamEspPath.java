@@ -1,0 +1,432 @@
+package io.mvpn.sam.client;
+
+import io.mvpn.api.Ipv4Address;
+import io.mvpn.ipsec.esp.EspException;
+import io.mvpn.ipsec.esp.EspSecurityAssociation;
+import io.mvpn.ipsec.esp.EspSecurityAssociation.Direction;
+import io.mvpn.ipsec.esp.EspSuite;
+import io.mvpn.ipsec.esp.SecurityAssociationDatabase;
+import io.mvpn.packet.MalformedPacketException;
+import io.mvpn.packet.ipv4.IpProtocol;
+import io.mvpn.packet.ipv4.Ipv4Packet;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.util.ArrayDeque;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * A node's ESP data path on the SAs its security association manager hands out (seed 000 c1). A
+ * datagram to a peer leaves in ESP at once when the node's SAD holds a valid SA with that peer: no
+ * message to anyone. Otherwise the node asks its manager through its {@link SamClient}, holds the
+ * peer's datagrams (a bounded number, the rest dropped and counted) and sends them in order as soon
+ * as the SA is installed. The halves the manager pushes (SAM_INSTALL) are installed the same way,
+ * so the peer opens the first packet sent to it. ESP runs in tunnel mode from node to node: the
+ * outer source is the node's address, the destination the peer's.
+ *
+ * <p>An SA installed again with the same keys keeps running as it was: rebuilding it would send
+ * sequence numbers again under the same key and reopen its replay window.
+ *
+ * <p>Runs on the node's scheduler thread, as its {@link SamClient} does; not thread-safe.
+ */
+public final class SamEspPath implements AutoCloseable {
+
+  /** Which node is at which address: the names a node's manager knows its peers by. */
+  public interface Peers {
+    /** The node at {@code address}, or null when it is no node of the manager's. */
+    String nodeAt(Ipv4Address address);
+
+    /** Where {@code node} receives ESP, or null when it is not known. */
+    Ipv4Address addressOf(String node);
+
+    /** Peers from a fixed table, node name to address. */
+    static Peers of(Map<String, Ipv4Address> table) {
+      Map<Ipv4Address, String> byAddress = new HashMap<>();
+      table.forEach((node, address) -> byAddress.put(address, node));
+      Map<String, Ipv4Address> byNode = Map.copyOf(table);
+      return new Peers() {
+        @Override
+        public String nodeAt(Ipv4Address address) {
+          return byAddress.get(address);
+        }
+
+        @Override
+        public Ipv4Address addressOf(String node) {
+          return byNode.get(node);
+        }
+      };
+    }
+  }
+
+  /**
+   * @param heldPerPeer datagrams held per peer while its SA is asked for
+   * @param replayWindow the inbound SAs' anti-replay window, in packets
+   * @param ttl of the outer header
+   */
+  public record Settings(int heldPerPeer, int replayWindow, int ttl) {
+    public static final Settings DEFAULT = new Settings(64, 128, 64);
+
+    public Settings {
+      if (heldPerPeer < 1 || replayWindow < 0 || ttl < 1 || ttl > 255) {
+        throw new IllegalArgumentException(this.toString());
+      }
+    }
+  }
+
+  /** What the path has done with datagrams, both ways. */
+  public static final class Counters {
+    long sentAtOnce;
+    long held;
+    long sentAfterWait;
+    long droppedHeldFull;
+    long droppedNoSa;
+    long droppedNoPeer;
+    long malformed;
+    long received;
+    long notEsp;
+    long outsideSelectors;
+    final Map<EspException.Reason, Long> refused = new EnumMap<>(EspException.Reason.class);
+
+    /** Sent in ESP on an SA the node already held: zero round trips. */
+    public long sentAtOnce() {
+      return sentAtOnce;
+    }
+
+    /** Held while the node asked its manager for the SA. */
+    public long held() {
+      return held;
+    }
+
+    /** Held ones sent once the SA was installed. */
+    public long sentAfterWait() {
+      return sentAfterWait;
+    }
+
+    /** Dropped because the peer's holding queue was full. */
+    public long droppedHeldFull() {
+      return droppedHeldFull;
+    }
+
+    /** Dropped because the manager gave no SA. */
+    public long droppedNoSa() {
+      return droppedNoSa;
+    }
+
+    /** Dropped because their destination is no node of the manager's. */
+    public long droppedNoPeer() {
+      return droppedNoPeer;
+    }
+
+    /** Datagrams, either way, that were not IPv4. */
+    public long malformed() {
+      return malformed;
+    }
+
+    /** ESP packets opened and handed to the host. */
+    public long received() {
+      return received;
+    }
+
+    /** Arriving datagrams that were not ESP. */
+    public long notEsp() {
+      return notEsp;
+    }
+
+    /**
+     * ESP packets opened whose inner datagram was not from the SA's peer to this node: the SA's
+     * selectors (RFC 4301 section 5.2) cover only that pair, so the datagram was dropped.
+     */
+    public long outsideSelectors() {
+      return outsideSelectors;
+    }
+
+    /** ESP packets refused, by reason. */
+    public long refused(EspException.Reason reason) {
+      return refused.getOrDefault(reason, 0L);
+    }
+  }
+
+  /** The ESP SAs running one installed SA with a peer. */
+  private record Running(
+      InstalledSa sa,
+      Ipv4Address peerAddress,
+      EspSecurityAssociation outbound,
+      EspSecurityAssociation inbound) {}
+
+  private final SamClient client;
+  private final Ipv4Address self;
+  private final Peers peers;
+  private final ByteBufAllocator alloc;
+  private final Consumer<ByteBuf> toNetwork;
+  private final Consumer<ByteBuf> toHost;
+  private final Settings settings;
+  private final Counters counters = new Counters();
+  private final SecurityAssociationDatabase sad = new SecurityAssociationDatabase();
+  private final Map<String, Running> running = new HashMap<>();
+  private final Map<EspSecurityAssociation, Running> byInbound = new IdentityHashMap<>();
+  private final Map<String, ArrayDeque<ByteBuf>> held = new HashMap<>();
+  private String lastFailure;
+  private boolean closed;
+
+  /**
+   * @param self the node's own address, the outer source of its ESP
+   * @param toNetwork takes each outer ESP datagram (and its buffer) the node sends
+   * @param toHost takes each inner datagram (and its buffer) that arrived in ESP, always one from
+   *     the SA's peer to {@code self}
+   */
+  public SamEspPath(
+      SamClient client,
+      Ipv4Address self,
+      Peers peers,
+      ByteBufAllocator alloc,
+      Consumer<ByteBuf> toNetwork,
+      Consumer<ByteBuf> toHost,
+      Settings settings) {
+    this.client = client;
+    this.self = self;
+    this.peers = peers;
+    this.alloc = alloc;
+    this.toNetwork = toNetwork;
+    this.toHost = toHost;
+    this.settings = settings;
+    client.onInstalled(this::install);
+  }
+
+  public Counters counters() {
+    return counters;
+  }
+
+  /** Why the manager last gave no SA, or null. */
+  public String lastFailure() {
+    return lastFailure;
+  }
+
+  /** Datagrams held for {@code peer} now. */
+  public int heldFor(String peer) {
+    ArrayDeque<ByteBuf> queue = held.get(peer);
+    return queue == null ? 0 : queue.size();
+  }
+
+  /**
+   * Stops the path: what it holds is released (counted as dropped for want of an SA), the client no
+   * longer tells it of installed SAs, and outcomes that arrive later change nothing.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    client.onInstalled(sa -> {});
+    held.values()
+        .forEach(
+            queue -> {
+              counters.droppedNoSa += queue.size();
+              queue.forEach(ByteBuf::release);
+            });
+    held.clear();
+  }
+
+  /** One IPv4 datagram from the node's host side; the path takes its buffer. */
+  public void send(ByteBuf datagram) {
+    if (closed) {
+      counters.droppedNoSa++;
+      datagram.release();
+      return;
+    }
+    Ipv4Packet inner;
+    try {
+      inner = Ipv4Packet.parse(datagram);
+    } catch (MalformedPacketException e) {
+      counters.malformed++;
+      datagram.release();
+      return;
+    }
+    String peer = peers.nodeAt(inner.destinationAddress());
+    if (peer == null) {
+      counters.droppedNoPeer++;
+      datagram.release();
+      return;
+    }
+    Running sa = current(peer);
+    if (sa != null && !held.containsKey(peer)) {
+      if (seal(sa, inner)) {
+        counters.sentAtOnce++;
+      }
+      datagram.release();
+      return;
+    }
+    ArrayDeque<ByteBuf> queue = held.get(peer);
+    boolean asking = queue != null;
+    if (!asking) {
+      queue = new ArrayDeque<>();
+      held.put(peer, queue);
+    }
+    if (queue.size() >= settings.heldPerPeer()) {
+      counters.droppedHeldFull++;
+      datagram.release();
+    } else {
+      queue.add(datagram);
+      counters.held++;
+    }
+    if (!asking) {
+      client.connect(
+          peer,
+          new SamClient.Outcome() {
+            @Override
+            public void ready(InstalledSa installed) {
+              release(peer);
+            }
+
+            @Override
+            public void failed(long kinkError, String reason) {
+              lastFailure = reason;
+              ArrayDeque<ByteBuf> dropped = held.remove(peer);
+              if (dropped != null) {
+                counters.droppedNoSa += dropped.size();
+                dropped.forEach(ByteBuf::release);
+              }
+            }
+          });
+    }
+  }
+
+  /** One datagram from the network addressed to the node: ESP is opened and handed on. */
+  public void receive(ByteBuf datagram) {
+    if (closed) {
+      datagram.release();
+      return;
+    }
+    try {
+      Ipv4Packet outer = Ipv4Packet.parse(datagram);
+      if (outer.protocol() != IpProtocol.ESP || outer.payloadLength() < 8) {
+        counters.notEsp++;
+        return;
+      }
+      int spi = outer.buffer().getInt(outer.payloadOffset());
+      EspSecurityAssociation inbound = sad.lookup(spi, outer.destination(), outer.source());
+      if (inbound == null) {
+        refuse(EspException.Reason.UNKNOWN_SPI);
+        return;
+      }
+      Running sa = byInbound.get(inbound);
+      if (!sa.sa().validAt(client.clock().unixMillis())) {
+        refuse(EspException.Reason.EXPIRED);
+        return;
+      }
+      ByteBuf inner = inbound.decapsulate(alloc, outer);
+      if (inner != null) {
+        deliver(sa, inner);
+      }
+    } catch (MalformedPacketException e) {
+      counters.malformed++;
+    } catch (EspException e) {
+      refuse(e.reason());
+    } finally {
+      datagram.release();
+    }
+  }
+
+  /**
+   * Hands on an opened datagram only if the SA's selectors cover it: from the peer the SA was made
+   * with, to this node. Anything else would let one node inject traffic under another's name or use
+   * this node as a relay into the network behind it.
+   */
+  private void deliver(Running sa, ByteBuf inner) {
+    boolean covered;
+    try {
+      Ipv4Packet ip = Ipv4Packet.parse(inner);
+      covered = ip.sourceAddress().equals(sa.peerAddress()) && ip.destinationAddress().equals(self);
+    } catch (MalformedPacketException e) {
+      counters.malformed++;
+      inner.release();
+      return;
+    }
+    if (!covered) {
+      counters.outsideSelectors++;
+      inner.release();
+      return;
+    }
+    counters.received++;
+    toHost.accept(inner);
+  }
+
+  /** The SA with {@code peer} if the node's SAD holds a valid one, running. */
+  private Running current(String peer) {
+    InstalledSa sa = client.sa(peer);
+    if (sa == null) {
+      return null;
+    }
+    Running now = running.get(peer);
+    return now != null && now.sa() == sa ? now : install(sa);
+  }
+
+  private Running install(InstalledSa sa) {
+    Running before = running.get(sa.peer());
+    if (before != null
+        && before.sa().outbound().equals(sa.outbound())
+        && before.sa().inbound().equals(sa.inbound())) {
+      Running same = new Running(sa, before.peerAddress(), before.outbound(), before.inbound());
+      running.put(sa.peer(), same);
+      byInbound.put(same.inbound(), same);
+      return same;
+    }
+    Ipv4Address at = peers.addressOf(sa.peer());
+    if (at == null) {
+      return null;
+    }
+    if (before != null) {
+      sad.remove(before.inbound());
+      byInbound.remove(before.inbound());
+    }
+    Running now =
+        new Running(
+            sa,
+            at,
+            EspSuite.sa(sa.outbound(), Direction.OUTBOUND, self, at, 0),
+            EspSuite.sa(sa.inbound(), Direction.INBOUND, at, self, settings.replayWindow()));
+    sad.add(now.inbound());
+    byInbound.put(now.inbound(), now);
+    running.put(sa.peer(), now);
+    return now;
+  }
+
+  /** Sends what was held for {@code peer}, in the order it came, now that its SA is in. */
+  private void release(String peer) {
+    ArrayDeque<ByteBuf> queue = held.remove(peer);
+    if (queue == null) {
+      return;
+    }
+    Running sa = current(peer);
+    for (ByteBuf datagram : queue) {
+      try {
+        if (sa == null) {
+          counters.droppedNoSa++;
+        } else if (seal(sa, Ipv4Packet.parse(datagram))) {
+          counters.sentAfterWait++;
+        }
+      } catch (MalformedPacketException e) {
+        counters.malformed++;
+      } finally {
+        datagram.release();
+      }
+    }
+  }
+
+  private boolean seal(Running sa, Ipv4Packet inner) {
+    try {
+      toNetwork.accept(sa.outbound().encapsulate(alloc, inner, settings.ttl()));
+      return true;
+    } catch (EspException e) {
+      refuse(e.reason());
+      return false;
+    }
+  }
+
+  private void refuse(EspException.Reason reason) {
+    counters.refused.merge(reason, 1L, Long::sum);
+  }
+}
