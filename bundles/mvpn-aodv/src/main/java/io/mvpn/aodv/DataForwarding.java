@@ -22,20 +22,32 @@ final class DataForwarding {
   private final RouteDiscovery discovery;
   private final GratuitousRefresh refresh;
   private final RerrHandler rerrs;
+  private final HelloAdmission admission;
   private Interface dataInterface;
+  private Prefix served = Prefix.DEFAULT_ROUTE;
 
   DataForwarding(
-      RouterContext ctx, RouteDiscovery discovery, GratuitousRefresh refresh, RerrHandler rerrs) {
+      RouterContext ctx,
+      RouteDiscovery discovery,
+      GratuitousRefresh refresh,
+      RerrHandler rerrs,
+      HelloAdmission admission) {
     this.ctx = ctx;
     this.discovery = discovery;
     this.refresh = refresh;
     this.rerrs = rerrs;
+    this.admission = admission;
   }
 
-  /** Takes the VRF's default route; {@code aodv0} holds our address, so what we send has it. */
+  /** What {@link #attach} takes: the default route unless the VRF's own is someone else's. */
+  void serve(Prefix prefix) {
+    served = java.util.Objects.requireNonNull(prefix, "prefix");
+  }
+
+  /** Takes the served route; {@code aodv0} holds our address, so what we send has it. */
   void attach() {
     dataInterface = ctx.vrf.addInterface("aodv0", ctx.self, 32, new DataPlane());
-    ctx.vrf.addRoute(new Route(Prefix.DEFAULT_ROUTE, null, dataInterface, Route.Origin.PROTOCOL));
+    ctx.vrf.addRoute(new Route(served, null, dataInterface, Route.Origin.PROTOCOL));
   }
 
   void detach() {
@@ -52,11 +64,18 @@ final class DataForwarding {
 
     @Override
     protected void forward(Ipv4Packet packet, int nextHop) {
-      data(packet);
+      data(packet, ctx.vrf.forwardingFrom());
     }
   }
 
-  private void data(Ipv4Packet packet) {
+  private void data(Ipv4Packet packet, Interface ingress) {
+    if (!admission.permits(packet, ingress)) {
+      ctx.count(AodvCounter.FILTER_DROPPED); // c41, c49: the site's filters for its nodes
+      return;
+    }
+    if (ctx.proxied.deliverTo(packet)) {
+      return; // c57: a node we act for, on its access link
+    }
     long now = ctx.now();
     Ipv4Address destination = Ipv4Address.of(packet.destination());
     Optional<RouteEntry> route = ctx.table.activeRoute(destination, now);
@@ -79,6 +98,9 @@ final class DataForwarding {
       // Ours, or entering the site through us as its gateway (c14-15): we look for the route.
       discovery.hold(destination, packet);
       return;
+    }
+    if (ctx.proxied.hold(packet, destination)) {
+      return; // c61-62: from a node we act for: we look for the route and hold its data
     }
     if (discovery.holdWhileRepairing(destination, packet)) {
       return; // §6.12: held while the route is repaired here

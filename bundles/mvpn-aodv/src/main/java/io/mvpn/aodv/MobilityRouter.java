@@ -1,5 +1,6 @@
 package io.mvpn.aodv;
 
+import io.mvpn.aodv.message.AodvExtension;
 import io.mvpn.aodv.message.AodvFormatException;
 import io.mvpn.aodv.message.AodvMessage;
 import io.mvpn.aodv.message.AodvMessages;
@@ -7,6 +8,8 @@ import io.mvpn.aodv.message.RouteError;
 import io.mvpn.aodv.message.RouteReply;
 import io.mvpn.aodv.message.RouteReplyAck;
 import io.mvpn.aodv.message.RouteRequest;
+import io.mvpn.aodv.message.SiteRoutes;
+import io.mvpn.aodv.pki.PkiSigning;
 import io.mvpn.aodv.route.RouteEntry;
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.time.Scheduler;
@@ -55,7 +58,14 @@ public final class MobilityRouter {
   private final RerrHandler rerrs;
   private final NeighbourMonitor neighbourMonitor;
   private final DataForwarding data;
+  private final HelloAdmission admission;
+  private final PkiHelloAdmission pkiAdmission;
+  private final SiteEntry siteEntry;
+  private final ProxiedNodes proxied;
+  private DhcpHelloServer dhcp;
+  private boolean started;
   private final List<Registration> registrations = new ArrayList<>();
+  private PkiPolicy pkiPolicy;
   private Scheduler.Timer housekeeping;
 
   public MobilityRouter(
@@ -70,7 +80,12 @@ public final class MobilityRouter {
     rrepHandler = new RrepHandler(ctx, rreps, discovery, handover);
     rerrs = new RerrHandler(ctx, discovery, handover);
     neighbourMonitor = new NeighbourMonitor(ctx, discovery, rerrs);
-    data = new DataForwarding(ctx, discovery, refresh, rerrs);
+    admission = new HelloAdmission(ctx, neighbourMonitor);
+    pkiAdmission = new PkiHelloAdmission(ctx, admission);
+    siteEntry = new SiteEntry(ctx);
+    data = new DataForwarding(ctx, discovery, refresh, rerrs, admission);
+    proxied = new ProxiedNodes(ctx, discovery);
+    ctx.proxied = proxied;
   }
 
   /** Sets {@link AodvParameters#gratuitousRreps()} from now on. */
@@ -104,6 +119,96 @@ public final class MobilityRouter {
   }
 
   /**
+   * The traffic the VRF hands this router, set before {@link #start}: by default every datagram
+   * without a more specific route; a site's gateway in its tenant's VRF takes only the site's range
+   * (seed 002 c14), since the tenant's default route leads elsewhere (its home network, the
+   * Internet).
+   */
+  public void serve(io.mvpn.api.Prefix prefix) {
+    data.serve(prefix);
+  }
+
+  /**
+   * Makes this router a sink that admits nodes entering with authenticated hellos (seed 002
+   * c40-49): each is checked by {@code policy}'s authority before anything of it is taken.
+   */
+  public void setSitePolicy(SitePolicy policy) {
+    admission.setPolicy(policy);
+  }
+
+  /**
+   * Makes this sink serve nodes that speak only DHCP on {@code access}'s links (seed 002 c57-62):
+   * their DHCP requests are their hellos, checked by the {@link SitePolicy}'s authority (set that
+   * first), and the sink acts for them in AODV. Set once.
+   */
+  public void setDhcpAccess(DhcpAccess access) {
+    if (!admission.active()) {
+      throw new IllegalStateException("DHCP hellos need a site policy: set it first");
+    }
+    if (dhcp != null) {
+      throw new IllegalStateException("DHCP access is set once");
+    }
+    dhcp = new DhcpHelloServer(ctx, admission, proxied, access);
+    admission.setProxyLinks(access.links());
+    if (started) {
+      dhcp.start(admission.policy());
+    }
+  }
+
+  /** The nodes that entered with DHCP hellos and their leases (none without DHCP access). */
+  public List<DhcpLease> dhcpLeases() {
+    return dhcp == null ? List.of() : dhcp.leases();
+  }
+
+  /**
+   * Seed 002 c50-56: this router's certificate and key and its MSM's CA. As a sink (with a {@link
+   * SitePolicy}) it checks PKI hellos itself and signs its Site Routes; as a node it enters sites
+   * with {@link #enterSiteWithCertificate} and takes Site Routes only from a sink of the same CA.
+   */
+  public void setPkiPolicy(PkiPolicy policy) {
+    if (policy != null) {
+      try {
+        PkiSigning.requireSigningKey(policy.credential());
+      } catch (PkiSigning.UnsupportedKeyException e) {
+        throw new IllegalArgumentException("a PKI hello cannot be signed with " + e.getMessage());
+      }
+    }
+    pkiAdmission.setPolicy(policy);
+    pkiPolicy = policy;
+  }
+
+  /** Node side of c51: enters the site on {@code link} with a PKI hello; returns its timestamp. */
+  public long enterSiteWithCertificate(String link) {
+    if (pkiPolicy == null) {
+      throw new IllegalStateException("no PKI policy set");
+    }
+    try {
+      return siteEntry.enterWithCertificate(link, pkiPolicy);
+    } catch (PkiSigning.UnsupportedKeyException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  /** The nodes that entered through this sink with authenticated hellos. */
+  public List<SiteNode> siteNodes() {
+    return admission.nodes();
+  }
+
+  /**
+   * Node side of c40: enters the site on {@code link} with a Hello signed by the key shared with
+   * the home MSM under {@code spi}; returns the hello's timestamp.
+   */
+  public long enterSite(String link, String identity, int spi, byte[] key) {
+    return siteEntry.enter(link, identity, spi, key);
+  }
+
+  /** Node side of c44-46: the routes the sink advertised once the node was admitted, or none. */
+  public List<SiteRoutes.Route> siteRoutes() {
+    SiteEntry.Advertised a = siteEntry.advertised();
+    return a == null ? List.of() : a.routes();
+  }
+
+  /**
    * Seed 002 c64: the administrator's weight for the hop over one link, at least 1 (the default).
    * Used when {@link AodvParameters#weightedRingSearch()} is on.
    */
@@ -126,6 +231,11 @@ public final class MobilityRouter {
 
   public long counter(AodvCounter c) {
     return ctx.counter(c);
+  }
+
+  /** The (originator, RREQ ID) pairs remembered now against re-flooding (§6.5). */
+  public int rememberedRreqs() {
+    return ctx.duplicates.size(ctx.now());
   }
 
   public int sequenceNumber() {
@@ -179,6 +289,10 @@ public final class MobilityRouter {
       registrations.add(ctx.vrf.observeDeliveries((v, in, ip) -> refresh.delivered(in, ip)));
     }
     data.attach();
+    if (dhcp != null) {
+      dhcp.start(admission.policy());
+    }
+    started = true;
     long tick = Math.max(1, ctx.parameters().helloIntervalMillis() / 4);
     housekeeping = ctx.scheduler.schedule(tick, TimeUnit.MILLISECONDS, () -> housekeep(tick));
   }
@@ -190,6 +304,11 @@ public final class MobilityRouter {
       housekeeping.cancel();
     }
     discovery.stop();
+    proxied.clear();
+    if (dhcp != null) {
+      dhcp.stop();
+    }
+    started = false;
     data.detach();
   }
 
@@ -222,6 +341,26 @@ public final class MobilityRouter {
     }
     if (rreps.ignoresRreqsFrom(sender, now) && message instanceof RouteRequest) {
       ctx.count(AodvCounter.IGNORED); // §6.8: RREQs from a blacklisted neighbour are ignored
+      return;
+    }
+    if (admission.active()) {
+      if (message instanceof RouteReply r && r.extension(AodvExtension.HELLO_AUTH) != null) {
+        admission.onHello(r, sender, ingress, now); // heard only once admitted
+        return;
+      }
+      if (message instanceof RouteReply r && PkiHelloAdmission.isPkiHello(r)) {
+        pkiAdmission.onHello(r, sender, ingress, now);
+        return;
+      }
+      if (admission.blocks(sender, ingress)) {
+        ctx.count(AodvCounter.IGNORED); // c41: nothing of a node taken before its MSM said yes
+        return;
+      }
+    }
+    if (SiteEntry.isAdvertisement(message, ctx.self, sender)) {
+      // A neighbour only once its Site Routes are taken: a PKI sink's must check first.
+      siteEntry.onAdvertisement(
+          (RouteReply) message, sender, now, () -> neighbourMonitor.heard(sender, ingress, now));
       return;
     }
     boolean sinkRequest = SinkHandover.isSinkRequest(message, sender);

@@ -18,5 +18,13 @@ public interface MobilityRouterService {
 
   Map<AodvCounter, Long> counters();
 
+  /** Nodes that entered through this router as a sink with authenticated hellos (seed 002 c40). */
+  List<SiteNode> siteNodes();
+
+  /** Nodes that entered with DHCP hellos, the sink acting for them in AODV (seed 002 c57-62). */
+  default List<DhcpLease> dhcpLeases() {
+    return List.of();
+  }
+
   AodvParameters parameters();
 }

@@ -64,6 +64,13 @@ final class RouteDiscovery {
     return discoveries.isEmpty();
   }
 
+  /** Starts a discovery for {@code destination} on a proxied node's behalf, unless one runs. */
+  void searchFor(Ipv4Address destination) {
+    if (!discoveries.containsKey(destination)) {
+      startDiscovery(destination);
+    }
+  }
+
   /** A datagram we originate (or let into the site as its gateway) waits for its route. */
   void hold(Ipv4Address destination, Ipv4Packet packet) {
     Discovery d = discoveries.get(destination);
@@ -215,6 +222,7 @@ final class RouteDiscovery {
       d.buffered.forEach(ByteBuf::release);
       ctx.count(AodvCounter.DATA_DROPPED);
       ctx.sendRerr(d.destination, false);
+      ctx.proxied.discoveryEnded(d.destination);
       return;
     }
     if (d.ttl < p.netDiameter()) {
@@ -229,6 +237,7 @@ final class RouteDiscovery {
         b.release();
         ctx.count(AodvCounter.DATA_DROPPED);
       }
+      ctx.proxied.discoveryEnded(d.destination);
       return;
     }
     sendRreq(d);
@@ -266,6 +275,7 @@ final class RouteDiscovery {
     if (d == null) {
       return;
     }
+    ctx.proxied.discoveryEnded(destination);
     if (d.timer != null) {
       d.timer.cancel();
     }

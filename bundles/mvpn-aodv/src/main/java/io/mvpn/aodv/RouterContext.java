@@ -6,6 +6,7 @@ import io.mvpn.aodv.message.RouteError;
 import io.mvpn.aodv.message.SequenceNumbers;
 import io.mvpn.aodv.route.Blacklist;
 import io.mvpn.aodv.route.DuplicateRreqCache;
+import io.mvpn.aodv.route.OriginatorRateLimits;
 import io.mvpn.aodv.route.RateLimiter;
 import io.mvpn.aodv.route.RebootHold;
 import io.mvpn.aodv.route.RouteEntry;
@@ -40,6 +41,9 @@ final class RouterContext {
   /** 255.255.255.255: AODV broadcasts go to every neighbour on a link (§6.3, §6.9, §6.11). */
   static final int LIMITED_BROADCAST = -1;
 
+  /** Originators whose RREQ rate is tracked; a neighbourhood rarely holds more nodes. */
+  static final int ORIGINATORS_TRACKED = 1024;
+
   final Ipv4Address self;
   final Vrf vrf;
   final Scheduler scheduler;
@@ -55,8 +59,13 @@ final class RouterContext {
   private final RateLimiter rreqLimiter;
   private final RateLimiter rerrLimiter;
   private RateLimiter forwardLimiter;
+  private final OriginatorRateLimits originatorLimits;
   private AodvParameters parameters;
   private Predicate<Ipv4Address> gatewayFor = d -> false;
+
+  /** The nodes this router acts for in AODV (seed 002 c57); set once by the router. */
+  ProxiedNodes proxied;
+
   private RebootHold rebootHold;
   private int ownSeq;
   private int rreqId;
@@ -77,6 +86,8 @@ final class RouterContext {
     this.rreqLimiter = new RateLimiter(parameters.rreqRatelimit());
     this.rerrLimiter = new RateLimiter(parameters.rerrRatelimit());
     this.forwardLimiter = new RateLimiter(parameters.rreqForwardLimit());
+    this.originatorLimits =
+        new OriginatorRateLimits(parameters.rreqRatelimit(), ORIGINATORS_TRACKED);
   }
 
   // ---- configuration ----------------------------------------------------------------------------
@@ -175,6 +186,11 @@ final class RouterContext {
 
   boolean mayOriginateRreq(long now) {
     return rreqLimiter.tryAcquire(now);
+  }
+
+  /** Whether the originator of a received RREQ keeps to RREQ_RATELIMIT (§6.3). */
+  boolean withinOriginatorRate(Ipv4Address originator, long now) {
+    return originatorLimits.withinRate(originator, now);
   }
 
   boolean mayForwardRreq(long now) {

@@ -40,6 +40,10 @@ final class RreqHandler {
       ctx.count(AodvCounter.RREQ_DUPLICATE);
       return;
     }
+    if (!ctx.withinOriginatorRate(rreq.originator(), now)) {
+      ctx.count(AodvCounter.RREQ_ORIGINATOR_RATE_LIMITED);
+      return;
+    }
     int hops = rreq.hopCount() + 1;
     ctx.table.refreshReverseRoute(
         new RouteUpdate(
@@ -55,6 +59,10 @@ final class RreqHandler {
     }
     if (ctx.isGatewayFor(rreq.destination())) {
       answerAsGateway(rreq, sender);
+      return;
+    }
+    if (ctx.proxied.contains(rreq.destination())) {
+      answerAsProxy(rreq, sender);
       return;
     }
     Optional<RouteEntry> route = ctx.table.activeRoute(rreq.destination(), now);
@@ -99,6 +107,23 @@ final class RreqHandler {
             List.of(AodvExtension.of(AodvExtension.GATEWAY, new byte[0]))),
         sender);
     ctx.count(AodvCounter.GATEWAY_RREP_SENT);
+  }
+
+  /** c57: for a node that speaks only DHCP, as that node would, one hop beyond us. */
+  private void answerAsProxy(RouteRequest rreq, Ipv4Address sender) {
+    long lifetime = ctx.parameters().myRouteTimeoutMillis();
+    rreps.send(
+        new RouteReply(
+            0,
+            0,
+            1,
+            rreq.destination(),
+            ctx.proxied.answerSequence(rreq.destination(), rreq),
+            rreq.originator(),
+            lifetime,
+            List.of()),
+        sender);
+    ctx.count(AodvCounter.PROXY_RREP_SENT);
   }
 
   /** §6.6.2 and, with G, §6.6.3. */

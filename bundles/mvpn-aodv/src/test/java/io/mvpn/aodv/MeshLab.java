@@ -146,6 +146,25 @@ final class MeshLab {
     lab.iface(b, "to-" + a).setUp(false);
   }
 
+  /**
+   * {@code message} from {@code source}, as router {@code at} hears it on its link to {@code from}.
+   */
+  void hearAt(String at, String from, Ipv4Address source, AodvMessage message) {
+    io.netty.buffer.ByteBuf payload =
+        message.encode(io.netty.buffer.UnpooledByteBufAllocator.DEFAULT);
+    io.netty.buffer.ByteBuf datagram =
+        io.mvpn.packet.udp.UdpDatagram.build(
+            io.netty.buffer.UnpooledByteBufAllocator.DEFAULT,
+            source.toInt(),
+            0xFFFFFFFF,
+            AodvMessages.UDP_PORT,
+            AodvMessages.UDP_PORT,
+            payload,
+            1);
+    payload.release();
+    lab.vrf(at, "mesh").getInterface("to-" + from).receive(datagram);
+  }
+
   void runFor(long millis) {
     time.runUntil(time.nanoTime() + millis * MS);
   }

@@ -1,5 +1,6 @@
 package io.mvpn.dns;
 
+import io.mvpn.api.aaa.CertificateDirectory;
 import io.mvpn.api.workgroup.Member;
 import io.mvpn.api.workgroup.MemberId;
 import io.mvpn.api.workgroup.WorkgroupService;
@@ -34,7 +35,9 @@ import org.xbill.DNS.Type;
  *
  * <ul>
  *   <li>A member's FQDN has an A record with its private address, answered only to the member
- *       itself and to members that share a workgroup with it ({@link WorkgroupService#permits}).
+ *       itself and to members that share a workgroup with it ({@link WorkgroupService#permits}). To
+ *       the same askers it has a CERT record (RFC 4398, type PKIX) for each certificate the MSM's
+ *       CA issued under that name ({@link #setCertificates}; seed 002 c55).
  *   <li>Every other name in the zone is NXDOMAIN, whether it does not exist or is hidden, so an
  *       asker cannot tell the two apart. Exceptions, both NODATA: the apex (which also answers SOA)
  *       and names above a name the asker may see (empty non-terminals).
@@ -68,6 +71,7 @@ public final class WorkgroupZone {
   private final ServerCookies cookies;
   private final SOARecord soa;
   private final SOARecord negativeSoa;
+  private volatile CertificateDirectory certificates = CertificateDirectory.NONE;
 
   private final LongAdder queries = new LongAdder();
   private final LongAdder answers = new LongAdder();
@@ -282,11 +286,21 @@ public final class WorkgroupZone {
 
     Optional<Member> member = lookupMember(qname);
     if (member.isPresent() && visible(asker, member.get().id())) {
+      boolean answered = false;
       if (qtype == Type.A || qtype == Type.ANY) {
         r.addRecord(
             new ARecord(
                 qname, DClass.IN, settings.ttl(), member.get().id().privateAddress().toBytes()),
             Section.ANSWER);
+        answered = true;
+      }
+      if (qtype == Type.CERT || qtype == Type.ANY) {
+        for (byte[] der : certificatesOf(qname)) {
+          r.addRecord(CertRecords.pkix(qname, settings.ttl(), der), Section.ANSWER);
+          answered = true;
+        }
+      }
+      if (answered) {
         answers.increment();
         return Rcode.NOERROR;
       }
@@ -298,6 +312,27 @@ public final class WorkgroupZone {
     nxdomain.increment();
     r.addRecord(negativeSoa, Section.AUTHORITY);
     return Rcode.NXDOMAIN;
+  }
+
+  /**
+   * The certificates the MSM's CA issued under {@code qname} (seed 002 c55), if the directory
+   * answers at once: a query is answered now or not at all.
+   */
+  private List<byte[]> certificatesOf(Name qname) {
+    List<List<byte[]>> got = new ArrayList<>(1);
+    certificates.certificates(qname.toString(true), got::add);
+    if (got.isEmpty()) {
+      return List.of();
+    }
+    return got.get(0).stream().filter(CertRecords::isCertificate).toList();
+  }
+
+  /**
+   * Where CERT records come from (seed 002 c55): the certificates of the MSM's CA, by the DNS name
+   * they certify; null: none are published.
+   */
+  public void setCertificates(CertificateDirectory directory) {
+    this.certificates = directory == null ? CertificateDirectory.NONE : directory;
   }
 
   private int noData(Message r) {

@@ -43,11 +43,10 @@ class DigTest {
         new StaticAskerResolver()
             .put(InetAddress.getByName("127.0.0.1"), 0, ALICE)
             .put(InetAddress.getByName("127.0.0.2"), 0, BOB);
+    WorkgroupZone zone = new WorkgroupZone(Fixture.directory());
+    zone.setCertificates(Fixture.certificates(CertRecordsTest.CAROL_CERT));
     server =
-        DnsServer.start(
-            new WorkgroupZone(Fixture.directory()),
-            askers,
-            new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+        DnsServer.start(zone, askers, new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
   }
 
   @AfterAll
@@ -65,6 +64,24 @@ class DigTest {
     assertThat(d.answers).containsExactly(Fixture.CAROL_NAME + " 60 IN A 10.2.0.7");
     assertThat(d.output).contains("; EDNS: version: 0, flags:; udp: 1232");
     assertThat(d.output).as(d.output).containsPattern("; COOKIE: [0-9a-f]{48} \\(good\\)");
+  }
+
+  @Test
+  void digCertGetsTheMembersCertificateAsPkixWithItsKeyTagOverEdnsAndOverTcp() throws Exception {
+    byte[] der = CertRecordsTest.CAROL_CERT.getEncoded();
+    for (String transport : List.of("+notcp", "+tcp")) {
+      Dig d = dig("127.0.0.1", Fixture.CAROL_NAME, "CERT", transport);
+      assertThat(d.status).as(d.output).isEqualTo("NOERROR");
+      assertThat(d.flags).contains("aa").doesNotContain("tc");
+      assertThat(d.answers).hasSize(1);
+      String[] f = d.answers.get(0).split(" ", 8);
+      assertThat(List.of(f).subList(0, 5))
+          .containsExactly(Fixture.CAROL_NAME, "60", "IN", "CERT", "PKIX");
+      assertThat(Integer.parseInt(f[5])).isBetween(1, 65535);
+      assertThat(f[6]).isIn("13", "ECDSAP256SHA256"); // BIND prints the mnemonic
+      assertThat(java.util.Base64.getMimeDecoder().decode(f[7].replace(" ", ""))).isEqualTo(der);
+    }
+    assertThat(dig("127.0.0.2", Fixture.ALICE_NAME, "CERT").status).isEqualTo("NXDOMAIN");
   }
 
   @Test

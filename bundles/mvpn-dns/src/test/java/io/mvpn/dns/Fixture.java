@@ -37,6 +37,19 @@ final class Fixture {
     return new MemberId(MvpnId.of(tenant), Ipv4Address.parse(address));
   }
 
+  /** The MSM CA's certificates: {@code carol}'s under Carol's name, none under any other. */
+  static io.mvpn.api.aaa.CertificateDirectory certificates(
+      java.security.cert.X509Certificate carol) {
+    return (name, answer) -> {
+      try {
+        answer.accept(
+            name.equals("carol.wg.mvpn.example") ? List.of(carol.getEncoded()) : List.of());
+      } catch (java.security.cert.CertificateEncodingException e) {
+        throw new AssertionError(e);
+      }
+    };
+  }
+
   static InMemoryWorkgroupDirectory directory() {
     InMemoryWorkgroupDirectory d = new InMemoryWorkgroupDirectory();
     d.putMember(new Member(ALICE, ALICE_NAME, Ipv4Address.parse("198.51.100.1")));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.MvpnId;
+import io.mvpn.api.Prefix;
 import io.mvpn.api.workgroup.Member;
 import io.mvpn.api.workgroup.MemberId;
 import io.mvpn.api.workgroup.WorkgroupService;
@@ -26,15 +27,37 @@ import java.util.Set;
  * members:
  *   - {tenant: acme, address: 10.1.0.5, fqdn: alice.acme.wg.mvpn.example,
  *      gateway: 198.51.100.10, tokenSha256: 9f86d0...}
+ *   - {tenant: acme, address: 10.1.0.6, fqdn: bob.acme.wg.mvpn.example, gateway: 198.51.100.10,
+ *      nai: bob@acme.example, spi: 256, helloKey: 00112233445566778899aabbccddeeff}
  * workgroups:
  *   - {name: bridge, admit: [acme, globex], members: [acme/10.1.0.5]}
+ * sites:
+ *   - {tenant: acme, realm: acme.example, homeRange: 10.1.0.0/16, gateway: 10.1.0.1}
  * </pre>
  */
-public record WorkgroupSetup(List<MemberSpec> members, List<WorkgroupSpec> workgroups) {
+public record WorkgroupSetup(
+    List<MemberSpec> members, List<WorkgroupSpec> workgroups, List<SiteSpec> sites) {
 
-  /** One member of the directory. */
+  /**
+   * One member of the directory. A member that enters AODV sites (seed 002 c40) also has its NAI,
+   * the SPI of its hello key and the key itself (hex, at least 16 bytes): a secret, unlike the
+   * portal token's hash, so a file with hello keys must be readable by the appliance alone.
+   */
   public record MemberSpec(
-      String tenant, String address, String fqdn, String gateway, String tokenSha256) {}
+      String tenant,
+      String address,
+      String fqdn,
+      String gateway,
+      String tokenSha256,
+      String nai,
+      Long spi,
+      String helloKey) {}
+
+  /**
+   * A tenant's AODV site (seed 002 c43): the realm its members' NAIs name, its home range and the
+   * security gateway its default route leads to.
+   */
+  public record SiteSpec(String tenant, String realm, String homeRange, String gateway) {}
 
   /** One workgroup: who may sign on, and who is in it from the start. */
   public record WorkgroupSpec(String name, List<String> admit, List<String> members) {}
@@ -45,6 +68,34 @@ public record WorkgroupSetup(List<MemberSpec> members, List<WorkgroupSpec> workg
   public WorkgroupSetup {
     members = members == null ? List.of() : List.copyOf(members);
     workgroups = workgroups == null ? List.of() : List.copyOf(workgroups);
+    sites = sites == null ? List.of() : List.copyOf(sites);
+  }
+
+  /** The sites and the members' hello keys, for the MSM's authority over entering nodes. */
+  public void applyTo(SiteAuthority authority) {
+    for (SiteSpec site : sites) {
+      authority.addSite(
+          new SiteAuthority.Site(
+              MvpnId.of(site.tenant()),
+              site.realm(),
+              Prefix.parse(site.homeRange()),
+              Ipv4Address.parse(site.gateway())));
+    }
+    for (MemberSpec m : members) {
+      if (m.helloKey() == null || m.helloKey().isBlank()) {
+        continue;
+      }
+      if (m.nai() == null || m.spi() == null) {
+        throw new IllegalArgumentException(
+            "member " + m.address() + ": a hello key needs nai and spi");
+      }
+      authority.addNode(
+          new SiteAuthority.NodeKey(
+              m.nai(),
+              new MemberId(MvpnId.of(m.tenant()), Ipv4Address.parse(m.address())),
+              (int) (long) m.spi(),
+              java.util.HexFormat.of().parseHex(m.helloKey())));
+    }
   }
 
   public static WorkgroupSetup read(Path file) throws IOException {

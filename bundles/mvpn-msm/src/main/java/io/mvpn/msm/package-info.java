@@ -3,7 +3,7 @@
  * fetch membership lists from, each member with its FQDN, private address and gateway address.
  */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package io.mvpn.msm;
 
 import org.osgi.annotation.bundle.Export;

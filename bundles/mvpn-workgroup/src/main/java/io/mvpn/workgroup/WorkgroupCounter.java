@@ -21,5 +21,11 @@ public enum WorkgroupCounter {
   /** IKE from a party behind another gateway to ours, or from that gateway back to our party. */
   KEY_EXCHANGE_IN,
   /** IKE our gateway sent to a party behind another gateway, wrapped in IP-IP. */
-  KEY_EXCHANGE_OUT
+  KEY_EXCHANGE_OUT,
+  /** ESP packets in pieces given up: their peer's reassembly was full (oldest dropped first). */
+  REASSEMBLY_OVER_LIMIT,
+  /** ESP packets in pieces given up: pieces that overlap or do not fit (RFC 791 §3.2). */
+  REASSEMBLY_OVERLAP,
+  /** ESP packets in pieces given up: not whole within 30 s. */
+  REASSEMBLY_TIMEOUT
 }

@@ -91,6 +91,7 @@ public final class WorkgroupGateway {
   private final long[] counters = new long[WorkgroupCounter.values().length];
   private final List<Registration> registrations = new ArrayList<>();
   private final List<Ipv4Address> peers = new ArrayList<>();
+  private final InnerFragments fragments = new InnerFragments(this::count);
   private final Map<Pinhole, Long> pinholes = new HashMap<>();
   private Interface tunnel;
   private int identification;
@@ -113,6 +114,7 @@ public final class WorkgroupGateway {
   public void stop() {
     registrations.forEach(Registration::close);
     registrations.clear();
+    fragments.forgetAll(scheduler().nanoTime());
     if (tunnel != null) {
       inside.removeInterface(INTERFACE);
       tunnel = null;
@@ -180,6 +182,7 @@ public final class WorkgroupGateway {
       if (!gateways.contains(gone)) {
         peers.remove(gone);
         inside.removeRoute(Prefix.of(gone, 32));
+        fragments.forget(gone.toInt(), scheduler().nanoTime());
         pinholes.keySet().removeIf(p -> p.peerGateway() == gone.toInt());
       }
     }
@@ -304,6 +307,36 @@ public final class WorkgroupGateway {
       keyExchange(outer.source(), esp);
       return;
     }
+    if (esp.protocol() == IpProtocol.ESP && esp.isFragment()) {
+      reassemble(outer.source(), esp);
+      return;
+    }
+    open(outer.source(), esp);
+  }
+
+  /** A piece of an ESP packet from a peer's tunnel: the packet is opened once it is whole. */
+  private void reassemble(int tunnelSource, Ipv4Packet piece) {
+    // Pieces of a packet not for us would be refused whole: they hold no reassembly slot.
+    if (!peers.contains(Ipv4Address.of(tunnelSource))
+        || piece.destination() != publicAddress.toInt()) {
+      count(WorkgroupCounter.NOT_ESP);
+      return;
+    }
+    ByteBuf whole = fragments.offer(tunnelSource, piece, scheduler().nanoTime());
+    if (whole == null) {
+      return;
+    }
+    try {
+      open(tunnelSource, Ipv4Packet.parse(whole));
+    } catch (MalformedPacketException e) {
+      count(WorkgroupCounter.NOT_ESP);
+    } finally {
+      whole.release();
+    }
+  }
+
+  /** An ESP packet, whole, that came through the tunnel from {@code tunnelSource}. */
+  private void open(int tunnelSource, Ipv4Packet esp) {
     if (esp.protocol() != IpProtocol.ESP
         || esp.destination() != publicAddress.toInt()
         || esp.payloadLength() < 8) {
@@ -312,7 +345,7 @@ public final class WorkgroupGateway {
     }
     int spi = esp.buffer().getInt(esp.payloadOffset());
     // c11: the tunnel source, not the inner addresses (they overlap), selects the SA.
-    InboundSa entry = inbound.get(new Key(outer.source(), spi));
+    InboundSa entry = inbound.get(new Key(tunnelSource, spi));
     if (entry == null) {
       count(WorkgroupCounter.UNKNOWN_SA);
       return;
@@ -343,7 +376,7 @@ public final class WorkgroupGateway {
       count(WorkgroupCounter.SPOOFED_SOURCE);
       return;
     }
-    if (filter.check(outer.source(), ip.source(), ip.destination())
+    if (filter.check(tunnelSource, ip.source(), ip.destination())
         != WorkgroupFilter.Verdict.ADMIT) {
       inner.release();
       count(WorkgroupCounter.FILTERED);

@@ -93,6 +93,20 @@ class WorkgroupScenarioTest {
   }
 
   @Test
+  void aDatagramLargerThanTheLinksCrossesInPiecesAndIsOpenedWhole() {
+    provision(A5, G5);
+    provision(G5, A5);
+    String big = "x".repeat(3000);
+    world.send(A5, G5, big);
+    world.send(G5, A5, big + "y");
+
+    assertThat(world.received.get("g5")).containsExactly("10.1.0.5 " + big);
+    assertThat(world.received.get("a5")).containsExactly("10.1.0.5 " + big + "y");
+    assertThat(world.count(GLOBEX, WorkgroupCounter.DELIVERED)).isEqualTo(1);
+    assertThat(world.count(ACME, WorkgroupCounter.NOT_ESP)).isZero();
+  }
+
+  @Test
   void strangersSpoofersWrongTunnelsAndLeaversAreDroppedAndCounted() {
     provision(A5, G5);
     EspSecurityAssociation eve = provision(A6, G5); // a key, but no workgroup

@@ -2,26 +2,41 @@ package io.mvpn.aodv.internal;
 
 import io.mvpn.aodv.AodvCounter;
 import io.mvpn.aodv.AodvParameters;
+import io.mvpn.aodv.DhcpAccess;
+import io.mvpn.aodv.DhcpLease;
 import io.mvpn.aodv.MobilityRouter;
 import io.mvpn.aodv.MobilityRouterService;
+import io.mvpn.aodv.PkiPolicy;
+import io.mvpn.aodv.SiteGateway;
+import io.mvpn.aodv.SiteNode;
+import io.mvpn.aodv.SitePolicy;
+import io.mvpn.aodv.pki.DirectoryCertificateSource;
 import io.mvpn.aodv.route.RouteEntry;
 import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.MvpnId;
+import io.mvpn.api.Prefix;
+import io.mvpn.api.aaa.NodeAuthority;
 import io.mvpn.api.config.ConfigList;
 import io.mvpn.api.metrics.MetricSink;
 import io.mvpn.api.metrics.MetricSource;
+import io.mvpn.api.mobility.BindingStore;
 import io.mvpn.net.Interface;
 import io.mvpn.net.Vrf;
 import io.mvpn.net.fabric.FabricService;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongConsumer;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -31,7 +46,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One mobility router, from {@code etc/io.mvpn.aodv-<name>.cfg}: a VRF of its own with one
  * interface per radio link, all holding the router's address, and every RFC 3561 §10 parameter
- * settable (defaults: the RFC's).
+ * settable (defaults: the RFC's). A tenant's site gateway (seed 002 c14-15) runs in the tenant's
+ * VRF instead, so the site's addresses live in the tenant's realm (overlapping other tenants').
  */
 @Component(
     configurationPid = MobilityRouterInstance.PID,
@@ -131,9 +147,105 @@ public final class MobilityRouterInstance implements MobilityRouterService, Metr
     @AttributeDefinition(
         description = "Originator's new discovery this long before its route expires (0 = off)")
     long rerequestLeadMillis() default 0;
+
+    @AttributeDefinition(
+        description =
+            "Seed 002 c40-49: the realm of the site's MSM; set, this router is a sink that admits"
+                + " nodes with authenticated hellos only after their home MSM said yes (empty: off)")
+    String siteRealm() default "";
+
+    @AttributeDefinition(description = "The foreign agent visitors get as their default gateway")
+    String foreignAgent() default "";
+
+    @AttributeDefinition(
+        description =
+            "Access links, by index in links: a neighbour there is heard only once admitted")
+    int[] accessLinks() default {};
+
+    @AttributeDefinition(
+        description =
+            "Seed 002 c57-62: links, by index in links, where nodes that speak only DHCP enter with"
+                + " a DHCP hello and the sink acts for them in AODV (needs siteRealm)")
+    int[] dhcpLinks() default {};
+
+    @AttributeDefinition(description = "The subnet mask length DHCP nodes are given")
+    int dhcpPrefixLength() default 24;
+
+    @AttributeDefinition(description = "The DHCP lease time, seconds")
+    long dhcpLeaseSeconds() default DhcpAccess.DEFAULT_LEASE_SECONDS;
+
+    @AttributeDefinition(
+        name = "authority.target",
+        description =
+            "Which node authority checks hellos, e.g. the sink's Diameter node:"
+                + " (originHost=sink.acme.example)")
+    String authority_target() default "(originHost=*)";
+
+    @AttributeDefinition(
+        description =
+            "Seed 002 c50-56: this router's certificate (PEM or DER), issued by its MSM's CA;"
+                + " set, a sink checks PKI hellos and signs its answers (empty: no PKI hellos)")
+    String pkiCertificate() default "";
+
+    @AttributeDefinition(description = "Its private key, unencrypted PKCS#8 (EC P-256/P-384)")
+    String pkiKey() default "";
+
+    @AttributeDefinition(description = "The MSM's CA certificate: the PKI hellos' trust anchor")
+    String pkiTrustAnchor() default "";
+
+    @AttributeDefinition(description = "The MSM CA's CRL; set, revoked certificates are refused")
+    String pkiCrl() default "";
+
+    @AttributeDefinition(
+        description = "The MSM's DNS, HOST:PORT, for certificates hellos only refer to (CERT RR)")
+    String pkiCertificateDns() default "";
+
+    @AttributeDefinition(
+        description =
+            "Fetch certificates hellos only refer to from the MSM over Diameter instead (c56)")
+    boolean pkiCertificatesFromMsm() default false;
+
+    @AttributeDefinition(
+        description = "As a node: send a reference to the certificate under this DNS name instead")
+    String pkiReferenceName() default "";
+
+    // Seed 002 c14-15: the router as a part of a tenant's AODV site.
+    @AttributeDefinition(
+        description =
+            "The tenant whose site this router belongs to, e.g. acme (empty: a standalone router)")
+    String tenant() default "";
+
+    @AttributeDefinition(
+        description =
+            "c14: this router is the site's gateway to the tenant's home network: it runs in the"
+                + " tenant's VRF (beside its home agent) and answers for what lies outside siteRange")
+    boolean siteGateway() default false;
+
+    @AttributeDefinition(
+        description =
+            "The site's addresses in the tenant's realm, e.g. 10.1.200.0/24; the gateway takes"
+                + " this route in the tenant's VRF (the VRF's default route stays the tenant's)")
+    String siteRange() default "";
+
+    @AttributeDefinition(
+        description =
+            "c15: the gateway acts as home agent of the site's nodes: it also answers for a node"
+                + " of the site while the tenant's home agent holds a binding of it")
+    boolean gatewayAsHomeAgent() default false;
   }
 
   @Reference FabricService fabric;
+
+  /** Who checks entering nodes (seed 002 c41): the site's Diameter node, chosen by the cfg. */
+  @Reference(
+      name = "authority",
+      cardinality = ReferenceCardinality.OPTIONAL,
+      policy = ReferencePolicy.DYNAMIC)
+  volatile NodeAuthority authority;
+
+  /** The home agents' bindings, for a gateway acting as home agent (c15); none: no node away. */
+  @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+  volatile BindingStore bindings;
 
   private String name;
   private Vrf vrf;
@@ -171,7 +283,23 @@ public final class MobilityRouterInstance implements MobilityRouterService, Metr
             .build();
     AodvParameters parameters = derivedOverrides(config, computed).requireValid();
     Ipv4Address self = Ipv4Address.parse(config.address());
-    vrf = fabric.createVrf(name);
+    PkiPolicy pki =
+        PkiSettings.read(
+            config.pkiCertificate(),
+            config.pkiKey(),
+            config.pkiTrustAnchor(),
+            config.pkiCrl(),
+            config.pkiCertificateDns(),
+            config.pkiCertificatesFromMsm()
+                ? new DirectoryCertificateSource(
+                    NodeAuthority.whicheverIsBound(() -> authority)::certificates)
+                : null,
+            config.pkiReferenceName());
+    SiteGateway gateway = siteGateway(config);
+    vrf =
+        gateway == null
+            ? fabric.createVrf(name)
+            : fabric.tenantVrf(MvpnId.of(config.tenant().trim()));
     int i = 0;
     try {
       for (String link : ConfigList.items(config.links())) {
@@ -179,29 +307,93 @@ public final class MobilityRouterInstance implements MobilityRouterService, Metr
         fabric.configureInterface(vrf.name(), ifname, self + "/32", link, List.of());
         links.add(ifname);
       }
+      router =
+          fabric.onLoop(
+              vrf,
+              () -> {
+                List<Interface> ifaces = new ArrayList<>();
+                for (String l : links) {
+                  ifaces.add(vrf.getInterface(l));
+                }
+                MobilityRouter r = new MobilityRouter(self, vrf, ifaces, parameters);
+                int[] weights = config.linkWeights();
+                for (int w = 0; w < weights.length && w < links.size(); w++) {
+                  r.setLinkWeight(links.get(w), weights[w]);
+                }
+                if (!config.siteRealm().isBlank()) {
+                  r.setSitePolicy(sitePolicy(config));
+                  if (config.dhcpLinks().length > 0) {
+                    r.setDhcpAccess(
+                        new DhcpAccess(
+                            indexedLinks(config.dhcpLinks(), "DHCP"),
+                            config.dhcpPrefixLength(),
+                            config.dhcpLeaseSeconds(),
+                            List.of()));
+                  }
+                }
+                r.setPkiPolicy(pki);
+                if (gateway != null) {
+                  r.serve(gateway.site());
+                  r.setGatewayFor(gateway);
+                }
+                r.start();
+                return r;
+              });
     } catch (RuntimeException e) {
-      // A bad link leaves nothing half-made behind.
+      // A bad link or setting (a DHCP or access link index, a PKI key) leaves nothing behind.
       links.forEach(fabric::removeInterface);
       links.clear();
       throw e;
     }
-    router =
-        fabric.onLoop(
-            vrf,
-            () -> {
-              List<Interface> ifaces = new ArrayList<>();
-              for (String l : links) {
-                ifaces.add(vrf.getInterface(l));
-              }
-              MobilityRouter r = new MobilityRouter(self, vrf, ifaces, parameters);
-              int[] weights = config.linkWeights();
-              for (int w = 0; w < weights.length && w < links.size(); w++) {
-                r.setLinkWeight(links.get(w), weights[w]);
-              }
-              r.start();
-              return r;
-            });
-    LOG.info("mobility router {} up at {} on {} links", name, self, links.size());
+    LOG.info(
+        "mobility router {} up at {} on {} links in VRF {}", name, self, links.size(), vrf.name());
+  }
+
+  /**
+   * The site's gateway (c14-15) when this router is one, else null. A gateway shares its tenant's
+   * VRF with the home agent, so what the site sends beyond it leaves by the tenant's own routes.
+   */
+  private SiteGateway siteGateway(Config config) {
+    if (config.gatewayAsHomeAgent() && !config.siteGateway()) {
+      throw new IllegalArgumentException("gatewayAsHomeAgent needs siteGateway = true");
+    }
+    if (!config.siteGateway()) {
+      return null;
+    }
+    if (config.tenant().isBlank() || config.siteRange().isBlank()) {
+      throw new IllegalArgumentException("a site gateway needs its tenant and siteRange");
+    }
+    SiteGateway gateway = SiteGateway.of(Prefix.parse(config.siteRange().trim()));
+    if (!config.gatewayAsHomeAgent()) {
+      return gateway;
+    }
+    MvpnId tenant = MvpnId.of(config.tenant().trim());
+    return gateway.actingAsHomeAgent(
+        node -> {
+          BindingStore store = bindings;
+          return store != null && !store.bindings(tenant, node).isEmpty();
+        });
+  }
+
+  /** The sink's policy; a hello that arrives while no authority is bound is unreachable. */
+  private SitePolicy sitePolicy(Config config) {
+    return new SitePolicy(
+        NodeAuthority.whicheverIsBound(() -> authority),
+        config.siteRealm().trim(),
+        Ipv4Address.parse(config.foreignAgent()),
+        indexedLinks(config.accessLinks(), "access"));
+  }
+
+  /** The interfaces that {@code indexes} name in links. */
+  private Set<String> indexedLinks(int[] indexes, String kind) {
+    Set<String> named = new HashSet<>();
+    for (int index : indexes) {
+      if (index < 0 || index >= links.size()) {
+        throw new IllegalArgumentException(kind + " link " + index + " of " + links.size());
+      }
+      named.add(links.get(index));
+    }
+    return named;
   }
 
   /**
@@ -272,6 +464,16 @@ public final class MobilityRouterInstance implements MobilityRouterService, Metr
           }
           return m;
         });
+  }
+
+  @Override
+  public List<SiteNode> siteNodes() {
+    return fabric.onLoop(vrf, router::siteNodes);
+  }
+
+  @Override
+  public List<DhcpLease> dhcpLeases() {
+    return fabric.onLoop(vrf, router::dhcpLeases);
   }
 
   @Override

@@ -71,6 +71,30 @@ public final class AodvExtension {
    */
   public static final int GATEWAY = 229;
 
+  /**
+   * Hello Authentication (seed 002 c40-41, ours): SPI, timestamp, the node's NAI and an HMAC-SHA256
+   * authenticator; see {@link HelloAuthentication}. On the Hello of a node entering a site, last.
+   */
+  public static final int HELLO_AUTH = 230;
+
+  /**
+   * Site Routes (seed 002 c43-46, ours): 10 bytes per route; see {@link SiteRoutes}. On the RREP a
+   * sink sends a node it admitted, naming the static routes the node's home MSM granted.
+   */
+  public static final int SITE_ROUTES = 231;
+
+  /**
+   * PKI Certificate (seed 002 c51-56, ours): one part of a certificate or of a reference to one;
+   * see {@link PkiCertificate}. On a PKI hello and on the sink's answer, the parts consecutive.
+   */
+  public static final int PKI_CERTIFICATE = 232;
+
+  /**
+   * PKI Signature (seed 002 c51-54, ours): timestamp, nonce and the signature, by the certificate's
+   * key, over the message up to it; see {@link PkiSignature}. Last, after the certificate.
+   */
+  public static final int PKI_SIGNATURE = 233;
+
   /** Type and Length bytes. */
   public static final int HEADER_LENGTH = 2;
 
@@ -281,6 +305,11 @@ public final class AodvExtension {
         return "weight-sum " + weightSum() + " budget " + weightBudget();
       case ROUTE_REFRESH:
         return "route-refresh";
+      case HELLO_AUTH:
+      case SITE_ROUTES:
+      case PKI_CERTIFICATE:
+      case PKI_SIGNATURE:
+        return "ext " + type + " (" + data.length + " bytes)";
       default:
         return "ext " + type + " [" + HexFormat.of().formatHex(data) + "]";
     }

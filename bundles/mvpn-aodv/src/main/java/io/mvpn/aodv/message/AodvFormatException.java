@@ -21,7 +21,9 @@ public final class AodvFormatException extends Exception {
     /** An extension whose Type/Length header or data runs past the end of the message. */
     TRUNCATED_EXTENSION,
     /** A known extension with the wrong length (Hello Interval is 4 bytes, §9.1). */
-    BAD_EXTENSION_LENGTH
+    BAD_EXTENSION_LENGTH,
+    /** A known extension whose fields contradict each other or its place in the message. */
+    BAD_EXTENSION_VALUE
   }
 
   private final Reason reason;

@@ -1,6 +1,7 @@
 package io.mvpn.aodv.message;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
 
 /** Constants of RFC 3561 §5-6 and the dispatcher's entry point: one parser for all four types. */
 public final class AodvMessages {
@@ -73,5 +74,20 @@ public final class AodvMessages {
           String.format("%s flags 0x%02x outside 0x%02x", message, flags, defined));
     }
     return flags;
+  }
+
+  /**
+   * The encoded message without its last {@code tail} bytes: what a signature or authenticator at
+   * the end of the last extension covers.
+   */
+  static byte[] encodedWithout(AodvMessage message, int tail) {
+    ByteBuf out = message.encode(UnpooledByteBufAllocator.DEFAULT);
+    try {
+      byte[] covered = new byte[out.readableBytes() - tail];
+      out.readBytes(covered);
+      return covered;
+    } finally {
+      out.release();
+    }
   }
 }

@@ -118,6 +118,19 @@ public record RouteReply(
         extensions);
   }
 
+  /** The same reply with {@code newExtensions} in place of its extensions. */
+  public RouteReply withExtensions(List<AodvExtension> newExtensions) {
+    return new RouteReply(
+        flags,
+        prefixSize,
+        hopCount,
+        destination,
+        destinationSequence,
+        originator,
+        lifetimeMillis,
+        newExtensions);
+  }
+
   @Override
   public int encodedLength() {
     return FIXED_LENGTH + AodvExtension.encodedLength(extensions);

@@ -42,41 +42,22 @@ class AodvTsharkTest {
     }
     assertThat(tshark(pcap, "-Y", "_ws.malformed || _ws.expert.severity >= \"warning\"")).isEmpty();
     List<String> rows =
-        tshark(
+        fields(
             pcap,
-            "-T",
-            "fields",
-            "-E",
-            "separator=|",
-            "-e",
             "udp.dstport",
-            "-e",
             "aodv.type",
-            "-e",
             "aodv.flags",
-            "-e",
             "aodv.prefix_sz",
-            "-e",
             "aodv.hopcount",
-            "-e",
             "aodv.rreq_id",
-            "-e",
             "aodv.dest_ip",
-            "-e",
             "aodv.dest_seqno",
-            "-e",
             "aodv.orig_ip",
-            "-e",
             "aodv.orig_seqno",
-            "-e",
             "aodv.lifetime",
-            "-e",
             "aodv.destcount",
-            "-e",
             "aodv.unreach_dest_ip",
-            "-e",
             "aodv.ext_type",
-            "-e",
             "aodv.ext_length");
     assertThat(rows)
         .containsExactly(
@@ -103,6 +84,45 @@ class AodvTsharkTest {
         .containsExactly("10.0.0.9");
   }
 
+  @Test
+  void tsharkReadsPkiHellosAndTheSinksSignedAnswerWithoutMalformed() throws Exception {
+    require(Files.isExecutable(TSHARK), "tshark is not installed (.ci/run installs it)");
+    java.time.Instant t0 = java.time.Instant.parse("2026-06-01T08:00:00Z");
+    io.mvpn.ike.pki.CertificateAuthority ca =
+        io.mvpn.ike.pki.CertificateAuthority.create(
+            "acme MSM CA",
+            io.mvpn.ike.pki.KeyType.EC_P256,
+            t0,
+            t0.plusSeconds(864_000),
+            io.mvpn.ike.pki.CertificateStore.inMemory(),
+            new java.security.SecureRandom(new byte[] {1}));
+    io.mvpn.ike.pki.Credential node =
+        ca.issue(
+            io.mvpn.ike.pki.CertificateAuthority.Subject.node("alice.acme.example"),
+            io.mvpn.ike.pki.KeyType.EC_P256,
+            t0,
+            t0.plusSeconds(86_400));
+    RouteReply hello =
+        io.mvpn.aodv.pki.PkiSigning.sign(
+            AodvSamples.HELLO, PkiCertificate.of(node.certificate().getEncoded()), node, 1, 2);
+    RouteReply byReference =
+        io.mvpn.aodv.pki.PkiSigning.sign(
+            AodvSamples.HELLO,
+            PkiCertificate.reference(new byte[32], "alice.certs.acme.example."),
+            node,
+            3,
+            4);
+    Path pcap = tmp.resolve("pki.pcapng");
+    try (PcapngWriter writer = PcapngWriter.open(pcap, "aodv")) {
+      write(writer, 1_000_000_000L, hello, Ipv4Address.BROADCAST, 1);
+      write(writer, 1_000_000_001L, byReference, Ipv4Address.BROADCAST, 1);
+    }
+
+    assertThat(tshark(pcap, "-Y", "_ws.malformed || _ws.expert.severity >= \"warning\"")).isEmpty();
+    assertThat(fields(pcap, "aodv.type", "aodv.ext_type"))
+        .containsExactly("2|1,232,232,233", "2|1,232,233");
+  }
+
   private static void write(
       PcapngWriter writer, long time, AodvMessage message, Ipv4Address to, int ttl)
       throws Exception {
@@ -122,6 +142,16 @@ class AodvTsharkTest {
       datagram.release();
       payload.release();
     }
+  }
+
+  /** Each packet's {@code names} fields, separated by "|". */
+  private static List<String> fields(Path pcap, String... names) throws Exception {
+    List<String> args = new ArrayList<>(List.of("-T", "fields", "-E", "separator=|"));
+    for (String name : names) {
+      args.add("-e");
+      args.add(name);
+    }
+    return tshark(pcap, args.toArray(new String[0]));
   }
 
   private static List<String> tshark(Path pcap, String... args) throws Exception {

@@ -1,8 +1,14 @@
 package io.mvpn.diameter.internal;
 
+import io.mvpn.api.aaa.Authorization;
+import io.mvpn.api.aaa.HelloCredentials;
+import io.mvpn.api.aaa.NodeAuthority;
 import io.mvpn.diameter.DiameterNodeService;
 import io.mvpn.diameter.message.Capabilities;
 import io.mvpn.diameter.message.DiameterMessage;
+import io.mvpn.diameter.nasreq.HelloAaClient;
+import io.mvpn.diameter.nasreq.HelloAaServer;
+import io.mvpn.diameter.nasreq.Nasreq;
 import io.mvpn.diameter.net.DiameterTcp;
 import io.mvpn.diameter.net.DiameterTls;
 import io.mvpn.diameter.peer.AnswerListener;
@@ -24,10 +30,14 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -43,9 +53,9 @@ import org.slf4j.LoggerFactory;
     configurationPid = DiameterNodeInstance.PID,
     configurationPolicy = ConfigurationPolicy.REQUIRE,
     immediate = true,
-    service = DiameterNodeService.class)
+    service = {DiameterNodeService.class, NodeAuthority.class})
 @Designate(ocd = DiameterNodeInstance.Config.class, factory = true)
-public final class DiameterNodeInstance implements DiameterNodeService {
+public final class DiameterNodeInstance implements DiameterNodeService, NodeAuthority {
 
   public static final String PID = "io.mvpn.diameter";
 
@@ -98,7 +108,23 @@ public final class DiameterNodeInstance implements DiameterNodeService {
 
     @AttributeDefinition(description = "PEM file of the CAs whose peer certificates are trusted")
     String tlsTrustedCas() default "";
+
+    @AttributeDefinition(
+        description =
+            "Answer NASREQ AA-Requests for authenticated hellos (seed 002 c41) with the MSM's"
+                + " node authority (the service with mvpn.authority=msm)")
+    boolean serveHellos() default false;
   }
+
+  /** The MSM's node authority, when this node answers authenticated hellos for it. */
+  @Reference(
+      name = "msm",
+      cardinality = ReferenceCardinality.OPTIONAL,
+      policy = ReferencePolicy.DYNAMIC,
+      target = "(mvpn.authority=msm)")
+  volatile NodeAuthority msm;
+
+  private HelloAaClient helloClient;
 
   private DiameterTcp tcp;
   private DiameterNode node;
@@ -156,6 +182,16 @@ public final class DiameterNodeInstance implements DiameterNodeService {
         });
     if (listen != null) {
       tcp.listen(listen, node);
+    }
+    helloClient = new HelloAaClient(this::send, originHost, originRealm, System.nanoTime());
+    if (config.serveHellos()) {
+      onLoop(
+          () -> {
+            node.register(
+                Nasreq.APPLICATION_ID,
+                new HelloAaServer(NodeAuthority.whicheverIsBound(() -> msm)));
+            return null;
+          });
     }
     onLoop(
         () -> {
@@ -280,6 +316,19 @@ public final class DiameterNodeInstance implements DiameterNodeService {
   @Override
   public void send(DiameterMessage request, AnswerListener listener) {
     tcp.scheduler().execute(() -> node.send(request, listener));
+  }
+
+  /**
+   * A sink's check of a node entering its site (seed 002 c41): an AA-Request to the node's home
+   * realm. The answer comes on this node's event loop.
+   */
+  @Override
+  public void authorize(HelloCredentials credentials, Consumer<Authorization> answer) {
+    if (helloClient == null) {
+      answer.accept(Authorization.refused(Authorization.Outcome.UNREACHABLE));
+      return;
+    }
+    helloClient.authorize(credentials, answer);
   }
 
   @Override

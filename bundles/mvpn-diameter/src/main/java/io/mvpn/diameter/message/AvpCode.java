@@ -12,6 +12,7 @@ public final class AvpCode {
   public static final int CLASS = 25;
   public static final int SESSION_TIMEOUT = 27;
   public static final int PROXY_STATE = 33;
+  public static final int CHAP_CHALLENGE = 60;
   public static final int HOST_IP_ADDRESS = 257;
   public static final int AUTH_APPLICATION_ID = 258;
   public static final int ACCT_APPLICATION_ID = 259;
@@ -47,6 +48,10 @@ public final class AvpCode {
   public static final int EXPERIMENTAL_RESULT_CODE = 298;
   public static final int INBAND_SECURITY_ID = 299;
   public static final int NAS_FILTER_RULE = 400;
+  public static final int CHAP_AUTH = 402;
+  public static final int CHAP_ALGORITHM = 403;
+  public static final int CHAP_IDENT = 404;
+  public static final int CHAP_RESPONSE = 405;
 
   private AvpCode() {}
 }

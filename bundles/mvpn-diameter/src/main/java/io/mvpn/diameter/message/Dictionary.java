@@ -33,6 +33,7 @@ public final class Dictionary {
     add(AvpCode.CLASS, "Class", OCTET_STRING);
     add(AvpCode.SESSION_TIMEOUT, "Session-Timeout", UNSIGNED32);
     add(AvpCode.PROXY_STATE, "Proxy-State", OCTET_STRING);
+    add(AvpCode.CHAP_CHALLENGE, "CHAP-Challenge", OCTET_STRING);
     add(AvpCode.HOST_IP_ADDRESS, "Host-IP-Address", ADDRESS);
     add(AvpCode.AUTH_APPLICATION_ID, "Auth-Application-Id", UNSIGNED32);
     add(AvpCode.ACCT_APPLICATION_ID, "Acct-Application-Id", UNSIGNED32);
@@ -68,6 +69,10 @@ public final class Dictionary {
     add(AvpCode.EXPERIMENTAL_RESULT_CODE, "Experimental-Result-Code", UNSIGNED32);
     add(AvpCode.INBAND_SECURITY_ID, "Inband-Security-Id", UNSIGNED32);
     add(AvpCode.NAS_FILTER_RULE, "NAS-Filter-Rule", IP_FILTER_RULE);
+    add(AvpCode.CHAP_AUTH, "CHAP-Auth", GROUPED);
+    add(AvpCode.CHAP_ALGORITHM, "CHAP-Algorithm", ENUMERATED);
+    add(AvpCode.CHAP_IDENT, "CHAP-Ident", OCTET_STRING);
+    add(AvpCode.CHAP_RESPONSE, "CHAP-Response", OCTET_STRING);
   }
 
   private Dictionary() {}

@@ -20,6 +20,12 @@ public final class Nasreq {
   /** Auth-Request-Type AUTHORIZE_AUTHENTICATE (RFC 6733 §8.7). */
   public static final long AUTHORIZE_AUTHENTICATE = 3;
 
+  /** Auth-Request-Type AUTHENTICATE_ONLY (RFC 6733 §8.7): no authorisation is asked for. */
+  public static final long AUTHENTICATE_ONLY = 1;
+
+  /** Auth-Request-Type AUTHORIZE_ONLY (RFC 6733 §8.7): the NAS authenticated the user itself. */
+  public static final long AUTHORIZE_ONLY = 2;
+
   private Nasreq() {}
 
   /** Session-Id of §8.8: the origin's identity and two 32-bit numbers unique to it. */
@@ -35,13 +41,32 @@ public final class Nasreq {
       String destinationRealm,
       String userName,
       byte[] password) {
+    return aaRequest(
+        sessionId,
+        originHost,
+        originRealm,
+        destinationRealm,
+        AUTHORIZE_AUTHENTICATE,
+        userName,
+        password);
+  }
+
+  /** An AA-Request as above, of the Auth-Request-Type given. */
+  public static DiameterMessage aaRequest(
+      String sessionId,
+      String originHost,
+      String originRealm,
+      String destinationRealm,
+      long authRequestType,
+      String userName,
+      byte[] password) {
     List<Avp> avps = new ArrayList<>();
     avps.add(Avp.utf8(AvpCode.SESSION_ID, sessionId));
     avps.add(Avp.unsigned32(AvpCode.AUTH_APPLICATION_ID, APPLICATION_ID));
     avps.add(Avp.utf8(AvpCode.ORIGIN_HOST, originHost));
     avps.add(Avp.utf8(AvpCode.ORIGIN_REALM, originRealm));
     avps.add(Avp.utf8(AvpCode.DESTINATION_REALM, destinationRealm));
-    avps.add(Avp.unsigned32(AvpCode.AUTH_REQUEST_TYPE, AUTHORIZE_AUTHENTICATE));
+    avps.add(Avp.unsigned32(AvpCode.AUTH_REQUEST_TYPE, authRequestType));
     avps.add(Avp.utf8(AvpCode.USER_NAME, userName));
     if (password != null) {
       avps.add(Avp.mandatory(AvpCode.USER_PASSWORD, password));

@@ -1,5 +1,6 @@
 package io.mvpn.diameter.shell;
 
+import io.mvpn.api.shell.ServicesNow;
 import io.mvpn.diameter.DiameterNodeService;
 import io.mvpn.diameter.peer.DiameterStats;
 import java.lang.reflect.RecordComponent;
@@ -12,6 +13,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.support.completers.StringsCompleter;
+import org.osgi.framework.BundleContext;
 
 /** {@code mvpn:diameter peers | stats}: each running Diameter node's peers or counters. */
 @Service
@@ -24,12 +26,23 @@ public class DiameterCommand implements Action {
       values = {"peers", "stats"})
   String what = "peers";
 
-  @Reference List<DiameterNodeService> nodes;
+  /** Looked up when the command runs ({@link ServicesNow}); a test sets them. */
+  List<DiameterNodeService> nodes;
+
+  @Reference BundleContext bundleContext;
 
   @Reference Session session;
 
   @Override
   public Object execute() {
+    try (ServicesNow<DiameterNodeService> now =
+        ServicesNow.of(bundleContext, DiameterNodeService.class, nodes)) {
+      nodes = now.services();
+      return run();
+    }
+  }
+
+  private Object run() {
     if (nodes == null || nodes.isEmpty()) {
       session.getConsole().println("no Diameter node configured (etc/io.mvpn.diameter-<name>.cfg)");
       return null;

@@ -153,6 +153,11 @@ class DiameterNodeInstanceTest {
       public String tlsTrustedCas() {
         return "";
       }
+
+      @Override
+      public boolean serveHellos() {
+        return false;
+      }
     };
   }
 }

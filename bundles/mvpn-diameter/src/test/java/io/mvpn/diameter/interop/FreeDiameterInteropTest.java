@@ -64,10 +64,7 @@ class FreeDiameterInteropTest {
     require(
         FreeDiameter.installed(),
         "freeDiameterd and its extensions are not installed (.ci/run installs freediameterd, freediameter-extensions)");
-    require(Files.isExecutable(TSHARK), "tshark is not installed (.ci/run installs it)");
-    require(
-        Files.isExecutable(LoopbackCapture.DUMPCAP), "dumpcap is not installed (tshark's package)");
-    require("root".equals(System.getProperty("user.name")), "capturing on loopback needs root");
+    LoopbackCapture.requireTools();
     fdPort = freePort();
     mvpnPort = freePort();
   }
@@ -444,12 +441,7 @@ class FreeDiameterInteropTest {
   }
 
   private static String tshark(Path pcap, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(TSHARK.toString(), "-n", "-r", pcap.toString()));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    return out;
+    return LoopbackCapture.tshark(pcap, args);
   }
 
   /** The node connects to the peers it initiates to. */

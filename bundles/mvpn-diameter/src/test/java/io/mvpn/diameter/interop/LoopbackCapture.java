@@ -9,6 +9,17 @@ import java.util.concurrent.TimeUnit;
 final class LoopbackCapture implements AutoCloseable {
 
   static final Path DUMPCAP = Path.of("/usr/bin/dumpcap");
+  static final Path TSHARK = Path.of("/usr/bin/tshark");
+
+  /** What a capture read by tshark needs: fails under CI, skips elsewhere. */
+  static void requireTools() {
+    io.mvpn.api.testing.Requirements.require(
+        Files.isExecutable(TSHARK), "tshark is not installed (.ci/run installs it)");
+    io.mvpn.api.testing.Requirements.require(
+        Files.isExecutable(DUMPCAP), "dumpcap is not installed (tshark's package)");
+    io.mvpn.api.testing.Requirements.require(
+        "root".equals(System.getProperty("user.name")), "capturing on loopback needs root");
+  }
 
   private final Process process;
   final Path file;
@@ -46,6 +57,23 @@ final class LoopbackCapture implements AutoCloseable {
       TimeUnit.MILLISECONDS.sleep(50);
     }
     return new LoopbackCapture(p, file);
+  }
+
+  /** tshark's output for {@code pcap} with {@code args}, trimmed; a bounded wait. */
+  static String tshark(Path pcap, String... args) throws IOException, InterruptedException {
+    java.util.List<String> cmd =
+        new java.util.ArrayList<>(
+            java.util.List.of(TSHARK.toString(), "-n", "-r", pcap.toString()));
+    cmd.addAll(java.util.List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+            .trim();
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IOException("tshark did not finish in 60 s");
+    }
+    return out;
   }
 
   /** Stops dumpcap (SIGTERM ends its file properly) and returns the file. */

@@ -15,31 +15,36 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Connections between nodes in one virtual-time run: every message crosses as bytes (encoded, then
- * decoded on the other side) after a fixed latency; a host can be made deaf to model a peer that
- * hangs without closing its connection.
+ * decoded on the other side) after a fixed latency. A host can be made deaf, or hung (deaf and
+ * silent) to model a peer that stops without closing its connection, or crashed: its connections
+ * reset and connecting to its address refused until a new node listens there. Shared with other
+ * modules' scenarios (the test jar).
  */
-final class MemoryNetwork {
+public final class MemoryNetwork {
 
-  static final long LATENCY_MS = 5;
+  public static final long LATENCY_MS = 5;
 
   private final VirtualTimeScheduler time;
   private final Map<InetSocketAddress, ConnectionListener> listening = new HashMap<>();
   private final Set<ConnectionListener> deaf = new HashSet<>();
-  final List<DiameterMessage> wire = new ArrayList<>();
+  private final Set<ConnectionListener> silent = new HashSet<>();
+  private final Set<ConnectionListener> crashed = new HashSet<>();
+  private final List<End> ends = new ArrayList<>();
+  public final List<DiameterMessage> wire = new ArrayList<>();
 
   /** The names accepted connections see in the connecting side's certificate; null: no TLS. */
   Set<String> certificateNames;
 
-  MemoryNetwork(VirtualTimeScheduler time) {
+  public MemoryNetwork(VirtualTimeScheduler time) {
     this.time = time;
   }
 
-  void listen(InetSocketAddress address, ConnectionListener node) {
+  public void listen(InetSocketAddress address, ConnectionListener node) {
     listening.put(address, node);
   }
 
   /** The node's connections stop delivering to it (its peers see silence, not a close). */
-  void deafen(ConnectionListener node, boolean on) {
+  public void deafen(ConnectionListener node, boolean on) {
     if (on) {
       deaf.add(node);
     } else {
@@ -47,13 +52,56 @@ final class MemoryNetwork {
     }
   }
 
+  /**
+   * The node's process hangs ({@code on}) or resumes: it hears nothing and sends nothing, while its
+   * connections stay open as the kernel keeps them; only its peers' watchdogs can tell.
+   */
+  public void hang(ConnectionListener node, boolean on) {
+    deafen(node, on);
+    if (on) {
+      silent.add(node);
+    } else {
+      silent.remove(node);
+    }
+  }
+
+  /**
+   * The node's process dies: its peers see each connection reset (after the latency), the dead node
+   * hears and sends nothing more, and connecting to its address is refused until {@link #listen}
+   * puts a new node there.
+   */
+  public void crash(ConnectionListener node) {
+    crashed.add(node);
+    listening.values().removeIf(l -> l == node);
+    for (End e : ends) {
+      if (e.listener == node && !e.closed) {
+        e.closed = true;
+        End far = e.other;
+        if (far != null) {
+          later(
+              () -> {
+                if (!far.closed) {
+                  far.closed = true;
+                  far.listener.disconnected(far);
+                }
+              });
+        }
+      }
+    }
+    ends.removeIf(e -> e.closed);
+  }
+
   /** A transport whose connections report to {@code owner}. */
-  Transport transportFor(ConnectionListener owner) {
+  public Transport transportFor(ConnectionListener owner) {
     return (remote, listener) -> {
       End local = new End(listener, remote.toString());
-      ConnectionListener server = listening.get(remote);
+      if (crashed.contains(listener)) {
+        return local; // a dead process connects nowhere
+      }
+      ends.removeIf(e -> e.closed);
       later(
           () -> {
+            ConnectionListener server = listening.get(remote);
             if (server == null) {
               listener.connectFailed(local, "connection refused");
               return;
@@ -62,6 +110,8 @@ final class MemoryNetwork {
             far.names = certificateNames;
             local.other = far;
             far.other = local;
+            ends.add(local);
+            ends.add(far);
             server.connected(far);
             listener.connected(local);
           });
@@ -90,7 +140,7 @@ final class MemoryNetwork {
 
     @Override
     public void send(DiameterMessage message) {
-      if (closed || other == null) {
+      if (closed || other == null || silent.contains(listener) || crashed.contains(listener)) {
         return;
       }
       byte[] bytes = message.toBytes();
@@ -98,7 +148,7 @@ final class MemoryNetwork {
       wire.add(message);
       later(
           () -> {
-            if (to.closed || deaf.contains(to.listener)) {
+            if (to.closed || deaf.contains(to.listener) || crashed.contains(to.listener)) {
               return;
             }
             try {
@@ -130,7 +180,8 @@ final class MemoryNetwork {
       closed = true;
       later(() -> listener.disconnected(this));
       End o = other;
-      if (o != null) {
+      // A hung process's own timers run on in this model; what they close never reaches the wire.
+      if (o != null && !silent.contains(listener) && !crashed.contains(listener)) {
         // The far end learns of the close after what was sent before it, as over TCP.
         later(
             () -> {

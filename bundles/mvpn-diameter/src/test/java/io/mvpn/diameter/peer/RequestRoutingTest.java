@@ -28,7 +28,7 @@ class RequestRoutingTest {
         ResultCode.SUCCESS, List.of(Avp.utf8(AvpCode.FRAMED_ROUTE, "10.1.0.0/16 0.0.0.0 1")));
   }
 
-  private static DiameterMessage aaRequest(String realm, String session) {
+  static DiameterMessage aaRequest(String realm, String session) {
     return DiameterMessage.request(
         CommandCode.AA,
         NASREQ,

@@ -1,5 +1,6 @@
 package io.mvpn.dns.internal;
 
+import io.mvpn.api.aaa.CertificateDirectory;
 import io.mvpn.api.dns.WorkgroupDns;
 import io.mvpn.api.metrics.MetricSink;
 import io.mvpn.api.metrics.MetricSource;
@@ -18,6 +19,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -72,6 +75,10 @@ public final class WorkgroupDnsServer implements WorkgroupDns, MetricSource {
 
   @Reference WorkgroupService directory;
 
+  /** The appliance CA, when there is one: its certificates are the zone's CERT records (c55). */
+  @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+  volatile CertificateDirectory certificates;
+
   private WorkgroupZone zone;
   private DnsServer server;
 
@@ -100,6 +107,11 @@ public final class WorkgroupDnsServer implements WorkgroupDns, MetricSource {
             .withUdpPayloadSize(config.udpPayloadSize());
     StaticAskerResolver askers = StaticAskerResolver.parse(config.askers());
     zone = new WorkgroupZone(directory, settings);
+    zone.setCertificates(
+        (name, answer) -> {
+          CertificateDirectory d = certificates;
+          (d == null ? CertificateDirectory.NONE : d).certificates(name, answer);
+        });
     String listen = config.listen().trim();
     if (!listen.isEmpty()) {
       int colon = listen.lastIndexOf(':');

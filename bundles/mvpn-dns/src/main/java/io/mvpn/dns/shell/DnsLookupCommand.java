@@ -25,10 +25,13 @@ import org.xbill.DNS.Type;
 @Command(scope = "mvpn", name = "dns-lookup", description = "Ask the workgroup DNS as a member")
 public class DnsLookupCommand implements Action {
 
-  @Argument(index = 0, name = "name", required = true)
+  private static final String USAGE = "usage: mvpn:dns-lookup NAME TENANT/ADDRESS [TYPE]";
+
+  // Not required: without them the command says what is missing and its usage, not Karaf's error.
+  @Argument(index = 0, name = "name")
   String name;
 
-  @Argument(index = 1, name = "asker", description = "TENANT/ADDRESS", required = true)
+  @Argument(index = 1, name = "asker", description = "TENANT/ADDRESS")
   String asker;
 
   @Argument(index = 2, name = "type", description = "A (default), AAAA, SOA...")
@@ -40,15 +43,28 @@ public class DnsLookupCommand implements Action {
 
   @Override
   public Object execute() throws Exception {
-    int slash = asker.indexOf('/');
-    if (slash < 0) {
-      session.getConsole().println("asker: TENANT/ADDRESS, e.g. acme/10.1.0.5");
+    if (name == null || asker == null) {
+      session.getConsole().println("mvpn:dns-lookup: which name, asked by whom?\n" + USAGE);
       return null;
     }
-    MemberId who =
-        new MemberId(
-            MvpnId.of(asker.substring(0, slash)), Ipv4Address.parse(asker.substring(slash + 1)));
-    Name qname = Name.fromString(name.endsWith(".") ? name : name + ".");
+    int slash = asker.indexOf('/');
+    MemberId who;
+    Name qname;
+    try {
+      if (slash < 0) {
+        throw new IllegalArgumentException("asker: TENANT/ADDRESS, e.g. acme/10.1.0.5");
+      }
+      if (Type.value(type) < 0) {
+        throw new IllegalArgumentException("no record type " + type);
+      }
+      who =
+          new MemberId(
+              MvpnId.of(asker.substring(0, slash)), Ipv4Address.parse(asker.substring(slash + 1)));
+      qname = Name.fromString(name.endsWith(".") ? name : name + ".");
+    } catch (IllegalArgumentException | org.xbill.DNS.TextParseException e) {
+      session.getConsole().println("mvpn:dns-lookup: " + e.getMessage() + "\n" + USAGE);
+      return null;
+    }
     byte[] query = Message.newQuery(Record.newRecord(qname, Type.value(type), 1)).toWire();
     // Over TCP: the whole answer, never truncated.
     byte[] reply = dns.answer(query, who, WorkgroupDns.Transport.TCP);

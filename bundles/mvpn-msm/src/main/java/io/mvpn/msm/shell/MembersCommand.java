@@ -18,7 +18,8 @@ import org.apache.karaf.shell.support.table.ShellTable;
 @Command(scope = "mvpn", name = "members", description = "Members of one workgroup")
 public class MembersCommand implements Action {
 
-  @Argument(index = 0, name = "workgroup", required = true)
+  // Not required: without it the command says what is missing and its usage, not Karaf's error.
+  @Argument(index = 0, name = "workgroup")
   String workgroup;
 
   @Reference WorkgroupService directory;
@@ -27,6 +28,10 @@ public class MembersCommand implements Action {
 
   @Override
   public Object execute() {
+    if (workgroup == null) {
+      session.getConsole().println("mvpn:members: which workgroup?\nusage: mvpn:members WORKGROUP");
+      return null;
+    }
     Optional<Workgroup> wg = directory.workgroup(workgroup);
     if (wg.isEmpty()) {
       session.getConsole().println("no workgroup " + workgroup);

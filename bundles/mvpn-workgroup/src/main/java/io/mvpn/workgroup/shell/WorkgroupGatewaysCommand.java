@@ -1,5 +1,6 @@
 package io.mvpn.workgroup.shell;
 
+import io.mvpn.api.shell.ServicesNow;
 import io.mvpn.workgroup.WorkgroupCounter;
 import io.mvpn.workgroup.WorkgroupGatewayService;
 import io.mvpn.workgroup.WorkgroupGatewayService.InboundSaView;
@@ -12,6 +13,7 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.api.console.Session;
+import org.osgi.framework.BundleContext;
 
 /**
  * {@code mvpn:workgroup-gateways}: each tenant's workgroup gateway, its public address and peers,
@@ -25,13 +27,23 @@ import org.apache.karaf.shell.api.console.Session;
     description = "Workgroup gateways: peers, keyed SAs, counters, refusals")
 public class WorkgroupGatewaysCommand implements Action {
 
-  @Reference(optional = true)
+  /** Looked up when the command runs ({@link ServicesNow}); a test sets them. */
   List<WorkgroupGatewayService> gateways;
+
+  @Reference BundleContext bundleContext;
 
   @Reference Session session;
 
   @Override
   public Object execute() {
+    try (ServicesNow<WorkgroupGatewayService> now =
+        ServicesNow.of(bundleContext, WorkgroupGatewayService.class, gateways)) {
+      gateways = now.services();
+      return run();
+    }
+  }
+
+  private Object run() {
     PrintStream out = session.getConsole();
     if (gateways == null || gateways.isEmpty()) {
       out.println("no workgroup gateways");

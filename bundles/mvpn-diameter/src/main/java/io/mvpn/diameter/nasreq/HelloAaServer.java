@@ -1,0 +1,103 @@
+package io.mvpn.diameter.nasreq;
+
+import io.mvpn.api.aaa.Authorization;
+import io.mvpn.api.aaa.GrantedRoute;
+import io.mvpn.api.aaa.NodeAuthority;
+import io.mvpn.diameter.message.Avp;
+import io.mvpn.diameter.message.AvpCode;
+import io.mvpn.diameter.message.CommandCode;
+import io.mvpn.diameter.message.DiameterMessage;
+import io.mvpn.diameter.message.MalformedDiameterException;
+import io.mvpn.diameter.message.ResultCode;
+import io.mvpn.diameter.peer.RequestHandler;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The home MSM's NASREQ server for authenticated hellos (seed 002 c41): an AA-Request's credentials
+ * (or, for AUTHORIZE_ONLY, the certified node it names, c50-52) go to the MSM's {@link
+ * NodeAuthority}, which must answer at once (it holds the keys in memory); admitted, the AA-Answer
+ * is DIAMETER_SUCCESS with the granted routes as Framed-Route AVPs and the workgroup filter as
+ * NAS-Filter-Rule AVPs; refused (unknown node, wrong authenticator, replay),
+ * DIAMETER_AUTHENTICATION_REJECTED (4001) with nothing granted; a PKI hello another sink of the
+ * site already had authorised is a 4001 marked as a duplicate (MVPN-Hello-Duplicate). An
+ * AUTHENTICATE_ONLY AA-Request asks for the certificates the MSM's CA issued under a name instead
+ * (c56, {@link CertificateRequests}), answered only for a member of the requester's own
+ * Origin-Realm.
+ */
+public final class HelloAaServer implements RequestHandler {
+
+  private final NodeAuthority msm;
+
+  public HelloAaServer(NodeAuthority msm) {
+    this.msm = msm;
+  }
+
+  @Override
+  public Answer handle(DiameterMessage request) throws MalformedDiameterException {
+    if (request.commandCode() != CommandCode.AA) {
+      return new Answer(ResultCode.COMMAND_UNSUPPORTED, List.of());
+    }
+    if (CertificateRequests.isCertificateRequest(request)) {
+      return certificates(request.utf8(AvpCode.ORIGIN_REALM), CertificateRequests.dnsName(request));
+    }
+    Authorization[] got = new Authorization[1];
+    if (HelloAaRequests.isCertified(request)) {
+      msm.authorizeCertified(HelloAaRequests.certifiedNode(request), a -> got[0] = a);
+    } else {
+      msm.authorize(HelloAaRequests.credentials(request), a -> got[0] = a);
+    }
+    Authorization a = got[0];
+    if (a == null) {
+      return new Answer(ResultCode.UNABLE_TO_COMPLY, List.of());
+    }
+    if (a.isAdmitted()) {
+      List<FramedRoute> routes = new ArrayList<>();
+      for (GrantedRoute r : a.routes()) {
+        routes.add(new FramedRoute(r.prefix().toString(), r.gateway().toString(), r.metric()));
+      }
+      return new Answer(ResultCode.SUCCESS, Nasreq.grant(routes, a.filterRules()));
+    }
+    List<Avp> avps = new ArrayList<>(Nasreq.grant(List.of(), List.of()));
+    avps.add(Avp.utf8(AvpCode.ERROR_MESSAGE, why(a.outcome())).notMandatory());
+    if (a.outcome() == Authorization.Outcome.DUPLICATE) {
+      avps.add(HelloAaRequests.duplicateMark());
+    }
+    return new Answer(
+        a.outcome() == Authorization.Outcome.MALFORMED
+            ? ResultCode.INVALID_AVP_VALUE
+            : ResultCode.AUTHENTICATION_REJECTED,
+        avps);
+  }
+
+  /**
+   * Seed 002 c56: the certificates the MSM's CA issued under {@code dnsName}, to a peer of {@code
+   * originRealm}: only its own site's members' (else 4001, as for a hello of another realm's node).
+   */
+  private Answer certificates(String originRealm, String dnsName) {
+    List<List<byte[]>> got = new ArrayList<>(1);
+    msm.certificates(originRealm, dnsName, got::add);
+    if (got.isEmpty()) {
+      return new Answer(ResultCode.UNABLE_TO_COMPLY, List.of());
+    }
+    if (got.get(0).isEmpty()) {
+      List<Avp> avps = new ArrayList<>(CertificateRequests.answer(List.of()));
+      avps.add(Avp.utf8(AvpCode.ERROR_MESSAGE, "no certificate").notMandatory());
+      return new Answer(ResultCode.AUTHENTICATION_REJECTED, avps);
+    }
+    return new Answer(ResultCode.SUCCESS, CertificateRequests.answer(got.get(0)));
+  }
+
+  private static String why(Authorization.Outcome outcome) {
+    switch (outcome) {
+      case UNKNOWN_NODE:
+        return "unknown node";
+      case MALFORMED:
+        return "malformed credentials";
+      case DUPLICATE:
+        return "hello taken at another sink of the site";
+      default:
+        return "authentication failed";
+    }
+  }
+}

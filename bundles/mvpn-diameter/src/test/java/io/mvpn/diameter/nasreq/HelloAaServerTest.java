@@ -1,0 +1,84 @@
+package io.mvpn.diameter.nasreq;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mvpn.api.aaa.NodeAuthority;
+import io.mvpn.diameter.message.ResultCode;
+import io.mvpn.diameter.peer.RequestHandler;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/** The MSM's NASREQ server answering a sink's certificate request (seed 002 c56). */
+class HelloAaServerTest {
+
+  private static final byte[] BOBS_CERTIFICATE = {0x30, 0x03, 0x02, 0x01, 0x07};
+
+  /** An MSM whose only member is bob of the site realm acme.example. */
+  private final NodeAuthority msm =
+      new NodeAuthority() {
+        @Override
+        public void authorize(
+            io.mvpn.api.aaa.HelloCredentials c, Consumer<io.mvpn.api.aaa.Authorization> answer) {
+          answer.accept(
+              io.mvpn.api.aaa.Authorization.refused(
+                  io.mvpn.api.aaa.Authorization.Outcome.UNKNOWN_NODE));
+        }
+
+        @Override
+        public void certificates(String realm, String dnsName, Consumer<List<byte[]>> answer) {
+          answer.accept(
+              realm.equals("acme.example") && dnsName.equals("bob.acme.example")
+                  ? List.of(BOBS_CERTIFICATE)
+                  : List.of());
+        }
+      };
+
+  @Test
+  void aCertificateRequestIsAnsweredForTheRequestersOwnOriginRealmOnly() throws Exception {
+    RequestHandler.Answer own =
+        new HelloAaServer(msm)
+            .handle(
+                CertificateRequests.request(
+                    "s;1",
+                    "sink.acme.example",
+                    "acme.example",
+                    "acme.example",
+                    "bob.acme.example"));
+    RequestHandler.Answer foreign =
+        new HelloAaServer(msm)
+            .handle(
+                CertificateRequests.request(
+                    "s;2",
+                    "sink.globex.example",
+                    "globex.example",
+                    "acme.example",
+                    "bob.acme.example"));
+
+    assertThat(own.resultCode()).isEqualTo(ResultCode.SUCCESS);
+    assertThat(foreign.resultCode()).isEqualTo(ResultCode.AUTHENTICATION_REJECTED);
+  }
+
+  @Test
+  void aDuplicateHelloCrossesTheWireAsADuplicateNotAsARefusal() throws Exception {
+    NodeAuthority duplicating =
+        (c, answer) ->
+            answer.accept(
+                io.mvpn.api.aaa.Authorization.refused(
+                    io.mvpn.api.aaa.Authorization.Outcome.DUPLICATE));
+    io.mvpn.diameter.message.DiameterMessage request =
+        HelloAaRequests.request(
+            "s;3",
+            "sink.acme.example",
+            "acme.example",
+            "acme.example",
+            HelloAaRequestsTest.credentials("bob@acme.example", 256, 5));
+    RequestHandler.Answer a = new HelloAaServer(duplicating).handle(request);
+    io.mvpn.diameter.message.DiameterMessage answer =
+        io.mvpn.diameter.message.DiameterMessage.answer(request, a.resultCode(), a.avps());
+
+    assertThat(a.resultCode()).isEqualTo(ResultCode.AUTHENTICATION_REJECTED);
+    assertThat(HelloAaClient.authorization(answer).outcome())
+        .isEqualTo(io.mvpn.api.aaa.Authorization.Outcome.DUPLICATE);
+  }
+}
