@@ -3,6 +3,10 @@ package io.mvpn.demo;
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.Prefix;
 import io.mvpn.api.config.ConfigList;
+import io.mvpn.api.config.ConfigurationCheck;
+import io.mvpn.api.keys.AwaitedKeys;
+import io.mvpn.api.keys.ConfiguredKeys;
+import io.mvpn.api.keys.KeyService;
 import io.mvpn.api.time.Scheduler;
 import io.mvpn.mobilenode.ContinuousPing;
 import io.mvpn.mobilenode.MobileNode;
@@ -21,6 +25,9 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -55,7 +62,7 @@ public final class RoamingDemo {
   public @interface Config {
     @AttributeDefinition(
         name = "Mobile nodes",
-        description = "Each TENANT HOME_ADDRESS HOME_AGENT SPI ALGORITHM HEXKEY")
+        description = "Each TENANT HOME_ADDRESS HOME_AGENT SPI ALGORITHM keystore:ALIAS|HEXKEY")
     String[] mobileNodes();
 
     @AttributeDefinition(name = "Seconds on each attachment")
@@ -85,6 +92,9 @@ public final class RoamingDemo {
 
   @Reference FabricService fabric;
 
+  private final ConfigurationCheck check = new ConfigurationCheck();
+  private final AwaitedKeys keys = new AwaitedKeys();
+
   private final List<Vrf> vrfs = new ArrayList<>();
   private final List<Roamer> roamers = new ArrayList<>();
   private final List<Long> handovers = new ArrayList<>();
@@ -94,14 +104,50 @@ public final class RoamingDemo {
   private Scheduler.Timer nextMove;
   private int step;
 
+  /**
+   * The nodes' keys come from the keystore when the configuration names them there; the demo waits
+   * for the key service if it is not up yet, and keeps running when it goes away or changes (the
+   * keys were read at the start), so an update of the store bundle leaves the nodes roaming.
+   */
+  @Reference(
+      cardinality = ReferenceCardinality.OPTIONAL,
+      policy = ReferencePolicy.DYNAMIC,
+      policyOption = ReferencePolicyOption.GREEDY)
+  void bindKeyService(KeyService service) {
+    keys.bind(service);
+  }
+
+  void unbindKeyService(KeyService service) {
+    keys.unbind(service);
+  }
+
   @Activate
   void activate(Config config) {
+    boolean needsStoredKeys =
+        ConfigList.items(config.mobileNodes()).stream()
+            .anyMatch(node -> node.contains(ConfiguredKeys.PREFIX));
+    if (!keys.startWhenReady(needsStoredKeys, () -> start(config))) {
+      LOG.info("demo: waiting for the key service, which holds its nodes' keys");
+    }
+  }
+
+  private synchronized void start(Config config) {
+    ConfiguredKeys keys = new ConfiguredKeys(this.keys.current());
+    List<String> nodes =
+        check.read(
+            PID,
+            () -> keys.lastWords("mobileNodes", ConfigList.items(config.mobileNodes())),
+            LOG::error);
+    if (nodes == null) {
+      return; // refused in one line: no demo
+    }
+    keys.warnInline(PID, LOG::warn);
     publicVrf =
         fabric
             .vrf(FabricService.PUBLIC_VRF)
             .orElseThrow(() -> new IllegalStateException("the fabric has no public VRF"));
     scheduler = publicVrf.scheduler();
-    fabric.onLoop(publicVrf, () -> build(config));
+    fabric.onLoop(publicVrf, () -> build(config, nodes));
     if (config.holdAt() == null || config.holdAt().isBlank()) {
       LOG.info("demo: {} mobile nodes roaming every {} s", roamers.size(), config.stepSeconds());
     } else {
@@ -109,13 +155,13 @@ public final class RoamingDemo {
     }
   }
 
-  private Void build(Config config) {
+  private Void build(Config config, List<String> nodes) {
     ByteBufAllocator alloc = publicVrf.alloc();
     if (config.realSites()) {
       itinerary = List.of(ITINERARY).subList(1, ITINERARY.length);
     }
     int n = 0;
-    for (String one : ConfigList.items(config.mobileNodes())) {
+    for (String one : nodes) {
       roamers.add(roamer(one, ++n, config, alloc));
     }
     String hold = holdAt(config);
@@ -142,7 +188,7 @@ public final class RoamingDemo {
     String[] w = spec.split("\\s+");
     if (w.length != 6) {
       throw new IllegalArgumentException(
-          "mobile node '" + spec + "': expected TENANT HOME HOME_AGENT SPI ALGORITHM HEXKEY");
+          "mobile node " + n + ": expected TENANT HOME HOME_AGENT SPI ALGORITHM KEY");
     }
     String tenant = w[0];
     Ipv4Address home = Ipv4Address.parse(w[1]);
@@ -203,7 +249,11 @@ public final class RoamingDemo {
   }
 
   @Deactivate
-  void deactivate() {
+  synchronized void deactivate() {
+    keys.cancel();
+    if (publicVrf == null) {
+      return; // never started
+    }
     fabric.onLoop(
         publicVrf,
         () -> {
@@ -219,6 +269,36 @@ public final class RoamingDemo {
           return null;
         });
     LOG.info("demo stopped");
+  }
+
+  /**
+   * Moves the demo node(s) of {@code tenant} to {@code attachment} now, as an operator's hand
+   * would: the node registers through its new attachment at once. While the demo roams, its next
+   * step moves the node on again; with {@code holdAt} it stays.
+   *
+   * @return how many nodes moved
+   * @throws IllegalArgumentException for an attachment this demo's nodes do not have
+   */
+  public int move(String tenant, String attachment) {
+    if (!itinerary.contains(attachment)) {
+      throw new IllegalArgumentException(
+          "no attachment '" + attachment + "': expected one of " + String.join(", ", itinerary));
+    }
+    return fabric.onLoop(
+        publicVrf,
+        () -> {
+          int moved = 0;
+          for (Roamer r : roamers) {
+            if (r.tenant().equals(tenant)) {
+              r.node().moveTo(attachment);
+              moved++;
+            }
+          }
+          if (moved > 0) {
+            handovers.add(scheduler.nanoTime());
+          }
+          return moved;
+        });
   }
 
   /** The roaming nodes (read their state through {@link FabricService#onLoop}). */

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -36,14 +37,28 @@ public final class Scrape implements MetricSink {
   private static final class Family {
     final boolean counter;
     final String help;
-    final String[] labelNames;
-    final Map<Labels, Double> points = new LinkedHashMap<>();
+    Set<String> labelNames;
+    Map<Labels, Double> points = new LinkedHashMap<>();
 
-    Family(boolean counter, String help, String[] labelNames) {
+    Family(boolean counter, String help, Set<String> labelNames) {
       this.counter = counter;
       this.help = help;
       this.labelNames = labelNames;
     }
+
+    /** The points so far get {@code tenant=""}: a later sample of the name has a tenant. */
+    void addEmptyTenant() {
+      Map<Labels, Double> widened = new LinkedHashMap<>();
+      points.forEach((labels, value) -> widened.put(labels.add(TenantLabels.LABEL, ""), value));
+      points = widened;
+      labelNames = with(labelNames, TenantLabels.LABEL);
+    }
+  }
+
+  private static Set<String> with(Set<String> names, String name) {
+    Set<String> out = new TreeSet<>(names);
+    out.add(name);
+    return out;
   }
 
   @Override
@@ -79,14 +94,31 @@ public final class Scrape implements MetricSink {
       names[i] = labels[2 * i];
       values[i] = labels[2 * i + 1];
     }
-    Family family = families.computeIfAbsent(name, n -> new Family(counter, help, names));
+    Labels point = Labels.of(names, values);
+    Set<String> pointNames = new TreeSet<>(Arrays.asList(names));
+    Family family = families.get(name);
+    if (family == null) {
+      family = new Family(counter, help, pointNames);
+      families.put(name, family);
+    }
+    // One family, some sources per tenant and some not (a site gateway beside a standalone
+    // router): the samples without a tenant get an empty one, which Prometheus reads as none.
+    if (!pointNames.contains(TenantLabels.LABEL)
+        && family.labelNames.equals(with(pointNames, TenantLabels.LABEL))) {
+      point = point.add(TenantLabels.LABEL, "");
+      pointNames = family.labelNames;
+    } else if (pointNames.contains(TenantLabels.LABEL)
+        && !family.labelNames.contains(TenantLabels.LABEL)
+        && pointNames.equals(with(family.labelNames, TenantLabels.LABEL))) {
+      family.addEmptyTenant();
+    }
     if (family.counter != counter) {
       reject(name, "reported as both a counter and a gauge");
     } else if (!family.help.equals(help)) {
       reject(name, "two help texts");
-    } else if (!Arrays.equals(family.labelNames, names)) {
-      reject(name, "label names " + Arrays.toString(names) + " differ from the first sample's");
-    } else if (family.points.putIfAbsent(Labels.of(names, values), value) != null) {
+    } else if (!family.labelNames.equals(pointNames)) {
+      reject(name, "label names " + pointNames + " differ from the first sample's");
+    } else if (family.points.putIfAbsent(point, value) != null) {
       reject(name, "labels " + Arrays.toString(labels) + " reported twice");
     }
   }

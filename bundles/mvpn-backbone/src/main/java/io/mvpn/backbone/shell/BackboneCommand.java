@@ -1,5 +1,6 @@
 package io.mvpn.backbone.shell;
 
+import io.mvpn.api.shell.ServicesNow;
 import io.mvpn.backbone.BackboneService;
 import java.util.List;
 import java.util.Objects;
@@ -8,6 +9,7 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.api.console.Session;
+import org.osgi.framework.BundleContext;
 
 /**
  * {@code mvpn:backbone}: the tenants behind the backbone, whether the NAPT and the workgroup DNS
@@ -17,13 +19,23 @@ import org.apache.karaf.shell.api.console.Session;
 @Command(scope = "mvpn", name = "backbone", description = "The backbone router and its services")
 public class BackboneCommand implements Action {
 
-  @Reference(optional = true)
+  /** Looked up when the command runs ({@link ServicesNow}); a test sets them. */
   List<BackboneService> backbones;
+
+  @Reference BundleContext bundleContext;
 
   @Reference Session session;
 
   @Override
   public Object execute() {
+    try (ServicesNow<BackboneService> now =
+        ServicesNow.of(bundleContext, BackboneService.class, backbones)) {
+      backbones = now.services();
+      return run();
+    }
+  }
+
+  private Object run() {
     List<BackboneService> all =
         backbones == null ? List.of() : backbones.stream().filter(Objects::nonNull).toList();
     if (all.isEmpty()) {

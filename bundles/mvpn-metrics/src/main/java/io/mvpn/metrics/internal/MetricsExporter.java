@@ -3,9 +3,11 @@ package io.mvpn.metrics.internal;
 import io.mvpn.api.metrics.MetricSource;
 import io.mvpn.metrics.MetricsExposition;
 import io.mvpn.metrics.MetricsHttpServer;
+import io.mvpn.metrics.TenantLabels;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -25,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * The metrics endpoint of the appliance, from {@code etc/io.mvpn.metrics.cfg} (defaults without
  * one): every {@link MetricSource} the functions register, bound dynamically so functions come and
  * go under it, served at {@code http://<address>:<port>/metrics}. The counts are not kept here but
- * in the functions' counter store, so neither a function's update nor this bundle's resets them.
+ * in the functions' counter store, so neither a function's update nor this bundle's resets them. A
+ * source whose service properties name a tenant has every sample labelled with it ({@link
+ * TenantLabels}).
  */
 @Component(
     configurationPid = MetricsExporter.PID,
@@ -51,7 +55,12 @@ public final class MetricsExporter {
     boolean jvm() default true;
   }
 
-  private final List<MetricSource> sources = new CopyOnWriteArrayList<>();
+  /**
+   * A bound source and what the scrape reads: the source, labelled with its tenant if it has one.
+   */
+  private record Bound(MetricSource source, MetricSource labelled) {}
+
+  private final List<Bound> bound = new CopyOnWriteArrayList<>();
   private MetricsExposition exposition;
   private MetricsHttpServer server;
 
@@ -59,17 +68,17 @@ public final class MetricsExporter {
       cardinality = ReferenceCardinality.MULTIPLE,
       policy = ReferencePolicy.DYNAMIC,
       policyOption = ReferencePolicyOption.GREEDY)
-  void addSource(MetricSource source) {
-    sources.add(source);
+  void addSource(MetricSource source, Map<String, Object> properties) {
+    bound.add(new Bound(source, TenantLabels.labelled(source, properties)));
   }
 
   void removeSource(MetricSource source) {
-    sources.remove(source);
+    bound.removeIf(b -> b.source() == source);
   }
 
   @Activate
   void activate(Config config) {
-    exposition = new MetricsExposition(() -> sources);
+    exposition = new MetricsExposition(() -> bound.stream().map(Bound::labelled).toList());
     if (config.jvm()) {
       exposition.withJvmMetrics();
     }

@@ -3,6 +3,7 @@ package io.mvpn.napt.shell;
 import io.mvpn.api.napt.NaptMappingView;
 import io.mvpn.api.napt.NaptService;
 import io.mvpn.api.napt.NaptService.FragmentDrop;
+import io.mvpn.api.shell.ServicesNow;
 import java.util.List;
 import java.util.Objects;
 import org.apache.karaf.shell.api.action.Action;
@@ -11,19 +12,29 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.support.table.ShellTable;
+import org.osgi.framework.BundleContext;
 
 /** {@code mvpn:napt}: the NAPT's translations by tenant, and its counters. */
 @Service
 @Command(scope = "mvpn", name = "napt", description = "The backbone router's NAPT, by tenant")
 public class NaptCommand implements Action {
 
-  @Reference(optional = true)
+  /** Looked up when the command runs ({@link ServicesNow}); a test sets them. */
   List<NaptService> napts;
+
+  @Reference BundleContext bundleContext;
 
   @Reference Session session;
 
   @Override
   public Object execute() {
+    try (ServicesNow<NaptService> now = ServicesNow.of(bundleContext, NaptService.class, napts)) {
+      napts = now.services();
+      return run();
+    }
+  }
+
+  private Object run() {
     ShellTable table = new ShellTable();
     table.column("Proto");
     table.column("Tenant");
