@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,7 @@ final class AgentLinkTransport implements Transport {
   private final AgentRestarts restarts = new AgentRestarts();
   private final LongAdder advertisements = new LongAdder();
   private final LongAdder notAdvertisements = new LongAdder();
+  private volatile Consumer<Ipv4Address> onHomeAgent = router -> {};
   private Interface owner;
   private Thread reader;
   private volatile boolean closed;
@@ -71,6 +73,14 @@ final class AgentLinkTransport implements Transport {
     reader = new Thread(this::readLoop, "mvpn-mn-agents-" + icmp.device());
     reader.setDaemon(true);
     reader.start();
+  }
+
+  /**
+   * Told, on the reader thread, of each home agent's advertisement (H bit, no F bit) heard, with
+   * the address it came from: whether that is the node's own home agent is the listener's call.
+   */
+  void onHomeAgent(Consumer<Ipv4Address> listener) {
+    this.onHomeAgent = listener;
   }
 
   /** Agent advertisements heard on the interface. */
@@ -128,6 +138,11 @@ final class AgentLinkTransport implements Transport {
           message.type() == IcmpType.ROUTER_ADVERTISEMENT
               ? AgentAdvertisement.parse(RouterAdvertisement.parse(message))
               : null;
+      if (ad != null
+          && ad.has(AgentAdvertisement.FLAG_HOME_AGENT)
+          && !ad.has(AgentAdvertisement.FLAG_FOREIGN_AGENT)) {
+        onHomeAgent.accept(ip.sourceAddress()); // perhaps the home link: nothing to register
+      }
       if (ad == null
           || !ad.has(AgentAdvertisement.FLAG_FOREIGN_AGENT)
           || ad.careOfAddresses().isEmpty()) {

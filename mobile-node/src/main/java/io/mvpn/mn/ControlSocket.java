@@ -33,6 +33,11 @@ final class ControlSocket implements AutoCloseable {
 
     /** After the answer to {@code down} has left: the node may stop now. */
     default void answeredDown() {}
+
+    /** Lines {@code status} shows after the node's (the SAM path's SAs, say). */
+    default String moreStatus() throws Exception {
+      return "";
+    }
   }
 
   private final Path path;
@@ -80,7 +85,7 @@ final class ControlSocket implements AutoCloseable {
         try {
           reply =
               switch (command) {
-                case "status" -> commands.status().render();
+                case "status" -> commands.status().render() + commands.moreStatus();
                 case "down" -> commands.down().render();
                 default -> "error: unknown command '" + command + "'\n";
               };

@@ -37,8 +37,9 @@ final class HostRoutes implements AutoCloseable {
     run("ip", "addr", "add", home + "/32", "dev", dev);
     undo.push(List.of("ip", "addr", "del", home + "/32", "dev", dev));
     run("ip", "link", "set", dev, "up");
-    if (config.mode() == MnConfig.Mode.FOREIGN_AGENT) {
-      return; // the routes lead to the foreign agent, once one is heard (AgentRoutes)
+    if (config.mode() != MnConfig.Mode.COLOCATED && config.mode() != MnConfig.Mode.VPN) {
+      return; // the routes follow the attachment, once one is accepted (AgentRoutes,
+      // AutoAttachment)
     }
     for (Prefix p : config.routes()) {
       // A default as two halves: more specific than the host's own default, which stays intact.

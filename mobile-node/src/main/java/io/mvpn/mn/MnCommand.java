@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code mvpn-mn up|status|down [--config FILE] [--daemon]}: the mobile node of a Linux host. Exit
- * codes: 0 done (for status: registered), 3 not registered (or not running), 1 an error, 2 a bad
- * command line or configuration, always said in one line on stderr.
+ * codes: 0 done (for status: registered, or at home), 3 not registered (or not running), 1 an
+ * error, 2 a bad command line or configuration, always said in one line on stderr.
  */
 public final class MnCommand {
 
@@ -96,7 +96,8 @@ public final class MnCommand {
       if (printed(answer) == ERROR) {
         return ERROR;
       }
-      if (!"deregistered".equals(NodeStatus.fields(answer).get("state"))) {
+      String state = NodeStatus.fields(answer).get("state");
+      if (!"deregistered".equals(state) && !NodeStatus.AT_HOME.equals(state)) {
         err.println("mvpn-mn: the home agent did not confirm the deregistration; the node stopped");
         return ERROR;
       }
@@ -116,12 +117,12 @@ public final class MnCommand {
       return ERROR;
     }
     out.print(answer);
-    return NodeStatus.REGISTERED.equals(state) ? OK : NOT_REGISTERED;
+    return NodeStatus.connected(state) ? OK : NOT_REGISTERED;
   }
 
   /** Runs the node in this process until {@code down} or SIGTERM. */
   private int up(MnConfig config) {
-    MobileNodeHost host = new MobileNodeHost(config);
+    NodeHost host = NodeHost.of(config);
     CountDownLatch stopped = new CountDownLatch(1);
     AtomicBoolean deregistered = new AtomicBoolean();
     ControlSocket control = null;
@@ -149,6 +150,11 @@ public final class MnCommand {
                 @Override
                 public void answeredDown() {
                   stopped.countDown();
+                }
+
+                @Override
+                public String moreStatus() throws Exception {
+                  return host.samStatus();
                 }
               });
       writePid(config.pidFile());
@@ -193,7 +199,7 @@ public final class MnCommand {
   /** Once, whichever comes first: {@code down} or a signal. */
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private void shutdown(MobileNodeHost host, ControlSocket control, MnConfig config) {
+  private void shutdown(NodeHost host, ControlSocket control, MnConfig config) {
     if (!closed.compareAndSet(false, true)) {
       return;
     }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.Prefix;
+import io.mvpn.mn.sam.SamSettings;
+import io.mvpn.mn.vpn.VpnSettings;
 import io.mvpn.net.transport.tun.TunTransport;
 import io.mvpn.packet.mip.MobilitySecurityAssociation;
 import java.io.FileNotFoundException;
@@ -29,6 +31,13 @@ import java.util.Set;
  * @param accessInterface the host's interface on the foreign agent's link (foreign-agent mode)
  * @param tunAddress this program's side of the TUN link (never seen outside the host)
  * @param routes what the host routes through the TUN device, sourced from the home address
+ * @param homeNetwork the home link's prefix: an access link carrying an address in it is home (mode
+ *     auto; null in the other modes)
+ * @param agentWaitMillis how long mode auto waits for a foreign agent after a move before it takes
+ *     a co-located care-of address
+ * @param sam the {@code sam:} block: correspondents reached in ESP on SAs from the tenant's SA
+ *     manager (null without one)
+ * @param vpn the security gateway and IKE credentials of mode vpn (null in the other modes)
  */
 public record MnConfig(
     Mode mode,
@@ -46,7 +55,11 @@ public record MnConfig(
     Path control,
     Path pidFile,
     Path logFile,
-    String accessInterface) {
+    String accessInterface,
+    Prefix homeNetwork,
+    long agentWaitMillis,
+    SamSettings sam,
+    VpnSettings vpn) {
 
   /** How the node reaches its home agent. */
   public enum Mode {
@@ -56,7 +69,18 @@ public record MnConfig(
      * A foreign agent on the access link advertises itself; the node registers through it with its
      * home address as source, and the agent tunnels both ways (RFC 5944, RFC 3024).
      */
-    FOREIGN_AGENT
+    FOREIGN_AGENT,
+    /**
+     * Whatever the access link offers: a foreign agent if one is heard, else a co-located care-of
+     * address, and at home no tunnel at all (the node deregisters).
+     */
+    AUTO,
+    /**
+     * Seed 001: the node's own ESP tunnel (IKEv2, certificates, ESP in UDP 4500) to its network's
+     * security gateway, with Mobile IP to the home agent inside it; on a move the SAs are
+     * re-pointed at the new care-of address (handover fast) or set up anew (handover reestablish).
+     */
+    VPN
   }
 
   public static final Path DEFAULT_CONFIG = Path.of("/etc/mvpn-mn/mvpn-mn.yaml");
@@ -79,7 +103,10 @@ public record MnConfig(
           "routes",
           "control",
           "pidFile",
-          "logFile");
+          "logFile",
+          "homeNetwork",
+          "agentWaitMillis",
+          SamSettings.KEY);
 
   /** The MN-HA association, fresh (it holds a JCE Mac, used on one thread). */
   public MobilitySecurityAssociation association() {
@@ -110,12 +137,19 @@ public record MnConfig(
    */
   private static Map<String, Object> scalars(Path file, JsonParser parser)
       throws IOException, ConfigException {
-    Map<String, Object> map = new LinkedHashMap<>();
     if (parser.nextToken() != JsonToken.START_OBJECT) {
       throw new ConfigException(file + ": expected a YAML mapping of keys to values");
     }
+    return block(file, "", parser);
+  }
+
+  /** The keys up to the mapping's end; {@code within}: the enclosing block's key and a dot. */
+  private static Map<String, Object> block(Path file, String within, JsonParser parser)
+      throws IOException, ConfigException {
+    Map<String, Object> map = new LinkedHashMap<>();
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
-      String key = parser.currentName();
+      String name = parser.currentName();
+      String key = within + name; // as messages name it
       JsonToken value = parser.nextToken();
       if (value == JsonToken.START_ARRAY) {
         List<String> items = new ArrayList<>();
@@ -125,9 +159,11 @@ public record MnConfig(
         if (parser.currentToken() != JsonToken.END_ARRAY) {
           throw new ConfigException(file + ": " + key + ": expected a list of plain values");
         }
-        map.put(key, items);
+        map.put(name, items);
+      } else if (value == JsonToken.START_OBJECT && key.equals(SamSettings.KEY)) {
+        map.put(name, block(file, key + ".", parser)); // the one block of keys there is
       } else if (value.isScalarValue()) {
-        map.put(key, value == JsonToken.VALUE_NULL ? null : parser.getText());
+        map.put(name, value == JsonToken.VALUE_NULL ? null : parser.getText());
       } else {
         throw new ConfigException(file + ": " + key + ": expected a plain value or a list");
       }
@@ -139,7 +175,7 @@ public record MnConfig(
   static MnConfig parse(String source, Map<String, Object> map) throws ConfigException {
     Reader r = new Reader(source, map);
     for (String k : map.keySet()) {
-      if (!KEYS.contains(k)) {
+      if (!KEYS.contains(k) && !VpnSettings.KEYS.contains(k)) {
         throw new ConfigException(source + ": unknown key '" + k + "'");
       }
     }
@@ -153,23 +189,40 @@ public record MnConfig(
         switch (modeText) {
           case "colocated" -> Mode.COLOCATED;
           case "foreign-agent" -> Mode.FOREIGN_AGENT;
-          default -> throw r.bad("mode", "'" + modeText + "' is not colocated or foreign-agent");
+          case "auto" -> Mode.AUTO;
+          case "vpn" -> Mode.VPN;
+          default ->
+              throw r.bad(
+                  "mode", "'" + modeText + "' is not colocated, foreign-agent, auto or vpn");
         };
     String accessInterface = null;
     Ipv4Address careOf = null;
-    if (mode == Mode.FOREIGN_AGENT) {
+    if (mode != Mode.COLOCATED) {
       accessInterface = r.text("accessInterface", null);
       if (!TunTransport.isValidName(accessInterface)) {
         throw r.bad("accessInterface", "'" + accessInterface + "' is not a network device name");
       }
       if (map.get("careOfAddress") != null) {
-        throw r.bad("careOfAddress", "not with mode foreign-agent (the agent's is the care-of)");
+        throw r.bad("careOfAddress", "not with mode " + modeText + " (found on the access link)");
       }
     } else {
       careOf = r.address("careOfAddress", null);
       if (map.get("accessInterface") != null) {
-        throw r.bad("accessInterface", "only with mode foreign-agent");
+        throw r.bad("accessInterface", "only with mode foreign-agent or auto");
       }
+    }
+    List<Prefix> routes = r.prefixes("routes");
+    Prefix homeNetwork = null;
+    if (mode == Mode.AUTO) {
+      homeNetwork = r.homeNetwork(home, routes);
+    } else if (map.get("homeNetwork") != null) {
+      throw r.bad("homeNetwork", "only with mode auto");
+    }
+    VpnSettings vpn = null;
+    if (mode == Mode.VPN) {
+      vpn = VpnSettings.parse(r);
+    } else {
+      VpnSettings.refuseOutsideVpn(source, map, modeText);
     }
     return new MnConfig(
         mode,
@@ -183,17 +236,38 @@ public record MnConfig(
         device,
         (int) r.number("mtu", 1400L, 576, 65_535 - 32),
         r.address("tunAddress", Ipv4Address.parse("169.254.77.1")),
-        r.prefixes("routes"),
+        routes,
         Path.of(r.text("control", DEFAULT_CONTROL.toString())),
         r.optionalPath("pidFile"),
         r.optionalPath("logFile"),
-        accessInterface);
+        accessInterface,
+        homeNetwork,
+        r.number("agentWaitMillis", 1000L, 100, 60_000),
+        sam(r, mode, SamSettings.parse(source, map.get(SamSettings.KEY))),
+        vpn);
+  }
+
+  /**
+   * The {@code sam:} block needs the host's traffic to pass the TUN device, which only a co-located
+   * care-of address gives (through a foreign agent the kernel sends it to the agent itself).
+   */
+  private static SamSettings sam(Reader r, Mode mode, SamSettings sam) throws ConfigException {
+    if (sam != null && mode != Mode.COLOCATED) {
+      throw r.bad(SamSettings.KEY, "only with mode colocated");
+    }
+    if (sam != null
+        && r.address("tunAddress", Ipv4Address.parse("169.254.77.1"))
+            .equals(SamSettings.PATH_INTERFACE)) {
+      throw r.bad("tunAddress", SamSettings.PATH_INTERFACE + " is the SAM path's own address");
+    }
+    return sam;
   }
 
   /** Reads typed values out of the parsed map, each failure a one-line message. */
-  private record Reader(String source, Map<String, Object> map) {
+  private record Reader(String source, Map<String, Object> map) implements VpnSettings.Keys {
 
-    ConfigException bad(String key, String why) {
+    @Override
+    public ConfigException bad(String key, String why) {
       return new ConfigException(source + ": " + key + ": " + why);
     }
 
@@ -205,7 +279,8 @@ public record MnConfig(
       return v;
     }
 
-    String text(String key, String fallback) throws ConfigException {
+    @Override
+    public String text(String key, String fallback) throws ConfigException {
       Object v = map.get(key);
       if (v == null && fallback != null) {
         return fallback;
@@ -282,6 +357,34 @@ public record MnConfig(
         throw bad(key, "at least one prefix (the home network, or default)");
       }
       return List.copyOf(prefixes);
+    }
+
+    /**
+     * The home network as written, else the narrowest of the routes holding the home address (the
+     * home network is what the laptop routes home); it must hold the home address.
+     */
+    Prefix homeNetwork(Ipv4Address home, List<Prefix> routes) throws ConfigException {
+      Prefix network;
+      if (map.get("homeNetwork") != null) {
+        String text = text("homeNetwork", null);
+        try {
+          network = Prefix.parse(text);
+        } catch (IllegalArgumentException e) {
+          throw bad("homeNetwork", "'" + text + "' is not a prefix (A.B.C.D/N)");
+        }
+      } else {
+        network =
+            routes.stream()
+                .filter(p -> p.length() > 0 && p.contains(home))
+                .max((a, b) -> Integer.compare(a.length(), b.length()))
+                .orElseThrow(
+                    () ->
+                        bad("homeNetwork", "missing (required when no route holds " + home + ")"));
+      }
+      if (network.length() == 0 || !network.contains(home)) {
+        throw bad("homeNetwork", network + " does not hold the home address " + home);
+      }
+      return network;
     }
 
     Path optionalPath(String key) {

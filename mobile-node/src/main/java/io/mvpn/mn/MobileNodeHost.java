@@ -2,23 +2,23 @@ package io.mvpn.mn;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.Prefix;
+import io.mvpn.api.time.Scheduler;
+import io.mvpn.mn.sam.HostSam;
+import io.mvpn.mn.sam.NodeKeys;
 import io.mvpn.mobilenode.MobileNode;
 import io.mvpn.net.Interface;
 import io.mvpn.net.Route;
 import io.mvpn.net.Vrf;
-import io.mvpn.net.time.EventLoopScheduler;
 import io.mvpn.net.transport.HostSocketTransport;
 import io.mvpn.net.transport.tun.TunTransport;
 import io.mvpn.packet.icmp.IcmpBuilder;
 import io.mvpn.packet.mip.MipConstants;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.net.InetAddress;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,37 +33,44 @@ import org.slf4j.LoggerFactory;
  * the tunnel; what the home agent tunnels back to the home address enters the kernel through the
  * TUN.
  */
-final class MobileNodeHost implements AutoCloseable {
+final class MobileNodeHost extends LoopHost {
 
   private static final Logger LOG = LoggerFactory.getLogger(MobileNodeHost.class);
-  private static final String ACCESS = "access";
+  static final String ACCESS = "access";
 
   /** Seconds between solicitations while no foreign agent has been heard. */
   private static final long SOLICIT_SECONDS = 3;
 
   private final MnConfig config;
-  private final EventLoopGroup group =
-      new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-  private final EventLoopScheduler scheduler = new EventLoopScheduler(group.next());
   private final Vrf vrf = new Vrf("mn", scheduler, ByteBufAllocator.DEFAULT);
   private final HostRoutes routes = new HostRoutes();
   private AgentRoutes agentRoutes; // foreign-agent mode only
+  private AgentLinkTransport link; // foreign-agent mode only
+  private MoveDetector moves; // foreign-agent mode only
+  private AutoAttachment auto; // mode auto only
+  private Scheduler.Timer soliciting;
+  private long advertisementsAtAttach;
+  private Ipv4Address requestedCareOf;
   private MobileNode node;
   private Interface access;
   private Interface host;
-  private int eventsLogged;
+  private HostSam sam; // with a sam: block only
 
   MobileNodeHost(MnConfig config) {
     this.config = config;
   }
 
   /** Opens the TUN device and the socket, sets the host's routes and starts registering. */
-  void start() throws Exception {
-    if (config.mode() == MnConfig.Mode.FOREIGN_AGENT) {
+  @Override
+  public void start() throws Exception {
+    if (config.mode() != MnConfig.Mode.COLOCATED) {
       startThroughForeignAgent();
       return;
     }
     TunTransport tun = TunTransport.open(config.tunDevice(), config.mtu());
+    if (config.sam() != null) {
+      sam = newSam(tun);
+    }
     HostSocketTransport socket =
         new HostSocketTransport(
             group,
@@ -71,7 +78,9 @@ final class MobileNodeHost implements AutoCloseable {
             Map.of(MipConstants.PORT, MipConstants.PORT));
     onLoop(
         () -> {
-          host = vrf.addInterface("host", config.tunAddress(), 32, tun);
+          host =
+              vrf.addInterface(
+                  "host", config.tunAddress(), 32, sam == null ? tun : sam.kernelSide());
           access = vrf.addInterface(ACCESS, config.careOfAddress(), 32, socket);
           return null;
         });
@@ -84,8 +93,11 @@ final class MobileNodeHost implements AutoCloseable {
           node = newNode();
           node.addColocated(ACCESS, vrf, access, true);
           node.deliverHomeDatagramsTo(host);
+          if (sam != null) {
+            sam.start(vrf.getInterface(ACCESS + "-tunnel"));
+          }
           node.moveTo(ACCESS);
-          logEvents();
+          logEvents(this::eventNames);
           return null;
         });
     LOG.info(
@@ -113,8 +125,27 @@ final class MobileNodeHost implements AutoCloseable {
             Map.of(MipConstants.PORT, MipConstants.PORT));
     // A restarted agent forgot its visitors: attaching again makes the engine take the
     // advertisement that follows as a new agent's and register through it.
-    AgentLinkTransport link =
-        new AgentLinkTransport(icmp, socket, agentRoutes::use, () -> node.moveTo(ACCESS));
+    link =
+        new AgentLinkTransport(
+            icmp,
+            socket,
+            (careOf, router) -> {
+              agentRoutes.heard(careOf, router);
+              if (auto != null) {
+                auto.heardForeignAgent(careOf);
+              }
+            },
+            () -> {
+              if (auto == null || auto.throughAgent()) {
+                node.moveTo(ACCESS);
+              }
+            });
+    link.onHomeAgent(
+        router -> {
+          if (auto != null) {
+            auto.heardHomeAgent(router);
+          }
+        });
     onLoop(
         () -> {
           host = vrf.addInterface("host", config.tunAddress(), 32, tun);
@@ -126,9 +157,17 @@ final class MobileNodeHost implements AutoCloseable {
         () -> {
           node = newNode();
           node.addForeign(ACCESS, vrf, access);
-          node.moveTo(ACCESS);
-          scheduler.schedule(SOLICIT_SECONDS, TimeUnit.SECONDS, this::solicitUntilHeard);
-          logEvents();
+          node.onEvent(this::routeOnAcceptance);
+          SysfsLinkProbe probe = new SysfsLinkProbe(config.accessInterface());
+          if (config.mode() == MnConfig.Mode.AUTO) {
+            node.deliverHomeDatagramsTo(host); // what co-located tunnels bring, to the kernel
+            auto = new AutoAttachment(config, group, scheduler, node, vrf, probe, agentRoutes);
+            auto.start();
+          }
+          attachToAgent();
+          moves = new MoveDetector(probe, scheduler, new AgentMoves());
+          moves.start();
+          logEvents(this::eventNames);
           return null;
         });
     LOG.info(
@@ -136,6 +175,28 @@ final class MobileNodeHost implements AutoCloseable {
         config.homeAddress(),
         config.tunDevice(),
         config.accessInterface());
+  }
+
+  /** The SAM path of the sam: block; its Kerberos exchanges on a thread of their own. */
+  private HostSam newSam(TunTransport tun) {
+    return new HostSam(
+        config.sam(),
+        config.homeAddress(),
+        vrf,
+        scheduler,
+        tun,
+        NodeKeys.fromKeytab(config.sam()),
+        task -> {
+          Thread kerberos = new Thread(task, "mvpn-mn-kerberos");
+          kerberos.setDaemon(true);
+          kerberos.start();
+        });
+  }
+
+  /** The SAM path's status lines (none without a sam: block). */
+  @Override
+  public String samStatus() throws Exception {
+    return sam == null ? "" : onLoop(sam::status);
   }
 
   private MobileNode newNode() {
@@ -150,50 +211,105 @@ final class MobileNodeHost implements AutoCloseable {
   }
 
   /**
-   * The engine solicits once when it attaches; an agent that was not up then, or a solicitation
-   * lost, would leave it waiting for the next advertisement, so it asks again until one is heard.
+   * (Re)attaches the engine to the access link: it forgets the agent it had, solicits, and
+   * registers through the first agent that answers. An agent that was not up then, or a
+   * solicitation lost, would leave it waiting for the next advertisement, so the host asks again
+   * until one is heard.
    */
+  private void attachToAgent() {
+    advertisementsAtAttach = link.advertisements();
+    node.moveTo(ACCESS);
+    if (soliciting != null) {
+      soliciting.cancel();
+    }
+    soliciting = scheduler.schedule(SOLICIT_SECONDS, TimeUnit.SECONDS, this::solicitUntilHeard);
+  }
+
   private void solicitUntilHeard() {
-    if (agentRoutes.careOf() != null) {
+    if (link.advertisements() != advertisementsAtAttach) {
       return;
     }
     vrf.send(
         IcmpBuilder.routerSolicitation(vrf.alloc(), config.homeAddress().toInt(), -1, 1),
         access,
         -1);
-    scheduler.schedule(SOLICIT_SECONDS, TimeUnit.SECONDS, this::solicitUntilHeard);
+    soliciting = scheduler.schedule(SOLICIT_SECONDS, TimeUnit.SECONDS, this::solicitUntilHeard);
   }
 
-  /** The node's state now. */
-  NodeStatus status() throws Exception {
-    return onLoop(this::snapshot);
+  /**
+   * The host's routes follow the registration, not the advertisement: they move to an agent once
+   * the home agent accepted the registration through it (the request's care-of address).
+   */
+  private void routeOnAcceptance(MobileNode.Event e) {
+    String what = e.what();
+    int coa = what.indexOf(" coa ");
+    if (what.startsWith("request ") && coa > 0) {
+      requestedCareOf = Ipv4Address.parse(what.substring(coa + 5));
+    } else if (what.startsWith("registered") && requestedCareOf != null) {
+      agentRoutes.accepted(requestedCareOf);
+      if (auto != null) {
+        auto.registered(requestedCareOf);
+      }
+    } else if (what.equals("deregistered") && auto != null) {
+      auto.deregistered();
+    }
   }
 
-  private NodeStatus snapshot() {
+  /** A move on the access link: the routes through it are gone; attach and register again. */
+  private final class AgentMoves implements MoveDetector.Moves {
+    @Override
+    public void linkDown() {
+      LOG.info("{} is down", config.accessInterface());
+    }
+
+    @Override
+    public void moved(String why) {
+      LOG.info("{}: {}, looking for an agent again", config.accessInterface(), why);
+      agentRoutes.linkChanged();
+      if (auto != null) {
+        auto.moved(why.startsWith("new address"));
+      }
+      attachToAgent();
+    }
+  }
+
+  @Override
+  NodeStatus snapshot() {
     List<MobileNode.Event> events = node.events();
     String last = events.isEmpty() ? "-" : events.get(events.size() - 1).what();
     long left =
         Math.max(
             0, TimeUnit.NANOSECONDS.toSeconds(node.registeredUntilNanos() - scheduler.nanoTime()));
     String state;
-    if (node.connected() && left > 0) {
+    AttachmentChoice.Attachment at = attachment();
+    boolean home = at.kind() == AttachmentChoice.Kind.HOME;
+    if (node.connected() && left > 0 && !home) {
       state = NodeStatus.REGISTERED;
     } else if (last.equals("deregistered")) {
-      state = "deregistered";
+      state = home ? NodeStatus.AT_HOME : "deregistered";
     } else {
-      state = "registering";
+      state = home ? "deregistering" : "registering";
     }
-    boolean throughAgent = agentRoutes != null;
+    boolean throughAgent = at.kind() == AttachmentChoice.Kind.AGENT;
     Ipv4Address agentCareOf = throughAgent ? agentRoutes.careOf() : null;
     return new NodeStatus(
         state,
+        config.mode().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+        at.describe(),
         config.homeAddress().toString(),
         config.homeAgent().toString(),
-        throughAgent
-            ? String.valueOf(agentCareOf == null ? "-" : agentCareOf)
-            : config.careOfAddress().toString(),
+        switch (at.kind()) {
+          case AGENT -> String.valueOf(agentCareOf == null ? "-" : agentCareOf);
+          case COLOCATED -> at.address().toString();
+          default -> "-";
+        },
         throughAgent && agentRoutes.router() != null ? agentRoutes.router().toString() : "-",
-        throughAgent ? "reverse tunnel by the foreign agent (RFC 3024)" : "udp (RFC 3519)",
+        switch (at.kind()) {
+          case AGENT -> "reverse tunnel by the foreign agent (RFC 3024)";
+          case COLOCATED -> "udp (RFC 3519)";
+          case HOME -> "none (at home)";
+          case SEARCHING -> "-";
+        },
         state.equals(NodeStatus.REGISTERED) ? left : 0,
         events.stream().filter(e -> e.what().startsWith("request ")).count(),
         node.keepalivesAnswered(),
@@ -201,59 +317,79 @@ final class MobileNodeHost implements AutoCloseable {
         host.counters().sent(),
         access.counters().sent(),
         access.counters().received(),
+        moves == null ? 0 : moves.linkDowns(),
+        moves == null ? 0 : moves.moves(),
         last);
+  }
+
+  /**
+   * Where the node is attached: as {@link AutoAttachment} chose in mode auto; through the agent
+   * accepted (or still looking) in foreign-agent mode; the configured care-of address otherwise.
+   */
+  private AttachmentChoice.Attachment attachment() {
+    if (auto != null) {
+      return auto.attachment();
+    }
+    if (agentRoutes == null) {
+      return new AttachmentChoice.Attachment(
+          AttachmentChoice.Kind.COLOCATED, config.careOfAddress());
+    }
+    Ipv4Address agent = agentRoutes.careOf();
+    return agent == null
+        ? AttachmentChoice.Attachment.SEARCHING
+        : new AttachmentChoice.Attachment(AttachmentChoice.Kind.AGENT, agent);
   }
 
   /**
    * Asks the home agent to drop the binding and waits, at most {@code timeoutMillis}, for its
    * answer; true if it dropped it.
    */
-  boolean deregister(long timeoutMillis) throws Exception {
+  @Override
+  public boolean deregister(long timeoutMillis) throws Exception {
     onLoop(
         () -> {
           node.deregister();
           return null;
         });
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-    while (System.nanoTime() < deadline) {
-      if (status().state().equals("deregistered")) {
-        return true;
-      }
-      Thread.sleep(50); // the caller's thread (control or shutdown), never the engine's
-    }
-    return false;
+    return awaitState(timeoutMillis, Set.of("deregistered", NodeStatus.AT_HOME));
   }
 
-  /** The engine's events in the log, as they happen (checked twice a second). */
-  private void logEvents() {
-    List<MobileNode.Event> events = node.events();
-    for (; eventsLogged < events.size(); eventsLogged++) {
-      LOG.info("{}", events.get(eventsLogged).what());
-    }
-    scheduler.schedule(500, TimeUnit.MILLISECONDS, this::logEvents);
+  private List<String> eventNames() {
+    return node.events().stream().map(MobileNode.Event::what).toList();
   }
 
   /** Routes go first (while the device still exists), then the device and the socket. */
   @Override
   public void close() {
+    if (moves != null) {
+      try {
+        onLoop(
+            () -> {
+              moves.stop();
+              if (auto != null) {
+                auto.close();
+              }
+              return null;
+            });
+      } catch (Exception e) {
+        LOG.warn("stopping the move detector: {}", e.toString());
+      }
+    }
     if (agentRoutes != null) {
       agentRoutes.close();
     }
     routes.close();
-    try {
-      onLoop(
-          () -> {
-            vrf.interfaces().forEach(i -> vrf.removeInterface(i.name()));
-            return null;
-          });
-    } catch (Exception e) {
-      LOG.warn("closing the interfaces: {}", e.toString());
-    } finally {
-      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    if (sam != null) {
+      try {
+        onLoop(
+            () -> {
+              sam.close();
+              return null;
+            });
+      } catch (Exception e) {
+        LOG.warn("closing the SAM path: {}", e.toString());
+      }
     }
-  }
-
-  private <T> T onLoop(Callable<T> task) throws Exception {
-    return scheduler.eventLoop().submit(task).get(10, TimeUnit.SECONDS);
+    closeLoop(List.of(vrf));
   }
 }

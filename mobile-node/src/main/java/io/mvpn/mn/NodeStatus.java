@@ -7,12 +7,19 @@ import java.util.Map;
  * What {@code mvpn-mn status} shows: the binding's state and the node's counters, as "key: value"
  * lines on the control socket, the state first.
  *
- * @param state {@link #REGISTERED}, {@code registering} or {@code deregistered}
+ * @param state {@link #REGISTERED}, {@code registering}, {@code deregistered} or {@code at-home}
+ * @param mode the configured mode: colocated, foreign-agent or auto
+ * @param attachment where the node is attached: {@code home}, {@code fa ADDRESS}, {@code colocated
+ *     ADDRESS}, or {@code searching}
  * @param foreignAgent the agent registered through ({@code -} with a co-located care-of address)
  * @param lifetimeLeft seconds until the binding the home agent granted runs out (0 without one)
+ * @param linkDowns times the access link was seen going down (foreign-agent mode)
+ * @param moves moves detected on the access link, each a new registration (foreign-agent mode)
  */
 public record NodeStatus(
     String state,
+    String mode,
+    String attachment,
     String homeAddress,
     String homeAgent,
     String careOf,
@@ -25,18 +32,30 @@ public record NodeStatus(
     long toHost,
     long accessSent,
     long accessReceived,
+    long linkDowns,
+    long moves,
     String lastEvent) {
 
   public static final String REGISTERED = "registered";
 
+  /** Back on the home network, deregistered: datagrams flow without a tunnel. */
+  public static final String AT_HOME = "at-home";
+
   public boolean registered() {
     return REGISTERED.equals(state);
+  }
+
+  /** Whether datagrams flow: registered away, or at home with no binding needed. */
+  public static boolean connected(String state) {
+    return REGISTERED.equals(state) || AT_HOME.equals(state);
   }
 
   /** The lines the control socket carries and the CLI prints. */
   public String render() {
     return """
         state: %s
+        mode: %s
+        attachment: %s
         home-address: %s
         home-agent: %s
         care-of-address: %s
@@ -49,10 +68,14 @@ public record NodeStatus(
         to-host: %d
         access-sent: %d
         access-received: %d
+        link-downs: %d
+        moves-detected: %d
         last-event: %s
         """
         .formatted(
             state,
+            mode,
+            attachment,
             homeAddress,
             homeAgent,
             careOf,
@@ -65,6 +88,8 @@ public record NodeStatus(
             toHost,
             accessSent,
             accessReceived,
+            linkDowns,
+            moves,
             lastEvent);
   }
 

@@ -1,6 +1,10 @@
 package io.mvpn.mn;
 
+import io.mvpn.dispatcher.Dispatcher;
+import io.mvpn.homeagent.HomeAgentConfig;
 import io.mvpn.homeagent.NetnsLab;
+import io.mvpn.homeagent.VirtualHomeAgent;
+import io.mvpn.mn.compare.Dumpcap;
 import io.mvpn.net.Vrf;
 import io.mvpn.net.time.EventLoopScheduler;
 import io.mvpn.net.transport.tun.KernelLab;
@@ -50,6 +54,68 @@ abstract class EnginesInThisJvm {
     Vrf vrf = new Vrf(name, scheduler, ByteBufAllocator.DEFAULT);
     vrfs.add(vrf);
     return vrf;
+  }
+
+  /**
+   * A tenant's home agent on {@code publicVrf} behind a dispatcher of its own, its tenant side on
+   * {@code tenant}, with bindings in {@link #store} on the wall clock ({@code epochOffset}).
+   */
+  VirtualHomeAgent startHomeAgent(
+      HomeAgentConfig config, Vrf publicVrf, Vrf tenant, long epochOffset) throws Exception {
+    Dispatcher dispatcher =
+        onLoop(
+            () -> {
+              Dispatcher d = new Dispatcher(publicVrf);
+              d.open();
+              return d;
+            });
+    return startHomeAgent(config, publicVrf, tenant, epochOffset, dispatcher);
+  }
+
+  /** The same, behind a dispatcher the test already opened (several tenants share one). */
+  VirtualHomeAgent startHomeAgent(
+      HomeAgentConfig config, Vrf publicVrf, Vrf tenant, long epochOffset, Dispatcher dispatcher)
+      throws Exception {
+    return onLoop(
+        () -> {
+          VirtualHomeAgent agent =
+              new VirtualHomeAgent(
+                  config, publicVrf, tenant, store.onClock(epochOffset), epochOffset);
+          agent.start();
+          dispatcher.add(agent);
+          return agent;
+        });
+  }
+
+  /**
+   * A veth pair from {@code nearNamespace} ({@code near}) into {@code namespace} ({@code far}),
+   * IPv6 off at both ends, so the kernels send only what the test provokes.
+   */
+  void veth(String nearNamespace, String near, String far, String namespace) throws Exception {
+    NetnsLab.run(
+        "ip",
+        "link",
+        "add",
+        near,
+        "netns",
+        nearNamespace,
+        "type",
+        "veth",
+        "peer",
+        "name",
+        far,
+        "netns",
+        namespace);
+    lab.in(nearNamespace, "sysctl", "-q", "-w", "net.ipv6.conf." + near + ".disable_ipv6=1");
+    lab.in(namespace, "sysctl", "-q", "-w", "net.ipv6.conf." + far + ".disable_ipv6=1");
+  }
+
+  /**
+   * dumpcap on a device (with {@code options} such as a capture filter), once it has started its
+   * file (bounded): the first frames are in it.
+   */
+  Process capture(String namespace, String device, Path file, String... options) throws Exception {
+    return Dumpcap.start(lab, namespace, device, file, options);
   }
 
   <T> T onLoop(Callable<T> task) throws Exception {

@@ -4,6 +4,7 @@ import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.MvpnId;
 import io.mvpn.api.Prefix;
 import io.mvpn.api.config.ConfigList;
+import io.mvpn.api.testing.ShippedConfiguration;
 import io.mvpn.homeagent.HomeAgentConfig;
 import io.mvpn.homeagent.NetnsLab;
 import io.mvpn.packet.mip.AssociationSpec;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 /** What the launcher's process tests share: the installed tree, commands in namespaces, etc/. */
@@ -39,6 +41,35 @@ final class LaptopProcesses {
     return new Result(p.exitValue(), Files.readString(output));
   }
 
+  /** {@code mvpn-mn VERB --config CONFIG} of the installed tree in a namespace, bounded. */
+  static Result mvpnMn(NetnsLab lab, Path dir, String namespace, Path config, String verb)
+      throws Exception {
+    return command(
+        lab,
+        dir,
+        namespace,
+        "env",
+        "JAVA_HOME=" + System.getProperty("java.home"),
+        wrapper(),
+        verb,
+        "--config",
+        config.toString());
+  }
+
+  /** Polls a node's status until it exits 0, at most 30 s; the node's log says why not. */
+  static Result awaitRegistered(Process node, Path log, Callable<Result> status) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    Result last = null;
+    while (System.nanoTime() < deadline && node.isAlive()) {
+      last = status.call();
+      if (last.exit() == 0) {
+        return last;
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("not registered: " + last + "; node log: " + Files.readString(log));
+  }
+
   /** The installed wrapper, run with the Java that runs this test. */
   static String wrapper() {
     return MN_HOME.resolve("bin/mvpn-mn").toAbsolutePath().toString();
@@ -49,8 +80,16 @@ final class LaptopProcesses {
         .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
   }
 
-  /** A file of the shipped configuration (etc/), as Karaf's fileinstall reads it. */
+  /**
+   * A file of the shipped configuration (etc/), as Karaf's fileinstall reads it, with each {@code
+   * keystore:ALIAS} key as the hex the appliance's keystore is created with (the first keys of
+   * etc/io.mvpn.keys.cfg), so the test's nodes hold the keys the home agents read.
+   */
   static Properties cfg(String file) throws IOException {
+    return ShippedConfiguration.cfg(ETC, file);
+  }
+
+  private static Properties load(String file) throws IOException {
     Properties p = new Properties();
     try (Reader r = Files.newBufferedReader(ETC.resolve(file))) {
       p.load(r);

@@ -53,13 +53,13 @@ class MnCommandTest {
     assertRefused("up", write("no-if.yaml", throughAgent), "accessInterface: missing (required)");
     Path both = write("both.yaml", valid() + "mode: foreign-agent\naccessInterface: eth0\n");
     assertRefused(
-        "up", both, "careOfAddress: not with mode foreign-agent (the agent's is the care-of)");
+        "up", both, "careOfAddress: not with mode foreign-agent (found on the access link)");
     Path wrong = write("wrong.yaml", valid() + "accessInterface: eth0\n");
-    assertRefused("up", wrong, "accessInterface: only with mode foreign-agent");
+    assertRefused("up", wrong, "accessInterface: only with mode foreign-agent or auto");
     assertRefused(
         "up",
         config("routes: [10.1.0.0/16]\nmode: roaming"),
-        "mode: 'roaming' is not colocated or foreign-agent");
+        "mode: 'roaming' is not colocated, foreign-agent, auto or vpn");
 
     MnConfig ok = MnConfig.load(write("fa.yaml", throughAgent + "accessInterface: wlan0\n"));
     assertThat(ok.mode()).isEqualTo(MnConfig.Mode.FOREIGN_AGENT);
@@ -101,8 +101,68 @@ class MnCommandTest {
         .containsEntry("care-of-address", "203.0.113.61")
         .containsEntry("home-address", "10.1.0.5")
         .containsEntry("lifetime-left", "287 s")
-        .containsEntry("registration-requests", "1");
+        .containsEntry("registration-requests", "1")
+        .containsEntry("mode", "colocated")
+        .containsEntry("attachment", "colocated 203.0.113.61");
     assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+  }
+
+  @Test
+  void statusOfANodeBackAtHomeShowsTheAttachmentAndExitsWith0() throws Exception {
+    NodeStatus away = status("registered", 100);
+    NodeStatus home =
+        new NodeStatus(
+            NodeStatus.AT_HOME,
+            "auto",
+            "home",
+            away.homeAddress(),
+            away.homeAgent(),
+            "-",
+            "-",
+            "none (at home)",
+            0,
+            2,
+            0,
+            0,
+            0,
+            2,
+            2,
+            1,
+            1,
+            "deregistered");
+
+    assertThat(statusOf(home, 0))
+        .containsEntry("state", "at-home")
+        .containsEntry("mode", "auto")
+        .containsEntry("attachment", "home");
+  }
+
+  @Test
+  void autoModeTakesItsHomeNetworkFromTheRoutesOrRefusesOneWithoutTheHomeAddress()
+      throws Exception {
+    String auto =
+        valid().replace("careOfAddress: 203.0.113.61\n", "mode: auto\naccessInterface: wlan0\n");
+    MnConfig ok = MnConfig.load(write("auto.yaml", auto));
+    assertThat(ok.mode()).isEqualTo(MnConfig.Mode.AUTO);
+    assertThat(ok.homeNetwork()).hasToString("10.1.0.0/16");
+    assertThat(ok.agentWaitMillis()).isEqualTo(1000);
+
+    String everywhere = auto.replace("routes: [10.1.0.0/16]", "routes: [default]");
+    assertRefused(
+        "up",
+        write("default.yaml", everywhere),
+        "homeNetwork: missing (required when no route holds 10.1.0.5)");
+    assertRefused(
+        "up",
+        write("elsewhere.yaml", everywhere + "homeNetwork: 10.2.0.0/16\n"),
+        "homeNetwork: 10.2.0.0/16 does not hold the home address 10.1.0.5");
+    assertThat(MnConfig.load(write("home.yaml", everywhere + "homeNetwork: 10.1.0.0/24\n")))
+        .extracting(MnConfig::homeNetwork)
+        .hasToString("10.1.0.0/24");
+    assertRefused(
+        "up",
+        write("colo.yaml", valid() + "homeNetwork: 10.1.0.0/16\n"),
+        "homeNetwork: only with mode auto");
   }
 
   @Test
@@ -200,6 +260,8 @@ class MnCommandTest {
   private static NodeStatus deregistered(NodeStatus s) {
     return new NodeStatus(
         "deregistered",
+        s.mode(),
+        s.attachment(),
         s.homeAddress(),
         s.homeAgent(),
         s.careOf(),
@@ -212,12 +274,16 @@ class MnCommandTest {
         s.toHost(),
         s.accessSent(),
         s.accessReceived(),
+        s.linkDowns(),
+        s.moves(),
         "deregistered");
   }
 
   private static NodeStatus status(String state, long lifetimeLeft) {
     return new NodeStatus(
         state,
+        "colocated",
+        "colocated 203.0.113.61",
         "10.1.0.5",
         "198.51.100.10",
         "203.0.113.61",
@@ -230,6 +296,8 @@ class MnCommandTest {
         4,
         5,
         5,
+        0,
+        0,
         state.equals("registered") ? "registered lifetime 300" : "request");
   }
 

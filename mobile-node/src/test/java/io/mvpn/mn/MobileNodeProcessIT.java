@@ -8,10 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.MvpnId;
 import io.mvpn.api.mobility.Binding;
-import io.mvpn.dispatcher.Dispatcher;
 import io.mvpn.homeagent.HomeAgentConfig;
 import io.mvpn.homeagent.NetnsLab;
-import io.mvpn.homeagent.VirtualHomeAgent;
 import io.mvpn.mn.LaptopProcesses.Result;
 import io.mvpn.net.DropReason;
 import io.mvpn.net.Interface;
@@ -194,17 +192,7 @@ class MobileNodeProcessIT extends EnginesInThisJvm {
 
     HomeAgentConfig agentConfig = LaptopProcesses.homeAgentConfig("acme");
     long epochOffset = System.currentTimeMillis() * 1_000_000L - scheduler.nanoTime();
-    onLoop(
-        () -> {
-          Dispatcher dispatcher = new Dispatcher(publicVrf);
-          dispatcher.open();
-          VirtualHomeAgent agent =
-              new VirtualHomeAgent(
-                  agentConfig, publicVrf, acme, store.onClock(epochOffset), epochOffset);
-          agent.start();
-          dispatcher.add(agent);
-          return null;
-        });
+    startHomeAgent(agentConfig, publicVrf, acme, epochOffset);
     return namespace;
   }
 
@@ -236,19 +224,8 @@ class MobileNodeProcessIT extends EnginesInThisJvm {
                 dir.resolve("control.sock")));
   }
 
-  /** Polls {@code mvpn-mn status} until it exits 0; at most 30 s. */
   private Result awaitRegistered(Process node) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    Result last = null;
-    while (System.nanoTime() < deadline && node.isAlive()) {
-      last = run("status");
-      if (last.exit() == 0) {
-        return last;
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError(
-        "not registered: " + last + "; node log: " + Files.readString(dir.resolve("node.log")));
+    return LaptopProcesses.awaitRegistered(node, dir.resolve("node.log"), () -> run("status"));
   }
 
   /** {@code mvpn-mn VERB --config FILE} in the laptop namespace. */

@@ -2,35 +2,21 @@ package io.mvpn.mn;
 
 import static io.mvpn.mn.LaptopProcesses.cfg;
 import static io.mvpn.mn.LaptopProcesses.sha256;
-import static io.mvpn.mn.LaptopProcesses.wrapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.MvpnId;
-import io.mvpn.api.Prefix;
-import io.mvpn.dispatcher.Dispatcher;
-import io.mvpn.foreignagent.ForeignAgent;
-import io.mvpn.homeagent.HomeAgentConfig;
 import io.mvpn.homeagent.NetnsLab;
-import io.mvpn.homeagent.VirtualHomeAgent;
 import io.mvpn.mn.LaptopProcesses.Result;
-import io.mvpn.net.Interface;
-import io.mvpn.net.Route;
-import io.mvpn.net.Vrf;
 import io.mvpn.net.capture.Tshark;
-import io.mvpn.net.link.LinkProperties;
-import io.mvpn.net.link.MemorySegment;
 import io.mvpn.net.transport.tap.FrameDrop;
-import io.mvpn.net.transport.tap.TapTransport;
 import io.mvpn.net.transport.tun.KernelLab;
-import io.mvpn.net.transport.tun.TunTransport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -47,81 +33,33 @@ import org.junit.jupiter.api.Test;
  * <p>Needs root, /dev/net/tun, ip, ping, socat, python3 and tshark; fails without them under
  * CI=true. Run under {@code flock /tmp/mvpn-netns.lock}. Real time; every wait is bounded.
  */
-class SharedForeignAgentIT extends EnginesInThisJvm {
+class SharedForeignAgentIT extends ForeignAgentNetworks {
 
-  private static final Ipv4Address PUBLIC_SIDE = Ipv4Address.parse("203.0.113.1");
-  private static final String HOST_AT_HOME = "10.1.0.100";
-  private static final int MTU = 1400;
-
-  private final Map<String, Laptop> laptops = new LinkedHashMap<>();
-  private Vrf publicVrf;
-  private ForeignAgent agent;
-  private TapTransport tap;
-  private Ipv4Address careOf;
-
-  /**
-   * One tenant: its site's namespace and LAN, its laptop's namespace and config, and what the
-   * laptop exchanges with the site (distinct counts, so a datagram at the wrong site shows).
-   */
-  private record Laptop(
-      String tenant,
-      int pings,
-      int udps,
-      String site,
-      Interface lan,
-      String namespace,
-      Path config,
-      Process node) {}
-
-  @Override
-  void stopEngines() throws Exception {
-    if (agent != null) {
-      onLoop(
-          () -> {
-            agent.stop();
-            return null;
-          });
-    }
-  }
+  private AccessNetwork lan1;
 
   @Test
   void twoTenantsLaptopsWithOneHomeAddressBehindTheSharedAgentEachReachOnlyTheirOwnSite()
       throws Exception {
     KernelLab.requireKernel("ping", "socat", "dumpcap");
-    String bridge = accessNetwork();
+    lan1 = accessNetwork("lan1", lan1CareOf());
+    String bridge = lan1.bridge;
     homeAgents("acme", "globex");
     Path capture = dir.resolve("access.pcapng");
-    Process dumpcap =
-        lab.start(
-            accessNamespace,
-            ProcessBuilder.Redirect.DISCARD,
-            "dumpcap",
-            "-q",
-            "-i",
-            bridge,
-            "-w",
-            capture.toString());
-    // The first advertisements must be in the file: wait (bounded) until dumpcap has started it.
-    long opened = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!(Files.exists(capture) && Files.size(capture) > 0)
-        && dumpcap.isAlive()
-        && System.nanoTime() < opened) {
-      Thread.sleep(20);
-    }
-    assertThat(capture).as("dumpcap started its capture file").isNotEmptyFile();
-    startLaptop("acme", 3, 2);
-    startLaptop("globex", 2, 4);
+    // The first advertisements must be in the file.
+    Process dumpcap = capture(accessNamespace, bridge, capture);
+    startLaptop("acme", 3, 2, bridge);
+    startLaptop("globex", 2, 4, bridge);
 
     for (Laptop l : laptops.values()) {
       Map<String, String> status = NodeStatus.fields(awaitRegistered(l).output());
       assertThat(status)
           .containsEntry("home-address", "10.1.0.5")
-          .containsEntry("care-of-address", careOf.toString())
-          .containsEntry("foreign-agent", careOf.toString())
+          .containsEntry("care-of-address", lan1.careOf.toString())
+          .containsEntry("foreign-agent", lan1.careOf.toString())
           .containsEntry("tunnel", "reverse tunnel by the foreign agent (RFC 3024)");
     }
     // One home address, two visitors, told apart by the MAC each registered from.
-    assertThat(onLoop(() -> agent.visitors()))
+    assertThat(onLoop(() -> lan1.agent.visitors()))
         .hasSize(2)
         .allSatisfy(v -> assertThat(v.homeAddress()).hasToString("10.1.0.5"))
         .extracting(v -> v.station())
@@ -168,18 +106,24 @@ class SharedForeignAgentIT extends EnginesInThisJvm {
 
     // The agent restarts and forgets its visitors; its advertisements count from 0 again, which
     // tells both laptops to register anew (RFC 5944 §2.3.2).
-    onLoop(
-        () -> {
-          agent.stop();
-          agent = new ForeignAgent(faConfig, accessVrf, accessInterface, uplinkVrf);
-          agent.start();
-          return null;
-        });
+    Map<String, Long> requestsBefore = new LinkedHashMap<>();
+    for (Laptop l : laptops.values()) {
+      requestsBefore.put(l.tenant(), Long.parseLong(status(l).get("registration-requests")));
+    }
+    lan1.restart();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (onLoop(() -> agent.visitors()).size() < 2 && System.nanoTime() < deadline) {
+    while (onLoop(() -> lan1.agent.visitors()).size() < 2 && System.nanoTime() < deadline) {
       Thread.sleep(200);
     }
-    assertThat(onLoop(() -> agent.visitors())).as("visitors after the restart").hasSize(2);
+    assertThat(onLoop(() -> lan1.agent.visitors())).as("visitors after the restart").hasSize(2);
+    for (Laptop l : laptops.values()) {
+      // The node itself registered again (not a refresh at half the 300 s lifetime).
+      Map<String, String> after = status(l);
+      assertThat(Long.parseLong(after.get("registration-requests")))
+          .as("%s's registration requests after the agent's restart", l.tenant())
+          .isGreaterThan(requestsBefore.get(l.tenant()));
+      assertThat(after).containsEntry("attachment", "fa " + lan1.careOf);
+    }
     for (Laptop l : laptops.values()) {
       assertThat(
               lab.in(l.namespace(), "ping", "-c", "1", "-W", "5", "-I", "10.1.0.5", HOST_AT_HOME))
@@ -195,173 +139,88 @@ class SharedForeignAgentIT extends EnginesInThisJvm {
     dumpcap.destroy();
     assertThat(dumpcap.waitFor(10, TimeUnit.SECONDS)).isTrue();
     assertAccessLinkAsWiresharkReadsIt(capture);
-    assertThat(tap.dropped(FrameDrop.BAD_ARP) + tap.dropped(FrameDrop.BAD_IPV4)).isZero();
-  }
-
-  private String accessNamespace;
-  private ForeignAgent.Config faConfig;
-  private Vrf accessVrf;
-  private Vrf uplinkVrf;
-  private Interface accessInterface;
-  private String bridgeName;
-
-  /**
-   * The access network: a bridge in its own namespace with the agent's TAP device as one port; the
-   * agent's two VRFs, its uplink on a memory segment with the public VRF. Returns the bridge.
-   */
-  private String accessNetwork() throws Exception {
-    Properties fa = cfg("io.mvpn.foreignagent-lan1.cfg.disabled");
-    faConfig =
-        new ForeignAgent.Config(
-            Ipv4Address.parse(fa.getProperty("careOf").split("/")[0]),
-            Integer.parseInt(fa.getProperty("maxLifetime")),
-            TimeUnit.MILLISECONDS.toNanos(
-                Long.parseLong(fa.getProperty("advertisementIntervalMs"))));
-    String[] address = fa.getProperty("careOf").split("/");
-    careOf = Ipv4Address.parse(address[0]);
-    int length = Integer.parseInt(address[1]);
-    assertThat(fa.getProperty("access.transport")).startsWith("tap:");
-    String tapDevice = lab.device("f");
-    tap = TapTransport.open(tapDevice, TapTransport.DEFAULT_MTU);
-    MemorySegment internet = new MemorySegment("internet", LinkProperties.IDEAL, 1);
-    publicVrf = vrf("public");
-    Vrf access = vrf("lan1-access");
-    Vrf uplink = vrf("lan1-uplink");
-    accessVrf = access;
-    uplinkVrf = uplink;
-    agent =
-        onLoop(
-            () -> {
-              publicVrf.addInterface("public-internet", PUBLIC_SIDE, 24, internet.newPort());
-              accessInterface = access.addInterface("lan1-access", careOf, length, tap);
-              Interface up = uplink.addInterface("lan1-uplink", careOf, length, internet.newPort());
-              uplink.addRoute(
-                  new Route(Prefix.parse("198.51.100.0/24"), PUBLIC_SIDE, up, Route.Origin.STATIC));
-              ForeignAgent started = new ForeignAgent(faConfig, access, accessInterface, uplink);
-              started.start();
-              return started;
-            });
-    accessNamespace = lab.namespace("lan");
-    String bridge = lab.device("b");
-    lab.in(accessNamespace, "ip", "link", "add", bridge, "type", "bridge");
-    lab.in(accessNamespace, "sysctl", "-q", "-w", "net.ipv6.conf." + bridge + ".disable_ipv6=1");
-    lab.moveInto(tapDevice, accessNamespace);
-    lab.in(accessNamespace, "ip", "link", "set", tapDevice, "master", bridge);
-    lab.in(accessNamespace, "ip", "link", "set", bridge, "up");
-    bridgeName = bridge;
-    return bridge;
-  }
-
-  /** Each tenant's home agent on the public VRF, its VRF with the LAN moved into its site. */
-  private void homeAgents(String... tenants) throws Exception {
-    long epochOffset = System.currentTimeMillis() * 1_000_000L - scheduler.nanoTime();
-    List<VirtualHomeAgent> agents = new ArrayList<>();
-    Dispatcher dispatcher = onLoop(() -> new Dispatcher(publicVrf));
-    onLoop(
-        () -> {
-          dispatcher.open();
-          return null;
-        });
-    for (String tenant : tenants) {
-      Properties ha = cfg("io.mvpn.homeagent-" + tenant + ".cfg");
-      Properties lanCfg = cfg("io.mvpn.interface-" + ha.getProperty("homeInterface") + ".cfg");
-      Vrf vrf = vrf(tenant);
-      String lanDevice = lab.device(tenant.substring(0, 1));
-      TunTransport lanTun = TunTransport.open(lanDevice, MTU);
-      String[] lanAddress = lanCfg.getProperty("address").split("/");
-      int length = Integer.parseInt(lanAddress[1]);
-      Interface lan =
-          onLoop(
-              () ->
-                  vrf.addInterface(
-                      lanCfg.getProperty("name"),
-                      Ipv4Address.parse(lanAddress[0]),
-                      length,
-                      lanTun));
-      String site = lab.namespace(tenant + "-site");
-      lab.moveInto(lanDevice, site, HOST_AT_HOME + "/" + length);
-      HomeAgentConfig config = LaptopProcesses.homeAgentConfig(tenant);
-      agents.add(
-          onLoop(
-              () -> {
-                VirtualHomeAgent agent =
-                    new VirtualHomeAgent(
-                        config, publicVrf, vrf, store.onClock(epochOffset), epochOffset);
-                agent.start();
-                dispatcher.add(agent);
-                return agent;
-              }));
-      laptops.put(tenant, new Laptop(tenant, 0, 0, site, lan, null, null, null));
-    }
+    assertThat(lan1.tap.dropped(FrameDrop.BAD_ARP) + lan1.tap.dropped(FrameDrop.BAD_IPV4)).isZero();
   }
 
   /**
-   * The tenant's laptop: a namespace whose only link is a veth into the access network's bridge,
-   * without an IPv4 address, and the launcher in foreign-agent mode on it.
+   * The laptop's interface goes down and up twenty times in a row while it pings its site: each
+   * time the kernel drops the routes through it, the node notices (the link down, then up, or a
+   * flap between two looks by the carrier count) and registers through the agent again, setting the
+   * routes anew once the home agent accepted. Each round waits, bounded, only for that.
    */
-  private void startLaptop(String tenant, int pings, int udps) throws Exception {
-    Laptop known = laptops.get(tenant);
-    Properties ha = cfg("io.mvpn.homeagent-" + tenant + ".cfg");
-    String namespace = lab.namespace(tenant + "-laptop");
-    String port = lab.device(tenant.substring(0, 1) + "p");
-    String nic = lab.device(tenant.substring(0, 1) + "n");
-    NetnsLab.run(
-        "ip",
-        "link",
-        "add",
-        port,
-        "netns",
-        accessNamespace,
-        "type",
-        "veth",
-        "peer",
-        "name",
-        nic,
-        "netns",
-        namespace);
-    lab.in(accessNamespace, "sysctl", "-q", "-w", "net.ipv6.conf." + port + ".disable_ipv6=1");
-    lab.in(accessNamespace, "ip", "link", "set", port, "master", bridgeName, "up");
-    lab.in(namespace, "sysctl", "-q", "-w", "net.ipv6.conf." + nic + ".disable_ipv6=1");
-    lab.in(namespace, "ip", "link", "set", nic, "up");
-    String[] words = ha.getProperty("mobileNodes").trim().split("\\s+");
-    Path config =
-        Files.writeString(
-            dir.resolve(tenant + ".yaml"),
-            """
-            mode: foreign-agent
-            accessInterface: %s
-            homeAddress: %s
-            homeAgent: %s
-            spi: %s
-            algorithm: %s
-            key: %s
-            lifetime: 300
-            tunDevice: %s
-            routes: [10.1.0.0/16]
-            control: %s
-            """
-                .formatted(
-                    nic,
-                    words[0],
-                    ha.getProperty("address"),
-                    words[1],
-                    words[2],
-                    words[3],
-                    lab.device(tenant.substring(0, 1) + "m"),
-                    dir.resolve(tenant + ".sock")));
-    Process node =
+  @Test
+  void aLaptopWhoseLinkFlapsTwentyTimesEndsRegisteredThroughTheAgentAndReachesItsSite()
+      throws Exception {
+    KernelLab.requireKernel("ping", "socat");
+    lan1 = accessNetwork("lan1", lan1CareOf());
+    homeAgents("acme");
+    startLaptop("acme", 0, 0, lan1.bridge);
+    Laptop l = laptops.get("acme");
+    awaitRegistered(l);
+    Map<String, String> before = status(l);
+    Process pinging =
         lab.start(
-            namespace,
-            ProcessBuilder.Redirect.to(dir.resolve(tenant + ".log").toFile()),
-            "env",
-            "JAVA_HOME=" + System.getProperty("java.home"),
-            wrapper(),
-            "up",
-            "--config",
-            config.toString());
-    laptops.put(
-        tenant,
-        new Laptop(tenant, pings, udps, known.site(), known.lan(), namespace, config, node));
+            l.namespace(),
+            ProcessBuilder.Redirect.to(dir.resolve("ping.txt").toFile()),
+            "ping",
+            "-i",
+            "0.2",
+            "-w",
+            "120",
+            "-I",
+            "10.1.0.5",
+            HOST_AT_HOME);
+
+    int flaps = 20;
+    for (int i = 1; i <= flaps; i++) {
+      lab.in(l.namespace(), "ip", "link", "set", l.nic(), "down");
+      lab.in(l.namespace(), "ip", "link", "set", l.nic(), "up");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      Map<String, String> now = status(l);
+      while (!(Long.parseLong(now.get("moves-detected")) >= i
+              && now.get("state").equals(NodeStatus.REGISTERED)
+              && routedThrough(l, lan1.careOf))
+          && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+        now = status(l);
+      }
+      assertThat(now)
+          .as("flap %d: %s", i, Files.readString(dir.resolve("acme.log")))
+          .containsEntry("state", NodeStatus.REGISTERED);
+      assertThat(routedThrough(l, lan1.careOf))
+          .as("flap %d: the route through the agent", i)
+          .isTrue();
+    }
+
+    Map<String, String> after = status(l);
+    assertThat(Long.parseLong(after.get("moves-detected"))).isEqualTo(flaps);
+    assertThat(Long.parseLong(after.get("link-downs"))).isEqualTo(flaps);
+    assertThat(
+            Long.parseLong(after.get("registration-requests"))
+                - Long.parseLong(before.get("registration-requests")))
+        .as("registrations again, one per flap at least")
+        .isGreaterThanOrEqualTo(flaps);
+    assertThat(onLoop(() -> lan1.agent.visitors())).hasSize(1);
+    assertThat(store.bindings(MvpnId.of("acme"), Ipv4Address.parse("10.1.0.5"))).hasSize(1);
+    assertThat(lab.in(l.namespace(), "ping", "-c", "3", "-W", "5", "-I", "10.1.0.5", HOST_AT_HOME))
+        .contains("3 packets transmitted, 3 received");
+    pinging.destroy();
+    assertThat(pinging.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    String pings = Files.readString(dir.resolve("ping.txt"));
+    assertThat(pings).as("echo replies while the link flapped").contains("bytes from 10.1.0.100");
+    System.out.printf(
+        "flaps: %d, moves detected %s, registration requests %s -> %s, ping replies %d%n",
+        flaps,
+        after.get("moves-detected"),
+        before.get("registration-requests"),
+        after.get("registration-requests"),
+        pings.lines().filter(line -> line.contains("bytes from")).count());
+  }
+
+  /** The care-of address etc's disabled lan1 example gives its agent. */
+  private static Ipv4Address lan1CareOf() throws Exception {
+    return Ipv4Address.parse(
+        cfg("io.mvpn.foreignagent-lan1.cfg.disabled").getProperty("careOf").split("/")[0]);
   }
 
   /** UDP datagrams from the home address to the site's echo server, and what came back. */
@@ -485,7 +344,7 @@ class SharedForeignAgentIT extends EnginesInThisJvm {
     List<String[]> frames = fields.lines().map(line -> line.split("\\|", -1)).toList();
     assertThat(frames).as("frames on the access link").isNotEmpty();
     assertThat(frames).noneMatch(f -> !f[4].isEmpty() || f[0].contains("malformed"));
-    assertThat(frames.stream().filter(f -> f[1].equals("9") && f[5].equals(careOf.toString())))
+    assertThat(frames.stream().filter(f -> f[1].equals("9") && f[5].equals(lan1.careOf.toString())))
         .as("agent advertisements offering the care-of address")
         .isNotEmpty();
     assertThat(frames.stream().filter(f -> f[2].equals("1"))).as("ARP requests").isNotEmpty();
@@ -496,38 +355,5 @@ class SharedForeignAgentIT extends EnginesInThisJvm {
     assertThat(frames.stream().filter(f -> f[3].equals("3")).count())
         .as("registration replies")
         .isGreaterThanOrEqualTo(3);
-  }
-
-  /** Polls {@code mvpn-mn status} until it exits 0; at most 30 s. */
-  private Result awaitRegistered(Laptop l) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    Result last = null;
-    while (System.nanoTime() < deadline && l.node().isAlive()) {
-      last = mvpnMn(l, "status");
-      if (last.exit() == 0) {
-        return last;
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError(
-        l.tenant()
-            + " not registered: "
-            + last
-            + "; node log: "
-            + Files.readString(dir.resolve(l.tenant() + ".log")));
-  }
-
-  private Result mvpnMn(Laptop l, String verb) throws Exception {
-    String javaHome = "JAVA_HOME=" + System.getProperty("java.home");
-    return LaptopProcesses.command(
-        lab,
-        dir,
-        l.namespace(),
-        "env",
-        javaHome,
-        wrapper(),
-        verb,
-        "--config",
-        l.config().toString());
   }
 }

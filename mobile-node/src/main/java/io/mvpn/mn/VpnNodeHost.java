@@ -1,0 +1,306 @@
+package io.mvpn.mn;
+
+import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.Prefix;
+import io.mvpn.ike.sa.Endpoint;
+import io.mvpn.ipsec.esp.EspSecurityAssociation;
+import io.mvpn.mn.vpn.NodeIke;
+import io.mvpn.mn.vpn.VpnSettings;
+import io.mvpn.mobilenode.vpn.VpnMobileNode;
+import io.mvpn.net.EncapsulatingTransport;
+import io.mvpn.net.Interface;
+import io.mvpn.net.Route;
+import io.mvpn.net.Vrf;
+import io.mvpn.net.transport.HostSocketTransport;
+import io.mvpn.net.transport.tun.TunTransport;
+import io.mvpn.packet.ipv4.Ipv4Packet;
+import io.netty.buffer.ByteBufAllocator;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Mode vpn on a Linux host (seed 001): the lab's {@link VpnMobileNode} over the host's own UDP
+ * sockets. The home VRF holds the TUN device (the home address on its kernel side) and the way into
+ * the ESP tunnel; each care-of address the access interface takes gets an access VRF of its own,
+ * whose interface is the host's UDP sockets 500 and 4500 on that address. IKE ({@link NodeIke}) and
+ * ESP in UDP go through them; the Mobile IP registration goes to the home agent inside the tunnel.
+ * A move ({@link MoveDetector}) re-points the SAs and registers (handover fast) or keys a fresh
+ * tunnel first (reestablish).
+ */
+final class VpnNodeHost extends LoopHost {
+
+  private static final Logger LOG = LoggerFactory.getLogger(VpnNodeHost.class);
+
+  /** First registration retransmission through the tunnel (doubling), and the tries. */
+  private static final long RETRANSMIT_MILLIS = 1000;
+
+  private static final int ATTEMPTS = 3;
+
+  private final MnConfig config;
+  private final VpnSettings vpn;
+  private final Vrf home = new Vrf("mn-home", scheduler, ByteBufAllocator.DEFAULT);
+  private final HostRoutes routes = new HostRoutes();
+  private final GatewayRoute gatewayRoute;
+  private NodeIke ike;
+  private VpnMobileNode node;
+  private Interface host;
+  private MoveDetector moves;
+  private SysfsLinkProbe probe;
+  private Vrf access; // the current care-of address's
+  private int networks;
+
+  VpnNodeHost(MnConfig config) {
+    this.config = config;
+    this.vpn = config.vpn();
+    this.gatewayRoute = new GatewayRoute(vpn.gateway(), config.accessInterface());
+  }
+
+  @Override
+  public void start() throws Exception {
+    TunTransport tun = TunTransport.open(config.tunDevice(), config.mtu());
+    routes.install(config);
+    long epochOffset = System.currentTimeMillis() * 1_000_000L - scheduler.nanoTime();
+    onLoop(
+        () -> {
+          host = home.addInterface("host", config.tunAddress(), 32, tun);
+          Interface tunnel =
+              home.addInterface(
+                  "vpn",
+                  config.homeAddress(),
+                  32,
+                  new EncapsulatingTransport("esp:" + vpn.gateway(), config.mtu()) {
+                    @Override
+                    protected void forward(Ipv4Packet inner, int nextHop) {
+                      node.send(inner.buffer().retainedDuplicate()); // it releases its own
+                    }
+                  });
+          home.addRoute(new Route(Prefix.DEFAULT_ROUTE, null, tunnel, Route.Origin.STATIC));
+          ike =
+              new NodeIke(
+                  scheduler, vpn, config.homeAddress(), config.homeAgent(), config.routes());
+          node =
+              new VpnMobileNode(
+                  new VpnMobileNode.Config(
+                      config.homeAddress(),
+                      config.homeAgent(),
+                      vpn.gateway(),
+                      config.association(),
+                      config.lifetime(),
+                      TimeUnit.MILLISECONDS.toNanos(RETRANSMIT_MILLIS),
+                      ATTEMPTS,
+                      true),
+                  scheduler,
+                  epochOffset,
+                  ike,
+                  this::toHost);
+          probe = new SysfsLinkProbe(config.accessInterface());
+          moves = new MoveDetector(probe, scheduler, this::moved);
+          moves.start();
+          attach();
+          logEvents(() -> node.events().stream().map(VpnMobileNode.Event::what).toList());
+          return null;
+        });
+    LOG.info(
+        "home address {} on {}, tunnel to the security gateway {} from {}",
+        config.homeAddress(),
+        config.tunDevice(),
+        vpn.gateway(),
+        config.accessInterface());
+  }
+
+  /** The ESP tunnel brought a datagram for the home address: into the kernel through the TUN. */
+  private void toHost(Ipv4Packet ip) {
+    home.send(ip.buffer().retainedSlice(ip.offset(), ip.totalLength()), host, -1);
+  }
+
+  /**
+   * Takes the access interface's address as care-of address: the first time the tunnel is set up
+   * from it, after that the configured handover runs. The same address again (a flap) registers
+   * anew through the tunnel as it is.
+   */
+  private void attach() {
+    Ipv4Address careOf = careOfNow();
+    if (careOf == null) {
+      LOG.info("{} has no IPv4 address yet", config.accessInterface());
+      return;
+    }
+    VpnMobileNode.Network active = node.active();
+    if (active != null && active.careOf().equals(careOf)) {
+      node.moveTo(active.name(), vpn.handover());
+      return;
+    }
+    try {
+      if (config.routes().stream().anyMatch(p -> p.length() == 0)) {
+        gatewayRoute.pin();
+      }
+    } catch (java.io.IOException e) {
+      LOG.warn("route to the gateway {}: {}", vpn.gateway(), e.getMessage());
+    }
+    Vrf previous = access;
+    String name = "coa" + (++networks);
+    access = new Vrf(name, scheduler, ByteBufAllocator.DEFAULT);
+    HostSocketTransport sockets;
+    try {
+      sockets =
+          new HostSocketTransport(
+              group,
+              InetAddress.getByAddress(careOf.toBytes()),
+              Map.of(
+                  Endpoint.IKE_PORT, Endpoint.IKE_PORT, Endpoint.NAT_T_PORT, Endpoint.NAT_T_PORT));
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalStateException("four bytes are an address", e);
+    }
+    Interface iface = access.addInterface("access", careOf, 32, sockets);
+    access.addRoute(new Route(Prefix.of(vpn.gateway(), 32), null, iface, Route.Origin.STATIC));
+    access.bindUdp(Endpoint.IKE_PORT, (v, in, d) -> ike.receive(d));
+    node.addNetwork(name, access, iface, ike::receiveNatT);
+    ike.through(access, careOf);
+    // The sockets bind on this loop after this task: move once they are bound.
+    whenBound(
+        sockets,
+        100,
+        () -> {
+          if (active == null) {
+            node.start(name);
+          } else {
+            node.moveTo(name, vpn.handover());
+            node.removeNetwork(active.name());
+          }
+          if (previous != null) {
+            previous.interfaces().forEach(i -> previous.removeInterface(i.name()));
+          }
+        });
+  }
+
+  private void whenBound(HostSocketTransport sockets, int triesLeft, Runnable then) {
+    boolean bound =
+        sockets.hostAddress(Endpoint.IKE_PORT) != null
+            && sockets.hostAddress(Endpoint.NAT_T_PORT) != null;
+    if (bound || triesLeft == 0) {
+      then.run();
+    } else {
+      scheduler.schedule(1, TimeUnit.MILLISECONDS, () -> whenBound(sockets, triesLeft - 1, then));
+    }
+  }
+
+  /** The access interface's address: a new one if it holds two (the old one on its way out). */
+  private Ipv4Address careOfNow() {
+    VpnMobileNode.Network active = node.active();
+    List<Ipv4Address> addresses =
+        probe.read().addresses().stream()
+            .filter(a -> !Prefix.parse("169.254.0.0/16").contains(a))
+            .sorted((a, b) -> Integer.compareUnsigned(a.toInt(), b.toInt()))
+            .toList();
+    return addresses.stream()
+        .filter(a -> active == null || !a.equals(active.careOf()))
+        .findFirst()
+        .orElse(addresses.isEmpty() ? null : addresses.get(0));
+  }
+
+  /** A move on the access link: a new care-of address, or the same one after a flap. */
+  private void moved(String why) {
+    LOG.info("{}: {}, handover {}", config.accessInterface(), why, vpn.handover());
+    attach();
+  }
+
+  @Override
+  NodeStatus snapshot() {
+    List<VpnMobileNode.Event> events = node.events();
+    String last = events.isEmpty() ? "-" : events.get(events.size() - 1).what();
+    String state;
+    if (node.registered()) {
+      state = NodeStatus.REGISTERED;
+    } else if (last.equals("deregistered")) {
+      state = "deregistered";
+    } else {
+      state = "registering";
+    }
+    VpnMobileNode.Network at = node.active();
+    EspSecurityAssociation in = node.inboundSa();
+    EspSecurityAssociation out = node.outboundSa();
+    String tunnel =
+        in == null || out == null
+            ? "esp-in-udp to " + vpn.gateway() + ", no SAs yet"
+            : String.format(
+                "esp-in-udp to %s, spi in 0x%08x out 0x%08x, handover %s",
+                vpn.gateway(), in.spi(), out.spi(), vpn.handover().name().toLowerCase(Locale.ROOT));
+    Interface accessIface = at == null ? null : at.iface();
+    return new NodeStatus(
+        state,
+        "vpn",
+        "gateway " + vpn.gateway(),
+        config.homeAddress().toString(),
+        config.homeAgent().toString(),
+        at == null ? "-" : at.careOf().toString(),
+        "-",
+        tunnel,
+        registeredLeft(events),
+        events.stream().filter(e -> e.what().startsWith("request ")).count(),
+        node.keepalivesSent(),
+        host.counters().received(),
+        host.counters().sent(),
+        accessIface == null ? 0 : accessIface.counters().sent(),
+        accessIface == null ? 0 : accessIface.counters().received(),
+        moves.linkDowns(),
+        moves.moves(),
+        last);
+  }
+
+  /** Seconds left of the lifetime the last accepting reply granted. */
+  private long registeredLeft(List<VpnMobileNode.Event> events) {
+    if (!node.registered()) {
+      return 0;
+    }
+    for (int i = events.size() - 1; i >= 0; i--) {
+      String what = events.get(i).what();
+      if (what.startsWith("registered lifetime ")) {
+        long granted = Long.parseLong(what.substring("registered lifetime ".length()));
+        long since = scheduler.nanoTime() - events.get(i).atNanos();
+        return Math.max(0, granted - TimeUnit.NANOSECONDS.toSeconds(since));
+      }
+    }
+    return 0;
+  }
+
+  /** Deregisters through the tunnel, then deletes the IKE SA (and with it the gateway's SAs). */
+  @Override
+  public boolean deregister(long timeoutMillis) throws Exception {
+    onLoop(
+        () -> {
+          node.deregister();
+          return null;
+        });
+    boolean dropped = awaitState(timeoutMillis, Set.of("deregistered"));
+    onLoop(
+        () -> {
+          ike.delete();
+          return null;
+        });
+    Thread.sleep(100); // the Delete leaves through the socket before the sockets close
+    return dropped;
+  }
+
+  @Override
+  public void close() {
+    try {
+      onLoop(
+          () -> {
+            if (moves != null) {
+              moves.stop();
+            }
+            return null;
+          });
+    } catch (Exception e) {
+      LOG.warn("stopping the move detector: {}", e.toString());
+    }
+    routes.close();
+    gatewayRoute.close();
+    closeLoop(access == null ? List.of(home) : List.of(home, access));
+  }
+}

@@ -1,0 +1,296 @@
+package io.mvpn.mn.sam;
+
+import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.Prefix;
+import io.mvpn.api.time.Scheduler;
+import io.mvpn.mobilenode.sam.HeldSa;
+import io.mvpn.mobilenode.sam.SecuredCorrespondents;
+import io.mvpn.net.Interface;
+import io.mvpn.net.Route;
+import io.mvpn.net.Transport;
+import io.mvpn.net.Vrf;
+import io.mvpn.packet.MalformedPacketException;
+import io.mvpn.packet.ipv4.IpProtocol;
+import io.mvpn.packet.ipv4.Ipv4Packet;
+import io.mvpn.packet.udp.UdpDatagram;
+import io.mvpn.sam.client.SamClient;
+import io.mvpn.sam.client.SamEspPath;
+import io.mvpn.sam.kink.ApAcceptor;
+import io.mvpn.sam.kink.KerberosClock;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.security.SecureRandom;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's SAM path on a Linux host (seed 000 c1): what the kernel routes into the TUN device
+ * towards a correspondent of the {@code sam:} block leaves in ESP on an SA the tenant's manager
+ * hands out, from the home address through the Mobile IP tunnel, so the SA survives every move of
+ * the care-of address. The correspondents are routed in the engine to an interface of the path's
+ * own; ESP from them and KINK from the manager are taken off the way into the kernel ({@link
+ * SamTun}), and what the ESP carried goes into the kernel in the clear; a correspondent's datagram
+ * that came in the clear is dropped and counted, never handed to the kernel.
+ *
+ * <p>The node's Kerberos keys are fetched off the engine's thread and again, after a doubling wait,
+ * while the KDC cannot be reached (it may lie behind the home agent, reachable only once the node
+ * is registered). Until then datagrams to correspondents are dropped and counted, never sent in the
+ * clear. Runs on the engine's event loop.
+ */
+public final class HostSam implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HostSam.class);
+  static final String INTERFACE = "sam";
+  private static final long SKEW_MILLIS = 300_000;
+  private static final long FIRST_RETRY_MILLIS = 2_000;
+  private static final long LAST_RETRY_MILLIS = 60_000;
+
+  private final SamSettings settings;
+  private final Ipv4Address home;
+  private final Vrf vrf;
+  private final Scheduler loop;
+  private final NodeKeys.Source keys;
+  private final Executor kdcCalls;
+  private final SamEspPath.Peers peers;
+  private final SamTun kernelSide;
+  private Interface tunnel;
+  private SamClient client;
+  private SamEspPath path;
+  private Scheduler.Timer retry;
+  private String keysProblem = "not fetched yet";
+  private long retryMillis = FIRST_RETRY_MILLIS;
+  private long droppedWithoutKeys;
+  private long droppedClearFromPeer;
+  private boolean closed;
+
+  /**
+   * @param kernel the TUN device: what the path opens goes there
+   * @param kdcCalls where the (blocking) Kerberos exchanges run
+   */
+  public HostSam(
+      SamSettings settings,
+      Ipv4Address home,
+      Vrf vrf,
+      Scheduler loop,
+      Transport kernel,
+      NodeKeys.Source keys,
+      Executor kdcCalls) {
+    this.settings = settings;
+    this.home = home;
+    this.vrf = vrf;
+    this.loop = loop;
+    this.keys = keys;
+    this.kdcCalls = kdcCalls;
+    this.peers = SamEspPath.Peers.of(settings.correspondents());
+    this.kernelSide = new SamTun(kernel, this::fromEngine);
+  }
+
+  /** The TUN device as the engine's host interface must use it. */
+  public Transport kernelSide() {
+    return kernelSide;
+  }
+
+  /**
+   * On the loop, once the node's Mobile IP tunnel exists: routes the correspondents to the path and
+   * starts fetching the node's keys.
+   */
+  public void start(Interface mipTunnel) {
+    this.tunnel = mipTunnel;
+    Interface own = vrf.addInterface(INTERFACE, SamSettings.PATH_INTERFACE, 32, new ToPath());
+    settings
+        .correspondents()
+        .values()
+        .forEach(p -> vrf.addRoute(new Route(Prefix.of(p, 32), null, own, Route.Origin.STATIC)));
+    fetchKeys();
+  }
+
+  private void fetchKeys() {
+    retry = null;
+    if (closed) {
+      return;
+    }
+    kdcCalls.execute(
+        () -> {
+          try {
+            NodeKeys got = keys.get();
+            loop.execute(() -> keyed(got));
+          } catch (Exception e) {
+            String why = e.getMessage() == null ? e.toString() : e.getMessage();
+            loop.execute(() -> noKeys(why));
+          }
+        });
+  }
+
+  private void noKeys(String why) {
+    if (closed) {
+      return;
+    }
+    keysProblem = why;
+    LOG.warn("no Kerberos keys for {}: {}; again in {} ms", settings.principal(), why, retryMillis);
+    retry = loop.schedule(retryMillis, TimeUnit.MILLISECONDS, this::fetchKeys);
+    retryMillis = Math.min(LAST_RETRY_MILLIS, retryMillis * 2);
+  }
+
+  private void keyed(NodeKeys got) {
+    if (closed) {
+      return;
+    }
+    KerberosClock clock = KerberosClock.of(loop, System.currentTimeMillis());
+    client =
+        new SamClient(
+            loop,
+            clock,
+            settings.principal(),
+            got.managerTicket(),
+            new ApAcceptor(got.keytab(), settings.principal(), clock, SKEW_MILLIS),
+            this::toManager,
+            SamClient.Settings.DEFAULT,
+            new SecureRandom());
+    path =
+        new SamEspPath(
+            client,
+            home,
+            peers,
+            vrf.alloc(),
+            this::toNetwork,
+            inner -> kernelSide.toKernel(inner, home.toInt()),
+            SamEspPath.Settings.DEFAULT);
+    keysProblem = null;
+    LOG.info("SAM path keyed: {} with manager {}", settings.principal(), settings.manager());
+  }
+
+  /** Whether the path takes a datagram the engine would hand the kernel (then it owns it). */
+  private boolean fromEngine(ByteBuf datagram) {
+    Ipv4Packet ip;
+    try {
+      ip = Ipv4Packet.parse(datagram);
+    } catch (MalformedPacketException e) {
+      return false; // the kernel drops it as it does any malformed datagram
+    }
+    if (path != null
+        && ip.protocol() == IpProtocol.UDP
+        && ip.sourceAddress().equals(settings.manager())) {
+      try {
+        UdpDatagram udp = UdpDatagram.parse(ip);
+        if (udp.sourcePort() == SecuredCorrespondents.KINK_PORT
+            && udp.destinationPort() == SecuredCorrespondents.KINK_PORT) {
+          client.receive(ByteBufUtil.getBytes(udp.payload()));
+          datagram.release();
+          return true;
+        }
+      } catch (MalformedPacketException e) {
+        return false;
+      }
+    }
+    if (peers.nodeAt(ip.sourceAddress()) == null) {
+      return false;
+    }
+    if (ip.protocol() == IpProtocol.ESP && path != null) {
+      path.receive(datagram);
+      return true;
+    }
+    // RFC 4301 §5.2: what a PROTECT policy covers but arrives unprotected is discarded, keyed or
+    // not.
+    if (ip.protocol() == IpProtocol.ESP) {
+      droppedWithoutKeys++;
+    } else {
+      droppedClearFromPeer++;
+    }
+    datagram.release();
+    return true;
+  }
+
+  /** KINK from the home address, routed as the host's traffic is: through the tunnel. */
+  private void toManager(byte[] datagram) {
+    vrf.sendUdp(
+        home,
+        settings.manager(),
+        SecuredCorrespondents.KINK_PORT,
+        SecuredCorrespondents.KINK_PORT,
+        Unpooled.wrappedBuffer(datagram));
+  }
+
+  /**
+   * ESP into the Mobile IP tunnel itself: routed by its destination it would come back to the path.
+   */
+  private void toNetwork(ByteBuf esp) {
+    vrf.send(esp, tunnel, esp.getInt(esp.readerIndex() + 16));
+  }
+
+  /** The status lines of the path: its manager, keys, counters and one line per SA held. */
+  public String status() {
+    StringBuilder lines = new StringBuilder();
+    lines.append("sam-manager: ").append(settings.manager()).append('\n');
+    lines.append("sam-principal: ").append(settings.principal()).append('\n');
+    lines.append("sam-keys: ").append(keysProblem == null ? "held" : keysProblem).append('\n');
+    if (path != null) {
+      SamEspPath.Counters c = path.counters();
+      lines.append("sam-requests: ").append(client.counters().requestsSent()).append('\n');
+      lines.append("sam-esp-sent: ").append(c.sentAtOnce() + c.sentAfterWait()).append('\n');
+      lines.append("sam-esp-received: ").append(c.received()).append('\n');
+      lines.append("sam-dropped-no-sa: ").append(c.droppedNoSa() + c.droppedHeldFull());
+      lines.append('\n');
+      for (HeldSa sa : HeldSa.of(client)) {
+        lines.append("sa: ").append(sa.describe()).append('\n');
+      }
+    }
+    lines.append("sam-dropped-without-keys: ").append(droppedWithoutKeys).append('\n');
+    lines.append("sam-dropped-clear-from-peer: ").append(droppedClearFromPeer).append('\n');
+    return lines.toString();
+  }
+
+  /** The node's SAM client, null until its keys are in. */
+  public SamClient client() {
+    return client;
+  }
+
+  /** The ESP path, null until the node's keys are in. */
+  public SamEspPath path() {
+    return path;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    if (retry != null) {
+      retry.cancel();
+      retry = null;
+    }
+    if (path != null) {
+      path.close();
+      client.close();
+    }
+  }
+
+  /** The path's own interface: datagrams the engine routes to a correspondent. */
+  private final class ToPath implements Transport {
+    @Override
+    public void attach(Interface owner) {}
+
+    @Override
+    public void send(ByteBuf datagram, int nextHop) {
+      if (path == null) {
+        droppedWithoutKeys++;
+        datagram.release();
+        return;
+      }
+      path.send(datagram);
+    }
+
+    @Override
+    public int mtu() {
+      return 65_535;
+    }
+
+    @Override
+    public String describe() {
+      return "sam:" + settings.manager();
+    }
+
+    @Override
+    public void close() {}
+  }
+}
