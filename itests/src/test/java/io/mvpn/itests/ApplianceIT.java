@@ -72,7 +72,7 @@ import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 public class ApplianceIT {
 
   private static final String TENANT_COMPONENT = "io.mvpn.fabric.tenant.TenantComponent";
-  private static final long WAIT_SECONDS = 30;
+  private static final long WAIT_SECONDS = 90;
 
   @Inject BundleContext context;
 

@@ -275,7 +275,11 @@ public class BundleUpdateIT {
     // What the nodes did instead of answering: the table cannot say, their events can.
     String silentNodes =
         !answered && after[0] != null
-            ? "; attachments " + after[0].attachedTo() + ", events " + after[0].recentEvents()
+            ? "; attachments "
+                + after[0].attachedTo()
+                + ", events "
+                + after[0].recentEvents()
+                + diagnosis()
             : "";
     if (answered) {
       gapMs =
@@ -392,8 +396,7 @@ public class BundleUpdateIT {
   /** Both nodes held at foreign agent 1, registered there, and their pings answered. */
   private void awaitBaseline() throws Exception {
     long since = System.nanoTime();
-    assertTrue(
-        "demo nodes held at " + HOLD_AT + " and answered: " + rows("bindings"),
+    boolean settled =
         awaitCondition(
             () -> {
               DemoPings pings = DemoPings.current(context, since);
@@ -403,7 +406,24 @@ public class BundleUpdateIT {
                   && rows("bindings").size() == pings.nodes()
                   && rows("visitors").size() >= pings.nodes();
             },
-            READY_SECONDS));
+            READY_SECONDS);
+    DemoPings pings = DemoPings.current(context, since);
+    assertTrue(
+        "demo nodes held at "
+            + HOLD_AT
+            + " and answered; bindings "
+            + rows("bindings")
+            + ", visitors "
+            + rows("visitors")
+            + (pings == null
+                ? ", no demo"
+                : ", attached to "
+                    + pings.attachedTo()
+                    + ", replied "
+                    + pings.everyNodeRepliedAfter(since, REPLIES_TO_SETTLE)
+                    + ", events "
+                    + pings.recentEvents()),
+        settled);
   }
 
   // --- bundles and components ----------------------------------------------------------------
@@ -560,6 +580,20 @@ public class BundleUpdateIT {
   }
 
   // --- the table -----------------------------------------------------------------------------
+
+  /** Where the pings stopped: the shell's view of interfaces, drops, bindings and visitors. */
+  private String diagnosis() {
+    StringBuilder out = new StringBuilder();
+    for (String command :
+        List.of("mvpn:interfaces", "mvpn:drops", "mvpn:bindings", "mvpn:visitors")) {
+      try {
+        out.append("\n").append(command).append(":\n").append(execute(sessions, command));
+      } catch (Exception e) {
+        out.append("\n").append(command).append(": ").append(e);
+      }
+    }
+    return out.toString();
+  }
 
   /** What one update did. */
   private record Row(

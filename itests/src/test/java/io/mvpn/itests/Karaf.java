@@ -67,7 +67,8 @@ final class Karaf {
           "io.mvpn.metrics",
           "io.mvpn.diameter",
           "io.mvpn.kerby",
-          "io.mvpn.sam");
+          "io.mvpn.sam",
+          "io.mvpn.rest");
 
   static final String PAX_URL_CFG = "etc/org.ops4j.pax.url.mvn.cfg";
 
