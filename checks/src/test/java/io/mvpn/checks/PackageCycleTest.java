@@ -6,7 +6,6 @@ import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -31,11 +30,7 @@ class PackageCycleTest {
 
   @Test
   void mainPackagesDependOnEachOtherWithoutCycles() {
-    List<Path> classDirs =
-        SourceTree.bundleModules().stream()
-            .map(m -> m.resolve("target/classes"))
-            .filter(Files::isDirectory)
-            .toList();
+    List<Path> classDirs = SourceTree.classDirs();
     assertThat(classDirs).as("compiled bundles").hasSizeGreaterThan(10);
     JavaClasses classes = new ClassFileImporter().importPaths(classDirs);
 

@@ -37,6 +37,14 @@ final class SourceTree {
         .toList();
   }
 
+  /** The compiled main classes of every bundle module that has them. */
+  static List<Path> classDirs() {
+    return bundleModules().stream()
+        .map(m -> m.resolve("target/classes"))
+        .filter(Files::isDirectory)
+        .toList();
+  }
+
   /**
    * A module's packaged bundle, not its test-jar (a module whose tests others share has both); the
    * reactor packages every bundle before this module's tests.
