@@ -25,9 +25,11 @@ declare -A TARGETS=(
   [gateway]="bundles/mvpn-ipsec io.mvpn.ipsec.gateway.SecurityGatewayFuzzTest#espAndUpdatesChangeNothingUnlessTheyAuthenticate"
   [ike]="bundles/mvpn-ike io.mvpn.ike.sa.IkeEngineFuzzTest#messagesThatDoNotAuthenticateChangeNoEstablishedSa"
   [aodv]="bundles/mvpn-aodv io.mvpn.aodv.MobilityRouterFuzzTest#anyMessageFromANeighbourKeepsTheRoutesSound"
+  [aodv-sink]="bundles/mvpn-aodv io.mvpn.aodv.SinkAdmissionFuzzTest#nothingANeighbourSendsGetsItInWithoutTheMsm"
+  [aodv-hello]="bundles/mvpn-aodv io.mvpn.aodv.message.HelloExtensionFuzzTest#anyExtensionDataParsesToItselfOrATypedError"
   [dns]="bundles/mvpn-dns io.mvpn.dns.WorkgroupZoneFuzzTest#queriesGetWellFormedAnswersThatRevealOnlyVisibleMembers"
 )
-ORDER=(ipv4 reassembly mip siu tun registration gateway ike aodv dns)
+ORDER=(ipv4 reassembly mip siu tun registration gateway ike aodv aodv-sink aodv-hello dns)
 
 if [[ $# -eq 0 ]]; then
   for t in "${ORDER[@]}"; do printf '%-13s %s\n' "$t" "${TARGETS[$t]}"; done

@@ -14,12 +14,14 @@
 #   198.51.100.10/24, vip 10.2.0.10  ---  198.51.100.1 | 10.1.0.254  ---  10.1.0.1/24 (iperf3 -s), 10.2.0.10 via 10.1.0.254
 #   1: TUN pbg-out (mtu 1500)   <- Karaf in netns pbg-app, VRFs gw1-outside | gw1-inside ->   TUN pbg-in (mtu 1400)
 #   2: veth pbg-vm              <- charon in netns pbg-sgw, ipsec0, kernel forwarding     ->   veth pbg-vs
+WARMUP=${WARMUP:-5}   # untimed seconds through each gateway first: mvpn's JIT compiles its path there
 PB_DIR=$(cd "$(dirname "$0")" && pwd); . "$PB_DIR/common.sh"; . "$PB_DIR/mvpn.sh"
 pb_bound "$@"
 pb_need ip iperf3 ss timeout java tar swanctl /usr/lib/ipsec/charon /usr/bin/python3
 GW_OUT=198.51.100.1; GW_IN=10.1.0.254; MN=198.51.100.10; VIP=10.2.0.10; SRV=10.1.0.1
 ESP=aes256gcm16; IKE=aes256gcm16-prfsha384-ecp256; P12PW=peerbench
 MVPN_TUN_OPTS=${MVPN_TUN_OPTS:-}   # appended to both TUN transports, e.g. ",queues=2" or ",offload=off"
+MVPN_ESP_THREADS=${MVPN_ESP_THREADS:-0}   # the gateway's espThreads: SAs sealed and opened on that many threads
 GWS=${GATEWAYS:-"mvpn strongswan"}   # GATEWAYS="mvpn" or "strongswan" measures one of them
 
 peer_cleanup() { local d; for d in pbg-out pbg-in; do ip link del "$d" 2>/dev/null; done; return 0; }
@@ -81,7 +83,8 @@ appliance_up() {
 outside.address = $GW_OUT/24
 outside.transport = tun:pbg-out,mtu=1500$MVPN_TUN_OPTS
 inside.address = $GW_IN/24
-inside.transport = tun:pbg-in,mtu=1400$MVPN_TUN_OPTS"
+inside.transport = tun:pbg-in,mtu=1400$MVPN_TUN_OPTS
+espThreads = ${MVPN_ESP_THREADS:-0}"
   mv_etc io.mvpn.ike.gateway-gw1ike.cfg "name = gw1ike
 gateway.target = (mvpn.gateway=gw1)
 protect = 10.1.0.0/24
@@ -108,7 +111,7 @@ measure_mvpn() {
   pb_log "mvpn:ike sas: $(mv_shell 'mvpn:ike sas' | tr -s ' ' | tr '\n' '|')"
   MON=("gw_karaf:$MV_JAVA" "mn_charon:$MN_CHARON")
   mv_jfr_start
-  pb_measure mvpn-gateway "$SRV" "$VIP" "mtu=1400 esp=$ESP/udp-encap client=strongswan-libipsec tun=${MVPN_TUN_OPTS:-default} $(mv_note)"
+  pb_measure mvpn-gateway "$SRV" "$VIP" "mtu=1400 esp=$ESP/udp-encap client=strongswan-libipsec tun=${MVPN_TUN_OPTS:-default} esp_threads=$MVPN_ESP_THREADS $(mv_note)"
   mv_jfr_stop
   # Rx/Tx per TUN interface and what offload did: reads and writes the system calls carried
   pb_log "mvpn:interfaces: $(mv_shell 'mvpn:interfaces' | tr -s ' ' | tr '\n' '|')"

@@ -22,7 +22,8 @@ mv_unpack() {
   mkdir -p "$W/karaf"
   tar -xzf "$MVPN_ASSEMBLY" -C "$W/karaf" || pb_die "cannot unpack $MVPN_ASSEMBLY"
   KARAF_HOME=$(find "$W/karaf" -mindepth 1 -maxdepth 1 -type d | head -1)
-  find "$KARAF_HOME/etc" -name 'io.mvpn.*.cfg' ! -name io.mvpn.store.cfg -delete
+  # the keystore stays: functions that read keys (the security gateway among them) wait for it
+  find "$KARAF_HOME/etc" -name 'io.mvpn.*.cfg' ! -name io.mvpn.store.cfg ! -name io.mvpn.keys.cfg -delete
   pb_log "assembly $(basename "$MVPN_ASSEMBLY") unpacked into $KARAF_HOME"
 }
 

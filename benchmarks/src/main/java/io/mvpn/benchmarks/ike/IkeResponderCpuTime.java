@@ -26,6 +26,14 @@ public final class IkeResponderCpuTime {
 
   private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
+  /** The same bean's allocation counter: heap bytes this thread allocated. */
+  private static final com.sun.management.ThreadMXBean HEAP = (com.sun.management.ThreadMXBean) CPU;
+
+  /** Heap bytes the responder allocated per setup, and the baseline per round, of the last runs. */
+  private static long setupBytes;
+
+  private static long baselineBytes;
+
   private IkeResponderCpuTime() {}
 
   public static void main(String[] args) throws Exception {
@@ -36,7 +44,7 @@ public final class IkeResponderCpuTime {
             + " (subtracted)%n",
         setups, timer);
     System.out.printf(
-        "%-6s %-5s %12s %12s %12s %14s %14s %14s %6s%n",
+        "%-6s %-5s %12s %12s %12s %14s %14s %14s %6s %12s %12s%n",
         "auth",
         "group",
         "INIT µs",
@@ -45,7 +53,9 @@ public final class IkeResponderCpuTime {
         "setups/CPU-s",
         "baseline µs",
         "baseline/CPU-s",
-        "ratio");
+        "ratio",
+        "setup B",
+        "baseline B");
     String[] auths = {"psk", "ecdsa"};
     int[] groups = {31, 19};
     IkeResponderLab[] labs = new IkeResponderLab[auths.length * groups.length];
@@ -65,7 +75,7 @@ public final class IkeResponderCpuTime {
       double setup = init + auth;
       double bare = crypto / 1e3 / setups;
       System.out.printf(
-          "%-6s %-5d %12.1f %12.1f %12.1f %14.0f %14.1f %14.0f %6.2f%n",
+          "%-6s %-5d %12.1f %12.1f %12.1f %14.0f %14.1f %14.0f %6.2f %12d %12d%n",
           auths[i / groups.length],
           groups[i % groups.length],
           init,
@@ -74,7 +84,9 @@ public final class IkeResponderCpuTime {
           1e6 / setup,
           bare,
           1e6 / bare,
-          bare / setup);
+          bare / setup,
+          setupBytes / setups,
+          baselineBytes / setups);
     }
     openssl();
   }
@@ -83,28 +95,36 @@ public final class IkeResponderCpuTime {
   private static long[] setups(IkeResponderLab lab, int n, long timer) {
     long init = 0;
     long auth = 0;
+    long bytes = 0;
     for (int i = 0; i < n; i++) {
       Datagram request = lab.initRequest();
+      long b0 = HEAP.getCurrentThreadAllocatedBytes();
       long t0 = CPU.getCurrentThreadCpuTime();
       lab.respond(request);
       init += CPU.getCurrentThreadCpuTime() - t0 - timer;
+      bytes += HEAP.getCurrentThreadAllocatedBytes() - b0;
       request = lab.authRequest();
+      b0 = HEAP.getCurrentThreadAllocatedBytes();
       t0 = CPU.getCurrentThreadCpuTime();
       lab.respond(request);
       auth += CPU.getCurrentThreadCpuTime() - t0 - timer;
+      bytes += HEAP.getCurrentThreadAllocatedBytes() - b0;
       lab.completeAndDelete();
     }
+    setupBytes = bytes;
     return new long[] {init, auth};
   }
 
   /** Thread CPU ns of {@code n} rounds of the bare crypto. */
   private static long baseline(IkeResponderLab lab, int n) throws Exception {
     long sink = 0;
+    long b0 = HEAP.getCurrentThreadAllocatedBytes();
     long t0 = CPU.getCurrentThreadCpuTime();
     for (int i = 0; i < n; i++) {
       sink += lab.baselineResponderCrypto().hashCode();
     }
     long spent = CPU.getCurrentThreadCpuTime() - t0;
+    baselineBytes = HEAP.getCurrentThreadAllocatedBytes() - b0;
     if (sink == 42) {
       System.out.print(""); // keeps the results alive
     }
