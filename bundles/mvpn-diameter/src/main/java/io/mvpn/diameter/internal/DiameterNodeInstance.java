@@ -1,6 +1,7 @@
 package io.mvpn.diameter.internal;
 
 import io.mvpn.api.aaa.Authorization;
+import io.mvpn.api.aaa.CertifiedNode;
 import io.mvpn.api.aaa.HelloCredentials;
 import io.mvpn.api.aaa.NodeAuthority;
 import io.mvpn.diameter.DiameterNodeService;
@@ -111,8 +112,10 @@ public final class DiameterNodeInstance implements DiameterNodeService, NodeAuth
 
     @AttributeDefinition(
         description =
-            "Answer NASREQ AA-Requests for authenticated hellos (seed 002 c41) with the MSM's"
-                + " node authority (the service with mvpn.authority=msm)")
+            "Answer NASREQ AA-Requests with the MSM's node authority (the service with"
+                + " mvpn.authority=msm): authenticated hellos (seed 002 c41), certified nodes"
+                + " (c50-52) and the certificates sinks fetch (c56), each for a sink of the"
+                + " realm the request comes from")
     boolean serveHellos() default false;
   }
 
@@ -124,7 +127,14 @@ public final class DiameterNodeInstance implements DiameterNodeService, NodeAuth
       target = "(mvpn.authority=msm)")
   volatile NodeAuthority msm;
 
-  private HelloAaClient helloClient;
+  /** The sink's side: its hellos' checks and certificate fetches, while the node runs. */
+  private volatile HelloAaClient helloClient;
+
+  /**
+   * What a sink asks through this node: the client while the node runs; before and after, every
+   * check refused as unreachable and every fetch answered with no certificate.
+   */
+  private final NodeAuthority sink = NodeAuthority.whicheverIsBound(() -> helloClient);
 
   private DiameterTcp tcp;
   private DiameterNode node;
@@ -211,6 +221,7 @@ public final class DiameterNodeInstance implements DiameterNodeService, NodeAuth
     if (tcp == null) {
       return;
     }
+    helloClient = null; // checks and fetches from now on are answered as unreachable
     try {
       onLoop(
           () -> {
@@ -324,11 +335,29 @@ public final class DiameterNodeInstance implements DiameterNodeService, NodeAuth
    */
   @Override
   public void authorize(HelloCredentials credentials, Consumer<Authorization> answer) {
-    if (helloClient == null) {
-      answer.accept(Authorization.refused(Authorization.Outcome.UNREACHABLE));
-      return;
-    }
-    helloClient.authorize(credentials, answer);
+    sink.authorize(credentials, answer);
+  }
+
+  /**
+   * A sink's authorisation of a node it authenticated by its certificate (seed 002 c50-52): an
+   * AUTHORIZE_ONLY AA-Request to the sink's own realm, whose MSM answers only for members of a site
+   * of that realm.
+   */
+  @Override
+  public void authorizeCertified(CertifiedNode certified, Consumer<Authorization> answer) {
+    sink.authorizeCertified(certified, answer);
+  }
+
+  /**
+   * A sink's fetch of the certificate a hello only refers to (seed 002 c56, {@code
+   * pkiCertificatesFromMsm}): an AUTHENTICATE_ONLY AA-Request to the sink's own realm, answered by
+   * that realm's MSM node ({@code serveHellos}) with what its CA issued under {@code dnsName}, if
+   * the name is a member of a site of this node's Origin-Realm; none otherwise. The answer comes on
+   * this node's event loop.
+   */
+  @Override
+  public void certificates(String dnsName, Consumer<List<byte[]>> answer) {
+    sink.certificates(dnsName, answer);
   }
 
   @Override

@@ -62,7 +62,7 @@ class DiameterNodeInstanceTest {
     }
   }
 
-  private static void awaitOpen(DiameterNodeService n) throws InterruptedException {
+  static void awaitOpen(DiameterNodeService n) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (!n.peers().get(0).available() && System.nanoTime() < deadline) {
       TimeUnit.MILLISECONDS.sleep(20);
@@ -70,14 +70,19 @@ class DiameterNodeInstanceTest {
     assertThat(n.peers().get(0).available()).as(n.originHost() + "'s peer open").isTrue();
   }
 
-  private static int freePort() throws Exception {
+  static int freePort() throws Exception {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
   }
 
-  private static DiameterNodeInstance.Config config(
+  static DiameterNodeInstance.Config config(
       String host, String realm, String listen, String peers) {
+    return config(host, realm, listen, peers, false);
+  }
+
+  static DiameterNodeInstance.Config config(
+      String host, String realm, String listen, String peers, boolean serveHellos) {
     return new DiameterNodeInstance.Config() {
       @Override
       public Class<? extends Annotation> annotationType() {
@@ -156,7 +161,7 @@ class DiameterNodeInstanceTest {
 
       @Override
       public boolean serveHellos() {
-        return false;
+        return serveHellos;
       }
     };
   }
