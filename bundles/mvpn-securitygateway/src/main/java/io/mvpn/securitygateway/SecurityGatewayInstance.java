@@ -9,47 +9,24 @@ import io.mvpn.api.events.SecurityEvents;
 import io.mvpn.api.events.SecurityEventsRelay;
 import io.mvpn.api.ipsec.EspSaStore;
 import io.mvpn.api.ipsec.EspTunnelService;
+import io.mvpn.api.keys.AwaitedKeys;
 import io.mvpn.api.keys.ConfiguredKeys;
 import io.mvpn.api.keys.KeyService;
 import io.mvpn.api.metrics.MetricSink;
 import io.mvpn.api.metrics.MetricSource;
 import io.mvpn.api.mobility.CounterStore;
-import io.mvpn.api.time.Scheduler;
 import io.mvpn.ipsec.esp.EspException;
-import io.mvpn.ipsec.esp.EspSecurityAssociation;
-import io.mvpn.ipsec.esp.EspSecurityAssociation.Direction;
-import io.mvpn.ipsec.esp.EspSuite;
-import io.mvpn.ipsec.esp.Lifetime;
-import io.mvpn.ipsec.esp.SecurityPolicy;
-import io.mvpn.ipsec.gateway.EspOwners;
 import io.mvpn.ipsec.gateway.GatewayCounter;
-import io.mvpn.ipsec.gateway.GatewayCounts;
 import io.mvpn.ipsec.gateway.GatewaySaStore;
-import io.mvpn.ipsec.gateway.MobileTunnel;
-import io.mvpn.ipsec.gateway.SecurityGateway;
 import io.mvpn.ipsec.gateway.SecurityGatewayService;
-import io.mvpn.ipsec.gateway.SecurityGatewayTunnels;
-import io.mvpn.net.Vrf;
 import io.mvpn.net.fabric.FabricService;
-import io.mvpn.net.time.EventLoopScheduler;
 import io.mvpn.packet.mip.AssociationSpec;
 import io.mvpn.packet.mip.MobilitySecurityAssociation;
 import io.mvpn.packet.siu.SecurityInformationUpdate;
-import io.netty.util.concurrent.DefaultEventExecutorGroup;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.EventExecutor;
-import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Hashtable;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 import org.osgi.annotation.bundle.Capability;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -73,9 +50,14 @@ import org.slf4j.LoggerFactory;
  * {@code <name>-outside} toward the Internet and {@code <name>-inside} toward the private network
  * and its home agent, and manually keyed tunnels to mobile nodes until IKE negotiates them. Its
  * tunnels are offered to keying functions as an {@link EspTunnelService} with {@code
- * mvpn.gateway=<name>} (and {@code name=<name>}), registered while the gateway runs. The home
- * agents' SIU keys are inline hex or {@code keystore:ALIAS}; one it cannot read refuses the
- * configuration in one ERROR line and nothing is built or registered.
+ * mvpn.gateway=<name>} (and {@code name=<name>}), registered while the gateway runs ({@link
+ * RunningGateway}). The home agents' SIU keys are inline hex or {@code keystore:ALIAS}; one it
+ * cannot read refuses the configuration in one ERROR line and nothing is built or registered. A
+ * gateway whose keys are stored and that finds no key service open waits for one: it says so in one
+ * WARN line and, listed as a {@link SecurityGatewayService} whose {@link #waitingFor} names the key
+ * service, in {@code mvpn:sa} and {@code mvpn:spd}; it builds nothing and offers no tunnels until
+ * the service comes. Once running it neither stops when the service goes nor restarts when another
+ * comes.
  */
 // Registered by hand, with the gateway's name: said here so resolvers know the bundle offers it.
 @Capability(
@@ -174,14 +156,9 @@ public final class SecurityGatewayInstance implements SecurityGatewayService, Me
     int espThreads() default 0;
   }
 
-  /**
-   * Packets in flight to the ESP threads at most, whatever the sequence reservation (they may never
-   * reach half of it): as many as the TUN transport lets its readers hand over.
-   */
-  static final int MAX_ESP_IN_FLIGHT = 4096;
-
-  /** How long a stop waits for the ESP threads to hand back what they hold, and to end. */
-  private static final long ESP_DRAIN_SECONDS = 5;
+  /** What a gateway whose home agents' keys are in the keystore waits for while none is open. */
+  static final String WAITING_FOR_KEYS =
+      "the key service (its homeAgents name keystore: keys; open the keystore, etc/io.mvpn.keys.cfg)";
 
   @Reference FabricService fabric;
 
@@ -197,12 +174,10 @@ public final class SecurityGatewayInstance implements SecurityGatewayService, Me
   // Its counters go on counting there across updates.
   @Reference CounterStore counterStore;
 
-  /** Waited for, read on activation only: a new key service does not restart the gateway. */
-  @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-  volatile KeyService keyService;
+  /** Read when the gateway starts only; see {@link #bindKeyService}. */
+  private final AwaitedKeys keys = new AwaitedKeys();
 
   private final ConfigurationCheck check = new ConfigurationCheck();
-  private ServiceRegistration<?> registration;
 
   @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
   void bindErrors(ConfigurationErrors errors) {
@@ -213,17 +188,33 @@ public final class SecurityGatewayInstance implements SecurityGatewayService, Me
     check.unbind(errors);
   }
 
+  // Written under this component's lock by activation, the key service's arrival and
+  // deactivation; read by the shell without it.
   private String name;
-  private Vrf inside;
-  private Vrf outside;
-  private Ipv4Address publicAddress;
-  private SecurityGateway engine;
-  private GatewaySaStore storedSas;
-  private SecurityGatewayTunnels tunnelService;
-  private ServiceRegistration<EspTunnelService> tunnelRegistration;
-  private SecurityGatewayMetrics metrics;
-  private DefaultEventExecutorGroup espThreads; // null: ESP on the gateway's own thread
-  private EspOwners espOwners; // null with no ESP threads
+  private Ipv4Address configuredAddress;
+  private ServiceRegistration<?> registration;
+  private volatile RunningGateway running; // null while waiting, refused or stopped
+  private volatile String waitingFor; // null unless waiting
+  private boolean deactivated;
+
+  /**
+   * Optional: a key service that goes away (its bundle updated, the keystore closed) must never
+   * deactivate a running gateway and drop its nodes' tunnels, which use no stored key; a new one
+   * does not restart it. A gateway whose home agents' keys are stored and found none waits for this
+   * call to start.
+   */
+  @Reference(
+      cardinality = ReferenceCardinality.OPTIONAL,
+      policy = ReferencePolicy.DYNAMIC,
+      policyOption = ReferencePolicyOption.GREEDY)
+  void bindKeyService(KeyService service) {
+    keys.bind(service);
+  }
+
+  /** The gateway read its keys when it started: it runs on and never asks this service again. */
+  void unbindKeyService(KeyService service) {
+    keys.unbind(service);
+  }
 
   /** The SIU keys of the home agents, by address, each read through the keystore. */
   static Map<Ipv4Address, MobilitySecurityAssociation> homeAgentKeys(
@@ -240,259 +231,111 @@ public final class SecurityGatewayInstance implements SecurityGatewayService, Me
   }
 
   @Activate
-  void activate(Config config, BundleContext context, Map<String, Object> configuration) {
+  synchronized void activate(
+      Config config, BundleContext context, Map<String, Object> configuration) {
+    name = config.name();
+    configuredAddress = RunningGateway.address(config.outside_address());
+    boolean needsStoredKeys =
+        Arrays.stream(config.homeAgents()).anyMatch(h -> h.contains(ConfiguredKeys.PREFIX));
+    RuntimeException[] failed = new RuntimeException[1];
+    boolean now =
+        keys.startWhenReady(
+            needsStoredKeys,
+            () -> {
+              try {
+                start(config, context, configuration);
+              } catch (RuntimeException e) {
+                failed[0] = e;
+                LOG.error("security gateway {} did not start: {}", name, e.getMessage());
+              }
+            });
+    if (failed[0] != null) {
+      throw failed[0];
+    }
+    if (!now) {
+      waitingFor = WAITING_FOR_KEYS;
+      // Listed, so mvpn:sa and mvpn:spd say what it waits for; no tunnels are offered yet.
+      register(context, configuration);
+      LOG.warn(
+          "security gateway {} waits for the key service, which holds its home agents' SIU keys"
+              + " (homeAgents): nothing runs until a keystore is open",
+          name);
+    }
+  }
+
+  /** Reads the SIU keys and starts the gateway: at activation, or when the key service comes. */
+  private synchronized void start(
+      Config config, BundleContext context, Map<String, Object> configuration) {
+    if (deactivated) {
+      return;
+    }
     String pid = String.valueOf(configuration.get(Constants.SERVICE_PID));
-    ConfiguredKeys configuredKeys = new ConfiguredKeys(keyService);
-    Map<Ipv4Address, MobilitySecurityAssociation> keys =
+    ConfiguredKeys configuredKeys = new ConfiguredKeys(keys.current());
+    Map<Ipv4Address, MobilitySecurityAssociation> read =
         check.read(pid, () -> homeAgentKeys(config.homeAgents(), configuredKeys), LOG::error);
-    if (keys == null) {
-      return; // refused: one line logged, listed by mvpn:info, nothing built
+    waitingFor = null;
+    if (read == null) {
+      unregister(); // refused: one line logged, listed by mvpn:info, nothing built
+      return;
     }
     configuredKeys.warnInline(pid, LOG::warn);
-    name = config.name();
-    outside = fabric.createVrf(name + "-outside");
-    inside = fabric.createVrf(name + "-inside");
-    fabric.configureInterface(
-        outside.name(),
-        name + "-outside",
-        config.outside_address(),
-        config.outside_transport(),
-        split(config.outside_routes()).toList());
-    fabric.configureInterface(
-        inside.name(),
-        name + "-inside",
-        config.inside_address(),
-        config.inside_transport(),
-        split(config.inside_routes()).toList());
-    publicAddress = address(config.outside_address());
-    List<MobileTunnel> tunnels =
-        split(config.tunnels()).map(t -> tunnel(t, publicAddress, config.replayWindow())).toList();
-    Lifetime lifetime = lifetime(config.saLifetime());
-    SecurityGateway.Config gatewayConfig =
-        new SecurityGateway.Config(publicAddress, config.siuPort(), keys, config.replayTolerance());
-    // The fabric's clock, which the gateway's scheduler reads: System.nanoTime() is another clock,
-    // and wall-clock times stored from it would be off by the machine's uptime.
-    long epochOffset = fabric.epochOffsetNanos();
-    EspOwners owners = espOwners(config);
-    espOwners = owners;
-    int[] restored = new int[1];
-    GatewayCounts counts = new GatewayCounts(counterStore, GatewayCounts.scope(name));
-    metrics =
-        new SecurityGatewayMetrics(
-            name, counts, () -> fabric.onLoop(inside, () -> 2 * engine.tunnels().size()));
+    RunningGateway gateway =
+        new RunningGateway(name, fabric, saStore, counterStore, securityEvents);
     try {
-      engine =
-          fabric.onLoop(
-              inside,
-              () -> {
-                SecurityGateway g =
-                    new SecurityGateway(gatewayConfig, outside, inside, epochOffset);
-                if (owners != null) {
-                  g.spreadEspOver(owners);
-                }
-                g.reportTo(securityEvents);
-                g.countInto(counts);
-                g.start();
-                // Restored in the same task as the start: no packet reaches the gateway before.
-                GatewaySaStore stored =
-                    new GatewaySaStore(
-                        saStore,
-                        name,
-                        () -> epochOffset + inside.scheduler().nanoTime(),
-                        config.sequenceReservation());
-                restored[0] = stored.restore(g, inside.scheduler());
-                g.writeThrough(stored);
-                storedSas = stored;
-                for (MobileTunnel t : tunnels) {
-                  // Restored with its sequence numbers: starting it anew would repeat them.
-                  if (sameKeys(g.tunnel(t.homeAddress()), t)) {
-                    continue;
-                  }
-                  if (lifetime != null) {
-                    // Manual keys cannot be renegotiated: the soft limit warns the operator.
-                    for (EspSecurityAssociation sa : List.of(t.inbound(), t.outbound())) {
-                      sa.setLifetime(
-                          lifetime,
-                          inside.scheduler()::nanoTime,
-                          x ->
-                              LOG.warn(
-                                  "{}: SA 0x{} needs new keys",
-                                  name,
-                                  Integer.toHexString(x.spi())));
-                    }
-                  }
-                  g.addTunnel(t);
-                }
-                return g;
-              });
-    } catch (RuntimeException | Error e) {
-      shutDownEspThreads(); // a failed activation leaves no threads behind
+      gateway.start(config, read, context);
+    } catch (RuntimeException e) {
+      unregister(); // listed as waiting until now: it neither waits nor runs any more
       throw e;
     }
-    tunnelService = new SecurityGatewayTunnels(name, engine, outside);
-    Hashtable<String, Object> properties = new Hashtable<>();
-    properties.put(EspTunnelService.GATEWAY, name);
-    properties.put("name", name);
-    tunnelRegistration = context.registerService(EspTunnelService.class, tunnelService, properties);
+    running = gateway;
+    if (registration == null) {
+      register(context, configuration);
+    }
+  }
+
+  private void register(BundleContext context, Map<String, Object> configuration) {
     registration =
         context.registerService(
             new String[] {SecurityGatewayService.class.getName(), MetricSource.class.getName()},
             this,
             ServiceProperties.of(configuration));
-    LOG.info(
-        "security gateway {} up at {} with {} configured and {} restored tunnels",
-        name,
-        publicAddress,
-        tunnels.size(),
-        restored[0]);
+  }
+
+  private void unregister() {
+    if (registration != null) {
+      registration.unregister();
+      registration = null;
+    }
   }
 
   @Deactivate
-  void deactivate() {
+  synchronized void deactivate() {
+    deactivated = true;
+    keys.cancel(); // a start still waiting for keys never runs
     check.withdraw();
-    if (registration == null) {
-      return; // its configuration was refused: nothing was built
+    unregister();
+    waitingFor = null;
+    RunningGateway gateway = running;
+    running = null;
+    if (gateway != null) {
+      gateway.stop();
     }
-    registration.unregister();
-    // Keying functions let go of the gateway before it stops.
-    tunnelRegistration.unregister();
-    tunnelService.close();
-    CompletableFuture<Void> drained =
-        fabric.onLoop(
-            inside,
-            () -> {
-              engine.stop();
-              return espOwners == null
-                  ? CompletableFuture.<Void>completedFuture(null)
-                  : espOwners.drained();
-            });
-    // Packets still with the ESP threads use sequence numbers: only once they are back are the
-    // SAs' numbers final. Unsettled, the reservations stand as after a crash (numbers skipped).
-    boolean settled = settled(drained);
-    fabric.onLoop(
-        inside,
-        () -> {
-          if (settled) {
-            // Stopped in order: the next instance continues each SA at its very next number.
-            storedSas.release();
-          }
-          return null;
-        });
-    shutDownEspThreads();
-    fabric.removeInterface(name + "-outside");
-    fabric.removeInterface(name + "-inside");
-  }
-
-  private boolean settled(CompletableFuture<Void> drained) {
-    try {
-      drained.get(ESP_DRAIN_SECONDS, TimeUnit.SECONDS);
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
-      LOG.warn("{}: ESP threads did not settle ({}); reservations kept", name, e.toString());
-    }
-    return false;
-  }
-
-  /** Stops the ESP threads, if any, and waits a bounded time for them to end. */
-  private void shutDownEspThreads() {
-    if (espThreads != null) {
-      espThreads
-          .shutdownGracefully(0, 1, TimeUnit.SECONDS)
-          .awaitUninterruptibly(ESP_DRAIN_SECONDS, TimeUnit.SECONDS);
-      espThreads = null;
-    }
-  }
-
-  /** The ESP threads the configuration asks for, started; null for none. */
-  private EspOwners espOwners(Config config) {
-    if (config.espThreads() <= 0) {
-      return null;
-    }
-    int inFlight = Math.min(MAX_ESP_IN_FLIGHT, config.sequenceReservation() / 2 - 1);
-    if (inFlight < 1) {
-      throw new IllegalArgumentException(
-          "espThreads needs a sequenceReservation of 4 or more, not "
-              + config.sequenceReservation());
-    }
-    espThreads =
-        new DefaultEventExecutorGroup(
-            config.espThreads(), new DefaultThreadFactory("mvpn-esp-" + name, true));
-    List<Scheduler> threads = new ArrayList<>();
-    espThreads.forEach(e -> threads.add(new EventLoopScheduler((EventExecutor) e)));
-    return new EspOwners(threads, inside.scheduler(), outside.alloc(), inFlight);
-  }
-
-  /** HOME CARE_OF SPI_IN KEY_IN SPI_OUT KEY_OUT [udp]. */
-  static MobileTunnel tunnel(String spec, Ipv4Address gateway, int replayWindow) {
-    String[] f = spec.trim().split("\\s+");
-    if (f.length < 6 || f.length > 7 || (f.length == 7 && !f[6].equals("udp"))) {
-      throw new IllegalArgumentException(
-          "tunnel '"
-              + spec
-              + "': expected HOME_ADDRESS CARE_OF SPI_IN KEY_IN SPI_OUT KEY_OUT [udp]");
-    }
-    byte[] keyIn = HexFormat.of().parseHex(f[3]);
-    byte[] keyOut = HexFormat.of().parseHex(f[5]);
-    if (java.util.Arrays.equals(keyIn, keyOut)) {
-      // Both directions number from 1: one key would repeat GCM nonces.
-      throw new IllegalArgumentException("tunnel '" + spec + "': each direction needs its own key");
-    }
-    Ipv4Address careOf = Ipv4Address.parse(f[1]);
-    EspSecurityAssociation in =
-        new EspSecurityAssociation(
-            Integer.parseUnsignedInt(f[2]),
-            Direction.INBOUND,
-            null,
-            gateway,
-            keyIn,
-            true,
-            replayWindow);
-    EspSecurityAssociation out =
-        new EspSecurityAssociation(
-            Integer.parseUnsignedInt(f[4]), Direction.OUTBOUND, gateway, careOf, keyOut, true, 0);
-    return new MobileTunnel(Ipv4Address.parse(f[0]), in, out, f.length == 7);
-  }
-
-  /** Whether a restored tunnel is the configured one: same SPIs and keys both ways. */
-  static boolean sameKeys(MobileTunnel restored, MobileTunnel configured) {
-    return restored != null
-        && restored.inbound().spi() == configured.inbound().spi()
-        && restored.outbound().spi() == configured.outbound().spi()
-        && EspSuite.keys(restored.inbound()).equals(EspSuite.keys(configured.inbound()))
-        && EspSuite.keys(restored.outbound()).equals(EspSuite.keys(configured.outbound()));
-  }
-
-  /** "SOFT HARD" seconds, or null for none. */
-  static Lifetime lifetime(String text) {
-    String[] f = text.trim().split("\\s+");
-    if (text.isBlank()) {
-      return null;
-    }
-    if (f.length != 2) {
-      throw new IllegalArgumentException("saLifetime '" + text + "': expected SOFT HARD seconds");
-    }
-    return Lifetime.seconds(Long.parseLong(f[0]), Long.parseLong(f[1]));
-  }
-
-  private static Ipv4Address address(String withLength) {
-    int slash = withLength.indexOf('/');
-    if (slash < 0) {
-      throw new IllegalArgumentException("address " + withLength + " needs a /length");
-    }
-    return Ipv4Address.parse(withLength.substring(0, slash));
-  }
-
-  private static Stream<String> split(String[] values) {
-    return ConfigList.items(values).stream();
   }
 
   // ---- SecurityGatewayService ------------------------------------------------------------
+  // A gateway that does not run (yet) has no SAs, policies or counters.
+
+  @Override
+  public String waitingFor() {
+    return waitingFor;
+  }
 
   @Override
   public void collect(MetricSink sink) {
-    metrics.collect(sink);
+    RunningGateway gateway = running;
+    if (gateway != null) {
+      gateway.collect(sink);
+    }
   }
 
   @Override
@@ -502,92 +345,30 @@ public final class SecurityGatewayInstance implements SecurityGatewayService, Me
 
   @Override
   public Ipv4Address publicAddress() {
-    return publicAddress;
+    return configuredAddress;
   }
 
   @Override
   public List<SaView> securityAssociations() {
-    return fabric.onLoop(
-        inside,
-        () -> {
-          List<SaView> views = new ArrayList<>();
-          for (MobileTunnel t : engine.tunnels()) {
-            views.add(view(t, t.inbound()));
-            views.add(view(t, t.outbound()));
-          }
-          return views;
-        });
-  }
-
-  private SaView view(MobileTunnel t, EspSecurityAssociation sa) {
-    Map<EspException.Reason, Long> refused = new EnumMap<>(EspException.Reason.class);
-    for (EspException.Reason r : EspException.Reason.values()) {
-      if (sa.refused(r) > 0) {
-        refused.put(r, sa.refused(r));
-      }
-    }
-    return new SaView(
-        name,
-        t.homeAddress().toString(),
-        sa.direction().name().toLowerCase(java.util.Locale.ROOT),
-        sa.spi(),
-        EspSuite.name(sa),
-        sa.tunnelSource() == null ? "*" : sa.tunnelSource().toString(),
-        sa.tunnelDestination().toString(),
-        sa.sequence(),
-        sa.packets(),
-        sa.bytes(),
-        refused,
-        sa.hardExpired() ? "expired" : sa.softExpired() ? "soft-expired" : "live");
+    RunningGateway gateway = running;
+    return gateway == null ? List.of() : gateway.securityAssociations();
   }
 
   @Override
   public List<PolicyView> policies() {
-    return fabric.onLoop(
-        inside,
-        () -> {
-          List<PolicyView> views = new ArrayList<>();
-          int i = 0;
-          for (SecurityPolicy p : engine.spd().policies()) {
-            views.add(
-                new PolicyView(
-                    name,
-                    i++,
-                    range(p.selector().localAddress()),
-                    range(p.selector().remoteAddress()),
-                    p.selector().protocol() == SecurityPolicy.ANY_PROTOCOL
-                        ? "any"
-                        : Integer.toString(p.selector().protocol()),
-                    p.action().name().toLowerCase(java.util.Locale.ROOT),
-                    p.outboundSa() == null ? 0 : p.outboundSa().spi()));
-          }
-          return views;
-        });
-  }
-
-  private static String range(SecurityPolicy.Range r) {
-    if (r.equals(SecurityPolicy.ANY_ADDRESS)) {
-      return "any";
-    }
-    String first = Ipv4Address.of((int) r.first()).toString();
-    return r.first() == r.last() ? first : first + "-" + Ipv4Address.of((int) r.last());
+    RunningGateway gateway = running;
+    return gateway == null ? List.of() : gateway.policies();
   }
 
   @Override
   public Map<GatewayCounter, Long> counters() {
-    return fabric.onLoop(
-        inside,
-        () -> {
-          Map<GatewayCounter, Long> m = new EnumMap<>(GatewayCounter.class);
-          for (GatewayCounter c : GatewayCounter.values()) {
-            m.put(c, engine.counter(c));
-          }
-          return m;
-        });
+    RunningGateway gateway = running;
+    return gateway == null ? Map.of() : gateway.counters();
   }
 
   @Override
   public Map<EspException.Reason, Long> refusals() {
-    return fabric.onLoop(inside, engine::refusals);
+    RunningGateway gateway = running;
+    return gateway == null ? Map.of() : gateway.refusals();
   }
 }

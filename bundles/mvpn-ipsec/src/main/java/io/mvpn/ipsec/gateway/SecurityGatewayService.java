@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One running security gateway of the appliance, as the shell sees it. Snapshots, not views. A
- * function that keys the gateway's tunnels uses {@link io.mvpn.api.ipsec.EspTunnelService}.
+ * One security gateway of the appliance, as the shell sees it: running, or waiting to run.
+ * Snapshots, not views. A function that keys the gateway's tunnels uses {@link
+ * io.mvpn.api.ipsec.EspTunnelService}.
  */
 public interface SecurityGatewayService {
 
@@ -51,4 +52,12 @@ public interface SecurityGatewayService {
   Map<GatewayCounter, Long> counters();
 
   Map<EspException.Reason, Long> refusals();
+
+  /**
+   * What the gateway waits for before it can run, said for an operator (e.g. the key service that
+   * holds its keys); null once it runs. A waiting gateway has no SAs, policies or counters yet.
+   */
+  default String waitingFor() {
+    return null;
+  }
 }

@@ -3,7 +3,7 @@
  * wildcard-source inbound SAs and the Security Information Update that re-points an outbound SA.
  */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package io.mvpn.ipsec.gateway;
 
 import org.osgi.annotation.bundle.Export;

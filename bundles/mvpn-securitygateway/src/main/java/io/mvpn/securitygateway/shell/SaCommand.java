@@ -95,6 +95,17 @@ public class SaCommand implements Action {
       }
     }
     table.print(out);
+    printWaiting(out, all);
+  }
+
+  /** One line for each gateway that does not run yet, saying what it waits for. */
+  static void printWaiting(PrintStream out, List<SecurityGatewayService> all) {
+    for (SecurityGatewayService g : all) {
+      String waiting = g.waitingFor();
+      if (waiting != null) {
+        out.println(g.name() + ": not running, waiting for " + waiting);
+      }
+    }
   }
 
   private void show(PrintStream out, List<SecurityGatewayService> all) {
@@ -139,6 +150,10 @@ public class SaCommand implements Action {
 
   private void counters(PrintStream out, List<SecurityGatewayService> all) {
     for (SecurityGatewayService g : all) {
+      if (g.waitingFor() != null) {
+        out.println(g.name() + ": not running, waiting for " + g.waitingFor());
+        continue;
+      }
       out.println(g.name() + ":");
       for (Map.Entry<GatewayCounter, Long> e : g.counters().entrySet()) {
         out.printf(

@@ -62,6 +62,10 @@ public class SpdCommand implements Action {
       }
     }
     table.print(session.getConsole());
+    if (gateways != null) {
+      SaCommand.printWaiting(
+          session.getConsole(), gateways.stream().filter(java.util.Objects::nonNull).toList());
+    }
     return null;
   }
 }
