@@ -3,22 +3,19 @@ package io.mvpn.keying;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mvpn.api.testing.MapKeyService;
-import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
-import org.osgi.framework.ServiceRegistration;
 
 /** How an IKE daemon lives with the key service coming and going. */
 class IkeDaemonKeyServiceTest {
 
   private final ApplianceCa ca = new ApplianceCa();
-  private final List<Object> registered = new ArrayList<>();
+  private final RecordingContext recorder = new RecordingContext();
   private final List<IkeDaemon> daemons = new ArrayList<>();
 
   @AfterEach
@@ -32,18 +29,18 @@ class IkeDaemonKeyServiceTest {
     IkeDaemon stored = activated("stored", 15700, "psk=keystore:site-psk");
     IkeDaemon inline = activated("inline", 15702, "psk=0x6d76706e2d696e6c696e652d6b6579");
 
-    assertThat(registered).containsExactly(inline);
+    assertThat(recorder.services()).containsExactly(inline);
 
     MapKeyService keystore = new MapKeyService();
     keystore.add("site-psk", HexFormat.of().parseHex("6d76706e2d73746f7265642d6b6579"));
     stored.bindKeyService(keystore);
-    assertThat(registered).containsExactly(inline, stored);
+    assertThat(recorder.services()).containsExactly(inline, stored);
 
     // The store bundle updated: the service goes and comes back; nothing restarts or stops.
     stored.unbindKeyService(keystore);
     inline.unbindKeyService(keystore);
     stored.bindKeyService(keystore);
-    assertThat(registered).containsExactly(inline, stored);
+    assertThat(recorder.services()).containsExactly(inline, stored);
   }
 
   private IkeDaemon activated(String name, int port, String psk) throws Exception {
@@ -57,31 +54,8 @@ class IkeDaemonKeyServiceTest {
             port + 1,
             "peer remote=127.0.0.1:15799 id=" + name + ".test remoteId=peer.test " + psk,
             new String[0]);
-    daemon.activate(config, context(), Map.of(Constants.SERVICE_PID, "io.mvpn.ike~" + name));
+    daemon.activate(
+        config, recorder.context(), Map.of(Constants.SERVICE_PID, "io.mvpn.ike~" + name));
     return daemon;
-  }
-
-  /** A bundle context that only records what is registered, and withdraws it on unregister. */
-  private BundleContext context() {
-    return (BundleContext)
-        Proxy.newProxyInstance(
-            getClass().getClassLoader(),
-            new Class<?>[] {BundleContext.class},
-            (proxy, method, args) -> {
-              if (!method.getName().equals("registerService")) {
-                throw new UnsupportedOperationException(method.getName());
-              }
-              Object service = args[1];
-              registered.add(service);
-              return Proxy.newProxyInstance(
-                  getClass().getClassLoader(),
-                  new Class<?>[] {ServiceRegistration.class},
-                  (p, m, a) -> {
-                    if (m.getName().equals("unregister")) {
-                      registered.remove(service);
-                    }
-                    return null;
-                  });
-            });
   }
 }

@@ -1,0 +1,48 @@
+package io.mvpn.keying;
+
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.List;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+
+/** A bundle context that only records what is registered, and withdraws it on unregister. */
+final class RecordingContext {
+
+  /** One service registered and not yet withdrawn. */
+  record Registered(List<String> interfaces, Object service, Dictionary<String, ?> properties) {}
+
+  final List<Registered> registered = new ArrayList<>();
+
+  /** The services registered now, in order. */
+  List<Object> services() {
+    return registered.stream().map(Registered::service).toList();
+  }
+
+  @SuppressWarnings("unchecked") // registerService takes a Dictionary<String, ?>
+  BundleContext context() {
+    return (BundleContext)
+        Proxy.newProxyInstance(
+            getClass().getClassLoader(),
+            new Class<?>[] {BundleContext.class},
+            (proxy, method, args) -> {
+              if (!method.getName().equals("registerService")) {
+                throw new UnsupportedOperationException(method.getName());
+              }
+              List<String> names =
+                  args[0] instanceof String[] many ? List.of(many) : List.of((String) args[0]);
+              Registered one = new Registered(names, args[1], (Dictionary<String, ?>) args[2]);
+              registered.add(one);
+              return Proxy.newProxyInstance(
+                  getClass().getClassLoader(),
+                  new Class<?>[] {ServiceRegistration.class},
+                  (p, m, a) -> {
+                    if (m.getName().equals("unregister")) {
+                      registered.remove(one);
+                    }
+                    return null;
+                  });
+            });
+  }
+}
