@@ -3,6 +3,7 @@ package io.mvpn.keying;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mvpn.api.testing.MapKeyService;
+import io.mvpn.api.testing.RecordingBundleContext;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -15,7 +16,7 @@ import org.osgi.framework.Constants;
 class IkeDaemonKeyServiceTest {
 
   private final ApplianceCa ca = new ApplianceCa();
-  private final RecordingContext recorder = new RecordingContext();
+  private final RecordingBundleContext recorder = new RecordingBundleContext();
   private final List<IkeDaemon> daemons = new ArrayList<>();
 
   @AfterEach

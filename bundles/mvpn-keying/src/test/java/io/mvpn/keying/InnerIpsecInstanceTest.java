@@ -7,6 +7,7 @@ import io.mvpn.api.MvpnId;
 import io.mvpn.api.config.ConfigurationErrors;
 import io.mvpn.api.config.RejectedConfiguration;
 import io.mvpn.api.testing.MapKeyService;
+import io.mvpn.api.testing.RecordingBundleContext;
 import io.mvpn.ike.fabric.HomeAgentInnerIpsec;
 import io.mvpn.ike.fabric.MobileNodeInnerIpsec;
 import io.mvpn.ike.message.TrafficSelector;
@@ -55,7 +56,7 @@ class InnerIpsecInstanceTest {
   private Lab lab;
   private Vrf tenantVrf;
   private Vrf nodeVrf;
-  private final RecordingContext recorder = new RecordingContext();
+  private final RecordingBundleContext recorder = new RecordingBundleContext();
   private final List<RejectedConfiguration> rejected = new ArrayList<>();
   private final MapKeyService keystore = new MapKeyService();
   private InnerIpsecInstance component;

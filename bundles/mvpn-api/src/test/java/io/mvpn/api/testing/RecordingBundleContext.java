@@ -1,4 +1,4 @@
-package io.mvpn.keying;
+package io.mvpn.api.testing;
 
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
@@ -7,21 +7,25 @@ import java.util.List;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 
-/** A bundle context that only records what is registered, and withdraws it on unregister. */
-final class RecordingContext {
+/**
+ * A bundle context for a component activated by a test: it only records what is registered by hand,
+ * and withdraws it on unregister.
+ */
+public final class RecordingBundleContext {
 
   /** One service registered and not yet withdrawn. */
-  record Registered(List<String> interfaces, Object service, Dictionary<String, ?> properties) {}
+  public record Registered(
+      List<String> interfaces, Object service, Dictionary<String, ?> properties) {}
 
-  final List<Registered> registered = new ArrayList<>();
+  public final List<Registered> registered = new ArrayList<>();
 
   /** The services registered now, in order. */
-  List<Object> services() {
+  public List<Object> services() {
     return registered.stream().map(Registered::service).toList();
   }
 
   @SuppressWarnings("unchecked") // registerService takes a Dictionary<String, ?>
-  BundleContext context() {
+  public BundleContext context() {
     return (BundleContext)
         Proxy.newProxyInstance(
             getClass().getClassLoader(),
