@@ -166,12 +166,23 @@ public final class InnerIpsecInstance implements InnerIpsecService {
   @Activate
   void activate(Config config, BundleContext context, Map<String, Object> configuration) {
     String pid = String.valueOf(configuration.get(Constants.SERVICE_PID));
+    RuntimeException[] failed = new RuntimeException[1];
     boolean now =
         keys.startWhenReady(
             InnerIpsecSettings.needsStoredKeys(config),
-            () -> start(pid, config, context, configuration));
+            () -> {
+              try {
+                start(pid, config, context, configuration);
+              } catch (RuntimeException e) {
+                // Started later by the key service's bind: that caller must not fail for it.
+                failed[0] = e;
+                LOG.error("{} did not start: {}", pid, e.getMessage());
+              }
+            });
     if (!now) {
       LOG.info("{} waits for the key service, which holds its pre-shared key", pid);
+    } else if (failed[0] != null) {
+      throw failed[0];
     }
   }
 
