@@ -17,14 +17,13 @@ import io.mvpn.ike.sa.PeerConfig;
 import io.mvpn.ike.sa.PskAuthenticator;
 import io.mvpn.keying.InnerIpsecService.NodeView;
 import io.mvpn.lab.Lab;
+import io.mvpn.lab.LabFabric;
 import io.mvpn.lab.TopologyBuilder;
 import io.mvpn.net.Interface;
 import io.mvpn.net.Registration;
 import io.mvpn.net.Vrf;
 import io.mvpn.net.dispatch.InnerTunnelSecurity;
 import io.mvpn.net.dispatch.TunnelEndpoint;
-import io.mvpn.net.fabric.FabricService;
-import io.mvpn.net.link.MemorySegment;
 import io.mvpn.packet.icmp.IcmpBuilder;
 import io.mvpn.packet.ipv4.Ipv4Packet;
 import io.mvpn.packet.udp.UdpDatagram;
@@ -34,7 +33,6 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -84,7 +82,7 @@ class InnerIpsecInstanceTest {
 
   private InnerIpsecInstance activated(InnerIpsecInstance.Config config) {
     component = new InnerIpsecInstance();
-    component.fabric = new TenantFabric();
+    component.fabric = new LabFabric(lab, "appliance");
     component.homeAgent = homeAgent();
     component.bindErrors(errors());
     component.bindKeyService(keystore);
@@ -207,7 +205,7 @@ class InnerIpsecInstanceTest {
   @Test
   void aStoredKeyWaitsForTheKeyService() {
     component = new InnerIpsecInstance();
-    component.fabric = new TenantFabric();
+    component.fabric = new LabFabric(lab, "appliance");
     component.homeAgent = homeAgent();
     component.activate(
         InnerIpsecSettingsTest.config(),
@@ -291,54 +289,5 @@ class InnerIpsecInstanceTest {
       @Override
       public void tunnelled(Vrf publicVrf, Interface ingress, Ipv4Packet outer) {}
     };
-  }
-
-  /** The fabric as the component sees it: acme's VRF. */
-  private final class TenantFabric implements FabricService {
-    @Override
-    public List<Vrf> vrfs() {
-      return List.of(tenantVrf);
-    }
-
-    @Override
-    public Optional<Vrf> vrf(String name) {
-      return Optional.of(tenantVrf).filter(v -> v.name().equals(name));
-    }
-
-    @Override
-    public Vrf tenantVrf(MvpnId tenant) {
-      return tenantVrf;
-    }
-
-    @Override
-    public Vrf createVrf(String name) {
-      throw new UnsupportedOperationException(name);
-    }
-
-    @Override
-    public MemorySegment segment(String name) {
-      throw new UnsupportedOperationException(name);
-    }
-
-    @Override
-    public Optional<Interface> findInterface(String name) {
-      return Optional.ofNullable(tenantVrf.getInterface(name));
-    }
-
-    @Override
-    public void configureInterface(
-        String vrfName, String name, String address, String transport, List<String> routes) {
-      throw new UnsupportedOperationException(name);
-    }
-
-    @Override
-    public boolean removeInterface(String name) {
-      return false;
-    }
-
-    @Override
-    public long epochOffsetNanos() {
-      return 0;
-    }
   }
 }

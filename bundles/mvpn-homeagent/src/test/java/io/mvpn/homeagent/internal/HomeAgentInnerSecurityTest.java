@@ -11,12 +11,9 @@ import io.mvpn.api.testing.ConfigProxy;
 import io.mvpn.api.testing.MapKeyService;
 import io.mvpn.api.testing.RecordingBundleContext;
 import io.mvpn.lab.Lab;
+import io.mvpn.lab.LabFabric;
 import io.mvpn.lab.TopologyBuilder;
-import io.mvpn.net.Interface;
-import io.mvpn.net.Vrf;
 import io.mvpn.net.dispatch.InnerTunnelSecurity;
-import io.mvpn.net.fabric.FabricService;
-import io.mvpn.net.link.MemorySegment;
 import io.mvpn.packet.ipv4.Ipv4Packet;
 import io.mvpn.store.InMemoryBindingStore;
 import io.mvpn.store.InMemoryCounterStore;
@@ -25,7 +22,6 @@ import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -81,7 +77,7 @@ class HomeAgentInnerSecurityTest {
         .route("0.0.0.0/0", "10.1.1.1");
     lab = Lab.virtual(b.build());
     component = new HomeAgentInstance();
-    component.fabric = new Fabric();
+    component.fabric = new LabFabric(lab, "appliance");
     InMemoryBindingStore store = new InMemoryBindingStore();
     store.put(
         new Binding(
@@ -172,54 +168,5 @@ class HomeAgentInnerSecurityTest {
         return List.of(Prefix.parse("10.1.0.0/16"));
       }
     };
-  }
-
-  /** The appliance's public VRF and acme's. */
-  private final class Fabric implements FabricService {
-    @Override
-    public List<Vrf> vrfs() {
-      return List.copyOf(lab.vrfs().values());
-    }
-
-    @Override
-    public Optional<Vrf> vrf(String name) {
-      return Optional.of(lab.vrf("appliance", name));
-    }
-
-    @Override
-    public Vrf tenantVrf(MvpnId tenant) {
-      return lab.vrf("appliance", tenant.toString());
-    }
-
-    @Override
-    public Vrf createVrf(String name) {
-      throw new UnsupportedOperationException(name);
-    }
-
-    @Override
-    public MemorySegment segment(String name) {
-      return lab.segment(name);
-    }
-
-    @Override
-    public Optional<Interface> findInterface(String name) {
-      return Optional.empty();
-    }
-
-    @Override
-    public void configureInterface(
-        String vrfName, String name, String address, String transport, List<String> routes) {
-      throw new UnsupportedOperationException(name);
-    }
-
-    @Override
-    public boolean removeInterface(String name) {
-      return false;
-    }
-
-    @Override
-    public long epochOffsetNanos() {
-      return 0;
-    }
   }
 }
