@@ -327,17 +327,24 @@ public final class IkeDaemon implements IkeService, MetricSource {
     if (!spec.certificate()) {
       return new PskAuthenticator(spec.psk());
     }
-    String cn = spec.localIdText();
-    Credential credential =
-        ca.credential(cn)
-            .orElseGet(
-                () ->
-                    spec.localId().type() == io.mvpn.ike.message.IdentificationPayload.ID_IPV4_ADDR
-                        ? ca.issue(cn, List.of(Ipv4Address.parse(cn)), List.of())
-                        : ca.issue(cn, List.of(), List.of(cn)));
     return new CertificateAuthenticator(
-            credential, ca.validator().alsoTrusting(outsideCas), Instant::now)
+            credential(ca, spec.localIdText(), spec.localId()),
+            ca.validator().alsoTrusting(outsideCas),
+            Instant::now)
         .withRefusalListener(r -> refusals.refused("peer " + spec.name(), r));
+  }
+
+  /**
+   * The appliance CA's newest certificate for {@code cn}, issued now if it has none: to the address
+   * for an IPv4 identity, to the name for any other.
+   */
+  static Credential credential(CaService ca, String cn, io.mvpn.ike.sa.Identity id) {
+    return ca.credential(cn)
+        .orElseGet(
+            () ->
+                id.type() == io.mvpn.ike.message.IdentificationPayload.ID_IPV4_ADDR
+                    ? ca.issue(cn, List.of(Ipv4Address.parse(cn)), List.of())
+                    : ca.issue(cn, List.of(), List.of(cn)));
   }
 
   private IkeEngine.Listener listener(String peer) {

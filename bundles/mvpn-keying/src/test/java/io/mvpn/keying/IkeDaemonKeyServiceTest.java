@@ -3,7 +3,7 @@ package io.mvpn.keying;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mvpn.api.testing.MapKeyService;
-import io.mvpn.api.testing.RecordingContext;
+import io.mvpn.api.testing.RecordingBundleContext;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -16,8 +16,7 @@ import org.osgi.framework.Constants;
 class IkeDaemonKeyServiceTest {
 
   private final ApplianceCa ca = new ApplianceCa();
-  private final RecordingContext registrations = new RecordingContext();
-  private final List<Object> registered = registrations.registered();
+  private final RecordingBundleContext recorder = new RecordingBundleContext();
   private final List<IkeDaemon> daemons = new ArrayList<>();
 
   @AfterEach
@@ -31,18 +30,18 @@ class IkeDaemonKeyServiceTest {
     IkeDaemon stored = activated("stored", 15700, "psk=keystore:site-psk");
     IkeDaemon inline = activated("inline", 15702, "psk=0x6d76706e2d696e6c696e652d6b6579");
 
-    assertThat(registered).containsExactly(inline);
+    assertThat(recorder.services()).containsExactly(inline);
 
     MapKeyService keystore = new MapKeyService();
     keystore.add("site-psk", HexFormat.of().parseHex("6d76706e2d73746f7265642d6b6579"));
     stored.bindKeyService(keystore);
-    assertThat(registered).containsExactly(inline, stored);
+    assertThat(recorder.services()).containsExactly(inline, stored);
 
     // The store bundle updated: the service goes and comes back; nothing restarts or stops.
     stored.unbindKeyService(keystore);
     inline.unbindKeyService(keystore);
     stored.bindKeyService(keystore);
-    assertThat(registered).containsExactly(inline, stored);
+    assertThat(recorder.services()).containsExactly(inline, stored);
   }
 
   private IkeDaemon activated(String name, int port, String psk) throws Exception {
@@ -57,7 +56,7 @@ class IkeDaemonKeyServiceTest {
             "peer remote=127.0.0.1:15799 id=" + name + ".test remoteId=peer.test " + psk,
             new String[0]);
     daemon.activate(
-        config, registrations.context(), Map.of(Constants.SERVICE_PID, "io.mvpn.ike~" + name));
+        config, recorder.context(), Map.of(Constants.SERVICE_PID, "io.mvpn.ike~" + name));
     return daemon;
   }
 }

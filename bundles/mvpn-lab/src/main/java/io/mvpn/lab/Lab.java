@@ -106,6 +106,11 @@ public final class Lab implements AutoCloseable {
     return require(segments.get(name), "segment " + name);
   }
 
+  /** One node's VRFs, keyed by their names in the topology. */
+  public Map<String, Vrf> vrfs(String node) {
+    return java.util.Collections.unmodifiableMap(require(vrfs.get(node), "node " + node));
+  }
+
   /** Every VRF, keyed "node/vrf". */
   public Map<String, Vrf> vrfs() {
     Map<String, Vrf> all = new LinkedHashMap<>();

@@ -12,16 +12,21 @@ import io.mvpn.api.MvpnId;
 import io.mvpn.api.mobility.Binding;
 import io.mvpn.homeagent.lab.MobilityLab;
 import io.mvpn.ike.fabric.InnerEspRefusal;
+import io.mvpn.ike.fabric.InnerTunnelRefusal;
 import io.mvpn.ike.message.TrafficSelector;
 import io.mvpn.ike.sa.ChildSa;
 import io.mvpn.ike.sa.Identity;
 import io.mvpn.ike.sa.IkeEngine;
 import io.mvpn.ike.sa.IkeSa;
 import io.mvpn.net.dispatch.InnerTunnelSecurity.Mode;
+import io.mvpn.packet.ipv4.IpProtocol;
+import io.mvpn.packet.ipv4.Ipv4Builder;
 import io.mvpn.packet.ipv4.Ipv4Fragmenter;
 import io.mvpn.packet.ipv4.Ipv4Packet;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -315,5 +320,54 @@ class IpsecInsideTunnelTest {
         .findFirst()
         .orElseThrow()
         .toString();
+  }
+
+  @Test
+  void ikeAndEspSpoofedFromTheSiteAsTheHomeAgentAreRefusedAndCounted() {
+    s = new IpsecInsideTunnelScenario(Mode.REQUIRED).registerAndKey();
+    List<Ipv4Packet> fromTheHomeAgent = new ArrayList<>();
+    s.lab
+        .vrf("mn", s.first)
+        .observeDeliveries(
+            (v, in, p) -> {
+              if (p.source() == IpsecInsideTunnelScenario.HA.toInt()) {
+                fromTheHomeAgent.add(p);
+              }
+            });
+
+    // A host on acme's network forges the home agent's address: IKE to the node's port 500 and
+    // 4500, and an ESP-looking datagram.
+    ByteBuf ike = Unpooled.wrappedBuffer(new byte[28]);
+    s.host().sendUdp(IpsecInsideTunnelScenario.HA, HOME, 500, 500, ike);
+    s.host().sendUdp(IpsecInsideTunnelScenario.HA, HOME, 4500, 4500, ike);
+    ike.release();
+    s.host().send(espFrom(IpsecInsideTunnelScenario.HA, HOME));
+    s.lab.advance(200, TimeUnit.MILLISECONDS);
+
+    assertThat(fromTheHomeAgent).isEmpty();
+    assertThat(s.homeAgentIpsec.tunnelRefused(InnerTunnelRefusal.SPOOFED_FROM_SITE)).isEqualTo(3);
+    assertThat(s.homeAgentIpsec.tunnelRefusals())
+        .containsOnlyKeys(InnerTunnelRefusal.SPOOFED_FROM_SITE);
+    // The home agent's own IKE still reaches the node, and the SA carries traffic on.
+    s.homeAgentIpsec.engine().rekeyIkeSa(s.homeAgentIpsec.engine().sas().iterator().next());
+    s.lab.advance(3, TimeUnit.SECONDS);
+    s.sendDown("after the spoof");
+    assertThat(fromTheHomeAgent).isNotEmpty();
+    assertThat(s.nodeIpsec.established()).isTrue();
+    assertThat(s.atNode).containsExactly("after the spoof");
+  }
+
+  /** A datagram of protocol 50 with an SPI and sequence number, as a forger would send. */
+  private static ByteBuf espFrom(Ipv4Address source, Ipv4Address destination) {
+    ByteBuf payload = Unpooled.buffer(24).writeInt(0x12345678).writeInt(1).writeZero(16);
+    ByteBuf datagram =
+        Ipv4Builder.create()
+            .source(source)
+            .destination(destination)
+            .ttl(64)
+            .protocol(IpProtocol.ESP)
+            .build(ByteBufAllocator.DEFAULT, payload);
+    payload.release();
+    return datagram;
   }
 }

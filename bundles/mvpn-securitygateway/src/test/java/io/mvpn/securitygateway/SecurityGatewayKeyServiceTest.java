@@ -7,7 +7,7 @@ import io.mvpn.api.MvpnId;
 import io.mvpn.api.ipsec.EspTunnelService;
 import io.mvpn.api.testing.ConfigProxy;
 import io.mvpn.api.testing.MapKeyService;
-import io.mvpn.api.testing.RecordingContext;
+import io.mvpn.api.testing.RecordingBundleContext;
 import io.mvpn.net.Interface;
 import io.mvpn.net.Vrf;
 import io.mvpn.net.fabric.FabricService;
@@ -40,8 +40,7 @@ class SecurityGatewayKeyServiceTest {
 
   private final VirtualTimeScheduler time = new VirtualTimeScheduler();
   private final MemoryFabric fabric = new MemoryFabric();
-  private final RecordingContext registrations = new RecordingContext();
-  private final List<Object> registered = registrations.registered();
+  private final RecordingBundleContext registrations = new RecordingBundleContext();
   private final List<SecurityGatewayInstance> gateways = new ArrayList<>();
   private final CountingKeys keystore = new CountingKeys();
 
@@ -59,7 +58,7 @@ class SecurityGatewayKeyServiceTest {
     SecurityGatewayInstance gateway = activated(STORED_SIU);
 
     assertThat(gateway.waitingFor()).contains("key service", "homeAgents");
-    assertThat(registered).containsExactly(gateway); // listed, but offers no tunnels
+    assertThat(registrations.services()).containsExactly(gateway); // listed, but offers no tunnels
     assertThat(fabric.configured).isEmpty();
     assertThat(gateway.securityAssociations()).isEmpty();
     assertThat(gateway.policies()).isEmpty();
@@ -76,8 +75,8 @@ class SecurityGatewayKeyServiceTest {
     gateway.bindKeyService(keystore);
 
     assertThat(gateway.waitingFor()).isNull();
-    assertThat(registered).hasSize(2).contains(gateway);
-    assertThat(registered).anyMatch(EspTunnelService.class::isInstance);
+    assertThat(registrations.services()).hasSize(2).contains(gateway);
+    assertThat(registrations.services()).anyMatch(EspTunnelService.class::isInstance);
     assertThat(fabric.configured).containsExactly("gw1-outside", "gw1-inside");
     assertThat(gateway.securityAssociations()).hasSize(2);
     assertThat(keystore.lookups.get()).isEqualTo(1);
@@ -93,18 +92,18 @@ class SecurityGatewayKeyServiceTest {
     gateway.unbindKeyService(keystore);
     keystore.close();
     assertThat(gateway.waitingFor()).isNull();
-    assertThat(registered).hasSize(2);
+    assertThat(registrations.services()).hasSize(2);
     assertThat(gateway.securityAssociations()).hasSize(2);
     assertThat(gateway.counters()).isNotEmpty();
     CountingKeys another = new CountingKeys();
     gateway.bindKeyService(another);
 
-    assertThat(registered).hasSize(2); // not started twice
+    assertThat(registrations.services()).hasSize(2); // not started twice
     assertThat(keystore.lookups.get()).isEqualTo(1);
     assertThat(another.lookups.get()).isZero();
     gateway.deactivate();
     gateways.remove(gateway);
-    assertThat(registered).isEmpty();
+    assertThat(registrations.services()).isEmpty();
     assertThat(fabric.configured).isEmpty();
   }
 
@@ -116,7 +115,7 @@ class SecurityGatewayKeyServiceTest {
 
     gateway.bindKeyService(keystore);
 
-    assertThat(registered).isEmpty();
+    assertThat(registrations.services()).isEmpty();
     assertThat(fabric.configured).isEmpty();
     assertThat(keystore.lookups.get()).isZero();
   }
@@ -127,7 +126,7 @@ class SecurityGatewayKeyServiceTest {
         activated("198.51.100.10 4000 hmac-sha256 " + "ab".repeat(32));
 
     assertThat(gateway.waitingFor()).isNull();
-    assertThat(registered).hasSize(2);
+    assertThat(registrations.services()).hasSize(2);
     assertThat(fabric.configured).containsExactly("gw1-outside", "gw1-inside");
   }
 
@@ -138,7 +137,7 @@ class SecurityGatewayKeyServiceTest {
     gateway.bindKeyService(new CountingKeys());
 
     assertThat(gateway.waitingFor()).isNull();
-    assertThat(registered).isEmpty();
+    assertThat(registrations.services()).isEmpty();
     assertThat(fabric.configured).isEmpty();
   }
 

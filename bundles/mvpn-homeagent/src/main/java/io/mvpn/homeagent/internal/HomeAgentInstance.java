@@ -23,6 +23,7 @@ import io.mvpn.homeagent.SecurityGatewaySpec;
 import io.mvpn.homeagent.VirtualHomeAgent;
 import io.mvpn.net.Interface;
 import io.mvpn.net.Vrf;
+import io.mvpn.net.dispatch.InnerTunnelSecurity;
 import io.mvpn.net.dispatch.TunnelEndpoint;
 import io.mvpn.net.fabric.FabricService;
 import io.mvpn.packet.ipv4.Ipv4Packet;
@@ -30,6 +31,7 @@ import io.mvpn.packet.mip.AssociationSpec;
 import io.mvpn.packet.udp.UdpDatagram;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.osgi.annotation.bundle.Capability;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -54,7 +56,9 @@ import org.slf4j.LoggerFactory;
  * goes with it, and registers as a {@link TunnelEndpoint} for the dispatcher. Its keys are inline
  * hex or {@code keystore:ALIAS}, read from the {@link KeyService} on activation; a key it cannot
  * read refuses the configuration in one ERROR line (listed by {@code mvpn:info}) and registers
- * nothing, which is why it registers its services by hand.
+ * nothing, which is why it registers its services by hand. IPsec inside its tunnel (seed 002 claim
+ * 24) is another function's: the {@link InnerTunnelSecurity} registered with its tenant's {@code
+ * mvpn.tenant}, which it asks about every datagram while that service is there.
  */
 // Registered by hand, only for a configuration that reads: said here for resolvers.
 @Capability(
@@ -160,8 +164,48 @@ public final class HomeAgentInstance implements HomeAgent, MetricSource {
   /** Where the engines report what they refuse. */
   private final SecurityEventsRelay securityEvents = new SecurityEventsRelay(() -> boundEvents);
 
-  private VirtualHomeAgent engine;
-  private Vrf publicVrf;
+  private volatile VirtualHomeAgent engine;
+  private volatile Vrf publicVrf;
+  private volatile String tenantName;
+
+  /** Every tenant's inner IPsec layer with its {@code mvpn.tenant}: ours is the one used. */
+  private final Map<InnerTunnelSecurity, Object> innerLayers = new ConcurrentHashMap<>();
+
+  @Reference(
+      cardinality = ReferenceCardinality.MULTIPLE,
+      policy = ReferencePolicy.DYNAMIC,
+      service = InnerTunnelSecurity.class)
+  void bindInnerSecurity(InnerTunnelSecurity layer, Map<String, Object> properties) {
+    innerLayers.put(layer, String.valueOf(properties.get("mvpn.tenant")));
+    protectInner();
+  }
+
+  void unbindInnerSecurity(InnerTunnelSecurity layer) {
+    innerLayers.remove(layer);
+    protectInner();
+  }
+
+  /** Hands the engine its tenant's inner IPsec layer, or none, on its loop. */
+  private synchronized void protectInner() {
+    VirtualHomeAgent running = engine;
+    String id = tenantName;
+    if (running == null || id == null) {
+      return; // activation hands it over
+    }
+    InnerTunnelSecurity ours =
+        innerLayers.entrySet().stream()
+            .filter(e -> id.equals(e.getValue()))
+            .map(Map.Entry::getKey)
+            .findFirst()
+            .orElse(null);
+    fabric.onLoop(
+        publicVrf,
+        () -> {
+          running.protectInnerWith(ours);
+          return null;
+        });
+  }
+
   private HomeAgentMetrics metrics;
 
   /** The three key lists as the engine takes them. */
@@ -243,6 +287,8 @@ public final class HomeAgentInstance implements HomeAgent, MetricSource {
               ha.start();
               return ha;
             });
+    tenantName = id.toString();
+    protectInner();
     metrics = new HomeAgentMetrics(id, engine.stats(), store);
     registration =
         context.registerService(

@@ -21,6 +21,7 @@ import io.netty.util.collection.IntObjectMap;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,10 @@ import java.util.function.Function;
  * speaks IKE from, and the one its authenticated identity may have; others are refused, counted and
  * deleted by an INFORMATIONAL exchange, so the node stops sending in them. Under {@link
  * Mode#REQUIRED} a bound node's plain datagrams are refused both ways (counted), IKE and ESP
- * between it and the home agent excepted. Runs on the tenant VRF's scheduler, the home agent's.
+ * between it and the home agent excepted. IKE or ESP bearing the home agent's address that the
+ * tenant VRF forwards from the site side is spoofed and refused whenever the layer is on ({@link
+ * InnerTunnelRefusal#SPOOFED_FROM_SITE}): what the home agent sends itself leaves its own VRF
+ * unforwarded. Runs on the tenant VRF's scheduler, the home agent's.
  */
 public final class HomeAgentInnerIpsec extends ChildSaInstaller implements InnerTunnelSecurity {
 
@@ -62,8 +66,8 @@ public final class HomeAgentInnerIpsec extends ChildSaInstaller implements Inner
 
   private final Map<ChildSa, Integer> installed = new HashMap<>();
   private Registration espHandler;
-  private long plainRefusedFromNodes;
-  private long plainRefusedToNodes;
+  private final Map<InnerTunnelRefusal, Long> tunnelRefusals =
+      new EnumMap<>(InnerTunnelRefusal.class);
   private long childSasRefused;
 
   /**
@@ -111,6 +115,11 @@ public final class HomeAgentInnerIpsec extends ChildSaInstaller implements Inner
     installed.clear();
   }
 
+  /** The home agent's address in the tenant VRF: where nodes speak IKE to. */
+  public Ipv4Address address() {
+    return Ipv4Address.of(address);
+  }
+
   public Mode mode() {
     return mode;
   }
@@ -136,12 +145,26 @@ public final class HomeAgentInnerIpsec extends ChildSaInstaller implements Inner
 
   /** Plain datagrams of bound nodes refused under {@link Mode#REQUIRED}, upstream. */
   public long plainRefusedFromNodes() {
-    return plainRefusedFromNodes;
+    return tunnelRefused(InnerTunnelRefusal.PLAIN_FROM_NODE);
   }
 
   /** Plain datagrams for bound nodes refused under {@link Mode#REQUIRED}, downstream. */
   public long plainRefusedToNodes() {
-    return plainRefusedToNodes;
+    return tunnelRefused(InnerTunnelRefusal.PLAIN_TO_NODE);
+  }
+
+  /** Datagrams kept out of or away from the tunnel for that reason. */
+  public long tunnelRefused(InnerTunnelRefusal why) {
+    return tunnelRefusals.getOrDefault(why, 0L);
+  }
+
+  /** Every tunnel refusal, by reason; the reasons never seen left out. */
+  public Map<InnerTunnelRefusal, Long> tunnelRefusals() {
+    return Map.copyOf(tunnelRefusals);
+  }
+
+  private void refuse(InnerTunnelRefusal why) {
+    tunnelRefusals.merge(why, 1L, Long::sum);
   }
 
   /** Child SAs not installed: not the node's home address alone, or not its identity's. */
@@ -156,21 +179,29 @@ public final class HomeAgentInnerIpsec extends ChildSaInstaller implements Inner
     if (mode != Mode.REQUIRED || isKeyedTraffic(inner, inner.destination(), 2)) {
       return true;
     }
-    plainRefusedFromNodes++;
+    refuse(InnerTunnelRefusal.PLAIN_FROM_NODE);
     return false;
   }
 
   @Override
   public Ipv4Packet protect(Ipv4Packet inner) {
-    if (mode == Mode.OFF || isKeyedTraffic(inner, inner.source(), 0)) {
+    if (mode == Mode.OFF) {
       return inner;
+    }
+    if (isKeyedTraffic(inner, inner.source(), 0)) {
+      if (tenantVrf.forwardingFrom() == null) {
+        return inner; // the home agent's own IKE (or IKE fragments): never sealed
+      }
+      // Our address from the site side: someone there speaks IKE or ESP as the home agent.
+      refuse(InnerTunnelRefusal.SPOOFED_FROM_SITE);
+      return null;
     }
     EspSecurityAssociation sa = sendingSa(inner.destination());
     if (sa != null) {
       return esp.seal(tenantVrf.alloc(), sa, inner, TTL);
     }
     if (mode == Mode.REQUIRED) {
-      plainRefusedToNodes++;
+      refuse(InnerTunnelRefusal.PLAIN_TO_NODE);
       return null;
     }
     return inner;
