@@ -67,7 +67,7 @@ import org.slf4j.LoggerFactory;
 @Capability(
     namespace = "osgi.service",
     attribute =
-        "objectClass:List<String>=\"io.mvpn.securitygateway.SecurityGatewayService,"
+        "objectClass:List<String>=\"io.mvpn.ipsec.gateway.SecurityGatewayService,"
             + "io.mvpn.api.metrics.MetricSource\"",
     uses = {SecurityGatewayService.class, MetricSource.class})
 @Component(
