@@ -17,6 +17,7 @@ import io.mvpn.ipsec.gateway.SecurityGatewayTunnels;
 import io.mvpn.mn.vpn.TenantCredentials;
 import io.mvpn.net.Interface;
 import io.mvpn.net.Route;
+import io.mvpn.net.Transport;
 import io.mvpn.net.Vrf;
 import io.mvpn.net.link.LinkProperties;
 import io.mvpn.net.link.MemorySegment;
@@ -26,6 +27,7 @@ import io.mvpn.packet.mip.AssociationSpec;
 import io.mvpn.packet.mip.MobilitySecurityAssociation;
 import io.mvpn.packet.mip.MobilitySecurityAssociation.Algorithm;
 import io.mvpn.packet.siu.SecurityInformationUpdate;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -79,20 +81,41 @@ abstract class SecurityGatewayNetworks extends EnginesInThisJvm {
 
   /** The Internet, the gateway, the DMZ with the home agent, the tenant's LAN and site. */
   void appliance(Duration internetDelay, Duration dmzDelay) throws Exception {
-    long epochOffset = System.currentTimeMillis() * 1_000_000L - scheduler.nanoTime();
     internet = new MemorySegment("internet", LinkProperties.IDEAL.withDelay(internetDelay), 1);
     MemorySegment dmz = new MemorySegment("dmz", LinkProperties.IDEAL.withDelay(dmzDelay), 2);
+    siteDevice = lab.device("s");
+    TunTransport lan = TunTransport.open(siteDevice, MTU);
+    appliance(GATEWAY, internet.newPort(), dmz.newPort(), dmz.newPort(), lan);
+    site = lab.namespace("site");
+    lab.moveInto(siteDevice, site, SITE_HOST + "/16");
+    lab.in(site, "ip", "route", "add", "default", "dev", siteDevice);
+    accessNamespace = lab.namespace("lan");
+  }
+
+  /**
+   * The appliance on the links the caller gives: the gateway's outside at {@code publicAddress}
+   * (/24) on {@code outside}, its inside and the home agent's public side on the DMZ ({@code
+   * dmzGateway}, {@code dmzHomeAgent}: two ends of one link), the tenant's LAN (10.1.0.1/16, the
+   * home agent's home network) on {@code lan}. The gateway's certificate names {@code
+   * publicAddress}; the node's credentials go to {@link #dir}.
+   */
+  void appliance(
+      Ipv4Address publicAddress,
+      Transport outside,
+      Transport dmzGateway,
+      Transport dmzHomeAgent,
+      Transport lan)
+      throws Exception {
+    long epochOffset = System.currentTimeMillis() * 1_000_000L - scheduler.nanoTime();
     MemorySegment toSite = new MemorySegment("gw-acme", LinkProperties.IDEAL, 3);
     gatewayOutside = vrf("gw-outside");
     Vrf inside = vrf("gw-inside");
     Vrf publicVrf = vrf("public");
     Vrf acme = vrf("acme");
-    siteDevice = lab.device("s");
-    TunTransport lan = TunTransport.open(siteDevice, MTU);
     onLoop(
         () -> {
-          gatewayOutside.addInterface("o0", GATEWAY, 24, internet.newPort());
-          Interface dmzSide = inside.addInterface("dmz", GATEWAY_INSIDE, 24, dmz.newPort());
+          gatewayOutside.addInterface("o0", publicAddress, 24, outside);
+          Interface dmzSide = inside.addInterface("dmz", GATEWAY_INSIDE, 24, dmzGateway);
           Interface toAcme =
               inside.addInterface("to-acme", Ipv4Address.parse("10.254.0.2"), 30, toSite.newPort());
           inside.addRoute(
@@ -101,16 +124,13 @@ abstract class SecurityGatewayNetworks extends EnginesInThisJvm {
                   Ipv4Address.parse("10.254.0.1"),
                   toAcme,
                   Route.Origin.STATIC));
-          Interface pub = publicVrf.addInterface("pub0", HOME_AGENT, 24, dmz.newPort());
+          Interface pub = publicVrf.addInterface("pub0", HOME_AGENT, 24, dmzHomeAgent);
           publicVrf.addRoute(
               new Route(Prefix.DEFAULT_ROUTE, GATEWAY_INSIDE, pub, Route.Origin.STATIC));
           acme.addInterface("acme-lan", Ipv4Address.parse("10.1.0.1"), 16, lan);
           acme.addInterface("to-gw", Ipv4Address.parse("10.254.0.1"), 30, toSite.newPort());
           return dmzSide;
         });
-    site = lab.namespace("site");
-    lab.moveInto(siteDevice, site, SITE_HOST + "/16");
-    lab.in(site, "ip", "route", "add", "default", "dev", siteDevice);
 
     MobilitySecurityAssociation gatewayKey =
         new MobilitySecurityAssociation(4000, Algorithm.HMAC_SHA256, GATEWAY_HA_KEY);
@@ -131,7 +151,7 @@ abstract class SecurityGatewayNetworks extends EnginesInThisJvm {
                     new AssociationSpec(
                         GATEWAY_INSIDE, 4000, Algorithm.HMAC_SHA256, GATEWAY_HA_KEY),
                     List.of(Prefix.parse("10.1.0.0/16")))));
-    TenantCredentials credentials = TenantCredentials.write(dir, NODE_NAME, GATEWAY);
+    TenantCredentials credentials = TenantCredentials.write(dir, NODE_NAME, publicAddress);
     nodeCertificate = credentials.nodeCertificate();
     caCertificate = credentials.caCertificate();
     onLoop(
@@ -139,7 +159,7 @@ abstract class SecurityGatewayNetworks extends EnginesInThisJvm {
           gateway =
               new SecurityGateway(
                   new SecurityGateway.Config(
-                      GATEWAY,
+                      publicAddress,
                       SecurityInformationUpdate.DEFAULT_PORT,
                       Map.of(HOME_AGENT, gatewayKey),
                       7),
@@ -151,7 +171,7 @@ abstract class SecurityGatewayNetworks extends EnginesInThisJvm {
                   new SecurityGatewayTunnels("sgw", gateway, gatewayOutside),
                   gatewayOutside,
                   PeerConfig.of(
-                      Identity.ipv4(GATEWAY),
+                      Identity.ipv4(publicAddress),
                       null,
                       new CertificateAuthenticator(
                           credentials.gateway(),
@@ -173,7 +193,6 @@ abstract class SecurityGatewayNetworks extends EnginesInThisJvm {
           return gateway;
         });
     startHomeAgent(config, publicVrf, acme, epochOffset);
-    accessNamespace = lab.namespace("lan");
   }
 
   /**
@@ -202,5 +221,50 @@ abstract class SecurityGatewayNetworks extends EnginesInThisJvm {
     lab.in(accessNamespace, "ip", "link", "set", tap, "master", bridge);
     lab.in(accessNamespace, "ip", "link", "set", bridge, "up");
     return new AccessNetwork(bridge, prefix);
+  }
+
+  /**
+   * The node's config in mode vpn ({@code NAME.yaml} in {@link #dir}, its control socket beside):
+   * the home address, the home agent and the routes of this appliance, the gateway at {@code
+   * gateway}, the laptop's {@code accessInterface} and TUN device, {@code handover} fast or
+   * reestablish.
+   */
+  Path nodeConfig(String handover, String accessInterface, String tunDevice, Ipv4Address gateway)
+      throws Exception {
+    return Files.writeString(
+        dir.resolve(handover + ".yaml"),
+        """
+        mode: vpn
+        accessInterface: %s
+        homeAddress: %s
+        homeAgent: %s
+        spi: 1000
+        algorithm: hmac-md5
+        key: %s
+        lifetime: 300
+        tunDevice: %s
+        mtu: %d
+        routes: [10.1.0.0/16]
+        control: %s
+        gateway: %s
+        identity: %s
+        certificate: %s
+        certificatePassword: s3cret
+        caCertificate: %s
+        handover: %s
+        """
+            .formatted(
+                accessInterface,
+                HOME,
+                HOME_AGENT,
+                MN_HA_KEY,
+                tunDevice,
+                MTU,
+                dir.resolve(handover + ".sock"),
+                gateway,
+                NODE_NAME,
+                nodeCertificate,
+                caCertificate,
+                handover));
   }
 }

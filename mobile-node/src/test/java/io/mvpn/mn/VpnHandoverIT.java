@@ -120,7 +120,7 @@ class VpnHandoverIT extends SecurityGatewayNetworks {
       String handover, String laptop, String port, String nic, AccessNetwork from, AccessNetwork to)
       throws Exception {
     attach(laptop, port, nic, from);
-    Path config = config(handover, nic);
+    Path config = nodeConfig(handover, nic, tun(handover), GATEWAY);
     Path log = dir.resolve("mn-" + handover + ".log");
     Process node =
         lab.start(
@@ -213,44 +213,6 @@ class VpnHandoverIT extends SecurityGatewayNetworks {
   /** The node's TUN device in this run. */
   private String tun(String handover) {
     return lab.device("m" + handover.charAt(0));
-  }
-
-  private Path config(String handover, String nic) throws Exception {
-    return Files.writeString(
-        dir.resolve(handover + ".yaml"),
-        """
-        mode: vpn
-        accessInterface: %s
-        homeAddress: %s
-        homeAgent: %s
-        spi: 1000
-        algorithm: hmac-md5
-        key: %s
-        lifetime: 300
-        tunDevice: %s
-        mtu: %d
-        routes: [10.1.0.0/16]
-        control: %s
-        gateway: %s
-        identity: %s
-        certificate: %s
-        certificatePassword: s3cret
-        caCertificate: %s
-        handover: %s
-        """
-            .formatted(
-                nic,
-                HOME,
-                HOME_AGENT,
-                MN_HA_KEY,
-                tun(handover),
-                MTU,
-                dir.resolve(handover + ".sock"),
-                GATEWAY,
-                NODE_NAME,
-                nodeCertificate,
-                caCertificate,
-                handover));
   }
 
   private Result mvpnMn(String laptop, Path config, String verb) throws Exception {

@@ -81,8 +81,8 @@ public final class DelayedPath {
     linkA = lab.device("ka");
     linkB = lab.device("kb");
     gatewayInternet = lab.device("kg");
-    gatewayHome = lab.device("kh");
     siteNic = lab.device("ks");
+    gatewayHome = siteNic + "r"; // the far end of the site's link, as link() names it
   }
 
   /** Builds the path in {@code lab}'s namespaces; relays' files go to {@code dir}. */
@@ -128,6 +128,35 @@ public final class DelayedPath {
     DelayRelay.start(lab, wire, ends[0], ends[1], DELAY, dir, "relay-" + relays++);
   }
 
+  /**
+   * One more delayed link, between two devices the caller made in the root namespace (a JVM's TAP
+   * ports, say): both move into the wire namespace, where a relay joins them with {@link #DELAY}
+   * each way.
+   */
+  public void link(String a, String b) throws Exception {
+    for (String end : List.of(a, b)) {
+      lab.moveInto(end, wire);
+      lab.in(wire, "ip", "link", "set", end, "promisc", "on");
+    }
+    DelayRelay.start(lab, wire, a, b, DELAY, dir, "relay-" + relays++);
+  }
+
+  /**
+   * Gives {@code device}'s place in {@code namespace} to {@code tap} (a JVM's TAP port, in the root
+   * namespace): the device's address goes, and a bridge joins the two, so the TAP's owner holds the
+   * address on that link instead.
+   */
+  public void bridge(String namespace, String device, String tap, String bridge) throws Exception {
+    lab.in(namespace, "ip", "addr", "flush", "dev", device);
+    lab.in(namespace, "ip", "link", "add", bridge, "type", "bridge");
+    lab.in(namespace, "sysctl", "-q", "-w", "net.ipv6.conf." + bridge + ".disable_ipv6=1");
+    lab.moveInto(tap, namespace);
+    for (String port : List.of(device, tap)) {
+      lab.in(namespace, "ip", "link", "set", port, "master", bridge);
+    }
+    lab.in(namespace, "ip", "link", "set", bridge, "up");
+  }
+
   /** A veth pair from {@code device} in {@code namespace} to {@code end} in the wire namespace. */
   private void veth(String namespace, String device, String end) throws Exception {
     NetnsLab.run(
@@ -135,6 +164,14 @@ public final class DelayedPath {
         "netns", wire);
     lab.in(namespace, "sysctl", "-q", "-w", "net.ipv6.conf." + device + ".disable_ipv6=1");
     lab.in(wire, "sysctl", "-q", "-w", "net.ipv6.conf." + end + ".disable_ipv6=1");
+  }
+
+  /**
+   * Pings the site host from the laptop's {@code source} address: three tries, bounded at 5 s (the
+   * first datagram may wait for ARP along the way); throws unless they are answered.
+   */
+  public void pingSite(String source) throws Exception {
+    lab.in(laptop, "ping", "-n", "-c", "3", "-i", "0.2", "-w", "5", "-I", source, SITE_HOST);
   }
 
   /**

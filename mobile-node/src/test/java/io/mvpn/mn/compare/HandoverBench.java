@@ -190,14 +190,29 @@ public final class HandoverBench {
 
   /** "median (min–max)", rounded to whole numbers. */
   static String spread(List<Handover> runs, ToDoubleFunction<Handover> figure) {
+    List<Double> values = sorted(runs, figure);
+    return String.format(
+        Locale.ROOT,
+        "%.0f (%.0f–%.0f)",
+        median(values),
+        values.get(0),
+        values.get(values.size() - 1));
+  }
+
+  /** The median of some figures. */
+  public static double median(List<Double> figures) {
+    List<Double> values = new ArrayList<>(figures);
+    values.sort(Double::compare);
+    int n = values.size();
+    return n % 2 == 1 ? values.get(n / 2) : (values.get(n / 2 - 1) + values.get(n / 2)) / 2;
+  }
+
+  private static List<Double> sorted(List<Handover> runs, ToDoubleFunction<Handover> figure) {
     List<Double> values = new ArrayList<>();
     for (Handover h : runs) {
       values.add(figure.applyAsDouble(h));
     }
     values.sort(Double::compare);
-    int n = values.size();
-    double median =
-        n % 2 == 1 ? values.get(n / 2) : (values.get(n / 2 - 1) + values.get(n / 2)) / 2;
-    return String.format(Locale.ROOT, "%.0f (%.0f–%.0f)", median, values.get(0), values.get(n - 1));
+    return values;
   }
 }

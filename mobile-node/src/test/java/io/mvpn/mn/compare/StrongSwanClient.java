@@ -91,20 +91,7 @@ public final class StrongSwanClient implements HandoverClient {
         "interfaces_use = " + path.linkA + "," + path.linkB);
     laptop.routeIntoTunnel(DelayedPath.HOME_NETWORK, INNER);
     laptop.swanctl("--initiate", "--child", "site", "--timeout", "20");
-    // The first datagram may wait for ARP along the way: a few tries, each bounded.
-    path.lab.in(
-        path.laptop,
-        "ping",
-        "-n",
-        "-c",
-        "3",
-        "-i",
-        "0.2",
-        "-w",
-        "5",
-        "-I",
-        INNER,
-        DelayedPath.SITE_HOST);
+    path.pingSite(INNER);
   }
 
   private String connection(

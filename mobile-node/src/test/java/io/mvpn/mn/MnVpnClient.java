@@ -1,0 +1,231 @@
+package io.mvpn.mn;
+
+import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.Prefix;
+import io.mvpn.mn.LaptopProcesses.Result;
+import io.mvpn.mn.compare.DelayedPath;
+import io.mvpn.mn.compare.HandoverClient;
+import io.mvpn.net.Route;
+import io.mvpn.net.transport.tap.TapTransport;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Rows (a) and (b) of seed 001 against MOBIKE on {@link DelayedPath}: the installed {@code mvpn-mn}
+ * in mode vpn in the path's laptop namespace against the appliance's security gateway, IKEv2
+ * responder and home agent in this JVM ({@link SecurityGatewayNetworks}), whose TAP ports take the
+ * gateway's places on the path: its internet link ({@link DelayedPath#GATEWAY}) and the home
+ * network with the site host (the tenant's LAN, the home agent's home network), each bridged to the
+ * path's device there, and the DMZ between the gateway and the home agent, a delayed link of its
+ * own (20 ms each way, as every link of the path). The laptop's links A and B take turns in one
+ * bridge, the node's {@code accessInterface}: link A goes away (its address, then the link), B
+ * joins with its address and default route, as a Wi-Fi roam looks to the node, in one {@code ip
+ * -batch}.
+ */
+public final class MnVpnClient extends SecurityGatewayNetworks implements HandoverClient {
+
+  /** How often the node looks at its access interface: at most this long to notice a move. */
+  public static final long DETECTION_MILLIS = MoveDetector.POLL_MILLIS;
+
+  private final boolean fast;
+  private double moveMillis = Double.NaN;
+  private DelayedPath path;
+  private String access;
+  private Path control;
+  private Path log;
+  private Process node;
+
+  private MnVpnClient(Path dir, boolean fast) {
+    this.dir = dir;
+    this.fast = fast;
+  }
+
+  /** Row (a): {@code handover: fast}, seed 001 (the SAs re-pointed, the gateway told by SIU). */
+  public static MnVpnClient fast(Path dir) {
+    return new MnVpnClient(dir, true);
+  }
+
+  /** Row (b): {@code handover: reestablish}, a fresh IKE SA from the new address. */
+  public static MnVpnClient reestablishing(Path dir) {
+    return new MnVpnClient(dir, false);
+  }
+
+  @Override
+  public String row() {
+    return fast
+        ? "(a) `mvpn-mn` VPN mode, FAST (SIU handover)"
+        : "(b) `mvpn-mn` VPN mode, REESTABLISH (fresh tunnel)";
+  }
+
+  @Override
+  public boolean keepsSas() {
+    return fast;
+  }
+
+  @Override
+  public String innerAddress() {
+    return HOME.toString();
+  }
+
+  @Override
+  public void start(DelayedPath path) throws Exception {
+    this.path = path;
+    Files.createDirectories(dir);
+    String outside = lab.device("vo");
+    String dmzGateway = lab.device("vd");
+    String dmzHomeAgent = lab.device("vh");
+    String lan = lab.device("vl");
+    Ipv4Address gateway = Ipv4Address.parse(DelayedPath.GATEWAY);
+    appliance(
+        gateway,
+        TapTransport.open(outside, TapTransport.DEFAULT_MTU),
+        TapTransport.open(dmzGateway, TapTransport.DEFAULT_MTU),
+        TapTransport.open(dmzHomeAgent, TapTransport.DEFAULT_MTU),
+        TapTransport.open(lan, TapTransport.DEFAULT_MTU));
+    onLoop(
+        () -> {
+          gatewayOutside.addRoute(
+              new Route(
+                  Prefix.DEFAULT_ROUTE,
+                  Ipv4Address.parse(DelayedPath.ROUTER_INTERNET),
+                  gatewayOutside.interfaces().get(0),
+                  Route.Origin.STATIC));
+          return null;
+        });
+    path.bridge(path.gateway, path.gatewayInternet, outside, lab.device("vbo"));
+    path.bridge(path.gateway, path.gatewayHome, lan, lab.device("vbl"));
+    path.link(dmzGateway, dmzHomeAgent);
+
+    access = lab.device("vw");
+    laptop("ip", "addr", "flush", "dev", path.linkA);
+    laptop("ip", "addr", "flush", "dev", path.linkB);
+    laptop("ip", "link", "add", access, "type", "bridge");
+    laptop("sysctl", "-q", "-w", "net.ipv6.conf." + access + ".disable_ipv6=1");
+    laptop("ip", "link", "set", path.linkA, "master", access);
+    laptop("ip", "link", "set", access, "up");
+    laptop("ip", "addr", "add", DelayedPath.LAPTOP_A + "/24", "dev", access);
+    laptop("ip", "route", "replace", "default", "via", DelayedPath.ROUTER_A, "dev", access);
+
+    String handover = fast ? "fast" : "reestablish";
+    Path config = nodeConfig(handover, access, lab.device("vt"), gateway);
+    control = dir.resolve(handover + ".sock");
+    log = dir.resolve("mvpn-mn.log");
+    node =
+        path.lab.start(
+            path.laptop,
+            ProcessBuilder.Redirect.to(log.toFile()),
+            "env",
+            "JAVA_HOME=" + System.getProperty("java.home"),
+            LaptopProcesses.wrapper(),
+            "up",
+            "--config",
+            config.toString());
+    LaptopProcesses.awaitRegistered(
+        node,
+        log,
+        () -> {
+          Map<String, String> status = status();
+          return new Result(registered(status) ? 0 : 1, status.toString());
+        });
+    path.pingSite(HOME.toString());
+  }
+
+  private void laptop(String... command) throws Exception {
+    path.lab.in(path.laptop, command);
+  }
+
+  /** The node's status through its control socket (no launcher JVM beside the measured one). */
+  private Map<String, String> status() {
+    try {
+      return NodeStatus.fields(ControlSocket.request(control, "status"));
+    } catch (IOException e) {
+      return Map.of("error", e.toString());
+    }
+  }
+
+  private static boolean registered(Map<String, String> status) {
+    return NodeStatus.REGISTERED.equals(status.get("state"));
+  }
+
+  /** The ESP SAs' SPIs, as {@code status} shows them on its {@code tunnel} line. */
+  @Override
+  public String sas() {
+    return String.valueOf(status().get("tunnel"));
+  }
+
+  /** Link A goes away and B takes its place in the access bridge, in one {@code ip -batch}. */
+  @Override
+  public void move(DelayedPath path) throws Exception {
+    Path batch =
+        Files.writeString(
+            dir.resolve("move.ip"),
+            String.join(
+                "\n",
+                "addr flush dev " + access,
+                "link set " + path.linkA + " down",
+                "link set " + path.linkA + " nomaster",
+                "link set " + path.linkB + " master " + access,
+                "addr add " + DelayedPath.LAPTOP_B + "/24 dev " + access,
+                "route replace default via " + DelayedPath.ROUTER_B + " dev " + access,
+                ""));
+    long start = System.nanoTime();
+    laptop("ip", "-batch", batch.toString());
+    moveMillis = (System.nanoTime() - start) / 1e6;
+  }
+
+  /**
+   * How long the last move took as its commands ran (the bridge's ports change under RCU, tens of
+   * milliseconds on a loaded host): the link is down that long before the node can notice B.
+   */
+  public double moveMillis() {
+    return moveMillis;
+  }
+
+  /** Until the node is registered from link B's address. */
+  @Override
+  public boolean awaitOnLinkB(DelayedPath path, Duration bound) throws Exception {
+    long deadline = System.nanoTime() + bound.toNanos();
+    do {
+      Map<String, String> status = status();
+      if (registered(status) && DelayedPath.LAPTOP_B.equals(status.get("care-of-address"))) {
+        return true;
+      }
+      TimeUnit.MILLISECONDS.sleep(50);
+    } while (System.nanoTime() < deadline);
+    return false;
+  }
+
+  @Override
+  public String diagnostics() {
+    try {
+      return "mvpn-mn:\n" + (log != null && Files.exists(log) ? Files.readString(log) : "-");
+    } catch (IOException e) {
+      return e.toString();
+    }
+  }
+
+  /**
+   * {@code down} through the control socket (deregisters, deletes the IKE SA), then the engines.
+   */
+  @Override
+  public void close() throws Exception {
+    try {
+      if (node != null && node.isAlive()) {
+        try {
+          ControlSocket.request(control, "down");
+        } catch (IOException e) {
+          node.destroy();
+        }
+        if (!node.waitFor(15, TimeUnit.SECONDS)) {
+          node.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+      }
+    } finally {
+      removeEnginesAndNamespaces();
+    }
+  }
+}
