@@ -96,6 +96,7 @@ public final class RegistrationCheck {
   }
 
   private final HomeAgentConfig config;
+  private final Prefix[] homeRealms;
   // Keyed by primitive addresses and SPIs: a lookup per request boxes nothing.
   private final IntObjectMap<LongObjectMap<MobilitySecurityAssociation>> keys =
       new IntObjectHashMap<>();
@@ -103,6 +104,7 @@ public final class RegistrationCheck {
 
   public RegistrationCheck(HomeAgentConfig config) {
     this.config = config;
+    this.homeRealms = config.homeRealms().toArray(new Prefix[0]);
     for (AssociationSpec k : config.foreignAgentKeys()) {
       foreignAgents.put(k.peer().toInt(), k.toAssociation());
     }
@@ -249,13 +251,7 @@ public final class RegistrationCheck {
 
   /** The MN-HA association whose authenticator verifies, or null (131). */
   private MobilitySecurityAssociation authenticate(RegistrationRequest request) {
-    MipExtension first = null;
-    for (MipExtension e : request.extensions()) {
-      if (e.isAuthentication()) {
-        first = e;
-        break;
-      }
-    }
+    MipExtension first = request.firstAuthentication();
     // The MN-HA extension must be the first authentication extension (RFC 5944 §3.2).
     if (first == null || first.type() != MipConstants.EXT_MN_HA_AUTH) {
       return null;
@@ -279,7 +275,7 @@ public final class RegistrationCheck {
   }
 
   private boolean inHomeRealm(int address) {
-    for (Prefix p : config.homeRealms()) {
+    for (Prefix p : homeRealms) {
       if (p.contains(address)) {
         return true;
       }

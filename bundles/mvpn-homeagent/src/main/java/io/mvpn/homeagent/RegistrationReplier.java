@@ -43,8 +43,10 @@ final class RegistrationReplier {
    */
   void send(Vrf vrf, UdpDatagram to, Verdict verdict, SecurityInformationUpdates.Route siu) {
     RegistrationBuilder builder =
-        RegistrationBuilder.reply(
+        // Written once, behind room for the UDP and IPv4 headers it is sent with.
+        RegistrationBuilder.replyWithHeadroom(
             publicVrf.alloc(),
+            UdpDatagram.HEADROOM,
             verdict.code(),
             verdict.lifetime(),
             verdict.homeAddress(),
@@ -80,10 +82,6 @@ final class RegistrationReplier {
       updates.send(to, reply, siu);
       return;
     }
-    try {
-      vrf.sendUdp(address, to.ip().sourceAddress(), MipConstants.PORT, to.sourcePort(), reply);
-    } finally {
-      reply.release();
-    }
+    vrf.sendUdpInPlace(address, to.ip().sourceAddress(), MipConstants.PORT, to.sourcePort(), reply);
   }
 }

@@ -342,7 +342,14 @@ public final class VirtualHomeAgent implements HomeAgent {
 
   /** Routes the home address into the tunnel and answers for it on the home network. */
   private void standIn(Ipv4Address home) {
-    tenantVrf.addRoute(new Route(Prefix.of(home, 32), null, tunnel, Route.Origin.PROTOCOL));
+    // A renewal finds its route in place: looked up, not made and put again.
+    Route route = tenantVrf.lookup(home);
+    if (route == null
+        || route.via() != tunnel
+        || route.prefix().length() != 32
+        || route.origin() != Route.Origin.PROTOCOL) {
+      tenantVrf.addRoute(new Route(Prefix.of(home, 32), null, tunnel, Route.Origin.PROTOCOL));
+    }
     Interface homeInterface = homeInterface();
     if (homeInterface != null) {
       homeInterface.transport().announce(home.toInt());

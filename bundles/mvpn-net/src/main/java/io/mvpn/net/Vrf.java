@@ -13,7 +13,6 @@ import io.mvpn.packet.ipv4.IpProtocol;
 import io.mvpn.packet.ipv4.Ipv4Builder;
 import io.mvpn.packet.ipv4.Ipv4Fragmenter;
 import io.mvpn.packet.ipv4.Ipv4Packet;
-import io.mvpn.packet.ipv4.Ipv4Reassembler;
 import io.mvpn.packet.udp.UdpDatagram;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -24,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,10 +42,6 @@ public final class Vrf {
   /** RFC 1122 default TTL for datagrams this VRF originates. */
   public static final int DEFAULT_TTL = 64;
 
-  private static final int REASSEMBLY_DATAGRAMS = 64;
-  private static final int REASSEMBLY_BYTES = 1 << 20;
-  private static final long REASSEMBLY_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
-
   private final String name;
   private final Scheduler scheduler;
   private final ByteBufAllocator alloc;
@@ -65,10 +59,8 @@ public final class Vrf {
   private final IntObjectMap<EchoListener> echoListeners = new IntObjectHashMap<>();
   private final List<ProtocolHandler> deliveryObservers = new ArrayList<>();
   private Interface forwarding;
-  private final Ipv4Reassembler reassembler =
-      new Ipv4Reassembler(REASSEMBLY_DATAGRAMS, REASSEMBLY_BYTES, REASSEMBLY_TIMEOUT_NANOS);
-  private Scheduler.Timer reassemblyTimer;
   private final Counters counters = new Counters();
+  private final VrfReassembly reassembly;
   private final BadInputLog badInput;
   private final IcmpErrorLimiter icmpErrors;
   private int nextIdentification;
@@ -79,6 +71,7 @@ public final class Vrf {
     this.alloc = Objects.requireNonNull(alloc, "alloc");
     this.badInput = new BadInputLog(LOG, scheduler, name);
     this.icmpErrors = new IcmpErrorLimiter(scheduler);
+    this.reassembly = new VrfReassembly(scheduler, counters);
   }
 
   public String name() {
@@ -297,16 +290,30 @@ public final class Vrf {
       int sourcePort,
       int destinationPort,
       ByteBuf payload) {
-    int src = source != null ? source.toInt() : sourceFor(destination.toInt());
-    if (src == 0 && !isLocal(destination.toInt())) {
+    ByteBuf copy = UdpDatagram.copyWithRoom(alloc, UdpDatagram.HEADROOM, payload);
+    return sendUdpInPlace(source, destination, sourcePort, destinationPort, copy);
+  }
+
+  /**
+   * As {@link #sendUdp}, for a payload written {@link UdpDatagram#HEADROOM} bytes into its buffer:
+   * the headers go in front of it and that buffer is sent, not a copy. Takes the payload over.
+   */
+  public boolean sendUdpInPlace(
+      Ipv4Address source,
+      Ipv4Address destination,
+      int sourcePort,
+      int destinationPort,
+      ByteBuf payload) {
+    int dst = destination.toInt();
+    int src = source != null ? source.toInt() : sourceFor(dst);
+    if (src == 0 && !isLocal(dst)) {
       counters.onDrop(DropReason.NO_ROUTE);
+      payload.release();
       return false;
     }
     // A fresh identification each: were they fragmented, pieces of two must never mix.
     Ipv4Builder header = Ipv4Builder.create().ttl(DEFAULT_TTL).identification(nextIdentification());
-    return send(
-        UdpDatagram.build(
-            alloc, header, src, destination.toInt(), sourcePort, destinationPort, payload));
+    return send(UdpDatagram.encapsulate(header, src, dst, sourcePort, destinationPort, payload));
   }
 
   /** Sends an ICMP echo request; replies reach the listener registered for the identifier. */
@@ -473,12 +480,8 @@ public final class Vrf {
   private void deliver(Interface ingress, Ipv4Packet ip, ByteBuf datagram) {
     try {
       if (ip.isFragment()) {
-        long givenUpBefore = reassembler.dropped();
-        ByteBuf whole = reassembler.offer(ip, scheduler.nanoTime());
+        ByteBuf whole = reassembly.offer(ip);
         if (whole == null) {
-          // Over the limits or overlapping: the reassembler gave a datagram up on the spot.
-          countReassemblyDrops(reassembler.dropped() - givenUpBefore);
-          armReassemblyTimer();
           return;
         }
         datagram.release();
@@ -561,34 +564,9 @@ public final class Vrf {
     }
   }
 
-  private void countReassemblyDrops(long datagrams) {
-    for (long d = datagrams; d > 0; d--) {
-      counters.onDrop(DropReason.REASSEMBLY);
-    }
-  }
-
   /** Datagrams waiting for more fragments; bounded, so a flood of fragments holds little. */
   public int reassembliesInProgress() {
-    return reassembler.inProgress();
-  }
-
-  private void armReassemblyTimer() {
-    if (reassemblyTimer != null) {
-      return;
-    }
-    reassemblyTimer =
-        scheduler.schedule(
-            REASSEMBLY_TIMEOUT_NANOS,
-            TimeUnit.NANOSECONDS,
-            () -> {
-              reassemblyTimer = null;
-              long before = reassembler.dropped();
-              reassembler.expire(scheduler.nanoTime());
-              countReassemblyDrops(reassembler.dropped() - before);
-              if (reassembler.inProgress() > 0) {
-                armReassemblyTimer();
-              }
-            });
+    return reassembly.inProgress();
   }
 
   @Override

@@ -117,27 +117,43 @@ public final class Ipv4Builder {
   /** Writes the header at the writer index, for a payload the caller writes next. */
   public int writeHeader(ByteBuf out, int payloadLength) {
     int headerLength = headerLength();
+    out.ensureWritable(headerLength);
+    setHeader(out, out.writerIndex(), payloadLength);
+    out.writerIndex(out.writerIndex() + headerLength);
+    return headerLength;
+  }
+
+  /**
+   * Writes the header at {@code index}, in front of a payload already there (the buffer's indexes
+   * are left as they are); returns the header's length.
+   */
+  public int setHeader(ByteBuf out, int index, int payloadLength) {
+    int headerLength = headerLength();
     int totalLength = headerLength + payloadLength;
     if (totalLength > Ipv4Packet.MAX_LENGTH) {
       throw new IllegalArgumentException("datagram of " + totalLength + " bytes exceeds 65535");
     }
-    int start = out.writerIndex();
-    out.writeByte(0x40 | (headerLength / 4));
-    out.writeByte(tos);
-    out.writeShort(totalLength);
-    out.writeShort(identification);
-    out.writeShort(
+    out.setByte(index, 0x40 | (headerLength / 4));
+    out.setByte(index + 1, tos);
+    out.setShort(index + 2, totalLength);
+    out.setShort(index + 4, identification);
+    out.setShort(
+        index + 6,
         (dontFragment ? 0x4000 : 0) | (moreFragments ? 0x2000 : 0) | (fragmentOffset / 8));
-    out.writeByte(ttl);
-    out.writeByte(protocol);
-    out.writeShort(0);
-    out.writeInt(source);
-    out.writeInt(destination);
+    out.setByte(index + 8, ttl);
+    out.setByte(index + 9, protocol);
+    out.setShort(index + 10, 0);
+    out.setInt(index + 12, source);
+    out.setInt(index + 16, destination);
     if (options != null) {
-      out.writeBytes(options, options.readerIndex(), options.readableBytes());
-      out.writeZero(headerLength - Ipv4Packet.MIN_HEADER_LENGTH - options.readableBytes());
+      int optionLength = options.readableBytes();
+      out.setBytes(
+          index + Ipv4Packet.MIN_HEADER_LENGTH, options, options.readerIndex(), optionLength);
+      out.setZero(
+          index + Ipv4Packet.MIN_HEADER_LENGTH + optionLength,
+          headerLength - Ipv4Packet.MIN_HEADER_LENGTH - optionLength);
     }
-    out.setShort(start + 10, InternetChecksum.compute(out, start, headerLength));
+    out.setShort(index + 10, InternetChecksum.compute(out, index, headerLength));
     return headerLength;
   }
 

@@ -5,7 +5,7 @@ import static io.mvpn.packet.MalformedPacketException.Reason.BAD_MIP_MESSAGE;
 
 import io.mvpn.packet.MalformedPacketException;
 import io.netty.buffer.ByteBuf;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
@@ -19,7 +19,9 @@ public abstract sealed class MipMessage permits RegistrationRequest, Registratio
   final ByteBuf buf;
   final int start;
   final int length;
-  private final List<MipExtension> extensions;
+  // An array, not a list: a request's parse allocates one small array and its extensions.
+  private MipExtension[] extensions = new MipExtension[4];
+  private int count;
 
   MipMessage(ByteBuf buf, int fixedLength, int expectedType) throws MalformedPacketException {
     this.buf = buf;
@@ -33,7 +35,6 @@ public abstract sealed class MipMessage permits RegistrationRequest, Registratio
     if (type != expectedType) {
       throw new MalformedPacketException(BAD_MIP_MESSAGE, "message type " + type);
     }
-    List<MipExtension> found = new ArrayList<>(3);
     int i = start + fixedLength;
     int end = start + length;
     while (i < end) {
@@ -57,10 +58,12 @@ public abstract sealed class MipMessage permits RegistrationRequest, Registratio
         throw new MalformedPacketException(
             BAD_MIP_EXTENSION, "authentication extension " + extType + " without an SPI");
       }
-      found.add(ext);
+      if (count == extensions.length) {
+        extensions = Arrays.copyOf(extensions, 2 * count);
+      }
+      extensions[count++] = ext;
       i = ext.end();
     }
-    this.extensions = Collections.unmodifiableList(found);
   }
 
   public ByteBuf buffer() {
@@ -96,14 +99,24 @@ public abstract sealed class MipMessage permits RegistrationRequest, Registratio
 
   /** Extensions in message order. */
   public List<MipExtension> extensions() {
-    return extensions;
+    return Collections.unmodifiableList(Arrays.asList(extensions).subList(0, count));
   }
 
   /** The first extension of this type, or null. */
   public MipExtension find(int extensionType) {
-    for (MipExtension e : extensions) {
-      if (e.type() == extensionType) {
-        return e;
+    for (int i = 0; i < count; i++) {
+      if (extensions[i].type() == extensionType) {
+        return extensions[i];
+      }
+    }
+    return null;
+  }
+
+  /** The first authentication extension, whatever its type, or null. */
+  public MipExtension firstAuthentication() {
+    for (int i = 0; i < count; i++) {
+      if (extensions[i].isAuthentication()) {
+        return extensions[i];
       }
     }
     return null;
@@ -111,9 +124,10 @@ public abstract sealed class MipMessage permits RegistrationRequest, Registratio
 
   /** The first extension a receiver must not ignore (type below 128) and does not know; null. */
   public MipExtension firstUnknownNonSkippable(Set<Integer> known) {
-    for (MipExtension e : extensions) {
-      if (!MipConstants.isSkippable(e.type()) && !known.contains(e.type())) {
-        return e;
+    for (int i = 0; i < count; i++) {
+      int type = extensions[i].type();
+      if (!MipConstants.isSkippable(type) && !known.contains(type)) {
+        return extensions[i];
       }
     }
     return null;

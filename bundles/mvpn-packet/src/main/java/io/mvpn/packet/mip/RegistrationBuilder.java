@@ -13,7 +13,7 @@ public final class RegistrationBuilder {
   private final ByteBuf out;
   private final int start;
 
-  /** {@code out} holds the message from index 0 (a fresh buffer). */
+  /** {@code out} holds the message from its reader index (a fresh buffer). */
   private RegistrationBuilder(ByteBuf out) {
     this.out = out;
     this.start = out.readerIndex();
@@ -45,7 +45,24 @@ public final class RegistrationBuilder {
       int homeAddress,
       int homeAgent,
       long identification) {
-    ByteBuf out = alloc.buffer(RegistrationReply.FIXED_LENGTH + 64);
+    return replyWithHeadroom(alloc, 0, code, lifetime, homeAddress, homeAgent, identification);
+  }
+
+  /**
+   * A reply written {@code headroom} bytes into its buffer, which {@link #build} returns with its
+   * reader index there: room for the headers the reply is sent with ({@code UdpDatagram.HEADROOM}),
+   * written in front of it instead of copying it behind them.
+   */
+  public static RegistrationBuilder replyWithHeadroom(
+      ByteBufAllocator alloc,
+      int headroom,
+      int code,
+      int lifetime,
+      int homeAddress,
+      int homeAgent,
+      long identification) {
+    ByteBuf out = alloc.buffer(headroom + RegistrationReply.FIXED_LENGTH + 64);
+    out.writerIndex(headroom).readerIndex(headroom);
     out.writeByte(MipConstants.REGISTRATION_REPLY);
     out.writeByte(code);
     out.writeShort(lifetime);

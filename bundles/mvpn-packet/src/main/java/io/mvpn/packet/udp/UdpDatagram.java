@@ -17,6 +17,12 @@ public final class UdpDatagram {
 
   public static final int HEADER_LENGTH = 8;
 
+  /**
+   * The room a payload leaves in front of it for {@link #encapsulate}: an IPv4 header without
+   * options and the UDP header.
+   */
+  public static final int HEADROOM = Ipv4Packet.MIN_HEADER_LENGTH + HEADER_LENGTH;
+
   private final Ipv4Packet ip;
   private final ByteBuf buf;
   private final int start;
@@ -135,21 +141,59 @@ public final class UdpDatagram {
       int sourcePort,
       int destinationPort,
       ByteBuf payload) {
+    checkLength(payload);
+    ByteBuf out = copyWithRoom(alloc, ipHeader.headerLength() + HEADER_LENGTH, payload);
+    return encapsulate(ipHeader, source, destination, sourcePort, destinationPort, out);
+  }
+
+  /**
+   * A new buffer holding the payload's readable bytes (neither consumed nor released) behind {@code
+   * headroom} bytes of room, its reader index at the copy: a payload for {@link #encapsulate}.
+   */
+  public static ByteBuf copyWithRoom(ByteBufAllocator alloc, int headroom, ByteBuf payload) {
+    int length = payload.readableBytes();
+    ByteBuf out = alloc.buffer(headroom + length);
+    out.writerIndex(headroom).readerIndex(headroom);
+    return out.writeBytes(payload, payload.readerIndex(), length);
+  }
+
+  /**
+   * Makes a complete IPv4/UDP datagram, both checksums filled in, of a payload that was written
+   * with room in front of it (at least the IPv4 header's length plus 8 bytes before its reader
+   * index, {@link #HEADROOM} without options): the headers go there, and nothing is copied. Returns
+   * the payload's buffer, its reader index moved back to the IPv4 header.
+   */
+  public static ByteBuf encapsulate(
+      Ipv4Builder ipHeader,
+      int source,
+      int destination,
+      int sourcePort,
+      int destinationPort,
+      ByteBuf payload) {
+    int length = checkLength(payload);
+    ipHeader.source(source).destination(destination).protocol(IpProtocol.UDP);
+    int start = payload.readerIndex() - HEADER_LENGTH;
+    int ipStart = start - ipHeader.headerLength();
+    if (ipStart < 0) {
+      throw new IllegalArgumentException(
+          "a payload with " + payload.readerIndex() + " bytes in front has no room for headers");
+    }
+    ipHeader.setHeader(payload, ipStart, length);
+    payload.setShort(start, sourcePort);
+    payload.setShort(start + 2, destinationPort);
+    payload.setShort(start + 4, length);
+    payload.setShort(start + 6, 0);
+    payload.setShort(start + 6, checksum(source, destination, payload, start, length));
+    return payload.readerIndex(ipStart);
+  }
+
+  /** The UDP length of a datagram around {@code payload}; too long for 16 bits, refused. */
+  private static int checkLength(ByteBuf payload) {
     int length = HEADER_LENGTH + payload.readableBytes();
     if (length > 0xFFFF) {
       throw new IllegalArgumentException("UDP datagram of " + length + " bytes");
     }
-    ipHeader.source(source).destination(destination).protocol(IpProtocol.UDP);
-    ByteBuf out = alloc.buffer(ipHeader.headerLength() + length);
-    ipHeader.writeHeader(out, length);
-    int start = out.writerIndex();
-    out.writeShort(sourcePort);
-    out.writeShort(destinationPort);
-    out.writeShort(length);
-    out.writeShort(0);
-    out.writeBytes(payload, payload.readerIndex(), payload.readableBytes());
-    out.setShort(start + 6, checksum(source, destination, out, start, length));
-    return out;
+    return length;
   }
 
   /**
