@@ -13,6 +13,7 @@ import io.mvpn.net.transport.HostSocketTransport;
 import io.mvpn.net.transport.tun.TunTransport;
 import io.mvpn.packet.icmp.IcmpBuilder;
 import io.mvpn.packet.mip.MipConstants;
+import io.mvpn.sam.kink.KerberosClock;
 import io.netty.buffer.ByteBufAllocator;
 import java.net.InetAddress;
 import java.util.List;
@@ -190,7 +191,8 @@ final class MobileNodeHost extends LoopHost {
           Thread kerberos = new Thread(task, "mvpn-mn-kerberos");
           kerberos.setDaemon(true);
           kerberos.start();
-        });
+        },
+        KerberosClock.of(scheduler, System.currentTimeMillis()));
   }
 
   /** The SAM path's status lines (none without a sam: block). */

@@ -1,7 +1,6 @@
 package io.mvpn.mn;
 
 import static io.mvpn.mn.LaptopProcesses.cfg;
-import static io.mvpn.mn.LaptopProcesses.wrapper;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.Prefix;
@@ -296,16 +295,7 @@ abstract class ForeignAgentNetworks extends EnginesInThisJvm {
                     words[3],
                     lab.device(tenant.substring(0, 1) + "m"),
                     dir.resolve(tenant + ".sock")));
-    Process node =
-        lab.start(
-            namespace,
-            ProcessBuilder.Redirect.to(dir.resolve(tenant + ".log").toFile()),
-            "env",
-            "JAVA_HOME=" + System.getProperty("java.home"),
-            wrapper(),
-            "up",
-            "--config",
-            config.toString());
+    Process node = LaptopProcesses.up(lab, namespace, config, dir.resolve(tenant + ".log"));
     laptops.put(
         tenant,
         new Laptop(

@@ -56,6 +56,22 @@ final class LaptopProcesses {
         config.toString());
   }
 
+  /**
+   * {@code mvpn-mn up --config CONFIG} of the installed tree in a namespace, logging to {@code
+   * log}.
+   */
+  static Process up(NetnsLab lab, String namespace, Path config, Path log) throws Exception {
+    return lab.start(
+        namespace,
+        ProcessBuilder.Redirect.to(log.toFile()),
+        "env",
+        "JAVA_HOME=" + System.getProperty("java.home"),
+        wrapper(),
+        "up",
+        "--config",
+        config.toString());
+  }
+
   /** Polls a node's status until it exits 0, at most 30 s; the node's log says why not. */
   static Result awaitRegistered(Process node, Path log, Callable<Result> status) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

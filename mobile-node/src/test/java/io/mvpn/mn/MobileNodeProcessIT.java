@@ -121,16 +121,7 @@ class MobileNodeProcessIT extends EnginesInThisJvm {
     laptop = appliance(ha);
     configFile = mnConfig(ha, association);
     config = MnConfig.load(configFile);
-    Process node =
-        lab.start(
-            laptop,
-            ProcessBuilder.Redirect.to(dir.resolve("node.log").toFile()),
-            "env",
-            "JAVA_HOME=" + System.getProperty("java.home"),
-            wrapper(),
-            "up",
-            "--config",
-            configFile.toString());
+    Process node = LaptopProcesses.up(lab, laptop, configFile, dir.resolve("node.log"));
     Result status = awaitRegistered(node);
     assertThat(NodeStatus.fields(status.output()))
         .containsEntry("state", "registered")

@@ -122,16 +122,7 @@ class VpnHandoverIT extends SecurityGatewayNetworks {
     attach(laptop, port, nic, from);
     Path config = nodeConfig(handover, nic, tun(handover), GATEWAY);
     Path log = dir.resolve("mn-" + handover + ".log");
-    Process node =
-        lab.start(
-            laptop,
-            ProcessBuilder.Redirect.to(log.toFile()),
-            "env",
-            "JAVA_HOME=" + System.getProperty("java.home"),
-            LaptopProcesses.wrapper(),
-            "up",
-            "--config",
-            config.toString());
+    Process node = LaptopProcesses.up(lab, laptop, config, log);
     Result registered =
         LaptopProcesses.awaitRegistered(node, log, () -> mvpnMn(laptop, config, "status"));
     assertThat(registered.output()).contains("mode: vpn", "spi in 0x");

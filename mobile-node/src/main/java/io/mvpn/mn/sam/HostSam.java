@@ -3,6 +3,7 @@ package io.mvpn.mn.sam;
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.Prefix;
 import io.mvpn.api.time.Scheduler;
+import io.mvpn.ipsec.esp.EspException;
 import io.mvpn.mobilenode.sam.HeldSa;
 import io.mvpn.mobilenode.sam.SecuredCorrespondents;
 import io.mvpn.net.Interface;
@@ -21,8 +22,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Locale;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import org.apache.kerby.kerberos.kerb.type.kdc.EncKdcRepPart;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +42,13 @@ import org.slf4j.LoggerFactory;
  * <p>The node's Kerberos keys are fetched off the engine's thread and again, after a doubling wait,
  * while the KDC cannot be reached (it may lie behind the home agent, reachable only once the node
  * is registered). Until then datagrams to correspondents are dropped and counted, never sent in the
- * clear. Runs on the engine's event loop.
+ * clear.
+ *
+ * <p>The node's ticket for its manager is renewed before it is needed: once four fifths of its
+ * lifetime have passed (never sooner than {@link #LEAST_RENEWAL_WAIT_MILLIS} after the last), the
+ * keys are fetched anew and the client carries the fresh ticket from its next request on, its SAs
+ * untouched. A KDC that does not answer then is asked again after the same doubling wait, while the
+ * old ticket still serves. Runs on the engine's event loop.
  */
 public final class HostSam implements AutoCloseable {
 
@@ -47,6 +57,7 @@ public final class HostSam implements AutoCloseable {
   private static final long SKEW_MILLIS = 300_000;
   private static final long FIRST_RETRY_MILLIS = 2_000;
   private static final long LAST_RETRY_MILLIS = 60_000;
+  static final long LEAST_RENEWAL_WAIT_MILLIS = 10_000;
 
   private final SamSettings settings;
   private final Ipv4Address home;
@@ -56,11 +67,15 @@ public final class HostSam implements AutoCloseable {
   private final Executor kdcCalls;
   private final SamEspPath.Peers peers;
   private final SamTun kernelSide;
+  private final KerberosClock clock;
   private Interface tunnel;
   private SamClient client;
   private SamEspPath path;
   private Scheduler.Timer retry;
   private String keysProblem = "not fetched yet";
+  private String renewalProblem;
+  private long ticketEndsMillis;
+  private long renewals;
   private long retryMillis = FIRST_RETRY_MILLIS;
   private long droppedWithoutKeys;
   private long droppedClearFromPeer;
@@ -69,6 +84,7 @@ public final class HostSam implements AutoCloseable {
   /**
    * @param kernel the TUN device: what the path opens goes there
    * @param kdcCalls where the (blocking) Kerberos exchanges run
+   * @param clock the wall clock on {@code loop}, which tickets and SAs are read on
    */
   public HostSam(
       SamSettings settings,
@@ -77,8 +93,10 @@ public final class HostSam implements AutoCloseable {
       Scheduler loop,
       Transport kernel,
       NodeKeys.Source keys,
-      Executor kdcCalls) {
+      Executor kdcCalls,
+      KerberosClock clock) {
     this.settings = settings;
+    this.clock = clock;
     this.home = home;
     this.vrf = vrf;
     this.loop = loop;
@@ -128,8 +146,15 @@ public final class HostSam implements AutoCloseable {
     if (closed) {
       return;
     }
-    keysProblem = why;
-    LOG.warn("no Kerberos keys for {}: {}; again in {} ms", settings.principal(), why, retryMillis);
+    if (client == null) {
+      keysProblem = why;
+      LOG.warn(
+          "no Kerberos keys for {}: {}; again in {} ms", settings.principal(), why, retryMillis);
+    } else {
+      renewalProblem = why;
+      LOG.warn(
+          "ticket of {} not renewed: {}; again in {} ms", settings.principal(), why, retryMillis);
+    }
     retry = loop.schedule(retryMillis, TimeUnit.MILLISECONDS, this::fetchKeys);
     retryMillis = Math.min(LAST_RETRY_MILLIS, retryMillis * 2);
   }
@@ -138,7 +163,42 @@ public final class HostSam implements AutoCloseable {
     if (closed) {
       return;
     }
-    KerberosClock clock = KerberosClock.of(loop, System.currentTimeMillis());
+    if (client != null) {
+      try {
+        client.renewTicket(got.managerTicket());
+      } catch (IllegalArgumentException e) {
+        noKeys(e.getMessage());
+        return;
+      }
+      renewals++;
+      renewalProblem = null;
+      LOG.info("ticket of {} renewed", settings.principal());
+    } else {
+      firstKeys(got);
+    }
+    retryMillis = FIRST_RETRY_MILLIS;
+    EncKdcRepPart times = got.managerTicket().getEncKdcRepPart();
+    ticketEndsMillis = times.getEndTime().getTime();
+    long wait = renewalWaitMillis(times, clock.unixMillis());
+    retry = loop.schedule(wait, TimeUnit.MILLISECONDS, this::fetchKeys);
+  }
+
+  /**
+   * How long from {@code nowMillis} until a ticket with these times is renewed: until four fifths
+   * of its lifetime have passed, and at least {@link #LEAST_RENEWAL_WAIT_MILLIS}, so a KDC handing
+   * out tickets that end at once is not asked again and again.
+   */
+  static long renewalWaitMillis(EncKdcRepPart times, long nowMillis) {
+    long end = times.getEndTime().getTime();
+    long start =
+        times.getStartTime() != null
+            ? times.getStartTime().getTime()
+            : times.getAuthTime().getTime();
+    long renewAt = start + (end - start) / 5 * 4;
+    return Math.max(LEAST_RENEWAL_WAIT_MILLIS, renewAt - nowMillis);
+  }
+
+  private void firstKeys(NodeKeys got) {
     client =
         new SamClient(
             loop,
@@ -226,6 +286,15 @@ public final class HostSam implements AutoCloseable {
     lines.append("sam-manager: ").append(settings.manager()).append('\n');
     lines.append("sam-principal: ").append(settings.principal()).append('\n');
     lines.append("sam-keys: ").append(keysProblem == null ? "held" : keysProblem).append('\n');
+    if (client != null) {
+      lines.append("sam-ticket-ends: ").append(Instant.ofEpochMilli(ticketEndsMillis));
+      lines.append('\n');
+      lines.append("sam-ticket-renewals: ").append(renewals);
+      if (renewalProblem != null) {
+        lines.append(" (renewal failing: ").append(renewalProblem).append(')');
+      }
+      lines.append('\n');
+    }
     if (path != null) {
       SamEspPath.Counters c = path.counters();
       lines.append("sam-requests: ").append(client.counters().requestsSent()).append('\n');
@@ -233,6 +302,7 @@ public final class HostSam implements AutoCloseable {
       lines.append("sam-esp-received: ").append(c.received()).append('\n');
       lines.append("sam-dropped-no-sa: ").append(c.droppedNoSa() + c.droppedHeldFull());
       lines.append('\n');
+      lines.append("sam-esp-refused: ").append(refused(c)).append('\n');
       for (HeldSa sa : HeldSa.of(client)) {
         lines.append("sa: ").append(sa.describe()).append('\n');
       }
@@ -240,6 +310,21 @@ public final class HostSam implements AutoCloseable {
     lines.append("sam-dropped-without-keys: ").append(droppedWithoutKeys).append('\n');
     lines.append("sam-dropped-clear-from-peer: ").append(droppedClearFromPeer).append('\n');
     return lines.toString();
+  }
+
+  /** ESP refused (forged, tampered, replayed, for no SA held), with the reasons that occurred. */
+  private static String refused(SamEspPath.Counters c) {
+    long all = 0;
+    StringBuilder reasons = new StringBuilder();
+    for (EspException.Reason reason : EspException.Reason.values()) {
+      long n = c.refused(reason);
+      if (n > 0) {
+        all += n;
+        reasons.append(reasons.isEmpty() ? " (" : ", ");
+        reasons.append(reason.name().toLowerCase(Locale.ROOT)).append(' ').append(n);
+      }
+    }
+    return all + (all == 0 ? "" : reasons + ")");
   }
 
   /** The node's SAM client, null until its keys are in. */

@@ -17,6 +17,7 @@ import io.mvpn.net.time.VirtualTimeScheduler;
 import io.mvpn.packet.MalformedPacketException;
 import io.mvpn.packet.ipv4.IpProtocol;
 import io.mvpn.packet.udp.UdpDatagram;
+import io.mvpn.sam.kink.KerberosClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
@@ -205,7 +206,8 @@ class HostSamTest {
                   }
                 }),
             keys,
-            Runnable::run);
+            Runnable::run,
+            KerberosClock.of(time, System.currentTimeMillis()));
     Interface host =
         vrf.addInterface("host", Ipv4Address.parse("169.254.77.1"), 32, sam.kernelSide());
     MobileNode node = SamSite.mobileNode(time);

@@ -88,14 +88,18 @@ public final class SamClient {
 
   private static final class Pending {
     final String peer;
+    // Every sending of one request carries the ticket of its first: the answer is sealed with its
+    // session key, whichever sending the manager answers, a renewal in between or not.
+    final SgtTicket ticket;
     final List<Outcome> waiting = new ArrayList<>();
     // Every sending's authenticator: the manager may answer an earlier one after a retry.
     final List<ApInitiator.Sent> sent = new ArrayList<>();
     int attempt;
     Scheduler.Timer timer;
 
-    Pending(String peer) {
+    Pending(String peer, SgtTicket ticket) {
       this.peer = peer;
+      this.ticket = ticket;
     }
   }
 
@@ -103,7 +107,7 @@ public final class SamClient {
   private final KerberosClock clock;
   private final String principal;
   private final String managerPrincipal;
-  private final SgtTicket managerTicket;
+  private SgtTicket managerTicket;
   private final ApAcceptor acceptor;
   private final Consumer<byte[]> toManager;
   private final Settings settings;
@@ -134,10 +138,7 @@ public final class SamClient {
     this.clock = clock;
     this.principal = principal;
     this.managerTicket = managerTicket;
-    this.managerPrincipal =
-        String.join("/", managerTicket.getTicket().getSname().getNameStrings())
-            + "@"
-            + managerTicket.getTicket().getRealm();
+    this.managerPrincipal = service(managerTicket);
     this.acceptor = acceptor;
     this.toManager = toManager;
     this.settings = settings;
@@ -147,6 +148,32 @@ public final class SamClient {
 
   public Counters counters() {
     return counters;
+  }
+
+  /** The ticket the node's requests carry from now on. */
+  public SgtTicket ticket() {
+    return managerTicket;
+  }
+
+  /**
+   * A fresh ticket for the same manager, before the one held ends: requests from now on carry it; a
+   * request already under way keeps the ticket it was first sent with, and the SAs held stay.
+   *
+   * @throws IllegalArgumentException for a ticket to another service
+   */
+  public void renewTicket(SgtTicket fresh) {
+    String service = service(fresh);
+    if (!service.equals(managerPrincipal)) {
+      throw new IllegalArgumentException(
+          "a ticket for " + service + ", not for the manager " + managerPrincipal);
+    }
+    managerTicket = fresh;
+  }
+
+  private static String service(SgtTicket ticket) {
+    return String.join("/", ticket.getTicket().getSname().getNameStrings())
+        + "@"
+        + ticket.getTicket().getRealm();
   }
 
   /** The node's Kerberos clock, which SA lifetimes are read on. */
@@ -186,7 +213,7 @@ public final class SamClient {
       asking.waiting.add(outcome);
       return;
     }
-    Pending request = new Pending(peer);
+    Pending request = new Pending(peer, managerTicket);
     request.waiting.add(outcome);
     long xid = nextXid;
     nextXid = (nextXid + 1) & 0xFFFFFFFFL;
@@ -197,7 +224,7 @@ public final class SamClient {
 
   private void send(long xid, Pending request) {
     request.attempt++;
-    ApInitiator.Sent apReq = ApInitiator.apReq(managerTicket, principal, clock);
+    ApInitiator.Sent apReq = ApInitiator.apReq(request.ticket, principal, clock);
     request.sent.add(apReq);
     counters.requestsSent++;
     long wait = settings.retryMillis() << (request.attempt - 1);
@@ -208,7 +235,7 @@ public final class SamClient {
             xid,
             epoch,
             apReq,
-            managerTicket,
+            request.ticket,
             List.of(new KinkPayload.SamPeer(request.peer))));
   }
 
@@ -267,7 +294,7 @@ public final class SamClient {
       throw new KinkRefusedException(KinkRefusal.UNKNOWN_XID, "SAM_GRANT " + message.xid());
     }
     KinkExchange.Answer answer =
-        KinkExchange.acceptAnswer(datagram, message, managerTicket.getSessionKey(), request.sent);
+        KinkExchange.acceptAnswer(datagram, message, request.ticket.getSessionKey(), request.sent);
     KinkPayload.SamSa half = sealedSa(answer.sealed());
     if (answer.error() == KinkPayload.Error.SAM_KDC_UNREACHABLE) {
       // The manager's KDC did not answer: ask again after the wait, not at once.
