@@ -100,7 +100,12 @@ public class ShippedExamplesIT {
           String name = example.getFileName().toString();
           if (name.endsWith(".cfg.disabled") && !name.equals(NEEDS_ROOT)) {
             String cfg = name.substring(0, name.length() - ".disabled".length());
-            Files.copy(example, etc.resolve(cfg), StandardCopyOption.REPLACE_EXISTING);
+            // Copied beside, then renamed: Felix FileInstall polls etc/ and could read a file
+            // still being written, create an empty configuration and save it back over the
+            // copy (enableConfigSave), which a loaded machine made happen to the NAPT's.
+            Path partial = etc.resolve(cfg + ".partial");
+            Files.copy(example, partial, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(partial, etc.resolve(cfg), StandardCopyOption.ATOMIC_MOVE);
             enabled.add(cfg);
           }
         }
