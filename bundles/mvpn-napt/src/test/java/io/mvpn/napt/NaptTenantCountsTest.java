@@ -10,12 +10,11 @@ import static io.mvpn.napt.NaptManagerTest.udp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mvpn.api.MvpnId;
-import io.mvpn.api.metrics.MetricSink;
 import io.mvpn.api.napt.NaptService.Outbound;
+import io.mvpn.api.testing.RecordedMetrics;
 import io.mvpn.napt.internal.NaptManager;
 import io.mvpn.store.InMemoryNaptMappingStore;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** The NAPT is shared by every tenant; what it translates and refuses is also counted by tenant. */
@@ -46,26 +45,16 @@ class NaptTenantCountsTest {
     assertThat(napt.exhaustedByTenant().values().stream().mapToLong(Long::longValue).sum())
         .isEqualTo(napt.exhausted());
 
-    Map<String, Long> samples = new TreeMap<>();
-    napt.collect(
-        new MetricSink() {
-          @Override
-          public void counter(String name, String help, long value, String... labels) {
-            samples.put(name + "/" + String.join("/", labels), value);
-          }
-
-          @Override
-          public void gauge(String name, String help, double value, String... labels) {
-            samples.put(name + "/" + String.join("/", labels), (long) value);
-          }
-        });
-    assertThat(samples)
-        .containsEntry("mvpn_napt_datagrams/result/translated/tenant/acme", 8L)
-        .containsEntry("mvpn_napt_datagrams/result/translated/tenant/globex", 4L)
-        .containsEntry("mvpn_napt_datagrams/result/exhausted/tenant/globex", 1L)
-        .containsEntry("mvpn_napt_datagrams/result/dropped/tenant/", 1L)
-        .containsEntry("mvpn_napt_mappings/tenant/acme/protocol/udp", 7L)
-        .containsEntry("mvpn_napt_mappings/tenant/globex/protocol/udp", 3L);
+    RecordedMetrics metrics = new RecordedMetrics();
+    napt.collect(metrics);
+    assertThat(metrics.samples())
+        .contains(
+            "mvpn_napt_datagrams[result, translated, tenant, acme]=8",
+            "mvpn_napt_datagrams[result, translated, tenant, globex]=4",
+            "mvpn_napt_datagrams[result, exhausted, tenant, globex]=1",
+            "mvpn_napt_datagrams[result, dropped, tenant, ]=1",
+            "mvpn_napt_mappings[tenant, acme, protocol, udp]=7",
+            "mvpn_napt_mappings[tenant, globex, protocol, udp]=3");
   }
 
   @Test
