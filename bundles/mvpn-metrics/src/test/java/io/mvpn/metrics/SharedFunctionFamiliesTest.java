@@ -3,6 +3,7 @@ package io.mvpn.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mvpn.api.metrics.MetricSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -86,67 +87,33 @@ class SharedFunctionFamiliesTest {
         sink.counter("mvpn_napt_datagrams", help, 2, "result", "dropped", "tenant", "");
       };
 
+  /** A Diameter node's labels for its peer, then {@code more}. */
+  private static String[] peer(String... more) {
+    List<String> labels =
+        new ArrayList<>(
+            List.of("node", "sink.acme.local", "peer", "msm.home.local", "realm", "home.local"));
+    labels.addAll(List.of(more));
+    return labels.toArray(String[]::new);
+  }
+
   private static final MetricSource DIAMETER_NODE =
       sink -> {
         sink.gauge(
             "mvpn_diameter_peer_state",
             "1 for the state each peer is in now.",
             1,
-            "node",
-            "sink.acme.local",
-            "peer",
-            "msm.home.local",
-            "realm",
-            "home.local",
-            "state",
-            "I_OPEN");
-        sink.gauge(
-            "mvpn_diameter_peer_available",
-            "1 if the peer takes requests.",
-            1,
-            "node",
-            "sink.acme.local",
-            "peer",
-            "msm.home.local",
-            "realm",
-            "home.local");
-        String messages = "Application messages exchanged with a peer.";
-        sink.counter(
-            "mvpn_diameter_messages",
-            messages,
-            3,
-            "node",
-            "sink.acme.local",
-            "peer",
-            "msm.home.local",
-            "realm",
-            "home.local",
-            "direction",
-            "sent",
-            "kind",
-            "request",
-            "command",
-            "265",
-            "result",
-            "");
-        sink.counter(
-            "mvpn_diameter_messages",
-            messages,
-            3,
-            "node",
-            "sink.acme.local",
-            "peer",
-            "msm.home.local",
-            "realm",
-            "home.local",
-            "direction",
-            "received",
-            "kind",
-            "answer",
-            "command",
-            "265",
-            "result",
-            "2001");
+            peer("state", "I_OPEN"));
+        sink.gauge("mvpn_diameter_peer_available", "1 if the peer takes requests.", 1, peer());
+        for (String[] m :
+            List.of(
+                new String[] {"sent", "request", ""},
+                new String[] {"received", "answer", "2001"})) {
+          sink.counter(
+              "mvpn_diameter_messages",
+              "Application messages exchanged with a peer.",
+              3,
+              peer("direction", m[0], "kind", m[1], "command", "265", "result", m[2]));
+        }
         sink.counter(
             "mvpn_diameter_node_events",
             "What the node did, by event.",
