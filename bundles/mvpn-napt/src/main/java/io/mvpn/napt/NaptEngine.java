@@ -175,7 +175,7 @@ public final class NaptEngine {
       if (d.mapping == null) {
         return Outbound.HELD;
       }
-      translated(tenant);
+      translated(d.mapping);
       return Outbound.TRANSLATED;
     }
     Datagram d = fragments.admit(key, ip, now);
@@ -217,7 +217,7 @@ public final class NaptEngine {
       if (d.mapping == null) {
         return null;
       }
-      translated(d.mapping.inside.tenant());
+      translated(d.mapping);
       return d.mapping.inside.tenant();
     }
     Datagram d = fragments.admit(key, ip, now);
@@ -282,7 +282,7 @@ public final class NaptEngine {
       return null;
     }
     m.lastUsed = now;
-    translated(tenant);
+    translated(m);
     return m;
   }
 
@@ -345,7 +345,7 @@ public final class NaptEngine {
       case IcmpType.DESTINATION_UNREACHABLE, IcmpType.TIME_EXCEEDED, IcmpType.PARAMETER_PROBLEM -> {
         Mapping m = IcmpTranslation.error(ip, icmp, publicAddress, table, now);
         if (m != null) {
-          translated(m.inside.tenant());
+          translated(m);
         }
         return m;
       }
@@ -360,7 +360,7 @@ public final class NaptEngine {
     Mapping m = table.live(protocol, port, now);
     if (m != null) {
       m.lastUsed = now;
-      translated(m.inside.tenant());
+      translated(m);
     }
     return m;
   }
@@ -385,9 +385,14 @@ public final class NaptEngine {
     return at;
   }
 
-  private void translated(MvpnId tenant) {
+  private void translated(Mapping m) {
     translated++;
-    tenant(tenant)[0]++;
+    long[] counts = m.tenantCounts;
+    if (counts == null) {
+      counts = tenant(m.inside.tenant());
+      m.tenantCounts = counts;
+    }
+    counts[0]++;
   }
 
   private long[] tenant(MvpnId tenant) {

@@ -58,9 +58,17 @@ class NaptTenantCountsTest {
   }
 
   @Test
-  void aTenantThatNeverUsedTheNaptHasNoCounts() {
-    NaptManager napt = NaptManagerTest.manager(new InMemoryNaptMappingStore());
-    assertThat(napt.translatedByTenant()).isEmpty();
-    assertThat(napt.exhaustedByTenant()).doesNotContainKey(MvpnId.of("initech"));
+  void aManagerThatTookItsMappingsOverFromTheStoreCountsThemForTheirTenant() throws Exception {
+    InMemoryNaptMappingStore store = new InMemoryNaptMappingStore();
+    NaptManager first = NaptManagerTest.manager(store);
+    first.outbound(GLOBEX, udp(FIVE, 6000, SERVER, 53, "g"), 0);
+
+    NaptManager second = NaptManagerTest.manager(store);
+    assertThat(second.translatedByTenant()).isEmpty();
+    assertThat(second.inbound(udp(SERVER, 53, PUBLIC, 40000, "r"), SECOND)).contains(GLOBEX);
+    second.outbound(GLOBEX, udp(FIVE, 6000, SERVER, 53, "g"), 2 * SECOND);
+
+    assertThat(second.translatedByTenant()).isEqualTo(Map.of(GLOBEX, 2L));
+    assertThat(second.exhaustedByTenant()).doesNotContainKey(MvpnId.of("initech"));
   }
 }
