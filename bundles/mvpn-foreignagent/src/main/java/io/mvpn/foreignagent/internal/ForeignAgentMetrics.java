@@ -46,7 +46,9 @@ final class ForeignAgentMetrics {
                 agent,
                 TENANT,
                 tenant));
+    // Every tenant with a home agent here has its series from the start, at zero until it counts.
     Map<String, long[]> relayed = new TreeMap<>();
+    visiting.keySet().forEach(t -> relayed.put(t, new long[2]));
     Map<List<String>, Long> replies =
         new TreeMap<>((a, b) -> String.join(" ", a).compareTo(String.join(" ", b)));
     engine

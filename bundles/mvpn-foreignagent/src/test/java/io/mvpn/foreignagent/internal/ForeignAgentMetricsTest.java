@@ -61,59 +61,52 @@ class ForeignAgentMetricsTest {
         "fa1", homeAgent, Ipv4Address.parse(homeAddress), 1, 434, 300, 1, Long.MAX_VALUE);
   }
 
+  /** An agent's counts as the metrics read them; its datagram counts are fixed. */
+  private record Counts(
+      long relayedRequests, long relayedReplies, Map<Ipv4Address, HomeAgentFigures> byHomeAgent)
+      implements ForeignAgentService {
+    @Override
+    public Ipv4Address careOf() {
+      return Ipv4Address.parse("203.0.113.11");
+    }
+
+    @Override
+    public List<Visitor> visitors() {
+      return List.of();
+    }
+
+    @Override
+    public long deliveredToVisitors() {
+      return 40;
+    }
+
+    @Override
+    public long reverseTunnelled() {
+      return 30;
+    }
+
+    @Override
+    public long dropped() {
+      return 2;
+    }
+
+    @Override
+    public long nanoTime() {
+      return 0;
+    }
+  }
+
   private static final ForeignAgentService ENGINE =
-      new ForeignAgentService() {
-        @Override
-        public Ipv4Address careOf() {
-          return Ipv4Address.parse("203.0.113.11");
-        }
-
-        @Override
-        public List<Visitor> visitors() {
-          return List.of();
-        }
-
-        @Override
-        public long relayedRequests() {
-          return 9;
-        }
-
-        @Override
-        public long relayedReplies() {
-          return 6;
-        }
-
-        @Override
-        public long deliveredToVisitors() {
-          return 40;
-        }
-
-        @Override
-        public long reverseTunnelled() {
-          return 30;
-        }
-
-        @Override
-        public long dropped() {
-          return 2;
-        }
-
-        @Override
-        public Map<Ipv4Address, HomeAgentFigures> byHomeAgent() {
-          return Map.of(
+      new Counts(
+          9,
+          6,
+          Map.of(
               ACME_HA,
               new HomeAgentFigures(4, Map.of(0, 3L, 131, 1L), Map.of(70, 1L)),
               GLOBEX_HA,
               new HomeAgentFigures(3, Map.of(0, 2L), Map.of()),
               REMOTE_HA,
-              new HomeAgentFigures(2, Map.of(), Map.of(78, 2L)));
-        }
-
-        @Override
-        public long nanoTime() {
-          return 0;
-        }
-      };
+              new HomeAgentFigures(2, Map.of(), Map.of(78, 2L))));
 
   @Test
   void visitorsAndRegistrationsCarryTheirHomeAgentsTenantAndAddUpToTheAgentsTotals() {
@@ -151,11 +144,14 @@ class ForeignAgentMetricsTest {
   }
 
   @Test
-  void everyTenantWithAHomeAgentHereShowsItsVisitorsEvenWhenThereAreNone() {
+  void everyTenantWithAHomeAgentHereHasItsSeriesEvenBeforeItsNodesVisit() {
     Sink sink = new Sink();
+    ForeignAgentService quiet = new Counts(0, 0, Map.of());
 
-    ForeignAgentMetrics.collect(sink, "fa1", List.of(), ENGINE, Map.of(ACME_HA, "acme"));
+    ForeignAgentMetrics.collect(sink, "fa1", List.of(), quiet, Map.of(ACME_HA, "acme"));
 
     assertThat(sink.byTenant("mvpn_foreignagent_visitors")).isEqualTo(Map.of("acme", 0.0));
+    assertThat(sink.byTenant("mvpn_foreignagent_relayed_registrations", "message", "request"))
+        .isEqualTo(Map.of("acme", 0.0));
   }
 }
