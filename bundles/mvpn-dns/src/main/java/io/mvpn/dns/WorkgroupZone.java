@@ -9,9 +9,9 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.LongAdder;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CookieOption;
 import org.xbill.DNS.DClass;
@@ -73,15 +73,7 @@ public final class WorkgroupZone {
   private final SOARecord negativeSoa;
   private volatile CertificateDirectory certificates = CertificateDirectory.NONE;
 
-  private final LongAdder queries = new LongAdder();
-  private final LongAdder answers = new LongAdder();
-  private final LongAdder nodata = new LongAdder();
-  private final LongAdder nxdomain = new LongAdder();
-  private final LongAdder refused = new LongAdder();
-  private final LongAdder formerr = new LongAdder();
-  private final LongAdder notimp = new LongAdder();
-  private final LongAdder badvers = new LongAdder();
-  private final LongAdder dropped = new LongAdder();
+  private final DnsTally tally = new DnsTally();
 
   public WorkgroupZone(WorkgroupService directory) {
     this(directory, ZoneSettings.defaults());
@@ -133,27 +125,27 @@ public final class WorkgroupZone {
   public byte[] answer(byte[] query, MemberId asker, Transport transport) {
     Objects.requireNonNull(query, "query");
     Objects.requireNonNull(transport, "transport");
-    queries.increment();
+    tally.count(asker, DnsTally.Outcome.QUERY);
     if (query.length < Header.LENGTH) {
-      dropped.increment();
+      tally.count(asker, DnsTally.Outcome.DROPPED);
       return null;
     }
     Header header;
     try {
       header = new Header(Arrays.copyOf(query, Header.LENGTH));
     } catch (IOException e) {
-      dropped.increment();
+      tally.count(asker, DnsTally.Outcome.DROPPED);
       return null;
     }
     if (header.getFlag(Flags.QR)) {
-      dropped.increment();
+      tally.count(asker, DnsTally.Outcome.DROPPED);
       return null;
     }
     Message parsed;
     try {
       parsed = new Message(query);
     } catch (IOException | RuntimeException e) {
-      formerr.increment();
+      tally.count(asker, DnsTally.Outcome.FORMERR);
       Message r = responseTo(header);
       r.getHeader().setRcode(Rcode.FORMERR);
       return r.toWire(PLAIN_UDP_MAX);
@@ -167,25 +159,24 @@ public final class WorkgroupZone {
    * without the size limit. Returns null for a message that is not a query.
    */
   public Message answer(Message query, MemberId asker) {
-    queries.increment();
+    tally.count(asker, DnsTally.Outcome.QUERY);
     if (query.getHeader().getFlag(Flags.QR)) {
-      dropped.increment();
+      tally.count(asker, DnsTally.Outcome.DROPPED);
       return null;
     }
     return respond(query, asker);
   }
 
   public DnsCounters counters() {
-    return new DnsCounters(
-        queries.sum(),
-        answers.sum(),
-        nodata.sum(),
-        nxdomain.sum(),
-        refused.sum(),
-        formerr.sum(),
-        notimp.sum(),
-        badvers.sum(),
-        dropped.sum());
+    return tally.counters();
+  }
+
+  /**
+   * The counts by the asker's tenant, in id order ({@code ""}: sources that are no member); they
+   * add up to {@link #counters()}.
+   */
+  public Map<String, DnsCounters> countersByTenant() {
+    return tally.byTenant();
   }
 
   private int maxLength(Message query, Transport transport) {
@@ -214,7 +205,7 @@ public final class WorkgroupZone {
     }
     // RFC 6891 §6.1.1: one OPT at most, owned by the root
     if (opts.size() > 1 || (opts.size() == 1 && !opts.get(0).getName().equals(Name.root))) {
-      formerr.increment();
+      tally.count(asker, DnsTally.Outcome.FORMERR);
       h.setRcode(Rcode.FORMERR);
       return r;
     }
@@ -222,7 +213,7 @@ public final class WorkgroupZone {
     List<EDNSOption> cookieOptions =
         opt == null ? List.of() : opt.getOptions(EDNSOption.Code.COOKIE);
     if (cookieOptions.size() > 1) {
-      formerr.increment();
+      tally.count(asker, DnsTally.Outcome.FORMERR);
       h.setRcode(Rcode.FORMERR);
       return r;
     }
@@ -233,24 +224,24 @@ public final class WorkgroupZone {
       r.addRecord(questions.get(0), Section.QUESTION);
     }
     if (opt != null && opt.getVersion() > 0) {
-      badvers.increment();
+      tally.count(asker, DnsTally.Outcome.BADVERS);
       addOpt(r, opt, clientCookie, asker, Rcode.BADVERS);
       return r;
     }
     if (qh.getOpcode() != Opcode.QUERY) {
-      notimp.increment();
+      tally.count(asker, DnsTally.Outcome.NOTIMP);
       h.setRcode(Rcode.NOTIMP);
       addOpt(r, opt, clientCookie, asker, Rcode.NOTIMP);
       return r;
     }
     if (questions.isEmpty() && clientCookie != null) {
       // RFC 7873 §5.4: a client asking for a server cookie only
-      nodata.increment();
+      tally.count(asker, DnsTally.Outcome.NODATA);
       addOpt(r, opt, clientCookie, asker, Rcode.NOERROR);
       return r;
     }
     if (questions.size() != 1) {
-      formerr.increment();
+      tally.count(asker, DnsTally.Outcome.FORMERR);
       h.setRcode(Rcode.FORMERR);
       addOpt(r, opt, clientCookie, asker, Rcode.FORMERR);
       return r;
@@ -270,7 +261,7 @@ public final class WorkgroupZone {
         || !qname.subdomain(settings.origin())
         || qtype == Type.AXFR
         || qtype == Type.IXFR) {
-      refused.increment();
+      tally.count(asker, DnsTally.Outcome.REFUSED);
       return Rcode.REFUSED;
     }
     r.getHeader().setFlag(Flags.AA);
@@ -278,10 +269,10 @@ public final class WorkgroupZone {
     if (qname.equals(settings.origin())) {
       if (qtype == Type.SOA || qtype == Type.ANY) {
         r.addRecord(soa, Section.ANSWER);
-        answers.increment();
+        tally.count(asker, DnsTally.Outcome.ANSWER);
         return Rcode.NOERROR;
       }
-      return noData(r);
+      return noData(r, asker);
     }
 
     Optional<Member> member = lookupMember(qname);
@@ -301,15 +292,15 @@ public final class WorkgroupZone {
         }
       }
       if (answered) {
-        answers.increment();
+        tally.count(asker, DnsTally.Outcome.ANSWER);
         return Rcode.NOERROR;
       }
-      return noData(r);
+      return noData(r, asker);
     }
     if (isEmptyNonTerminal(qname, asker)) {
-      return noData(r);
+      return noData(r, asker);
     }
-    nxdomain.increment();
+    tally.count(asker, DnsTally.Outcome.NXDOMAIN);
     r.addRecord(negativeSoa, Section.AUTHORITY);
     return Rcode.NXDOMAIN;
   }
@@ -335,8 +326,8 @@ public final class WorkgroupZone {
     this.certificates = directory == null ? CertificateDirectory.NONE : directory;
   }
 
-  private int noData(Message r) {
-    nodata.increment();
+  private int noData(Message r, MemberId asker) {
+    tally.count(asker, DnsTally.Outcome.NODATA);
     r.addRecord(negativeSoa, Section.AUTHORITY);
     return Rcode.NOERROR;
   }

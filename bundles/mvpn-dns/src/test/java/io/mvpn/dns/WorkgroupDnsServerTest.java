@@ -97,7 +97,7 @@ class WorkgroupDnsServerTest {
         new MetricSink() {
           @Override
           public void counter(String name, String help, long value, String... labels) {
-            counted.put(name + (labels.length == 0 ? "" : "/" + labels[1]), value);
+            counted.put(String.join("/", name, String.join("/", labels)), value);
           }
 
           @Override
@@ -107,10 +107,10 @@ class WorkgroupDnsServerTest {
         });
 
     assertThat(counted)
-        .containsEntry("mvpn_dns_queries", 2L)
-        .containsEntry("mvpn_dns_responses/answer", 1L)
-        .containsEntry("mvpn_dns_responses/dropped", 1L)
-        .containsEntry("mvpn_dns_responses/nxdomain", 0L);
+        .containsEntry("mvpn_dns_queries/tenant/acme", 2L)
+        .containsEntry("mvpn_dns_responses/tenant/acme/outcome/answer", 1L)
+        .containsEntry("mvpn_dns_responses/tenant/acme/outcome/dropped", 1L)
+        .containsEntry("mvpn_dns_responses/tenant/acme/outcome/nxdomain", 0L);
   }
 
   @Test

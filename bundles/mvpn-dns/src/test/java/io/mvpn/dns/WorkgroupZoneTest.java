@@ -339,6 +339,40 @@ class WorkgroupZoneTest {
   }
 
   @Test
+  void theCountsByAskerTenantAddUpToTheTotals() throws IOException {
+    for (MemberId asker : Fixture.ASKERS) {
+      for (String name : ADDRESS.keySet()) {
+        ask(asker, name, Type.A);
+      }
+    }
+    zone.answer(query(CAROL_NAME, Type.A).toWire(), null, Transport.UDP); // no member: refused
+    zone.answer(new byte[3], BOB, Transport.UDP); // dropped, counted for bob's tenant
+
+    Map<String, DnsCounters> byTenant = zone.countersByTenant();
+
+    assertThat(byTenant).containsOnlyKeys("", "acme", "beta", "gamma", "delta");
+    // acme: alice and dave, each seeing three of the five names
+    assertThat(byTenant.get("acme")).isEqualTo(new DnsCounters(10, 6, 0, 4, 0, 0, 0, 0, 0));
+    assertThat(byTenant.get("beta")).isEqualTo(new DnsCounters(11, 3, 0, 7, 0, 0, 0, 0, 1));
+    assertThat(byTenant.get("delta")).isEqualTo(new DnsCounters(5, 0, 0, 5, 0, 0, 0, 0, 0));
+    assertThat(byTenant.get("")).isEqualTo(new DnsCounters(1, 0, 0, 0, 1, 0, 0, 0, 0));
+    DnsCounters total = zone.counters();
+    assertThat(byTenant.values().stream().mapToLong(DnsCounters::queries).sum())
+        .isEqualTo(total.queries())
+        .isEqualTo(32);
+    assertThat(byTenant.values().stream().mapToLong(DnsCounters::answers).sum())
+        .isEqualTo(total.answers());
+    assertThat(byTenant.values().stream().mapToLong(DnsCounters::nxdomain).sum())
+        .isEqualTo(total.nxdomain());
+    assertThat(byTenant.values().stream().mapToLong(DnsCounters::refused).sum())
+        .isEqualTo(total.refused())
+        .isEqualTo(1);
+    assertThat(byTenant.values().stream().mapToLong(DnsCounters::dropped).sum())
+        .isEqualTo(total.dropped())
+        .isEqualTo(1);
+  }
+
+  @Test
   void responsesAreNeverAnswered() throws IOException {
     Message q = query(CAROL_NAME, Type.A);
     q.getHeader().setFlag(Flags.QR);

@@ -56,9 +56,8 @@ public final class ForeignAgent implements ForeignAgentService {
   private static final long PENDING_NANOS = TimeUnit.SECONDS.toNanos(7);
 
   /**
-   * @param careOf the care-of address offered, the agent's address on both sides
-   * @param maxLifetimeSeconds the longest registration accepted
-   * @param advertisementInterval time between agent advertisements
+   * The care-of address offered (the agent's on both sides), the longest registration accepted, the
+   * time between advertisements, requests pending at most, the FA-HA and MN-FA associations.
    */
   public record Config(
       Ipv4Address careOf,
@@ -238,11 +237,14 @@ public final class ForeignAgent implements ForeignAgentService {
   }
 
   @Override
+  public Map<Ipv4Address, HomeAgentFigures> byHomeAgent() {
+    return counters.byHomeAgent();
+  }
+
+  @Override
   public long nanoTime() {
     return scheduler.nanoTime();
   }
-
-  // ---- advertisements -------------------------------------------------------------------------
 
   /** Sends an agent advertisement now and schedules the next one. */
   private void advertise() {
@@ -282,8 +284,6 @@ public final class ForeignAgent implements ForeignAgentService {
         scheduler.schedule(
             config.advertisementIntervalNanos(), TimeUnit.NANOSECONDS, this::advertise);
   }
-
-  // ---- registrations --------------------------------------------------------------------------
 
   private void fromVisitor(Vrf vrf, Interface in, UdpDatagram udp) {
     int station = in == null ? Interface.NO_STATION : in.receivingFrom();
@@ -380,7 +380,7 @@ public final class ForeignAgent implements ForeignAgentService {
           MipConstants.PORT,
           MipConstants.PORT,
           relay);
-      counters.relayedRequests.increment();
+      counters.requestRelayed(request.homeAgent());
     } finally {
       relay.release();
     }
@@ -456,6 +456,7 @@ public final class ForeignAgent implements ForeignAgentService {
             .build();
     try {
       toVisitor(homeAddress, station, port, reply);
+      counters.denied(homeAgent, code);
     } finally {
       reply.release();
     }
@@ -538,7 +539,7 @@ public final class ForeignAgent implements ForeignAgentService {
     }
     try {
       toVisitor(reply.homeAddress(), p.station(), p.sourcePort(), copy);
-      counters.relayedReplies.increment();
+      counters.replyRelayed(reply.homeAgent(), reply.code());
     } finally {
       copy.release();
     }

@@ -16,6 +16,8 @@ final class Mapping {
   final int publicPort;
   long lastUsed;
   int tcpSeen;
+  // The engine's counts for this mapping's tenant, found on its first datagram: no lookup after.
+  long[] tenantCounts;
 
   Mapping(int protocol, NaptInside inside, int publicPort, long lastUsed, int tcpSeen) {
     this.protocol = protocol;

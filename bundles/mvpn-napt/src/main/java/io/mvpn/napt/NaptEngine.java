@@ -22,8 +22,11 @@ import io.mvpn.packet.udp.UdpDatagram;
 import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * The NAPT of the backbone router (seed 002 c19, c22): every tenant realm reaches the backbone from
@@ -56,6 +59,8 @@ public final class NaptEngine {
   private long exhausted;
   private long dropped;
   private long malformed;
+  // By tenant: translated, exhausted. Read and written under the caller's lock, as the totals are.
+  private final Map<MvpnId, long[]> byTenant = new HashMap<>();
 
   /**
    * Takes over the mappings of {@code publicAddress} that {@code store} holds, with their ports.
@@ -170,7 +175,7 @@ public final class NaptEngine {
       if (d.mapping == null) {
         return Outbound.HELD;
       }
-      translated++;
+      translated(d.mapping);
       return Outbound.TRANSLATED;
     }
     Datagram d = fragments.admit(key, ip, now);
@@ -212,7 +217,7 @@ public final class NaptEngine {
       if (d.mapping == null) {
         return null;
       }
-      translated++;
+      translated(d.mapping);
       return d.mapping.inside.tenant();
     }
     Datagram d = fragments.admit(key, ip, now);
@@ -273,10 +278,11 @@ public final class NaptEngine {
     Mapping m = table.existing(protocol, key, now);
     if (m == null && (m = table.create(protocol, key, now)) == null) {
       exhausted++;
+      tenant(tenant)[1]++;
       return null;
     }
     m.lastUsed = now;
-    translated++;
+    translated(m);
     return m;
   }
 
@@ -339,7 +345,7 @@ public final class NaptEngine {
       case IcmpType.DESTINATION_UNREACHABLE, IcmpType.TIME_EXCEEDED, IcmpType.PARAMETER_PROBLEM -> {
         Mapping m = IcmpTranslation.error(ip, icmp, publicAddress, table, now);
         if (m != null) {
-          translated++;
+          translated(m);
         }
         return m;
       }
@@ -354,7 +360,7 @@ public final class NaptEngine {
     Mapping m = table.live(protocol, port, now);
     if (m != null) {
       m.lastUsed = now;
-      translated++;
+      translated(m);
     }
     return m;
   }
@@ -377,6 +383,20 @@ public final class NaptEngine {
           BAD_UDP_LENGTH, "UDP length " + length + " with " + available + " bytes of IP payload");
     }
     return at;
+  }
+
+  private void translated(Mapping m) {
+    translated++;
+    long[] counts = m.tenantCounts;
+    if (counts == null) {
+      counts = tenant(m.inside.tenant());
+      m.tenantCounts = counts;
+    }
+    counts[0]++;
+  }
+
+  private long[] tenant(MvpnId tenant) {
+    return byTenant.computeIfAbsent(tenant, t -> new long[2]);
   }
 
   private Outbound drop() {
@@ -444,6 +464,22 @@ public final class NaptEngine {
 
   public long exhausted() {
     return exhausted;
+  }
+
+  /** {@link #translated()} by the tenant of the node behind the mapping, in id order. */
+  public Map<MvpnId, Long> translatedByTenant() {
+    return byTenant(0);
+  }
+
+  /** {@link #exhausted()} by the tenant whose new flow was refused, in id order. */
+  public Map<MvpnId, Long> exhaustedByTenant() {
+    return byTenant(1);
+  }
+
+  private Map<MvpnId, Long> byTenant(int which) {
+    Map<MvpnId, Long> out = new TreeMap<>();
+    byTenant.forEach((tenant, counts) -> out.put(tenant, counts[which]));
+    return out;
   }
 
   /** Datagrams dropped, malformed ones included. */

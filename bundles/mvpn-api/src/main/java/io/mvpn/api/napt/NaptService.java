@@ -4,6 +4,7 @@ import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.MvpnId;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -102,6 +103,12 @@ public interface NaptService {
 
   /** New flows refused because no public port was free. */
   long exhausted();
+
+  /** {@link #translated()} by the tenant of the node behind the mapping; adds up to it. */
+  Map<MvpnId, Long> translatedByTenant();
+
+  /** {@link #exhausted()} by the tenant whose new flow was refused; adds up to it. */
+  Map<MvpnId, Long> exhaustedByTenant();
 
   /** Datagrams dropped: untranslatable outbound, or inbound for no live mapping. */
   long dropped();

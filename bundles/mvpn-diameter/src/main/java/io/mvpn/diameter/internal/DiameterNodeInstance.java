@@ -4,6 +4,8 @@ import io.mvpn.api.aaa.Authorization;
 import io.mvpn.api.aaa.CertifiedNode;
 import io.mvpn.api.aaa.HelloCredentials;
 import io.mvpn.api.aaa.NodeAuthority;
+import io.mvpn.api.metrics.MetricSink;
+import io.mvpn.api.metrics.MetricSource;
 import io.mvpn.diameter.DiameterNodeService;
 import io.mvpn.diameter.message.Capabilities;
 import io.mvpn.diameter.message.DiameterMessage;
@@ -20,6 +22,7 @@ import io.mvpn.diameter.peer.NodeSettings;
 import io.mvpn.diameter.peer.Peer;
 import io.mvpn.diameter.peer.PeerConfig;
 import io.mvpn.diameter.peer.PeerState;
+import io.mvpn.diameter.peer.PeerTraffic;
 import io.mvpn.diameter.peer.RequestHandler;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -28,6 +31,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -54,9 +58,10 @@ import org.slf4j.LoggerFactory;
     configurationPid = DiameterNodeInstance.PID,
     configurationPolicy = ConfigurationPolicy.REQUIRE,
     immediate = true,
-    service = {DiameterNodeService.class, NodeAuthority.class})
+    service = {DiameterNodeService.class, NodeAuthority.class, MetricSource.class})
 @Designate(ocd = DiameterNodeInstance.Config.class, factory = true)
-public final class DiameterNodeInstance implements DiameterNodeService, NodeAuthority {
+public final class DiameterNodeInstance
+    implements DiameterNodeService, NodeAuthority, MetricSource {
 
   public static final String PID = "io.mvpn.diameter";
 
@@ -136,6 +141,8 @@ public final class DiameterNodeInstance implements DiameterNodeService, NodeAuth
    */
   private final NodeAuthority sink = NodeAuthority.whicheverIsBound(() -> helloClient);
 
+  private HelloAaServer helloServer; // null: the node serves no hellos
+
   private DiameterTcp tcp;
   private DiameterNode node;
   private String originHost;
@@ -195,11 +202,10 @@ public final class DiameterNodeInstance implements DiameterNodeService, NodeAuth
     }
     helloClient = new HelloAaClient(this::send, originHost, originRealm, System.nanoTime());
     if (config.serveHellos()) {
+      helloServer = new HelloAaServer(NodeAuthority.whicheverIsBound(() -> msm));
       onLoop(
           () -> {
-            node.register(
-                Nasreq.APPLICATION_ID,
-                new HelloAaServer(NodeAuthority.whicheverIsBound(() -> msm)));
+            node.register(Nasreq.APPLICATION_ID, helloServer);
             return null;
           });
     }
@@ -322,6 +328,30 @@ public final class DiameterNodeInstance implements DiameterNodeService, NodeAuth
   @Override
   public DiameterStats stats() {
     return query(node::stats);
+  }
+
+  @Override
+  public List<PeerTraffic> traffic() {
+    return query(node::traffic);
+  }
+
+  @Override
+  public Map<HelloAaServer.Counted, Long> aaAnswers() {
+    HelloAaServer server = helloServer;
+    return server == null ? Map.of() : query(server::counts);
+  }
+
+  /**
+   * The node's figures for the metrics endpoint, read on its scheduler: its peers' state, the
+   * messages exchanged with each, its events and the AA-Requests it answered. A node its cfg
+   * disables reports nothing.
+   */
+  @Override
+  public void collect(MetricSink sink) {
+    if (tcp == null) {
+      return;
+    }
+    DiameterMetrics.collect(sink, originHost, peers(), stats(), traffic(), aaAnswers());
   }
 
   @Override

@@ -11,7 +11,11 @@ import io.mvpn.diameter.message.MalformedDiameterException;
 import io.mvpn.diameter.message.ResultCode;
 import io.mvpn.diameter.peer.RequestHandler;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The home MSM's NASREQ server for authenticated hellos (seed 002 c41): an AA-Request's credentials
@@ -27,10 +31,34 @@ import java.util.List;
  */
 public final class HelloAaServer implements RequestHandler {
 
+  /** The answers counted by what was asked ({@code hello}, {@code certificates}) and outcome. */
+  public record Counted(String request, String outcome) {}
+
+  private static final Comparator<Counted> BY_NAME =
+      Comparator.comparing(Counted::request).thenComparing(Counted::outcome);
+
   private final NodeAuthority msm;
+  // Written and read on the node's scheduler, as every handler runs there.
+  private final Map<Counted, Long> counts = new TreeMap<>(BY_NAME);
 
   public HelloAaServer(NodeAuthority msm) {
     this.msm = msm;
+  }
+
+  /**
+   * The AA-Requests answered, by what they asked and how they were answered: a hello {@code
+   * admitted} or refused ({@code rejected}, {@code unknown_node}, {@code malformed}, {@code
+   * duplicate}), certificates {@code found} or {@code none}, either {@code unable} when the MSM did
+   * not answer at once. Read on the node's scheduler.
+   */
+  public Map<Counted, Long> counts() {
+    Map<Counted, Long> copy = new TreeMap<>(BY_NAME);
+    copy.putAll(counts);
+    return copy;
+  }
+
+  private void count(String request, String outcome) {
+    counts.merge(new Counted(request, outcome), 1L, Long::sum);
   }
 
   @Override
@@ -49,8 +77,10 @@ public final class HelloAaServer implements RequestHandler {
     }
     Authorization a = got[0];
     if (a == null) {
+      count("hello", "unable");
       return new Answer(ResultCode.UNABLE_TO_COMPLY, List.of());
     }
+    count("hello", a.outcome().name().toLowerCase(Locale.ROOT));
     if (a.isAdmitted()) {
       List<FramedRoute> routes = new ArrayList<>();
       for (GrantedRoute r : a.routes()) {
@@ -78,8 +108,10 @@ public final class HelloAaServer implements RequestHandler {
     List<List<byte[]>> got = new ArrayList<>(1);
     msm.certificates(originRealm, dnsName, got::add);
     if (got.isEmpty()) {
+      count("certificates", "unable");
       return new Answer(ResultCode.UNABLE_TO_COMPLY, List.of());
     }
+    count("certificates", got.get(0).isEmpty() ? "none" : "found");
     if (got.get(0).isEmpty()) {
       List<Avp> avps = new ArrayList<>(CertificateRequests.answer(List.of()));
       avps.add(Avp.utf8(AvpCode.ERROR_MESSAGE, "no certificate").notMandatory());

@@ -112,6 +112,11 @@ public final class DiameterNode implements ConnectionListener {
     return counters.snapshot();
   }
 
+  /** Application messages by peer, direction, command and Result-Code, in first-seen order. */
+  public List<PeerTraffic> traffic() {
+    return counters.traffic();
+  }
+
   public NodeSettings settings() {
     return settings;
   }
@@ -168,6 +173,7 @@ public final class DiameterNode implements ConnectionListener {
               counters.timeouts++;
               reroute(o);
             });
+    counters.message(to, true, r);
     to.connection().send(r);
   }
 
@@ -354,6 +360,7 @@ public final class DiameterNode implements ConnectionListener {
       return;
     }
     counters.requestsReceived++;
+    counters.message(from, false, m);
     String destHost = m.utf8(AvpCode.DESTINATION_HOST);
     String destRealm = m.utf8(AvpCode.DESTINATION_REALM);
     Capabilities me = settings.identity();
@@ -442,6 +449,7 @@ public final class DiameterNode implements ConnectionListener {
       o.timer.cancel();
     }
     counters.answersReceived++;
+    counters.message(from, false, m);
     if (o.listener != null) {
       o.listener.answered(m);
     } else if (o.from.connection() != null) {
@@ -455,6 +463,7 @@ public final class DiameterNode implements ConnectionListener {
     } catch (MalformedDiameterException e) {
       counters.answersSent++;
     }
+    counters.message(to, true, answer);
     if (to.connection() != null) {
       to.connection().send(answer);
     }

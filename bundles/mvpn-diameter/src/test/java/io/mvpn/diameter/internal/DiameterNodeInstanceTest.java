@@ -3,6 +3,7 @@ package io.mvpn.diameter.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mvpn.api.testing.RecordedMetrics;
 import io.mvpn.diameter.DiameterNodeService;
 import io.mvpn.diameter.peer.PeerConfig;
 import java.lang.annotation.Annotation;
@@ -49,6 +50,14 @@ class DiameterNodeInstanceTest {
         assertThat(toMsm.state()).isEqualTo("I_OPEN");
         assertThat(toMsm.watchdog()).isEqualTo("OKAY");
         assertThat(msm.peers().get(0).state()).isEqualTo("R_OPEN");
+        RecordedMetrics metrics = new RecordedMetrics();
+        sink.collect(metrics);
+        assertThat(metrics.samples())
+            .contains(
+                "mvpn_diameter_peer_available[node, sink.acme.local, peer, msm.home.local, realm,"
+                    + " home.local]=1",
+                "mvpn_diameter_peer_state[node, sink.acme.local, peer, msm.home.local, realm,"
+                    + " home.local, state, I_OPEN]=1");
       } finally {
         sink.deactivate();
       }

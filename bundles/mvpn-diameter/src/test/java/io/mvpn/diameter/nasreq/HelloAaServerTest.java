@@ -81,4 +81,28 @@ class HelloAaServerTest {
     assertThat(HelloAaClient.authorization(answer).outcome())
         .isEqualTo(io.mvpn.api.aaa.Authorization.Outcome.DUPLICATE);
   }
+
+  @Test
+  void itCountsWhatItAnsweredByRequestAndOutcome() throws Exception {
+    HelloAaServer server = new HelloAaServer(msm);
+    server.handle(
+        CertificateRequests.request(
+            "s;4", "sink.acme.example", "acme.example", "acme.example", "bob.acme.example"));
+    server.handle(
+        CertificateRequests.request(
+            "s;5", "sink.acme.example", "acme.example", "acme.example", "eve.acme.example"));
+    server.handle(
+        HelloAaRequests.request(
+            "s;6",
+            "sink.acme.example",
+            "acme.example",
+            "acme.example",
+            HelloAaRequestsTest.credentials("mallory@acme.example", 256, 5)));
+
+    assertThat(server.counts())
+        .containsExactly(
+            java.util.Map.entry(new HelloAaServer.Counted("certificates", "found"), 1L),
+            java.util.Map.entry(new HelloAaServer.Counted("certificates", "none"), 1L),
+            java.util.Map.entry(new HelloAaServer.Counted("hello", "unknown_node"), 1L));
+  }
 }

@@ -14,6 +14,7 @@ import io.mvpn.dns.ZoneSettings;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -150,32 +151,45 @@ public final class WorkgroupDnsServer implements WorkgroupDns, MetricSource {
   }
 
   /**
-   * The zone's figures for the metrics endpoint: its counts are the zone's own (a new DNS after an
-   * update starts them again, as it starts a new cookie secret).
+   * The zone's figures for the metrics endpoint, by the asker's tenant ({@code tenant=""}: sources
+   * that are no member); summed over the tenants they are the zone's totals. Its counts are the
+   * zone's own (a new DNS after an update starts them again, as it starts a new cookie secret).
    */
   @Override
   public void collect(MetricSink sink) {
-    DnsCounters c = zone.counters();
-    sink.counter("mvpn_dns_queries", "DNS messages the workgroup DNS received.", c.queries());
     String outcomes =
         "What became of each query: answer (NOERROR with records), nodata, nxdomain, refused,"
             + " formerr, notimp, badvers, or dropped unanswered.";
-    long[] counts = {
-      c.answers(),
-      c.nodata(),
-      c.nxdomain(),
-      c.refused(),
-      c.formerr(),
-      c.notimp(),
-      c.badvers(),
-      c.dropped()
-    };
     String[] names = {
       "answer", "nodata", "nxdomain", "refused", "formerr", "notimp", "badvers", "dropped"
     };
-    for (int i = 0; i < names.length; i++) {
-      sink.counter("mvpn_dns_responses", outcomes, counts[i], "outcome", names[i]);
+    Map<String, DnsCounters> byTenant = zone.countersByTenant();
+    if (byTenant.isEmpty()) {
+      byTenant = Map.of("", zone.counters());
     }
+    byTenant.forEach(
+        (tenant, c) -> {
+          sink.counter(
+              "mvpn_dns_queries",
+              "DNS messages the workgroup DNS received, by the asker's tenant.",
+              c.queries(),
+              "tenant",
+              tenant);
+          long[] counts = {
+            c.answers(),
+            c.nodata(),
+            c.nxdomain(),
+            c.refused(),
+            c.formerr(),
+            c.notimp(),
+            c.badvers(),
+            c.dropped()
+          };
+          for (int i = 0; i < names.length; i++) {
+            sink.counter(
+                "mvpn_dns_responses", outcomes, counts[i], "tenant", tenant, "outcome", names[i]);
+          }
+        });
   }
 
   /** The one zone this server answers from (its counters, its cookies). */

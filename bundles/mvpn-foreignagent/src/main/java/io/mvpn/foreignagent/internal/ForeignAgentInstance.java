@@ -16,10 +16,12 @@ import io.mvpn.api.mobility.CounterStore;
 import io.mvpn.api.mobility.VisitorStore;
 import io.mvpn.foreignagent.ForeignAgent;
 import io.mvpn.foreignagent.ForeignAgentService;
+import io.mvpn.foreignagent.HomeAgentFigures;
 import io.mvpn.foreignagent.Visitor;
 import io.mvpn.foreignagent.link.AccessPoint;
 import io.mvpn.net.Interface;
 import io.mvpn.net.Vrf;
+import io.mvpn.net.dispatch.TunnelEndpoint;
 import io.mvpn.net.fabric.FabricService;
 import io.mvpn.packet.mip.AssociationSpec;
 import io.mvpn.packet.mip.MobilitySecurityAssociation;
@@ -29,6 +31,7 @@ import java.util.Hashtable;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.spec.SecretKeySpec;
 import org.osgi.annotation.bundle.Capability;
@@ -133,6 +136,21 @@ public final class ForeignAgentInstance implements ForeignAgentService, MetricSo
   private final SecurityEventsRelay securityEvents = new SecurityEventsRelay(() -> boundEvents);
 
   @Reference FabricService fabric;
+
+  /** The tenant of each home agent on this appliance, by its public address, for the metrics. */
+  private final Map<Ipv4Address, String> homeAgentTenants = new ConcurrentHashMap<>();
+
+  @Reference(
+      cardinality = ReferenceCardinality.MULTIPLE,
+      policy = ReferencePolicy.DYNAMIC,
+      policyOption = ReferencePolicyOption.GREEDY)
+  void bindHomeAgent(TunnelEndpoint homeAgent) {
+    homeAgentTenants.put(homeAgent.address(), homeAgent.tenant().value());
+  }
+
+  void unbindHomeAgent(TunnelEndpoint homeAgent) {
+    homeAgentTenants.remove(homeAgent.address(), homeAgent.tenant().value());
+  }
 
   /** Where the visitor list outlives this component (and, persistent, the appliance). */
   @Reference VisitorStore visitorStore;
@@ -338,48 +356,7 @@ public final class ForeignAgentInstance implements ForeignAgentService, MetricSo
    */
   @Override
   public void collect(MetricSink sink) {
-    sink.gauge(
-        "mvpn_foreignagent_visitors",
-        "Mobile nodes on the foreign agent's visitor list now.",
-        visitorStore.visitors(name).size(),
-        "agent",
-        name);
-    String relayed = "Registration messages relayed between mobile nodes and home agents.";
-    sink.counter(
-        "mvpn_foreignagent_relayed_registrations",
-        relayed,
-        engine.relayedRequests(),
-        "agent",
-        name,
-        "message",
-        "request");
-    sink.counter(
-        "mvpn_foreignagent_relayed_registrations",
-        relayed,
-        engine.relayedReplies(),
-        "agent",
-        name,
-        "message",
-        "reply");
-    sink.counter(
-        "mvpn_foreignagent_delivered_packets",
-        "Datagrams from the home agents' tunnels delivered to visitors on the access link.",
-        engine.deliveredToVisitors(),
-        "agent",
-        name);
-    sink.counter(
-        "mvpn_foreignagent_reverse_tunnelled_packets",
-        "Visitors' datagrams reverse-tunnelled to their home agents.",
-        engine.reverseTunnelled(),
-        "agent",
-        name);
-    sink.counter(
-        "mvpn_foreignagent_dropped",
-        "Registration messages and datagrams the foreign agent dropped (malformed, unknown,"
-            + " refused).",
-        engine.dropped(),
-        "agent",
-        name);
+    ForeignAgentMetrics.collect(sink, name, visitorStore.visitors(name), engine, homeAgentTenants);
   }
 
   @Override
@@ -415,6 +392,11 @@ public final class ForeignAgentInstance implements ForeignAgentService, MetricSo
   @Override
   public long dropped() {
     return engine.dropped();
+  }
+
+  @Override
+  public Map<Ipv4Address, HomeAgentFigures> byHomeAgent() {
+    return engine.byHomeAgent();
   }
 
   @Override

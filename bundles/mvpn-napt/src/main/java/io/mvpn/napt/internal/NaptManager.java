@@ -196,6 +196,16 @@ public final class NaptManager implements NaptService, MetricSource {
   }
 
   @Override
+  public synchronized Map<MvpnId, Long> translatedByTenant() {
+    return engine.translatedByTenant();
+  }
+
+  @Override
+  public synchronized Map<MvpnId, Long> exhaustedByTenant() {
+    return engine.exhaustedByTenant();
+  }
+
+  @Override
   public synchronized long dropped() {
     return engine.dropped();
   }
@@ -226,11 +236,30 @@ public final class NaptManager implements NaptService, MetricSource {
                 key.get(0),
                 "protocol",
                 key.get(1)));
-    String datagrams = "Datagrams the NAPT handled, by outcome (exhausted: no public port free).";
-    sink.counter("mvpn_napt_datagrams", datagrams, engine.translated(), "result", "translated");
-    sink.counter("mvpn_napt_datagrams", datagrams, engine.exhausted(), "result", "exhausted");
-    sink.counter("mvpn_napt_datagrams", datagrams, engine.dropped(), "result", "dropped");
-    sink.counter("mvpn_napt_datagrams", datagrams, engine.malformed(), "result", "malformed");
+    String datagrams =
+        "Datagrams the NAPT handled, by outcome (exhausted: no public port free) and by the tenant"
+            + " of the node behind the mapping (empty for drops, which no mapping names).";
+    datagrams(sink, datagrams, "translated", engine.translatedByTenant());
+    datagrams(sink, datagrams, "exhausted", engine.exhaustedByTenant());
+    String none = "";
+    sink.counter(
+        "mvpn_napt_datagrams", datagrams, engine.dropped(), "result", "dropped", "tenant", none);
+    sink.counter(
+        "mvpn_napt_datagrams",
+        datagrams,
+        engine.malformed(),
+        "result",
+        "malformed",
+        "tenant",
+        none);
+  }
+
+  private static void datagrams(
+      MetricSink sink, String help, String result, Map<MvpnId, Long> byTenant) {
+    byTenant.forEach(
+        (tenant, n) ->
+            sink.counter(
+                "mvpn_napt_datagrams", help, n, "result", result, "tenant", tenant.value()));
   }
 
   /** Notes the callers' time; a reader's estimate never moves it back. */

@@ -314,12 +314,17 @@ public final class SamInstance implements TenantSam, MetricSource {
     return onLoop(() -> responder.manager().flush());
   }
 
+  /**
+   * The manager's figures, every sample labelled with its tenant: pairs held, pairs keyed from a
+   * ticket held (cached) or after a KDC exchange (cold), KINK refusals by reason, and its counters.
+   */
   @Override
   public void collect(MetricSink sink) {
     Map<String, Long> stats = stats();
     sink.gauge("mvpn_sam_pairs", "SA pairs held", stats.get("pairs"), "tenant", tenant);
     for (Map.Entry<String, Long> e : stats.entrySet()) {
-      if (e.getKey().startsWith("refused.")) {
+      String key = e.getKey();
+      if (key.startsWith("refused.")) {
         sink.counter(
             "mvpn_sam_refused",
             "KINK messages refused",
@@ -327,10 +332,24 @@ public final class SamInstance implements TenantSam, MetricSource {
             "tenant",
             tenant,
             "reason",
-            e.getKey().substring("refused.".length()));
-      } else if (!e.getKey().equals("pairs")) {
+            key.substring("refused.".length()));
+      } else if (key.equals(SamStats.HELD_TICKET) || key.equals(SamStats.KDC_TICKET)) {
         sink.counter(
-            "mvpn_sam_" + e.getKey(), "SA manager " + e.getKey(), e.getValue(), "tenant", tenant);
+            "mvpn_sam_pairs_granted",
+            "SA pairs keyed for nodes: from a ticket the manager held (cached) or after a KDC"
+                + " exchange (cold).",
+            e.getValue(),
+            "tenant",
+            tenant,
+            "ticket",
+            key.equals(SamStats.HELD_TICKET) ? "cached" : "cold");
+      } else if (!key.equals("pairs")) {
+        sink.counter(
+            "mvpn_sam_" + key,
+            SamStats.HELP.getOrDefault(key, "SA manager " + key),
+            e.getValue(),
+            "tenant",
+            tenant);
       }
     }
   }

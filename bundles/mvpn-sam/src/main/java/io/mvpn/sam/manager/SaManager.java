@@ -66,6 +66,7 @@ public final class SaManager {
   public static final class Counters {
     long granted;
     long keyed;
+    long keyedFromHeldTicket;
     long kdcExchanges;
     long kdcFailures;
     long ticketsReused;
@@ -83,6 +84,11 @@ public final class SaManager {
     /** Pairs made from a new session key. */
     public long keyed() {
       return keyed;
+    }
+
+    /** Of {@link #keyed()}, those whose ticket was held already (the rest waited for the KDC). */
+    public long keyedFromHeldTicket() {
+      return keyedFromHeldTicket;
     }
 
     /** Requests to the KDC, failed ones included. */
@@ -240,7 +246,7 @@ public final class SaManager {
     }
     String service = settings.servicePrincipal().apply(peer);
     SgtTicket ticket = ticketFrom(service, askKdc(service));
-    return keyNew(requester, peer, ticket);
+    return keyNew(requester, peer, ticket, false);
   }
 
   /**
@@ -299,12 +305,13 @@ public final class SaManager {
     }
     boolean first = true;
     for (Waiter w : waiting) {
-      if (!first) {
+      boolean reused = !first;
+      if (reused) {
         counters.ticketsReused++;
       }
       first = false;
       try {
-        w.done().granted(keyNew(w.requester(), w.peer(), ticket));
+        w.done().granted(keyNew(w.requester(), w.peer(), ticket, reused));
       } catch (SaUnavailableException e) {
         w.done().unavailable(e);
       }
@@ -328,7 +335,7 @@ public final class SaManager {
     if (ticket != null
         && ticket.getEncKdcRepPart().getEndTime().getTime() - TICKET_MARGIN_MILLIS > now) {
       counters.ticketsReused++;
-      return keyNew(requester, peer, ticket);
+      return keyNew(requester, peer, ticket, true);
     }
     if (now < kdcHoldOffUntil) {
       counters.kdcHeldOff++;
@@ -339,7 +346,7 @@ public final class SaManager {
     return null;
   }
 
-  private Grant keyNew(String requester, String peer, SgtTicket ticket)
+  private Grant keyNew(String requester, String peer, SgtTicket ticket, boolean heldTicket)
       throws SaUnavailableException {
     SecurityAssociationPair made =
         derive(requester, peer, ticket.getSessionKey(), clock.unixMillis());
@@ -352,6 +359,9 @@ public final class SaManager {
     }
     pairs.put(key(requester, peer), made);
     counters.keyed++;
+    if (heldTicket) {
+      counters.keyedFromHeldTicket++;
+    }
     counters.granted++;
     evictBeyondCapacity();
     return new Grant(made, ticket);

@@ -295,6 +295,9 @@ class SamInstanceTest {
         .contains(
             "mvpn_sam_pairs[tenant, acme]=1",
             "mvpn_sam_pairs_keyed[tenant, acme]=1",
+            "mvpn_sam_pairs_granted[tenant, acme, ticket, cold]=1",
+            "mvpn_sam_pairs_granted[tenant, acme, ticket, cached]=0",
+            "mvpn_sam_kdc_busy[tenant, acme]=0",
             "mvpn_sam_refused[tenant, acme, reason, replay]=0")
         .allMatch(sample -> sample.matches("mvpn_sam_[a-z0-9_]+\\[.*"));
     assertThat(second.flush()).isEqualTo(1);

@@ -91,6 +91,8 @@ class SaManagerTest {
     long peers = pairs.stream().map(p -> p[1]).distinct().count();
     assertThat(sam.counters().kdcExchanges()).isEqualTo(peers);
     assertThat(sam.counters().ticketsReused()).isEqualTo(1_000 - peers);
+    // Cached (a ticket held) or cold (the KDC asked first): together every pair keyed.
+    assertThat(sam.counters().keyedFromHeldTicket()).isEqualTo(1_000 - peers);
     time.advance(1, TimeUnit.HOURS);
 
     for (int i = 0; i < pairs.size(); i++) {
@@ -104,6 +106,7 @@ class SaManagerTest {
     }
     assertThat(sam.counters().kdcExchanges()).isEqualTo(peers);
     assertThat(sam.counters().keyed()).isEqualTo(2_000);
+    assertThat(sam.counters().keyedFromHeldTicket()).isEqualTo(2_000 - peers);
   }
 
   @Test

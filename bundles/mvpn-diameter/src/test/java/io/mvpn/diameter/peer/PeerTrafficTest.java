@@ -1,0 +1,73 @@
+package io.mvpn.diameter.peer;
+
+import static io.mvpn.diameter.peer.RequestRoutingTest.aaRequest;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mvpn.diameter.message.AvpCode;
+import io.mvpn.diameter.message.CommandCode;
+import io.mvpn.diameter.message.DiameterMessage;
+import io.mvpn.diameter.message.ResultCode;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Each node counts the application messages it exchanges, by peer, command and Result-Code. */
+class PeerTrafficTest {
+
+  private final TestNodes lab = new TestNodes();
+
+  @Test
+  void requestsAndAnswersAreCountedByPeerDirectionCommandAndResultOnBothSides() {
+    DiameterNode[] nodes =
+        lab.connected(
+            "msm.home.local",
+            "home.local",
+            request ->
+                new RequestHandler.Answer(
+                    request.utf8(AvpCode.SESSION_ID).endsWith(";2")
+                        ? ResultCode.AUTHENTICATION_REJECTED
+                        : ResultCode.SUCCESS,
+                    List.of()));
+    DiameterNode a = nodes[0];
+    DiameterNode msm = nodes[1];
+    List<DiameterMessage> answers = new ArrayList<>();
+
+    a.send(aaRequest("home.local", "a.test.local;1;1"), answers::add);
+    a.send(aaRequest("home.local", "a.test.local;1;2"), answers::add);
+    a.send(aaRequest("home.local", "a.test.local;1;3"), answers::add);
+    lab.runFor(1);
+
+    assertThat(answers).hasSize(3);
+    int aa = CommandCode.AA;
+    assertThat(a.traffic())
+        .containsExactlyInAnyOrder(
+            new PeerTraffic("msm.home.local", "home.local", true, true, aa, -1, 3),
+            new PeerTraffic(
+                "msm.home.local", "home.local", false, false, aa, ResultCode.SUCCESS, 2),
+            new PeerTraffic(
+                "msm.home.local",
+                "home.local",
+                false,
+                false,
+                aa,
+                ResultCode.AUTHENTICATION_REJECTED,
+                1));
+    assertThat(msm.traffic())
+        .containsExactlyInAnyOrder(
+            new PeerTraffic("a.test.local", "test.local", false, true, aa, -1, 3),
+            new PeerTraffic("a.test.local", "test.local", true, false, aa, ResultCode.SUCCESS, 2),
+            new PeerTraffic(
+                "a.test.local",
+                "test.local",
+                true,
+                false,
+                aa,
+                ResultCode.AUTHENTICATION_REJECTED,
+                1));
+    // The totals the node already kept agree with the breakdown.
+    assertThat(a.traffic().stream().filter(t -> t.sent()).mapToLong(PeerTraffic::count).sum())
+        .isEqualTo(a.stats().requestsSent());
+    assertThat(msm.traffic().stream().filter(t -> t.sent()).mapToLong(PeerTraffic::count).sum())
+        .isEqualTo(msm.stats().answersSent());
+  }
+}
