@@ -207,8 +207,8 @@ public final class IkeSaInitTask implements IkeTask {
       return new Choice(null, NotifyPayload.of(NotifyPayload.NO_PROPOSAL_CHOSEN));
     }
     Transform keGroup = Transform.of(Transform.DH, ke.dhGroup());
-    if (!offered.proposal(chosen.number()).transforms().contains(keGroup)
-        || !policy.transforms().contains(keGroup)) {
+    if (!ProposalPolicy.holds(offered.proposal(chosen.number()).transforms(), keGroup)
+        || !ProposalPolicy.holds(policy.transforms(), keGroup)) {
       int preferred = ProposalPolicy.single(chosen, Transform.DH).id();
       return new Choice(
           null,
