@@ -44,12 +44,32 @@ public final class AuthOctets {
 
   /** Authentication Data for method 2, shared key (§2.15). */
   public static byte[] sharedKeyAuth(Prf prf, byte[] sharedSecret, byte[] signedOctets) {
-    return prf.prf(prf.prf(sharedSecret, KEY_PAD), signedOctets);
+    return sharedKeyAuthWithPad(prf, sharedKeyPad(prf, sharedSecret), signedOctets);
+  }
+
+  /**
+   * prf(Shared Secret, "Key Pad for IKEv2"): the key of method 2's MAC, the same for every SA of
+   * one secret and PRF, so an authenticator may derive it once and keep it instead of the secret.
+   */
+  public static byte[] sharedKeyPad(Prf prf, byte[] sharedSecret) {
+    return prf.prf(sharedSecret, KEY_PAD);
+  }
+
+  /** Authentication Data for method 2 from the secret's {@link #sharedKeyPad}. */
+  public static byte[] sharedKeyAuthWithPad(Prf prf, byte[] keyPad, byte[] signedOctets) {
+    return prf.prf(keyPad, signedOctets);
   }
 
   /** Whether a peer's method-2 Authentication Data is right, compared in constant time. */
   public static boolean sharedKeyAuthMatches(
       Prf prf, byte[] sharedSecret, byte[] signedOctets, byte[] received) {
-    return MessageDigest.isEqual(sharedKeyAuth(prf, sharedSecret, signedOctets), received);
+    return sharedKeyAuthMatchesWithPad(
+        prf, sharedKeyPad(prf, sharedSecret), signedOctets, received);
+  }
+
+  /** As {@link #sharedKeyAuthMatches} from the secret's {@link #sharedKeyPad}. */
+  public static boolean sharedKeyAuthMatchesWithPad(
+      Prf prf, byte[] keyPad, byte[] signedOctets, byte[] received) {
+    return MessageDigest.isEqual(sharedKeyAuthWithPad(prf, keyPad, signedOctets), received);
   }
 }

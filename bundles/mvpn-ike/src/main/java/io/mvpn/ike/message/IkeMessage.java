@@ -283,6 +283,12 @@ public final class IkeMessage {
    */
   public List<IkePayload> openSk(SkCipher cipher)
       throws IkeFormatException, GeneralSecurityException {
+    return List.copyOf(openInner(cipher));
+  }
+
+  /** {@link #openSk}'s payloads as parsed, in a list of the parser's. */
+  private List<IkePayload> openInner(SkCipher cipher)
+      throws IkeFormatException, GeneralSecurityException {
     EncryptedPayload sk = encryptedPayload();
     if (sk == null) {
       throw new IllegalStateException("no SK payload in " + this);
@@ -290,7 +296,7 @@ public final class IkeMessage {
     byte[] plain = cipher.open(skAad(), sk.body().toByteArray());
     ByteBuf buf = Unpooled.wrappedBuffer(plain);
     try {
-      return List.copyOf(Payloads.parseChain(buf, 0, plain.length, sk.innerNextPayload(), true));
+      return Payloads.parseChain(buf, 0, plain.length, sk.innerNextPayload(), true);
     } catch (IkeFormatException e) {
       throw e.withHeader(header);
     }
@@ -298,9 +304,13 @@ public final class IkeMessage {
 
   /** This message with the SK payload replaced by its decrypted inner payloads. */
   public IkeMessage opened(SkCipher cipher) throws IkeFormatException, GeneralSecurityException {
-    List<IkePayload> all = new ArrayList<>(payloads.subList(0, payloads.size() - 1));
-    all.addAll(openSk(cipher));
-    return new IkeMessage(header, all);
+    List<IkePayload> inner = openInner(cipher);
+    List<IkePayload> all = new ArrayList<>(payloads.size() - 1 + inner.size());
+    all.addAll(payloads.subList(0, payloads.size() - 1));
+    all.addAll(inner);
+    // Copied once and not checked again: every payload was parsed, so each body fits its 16-bit
+    // length, and the parser let no SK or SKF payload in among them.
+    return new IkeMessage(header, List.copyOf(all), null);
   }
 
   /** The last payload if it is an SK payload, else null. */
@@ -325,7 +335,8 @@ public final class IkeMessage {
 
   /** The first payload of this class, or null. */
   public <T extends IkePayload> T first(Class<T> type) {
-    for (IkePayload p : payloads) {
+    for (int i = 0; i < payloads.size(); i++) {
+      IkePayload p = payloads.get(i);
       if (type.isInstance(p)) {
         return type.cast(p);
       }
@@ -336,7 +347,8 @@ public final class IkeMessage {
   /** All payloads of this class, in order. */
   public <T extends IkePayload> List<T> all(Class<T> type) {
     List<T> out = new ArrayList<>(2);
-    for (IkePayload p : payloads) {
+    for (int i = 0; i < payloads.size(); i++) {
+      IkePayload p = payloads.get(i);
       if (type.isInstance(p)) {
         out.add(type.cast(p));
       }
@@ -346,8 +358,8 @@ public final class IkeMessage {
 
   /** The first Notify of this type, or null. */
   public NotifyPayload notification(int notifyType) {
-    for (IkePayload p : payloads) {
-      if (p instanceof NotifyPayload n && n.notifyType() == notifyType) {
+    for (int i = 0; i < payloads.size(); i++) {
+      if (payloads.get(i) instanceof NotifyPayload n && n.notifyType() == notifyType) {
         return n;
       }
     }

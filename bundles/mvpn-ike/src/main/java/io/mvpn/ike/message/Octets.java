@@ -67,6 +67,11 @@ public final class Octets {
     out.writeBytes(bytes);
   }
 
+  /** Whether these are the bytes of {@code other}, compared without copying either. */
+  public boolean contentEquals(byte[] other) {
+    return Arrays.equals(bytes, other);
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof Octets other && Arrays.equals(bytes, other.bytes);

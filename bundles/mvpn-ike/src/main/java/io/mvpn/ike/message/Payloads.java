@@ -141,8 +141,8 @@ final class Payloads {
 
   static int encodedLength(List<IkePayload> payloads) {
     int total = 0;
-    for (IkePayload p : payloads) {
-      total += p.encodedLength();
+    for (int i = 0; i < payloads.size(); i++) {
+      total += payloads.get(i).encodedLength();
     }
     return total;
   }

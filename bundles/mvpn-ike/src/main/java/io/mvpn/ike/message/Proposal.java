@@ -57,8 +57,8 @@ public record Proposal(int number, int protocolId, Octets spi, List<Transform> t
 
   public int encodedLength() {
     int total = FIXED_LENGTH + spi.length();
-    for (Transform t : transforms) {
-      total += t.encodedLength();
+    for (int i = 0; i < transforms.size(); i++) {
+      total += transforms.get(i).encodedLength();
     }
     return total;
   }

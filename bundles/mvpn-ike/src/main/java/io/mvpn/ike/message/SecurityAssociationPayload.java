@@ -54,8 +54,8 @@ public record SecurityAssociationPayload(List<Proposal> proposals) implements Ik
   @Override
   public int bodyLength() {
     int total = 0;
-    for (Proposal p : proposals) {
-      total += p.encodedLength();
+    for (int i = 0; i < proposals.size(); i++) {
+      total += proposals.get(i).encodedLength();
     }
     return total;
   }

@@ -57,8 +57,8 @@ public record TrafficSelectorPayload(boolean initiator, List<TrafficSelector> se
   @Override
   public int bodyLength() {
     int total = FIXED_LENGTH;
-    for (TrafficSelector ts : selectors) {
-      total += ts.encodedLength();
+    for (int i = 0; i < selectors.size(); i++) {
+      total += selectors.get(i).encodedLength();
     }
     return total;
   }

@@ -323,12 +323,18 @@ public final class IkeSa {
     nonceR = nr.clone();
   }
 
+  // The four getters below hand out the SA's own arrays, not copies: they stay in this package,
+  // whose readers only read them (AUTH octets, KEYMAT, nonce comparisons), and an IKE_AUTH
+  // copied them six times for nothing.
+
+  /** Ni as the initiator sent it; read only. */
   byte[] nonceI() {
-    return nonceI.clone();
+    return nonceI;
   }
 
+  /** Nr as the responder sent it; read only. */
   byte[] nonceR() {
-    return nonceR.clone();
+    return nonceR;
   }
 
   /** The IKE_SA_INIT request (RealMessage1) or response (RealMessage2) as sent (§2.15). */
@@ -344,12 +350,14 @@ public final class IkeSa {
     peerInit = message;
   }
 
+  /** RealMessage1; read only. */
   byte[] realMessage1() {
-    return realMessage1.clone();
+    return realMessage1;
   }
 
+  /** RealMessage2; read only. */
   byte[] realMessage2() {
-    return realMessage2.clone();
+    return realMessage2;
   }
 
   private Ipv4Address virtualAddress;

@@ -207,8 +207,8 @@ public final class IkeSaInitTask implements IkeTask {
       return new Choice(null, NotifyPayload.of(NotifyPayload.NO_PROPOSAL_CHOSEN));
     }
     Transform keGroup = Transform.of(Transform.DH, ke.dhGroup());
-    if (!offered.proposal(chosen.number()).transforms().contains(keGroup)
-        || !policy.transforms().contains(keGroup)) {
+    if (!ProposalPolicy.holds(offered.proposal(chosen.number()).transforms(), keGroup)
+        || !ProposalPolicy.holds(policy.transforms(), keGroup)) {
       int preferred = ProposalPolicy.single(chosen, Transform.DH).id();
       return new Choice(
           null,
@@ -297,18 +297,21 @@ public final class IkeSaInitTask implements IkeTask {
     byte[] i = IkeSa.spiBytes(spiI);
     byte[] r = IkeSa.spiBytes(spiR);
     NotifyPayload dst = peer.notification(NotifyPayload.NAT_DETECTION_DESTINATION_IP);
-    List<NotifyPayload> sources = new ArrayList<>();
-    for (NotifyPayload n : peer.all(NotifyPayload.class)) {
-      if (n.notifyType() == NotifyPayload.NAT_DETECTION_SOURCE_IP) {
-        sources.add(n); // one per address of a multihomed peer (§2.23)
-      }
-    }
-    if (dst == null || sources.isEmpty()) {
+    if (dst == null || peer.notification(NotifyPayload.NAT_DETECTION_SOURCE_IP) == null) {
       return null;
     }
     byte[] localHash = NatDetection.hash(i, r, local.address().toBytes(), local.port());
     byte[] remoteHash = NatDetection.hash(i, r, remote.address().toBytes(), remote.port());
-    boolean remoteNat = sources.stream().noneMatch(n -> n.data().equals(Octets.of(remoteHash)));
-    return new NatState(!dst.data().equals(Octets.of(localHash)), remoteNat);
+    boolean remoteNat = true;
+    for (IkePayload p : peer.payloads()) {
+      // One source hash per address of a multihomed peer (§2.23): any of them may match.
+      if (p instanceof NotifyPayload n
+          && n.notifyType() == NotifyPayload.NAT_DETECTION_SOURCE_IP
+          && n.data().contentEquals(remoteHash)) {
+        remoteNat = false;
+        break;
+      }
+    }
+    return new NatState(!dst.data().contentEquals(localHash), remoteNat);
   }
 }

@@ -139,13 +139,15 @@ public record ProposalPolicy(int protocolId, List<Transform> transforms) {
     int[] types = types();
     // A type offered that we do not configure makes the proposal unacceptable: we could not
     // honour it. INTEG is judged with the cipher below.
-    for (Transform t : offered) {
+    for (int i = 0; i < offered.size(); i++) {
+      Transform t = offered.get(i);
       if (!contains(types, t.type()) && !(isInteg(t) && t.id() == Transform.INTEG_NONE)) {
         return Optional.empty();
       }
     }
-    for (Transform encryption : transforms) {
-      if (encryption.type() == Transform.ENCR && offered.contains(encryption)) {
+    for (int i = 0; i < transforms.size(); i++) {
+      Transform encryption = transforms.get(i);
+      if (encryption.type() == Transform.ENCR && holds(offered, encryption)) {
         Optional<Proposal> chosen = chooseWith(p, encryption, types);
         if (chosen.isPresent()) {
           return chosen;
@@ -166,7 +168,8 @@ public record ProposalPolicy(int protocolId, List<Transform> transforms) {
         continue;
       }
       if (type == Transform.INTEG && aead) {
-        for (Transform t : offered) {
+        for (int i = 0; i < offered.size(); i++) {
+          Transform t = offered.get(i);
           if (isInteg(t) && t.id() != Transform.INTEG_NONE) {
             return Optional.empty();
           }
@@ -188,8 +191,9 @@ public record ProposalPolicy(int protocolId, List<Transform> transforms) {
 
   /** Our most preferred transform of {@code type} that {@code offered} holds, or null. */
   private Transform firstOffered(int type, List<Transform> offered) {
-    for (Transform t : transforms) {
-      if (t.type() == type && offered.contains(t)) {
+    for (int i = 0; i < transforms.size(); i++) {
+      Transform t = transforms.get(i);
+      if (t.type() == type && holds(offered, t)) {
         return t;
       }
     }
@@ -216,7 +220,7 @@ public record ProposalPolicy(int protocolId, List<Transform> transforms) {
         expected += got.size();
         continue;
       }
-      if (got.size() != 1 || !transforms.contains(got.get(0))) {
+      if (got.size() != 1 || !holds(transforms, got.get(0))) {
         return false;
       }
       expected++;
@@ -231,7 +235,8 @@ public record ProposalPolicy(int protocolId, List<Transform> transforms) {
   private int[] types() {
     int[] types = new int[transforms.size()];
     int n = 0;
-    for (Transform t : transforms) {
+    for (int i = 0; i < transforms.size(); i++) {
+      Transform t = transforms.get(i);
       if (!contains(types, n, t.type())) {
         types[n++] = t.type();
       }
@@ -239,6 +244,21 @@ public record ProposalPolicy(int protocolId, List<Transform> transforms) {
     types = Arrays.copyOf(types, n);
     Arrays.sort(types);
     return types;
+  }
+
+  /**
+   * Whether {@code list} holds a transform equal to {@code t}: {@code List.contains}, with the type
+   * and ID compared before the attribute lists. A responder asks this of every transform of its
+   * policy against every offered one, twice a setup; most differ in the first two ints.
+   */
+  static boolean holds(List<Transform> list, Transform t) {
+    for (int i = 0; i < list.size(); i++) {
+      Transform x = list.get(i);
+      if (x.type() == t.type() && x.id() == t.id() && x.attributes().equals(t.attributes())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean contains(int[] types, int type) {

@@ -11,13 +11,22 @@ import java.util.List;
 /** Shared-key authentication, method 2 (RFC 7296 §2.15): both ends MAC with one secret. */
 public final class PskAuthenticator implements Authenticator {
 
-  private final byte[] secret;
+  /**
+   * prf(secret, "Key Pad for IKEv2") per PRF, by {@link Prf#ordinal()}: the MAC key of every AUTH
+   * this authenticator makes or checks, derived here once rather than twice per IKE_AUTH. The
+   * secret itself is not kept.
+   */
+  private final byte[][] keyPads;
 
   public PskAuthenticator(byte[] secret) {
     if (secret.length == 0) {
       throw new IllegalArgumentException("empty pre-shared key");
     }
-    this.secret = secret.clone();
+    Prf[] prfs = Prf.values();
+    keyPads = new byte[prfs.length][];
+    for (Prf prf : prfs) {
+      keyPads[prf.ordinal()] = AuthOctets.sharedKeyPad(prf, secret);
+    }
   }
 
   @Override
@@ -25,7 +34,7 @@ public final class PskAuthenticator implements Authenticator {
     return List.of(
         new AuthenticationPayload(
             AuthenticationPayload.SHARED_KEY_MIC,
-            Octets.of(AuthOctets.sharedKeyAuth(prf, secret, signedOctets))));
+            Octets.of(AuthOctets.sharedKeyAuthWithPad(prf, keyPads[prf.ordinal()], signedOctets))));
   }
 
   @Override
@@ -33,6 +42,7 @@ public final class PskAuthenticator implements Authenticator {
     AuthenticationPayload auth = peerMessage.first(AuthenticationPayload.class);
     return auth != null
         && auth.method() == AuthenticationPayload.SHARED_KEY_MIC
-        && AuthOctets.sharedKeyAuthMatches(prf, secret, signedOctets, auth.data().toByteArray());
+        && AuthOctets.sharedKeyAuthMatchesWithPad(
+            prf, keyPads[prf.ordinal()], signedOctets, auth.data().toByteArray());
   }
 }
