@@ -16,7 +16,9 @@
 # The appliance's CA issues the node's PKCS#12 and the CA certificate it checks the gateway with.
 # Knobs as for the others, and MVPN_MN_HOME (the installation tree, default
 # mobile-node/target/mvpn-mn of this checkout), MVPN_MN_JAVA_OPTS (passed to the node's JVM),
-# MVPN_MN_JFR=/path/x.jfr (records the node's JVM with Flight Recorder while it is measured).
+# MVPN_MN_JFR=/path/x.jfr (records the node's JVM with Flight Recorder while it is measured, into x-<peer>.jfr),
+# MVPN_MN_LABEL (the RESULT lines' peer, default mvpn-mn), MVPN_MN_BEFORE=<tree> (another tree,
+# measured first against the same appliance as peer mvpn-mn-before).
 WARMUP=${WARMUP:-5}   # untimed seconds first: both JVMs' JIT compiles the path there
 PB_DIR=$(cd "$(dirname "$0")" && pwd); . "$PB_DIR/common.sh"; . "$PB_DIR/mvpn.sh"
 pb_bound "$@"
@@ -113,28 +115,43 @@ caCertificate: $W/pki/ca.pem
 ikeProposal: $IKE
 espProposal: $ESP
 EOC
-mn_cmd() { timeout 30 ip netns exec "$NS_MN" env JAVA_HOME="$JAVA_HOME" "$MVPN_MN_HOME/bin/mvpn-mn" "$@" --config "$W/mn.yaml" 2>&1; }
-pb_bg "$W/mvpn-mn.log" ip netns exec "$NS_MN" env JAVA_HOME="$JAVA_HOME" MVPN_MN_JAVA_OPTS="${MVPN_MN_JAVA_OPTS:-}" \
-  "$MVPN_MN_HOME/bin/mvpn-mn" up --config "$W/mn.yaml"
-MN_JAVA=$PB_LASTPID
-pb_wait_for 60 "mn_cmd status | grep -q '^state: registered'" || {
-  pb_log "mvpn-mn did not register: $(mn_cmd status | tr '\n' '|')"
-  pb_log "mvpn-mn log: $(tail -15 "$W/mvpn-mn.log")"
-  pb_log "mvpn:ike sas: $(mv_shell 'mvpn:ike sas' | tr -s ' ' | tr '\n' '|')"
-  pb_log "mvpn:sa counters: $(mv_shell 'mvpn:sa counters' | tr -s ' ' | tr '\n' '|')"
-  pb_log "karaf.log: $(grep -iE 'ike|gw1|home agent|WARN|ERROR' "$KARAF_HOME/data/log/karaf.log" | tail -15)"
-  pb_die "no tunnel"
-}
-pb_log "mvpn-mn: $(mn_cmd status | grep -E '^(state|tunnel|care-of-address):' | tr '\n' ' ')"
-ip netns exec "$NS_MN" ping -c 3 -i 0.2 -W 2 -I "$HOME_ADDR" "$SRV" >/dev/null || pb_die "no ping through the tunnel"
+# node_run <label> <tree>: the node from installation tree <tree> up, registered and measured as
+# peer <label>, then down (it deregisters and deletes its IKE SA) with the iperf3 server
+node_run() {
+  local label=$1 tree=$2 mn_java
+  mn_cmd() { timeout 30 ip netns exec "$NS_MN" env JAVA_HOME="$JAVA_HOME" "$tree/bin/mvpn-mn" "$@" --config "$W/mn.yaml" 2>&1; }
+  pb_bg "$W/$label.log" ip netns exec "$NS_MN" env JAVA_HOME="$JAVA_HOME" MVPN_MN_JAVA_OPTS="${MVPN_MN_JAVA_OPTS:-}" \
+    "$tree/bin/mvpn-mn" up --config "$W/mn.yaml"
+  mn_java=$PB_LASTPID
+  pb_wait_for 60 "mn_cmd status | grep -q '^state: registered'" || {
+    pb_log "$label did not register: $(mn_cmd status | tr '\n' '|')"
+    pb_log "$label log: $(tail -15 "$W/$label.log")"
+    pb_log "mvpn:ike sas: $(mv_shell 'mvpn:ike sas' | tr -s ' ' | tr '\n' '|')"
+    pb_log "mvpn:sa counters: $(mv_shell 'mvpn:sa counters' | tr -s ' ' | tr '\n' '|')"
+    pb_log "karaf.log: $(grep -iE 'ike|gw1|home agent|WARN|ERROR' "$KARAF_HOME/data/log/karaf.log" | tail -15)"
+    return 1
+  }
+  pb_log "$label: $(mn_cmd status | grep -E '^(state|tunnel|care-of-address):' | tr '\n' ' ')$(grep -o 'sockets on .*' "$W/$label.log" | head -1)"
+  ip netns exec "$NS_MN" ping -c 3 -i 0.2 -W 2 -I "$HOME_ADDR" "$SRV" >/dev/null || { pb_log "$label: no ping through the tunnel"; return 1; }
 
-MON=("gw_karaf:$MV_JAVA" "mn_java:$MN_JAVA")
-mv_jfr_start
-[ -z "${MVPN_MN_JFR:-}" ] || jcmd "$MN_JAVA" JFR.start name=bench settings=profile >/dev/null
-pb_measure mvpn-mn "$SRV" "$HOME_ADDR" \
-  "mtu=${TUN_MTU:-1400} esp=$ESP/udp-encap client=mvpn-mn-vpn $(mv_note) mn_java=$("$(readlink -f /proc/$MN_JAVA/exe)" -version 2>&1 | sed -n 's/.*version "\([^"]*\)".*/\1/p' | head -1)"
-[ -z "${MVPN_MN_JFR:-}" ] || { jcmd "$MN_JAVA" JFR.dump name=bench filename="$MVPN_MN_JFR" >/dev/null && pb_log "node's flight recording: $MVPN_MN_JFR"; }
-mv_jfr_stop
-pb_log "mvpn-mn status: $(mn_cmd status | tr '\n' '|')"
-pb_log "mvpn:interfaces: $(mv_shell 'mvpn:interfaces' | tr -s ' ' | tr '\n' '|')"
-pb_log "mvpn:sa counters: $(mv_shell 'mvpn:sa counters' | tr -s ' ' | tr '\n' ' ')"
+  MON=("gw_karaf:$MV_JAVA" "mn_java:$mn_java")
+  mv_jfr_start
+  [ -z "${MVPN_MN_JFR:-}" ] || jcmd "$mn_java" JFR.start name=bench settings=profile >/dev/null
+  pb_measure "$label" "$SRV" "$HOME_ADDR" \
+    "mtu=${TUN_MTU:-1400} esp=$ESP/udp-encap client=mvpn-mn-vpn $(mv_note) mn_java=$("$(readlink -f /proc/$mn_java/exe)" -version 2>&1 | sed -n 's/.*version "\([^"]*\)".*/\1/p' | head -1)"
+  [ -z "${MVPN_MN_JFR:-}" ] || { jcmd "$mn_java" JFR.dump name=bench filename="${MVPN_MN_JFR%.jfr}-$label.jfr" >/dev/null && pb_log "node's flight recording: ${MVPN_MN_JFR%.jfr}-$label.jfr"; }
+  mv_jfr_stop
+  pb_log "$label status: $(mn_cmd status | tr '\n' '|')"
+  pb_log "mvpn:interfaces: $(mv_shell 'mvpn:interfaces' | tr -s ' ' | tr '\n' '|')"
+  pb_log "mvpn:sa counters: $(mv_shell 'mvpn:sa counters' | tr -s ' ' | tr '\n' ' ')"
+  pb_kill_pids "$mn_java" "$IPERF_SRV"; IPERF_SRV=""
+}
+
+rc=0
+# MVPN_MN_BEFORE=<tree>: another installation tree measured first against the same appliance, as
+# peer mvpn-mn-before (a change to the node compared in one run)
+if [ -n "${MVPN_MN_BEFORE:-}" ]; then
+  node_run mvpn-mn-before "$MVPN_MN_BEFORE" || rc=1
+fi
+node_run "${MVPN_MN_LABEL:-mvpn-mn}" "$MVPN_MN_HOME" || rc=1
+exit $rc
