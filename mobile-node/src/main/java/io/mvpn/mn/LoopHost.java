@@ -3,6 +3,7 @@ package io.mvpn.mn;
 import io.mvpn.net.Vrf;
 import io.mvpn.net.time.EventLoopScheduler;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.util.List;
@@ -22,9 +23,20 @@ abstract class LoopHost implements NodeHost {
 
   private static final Logger LOG = LoggerFactory.getLogger(LoopHost.class);
 
-  final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-  final EventLoopScheduler scheduler = new EventLoopScheduler(group.next());
+  final EventLoopGroup group;
+  final EventLoopScheduler scheduler;
   private int eventsLogged;
+
+  /** On the JDK's NIO. */
+  LoopHost() {
+    this(NioIoHandler.newFactory());
+  }
+
+  /** On the I/O handler {@code io} makes; the host sockets then need its channel classes. */
+  LoopHost(IoHandlerFactory io) {
+    group = new MultiThreadIoEventLoopGroup(1, io);
+    scheduler = new EventLoopScheduler(group.next());
+  }
 
   @Override
   public final NodeStatus status() throws Exception {

@@ -56,6 +56,7 @@ final class VpnNodeHost extends LoopHost {
   private int networks;
 
   VpnNodeHost(MnConfig config) {
+    super(NativeSockets.ioHandler());
     this.config = config;
     this.vpn = config.vpn();
     this.gatewayRoute = new GatewayRoute(vpn.gateway(), config.accessInterface());
@@ -107,11 +108,12 @@ final class VpnNodeHost extends LoopHost {
           return null;
         });
     LOG.info(
-        "home address {} on {}, tunnel to the security gateway {} from {}",
+        "home address {} on {}, tunnel to the security gateway {} from {}, sockets on {}",
         config.homeAddress(),
         config.tunDevice(),
         vpn.gateway(),
-        config.accessInterface());
+        config.accessInterface(),
+        NativeSockets.describe());
   }
 
   /** The ESP tunnel brought a datagram for the home address: into the kernel through the TUN. */
@@ -152,7 +154,8 @@ final class VpnNodeHost extends LoopHost {
               group,
               InetAddress.getByAddress(careOf.toBytes()),
               Map.of(
-                  Endpoint.IKE_PORT, Endpoint.IKE_PORT, Endpoint.NAT_T_PORT, Endpoint.NAT_T_PORT));
+                  Endpoint.IKE_PORT, Endpoint.IKE_PORT, Endpoint.NAT_T_PORT, Endpoint.NAT_T_PORT),
+              NativeSockets.datagramChannel());
     } catch (java.net.UnknownHostException e) {
       throw new IllegalStateException("four bytes are an address", e);
     }

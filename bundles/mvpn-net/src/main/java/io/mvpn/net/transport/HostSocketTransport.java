@@ -15,6 +15,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import java.net.Inet4Address;
@@ -32,6 +33,12 @@ import java.util.concurrent.TimeUnit;
  * interface's address and the mapped VRF port; a datagram the VRF routes out of this interface
  * leaves through the host socket of its source port, to its destination address and port. Route the
  * programs' addresses (127.0.0.0/8, say) to this interface.
+ *
+ * <p>Sends from the sockets' own event loop (the VRF and the sockets on one loop, as a program of
+ * its own runs them) are written at once and flushed together once the loop's current task is done:
+ * a burst of datagrams, the segments of one TCP super-packet from a TUN device say, leaves in one
+ * flush, which a native transport's channel class (given to the constructor) turns into one {@code
+ * sendmmsg}. From any other thread each datagram is written and flushed on its own.
  */
 public final class HostSocketTransport implements Transport {
 
@@ -41,7 +48,9 @@ public final class HostSocketTransport implements Transport {
   /** VRF port to host port, in the order given. */
   private final Map<Integer, Integer> ports;
 
+  private final Class<? extends DatagramChannel> channelClass;
   private final Map<Integer, Channel> byVrfPort = new LinkedHashMap<>();
+  private final Map<Channel, Flusher> flushers = new LinkedHashMap<>();
   private final Map<Integer, ChannelFuture> bound = new LinkedHashMap<>();
   private Interface owner;
   private volatile long unmapped;
@@ -51,7 +60,21 @@ public final class HostSocketTransport implements Transport {
    */
   public HostSocketTransport(
       EventLoopGroup group, InetAddress bindAddress, Map<Integer, Integer> ports) {
+    this(group, bindAddress, ports, NioDatagramChannel.class);
+  }
+
+  /**
+   * @param ports VRF port to host port (0 picks a free one); each becomes one host UDP socket
+   * @param channelClass the sockets' channel class, one {@code group}'s I/O handler serves (the
+   *     JDK's NIO, or a native transport's)
+   */
+  public HostSocketTransport(
+      EventLoopGroup group,
+      InetAddress bindAddress,
+      Map<Integer, Integer> ports,
+      Class<? extends DatagramChannel> channelClass) {
     this.group = Objects.requireNonNull(group, "group");
+    this.channelClass = Objects.requireNonNull(channelClass, "channelClass");
     if (!(bindAddress instanceof Inet4Address)) {
       throw new IllegalArgumentException("host sockets bind an IPv4 address, not " + bindAddress);
     }
@@ -79,7 +102,7 @@ public final class HostSocketTransport implements Transport {
           ChannelFuture f =
               new Bootstrap()
                   .group(group)
-                  .channel(NioDatagramChannel.class)
+                  .channel(channelClass)
                   .handler(new Receiver(vrfPort))
                   .bind(new InetSocketAddress(bindAddress, hostPort))
                   .addListener(
@@ -87,6 +110,7 @@ public final class HostSocketTransport implements Transport {
                           "host socket " + bindAddress.getHostAddress() + ":" + hostPort));
           bound.put(vrfPort, f);
           byVrfPort.put(vrfPort, f.channel());
+          flushers.put(f.channel(), new Flusher(f.channel()));
         });
   }
 
@@ -117,13 +141,43 @@ public final class HostSocketTransport implements Transport {
           new InetSocketAddress(
               InetAddress.getByAddress(Ipv4Address.of(ip.destination()).toBytes()),
               udp.destinationPort());
-      channel.writeAndFlush(new DatagramPacket(udp.payload().retain(), to), channel.voidPromise());
+      DatagramPacket packet = new DatagramPacket(udp.payload().retain(), to);
+      if (channel.eventLoop().inEventLoop()) {
+        channel.write(packet, channel.voidPromise());
+        flushers.get(channel).soon();
+      } else {
+        channel.writeAndFlush(packet, channel.voidPromise());
+      }
     } catch (MalformedPacketException e) {
       owner.counters().onMalformed(e.reason());
     } catch (java.net.UnknownHostException e) {
       throw new IllegalStateException("four bytes are always an address", e);
     } finally {
       datagram.release();
+    }
+  }
+
+  /** One flush of a socket after the task that wrote to it; its loop's state only. */
+  private static final class Flusher implements Runnable {
+    private final Channel channel;
+    private boolean pending;
+
+    Flusher(Channel channel) {
+      this.channel = channel;
+    }
+
+    /** On the channel's loop: flush once the current task is done. */
+    void soon() {
+      if (!pending) {
+        pending = true;
+        channel.eventLoop().execute(this);
+      }
+    }
+
+    @Override
+    public void run() {
+      pending = false;
+      channel.flush();
     }
   }
 
@@ -154,6 +208,7 @@ public final class HostSocketTransport implements Transport {
     }
     byVrfPort.clear();
     bound.clear();
+    flushers.clear();
   }
 
   /** Turns what a host program sent into the IPv4/UDP datagram it stands for. */

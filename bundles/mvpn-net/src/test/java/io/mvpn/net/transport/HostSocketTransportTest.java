@@ -8,11 +8,13 @@ import io.mvpn.net.Interface;
 import io.mvpn.net.Route;
 import io.mvpn.net.Vrf;
 import io.mvpn.net.time.EventLoopScheduler;
+import io.mvpn.packet.udp.UdpDatagram;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -93,5 +95,47 @@ class HostSocketTransportTest {
     assertThat(intf.counters().received()).isEqualTo(1);
     assertThat(intf.counters().sent()).isEqualTo(1);
     assertThat(host.describe()).isEqualTo("host:127.0.0.1:53=" + server.getPort());
+  }
+
+  /**
+   * A burst the VRF sends in one task of the sockets' loop (written at once, flushed together after
+   * the task) arrives whole and in order; a datagram written from another thread is flushed at
+   * once.
+   */
+  @Test
+  void aBurstSentOnTheLoopIsFlushedAfterTheTaskWholeAndInOrder() throws Exception {
+    HostSocketBurst.Received got = HostSocketBurst.send(group, NioDatagramChannel.class, 64);
+    assertThat(got.texts()).containsExactlyElementsOf(HostSocketBurst.expected(64));
+    assertThat(got.fromPorts()).containsOnly(got.socketPort());
+
+    HostSocketTransport host =
+        new HostSocketTransport(group, InetAddress.getLoopbackAddress(), Map.of(4500, 0));
+    EventLoopScheduler scheduler = new EventLoopScheduler(group.next());
+    Vrf vrf = new Vrf("other", scheduler, ByteBufAllocator.DEFAULT);
+    CompletableFuture<Void> ready = new CompletableFuture<>();
+    scheduler.execute(
+        () -> {
+          vrf.addInterface("host0", Ipv4Address.parse("10.1.0.53"), 32, host);
+          ready.complete(null);
+        });
+    ready.get(5, TimeUnit.SECONDS);
+    host.awaitBound(5, TimeUnit.SECONDS);
+    try (DatagramSocket program = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      program.setSoTimeout(5000);
+      host.send(
+          UdpDatagram.build(
+              ByteBufAllocator.DEFAULT,
+              Ipv4Address.parse("10.1.0.53").toInt(),
+              Ipv4Address.parse("127.0.0.1").toInt(),
+              4500,
+              program.getLocalPort(),
+              Unpooled.copiedBuffer("from another thread", StandardCharsets.US_ASCII),
+              64),
+          -1);
+      DatagramPacket got2 = new DatagramPacket(new byte[100], 100);
+      program.receive(got2);
+      assertThat(new String(got2.getData(), 0, got2.getLength(), StandardCharsets.US_ASCII))
+          .isEqualTo("from another thread");
+    }
   }
 }
