@@ -100,7 +100,7 @@ final class VpnNodeHost extends LoopHost {
                   ike,
                   this::toHost);
           probe = new SysfsLinkProbe(config.accessInterface());
-          moves = new MoveDetector(probe, scheduler, this::moved);
+          moves = MoveDetector.onKernel(probe, scheduler, this::moved);
           moves.start();
           attach();
           logEvents(() -> node.events().stream().map(VpnMobileNode.Event::what).toList());
