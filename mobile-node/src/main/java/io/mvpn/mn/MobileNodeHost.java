@@ -166,7 +166,7 @@ final class MobileNodeHost extends LoopHost {
             auto.start();
           }
           attachToAgent();
-          moves = new MoveDetector(probe, scheduler, new AgentMoves());
+          moves = MoveDetector.onKernel(probe, scheduler, new AgentMoves());
           moves.start();
           logEvents(this::eventNames);
           return null;

@@ -2,17 +2,23 @@ package io.mvpn.mn;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.time.Scheduler;
+import java.io.IOException;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Notices that the laptop moved by looking at its access interface every {@link #POLL_MILLIS} on
- * the node's scheduler: the link went down (nothing to do but wait: the old network is gone, the
- * next one is not there yet), came up again or flapped between two looks (a new network, or the
- * same one whose agent or home agent must hear from the node again: the kernel dropped the routes
- * through the interface with the link), or gained an address (a new co-located care-of address).
- * Each of the last three is one move; the host re-registers on it.
+ * Notices that the laptop moved by looking at its access interface on the node's scheduler as soon
+ * as the kernel says a link or an address changed ({@link Wakeups}: on Linux an rtnetlink
+ * subscription), and every {@link #FALLBACK_POLL_MILLIS} besides; without notifications it looks
+ * every {@link #POLL_MILLIS}. What a look can find: the link went down (nothing to do but wait: the
+ * old network is gone, the next one is not there yet), came up again or flapped between two looks
+ * (a new network, or the same one whose agent or home agent must hear from the node again: the
+ * kernel dropped the routes through the interface with the link), or gained an address (a new
+ * co-located care-of address). Each of the last three is one move; the host re-registers on it.
  */
 final class MoveDetector {
 
@@ -25,32 +31,107 @@ final class MoveDetector {
     void moved(String why);
   }
 
+  /**
+   * Where the kernel's word that something changed comes from. {@code wake} may be called from any
+   * thread, any number of times; closing what {@link #listen} returned stops the calls.
+   */
+  interface Wakeups {
+    /** Polling only: no notifications. */
+    Wakeups NONE = wake -> null;
+
+    /** Starts calling {@code wake} on changes; null if this source has none to give. */
+    AutoCloseable listen(Runnable wake) throws IOException;
+  }
+
+  /** How often to look when nothing tells the detector that the link changed. */
   static final long POLL_MILLIS = 100;
+
+  /** How often to look besides the notifications: one that never came costs at most this. */
+  static final long FALLBACK_POLL_MILLIS = 1_000;
+
+  private static final Logger LOG = LoggerFactory.getLogger(MoveDetector.class);
 
   private final AccessLink.Probe probe;
   private final Scheduler scheduler;
   private final Moves moves;
+  private final Wakeups wakeups;
+  private final AtomicBoolean wakePending = new AtomicBoolean();
+  private AutoCloseable listening;
+  private long pollMillis = POLL_MILLIS;
+  private boolean stopped;
   private AccessLink last;
   private Scheduler.Timer timer;
   private long linkDowns;
   private long detected;
+  private long wakes;
 
+  /** Polls only, every {@link #POLL_MILLIS}. */
   MoveDetector(AccessLink.Probe probe, Scheduler scheduler, Moves moves) {
+    this(probe, scheduler, moves, Wakeups.NONE);
+  }
+
+  MoveDetector(AccessLink.Probe probe, Scheduler scheduler, Moves moves, Wakeups wakeups) {
     this.probe = probe;
     this.scheduler = scheduler;
     this.moves = moves;
+    this.wakeups = wakeups;
   }
 
-  /** Takes the link as it is now as the starting point and starts looking. */
+  /** Looks when the kernel's link and address notifications say so, and polls slowly besides. */
+  static MoveDetector onKernel(AccessLink.Probe probe, Scheduler scheduler, Moves moves) {
+    return new MoveDetector(probe, scheduler, moves, RtnetlinkListener::open);
+  }
+
+  /**
+   * Takes the link as it is now as the starting point and starts looking: on notifications and
+   * every {@link #FALLBACK_POLL_MILLIS}, or, if they cannot be had, every {@link #POLL_MILLIS}.
+   */
   void start() {
     last = probe.read();
-    timer = scheduler.schedule(POLL_MILLIS, TimeUnit.MILLISECONDS, this::look);
+    try {
+      listening = wakeups.listen(this::wake);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("no link notifications ({}): looking every {} ms", e.getMessage(), POLL_MILLIS);
+    }
+    pollMillis = listening == null ? POLL_MILLIS : FALLBACK_POLL_MILLIS;
+    timer = scheduler.schedule(pollMillis, TimeUnit.MILLISECONDS, this::look);
   }
 
+  /** Stops looking and listening; on the scheduler's thread. */
   void stop() {
+    stopped = true;
     if (timer != null) {
       timer.cancel();
     }
+    if (listening != null) {
+      try {
+        listening.close();
+      } catch (Exception e) {
+        LOG.debug("closing the link notifications: {}", e.toString());
+      }
+    }
+  }
+
+  /**
+   * Something about the links changed: look at once, on the scheduler's thread. Safe from any
+   * thread; wakes that come before the look runs are one look.
+   */
+  void wake() {
+    if (wakePending.compareAndSet(false, true)) {
+      scheduler.execute(
+          () -> {
+            wakePending.set(false); // a change after this point wakes again
+            if (!stopped) {
+              wakes++;
+              look();
+            }
+          });
+    }
+  }
+
+  /** Looks the notifications caused. */
+  long wakes() {
+    return wakes;
   }
 
   /** Times the link was seen going down. */
@@ -67,7 +148,10 @@ final class MoveDetector {
     AccessLink now = probe.read();
     AccessLink before = last;
     last = now;
-    timer = scheduler.schedule(POLL_MILLIS, TimeUnit.MILLISECONDS, this::look);
+    if (timer != null) {
+      timer.cancel(); // a wake came first: the next poll counts from now
+    }
+    timer = scheduler.schedule(pollMillis, TimeUnit.MILLISECONDS, this::look);
     if (before.up() && !now.up()) {
       linkDowns++;
       moves.linkDown();

@@ -1,8 +1,16 @@
 package io.mvpn.mn;
 
+import static io.mvpn.mn.LinuxSockets.SOCK_RAW;
+import static io.mvpn.mn.LinuxSockets.SOL_SOCKET;
+import static io.mvpn.mn.LinuxSockets.closeQuietly;
+import static io.mvpn.mn.LinuxSockets.nothingYet;
+import static io.mvpn.mn.LinuxSockets.receiveTimeout;
+import static io.mvpn.mn.LinuxSockets.recv;
+import static io.mvpn.mn.LinuxSockets.sendto;
+import static io.mvpn.mn.LinuxSockets.setsockopt;
+import static io.mvpn.mn.LinuxSockets.socket;
+
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Native;
-import com.sun.jna.Platform;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -19,34 +27,11 @@ final class RawIcmpSocket implements AutoCloseable {
   static final int RECEIVE_TIMEOUT_MILLIS = 250;
 
   private static final int AF_INET = 2;
-  private static final int SOCK_RAW = 3;
   private static final int IPPROTO_ICMP = 1;
-  private static final int SOL_SOCKET = 1;
   private static final int SO_BROADCAST = 6;
-  private static final int SO_RCVTIMEO = 20;
   private static final int SO_BINDTODEVICE = 25;
   private static final int IPPROTO_IP = 0;
   private static final int IP_HDRINCL = 3;
-  private static final int EAGAIN = 11;
-  private static final int EINTR = 4;
-
-  static {
-    Native.register(RawIcmpSocket.class, Platform.C_LIBRARY_NAME);
-  }
-
-  private static native int socket(int domain, int type, int protocol) throws LastErrorException;
-
-  private static native int setsockopt(int fd, int level, int name, byte[] value, int length)
-      throws LastErrorException;
-
-  private static native long recv(int fd, byte[] buffer, long length, int flags)
-      throws LastErrorException;
-
-  private static native long sendto(
-      int fd, byte[] buffer, long length, int flags, byte[] address, int addressLength)
-      throws LastErrorException;
-
-  private static native int close(int fd) throws LastErrorException;
 
   private final String device;
   private final int fd;
@@ -71,14 +56,9 @@ final class RawIcmpSocket implements AutoCloseable {
       setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, name, name.length);
       setsockopt(fd, SOL_SOCKET, SO_BROADCAST, intValue(1), 4);
       setsockopt(fd, IPPROTO_IP, IP_HDRINCL, intValue(1), 4);
-      byte[] timeout = new byte[16]; // struct timeval: seconds, then microseconds (64-bit each)
-      long micros = RECEIVE_TIMEOUT_MILLIS * 1000L;
-      for (int i = 0; i < 8; i++) {
-        timeout[8 + i] = (byte) (micros >>> (8 * i));
-      }
-      setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, timeout, timeout.length);
+      receiveTimeout(fd, RECEIVE_TIMEOUT_MILLIS);
     } catch (LastErrorException e) {
-      close(fd);
+      closeQuietly(fd);
       throw new IOException(
           "raw ICMP socket on " + device + ": errno " + e.getErrorCode() + " (no such device?)");
     }
@@ -97,7 +77,7 @@ final class RawIcmpSocket implements AutoCloseable {
     try {
       return (int) recv(fd, buffer, buffer.length, 0);
     } catch (LastErrorException e) {
-      if (e.getErrorCode() == EAGAIN || e.getErrorCode() == EINTR) {
+      if (nothingYet(e)) {
         return 0;
       }
       throw new IOException("receiving on " + device + ": errno " + e.getErrorCode());
@@ -120,11 +100,7 @@ final class RawIcmpSocket implements AutoCloseable {
   public synchronized void close() {
     if (!closed) {
       closed = true;
-      try {
-        close(fd);
-      } catch (LastErrorException e) {
-        // nothing left to do with it
-      }
+      closeQuietly(fd);
     }
   }
 

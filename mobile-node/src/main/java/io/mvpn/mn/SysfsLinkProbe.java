@@ -12,12 +12,11 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Reads an interface's state by polling: its operational state from {@code
- * /sys/class/net/DEV/operstate} (and {@code carrier_changes}, which counts a down and up that fell
- * between two looks) and its IPv4 addresses through the JDK's {@link NetworkInterface}. Polling
- * rather than an rtnetlink subscription: one small file read and one ioctl-backed lookup a tenth of
- * a second cost nothing on a laptop, need no netlink message parsing through JNA, and a tenth of a
- * second is well inside the advertisement interval a move is measured against.
+ * Reads an interface's state: its operational state from {@code /sys/class/net/DEV/operstate} (and
+ * {@code carrier_changes}, which counts a down and up that fell between two looks) and its IPv4
+ * addresses through the JDK's {@link NetworkInterface}. One small file read and one ioctl-backed
+ * lookup: cheap enough to run on every rtnetlink notification ({@link RtnetlinkListener}), which
+ * then need not be parsed beyond their headers.
  */
 final class SysfsLinkProbe implements AccessLink.Probe {
 

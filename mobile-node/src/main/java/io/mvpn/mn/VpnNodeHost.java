@@ -54,6 +54,7 @@ final class VpnNodeHost extends LoopHost {
   private SysfsLinkProbe probe;
   private Vrf access; // the current care-of address's
   private int networks;
+  private Ipv4Address binding; // the care-of address whose sockets are binding, until they are
 
   VpnNodeHost(MnConfig config) {
     super(NativeSockets.ioHandler());
@@ -101,7 +102,7 @@ final class VpnNodeHost extends LoopHost {
                   ike,
                   this::toHost);
           probe = new SysfsLinkProbe(config.accessInterface());
-          moves = new MoveDetector(probe, scheduler, this::moved);
+          moves = MoveDetector.onKernel(probe, scheduler, this::moved);
           moves.start();
           attach();
           logEvents(() -> node.events().stream().map(VpnMobileNode.Event::what).toList());
@@ -124,12 +125,17 @@ final class VpnNodeHost extends LoopHost {
   /**
    * Takes the access interface's address as care-of address: the first time the tunnel is set up
    * from it, after that the configured handover runs. The same address again (a flap) registers
-   * anew through the tunnel as it is.
+   * anew through the tunnel as it is. A move to the address whose sockets are still binding is that
+   * move again (the kernel's notifications of one change come in bursts): it registers from there
+   * once bound.
    */
   private void attach() {
     Ipv4Address careOf = careOfNow();
     if (careOf == null) {
       LOG.info("{} has no IPv4 address yet", config.accessInterface());
+      return;
+    }
+    if (careOf.equals(binding)) {
       return;
     }
     VpnMobileNode.Network active = node.active();
@@ -165,10 +171,12 @@ final class VpnNodeHost extends LoopHost {
     node.addNetwork(name, access, iface, ike::receiveNatT);
     ike.through(access, careOf);
     // The sockets bind on this loop after this task: move once they are bound.
+    binding = careOf;
     whenBound(
         sockets,
         100,
         () -> {
+          binding = null;
           if (active == null) {
             node.start(name);
           } else {

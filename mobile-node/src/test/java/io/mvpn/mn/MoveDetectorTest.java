@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.net.time.VirtualTimeScheduler;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -19,25 +20,23 @@ class MoveDetectorTest {
   private final VirtualTimeScheduler scheduler = new VirtualTimeScheduler();
   private final List<String> seen = new ArrayList<>();
   private AccessLink link = new AccessLink(true, Set.of(), 1);
+  private final MoveDetector.Moves record =
+      new MoveDetector.Moves() {
+        @Override
+        public void linkDown() {
+          seen.add("down");
+        }
+
+        @Override
+        public void moved(String why) {
+          seen.add(why);
+        }
+      };
   private MoveDetector detector;
 
   @BeforeEach
   void start() {
-    detector =
-        new MoveDetector(
-            () -> link,
-            scheduler,
-            new MoveDetector.Moves() {
-              @Override
-              public void linkDown() {
-                seen.add("down");
-              }
-
-              @Override
-              public void moved(String why) {
-                seen.add(why);
-              }
-            });
+    detector = new MoveDetector(() -> link, scheduler, record);
     detector.start();
   }
 
@@ -119,6 +118,80 @@ class MoveDetectorTest {
     lookFor(1_000);
 
     assertThat(seen).isEmpty();
+  }
+
+  @Test
+  void aWakeLooksAtOnceAndABurstOfWakesIsOneLookAndOneMove() {
+    detector.stop();
+    List<Runnable> wakes = new ArrayList<>();
+    MoveDetector woken = notifiedDetector(wakes, new ArrayList<>());
+    Runnable wake = wakes.get(0);
+
+    link = new AccessLink(false, Set.of(), 2); // down and up again: the kernel says so twice
+    wake.run();
+    link = new AccessLink(true, Set.of(), 3);
+    wake.run();
+    wake.run();
+    scheduler.runPending(); // no time passes
+
+    assertThat(seen).containsExactly("link flapped");
+    assertThat(woken.wakes()).isEqualTo(1);
+    assertThat(woken.moves()).isEqualTo(1);
+
+    link = new AccessLink(true, Set.of(FIRST), 3);
+    wake.run();
+    scheduler.runPending();
+    assertThat(seen).containsExactly("link flapped", "new address " + FIRST);
+  }
+
+  @Test
+  void withNotificationsThePollIsOnlyAFallbackAndStoppingClosesThem() {
+    detector.stop();
+    List<Runnable> wakes = new ArrayList<>();
+    List<String> closed = new ArrayList<>();
+    MoveDetector woken = notifiedDetector(wakes, closed);
+
+    link = new AccessLink(true, Set.of(SECOND), 1); // a change the kernel did not tell about
+    lookFor(MoveDetector.POLL_MILLIS);
+    assertThat(seen).isEmpty();
+    lookFor(MoveDetector.FALLBACK_POLL_MILLIS - MoveDetector.POLL_MILLIS);
+    assertThat(seen).containsExactly("new address " + SECOND);
+
+    woken.stop();
+    link = new AccessLink(false, Set.of(), 2);
+    wakes.get(0).run();
+    lookFor(10_000);
+    assertThat(seen).containsExactly("new address " + SECOND);
+    assertThat(closed).containsExactly("closed");
+  }
+
+  @Test
+  void withoutNotificationsItPollsAsOftenAsBefore() {
+    detector.stop();
+    MoveDetector polling =
+        started(
+            wake -> {
+              throw new IOException("errno 97");
+            });
+
+    link = new AccessLink(true, Set.of(FIRST), 1);
+    lookFor(MoveDetector.POLL_MILLIS);
+
+    assertThat(seen).containsExactly("new address " + FIRST);
+  }
+
+  private MoveDetector notifiedDetector(List<Runnable> wakes, List<String> closed) {
+    return started(
+        wake -> {
+          wakes.add(wake);
+          return () -> closed.add("closed");
+        });
+  }
+
+  private MoveDetector started(MoveDetector.Wakeups wakeups) {
+    MoveDetector started = new MoveDetector(() -> link, scheduler, record, wakeups);
+    started.start();
+    return started;
   }
 
   private void lookFor(long millis) {
