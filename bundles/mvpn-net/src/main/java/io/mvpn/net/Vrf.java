@@ -297,6 +297,10 @@ public final class Vrf {
   /**
    * As {@link #sendUdp}, for a payload written {@link UdpDatagram#HEADROOM} bytes into its buffer:
    * the headers go in front of it and that buffer is sent, not a copy. Takes the payload over.
+   *
+   * @throws IllegalArgumentException when the payload has no room in front for the headers or the
+   *     datagram would exceed 65535 bytes; the payload is released and counted as {@link
+   *     DropReason#MALFORMED}
    */
   public boolean sendUdpInPlace(
       Ipv4Address source,
@@ -313,7 +317,15 @@ public final class Vrf {
     }
     // A fresh identification each: were they fragmented, pieces of two must never mix.
     Ipv4Builder header = Ipv4Builder.create().ttl(DEFAULT_TTL).identification(nextIdentification());
-    return send(UdpDatagram.encapsulate(header, src, dst, sourcePort, destinationPort, payload));
+    ByteBuf datagram;
+    try {
+      datagram = UdpDatagram.encapsulate(header, src, dst, sourcePort, destinationPort, payload);
+    } catch (IllegalArgumentException e) {
+      counters.onDrop(DropReason.MALFORMED);
+      payload.release();
+      throw e;
+    }
+    return send(datagram);
   }
 
   /** Sends an ICMP echo request; replies reach the listener registered for the identifier. */

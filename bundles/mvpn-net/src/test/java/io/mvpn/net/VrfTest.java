@@ -1,6 +1,7 @@
 package io.mvpn.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.Prefix;
@@ -12,6 +13,7 @@ import io.mvpn.packet.icmp.IcmpType;
 import io.mvpn.packet.ipv4.IpProtocol;
 import io.mvpn.packet.ipv4.Ipv4Builder;
 import io.mvpn.packet.ipv4.Ipv4Packet;
+import io.mvpn.packet.udp.UdpDatagram;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -59,6 +61,23 @@ class VrfTest {
     time.runUntilIdle();
     assertThat(router.counters().dropped(DropReason.TTL_EXPIRED)).isEqualTo(1);
     assertThat(icmpSeen).containsExactly("11/0 from 10.1.0.1");
+  }
+
+  @Test
+  void aUdpPayloadThatCannotBeEncapsulatedIsReleasedCountedAndRefused() {
+    RecordingAllocator buffers = new RecordingAllocator();
+    Ipv4Address to = Ipv4Address.parse("10.1.0.1");
+    ByteBuf noRoom = buffers.buffer(16).writeBytes(new byte[16]);
+    ByteBuf tooLong = buffers.buffer(UdpDatagram.HEADROOM + 65_530);
+    tooLong.writerIndex(UdpDatagram.HEADROOM + 65_530).readerIndex(UdpDatagram.HEADROOM);
+
+    assertThatThrownBy(() -> host.sendUdpInPlace(null, to, 5000, 9000, noRoom))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> host.sendUdpInPlace(null, to, 5000, 9000, tooLong))
+        .isInstanceOf(IllegalArgumentException.class);
+
+    assertThat(buffers.held()).isZero();
+    assertThat(host.counters().dropped(DropReason.MALFORMED)).isEqualTo(2);
   }
 
   @Test

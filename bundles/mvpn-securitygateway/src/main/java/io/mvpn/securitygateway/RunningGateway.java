@@ -2,6 +2,7 @@ package io.mvpn.securitygateway;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.config.ConfigList;
+import io.mvpn.api.config.InvalidConfigurationException;
 import io.mvpn.api.events.SecurityEvents;
 import io.mvpn.api.ipsec.EspSaStore;
 import io.mvpn.api.ipsec.EspTunnelService;
@@ -99,9 +100,48 @@ final class RunningGateway {
 
   /**
    * Builds and starts the gateway with the home agents' SIU {@code keys} and registers its {@link
-   * EspTunnelService} in {@code context}; one that fails leaves no ESP threads behind.
+   * EspTunnelService} in {@code context}. One that fails undoes what it did, as {@link #stop}
+   * would: no service, engine, ESP threads or interfaces stay behind.
    */
   void start(
+      Config config, Map<Ipv4Address, MobilitySecurityAssociation> keys, BundleContext context) {
+    try {
+      build(config, keys, context);
+    } catch (RuntimeException | Error e) {
+      undo();
+      throw e;
+    }
+  }
+
+  /** What a failed {@link #start} configured, undone; each step only if it was reached. */
+  private void undo() {
+    try {
+      if (tunnelRegistration != null) {
+        tunnelRegistration.unregister();
+        tunnelRegistration = null;
+      }
+      if (tunnelService != null) {
+        tunnelService.close();
+      }
+      SecurityGateway started = engine;
+      if (started != null) {
+        fabric.onLoop(
+            inside,
+            () -> {
+              started.stop();
+              return null;
+            });
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("{}: undoing a failed start: {}", name, e.toString());
+    } finally {
+      shutDownEspThreads();
+      fabric.removeInterface(name + "-outside");
+      fabric.removeInterface(name + "-inside");
+    }
+  }
+
+  private void build(
       Config config, Map<Ipv4Address, MobilitySecurityAssociation> keys, BundleContext context) {
     outside = fabric.createVrf(name + "-outside");
     inside = fabric.createVrf(name + "-inside");
@@ -119,8 +159,14 @@ final class RunningGateway {
         split(config.inside_routes()).toList());
     publicAddress = address(config.outside_address());
     List<MobileTunnel> tunnels =
-        split(config.tunnels()).map(t -> tunnel(t, publicAddress, config.replayWindow())).toList();
-    Lifetime lifetime = lifetime(config.saLifetime());
+        InvalidConfigurationException.read(
+            "tunnels",
+            () ->
+                split(config.tunnels())
+                    .map(t -> tunnel(t, publicAddress, config.replayWindow()))
+                    .toList());
+    Lifetime lifetime =
+        InvalidConfigurationException.read("saLifetime", () -> lifetime(config.saLifetime()));
     SecurityGateway.Config gatewayConfig =
         new SecurityGateway.Config(publicAddress, config.siuPort(), keys, config.replayTolerance());
     // The fabric's clock, which the gateway's scheduler reads: System.nanoTime() is another clock,
@@ -133,55 +179,47 @@ final class RunningGateway {
     metrics =
         new SecurityGatewayMetrics(
             name, counts, () -> fabric.onLoop(inside, () -> 2 * engine.tunnels().size()));
-    try {
-      engine =
-          fabric.onLoop(
-              inside,
-              () -> {
-                SecurityGateway g =
-                    new SecurityGateway(gatewayConfig, outside, inside, epochOffset);
-                if (owners != null) {
-                  g.spreadEspOver(owners);
+    engine =
+        fabric.onLoop(
+            inside,
+            () -> {
+              SecurityGateway g = new SecurityGateway(gatewayConfig, outside, inside, epochOffset);
+              if (owners != null) {
+                g.spreadEspOver(owners);
+              }
+              g.reportTo(securityEvents);
+              g.countInto(counts);
+              g.start();
+              // Restored in the same task as the start: no packet reaches the gateway before.
+              GatewaySaStore stored =
+                  new GatewaySaStore(
+                      saStore,
+                      name,
+                      () -> epochOffset + inside.scheduler().nanoTime(),
+                      config.sequenceReservation());
+              restored[0] = stored.restore(g, inside.scheduler());
+              g.writeThrough(stored);
+              storedSas = stored;
+              for (MobileTunnel t : tunnels) {
+                // Restored with its sequence numbers: starting it anew would repeat them.
+                if (sameKeys(g.tunnel(t.homeAddress()), t)) {
+                  continue;
                 }
-                g.reportTo(securityEvents);
-                g.countInto(counts);
-                g.start();
-                // Restored in the same task as the start: no packet reaches the gateway before.
-                GatewaySaStore stored =
-                    new GatewaySaStore(
-                        saStore,
-                        name,
-                        () -> epochOffset + inside.scheduler().nanoTime(),
-                        config.sequenceReservation());
-                restored[0] = stored.restore(g, inside.scheduler());
-                g.writeThrough(stored);
-                storedSas = stored;
-                for (MobileTunnel t : tunnels) {
-                  // Restored with its sequence numbers: starting it anew would repeat them.
-                  if (sameKeys(g.tunnel(t.homeAddress()), t)) {
-                    continue;
+                if (lifetime != null) {
+                  // Manual keys cannot be renegotiated: the soft limit warns the operator.
+                  for (EspSecurityAssociation sa : List.of(t.inbound(), t.outbound())) {
+                    sa.setLifetime(
+                        lifetime,
+                        inside.scheduler()::nanoTime,
+                        x ->
+                            LOG.warn(
+                                "{}: SA 0x{} needs new keys", name, Integer.toHexString(x.spi())));
                   }
-                  if (lifetime != null) {
-                    // Manual keys cannot be renegotiated: the soft limit warns the operator.
-                    for (EspSecurityAssociation sa : List.of(t.inbound(), t.outbound())) {
-                      sa.setLifetime(
-                          lifetime,
-                          inside.scheduler()::nanoTime,
-                          x ->
-                              LOG.warn(
-                                  "{}: SA 0x{} needs new keys",
-                                  name,
-                                  Integer.toHexString(x.spi())));
-                    }
-                  }
-                  g.addTunnel(t);
                 }
-                return g;
-              });
-    } catch (RuntimeException | Error e) {
-      shutDownEspThreads(); // a failed activation leaves no threads behind
-      throw e;
-    }
+                g.addTunnel(t);
+              }
+              return g;
+            });
     tunnelService = new SecurityGatewayTunnels(name, engine, outside);
     Hashtable<String, Object> properties = new Hashtable<>();
     properties.put(EspTunnelService.GATEWAY, name);

@@ -4,6 +4,7 @@ import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.config.ConfigList;
 import io.mvpn.api.config.ConfigurationCheck;
 import io.mvpn.api.config.ConfigurationErrors;
+import io.mvpn.api.config.InvalidConfigurationException;
 import io.mvpn.api.config.ServiceProperties;
 import io.mvpn.api.events.SecurityEvents;
 import io.mvpn.api.events.SecurityEventsRelay;
@@ -281,15 +282,32 @@ public final class SecurityGatewayInstance implements SecurityGatewayService, Me
     configuredKeys.warnInline(pid, LOG::warn);
     RunningGateway gateway =
         new RunningGateway(name, fabric, saStore, counterStore, securityEvents);
-    try {
-      gateway.start(config, read, context);
-    } catch (RuntimeException e) {
+    // A start that fails has undone itself; like a refused key, it is logged and listed by
+    // mvpn:info, whether it ran at activation or later, when the key service came.
+    if (check.read(pid, () -> started(gateway, config, read, context), LOG::error) == null) {
       unregister(); // listed as waiting until now: it neither waits nor runs any more
-      throw e;
+      return;
     }
     running = gateway;
     if (registration == null) {
       register(context, configuration);
+    }
+  }
+
+  /** Starts the gateway; a failure becomes a refusal of the configuration, naming a field. */
+  private Boolean started(
+      RunningGateway gateway,
+      Config config,
+      Map<Ipv4Address, MobilitySecurityAssociation> keys,
+      BundleContext context) {
+    try {
+      gateway.start(config, keys, context);
+      return Boolean.TRUE;
+    } catch (InvalidConfigurationException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      LOG.debug("security gateway {} did not start", name, e);
+      throw new InvalidConfigurationException("name", "gateway " + name + " did not start: " + e);
     }
   }
 

@@ -17,6 +17,7 @@ import io.mvpn.net.time.VirtualTimeScheduler;
 import io.mvpn.securitygateway.shell.ShellOutput;
 import io.mvpn.store.InMemoryCounterStore;
 import io.mvpn.store.InMemoryEspSaStore;
+import io.mvpn.store.events.ConfigurationRegistry;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,6 +38,9 @@ import org.osgi.framework.Constants;
 class SecurityGatewayKeyServiceTest {
 
   private static final String STORED_SIU = "198.51.100.10 4000 hmac-sha256 keystore:gw1-siu-acme";
+  private static final String TUNNEL =
+      "10.1.0.5 203.0.113.70 4096 6d76706e2d6578616d706c652d696e626f756e64"
+          + " 4097 6d76706e2d6578616d706c652d6f7574626f756e";
 
   private final VirtualTimeScheduler time = new VirtualTimeScheduler();
   private final MemoryFabric fabric = new MemoryFabric();
@@ -141,7 +145,40 @@ class SecurityGatewayKeyServiceTest {
     assertThat(fabric.configured).isEmpty();
   }
 
+  @Test
+  void aLateStartThatFailsUndoesWhatItConfiguredAndIsListedAsRefused() {
+    ConfigurationRegistry refused = new ConfigurationRegistry(); // what mvpn:info lists
+    // Both directions under one key: refused once the interfaces are configured.
+    String oneKey = "6d76706e2d6578616d706c652d696e626f756e64";
+    SecurityGatewayInstance gateway =
+        activated(STORED_SIU, "10.1.0.5 203.0.113.70 4096 " + oneKey + " 4097 " + oneKey);
+    gateway.bindErrors(refused);
+
+    gateway.bindKeyService(keystore);
+
+    assertThat(fabric.configured).isEmpty();
+    assertThat(registrations.services()).isEmpty();
+    assertThat(gateway.waitingFor()).isNull();
+    assertThat(gateway.securityAssociations()).isEmpty();
+    assertThat(refused.rejections())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.pid()).isEqualTo("io.mvpn.securitygateway~gw1");
+              assertThat(r.field()).isEqualTo("tunnels");
+              assertThat(r.reason()).contains("each direction needs its own key");
+            });
+    gateway.deactivate();
+    gateways.remove(gateway);
+    assertThat(refused.rejections()).isEmpty();
+    assertThat(fabric.configured).isEmpty();
+  }
+
   private SecurityGatewayInstance activated(String homeAgent) {
+    return activated(homeAgent, TUNNEL);
+  }
+
+  private SecurityGatewayInstance activated(String homeAgent, String tunnel) {
     SecurityGatewayInstance gateway = new SecurityGatewayInstance();
     gateway.fabric = fabric;
     gateway.saStore = new InMemoryEspSaStore();
@@ -154,12 +191,7 @@ class SecurityGatewayKeyServiceTest {
     set.put("inside_address", "198.51.100.2/24");
     set.put("inside_transport", "mem:gw1-dmz");
     set.put("homeAgents", new String[] {homeAgent});
-    set.put(
-        "tunnels",
-        new String[] {
-          "10.1.0.5 203.0.113.70 4096 6d76706e2d6578616d706c652d696e626f756e64"
-              + " 4097 6d76706e2d6578616d706c652d6f7574626f756e"
-        });
+    set.put("tunnels", new String[] {tunnel});
     gateway.activate(
         ConfigProxy.of(SecurityGatewayInstance.Config.class, set),
         registrations.context(),

@@ -69,9 +69,9 @@ final class DiameterMetrics {
           "kind",
           t.request() ? "request" : "answer",
           "command",
-          String.valueOf(t.commandCode()),
+          code(t.commandCode()),
           "result",
-          t.resultCode() < 0 ? "" : String.valueOf(t.resultCode()));
+          t.resultCode() == -1 ? "" : code(t.resultCode()));
     }
     for (RecordComponent c : DiameterStats.class.getRecordComponents()) {
       sink.counter(
@@ -99,6 +99,11 @@ final class DiameterMetrics {
                 counted.request(),
                 "outcome",
                 counted.outcome()));
+  }
+
+  /** A known command or Result-Code as its number, the rest as {@code other}. */
+  private static String code(long code) {
+    return code == PeerTraffic.OTHER ? "other" : String.valueOf(code);
   }
 
   private static long value(RecordComponent c, DiameterStats stats) {

@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.osgi.service.component.annotations.Activate;
@@ -141,10 +142,11 @@ public final class DiameterNodeInstance
    */
   private final NodeAuthority sink = NodeAuthority.whicheverIsBound(() -> helloClient);
 
-  private HelloAaServer helloServer; // null: the node serves no hellos
+  // Written by activate and deactivate, read by whichever thread asks for figures or metrics.
+  private volatile HelloAaServer helloServer; // null: the node serves no hellos
 
-  private DiameterTcp tcp;
-  private DiameterNode node;
+  private volatile DiameterTcp tcp;
+  private volatile DiameterNode node;
   private String originHost;
   private String originRealm;
 
@@ -243,8 +245,9 @@ public final class DiameterNodeInstance
     } catch (Exception e) {
       LOG.debug("Diameter node {} stopping: {}", originHost, e.toString());
     } finally {
-      tcp.close();
-      tcp = null;
+      DiameterTcp closing = tcp;
+      tcp = null; // new queries see a stopped node; those already under way see a shut loop
+      closing.close();
     }
   }
 
@@ -280,18 +283,28 @@ public final class DiameterNodeInstance
   }
 
   private <T> T onLoop(Callable<T> task) throws Exception {
-    return tcp.scheduler().eventLoop().submit(task).get(5, TimeUnit.SECONDS);
+    return onLoop(tcp, task);
+  }
+
+  private static <T> T onLoop(DiameterTcp on, Callable<T> task) throws Exception {
+    return on.scheduler().eventLoop().submit(task).get(5, TimeUnit.SECONDS);
   }
 
   private <T> T query(Callable<T> task) {
-    if (tcp == null) {
+    DiameterTcp on = tcp;
+    if (on == null) {
       throw new IllegalStateException("Diameter node " + originHost + " is not running");
     }
     try {
-      return onLoop(task);
+      return onLoop(on, task);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The transport, for tests that stop it under a running query. */
+  DiameterTcp transport() {
+    return tcp;
   }
 
   @Override
@@ -306,33 +319,37 @@ public final class DiameterNodeInstance
 
   @Override
   public List<PeerView> peers() {
-    return query(
-        () -> {
-          List<PeerView> views = new ArrayList<>();
-          for (Peer p : node.peers()) {
-            Capabilities remote = p.remoteCapabilities();
-            views.add(
-                new PeerView(
-                    p.config().host(),
-                    p.config().realm(),
-                    p.state().name(),
-                    p.watchdogState().name(),
-                    p.connection() == null ? "-" : p.connection().remote(),
-                    remote == null ? "-" : String.valueOf(node.capabilities().common(remote)),
-                    p.available()));
-          }
-          return views;
-        });
+    DiameterNode n = node;
+    return query(() -> views(n));
+  }
+
+  private static List<PeerView> views(DiameterNode node) {
+    List<PeerView> views = new ArrayList<>();
+    for (Peer p : node.peers()) {
+      Capabilities remote = p.remoteCapabilities();
+      views.add(
+          new PeerView(
+              p.config().host(),
+              p.config().realm(),
+              p.state().name(),
+              p.watchdogState().name(),
+              p.connection() == null ? "-" : p.connection().remote(),
+              remote == null ? "-" : String.valueOf(node.capabilities().common(remote)),
+              p.available()));
+    }
+    return views;
   }
 
   @Override
   public DiameterStats stats() {
-    return query(node::stats);
+    DiameterNode n = node;
+    return query(() -> n.stats()); // not n::stats: null while stopped, refused by query
   }
 
   @Override
   public List<PeerTraffic> traffic() {
-    return query(node::traffic);
+    DiameterNode n = node;
+    return query(() -> n.traffic());
   }
 
   @Override
@@ -341,22 +358,52 @@ public final class DiameterNodeInstance
     return server == null ? Map.of() : query(server::counts);
   }
 
+  private record Figures(
+      List<PeerView> peers,
+      DiameterStats stats,
+      List<PeerTraffic> traffic,
+      Map<HelloAaServer.Counted, Long> aaAnswers) {}
+
   /**
-   * The node's figures for the metrics endpoint, read on its scheduler: its peers' state, the
-   * messages exchanged with each, its events and the AA-Requests it answered. A node its cfg
-   * disables reports nothing.
+   * The node's figures for the metrics endpoint, read in one visit to its scheduler, so they agree
+   * with each other: its peers' state, the messages exchanged with each, its events and the
+   * AA-Requests it answered. A node its cfg disables, or one stopping meanwhile, reports nothing.
    */
   @Override
   public void collect(MetricSink sink) {
-    if (tcp == null) {
+    DiameterTcp on = tcp;
+    DiameterNode n = node;
+    HelloAaServer server = helloServer;
+    if (on == null || n == null) {
       return;
     }
-    DiameterMetrics.collect(sink, originHost, peers(), stats(), traffic(), aaAnswers());
+    Figures f;
+    try {
+      f =
+          onLoop(
+              on,
+              () ->
+                  new Figures(
+                      views(n),
+                      n.stats(),
+                      n.traffic(),
+                      server == null ? Map.of() : server.counts()));
+    } catch (IllegalStateException | RejectedExecutionException e) {
+      return; // the loop has shut down: the node is gone
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    } catch (Exception e) {
+      LOG.debug("Diameter node {}: no figures: {}", originHost, e.toString());
+      return;
+    }
+    DiameterMetrics.collect(sink, originHost, f.peers(), f.stats(), f.traffic(), f.aaAnswers());
   }
 
   @Override
   public void send(DiameterMessage request, AnswerListener listener) {
-    tcp.scheduler().execute(() -> node.send(request, listener));
+    DiameterNode n = node;
+    tcp.scheduler().execute(() -> n.send(request, listener));
   }
 
   /**

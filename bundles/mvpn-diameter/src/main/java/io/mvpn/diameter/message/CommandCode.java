@@ -14,6 +14,11 @@ public final class CommandCode {
 
   private CommandCode() {}
 
+  /** Whether {@code code} is one of the commands above, which the node's dictionary knows. */
+  public static boolean isKnown(int code) {
+    return !abbreviation(code, true).startsWith("cmd");
+  }
+
   /** Short name for logs and the shell, e.g. "CER" for a request of 257. */
   public static String abbreviation(int code, boolean request) {
     String stem =

@@ -44,6 +44,11 @@ public final class ResultCode {
     return code >= 3000 && code < 4000;
   }
 
+  /** Whether {@code code} is one of the codes above. */
+  public static boolean isKnown(long code) {
+    return code >= 0 && code <= Integer.MAX_VALUE && !name((int) code).equals(Long.toString(code));
+  }
+
   /** The RFC's name of a code, or its number when unknown. */
   public static String name(int code) {
     return switch (code) {

@@ -1,7 +1,9 @@
 package io.mvpn.diameter.peer;
 
+import io.mvpn.diameter.message.CommandCode;
 import io.mvpn.diameter.message.DiameterMessage;
 import io.mvpn.diameter.message.MalformedDiameterException;
+import io.mvpn.diameter.message.ResultCode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +14,8 @@ final class NodeCounters {
   private record Key(
       String peer, String realm, boolean sent, boolean request, int command, long result) {}
 
-  // Application messages by peer, direction, command and result: few keys, read on the scheduler.
+  // Application messages by peer, direction, command and result, read on the scheduler: few keys,
+  // as peers are configured and unknown command and Result-Codes share PeerTraffic.OTHER.
   private final Map<Key, long[]> traffic = new LinkedHashMap<>();
 
   long requestsSent;
@@ -63,7 +66,7 @@ final class NodeCounters {
     long result = -1;
     if (!m.isRequest()) {
       try {
-        result = m.resultCode();
+        result = ResultCode.isKnown(m.resultCode()) ? m.resultCode() : PeerTraffic.OTHER;
       } catch (MalformedDiameterException e) {
         result = -1; // counted as an answer without a readable Result-Code
       }
@@ -74,7 +77,7 @@ final class NodeCounters {
             peer.config().realm(),
             sent,
             m.isRequest(),
-            m.commandCode(),
+            CommandCode.isKnown(m.commandCode()) ? m.commandCode() : PeerTraffic.OTHER,
             result);
     traffic.computeIfAbsent(key, k -> new long[1])[0]++;
   }

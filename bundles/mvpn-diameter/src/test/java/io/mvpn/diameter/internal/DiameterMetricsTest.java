@@ -38,7 +38,15 @@ class DiameterMetricsTest {
                 false,
                 CommandCode.AA,
                 ResultCode.SUCCESS,
-                2)),
+                2),
+            new PeerTraffic(
+                "msm.home.local",
+                "home.local",
+                false,
+                false,
+                PeerTraffic.OTHER,
+                PeerTraffic.OTHER,
+                7)),
         Map.of(new HelloAaServer.Counted("hello", "admitted"), 2L));
 
     assertThat(metrics.samples())
@@ -52,6 +60,9 @@ class DiameterMetricsTest {
             "mvpn_diameter_messages[node, sink.acme.local, peer, msm.home.local, realm,"
                 + " home.local, direction, received, kind, answer, command, 265, result,"
                 + " 2001]=2",
+            "mvpn_diameter_messages[node, sink.acme.local, peer, msm.home.local, realm,"
+                + " home.local, direction, received, kind, answer, command, other, result,"
+                + " other]=7",
             "mvpn_diameter_node_events[node, sink.acme.local, event, requests_sent]=3",
             "mvpn_diameter_node_events[node, sink.acme.local, event, failovers]=1",
             "mvpn_diameter_node_events[node, sink.acme.local, event, duplicates]=1",

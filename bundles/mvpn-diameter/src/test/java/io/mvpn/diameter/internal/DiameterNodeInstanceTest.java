@@ -71,6 +71,28 @@ class DiameterNodeInstanceTest {
     }
   }
 
+  @Test
+  void metricsCollectedWhileOrAfterTheNodeStopsReportNothingAndDoNotThrow() throws Exception {
+    DiameterNodeInstance n = new DiameterNodeInstance();
+    n.activate(config("a.test.local", "test.local", "", "b.test.local/test.local"));
+    try {
+      RecordedMetrics running = new RecordedMetrics();
+      n.collect(running);
+      assertThat(running.samples()).isNotEmpty();
+
+      // What a collect that read the transport just before deactivate closed it finds.
+      n.transport().close();
+      RecordedMetrics stopping = new RecordedMetrics();
+      n.collect(stopping);
+      assertThat(stopping.samples()).isEmpty();
+    } finally {
+      n.deactivate();
+    }
+    RecordedMetrics after = new RecordedMetrics();
+    n.collect(after);
+    assertThat(after.samples()).isEmpty();
+  }
+
   static void awaitOpen(DiameterNodeService n) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (!n.peers().get(0).available() && System.nanoTime() < deadline) {

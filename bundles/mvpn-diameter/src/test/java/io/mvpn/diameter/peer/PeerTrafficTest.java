@@ -70,4 +70,35 @@ class PeerTrafficTest {
     assertThat(msm.traffic().stream().filter(t -> t.sent()).mapToLong(PeerTraffic::count).sum())
         .isEqualTo(msm.stats().answersSent());
   }
+
+  @Test
+  void madeUpCommandAndResultCodesShareOneSeriesAndAreAllCounted() {
+    DiameterNode[] nodes =
+        lab.connected(
+            "msm.home.local",
+            "home.local",
+            // An application answering with a Result-Code of its own making each time.
+            request ->
+                new RequestHandler.Answer(7000 + (request.commandCode() & 0xFFF), List.of()));
+    DiameterNode a = nodes[0];
+    DiameterNode msm = nodes[1];
+    int n = 10_000;
+    for (int i = 0; i < n; i++) {
+      DiameterMessage bogus = aaRequest("home.local", "a.test.local;1;" + i);
+      a.send(
+          DiameterMessage.request(0x100000 + i, TestNodes.NASREQ, true, bogus.avps()),
+          answer -> {});
+    }
+    lab.runFor(1);
+
+    int other = PeerTraffic.OTHER;
+    assertThat(msm.traffic())
+        .containsExactlyInAnyOrder(
+            new PeerTraffic("a.test.local", "test.local", false, true, other, -1, n),
+            new PeerTraffic("a.test.local", "test.local", true, false, other, other, n));
+    assertThat(a.traffic())
+        .containsExactlyInAnyOrder(
+            new PeerTraffic("msm.home.local", "home.local", true, true, other, -1, n),
+            new PeerTraffic("msm.home.local", "home.local", false, false, other, other, n));
+  }
 }
