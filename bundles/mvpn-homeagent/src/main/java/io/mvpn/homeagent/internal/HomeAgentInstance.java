@@ -298,7 +298,7 @@ public final class HomeAgentInstance implements HomeAgent, MetricSource {
               MetricSource.class.getName()
             },
             this,
-            ServiceProperties.of(properties));
+            ServiceProperties.of(properties, "mobileNodes", "foreignAgents", "securityGateways"));
     LOG.info(
         "home agent of {} up at {} with {} mobile node keys", id, haConfig.address(), keys.size());
   }
