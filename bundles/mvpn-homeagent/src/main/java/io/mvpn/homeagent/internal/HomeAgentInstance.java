@@ -305,6 +305,12 @@ public final class HomeAgentInstance implements HomeAgent, MetricSource {
 
   @Deactivate
   void deactivate() {
+    synchronized (this) {
+      // Under protectInner's lock: a layer coming or going from now on finds no tenant and leaves
+      // the stopping engine alone (a call onto its loop could block its unbind for long). The
+      // engine itself stays for datagrams already on their way through the unregistered service.
+      tenantName = null;
+    }
     check.withdraw();
     if (registration == null) {
       return; // its configuration was refused: nothing runs
