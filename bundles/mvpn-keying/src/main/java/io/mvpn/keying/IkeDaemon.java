@@ -265,7 +265,7 @@ public final class IkeDaemon implements IkeService, MetricSource {
         context.registerService(
             new String[] {IkeService.class.getName(), MetricSource.class.getName()},
             this,
-            ServiceProperties.of(configuration));
+            ServiceProperties.of(configuration, "peers"));
   }
 
   /** Opens the sockets and makes each peer's engine (a test starts a daemon so, framework-less). */

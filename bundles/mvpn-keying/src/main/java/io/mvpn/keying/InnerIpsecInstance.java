@@ -56,7 +56,9 @@ import org.slf4j.LoggerFactory;
  * {@link InnerTunnelSecurity} with the tenant's {@code mvpn.tenant}, which the home agent asks
  * about every datagram its tunnel carries. The key is {@code keystore:ALIAS} or inline hex, read
  * when it starts (waiting for the key service if it names a stored key); a configuration that does
- * not read is refused in one ERROR line and nothing is registered.
+ * not read is refused in one ERROR line and nothing is registered. A {@code required} layer that
+ * waits for its key, or whose later start failed, registers a {@link WaitingInnerSecurity} in the
+ * meantime, so the tunnel never carries a bound node's plain traffic.
  */
 // Registered by hand, only for a configuration that reads: said here for resolvers.
 @Capability(
@@ -140,6 +142,11 @@ public final class InnerIpsecInstance implements InnerIpsecService {
   private volatile Mode mode = Mode.OFF;
   private volatile Vrf vrf;
   private volatile HomeAgentInnerIpsec engine;
+  private final WaitingInnerSecurity refuser = new WaitingInnerSecurity();
+  // Under this component's lock: a start the key service's bind hands over (outside the keys'
+  // lock) and deactivation never interleave, and a start after deactivation does nothing.
+  private ServiceRegistration<?> refuserRegistration;
+  private boolean deactivated;
 
   @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
   void bindErrors(ConfigurationErrors errors) {
@@ -164,7 +171,8 @@ public final class InnerIpsecInstance implements InnerIpsecService {
   }
 
   @Activate
-  void activate(Config config, BundleContext context, Map<String, Object> configuration) {
+  synchronized void activate(
+      Config config, BundleContext context, Map<String, Object> configuration) {
     String pid = String.valueOf(configuration.get(Constants.SERVICE_PID));
     RuntimeException[] failed = new RuntimeException[1];
     boolean now =
@@ -179,15 +187,48 @@ public final class InnerIpsecInstance implements InnerIpsecService {
                 LOG.error("{} did not start: {}", pid, e.getMessage());
               }
             });
-    if (!now) {
-      LOG.info("{} waits for the key service, which holds its pre-shared key", pid);
-    } else if (failed[0] != null) {
+    if (failed[0] != null) {
       throw failed[0];
+    }
+    if (!now) {
+      if (required(config)) {
+        // Listed by mvpn:inner-ipsec meanwhile, with what it refused.
+        tenant = homeAgent.tenant().toString();
+        mode = Mode.REQUIRED;
+        synchronized (registrations) {
+          registrations.add(
+              context.registerService(
+                  InnerIpsecService.class.getName(), this, ServiceProperties.of(configuration)));
+        }
+        refuserRegistration =
+            context.registerService(
+                InnerTunnelSecurity.class.getName(), refuser, ServiceProperties.of(configuration));
+        LOG.warn(
+            "{} waits for the key service, which holds its pre-shared key: until a keystore is"
+                + " open its nodes' plain traffic is refused (required)",
+            pid);
+      } else {
+        LOG.warn(
+            "{} waits for the key service, which holds its pre-shared key: until a keystore is"
+                + " open its nodes' traffic crosses the tunnel unencrypted",
+            pid);
+      }
     }
   }
 
-  private void start(
+  private static boolean required(Config config) {
+    try {
+      return Mode.parse(config.ipsecInTunnel()) == Mode.REQUIRED;
+    } catch (IllegalArgumentException e) {
+      return false; // refused when it starts
+    }
+  }
+
+  private synchronized void start(
       String pid, Config config, BundleContext context, Map<String, Object> configuration) {
+    if (deactivated) {
+      return; // handed over by the key service's bind after deactivation: nothing to start
+    }
     ConfiguredKeys configuredKeys = new ConfiguredKeys(keys.current());
     InnerIpsecSettings settings = check.read(pid, () -> read(config, configuredKeys), LOG::error);
     if (settings == null) {
@@ -196,15 +237,19 @@ public final class InnerIpsecInstance implements InnerIpsecService {
     configuredKeys.warnInline(pid, LOG::warn);
     install(settings);
     synchronized (registrations) {
-      registrations.add(
-          context.registerService(
-              InnerIpsecService.class.getName(), this, ServiceProperties.of(configuration)));
+      if (registrations.isEmpty()) { // else listed while it waited
+        registrations.add(
+            context.registerService(
+                InnerIpsecService.class.getName(), this, ServiceProperties.of(configuration)));
+      }
       if (engine != null) {
         registrations.add(
             context.registerService(
                 InnerTunnelSecurity.class.getName(), engine, ServiceProperties.of(configuration)));
       }
     }
+    // The engine is registered first: the tunnel never goes without a layer in between.
+    unregisterRefuser();
     LOG.info(
         "IPsec in the Mobile IP tunnel of {}: {} at {}", tenant, modeName(), homeAgent.address());
   }
@@ -268,10 +313,19 @@ public final class InnerIpsecInstance implements InnerIpsecService {
         IkeDaemon.credential(ca, settings.idText(), settings.id()), ca.validator(), Instant::now);
   }
 
+  private void unregisterRefuser() {
+    if (refuserRegistration != null) {
+      refuserRegistration.unregister();
+      refuserRegistration = null;
+    }
+  }
+
   @Deactivate
-  void deactivate() {
-    keys.cancel();
+  synchronized void deactivate() {
+    deactivated = true;
+    keys.cancel(); // a start still waiting for keys never runs
     check.withdraw();
+    unregisterRefuser();
     // The home agent lets go of the engine first, so no datagram meets it closed.
     synchronized (registrations) {
       registrations.forEach(ServiceRegistration::unregister);
@@ -331,7 +385,11 @@ public final class InnerIpsecInstance implements InnerIpsecService {
   @Override
   public Map<String, Long> refusals() {
     HomeAgentInnerIpsec running = engine;
-    return running == null ? Map.of() : fabric.onLoop(vrf, () -> InnerIpsecViews.refusals(running));
+    if (running == null) {
+      long waiting = refuser.refused();
+      return waiting == 0 ? Map.of() : Map.of(WaitingInnerSecurity.REASON, waiting);
+    }
+    return fabric.onLoop(vrf, () -> InnerIpsecViews.refusals(running));
   }
 
   @Override

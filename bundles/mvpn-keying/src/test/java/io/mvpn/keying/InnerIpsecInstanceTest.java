@@ -24,16 +24,22 @@ import io.mvpn.net.Registration;
 import io.mvpn.net.Vrf;
 import io.mvpn.net.dispatch.InnerTunnelSecurity;
 import io.mvpn.net.dispatch.TunnelEndpoint;
+import io.mvpn.net.fabric.FabricService;
 import io.mvpn.packet.icmp.IcmpBuilder;
 import io.mvpn.packet.ipv4.Ipv4Packet;
 import io.mvpn.packet.udp.UdpDatagram;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -165,6 +171,27 @@ class InnerIpsecInstanceTest {
   }
 
   @Test
+  void anInlineKeyIsNeverAServiceProperty() {
+    String hex = HexFormat.of().formatHex(InnerIpsecSettingsTest.PSK);
+    component = new InnerIpsecInstance();
+    component.fabric = new LabFabric(lab, "appliance");
+    component.homeAgent = homeAgent();
+    component.activate(
+        InnerIpsecSettingsTest.config("psk", hex),
+        recorder.context(),
+        Map.of(
+            Constants.SERVICE_PID, "io.mvpn.inneripsec~acme", "mvpn.tenant", "acme", "psk", hex));
+
+    assertThat(recorder.registered)
+        .hasSize(2)
+        .allSatisfy(
+            r -> {
+              assertThat(r.properties().get("mvpn.tenant")).isEqualTo("acme");
+              assertThat(r.properties().get("psk")).isNull();
+            });
+  }
+
+  @Test
   void offInstallsNothingButStillShowsTheTenant() {
     activated(InnerIpsecSettingsTest.config("ipsecInTunnel", "off", "psk", "", "nodes", null));
 
@@ -204,19 +231,109 @@ class InnerIpsecInstanceTest {
 
   @Test
   void aStoredKeyWaitsForTheKeyService() {
-    component = new InnerIpsecInstance();
-    component.fabric = new LabFabric(lab, "appliance");
-    component.homeAgent = homeAgent();
-    component.activate(
-        InnerIpsecSettingsTest.config(),
-        recorder.context(),
-        Map.of(Constants.SERVICE_PID, "io.mvpn.inneripsec~acme"));
-    assertThat(recorder.registered).isEmpty();
+    waiting(InnerIpsecSettingsTest.config());
 
     component.bindKeyService(keystore);
 
     assertThat(component.engine()).isNotNull();
-    assertThat(recorder.registered).hasSize(2);
+    assertThat(recorder.registered)
+        .extracting(r -> r.interfaces().get(0))
+        .containsExactly(InnerIpsecService.class.getName(), InnerTunnelSecurity.class.getName());
+    assertThat(recorder.registered.get(1).service()).isSameAs(component.engine());
+  }
+
+  @Test
+  void requiredWaitingForItsKeyRefusesPlainTrafficAndCountsIt() {
+    waiting(InnerIpsecSettingsTest.config());
+
+    assertThat(recorder.registered)
+        .extracting(r -> r.interfaces().get(0))
+        .containsExactly(InnerIpsecService.class.getName(), InnerTunnelSecurity.class.getName());
+    var refuser = recorder.registered.get(1);
+    assertThat(refuser.properties().get("mvpn.tenant")).isEqualTo("acme");
+    InnerTunnelSecurity layer = (InnerTunnelSecurity) refuser.service();
+    assertThat(layer.admits(null)).isFalse();
+    assertThat(layer.protect(null)).isNull();
+    assertThat(component.mode()).isEqualTo("required");
+    assertThat(component.tenant()).isEqualTo("acme");
+    assertThat(component.refusals()).containsExactly(Map.entry("waiting_for_keys", 2L));
+    assertThat(udp500IsFree()).isTrue();
+
+    component.deactivate();
+
+    assertThat(recorder.registered).isEmpty();
+    component = null;
+  }
+
+  @Test
+  void optionalWaitingForItsKeyRegistersNothing() {
+    waiting(InnerIpsecSettingsTest.config("ipsecInTunnel", "optional"));
+
+    assertThat(recorder.registered).isEmpty();
+  }
+
+  @Test
+  void deactivatedWhileWaitingItNeverStarts() throws InterruptedException {
+    CountDownLatch installing = new CountDownLatch(1);
+    CountDownLatch go = new CountDownLatch(1);
+    waiting(InnerIpsecSettingsTest.config());
+    component.fabric = pausingOnLoop(new LabFabric(lab, "appliance"), installing, go);
+    // The key service's bind runs the start that waited, on its own thread, outside any lock.
+    Thread binding = new Thread(() -> component.bindKeyService(keystore));
+    binding.start();
+    assertThat(installing.await(10, TimeUnit.SECONDS)).isTrue();
+    Thread deactivating = new Thread(component::deactivate);
+    deactivating.start();
+    // Deactivation has come: it waits for the start to finish, or (unlocked) has run through.
+    while (deactivating.getState() != Thread.State.BLOCKED
+        && deactivating.getState() != Thread.State.TERMINATED) {
+      Thread.onSpinWait();
+    }
+    go.countDown();
+    binding.join(TimeUnit.SECONDS.toMillis(10));
+    deactivating.join(TimeUnit.SECONDS.toMillis(10));
+
+    assertThat(recorder.registered).isEmpty();
+    assertThat(component.engine()).isNull();
+    assertThat(udp500IsFree()).isTrue();
+    component = null;
+  }
+
+  /**
+   * The fabric, its loop the caller's thread (this test's own waits while another runs on it), the
+   * first call pausing until {@code go}: a start caught in the middle of installing its engine.
+   */
+  private static FabricService pausingOnLoop(
+      FabricService fabric, CountDownLatch installing, CountDownLatch go) {
+    return (FabricService)
+        Proxy.newProxyInstance(
+            FabricService.class.getClassLoader(),
+            new Class<?>[] {FabricService.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("onLoop")) {
+                if (installing.getCount() > 0) {
+                  installing.countDown();
+                  go.await();
+                }
+                return ((Supplier<?>) args[1]).get();
+              }
+              try {
+                return method.invoke(fabric, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
+  }
+
+  /** Activated with a stored key and no key service bound yet. */
+  private void waiting(InnerIpsecInstance.Config config) {
+    component = new InnerIpsecInstance();
+    component.fabric = new LabFabric(lab, "appliance");
+    component.homeAgent = homeAgent();
+    component.activate(
+        config,
+        recorder.context(),
+        Map.of(Constants.SERVICE_PID, "io.mvpn.inneripsec~acme", "mvpn.tenant", "acme"));
   }
 
   private MobileNodeInnerIpsec node(Identity id) {

@@ -31,6 +31,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * IPsec inside the Mobile IP tunnel (seed 002 claim 24): IKEv2 between home address and home agent
@@ -322,9 +324,13 @@ class IpsecInsideTunnelTest {
         .toString();
   }
 
-  @Test
-  void ikeAndEspSpoofedFromTheSiteAsTheHomeAgentAreRefusedAndCounted() {
-    s = new IpsecInsideTunnelScenario(Mode.REQUIRED).registerAndKey();
+  /** Whenever the layer runs (required or optional), the site cannot speak for the home agent. */
+  @ParameterizedTest
+  @EnumSource(
+      value = Mode.class,
+      names = {"REQUIRED", "OPTIONAL"})
+  void ikeAndEspSpoofedFromTheSiteAsTheHomeAgentAreRefusedAndCounted(Mode mode) {
+    s = new IpsecInsideTunnelScenario(mode).registerAndKey();
     List<Ipv4Packet> fromTheHomeAgent = new ArrayList<>();
     s.lab
         .vrf("mn", s.first)

@@ -316,7 +316,7 @@ public final class SecurityGatewayInstance implements SecurityGatewayService, Me
         context.registerService(
             new String[] {SecurityGatewayService.class.getName(), MetricSource.class.getName()},
             this,
-            ServiceProperties.of(configuration));
+            ServiceProperties.of(configuration, "homeAgents", "tunnels"));
   }
 
   private void unregister() {

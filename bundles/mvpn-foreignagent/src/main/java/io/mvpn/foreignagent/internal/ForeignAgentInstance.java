@@ -291,7 +291,7 @@ public final class ForeignAgentInstance implements ForeignAgentService, MetricSo
         context.registerService(
             new String[] {ForeignAgentService.class.getName(), MetricSource.class.getName()},
             this,
-            ServiceProperties.of(configuration));
+            ServiceProperties.of(configuration, "homeAgents", "mobileNodes"));
     LOG.info("foreign agent {} up at {} with {} visitors", name, careOf, engine.visitors().size());
   }
 

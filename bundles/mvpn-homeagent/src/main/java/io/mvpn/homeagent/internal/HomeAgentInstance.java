@@ -298,13 +298,19 @@ public final class HomeAgentInstance implements HomeAgent, MetricSource {
               MetricSource.class.getName()
             },
             this,
-            ServiceProperties.of(properties));
+            ServiceProperties.of(properties, "mobileNodes", "foreignAgents", "securityGateways"));
     LOG.info(
         "home agent of {} up at {} with {} mobile node keys", id, haConfig.address(), keys.size());
   }
 
   @Deactivate
   void deactivate() {
+    synchronized (this) {
+      // Under protectInner's lock: a layer coming or going from now on finds no tenant and leaves
+      // the stopping engine alone (a call onto its loop could block its unbind for long). The
+      // engine itself stays for datagrams already on their way through the unregistered service.
+      tenantName = null;
+    }
     check.withdraw();
     if (registration == null) {
       return; // its configuration was refused: nothing runs

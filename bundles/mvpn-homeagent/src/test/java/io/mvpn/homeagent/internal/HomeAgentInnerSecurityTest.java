@@ -14,11 +14,14 @@ import io.mvpn.lab.Lab;
 import io.mvpn.lab.LabFabric;
 import io.mvpn.lab.TopologyBuilder;
 import io.mvpn.net.dispatch.InnerTunnelSecurity;
+import io.mvpn.net.fabric.FabricService;
 import io.mvpn.packet.ipv4.Ipv4Packet;
 import io.mvpn.store.InMemoryBindingStore;
 import io.mvpn.store.InMemoryCounterStore;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -139,6 +142,36 @@ class HomeAgentInnerSecurityTest {
     sendToTheNode();
 
     assertThat(acmeLayer.asked).containsExactly(HOME.toInt());
+  }
+
+  @Test
+  void aLayerComingOrGoingAfterDeactivationNeverReachesTheStoppedEngine() {
+    List<String> onLoop = new ArrayList<>();
+    FabricService fabric = component.fabric;
+    component.fabric =
+        (FabricService)
+            Proxy.newProxyInstance(
+                FabricService.class.getClassLoader(),
+                new Class<?>[] {FabricService.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("onLoop")) {
+                    onLoop.add(method.getName());
+                  }
+                  try {
+                    return method.invoke(fabric, args);
+                  } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+    activate();
+    component.bindInnerSecurity(acmeLayer, Map.of("mvpn.tenant", "acme"));
+    component.deactivate();
+    onLoop.clear();
+
+    component.unbindInnerSecurity(acmeLayer);
+    component.bindInnerSecurity(globexLayer, Map.of("mvpn.tenant", "acme"));
+
+    assertThat(onLoop).isEmpty();
   }
 
   /**
