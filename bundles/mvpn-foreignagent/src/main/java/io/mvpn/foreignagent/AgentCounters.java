@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,11 +23,21 @@ import java.util.regex.Pattern;
  * ha-<address>-reply-<code>}, {@code ha-<address>-denied-<code>}): the metrics give them the tenant
  * of the home agent. Each handle is taken once, on the first registration of its home agent and
  * code, then counted through without a lock.
+ *
+ * <p>The home agent's address comes from the visitor, so only home agents this appliance knows (an
+ * FA-HA association or one of its own) are counted by name; any other goes to one {@code other-*}
+ * bucket, reported as home agent {@link #OTHER} (0.0.0.0). The counters stay bounded however many
+ * addresses visitors name, and so does what the store keeps and every new engine reads back: a
+ * read-back counter of a home agent no longer known is left out (the metrics show it in the totals'
+ * remainder).
  */
 final class AgentCounters {
 
   private static final Pattern PER_HOME_AGENT =
-      Pattern.compile("ha-([0-9.]+)-(requests|reply|denied)(?:-([0-9]+))?");
+      Pattern.compile("(?:ha-([0-9.]+)|other)-(requests|reply|denied)(?:-([0-9]+))?");
+
+  /** Where home agents this appliance does not know are counted together. */
+  public static final Ipv4Address OTHER = Ipv4Address.of(0);
 
   /** The scope of an agent's counters in the store. */
   static String scope(String agent) {
@@ -41,8 +52,8 @@ final class AgentCounters {
 
   private record Key(int homeAgent, Kind kind, int code) {
     String name() {
-      String prefix =
-          "ha-" + Ipv4Address.of(homeAgent) + "-" + kind.name().toLowerCase(Locale.ROOT);
+      String who = homeAgent == 0 ? "other" : "ha-" + Ipv4Address.of(homeAgent);
+      String prefix = who + "-" + kind.name().toLowerCase(Locale.ROOT);
       return kind == Kind.REQUESTS ? prefix : prefix + "-" + code;
     }
   }
@@ -53,10 +64,16 @@ final class AgentCounters {
   final Counter reverseTunnelled;
   final Counter dropped;
   private final ForeignAgent.Stores stores;
+  private final Predicate<Ipv4Address> known;
   private final Map<Key, Counter> byHomeAgent = new ConcurrentHashMap<>();
 
-  AgentCounters(ForeignAgent.Stores stores) {
+  /**
+   * {@code withKeys}: the home agents the agent has an FA-HA association with; they and the
+   * appliance's own ({@link ForeignAgent.Stores#ourHomeAgents()}) are counted by name.
+   */
+  AgentCounters(ForeignAgent.Stores stores, Predicate<Ipv4Address> withKeys) {
     this.stores = stores;
+    this.known = withKeys.or(stores.ourHomeAgents());
     relayedRequests = counter(stores, "relayed-requests");
     relayedReplies = counter(stores, "relayed-replies");
     deliveredToVisitors = counter(stores, "delivered-to-visitors");
@@ -67,7 +84,7 @@ final class AgentCounters {
       // heard.
       for (String name : stores.counters().snapshot(scope(stores.agent())).keySet()) {
         Key key = parse(name);
-        if (key != null) {
+        if (key != null && (key.homeAgent() == 0 || known.test(Ipv4Address.of(key.homeAgent())))) {
           perHomeAgent(key);
         }
       }
@@ -80,7 +97,7 @@ final class AgentCounters {
       if (m.matches() && (m.group(3) == null) == m.group(2).equals("requests")) {
         int code = m.group(3) == null ? 0 : Integer.parseInt(m.group(3));
         return new Key(
-            Ipv4Address.parse(m.group(1)).toInt(),
+            m.group(1) == null ? 0 : Ipv4Address.parse(m.group(1)).toInt(),
             Kind.valueOf(m.group(2).toUpperCase(Locale.ROOT)),
             code);
       }
@@ -95,6 +112,11 @@ final class AgentCounters {
     return store == null ? Counter.standalone() : store.counter(scope(stores.agent()), name);
   }
 
+  /** The home agent's own bucket if this appliance knows it, else {@link #OTHER}'s. */
+  private int bucket(int homeAgent) {
+    return homeAgent != 0 && known.test(Ipv4Address.of(homeAgent)) ? homeAgent : 0;
+  }
+
   private Counter perHomeAgent(Key key) {
     Counter c = byHomeAgent.get(key);
     return c != null ? c : byHomeAgent.computeIfAbsent(key, k -> counter(stores, k.name()));
@@ -102,19 +124,20 @@ final class AgentCounters {
 
   /** A request relayed to {@code homeAgent}. */
   void requestRelayed(int homeAgent) {
+    // By home agent first: a reader of the total then the figures never sees more in the total.
+    perHomeAgent(new Key(bucket(homeAgent), Kind.REQUESTS, 0)).increment();
     relayedRequests.increment();
-    perHomeAgent(new Key(homeAgent, Kind.REQUESTS, 0)).increment();
   }
 
   /** A reply of {@code homeAgent} relayed to its node. */
   void replyRelayed(int homeAgent, int code) {
+    perHomeAgent(new Key(bucket(homeAgent), Kind.REPLY, code)).increment();
     relayedReplies.increment();
-    perHomeAgent(new Key(homeAgent, Kind.REPLY, code)).increment();
   }
 
   /** The agent's own reply sent to a node of {@code homeAgent}. */
   void denied(int homeAgent, int code) {
-    perHomeAgent(new Key(homeAgent, Kind.DENIED, code)).increment();
+    perHomeAgent(new Key(bucket(homeAgent), Kind.DENIED, code)).increment();
   }
 
   /** The figures by home agent: safe to read off the agent's loop. */

@@ -99,12 +99,17 @@ public final class ForeignAgent implements ForeignAgentService {
    * state lives only in the engine), and its scheduler's time base, for wall-clock expiries.
    *
    * @param epochOffsetNanos scheduler time plus this is Unix time (the fabric's epochOffsetNanos)
+   * @param ourHomeAgents the appliance's own home agents: counted by name, like FA-HA associations
    */
   public record Stores(
-      String agent, VisitorStore visitors, CounterStore counters, long epochOffsetNanos) {
+      String agent,
+      VisitorStore visitors,
+      CounterStore counters,
+      long epochOffsetNanos,
+      java.util.function.Predicate<Ipv4Address> ourHomeAgents) {
 
     /** State that lives and dies with the engine. */
-    public static final Stores NONE = new Stores("", null, null, 0);
+    public static final Stores NONE = new Stores("", null, null, 0, a -> false);
   }
 
   private record Key(int homeAgent, int homeAddress) {}
@@ -154,7 +159,7 @@ public final class ForeignAgent implements ForeignAgentService {
     this.uplink = uplink;
     this.scheduler = access.scheduler();
     this.visitors = new VisitorList(scheduler, stores);
-    this.counters = new AgentCounters(stores);
+    this.counters = new AgentCounters(stores, config.homeAgentKeys()::containsKey);
     this.events = new AgentEvents(SecurityEvents.NONE, config.careOf());
   }
 
@@ -424,15 +429,8 @@ public final class ForeignAgent implements ForeignAgentService {
   }
 
   /** The agent's own denial (RFC 5944 §3.7.2.3), straight back to the requesting station. */
-  private void deny(RegistrationRequest request, int station, int port, int code, int lifetime) {
-    deny(
-        request.homeAddress(),
-        request.homeAgent(),
-        request.identification(),
-        station,
-        port,
-        code,
-        lifetime);
+  private void deny(RegistrationRequest r, int station, int port, int code, int lifetime) {
+    deny(r.homeAddress(), r.homeAgent(), r.identification(), station, port, code, lifetime);
   }
 
   private void deny(

@@ -53,6 +53,25 @@ final class ForeignAgentLab implements AutoCloseable {
       long advertisementIntervalNanos,
       Map<Ipv4Address, MobilitySecurityAssociation> homeAgentKeys,
       Map<ForeignAgent.Mobile, MobilitySecurityAssociation> mobileNodeKeys) {
+    this(
+        maxPending,
+        advertisementIntervalNanos,
+        homeAgentKeys,
+        mobileNodeKeys,
+        ForeignAgent.Stores.NONE);
+  }
+
+  /** The default lab with these stores (and so these home agents of the appliance's own). */
+  ForeignAgentLab(ForeignAgent.Stores stores) {
+    this(5, ADVERTISEMENT_INTERVAL_NANOS, Map.of(), Map.of(), stores);
+  }
+
+  ForeignAgentLab(
+      int maxPending,
+      long advertisementIntervalNanos,
+      Map<Ipv4Address, MobilitySecurityAssociation> homeAgentKeys,
+      Map<ForeignAgent.Mobile, MobilitySecurityAssociation> mobileNodeKeys,
+      ForeignAgent.Stores stores) {
     TopologyBuilder b =
         new TopologyBuilder(5944)
             .segment("cell", "1ms")
@@ -80,7 +99,8 @@ final class ForeignAgentLab implements AutoCloseable {
                 mobileNodeKeys),
             lab.vrf("fa", "access"),
             lab.iface("fa", "a0"),
-            lab.vrf("fa", "uplink"));
+            lab.vrf("fa", "uplink"),
+            stores);
     homeAgent = new ScriptedHomeAgent(lab.vrf("ha", "main"));
     for (int n = 1; n <= 3; n++) {
       nodes.add(new Visiting(lab.vrf("mn" + n, "cell"), Ipv4Address.parse("10.1.0." + (4 + n))));

@@ -135,7 +135,7 @@ class ForeignAgentStateTest {
               access,
               accessInterface,
               uplink,
-              new ForeignAgent.Stores("fa1", store, counters, epochOffsetNanos));
+              new ForeignAgent.Stores("fa1", store, counters, epochOffsetNanos, ha -> false));
       fa.start();
       return fa;
     }

@@ -11,9 +11,7 @@ import io.mvpn.packet.mip.MipConstants;
 import io.mvpn.packet.mip.RegistrationBuilder;
 import io.mvpn.packet.mip.ReplyCode;
 import java.util.Map;
-import java.util.SortedMap;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +24,11 @@ class PerHomeAgentCountsTest {
   /** A second tenant's home agent that never answers. */
   private static final Ipv4Address SILENT_HOME_AGENT = Ipv4Address.parse("203.0.113.2");
 
-  private final ForeignAgentLab lab = new ForeignAgentLab();
+  /** Both home agents are this appliance's own: counted by name. */
+  private final ForeignAgentLab lab =
+      new ForeignAgentLab(
+          new ForeignAgent.Stores(
+              "fa1", null, null, 0, Set.of(HOME_AGENT, SILENT_HOME_AGENT)::contains));
 
   @AfterEach
   void close() {
@@ -90,14 +92,14 @@ class PerHomeAgentCountsTest {
   @Test
   void aNewEngineOnTheSameCounterStoreShowsTheFiguresItsPredecessorCounted() {
     CounterStore store = new MapCounterStore();
-    ForeignAgent.Stores stores = new ForeignAgent.Stores("fa1", null, store, 0);
-    AgentCounters before = new AgentCounters(stores);
+    ForeignAgent.Stores stores = new ForeignAgent.Stores("fa1", null, store, 0, ha -> true);
+    AgentCounters before = new AgentCounters(stores, ha -> false);
     before.requestRelayed(HOME_AGENT.toInt());
     before.replyRelayed(HOME_AGENT.toInt(), ReplyCode.ACCEPTED);
     before.denied(SILENT_HOME_AGENT.toInt(), ReplyCode.FA_REGISTRATION_TIMEOUT);
     store.counter(AgentCounters.scope("fa1"), "ha-not.an.address-requests").increment();
 
-    AgentCounters after = new AgentCounters(stores);
+    AgentCounters after = new AgentCounters(stores, ha -> false);
     after.requestRelayed(HOME_AGENT.toInt());
 
     assertThat(after.byHomeAgent()).containsOnlyKeys(HOME_AGENT, SILENT_HOME_AGENT);
@@ -109,30 +111,47 @@ class PerHomeAgentCountsTest {
     assertThat(after.relayedRequests.get()).isEqualTo(2);
   }
 
-  /** The counter store's contract, in a map. */
-  private static final class MapCounterStore implements CounterStore {
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
-
-    @Override
-    public Counter counter(String scope, String name) {
-      return counters.computeIfAbsent(scope + " " + name, k -> Counter.standalone());
+  @Test
+  void homeAgentsTheApplianceDoesNotKnowAreCountedInOneBucketHoweverManyVisitorsName() {
+    CounterStore store = new MapCounterStore();
+    Ipv4Address keyed = Ipv4Address.parse("198.51.100.7");
+    ForeignAgent.Stores stores = new ForeignAgent.Stores("fa1", null, store, 0, HOME_AGENT::equals);
+    AgentCounters counters = new AgentCounters(stores, keyed::equals);
+    counters.requestRelayed(HOME_AGENT.toInt());
+    counters.requestRelayed(keyed.toInt());
+    // 10,000 registrations, each naming a home agent of its own that nobody here knows.
+    int base = Ipv4Address.parse("10.64.0.0").toInt();
+    for (int n = 0; n < 10_000; n++) {
+      counters.requestRelayed(base + n);
+      counters.replyRelayed(base + n, ReplyCode.ACCEPTED);
+      counters.denied(base + n, ReplyCode.FA_POORLY_FORMED_REQUEST);
     }
 
-    @Override
-    public SortedMap<String, Long> snapshot(String scope) {
-      SortedMap<String, Long> out = new TreeMap<>();
-      counters.forEach(
-          (key, c) -> {
-            if (key.startsWith(scope + " ")) {
-              out.put(key.substring(scope.length() + 1), c.get());
-            }
-          });
-      return out;
-    }
+    Map<Ipv4Address, HomeAgentFigures> byHomeAgent = counters.byHomeAgent();
+    assertThat(byHomeAgent).containsOnlyKeys(HOME_AGENT, keyed, AgentCounters.OTHER);
+    HomeAgentFigures other = byHomeAgent.get(AgentCounters.OTHER);
+    assertThat(other.relayedRequests()).isEqualTo(10_000);
+    assertThat(other.relayedReplies()).containsExactly(Map.entry(ReplyCode.ACCEPTED, 10_000L));
+    assertThat(other.denials())
+        .containsExactly(Map.entry(ReplyCode.FA_POORLY_FORMED_REQUEST, 10_000L));
+    // What the store keeps (and every new engine reads back) stays a handful of counters.
+    assertThat(store.snapshot(AgentCounters.scope("fa1")))
+        .containsEntry("other-requests", 10_000L)
+        .hasSizeLessThan(12);
+    AgentCounters after = new AgentCounters(stores, keyed::equals);
+    assertThat(after.byHomeAgent()).isEqualTo(byHomeAgent);
+  }
 
-    @Override
-    public void reset(String scope) {
-      throw new UnsupportedOperationException();
-    }
+  @Test
+  void aStoredHomeAgentNoLongerKnownIsNotReadBack() {
+    CounterStore store = new MapCounterStore();
+    store.counter(AgentCounters.scope("fa1"), "ha-10.64.0.1-requests").add(3);
+    store.counter(AgentCounters.scope("fa1"), "ha-" + HOME_AGENT + "-requests").add(2);
+
+    AgentCounters counters =
+        new AgentCounters(
+            new ForeignAgent.Stores("fa1", null, store, 0, HOME_AGENT::equals), ha -> false);
+
+    assertThat(counters.byHomeAgent()).containsOnlyKeys(HOME_AGENT);
   }
 }

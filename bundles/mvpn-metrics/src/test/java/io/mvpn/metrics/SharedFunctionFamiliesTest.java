@@ -2,7 +2,19 @@ package io.mvpn.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.MvpnId;
 import io.mvpn.api.metrics.MetricSource;
+import io.mvpn.napt.NaptTimeouts;
+import io.mvpn.napt.internal.NaptManager;
+import io.mvpn.packet.udp.UdpDatagram;
+import io.mvpn.store.InMemoryNaptMappingStore;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,8 +22,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The families of the functions every tenant shares (foreign agent, DNS, NAPT), of the Diameter
- * nodes and of the SA managers, in the shapes their sources report them: the scrape keeps every
- * sample, the tenant label included where it is empty, and promtool finds nothing to lint.
+ * nodes and of the SA managers, in the shapes their sources report them (the NAPT's from the real
+ * NaptManager; the others' sources need a running agent, KDC or node, so their shapes are copied):
+ * the scrape keeps every sample, the tenant label included where it is empty, and promtool finds
+ * nothing to lint.
  */
 class SharedFunctionFamiliesTest {
 
@@ -79,13 +93,48 @@ class SharedFunctionFamiliesTest {
         }
       };
 
-  private static final MetricSource NAPT =
-      sink -> {
-        String help = "Datagrams the NAPT handled, by outcome and tenant.";
-        sink.counter("mvpn_napt_datagrams", help, 8, "result", "translated", "tenant", "acme");
-        sink.counter("mvpn_napt_datagrams", help, 1, "result", "exhausted", "tenant", "globex");
-        sink.counter("mvpn_napt_datagrams", help, 2, "result", "dropped", "tenant", "");
-      };
+  /**
+   * The real NAPT, two public ports: acme's flow and globex's take them, globex's next finds none,
+   * and a reply to a port it never gave out is dropped.
+   */
+  private static MetricSource napt() {
+    Ipv4Address inside = Ipv4Address.parse("10.1.0.5");
+    Ipv4Address server = Ipv4Address.parse("198.51.100.53");
+    Ipv4Address outside = Ipv4Address.parse("203.0.113.1");
+    NaptManager napt =
+        new NaptManager(
+            new InMemoryNaptMappingStore(),
+            outside,
+            40000,
+            40001,
+            NaptTimeouts.udp(Duration.ofSeconds(60)));
+    napt.outbound(MvpnId.of("acme"), udp(inside, 6000, server), 0);
+    napt.outbound(MvpnId.of("globex"), udp(inside, 6000, server), 0);
+    napt.outbound(MvpnId.of("globex"), udp(inside, 6001, server), 0);
+    napt.inbound(udp(server, 53, outside, 50000), 0);
+    return napt;
+  }
+
+  private static ByteBuffer udp(Ipv4Address from, int fromPort, Ipv4Address to) {
+    return udp(from, fromPort, to, 53);
+  }
+
+  private static ByteBuffer udp(Ipv4Address from, int fromPort, Ipv4Address to, int toPort) {
+    ByteBuf d =
+        UdpDatagram.build(
+            ByteBufAllocator.DEFAULT,
+            from.toInt(),
+            to.toInt(),
+            fromPort,
+            toPort,
+            Unpooled.wrappedBuffer(new byte[] {1}),
+            64);
+    try {
+      return ByteBuffer.wrap(ByteBufUtil.getBytes(d));
+    } finally {
+      d.release();
+    }
+  }
 
   /** A Diameter node's labels for its peer, then {@code more}. */
   private static String[] peer(String... more) {
@@ -149,7 +198,7 @@ class SharedFunctionFamiliesTest {
         List.of(
             FOREIGN_AGENT,
             DNS,
-            NAPT,
+            napt(),
             TenantLabels.labelled(DIAMETER_NODE, Map.of("mvpn.tenant", "acme")),
             TenantLabels.labelled(SAM, Map.of("tenant", "acme")));
 
@@ -162,7 +211,9 @@ class SharedFunctionFamiliesTest {
             "mvpn_foreignagent_registration_replies_total{agent=\"fa1\",code=\"78\","
                 + "origin=\"foreign_agent\",tenant=\"\"} 1.0\n",
             "mvpn_dns_queries_total{tenant=\"globex\"} 4.0\n",
-            "mvpn_napt_datagrams_total{result=\"dropped\",tenant=\"\"} 2.0\n",
+            "mvpn_napt_datagrams_total{result=\"dropped\",tenant=\"\"} 1.0\n",
+            "mvpn_napt_datagrams_total{result=\"exhausted\",tenant=\"globex\"} 1.0\n",
+            "mvpn_napt_mappings{protocol=\"udp\",tenant=\"acme\"} 1.0\n",
             "mvpn_diameter_messages_total{command=\"265\",direction=\"received\",kind=\"answer\","
                 + "node=\"sink.acme.local\",peer=\"msm.home.local\",realm=\"home.local\","
                 + "result=\"2001\",tenant=\"acme\"} 3.0\n",

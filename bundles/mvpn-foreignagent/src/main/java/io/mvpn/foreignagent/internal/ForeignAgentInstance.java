@@ -31,7 +31,6 @@ import java.util.Hashtable;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.spec.SecretKeySpec;
 import org.osgi.annotation.bundle.Capability;
@@ -138,18 +137,22 @@ public final class ForeignAgentInstance implements ForeignAgentService, MetricSo
   @Reference FabricService fabric;
 
   /** The tenant of each home agent on this appliance, by its public address, for the metrics. */
-  private final Map<Ipv4Address, String> homeAgentTenants = new ConcurrentHashMap<>();
+  private final HomeAgentTenants homeAgentTenants = new HomeAgentTenants();
+
+  /** Registrations counted before counts by home agent, for the metrics. */
+  private final ForeignAgentMetrics.Unattributed unattributed =
+      new ForeignAgentMetrics.Unattributed();
 
   @Reference(
       cardinality = ReferenceCardinality.MULTIPLE,
       policy = ReferencePolicy.DYNAMIC,
       policyOption = ReferencePolicyOption.GREEDY)
   void bindHomeAgent(TunnelEndpoint homeAgent) {
-    homeAgentTenants.put(homeAgent.address(), homeAgent.tenant().value());
+    homeAgentTenants.bind(homeAgent);
   }
 
   void unbindHomeAgent(TunnelEndpoint homeAgent) {
-    homeAgentTenants.remove(homeAgent.address(), homeAgent.tenant().value());
+    homeAgentTenants.unbind(homeAgent);
   }
 
   /** Where the visitor list outlives this component (and, persistent, the appliance). */
@@ -265,7 +268,11 @@ public final class ForeignAgentInstance implements ForeignAgentService, MetricSo
                       accessInterface,
                       uplink,
                       new ForeignAgent.Stores(
-                          name, visitorStore, counterStore, fabric.epochOffsetNanos()));
+                          name,
+                          visitorStore,
+                          counterStore,
+                          fabric.epochOffsetNanos(),
+                          homeAgentTenants::contains));
               fa.reportTo(securityEvents);
               if (!masterKeys.isEmpty()) {
                 accessPoint =
@@ -356,7 +363,13 @@ public final class ForeignAgentInstance implements ForeignAgentService, MetricSo
    */
   @Override
   public void collect(MetricSink sink) {
-    ForeignAgentMetrics.collect(sink, name, visitorStore.visitors(name), engine, homeAgentTenants);
+    ForeignAgentMetrics.collect(
+        sink,
+        name,
+        visitorStore.visitors(name),
+        engine,
+        homeAgentTenants.byAddress(),
+        unattributed);
   }
 
   @Override

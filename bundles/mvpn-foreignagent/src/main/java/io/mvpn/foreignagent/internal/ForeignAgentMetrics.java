@@ -14,6 +14,10 @@ import java.util.TreeMap;
  * over {@code tenant} they are the agent's totals. A home agent that is not one of this appliance's
  * gets {@code tenant=""}. Datagrams and drops stay per agent: counting them per tenant would cost a
  * lookup per datagram.
+ *
+ * <p>Registrations the agent's totals hold but no home agent's figures do (counted before the agent
+ * counted by home agent, or by a home agent it no longer knows) go to {@code tenant=""} too, so the
+ * sum over tenants stays the total and never falls back after an upgrade.
  */
 final class ForeignAgentMetrics {
 
@@ -22,12 +26,40 @@ final class ForeignAgentMetrics {
 
   private ForeignAgentMetrics() {}
 
+  /**
+   * The most the totals held beyond the home agents' figures, so far: that remainder is fixed once
+   * every count is by home agent, and a scrape beside an increment can only see it lower (the
+   * engine counts by home agent first, the totals are read first), so its series never falls.
+   */
+  static final class Unattributed {
+    private long requests;
+    private long replies;
+
+    synchronized long[] atLeast(long requests, long replies) {
+      this.requests = Math.max(this.requests, requests);
+      this.replies = Math.max(this.replies, replies);
+      return new long[] {this.requests, this.replies};
+    }
+  }
+
   static void collect(
       MetricSink sink,
       String agent,
       List<VisitorEntry> visitors,
       ForeignAgentService engine,
       Map<Ipv4Address, String> homeAgentTenants) {
+    collect(sink, agent, visitors, engine, homeAgentTenants, new Unattributed());
+  }
+
+  static void collect(
+      MetricSink sink,
+      String agent,
+      List<VisitorEntry> visitors,
+      ForeignAgentService engine,
+      Map<Ipv4Address, String> homeAgentTenants,
+      Unattributed unattributed) {
+    long totalRequests = engine.relayedRequests();
+    long totalReplies = engine.relayedReplies();
     Map<String, Integer> visiting = new TreeMap<>();
     homeAgentTenants.values().forEach(t -> visiting.put(t, 0));
     for (VisitorEntry v : visitors) {
@@ -62,6 +94,17 @@ final class ForeignAgentMetrics {
               add(replies, tenant, "home_agent", figures.relayedReplies());
               add(replies, tenant, "foreign_agent", figures.denials());
             });
+    long[] attributed = new long[2];
+    relayed.values().forEach(c -> attributed[0] += c[0]);
+    relayed.values().forEach(c -> attributed[1] += c[1]);
+    long[] rest =
+        unattributed.atLeast(
+            Math.max(0, totalRequests - attributed[0]), Math.max(0, totalReplies - attributed[1]));
+    if (rest[0] > 0 || rest[1] > 0) {
+      long[] notOurs = relayed.computeIfAbsent(NOT_OURS, t -> new long[2]);
+      notOurs[0] += rest[0];
+      notOurs[1] += rest[1];
+    }
     String help = "Registration messages relayed between mobile nodes and home agents.";
     relayed.forEach(
         (tenant, counts) -> {

@@ -5,9 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.metrics.MetricSink;
 import io.mvpn.api.mobility.VisitorEntry;
+import io.mvpn.foreignagent.ForeignAgent;
 import io.mvpn.foreignagent.ForeignAgentService;
 import io.mvpn.foreignagent.HomeAgentFigures;
+import io.mvpn.foreignagent.MapCounterStore;
 import io.mvpn.foreignagent.Visitor;
+import io.mvpn.net.Vrf;
+import io.mvpn.net.time.VirtualTimeScheduler;
+import io.netty.buffer.ByteBufAllocator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -153,5 +158,46 @@ class ForeignAgentMetricsTest {
     assertThat(sink.byTenant("mvpn_foreignagent_visitors")).isEqualTo(Map.of("acme", 0.0));
     assertThat(sink.byTenant("mvpn_foreignagent_relayed_registrations", "message", "request"))
         .isEqualTo(Map.of("acme", 0.0));
+  }
+
+  @Test
+  void totalsCountedBeforeCountsByHomeAgentAreExportedUnderNoTenantSoTheSumStaysTheTotal() {
+    // A store an earlier version wrote: totals, and only part of them by home agent.
+    MapCounterStore store = new MapCounterStore();
+    String scope = "foreignagent/fa1";
+    store.counter(scope, "relayed-requests").add(7);
+    store.counter(scope, "relayed-replies").add(5);
+    store.counter(scope, "ha-" + ACME_HA + "-requests").add(2);
+    store.counter(scope, "ha-" + ACME_HA + "-reply-0").add(1);
+    VirtualTimeScheduler time = new VirtualTimeScheduler();
+    Vrf access = new Vrf("fa-access", time, ByteBufAllocator.DEFAULT);
+    Vrf uplink = new Vrf("fa-uplink", time, ByteBufAllocator.DEFAULT);
+    ForeignAgent engine =
+        new ForeignAgent(
+            new ForeignAgent.Config(Ipv4Address.parse("203.0.113.11"), 600, 1_000_000_000L),
+            access,
+            null,
+            uplink,
+            new ForeignAgent.Stores("fa1", null, store, 0, ACME_HA::equals));
+    Map<Ipv4Address, String> tenants = Map.of(ACME_HA, "acme");
+    ForeignAgentMetrics.Unattributed unattributed = new ForeignAgentMetrics.Unattributed();
+    Sink sink = new Sink();
+
+    ForeignAgentMetrics.collect(sink, "fa1", List.of(), engine, tenants, unattributed);
+
+    assertThat(sink.byTenant("mvpn_foreignagent_relayed_registrations", "message", "request"))
+        .isEqualTo(Map.of("acme", 2.0, "", 5.0));
+    assertThat(sink.byTenant("mvpn_foreignagent_relayed_registrations", "message", "reply"))
+        .isEqualTo(Map.of("acme", 1.0, "", 4.0));
+    assertThat(sink.sum("mvpn_foreignagent_relayed_registrations", "message", "request"))
+        .isEqualTo(engine.relayedRequests());
+    assertThat(sink.sum("mvpn_foreignagent_relayed_registrations", "message", "reply"))
+        .isEqualTo(engine.relayedReplies());
+    // A later scrape that sees less beyond the home agents' figures keeps the remainder it had.
+    Sink later = new Sink();
+    ForeignAgentMetrics.collect(
+        later, "fa1", List.of(), new Counts(3, 2, engine.byHomeAgent()), tenants, unattributed);
+    assertThat(later.byTenant("mvpn_foreignagent_relayed_registrations", "message", "request"))
+        .containsEntry("", 5.0);
   }
 }

@@ -303,15 +303,10 @@ public final class SaManager {
       waiting.forEach(w -> w.done().unavailable(e));
       return;
     }
-    boolean first = true;
+    // Every waiter waited for this exchange: none was keyed from a ticket held (not "cached").
     for (Waiter w : waiting) {
-      boolean reused = !first;
-      if (reused) {
-        counters.ticketsReused++;
-      }
-      first = false;
       try {
-        w.done().granted(keyNew(w.requester(), w.peer(), ticket, reused));
+        w.done().granted(keyNew(w.requester(), w.peer(), ticket, false));
       } catch (SaUnavailableException e) {
         w.done().unavailable(e);
       }
@@ -334,7 +329,6 @@ public final class SaManager {
     SgtTicket ticket = tickets.get(service);
     if (ticket != null
         && ticket.getEncKdcRepPart().getEndTime().getTime() - TICKET_MARGIN_MILLIS > now) {
-      counters.ticketsReused++;
       return keyNew(requester, peer, ticket, true);
     }
     if (now < kdcHoldOffUntil) {
@@ -360,7 +354,9 @@ public final class SaManager {
     pairs.put(key(requester, peer), made);
     counters.keyed++;
     if (heldTicket) {
+      // Counted once the pair is stored: a refused store reused nothing.
       counters.keyedFromHeldTicket++;
+      counters.ticketsReused++;
     }
     counters.granted++;
     evictBeyondCapacity();

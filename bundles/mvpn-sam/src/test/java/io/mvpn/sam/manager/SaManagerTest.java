@@ -322,4 +322,48 @@ class SaManagerTest {
     assertThat(sam.pairs()).isEmpty();
     assertThat(store.pairs()).isEmpty();
   }
+
+  @Test
+  void nodesWaitingForOneKdcExchangeAreAllColdAndAPairTheStoreRefusesReusedNoTicket()
+      throws Exception {
+    VirtualTimeScheduler time = new VirtualTimeScheduler();
+    FailingStore store = new FailingStore();
+    SaManager sam = manager(time, 10, store);
+    List<Runnable> kdcCalls = new ArrayList<>();
+    List<Grant> granted = new ArrayList<>();
+    SaManager.Done done =
+        new SaManager.Done() {
+          @Override
+          public void granted(Grant grant) {
+            granted.add(grant);
+          }
+
+          @Override
+          public void unavailable(SaUnavailableException e) {
+            throw new AssertionError(e);
+          }
+        };
+    for (int n = 1; n <= 3; n++) {
+      sam.request(node(n), node(9), time, kdcCalls::add, done);
+    }
+    assertThat(kdcCalls).hasSize(1);
+    kdcCalls.forEach(Runnable::run);
+    time.runUntilIdle();
+
+    // Three pairs from one exchange: every one waited for the KDC, none came from a ticket held.
+    assertThat(granted).hasSize(3);
+    assertThat(sam.counters().kdcExchanges()).isEqualTo(1);
+    assertThat(sam.counters().keyedFromHeldTicket()).isZero();
+    assertThat(sam.counters().ticketsReused()).isZero();
+
+    // The ticket is held now; a pair keyed from it that the store refuses reused nothing.
+    store.failing = true;
+    assertThatThrownBy(() -> sam.request(node(4), node(9)))
+        .isInstanceOf(SaUnavailableException.class);
+    assertThat(sam.counters().ticketsReused()).isZero();
+    store.failing = false;
+    sam.request(node(4), node(9));
+    assertThat(sam.counters().ticketsReused()).isEqualTo(1);
+    assertThat(sam.counters().keyedFromHeldTicket()).isEqualTo(1);
+  }
 }
