@@ -114,16 +114,7 @@ public final class MnVpnClient extends SecurityGatewayNetworks implements Handov
     Path config = nodeConfig(handover, access, lab.device("vt"), gateway);
     control = dir.resolve(handover + ".sock");
     log = dir.resolve("mvpn-mn.log");
-    node =
-        path.lab.start(
-            path.laptop,
-            ProcessBuilder.Redirect.to(log.toFile()),
-            "env",
-            "JAVA_HOME=" + System.getProperty("java.home"),
-            LaptopProcesses.wrapper(),
-            "up",
-            "--config",
-            config.toString());
+    node = LaptopProcesses.up(path.lab, path.laptop, config, log);
     LaptopProcesses.awaitRegistered(
         node,
         log,
@@ -179,7 +170,10 @@ public final class MnVpnClient extends SecurityGatewayNetworks implements Handov
 
   /**
    * How long the last move took as its commands ran (the bridge's ports change under RCU, tens of
-   * milliseconds on a loaded host): the link is down that long before the node can notice B.
+   * milliseconds on a loaded host): the link is down that long before the node can notice B. The
+   * figure is the whole {@code ip netns exec ... ip -batch} process from its start to its exit, so
+   * it includes starting both programs and entering the namespace: an upper bound on the move
+   * itself.
    */
   public double moveMillis() {
     return moveMillis;

@@ -47,8 +47,11 @@ import org.slf4j.LoggerFactory;
  * <p>The node's ticket for its manager is renewed before it is needed: once four fifths of its
  * lifetime have passed (never sooner than {@link #LEAST_RENEWAL_WAIT_MILLIS} after the last), the
  * keys are fetched anew and the client carries the fresh ticket from its next request on, its SAs
- * untouched. A KDC that does not answer then is asked again after the same doubling wait, while the
- * old ticket still serves. Runs on the engine's event loop.
+ * untouched, and the node's own keys are read anew from the keytab, so a key the KDC changed is
+ * taken without a restart. A KDC that does not answer then is asked again after the same doubling
+ * wait, while the old ticket still serves; once it has ended, the status says the keys expired and
+ * no request is sent to the manager (it would refuse it) until a fresh ticket comes, while the SAs
+ * held serve on until their own end. Runs on the engine's event loop.
  */
 public final class HostSam implements AutoCloseable {
 
@@ -165,7 +168,7 @@ public final class HostSam implements AutoCloseable {
     }
     if (client != null) {
       try {
-        client.renewTicket(got.managerTicket());
+        client.renewKeys(got.managerTicket(), got.keytab());
       } catch (IllegalArgumentException e) {
         noKeys(e.getMessage());
         return;
@@ -285,7 +288,7 @@ public final class HostSam implements AutoCloseable {
     StringBuilder lines = new StringBuilder();
     lines.append("sam-manager: ").append(settings.manager()).append('\n');
     lines.append("sam-principal: ").append(settings.principal()).append('\n');
-    lines.append("sam-keys: ").append(keysProblem == null ? "held" : keysProblem).append('\n');
+    lines.append("sam-keys: ").append(keys()).append('\n');
     if (client != null) {
       lines.append("sam-ticket-ends: ").append(Instant.ofEpochMilli(ticketEndsMillis));
       lines.append('\n');
@@ -298,6 +301,8 @@ public final class HostSam implements AutoCloseable {
     if (path != null) {
       SamEspPath.Counters c = path.counters();
       lines.append("sam-requests: ").append(client.counters().requestsSent()).append('\n');
+      lines.append("sam-requests-held-ticket-ended: ").append(client.counters().ticketEnded());
+      lines.append('\n');
       lines.append("sam-esp-sent: ").append(c.sentAtOnce() + c.sentAfterWait()).append('\n');
       lines.append("sam-esp-received: ").append(c.received()).append('\n');
       lines.append("sam-dropped-no-sa: ").append(c.droppedNoSa() + c.droppedHeldFull());
@@ -310,6 +315,20 @@ public final class HostSam implements AutoCloseable {
     lines.append("sam-dropped-without-keys: ").append(droppedWithoutKeys).append('\n');
     lines.append("sam-dropped-clear-from-peer: ").append(droppedClearFromPeer).append('\n');
     return lines.toString();
+  }
+
+  /** Held, why there are none yet, or expired: the ticket ended and no renewal came in time. */
+  private String keys() {
+    if (keysProblem != null) {
+      return keysProblem;
+    }
+    if (clock.unixMillis() < ticketEndsMillis) {
+      return "held";
+    }
+    return "expired (ticket ended "
+        + Instant.ofEpochMilli(ticketEndsMillis)
+        + (renewalProblem == null ? "" : "; renewal failing: " + renewalProblem)
+        + ")";
   }
 
   /** ESP refused (forged, tampered, replayed, for no SA held), with the reasons that occurred. */

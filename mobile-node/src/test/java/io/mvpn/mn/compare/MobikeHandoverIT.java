@@ -31,10 +31,11 @@ import org.junit.jupiter.api.io.TempDir;
  * over B. strongSwan's rows: charon as the laptop's client against charon as the gateway, with
  * MOBIKE (row (c)) or, without it, by keying a new IKE SA (a reference for row (b)). mvpn's rows
  * ({@link MnVpnClient}): the installed {@code mvpn-mn} in mode vpn against the appliance's gateway
- * and home agent, with the seed 001 handover (row (a), held to seed 001's target) or a fresh tunnel
- * (row (b)). {@link #RUNS} runs each; every run must keep or re-key its SAs as the row says, resume
- * the stream both ways and have captures that agree with the stream programs' own counts. The table
- * (median and range) goes to {@link #TABLE}.
+ * and home agent, with the seed 001 handover (row (a): its registration-to-first-ESP time on link
+ * B, from the laptop's capture, held to seed 001's target; its whole gap only reported) or a fresh
+ * tunnel (row (b)). {@link #RUNS} runs each; every run must keep or re-key its SAs as the row says,
+ * resume the stream both ways and have captures that agree with the stream programs' own counts.
+ * The table (median and range) goes to {@link #TABLE}.
  *
  * <p>Needs root, /dev/net/tun, ip, python3, strongSwan's charon and swanctl, dumpcap and tshark,
  * and the packaged launcher (target/mvpn-mn); fails without them under CI=true. Run under {@code
@@ -77,13 +78,15 @@ class MobikeHandoverIT {
   }
 
   /**
-   * Row (a) against seed 001's target: one laptop-gateway round trip (two links), one gateway-home
-   * agent round trip (the DMZ, one link) and 10 ms, from the path's delays, for the handover
-   * itself; on the wire the downstream gap also holds what the path and the node add before the
-   * handover can start, each named in the bound: the move's own commands (as they ran), one look of
-   * the node's move detector, and B's first ARP (one access-link round trip, which charon pays
-   * too). Held on the median over the runs of the gap less the move's time; the table and
-   * docs/benchmarks.md say whether the target alone, and a third of (c)'s gap, hold.
+   * Row (a) against seed 001's target, on the part of the gap that is seed 001's own: from the
+   * laptop's capture, the time from the first ESP leaving on link B (the registration through the
+   * tunnel, with the upstream queued during the move) to the gateway's first ESP to B, that is the
+   * registration to the home agent, its SIU to the gateway and the first datagram back. Its median
+   * over the runs must stay within one laptop-gateway round trip (two links), one gateway-home
+   * agent round trip (the DMZ, one link) and 10 ms, from the path's delays. The whole downstream
+   * gap (the move's commands, one look of the move detector and B's first ARP before the handover
+   * can start, and relay jitter on the loaded host) is only reported: in the table, and per run
+   * with the move's time.
    */
   @Test
   @Order(3)
@@ -91,34 +94,27 @@ class MobikeHandoverIT {
     List<MnVpnClient> clients = new ArrayList<>();
     List<Handover> fast = measure(dir, "fast", tracked(clients, MnVpnClient::fast));
     printMoves(clients);
-    List<Double> net = new ArrayList<>();
+    List<Double> handovers = new ArrayList<>();
     for (int i = 0; i < fast.size(); i++) {
-      net.add(fast.get(i).down().gapMillis() - clients.get(i).moveMillis());
+      Path capture = LOGS.resolve("fast-run-" + (i + 1)).resolve("path").resolve("laptop.pcapng");
+      handovers.add(
+          StreamDirection.firstEspBackMillis(capture, DelayedPath.LAPTOP_B, DelayedPath.GATEWAY));
     }
-    double median = HandoverBench.median(net);
+    System.out.printf(
+        "%s: from the registration leaving on B to the first ESP to B %s ms%n",
+        clients.get(0).row(), handovers.stream().map(Math::round).toList());
+    assertThat(handovers).as("every run's capture shows both ends").noneMatch(d -> d.isNaN());
+    double median = HandoverBench.median(handovers);
     long link = DelayedPath.DELAY.toMillis();
     long target = 2 * (2 * link) + 2 * link + 10;
-    long arp = 2 * link;
-    long interval = HandoverBench.INTERVAL.toMillis();
-    long bound = target + MnVpnClient.DETECTION_MILLIS + arp + interval;
     assertThat(median)
         .as(
-            "(a)'s median downstream gap less the move's time, %.0f ms (each run: %s), against %d"
-                + " ms: seed 001's target %d ms (one laptop-gateway round trip, %d ms over two"
-                + " links of %d ms each way; one gateway-home agent round trip, %d ms; 10 ms),"
-                + " one look of the move detector (%d ms), B's first ARP (%d ms) and one stream"
-                + " interval (%d ms)",
-            median,
-            net,
-            bound,
-            target,
-            4 * link,
-            link,
-            2 * link,
-            MnVpnClient.DETECTION_MILLIS,
-            arp,
-            interval)
-        .isLessThanOrEqualTo(bound);
+            "(a)'s median time from the registration leaving on B to the first ESP to B, %.0f ms"
+                + " (each run: %s), against seed 001's target %d ms: one laptop-gateway round"
+                + " trip, %d ms over two links of %d ms each way; one gateway-home agent round"
+                + " trip, %d ms; 10 ms",
+            median, handovers, target, 4 * link, link, 2 * link)
+        .isLessThanOrEqualTo(target);
   }
 
   @Test

@@ -61,6 +61,32 @@ public record StreamDirection(
     return frames;
   }
 
+  /**
+   * From a capture at the node: milliseconds from the first ESP (raw or in UDP) leaving {@code
+   * node} for {@code gateway} to the first ESP from {@code gateway} to {@code node} after it; NaN
+   * if either is missing. With {@code node} the address on link B, that is the handover alone, from
+   * the registration (and the upstream queued with it) leaving on B to the downstream resuming on
+   * B.
+   */
+  static double firstEspBackMillis(Path capture, String node, String gateway) throws Exception {
+    double out = Double.NaN;
+    String fields =
+        Tshark.fields(capture, List.of(), "frame.time_epoch", "ip.src", "ip.dst", "esp.spi");
+    for (String line : fields.lines().toList()) {
+      String[] f = line.split("\\|", -1);
+      if (f.length < 4 || f[3].isEmpty()) {
+        continue;
+      }
+      double time = Double.parseDouble(f[0]);
+      if (Double.isNaN(out) && f[1].equals(node) && f[2].equals(gateway)) {
+        out = time;
+      } else if (!Double.isNaN(out) && f[1].equals(gateway) && f[2].equals(node) && time >= out) {
+        return 1000 * (time - out);
+      }
+    }
+    return Double.NaN;
+  }
+
   /** "MVHO", the stream's magic, as tshark prints payload bytes. */
   private static final String MAGIC_HEX = "4d56484f";
 

@@ -40,7 +40,8 @@ import org.apache.kerby.kerberos.kerb.keytab.Keytab;
  * to keytabs in the data directory, with the realm's krb5.conf in {@code DIR/kdc}.
  *
  * <p>Arguments: realm, the site's address, data directory, nodes ({@code node=address,...}, whose
- * KINK port is 910). Prints {@code ready} once both listen; from then on, until it is ended, it
+ * KINK port is 910). Prints {@code ready} once both listen and the manager has had one ticket from
+ * the KDC (for the first node; the manager does not keep it); from then on, until it is ended, it
  * writes the manager's counters to {@code DIR/stats} every 50 ms, one line ({@code requests=N
  * grants=N ...}), replacing the file whole.
  */
@@ -64,6 +65,14 @@ public final class SamSiteInNamespace {
       kdc.addServicePrincipal("kink/" + name + "@" + realm);
       kdc.exportKeytab("kink/" + name + "@" + realm, dir.resolve(name + ".keytab"));
     }
+
+    KerberosSessionKeys sessionKeys =
+        new KerberosSessionKeys(
+            kdc.clientConfigDir().toFile(), manager, dir.resolve("sam.keytab").toFile());
+    // One ticket exchange before the nodes ask: the KDC's and Kerby's code paths, and the manager's
+    // TGT, warm, so the first request is not answered after the node's 1 s retry wait.
+    String first = nodes[0].substring(0, nodes[0].indexOf('='));
+    sessionKeys.ticket("kink/" + first + "@" + realm);
 
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     ExecutorService kdcCalls = Executors.newSingleThreadExecutor();
@@ -90,10 +99,7 @@ public final class SamSiteInNamespace {
               SaManager pairs =
                   new SaManager(
                       clock,
-                      new KerberosSessionKeys(
-                          kdc.clientConfigDir().toFile(),
-                          manager,
-                          dir.resolve("sam.keytab").toFile()),
+                      sessionKeys,
                       SaPairStore.inMemory(),
                       SaManager.Settings.of(Duration.ofHours(8), 1_000, realm),
                       new SecureRandom());

@@ -7,11 +7,13 @@ import io.mvpn.mobilenode.HostKernel;
 import io.mvpn.net.Interface;
 import io.mvpn.net.Vrf;
 import io.mvpn.net.time.VirtualTimeScheduler;
+import io.mvpn.sam.client.InstalledSa;
 import io.mvpn.sam.client.SamClient;
 import io.mvpn.sam.kink.KerberosClock;
 import io.netty.buffer.ByteBufAllocator;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +36,7 @@ class TicketRenewalTest {
   private static final String REALM = "ACME.MVPN.TEST";
   private static final String MANAGER = "kink/sam@" + REALM;
   private static final Duration LIFETIME = Duration.ofHours(10);
+  private static final long LAST_RETRY = 60_000;
 
   private final VirtualTimeScheduler time = new VirtualTimeScheduler();
   private final KerberosClock clock = KerberosClock.of(time, 1_780_000_000_000L);
@@ -99,6 +102,37 @@ class TicketRenewalTest {
   }
 
   @Test
+  void aKdcSilentPastTheTicketsEndLeavesTheKeysExpiredAndNoRequestIsSentUntilItAnswers() {
+    HostSam sam = started();
+    long ends = endOf(sam.client().ticket());
+    kdcAnswers = false;
+
+    time.advance(ends - clock.unixMillis() - 1, TimeUnit.MILLISECONDS);
+    assertThat(sam.status()).contains("sam-keys: held\n");
+    time.advance(1, TimeUnit.MILLISECONDS);
+    assertThat(clock.unixMillis()).isEqualTo(ends);
+    assertThat(sam.status())
+        .contains(
+            "sam-keys: expired (ticket ended "
+                + Instant.ofEpochMilli(ends)
+                + "; renewal failing: the KDC is away)\n");
+
+    String[] why = new String[1];
+    sam.client().connect("cn", refusal(why));
+    assertThat(why[0]).contains("ended at " + Instant.ofEpochMilli(ends), "no request");
+    assertThat(sam.client().counters().requestsSent()).as("nothing sent to the manager").isZero();
+    assertThat(sam.status()).contains("sam-requests: 0\n", "sam-requests-held-ticket-ended: 1\n");
+
+    kdcAnswers = true;
+    time.advance(LAST_RETRY, TimeUnit.MILLISECONDS);
+    assertThat(sam.status())
+        .contains("sam-keys: held\n", "sam-ticket-renewals: 1\n")
+        .as("no more requests held back")
+        .contains("sam-requests-held-ticket-ended: 1\n");
+    assertThat(endOf(sam.client().ticket())).isGreaterThan(clock.unixMillis());
+  }
+
+  @Test
   void aTicketForAnotherServiceIsNotTakenAndTheKdcIsAskedAgain() {
     HostSam sam = started();
     SgtTicket first = sam.client().ticket();
@@ -124,6 +158,21 @@ class TicketRenewalTest {
     long waits = TimeUnit.MINUTES.toMillis(1) / HostSam.LEAST_RENEWAL_WAIT_MILLIS;
     assertThat((long) asked).isBetween(waits, 1 + waits);
     assertThat(sam.client()).isNotNull();
+  }
+
+  /** An outcome that must not be ready: it keeps why it failed. */
+  private static SamClient.Outcome refusal(String[] why) {
+    return new SamClient.Outcome() {
+      @Override
+      public void ready(InstalledSa sa) {
+        throw new AssertionError("no SA without a valid ticket: " + sa);
+      }
+
+      @Override
+      public void failed(long kinkError, String reason) {
+        why[0] = reason;
+      }
+    };
   }
 
   /** A node with one correspondent, its keys from the scripted KDC, keyed at once. */

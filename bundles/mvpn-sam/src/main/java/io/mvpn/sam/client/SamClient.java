@@ -14,12 +14,14 @@ import io.mvpn.sam.kink.KinkRefusal;
 import io.mvpn.sam.kink.KinkRefusedException;
 import io.mvpn.sam.kink.RefusalCounts;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.apache.kerby.kerberos.kerb.keytab.Keytab;
 import org.apache.kerby.kerberos.kerb.type.ticket.SgtTicket;
 
 /**
@@ -28,7 +30,8 @@ import org.apache.kerby.kerberos.kerb.type.ticket.SgtTicket;
  * Otherwise one SAM_REQUEST goes to the manager under the node's ticket for it; the SAM_GRANT's SA
  * is installed and handed on. A lost request is sent again after a doubling wait, and a manager
  * whose KDC did not answer (KINK_ERROR SAM_KDC_UNREACHABLE) is asked again the same way, a bounded
- * number of times, before the caller gets the error.
+ * number of times, before the caller gets the error. Once the ticket has ended no request is sent
+ * (the manager would refuse it): the caller hears why at once, until a fresh ticket comes.
  *
  * <p>The manager's SAM_INSTALLs (pairs a peer asked for) are checked against the node's own keytab
  * and must come from the manager's principal; refused messages are counted and change nothing.
@@ -55,6 +58,7 @@ public final class SamClient {
     long granted;
     long installed;
     long failed;
+    long ticketEnded;
     final RefusalCounts refused = new RefusalCounts();
 
     /** Connections served from the SAD: zero messages. */
@@ -78,6 +82,11 @@ public final class SamClient {
 
     public long failed() {
       return failed;
+    }
+
+    /** Connections refused on the node: its ticket had ended, so no request was sent. */
+    public long ticketEnded() {
+      return ticketEnded;
     }
 
     /** Messages refused, by reason. */
@@ -170,6 +179,22 @@ public final class SamClient {
     managerTicket = fresh;
   }
 
+  /**
+   * A fresh ticket, as {@link #renewTicket}, and the node's own keys as its keytab now reads: after
+   * the KDC changed the node's key, SAM_INSTALLs sealed under the new key are accepted.
+   *
+   * @throws IllegalArgumentException for a ticket to another service; then nothing changes
+   */
+  public void renewKeys(SgtTicket fresh, Keytab keytab) {
+    renewTicket(fresh);
+    acceptor.useKeytab(keytab);
+  }
+
+  /** When the ticket the node's requests carry ends, on the Kerberos clock. */
+  private long ticketEndsMillis() {
+    return managerTicket.getEncKdcRepPart().getEndTime().getTime();
+  }
+
   private static String service(SgtTicket ticket) {
     return String.join("/", ticket.getTicket().getSname().getNameStrings())
         + "@"
@@ -211,6 +236,19 @@ public final class SamClient {
     Pending asking = pendingByPeer.get(peer);
     if (asking != null) {
       asking.waiting.add(outcome);
+      return;
+    }
+    long ends = ticketEndsMillis();
+    if (clock.unixMillis() >= ends) {
+      // The manager refuses an ended ticket: asking it would only cost a round trip.
+      counters.ticketEnded++;
+      outcome.failed(
+          0,
+          "the ticket for "
+              + managerPrincipal
+              + " ended at "
+              + Instant.ofEpochMilli(ends)
+              + ": no request until a fresh one");
       return;
     }
     Pending request = new Pending(peer, managerTicket);

@@ -45,7 +45,7 @@ public final class ApAcceptor {
     }
   }
 
-  private final Keytab keytab;
+  private Keytab keytab;
   private final PrincipalName service;
   private final KerberosClock clock;
   private final long skewMillis;
@@ -62,6 +62,14 @@ public final class ApAcceptor {
     this.service = new PrincipalName(service);
     this.clock = clock;
     this.skewMillis = skewMillis;
+  }
+
+  /**
+   * The keys AP-REQs are opened with from now on: the keytab as it reads after the KDC changed the
+   * service's key. The replay cache stays, so what was accepted before is still refused again.
+   */
+  public void useKeytab(Keytab fresh) {
+    this.keytab = fresh;
   }
 
   /** The service principal this acceptor is for. */

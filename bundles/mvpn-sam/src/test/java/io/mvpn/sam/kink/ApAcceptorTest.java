@@ -113,6 +113,30 @@ class ApAcceptorTest {
   }
 
   @Test
+  void aKeytabReadAgainAfterAKeyChangeOpensTicketsUnderTheNewKeyAndTheReplayCacheStays()
+      throws Exception {
+    VirtualTimeScheduler time = new VirtualTimeScheduler();
+    KerberosClock clock = new KerberosClock(time, System.currentTimeMillis());
+    SgtTicket before = ticketOfKeyVersion(7);
+    SgtTicket after = ticketOfKeyVersion(9);
+    ApAcceptor acceptor =
+        new ApAcceptor(keytab(genuineKey(before), 7, 8), KerberosPeers.RESPONDER, clock, 300_000);
+    byte[] old = ApInitiator.apReq(before, KerberosPeers.INITIATOR, clock).der();
+    acceptor.remember(acceptor.accept(old));
+    time.advance(1, TimeUnit.SECONDS);
+    byte[] underNewKey = ApInitiator.apReq(after, KerberosPeers.INITIATOR, clock).der();
+    assertRefused(acceptor, underNewKey, KinkRefusal.BAD_AP_REQ);
+
+    acceptor.useKeytab(keytab(genuineKey(after), 9, 10));
+
+    assertThat(acceptor.replayCacheSize()).as("what was accepted before is still held").isOne();
+    ApAcceptor.Accepted accepted = acceptor.accept(underNewKey);
+    assertThat(accepted.client()).isEqualTo(KerberosPeers.INITIATOR);
+    acceptor.remember(accepted);
+    assertRefused(acceptor, underNewKey, KinkRefusal.REPLAY);
+  }
+
+  @Test
   void theReplayCacheForgetsAuthenticatorsByTheirTimeNotByTheOrderTheyCameIn() throws Exception {
     VirtualTimeScheduler time = new VirtualTimeScheduler();
     long now = System.currentTimeMillis();
