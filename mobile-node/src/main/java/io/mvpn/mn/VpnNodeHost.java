@@ -53,8 +53,13 @@ final class VpnNodeHost extends LoopHost {
   private MoveDetector moves;
   private SysfsLinkProbe probe;
   private Vrf access; // the current care-of address's
+  private static final int ROUTE_LOOK_MILLIS = 5;
+  private static final int ROUTE_WAIT_MILLIS = 1000;
+
   private int networks;
   private Ipv4Address binding; // the care-of address whose sockets are binding, until they are
+  private Ipv4Address awaitingRoute; // a new care-of address the kernel cannot yet route from
+  private int routeLooksLeft;
 
   VpnNodeHost(MnConfig config) {
     super(NativeSockets.ioHandler());
@@ -138,6 +143,9 @@ final class VpnNodeHost extends LoopHost {
     if (careOf.equals(binding)) {
       return;
     }
+    if (!routedFrom(careOf)) {
+      return;
+    }
     VpnMobileNode.Network active = node.active();
     if (active != null && active.careOf().equals(careOf)) {
       node.moveTo(active.name(), vpn.handover());
@@ -187,6 +195,46 @@ final class VpnNodeHost extends LoopHost {
             previous.interfaces().forEach(i -> previous.removeInterface(i.name()));
           }
         });
+  }
+
+  /**
+   * Whether the kernel routes the gateway from this address now. A DHCP client (or an admin) adds
+   * the address and then the route, a few milliseconds apart, and the address's notification wakes
+   * the node in between: a registration sent then is lost to "network unreachable" and waits for
+   * its retransmission. So the node looks again every {@link #ROUTE_LOOK_MILLIS} until a route is
+   * there, for at most {@link #ROUTE_WAIT_MILLIS}, and then goes on regardless.
+   */
+  private boolean routedFrom(Ipv4Address careOf) {
+    if (!careOf.equals(awaitingRoute)) {
+      awaitingRoute = careOf;
+      routeLooksLeft = ROUTE_WAIT_MILLIS / ROUTE_LOOK_MILLIS;
+    }
+    if (routeLooksLeft <= 0 || kernelRoutes(careOf)) {
+      awaitingRoute = null;
+      return true;
+    }
+    if (routeLooksLeft-- == ROUTE_WAIT_MILLIS / ROUTE_LOOK_MILLIS) {
+      LOG.info(
+          "{}: no route to the gateway {} from {} yet",
+          config.accessInterface(),
+          vpn.gateway(),
+          careOf);
+    }
+    scheduler.schedule(ROUTE_LOOK_MILLIS, TimeUnit.MILLISECONDS, this::attach);
+    return false;
+  }
+
+  /** A UDP connect makes the kernel look the route up, and fails when there is none. */
+  private boolean kernelRoutes(Ipv4Address careOf) {
+    try (java.nio.channels.DatagramChannel probe = java.nio.channels.DatagramChannel.open()) {
+      probe.bind(new java.net.InetSocketAddress(InetAddress.getByAddress(careOf.toBytes()), 0));
+      probe.connect(
+          new java.net.InetSocketAddress(
+              InetAddress.getByAddress(vpn.gateway().toBytes()), Endpoint.NAT_T_PORT));
+      return true;
+    } catch (java.io.IOException e) {
+      return false;
+    }
   }
 
   private void whenBound(HostSocketTransport sockets, int triesLeft, Runnable then) {
