@@ -88,8 +88,9 @@ class VpnHandoverIT extends SecurityGatewayNetworks {
     table.append(
         "%nRound trips: MN-gateway %.0f ms, gateway-HA %.0f ms (20 ms each way on each);"
                 .formatted(1000 * rtts / 2, 1000 * rtts / 2)
-            + " pings every %.0f ms both ways; the move's detection is polled every %d ms.%n"
-                .formatted(1000 * PING_INTERVAL, MoveDetector.POLL_MILLIS));
+            + " pings every %.0f ms both ways; moves noticed from rtnetlink (a %d ms poll"
+                .formatted(1000 * PING_INTERVAL, MoveDetector.POLL_MILLIS)
+            + " without it).\n");
     Files.createDirectories(Path.of("target"));
     Files.writeString(Path.of("target/vpn-handover.md"), table);
     System.out.print(table);
