@@ -94,6 +94,11 @@ public class ShippedExamplesIT {
           out -> out.contains("keytab /"),
           WAIT_SECONDS);
       assertTrue(samKeytab.toString(), Files.isRegularFile(samKeytab));
+      // Inner IPsec's step before its copy: its pre-shared key in the keystore.
+      appliance.awaitShell(
+          "mvpn:keys add acme-inner --random 256",
+          out -> out.contains("stored acme-inner"),
+          WAIT_SECONDS);
       List<String> enabled = new ArrayList<>();
       try (Stream<Path> files = Files.list(etc)) {
         for (Path example : files.sorted().toList()) {
