@@ -8,6 +8,10 @@ registration's socket, and keepalives (echo requests to the home agent) before a
 usage: scapy-mobile-node.py MODE TAG COA HA HOME PEER SPI ALGORITHM HEXKEY IDENTIFICATION PINGS
        UDPS PORT
 
+IDENTIFICATION gives the identification's low 32 bits; the high 32 bits are the NTP seconds at the
+moment the request leaves (RFC 5944 §5.7 timestamps), not when the caller started this script:
+on a busy host scapy's start-up alone can outlast the home agent's replay tolerance.
+
 Prints one line per checked exchange; exits 1 at the first field that is not as expected, or when
 anything else arrives for this node.
 """
@@ -53,6 +57,8 @@ else:
     udp_in = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_UDP)
     udp_in.settimeout(2)
 
+NTP_UNIX_OFFSET = 2208988800
+ident = ((int(time.time()) + NTP_UNIX_OFFSET) << 32) | (ident & 0xFFFFFFFF)
 request = MobileIP(type=1) / MobileIPRRQ(
     flags=0x22, lifetime=300, homeaddr=home, haaddr=ha, coaddr=coa, id=ident)
 auth_len = digest().digest_size
