@@ -79,8 +79,8 @@ public enum AodvCounter {
   /** Nodes of another realm admitted as visitors: default route via the foreign agent (c46-49). */
   VISITORS_ADMITTED,
   /**
-   * PKI hellos the MSM had authorised for another sink of the site (every sink on the node's link
-   * hears its broadcast hello): nothing installed, the node not refused.
+   * Hellos, authenticated or PKI, the MSM had authorised for another sink of the site (every sink
+   * on the node's link hears its broadcast hello): nothing installed, the node not refused.
    */
   AUTH_DUPLICATE,
   /** Authenticated and PKI Hellos refused, for any of the reasons below; nothing installed. */

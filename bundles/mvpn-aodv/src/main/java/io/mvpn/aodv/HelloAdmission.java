@@ -186,7 +186,8 @@ final class HelloAdmission {
             auth.spi(),
             auth.timestamp(),
             HelloAuthentication.signedBytes(hello),
-            auth.authenticator());
+            auth.authenticator(),
+            policy.realm());
     admit(
         auth.identity(),
         auth.timestamp(),

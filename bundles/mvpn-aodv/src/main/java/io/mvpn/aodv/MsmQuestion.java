@@ -38,7 +38,8 @@ final class MsmQuestion {
             hello.spi(),
             hello.timestamp(),
             signedBytes,
-            hello.authenticator());
+            hello.authenticator(),
+            policy.realm());
     policy
         .authority()
         .authorize(credentials, answer -> ctx.scheduler.execute(() -> answered.accept(answer)));

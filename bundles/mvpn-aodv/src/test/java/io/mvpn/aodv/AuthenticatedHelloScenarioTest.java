@@ -64,6 +64,26 @@ class AuthenticatedHelloScenarioTest {
     assertThat(w.sink().counter(AodvCounter.FILTER_DROPPED)).isZero();
   }
 
+  /**
+   * The PKI hello (c50-54) beside the HMAC one, over the same links and Diameter hops: the sink
+   * checks the certificate and signature itself and asks acme's MSM only to authorise; the node
+   * checks the sink's certificate before it takes the routes. Signing and checking take CPU time,
+   * none of the scenario's virtual time.
+   */
+  @Test
+  void aMemberWithACertificateGetsItsRoutesOverDiameterWithinTheSameBudget() {
+    PkiSiteWorld pki = new PkiSiteWorld(w);
+    long sent = w.mesh.time.nanoTime();
+    pki.node().enterSiteWithCertificate("to-s");
+    long latency = runUntilRoutes("n", sent);
+
+    assertThat(latency).isLessThanOrEqualTo(BUDGET_MS * MS);
+    System.out.printf("pki hello-to-routes: %.1f ms of virtual time%n", latency / (double) MS);
+    assertThat(w.sink().siteNodes().get(0).state()).isEqualTo(SiteNode.State.MEMBER);
+    assertThat(pki.node().counter(AodvCounter.SINK_REFUSED)).isZero();
+    assertThat(w.acme.admitted()).isEqualTo(1);
+  }
+
   @Test
   void aHelloSignedWithTheWrongKeyIsRefusedByTheMsmAndNothingIsInstalled() {
     w.mesh.router("n").enterSite("to-s", ALICE, SPI, SiteWorld.key("not alice's key"));

@@ -30,10 +30,11 @@ import javax.crypto.spec.SecretKeySpec;
  * default route toward the tenant's security gateway, the home range at a lower metric) and its
  * workgroup filter: its home range both ways, and each member of another tenant its workgroups let
  * it reach. A node claiming an address in its home range must claim its own; outside it, it is
- * visiting another site with an address that site gave it. Refusals are counted by reason. A
- * timestamp not newer than the last admitted one is a replay, whichever sink relays it; a PKI hello
- * every sink of its site heard is admitted once and a duplicate at the others. Thread-safe:
- * Diameter nodes call it from their event loops.
+ * visiting another site with an address that site gave it. Refusals are counted by reason. A hello,
+ * HMAC or PKI, every sink of one site heard is admitted once and a duplicate at the others; asked
+ * for by a sink of another realm, or older than what the MSM still remembers (an HMAC hello: older
+ * than the newest it admitted), it is a replay. Thread-safe: Diameter nodes call it from their
+ * event loops.
  */
 public final class SiteAuthority implements NodeAuthority {
 
@@ -80,20 +81,19 @@ public final class SiteAuthority implements NodeAuthority {
   public static final int HOME_METRIC = 1;
 
   /**
-   * How long a certified hello is remembered behind its member's newest: twice the 30 s a sink
-   * allows either way of its clock, the spread of timestamps sinks may still take.
+   * How long an authorised hello is remembered behind its identity's newest: twice the 30 s a PKI
+   * sink allows either way of its clock, the spread of timestamps sinks may still take.
    */
-  public static final long CERTIFIED_HELLO_SPAN_MILLIS = 60_000;
+  public static final long AUTHORISED_HELLO_SPAN_MILLIS = 60_000;
 
-  /** Certified hellos remembered per member within that span. */
-  public static final int CERTIFIED_HELLOS_PER_MEMBER = 256;
+  /** Authorised hellos remembered per identity within that span. */
+  public static final int AUTHORISED_HELLOS_PER_MEMBER = 256;
 
   private final WorkgroupService directory;
   private final Map<MvpnId, Site> sites = new HashMap<>();
   private final Map<String, NodeKey> keys = new HashMap<>();
-  private final Map<String, Long> lastTimestamp = new HashMap<>();
-  private final CertifiedHellos certifiedHellos =
-      new CertifiedHellos(CERTIFIED_HELLO_SPAN_MILLIS, CERTIFIED_HELLOS_PER_MEMBER);
+  private final AuthorisedHellos authorisedHellos =
+      new AuthorisedHellos(AUTHORISED_HELLO_SPAN_MILLIS, AUTHORISED_HELLOS_PER_MEMBER);
   private final Map<Refusal, Long> refusals = new EnumMap<>(Refusal.class);
   private long admitted;
   private long duplicates;
@@ -153,8 +153,8 @@ public final class SiteAuthority implements NodeAuthority {
    * Seed 002 c50-52: the sink checked the node's certificate against this MSM's CA; the member is
    * the one whose FQDN the certificate names, and it must claim its own address in its home range.
    * Only a sink of the member's own site realm is answered: the FQDN alone would hand any tenant's
-   * member to whichever peer names it. A hello (timestamp, nonce) authorised before, at whichever
-   * sink, is refused as replayed.
+   * member to whichever peer names it. A hello (timestamp, nonce) authorised before is a duplicate
+   * for another sink of the same site realm and a replay for a sink of any other.
    */
   @Override
   public void authorizeCertified(
@@ -176,7 +176,7 @@ public final class SiteAuthority implements NodeAuthority {
         member.id(),
         site,
         c.address(),
-        () -> certifiedHellos.see(c.identity(), c.timestamp(), c.nonce(), c.siteRealm()));
+        () -> authorisedHellos.see(c.identity(), c.timestamp(), c.nonce(), c.siteRealm()));
   }
 
   private synchronized Authorization check(HelloCredentials c) {
@@ -194,24 +194,22 @@ public final class SiteAuthority implements NodeAuthority {
     if (!c.address().equals(signedAddress(c.signedBytes()))) {
       return refuse(Refusal.UNSIGNED_ADDRESS, Authorization.Outcome.REJECTED);
     }
+    // Only a hello whose HMAC checked is recorded: a forged one must not take a real one's place.
     return grant(
         node.member(),
         site,
         c.address(),
         () ->
-            newerThanLast(node.identity(), c.timestamp())
-                ? CertifiedHellos.Seen.FIRST
-                : CertifiedHellos.Seen.REPLAYED);
+            authorisedHellos.see(
+                node.identity(), c.timestamp(), helloNonce(c), c.siteRealm(), true));
   }
 
-  /** Whether {@code timestamp} is newer than the last admitted of {@code identity}; records it. */
-  private boolean newerThanLast(String identity, long timestamp) {
-    Long last = lastTimestamp.get(identity);
-    if (last != null && Long.compareUnsigned(timestamp, last) <= 0) {
-      return false;
-    }
-    lastTimestamp.put(identity, timestamp);
-    return true;
+  /**
+   * What tells one HMAC hello from another of the same timestamp: its authenticator's first 8
+   * octets. Every sink that heard the same broadcast relays the same authenticator.
+   */
+  private static long helloNonce(HelloCredentials c) {
+    return java.nio.ByteBuffer.wrap(c.authenticator()).getLong();
   }
 
   /**
@@ -222,7 +220,7 @@ public final class SiteAuthority implements NodeAuthority {
       MemberId member,
       Site site,
       Ipv4Address address,
-      java.util.function.Supplier<CertifiedHellos.Seen> fresh) {
+      java.util.function.Supplier<AuthorisedHellos.Seen> fresh) {
     if (site.homeRange().contains(address) && !member.privateAddress().equals(address)) {
       // In its home range a node has its own address; elsewhere it visits with one it was given.
       return refuse(Refusal.WRONG_ADDRESS, Authorization.Outcome.REJECTED);
@@ -283,7 +281,7 @@ public final class SiteAuthority implements NodeAuthority {
     return admitted;
   }
 
-  /** PKI hellos another sink of the same site asked for again: the node is not refused. */
+  /** Hellos another sink of the same site asked for again: the node is not refused. */
   public synchronized long duplicates() {
     return duplicates;
   }

@@ -75,12 +75,44 @@ class SiteAuthorityTest {
     askCertified(certified("mallory.acme.example", "10.1.0.6", 5, ACME));
     askCertified(certified("bob.acme.example", "10.1.0.6", 5, "globex.example"));
     assertThat(ask(hello("bob@acme.example", "10.1.0.6", 256, 5, KEY)).isAdmitted()).isTrue();
-    Authorization replay = ask(hello("bob@acme.example", "10.1.0.6", 256, 5, KEY));
+    Authorization replay = ask(hello("bob@acme.example", "10.1.0.6", 256, 4, KEY));
 
     assertThat(replay.outcome()).isEqualTo(Authorization.Outcome.REJECTED);
     for (SiteAuthority.Refusal r : SiteAuthority.Refusal.values()) {
       assertThat(msm.refused(r)).as(r.name()).isEqualTo(1);
     }
+  }
+
+  @Test
+  void anHmacHelloEverySinkOfTheSiteHeardIsAdmittedOnceAndADuplicateAtTheOthers() {
+    HelloCredentials hello = hello("bob@acme.example", "10.1.0.6", 256, 5, KEY);
+
+    Authorization first = ask(hello);
+    Authorization again = ask(hello);
+    Authorization elsewhere = ask(askedFrom(hello, "globex.example"));
+    Authorization older = ask(hello("bob@acme.example", "10.1.0.6", 256, 4, KEY));
+
+    assertThat(first.isAdmitted()).isTrue();
+    assertThat(again.outcome()).isEqualTo(Authorization.Outcome.DUPLICATE);
+    assertThat(again.routes()).isEmpty();
+    assertThat(elsewhere.outcome()).isEqualTo(Authorization.Outcome.REJECTED);
+    assertThat(older.outcome())
+        .as("older than the newest admitted")
+        .isEqualTo(Authorization.Outcome.REJECTED);
+    assertThat(msm.duplicates()).isEqualTo(1);
+    assertThat(msm.refused(SiteAuthority.Refusal.REPLAYED)).isEqualTo(2);
+    assertThat(msm.admitted()).isEqualTo(1);
+  }
+
+  @Test
+  void aForgedHmacHelloLeavesNoTraceTheRealOneWouldBeMistakenFor() {
+    HelloCredentials real = hello("bob@acme.example", "10.1.0.6", 256, 5, KEY);
+    HelloCredentials forged = hello("bob@acme.example", "10.1.0.6", 256, 5, KEY.replace('0', '1'));
+
+    assertThat(ask(forged).outcome()).isEqualTo(Authorization.Outcome.REJECTED);
+    assertThat(ask(real).isAdmitted()).isTrue();
+    assertThat(msm.refused(SiteAuthority.Refusal.WRONG_AUTHENTICATOR)).isEqualTo(1);
+    assertThat(msm.duplicates()).isZero();
   }
 
   @Test
@@ -141,7 +173,7 @@ class SiteAuthorityTest {
             certified(
                 "bob.acme.example",
                 "10.1.0.6",
-                newest - SiteAuthority.CERTIFIED_HELLO_SPAN_MILLIS - 1,
+                newest - SiteAuthority.AUTHORISED_HELLO_SPAN_MILLIS - 1,
                 ACME));
 
     assertThat(old.outcome()).isEqualTo(Authorization.Outcome.REJECTED);
@@ -198,6 +230,18 @@ class SiteAuthorityTest {
     return got[0];
   }
 
+  /** {@code c} as a sink of {@code siteRealm} relays it. */
+  private static HelloCredentials askedFrom(HelloCredentials c, String siteRealm) {
+    return new HelloCredentials(
+        c.identity(),
+        c.address(),
+        c.spi(),
+        c.timestamp(),
+        c.signedBytes(),
+        c.authenticator(),
+        siteRealm);
+  }
+
   private static HelloCredentials hello(
       String nai, String address, int spi, long timestamp, String keyHex) {
     return signed(nai, address, address, spi, timestamp, keyHex);
@@ -220,6 +264,7 @@ class SiteAuthorityTest {
         spi,
         timestamp,
         signed,
-        SiteAuthority.hmac(HexFormat.of().parseHex(keyHex), signed));
+        SiteAuthority.hmac(HexFormat.of().parseHex(keyHex), signed),
+        ACME);
   }
 }

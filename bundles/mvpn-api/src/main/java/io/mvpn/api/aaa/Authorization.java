@@ -23,8 +23,9 @@ public record Authorization(Outcome outcome, List<GrantedRoute> routes, List<Str
     /** The request or the answer did not make sense (missing or malformed fields). */
     MALFORMED,
     /**
-     * A PKI hello the MSM already authorised for another sink of the same site realm: the node
-     * broadcasts it to every sink on its link. Nothing to install, nothing held against the node.
+     * A hello (authenticated or PKI) the MSM already authorised for another sink of the same site
+     * realm: the node broadcasts it to every sink on its link. Nothing to install, nothing held
+     * against the node.
      */
     DUPLICATE
   }

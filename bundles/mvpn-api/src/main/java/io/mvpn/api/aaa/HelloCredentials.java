@@ -8,7 +8,10 @@ import java.util.Objects;
  * What a node entering a site proved in its hello: its identity (a NAI, whose realm names its home
  * MSM), the address it claims, the SPI of the key it used, its timestamp, the bytes it signed and
  * the HMAC-SHA256 it sent over them. The signed bytes end with SPI (4), timestamp (8), identity
- * length (1) and identity, so whoever checks them checks those fields too.
+ * length (1) and identity, so whoever checks them checks those fields too. {@code siteRealm} is the
+ * realm of the site the node enters: the sink's own, and at the MSM the Origin-Realm of the
+ * AA-Request. Every sink on the node's link hears its broadcast hello, so the MSM tells another
+ * sink of the same site (a duplicate) from a sink elsewhere (a replay) by it.
  */
 public record HelloCredentials(
     String identity,
@@ -16,11 +19,13 @@ public record HelloCredentials(
     int spi,
     long timestamp,
     byte[] signedBytes,
-    byte[] authenticator) {
+    byte[] authenticator,
+    String siteRealm) {
 
   public HelloCredentials {
     Objects.requireNonNull(identity, "identity");
     Objects.requireNonNull(address, "address");
+    Objects.requireNonNull(siteRealm, "siteRealm");
     signedBytes = signedBytes.clone();
     authenticator = authenticator.clone();
   }
@@ -54,7 +59,8 @@ public record HelloCredentials(
         && spi == c.spi
         && timestamp == c.timestamp
         && Arrays.equals(signedBytes, c.signedBytes)
-        && Arrays.equals(authenticator, c.authenticator);
+        && Arrays.equals(authenticator, c.authenticator)
+        && siteRealm.equals(c.siteRealm);
   }
 
   @Override

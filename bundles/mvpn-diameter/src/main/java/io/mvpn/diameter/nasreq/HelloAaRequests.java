@@ -118,9 +118,13 @@ public final class HelloAaRequests {
         originRealm.asUtf8());
   }
 
-  /** The credentials an AA-Request carries; a typed error names the AVP that is wrong. */
+  /**
+   * The credentials an AA-Request carries, for a site of the requesting peer's Origin-Realm; a
+   * typed error names the AVP that is wrong.
+   */
   public static HelloCredentials credentials(DiameterMessage m) throws MalformedDiameterException {
     Avp user = required(m, AvpCode.USER_NAME);
+    Avp originRealm = required(m, AvpCode.ORIGIN_REALM);
     Avp address = required(m, AvpCode.FRAMED_IP_ADDRESS);
     Avp challenge = required(m, AvpCode.CHAP_CHALLENGE);
     Avp auth = required(m, AvpCode.CHAP_AUTH);
@@ -171,7 +175,13 @@ public final class HelloAaRequests {
       timestamp = timestamp << 8 | (signed[head + 4 + i] & 0xFF);
     }
     return new HelloCredentials(
-        identity, Ipv4Address.of(address.data()), spi, timestamp, signed, response.data());
+        identity,
+        Ipv4Address.of(address.data()),
+        spi,
+        timestamp,
+        signed,
+        response.data(),
+        originRealm.asUtf8());
   }
 
   /**

@@ -23,11 +23,11 @@ import java.util.TreeMap;
  * NodeAuthority}, which must answer at once (it holds the keys in memory); admitted, the AA-Answer
  * is DIAMETER_SUCCESS with the granted routes as Framed-Route AVPs and the workgroup filter as
  * NAS-Filter-Rule AVPs; refused (unknown node, wrong authenticator, replay),
- * DIAMETER_AUTHENTICATION_REJECTED (4001) with nothing granted; a PKI hello another sink of the
- * site already had authorised is a 4001 marked as a duplicate (MVPN-Hello-Duplicate). An
- * AUTHENTICATE_ONLY AA-Request asks for the certificates the MSM's CA issued under a name instead
- * (c56, {@link CertificateRequests}), answered only for a member of the requester's own
- * Origin-Realm.
+ * DIAMETER_AUTHENTICATION_REJECTED (4001) with nothing granted; a hello another sink of the site
+ * (the request's Origin-Realm) already had authorised is a 4001 marked as a duplicate
+ * (MVPN-Hello-Duplicate). An AUTHENTICATE_ONLY AA-Request asks for the certificates the MSM's CA
+ * issued under a name instead (c56, {@link CertificateRequests}), answered only for a member of the
+ * requester's own Origin-Realm.
  */
 public final class HelloAaServer implements RequestHandler {
 

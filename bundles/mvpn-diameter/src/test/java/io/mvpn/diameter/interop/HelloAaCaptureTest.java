@@ -230,7 +230,8 @@ class HelloAaCaptureTest {
         0x100,
         timestamp,
         signed,
-        hmac(key, signed));
+        hmac(key, signed),
+        "acme.example");
   }
 
   private static Authorization ask(HelloAaClient client, HelloCredentials c) throws Exception {

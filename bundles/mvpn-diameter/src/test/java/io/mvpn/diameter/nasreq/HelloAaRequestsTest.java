@@ -201,6 +201,6 @@ class HelloAaRequestsTest {
     signed[34] = (byte) id.length;
     System.arraycopy(id, 0, signed, 35, id.length);
     return new HelloCredentials(
-        nai, Ipv4Address.parse("10.1.0.3"), spi, timestamp, signed, new byte[32]);
+        nai, Ipv4Address.parse("10.1.0.3"), spi, timestamp, signed, new byte[32], "acme.example");
   }
 }

@@ -6,19 +6,23 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The PKI hellos the MSM authorised lately, per member, so one captured at a sink and replayed at
- * another is refused (seed 002 c50-52). A sink takes a hello whose timestamp is within its window
- * of its own clock and remembers it only for itself; here the (timestamp, nonce) pairs of each
- * member are kept for as long as any sink could still take them: {@code spanMillis} behind the
- * newest timestamp of that member (twice a sink's window: sinks' clocks may differ that much before
- * they refuse). Older hellos are refused outright, so nothing forgotten can come back. At most
- * {@code perMember} pairs per member: when full the oldest is forgotten and its timestamp becomes
- * the member's floor, nothing at or before it taken any more. Only authorised hellos are recorded,
- * with the site realm of the sink they were authorised for: a hello is broadcast to every sink on
- * the node's link (TTL 1), so the same one asked for again by a sink of that realm is a {@link
- * Seen#DUPLICATE}, asked for by a sink of another realm a {@link Seen#REPLAYED}.
+ * The hellos the MSM authorised lately, per member identity, so one captured at a sink and replayed
+ * at another is refused (seed 002 c40-45, c50-52): PKI hellos under the certificate's DNS name,
+ * HMAC-authenticated hellos under the node's NAI (their timestamps come from different clocks, so
+ * each identity has its own line). Each sink remembers only the hellos it took itself; here the
+ * (timestamp, nonce) pairs of each identity are kept for as long as any sink could still take them:
+ * {@code spanMillis} behind the newest timestamp of that identity (twice a PKI sink's window:
+ * sinks' clocks may differ that much before they refuse). Older hellos are refused outright, so
+ * nothing forgotten can come back. At most {@code perMember} pairs per identity: when full the
+ * oldest is forgotten and its timestamp becomes the identity's floor, nothing at or before it taken
+ * any more. Only authorised hellos are recorded, with the site realm of the sink they were
+ * authorised for: a hello is broadcast to every sink on the node's link (TTL 1), so the same one
+ * asked for again by a sink of that realm is a {@link Seen#DUPLICATE}, asked for by a sink of
+ * another realm a {@link Seen#REPLAYED}. An HMAC hello has no clock window at the sink, only a
+ * timestamp that grows with each hello of the node, so a new one must also be newer than the newest
+ * recorded ({@code newerOnly}).
  */
-final class CertifiedHellos {
+final class AuthorisedHellos {
 
   private record Hello(long timestamp, long nonce) implements Comparable<Hello> {
     @Override
@@ -47,7 +51,7 @@ final class CertifiedHellos {
   private final int perMember;
   private final Map<String, Member> members = new HashMap<>();
 
-  CertifiedHellos(long spanMillis, int perMember) {
+  AuthorisedHellos(long spanMillis, int perMember) {
     if (spanMillis <= 0 || perMember <= 0) {
       throw new IllegalArgumentException(
           "span " + spanMillis + " ms, " + perMember + " per member");
@@ -63,16 +67,29 @@ final class CertifiedHellos {
 
   /** What {@code member}'s hello asked for by a sink of {@code siteRealm} is; recorded if new. */
   Seen see(String member, long timestamp, long nonce, String siteRealm) {
+    return see(member, timestamp, nonce, siteRealm, false);
+  }
+
+  /**
+   * As {@link #see(String, long, long, String)}; with {@code newerOnly} a hello not recorded must
+   * be newer than the identity's newest, or it is a replay.
+   */
+  Seen see(String member, long timestamp, long nonce, String siteRealm, boolean newerOnly) {
     Member m = members.computeIfAbsent(member.toLowerCase(Locale.ROOT), k -> new Member());
     long newest = m.seen.isEmpty() ? Long.MIN_VALUE : m.seen.lastKey().timestamp();
     if (timestamp <= m.floor || (!m.seen.isEmpty() && timestamp < newest - spanMillis)) {
       return Seen.REPLAYED;
     }
     String realm = siteRealm.toLowerCase(Locale.ROOT);
-    String before = m.seen.putIfAbsent(new Hello(timestamp, nonce), realm);
+    Hello hello = new Hello(timestamp, nonce);
+    String before = m.seen.get(hello);
     if (before != null) {
       return before.equals(realm) ? Seen.DUPLICATE : Seen.REPLAYED;
     }
+    if (newerOnly && !m.seen.isEmpty() && timestamp <= newest) {
+      return Seen.REPLAYED;
+    }
+    m.seen.put(hello, realm);
     long horizon = m.seen.lastKey().timestamp() - spanMillis;
     while (m.seen.firstKey().timestamp() < horizon) {
       m.seen.pollFirstEntry();
@@ -82,7 +99,7 @@ final class CertifiedHellos {
       m.floor = Math.max(m.floor, oldest.timestamp());
       if (timestamp <= m.floor) {
         // The new hello was itself the oldest: forget it too, and refuse it as undecidable.
-        m.seen.remove(new Hello(timestamp, nonce));
+        m.seen.remove(hello);
         return Seen.REPLAYED;
       }
     }

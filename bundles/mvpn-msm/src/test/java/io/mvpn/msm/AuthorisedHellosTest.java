@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** The MSM's memory of certified hellos: replays refused, bounded, nothing forgotten comes back. */
-class CertifiedHellosTest {
+/**
+ * The MSM's memory of authorised hellos: replays refused, bounded, nothing forgotten comes back.
+ */
+class AuthorisedHellosTest {
 
   @Test
   void aHelloIsTakenOnceAndMembersAreKeptApartCaseInsensitively() {
-    CertifiedHellos hellos = new CertifiedHellos(60_000, 8);
+    AuthorisedHellos hellos = new AuthorisedHellos(60_000, 8);
 
     assertThat(hellos.firstTime("alice.acme.example", 100, 1)).isTrue();
     assertThat(hellos.firstTime("ALICE.acme.example", 100, 1)).isFalse();
@@ -19,7 +21,7 @@ class CertifiedHellosTest {
 
   @Test
   void whenAMembersHellosOverflowTheOldestBecomesAFloorSoItCannotBeReplayed() {
-    CertifiedHellos hellos = new CertifiedHellos(60_000, 3);
+    AuthorisedHellos hellos = new AuthorisedHellos(60_000, 3);
     for (long t = 1; t <= 4; t++) {
       assertThat(hellos.firstTime("alice", t, t)).isTrue();
     }
@@ -32,7 +34,7 @@ class CertifiedHellosTest {
 
   @Test
   void hellosFallOutOfMemoryOnlyOnceTheyAreTooOldToBeTaken() {
-    CertifiedHellos hellos = new CertifiedHellos(1_000, 100);
+    AuthorisedHellos hellos = new AuthorisedHellos(1_000, 100);
     assertThat(hellos.firstTime("alice", 10_000, 1)).isTrue();
     assertThat(hellos.firstTime("alice", 11_500, 2)).isTrue();
 
@@ -43,13 +45,32 @@ class CertifiedHellosTest {
 
   @Test
   void aHelloAuthorisedForASinkOfOneRealmIsADuplicateThereAndAReplayForAnotherRealm() {
-    CertifiedHellos hellos = new CertifiedHellos(60_000, 8);
+    AuthorisedHellos hellos = new AuthorisedHellos(60_000, 8);
 
     assertThat(hellos.see("bob.acme.example", 5_000, 1, "acme.example"))
-        .isEqualTo(CertifiedHellos.Seen.FIRST);
+        .isEqualTo(AuthorisedHellos.Seen.FIRST);
     assertThat(hellos.see("bob.acme.example", 5_000, 1, "ACME.example"))
-        .isEqualTo(CertifiedHellos.Seen.DUPLICATE);
+        .isEqualTo(AuthorisedHellos.Seen.DUPLICATE);
     assertThat(hellos.see("bob.acme.example", 5_000, 1, "globex.example"))
-        .isEqualTo(CertifiedHellos.Seen.REPLAYED);
+        .isEqualTo(AuthorisedHellos.Seen.REPLAYED);
+  }
+
+  @Test
+  void newerOnlyTakesAHelloNotSeenBeforeOnlyIfItIsNewerThanTheNewest() {
+    AuthorisedHellos hellos = new AuthorisedHellos(60_000, 8);
+    String acme = "acme.example";
+
+    assertThat(hellos.see("bob@acme.example", 5_000, 7, acme, true))
+        .isEqualTo(AuthorisedHellos.Seen.FIRST);
+    assertThat(hellos.see("bob@acme.example", 5_000, 7, acme, true))
+        .as("the same hello from another sink of the site")
+        .isEqualTo(AuthorisedHellos.Seen.DUPLICATE);
+    assertThat(hellos.see("bob@acme.example", 4_999, 8, acme, true))
+        .isEqualTo(AuthorisedHellos.Seen.REPLAYED);
+    assertThat(hellos.see("bob@acme.example", 5_000, 9, acme, true))
+        .as("the same timestamp, another authenticator")
+        .isEqualTo(AuthorisedHellos.Seen.REPLAYED);
+    assertThat(hellos.see("bob@acme.example", 5_001, 8, acme, true))
+        .isEqualTo(AuthorisedHellos.Seen.FIRST);
   }
 }
