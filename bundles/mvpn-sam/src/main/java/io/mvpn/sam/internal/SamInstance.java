@@ -343,6 +343,13 @@ public final class SamInstance implements TenantSam, MetricSource {
             tenant,
             "ticket",
             key.equals(SamStats.HELD_TICKET) ? "cached" : "cold");
+      } else if (key.equals(SamStats.REPLIES_HELD)) {
+        sink.gauge(
+            "mvpn_sam_replies_held",
+            "Grants kept for requests sent again under the same XID, and grants under way.",
+            e.getValue(),
+            "tenant",
+            tenant);
       } else if (!key.equals("pairs")) {
         sink.counter(
             "mvpn_sam_" + key,

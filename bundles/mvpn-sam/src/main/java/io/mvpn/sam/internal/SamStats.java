@@ -15,11 +15,19 @@ final class SamStats {
 
   static final String KDC_TICKET = "pairs_keyed_cold";
 
+  /** A gauge, as {@code pairs} is: grants kept for retransmitted requests, and grants under way. */
+  static final String REPLIES_HELD = "replies_held";
+
   /** What one unit of each counter is, for the metrics' help text. */
   static final Map<String, String> HELP =
       Map.ofEntries(
           Map.entry("requests", "KINK requests for an SA pair the manager received."),
           Map.entry("grants", "SA pairs handed out to requesting nodes."),
+          Map.entry(
+              "retransmitted",
+              "Requests sent again under the same XID: answered with the same grant, no new pair."),
+          Map.entry(
+              "replies_evicted", "Kept grants dropped before their window ended, for the bounds."),
           Map.entry("pairs_keyed", "SA pairs keyed from a new session key."),
           Map.entry("kdc_exchanges", "Exchanges with the tenant's KDC, failed ones included."),
           Map.entry("kdc_failures", "Exchanges with the KDC that gave no ticket."),
@@ -47,6 +55,9 @@ final class SamStats {
     stats.put("pairs", (long) responder.manager().pairs().size());
     stats.put("requests", wire.requests());
     stats.put("grants", wire.grants());
+    stats.put("retransmitted", wire.retransmitted());
+    stats.put(REPLIES_HELD, (long) responder.repliesHeld());
+    stats.put("replies_evicted", responder.repliesEvicted());
     stats.put("pairs_keyed", pairs.keyed());
     stats.put(HELD_TICKET, pairs.keyedFromHeldTicket());
     stats.put(KDC_TICKET, pairs.keyed() - pairs.keyedFromHeldTicket());

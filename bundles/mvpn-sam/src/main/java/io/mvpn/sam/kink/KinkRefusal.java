@@ -30,6 +30,11 @@ public enum KinkRefusal {
   BAD_AP_REP,
   /** A reply whose XID answers nothing outstanding. */
   UNKNOWN_XID,
+  /**
+   * A command under an XID its sender used lately for a different one (another content, or another
+   * ticket): a retransmission repeats its command, so this is no retransmission and is not served.
+   */
+  XID_REUSED,
   /** A message type the receiver has no business getting, or from a principal not allowed it. */
   UNEXPECTED
 }

@@ -33,6 +33,13 @@ import org.apache.kerby.kerberos.kerb.type.ticket.SgtTicket;
  * saying why not. A new pair's other half goes to the peer in a SAM_INSTALL under the peer's own
  * ticket, retransmitted with a doubling wait until the peer's REPLY or the attempts run out.
  *
+ * <p>A node whose SAM_GRANT was lost sends its request again under the same XID (RFC 4430: an
+ * exchange keeps its XID, each sending has a fresh authenticator). Once authenticated, such a
+ * request is answered with the SAM_GRANT sent before, byte for byte, and no second pair is made, so
+ * node and manager agree on the pair and its peer is pushed it once ({@link RequestReplies},
+ * bounded in time and entries). The same principal's XID with another request is refused ({@code
+ * XID_REUSED}); another principal never finds that entry.
+ *
  * <p>Runs on one scheduler's thread; the KDC, whose client blocks, is asked on a separate executor
  * and the grant completes back on the scheduler, so pairs from held tickets are made meanwhile.
  * Anything refused is counted by reason and changes nothing: no pair, no node address, no
@@ -55,11 +62,12 @@ public final class SamResponder {
     long installsAcknowledged;
     long installsAbandoned;
     long installsDeferred;
+    long retransmitted;
     final RefusalCounts refused = new RefusalCounts();
     final Map<KinkFormatException.Reason, Long> malformed =
         new EnumMap<>(KinkFormatException.Reason.class);
 
-    /** SAM_REQUESTs accepted (authenticated and intact). */
+    /** New SAM_REQUESTs accepted (authenticated and intact); retransmissions are not counted. */
     public long requests() {
       return requests;
     }
@@ -96,6 +104,14 @@ public final class SamResponder {
       return installsDeferred;
     }
 
+    /**
+     * SAM_REQUESTs sent again under an XID whose grant was made or is under way: answered with the
+     * same SAM_GRANT, no second pair.
+     */
+    public long retransmitted() {
+      return retransmitted;
+    }
+
     /** Messages refused, by reason (MALFORMED includes every unreadable datagram). */
     public RefusalCounts refused() {
       return refused;
@@ -107,9 +123,24 @@ public final class SamResponder {
     }
   }
 
-  /** How SAM_INSTALLs are retried: the first wait, doubled per retransmission, and the attempts. */
-  public record Settings(long installRetransmitMillis, int installAttempts) {
-    public static final Settings DEFAULT = new Settings(1_000, 4);
+  /**
+   * How SAM_INSTALLs are retried (the first wait, doubled per retransmission, and the attempts),
+   * and how long and how many SAM_GRANTs are kept for requests sent again under the same XID: in
+   * all, and per node principal.
+   */
+  public record Settings(
+      long installRetransmitMillis,
+      int installAttempts,
+      long replyWindowMillis,
+      int replyCapacity,
+      int repliesPerNode) {
+    /**
+     * A node (SamClient's defaults) sends a request at most 4 times, the last 7 s after the first,
+     * and stops waiting at 15 s: a 30 s window finds every grant it can still be waiting for, well
+     * inside the 300 s skew that keeps a copied authenticator refused. 8,192 grants of ~0.5 KB each
+     * is a few MB, and holds the window at 270 grants a second.
+     */
+    public static final Settings DEFAULT = new Settings(1_000, 4, 30_000, 8_192, 256);
   }
 
   private record PendingInstall(
@@ -137,6 +168,7 @@ public final class SamResponder {
   private final Map<Long, PendingInstall> installs = new HashMap<>();
   // The install under way per peer and node: a newer pair's install replaces the older one's.
   private final Map<String, Long> installByPair = new HashMap<>();
+  private final RequestReplies replies;
   private long nextXid;
 
   public SamResponder(
@@ -157,6 +189,11 @@ public final class SamResponder {
     this.realm = acceptor.service().substring(acceptor.service().indexOf('@') + 1);
     this.epoch = clock.unixMillis() / 1000;
     this.nextXid = random.nextInt() & 0xFFFFFFFFL;
+    this.replies =
+        new RequestReplies(
+            TimeUnit.MILLISECONDS.toNanos(settings.replyWindowMillis()),
+            settings.replyCapacity(),
+            settings.repliesPerNode());
     sweepExpired();
   }
 
@@ -167,6 +204,7 @@ public final class SamResponder {
         TimeUnit.MILLISECONDS,
         () -> {
           manager.expire();
+          replies.expire(time.nanoTime());
           sweepExpired();
         });
   }
@@ -187,6 +225,17 @@ public final class SamResponder {
   /** A node's address known in advance, so a pair with it can be installed before it asks. */
   public void knowNode(String node, InetSocketAddress at) {
     nodes.put(node, at);
+  }
+
+  /** SAM_GRANTs kept for requests sent again, and requests whose grant is under way. */
+  public int repliesHeld() {
+    replies.expire(now());
+    return replies.size();
+  }
+
+  /** Kept SAM_GRANTs dropped before their window ended, to stay within the bounds. */
+  public long repliesEvicted() {
+    return replies.evicted();
   }
 
   /** SAM_INSTALLs waiting for their REPLY. */
@@ -224,8 +273,30 @@ public final class SamResponder {
         KinkExchange.acceptCommand(datagram, message, acceptor, this::checkRequest);
     String node = nodeOf(command.sender().client());
     String asked = sealed(command.sealed(), KinkPayload.SamPeer.class).node();
-    counters.requests++;
     nodes.put(node, from);
+    // Authenticated, and (checkRequest) the same request as any under this principal and XID.
+    RequestReplies.Entry seen = replies.find(command.sender().client(), message.xid(), now());
+    if (seen != null && seen.reply() == null) {
+      counters.retransmitted++;
+      replies.resentFrom(seen, from);
+      return;
+    }
+    if (seen != null && stillHeld(seen.pair(), node)) {
+      counters.retransmitted++;
+      out.send(seen.reply(), from);
+      return;
+    }
+    // Not seen, or its pair was revoked, expired or replaced meanwhile: a new grant.
+    replies.forget(seen);
+    counters.requests++;
+    RequestReplies.Entry entry =
+        replies.open(
+            command.sender().client(),
+            message.xid(),
+            command.sealed(),
+            command.sender().sessionKey(),
+            from,
+            now());
     manager.request(
         node,
         asked,
@@ -234,11 +305,12 @@ public final class SamResponder {
         new SaManager.Done() {
           @Override
           public void granted(Grant grant) {
-            grant(message, command, from, node, asked, grant);
+            grant(message, command, entry, node, asked, grant);
           }
 
           @Override
           public void unavailable(SaUnavailableException e) {
+            replies.forget(entry);
             counters.errors++;
             long code =
                 e.peerUnknown()
@@ -246,9 +318,19 @@ public final class SamResponder {
                     : e.storeFailed()
                         ? KinkPayload.Error.INTERR
                         : KinkPayload.Error.SAM_KDC_UNREACHABLE;
-            out.send(answer(message, command, code, List.of()), from);
+            out.send(answer(message, command, code, List.of()), entry.to());
           }
         });
+  }
+
+  /** Whether the pair a kept grant carried is the one the manager still holds for the node. */
+  private boolean stillHeld(SecurityAssociationPair granted, String node) {
+    SecurityAssociationPair held = manager.held(node, granted.peerOf(node));
+    return held != null && held.outboundOf(node).equals(granted.outboundOf(node));
+  }
+
+  private long now() {
+    return time.nanoTime();
   }
 
   /** A request from a node of the realm for another node: anything else is refused. */
@@ -258,12 +340,20 @@ public final class SamResponder {
     if (node == null || peer == null || !isNodeName(peer.node()) || peer.node().equals(node)) {
       throw new KinkRefusedException(KinkRefusal.UNEXPECTED, command.sender().client());
     }
+    long xid = command.message().xid();
+    RequestReplies.Entry seen = replies.find(command.sender().client(), xid, now());
+    if (seen != null
+        && !RequestReplies.sameRequest(seen, command.sealed(), command.sender().sessionKey())) {
+      // Before its authenticator is remembered: a refused request changes nothing.
+      throw new KinkRefusedException(
+          KinkRefusal.XID_REUSED, command.sender().client() + " XID " + xid);
+    }
   }
 
   private void grant(
       KinkMessage message,
       KinkExchange.Command command,
-      InetSocketAddress from,
+      RequestReplies.Entry entry,
       String node,
       String peer,
       Grant grant) {
@@ -272,7 +362,9 @@ public final class SamResponder {
     KinkPayload.SamSa half =
         new KinkPayload.SamSa(peer, pair.outboundOf(node), pair.inboundOf(node), left);
     counters.grants++;
-    out.send(answer(message, command, KinkPayload.Error.OK, List.of(half)), from);
+    byte[] reply = answer(message, command, KinkPayload.Error.OK, List.of(half));
+    replies.answered(entry, reply, pair, now());
+    out.send(reply, entry.to());
     install(
         peer,
         grant.peerTicket(),

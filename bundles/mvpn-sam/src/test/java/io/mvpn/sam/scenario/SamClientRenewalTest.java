@@ -57,14 +57,14 @@ class SamClientRenewalTest {
     SgtTicket fresh = ticketOfNode0For(SamRealm.MANAGER);
 
     InstalledSa[] first = new InstalledSa[1];
-    a.connect(node(1), outcome(first));
+    a.connect(node(1), SamRealm.readyInto(first));
     a.renewTicket(fresh);
     time.advance(1, TimeUnit.SECONDS);
 
     assertThat(first[0]).as("answered under the ticket it carried").isNotNull();
     assertThat(a.ticket()).isSameAs(fresh);
     InstalledSa[] second = new InstalledSa[1];
-    a.connect(node(2), outcome(second));
+    a.connect(node(2), SamRealm.readyInto(second));
     time.advance(1, TimeUnit.SECONDS);
 
     assertThat(second[0]).isNotNull();
@@ -90,19 +90,5 @@ class SamClientRenewalTest {
     TgtTicket tgt =
         kerberos.requestTgt(SamRealm.principal(node(0)), dir.resolve(node(0) + ".keytab").toFile());
     return kerberos.requestSgt(tgt, service);
-  }
-
-  private static SamClient.Outcome outcome(InstalledSa[] into) {
-    return new SamClient.Outcome() {
-      @Override
-      public void ready(InstalledSa sa) {
-        into[0] = sa;
-      }
-
-      @Override
-      public void failed(long kinkError, String reason) {
-        throw new AssertionError(reason);
-      }
-    };
   }
 }

@@ -1,6 +1,7 @@
 package io.mvpn.sam.scenario;
 
 import io.mvpn.net.time.VirtualTimeScheduler;
+import io.mvpn.sam.client.InstalledSa;
 import io.mvpn.sam.client.SamClient;
 import io.mvpn.sam.kdc.KdcSettings;
 import io.mvpn.sam.kdc.MitClient;
@@ -226,6 +227,21 @@ final class SamRealm implements AutoCloseable {
             new SecureRandom());
     wire.attach(at, d -> client.receive(d.bytes()));
     return client;
+  }
+
+  /** An outcome that puts the SA in {@code into[0]} and fails the test on an error. */
+  static SamClient.Outcome readyInto(InstalledSa[] into) {
+    return new SamClient.Outcome() {
+      @Override
+      public void ready(InstalledSa sa) {
+        into[0] = sa;
+      }
+
+      @Override
+      public void failed(long kinkError, String reason) {
+        throw new AssertionError(reason);
+      }
+    };
   }
 
   @Override
