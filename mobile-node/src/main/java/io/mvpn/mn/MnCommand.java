@@ -68,7 +68,7 @@ public final class MnCommand {
     return switch (command) {
       case "status" -> status(config);
       case "down" -> down(config);
-      default -> daemon ? daemonize(configFile, config) : up(config);
+      default -> daemon ? daemonize(configFile, config) : up(configFile, config);
     };
   }
 
@@ -121,7 +121,7 @@ public final class MnCommand {
   }
 
   /** Runs the node in this process until {@code down} or SIGTERM. */
-  private int up(MnConfig config) {
+  private int up(Path configFile, MnConfig config) {
     NodeHost host = NodeHost.of(config);
     CountDownLatch stopped = new CountDownLatch(1);
     AtomicBoolean deregistered = new AtomicBoolean();
@@ -158,6 +158,11 @@ public final class MnCommand {
                 }
               });
       writePid(config.pidFile());
+    } catch (ConfigException e) {
+      // found only as the node starts (the token of sam.token): a configuration fault all the same
+      err.println("mvpn-mn: " + configFile + ": " + e.getMessage());
+      host.close();
+      return BAD_CONFIG;
     } catch (Exception e) {
       err.println("mvpn-mn: cannot start: " + e.getMessage());
       host.close();

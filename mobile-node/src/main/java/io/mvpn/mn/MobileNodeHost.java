@@ -5,6 +5,7 @@ import io.mvpn.api.Prefix;
 import io.mvpn.api.time.Scheduler;
 import io.mvpn.mn.sam.HostSam;
 import io.mvpn.mn.sam.NodeKeys;
+import io.mvpn.mn.sam.TokenSas;
 import io.mvpn.mobilenode.MobileNode;
 import io.mvpn.net.Interface;
 import io.mvpn.net.Route;
@@ -68,9 +69,11 @@ final class MobileNodeHost extends LoopHost {
       startThroughForeignAgent();
       return;
     }
+    // The token first: a fault in it is the operator's configuration, found before any device.
+    TokenSas token = TokenSas.open(config.sam(), System.getenv());
     TunTransport tun = TunTransport.open(config.tunDevice(), config.mtu());
     if (config.sam() != null) {
-      sam = newSam(tun);
+      sam = newSam(tun, token);
     }
     HostSocketTransport socket =
         new HostSocketTransport(
@@ -179,7 +182,7 @@ final class MobileNodeHost extends LoopHost {
   }
 
   /** The SAM path of the sam: block; its Kerberos exchanges on a thread of their own. */
-  private HostSam newSam(TunTransport tun) {
+  private HostSam newSam(TunTransport tun, TokenSas token) {
     return new HostSam(
         config.sam(),
         config.homeAddress(),
@@ -192,7 +195,8 @@ final class MobileNodeHost extends LoopHost {
           kerberos.setDaemon(true);
           kerberos.start();
         },
-        KerberosClock.of(scheduler, System.currentTimeMillis()));
+        KerberosClock.of(scheduler, System.currentTimeMillis()),
+        token);
   }
 
   /** The SAM path's status lines (none without a sam: block). */

@@ -225,6 +225,37 @@ class MnCommandTest {
   }
 
   @Test
+  void aTokenTheNodeCannotOpenIsAConfigurationErrorFoundBeforeAnythingStarts() throws Exception {
+    Path pkcs11 =
+        write(
+            "sim.cfg",
+            "name = sim\nlibrary = "
+                + dir.resolve("absent-libsofthsm2.so")
+                + "\nslotListIndex = 0\n");
+    String sam =
+        """
+        sam:
+          manager: 10.1.0.200
+          managerPrincipal: kink/sam@ACME.MVPN.TEST
+          principal: kink/laptop7@ACME.MVPN.TEST
+          keytab: %s
+          correspondents: [voice=10.1.0.100]
+          token: %s
+          tokenPin: file:%s
+        """
+            .formatted(dir.resolve("laptop7.keytab"), pkcs11, write("pin", "1234\n"));
+    Path config = write("mvpn-mn.yaml", valid() + sam);
+
+    assertThat(run("up", "--config", config.toString())).isEqualTo(2);
+    assertThat(stderrLines())
+        .hasSize(1)
+        .first()
+        .asString()
+        .startsWith("mvpn-mn: " + config + ": sam.token " + pkcs11 + ": cannot open the token: ");
+    assertThat(dir.resolve("control.sock")).doesNotExist();
+  }
+
+  @Test
   void aSecondNodeOnALiveControlSocketIsRefused() throws Exception {
     node = serve(status("registered", 1), null);
 

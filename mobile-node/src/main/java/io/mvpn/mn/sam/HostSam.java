@@ -14,6 +14,7 @@ import io.mvpn.packet.MalformedPacketException;
 import io.mvpn.packet.ipv4.IpProtocol;
 import io.mvpn.packet.ipv4.Ipv4Packet;
 import io.mvpn.packet.udp.UdpDatagram;
+import io.mvpn.sam.client.SaKeeper;
 import io.mvpn.sam.client.SamClient;
 import io.mvpn.sam.client.SamEspPath;
 import io.mvpn.sam.kink.ApAcceptor;
@@ -71,6 +72,7 @@ public final class HostSam implements AutoCloseable {
   private final SamEspPath.Peers peers;
   private final SamTun kernelSide;
   private final KerberosClock clock;
+  private final TokenSas token;
   private Interface tunnel;
   private SamClient client;
   private SamEspPath path;
@@ -88,6 +90,8 @@ public final class HostSam implements AutoCloseable {
    * @param kernel the TUN device: what the path opens goes there
    * @param kdcCalls where the (blocking) Kerberos exchanges run
    * @param clock the wall clock on {@code loop}, which tickets and SAs are read on
+   * @param token where the SAs are kept (null: in memory only): those it holds from the node's last
+   *     run are reopened once the node's keys are in, before any datagram is sent
    */
   public HostSam(
       SamSettings settings,
@@ -97,7 +101,9 @@ public final class HostSam implements AutoCloseable {
       Transport kernel,
       NodeKeys.Source keys,
       Executor kdcCalls,
-      KerberosClock clock) {
+      KerberosClock clock,
+      TokenSas token) {
+    this.token = token;
     this.settings = settings;
     this.clock = clock;
     this.home = home;
@@ -220,7 +226,16 @@ public final class HostSam implements AutoCloseable {
             vrf.alloc(),
             this::toNetwork,
             inner -> kernelSide.toKernel(inner, home.toInt()),
-            SamEspPath.Settings.DEFAULT);
+            SamEspPath.Settings.DEFAULT,
+            token == null ? SaKeeper.IN_MEMORY : token);
+    if (token != null) {
+      token.restoreInto(
+          path,
+          home,
+          peers::nodeAt,
+          SamEspPath.Settings.DEFAULT.replayWindow(),
+          clock.unixMillis());
+    }
     keysProblem = null;
     LOG.info("SAM path keyed: {} with manager {}", settings.principal(), settings.manager());
   }
@@ -314,6 +329,9 @@ public final class HostSam implements AutoCloseable {
     }
     lines.append("sam-dropped-without-keys: ").append(droppedWithoutKeys).append('\n');
     lines.append("sam-dropped-clear-from-peer: ").append(droppedClearFromPeer).append('\n');
+    if (token != null) {
+      lines.append(token.status()).append('\n');
+    }
     return lines.toString();
   }
 

@@ -20,6 +20,10 @@ import java.util.regex.Pattern;
  * @param keytab the node's keys for {@code principal}
  * @param krb5ConfDir the directory holding the krb5.conf that names the realm's KDC
  * @param correspondents the protected peers: the manager's name for each, and its address
+ * @param token the SunPKCS11 configuration of the PKCS#11 token the node keeps its SAs in (its
+ *     SIM), or null: SAs in memory only
+ * @param tokenPin where the token's user PIN is read: {@code file:PATH} or {@code env:NAME}; null
+ *     without a token
  */
 public record SamSettings(
     Ipv4Address manager,
@@ -27,7 +31,9 @@ public record SamSettings(
     String principal,
     Path keytab,
     Path krb5ConfDir,
-    Map<String, Ipv4Address> correspondents) {
+    Map<String, Ipv4Address> correspondents,
+    Path token,
+    String tokenPin) {
 
   /** The block's key in the node's configuration. */
   public static final String KEY = "sam";
@@ -39,7 +45,16 @@ public record SamSettings(
   public static final Ipv4Address PATH_INTERFACE = Ipv4Address.parse("169.254.77.254");
 
   private static final Set<String> KEYS =
-      Set.of("manager", "managerPrincipal", "principal", "keytab", "krb5ConfDir", "correspondents");
+      Set.of(
+          "manager",
+          "managerPrincipal",
+          "principal",
+          "keytab",
+          "krb5ConfDir",
+          "correspondents",
+          "token",
+          "tokenPin");
+  private static final Pattern PIN = Pattern.compile("(file:.+|env:[A-Za-z_][A-Za-z0-9_]*)");
   private static final Pattern PRINCIPAL = Pattern.compile("kink/[A-Za-z0-9.-]{1,63}@[^@/\\s]+");
   private static final Pattern NODE = Pattern.compile("[A-Za-z0-9-]{1,63}");
 
@@ -74,7 +89,18 @@ public record SamSettings(
     if (peers.containsValue(manager)) {
       throw bad(source, "correspondents", "the manager " + manager + " is no correspondent");
     }
-    return new SamSettings(manager, managerPrincipal, principal, keytab, krb5, peers);
+    Path token = map.get("token") == null ? null : Path.of(required(source, map, "token"));
+    String pin = map.get("tokenPin") == null ? null : required(source, map, "tokenPin");
+    if (token == null && pin != null) {
+      throw bad(source, "tokenPin", "only with sam.token");
+    }
+    if (token != null && pin == null) {
+      throw bad(source, "tokenPin", "missing (required with sam.token): file:PATH or env:NAME");
+    }
+    if (pin != null && !PIN.matcher(pin).matches()) {
+      throw bad(source, "tokenPin", "neither file:PATH nor env:NAME (never the PIN itself)");
+    }
+    return new SamSettings(manager, managerPrincipal, principal, keytab, krb5, peers, token, pin);
   }
 
   private static Map<String, Ipv4Address> correspondents(String source, Object value)

@@ -207,7 +207,8 @@ class HostSamTest {
                 }),
             keys,
             Runnable::run,
-            KerberosClock.of(time, System.currentTimeMillis()));
+            KerberosClock.of(time, System.currentTimeMillis()),
+            null);
     Interface host =
         vrf.addInterface("host", Ipv4Address.parse("169.254.77.1"), 32, sam.kernelSide());
     MobileNode node = SamSite.mobileNode(time);

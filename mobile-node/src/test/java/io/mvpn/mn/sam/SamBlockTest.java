@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SamBlockTest {
 
-  private static final String NODE =
+  /** A co-located node the sam: block can go with. */
+  static final String NODE =
       """
       homeAddress: 10.1.0.5
       homeAgent: 198.51.100.10
@@ -49,11 +50,32 @@ class SamBlockTest {
     assertThat(sam.node()).isEqualTo("laptop7");
     assertThat(sam.keytab()).isEqualTo(Path.of("/etc/mvpn-mn/laptop7.keytab"));
     assertThat(sam.krb5ConfDir()).isEqualTo(Path.of("/etc"));
+    assertThat(sam.token()).as("SAs in memory only").isNull();
     assertThat(sam.correspondents())
         .isEqualTo(
             Map.of(
                 "voice", Ipv4Address.parse("10.1.0.100"),
                 "files", Ipv4Address.parse("10.1.0.101")));
+  }
+
+  @Test
+  void aTokenIsNamedByItsSunPkcs11ConfigurationWithThePinInAFileOrTheEnvironment()
+      throws Exception {
+    String token = "  token: /etc/mvpn-mn/sim.cfg\n";
+    SamSettings sam = MnConfig.load(write(NODE + SAM + token + "  tokenPin: env:SIM_PIN\n")).sam();
+    assertThat(sam.token()).isEqualTo(Path.of("/etc/mvpn-mn/sim.cfg"));
+    assertThat(sam.tokenPin()).isEqualTo("env:SIM_PIN");
+    assertThat(MnConfig.load(write(NODE + SAM + token + "  tokenPin: file:/etc/x\n")).sam())
+        .extracting(SamSettings::tokenPin)
+        .isEqualTo("file:/etc/x");
+
+    assertRefused(
+        NODE + SAM + token,
+        "sam.tokenPin: missing (required with sam.token): file:PATH or env:NAME");
+    assertRefused(NODE + SAM + "  tokenPin: env:SIM_PIN\n", "sam.tokenPin: only with sam.token");
+    assertRefused(
+        NODE + SAM + token + "  tokenPin: 1234\n",
+        "sam.tokenPin: neither file:PATH nor env:NAME (never the PIN itself)");
   }
 
   @Test

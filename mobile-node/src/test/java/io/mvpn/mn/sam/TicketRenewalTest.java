@@ -187,7 +187,8 @@ class TicketRenewalTest {
             new HostKernel(ip -> {}),
             this::fromKdc,
             Runnable::run,
-            clock);
+            clock,
+            null);
     Interface tunnel =
         vrf.addInterface(
             "access-tunnel", Ipv4Address.parse("203.0.113.61"), 32, new HostKernel(ip -> {}));

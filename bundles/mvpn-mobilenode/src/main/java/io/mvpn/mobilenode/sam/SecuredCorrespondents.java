@@ -8,6 +8,7 @@ import io.mvpn.net.Vrf;
 import io.mvpn.packet.MalformedPacketException;
 import io.mvpn.packet.ipv4.IpProtocol;
 import io.mvpn.packet.ipv4.Ipv4Packet;
+import io.mvpn.sam.client.SaKeeper;
 import io.mvpn.sam.client.SamClient;
 import io.mvpn.sam.client.SamEspPath;
 import io.netty.buffer.ByteBuf;
@@ -63,7 +64,8 @@ public final class SecuredCorrespondents implements AutoCloseable {
             ByteBufAllocator.DEFAULT,
             this::toNetwork,
             this::toNode,
-            settings);
+            settings,
+            SaKeeper.IN_MEMORY);
     for (MobileNode.Attachment a : node.attachments()) {
       try {
         claim(a.vrf());

@@ -11,14 +11,18 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.KeyStore;
+import java.security.MessageDigest;
 import java.security.Provider;
 import java.security.SecureRandom;
 import java.security.Security;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
+import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -39,6 +43,10 @@ import javax.crypto.spec.SecretKeySpec;
  * esp-seq|OUTBOUND|spi|upTo}, and a reopened SA resumes above the highest marker. The node reports
  * each sealed packet with {@link #sent}.
  *
+ * <p>An SA stored with its end ({@link #store(EspSaKeys, Direction, Ipv4Address, Ipv4Address,
+ * long)}) carries it in a further marker object {@code esp-ends|direction|spi|unixMillis}, so the
+ * node that reopens it knows whether it may still run it ({@link #endsAt}).
+ *
  * <p>Not thread-safe; one node's engine thread uses it.
  */
 public final class TokenSaStore {
@@ -46,6 +54,7 @@ public final class TokenSaStore {
   private static final String ESP = "esp";
   private static final String MASTER = "link-master|";
   private static final String RESERVED = "esp-seq";
+  private static final String ENDS = "esp-ends";
 
   /** Outbound packets per reservation: one token write per this many packets. */
   static final int RESERVATION_BLOCK = 1024;
@@ -113,6 +122,77 @@ public final class TokenSaStore {
             HexFormat.of().formatHex(keys.salt()),
             Boolean.toString(keys.extendedSequenceNumbers()));
     put(label, new SecretKeySpec(keys.encryptionKey(), "AES"));
+  }
+
+  /**
+   * As {@link #store(EspSaKeys, Direction, Ipv4Address, Ipv4Address)}, with the wall-clock time the
+   * SA ends at, which {@link #endsAt} reads back after a restart.
+   */
+  public void store(
+      EspSaKeys keys,
+      Direction direction,
+      Ipv4Address source,
+      Ipv4Address destination,
+      long endsAtUnixMillis) {
+    store(keys, direction, source, destination);
+    put(marker(ENDS, direction, keys.spi()) + "|" + endsAtUnixMillis, filler());
+  }
+
+  /** When the SA of this SPI and direction ends, if it was stored with its end. */
+  public OptionalLong endsAt(int spi, Direction direction) {
+    String prefix = marker(ENDS, direction, spi) + "|";
+    return labels().stream()
+        .filter(l -> l.startsWith(prefix))
+        .mapToLong(l -> Long.parseLong(l.substring(prefix.length())))
+        .max();
+  }
+
+  /**
+   * Whether the token holds this very SA: the SPI and direction with the same salt, sequence number
+   * size and key. The keys are compared by what each makes of an all-zero AES block (the token's
+   * key inside the token), so no key leaves it.
+   */
+  public boolean holds(EspSaKeys keys, Direction direction) {
+    String prefix = ESP + "|" + direction.name() + "|" + Integer.toUnsignedString(keys.spi()) + "|";
+    for (String label : labels()) {
+      String[] f = label.split("\\|");
+      if (label.startsWith(prefix)
+          && keys.algorithm() == EspSaKeys.Algorithm.AES_GCM_16
+          && f[5].equals(HexFormat.of().formatHex(keys.salt()))
+          && Boolean.parseBoolean(f[6]) == keys.extendedSequenceNumbers()) {
+        byte[] software = keys.encryptionKey();
+        try {
+          return MessageDigest.isEqual(
+              zeroBlock(key(label), provider), zeroBlock(new SecretKeySpec(software, "AES"), null));
+        } finally {
+          Arrays.fill(software, (byte) 0);
+        }
+      }
+    }
+    return false;
+  }
+
+  private static byte[] zeroBlock(Key key, Provider provider) {
+    try {
+      Cipher ecb =
+          provider == null
+              ? Cipher.getInstance("AES/ECB/NoPadding")
+              : Cipher.getInstance("AES/ECB/NoPadding", provider);
+      ecb.init(Cipher.ENCRYPT_MODE, key);
+      return ecb.doFinal(new byte[16]);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot compare a key with the token's", e);
+    }
+  }
+
+  private static String marker(String kind, Direction direction, int spi) {
+    return String.join("|", kind, direction.name(), Integer.toUnsignedString(spi));
+  }
+
+  private SecretKey filler() {
+    byte[] filler = new byte[16];
+    random.nextBytes(filler);
+    return new SecretKeySpec(filler, "AES");
   }
 
   /** The SAs in the token. */
@@ -195,11 +275,8 @@ public final class TokenSaStore {
    * higher mark in place. The marker is a random key object: this API stores only keys.
    */
   private void reserve(int spi, long upTo) {
-    byte[] filler = new byte[16];
-    random.nextBytes(filler);
-    String mark =
-        String.join("|", RESERVED, Direction.OUTBOUND.name(), Integer.toUnsignedString(spi));
-    put(mark + "|" + Long.toUnsignedString(upTo), new SecretKeySpec(filler, "AES"));
+    String mark = marker(RESERVED, Direction.OUTBOUND, spi);
+    put(mark + "|" + Long.toUnsignedString(upTo), filler());
     for (String label : labels()) {
       String[] f = label.split("\\|");
       if (isReservation(f, spi) && Long.parseUnsignedLong(f[3]) < upTo) {
@@ -216,7 +293,7 @@ public final class TokenSaStore {
 
   /**
    * Deletes an SA's key from the token, with its reserved sequence numbers (a new key under the
-   * same SPI starts afresh); false if there was none.
+   * same SPI starts afresh) and its end; false if there was none.
    */
   public boolean remove(int spi, Direction direction) {
     String suffix = "|" + direction.name() + "|" + Integer.toUnsignedString(spi) + "|";
@@ -225,7 +302,7 @@ public final class TokenSaStore {
       if (label.startsWith(ESP + suffix)) {
         delete(label);
         removed = true;
-      } else if (label.startsWith(RESERVED + suffix)) {
+      } else if (label.startsWith(RESERVED + suffix) || label.startsWith(ENDS + suffix)) {
         delete(label);
       }
     }

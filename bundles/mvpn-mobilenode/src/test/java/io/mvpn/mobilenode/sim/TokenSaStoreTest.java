@@ -17,17 +17,12 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.Key;
-import java.security.Provider;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HexFormat;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,8 +34,8 @@ import org.junit.jupiter.api.Test;
  */
 class TokenSaStoreTest {
 
-  static final Path LIBRARY = Path.of("/usr/lib/softhsm/libsofthsm2.so");
-  static final char[] PIN = "1234".toCharArray();
+  static final Path LIBRARY = SoftHsmToken.LIBRARY;
+  static final char[] PIN = SoftHsmToken.PIN.toCharArray();
   static final Ipv4Address NODE = Ipv4Address.parse("203.0.113.61");
   static final Ipv4Address GATEWAY = Ipv4Address.parse("198.51.100.10");
   static final int SPI = 0x5117_0001;
@@ -52,71 +47,17 @@ class TokenSaStoreTest {
   static final String NAI = "mn5@acme.example";
   static final ByteBufAllocator ALLOC = UnpooledByteBufAllocator.DEFAULT;
 
-  static Path softhsmConf;
-  static Path providerConf;
+  static SoftHsmToken token;
 
   /** A token of our own in target/softhsm2: SOFTHSM2_CONF points there (the module's pom). */
   @BeforeAll
   static void initToken() throws Exception {
-    String conf = System.getenv("SOFTHSM2_CONF");
-    Requirements.require(
-        Files.exists(LIBRARY) && conf != null,
-        "softhsm2 (Debian package softhsm2) and SOFTHSM2_CONF set by the module's surefire");
-    softhsmConf = Path.of(conf);
-    Path dir = softhsmConf.getParent();
-    if (Files.exists(dir)) {
-      try (Stream<Path> old = Files.walk(dir)) {
-        old.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
-    }
-    Files.createDirectories(dir.resolve("tokens"));
-    Files.writeString(
-        softhsmConf,
-        "directories.tokendir = "
-            + dir.resolve("tokens")
-            + "\nobjectstore.backend = file\nlog.level = ERROR\n");
-    providerConf = dir.resolve("pkcs11.cfg");
-    Files.writeString(
-        providerConf,
-        String.join(
-            "\n",
-            "name = SoftHSM-sim",
-            "library = " + LIBRARY,
-            "slotListIndex = 0",
-            "attributes(*, CKO_SECRET_KEY, *) = {",
-            "  CKA_SENSITIVE = true",
-            "  CKA_EXTRACTABLE = false",
-            "}",
-            ""));
-    String out =
-        run(
-            "softhsm2-util",
-            "--init-token",
-            "--free",
-            "--label",
-            "mvpn-sim",
-            "--pin",
-            new String(PIN),
-            "--so-pin",
-            "5678");
-    assertThat(out).contains("initialized");
-  }
-
-  static String run(String... command) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-    pb.environment().put("SOFTHSM2_CONF", softhsmConf.toString());
-    Process p = pb.start();
-    if (!p.waitFor(30, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError(String.join(" ", command) + " did not finish in 30 s");
-    }
-    return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    token = SoftHsmToken.fresh();
   }
 
   /** A node that starts: a new provider instance and a new store over the same token. */
   static TokenSaStore startNode() {
-    Provider provider = TokenSaStore.provider(providerConf);
-    return new TokenSaStore(provider, PIN);
+    return new TokenSaStore(token.provider(), PIN);
   }
 
   static byte[] keyAndSalt() {
@@ -233,7 +174,7 @@ class TokenSaStoreTest {
     Requirements.require(
         Files.isExecutable(Path.of("/usr/bin/pkcs11-tool")), "pkcs11-tool (Debian package opensc)");
     String objects =
-        run(
+        token.run(
             "pkcs11-tool",
             "--module",
             LIBRARY.toString(),
@@ -270,5 +211,26 @@ class TokenSaStoreTest {
             .linkKey();
     assertThat(node).isEqualTo(network);
     assertThat(restarted.masterKey("someone-else@acme.example")).isEmpty();
+  }
+
+  @Test
+  void anSaStoredWithItsEndIsKnownAgainByItsKeyAndEndAfterARestartAndRemovedWithBoth() {
+    int spi = SPI + 4;
+    EspSaKeys keys = EspSaKeys.aesGcm(spi, keyAndSalt(), false);
+    startNode().store(keys, Direction.OUTBOUND, NODE, GATEWAY, 1_800_000_000_000L);
+
+    TokenSaStore restarted = startNode();
+    assertThat(restarted.endsAt(spi, Direction.OUTBOUND)).hasValue(1_800_000_000_000L);
+    assertThat(restarted.holds(keys, Direction.OUTBOUND)).isTrue();
+    byte[] otherKey = keyAndSalt();
+    otherKey[0] ^= 1;
+    assertThat(restarted.holds(EspSaKeys.aesGcm(spi, otherKey, false), Direction.OUTBOUND))
+        .as("another key under the same SPI")
+        .isFalse();
+    assertThat(restarted.holds(keys, Direction.INBOUND)).isFalse();
+
+    assertThat(restarted.remove(spi, Direction.OUTBOUND)).isTrue();
+    assertThat(startNode().endsAt(spi, Direction.OUTBOUND)).isEmpty();
+    assertThat(startNode().holds(keys, Direction.OUTBOUND)).isFalse();
   }
 }

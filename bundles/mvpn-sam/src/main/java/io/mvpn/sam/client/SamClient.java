@@ -225,6 +225,20 @@ public final class SamClient {
     return Map.copyOf(sad);
   }
 
+  /**
+   * Puts an SA the node held before a restart back into its SAD, with no message and without
+   * telling the {@link #onInstalled} listener (whoever restores it runs it). Its keys may be held
+   * elsewhere, in a token: then the record's key bytes stand in for them. False, and nothing
+   * changes, when the SA has ended or a valid SA with that peer is held already.
+   */
+  public boolean restore(InstalledSa sa) {
+    if (!sa.validAt(clock.unixMillis()) || sa(sa.peer()) != null) {
+      return false;
+    }
+    sad.put(sa.peer(), sa);
+    return true;
+  }
+
   /** An SA with {@code peer}: from the SAD at once, else from the manager. */
   public void connect(String peer, Outcome outcome) {
     InstalledSa held = sa(peer);

@@ -38,7 +38,15 @@ public final class SamEspNode implements AutoCloseable {
       throw new IllegalArgumentException(self + " is no address of VRF " + vrf.name());
     }
     this.path =
-        new SamEspPath(client, self, peers, vrf.alloc(), vrf::send, this::deliverHere, settings);
+        new SamEspPath(
+            client,
+            self,
+            peers,
+            vrf.alloc(),
+            vrf::send,
+            this::deliverHere,
+            settings,
+            SaKeeper.IN_MEMORY);
     // The VRF's buffer is valid only during the call; the path takes a copy it owns.
     this.esp =
         vrf.registerProtocol(

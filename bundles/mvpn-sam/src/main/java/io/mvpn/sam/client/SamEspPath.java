@@ -3,8 +3,6 @@ package io.mvpn.sam.client;
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.ipsec.esp.EspException;
 import io.mvpn.ipsec.esp.EspSecurityAssociation;
-import io.mvpn.ipsec.esp.EspSecurityAssociation.Direction;
-import io.mvpn.ipsec.esp.EspSuite;
 import io.mvpn.ipsec.esp.SecurityAssociationDatabase;
 import io.mvpn.packet.MalformedPacketException;
 import io.mvpn.packet.ipv4.IpProtocol;
@@ -110,7 +108,7 @@ public final class SamEspPath implements AutoCloseable {
       return droppedHeldFull;
     }
 
-    /** Dropped because the manager gave no SA. */
+    /** Dropped because the manager gave no SA, or the SA held may send no more. */
     public long droppedNoSa() {
       return droppedNoSa;
     }
@@ -163,6 +161,7 @@ public final class SamEspPath implements AutoCloseable {
   private final Consumer<ByteBuf> toNetwork;
   private final Consumer<ByteBuf> toHost;
   private final Settings settings;
+  private final SaKeeper keeper;
   private final Counters counters = new Counters();
   private final SecurityAssociationDatabase sad = new SecurityAssociationDatabase();
   private final Map<String, Running> running = new HashMap<>();
@@ -176,6 +175,7 @@ public final class SamEspPath implements AutoCloseable {
    * @param toNetwork takes each outer ESP datagram (and its buffer) the node sends
    * @param toHost takes each inner datagram (and its buffer) that arrived in ESP, always one from
    *     the SA's peer to {@code self}
+   * @param keeper where the ESP SAs come from ({@link SaKeeper#IN_MEMORY}, or a node's token)
    */
   public SamEspPath(
       SamClient client,
@@ -184,7 +184,9 @@ public final class SamEspPath implements AutoCloseable {
       ByteBufAllocator alloc,
       Consumer<ByteBuf> toNetwork,
       Consumer<ByteBuf> toHost,
-      Settings settings) {
+      Settings settings,
+      SaKeeper keeper) {
+    this.keeper = keeper;
     this.client = client;
     this.self = self;
     this.peers = peers;
@@ -382,16 +384,33 @@ public final class SamEspPath implements AutoCloseable {
       sad.remove(before.inbound());
       byInbound.remove(before.inbound());
     }
-    Running now =
-        new Running(
-            sa,
-            at,
-            EspSuite.sa(sa.outbound(), Direction.OUTBOUND, self, at, 0),
-            EspSuite.sa(sa.inbound(), Direction.INBOUND, at, self, settings.replayWindow()));
+    SaKeeper.Running esp = keeper.run(sa, self, at, settings.replayWindow());
+    if (before != null) {
+      keeper.replaced(before.sa(), sa);
+    }
+    return start(new Running(sa, at, esp.outbound(), esp.inbound()));
+  }
+
+  private Running start(Running now) {
     sad.add(now.inbound());
     byInbound.put(now.inbound(), now);
-    running.put(sa.peer(), now);
+    running.put(now.sa().peer(), now);
     return now;
+  }
+
+  /**
+   * An SA the node held before it restarted, its ESP SAs reopened from where they were kept: it is
+   * put into the client's SAD and runs at once, so the first datagram to that peer leaves with no
+   * message to the manager. False, and nothing changes, when the SA has ended, its peer is unknown
+   * or the SAD holds a valid SA with that peer already.
+   */
+  public boolean restore(InstalledSa sa, SaKeeper.Running esp) {
+    Ipv4Address at = peers.addressOf(sa.peer());
+    if (closed || at == null || !client.restore(sa)) {
+      return false;
+    }
+    start(new Running(sa, at, esp.outbound(), esp.inbound()));
+    return true;
   }
 
   /** Sends what was held for {@code peer}, in the order it came, now that its SA is in. */
@@ -418,7 +437,13 @@ public final class SamEspPath implements AutoCloseable {
 
   private boolean seal(Running sa, Ipv4Packet inner) {
     try {
-      toNetwork.accept(sa.outbound().encapsulate(alloc, inner, settings.ttl()));
+      ByteBuf esp = sa.outbound().encapsulate(alloc, inner, settings.ttl());
+      if (!keeper.sent(sa.outbound())) {
+        esp.release();
+        counters.droppedNoSa++;
+        return false;
+      }
+      toNetwork.accept(esp);
       return true;
     } catch (EspException e) {
       refuse(e.reason());

@@ -10,6 +10,7 @@ import io.mvpn.packet.MalformedPacketException;
 import io.mvpn.packet.ipv4.IpProtocol;
 import io.mvpn.packet.ipv4.Ipv4Packet;
 import io.mvpn.packet.udp.UdpDatagram;
+import io.mvpn.sam.client.SaKeeper;
 import io.mvpn.sam.client.SamClient;
 import io.mvpn.sam.client.SamEspPath;
 import io.mvpn.sam.manager.SaPairStore;
@@ -90,7 +91,8 @@ class VoipOverSamSasScenarioTest {
               ByteBufAllocator.DEFAULT,
               network::send,
               inner -> sequences.add(rtpSequence(inner)),
-              SamEspPath.Settings.DEFAULT);
+              SamEspPath.Settings.DEFAULT,
+              SaKeeper.IN_MEMORY);
       network.attach(address(at), path);
       nodes.add(path);
     }
