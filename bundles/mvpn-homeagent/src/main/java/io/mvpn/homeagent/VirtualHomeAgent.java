@@ -288,13 +288,17 @@ public final class VirtualHomeAgent implements HomeAgent {
 
   private void bind(RegistrationRequest request, UdpDatagram datagram, Verdict verdict) {
     long now = scheduler.nanoTime();
-    Ipv4Address home = Ipv4Address.of(request.homeAddress());
     int lifetime = verdict.lifetime();
+    // A renewal from where the node already is takes its binding's addresses as they are.
+    Binding[] current = bindings.bindings(request.homeAddress());
+    Binding previous = current.length == 1 ? current[0] : null;
+    Ipv4Address home =
+        previous != null ? previous.homeAddress() : Ipv4Address.of(request.homeAddress());
     Binding binding =
         new Binding(
             config.tenant(),
             home,
-            Ipv4Address.of(verdict.careOf()),
+            sameOr(previous == null ? null : previous.careOfAddress(), verdict.careOf()),
             config.address(),
             request.flags(),
             lifetime,
@@ -303,7 +307,7 @@ public final class VirtualHomeAgent implements HomeAgent {
                 ? Long.MAX_VALUE
                 : now + TimeUnit.SECONDS.toNanos(lifetime),
             request.identification(),
-            datagram.ip().sourceAddress(),
+            sameOr(previous == null ? null : previous.source(), datagram.ip().source()),
             datagram.sourcePort(),
             verdict.encapsulation());
     if (verdict.simultaneous()) {
@@ -320,6 +324,11 @@ public final class VirtualHomeAgent implements HomeAgent {
     // Every accepted registration stands in again: the home link may have come up (or been
     // replaced) after the first binding, and its proxy ARP entry must follow it.
     standIn(home);
+  }
+
+  /** {@code known} if it is {@code address}, else the address made anew. */
+  private static Ipv4Address sameOr(Ipv4Address known, int address) {
+    return known != null && known.toInt() == address ? known : Ipv4Address.of(address);
   }
 
   private void deregister(int home, int careOf) {

@@ -4,6 +4,8 @@ import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.MvpnId;
 import io.mvpn.api.mobility.Binding;
 import io.mvpn.api.mobility.BindingStore;
+import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.collection.IntObjectMap;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -15,48 +17,80 @@ import java.util.OptionalLong;
  * Bindings in memory: in the appliance (with {@code type = memory} in {@code io.mvpn.store}) they
  * survive updates of the home agent bundle, not of the store's nor a restart; tests and the lab use
  * it directly. {@link PersistentBindingStore} keeps the same content in a file.
+ *
+ * <p>A tenant's nodes are kept by their int home address, each node's bindings and last
+ * identification in one holder updated in place: a registration's three calls (identification read,
+ * identification written, bindings replaced) make no key and box nothing.
  */
 public final class InMemoryBindingStore implements BindingStore {
 
   /** A mobile node: home addresses repeat across tenants, never within one. */
-  private record Node(MvpnId tenant, int homeAddress) {}
+  private static final class Node {
+    /** Oldest first; empty while the node is only remembered for its identification. */
+    final List<Binding> bindings = new ArrayList<>(1);
+
+    boolean identified;
+    long lastIdentification;
+  }
 
   private static final Comparator<Binding> ORDER =
       Comparator.comparing(Binding::homeAddress).thenComparing(Binding::careOfAddress);
 
-  private final Map<Node, List<Binding>> bindings = new HashMap<>();
-  // A holder per node, updated in place: a renewal sets a new identification without boxing one.
-  private final Map<Node, long[]> lastIdentification = new HashMap<>();
+  private final Map<MvpnId, IntObjectMap<Node>> tenants = new HashMap<>();
   private int size;
 
-  private static Node node(MvpnId tenant, Ipv4Address home) {
-    return new Node(tenant, home.toInt());
+  private IntObjectMap<Node> nodes(MvpnId tenant) {
+    return tenants.get(tenant);
+  }
+
+  private Node node(MvpnId tenant, Ipv4Address home) {
+    IntObjectMap<Node> nodes = tenants.get(tenant);
+    return nodes == null ? null : nodes.get(home.toInt());
+  }
+
+  private Node nodeMade(MvpnId tenant, Ipv4Address home) {
+    IntObjectMap<Node> nodes = tenants.computeIfAbsent(tenant, t -> new IntObjectHashMap<>());
+    Node n = nodes.get(home.toInt());
+    if (n == null) {
+      n = new Node();
+      nodes.put(home.toInt(), n);
+    }
+    return n;
+  }
+
+  /** Forgets a node that holds neither bindings nor an identification. */
+  private void forgetIfEmpty(MvpnId tenant, Ipv4Address home, Node n) {
+    if (n.bindings.isEmpty() && !n.identified) {
+      IntObjectMap<Node> nodes = nodes(tenant);
+      nodes.remove(home.toInt());
+      if (nodes.isEmpty()) {
+        tenants.remove(tenant);
+      }
+    }
   }
 
   @Override
   public synchronized List<Binding> bindings(MvpnId tenant, Ipv4Address homeAddress) {
-    List<Binding> list = bindings.get(node(tenant, homeAddress));
-    return list == null ? List.of() : List.copyOf(list);
+    Node n = node(tenant, homeAddress);
+    return n == null ? List.of() : List.copyOf(n.bindings);
   }
 
   @Override
   public synchronized List<Binding> bindings(MvpnId tenant) {
     List<Binding> all = new ArrayList<>();
-    bindings.forEach(
-        (n, list) -> {
-          if (n.tenant().equals(tenant)) {
-            all.addAll(list);
-          }
-        });
+    IntObjectMap<Node> nodes = nodes(tenant);
+    if (nodes != null) {
+      for (Node n : nodes.values()) {
+        all.addAll(n.bindings);
+      }
+    }
     all.sort(ORDER);
     return all;
   }
 
   @Override
   public synchronized void put(Binding binding) {
-    List<Binding> list =
-        bindings.computeIfAbsent(
-            node(binding.tenant(), binding.homeAddress()), n -> new ArrayList<>(1));
+    List<Binding> list = nodeMade(binding.tenant(), binding.homeAddress()).bindings;
     for (int i = 0; i < list.size(); i++) {
       if (list.get(i).careOfAddress().equals(binding.careOfAddress())) {
         list.set(i, binding);
@@ -69,30 +103,29 @@ public final class InMemoryBindingStore implements BindingStore {
 
   @Override
   public synchronized void replaceAll(Binding binding) {
-    List<Binding> list = bindings.get(node(binding.tenant(), binding.homeAddress()));
-    if (list != null && list.size() == 1) {
+    Node n = nodeMade(binding.tenant(), binding.homeAddress());
+    if (n.bindings.size() == 1) {
       // A renewal, the common case: the node's one binding gives way, in place.
-      list.set(0, binding);
+      n.bindings.set(0, binding);
       return;
     }
-    removeAll(binding.tenant(), binding.homeAddress());
-    put(binding);
+    size -= n.bindings.size() - 1;
+    n.bindings.clear();
+    n.bindings.add(binding);
   }
 
   @Override
   public synchronized Binding remove(MvpnId tenant, Ipv4Address home, Ipv4Address careOf) {
     Node n = node(tenant, home);
-    List<Binding> list = bindings.get(n);
-    if (list == null) {
+    if (n == null) {
       return null;
     }
+    List<Binding> list = n.bindings;
     for (int i = 0; i < list.size(); i++) {
       if (list.get(i).careOfAddress().equals(careOf)) {
         Binding removed = list.remove(i);
         size--;
-        if (list.isEmpty()) {
-          bindings.remove(n);
-        }
+        forgetIfEmpty(tenant, home, n);
         return removed;
       }
     }
@@ -101,39 +134,45 @@ public final class InMemoryBindingStore implements BindingStore {
 
   @Override
   public synchronized int removeAll(MvpnId tenant, Ipv4Address homeAddress) {
-    List<Binding> list = bindings.remove(node(tenant, homeAddress));
-    int removed = list == null ? 0 : list.size();
+    Node n = node(tenant, homeAddress);
+    if (n == null) {
+      return 0;
+    }
+    int removed = n.bindings.size();
+    n.bindings.clear();
     size -= removed;
+    forgetIfEmpty(tenant, homeAddress, n);
     return removed;
   }
 
   @Override
   public synchronized int removeTenant(MvpnId tenant) {
-    int removed = 0;
-    var it = bindings.entrySet().iterator();
-    while (it.hasNext()) {
-      var e = it.next();
-      if (e.getKey().tenant().equals(tenant)) {
-        removed += e.getValue().size();
-        it.remove();
-      }
+    IntObjectMap<Node> nodes = tenants.remove(tenant);
+    if (nodes == null) {
+      return 0;
     }
-    lastIdentification.keySet().removeIf(n -> n.tenant().equals(tenant));
+    int removed = 0;
+    for (Node n : nodes.values()) {
+      removed += n.bindings.size();
+    }
     size -= removed;
     return removed;
   }
 
   @Override
   public synchronized OptionalLong lastIdentification(MvpnId tenant, Ipv4Address homeAddress) {
-    long[] id = lastIdentification.get(node(tenant, homeAddress));
-    return id == null ? OptionalLong.empty() : OptionalLong.of(id[0]);
+    Node n = node(tenant, homeAddress);
+    return n == null || !n.identified
+        ? OptionalLong.empty()
+        : OptionalLong.of(n.lastIdentification);
   }
 
   @Override
   public synchronized void setLastIdentification(
       MvpnId tenant, Ipv4Address homeAddress, long identification) {
-    lastIdentification.computeIfAbsent(node(tenant, homeAddress), n -> new long[1])[0] =
-        identification;
+    Node n = nodeMade(tenant, homeAddress);
+    n.lastIdentification = identification;
+    n.identified = true;
   }
 
   @Override

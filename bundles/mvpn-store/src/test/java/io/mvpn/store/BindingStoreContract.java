@@ -101,4 +101,30 @@ abstract class BindingStoreContract {
     store.removeTenant(ACME);
     assertThat(store.lastIdentification(ACME, HOME)).isEmpty();
   }
+
+  @Test
+  void replayStateOutlivesTheNodesBindingsAndBindingsComeBackAfterIt() {
+    // A node that deregisters keeps its last identification: a copy of its old request must still
+    // be a replay. Counts stay right when a node's bindings go and come back around it.
+    BindingStore store = store();
+    store.setLastIdentification(ACME, HOME, 7);
+    store.put(binding(ACME, "203.0.113.1"));
+    store.put(binding(ACME, "203.0.113.2"));
+    store.replaceAll(binding(ACME, "203.0.113.3"));
+    assertThat(store.size()).isEqualTo(1);
+    assertThat(store.remove(ACME, HOME, Ipv4Address.parse("203.0.113.3"))).isNotNull();
+    assertThat(store.removeAll(ACME, HOME)).isZero();
+    assertThat(store.lastIdentification(ACME, HOME)).hasValue(7);
+    assertThat(store.bindings(ACME)).isEmpty();
+    store.replaceAll(binding(ACME, "203.0.113.4"));
+    store.setLastIdentification(ACME, HOME, 8);
+    assertThat(store.size()).isEqualTo(1);
+    assertThat(store.bindings(ACME, HOME))
+        .extracting(b -> b.careOfAddress().toString())
+        .containsExactly("203.0.113.4");
+    assertThat(store.lastIdentification(ACME, HOME)).hasValue(8);
+    assertThat(store.removeTenant(ACME)).isEqualTo(1);
+    assertThat(store.size()).isZero();
+    assertThat(store.lastIdentification(ACME, HOME)).isEmpty();
+  }
 }
