@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -159,6 +160,19 @@ final class ApplianceProcess implements AutoCloseable {
   /** Writes a new etc/ file, e.g. a function's configuration, before a start. */
   void writeEtc(String file, String content) throws IOException {
     Files.writeString(home.resolve("etc").resolve(file), content, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The README's one step for a shipped example, in the running appliance: etc/{@code cfg}.disabled
+   * copied to etc/{@code cfg}. Copied beside, then renamed: Felix FileInstall polls etc/ and could
+   * read a file still being written, create an empty configuration and save it back over the copy
+   * (enableConfigSave), which a loaded machine made happen to the NAPT's.
+   */
+  void enableExample(String cfg) throws IOException {
+    Path etc = home.resolve("etc");
+    Path partial = etc.resolve(cfg + ".partial");
+    Files.copy(etc.resolve(cfg + ".disabled"), partial, StandardCopyOption.REPLACE_EXISTING);
+    Files.move(partial, etc.resolve(cfg), StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** Edits one setting of a shipped etc/ file before a start. */

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * The metrics endpoint as Prometheus uses it, on the appliance started as an operator starts it
  * with the demo running: the scrape passes {@code promtool check metrics}, the home agents'
  * counters move with the demo's traffic, and a {@code bundle:update} of the home agent bundle does
- * not set them back (they live in the counter store, not in the home agent).
+ * not set them back (they live in the counter store, not in the home agent); nor does one of the
+ * DNS, NAPT, Diameter and SAM bundles set theirs back.
  */
 public class MetricsIT {
 
@@ -118,6 +123,122 @@ public class MetricsIT {
       assertTrue(shell.contains("# endpoint: http://127.0.0.1:" + PORT + "/metrics"), shell);
       assertTrue(shell.contains(ACME_BINDINGS), shell);
     }
+  }
+
+  /** The functions whose counters live in the counter store: bundle, then its metric prefix. */
+  private static final Map<String, String> STORED_COUNTS =
+      Map.of(
+          "io.mvpn.dns", "mvpn_dns_",
+          "io.mvpn.napt", "mvpn_napt_",
+          "io.mvpn.diameter", "mvpn_diameter_",
+          "io.mvpn.sam", "mvpn_sam_");
+
+  /**
+   * The DNS, the NAPT, a Diameter node and an SA manager each count what went through them, and a
+   * {@code bundle:update} of each bundle sets none of those counters back: they live in the counter
+   * store, as the home agent's do.
+   */
+  @Test
+  public void theDnsNaptDiameterAndSamCountersOutliveAnUpdateOfTheirBundles() throws Exception {
+    try (ApplianceProcess appliance =
+        ApplianceProcess.unpack(
+            System.getProperty("mvpn.assembly.archive"),
+            Path.of("target/metrics-functions"),
+            List.of())) {
+      appliance.writeEtc(
+          "io.mvpn.metrics.cfg", "address = 127.0.0.1\nport = " + PORT + "\njvm = false\n");
+      appliance.start();
+      appliance.awaitShell("mvpn:tenants", out -> out.contains("globex"), WAIT_SECONDS);
+      // The README's steps: the SAM's keytab first, then each example copied to its cfg name.
+      Path samKeytab = appliance.home().resolve("etc/sam-acme.keytab");
+      appliance.awaitShell(
+          "mvpn:kdc add kink/sam --keytab " + samKeytab,
+          out -> out.contains("keytab /"),
+          WAIT_SECONDS);
+      for (String example :
+          List.of(
+              "napt",
+              "backbone",
+              "msm",
+              "diameter-msm-acme",
+              "diameter-sink-acme",
+              "aodv-acme-gw",
+              "aodv-acme-r2",
+              "sam-acme")) {
+        appliance.enableExample("io.mvpn." + example + ".cfg");
+      }
+
+      // Traffic for each: a query to the DNS, a ping through the NAPT, acme-r2's entry into its
+      // site (its sink asks the MSM across Diameter), and a datagram the SA manager refuses.
+      appliance.awaitShell(
+          "mvpn:dns-lookup bob.globex.wg.mvpn.example acme/10.1.0.5",
+          out -> out.contains("NOERROR"),
+          WAIT_SECONDS);
+      appliance.awaitShell(
+          "mvpn:ping -c 1 acme 198.51.100.53", out -> out.contains(" 0.0% loss"), WAIT_SECONDS);
+      appliance.awaitShell(
+          "mvpn:ping acme-r2 10.1.0.1",
+          out -> out.contains(" received") && !out.contains(" 0 received"),
+          WAIT_SECONDS);
+      appliance.awaitShell("mvpn:sam stats", out -> out.contains("acme ("), WAIT_SECONDS);
+      // The SA manager starts once FileInstall and its keytab poll have seen its files: the
+      // datagram goes again with each scrape until one was refused.
+      Map<String, Double> before =
+          parse(
+              awaitScrape(
+                  s -> {
+                    sendNotKink();
+                    return STORED_COUNTS.values().stream().allMatch(f -> moved(parse(s), f));
+                  },
+                  WAIT_SECONDS));
+      Map<String, Double> moved = new TreeMap<>();
+      before.forEach(
+          (series, v) -> {
+            if (v > 0
+                && series.contains("_total{")
+                && STORED_COUNTS.values().stream().anyMatch(series::startsWith)) {
+              moved.put(series, v);
+            }
+          });
+
+      for (String bundle : STORED_COUNTS.keySet()) {
+        String update = appliance.shell("bundle:update " + bundle);
+        assertTrue(!update.contains("Error"), update);
+      }
+      // Each function's new instance registers its source again; every counter that had moved
+      // goes on from where it was.
+      Map<String, Double> after =
+          parse(awaitScrape(s -> parse(s).keySet().containsAll(moved.keySet()), WAIT_SECONDS));
+      moved.forEach(
+          (series, was) ->
+              assertTrue(
+                  after.get(series) >= was,
+                  series + " was " + was + " before the update, " + after.get(series) + " after"));
+    }
+  }
+
+  /** A datagram to acme's SA manager (etc/io.mvpn.sam-acme.cfg) that it refuses as malformed. */
+  private static void sendNotKink() {
+    byte[] notKink = "not KINK".getBytes(StandardCharsets.US_ASCII);
+    try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      socket.send(
+          new DatagramPacket(
+              notKink,
+              notKink.length,
+              new InetSocketAddress(InetAddress.getLoopbackAddress(), 10910)));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Whether some counter of the family {@code prefix} has counted something. */
+  private static boolean moved(Map<String, Double> samples, String prefix) {
+    return samples.entrySet().stream()
+        .anyMatch(
+            e ->
+                e.getKey().startsWith(prefix)
+                    && e.getKey().contains("_total{")
+                    && e.getValue() > 0);
   }
 
   private String scrape() throws IOException, InterruptedException {

@@ -5,7 +5,6 @@ import static org.junit.Assert.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -105,12 +104,7 @@ public class ShippedExamplesIT {
           String name = example.getFileName().toString();
           if (name.endsWith(".cfg.disabled") && !name.equals(NEEDS_ROOT)) {
             String cfg = name.substring(0, name.length() - ".disabled".length());
-            // Copied beside, then renamed: Felix FileInstall polls etc/ and could read a file
-            // still being written, create an empty configuration and save it back over the
-            // copy (enableConfigSave), which a loaded machine made happen to the NAPT's.
-            Path partial = etc.resolve(cfg + ".partial");
-            Files.copy(example, partial, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(partial, etc.resolve(cfg), StandardCopyOption.ATOMIC_MOVE);
+            appliance.enableExample(cfg);
             enabled.add(cfg);
           }
         }

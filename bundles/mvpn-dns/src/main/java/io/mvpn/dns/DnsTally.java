@@ -1,20 +1,30 @@
 package io.mvpn.dns;
 
+import io.mvpn.api.mobility.CounterStore;
+import io.mvpn.api.mobility.CounterStore.Counter;
 import io.mvpn.api.workgroup.MemberId;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The zone's counts, in total and by the asker's tenant ({@code ""} for a source that is no
  * member): each query is counted once in both, so the tenants' counts add up to the totals. An
- * increment is a lock-free add; a tenant's adders are made on its first query.
+ * increment is a lock-free add; a tenant's counters are taken on its first query.
+ *
+ * <p>With a {@link CounterStore} the counts live there, in the zone's scope, so a new zone (the DNS
+ * after an update, or a restart with a persistent store) goes on from them: totals as {@code
+ * <outcome>}, a tenant's as {@code <outcome>/<tenant>}, sources that are no member as {@code
+ * <outcome>/-} (no tenant id is {@code -}). Tenants are those the directory names, so the names
+ * stay bounded. Without a store the counts live and die with the zone.
  */
 final class DnsTally {
 
   /** The asker tenant of a query from a source that is no member. */
   static final String NO_TENANT = "";
+
+  private static final String NO_TENANT_NAME = "-";
 
   enum Outcome {
     QUERY,
@@ -25,28 +35,58 @@ final class DnsTally {
     FORMERR,
     NOTIMP,
     BADVERS,
-    DROPPED
+    DROPPED;
+
+    final String counterName = name().toLowerCase(Locale.ROOT);
   }
 
-  private final LongAdder[] total = adders();
-  private final Map<String, LongAdder[]> byTenant = new ConcurrentHashMap<>();
+  private final CounterStore store;
+  private final String scope;
+  private final Counter[] total;
+  private final Map<String, Counter[]> byTenant = new ConcurrentHashMap<>();
 
-  private static LongAdder[] adders() {
-    LongAdder[] a = new LongAdder[Outcome.values().length];
-    for (int i = 0; i < a.length; i++) {
-      a[i] = new LongAdder();
+  /** Counts of the zone's own. */
+  DnsTally() {
+    this(null, null);
+  }
+
+  DnsTally(CounterStore store, String scope) {
+    this.store = store;
+    this.scope = scope;
+    this.total = take(null);
+    if (store != null) {
+      // Tenants an earlier zone counted show before they ask again.
+      for (String name : store.snapshot(scope).keySet()) {
+        int slash = name.indexOf('/');
+        if (slash > 0) {
+          String tenant = name.substring(slash + 1);
+          tenant(tenant.equals(NO_TENANT_NAME) ? NO_TENANT : tenant);
+        }
+      }
     }
-    return a;
+  }
+
+  private Counter[] take(String tenant) {
+    Counter[] c = new Counter[Outcome.values().length];
+    for (Outcome o : Outcome.values()) {
+      String name =
+          tenant == null
+              ? o.counterName
+              : o.counterName + "/" + (tenant.isEmpty() ? NO_TENANT_NAME : tenant);
+      c[o.ordinal()] = store == null ? Counter.standalone() : store.counter(scope, name);
+    }
+    return c;
+  }
+
+  private Counter[] tenant(String tenant) {
+    Counter[] mine = byTenant.get(tenant);
+    return mine != null ? mine : byTenant.computeIfAbsent(tenant, this::take);
   }
 
   void count(MemberId asker, Outcome outcome) {
+    // The tenant's first: a reader of the tenants then the total never sees more in the total.
+    tenant(asker == null ? NO_TENANT : asker.tenant().value())[outcome.ordinal()].increment();
     total[outcome.ordinal()].increment();
-    String tenant = asker == null ? NO_TENANT : asker.tenant().value();
-    LongAdder[] mine = byTenant.get(tenant);
-    if (mine == null) {
-      mine = byTenant.computeIfAbsent(tenant, t -> adders());
-    }
-    mine[outcome.ordinal()].increment();
   }
 
   DnsCounters counters() {
@@ -56,20 +96,20 @@ final class DnsTally {
   /** By asker tenant, in id order. */
   Map<String, DnsCounters> byTenant() {
     Map<String, DnsCounters> out = new TreeMap<>();
-    byTenant.forEach((tenant, adders) -> out.put(tenant, counters(adders)));
+    byTenant.forEach((tenant, counters) -> out.put(tenant, counters(counters)));
     return out;
   }
 
-  private static DnsCounters counters(LongAdder[] a) {
+  private static DnsCounters counters(Counter[] a) {
     return new DnsCounters(
-        a[Outcome.QUERY.ordinal()].sum(),
-        a[Outcome.ANSWER.ordinal()].sum(),
-        a[Outcome.NODATA.ordinal()].sum(),
-        a[Outcome.NXDOMAIN.ordinal()].sum(),
-        a[Outcome.REFUSED.ordinal()].sum(),
-        a[Outcome.FORMERR.ordinal()].sum(),
-        a[Outcome.NOTIMP.ordinal()].sum(),
-        a[Outcome.BADVERS.ordinal()].sum(),
-        a[Outcome.DROPPED.ordinal()].sum());
+        a[Outcome.QUERY.ordinal()].get(),
+        a[Outcome.ANSWER.ordinal()].get(),
+        a[Outcome.NODATA.ordinal()].get(),
+        a[Outcome.NXDOMAIN.ordinal()].get(),
+        a[Outcome.REFUSED.ordinal()].get(),
+        a[Outcome.FORMERR.ordinal()].get(),
+        a[Outcome.NOTIMP.ordinal()].get(),
+        a[Outcome.BADVERS.ordinal()].get(),
+        a[Outcome.DROPPED.ordinal()].get());
   }
 }

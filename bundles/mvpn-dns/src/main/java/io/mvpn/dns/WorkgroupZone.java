@@ -1,6 +1,7 @@
 package io.mvpn.dns;
 
 import io.mvpn.api.aaa.CertificateDirectory;
+import io.mvpn.api.mobility.CounterStore;
 import io.mvpn.api.workgroup.Member;
 import io.mvpn.api.workgroup.MemberId;
 import io.mvpn.api.workgroup.WorkgroupService;
@@ -73,7 +74,7 @@ public final class WorkgroupZone {
   private final SOARecord negativeSoa;
   private volatile CertificateDirectory certificates = CertificateDirectory.NONE;
 
-  private final DnsTally tally = new DnsTally();
+  private final DnsTally tally;
 
   public WorkgroupZone(WorkgroupService directory) {
     this(directory, ZoneSettings.defaults());
@@ -84,6 +85,25 @@ public final class WorkgroupZone {
   }
 
   public WorkgroupZone(WorkgroupService directory, ZoneSettings settings, ServerCookies cookies) {
+    this(directory, settings, cookies, new DnsTally());
+  }
+
+  /**
+   * A zone whose counts live in {@code counters}, in {@code scope}: a new zone over the same store
+   * and scope goes on from the counts an earlier one left (see {@link #countersByTenant()}).
+   */
+  public WorkgroupZone(
+      WorkgroupService directory, ZoneSettings settings, CounterStore counters, String scope) {
+    this(
+        directory,
+        settings,
+        ServerCookies.random(Clock.systemUTC()),
+        new DnsTally(Objects.requireNonNull(counters, "counters"), scope));
+  }
+
+  private WorkgroupZone(
+      WorkgroupService directory, ZoneSettings settings, ServerCookies cookies, DnsTally tally) {
+    this.tally = tally;
     this.directory = Objects.requireNonNull(directory, "directory");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.cookies = Objects.requireNonNull(cookies, "cookies");

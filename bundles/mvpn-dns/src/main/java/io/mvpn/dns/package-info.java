@@ -3,7 +3,7 @@
  * member learns the names of exactly the members it may reach, and a UDP/TCP server for it.
  */
 @Export
-@Version("0.2.0")
+@Version("0.3.0")
 package io.mvpn.dns;
 
 import org.osgi.annotation.bundle.Export;

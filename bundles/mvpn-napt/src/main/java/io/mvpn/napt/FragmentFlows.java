@@ -1,12 +1,12 @@
 package io.mvpn.napt;
 
 import io.mvpn.api.MvpnId;
+import io.mvpn.api.mobility.CounterStore.Counter;
 import io.mvpn.api.napt.NaptService.FragmentDrop;
 import io.mvpn.packet.MalformedPacketException;
 import io.mvpn.packet.ipv4.Ipv4Packet;
 import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Fragmented datagrams through the NAPT without reassembling them (RFC 4787 REQ-14, RFC 3022 §4.1):
@@ -80,9 +81,14 @@ final class FragmentFlows {
 
   private final LinkedHashMap<Key, Datagram> datagrams = new LinkedHashMap<>();
   private final Map<MvpnId, Share> shares = new HashMap<>();
-  private final Map<FragmentDrop, Long> drops = new EnumMap<>(FragmentDrop.class);
+  private final Function<FragmentDrop, Counter> drops;
   private int heldBytes;
   private long held;
+
+  /** {@code drops}: where each reason's drops are counted, a counter per reason taken once. */
+  FragmentFlows(Function<FragmentDrop, Counter> drops) {
+    this.drops = drops;
+  }
 
   /** Forgets datagrams whose time is up; their held fragments are dropped, the loss counted. */
   void expire(long now) {
@@ -284,11 +290,11 @@ final class FragmentFlows {
   }
 
   void count(FragmentDrop reason) {
-    drops.merge(reason, 1L, Long::sum);
+    drops.apply(reason).increment();
   }
 
   long dropped(FragmentDrop reason) {
-    return drops.getOrDefault(Objects.requireNonNull(reason, "reason"), 0L);
+    return drops.apply(Objects.requireNonNull(reason, "reason")).get();
   }
 
   /** Fragments held so far because they came before their first one. */

@@ -1,5 +1,6 @@
 package io.mvpn.napt;
 
+import io.mvpn.api.mobility.CounterStore;
 import io.mvpn.api.napt.NaptInside;
 import io.mvpn.api.napt.NaptMapping;
 import io.mvpn.packet.ipv4.IpProtocol;
@@ -16,8 +17,8 @@ final class Mapping {
   final int publicPort;
   long lastUsed;
   int tcpSeen;
-  // The engine's counts for this mapping's tenant, found on its first datagram: no lookup after.
-  long[] tenantCounts;
+  // The tenant's translated count, found on the mapping's first datagram: no lookup after.
+  CounterStore.Counter tenantTranslated;
 
   Mapping(int protocol, NaptInside inside, int publicPort, long lastUsed, int tcpSeen) {
     this.protocol = protocol;

@@ -5,6 +5,8 @@ import static io.mvpn.packet.MalformedPacketException.Reason.TRUNCATED;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.MvpnId;
+import io.mvpn.api.mobility.CounterStore;
+import io.mvpn.api.mobility.CounterStore.Counter;
 import io.mvpn.api.napt.NaptInside;
 import io.mvpn.api.napt.NaptMappingStore;
 import io.mvpn.api.napt.NaptMappingView;
@@ -22,11 +24,9 @@ import io.mvpn.packet.udp.UdpDatagram;
 import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 
 /**
  * The NAPT of the backbone router (seed 002 c19, c22): every tenant realm reaches the backbone from
@@ -53,14 +53,9 @@ public final class NaptEngine {
   private final int firstPort;
   private final int lastPort;
   private final MappingTable table;
-  private final FragmentFlows fragments = new FragmentFlows();
+  private final NaptCounts counts;
+  private final FragmentFlows fragments;
   private final ArrayDeque<byte[]> released = new ArrayDeque<>();
-  private long translated;
-  private long exhausted;
-  private long dropped;
-  private long malformed;
-  // By tenant: translated, exhausted. Read and written under the caller's lock, as the totals are.
-  private final Map<MvpnId, long[]> byTenant = new HashMap<>();
 
   /**
    * Takes over the mappings of {@code publicAddress} that {@code store} holds, with their ports.
@@ -74,6 +69,24 @@ public final class NaptEngine {
       int lastPort,
       NaptTimeouts timeouts,
       NaptMappingStore store) {
+    this(publicAddress, firstPort, lastPort, timeouts, store, null, null);
+  }
+
+  /**
+   * As {@link #NaptEngine(Ipv4Address, int, int, NaptTimeouts, NaptMappingStore)}, counting in
+   * {@code counters} under {@code scope} (see {@link NaptCounts}): an engine that follows another
+   * over the same store and scope goes on from its counts. Null {@code counters}: the engine's own.
+   */
+  public NaptEngine(
+      Ipv4Address publicAddress,
+      int firstPort,
+      int lastPort,
+      NaptTimeouts timeouts,
+      NaptMappingStore store,
+      CounterStore counters,
+      String scope) {
+    this.counts = new NaptCounts(counters, scope);
+    this.fragments = new FragmentFlows(counts::fragmentsDropped);
     this.publicAddress = Objects.requireNonNull(publicAddress, "publicAddress");
     this.table = new MappingTable(publicAddress, firstPort, lastPort, timeouts, store);
     this.firstPort = firstPort;
@@ -110,7 +123,7 @@ public final class NaptEngine {
         default -> drop();
       };
     } catch (MalformedPacketException e) {
-      malformed++;
+      counts.malformed.increment();
       return drop();
     }
   }
@@ -277,8 +290,8 @@ public final class NaptEngine {
     NaptInside key = new NaptInside(tenant, Ipv4Address.of(ip.source()), port);
     Mapping m = table.existing(protocol, key, now);
     if (m == null && (m = table.create(protocol, key, now)) == null) {
-      exhausted++;
-      tenant(tenant)[1]++;
+      counts.tenant(tenant)[NaptCounts.EXHAUSTED].increment();
+      counts.exhausted.increment();
       return null;
     }
     m.lastUsed = now;
@@ -309,7 +322,7 @@ public final class NaptEngine {
           };
       return m == null ? nowhere() : m.inside.tenant();
     } catch (MalformedPacketException e) {
-      malformed++;
+      counts.malformed.increment();
       return nowhere();
     }
   }
@@ -386,26 +399,23 @@ public final class NaptEngine {
   }
 
   private void translated(Mapping m) {
-    translated++;
-    long[] counts = m.tenantCounts;
-    if (counts == null) {
-      counts = tenant(m.inside.tenant());
-      m.tenantCounts = counts;
+    Counter mine = m.tenantTranslated;
+    if (mine == null) {
+      mine = counts.tenant(m.inside.tenant())[NaptCounts.TRANSLATED];
+      m.tenantTranslated = mine;
     }
-    counts[0]++;
-  }
-
-  private long[] tenant(MvpnId tenant) {
-    return byTenant.computeIfAbsent(tenant, t -> new long[2]);
+    // The tenant's first: a reader of the tenants then the total never sees more in the total.
+    mine.increment();
+    counts.translated.increment();
   }
 
   private Outbound drop() {
-    dropped++;
+    counts.dropped.increment();
     return Outbound.DROPPED;
   }
 
   private MvpnId nowhere() {
-    dropped++;
+    counts.dropped.increment();
     return null;
   }
 
@@ -459,36 +469,30 @@ public final class NaptEngine {
   }
 
   public long translated() {
-    return translated;
+    return counts.translated.get();
   }
 
   public long exhausted() {
-    return exhausted;
+    return counts.exhausted.get();
   }
 
   /** {@link #translated()} by the tenant of the node behind the mapping, in id order. */
   public Map<MvpnId, Long> translatedByTenant() {
-    return byTenant(0);
+    return counts.byTenant(NaptCounts.TRANSLATED);
   }
 
   /** {@link #exhausted()} by the tenant whose new flow was refused, in id order. */
   public Map<MvpnId, Long> exhaustedByTenant() {
-    return byTenant(1);
-  }
-
-  private Map<MvpnId, Long> byTenant(int which) {
-    Map<MvpnId, Long> out = new TreeMap<>();
-    byTenant.forEach((tenant, counts) -> out.put(tenant, counts[which]));
-    return out;
+    return counts.byTenant(NaptCounts.EXHAUSTED);
   }
 
   /** Datagrams dropped, malformed ones included. */
   public long dropped() {
-    return dropped;
+    return counts.dropped.get();
   }
 
   /** Datagrams that did not parse (also counted as dropped). */
   public long malformed() {
-    return malformed;
+    return counts.malformed.get();
   }
 }

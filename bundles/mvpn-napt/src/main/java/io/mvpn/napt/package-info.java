@@ -4,7 +4,7 @@
  * node behind a NAT; functions use it only as {@code io.mvpn.api.napt.NaptService}.
  */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package io.mvpn.napt;
 
 import org.osgi.annotation.bundle.Export;

@@ -10,9 +10,11 @@ import static io.mvpn.napt.NaptManagerTest.udp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mvpn.api.MvpnId;
+import io.mvpn.api.mobility.CounterStore;
 import io.mvpn.api.napt.NaptService.Outbound;
 import io.mvpn.api.testing.RecordedMetrics;
 import io.mvpn.napt.internal.NaptManager;
+import io.mvpn.store.InMemoryCounterStore;
 import io.mvpn.store.InMemoryNaptMappingStore;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -70,5 +72,42 @@ class NaptTenantCountsTest {
 
     assertThat(second.translatedByTenant()).isEqualTo(Map.of(GLOBEX, 2L));
     assertThat(second.exhaustedByTenant()).doesNotContainKey(MvpnId.of("initech"));
+  }
+
+  @Test
+  void aManagerThatFollowsAnotherOverTheSameCounterStoreGoesOnFromItsCounts() throws Exception {
+    InMemoryNaptMappingStore mappings = new InMemoryNaptMappingStore();
+    CounterStore counters = new InMemoryCounterStore();
+    NaptManager first = manager(mappings, counters);
+    first.outbound(ACME, udp(FIVE, 6000, SERVER, 53, "a"), 0);
+    first.outbound(GLOBEX, udp(FIVE, 6000, SERVER, 53, "g"), 0);
+    first.inbound(udp(SERVER, 53, PUBLIC, 50000, "r"), SECOND);
+
+    // The manager after a bundle:update: its figures show the old counts before any datagram.
+    NaptManager second = manager(mappings, counters);
+    assertThat(second.translatedByTenant()).isEqualTo(Map.of(ACME, 1L, GLOBEX, 1L));
+    assertThat(second.dropped()).isEqualTo(1);
+    second.outbound(ACME, udp(FIVE, 6000, SERVER, 53, "a"), 2 * SECOND);
+
+    assertThat(second.translatedByTenant()).isEqualTo(Map.of(ACME, 2L, GLOBEX, 1L));
+    assertThat(second.translated()).isEqualTo(3);
+    RecordedMetrics metrics = new RecordedMetrics();
+    second.collect(metrics);
+    assertThat(metrics.samples())
+        .contains("mvpn_napt_datagrams[result, translated, tenant, acme]=2");
+    assertThat(counters.snapshot(NaptManager.SCOPE))
+        .containsEntry("translated", 3L)
+        .containsEntry("translated/acme", 2L)
+        .containsEntry("exhausted/globex", 0L);
+  }
+
+  private static NaptManager manager(InMemoryNaptMappingStore mappings, CounterStore counters) {
+    return new NaptManager(
+        mappings,
+        counters,
+        PUBLIC,
+        40000,
+        40009,
+        NaptTimeouts.udp(java.time.Duration.ofSeconds(60)));
   }
 }

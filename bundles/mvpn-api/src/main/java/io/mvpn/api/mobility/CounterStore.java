@@ -33,6 +33,14 @@ public interface CounterStore {
 
     long get();
 
+    /**
+     * {@code store}'s counter {@code name} in {@code scope}; without a store (null), a counter of
+     * the caller's own ({@link #standalone()}).
+     */
+    static Counter of(CounterStore store, String scope, String name) {
+      return store == null ? standalone() : store.counter(scope, name);
+    }
+
     /** A counter of the caller's own, in memory: for an engine that runs without a store. */
     static Counter standalone() {
       java.util.concurrent.atomic.LongAdder sum = new java.util.concurrent.atomic.LongAdder();

@@ -6,6 +6,7 @@ import io.mvpn.api.aaa.HelloCredentials;
 import io.mvpn.api.aaa.NodeAuthority;
 import io.mvpn.api.metrics.MetricSink;
 import io.mvpn.api.metrics.MetricSource;
+import io.mvpn.api.mobility.CounterStore;
 import io.mvpn.diameter.DiameterNodeService;
 import io.mvpn.diameter.message.Capabilities;
 import io.mvpn.diameter.message.DiameterMessage;
@@ -125,6 +126,17 @@ public final class DiameterNodeInstance
     boolean serveHellos() default false;
   }
 
+  /**
+   * Where the node counts, in scope {@code diameter/<Origin-Host>} ({@link #scope}), so the node
+   * that follows an update goes on from the same totals; null outside OSGi unless given.
+   */
+  @Reference CounterStore counters;
+
+  /** The scope of a node's counters in the counter store: its Origin-Host, as its metrics say. */
+  static String scope(String originHost) {
+    return "diameter/" + originHost;
+  }
+
   /** The MSM's node authority, when this node answers authenticated hellos for it. */
   @Reference(
       name = "msm",
@@ -193,7 +205,16 @@ public final class DiameterNodeInstance
                     Path.of(config.tlsKeyStore()),
                     config.tlsKeyStorePassword().toCharArray(),
                     Path.of(config.tlsTrustedCas())));
-    node = onLoop(() -> new DiameterNode(tcp.scheduler(), settings, tcp, new SecureRandom()));
+    node =
+        onLoop(
+            () ->
+                new DiameterNode(
+                    tcp.scheduler(),
+                    settings,
+                    tcp,
+                    new SecureRandom(),
+                    counters,
+                    scope(originHost)));
     onLoop(
         () -> {
           peers.forEach(node::addPeer);
@@ -204,7 +225,8 @@ public final class DiameterNodeInstance
     }
     helloClient = new HelloAaClient(this::send, originHost, originRealm, System.nanoTime());
     if (config.serveHellos()) {
-      helloServer = new HelloAaServer(NodeAuthority.whicheverIsBound(() -> msm));
+      helloServer =
+          new HelloAaServer(NodeAuthority.whicheverIsBound(() -> msm), counters, scope(originHost));
       onLoop(
           () -> {
             node.register(Nasreq.APPLICATION_ID, helloServer);

@@ -3,6 +3,8 @@ package io.mvpn.diameter.nasreq;
 import io.mvpn.api.aaa.Authorization;
 import io.mvpn.api.aaa.GrantedRoute;
 import io.mvpn.api.aaa.NodeAuthority;
+import io.mvpn.api.mobility.CounterStore;
+import io.mvpn.api.mobility.CounterStore.Counter;
 import io.mvpn.diameter.message.Avp;
 import io.mvpn.diameter.message.AvpCode;
 import io.mvpn.diameter.message.CommandCode;
@@ -37,12 +39,36 @@ public final class HelloAaServer implements RequestHandler {
   private static final Comparator<Counted> BY_NAME =
       Comparator.comparing(Counted::request).thenComparing(Counted::outcome);
 
+  private static final String PREFIX = "aa-answers/";
+
   private final NodeAuthority msm;
-  // Written and read on the node's scheduler, as every handler runs there.
-  private final Map<Counted, Long> counts = new TreeMap<>(BY_NAME);
+  private final CounterStore store;
+  private final String scope;
+  // Written and read on the node's scheduler, as every handler runs there; the requests and
+  // outcomes are this class's own words, so the keys stay few.
+  private final Map<Counted, Counter> counts = new TreeMap<>(BY_NAME);
 
   public HelloAaServer(NodeAuthority msm) {
+    this(msm, null, null);
+  }
+
+  /**
+   * A server that counts in {@code store} (if not null), in {@code scope}, as {@code
+   * aa-answers/REQUEST/OUTCOME}: a server that follows another over the same store and scope goes
+   * on from its counts.
+   */
+  public HelloAaServer(NodeAuthority msm, CounterStore store, String scope) {
     this.msm = msm;
+    this.store = store;
+    this.scope = scope;
+    if (store != null) {
+      for (String name : store.snapshot(scope).keySet()) {
+        String[] f = name.split("/");
+        if (name.startsWith(PREFIX) && f.length == 3) {
+          counts.put(new Counted(f[1], f[2]), store.counter(scope, name));
+        }
+      }
+    }
   }
 
   /**
@@ -53,12 +79,16 @@ public final class HelloAaServer implements RequestHandler {
    */
   public Map<Counted, Long> counts() {
     Map<Counted, Long> copy = new TreeMap<>(BY_NAME);
-    copy.putAll(counts);
+    counts.forEach((counted, counter) -> copy.put(counted, counter.get()));
     return copy;
   }
 
   private void count(String request, String outcome) {
-    counts.merge(new Counted(request, outcome), 1L, Long::sum);
+    counts
+        .computeIfAbsent(
+            new Counted(request, outcome),
+            c -> Counter.of(store, scope, PREFIX + request + "/" + outcome))
+        .increment();
   }
 
   @Override

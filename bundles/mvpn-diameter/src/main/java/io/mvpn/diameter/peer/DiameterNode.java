@@ -1,5 +1,6 @@
 package io.mvpn.diameter.peer;
 
+import io.mvpn.api.mobility.CounterStore;
 import io.mvpn.api.time.Scheduler;
 import io.mvpn.diameter.message.Avp;
 import io.mvpn.diameter.message.AvpCode;
@@ -59,12 +60,27 @@ public final class DiameterNode implements ConnectionListener {
   private final Map<Long, RequestHandler> applications = new TreeMap<>();
   private final Map<Integer, Outstanding> outstanding = new HashMap<>();
   private final DuplicateCache duplicates = new DuplicateCache(65_536);
-  private final NodeCounters counters = new NodeCounters();
+  private final NodeCounters counters;
   private int nextHopByHop;
   private int nextEndToEnd;
 
   public DiameterNode(
       Scheduler scheduler, NodeSettings settings, Transport transport, RandomGenerator random) {
+    this(scheduler, settings, transport, random, null, null);
+  }
+
+  /**
+   * A node that counts in {@code counters} (if not null), in {@code scope}: a node that follows
+   * another over the same store and scope goes on from its counts.
+   */
+  public DiameterNode(
+      Scheduler scheduler,
+      NodeSettings settings,
+      Transport transport,
+      RandomGenerator random,
+      CounterStore counters,
+      String scope) {
+    this.counters = new NodeCounters(counters, scope);
     this.scheduler = scheduler;
     this.settings = settings;
     this.transport = transport;
@@ -150,7 +166,7 @@ public final class DiameterNode implements ConnectionListener {
    */
   public void send(DiameterMessage request, AnswerListener listener) {
     DiameterMessage r = identify(request);
-    counters.requestsSent++;
+    counters.requestsSent.increment();
     Outstanding o = new Outstanding(r, listener, null, 0);
     Peer to = route(r, null);
     if (to == null) {
@@ -170,7 +186,7 @@ public final class DiameterNode implements ConnectionListener {
             TimeUnit.NANOSECONDS,
             () -> {
               o.timer = null;
-              counters.timeouts++;
+              counters.timeouts.increment();
               reroute(o);
             });
     counters.message(to, true, r);
@@ -186,7 +202,7 @@ public final class DiameterNode implements ConnectionListener {
     }
     Peer next = o.request.isRetransmit() ? null : route(o.request, o.peer);
     if (next != null) {
-      counters.retransmitted++;
+      counters.retransmitted.increment();
       forward(
           o, next, o.request.retransmitted().withIdentifiers(nextHopByHop++, o.request.endToEnd()));
       return;
@@ -243,7 +259,7 @@ public final class DiameterNode implements ConnectionListener {
             TimeUnit.NANOSECONDS,
             () -> {
               if (unbound.remove(c) != null) {
-                counters.timeouts++;
+                counters.timeouts.increment();
                 c.close();
               }
             }));
@@ -281,7 +297,7 @@ public final class DiameterNode implements ConnectionListener {
 
   @Override
   public void malformed(Connection c, MalformedDiameterException e) {
-    counters.malformed++;
+    counters.malformed.increment();
     DiameterMessage header = e.header();
     LOG.debug("malformed message from {}: {}", c.remote(), e.getMessage());
     if (header != null && header.isRequest()) {
@@ -315,7 +331,7 @@ public final class DiameterNode implements ConnectionListener {
   private void firstMessage(Connection c, DiameterMessage m) {
     unbound.remove(c).cancel();
     if (!m.isRequest() || m.commandCode() != CommandCode.CAPABILITIES_EXCHANGE) {
-      counters.malformed++;
+      counters.malformed.increment();
       c.close();
       return;
     }
@@ -330,7 +346,7 @@ public final class DiameterNode implements ConnectionListener {
     Peer p = peers.get(caps.originHost());
     if (p != null && !c.certifies(caps.originHost())) {
       // A certificate for another name: this is not the configured peer (§13.1).
-      counters.uncertifiedPeers++;
+      counters.uncertifiedPeers.increment();
       p = null;
     }
     int refusal =
@@ -339,7 +355,7 @@ public final class DiameterNode implements ConnectionListener {
             : capabilities().conflictsWith(caps) ? ResultCode.NO_COMMON_APPLICATION : 0;
     if (refusal != 0) {
       if (refusal == ResultCode.UNKNOWN_PEER) {
-        counters.unknownPeers++;
+        counters.unknownPeers.increment();
       }
       LOG.info("CER from {} on {}: {}", caps.originHost(), c.remote(), ResultCode.name(refusal));
       countAnswer(refusal);
@@ -359,7 +375,7 @@ public final class DiameterNode implements ConnectionListener {
       answerArrived(from, m);
       return;
     }
-    counters.requestsReceived++;
+    counters.requestsReceived.increment();
     counters.message(from, false, m);
     String destHost = m.utf8(AvpCode.DESTINATION_HOST);
     String destRealm = m.utf8(AvpCode.DESTINATION_REALM);
@@ -385,7 +401,7 @@ public final class DiameterNode implements ConnectionListener {
     String key = DuplicateCache.key(m.utf8(AvpCode.ORIGIN_HOST), m.endToEnd());
     DiameterMessage seen = duplicates.answer(key, scheduler.nanoTime());
     if (seen != null) {
-      counters.duplicates++;
+      counters.duplicates.increment();
       sendAnswer(from, seen.withIdentifiers(m.hopByHop(), m.endToEnd()));
       return;
     }
@@ -406,7 +422,7 @@ public final class DiameterNode implements ConnectionListener {
         answer = DiameterMessage.answer(m, a.resultCode(), avps);
       }
     } catch (MalformedDiameterException e) {
-      counters.malformed++;
+      counters.malformed.increment();
       List<Avp> avps = new ArrayList<>(capabilities().identity());
       if (e.failedAvp() != null) {
         avps.add(Avp.grouped(AvpCode.FAILED_AVP, List.of(e.failedAvp())));
@@ -431,7 +447,7 @@ public final class DiameterNode implements ConnectionListener {
       sendAnswer(from, localError(m, ResultCode.UNABLE_TO_DELIVER, "no route"));
       return;
     }
-    counters.relayed++;
+    counters.relayed.increment();
     DiameterMessage out =
         m.with(Avp.utf8(AvpCode.ROUTE_RECORD, from.config().host()))
             .withIdentifiers(nextHopByHop++, m.endToEnd());
@@ -441,14 +457,14 @@ public final class DiameterNode implements ConnectionListener {
   private void answerArrived(Peer from, DiameterMessage m) {
     Outstanding o = outstanding.get(m.hopByHop());
     if (o == null || o.peer != from) {
-      counters.unmatchedAnswers++;
+      counters.unmatchedAnswers.increment();
       return;
     }
     outstanding.remove(m.hopByHop());
     if (o.timer != null) {
       o.timer.cancel();
     }
-    counters.answersReceived++;
+    counters.answersReceived.increment();
     counters.message(from, false, m);
     if (o.listener != null) {
       o.listener.answered(m);
@@ -461,7 +477,7 @@ public final class DiameterNode implements ConnectionListener {
     try {
       countAnswer((int) answer.resultCode());
     } catch (MalformedDiameterException e) {
-      counters.answersSent++;
+      counters.answersSent.increment();
     }
     counters.message(to, true, answer);
     if (to.connection() != null) {
@@ -470,9 +486,9 @@ public final class DiameterNode implements ConnectionListener {
   }
 
   private void countAnswer(int resultCode) {
-    counters.answersSent++;
+    counters.answersSent.increment();
     if (ResultCode.isProtocolError(resultCode)) {
-      counters.protocolErrors++;
+      counters.protocolErrors.increment();
     }
   }
 
@@ -509,7 +525,7 @@ public final class DiameterNode implements ConnectionListener {
   DiameterMessage baseAnswer(DiameterMessage request, int resultCode, List<Avp> extra) {
     List<Avp> avps = new ArrayList<>(capabilities().identity());
     avps.addAll(extra);
-    counters.answersSent++;
+    counters.answersSent.increment();
     return DiameterMessage.answer(request, resultCode, avps);
   }
 

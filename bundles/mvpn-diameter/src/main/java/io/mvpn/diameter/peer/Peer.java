@@ -57,13 +57,13 @@ public final class Peer {
 
               @Override
               public void failover() {
-                node.counters().failovers++;
+                node.counters().failovers.increment();
                 node.failover(Peer.this);
               }
 
               @Override
               public void failback() {
-                node.counters().failbacks++;
+                node.counters().failbacks.increment();
               }
 
               @Override
@@ -193,7 +193,7 @@ public final class Peer {
       }
       default -> {
         // R-Reject: one connection per peer is enough.
-        node.counters().rejectedConnections++;
+        node.counters().rejectedConnections.increment();
         c.close();
       }
     }
@@ -261,7 +261,7 @@ public final class Peer {
       Capabilities caps = Capabilities.of(m);
       if (!initiator.certifies(caps.originHost())) {
         LOG.info("peer {}: certificate names {}", config.host(), initiator.certifiedNames());
-        node.counters().uncertifiedPeers++;
+        node.counters().uncertifiedPeers.increment();
         cleanup(true);
         return;
       }
@@ -271,7 +271,7 @@ public final class Peer {
             config.host(),
             ResultCode.name((int) result),
             caps.originHost());
-        node.counters().refusedByPeer++;
+        node.counters().refusedByPeer.increment();
         cleanup(true);
         return;
       }
@@ -281,7 +281,7 @@ public final class Peer {
       }
       remote = caps;
     } catch (MalformedDiameterException e) {
-      node.counters().malformed++;
+      node.counters().malformed.increment();
       cleanup(true);
       return;
     }
@@ -296,7 +296,7 @@ public final class Peer {
 
   /** Elect (§5.6.4): the higher Origin-Host, compared as octets, keeps its responder connection. */
   private void elect() {
-    node.counters().elections++;
+    node.counters().elections.increment();
     byte[] mine = node.capabilities().originHost().getBytes(StandardCharsets.UTF_8);
     byte[] theirs = remote.originHost().getBytes(StandardCharsets.UTF_8);
     if (Arrays.compareUnsigned(mine, theirs) > 0) {
@@ -328,7 +328,7 @@ public final class Peer {
     cancelStateTimer();
     open = c;
     state = openState;
-    node.counters().opened++;
+    node.counters().opened.increment();
     LOG.info("peer {} open ({}) on {}", config.host(), openState, c.remote());
     watchdog.connectionUp();
     node.peerOpened(this);
@@ -411,7 +411,7 @@ public final class Peer {
                 () -> {
                   stateTimer = null;
                   LOG.info("peer {}: timeout in {}", config.host(), state);
-                  node.counters().timeouts++;
+                  node.counters().timeouts.increment();
                   cleanup(state != PeerState.CLOSING);
                 });
   }

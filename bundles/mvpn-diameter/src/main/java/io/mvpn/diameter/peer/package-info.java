@@ -4,7 +4,7 @@
  * detects duplicates and matches answers. Runs on one scheduler, virtual time in tests.
  */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package io.mvpn.diameter.peer;
 
 import org.osgi.annotation.bundle.Export;

@@ -3,8 +3,10 @@ package io.mvpn.diameter.nasreq;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mvpn.api.aaa.NodeAuthority;
+import io.mvpn.api.mobility.CounterStore;
 import io.mvpn.diameter.message.ResultCode;
 import io.mvpn.diameter.peer.RequestHandler;
+import io.mvpn.store.InMemoryCounterStore;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -104,5 +106,25 @@ class HelloAaServerTest {
             java.util.Map.entry(new HelloAaServer.Counted("certificates", "found"), 1L),
             java.util.Map.entry(new HelloAaServer.Counted("certificates", "none"), 1L),
             java.util.Map.entry(new HelloAaServer.Counted("hello", "unknown_node"), 1L));
+  }
+
+  @Test
+  void aServerThatFollowsAnotherOverTheSameCounterStoreGoesOnFromItsCounts() throws Exception {
+    CounterStore store = new InMemoryCounterStore();
+    new HelloAaServer(msm, store, "diameter/msm.example").handle(certificateRequest("s;1"));
+
+    HelloAaServer again = new HelloAaServer(msm, store, "diameter/msm.example");
+    assertThat(again.counts())
+        .containsEntry(new HelloAaServer.Counted("certificates", "found"), 1L);
+    again.handle(certificateRequest("s;2"));
+    assertThat(again.counts())
+        .containsEntry(new HelloAaServer.Counted("certificates", "found"), 2L);
+    // Another node's server counts apart.
+    assertThat(new HelloAaServer(msm, store, "diameter/other.example").counts()).isEmpty();
+  }
+
+  private static io.mvpn.diameter.message.DiameterMessage certificateRequest(String session) {
+    return CertificateRequests.request(
+        session, "sink.acme.example", "acme.example", "acme.example", "bob.acme.example");
   }
 }

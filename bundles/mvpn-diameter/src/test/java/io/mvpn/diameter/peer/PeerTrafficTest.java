@@ -7,6 +7,7 @@ import io.mvpn.diameter.message.AvpCode;
 import io.mvpn.diameter.message.CommandCode;
 import io.mvpn.diameter.message.DiameterMessage;
 import io.mvpn.diameter.message.ResultCode;
+import io.mvpn.store.InMemoryCounterStore;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -100,5 +101,48 @@ class PeerTrafficTest {
         .containsExactlyInAnyOrder(
             new PeerTraffic("msm.home.local", "home.local", true, true, other, -1, n),
             new PeerTraffic("msm.home.local", "home.local", false, false, other, other, n));
+  }
+
+  @Test
+  void aNodeThatFollowsAnotherOverTheSameCounterStoreGoesOnFromItsCounts() {
+    lab.counters = new InMemoryCounterStore();
+    DiameterNode[] nodes =
+        lab.connected(
+            "msm.home.local",
+            "home.local",
+            request -> new RequestHandler.Answer(ResultCode.SUCCESS, List.of()));
+    DiameterNode a = nodes[0];
+    a.send(aaRequest("home.local", "a.test.local;1;1"), answer -> {});
+    a.send(aaRequest("home.local", "a.test.local;1;2"), answer -> {});
+    lab.runFor(1);
+    a.stop(DisconnectCause.REBOOTING);
+    lab.runFor(1);
+
+    // a.test.local again, as a new node after an update: it shows the old node's counts at once.
+    DiameterNode again = lab.node(3, "a.test.local", "test.local");
+    int aa = CommandCode.AA;
+    assertThat(again.stats().requestsSent()).isEqualTo(2);
+    assertThat(again.stats().opened()).isEqualTo(a.stats().opened()).isPositive();
+    assertThat(again.traffic())
+        .contains(new PeerTraffic("msm.home.local", "home.local", true, true, aa, -1, 2));
+
+    again.register(TestNodes.NASREQ, request -> null);
+    again.addPeer(TestNodes.peer("msm.home.local", "home.local", 2));
+    again.start();
+    lab.runFor(1);
+    again.send(aaRequest("home.local", "a.test.local;2;1"), answer -> {});
+    lab.runFor(1);
+
+    assertThat(again.stats().requestsSent()).isEqualTo(3);
+    assertThat(again.traffic())
+        .contains(
+            new PeerTraffic("msm.home.local", "home.local", true, true, aa, -1, 3),
+            new PeerTraffic(
+                "msm.home.local", "home.local", false, false, aa, ResultCode.SUCCESS, 3));
+    // The peer's counts are its own: node msm.home.local never shared a counter with a.test.local.
+    assertThat(nodes[1].traffic())
+        .contains(
+            new PeerTraffic("a.test.local", "test.local", true, false, aa, ResultCode.SUCCESS, 3));
+    assertThat(nodes[1].stats().requestsSent()).isZero();
   }
 }

@@ -1,5 +1,6 @@
 package io.mvpn.diameter.peer;
 
+import io.mvpn.api.mobility.CounterStore;
 import io.mvpn.diameter.message.Capabilities;
 import io.mvpn.net.time.VirtualTimeScheduler;
 import java.net.InetAddress;
@@ -17,6 +18,9 @@ final class TestNodes {
   final VirtualTimeScheduler time = new VirtualTimeScheduler();
   final MemoryNetwork net = new MemoryNetwork(time);
   private final Random random = new Random(6733);
+
+  /** Where nodes made from now on count, each in scope {@code diameter/HOST}; null: their own. */
+  CounterStore counters;
 
   static InetSocketAddress address(int n) {
     return new InetSocketAddress(ip(n), 3868);
@@ -37,7 +41,7 @@ final class TestNodes {
   DiameterNode node(int n, String host, String realm, NodeSettings settings) {
     DiameterNode[] holder = new DiameterNode[1];
     Transport t = (remote, listener) -> net.transportFor(holder[0]).connect(remote, listener);
-    holder[0] = new DiameterNode(time, settings, t, random);
+    holder[0] = new DiameterNode(time, settings, t, random, counters, "diameter/" + host);
     net.listen(address(n), holder[0]);
     return holder[0];
   }

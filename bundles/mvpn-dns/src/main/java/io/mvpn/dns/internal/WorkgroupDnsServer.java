@@ -4,6 +4,7 @@ import io.mvpn.api.aaa.CertificateDirectory;
 import io.mvpn.api.dns.WorkgroupDns;
 import io.mvpn.api.metrics.MetricSink;
 import io.mvpn.api.metrics.MetricSource;
+import io.mvpn.api.mobility.CounterStore;
 import io.mvpn.api.workgroup.MemberId;
 import io.mvpn.api.workgroup.WorkgroupService;
 import io.mvpn.dns.DnsCounters;
@@ -46,6 +47,9 @@ public final class WorkgroupDnsServer implements WorkgroupDns, MetricSource {
 
   public static final String PID = "io.mvpn.dns";
 
+  /** The scope of the DNS's counters in the counter store: one DNS per appliance. */
+  public static final String SCOPE = "dns";
+
   private static final Logger LOG = LoggerFactory.getLogger(WorkgroupDnsServer.class);
 
   @ObjectClassDefinition(name = "mvpn workgroup DNS")
@@ -76,6 +80,12 @@ public final class WorkgroupDnsServer implements WorkgroupDns, MetricSource {
 
   @Reference WorkgroupService directory;
 
+  /**
+   * Where the zone counts ({@link #SCOPE}), so the DNS that follows an update goes on from the same
+   * totals; null outside OSGi unless given, and then the zone counts for itself.
+   */
+  @Reference CounterStore counters;
+
   /** The appliance CA, when there is one: its certificates are the zone's CERT records (c55). */
   @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
   volatile CertificateDirectory certificates;
@@ -94,8 +104,15 @@ public final class WorkgroupDnsServer implements WorkgroupDns, MetricSource {
   /** A server outside OSGi (labs, tests) as activation with {@code config} makes it. */
   public static WorkgroupDnsServer activated(WorkgroupService directory, Config config)
       throws IOException {
+    return activated(directory, null, config);
+  }
+
+  /** As {@link #activated(WorkgroupService, Config)}, counting in {@code counters} if not null. */
+  public static WorkgroupDnsServer activated(
+      WorkgroupService directory, CounterStore counters, Config config) throws IOException {
     WorkgroupDnsServer s = new WorkgroupDnsServer();
     s.directory = directory;
+    s.counters = counters;
     s.activate(config);
     return s;
   }
@@ -107,7 +124,10 @@ public final class WorkgroupDnsServer implements WorkgroupDns, MetricSource {
             .withTtl(config.ttlSeconds(), config.negativeTtlSeconds())
             .withUdpPayloadSize(config.udpPayloadSize());
     StaticAskerResolver askers = StaticAskerResolver.parse(config.askers());
-    zone = new WorkgroupZone(directory, settings);
+    zone =
+        counters == null
+            ? new WorkgroupZone(directory, settings)
+            : new WorkgroupZone(directory, settings, counters, SCOPE);
     zone.setCertificates(
         (name, answer) -> {
           CertificateDirectory d = certificates;
@@ -152,8 +172,9 @@ public final class WorkgroupDnsServer implements WorkgroupDns, MetricSource {
 
   /**
    * The zone's figures for the metrics endpoint, by the asker's tenant ({@code tenant=""}: sources
-   * that are no member); summed over the tenants they are the zone's totals. Its counts are the
-   * zone's own (a new DNS after an update starts them again, as it starts a new cookie secret).
+   * that are no member); summed over the tenants they are the zone's totals. The counts live in the
+   * counter store, so a new DNS after an update goes on from them (it does start a new cookie
+   * secret).
    */
   @Override
   public void collect(MetricSink sink) {

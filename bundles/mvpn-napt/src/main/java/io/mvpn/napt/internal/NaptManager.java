@@ -4,6 +4,7 @@ import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.MvpnId;
 import io.mvpn.api.metrics.MetricSink;
 import io.mvpn.api.metrics.MetricSource;
+import io.mvpn.api.mobility.CounterStore;
 import io.mvpn.api.napt.NaptInside;
 import io.mvpn.api.napt.NaptMappingStore;
 import io.mvpn.api.napt.NaptMappingView;
@@ -48,6 +49,9 @@ public final class NaptManager implements NaptService, MetricSource {
 
   public static final String PID = "io.mvpn.napt";
 
+  /** The scope of the NAPT's counts in the counter store: one NAPT per appliance. */
+  public static final String SCOPE = "napt";
+
   private static final Logger LOG = LoggerFactory.getLogger(NaptManager.class);
 
   @ObjectClassDefinition(name = "mvpn NAPT")
@@ -75,6 +79,9 @@ public final class NaptManager implements NaptService, MetricSource {
 
   @Reference NaptMappingStore store;
 
+  /** Where the engine counts, so the one that follows an update goes on from the same totals. */
+  @Reference CounterStore counters;
+
   private NaptEngine engine;
   // The callers' latest time and the host's monotonic clock then, for nanoTime().
   private long callerNow;
@@ -89,7 +96,19 @@ public final class NaptManager implements NaptService, MetricSource {
       int firstPort,
       int lastPort,
       NaptTimeouts timeouts) {
+    this(store, null, publicAddress, firstPort, lastPort, timeouts);
+  }
+
+  /** As the other, counting in {@code counters} (if not null) as the component does. */
+  public NaptManager(
+      NaptMappingStore store,
+      CounterStore counters,
+      Ipv4Address publicAddress,
+      int firstPort,
+      int lastPort,
+      NaptTimeouts timeouts) {
     this.store = store;
+    this.counters = counters;
     start(publicAddress, firstPort, lastPort, timeouts);
   }
 
@@ -109,7 +128,7 @@ public final class NaptManager implements NaptService, MetricSource {
       Ipv4Address publicAddress, int firstPort, int lastPort, NaptTimeouts timeouts) {
     int before = store.mappings(publicAddress).size();
     synchronized (this) {
-      engine = new NaptEngine(publicAddress, firstPort, lastPort, timeouts, store);
+      engine = new NaptEngine(publicAddress, firstPort, lastPort, timeouts, store, counters, SCOPE);
     }
     LOG.info(
         "NAPT on {} ports {}-{}, {} of {} stored mappings taken over",
@@ -217,8 +236,8 @@ public final class NaptManager implements NaptService, MetricSource {
 
   /**
    * The NAPT's figures for the metrics endpoint: live mappings by tenant and protocol, and its
-   * counts. The mappings outlive an update (the mapping store); these counts are the engine's own
-   * and start again from zero with a new one.
+   * counts. Both outlive an update: the mappings in the mapping store, the counts in the counter
+   * store.
    */
   @Override
   public synchronized void collect(MetricSink sink) {

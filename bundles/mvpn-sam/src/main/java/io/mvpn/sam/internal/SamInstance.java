@@ -3,6 +3,7 @@ package io.mvpn.sam.internal;
 import io.mvpn.api.ipsec.SamPairStore;
 import io.mvpn.api.metrics.MetricSink;
 import io.mvpn.api.metrics.MetricSource;
+import io.mvpn.api.mobility.CounterStore;
 import io.mvpn.net.time.EventLoopScheduler;
 import io.mvpn.sam.kink.ApAcceptor;
 import io.mvpn.sam.kink.KerberosClock;
@@ -138,6 +139,17 @@ public final class SamInstance implements TenantSam, MetricSource {
    */
   @Reference SamPairStore pairStore;
 
+  /**
+   * Where the manager counts, in scope {@code sam/<tenant>} ({@link #scope}), so the manager that
+   * follows an update goes on from the same totals; null outside OSGi unless given.
+   */
+  @Reference CounterStore counters;
+
+  /** The scope of a tenant's manager's counters in the counter store. */
+  static String scope(String tenant) {
+    return "sam/" + tenant;
+  }
+
   @Activate
   synchronized void activate(Config config) throws Exception {
     tenant = require(config.tenant(), "tenant");
@@ -227,7 +239,14 @@ public final class SamInstance implements TenantSam, MetricSource {
       address = (InetSocketAddress) channel.localAddress();
       onLoop(
           () -> {
-            SaManager manager = new SaManager(clock, sessionKeys, store, settings, random);
+            SaManager manager =
+                new SaManager(
+                    clock,
+                    sessionKeys,
+                    store,
+                    settings,
+                    random,
+                    new SaManager.Counters(counters, scope(tenant)));
             responder =
                 new SamResponder(
                     scheduler,
@@ -239,7 +258,8 @@ public final class SamInstance implements TenantSam, MetricSource {
                             channel.voidPromise()),
                     SamResponder.Settings.DEFAULT,
                     kdcCalls,
-                    random);
+                    random,
+                    new SamResponder.Counters(counters, scope(tenant)));
             knowNodes(config.nodes());
             return null;
           });

@@ -4,7 +4,7 @@
  * KINK_ENCRYPT.
  */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package io.mvpn.sam.kink;
 
 import org.osgi.annotation.bundle.Export;

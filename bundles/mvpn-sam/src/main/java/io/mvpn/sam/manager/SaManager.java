@@ -1,6 +1,8 @@
 package io.mvpn.sam.manager;
 
 import io.mvpn.api.ipsec.EspSaKeys;
+import io.mvpn.api.mobility.CounterStore;
+import io.mvpn.api.mobility.CounterStore.Counter;
 import io.mvpn.api.time.Scheduler;
 import io.mvpn.sam.kink.KerberosClock;
 import io.mvpn.sam.manager.SessionKeySource.KdcUnavailableException;
@@ -64,72 +66,96 @@ public final class SaManager {
 
   /** What the manager has done, for the shell and metrics. */
   public static final class Counters {
-    long granted;
-    long keyed;
-    long keyedFromHeldTicket;
-    long kdcExchanges;
-    long kdcFailures;
-    long ticketsReused;
-    long kdcHeldOff;
-    long kdcBusy;
-    long expired;
-    long evicted;
-    long revoked;
-    long storeFailures;
+    final Counter granted;
+    final Counter keyed;
+    final Counter keyedFromHeldTicket;
+    final Counter kdcExchanges;
+    final Counter kdcFailures;
+    final Counter ticketsReused;
+    final Counter kdcHeldOff;
+    final Counter kdcBusy;
+    final Counter expired;
+    final Counter evicted;
+    final Counter revoked;
+    final Counter storeFailures;
+
+    /** Counts of the manager's own. */
+    public Counters() {
+      this(null, null);
+    }
+
+    /**
+     * Counts in {@code store} (if not null), in {@code scope}: a manager over the same store and
+     * scope goes on from them.
+     */
+    public Counters(CounterStore store, String scope) {
+      granted = Counter.of(store, scope, "granted");
+      keyed = Counter.of(store, scope, "keyed");
+      keyedFromHeldTicket = Counter.of(store, scope, "keyed-from-held-ticket");
+      kdcExchanges = Counter.of(store, scope, "kdc-exchanges");
+      kdcFailures = Counter.of(store, scope, "kdc-failures");
+      ticketsReused = Counter.of(store, scope, "tickets-reused");
+      kdcHeldOff = Counter.of(store, scope, "kdc-held-off");
+      kdcBusy = Counter.of(store, scope, "kdc-busy");
+      expired = Counter.of(store, scope, "expired");
+      evicted = Counter.of(store, scope, "evicted");
+      revoked = Counter.of(store, scope, "revoked");
+      storeFailures = Counter.of(store, scope, "store-failures");
+    }
 
     public long granted() {
-      return granted;
+      return granted.get();
     }
 
     /** Pairs made from a new session key. */
     public long keyed() {
-      return keyed;
+      return keyed.get();
     }
 
     /** Of {@link #keyed()}, those whose ticket was held already (the rest waited for the KDC). */
     public long keyedFromHeldTicket() {
-      return keyedFromHeldTicket;
+      return keyedFromHeldTicket.get();
     }
 
     /** Requests to the KDC, failed ones included. */
     public long kdcExchanges() {
-      return kdcExchanges;
+      return kdcExchanges.get();
     }
 
     public long kdcFailures() {
-      return kdcFailures;
+      return kdcFailures.get();
     }
 
     /** Requests refused at once because the KDC failed lately and its backoff has not run out. */
     public long kdcHeldOff() {
-      return kdcHeldOff;
+      return kdcHeldOff.get();
     }
 
     /** Requests refused because the KDC executor had no room for another exchange. */
     public long kdcBusy() {
-      return kdcBusy;
+      return kdcBusy.get();
     }
 
     /** New pairs keyed from a ticket already held: no KDC exchange. */
     public long ticketsReused() {
-      return ticketsReused;
+      return ticketsReused.get();
     }
 
     public long expired() {
-      return expired;
+      return expired.get();
     }
 
     public long evicted() {
-      return evicted;
+      return evicted.get();
     }
 
     public long revoked() {
-      return revoked;
+      return revoked.get();
     }
 
     /** Writes and removals the store refused: the pair stayed as it was, in memory and on disk. */
     public long storeFailures() {
-      return storeFailures;
+      return storeFailures.get();
     }
   }
 
@@ -184,7 +210,7 @@ public final class SaManager {
   private long kdcBackoffMillis;
   private final Settings settings;
   private final SecureRandom random;
-  private final Counters counters = new Counters();
+  private final Counters counters;
   // Access order: iteration starts at the least recently granted pair, the one to evict.
   private final LinkedHashMap<String, SecurityAssociationPair> pairs =
       new LinkedHashMap<>(64, 0.75f, true);
@@ -196,6 +222,18 @@ public final class SaManager {
       SaPairStore store,
       Settings settings,
       SecureRandom random) {
+    this(clock, kdc, store, settings, random, new Counters());
+  }
+
+  /** As the other, counting in {@code counters}: a new manager may go on from an old one's. */
+  public SaManager(
+      KerberosClock clock,
+      SessionKeySource kdc,
+      SaPairStore store,
+      Settings settings,
+      SecureRandom random,
+      Counters counters) {
+    this.counters = counters;
     this.clock = clock;
     this.kdc = kdc;
     this.store = store;
@@ -209,7 +247,7 @@ public final class SaManager {
         pairs.put(key(pair.first(), pair.second()), pair);
       } else {
         store.remove(pair);
-        counters.expired++;
+        counters.expired.increment();
       }
     }
     evictBeyondCapacity();
@@ -282,7 +320,7 @@ public final class SaManager {
           });
     } catch (RejectedExecutionException e) {
       asking.remove(service);
-      counters.kdcBusy++;
+      counters.kdcBusy.increment();
       done.unavailable(
           new SaUnavailableException(
               "too many KDC requests outstanding", new KdcUnavailableException("busy", e)));
@@ -323,7 +361,7 @@ public final class SaManager {
     SecurityAssociationPair held = pairs.get(key);
     // A valid pair held is never handed out again (see the class comment): a new one replaces it.
     if (held != null && !held.validAt(now) && drop(key, held)) {
-      counters.expired++;
+      counters.expired.increment();
     }
     String service = settings.servicePrincipal().apply(peer);
     SgtTicket ticket = tickets.get(service);
@@ -332,7 +370,7 @@ public final class SaManager {
       return keyNew(requester, peer, ticket, true);
     }
     if (now < kdcHoldOffUntil) {
-      counters.kdcHeldOff++;
+      counters.kdcHeldOff.increment();
       throw new SaUnavailableException(
           "the KDC failed lately; next attempt in " + (kdcHoldOffUntil - now) + " ms",
           new KdcUnavailableException("held off", null));
@@ -348,17 +386,17 @@ public final class SaManager {
     try {
       store.put(made);
     } catch (RuntimeException e) {
-      counters.storeFailures++;
+      counters.storeFailures.increment();
       throw new SaUnavailableException("the pair was not stored: " + e.getMessage(), e);
     }
     pairs.put(key(requester, peer), made);
-    counters.keyed++;
+    counters.keyed.increment();
     if (heldTicket) {
       // Counted once the pair is stored: a refused store reused nothing.
-      counters.keyedFromHeldTicket++;
-      counters.ticketsReused++;
+      counters.keyedFromHeldTicket.increment();
+      counters.ticketsReused.increment();
     }
-    counters.granted++;
+    counters.granted.increment();
     evictBeyondCapacity();
     return new Grant(made, ticket);
   }
@@ -378,7 +416,7 @@ public final class SaManager {
       }
     }
     tickets.clear();
-    counters.revoked += count;
+    counters.revoked.add(count);
     return count;
   }
 
@@ -388,7 +426,7 @@ public final class SaManager {
     if (had == null || !drop(key(a, b), had)) {
       return false;
     }
-    counters.revoked++;
+    counters.revoked.increment();
     return true;
   }
 
@@ -401,7 +439,7 @@ public final class SaManager {
         dropped++;
       }
     }
-    counters.expired += dropped;
+    counters.expired.add(dropped);
     return dropped;
   }
 
@@ -413,7 +451,7 @@ public final class SaManager {
     try {
       store.remove(pair);
     } catch (RuntimeException e) {
-      counters.storeFailures++;
+      counters.storeFailures.increment();
       return false;
     }
     pairs.remove(key);
@@ -450,14 +488,14 @@ public final class SaManager {
   /** Takes in a KDC answer on the manager's thread: counts, keeps the ticket or backs off. */
   private SgtTicket ticketFrom(String servicePrincipal, KdcAnswer answer)
       throws SaUnavailableException {
-    counters.kdcExchanges += answer.attempts();
+    counters.kdcExchanges.add(answer.attempts());
     if (answer.ticket() != null) {
-      counters.kdcFailures += answer.attempts() - 1;
+      counters.kdcFailures.add(answer.attempts() - 1);
       tickets.put(servicePrincipal, answer.ticket());
       kdcBackoffMillis = 0;
       return answer.ticket();
     }
-    counters.kdcFailures += answer.attempts();
+    counters.kdcFailures.add(answer.attempts());
     KdcUnavailableException last = answer.failure();
     if (last.principalUnknown()) {
       throw new SaUnavailableException(
@@ -530,7 +568,7 @@ public final class SaManager {
       if (pairs.size() <= settings.capacity() || !drop(eldest.getKey(), eldest.getValue())) {
         return;
       }
-      counters.evicted++;
+      counters.evicted.increment();
     }
   }
 

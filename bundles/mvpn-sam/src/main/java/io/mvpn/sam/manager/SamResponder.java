@@ -1,5 +1,7 @@
 package io.mvpn.sam.manager;
 
+import io.mvpn.api.mobility.CounterStore;
+import io.mvpn.api.mobility.CounterStore.Counter;
 import io.mvpn.api.time.Scheduler;
 import io.mvpn.sam.kink.ApAcceptor;
 import io.mvpn.sam.kink.ApInitiator;
@@ -54,54 +56,77 @@ public final class SamResponder {
 
   /** What the responder has done, for the shell and metrics. */
   public static final class Counters {
-    long requests;
-    long grants;
-    long errors;
-    long installsSent;
-    long installRetransmits;
-    long installsAcknowledged;
-    long installsAbandoned;
-    long installsDeferred;
-    long retransmitted;
-    final RefusalCounts refused = new RefusalCounts();
+    final Counter requests;
+    final Counter grants;
+    final Counter errors;
+    final Counter installsSent;
+    final Counter installRetransmits;
+    final Counter installsAcknowledged;
+    final Counter installsAbandoned;
+    final Counter installsDeferred;
+    final Counter retransmitted;
+    final RefusalCounts refused;
     final Map<KinkFormatException.Reason, Long> malformed =
         new EnumMap<>(KinkFormatException.Reason.class);
 
+    /** Counts of the responder's own. */
+    public Counters() {
+      this(null, null);
+    }
+
+    /**
+     * Counts in {@code store} (if not null), in {@code scope}: a responder over the same store and
+     * scope goes on from them. Unreadable datagrams by what was wrong stay the responder's own
+     * (they are also in {@code refused-malformed}).
+     */
+    public Counters(CounterStore store, String scope) {
+      requests = Counter.of(store, scope, "requests");
+      grants = Counter.of(store, scope, "grants");
+      errors = Counter.of(store, scope, "errors");
+      installsSent = Counter.of(store, scope, "installs-sent");
+      installRetransmits = Counter.of(store, scope, "install-retransmits");
+      installsAcknowledged = Counter.of(store, scope, "installs-acknowledged");
+      installsAbandoned = Counter.of(store, scope, "installs-abandoned");
+      installsDeferred = Counter.of(store, scope, "installs-deferred");
+      retransmitted = Counter.of(store, scope, "retransmitted");
+      refused = new RefusalCounts(store, scope);
+    }
+
     /** New SAM_REQUESTs accepted (authenticated and intact); retransmissions are not counted. */
     public long requests() {
-      return requests;
+      return requests.get();
     }
 
     /** SAM_GRANTs with an SA sent. */
     public long grants() {
-      return grants;
+      return grants.get();
     }
 
     /** SAM_GRANTs with a KINK_ERROR sent. */
     public long errors() {
-      return errors;
+      return errors.get();
     }
 
     public long installsSent() {
-      return installsSent;
+      return installsSent.get();
     }
 
     public long installRetransmits() {
-      return installRetransmits;
+      return installRetransmits.get();
     }
 
     public long installsAcknowledged() {
-      return installsAcknowledged;
+      return installsAcknowledged.get();
     }
 
     /** SAM_INSTALLs never answered within the attempts: the peer gets the pair when it asks. */
     public long installsAbandoned() {
-      return installsAbandoned;
+      return installsAbandoned.get();
     }
 
     /** New pairs whose peer had not yet been heard from, so had no address to install to. */
     public long installsDeferred() {
-      return installsDeferred;
+      return installsDeferred.get();
     }
 
     /**
@@ -109,7 +134,7 @@ public final class SamResponder {
      * same SAM_GRANT, no second pair.
      */
     public long retransmitted() {
-      return retransmitted;
+      return retransmitted.get();
     }
 
     /** Messages refused, by reason (MALFORMED includes every unreadable datagram). */
@@ -163,7 +188,7 @@ public final class SamResponder {
   private final Executor kdcCalls;
   private final String realm;
   private final long epoch;
-  private final Counters counters = new Counters();
+  private final Counters counters;
   private final Map<String, InetSocketAddress> nodes = new HashMap<>();
   private final Map<Long, PendingInstall> installs = new HashMap<>();
   // The install under way per peer and node: a newer pair's install replaces the older one's.
@@ -179,6 +204,20 @@ public final class SamResponder {
       Settings settings,
       Executor kdcCalls,
       SecureRandom random) {
+    this(time, manager, acceptor, out, settings, kdcCalls, random, new Counters());
+  }
+
+  /** As the other, counting in {@code counters}: a new responder may go on from an old one's. */
+  public SamResponder(
+      Scheduler time,
+      SaManager manager,
+      ApAcceptor acceptor,
+      Outbound out,
+      Settings settings,
+      Executor kdcCalls,
+      SecureRandom random,
+      Counters counters) {
+    this.counters = counters;
     this.time = time;
     this.clock = manager.clock();
     this.manager = manager;
@@ -277,18 +316,18 @@ public final class SamResponder {
     // Authenticated, and (checkRequest) the same request as any under this principal and XID.
     RequestReplies.Entry seen = replies.find(command.sender().client(), message.xid(), now());
     if (seen != null && seen.reply() == null) {
-      counters.retransmitted++;
+      counters.retransmitted.increment();
       replies.resentFrom(seen, from);
       return;
     }
     if (seen != null && stillHeld(seen.pair(), node)) {
-      counters.retransmitted++;
+      counters.retransmitted.increment();
       out.send(seen.reply(), from);
       return;
     }
     // Not seen, or its pair was revoked, expired or replaced meanwhile: a new grant.
     replies.forget(seen);
-    counters.requests++;
+    counters.requests.increment();
     RequestReplies.Entry entry =
         replies.open(
             command.sender().client(),
@@ -311,7 +350,7 @@ public final class SamResponder {
           @Override
           public void unavailable(SaUnavailableException e) {
             replies.forget(entry);
-            counters.errors++;
+            counters.errors.increment();
             long code =
                 e.peerUnknown()
                     ? KinkPayload.Error.SAM_UNKNOWN_PEER
@@ -361,7 +400,7 @@ public final class SamResponder {
     long left = pair.secondsLeft(clock.unixMillis());
     KinkPayload.SamSa half =
         new KinkPayload.SamSa(peer, pair.outboundOf(node), pair.inboundOf(node), left);
-    counters.grants++;
+    counters.grants.increment();
     byte[] reply = answer(message, command, KinkPayload.Error.OK, List.of(half));
     replies.answered(entry, reply, pair, now());
     out.send(reply, entry.to());
@@ -381,7 +420,7 @@ public final class SamResponder {
   private void install(String peer, SgtTicket ticket, KinkPayload.SamSa half) {
     InetSocketAddress to = nodes.get(peer);
     if (to == null) {
-      counters.installsDeferred++;
+      counters.installsDeferred.increment();
       return;
     }
     long xid = nextXid;
@@ -390,7 +429,7 @@ public final class SamResponder {
     if (older != null) {
       drop(older);
     }
-    counters.installsSent++;
+    counters.installsSent.increment();
     sendInstall(xid, new PendingInstall(peer, to, ticket, half, null, 0, null));
   }
 
@@ -433,10 +472,10 @@ public final class SamResponder {
       // Out of attempts, or the pair was flushed, revoked, evicted or re-keyed meanwhile: a late
       // copy must not overwrite what the peer holds.
       drop(xid);
-      counters.installsAbandoned++;
+      counters.installsAbandoned.increment();
       return;
     }
-    counters.installRetransmits++;
+    counters.installRetransmits.increment();
     sendInstall(xid, pending);
   }
 
@@ -447,7 +486,7 @@ public final class SamResponder {
     }
     KinkExchange.acceptAnswer(datagram, message, pending.ticket().getSessionKey(), pending.sent());
     drop(message.xid());
-    counters.installsAcknowledged++;
+    counters.installsAcknowledged.increment();
   }
 
   private boolean superseded(PendingInstall pending) {

@@ -3,7 +3,7 @@
  * store while valid, otherwise keyed from a Kerberos session key.
  */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package io.mvpn.sam.manager;
 
 import org.osgi.annotation.bundle.Export;

@@ -114,6 +114,7 @@ class SamInstanceTest {
   private SamInstance instance() {
     SamInstance sam = new SamInstance();
     sam.pairStore = store();
+    sam.counters = backend.counters();
     return sam;
   }
 
@@ -261,8 +262,9 @@ class SamInstanceTest {
   }
 
   @Test
-  void aManagerUpdatedAndRestartedWithTheApplianceKeepsItsPairsAndKeysANewOneForARestartedNode()
-      throws Exception {
+  void
+      aManagerUpdatedAndRestartedWithTheApplianceKeepsItsPairsAndCountsAndKeysANewOneForARestartedNode()
+          throws Exception {
     SamInstance first = start("");
     UdpNode node1 = new UdpNode(0, first.address());
     node1.client.connect("node2", new Ignore());
@@ -284,7 +286,8 @@ class SamInstanceTest {
     // The node lost its SA and its sequence numbers: the same keys again would repeat nonces.
     assertThat(again.client.sa("node2").outbound()).isNotEqualTo(before.outbound());
     assertThat(again.client.sa("node2").outbound().spi()).isNotEqualTo(before.outbound().spi());
-    assertThat(second.stats()).containsEntry("pairs_keyed", 1L);
+    // Its counters are in the counter store: the second manager goes on from the first's.
+    assertThat(second.stats()).containsEntry("pairs_keyed", 2L).containsEntry("requests", 2L);
     assertThat(second.pairs())
         .extracting(p -> p.first() + "-" + p.second())
         .containsExactly("node1-node2");
@@ -294,8 +297,8 @@ class SamInstanceTest {
     assertThat(samples)
         .contains(
             "mvpn_sam_pairs[tenant, acme]=1",
-            "mvpn_sam_pairs_keyed[tenant, acme]=1",
-            "mvpn_sam_pairs_granted[tenant, acme, ticket, cold]=1",
+            "mvpn_sam_pairs_keyed[tenant, acme]=2",
+            "mvpn_sam_pairs_granted[tenant, acme, ticket, cold]=2",
             "mvpn_sam_pairs_granted[tenant, acme, ticket, cached]=0",
             "mvpn_sam_kdc_busy[tenant, acme]=0",
             "mvpn_sam_refused[tenant, acme, reason, replay]=0",
