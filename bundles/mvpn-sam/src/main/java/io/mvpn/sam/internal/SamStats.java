@@ -27,6 +27,9 @@ final class SamStats {
               "retransmitted",
               "Requests sent again under the same XID: answered with the same grant, no new pair."),
           Map.entry(
+              "requests_busy",
+              "New requests told the KDC is unreachable: their node's grants under way at bound."),
+          Map.entry(
               "replies_evicted", "Kept grants dropped before their window ended, for the bounds."),
           Map.entry("pairs_keyed", "SA pairs keyed from a new session key."),
           Map.entry("kdc_exchanges", "Exchanges with the tenant's KDC, failed ones included."),
@@ -58,6 +61,7 @@ final class SamStats {
     stats.put("retransmitted", wire.retransmitted());
     stats.put(REPLIES_HELD, (long) responder.repliesHeld());
     stats.put("replies_evicted", responder.repliesEvicted());
+    stats.put("requests_busy", wire.busy());
     stats.put("pairs_keyed", pairs.keyed());
     stats.put(HELD_TICKET, pairs.keyedFromHeldTicket());
     stats.put(KDC_TICKET, pairs.keyed() - pairs.keyedFromHeldTicket());

@@ -63,6 +63,7 @@ public final class SamResponder {
     long installsAbandoned;
     long installsDeferred;
     long retransmitted;
+    long busy;
     final RefusalCounts refused = new RefusalCounts();
     final Map<KinkFormatException.Reason, Long> malformed =
         new EnumMap<>(KinkFormatException.Reason.class);
@@ -110,6 +111,14 @@ public final class SamResponder {
      */
     public long retransmitted() {
       return retransmitted;
+    }
+
+    /**
+     * New SAM_REQUESTs answered SAM_KDC_UNREACHABLE at once: the node already had its bound of
+     * grants under way, or the manager had its bound under way in all (the KDC is slow to answer).
+     */
+    public long busy() {
+      return busy;
     }
 
     /** Messages refused, by reason (MALFORMED includes every unreadable datagram). */
@@ -297,6 +306,13 @@ public final class SamResponder {
             command.sender().sessionKey(),
             from,
             now());
+    if (entry == null) {
+      // Its bound is held by grants waiting on the KDC: no room, and no one else's taken for it.
+      counters.busy++;
+      counters.errors++;
+      out.send(answer(message, command, KinkPayload.Error.SAM_KDC_UNREACHABLE, List.of()), from);
+      return;
+    }
     manager.request(
         node,
         asked,

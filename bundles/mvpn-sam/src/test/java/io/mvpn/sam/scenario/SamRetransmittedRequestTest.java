@@ -143,6 +143,30 @@ class SamRetransmittedRequestTest {
   }
 
   @Test
+  void aNodeWithItsBoundOfGrantsUnderWayIsToldTheKdcIsBusyAndHeldToItsBound() {
+    List<Runnable> kdcCalls = new ArrayList<>();
+    SamResponder sam =
+        realm.manager(time, wire, realm.sessionKeys, SaPairStore.inMemory(), kdcCalls::add);
+    int perNode = SamResponder.Settings.DEFAULT.repliesPerNode();
+    for (int xid = 0; xid < perNode + 20; xid++) {
+      wire.deliver(request(0, xid, node(2)));
+      time.advance(1, TimeUnit.MILLISECONDS);
+    }
+
+    // While the KDC is asked, each new XID would hold another entry: past the bound, an error.
+    assertThat(sam.repliesHeld()).isEqualTo(perNode);
+    assertThat(sam.counters().busy()).isEqualTo(20);
+    assertThat(sam.counters().errors()).isEqualTo(20);
+    assertThat(all(KinkMessageType.SAM_GRANT)).hasSize(20);
+    assertThat(sam.repliesEvicted()).isZero();
+    assertThat(kdcCalls).hasSize(1);
+    kdcCalls.remove(0).run();
+    time.advance(100, TimeUnit.MILLISECONDS);
+    assertThat(sam.counters().grants()).isEqualTo(perNode);
+    assertThat(sam.repliesHeld()).isEqualTo(perNode);
+  }
+
+  @Test
   void anotherNodesRequestUnderTheSameXidIsItsOwnAndGetsNothingOfTheFirst() throws Exception {
     SamResponder sam = manager();
     Datagram aRequest = node0AsksFor1();
