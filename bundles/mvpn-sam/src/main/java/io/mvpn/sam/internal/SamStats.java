@@ -21,7 +21,9 @@ final class SamStats {
   /** What one unit of each counter is, for the metrics' help text. */
   static final Map<String, String> HELP =
       Map.ofEntries(
-          Map.entry("requests", "KINK requests for an SA pair the manager received."),
+          Map.entry(
+              "requests",
+              "New KINK requests for an SA pair the manager accepted; resent ones not counted."),
           Map.entry("grants", "SA pairs handed out to requesting nodes."),
           Map.entry(
               "retransmitted",
