@@ -148,6 +148,11 @@ public enum AodvCounter {
   DHCP_NODES_BOUND,
   DHCP_RELEASES,
   DHCP_LEASES_EXPIRED,
+  /**
+   * DHCP hellos the MSM had authorised for another sink of the site (every sink on the link hears a
+   * broadcast request): no answer, no NAK, nothing installed or kept, the node not refused.
+   */
+  DHCP_DUPLICATE,
   /** DHCP hellos refused, for any of the reasons below; nothing installed. */
   DHCP_REFUSED,
   /** Refused by the MSM: wrong authenticator, unknown node, stale timestamp. */

@@ -252,6 +252,15 @@ final class DhcpHelloServer {
     if (via == null) {
       return; // the link went away while the MSM was asked
     }
+    if (answer.outcome() == Authorization.Outcome.DUPLICATE) {
+      // Another sink of the site took this broadcast hello and answers it: a NAK here would make
+      // the client drop the address that sink gives it (RFC 2131), so no answer, nothing kept.
+      ctx.count(AodvCounter.DHCP_DUPLICATE);
+      if (c.phase == Phase.NONE && c.hello == null) {
+        clients.remove(c.key);
+      }
+      return;
+    }
     if (!answer.isAdmitted()) {
       refuse(m, via, refusalCounter(answer.outcome()), "refused by the home MSM");
       return;

@@ -72,6 +72,34 @@ class DhcpProxyScenarioTest {
   }
 
   @Test
+  void aRequestTwoSinksOfOneSiteHearIsAckedByOneAndNotNakedByTheOther() {
+    DhcpSiteWorld two = new DhcpSiteWorld(true);
+    MobilityRouter s2 = two.secondSink();
+    HelloAuthentication hello = DhcpSiteWorld.hello(two.carolHome(), CAROL_KEY, 1);
+
+    // INIT-REBOOT: a broadcast REQUEST with no server identifier, heard by both sinks.
+    two.sendToBoth(two.request(DhcpOption.REQUEST, hello, null));
+    two.mesh.runFor(100);
+
+    // s was asked first and ACKs; s2 gets the MSM's duplicate: no NAK, no answer, nothing kept.
+    assertThat(two.repliesAtD).extracting(DhcpMessage::messageType).containsExactly(DhcpOption.ACK);
+    assertThat(two.counter(AodvCounter.DHCP_NODES_BOUND)).isEqualTo(1);
+    assertThat(s2.counter(AodvCounter.DHCP_AUTH_REQUESTS)).isEqualTo(1);
+    assertThat(s2.counter(AodvCounter.DHCP_DUPLICATE)).isEqualTo(1);
+    assertThat(s2.counter(AodvCounter.DHCP_NAKS)).isZero();
+    assertThat(s2.counter(AodvCounter.DHCP_REFUSED)).isZero();
+    assertThat(s2.dhcpLeases()).isEmpty();
+    assertThat(s2.siteNodes()).isEmpty();
+    assertThat(two.site.acme.duplicates()).isEqualTo(1);
+
+    // Nothing held against the node at s2: its next hello is asked for and taken there.
+    HelloAuthentication next = DhcpSiteWorld.hello(two.carolHome(), CAROL_KEY, 2);
+    two.sendOn("to-s2", two.request(DhcpOption.REQUEST, next, null));
+    two.mesh.runFor(100);
+    assertThat(s2.counter(AodvCounter.DHCP_NODES_BOUND)).isEqualTo(1);
+  }
+
+  @Test
   void datagramsSentBeforeTheRouteExistsAreHeldThenDeliveredInOrder() {
     w.lease(DhcpSiteWorld.hello(w.carolHome(), CAROL_KEY, 1));
     assertThat(w.sink().activeRoute(w.mesh.addr("f"))).isEmpty();

@@ -10,6 +10,7 @@ import io.mvpn.api.MvpnId;
 import io.mvpn.api.Prefix;
 import io.mvpn.api.workgroup.Member;
 import io.mvpn.api.workgroup.MemberId;
+import io.mvpn.diameter.nasreq.HelloAaClient;
 import io.mvpn.msm.SiteAuthority;
 import io.mvpn.net.Interface;
 import io.mvpn.net.Route;
@@ -35,13 +36,27 @@ final class DhcpSiteWorld {
   static final byte[] MAC = HexFormat.of().parseHex("02000000000d");
   static final int LEASE_SECONDS = 600;
 
-  final SiteWorld site = new SiteWorld(List.of("f", "d"), List.of("h-f", "s-d"), Set.of("d"));
-  final MeshLab mesh = site.mesh;
+  final SiteWorld site;
+  final MeshLab mesh;
   final List<DhcpMessage> repliesAtD = new ArrayList<>();
   final List<Integer> dataAtD = new ArrayList<>();
   private int xid = 0x1000;
 
   DhcpSiteWorld() {
+    this(false);
+  }
+
+  /**
+   * With {@code secondSink}, a second sink s2 of acme's site is on d's link too (its own link s2-d
+   * here, onto which d repeats every broadcast it sends: {@link #sendToBoth}).
+   */
+  DhcpSiteWorld(boolean secondSink) {
+    site =
+        secondSink
+            ? new SiteWorld(
+                List.of("f", "d", "s2"), List.of("h-f", "s-d", "s2-d", "s2-h"), Set.of("d"))
+            : new SiteWorld(List.of("f", "d"), List.of("h-f", "s-d"), Set.of("d"));
+    mesh = site.mesh;
     MemberId carol = new MemberId(MvpnId.of("acme"), carolHome());
     site.directory.putMember(
         new Member(carol, "carol.acme.example", Ipv4Address.parse("198.51.100.30")));
@@ -64,6 +79,31 @@ final class DhcpSiteWorld {
 
   MobilityRouter sink() {
     return site.sink();
+  }
+
+  /** s2 as a DHCP sink of acme's site on its link to d, asking through the site's Diameter node. */
+  MobilityRouter secondSink() {
+    MobilityRouter s2 = mesh.router("s2");
+    s2.setSitePolicy(
+        new SitePolicy(
+            new HelloAaClient(site.sinkNode::send, "sink." + SiteWorld.ACME, SiteWorld.ACME, 2),
+            SiteWorld.ACME,
+            mesh.addr("h"),
+            Set.of("to-d")));
+    s2.setDhcpAccess(new DhcpAccess(Set.of("to-d"), 16, LEASE_SECONDS, List.of()));
+    return s2;
+  }
+
+  /** d's broadcast {@code m} as both sinks hear it: first s, then s2. */
+  void sendToBoth(DhcpMessage m) {
+    send(m);
+    sendOn("to-s2", m);
+  }
+
+  /** d's broadcast {@code m} on its link {@code link} only. */
+  void sendOn(String link, DhcpMessage m) {
+    ByteBuf datagram = datagram(m, Ipv4Address.ANY, Ipv4Address.BROADCAST);
+    vrfOfD().send(datagram, vrfOfD().getInterface(link), Ipv4Address.BROADCAST.toInt());
   }
 
   Ipv4Address carolHome() {
@@ -107,6 +147,11 @@ final class DhcpSiteWorld {
   }
 
   void send(DhcpMessage m, Ipv4Address source, Ipv4Address destination) {
+    vrfOfD().send(datagram(m, source, destination), linkOfD(), destination.toInt());
+  }
+
+  /** {@code m} in a UDP datagram from d's client port to the server port. */
+  private ByteBuf datagram(DhcpMessage m, Ipv4Address source, Ipv4Address destination) {
     ByteBuf payload = Unpooled.wrappedBuffer(m.toBytes());
     ByteBuf datagram =
         UdpDatagram.build(
@@ -118,7 +163,7 @@ final class DhcpSiteWorld {
             payload,
             64);
     payload.release();
-    vrfOfD().send(datagram, linkOfD(), destination.toInt());
+    return datagram;
   }
 
   /**
@@ -126,17 +171,7 @@ final class DhcpSiteWorld {
    * of d's messages sent by another host on the link.
    */
   void sendFromStation(DhcpMessage m, int station) {
-    ByteBuf payload = Unpooled.wrappedBuffer(m.toBytes());
-    ByteBuf datagram =
-        UdpDatagram.build(
-            vrfOfD().alloc(),
-            Ipv4Address.ANY.toInt(),
-            Ipv4Address.BROADCAST.toInt(),
-            DhcpMessage.CLIENT_PORT,
-            DhcpMessage.SERVER_PORT,
-            payload,
-            64);
-    payload.release();
+    ByteBuf datagram = datagram(m, Ipv4Address.ANY, Ipv4Address.BROADCAST);
     mesh.lab.iface("s", "to-d").receive(datagram, station);
   }
 

@@ -20,7 +20,8 @@ import java.util.TreeMap;
  * asked for again by a sink of that realm is a {@link Seen#DUPLICATE}, asked for by a sink of
  * another realm a {@link Seen#REPLAYED}. An HMAC hello has no clock window at the sink, only a
  * timestamp that grows with each hello of the node, so a new one must also be newer than the newest
- * recorded ({@code newerOnly}).
+ * recorded ({@code newerOnly}); that timestamp is an unsigned 64-bit number, as the sinks compare
+ * it, so it is ordered unsigned here too. Spans are measured without wrapping around at either end.
  */
 final class AuthorisedHellos {
 
@@ -44,7 +45,8 @@ final class AuthorisedHellos {
     /** Each authorised hello, with the site realm it was authorised for. */
     final TreeMap<Hello, String> seen = new TreeMap<>();
 
-    long floor = Long.MIN_VALUE;
+    /** Nothing at or before it is taken; null until a hello was forgotten for the bound. */
+    Long floor;
   }
 
   private final long spanMillis;
@@ -75,34 +77,43 @@ final class AuthorisedHellos {
    * be newer than the identity's newest, or it is a replay.
    */
   Seen see(String member, long timestamp, long nonce, String siteRealm, boolean newerOnly) {
-    Member m = members.computeIfAbsent(member.toLowerCase(Locale.ROOT), k -> new Member());
+    // An HMAC hello's line is its own (another clock); its unsigned timestamps are kept with the
+    // sign bit flipped, so the signed order below is their unsigned order.
+    long ts = newerOnly ? timestamp ^ Long.MIN_VALUE : timestamp;
+    String line = (newerOnly ? "hmac " : "pki ") + member.toLowerCase(Locale.ROOT);
+    Member m = members.computeIfAbsent(line, k -> new Member());
     long newest = m.seen.isEmpty() ? Long.MIN_VALUE : m.seen.lastKey().timestamp();
-    if (timestamp <= m.floor || (!m.seen.isEmpty() && timestamp < newest - spanMillis)) {
+    if ((m.floor != null && ts <= m.floor) || (!m.seen.isEmpty() && beyondSpan(newest, ts))) {
       return Seen.REPLAYED;
     }
     String realm = siteRealm.toLowerCase(Locale.ROOT);
-    Hello hello = new Hello(timestamp, nonce);
+    Hello hello = new Hello(ts, nonce);
     String before = m.seen.get(hello);
     if (before != null) {
       return before.equals(realm) ? Seen.DUPLICATE : Seen.REPLAYED;
     }
-    if (newerOnly && !m.seen.isEmpty() && timestamp <= newest) {
+    if (newerOnly && !m.seen.isEmpty() && ts <= newest) {
       return Seen.REPLAYED;
     }
     m.seen.put(hello, realm);
-    long horizon = m.seen.lastKey().timestamp() - spanMillis;
-    while (m.seen.firstKey().timestamp() < horizon) {
+    long latest = m.seen.lastKey().timestamp();
+    while (beyondSpan(latest, m.seen.firstKey().timestamp())) {
       m.seen.pollFirstEntry();
     }
     if (m.seen.size() > perMember) {
       Hello oldest = m.seen.pollFirstEntry().getKey();
-      m.floor = Math.max(m.floor, oldest.timestamp());
-      if (timestamp <= m.floor) {
+      m.floor = m.floor == null ? oldest.timestamp() : Math.max(m.floor, oldest.timestamp());
+      if (ts <= m.floor) {
         // The new hello was itself the oldest: forget it too, and refuse it as undecidable.
         m.seen.remove(hello);
         return Seen.REPLAYED;
       }
     }
     return Seen.FIRST;
+  }
+
+  /** Whether {@code ts} is more than the span behind {@code newest}, the difference not wrapped. */
+  private boolean beyondSpan(long newest, long ts) {
+    return ts < newest && Long.compareUnsigned(newest - ts, spanMillis) > 0;
   }
 }

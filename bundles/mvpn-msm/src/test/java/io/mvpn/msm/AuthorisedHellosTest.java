@@ -73,4 +73,45 @@ class AuthorisedHellosTest {
     assertThat(hellos.see("bob@acme.example", 5_001, 8, acme, true))
         .isEqualTo(AuthorisedHellos.Seen.FIRST);
   }
+
+  @Test
+  void hmacTimestampsAreUnsignedAcrossTwoToThe63AndTheSpanDoesNotWrapNearTwoToThe64() {
+    AuthorisedHellos hellos = new AuthorisedHellos(60_000, 8);
+    String acme = "acme.example";
+    AuthorisedHellos.Seen first = AuthorisedHellos.Seen.FIRST;
+    AuthorisedHellos.Seen replayed = AuthorisedHellos.Seen.REPLAYED;
+
+    // 2^63 - 1, then 2^63 and 2^63 + 1: each newer than the last, as the sinks take them.
+    assertThat(hellos.see("bob@acme.example", Long.MAX_VALUE, 1, acme, true)).isEqualTo(first);
+    assertThat(hellos.see("bob@acme.example", Long.MIN_VALUE, 2, acme, true)).isEqualTo(first);
+    assertThat(hellos.see("bob@acme.example", Long.MIN_VALUE + 1, 3, acme, true)).isEqualTo(first);
+    assertThat(hellos.see("bob@acme.example", Long.MAX_VALUE, 1, acme, true))
+        .as("still remembered: the same hello again")
+        .isEqualTo(AuthorisedHellos.Seen.DUPLICATE);
+    assertThat(hellos.see("bob@acme.example", Long.MAX_VALUE - 1, 4, acme, true))
+        .isEqualTo(replayed);
+
+    // Just below 2^64: 2^64 - 100,000 falls out of memory once 2^64 - 1 is recorded.
+    assertThat(hellos.see("eve@acme.example", -100_000L, 1, acme, true)).isEqualTo(first);
+    assertThat(hellos.see("eve@acme.example", -1L, 2, acme, true)).isEqualTo(first);
+    assertThat(hellos.see("eve@acme.example", -100_000L, 1, acme, true))
+        .as("behind the span")
+        .isEqualTo(replayed);
+
+    // Small unsigned timestamps: the span behind them does not wrap around to refuse them all.
+    assertThat(hellos.see("ann@acme.example", 0, 1, acme, true)).isEqualTo(first);
+    assertThat(hellos.see("ann@acme.example", 5, 2, acme, true)).isEqualTo(first);
+    assertThat(hellos.see("ann@acme.example", 6, 3, acme, true)).isEqualTo(first);
+    assertThat(hellos.see("ann@acme.example", 0, 1, acme, true))
+        .isEqualTo(AuthorisedHellos.Seen.DUPLICATE);
+  }
+
+  @Test
+  void theSpanBehindTheNewestDoesNotWrapForTimestampsNearTheLowestLong() {
+    AuthorisedHellos hellos = new AuthorisedHellos(60_000, 8);
+
+    assertThat(hellos.firstTime("alice", Long.MIN_VALUE + 10, 1)).isTrue();
+    assertThat(hellos.firstTime("alice", Long.MIN_VALUE + 5, 2)).isTrue();
+    assertThat(hellos.firstTime("alice", Long.MIN_VALUE + 10, 1)).isFalse();
+  }
 }

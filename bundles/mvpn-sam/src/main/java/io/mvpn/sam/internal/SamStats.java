@@ -21,11 +21,16 @@ final class SamStats {
   /** What one unit of each counter is, for the metrics' help text. */
   static final Map<String, String> HELP =
       Map.ofEntries(
-          Map.entry("requests", "KINK requests for an SA pair the manager received."),
+          Map.entry(
+              "requests",
+              "New KINK requests for an SA pair the manager accepted; resent ones not counted."),
           Map.entry("grants", "SA pairs handed out to requesting nodes."),
           Map.entry(
               "retransmitted",
               "Requests sent again under the same XID: answered with the same grant, no new pair."),
+          Map.entry(
+              "requests_busy",
+              "New requests told the KDC is unreachable: their node's grants under way at bound."),
           Map.entry(
               "replies_evicted", "Kept grants dropped before their window ended, for the bounds."),
           Map.entry("pairs_keyed", "SA pairs keyed from a new session key."),
@@ -58,6 +63,7 @@ final class SamStats {
     stats.put("retransmitted", wire.retransmitted());
     stats.put(REPLIES_HELD, (long) responder.repliesHeld());
     stats.put("replies_evicted", responder.repliesEvicted());
+    stats.put("requests_busy", wire.busy());
     stats.put("pairs_keyed", pairs.keyed());
     stats.put(HELD_TICKET, pairs.keyedFromHeldTicket());
     stats.put(KDC_TICKET, pairs.keyed() - pairs.keyedFromHeldTicket());

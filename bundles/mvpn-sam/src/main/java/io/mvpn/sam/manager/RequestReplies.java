@@ -20,10 +20,14 @@ import org.apache.kerby.kerberos.kerb.type.base.EncryptionKey;
  * finds its own entries.
  *
  * <p>Bounded in time and entries: an answered entry is kept {@code windowNanos} after its grant
- * went, at most {@code capacity} entries in all (the oldest answered one goes first) and at most
- * {@code perPrincipal} of one principal (its own oldest goes first, so one node's burst cannot push
- * out the others'). A request forgotten that way is, when sent again, a new request. Entries whose
- * grant is still under way (the KDC is asked) are never dropped: the grant completes them.
+ * went; at most {@code perPrincipal} entries, answered or under way, are of one principal (its own
+ * oldest answered one goes first, so one node's burst cannot push out the others'); at most {@code
+ * capacity} answered entries are kept (when another grant goes, the oldest answered one goes first)
+ * and at most {@code capacity} are under way. A request forgotten that way is, when sent again, a
+ * new request. Entries whose grant is still under way (the KDC is asked) are never dropped: the
+ * grant completes them. So a new request that would need a place held by entries under way (its
+ * principal's bound, or the cache's) is refused ({@link #open} answers null), and never pushes out
+ * another principal's entry.
  *
  * <p>Errors are not kept: they changed nothing, and the node asks again for a transient one.
  */
@@ -101,7 +105,11 @@ final class RequestReplies {
     return entry.asked.equals(asked) && MessageDigest.isEqual(entry.keyDigest, digest(sessionKey));
   }
 
-  /** Enters a new request whose grant is now under way; drops older entries to stay bounded. */
+  /**
+   * Enters a new request whose grant is now under way, after dropping the principal's own oldest
+   * answered entry if it is at its bound; null, and nothing entered, when the principal's bound or
+   * the cache's bound of entries under way is taken by entries under way.
+   */
   Entry open(
       String principal,
       long xid,
@@ -112,11 +120,11 @@ final class RequestReplies {
     expire(nowNanos);
     Key key = new Key(principal, xid);
     forget(find(principal, xid, nowNanos));
-    if (byPrincipal.getOrDefault(principal, 0) >= perPrincipal) {
-      dropOldestOf(principal);
+    if (byPrincipal.getOrDefault(principal, 0) >= perPrincipal && !dropOldestOf(principal)) {
+      return null;
     }
-    if (size() >= capacity && !answered.isEmpty()) {
-      drop(answered.keySet().iterator().next());
+    if (underWay.size() >= capacity) {
+      return null;
     }
     Entry entry = new Entry(key, asked, digest(sessionKey), from);
     underWay.put(key, entry);
@@ -131,8 +139,11 @@ final class RequestReplies {
 
   /** The grant went: it is kept for the window from now. */
   void answered(Entry entry, byte[] reply, SecurityAssociationPair pair, long nowNanos) {
-    if (underWay.remove(entry.key) != entry) {
+    if (!underWay.remove(entry.key, entry)) {
       return; // forgotten meanwhile (a newer request under the same XID)
+    }
+    if (answered.size() >= capacity) {
+      drop(answered.keySet().iterator().next());
     }
     entry.reply = reply.clone();
     entry.pair = pair;
@@ -173,13 +184,15 @@ final class RequestReplies {
     return evicted;
   }
 
-  private void dropOldestOf(String principal) {
+  /** Drops the principal's oldest answered entry; false if it has none (all are under way). */
+  private boolean dropOldestOf(String principal) {
     for (Key key : answered.keySet()) {
       if (key.principal().equals(principal)) {
         drop(key);
-        return;
+        return true;
       }
     }
+    return false;
   }
 
   private void drop(Key key) {

@@ -131,7 +131,10 @@ public final class SaManager {
       return kdcHeldOff.get();
     }
 
-    /** Requests refused because the KDC executor had no room for another exchange. */
+    /**
+     * Requests refused because the KDC executor had no room for another exchange, or because {@link
+     * SaManager#WAITERS_PER_PEER} nodes already waited for the exchange about that peer.
+     */
     public long kdcBusy() {
       return kdcBusy.get();
     }
@@ -196,6 +199,9 @@ public final class SaManager {
 
   /** A ticket this close to its end is not used for a new pair: the peer might refuse it. */
   private static final long TICKET_MARGIN_MILLIS = 60_000;
+
+  /** Nodes that may wait for one KDC exchange; more are told the KDC is busy. */
+  static final int WAITERS_PER_PEER = 1_024;
 
   private static final long MIN_KDC_BACKOFF_MILLIS = 1_000;
   private static final long MAX_KDC_BACKOFF_MILLIS = 60_000;
@@ -306,6 +312,13 @@ public final class SaManager {
     }
     String service = settings.servicePrincipal().apply(peer);
     List<Waiter> waiting = asking.get(service);
+    if (waiting != null && waiting.size() >= WAITERS_PER_PEER) {
+      counters.kdcBusy.increment();
+      done.unavailable(
+          new SaUnavailableException(
+              "too many nodes waiting for the KDC", new KdcUnavailableException("busy", null)));
+      return;
+    }
     if (waiting != null) {
       waiting.add(new Waiter(requester, peer, done));
       return;

@@ -65,6 +65,7 @@ public final class SamResponder {
     final Counter installsAbandoned;
     final Counter installsDeferred;
     final Counter retransmitted;
+    final Counter busy;
     final RefusalCounts refused;
     final Map<KinkFormatException.Reason, Long> malformed =
         new EnumMap<>(KinkFormatException.Reason.class);
@@ -89,6 +90,7 @@ public final class SamResponder {
       installsAbandoned = Counter.of(store, scope, "installs-abandoned");
       installsDeferred = Counter.of(store, scope, "installs-deferred");
       retransmitted = Counter.of(store, scope, "retransmitted");
+      busy = Counter.of(store, scope, "busy");
       refused = new RefusalCounts(store, scope);
     }
 
@@ -135,6 +137,14 @@ public final class SamResponder {
      */
     public long retransmitted() {
       return retransmitted.get();
+    }
+
+    /**
+     * New SAM_REQUESTs answered SAM_KDC_UNREACHABLE at once: the node already had its bound of
+     * grants under way, or the manager had its bound under way in all (the KDC is slow to answer).
+     */
+    public long busy() {
+      return busy.get();
     }
 
     /** Messages refused, by reason (MALFORMED includes every unreadable datagram). */
@@ -336,6 +346,13 @@ public final class SamResponder {
             command.sender().sessionKey(),
             from,
             now());
+    if (entry == null) {
+      // Its bound is held by grants waiting on the KDC: no room, and no one else's taken for it.
+      counters.busy.increment();
+      counters.errors.increment();
+      out.send(answer(message, command, KinkPayload.Error.SAM_KDC_UNREACHABLE, List.of()), from);
+      return;
+    }
     manager.request(
         node,
         asked,

@@ -304,7 +304,8 @@ class SamInstanceTest {
             "mvpn_sam_refused[tenant, acme, reason, replay]=0",
             "mvpn_sam_refused[tenant, acme, reason, xid_reused]=0",
             "mvpn_sam_retransmitted[tenant, acme]=0",
-            "mvpn_sam_replies_evicted[tenant, acme]=0")
+            "mvpn_sam_replies_evicted[tenant, acme]=0",
+            "mvpn_sam_requests_busy[tenant, acme]=0")
         .anyMatch(sample -> sample.startsWith("mvpn_sam_replies_held[tenant, acme]="))
         .allMatch(sample -> sample.matches("mvpn_sam_[a-z0-9_]+\\[.*"));
     assertThat(second.flush()).isEqualTo(1);

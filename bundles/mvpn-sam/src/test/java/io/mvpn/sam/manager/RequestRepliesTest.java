@@ -44,6 +44,68 @@ class RequestRepliesTest {
   }
 
   @Test
+  void entriesUnderWayCountAgainstTheirPrincipalAndNeverPushOutAnotherPrincipalsGrants() {
+    RequestReplies replies = new RequestReplies(WINDOW, 100, 10);
+    for (int xid = 0; xid < 90; xid++) {
+      answer(replies, "kink/quiet" + (xid % 9) + "@R", xid, 0);
+    }
+
+    // One principal whose grants wait on the KDC: its bound, then refused, however many XIDs.
+    for (int xid = 0; xid < 1_000; xid++) {
+      RequestReplies.Entry entry = replies.open("kink/a@R", xid, ASKED, KEY, FROM, 1);
+      assertThat(entry == null).isEqualTo(xid >= 10);
+    }
+    assertThat(replies.size()).isEqualTo(100);
+
+    // Many principals' entries under way fill the cache: new ones are refused, none is evicted.
+    int opened = 0;
+    for (int n = 0; n < 20; n++) {
+      for (int xid = 0; xid < 10; xid++) {
+        if (replies.open("kink/b" + n + "@R", xid, ASKED, KEY, FROM, 2) != null) {
+          opened++;
+        }
+      }
+    }
+    assertThat(opened).isEqualTo(90);
+    assertThat(replies.size()).isEqualTo(190);
+    assertThat(replies.evicted()).isZero();
+    for (int xid = 0; xid < 90; xid++) {
+      assertThat(replies.find("kink/quiet" + (xid % 9) + "@R", xid, 3)).isNotNull();
+    }
+
+    // A grant that went is kept; only once kept grants fill the cache does the oldest go.
+    for (int xid = 0; xid < 10; xid++) {
+      replies.answered(replies.find("kink/a@R", xid, 3), new byte[] {1}, null, 3);
+    }
+    assertThat(replies.size()).isEqualTo(190);
+    assertThat(replies.evicted()).isZero();
+    for (int xid = 0; xid < 5; xid++) {
+      replies.answered(replies.find("kink/b0@R", xid, 3), new byte[] {1}, null, 3);
+    }
+    assertThat(replies.evicted()).isEqualTo(5);
+    assertThat(replies.find("kink/quiet0@R", 0, 4)).isNull();
+    assertThat(replies.find("kink/quiet5@R", 5, 4)).isNotNull();
+    assertThat(replies.size()).isEqualTo(185);
+    // Its answered entries are the principal's own to drop again: a new request is taken.
+    assertThat(replies.open("kink/a@R", 20, ASKED, KEY, FROM, 4)).isNotNull();
+  }
+
+  @Test
+  void anEntryOpenedAgainUnderItsKeyLeavesTheNewOneAlone() {
+    RequestReplies replies = new RequestReplies(WINDOW, 10, 10);
+    RequestReplies.Entry old = replies.open("kink/a@R", 5, ASKED, KEY, FROM, 0);
+    RequestReplies.Entry fresh = replies.open("kink/a@R", 5, ASKED, KEY, FROM, 1);
+
+    // The old request's late grant neither replaces nor removes the new one under way.
+    replies.answered(old, new byte[] {1}, null, 2);
+    assertThat(replies.find("kink/a@R", 5, 3)).isSameAs(fresh);
+    assertThat(fresh.reply()).isNull();
+    replies.answered(fresh, new byte[] {2}, null, 4);
+    assertThat(replies.find("kink/a@R", 5, 5).reply()).containsExactly(2);
+    assertThat(replies.size()).isEqualTo(1);
+  }
+
+  @Test
   void anAnsweredEntryLastsTheWindowFromItsAnswerAndOneUnderWayLastsUntilAnswered() {
     RequestReplies replies = new RequestReplies(WINDOW, 10, 10);
     RequestReplies.Entry slow = replies.open("kink/a@R", 1, ASKED, KEY, FROM, 0);

@@ -331,18 +331,8 @@ class SaManagerTest {
     SaManager sam = manager(time, 10, store);
     List<Runnable> kdcCalls = new ArrayList<>();
     List<Grant> granted = new ArrayList<>();
-    SaManager.Done done =
-        new SaManager.Done() {
-          @Override
-          public void granted(Grant grant) {
-            granted.add(grant);
-          }
-
-          @Override
-          public void unavailable(SaUnavailableException e) {
-            throw new AssertionError(e);
-          }
-        };
+    List<SaUnavailableException> refused = new ArrayList<>();
+    SaManager.Done done = collecting(granted, refused);
     for (int n = 1; n <= 3; n++) {
       sam.request(node(n), node(9), time, kdcCalls::add, done);
     }
@@ -351,6 +341,7 @@ class SaManagerTest {
     time.runUntilIdle();
 
     // Three pairs from one exchange: every one waited for the KDC, none came from a ticket held.
+    assertThat(refused).isEmpty();
     assertThat(granted).hasSize(3);
     assertThat(sam.counters().kdcExchanges()).isEqualTo(1);
     assertThat(sam.counters().keyedFromHeldTicket()).isZero();
@@ -365,5 +356,43 @@ class SaManagerTest {
     sam.request(node(4), node(9));
     assertThat(sam.counters().ticketsReused()).isEqualTo(1);
     assertThat(sam.counters().keyedFromHeldTicket()).isEqualTo(1);
+  }
+
+  @Test
+  void nodesWaitingForOneKdcExchangeAreBoundedAndTheRestAreToldItIsBusy() throws Exception {
+    VirtualTimeScheduler time = new VirtualTimeScheduler();
+    SaManager sam = manager(time, 10);
+    List<Runnable> kdcCalls = new ArrayList<>();
+    List<Grant> granted = new ArrayList<>();
+    List<SaUnavailableException> refused = new ArrayList<>();
+    SaManager.Done done = collecting(granted, refused);
+    int bound = SaManager.WAITERS_PER_PEER;
+    for (int n = 0; n < bound + 5; n++) {
+      sam.request(node(1 + n % 8), node(9), time, kdcCalls::add, done);
+    }
+
+    assertThat(refused).hasSize(5);
+    assertThat(refused.get(0).peerUnknown()).isFalse();
+    assertThat(sam.counters().kdcBusy()).isEqualTo(5);
+    assertThat(kdcCalls).hasSize(1);
+    kdcCalls.forEach(Runnable::run);
+    time.runUntilIdle();
+    assertThat(granted).hasSize(bound);
+  }
+
+  /** Where a grant asked for without blocking goes: into one list or the other. */
+  private static SaManager.Done collecting(
+      List<Grant> granted, List<SaUnavailableException> refused) {
+    return new SaManager.Done() {
+      @Override
+      public void granted(Grant grant) {
+        granted.add(grant);
+      }
+
+      @Override
+      public void unavailable(SaUnavailableException e) {
+        refused.add(e);
+      }
+    };
   }
 }

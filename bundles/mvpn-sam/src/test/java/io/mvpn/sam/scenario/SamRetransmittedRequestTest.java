@@ -131,15 +131,49 @@ class SamRetransmittedRequestTest {
     long xid = xid(node0AsksFor1());
     List<SecurityAssociationPair> pairs = sam.manager().pairs();
 
-    wire.deliver(request(0, xid, node(2)));
+    Datagram reused = request(0, xid, node(2));
+    wire.deliver(reused);
     time.advance(100, TimeUnit.MILLISECONDS);
 
     assertThat(sam.counters().refused().of(KinkRefusal.XID_REUSED)).isEqualTo(1);
     assertThat(sam.counters().grants()).isEqualTo(1);
     assertThat(sam.manager().pairs()).isEqualTo(pairs);
     assertThat(all(KinkMessageType.SAM_GRANT)).hasSize(1);
-    // Refused before its authenticator was remembered: nothing else was held for it either.
     assertThat(sam.repliesHeld()).isEqualTo(1);
+
+    // Refused before its authenticator was remembered: once the first grant's entry is gone, the
+    // very same datagram is no replay but a new request, and gets a pair of its own.
+    time.advance(SamResponder.Settings.DEFAULT.replyWindowMillis(), TimeUnit.MILLISECONDS);
+    assertThat(sam.repliesHeld()).isZero();
+    wire.deliver(reused);
+    time.advance(100, TimeUnit.MILLISECONDS);
+    assertThat(sam.counters().refused().of(KinkRefusal.REPLAY)).isZero();
+    assertThat(sam.counters().grants()).isEqualTo(2);
+    assertThat(sam.manager().held(node(0), node(2))).isNotNull();
+  }
+
+  @Test
+  void aNodeWithItsBoundOfGrantsUnderWayIsToldTheKdcIsBusyAndHeldToItsBound() {
+    List<Runnable> kdcCalls = new ArrayList<>();
+    SamResponder sam =
+        realm.manager(time, wire, realm.sessionKeys, SaPairStore.inMemory(), kdcCalls::add);
+    int perNode = SamResponder.Settings.DEFAULT.repliesPerNode();
+    for (int xid = 0; xid < perNode + 20; xid++) {
+      wire.deliver(request(0, xid, node(2)));
+      time.advance(1, TimeUnit.MILLISECONDS);
+    }
+
+    // While the KDC is asked, each new XID would hold another entry: past the bound, an error.
+    assertThat(sam.repliesHeld()).isEqualTo(perNode);
+    assertThat(sam.counters().busy()).isEqualTo(20);
+    assertThat(sam.counters().errors()).isEqualTo(20);
+    assertThat(all(KinkMessageType.SAM_GRANT)).hasSize(20);
+    assertThat(sam.repliesEvicted()).isZero();
+    assertThat(kdcCalls).hasSize(1);
+    kdcCalls.remove(0).run();
+    time.advance(100, TimeUnit.MILLISECONDS);
+    assertThat(sam.counters().grants()).isEqualTo(perNode);
+    assertThat(sam.repliesHeld()).isEqualTo(perNode);
   }
 
   @Test
