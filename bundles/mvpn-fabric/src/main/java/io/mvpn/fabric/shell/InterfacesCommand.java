@@ -95,6 +95,8 @@ public class InterfacesCommand implements Action {
                   + o.segmentsSplit()
                   + " checksumsCompleted="
                   + o.checksumsCompleted()
+                  + " checksumsTrusted="
+                  + o.checksumsTrusted()
                   + " coalescedWrites="
                   + o.coalescedWrites()
                   + " segmentsCoalesced="

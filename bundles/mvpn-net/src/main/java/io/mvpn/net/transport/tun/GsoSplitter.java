@@ -10,6 +10,7 @@ import io.mvpn.net.transport.tun.BadVnetHeaderException.Reason;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.function.Consumer;
+import java.util.function.IntPredicate;
 
 /**
  * Turns what one read of a TUN device with IFF_VNET_HDR returned into the IP packets the kernel
@@ -19,21 +20,43 @@ import java.util.function.Consumer;
  * only) and a complete transport checksum; a single packet whose checksum the kernel left partial
  * (NEEDS_CSUM) gets it completed. Each packet is a new buffer from the allocator; the frame read
  * stays the caller's.
+ *
+ * <p>A UDP datagram for this host's own address on the link whose checksum the kernel left partial
+ * is not summed: it gets checksum zero, "none" (RFC 768), instead. NEEDS_CSUM means the kernel
+ * vouches for the data (it made the datagram, or verified each one before joining them by GRO; the
+ * virtio spec: "any preceding checksums have been validated"), so a completed sum would only be
+ * checked once more by the VRF, and pass by construction. Delivered locally, no one reads the
+ * field; ESP in UDP is authenticated by its ICV anyway, and RFC 3948 §2.1 has its senders transmit
+ * the UDP checksum as zero. Datagrams for other addresses may be forwarded, so their checksums are
+ * completed as before, and a datagram that arrives with a full checksum (no NEEDS_CSUM) keeps it
+ * for the VRF to check.
  */
 final class GsoSplitter {
 
   private final ByteBufAllocator alloc;
   private final int minCapacity;
   private final OffloadCounters counters;
+  private final IntPredicate ownAddress;
+
+  /**
+   * As {@link #GsoSplitter(ByteBufAllocator, int, OffloadCounters, IntPredicate)}, trusting none.
+   */
+  GsoSplitter(ByteBufAllocator alloc, int minCapacity, OffloadCounters counters) {
+    this(alloc, minCapacity, counters, address -> false);
+  }
 
   /**
    * @param minCapacity the least capacity of a packet's buffer (the link MTU), so buffers come from
    *     one size class of the pool
+   * @param ownAddress whether an IPv4 destination is this host's on the link, so a datagram for it
+   *     is delivered, not forwarded; any thread may ask
    */
-  GsoSplitter(ByteBufAllocator alloc, int minCapacity, OffloadCounters counters) {
+  GsoSplitter(
+      ByteBufAllocator alloc, int minCapacity, OffloadCounters counters, IntPredicate ownAddress) {
     this.alloc = alloc;
     this.minCapacity = minCapacity;
     this.counters = counters;
+    this.ownAddress = ownAddress;
   }
 
   /**
@@ -52,21 +75,10 @@ final class GsoSplitter {
     boolean needsChecksum =
         (VirtioNetHeader.flags(frame, at) & VirtioNetHeader.FLAG_NEEDS_CSUM) != 0;
     if (gsoType == VirtioNetHeader.GSO_NONE) {
-      if (needsChecksum) {
-        int start = VirtioNetHeader.csumStart(frame, at);
-        int offset = VirtioNetHeader.csumOffset(frame, at);
-        if (start < MIN_IP_HEADER || start + offset + 2 > length) {
-          throw new BadVnetHeaderException(
-              Reason.BAD_CHECKSUM_OFFSETS,
-              "csum_start " + start + " csum_offset " + offset + " in " + length + " bytes");
-        }
-        ByteBuf packet = copy(frame, ip, length);
-        completeChecksum(packet, start, offset, length);
-        counters.onChecksumCompleted();
-        sink.accept(packet);
-      } else {
-        sink.accept(copy(frame, ip, length));
-      }
+      checkChecksumOffsets(frame, at, length);
+      ByteBuf packet = copy(frame, ip, length);
+      finishChecksum(frame, at, packet);
+      sink.accept(packet);
       return;
     }
     int protocol;
@@ -129,7 +141,83 @@ final class GsoSplitter {
     if (segmentSize == 0 || headers + segmentSize > 0xFFFF) {
       throw new BadVnetHeaderException(Reason.BAD_GSO_SIZE, "gso_size " + segmentSize);
     }
-    cut(frame, ip, length, ipHeader, headers, protocol, segmentSize, sink);
+    boolean trusted =
+        needsChecksum
+            && protocol == PROTOCOL_UDP
+            && ownAddress.test(Ip4Tcp.destination(frame, ip))
+            && !fragment(frame, ip);
+    cut(frame, ip, length, ipHeader, headers, protocol, segmentSize, trusted, sink);
+  }
+
+  /**
+   * Hands {@code packet} (its readable bytes: one packet, read into a buffer of its own) to {@code
+   * sink} with its checksum completed or left as {@code header} (its virtio_net_hdr, from its
+   * reader index, with gso_type none) says; it is then the sink's. Throws, keeping the packet the
+   * caller's, if the header cannot be honoured.
+   */
+  void single(ByteBuf header, ByteBuf packet, Consumer<ByteBuf> sink)
+      throws BadVnetHeaderException {
+    int at = header.readerIndex();
+    int length = packet.readableBytes();
+    if (length < 1) {
+      throw new BadVnetHeaderException(Reason.TRUNCATED, length + " bytes after the header");
+    }
+    if ((VirtioNetHeader.gsoType(header, at) & ~VirtioNetHeader.GSO_ECN)
+        != VirtioNetHeader.GSO_NONE) {
+      throw new IllegalArgumentException("a super-packet goes through split");
+    }
+    checkChecksumOffsets(header, at, length);
+    finishChecksum(header, at, packet);
+    sink.accept(packet);
+  }
+
+  private static void checkChecksumOffsets(ByteBuf header, int at, int length)
+      throws BadVnetHeaderException {
+    if ((VirtioNetHeader.flags(header, at) & VirtioNetHeader.FLAG_NEEDS_CSUM) == 0) {
+      return;
+    }
+    int start = VirtioNetHeader.csumStart(header, at);
+    int offset = VirtioNetHeader.csumOffset(header, at);
+    if (start < MIN_IP_HEADER || start + offset + 2 > length) {
+      throw new BadVnetHeaderException(
+          Reason.BAD_CHECKSUM_OFFSETS,
+          "csum_start " + start + " csum_offset " + offset + " in " + length + " bytes");
+    }
+  }
+
+  /** Completes the packet's partial checksum, or gives a datagram for this host none. */
+  private void finishChecksum(ByteBuf header, int at, ByteBuf packet) {
+    if ((VirtioNetHeader.flags(header, at) & VirtioNetHeader.FLAG_NEEDS_CSUM) == 0) {
+      return;
+    }
+    int start = VirtioNetHeader.csumStart(header, at);
+    int offset = VirtioNetHeader.csumOffset(header, at);
+    int length = packet.readableBytes();
+    if (offset == Ip4Tcp.UDP_CHECKSUM && deliveredUdp(packet, start, length)) {
+      packet.setShort(packet.readerIndex() + start + offset, 0);
+      counters.onChecksumTrusted(1);
+    } else {
+      completeChecksum(packet, start, offset, length);
+      counters.onChecksumCompleted();
+    }
+  }
+
+  /**
+   * Whether {@code packet}, with its partial checksum at {@code start} + 6, is a whole UDP/IPv4
+   * datagram for this host: its checksum need not be summed.
+   */
+  private boolean deliveredUdp(ByteBuf packet, int start, int length) {
+    int base = packet.readerIndex();
+    return length >= MIN_IP_HEADER + UDP_HEADER
+        && Ip4Tcp.version(packet, base) == 4
+        && Ip4Tcp.protocol(packet, base) == PROTOCOL_UDP
+        && Ip4Tcp.headerLength(packet, base) == start
+        && !fragment(packet, base)
+        && ownAddress.test(Ip4Tcp.destination(packet, base));
+  }
+
+  private static boolean fragment(ByteBuf b, int ip) {
+    return (Ip4Tcp.flagsAndFragment(b, ip) & ~Ip4Tcp.DONT_FRAGMENT) != 0;
   }
 
   private void cut(
@@ -140,6 +228,7 @@ final class GsoSplitter {
       int headers,
       int protocol,
       int segmentSize,
+      boolean trusted,
       Consumer<ByteBuf> sink) {
     int payload = length - headers;
     int segments = Math.max(1, (payload + segmentSize - 1) / segmentSize);
@@ -169,10 +258,17 @@ final class GsoSplitter {
       } else {
         segment.setShort(base + l4 + 4, total - ipHeader);
       }
-      Ip4Tcp.fillTransportChecksum(segment, base, base + l4, total, protocol);
+      if (trusted) {
+        segment.setShort(base + l4 + Ip4Tcp.UDP_CHECKSUM, 0);
+      } else {
+        Ip4Tcp.fillTransportChecksum(segment, base, base + l4, total, protocol);
+      }
       sink.accept(segment);
     }
     counters.onSuperPacket(segments);
+    if (trusted) {
+      counters.onChecksumTrusted(segments);
+    }
   }
 
   private ByteBuf copy(ByteBuf frame, int from, int length) {

@@ -150,5 +150,8 @@ final class LinuxTun {
 
     /** ssize_t read(int, void*, size_t) with the buffer as a raw address; -1 and errno on error. */
     static native long read(int fd, long buffer, long count);
+
+    /** ssize_t readv(int, const struct iovec*, int) with the iovecs' address; as {@link #read}. */
+    static native long readv(int fd, long iov, int count);
   }
 }

@@ -16,6 +16,7 @@ public final class OffloadCounters {
   private final LongAdder superPacketsRead = new LongAdder();
   private final LongAdder segmentsSplit = new LongAdder();
   private final LongAdder checksumsCompleted = new LongAdder();
+  private final LongAdder checksumsTrusted = new LongAdder();
   private final LongAdder coalescedWrites = new LongAdder();
   private final LongAdder segmentsCoalesced = new LongAdder();
   private final Map<Reason, LongAdder> badHeaders = new EnumMap<>(Reason.class);
@@ -33,6 +34,10 @@ public final class OffloadCounters {
 
   void onChecksumCompleted() {
     checksumsCompleted.increment();
+  }
+
+  void onChecksumTrusted(int datagrams) {
+    checksumsTrusted.add(datagrams);
   }
 
   void onCoalescedWrite(int segments) {
@@ -57,6 +62,14 @@ public final class OffloadCounters {
   /** Packets read whose transport checksum the kernel left to complete (NEEDS_CSUM). */
   public long checksumsCompleted() {
     return checksumsCompleted.sum();
+  }
+
+  /**
+   * UDP datagrams for this host whose partial checksum the kernel vouched for (NEEDS_CSUM): handed
+   * on with checksum zero, "none", rather than summed.
+   */
+  public long checksumsTrusted() {
+    return checksumsTrusted.sum();
   }
 
   /** Writes that carried several TCP segments as one super-packet. */
@@ -89,6 +102,10 @@ public final class OffloadCounters {
         + superPacketsRead()
         + " segmentsSplit="
         + segmentsSplit()
+        + " checksumsCompleted="
+        + checksumsCompleted()
+        + " checksumsTrusted="
+        + checksumsTrusted()
         + " coalescedWrites="
         + coalescedWrites()
         + " segmentsCoalesced="

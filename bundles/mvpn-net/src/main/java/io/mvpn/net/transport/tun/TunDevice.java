@@ -53,6 +53,9 @@ final class TunDevice {
 
   private final Memory plainHeader;
 
+  /** Three struct iovec for readv: header, packet, overflow. Reader thread only; null without. */
+  private final Memory readParts;
+
   /** Two struct pollfd: the TUN fd, then the eventfd; only the reader thread touches it. */
   private final Memory pollFds = new Memory(2L * LinuxTun.POLLFD_SIZE);
 
@@ -80,9 +83,11 @@ final class TunDevice {
       headerAndPacket = new Memory(2L * LinuxTun.IOVEC_SIZE);
       headerAndPacket.setLong(0, Pointer.nativeValue(plainHeader));
       headerAndPacket.setLong(8, VirtioNetHeader.SIZE);
+      readParts = new Memory(3L * LinuxTun.IOVEC_SIZE);
     } else {
       plainHeader = null;
       headerAndPacket = null;
+      readParts = null;
     }
     this.fd = fd;
     this.wakeFd = wakeFd;
@@ -398,6 +403,52 @@ final class TunDevice {
     }
     if (n <= room) {
       into.writerIndex(at + (int) n);
+    }
+    return (int) Math.min(n, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Reads one frame of a device with virtio_net_hdr in three parts, so that a packet of up to the
+   * link's MTU lands in a buffer of its own and only a super-packet needs the large area: the
+   * header into {@code header} from index 0 ({@link VirtioNetHeader#SIZE} bytes), the packet's
+   * first bytes into {@code packet} from index 0 (its capacity), and the rest into {@code frame}
+   * from index {@code SIZE + packet.capacity()}; so {@code frame} with header and packet copied to
+   * its start holds the whole frame. Indexes stay as they were. Returns the length read, -1 when no
+   * frame waits; a length above {@code frame}'s capacity is a frame the kernel could not copy in
+   * full. Reader thread only.
+   */
+  int read(ByteBuf header, ByteBuf packet, ByteBuf frame) throws TunException {
+    int room = packet.capacity();
+    int rest = VirtioNetHeader.SIZE + room;
+    if (readParts == null
+        || !header.hasMemoryAddress()
+        || !packet.hasMemoryAddress()
+        || !frame.hasMemoryAddress()
+        || frame.capacity() < rest) {
+      // One read into the frame, then its start copied out: the same outcome, one copy more.
+      frame.clear();
+      int n = read(frame);
+      if (n > 0) {
+        header.setBytes(0, frame, 0, Math.min(n, VirtioNetHeader.SIZE));
+        int inPacket = Math.max(0, Math.min(n, rest) - VirtioNetHeader.SIZE);
+        packet.setBytes(0, frame, VirtioNetHeader.SIZE, inPacket);
+      }
+      frame.clear();
+      return n;
+    }
+    readParts.setLong(0, header.memoryAddress());
+    readParts.setLong(8, VirtioNetHeader.SIZE);
+    readParts.setLong(16, packet.memoryAddress());
+    readParts.setLong(24, room);
+    readParts.setLong(32, frame.memoryAddress() + rest);
+    readParts.setLong(40, frame.capacity() - rest);
+    long n = LinuxTun.Quiet.readv(fd, Pointer.nativeValue(readParts), 3);
+    if (n < 0) {
+      int errno = Native.getLastError();
+      if (errno == EAGAIN || errno == EINTR) {
+        return -1;
+      }
+      throw systemCall(name, "read", errno, null);
     }
     return (int) Math.min(n, Integer.MAX_VALUE);
   }

@@ -388,16 +388,21 @@ public final class TunTransport implements Transport {
             burst.add(packet);
           }
         };
-    GsoSplitter splitter = offload ? new GsoSplitter(alloc, readCapacity, offloadCounters) : null;
-    // With offload one reusable frame takes every read, super-packets included, and the splitter
-    // copies what it cuts out; without, each packet is read straight into its own buffer.
-    int capacity = offload ? VirtioNetHeader.SIZE + MAX_SUPER_PACKET : readCapacity;
+    int own = owner.address().toInt();
+    GsoSplitter splitter =
+        offload
+            ? new GsoSplitter(alloc, readCapacity, offloadCounters, address -> address == own)
+            : null;
+    if (splitter != null) {
+      readFrames(device, alloc, splitter, burst, toBurst, received);
+      return;
+    }
     ByteBuf buffer = null;
     try {
       while (!closed && device.awaitPacket()) {
         while (!closed) {
           if (buffer == null) {
-            buffer = alloc.directBuffer(capacity, capacity);
+            buffer = alloc.directBuffer(readCapacity, readCapacity);
           }
           int n = device.read(buffer);
           if (n < 0) {
@@ -409,9 +414,6 @@ public final class TunTransport implements Transport {
             received.increment();
             dropTruncated();
             buffer.clear();
-          } else if (splitter != null) {
-            split(splitter, buffer, toBurst, received);
-            buffer.clear();
           } else {
             ByteBuf packet = buffer;
             buffer = null;
@@ -420,22 +422,105 @@ public final class TunTransport implements Transport {
         }
       }
     } catch (TunException | RuntimeException e) {
-      if (!closed) {
-        failure =
-            e instanceof TunException t
-                ? t
-                : new TunException(
-                    TunException.Reason.SYSTEM_CALL,
-                    0,
-                    "tun:" + device.name() + ": reader failed",
-                    e);
-        LOG.error("tun:{}: reader stopped: {}", device.name(), e.toString());
-      }
+      readerFailed(device, e);
     } finally {
       if (buffer != null) {
         buffer.release();
       }
       burst.release();
+    }
+  }
+
+  /**
+   * The read loop with offload: each read puts the virtio_net_hdr in a small buffer and a packet of
+   * up to the MTU straight into a pooled buffer of its own, which goes to the VRF as it is; only
+   * what is longer (a super-packet) continues into a reusable 64 KiB frame, where the splitter cuts
+   * it into new buffers.
+   */
+  private void readFrames(
+      TunDevice device,
+      ByteBufAllocator alloc,
+      GsoSplitter splitter,
+      ReaderBurst burst,
+      Consumer<ByteBuf> toBurst,
+      LongAdder received) {
+    int capacity = VirtioNetHeader.SIZE + MAX_SUPER_PACKET;
+    ByteBuf header = alloc.directBuffer(VirtioNetHeader.SIZE, VirtioNetHeader.SIZE);
+    ByteBuf frame = alloc.directBuffer(capacity, capacity);
+    ByteBuf packet = null;
+    try {
+      while (!closed && device.awaitPacket()) {
+        while (!closed) {
+          if (packet == null) {
+            packet = alloc.directBuffer(readCapacity, readCapacity);
+          }
+          int n = device.read(header, packet, frame);
+          if (n < 0) {
+            burst.handOver();
+            break;
+          }
+          int length = n - VirtioNetHeader.SIZE;
+          header.setIndex(0, VirtioNetHeader.SIZE);
+          if (n > capacity) {
+            received.increment();
+            dropTruncated();
+          } else if (length >= 1
+              && length <= readCapacity
+              && VirtioNetHeader.gsoType(header, 0) == VirtioNetHeader.GSO_NONE) {
+            packet.setIndex(0, length);
+            ByteBuf one = packet;
+            packet = null;
+            single(splitter, header, one, toBurst, received);
+          } else {
+            frame.setBytes(0, header, 0, VirtioNetHeader.SIZE);
+            frame.setBytes(
+                VirtioNetHeader.SIZE, packet, 0, Math.min(Math.max(length, 0), readCapacity));
+            frame.setIndex(0, Math.max(n, 0));
+            split(splitter, frame, toBurst, received);
+          }
+          if (packet != null) {
+            packet.clear();
+          }
+        }
+      }
+    } catch (TunException | RuntimeException e) {
+      readerFailed(device, e);
+    } finally {
+      if (packet != null) {
+        packet.release();
+      }
+      header.release();
+      frame.release();
+      burst.release();
+    }
+  }
+
+  private void readerFailed(TunDevice device, Exception e) {
+    if (!closed) {
+      failure =
+          e instanceof TunException t
+              ? t
+              : new TunException(
+                  TunException.Reason.SYSTEM_CALL,
+                  0,
+                  "tun:" + device.name() + ": reader failed",
+                  e);
+      LOG.error("tun:{}: reader stopped: {}", device.name(), e.toString());
+    }
+  }
+
+  /** A packet read into its own buffer: checksum as its header says, then to the burst. */
+  private void single(
+      GsoSplitter splitter,
+      ByteBuf header,
+      ByteBuf packet,
+      Consumer<ByteBuf> toBurst,
+      LongAdder received) {
+    try {
+      splitter.single(header, packet, toBurst);
+    } catch (BadVnetHeaderException e) {
+      packet.release();
+      badHeader(e, received);
     }
   }
 
@@ -451,11 +536,15 @@ public final class TunTransport implements Transport {
     try {
       splitter.split(frame, toBurst);
     } catch (BadVnetHeaderException e) {
-      received.increment();
-      offloadCounters.onBadHeader(e.reason());
-      LOG.debug("tun:{}: dropped a read: {}", device.name(), e.getMessage());
-      onScheduler(() -> owner.counters().onDrop(DropReason.LINK));
+      badHeader(e, received);
     }
+  }
+
+  private void badHeader(BadVnetHeaderException e, LongAdder received) {
+    received.increment();
+    offloadCounters.onBadHeader(e.reason());
+    LOG.debug("tun:{}: dropped a read: {}", device.name(), e.getMessage());
+    onScheduler(() -> owner.counters().onDrop(DropReason.LINK));
   }
 
   /** Whether a packet just read is IPv4 of its full length; if not it is counted and released. */

@@ -4,6 +4,7 @@ import static io.mvpn.api.testing.Requirements.require;
 
 import io.mvpn.api.time.Scheduler;
 import io.mvpn.net.Vrf;
+import io.netty.channel.EventLoopGroup;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -45,6 +46,27 @@ public final class KernelLab implements AutoCloseable {
                 }
               });
       removed.get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * Tears down a test of one VRF in namespaces: its interfaces (so the devices close), then the
+   * namespaces, then the VRF's event loops; each step whatever came of the one before. Null {@code
+   * vrf} or {@code lab}: set-up failed before them.
+   */
+  static void tearDown(Vrf vrf, NamespaceLab lab, EventLoopGroup group) throws Exception {
+    try {
+      if (vrf != null) {
+        removeInterfaces(List.of(vrf));
+      }
+    } finally {
+      try {
+        if (lab != null) {
+          lab.close();
+        }
+      } finally {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+      }
     }
   }
 

@@ -13,7 +13,6 @@ import io.netty.channel.nio.NioIoHandler;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -122,16 +121,7 @@ class TunOffloadKernelTest {
 
   @AfterEach
   void cleanUp() throws Exception {
-    try {
-      if (vrf != null) {
-        KernelLab.removeInterfaces(List.of(vrf));
-      }
-    } finally {
-      if (lab != null) {
-        lab.close();
-      }
-      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    }
+    KernelLab.tearDown(vrf, lab, group);
   }
 
   @Test
