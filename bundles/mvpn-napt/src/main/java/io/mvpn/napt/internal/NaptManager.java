@@ -15,79 +15,37 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.osgi.service.component.ComponentConstants;
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.metatype.annotations.AttributeDefinition;
-import org.osgi.service.metatype.annotations.Designate;
-import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The NAPT as a function, from {@code etc/io.mvpn.napt.cfg}: a {@link NaptEngine} whose mappings
- * live in the {@link NaptMappingStore}, so the instance that follows a {@code bundle:update} keeps
- * every flow on its public port. Calls are serialized on this object: the backbone's loop is the
- * only caller on the datagram path, so the lock is uncontended there.
+ * The NAPT as a function ({@link NaptComponent} makes it from {@code etc/io.mvpn.napt.cfg}): a
+ * {@link NaptEngine} whose mappings live in the {@link NaptMappingStore}, so the instance that
+ * follows a {@code bundle:update} keeps every flow on its public port. Calls are serialized on this
+ * object: the backbone's loop is the only caller on the datagram path, so the lock is uncontended
+ * there.
  */
-@Component(
-    configurationPid = NaptManager.PID,
-    configurationPolicy = ConfigurationPolicy.REQUIRE,
-    immediate = true,
-    service = {NaptService.class, MetricSource.class})
-@Designate(ocd = NaptManager.Config.class)
 public final class NaptManager implements NaptService, MetricSource {
-
-  public static final String PID = "io.mvpn.napt";
 
   /** The scope of the NAPT's counts in the counter store: one NAPT per appliance. */
   public static final String SCOPE = "napt";
 
   private static final Logger LOG = LoggerFactory.getLogger(NaptManager.class);
 
-  @ObjectClassDefinition(name = "mvpn NAPT")
-  public @interface Config {
-    @AttributeDefinition(description = "The public address translated datagrams leave from")
-    String publicAddress();
-
-    @AttributeDefinition(description = "First public port (and echo identifier) of each pool")
-    int firstPort() default 40000;
-
-    @AttributeDefinition(description = "Last public port of each pool, inclusive")
-    int lastPort() default 49999;
-
-    @AttributeDefinition(description = "Idle timeout of a UDP mapping, seconds")
-    int idleTimeoutSeconds() default 120;
-
-    @AttributeDefinition(
-        description = "Idle timeout of an established TCP connection's mapping, seconds (>= 7440)")
-    int tcpEstablishedTimeoutSeconds() default 7440;
-
-    @AttributeDefinition(
-        description = "Idle timeout of a TCP mapping being opened or closed, seconds")
-    int tcpTransitoryTimeoutSeconds() default 240;
-  }
-
-  @Reference NaptMappingStore store;
+  private final NaptMappingStore store;
 
   /** Where the engine counts, so the one that follows an update goes on from the same totals. */
-  @Reference CounterStore counters;
+  private final CounterStore counters;
 
   private NaptEngine engine;
   // The callers' latest time and the host's monotonic clock then, for nanoTime().
   private long callerNow;
   private long hostThen = System.nanoTime();
-
-  public NaptManager() {}
 
   /** A manager outside OSGi (labs, tests): what activation with those settings makes. */
   public NaptManager(
@@ -112,18 +70,6 @@ public final class NaptManager implements NaptService, MetricSource {
     start(publicAddress, firstPort, lastPort, timeouts);
   }
 
-  @Activate
-  void activate(Config config) {
-    start(
-        Ipv4Address.parse(config.publicAddress().trim()),
-        config.firstPort(),
-        config.lastPort(),
-        new NaptTimeouts(
-            Duration.ofSeconds(config.idleTimeoutSeconds()),
-            Duration.ofSeconds(config.tcpEstablishedTimeoutSeconds()),
-            Duration.ofSeconds(config.tcpTransitoryTimeoutSeconds())));
-  }
-
   private void start(
       Ipv4Address publicAddress, int firstPort, int lastPort, NaptTimeouts timeouts) {
     int before = store.mappings(publicAddress).size();
@@ -139,14 +85,9 @@ public final class NaptManager implements NaptService, MetricSource {
         before);
   }
 
-  @Deactivate
-  void deactivate(int reason) {
-    // An update or restart leaves the mappings to the next instance; a deleted cfg ends them.
-    if (reason == ComponentConstants.DEACTIVATION_REASON_CONFIGURATION_DELETED) {
-      synchronized (this) {
-        engine.clear();
-      }
-    }
+  /** The NAPT's configuration is gone: its mappings end with it (an update leaves them). */
+  synchronized void clear() {
+    engine.clear();
   }
 
   @Override
