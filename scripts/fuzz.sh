@@ -33,9 +33,11 @@ declare -A TARGETS=(
   [aodv-hello]="bundles/mvpn-aodv io.mvpn.aodv.message.HelloExtensionFuzzTest#anyExtensionDataParsesToItselfOrATypedError"
   [dhcp]="bundles/mvpn-aodv io.mvpn.aodv.dhcp.DhcpFuzzTest#anyBytesParseToAMessageThatRoundTripsOrATypedError"
   [binding]="bundles/mvpn-packet io.mvpn.packet.mip.BindingFuzzTest#bindingMessagesParseOrFailTyped"
+  [diameter]="bundles/mvpn-diameter io.mvpn.diameter.message.DiameterCodecFuzzTest#anyBytesDecodeToAMessageThatReEncodesOrFailTyped"
+  [diameter-peer]="bundles/mvpn-diameter io.mvpn.diameter.peer.DiameterPeerFuzzTest#framesFromAnOpenPeerAreAnsweredOrDroppedAndCounted"
   [dns]="bundles/mvpn-dns io.mvpn.dns.WorkgroupZoneFuzzTest#queriesGetWellFormedAnswersThatRevealOnlyVisibleMembers"
 )
-ORDER=(ipv4 reassembly mip siu binding tun registration gateway ike aodv aodv-sink aodv-hello dhcp dns)
+ORDER=(ipv4 reassembly mip siu binding tun registration gateway ike aodv aodv-sink aodv-hello dhcp dns diameter diameter-peer)
 
 if [[ $# -eq 0 ]]; then
   for t in "${ORDER[@]}"; do printf '%-13s %s\n' "$t" "${TARGETS[$t]}"; done
