@@ -35,9 +35,10 @@ declare -A TARGETS=(
   [binding]="bundles/mvpn-packet io.mvpn.packet.mip.BindingFuzzTest#bindingMessagesParseOrFailTyped"
   [diameter]="bundles/mvpn-diameter io.mvpn.diameter.message.DiameterCodecFuzzTest#anyBytesDecodeToAMessageThatReEncodesOrFailTyped"
   [diameter-peer]="bundles/mvpn-diameter io.mvpn.diameter.peer.DiameterPeerFuzzTest#framesFromAnOpenPeerAreAnsweredOrDroppedAndCounted"
+  [kink]="bundles/mvpn-sam io.mvpn.sam.scenario.KinkResponderFuzzTest#kinkMessagesThatDoNotAuthenticateGrantNothing"
   [dns]="bundles/mvpn-dns io.mvpn.dns.WorkgroupZoneFuzzTest#queriesGetWellFormedAnswersThatRevealOnlyVisibleMembers"
 )
-ORDER=(ipv4 reassembly mip siu binding tun registration gateway ike aodv aodv-sink aodv-hello dhcp dns diameter diameter-peer)
+ORDER=(ipv4 reassembly mip siu binding tun registration gateway ike aodv aodv-sink aodv-hello dhcp dns diameter diameter-peer kink)
 
 if [[ $# -eq 0 ]]; then
   for t in "${ORDER[@]}"; do printf '%-13s %s\n' "$t" "${TARGETS[$t]}"; done
