@@ -285,7 +285,10 @@ public final class DiameterNode implements ConnectionListener {
     DiameterMessage header = e.header();
     LOG.debug("malformed message from {}: {}", c.remote(), e.getMessage());
     if (header != null && header.isRequest()) {
-      List<Avp> avps = new ArrayList<>(capabilities().identity());
+      // A CEA carries the capabilities whatever its Result-Code (RFC 6733 §5.3.2), else the peer
+      // cannot read why its CER was refused.
+      boolean cer = header.commandCode() == CommandCode.CAPABILITIES_EXCHANGE;
+      List<Avp> avps = new ArrayList<>(cer ? capabilities().avps() : capabilities().identity());
       avps.add(Avp.utf8(AvpCode.ERROR_MESSAGE, e.getMessage()).notMandatory());
       if (e.failedAvp() != null) {
         avps.add(Avp.grouped(AvpCode.FAILED_AVP, List.of(e.failedAvp())));

@@ -58,8 +58,9 @@ class DiameterCodecFuzzTest {
     } catch (MalformedDiameterException e) {
       typed(e);
     }
-    if (grammatical && m.commandCode() == CommandCode.CAPABILITIES_EXCHANGE) {
-      // As a node reads a CER or CEA that passed the grammar, and could write it back.
+    if (grammatical && m.commandCode() == CommandCode.CAPABILITIES_EXCHANGE && !m.isError()) {
+      // As a node reads a CER or CEA that passed the grammar, and could write it back (an answer
+      // with the E bit need carry only its identity, §7.2).
       try {
         Capabilities.of(m).avps();
       } catch (MalformedDiameterException e) {

@@ -122,4 +122,28 @@ class BadInputTest {
     lab.runFor(31);
     assertThat(nodes[0].peer("b.test.local").state()).isEqualTo(PeerState.I_OPEN);
   }
+
+  @Test
+  void aCerThatBreaksItsGrammarOnAnOpenConnectionGetsACeaWithTheCapabilities() throws Exception {
+    DiameterNode[] nodes = lab.connected("b.test.local", "test.local", null);
+    MemoryNetwork.End toB = (MemoryNetwork.End) nodes[0].peer("b.test.local").connection();
+    byte[] cer =
+        DiameterMessage.request(
+                CommandCode.CAPABILITIES_EXCHANGE,
+                0,
+                false,
+                TestNodes.identity("a.test.local", "test.local", 1).avps().stream()
+                    .filter(v -> v.code() != AvpCode.HOST_IP_ADDRESS)
+                    .toList())
+            .withIdentifiers(0x106, 0x206)
+            .toBytes();
+
+    toB.sendRaw(cer);
+    lab.runFor(1);
+
+    DiameterMessage cea = lastAnswer();
+    assertThat(cea.resultCode()).isEqualTo(ResultCode.MISSING_AVP);
+    io.mvpn.diameter.message.CommandGrammar.check(cea);
+    assertThat(nodes[0].stats().malformed()).isZero();
+  }
 }
