@@ -135,10 +135,16 @@ class DiameterPeerFuzzTest {
     MalformedDiameterException refused = null;
     try {
       m = DiameterMessage.decode(Unpooled.wrappedBuffer(frame));
-      CommandGrammar.check(m);
     } catch (MalformedDiameterException e) {
       refused = e;
       m = e.header();
+    }
+    if (refused == null) {
+      try {
+        CommandGrammar.check(m);
+      } catch (MalformedDiameterException e) {
+        refused = e; // the message is read: its own header is what the answer copies
+      }
     }
     if (refused != null) {
       assertThat(malformed).as("counted once: %s", hex(frame)).isEqualTo(1);
