@@ -387,7 +387,10 @@ public final class DiameterNode implements ConnectionListener {
   private void serve(Peer from, DiameterMessage m) {
     String key = DuplicateCache.key(m.utf8(AvpCode.ORIGIN_HOST), m.endToEnd());
     DiameterMessage seen = duplicates.answer(key, scheduler.nanoTime());
-    if (seen != null) {
+    // Another command or application under the same End-to-End is a new request, not a copy.
+    if (seen != null
+        && seen.commandCode() == m.commandCode()
+        && seen.applicationId() == m.applicationId()) {
       counters.duplicates++;
       sendAnswer(from, seen.withIdentifiers(m.hopByHop(), m.endToEnd()));
       return;
