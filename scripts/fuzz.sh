@@ -2,8 +2,12 @@
 # Runs coverage-guided fuzzing campaigns (Jazzer) against the network parsers and entry points.
 #
 #   scripts/fuzz.sh                 list the targets
-#   scripts/fuzz.sh all [SECONDS]   every target in turn, SECONDS each (default 60)
-#   scripts/fuzz.sh TARGET [SECONDS]
+#   scripts/fuzz.sh all [SECONDS [EXECUTIONS]]   every target in turn, SECONDS each (default 60)
+#   scripts/fuzz.sh TARGET [SECONDS [EXECUTIONS]]
+#
+# With EXECUTIONS, a campaign also ends as soon as libFuzzer's status line reports at least that
+# many executions (its pulse lines come at powers of two: 1000000 ends at #1048576), whichever of
+# the two comes first.
 #
 # A campaign runs one @FuzzTest in fuzzing mode (JAZZER_FUZZ=1; Jazzer 0.24 fuzzes one test per
 # JVM). Jazzer 0.24 takes its time limit only from the annotation (maxDuration, 30 min here), so
@@ -27,9 +31,14 @@ declare -A TARGETS=(
   [aodv]="bundles/mvpn-aodv io.mvpn.aodv.MobilityRouterFuzzTest#anyMessageFromANeighbourKeepsTheRoutesSound"
   [aodv-sink]="bundles/mvpn-aodv io.mvpn.aodv.SinkAdmissionFuzzTest#nothingANeighbourSendsGetsItInWithoutTheMsm"
   [aodv-hello]="bundles/mvpn-aodv io.mvpn.aodv.message.HelloExtensionFuzzTest#anyExtensionDataParsesToItselfOrATypedError"
+  [dhcp]="bundles/mvpn-aodv io.mvpn.aodv.dhcp.DhcpFuzzTest#anyBytesParseToAMessageThatRoundTripsOrATypedError"
+  [binding]="bundles/mvpn-packet io.mvpn.packet.mip.BindingFuzzTest#bindingMessagesParseOrFailTyped"
+  [diameter]="bundles/mvpn-diameter io.mvpn.diameter.message.DiameterCodecFuzzTest#anyBytesDecodeToAMessageThatReEncodesOrFailTyped"
+  [diameter-peer]="bundles/mvpn-diameter io.mvpn.diameter.peer.DiameterPeerFuzzTest#framesFromAnOpenPeerAreAnsweredOrDroppedAndCounted"
+  [kink]="bundles/mvpn-sam io.mvpn.sam.scenario.KinkResponderFuzzTest#kinkMessagesThatDoNotAuthenticateGrantNothing"
   [dns]="bundles/mvpn-dns io.mvpn.dns.WorkgroupZoneFuzzTest#queriesGetWellFormedAnswersThatRevealOnlyVisibleMembers"
 )
-ORDER=(ipv4 reassembly mip siu tun registration gateway ike aodv aodv-sink aodv-hello dns)
+ORDER=(ipv4 reassembly mip siu binding tun registration gateway ike aodv aodv-sink aodv-hello dhcp dns diameter diameter-peer kink)
 
 if [[ $# -eq 0 ]]; then
   for t in "${ORDER[@]}"; do printf '%-13s %s\n' "$t" "${TARGETS[$t]}"; done
@@ -37,9 +46,14 @@ if [[ $# -eq 0 ]]; then
 fi
 target=$1
 seconds=${2:-60}
+executions_wanted=${3:-}
+if [[ -n $executions_wanted && ! $executions_wanted =~ ^[0-9]+$ ]]; then
+  echo "EXECUTIONS must be a number, not '$executions_wanted'" >&2
+  exit 2
+fi
 if [[ $target == all ]]; then
   status=0
-  for t in "${ORDER[@]}"; do "$0" "$t" "$seconds" || status=1; done
+  for t in "${ORDER[@]}"; do "$0" "$t" "$seconds" $executions_wanted || status=1; done
   exit $status
 fi
 if [[ -z ${TARGETS[$target]:-} ]]; then
@@ -69,8 +83,17 @@ until grep -q -E '^#[0-9]+\s+(INITED|pulse|NEW|REDUCE)' "$log" 2>/dev/null; do
   if ! kill -0 "$maven" 2>/dev/null || ((SECONDS > deadline)); then break; fi
   sleep 1
 done
+# The executions libFuzzer's last status line reports ("#1048576 pulse cov: ..."), 0 before any.
+executions_so_far() {
+  local last
+  last=$(grep -E '^#[0-9]+\s' "$log" 2>/dev/null | tail -1 || true)
+  sed -E 's/^#([0-9]+).*/\1/' <<<"${last:-#0}"
+}
 end=$((SECONDS + seconds))
-while kill -0 "$maven" 2>/dev/null && ((SECONDS < end)); do sleep 1; done
+while kill -0 "$maven" 2>/dev/null && ((SECONDS < end)); do
+  if [[ -n $executions_wanted ]] && (($(executions_so_far) >= executions_wanted)); then break; fi
+  sleep 1
+done
 if kill -0 "$maven" 2>/dev/null; then
   # The surefire JVM that runs the fuzz test descends from this Maven run.
   for pid in $(descendants "$maven"); do

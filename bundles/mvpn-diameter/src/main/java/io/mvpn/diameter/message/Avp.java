@@ -148,7 +148,15 @@ public final class Avp {
 
   /** The members of a Grouped AVP. */
   public List<Avp> asGrouped() throws MalformedDiameterException {
-    return decodeAll(Unpooled.wrappedBuffer(data), data.length, 0);
+    return decodeAll(Unpooled.wrappedBuffer(data), data.length, 0, !isFailedAvp());
+  }
+
+  /**
+   * Whether this is a Failed-AVP, whose members are the offending AVPs as received (§7.5): read for
+   * their framing only, or no error answer naming an AVP of the wrong length could be read.
+   */
+  private boolean isFailedAvp() {
+    return code == AvpCode.FAILED_AVP && vendorId == 0;
   }
 
   /**
@@ -180,20 +188,22 @@ public final class Avp {
    * length against its type (5014) and, for Grouped ones, their members too.
    */
   public static List<Avp> decodeAll(ByteBuf in, int length) throws MalformedDiameterException {
-    return decodeAll(in, length, 0);
+    return decodeAll(in, length, 0, true);
   }
 
-  private static List<Avp> decodeAll(ByteBuf in, int length, int depth)
+  /** {@code typed}: each known AVP checked against its type, else only the framing. */
+  private static List<Avp> decodeAll(ByteBuf in, int length, int depth, boolean typed)
       throws MalformedDiameterException {
     List<Avp> avps = new ArrayList<>();
     int end = in.readerIndex() + length;
     while (in.readerIndex() < end) {
-      avps.add(decode(in, end, depth));
+      avps.add(decode(in, end, depth, typed));
     }
     return avps;
   }
 
-  private static Avp decode(ByteBuf in, int end, int depth) throws MalformedDiameterException {
+  private static Avp decode(ByteBuf in, int end, int depth, boolean typed)
+      throws MalformedDiameterException {
     int left = end - in.readerIndex();
     if (left < HEADER) {
       in.readerIndex(end);
@@ -229,7 +239,7 @@ public final class Avp {
     in.readBytes(data);
     in.skipBytes(padded - length);
     Avp avp = new Avp(code, flags, vendorId, data);
-    Dictionary.Entry known = Dictionary.lookup(vendorId, code);
+    Dictionary.Entry known = typed ? Dictionary.lookup(vendorId, code) : null;
     if (known != null) {
       if (!known.type().allowsLength(data.length)) {
         throw new MalformedDiameterException(
@@ -244,7 +254,7 @@ public final class Avp {
               known.name() + " nested deeper than " + MAX_GROUPED_DEPTH + " Grouped AVPs",
               avp);
         }
-        decodeAll(Unpooled.wrappedBuffer(avp.data), avp.data.length, depth + 1);
+        decodeAll(Unpooled.wrappedBuffer(avp.data), avp.data.length, depth + 1, !avp.isFailedAvp());
       }
     }
     return avp;

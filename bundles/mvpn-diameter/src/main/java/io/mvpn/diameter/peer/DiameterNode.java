@@ -301,7 +301,10 @@ public final class DiameterNode implements ConnectionListener {
     DiameterMessage header = e.header();
     LOG.debug("malformed message from {}: {}", c.remote(), e.getMessage());
     if (header != null && header.isRequest()) {
-      List<Avp> avps = new ArrayList<>(capabilities().identity());
+      // A CEA carries the capabilities whatever its Result-Code (RFC 6733 §5.3.2), else the peer
+      // cannot read why its CER was refused.
+      boolean cer = header.commandCode() == CommandCode.CAPABILITIES_EXCHANGE;
+      List<Avp> avps = new ArrayList<>(cer ? capabilities().avps() : capabilities().identity());
       avps.add(Avp.utf8(AvpCode.ERROR_MESSAGE, e.getMessage()).notMandatory());
       if (e.failedAvp() != null) {
         avps.add(Avp.grouped(AvpCode.FAILED_AVP, List.of(e.failedAvp())));
@@ -400,7 +403,10 @@ public final class DiameterNode implements ConnectionListener {
   private void serve(Peer from, DiameterMessage m) {
     String key = DuplicateCache.key(m.utf8(AvpCode.ORIGIN_HOST), m.endToEnd());
     DiameterMessage seen = duplicates.answer(key, scheduler.nanoTime());
-    if (seen != null) {
+    // Another command or application under the same End-to-End is a new request, not a copy.
+    if (seen != null
+        && seen.commandCode() == m.commandCode()
+        && seen.applicationId() == m.applicationId()) {
       counters.duplicates.increment();
       sendAnswer(from, seen.withIdentifiers(m.hopByHop(), m.endToEnd()));
       return;

@@ -243,12 +243,12 @@ class DiameterCodecTest {
     throw new AssertionError("passed the grammar");
   }
 
-  /** Failed-AVP (279, Grouped) holding itself {@code depth} times around an empty Failed-AVP. */
-  static byte[] nestedFailedAvps(int depth) {
-    io.netty.buffer.ByteBuf avp = Unpooled.buffer().writeInt(279).writeByte(0x40).writeMedium(8);
+  /** Proxy-Info (284, Grouped) holding itself {@code depth} times around an empty Proxy-Info. */
+  static byte[] nestedProxyInfos(int depth) {
+    io.netty.buffer.ByteBuf avp = Unpooled.buffer().writeInt(284).writeByte(0x40).writeMedium(8);
     for (int i = 0; i < depth; i++) {
       io.netty.buffer.ByteBuf outer = Unpooled.buffer();
-      outer.writeInt(279).writeByte(0x40).writeMedium(8 + avp.readableBytes()).writeBytes(avp);
+      outer.writeInt(284).writeByte(0x40).writeMedium(8 + avp.readableBytes()).writeBytes(avp);
       avp = outer;
     }
     byte[] b = new byte[avp.readableBytes()];
@@ -258,13 +258,31 @@ class DiameterCodecTest {
 
   @Test
   void groupedAvpsNestedBeyondTheBoundAreRefusedWithInvalidAvpValue() throws Exception {
-    byte[] fine = nestedFailedAvps(Avp.MAX_GROUPED_DEPTH - 1);
+    byte[] fine = nestedProxyInfos(Avp.MAX_GROUPED_DEPTH - 1);
     assertThat(Avp.decodeAll(Unpooled.wrappedBuffer(fine), fine.length)).hasSize(1);
 
-    byte[] deep = nestedFailedAvps(1000);
+    byte[] deep = nestedProxyInfos(1000);
     assertThatThrownBy(() -> Avp.decodeAll(Unpooled.wrappedBuffer(deep), deep.length))
         .isInstanceOfSatisfying(
             MalformedDiameterException.class,
             e -> assertThat(e.resultCode()).isEqualTo(ResultCode.INVALID_AVP_VALUE));
+  }
+
+  @Test
+  void anErrorAnswerNamingAnAvpOfTheWrongLengthInFailedAvpDecodes() throws Exception {
+    // Auth-Application-Id is Unsigned32: 68 octets is what a request was refused for (5014).
+    Avp offending = Avp.of(AvpCode.AUTH_APPLICATION_ID, Avp.FLAG_MANDATORY, 0, new byte[68]);
+    DiameterMessage request =
+        DiameterMessage.request(CommandCode.AA, 1, true, List.of()).withIdentifiers(0x102, 0x202);
+    DiameterMessage answer =
+        DiameterMessage.answer(
+            request,
+            ResultCode.INVALID_AVP_LENGTH,
+            List.of(Avp.grouped(AvpCode.FAILED_AVP, List.of(offending))));
+
+    DiameterMessage read = decode(answer.toBytes());
+
+    assertThat(read).isEqualTo(answer);
+    assertThat(read.find(AvpCode.FAILED_AVP).get().asGrouped()).containsExactly(offending);
   }
 }

@@ -24,6 +24,18 @@ class BadInputTest {
     throw new AssertionError("no answer on the wire");
   }
 
+  /** a.test.local's CER without the AVP {@code code}. */
+  private static DiameterMessage cerWithout(int code, int hopByHop) {
+    return DiameterMessage.request(
+            CommandCode.CAPABILITIES_EXCHANGE,
+            0,
+            false,
+            TestNodes.identity("a.test.local", "test.local", 1).avps().stream()
+                .filter(v -> v.code() != code)
+                .toList())
+        .withIdentifiers(hopByHop, hopByHop);
+  }
+
   private static byte[] watchdogRequest(int hopByHop) {
     return DiameterMessage.request(
             CommandCode.DEVICE_WATCHDOG,
@@ -91,15 +103,7 @@ class BadInputTest {
     b.addPeer(TestNodes.passivePeer("a.test.local", "test.local"));
     Connection c = lab.net.transportFor(a).connect(TestNodes.address(2), a);
     lab.runFor(1);
-    DiameterMessage cer =
-        DiameterMessage.request(
-                CommandCode.CAPABILITIES_EXCHANGE,
-                0,
-                false,
-                TestNodes.identity("a.test.local", "test.local", 1).avps().stream()
-                    .filter(v -> v.code() != AvpCode.PRODUCT_NAME)
-                    .toList())
-            .withIdentifiers(1, 1);
+    DiameterMessage cer = cerWithout(AvpCode.PRODUCT_NAME, 1);
     c.send(cer);
     lab.runFor(1);
 
@@ -121,5 +125,20 @@ class BadInputTest {
     lab.net.certificateNames = java.util.Set.of("a.test.local");
     lab.runFor(31);
     assertThat(nodes[0].peer("b.test.local").state()).isEqualTo(PeerState.I_OPEN);
+  }
+
+  @Test
+  void aCerThatBreaksItsGrammarOnAnOpenConnectionGetsACeaWithTheCapabilities() throws Exception {
+    DiameterNode[] nodes = lab.connected("b.test.local", "test.local", null);
+    MemoryNetwork.End toB = (MemoryNetwork.End) nodes[0].peer("b.test.local").connection();
+    byte[] cer = cerWithout(AvpCode.HOST_IP_ADDRESS, 0x106).toBytes();
+
+    toB.sendRaw(cer);
+    lab.runFor(1);
+
+    DiameterMessage cea = lastAnswer();
+    assertThat(cea.resultCode()).isEqualTo(ResultCode.MISSING_AVP);
+    io.mvpn.diameter.message.CommandGrammar.check(cea);
+    assertThat(nodes[0].stats().malformed()).isZero();
   }
 }
