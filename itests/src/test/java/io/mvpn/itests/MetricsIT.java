@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * with the demo running: the scrape passes {@code promtool check metrics}, the home agents'
  * counters move with the demo's traffic, and a {@code bundle:update} of the home agent bundle does
  * not set them back (they live in the counter store, not in the home agent); nor does one of the
- * DNS, NAPT, Diameter and SAM bundles set theirs back.
+ * DNS, NAPT, Diameter, SAM, keying (IKE daemons) and AODV bundles set theirs back.
  */
 public class MetricsIT {
 
@@ -131,15 +131,18 @@ public class MetricsIT {
           "io.mvpn.dns", "mvpn_dns_",
           "io.mvpn.napt", "mvpn_napt_",
           "io.mvpn.diameter", "mvpn_diameter_",
-          "io.mvpn.sam", "mvpn_sam_");
+          "io.mvpn.sam", "mvpn_sam_",
+          "io.mvpn.keying", "mvpn_ike_",
+          "io.mvpn.aodv", "mvpn_aodv_");
 
   /**
-   * The DNS, the NAPT, a Diameter node and an SA manager each count what went through them, and a
-   * {@code bundle:update} of each bundle sets none of those counters back: they live in the counter
-   * store, as the home agent's do.
+   * The DNS, the NAPT, a Diameter node, an SA manager, an IKE daemon and the AODV routers each
+   * count what went through them, and a {@code bundle:update} of each bundle sets none of those
+   * counters back: they live in the counter store, as the home agent's do.
    */
   @Test
-  public void theDnsNaptDiameterAndSamCountersOutliveAnUpdateOfTheirBundles() throws Exception {
+  public void theDnsNaptDiameterSamIkeAndAodvCountersOutliveAnUpdateOfTheirBundles()
+      throws Exception {
     try (ApplianceProcess appliance =
         ApplianceProcess.unpack(
             System.getProperty("mvpn.assembly.archive"),
@@ -164,12 +167,14 @@ public class MetricsIT {
               "diameter-sink-acme",
               "aodv-acme-gw",
               "aodv-acme-r2",
-              "sam-acme")) {
+              "sam-acme",
+              "ike-ike1")) {
         appliance.enableExample("io.mvpn." + example + ".cfg");
       }
 
       // Traffic for each: a query to the DNS, a ping through the NAPT, acme-r2's entry into its
-      // site (its sink asks the MSM across Diameter), and a datagram the SA manager refuses.
+      // site (its sink asks the MSM across Diameter; the routers count their AODV messages), a
+      // datagram the SA manager refuses and one the IKE daemon drops as malformed.
       appliance.awaitShell(
           "mvpn:dns-lookup bob.globex.wg.mvpn.example acme/10.1.0.5",
           out -> out.contains("NOERROR"),
@@ -181,13 +186,15 @@ public class MetricsIT {
           out -> out.contains(" received") && !out.contains(" 0 received"),
           WAIT_SECONDS);
       appliance.awaitShell("mvpn:sam stats", out -> out.contains("acme ("), WAIT_SECONDS);
-      // The SA manager starts once FileInstall and its keytab poll have seen its files: the
-      // datagram goes again with each scrape until one was refused.
+      // The SA manager starts once FileInstall and its keytab poll have seen its files, the IKE
+      // daemon once its certificate is issued: the datagrams go again with each scrape until each
+      // was refused.
       Map<String, Double> before =
           parse(
               awaitScrape(
                   s -> {
                     sendNotKink();
+                    send("not IKE", IKE1_PORT);
                     return STORED_COUNTS.values().stream().allMatch(f -> moved(parse(s), f));
                   },
                   WAIT_SECONDS));
@@ -217,15 +224,23 @@ public class MetricsIT {
     }
   }
 
+  /** The IKE port of the shipped daemon ike1 (etc/io.mvpn.ike-ike1.cfg). */
+  private static final int IKE1_PORT = 15500;
+
   /** A datagram to acme's SA manager (etc/io.mvpn.sam-acme.cfg) that it refuses as malformed. */
   private static void sendNotKink() {
-    byte[] notKink = "not KINK".getBytes(StandardCharsets.US_ASCII);
+    send("not KINK", 10910);
+  }
+
+  /** {@code text} in one UDP datagram to {@code port} on loopback. */
+  private static void send(String text, int port) {
+    byte[] payload = text.getBytes(StandardCharsets.US_ASCII);
     try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
       socket.send(
           new DatagramPacket(
-              notKink,
-              notKink.length,
-              new InetSocketAddress(InetAddress.getLoopbackAddress(), 10910)));
+              payload,
+              payload.length,
+              new InetSocketAddress(InetAddress.getLoopbackAddress(), port)));
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

@@ -12,6 +12,7 @@ import io.mvpn.aodv.message.SiteRoutes;
 import io.mvpn.aodv.pki.PkiSigning;
 import io.mvpn.aodv.route.RouteEntry;
 import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.mobility.CounterStore;
 import io.mvpn.api.time.Scheduler;
 import io.mvpn.net.Interface;
 import io.mvpn.net.Registration;
@@ -70,7 +71,21 @@ public final class MobilityRouter {
 
   public MobilityRouter(
       Ipv4Address self, Vrf vrf, List<Interface> aodvInterfaces, AodvParameters parameters) {
-    ctx = new RouterContext(self, vrf, aodvInterfaces, parameters);
+    this(self, vrf, aodvInterfaces, parameters, null, null);
+  }
+
+  /**
+   * A router that counts in {@code counters} (if not null), in {@code scope}: a router that follows
+   * another over the same store and scope, as after an update, goes on from its counts.
+   */
+  public MobilityRouter(
+      Ipv4Address self,
+      Vrf vrf,
+      List<Interface> aodvInterfaces,
+      AodvParameters parameters,
+      CounterStore counters,
+      String scope) {
+    ctx = new RouterContext(self, vrf, aodvInterfaces, parameters, counters, scope);
     rreps = new RrepSender(ctx);
     weighted = new WeightedRingSearch(ctx);
     discovery = new RouteDiscovery(ctx, weighted);

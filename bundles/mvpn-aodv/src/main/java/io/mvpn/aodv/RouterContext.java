@@ -13,6 +13,8 @@ import io.mvpn.aodv.route.RouteEntry;
 import io.mvpn.aodv.route.RouteTable;
 import io.mvpn.aodv.route.UnreachableDestination;
 import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.mobility.CounterStore;
+import io.mvpn.api.mobility.CounterStore.Counter;
 import io.mvpn.api.time.Scheduler;
 import io.mvpn.net.Interface;
 import io.mvpn.net.Vrf;
@@ -23,6 +25,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Predicate;
@@ -55,7 +58,7 @@ final class RouterContext {
   final Map<Ipv4Address, Long> neighbours = new HashMap<>();
 
   private final Map<String, Interface> links = new LinkedHashMap<>();
-  private final long[] counters = new long[AodvCounter.values().length];
+  private final Counter[] counters = new Counter[AodvCounter.values().length];
   private final RateLimiter rreqLimiter;
   private final RateLimiter rerrLimiter;
   private RateLimiter forwardLimiter;
@@ -73,6 +76,23 @@ final class RouterContext {
 
   RouterContext(
       Ipv4Address self, Vrf vrf, List<Interface> aodvInterfaces, AodvParameters parameters) {
+    this(self, vrf, aodvInterfaces, parameters, null, null);
+  }
+
+  /**
+   * A router's context that counts in {@code store} (if not null), in {@code scope}, each counter
+   * under its name in {@code mvpn:aodv stats} ({@link #counterName}), its handles taken here once.
+   */
+  RouterContext(
+      Ipv4Address self,
+      Vrf vrf,
+      List<Interface> aodvInterfaces,
+      AodvParameters parameters,
+      CounterStore store,
+      String scope) {
+    for (AodvCounter c : AodvCounter.values()) {
+      counters[c.ordinal()] = Counter.of(store, scope, counterName(c));
+    }
     this.self = Objects.requireNonNull(self, "self");
     this.vrf = vrf;
     this.parameters = parameters.requireValid();
@@ -173,15 +193,20 @@ final class RouterContext {
   }
 
   void count(AodvCounter c) {
-    counters[c.ordinal()]++;
+    counters[c.ordinal()].increment();
   }
 
   void count(AodvCounter c, int times) {
-    counters[c.ordinal()] += times;
+    counters[c.ordinal()].add(times);
   }
 
   long counter(AodvCounter c) {
-    return counters[c.ordinal()];
+    return counters[c.ordinal()].get();
+  }
+
+  /** A counter's name in the counter store, as {@code mvpn:aodv stats} shows it. */
+  static String counterName(AodvCounter c) {
+    return c.name().toLowerCase(Locale.ROOT);
   }
 
   boolean mayOriginateRreq(long now) {

@@ -1,6 +1,6 @@
 /** AODV mobility routing (RFC 3561) with seed 002's handover, weighted ring search and refresh. */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package io.mvpn.aodv;
 
 import org.osgi.annotation.bundle.Export;

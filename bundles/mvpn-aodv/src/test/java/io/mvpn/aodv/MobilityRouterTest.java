@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mvpn.aodv.route.RouteEntry;
 import io.mvpn.aodv.route.RouteState;
+import io.mvpn.api.mobility.CounterStore;
+import io.mvpn.store.InMemoryCounterStore;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.List;
@@ -269,6 +271,49 @@ class MobilityRouterTest {
       // Either way the stream resumes; what is lost is what went out before the break was seen.
       assertThat(m.received.get("d")).contains(599);
     }
+  }
+
+  /**
+   * A router that follows another over the same counter store and scope, as after a bundle:update
+   * of io.mvpn.aodv, goes on from its counts; a router in another scope starts from zero.
+   */
+  @Test
+  void aRouterThatFollowsAnotherOverTheSameCounterStoreGoesOnFromItsCounts() {
+    MeshLab m = new MeshLab(CHAIN, CHAIN_LINKS, AodvParameters.defaults());
+    CounterStore store = new InMemoryCounterStore();
+    MobilityRouter before = replaceA(m, store);
+    m.send("a", "d", 1);
+    m.runFor(2000);
+    assertThat(before.counter(AodvCounter.DISCOVERIES_SUCCEEDED)).isEqualTo(1);
+    long rreqs = before.counter(AodvCounter.RREQ_SENT);
+    m.runFor(10_000); // past PATH_DISCOVERY_TIME: b, c and d forget the RREQ IDs they saw
+    MobilityRouter after = replaceA(m, store);
+    m.send("a", "d", 2);
+    m.runFor(2000);
+
+    assertThat(m.received.get("d")).containsExactly(1, 2);
+    assertThat(after.counter(AodvCounter.DISCOVERIES_SUCCEEDED)).isEqualTo(2);
+    assertThat(after.counter(AodvCounter.DATA_BUFFERED)).isEqualTo(2);
+    assertThat(after.counter(AodvCounter.RREQ_SENT)).isGreaterThan(rreqs);
+    assertThat(store.snapshot("aodv/a")).containsEntry("discoveries_succeeded", 2L);
+    assertThat(store.snapshot("aodv/b")).isEmpty();
+  }
+
+  /** Stops router a and starts a new one in its place that counts in {@code store}. */
+  private static MobilityRouter replaceA(MeshLab m, CounterStore store) {
+    m.router("a").stop();
+    io.mvpn.net.Vrf vrf = m.lab.vrf("a", "mesh");
+    MobilityRouter a =
+        new MobilityRouter(
+            m.addr("a"),
+            vrf,
+            new java.util.ArrayList<>(vrf.interfaces()),
+            AodvParameters.defaults(),
+            store,
+            "aodv/a");
+    a.start();
+    m.routers.put("a", a);
+    return a;
   }
 
   /** §6.13: a rebooted router learns but stays silent for DELETE_PERIOD (15 s by default). */

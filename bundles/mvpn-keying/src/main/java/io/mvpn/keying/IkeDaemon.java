@@ -11,6 +11,7 @@ import io.mvpn.api.keys.ConfiguredKeys;
 import io.mvpn.api.keys.KeyService;
 import io.mvpn.api.metrics.MetricSink;
 import io.mvpn.api.metrics.MetricSource;
+import io.mvpn.api.mobility.CounterStore;
 import io.mvpn.ike.CaService;
 import io.mvpn.ike.IkeService;
 import io.mvpn.ike.host.UdpIkeSockets;
@@ -19,6 +20,7 @@ import io.mvpn.ike.pki.Credential;
 import io.mvpn.ike.sa.Authenticator;
 import io.mvpn.ike.sa.ChildSa;
 import io.mvpn.ike.sa.Endpoint;
+import io.mvpn.ike.sa.EngineCounters;
 import io.mvpn.ike.sa.EngineSettings;
 import io.mvpn.ike.sa.IkeEngine;
 import io.mvpn.ike.sa.IkeSa;
@@ -161,6 +163,17 @@ public final class IkeDaemon implements IkeService, MetricSource {
 
   @Reference CaService ca;
 
+  /**
+   * Where the daemon counts, in scope {@code ike/<name>} ({@link #scope}), so the daemon that
+   * follows an update goes on from the same totals; null in a test that gives none.
+   */
+  @Reference CounterStore counters;
+
+  /** The scope of a daemon's counters in the counter store: its name, as its metrics say. */
+  static String scope(String name) {
+    return "ike/" + name;
+  }
+
   /** Read on activation only; see {@link #bindKeyService}. */
   private final AwaitedKeys keys = new AwaitedKeys();
 
@@ -272,7 +285,7 @@ public final class IkeDaemon implements IkeService, MetricSource {
   void open(Config config, List<String> peerLines) throws Exception {
     name = config.name();
     outsideCas = TrustedCas.load(config.trustedCas());
-    refusals = new PeerRefusals(name, LOG, securityEvents);
+    refusals = new PeerRefusals(name, LOG, securityEvents, counters, scope(name));
     Ipv4Address address = Ipv4Address.parse(config.address().trim());
     local = new Endpoint(address, config.ikePort());
     natTPort = config.natTPort();
@@ -297,7 +310,12 @@ public final class IkeDaemon implements IkeService, MetricSource {
       EventLoopScheduler scheduler = new EventLoopScheduler(loop);
       manager =
           new IkeSaManager(
-              scheduler, sockets, local, settings.withFragmentSize(config.fragmentSize()), random);
+              scheduler,
+              sockets,
+              local,
+              settings.withFragmentSize(config.fragmentSize()),
+              random,
+              new EngineCounters(counters, scope(name)));
       for (PeerSpec spec : specs) {
         PeerConfig peerConfig =
             PeerConfig.of(

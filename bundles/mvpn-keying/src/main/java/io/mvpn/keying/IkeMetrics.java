@@ -6,8 +6,9 @@ import io.mvpn.ike.IkeService;
 
 /**
  * An IKE daemon's figures for the metrics endpoint: its IKE SAs now, the peers it refused at
- * IKE_AUTH by reason, and the messages it dropped by reason. These counts are the daemon's own:
- * they start from zero when the daemon does (its IKE SAs are not stored either).
+ * IKE_AUTH by reason, and the messages it dropped by reason. The counts live in the counter store
+ * (scope {@code ike/<name>}), so a daemon that follows an update goes on from them; its IKE SAs are
+ * not stored and start again.
  */
 final class IkeMetrics implements MetricSource {
 

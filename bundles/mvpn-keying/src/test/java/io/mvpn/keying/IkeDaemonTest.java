@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mvpn.api.keys.ConfiguredKeys;
+import io.mvpn.api.mobility.CounterStore;
 import io.mvpn.api.testing.RecordedMetrics;
 import io.mvpn.ike.IkeService.IkeSaView;
 import io.mvpn.ike.pki.CredentialFiles;
+import io.mvpn.store.InMemoryCounterStore;
 import java.lang.annotation.Annotation;
 import java.math.BigInteger;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -212,6 +217,56 @@ class IkeDaemonTest {
                 + " untrusted_chain/unknown_ca]=1");
   }
 
+  /**
+   * The daemon that follows another of the same name over the same counter store, as after a
+   * bundle:update, goes on from its refusals and drops; the metrics show the totals.
+   */
+  @Test
+  void aDaemonThatFollowsAnotherOverTheSameCounterStoreGoesOnFromItsCounts() throws Exception {
+    ca.activate(caConfig());
+    ApplianceCa other = TestCas.activated();
+    CounterStore store = new InMemoryCounterStore();
+    String twoPeers = "one id=two.test remoteId=one.test auth=cert";
+    one =
+        daemon(
+            "one",
+            15140,
+            15141,
+            "two remote=127.0.0.1:15142 id=one.test remoteId=two.test auth=cert",
+            ca,
+            new String[] {caFile("theirs.pem", other).toString()});
+    two = daemon("two", 15142, 15143, twoPeers, other, new String[0], store);
+    one.initiate("two");
+    await(() -> !two.refusedPeers().isEmpty() && one.sas().isEmpty());
+    sendGarbage(15142);
+    await(() -> two.dropped().getOrDefault("malformed", 0L) == 1);
+    two.deactivate();
+
+    two = daemon("two", 15142, 15143, twoPeers, other, new String[0], store);
+    assertThat(two.refusedPeers()).containsExactly(Map.entry("untrusted_chain/unknown_ca", 1L));
+    one.initiate("two");
+    await(() -> two.refusedPeers().get("untrusted_chain/unknown_ca") == 2 && one.sas().isEmpty());
+    sendGarbage(15142);
+    await(() -> two.dropped().getOrDefault("malformed", 0L) == 2);
+    RecordedMetrics metrics = new RecordedMetrics();
+    two.collect(metrics);
+    assertThat(metrics.samples())
+        .contains(
+            "mvpn_ike_auth_failures[daemon, two, notify, AUTHENTICATION_FAILED, reason,"
+                + " untrusted_chain/unknown_ca]=2",
+            "mvpn_ike_dropped_messages[daemon, two, reason, malformed]=2");
+    assertThat(store.snapshot("ike/two")).containsEntry("malformed", 2L);
+    assertThat(store.snapshot("ike/one")).doesNotContainKey("malformed");
+  }
+
+  /** One datagram on loopback that is not an IKE message. */
+  private static void sendGarbage(int port) throws Exception {
+    try (DatagramSocket s = new DatagramSocket()) {
+      byte[] junk = {1, 2, 3};
+      s.send(new DatagramPacket(junk, junk.length, InetAddress.getLoopbackAddress(), port));
+    }
+  }
+
   @Test
   void aTrustedCasFileThatIsNotACaCertificateFailsTheConfiguration() throws Exception {
     ca.activate(caConfig());
@@ -256,8 +311,21 @@ class IkeDaemonTest {
   private static IkeDaemon daemon(
       String name, int port, int natT, String peers, ApplianceCa ca, String[] trustedCas)
       throws Exception {
+    return daemon(name, port, natT, peers, ca, trustedCas, null);
+  }
+
+  private static IkeDaemon daemon(
+      String name,
+      int port,
+      int natT,
+      String peers,
+      ApplianceCa ca,
+      String[] trustedCas,
+      CounterStore counters)
+      throws Exception {
     IkeDaemon d = new IkeDaemon();
     d.ca = ca;
+    d.counters = counters;
     IkeDaemon.Config config = config(name, port, natT, peers, trustedCas);
     d.open(config, IkeDaemon.peerLines(config.peers(), new ConfiguredKeys(null)));
     return d;

@@ -20,6 +20,7 @@ import io.mvpn.api.config.ConfigList;
 import io.mvpn.api.metrics.MetricSink;
 import io.mvpn.api.metrics.MetricSource;
 import io.mvpn.api.mobility.BindingStore;
+import io.mvpn.api.mobility.CounterStore;
 import io.mvpn.net.Interface;
 import io.mvpn.net.Vrf;
 import io.mvpn.net.fabric.FabricService;
@@ -236,6 +237,17 @@ public final class MobilityRouterInstance implements MobilityRouterService, Metr
 
   @Reference FabricService fabric;
 
+  /**
+   * Where the router counts, in scope {@code aodv/<name>} ({@link #scope}), so the router that
+   * follows an update goes on from the same totals.
+   */
+  @Reference CounterStore counterStore;
+
+  /** The scope of a router's counters in the counter store: its name, as its metrics say. */
+  static String scope(String name) {
+    return "aodv/" + name;
+  }
+
   /** Who checks entering nodes (seed 002 c41): the site's Diameter node, chosen by the cfg. */
   @Reference(
       name = "authority",
@@ -315,7 +327,8 @@ public final class MobilityRouterInstance implements MobilityRouterService, Metr
                 for (String l : links) {
                   ifaces.add(vrf.getInterface(l));
                 }
-                MobilityRouter r = new MobilityRouter(self, vrf, ifaces, parameters);
+                MobilityRouter r =
+                    new MobilityRouter(self, vrf, ifaces, parameters, counterStore, scope(name));
                 int[] weights = config.linkWeights();
                 for (int w = 0; w < weights.length && w < links.size(); w++) {
                   r.setLinkWeight(links.get(w), weights[w]);

@@ -102,11 +102,11 @@ final class IkeFragmentation {
    * it is complete, else null.
    */
   FragmentReassembly reassemble(IkeSa sa, boolean request, IkeMessage fragment, byte[] datagram) {
-    counters.fragmentsReceived++;
+    counters.fragmentsReceived.increment();
     EncryptedFragmentPayload skf = fragment.encryptedFragment();
     long id = fragment.header().messageId();
     if (!supported(sa) || skf.totalFragments() > FragmentReassembly.MAX_FRAGMENTS) {
-      counters.fragmentsDropped++;
+      counters.fragmentsDropped.increment();
       return null;
     }
     FragmentReassembly set = sa.tasks().fragments(request);
@@ -114,20 +114,20 @@ final class IkeFragmentation {
       set = null; // an older message's: replaced below once this fragment verifies
     }
     if (set != null && skf.totalFragments() < set.totalFragments()) {
-      counters.fragmentsDropped++;
+      counters.fragmentsDropped.increment();
       return null;
     }
     if (set != null
         && skf.totalFragments() == set.totalFragments()
         && set.has(skf.fragmentNumber())) {
-      counters.duplicateFragments++;
+      counters.duplicateFragments.increment();
       return null;
     }
     byte[] piece;
     try {
       piece = fragment.openFragment(sa.cipher());
     } catch (GeneralSecurityException e) {
-      counters.undecryptable++;
+      counters.undecryptable.increment();
       return null;
     }
     if (set == null || skf.totalFragments() > set.totalFragments()) {
@@ -138,7 +138,7 @@ final class IkeFragmentation {
               TimeUnit.SECONDS,
               () -> {
                 if (sa.tasks().fragments(request) == started) {
-                  counters.fragmentsDropped++;
+                  counters.fragmentsDropped.increment();
                   sa.tasks().fragments(request, null);
                 }
               }));
@@ -146,7 +146,7 @@ final class IkeFragmentation {
       set = started;
     }
     if (!set.add(skf.fragmentNumber(), piece, skf.innerNextPayload(), datagram)) {
-      counters.fragmentsDropped++;
+      counters.fragmentsDropped.increment();
       sa.tasks().fragments(request, null);
       return null;
     }
@@ -154,7 +154,7 @@ final class IkeFragmentation {
       return null;
     }
     sa.tasks().fragments(request, null);
-    counters.reassembled++;
+    counters.reassembled.increment();
     return set;
   }
 

@@ -56,7 +56,7 @@ final class IkeSaInitResponder {
    * stateless (§2.21.1): anything later is not authenticated yet and is dropped (§2.21.2).
    */
   void malformed(Datagram datagram, IkeFormatException e) {
-    manager.counters().malformed++;
+    manager.counters().malformed.increment();
     IkeHeader h = e.header();
     if (h != null && isInitRequest(h)) {
       sendStateless(
@@ -75,7 +75,7 @@ final class IkeSaInitResponder {
     }
     IkeEngine peer = manager.peerFor(datagram.source());
     if (peer == null) {
-      manager.counters().noPeerConfig++;
+      manager.counters().noPeerConfig.increment();
       return;
     }
     if (halfOpen.size() >= manager.settings().halfOpenCookieThreshold()
@@ -86,7 +86,7 @@ final class IkeSaInitResponder {
         return;
       }
       sendStateless(datagram, h, List.of(NotifyPayload.of(NotifyPayload.COOKIE, cookie)));
-      manager.counters().cookiesSent++;
+      manager.counters().cookiesSent.increment();
       return;
     }
     IkeSa sa =

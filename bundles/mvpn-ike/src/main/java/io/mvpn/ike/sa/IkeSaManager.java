@@ -41,7 +41,7 @@ public final class IkeSaManager {
   private final Endpoint local;
   private final EngineSettings settings;
   private final SecureRandom random;
-  private final EngineCounters counters = new EngineCounters();
+  private final EngineCounters counters;
   private final IkeFragmentation fragmentation;
   private final Map<Long, IkeSa> sas = new HashMap<>();
   private final List<IkeEngine> peers = new ArrayList<>();
@@ -56,6 +56,21 @@ public final class IkeSaManager {
       Endpoint local,
       EngineSettings settings,
       SecureRandom random) {
+    this(scheduler, transport, local, settings, random, new EngineCounters());
+  }
+
+  /**
+   * An endpoint that counts in {@code counters}, such as counters in a {@link
+   * io.mvpn.api.mobility.CounterStore} an earlier endpoint of the same daemon counted in.
+   */
+  public IkeSaManager(
+      Scheduler scheduler,
+      Transport transport,
+      Endpoint local,
+      EngineSettings settings,
+      SecureRandom random,
+      EngineCounters counters) {
+    this.counters = Objects.requireNonNull(counters, "counters");
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.transport = Objects.requireNonNull(transport, "transport");
     this.local = Objects.requireNonNull(local, "local");
@@ -98,7 +113,7 @@ public final class IkeSaManager {
 
   /** One UDP payload that arrived on port 500 (or on 4500, the non-ESP marker taken off). */
   public void receive(Datagram datagram) {
-    counters.received++;
+    counters.received.increment();
     byte[] raw = datagram.payload();
     IkeMessage message;
     try {
@@ -125,7 +140,7 @@ public final class IkeSaManager {
     byte[] p = datagram.payload();
     int marker = IkeHeader.NON_ESP_MARKER_LENGTH;
     if (p.length < marker || p[0] != 0 || p[1] != 0 || p[2] != 0 || p[3] != 0) {
-      counters.notIke++;
+      counters.notIke.increment();
       return false;
     }
     byte[] ike = java.util.Arrays.copyOfRange(p, marker, p.length);
@@ -141,7 +156,7 @@ public final class IkeSaManager {
     long ours = (h.flags() & IkeHeader.INITIATOR) != 0 ? h.spiR() : h.spiI();
     IkeSa sa = sas.get(ours);
     if (sa == null || sa.spiI() != h.spiI() || (sa.spiR() != h.spiR() && sa.spiR() != 0)) {
-      counters.unknownSpi++;
+      counters.unknownSpi.increment();
       return null;
     }
     return sa;

@@ -54,7 +54,7 @@ final class MobikeResponder {
       if (noNats != null
           && ((nat != null && nat.any())
               || !noNats.data().equals(MobikeTask.noNatsData(from, to)))) {
-        counters.addressUpdatesRefused++;
+        counters.addressUpdatesRefused.increment();
         payloads.add(NotifyPayload.of(NotifyPayload.UNEXPECTED_NAT_DETECTED));
         return new Answer(payloads, false);
       }
@@ -71,7 +71,7 @@ final class MobikeResponder {
       } else {
         sa.endpoints(to, from);
       }
-      counters.addressUpdates++;
+      counters.addressUpdates.increment();
     }
     learnAddresses(sa, request);
     if (nat != null) {

@@ -38,11 +38,11 @@ final class RequestResponder {
    */
   static boolean answerAgain(IkeSaManager manager, IkeSa sa, long messageId, Datagram request) {
     if (sa.tasks().isRetransmission(messageId, request.payload())) {
-      manager.counters().duplicatesAnswered++;
+      manager.counters().duplicatesAnswered.increment();
       manager.answer(request, sa.tasks().lastResponse());
       return true;
     }
-    manager.counters().unexpectedMessageId++;
+    manager.counters().unexpectedMessageId.increment();
     return false;
   }
 
@@ -55,12 +55,12 @@ final class RequestResponder {
     EngineCounters counters = manager.counters();
     if (!Objects.equals(sa.via(), datagram.via())) {
       // Another tunnel's peer naming this SA: whoever it is, it is not this SA's peer.
-      counters.unknownSpi++;
+      counters.unknownSpi.increment();
       return;
     }
     if (request.encryptedPayload() == null
         && request.first(EncryptedFragmentPayload.class) == null) {
-      counters.undecryptable++; // after IKE_SA_INIT nothing counts outside SK (§3.14)
+      counters.undecryptable.increment(); // after IKE_SA_INIT nothing counts outside SK (§3.14)
       return;
     }
     if (h.messageId() != sa.expectedRequestId() || sa.cipher() == null) {
@@ -83,11 +83,11 @@ final class RequestResponder {
         opened = request.opened(sa.cipher());
       }
     } catch (GeneralSecurityException e) {
-      counters.undecryptable++;
+      counters.undecryptable.increment();
       return;
     } catch (IkeFormatException e) {
       // Authentic but malformed inside: tell the peer; a broken IKE_AUTH ends the SA (§2.21.2).
-      counters.malformed++;
+      counters.malformed.increment();
       if (h.exchangeType() == IkeHeader.IKE_AUTH) {
         sa.fail(e.reason().notifyType());
       }
@@ -137,7 +137,7 @@ final class RequestResponder {
     }
     if (moved.checkPath()) {
       // §3.5: ESP waits on the old path until the new one answers our COOKIE2.
-      manager.counters().returnRoutabilityChecks++;
+      manager.counters().returnRoutabilityChecks.increment();
       manager.queue(sa, MobikeTask.returnRoutability(manager.cookie2(), sa.local(), sa.remote()));
     }
     if (sa.state() == IkeSaState.ESTABLISHED) {

@@ -31,7 +31,7 @@ final class ResponseProcessor {
     }
     TaskManager tasks = sa.tasks();
     if (!tasks.awaits(h.messageId(), h.exchangeType())) {
-      manager.counters().unexpectedMessageId++;
+      manager.counters().unexpectedMessageId.increment();
       return;
     }
     IkeTask task = tasks.active();
@@ -48,10 +48,10 @@ final class ResponseProcessor {
           message = response.opened(sa.cipher());
         }
       } catch (GeneralSecurityException e) {
-        manager.counters().undecryptable++;
+        manager.counters().undecryptable.increment();
         return;
       } catch (IkeFormatException e) {
-        manager.counters().malformed++;
+        manager.counters().malformed.increment();
         return;
       }
     }

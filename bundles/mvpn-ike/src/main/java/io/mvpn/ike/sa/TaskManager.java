@@ -184,7 +184,7 @@ final class TaskManager {
       exchanges.peerDead(sa);
       return;
     }
-    counters.retransmissions++;
+    counters.retransmissions.increment();
     exchanges.send(sa, pending);
     retransmissions++;
     retransmitTimer = retransmitTimer(retransmissions);

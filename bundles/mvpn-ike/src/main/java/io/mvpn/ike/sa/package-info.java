@@ -7,7 +7,7 @@
  * the other bundles use.
  */
 @Export
-@Version("0.2.0")
+@Version("0.3.0")
 package io.mvpn.ike.sa;
 
 import org.osgi.annotation.bundle.Export;

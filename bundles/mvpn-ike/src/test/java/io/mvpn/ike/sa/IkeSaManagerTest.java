@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.mobility.CounterStore;
 import io.mvpn.net.time.VirtualTimeScheduler;
+import io.mvpn.store.InMemoryCounterStore;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -163,6 +165,42 @@ class IkeSaManagerTest {
     assertThat(gw.receiveNatT(new Datagram(ALICE, GW, new byte[] {0, 0, 0, 0, 1}))).isTrue();
     assertThat(gw.counters().notIke()).isEqualTo(2);
     assertThat(gw.counters().malformed()).isEqualTo(1);
+  }
+
+  /**
+   * A daemon's endpoint that follows another (a bundle:update) over the same counter store and
+   * scope goes on from its drops; another scope starts from zero.
+   */
+  @Test
+  void anEndpointOverTheSameCounterStoreGoesOnFromTheCountsOfTheOneBefore() {
+    CounterStore store = new InMemoryCounterStore();
+    IkeSaManager before = countingIn(store);
+    before.receiveNatT(new Datagram(ALICE, GW, new byte[] {(byte) 0xff}));
+    before.receiveNatT(new Datagram(ALICE, GW, new byte[] {0, 0, 0, 0, 1}));
+
+    IkeSaManager after = countingIn(store);
+    after.receiveNatT(new Datagram(ALICE, GW, new byte[] {(byte) 0xff}));
+
+    assertThat(after.counters().notIke()).isEqualTo(2);
+    assertThat(after.counters().drops())
+        .containsEntry("malformed", 1L)
+        .containsEntry("not_ike", 2L);
+    assertThat(after.counters().received()).isEqualTo(1);
+    assertThat(store.snapshot("ike/gw"))
+        .containsEntry("not_ike", 2L)
+        .containsEntry("malformed", 1L);
+    assertThat(new EngineCounters(store, "ike/other").drops()).isEmpty();
+  }
+
+  /** The gateway's endpoint, counting in {@code store} in scope {@code ike/gw}. */
+  IkeSaManager countingIn(CounterStore store) {
+    return new IkeSaManager(
+        scheduler,
+        link,
+        GW,
+        EngineSettings.defaults(),
+        random,
+        new EngineCounters(store, "ike/gw"));
   }
 
   /**
