@@ -54,6 +54,7 @@ public final class Vrf {
   private static final Object NO_INTERFACE = new Object();
 
   private final IntObjectMap<UdpHandler> udpHandlers = new IntObjectHashMap<>();
+  private final ChecksumFreePorts checksumFree = new ChecksumFreePorts();
   private final ProtocolHandler[] protocolHandlers = new ProtocolHandler[256];
   private final ProtocolHandler[] icmpHandlers = new ProtocolHandler[256];
   private final IntObjectMap<EchoListener> echoListeners = new IntObjectHashMap<>();
@@ -193,7 +194,17 @@ public final class Vrf {
       throw new IllegalStateException(name + ": UDP port " + port + " is already bound");
     }
     udpHandlers.put(port, handler);
-    return () -> udpHandlers.remove(port, handler);
+    checksumFree.bound(port, handler);
+    return () -> {
+      if (udpHandlers.remove(port, handler)) {
+        checksumFree.unbound(port, handler);
+      }
+    };
+  }
+
+  /** Whether {@code port}'s handler takes datagrams without their UDP checksum; any thread. */
+  public boolean takesUdpWithoutChecksum(int port) {
+    return checksumFree.contains(port);
   }
 
   /** Delivers datagrams of an IP protocol (other than ICMP and UDP) to the handler. */

@@ -10,7 +10,6 @@ import io.mvpn.net.transport.tun.BadVnetHeaderException.Reason;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.function.Consumer;
-import java.util.function.IntPredicate;
 
 /**
  * Turns what one read of a TUN device with IFF_VNET_HDR returned into the IP packets the kernel
@@ -21,42 +20,52 @@ import java.util.function.IntPredicate;
  * (NEEDS_CSUM) gets it completed. Each packet is a new buffer from the allocator; the frame read
  * stays the caller's.
  *
- * <p>A UDP datagram for this host's own address on the link whose checksum the kernel left partial
- * is not summed: it gets checksum zero, "none" (RFC 768), instead. NEEDS_CSUM means the kernel
- * vouches for the data (it made the datagram, or verified each one before joining them by GRO; the
- * virtio spec: "any preceding checksums have been validated"), so a completed sum would only be
- * checked once more by the VRF, and pass by construction. Delivered locally, no one reads the
- * field; ESP in UDP is authenticated by its ICV anyway, and RFC 3948 §2.1 has its senders transmit
- * the UDP checksum as zero. Datagrams for other addresses may be forwarded, so their checksums are
- * completed as before, and a datagram that arrives with a full checksum (no NEEDS_CSUM) keeps it
- * for the VRF to check.
+ * <p>A whole UDP datagram whose checksum the kernel left partial (NEEDS_CSUM), for an address and
+ * port of this host whose consumer authenticates what it takes without the checksum (ESP in UDP,
+ * whose ICV covers more; RFC 3948 §2.1 has its senders transmit the UDP checksum as zero), is not
+ * summed: it gets checksum zero, "none" (RFC 768). A completed partial sum is right by
+ * construction, so summing it would detect nothing. Every other datagram is completed as before,
+ * even one for this host's own address: a port the NAPT translates passes its datagrams on to a
+ * tenant's host, which must get a checksum. A datagram that arrives with a full checksum (no
+ * NEEDS_CSUM) keeps it for the VRF to check.
  */
 final class GsoSplitter {
 
   private final ByteBufAllocator alloc;
   private final int minCapacity;
   private final OffloadCounters counters;
-  private final IntPredicate ownAddress;
+  private final ChecksumFree checksumFree;
+
+  /** Whether a whole UDP datagram for this destination address and port needs no checksum. */
+  @FunctionalInterface
+  interface ChecksumFree {
+    /** Any thread may ask. */
+    boolean test(int destination, int port);
+  }
 
   /**
-   * As {@link #GsoSplitter(ByteBufAllocator, int, OffloadCounters, IntPredicate)}, trusting none.
+   * As {@link #GsoSplitter(ByteBufAllocator, int, OffloadCounters, ChecksumFree)}, trusting none.
    */
   GsoSplitter(ByteBufAllocator alloc, int minCapacity, OffloadCounters counters) {
-    this(alloc, minCapacity, counters, address -> false);
+    this(alloc, minCapacity, counters, (address, port) -> false);
   }
 
   /**
    * @param minCapacity the least capacity of a packet's buffer (the link MTU), so buffers come from
    *     one size class of the pool
-   * @param ownAddress whether an IPv4 destination is this host's on the link, so a datagram for it
-   *     is delivered, not forwarded; any thread may ask
+   * @param checksumFree whether a UDP datagram for an address and port is delivered here to a
+   *     consumer that authenticates it without the checksum (ESP in UDP), never forwarded or
+   *     translated onwards
    */
   GsoSplitter(
-      ByteBufAllocator alloc, int minCapacity, OffloadCounters counters, IntPredicate ownAddress) {
+      ByteBufAllocator alloc,
+      int minCapacity,
+      OffloadCounters counters,
+      ChecksumFree checksumFree) {
     this.alloc = alloc;
     this.minCapacity = minCapacity;
     this.counters = counters;
-    this.ownAddress = ownAddress;
+    this.checksumFree = checksumFree;
   }
 
   /**
@@ -144,8 +153,9 @@ final class GsoSplitter {
     boolean trusted =
         needsChecksum
             && protocol == PROTOCOL_UDP
-            && ownAddress.test(Ip4Tcp.destination(frame, ip))
-            && !fragment(frame, ip);
+            && !fragment(frame, ip)
+            && checksumFree.test(
+                Ip4Tcp.destination(frame, ip), Ip4Tcp.udpDestinationPort(frame, ip + ipHeader));
     cut(frame, ip, length, ipHeader, headers, protocol, segmentSize, trusted, sink);
   }
 
@@ -204,7 +214,7 @@ final class GsoSplitter {
 
   /**
    * Whether {@code packet}, with its partial checksum at {@code start} + 6, is a whole UDP/IPv4
-   * datagram for this host: its checksum need not be summed.
+   * datagram for a consumer here that needs no checksum: it need not be summed.
    */
   private boolean deliveredUdp(ByteBuf packet, int start, int length) {
     int base = packet.readerIndex();
@@ -213,7 +223,8 @@ final class GsoSplitter {
         && Ip4Tcp.protocol(packet, base) == PROTOCOL_UDP
         && Ip4Tcp.headerLength(packet, base) == start
         && !fragment(packet, base)
-        && ownAddress.test(Ip4Tcp.destination(packet, base));
+        && checksumFree.test(
+            Ip4Tcp.destination(packet, base), Ip4Tcp.udpDestinationPort(packet, base + start));
   }
 
   private static boolean fragment(ByteBuf b, int ip) {

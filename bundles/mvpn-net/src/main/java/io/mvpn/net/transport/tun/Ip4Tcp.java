@@ -65,6 +65,10 @@ final class Ip4Tcp {
   }
 
   /** The TCP header's length from its data offset, at {@code tcp}. */
+  static int udpDestinationPort(ByteBuf b, int udp) {
+    return b.getUnsignedShort(udp + 2);
+  }
+
   static int tcpHeaderLength(ByteBuf b, int tcp) {
     return (b.getUnsignedByte(tcp + 12) >> 4) * 4;
   }

@@ -3,6 +3,7 @@ package io.mvpn.net.transport.tun;
 import io.mvpn.net.DropReason;
 import io.mvpn.net.Interface;
 import io.mvpn.net.Transport;
+import io.mvpn.net.Vrf;
 import io.mvpn.packet.MalformedPacketException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -389,10 +390,10 @@ public final class TunTransport implements Transport {
           }
         };
     int own = owner.address().toInt();
+    Vrf vrf = owner.vrf();
+    GsoSplitter.ChecksumFree free = (a, port) -> a == own && vrf.takesUdpWithoutChecksum(port);
     GsoSplitter splitter =
-        offload
-            ? new GsoSplitter(alloc, readCapacity, offloadCounters, address -> address == own)
-            : null;
+        offload ? new GsoSplitter(alloc, readCapacity, offloadCounters, free) : null;
     if (splitter != null) {
       readFrames(device, alloc, splitter, burst, toBurst, received);
       return;

@@ -18,15 +18,21 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Which UDP checksums the reader leaves unsummed: only those the kernel vouched for (NEEDS_CSUM) of
- * whole datagrams for the link's own address; everything else is completed, or checked by the VRF
- * as it came.
+ * Which UDP checksums the reader leaves unsummed: only those the kernel left partial (NEEDS_CSUM)
+ * of whole datagrams for the link's own address on a port whose handler needs none (ESP in UDP);
+ * everything else is completed, or checked by the VRF as it came.
  */
 class GsoSplitterChecksumTrustTest {
 
+  private static final int ESP_IN_UDP = 4500;
+
   private final OffloadCounters counters = new OffloadCounters();
   private final GsoSplitter splitter =
-      new GsoSplitter(ByteBufAllocator.DEFAULT, 1500, counters, address -> address == SERVER);
+      new GsoSplitter(
+          ByteBufAllocator.DEFAULT,
+          1500,
+          counters,
+          (address, port) -> address == SERVER && port == ESP_IN_UDP);
   private final List<ByteBuf> out = new ArrayList<>();
 
   @AfterEach
@@ -55,11 +61,29 @@ class GsoSplitterChecksumTrustTest {
   @Test
   void aDatagramForAnotherAddressMayBeForwardedSoItsChecksumIsCompleted() throws Exception {
     GsoSplitter forwarding =
-        new GsoSplitter(ByteBufAllocator.DEFAULT, 1500, counters, address -> address != SERVER);
+        new GsoSplitter(
+            ByteBufAllocator.DEFAULT, 1500, counters, (address, port) -> address != SERVER);
     ByteBuf datagram = OffloadPackets.udp(3, bytes(1372, 3));
     int expected = datagram.getUnsignedShort(26);
 
     forwarding.split(superFrame(datagram, VirtioNetHeader.GSO_NONE, 0), out::add);
+
+    assertThat(out.get(0).getUnsignedShort(26)).isEqualTo(expected).isNotZero();
+    assertThat(counters.checksumsCompleted()).isEqualTo(1);
+    assertThat(counters.checksumsTrusted()).isZero();
+  }
+
+  @Test
+  void aDatagramForThisHostOnAPortWhoseHandlerNeedsItsChecksumIsCompleted() throws Exception {
+    // The NAPT's public address may be the link's own: what it translates goes on to a tenant's
+    // host, which must get a checksum.
+    GsoSplitter napt =
+        new GsoSplitter(
+            ByteBufAllocator.DEFAULT, 1500, counters, (address, port) -> port == ESP_IN_UDP + 1);
+    ByteBuf datagram = OffloadPackets.udp(3, bytes(1372, 3));
+    int expected = datagram.getUnsignedShort(26);
+
+    napt.split(superFrame(datagram, VirtioNetHeader.GSO_NONE, 0), out::add);
 
     assertThat(out.get(0).getUnsignedShort(26)).isEqualTo(expected).isNotZero();
     assertThat(counters.checksumsCompleted()).isEqualTo(1);
