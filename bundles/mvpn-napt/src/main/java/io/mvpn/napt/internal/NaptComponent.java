@@ -12,6 +12,7 @@ import io.mvpn.api.napt.NaptService;
 import io.mvpn.napt.NaptTimeouts;
 import java.time.Duration;
 import java.util.Map;
+import org.osgi.annotation.bundle.Capability;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
@@ -35,10 +36,19 @@ import org.slf4j.LoggerFactory;
  * field is one ERROR line naming the PID, field and reason, listed by {@code mvpn:info}, and no
  * NAPT, rather than an activation failure with a stack trace and a half-made service.
  */
+// Registered by hand, only for a configuration that reads: said here so resolvers (and the
+// backbone's feature) know the bundle offers it.
+@Capability(
+    namespace = "osgi.service",
+    attribute =
+        "objectClass:List<String>=\"io.mvpn.api.napt.NaptService,"
+            + "io.mvpn.api.metrics.MetricSource\"",
+    uses = {NaptService.class, MetricSource.class})
 @Component(
     configurationPid = NaptComponent.PID,
     configurationPolicy = ConfigurationPolicy.REQUIRE,
-    immediate = true)
+    immediate = true,
+    service = {})
 @Designate(ocd = NaptComponent.Config.class)
 public final class NaptComponent {
 
