@@ -23,10 +23,13 @@ ESP=aes256gcm16; IKE=aes256gcm16-prfsha384-ecp256; P12PW=peerbench
 MVPN_TUN_OPTS=${MVPN_TUN_OPTS:-}   # appended to both TUN transports, e.g. ",queues=2" or ",offload=off"
 MVPN_ESP_THREADS=${MVPN_ESP_THREADS:-0}   # the gateway's espThreads: SAs sealed and opened on that many threads
 GWS=${GATEWAYS:-"mvpn strongswan"}   # GATEWAYS="mvpn" or "strongswan" measures one of them
-# MVPN_OUTSIDE=gro: the client reaches mvpn's outside TUN through a router namespace, as from a NIC,
-# whose veth has GRO and UDP GRO forwarding on: the kernel may then hand the TUN whole UDP
-# super-packets (GSO_UDP_L4) of the client's ESP-in-UDP. Default: the TUN sits in the client's namespace.
-MVPN_OUTSIDE=${MVPN_OUTSIDE:-direct}
+# OUTSIDE=gro: the client reaches each gateway through the same router namespace, as from a NIC,
+# whose veth toward the client has GRO and UDP GRO forwarding on: the kernel may then hand mvpn's
+# outside TUN whole UDP super-packets (GSO_UDP_L4) of the client's ESP-in-UDP, and strongSwan's
+# gateway, whose UDP socket does not ask for GRO, gets them split again by its kernel. Default
+# (direct): the client's namespace holds mvpn's outside TUN, and a veth to strongSwan's gateway.
+# (MVPN_OUTSIDE is the older name of the same setting.)
+OUTSIDE=${OUTSIDE:-${MVPN_OUTSIDE:-direct}}
 NS_RT=pbg-rt
 
 peer_cleanup() { local d; for d in pbg-out pbg-in; do ip link del "$d" 2>/dev/null; done; return 0; }
@@ -36,7 +39,7 @@ pb_ns_purge "$NS_APP" "$NS_MN" "$NS_GW" "$NS_SGW" "$NS_RT"
 W=$(mktemp -d -t peerbench-pbg.XXXXXX) || pb_die "mktemp failed"
 trap pb_cleanup EXIT; trap 'exit 130' INT; trap 'exit 143' TERM
 peer_cleanup
-for ns in "$NS_APP" "$NS_MN" "$NS_GW" "$NS_SGW" $([ "$MVPN_OUTSIDE" = gro ] && echo "$NS_RT"); do
+for ns in "$NS_APP" "$NS_MN" "$NS_GW" "$NS_SGW" $([ "$OUTSIDE" = gro ] && echo "$NS_RT"); do
   ip netns add "$ns" && PB_NS+=("$ns") || pb_die "netns add $ns"
   ip -n "$ns" link set lo up
 done
@@ -81,6 +84,23 @@ client_down() {
   [ -n "${IPERF_SRV:-}" ] && pb_kill_pids "$IPERF_SRV"; IPERF_SRV=""
 }
 
+# outside_router <device toward the gateway, in NS_RT>: client --veth--> router (GRO, UDP GRO
+# forwarding, proxy ARP both ways) --device--> gateway's outside address
+outside_router() {
+  ip link add pbg-vm netns "$NS_MN" type veth peer name pbg-vr netns "$NS_RT" || pb_die "veth"
+  ip -n "$NS_MN" addr add "$MN/24" dev pbg-vm; ip -n "$NS_MN" link set pbg-vm up
+  ip -n "$NS_RT" addr add 198.51.100.254/24 dev pbg-vr; ip -n "$NS_RT" link set pbg-vr up
+  ip netns exec "$NS_RT" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.pbg-vr.proxy_arp=1 "net.ipv4.conf.$1.proxy_arp=1"
+  ip netns exec "$NS_RT" ethtool -K pbg-vr gro on rx-udp-gro-forwarding on \
+    || pb_log "ethtool could not turn UDP GRO forwarding on: the gateway gets single datagrams"
+  # A veth's NAPI poll runs as each datagram is sent, so GRO would hold one at a time: keep what it
+  # holds for up to GRO_FLUSH_NS (as a NIC's interrupt coalescing would) so that it joins more.
+  ip netns exec "$NS_RT" sh -c "echo ${GRO_FLUSH_NS:-${MVPN_GRO_FLUSH_NS:-200000}} > /sys/class/net/pbg-vr/gro_flush_timeout \
+    && echo 2 > /sys/class/net/pbg-vr/napi_defer_hard_irqs" || pb_log "cannot set pbg-vr's gro_flush_timeout"
+  ip -n "$NS_RT" link set "$1" up
+  ip -n "$NS_RT" route add "$GW_OUT/32" dev "$1"
+}
+
 # the appliance with the gateway and its responder; its devices moved to the client and the server
 appliance_up() {
   mv_unpack "$NS_APP"
@@ -98,20 +118,9 @@ nodes = mn.peerbench.test=$VIP"
   mv_await "$MVPN_READY_TIME" "mvpn:interfaces" "tun:pbg-in" && mv_await 60 "mvpn:interfaces" "tun:pbg-out" \
     || pb_die "the gateway's interfaces did not come up; see $KARAF_HOME/data/log/karaf.log"
   mv_await 60 "mvpn:ike sas" "gw1ike" || pb_log "mvpn:ike sas does not list gw1ike"
-  if [ "$MVPN_OUTSIDE" = gro ]; then
-    # client --veth--> router (GRO, UDP GRO forwarding, proxy ARP for the gateway) --TUN--> mvpn
-    ip link add pbg-vm netns "$NS_MN" type veth peer name pbg-vr netns "$NS_RT" || pb_die "veth"
-    ip -n "$NS_MN" addr add "$MN/24" dev pbg-vm; ip -n "$NS_MN" link set pbg-vm up
-    ip -n "$NS_RT" addr add 198.51.100.254/24 dev pbg-vr; ip -n "$NS_RT" link set pbg-vr up
-    ip netns exec "$NS_RT" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.pbg-vr.proxy_arp=1
-    ip netns exec "$NS_RT" ethtool -K pbg-vr gro on rx-udp-gro-forwarding on \
-      || pb_log "ethtool could not turn UDP GRO forwarding on: the TUN gets single datagrams"
-    # A veth's NAPI poll runs as each datagram is sent, so GRO would hold one at a time: keep what it
-    # holds for up to MVPN_GRO_FLUSH_NS (as a NIC's interrupt coalescing would) so that it joins more.
-    ip netns exec "$NS_RT" sh -c "echo ${MVPN_GRO_FLUSH_NS:-200000} > /sys/class/net/pbg-vr/gro_flush_timeout \
-      && echo 2 > /sys/class/net/pbg-vr/napi_defer_hard_irqs" || pb_log "cannot set pbg-vr's gro_flush_timeout"
+  if [ "$OUTSIDE" = gro ]; then
     mv_move_tun pbg-out "$NS_RT"
-    ip -n "$NS_RT" route add "$GW_OUT/32" dev pbg-out
+    outside_router pbg-out
   else
     mv_move_tun pbg-out "$NS_MN"
     ip -n "$NS_MN" addr add "$MN/24" dev pbg-out
@@ -132,7 +141,7 @@ measure_mvpn() {
   pb_log "mvpn:ike sas: $(mv_shell 'mvpn:ike sas' | tr -s ' ' | tr '\n' '|')"
   MON=("gw_karaf:$MV_JAVA" "mn_charon:$MN_CHARON")
   mv_jfr_start
-  pb_measure mvpn-gateway "$SRV" "$VIP" "mtu=1400 esp=$ESP/udp-encap client=strongswan-libipsec tun=${MVPN_TUN_OPTS:-default} esp_threads=$MVPN_ESP_THREADS outside=$MVPN_OUTSIDE $(mv_note)"
+  pb_measure mvpn-gateway "$SRV" "$VIP" "mtu=1400 esp=$ESP/udp-encap client=strongswan-libipsec tun=${MVPN_TUN_OPTS:-default} esp_threads=$MVPN_ESP_THREADS outside=$OUTSIDE $(mv_note)"
   mv_jfr_stop
   # Rx/Tx per TUN interface and what offload did: reads and writes the system calls carried
   pb_log "mvpn:interfaces: $(mv_shell 'mvpn:interfaces' | tr -s ' ' | tr '\n' '|')"
@@ -140,11 +149,17 @@ measure_mvpn() {
 }
 
 measure_strongswan() {
-  ip link add pbg-vm netns "$NS_MN" type veth peer name pbg-vg netns "$NS_SGW" || pb_die "veth"
+  if [ "$OUTSIDE" = gro ]; then
+    ip link add pbg-rg netns "$NS_RT" type veth peer name pbg-vg netns "$NS_SGW" || pb_die "veth"
+    outside_router pbg-rg
+  else
+    ip link add pbg-vm netns "$NS_MN" type veth peer name pbg-vg netns "$NS_SGW" || pb_die "veth"
+    ip -n "$NS_MN" addr add "$MN/24" dev pbg-vm; ip -n "$NS_MN" link set pbg-vm up
+  fi
   ip link add pbg-vs netns "$NS_GW" type veth peer name pbg-vi netns "$NS_SGW" || pb_die "veth"
-  ip -n "$NS_MN" addr add "$MN/24" dev pbg-vm; ip -n "$NS_SGW" addr add "$GW_OUT/24" dev pbg-vg
+  ip -n "$NS_SGW" addr add "$GW_OUT/24" dev pbg-vg
   ip -n "$NS_GW" addr add "$SRV/24" dev pbg-vs; ip -n "$NS_SGW" addr add "$GW_IN/24" dev pbg-vi
-  for l in "$NS_MN pbg-vm" "$NS_SGW pbg-vg" "$NS_GW pbg-vs" "$NS_SGW pbg-vi"; do ip -n ${l% *} link set ${l#* } up; done
+  for l in "$NS_SGW pbg-vg" "$NS_GW pbg-vs" "$NS_SGW pbg-vi"; do ip -n ${l% *} link set ${l#* } up; done
   ip -n "$NS_GW" route add "$VIP/32" via "$GW_IN"
   ip netns exec "$NS_SGW" sysctl -qw net.ipv4.ip_forward=1
   charon_conf "$W/sgw" attr
@@ -174,7 +189,7 @@ EOC
   charon_start "$W/sgw" "$NS_SGW"; local sgw=$CHARON_PID
   client_up strongswan || return 1
   MON=("gw_charon:$sgw" "mn_charon:$MN_CHARON")
-  pb_measure strongswan-gateway "$SRV" "$VIP" "mtu=1400 esp=$ESP/udp-encap client=strongswan-libipsec ver=$(dpkg-query -W -f='${Version}' strongswan-charon 2>/dev/null)"
+  pb_measure strongswan-gateway "$SRV" "$VIP" "mtu=1400 esp=$ESP/udp-encap client=strongswan-libipsec outside=$OUTSIDE ver=$(dpkg-query -W -f='${Version}' strongswan-charon 2>/dev/null)"
 }
 
 # ---- the appliance issues every credential: the client's PKCS#12, the CA, the strongSwan gateway's
@@ -217,7 +232,7 @@ if [[ " $GWS " == *" mvpn "* ]]; then
 fi
 # the appliance goes before strongSwan's gateway is measured (its devices go with it)
 pb_kill_pids "$MV_JAVA"; peer_cleanup; ip -n "$NS_MN" link del pbg-out 2>/dev/null; ip -n "$NS_GW" link del pbg-in 2>/dev/null
-ip -n "$NS_MN" link del pbg-vm 2>/dev/null   # MVPN_OUTSIDE=gro's veth; strongSwan's gateway makes its own
+ip -n "$NS_MN" link del pbg-vm 2>/dev/null   # OUTSIDE=gro's veth to the router; strongSwan's gateway makes its own
 if [[ " $GWS " == *" strongswan "* ]]; then
   measure_strongswan || { pb_log "FAILED: strongSwan's gateway carried no traffic (logs in $W)"; rc=1; }
 fi
