@@ -20,9 +20,11 @@ import io.mvpn.packet.mip.AssociationSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,6 +42,11 @@ class MobileNodeProcessIT extends EnginesInThisJvm {
 
   private static final Ipv4Address PUBLIC_SIDE = Ipv4Address.parse("203.0.113.1");
   private static final String CARE_OF = "203.0.113.130";
+
+  /** Behind the NAT: the laptop's own address, and what the NAT masquerades it as. */
+  private static final String PRIVATE_CARE_OF = "10.77.0.2";
+
+  private static final String NAT_PUBLIC = "203.0.113.2";
   private static final String HOST_AT_HOME = "10.1.0.100";
 
   /**
@@ -54,6 +61,8 @@ class MobileNodeProcessIT extends EnginesInThisJvm {
   private Ipv4Address home;
   private Path configFile;
   private MnConfig config;
+  private String careOf = CARE_OF;
+  private String access;
 
   @Test
   void aLaptopsKernelReachesItsSiteFromTheHomeAddressAndDownDropsTheBinding() throws Exception {
@@ -112,9 +121,42 @@ class MobileNodeProcessIT extends EnginesInThisJvm {
     assertTunDeviceAndRoutesGone();
   }
 
+  @Test
+  void aLaptopBehindANatTunnelsInUdpBothWaysThroughTheNatsMapping() throws Exception {
+    careOf = PRIVATE_CARE_OF;
+    Process node = registeredNode();
+    // The home agent saw the request come from the NAT's address, not the care-of address in it
+    // (the node's status shows its own): its replies and the tunnel go to the mapping the
+    // registration made.
+    assertThat(store.bindings(MvpnId.of("acme"), home).get(0).source()).hasToString(NAT_PUBLIC);
+
+    // Upstream first: the laptop's kernel pings the site from the home address.
+    assertThat(lab.in(laptop, "ping", "-c", "3", "-W", "5", "-I", home.toString(), HOST_AT_HOME))
+        .contains("3 packets transmitted, 3 received");
+    // Then the site's kernel starts an exchange of its own toward the home address: it reaches the
+    // laptop only through the NAT's mapping of the node's socket.
+    assertThat(lab.in(site, "ping", "-c", "3", "-W", "5", home.toString()))
+        .contains("3 packets transmitted, 3 received");
+    // Everything crossed the NAT in UDP on the home agent's port: the registration and its reply,
+    // and six echo requests and six replies each way in the tunnel (no IP in IP: protocol 4 is
+    // counted apart and must stay at zero).
+    List<Long> counts =
+        Pattern.compile("packets (\\d+)")
+            .matcher(lab.in(access, "nft", "list", "chain", "ip", "mvpn", "counted"))
+            .results()
+            .map(m -> Long.parseLong(m.group(1)))
+            .toList();
+    assertThat(counts).as("to 434, from 434, IP in IP").containsExactly(7L, 7L, 0L);
+
+    Result down = run("down");
+    assertThat(down.exit()).as("down: %s", down.output()).isZero();
+    assertThat(store.bindings(MvpnId.of("acme"), home)).isEmpty();
+    assertThat(node.waitFor(15, TimeUnit.SECONDS)).as("the node stops after down").isTrue();
+  }
+
   /** The launcher up in the laptop namespace, registered (its status checked), its binding made. */
   private Process registeredNode() throws Exception {
-    KernelLab.requireKernel("ping", "socat");
+    KernelLab.requireKernel("ping", "socat", "nft");
     Properties ha = cfg("io.mvpn.homeagent-acme.cfg");
     AssociationSpec association = AssociationSpec.parse(ha.getProperty("mobileNodes"));
     home = association.peer();
@@ -125,14 +167,16 @@ class MobileNodeProcessIT extends EnginesInThisJvm {
     Result status = awaitRegistered(node);
     assertThat(NodeStatus.fields(status.output()))
         .containsEntry("state", "registered")
-        .containsEntry("care-of-address", CARE_OF)
+        .containsEntry("care-of-address", careOf)
         .containsEntry("home-address", home.toString())
         .containsEntry("tunnel", "udp (RFC 3519)");
     assertThat(store.bindings(MvpnId.of("acme"), home))
         .singleElement()
         .satisfies(
             b -> {
-              assertThat(b.careOfAddress()).hasToString(CARE_OF);
+              // Behind a NAT the home agent binds what it saw (RFC 3519 §3.2): the NAT's address.
+              String seen = careOf.equals(PRIVATE_CARE_OF) ? NAT_PUBLIC : careOf;
+              assertThat(b.careOfAddress()).hasToString(seen);
               assertThat(b.encapsulation()).isEqualTo(Binding.Encapsulation.UDP);
             });
     return node;
@@ -152,8 +196,8 @@ class MobileNodeProcessIT extends EnginesInThisJvm {
     String publicDevice = lab.device("p");
     TunTransport publicTun = TunTransport.open(publicDevice, MTU);
     onLoop(() -> publicVrf.addInterface("public-internet", PUBLIC_SIDE, 24, publicTun));
-    String access = lab.namespace("access");
-    lab.moveInto(publicDevice, access, "203.0.113.2/25");
+    access = lab.namespace("access");
+    lab.moveInto(publicDevice, access, NAT_PUBLIC + "/25");
     lab.in(access, "ip", "route", "add", "198.51.100.0/24", "dev", publicDevice);
     lab.in(access, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
     String namespace = lab.namespace("laptop");
@@ -162,11 +206,31 @@ class MobileNodeProcessIT extends EnginesInThisJvm {
     NetnsLab.run(
         "ip", "link", "add", outer, "netns", access, "type", "veth", "peer", "name", inner, "netns",
         namespace);
-    lab.in(access, "ip", "addr", "add", "203.0.113.129/25", "dev", outer);
+    // Public: the laptop's address is routed (203.0.113.128/25); behind the NAT: a private network
+    // the access namespace masquerades onto the public side, as a home router or a CGNAT does.
+    boolean natted = careOf.equals(PRIVATE_CARE_OF);
+    String router = natted ? "10.77.0.1" : "203.0.113.129";
+    lab.in(access, "ip", "addr", "add", router + (natted ? "/24" : "/25"), "dev", outer);
     lab.in(access, "ip", "link", "set", outer, "up");
-    lab.in(namespace, "ip", "addr", "add", CARE_OF + "/25", "dev", inner);
+    lab.in(namespace, "ip", "addr", "add", careOf + (natted ? "/24" : "/25"), "dev", inner);
     lab.in(namespace, "ip", "link", "set", inner, "up");
-    lab.in(namespace, "ip", "route", "add", "default", "via", "203.0.113.129");
+    lab.in(namespace, "ip", "route", "add", "default", "via", router);
+    if (natted) {
+      String agent = ha.getProperty("address");
+      lab.in(access, "nft", "add", "table", "ip", "mvpn");
+      lab.in(
+          access, "nft", "add chain ip mvpn post { type nat hook postrouting priority srcnat ; }");
+      lab.in(access, "nft", "add rule ip mvpn post oifname " + publicDevice + " masquerade");
+      lab.in(
+          access,
+          "nft",
+          "add chain ip mvpn counted { type filter hook forward priority filter ; }");
+      lab.in(
+          access, "nft", "add rule ip mvpn counted ip daddr " + agent + " udp dport 434 counter");
+      lab.in(
+          access, "nft", "add rule ip mvpn counted ip saddr " + agent + " udp sport 434 counter");
+      lab.in(access, "nft", "add rule ip mvpn counted ip protocol 4 counter");
+    }
 
     Properties lan = cfg("io.mvpn.interface-" + ha.getProperty("homeInterface") + ".cfg");
     Vrf acme = vrf("acme");
@@ -207,7 +271,7 @@ class MobileNodeProcessIT extends EnginesInThisJvm {
             .formatted(
                 association.peer(),
                 ha.getProperty("address"),
-                CARE_OF,
+                careOf,
                 association.spi(),
                 words[2],
                 words[3],
