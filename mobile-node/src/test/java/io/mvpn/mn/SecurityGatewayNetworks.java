@@ -73,6 +73,7 @@ abstract class SecurityGatewayNetworks extends EnginesInThisJvm {
   MemorySegment internet;
   Vrf gatewayOutside;
   SecurityGateway gateway;
+  SecurityGatewayIke gatewayIke;
   String accessNamespace;
   String site;
   String siteDevice;
@@ -167,7 +168,8 @@ abstract class SecurityGatewayNetworks extends EnginesInThisJvm {
                   inside,
                   epochOffset);
           gateway.start();
-          new SecurityGatewayIke(
+          gatewayIke =
+              new SecurityGatewayIke(
                   new SecurityGatewayTunnels("sgw", gateway, gatewayOutside),
                   gatewayOutside,
                   PeerConfig.of(
@@ -188,8 +190,8 @@ abstract class SecurityGatewayNetworks extends EnginesInThisJvm {
                               Ipv4Address.of(0), Ipv4Address.parse("255.255.255.255")))),
                   EngineSettings.defaults(),
                   new SecureRandom(),
-                  id -> id.equals(Identity.fqdn(NODE_NAME)) ? HOME : null)
-              .start();
+                  id -> id.equals(Identity.fqdn(NODE_NAME)) ? HOME : null);
+          gatewayIke.start();
           return gateway;
         });
     startHomeAgent(config, publicVrf, acme, epochOffset);

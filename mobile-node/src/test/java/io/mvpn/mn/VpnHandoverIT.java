@@ -46,7 +46,8 @@ class VpnHandoverIT extends SecurityGatewayNetworks {
       Gap down,
       Gap up,
       boolean transferIntact,
-      Map<String, String> status) {}
+      Map<String, String> status,
+      List<String> gatewayIkePeers) {}
 
   /** The longest silence between two consecutive echo requests seen, and those never seen. */
   record Gap(double seconds, int lost) {}
@@ -99,6 +100,9 @@ class VpnHandoverIT extends SecurityGatewayNetworks {
     assertThat(slow.transferIntact()).as(table.toString()).isTrue();
     assertThat(fast.status()).containsEntry("care-of-address", b.laptop());
     assertThat(slow.status()).containsEntry("care-of-address", a.laptop());
+    // Only the ESP SAs move in seed 001's handover; once the home agent accepted, the node's
+    // liveness check from B moved the gateway's IKE SA there too (RFC 7296 §2.23).
+    assertThat(fast.gatewayIkePeers()).as("the gateway's IKE SA").containsExactly(b.laptop());
     // Seed 001's bound: one MN-gateway and one gateway-HA round trip, 10 ms, plus what the move
     // itself took (link down to address up, as the commands ran), one detection poll and one ping
     // interval (arrivals are only seen every 10 ms).
@@ -166,6 +170,13 @@ class VpnHandoverIT extends SecurityGatewayNetworks {
       }
     }
     Map<String, String> status = NodeStatus.fields(mvpnMn(laptop, config, "status").output());
+    // Where the gateway's IKE SAs send (their answers, re-keys, the reply to the Delete at down).
+    List<String> ikePeers =
+        onLoop(
+            () ->
+                gatewayIke.engine().sas().stream()
+                    .map(sa -> sa.remote().address().toString())
+                    .toList());
     boolean intact = Files.exists(received) && sha256(received).equals(sha256(payload));
     laptopCapture.destroy();
     siteCapture.destroy();
@@ -181,7 +192,7 @@ class VpnHandoverIT extends SecurityGatewayNetworks {
     Result stopped = mvpnMn(laptop, config, "down");
     assertThat(stopped.exit()).as(stopped.output() + Files.readString(log)).isZero();
     assertThat(node.waitFor(15, TimeUnit.SECONDS)).isTrue();
-    return new Run(handover, took, downGap, upGap, intact, status);
+    return new Run(handover, took, downGap, upGap, intact, status, ikePeers);
   }
 
   /** The laptop's link on {@code n}'s bridge with its address and default route there. */

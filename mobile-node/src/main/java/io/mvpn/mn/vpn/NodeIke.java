@@ -49,6 +49,7 @@ public final class NodeIke implements TunnelEstablishment {
   private Vrf vrf;
   private Ipv4Address careOf;
   private IkeSa current;
+  private long followed;
   private BiConsumer<EspSecurityAssociation, EspSecurityAssociation> waiting;
   private Ipv4Address waitingCareOf;
   private long established;
@@ -150,6 +151,25 @@ public final class NodeIke implements TunnelEstablishment {
     BiConsumer<EspSecurityAssociation, EspSecurityAssociation> ready = waiting;
     waiting = null;
     ready.accept(in, out);
+  }
+
+  /**
+   * After a fast handover the IKE SA still names our old address at the gateway; an authenticated
+   * request from the new one moves it there (RFC 7296 §2.23: both ends see a NAT, as above), so the
+   * gateway's answers, its re-keys and the Delete at {@code down} reach us. An empty INFORMATIONAL,
+   * as a liveness check, is that request.
+   */
+  @Override
+  public void moved(Ipv4Address careOf) {
+    if (current != null && waiting == null) {
+      engine.checkLiveness(current);
+      followed++;
+    }
+  }
+
+  /** IKE SAs told to follow a fast handover, since the start. */
+  public long followed() {
+    return followed;
   }
 
   /** Sends the gateway a Delete of the current IKE SA (its Child SAs go with it), if any. */

@@ -102,6 +102,10 @@ public final class VpnMobileNode {
   private EspSecurityAssociation outbound;
   private boolean registered;
   private boolean deregistering;
+
+  /** A fast handover's registration is under way: the key exchange hears of it once accepted. */
+  private boolean movedFast;
+
   private long pendingId;
   private long counter;
   private int attempts;
@@ -219,6 +223,7 @@ public final class VpnMobileNode {
       return;
     }
     // c1, c5, c6: the same SAs now end at the new care-of address.
+    movedFast = true;
     inbound.repoint(config.gateway(), next.careOf());
     outbound.repoint(next.careOf(), config.gateway());
     if (keepalive != null) {
@@ -277,6 +282,7 @@ public final class VpnMobileNode {
   }
 
   private void dropTunnel() {
+    movedFast = false;
     inbound = null;
     outbound = null;
     if (keepalive != null) {
@@ -395,6 +401,11 @@ public final class VpnMobileNode {
     }
     registered = true;
     event("registered lifetime " + reply.lifetime());
+    if (movedFast) {
+      // Only now: the SIU, not the key exchange, is what re-points the gateway's data path.
+      movedFast = false;
+      establishment.moved(active.careOf());
+    }
   }
 
   private long identification() {

@@ -109,6 +109,9 @@ final class IpsecHandoverScenario {
   /** The node's IKE, with {@link Keying#IKE}. */
   MobileNodeIke nodeIke;
 
+  /** The model of the key exchange (with {@link Keying#MODEL} it sets the tunnels up). */
+  final IkeSetupModel model;
+
   IpsecHandoverScenario(boolean seedHandover) {
     this(seedHandover, false, Keying.MODEL);
   }
@@ -185,7 +188,7 @@ final class IpsecHandoverScenario {
     gateway.start();
     gateway.addUpdateListener(u -> siuApplied.add(u.atNanos()));
 
-    IkeSetupModel model = new IkeSetupModel();
+    model = new IkeSetupModel();
     TunnelEstablishment establishment = model;
     if (keying == Keying.IKE) {
       establishment = ike(lab.vrf("gw", "outside"));
@@ -356,6 +359,14 @@ final class IpsecHandoverScenario {
     final Map<Integer, BiConsumer<EspSecurityAssociation, EspSecurityAssociation>> waiting =
         new HashMap<>();
     final Map<Integer, EspSecurityAssociation[]> made = new HashMap<>();
+
+    /** What the node told the key exchange of its fast handovers, once each was accepted. */
+    final List<Ipv4Address> moved = new ArrayList<>();
+
+    @Override
+    public void moved(Ipv4Address careOf) {
+      moved.add(careOf);
+    }
 
     void bind() {
       lab.vrf("gw", "outside").bindUdp(500, (vrf, in, d) -> atGateway(d));

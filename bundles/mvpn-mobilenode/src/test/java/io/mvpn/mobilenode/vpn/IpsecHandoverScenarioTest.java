@@ -145,10 +145,19 @@ class IpsecHandoverScenarioTest {
     assertThat(up.lost()).isZero();
     assertThat(down.lost()).isPositive();
     assertThat(s.node.keepalivesSent()).as("none while traffic flows").isZero();
+    // The key exchange hears of the move once, when the home agent has accepted it.
+    assertThat(s.model.moved).containsExactly(IpsecHandoverScenario.COA2);
     // Idle from 5 s on: one keepalive every 20 s, taken and ignored by the gateway.
     s.time.runUntil(s.time.nanoTime() + 65_000 * MS);
     assertThat(s.node.keepalivesSent()).isEqualTo(3);
     assertThat(s.gateway.counter(GatewayCounter.KEEPALIVES_RECEIVED)).isEqualTo(3);
+  }
+
+  @Test
+  void aFreshTunnelAfterAMoveTellsTheKeyExchangeNothingMore() {
+    IpsecHandoverScenario s = new IpsecHandoverScenario(false).run(Handover.REESTABLISH);
+    assertThat(s.node.registered()).isTrue();
+    assertThat(s.model.moved).isEmpty();
   }
 
   /** A node that leaves asks for lifetime 0 through the tunnel and hears the home agent agree. */
