@@ -51,6 +51,8 @@ public final class EspOwners {
   static final int RETURN_EVERY = 32;
 
   private final Owner[] owners;
+  private final int shares; // the owners, and the gateway's thread if it owns SAs too
+  private final Scheduler gatewayThread;
   private final EspBatch gateway; // outcomes, back on the gateway's thread
   private final ByteBufAllocator alloc;
   private final int maxInFlight;
@@ -67,7 +69,23 @@ public final class EspOwners {
    */
   public EspOwners(
       List<Scheduler> owners, Scheduler gateway, ByteBufAllocator alloc, int maxInFlight) {
+    this(owners, false, gateway, alloc, maxInFlight);
+  }
+
+  /**
+   * @param gatewayOwnsToo whether the gateway's own thread owns a share of the SAs as well, one of
+   *     {@code owners.size() + 1}: it seals and opens those at once, with no hand-over, so N cores
+   *     take N - 1 owners and the gateway's thread, not N owners beside it
+   */
+  public EspOwners(
+      List<Scheduler> owners,
+      boolean gatewayOwnsToo,
+      Scheduler gateway,
+      ByteBufAllocator alloc,
+      int maxInFlight) {
     this.owners = owners.stream().map(Owner::new).toArray(Owner[]::new);
+    this.shares = this.owners.length + (gatewayOwnsToo ? 1 : 0);
+    this.gatewayThread = gateway;
     this.gateway = new EspBatch(gateway);
     this.alloc = Objects.requireNonNull(alloc, "alloc");
     if (maxInFlight < 1) {
@@ -108,10 +126,28 @@ public final class EspOwners {
     return this;
   }
 
-  /** The owner of the SA of that SPI: the same SPI always on the same owner. */
+  /**
+   * The owner of the SA of that SPI: the same SPI always on the same owner; {@link #owners()} for
+   * the gateway's own thread when it owns a share, -1 when everything runs on the caller's thread.
+   */
   public int ownerOf(int spi) {
     // SPIs are random (RFC 7296 §3.3.1) but need not be: a multiplicative mix spreads sequences.
-    return owners.length == 0 ? -1 : Math.floorMod((spi * 0x9E3779B9) >>> 7, owners.length);
+    return shares == 0 ? -1 : Math.floorMod((spi * 0x9E3779B9) >>> 7, shares);
+  }
+
+  /** Whether the SA runs now on this thread: no owners, or the gateway's thread owns it. */
+  private boolean atOnce(int owner) {
+    return owner < 0 || (owner == owners.length && gatewayThread.inEventLoop());
+  }
+
+  /** The owner at that index; null for the gateway's thread. */
+  private Owner ownerAt(int owner) {
+    return owner == owners.length ? null : owners[owner];
+  }
+
+  /** To its owner; to the gateway's thread for its own share, handed in from another thread. */
+  private void hand(Handed packet) {
+    (packet.owner == null ? gateway : packet.owner.batch).add(packet);
   }
 
   /**
@@ -133,11 +169,11 @@ public final class EspOwners {
    */
   public void open(
       EspSecurityAssociation sa, ByteBuf packet, int start, int length, Outcome outcome) {
-    if (owners.length == 0) {
+    int owner = ownerOf(sa.spi());
+    if (atOnce(owner)) {
       opened(sa, packet, start, length, outcome);
     } else if (admit(packet)) {
-      Owner owner = owners[ownerOf(sa.spi())];
-      owner.batch.add(new Handed(owner, sa, packet, null, start, length, outcome));
+      hand(new Handed(ownerAt(owner), sa, packet, null, start, length, outcome));
     }
   }
 
@@ -147,11 +183,12 @@ public final class EspOwners {
    */
   public void seal(
       EspSecurityAssociation sa, Ipv4Packet inner, boolean inUdp, int ttl, Outcome outcome) {
-    if (owners.length == 0) {
+    int owner = ownerOf(sa.spi());
+    if (atOnce(owner)) {
       sealed(sa, inner, inUdp, ttl, outcome);
     } else if (admit(inner.buffer())) {
-      Owner owner = owners[ownerOf(sa.spi())];
-      owner.batch.add(new Handed(owner, sa, inner.buffer(), inner, inUdp ? 1 : 0, ttl, outcome));
+      Owner o = ownerAt(owner);
+      hand(new Handed(o, sa, inner.buffer(), inner, inUdp ? 1 : 0, ttl, outcome));
     }
   }
 
@@ -206,7 +243,7 @@ public final class EspOwners {
    * the same object goes back to the gateway's thread with the outcome.
    */
   private final class Handed implements EspBatch.Job {
-    private final Owner owner;
+    private final Owner owner; // null: the gateway's thread
     private final EspSecurityAssociation sa;
     private final ByteBuf packet; // retained while with the owner
     private final Ipv4Packet inner; // to seal; null to open
@@ -254,7 +291,11 @@ public final class EspOwners {
         packet.release();
       }
       back = true;
-      owner.finished(this);
+      if (owner == null) { // the gateway's own share, handed in from another thread
+        delivered();
+      } else {
+        owner.finished(this);
+      }
     }
 
     private void keep(ByteBuf result, EspException refused, boolean newest) {
