@@ -22,6 +22,7 @@ GW_OUT=198.51.100.1; GW_IN=10.1.0.254; MN=198.51.100.10; VIP=10.2.0.10; SRV=10.1
 ESP=aes256gcm16; IKE=aes256gcm16-prfsha384-ecp256; P12PW=peerbench
 MVPN_TUN_OPTS=${MVPN_TUN_OPTS:-}   # appended to both TUN transports, e.g. ",queues=2" or ",offload=off"
 MVPN_ESP_THREADS=${MVPN_ESP_THREADS:-0}   # the gateway's espThreads: SAs sealed and opened on that many threads
+MVPN_ESP_ON_GATEWAY=${MVPN_ESP_ON_GATEWAY:-false}   # espOnGatewayThread: the gateway's thread owns a share too
 GWS=${GATEWAYS:-"mvpn strongswan"}   # GATEWAYS="mvpn" or "strongswan" measures one of them
 # OUTSIDE=gro: the client reaches each gateway through the same router namespace, as from a NIC,
 # whose veth toward the client has GRO and UDP GRO forwarding on: the kernel may then hand mvpn's
@@ -109,7 +110,8 @@ outside.address = $GW_OUT/24
 outside.transport = tun:pbg-out,mtu=1500$MVPN_TUN_OPTS
 inside.address = $GW_IN/24
 inside.transport = tun:pbg-in,mtu=1400$MVPN_TUN_OPTS
-espThreads = ${MVPN_ESP_THREADS:-0}"
+espThreads = ${MVPN_ESP_THREADS:-0}
+espOnGatewayThread = $MVPN_ESP_ON_GATEWAY"
   mv_etc io.mvpn.ike.gateway-gw1ike.cfg "name = gw1ike
 gateway.target = (mvpn.gateway=gw1)
 protect = 10.1.0.0/24
@@ -141,7 +143,7 @@ measure_mvpn() {
   pb_log "mvpn:ike sas: $(mv_shell 'mvpn:ike sas' | tr -s ' ' | tr '\n' '|')"
   MON=("gw_karaf:$MV_JAVA" "mn_charon:$MN_CHARON")
   mv_jfr_start
-  pb_measure mvpn-gateway "$SRV" "$VIP" "mtu=1400 esp=$ESP/udp-encap client=strongswan-libipsec tun=${MVPN_TUN_OPTS:-default} esp_threads=$MVPN_ESP_THREADS outside=$OUTSIDE $(mv_note)"
+  pb_measure mvpn-gateway "$SRV" "$VIP" "mtu=1400 esp=$ESP/udp-encap client=strongswan-libipsec tun=${MVPN_TUN_OPTS:-default} esp_threads=$MVPN_ESP_THREADS esp_on_gateway=$MVPN_ESP_ON_GATEWAY outside=$OUTSIDE $(mv_note)"
   mv_jfr_stop
   # Rx/Tx per TUN interface and what offload did: reads and writes the system calls carried
   pb_log "mvpn:interfaces: $(mv_shell 'mvpn:interfaces' | tr -s ' ' | tr '\n' '|')"

@@ -41,8 +41,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * sealed datagram back and hands it to the owner of the inbound SA of the same keys to be opened
  * (window 64), and takes the opened datagram back: one packet out and in through the gateway per
  * operation, over 16 tunnels. {@code threads=0} runs it all on the loop's thread (the gateway
- * without ESP threads); 1 and 2 are the owner threads. The ratio of 2 to 1 is how ESP scales across
- * cores; the loop's own share (the hand-overs) bounds it.
+ * without ESP threads); 1 and 2 are the owner threads, and with {@code gatewayOwnsToo} the loop
+ * keeps a share of the SAs for itself, so {@code threads=1} then seals and opens on two threads.
+ * How ESP scales across cores is the best two-core figure over the best one-core one ({@code
+ * threads=0} or 1 without the share); the loop's own work (the hand-overs) bounds it.
  */
 @Fork(
     value = 1,
@@ -62,6 +64,13 @@ public class EspOwnersBenchmark {
 
   @Param({"0", "1", "2"})
   int threads;
+
+  /**
+   * Whether the loop's thread owns a share of the SAs too ({@code espOnGatewayThread}): then {@code
+   * threads=1} is two threads sealing and opening, the loop and one owner.
+   */
+  @Param({"false"})
+  boolean gatewayOwnsToo;
 
   final PooledByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
   final ConcurrentLinkedQueue<Runnable> loopQueue = new ConcurrentLinkedQueue<>();
@@ -116,7 +125,7 @@ public class EspOwnersBenchmark {
       group = new DefaultEventExecutorGroup(threads, new DefaultThreadFactory("esp-owner", true));
       group.forEach(e -> schedulers.add(new EventLoopScheduler((EventExecutor) e)));
     }
-    owners = new EspOwners(schedulers, loop, alloc, 4 * BATCH);
+    owners = new EspOwners(schedulers, gatewayOwnsToo, loop, alloc, 4 * BATCH);
   }
 
   @TearDown(Level.Trial)

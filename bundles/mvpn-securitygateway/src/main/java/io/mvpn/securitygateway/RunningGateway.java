@@ -305,7 +305,8 @@ final class RunningGateway {
             config.espThreads(), new DefaultThreadFactory("mvpn-esp-" + name, true));
     List<Scheduler> threads = new ArrayList<>();
     espThreads.forEach(e -> threads.add(new EventLoopScheduler((EventExecutor) e)));
-    return new EspOwners(threads, inside.scheduler(), outside.alloc(), inFlight);
+    return new EspOwners(
+        threads, config.espOnGatewayThread(), inside.scheduler(), outside.alloc(), inFlight);
   }
 
   /** HOME CARE_OF SPI_IN KEY_IN SPI_OUT KEY_OUT [udp]. */

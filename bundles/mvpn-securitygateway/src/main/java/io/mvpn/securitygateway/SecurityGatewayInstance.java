@@ -152,9 +152,17 @@ public final class SecurityGatewayInstance implements SecurityGatewayService, Me
         name = "ESP threads",
         description =
             "Threads that seal and open ESP, each SA on one of them (by SPI); 0 for the gateway's"
-                + " own thread. More than 0 spreads many nodes' ESP over cores, at a hand-over per"
-                + " packet")
+                + " own thread. More than 0 spreads many nodes' ESP over cores; packets cross to"
+                + " and from them in batches")
     int espThreads() default 0;
+
+    @AttributeDefinition(
+        name = "ESP on the gateway's thread too",
+        description =
+            "With ESP threads: the gateway's own thread keeps a share of the SAs as well, one of"
+                + " espThreads + 1, and seals and opens those with no hand-over (N cores: espThreads"
+                + " = N - 1 and this on)")
+    boolean espOnGatewayThread() default false;
   }
 
   /** What a gateway whose home agents' keys are in the keystore waits for while none is open. */

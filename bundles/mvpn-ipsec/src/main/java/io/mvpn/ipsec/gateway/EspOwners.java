@@ -7,6 +7,7 @@ import io.mvpn.packet.ipv4.Ipv4Packet;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -22,6 +23,12 @@ import java.util.function.Consumer;
  * and a packet that arrives twice meets the same window whichever thread read it. The gateway's own
  * scheduler keeps what is not per SA (the SAD lookup, the policy check, forwarding): each result
  * goes back to it in the order its owner produced it, so an SA's packets stay in order.
+ *
+ * <p>Packets cross between threads in batches ({@link EspBatch}): what is handed to a busy owner
+ * joins its running task, and only a packet that finds it idle wakes it; an owner sends its
+ * outcomes back a burst at a time, one task on the gateway's thread for up to {@link
+ * #RETURN_EVERY}. Under load a packet thus costs queue insertions, not wake-ups, on both threads;
+ * the same packet object makes the trip there and back.
  *
  * <p>Without owners everything runs at once on the caller's thread, as a gateway on one thread
  * does. Owners are schedulers: an event loop each in production, virtual time in tests.
@@ -40,14 +47,19 @@ public final class EspOwners {
     void done(ByteBuf result, EspException refused, boolean newest);
   }
 
-  private final Scheduler[] owners;
-  private final Scheduler gateway;
+  /** Outcomes an owner sends back at once, at most: a reader's burst is up to 32 packets. */
+  static final int RETURN_EVERY = 32;
+
+  private final Owner[] owners;
+  private final int shares; // the owners, and the gateway's thread if it owns SAs too
+  private final Scheduler gatewayThread;
+  private final EspBatch gateway; // outcomes, back on the gateway's thread
   private final ByteBufAllocator alloc;
   private final int maxInFlight;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final LongAdder overruns = new LongAdder();
   private Consumer<GatewayCounter> counter = c -> {};
-  private boolean stopped; // read and written on the gateway's thread only
+  private volatile boolean stopped; // written on the gateway's thread
 
   /**
    * @param owners the threads that run SAs; none: everything on the caller's thread
@@ -57,8 +69,24 @@ public final class EspOwners {
    */
   public EspOwners(
       List<Scheduler> owners, Scheduler gateway, ByteBufAllocator alloc, int maxInFlight) {
-    this.owners = owners.toArray(new Scheduler[0]);
-    this.gateway = Objects.requireNonNull(gateway, "gateway");
+    this(owners, false, gateway, alloc, maxInFlight);
+  }
+
+  /**
+   * @param gatewayOwnsToo whether the gateway's own thread owns a share of the SAs as well, one of
+   *     {@code owners.size() + 1}: it seals and opens those at once, with no hand-over, so N cores
+   *     take N - 1 owners and the gateway's thread, not N owners beside it
+   */
+  public EspOwners(
+      List<Scheduler> owners,
+      boolean gatewayOwnsToo,
+      Scheduler gateway,
+      ByteBufAllocator alloc,
+      int maxInFlight) {
+    this.owners = owners.stream().map(Owner::new).toArray(Owner[]::new);
+    this.shares = this.owners.length + (gatewayOwnsToo ? 1 : 0);
+    this.gatewayThread = gateway;
+    this.gateway = new EspBatch(gateway);
     this.alloc = Objects.requireNonNull(alloc, "alloc");
     if (maxInFlight < 1) {
       throw new IllegalArgumentException("maxInFlight " + maxInFlight);
@@ -98,10 +126,28 @@ public final class EspOwners {
     return this;
   }
 
-  /** The owner of the SA of that SPI: the same SPI always on the same owner. */
+  /**
+   * The owner of the SA of that SPI: the same SPI always on the same owner; {@link #owners()} for
+   * the gateway's own thread when it owns a share, -1 when everything runs on the caller's thread.
+   */
   public int ownerOf(int spi) {
     // SPIs are random (RFC 7296 §3.3.1) but need not be: a multiplicative mix spreads sequences.
-    return owners.length == 0 ? -1 : Math.floorMod((spi * 0x9E3779B9) >>> 7, owners.length);
+    return shares == 0 ? -1 : Math.floorMod((spi * 0x9E3779B9) >>> 7, shares);
+  }
+
+  /** Whether the SA runs now on this thread: no owners, or the gateway's thread owns it. */
+  private boolean atOnce(int owner) {
+    return owner < 0 || (owner == owners.length && gatewayThread.inEventLoop());
+  }
+
+  /** The owner at that index; null for the gateway's thread. */
+  private Owner ownerAt(int owner) {
+    return owner == owners.length ? null : owners[owner];
+  }
+
+  /** To its owner; to the gateway's thread for its own share, handed in from another thread. */
+  private void hand(Handed packet) {
+    (packet.owner == null ? gateway : packet.owner.batch).add(packet);
   }
 
   /**
@@ -123,10 +169,11 @@ public final class EspOwners {
    */
   public void open(
       EspSecurityAssociation sa, ByteBuf packet, int start, int length, Outcome outcome) {
-    if (owners.length == 0) {
+    int owner = ownerOf(sa.spi());
+    if (atOnce(owner)) {
       opened(sa, packet, start, length, outcome);
     } else if (admit(packet)) {
-      hand(sa, packet, () -> opened(sa, packet, start, length, outcome));
+      hand(new Handed(ownerAt(owner), sa, packet, null, start, length, outcome));
     }
   }
 
@@ -136,10 +183,12 @@ public final class EspOwners {
    */
   public void seal(
       EspSecurityAssociation sa, Ipv4Packet inner, boolean inUdp, int ttl, Outcome outcome) {
-    if (owners.length == 0) {
+    int owner = ownerOf(sa.spi());
+    if (atOnce(owner)) {
       sealed(sa, inner, inUdp, ttl, outcome);
     } else if (admit(inner.buffer())) {
-      hand(sa, inner.buffer(), () -> sealed(sa, inner, inUdp, ttl, outcome));
+      Owner o = ownerAt(owner);
+      hand(new Handed(o, sa, inner.buffer(), inner, inUdp ? 1 : 0, ttl, outcome));
     }
   }
 
@@ -162,18 +211,14 @@ public final class EspOwners {
     if (owners.length == 0) {
       drained.complete(null);
     }
-    for (Scheduler owner : owners) {
+    for (Owner owner : owners) {
       Runnable back =
           () -> {
             if (waiting.decrementAndGet() == 0) {
               drained.complete(null);
             }
           };
-      try {
-        owner.execute(() -> gateway.execute(back));
-      } catch (RejectedExecutionException e) {
-        drained.completeExceptionally(e); // an owner gone: what it held is unknown
-      }
+      owner.batch.add(new Barrier(owner, back, drained));
     }
     return drained;
   }
@@ -193,34 +238,171 @@ public final class EspOwners {
     return true;
   }
 
-  private void hand(EspSecurityAssociation sa, ByteBuf packet, Runnable work) {
-    try {
-      owners[ownerOf(sa.spi())].execute(
-          () -> {
-            try {
-              work.run();
-            } catch (Throwable e) { // an Error too: else its slot would stay taken for good
-              failed();
-            } finally {
-              packet.release();
-            }
-          });
-    } catch (RejectedExecutionException e) {
+  /**
+   * A packet on its way through its SA's owner and back: on the owner it is sealed or opened, then
+   * the same object goes back to the gateway's thread with the outcome.
+   */
+  private final class Handed implements EspBatch.Job {
+    private final Owner owner; // null: the gateway's thread
+    private final EspSecurityAssociation sa;
+    private final ByteBuf packet; // retained while with the owner
+    private final Ipv4Packet inner; // to seal; null to open
+    private final int start; // to open; with inner: 1 to seal as ESP in UDP
+    private final int lengthOrTtl;
+    private final Outcome outcome;
+    private boolean back; // crossed to the gateway's thread
+    private boolean failed; // the owner failed on it: no outcome
+    private ByteBuf result;
+    private EspException refused;
+    private boolean newest;
+
+    Handed(
+        Owner owner,
+        EspSecurityAssociation sa,
+        ByteBuf packet,
+        Ipv4Packet inner,
+        int start,
+        int lengthOrTtl,
+        Outcome outcome) {
+      this.owner = owner;
+      this.sa = sa;
+      this.packet = packet;
+      this.inner = inner;
+      this.start = start;
+      this.lengthOrTtl = lengthOrTtl;
+      this.outcome = outcome;
+    }
+
+    @Override
+    public void run() {
+      if (back) {
+        delivered();
+        return;
+      }
+      try {
+        if (inner == null) {
+          opened(sa, packet, start, lengthOrTtl, this::keep);
+        } else {
+          sealed(sa, inner, start == 1, lengthOrTtl, this::keep);
+        }
+      } catch (Throwable e) { // an Error too: else its slot would stay taken for good
+        failed = true;
+      } finally {
+        packet.release();
+      }
+      back = true;
+      if (owner == null) { // the gateway's own share, handed in from another thread
+        delivered();
+      } else {
+        owner.finished(this);
+      }
+    }
+
+    private void keep(ByteBuf result, EspException refused, boolean newest) {
+      this.result = result;
+      this.refused = refused;
+      this.newest = newest;
+    }
+
+    /** On the gateway's thread. */
+    private void delivered() {
       inFlight.decrementAndGet();
-      packet.release();
+      if (failed) { // no outcome comes back for a packet an owner failed on: it is counted
+        counter.accept(GatewayCounter.ESP_THREADS_FAILED);
+      } else if (stopped) { // the gateway let go of its interfaces and its store
+        ReferenceCountUtil.release(result);
+      } else {
+        outcome.done(result, refused, newest);
+      }
+    }
+
+    @Override
+    public void discard() {
+      inFlight.decrementAndGet();
+      if (back) {
+        ReferenceCountUtil.release(result);
+      } else {
+        packet.release();
+      }
     }
   }
 
-  /** No outcome comes back for a packet an owner failed on: it is counted, its slot freed. */
-  private void failed() {
-    try {
-      gateway.execute(
-          () -> {
-            inFlight.decrementAndGet();
-            counter.accept(GatewayCounter.ESP_THREADS_FAILED);
-          });
-    } catch (RejectedExecutionException e) {
-      inFlight.decrementAndGet();
+  /** Runs on an owner, then on the gateway's thread once everything handed over before has. */
+  private static final class Barrier implements EspBatch.Job {
+    private final Owner owner;
+    private final Runnable back;
+    private final CompletableFuture<Void> drained;
+    private boolean returned;
+
+    Barrier(Owner owner, Runnable back, CompletableFuture<Void> drained) {
+      this.owner = owner;
+      this.back = back;
+      this.drained = drained;
+    }
+
+    @Override
+    public void run() {
+      if (returned) {
+        back.run();
+      } else {
+        returned = true;
+        owner.finished(this);
+      }
+    }
+
+    @Override
+    public void discard() {
+      drained.completeExceptionally(
+          new RejectedExecutionException("an ESP thread is gone: what it held is unknown"));
+    }
+  }
+
+  /**
+   * An owner's thread: the packets handed to it, and what it finished with them, sent back to the
+   * gateway's thread in order a burst at a time (one task there for up to {@link #RETURN_EVERY}).
+   */
+  private final class Owner {
+    final EspBatch batch;
+    private final List<EspBatch.Job> finished = new ArrayList<>(); // the owner's thread only
+
+    Owner(Scheduler thread) {
+      this.batch = new EspBatch(thread, this::sendBack, RETURN_EVERY);
+    }
+
+    void finished(EspBatch.Job job) {
+      finished.add(job);
+    }
+
+    private void sendBack() {
+      if (!finished.isEmpty()) {
+        gateway.add(new Returned(finished.toArray(new EspBatch.Job[0])));
+        finished.clear();
+      }
+    }
+  }
+
+  /** A burst of an owner's finished jobs, run on the gateway's thread in the order finished. */
+  private record Returned(EspBatch.Job[] jobs) implements EspBatch.Job {
+    @Override
+    public void run() {
+      RuntimeException thrown = null;
+      for (EspBatch.Job job : jobs) {
+        try {
+          job.run();
+        } catch (RuntimeException e) { // the outcomes after it still come, their slots freed
+          thrown = thrown == null ? e : thrown;
+        }
+      }
+      if (thrown != null) {
+        throw thrown;
+      }
+    }
+
+    @Override
+    public void discard() {
+      for (EspBatch.Job job : jobs) {
+        job.discard();
+      }
     }
   }
 
@@ -236,7 +418,7 @@ public final class EspOwners {
     } catch (EspException x) {
       refused = x;
     }
-    deliver(outcome, inner, refused, newest);
+    outcome.done(inner, refused, newest);
   }
 
   private void sealed(
@@ -248,29 +430,6 @@ public final class EspOwners {
     } catch (EspException x) {
       refused = x;
     }
-    deliver(outcome, out, refused, false);
-  }
-
-  private void deliver(Outcome outcome, ByteBuf result, EspException refused, boolean newest) {
-    if (owners.length == 0) {
-      outcome.done(result, refused, newest);
-      return;
-    }
-    try {
-      gateway.execute(
-          () -> {
-            inFlight.decrementAndGet();
-            if (stopped) { // the gateway let go of its interfaces and its store
-              ReferenceCountUtil.release(result);
-              return;
-            }
-            outcome.done(result, refused, newest);
-          });
-    } catch (RejectedExecutionException e) {
-      inFlight.decrementAndGet();
-      if (result != null) {
-        result.release();
-      }
-    }
+    outcome.done(out, refused, false);
   }
 }

@@ -118,7 +118,7 @@ class EspOwnersTest {
     VirtualTimeScheduler owner = owners.ownerOf(0x2001) == 0 ? ownerA : ownerB;
     VirtualTimeScheduler other = owner == ownerA ? ownerB : ownerA;
     assertThat(other.pendingTasks()).isZero();
-    assertThat(owner.pendingTasks()).isEqualTo(2);
+    assertThat(owner.pendingTasks()).isEqualTo(1); // both in one batch: one task, one wake-up
     assertThat(log).isEmpty(); // nothing runs on the gateway's thread until the owner has
     owner.runUntilIdle();
     gateway.runUntilIdle();
@@ -138,20 +138,107 @@ class EspOwnersTest {
     }
     List<Integer> order = new ArrayList<>();
     for (ByteBuf outer : sent) {
-      open(
-          owners,
-          sa,
-          outer,
-          (inner, x, newest) -> {
-            order.add((int) parseQuietly(inner).payload().getUnsignedByte(0));
-            inner.release();
-          });
+      open(owners, sa, outer, inOrder(order));
     }
     ownerA.runUntilIdle();
     ownerB.runUntilIdle();
     gateway.runUntilIdle();
 
     assertThat(order).containsExactly(1, 2, 3, 4, 5);
+  }
+
+  @Test
+  void aBurstIsOneTaskOnItsOwnerAndComesBackInOrderATaskPerThirtyTwoOutcomes() throws Exception {
+    EspOwners owners = new EspOwners(List.of(ownerA), gateway, alloc, 64);
+    EspSecurityAssociation node = nodeSends(0x2006);
+    EspSecurityAssociation sa = gatewayReceives(0x2006);
+    List<Integer> order = new ArrayList<>();
+    for (int n = 0; n < 40; n++) {
+      open(owners, sa, sealed(node, n), inOrder(order));
+    }
+    assertThat(ownerA.pendingTasks()).isEqualTo(1); // one wake-up for the burst
+    ownerA.runUntilIdle();
+    assertThat(gateway.pendingTasks()).isEqualTo(1); // the drain of what the owner sent back
+    assertThat(order).isEmpty();
+    gateway.runUntilIdle();
+
+    assertThat(order).hasSize(40).isSorted();
+    open(owners, sa, sealed(node, 40), (inner, x, newest) -> inner.release());
+    assertThat(ownerA.pendingTasks()).isEqualTo(1); // idle again: the next packet wakes it
+  }
+
+  @Test
+  void theGatewaysOwnShareRunsAtOnceOnItsThreadAndTheRestGoesToTheOwner() throws Exception {
+    EspOwners owners = new EspOwners(List.of(ownerA), true, gateway, alloc, 64);
+    assertThat(owners.owners()).isEqualTo(1);
+    int mine = spiOn(owners, 1);
+    int theirs = spiOn(owners, 0);
+    List<String> log = new ArrayList<>();
+
+    open(owners, gatewayReceives(mine), sealed(nodeSends(mine), 1), log);
+    assertThat(log).containsExactly("opened newest"); // no hand-over
+    assertThat(ownerA.pendingTasks()).isZero();
+
+    open(owners, gatewayReceives(theirs), sealed(nodeSends(theirs), 1), log);
+    assertThat(ownerA.pendingTasks()).isEqualTo(1);
+    ownerA.runUntilIdle();
+    gateway.runUntilIdle();
+    assertThat(log).containsExactly("opened newest", "opened newest");
+  }
+
+  /**
+   * Two threads seal on the same outbound SA at once, through the owners (once on an owner, once on
+   * the gateway's own share, handed in): every packet leaves with a number of its own.
+   */
+  @Test
+  void sequenceNumbersSealedFromTwoThreadsAtOnceAreUnique() throws Exception {
+    DefaultEventExecutor loop = new DefaultEventExecutor();
+    DefaultEventExecutor a = new DefaultEventExecutor();
+    try {
+      EspOwners owners =
+          new EspOwners(
+              List.of(new EventLoopScheduler(a)), true, new EventLoopScheduler(loop), alloc, 4096);
+      for (int share = 0; share <= 1; share++) {
+        int spi = spiOn(owners, share);
+        EspSecurityAssociation out =
+            new EspSecurityAssociation(spi, Direction.OUTBOUND, GW, NODE, KEY, true, 0);
+        int each = 1000;
+        Set<Long> numbers = ConcurrentHashMap.newKeySet();
+        CountDownLatch done = new CountDownLatch(2 * each);
+        EspOwners.Outcome numbered =
+            (o, x, newest) -> {
+              Ipv4Packet p = parseQuietlyIp(o);
+              numbers.add(o.getUnsignedInt(p.payloadOffset() + 8 + 4)); // UDP, SPI, sequence
+              o.release();
+              done.countDown();
+            };
+        List<Thread> senders = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+          Thread sender =
+              new Thread(
+                  () -> {
+                    for (int n = 0; n < each; n++) {
+                      ByteBuf payload = Unpooled.wrappedBuffer(new byte[] {(byte) n});
+                      ByteBuf inner =
+                          UdpDatagram.build(alloc, 0x0A010064, 0x0AFA0005, 7000, 7001, payload, 64);
+                      owners.seal(out, parseQuietlyIp(inner), true, 64, numbered);
+                      inner.release();
+                    }
+                  });
+          sender.start();
+          senders.add(sender);
+        }
+        for (Thread sender : senders) {
+          sender.join(TimeUnit.SECONDS.toMillis(30));
+        }
+        assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(numbers).hasSize(2 * each);
+        assertThat(out.sequence()).isEqualTo(2 * each);
+      }
+    } finally {
+      loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      a.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
   }
 
   @Test
@@ -248,21 +335,33 @@ class EspOwnersTest {
    */
   @Test
   void duplicatesHandedOverFromTwoThreadsAtOnceAreAcceptedExactlyOnce() throws Exception {
+    duplicatesFromTwoThreadsAcceptedOnce(false, 0);
+  }
+
+  /** As above, with the gateway's thread owning a share: its SA's packets come in from readers. */
+  @Test
+  void duplicatesForTheGatewaysOwnShareFromTwoThreadsAreAcceptedExactlyOnce() throws Exception {
+    duplicatesFromTwoThreadsAcceptedOnce(true, 1);
+    duplicatesFromTwoThreadsAcceptedOnce(true, 0); // and on the owner beside it
+  }
+
+  /** {@code share}: the owner the SA must be on (the gateway's own thread: 1, with one owner). */
+  void duplicatesFromTwoThreadsAcceptedOnce(boolean gatewayOwnsToo, int share) throws Exception {
     int packets = 2000;
     DefaultEventExecutor loop = new DefaultEventExecutor();
     DefaultEventExecutor a = new DefaultEventExecutor();
     DefaultEventExecutor b = new DefaultEventExecutor();
     try {
       Scheduler gatewayThread = new EventLoopScheduler(loop);
-      EspOwners owners =
-          new EspOwners(
-              List.of(new EventLoopScheduler(a), new EventLoopScheduler(b)),
-              gatewayThread,
-              alloc,
-              4 * packets);
-      EspSecurityAssociation node = nodeSends(0x4001);
+      List<Scheduler> threads =
+          gatewayOwnsToo
+              ? List.of(new EventLoopScheduler(a))
+              : List.of(new EventLoopScheduler(a), new EventLoopScheduler(b));
+      EspOwners owners = new EspOwners(threads, gatewayOwnsToo, gatewayThread, alloc, 4 * packets);
+      int spi = spiOn(owners, share);
+      EspSecurityAssociation node = nodeSends(spi);
       EspSecurityAssociation sa =
-          new EspSecurityAssociation(0x4001, Direction.INBOUND, null, GW, KEY, true, 4096);
+          new EspSecurityAssociation(spi, Direction.INBOUND, null, GW, KEY, true, 4096);
       List<ByteBuf> originals = new ArrayList<>();
       for (int n = 0; n < packets; n++) {
         originals.add(sealed(node, n));
@@ -314,6 +413,31 @@ class EspOwnersTest {
       loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       a.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       b.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+  }
+
+  /** An SPI whose SA is on that owner. */
+  static int spiOn(EspOwners owners, int owner) {
+    int spi = 0x4001;
+    while (owners.ownerOf(spi) != owner) {
+      spi++;
+    }
+    return spi;
+  }
+
+  /** Records the first payload byte of each opened packet. */
+  static EspOwners.Outcome inOrder(List<Integer> order) {
+    return (inner, x, newest) -> {
+      order.add((int) parseQuietly(inner).payload().getUnsignedByte(0));
+      inner.release();
+    };
+  }
+
+  static Ipv4Packet parseQuietlyIp(ByteBuf datagram) {
+    try {
+      return Ipv4Packet.parse(datagram);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.mvpn.api.ipsec.EspSaStore.Direction;
 import io.mvpn.api.ipsec.EspTunnel;
 import io.mvpn.ipsec.esp.EspSecurityAssociation;
+import io.mvpn.lab.Lab;
 import io.mvpn.net.time.VirtualTimeScheduler;
 import io.mvpn.store.InMemoryEspSaStore;
 import io.netty.buffer.ByteBuf;
@@ -37,6 +38,10 @@ class SecurityGatewayEspOwnersTest extends SecurityGatewayTunnelsTest {
   /** Runs the lab and the owner until neither has anything left, within bounds. */
   @Override
   void run() {
+    runWith(lab, owner);
+  }
+
+  static void runWith(Lab lab, VirtualTimeScheduler owner) {
     for (int round = 0; round < 10; round++) {
       lab.virtualTime().runUntil(lab.virtualTime().nanoTime() + TimeUnit.MILLISECONDS.toNanos(100));
       if (owner.runUntilIdle() == 0 && lab.virtualTime().isIdle()) {
@@ -146,7 +151,7 @@ class SecurityGatewayEspOwnersTest extends SecurityGatewayTunnelsTest {
     tunnels.install(t);
     hostSends("before the burst");
     hostSendsToTheOwner(40);
-    assertThat(owner.pendingTasks()).isEqualTo(40); // the burst is with the owner
+    assertThat(owner.pendingTasks()).isEqualTo(1); // the burst is with the owner, one task
 
     gateway.stop();
     CompletableFuture<Void> drained = owners.drained();
