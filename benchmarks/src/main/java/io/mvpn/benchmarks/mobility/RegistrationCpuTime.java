@@ -1,6 +1,7 @@
 package io.mvpn.benchmarks.mobility;
 
 import io.netty.util.concurrent.FastThreadLocalThread;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
@@ -25,9 +26,10 @@ import java.util.Arrays;
  *     io.mvpn.benchmarks.mobility.RegistrationCpuTime [memory|persistent] [per round] [rounds]
  * </pre>
  *
- * Defaults: memory, 20,000 per round, 20 rounds, after warm-up rounds of the same size that make
- * at least {@value #WARMUP_REGISTRATIONS} registrations (until then the JIT is still compiling the
- * path, and rounds run two to three times slower); only the last warm-up round is shown.
+ * Defaults: memory, 20,000 per round, 20 rounds, after warm-up rounds of the same size: at least
+ * {@value #WARMUP_REGISTRATIONS} registrations, then on until a round passes in which the JIT
+ * compiled nothing, at most {@value #WARMUP_MAX_REGISTRATIONS} (while it compiles, rounds run two
+ * to three times slower, and allocate more); only the last warm-up round is shown.
  */
 public final class RegistrationCpuTime {
 
@@ -37,6 +39,9 @@ public final class RegistrationCpuTime {
   private static final com.sun.management.ThreadMXBean HEAP = (com.sun.management.ThreadMXBean) CPU;
 
   private static final int WARMUP_REGISTRATIONS = 300_000;
+  private static final int WARMUP_MAX_REGISTRATIONS = 2_000_000;
+
+  private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
 
   private RegistrationCpuTime() {}
 
@@ -67,11 +72,12 @@ public final class RegistrationCpuTime {
     b.store = store;
     b.ringSize = perRound; // each round starts the ring again, with a fresh store
     b.signRequests();
-    int warmup = (WARMUP_REGISTRATIONS + perRound - 1) / perRound;
+    int minWarmup = (WARMUP_REGISTRATIONS + perRound - 1) / perRound;
+    int maxWarmup = Math.max(minWarmup, WARMUP_MAX_REGISTRATIONS / perRound);
     System.out.printf(
         "store %s, %d rounds of %d registrations, clock steps and baselines each,"
-            + " after %d warm-up rounds; ns per operation in thread CPU time%n",
-        store, rounds, perRound, warmup);
+            + " after %d to %d warm-up rounds; ns per operation in thread CPU time%n",
+        store, rounds, perRound, minWarmup, maxWarmup);
     System.out.printf(
         "%-6s %15s %9s %12s %6s %8s %7s%n",
         "round", "registration", "clock", "baseline", "ratio", "reg B", "base B");
@@ -79,7 +85,9 @@ public final class RegistrationCpuTime {
     double[] base = new double[rounds];
     long[] regBytes = new long[rounds];
     int sink = 0;
-    for (int round = 0; round < warmup + rounds; round++) {
+    int warmup = -1; // warm-up rounds, known once the JIT has settled
+    long compiling = JIT.getTotalCompilationTime();
+    for (int round = 0; warmup < 0 || round < warmup + rounds; round++) {
       b.setUp();
       long b0 = HEAP.getCurrentThreadAllocatedBytes();
       long t0 = CPU.getCurrentThreadCpuTime();
@@ -103,17 +111,31 @@ public final class RegistrationCpuTime {
       b.tearDown();
       double r = (double) (t1 - t0) / perRound;
       double s = (double) (t2 - c1) / perRound;
-      boolean measured = round >= warmup;
-      if (measured) {
-        reg[round - warmup] = r;
-        base[round - warmup] = s;
-        regBytes[round - warmup] = (b1 - b0) / perRound;
-      } else if (round < warmup - 1) {
+      if (warmup < 0) {
+        long compiled = JIT.getTotalCompilationTime();
+        if (round + 1 >= maxWarmup || (round + 1 >= minWarmup && compiled == compiling)) {
+          warmup = round + 1;
+          System.out.printf(
+              "%-6s %15.0f %9.0f %12.0f %6.2f %8d %7d   (last of %d warm-up rounds)%n",
+              "warm",
+              r,
+              (double) (c1 - t1) / perRound,
+              s,
+              s / r,
+              (b1 - b0) / perRound,
+              (b2 - b1c) / perRound,
+              warmup);
+        }
+        compiling = compiled;
         continue;
       }
+      int measured = round - warmup;
+      reg[measured] = r;
+      base[measured] = s;
+      regBytes[measured] = (b1 - b0) / perRound;
       System.out.printf(
           "%-6s %15.0f %9.0f %12.0f %6.2f %8d %7d%n",
-          measured ? String.valueOf(round - warmup + 1) : "warm" + (round + 1),
+          measured + 1,
           r,
           (double) (c1 - t1) / perRound,
           s,
@@ -146,8 +168,12 @@ public final class RegistrationCpuTime {
     System.out.printf("%-26s %15s %12s %6s%n", "summary", "registration", "baseline", "ratio");
     line("median", median(reg), median(base));
     line("quietest " + quiet + " rounds, mean", quietReg / quiet, quietBase / quiet);
-    line("minimum", Arrays.stream(reg).min().orElseThrow(), Arrays.stream(base).min().orElseThrow());
-    line("mean", Arrays.stream(reg).average().orElseThrow(), Arrays.stream(base).average().orElseThrow());
+    line(
+        "minimum", Arrays.stream(reg).min().orElseThrow(), Arrays.stream(base).min().orElseThrow());
+    line(
+        "mean",
+        Arrays.stream(reg).average().orElseThrow(),
+        Arrays.stream(base).average().orElseThrow());
     System.out.printf(
         "bytes per registration: median %d (%d to %d)%n",
         bytes[rounds / 2], bytes[0], bytes[rounds - 1]);
