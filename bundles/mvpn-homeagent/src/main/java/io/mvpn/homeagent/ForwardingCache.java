@@ -87,9 +87,12 @@ final class ForwardingCache {
     byHome.put(home, withPut(bindings(home), binding));
   }
 
-  /** Makes {@code binding} the node's only one; returns the bindings it replaced. */
-  Binding[] replaceAll(Binding binding) {
-    store.replaceAll(binding);
+  /**
+   * Makes {@code binding} the node's only one, {@code identification} its last accepted one in the
+   * store (one write); returns the bindings it replaced.
+   */
+  Binding[] replaceAll(Binding binding, long identification) {
+    store.replaceAll(binding, identification);
     Binding[] old = byHome.put(binding.homeAddress().toInt(), new Binding[] {binding});
     return old == null ? NONE : old;
   }

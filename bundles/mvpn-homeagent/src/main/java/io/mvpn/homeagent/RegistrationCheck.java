@@ -39,6 +39,13 @@ public final class RegistrationCheck {
   /** RFC 3024 §3.4: the requested encapsulation (minimal or GRE) is unavailable. */
   public static final int HA_ENCAPSULATION_UNAVAILABLE = 139;
 
+  /**
+   * The "no identification yet" of {@link #check(RegistrationRequest, int, long, long)}. No
+   * identification of 0 was ever accepted: its timestamp half is 0, never within the tolerance of
+   * the home agent's NTP clock.
+   */
+  public static final long NO_IDENTIFICATION = 0;
+
   /** What the home agent does with a request. */
   public enum Action {
     /** Bind the care-of address for the granted lifetime and answer 0. */
@@ -127,6 +134,15 @@ public final class RegistrationCheck {
    */
   public Verdict check(
       RegistrationRequest request, int source, OptionalLong lastIdentification, long ntpSeconds) {
+    return check(request, source, lastIdentification.orElse(NO_IDENTIFICATION), ntpSeconds);
+  }
+
+  /**
+   * As {@link #check(RegistrationRequest, int, OptionalLong, long)}, the last identification given
+   * as a number, {@link #NO_IDENTIFICATION} if there is none.
+   */
+  public Verdict check(
+      RegistrationRequest request, int source, long lastIdentification, long ntpSeconds) {
     if (request.firstUnknownNonSkippable(KNOWN_EXTENSIONS) != null) {
       return Verdict.drop(Action.DROP_UNKNOWN_EXTENSION);
     }
@@ -266,11 +282,11 @@ public final class RegistrationCheck {
    * Timestamp replay protection (RFC 5944 §5.7): 0 if the identification is fresh, else the
    * identification for the 133 reply: our time in the high 32 bits, the request's low 32 bits.
    */
-  private long staleIdentification(long id, OptionalLong last, long ourSeconds) {
+  private long staleIdentification(long id, long last, long ourSeconds) {
     long theirSeconds = id >>> 32;
     boolean fresh =
         Math.abs(theirSeconds - ourSeconds) <= config.replayToleranceSeconds()
-            && (last.isEmpty() || Long.compareUnsigned(id, last.getAsLong()) > 0);
+            && (last == NO_IDENTIFICATION || Long.compareUnsigned(id, last) > 0);
     return fresh ? 0 : (ourSeconds << 32) | (id & 0xFFFFFFFFL);
   }
 

@@ -198,8 +198,11 @@ public final class VirtualHomeAgent implements HomeAgent {
 
   @Override
   public void registration(Vrf vrf, Interface ingress, UdpDatagram datagram) {
-    ByteBuf payload = datagram.payload();
-    if (UdpTunnel.isData(payload)) {
+    // Read in place in the datagram: no slice of the payload, no copy.
+    ByteBuf buf = datagram.ip().buffer();
+    int offset = datagram.payloadOffset();
+    int length = datagram.payloadLength();
+    if (UdpTunnel.isData(buf, offset, length)) {
       MobilityTunnel current = mobilityTunnel;
       udpTunnels.received(
           vrf, datagram, tunnel, current == null ? InnerTunnelSecurity.NONE : current.security());
@@ -207,10 +210,10 @@ public final class VirtualHomeAgent implements HomeAgent {
     }
     RegistrationRequest request;
     try {
-      request = RegistrationRequest.parse(payload);
+      request = RegistrationRequest.parse(buf, offset, length);
     } catch (MalformedPacketException e) {
       if (admission.admitNew()) {
-        apply(vrf, datagram, null, check.unparsable(payload));
+        apply(vrf, datagram, null, check.unparsable(datagram.payload()));
       } else {
         stats.onMalformed(); // over budget: no reply, but still counted by what it is
       }
@@ -219,16 +222,23 @@ public final class VirtualHomeAgent implements HomeAgent {
     // Over budget: silently dropped (RFC 5944 §3.8.2.1 allows it; the node retransmits with
     // back-off). A 130 reply would cost the same work again and reflect floods from forged sources.
     int home = request.homeAddress();
-    if (!admitted(bindings.isBound(home) ? admission.admitRefresh(home) : admission.admitNew())) {
+    Binding[] current = bindings.bindings(home); // empty if not bound
+    if (!admitted(current.length > 0 ? admission.admitRefresh(home) : admission.admitNew())) {
       return;
     }
     Verdict verdict =
         check.check(
             request,
             datagram.ip().source(),
-            store.lastIdentification(config.tenant(), Ipv4Address.of(request.homeAddress())),
+            store.lastIdentification(
+                config.tenant(), homeAddress(current, home), RegistrationCheck.NO_IDENTIFICATION),
             ntpSeconds());
     apply(vrf, datagram, request, verdict);
+  }
+
+  /** The bound node's own home address object, or one made for {@code home}. */
+  private static Ipv4Address homeAddress(Binding[] current, int home) {
+    return current.length > 0 ? current[0].homeAddress() : Ipv4Address.of(home);
   }
 
   private boolean admitted(boolean admitted) {
@@ -262,7 +272,7 @@ public final class VirtualHomeAgent implements HomeAgent {
         deregister(request.homeAddress(), verdict.careOf());
       }
       case REGISTER -> {
-        remember(request);
+        // The identification is remembered with the binding, in bind.
         siu =
             updates.through(
                 vrf == publicVrf,
@@ -276,8 +286,9 @@ public final class VirtualHomeAgent implements HomeAgent {
   }
 
   private void remember(RegistrationRequest request) {
+    int home = request.homeAddress();
     store.setLastIdentification(
-        config.tenant(), Ipv4Address.of(request.homeAddress()), request.identification());
+        config.tenant(), homeAddress(bindings.bindings(home), home), request.identification());
   }
 
   private long ntpSeconds() {
@@ -311,10 +322,11 @@ public final class VirtualHomeAgent implements HomeAgent {
             datagram.sourcePort(),
             verdict.encapsulation());
     if (verdict.simultaneous()) {
+      remember(request);
       bindings.put(binding);
     } else {
       long key = timerKey(binding);
-      for (Binding old : bindings.replaceAll(binding)) {
+      for (Binding old : bindings.replaceAll(binding, request.identification())) {
         if (timerKey(old) != key) {
           cancelExpiry(old);
         }

@@ -65,6 +65,7 @@ public final class Vrf {
   private final BadInputLog badInput;
   private final IcmpErrorLimiter icmpErrors;
   private int nextIdentification;
+  private final Ipv4Builder udpHeader = Ipv4Builder.create().ttl(DEFAULT_TTL); // one thread's
 
   public Vrf(String name, Scheduler scheduler, ByteBufAllocator alloc) {
     this.name = Objects.requireNonNull(name, "name");
@@ -269,7 +270,10 @@ public final class Vrf {
 
   /** Originates a whole datagram, routed (or delivered here); false, counted, if it cannot go. */
   public boolean send(ByteBuf datagram) {
-    Ipv4Packet ip = parseOwn(datagram);
+    return send(datagram, parseOwn(datagram));
+  }
+
+  private boolean send(ByteBuf datagram, Ipv4Packet ip) {
     int destination = ip.destination();
     if (isLocal(destination)) {
       // Looped back after the current task, as a real stack would, never re-entrantly.
@@ -326,8 +330,8 @@ public final class Vrf {
       payload.release();
       return false;
     }
-    // A fresh identification each: were they fragmented, pieces of two must never mix.
-    Ipv4Builder header = Ipv4Builder.create().ttl(DEFAULT_TTL).identification(nextIdentification());
+    // A fresh identification each, so fragments of two never mix; encapsulate sets the rest.
+    Ipv4Builder header = udpHeader.identification(nextIdentification());
     ByteBuf datagram;
     try {
       datagram = UdpDatagram.encapsulate(header, src, dst, sourcePort, destinationPort, payload);
@@ -336,7 +340,7 @@ public final class Vrf {
       payload.release();
       throw e;
     }
-    return send(datagram);
+    return send(datagram, Ipv4Packet.ofOwn(datagram)); // the header just written: not parsed again
   }
 
   /** Sends an ICMP echo request; replies reach the listener registered for the identifier. */
@@ -416,7 +420,7 @@ public final class Vrf {
     if (ip.ttl() <= 1) {
       counters.onDrop(DropReason.TTL_EXPIRED);
       if (mayAnswerWithError(ip)) {
-        sendError(IcmpBuilder.timeExceeded(alloc, ingress.address().toInt(), 0, ip));
+        send(IcmpBuilder.timeExceeded(alloc, ingress.address().toInt(), 0, ip));
       }
       datagram.release();
       return;
@@ -425,7 +429,7 @@ public final class Vrf {
     if (route == null) {
       counters.onDrop(DropReason.NO_ROUTE);
       if (mayAnswerWithError(ip)) {
-        sendError(
+        send(
             IcmpBuilder.destinationUnreachable(
                 alloc, ingress.address().toInt(), IcmpType.UNREACHABLE_NET, ip, 0));
       }
@@ -471,7 +475,7 @@ public final class Vrf {
     counters.onDrop(DropReason.MTU_EXCEEDED);
     via.counters().onDrop(DropReason.MTU_EXCEEDED);
     if (in != null && mayAnswerWithError(ip)) {
-      sendError(
+      send(
           IcmpBuilder.destinationUnreachable(
               alloc,
               in.address().toInt(),
@@ -494,10 +498,6 @@ public final class Vrf {
   /** ICMP errors this VRF did not send because too many were due at once. */
   public long icmpErrorsRateLimited() {
     return icmpErrors.suppressed();
-  }
-
-  private void sendError(ByteBuf error) {
-    send(error);
   }
 
   private void deliver(Interface ingress, Ipv4Packet ip, ByteBuf datagram) {
@@ -540,7 +540,7 @@ public final class Vrf {
     if (handler == null) {
       counters.onDrop(DropReason.NO_UDP_HANDLER);
       if (ingress != null && isLocal(ip.destination()) && mayAnswerWithError(ip)) {
-        sendError(
+        send(
             IcmpBuilder.destinationUnreachable(
                 alloc, ip.destination(), IcmpType.UNREACHABLE_PORT, ip, 0));
       }
@@ -554,7 +554,7 @@ public final class Vrf {
     if (handler == null) {
       counters.onDrop(DropReason.NO_PROTOCOL_HANDLER);
       if (ingress != null && isLocal(ip.destination()) && mayAnswerWithError(ip)) {
-        sendError(
+        send(
             IcmpBuilder.destinationUnreachable(
                 alloc, ip.destination(), IcmpType.UNREACHABLE_PROTOCOL, ip, 0));
       }

@@ -103,7 +103,18 @@ public final class InMemoryBindingStore implements BindingStore {
 
   @Override
   public synchronized void replaceAll(Binding binding) {
+    replaceAll(nodeMade(binding.tenant(), binding.homeAddress()), binding);
+  }
+
+  @Override
+  public synchronized void replaceAll(Binding binding, long identification) {
     Node n = nodeMade(binding.tenant(), binding.homeAddress());
+    n.lastIdentification = identification;
+    n.identified = true;
+    replaceAll(n, binding);
+  }
+
+  private void replaceAll(Node n, Binding binding) {
     if (n.bindings.size() == 1) {
       // A renewal, the common case: the node's one binding gives way, in place.
       n.bindings.set(0, binding);
@@ -165,6 +176,12 @@ public final class InMemoryBindingStore implements BindingStore {
     return n == null || !n.identified
         ? OptionalLong.empty()
         : OptionalLong.of(n.lastIdentification);
+  }
+
+  @Override
+  public synchronized long lastIdentification(MvpnId tenant, Ipv4Address homeAddress, long none) {
+    Node n = node(tenant, homeAddress);
+    return n == null || !n.identified ? none : n.lastIdentification;
   }
 
   @Override

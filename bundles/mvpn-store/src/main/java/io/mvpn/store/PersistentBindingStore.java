@@ -174,17 +174,31 @@ public final class PersistentBindingStore implements BindingStore {
   public void replaceAll(Binding binding) {
     Binding unix = toUnix(binding);
     synchronized (content) {
-      List<Binding> old = content.unix.bindings(unix.tenant(), unix.homeAddress());
-      content.unix.replaceAll(unix);
-      String kept = key(unix);
-      // The new binding first: a commit between the two steps finds it beside the old ones, never
-      // the node without a binding.
-      content.file.change(
-          () -> {
-            write(unix);
-            erase(old.stream().filter(b -> !key(b).equals(kept)).toList());
-          });
+      replaceAllUnix(unix);
     }
+  }
+
+  @Override
+  public void replaceAll(Binding binding, long identification) {
+    Binding unix = toUnix(binding);
+    synchronized (content) {
+      setLastIdentification(unix.tenant(), unix.homeAddress(), identification);
+      replaceAllUnix(unix);
+    }
+  }
+
+  /** Under the content's lock: the node's bindings in memory and in the file. */
+  private void replaceAllUnix(Binding unix) {
+    List<Binding> old = content.unix.bindings(unix.tenant(), unix.homeAddress());
+    content.unix.replaceAll(unix);
+    String kept = key(unix);
+    // The new binding first: a commit between the two steps finds it beside the old ones, never
+    // the node without a binding.
+    content.file.change(
+        () -> {
+          write(unix);
+          erase(old.stream().filter(b -> !key(b).equals(kept)).toList());
+        });
   }
 
   @Override
@@ -229,6 +243,13 @@ public final class PersistentBindingStore implements BindingStore {
   public OptionalLong lastIdentification(MvpnId tenant, Ipv4Address homeAddress) {
     synchronized (content) {
       return content.unix.lastIdentification(tenant, homeAddress);
+    }
+  }
+
+  @Override
+  public long lastIdentification(MvpnId tenant, Ipv4Address homeAddress, long none) {
+    synchronized (content) {
+      return content.unix.lastIdentification(tenant, homeAddress, none);
     }
   }
 

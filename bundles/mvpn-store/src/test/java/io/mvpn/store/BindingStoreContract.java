@@ -95,11 +95,32 @@ abstract class BindingStoreContract {
   void replayStateIsPerMobileNode() {
     BindingStore store = store();
     assertThat(store.lastIdentification(ACME, HOME)).isEmpty();
+    assertThat(store.lastIdentification(ACME, HOME, -1)).isEqualTo(-1);
     store.setLastIdentification(ACME, HOME, 42);
     assertThat(store.lastIdentification(ACME, HOME)).hasValue(42);
+    assertThat(store.lastIdentification(ACME, HOME, -1)).isEqualTo(42);
     assertThat(store.lastIdentification(GLOBEX, HOME)).isEmpty();
+    assertThat(store.lastIdentification(GLOBEX, HOME, -1)).isEqualTo(-1);
     store.removeTenant(ACME);
     assertThat(store.lastIdentification(ACME, HOME)).isEmpty();
+    assertThat(store.lastIdentification(ACME, HOME, -1)).isEqualTo(-1);
+  }
+
+  @Test
+  void aRegistrationsBindingAndIdentificationGoInTogether() {
+    BindingStore store = store();
+    store.put(binding(ACME, "203.0.113.1"));
+    store.put(binding(ACME, "203.0.113.2"));
+    store.replaceAll(binding(ACME, "203.0.113.3"), 9);
+    assertThat(store.size()).isEqualTo(1);
+    assertThat(store.bindings(ACME, HOME))
+        .extracting(b -> b.careOfAddress().toString())
+        .containsExactly("203.0.113.3");
+    assertThat(store.lastIdentification(ACME, HOME)).hasValue(9);
+    store.replaceAll(binding(ACME, "203.0.113.3"), 10); // a renewal from where it is
+    assertThat(store.size()).isEqualTo(1);
+    assertThat(store.lastIdentification(ACME, HOME)).hasValue(10);
+    assertThat(store.lastIdentification(GLOBEX, HOME)).isEmpty();
   }
 
   @Test

@@ -26,6 +26,15 @@ public interface BindingStore {
   /** Replaces every binding of the mobile node with this one (no simultaneous bindings). */
   void replaceAll(Binding binding);
 
+  /**
+   * A registration's two writes as one: the node's last identification becomes {@code
+   * identification}, then {@link #replaceAll(Binding)}. A store may take them under one lock.
+   */
+  default void replaceAll(Binding binding, long identification) {
+    setLastIdentification(binding.tenant(), binding.homeAddress(), identification);
+    replaceAll(binding);
+  }
+
   /** Removes one binding; returns it, or null. */
   Binding remove(MvpnId tenant, Ipv4Address homeAddress, Ipv4Address careOfAddress);
 
@@ -37,6 +46,14 @@ public interface BindingStore {
 
   /** The identification of the mobile node's last accepted registration, for replay checks. */
   OptionalLong lastIdentification(MvpnId tenant, Ipv4Address homeAddress);
+
+  /**
+   * As {@link #lastIdentification(MvpnId, Ipv4Address)}, {@code none} when there is none: for a
+   * home agent's check of every request, which makes no {@link OptionalLong} that way.
+   */
+  default long lastIdentification(MvpnId tenant, Ipv4Address homeAddress, long none) {
+    return lastIdentification(tenant, homeAddress).orElse(none);
+  }
 
   void setLastIdentification(MvpnId tenant, Ipv4Address homeAddress, long identification);
 

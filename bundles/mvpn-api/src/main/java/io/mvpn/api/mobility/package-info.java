@@ -3,7 +3,7 @@
  * agents, visitors of foreign agents, the counters an operator reads.
  */
 @Export
-@Version("0.3.0")
+@Version("0.4.0")
 package io.mvpn.api.mobility;
 
 import org.osgi.annotation.bundle.Export;

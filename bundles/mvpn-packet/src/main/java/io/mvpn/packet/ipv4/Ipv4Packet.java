@@ -85,6 +85,16 @@ public final class Ipv4Packet {
     return packet;
   }
 
+  /**
+   * A view of a datagram this process has just written itself ({@link Ipv4Builder}, {@code
+   * UdpDatagram.encapsulate}): its lengths are read, nothing is checked. Never for received bytes.
+   */
+  public static Ipv4Packet ofOwn(ByteBuf buf) {
+    int start = buf.readerIndex();
+    return new Ipv4Packet(
+        buf, start, (buf.getUnsignedByte(start) & 0x0F) * 4, buf.getUnsignedShort(start + 2));
+  }
+
   private static void checkOptions(ByteBuf buf, int from, int end) throws MalformedPacketException {
     int i = from;
     while (i < end) {

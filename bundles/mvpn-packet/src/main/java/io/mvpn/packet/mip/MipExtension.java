@@ -31,6 +31,11 @@ public record MipExtension(ByteBuf buffer, int offset, int type, int dataLength)
   }
 
   public boolean isAuthentication() {
+    return isAuthentication(type);
+  }
+
+  /** Whether extensions of this type are authentication extensions (SPI, then authenticator). */
+  public static boolean isAuthentication(int type) {
     return type == MipConstants.EXT_MN_HA_AUTH
         || type == MipConstants.EXT_MN_FA_AUTH
         || type == MipConstants.EXT_FA_HA_AUTH

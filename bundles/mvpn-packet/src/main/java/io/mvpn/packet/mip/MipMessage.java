@@ -5,8 +5,6 @@ import static io.mvpn.packet.MalformedPacketException.Reason.BAD_MIP_MESSAGE;
 
 import io.mvpn.packet.MalformedPacketException;
 import io.netty.buffer.ByteBuf;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 
@@ -19,14 +17,20 @@ public abstract sealed class MipMessage permits RegistrationRequest, Registratio
   final ByteBuf buf;
   final int start;
   final int length;
-  // An array, not a list: a request's parse allocates one small array and its extensions.
-  private MipExtension[] extensions = new MipExtension[4];
-  private int count;
+  // Nothing per extension is kept: the walk that validated them is cheap to repeat, and a lookup
+  // makes only the extension it returns. A request's parse allocates the message alone.
+  private final int extensionsStart;
+  private final int count;
 
   MipMessage(ByteBuf buf, int fixedLength, int expectedType) throws MalformedPacketException {
+    this(buf, buf.readerIndex(), buf.readableBytes(), fixedLength, expectedType);
+  }
+
+  MipMessage(ByteBuf buf, int offset, int length, int fixedLength, int expectedType)
+      throws MalformedPacketException {
     this.buf = buf;
-    this.start = buf.readerIndex();
-    this.length = buf.readableBytes();
+    this.start = offset;
+    this.length = length;
     if (length < fixedLength) {
       throw new MalformedPacketException(
           BAD_MIP_MESSAGE, "registration message needs " + fixedLength + " bytes, got " + length);
@@ -35,8 +39,10 @@ public abstract sealed class MipMessage permits RegistrationRequest, Registratio
     if (type != expectedType) {
       throw new MalformedPacketException(BAD_MIP_MESSAGE, "message type " + type);
     }
-    int i = start + fixedLength;
+    this.extensionsStart = start + fixedLength;
+    int i = extensionsStart;
     int end = start + length;
+    int n = 0;
     while (i < end) {
       if (i + 2 > end) {
         throw new MalformedPacketException(
@@ -53,17 +59,31 @@ public abstract sealed class MipMessage permits RegistrationRequest, Registratio
             BAD_MIP_EXTENSION,
             "extension " + extType + " of " + extLength + " bytes runs past the message");
       }
-      MipExtension ext = new MipExtension(buf, i, extType, extLength);
-      if (ext.isAuthentication() && extLength < 4) {
+      if (MipExtension.isAuthentication(extType) && extLength < 4) {
         throw new MalformedPacketException(
             BAD_MIP_EXTENSION, "authentication extension " + extType + " without an SPI");
       }
-      if (count == extensions.length) {
-        extensions = Arrays.copyOf(extensions, 2 * count);
-      }
-      extensions[count++] = ext;
-      i = ext.end();
+      n++;
+      i = next(i);
     }
+    this.count = n;
+  }
+
+  /** Index just past the (validated) extension whose type byte is at {@code i}. */
+  private int next(int i) {
+    return buf.getUnsignedByte(i) == GeneralizedAuthentication.TYPE
+        ? i + 4 + buf.getUnsignedShort(i + 2)
+        : i + 2 + buf.getUnsignedByte(i + 1);
+  }
+
+  /** The extension whose type byte is at {@code i}, made now. */
+  private MipExtension extensionAt(int i) {
+    int type = buf.getUnsignedByte(i);
+    int dataLength =
+        type == GeneralizedAuthentication.TYPE
+            ? buf.getUnsignedShort(i + 2)
+            : buf.getUnsignedByte(i + 1);
+    return new MipExtension(buf, i, type, dataLength);
   }
 
   public ByteBuf buffer() {
@@ -99,14 +119,19 @@ public abstract sealed class MipMessage permits RegistrationRequest, Registratio
 
   /** Extensions in message order. */
   public List<MipExtension> extensions() {
-    return Collections.unmodifiableList(Arrays.asList(extensions).subList(0, count));
+    MipExtension[] all = new MipExtension[count];
+    for (int i = extensionsStart, n = 0; n < count; i = next(i)) {
+      all[n++] = extensionAt(i);
+    }
+    return List.of(all);
   }
 
   /** The first extension of this type, or null. */
   public MipExtension find(int extensionType) {
-    for (int i = 0; i < count; i++) {
-      if (extensions[i].type() == extensionType) {
-        return extensions[i];
+    int end = start + length;
+    for (int i = extensionsStart; i < end; i = next(i)) {
+      if (buf.getUnsignedByte(i) == extensionType) {
+        return extensionAt(i);
       }
     }
     return null;
@@ -114,9 +139,10 @@ public abstract sealed class MipMessage permits RegistrationRequest, Registratio
 
   /** The first authentication extension, whatever its type, or null. */
   public MipExtension firstAuthentication() {
-    for (int i = 0; i < count; i++) {
-      if (extensions[i].isAuthentication()) {
-        return extensions[i];
+    int end = start + length;
+    for (int i = extensionsStart; i < end; i = next(i)) {
+      if (MipExtension.isAuthentication(buf.getUnsignedByte(i))) {
+        return extensionAt(i);
       }
     }
     return null;
@@ -124,10 +150,11 @@ public abstract sealed class MipMessage permits RegistrationRequest, Registratio
 
   /** The first extension a receiver must not ignore (type below 128) and does not know; null. */
   public MipExtension firstUnknownNonSkippable(Set<Integer> known) {
-    for (int i = 0; i < count; i++) {
-      int type = extensions[i].type();
+    int end = start + length;
+    for (int i = extensionsStart; i < end; i = next(i)) {
+      int type = buf.getUnsignedByte(i);
       if (!MipConstants.isSkippable(type) && !known.contains(type)) {
-        return extensions[i];
+        return extensionAt(i);
       }
     }
     return null;

@@ -9,12 +9,22 @@ public final class RegistrationRequest extends MipMessage {
 
   public static final int FIXED_LENGTH = 24;
 
-  private RegistrationRequest(ByteBuf udpPayload) throws MalformedPacketException {
-    super(udpPayload, FIXED_LENGTH, MipConstants.REGISTRATION_REQUEST);
+  private RegistrationRequest(ByteBuf buf, int offset, int length) throws MalformedPacketException {
+    super(buf, offset, length, FIXED_LENGTH, MipConstants.REGISTRATION_REQUEST);
   }
 
   public static RegistrationRequest parse(ByteBuf udpPayload) throws MalformedPacketException {
-    return new RegistrationRequest(udpPayload);
+    return new RegistrationRequest(
+        udpPayload, udpPayload.readerIndex(), udpPayload.readableBytes());
+  }
+
+  /**
+   * As {@link #parse(ByteBuf)}, for the {@code length} bytes at {@code offset} of a buffer whose
+   * indexes are left alone: a request read in place in the datagram it came in, without a slice.
+   */
+  public static RegistrationRequest parse(ByteBuf buf, int offset, int length)
+      throws MalformedPacketException {
+    return new RegistrationRequest(buf, offset, length);
   }
 
   public int flags() {

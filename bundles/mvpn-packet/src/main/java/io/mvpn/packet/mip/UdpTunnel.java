@@ -85,9 +85,14 @@ public final class UdpTunnel {
 
   /** Whether a UDP payload is tunnel data carrying IPv4 (RFC 3519 §3.3). */
   public static boolean isData(ByteBuf payload) {
-    return payload.readableBytes() > DATA_HEADER_LENGTH
-        && payload.getUnsignedByte(payload.readerIndex()) == MipConstants.TUNNEL_DATA
-        && payload.getUnsignedByte(payload.readerIndex() + 1) == 4;
+    return isData(payload, payload.readerIndex(), payload.readableBytes());
+  }
+
+  /** As {@link #isData(ByteBuf)}, for the {@code length} bytes at {@code offset} of a buffer. */
+  public static boolean isData(ByteBuf buf, int offset, int length) {
+    return length > DATA_HEADER_LENGTH
+        && buf.getUnsignedByte(offset) == MipConstants.TUNNEL_DATA
+        && buf.getUnsignedByte(offset + 1) == 4;
   }
 
   /** The inner datagram of tunnel data, as a slice. */

@@ -110,6 +110,18 @@ public final class UdpDatagram {
     return buf.slice(start + HEADER_LENGTH, length - HEADER_LENGTH);
   }
 
+  /** Index of the first payload byte in the IP datagram's {@link Ipv4Packet#buffer()}. */
+  public int payloadOffset() {
+    return start + HEADER_LENGTH;
+  }
+
+  /**
+   * The payload's length, {@code length - 8}: with {@link #payloadOffset} a view without a slice.
+   */
+  public int payloadLength() {
+    return length - HEADER_LENGTH;
+  }
+
   /**
    * A complete IPv4/UDP datagram with both checksums, the payload's readable bytes copied once (the
    * payload is neither consumed nor released).
