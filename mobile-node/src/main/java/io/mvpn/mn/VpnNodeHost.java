@@ -169,7 +169,8 @@ final class VpnNodeHost extends LoopHost {
               InetAddress.getByAddress(careOf.toBytes()),
               Map.of(
                   Endpoint.IKE_PORT, Endpoint.IKE_PORT, Endpoint.NAT_T_PORT, Endpoint.NAT_T_PORT),
-              NativeSockets.datagramChannel());
+              NativeSockets.datagramChannel(),
+              NativeSockets.segmenter());
     } catch (java.net.UnknownHostException e) {
       throw new IllegalStateException("four bytes are an address", e);
     }

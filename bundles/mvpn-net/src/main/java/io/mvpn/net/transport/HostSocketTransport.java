@@ -38,7 +38,9 @@ import java.util.concurrent.TimeUnit;
  * its own runs them) are written at once and flushed together once the loop's current task is done:
  * a burst of datagrams, the segments of one TCP super-packet from a TUN device say, leaves in one
  * flush, which a native transport's channel class (given to the constructor) turns into one {@code
- * sendmmsg}. From any other thread each datagram is written and flushed on its own.
+ * sendmmsg}. Given a {@link UdpSegmenter} as well, the flush sends each run of equal datagrams to
+ * one recipient as one UDP_SEGMENT datagram, which the kernel cuts apart late. From any other
+ * thread each datagram is written and flushed on its own.
  */
 public final class HostSocketTransport implements Transport {
 
@@ -49,6 +51,7 @@ public final class HostSocketTransport implements Transport {
   private final Map<Integer, Integer> ports;
 
   private final Class<? extends DatagramChannel> channelClass;
+  private final UdpSegmenter segmenter;
   private final Map<Integer, Channel> byVrfPort = new LinkedHashMap<>();
   private final Map<Channel, Flusher> flushers = new LinkedHashMap<>();
   private final Map<Integer, ChannelFuture> bound = new LinkedHashMap<>();
@@ -73,6 +76,22 @@ public final class HostSocketTransport implements Transport {
       InetAddress bindAddress,
       Map<Integer, Integer> ports,
       Class<? extends DatagramChannel> channelClass) {
+    this(group, bindAddress, ports, channelClass, null);
+  }
+
+  /**
+   * @param ports VRF port to host port (0 picks a free one); each becomes one host UDP socket
+   * @param channelClass the sockets' channel class, one {@code group}'s I/O handler serves
+   * @param segmenter makes the UDP_SEGMENT datagrams {@code channelClass} sends whole; null sends
+   *     each datagram as it is
+   */
+  public HostSocketTransport(
+      EventLoopGroup group,
+      InetAddress bindAddress,
+      Map<Integer, Integer> ports,
+      Class<? extends DatagramChannel> channelClass,
+      UdpSegmenter segmenter) {
+    this.segmenter = segmenter;
     this.group = Objects.requireNonNull(group, "group");
     this.channelClass = Objects.requireNonNull(channelClass, "channelClass");
     if (!(bindAddress instanceof Inet4Address)) {
@@ -110,8 +129,26 @@ public final class HostSocketTransport implements Transport {
                           "host socket " + bindAddress.getHostAddress() + ":" + hostPort));
           bound.put(vrfPort, f);
           byVrfPort.put(vrfPort, f.channel());
-          flushers.put(f.channel(), new Flusher(f.channel()));
+          flushers.put(
+              f.channel(),
+              new Flusher(f.channel(), segmenter == null ? null : new UdpSegmentBatch(segmenter)));
         });
+  }
+
+  /** UDP_SEGMENT sends over all sockets so far, and the datagrams they carried. */
+  public record Segmented(long sends, long datagrams) {}
+
+  /** What left in UDP_SEGMENT sends so far (a moment old off the sockets' loop). */
+  public Segmented segmented() {
+    long sends = 0;
+    long datagrams = 0;
+    for (Flusher f : flushers.values()) {
+      if (f.batch != null) {
+        sends += f.batch.sends();
+        datagrams += f.batch.segments();
+      }
+    }
+    return new Segmented(sends, datagrams);
   }
 
   /** Waits until every host socket is bound; not from the event loop. */
@@ -143,8 +180,7 @@ public final class HostSocketTransport implements Transport {
               udp.destinationPort());
       DatagramPacket packet = new DatagramPacket(udp.payload().retain(), to);
       if (channel.eventLoop().inEventLoop()) {
-        channel.write(packet, channel.voidPromise());
-        flushers.get(channel).soon();
+        flushers.get(channel).write(packet);
       } else {
         channel.writeAndFlush(packet, channel.voidPromise());
       }
@@ -158,16 +194,23 @@ public final class HostSocketTransport implements Transport {
   }
 
   /** One flush of a socket after the task that wrote to it; its loop's state only. */
-  private static final class Flusher implements Runnable {
+  private final class Flusher implements Runnable {
     private final Channel channel;
+    private final UdpSegmentBatch batch;
     private boolean pending;
 
-    Flusher(Channel channel) {
+    Flusher(Channel channel, UdpSegmentBatch batch) {
       this.channel = channel;
+      this.batch = batch;
     }
 
-    /** On the channel's loop: flush once the current task is done. */
-    void soon() {
+    /** On the channel's loop: write (or keep for the batch), and flush once the task is done. */
+    void write(DatagramPacket packet) {
+      if (batch == null) {
+        channel.write(packet, channel.voidPromise());
+      } else {
+        batch.add(packet);
+      }
       if (!pending) {
         pending = true;
         channel.eventLoop().execute(this);
@@ -177,7 +220,17 @@ public final class HostSocketTransport implements Transport {
     @Override
     public void run() {
       pending = false;
+      if (batch != null) {
+        batch.writeTo(channel, this::dropped);
+      }
       channel.flush();
+    }
+
+    /** A segmented send failed: its datagrams are lost (on the VRF's loop, which is this one). */
+    private void dropped(int datagrams) {
+      for (int i = 0; i < datagrams; i++) {
+        owner.counters().onDrop(DropReason.LINK);
+      }
     }
   }
 
