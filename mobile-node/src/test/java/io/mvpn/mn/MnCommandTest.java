@@ -55,7 +55,10 @@ class MnCommandTest {
     assertRefused(
         "up", both, "careOfAddress: not with mode foreign-agent (found on the access link)");
     Path wrong = write("wrong.yaml", valid() + "accessInterface: eth0\n");
-    assertRefused("up", wrong, "accessInterface: only with mode foreign-agent or auto");
+    assertRefused("up", wrong, "accessInterface: only with mode foreign-agent, auto or vpn");
+    Path standby = write("standby.yaml", throughAgent + "accessInterfaces: [wlan0, wwan0]\n");
+    assertRefused(
+        "up", standby, "accessInterfaces: only with mode vpn (accessInterface: one interface)");
     assertRefused(
         "up",
         config("routes: [10.1.0.0/16]\nmode: roaming"),
@@ -129,7 +132,9 @@ class MnCommandTest {
             2,
             1,
             1,
-            "deregistered");
+            "deregistered",
+            null,
+            null);
 
     assertThat(statusOf(home, 0))
         .containsEntry("state", "at-home")
@@ -307,7 +312,9 @@ class MnCommandTest {
         s.accessReceived(),
         s.linkDowns(),
         s.moves(),
-        "deregistered");
+        "deregistered",
+        null,
+        null);
   }
 
   private static NodeStatus status(String state, long lifetimeLeft) {
@@ -329,7 +336,9 @@ class MnCommandTest {
         5,
         0,
         0,
-        state.equals("registered") ? "registered lifetime 300" : "request");
+        state.equals("registered") ? "registered lifetime 300" : "request",
+        null,
+        null);
   }
 
   private int run(String... args) {
