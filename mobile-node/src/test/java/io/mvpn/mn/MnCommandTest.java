@@ -143,6 +143,41 @@ class MnCommandTest {
   }
 
   @Test
+  void statusInModeVpnShowsTheActiveAndTheStandbyInterfacesAndOtherModesNeither() throws Exception {
+    NodeStatus s = status("registered", 100);
+    NodeStatus vpn =
+        new NodeStatus(
+            s.state(),
+            "vpn",
+            "gateway 203.0.113.1",
+            s.homeAddress(),
+            s.homeAgent(),
+            "10.10.1.2",
+            "-",
+            "esp-in-udp to 203.0.113.1",
+            s.lifetimeLeft(),
+            1,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            "registered lifetime 300",
+            "wlan0 10.10.1.2",
+            "wwan0 10.10.2.2 warm; keepalives 1 (0 failed), failovers 0, moves back 0");
+
+    assertThat(NodeStatus.fields(vpn.render()))
+        .containsEntry("access-interface", "wlan0 10.10.1.2")
+        .containsEntry(
+            "standby-interfaces",
+            "wwan0 10.10.2.2 warm; keepalives 1 (0 failed), failovers 0, moves back 0");
+    assertThat(NodeStatus.fields(s.render()))
+        .doesNotContainKeys("access-interface", "standby-interfaces");
+  }
+
+  @Test
   void autoModeTakesItsHomeNetworkFromTheRoutesOrRefusesOneWithoutTheHomeAddress()
       throws Exception {
     String auto =
