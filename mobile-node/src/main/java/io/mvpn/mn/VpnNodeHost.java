@@ -224,7 +224,9 @@ final class VpnNodeHost extends LoopHost {
           // after.
           scheduler.execute(
               () -> {
-                leaving = null;
+                if (leaving == previous) {
+                  leaving = null; // unless a later move left another network meanwhile
+                }
                 if (previous != null) {
                   retire(previous);
                 }
