@@ -8,23 +8,22 @@ import java.util.regex.Pattern;
 /**
  * Mode vpn's host route to the security gateway through the access interface, set again after each
  * move, when the TUN device takes a default route (as two halves): that must not swallow the ESP
- * and IKE datagrams that carry it, and the next hop changes with the access network.
+ * and IKE datagrams that carry it, and the next hop (and with standby interfaces the device)
+ * changes with the access network.
  */
 final class GatewayRoute implements AutoCloseable {
 
   private static final Pattern VIA = Pattern.compile(" via (\\S+)");
 
   private final Ipv4Address gateway;
-  private final String accessInterface;
-  private boolean set;
+  private String accessInterface; // where the pin is, once set
 
-  GatewayRoute(Ipv4Address gateway, String accessInterface) {
+  GatewayRoute(Ipv4Address gateway) {
     this.gateway = gateway;
-    this.accessInterface = accessInterface;
   }
 
-  /** Routes the gateway the way the access interface's own routes reach it now. */
-  void pin() throws IOException {
+  /** Routes the gateway the way {@code accessInterface}'s own routes reach it now. */
+  void pin(String accessInterface) throws IOException {
     String gw = gateway.toString();
     String found = HostRoutes.run("ip", "-o", "route", "get", gw, "oif", accessInterface);
     Matcher m = VIA.matcher(found);
@@ -34,12 +33,12 @@ final class GatewayRoute implements AutoCloseable {
       throw new IOException("no router toward " + gw + " on " + accessInterface + " yet");
     }
     HostRoutes.run("ip", "route", "replace", gw + "/32", "via", m.group(1), "dev", accessInterface);
-    set = true;
+    this.accessInterface = accessInterface;
   }
 
   @Override
   public void close() {
-    if (set) {
+    if (accessInterface != null) {
       try {
         HostRoutes.run("ip", "route", "del", gateway + "/32", "dev", accessInterface);
       } catch (IOException e) {

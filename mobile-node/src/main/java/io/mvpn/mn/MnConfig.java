@@ -28,7 +28,10 @@ import java.util.Set;
  * @param mode how the node registers: with a co-located care-of address or through a foreign agent
  * @param careOfAddress the host's own address on its access link: the co-located care-of address
  *     (null in foreign-agent mode, where the agent's address is the care-of address)
- * @param accessInterface the host's interface on the foreign agent's link (foreign-agent mode)
+ * @param accessInterfaces the host's access interfaces, most preferred first: in modes
+ *     foreign-agent and auto the one interface on the agent's link; in mode vpn one or more (key
+ *     {@code accessInterfaces}), the node on the best one that is up with an address and the others
+ *     kept warm as standbys (empty in mode colocated)
  * @param tunAddress this program's side of the TUN link (never seen outside the host)
  * @param routes what the host routes through the TUN device, sourced from the home address
  * @param homeNetwork the home link's prefix: an access link carrying an address in it is home (mode
@@ -55,7 +58,7 @@ public record MnConfig(
     Path control,
     Path pidFile,
     Path logFile,
-    String accessInterface,
+    List<String> accessInterfaces,
     Prefix homeNetwork,
     long agentWaitMillis,
     SamSettings sam,
@@ -90,6 +93,7 @@ public record MnConfig(
       Set.of(
           "mode",
           "accessInterface",
+          "accessInterfaces",
           "homeAddress",
           "homeAgent",
           "careOfAddress",
@@ -107,6 +111,15 @@ public record MnConfig(
           "homeNetwork",
           "agentWaitMillis",
           SamSettings.KEY);
+
+  public MnConfig {
+    accessInterfaces = List.copyOf(accessInterfaces);
+  }
+
+  /** The preferred access interface (the only one outside mode vpn); null in mode colocated. */
+  public String accessInterface() {
+    return accessInterfaces.isEmpty() ? null : accessInterfaces.get(0);
+  }
 
   /** The MN-HA association, fresh (it holds a JCE Mac, used on one thread). */
   public MobilitySecurityAssociation association() {
@@ -195,20 +208,19 @@ public record MnConfig(
               throw r.bad(
                   "mode", "'" + modeText + "' is not colocated, foreign-agent, auto or vpn");
         };
-    String accessInterface = null;
+    List<String> accessInterfaces = List.of();
     Ipv4Address careOf = null;
     if (mode != Mode.COLOCATED) {
-      accessInterface = r.text("accessInterface", null);
-      if (!TunTransport.isValidName(accessInterface)) {
-        throw r.bad("accessInterface", "'" + accessInterface + "' is not a network device name");
-      }
+      accessInterfaces = r.accessInterfaces(mode);
       if (map.get("careOfAddress") != null) {
         throw r.bad("careOfAddress", "not with mode " + modeText + " (found on the access link)");
       }
     } else {
       careOf = r.address("careOfAddress", null);
-      if (map.get("accessInterface") != null) {
-        throw r.bad("accessInterface", "only with mode foreign-agent or auto");
+      for (String key : List.of("accessInterface", "accessInterfaces")) {
+        if (map.get(key) != null) {
+          throw r.bad(key, "only with mode foreign-agent, auto or vpn");
+        }
       }
     }
     List<Prefix> routes = r.prefixes("routes");
@@ -240,7 +252,7 @@ public record MnConfig(
         Path.of(r.text("control", DEFAULT_CONTROL.toString())),
         r.optionalPath("pidFile"),
         r.optionalPath("logFile"),
-        accessInterface,
+        accessInterfaces,
         homeNetwork,
         r.number("agentWaitMillis", 1000L, 100, 60_000),
         sam(r, mode, SamSettings.parse(source, map.get(SamSettings.KEY))),
@@ -339,6 +351,38 @@ public record MnConfig(
         throw bad("key", "at least 16 bytes (32 hex digits), got " + key.length);
       }
       return key;
+    }
+
+    /**
+     * {@code accessInterface: x}, or in mode vpn {@code accessInterfaces: [x, y]} (most preferred
+     * first; {@code accessInterface: x} is the list of one), never both.
+     */
+    List<String> accessInterfaces(Mode mode) throws ConfigException {
+      boolean one = map.get("accessInterface") != null;
+      Object list = map.get("accessInterfaces");
+      if (one && list != null) {
+        throw bad("accessInterfaces", "not with accessInterface (one of the two keys)");
+      }
+      if (list != null && mode != Mode.VPN) {
+        throw bad("accessInterfaces", "only with mode vpn (accessInterface: one interface)");
+      }
+      String key = list == null ? "accessInterface" : "accessInterfaces";
+      List<?> items = list instanceof List<?> l ? l : List.of(text(key, null));
+      List<String> names = new ArrayList<>();
+      for (Object item : items) {
+        String name = String.valueOf(item).trim();
+        if (!TunTransport.isValidName(name)) {
+          throw bad(key, "'" + name + "' is not a network device name");
+        }
+        if (names.contains(name)) {
+          throw bad(key, "'" + name + "' twice");
+        }
+        names.add(name);
+      }
+      if (names.isEmpty()) {
+        throw bad(key, "at least one interface");
+      }
+      return names;
     }
 
     List<Prefix> prefixes(String key) throws ConfigException {

@@ -325,7 +325,9 @@ final class MobileNodeHost extends LoopHost {
         access.counters().received(),
         moves == null ? 0 : moves.linkDowns(),
         moves == null ? 0 : moves.moves(),
-        last);
+        last,
+        null,
+        null);
   }
 
   /**

@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * old network is gone, the next one is not there yet), came up again or flapped between two looks
  * (a new network, or the same one whose agent or home agent must hear from the node again: the
  * kernel dropped the routes through the interface with the link), or gained an address (a new
- * co-located care-of address). Each of the last three is one move; the host re-registers on it.
+ * co-located care-of address). Each of the last three is one move; the host re-registers on it. An
+ * address that went while the link stayed up is told too ({@link Moves#addressGone}): a host with
+ * another link to go to goes there at once.
  */
 final class MoveDetector {
 
@@ -26,6 +28,12 @@ final class MoveDetector {
   interface Moves {
     /** The access link went down (nothing to do by default: the move that follows counts). */
     default void linkDown() {}
+
+    /**
+     * The link, still up, lost an address (its care-of address, say, while another link may still
+     * have one); nothing to do by default.
+     */
+    default void addressGone(Ipv4Address address) {}
 
     /** The node must attach again: on a new link, after a flap, or with a new address. */
     void moved(String why);
@@ -166,6 +174,11 @@ final class MoveDetector {
       linkDowns++; // down and up again between two looks
       move("link flapped");
     } else {
+      Set<Ipv4Address> gone = new HashSet<>(before.addresses());
+      gone.removeAll(now.addresses());
+      for (Ipv4Address a : gone) {
+        moves.addressGone(a);
+      }
       Set<Ipv4Address> gained = new HashSet<>(now.addresses());
       gained.removeAll(before.addresses());
       if (!gained.isEmpty()) {

@@ -15,6 +15,11 @@ import java.util.Map;
  * @param lifetimeLeft seconds until the binding the home agent granted runs out (0 without one)
  * @param linkDowns times the access link was seen going down (foreign-agent mode)
  * @param moves moves detected on the access link, each a new registration (foreign-agent mode)
+ * @param accessInterface mode vpn: the interface the node is on and its address (null in the other
+ *     modes: no line)
+ * @param standbyInterfaces mode vpn: the other access interfaces, each with its address (and {@code
+ *     warm} when kept warm) or why it has none, and the standbys' keepalives sent (null in the
+ *     other modes: no line)
  */
 public record NodeStatus(
     String state,
@@ -34,7 +39,9 @@ public record NodeStatus(
     long accessReceived,
     long linkDowns,
     long moves,
-    String lastEvent) {
+    String lastEvent,
+    String accessInterface,
+    String standbyInterfaces) {
 
   public static final String REGISTERED = "registered";
 
@@ -52,6 +59,14 @@ public record NodeStatus(
 
   /** The lines the control socket carries and the CLI prints. */
   public String render() {
+    String interfaces =
+        accessInterface == null
+            ? ""
+            : "access-interface: "
+                + accessInterface
+                + "\nstandby-interfaces: "
+                + standbyInterfaces
+                + "\n";
     return """
         state: %s
         mode: %s
@@ -59,7 +74,7 @@ public record NodeStatus(
         home-address: %s
         home-agent: %s
         care-of-address: %s
-        foreign-agent: %s
+        %sforeign-agent: %s
         tunnel: %s
         lifetime-left: %d s
         registration-requests: %d
@@ -79,6 +94,7 @@ public record NodeStatus(
             homeAddress,
             homeAgent,
             careOf,
+            interfaces,
             foreignAgent,
             tunnel,
             lifetimeLeft,

@@ -16,22 +16,25 @@ import io.mvpn.net.transport.tun.TunTransport;
 import io.mvpn.packet.ipv4.Ipv4Packet;
 import io.netty.buffer.ByteBufAllocator;
 import java.net.InetAddress;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Mode vpn on a Linux host (seed 001): the lab's {@link VpnMobileNode} over the host's own UDP
  * sockets. The home VRF holds the TUN device (the home address on its kernel side) and the way into
- * the ESP tunnel; each care-of address the access interface takes gets an access VRF of its own,
+ * the ESP tunnel; each care-of address an access interface takes gets an access VRF of its own,
  * whose interface is the host's UDP sockets 500 and 4500 on that address. IKE ({@link NodeIke}) and
  * ESP in UDP go through them; the Mobile IP registration goes to the home agent inside the tunnel.
- * A move ({@link MoveDetector}) re-points the SAs and registers (handover fast) or keys a fresh
- * tunnel first (reestablish).
+ * {@link AccessInterfaces} says which interface the node is on: a move re-points the SAs and
+ * registers (handover fast) or keys a fresh tunnel first (reestablish). A standby interface with an
+ * address has its sockets open ahead of the move and sends NAT-T keepalives out of itself.
  */
 final class VpnNodeHost extends LoopHost {
 
@@ -47,25 +50,35 @@ final class VpnNodeHost extends LoopHost {
   private final Vrf home = new Vrf("mn-home", scheduler, ByteBufAllocator.DEFAULT);
   private final HostRoutes routes = new HostRoutes();
   private final GatewayRoute gatewayRoute;
+  private final Map<String, AccessLink.Probe> probes = new HashMap<>();
   private NodeIke ike;
   private VpnMobileNode node;
   private Interface host;
-  private MoveDetector moves;
-  private SysfsLinkProbe probe;
-  private Vrf access; // the current care-of address's
+  private AccessInterfaces accesses;
   private static final int ROUTE_LOOK_MILLIS = 5;
   private static final int ROUTE_WAIT_MILLIS = 1000;
 
+  /** One care-of address's access VRF: its interface is the host's sockets on the address. */
+  private record Network(
+      String device, String name, Ipv4Address careOf, Vrf vrf, HostSocketTransport sockets) {}
+
+  private Network active; // the care-of address's the node is on, or moving to
+  private Network leaving; // the one it moves from, until the move is made
+  private final Map<String, Network> standby = new HashMap<>(); // warm standbys', by device
   private int networks;
+  private long standbyKeepalives;
+  private long standbyKeepalivesFailed;
   private Ipv4Address binding; // the care-of address whose sockets are binding, until they are
   private Ipv4Address awaitingRoute; // a new care-of address the kernel cannot yet route from
   private int routeLooksLeft;
+  private long routedAt; // when the last move found its route, and when it was made (for the log)
+  private long movedAt;
 
   VpnNodeHost(MnConfig config) {
     super(NativeSockets.ioHandler());
     this.config = config;
     this.vpn = config.vpn();
-    this.gatewayRoute = new GatewayRoute(vpn.gateway(), config.accessInterface());
+    this.gatewayRoute = new GatewayRoute(vpn.gateway());
   }
 
   @Override
@@ -106,19 +119,37 @@ final class VpnNodeHost extends LoopHost {
                   epochOffset,
                   ike,
                   this::toHost);
-          probe = new SysfsLinkProbe(config.accessInterface());
-          moves = MoveDetector.onKernel(probe, scheduler, this::moved);
-          moves.start();
-          attach();
+          accesses =
+              AccessInterfaces.onKernel(
+                  config.accessInterfaces(),
+                  scheduler,
+                  new AccessInterfaces.Links() {
+                    @Override
+                    public void attach(String device, String why) {
+                      moved(device, why);
+                    }
+
+                    @Override
+                    public void warm(String device, Ipv4Address address) {
+                      keepWarm(device, address);
+                    }
+
+                    @Override
+                    public void cold(String device) {
+                      letCool(device);
+                    }
+                  });
+          accesses.start();
           logEvents(() -> node.events().stream().map(VpnMobileNode.Event::what).toList());
           return null;
         });
     LOG.info(
-        "home address {} on {}, tunnel to the security gateway {} from {}, sockets on {}",
+        "home address {} on {}, tunnel to the security gateway {} from {} (of {}), sockets on {}",
         config.homeAddress(),
         config.tunDevice(),
         vpn.gateway(),
-        config.accessInterface(),
+        onLoop(accesses::active),
+        config.accessInterfaces(),
         NativeSockets.describe());
   }
 
@@ -128,39 +159,88 @@ final class VpnNodeHost extends LoopHost {
   }
 
   /**
-   * Takes the access interface's address as care-of address: the first time the tunnel is set up
-   * from it, after that the configured handover runs. The same address again (a flap) registers
-   * anew through the tunnel as it is. A move to the address whose sockets are still binding is that
-   * move again (the kernel's notifications of one change come in bursts): it registers from there
-   * once bound.
+   * Takes {@code device}'s address as care-of address: the first time the tunnel is set up from it,
+   * after that the configured handover runs. The same address again (a flap) registers anew through
+   * the tunnel as it is. A move to the address whose sockets are still binding is that move again
+   * (the kernel's notifications of one change come in bursts): it registers from there once bound.
+   * A warm standby's sockets are bound already: the move starts at once. The network left behind
+   * stays open as a standby while its interface keeps its address.
    */
-  private void attach() {
-    Ipv4Address careOf = careOfNow();
+  private void attach(String device) {
+    if (!device.equals(accesses.active())) {
+      return; // a late look for a route from an interface the node has left meanwhile
+    }
+    Ipv4Address careOf = careOfNow(device);
     if (careOf == null) {
-      LOG.info("{} has no IPv4 address yet", config.accessInterface());
+      LOG.info("{} has no IPv4 address yet", device);
       return;
     }
     if (careOf.equals(binding)) {
       return;
     }
-    if (!routedFrom(careOf)) {
+    if (!routedFrom(device, careOf)) {
       return;
     }
-    VpnMobileNode.Network active = node.active();
-    if (active != null && active.careOf().equals(careOf)) {
-      node.moveTo(active.name(), vpn.handover());
+    routedAt = System.nanoTime();
+    VpnMobileNode.Network current = node.active();
+    if (current != null && current.careOf().equals(careOf)) {
+      node.moveTo(current.name(), vpn.handover());
       return;
     }
     try {
       if (config.routes().stream().anyMatch(p -> p.length() == 0)) {
-        gatewayRoute.pin();
+        gatewayRoute.pin(device);
       }
     } catch (java.io.IOException e) {
       LOG.warn("route to the gateway {}: {}", vpn.gateway(), e.getMessage());
     }
-    Vrf previous = access;
+    Network next = standby.remove(device);
+    if (next != null && !next.careOf().equals(careOf)) {
+      close(next);
+      next = null;
+    }
+    if (next == null) {
+      next = open(device, careOf);
+    }
+    Network previous = active;
+    Network moving = next;
+    active = next;
+    leaving = previous;
+    ike.through(next.vrf(), careOf);
+    // New sockets bind on this loop after this task: move once they are bound.
+    binding = careOf;
+    whenBound(
+        next.sockets(),
+        100,
+        () -> {
+          binding = null;
+          if (current == null) {
+            node.start(moving.name());
+          } else {
+            node.moveTo(moving.name(), vpn.handover());
+          }
+          movedAt = System.nanoTime();
+          // After this task: the registration leaves in its flush first, the old sockets close
+          // after.
+          scheduler.execute(
+              () -> {
+                if (leaving == previous) {
+                  leaving = null; // unless a later move left another network meanwhile
+                }
+                if (previous != null) {
+                  retire(previous);
+                }
+              });
+        });
+  }
+
+  /**
+   * An access VRF for {@code careOf} on {@code device}: the host's UDP sockets 500 and 4500 on the
+   * address (binding on this loop after this task), IKE on 500, ESP and IKE on 4500.
+   */
+  private Network open(String device, Ipv4Address careOf) {
     String name = "coa" + (++networks);
-    access = new Vrf(name, scheduler, ByteBufAllocator.DEFAULT);
+    Vrf access = new Vrf(name, scheduler, ByteBufAllocator.DEFAULT);
     HostSocketTransport sockets;
     try {
       sockets =
@@ -178,24 +258,64 @@ final class VpnNodeHost extends LoopHost {
     access.addRoute(new Route(Prefix.of(vpn.gateway(), 32), null, iface, Route.Origin.STATIC));
     access.bindUdp(Endpoint.IKE_PORT, (v, in, d) -> ike.receive(d));
     node.addNetwork(name, access, iface, ike::receiveNatT);
-    ike.through(access, careOf);
-    // The sockets bind on this loop after this task: move once they are bound.
-    binding = careOf;
-    whenBound(
-        sockets,
-        100,
-        () -> {
-          binding = null;
-          if (active == null) {
-            node.start(name);
-          } else {
-            node.moveTo(name, vpn.handover());
-            node.removeNetwork(active.name());
-          }
-          if (previous != null) {
-            previous.interfaces().forEach(i -> previous.removeInterface(i.name()));
-          }
-        });
+    return new Network(device, name, careOf, access, sockets);
+  }
+
+  /** The network the node left: a standby if its interface still has the address, else closed. */
+  private void retire(Network previous) {
+    boolean stillThere =
+        !previous.device().equals(active.device())
+            && !standby.containsKey(previous.device())
+            && probe(previous.device()).read().addresses().contains(previous.careOf());
+    if (stillThere) {
+      standby.put(previous.device(), previous);
+    } else {
+      close(previous);
+    }
+  }
+
+  private void close(Network n) {
+    node.removeNetwork(n.name());
+    n.vrf().interfaces().forEach(i -> n.vrf().removeInterface(i.name()));
+  }
+
+  /**
+   * A standby interface with an address: its sockets opened ahead of the move (unless the node is
+   * on that address or just leaving it), and a NAT-T keepalive out of the interface.
+   */
+  private void keepWarm(String device, Ipv4Address address) {
+    Network ready = standby.get(device);
+    if (ready != null && !ready.careOf().equals(address)) {
+      standby.remove(device);
+      close(ready);
+      ready = null;
+    }
+    boolean held =
+        Stream.of(active, leaving)
+            .anyMatch(n -> n != null && n.device().equals(device) && n.careOf().equals(address));
+    if (ready == null && !held && !address.equals(binding)) {
+      standby.put(device, open(device, address));
+    }
+    try {
+      StandbyKeepalive.send(device, address, vpn.gateway());
+      standbyKeepalives++;
+    } catch (java.io.IOException e) {
+      if (standbyKeepalivesFailed++ == 0) {
+        LOG.warn("standby keepalive: {}", e.getMessage());
+      }
+    }
+  }
+
+  /** A standby that went down or lost its address: its sockets close. */
+  private void letCool(String device) {
+    Network ready = standby.remove(device);
+    if (ready != null) {
+      close(ready);
+    }
+  }
+
+  private AccessLink.Probe probe(String device) {
+    return probes.computeIfAbsent(device, SysfsLinkProbe::new);
   }
 
   /**
@@ -205,7 +325,7 @@ final class VpnNodeHost extends LoopHost {
    * its retransmission. So the node looks again every {@link #ROUTE_LOOK_MILLIS} until a route is
    * there, for at most {@link #ROUTE_WAIT_MILLIS}, and then goes on regardless.
    */
-  private boolean routedFrom(Ipv4Address careOf) {
+  private boolean routedFrom(String device, Ipv4Address careOf) {
     if (!careOf.equals(awaitingRoute)) {
       awaitingRoute = careOf;
       routeLooksLeft = ROUTE_WAIT_MILLIS / ROUTE_LOOK_MILLIS;
@@ -215,13 +335,9 @@ final class VpnNodeHost extends LoopHost {
       return true;
     }
     if (routeLooksLeft-- == ROUTE_WAIT_MILLIS / ROUTE_LOOK_MILLIS) {
-      LOG.info(
-          "{}: no route to the gateway {} from {} yet",
-          config.accessInterface(),
-          vpn.gateway(),
-          careOf);
+      LOG.info("{}: no route to the gateway {} from {} yet", device, vpn.gateway(), careOf);
     }
-    scheduler.schedule(ROUTE_LOOK_MILLIS, TimeUnit.MILLISECONDS, this::attach);
+    scheduler.schedule(ROUTE_LOOK_MILLIS, TimeUnit.MILLISECONDS, () -> attach(device));
     return false;
   }
 
@@ -249,11 +365,11 @@ final class VpnNodeHost extends LoopHost {
     }
   }
 
-  /** The access interface's address: a new one if it holds two (the old one on its way out). */
-  private Ipv4Address careOfNow() {
+  /** The interface's address: a new one if it holds two (the old one on its way out). */
+  private Ipv4Address careOfNow(String device) {
     VpnMobileNode.Network active = node.active();
     List<Ipv4Address> addresses =
-        probe.read().addresses().stream()
+        probe(device).read().addresses().stream()
             .filter(a -> !Prefix.parse("169.254.0.0/16").contains(a))
             .sorted((a, b) -> Integer.compareUnsigned(a.toInt(), b.toInt()))
             .toList();
@@ -263,10 +379,24 @@ final class VpnNodeHost extends LoopHost {
         .orElse(addresses.isEmpty() ? null : addresses.get(0));
   }
 
-  /** A move on the access link: a new care-of address, or the same one after a flap. */
-  private void moved(String why) {
-    LOG.info("{}: {}, handover {}", config.accessInterface(), why, vpn.handover());
-    attach();
+  /**
+   * A move: a new care-of address, the same one after a flap, or another interface (its link or
+   * address gone, or a preferred one back).
+   */
+  private void moved(String device, String why) {
+    long began = System.nanoTime();
+    routedAt = began;
+    movedAt = began;
+    attach(device);
+    // After the move: the log waits, the move does not.
+    LOG.info(
+        "{}: {}, handover {} (on the loop: route {} µs, move {} µs, task {} µs)",
+        device,
+        why,
+        vpn.handover(),
+        (routedAt - began) / 1000,
+        (movedAt - routedAt) / 1000,
+        (System.nanoTime() - began) / 1000);
   }
 
   @Override
@@ -307,9 +437,26 @@ final class VpnNodeHost extends LoopHost {
         host.counters().sent(),
         accessIface == null ? 0 : accessIface.counters().sent(),
         accessIface == null ? 0 : accessIface.counters().received(),
-        moves.linkDowns(),
-        moves.moves(),
-        last);
+        accesses.linkDowns(),
+        accesses.moves(),
+        last,
+        accesses.active() + " " + (at == null ? "-" : at.careOf()),
+        standbyLine());
+  }
+
+  /** The standbys, and their keepalives. */
+  private String standbyLine() {
+    List<String> standbys = accesses.standbys();
+    if (standbys.isEmpty()) {
+      return "-";
+    }
+    return String.format(
+        "%s; keepalives %d (%d failed), failovers %d, moves back %d",
+        String.join(", ", standbys),
+        standbyKeepalives,
+        standbyKeepalivesFailed,
+        accesses.failovers(),
+        accesses.movesBack());
   }
 
   /** Seconds left of the lifetime the last accepting reply granted. */
@@ -351,8 +498,8 @@ final class VpnNodeHost extends LoopHost {
     try {
       onLoop(
           () -> {
-            if (moves != null) {
-              moves.stop();
+            if (accesses != null) {
+              accesses.stop();
             }
             return null;
           });
@@ -361,6 +508,18 @@ final class VpnNodeHost extends LoopHost {
     }
     routes.close();
     gatewayRoute.close();
-    closeLoop(access == null ? List.of(home) : List.of(home, access));
+    List<Vrf> vrfs = new java.util.ArrayList<>(List.of(home));
+    try {
+      onLoop(
+          () -> {
+            Stream.concat(Stream.of(active, leaving), standby.values().stream())
+                .filter(n -> n != null)
+                .forEach(n -> vrfs.add(n.vrf()));
+            return null;
+          });
+    } catch (Exception e) {
+      LOG.warn("the access networks: {}", e.toString());
+    }
+    closeLoop(vrfs);
   }
 }

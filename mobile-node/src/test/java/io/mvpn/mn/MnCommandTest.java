@@ -55,7 +55,10 @@ class MnCommandTest {
     assertRefused(
         "up", both, "careOfAddress: not with mode foreign-agent (found on the access link)");
     Path wrong = write("wrong.yaml", valid() + "accessInterface: eth0\n");
-    assertRefused("up", wrong, "accessInterface: only with mode foreign-agent or auto");
+    assertRefused("up", wrong, "accessInterface: only with mode foreign-agent, auto or vpn");
+    Path standby = write("standby.yaml", throughAgent + "accessInterfaces: [wlan0, wwan0]\n");
+    assertRefused(
+        "up", standby, "accessInterfaces: only with mode vpn (accessInterface: one interface)");
     assertRefused(
         "up",
         config("routes: [10.1.0.0/16]\nmode: roaming"),
@@ -129,12 +132,49 @@ class MnCommandTest {
             2,
             1,
             1,
-            "deregistered");
+            "deregistered",
+            null,
+            null);
 
     assertThat(statusOf(home, 0))
         .containsEntry("state", "at-home")
         .containsEntry("mode", "auto")
         .containsEntry("attachment", "home");
+  }
+
+  @Test
+  void statusInModeVpnShowsTheActiveAndTheStandbyInterfacesAndOtherModesNeither() throws Exception {
+    NodeStatus s = status("registered", 100);
+    NodeStatus vpn =
+        new NodeStatus(
+            s.state(),
+            "vpn",
+            "gateway 203.0.113.1",
+            s.homeAddress(),
+            s.homeAgent(),
+            "10.10.1.2",
+            "-",
+            "esp-in-udp to 203.0.113.1",
+            s.lifetimeLeft(),
+            1,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            "registered lifetime 300",
+            "wlan0 10.10.1.2",
+            "wwan0 10.10.2.2 warm; keepalives 1 (0 failed), failovers 0, moves back 0");
+
+    assertThat(NodeStatus.fields(vpn.render()))
+        .containsEntry("access-interface", "wlan0 10.10.1.2")
+        .containsEntry(
+            "standby-interfaces",
+            "wwan0 10.10.2.2 warm; keepalives 1 (0 failed), failovers 0, moves back 0");
+    assertThat(NodeStatus.fields(s.render()))
+        .doesNotContainKeys("access-interface", "standby-interfaces");
   }
 
   @Test
@@ -307,7 +347,9 @@ class MnCommandTest {
         s.accessReceived(),
         s.linkDowns(),
         s.moves(),
-        "deregistered");
+        "deregistered",
+        null,
+        null);
   }
 
   private static NodeStatus status(String state, long lifetimeLeft) {
@@ -329,7 +371,9 @@ class MnCommandTest {
         5,
         0,
         0,
-        state.equals("registered") ? "registered lifetime 300" : "request");
+        state.equals("registered") ? "registered lifetime 300" : "request",
+        null,
+        null);
   }
 
   private int run(String... args) {

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -21,20 +22,15 @@ import java.util.concurrent.TimeUnit;
  * gateway's places on the path: its internet link ({@link DelayedPath#GATEWAY}) and the home
  * network with the site host (the tenant's LAN, the home agent's home network), each bridged to the
  * path's device there, and the DMZ between the gateway and the home agent, a delayed link of its
- * own (20 ms each way, as every link of the path). The laptop's links A and B take turns in one
- * bridge, the node's {@code accessInterface}: link A goes away (its address, then the link), B
- * joins with its address and default route, as a Wi-Fi roam looks to the node, in one {@code ip
- * -batch}.
+ * own (20 ms each way, as every link of the path). The node's {@code accessInterfaces} are the
+ * laptop's links A and B as the path addresses them, exactly as charon's client sees them (B up and
+ * routed with metric 200, a laptop's Wi-Fi and LTE): the node is on A, B its warm standby, and the
+ * move is row (c)'s, A's address flushed and A downed ({@link DelayedPath#dropLinkA}).
  */
 public final class MnVpnClient extends SecurityGatewayNetworks implements HandoverClient {
 
-  /** How often the node looks at its access interface: at most this long to notice a move. */
-  public static final long DETECTION_MILLIS = MoveDetector.POLL_MILLIS;
-
   private final boolean fast;
-  private double moveMillis = Double.NaN;
   private DelayedPath path;
-  private String access;
   private Path control;
   private Path log;
   private Process node;
@@ -100,18 +96,8 @@ public final class MnVpnClient extends SecurityGatewayNetworks implements Handov
     path.bridge(path.gateway, path.gatewayHome, lan, lab.device("vbl"));
     path.link(dmzGateway, dmzHomeAgent);
 
-    access = lab.device("vw");
-    laptop("ip", "addr", "flush", "dev", path.linkA);
-    laptop("ip", "addr", "flush", "dev", path.linkB);
-    laptop("ip", "link", "add", access, "type", "bridge");
-    laptop("sysctl", "-q", "-w", "net.ipv6.conf." + access + ".disable_ipv6=1");
-    laptop("ip", "link", "set", path.linkA, "master", access);
-    laptop("ip", "link", "set", access, "up");
-    laptop("ip", "addr", "add", DelayedPath.LAPTOP_A + "/24", "dev", access);
-    laptop("ip", "route", "replace", "default", "via", DelayedPath.ROUTER_A, "dev", access);
-
     String handover = fast ? "fast" : "reestablish";
-    Path config = nodeConfig(handover, access, lab.device("vt"), gateway);
+    Path config = nodeConfig(handover, List.of(path.linkA, path.linkB), lab.device("vt"), gateway);
     control = dir.resolve(handover + ".sock");
     log = dir.resolve("mvpn-mn.log");
     node = LaptopProcesses.up(path.lab, path.laptop, config, log);
@@ -123,10 +109,6 @@ public final class MnVpnClient extends SecurityGatewayNetworks implements Handov
           return new Result(registered(status) ? 0 : 1, status.toString());
         });
     path.pingSite(HOME.toString());
-  }
-
-  private void laptop(String... command) throws Exception {
-    path.lab.in(path.laptop, command);
   }
 
   /** The node's status through its control socket (no launcher JVM beside the measured one). */
@@ -146,37 +128,6 @@ public final class MnVpnClient extends SecurityGatewayNetworks implements Handov
   @Override
   public String sas() {
     return String.valueOf(status().get("tunnel"));
-  }
-
-  /** Link A goes away and B takes its place in the access bridge, in one {@code ip -batch}. */
-  @Override
-  public void move(DelayedPath path) throws Exception {
-    Path batch =
-        Files.writeString(
-            dir.resolve("move.ip"),
-            String.join(
-                "\n",
-                "addr flush dev " + access,
-                "link set " + path.linkA + " down",
-                "link set " + path.linkA + " nomaster",
-                "link set " + path.linkB + " master " + access,
-                "addr add " + DelayedPath.LAPTOP_B + "/24 dev " + access,
-                "route replace default via " + DelayedPath.ROUTER_B + " dev " + access,
-                ""));
-    long start = System.nanoTime();
-    laptop("ip", "-batch", batch.toString());
-    moveMillis = (System.nanoTime() - start) / 1e6;
-  }
-
-  /**
-   * How long the last move took as its commands ran (the bridge's ports change under RCU, tens of
-   * milliseconds on a loaded host): the link is down that long before the node can notice B. The
-   * figure is the whole {@code ip netns exec ... ip -batch} process from its start to its exit, so
-   * it includes starting both programs and entering the namespace: an upper bound on the move
-   * itself.
-   */
-  public double moveMillis() {
-    return moveMillis;
   }
 
   /** Until the node is registered from link B's address. */

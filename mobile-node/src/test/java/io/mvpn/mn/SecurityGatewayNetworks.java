@@ -233,11 +233,25 @@ abstract class SecurityGatewayNetworks extends EnginesInThisJvm {
    */
   Path nodeConfig(String handover, String accessInterface, String tunDevice, Ipv4Address gateway)
       throws Exception {
+    return nodeConfig(handover, List.of(accessInterface), tunDevice, gateway);
+  }
+
+  /**
+   * As {@link #nodeConfig(String, String, String, Ipv4Address)} with the laptop's {@code
+   * accessInterfaces}, most preferred first (one: the key {@code accessInterface}).
+   */
+  Path nodeConfig(
+      String handover, List<String> accessInterfaces, String tunDevice, Ipv4Address gateway)
+      throws Exception {
+    String access =
+        accessInterfaces.size() == 1
+            ? "accessInterface: " + accessInterfaces.get(0)
+            : "accessInterfaces: [" + String.join(", ", accessInterfaces) + "]";
     return Files.writeString(
         dir.resolve(handover + ".yaml"),
         """
         mode: vpn
-        accessInterface: %s
+        %s
         homeAddress: %s
         homeAgent: %s
         spi: 1000
@@ -256,7 +270,7 @@ abstract class SecurityGatewayNetworks extends EnginesInThisJvm {
         handover: %s
         """
             .formatted(
-                accessInterface,
+                access,
                 HOME,
                 HOME_AGENT,
                 MN_HA_KEY,

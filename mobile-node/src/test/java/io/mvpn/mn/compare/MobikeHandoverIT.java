@@ -87,16 +87,15 @@ class MobikeHandoverIT {
    * for each of the six link crossings on the way: each goes through a userspace relay, whose
    * wake-ups on a busy 2-core host are the test rig's, not the handover's (medians on a quiet
    * machine 124-131 ms, under load up to 131 ms; docs/benchmarks.md compares them with the 130 ms
-   * target itself). The whole downstream gap (the move's commands, one look of the move detector
-   * and B's first ARP before the handover can start, and relay jitter on the loaded host) is only
-   * reported: in the table, and per run with the move's time.
+   * target itself). The whole downstream gap (the node's look on the kernel's notification that A's
+   * address went, the move to B's warm standby, and relay jitter on the loaded host) is reported
+   * against the 130 ms target, in the table and on its own line.
    */
   @Test
   @Order(3)
   void mvpnMnFastHandoverKeepsItsSasWithinSeed001sRoundTrips(@TempDir Path dir) throws Exception {
     List<MnVpnClient> clients = new ArrayList<>();
     List<Handover> fast = measure(dir, "fast", tracked(clients, MnVpnClient::fast));
-    printMoves(clients);
     List<Double> handovers = new ArrayList<>();
     for (int i = 0; i < fast.size(); i++) {
       Path capture = LOGS.resolve("fast-run-" + (i + 1)).resolve("path").resolve("laptop.pcapng");
@@ -114,6 +113,13 @@ class MobikeHandoverIT {
     System.out.printf(
         "%s: median %.0f ms against seed 001's target %d ms%n",
         clients.get(0).row(), median, target);
+    List<Double> gaps = fast.stream().map(h -> (double) h.down().gapMillis()).toList();
+    System.out.printf(
+        "%s: whole downstream gap %s ms, median %.0f ms against seed 001's target %d ms%n",
+        clients.get(0).row(),
+        gaps.stream().map(Math::round).toList(),
+        HandoverBench.median(gaps),
+        target);
     assertThat(median)
         .as(
             "(a)'s median time from the registration leaving on B to the first ESP to B, %.0f ms"
@@ -130,7 +136,6 @@ class MobikeHandoverIT {
       throws Exception {
     List<MnVpnClient> clients = new ArrayList<>();
     measure(dir, "reestablish", tracked(clients, MnVpnClient::reestablishing));
-    printMoves(clients);
   }
 
   /** Makes clients with {@code make} and keeps them in {@code clients}. */
@@ -141,12 +146,6 @@ class MobikeHandoverIT {
       clients.add(c);
       return c;
     };
-  }
-
-  private static void printMoves(List<MnVpnClient> clients) {
-    System.out.printf(
-        "%s: the moves took %s ms%n",
-        clients.get(0).row(), clients.stream().map(c -> Math.round(c.moveMillis())).toList());
   }
 
   private static List<Handover> measure(

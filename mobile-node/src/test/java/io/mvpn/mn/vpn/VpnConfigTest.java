@@ -64,6 +64,31 @@ class VpnConfigTest {
   }
 
   @Test
+  void accessInterfacesListsTheInterfacesMostPreferredFirstAndAccessInterfaceIsTheListOfOne()
+      throws Exception {
+    assertThat(MnConfig.load(write(valid())).accessInterfaces()).containsExactly("wlan0");
+    MnConfig two =
+        MnConfig.load(
+            write(
+                valid().replace("accessInterface: wlan0\n", "accessInterfaces: [wlan0, wwan0]\n")));
+    assertThat(two.accessInterfaces()).containsExactly("wlan0", "wwan0");
+    assertThat(two.accessInterface()).isEqualTo("wlan0");
+  }
+
+  @Test
+  void bothAccessKeysAnInterfaceTwiceOrABadNameEachGiveOneLine() throws IOException {
+    assertRefused(
+        valid() + "accessInterfaces: [wlan0, wwan0]\n",
+        "accessInterfaces: not with accessInterface (one of the two keys)");
+    String list = valid().replace("accessInterface: wlan0\n", "accessInterfaces: %s\n");
+    assertRefused(list.formatted("[wlan0, wlan0]"), "accessInterfaces: 'wlan0' twice");
+    assertRefused(
+        list.formatted("[wlan0, 'no such']"),
+        "accessInterfaces: 'no such' is not a network device name");
+    assertRefused(list.formatted("[]"), "accessInterfaces: at least one interface");
+  }
+
+  @Test
   void vpnKeysInAnotherModeAreRefused() throws IOException {
     String colocated =
         valid()
