@@ -6,20 +6,24 @@ import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 /**
- * IKE responder setups per CPU-second, beside the bare crypto they need, measured in thread CPU
- * time rather than wall time: on a machine shared with builds the benchmark thread gets a varying
- * share of a core, which JMH's wall-clock figures take in and CPU time does not. Same work as
- * {@link IkeResponderBenchmark}: for (PSK, ECDSA P-256 certificates) x (group 31, group 19), the
- * responder's handling of IKE_SA_INIT and IKE_AUTH, each timed alone, the initiator's work and the
- * delete outside; then, in the same run, {@link IkeResponderLab#baselineResponderCrypto}. Ends with
- * {@code openssl speed -seconds 3 ecdhx25519 ecdhp256} (OpenSSL's own figures, in user CPU time) as
- * the native reference, if openssl is installed.
+ * IKE responder setups per CPU-second beside the bare crypto they need, in thread CPU time, decided
+ * in one run on a noisy machine. For (PSK, ECDSA P-256 certificates) x (group 31, group 19): the
+ * responder's handling of IKE_SA_INIT and IKE_AUTH, each timed alone (the initiator's work and the
+ * delete outside), and {@link IkeResponderLab#baselineResponderCrypto}, one of each in turn, so
+ * that a setup and its baseline share whatever the machine does at that moment. The cases take
+ * turns in rounds, each round starting with another case, so that no case has the quiet minutes to
+ * itself. Per case it prints the medians over the rounds and their ratio, the quietest round (the
+ * lowest setup time) with its ratio, the range of the rounds' ratios, and the heap bytes the
+ * responder allocated per setup. Ends with {@code openssl speed -seconds 3 ecdhx25519 ecdhp256}
+ * (OpenSSL's own figures, in user CPU time) as the native reference, if openssl is installed.
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar io.mvpn.benchmarks.ike.IkeResponderCpuTime [setups]
+ * java -cp benchmarks/target/benchmarks.jar io.mvpn.benchmarks.ike.IkeResponderCpuTime \
+ *     [setups per round, 500] [rounds, 10] [warm-up rounds, 4] [-rounds: print every round]
  * </pre>
  */
 public final class IkeResponderCpuTime {
@@ -29,72 +33,127 @@ public final class IkeResponderCpuTime {
   /** The same bean's allocation counter: heap bytes this thread allocated. */
   private static final com.sun.management.ThreadMXBean HEAP = (com.sun.management.ThreadMXBean) CPU;
 
-  /** Heap bytes the responder allocated per setup, and the baseline per round, of the last runs. */
-  private static long setupBytes;
+  private static final String[] AUTHS = {"psk", "ecdsa"};
+  private static final int[] GROUPS = {31, 19};
 
-  private static long baselineBytes;
+  /** What one reading of the thread CPU clock costs, in ns, subtracted from every span. */
+  private static long timer;
+
+  private static long sink;
 
   private IkeResponderCpuTime() {}
 
+  /** One round of one case, µs per setup (thread CPU time) and bytes per setup. */
+  private record Round(double init, double auth, double baseline, long bytes) {
+    double setup() {
+      return init + auth;
+    }
+
+    double ratio() {
+      return baseline / setup();
+    }
+  }
+
   public static void main(String[] args) throws Exception {
-    int setups = args.length > 0 ? Integer.parseInt(args[0]) : 4000;
-    long timer = timerCost();
+    int setups = args.length > 0 ? Integer.parseInt(args[0]) : 500;
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+    int warmUp = args.length > 2 && !args[2].startsWith("-") ? Integer.parseInt(args[2]) : 4;
+    boolean everyRound = Arrays.asList(args).contains("-rounds");
+    timer = timerCost();
+    int cases = AUTHS.length * GROUPS.length;
+    IkeResponderLab[] labs = new IkeResponderLab[cases];
+    for (int c = 0; c < cases; c++) {
+      labs[c] = new IkeResponderLab(auth(c), group(c));
+    }
     System.out.printf(
-        "%d setups per case, after as many of every case to warm up; thread CPU clock read: %d ns"
-            + " (subtracted)%n",
-        setups, timer);
+        "%d rounds of %d setups per case, cases in turn, each setup followed by its baseline, after"
+            + " %d rounds of every case to warm up; thread CPU clock read: %d ns (subtracted)%n",
+        rounds, setups, warmUp, timer);
+    // The JIT's compilations and the heap's growth (page faults of its first use) take the first
+    // few thousand setups of a loaded machine; the rounds after are steady.
+    for (int warm = 0; warm < warmUp; warm++) {
+      for (IkeResponderLab lab : labs) {
+        round(lab, setups);
+      }
+    }
+    Round[][] results = new Round[cases][rounds];
+    for (int r = 0; r < rounds; r++) {
+      for (int k = 0; k < cases; k++) {
+        int c = (r + k) % cases;
+        results[c][r] = round(labs[c], setups);
+        if (everyRound) {
+          Round x = results[c][r];
+          System.out.printf(
+              "round %2d %-6s %-3d INIT %7.1f AUTH %7.1f setup %7.1f baseline %7.1f ratio %.2f%n",
+              r + 1, auth(c), group(c), x.init, x.auth, x.setup(), x.baseline, x.ratio());
+        }
+      }
+    }
+    System.out.println("µs per setup in thread CPU time; medians over the rounds, then the round");
+    System.out.println("with the lowest setup time; ratio = baseline / setup");
     System.out.printf(
-        "%-6s %-5s %12s %12s %12s %14s %14s %14s %6s %12s %12s%n",
+        "%-6s %-5s %8s %8s %8s %9s %6s | %8s %9s %6s | %11s %9s %10s%n",
         "auth",
         "group",
-        "INIT µs",
-        "AUTH µs",
-        "setup µs",
-        "setups/CPU-s",
-        "baseline µs",
-        "baseline/CPU-s",
+        "INIT",
+        "AUTH",
+        "setup",
+        "baseline",
         "ratio",
-        "setup B",
-        "baseline B");
-    String[] auths = {"psk", "ecdsa"};
-    int[] groups = {31, 19};
-    IkeResponderLab[] labs = new IkeResponderLab[auths.length * groups.length];
-    for (int i = 0; i < labs.length; i++) {
-      labs[i] = new IkeResponderLab(auths[i / groups.length], groups[i % groups.length]);
-    }
-    // Every case once to warm up, so that the JIT has seen all of them before any is measured.
-    for (IkeResponderLab lab : labs) {
-      setups(lab, setups, timer);
-      baseline(lab, setups);
-    }
-    for (int i = 0; i < labs.length; i++) {
-      long[] responder = setups(labs[i], setups, timer);
-      long crypto = baseline(labs[i], setups);
-      double init = responder[0] / 1e3 / setups;
-      double auth = responder[1] / 1e3 / setups;
-      double setup = init + auth;
-      double bare = crypto / 1e3 / setups;
+        "quiet",
+        "baseline",
+        "ratio",
+        "ratios",
+        "setups/s",
+        "B/setup");
+    for (int c = 0; c < cases; c++) {
+      Round[] rs = results[c];
+      double setup = median(rs, Round::setup);
+      double baseline = median(rs, Round::baseline);
+      Round quiet = rs[0];
+      double low = Double.MAX_VALUE;
+      double high = 0;
+      for (Round x : rs) {
+        quiet = x.setup() < quiet.setup() ? x : quiet;
+        low = Math.min(low, x.ratio());
+        high = Math.max(high, x.ratio());
+      }
       System.out.printf(
-          "%-6s %-5d %12.1f %12.1f %12.1f %14.0f %14.1f %14.0f %6.2f %12d %12d%n",
-          auths[i / groups.length],
-          groups[i % groups.length],
-          init,
-          auth,
+          "%-6s %-5d %8.1f %8.1f %8.1f %9.1f %6.2f | %8.1f %9.1f %6.2f | %.2f-%.2f %9.0f %10.0f%n",
+          auth(c),
+          group(c),
+          median(rs, Round::init),
+          median(rs, Round::auth),
           setup,
+          baseline,
+          baseline / setup,
+          quiet.setup(),
+          quiet.baseline,
+          quiet.ratio(),
+          low,
+          high,
           1e6 / setup,
-          bare,
-          1e6 / bare,
-          bare / setup,
-          setupBytes / setups,
-          baselineBytes / setups);
+          median(rs, x -> x.bytes));
+    }
+    if (sink == 42) {
+      System.out.print(""); // keeps the baselines' results alive
     }
     openssl();
   }
 
-  /** Thread CPU ns the responder spent on IKE_SA_INIT and on IKE_AUTH over {@code n} setups. */
-  private static long[] setups(IkeResponderLab lab, int n, long timer) {
+  private static String auth(int c) {
+    return AUTHS[c / GROUPS.length];
+  }
+
+  private static int group(int c) {
+    return GROUPS[c % GROUPS.length];
+  }
+
+  /** {@code n} setups, each followed by one baseline, timed alone. */
+  private static Round round(IkeResponderLab lab, int n) throws Exception {
     long init = 0;
     long auth = 0;
+    long base = 0;
     long bytes = 0;
     for (int i = 0; i < n; i++) {
       Datagram request = lab.initRequest();
@@ -110,25 +169,17 @@ public final class IkeResponderCpuTime {
       auth += CPU.getCurrentThreadCpuTime() - t0 - timer;
       bytes += HEAP.getCurrentThreadAllocatedBytes() - b0;
       lab.completeAndDelete();
+      t0 = CPU.getCurrentThreadCpuTime();
+      sink += lab.baselineResponderCrypto().hashCode();
+      base += CPU.getCurrentThreadCpuTime() - t0 - timer;
     }
-    setupBytes = bytes;
-    return new long[] {init, auth};
+    return new Round(init / 1e3 / n, auth / 1e3 / n, base / 1e3 / n, bytes / n);
   }
 
-  /** Thread CPU ns of {@code n} rounds of the bare crypto. */
-  private static long baseline(IkeResponderLab lab, int n) throws Exception {
-    long sink = 0;
-    long b0 = HEAP.getCurrentThreadAllocatedBytes();
-    long t0 = CPU.getCurrentThreadCpuTime();
-    for (int i = 0; i < n; i++) {
-      sink += lab.baselineResponderCrypto().hashCode();
-    }
-    long spent = CPU.getCurrentThreadCpuTime() - t0;
-    baselineBytes = HEAP.getCurrentThreadAllocatedBytes() - b0;
-    if (sink == 42) {
-      System.out.print(""); // keeps the results alive
-    }
-    return spent;
+  private static double median(Round[] rounds, java.util.function.ToDoubleFunction<Round> f) {
+    double[] v = Arrays.stream(rounds).mapToDouble(f).sorted().toArray();
+    int m = v.length / 2;
+    return v.length % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2;
   }
 
   /** What one reading of the thread CPU clock costs, in ns. */

@@ -1,6 +1,7 @@
 package io.mvpn.benchmarks.ike;
 
 import io.mvpn.api.Ipv4Address;
+import io.mvpn.ike.crypto.BufferedDrbg;
 import io.mvpn.ike.message.Proposal;
 import io.mvpn.ike.message.TrafficSelector;
 import io.mvpn.ike.pki.CertificateAuthenticator;
@@ -65,6 +66,8 @@ final class IkeResponderLab {
 
   private final ArrayDeque<Datagram> wire = new ArrayDeque<>();
   private final SecureRandom random = new SecureRandom();
+  // The baseline's key pairs draw their secrets as the engine does ({@link BufferedDrbg}).
+  private final SecureRandom keyRandom = BufferedDrbg.around(random);
   private final VirtualTimeScheduler scheduler = new VirtualTimeScheduler();
   private final boolean ecdsa;
   private final int group;
@@ -93,7 +96,7 @@ final class IkeResponderLab {
     this.group = group;
     X9ECParameters curve = CustomNamedCurves.getByName("secp256r1");
     p256 = new ECDomainParameters(curve.getCurve(), curve.getG(), curve.getN(), curve.getH());
-    p256Keys = new ECKeyGenerationParameters(p256, random);
+    p256Keys = new ECKeyGenerationParameters(p256, keyRandom);
     ECKeyPairGenerator generator = new ECKeyPairGenerator();
     generator.init(p256Keys);
     p256Peer = (ECPublicKeyParameters) generator.generateKeyPair().getPublic();
@@ -193,7 +196,7 @@ final class IkeResponderLab {
       byte[] scalar = new byte[X25519.SCALAR_SIZE];
       byte[] publicValue = new byte[X25519.POINT_SIZE];
       byte[] shared = new byte[X25519.POINT_SIZE];
-      X25519.generatePrivateKey(random, scalar);
+      X25519.generatePrivateKey(keyRandom, scalar);
       X25519.generatePublicKey(scalar, 0, publicValue, 0);
       X25519.calculateAgreement(scalar, 0, x25519Peer, 0, shared, 0);
       shared[0] ^= publicValue[0];

@@ -96,6 +96,8 @@ public final class CertificateAuthenticator implements Authenticator {
   private final Function<IkeSa, Ipv4Address> tunnelSource;
   private final PeerPolicy policy;
   private final Consumer<Refusal> refusals;
+  // Every IKE_SA_INIT response carries it: hashed once, as the validator's CAs do not change.
+  private final CertificateRequestPayload certificateRequest;
 
   /**
    * @param credential our key and chain
@@ -122,6 +124,7 @@ public final class CertificateAuthenticator implements Authenticator {
     this.tunnelSource = tunnelSource;
     this.policy = policy;
     this.refusals = Objects.requireNonNull(refusals, "refusals");
+    this.certificateRequest = certificateRequest(validator);
   }
 
   /**
@@ -242,6 +245,10 @@ public final class CertificateAuthenticator implements Authenticator {
 
   /** CERTREQ for X.509 naming every trusted CA by the SHA-1 of its SubjectPublicKeyInfo. */
   public CertificateRequestPayload certificateRequest() {
+    return certificateRequest;
+  }
+
+  private static CertificateRequestPayload certificateRequest(CertificateValidator validator) {
     List<Octets> keyHashes = new ArrayList<>();
     for (X509Certificate ca : validator.trusted()) {
       keyHashes.add(Octets.of(caKeyHash(ca)));
@@ -372,7 +379,7 @@ public final class CertificateAuthenticator implements Authenticator {
   public static List<X509Certificate> peerChain(IkeMessage message) {
     List<X509Certificate> chain = new ArrayList<>();
     try {
-      CertificateFactory factory = CertificateFactory.getInstance("X.509");
+      CertificateFactory factory = PkiInstances.x509();
       for (CertificatePayload cert : message.all(CertificatePayload.class)) {
         if (cert.encoding() == CertificatePayload.X509_SIGNATURE) {
           chain.add(

@@ -6,7 +6,6 @@ import java.security.cert.CertPath;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertStore;
-import java.security.cert.CertificateFactory;
 import java.security.cert.CollectionCertStoreParameters;
 import java.security.cert.PKIXParameters;
 import java.security.cert.PKIXReason;
@@ -161,7 +160,7 @@ public final class CertificateValidator {
       return Result.of(Status.INVALID, "no certificate");
     }
     try {
-      CertPath certPath = CertificateFactory.getInstance("X.509").generateCertPath(path);
+      CertPath certPath = PkiInstances.x509().generateCertPath(path);
       PKIXParameters parameters = new PKIXParameters(anchors);
       parameters.setDate(Date.from(at));
       parameters.setRevocationEnabled(!crls.isEmpty());
@@ -169,7 +168,7 @@ public final class CertificateValidator {
         parameters.addCertStore(
             CertStore.getInstance("Collection", new CollectionCertStoreParameters(crls)));
       }
-      CertPathValidator.getInstance("PKIX").validate(certPath, parameters);
+      PkiInstances.pkix().validate(certPath, parameters);
       return Result.of(Status.OK, "OK");
     } catch (CertPathValidatorException e) {
       Status status = status(e);

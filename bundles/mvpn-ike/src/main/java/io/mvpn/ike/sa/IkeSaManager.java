@@ -1,6 +1,7 @@
 package io.mvpn.ike.sa;
 
 import io.mvpn.api.time.Scheduler;
+import io.mvpn.ike.crypto.BufferedDrbg;
 import io.mvpn.ike.message.IkeFormatException;
 import io.mvpn.ike.message.IkeHeader;
 import io.mvpn.ike.message.IkeMessage;
@@ -75,7 +76,8 @@ public final class IkeSaManager {
     this.transport = Objects.requireNonNull(transport, "transport");
     this.local = Objects.requireNonNull(local, "local");
     this.settings = Objects.requireNonNull(settings, "settings");
-    this.random = Objects.requireNonNull(random, "random");
+    // Buffered: a responder draws five times per setup, 76 bytes in all.
+    this.random = BufferedDrbg.around(Objects.requireNonNull(random, "random"));
     this.fragmentation = new IkeFragmentation(settings, scheduler, counters);
     this.initResponder = new IkeSaInitResponder(this);
     this.requestResponder = new RequestResponder(this);
