@@ -25,6 +25,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Backs a VRF address with the host's own UDP sockets, so real programs (dig, strongSwan, a DHCP
@@ -44,6 +46,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HostSocketTransport implements Transport {
 
+  private static final Logger LOG = LoggerFactory.getLogger(HostSocketTransport.class);
+
   private final EventLoopGroup group;
   private final InetAddress bindAddress;
 
@@ -57,6 +61,7 @@ public final class HostSocketTransport implements Transport {
   private final Map<Integer, ChannelFuture> bound = new LinkedHashMap<>();
   private Interface owner;
   private volatile long unmapped;
+  private volatile long refused;
 
   /**
    * @param ports VRF port to host port (0 picks a free one); each becomes one host UDP socket
@@ -110,6 +115,14 @@ public final class HostSocketTransport implements Transport {
   /** Datagrams routed here whose source port has no host socket (or that were not UDP). */
   public long unmapped() {
     return unmapped;
+  }
+
+  /**
+   * Sends the host's kernel refused (say {@code ENETUNREACH} once the address the socket sends from
+   * has gone with a move), and other socket errors; each a link drop of its interface.
+   */
+  public long refused() {
+    return refused;
   }
 
   /** Binds without waiting (attach may run on the event loop that does the binding). */
@@ -267,9 +280,40 @@ public final class HostSocketTransport implements Transport {
   /** Turns what a host program sent into the IPv4/UDP datagram it stands for. */
   private final class Receiver extends SimpleChannelInboundHandler<DatagramPacket> {
     private final int vrfPort;
+    private boolean told;
 
     Receiver(int vrfPort) {
       this.vrfPort = vrfPort;
+    }
+
+    /**
+     * A write the kernel refused reaches the pipeline's end as an exception (the writes carry no
+     * promise): counted as the link's drop, said once per socket, without a stack trace. A node
+     * whose address just went would otherwise log a trace for each datagram in flight, on the loop
+     * that is about to hand over.
+     */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      if (owner.scheduler().inEventLoop()) {
+        refused++;
+        owner.counters().onDrop(DropReason.LINK);
+      } else {
+        owner
+            .scheduler()
+            .execute(
+                () -> {
+                  refused++;
+                  owner.counters().onDrop(DropReason.LINK);
+                });
+      }
+      if (!told) {
+        told = true;
+        LOG.warn(
+            "{} on {}: {} (counted from now on, not logged)",
+            owner.name(),
+            ctx.channel().localAddress(),
+            cause.toString());
+      }
     }
 
     @Override

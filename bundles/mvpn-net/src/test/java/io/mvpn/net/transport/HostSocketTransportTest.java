@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.Prefix;
+import io.mvpn.net.DropReason;
 import io.mvpn.net.Interface;
 import io.mvpn.net.Route;
 import io.mvpn.net.Vrf;
@@ -137,5 +138,55 @@ class HostSocketTransportTest {
       assertThat(new String(got2.getData(), 0, got2.getLength(), StandardCharsets.US_ASCII))
           .isEqualTo("from another thread");
     }
+  }
+
+  /**
+   * A send the host's kernel refuses (here: to the limited broadcast address without SO_BROADCAST,
+   * as a moved node's sends fail with ENETUNREACH) is a counted link drop, not an exception at the
+   * end of the pipeline; the socket goes on sending.
+   */
+  @Test
+  void aSendTheKernelRefusesIsCountedAsALinkDropAndTheSocketGoesOn() throws Exception {
+    HostSocketTransport host =
+        new HostSocketTransport(group, InetAddress.getLoopbackAddress(), Map.of(4500, 0));
+    EventLoopScheduler scheduler = new EventLoopScheduler(group.next());
+    Vrf vrf = new Vrf("moved", scheduler, ByteBufAllocator.DEFAULT);
+    CompletableFuture<Interface> ready = new CompletableFuture<>();
+    scheduler.execute(
+        () -> ready.complete(vrf.addInterface("host0", Ipv4Address.parse("10.1.0.53"), 32, host)));
+    Interface intf = ready.get(5, TimeUnit.SECONDS);
+    host.awaitBound(5, TimeUnit.SECONDS);
+    for (int i = 0; i < 3; i++) {
+      host.send(datagram(Ipv4Address.parse("255.255.255.255").toInt(), 9, "refused"), -1);
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (host.refused() < 3 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertThat(host.refused()).isEqualTo(3);
+    CompletableFuture<Long> drops = new CompletableFuture<>();
+    scheduler.execute(() -> drops.complete(intf.counters().dropped(DropReason.LINK)));
+    assertThat(drops.get(5, TimeUnit.SECONDS)).isEqualTo(3);
+
+    try (DatagramSocket program = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      program.setSoTimeout(5000);
+      host.send(
+          datagram(Ipv4Address.parse("127.0.0.1").toInt(), program.getLocalPort(), "still"), -1);
+      DatagramPacket got = new DatagramPacket(new byte[100], 100);
+      program.receive(got);
+      assertThat(new String(got.getData(), 0, got.getLength(), StandardCharsets.US_ASCII))
+          .isEqualTo("still");
+    }
+  }
+
+  private static io.netty.buffer.ByteBuf datagram(int to, int port, String text) {
+    return UdpDatagram.build(
+        ByteBufAllocator.DEFAULT,
+        Ipv4Address.parse("10.1.0.53").toInt(),
+        to,
+        4500,
+        port,
+        Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII),
+        64);
   }
 }
