@@ -125,7 +125,8 @@ public class EspOwnersBenchmark {
       group = new DefaultEventExecutorGroup(threads, new DefaultThreadFactory("esp-owner", true));
       group.forEach(e -> schedulers.add(new EventLoopScheduler((EventExecutor) e)));
     }
-    owners = new EspOwners(schedulers, gatewayOwnsToo, loop, alloc, 4 * BATCH);
+    // threads=0 is everything on the loop's thread already: no share to own beside owners.
+    owners = new EspOwners(schedulers, gatewayOwnsToo && threads > 0, loop, alloc, 4 * BATCH);
   }
 
   @TearDown(Level.Trial)

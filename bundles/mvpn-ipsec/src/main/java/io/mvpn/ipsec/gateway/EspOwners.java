@@ -75,7 +75,8 @@ public final class EspOwners {
   /**
    * @param gatewayOwnsToo whether the gateway's own thread owns a share of the SAs as well, one of
    *     {@code owners.size() + 1}: it seals and opens those at once, with no hand-over, so N cores
-   *     take N - 1 owners and the gateway's thread, not N owners beside it
+   *     take N - 1 owners and the gateway's thread, not N owners beside it; it needs at least one
+   *     owner (without any, everything runs on the caller's thread already)
    */
   public EspOwners(
       List<Scheduler> owners,
@@ -83,6 +84,11 @@ public final class EspOwners {
       Scheduler gateway,
       ByteBufAllocator alloc,
       int maxInFlight) {
+    if (owners.isEmpty() && gatewayOwnsToo) {
+      // A share handed in from another thread would wait on the gateway's thread unseen by
+      // drained(), which has no owner to pass a barrier through.
+      throw new IllegalArgumentException("the gateway's thread owns a share only beside owners");
+    }
     this.owners = owners.stream().map(Owner::new).toArray(Owner[]::new);
     this.shares = this.owners.length + (gatewayOwnsToo ? 1 : 0);
     this.gatewayThread = gateway;
@@ -385,16 +391,24 @@ public final class EspOwners {
   private record Returned(EspBatch.Job[] jobs) implements EspBatch.Job {
     @Override
     public void run() {
-      RuntimeException thrown = null;
+      Throwable thrown = null;
       for (EspBatch.Job job : jobs) {
         try {
           job.run();
-        } catch (RuntimeException e) { // the outcomes after it still come, their slots freed
-          thrown = thrown == null ? e : thrown;
+        } catch (Throwable e) { // an Error too: the outcomes after it still come, slots freed
+          if (thrown == null) {
+            thrown = e;
+          } else if (thrown != e) {
+            thrown.addSuppressed(e);
+          }
         }
       }
-      if (thrown != null) {
-        throw thrown;
+      if (thrown instanceof RuntimeException e) {
+        throw e;
+      } else if (thrown instanceof Error e) {
+        throw e;
+      } else if (thrown != null) {
+        throw new IllegalStateException("an ESP outcome failed", thrown);
       }
     }
 

@@ -1,6 +1,7 @@
 package io.mvpn.ipsec.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.time.Scheduler;
@@ -314,6 +315,53 @@ class EspOwnersTest {
     gateway.runUntilIdle();
     assertThat(log).containsExactly("opened newest");
     assertThat(owners.overruns()).isZero();
+  }
+
+  /**
+   * An outcome that throws, an Error even, costs nothing of the rest of its burst: their outcomes
+   * still come and their room in flight comes back; the failure itself is not swallowed.
+   */
+  @Test
+  void anOutcomeThatThrowsAnErrorLeavesTheRestOfItsBurstDelivered() throws Exception {
+    EspOwners owners = new EspOwners(List.of(ownerA), gateway, alloc, 4);
+    EspSecurityAssociation node = nodeSends(0x2007);
+    EspSecurityAssociation sa = gatewayReceives(0x2007);
+    List<ByteBuf> results = new ArrayList<>();
+    EspOwners.Outcome firstFails =
+        (inner, x, newest) -> {
+          results.add(inner);
+          if (results.size() == 1) {
+            throw new AssertionError("outcome failed");
+          }
+        };
+    for (int n = 0; n < 4; n++) {
+      open(owners, sa, sealed(node, n), firstFails);
+    }
+    ownerA.runUntilIdle();
+    assertThat(gateway.pendingTasks()).isEqualTo(1); // the four come back in one burst
+    assertThatThrownBy(gateway::runUntilIdle)
+        .cause()
+        .isInstanceOf(AssertionError.class)
+        .hasMessage("outcome failed");
+
+    assertThat(results).hasSize(4).doesNotContainNull();
+    results.forEach(ByteBuf::release);
+    List<String> log = new ArrayList<>();
+    for (int n = 4; n < 8; n++) { // all four slots free again
+      open(owners, sa, sealed(node, n), log);
+    }
+    ownerA.runUntilIdle();
+    gateway.runUntilIdle();
+    assertThat(owners.overruns()).isZero();
+    assertThat(log).hasSize(4);
+  }
+
+  @Test
+  void theGatewaysThreadCannotOwnAShareWithoutOwners() {
+    // Its share would be handed in from other threads and drained() would not wait for it.
+    assertThatThrownBy(() -> new EspOwners(List.of(), true, gateway, alloc, 64))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(new EspOwners(List.of(), false, gateway, alloc, 64).ownerOf(7)).isEqualTo(-1);
   }
 
   @Test
