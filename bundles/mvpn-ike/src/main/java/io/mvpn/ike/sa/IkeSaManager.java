@@ -51,6 +51,10 @@ public final class IkeSaManager {
   private final ResponseProcessor responseProcessor;
   private final TaskManager.Exchanges exchanges = new Exchanges();
 
+  /**
+   * @param random the endpoint's randomness: the platform's own ({@code new SecureRandom()}) is
+   *     read through a {@link BufferedDrbg}, any other is used as it is
+   */
   public IkeSaManager(
       Scheduler scheduler,
       Transport transport,
@@ -76,7 +80,9 @@ public final class IkeSaManager {
     this.transport = Objects.requireNonNull(transport, "transport");
     this.local = Objects.requireNonNull(local, "local");
     this.settings = Objects.requireNonNull(settings, "settings");
-    // Buffered: a responder draws five times per setup, 76 bytes in all.
+    // Buffered: a responder draws five times per setup, 76 bytes in all. Only the platform's own
+    // generator is wrapped (seeded here, not at the first packet); one from a FIPS module or a
+    // token is used as given.
     this.random = BufferedDrbg.around(Objects.requireNonNull(random, "random"));
     this.fragmentation = new IkeFragmentation(settings, scheduler, counters);
     this.initResponder = new IkeSaInitResponder(this);
