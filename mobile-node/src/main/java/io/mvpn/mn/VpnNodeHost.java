@@ -261,12 +261,15 @@ final class VpnNodeHost extends LoopHost {
     return new Network(device, name, careOf, access, sockets);
   }
 
-  /** The network the node left: a standby if its interface still has the address, else closed. */
+  /**
+   * The network the node left: a standby if its interface is still up with the address (the one
+   * {@link AccessInterfaces} keeps warm), else closed.
+   */
   private void retire(Network previous) {
     boolean stillThere =
         !previous.device().equals(active.device())
             && !standby.containsKey(previous.device())
-            && probe(previous.device()).read().addresses().contains(previous.careOf());
+            && previous.careOf().equals(AccessInterfaces.address(probe(previous.device()).read()));
     if (stillThere) {
       standby.put(previous.device(), previous);
     } else {
