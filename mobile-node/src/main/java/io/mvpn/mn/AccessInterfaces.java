@@ -35,7 +35,10 @@ final class AccessInterfaces {
     /** {@code device} is a standby with {@code address}: send a keepalive from it now. */
     void warm(String device, Ipv4Address address);
 
-    /** {@code device} is a standby no longer warm: down, or without an address. */
+    /**
+     * {@code device} is a standby that is not warm: down, or without an address (said again when
+     * nothing changed for the host).
+     */
     void cold(String device);
   }
 
@@ -243,9 +246,9 @@ final class AccessInterfaces {
     if (timer != null) {
       timer.cancel();
     }
-    if (warm.remove(device) != null) {
-      links.cold(device);
-    }
+    warm.remove(device);
+    // Also when it was never warm: the interface the node just left may be held as a standby.
+    links.cold(device);
   }
 
   /** The address a device would give the node now, null if it is down or has none. */

@@ -22,10 +22,15 @@ final class GatewayRoute implements AutoCloseable {
     this.gateway = gateway;
   }
 
-  /** Routes the gateway the way {@code accessInterface}'s own routes reach it now. */
-  void pin(String accessInterface) throws IOException {
+  /**
+   * Routes the gateway the way {@code accessInterface}'s own routes reach it from {@code careOf}
+   * now. The lookup names the device, so an earlier pin through another device does not answer it.
+   */
+  void pin(String accessInterface, Ipv4Address careOf) throws IOException {
     String gw = gateway.toString();
-    String found = HostRoutes.run("ip", "-o", "route", "get", gw, "oif", accessInterface);
+    String found =
+        HostRoutes.run(
+            "ip", "-o", "route", "get", gw, "from", careOf.toString(), "oif", accessInterface);
     Matcher m = VIA.matcher(found);
     if (!m.find()) {
       // With oif the kernel answers even without a router: it would take the gateway as on the

@@ -167,6 +167,11 @@ public record MnConfig(
       if (value == JsonToken.START_ARRAY) {
         List<String> items = new ArrayList<>();
         while (parser.nextToken().isScalarValue()) {
+          if (parser.currentToken() == JsonToken.VALUE_NULL) {
+            // "- " alone, ~ or null: the text would be a value ("null") no one wrote
+            throw new ConfigException(
+                file + ": " + key + ": item " + (items.size() + 1) + " is empty");
+          }
           items.add(parser.getText());
         }
         if (parser.currentToken() != JsonToken.END_ARRAY) {

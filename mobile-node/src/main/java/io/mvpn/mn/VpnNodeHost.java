@@ -69,6 +69,7 @@ final class VpnNodeHost extends LoopHost {
   private long standbyKeepalives;
   private long standbyKeepalivesFailed;
   private Ipv4Address binding; // the care-of address whose sockets are binding, until they are
+  private int move; // each move's number: a superseded one's callback sees it changed
   private Ipv4Address awaitingRoute; // a new care-of address the kernel cannot yet route from
   private int routeLooksLeft;
   private long routedAt; // when the last move found its route, and when it was made (for the log)
@@ -178,6 +179,9 @@ final class VpnNodeHost extends LoopHost {
     if (careOf.equals(binding)) {
       return;
     }
+    if (dropPendingMove() && active != null) {
+      ike.through(active.vrf(), active.careOf()); // back from the move that never was
+    }
     if (!routedFrom(device, careOf)) {
       return;
     }
@@ -186,13 +190,6 @@ final class VpnNodeHost extends LoopHost {
     if (current != null && current.careOf().equals(careOf)) {
       node.moveTo(current.name(), vpn.handover());
       return;
-    }
-    try {
-      if (config.routes().stream().anyMatch(p -> p.length() == 0)) {
-        gatewayRoute.pin(device);
-      }
-    } catch (java.io.IOException e) {
-      LOG.warn("route to the gateway {}: {}", vpn.gateway(), e.getMessage());
     }
     Network next = standby.remove(device);
     if (next != null && !next.careOf().equals(careOf)) {
@@ -209,10 +206,14 @@ final class VpnNodeHost extends LoopHost {
     ike.through(next.vrf(), careOf);
     // New sockets bind on this loop after this task: move once they are bound.
     binding = careOf;
+    int number = ++move;
     whenBound(
         next.sockets(),
         100,
         () -> {
+          if (number != move) {
+            return; // superseded while binding: its network is closed already
+          }
           binding = null;
           if (current == null) {
             node.start(moving.name());
@@ -232,6 +233,23 @@ final class VpnNodeHost extends LoopHost {
                 }
               });
         });
+  }
+
+  /**
+   * A move still binding its sockets is superseded by another (its interface lost the address
+   * meanwhile, or a move back to the network the node is on): the node never went there, so it
+   * stays on the network it was leaving, and the one it was to take closes.
+   */
+  private boolean dropPendingMove() {
+    if (binding == null) {
+      return false;
+    }
+    move++;
+    binding = null;
+    close(active);
+    active = leaving;
+    leaving = null;
+    return true;
   }
 
   /**
@@ -261,12 +279,15 @@ final class VpnNodeHost extends LoopHost {
     return new Network(device, name, careOf, access, sockets);
   }
 
-  /** The network the node left: a standby if its interface still has the address, else closed. */
+  /**
+   * The network the node left: a standby if its interface is still up with the address (the one
+   * {@link AccessInterfaces} keeps warm), else closed.
+   */
   private void retire(Network previous) {
     boolean stillThere =
         !previous.device().equals(active.device())
             && !standby.containsKey(previous.device())
-            && probe(previous.device()).read().addresses().contains(previous.careOf());
+            && previous.careOf().equals(AccessInterfaces.address(probe(previous.device()).read()));
     if (stillThere) {
       standby.put(previous.device(), previous);
     } else {
@@ -323,14 +344,19 @@ final class VpnNodeHost extends LoopHost {
    * the address and then the route, a few milliseconds apart, and the address's notification wakes
    * the node in between: a registration sent then is lost to "network unreachable" and waits for
    * its retransmission. So the node looks again every {@link #ROUTE_LOOK_MILLIS} until a route is
-   * there, for at most {@link #ROUTE_WAIT_MILLIS}, and then goes on regardless.
+   * there, for at most {@link #ROUTE_WAIT_MILLIS}, and then goes on regardless. With a default
+   * route through the tunnel the route is the gateway's pin through the device ({@link
+   * GatewayRoute}): an older pin through another device would answer any other look at once.
    */
   private boolean routedFrom(String device, Ipv4Address careOf) {
     if (!careOf.equals(awaitingRoute)) {
       awaitingRoute = careOf;
       routeLooksLeft = ROUTE_WAIT_MILLIS / ROUTE_LOOK_MILLIS;
     }
-    if (routeLooksLeft <= 0 || kernelRoutes(careOf)) {
+    if (routeLooksLeft <= 0 || routes(device, careOf)) {
+      if (routeLooksLeft <= 0 && pinsGateway()) {
+        LOG.warn("{}: no route to the gateway {} from {}, going on", device, vpn.gateway(), careOf);
+      }
       awaitingRoute = null;
       return true;
     }
@@ -339,6 +365,25 @@ final class VpnNodeHost extends LoopHost {
     }
     scheduler.schedule(ROUTE_LOOK_MILLIS, TimeUnit.MILLISECONDS, () -> attach(device));
     return false;
+  }
+
+  private boolean pinsGateway() {
+    return config.routes().stream().anyMatch(p -> p.length() == 0);
+  }
+
+  /**
+   * Whether the gateway is routed from {@code careOf} now: pinned through {@code device} if due.
+   */
+  private boolean routes(String device, Ipv4Address careOf) {
+    if (!pinsGateway()) {
+      return kernelRoutes(careOf);
+    }
+    try {
+      gatewayRoute.pin(device, careOf);
+      return true;
+    } catch (java.io.IOException e) {
+      return false; // "no router yet", or the address is still being set up
+    }
   }
 
   /** A UDP connect makes the kernel look the route up, and fails when there is none. */

@@ -47,7 +47,7 @@ class AccessInterfacesTest {
 
     start("wlan0", "wwan0");
 
-    assertThat(seen).containsExactly("attach wwan0: start");
+    assertThat(seen).containsExactly("attach wwan0: start", "cold wlan0");
     assertThat(interfaces.standbys()).containsExactly("wlan0 down");
   }
 
@@ -97,7 +97,7 @@ class AccessInterfacesTest {
     set("wlan0", true); // the address flushed: the link still up
     notifyNow();
 
-    assertThat(seen).containsExactly("attach wwan0: wlan0 address " + A + " gone");
+    assertThat(seen).containsExactly("attach wwan0: wlan0 address " + A + " gone", "cold wlan0");
     assertThat(scheduler.nanoTime()).isZero();
     assertThat(interfaces.active()).isEqualTo("wwan0");
     assertThat(interfaces.failovers()).isEqualTo(1);
@@ -106,7 +106,7 @@ class AccessInterfacesTest {
     set("wlan0", false); // then the link goes down: the node is gone already
     notifyNow();
     scheduler.advance(AccessInterfaces.KEEPALIVE_MILLIS, TimeUnit.MILLISECONDS);
-    assertThat(seen).isEmpty();
+    assertThat(seen).containsOnly("cold wlan0"); // no keepalive
   }
 
   @Test
@@ -120,7 +120,22 @@ class AccessInterfacesTest {
     set("wlan0", false);
     notifyNow();
 
-    assertThat(seen).containsExactly("attach wwan0: wlan0 link down");
+    assertThat(seen).containsExactly("attach wwan0: wlan0 link down", "cold wlan0");
+  }
+
+  @Test
+  void anInterfaceLeftDownWithItsAddressIsToldColdThoughItWasNeverWarm() {
+    set("wlan0", true, A);
+    set("wwan0", true, B);
+    start("wlan0", "wwan0");
+    seen.clear();
+
+    set("wlan0", false, A); // the carrier lost, the address kept
+    notifyNow();
+
+    // The host may hold the network it left as a standby: it must let it go.
+    assertThat(seen).containsExactly("attach wwan0: wlan0 link down", "cold wlan0");
+    assertThat(interfaces.standbys()).containsExactly("wlan0 down");
   }
 
   @Test

@@ -89,6 +89,15 @@ class VpnConfigTest {
   }
 
   @Test
+  void anEmptyItemInTheListIsRefusedNotTakenAsADeviceNamedNull() throws IOException {
+    String list = valid().replace("accessInterface: wlan0\n", "accessInterfaces: %s\n");
+    assertRefused(list.formatted("[wlan0, ~]"), "accessInterfaces: item 2 is empty");
+    assertRefused(
+        valid().replace("accessInterface: wlan0\n", "accessInterfaces:\n  - wlan0\n  -\n"),
+        "accessInterfaces: item 2 is empty");
+  }
+
+  @Test
   void vpnKeysInAnotherModeAreRefused() throws IOException {
     String colocated =
         valid()
