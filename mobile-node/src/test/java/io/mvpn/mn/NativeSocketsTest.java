@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mvpn.net.transport.HostSocketBurst;
 import io.mvpn.net.transport.HostSocketTransport;
+import io.mvpn.net.transport.UdpSegmenter;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.unix.SegmentedDatagramPacket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -108,5 +110,29 @@ class NativeSocketsTest {
     int[] large = IntStream.generate(() -> 1_400).limit(100).toArray();
     assertThat(segmented(large, new int[100], 1).segmented())
         .isEqualTo(new HostSocketTransport.Segmented(3, 100));
+  }
+
+  /**
+   * A UDP_SEGMENT send the kernel refuses (here EINVAL for a run longer than 64 of its claimed
+   * one-byte segments; over a path MTU below the segments it is the same error) goes again one
+   * datagram at a time, so every datagram still arrives, in order; the refusal is counted once.
+   */
+  @Test
+  void aSegmentedSendTheKernelRefusesGoesAgainDatagramByDatagram() throws Exception {
+    assertThat(NativeSockets.UDP_SEGMENT).as("UDP_SEGMENT on this kernel").isTrue();
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      texts.add(text(i, 1_400));
+    }
+    UdpSegmenter kernelRefuses =
+        (data, segmentSize, to) -> new SegmentedDatagramPacket(data, 1, to);
+
+    HostSocketBurst.Spread got =
+        HostSocketBurst.spread(
+            group, NativeSockets.datagramChannel(), kernelRefuses, texts, new int[10], 1);
+
+    assertThat(got.texts().get(0)).containsExactlyElementsOf(texts);
+    assertThat(got.segmented()).isEqualTo(new HostSocketTransport.Segmented(0, 0));
+    assertThat(got.refused()).isEqualTo(1);
   }
 }

@@ -18,12 +18,14 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,8 +43,10 @@ import org.slf4j.LoggerFactory;
  * a burst of datagrams, the segments of one TCP super-packet from a TUN device say, leaves in one
  * flush, which a native transport's channel class (given to the constructor) turns into one {@code
  * sendmmsg}. Given a {@link UdpSegmenter} as well, the flush sends each run of equal datagrams to
- * one recipient as one UDP_SEGMENT datagram, which the kernel cuts apart late. From any other
- * thread each datagram is written and flushed on its own.
+ * one recipient as one UDP_SEGMENT datagram, which the kernel cuts apart late; a socket whose
+ * segmented send the kernel refuses sends that run again datagram by datagram and pauses segmenting
+ * (see {@link UdpSegmentBatch}). From any other thread each datagram is written and flushed on its
+ * own.
  */
 public final class HostSocketTransport implements Transport {
 
@@ -56,12 +60,16 @@ public final class HostSocketTransport implements Transport {
 
   private final Class<? extends DatagramChannel> channelClass;
   private final UdpSegmenter segmenter;
-  private final Map<Integer, Channel> byVrfPort = new LinkedHashMap<>();
-  private final Map<Channel, Flusher> flushers = new LinkedHashMap<>();
+
+  /** Read by senders on any thread while close() may clear them. */
+  private final Map<Integer, Channel> byVrfPort = new ConcurrentHashMap<>();
+
+  private final Map<Channel, Flusher> flushers = new ConcurrentHashMap<>();
   private final Map<Integer, ChannelFuture> bound = new LinkedHashMap<>();
   private Interface owner;
   private volatile long unmapped;
   private volatile long refused;
+  private volatile long failed;
 
   /**
    * @param ports VRF port to host port (0 picks a free one); each becomes one host UDP socket
@@ -88,7 +96,7 @@ public final class HostSocketTransport implements Transport {
    * @param ports VRF port to host port (0 picks a free one); each becomes one host UDP socket
    * @param channelClass the sockets' channel class, one {@code group}'s I/O handler serves
    * @param segmenter makes the UDP_SEGMENT datagrams {@code channelClass} sends whole; null sends
-   *     each datagram as it is
+   *     each datagram as it is. Not with the JDK's NIO, which would send the runs as one datagram.
    */
   public HostSocketTransport(
       EventLoopGroup group,
@@ -96,6 +104,10 @@ public final class HostSocketTransport implements Transport {
       Map<Integer, Integer> ports,
       Class<? extends DatagramChannel> channelClass,
       UdpSegmenter segmenter) {
+    if (segmenter != null && NioDatagramChannel.class.isAssignableFrom(channelClass)) {
+      throw new IllegalArgumentException(
+          channelClass.getSimpleName() + " has no UDP_SEGMENT; give no segmenter");
+    }
     this.segmenter = segmenter;
     this.group = Objects.requireNonNull(group, "group");
     this.channelClass = Objects.requireNonNull(channelClass, "channelClass");
@@ -112,6 +124,11 @@ public final class HostSocketTransport implements Transport {
     return channel == null ? null : (InetSocketAddress) channel.localAddress();
   }
 
+  /** The host socket serving a VRF port, for tests. */
+  Channel socket(int vrfPort) {
+    return byVrfPort.get(vrfPort);
+  }
+
   /** Datagrams routed here whose source port has no host socket (or that were not UDP). */
   public long unmapped() {
     return unmapped;
@@ -119,10 +136,18 @@ public final class HostSocketTransport implements Transport {
 
   /**
    * Sends the host's kernel refused (say {@code ENETUNREACH} once the address the socket sends from
-   * has gone with a move), and other socket errors; each a link drop of its interface.
+   * has gone with a move), and other socket I/O errors; each a link drop of its interface. A
+   * refused segmented send counts once here, and its datagrams go again one by one.
    */
   public long refused() {
     return refused;
+  }
+
+  /**
+   * Other errors in the sockets' pipelines (a bug, not the network), each logged with its trace.
+   */
+  public long failed() {
+    return failed;
   }
 
   /** Binds without waiting (attach may run on the event loop that does the binding). */
@@ -144,7 +169,11 @@ public final class HostSocketTransport implements Transport {
           byVrfPort.put(vrfPort, f.channel());
           flushers.put(
               f.channel(),
-              new Flusher(f.channel(), segmenter == null ? null : new UdpSegmentBatch(segmenter)));
+              new Flusher(
+                  f.channel(),
+                  segmenter == null
+                      ? null
+                      : new UdpSegmentBatch(segmenter, owner.scheduler()::nanoTime)));
         });
   }
 
@@ -193,7 +222,14 @@ public final class HostSocketTransport implements Transport {
               udp.destinationPort());
       DatagramPacket packet = new DatagramPacket(udp.payload().retain(), to);
       if (channel.eventLoop().inEventLoop()) {
-        flushers.get(channel).write(packet);
+        Flusher flusher = flushers.get(channel);
+        if (flusher == null) { // closed meanwhile
+          packet.release();
+          unmapped++;
+          owner.counters().onDrop(DropReason.LINK);
+          return;
+        }
+        flusher.write(packet);
       } else {
         channel.writeAndFlush(packet, channel.voidPromise());
       }
@@ -211,6 +247,7 @@ public final class HostSocketTransport implements Transport {
     private final Channel channel;
     private final UdpSegmentBatch batch;
     private boolean pending;
+    private boolean toldRefused;
 
     Flusher(Channel channel, UdpSegmentBatch batch) {
       this.channel = channel;
@@ -234,15 +271,23 @@ public final class HostSocketTransport implements Transport {
     public void run() {
       pending = false;
       if (batch != null) {
-        batch.writeTo(channel, this::dropped);
+        batch.writeTo(channel, this::segmentedSendRefused);
       }
       channel.flush();
     }
 
-    /** A segmented send failed: its datagrams are lost (on the VRF's loop, which is this one). */
-    private void dropped(int datagrams) {
-      for (int i = 0; i < datagrams; i++) {
-        owner.counters().onDrop(DropReason.LINK);
+    /** A segmented send failed; its datagrams went again one by one (counted if they fail). */
+    private void segmentedSendRefused(Throwable cause) {
+      onScheduler(() -> refused++);
+      if (!toldRefused) {
+        toldRefused = true;
+        LOG.warn(
+            "{} on {}: the kernel refused a UDP_SEGMENT send ({}); sent one datagram at a time,"
+                + " segmenting paused {} s after each refusal (counted in refused, not logged)",
+            owner.name(),
+            channel.localAddress(),
+            cause.toString(),
+            TimeUnit.NANOSECONDS.toSeconds(UdpSegmentBatch.PAUSE_NANOS));
       }
     }
   }
@@ -267,6 +312,15 @@ public final class HostSocketTransport implements Transport {
     return b.toString();
   }
 
+  /** Runs on the VRF's loop, where its counters live. */
+  private void onScheduler(Runnable r) {
+    if (owner.scheduler().inEventLoop()) {
+      r.run();
+    } else {
+      owner.scheduler().execute(r);
+    }
+  }
+
   @Override
   public void close() {
     for (Channel channel : byVrfPort.values()) {
@@ -279,40 +333,45 @@ public final class HostSocketTransport implements Transport {
 
   /** Turns what a host program sent into the IPv4/UDP datagram it stands for. */
   private final class Receiver extends SimpleChannelInboundHandler<DatagramPacket> {
+    private static final int LOG_EVERY = 1_000;
+
     private final int vrfPort;
-    private boolean told;
+
+    /** I/O errors this socket's pipeline saw; its loop only. */
+    private long ioErrors;
 
     Receiver(int vrfPort) {
       this.vrfPort = vrfPort;
     }
 
     /**
-     * A write the kernel refused reaches the pipeline's end as an exception (the writes carry no
-     * promise): counted as the link's drop, said once per socket, without a stack trace. A node
-     * whose address just went would otherwise log a trace for each datagram in flight, on the loop
-     * that is about to hand over.
+     * A write the kernel refused reaches the pipeline's end as an I/O exception (the writes carry
+     * no promise): counted as the link's drop and logged at a bounded rate (the first, then every
+     * {@value #LOG_EVERY}th with the count), without a stack trace. A node whose address just went
+     * would otherwise log a trace for each datagram in flight, on the loop that is about to hand
+     * over. Anything else is a bug: counted apart and logged with its trace.
      */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      if (owner.scheduler().inEventLoop()) {
-        refused++;
-        owner.counters().onDrop(DropReason.LINK);
-      } else {
-        owner
-            .scheduler()
-            .execute(
-                () -> {
-                  refused++;
-                  owner.counters().onDrop(DropReason.LINK);
-                });
+      if (!(cause instanceof IOException)) {
+        onScheduler(() -> failed++);
+        LOG.error(
+            "{} on {}: socket pipeline failed", owner.name(), ctx.channel().localAddress(), cause);
+        return;
       }
-      if (!told) {
-        told = true;
+      onScheduler(
+          () -> {
+            refused++;
+            owner.counters().onDrop(DropReason.LINK);
+          });
+      if (ioErrors++ % LOG_EVERY == 0) {
         LOG.warn(
-            "{} on {}: {} (counted from now on, not logged)",
+            "{} on {}: {} ({} send errors on this socket so far; every {}th is logged)",
             owner.name(),
             ctx.channel().localAddress(),
-            cause.toString());
+            cause.toString(),
+            ioErrors,
+            LOG_EVERY);
       }
     }
 

@@ -5,7 +5,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.socket.DatagramPacket;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntConsumer;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * The datagrams one loop task wrote to a socket, kept until its flush and then written in order,
@@ -13,6 +15,12 @@ import java.util.function.IntConsumer;
  * run) as one {@link UdpSegmenter segmented} datagram: one {@code sendmsg} and one trip through the
  * kernel's routing and UDP layers for the run, which the kernel (or the receiving device) cuts into
  * the original datagrams late. The payloads are gathered, not copied. Its socket's loop only.
+ *
+ * <p>A segmented send the kernel refuses ({@code EMSGSIZE} or {@code EINVAL} when the route's path
+ * MTU is below {@link #MAX_SEGMENT}, on a care-of link or after an ICMP "fragmentation needed") is
+ * sent again one datagram at a time, where IP fragments as it would without segmentation, and the
+ * batch stops segmenting for {@link #PAUSE_NANOS}. The kernel says so during the flush, so that run
+ * leaves after the datagrams written behind it in the same flush.
  */
 final class UdpSegmentBatch {
 
@@ -23,19 +31,29 @@ final class UdpSegmentBatch {
   static final int MAX_BYTES = 65_535 - 20 - 8;
 
   /**
-   * The largest segment: one that fills a 1,500-byte link. The kernel refuses ({@code EINVAL}) a
-   * segment that its route's MTU would fragment, so larger datagrams leave on their own, where IP
-   * fragments them as before.
+   * The largest segment: one that fills a 1,500-byte link. The kernel refuses a segment that its
+   * route's MTU would fragment, so larger datagrams leave on their own, where IP fragments them as
+   * before; over a smaller path MTU see the refusal above.
    */
   static final int MAX_SEGMENT = 1_500 - 20 - 8;
 
+  /** How long a refused segmented send turns segmenting off. */
+  static final long PAUSE_NANOS = TimeUnit.MINUTES.toNanos(1);
+
   private final UdpSegmenter segmenter;
+  private final LongSupplier nanoTime;
   private final List<DatagramPacket> pending = new ArrayList<>();
+  private boolean paused;
+  private long pausedUntil;
   private volatile long sends;
   private volatile long segments;
 
-  UdpSegmentBatch(UdpSegmenter segmenter) {
+  /**
+   * @param nanoTime the clock of the pause after a refused segmented send
+   */
+  UdpSegmentBatch(UdpSegmenter segmenter, LongSupplier nanoTime) {
     this.segmenter = segmenter;
+    this.nanoTime = nanoTime;
   }
 
   /** Keeps a datagram (and the reference to its payload) until {@link #writeTo}. */
@@ -46,36 +64,63 @@ final class UdpSegmentBatch {
   /**
    * Writes what was kept, in order, without flushing.
    *
-   * @param dropped told how many datagrams a segmented send that failed carried
+   * @param refused told of each segmented send that failed, once its datagrams are written again
+   *     one at a time (on the loop)
    */
-  void writeTo(Channel channel, IntConsumer dropped) {
+  void writeTo(Channel channel, Consumer<Throwable> refused) {
     int i = 0;
     while (i < pending.size()) {
-      DatagramPacket first = pending.get(i);
-      int n = runLength(pending, i);
+      int n = segmenting() ? runLength(pending, i) : 1;
       if (n == 1) {
-        channel.write(first, channel.voidPromise());
+        channel.write(pending.get(i), channel.voidPromise());
       } else {
-        CompositeByteBuf payloads = channel.alloc().compositeBuffer(n);
-        for (int k = i; k < i + n; k++) {
-          payloads.addComponent(true, pending.get(k).content());
-        }
-        int count = n;
-        channel
-            .write(
-                segmenter.segmented(payloads, first.content().readableBytes(), first.recipient()))
-            .addListener(
-                f -> {
-                  if (!f.isSuccess()) {
-                    dropped.accept(count);
-                  }
-                });
-        sends++;
-        segments += n;
+        writeSegmented(channel, List.copyOf(pending.subList(i, i + n)), refused);
       }
       i += n;
     }
     pending.clear();
+  }
+
+  /** Whether runs leave segmented now: not while a refusal's pause lasts. */
+  private boolean segmenting() {
+    if (paused && nanoTime.getAsLong() - pausedUntil >= 0) {
+      paused = false;
+    }
+    return !paused;
+  }
+
+  /**
+   * One segmented send of a run. Each payload keeps a reference of the run's own until the send is
+   * done, so that a refused send can go again datagram by datagram.
+   */
+  private void writeSegmented(
+      Channel channel, List<DatagramPacket> run, Consumer<Throwable> refused) {
+    DatagramPacket first = run.get(0);
+    CompositeByteBuf payloads = channel.alloc().compositeBuffer(run.size());
+    for (DatagramPacket p : run) {
+      payloads.addComponent(true, p.content().retain());
+    }
+    channel
+        .write(segmenter.segmented(payloads, first.content().readableBytes(), first.recipient()))
+        .addListener(
+            f -> {
+              if (f.isSuccess()) {
+                run.forEach(DatagramPacket::release);
+                return;
+              }
+              sends--;
+              segments -= run.size();
+              paused = true;
+              pausedUntil = nanoTime.getAsLong() + PAUSE_NANOS;
+              for (DatagramPacket p : run) {
+                channel.write(p, channel.voidPromise());
+              }
+              // the failure may be told inside the flush that wrote the run: flush once it is done
+              channel.eventLoop().execute(channel::flush);
+              refused.accept(f.cause());
+            });
+    sends++;
+    segments += run.size();
   }
 
   /** Segmented sends so far. */

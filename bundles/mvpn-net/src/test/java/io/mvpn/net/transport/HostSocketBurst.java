@@ -31,11 +31,13 @@ public final class HostSocketBurst {
   public record Received(List<String> texts, List<Integer> fromPorts, int socketPort) {}
 
   /**
-   * What each OS socket received, in order, and what left the transport in UDP_SEGMENT sends.
+   * What each OS socket received, in order, what left the transport in UDP_SEGMENT sends, and the
+   * sends the kernel refused.
    *
    * @param texts per receiving socket
    */
-  public record Spread(List<List<String>> texts, HostSocketTransport.Segmented segmented) {}
+  public record Spread(
+      List<List<String>> texts, HostSocketTransport.Segmented segmented, long refused) {}
 
   private HostSocketBurst() {}
 
@@ -126,7 +128,7 @@ public final class HostSocketBurst {
         got.add(mine);
       }
       socketPort[0] = host.hostAddress(4500).getPort();
-      return new Spread(got, host.segmented());
+      return new Spread(got, host.segmented(), host.refused());
     } finally {
       programs.forEach(DatagramSocket::close);
       host.close();

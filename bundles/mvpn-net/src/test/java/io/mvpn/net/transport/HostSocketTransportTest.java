@@ -1,6 +1,7 @@
 package io.mvpn.net.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.api.Prefix;
@@ -150,12 +151,7 @@ class HostSocketTransportTest {
     HostSocketTransport host =
         new HostSocketTransport(group, InetAddress.getLoopbackAddress(), Map.of(4500, 0));
     EventLoopScheduler scheduler = new EventLoopScheduler(group.next());
-    Vrf vrf = new Vrf("moved", scheduler, ByteBufAllocator.DEFAULT);
-    CompletableFuture<Interface> ready = new CompletableFuture<>();
-    scheduler.execute(
-        () -> ready.complete(vrf.addInterface("host0", Ipv4Address.parse("10.1.0.53"), 32, host)));
-    Interface intf = ready.get(5, TimeUnit.SECONDS);
-    host.awaitBound(5, TimeUnit.SECONDS);
+    Interface intf = attached(host, "moved", scheduler);
     for (int i = 0; i < 3; i++) {
       host.send(datagram(Ipv4Address.parse("255.255.255.255").toInt(), 9, "refused"), -1);
     }
@@ -177,6 +173,64 @@ class HostSocketTransportTest {
       assertThat(new String(got.getData(), 0, got.getLength(), StandardCharsets.US_ASCII))
           .isEqualTo("still");
     }
+  }
+
+  /**
+   * Only I/O errors are refused sends (a link drop each); anything else in the socket's pipeline is
+   * a bug, counted apart and not taken for the network's doing.
+   */
+  @Test
+  void onlyIoErrorsCountAsRefusedSendsAndOtherFailuresAreCountedApart() throws Exception {
+    HostSocketTransport host =
+        new HostSocketTransport(group, InetAddress.getLoopbackAddress(), Map.of(4500, 0));
+    EventLoopScheduler scheduler = new EventLoopScheduler(group.next());
+    Interface intf = attached(host, "errors", scheduler);
+
+    var pipeline = host.socket(4500).pipeline();
+    pipeline.fireExceptionCaught(new IllegalStateException("a bug"));
+    for (int i = 0; i < 1_001; i++) {
+      pipeline.fireExceptionCaught(new java.net.PortUnreachableException("refused"));
+    }
+    CompletableFuture<long[]> counts = new CompletableFuture<>();
+    host.socket(4500)
+        .eventLoop()
+        .execute(
+            () ->
+                scheduler.execute(
+                    () ->
+                        counts.complete(
+                            new long[] {
+                              host.failed(),
+                              host.refused(),
+                              intf.counters().dropped(DropReason.LINK)
+                            })));
+    assertThat(counts.get(5, TimeUnit.SECONDS)).containsExactly(1, 1_001, 1_001);
+  }
+
+  @Test
+  void theJdksSocketsTakeNoSegmenter() {
+    assertThatThrownBy(
+            () ->
+                new HostSocketTransport(
+                    group,
+                    InetAddress.getLoopbackAddress(),
+                    Map.of(4500, 0),
+                    NioDatagramChannel.class,
+                    (data, size, to) -> new io.netty.channel.socket.DatagramPacket(data, to)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("UDP_SEGMENT");
+  }
+
+  /** {@code host} as interface host0 (10.1.0.53) of a new VRF, its socket on port 4500 bound. */
+  private static Interface attached(
+      HostSocketTransport host, String vrfName, EventLoopScheduler scheduler) throws Exception {
+    Vrf vrf = new Vrf(vrfName, scheduler, ByteBufAllocator.DEFAULT);
+    CompletableFuture<Interface> ready = new CompletableFuture<>();
+    scheduler.execute(
+        () -> ready.complete(vrf.addInterface("host0", Ipv4Address.parse("10.1.0.53"), 32, host)));
+    Interface intf = ready.get(5, TimeUnit.SECONDS);
+    host.awaitBound(5, TimeUnit.SECONDS);
+    return intf;
   }
 
   private static io.netty.buffer.ByteBuf datagram(int to, int port, String text) {

@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,12 +35,30 @@ class UdpSegmentBatchTest {
     }
   }
 
-  private final List<Integer> dropped = new ArrayList<>();
+  /** Fails segmented writes while {@link #refuse} is set, as the kernel's sendmsg would. */
+  private final class Refusing extends ChannelOutboundHandlerAdapter {
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+      if (refuse && msg instanceof Segmented s) {
+        s.release();
+        promise.setFailure(new IOException("sendmsg(..) failed: Invalid argument"));
+      } else {
+        ctx.write(msg, promise);
+      }
+    }
+  }
+
+  private final List<Throwable> refused = new ArrayList<>();
+  private long now = 1_000;
+
+  /** Whether the channel refuses segmented datagrams, as a kernel does over a smaller path MTU. */
+  private boolean refuse;
+
+  private final UdpSegmentBatch batch = new UdpSegmentBatch(Segmented::new, () -> now);
 
   /** What leaves the channel for datagrams of these sizes (marked by index) and recipients. */
   private List<String> flush(int[] sizes, InetSocketAddress... to) {
-    EmbeddedChannel channel = new EmbeddedChannel();
-    UdpSegmentBatch batch = new UdpSegmentBatch(Segmented::new);
+    EmbeddedChannel channel = new EmbeddedChannel(new Refusing());
     for (int i = 0; i < sizes.length; i++) {
       ByteBuf payload = Unpooled.buffer(sizes[i]);
       for (int k = 0; k < sizes[i]; k++) {
@@ -44,8 +66,9 @@ class UdpSegmentBatchTest {
       }
       batch.add(new DatagramPacket(payload, to.length == 1 ? to[0] : to[i]));
     }
-    batch.writeTo(channel, dropped::add);
+    batch.writeTo(channel, refused::add);
     channel.flush();
+    channel.runPendingTasks();
     List<String> out = new ArrayList<>();
     for (DatagramPacket p = channel.readOutbound(); p != null; p = channel.readOutbound()) {
       StringBuilder b = new StringBuilder();
@@ -115,20 +138,57 @@ class UdpSegmentBatchTest {
             "one /198.51.100.1 0:1473",
             "one /198.51.100.1 1:1473",
             "gso /198.51.100.1 2:1472 3:1472");
-    assertThat(dropped).isEmpty();
+    assertThat(refused).isEmpty();
   }
 
+  /**
+   * A segmented send the kernel refuses (EINVAL over a path MTU below the segment) goes again one
+   * datagram at a time, so each arrives as it would have without segmentation; segmenting pauses,
+   * and resumes after the pause.
+   */
   @Test
-  void aSegmentedSendTheChannelRefusesCountsItsDatagramsDropped() {
-    EmbeddedChannel channel = new EmbeddedChannel();
-    channel.close();
-    UdpSegmentBatch batch = new UdpSegmentBatch(Segmented::new);
-    for (int i = 0; i < 3; i++) {
-      batch.add(new DatagramPacket(Unpooled.buffer(10).writeZero(10), A));
-    }
-    batch.writeTo(channel, dropped::add);
-    assertThat(dropped).containsExactly(3);
+  void aRefusedSegmentedSendGoesAgainDatagramByDatagramAndSegmentingPauses() {
+    refuse = true;
+    assertThat(flush(new int[] {1400, 1400, 600, 1400}, A, A, A, B))
+        .containsExactly(
+            "one /198.51.100.1 0:1400",
+            "one /198.51.100.1 1:1400",
+            "one /198.51.100.1 2:600",
+            "one /198.51.100.2 3:1400");
+    assertThat(refused).hasSize(1).first().isInstanceOf(IOException.class);
+    assertThat(batch.sends()).isZero();
+    assertThat(batch.segments()).isZero();
+
+    refuse = false;
+    now += UdpSegmentBatch.PAUSE_NANOS - 1;
+    assertThat(flush(new int[] {100, 100}, A))
+        .containsExactly("one /198.51.100.1 0:100", "one /198.51.100.1 1:100");
+    now += 1;
+    assertThat(flush(new int[] {100, 100}, A)).containsExactly("gso /198.51.100.1 0:100 1:100");
+    assertThat(refused).hasSize(1);
     assertThat(batch.sends()).isEqualTo(1);
-    assertThat(batch.segments()).isEqualTo(3);
+    assertThat(batch.segments()).isEqualTo(2);
+  }
+
+  /** Each payload is released once, whether its segmented send went or was refused. */
+  @Test
+  void payloadsAreReleasedOnceWhetherTheSendWentOrNot() {
+    for (boolean refusing : new boolean[] {false, true}) {
+      refuse = refusing;
+      now += UdpSegmentBatch.PAUSE_NANOS;
+      EmbeddedChannel channel = new EmbeddedChannel(new Refusing());
+      List<ByteBuf> payloads = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        ByteBuf p = Unpooled.buffer(10).writeZero(10);
+        payloads.add(p);
+        batch.add(new DatagramPacket(p, A));
+      }
+      batch.writeTo(channel, refused::add);
+      channel.flush();
+      channel.runPendingTasks();
+      channel.finishAndReleaseAll();
+      assertThat(payloads).as("refusing %s", refusing).allMatch(p -> p.refCnt() == 0);
+    }
+    assertThat(refused).hasSize(1);
   }
 }
