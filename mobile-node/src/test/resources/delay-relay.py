@@ -5,6 +5,11 @@ arrives on one leaves by the other DELAY_MS later, in order. Each direction is a
 (a fixed delay keeps arrival order); frames beyond QUEUE_LIMIT waiting, or too big for the
 device, are dropped and counted. Wall clock: this is a test fixture, not protocol code.
 
+The delay counts from the kernel's receive timestamp of each frame (SO_TIMESTAMPNS), not from
+when the relay got round to reading it, and the last millisecond before a frame is due is slept
+with nanosleep rather than poll's whole milliseconds: each crossing is the delay within about a
+tenth of a millisecond, on a host that is busy too.
+
     delay-relay.py DEV_A DEV_B DELAY_MS [QUEUE_LIMIT] [READY_FILE]
 
 On SIGTERM it prints what it moved and dropped, one line per direction, and exits 0.
@@ -23,7 +28,9 @@ PACKET_OUTGOING = 4  # our own transmissions, seen again by the socket on that d
 SOL_PACKET = 263  # <linux/socket.h>; the socket module does not name it
 PACKET_AUXDATA = 8
 TP_STATUS_CSUMNOTREADY = 1 << 3  # checksum offloaded: the sender's kernel left it to the NIC
-AUXDATA_SPACE = socket.CMSG_SPACE(20)  # struct tpacket_auxdata
+SO_TIMESTAMPNS = 35  # <asm-generic/socket.h>; also the control message's type
+ANCILLARY_SPACE = socket.CMSG_SPACE(20) + socket.CMSG_SPACE(16)  # tpacket_auxdata, timespec
+PRECISE_WAIT = 0.0015  # within this of a frame's time, sleep to it rather than poll
 
 
 def checksum(data):
@@ -61,6 +68,7 @@ def open_device(name):
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
     s.bind((name, 0))
     s.setsockopt(SOL_PACKET, PACKET_AUXDATA, 1)
+    s.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
     s.setblocking(False)
     return s
@@ -84,33 +92,41 @@ def main():
     for s in sockets.values():
         poller.register(s, select.POLLIN)
     while not stopping:
-        now = time.monotonic()
+        now = time.time()
         due = [q[0][0] for q in queues.values() if q]
-        timeout = max(0.0, min(due) - now) * 1000 if due else 100
+        wait = max(0.0, min(due) - now) if due else 0.1
+        if wait <= PRECISE_WAIT:
+            time.sleep(wait)  # frames arriving meanwhile keep their kernel timestamps
+            timeout = 0
+        else:
+            timeout = int((wait - PRECISE_WAIT) * 1000)  # poll rounds up: wake before it
         try:
             events = poller.poll(timeout)
         except InterruptedError:
             continue
-        now = time.monotonic()
         for fd, _ in events:
             name = by_fd[fd]
             while True:
                 try:
-                    frame, ancillary, _, address = sockets[name].recvmsg(65535, AUXDATA_SPACE)
+                    frame, ancillary, _, address = sockets[name].recvmsg(65535, ANCILLARY_SPACE)
                 except BlockingIOError:
                     break
                 if address[2] == PACKET_OUTGOING:
                     continue
+                arrived = None
                 for level, kind, data in ancillary:
                     if level == SOL_PACKET and kind == PACKET_AUXDATA:
                         if struct.unpack_from("I", data)[0] & TP_STATUS_CSUMNOTREADY:
                             frame = finish_checksum(frame)
+                    elif level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS:
+                        seconds, nanos = struct.unpack_from("qq", data)
+                        arrived = seconds + nanos / 1e9
                 out = other[name]
                 if len(queues[out]) >= limit:
                     dropped[out] += 1
                 else:
-                    queues[out].append((now + delay, frame))
-        now = time.monotonic()
+                    queues[out].append(((arrived or time.time()) + delay, frame))
+        now = time.time()
         for name, queue in queues.items():
             while queue and queue[0][0] <= now:
                 _, frame = queue.popleft()

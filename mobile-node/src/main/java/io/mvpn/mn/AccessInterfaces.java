@@ -32,6 +32,14 @@ final class AccessInterfaces {
     /** Take {@code device}'s address as the care-of address (first attach, move, or a flap). */
     void attach(String device, String why);
 
+    /**
+     * As {@link #attach(String, String)}, with the address {@code device} was seen with in this
+     * very task: the host need not look again.
+     */
+    default void attach(String device, Ipv4Address address, String why) {
+      attach(device, why);
+    }
+
     /** {@code device} is a standby with {@code address}: send a keepalive from it now. */
     void warm(String device, Ipv4Address address);
 
@@ -127,6 +135,14 @@ final class AccessInterfaces {
     return lines;
   }
 
+  /**
+   * When the kernel's last notification came ({@link System#nanoTime}; 0 if none yet): how long it
+   * took the scheduler's thread to act on it shows in the move's log.
+   */
+  long notifiedAt() {
+    return wakeups.notifiedAt;
+  }
+
   /** Moves to a standby because the active interface lost its link or address. */
   long failovers() {
     return failovers;
@@ -172,14 +188,15 @@ final class AccessInterfaces {
       links.attach(device, why);
       return;
     }
-    if (usable(device) == null) {
+    Ipv4Address address = address(detectors.get(device).last()); // its detector has just looked
+    if (address == null) {
       return; // up, but no address yet: its address is the next news
     }
     if (usable(active) == null) {
-      switchTo(device, why + " while " + active + " has none");
+      switchTo(device, address, why + " while " + active + " has none");
     } else if (devices.indexOf(device) < devices.indexOf(active)) {
       movesBack++;
-      switchTo(device, why + ", preferred to " + active);
+      switchTo(device, address, why + ", preferred to " + active);
     } else {
       warm(device);
     }
@@ -187,25 +204,27 @@ final class AccessInterfaces {
 
   /** A link went down or lost an address. */
   private void lost(String device, String why) {
+    Ipv4Address left = address(detectors.get(device).last()); // its detector has just looked
     if (!device.equals(active)) {
-      if (usable(device) == null) {
+      if (left == null) {
         cool(device);
       }
       return;
     }
-    if (usable(device) != null) {
+    if (left != null) {
       return; // another address is still there
     }
     for (String d : devices) {
-      if (!d.equals(device) && usable(d) != null) {
+      Ipv4Address address = d.equals(device) ? null : usable(d);
+      if (address != null) {
         failovers++;
-        switchTo(d, device + " " + why);
+        switchTo(d, address, device + " " + why);
         return;
       }
     }
   }
 
-  private void switchTo(String device, String why) {
+  private void switchTo(String device, Ipv4Address address, String why) {
     String previous = active;
     active = device;
     Scheduler.Timer timer = timers.remove(device);
@@ -213,7 +232,7 @@ final class AccessInterfaces {
       timer.cancel();
     }
     warm.remove(device); // no cold: what it kept warm is what the move now takes
-    links.attach(device, why);
+    links.attach(device, address, why);
     warm(previous); // if it still has its address: the standby it is now
   }
 
@@ -274,6 +293,7 @@ final class AccessInterfaces {
   /** One subscription to the kernel's notifications, every detector woken by each. */
   private static final class SharedWakeups implements MoveDetector.Wakeups {
     private final MoveDetector.Wakeups source;
+    private volatile long notifiedAt; // System.nanoTime() of the last notification
     private final List<Runnable> wakes = new CopyOnWriteArrayList<>();
     private AutoCloseable listening;
 
@@ -284,7 +304,12 @@ final class AccessInterfaces {
     @Override
     public AutoCloseable listen(Runnable wake) throws IOException {
       if (listening == null) {
-        listening = source.listen(() -> wakes.forEach(Runnable::run));
+        listening =
+            source.listen(
+                () -> {
+                  notifiedAt = System.nanoTime();
+                  wakes.forEach(Runnable::run);
+                });
         if (listening == null) {
           return null; // no notifications to give: every detector polls
         }

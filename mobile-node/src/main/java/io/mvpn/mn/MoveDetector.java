@@ -137,6 +137,11 @@ final class MoveDetector {
     }
   }
 
+  /** The link as the last look found it (null before {@link #start}). */
+  AccessLink last() {
+    return last;
+  }
+
   /** Looks the notifications caused. */
   long wakes() {
     return wakes;

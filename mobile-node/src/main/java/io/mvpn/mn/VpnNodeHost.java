@@ -65,6 +65,7 @@ final class VpnNodeHost extends LoopHost {
   private Network active; // the care-of address's the node is on, or moving to
   private Network leaving; // the one it moves from, until the move is made
   private final Map<String, Network> standby = new HashMap<>(); // warm standbys', by device
+  private final Map<String, Ipv4Address> keptAlive = new HashMap<>(); // last keepalive went out
   private int networks;
   private long standbyKeepalives;
   private long standbyKeepalivesFailed;
@@ -127,7 +128,12 @@ final class VpnNodeHost extends LoopHost {
                   new AccessInterfaces.Links() {
                     @Override
                     public void attach(String device, String why) {
-                      moved(device, why);
+                      moved(device, null, why);
+                    }
+
+                    @Override
+                    public void attach(String device, Ipv4Address address, String why) {
+                      moved(device, address, why);
                     }
 
                     @Override
@@ -165,13 +171,14 @@ final class VpnNodeHost extends LoopHost {
    * the tunnel as it is. A move to the address whose sockets are still binding is that move again
    * (the kernel's notifications of one change come in bursts): it registers from there once bound.
    * A warm standby's sockets are bound already: the move starts at once. The network left behind
-   * stays open as a standby while its interface keeps its address.
+   * stays open as a standby while its interface keeps its address. {@code seen}: the address the
+   * interface was seen with in this task (a failover's), or null to look.
    */
-  private void attach(String device) {
+  private void attach(String device, Ipv4Address seen) {
     if (!device.equals(accesses.active())) {
       return; // a late look for a route from an interface the node has left meanwhile
     }
-    Ipv4Address careOf = careOfNow(device);
+    Ipv4Address careOf = seen != null ? seen : careOfNow(device);
     if (careOf == null) {
       LOG.info("{} has no IPv4 address yet", device);
       return;
@@ -219,6 +226,7 @@ final class VpnNodeHost extends LoopHost {
             node.start(moving.name());
           } else {
             node.moveTo(moving.name(), vpn.handover());
+            moving.sockets().flushNow(); // the registration leaves before the rest of the task
           }
           movedAt = System.nanoTime();
           // After this task: the registration leaves in its flush first, the old sockets close
@@ -320,7 +328,9 @@ final class VpnNodeHost extends LoopHost {
     try {
       StandbyKeepalive.send(device, address, vpn.gateway());
       standbyKeepalives++;
+      keptAlive.put(device, address);
     } catch (java.io.IOException e) {
+      keptAlive.remove(device);
       if (standbyKeepalivesFailed++ == 0) {
         LOG.warn("standby keepalive: {}", e.getMessage());
       }
@@ -329,6 +339,7 @@ final class VpnNodeHost extends LoopHost {
 
   /** A standby that went down or lost its address: its sockets close. */
   private void letCool(String device) {
+    keptAlive.remove(device);
     Network ready = standby.remove(device);
     if (ready != null) {
       close(ready);
@@ -346,9 +357,16 @@ final class VpnNodeHost extends LoopHost {
    * its retransmission. So the node looks again every {@link #ROUTE_LOOK_MILLIS} until a route is
    * there, for at most {@link #ROUTE_WAIT_MILLIS}, and then goes on regardless. With a default
    * route through the tunnel the route is the gateway's pin through the device ({@link
-   * GatewayRoute}): an older pin through another device would answer any other look at once.
+   * GatewayRoute}): an older pin through another device would answer any other look at once. A warm
+   * standby whose keepalive went out from the address has shown its route already: the move to it
+   * takes no look (without a pin to set), once.
    */
   private boolean routedFrom(String device, Ipv4Address careOf) {
+    Ipv4Address warm = keptAlive.remove(device); // once: a flap later looks again
+    if (careOf.equals(warm) && !pinsGateway()) {
+      awaitingRoute = null;
+      return true; // a warm standby: its keepalive went out to the gateway from this address
+    }
     if (!careOf.equals(awaitingRoute)) {
       awaitingRoute = careOf;
       routeLooksLeft = ROUTE_WAIT_MILLIS / ROUTE_LOOK_MILLIS;
@@ -363,7 +381,7 @@ final class VpnNodeHost extends LoopHost {
     if (routeLooksLeft-- == ROUTE_WAIT_MILLIS / ROUTE_LOOK_MILLIS) {
       LOG.info("{}: no route to the gateway {} from {} yet", device, vpn.gateway(), careOf);
     }
-    scheduler.schedule(ROUTE_LOOK_MILLIS, TimeUnit.MILLISECONDS, () -> attach(device));
+    scheduler.schedule(ROUTE_LOOK_MILLIS, TimeUnit.MILLISECONDS, () -> attach(device, null));
     return false;
   }
 
@@ -428,17 +446,20 @@ final class VpnNodeHost extends LoopHost {
    * A move: a new care-of address, the same one after a flap, or another interface (its link or
    * address gone, or a preferred one back).
    */
-  private void moved(String device, String why) {
+  private void moved(String device, Ipv4Address seen, String why) {
     long began = System.nanoTime();
+    long notified = accesses == null ? 0 : accesses.notifiedAt();
     routedAt = began;
     movedAt = began;
-    attach(device);
+    attach(device, seen);
     // After the move: the log waits, the move does not.
     LOG.info(
-        "{}: {}, handover {} (on the loop: route {} µs, move {} µs, task {} µs)",
+        "{}: {}, handover {} (notified {} µs before; on the loop: route {} µs, move {} µs, task {}"
+            + " µs)",
         device,
         why,
         vpn.handover(),
+        notified == 0 ? "-" : (began - notified) / 1000,
         (routedAt - began) / 1000,
         (movedAt - routedAt) / 1000,
         (System.nanoTime() - began) / 1000);

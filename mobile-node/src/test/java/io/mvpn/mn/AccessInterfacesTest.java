@@ -25,6 +25,7 @@ class AccessInterfacesTest {
   private final VirtualTimeScheduler scheduler = new VirtualTimeScheduler();
   private final Map<String, AccessLink> links = new HashMap<>();
   private final List<String> seen = new ArrayList<>();
+  private final List<String> given = new ArrayList<>(); // addresses handed over with attach
   private Runnable notification;
   private AccessInterfaces interfaces;
 
@@ -98,6 +99,7 @@ class AccessInterfacesTest {
     notifyNow();
 
     assertThat(seen).containsExactly("attach wwan0: wlan0 address " + A + " gone", "cold wlan0");
+    assertThat(given).as("the standby's address, as just seen").containsExactly("wwan0 " + B);
     assertThat(scheduler.nanoTime()).isZero();
     assertThat(interfaces.active()).isEqualTo("wwan0");
     assertThat(interfaces.failovers()).isEqualTo(1);
@@ -174,6 +176,7 @@ class AccessInterfacesTest {
             "attach wlan0: new address " + C + ", preferred to wwan0", "warm wwan0 " + B);
     assertThat(interfaces.active()).isEqualTo("wlan0");
     assertThat(interfaces.movesBack()).isEqualTo(1);
+    assertThat(given).containsExactly("wwan0 " + B, "wlan0 " + C);
     assertThat(interfaces.standbys()).containsExactly("wwan0 " + B + " warm");
   }
 
@@ -234,6 +237,12 @@ class AccessInterfacesTest {
               @Override
               public void attach(String device, String why) {
                 seen.add("attach " + device + ": " + why);
+              }
+
+              @Override
+              public void attach(String device, Ipv4Address address, String why) {
+                given.add(device + " " + address);
+                attach(device, why);
               }
 
               @Override

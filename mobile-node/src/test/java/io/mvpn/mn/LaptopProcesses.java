@@ -50,6 +50,7 @@ final class LaptopProcesses {
         namespace,
         "env",
         "JAVA_HOME=" + System.getProperty("java.home"),
+        "MVPN_MN_JAVA_OPTS=" + System.getProperty("mvpn.mn.javaOpts", ""),
         wrapper(),
         verb,
         "--config",
@@ -58,7 +59,7 @@ final class LaptopProcesses {
 
   /**
    * {@code mvpn-mn up --config CONFIG} of the installed tree in a namespace, logging to {@code
-   * log}.
+   * log}; {@code -Dmvpn.mn.javaOpts=...} gives the node's JVM options (a GC log, say).
    */
   static Process up(NetnsLab lab, String namespace, Path config, Path log) throws Exception {
     return lab.start(
@@ -66,6 +67,7 @@ final class LaptopProcesses {
         ProcessBuilder.Redirect.to(log.toFile()),
         "env",
         "JAVA_HOME=" + System.getProperty("java.home"),
+        "MVPN_MN_JAVA_OPTS=" + System.getProperty("mvpn.mn.javaOpts", ""),
         wrapper(),
         "up",
         "--config",

@@ -53,7 +53,9 @@ public final class DelayedPath {
   public final String router;
   public final String gateway;
   public final String site;
-  private final String wire;
+
+  /** The namespace of the links' relays (every frame on the path passes through it). */
+  public final String wire;
 
   /** The laptop's two access links, in {@link #laptop}. */
   public final String linkA;

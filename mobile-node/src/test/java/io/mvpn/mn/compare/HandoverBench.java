@@ -31,6 +31,12 @@ public final class HandoverBench {
   public static final Duration STREAM = Duration.ofSeconds(8);
   public static final Duration MOVE_AFTER = Duration.ofMillis(2500);
 
+  /**
+   * {@code -Dmvpn.handover.wireCapture=true}: also records every relay's both ends (wire.pcapng),
+   * to tell the path's link crossings from the ends' own time.
+   */
+  static final boolean WIRE_CAPTURE = Boolean.getBoolean("mvpn.handover.wireCapture");
+
   private HandoverBench() {}
 
   /** What one end's stream program counted (udp-stream.py's result line). */
@@ -73,6 +79,13 @@ public final class HandoverBench {
       Path siteCapture = dir.resolve("site.pcapng");
       Process laptopDumpcap = Dumpcap.start(lab, path.laptop, "any", laptopCapture);
       Process siteDumpcap = Dumpcap.start(lab, path.site, path.siteNic, siteCapture);
+      Process wireDumpcap =
+          WIRE_CAPTURE
+              ? Dumpcap.start(lab, path.wire, "any", dir.resolve("wire.pcapng"), "-y", "LINUX_SLL2")
+              : null;
+      if (WIRE_CAPTURE) {
+        Files.writeString(dir.resolve("wire-links.txt"), lab.in(path.wire, "ip", "-o", "link"));
+      }
       Path script = dir.resolve("udp-stream.py");
       try (InputStream in = HandoverBench.class.getResourceAsStream("/udp-stream.py")) {
         Files.copy(in, script);
@@ -96,6 +109,9 @@ public final class HandoverBench {
       String after = c.sas();
       Dumpcap.stop(laptopDumpcap);
       Dumpcap.stop(siteDumpcap);
+      if (wireDumpcap != null) {
+        Dumpcap.stop(wireDumpcap);
+      }
       String inner = c.innerAddress();
       String host = DelayedPath.SITE_HOST;
       List<Frame> downSent = StreamDirection.frames(siteCapture, host, inner, PORT);

@@ -193,6 +193,19 @@ public final class HostSocketTransport implements Transport {
     return new Segmented(sends, datagrams);
   }
 
+  /**
+   * Sends now what the current task of the sockets' loop has written so far, instead of once the
+   * task is done: for a datagram whose every millisecond counts (a registration in a handover)
+   * while the task still has other work. On the sockets' loop; elsewhere nothing waits anyway.
+   */
+  public void flushNow() {
+    for (Map.Entry<Channel, Flusher> e : flushers.entrySet()) {
+      if (e.getKey().eventLoop().inEventLoop()) {
+        e.getValue().run();
+      }
+    }
+  }
+
   /** Waits until every host socket is bound; not from the event loop. */
   public void awaitBound(long timeout, TimeUnit unit) {
     for (ChannelFuture f : bound.values()) {
@@ -269,6 +282,9 @@ public final class HostSocketTransport implements Transport {
 
     @Override
     public void run() {
+      if (!pending) {
+        return; // flushed early (flushNow), nothing written since
+      }
       pending = false;
       if (batch != null) {
         batch.writeTo(channel, this::segmentedSendRefused);

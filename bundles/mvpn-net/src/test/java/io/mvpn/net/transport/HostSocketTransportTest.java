@@ -142,6 +142,42 @@ class HostSocketTransportTest {
   }
 
   /**
+   * A datagram that must not wait for the rest of its task (a handover's registration) leaves when
+   * the task says so: the program has it while the task is still running, and once only.
+   */
+  @Test
+  void aDatagramFlushedNowLeavesBeforeItsTaskEndsAndOnce() throws Exception {
+    HostSocketTransport host =
+        new HostSocketTransport(group, InetAddress.getLoopbackAddress(), Map.of(4500, 0));
+    EventLoopScheduler scheduler = new EventLoopScheduler(group.next());
+    attached(host, "moving", scheduler);
+    try (DatagramSocket program = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      program.setSoTimeout(2000);
+      CompletableFuture<String> inTask = new CompletableFuture<>();
+      scheduler.execute(
+          () -> {
+            host.send(datagram(0x7f000001, program.getLocalPort(), "registration"), -1);
+            host.flushNow();
+            try {
+              DatagramPacket got = new DatagramPacket(new byte[100], 100);
+              program.receive(got); // on the loop: only a datagram already sent can come
+              inTask.complete(
+                  new String(got.getData(), 0, got.getLength(), StandardCharsets.US_ASCII));
+            } catch (java.io.IOException e) {
+              inTask.completeExceptionally(e);
+            }
+          });
+      assertThat(inTask.get(5, TimeUnit.SECONDS)).isEqualTo("registration");
+
+      program.setSoTimeout(200);
+      DatagramPacket again = new DatagramPacket(new byte[100], 100);
+      assertThatThrownBy(() -> program.receive(again))
+          .as("the flush after the task sends nothing twice")
+          .isInstanceOf(java.net.SocketTimeoutException.class);
+    }
+  }
+
+  /**
    * A send the host's kernel refuses (here: to the limited broadcast address without SO_BROADCAST,
    * as a moved node's sends fail with ENETUNREACH) is a counted link drop, not an exception at the
    * end of the pipeline; the socket goes on sending.
