@@ -97,11 +97,17 @@ class MobikeHandoverIT {
     List<MnVpnClient> clients = new ArrayList<>();
     List<Handover> fast = measure(dir, "fast", tracked(clients, MnVpnClient::fast));
     List<Double> handovers = new ArrayList<>();
+    List<Double> before = new ArrayList<>();
     for (int i = 0; i < fast.size(); i++) {
       Path capture = LOGS.resolve("fast-run-" + (i + 1)).resolve("path").resolve("laptop.pcapng");
-      handovers.add(
-          StreamDirection.firstEspBackMillis(capture, DelayedPath.LAPTOP_B, DelayedPath.GATEWAY));
+      double[] firsts =
+          StreamDirection.firstEspOutAndBack(capture, DelayedPath.LAPTOP_B, DelayedPath.GATEWAY);
+      handovers.add(1000 * (firsts[1] - firsts[0]));
+      before.add(1000 * (firsts[0] - fast.get(i).down().lastBefore()));
     }
+    System.out.printf(
+        "%s: from the last datagram down on A to the registration leaving on B %s ms%n",
+        clients.get(0).row(), before.stream().map(Math::round).toList());
     System.out.printf(
         "%s: from the registration leaving on B to the first ESP to B %s ms%n",
         clients.get(0).row(), handovers.stream().map(Math::round).toList());

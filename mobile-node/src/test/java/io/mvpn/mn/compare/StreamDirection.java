@@ -69,6 +69,16 @@ public record StreamDirection(
    * B.
    */
   static double firstEspBackMillis(Path capture, String node, String gateway) throws Exception {
+    double[] firsts = firstEspOutAndBack(capture, node, gateway);
+    return 1000 * (firsts[1] - firsts[0]);
+  }
+
+  /**
+   * From a capture at the node: when (seconds since the epoch) the first ESP left {@code node} for
+   * {@code gateway}, and when the first ESP from {@code gateway} to {@code node} came after it; NaN
+   * for either that is missing.
+   */
+  static double[] firstEspOutAndBack(Path capture, String node, String gateway) throws Exception {
     double out = Double.NaN;
     String fields =
         Tshark.fields(capture, List.of(), "frame.time_epoch", "ip.src", "ip.dst", "esp.spi");
@@ -81,10 +91,10 @@ public record StreamDirection(
       if (Double.isNaN(out) && f[1].equals(node) && f[2].equals(gateway)) {
         out = time;
       } else if (!Double.isNaN(out) && f[1].equals(gateway) && f[2].equals(node) && time >= out) {
-        return 1000 * (time - out);
+        return new double[] {out, time};
       }
     }
-    return Double.NaN;
+    return new double[] {out, Double.NaN};
   }
 
   /** "MVHO", the stream's magic, as tshark prints payload bytes. */
