@@ -164,6 +164,7 @@ public final class VirtualHomeAgent implements HomeAgent {
     tunnel = tenantVrf.addInterface("mip-" + config.tenant(), config.address(), 32, mobilityTunnel);
     // A mobile node back home deregisters from inside the tenant's network.
     homeSide = tenantVrf.bindUdp(MipConstants.PORT, this::registration);
+    replier.keepBuffers(true);
     long now = scheduler.nanoTime();
     for (Binding b : store.bindings(config.tenant())) {
       if (b.expiresAtNanos() <= now) {
@@ -178,7 +179,10 @@ public final class VirtualHomeAgent implements HomeAgent {
         });
   }
 
-  /** Closes the tunnel interface and stops timers; bindings stay in the store. */
+  /**
+   * Closes the tunnel interface, stops timers and frees the buffer kept for replies; bindings stay
+   * in the store.
+   */
   public void stop() {
     expiryTimers.values().forEach(e -> e.timer.cancel());
     expiryTimers.clear();
@@ -192,6 +196,7 @@ public final class VirtualHomeAgent implements HomeAgent {
       tunnel = null;
       mobilityTunnel = null;
     }
+    replier.keepBuffers(false);
   }
 
   // ---- registration ---------------------------------------------------------------------------
