@@ -15,7 +15,7 @@ import io.netty.util.collection.IntObjectMap;
 import io.netty.util.collection.LongObjectHashMap;
 import io.netty.util.collection.LongObjectMap;
 import java.util.OptionalLong;
-import java.util.Set;
+import java.util.function.IntPredicate;
 
 /**
  * The home agent's decision on one registration request (RFC 5944 §3.8.2, RFC 3024, RFC 3519 §4.6):
@@ -28,13 +28,16 @@ import java.util.Set;
  */
 public final class RegistrationCheck {
 
-  /** Extensions this home agent understands; any other non-skippable one voids a request. */
-  static final Set<Integer> KNOWN_EXTENSIONS =
-      Set.of(
-          MipConstants.EXT_MN_HA_AUTH,
-          MipConstants.EXT_MN_FA_AUTH,
-          MipConstants.EXT_FA_HA_AUTH,
-          MipConstants.EXT_UDP_TUNNEL_REQUEST);
+  /**
+   * Extensions this home agent understands; any other non-skippable one voids a request. A test of
+   * the type number: a set of {@code Integer}s would box the type of every extension looked up.
+   */
+  static final IntPredicate KNOWN_EXTENSIONS =
+      type ->
+          type == MipConstants.EXT_MN_HA_AUTH
+              || type == MipConstants.EXT_MN_FA_AUTH
+              || type == MipConstants.EXT_FA_HA_AUTH
+              || type == MipConstants.EXT_UDP_TUNNEL_REQUEST;
 
   /** RFC 3024 §3.4: the requested encapsulation (minimal or GRE) is unavailable. */
   public static final int HA_ENCAPSULATION_UNAVAILABLE = 139;

@@ -5,6 +5,7 @@ import io.mvpn.homeagent.RegistrationCheck.Verdict;
 import io.mvpn.net.Vrf;
 import io.mvpn.packet.mip.MipConstants;
 import io.mvpn.packet.mip.RegistrationBuilder;
+import io.mvpn.packet.mip.RegistrationReply;
 import io.mvpn.packet.mip.ReplyCode;
 import io.mvpn.packet.mip.UdpTunnel;
 import io.mvpn.packet.udp.UdpDatagram;
@@ -21,10 +22,24 @@ final class RegistrationReplier {
 
   private static final Logger LOG = LoggerFactory.getLogger(RegistrationReplier.class);
 
+  /** A reply's headers' room, fixed part and extensions (MN-HA, FA-HA, UDP tunnel reply). */
+  private static final int REPLY_CAPACITY =
+      UdpDatagram.HEADROOM + RegistrationReply.FIXED_LENGTH + 64;
+
   private final Ipv4Address address;
   private final Vrf publicVrf;
   private final RegistrationStats stats;
   private final SecurityInformationUpdates updates;
+
+  /**
+   * The last reply's buffer, of which one reference is this replier's own. Once whoever the reply
+   * was handed to has released theirs (the transport, when the datagram is out), the next reply is
+   * written into it: a steady stream of replies takes no pooled buffer per reply. Still held
+   * elsewhere, it is left to its holder and a new one taken.
+   */
+  private ByteBuf spare;
+
+  private boolean keeping;
 
   RegistrationReplier(
       Ipv4Address address,
@@ -45,7 +60,7 @@ final class RegistrationReplier {
     RegistrationBuilder builder =
         // Written once, behind room for the UDP and IPv4 headers it is sent with.
         RegistrationBuilder.replyWithHeadroom(
-            publicVrf.alloc(),
+            replyBuffer(),
             UdpDatagram.HEADROOM,
             verdict.code(),
             verdict.lifetime(),
@@ -83,5 +98,34 @@ final class RegistrationReplier {
       return;
     }
     vrf.sendUdpInPlace(address, to.ip().sourceAddress(), MipConstants.PORT, to.sourcePort(), reply);
+  }
+
+  /** A buffer for the next reply, with a reference for whoever it is handed to. */
+  private ByteBuf replyBuffer() {
+    ByteBuf kept = spare;
+    if (kept != null) {
+      if (kept.refCnt() == 1) {
+        return kept.retain();
+      }
+      kept.release(); // the last reply is still on its way: its holder frees it
+      spare = null;
+    }
+    ByteBuf fresh = publicVrf.alloc().buffer(REPLY_CAPACITY);
+    if (keeping) {
+      spare = fresh.retain();
+    }
+    return fresh;
+  }
+
+  /**
+   * Whether a reply's buffer is kept for the next one: from the engine's start to its stop, which
+   * frees it (a reply sent after the stop, to a datagram already on its way, keeps nothing).
+   */
+  void keepBuffers(boolean keep) {
+    keeping = keep;
+    if (!keep && spare != null) {
+      spare.release();
+      spare = null;
+    }
   }
 }

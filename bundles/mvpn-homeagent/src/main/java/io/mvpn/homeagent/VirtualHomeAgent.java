@@ -40,6 +40,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class VirtualHomeAgent implements HomeAgent {
 
+  private static final Binding[] NO_BINDINGS = new Binding[0];
+
   private final HomeAgentConfig config;
   private final Vrf publicVrf;
   private final Vrf tenantVrf;
@@ -164,6 +166,7 @@ public final class VirtualHomeAgent implements HomeAgent {
     tunnel = tenantVrf.addInterface("mip-" + config.tenant(), config.address(), 32, mobilityTunnel);
     // A mobile node back home deregisters from inside the tenant's network.
     homeSide = tenantVrf.bindUdp(MipConstants.PORT, this::registration);
+    replier.keepBuffers(true);
     long now = scheduler.nanoTime();
     for (Binding b : store.bindings(config.tenant())) {
       if (b.expiresAtNanos() <= now) {
@@ -178,7 +181,10 @@ public final class VirtualHomeAgent implements HomeAgent {
         });
   }
 
-  /** Closes the tunnel interface and stops timers; bindings stay in the store. */
+  /**
+   * Closes the tunnel interface, stops timers and frees the buffer kept for replies; bindings stay
+   * in the store.
+   */
   public void stop() {
     expiryTimers.values().forEach(e -> e.timer.cancel());
     expiryTimers.clear();
@@ -192,6 +198,7 @@ public final class VirtualHomeAgent implements HomeAgent {
       tunnel = null;
       mobilityTunnel = null;
     }
+    replier.keepBuffers(false);
   }
 
   // ---- registration ---------------------------------------------------------------------------
@@ -213,7 +220,7 @@ public final class VirtualHomeAgent implements HomeAgent {
       request = RegistrationRequest.parse(buf, offset, length);
     } catch (MalformedPacketException e) {
       if (admission.admitNew()) {
-        apply(vrf, datagram, null, check.unparsable(datagram.payload()));
+        apply(vrf, datagram, null, check.unparsable(datagram.payload()), NO_BINDINGS);
       } else {
         stats.onMalformed(); // over budget: no reply, but still counted by what it is
       }
@@ -233,7 +240,7 @@ public final class VirtualHomeAgent implements HomeAgent {
             store.lastIdentification(
                 config.tenant(), homeAddress(current, home), RegistrationCheck.NO_IDENTIFICATION),
             ntpSeconds());
-    apply(vrf, datagram, request, verdict);
+    apply(vrf, datagram, request, verdict, current);
   }
 
   /** The bound node's own home address object, or one made for {@code home}. */
@@ -249,8 +256,17 @@ public final class VirtualHomeAgent implements HomeAgent {
     return false;
   }
 
-  /** Carries out a verdict: authenticated, fresh and well-formed only now does state change. */
-  private void apply(Vrf vrf, UdpDatagram datagram, RegistrationRequest request, Verdict verdict) {
+  /**
+   * Carries out a verdict: authenticated, fresh and well-formed only now does state change.
+   *
+   * @param current the node's bindings as the request was checked (nothing changes them between)
+   */
+  private void apply(
+      Vrf vrf,
+      UdpDatagram datagram,
+      RegistrationRequest request,
+      Verdict verdict,
+      Binding[] current) {
     events.verdict(datagram, verdict);
     SecurityInformationUpdates.Route siu = null;
     switch (verdict.action()) {
@@ -275,11 +291,8 @@ public final class VirtualHomeAgent implements HomeAgent {
         // The identification is remembered with the binding, in bind.
         siu =
             updates.through(
-                vrf == publicVrf,
-                datagram.ip().source(),
-                request.careOfAddress(),
-                bindings.bindings(request.homeAddress()));
-        bind(request, datagram, verdict);
+                vrf == publicVrf, datagram.ip().source(), request.careOfAddress(), current);
+        bind(request, datagram, verdict, current);
       }
     }
     replier.send(vrf, datagram, verdict, siu);
@@ -297,11 +310,11 @@ public final class VirtualHomeAgent implements HomeAgent {
 
   // ---- bindings -------------------------------------------------------------------------------
 
-  private void bind(RegistrationRequest request, UdpDatagram datagram, Verdict verdict) {
+  private void bind(
+      RegistrationRequest request, UdpDatagram datagram, Verdict verdict, Binding[] current) {
     long now = scheduler.nanoTime();
     int lifetime = verdict.lifetime();
     // A renewal from where the node already is takes its binding's addresses as they are.
-    Binding[] current = bindings.bindings(request.homeAddress());
     Binding previous = current.length == 1 ? current[0] : null;
     Ipv4Address home =
         previous != null ? previous.homeAddress() : Ipv4Address.of(request.homeAddress());

@@ -7,6 +7,7 @@ import io.mvpn.packet.MalformedPacketException;
 import io.netty.buffer.ByteBuf;
 import java.util.List;
 import java.util.Set;
+import java.util.function.IntPredicate;
 
 /**
  * What registration requests and replies share: a fixed part, then Type-Length-Data extensions (RFC
@@ -150,10 +151,18 @@ public abstract sealed class MipMessage permits RegistrationRequest, Registratio
 
   /** The first extension a receiver must not ignore (type below 128) and does not know; null. */
   public MipExtension firstUnknownNonSkippable(Set<Integer> known) {
+    return firstUnknownNonSkippable((IntPredicate) known::contains);
+  }
+
+  /**
+   * As {@link #firstUnknownNonSkippable(Set)}, the known types given as a test of the type number
+   * (nothing boxed per extension).
+   */
+  public MipExtension firstUnknownNonSkippable(IntPredicate known) {
     int end = start + length;
     for (int i = extensionsStart; i < end; i = next(i)) {
       int type = buf.getUnsignedByte(i);
-      if (!MipConstants.isSkippable(type) && !known.contains(type)) {
+      if (!MipConstants.isSkippable(type) && !known.test(type)) {
         return extensionAt(i);
       }
     }

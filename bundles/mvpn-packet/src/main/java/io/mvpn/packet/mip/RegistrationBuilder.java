@@ -61,8 +61,30 @@ public final class RegistrationBuilder {
       int homeAddress,
       int homeAgent,
       long identification) {
-    ByteBuf out = alloc.buffer(headroom + RegistrationReply.FIXED_LENGTH + 64);
-    out.writerIndex(headroom).readerIndex(headroom);
+    return replyWithHeadroom(
+        alloc.buffer(headroom + RegistrationReply.FIXED_LENGTH + 64),
+        headroom,
+        code,
+        lifetime,
+        homeAddress,
+        homeAgent,
+        identification);
+  }
+
+  /**
+   * As {@link #replyWithHeadroom(ByteBufAllocator, int, int, int, int, int, long)}, written into
+   * {@code out} from its start (whatever it held is overwritten; it grows if the extensions need
+   * more than its capacity): a buffer kept for the next reply instead of a new one per reply.
+   */
+  public static RegistrationBuilder replyWithHeadroom(
+      ByteBuf out,
+      int headroom,
+      int code,
+      int lifetime,
+      int homeAddress,
+      int homeAgent,
+      long identification) {
+    out.clear().writerIndex(headroom).readerIndex(headroom);
     out.writeByte(MipConstants.REGISTRATION_REPLY);
     out.writeByte(code);
     out.writeShort(lifetime);

@@ -56,6 +56,11 @@ class RequestInPlaceTest {
         assertThat(inPlace.firstUnknownNonSkippable(Set.of(MipConstants.EXT_MN_HA_AUTH)))
             .isNull(); // 144 and 200 are skippable
         assertThat(inPlace.firstUnknownNonSkippable(Set.of())).isNotNull();
+        // The same, the known types as a test of the number.
+        assertThat(inPlace.firstUnknownNonSkippable(type -> type == MipConstants.EXT_MN_HA_AUTH))
+            .isNull();
+        assertThat(inPlace.firstUnknownNonSkippable(type -> false).type())
+            .isEqualTo(MipConstants.EXT_MN_HA_AUTH);
         MipExtension auth = inPlace.find(MipConstants.EXT_MN_HA_AUTH);
         assertThat(association().verify(inPlace, auth)).isTrue();
         assertThat(association().verify(sliced, sliced.find(MipConstants.EXT_MN_HA_AUTH))).isTrue();
