@@ -174,21 +174,30 @@ public final class PersistentBindingStore implements BindingStore {
   public void replaceAll(Binding binding) {
     Binding unix = toUnix(binding);
     synchronized (content) {
-      replaceAllUnix(unix);
+      replaceAllUnix(unix, () -> {});
     }
   }
 
+  /** The binding and the identification that made it, as one change: one commit for both. */
   @Override
   public void replaceAll(Binding binding, long identification) {
     Binding unix = toUnix(binding);
+    MvpnId tenant = unix.tenant();
+    Ipv4Address home = unix.homeAddress();
     synchronized (content) {
-      setLastIdentification(unix.tenant(), unix.homeAddress(), identification);
-      replaceAllUnix(unix);
+      content.unix.setLastIdentification(tenant, home, identification);
+      replaceAllUnix(
+          unix,
+          () ->
+              content.identifications.put(
+                  StateCodec.key(tenant, home), StateCodec.encodeLong(identification)));
     }
   }
 
-  /** Under the content's lock: the node's bindings in memory and in the file. */
-  private void replaceAllUnix(Binding unix) {
+  /**
+   * Under the content's lock: the node's bindings in memory and, with {@code also}, in the file.
+   */
+  private void replaceAllUnix(Binding unix, Runnable also) {
     List<Binding> old = content.unix.bindings(unix.tenant(), unix.homeAddress());
     content.unix.replaceAll(unix);
     String kept = key(unix);
@@ -196,6 +205,7 @@ public final class PersistentBindingStore implements BindingStore {
     // the node without a binding.
     content.file.change(
         () -> {
+          also.run();
           write(unix);
           erase(old.stream().filter(b -> !key(b).equals(kept)).toList());
         });

@@ -60,6 +60,24 @@ class PersistentBindingStoreTest extends BindingStoreContract {
   }
 
   @Test
+  void aRegistrationsBindingAndIdentificationReachTheFileInOneCommit() {
+    StateFile file = files.track(StateFile.open(path(), clock, 0));
+    BindingStore store = new PersistentBindingStore(file, clock).onClock(epochOffset(0));
+    store.put(binding(ACME, "203.0.113.2"));
+    long before = file.commits();
+
+    store.replaceAll(binding(ACME, "203.0.113.3"), 9);
+
+    assertThat(file.commits() - before).isEqualTo(1);
+    closeAll();
+    BindingStore reopened = openStore().onClock(epochOffset(0));
+    assertThat(reopened.bindings(ACME, HOME))
+        .extracting(b -> b.careOfAddress().toString())
+        .containsExactly("203.0.113.3");
+    assertThat(reopened.lastIdentification(ACME, HOME)).hasValue(9);
+  }
+
+  @Test
   void aReopenedStoreKeepsBindingsAndReplayState() {
     BindingStore store = openStore().onClock(epochOffset(0));
     store.put(binding(ACME, "203.0.113.1"));
