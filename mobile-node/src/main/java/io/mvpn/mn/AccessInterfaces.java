@@ -143,6 +143,11 @@ final class AccessInterfaces {
     return wakeups.notifiedAt;
   }
 
+  /** When the latest look at any interface began ({@link System#nanoTime}; 0 if none yet). */
+  long lookedAt() {
+    return detectors.values().stream().mapToLong(MoveDetector::lookedAt).max().orElse(0);
+  }
+
   /** Moves to a standby because the active interface lost its link or address. */
   long failovers() {
     return failovers;
@@ -215,7 +220,11 @@ final class AccessInterfaces {
       return; // another address is still there
     }
     for (String d : devices) {
-      Ipv4Address address = d.equals(device) ? null : usable(d);
+      // As the standby's detector last saw it: every notification wakes every detector, so that
+      // is the state up to this notification's; a change in the same burst is the standby's own
+      // look, queued right behind this one, to correct. Reading again here would cost the move a
+      // whole look.
+      Ipv4Address address = d.equals(device) ? null : address(detectors.get(d).last());
       if (address != null) {
         failovers++;
         switchTo(d, address, device + " " + why);
@@ -308,7 +317,9 @@ final class AccessInterfaces {
             source.listen(
                 () -> {
                   notifiedAt = System.nanoTime();
-                  wakes.forEach(Runnable::run);
+                  for (Runnable w : wakes) {
+                    w.run();
+                  }
                 });
         if (listening == null) {
           return null; // no notifications to give: every detector polls

@@ -41,8 +41,10 @@ final class LinuxSockets {
   /** Makes a receive on {@code fd} give up (EAGAIN) after {@code millis}. */
   static void receiveTimeout(int fd, int millis) {
     byte[] timeout = new byte[16]; // struct timeval: seconds, then microseconds (64-bit each)
-    long micros = millis * 1000L;
+    long seconds = millis / 1000;
+    long micros = (millis % 1000) * 1000L; // below a second, or the kernel says EDOM
     for (int i = 0; i < 8; i++) {
+      timeout[i] = (byte) (seconds >>> (8 * i));
       timeout[8 + i] = (byte) (micros >>> (8 * i));
     }
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, timeout, timeout.length);

@@ -72,6 +72,7 @@ final class MoveDetector {
   private long linkDowns;
   private long detected;
   private long wakes;
+  private long lookedAt; // System.nanoTime() when the last look began
 
   /** Polls only, every {@link #POLL_MILLIS}. */
   MoveDetector(AccessLink.Probe probe, Scheduler scheduler, Moves moves) {
@@ -103,6 +104,11 @@ final class MoveDetector {
     }
     pollMillis = listening == null ? POLL_MILLIS : FALLBACK_POLL_MILLIS;
     timer = scheduler.schedule(pollMillis, TimeUnit.MILLISECONDS, this::look);
+    if (listening != null) {
+      // A change between the first read and the subscription told nobody: look once more now.
+      // The look is also the notification's whole path, run once while nothing hurries it.
+      wake();
+    }
   }
 
   /** Stops looking and listening; on the scheduler's thread. */
@@ -137,6 +143,11 @@ final class MoveDetector {
     }
   }
 
+  /** When the last look began ({@link System#nanoTime}; 0 before the first). */
+  long lookedAt() {
+    return lookedAt;
+  }
+
   /** The link as the last look found it (null before {@link #start}). */
   AccessLink last() {
     return last;
@@ -158,6 +169,7 @@ final class MoveDetector {
   }
 
   private void look() {
+    lookedAt = System.nanoTime();
     AccessLink now = probe.read();
     AccessLink before = last;
     last = now;

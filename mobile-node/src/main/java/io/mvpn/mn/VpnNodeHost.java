@@ -74,6 +74,8 @@ final class VpnNodeHost extends LoopHost {
   private Ipv4Address awaitingRoute; // a new care-of address the kernel cannot yet route from
   private int routeLooksLeft;
   private long routedAt; // when the last move found its route, and when it was made (for the log)
+  private long throughAt; // the IKE SA's sockets moved
+  private long sealedAt; // the registration sealed, not yet flushed
   private long movedAt;
 
   VpnNodeHost(MnConfig config) {
@@ -211,6 +213,7 @@ final class VpnNodeHost extends LoopHost {
     active = next;
     leaving = previous;
     ike.through(next.vrf(), careOf);
+    throughAt = System.nanoTime();
     // New sockets bind on this loop after this task: move once they are bound.
     binding = careOf;
     int number = ++move;
@@ -226,6 +229,7 @@ final class VpnNodeHost extends LoopHost {
             node.start(moving.name());
           } else {
             node.moveTo(moving.name(), vpn.handover());
+            sealedAt = System.nanoTime();
             moving.sockets().flushNow(); // the registration leaves before the rest of the task
           }
           movedAt = System.nanoTime();
@@ -449,19 +453,26 @@ final class VpnNodeHost extends LoopHost {
   private void moved(String device, Ipv4Address seen, String why) {
     long began = System.nanoTime();
     long notified = accesses == null ? 0 : accesses.notifiedAt();
+    long looked = accesses == null ? 0 : accesses.lookedAt();
     routedAt = began;
+    throughAt = began;
+    sealedAt = began;
     movedAt = began;
     attach(device, seen);
     // After the move: the log waits, the move does not.
     LOG.info(
-        "{}: {}, handover {} (notified {} µs before; on the loop: route {} µs, move {} µs, task {}"
-            + " µs)",
+        "{}: {}, handover {} (notified {} µs before, looked {} µs before; on the loop: route {} µs,"
+            + " move {} µs (IKE {}, registration {}, flush {}), task {} µs)",
         device,
         why,
         vpn.handover(),
         notified == 0 ? "-" : (began - notified) / 1000,
+        looked == 0 ? "-" : (began - looked) / 1000,
         (routedAt - began) / 1000,
         (movedAt - routedAt) / 1000,
+        (throughAt - routedAt) / 1000,
+        (sealedAt - throughAt) / 1000,
+        (movedAt - sealedAt) / 1000,
         (System.nanoTime() - began) / 1000);
   }
 

@@ -150,6 +150,8 @@ class MoveDetectorTest {
     List<Runnable> wakes = new ArrayList<>();
     List<String> closed = new ArrayList<>();
     MoveDetector woken = notifiedDetector(wakes, closed);
+    lookFor(0); // the look right after subscribing: nothing changed
+    assertThat(seen).isEmpty();
 
     link = new AccessLink(true, Set.of(SECOND), 1); // a change the kernel did not tell about
     lookFor(MoveDetector.POLL_MILLIS);
@@ -163,6 +165,21 @@ class MoveDetectorTest {
     lookFor(10_000);
     assertThat(seen).containsExactly("new address " + SECOND);
     assertThat(closed).containsExactly("closed");
+  }
+
+  @Test
+  void aChangeBetweenTheFirstLookAndTheSubscriptionIsSeenAtOnce() {
+    detector.stop();
+    seen.clear();
+    started(
+        wake -> {
+          link = new AccessLink(true, Set.of(SECOND), 1); // while subscribing: no notification
+          return () -> {};
+        });
+
+    lookFor(0);
+
+    assertThat(seen).containsExactly("new address " + SECOND);
   }
 
   @Test
