@@ -454,10 +454,7 @@ final class VpnNodeHost extends LoopHost {
     long began = System.nanoTime();
     long notified = accesses == null ? 0 : accesses.notifiedAt();
     long looked = accesses == null ? 0 : accesses.lookedAt();
-    routedAt = began;
-    throughAt = began;
-    sealedAt = began;
-    movedAt = began;
+    routedAt = throughAt = sealedAt = movedAt = began;
     attach(device, seen);
     // After the move: the log waits, the move does not.
     LOG.info(
