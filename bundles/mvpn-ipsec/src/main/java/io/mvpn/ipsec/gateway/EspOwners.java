@@ -426,9 +426,8 @@ public final class EspOwners {
     EspException refused = null;
     boolean newest = false;
     try {
-      long topBefore = sa.sequence();
       inner = sa.open(alloc, packet, start, length);
-      newest = Long.compareUnsigned(sa.sequence(), topBefore) > 0;
+      newest = sa.openedNewest(); // this thread's packet, whatever others opened meanwhile
     } catch (EspException x) {
       refused = x;
     }
