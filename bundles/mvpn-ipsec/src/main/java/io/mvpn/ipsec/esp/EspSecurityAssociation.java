@@ -149,7 +149,6 @@ public final class EspSecurityAssociation {
     this.key = new SecretKeySpec(keyMaterial, 0, keyMaterial.length - SALT_LENGTH, "AES");
     this.salt =
         Arrays.copyOfRange(keyMaterial, keyMaterial.length - SALT_LENGTH, keyMaterial.length);
-    threadState.get(); // AES-GCM missing from the JVM shows here, not at the first packet
   }
 
   public int spi() {
