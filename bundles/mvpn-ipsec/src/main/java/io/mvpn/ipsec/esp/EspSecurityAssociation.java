@@ -8,14 +8,12 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
-import java.util.EnumMap;
-import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -27,7 +25,16 @@ import javax.crypto.spec.SecretKeySpec;
  * leave its tunnel source unset: it then accepts packets from any outer source (the wildcard seed
  * 001's handover relies on).
  *
- * <p>Not thread-safe: an SA belongs to one engine thread.
+ * <p>Safe for threads that seal or open at once (each multi-queue reader with the packets it read):
+ * the SA's lock is held only where its state changes, around taking the next sequence number (so
+ * every number is sent once) and around the replay window's check-and-update with the packet
+ * counts; AES-GCM itself runs outside the lock, on a cipher of the calling thread's own ({@link
+ * EspThreadState}). Inbound the window is checked before the decryption (a replay costs no cipher)
+ * and checked again and moved only after the ICV verified: of two threads that open the same packet
+ * at once, both may decrypt it, exactly one accepts it. The other transforms keep one cipher per SA
+ * and run under the lock. The soft-expiry listener runs on the thread whose packet crossed the
+ * limit, outside the lock. Configuration ({@link #setLifetime}, {@link #repoint}, {@link
+ * #resumeAfter}) belongs to the engine's thread, before or between packets.
  */
 public final class EspSecurityAssociation {
 
@@ -50,31 +57,22 @@ public final class EspSecurityAssociation {
 
   private final int spi;
   private final Direction direction;
-  private Ipv4Address tunnelSource; // null: any (inbound only)
-  private Ipv4Address tunnelDestination;
+  private volatile Ipv4Address tunnelSource; // null: any (inbound only)
+  private volatile Ipv4Address tunnelDestination;
   // ESP in UDP (RFC 3948): 4500 at both ends unless a NAT on the path mapped the peer's elsewhere.
   private volatile int udpSourcePort = EspInUdp.PORT;
   private volatile int udpDestinationPort = EspInUdp.PORT;
   private final boolean extendedSequenceNumbers;
   private final SecretKeySpec key;
   private final byte[] salt;
-  private final Cipher cipher;
   private final EspTransform transform; // null: AES-GCM, inline (the benchmarked path)
+  private final ThreadLocal<EspThreadState> threadState;
+  private final Object lock = new Object(); // the sequence, the window, the counts
   private final ReplayWindow window;
-  private final byte[] nonce = new byte[12];
-  private final byte[] aad;
-  private final Map<EspException.Reason, Long> refused = new EnumMap<>(EspException.Reason.class);
+  private final AtomicLongArray refused = new AtomicLongArray(EspException.Reason.values().length);
   private long sequence; // outbound: the last one sent
-  private long packets;
-  private long bytes;
-  private Lifetime lifetime = Lifetime.UNLIMITED;
-  private LongSupplier clock = () -> 0L;
-  private long createdNanos;
-  private boolean timed; // a limit in seconds: the clock is read once per packet
-  private long packetNanos; // the clock at the packet being processed
-  private boolean softExpired;
-  private Consumer<EspSecurityAssociation> softExpiryListener = sa -> {};
-  private byte[] scratch = new byte[0]; // inbound: ciphertext that has no usable array
+  private final SaUsage usage = new SaUsage(); // under the lock
+  private volatile Consumer<EspSecurityAssociation> softExpiryListener = sa -> {};
 
   /**
    * @param keyMaterial AES key followed by the 4-byte salt: 20 or 36 bytes (RFC 4106 §8.1)
@@ -138,23 +136,19 @@ public final class EspSecurityAssociation {
     this.tunnelDestination = Objects.requireNonNull(tunnelDestination, "tunnelDestination");
     this.extendedSequenceNumbers = extendedSequenceNumbers;
     this.transform = transform;
-    this.aad = new byte[extendedSequenceNumbers ? 12 : 8];
     this.window =
         direction == Direction.INBOUND && replayWindow > 0 ? new ReplayWindow(replayWindow) : null;
+    boolean gcm = transform == null;
+    this.threadState =
+        ThreadLocal.withInitial(() -> new EspThreadState(gcm, extendedSequenceNumbers));
     if (transform != null) {
       key = null;
       salt = null;
-      cipher = null;
       return;
     }
     this.key = new SecretKeySpec(keyMaterial, 0, keyMaterial.length - SALT_LENGTH, "AES");
     this.salt =
         Arrays.copyOfRange(keyMaterial, keyMaterial.length - SALT_LENGTH, keyMaterial.length);
-    try {
-      cipher = AesGcm.newCipher();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("AES-GCM unavailable in this JVM", e);
-    }
   }
 
   public int spi() {
@@ -230,7 +224,17 @@ public final class EspSecurityAssociation {
 
   /** Outbound: the last sequence number sent. Inbound: the highest accepted. */
   public long sequence() {
-    return direction == Direction.OUTBOUND ? sequence : window == null ? 0 : window.top();
+    synchronized (lock) {
+      return direction == Direction.OUTBOUND ? sequence : window == null ? 0 : window.top();
+    }
+  }
+
+  /**
+   * Whether the last packet the calling thread opened with this SA moved the replay window's top:
+   * it was the node's newest so far.
+   */
+  public boolean openedNewest() {
+    return threadState.get().newest;
   }
 
   /**
@@ -239,23 +243,29 @@ public final class EspSecurityAssociation {
    * everything up to it as a replay.
    */
   public void resumeAfter(long reserved) {
-    if (direction == Direction.OUTBOUND) {
-      sequence = Long.compareUnsigned(reserved, sequence) > 0 ? reserved : sequence;
-    } else if (window != null) {
-      window.startAbove(reserved);
+    synchronized (lock) {
+      if (direction == Direction.OUTBOUND) {
+        sequence = Long.compareUnsigned(reserved, sequence) > 0 ? reserved : sequence;
+      } else if (window != null) {
+        window.startAbove(reserved);
+      }
     }
   }
 
   public long packets() {
-    return packets;
+    synchronized (lock) {
+      return usage.packets();
+    }
   }
 
   public long bytes() {
-    return bytes;
+    synchronized (lock) {
+      return usage.bytes();
+    }
   }
 
   public long refused(EspException.Reason reason) {
-    return refused.getOrDefault(reason, 0L);
+    return refused.get(reason.ordinal());
   }
 
   /**
@@ -264,38 +274,30 @@ public final class EspSecurityAssociation {
    */
   public void setLifetime(
       Lifetime lifetime, LongSupplier clockNanos, Consumer<EspSecurityAssociation> onSoftExpiry) {
-    this.lifetime = Objects.requireNonNull(lifetime, "lifetime");
-    this.clock = Objects.requireNonNull(clockNanos, "clockNanos");
     this.softExpiryListener = Objects.requireNonNull(onSoftExpiry, "onSoftExpiry");
-    this.createdNanos = clockNanos.getAsLong();
-    this.timed = lifetime.softNanos() != Long.MAX_VALUE || lifetime.hardNanos() != Long.MAX_VALUE;
-    this.softExpired = false;
+    synchronized (lock) {
+      usage.limit(lifetime, clockNanos);
+    }
   }
 
   public Lifetime lifetime() {
-    return lifetime;
+    synchronized (lock) {
+      return usage.lifetime();
+    }
   }
 
   /** True once a soft limit was crossed. */
   public boolean softExpired() {
-    return softExpired;
+    synchronized (lock) {
+      return usage.softExpired();
+    }
   }
 
   /** True once a hard limit is reached: the SA neither sends nor accepts any more. */
   public boolean hardExpired() {
-    return hardExpired(clock.getAsLong());
-  }
-
-  private boolean hardExpired(long now) {
-    return packets >= lifetime.hardPackets()
-        || bytes >= lifetime.hardBytes()
-        || now - createdNanos >= lifetime.hardNanos();
-  }
-
-  /** The clock for this packet's lifetime checks; not read at all when no limit is in seconds. */
-  private long packetClock() {
-    packetNanos = timed ? clock.getAsLong() : createdNanos;
-    return packetNanos;
+    synchronized (lock) {
+      return usage.hardExpired(usage.now());
+    }
   }
 
   /**
@@ -321,7 +323,7 @@ public final class EspSecurityAssociation {
    */
   public ByteBuf encapsulate(ByteBufAllocator alloc, Ipv4Packet inner, int ttl)
       throws EspException {
-    long seq = nextSequence();
+    long seq = nextSequence(inner.totalLength());
     int espLength = espLength(inner.totalLength());
     ByteBuf out = outerHeader(alloc, IpProtocol.ESP, ttl, inner.tos(), espLength);
     return sealInto(out, seq, inner);
@@ -333,7 +335,7 @@ public final class EspSecurityAssociation {
    */
   public ByteBuf encapsulateInUdp(ByteBufAllocator alloc, Ipv4Packet inner, int ttl)
       throws EspException {
-    long seq = nextSequence();
+    long seq = nextSequence(inner.totalLength());
     int udpLength = UdpDatagram.HEADER_LENGTH + espLength(inner.totalLength());
     ByteBuf out = outerHeader(alloc, IpProtocol.UDP, ttl, 0, udpLength);
     byte[] a = out.array();
@@ -346,7 +348,7 @@ public final class EspSecurityAssociation {
 
   /** The ESP packet alone (SPI through ICV) for one inner datagram. */
   public ByteBuf seal(ByteBufAllocator alloc, Ipv4Packet inner) throws EspException {
-    long seq = nextSequence();
+    long seq = nextSequence(inner.totalLength());
     return sealInto(alloc.heapBuffer(espLength(inner.totalLength())), seq, inner);
   }
 
@@ -371,18 +373,30 @@ public final class EspSecurityAssociation {
     return (innerLength + 2 + 3) & ~3;
   }
 
-  /** Checks that the SA may send, and takes the next sequence number. */
-  private long nextSequence() throws EspException {
+  /**
+   * Checks that the SA may send, takes the next sequence number (each number goes to one thread)
+   * and counts the packet in the lifetime.
+   */
+  private long nextSequence(int innerLength) throws EspException {
     if (direction != Direction.OUTBOUND) {
       throw new IllegalStateException("SA " + spi + " is inbound");
     }
-    long limit = extendedSequenceNumbers ? -1L : 0xFFFFFFFFL; // -1: 2^64 - 1 unsigned
-    if (Long.compareUnsigned(sequence, limit) >= 0 || hardExpired(packetClock())) {
-      refuse(EspException.Reason.EXPIRED);
-      throw new EspException(
-          EspException.Reason.EXPIRED, "SA " + spi + " must be re-keyed before it sends again");
+    long seq;
+    boolean crossed;
+    synchronized (lock) {
+      long limit = extendedSequenceNumbers ? -1L : 0xFFFFFFFFL; // -1: 2^64 - 1 unsigned
+      long now = usage.packetClock();
+      if (Long.compareUnsigned(sequence, limit) >= 0 || usage.hardExpired(now)) {
+        throw refuse(
+            EspException.Reason.EXPIRED, "SA " + spi + " must be re-keyed before it sends again");
+      }
+      seq = ++sequence;
+      crossed = usage.count(innerLength, now);
     }
-    return ++sequence;
+    if (crossed) {
+      softExpiryListener.accept(this);
+    }
+    return seq;
   }
 
   /**
@@ -413,15 +427,18 @@ public final class EspSecurityAssociation {
       a[plainAt + plainLength - 2] = (byte) padLength;
       a[plainAt + plainLength - 1] = NEXT_IPV4;
       if (transform != null) {
-        transform.seal(a, at, plainLength, seq, extendedSequenceNumbers);
+        synchronized (lock) { // one cipher per SA
+          transform.seal(a, at, plainLength, seq, extendedSequenceNumbers);
+        }
       } else {
         // The IV: the sequence number, unique under the key (RFC 4106 §3.1).
         EspFraming.putLong(a, at + 8, seq);
-        init(Cipher.ENCRYPT_MODE, seq, seq);
-        cipher.doFinal(a, plainAt, plainLength, a, plainAt);
+        threadState
+            .get()
+            .init(Cipher.ENCRYPT_MODE, key, salt, spi, seq, seq)
+            .doFinal(a, plainAt, plainLength, a, plainAt);
       }
       out.writerIndex(out.writerIndex() + espLength);
-      count(innerLength);
       return out;
     } catch (GeneralSecurityException e) {
       out.release();
@@ -445,7 +462,8 @@ public final class EspSecurityAssociation {
   /**
    * As {@link #decapsulate}, for the ESP packet at {@code start} (raw or out of UDP). The result is
    * a heap buffer from {@code alloc}, decrypted into straight from the packet's array when it has
-   * one; a packet in a direct or composite buffer is first copied into a scratch array of this SA.
+   * one; a packet in a direct or composite buffer is first copied into a scratch array of this
+   * thread.
    */
   public ByteBuf open(ByteBufAllocator alloc, ByteBuf buf, int start, int length)
       throws EspException {
@@ -455,39 +473,27 @@ public final class EspSecurityAssociation {
     if (length < (transform == null ? 8 + IV_LENGTH + 2 + ICV_LENGTH : transform.minimumLength())) {
       throw refuse(EspException.Reason.TRUNCATED, "ESP packet of " + length + " bytes");
     }
-    if (hardExpired(packetClock())) {
-      throw refuse(EspException.Reason.EXPIRED, "SA " + spi + " reached its hard lifetime");
-    }
+    EspThreadState state = threadState.get();
+    state.newest = false;
     int low = buf.getInt(start + 4);
-    long seq = window == null ? (low & 0xFFFFFFFFL) : window.infer(low);
-    if (window != null && !window.check(seq)) {
-      throw refuse(EspException.Reason.REPLAY, "sequence " + Long.toUnsignedString(seq));
+    long seq;
+    synchronized (lock) {
+      if (usage.hardExpired(usage.packetClock())) {
+        throw refuse(EspException.Reason.EXPIRED, "SA " + spi + " reached its hard lifetime");
+      }
+      seq = window == null ? (low & 0xFFFFFFFFL) : window.infer(low);
+      if (window != null && !window.check(seq)) {
+        throw refuse(EspException.Reason.REPLAY, "sequence " + Long.toUnsignedString(seq));
+      }
     }
     if (transform != null) {
-      return openWithTransform(alloc, buf, start, length, seq);
+      return openWithTransform(alloc, buf, start, length, seq, state);
     }
-    int cipherAt = start + 8 + IV_LENGTH;
     int cipherLength = length - 8 - IV_LENGTH;
     int plainLength = cipherLength - ICV_LENGTH;
     ByteBuf out = alloc.heapBuffer(plainLength);
     try {
-      init(Cipher.DECRYPT_MODE, buf.getLong(start + 8), seq);
-      byte[] dst = out.array();
-      int dstAt = out.arrayOffset();
-      byte[] src;
-      int srcAt;
-      // The JDK copies the whole input when both sides share an array and the output does not lie
-      // before the input, as two buffers of one pooled chunk may: cheaper to copy it here, once.
-      if (buf.hasArray()
-          && (buf.array() != dst || buf.arrayOffset() + cipherAt > dstAt + plainLength)) {
-        src = buf.array();
-        srcAt = buf.arrayOffset() + cipherAt;
-      } else {
-        src = scratch(cipherLength);
-        srcAt = 0;
-        buf.getBytes(cipherAt, src, 0, cipherLength);
-      }
-      cipher.doFinal(src, srcAt, cipherLength, dst, dstAt);
+      state.decrypt(key, salt, spi, buf, start, cipherLength, seq, out);
     } catch (AEADBadTagException e) {
       out.release();
       throw refuse(EspException.Reason.ICV, "ICV does not verify (SPI " + spi + ")");
@@ -495,48 +501,71 @@ public final class EspSecurityAssociation {
       out.release();
       throw new IllegalStateException("AES-GCM decryption failed", e);
     }
-    return authentic(out, plainLength, seq);
+    return authentic(out, plainLength, seq, state);
   }
 
   /** The other transforms' inbound path: the ICV verified before anything is decrypted. */
   private ByteBuf openWithTransform(
-      ByteBufAllocator alloc, ByteBuf buf, int start, int length, long seq) throws EspException {
+      ByteBufAllocator alloc, ByteBuf buf, int start, int length, long seq, EspThreadState state)
+      throws EspException {
     int plainLength = length - 8 - transform.ivLength() - transform.icvLength();
     if (plainLength % transform.alignment() != 0) {
       throw refuse(EspException.Reason.TRUNCATED, "ESP payload of " + plainLength + " bytes");
     }
     ByteBuf out = alloc.heapBuffer(plainLength);
-    if (!transform.open(buf, start, length, out, seq, extendedSequenceNumbers)) {
+    boolean verified;
+    synchronized (lock) { // one cipher per SA
+      verified = transform.open(buf, start, length, out, seq, extendedSequenceNumbers);
+    }
+    if (!verified) {
       out.release();
       throw refuse(EspException.Reason.ICV, "ICV does not verify (SPI " + spi + ")");
     }
-    return authentic(out, plainLength, seq);
+    return authentic(out, plainLength, seq, state);
   }
 
   /**
-   * After the ICV verified: moves the window, checks padding and next header, and gives the inner
+   * After the ICV verified: checks the window again and moves it, atomically (another thread may
+   * have accepted the same number meanwhile), checks padding and next header, and gives the inner
    * datagram (or null for a dummy packet).
    */
-  private ByteBuf authentic(ByteBuf out, int plainLength, long seq) throws EspException {
-    if (window != null) {
-      window.accept(seq);
-    }
+  private ByteBuf authentic(ByteBuf out, int plainLength, long seq, EspThreadState state)
+      throws EspException {
     byte[] plain = out.array();
     int plainAt = out.arrayOffset();
     int padLength = plain[plainAt + plainLength - 2] & 0xFF;
     int next = plain[plainAt + plainLength - 1] & 0xFF;
     int dataLength = plainLength - 2 - padLength;
-    try {
-      if (dataLength < 0) {
-        throw refuse(
-            EspException.Reason.PADDING, "pad length " + padLength + " exceeds the payload");
+    String badPadding = dataLength < 0 ? "pad length " + padLength + " exceeds the payload" : null;
+    for (int i = 1; badPadding == null && i <= padLength; i++) {
+      if (plain[plainAt + dataLength + i - 1] != (byte) i) {
+        badPadding = "pad byte " + i + " is not " + i;
       }
-      for (int i = 1; i <= padLength; i++) {
-        if (plain[plainAt + dataLength + i - 1] != (byte) i) {
-          throw refuse(EspException.Reason.PADDING, "pad byte " + i + " is not " + i);
+    }
+    boolean crossed = false;
+    synchronized (lock) {
+      if (window != null) {
+        if (!window.check(seq)) {
+          out.release();
+          throw refuse(
+              EspException.Reason.REPLAY,
+              "sequence " + Long.toUnsignedString(seq) + ", accepted on another thread meanwhile");
         }
+        long top = window.top();
+        window.accept(seq);
+        state.newest = Long.compareUnsigned(window.top(), top) > 0;
       }
-      count(dataLength);
+      if (badPadding == null) {
+        crossed = usage.count(dataLength, usage.packetClock());
+      }
+    }
+    if (crossed) {
+      softExpiryListener.accept(this);
+    }
+    try {
+      if (badPadding != null) {
+        throw refuse(EspException.Reason.PADDING, badPadding);
+      }
       if (next == NEXT_DUMMY) {
         out.release();
         return null;
@@ -552,45 +581,8 @@ public final class EspSecurityAssociation {
     return out.writerIndex(dataLength);
   }
 
-  /** A scratch array of at least {@code length} bytes, kept for the SA's next packets. */
-  private byte[] scratch(int length) {
-    if (scratch.length < length) {
-      scratch = new byte[Math.max(length, 2048)];
-    }
-    return scratch;
-  }
-
-  private void count(int dataBytes) {
-    packets++;
-    bytes += dataBytes;
-    if (!softExpired
-        && (packets >= lifetime.softPackets()
-            || bytes >= lifetime.softBytes()
-            || packetNanos - createdNanos >= lifetime.softNanos())) {
-      softExpired = true;
-      softExpiryListener.accept(this);
-    }
-  }
-
-  /** Nonce = salt + IV (RFC 4106 §4); AAD = SPI + sequence, 32 or 64 bits (§5). */
-  private void init(int mode, long iv, long seq) throws GeneralSecurityException {
-    System.arraycopy(salt, 0, nonce, 0, SALT_LENGTH);
-    for (int i = 0; i < 8; i++) {
-      nonce[SALT_LENGTH + i] = (byte) (iv >>> (56 - 8 * i));
-    }
-    EspFraming.putInt(aad, 0, spi);
-    if (extendedSequenceNumbers) {
-      EspFraming.putInt(aad, 4, (int) (seq >>> 32));
-      EspFraming.putInt(aad, 8, (int) seq);
-    } else {
-      EspFraming.putInt(aad, 4, (int) seq);
-    }
-    cipher.init(mode, key, new GCMParameterSpec(ICV_LENGTH * 8, nonce));
-    cipher.updateAAD(aad);
-  }
-
   private void refuse(EspException.Reason reason) {
-    refused.merge(reason, 1L, Long::sum);
+    refused.incrementAndGet(reason.ordinal());
   }
 
   private EspException refuse(EspException.Reason reason, String message) {

@@ -6,7 +6,7 @@ package io.mvpn.ipsec.esp;
  * (App. A2) and tells whether the number is new and inside the window, without changing anything;
  * {@link #accept} moves the window, and must be called only once the ICV verified.
  *
- * <p>Not thread-safe: one per inbound SA, used on its engine's thread.
+ * <p>Not thread-safe: one per inbound SA, which calls it under its own lock.
  */
 public final class ReplayWindow {
 

@@ -31,7 +31,12 @@ import java.util.function.Consumer;
  * the same packet object makes the trip there and back.
  *
  * <p>Without owners everything runs at once on the caller's thread, as a gateway on one thread
- * does. Owners are schedulers: an event loop each in production, virtual time in tests.
+ * does; then several threads may call at once, each with the packets it holds (as multi-queue
+ * readers would), with no hand-over at all: an SA takes its lock only around its sequence counter
+ * and its replay window, and each thread seals and opens on a cipher of its own ({@link
+ * EspSecurityAssociation}). Each outcome then runs on the thread that called, and {@code newest}
+ * speaks of that thread's packet. Owners are schedulers: an event loop each in production, virtual
+ * time in tests.
  */
 public final class EspOwners {
 
@@ -426,9 +431,8 @@ public final class EspOwners {
     EspException refused = null;
     boolean newest = false;
     try {
-      long topBefore = sa.sequence();
       inner = sa.open(alloc, packet, start, length);
-      newest = Long.compareUnsigned(sa.sequence(), topBefore) > 0;
+      newest = sa.openedNewest(); // this thread's packet, whatever others opened meanwhile
     } catch (EspException x) {
       refused = x;
     }

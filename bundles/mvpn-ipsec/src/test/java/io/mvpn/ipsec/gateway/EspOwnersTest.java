@@ -393,7 +393,19 @@ class EspOwnersTest {
     duplicatesFromTwoThreadsAcceptedOnce(true, 0); // and on the owner beside it
   }
 
-  /** {@code share}: the owner the SA must be on (the gateway's own thread: 1, with one owner). */
+  /**
+   * Without owners each reader opens what it holds on its own thread, at once: the SA's lock around
+   * its window, not one writer, accepts each packet once.
+   */
+  @Test
+  void duplicatesOpenedAtOnceOnTwoReadersWithoutOwnersAreAcceptedExactlyOnce() throws Exception {
+    duplicatesFromTwoThreadsAcceptedOnce(false, -1);
+  }
+
+  /**
+   * {@code share}: the owner the SA must be on (the gateway's own thread: 1, with one owner); -1:
+   * no owners, every packet opened on the reader that holds it.
+   */
   void duplicatesFromTwoThreadsAcceptedOnce(boolean gatewayOwnsToo, int share) throws Exception {
     int packets = 2000;
     DefaultEventExecutor loop = new DefaultEventExecutor();
@@ -405,7 +417,10 @@ class EspOwnersTest {
           gatewayOwnsToo
               ? List.of(new EventLoopScheduler(a))
               : List.of(new EventLoopScheduler(a), new EventLoopScheduler(b));
-      EspOwners owners = new EspOwners(threads, gatewayOwnsToo, gatewayThread, alloc, 4 * packets);
+      EspOwners owners =
+          share < 0
+              ? EspOwners.inline(gatewayThread, alloc)
+              : new EspOwners(threads, gatewayOwnsToo, gatewayThread, alloc, 4 * packets);
       int spi = spiOn(owners, share);
       EspSecurityAssociation node = nodeSends(spi);
       EspSecurityAssociation sa =
