@@ -71,6 +71,7 @@ public final class EspSecurityAssociation {
   private final ReplayWindow window;
   private final AtomicLongArray refused = new AtomicLongArray(EspException.Reason.values().length);
   private long sequence; // outbound: the last one sent
+  private volatile long published; // sequence() as the lock last left it
   private final SaUsage usage = new SaUsage(); // under the lock
   private volatile Consumer<EspSecurityAssociation> softExpiryListener = sa -> {};
 
@@ -224,9 +225,7 @@ public final class EspSecurityAssociation {
 
   /** Outbound: the last sequence number sent. Inbound: the highest accepted. */
   public long sequence() {
-    synchronized (lock) {
-      return direction == Direction.OUTBOUND ? sequence : window == null ? 0 : window.top();
-    }
+    return published; // no lock: the gateway's thread reads it per packet beside the SA's owner
   }
 
   /**
@@ -246,8 +245,10 @@ public final class EspSecurityAssociation {
     synchronized (lock) {
       if (direction == Direction.OUTBOUND) {
         sequence = Long.compareUnsigned(reserved, sequence) > 0 ? reserved : sequence;
+        published = sequence;
       } else if (window != null) {
         window.startAbove(reserved);
+        published = window.top();
       }
     }
   }
@@ -391,6 +392,7 @@ public final class EspSecurityAssociation {
             EspException.Reason.EXPIRED, "SA " + spi + " must be re-keyed before it sends again");
       }
       seq = ++sequence;
+      published = seq;
       crossed = usage.count(innerLength, now);
     }
     if (crossed) {
@@ -544,6 +546,11 @@ public final class EspSecurityAssociation {
     }
     boolean crossed = false;
     synchronized (lock) {
+      long now = usage.packetClock();
+      if (usage.hardExpired(now)) { // reached on another thread since the first look
+        out.release();
+        throw refuse(EspException.Reason.EXPIRED, "SA " + spi + " reached its hard lifetime");
+      }
       if (window != null) {
         if (!window.check(seq)) {
           out.release();
@@ -554,9 +561,10 @@ public final class EspSecurityAssociation {
         long top = window.top();
         window.accept(seq);
         state.newest = Long.compareUnsigned(window.top(), top) > 0;
+        published = window.top();
       }
       if (badPadding == null) {
-        crossed = usage.count(dataLength, usage.packetClock());
+        crossed = usage.count(dataLength, now);
       }
     }
     if (crossed) {
