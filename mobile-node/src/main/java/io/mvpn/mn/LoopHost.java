@@ -36,6 +36,20 @@ abstract class LoopHost implements NodeHost {
   LoopHost(IoHandlerFactory io) {
     group = new MultiThreadIoEventLoopGroup(1, io);
     scheduler = new EventLoopScheduler(group.next());
+    group
+        .next()
+        .execute(
+            () -> {
+              String refused = HandoverPriority.applyHere();
+              if (refused == null) {
+                LOG.info("event loop at nice {}", HandoverPriority.nice());
+              } else {
+                LOG.warn(
+                    "event loop left at its priority, not nice {}: {}",
+                    HandoverPriority.nice(),
+                    refused);
+              }
+            });
   }
 
   @Override

@@ -38,6 +38,8 @@ import java.util.Set;
  *     auto; null in the other modes)
  * @param agentWaitMillis how long mode auto waits for a foreign agent after a move before it takes
  *     a co-located care-of address
+ * @param priority the nice value (-20 to 19) the node's event loop and link listener run at when
+ *     the host lets it raise them ({@link HandoverPriority})
  * @param sam the {@code sam:} block: correspondents reached in ESP on SAs from the tenant's SA
  *     manager (null without one)
  * @param vpn the security gateway and IKE credentials of mode vpn (null in the other modes)
@@ -61,6 +63,7 @@ public record MnConfig(
     List<String> accessInterfaces,
     Prefix homeNetwork,
     long agentWaitMillis,
+    int priority,
     SamSettings sam,
     VpnSettings vpn) {
 
@@ -89,6 +92,9 @@ public record MnConfig(
   public static final Path DEFAULT_CONFIG = Path.of("/etc/mvpn-mn/mvpn-mn.yaml");
   public static final Path DEFAULT_CONTROL = Path.of("/run/mvpn-mn/control.sock");
 
+  /** The nice value of the threads a handover waits for ({@link HandoverPriority}). */
+  public static final int DEFAULT_PRIORITY = -10;
+
   private static final Set<String> KEYS =
       Set.of(
           "mode",
@@ -110,6 +116,7 @@ public record MnConfig(
           "logFile",
           "homeNetwork",
           "agentWaitMillis",
+          "priority",
           SamSettings.KEY);
 
   public MnConfig {
@@ -260,6 +267,7 @@ public record MnConfig(
         accessInterfaces,
         homeNetwork,
         r.number("agentWaitMillis", 1000L, 100, 60_000),
+        (int) r.number("priority", (long) DEFAULT_PRIORITY, -20, 19),
         sam(r, mode, SamSettings.parse(source, map.get(SamSettings.KEY))),
         vpn);
   }

@@ -5,6 +5,7 @@ interface NodeHost extends AutoCloseable {
 
   /** The host engine of the configured mode. */
   static NodeHost of(MnConfig config) {
+    HandoverPriority.set(config.priority()); // before the loop's first task takes it
     return config.mode() == MnConfig.Mode.VPN
         ? new VpnNodeHost(config)
         : new MobileNodeHost(config);

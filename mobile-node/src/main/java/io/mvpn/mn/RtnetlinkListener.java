@@ -97,6 +97,7 @@ final class RtnetlinkListener implements AutoCloseable {
   }
 
   private void read() {
+    HandoverPriority.applyHere(); // the loop's own try says whether it could
     byte[] buffer = new byte[16 * 1024];
     try {
       while (!closing) {

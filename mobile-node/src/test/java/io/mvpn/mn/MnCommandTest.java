@@ -89,6 +89,20 @@ class MnCommandTest {
   }
 
   @Test
+  void theHandoverPriorityIsNiceMinus10ByDefaultAndOnlyANiceValueIsTaken() throws Exception {
+    assertThat(MnConfig.load(config()).priority())
+        .isEqualTo(MnConfig.DEFAULT_PRIORITY)
+        .isEqualTo(-10);
+    assertThat(MnConfig.load(write("zero.yaml", valid() + "priority: 0\n")).priority()).isZero();
+    assertRefused(
+        "up", write("low.yaml", valid() + "priority: -21\n"), "priority: -21 is outside -20..19");
+    assertRefused(
+        "up",
+        write("word.yaml", valid() + "priority: high\n"),
+        "priority: 'high' is not a whole number");
+  }
+
+  @Test
   void anUnknownCommandIsAUsageErrorWithExitCode2() {
     assertThat(run("sideways")).isEqualTo(2);
     assertThat(stderrLines())
