@@ -26,6 +26,7 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
@@ -48,11 +49,19 @@ public final class NodeIke implements TunnelEstablishment {
   private final IkeEngine engine;
   private Vrf vrf;
   private Ipv4Address careOf;
+  private final Scheduler scheduler;
+  // Made with the node, not in the move: a lambda's first evaluation links it, which costs the
+  // loop half a millisecond that the datagrams behind the reply would wait.
+  private final Runnable follow = this::follow;
+  private IkeSa following;
   private IkeSa current;
   private long followed;
   private BiConsumer<EspSecurityAssociation, EspSecurityAssociation> waiting;
   private Ipv4Address waitingCareOf;
   private long established;
+
+  /** How long after a fast handover's reply the IKE SA follows the node ({@link #moved}). */
+  static final long FOLLOW_DELAY_MILLIS = 20;
 
   public NodeIke(
       Scheduler scheduler,
@@ -60,6 +69,7 @@ public final class NodeIke implements TunnelEstablishment {
       Ipv4Address homeAddress,
       Ipv4Address homeAgent,
       List<Prefix> routes) {
+    this.scheduler = scheduler;
     this.gateway = vpn.gateway();
     List<TrafficSelector> remote = new ArrayList<>();
     remote.add(TrafficSelector.ipv4(homeAgent, homeAgent));
@@ -157,12 +167,26 @@ public final class NodeIke implements TunnelEstablishment {
    * After a fast handover the IKE SA still names our old address at the gateway; an authenticated
    * request from the new one moves it there (RFC 7296 §2.23: both ends see a NAT, as above), so the
    * gateway's answers, its re-keys and the Delete at {@code down} reach us. An empty INFORMATIONAL,
-   * as a liveness check, is that request.
+   * as a liveness check, is that request. It goes {@link #FOLLOW_DELAY_MILLIS} after the
+   * registration's reply, not with it: the datagrams the gateway now sends to the new address come
+   * right behind the reply, and building and encrypting the request, code that runs for the first
+   * time in a move, would hold them on the loop for a millisecond or more, where the IKE SA can
+   * wait.
    */
   @Override
   public void moved(Ipv4Address careOf) {
     if (current != null && waiting == null) {
-      engine.checkLiveness(current);
+      following = current;
+      scheduler.schedule(FOLLOW_DELAY_MILLIS, TimeUnit.MILLISECONDS, follow);
+    }
+  }
+
+  /** The liveness check {@link #moved} put off, unless the IKE SA was deleted or replaced since. */
+  private void follow() {
+    IkeSa sa = following;
+    following = null;
+    if (sa != null && sa == current && waiting == null) {
+      engine.checkLiveness(sa);
       followed++;
     }
   }
