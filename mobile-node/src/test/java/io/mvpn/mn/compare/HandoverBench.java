@@ -27,7 +27,15 @@ import java.util.function.ToDoubleFunction;
 public final class HandoverBench {
 
   public static final int PORT = 45871;
-  public static final Duration INTERVAL = Duration.ofMillis(5);
+
+  /**
+   * The stream's interval each way ({@code -Dmvpn.handover.intervalMillis}): a silence measured
+   * between two arrivals holds up to one interval at each end that is the stream's grid, not the
+   * handover's, so the interval is the measurement's resolution.
+   */
+  public static final Duration INTERVAL =
+      Duration.ofMillis(Long.getLong("mvpn.handover.intervalMillis", 1));
+
   public static final Duration STREAM = Duration.ofSeconds(8);
   public static final Duration MOVE_AFTER = Duration.ofMillis(2500);
 
