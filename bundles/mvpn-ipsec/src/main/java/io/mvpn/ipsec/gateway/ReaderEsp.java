@@ -87,7 +87,7 @@ final class ReaderEsp implements ReaderStage {
         if (EspInUdp.classify(udp.payload()) != EspInUdp.Kind.ESP) {
           return null;
         }
-        start = udp.payload().readerIndex();
+        start = udp.payloadOffset();
         // As the loop would read it: only a port no bit error made may move a NAT mapping.
         natPort = udp.checksumValid() ? udp.sourcePort() : -1;
       } else {

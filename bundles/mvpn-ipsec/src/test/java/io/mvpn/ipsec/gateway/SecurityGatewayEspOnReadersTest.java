@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mvpn.api.ipsec.EspTunnel;
 import io.mvpn.ipsec.esp.EspException;
+import io.mvpn.lab.Lab;
 import io.mvpn.net.Interface;
 import io.mvpn.net.ReaderStage;
 import io.netty.buffer.ByteBuf;
@@ -43,12 +44,21 @@ class SecurityGatewayEspOnReadersTest extends SecurityGatewayTunnelsTest {
 
   /** What a reader (this thread) hands over for the packet: the stage's result or the packet. */
   Object read(ByteBuf packet) {
+    return read(o0, packet);
+  }
+
+  static Object read(Interface o0, ByteBuf packet) {
     ReaderStage stage = o0.readerStage();
     ReaderStage.Result r = stage == null ? null : stage.process(o0, packet);
     return r == null ? packet : r;
   }
 
   void toLoop(Interface in, Object handed) {
+    toLoop(lab, in, handed);
+  }
+
+  /** To the gateway's thread, as a reader's burst goes: the packet as read, or the result. */
+  static void toLoop(Lab lab, Interface in, Object handed) {
     lab.virtualTime()
         .execute(
             () -> {
