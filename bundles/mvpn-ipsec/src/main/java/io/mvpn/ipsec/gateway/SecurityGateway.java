@@ -121,7 +121,7 @@ public final class SecurityGateway {
    * stays on this thread. Outbound is unchanged.
    */
   public void openEspOnReaders() {
-    readerEsp = new ReaderEsp(config.publicAddress().toInt(), outside.alloc(), inbound);
+    readerEsp = new ReaderEsp(config.publicAddress().toInt(), inbound);
     for (EspSecurityAssociation sa : sad.all()) {
       readerEsp.changed(sa.spi(), sad);
     }
