@@ -10,8 +10,6 @@ import io.mvpn.packet.MalformedPacketException;
 import io.mvpn.packet.ipv4.Ipv4Packet;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -29,7 +27,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.IterationParams;
-import org.openjdk.jmh.runner.IterationType;
 
 /**
  * The gateway's ESP done by the threads that hold the packets (multi-queue readers, or any caller),
@@ -108,18 +105,11 @@ public class EspReadersBenchmark {
    */
   @State(Scope.Thread)
   public static class Reader {
-    static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
-
+    final ThreadCpu cpu = new ThreadCpu();
     Ipv4Packet inner;
     Tunnels tunnels;
     int next;
     int completed;
-    long operations; // in this iteration
-    long cpuAtStart;
-    long wallAtStart;
-    long measuredCpu;
-    long measuredWall;
-    long measuredOperations;
 
     @Setup(Level.Trial)
     public void setUp(Gateway g) throws Exception {
@@ -129,31 +119,18 @@ public class EspReadersBenchmark {
 
     @Setup(Level.Iteration)
     public void startIteration() {
-      operations = 0;
-      wallAtStart = System.nanoTime();
-      cpuAtStart = CPU.getCurrentThreadCpuTime();
+      cpu.start();
     }
 
     @TearDown(Level.Iteration)
     public void endIteration(IterationParams iteration) {
-      long cpu = CPU.getCurrentThreadCpuTime() - cpuAtStart;
-      long wall = System.nanoTime() - wallAtStart;
-      if (iteration.getType() == IterationType.MEASUREMENT) {
-        measuredCpu += cpu;
-        measuredWall += wall;
-        measuredOperations += operations;
-      }
+      cpu.end(iteration);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
       inner.buffer().release();
-      System.out.printf(
-          "%n%s: %.0f ns of thread CPU per operation, %.0f %% of a core, %d operations%n",
-          Thread.currentThread().getName(),
-          (double) measuredCpu / Math.max(1, measuredOperations),
-          100.0 * measuredCpu / Math.max(1, measuredWall),
-          measuredOperations);
+      cpu.report("operation");
     }
   }
 
@@ -167,7 +144,7 @@ public class EspReadersBenchmark {
       g.esp.seal(
           r.tunnels.out[t], r.inner, true, 64, (datagram, x, newest) -> open(g, r, t, datagram));
     }
-    r.operations += BATCH;
+    r.cpu.operations += BATCH;
     return r.completed;
   }
 

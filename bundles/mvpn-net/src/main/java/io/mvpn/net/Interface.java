@@ -28,6 +28,7 @@ public final class Interface {
   private final Counters counters = new Counters();
   private volatile boolean up = true;
   private volatile Capture capture;
+  private volatile ReaderStage readerStage;
 
   /** Link-layer source of the datagram being received now; -1 when unknown or between calls. */
   private int receivingFrom = NO_STATION;
@@ -112,6 +113,37 @@ public final class Interface {
     } finally {
       receivingFrom = NO_STATION;
     }
+  }
+
+  /**
+   * The interface's transport's readers run {@code stage} on each packet they read, before the VRF
+   * gets it ({@link ReaderStage}); null (the default) hands the packets over as they are. Any
+   * thread: readers see the change with their next packet.
+   */
+  public void setReaderStage(ReaderStage stage) {
+    this.readerStage = stage;
+  }
+
+  /** For transports' reader threads: the stage to run on a packet just read, or null. */
+  public ReaderStage readerStage() {
+    return capture == null ? readerStage : null; // a capture records packets as they arrived
+  }
+
+  /**
+   * Called by the transport, on this interface's scheduler, for a packet its {@linkplain
+   * #readerStage reader stage} took: counted as a datagram received here and delivered by the VRF,
+   * then the stage's result runs.
+   */
+  public void receive(ReaderStage.Result staged) {
+    counters.onReceived();
+    if (!up) {
+      counters.onDrop(DropReason.DOWN);
+      staged.discard();
+      return;
+    }
+    vrf.counters().onReceived();
+    vrf.counters().onDelivered();
+    staged.onLoop(this);
   }
 
   /**

@@ -187,6 +187,9 @@ final class RunningGateway {
               if (owners != null) {
                 g.spreadEspOver(owners);
               }
+              if (config.espOnReaders()) {
+                g.openEspOnReaders();
+              }
               g.reportTo(securityEvents);
               g.countInto(counts);
               g.start();

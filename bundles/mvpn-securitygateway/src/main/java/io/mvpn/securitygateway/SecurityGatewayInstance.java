@@ -163,6 +163,18 @@ public final class SecurityGatewayInstance implements SecurityGatewayService, Me
                 + " espThreads + 1, and seals and opens those with no hand-over (N cores: espThreads"
                 + " = N - 1 and this on)")
     boolean espOnGatewayThread() default false;
+
+    @AttributeDefinition(
+        name = "ESP opened on the TUN readers",
+        description =
+            "Inbound ESP to the gateway (raw, or in UDP on port 4500) with an SPI it holds is"
+                + " opened on the outside interface's TUN reader threads, one per queue"
+                + " (tun:NAME,queues=N), which hand the gateway's thread the inner datagram: the"
+                + " cryptography runs on as many cores as queues, with no hand-over to ESP threads."
+                + " The gateway's thread still checks the tunnel, the policy and the NAT port and"
+                + " counts; other transports than tun: do not read on threads of their own and"
+                + " are not affected")
+    boolean espOnReaders() default false;
   }
 
   /** What a gateway whose home agents' keys are in the keystore waits for while none is open. */

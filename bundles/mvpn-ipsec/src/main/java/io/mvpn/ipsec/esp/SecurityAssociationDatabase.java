@@ -52,6 +52,21 @@ public final class SecurityAssociationDatabase {
     return byDestination != null ? byDestination : bySpi;
   }
 
+  /**
+   * The one SA of that SPI, or null if there is none or there are several: for an index other
+   * threads read, where {@link #takes} then stands in for {@link #lookup}.
+   */
+  public EspSecurityAssociation only(int spi) {
+    List<EspSecurityAssociation> list = inbound.get(spi);
+    return list == null || list.size() != 1 ? null : list.get(0);
+  }
+
+  /** Whether {@link #lookup} would return {@code sa} were it the only SA of its SPI. */
+  public static boolean takes(EspSecurityAssociation sa, int destination, int source) {
+    Ipv4Address src = sa.tunnelSource();
+    return src == null || (src.toInt() == source && sa.tunnelDestination().toInt() == destination);
+  }
+
   public List<EspSecurityAssociation> all() {
     List<EspSecurityAssociation> all = new ArrayList<>();
     inbound.values().forEach(all::addAll);

@@ -24,7 +24,6 @@ import io.mvpn.packet.mip.MobilitySecurityAssociation;
 import io.mvpn.packet.siu.SecurityInformationUpdate;
 import io.mvpn.packet.udp.UdpDatagram;
 import io.netty.buffer.ByteBuf;
-import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -98,6 +97,8 @@ public final class SecurityGateway {
   private Interface tunnelInterface;
   private GatewaySaStore saStore; // null: the tunnels live only here
   private EspOwners esp; // who seals and opens: this thread unless spread over owners
+  private final GatewayInbound inbound;
+  private ReaderEsp readerEsp; // null: ESP is opened where the loop hands it (espOnReaders off)
 
   /**
    * @param epochOffsetNanos added to scheduler time to get Unix time, for timestamp checks
@@ -111,6 +112,27 @@ public final class SecurityGateway {
     this.unknownSpis = new UnknownSpiLog("gateway " + config.publicAddress(), LOG, scheduler);
     this.events = new GatewayEvents(config.publicAddress());
     this.esp = EspOwners.inline(scheduler, outside.alloc());
+    this.inbound = new GatewayInbound(this, outside, sad, spd, unknownSpis, events);
+  }
+
+  /**
+   * Opens inbound ESP on the outside VRF's TUN reader threads, where they read it, rather than on
+   * this thread or the ESP owners ({@link ReaderEsp}); before traffic. What follows the opening
+   * stays on this thread. Outbound is unchanged.
+   */
+  public void openEspOnReaders() {
+    readerEsp = new ReaderEsp(config.publicAddress().toInt(), inbound);
+    for (EspSecurityAssociation sa : sad.all()) {
+      readerEsp.changed(sa.spi(), sad);
+    }
+    if (running()) {
+      outside.interfaces().forEach(i -> i.setReaderStage(readerEsp));
+    }
+  }
+
+  /** Whether inbound ESP is opened on the readers ({@link #openEspOnReaders}). */
+  public boolean espOnReaders() {
+    return readerEsp != null;
   }
 
   /** Seals and opens on {@code owners} from now on, one owner per SA; before traffic. */
@@ -124,19 +146,35 @@ public final class SecurityGateway {
     events.reportTo(securityEvents);
   }
 
+  /**
+   * Hands the IKE datagrams arriving on port 4500 (behind the non-ESP marker, RFC 3948 §2.2) to the
+   * gateway's IKE responder; null drops them.
+   */
+  public void setNatTraversalIke(Consumer<UdpDatagram> handler) {
+    inbound.setNatTraversalIke(handler);
+  }
+
   public Config config() {
     return config;
   }
 
   public void start() {
-    registrations.add(outside.registerProtocol(IpProtocol.ESP, (vrf, in, p) -> fromRawEsp(p)));
-    registrations.add(outside.bindUdp(EspInUdp.PORT, new EspInUdpPort(this::fromUdp)));
+    registrations.add(
+        outside.registerProtocol(IpProtocol.ESP, (vrf, in, p) -> inbound.fromRawEsp(p)));
+    registrations.add(outside.bindUdp(EspInUdp.PORT, new EspInUdpPort(inbound::fromUdp)));
     registrations.add(inside.bindUdp(config.siuPort(), (vrf, in, d) -> update(d)));
     tunnelInterface = inside.addInterface(INTERFACE, config.publicAddress(), 32, new Tunnels());
+    if (readerEsp != null) {
+      // The interfaces the outside VRF has now: a gateway's are configured before it starts.
+      outside.interfaces().forEach(i -> i.setReaderStage(readerEsp));
+    }
   }
 
   /** Stops taking packets; outcomes still with the ESP owners are dropped as they come back. */
   public void stop() {
+    if (readerEsp != null) {
+      outside.interfaces().forEach(i -> i.setReaderStage(null)); // in flight: dropped on arrival
+    }
     esp.stop();
     registrations.forEach(Registration::close);
     registrations.clear();
@@ -178,7 +216,7 @@ public final class SecurityGateway {
   private void install(MobileTunnel tunnel) {
     uninstall(tunnel.homeAddress());
     GatewayEntry e = new GatewayEntry(tunnel);
-    sad.add(tunnel.inbound());
+    sadAdd(tunnel.inbound());
     e.homePolicy = protect(tunnel.homeAddress(), tunnel);
     e.careOfPolicy = protect(tunnel.careOfAddress(), tunnel);
     byHome.put(tunnel.homeAddress().toInt(), e);
@@ -216,7 +254,7 @@ public final class SecurityGateway {
 
   private void keepRetiring(GatewayEntry e, List<EspSecurityAssociation> keep) {
     for (EspSecurityAssociation in : keep) {
-      sad.add(in);
+      sadAdd(in);
       bySa.put(in, e);
       e.retiring.add(in);
     }
@@ -226,7 +264,7 @@ public final class SecurityGateway {
   public void retireInbound(EspSecurityAssociation inbound) {
     GatewayEntry e = bySa.get(inbound);
     if (e != null && e.retiring.remove(inbound)) {
-      sad.remove(inbound);
+      sadRemove(inbound);
       bySa.remove(inbound);
       saved(e.tunnel, e.retiring);
     }
@@ -261,7 +299,22 @@ public final class SecurityGateway {
     return removed;
   }
 
-  private void saved(MobileTunnel tunnel, List<EspSecurityAssociation> retiring) {
+  /** Into the SAD, and the readers' index when they open ESP. */
+  private void sadAdd(EspSecurityAssociation in) {
+    sad.add(in);
+    if (readerEsp != null) {
+      readerEsp.changed(in.spi(), sad);
+    }
+  }
+
+  private void sadRemove(EspSecurityAssociation in) {
+    sad.remove(in);
+    if (readerEsp != null) {
+      readerEsp.changed(in.spi(), sad);
+    }
+  }
+
+  void saved(MobileTunnel tunnel, List<EspSecurityAssociation> retiring) {
     if (saStore != null) {
       saStore.saved(tunnel, retiring);
     }
@@ -273,10 +326,10 @@ public final class SecurityGateway {
       return null;
     }
     for (EspSecurityAssociation in : e.retiring) {
-      sad.remove(in);
+      sadRemove(in);
       bySa.remove(in);
     }
-    sad.remove(e.tunnel.inbound());
+    sadRemove(e.tunnel.inbound());
     spd.remove(e.homePolicy);
     spd.remove(e.careOfPolicy);
     bySa.remove(e.tunnel.inbound());
@@ -326,141 +379,6 @@ public final class SecurityGateway {
   private void route(Ipv4Address address) {
     inside.addRoute(
         new Route(Prefix.of(address, 32), null, tunnelInterface, Route.Origin.PROTOCOL));
-  }
-
-  // ---- inbound: from mobile nodes -------------------------------------------------------------
-
-  private void fromRawEsp(Ipv4Packet outer) {
-    open(
-        outer.destination(),
-        outer.source(),
-        null,
-        outer.buffer(),
-        outer.payloadOffset(),
-        outer.payloadLength());
-  }
-
-  /**
-   * Hands the IKE datagrams arriving on port 4500 (behind the non-ESP marker, RFC 3948 §2.2) to the
-   * gateway's IKE responder; null drops them.
-   */
-  public void setNatTraversalIke(Consumer<UdpDatagram> handler) {
-    this.natTraversalIke = handler;
-  }
-
-  private volatile Consumer<UdpDatagram> natTraversalIke;
-
-  private void fromUdp(UdpDatagram d) {
-    ByteBuf payload = d.payload();
-    switch (EspInUdp.classify(payload)) {
-      case KEEPALIVE:
-        counts.count(GatewayCounter.KEEPALIVES_RECEIVED);
-        return;
-      case ESP:
-        int at = payload.readerIndex();
-        open(d.ip().destination(), d.ip().source(), d, payload, at, payload.readableBytes());
-        return;
-      case IKE:
-        Consumer<UdpDatagram> ike = natTraversalIke;
-        if (ike != null) { // its checksum verified (EspInUdpPort)
-          ike.accept(d);
-        } else {
-          counts.count(GatewayCounter.NAT_T_IKE_UNHANDLED);
-        }
-        return;
-      default:
-        counts.count(GatewayCounter.NAT_T_RUNT);
-        return;
-    }
-  }
-
-  /** {@code udp}: the datagram of ESP in UDP, null for plain ESP. */
-  private void open(
-      int destination, int source, UdpDatagram udp, ByteBuf buf, int start, int length) {
-    counts.count(GatewayCounter.ESP_RECEIVED);
-    if (length < 8) {
-      refuse(EspException.Reason.TRUNCATED);
-      return;
-    }
-    // The wildcard SA matches whatever the outer source is (c7).
-    EspSecurityAssociation sa = sad.lookup(buf.getInt(start), destination, source);
-    GatewayEntry e = sa == null ? null : bySa.get(sa);
-    if (e == null) {
-      if (EspInUdpPort.corrupted(outside, udp)) {
-        return; // a bit error in the SPI, not a node probing SPIs
-      }
-      counts.count(GatewayCounter.UNKNOWN_SPI);
-      unknownSpis.report(buf.getInt(start), Ipv4Address.of(source));
-      events.unknownSpi(buf.getInt(start), Ipv4Address.of(source));
-      return;
-    }
-    // The port is read now, while the datagram is the VRF's, and only if no bit error made it (the
-    // ICV does not cover it); whether it moves the tunnel is decided once the packet is authentic.
-    int natPort = udp != null && udp.checksumValid() ? udp.sourcePort() : -1;
-    esp.open(sa, buf, start, length, (in, x, newest) -> opened(sa, source, natPort, in, x, newest));
-  }
-
-  /** After the SA's owner opened the packet: on the gateway's thread, as all that follows. */
-  private void opened(
-      EspSecurityAssociation sa,
-      int source,
-      int natPort,
-      ByteBuf inner,
-      EspException refused,
-      boolean newest) {
-    if (refused != null) {
-      refuse(refused.reason());
-      events.espRefused(source, refused);
-      return;
-    }
-    GatewayEntry e = bySa.get(sa); // a re-key may have moved the SA to a new entry meanwhile
-    if (e == null) { // removed while an owner opened it
-      counts.count(GatewayCounter.UNKNOWN_SPI);
-      ReferenceCountUtil.release(inner);
-      return;
-    }
-    if (saStore != null) {
-      saStore.used(sa); // authentic: the window has moved, whatever the packet turns out to be
-    }
-    if (inner == null) {
-      return; // dummy packet (RFC 4303 §2.6)
-    }
-    // RFC 4301 §5.2: the inner datagram must match the policy of the SA it came through.
-    SecurityPolicy policy = null;
-    try {
-      policy = spd.match(Ipv4Packet.parse(inner), false);
-    } catch (MalformedPacketException x) {
-      inside.counters().onMalformed(x.reason());
-    }
-    if (policy == null || policy.outboundSa() != e.tunnel.outbound()) {
-      counts.count(GatewayCounter.INBOUND_SELECTOR_MISS);
-      inner.release();
-      return;
-    }
-    counts.count(GatewayCounter.ESP_ACCEPTED);
-    if (newest && natPortMoved(e.tunnel, source, natPort)) {
-      // Only the newest packet moves the port: the UDP header is outside the ICV, so an older
-      // one resent from elsewhere must not.
-      e.tunnel.outbound().setUdpPorts(e.tunnel.outbound().udpSourcePort(), natPort);
-      counts.count(GatewayCounter.NAT_PORT_MOVED);
-      saved(e.tunnel, e.retiring);
-    }
-    tunnelInterface.receive(inner);
-  }
-
-  /**
-   * The node's NAT gave its mapping another port (it timed out, or the NAT restarted):
-   * authenticated and not replayed, its ESP may move ours to that port (RFC 3948 §4, RFC 7296
-   * §2.23). A new address is the Mobile IP registration's business (seed 001), not this. Checked
-   * against the tunnel as it is when the packet comes back opened: packets that were in flight
-   * together move it once, and not back from where an update re-pointed it meanwhile.
-   */
-  private static boolean natPortMoved(MobileTunnel tunnel, int source, int port) {
-    EspSecurityAssociation out = tunnel.outbound();
-    return port > 0
-        && tunnel.udpEncapsulated()
-        && out.tunnelDestination().toInt() == source
-        && out.udpDestinationPort() != port;
   }
 
   // ---- outbound: toward mobile nodes ----------------------------------------------------------
@@ -594,7 +512,38 @@ public final class SecurityGateway {
     events.siuRefused(d.ip().sourceAddress(), why);
   }
 
-  private void refuse(EspException.Reason reason) {
+  void refuse(EspException.Reason reason) {
     counts.refuse(reason);
+  }
+
+  // ---- for the inbound path (GatewayInbound), on this thread ----------------------------------
+
+  void count(GatewayCounter c) {
+    counts.count(c);
+  }
+
+  /** The tunnel an SA is the gateway's for now, or null. */
+  GatewayEntry entry(EspSecurityAssociation sa) {
+    return bySa.get(sa);
+  }
+
+  EspOwners esp() {
+    return esp;
+  }
+
+  /** An SA has just used a sequence number: the store, if any, reserves ahead. */
+  void used(EspSecurityAssociation sa) {
+    if (saStore != null) {
+      saStore.used(sa);
+    }
+  }
+
+  /** Whether the gateway takes packets: started and not stopped. */
+  boolean running() {
+    return tunnelInterface != null;
+  }
+
+  Interface tunnelInterface() {
+    return tunnelInterface;
   }
 }

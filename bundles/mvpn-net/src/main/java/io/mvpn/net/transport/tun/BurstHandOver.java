@@ -1,5 +1,8 @@
 package io.mvpn.net.transport.tun;
 
+import io.mvpn.net.DropReason;
+import io.mvpn.net.Interface;
+import io.mvpn.net.ReaderStage;
 import io.netty.buffer.ByteBuf;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -18,6 +21,7 @@ final class BurstHandOver {
 
   private final Executor scheduler;
   private final Consumer<ByteBuf> receiver;
+  private final Consumer<ReaderStage.Result> stagedReceiver;
   private final Runnable onOverrun;
   private final int limit;
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -27,25 +31,48 @@ final class BurstHandOver {
   /**
    * @param scheduler the VRF's scheduler, the only thread {@code receiver} and {@code onOverrun}
    *     run on
+   * @param stagedReceiver takes what a reader stage made of a packet, on the scheduler
    * @param onOverrun counts one overrun on the interface (run on the scheduler, in a later burst's
    *     task, so that a flood adds no tasks of its own)
    */
-  BurstHandOver(Executor scheduler, Consumer<ByteBuf> receiver, Runnable onOverrun, int limit) {
+  BurstHandOver(
+      Executor scheduler,
+      Consumer<ByteBuf> receiver,
+      Consumer<ReaderStage.Result> stagedReceiver,
+      Runnable onOverrun,
+      int limit) {
     this.scheduler = scheduler;
     this.receiver = receiver;
+    this.stagedReceiver = stagedReceiver;
     this.onOverrun = onOverrun;
     this.limit = limit;
   }
 
   /**
-   * Hands {@code count} packets to the VRF in one task, in order, as far as the bound allows; the
-   * rest are released and counted. The array is the task's from now on.
+   * To the VRF of {@code ingress}, on its scheduler: packets as received on the interface, a reader
+   * stage's results as {@link Interface#receive(ReaderStage.Result)} takes them, and each overrun
+   * counted on the interface as a {@link DropReason#LINK} drop, on the VRF's thread like every
+   * other count there.
    */
-  void handOver(ByteBuf[] packets, int count) {
+  static BurstHandOver toVrfOf(Interface ingress, int limit) {
+    return new BurstHandOver(
+        ingress.scheduler()::execute,
+        ingress::receive,
+        ingress::receive,
+        () -> ingress.counters().onDrop(DropReason.LINK),
+        limit);
+  }
+
+  /**
+   * Hands {@code count} packets (each a {@link ByteBuf}, or a {@link ReaderStage.Result} in its
+   * place) to the VRF in one task, in order, as far as the bound allows; the rest are released and
+   * counted. The array is the task's from now on.
+   */
+  void handOver(Object[] packets, int count) {
     int admitted = admit(count);
     if (admitted < count) {
       for (int i = admitted; i < count; i++) {
-        packets[i].release();
+        release(packets[i]);
       }
       overruns.add(count - admitted);
       unreported.addAndGet(count - admitted);
@@ -61,14 +88,19 @@ final class BurstHandOver {
     }
   }
 
-  private void deliver(ByteBuf[] packets, int count) {
+  private void deliver(Object[] packets, int count) {
     int next = 0;
     try {
       for (int missed = unreported.getAndSet(0); missed > 0; missed--) {
         onOverrun.run();
       }
       while (next < count) {
-        receiver.accept(packets[next++]);
+        Object packet = packets[next++];
+        if (packet instanceof ByteBuf raw) {
+          receiver.accept(raw);
+        } else {
+          stagedReceiver.accept((ReaderStage.Result) packet);
+        }
       }
     } finally {
       inFlight.addAndGet(-count);
@@ -88,9 +120,18 @@ final class BurstHandOver {
     }
   }
 
-  private static void releaseFrom(ByteBuf[] packets, int from, int to) {
+  private static void releaseFrom(Object[] packets, int from, int to) {
     for (int i = from; i < to; i++) {
-      packets[i].release();
+      release(packets[i]);
+    }
+  }
+
+  /** Lets go of a packet read, or of what a reader stage made of it. */
+  static void release(Object packet) {
+    if (packet instanceof ByteBuf raw) {
+      raw.release();
+    } else {
+      ((ReaderStage.Result) packet).discard();
     }
   }
 

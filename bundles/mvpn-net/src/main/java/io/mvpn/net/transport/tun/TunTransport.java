@@ -255,13 +255,7 @@ public final class TunTransport implements Transport {
   @Override
   public void attach(Interface owner) {
     this.owner = owner;
-    // The counting runs on the VRF's thread, like every other count on the interface.
-    handOver =
-        new BurstHandOver(
-            owner.scheduler()::execute,
-            owner::receive,
-            () -> owner.counters().onDrop(DropReason.LINK),
-            MAX_IN_FLIGHT);
+    handOver = BurstHandOver.toVrfOf(owner, MAX_IN_FLIGHT);
     readers = new Thread[queues.length];
     for (int q = 0; q < queues.length; q++) {
       int queue = q;
@@ -381,7 +375,7 @@ public final class TunTransport implements Transport {
 
   private void readLoop(TunDevice device, LongAdder received) {
     ByteBufAllocator alloc = owner.vrf().alloc();
-    ReaderBurst burst = new ReaderBurst(handOver);
+    ReaderBurst burst = new ReaderBurst(handOver, owner);
     Consumer<ByteBuf> toBurst =
         packet -> {
           received.increment();

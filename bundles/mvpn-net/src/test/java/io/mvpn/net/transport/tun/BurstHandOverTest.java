@@ -3,6 +3,8 @@ package io.mvpn.net.transport.tun;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mvpn.net.Interface;
+import io.mvpn.net.ReaderStage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.ArrayDeque;
@@ -16,10 +18,12 @@ class BurstHandOverTest {
 
   private final Queue<Runnable> vrfTasks = new ArrayDeque<>();
   private final List<ByteBuf> received = new ArrayList<>();
+  private final List<ReaderStage.Result> staged = new ArrayList<>();
   private int overrunsCounted;
 
   private BurstHandOver handOver(int limit) {
-    return new BurstHandOver(vrfTasks::add, received::add, () -> overrunsCounted++, limit);
+    return new BurstHandOver(
+        vrfTasks::add, received::add, staged::add, () -> overrunsCounted++, limit);
   }
 
   private static ByteBuf[] burst(int count) {
@@ -75,6 +79,7 @@ class BurstHandOverTest {
               }
               p.release();
             },
+            staged::add,
             () -> {},
             64);
     ByteBuf[] packets = burst(5);
@@ -85,6 +90,61 @@ class BurstHandOverTest {
     for (int i = 2; i < 5; i++) {
       assertThat(packets[i].refCnt()).as("packet %d", i).isZero();
     }
+    assertThat(h.inFlight()).isZero();
+  }
+
+  /** A stage's result that remembers whether it ran or was discarded. */
+  private static final class Outcome implements ReaderStage.Result {
+    boolean ran;
+    boolean discarded;
+
+    @Override
+    public void onLoop(Interface ingress) {
+      ran = true;
+    }
+
+    @Override
+    public void discard() {
+      discarded = true;
+    }
+  }
+
+  @Test
+  void aStagesResultsTravelInTheBurstInOrderAndAreDiscardedAboveTheBound() {
+    BurstHandOver h = handOver(3);
+    Outcome first = new Outcome();
+    Outcome last = new Outcome();
+    ByteBuf[] raw = burst(2);
+    h.handOver(new Object[] {first, raw[0], raw[1], last}, 4);
+
+    assertThat(last.discarded).isTrue(); // the fourth of a bound of 3: an overrun
+    assertThat(h.overruns()).isEqualTo(1);
+    runVrf();
+    assertThat(staged).containsExactly(first);
+    assertThat(received).containsExactly(raw[0], raw[1]);
+    assertThat(first.discarded).isFalse();
+    assertThat(h.inFlight()).isZero();
+    raw[0].release();
+    raw[1].release();
+  }
+
+  @Test
+  void aStagesResultIsDiscardedWhenTheVrfNoLongerTakesTasks() {
+    BurstHandOver h =
+        new BurstHandOver(
+            t -> {
+              throw new java.util.concurrent.RejectedExecutionException("stopped");
+            },
+            received::add,
+            staged::add,
+            () -> {},
+            8);
+    Outcome one = new Outcome();
+    ByteBuf[] raw = burst(1);
+    h.handOver(new Object[] {one, raw[0]}, 2);
+
+    assertThat(one.discarded).isTrue();
+    assertThat(raw[0].refCnt()).isZero();
     assertThat(h.inFlight()).isZero();
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mvpn.api.Ipv4Address;
 import io.mvpn.net.Interface;
+import io.mvpn.net.ReaderStage;
 import io.mvpn.net.Vrf;
 import io.mvpn.net.time.EventLoopScheduler;
 import io.mvpn.net.transport.tun.TunException.Reason;
@@ -32,7 +33,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
@@ -277,6 +280,75 @@ class TunTransportKernelTest {
     assertThat(KernelLab.onLoop(vrf.scheduler(), () -> intf.counters().received()))
         .isEqualTo(FLOWS * PER_FLOW + 2L);
     assertThat(tun.failure()).isNull();
+  }
+
+  @Test
+  void aReaderStageRunsOnTheReaderOfEachQueueAndItsResultsReachTheLoopEachFlowInOrder()
+      throws Exception {
+    String dev = lab.device("s");
+    provision(dev, 1400, "multi_queue");
+    TunTransport tun = TunTransport.open(dev, 1400, 4);
+    Interface intf = attach("uplink", tun);
+    Set<String> readers = ConcurrentHashMap.newKeySet();
+    Map<Integer, List<Integer>> bySourcePort = new LinkedHashMap<>(); // the VRF's loop only
+    List<Boolean> onTheLoop = new ArrayList<>(); // the VRF's loop only
+    intf.setReaderStage(
+        (in, packet) -> {
+          int at = packet.readerIndex();
+          if (packet.getUnsignedByte(at + 9) != 17
+              || packet.getUnsignedShort(at + 22) != ECHO_PORT) {
+            return null; // the ping: to the VRF as it is
+          }
+          readers.add(Thread.currentThread().getName());
+          int port = packet.getUnsignedShort(at + 20);
+          int sequence = packet.getInt(at + 28);
+          packet.release();
+          return new ReaderStage.Result() {
+            @Override
+            public void onLoop(Interface ingress) {
+              onTheLoop.add(vrf.scheduler().inEventLoop());
+              bySourcePort.computeIfAbsent(port, p -> new ArrayList<>()).add(sequence);
+            }
+
+            @Override
+            public void discard() {}
+          };
+        });
+    assertThat(run("ping", "-n", "-c", "1", "-W", "2", lab.address(2))).contains("1 received");
+
+    List<DatagramSocket> flows = new ArrayList<>();
+    try {
+      for (int f = 0; f < FLOWS; f++) {
+        flows.add(new DatagramSocket(new InetSocketAddress(lab.address(1), 0)));
+      }
+      InetAddress vrfAddress = InetAddress.getByName(lab.address(2));
+      for (int i = 0; i < PER_FLOW; i++) {
+        for (DatagramSocket flow : flows) {
+          byte[] sequence = ByteBuffer.allocate(4).putInt(i).array();
+          flow.send(new DatagramPacket(sequence, 4, vrfAddress, ECHO_PORT));
+        }
+      }
+    } finally {
+      flows.forEach(DatagramSocket::close);
+    }
+    assertThat(run("ping", "-n", "-c", "1", "-W", "2", lab.address(2))).contains("1 received");
+
+    Map<Integer, List<Integer>> arrived =
+        KernelLab.onLoop(vrf.scheduler(), () -> new LinkedHashMap<>(bySourcePort));
+    assertThat(arrived).hasSize(FLOWS);
+    List<Integer> inOrder = IntStream.range(0, PER_FLOW).boxed().toList();
+    arrived.forEach(
+        (port, sequence) -> assertThat(sequence).as("flow from port %d", port).isEqualTo(inOrder));
+    assertThat(KernelLab.onLoop(vrf.scheduler(), () -> List.copyOf(onTheLoop)))
+        .hasSize(FLOWS * PER_FLOW)
+        .containsOnly(true);
+    assertThat(readers).allMatch(name -> name.startsWith("mvpn-tun-" + dev + "-"));
+    long queuesUsed = Arrays.stream(tun.receivedByQueue()).filter(n -> n > 0).count();
+    assertThat(readers)
+        .as("readers that ran the stage")
+        .hasSizeGreaterThanOrEqualTo((int) Math.min(2, queuesUsed));
+    assertThat(KernelLab.onLoop(vrf.scheduler(), () -> intf.counters().received()))
+        .isEqualTo(FLOWS * PER_FLOW + 2L);
   }
 
   @Test
