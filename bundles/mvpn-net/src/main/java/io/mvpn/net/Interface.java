@@ -143,7 +143,13 @@ public final class Interface {
     }
     vrf.counters().onReceived();
     vrf.counters().onDelivered();
-    staged.onLoop(this);
+    try {
+      staged.onLoop(this);
+    } catch (RuntimeException e) {
+      // As the VRF does for a handler that throws: counted, and the rest of the burst goes on.
+      vrf.counters().onDrop(DropReason.HANDLER_ERROR);
+      LOG.debug("{}: a reader stage's result failed on the loop", name, e);
+    }
   }
 
   /**

@@ -37,9 +37,20 @@ public final class SequenceBlocks<K> {
     }
   }
 
+  /**
+   * Told of every reservation and of every SA forgotten, on the reserving thread: for threads that
+   * accept numbers beside it and must stay below what the store holds.
+   */
+  public interface Watcher {
+    void reserved(EspSecurityAssociation sa, long upTo);
+
+    void forgotten(EspSecurityAssociation sa);
+  }
+
   private final Map<EspSecurityAssociation, Block<K>> blocks = new IdentityHashMap<>();
   private final long interval;
   private final Store<K> store;
+  private Watcher watcher;
 
   /**
    * @param interval packets per reservation, at least 2
@@ -69,6 +80,15 @@ public final class SequenceBlocks<K> {
   private void reserve(K owner, EspSecurityAssociation sa, long upTo) {
     blocks.put(sa, new Block<>(owner, upTo));
     store.reserve(owner, sa, upTo);
+    if (watcher != null) {
+      watcher.reserved(sa, upTo);
+    }
+  }
+
+  /** Tells {@code w} of every block held now and of every change from now on. */
+  public void watch(Watcher w) {
+    watcher = w;
+    blocks.forEach((sa, b) -> w.reserved(sa, b.upTo));
   }
 
   /** Whether the SA has a block. */
@@ -78,7 +98,16 @@ public final class SequenceBlocks<K> {
 
   /** Forgets the blocks of the SAs {@code which} names (the store forgets its own with them). */
   public void forget(BiPredicate<K, EspSecurityAssociation> which) {
-    blocks.entrySet().removeIf(e -> which.test(e.getValue().owner, e.getKey()));
+    blocks
+        .entrySet()
+        .removeIf(
+            e -> {
+              boolean gone = which.test(e.getValue().owner, e.getKey());
+              if (gone && watcher != null) {
+                watcher.forgotten(e.getKey());
+              }
+              return gone;
+            });
   }
 
   /**
@@ -100,6 +129,9 @@ public final class SequenceBlocks<K> {
     if (b != null && Long.compareUnsigned(reach + interval / 2, b.upTo) > 0) {
       b.upTo = Math.max(b.upTo, reach) + interval;
       store.reserve(b.owner, sa, b.upTo);
+      if (watcher != null) {
+        watcher.reserved(sa, b.upTo);
+      }
     }
   }
 

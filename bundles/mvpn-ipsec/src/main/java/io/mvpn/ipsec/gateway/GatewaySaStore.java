@@ -53,6 +53,7 @@ public final class GatewaySaStore {
   private final SequenceBlocks<Owner> blocks;
   private final int interval;
   private long usedAhead; // numbers an SA may have used beyond what the gateway's thread sees
+  private ReaderEsp readers; // null: nothing opens beside the gateway's thread but its owners
 
   /**
    * @param unixNanos the wall clock, for lifetimes that run on while no gateway does
@@ -137,9 +138,42 @@ public final class GatewaySaStore {
    * exactly what this one accepted or passed.
    */
   public void release() {
+    ReaderEsp r = readers;
+    if (r != null) {
+      r.close(); // from now on the readers leave every packet to the stopped engine
+    }
     blocks.releaseAll(
-        (o, sa) -> store.release(gateway, o.home(), o.direction(), sa.spi(), sa.sequence()));
+        (o, sa) ->
+            store.release(
+                gateway,
+                o.home(),
+                o.direction(),
+                sa.spi(),
+                r == null ? sa.sequence() : r.used(sa)));
     store.flush();
+  }
+
+  /**
+   * Inbound ESP is opened on reader threads ({@code readers}): each SA's readers accept numbers
+   * only up to half a block below its reservation, as the gateway's thread keeps half a block for
+   * the store's write, and leave a packet above that to the gateway's thread, whose {@link #used}
+   * then reserves the next block. A crash thus never loses a number a reader accepted.
+   */
+  void limitReaders(ReaderEsp r) {
+    readers = r;
+    long half = interval() / 2;
+    blocks.watch(
+        new SequenceBlocks.Watcher() {
+          @Override
+          public void reserved(EspSecurityAssociation sa, long upTo) {
+            r.limit(sa, upTo - half);
+          }
+
+          @Override
+          public void forgotten(EspSecurityAssociation sa) {
+            r.forget(sa);
+          }
+        });
   }
 
   /** The SA continues above what the store holds for it, with the next block reserved. */

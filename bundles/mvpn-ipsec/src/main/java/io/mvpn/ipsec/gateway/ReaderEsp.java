@@ -60,6 +60,12 @@ final class ReaderEsp implements ReaderStage {
   private final GatewayInbound inbound;
   private final Map<Integer, EspSecurityAssociation> spis = new ConcurrentHashMap<>();
 
+  // With an SA store: the highest number a reader may accept per SA ({@link #limit}); an SA
+  // without one yet, and every SA once closed, is left to the gateway's thread.
+  private final Map<EspSecurityAssociation, Long> limits = new ConcurrentHashMap<>();
+  private volatile boolean limited;
+  private volatile boolean closed;
+
   ReaderEsp(int publicAddress, GatewayInbound inbound) {
     this.publicAddress = publicAddress;
     this.inbound = inbound;
@@ -75,6 +81,62 @@ final class ReaderEsp implements ReaderStage {
     }
   }
 
+  /**
+   * On the gateway's thread: readers accept no number of {@code sa} above {@code highest}
+   * (unsigned) until told more; what is above goes to the gateway's thread.
+   */
+  void limit(EspSecurityAssociation sa, long highest) {
+    limited = true;
+    limits.put(sa, highest);
+  }
+
+  /** The SA's numbers are no longer reserved (its tunnel went). */
+  void forget(EspSecurityAssociation sa) {
+    limits.remove(sa);
+  }
+
+  /** The gateway stops: from now on readers open nothing. */
+  void close() {
+    closed = true;
+  }
+
+  /**
+   * What {@code sa} may have used, readers included, once {@link #close}d: a reader that had passed
+   * its check before accepts at most up to the SA's limit, which only grows.
+   */
+  long used(EspSecurityAssociation sa) {
+    long used = sa.sequence();
+    Long limit = limits.get(sa);
+    if (sa.direction() == EspSecurityAssociation.Direction.INBOUND
+        && limit != null
+        && Long.compareUnsigned(limit, used) > 0) {
+      return limit;
+    }
+    return used;
+  }
+
+  /**
+   * Whether a reader may open this packet of {@code sa}: without an SA store always; with one only
+   * if its number, as far ahead of the window's top as its low 32 bits put it, stays within the
+   * SA's limit. The number is not authenticated yet, and need not be: a packet that claims more
+   * only goes the gateway's thread's way.
+   */
+  private boolean withinReservation(EspSecurityAssociation sa, int number) {
+    if (closed) {
+      return false;
+    }
+    if (!limited) {
+      return true;
+    }
+    Long limit = limits.get(sa);
+    if (limit == null) {
+      return false;
+    }
+    long top = sa.sequence();
+    int ahead = number - (int) top;
+    return ahead <= 0 || Long.compareUnsigned(top + ahead, limit) <= 0;
+  }
+
   @Override
   public Result process(Interface ingress, ByteBuf packet) {
     if (packet.readableBytes() < 28 || packet.getUnsignedByte(packet.readerIndex()) != 0x45) {
@@ -82,6 +144,7 @@ final class ReaderEsp implements ReaderStage {
     }
     Ipv4Packet ip;
     int start;
+    int end; // where the ESP packet ends: the UDP length's end for ESP in UDP, as the loop reads it
     int natPort = -1;
     try {
       ip = Ipv4Packet.parse(packet);
@@ -90,6 +153,7 @@ final class ReaderEsp implements ReaderStage {
       }
       if (ip.protocol() == IpProtocol.ESP) {
         start = ip.payloadOffset();
+        end = ip.payloadOffset() + ip.payloadLength();
       } else if (ip.protocol() == IpProtocol.UDP
           && UdpDatagram.destinationPortOf(ip) == EspInUdp.PORT) {
         UdpDatagram udp = UdpDatagram.parse(ip, false);
@@ -97,6 +161,7 @@ final class ReaderEsp implements ReaderStage {
           return null;
         }
         start = udp.payloadOffset();
+        end = start + udp.payload().readableBytes();
         // As the loop would read it: only a port no bit error made may move a NAT mapping.
         natPort = udp.checksumValid() ? udp.sourcePort() : -1;
       } else {
@@ -105,12 +170,15 @@ final class ReaderEsp implements ReaderStage {
     } catch (MalformedPacketException e) {
       return null;
     }
-    int length = ip.payloadOffset() + ip.payloadLength() - start;
+    int length = end - start;
     if (length < 8) {
       return null;
     }
     EspSecurityAssociation sa = spis.get(packet.getInt(start));
-    if (sa == null || !SecurityAssociationDatabase.takes(sa, ip.destination(), ip.source())) {
+    int number = packet.getInt(start + 4); // the sequence number's low 32 bits
+    if (sa == null
+        || !SecurityAssociationDatabase.takes(sa, ip.destination(), ip.source())
+        || !withinReservation(sa, number)) {
       return null;
     }
     int source = ip.source();
@@ -126,7 +194,7 @@ final class ReaderEsp implements ReaderStage {
       return null; // nothing changed (the packet is read, not written): the loop's, as today
     }
     packet.release();
-    return new Opened(inbound, sa, source, natPort, inner, refused, newest);
+    return new Opened(inbound, sa, source, natPort, inner, refused, newest, number);
   }
 
   /** A packet opened on a reader, on its way to the gateway's thread. */
@@ -137,11 +205,15 @@ final class ReaderEsp implements ReaderStage {
       int natPort,
       ByteBuf inner,
       EspException refused,
-      boolean newest)
+      boolean newest,
+      int number)
       implements Result {
     @Override
     public void onLoop(Interface ingress) {
-      inbound.openedOnReader(sa, source, natPort, inner, refused, newest);
+      // Newest as the window was when this reader moved it; still newest only if no reader moved it
+      // further since, or packets of two readers could move a NAT port there and back.
+      boolean stillNewest = newest && (int) sa.sequence() == number;
+      inbound.openedOnReader(sa, source, natPort, inner, refused, stillNewest);
     }
 
     @Override

@@ -122,6 +122,9 @@ public final class SecurityGateway {
    */
   public void openEspOnReaders() {
     readerEsp = new ReaderEsp(config.publicAddress().toInt(), inbound);
+    if (saStore != null) {
+      saStore.limitReaders(readerEsp);
+    }
     for (EspSecurityAssociation sa : sad.all()) {
       readerEsp.changed(sa.spi(), sad);
     }
@@ -192,6 +195,9 @@ public final class SecurityGateway {
   public void writeThrough(GatewaySaStore store) {
     esp.checkedAgainst(store);
     this.saStore = store;
+    if (readerEsp != null) {
+      store.limitReaders(readerEsp);
+    }
   }
 
   /** Counts into {@code counts} from now on: counters in a store outlive the engine. */

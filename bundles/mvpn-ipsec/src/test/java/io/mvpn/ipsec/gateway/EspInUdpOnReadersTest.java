@@ -66,4 +66,24 @@ class EspInUdpOnReadersTest extends EspInUdpChecksumTest {
     assertThat(gateway.counter(GatewayCounter.NAT_PORT_MOVED)).isEqualTo(1);
     assertThat(atHost).hasSize(3);
   }
+
+  /**
+   * Two readers: the old port's packet and then the new port's are opened in that order, each the
+   * newest as its reader saw the window, and reach the loop the other way round. The loop moves the
+   * tunnel to the new port and not back.
+   */
+  @Test
+  void packetsOfTwoReadersReachingTheLoopOutOfOrderDoNotMoveTheNatPortBack() throws Exception {
+    Object oldPort = SecurityGatewayEspOnReadersTest.read(o0, espInUdp("old", MAPPED_PORT, 0));
+    Object newPort = SecurityGatewayEspOnReadersTest.read(o0, espInUdp("new", NEW_MAPPED_PORT, 0));
+    assertThat(List.of(oldPort, newPort)).allMatch(h -> h instanceof ReaderStage.Result);
+
+    SecurityGatewayEspOnReadersTest.toLoop(lab, o0, newPort);
+    SecurityGatewayEspOnReadersTest.toLoop(lab, o0, oldPort);
+    lab.virtualTime().runUntil(lab.virtualTime().nanoTime() + TimeUnit.MILLISECONDS.toNanos(100));
+
+    assertThat(atHost).containsExactlyInAnyOrder("old", "new");
+    assertThat(gateway.tunnel(HOME).outbound().udpDestinationPort()).isEqualTo(NEW_MAPPED_PORT);
+    assertThat(gateway.counter(GatewayCounter.NAT_PORT_MOVED)).isEqualTo(1);
+  }
 }
