@@ -26,6 +26,8 @@ abstract class LoopHost implements NodeHost {
   final EventLoopGroup group;
   final EventLoopScheduler scheduler;
   private int eventsLogged;
+  private String priorityRefused; // on the loop: why the loop kept its priority, once, or null
+  private boolean prioritySaid;
 
   /** On the JDK's NIO. */
   LoopHost() {
@@ -36,20 +38,9 @@ abstract class LoopHost implements NodeHost {
   LoopHost(IoHandlerFactory io) {
     group = new MultiThreadIoEventLoopGroup(1, io);
     scheduler = new EventLoopScheduler(group.next());
-    group
-        .next()
-        .execute(
-            () -> {
-              String refused = HandoverPriority.applyHere();
-              if (refused == null) {
-                LOG.info("event loop at nice {}", HandoverPriority.nice());
-              } else {
-                LOG.warn(
-                    "event loop left at its priority, not nice {}: {}",
-                    HandoverPriority.nice(),
-                    refused);
-              }
-            });
+    // First on the loop, so that everything it runs has the priority; said once the node started
+    // (a configuration that fails is one line, nothing else).
+    group.next().execute(() -> priorityRefused = HandoverPriority.applyHere());
   }
 
   @Override
@@ -82,6 +73,17 @@ abstract class LoopHost implements NodeHost {
 
   /** The engine's events in the log, as they happen (checked twice a second); on the loop. */
   final void logEvents(Supplier<List<String>> events) {
+    if (!prioritySaid) {
+      prioritySaid = true;
+      if (priorityRefused == null) {
+        LOG.info("event loop at nice {}", HandoverPriority.nice());
+      } else {
+        LOG.warn(
+            "event loop left at its priority, not nice {}: {}",
+            HandoverPriority.nice(),
+            priorityRefused);
+      }
+    }
     List<String> now = events.get();
     for (; eventsLogged < now.size(); eventsLogged++) {
       LOG.info("{}", now.get(eventsLogged));
