@@ -161,6 +161,7 @@ public final class GatewaySaStore {
    */
   void limitReaders(ReaderEsp r) {
     readers = r;
+    r.limitedByStore();
     long half = interval() / 2;
     blocks.watch(
         new SequenceBlocks.Watcher() {

@@ -86,8 +86,15 @@ final class ReaderEsp implements ReaderStage {
    * (unsigned) until told more; what is above goes to the gateway's thread.
    */
   void limit(EspSecurityAssociation sa, long highest) {
-    limited = true;
     limits.put(sa, highest);
+  }
+
+  /**
+   * An SA store reserves the numbers from now on: an SA without a {@link #limit} yet (its first
+   * block not reserved) is the gateway's thread's, not unbounded.
+   */
+  void limitedByStore() {
+    limited = true;
   }
 
   /** The SA's numbers are no longer reserved (its tunnel went). */
