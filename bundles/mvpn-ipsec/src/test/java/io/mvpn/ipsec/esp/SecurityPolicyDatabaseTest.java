@@ -79,4 +79,66 @@ class SecurityPolicyDatabaseTest {
     assertThat(spd.match(whole, true)).isSameAs(ports);
     assertThat(spd.match(Ipv4Packet.parse(fragment), true)).isNull();
   }
+
+  @Test
+  void theIndexFindsWhatAScanInOrderWouldAmongHostAndWidePolicies() throws Exception {
+    // The oracle: the first match of a plain scan of the policies in the order they were added.
+    java.util.Random random = new java.util.Random(4301);
+    SecurityPolicyDatabase spd = new SecurityPolicyDatabase();
+    java.util.List<SecurityPolicy> inOrder = new java.util.ArrayList<>();
+    for (int round = 0; round < 400; round++) {
+      if (!inOrder.isEmpty() && random.nextInt(4) == 0) {
+        SecurityPolicy gone = inOrder.get(random.nextInt(inOrder.size()));
+        inOrder.remove(gone); // of equal policies, the first goes, as from the SPD
+        assertThat(spd.remove(gone)).isTrue();
+      } else {
+        SecurityPolicy p = randomPolicy(random);
+        spd.add(p);
+        inOrder.add(p);
+      }
+      assertThat(spd.policies()).containsExactlyElementsOf(inOrder);
+      for (int probe = 0; probe < 20; probe++) {
+        Ipv4Packet packet =
+            udp(
+                "10.9.0." + random.nextInt(8),
+                "10.9.0." + random.nextInt(8),
+                random.nextInt(3),
+                random.nextInt(3));
+        for (boolean outbound : new boolean[] {true, false}) {
+          SecurityPolicy expected = null;
+          for (SecurityPolicy p : inOrder) {
+            SecurityPolicyDatabase one = new SecurityPolicyDatabase();
+            one.add(p);
+            if (one.match(packet, outbound) != null) {
+              expected = p;
+              break;
+            }
+          }
+          assertThat(spd.match(packet, outbound)).isSameAs(expected);
+        }
+      }
+    }
+  }
+
+  /** Over 10.9.0.0/29: a host (most), a range or any as remote; ports 0 to 2 or any. */
+  private static SecurityPolicy randomPolicy(java.util.Random random) {
+    long base = Ipv4Address.parse("10.9.0.0").toInt() & 0xFFFFFFFFL;
+    long host = base + random.nextInt(8);
+    Range remote =
+        switch (random.nextInt(5)) {
+          case 0 -> SecurityPolicy.ANY_ADDRESS;
+          case 1 -> new Range(base + random.nextInt(4), base + 4 + random.nextInt(4));
+          default -> new Range(host, host);
+        };
+    Range local =
+        random.nextBoolean()
+            ? SecurityPolicy.ANY_ADDRESS
+            : new Range(base + random.nextInt(8), base + 7);
+    Range localPort =
+        random.nextBoolean() ? SecurityPolicy.ANY_PORT : Range.port(random.nextInt(3));
+    return new SecurityPolicy(
+        new Selector(local, remote, 17, localPort, SecurityPolicy.ANY_PORT),
+        Action.values()[random.nextInt(2)],
+        null);
+  }
 }
