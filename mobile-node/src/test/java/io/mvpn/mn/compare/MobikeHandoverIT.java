@@ -33,9 +33,11 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@link MnVpnClient}): the installed {@code mvpn-mn} in mode vpn against the appliance's gateway
  * and home agent, with the seed 001 handover (row (a): its registration-to-first-ESP time on link
  * B, from the laptop's capture, held to seed 001's target; its whole gap only reported) or a fresh
- * tunnel (row (b)). {@link #RUNS} runs each; every run must keep or re-key its SAs as the row says,
- * resume the stream both ways and have captures that agree with the stream programs' own counts.
- * The table (median and range) goes to {@link #TABLE}.
+ * tunnel (row (b)). {@link #RUNS} runs for rows (a) and (c), whose medians are compared, {@link
+ * #REFERENCE_RUNS} for the two rows that key a new tunnel (references only, and the slowest part of
+ * the build); every run must keep or re-key its SAs as the row says, resume the stream both ways
+ * and have captures that agree with the stream programs' own counts. The table (median and range)
+ * goes to {@link #TABLE}.
  *
  * <p>Needs root, /dev/net/tun, ip, python3, strongSwan's charon and swanctl, dumpcap and tshark,
  * and the packaged launcher (target/mvpn-mn); fails without them under CI=true. Run under {@code
@@ -44,8 +46,11 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MobikeHandoverIT {
 
-  /** Runs per row; {@code -Dmvpn.handover.runs=N} for more. */
+  /** Runs of rows (a) and (c); {@code -Dmvpn.handover.runs=N} for more. */
   static final int RUNS = Integer.getInteger("mvpn.handover.runs", 5);
+
+  /** Runs of the rows that key a new tunnel; {@code -Dmvpn.handover.referenceRuns=N}. */
+  static final int REFERENCE_RUNS = Integer.getInteger("mvpn.handover.referenceRuns", 3);
 
   static final Path TABLE = Path.of("target", "seed001-vs-mobike.md");
 
@@ -67,14 +72,14 @@ class MobikeHandoverIT {
   @Order(1)
   void charonWithMobikeKeepsItsSasOnLinkBAndTheStreamResumesBothWays(@TempDir Path dir)
       throws Exception {
-    measure(dir, "mobike", StrongSwanClient::withMobike);
+    measure(dir, "mobike", StrongSwanClient::withMobike, RUNS);
   }
 
   @Test
   @Order(2)
   void charonWithoutMobikeKeysANewTunnelOnLinkBAndTheStreamResumesBothWays(@TempDir Path dir)
       throws Exception {
-    measure(dir, "reauth", StrongSwanClient::reauthenticating);
+    measure(dir, "reauth", StrongSwanClient::reauthenticating, REFERENCE_RUNS);
   }
 
   /**
@@ -95,7 +100,7 @@ class MobikeHandoverIT {
   @Order(3)
   void mvpnMnFastHandoverKeepsItsSasWithinSeed001sRoundTrips(@TempDir Path dir) throws Exception {
     List<MnVpnClient> clients = new ArrayList<>();
-    List<Handover> fast = measure(dir, "fast", tracked(clients, MnVpnClient::fast));
+    List<Handover> fast = measure(dir, "fast", tracked(clients, MnVpnClient::fast), RUNS);
     List<Double> handovers = new ArrayList<>();
     List<Double> before = new ArrayList<>();
     for (int i = 0; i < fast.size(); i++) {
@@ -141,7 +146,7 @@ class MobikeHandoverIT {
   void mvpnMnReestablishingKeysANewTunnelOnLinkBAndTheStreamResumesBothWays(@TempDir Path dir)
       throws Exception {
     List<MnVpnClient> clients = new ArrayList<>();
-    measure(dir, "reestablish", tracked(clients, MnVpnClient::reestablishing));
+    measure(dir, "reestablish", tracked(clients, MnVpnClient::reestablishing), REFERENCE_RUNS);
   }
 
   /** Makes clients with {@code make} and keeps them in {@code clients}. */
@@ -155,10 +160,10 @@ class MobikeHandoverIT {
   }
 
   private static List<Handover> measure(
-      Path dir, String name, Function<Path, HandoverClient> clients) throws Exception {
+      Path dir, String name, Function<Path, HandoverClient> clients, int count) throws Exception {
     List<Handover> runs = new ArrayList<>();
     String row = null;
-    for (int i = 0; i < RUNS; i++) {
+    for (int i = 0; i < count; i++) {
       Path runDir = dir.resolve("run-" + i);
       HandoverClient client = clients.apply(runDir.resolve("client"));
       row = client.row();
