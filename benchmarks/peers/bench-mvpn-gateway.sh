@@ -23,6 +23,8 @@ ESP=aes256gcm16; IKE=aes256gcm16-prfsha384-ecp256; P12PW=peerbench
 MVPN_TUN_OPTS=${MVPN_TUN_OPTS:-}   # appended to both TUN transports, e.g. ",queues=2" or ",offload=off"
 MVPN_ESP_THREADS=${MVPN_ESP_THREADS:-0}   # the gateway's espThreads: SAs sealed and opened on that many threads
 MVPN_ESP_ON_GATEWAY=${MVPN_ESP_ON_GATEWAY:-false}   # espOnGatewayThread: the gateway's thread owns a share too
+MVPN_ESP_ON_READERS=${MVPN_ESP_ON_READERS:-false}   # espOnReaders: inbound ESP opened on the outside TUN's readers
+MVPN_CPUS=${MVPN_CPUS:-}   # e.g. "1" or "0,1": the container's threads kept on those CPUs (taskset), all by default
 GWS=${GATEWAYS:-"mvpn strongswan"}   # GATEWAYS="mvpn" or "strongswan" measures one of them
 # OUTSIDE=gro: the client reaches each gateway through the same router namespace, as from a NIC,
 # whose veth toward the client has GRO and UDP GRO forwarding on: the kernel may then hand mvpn's
@@ -111,12 +113,16 @@ outside.transport = tun:pbg-out,mtu=1500$MVPN_TUN_OPTS
 inside.address = $GW_IN/24
 inside.transport = tun:pbg-in,mtu=1400$MVPN_TUN_OPTS
 espThreads = ${MVPN_ESP_THREADS:-0}
-espOnGatewayThread = $MVPN_ESP_ON_GATEWAY"
+espOnGatewayThread = $MVPN_ESP_ON_GATEWAY
+espOnReaders = $MVPN_ESP_ON_READERS"
   mv_etc io.mvpn.ike.gateway-gw1ike.cfg "name = gw1ike
 gateway.target = (mvpn.gateway=gw1)
 protect = 10.1.0.0/24
 nodes = mn.peerbench.test=$VIP"
   mv_start
+  if [ -n "$MVPN_CPUS" ]; then
+    taskset -a -p -c "$MVPN_CPUS" "$MV_JAVA" >/dev/null || pb_die "taskset -c $MVPN_CPUS failed"
+  fi
   mv_await "$MVPN_READY_TIME" "mvpn:interfaces" "tun:pbg-in" && mv_await 60 "mvpn:interfaces" "tun:pbg-out" \
     || pb_die "the gateway's interfaces did not come up; see $KARAF_HOME/data/log/karaf.log"
   mv_await 60 "mvpn:ike sas" "gw1ike" || pb_log "mvpn:ike sas does not list gw1ike"
@@ -143,7 +149,7 @@ measure_mvpn() {
   pb_log "mvpn:ike sas: $(mv_shell 'mvpn:ike sas' | tr -s ' ' | tr '\n' '|')"
   MON=("gw_karaf:$MV_JAVA" "mn_charon:$MN_CHARON")
   mv_jfr_start
-  pb_measure mvpn-gateway "$SRV" "$VIP" "mtu=1400 esp=$ESP/udp-encap client=strongswan-libipsec tun=${MVPN_TUN_OPTS:-default} esp_threads=$MVPN_ESP_THREADS esp_on_gateway=$MVPN_ESP_ON_GATEWAY outside=$OUTSIDE $(mv_note)"
+  pb_measure mvpn-gateway "$SRV" "$VIP" "mtu=1400 esp=$ESP/udp-encap client=strongswan-libipsec tun=${MVPN_TUN_OPTS:-default} esp_threads=$MVPN_ESP_THREADS esp_on_gateway=$MVPN_ESP_ON_GATEWAY esp_on_readers=$MVPN_ESP_ON_READERS cpus=${MVPN_CPUS:-all} outside=$OUTSIDE $(mv_note)"
   mv_jfr_stop
   # Rx/Tx per TUN interface and what offload did: reads and writes the system calls carried
   pb_log "mvpn:interfaces: $(mv_shell 'mvpn:interfaces' | tr -s ' ' | tr '\n' '|')"
