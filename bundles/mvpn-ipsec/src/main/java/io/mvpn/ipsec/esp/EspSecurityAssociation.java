@@ -70,8 +70,7 @@ public final class EspSecurityAssociation {
   private final Object lock = new Object(); // the sequence, the window, the counts
   private final ReplayWindow window;
   private final AtomicLongArray refused = new AtomicLongArray(EspException.Reason.values().length);
-  private long sequence; // outbound: the last one sent
-  private volatile long published; // sequence() as the lock last left it
+  private final SaSequence numbers = new SaSequence();
   private final SaUsage usage = new SaUsage(); // under the lock
   private volatile Consumer<EspSecurityAssociation> softExpiryListener = sa -> {};
 
@@ -225,7 +224,7 @@ public final class EspSecurityAssociation {
 
   /** Outbound: the last sequence number sent. Inbound: the highest accepted. */
   public long sequence() {
-    return published; // no lock: the gateway's thread reads it per packet beside the SA's owner
+    return numbers.published; // no lock: the gateway's thread reads it beside the SA's owner
   }
 
   /**
@@ -244,11 +243,12 @@ public final class EspSecurityAssociation {
   public void resumeAfter(long reserved) {
     synchronized (lock) {
       if (direction == Direction.OUTBOUND) {
-        sequence = Long.compareUnsigned(reserved, sequence) > 0 ? reserved : sequence;
-        published = sequence;
+        long last = numbers.last;
+        numbers.last = Long.compareUnsigned(reserved, last) > 0 ? reserved : last;
+        numbers.published = numbers.last;
       } else if (window != null) {
         window.startAbove(reserved);
-        published = window.top();
+        numbers.published = window.top();
       }
     }
   }
@@ -387,12 +387,12 @@ public final class EspSecurityAssociation {
     synchronized (lock) {
       long limit = extendedSequenceNumbers ? -1L : 0xFFFFFFFFL; // -1: 2^64 - 1 unsigned
       long now = usage.packetClock();
-      if (Long.compareUnsigned(sequence, limit) >= 0 || usage.hardExpired(now)) {
+      if (Long.compareUnsigned(numbers.last, limit) >= 0 || usage.hardExpired(now)) {
         throw refuse(
             EspException.Reason.EXPIRED, "SA " + spi + " must be re-keyed before it sends again");
       }
-      seq = ++sequence;
-      published = seq;
+      seq = ++numbers.last;
+      numbers.published = seq;
       crossed = usage.count(innerLength, now);
     }
     if (crossed) {
@@ -561,7 +561,7 @@ public final class EspSecurityAssociation {
         long top = window.top();
         window.accept(seq);
         state.newest = Long.compareUnsigned(window.top(), top) > 0;
-        published = window.top();
+        numbers.published = window.top();
       }
       if (badPadding == null) {
         crossed = usage.count(dataLength, now);

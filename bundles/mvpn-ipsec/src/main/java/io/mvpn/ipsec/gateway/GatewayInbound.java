@@ -112,23 +112,36 @@ final class GatewayInbound {
     gateway
         .esp()
         .open(
-            sa, buf, start, length, (in, x, newest) -> opened(sa, source, natPort, in, x, newest));
+            sa,
+            buf,
+            start,
+            length,
+            (in, x, newest) -> opened(sa, source, natPort, in, x, newest, OWNERS_NEWEST));
   }
 
-  /** A packet a TUN reader opened ({@link ReaderEsp}): counted as received, then as any other. */
+  /** {@code newest} as an SA's owner tells it: the window's top when it is told. */
+  private static final long OWNERS_NEWEST = -1;
+
+  /**
+   * A packet a TUN reader opened ({@link ReaderEsp}): counted as received, then as any other.
+   * {@code newest}: it moved the window's top to {@code number} (low 32 bits) on its reader; it is
+   * still the newest only if no reader moved the top since, which is read only when the packet
+   * would move a NAT port (the SA's top is written by the readers' cores).
+   */
   void openedOnReader(
       EspSecurityAssociation sa,
       int source,
       int natPort,
       ByteBuf inner,
       EspException refused,
-      boolean newest) {
+      boolean newest,
+      int number) {
     if (!gateway.running()) { // stopped while the packet was on its way from the reader
       ReferenceCountUtil.release(inner);
       return;
     }
     gateway.count(GatewayCounter.ESP_RECEIVED);
-    opened(sa, source, natPort, inner, refused, newest);
+    opened(sa, source, natPort, inner, refused, newest, number & 0xFFFFFFFFL);
   }
 
   /** After the SA's owner (or a reader) opened the packet: on the gateway's thread. */
@@ -138,7 +151,8 @@ final class GatewayInbound {
       int natPort,
       ByteBuf inner,
       EspException refused,
-      boolean newest) {
+      boolean newest,
+      long number) {
     if (refused != null) {
       gateway.refuse(refused.reason());
       events.espRefused(source, refused);
@@ -168,7 +182,7 @@ final class GatewayInbound {
       return;
     }
     gateway.count(GatewayCounter.ESP_ACCEPTED);
-    if (newest && natPortMoved(e.tunnel, source, natPort)) {
+    if (newest && natPortMoved(e.tunnel, source, natPort) && stillNewest(sa, number)) {
       // Only the newest packet moves the port: the UDP header is outside the ICV, so an older
       // one resent from elsewhere must not.
       e.tunnel.outbound().setUdpPorts(e.tunnel.outbound().udpSourcePort(), natPort);
@@ -176,6 +190,14 @@ final class GatewayInbound {
       gateway.saved(e.tunnel, e.retiring);
     }
     tunnels.receive(inner);
+  }
+
+  /**
+   * Whether a reader's newest packet is still the window's top: packets of two readers could
+   * otherwise move a NAT port there and back.
+   */
+  private static boolean stillNewest(EspSecurityAssociation sa, long number) {
+    return number == OWNERS_NEWEST || (int) sa.sequence() == (int) number;
   }
 
   /**

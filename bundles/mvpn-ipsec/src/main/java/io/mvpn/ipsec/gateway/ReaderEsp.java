@@ -217,10 +217,7 @@ final class ReaderEsp implements ReaderStage {
       implements Result {
     @Override
     public void onLoop(Interface ingress) {
-      // Newest as the window was when this reader moved it; still newest only if no reader moved it
-      // further since, or packets of two readers could move a NAT port there and back.
-      boolean stillNewest = newest && (int) sa.sequence() == number;
-      inbound.openedOnReader(sa, source, natPort, inner, refused, stillNewest);
+      inbound.openedOnReader(sa, source, natPort, inner, refused, newest, number);
     }
 
     @Override
