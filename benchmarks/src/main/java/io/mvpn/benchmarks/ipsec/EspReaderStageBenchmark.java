@@ -33,6 +33,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -48,10 +49,12 @@ import org.openjdk.jmh.runner.IterationType;
  * ({@code SecurityGateway}'s, as a TUN reader runs it), a burst of 32 at a time; each burst goes to
  * the gateway's loop (one Netty event loop thread, as in the product) in one task, which runs what
  * the loop does with an opened packet (the tunnel, the inner policy check, counters) and forwards
- * the inner datagram through the inside VRF onto its LAN interface (whose transport drops it). A
- * reader keeps at most 8 bursts with the loop and waits for it beyond, so what is counted is what
- * the loop got through. One operation is one packet. {@code loopOpens} is the same traffic with the
- * setting off: the readers hand the packets over as read, and the loop opens them too.
+ * the inner datagram through the inside VRF onto its LAN interface (whose transport drops it). The
+ * readers together keep at most {@code burstsInFlight} bursts with the loop (128 of 32 packets: the
+ * 4,096 a TUN transport's readers may hand over before they drop) and wait for it beyond, so what
+ * is counted is what the loop got through. One operation is one packet. {@code loopOpens} is the
+ * same traffic with the setting off: the readers hand the packets over as read, and the loop opens
+ * them too.
  *
  * <p>The node's datagrams are sealed once, before the run, and read again and again: the gateway's
  * inbound SAs have no replay window (0, as manual keying may have), so a packet opened before opens
@@ -71,7 +74,6 @@ public class EspReaderStageBenchmark {
   static final int SIZE = EspOwnersBenchmark.SIZE;
   static final int TUNNELS = EspOwnersBenchmark.TUNNELS;
   static final int BURST = 32;
-  static final int BURSTS_IN_FLIGHT = 8;
   static final int PACKETS_PER_TUNNEL = 4;
   static final Ipv4Address GW = Ipv4Address.parse("203.0.113.1");
   static final Ipv4Address NODE = Ipv4Address.parse("203.0.113.70");
@@ -83,6 +85,12 @@ public class EspReaderStageBenchmark {
     final PooledByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
     final AtomicInteger threads = new AtomicInteger();
     final LongAdder packets = new LongAdder(); // measured iterations, all readers
+
+    /** Bursts handed to the loop and not yet taken, all readers together. */
+    @Param({"128"})
+    int burstsInFlight;
+
+    Semaphore inFlight;
     DefaultEventLoop loop;
     EventLoopScheduler scheduler;
     SecurityGateway gateway;
@@ -94,6 +102,7 @@ public class EspReaderStageBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
+      inFlight = new Semaphore(burstsInFlight);
       loop = new DefaultEventLoop();
       scheduler = new EventLoopScheduler(loop);
       onLoop(
@@ -163,7 +172,6 @@ public class EspReaderStageBenchmark {
   /** One reader queue: its 16 tunnels' packets, as the nodes sealed them. */
   @State(Scope.Thread)
   public static class Reader {
-    final Semaphore inFlight = new Semaphore(BURSTS_IN_FLIGHT);
     final ThreadCpu cpu = new ThreadCpu();
     ByteBuf[] sealed;
     int next;
@@ -235,13 +243,13 @@ public class EspReaderStageBenchmark {
       }
       burst[i] = opened;
     }
-    r.inFlight.acquireUninterruptibly();
+    g.inFlight.acquireUninterruptibly();
     g.loop.execute(
         () -> {
           for (ReaderStage.Result opened : burst) {
             g.o0.receive(opened);
           }
-          r.inFlight.release();
+          g.inFlight.release();
         });
     r.cpu.operations += BURST;
   }
@@ -257,13 +265,13 @@ public class EspReaderStageBenchmark {
     for (int i = 0; i < BURST; i++) {
       burst[i] = r.sealed[r.next++ % r.sealed.length].retain(); // the VRF releases it
     }
-    r.inFlight.acquireUninterruptibly();
+    g.inFlight.acquireUninterruptibly();
     g.loop.execute(
         () -> {
           for (ByteBuf packet : burst) {
             g.o0.receive(packet);
           }
-          r.inFlight.release();
+          g.inFlight.release();
         });
     r.cpu.operations += BURST;
   }
