@@ -119,6 +119,21 @@ final class GatewayInbound {
             (in, x, newest) -> opened(sa, source, natPort, in, x, newest, OWNERS_NEWEST));
   }
 
+  /**
+   * A packet a TUN reader left unopened for this thread ({@link ReaderEsp}): as if the VRF had
+   * delivered it. {@code udp}: its ESP-in-UDP datagram, null for plain ESP.
+   */
+  void leftToLoop(Ipv4Packet ip, UdpDatagram udp) {
+    if (!gateway.running()) { // stopped while the packet was on its way from the reader
+      return;
+    }
+    if (udp != null) {
+      fromUdp(udp);
+    } else {
+      fromRawEsp(ip);
+    }
+  }
+
   /** {@code newest} as an SA's owner tells it: the window's top when it is told. */
   private static final long OWNERS_NEWEST = -1;
 

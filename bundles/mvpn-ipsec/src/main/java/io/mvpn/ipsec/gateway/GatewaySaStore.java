@@ -252,8 +252,12 @@ public final class GatewaySaStore {
     this.usedAhead = packets;
   }
 
-  /** An SA has just used a sequence number (sent, or accepted as authentic). */
+  /**
+   * An SA has just used a sequence number (sent, or accepted as authentic). With readers the next
+   * block is reserved a quarter block before they reach their limit, so that a stream's packets
+   * seldom have to wait for this thread (ReaderEsp sends them here, in order, while they would).
+   */
   void used(EspSecurityAssociation sa) {
-    blocks.used(sa, usedAhead);
+    blocks.used(sa, readers == null ? usedAhead : Math.max(usedAhead, interval / 4));
   }
 }

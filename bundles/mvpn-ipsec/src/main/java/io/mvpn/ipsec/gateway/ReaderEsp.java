@@ -16,6 +16,7 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.util.ReferenceCountUtil;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The gateway's ESP opened on the TUN reader threads of the outside VRF ({@code espOnReaders}), as
@@ -60,9 +61,9 @@ final class ReaderEsp implements ReaderStage {
   private final GatewayInbound inbound;
   private final Map<Integer, EspSecurityAssociation> spis = new ConcurrentHashMap<>();
 
-  // With an SA store: the highest number a reader may accept per SA ({@link #limit}); an SA
+  // With an SA store: per SA, the highest number a reader may accept ({@link #limit}); an SA
   // without one yet, and every SA once closed, is left to the gateway's thread.
-  private final Map<EspSecurityAssociation, Long> limits = new ConcurrentHashMap<>();
+  private final Map<EspSecurityAssociation, Bound> limits = new ConcurrentHashMap<>();
   private volatile boolean limited;
   private volatile boolean closed;
 
@@ -86,7 +87,8 @@ final class ReaderEsp implements ReaderStage {
    * (unsigned) until told more; what is above goes to the gateway's thread.
    */
   void limit(EspSecurityAssociation sa, long highest) {
-    limits.put(sa, highest);
+    Bound b = limits.computeIfAbsent(sa, k -> new Bound());
+    b.limit = highest;
   }
 
   /**
@@ -113,11 +115,11 @@ final class ReaderEsp implements ReaderStage {
    */
   long used(EspSecurityAssociation sa) {
     long used = sa.sequence();
-    Long limit = limits.get(sa);
+    Bound b = limits.get(sa);
     if (sa.direction() == EspSecurityAssociation.Direction.INBOUND
-        && limit != null
-        && Long.compareUnsigned(limit, used) > 0) {
-      return limit;
+        && b != null
+        && Long.compareUnsigned(b.limit, used) > 0) {
+      return b.limit;
     }
     return used;
   }
@@ -128,20 +130,22 @@ final class ReaderEsp implements ReaderStage {
    * SA's limit. The number is not authenticated yet, and need not be: a packet that claims more
    * only goes the gateway's thread's way.
    */
-  private boolean withinReservation(EspSecurityAssociation sa, int number) {
-    if (closed) {
-      return false;
-    }
-    if (!limited) {
-      return true;
-    }
-    Long limit = limits.get(sa);
-    if (limit == null) {
-      return false;
-    }
+  private static boolean withinReservation(EspSecurityAssociation sa, Bound bound, int number) {
     long top = sa.sequence();
     int ahead = number - (int) top;
-    return ahead <= 0 || Long.compareUnsigned(top + ahead, limit) <= 0;
+    return ahead <= 0 || Long.compareUnsigned(top + ahead, bound.limit) <= 0;
+  }
+
+  /**
+   * An SA's bound on its readers, with an SA store. Once one of its packets goes to the gateway's
+   * thread unopened (above the limit), its later ones follow it there until the gateway's thread
+   * has opened them all: a reader that opened the next ones at once would move the window past
+   * those still waiting, which would then be refused as too old (a TCP stream through one SA lost a
+   * packet in a thousand that way, every block).
+   */
+  private static final class Bound {
+    volatile long limit;
+    final AtomicInteger atLoop = new AtomicInteger(); // handed to the loop, not yet opened there
   }
 
   @Override
@@ -149,7 +153,11 @@ final class ReaderEsp implements ReaderStage {
     if (packet.readableBytes() < 28 || packet.getUnsignedByte(packet.readerIndex()) != 0x45) {
       return null;
     }
+    if (closed) {
+      return null;
+    }
     Ipv4Packet ip;
+    UdpDatagram udp = null;
     int start;
     int end; // where the ESP packet ends: the UDP length's end for ESP in UDP, as the loop reads it
     int natPort = -1;
@@ -163,7 +171,7 @@ final class ReaderEsp implements ReaderStage {
         end = ip.payloadOffset() + ip.payloadLength();
       } else if (ip.protocol() == IpProtocol.UDP
           && UdpDatagram.destinationPortOf(ip) == EspInUdp.PORT) {
-        UdpDatagram udp = UdpDatagram.parse(ip, false);
+        udp = UdpDatagram.parse(ip, false);
         if (EspInUdp.classify(udp.payload()) != EspInUdp.Kind.ESP) {
           return null;
         }
@@ -183,10 +191,18 @@ final class ReaderEsp implements ReaderStage {
     }
     EspSecurityAssociation sa = spis.get(packet.getInt(start));
     int number = packet.getInt(start + 4); // the sequence number's low 32 bits
-    if (sa == null
-        || !SecurityAssociationDatabase.takes(sa, ip.destination(), ip.source())
-        || !withinReservation(sa, number)) {
+    if (sa == null || !SecurityAssociationDatabase.takes(sa, ip.destination(), ip.source())) {
       return null;
+    }
+    if (limited) {
+      Bound bound = limits.get(sa);
+      if (bound == null) {
+        return null; // no block reserved yet: the gateway's thread's
+      }
+      if (bound.atLoop.get() > 0 || !withinReservation(sa, bound, number)) {
+        bound.atLoop.incrementAndGet();
+        return new ToLoop(inbound, ip, udp, bound);
+      }
     }
     int source = ip.source();
     ByteBuf inner = null;
@@ -223,6 +239,30 @@ final class ReaderEsp implements ReaderStage {
     @Override
     public void discard() {
       ReferenceCountUtil.release(inner);
+    }
+  }
+
+  /**
+   * A packet of an SA whose readers are at their limit, or behind one that was: opened on the
+   * gateway's thread as without the stage (the SA's owner there reserves the next block), in the
+   * order the reader read it.
+   */
+  record ToLoop(GatewayInbound inbound, Ipv4Packet ip, UdpDatagram udp, Bound bound)
+      implements Result {
+    @Override
+    public void onLoop(Interface ingress) {
+      try {
+        inbound.leftToLoop(ip, udp);
+      } finally {
+        ip.buffer().release(); // an owner that opens it later holds its own reference
+        bound.atLoop.decrementAndGet();
+      }
+    }
+
+    @Override
+    public void discard() {
+      ip.buffer().release();
+      bound.atLoop.decrementAndGet();
     }
   }
 }

@@ -237,7 +237,7 @@ class SecurityGatewayEspOnReadersTest extends SecurityGatewayTunnelsTest {
     int onReaders = 0;
     for (int i = 1; i <= 40; i++) {
       Object handed = read(nodeSeals(t.inbound().spi(), "p" + i));
-      if (handed instanceof ReaderStage.Result) {
+      if (handed instanceof ReaderStage.Result && !(handed instanceof ReaderEsp.ToLoop)) {
         onReaders++;
         long reserved = saved.reserved("gw1", HOME, Direction.INBOUND, t.inbound().spi());
         assertThat(gateway.tunnel(HOME).inbound().sequence()).isLessThanOrEqualTo(reserved - 4);
@@ -254,6 +254,44 @@ class SecurityGatewayEspOnReadersTest extends SecurityGatewayTunnelsTest {
     SecurityGateway next = startGateway(lab);
     new GatewaySaStore(saved, "gw1", () -> 0L, 8).restore(next, lab.virtualTime());
     assertThat(next.tunnel(HOME).inbound().sequence()).isGreaterThanOrEqualTo(40);
+  }
+
+  /**
+   * A packet above the readers' limit goes to the loop, and so does every later one of its SA read
+   * while it waits there, even once the loop has raised the limit: a reader that opened them at
+   * once would move the window past it (with a stream faster than the window, it would then be
+   * refused as too old). Once the loop has opened what it was handed, readers open again.
+   */
+  @Test
+  void afterAPacketLeftToTheLoopTheSasNextOnesFollowItUntilTheLoopHasOpenedIt() throws Exception {
+    InMemoryEspSaStore saved = new InMemoryEspSaStore();
+    gateway.writeThrough(new GatewaySaStore(saved, "gw1", () -> 0L, 8));
+    EspTunnel t = newTunnel();
+    tunnels.install(t);
+    List<Object> handed = new ArrayList<>();
+    int i = 0;
+    do { // the readers open until the limit
+      handed.add(read(nodeSeals(t.inbound().spi(), "p" + ++i)));
+    } while (!(handed.get(handed.size() - 1) instanceof ReaderEsp.ToLoop));
+    Object waiting = read(nodeSeals(t.inbound().spi(), "p" + ++i));
+    assertThat(waiting).isInstanceOf(ReaderEsp.ToLoop.class);
+    handed.forEach(h -> toLoop(o0, h)); // the first above the limit: the loop reserves anew
+    run();
+    // The limit is raised, but this one would pass the one still waiting.
+    Object behind = read(nodeSeals(t.inbound().spi(), "p" + ++i));
+    assertThat(behind).isInstanceOf(ReaderEsp.ToLoop.class);
+    toLoop(o0, waiting);
+    toLoop(o0, behind);
+    run();
+    Object again = read(nodeSeals(t.inbound().spi(), "p" + ++i));
+    assertThat(again)
+        .isInstanceOf(ReaderStage.Result.class)
+        .isNotInstanceOf(ReaderEsp.ToLoop.class);
+    toLoop(o0, again);
+    run();
+
+    assertThat(atHost).hasSize(i).endsWith("p" + (i - 2), "p" + (i - 1), "p" + i);
+    assertThat(gateway.refusals()).isEmpty();
   }
 
   /**
