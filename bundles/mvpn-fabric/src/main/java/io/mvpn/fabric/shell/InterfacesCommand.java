@@ -104,6 +104,15 @@ public class InterfacesCommand implements Action {
                   + " badVnetHeaders="
                   + o.badHeaders());
         }
+        if (i.transport() instanceof TunTransport tun && tun.queues() > 1) {
+          // How the kernel spread the flows: it keeps a flow on the queue it was last written to.
+          offload.add(
+              i.name()
+                  + " ("
+                  + vrf.name()
+                  + ") packets read per queue: "
+                  + java.util.Arrays.toString(tun.receivedByQueue()));
+        }
       }
     }
     table.print(session.getConsole());

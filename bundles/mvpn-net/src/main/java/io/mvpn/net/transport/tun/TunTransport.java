@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>With {@code queues > 1} the device is multi-queue (IFF_MULTI_QUEUE): one reader per queue, so
  * the reads and the buffer copies of several flows run on several cores while the VRF's thread does
- * the forwarding; the kernel keeps each flow on one queue, so a flow stays in order. Writes go
- * through the first queue: they all come from the VRF's thread.
+ * the forwarding; the kernel keeps each flow on one queue, so a flow stays in order. Writes, all
+ * from the VRF's thread, go through the queue {@link WriteQueue} picks per flow: the kernel then
+ * brings each flow's answers back on that queue.
  *
  * <p>With offload (the default; {@code offload=off} in the transport spec turns it off) the device
  * carries a virtio_net_hdr on every read and write: a read may return a TCP or UDP super-packet of
@@ -74,7 +75,7 @@ public final class TunTransport implements Transport {
   public static final int MAX_QUEUES = 16;
 
   private final TunDevice[] queues;
-  private final TunDevice device; // the first queue: names the device, takes every write
+  private final TunDevice device; // the first queue: names the device
   private final int mtu;
   private final boolean offload;
   private final OffloadCounters offloadCounters = new OffloadCounters();
@@ -292,7 +293,7 @@ public final class TunTransport implements Transport {
       return;
     }
     try {
-      device.write(datagram);
+      queues[WriteQueue.of(datagram, 0, queues.length)].write(datagram);
     } catch (TunException e) {
       // EIO while the device is down, EINVAL for what the kernel will not take as IP.
       owner.counters().onDrop(DropReason.LINK);
@@ -314,9 +315,9 @@ public final class TunTransport implements Transport {
     }
     try {
       if (frame) {
-        device.writeFrame(bytes);
+        queues[WriteQueue.of(bytes, VirtioNetHeader.SIZE, queues.length)].writeFrame(bytes);
       } else {
-        device.write(bytes);
+        queues[WriteQueue.of(bytes, 0, queues.length)].write(bytes);
       }
     } catch (TunException e) {
       owner.counters().onDrop(DropReason.LINK);
