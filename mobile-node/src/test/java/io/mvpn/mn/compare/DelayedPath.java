@@ -159,11 +159,19 @@ public final class DelayedPath {
     lab.in(namespace, "ip", "link", "set", bridge, "up");
   }
 
-  /** A veth pair from {@code device} in {@code namespace} to {@code end} in the wire namespace. */
+  /**
+   * A veth pair from {@code device} in {@code namespace} to {@code end} in the wire namespace. One
+   * segment per frame: a veth hands a UDP or TCP super-packet (UDP_SEGMENT, TSO) to its peer whole,
+   * the relay's packet socket would read it as one frame larger than the link and drop it, where a
+   * NIC would have put its segments on the wire; with {@code gso_max_segs 1} the sender's kernel
+   * cuts them first.
+   */
   private void veth(String namespace, String device, String end) throws Exception {
     NetnsLab.run(
         "ip", "link", "add", device, "netns", namespace, "type", "veth", "peer", "name", end,
         "netns", wire);
+    lab.in(namespace, "ip", "link", "set", device, "gso_max_segs", "1");
+    lab.in(wire, "ip", "link", "set", end, "gso_max_segs", "1");
     lab.in(namespace, "sysctl", "-q", "-w", "net.ipv6.conf." + device + ".disable_ipv6=1");
     lab.in(wire, "sysctl", "-q", "-w", "net.ipv6.conf." + end + ".disable_ipv6=1");
   }
