@@ -320,6 +320,7 @@ public final class HostSam implements AutoCloseable {
       lines.append('\n');
       lines.append("sam-esp-sent: ").append(c.sentAtOnce() + c.sentAfterWait()).append('\n');
       lines.append("sam-esp-received: ").append(c.received()).append('\n');
+      lines.append("sam-esp-held-for-install: ").append(c.heldForInstall()).append('\n');
       lines.append("sam-dropped-no-sa: ").append(c.droppedNoSa() + c.droppedHeldFull());
       lines.append('\n');
       lines.append("sam-esp-refused: ").append(refused(c)).append('\n');

@@ -206,6 +206,11 @@ public final class SamClient {
     return clock;
   }
 
+  /** The scheduler the client runs on, which its ESP path shares. */
+  public Scheduler scheduler() {
+    return time;
+  }
+
   /**
    * Tells {@code listener} of every SA the node installs, granted or pushed by the manager, before
    * a waiting caller hears of it: the node's ESP data path builds its SAs from here.

@@ -1,6 +1,7 @@
 package io.mvpn.sam.client;
 
 import io.mvpn.api.Ipv4Address;
+import io.mvpn.api.time.Scheduler;
 import io.mvpn.ipsec.esp.EspException;
 import io.mvpn.ipsec.esp.EspSecurityAssociation;
 import io.mvpn.ipsec.esp.SecurityAssociationDatabase;
@@ -13,7 +14,9 @@ import java.util.ArrayDeque;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -24,6 +27,12 @@ import java.util.function.Consumer;
  * as the SA is installed. The halves the manager pushes (SAM_INSTALL) are installed the same way,
  * so the peer opens the first packet sent to it. ESP runs in tunnel mode from node to node: the
  * outer source is the node's address, the destination the peer's.
+ *
+ * <p>The manager pushes the peer's half on its own path, and the node's ESP may overtake it (the
+ * install was lost and is sent again, or took a slower way). So ESP from a peer under an SPI not
+ * installed yet is held a short while, a bounded number per peer, and opened (ICV and replay window
+ * as always) once the peer's SA is in; what is still held after the wait is refused as an unknown
+ * SPI.
  *
  * <p>An SA installed again with the same keys keeps running as it was: rebuilding it would send
  * sequence numbers again under the same key and reopen its replay window.
@@ -63,12 +72,25 @@ public final class SamEspPath implements AutoCloseable {
    * @param heldPerPeer datagrams held per peer while its SA is asked for
    * @param replayWindow the inbound SAs' anti-replay window, in packets
    * @param ttl of the outer header
+   * @param earlyPerPeer ESP datagrams from a peer held while their SA's install is still to come
+   *     (0: none, each is refused as an unknown SPI at once)
+   * @param earlyMillis how long those are held at most
    */
-  public record Settings(int heldPerPeer, int replayWindow, int ttl) {
-    public static final Settings DEFAULT = new Settings(64, 128, 64);
+  public record Settings(
+      int heldPerPeer, int replayWindow, int ttl, int earlyPerPeer, long earlyMillis) {
+    /**
+     * 3 s of early ESP covers an install lost once and twice (the manager sends it again after 1
+     * and after 3 s); 16 datagrams are 320 ms of a 20 ms voice stream.
+     */
+    public static final Settings DEFAULT = new Settings(64, 128, 64, 16, 3_000);
 
     public Settings {
-      if (heldPerPeer < 1 || replayWindow < 0 || ttl < 1 || ttl > 255) {
+      if (heldPerPeer < 1
+          || replayWindow < 0
+          || ttl < 1
+          || ttl > 255
+          || earlyPerPeer < 0
+          || earlyMillis < 0) {
         throw new IllegalArgumentException(this.toString());
       }
     }
@@ -86,6 +108,7 @@ public final class SamEspPath implements AutoCloseable {
     long received;
     long notEsp;
     long outsideSelectors;
+    long heldForInstall;
     final Map<EspException.Reason, Long> refused = new EnumMap<>(EspException.Reason.class);
 
     /** Sent in ESP on an SA the node already held: zero round trips. */
@@ -141,6 +164,14 @@ public final class SamEspPath implements AutoCloseable {
       return outsideSelectors;
     }
 
+    /**
+     * ESP packets from a peer that came before their SA's install and were held for it: then
+     * opened, or refused as an unknown SPI when the install did not come in time.
+     */
+    public long heldForInstall() {
+      return heldForInstall;
+    }
+
     /** ESP packets refused, by reason. */
     public long refused(EspException.Reason reason) {
       return refused.getOrDefault(reason, 0L);
@@ -167,6 +198,7 @@ public final class SamEspPath implements AutoCloseable {
   private final Map<String, Running> running = new HashMap<>();
   private final Map<EspSecurityAssociation, Running> byInbound = new IdentityHashMap<>();
   private final Map<String, ArrayDeque<ByteBuf>> held = new HashMap<>();
+  private final Map<String, Early> early = new HashMap<>();
   private String lastFailure;
   private boolean closed;
 
@@ -194,8 +226,11 @@ public final class SamEspPath implements AutoCloseable {
     this.toNetwork = toNetwork;
     this.toHost = toHost;
     this.settings = settings;
-    client.onInstalled(this::install);
+    client.onInstalled(this::installed);
   }
+
+  /** ESP from one peer waiting for its SA's install, and the timer that ends the wait. */
+  private record Early(ArrayDeque<ByteBuf> datagrams, Scheduler.Timer timer) {}
 
   public Counters counters() {
     return counters;
@@ -230,6 +265,9 @@ public final class SamEspPath implements AutoCloseable {
               queue.forEach(ByteBuf::release);
             });
     held.clear();
+    for (String peer : List.copyOf(early.keySet())) {
+      refuseEarly(peer);
+    }
   }
 
   /** One IPv4 datagram from the node's host side; the path takes its buffer. */
@@ -303,6 +341,18 @@ public final class SamEspPath implements AutoCloseable {
       return;
     }
     try {
+      open(datagram, true);
+    } finally {
+      datagram.release();
+    }
+  }
+
+  /**
+   * Opens one datagram and hands on what it carries; one from a peer under an SPI not installed yet
+   * is held for the install if {@code mayWait} and there is room (the path keeps a reference).
+   */
+  private void open(ByteBuf datagram, boolean mayWait) {
+    try {
       Ipv4Packet outer = Ipv4Packet.parse(datagram);
       if (outer.protocol() != IpProtocol.ESP || outer.payloadLength() < 8) {
         counters.notEsp++;
@@ -311,7 +361,9 @@ public final class SamEspPath implements AutoCloseable {
       int spi = outer.buffer().getInt(outer.payloadOffset());
       EspSecurityAssociation inbound = sad.lookup(spi, outer.destination(), outer.source());
       if (inbound == null) {
-        refuse(EspException.Reason.UNKNOWN_SPI);
+        if (!mayWait || !waitForInstall(outer, datagram)) {
+          refuse(EspException.Reason.UNKNOWN_SPI);
+        }
         return;
       }
       Running sa = byInbound.get(inbound);
@@ -327,7 +379,61 @@ public final class SamEspPath implements AutoCloseable {
       counters.malformed++;
     } catch (EspException e) {
       refuse(e.reason());
-    } finally {
+    }
+  }
+
+  /** Holds ESP from a peer to this node until the peer's SA is installed; false: no room. */
+  private boolean waitForInstall(Ipv4Packet outer, ByteBuf datagram) {
+    String peer = peers.nodeAt(outer.sourceAddress());
+    if (peer == null || !outer.destinationAddress().equals(self)) {
+      return false;
+    }
+    Early waiting = early.get(peer);
+    if (waiting == null) {
+      if (settings.earlyPerPeer() == 0) {
+        return false;
+      }
+      Scheduler.Timer timer =
+          client
+              .scheduler()
+              .schedule(settings.earlyMillis(), TimeUnit.MILLISECONDS, () -> refuseEarly(peer));
+      waiting = new Early(new ArrayDeque<>(), timer);
+      early.put(peer, waiting);
+    }
+    if (waiting.datagrams().size() >= settings.earlyPerPeer()) {
+      return false;
+    }
+    waiting.datagrams().add(datagram.retain());
+    counters.heldForInstall++;
+    return true;
+  }
+
+  /** An SA is in, granted or pushed: ESP its peer sent ahead of it is opened now. */
+  private void installed(InstalledSa sa) {
+    install(sa);
+    Early waiting = early.remove(sa.peer());
+    if (waiting == null) {
+      return;
+    }
+    waiting.timer().cancel();
+    for (ByteBuf datagram : waiting.datagrams()) {
+      try {
+        open(datagram, false);
+      } finally {
+        datagram.release();
+      }
+    }
+  }
+
+  /** The wait for a peer's install ended without it: what it sent ahead is refused. */
+  private void refuseEarly(String peer) {
+    Early waiting = early.remove(peer);
+    if (waiting == null) {
+      return;
+    }
+    waiting.timer().cancel();
+    for (ByteBuf datagram : waiting.datagrams()) {
+      refuse(EspException.Reason.UNKNOWN_SPI);
       datagram.release();
     }
   }

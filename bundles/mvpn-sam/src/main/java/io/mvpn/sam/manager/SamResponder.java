@@ -33,7 +33,8 @@ import org.apache.kerby.kerberos.kerb.type.ticket.SgtTicket;
  * SAM_REQUEST, authenticated by its AP-REQ for the manager's {@code kink/} service, is answered by
  * a SAM_GRANT holding the node's half of the pair sealed under the AP session key, or a KINK_ERROR
  * saying why not. A new pair's other half goes to the peer in a SAM_INSTALL under the peer's own
- * ticket, retransmitted with a doubling wait until the peer's REPLY or the attempts run out.
+ * ticket, sent just before the grant and retransmitted with a doubling wait until the peer's REPLY
+ * or the attempts run out.
  *
  * <p>A node whose SAM_GRANT was lost sends its request again under the same XID (RFC 4430: an
  * exchange keeps its XID, each sending has a fresh authenticator). Once authenticated, such a
@@ -420,11 +421,14 @@ public final class SamResponder {
     counters.grants.increment();
     byte[] reply = answer(message, command, KinkPayload.Error.OK, List.of(half));
     replies.answered(entry, reply, pair, now());
-    out.send(reply, entry.to());
+    // The peer's half leaves first: where the node's ESP and the install meet on their way to the
+    // peer (its home agent), the install is ahead, so the peer holds the SA before the first
+    // packet.
     install(
         peer,
         grant.peerTicket(),
         new KinkPayload.SamSa(node, pair.outboundOf(peer), pair.inboundOf(peer), left));
+    out.send(reply, entry.to());
   }
 
   private byte[] answer(

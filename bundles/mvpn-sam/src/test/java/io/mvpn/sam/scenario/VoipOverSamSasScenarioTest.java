@@ -264,7 +264,60 @@ class VoipOverSamSasScenarioTest {
     SamEspPath.Counters b = nodes.get(1).counters();
     assertThat(b.refused(EspException.Reason.ICV)).isEqualTo(1);
     assertThat(b.refused(EspException.Reason.REPLAY)).isEqualTo(1);
+    // From the peer under an SPI not installed: its install may still come, so it waits first.
+    assertThat(b.heldForInstall()).isEqualTo(1);
+    assertThat(b.refused(EspException.Reason.UNKNOWN_SPI)).isZero();
+    time.advance(SamEspPath.Settings.DEFAULT.earlyMillis(), TimeUnit.MILLISECONDS);
     assertThat(b.refused(EspException.Reason.UNKNOWN_SPI)).isEqualTo(1);
     assertThat(heard.get(1)).containsExactly(0);
+  }
+
+  @Test
+  void espThatOvertakesItsSasLostInstallWaitsAndIsOpenedInOrderWhenTheInstallComesAgain() {
+    int early = SamEspPath.Settings.DEFAULT.earlyPerPeer();
+    boolean[] lost = {false};
+    // The manager's first SAM_INSTALL to B is lost; it sends it again a second later.
+    kink.dropWhen(d -> d.to().equals(SamRealm.address(1)) && !lost[0] && (lost[0] = true));
+
+    talk(0, 1, early + 4, 0);
+
+    SamEspPath.Counters b = nodes.get(1).counters();
+    assertThat(sam.counters().installRetransmits()).isEqualTo(1);
+    assertThat(sam.counters().installsAcknowledged()).isEqualTo(1);
+    // All of A's stream came before the install: B held as many as it may and opened them in
+    // order, ICV and replay window as always; the rest were refused as unknown SPIs.
+    assertThat(b.heldForInstall()).isEqualTo(early);
+    assertThat(heard.get(1)).containsExactlyElementsOf(range(0, early));
+    assertThat(b.refused(EspException.Reason.UNKNOWN_SPI)).isEqualTo(4);
+    assertThat(nodes.get(1).counters().received()).isEqualTo(early);
+
+    // Held ones are opened once: the same ESP again is a replay.
+    byte[] first =
+        network.sent().stream()
+            .filter(s -> s.protocol() == IpProtocol.ESP)
+            .findFirst()
+            .orElseThrow()
+            .bytes();
+    nodes.get(1).receive(Unpooled.wrappedBuffer(first));
+    assertThat(b.refused(EspException.Reason.REPLAY)).isEqualTo(1);
+  }
+
+  @Test
+  void espWhoseInstallNeverComesIsHeldForTheWaitOnlyThenRefused() {
+    kink.dropWhen(d -> d.to().equals(SamRealm.address(1)));
+
+    talk(0, 1, 5, 0);
+    SamEspPath.Counters b = nodes.get(1).counters();
+    assertThat(b.heldForInstall()).isEqualTo(5);
+    assertThat(b.refused(EspException.Reason.UNKNOWN_SPI)).isZero();
+    time.advance(SamEspPath.Settings.DEFAULT.earlyMillis(), TimeUnit.MILLISECONDS);
+
+    assertThat(b.refused(EspException.Reason.UNKNOWN_SPI)).isEqualTo(5);
+    assertThat(heard.get(1)).isEmpty();
+    // Nothing is kept once the wait ended: another datagram waits anew and is refused in turn.
+    talk(0, 1, 1, 5);
+    time.advance(SamEspPath.Settings.DEFAULT.earlyMillis(), TimeUnit.MILLISECONDS);
+    assertThat(b.heldForInstall()).isEqualTo(6);
+    assertThat(b.refused(EspException.Reason.UNKNOWN_SPI)).isEqualTo(6);
   }
 }
