@@ -114,7 +114,7 @@ class SamNodesIT extends EnginesInThisJvm {
 
     // The first session: cold, one request to the manager.
     Result session1 = session(mn1, "one");
-    assertThat(echoes(session1)).as("echoes: %s", session1).hasSize(5);
+    assertThat(echoes(session1)).as("echoes: %s; %s", session1, why(mn1, mn2)).hasSize(5);
     double between = epochSeconds(Instant.now());
     String stats1 = siteStats();
     // One SA pair keyed: a request the node sent again (its retry after 1 s) may be counted as a
@@ -126,7 +126,7 @@ class SamNodesIT extends EnginesInThisJvm {
 
     // The stream restarted: a new sender, a new socket, the SA held.
     Result session2 = session(mn1, "two");
-    assertThat(echoes(session2)).as("echoes: %s", session2).hasSize(5);
+    assertThat(echoes(session2)).as("echoes: %s; %s", session2, why(mn1, mn2)).hasSize(5);
     assertThat(siteStats()).isEqualTo(stats1);
 
     Map<String, String> status1 = status(mn1);
@@ -174,7 +174,8 @@ class SamNodesIT extends EnginesInThisJvm {
         "SAM on mvpn-mn: KINK on the first laptop's link: first session %d frames of %d"
             + " exchanges, second session %d frames; on the home network: first session %d frames"
             + " of %d exchanges (%s), second session %d frames; frames on the second laptop's"
-            + " link: %d; first datagram's echo: cold %s ms, SA held %s ms%n",
+            + " link: %d; first datagram's echo: cold %s ms, SA held %s ms; ESP the second node"
+            + " held for its install: %s%n",
         onLink1.cold(),
         onLink1.coldExchanges().size(),
         onLink1.warm(),
@@ -184,7 +185,8 @@ class SamNodesIT extends EnginesInThisJvm {
         atSite.warm(),
         linkFrames.lines().count(),
         firstEcho(session1),
-        firstEcho(session2));
+        firstEcho(session2),
+        status2.get("sam-esp-held-for-install"));
     // The first node's request exchange; nothing for the second session.
     assertThat(onLink1.coldExchanges()).as("exchanges on the first laptop's link").hasSize(1);
     assertThat(onLink1.warm()).as("KINK frames of the second session").isZero();
@@ -457,6 +459,18 @@ class SamNodesIT extends EnginesInThisJvm {
                       .limit(40)
                       .toList()));
     }
+  }
+
+  /** What both nodes and the manager counted, for the message when a session got no echo. */
+  private String why(Laptop mn1, Laptop mn2) throws Exception {
+    return "mn1: %s; mn2: %s; manager: %s; heard by mn2's kernel: %s"
+        .formatted(
+            rawStatus(mn1),
+            rawStatus(mn2),
+            siteStats(),
+            Files.exists(dir.resolve("heard.txt"))
+                ? Files.readAllLines(dir.resolve("heard.txt"))
+                : "nothing");
   }
 
   private Map<String, String> status(Laptop l) throws Exception {
