@@ -6,6 +6,7 @@ import static io.mvpn.itests.Karaf.awaitServiceGone;
 import static io.mvpn.itests.Karaf.awaitTenant;
 import static io.mvpn.itests.Karaf.execute;
 import static io.mvpn.itests.Karaf.tenantService;
+import static io.mvpn.itests.Karaf.updateBundle;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
@@ -696,7 +697,7 @@ public class ApplianceIT {
       List<String> mapping = naptRow(napt, "icmp", "acme");
       Bundle nat = bundle("io.mvpn.napt");
       long before = nat.getLastModified();
-      execute(sessions, "bundle:update io.mvpn.napt");
+      updateBundle(sessions, "io.mvpn.napt");
       assertTrue("bundle was updated", nat.getLastModified() > before);
       assertTrue(
           awaitCondition(
@@ -758,7 +759,7 @@ public class ApplianceIT {
     awaitService(context, tenantFilter("globex"), WAIT_SECONDS);
     Bundle fabric = bundle("io.mvpn.fabric");
     long before = fabric.getLastModified();
-    execute(sessions, "bundle:update io.mvpn.fabric");
+    updateBundle(sessions, "io.mvpn.fabric");
     assertTrue("bundle was updated", fabric.getLastModified() > before);
 
     TenantService tenants = tenantService(context, WAIT_SECONDS);

@@ -3,6 +3,7 @@ package io.mvpn.itests;
 import static io.mvpn.itests.Karaf.awaitCondition;
 import static io.mvpn.itests.Karaf.awaitService;
 import static io.mvpn.itests.Karaf.execute;
+import static io.mvpn.itests.Karaf.updateBundle;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
@@ -73,7 +74,7 @@ public class DemoIT {
         awaitCondition(
             () -> quietly("mvpn:bindings acme").contains("203.0.113.11"), ROUND_SECONDS));
 
-    execute(sessions, "bundle:update io.mvpn.homeagent");
+    updateBundle(sessions, "io.mvpn.homeagent");
     long[] afterUpdate = pings(demo, roamers.get(0));
 
     for (RoamingDemo.Roamer r : roamers) {

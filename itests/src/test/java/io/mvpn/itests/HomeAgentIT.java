@@ -2,6 +2,7 @@ package io.mvpn.itests;
 
 import static io.mvpn.itests.Karaf.awaitService;
 import static io.mvpn.itests.Karaf.execute;
+import static io.mvpn.itests.Karaf.updateBundle;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
@@ -109,7 +110,7 @@ public class HomeAgentIT {
               .findFirst()
               .orElseThrow();
       long before = homeagent.getLastModified();
-      execute(sessions, "bundle:update io.mvpn.homeagent");
+      updateBundle(sessions, "io.mvpn.homeagent");
       assertTrue(homeagent.getLastModified() > before);
       assertNotNull(awaitService(context, homeAgentFilter("acme"), WAIT_SECONDS));
 

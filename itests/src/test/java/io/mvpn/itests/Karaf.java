@@ -28,6 +28,7 @@ import org.apache.karaf.shell.api.console.SessionFactory;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
 import org.osgi.framework.Filter;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceEvent;
@@ -109,6 +110,25 @@ final class Karaf {
           admin, (PrivilegedExceptionAction<String>) () -> executeAsCaller(sessions, command));
     } catch (PrivilegedActionException e) {
       throw e.getException();
+    }
+  }
+
+  /**
+   * {@code bundle:update BSN}, as an operator runs it again when Felix refused it: while another
+   * thread holds the framework's global lock (a refresh, a feature being provisioned) and wants the
+   * bundle's lock this command holds, Felix breaks the wait by interrupting the command, which then
+   * fails with "Unable to acquire global lock for resolve" and leaves the updated bundle installed
+   * but not started. Seen under load; at most three attempts.
+   */
+  static String updateBundle(SessionFactory sessions, String bsn) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return execute(sessions, "bundle:update " + bsn);
+      } catch (BundleException e) {
+        if (attempt == 3 || !String.valueOf(e.getMessage()).contains("acquire global lock")) {
+          throw e;
+        }
+      }
     }
   }
 
