@@ -114,7 +114,7 @@ class SamNodesIT extends EnginesInThisJvm {
 
     // The first session: cold, one request to the manager.
     Result session1 = session(mn1, "one");
-    assertThat(echoes(session1)).as("echoes: %s; %s", session1, why(mn1, mn2)).hasSize(5);
+    assertThat(echoes(session1)).as(() -> "echoes: " + session1 + "; " + why(mn1, mn2)).hasSize(5);
     double between = epochSeconds(Instant.now());
     String stats1 = siteStats();
     // One SA pair keyed: a request the node sent again (its retry after 1 s) may be counted as a
@@ -126,7 +126,7 @@ class SamNodesIT extends EnginesInThisJvm {
 
     // The stream restarted: a new sender, a new socket, the SA held.
     Result session2 = session(mn1, "two");
-    assertThat(echoes(session2)).as("echoes: %s; %s", session2, why(mn1, mn2)).hasSize(5);
+    assertThat(echoes(session2)).as(() -> "echoes: " + session2 + "; " + why(mn1, mn2)).hasSize(5);
     assertThat(siteStats()).isEqualTo(stats1);
 
     Map<String, String> status1 = status(mn1);
@@ -461,16 +461,23 @@ class SamNodesIT extends EnginesInThisJvm {
     }
   }
 
-  /** What both nodes and the manager counted, for the message when a session got no echo. */
-  private String why(Laptop mn1, Laptop mn2) throws Exception {
-    return "mn1: %s; mn2: %s; manager: %s; heard by mn2's kernel: %s"
-        .formatted(
-            rawStatus(mn1),
-            rawStatus(mn2),
-            siteStats(),
-            Files.exists(dir.resolve("heard.txt"))
-                ? Files.readAllLines(dir.resolve("heard.txt"))
-                : "nothing");
+  /**
+   * What both nodes and the manager counted, for the message when a session got no echo; asked only
+   * then (each part costs a command or a wait for the site's stats).
+   */
+  private String why(Laptop mn1, Laptop mn2) {
+    try {
+      return "mn1: %s; mn2: %s; manager: %s; heard by mn2's kernel: %s"
+          .formatted(
+              rawStatus(mn1),
+              rawStatus(mn2),
+              siteStats(),
+              Files.exists(dir.resolve("heard.txt"))
+                  ? Files.readAllLines(dir.resolve("heard.txt"))
+                  : "nothing");
+    } catch (Exception | AssertionError e) {
+      return "no counts: " + e;
+    }
   }
 
   private Map<String, String> status(Laptop l) throws Exception {
